@@ -1,0 +1,153 @@
+"""did:web documents: build them, map DIDs to paths, and load them from a folder, never the web.
+
+Usage::
+
+    did_web_to_path("did:web:roc.example:keys")          # "roc.example/keys/did.json"
+    doc = did_web_document("did:web:roc.example", [pair.public_key])
+    resolver = StaticResolver(load_did_web_folder("bundle/dids"))
+
+Spec: did:web Method Specification (W3C CCG), section 3.2 "Read (Resolve)": the method-specific
+id's colons become slashes, ``%3A`` in the host is a port separator, and a DID without a path
+maps to ``/.well-known/did.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from skillspas.keys._json import loads_strict
+from skillspas.keys.did_key import DID_CONTEXTS
+from skillspas.keys.keypair import PublicKey
+from skillspas.keys.verification_method import MULTIKEY
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.limits import Limits
+
+__all__ = ["DID_WEB_PREFIX", "did_web_to_path", "did_web_document", "load_did_web_folder"]
+
+DID_WEB_PREFIX: Final = "did:web:"
+_LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST: Final = re.compile(rf"{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?")
+# DID syntax idchar: ALPHA / DIGIT / "." / "-" / "_" / pct-encoded. Segments stay percent-encoded.
+_SEGMENT: Final = re.compile(r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+")
+_MAX_DID: Final = 512
+
+
+def _unresolvable(message: str) -> SkillspasError:
+    """Build the ``unresolvable_key`` error."""
+    return error_for(ErrorCode.UNRESOLVABLE_KEY, message)
+
+
+def did_web_to_path(did: str) -> str:
+    """Map a did:web DID to its path, e.g. ``example.com/.well-known/did.json``."""
+    if not isinstance(did, str):
+        raise TypeError("did must be a string")
+    if len(did) > _MAX_DID or not did.startswith(DID_WEB_PREFIX):
+        raise _unresolvable("not a did:web identifier")
+    if any(c in did for c in "#?/\\"):
+        raise _unresolvable("a did:web DID has no path, query or fragment")
+    host, *segments = did[len(DID_WEB_PREFIX):].split(":")
+    host = re.sub("%3[Aa]", ":", host, count=1)
+    if _HOST.fullmatch(host) is None:
+        raise _unresolvable("did:web host is not a valid domain name (with optional %3A port)")
+    for segment in segments:
+        # A leading dot would allow ".", ".." and a second spelling of ".well-known".
+        if _SEGMENT.fullmatch(segment) is None or segment.startswith("."):
+            raise _unresolvable("did:web path segment is empty or has characters not allowed")
+    if not segments:
+        return f"{host}/.well-known/did.json"
+    return "/".join([host, *segments, "did.json"])
+
+
+def did_web_document(
+    did: str,
+    public_keys: Sequence[PublicKey],
+    *,
+    relationships: Sequence[str] = ("assertionMethod",),
+) -> dict[str, Any]:
+    """Build a did:web DID document with Multikey methods ``#key-1``, ``#key-2``, ..."""
+    did_web_to_path(did)
+    if not public_keys:
+        raise ValueError("a did:web document needs at least one public key")
+    methods = []
+    for number, key in enumerate(public_keys, start=1):
+        if not isinstance(key, PublicKey):
+            raise TypeError("public_keys must be skillspas.keys.PublicKey objects")
+        methods.append({
+            "id": f"{did}#key-{number}",
+            "type": MULTIKEY,
+            "controller": did,
+            "publicKeyMultibase": key.multibase,
+        })
+    document: dict[str, Any] = {
+        "@context": list(DID_CONTEXTS),
+        "id": did,
+        "verificationMethod": methods,
+    }
+    for relationship in relationships:
+        document[relationship] = [m["id"] for m in methods]
+    return document
+
+
+def _did_for(parts: Sequence[str]) -> str:
+    """Derive the DID a did.json at ``parts`` (relative to the folder) must describe."""
+    host = parts[0].replace(":", "%3A")
+    middle = list(parts[1:-1])
+    if middle == [".well-known"]:
+        did = DID_WEB_PREFIX + host
+    elif middle and ".well-known" not in middle:
+        did = DID_WEB_PREFIX + ":".join([host, *middle])
+    else:
+        raise _unresolvable(
+            f"{'/'.join(parts)} is not laid out as host/.well-known/did.json or host/path/did.json"
+        )
+    expected = re.sub("%3[Aa]", ":", parts[0], count=1) + "/" + "/".join(parts[1:])
+    if did_web_to_path(did) != expected:
+        raise _unresolvable(f"{'/'.join(parts)} is not a valid did:web location")
+    return did
+
+
+def _read_document(file: Path, shown: str, max_bytes: int) -> dict[str, Any]:
+    """Read one did.json strictly (size cap, duplicate keys, NaN) into a dict."""
+    with file.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _unresolvable(f"{shown} is larger than {max_bytes} bytes")
+    try:
+        document = loads_strict(data)
+    except ValueError:
+        raise _unresolvable(f"{shown} is not a strict UTF-8 JSON document") from None
+    if not isinstance(document, dict):
+        raise _unresolvable(f"{shown} is not a JSON object")
+    return document
+
+
+def load_did_web_folder(
+    path: str | os.PathLike[str], *, limits: Limits | None = None
+) -> dict[str, dict[str, Any]]:
+    """Load every did.json under ``path`` (host/.well-known/did.json, host/a/b/did.json) by DID."""
+    root = Path(path)
+    if not root.is_dir():
+        raise _unresolvable(f"DID document folder {str(root)!r} does not exist")
+    max_bytes = (limits or Limits()).max_bytes
+    documents: dict[str, dict[str, Any]] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        if "did.json" not in filenames:
+            continue
+        file = Path(dirpath) / "did.json"
+        parts = file.relative_to(root).parts
+        shown = "/".join(parts)
+        did = _did_for(parts)
+        if file.is_symlink():
+            raise _unresolvable(f"{shown} is a symbolic link; copy the document instead")
+        document = _read_document(file, shown, max_bytes)
+        if document.get("id") != did:
+            raise _unresolvable(f"{shown}: the document's id does not match its path ({did})")
+        if did in documents:
+            raise _unresolvable(f"{shown}: a second document for {did}")
+        documents[did] = document
+    return documents

@@ -1,0 +1,191 @@
+"""Key resolution without a network: did:key by decoding, did:web from bundled documents.
+
+Usage::
+
+    resolver = ChainResolver(DidKeyResolver(), StaticResolver(load_did_web_folder("dids/")))
+    vm = resolver.resolve("did:web:roc.example#key-1")     # raises unresolvable_key
+    vm.public_key.verify(signature, data)
+
+Spec: Controlled Identifiers 1.0, section 3.3 "Retrieve Verification Method" (the verification
+method must be found in the document of the DID it names); DID Core 1.0, section 7.2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Protocol, runtime_checkable
+
+from skillspas.keys.did_key import resolve_did_key
+from skillspas.keys.keypair import PublicKey
+from skillspas.keys.verification_method import MULTIKEY, RELATIONSHIPS, VerificationMethod
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+
+__all__ = [
+    "VerificationMethod",
+    "KeyResolver",
+    "DidKeyResolver",
+    "StaticResolver",
+    "ChainResolver",
+]
+
+_MAX_ID_IN_MESSAGE: Final = 200
+
+
+def _unresolvable(message: str) -> SkillspasError:
+    """Build the ``unresolvable_key`` error."""
+    return error_for(ErrorCode.UNRESOLVABLE_KEY, message)
+
+
+def _shown(value: str) -> str:
+    """Shorten an untrusted identifier for an error message."""
+    return value if len(value) <= _MAX_ID_IN_MESSAGE else value[:_MAX_ID_IN_MESSAGE] + "..."
+
+
+@runtime_checkable
+class KeyResolver(Protocol):
+    """Anything that turns a verification method id into a ``VerificationMethod``, offline."""
+
+    def resolve(self, verification_method_id: str) -> VerificationMethod:
+        """Return the verification method, or raise ``unresolvable_key``."""
+        ...
+
+
+class DidKeyResolver:
+    """Resolves did:key verification methods by decoding them (nothing else)."""
+
+    def resolve(self, verification_method_id: str) -> VerificationMethod:
+        """Decode a did:key URL strictly; raise ``unresolvable_key`` on any defect."""
+        return resolve_did_key(verification_method_id)
+
+    def __repr__(self) -> str:
+        return "DidKeyResolver()"
+
+
+class StaticResolver:
+    """Resolves DID URLs from a fixed set of DID documents (did:web from a bundle or folder)."""
+
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        """Index ``documents`` by DID; each document's ``id`` must equal its key."""
+        if not isinstance(documents, Mapping):
+            raise TypeError("documents must be a mapping of DID to DID document")
+        self._documents: dict[str, Mapping[str, Any]] = dict(documents)
+
+    @property
+    def dids(self) -> frozenset[str]:
+        """The DIDs this resolver has documents for."""
+        return frozenset(self._documents)
+
+    def resolve(self, verification_method_id: str) -> VerificationMethod:
+        """Find the Multikey method in its DID's document; else ``unresolvable_key``."""
+        if not isinstance(verification_method_id, str):
+            raise TypeError("verification_method_id must be a string")
+        did, hash_sign, fragment = verification_method_id.partition("#")
+        if not hash_sign or not fragment:
+            raise _unresolvable(
+                f"verification method {_shown(verification_method_id)!r} has no fragment"
+            )
+        document = self._documents.get(did)
+        if document is None:
+            raise _unresolvable(f"no DID document for {_shown(did)!r}")
+        return _find_verification_method(document, did, verification_method_id)
+
+    def __repr__(self) -> str:
+        return f"StaticResolver(dids={sorted(self._documents)!r})"
+
+
+class ChainResolver:
+    """Tries resolvers in order; the first that resolves wins."""
+
+    def __init__(self, *resolvers: KeyResolver) -> None:
+        """Chain ``resolvers``, tried left to right."""
+        for resolver in resolvers:
+            if not isinstance(resolver, KeyResolver):
+                raise TypeError("every resolver must have a resolve(verification_method_id) method")
+        self._resolvers = resolvers
+
+    def resolve(self, verification_method_id: str) -> VerificationMethod:
+        """Return the first resolution; if all fail, ``unresolvable_key`` with every reason."""
+        reasons: list[str] = []
+        for resolver in self._resolvers:
+            try:
+                return resolver.resolve(verification_method_id)
+            except SkillspasError as exc:
+                if exc.code is not ErrorCode.UNRESOLVABLE_KEY:
+                    raise
+                if exc.message not in reasons:
+                    reasons.append(exc.message)
+        if not reasons:
+            raise _unresolvable("no key resolver configured")
+        raise _unresolvable("; ".join(reasons))
+
+    def __repr__(self) -> str:
+        return f"ChainResolver{self._resolvers!r}"
+
+
+def _absolute(did: str, value: object, where: str) -> str:
+    """Resolve a (possibly relative "#frag") verification method id against the document's DID."""
+    if not isinstance(value, str) or not value:
+        raise _unresolvable(f"DID document for {_shown(did)!r} has a malformed id in {where}")
+    return did + value if value.startswith("#") else value
+
+
+def _find_verification_method(
+    document: Mapping[str, Any], did: str, target: str
+) -> VerificationMethod:
+    """Locate ``target`` in ``document``: its one definition and the relationships naming it."""
+    if not isinstance(document, Mapping) or document.get("id") != did:
+        raise _unresolvable(f"DID document for {_shown(did)!r} does not have that id")
+    definitions: list[Mapping[str, Any]] = []
+    relationships: set[str] = set()
+    listed = document.get("verificationMethod", [])
+    if not isinstance(listed, list):
+        raise _unresolvable(f"DID document for {_shown(did)!r}: verificationMethod must be a list")
+    for entry in listed:
+        if not isinstance(entry, Mapping):
+            raise _unresolvable(
+                f"DID document for {_shown(did)!r}: verificationMethod entries must be objects"
+            )
+        if _absolute(did, entry.get("id"), "verificationMethod") == target:
+            definitions.append(entry)
+    for relationship in RELATIONSHIPS:
+        entries = document.get(relationship, [])
+        if not isinstance(entries, list):
+            raise _unresolvable(f"DID document for {_shown(did)!r}: {relationship} must be a list")
+        for entry in entries:
+            # An entry is a reference (string) or an embedded verification method (object).
+            embedded = isinstance(entry, Mapping)
+            entry_id = entry.get("id") if embedded else entry
+            if _absolute(did, entry_id, relationship) == target:
+                relationships.add(relationship)
+                if embedded:
+                    definitions.append(entry)
+    if not definitions:
+        raise _unresolvable(f"verification method {_shown(target)!r} is not in its DID document")
+    if any(dict(d) != dict(definitions[0]) for d in definitions[1:]):
+        raise _unresolvable(
+            f"verification method {_shown(target)!r} is defined more than once, differently"
+        )
+    return _parse_definition(definitions[0], target, frozenset(relationships))
+
+
+def _parse_definition(
+    definition: Mapping[str, Any], target: str, relationships: frozenset[str]
+) -> VerificationMethod:
+    """Build a ``VerificationMethod`` from a Multikey definition."""
+    if definition.get("type") != MULTIKEY:
+        raise _unresolvable(
+            f"verification method {_shown(target)!r} is not of type Multikey"
+        )
+    controller = definition.get("controller")
+    if not isinstance(controller, str) or not controller.startswith("did:"):
+        raise _unresolvable(f"verification method {_shown(target)!r} has no controller DID")
+    multibase = definition.get("publicKeyMultibase")
+    if not isinstance(multibase, str):
+        raise _unresolvable(f"verification method {_shown(target)!r} has no publicKeyMultibase")
+    return VerificationMethod(
+        id=target,
+        type=MULTIKEY,
+        controller=controller,
+        public_key=PublicKey.from_multibase(multibase),
+        relationships=relationships,
+    )

@@ -1,0 +1,230 @@
+"""RDF Dataset Canonicalization (RDFC-1.0, https://www.w3.org/TR/rdf-canon/) with a work bound.
+
+Why our own implementation rather than a library (see /work/shared/PERFORMANCE.md):
+
+* pyoxigraph's ``Dataset.canonicalize`` has no work bound: the W3C poison test (a 10-node
+  blank-node clique) runs for minutes, so a hostile credential could pin a verifier's CPU;
+* pyld's URDNA2015 writes C0 control characters raw instead of as ``\\b``, ``\\f``, ``\\uXXXX``
+  (rdf-canon test060c), so such a literal would hash differently than in other implementations.
+
+This module works on :data:`~skillspas.schemas.nquads.Quad` tuples whose terms are already in
+canonical N-Quads form, so no term is ever re-serialized. Work is counted in "steps": one per
+call of Hash N-Degree Quads and one per permutation it examines; more than
+``Limits.max_canon_work`` steps raise ``resource_limit``. Credential-shaped data, where every
+blank node has a unique first-degree hash, takes no step at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from itertools import permutations
+
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.limits import Limits
+from skillspas.schemas.nquads import Quad
+
+__all__ = ["canonicalize", "issued_identifiers", "HASH_ALGORITHMS"]
+
+HASH_ALGORITHMS: dict[str, Callable[[bytes], "hashlib._Hash"]] = {
+    "sha256": hashlib.sha256,
+    "sha384": hashlib.sha384,
+}
+"""Hash functions RDFC-1.0 may use internally (ecdsa-rdfc-2019 with P-384 needs SHA-384)."""
+
+_MAX_DEPTH = 256
+"""Deepest recursion of Hash N-Degree Quads; far below Python's recursion limit."""
+
+Issuer = dict[str, str]
+"""An identifier issuer: input label -> issued label, in issue order (the counter is its length)."""
+
+
+def _index(quads: Sequence[Quad]) -> tuple[list[Quad], dict[str, list[Quad]]]:
+    """Deduplicate ``quads`` (keeping order) and map each blank node to the quads mentioning it."""
+    unique = list(dict.fromkeys(quads))
+    by_node: dict[str, list[Quad]] = {}
+    for quad in unique:
+        s, p, o, g = quad
+        if p[0] != "<":
+            raise ValueError(f"predicate {p!r} is not an IRI")
+        if s[0] == "_":
+            by_node.setdefault(s, []).append(quad)
+        if o[0] == "_" and o != s:
+            by_node.setdefault(o, []).append(quad)
+        if g and g[0] == "_" and g != s and g != o:
+            by_node.setdefault(g, []).append(quad)
+    return unique, by_node
+
+
+class _Canonicalizer:
+    """The canonicalization state of RDFC-1.0 §4.4.2 plus the work counter."""
+
+    __slots__ = ("by_node", "hash", "first", "canonical", "budget")
+
+    def __init__(self, by_node: dict[str, list[Quad]], limits: Limits, hash_name: str) -> None:
+        if len(by_node) > limits.max_blank_nodes:
+            raise error_for(ErrorCode.RESOURCE_LIMIT, f"dataset has {len(by_node)} blank nodes, "
+                            f"more than the {limits.max_blank_nodes} allowed")
+        try:
+            self.hash = HASH_ALGORITHMS[hash_name]
+        except KeyError:
+            raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_name!r}") from None
+        self.by_node = by_node
+        self.first: dict[str, str] = {}
+        self.canonical: Issuer = {}
+        self.budget = limits.max_canon_work
+
+    def _spend(self, steps: int) -> None:
+        """Count ``steps`` steps of n-degree work; raise ``resource_limit`` when the budget is gone."""
+        self.budget -= steps
+        if self.budget < 0:
+            raise error_for(ErrorCode.RESOURCE_LIMIT,
+                            "RDFC-1.0 canonicalization needs too many hash-n-degree-quads steps")
+
+    def _issue(self, node: str) -> None:
+        """Issue the next canonical identifier to ``node`` unless it already has one."""
+        if node not in self.canonical:
+            self.canonical[node] = f"_:c14n{len(self.canonical)}"
+
+    def run(self) -> Issuer:
+        """Run RDFC-1.0 steps 3-6 and return the canonical issuer (input label -> ``_:c14nN``)."""
+        by_hash: dict[str, list[str]] = {}
+        for node in self.by_node:
+            digest = self.first[node] = self._first_degree(node)
+            by_hash.setdefault(digest, []).append(node)
+        shared = []
+        for digest in sorted(by_hash):
+            nodes = by_hash[digest]
+            if len(nodes) == 1:
+                self._issue(nodes[0])
+            else:
+                shared.append(nodes)
+        for nodes in shared:
+            results = [self._hash_n_degree(node, {node: "_:b0"}, 0)
+                       for node in nodes if node not in self.canonical]
+            results.sort(key=lambda result: result[0])
+            for _, issuer in results:
+                for node in issuer:
+                    self._issue(node)
+        return self.canonical
+
+    def _first_degree(self, node: str) -> str:
+        """Hash First Degree Quads (§4.6): the node as ``_:a``, other blank nodes as ``_:z``."""
+        lines = []
+        for s, p, o, g in self.by_node[node]:
+            if s[0] == "_":
+                s = "_:a" if s == node else "_:z"
+            if o[0] == "_":
+                o = "_:a" if o == node else "_:z"
+            if g:
+                if g[0] == "_":
+                    g = "_:a" if g == node else "_:z"
+                lines.append(f"{s} {p} {o} {g} .\n")
+            else:
+                lines.append(f"{s} {p} {o} .\n")
+        lines.sort()
+        return self.hash("".join(lines).encode()).hexdigest()
+
+    def _related_hash(self, related: str, predicate: str, position: str, issuer: Issuer) -> str:
+        """Hash Related Blank Node (§4.7); ``predicate`` is ``""`` for position ``g``."""
+        label = self.canonical.get(related) or issuer.get(related) or self.first[related]
+        return self.hash(f"{position}{predicate}{label}".encode()).hexdigest()
+
+    def _related_groups(self, node: str, issuer: Issuer) -> dict[str, list[str]]:
+        """Group the blank nodes related to ``node`` by their related hash (§4.8.3 step 3)."""
+        groups: dict[str, list[str]] = {}
+        for s, p, o, g in self.by_node[node]:
+            if s[0] == "_" and s != node:
+                groups.setdefault(self._related_hash(s, p, "s", issuer), []).append(s)
+            if o[0] == "_" and o != node:
+                groups.setdefault(self._related_hash(o, p, "o", issuer), []).append(o)
+            if g and g[0] == "_" and g != node:
+                groups.setdefault(self._related_hash(g, "", "g", issuer), []).append(g)
+        return groups
+
+    def _hash_n_degree(self, node: str, issuer: Issuer, depth: int) -> tuple[str, Issuer]:
+        """Hash N-Degree Quads (§4.8): the hash and the issuer of the smallest path."""
+        self._spend(1 + len(self.by_node[node]))
+        if depth > _MAX_DEPTH:
+            raise error_for(ErrorCode.RESOURCE_LIMIT,
+                            "RDFC-1.0 canonicalization recurses too deeply through blank nodes")
+        data = []
+        groups = self._related_groups(node, issuer)
+        for related_hash in sorted(groups):
+            chosen_path = ""
+            chosen_issuer = issuer
+            for permutation in permutations(sorted(groups[related_hash])):
+                self._spend(len(permutation))
+                path, issuer_copy, recursion = self._direct_path(permutation, issuer, chosen_path)
+                if path is None:
+                    continue
+                for related in recursion:
+                    result_hash, issuer_copy = self._hash_n_degree(related, issuer_copy, depth + 1)
+                    path += f"{issuer_copy[related]}<{result_hash}>"
+                    if _worse(path, chosen_path):
+                        break
+                else:
+                    if not chosen_path or path < chosen_path:
+                        chosen_path, chosen_issuer = path, issuer_copy
+            data.append(related_hash)
+            data.append(chosen_path)
+            issuer = chosen_issuer
+        return self.hash("".join(data).encode()).hexdigest(), issuer
+
+    def _direct_path(self, permutation: Sequence[str], issuer: Issuer,
+                     chosen_path: str) -> tuple[str | None, Issuer, list[str]]:
+        """§4.8.3 step 5.4.4: label a permutation; path ``None`` once it cannot beat the chosen."""
+        canonical = self.canonical
+        issuer_copy = issuer.copy()
+        recursion = []
+        path = ""
+        for related in permutation:
+            label = canonical.get(related)
+            if label is None:
+                label = issuer_copy.get(related)
+                if label is None:
+                    label = issuer_copy[related] = f"_:b{len(issuer_copy)}"
+                    recursion.append(related)
+            path += label
+            if _worse(path, chosen_path):
+                return None, issuer_copy, recursion
+        return path, issuer_copy, recursion
+
+
+def _worse(path: str, chosen_path: str) -> bool:
+    """True when ``path`` can no longer be chosen over ``chosen_path`` (§4.8.3 step 5.4.4.3)."""
+    return bool(chosen_path) and len(path) >= len(chosen_path) and path > chosen_path
+
+
+def _canonical_issuer(quads: Sequence[Quad], limits: Limits,
+                      hash_name: str) -> tuple[list[Quad], Issuer]:
+    """Deduplicate ``quads`` and compute their canonical issuer."""
+    unique, by_node = _index(quads)
+    return unique, _Canonicalizer(by_node, limits, hash_name).run()
+
+
+def canonicalize(quads: Sequence[Quad], *, limits: Limits = Limits(),
+                 hash_name: str = "sha256") -> str:
+    """Return the RDFC-1.0 canonical N-Quads document: sorted lines, blank nodes ``_:c14nN``."""
+    unique, canonical = _canonical_issuer(quads, limits, hash_name)
+    lines = []
+    for s, p, o, g in unique:
+        if s[0] == "_":
+            s = canonical[s]
+        if o[0] == "_":
+            o = canonical[o]
+        if g:
+            if g[0] == "_":
+                g = canonical[g]
+            lines.append(f"{s} {p} {o} {g} .\n")
+        else:
+            lines.append(f"{s} {p} {o} .\n")
+    lines.sort()
+    return "".join(lines)
+
+
+def issued_identifiers(quads: Sequence[Quad], *, limits: Limits = Limits(),
+                       hash_name: str = "sha256") -> dict[str, str]:
+    """Return the issued identifiers map: input label -> canonical label, both without ``_:``."""
+    _, canonical = _canonical_issuer(quads, limits, hash_name)
+    return {node[2:]: label[2:] for node, label in canonical.items()}

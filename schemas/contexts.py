@@ -1,0 +1,150 @@
+"""The bundled JSON-LD contexts, SHA-256 checked at load, plus an optional user folder.
+
+Only contexts known here are ever loaded (DESIGN.md threat 2). A user folder holds a
+``contexts.map.json`` (URL -> file name); a file in it for a URL we bundle must have one of
+the bundled digests, so a folder can add contexts but never change one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from skillspas.schemas.errors import ErrorCode, error_for
+
+__all__ = ["ContextRegistry", "Context", "VC_V2", "bundled_registry", "export_contexts"]
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+MAP_FILE = "contexts.map.json"
+_MAX_CONTEXT_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class Context:
+    """One loaded context document."""
+
+    url: str
+    sha256: str
+    raw: bytes
+    document: Any
+    bundled: bool
+
+
+class ContextRegistry:
+    """Context documents by URL; nothing outside it can be loaded."""
+
+    def __init__(self, contexts: Mapping[str, Context], accepted: Mapping[str, frozenset[str]]) -> None:
+        self._contexts = dict(contexts)
+        self._accepted = dict(accepted)
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._contexts
+
+    def get(self, url: str) -> Context:
+        """The context for ``url``, or ``unknown_context``."""
+        try:
+            return self._contexts[url]
+        except KeyError:
+            raise error_for(
+                ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched"
+            ) from None
+
+    def urls(self) -> list[str]:
+        """All known context URLs."""
+        return list(self._contexts)
+
+    def with_folder(self, folder: str | os.PathLike[str]) -> "ContextRegistry":
+        """A new registry with the contexts of a user folder (``contexts.map.json``) added."""
+        root = Path(folder)
+        try:
+            mapping = json.loads((root / MAP_FILE).read_text("utf-8"))
+        except FileNotFoundError:
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"{root / MAP_FILE} not found") from None
+        except (OSError, ValueError) as exc:
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read {root / MAP_FILE}: {exc}") from None
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"{root / MAP_FILE} must map URLs to file names")
+        contexts = dict(self._contexts)
+        for url, name in mapping.items():
+            path = (root / name).resolve()
+            if root.resolve() not in path.parents:
+                raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context file {name!r} is outside {root}")
+            raw = _read(path)
+            digest = hashlib.sha256(raw).hexdigest()
+            if url in self._accepted:
+                if digest not in self._accepted[url]:
+                    raise error_for(
+                        ErrorCode.UNKNOWN_CONTEXT,
+                        f"{name} differs from the bundled context {url} (sha256 {digest})",
+                    )
+                continue  # the bundled copy is served
+            contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
+        return ContextRegistry(contexts, self._accepted)
+
+    def export(self, folder: str | os.PathLike[str]) -> Path:
+        """Write every served context and a ``contexts.map.json`` into ``folder``."""
+        return export_contexts(self._contexts.values(), folder)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > _MAX_CONTEXT_BYTES:
+            raise error_for(ErrorCode.TOO_LARGE, f"context file {path.name} is too large")
+        return path.read_bytes()
+    except OSError as exc:
+        raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read context file {path.name}: {exc.strerror}") from None
+
+
+def _parse(raw: bytes, url: str) -> Any:
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url} is not JSON") from None
+    if not isinstance(document, dict) or "@context" not in document:
+        raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url} has no @context")
+    return document
+
+
+def _file_name(url: str) -> str:
+    return "".join(c if c.isalnum() or c in "-." else "_" for c in url.split("://", 1)[-1]) + ".jsonld"
+
+
+def export_contexts(contexts: Iterable[Context], folder: str | os.PathLike[str]) -> Path:
+    """Write ``contexts`` (byte-exact) and their ``contexts.map.json`` into ``folder``."""
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    mapping = {}
+    for context in contexts:
+        name = _file_name(context.url)
+        (root / name).write_bytes(context.raw)
+        mapping[context.url] = name
+    (root / MAP_FILE).write_text(json.dumps(mapping, indent=2) + "\n", "utf-8")
+    return root
+
+
+_BUNDLED: ContextRegistry | None = None
+
+
+def bundled_registry() -> ContextRegistry:
+    """The registry of contexts shipped in ``skillspas/schemas/data/contexts`` (checked once)."""
+    global _BUNDLED
+    if _BUNDLED is None:
+        base = resources.files("skillspas.schemas") / "data" / "contexts"
+        manifest = json.loads((base / "MANIFEST.json").read_text("utf-8"))
+        contexts: dict[str, Context] = {}
+        accepted: dict[str, set[str]] = {}
+        for entry in manifest["contexts"]:
+            raw = (base / entry["file"]).read_bytes()
+            digest = hashlib.sha256(raw).hexdigest()
+            if digest != entry["sha256"]:
+                raise RuntimeError(f"bundled context {entry['file']} is corrupt (sha256 {digest})")
+            accepted.setdefault(entry["url"], set()).add(digest)
+            if entry["served"]:
+                contexts[entry["url"]] = Context(entry["url"], digest, raw, _parse(raw, entry["url"]), True)
+        _BUNDLED = ContextRegistry(contexts, {k: frozenset(v) for k, v in accepted.items()})
+    return _BUNDLED

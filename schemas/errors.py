@@ -1,0 +1,151 @@
+"""The one typed error tree of skillspas, with stable error codes.
+
+::
+
+    SkillspasError (.code, .message, .path)
+    ├── UnusableInput      exit 2  "could not be checked"
+    │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
+    │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large
+    ├── InvalidCredential  exit 1  "checked, and not valid"
+    │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized,
+    │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
+    │     status_unavailable, challenge_mismatch, domain_mismatch
+    ├── IssuanceRefused    issuer side: issuer_mismatch, unknown_skill, forbidden_field, signer_failed
+    └── KeystoreError      wrong_passphrase, key_not_found, insecure_permissions, invalid_key_file
+
+Each code's kind is declared once, in ``ErrorCode``; the exit code and HTTP status derive from it.
+Programmer errors (wrong types, unknown suite names at sign time) are ``TypeError``/``ValueError``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "ErrorCode",
+    "ErrorKind",
+    "SkillspasError",
+    "UnusableInput",
+    "InvalidCredential",
+    "IssuanceRefused",
+    "KeystoreError",
+    "error_for",
+]
+
+
+class ErrorKind(enum.Enum):
+    UNUSABLE = "unusable"
+    INVALID = "invalid"
+    ISSUANCE = "issuance"
+    KEYSTORE = "keystore"
+
+
+class ErrorCode(enum.StrEnum):
+    """Stable snake_case codes that integrators match on (DESIGN.md, "Contracts")."""
+
+    # 2: unusable or unsupported input
+    MALFORMED_JSON = "malformed_json"
+    TOO_LARGE = "too_large"
+    TOO_DEEP = "too_deep"
+    UNKNOWN_CONTEXT = "unknown_context"
+    UNDEFINED_TERM = "undefined_term"
+    SCHEMA_INVALID = "schema_invalid"
+    UNSUPPORTED_CRYPTOSUITE = "unsupported_cryptosuite"
+    RESOURCE_LIMIT = "resource_limit"
+    QR_UNREADABLE = "qr_unreadable"
+    QR_TOO_LARGE = "qr_too_large"
+    # 1: checked and not valid
+    INVALID_PROOF = "invalid_proof"
+    INVALID_SIGNATURE = "invalid_signature"
+    WRONG_PROOF_PURPOSE = "wrong_proof_purpose"
+    KEY_NOT_AUTHORIZED = "key_not_authorized"
+    UNRESOLVABLE_KEY = "unresolvable_key"
+    UNTRUSTED_ISSUER = "untrusted_issuer"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    STATUS_UNAVAILABLE = "status_unavailable"
+    CHALLENGE_MISMATCH = "challenge_mismatch"
+    DOMAIN_MISMATCH = "domain_mismatch"
+    # issuer side
+    ISSUER_MISMATCH = "issuer_mismatch"
+    UNKNOWN_SKILL = "unknown_skill"
+    FORBIDDEN_FIELD = "forbidden_field"
+    SIGNER_FAILED = "signer_failed"
+    # keystore
+    WRONG_PASSPHRASE = "wrong_passphrase"
+    KEY_NOT_FOUND = "key_not_found"
+    INSECURE_PERMISSIONS = "insecure_permissions"
+    INVALID_KEY_FILE = "invalid_key_file"
+
+    @property
+    def kind(self) -> ErrorKind:
+        return _KINDS[self]
+
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 1 checked and not valid, 2 unusable input (DESIGN.md exit-code table)."""
+        return 1 if self.kind is ErrorKind.INVALID else 2
+
+    @property
+    def http_status(self) -> int:
+        return 422 if self.kind is ErrorKind.INVALID else 400
+
+
+_UNUSABLE = {
+    "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
+    "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
+}
+_ISSUANCE = {"issuer_mismatch", "unknown_skill", "forbidden_field", "signer_failed"}
+_KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file"}
+_KINDS = {
+    code: (
+        ErrorKind.UNUSABLE if code.value in _UNUSABLE
+        else ErrorKind.ISSUANCE if code.value in _ISSUANCE
+        else ErrorKind.KEYSTORE if code.value in _KEYSTORE
+        else ErrorKind.INVALID
+    )
+    for code in ErrorCode
+}
+
+
+class SkillspasError(Exception):
+    """Base of every coded error. ``message`` is English; ``messages.text(code, lang)`` has nl/en."""
+
+    def __init__(self, code: ErrorCode, message: str, path: str | None = None) -> None:
+        if not isinstance(code, ErrorCode):
+            raise TypeError("code must be an ErrorCode")
+        super().__init__(f"{code.value}: {message}" + (f" (at {path})" if path else ""))
+        self.code = code
+        self.message = message
+        self.path = path
+
+
+class UnusableInput(SkillspasError):
+    """The input could not be checked (exit 2)."""
+
+
+class InvalidCredential(SkillspasError):
+    """The input was checked and is not valid (exit 1)."""
+
+
+class IssuanceRefused(SkillspasError):
+    """The issuer refuses to sign this document."""
+
+
+class KeystoreError(SkillspasError):
+    """A key could not be loaded or stored."""
+
+
+_CLASSES: dict[ErrorKind, type[SkillspasError]] = {
+    ErrorKind.UNUSABLE: UnusableInput,
+    ErrorKind.INVALID: InvalidCredential,
+    ErrorKind.ISSUANCE: IssuanceRefused,
+    ErrorKind.KEYSTORE: KeystoreError,
+}
+
+
+def error_for(code: ErrorCode, message: str, path: str | None = None) -> SkillspasError:
+    """Build the error of the right class for ``code``: ``raise error_for(ErrorCode.X, "...")``."""
+    return _CLASSES[code.kind](code, message, path)

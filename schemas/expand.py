@@ -1,0 +1,164 @@
+"""Strict JSON-LD expansion and conversion to RDF quads (DESIGN.md threat 3).
+
+JSON-LD silently drops a property or type that no context defines, so a signature would not
+cover what a person reads. Here the document is expanded with a sentinel ``@vocab`` placed
+before its own contexts (so a context's own ``@vocab`` still wins, as it would without the
+sentinel): an undefined term then expands to a sentinel IRI instead of vanishing,
+and is reported as ``undefined_term`` with its JSON path. When nothing expanded to the sentinel,
+the sentinel was never used and the expansion equals the plain one, so the same expansion is
+turned into RDF (one context-heavy expansion per document, not two).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from pyld import jsonld
+from pyld.identifier_issuer import IdentifierIssuer
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.loader import DocumentLoader, unwrap_pyld_error
+from skillspas.schemas.nquads import Quad, dataset_from_pyld
+
+__all__ = ["expand_strict", "to_quads", "SENTINEL"]
+
+SENTINEL = "urn:skillspas:undefined-term:"
+_KEYWORDS = frozenset(
+    "@base @container @context @direction @graph @id @import @included @index @json @language "
+    "@list @nest @none @prefix @propagate @protected @reverse @set @type @value @version @vocab".split()
+)
+_PROCESSOR = jsonld.JsonLdProcessor()
+
+
+def _options(loader: DocumentLoader) -> dict[str, Any]:
+    return {
+        "base": "",
+        "documentLoader": loader,
+        "contextResolver": jsonld.ContextResolver(jsonld._resolved_context_cache, loader),
+        "extractAllScripts": True,
+        "processingMode": "json-ld-1.1",
+        "produceGeneralizedRdf": False,
+    }
+
+
+def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]:
+    """Expand ``document``; ``undefined_term`` (with its JSON path) if anything would be dropped."""
+    if not isinstance(document, dict):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
+    _check_keys(document)
+    contexts = document.get("@context")
+    probe = dict(document)
+    probe["@context"] = [{"@vocab": SENTINEL}, *(contexts if isinstance(contexts, list) else [contexts])]
+    try:
+        expanded = _PROCESSOR.expand(probe, _options(loader))
+    except SkillspasError:
+        raise
+    except jsonld.JsonLdError as exc:
+        inner = unwrap_pyld_error(exc)
+        if inner is not None:
+            raise inner from None
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"invalid JSON-LD: {_describe(exc)}") from None
+    except RecursionError:
+        raise error_for(ErrorCode.TOO_DEEP, "JSON-LD structure is nested too deeply") from None
+    _check_expanded(expanded, document)
+    return expanded
+
+
+def to_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
+    """The RDF dataset of ``document`` as canonical-term quads, after strict expansion."""
+    expanded = expand_strict(document, loader)
+    issuer = IdentifierIssuer("_:b")
+    node_map: dict[str, dict] = {"@default": {}}
+    _PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
+    dataset = {}
+    for graph_name, graph in sorted(node_map.items()):
+        if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
+            dataset[graph_name] = _PROCESSOR._graph_to_rdf(graph, issuer, _options(loader))
+    return dataset_from_pyld(dataset)
+
+
+def _describe(exc: BaseException) -> str:
+    message = str(exc).split("\n", 1)[0]
+    code = getattr(exc, "code", None)
+    return f"{message} ({code})" if code else message
+
+
+def _check_keys(document: Any) -> None:
+    """Keys that look like keywords but are not are dropped by JSON-LD: refuse them."""
+    for path, key, _ in _walk_keys(document, ""):
+        if key.startswith("@") and key not in _KEYWORDS:
+            raise error_for(ErrorCode.UNDEFINED_TERM, f"{key!r} is not a JSON-LD keyword and would be dropped", path)
+
+
+def _walk_keys(node: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    stack = [(node, path)]
+    while stack:
+        current, here = stack.pop()
+        if isinstance(current, dict):
+            for key, value in current.items():
+                child = f"{here}/{key.replace('~', '~0').replace('/', '~1')}"
+                yield child, key, value
+                if key != "@context":
+                    stack.append((value, child))
+        elif isinstance(current, list):
+            stack.extend((item, f"{here}/{i}") for i, item in enumerate(current))
+
+
+def _check_expanded(expanded: Any, document: dict[str, Any]) -> None:
+    stack = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key.startswith(SENTINEL):
+                _undefined(key[len(SENTINEL):], document, "property")
+            if key == "@type":
+                for t in value if isinstance(value, list) else [value]:
+                    if isinstance(t, str):
+                        if t.startswith(SENTINEL):
+                            _undefined(t[len(SENTINEL):], document, "type")
+                        if not _absolute(t):
+                            _undefined(t, document, "type")
+            elif key == "@id":
+                if isinstance(value, str):
+                    if value.startswith(SENTINEL):
+                        _undefined(value[len(SENTINEL):], document, "value")
+                    if not _absolute(value):
+                        raise error_for(
+                            ErrorCode.SCHEMA_INVALID,
+                            f"{value!r} is not an absolute URL; JSON-LD would drop it",
+                            _find(document, value, keys=False),
+                        )
+            elif key == "@value" and node.get("@type", "").startswith(SENTINEL):
+                _undefined(node["@type"][len(SENTINEL):], document, "datatype")
+            if isinstance(value, (list, dict)):
+                stack.append(value)
+
+
+def _absolute(iri: str) -> bool:
+    return iri.startswith("_:") or (":" in iri and jsonld._is_absolute_iri(iri))
+
+
+def _undefined(term: str, document: dict[str, Any], what: str) -> None:
+    raise error_for(
+        ErrorCode.UNDEFINED_TERM,
+        f"{what} {term!r} is not defined by any context; it would be dropped from the signed data",
+        _find(document, term, keys=True) or _find(document, term, keys=False),
+    )
+
+
+def _find(document: Any, needle: str, *, keys: bool) -> str | None:
+    """JSON Pointer of the first key (or string value) equal to ``needle``."""
+    for path, key, value in _walk_keys(document, ""):
+        if keys and key == needle:
+            return path
+        if not keys:
+            if value == needle:
+                return path
+            if isinstance(value, list) and needle in value:
+                return f"{path}/{value.index(needle)}"
+    return None

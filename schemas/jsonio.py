@@ -1,0 +1,121 @@
+"""Strict JSON parsing with bounds (DESIGN.md threat 1).
+
+Python's ``json`` accepts duplicate keys, NaN/Infinity, huge integers and lone surrogates, and
+raises ``RecursionError`` on deep nesting. A signature must not depend on which duplicate a parser
+keeps, so all of those are ``malformed_json`` here; size and depth are ``too_large``/``too_deep``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.limits import Limits
+
+__all__ = ["parse_json", "check_bounds", "MAX_SAFE_INTEGER"]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise error_for(ErrorCode.MALFORMED_JSON, f"duplicate key {dup!r} in a JSON object")
+    return obj
+
+
+def _constant(name: str) -> Any:
+    raise error_for(ErrorCode.MALFORMED_JSON, f"{name} is not JSON")
+
+
+def _integer(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise error_for(ErrorCode.MALFORMED_JSON, "integer outside ±2^53 cannot be read the same everywhere")
+    return value
+
+
+def parse_json(data: str | bytes | bytearray | dict | list, limits: Limits = Limits()) -> Any:
+    """Parse ``data`` strictly within ``limits``; a dict/list is checked as if it had been parsed."""
+    if isinstance(data, (dict, list)):
+        check_bounds(data, limits)
+        return data
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > limits.max_bytes:
+            raise error_for(ErrorCode.TOO_LARGE, f"input is {len(data)} bytes; the limit is {limits.max_bytes}")
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error_for(ErrorCode.MALFORMED_JSON, f"input is not UTF-8 (byte {exc.start})") from None
+    elif isinstance(data, str):
+        text = data
+        if len(text) > limits.max_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+            raise error_for(ErrorCode.TOO_LARGE, f"input is larger than the limit of {limits.max_bytes} bytes")
+    else:
+        raise TypeError("data must be str, bytes, dict or list")
+    if text.startswith("\ufeff"):
+        raise error_for(ErrorCode.MALFORMED_JSON, "a byte order mark is not allowed")
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_integer
+        )
+    except RecursionError:
+        raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {limits.max_depth}") from None
+    except json.JSONDecodeError as exc:
+        raise error_for(
+            ErrorCode.MALFORMED_JSON, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    check_bounds(value, limits)
+    return value
+
+
+def check_bounds(value: Any, limits: Limits = Limits()) -> None:
+    """Walk a parsed value: depth, string/array sizes, lone surrogates, non-finite numbers."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    max_depth, max_str, max_arr = limits.max_depth, limits.max_string_length, limits.max_array_length
+    while stack:
+        node, depth, path = stack.pop()
+        if isinstance(node, dict):
+            if depth > max_depth:
+                raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {max_depth}", path or "/")
+            for key, item in node.items():
+                if not isinstance(key, str):
+                    raise error_for(ErrorCode.MALFORMED_JSON, "object keys must be strings", path or "/")
+                _check_string(key, max_str, path)
+                stack.append((item, depth + 1, f"{path}/{_escape(key)}"))
+        elif isinstance(node, list):
+            if depth > max_depth:
+                raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {max_depth}", path or "/")
+            if len(node) > max_arr:
+                raise error_for(ErrorCode.TOO_LARGE, f"array has {len(node)} items; the limit is {max_arr}", path)
+            for index, item in enumerate(node):
+                stack.append((item, depth + 1, f"{path}/{index}"))
+        elif isinstance(node, str):
+            _check_string(node, max_str, path)
+        elif isinstance(node, bool) or node is None:
+            continue
+        elif isinstance(node, int):
+            if abs(node) > MAX_SAFE_INTEGER:
+                raise error_for(ErrorCode.MALFORMED_JSON, "integer outside ±2^53", path)
+        elif isinstance(node, float):
+            if node != node or node in (float("inf"), float("-inf")):
+                raise error_for(ErrorCode.MALFORMED_JSON, "NaN and Infinity are not JSON", path)
+        else:
+            raise TypeError(f"not a JSON value: {type(node).__name__}")
+
+
+def _check_string(text: str, max_len: int, path: str) -> None:
+    if len(text) > max_len:
+        raise error_for(ErrorCode.TOO_LARGE, f"a string is {len(text)} characters; the limit is {max_len}", path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise error_for(ErrorCode.MALFORMED_JSON, "string contains a lone surrogate", path) from None
+
+
+def _escape(key: str) -> str:
+    """JSON Pointer escaping of one reference token (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")

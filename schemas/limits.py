@@ -1,0 +1,29 @@
+"""Every bound on outside input, in one place (python-tuf ``UpdaterConfig`` style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Limits"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds applied to every document from outside; all are configurable."""
+
+    max_bytes: int = 1024 * 1024
+    """Largest JSON input accepted (1 MiB)."""
+    max_depth: int = 64
+    """Deepest nesting of JSON arrays/objects accepted."""
+    max_string_length: int = 64 * 1024
+    """Longest single JSON string (a person reads it; a proofValue is ~90 chars)."""
+    max_array_length: int = 10_000
+    """Most items in one JSON array (alignments, proofs, credentials...)."""
+    max_blank_nodes: int = 1_000
+    """Most blank nodes in a dataset handed to canonicalization."""
+    max_canon_work: int = 100_000
+    """Most hash-n-degree-quads steps RDFC-1.0 may take before ``resource_limit``."""
+    max_proofs: int = 16
+    """Most proofs on one document (a proof set / chain)."""
+    max_credentials: int = 100
+    """Most credentials in one presentation."""

@@ -1,0 +1,55 @@
+"""An offline pyld document loader that knows only a ``ContextRegistry``.
+
+pyld's own default loader is ``requests_document_loader()``: it would fetch any URL. At import
+this module replaces that global default with one that refuses everything, so even a pyld call
+that forgets to pass ``documentLoader`` cannot reach the network.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from pyld import jsonld
+
+from skillspas.schemas.contexts import ContextRegistry
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+
+__all__ = ["document_loader", "DocumentLoader", "unwrap_pyld_error"]
+
+DocumentLoader = Callable[[str, dict], dict]
+
+
+def document_loader(registry: ContextRegistry) -> DocumentLoader:
+    """A pyld loader serving ``registry``; results are tagged static so pyld caches them."""
+
+    def load(url: str, options: dict | None = None) -> dict:
+        context = registry.get(url)
+        return {"contextUrl": None, "documentUrl": url, "document": context.document, "tag": "static"}
+
+    return load
+
+
+def _refuse(url: str, options: dict | None = None) -> dict:
+    raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched")
+
+
+jsonld.set_document_loader(_refuse)
+
+
+def unwrap_pyld_error(exc: BaseException) -> SkillspasError | None:
+    """The ``SkillspasError`` a loader raised inside pyld, found through its exception chain."""
+    seen: set[int] = set()
+    current: Any = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SkillspasError):
+            return current
+        details = getattr(current, "details", None)
+        if isinstance(details, dict):
+            cause = details.get("cause")
+            if isinstance(cause, BaseException):
+                nested = unwrap_pyld_error(cause)
+                if nested is not None:
+                    return nested
+        current = current.__cause__ or current.__context__ or getattr(current, "cause", None)
+    return None

@@ -1,0 +1,140 @@
+"""Dutch and English text for every error code: what a person reads (one table)."""
+
+from __future__ import annotations
+
+from skillspas.schemas.errors import ErrorCode
+
+__all__ = ["MESSAGES", "text"]
+
+MESSAGES: dict[ErrorCode, dict[str, str]] = {
+    ErrorCode.MALFORMED_JSON: {
+        "en": "The file is not valid JSON, or uses JSON features that make a signature ambiguous.",
+        "nl": "Het bestand is geen geldige JSON, of gebruikt JSON-constructies die een handtekening dubbelzinnig maken.",
+    },
+    ErrorCode.TOO_LARGE: {
+        "en": "The input is larger than the verifier accepts.",
+        "nl": "De invoer is groter dan de verificateur accepteert.",
+    },
+    ErrorCode.TOO_DEEP: {
+        "en": "The input is nested deeper than the verifier accepts.",
+        "nl": "De invoer is dieper genest dan de verificateur accepteert.",
+    },
+    ErrorCode.UNKNOWN_CONTEXT: {
+        "en": "The credential uses a JSON-LD context this verifier does not have; it is never fetched from the internet.",
+        "nl": "Het bewijsstuk gebruikt een JSON-LD-context die deze verificateur niet kent; die wordt nooit van internet gehaald.",
+    },
+    ErrorCode.UNDEFINED_TERM: {
+        "en": "The credential contains a field that no context defines, so the signature would not cover it.",
+        "nl": "Het bewijsstuk bevat een veld dat geen enkele context definieert, dus de handtekening zou het niet dekken.",
+    },
+    ErrorCode.SCHEMA_INVALID: {
+        "en": "The credential does not have the required structure.",
+        "nl": "Het bewijsstuk heeft niet de vereiste opbouw.",
+    },
+    ErrorCode.UNSUPPORTED_CRYPTOSUITE: {
+        "en": "The credential is signed with a method this verifier does not support.",
+        "nl": "Het bewijsstuk is ondertekend met een methode die deze verificateur niet ondersteunt.",
+    },
+    ErrorCode.RESOURCE_LIMIT: {
+        "en": "Checking this input would take too much work; it was refused.",
+        "nl": "Het controleren van deze invoer zou te veel werk kosten; het is geweigerd.",
+    },
+    ErrorCode.QR_UNREADABLE: {
+        "en": "No readable QR code was found in the image.",
+        "nl": "Er is geen leesbare QR-code in de afbeelding gevonden.",
+    },
+    ErrorCode.QR_TOO_LARGE: {
+        "en": "The QR code holds more data than the verifier accepts.",
+        "nl": "De QR-code bevat meer gegevens dan de verificateur accepteert.",
+    },
+    ErrorCode.INVALID_PROOF: {
+        "en": "The credential's proof is missing or malformed.",
+        "nl": "Het bewijs (de handtekening) van het bewijsstuk ontbreekt of is onjuist opgebouwd.",
+    },
+    ErrorCode.INVALID_SIGNATURE: {
+        "en": "The signature does not match: the credential was changed after signing, or not signed by this key.",
+        "nl": "De handtekening klopt niet: het bewijsstuk is na ondertekening gewijzigd, of niet met deze sleutel ondertekend.",
+    },
+    ErrorCode.WRONG_PROOF_PURPOSE: {
+        "en": "The signature was made for another purpose than issuing this credential.",
+        "nl": "De handtekening is gezet voor een ander doel dan het uitgeven van dit bewijsstuk.",
+    },
+    ErrorCode.KEY_NOT_AUTHORIZED: {
+        "en": "The key that signed does not belong to the stated issuer.",
+        "nl": "De sleutel waarmee is ondertekend hoort niet bij de genoemde uitgever.",
+    },
+    ErrorCode.UNRESOLVABLE_KEY: {
+        "en": "The signing key could not be found or is not acceptable.",
+        "nl": "De ondertekeningssleutel kon niet worden gevonden of is niet acceptabel.",
+    },
+    ErrorCode.UNTRUSTED_ISSUER: {
+        "en": "The issuer is not on the trust list for this kind of credential.",
+        "nl": "De uitgever staat niet op de vertrouwenslijst voor dit soort bewijsstuk.",
+    },
+    ErrorCode.NOT_YET_VALID: {
+        "en": "The credential is not valid yet.",
+        "nl": "Het bewijsstuk is nog niet geldig.",
+    },
+    ErrorCode.EXPIRED: {
+        "en": "The credential has expired.",
+        "nl": "Het bewijsstuk is verlopen.",
+    },
+    ErrorCode.REVOKED: {
+        "en": "The issuer has revoked this credential.",
+        "nl": "De uitgever heeft dit bewijsstuk ingetrokken.",
+    },
+    ErrorCode.SUSPENDED: {
+        "en": "The issuer has suspended this credential.",
+        "nl": "De uitgever heeft dit bewijsstuk geschorst.",
+    },
+    ErrorCode.STATUS_UNAVAILABLE: {
+        "en": "Whether the credential was revoked could not be checked with the local status information.",
+        "nl": "Of het bewijsstuk is ingetrokken kon niet worden gecontroleerd met de lokale statusinformatie.",
+    },
+    ErrorCode.CHALLENGE_MISMATCH: {
+        "en": "The presentation was made for another request (challenge does not match).",
+        "nl": "De presentatie is voor een ander verzoek gemaakt (challenge komt niet overeen).",
+    },
+    ErrorCode.DOMAIN_MISMATCH: {
+        "en": "The presentation was made for another recipient (domain does not match).",
+        "nl": "De presentatie is voor een andere ontvanger gemaakt (domein komt niet overeen).",
+    },
+    ErrorCode.ISSUER_MISMATCH: {
+        "en": "The credential names another issuer than the owner of the signing key.",
+        "nl": "Het bewijsstuk noemt een andere uitgever dan de eigenaar van de ondertekeningssleutel.",
+    },
+    ErrorCode.UNKNOWN_SKILL: {
+        "en": "A skill is not in the bundled skills vocabulary.",
+        "nl": "Een vaardigheid staat niet in de meegeleverde vaardighedenlijst.",
+    },
+    ErrorCode.FORBIDDEN_FIELD: {
+        "en": "The credential contains a field that must not be issued (e.g. a national identification number).",
+        "nl": "Het bewijsstuk bevat een veld dat niet mag worden uitgegeven (bijvoorbeeld een BSN).",
+    },
+    ErrorCode.SIGNER_FAILED: {
+        "en": "The signing key could not produce a signature.",
+        "nl": "De ondertekeningssleutel kon geen handtekening maken.",
+    },
+    ErrorCode.WRONG_PASSPHRASE: {
+        "en": "The passphrase for the key file is wrong.",
+        "nl": "Het wachtwoord voor het sleutelbestand is onjuist.",
+    },
+    ErrorCode.KEY_NOT_FOUND: {
+        "en": "The key file was not found.",
+        "nl": "Het sleutelbestand is niet gevonden.",
+    },
+    ErrorCode.INSECURE_PERMISSIONS: {
+        "en": "The key file can be read by other users.",
+        "nl": "Het sleutelbestand is leesbaar voor andere gebruikers.",
+    },
+    ErrorCode.INVALID_KEY_FILE: {
+        "en": "The key file is not a skillspas key file.",
+        "nl": "Het sleutelbestand is geen skillspas-sleutelbestand.",
+    },
+}
+
+
+def text(code: ErrorCode, lang: str = "en") -> str:
+    """The one-sentence explanation of ``code`` in ``lang`` ("nl" or "en")."""
+    entry = MESSAGES[code]
+    return entry.get(lang, entry["en"])

@@ -1,0 +1,43 @@
+"""What a person reads must be what was signed (DESIGN.md threat 4).
+
+C0 control characters other than TAB/LF/CR, DEL, and the Unicode bidi override/isolate/embedding
+marks can make a displayed string differ from its signed bytes (or hash differently in other
+N-Quads serializers, see rdf-canon test060c). They are refused in every string: ``schema_invalid``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from skillspas.schemas.errors import ErrorCode, error_for
+
+__all__ = ["check_text"]
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def check_text(value: Any, path: str = "") -> None:
+    """Refuse control and bidi-override characters in every key and string of ``value``."""
+    stack = [(value, path)]
+    while stack:
+        node, here = stack.pop()
+        if isinstance(node, str):
+            _check(node, here)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                child = f"{here}/{key.replace('~', '~0').replace('/', '~1')}"
+                _check(key, child)
+                stack.append((item, child))
+        elif isinstance(node, list):
+            stack.extend((item, f"{here}/{i}") for i, item in enumerate(node))
+
+
+def _check(text: str, path: str) -> None:
+    match = _FORBIDDEN.search(text)
+    if match:
+        raise error_for(
+            ErrorCode.SCHEMA_INVALID,
+            f"string contains the control or bidi character U+{ord(match.group()):04X}",
+            path or "/",
+        )

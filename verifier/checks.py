@@ -1,0 +1,133 @@
+"""The document checks before any key is touched: contexts (threat 2) and shape (threats 3-5)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from skillspas.schemas.contexts import VC_V2, ContextRegistry
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.limits import Limits
+from skillspas.schemas.text import check_text
+
+__all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape", "proofs_of", "types_of",
+           "issuer_id", "parse_datetime", "is_url"]
+
+# XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
+_DATETIME_STAMP = re.compile(
+    r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
+
+
+def is_url(value: object) -> bool:
+    """An absolute URL (any scheme, e.g. https:, did:, urn:) without whitespace."""
+    return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+
+def types_of(node: dict[str, Any]) -> list[str]:
+    """The ``type`` of a node as a list of strings."""
+    value = node.get("type", [])
+    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+
+def issuer_id(credential: dict[str, Any]) -> str | None:
+    """The issuer's id, whether ``issuer`` is a URL or an object with ``id``."""
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def check_contexts(document: dict[str, Any], registry: ContextRegistry) -> None:
+    """Every ``@context`` a list of known URLs, the VC v2 URL first; no inline contexts."""
+    top = document.get("@context")
+    if top is None:
+        raise error_for(ErrorCode.SCHEMA_INVALID, "@context is missing", "/@context")
+    if not isinstance(top, list) or not top or top[0] != VC_V2:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2}", "/@context")
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                child = f"{path}/{key}"
+                if key == "@context":
+                    _check_context_value(value, registry, child)
+                else:
+                    stack.append((value, child))
+        elif isinstance(node, list):
+            stack.extend((item, f"{path}/{i}") for i, item in enumerate(node))
+
+
+def _check_context_value(value: Any, registry: ContextRegistry, path: str) -> None:
+    for index, url in enumerate(value if isinstance(value, list) else [value]):
+        if not isinstance(url, str):
+            raise error_for(
+                ErrorCode.UNKNOWN_CONTEXT,
+                "inline context objects are not accepted; only bundled context URLs",
+                f"{path}/{index}" if isinstance(value, list) else path,
+            )
+        if url not in registry:
+            raise error_for(
+                ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched",
+                f"{path}/{index}" if isinstance(value, list) else path,
+            )
+
+
+def parse_datetime(value: object, path: str) -> str:
+    """``value`` if it is an XML Schema dateTimeStamp, else ``schema_invalid``."""
+    if not isinstance(value, str) or not _DATETIME_STAMP.fullmatch(value):
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date-time with time zone", path)
+    return value
+
+
+def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
+    """The document's proofs as a list of objects (``invalid_proof`` when missing or malformed)."""
+    proof = document.get("proof")
+    if proof is None:
+        raise error_for(ErrorCode.INVALID_PROOF, "the document has no proof", "/proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    if not proofs or not all(isinstance(p, dict) for p in proofs):
+        raise error_for(ErrorCode.INVALID_PROOF, "proof must be an object or a list of objects", "/proof")
+    if len(proofs) > limits.max_proofs:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_proofs} proofs", "/proof")
+    return proofs
+
+
+def check_credential_shape(credential: dict[str, Any], path: str = "") -> None:
+    """VC Data Model 2.0 basics a verifier relies on (threat 3/4), before strict expansion."""
+    check_text(credential, path)
+    if "VerifiableCredential" not in types_of(credential):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiableCredential", f"{path}/type")
+    if "id" in credential and not is_url(credential["id"]):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "id must be one URL", f"{path}/id")
+    if not is_url(issuer_id(credential)):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "issuer must be a URL or an object with a URL id", f"{path}/issuer")
+    subject = credential.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    if not subjects or not all(isinstance(s, dict) and s for s in subjects):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "credentialSubject must be a non-empty object", f"{path}/credentialSubject")
+    for key in ("validFrom", "validUntil"):
+        if key in credential:
+            parse_datetime(credential[key], f"{path}/{key}")
+
+
+def check_presentation_shape(presentation: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
+    """VerifiablePresentation basics; returns its embedded credentials."""
+    check_text(presentation)
+    if "VerifiablePresentation" not in types_of(presentation):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiablePresentation", "/type")
+    if "holder" in presentation:
+        holder = presentation["holder"]
+        holder = holder.get("id") if isinstance(holder, dict) else holder
+        if not is_url(holder):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "holder must be a URL", "/holder")
+    value = presentation.get("verifiableCredential", [])
+    credentials = value if isinstance(value, list) else [value]
+    if len(credentials) > limits.max_credentials:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_credentials} credentials", "/verifiableCredential")
+    if not all(isinstance(c, dict) for c in credentials):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "verifiableCredential entries must be objects", "/verifiableCredential")
+    return credentials

@@ -1,0 +1,377 @@
+"""The verification pipeline (DESIGN.md "Architecture"; STYLE.md §7.4), top to bottom.
+
+(1) parse -> (2) contexts -> (3) shape + strict expansion -> (4) resolve keys -> (5) proofs ->
+(6) purpose / key authority -> (7) trust -> (8) validity window -> (9) status -> result.
+
+Steps 1-3 stop the run on failure: nothing after them can be trusted. Steps 6-9 run only when
+every proof verified: their inputs are attacker-controlled until then. ``now`` is taken once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, VerificationMethod
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.schemas.processor import DocumentProcessor
+from skillspas.verifier.checks import (
+    check_contexts,
+    check_credential_shape,
+    check_presentation_shape,
+    issuer_id,
+    parse_datetime,
+    proofs_of,
+    types_of,
+)
+from skillspas.verifier.result import Check, CredentialSummary, Problem, ProofResult, SkillSummary, VerificationResult
+from skillspas.verifier.suites import get_suite
+
+__all__ = ["Verifier", "verify"]
+
+Document = dict[str, Any] | str | bytes
+
+
+@dataclass
+class _Run:
+    """What one verification has found so far."""
+
+    checks: list[Check] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    proofs: list[ProofResult] = field(default_factory=list)
+    credentials: list[VerificationResult] = field(default_factory=list)
+    summary: CredentialSummary | None = None
+
+    def ok(self, name: str, message: str = "") -> None:
+        self.checks.append(Check(name, True, None, message))
+
+    def fail(self, name: str, exc: SkillspasError) -> None:
+        self.checks.append(Check(name, False, exc.code, exc.message))
+        self.errors.append(Problem(exc.code, exc.message, exc.path))
+
+    def result(self, now: dt.datetime) -> VerificationResult:
+        return VerificationResult(
+            tuple(self.checks), tuple(self.errors), tuple(self.warnings), tuple(self.proofs),
+            tuple(self.credentials), self.summary, now,
+        )
+
+
+class Verifier:
+    """Verifies credentials and presentations offline; build once, verify many."""
+
+    def __init__(
+        self,
+        *,
+        contexts: str | os.PathLike[str] | None = None,
+        trusted_issuers: Iterable[str] | None = None,
+        resolver: KeyResolver | None = None,
+        limits: Limits = Limits(),
+    ) -> None:
+        self.limits = limits
+        self.processor = DocumentProcessor(contexts, limits)
+        self.resolver: KeyResolver = ChainResolver(resolver, DidKeyResolver()) if resolver else DidKeyResolver()
+        self.trusted_issuers = frozenset(trusted_issuers or ())
+
+    def verify(
+        self,
+        document: Document,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> VerificationResult:
+        """Verify a credential or presentation (dict, JSON text or bytes)."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        run = _Run()
+        try:
+            parsed = parse_json(document, self.limits)  # (1)
+            if not isinstance(parsed, dict):
+                raise error_for(ErrorCode.SCHEMA_INVALID, "a credential or presentation must be a JSON object", "/")
+        except SkillspasError as exc:
+            run.fail("parse", exc)
+            return run.result(now)
+        run.ok("parse")
+        if "VerifiablePresentation" in types_of(parsed):
+            self._presentation(parsed, run, challenge, domain, now)
+        else:
+            self._credential(parsed, run, now)
+        return run.result(now)
+
+    # -- credentials -----------------------------------------------------------------------
+
+    def _credential(self, credential: dict[str, Any], run: _Run, now: dt.datetime) -> None:
+        try:
+            check_contexts(credential, self.processor.registry)  # (2)
+        except SkillspasError as exc:
+            return run.fail("contexts", exc)
+        run.ok("contexts")
+        try:  # (3)
+            check_credential_shape(credential)
+            proofs = proofs_of(credential, self.limits)
+            unsecured = {k: v for k, v in credential.items() if k != "proof"}
+            self.processor.expand(unsecured)
+        except SkillspasError as exc:
+            return run.fail("shape", exc)
+        run.ok("shape")
+        methods = self._verify_proofs(credential, unsecured, proofs, run)  # (4) (5)
+        if methods is None:
+            return
+        issuer = issuer_id(credential)
+        try:  # (6)
+            for proof, method in zip(proofs, methods):
+                _check_assertion(proof, method, issuer)
+        except SkillspasError as exc:
+            return run.fail("purpose", exc)
+        run.ok("purpose")
+        try:  # (7)
+            self._check_trust(issuer)
+        except SkillspasError as exc:
+            return run.fail("trust", exc)
+        run.ok("trust")
+        try:  # (8)
+            _check_validity(credential, now)
+        except SkillspasError as exc:
+            return run.fail("validity", exc)
+        run.ok("validity")
+        try:  # (9)
+            _check_status(credential)
+        except SkillspasError as exc:
+            return run.fail("status", exc)
+        run.ok("status")
+        run.summary = _summary(credential)
+
+    def _verify_proofs(
+        self, document: dict[str, Any], unsecured: dict[str, Any], proofs: list[dict[str, Any]], run: _Run
+    ) -> list[VerificationMethod] | None:
+        """(4)+(5): resolve each proof's key and check it; every proof must verify."""
+        methods: list[VerificationMethod] = []
+        first_error: SkillspasError | None = None
+        failed_check = "proof"
+        for index, proof in enumerate(proofs):
+            method = None
+            try:
+                _check_proof_shape(proof)
+                suite = get_suite(proof.get("cryptosuite"))
+                try:
+                    method = self.resolver.resolve(proof["verificationMethod"])
+                except SkillspasError:
+                    failed_check = "key" if first_error is None else failed_check
+                    raise
+                suite.verify_proof(_input_for(unsecured, proofs, proof), proof, method.public_key, self.processor)
+                methods.append(method)
+                run.proofs.append(_proof_result(proof, method, True))
+            except SkillspasError as exc:
+                path = exc.path.replace("/proof", f"/proof/{index}", 1) if exc.path and len(proofs) > 1 else exc.path
+                exc = error_for(exc.code, exc.message, path)
+                run.proofs.append(_proof_result(proof, method, False, exc.code))
+                if first_error is None:
+                    first_error = exc
+        if first_error is not None:
+            run.fail(failed_check, first_error)
+            return None
+        run.ok("key")
+        run.ok("proof", f"{len(proofs)} proof(s) verified")
+        return methods
+
+    def _check_trust(self, issuer: str | None) -> None:
+        if issuer not in self.trusted_issuers:
+            raise error_for(
+                ErrorCode.UNTRUSTED_ISSUER,
+                f"nothing vouches for issuer {issuer!r}: use a bundle with a trust list, or --trust-issuer",
+                "/issuer",
+            )
+
+    # -- presentations ---------------------------------------------------------------------
+
+    def _presentation(
+        self, presentation: dict[str, Any], run: _Run, challenge: str | None, domain: str | None, now: dt.datetime
+    ) -> None:
+        try:
+            check_contexts(presentation, self.processor.registry)
+        except SkillspasError as exc:
+            return run.fail("contexts", exc)
+        run.ok("contexts")
+        try:
+            credentials = check_presentation_shape(presentation, self.limits)
+            unsecured = {k: v for k, v in presentation.items() if k != "proof"}
+            if "proof" in presentation or challenge is not None or domain is not None:
+                proofs = proofs_of(presentation, self.limits)
+            else:
+                proofs = []
+            self.processor.expand(unsecured)
+        except SkillspasError as exc:
+            return run.fail("shape", exc)
+        run.ok("shape")
+        for credential in credentials:
+            inner = _Run()
+            self._credential(credential, inner, now)
+            run.credentials.append(inner.result(now))
+        if not proofs:
+            return
+        methods = self._verify_proofs(presentation, unsecured, proofs, run)
+        if methods is None:
+            return
+        try:
+            for proof, method in zip(proofs, methods):
+                _check_authentication(proof, method, presentation, challenge, domain)
+        except SkillspasError as exc:
+            return run.fail("purpose", exc)
+        run.ok("purpose")
+
+
+def _check_proof_shape(proof: dict[str, Any]) -> None:
+    """(5) a DataIntegrityProof with the fields every suite needs (threat 5)."""
+    if proof.get("type") != "DataIntegrityProof":
+        raise error_for(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"proof type {proof.get('type')!r} is not supported", "/proof/type")
+    for key in ("verificationMethod", "proofPurpose", "proofValue"):
+        if not isinstance(proof.get(key), str):
+            raise error_for(ErrorCode.INVALID_PROOF, f"proof.{key} is missing", f"/proof/{key}")
+    if "created" in proof:
+        try:
+            parse_datetime(proof["created"], "/proof/created")
+        except SkillspasError as exc:
+            raise error_for(ErrorCode.INVALID_PROOF, exc.message, exc.path) from None
+
+
+def _input_for(unsecured: dict[str, Any], proofs: list[dict[str, Any]], proof: dict[str, Any]) -> dict[str, Any]:
+    """The document a proof signed: for a chain, with the proofs it names as ``previousProof``."""
+    previous = proof.get("previousProof")
+    if previous is None:
+        return unsecured
+    wanted = [previous] if isinstance(previous, str) else previous
+    if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
+        raise error_for(ErrorCode.INVALID_PROOF, "previousProof must be a proof id or a list of them", "/proof/previousProof")
+    by_id = {p.get("id"): p for p in proofs if isinstance(p.get("id"), str)}
+    missing = [w for w in wanted if w not in by_id]
+    if missing:
+        raise error_for(ErrorCode.INVALID_PROOF, f"previousProof {missing[0]!r} is not in the proof set", "/proof/previousProof")
+    return {**unsecured, "proof": [by_id[w] for w in wanted]}
+
+
+def _proof_result(
+    proof: dict[str, Any], method: VerificationMethod | None, ok: bool, code: ErrorCode | None = None
+) -> ProofResult:
+    def text(key: str) -> str | None:
+        value = proof.get(key)
+        return value if isinstance(value, str) else None
+
+    return ProofResult(
+        text("verificationMethod"), text("cryptosuite"), text("proofPurpose"),
+        method.controller if method else None, ok, code,
+    )
+
+
+def _check_assertion(proof: dict[str, Any], method: VerificationMethod, issuer: str | None) -> None:
+    """(6) an issuer's proof: purpose assertionMethod, by a key its controller lets assert, of the issuer."""
+    if proof.get("proofPurpose") != "assertionMethod":
+        raise error_for(
+            ErrorCode.WRONG_PROOF_PURPOSE,
+            f"proofPurpose is {proof.get('proofPurpose')!r}; a credential needs assertionMethod",
+            "/proof/proofPurpose",
+        )
+    if "assertionMethod" not in method.relationships:
+        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an assertion method of its controller", "/proof/verificationMethod")
+    if method.controller != issuer:
+        raise error_for(
+            ErrorCode.KEY_NOT_AUTHORIZED,
+            f"the signing key belongs to {method.controller!r}, not to the issuer {issuer!r}",
+            "/proof/verificationMethod",
+        )
+
+
+def _check_authentication(
+    proof: dict[str, Any], method: VerificationMethod, presentation: dict[str, Any],
+    challenge: str | None, domain: str | None,
+) -> None:
+    """(6) a holder's proof: purpose authentication, the holder's key, the expected challenge/domain."""
+    if proof.get("proofPurpose") != "authentication":
+        raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a presentation proof needs proofPurpose authentication", "/proof/proofPurpose")
+    if "authentication" not in method.relationships:
+        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an authentication method of its controller", "/proof/verificationMethod")
+    holder = presentation.get("holder")
+    holder = holder.get("id") if isinstance(holder, dict) else holder
+    if holder is not None and method.controller != holder:
+        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the presentation is not signed by its holder", "/proof/verificationMethod")
+    if challenge is not None and proof.get("challenge") != challenge:
+        raise error_for(ErrorCode.CHALLENGE_MISMATCH, "the presentation's challenge is not the one asked for", "/proof/challenge")
+    if domain is not None:
+        got = proof.get("domain")
+        if not (got == domain or (isinstance(got, list) and domain in got)):
+            raise error_for(ErrorCode.DOMAIN_MISMATCH, "the presentation's domain is not this verifier's", "/proof/domain")
+
+
+def _check_validity(credential: dict[str, Any], now: dt.datetime) -> None:
+    """(8) validFrom <= now <= validUntil."""
+    valid_from = credential.get("validFrom")
+    if valid_from is not None and _instant(valid_from) > now:
+        raise error_for(ErrorCode.NOT_YET_VALID, f"the credential is valid from {valid_from}", "/validFrom")
+    valid_until = credential.get("validUntil")
+    if valid_until is not None and _instant(valid_until) < now:
+        raise error_for(ErrorCode.EXPIRED, f"the credential expired at {valid_until}", "/validUntil")
+
+
+def _instant(value: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:  # e.g. years beyond 9999: valid XML Schema, not a Python datetime
+        year = int(value.lstrip("-").split("-", 1)[0])
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc) if year > 9999 else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _check_status(credential: dict[str, Any]) -> None:
+    """(9) a credential with a status entry needs a status list; none is available offline yet."""
+    if "credentialStatus" in credential:
+        raise error_for(
+            ErrorCode.STATUS_UNAVAILABLE,
+            "the credential has a status entry and no status list is available; use a bundle",
+            "/credentialStatus",
+        )
+
+
+def _summary(credential: dict[str, Any]) -> CredentialSummary:
+    """What a verified credential says, for a person."""
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    alignments = achievement.get("alignment", []) if isinstance(achievement, dict) else []
+    skills = tuple(
+        SkillSummary(a["targetUrl"], a.get("targetName") if isinstance(a.get("targetName"), str) else None)
+        for a in (alignments if isinstance(alignments, list) else [alignments])
+        if isinstance(a, dict) and isinstance(a.get("targetUrl"), str)
+    )
+
+    def text(node: Any, key: str) -> str | None:
+        value = node.get(key) if isinstance(node, dict) else None
+        return value if isinstance(value, str) else None
+
+    return CredentialSummary(
+        issuer=issuer_id(credential),
+        issuer_name=None,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
+        types=tuple(types_of(credential)),
+        subject_name=text(subject, "name"),
+        name=text(credential, "name") or text(achievement, "name"),
+        valid_from=text(credential, "validFrom"),
+        valid_until=text(credential, "validUntil"),
+        skills=skills,
+    )
+
+
+def verify(
+    document: Document,
+    *,
+    contexts: str | os.PathLike[str] | None = None,
+    trusted_issuers: Iterable[str] | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
+    now: dt.datetime | None = None,
+    resolver: KeyResolver | None = None,
+    limits: Limits = Limits(),
+) -> VerificationResult:
+    """Verify a credential or presentation offline (DESIGN.md Python API)."""
+    verifier = Verifier(contexts=contexts, trusted_issuers=trusted_issuers, resolver=resolver, limits=limits)
+    return verifier.verify(document, challenge=challenge, domain=domain, now=now)

@@ -1,0 +1,166 @@
+"""The verification result: typed, frozen, and unable to disagree with its parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.messages import text
+
+__all__ = ["Check", "Problem", "ProofResult", "SkillSummary", "CredentialSummary", "VerificationResult"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pipeline step that ran."""
+
+    check: str
+    ok: bool
+    code: ErrorCode | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning: a stable code, a message, and a JSON pointer into the input."""
+
+    code: ErrorCode
+    message: str
+    path: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code.value, "message": self.message, "path": self.path}
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    """One proof of a proof set or chain: who signed, and whether it verified."""
+
+    verification_method: str | None
+    cryptosuite: str | None
+    proof_purpose: str | None
+    controller: str | None
+    ok: bool
+    code: ErrorCode | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verificationMethod": self.verification_method,
+            "cryptosuite": self.cryptosuite,
+            "proofPurpose": self.proof_purpose,
+            "controller": self.controller,
+            "verified": self.ok,
+            "code": self.code.value if self.code else None,
+        }
+
+
+@dataclass(frozen=True)
+class SkillSummary:
+    """A skill a verified credential aligns to."""
+
+    url: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class CredentialSummary:
+    """What a verified credential says, for a person (filled only after the proof holds)."""
+
+    issuer: str | None
+    issuer_name: str | None
+    types: tuple[str, ...]
+    subject_name: str | None
+    name: str | None
+    valid_from: str | None
+    valid_until: str | None
+    skills: tuple[SkillSummary, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "issuer": self.issuer,
+            "issuerName": self.issuer_name,
+            "type": list(self.types),
+            "name": self.name,
+            "subjectName": self.subject_name,
+            "validFrom": self.valid_from,
+            "validUntil": self.valid_until,
+            "skills": [{"url": s.url, "name": s.name} for s in self.skills],
+        }
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """The outcome of verifying one credential or presentation. Truthy only when verified."""
+
+    checks: tuple[Check, ...] = ()
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    proofs: tuple[ProofResult, ...] = ()
+    credentials: tuple["VerificationResult", ...] = ()
+    summary: CredentialSummary | None = None
+    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    @property
+    def verified(self) -> bool:
+        """No errors, every check ok, every proof and every embedded credential verified."""
+        return (
+            not self.errors
+            and bool(self.checks)
+            and all(c.ok for c in self.checks)
+            and all(p.ok for p in self.proofs)
+            and all(c.verified for c in self.credentials)
+        )
+
+    def __bool__(self) -> bool:
+        return self.verified
+
+    @property
+    def first_error(self) -> Problem | None:
+        """The error that decides the verdict (the first failing check), if any."""
+        if self.errors:
+            return self.errors[0]
+        for credential in self.credentials:
+            if credential.first_error:
+                return credential.first_error
+        return None
+
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 1 checked and not valid, 2 unusable input."""
+        problem = self.first_error
+        if problem is None:
+            return 0 if self.verified else 1
+        return problem.code.exit_code
+
+    def raise_for_errors(self) -> None:
+        """Raise the deciding problem as its typed ``SkillspasError``; do nothing when verified."""
+        problem = self.first_error
+        if problem is not None:
+            raise error_for(problem.code, problem.message, problem.path)
+        if not self.verified:
+            raise error_for(ErrorCode.INVALID_PROOF, "not verified")
+
+    def message(self, lang: str = "en") -> str:
+        """One sentence for a person, in Dutch ("nl") or English ("en")."""
+        problem = self.first_error
+        if problem is None:
+            return "Echt en geldig." if lang == "nl" else "Genuine and valid."
+        return text(problem.code, lang)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of DESIGN.md ("Verification result")."""
+        return {
+            "verified": self.verified,
+            "warnings": [w.to_json() for w in self.warnings],
+            "proofs": [p.to_json() for p in self.proofs],
+            "checks": [
+                {"check": c.check, "ok": c.ok, "code": c.code.value if c.code else None, "message": c.message}
+                for c in self.checks
+            ],
+            "errors": [e.to_json() for e in self.errors],
+            "credentials": [c.to_json() for c in self.credentials],
+            "summary": self.summary.to_json() if self.summary else None,
+            "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
+        }
