@@ -83,14 +83,16 @@ def generate(
         _fail(str(exc))
     except OSError as exc:
         _fail(f"cannot write {str(out)!r}: {exc.strerror or exc}")
-    _print({
-        "id": signer.verification_method,
-        "controller": signer.controller,
-        "type": "Multikey",
-        "algorithm": signer.algorithm,
-        "publicKeyMultibase": signer.public_key.multibase,
-        "file": str(out),
-    })
+    _print(
+        {
+            "id": signer.verification_method,
+            "controller": signer.controller,
+            "type": "Multikey",
+            "algorithm": signer.algorithm,
+            "publicKeyMultibase": signer.public_key.multibase,
+            "file": str(out),
+        }
+    )
 
 
 @app.command()

@@ -56,7 +56,7 @@ def _split(did_url: str) -> tuple[str, str, str | None]:
     if not did_url.startswith(DID_KEY_PREFIX):
         raise _unresolvable("not a did:key identifier")
     did, hash_sign, fragment = did_url.partition("#")
-    multibase = did[len(DID_KEY_PREFIX):]
+    multibase = did[len(DID_KEY_PREFIX) :]
     if any(c in multibase for c in ":/?;"):
         raise _unresolvable("did:key with a version, path, query or parameters is not supported")
     if hash_sign and not fragment:

@@ -49,7 +49,7 @@ def did_web_to_path(did: str) -> str:
         raise _unresolvable("not a did:web identifier")
     if any(c in did for c in "#?/\\"):
         raise _unresolvable("a did:web DID has no path, query or fragment")
-    host, *segments = did[len(DID_WEB_PREFIX):].split(":")
+    host, *segments = did[len(DID_WEB_PREFIX) :].split(":")
     host = re.sub("%3[Aa]", ":", host, count=1)
     if _HOST.fullmatch(host) is None:
         raise _unresolvable("did:web host is not a valid domain name (with optional %3A port)")
@@ -76,12 +76,14 @@ def did_web_document(
     for number, key in enumerate(public_keys, start=1):
         if not isinstance(key, PublicKey):
             raise TypeError("public_keys must be skillspas.keys.PublicKey objects")
-        methods.append({
-            "id": f"{did}#key-{number}",
-            "type": MULTIKEY,
-            "controller": did,
-            "publicKeyMultibase": key.multibase,
-        })
+        methods.append(
+            {
+                "id": f"{did}#key-{number}",
+                "type": MULTIKEY,
+                "controller": did,
+                "publicKeyMultibase": key.multibase,
+            }
+        )
     document: dict[str, Any] = {
         "@context": list(DID_CONTEXTS),
         "id": did,

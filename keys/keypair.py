@@ -45,7 +45,7 @@ _CURVES: Final[dict[str, tuple[type[ec.EllipticCurve], type[hashes.HashAlgorithm
     "P-256": (ec.SECP256R1, hashes.SHA256, 32),
     "P-384": (ec.SECP384R1, hashes.SHA384, 48),
 }
-_KIND_OF_CURVE: Final = {"secp256r1": "P-256", "secp384r1": "P-384"}
+_KIND_OF_CURVE: Final[dict[str, KeyKind]] = {"secp256r1": "P-256", "secp384r1": "P-384"}
 _GENERATE_ALIASES: Final[dict[str, KeyKind]] = {"ed25519": "Ed25519", "p256": "P-256"}
 _ALL_ALIASES: Final[dict[str, KeyKind]] = {**_GENERATE_ALIASES, "p384": "P-384"}
 
@@ -66,7 +66,7 @@ def _kind_of(key: PublicKeyObject | PrivateKeyObject) -> KeyKind:
         return "Ed25519"
     if isinstance(key, ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey):
         kind = _KIND_OF_CURVE.get(key.curve.name)
-        if kind == "P-256" or kind == "P-384":
+        if kind is not None:
             return kind
     raise ValueError("unsupported key type; skillspas uses Ed25519, P-256 and P-384")
 
@@ -130,7 +130,7 @@ class PublicKey:
 
     @property
     def kind(self) -> KeyKind:
-        """"Ed25519", "P-256" or "P-384"."""
+        """The key kind: "Ed25519", "P-256" or "P-384"."""
         return self._kind
 
     @property
@@ -216,7 +216,7 @@ class KeyPair:
 
     @property
     def kind(self) -> KeyKind:
-        """"Ed25519", "P-256" or "P-384"."""
+        """The key kind: "Ed25519", "P-256" or "P-384"."""
         return self._kind
 
     @property

@@ -112,7 +112,7 @@ def _decode(
     for kind, (codec, length) in table.items():
         prefix = _varint(codec)
         if data.startswith(prefix):
-            raw = data[len(prefix):]
+            raw = data[len(prefix) :]
             if len(raw) != length:
                 raise error_for(
                     code, f"{what} with the {kind} prefix must be {length} bytes, got {len(raw)}"

@@ -173,9 +173,7 @@ def _parse_definition(
 ) -> VerificationMethod:
     """Build a ``VerificationMethod`` from a Multikey definition."""
     if definition.get("type") != MULTIKEY:
-        raise _unresolvable(
-            f"verification method {_shown(target)!r} is not of type Multikey"
-        )
+        raise _unresolvable(f"verification method {_shown(target)!r} is not of type Multikey")
     controller = definition.get("controller")
     if not isinstance(controller, str) or not controller.startswith("did:"):
         raise _unresolvable(f"verification method {_shown(target)!r} has no controller DID")

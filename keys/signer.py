@@ -43,7 +43,7 @@ class Signer(Protocol):
 
     @property
     def algorithm(self) -> str:
-        """"Ed25519", "P-256" or "P-384"."""
+        """The key kind: "Ed25519", "P-256" or "P-384"."""
         ...
 
     @property
@@ -119,7 +119,7 @@ class LocalSigner:
 
     @property
     def algorithm(self) -> str:
-        """"Ed25519", "P-256" or "P-384"."""
+        """The key kind: "Ed25519", "P-256" or "P-384"."""
         return self._keypair.kind
 
     @property

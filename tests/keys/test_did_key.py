@@ -47,8 +47,12 @@ def test_did_key_round_trips_for_every_kind(multibase: str, kind: str, prefix: s
 @pytest.mark.parametrize(
     "did",
     [
-        pytest.param("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", id="spec Ed25519 example"),
-        pytest.param("did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169", id="spec P-256 example"),
+        pytest.param(
+            "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", id="spec Ed25519 example"
+        ),
+        pytest.param(
+            "did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169", id="spec P-256 example"
+        ),
     ],
 )
 def test_did_key_spec_examples_resolve(did: str) -> None:
@@ -78,8 +82,12 @@ def _small_order_did() -> str:
         pytest.param(f"did:key:{ED}/path", id="path"),
         pytest.param(f"did:key:1:{ED}", id="version prefix"),
         pytest.param(f"did:key:{ED};param=1", id="DID parameter"),
-        pytest.param("did:key:z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc", id="X25519 key (z6LS)"),
-        pytest.param("did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", id="secp256k1 key (zQ3s)"),
+        pytest.param(
+            "did:key:z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc", id="X25519 key (z6LS)"
+        ),
+        pytest.param(
+            "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", id="secp256k1 key (zQ3s)"
+        ),
         pytest.param(f"did:key:{ED[:-1]}", id="truncated key"),
         pytest.param("did:key:", id="empty method-specific id"),
         pytest.param(f"did:web:{ED}", id="another method"),

@@ -266,8 +266,15 @@ def test_ecdsa_point_must_use_compressed_encoding(first: int) -> None:
 
 @pytest.mark.parametrize(
     ("alias", "kind"),
-    [("ed25519", "Ed25519"), ("Ed25519", "Ed25519"), ("ED25519", "Ed25519"),
-     ("p256", "P-256"), ("P-256", "P-256"), ("p-256", "P-256"), ("P256", "P-256")],
+    [
+        ("ed25519", "Ed25519"),
+        ("Ed25519", "Ed25519"),
+        ("ED25519", "Ed25519"),
+        ("p256", "P-256"),
+        ("P-256", "P-256"),
+        ("p-256", "P-256"),
+        ("P256", "P-256"),
+    ],
 )
 def test_generate_accepts_kind_aliases(alias: str, kind: str) -> None:
     assert generate(alias).kind == kind

@@ -35,17 +35,46 @@ def _raw(prefix: bytes, body: bytes) -> str:
 @pytest.mark.parametrize(
     ("name", "secret_field", "kind", "public_prefix", "secret_prefix", "public_len", "secret_len"),
     [
-        pytest.param("vc-di-eddsa/keyPair.json", "privateKeyMultibase", "Ed25519",
-                     b"\xed\x01", b"\x80\x26", 32, 32, id="Ed25519 vector key"),
-        pytest.param("vc-di-ecdsa/p256KeyPair.json", "secretKeyMultibase", "P-256",
-                     b"\x80\x24", b"\x86\x26", 33, 32, id="P-256 vector key"),
-        pytest.param("vc-di-ecdsa/p384KeyPair.json", "secretKeyMultibase", "P-384",
-                     b"\x81\x24", b"\x87\x26", 49, 48, id="P-384 vector key"),
+        pytest.param(
+            "vc-di-eddsa/keyPair.json",
+            "privateKeyMultibase",
+            "Ed25519",
+            b"\xed\x01",
+            b"\x80\x26",
+            32,
+            32,
+            id="Ed25519 vector key",
+        ),
+        pytest.param(
+            "vc-di-ecdsa/p256KeyPair.json",
+            "secretKeyMultibase",
+            "P-256",
+            b"\x80\x24",
+            b"\x86\x26",
+            33,
+            32,
+            id="P-256 vector key",
+        ),
+        pytest.param(
+            "vc-di-ecdsa/p384KeyPair.json",
+            "secretKeyMultibase",
+            "P-384",
+            b"\x81\x24",
+            b"\x87\x26",
+            49,
+            48,
+            id="P-384 vector key",
+        ),
     ],
 )
 def test_vector_keys_round_trip_exactly(
-    name: str, secret_field: str, kind: str, public_prefix: bytes, secret_prefix: bytes,
-    public_len: int, secret_len: int,
+    name: str,
+    secret_field: str,
+    kind: str,
+    public_prefix: bytes,
+    secret_prefix: bytes,
+    public_len: int,
+    secret_len: int,
 ) -> None:
     vector = _vector(name)
     public_kind, public_raw = decode_public_key(vector["publicKeyMultibase"])
@@ -99,15 +128,18 @@ def test_non_string_multibase_is_refused_with_a_code() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        pytest.param(_raw(b"\xed\x01", b"\x01" * 31),
-                     id="ed25519 prefix, one byte short"),
+        pytest.param(_raw(b"\xed\x01", b"\x01" * 31), id="ed25519 prefix, one byte short"),
         pytest.param(_raw(b"\xed\x01", b"\x01" * 33), id="ed25519 prefix, one byte long"),
         pytest.param(_raw(b"\x80\x24", b"\x02" * 32), id="p256 prefix, 32 bytes"),
-        pytest.param(_raw(b"\x80\x24", b"\x04" + b"\x01" * 64), id="p256 prefix, uncompressed point"),
+        pytest.param(
+            _raw(b"\x80\x24", b"\x04" + b"\x01" * 64), id="p256 prefix, uncompressed point"
+        ),
         pytest.param(_raw(b"\x81\x24", b"\x02" * 33), id="p384 prefix with a p256-sized point"),
         pytest.param(_raw(b"\xec\x01", b"\x01" * 32), id="x25519 prefix"),
         pytest.param(_raw(b"\xe7\x01", b"\x02" * 33), id="secp256k1 prefix"),
-        pytest.param(_raw(b"\x80\x26", b"\x01" * 32), id="secret key prefix where a public key belongs"),
+        pytest.param(
+            _raw(b"\x80\x26", b"\x01" * 32), id="secret key prefix where a public key belongs"
+        ),
         pytest.param(_raw(b"", b"\x01" * 32), id="no multicodec prefix"),
         pytest.param(_raw(b"\x00\xed\x01", b"\x01" * 32), id="leading zero byte before prefix"),
     ],
@@ -123,7 +155,9 @@ def test_wrong_prefix_or_length_is_refused_as_unresolvable_key(value: str) -> No
     [
         pytest.param(_raw(b"\x80\x26", b"\x01" * 31), id="ed25519 secret, short"),
         pytest.param(_raw(b"\x86\x26", b"\x01" * 48), id="p256 secret, p384 length"),
-        pytest.param(_raw(b"\xed\x01", b"\x01" * 32), id="public key prefix where a secret belongs"),
+        pytest.param(
+            _raw(b"\xed\x01", b"\x01" * 32), id="public key prefix where a secret belongs"
+        ),
         pytest.param("m" + "AAAA", id="base64 multibase"),
     ],
 )

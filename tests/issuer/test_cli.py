@@ -1,0 +1,142 @@
+"""The ``skillspas`` command as a user runs it: exit codes 0/1/2, JSON output, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import TEST_CONTEXTS, VECTORS
+from skillspas.issuer.demo import sample_credential
+
+SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*SKILLSPAS, *args], input=stdin, capture_output=True, timeout=120)
+
+
+def _no_traceback(proc: subprocess.CompletedProcess) -> None:
+    assert b"Traceback" not in proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    key = folder / "key.json"
+    gen = run("keys", "generate", "--type", "ed25519", "--out", str(key))
+    assert gen.returncode == 0, gen.stderr
+    info = json.loads(gen.stdout)
+    assert "secretKeyMultibase" not in gen.stdout.decode()
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    unsigned = sample_credential(info["controller"])
+    del unsigned["issuer"]  # sign fills in the key's controller
+    (folder / "unsigned.json").write_text(json.dumps(unsigned))
+    signed = run("sign", "--key", str(key), str(folder / "unsigned.json"))
+    assert signed.returncode == 0, signed.stderr
+    (folder / "signed.json").write_bytes(signed.stdout)
+    return folder, info["controller"]
+
+
+def test_sign_sets_the_issuer_to_the_keys_controller(issued):
+    folder, did = issued
+    assert json.loads((folder / "signed.json").read_text())["issuer"] == did
+
+
+def test_verify_trusted_is_exit_0(issued):
+    folder, did = issued
+    proc = run("verify", str(folder / "signed.json"), "--trust-issuer", did)
+    assert proc.returncode == 0, proc.stdout
+    assert b"GELDIG" in proc.stdout
+
+
+def test_verify_untrusted_is_exit_1(issued):
+    folder, _ = issued
+    proc = run("verify", str(folder / "signed.json"), "--json")
+    assert proc.returncode == 1
+    body = json.loads(proc.stdout)
+    assert body["verified"] is False and body["errors"][0]["code"] == "untrusted_issuer"
+    assert [p["verified"] for p in body["proofs"]] == [True]
+
+
+def test_verify_from_stdin_tampered_is_exit_1(issued):
+    folder, did = issued
+    document = json.loads((folder / "signed.json").read_text())
+    document["credentialSubject"]["name"] = "X"
+    proc = run("verify", "-", "--json", "--trust-issuer", did, stdin=json.dumps(document).encode())
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "invalid_signature"
+
+
+@pytest.mark.parametrize("payload", [b"not json", b'{"a":1,"a":2}', b"[" * 5000, b"\x00\xff"])
+def test_unusable_input_is_exit_2_without_traceback(payload):
+    proc = run("verify", "-", "--json", stdin=payload)
+    assert proc.returncode == 2
+    _no_traceback(proc)
+    assert json.loads(proc.stdout)["errors"][0]["code"] in ("malformed_json", "too_deep")
+
+
+def test_missing_file_is_exit_2():
+    proc = run("verify", "/nonexistent/credential.json")
+    assert proc.returncode == 2
+    _no_traceback(proc)
+
+
+def test_sign_refuses_another_issuer(issued, tmp_path):
+    folder, _ = issued
+    unsigned = sample_credential("did:web:roc-voorbeeldstad.example")
+    (tmp_path / "u.json").write_text(json.dumps(unsigned))
+    proc = run("sign", "--key", str(folder / "key.json"), str(tmp_path / "u.json"))
+    assert proc.returncode == 2
+    assert b"issuer_mismatch" in proc.stderr
+    _no_traceback(proc)
+
+
+def test_sign_refuses_undefined_terms(issued, tmp_path):
+    folder, _ = issued
+    unsigned = sample_credential("x")
+    del unsigned["issuer"]
+    unsigned["credentialSubject"]["favouriteColour"] = "blauw"
+    (tmp_path / "u.json").write_text(json.dumps(unsigned))
+    proc = run("sign", "--key", str(folder / "key.json"), str(tmp_path / "u.json"))
+    assert proc.returncode == 2 and b"undefined_term" in proc.stderr
+
+
+def test_keys_generate_refuses_to_overwrite(issued):
+    folder, _ = issued
+    proc = run("keys", "generate", "--type", "p256", "--out", str(folder / "key.json"))
+    assert proc.returncode == 2
+    _no_traceback(proc)
+
+
+def test_contexts_export_round_trips_through_verify(tmp_path):
+    """Exported contexts are what the bundle holds; a folder may add contexts but not change one."""
+    proc = run("contexts", "export", str(tmp_path / "ctx"))
+    assert proc.returncode == 0
+    mapping = json.loads((tmp_path / "ctx" / "contexts.map.json").read_text())
+    assert "https://www.w3.org/ns/credentials/v2" in mapping
+    # the exported folder is itself a valid --contexts folder
+    vector = VECTORS / "vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json"
+    proc = run("verify", str(vector), "--json", "--contexts", str(TEST_CONTEXTS))
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "key_not_authorized"
+    proc = run("verify", str(vector), "--json", "--contexts", str(tmp_path / "ctx"))
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "unknown_context"  # examples/v2 is test-only
+
+
+def test_a_folder_cannot_replace_a_bundled_context(tmp_path):
+    (tmp_path / "v2.jsonld").write_text('{"@context": {"@vocab": "https://evil.example/"}}')
+    (tmp_path / "contexts.map.json").write_text(json.dumps({"https://www.w3.org/ns/credentials/v2": "v2.jsonld"}))
+    proc = run("verify", str(VECTORS / "vc-di-eddsa/unsigned.json"), "--json", "--contexts", str(tmp_path))
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "unknown_context"
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    proc = run("demo", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert b"invalid_signature" in proc.stdout
+    assert (tmp_path / "credential.json").exists()
