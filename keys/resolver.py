@@ -12,6 +12,8 @@ method must be found in the document of the DID it names); DID Core 1.0, section
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping
 from typing import Any, Final, Protocol, runtime_checkable
 
@@ -55,7 +57,7 @@ class DidKeyResolver:
 
     def resolve(self, verification_method_id: str) -> VerificationMethod:
         """Decode a did:key URL strictly; raise ``unresolvable_key`` on any defect."""
-        return resolve_did_key(verification_method_id)
+        return _resolve_did_key_cached(verification_method_id)
 
     def __repr__(self) -> str:
         return "DidKeyResolver()"
@@ -187,3 +189,9 @@ def _parse_definition(
         public_key=PublicKey.from_multibase(multibase),
         relationships=relationships,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_did_key_cached(verification_method_id: str) -> VerificationMethod:
+    """did:key decoding (with its small-order point check, ~1 ms) done once per key."""
+    return resolve_did_key(verification_method_id)

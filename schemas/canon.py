@@ -1,6 +1,6 @@
 """RDF Dataset Canonicalization (RDFC-1.0, https://www.w3.org/TR/rdf-canon/) with a work bound.
 
-Why our own implementation rather than a library (see /work/shared/PERFORMANCE.md):
+Why our own implementation rather than a library (measured in the shared PERFORMANCE.md, §3-4):
 
 * pyoxigraph's ``Dataset.canonicalize`` has no work bound: the W3C poison test (a 10-node
   blank-node clique) runs for minutes, so a hostile credential could pin a verifier's CPU;
@@ -22,8 +22,7 @@ steps, and the default 100,000 steps are spent in about 0.1 s.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from itertools import permutations
+from collections.abc import Callable, Iterator, Sequence
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
@@ -40,7 +39,7 @@ HASH_ALGORITHMS: dict[str, Callable[[bytes], hashlib._Hash]] = {
 _MAX_DEPTH = 256
 """Deepest recursion of Hash N-Degree Quads; far below Python's recursion limit."""
 
-Issuer = dict[str, str]
+_Issuer = dict[str, str]
 """An identifier issuer: input label -> issued label, in issue order (the counter is its length)."""
 
 
@@ -76,11 +75,11 @@ class _Canonicalizer:
             raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_name!r}") from None
         self.by_node = by_node
         self.first: dict[str, str] = {}
-        self.canonical: Issuer = {}
+        self.canonical: _Issuer = {}
         self.budget = self.max_work = limits.max_canon_work
 
     def _spend(self, steps: int) -> None:
-        """Count ``steps`` steps of n-degree work; raise ``resource_limit`` when the budget is gone."""
+        """Spend ``steps`` of the work budget; raise ``resource_limit`` once it is exhausted."""
         self.budget -= steps
         if self.budget < 0:
             raise error_for(ErrorCode.RESOURCE_LIMIT, "RDFC-1.0 canonicalization needs more than "
@@ -91,7 +90,7 @@ class _Canonicalizer:
         if node not in self.canonical:
             self.canonical[node] = f"_:c14n{len(self.canonical)}"
 
-    def run(self) -> Issuer:
+    def run(self) -> _Issuer:
         """Run RDFC-1.0 steps 3-6 and return the canonical issuer (input label -> ``_:c14nN``)."""
         by_hash: dict[str, list[str]] = {}
         for node in self.by_node:
@@ -130,12 +129,12 @@ class _Canonicalizer:
         lines.sort()
         return self.hash("".join(lines).encode()).hexdigest()
 
-    def _related_hash(self, related: str, predicate: str, position: str, issuer: Issuer) -> str:
+    def _related_hash(self, related: str, predicate: str, position: str, issuer: _Issuer) -> str:
         """Hash Related Blank Node (§4.7); ``predicate`` is ``""`` for position ``g``."""
         label = self.canonical.get(related) or issuer.get(related) or self.first[related]
         return self.hash(f"{position}{predicate}{label}".encode()).hexdigest()
 
-    def _related_groups(self, node: str, issuer: Issuer) -> dict[str, list[str]]:
+    def _related_groups(self, node: str, issuer: _Issuer) -> dict[str, list[str]]:
         """Group the blank nodes related to ``node`` by their related hash (§4.8.3 step 3)."""
         groups: dict[str, list[str]] = {}
         for s, p, o, g in self.by_node[node]:
@@ -147,7 +146,7 @@ class _Canonicalizer:
                 groups.setdefault(self._related_hash(g, "", "g", issuer), []).append(g)
         return groups
 
-    def _hash_n_degree(self, node: str, issuer: Issuer, depth: int) -> tuple[str, Issuer]:
+    def _hash_n_degree(self, node: str, issuer: _Issuer, depth: int) -> tuple[str, _Issuer]:
         """Hash N-Degree Quads (§4.8): the hash and the issuer of the smallest path."""
         self._spend(1 + len(self.by_node[node]))
         if depth > _MAX_DEPTH:
@@ -158,7 +157,7 @@ class _Canonicalizer:
         for related_hash in sorted(groups):
             chosen_path = ""
             chosen_issuer = issuer
-            for permutation in permutations(sorted(groups[related_hash])):
+            for permutation in _distinct_permutations(groups[related_hash]):
                 self._spend(len(permutation))
                 path, issuer_copy, recursion = self._direct_path(permutation, issuer, chosen_path)
                 if path is None:
@@ -176,8 +175,8 @@ class _Canonicalizer:
             issuer = chosen_issuer
         return self.hash("".join(data).encode()).hexdigest(), issuer
 
-    def _direct_path(self, permutation: Sequence[str], issuer: Issuer,
-                     chosen_path: str) -> tuple[str | None, Issuer, list[str]]:
+    def _direct_path(self, permutation: Sequence[str], issuer: _Issuer,
+                     chosen_path: str) -> tuple[str | None, _Issuer, list[str]]:
         """§4.8.3 step 5.4.4: label a permutation; path ``None`` once it cannot beat the chosen."""
         canonical = self.canonical
         issuer_copy = issuer.copy()
@@ -196,13 +195,38 @@ class _Canonicalizer:
         return path, issuer_copy, recursion
 
 
+def _distinct_permutations(nodes: list[str]) -> Iterator[list[str]]:
+    """Each distinct ordering of ``nodes`` once, in lexicographic order (Narayana Pandita).
+
+    A related blank node is listed once per quad it shares with the reference node (a named
+    graph's label once per quad in the graph), and orderings that differ only by swapping equal
+    labels give equal paths: skipping them changes no result, and keeps such a list from
+    costing ``len(nodes)!`` permutations.
+    """
+    current = sorted(nodes)
+    last = len(current) - 1
+    while True:
+        yield current
+        i = last - 1
+        while i >= 0 and current[i] >= current[i + 1]:
+            i -= 1
+        if i < 0:
+            return
+        j = last
+        while current[j] <= current[i]:
+            j -= 1
+        current = current.copy()
+        current[i], current[j] = current[j], current[i]
+        current[i + 1:] = reversed(current[i + 1:])
+
+
 def _worse(path: str, chosen_path: str) -> bool:
     """True when ``path`` can no longer be chosen over ``chosen_path`` (§4.8.3 step 5.4.4.3)."""
     return bool(chosen_path) and len(path) >= len(chosen_path) and path > chosen_path
 
 
 def _canonical_issuer(quads: Sequence[Quad], limits: Limits,
-                      hash_name: str) -> tuple[list[Quad], Issuer]:
+                      hash_name: str) -> tuple[list[Quad], _Issuer]:
     """Deduplicate ``quads`` and compute their canonical issuer."""
     unique, by_node = _index(quads)
     return unique, _Canonicalizer(by_node, limits, hash_name).run()

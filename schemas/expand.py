@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from pyld import jsonld
 from pyld.identifier_issuer import IdentifierIssuer
 
+from skillspas.schemas._pyld_cache import CachingJsonLdProcessor, IdentityCachingContextResolver
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.loader import DocumentLoader, unwrap_pyld_error
 from skillspas.schemas.nquads import Quad, dataset_from_pyld
@@ -23,18 +24,25 @@ from skillspas.schemas.nquads import Quad, dataset_from_pyld
 __all__ = ["expand_strict", "to_quads", "SENTINEL"]
 
 SENTINEL = "urn:skillspas:undefined-term:"
+_SENTINEL_CONTEXT = {"@vocab": SENTINEL}  # one object: never mutated, found by identity
 _KEYWORDS = frozenset(
     "@base @container @context @direction @graph @id @import @included @index @json @language "
     "@list @nest @none @prefix @propagate @protected @reverse @set @type @value @version @vocab".split()
 )
-_PROCESSOR = jsonld.JsonLdProcessor()
+_PROCESSOR = CachingJsonLdProcessor()
 
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
+    immutable = getattr(loader, "immutable", None)
+    if immutable is not None:
+        immutable.setdefault(id(_SENTINEL_CONTEXT), [_SENTINEL_CONTEXT, None])
+        resolver = IdentityCachingContextResolver(jsonld._resolved_context_cache, loader, immutable)
+    else:
+        resolver = jsonld.ContextResolver(jsonld._resolved_context_cache, loader)
     return {
         "base": "",
         "documentLoader": loader,
-        "contextResolver": jsonld.ContextResolver(jsonld._resolved_context_cache, loader),
+        "contextResolver": resolver,
         "extractAllScripts": True,
         "processingMode": "json-ld-1.1",
         "produceGeneralizedRdf": False,
@@ -48,7 +56,7 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
     _check_keys(document)
     contexts = document.get("@context")
     probe = dict(document)
-    probe["@context"] = [{"@vocab": SENTINEL}, *(contexts if isinstance(contexts, list) else [contexts])]
+    probe["@context"] = [_SENTINEL_CONTEXT, *(contexts if isinstance(contexts, list) else [contexts])]
     try:
         expanded = _PROCESSOR.expand(probe, _options(loader))
     except SkillspasError:

@@ -11,22 +11,32 @@ from typing import Any, Callable
 
 from pyld import jsonld
 
+from skillspas.schemas._pyld_cache import immutable_objects
 from skillspas.schemas.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
-__all__ = ["document_loader", "DocumentLoader", "unwrap_pyld_error"]
+__all__ = ["document_loader", "OfflineLoader", "DocumentLoader", "unwrap_pyld_error"]
 
 DocumentLoader = Callable[[str, dict], dict]
 
 
-def document_loader(registry: ContextRegistry) -> DocumentLoader:
-    """A pyld loader serving ``registry``; results are tagged static so pyld caches them."""
+class OfflineLoader:
+    """A pyld document loader serving a ``ContextRegistry``; results are tagged static so pyld
+    caches them. ``immutable`` indexes the registry's context objects by identity (see
+    ``_pyld_cache.IdentityCachingContextResolver``)."""
 
-    def load(url: str, options: dict | None = None) -> dict:
-        context = registry.get(url)
+    def __init__(self, registry: ContextRegistry) -> None:
+        self.registry = registry
+        self.immutable = immutable_objects(*(registry.get(url).document for url in registry.urls()))
+
+    def __call__(self, url: str, options: dict | None = None) -> dict:
+        context = self.registry.get(url)
         return {"contextUrl": None, "documentUrl": url, "document": context.document, "tag": "static"}
 
-    return load
+
+def document_loader(registry: ContextRegistry) -> OfflineLoader:
+    """A pyld loader that knows only ``registry`` (anything else: ``unknown_context``)."""
+    return OfflineLoader(registry)
 
 
 def _refuse(url: str, options: dict | None = None) -> dict:

@@ -28,7 +28,8 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # Canonical N-Quads: ECHAR for \b \t \n \f \r \" \\, UCHAR (\uXXXX, uppercase hex) for the other
 # C0 controls and U+007F, everything else (including U+0080 and up, and ') written as itself.
-_ECHARS = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+_ECHARS = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"',
+           0x5C: "\\\\"}
 _ESCAPES = {code: _ECHARS.get(code, f"\\u{code:04X}") for code in (*range(0x20), 0x7F, 0x22, 0x5C)}
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')
 
