@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 from skillspas.schemas.contexts import VC_V2, ContextRegistry
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import check_text
+from skillspas.schemas.validate import validate_shape
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape", "proofs_of", "types_of",
            "issuer_id", "parse_datetime", "is_url"]
@@ -112,6 +113,10 @@ def check_credential_shape(credential: dict[str, Any], path: str = "") -> None:
     for key in ("validFrom", "validUntil"):
         if key in credential:
             parse_datetime(credential[key], f"{path}/{key}")
+    try:
+        validate_shape(credential, "credential")
+    except SkillspasError as exc:
+        raise error_for(exc.code, exc.message, path + (exc.path if exc.path != "/" else "")) from None
 
 
 def check_presentation_shape(presentation: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
@@ -119,6 +124,7 @@ def check_presentation_shape(presentation: dict[str, Any], limits: Limits) -> li
     check_text(presentation)
     if "VerifiablePresentation" not in types_of(presentation):
         raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiablePresentation", "/type")
+    validate_shape(presentation, "presentation")
     if "holder" in presentation:
         holder = presentation["holder"]
         holder = holder.get("id") if isinstance(holder, dict) else holder

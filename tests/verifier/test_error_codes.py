@@ -250,3 +250,13 @@ def test_result_serializes_to_the_json_contract(issued):
     body = json.loads(json.dumps(_verify_trusted(signed, signer).to_json()))
     assert set(body) >= {"verified", "warnings", "proofs", "checks", "errors", "credentials", "summary"}
     assert body["verified"] is True and body["errors"] == []
+
+
+def test_vc2_json_schema_is_enforced(issued):
+    """credentialStatus without a type: VC 2.0's JSON Schema refuses it (schema_invalid, with path)."""
+    signed, signer = issued
+    document = copy.deepcopy(signed)
+    document["credentialStatus"] = {"id": "https://status.example/1#5"}
+    result = _verify_trusted(document, signer)
+    assert _code(result) is ErrorCode.SCHEMA_INVALID
+    assert result.first_error.path == "/credentialStatus"
