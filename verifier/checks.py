@@ -12,7 +12,7 @@ from skillspas.schemas.text import check_text
 from skillspas.schemas.validate import validate_shape
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape", "proofs_of", "types_of",
-           "issuer_id", "parse_datetime", "is_url"]
+           "issuer_id", "cosigner_ids", "parse_datetime", "is_url"]
 
 # XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
 _DATETIME_STAMP = re.compile(
@@ -137,3 +137,13 @@ def check_presentation_shape(presentation: dict[str, Any], limits: Limits) -> li
     if not all(isinstance(c, dict) for c in credentials):
         raise error_for(ErrorCode.SCHEMA_INVALID, "verifiableCredential entries must be objects", "/verifiableCredential")
     return credentials
+
+
+def cosigner_ids(credential: dict[str, Any]) -> list[str]:
+    """The DIDs in the credential's ``coSigner`` (a Praktijkverklaring's leerbedrijf signs too)."""
+    value = credential.get("coSigner", [])
+    return [
+        c["id"] if isinstance(c, dict) else c
+        for c in (value if isinstance(value, list) else [value])
+        if isinstance(c, str) or (isinstance(c, dict) and isinstance(c.get("id"), str))
+    ]

@@ -21,6 +21,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.processor import DocumentProcessor
 from skillspas.verifier.checks import (
     check_contexts,
+    cosigner_ids,
     check_credential_shape,
     check_presentation_shape,
     issuer_id,
@@ -28,6 +29,8 @@ from skillspas.verifier.checks import (
     proofs_of,
     types_of,
 )
+from skillspas.verifier.policy import TrustedIssuers, TrustPolicy
+from skillspas.verifier.status import NoStatusSource, StatusSource
 from skillspas.verifier.result import Check, CredentialSummary, Problem, ProofResult, SkillSummary, VerificationResult
 from skillspas.verifier.suites import get_suite
 
@@ -70,12 +73,17 @@ class Verifier:
         contexts: str | os.PathLike[str] | None = None,
         trusted_issuers: Iterable[str] | None = None,
         resolver: KeyResolver | None = None,
+        policy: TrustPolicy | None = None,
+        status: StatusSource | None = None,
         limits: Limits = Limits(),
     ) -> None:
         self.limits = limits
         self.processor = DocumentProcessor(contexts, limits)
         self.resolver: KeyResolver = ChainResolver(resolver, DidKeyResolver()) if resolver else DidKeyResolver()
-        self.trusted_issuers = frozenset(trusted_issuers or ())
+        if policy is not None and trusted_issuers:
+            raise ValueError("give either a trust policy or trusted_issuers, not both")
+        self.policy: TrustPolicy = policy or TrustedIssuers(trusted_issuers or ())
+        self.status: StatusSource = status or NoStatusSource()
 
     def verify(
         self,
@@ -102,6 +110,24 @@ class Verifier:
             self._credential(parsed, run, now)
         return run.result(now)
 
+    def check_proofs(self, document: Document) -> VerificationResult:
+        """Steps 1-5 only (parse, contexts, shape, keys, every proof): what an issuer checks of its own output."""
+        now = dt.datetime.now(dt.timezone.utc)
+        run = _Run()
+        try:
+            credential = parse_json(document, self.limits)
+            check_contexts(credential, self.processor.registry)
+            check_credential_shape(credential)
+            proofs = proofs_of(credential, self.limits)
+            unsecured = {k: v for k, v in credential.items() if k != "proof"}
+            self.processor.expand(unsecured)
+        except SkillspasError as exc:
+            run.fail("shape", exc)
+            return run.result(now)
+        run.ok("shape")
+        self._verify_proofs(credential, unsecured, proofs, run)
+        return run.result(now)
+
     # -- credentials -----------------------------------------------------------------------
 
     def _credential(self, credential: dict[str, Any], run: _Run, now: dt.datetime) -> None:
@@ -123,13 +149,12 @@ class Verifier:
             return
         issuer = issuer_id(credential)
         try:  # (6)
-            for proof, method in zip(proofs, methods):
-                _check_assertion(proof, method, issuer)
+            _check_signers(credential, proofs, methods, issuer)
         except SkillspasError as exc:
             return run.fail("purpose", exc)
         run.ok("purpose")
         try:  # (7)
-            self._check_trust(issuer)
+            issuer_name = self.policy.check(issuer or "", types_of(credential), now)
         except SkillspasError as exc:
             return run.fail("trust", exc)
         run.ok("trust")
@@ -139,11 +164,11 @@ class Verifier:
             return run.fail("validity", exc)
         run.ok("validity")
         try:  # (9)
-            _check_status(credential)
+            run.warnings.extend(self.status.check(credential, now))
         except SkillspasError as exc:
             return run.fail("status", exc)
         run.ok("status")
-        run.summary = _summary(credential)
+        run.summary = _summary(credential, issuer_name, methods)
 
     def _verify_proofs(
         self, document: dict[str, Any], unsecured: dict[str, Any], proofs: list[dict[str, Any]], run: _Run
@@ -177,14 +202,6 @@ class Verifier:
         run.ok("key")
         run.ok("proof", f"{len(proofs)} proof(s) verified")
         return methods
-
-    def _check_trust(self, issuer: str | None) -> None:
-        if issuer not in self.trusted_issuers:
-            raise error_for(
-                ErrorCode.UNTRUSTED_ISSUER,
-                f"nothing vouches for issuer {issuer!r}: use a bundle with a trust list, or --trust-issuer",
-                "/issuer",
-            )
 
     # -- presentations ---------------------------------------------------------------------
 
@@ -266,8 +283,23 @@ def _proof_result(
     )
 
 
-def _check_assertion(proof: dict[str, Any], method: VerificationMethod, issuer: str | None) -> None:
-    """(6) an issuer's proof: purpose assertionMethod, by a key its controller lets assert, of the issuer."""
+def _check_signers(
+    credential: dict[str, Any], proofs: list[dict[str, Any]], methods: list[VerificationMethod], issuer: str | None
+) -> None:
+    """(6) the issuer signed, and every other proof is by a co-signer the credential names, who all signed."""
+    cosigners = cosigner_ids(credential)
+    for proof, method in zip(proofs, methods):
+        _check_assertion(proof, method, {issuer, *cosigners})
+    signed_by = {method.controller for method in methods}
+    if issuer not in signed_by:
+        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, f"no proof is by the issuer {issuer!r}", "/proof")
+    missing = sorted(set(cosigners) - signed_by)
+    if missing:
+        raise error_for(ErrorCode.INVALID_PROOF, f"the co-signer {missing[0]!r} has not signed", "/proof")
+
+
+def _check_assertion(proof: dict[str, Any], method: VerificationMethod, allowed: set[str | None]) -> None:
+    """(6) an assertion proof: purpose assertionMethod, by a key its controller lets assert, of an allowed signer."""
     if proof.get("proofPurpose") != "assertionMethod":
         raise error_for(
             ErrorCode.WRONG_PROOF_PURPOSE,
@@ -276,10 +308,10 @@ def _check_assertion(proof: dict[str, Any], method: VerificationMethod, issuer: 
         )
     if "assertionMethod" not in method.relationships:
         raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an assertion method of its controller", "/proof/verificationMethod")
-    if method.controller != issuer:
+    if method.controller not in allowed:
         raise error_for(
             ErrorCode.KEY_NOT_AUTHORIZED,
-            f"the signing key belongs to {method.controller!r}, not to the issuer {issuer!r}",
+            f"the signing key belongs to {method.controller!r}, not to the issuer {sorted(a for a in allowed if a)!r}",
             "/proof/verificationMethod",
         )
 
@@ -323,17 +355,9 @@ def _instant(value: str) -> dt.datetime:
         return dt.datetime.max.replace(tzinfo=dt.timezone.utc) if year > 9999 else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
-def _check_status(credential: dict[str, Any]) -> None:
-    """(9) a credential with a status entry needs a status list; none is available offline yet."""
-    if "credentialStatus" in credential:
-        raise error_for(
-            ErrorCode.STATUS_UNAVAILABLE,
-            "the credential has a status entry and no status list is available; use a bundle",
-            "/credentialStatus",
-        )
-
-
-def _summary(credential: dict[str, Any]) -> CredentialSummary:
+def _summary(
+    credential: dict[str, Any], issuer_name: str | None, methods: list[VerificationMethod]
+) -> CredentialSummary:
     """What a verified credential says, for a person."""
     subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) else subject
@@ -351,13 +375,14 @@ def _summary(credential: dict[str, Any]) -> CredentialSummary:
 
     return CredentialSummary(
         issuer=issuer_id(credential),
-        issuer_name=None,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
+        issuer_name=issuer_name,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
         types=tuple(types_of(credential)),
         subject_name=text(subject, "name"),
         name=text(credential, "name") or text(achievement, "name"),
         valid_from=text(credential, "validFrom"),
         valid_until=text(credential, "validUntil"),
         skills=skills,
+        signers=tuple(dict.fromkeys(m.controller for m in methods)),
     )
 
 
@@ -370,8 +395,13 @@ def verify(
     domain: str | None = None,
     now: dt.datetime | None = None,
     resolver: KeyResolver | None = None,
+    policy: TrustPolicy | None = None,
+    status: StatusSource | None = None,
     limits: Limits = Limits(),
 ) -> VerificationResult:
     """Verify a credential or presentation offline (DESIGN.md Python API)."""
-    verifier = Verifier(contexts=contexts, trusted_issuers=trusted_issuers, resolver=resolver, limits=limits)
+    verifier = Verifier(
+        contexts=contexts, trusted_issuers=trusted_issuers, resolver=resolver, policy=policy, status=status,
+        limits=limits,
+    )
     return verifier.verify(document, challenge=challenge, domain=domain, now=now)

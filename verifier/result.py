@@ -76,6 +76,8 @@ class CredentialSummary:
     valid_from: str | None
     valid_until: str | None
     skills: tuple[SkillSummary, ...] = ()
+    signers: tuple[str, ...] = ()
+    """Controllers of the verified proofs: the issuer, and co-signers such as a leerbedrijf."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +89,7 @@ class CredentialSummary:
             "validFrom": self.valid_from,
             "validUntil": self.valid_until,
             "skills": [{"url": s.url, "name": s.name} for s in self.skills],
+            "signers": list(self.signers),
         }
 
 

@@ -286,6 +286,18 @@ def test_max_canon_work_bounds_n_degree_hashing() -> None:
     _assert_resource_limit(quads, Limits(max_canon_work=1))
 
 
+def test_twin_named_graphs_need_little_work() -> None:
+    """Two identical credentials in a presentation: a graph label listed once per quad of a node
+    costs one permutation, not 12! (regression: such a presentation hit ``resource_limit``)."""
+    quads: list[Quad] = []
+    for graph in ("_:g1", "_:g2"):
+        quads.append((S, P, graph, ""))
+        quads.append((S, Q, f"{graph}n", graph))
+        quads += [(f"{graph}n", f"<http://example.com/p{i}>", f'"{i}"', graph) for i in range(12)]
+    expected = _oxigraph_canonical(serialize(quads))
+    assert canonicalize(quads, limits=Limits(max_canon_work=200)) == expected
+
+
 def test_unique_first_degree_hashes_need_no_work() -> None:
     """Credential-shaped data canonicalizes with a zero work budget."""
     quads = [(S, P, f"_:b{i}", "") for i in range(10)]
