@@ -1,0 +1,197 @@
+"""Median sign and verify times: skillspas against the reference JS stack, in the same run.
+
+    .venv/bin/python benchmarks/proofs.py [--n 40] [--suite eddsa-rdfc-2022] [--json]
+
+For an Open Badges 3.0 `OpenBadgeCredential` with 8 and with 40 real ESCO skills
+(`benchmarks/credentials.py`), it measures, after warm-up:
+- skillspas: `skillspas.issuer.sign` and `skillspas.verifier.verify` (full pipeline, trusted issuer);
+- the JS reference (@digitalbazaar/vc 7 with the Data Integrity cryptosuites, pinned in
+  tests/interop/package-lock.json) through `tests/interop/interop.mjs bench`, with the same key;
+- raw Ed25519 / P-256 sign and verify of 64 bytes (pyca/cryptography) as the floor.
+Times are wall-clock medians in milliseconds; "JS/skillspas" > 1 means skillspas is faster.
+Installs the JS stack with `npm ci` when tests/interop/node_modules is missing. Not a test:
+prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+INTEROP = ROOT / "tests" / "interop"
+sys.path.insert(0, str(HERE))
+
+import credentials  # noqa: E402  (benchmarks/credentials.py, next to this file)
+
+SKILL_COUNTS = (8, 40)
+SUITES = {"eddsa-rdfc-2022": "ed25519", "ecdsa-rdfc-2019": "p256"}
+
+
+def ensure_js() -> str:
+    """Return the path of node, installing the pinned JS stack with `npm ci` if needed."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        sys.exit("benchmarks/proofs.py: Node.js and npm are needed for the JS reference figures (not on PATH)")
+    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc" / "package.json").exists():
+        print("installing the JS reference stack (npm ci in tests/interop) ...", file=sys.stderr)
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=INTEROP, check=True, stdout=sys.stderr)
+    return node
+
+
+def median_ms(fn: Callable[[], Any], n: int, warmup: int) -> float:
+    """Median wall time of `fn()` in milliseconds over `n` runs, after `warmup` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(n):
+        start = time.perf_counter_ns()
+        fn()
+        times.append((time.perf_counter_ns() - start) / 1e6)
+    return statistics.median(times)
+
+
+def bench_skillspas(credential: dict[str, Any], signer: Any, controller: str, suite: str, n: int) -> dict[str, Any]:
+    from skillspas.issuer import sign
+    from skillspas.verifier import verify
+
+    signed = sign(copy.deepcopy(credential), signer, suite=suite)
+    result = verify(signed, trusted_issuers=[controller])
+    if not result.verified:
+        raise SystemExit(f"skillspas did not verify its own {suite} credential: {result.errors}")
+    warmup = max(3, n // 4)
+    return {
+        "sign_ms_median": median_ms(lambda: sign(copy.deepcopy(credential), signer, suite=suite), n, warmup),
+        "verify_ms_median": median_ms(lambda: verify(signed, trusted_issuers=[controller]), n, warmup),
+        "signed": signed,
+    }
+
+
+def bench_js(
+    node: str, contexts: Path, key_path: Path, credential_path: Path, suite: str, n: int
+) -> dict[str, Any]:
+    proc = subprocess.run(
+        [
+            node, str(INTEROP / "interop.mjs"), "bench", "--contexts", str(contexts), "--key", str(key_path),
+            "--suite", suite, "--n", str(n), str(credential_path),
+        ],
+        cwd=INTEROP, capture_output=True, text=True, timeout=1800,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"interop.mjs bench failed ({proc.returncode}):\n{proc.stderr}")
+    return json.loads(proc.stdout)
+
+
+def bench_raw(key_type: str, n: int) -> dict[str, float]:
+    """Raw signature sign/verify of 64 bytes (the size of the two concatenated hashes)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+    data = os.urandom(64)
+    n = max(n, 200)
+    if key_type == "ed25519":
+        ed_key = ed25519.Ed25519PrivateKey.generate()
+        ed_pub, ed_sig = ed_key.public_key(), ed_key.sign(data)
+        return {
+            "sign_ms_median": median_ms(lambda: ed_key.sign(data), n, 20),
+            "verify_ms_median": median_ms(lambda: ed_pub.verify(ed_sig, data), n, 20),
+        }
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    algorithm = ec.ECDSA(hashes.SHA256())
+    ec_pub, ec_sig = ec_key.public_key(), ec_key.sign(data, algorithm)
+    return {
+        "sign_ms_median": median_ms(lambda: ec_key.sign(data, algorithm), n, 20),
+        "verify_ms_median": median_ms(lambda: ec_pub.verify(ec_sig, data, algorithm), n, 20),
+    }
+
+
+def run(n: int, suites: list[str]) -> list[dict[str, Any]]:
+    from skillspas.keys import generate, load
+    from skillspas.keys.keyfile import save
+
+    node = ensure_js()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="skillspas-bench-") as tmp:
+        work = Path(tmp)
+        contexts = credentials.write_contexts_folder(work / "contexts")
+        for suite in suites:
+            key_type = SUITES[suite]
+            key_path = work / f"{key_type}.json"
+            save(generate(key_type), key_path)
+            signer = load(key_path)
+            controller = json.loads(key_path.read_text(encoding="utf-8"))["controller"]
+            raw = bench_raw(key_type, n)
+            rows.append({"suite": suite, "what": f"raw {key_type} (cryptography)", "skills": None,
+                         "skillspas": raw, "js": None})
+            for n_skills in SKILL_COUNTS:
+                credential = credentials.ob3_credential(n_skills, controller)
+                undefined = credentials.undefined_terms(credential)
+                if undefined:
+                    raise SystemExit(f"benchmark credential has undefined terms: {undefined}")
+                credential_path = work / f"ob3-{n_skills}.json"
+                credential_path.write_text(json.dumps(credential), encoding="utf-8")
+                ours = bench_skillspas(credential, signer, controller, suite, n)
+                theirs = bench_js(node, contexts, key_path, credential_path, suite, n)
+                signed = ours.pop("signed")
+                rows.append({
+                    "suite": suite, "what": "OB 3.0 credential", "skills": n_skills,
+                    "bytes": len(json.dumps(signed)), "skillspas": ours, "js": theirs,
+                })
+    return rows
+
+
+def ratio(js: float, ours: float) -> float:
+    return js / ours if ours else float("inf")
+
+
+def print_table(rows: list[dict[str, Any]], n: int) -> None:
+    print(f"median wall time per operation, ms (n={n} after warm-up); python {sys.version.split()[0]}", end="")
+    node_version = next((r["js"]["node"] for r in rows if r["js"]), None)
+    print(f", node {node_version}" if node_version else "")
+    header = f"{'suite':16} {'credential':22} {'skillspas sign':>14} {'verify':>8} {'JS sign':>9} {'verify':>8}"
+    header += f" {'JS/skillspas sign':>18} {'verify':>7}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        ours = r["skillspas"]
+        label = r["what"] if r["skills"] is None else f"OB 3.0, {r['skills']} skills"
+        line = f"{r['suite']:16} {label:22} {ours['sign_ms_median']:14.3f} {ours['verify_ms_median']:8.3f}"
+        if r["js"]:
+            js = r["js"]
+            line += f" {js['sign_ms_median']:9.3f} {js['verify_ms_median']:8.3f}"
+            line += f" {ratio(js['sign_ms_median'], ours['sign_ms_median']):17.2f}x"
+            line += f" {ratio(js['verify_ms_median'], ours['verify_ms_median']):6.2f}x"
+        print(line)
+    print("JS/skillspas > 1: skillspas is faster. skillspas verify = full pipeline (parse, contexts, "
+          "strict expansion, key, proof, trust, validity).")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=40, help="timed runs per operation (default 40)")
+    parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="repeatable; default: both")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    suites = args.suite or list(SUITES)
+    rows = run(args.n, suites)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print_table(rows, args.n)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
