@@ -10,8 +10,10 @@ import sys
 import pytest
 
 from helpers import new_signer, signed_credential
+from skillspas.issuer.demo import sample_credential
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.processor import DocumentProcessor
 from skillspas.verifier import verify
 from skillspas.verifier.suites import get_suite
 
@@ -148,18 +150,18 @@ def test_unsupported_proof_type(issued):
     assert _code(_verify_trusted(document, signer)) is ErrorCode.UNSUPPORTED_CRYPTOSUITE
 
 
+def _signed_raw(issuer: str, signer, purpose: str) -> dict:
+    """A credential naming ``issuer`` with a valid proof by ``signer`` for ``purpose`` (no issuer checks)."""
+    credential = sample_credential(issuer)
+    proof = get_suite("eddsa-rdfc-2022").create_proof(
+        credential, signer, {"created": "2026-01-01T00:00:00Z", "proofPurpose": purpose}, DocumentProcessor()
+    )
+    return {**credential, "proof": proof}
+
+
 def test_wrong_proof_purpose_with_a_valid_signature():
     signer = new_signer()
-    from skillspas.issuer.demo import sample_credential
-    from skillspas.schemas.processor import DocumentProcessor
-
-    credential = sample_credential(signer.controller)
-    proof = get_suite("eddsa-rdfc-2022").create_proof(
-        credential, signer,
-        {"created": "2026-01-01T00:00:00Z", "verificationMethod": signer.verification_method, "proofPurpose": "authentication"},
-        DocumentProcessor(),
-    )
-    result = _verify_trusted({**credential, "proof": proof}, signer)
+    result = _verify_trusted(_signed_raw(signer.controller, signer, "authentication"), signer)
     assert _code(result) is ErrorCode.WRONG_PROOF_PURPOSE and result.exit_code == 1
     assert result.proofs[0].ok  # the signature itself held
 
@@ -167,16 +169,7 @@ def test_wrong_proof_purpose_with_a_valid_signature():
 def test_key_not_controlled_by_the_issuer(issued):
     """Someone signs a credential that names another issuer with their own (valid) key."""
     _, victim = issued
-    attacker = new_signer()
-    from skillspas.issuer.demo import sample_credential
-    from skillspas.schemas.processor import DocumentProcessor
-
-    credential = sample_credential(victim.controller)
-    proof = get_suite("eddsa-rdfc-2022").create_proof(
-        credential, attacker,
-        {"created": "2026-01-01T00:00:00Z", "proofPurpose": "assertionMethod"}, DocumentProcessor(),
-    )
-    result = _verify_trusted({**credential, "proof": proof}, victim)
+    result = _verify_trusted(_signed_raw(victim.controller, new_signer(), "assertionMethod"), victim)
     assert _code(result) is ErrorCode.KEY_NOT_AUTHORIZED and result.exit_code == 1
 
 
