@@ -14,7 +14,10 @@ from skillspas.keys import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier.cli import contexts_app, fail, read_input, verify_command
+from skillspas.verifier.cli import bundle_app, contexts_app, fail, read_input, verify_command
+from skillspas.issuer.service_cli import batch_command, org_app, serve_command
+from skillspas.issuer.issue_cli import issue_command, vocab_app
+from skillspas.wallet_export.cli import passport_app
 
 __all__ = ["app", "main"]
 
@@ -26,7 +29,14 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys", help="Key pairs / Sleutelparen.")
 app.add_typer(contexts_app, name="contexts")
+app.add_typer(bundle_app, name="bundle", help="Offline verification bundle / Offline-controlebundel.")
+app.add_typer(passport_app, name="passport")
 app.command("verify")(verify_command)
+app.command("serve")(serve_command)
+app.add_typer(org_app, name="org")
+app.command("batch")(batch_command)
+app.command("issue")(issue_command)
+app.add_typer(vocab_app, name="vocab")
 
 
 @app.command("sign")

@@ -14,12 +14,13 @@ from typing import Any
 
 import typer
 
+from skillspas.issuer.credentials import build
 from skillspas.issuer.sign import sign
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.keyfile import save
 from skillspas.verifier import Verifier
 
-__all__ = ["run_demo", "sample_credential"]
+__all__ = ["run_demo", "sample_credential", "issue_each_type", "DEMO_ROWS"]
 
 # Real ESCO v1.1.1 skills (URI, English and Dutch preferred labels).
 SAMPLE_SKILLS = (
@@ -94,4 +95,58 @@ def run_demo(out: Path | None = None) -> int:
     bad = verifier.verify(tampered)
     code = bad.first_error.code.value if bad.first_error else "?"
     typer.echo(f"4. gewijzigde kopie / tampered copy: {'GELDIG?!' if bad else 'NIET GELDIG'} [{code}] — {bad.message('nl')}")
-    return 0 if result.verified and not bad.verified else 1
+    each_ok = issue_each_type(signer, folder)
+    return 0 if result.verified and not bad.verified and each_ok else 1
+
+
+_ESCO = "http://data.europa.eu/esco/skill/"
+# One row per credential type, as a school's or employer's system would export it (see examples/).
+DEMO_ROWS: dict[str, dict[str, Any]] = {
+    "MboDiploma": {
+        "issuer_name": "ROC Voorbeeldstad (fictief)", "examencommissie": "Examencommissie Horeca & Techniek",
+        "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01",
+    },
+    "MboCertificaat": {
+        "issuer_name": "ROC Voorbeeldstad (fictief)", "learner_name": "Bram Voorbeeld", "crebo": "25656",
+        "certificaat_code": "C0053", "date": "2025-02-14", "skills": [_ESCO + "24f980ba-b44f-4739-b563-205104c3190d"],
+    },
+    "Ervaringscertificaat": {
+        "issuer_name": "EVC-Centrum Kompas (fictief)", "recognition_id": "FICTIEF-EVC-0001",
+        "learner_name": "Chantal Proefpersoon", "crebo": "25786", "werkprocessen": ["B1-K1-W1", "B1-K1-W3"],
+        "assessment_date": "2025-05-20", "assessment_method": ["portfolio", "criteriumgericht interview"],
+        "date": "2025-05-20", "skills": [_ESCO + "13e1c0a2-b90d-46f4-be51-11730360b38d"],
+    },
+    "Praktijkverklaring": {
+        "issuer_name": "ROC Voorbeeldstad (fictief)", "learner_name": "Dennis Fictief", "crebo": "25180",
+        "werkprocessen": ["B1-K1-W2", "B1-K1-W4"], "leerbedrijf_name": "Bistro De Gracht (fictief)",
+        "period_start": "2024-09-01", "period_end": "2025-06-30", "date": "2025-06-30",
+        "skills": [_ESCO + "4b15a965-9bb4-42f1-8e44-1024aeb0b08c"],
+    },
+    "MicroCredential": {
+        "issuer_name": "Bouwbedrijf Steenrood (fictief)", "learner_name": "Esra Demodata",
+        "title": "Veilig werken op hoogte", "description": "Eendaagse training valgevaar en valbeveiliging.",
+        "hours": 8, "assessment_method": ["praktijkopdracht"], "participation": "onsite",
+        "quality_assurance": "Interne kwaliteitszorg (fictief voorbeeld).", "date": "2025-10-03",
+        "skills": [_ESCO + "fafbb75f-ec35-4cc2-996a-20c85ef6c266"],
+    },
+}
+
+
+def issue_each_type(issuer: LocalSigner, folder: Path) -> bool:
+    """Issue, sign and verify one credential of each type (the praktijkverklaring co-signed); True if all verify."""
+    leerbedrijf = LocalSigner(generate("ed25519"))
+    verifier = Verifier(trusted_issuers=[issuer.controller])
+    typer.echo("5. één bewijsstuk per soort / one credential of each type:")
+    ok = True
+    for name, row in DEMO_ROWS.items():
+        cosigner = {"cosigner": leerbedrijf.controller} if name == "Praktijkverklaring" else {}
+        signed = sign(build(name, row, issuer=issuer.controller, **cosigner), issuer)
+        if cosigner:
+            signed = sign(signed, leerbedrijf, append=True)
+        (folder / f"{name}.json").write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        result = verifier.verify(signed)
+        ok = ok and result.verified
+        signers = len(result.summary.signers) if result.summary else 0
+        typer.echo(f"   {'✓' if result else '✗'} {name}: {signed['name']} — {signers} ondertekenaar(s) / signer(s), "
+                   f"{len(signed['credentialSubject']['achievement']['alignment'])} vaardigheden / skills")
+    return ok

@@ -1,24 +1,35 @@
-"""``skillspas keys``: generate a key file and show its public part; never prints secrets.
+"""``skillspas keys``: key files, and a did:web issuer's keystore (rotation, revocation); never prints secrets.
 
 Usage::
 
     skillspas keys generate --type ed25519 --out issuer.key.json --passphrase-env KEY_PASS
     skillspas keys show issuer.key.json
+    skillspas keys generate --keystore ks/ --did did:web:roc.example     # passphrase: env or prompt
+    skillspas keys rotate --keystore ks/ [--pkcs11-module M --token-label T]   # key-2 signs from now
+    skillspas keys revoke key-1 --keystore ks/ --compromised-at 2026-03-01T00:00:00Z
+    skillspas keys list --keystore ks/
+    skillspas keys export-public --keystore ks/ --out did.json           # /.well-known/did.json
 
-Exit codes follow DESIGN.md: 0 success, 2 usage errors and unusable input, no tracebacks.
+Passphrases come from ``--passphrase-env VAR``, ``SKILLSPAS_KEY_PASSPHRASE`` or a hidden prompt; an
+HSM PIN from ``--pin-env VAR`` (default ``SKILLSPAS_PKCS11_PIN``) or a prompt. Exit codes follow
+DESIGN.md: 0 success, 2 usage errors and unusable input, no tracebacks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
 from skillspas.keys import keyfile
+from skillspas.keys.keyfile import Keystore, Pkcs11Token
 from skillspas.keys.keypair import generate as generate_keypair
+from skillspas.keys.verification_method import parse_datetime
 from skillspas.schemas.errors import SkillspasError
 
 __all__ = ["app"]
@@ -42,10 +53,81 @@ def _print(info: dict[str, Any]) -> None:
     typer.echo(json.dumps(info, indent=2))
 
 
+KeystoreOption = Annotated[Path, typer.Option("--keystore", help="Keystore folder of a did:web issuer")]
+PassphraseEnv = Annotated[
+    Optional[str], typer.Option("--passphrase-env", metavar="VAR", help="Passphrase in $VAR (else prompt)")
+]
+ModuleOption = Annotated[
+    Optional[str],
+    typer.Option("--pkcs11-module", envvar="SKILLSPAS_PKCS11_MODULE", help="PKCS#11 module (.so): keys on an HSM"),
+]
+TokenOption = Annotated[Optional[str], typer.Option("--token-label", help="PKCS#11 token label")]
+PinEnv = Annotated[
+    Optional[str], typer.Option("--pin-env", metavar="VAR", help="Token PIN in $VAR (default SKILLSPAS_PKCS11_PIN)")
+]
+
+
+def _secret(variable: str | None, default_variable: str, what: str, *, confirm: bool) -> str:
+    """A secret from ``$variable``, else ``$default_variable``, else a hidden prompt on a terminal."""
+    if variable is not None:
+        value = os.environ.get(variable)
+        if not value:
+            _fail(f"environment variable {variable} is not set or empty")
+        return value
+    value = os.environ.get(default_variable)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        _fail(f"no {what}: set {default_variable} or use the --*-env option")
+    return str(typer.prompt(what.capitalize(), hide_input=True, confirmation_prompt=confirm))
+
+
+def _token(module: str | None, label: str | None, pin_env: str | None) -> Pkcs11Token | None:
+    """The HSM token from the options, or None for key files."""
+    if module is None and label is None:
+        return None
+    if module is None or label is None:
+        _fail("an HSM key needs both --pkcs11-module and --token-label")
+    pin = _secret(pin_env, "SKILLSPAS_PKCS11_PIN", "token PIN", confirm=False)
+    return Pkcs11Token(module, label, pin)
+
+
+def _moment(value: str) -> dt.datetime:
+    """A date-time with time zone, or a date (midnight UTC)."""
+    try:
+        return parse_datetime(value if "T" in value else f"{value}T00:00:00Z")
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _keystore_call(action: Any) -> Any:
+    """Run a keystore action, turning coded and usage errors into messages and exit codes."""
+    try:
+        return action()
+    except SkillspasError as exc:
+        _fail(f"{exc.code.value}: {exc.message}", exc.code.exit_code)
+    except (ValueError, FileExistsError) as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}")
+
+
+def _create_keystore(
+    keystore: Path, did: str, key_type: str | None, passphrase_env: str | None, token: Pkcs11Token | None
+) -> None:
+    """Start a keystore with its first key (an encrypted file, or a key on the HSM token)."""
+    passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, "passphrase", confirm=True)
+    kind = key_type or ("auto" if token else "ed25519")
+    store = _keystore_call(lambda: Keystore.create(keystore, did, kind=kind, passphrase=passphrase, token=token))
+    _print({**store.history().keys[0].to_json(), "keystore": str(keystore)})
+
+
 @app.command()
 def generate(
-    out: Annotated[Path, typer.Option("--out", help="Key file to create (never overwritten).")],
-    key_type: Annotated[str, typer.Option("--type", help="ed25519 or p256.")] = "ed25519",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Key file to create (never overwritten).")] = None,
+    key_type: Annotated[
+        Optional[str], typer.Option("--type", help="ed25519 or p256 (default ed25519; on an HSM: Ed25519 if it can)")
+    ] = None,
     passphrase_env: Annotated[
         str | None,
         typer.Option("--passphrase-env", metavar="VAR", help="Encrypt with the passphrase in $VAR"),
@@ -56,8 +138,21 @@ def generate(
     verification_method: Annotated[
         str | None, typer.Option("--id", help="Verification method id, e.g. did:web:x#key-1.")
     ] = None,
+    keystore: Annotated[Optional[Path], typer.Option("--keystore", help="Create a keystore here instead")] = None,
+    did: Annotated[Optional[str], typer.Option("--did", help="The keystore's did:web DID")] = None,
+    pkcs11_module: ModuleOption = None,
+    token_label: TokenOption = None,
+    pin_env: PinEnv = None,
 ) -> None:
-    """Generate a key pair into a new key file (mode 0600) and print its public part."""
+    """Generate a key pair into a new key file (mode 0600), or start a keystore; print the public part."""
+    if keystore is not None:
+        if out is not None or did is None:
+            _fail("--keystore needs --did and no --out")
+        _create_keystore(keystore, did, key_type, passphrase_env, _token(pkcs11_module, token_label, pin_env))
+        return
+    if out is None:
+        _fail("give --out FILE (a key file) or --keystore DIR --did DID")
+    key_type = key_type or "ed25519"
     try:
         keypair = generate_keypair(key_type)
     except ValueError:
@@ -105,3 +200,62 @@ def show(
     except SkillspasError as exc:
         _fail(f"{exc.code.value}: {exc.message}", exc.code.exit_code)
     _print({**info, "file": str(keyfile_path)})
+
+
+@app.command("list")
+def list_keys(keystore: KeystoreOption) -> None:
+    """List a keystore's keys: current, retired (still verifying) and revoked (with compromise date)."""
+    history = _keystore_call(lambda: Keystore(keystore).history())
+    _print({"id": history.did, "keys": [record.to_json() for record in history.keys]})
+
+
+@app.command()
+def rotate(
+    keystore: KeystoreOption,
+    key_type: Annotated[
+        Optional[str], typer.Option("--type", help="ed25519 or p256 (default ed25519; on an HSM: Ed25519 if it can)")
+    ] = None,
+    passphrase_env: PassphraseEnv = None,
+    pkcs11_module: ModuleOption = None,
+    token_label: TokenOption = None,
+    pin_env: PinEnv = None,
+) -> None:
+    """Make a new signing key; old keys stay in the DID document so old credentials keep verifying."""
+    token = _token(pkcs11_module, token_label, pin_env)
+    passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, "passphrase", confirm=True)
+    kind = key_type or ("auto" if token else "ed25519")
+    record = _keystore_call(lambda: Keystore(keystore).rotate(kind=kind, passphrase=passphrase, token=token))
+    _print({**record.to_json(), "next": "publish the new DID document: skillspas keys export-public"})
+
+
+@app.command()
+def revoke(
+    key_id: Annotated[str, typer.Argument(metavar="KEY", help="Key id (did:web:x#key-1 or key-1)")],
+    keystore: KeystoreOption,
+    compromised_at: Annotated[str, typer.Option("--compromised-at", help="Since when the key is compromised")],
+) -> None:
+    """Revoke a compromised key: credentials it signed from that moment fail (key_revoked)."""
+    moment = _moment(compromised_at)
+    record = _keystore_call(lambda: Keystore(keystore).revoke(key_id, compromised_at=moment))
+    _print({**record.to_json(), "next": "publish the new DID document: skillspas keys export-public"})
+
+
+@app.command("export-public")
+def export_public(
+    keyfile_path: Annotated[Optional[Path], typer.Argument(metavar="[KEYFILE]", help="A key file")] = None,
+    keystore: Annotated[Optional[Path], typer.Option("--keystore", help="A keystore: print its DID document")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of stdout")] = None,
+) -> None:
+    """Print the public keys: a keystore's DID document (/.well-known/did.json) or a key file's Multikey."""
+    if (keyfile_path is None) == (keystore is None):
+        _fail("give either a KEYFILE or --keystore DIR")
+    if keystore is not None:
+        document = _keystore_call(lambda: Keystore(keystore).did_document())
+    else:
+        info = _keystore_call(lambda: keyfile.read_public(keyfile_path))
+        document = {k: info[k] for k in ("id", "type", "controller", "publicKeyMultibase")}
+    if out is None:
+        _print(document)
+    else:
+        _keystore_call(lambda: out.write_text(json.dumps(document, indent=2) + "\n", "utf-8"))
+        typer.echo(f"wrote {out}", err=True)

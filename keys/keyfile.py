@@ -6,18 +6,26 @@ Usage::
     signer = load("issuer.key.json", passphrase="correct horse")     # -> LocalSigner
     info = read_public("issuer.key.json")                             # no secret, no passphrase
 
+    store = Keystore.create("keystore/", "did:web:roc.example", passphrase=pw)   # 0700 folder
+    store.rotate(passphrase=pw)          # key-2 signs from now on; key-1 stays in the DID document
+    store.revoke("key-1", compromised_at=when)
+    signer = store.signer(passphrase=pw)  # the current key (a file, or an HSM key by pkcs11: URI)
+
 Plain files hold ``secretKeyMultibase`` (the shape digitalbazaar's Multikey libraries import);
-encrypted files hold ``encryptedPrivateKeyPem`` instead (PKCS#8, ``BestAvailableEncryption``).
+encrypted files hold ``encryptedPrivateKeyPem`` instead: PKCS#8 with PBES2, scrypt (N=2^17, r=8)
+and AES-256-CBC. A keystore keeps only encrypted keys, plus ``history.json`` (public data).
 The passphrase may come from ``SKILLSPAS_KEY_PASSPHRASE``. No error message carries key material.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import stat
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,12 +34,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from skillspas.keys._json import loads_strict
-from skillspas.keys.keypair import KeyPair, PublicKey
-from skillspas.keys.signer import LocalSigner
+from skillspas.keys._pkcs8 import encrypt_pkcs8
+from skillspas.keys.history import KeyHistory, KeyRecord
+from skillspas.keys.keypair import KeyPair, PublicKey, generate
+from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
-__all__ = ["PASSPHRASE_ENV", "save", "load", "read_public"]
+__all__ = ["PASSPHRASE_ENV", "save", "load", "read_public", "Keystore", "Pkcs11Token"]
 
 PASSPHRASE_ENV: Final = "SKILLSPAS_KEY_PASSPHRASE"
 _MAX_KEY_FILE_BYTES: Final = 64 * 1024
@@ -94,11 +104,7 @@ def save(
     if passphrase is None:
         document["secretKeyMultibase"] = keypair.export_secret_key_multibase()
     else:
-        pem = keypair.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(_passphrase_bytes(passphrase)),
-        )
+        pem = encrypt_pkcs8(keypair.private_key, _passphrase_bytes(passphrase))
         document["encryptedPrivateKeyPem"] = pem.decode("ascii")
     data = (json.dumps(document, indent=2) + "\n").encode("utf-8")
     _write_private(Path(path), data, overwrite=overwrite)
@@ -130,9 +136,9 @@ def _read(path: Path) -> tuple[dict[str, Any], int]:
         raise _invalid(path, "not a strict UTF-8 JSON document") from None
     if not isinstance(document, dict) or document.get("type") != MULTIKEY:
         raise _invalid(path, 'not a Multikey document ("type": "Multikey")')
-    for field in ("id", "controller", "publicKeyMultibase"):
-        if not isinstance(document.get(field), str):
-            raise _invalid(path, f"{field} must be a string")
+    for name in ("id", "controller", "publicKeyMultibase"):
+        if not isinstance(document.get(name), str):
+            raise _invalid(path, f"{name} must be a string")
     secrets = [f for f in ("secretKeyMultibase", "encryptedPrivateKeyPem") if f in document]
     if len(secrets) != 1 or not isinstance(document[secrets[0]], str):
         raise _invalid(path, "needs exactly one of secretKeyMultibase or encryptedPrivateKeyPem")
@@ -219,3 +225,162 @@ def load(
         )
     except ValueError as exc:
         raise _invalid(file, str(exc)) from None
+
+
+HISTORY_FILE: Final = "history.json"
+
+
+@dataclass(frozen=True)
+class Pkcs11Token:
+    """Where HSM keys live: a PKCS#11 module, a token label and its PIN (never shown)."""
+
+    module: str
+    label: str
+    pin: str = field(repr=False)
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    """``now`` or the current UTC time."""
+    return now or dt.datetime.now(dt.timezone.utc)
+
+
+class Keystore:
+    """A folder (mode 0700) with one did:web issuer's key history and its encrypted key files (0600)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Open the keystore at ``path`` (read lazily)."""
+        self.path = Path(path)
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        did: str,
+        *,
+        kind: str = "ed25519",
+        passphrase: str | bytes | None = None,
+        token: Pkcs11Token | None = None,
+        now: dt.datetime | None = None,
+    ) -> Keystore:
+        """Make a new keystore for ``did`` with its first key (``did#key-1``), in a file or on a token."""
+        KeyHistory(did, ())  # refuses a DID that is not did:web before anything is written
+        folder = Path(path)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise FileExistsError(f"{str(folder)!r} exists and is not an empty folder")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        store = cls(folder)
+        key_id = f"{did}#key-1"
+        public_key, location = store._new_key(key_id, kind, passphrase, token)
+        store._write_history(KeyHistory.start(did, public_key, location, now=_now(now)))
+        return store
+
+    def history(self) -> KeyHistory:
+        """The key history (``history.json``); ``key_not_found`` when there is no keystore here."""
+        file = self.path / HISTORY_FILE
+        try:
+            with file.open("rb") as handle:
+                data = handle.read(_MAX_KEY_FILE_BYTES + 1)
+        except (FileNotFoundError, NotADirectoryError):
+            raise error_for(ErrorCode.KEY_NOT_FOUND, f"no keystore at {str(self.path)!r}") from None
+        if len(data) > _MAX_KEY_FILE_BYTES:
+            raise _invalid(file, "too large to be a key history")
+        try:
+            document = loads_strict(data)
+        except ValueError:
+            raise _invalid(file, "not a strict UTF-8 JSON document") from None
+        return KeyHistory.from_json(document)
+
+    def did_document(self) -> dict[str, Any]:
+        """The DID document to publish at ``/.well-known/did.json``."""
+        return self.history().did_document()
+
+    def signer(
+        self, passphrase: str | bytes | None = None, *, token: Pkcs11Token | None = None
+    ) -> Signer:
+        """A signer for the current key (file key decrypted, sealed; or on its HSM token). It only signs."""
+        history = self.history()
+        record = history.current
+        if record is None:
+            raise error_for(ErrorCode.KEY_NOT_FOUND, "every key is revoked or retired; rotate to a new key")
+        if record.location.startswith("pkcs11:"):
+            return self._token_signer(record, token)
+        signer = load(self._key_file(record.location), passphrase)
+        if signer.public_key != record.public_key or signer.verification_method != record.id:
+            raise _invalid(self.path / record.location, "does not hold the key the history names")
+        return SealedSigner(signer)
+
+    def rotate(
+        self,
+        *,
+        kind: str = "ed25519",
+        passphrase: str | bytes | None = None,
+        token: Pkcs11Token | None = None,
+        now: dt.datetime | None = None,
+    ) -> KeyRecord:
+        """Make a new current key; the old one is retired and stays in the DID document."""
+        history = self.history()
+        key_id = history.next_id()
+        public_key, location = self._new_key(key_id, kind, passphrase, token)
+        history = history.rotate(public_key, location, now=_now(now))
+        self._write_history(history)
+        return history.get(key_id)
+
+    def revoke(
+        self, key_id: str, *, compromised_at: dt.datetime, now: dt.datetime | None = None
+    ) -> KeyRecord:
+        """Mark a key compromised from ``compromised_at``; its later signatures fail (``key_revoked``)."""
+        history = self.history().revoke(key_id, compromised_at=compromised_at, now=_now(now))
+        self._write_history(history)
+        return history.get(key_id)
+
+    def _new_key(
+        self, key_id: str, kind: str, passphrase: str | bytes | None, token: Pkcs11Token | None
+    ) -> tuple[PublicKey, str]:
+        """Create the private key for ``key_id``: an encrypted file, or a key pair on the token."""
+        if token is not None:
+            from skillspas.keys.hsm import Pkcs11Signer
+
+            with Pkcs11Signer.generate(
+                module=token.module, token_label=token.label, key_label=key_id, pin=token.pin,
+                kind=kind, verification_method=key_id,
+            ) as signer:
+                return signer.public_key, signer.uri
+        if passphrase is None:
+            passphrase = os.environ.get(PASSPHRASE_ENV) or None
+        if passphrase is None:
+            raise ValueError(f"keystore keys are encrypted: give a passphrase or set {PASSPHRASE_ENV}")
+        keypair = generate("ed25519" if kind == "auto" else kind)
+        name = key_id.rsplit("#", 1)[1] + ".key.json"
+        save(keypair, self._key_file(name), passphrase=passphrase, verification_method=key_id)
+        return keypair.public_key, name
+
+    def _token_signer(self, record: KeyRecord, token: Pkcs11Token | None) -> Signer:
+        """Log in to the token that holds ``record``'s key."""
+        from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
+
+        if token is None:
+            raise error_for(ErrorCode.KEY_NOT_FOUND, f"{record.id} is on a PKCS#11 token: give the module and PIN")
+        token_label, key_label = parse_pkcs11_uri(record.location)
+        signer = Pkcs11Signer(
+            module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
+            verification_method=record.id,
+        )
+        if signer.public_key != record.public_key:
+            signer.close()
+            raise error_for(ErrorCode.INVALID_KEY_FILE, f"the token key {record.location} is not {record.id}")
+        return signer
+
+    def _key_file(self, name: str) -> Path:
+        """The path of a key file inside the keystore; ValueError for names that would leave it."""
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise _invalid(self.path / HISTORY_FILE, f"key location {name!r} is not a file in the keystore")
+        return self.path / name
+
+    def _write_history(self, history: KeyHistory) -> None:
+        """Write ``history.json`` atomically."""
+        data = (json.dumps(history.to_json(), indent=2) + "\n").encode("utf-8")
+        _write_private(self.path / HISTORY_FILE, data, overwrite=True)
+
+    def __repr__(self) -> str:
+        return f"Keystore({str(self.path)!r})"

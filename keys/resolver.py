@@ -19,7 +19,12 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 from skillspas.keys.did_key import resolve_did_key
 from skillspas.keys.keypair import PublicKey
-from skillspas.keys.verification_method import MULTIKEY, RELATIONSHIPS, VerificationMethod
+from skillspas.keys.verification_method import (
+    MULTIKEY,
+    RELATIONSHIPS,
+    VerificationMethod,
+    parse_datetime,
+)
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = [
@@ -182,12 +187,23 @@ def _parse_definition(
     multibase = definition.get("publicKeyMultibase")
     if not isinstance(multibase, str):
         raise _unresolvable(f"verification method {_shown(target)!r} has no publicKeyMultibase")
+    moments = {}
+    for name in ("revoked", "expires"):
+        if name in definition:
+            try:
+                moments[name] = parse_datetime(definition[name])
+            except ValueError:
+                raise _unresolvable(
+                    f"verification method {_shown(target)!r}: {name} is not a date-time"
+                ) from None
     return VerificationMethod(
         id=target,
         type=MULTIKEY,
         controller=controller,
         public_key=PublicKey.from_multibase(multibase),
         relationships=relationships,
+        revoked=moments.get("revoked"),
+        expires=moments.get("expires"),
     )
 
 

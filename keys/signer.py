@@ -24,7 +24,7 @@ from skillspas.keys.did_key import (
 from skillspas.keys.keypair import KeyPair, PublicKey
 from skillspas.schemas.errors import SkillspasError
 
-__all__ = ["Signer", "LocalSigner"]
+__all__ = ["Signer", "LocalSigner", "SealedSigner"]
 
 
 @runtime_checkable
@@ -136,3 +136,44 @@ class LocalSigner:
             f"LocalSigner(verification_method={self._verification_method!r}, "
             f"algorithm={self.algorithm!r})"
         )
+
+
+class SealedSigner:
+    """A ``Signer`` that only signs: it hides the wrapped signer, so no key material can be reached."""
+
+    __slots__ = ("_sign", "_verification_method", "_controller", "_algorithm", "_public_key")
+
+    def __init__(self, signer: Signer) -> None:
+        """Wrap ``signer``, keeping only its public facts and its ``sign`` method."""
+        self._sign = signer.sign
+        self._verification_method = signer.verification_method
+        self._controller = signer.controller
+        self._algorithm = signer.algorithm
+        self._public_key = signer.public_key
+
+    @property
+    def verification_method(self) -> str:
+        """The DID URL of the verification method."""
+        return self._verification_method
+
+    @property
+    def controller(self) -> str:
+        """The DID that controls the key."""
+        return self._controller
+
+    @property
+    def algorithm(self) -> str:
+        """The key kind: "Ed25519", "P-256" or "P-384"."""
+        return self._algorithm
+
+    @property
+    def public_key(self) -> PublicKey:
+        """The public key."""
+        return self._public_key
+
+    def sign(self, data: bytes) -> bytes:
+        """Sign ``data`` with the wrapped signer."""
+        return self._sign(data)
+
+    def __repr__(self) -> str:
+        return f"SealedSigner(verification_method={self._verification_method!r}, algorithm={self._algorithm!r})"

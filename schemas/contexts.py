@@ -86,6 +86,25 @@ class ContextRegistry:
             contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
         return ContextRegistry(contexts, self._accepted)
 
+    def with_documents(self, documents: Mapping[str, bytes]) -> "ContextRegistry":
+        """A new registry with in-memory contexts (URL -> exact bytes) added, e.g. from an offline bundle.
+
+        As with a folder, a document for a URL we bundle must have one of the bundled digests.
+        """
+        contexts = dict(self._contexts)
+        for url, raw in documents.items():
+            if not isinstance(url, str) or not isinstance(raw, bytes):
+                raise TypeError("documents must map context URLs to bytes")
+            if len(raw) > _MAX_CONTEXT_BYTES:
+                raise error_for(ErrorCode.TOO_LARGE, f"context {url} is too large")
+            digest = hashlib.sha256(raw).hexdigest()
+            if url in self._accepted:
+                if digest not in self._accepted[url]:
+                    raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"a copy of the bundled context {url} differs (sha256 {digest})")
+                continue
+            contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
+        return ContextRegistry(contexts, self._accepted)
+
     def export(self, folder: str | os.PathLike[str]) -> Path:
         """Write every served context and a ``contexts.map.json`` into ``folder``."""
         return export_contexts(self._contexts.values(), folder)

@@ -7,7 +7,7 @@
     │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
     │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large
     ├── InvalidCredential  exit 1  "checked, and not valid"
-    │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized,
+    │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
     │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
     │     status_unavailable, challenge_mismatch, domain_mismatch
     ├── IssuanceRefused    issuer side: issuer_mismatch, unknown_skill, forbidden_field, signer_failed
@@ -59,6 +59,8 @@ class ErrorCode(enum.StrEnum):
     INVALID_SIGNATURE = "invalid_signature"
     WRONG_PROOF_PURPOSE = "wrong_proof_purpose"
     KEY_NOT_AUTHORIZED = "key_not_authorized"
+    KEY_REVOKED = "key_revoked"
+    """The key was revoked (compromised) in its DID document before the proof was created."""
     UNRESOLVABLE_KEY = "unresolvable_key"
     UNTRUSTED_ISSUER = "untrusted_issuer"
     NOT_YET_VALID = "not_yet_valid"

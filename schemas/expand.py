@@ -21,15 +21,23 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.loader import DocumentLoader, unwrap_pyld_error
 from skillspas.schemas.nquads import Quad, dataset_from_pyld
 
-__all__ = ["expand_strict", "to_quads", "SENTINEL"]
+__all__ = ["expand_strict", "to_quads", "SENTINEL", "SENTINEL_CONTEXT", "PROCESSOR", "processing_options"]
 
 SENTINEL = "urn:skillspas:undefined-term:"
-_SENTINEL_CONTEXT = {"@vocab": SENTINEL}  # one object: never mutated, found by identity
+SENTINEL_CONTEXT = {"@vocab": SENTINEL}  # one object: never mutated, found by identity
+_SENTINEL_CONTEXT = SENTINEL_CONTEXT
 _KEYWORDS = frozenset(
     "@base @container @context @direction @graph @id @import @included @index @json @language "
     "@list @nest @none @prefix @propagate @protected @reverse @set @type @value @version @vocab".split()
 )
-_PROCESSOR = CachingJsonLdProcessor()
+PROCESSOR = CachingJsonLdProcessor()
+"""The one pyld processor (its scoped-context cache is shared by the reference and fast paths)."""
+_PROCESSOR = PROCESSOR
+
+
+def processing_options(loader: DocumentLoader) -> dict[str, Any]:
+    """The pyld options every expansion here uses (offline loader, identity-cached contexts)."""
+    return _options(loader)
 
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
@@ -124,6 +132,8 @@ def _check_expanded(expanded: Any, document: dict[str, Any]) -> None:
         for key, value in node.items():
             if key.startswith(SENTINEL):
                 _undefined(key[len(SENTINEL):], document, "property")
+            if key.startswith("_:"):  # a blank-node predicate: RDF (and so the signature) drops it
+                _undefined(key, document, "property")
             if key == "@type":
                 for t in value if isinstance(value, list) else [value]:
                     if isinstance(t, str):

@@ -27,3 +27,5 @@ class Limits:
     """Most proofs on one document (a proof set / chain)."""
     max_credentials: int = 100
     """Most credentials in one presentation."""
+    max_status_list_bytes: int = 16 * 1024 * 1024
+    """Largest Bitstring Status List after gzip inflation (16 MiB: 134 million entries)."""

@@ -63,6 +63,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The key that signed does not belong to the stated issuer.",
         "nl": "De sleutel waarmee is ondertekend hoort niet bij de genoemde uitgever.",
     },
+    ErrorCode.KEY_REVOKED: {
+        "en": "The key that signed was withdrawn as compromised before this signature was made.",
+        "nl": "De sleutel waarmee is ondertekend was al ingetrokken als gecompromitteerd toen deze handtekening werd gezet.",
+    },
     ErrorCode.UNRESOLVABLE_KEY: {
         "en": "The signing key could not be found or is not acceptable.",
         "nl": "De ondertekeningssleutel kon niet worden gevonden of is niet acceptabel.",

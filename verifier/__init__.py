@@ -4,7 +4,9 @@
 keys warm for many documents. Nothing here touches the network.
 """
 
+from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.pipeline import Verifier, verify
+from skillspas.verifier.policy import AllOf, AnyOf, TrustedIssuers, TrustPolicy, UnsafeTrustAnyIssuer
 from skillspas.verifier.result import (
     Check,
     CredentialSummary,
@@ -13,6 +15,7 @@ from skillspas.verifier.result import (
     SkillSummary,
     VerificationResult,
 )
+from skillspas.verifier.trust import TrustListPolicy
 
 __all__ = [
     "verify",
@@ -23,4 +26,11 @@ __all__ = [
     "ProofResult",
     "CredentialSummary",
     "SkillSummary",
+    "Bundle",
+    "TrustPolicy",
+    "TrustedIssuers",
+    "TrustListPolicy",
+    "AllOf",
+    "AnyOf",
+    "UnsafeTrustAnyIssuer",
 ]

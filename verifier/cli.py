@@ -1,22 +1,40 @@
-"""``skillspas verify`` and ``skillspas contexts``: exit 0 valid, 1 not valid, 2 unusable. No tracebacks."""
+"""``skillspas verify``, ``skillspas bundle`` and ``skillspas contexts``: exit 0 valid, 1 not valid, 2 unusable.
+
+    skillspas bundle create --trust-list tl.json --dids dids/ --status-list sl.json --out bundle.json
+    skillspas verify diploma.json --bundle bundle.json            # trust, keys, status: bundle only
+    skillspas verify diploma.json --trust-issuer did:key:z6Mk...  # no bundle: name the issuer
+
+No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARNING.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
+from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import VerificationResult
+from skillspas.verifier.trust import TrustListPolicy
 
-__all__ = ["verify_command", "contexts_app", "read_input", "fail"]
+__all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail", "parse_duration"]
+
+bundle_app = typer.Typer(
+    help="The offline verification bundle / De offline-controlebundel.", no_args_is_help=True
+)
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde JSON-LD-contexten.", no_args_is_help=True)
 
@@ -43,11 +61,22 @@ def read_input(source: str, limit: int) -> bytes:
     return data
 
 
+def parse_duration(value: str) -> dt.timedelta:
+    """Parse "7d", "36h" or "90m" into a timedelta; ValueError otherwise."""
+    match = _DURATION.fullmatch(value.strip())
+    if match is None or float(match.group(1)) <= 0:
+        raise ValueError(f"{value!r} is not a duration like 7d, 36h or 90m")
+    return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+
+
 def verify_command(
     file: Annotated[str, typer.Argument(help="Credential or presentation JSON, or - for stdin")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
     contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
     trust_issuer: Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Trust this issuer DID (repeatable)")] = None,
+    trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The bundle's trust list must be signed by this DID (repeatable)")] = None,
+    max_status_age: Annotated[str, typer.Option("--max-status-age", help="Status lists older than this are a warning (7d, 36h)")] = "7d",
     challenge: Annotated[Optional[str], typer.Option(help="Expected presentation challenge")] = None,
     domain: Annotated[Optional[str], typer.Option(help="Expected presentation domain")] = None,
     lang: Annotated[str, typer.Option(help="nl or en")] = "nl",
@@ -58,7 +87,14 @@ def verify_command(
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
     data = read_input(file, limits.max_bytes)
     try:
-        verifier = Verifier(contexts=contexts, trusted_issuers=trust_issuer, limits=limits)
+        freshness = parse_duration(max_status_age)
+    except ValueError as exc:
+        raise fail(ErrorCode.SCHEMA_INVALID, str(exc), as_json=as_json) from None
+    try:
+        verifier = Verifier(
+            bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
+            trusted_issuers=trust_issuer, trust_anchors=trust_anchor, status_freshness=freshness, limits=limits,
+        )
     except SkillspasError as exc:
         raise fail(exc.code, exc.message, as_json=as_json) from None
     result = verifier.verify(data, challenge=challenge, domain=domain)
@@ -79,12 +115,13 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         if problem is not None:
             typer.echo(f"  [{problem.code.value}] {problem.message}" + (f" ({problem.path})" if problem.path else ""))
     for warning in result.warnings:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang))
+        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}] {warning.message}")
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
     if summary is not None:
-        typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}")
+        named = f" — {summary.issuer_name} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
+        typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
         typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
@@ -109,3 +146,74 @@ def contexts_list() -> None:
     registry = bundled_registry()
     for url in registry.urls():
         typer.echo(f"{registry.get(url).sha256}  {url}")
+
+
+def _read_json(path: Path) -> Any:
+    """Read one JSON input of ``bundle create`` strictly."""
+    data = read_input(str(path), 64 * 1024 * 1024)
+    return parse_json(data, Limits(max_bytes=64 * 1024 * 1024, max_string_length=32 * 1024 * 1024))
+
+
+def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
+    """Refuse to write a bundle whose trust list or status lists do not verify."""
+    verifier = Verifier(bundle=bundle, trust_anchors=anchors)
+    policy = verifier.policy
+    if isinstance(policy, TrustListPolicy) and policy.problem is not None:
+        raise policy.problem
+    for status_list in bundle.status_lists.values():
+        issuer = status_list.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+        verifier.verified_status_list(status_list, issuer if isinstance(issuer, str) else "")
+
+
+@bundle_app.command("create")
+def bundle_create(
+    out: Annotated[Path, typer.Option("--out", help="Bundle file (or folder with --folder) to write")],
+    trust_list: Annotated[Optional[Path], typer.Option("--trust-list", help="Signed trust list credential")] = None,
+    did_document: Annotated[Optional[list[Path]], typer.Option("--did-document", help="A did:web DID document (repeatable)")] = None,
+    dids: Annotated[Optional[Path], typer.Option("--dids", help="Folder of did.json files (host/.well-known/did.json)")] = None,
+    status_list: Annotated[Optional[list[Path]], typer.Option("--status-list", help="Signed status list credential (repeatable)")] = None,
+    contexts: Annotated[Optional[Path], typer.Option("--contexts", help="Folder of extra contexts to include")] = None,
+    trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The trust list must be signed by this DID")] = None,
+    folder: Annotated[bool, typer.Option("--folder", help="Write a folder instead of one JSON file")] = False,
+) -> None:
+    """Gather trust list, DID documents, status lists and contexts into one offline bundle."""
+    from skillspas.keys.did_web import load_did_web_folder
+
+    try:
+        documents = [_read_json(p) for p in did_document or []]
+        if dids is not None:
+            documents.extend(load_did_web_folder(dids).values())
+        bundle = Bundle.create(
+            trust_list=_read_json(trust_list) if trust_list else None, did_documents=documents,
+            status_lists=[_read_json(p) for p in status_list or []], contexts=contexts,
+        )
+        _check_new_bundle(bundle, trust_anchor)
+        written = bundle.to_file(out, folder=folder)
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+    except OSError as exc:
+        raise fail(ErrorCode.MALFORMED_JSON, f"cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(json.dumps({"bundle": str(written), **_describe(bundle)}, indent=2))
+
+
+@bundle_app.command("show")
+def bundle_show(path: Annotated[Path, typer.Argument(help="A bundle file or folder")]) -> None:
+    """Print what a bundle holds and when it was made."""
+    try:
+        bundle = Bundle.from_file(path)
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message) from None
+    typer.echo(json.dumps(_describe(bundle), indent=2))
+
+
+def _describe(bundle: Bundle) -> dict[str, Any]:
+    """A bundle's summary for a person."""
+    return {
+        "createdAt": bundle.created_at.isoformat().replace("+00:00", "Z"),
+        "version": bundle.version,
+        "trustList": bundle.trust_list.get("id", True) if bundle.trust_list else None,
+        "didDocuments": sorted(bundle.did_documents),
+        "statusLists": sorted(bundle.status_lists),
+        "contexts": sorted(bundle.contexts),
+    }

@@ -5,16 +5,24 @@
 
 Steps 1-3 stop the run on failure: nothing after them can be trusted. Steps 6-9 run only when
 every proof verified: their inputs are attacker-controlled until then. ``now`` is taken once.
+
+With an offline ``Bundle`` the verifier takes did:web documents (4), the trust list (7) and status
+lists (9) from it only; the trust list and each status list are themselves verified by steps 1-6
+(``verified_credential``). A key revoked in its DID document (``revoked``, Controlled Identifiers 1.0
+section 2.2) fails proofs created at or after its compromise date with ``key_revoked`` (6).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
-from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, VerificationMethod
+from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, StaticResolver, VerificationMethod
+from skillspas.keys.verification_method import format_datetime
+from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -29,8 +37,10 @@ from skillspas.verifier.checks import (
     proofs_of,
     types_of,
 )
-from skillspas.verifier.policy import TrustedIssuers, TrustPolicy
-from skillspas.verifier.status import NoStatusSource, StatusSource
+from skillspas.verifier.bundle import Bundle
+from skillspas.verifier.policy import AnyOf, TrustedIssuers, TrustPolicy
+from skillspas.verifier.status import DEFAULT_FRESHNESS, BitstringStatusSource, NoStatusSource, StatusSource
+from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.result import Check, CredentialSummary, Problem, ProofResult, SkillSummary, VerificationResult
 from skillspas.verifier.suites import get_suite
 
@@ -70,20 +80,43 @@ class Verifier:
     def __init__(
         self,
         *,
+        bundle: Bundle | None = None,
         contexts: str | os.PathLike[str] | None = None,
         trusted_issuers: Iterable[str] | None = None,
+        trust_anchors: Iterable[str] | None = None,
         resolver: KeyResolver | None = None,
         policy: TrustPolicy | None = None,
         status: StatusSource | None = None,
+        status_freshness: dt.timedelta = DEFAULT_FRESHNESS,
         limits: Limits = Limits(),
     ) -> None:
+        """Build the registry, resolver, trust policy and status source once (from ``bundle`` when given)."""
         self.limits = limits
-        self.processor = DocumentProcessor(contexts, limits)
-        self.resolver: KeyResolver = ChainResolver(resolver, DidKeyResolver()) if resolver else DidKeyResolver()
+        self.bundle = bundle
+        registry = bundled_registry()
+        if bundle is not None and bundle.contexts:
+            registry = registry.with_documents(bundle.contexts)
+        if contexts is not None:
+            registry = registry.with_folder(contexts)
+        self.processor = DocumentProcessor(registry, limits)
+        resolvers = [r for r in (resolver, StaticResolver(bundle.did_documents) if bundle else None) if r is not None]
+        self.resolver: KeyResolver = ChainResolver(*resolvers, DidKeyResolver()) if resolvers else DidKeyResolver()
         if policy is not None and trusted_issuers:
             raise ValueError("give either a trust policy or trusted_issuers, not both")
-        self.policy: TrustPolicy = policy or TrustedIssuers(trusted_issuers or ())
-        self.status: StatusSource = status or NoStatusSource()
+        self.status: StatusSource = status or (
+            BitstringStatusSource(bundle.status_lists, self.verified_status_list, freshness=status_freshness, limits=limits)
+            if bundle is not None else NoStatusSource()
+        )
+        self.policy: TrustPolicy = policy or self._default_policy(trusted_issuers, trust_anchors)
+
+    def _default_policy(self, trusted_issuers: Iterable[str] | None, anchors: Iterable[str] | None) -> TrustPolicy:
+        """The bundle's trust list (verified here), and/or ``--trust-issuer`` DIDs; else trust no one."""
+        policies: list[TrustPolicy] = []
+        if self.bundle is not None and self.bundle.trust_list is not None:
+            policies.append(TrustListPolicy.from_credential(self.bundle.trust_list, self, anchors=anchors))
+        if trusted_issuers or not policies:
+            policies.append(TrustedIssuers(trusted_issuers or ()))
+        return policies[0] if len(policies) == 1 else AnyOf(*policies)
 
     def verify(
         self,
@@ -109,6 +142,38 @@ class Verifier:
         else:
             self._credential(parsed, run, now)
         return run.result(now)
+
+    def verified_credential(
+        self, document: Document, issuers: Collection[str], *, limits: Limits | None = None
+    ) -> dict[str, Any]:
+        """Steps 1-6 for trust material (a trust list, a status list): signed by one of ``issuers``.
+
+        Returns the parsed credential, or raises the first error (``untrusted_issuer`` when it verifies
+        but is issued by someone else)."""
+        run = _Run()
+        credential = parse_json(document, limits or self.limits)
+        if not isinstance(credential, dict):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
+        check_contexts(credential, self.processor.registry)
+        check_credential_shape(credential)
+        proofs = proofs_of(credential, self.limits)
+        unsecured = {k: v for k, v in credential.items() if k != "proof"}
+        self.processor.expand(unsecured)
+        methods = self._verify_proofs(credential, unsecured, proofs, run)
+        if methods is None:
+            run.result(dt.datetime.now(dt.timezone.utc)).raise_for_errors()
+            raise error_for(ErrorCode.INVALID_PROOF, "the proof does not verify", "/proof")
+        issuer = issuer_id(credential)
+        _check_signers(credential, proofs, methods, issuer)
+        if issuer not in issuers:
+            raise error_for(ErrorCode.UNTRUSTED_ISSUER, f"issued by {issuer!r}, expected {sorted(issuers)!r}", "/issuer")
+        return credential
+
+    def verified_status_list(self, document: dict[str, Any], issuer: str) -> dict[str, Any]:
+        """(9) a status list must be issued, with a valid proof, by the credential's own issuer."""
+        room = self.limits.max_status_list_bytes * 3 // 2 + 1024  # base64 of a gzip stream
+        limits = dataclasses.replace(self.limits, max_string_length=max(self.limits.max_string_length, room))
+        return self.verified_credential(document, {issuer}, limits=limits)
 
     def check_proofs(self, document: Document) -> VerificationResult:
         """Steps 1-5 only (parse, contexts, shape, keys, every proof): what an issuer checks of its own output."""
@@ -154,7 +219,8 @@ class Verifier:
             return run.fail("purpose", exc)
         run.ok("purpose")
         try:  # (7)
-            issuer_name = self.policy.check(issuer or "", types_of(credential), now)
+            issued_at = _issued_at(credential, proofs, methods, issuer, now)
+            issuer_name = self.policy.check(issuer or "", types_of(credential), now, issued_at=issued_at)
         except SkillspasError as exc:
             return run.fail("trust", exc)
         run.ok("trust")
@@ -308,6 +374,7 @@ def _check_assertion(proof: dict[str, Any], method: VerificationMethod, allowed:
         )
     if "assertionMethod" not in method.relationships:
         raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an assertion method of its controller", "/proof/verificationMethod")
+    _check_key_in_force(proof, method)
     if method.controller not in allowed:
         raise error_for(
             ErrorCode.KEY_NOT_AUTHORIZED,
@@ -325,6 +392,7 @@ def _check_authentication(
         raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a presentation proof needs proofPurpose authentication", "/proof/proofPurpose")
     if "authentication" not in method.relationships:
         raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an authentication method of its controller", "/proof/verificationMethod")
+    _check_key_in_force(proof, method)
     holder = presentation.get("holder")
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if holder is not None and method.controller != holder:
@@ -335,6 +403,36 @@ def _check_authentication(
         got = proof.get("domain")
         if not (got == domain or (isinstance(got, list) and domain in got)):
             raise error_for(ErrorCode.DOMAIN_MISMATCH, "the presentation's domain is not this verifier's", "/proof/domain")
+
+
+def _check_key_in_force(proof: dict[str, Any], method: VerificationMethod) -> None:
+    """(6) a key revoked (compromised) or expired in its DID document signs nothing from that moment on.
+
+    Controlled Identifiers 1.0 section 2.2: proofs at or after ``revoked``/``expires`` are not verified;
+    proofs created before keep verifying, so a rotation or a compromise does not void old credentials.
+    """
+    for cutoff, code, what in (
+        (method.revoked, ErrorCode.KEY_REVOKED, "revoked as compromised"),
+        (method.expires, ErrorCode.KEY_NOT_AUTHORIZED, "expired"),
+    ):
+        if cutoff is None:
+            continue
+        created = proof.get("created")
+        if created is None:
+            raise error_for(code, f"the key was {what} at {format_datetime(cutoff)} and the proof has no created date", "/proof/created")
+        if _instant(created) >= cutoff:
+            raise error_for(code, f"the key was {what} at {format_datetime(cutoff)}; this proof was created at {created}", "/proof/created")
+
+
+def _issued_at(
+    credential: dict[str, Any], proofs: list[dict[str, Any]], methods: list[VerificationMethod], issuer: str | None, now: dt.datetime
+) -> dt.datetime:
+    """(7) when the issuer signed: its proof's ``created``, else ``validFrom``, else now (never later than now)."""
+    for proof, method in zip(proofs, methods):
+        if method.controller == issuer and isinstance(proof.get("created"), str):
+            return min(_instant(proof["created"]), now)
+    valid_from = credential.get("validFrom")
+    return min(_instant(valid_from), now) if isinstance(valid_from, str) else now
 
 
 def _check_validity(credential: dict[str, Any], now: dt.datetime) -> None:
@@ -389,8 +487,10 @@ def _summary(
 def verify(
     document: Document,
     *,
+    bundle: Bundle | None = None,
     contexts: str | os.PathLike[str] | None = None,
     trusted_issuers: Iterable[str] | None = None,
+    trust_anchors: Iterable[str] | None = None,
     challenge: str | None = None,
     domain: str | None = None,
     now: dt.datetime | None = None,
@@ -401,7 +501,7 @@ def verify(
 ) -> VerificationResult:
     """Verify a credential or presentation offline (DESIGN.md Python API)."""
     verifier = Verifier(
-        contexts=contexts, trusted_issuers=trusted_issuers, resolver=resolver, policy=policy, status=status,
-        limits=limits,
+        bundle=bundle, contexts=contexts, trusted_issuers=trusted_issuers, trust_anchors=trust_anchors,
+        resolver=resolver, policy=policy, status=status, limits=limits,
     )
     return verifier.verify(document, challenge=challenge, domain=domain, now=now)

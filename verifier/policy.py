@@ -1,25 +1,37 @@
 """Who may issue what (DESIGN.md threat 8): small policy objects with one ``check`` method.
 
-``TrustedIssuers`` is the command line's ``--trust-issuer``; a trust list from an offline bundle
-implements the same ``TrustPolicy`` protocol and also names the issuer and limits the credential
-types each issuer may issue.
+Usage::
+
+    policy = TrustedIssuers(["did:key:z6Mk..."])                     # --trust-issuer
+    policy = AnyOf(TrustListPolicy.from_credential(...), TrustedIssuers([...]))
+    name = policy.check(issuer, ["VerifiableCredential", "MboDiploma"], now, issued_at=created)
+
+A policy returns the issuer's display name (from the trust list, never the credential's own claim)
+or raises ``untrusted_issuer``. ``issued_at`` is when the issuer signed (its proof's ``created``),
+so a recognition that has since ended still covers what was issued while it held.
+``TrustListPolicy`` lives in ``skillspas.verifier.trust``. An empty ``AllOf``/``AnyOf`` trusts no one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Iterable, Protocol, Sequence, runtime_checkable
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
-__all__ = ["TrustPolicy", "TrustedIssuers", "NoTrust"]
+__all__ = ["TrustPolicy", "TrustedIssuers", "NoTrust", "AnyOf", "AllOf", "UnsafeTrustAnyIssuer"]
+
+_log = logging.getLogger(__name__)
 
 
 @runtime_checkable
 class TrustPolicy(Protocol):
-    """Decides whether ``issuer`` may issue a credential of ``types`` at ``now``."""
+    """Decides whether ``issuer`` may issue a credential of ``types`` (at ``now``, signed at ``issued_at``)."""
 
-    def check(self, issuer: str, types: Sequence[str], now: dt.datetime) -> str | None:
+    def check(
+        self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
+    ) -> str | None:
         """Return the issuer's display name (``None`` if unknown) or raise ``untrusted_issuer``."""
         ...
 
@@ -28,9 +40,12 @@ class TrustedIssuers:
     """Trust exactly these issuer DIDs, for every credential type (``--trust-issuer``)."""
 
     def __init__(self, issuers: Iterable[str]) -> None:
+        """Trust the DIDs in ``issuers``."""
         self.issuers = frozenset(issuers)
 
-    def check(self, issuer: str, types: Sequence[str], now: dt.datetime) -> str | None:
+    def check(
+        self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
+    ) -> str | None:
         """Trusted when listed; no name (a DID on the command line has none)."""
         if issuer not in self.issuers:
             raise error_for(
@@ -40,9 +55,65 @@ class TrustedIssuers:
             )
         return None
 
+    def __repr__(self) -> str:
+        return f"TrustedIssuers({sorted(self.issuers)!r})"
+
 
 class NoTrust(TrustedIssuers):
     """Nothing is trusted: a valid signature from an unplaced issuer is ``untrusted_issuer``."""
 
     def __init__(self) -> None:
+        """Trust no one."""
         super().__init__(())
+
+
+class AnyOf:
+    """Trusted when any policy trusts; the first name found wins. Empty: trusts no one."""
+
+    def __init__(self, *policies: TrustPolicy) -> None:
+        """Combine ``policies``."""
+        self.policies = policies
+
+    def check(
+        self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
+    ) -> str | None:
+        """The first policy that trusts the issuer decides; otherwise the first refusal is raised."""
+        refusals: list[SkillspasError] = []
+        for policy in self.policies:
+            try:
+                return policy.check(issuer, types, now, issued_at=issued_at)
+            except SkillspasError as exc:
+                if exc.code is not ErrorCode.UNTRUSTED_ISSUER:
+                    raise
+                refusals.append(exc)
+        if refusals:
+            raise refusals[0]
+        raise error_for(ErrorCode.UNTRUSTED_ISSUER, "no trust policy is configured", "/issuer")
+
+
+class AllOf:
+    """Trusted only when every policy trusts. Empty: trusts no one (sigstore ``AllOf``)."""
+
+    def __init__(self, *policies: TrustPolicy) -> None:
+        """Combine ``policies``."""
+        self.policies = policies
+
+    def check(
+        self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
+    ) -> str | None:
+        """Every policy must trust the issuer; returns the first name any of them gives."""
+        if not self.policies:
+            raise error_for(ErrorCode.UNTRUSTED_ISSUER, "an empty AllOf trusts no one", "/issuer")
+        names = [policy.check(issuer, types, now, issued_at=issued_at) for policy in self.policies]
+        return next((name for name in names if name), None)
+
+
+class UnsafeTrustAnyIssuer:
+    """Trusts every issuer whose signature holds. For demos and tests only; logs a warning each time."""
+
+    def check(
+        self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
+    ) -> str | None:
+        """Trust ``issuer`` without any check, loudly."""
+        _log.warning("UnsafeTrustAnyIssuer: trusting %s without a trust list", issuer)
+        return None

@@ -1,19 +1,58 @@
-"""Credential status (DESIGN.md threat 10): where revocation and suspension are looked up, offline.
+"""Credential status (DESIGN.md threat 10): Bitstring Status List, from local data only.
 
-A ``StatusSource`` checks a credential's ``credentialStatus`` entries and returns warnings (for
-example a status list older than its freshness limit), or raises ``revoked``, ``suspended`` or
-``status_unavailable``. Without a source, a credential that has a status entry fails closed.
+Usage::
+
+    source = BitstringStatusSource(bundle.status_lists, verify_list, freshness=dt.timedelta(days=7))
+    warnings = source.check(credential, now)      # or raises revoked / suspended / status_unavailable
+    bits = decode_bitstring(encoded_list, max_bytes=limits.max_status_list_bytes)
+    revoked = bit_at(bits, 94567)                 # index 0 is the left-most (most significant) bit
+
+Spec: W3C Bitstring Status List v1.0, section 3.2 "Validate Algorithm" and 3.3-3.4 (bitstring
+generation and expansion: multibase base64url of a GZIP stream; at least 131,072 entries so a
+look-up reveals nothing about one person). The list credential must be issued by the credential's
+issuer and carry a valid proof, checked by the same pipeline (``verify_list``). A missing or broken
+list fails closed (``status_unavailable``); a list older than ``freshness`` (or its ``ttl``) is a
+warning, so a person sees that revocations since then are unknown.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
-from typing import Any, Protocol, runtime_checkable
+import gzip
+import re
+import zlib
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Protocol, runtime_checkable
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.limits import Limits
 from skillspas.verifier.result import Problem
 
-__all__ = ["StatusSource", "NoStatusSource"]
+__all__ = [
+    "StatusSource",
+    "NoStatusSource",
+    "BitstringStatusSource",
+    "ListVerifier",
+    "MIN_STATUS_LIST_BITS",
+    "DEFAULT_FRESHNESS",
+    "encode_bitstring",
+    "decode_bitstring",
+    "bit_at",
+    "set_bit",
+]
+
+MIN_STATUS_LIST_BITS: Final = 131_072
+DEFAULT_FRESHNESS: Final = dt.timedelta(days=7)
+_CLOCK_SKEW: Final = dt.timedelta(minutes=5)
+_PURPOSES: Final = {"revocation": ErrorCode.REVOKED, "suspension": ErrorCode.SUSPENDED}
+_INDEX: Final = re.compile(r"[0-9]{1,15}")
+_BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]*")
+_MAX_ENTRIES: Final = 16
+
+ListVerifier = Callable[[dict[str, Any], str], dict[str, Any]]
+"""Verifies a status list credential as issued by the given DID (steps 1-6); returns it or raises."""
 
 
 @runtime_checkable
@@ -37,3 +76,199 @@ class NoStatusSource:
                 "/credentialStatus",
             )
         return []
+
+
+def _unavailable(message: str, path: str = "/credentialStatus") -> SkillspasError:
+    """Build the fail-closed ``status_unavailable`` error."""
+    return error_for(ErrorCode.STATUS_UNAVAILABLE, message, path)
+
+
+def encode_bitstring(bits: bytes) -> str:
+    """GZIP ``bits`` and encode them as a multibase base64url ``encodedList`` ("u...")."""
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
+
+
+def decode_bitstring(encoded: object, *, max_bytes: int) -> bytes:
+    """Decode an ``encodedList``: multibase base64url, then a GZIP inflate bounded by ``max_bytes``."""
+    if not isinstance(encoded, str) or not encoded.startswith("u") or not _BASE64URL.fullmatch(encoded[1:]):
+        raise _unavailable("encodedList is not multibase base64url ('u' prefix)")
+    try:
+        compressed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+    except (binascii.Error, ValueError):
+        raise _unavailable("encodedList is not valid base64url") from None
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP framing only
+    try:
+        bits = inflater.decompress(compressed, max_bytes + 1)
+    except zlib.error:
+        raise _unavailable("encodedList is not a GZIP stream") from None
+    if len(bits) > max_bytes or inflater.unconsumed_tail:
+        raise _unavailable(f"the status list inflates beyond {max_bytes} bytes; refused")
+    if not inflater.eof or inflater.unused_data:
+        raise _unavailable("encodedList is a truncated GZIP stream or has data after it")
+    return bits
+
+
+def bit_at(bits: bytes, index: int) -> bool:
+    """The status bit at ``index``: most significant bit first (index 0 = left-most bit)."""
+    return bool(bits[index // 8] >> (7 - index % 8) & 1)
+
+
+def set_bit(bits: bytearray, index: int, value: bool = True) -> None:
+    """Set or clear the status bit at ``index`` (MSB first), in place."""
+    mask = 1 << (7 - index % 8)
+    bits[index // 8] = bits[index // 8] | mask if value else bits[index // 8] & ~mask
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """A dateTimeStamp as an aware datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _entries(credential: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """The credential's status entries with their JSON pointers."""
+    value = credential["credentialStatus"]
+    if isinstance(value, dict):
+        return [(value, "/credentialStatus")]
+    if isinstance(value, list) and 0 < len(value) <= _MAX_ENTRIES and all(isinstance(v, dict) for v in value):
+        return [(v, f"/credentialStatus/{i}") for i, v in enumerate(value)]
+    raise _unavailable(f"credentialStatus must be an object or a list of at most {_MAX_ENTRIES} objects")
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    """``type`` as a list."""
+    value = node.get("type")
+    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+
+class BitstringStatusSource:
+    """Checks ``BitstringStatusListEntry`` entries against status list credentials held locally (a bundle)."""
+
+    def __init__(
+        self,
+        lists: Mapping[str, dict[str, Any]],
+        verify_list: ListVerifier,
+        *,
+        freshness: dt.timedelta = DEFAULT_FRESHNESS,
+        limits: Limits = Limits(),
+    ) -> None:
+        """``lists`` maps a status list URL to its credential; ``verify_list`` checks a list's proof and issuer."""
+        if freshness <= dt.timedelta(0):
+            raise ValueError("freshness must be positive")
+        self._lists = dict(lists)
+        self._verify_list = verify_list
+        self.freshness = freshness
+        self._limits = limits
+        self._checked: dict[tuple[str, str], tuple[dict[str, Any], bytes] | SkillspasError] = {}
+
+    def check(self, credential: dict[str, Any], now: dt.datetime) -> list[Problem]:
+        """Check every status entry; return staleness warnings or raise the status error."""
+        if "credentialStatus" not in credential:
+            return []
+        issuer = credential.get("issuer")
+        issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+        warnings: list[Problem] = []
+        for entry, path in _entries(credential):
+            warning = self._check_entry(entry, path, issuer if isinstance(issuer, str) else "", now)
+            if warning is not None and warning not in warnings:
+                warnings.append(warning)
+        return warnings
+
+    def _check_entry(self, entry: dict[str, Any], path: str, issuer: str, now: dt.datetime) -> Problem | None:
+        """(10) one entry: a known purpose, an index inside a verified list of the same issuer; the bit."""
+        if "BitstringStatusListEntry" not in _types(entry):
+            raise _unavailable(f"status type {entry.get('type')!r} is not supported", path)
+        purpose = entry.get("statusPurpose")
+        if purpose not in _PURPOSES:
+            raise _unavailable(f"status purpose {purpose!r} is not supported", f"{path}/statusPurpose")
+        if entry.get("statusSize", 1) != 1:
+            raise _unavailable("only one-bit statuses (statusSize 1) are supported", f"{path}/statusSize")
+        index = entry.get("statusListIndex")
+        if not isinstance(index, str) or not _INDEX.fullmatch(index):
+            raise _unavailable("statusListIndex must be a non-negative integer in a string", f"{path}/statusListIndex")
+        url = entry.get("statusListCredential")
+        if not isinstance(url, str):
+            raise _unavailable("statusListCredential must be a URL", f"{path}/statusListCredential")
+        status_list, bits = self._list(url, issuer, purpose, path)
+        position = int(index)
+        if position >= len(bits) * 8:
+            raise _unavailable(f"statusListIndex {position} is outside the list of {len(bits) * 8} entries", f"{path}/statusListIndex")
+        if bit_at(bits, position):
+            code = _PURPOSES[purpose]
+            raise error_for(code, f"the issuer has set the {purpose} status of this credential", path)
+        return self._staleness(status_list, url, path, now)
+
+    def _list(self, url: str, issuer: str, purpose: str, path: str) -> tuple[dict[str, Any], bytes]:
+        """The verified list credential at ``url`` and its bits (cached per list and issuer)."""
+        key = (url, issuer)
+        if key not in self._checked:
+            try:
+                self._checked[key] = self._load(url, issuer)
+            except SkillspasError as exc:
+                self._checked[key] = exc
+        found = self._checked[key]
+        if isinstance(found, SkillspasError):
+            raise _unavailable(found.message, path) from None
+        status_list, bits = found
+        listed = status_list["credentialSubject"].get("statusPurpose")
+        if purpose != listed and not (isinstance(listed, list) and purpose in listed):
+            raise _unavailable(f"the status list {url} is not a {purpose} list", f"{path}/statusPurpose")
+        return status_list, bits
+
+    def _load(self, url: str, issuer: str) -> tuple[dict[str, Any], bytes]:
+        """Find, verify and decode one status list credential."""
+        document = self._lists.get(url)
+        if document is None:
+            raise _unavailable(f"the status list {url} is not in the bundle")
+        try:
+            status_list = self._verify_list(document, issuer)
+        except SkillspasError as exc:
+            raise _unavailable(f"the status list {url} does not verify [{exc.code.value}]: {exc.message}") from None
+        if "BitstringStatusListCredential" not in _types(status_list) or status_list.get("id") != url:
+            raise _unavailable(f"{url} is not a BitstringStatusListCredential with that id")
+        subject = status_list.get("credentialSubject")
+        if not isinstance(subject, dict) or "BitstringStatusList" not in _types(subject):
+            raise _unavailable(f"the status list {url} has no BitstringStatusList subject")
+        bits = decode_bitstring(subject.get("encodedList"), max_bytes=self._limits.max_status_list_bytes)
+        if len(bits) * 8 < MIN_STATUS_LIST_BITS:
+            raise _unavailable(f"the status list {url} has fewer than {MIN_STATUS_LIST_BITS} entries")
+        return status_list, bits
+
+    def _staleness(self, status_list: dict[str, Any], url: str, path: str, now: dt.datetime) -> Problem | None:
+        """A warning when the list is older than the freshness limit or its ttl, or past its validUntil."""
+        proof = status_list.get("proof")
+        proof = proof[0] if isinstance(proof, list) and proof else proof
+        issued = _moment(status_list.get("validFrom")) or _moment(proof.get("created") if isinstance(proof, dict) else None)
+        until = _moment(status_list.get("validUntil"))
+        ttl = status_list["credentialSubject"].get("ttl")
+        limit = self.freshness
+        if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl > 0:
+            limit = min(limit, dt.timedelta(milliseconds=ttl))
+        if issued is None:
+            reason = "has no date, so its freshness is unknown"
+        elif issued > now + _CLOCK_SKEW:
+            reason = f"is dated in the future ({status_list.get('validFrom')})"
+        elif until is not None and until < now:
+            reason = f"expired at {status_list.get('validUntil')}"
+        elif now - issued > limit:
+            reason = f"is {_age(now - issued)} old (limit {_age(limit)})"
+        else:
+            return None
+        return Problem(
+            ErrorCode.STATUS_UNAVAILABLE,
+            f"the status list {url} {reason}; revocations since then are not known",
+            path,
+        )
+
+
+def _age(delta: dt.timedelta) -> str:
+    """A duration for a person: days, else hours."""
+    if delta >= dt.timedelta(days=1):
+        return f"{delta.total_seconds() / 86400:.1f} days"
+    return f"{delta.total_seconds() / 3600:.1f} hours"

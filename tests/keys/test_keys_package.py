@@ -49,6 +49,13 @@ def test_public_api_is_pinned() -> None:
             "did_key_for",
             "resolve_did_key",
             "did_key_document",
+            "Keystore",
+            "Pkcs11Token",
+            "Pkcs11Signer",
+            "KeyHistory",
+            "KeyRecord",
+            "TrustList",
+            "TrustListEntry",
         ]
     )
     for name in skillspas.keys.__all__:
@@ -59,8 +66,10 @@ def test_keys_imports_only_schemas_and_allowed_libraries() -> None:
     files = sorted(KEYS_DIR.glob("*.py"))
     assert len(files) >= 9
     for path in files:
-        allowed_third_party = {"cryptography", "base58"} | (
-            {"typer"} if path.name == "cli.py" else set()
+        allowed_third_party = (
+            {"cryptography", "base58"}
+            | ({"typer"} if path.name == "cli.py" else set())
+            | ({"pkcs11"} if path.name == "hsm.py" else set())
         )
         for name in _imports(path):
             top = name.split(".")[0]
@@ -75,6 +84,23 @@ def test_keys_imports_only_schemas_and_allowed_libraries() -> None:
                     or top in allowed_third_party
                     or top == "__future__"
                 ), f"{path.name} imports {name}"
+
+
+def test_python_pkcs11_is_imported_lazily_and_only_in_hsm() -> None:
+    for path in sorted(KEYS_DIR.glob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        top_level = {
+            alias.name.split(".")[0]
+            for node in tree.body
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        }
+        assert "pkcs11" not in top_level, f"{path.name} imports pkcs11 at module level"
+        if path.name != "hsm.py":
+            assert not any(n.split(".")[0] == "pkcs11" for n in _imports(path)), path.name
+    code = "import sys, skillspas.keys, skillspas.keys.hsm, skillspas.keys.keyfile; print('pkcs11' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_importing_keys_does_not_load_the_cli_or_upper_layers() -> None:

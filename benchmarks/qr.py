@@ -1,0 +1,132 @@
+"""How big is a credential as a QR code? Prints, per credential type and skill count (8 and 20 ESCO skills):
+plain JSON bytes, the SP1 payload bytes (CBOR + term dictionary + compact ids + DEFLATE + CRC),
+the QR text length, QR version and modules at error-correction level M, the ratio to plain JSON,
+and for comparison the version that zlib(JSON) + Base45 would need.
+
+Run: ``.venv/bin/python benchmarks/qr.py`` (signs with a fresh did:key; real ESCO skills).
+Target (issue 6): an 8-skill diploma fits QR version 25 or lower at level M.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import segno  # noqa: E402
+
+from credentials import esco_alignment, esco_skills, ob3_credential  # noqa: E402
+from skillspas.issuer import sign  # noqa: E402
+from skillspas.issuer.demo import sample_credential  # noqa: E402
+from skillspas.keys import LocalSigner, Signer, generate  # noqa: E402
+from skillspas.verifier import Verifier  # noqa: E402
+from skillspas.verifier.qr import PREFIX, b45decode, b45encode, decode_payload, encode_payload  # noqa: E402
+from skillspas.wallet_export.qr import qr_for_text  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _with_skills(credential: dict[str, Any], n_skills: int) -> dict[str, Any]:
+    """``credential`` with its achievement's alignment replaced by ``n_skills`` real ESCO skills."""
+    credential = copy.deepcopy(credential)
+    subject = credential["credentialSubject"]
+    subject = subject[0] if isinstance(subject, list) else subject
+    subject["achievement"]["alignment"] = [esco_alignment(uri, label) for uri, label in esco_skills()[:n_skills]]
+    return credential
+
+
+def esco_uris(n_skills: int) -> list[str]:
+    """``n_skills`` ESCO skill URIs of the bundled vocabulary (with Dutch labels), in a fixed order."""
+    from skillspas.schemas.vocab import SkillsVocabulary
+
+    uris = sorted(s.uri for s in SkillsVocabulary.bundled() if s.framework == "ESCO" and "nl" in s.labels)
+    if n_skills > len(uris):
+        raise ValueError(f"the bundled vocabulary has only {len(uris)} ESCO skills")
+    return uris[:n_skills]
+
+
+def typed_credential(
+    type_name: str, n_skills: int, issuer: Signer, cosigner: Signer, *, example: str | None = None
+) -> dict[str, Any]:
+    """A signed credential of ``type_name`` built from an example row in ``examples/``, with ``n_skills`` ESCO skills.
+
+    A praktijkverklaring is signed by ``issuer`` (the school) and ``cosigner`` (the leerbedrijf).
+    """
+    from skillspas.issuer.credentials import build
+
+    row = json.loads((EXAMPLES / (example or EXAMPLE_ROWS[type_name])).read_text("utf-8"))
+    row["skills"] = esco_uris(n_skills)
+    options: dict[str, Any] = {"issuer": issuer.controller}
+    if type_name == "Praktijkverklaring":
+        row.pop("leerbedrijf_did", None)
+        options["cosigner"] = cosigner.controller
+    signed = sign(build(type_name, row, **options), issuer)
+    return sign(signed, cosigner, append=True) if type_name == "Praktijkverklaring" else signed
+
+
+EXAMPLE_ROWS = {
+    "MboDiploma": "mbo-diploma/verzorgende-ig-bram-voorbeeld.json",
+    "MboCertificaat": "mbo-certificaat/individuele-zorg-bram-voorbeeld.json",
+    "Ervaringscertificaat": "ervaringscertificaat/verzorgende-ig-fenna-steekproef.json",
+    "Praktijkverklaring": "praktijkverklaring/kok-dennis-fictief-bistro-de-gracht.json",
+    "MicroCredential": "microcredential/programmeren-zij-instromers-noordveld.json",
+}
+"""The example row each type is built from (the issuer adds CompetentNL links a kwalificatie has)."""
+TYPES = tuple(EXAMPLE_ROWS)
+"""The five skillspas credential types (issue "Credential types")."""
+
+
+def builders(cosigner: Signer) -> dict[str, Callable[[int, Signer], dict[str, Any]]]:
+    """Signed credentials per type: the five skillspas types, and two plain OB 3.0 samples for comparison."""
+    found: dict[str, Callable[[int, Signer], dict[str, Any]]] = {
+        name: (lambda n, issuer, name=name: typed_credential(name, n, issuer, cosigner)) for name in TYPES
+    }
+    found["MboDiploma + CompetentNL links"] = lambda n, issuer: typed_credential(
+        "MboDiploma", n, issuer, cosigner, example="mbo-diploma/eerste-monteur-fenna-steekproef.json")
+    found["OB 3.0 diploma (credentials.py)"] = lambda n, issuer: sign(ob3_credential(n, issuer.controller), issuer)
+    found["OB 3.0 sample (demo.py)"] = lambda n, issuer: sign(_with_skills(sample_credential(issuer.controller), n), issuer)
+    return found
+
+
+def _version(text: str) -> str:
+    try:
+        return str(segno.make_qr(text, error="M", mode="alphanumeric", boost_error=False).version)
+    except segno.DataOverflowError:
+        return ">40"
+
+
+def main() -> None:
+    """Print the table."""
+    signer, cosigner = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
+    verifier = Verifier(trusted_issuers=[signer.controller, cosigner.controller])
+    header = (f"{'type':32} {'skills':>6} {'align':>5} {'JSON B':>7} {'SP1 B':>6} {'ratio':>6} {'chars':>6} "
+              f"{'ver@M':>6} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7}")
+    print(header)
+    print("-" * len(header))
+    for name, build in builders(cosigner).items():
+        for n_skills in (8, 20):
+            signed = build(n_skills, signer)
+            alignments = len(signed["credentialSubject"]["achievement"].get("alignment", []))
+            plain = json.dumps(signed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            started = time.perf_counter()
+            text = encode_payload(signed)
+            encoded = time.perf_counter()
+            data = decode_payload(text)
+            decoded = time.perf_counter()
+            assert json.loads(data) == signed and verifier.verify(data).verified, "round trip failed"
+            payload = len(b45decode(text[len(PREFIX):]))
+            image = qr_for_text(text)
+            baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))
+            print(f"{name:32} {n_skills:6d} {alignments:5d} {len(plain):7d} {payload:6d} {payload / len(plain):6.1%} "
+                  f"{len(text):6d} {image.version:4d}-{image.error} {image.modules:4d}x{image.modules:<3d} {baseline:>9} "
+                  f"{1e3 * (encoded - started):7.2f} {1e3 * (decoded - encoded):7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,456 @@
+"""The Open Badges 3.0 skeleton shared by the five builders: envelope, issuer, learner, achievement, skills.
+
+A builder reads a plain row (a dict, e.g. a CSV row or a JSON object) through ``Row``, which names
+each field in words when it is missing or malformed, then assembles the credential with the
+helpers here and hands it to ``finish``: privacy check, the type's JSON Schema and the OB 3.0
+schema. Every error is coded and carries its message in Dutch and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from skillspas.issuer.privacy import check_no_national_id, identity_objects
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
+from skillspas.schemas.type_schemas import CREDENTIAL_CONTEXTS, localized_error, validate_type
+from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
+
+__all__ = [
+    "Row", "Context", "field_error", "missing_field", "invalid_field", "envelope", "country", "achievement",
+    "alignments", "kwalificatie_node", "check_register", "werkprocessen", "finish",
+]
+
+# What each row field is, in words (nl, en): used in every message about the row.
+LABELS: dict[str, tuple[str, str]] = {
+    "id": ("het kenmerk (id) van het bewijsstuk", "the credential's identifier (id)"),
+    "issuer_id": ("de DID van de uitgever", "the issuer's DID"),
+    "issuer_name": ("de naam van de uitgever", "the issuer's name"),
+    "examencommissie": ("de examencommissie", "the examination board (examencommissie)"),
+    "brin": ("de BRIN-code van de instelling", "the institution's BRIN code"),
+    "issuer_kvk": ("het KvK-nummer van de uitgever", "the issuer's KvK number"),
+    "issuer_country": ("het land van de uitgever", "the issuer's country"),
+    "issuer_country_code": ("de landcode van de uitgever", "the issuer's country code"),
+    "recognition_id": ("het erkenningsnummer van de EVC-aanbieder", "the EVC provider's recognition number"),
+    "learner_name": ("de naam van de deelnemer", "the learner's name"),
+    "learner_did": ("de DID van de deelnemer", "the learner's DID"),
+    "learner_email": ("het e-mailadres van de deelnemer", "the learner's e-mail address"),
+    "learner_email_salt": ("de salt voor het e-mailadres", "the salt for the e-mail address"),
+    "date": ("de datum van het bewijsstuk", "the date of the credential"),
+    "valid_until": ("de einddatum van de geldigheid", "the end of the validity period"),
+    "crebo": ("de crebo-code van de kwalificatie", "the crebo code of the qualification"),
+    "kwalificatie_naam": ("de naam van de kwalificatie", "the name of the qualification"),
+    "niveau": ("het mbo-niveau", "the mbo level (niveau)"),
+    "eqf": ("het EQF-niveau", "the EQF level"),
+    "nlqf": ("het NLQF-niveau", "the NLQF level"),
+    "leerweg": ("de leerweg", "the learning pathway (leerweg)"),
+    "dossier_crebo": ("de crebo-code van het kwalificatiedossier", "the crebo code of the kwalificatiedossier"),
+    "dossier_naam": ("de naam van het kwalificatiedossier", "the name of the kwalificatiedossier"),
+    "dossier_jaar": ("het jaar (de versie) van het kwalificatiedossier", "the year (version) of the kwalificatiedossier"),
+    "keuzedelen": ("de lijst met behaalde keuzedelen", "the list of elective modules (keuzedelen) passed"),
+    "certificaat_code": ("de code van het mbo-certificaat", "the code of the mbo certificate"),
+    "certificaat_naam": ("de naam van het mbo-certificaat", "the name of the mbo certificate"),
+    "skills": ("de lijst met vaardigheden (ESCO-URI's)", "the list of skills (ESCO URIs)"),
+    "werkprocessen": ("de lijst met werkprocessen", "the list of work processes (werkprocessen)"),
+    "competencies": ("de lijst met competenties", "the list of competencies"),
+    "standard_type": ("het soort EVC-standaard", "the kind of EVC standard"),
+    "standard_name": ("de naam van de EVC-standaard", "the name of the EVC standard"),
+    "assessment_date": ("de datum van het assessment", "the date of the assessment"),
+    "assessment_method": ("de beoordelingsmethode", "the assessment method"),
+    "career_goal": ("het loopbaandoel", "the career goal"),
+    "leerbedrijf_name": ("de naam van het leerbedrijf", "the leerbedrijf's name"),
+    "leerbedrijf_did": ("de DID van het leerbedrijf", "the leerbedrijf's DID"),
+    "leerbedrijf_kvk": ("het KvK-nummer van het leerbedrijf", "the leerbedrijf's KvK number"),
+    "period_start": ("de begindatum van de periode", "the start date of the period"),
+    "period_end": ("de einddatum van de periode", "the end date of the period"),
+    "title": ("de titel van de microcredential", "the title of the micro-credential"),
+    "description": ("de omschrijving", "the description"),
+    "criteria": ("de criteria", "the criteria"),
+    "hours": ("het aantal uren studielast", "the number of hours of workload"),
+    "ects": ("het aantal ECTS-studiepunten", "the number of ECTS credits"),
+    "participation": ("de vorm van deelname", "the form of participation"),
+    "quality_assurance": ("de kwaliteitsborging", "the quality assurance"),
+    "learning_outcomes": ("de lijst met leerresultaten", "the list of learning outcomes"),
+    "prerequisites": ("de toelatingseisen", "the prerequisites"),
+}
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DUTCH_DATE = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})")
+_COUNTRIES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "LU": "Luxemburg", "FR": "Frankrijk"}
+_ACHIEVEMENT_NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # uuid.NAMESPACE_URL
+
+
+def _label(key: str) -> tuple[str, str]:
+    return LABELS.get(key, (f"het veld '{key}'", f"the field '{key}'"))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def field_error(key: str, *, nl: str, en: str) -> SkillspasError:
+    """A ``schema_invalid`` error about one row field, located at ``/<key>`` of the row."""
+    return localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en, path=f"/{key}")
+
+
+def missing_field(key: str) -> SkillspasError:
+    nl, en = _label(key)
+    return field_error(key, nl=f"{_cap(nl)} ontbreekt (veld '{key}').", en=f"{_cap(en)} is missing (field '{key}').")
+
+
+def invalid_field(key: str, value: Any, nl_expected: str, en_expected: str) -> SkillspasError:
+    nl, en = _label(key)
+    shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "..."
+    return field_error(
+        key,
+        nl=f"{_cap(nl)} moet {nl_expected} zijn; '{shown}' kan niet (veld '{key}').",
+        en=f"{_cap(en)} must be {en_expected}; '{shown}' is not accepted (field '{key}').",
+    )
+
+
+class Row:
+    """A plain input row; keys compared without case, spaces or dashes; empty values count as absent."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        if not isinstance(data, Mapping):
+            raise TypeError("a row must be a mapping (dict or CSV row)")
+        check_no_national_id(dict(data))
+        self._data = {re.sub(r"[\s\-]+", "_", str(k).strip()).lower(): v for k, v in data.items()}
+
+    def raw(self, key: str) -> Any:
+        """The value as given, ``None`` when absent or empty."""
+        value = self._data.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+        return None if value in ("", None, []) else value
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        """A text field."""
+        value = self.raw(key)
+        if value is None:
+            if required:
+                raise missing_field(key)
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise invalid_field(key, value, "tekst", "text")
+        return str(value).strip()
+
+    def integer(self, key: str, *, required: bool = False) -> int | None:
+        """A whole number (a number or digits in text)."""
+        value = self.raw(key)
+        if value is None:
+            if required:
+                raise missing_field(key)
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value):
+            return int(value)
+        raise invalid_field(key, value, "een geheel getal", "a whole number")
+
+    def number(self, key: str, *, required: bool = False) -> float | int | None:
+        """A number; a decimal comma is accepted ("1,5")."""
+        value = self.raw(key)
+        if value is None:
+            if required:
+                raise missing_field(key)
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}([.,][0-9]{1,3})?", value):
+            number = float(value.replace(",", "."))
+            return int(number) if number.is_integer() else number
+        raise invalid_field(key, value, "een getal", "a number")
+
+    def items(self, key: str, *, required: bool = False) -> list[Any]:
+        """A list: a JSON array, or text separated by ";" or "|" (CSV)."""
+        value = self.raw(key)
+        if value is None:
+            if required:
+                raise missing_field(key)
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in re.split(r"[;|\n]", value) if part.strip()]
+        if isinstance(value, list):
+            return value
+        raise invalid_field(key, value, "een lijst", "a list")
+
+    def date(self, key: str, *, required: bool = False) -> str | None:
+        """A calendar date as ``YYYY-MM-DD``; ``DD-MM-YYYY`` is accepted too."""
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        if _DATETIME.fullmatch(value):
+            value = value[:10]
+        iso, dutch = _ISO_DATE.fullmatch(value), _DUTCH_DATE.fullmatch(value)
+        try:
+            if iso:
+                return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+            if dutch:
+                return dt.date(int(dutch[3]), int(dutch[2]), int(dutch[1])).isoformat()
+        except ValueError:
+            pass
+        raise invalid_field(key, value, "een bestaande datum (JJJJ-MM-DD)", "an existing date (YYYY-MM-DD)")
+
+    def timestamp(self, key: str, *, required: bool = False) -> str | None:
+        """A date-time with time zone; a plain date means midnight UTC of that day."""
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        if _DATETIME.fullmatch(value):
+            try:
+                dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return value
+            except ValueError:
+                raise invalid_field(key, value, "een bestaande datum (JJJJ-MM-DD)", "an existing date (YYYY-MM-DD)") from None
+        return f"{self.date(key)}T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a builder looks things up in: the skills vocabulary and the kwalificaties register."""
+
+    vocabulary: SkillsVocabulary
+    register: Kwalificaties
+
+    @classmethod
+    def default(cls, vocabulary: SkillsVocabulary | None = None, register: Kwalificaties | None = None) -> "Context":
+        """The bundled vocabulary and register unless others are given."""
+        return cls(vocabulary or SkillsVocabulary.bundled(), register or Kwalificaties.bundled())
+
+
+def _issuer(row: Row, issuer: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
+    issuer_id = row.text("issuer_id") or issuer
+    if issuer_id is None:
+        raise missing_field("issuer_id")
+    if issuer is not None and row.text("issuer_id") not in (None, issuer):
+        raise field_error(
+            "issuer_id",
+            nl=f"De DID van de uitgever in de gegevens ({row.text('issuer_id')}) is niet die van de sleutel ({issuer}).",
+            en=f"The issuer's DID in the data ({row.text('issuer_id')}) is not the key's ({issuer}).",
+        )
+    name = row.text("issuer_name", required=True)
+    commissie = row.text("examencommissie")
+    profile: dict[str, Any] = {"id": issuer_id, "type": ["Profile"], "name": f"{name} — {commissie}" if commissie else name}
+    identifiers = []
+    if row.text("brin"):
+        identifiers.append({"type": "IdentifierEntry", "identifier": row.text("brin"), "identifierType": "ext:BRIN"})
+    if row.text("issuer_kvk"):
+        identifiers.append({"type": "IdentifierEntry", "identifier": row.text("issuer_kvk"), "identifierType": "ext:KvK"})
+    if identifiers:
+        profile["otherIdentifier"] = identifiers
+    return {**profile, **extra}
+
+
+def country(row: Row) -> dict[str, Any]:
+    """The issuer's OB 3.0 Address with its country (default the Netherlands)."""
+    code = (row.text("issuer_country_code") or "NL").upper()
+    name = row.text("issuer_country") or _COUNTRIES.get(code)
+    if name is None:
+        raise missing_field("issuer_country")
+    return {"type": ["Address"], "addressCountry": name, "addressCountryCode": code}
+
+
+def envelope(
+    type_name: str,
+    row: Row,
+    *,
+    issuer: str | None,
+    name: str,
+    subject: dict[str, Any],
+    issuer_extra: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The VC 2.0 + OB 3.0 credential around a subject: contexts, id, types, issuer, dates, title."""
+    valid_from = row.timestamp("date", required=True)
+    learner = row.text("learner_name", required=True)
+    holder: dict[str, Any] = {"type": ["AchievementSubject"], "name": learner}
+    if row.text("learner_did"):
+        holder = {"id": row.text("learner_did"), **holder}
+    holder["identifier"] = identity_objects(learner, email=row.text("learner_email"), salt=row.text("learner_email_salt"))
+    credential: dict[str, Any] = {
+        "@context": list(CREDENTIAL_CONTEXTS),
+        "id": row.text("id") or f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential", type_name],
+        "issuer": _issuer(row, issuer, issuer_extra or {}),
+        "validFrom": valid_from,
+    }
+    if row.raw("valid_until") is not None:
+        credential["validUntil"] = row.timestamp("valid_until")
+    credential["awardedDate"] = valid_from
+    credential["name"] = name
+    credential.update(extra or {})
+    credential["credentialSubject"] = {**holder, **subject}
+    return credential
+
+
+def achievement(
+    kind: str, code: str, *, achievement_type: str, name: str, description: str, criteria: str,
+    skills: list[dict[str, Any]], human_code: str | None = None, extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An OB 3.0 Achievement with a stable id (a name-based UUID of kind and code) and its skills."""
+    node: dict[str, Any] = {
+        "id": f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NS, f'https://w3id.org/skillspas/achievement/{kind}/{code}')}",
+        "type": ["Achievement"],
+        "achievementType": achievement_type,
+        "name": name,
+        "description": description,
+        "criteria": {"narrative": criteria},
+    }
+    if human_code:
+        node["humanCode"] = human_code
+    node.update(extra or {})
+    node["alignment"] = skills
+    return node
+
+
+def alignments(uris: Iterable[Any], context: Context, *, key: str = "skills") -> list[dict[str, Any]]:
+    """OB 3.0 alignments for skill URIs (ESCO or CompetentNL); ``unknown_skill`` for any not in the vocabulary."""
+    entries, seen = [], set()
+    for index, uri in enumerate(uris):
+        uri = uri.get("uri") if isinstance(uri, dict) else uri
+        skill = context.vocabulary.get(uri) if isinstance(uri, str) else None
+        if skill is None:
+            shown = uri if isinstance(uri, str) else repr(uri)
+            raise localized_error(
+                ErrorCode.UNKNOWN_SKILL,
+                nl=f"De vaardigheid {shown} staat niet in de vaardighedenlijst (ESCO); controleer de URI of "
+                "importeer ESCO met 'skillspas vocab import'.",
+                en=f"The skill {shown} is not in the skills vocabulary (ESCO); check the URI or import ESCO "
+                "with 'skillspas vocab import'.",
+                path=f"/{key}/{index}",
+            )
+        if skill.uri in seen:
+            continue
+        seen.add(skill.uri)
+        framework = framework_of(skill.uri) or skill.framework
+        entries.append({
+            "type": ["Alignment"],
+            "targetType": f"ext:{framework}Alignment",
+            "targetFramework": framework,
+            "targetName": skill.label("nl"),
+            "targetUrl": skill.uri,
+        })
+    return entries
+
+
+def kwalificatie_node(row: Row, context: Context, *, crebo_key: str = "crebo") -> tuple[dict[str, Any], Kwalificatie | None]:
+    """The Kwalificatie node from the row, completed from (and checked against) the bundled register."""
+    crebo = row.text(crebo_key, required=True) or ""
+    if not re.fullmatch(r"[0-9]{5}", crebo):
+        raise invalid_field(crebo_key, crebo, "een code van 5 cijfers (zoals 25180)", "a 5-digit code (such as 25180)")
+    known = context.register.get(crebo)
+    name = row.text("kwalificatie_naam") or (known.name if known else None)
+    niveau = row.integer("niveau")
+    if niveau is None and known is not None:
+        niveau = known.niveau
+    if name is None or niveau is None:  # only for a crebo the register does not know
+        missing = "kwalificatie_naam" if name is None else "niveau"
+        nl, en = _label(missing)
+        raise field_error(
+            missing,
+            nl=f"{_cap(nl)} ontbreekt (veld '{missing}'); crebo {crebo} staat niet in de meegeleverde lijst, "
+            "dus naam en niveau moeten in de gegevens staan.",
+            en=f"{_cap(en)} is missing (field '{missing}'); crebo {crebo} is not in the bundled list, so its "
+            "name and level must be in the data.",
+        )
+    eqf = _eqf(row, niveau)
+    node: dict[str, Any] = {
+        "type": ["Kwalificatie"], "crebo": crebo, "name": name, "niveau": niveau,
+        "nlqf": row.integer("nlqf") or niveau, "eqf": eqf,
+    }
+    dossier_crebo = row.text("dossier_crebo") or (known.dossier_crebo if known else None)
+    if dossier_crebo:
+        dossier: dict[str, Any] = {
+            "type": ["Kwalificatiedossier"],
+            "crebo": dossier_crebo,
+            "name": row.text("dossier_naam") or (known.dossier_name if known else None),
+        }
+        if row.integer("dossier_jaar") is not None:
+            dossier["dossierYear"] = row.integer("dossier_jaar")
+        node["kwalificatiedossier"] = dossier
+    return node, known
+
+
+def _eqf(row: Row, niveau: int) -> Any:
+    value = row.raw("eqf")
+    if value is None:
+        return eqf_uri(niveau) if isinstance(niveau, int) and 1 <= niveau <= 8 else str(niveau)
+    if isinstance(value, str) and value.startswith("http"):
+        return value
+    level = row.integer("eqf")
+    return eqf_uri(level) if level is not None else value
+
+
+def check_register(node: Mapping[str, Any], known: Kwalificatie | None, path: str) -> None:
+    """The row's kwalificatie agrees with the bundled one: name, level and dossier."""
+    if known is None:
+        return
+    if fold(node["name"]) != fold(known.name):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"De naam van de kwalificatie ('{node['name']}') past niet bij crebo {known.crebo} ({known.name}).",
+            en=f"The name of the qualification ('{node['name']}') does not match crebo {known.crebo} ({known.name}).",
+            path=f"{path}/name",
+        )
+    if node["niveau"] != known.niveau or eqf_level(node["eqf"]) not in (known.eqf, 5 if known.niveau == 4 else known.eqf):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Het mbo-niveau {node['niveau']} past niet bij kwalificatie {known.crebo} {known.name} (niveau {known.niveau}).",
+            en=f"The mbo level {node['niveau']} does not match qualification {known.crebo} {known.name} (level {known.niveau}).",
+            path=f"{path}/niveau",
+        )
+    dossier = node.get("kwalificatiedossier")
+    if dossier and known.dossier_crebo and dossier["crebo"] != known.dossier_crebo:
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Kwalificatie {known.crebo} hoort bij kwalificatiedossier {known.dossier_crebo}, niet bij {dossier['crebo']}.",
+            en=f"Qualification {known.crebo} belongs to kwalificatiedossier {known.dossier_crebo}, not {dossier['crebo']}.",
+            path=f"{path}/kwalificatiedossier/crebo",
+        )
+
+
+def werkprocessen(row: Row, known: Kwalificatie | None, *, key: str = "werkprocessen", required: bool = True) -> list[dict[str, Any]]:
+    """Werkproces nodes from codes (titles from the register) or ``{code, name}`` objects."""
+    nodes = []
+    for index, item in enumerate(row.items(key, required=required)):
+        code = item.get("code") if isinstance(item, dict) else item
+        title = item.get("name") if isinstance(item, dict) else None
+        code = code.strip() if isinstance(code, str) else code
+        if known is not None and known.werkprocessen and isinstance(code, str):
+            found = known.werkproces(code)
+            if found is None:
+                raise localized_error(
+                    ErrorCode.SCHEMA_INVALID,
+                    nl=f"Werkproces {code} bestaat niet in kwalificatie {known.crebo} {known.name}.",
+                    en=f"Work process {code} does not exist in qualification {known.crebo} {known.name}.",
+                    path=f"/{key}/{index}",
+                )
+            if title and fold(title) != fold(found.title):
+                raise localized_error(
+                    ErrorCode.SCHEMA_INVALID,
+                    nl=f"De omschrijving van werkproces {code} is '{found.title}', niet '{title}'.",
+                    en=f"The title of work process {code} is '{found.title}', not '{title}'.",
+                    path=f"/{key}/{index}",
+                )
+            title = found.title
+        if not title:
+            raise localized_error(
+                ErrorCode.SCHEMA_INVALID,
+                nl=f"De omschrijving van werkproces {code} ontbreekt; geef per werkproces code en naam.",
+                en=f"The title of work process {code} is missing; give each work process a code and name.",
+                path=f"/{key}/{index}",
+            )
+        nodes.append({"type": ["Werkproces"], "code": code, "name": title})
+    return nodes
+
+
+def finish(credential: dict[str, Any]) -> dict[str, Any]:
+    """Refuse national ids, then check the type's JSON Schema and the OB 3.0 schema; return the credential."""
+    check_no_national_id(credential)
+    validate_type(credential)
+    return credential

@@ -1,0 +1,89 @@
+"""``Ervaringscertificaat``: the result of an EVC procedure by a recognised EVC provider.
+
+Usage::
+
+    credential = build_ervaringscertificaat(
+        {"issuer_name": "EVC-Centrum Kompas", "recognition_id": "...", "learner_name": "Chantal Proefpersoon",
+         "crebo": "25786", "werkprocessen": "B1-K1-W1; B1-K1-W3", "assessment_date": "2025-05-20",
+         "assessment_method": "portfolio; criteriumgericht interview", "date": "2025-05-20",
+         "skills": ["http://data.europa.eu/esco/skill/13e1c0a2-b90d-46f4-be51-11730360b38d"]},
+        issuer="did:web:evc.example",
+    )
+
+The standard assessed against is a kwalificatiedossier (``crebo``; werkproces titles from the
+register) or a named branche- or beroepsstandaard (``standard_type``, ``standard_name``,
+``competencies``). EVC results age: ``valid_until`` is recommended (often two years).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from skillspas.issuer.credentials._achievement import (
+    Context, Row, invalid_field, achievement, alignments, check_register, envelope, finish, kwalificatie_node, werkprocessen,
+)
+from skillspas.schemas.kwalificaties import Kwalificaties
+from skillspas.schemas.vocab import SkillsVocabulary
+
+__all__ = ["build_ervaringscertificaat"]
+
+_STANDARDS = ("kwalificatiedossier", "branchestandaard", "beroepsstandaard")
+
+
+def build_ervaringscertificaat(
+    row: Mapping[str, Any],
+    *,
+    issuer: str | None = None,
+    vocabulary: SkillsVocabulary | None = None,
+    register: Kwalificaties | None = None,
+) -> dict[str, Any]:
+    """An unsigned, schema-valid ``Ervaringscertificaat`` credential from a plain row."""
+    context = Context.default(vocabulary, register)
+    data = Row(row)
+    kind = (data.text("standard_type") or "kwalificatiedossier").lower()
+    if kind not in _STANDARDS:
+        raise invalid_field("standard_type", kind, "kwalificatiedossier, branchestandaard of beroepsstandaard",
+                       "kwalificatiedossier, branchestandaard or beroepsstandaard")
+    subject: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    known = kwalificatie = None
+    if kind == "kwalificatiedossier":
+        kwalificatie, known = kwalificatie_node(data, context)
+        standard = {"type": ["EvcStandard"], "standardType": kind, "name": data.text("standard_name") or kwalificatie["name"],
+                    "crebo": kwalificatie["crebo"]}
+        subject["werkprocessen"] = werkprocessen(data, known)
+        extra["kwalificatie"] = kwalificatie
+        about = f"kwalificatie {kwalificatie['name']} ({kwalificatie['crebo']})"
+    else:
+        standard = {"type": ["EvcStandard"], "standardType": kind, "name": data.text("standard_name", required=True)}
+        subject["competencies"] = [
+            {"type": ["Competency"], **({"code": c["code"]} if isinstance(c, dict) and c.get("code") else {}),
+             "name": c.get("name") if isinstance(c, dict) else c}
+            for c in data.items("competencies", required=True)
+        ]
+        about = f"{kind} {standard['name']}"
+    methods = data.items("assessment_method", required=True)
+    subject["assessmentDate"] = data.date("assessment_date", required=True)
+    subject["assessmentMethod"] = methods
+    if data.text("career_goal"):
+        subject["careerGoal"] = data.text("career_goal")
+    subject["achievement"] = achievement(
+        "ervaringscertificaat", f"{kind}/{standard.get('crebo') or standard['name']}",
+        achievement_type="ext:Ervaringscertificaat",
+        name=f"Ervaringscertificaat {standard['name']}",
+        description=f"Ervaringscertificaat na een EVC-procedure volgens de Kwaliteitscode EVC, beoordeeld "
+        f"tegen {about}.",
+        criteria=f"De erkende onderdelen zijn aangetoond in een EVC-procedure ({', '.join(map(str, methods))}) "
+        "en beoordeeld door een erkende EVC-aanbieder.",
+        skills=alignments(data.items("skills"), context),
+        human_code=standard.get("crebo"),
+        extra={"evcStandard": standard, **extra},
+    )
+    credential = envelope(
+        "Ervaringscertificaat", data, issuer=issuer, name=f"Ervaringscertificaat {standard['name']}", subject=subject,
+        issuer_extra={"recognitionId": data.text("recognition_id", required=True)},
+    )
+    finish(credential)
+    if kwalificatie is not None:
+        check_register(kwalificatie, known, "/credentialSubject/achievement/kwalificatie")
+    return credential

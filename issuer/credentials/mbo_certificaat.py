@@ -1,0 +1,81 @@
+"""``MboCertificaat``: an mbo-certificaat for part of a kwalificatie (C-code) or for a keuzedeel (K-code).
+
+Usage::
+
+    credential = build_mbo_certificaat(
+        {"issuer_name": "ROC Voorbeeldstad", "learner_name": "Bram Voorbeeld", "crebo": "25656",
+         "certificaat_code": "C0053", "date": "2025-02-14",
+         "skills": ["http://data.europa.eu/esco/skill/24f980ba-b44f-4739-b563-205104c3190d"]},
+        issuer="did:web:roc.example",
+    )
+
+The certificate's name comes from the bundled list for a known code (``certificaat_naam``
+otherwise); ``crebo`` names the kwalificatie it belongs to. The row lists the ``skills`` the
+certificate covers: there is no official mapping from a part of a kwalificatie to ESCO skills.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from skillspas.issuer.credentials._achievement import (
+    Context, Row, achievement, alignments, check_register, envelope, field_error, finish, kwalificatie_node,
+)
+from skillspas.schemas.kwalificaties import Kwalificaties
+from skillspas.schemas.vocab import SkillsVocabulary
+
+__all__ = ["build_mbo_certificaat"]
+
+
+def build_mbo_certificaat(
+    row: Mapping[str, Any],
+    *,
+    issuer: str | None = None,
+    vocabulary: SkillsVocabulary | None = None,
+    register: Kwalificaties | None = None,
+) -> dict[str, Any]:
+    """An unsigned, schema-valid ``MboCertificaat`` credential from a plain row."""
+    context = Context.default(vocabulary, register)
+    data = Row(row)
+    code = (data.text("certificaat_code", required=True) or "").upper()
+    kwalificatie, known = kwalificatie_node(data, context)
+    listed = context.register.certificaat(code) if code.startswith("C") else None
+    keuzedeel = context.register.keuzedeel(code) if code.startswith("K") else None
+    name = data.text("certificaat_naam") or (listed.name if listed else None) or (keuzedeel.name if keuzedeel else None)
+    if not name:
+        raise field_error(
+            "certificaat_naam",
+            nl=f"De naam van het mbo-certificaat ontbreekt (veld 'certificaat_naam'); {code} staat niet met naam "
+            "in de meegeleverde lijst.",
+            en=f"The name of the mbo certificate is missing (field 'certificaat_naam'); {code} is not listed with "
+            "a name in the bundled list.",
+        )
+    if listed is not None and listed.crebo != kwalificatie["crebo"]:
+        raise field_error(
+            "crebo",
+            nl=f"Mbo-certificaat {code} hoort bij kwalificatie {listed.crebo}, niet bij {kwalificatie['crebo']}.",
+            en=f"mbo certificate {code} belongs to qualification {listed.crebo}, not {kwalificatie['crebo']}.",
+        )
+    crebo, kname = kwalificatie["crebo"], kwalificatie["name"]
+    if code.startswith("K"):
+        description = f"Certificaat voor keuzedeel {code} {name}, behaald binnen de opleiding {kname} ({crebo})."
+    else:
+        description = f"Mbo-certificaat {code} {name}, onderdeel van kwalificatie {kname} ({crebo})."
+    subject: dict[str, Any] = {}
+    if data.text("leerweg"):
+        subject["leerweg"] = (data.text("leerweg") or "").upper()
+    subject["achievement"] = achievement(
+        "mbo-certificaat", code,
+        achievement_type="Certificate",
+        name=name,
+        description=description,
+        criteria=f"Het onderdeel {code} is met een voldoende afgesloten volgens het examenplan; "
+        "certificaat uitgereikt door de examencommissie.",
+        skills=alignments(data.items("skills"), context),
+        human_code=code,
+        extra={"certificaatCode": code, "kwalificatie": kwalificatie},
+    )
+    credential = envelope("MboCertificaat", data, issuer=issuer, name=f"Mbo-certificaat {name}", subject=subject)
+    finish(credential)
+    check_register(kwalificatie, known, "/credentialSubject/achievement/kwalificatie")
+    return credential

@@ -1,0 +1,85 @@
+"""``MboDiploma``: the mbo diploma a ROC issues on behalf of its examencommissie.
+
+Usage::
+
+    credential = build_mbo_diploma(
+        {"issuer_name": "ROC Voorbeeldstad", "examencommissie": "Examencommissie Horeca & Techniek",
+         "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01",
+         "keuzedelen": "K0186"},
+        issuer="did:web:roc.example",
+    )
+
+Row fields: crebo, leerweg (BOL/BBL), date (of the diploma) and the learner's and issuer's names are
+required; name, niveau and kwalificatiedossier come from the bundled register for a known crebo.
+The skills are the kwalificatie's mapped ESCO skills unless the row lists ``skills``, plus its
+CompetentNL skills.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from skillspas.issuer.credentials._achievement import (
+    Context, Row, invalid_field, achievement, alignments, check_register, envelope, finish, kwalificatie_node,
+)
+from skillspas.schemas.kwalificaties import NIVEAU_NAMES, Kwalificaties
+from skillspas.schemas.vocab import SkillsVocabulary
+
+__all__ = ["build_mbo_diploma", "keuzedelen"]
+
+
+def keuzedelen(row: Row, context: Context) -> list[dict[str, Any]]:
+    """Keuzedeel nodes from codes (names from the register) or ``{code, name}`` objects."""
+    nodes = []
+    for item in row.items("keuzedelen"):
+        code = (item.get("code") if isinstance(item, dict) else item) or ""
+        known = context.register.keuzedeel(code) if isinstance(code, str) else None
+        name = (item.get("name") if isinstance(item, dict) else None) or (known.name if known else None)
+        if not name:
+            raise invalid_field("keuzedelen", code, "bekende keuzedeelcodes of {code, name}-paren",
+                           "known keuzedeel codes or {code, name} pairs")
+        node: dict[str, Any] = {"type": ["Keuzedeel"], "code": code, "name": name}
+        if known is not None and known.sbu:
+            node["sbu"] = known.sbu
+        nodes.append(node)
+    return nodes
+
+
+def build_mbo_diploma(
+    row: Mapping[str, Any],
+    *,
+    issuer: str | None = None,
+    vocabulary: SkillsVocabulary | None = None,
+    register: Kwalificaties | None = None,
+) -> dict[str, Any]:
+    """An unsigned, schema-valid ``MboDiploma`` credential from a plain row."""
+    context = Context.default(vocabulary, register)
+    data = Row(row)
+    kwalificatie, known = kwalificatie_node(data, context)
+    chosen = data.items("skills") or (list(known.esco_skills) if known else [])
+    linked = [uri for uri, _ in known.competentnl] if known else []
+    skills = alignments(chosen, context) + alignments(linked, context, key="crebo")
+    name, crebo = kwalificatie["name"], kwalificatie["crebo"]
+    dossier = kwalificatie.get("kwalificatiedossier")
+    in_dossier = f", kwalificatiedossier {dossier['name']} ({dossier['crebo']})" if dossier else ""
+    level_name = known.niveau_name if known else NIVEAU_NAMES.get(kwalificatie["niveau"])
+    level = f"niveau {kwalificatie['niveau']}" + (f" ({level_name})" if level_name else "")
+    subject = {
+        "leerweg": (data.text("leerweg", required=True) or "").upper(),
+        **({"keuzedelen": keuzedelen(data, context)} if data.items("keuzedelen") else {}),
+        "achievement": achievement(
+            "mbo-diploma", crebo,
+            achievement_type="Diploma",
+            name=name,
+            description=f"Mbo-diploma {name} (crebo {crebo}), {level}{in_dossier}.",
+            criteria=f"Alle onderdelen van kwalificatie {name} ({crebo}) behaald volgens het examenplan; "
+            "diploma uitgereikt door de examencommissie.",
+            skills=skills,
+            human_code=crebo,
+            extra={"kwalificatie": kwalificatie},
+        ),
+    }
+    credential = envelope("MboDiploma", data, issuer=issuer, name=f"Mbo-diploma {name}", subject=subject)
+    finish(credential)
+    check_register(kwalificatie, known, "/credentialSubject/achievement/kwalificatie")
+    return credential

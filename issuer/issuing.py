@@ -1,0 +1,309 @@
+"""Issue credentials as an organisation, and revoke, suspend or reinstate them.
+
+Usage::
+
+    issuer = Issuer(store, settings)
+    org = issuer.orgs.by_api_key(api_key)
+    issued = issuer.issue(org, credential)          # issuer filled in, status entries, signed, verified
+    issuer.change_status(org, issued.credential_id, "revoke")
+
+Issuing is two short transactions around the signature: (1) reserve the credential's id and a
+random status index (``pending``), (2) after signing and self-verification, mark it ``active``
+with its hash (and the document, unless ``Settings.store_credentials == "hash"``). A crash in
+between leaves a pending row that the same batch row key picks up again, so nothing is issued
+twice and no status index is handed out twice.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import select
+
+from skillspas.issuer import audit, status_registry
+from skillspas.issuer.org_signing import OrgSigner
+from skillspas.issuer.orgs import Org, Organisations, credential_kind
+from skillspas.issuer.privacy import check_no_national_id
+from skillspas.issuer.problems import ProblemCode, ServiceProblem
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import Store
+from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.verifier.checks import is_url, types_of
+
+__all__ = ["Issuer", "Issued", "StatusChange", "StatusListDocument", "credential_hash", "default_purposes",
+           "row_credential_id"]
+
+_OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+_ROW_NAMESPACE: Final = uuid.UUID("5b0d9f5e-5c1a-4a55-9d8e-6b1c2f0a7e11")
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One issued credential; ``created`` is False when a batch row key had been issued before."""
+
+    credential_id: str
+    credential: dict[str, Any] | None
+    created: bool = True
+    sha256: str | None = None
+    """SHA-256 of the credential's canonical JSON (``credential_hash``), as stored."""
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """The outcome of a revoke/suspend/reinstate request."""
+
+    credential_id: str
+    action: str
+    state: str
+    changed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The response body of ``POST /credentials/status``."""
+        return {"credentialId": self.credential_id, "action": self.action, "status": self.state,
+                "changed": self.changed}
+
+
+@dataclass(frozen=True)
+class StatusListDocument:
+    """A signed status list credential as served: its JSON text, version and last change."""
+
+    text: str
+    version: int
+    updated_at: dt.datetime
+
+
+def default_purposes(credential: dict[str, Any]) -> tuple[str, ...]:
+    """Revocation only for Open Badges 3.0 (one ``credentialStatus`` object); else revocation and suspension."""
+    if _OB3_TYPES & set(types_of(credential)):
+        return ("revocation",)
+    return status_registry.PURPOSES
+
+
+def credential_hash(credential: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the credential's sorted, compact JSON: what the store keeps in hash mode."""
+    data = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def row_credential_id(org_id: str, row_key: str) -> str:
+    """The stable credential id of a batch row: the same row key always gives the same id."""
+    return f"urn:uuid:{uuid.uuid5(_ROW_NAMESPACE, f'{org_id}/{row_key}')}"
+
+
+class Issuer:
+    """Issues and changes the status of credentials for the organisations in one store."""
+
+    def __init__(self, store: Store, settings: Settings, orgs: Organisations | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.orgs = orgs or Organisations(store, settings)
+        self._signers: dict[str, tuple[Org, OrgSigner]] = {}
+        self._lock = threading.Lock()
+
+    def signer_for(self, org: Org) -> OrgSigner:
+        """The organisation's signer with its self-check verifier (cached per key set)."""
+        with self._lock:
+            cached = self._signers.get(org.id)
+            if cached is not None and cached[0].did_document == org.did_document:
+                return cached[1]
+            signer = OrgSigner(org)
+            self._signers[org.id] = (org, signer)
+            return signer
+
+    # -- issuing ---------------------------------------------------------------------------
+
+    def prepare(
+        self, org: Org, credential: dict[str, Any], *, row_key: str | None = None, checked: bool = False
+    ) -> dict[str, Any]:
+        """A copy of ``credential`` with the organisation as issuer and an id; refuses what it may not sign."""
+        if not isinstance(credential, dict):
+            raise TypeError("credential must be a dict")
+        document = copy.deepcopy(parse_json(credential))
+        _set_issuer(document, org.did)
+        kind = credential_kind(document)
+        if not org.may_issue(kind):
+            raise ServiceProblem(
+                ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type"
+            )
+        if "proof" in document:
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof")
+        if not checked:
+            check_no_national_id(document)
+        if "id" not in document:
+            document["id"] = row_credential_id(org.id, row_key) if row_key else f"urn:uuid:{uuid.uuid4()}"
+        return document
+
+    def issue(
+        self,
+        org: Org,
+        credential: dict[str, Any],
+        *,
+        with_status: bool = True,
+        purposes: Sequence[str] | None = None,
+        row_key: str | None = None,
+        on_signed: Callable[[dict[str, Any]], None] | None = None,
+        checked: bool = False,
+    ) -> Issued:
+        """Issue ``credential`` as ``org``: status entries, proof, self-verification, store, audit.
+
+        ``on_signed`` runs after signing and before the credential counts as issued (the batch
+        writes its file there), so a crash never leaves an issued credential without its file.
+        ``checked`` skips the shape check before reserving (the batch has already checked every row).
+        ``purposes`` picks the status entries; by default an Open Badges 3.0 credential gets one
+        (revocation: its schema allows a single ``credentialStatus`` object), others get both.
+        """
+        org.require("credentials:issue")
+        signer = self.signer_for(org)
+        document = self.prepare(org, credential, row_key=row_key, checked=checked)
+        if not checked:
+            signer.check(document)  # refuse before an index is reserved
+        if not with_status or "credentialStatus" in document:
+            purposes = ()
+        elif purposes is None:
+            purposes = default_purposes(document)
+        with self.store.transaction() as session:
+            row = None
+            if row_key is not None:
+                row = session.scalar(select(IssuedCredential).where(
+                    IssuedCredential.org_id == org.id, IssuedCredential.row_key == row_key))
+                if row is not None and row.state != "pending":
+                    stored = json.loads(row.document) if row.document else None
+                    return Issued(row.credential_id, stored, created=False, sha256=row.sha256)
+            if row is None:
+                row = status_registry.reserve(
+                    session, self.settings, org_id=org.id, org_did=org.did, publish=signer.sign,
+                    credential_id=document["id"], types=types_of(document), row_key=row_key,
+                    purposes=purposes,
+                )
+            document["id"] = row.credential_id
+            status = status_registry.entries(self.settings, row)
+            row_id = row.id
+        if status:
+            document["credentialStatus"] = status[0] if len(status) == 1 else status
+        try:
+            signed = signer.sign(document, precheck=False)  # checked above; the signed result is checked again
+            if on_signed is not None:
+                on_signed(signed)
+        except (SkillspasError, ServiceProblem):
+            self._release(row_id)
+            raise
+        return self._complete(org, row_id, signed, row_key)
+
+    def _release(self, row_id: int) -> None:
+        """Forget a reservation whose credential was never handed out."""
+        with self.store.transaction() as session:
+            row = session.get(IssuedCredential, row_id)
+            if row is not None and row.state == "pending":
+                session.delete(row)
+
+    def _complete(self, org: Org, row_id: int, signed: dict[str, Any], row_key: str | None) -> Issued:
+        """Mark a reserved credential as issued, with its hash (and document), and audit it."""
+        with self.store.transaction() as session:
+            row = session.get(IssuedCredential, row_id, with_for_update=True)
+            if row is None or row.state != "pending":  # a concurrent run of the same batch row won
+                stored = json.loads(row.document) if row is not None and row.document else None
+                return Issued(signed["id"], stored, created=False, sha256=row.sha256 if row is not None else None)
+            row.state = "active"
+            row.sha256 = credential_hash(signed)
+            if self.settings.store_credentials == "full":
+                row.document = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            audit.record(session, org_id=org.id, actor=org.actor, action="credential.issue", target=row.credential_id,
+                         detail={"types": types_of(signed), "statusIndex": row.status_index,
+                                 "statusList": row.status_seq, "rowKey": row_key})
+            digest = row.sha256
+        return Issued(signed["id"], signed, created=True, sha256=digest)
+
+    # -- status ----------------------------------------------------------------------------
+
+    def change_status(self, org: Org, credential_id: str, action: str) -> StatusChange:
+        """Revoke, suspend or reinstate a credential the organisation issued."""
+        org.require("credentials:status")
+        signer = self.signer_for(org)
+        with self.store.transaction() as session:
+            row = session.scalar(
+                select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update()
+            )
+            if row is None or row.org_id != org.id or row.state == "pending":
+                raise ServiceProblem(ProblemCode.NOT_FOUND, "this organisation issued no credential with that id",
+                                     "/credentialId")
+            changed = status_registry.change(
+                session, org_id=org.id, org_did=org.did, actor=org.actor, publish=signer.sign, row=row, action=action
+            )
+            return StatusChange(credential_id, action, row.state, changed)
+
+    def status_list(self, org_id: str, seq: int, purpose: str) -> StatusListDocument | None:
+        """The signed status list credential served at ``/status/{org_id}/{seq}/{purpose}``."""
+        self._refresh_stale(org_id, seq, purpose)
+        with self.store.transaction() as session:
+            row = session.scalar(self._lists(org_id, seq, purpose))
+            if row is None:
+                return None
+            return StatusListDocument(row.document, row.version, row.updated_at)
+
+    def status_lists(self, org_id: str | None = None) -> dict[str, dict[str, Any]]:
+        """Every signed status list credential (of one organisation), by URL: for verification."""
+        self._refresh_stale(org_id)
+        query = select(StatusListCredential.url, StatusListCredential.document).join(
+            StatusList, StatusList.id == StatusListCredential.list_id)
+        if org_id is not None:
+            query = query.where(StatusList.org_id == org_id)
+        with self.store.transaction() as session:
+            return {url: json.loads(text) for url, text in session.execute(query).all()}
+
+    @staticmethod
+    def _lists(org_id: str | None, seq: int | None = None, purpose: str | None = None) -> Any:
+        """A query for status list rows, narrowed by organisation, number and purpose when given."""
+        query = select(StatusListCredential).join(StatusList, StatusList.id == StatusListCredential.list_id)
+        if org_id is not None:
+            query = query.where(StatusList.org_id == org_id)
+        if seq is not None:
+            query = query.where(StatusList.seq == seq)
+        if purpose is not None:
+            query = query.where(StatusListCredential.purpose == purpose)
+        return query
+
+    def _refresh_stale(self, org_id: str | None, seq: int | None = None, purpose: str | None = None) -> None:
+        """Re-sign lists unchanged for longer than ``Settings.status_list_refresh`` (a new validFrom)."""
+        now = dt.datetime.now(dt.timezone.utc)
+        limit = now - dt.timedelta(seconds=self.settings.status_list_refresh)
+        stale_query = self._lists(org_id, seq, purpose).where(StatusListCredential.updated_at < limit)
+        with self.store.transaction() as session:
+            stale = [(row.id, org) for row, org in session.execute(
+                stale_query.add_columns(StatusList.org_id)).all()]
+        for row_id, owner in stale:
+            signer = self.signer_for(self.orgs.get(owner))
+            with self.store.transaction() as session:
+                row = session.get(StatusListCredential, row_id, with_for_update=True)
+                if row is not None and _utc(row.updated_at) < limit:
+                    status_registry.refresh(session, row, signer.sign, now)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _set_issuer(document: dict[str, Any], did: str) -> None:
+    """Fill in the issuer when absent; refuse ``null``, a non-URL, or anyone else (DESIGN.md HTTP API)."""
+    if "issuer" not in document:
+        document["issuer"] = did
+        return
+    issuer = document["issuer"]
+    path = "/issuer"
+    if isinstance(issuer, dict):
+        issuer, path = issuer.get("id"), "/issuer/id"
+    if not is_url(issuer):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "issuer must be a URL or an object with a URL id", path)
+    if issuer != did:
+        raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential names issuer {issuer!r}; this API key issues as {did!r}", path)

@@ -1,0 +1,269 @@
+"""Organisations, their roles, signing keys and API keys.
+
+Usage::
+
+    created = create_organisation(store, settings, "ROC Voorbeeld", role="mbo", did_web="roc.example")
+    print(created.did, created.api_key)          # the API key is shown once, stored hashed
+    org = Organisations(store, settings).by_api_key(created.api_key)   # -> Org with its signer
+
+A role decides which credential types an organisation may issue (``ROLE_TYPES``); an API key's
+scopes decide what it may do. Signing keys live in the keystore folder as key files (encrypted
+with ``Settings.key_passphrase`` when set); the database holds only their public part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import select
+
+from skillspas.issuer import audit
+from skillspas.issuer.problems import ProblemCode, ServiceProblem
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import Store
+from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
+from skillspas.keys import Signer, generate
+from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
+from skillspas.keys.keyfile import load, save
+from skillspas.keys.keypair import PublicKey
+from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, skillspas_type
+
+__all__ = [
+    "ROLES",
+    "ROLE_TYPES",
+    "SCOPES",
+    "Org",
+    "CreatedOrganisation",
+    "Organisations",
+    "create_organisation",
+    "add_api_key",
+    "did_for_host",
+    "credential_kind",
+]
+
+ROLE_TYPES: Final[dict[str, frozenset[str]]] = {
+    "mbo": frozenset({"MboDiploma", "MboCertificaat", "Praktijkverklaring", "MicroCredential"}),
+    "evc": frozenset({"Ervaringscertificaat"}),
+    "employer": frozenset({"Praktijkverklaring", "MicroCredential"}),
+    "training": frozenset({"MicroCredential"}),
+}
+"""Which of the Dutch credential types each role may issue (other Open Badges are open to all)."""
+ROLES: Final = tuple(ROLE_TYPES)
+KINDS: Final = frozenset(CREDENTIAL_TYPES)
+SCOPES: Final = ("credentials:issue", "credentials:status", "credentials:batch", "audit:read")
+_KEY_PREFIX: Final = "skp"
+_KEY_SHAPE: Final = re.compile(r"skp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
+
+
+@dataclass(frozen=True)
+class Org:
+    """An organisation ready to issue: its DID, DID document and signer (never printed)."""
+
+    id: str
+    name: str
+    role: str
+    did: str
+    did_document: dict[str, Any]
+    signer: Signer = field(repr=False)
+    scopes: frozenset[str] = frozenset(SCOPES)
+    actor: str = "cli"
+    """Who acts for the organisation in the audit log: an API key id, or ``cli``."""
+
+    def require(self, scope: str) -> None:
+        """Raise ``forbidden`` unless the acting API key has ``scope``."""
+        if scope not in self.scopes:
+            raise ServiceProblem(ProblemCode.FORBIDDEN, f"this API key lacks the scope {scope!r}")
+
+    def may_issue(self, kind: str | None) -> bool:
+        """True when the role allows credentials of ``kind`` (``None``: a generic badge)."""
+        return kind is None or kind in ROLE_TYPES[self.role]
+
+    def with_access(self, actor: str, scopes: Iterable[str]) -> Org:
+        """The same organisation, acting through one API key."""
+        return Org(self.id, self.name, self.role, self.did, self.did_document, self.signer, frozenset(scopes), actor)
+
+
+@dataclass(frozen=True)
+class CreatedOrganisation:
+    """What ``org create`` prints: the organisation's id and DID, and its first API key (once)."""
+
+    id: str
+    name: str
+    role: str
+    did: str
+    verification_method: str
+    api_key: str = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object the CLI prints."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "did": self.did,
+            "verificationMethod": self.verification_method,
+            "apiKey": self.api_key,
+        }
+
+
+def credential_kind(credential: dict[str, Any]) -> str | None:
+    """The skillspas type a credential claims to be (``None`` for a generic badge)."""
+    return skillspas_type(credential)
+
+
+def did_for_host(host: str) -> str:
+    """``roc.example`` -> ``did:web:roc.example``; ``host:8443/a/b`` -> ``did:web:host%3A8443:a:b``."""
+    if not isinstance(host, str) or not host:
+        raise ValueError("give the organisation's web host, e.g. roc.example")
+    if host.startswith(DID_WEB_PREFIX):
+        did = host
+    else:
+        name, _, path = host.strip("/").partition("/")
+        did = DID_WEB_PREFIX + name.replace(":", "%3A") + "".join(":" + p for p in path.split("/") if p)
+    try:
+        did_web_to_path(did)
+    except SkillspasError as exc:
+        raise ValueError(f"{host!r} is not a web host for a did:web DID: {exc.message}") from None
+    return did
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def add_api_key(store: Store, org_id: str, scopes: Iterable[str] = SCOPES) -> str:
+    """Make a new API key for ``org_id`` and return it; only its hash is stored."""
+    wanted = sorted(set(scopes))
+    unknown = [s for s in wanted if s not in SCOPES]
+    if unknown or not wanted:
+        raise ValueError(f"scopes must be some of {', '.join(SCOPES)}")
+    key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    with store.transaction() as session:
+        if session.get(Organisation, org_id) is None:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+        session.add(ApiKey(id=key_id, org_id=org_id, secret_sha256=_hash(secret), scopes=" ".join(wanted)))
+        audit.record(session, org_id=org_id, actor="cli", action="api_key.create", target=key_id,
+                     detail={"scopes": wanted})
+    return f"{_KEY_PREFIX}_{key_id}_{secret}"
+
+
+def create_organisation(
+    store: Store, settings: Settings, name: str, *, role: str, did_web: str, key_type: str = "ed25519"
+) -> CreatedOrganisation:
+    """Register an organisation: a new signing key in the keystore, its did:web DID, an API key."""
+    if role not in ROLE_TYPES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValueError("an organisation needs a name of 1 to 200 characters")
+    did = did_for_host(did_web)
+    org_id = str(uuid.uuid4())
+    with store.transaction() as session:
+        if session.scalar(select(Organisation).where(Organisation.did == did)) is not None:
+            raise ValueError(f"an organisation with DID {did} already exists")
+        session.add(Organisation(id=org_id, name=name, role=role, did=did))
+        session.flush()
+        method = _new_key(session, settings, org_id, did, key_type)
+        audit.record(session, org_id=org_id, actor="cli", action="organisation.create", target=did,
+                     detail={"name": name, "role": role})
+    api_key = add_api_key(store, org_id)
+    return CreatedOrganisation(org_id, name, role, did, method, api_key)
+
+
+def _new_key(session: Any, settings: Settings, org_id: str, did: str, key_type: str) -> str:
+    """Generate the organisation's next signing key into the keystore; return its method id."""
+    number = len(session.scalars(select(OrgKey.id).where(OrgKey.org_id == org_id)).all()) + 1
+    method = f"{did}#key-{number}"
+    keystore = Path(settings.keys)
+    keystore.mkdir(parents=True, exist_ok=True, mode=0o700)
+    file_name = f"{org_id}-key-{number}.json"
+    pair = generate(key_type)
+    save(pair, keystore / file_name, passphrase=settings.key_passphrase, controller=did,
+         verification_method=method)
+    session.add(OrgKey(org_id=org_id, verification_method=method, public_key_multibase=pair.public_key.multibase,
+                       key_file=file_name, active=True))
+    return method
+
+
+class Organisations:
+    """Looks organisations up (by API key, id, name or DID host) with their signers, cached."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._cache: dict[str, tuple[tuple[int, ...], Org]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, org_id: str) -> Org:
+        """The organisation with this id, ready to sign; ``not_found`` otherwise."""
+        with self.store.transaction() as session:
+            org = session.get(Organisation, org_id)
+            if org is None:
+                raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+            keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
+        return self._org(org, list(keys))
+
+    def find(self, ref: str) -> Org:
+        """The organisation named by id, exact name or DID; ``not_found`` otherwise."""
+        with self.store.transaction() as session:
+            row = session.scalar(
+                select(Organisation).where(
+                    (Organisation.id == ref) | (Organisation.name == ref) | (Organisation.did == ref)
+                )
+            )
+        if row is None:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {ref!r}")
+        return self.get(row.id)
+
+    def by_did(self, did: str) -> Org | None:
+        """The organisation whose DID is ``did``, or ``None``."""
+        with self.store.transaction() as session:
+            org_id = session.scalar(select(Organisation.id).where(Organisation.did == did))
+        return None if org_id is None else self.get(org_id)
+
+    def by_api_key(self, api_key: str) -> Org:
+        """The organisation acting through ``api_key``; ``unauthorized`` for anything else."""
+        match = _KEY_SHAPE.fullmatch(api_key or "")
+        if match is None:
+            raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key is missing or malformed")
+        key_id, secret = match.groups()
+        with self.store.transaction() as session:
+            row = session.get(ApiKey, key_id)
+        # Compare even when the key id is unknown, so timing does not tell which ids exist.
+        expected = row.secret_sha256 if row is not None else _hash("")
+        if not hmac.compare_digest(expected, _hash(secret)) or row is None or row.revoked_at is not None:
+            raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key is not valid")
+        return self.get(row.org_id).with_access(key_id, row.scopes.split())
+
+    def all(self) -> list[Org]:
+        """Every organisation (for the verifier's DID documents and trusted issuers)."""
+        with self.store.transaction() as session:
+            ids = session.scalars(select(Organisation.id).order_by(Organisation.created_at)).all()
+        return [self.get(org_id) for org_id in ids]
+
+    def _org(self, org: Organisation, keys: list[OrgKey]) -> Org:
+        """Build (or reuse) the ``Org`` for a row and its keys; loads the active key once."""
+        version = tuple(k.id for k in keys) + tuple(k.id for k in keys if k.active)
+        with self._lock:
+            cached = self._cache.get(org.id)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+        active = [k for k in keys if k.active]
+        if not active:
+            raise ServiceProblem(ProblemCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
+        signer = load(Path(self.settings.keys) / active[-1].key_file, self.settings.key_passphrase)
+        document = did_web_document(org.did, [PublicKey.from_multibase(k.public_key_multibase) for k in keys])
+        built = Org(org.id, org.name, org.role, org.did, document, signer)
+        with self._lock:
+            self._cache[org.id] = (version, built)
+        return built

@@ -1,0 +1,117 @@
+"""Privacy at issuance: no national identification number in any credential, and hashed e-mail identities.
+
+Usage::
+
+    check_no_national_id(row)                      # forbidden_field for a BSN, onderwijsnummer, ...
+    identity_objects("Anouk Testdata", email="anouk@example.org")   # OB 3.0 IdentityObjects
+
+A BSN may only be used where a law allows it (AVG/Wet algemene bepalingen BSN); a credential that
+a worker shows to employers must never carry one, not even hashed (domain notes section 8). The
+check refuses fields *named* like a national id, and any value holding a 9-digit number that
+passes the elfproef (BSN: weighted sum divisible by 11; onderwijsnummer: remainder 5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.type_schemas import localized_error
+
+__all__ = ["check_no_national_id", "passes_elfproef", "identity_objects", "hash_identity"]
+
+# Compared against a field name with case, spaces, "-" and "_" removed.
+_FORBIDDEN_NAMES = (
+    "burgerservicenummer", "burgerservicenr", "onderwijsnummer", "onderwijsnr", "sofinummer", "sofinr",
+    "persoonsgebondennummer", "nationalidentitynumber", "nationalidentificationnumber", "nationalid",
+    "citizenservicenumber", "socialsecuritynumber",
+)
+# Compared against the words of a field name (camelCase and snake_case split).
+_FORBIDDEN_WORDS = {"bsn", "sofi", "pgn", "ssn"}
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{9}|[0-9]{4}[. -][0-9]{2}[. -][0-9]{3}|[0-9]{3}[. -][0-9]{3}[. -][0-9]{3})(?![0-9A-Za-z])"
+)
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def passes_elfproef(digits: str) -> bool:
+    """True for 9 digits whose weighted sum (9..2, -1) is 0 (BSN) or 5 (onderwijsnummer) modulo 11."""
+    if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    return total % 11 in (0, 5)
+
+
+def _forbidden_name(key: str) -> bool:
+    squashed = re.sub(r"[\s_\-]", "", key).casefold()
+    if any(name in squashed for name in _FORBIDDEN_NAMES):
+        return True
+    return any(word.casefold() in _FORBIDDEN_WORDS for word in _WORD.findall(key))
+
+
+def _refuse_name(key: str, path: str) -> Exception:
+    return localized_error(
+        ErrorCode.FORBIDDEN_FIELD,
+        nl=f"Het veld '{key}' mag niet in een bewijsstuk: een BSN, onderwijsnummer of ander nationaal "
+        "identificatienummer wordt nooit uitgegeven. Verwijder het veld.",
+        en=f"The field '{key}' may not be in a credential: a BSN, onderwijsnummer or other national "
+        "identification number is never issued. Remove the field.",
+        path=path,
+    )
+
+
+def _refuse_value(key: str, path: str) -> Exception:
+    return localized_error(
+        ErrorCode.FORBIDDEN_FIELD,
+        nl=f"Het veld '{key}' bevat een nummer van 9 cijfers dat de elfproef doorstaat, dus mogelijk een BSN "
+        "of onderwijsnummer; dat wordt nooit uitgegeven. Haal het nummer weg.",
+        en=f"The field '{key}' holds a 9-digit number that passes the elfproef, so possibly a BSN or "
+        "onderwijsnummer; that is never issued. Remove the number.",
+        path=path,
+    )
+
+
+def check_no_national_id(value: Any, path: str = "") -> None:
+    """Raise ``forbidden_field`` if ``value`` names or holds a national identification number anywhere."""
+    stack: list[tuple[Any, str, str]] = [(value, path, "")]
+    while stack:
+        node, here, key = stack.pop()
+        if isinstance(node, dict):
+            for name, item in node.items():
+                child = f"{here}/{str(name).replace('~', '~0').replace('/', '~1')}"
+                if isinstance(name, str) and _forbidden_name(name):
+                    raise _refuse_name(name, child)
+                if name == "identityType" and item == "nationalIdentityNumber":
+                    raise _refuse_name(item, child)
+                stack.append((item, child, str(name)))
+        elif isinstance(node, list):
+            stack.extend((item, f"{here}/{i}", key) for i, item in enumerate(node))
+        elif isinstance(node, (str, int)) and not isinstance(node, bool):
+            for match in _NUMBER.finditer(str(node)):
+                if passes_elfproef(re.sub(r"[. -]", "", match.group())):
+                    raise _refuse_value(key or "?", here or "/")
+
+
+def hash_identity(value: str, salt: str) -> str:
+    """OB 3.0 IdentityHash: ``sha256$`` + hex SHA-256 of the UTF-8 value with the salt appended."""
+    return "sha256$" + hashlib.sha256((value + salt).encode("utf-8")).hexdigest()
+
+
+def identity_objects(name: str, *, email: str | None = None, salt: str | None = None) -> list[dict[str, Any]]:
+    """The learner's OB 3.0 identifiers: the name in clear, and the e-mail address only hashed and salted."""
+    objects: list[dict[str, Any]] = [
+        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name}
+    ]
+    if email:
+        salt = salt or secrets.token_hex(16)
+        objects.append({
+            "type": "IdentityObject",
+            "identityType": "emailAddress",
+            "hashed": True,
+            "identityHash": hash_identity(email.strip().lower(), salt),
+            "salt": salt,
+        })
+    return objects

@@ -1,0 +1,97 @@
+"""The issuer service's own refusals (access, unknown ids, status changes), with nl/en text.
+
+Usage::
+
+    raise ServiceProblem(ProblemCode.FORBIDDEN, "this API key may not revoke", "/")
+    problem.http_status   # 403
+
+Document-level refusals stay ``SkillspasError`` with an ``ErrorCode`` (``schemas/errors.py``);
+these codes cover what only a service has: API keys, roles, stored credentials.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["ProblemCode", "ServiceProblem", "problem_text"]
+
+
+class ProblemCode(enum.StrEnum):
+    """Stable snake_case codes of the service's own refusals."""
+
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    TYPE_NOT_ALLOWED = "type_not_allowed"
+    NOT_FOUND = "not_found"
+    DUPLICATE_ID = "duplicate_id"
+    INVALID_STATUS_CHANGE = "invalid_status_change"
+    NO_STATUS = "no_status"
+    BATCH_INVALID = "batch_invalid"
+
+    @property
+    def http_status(self) -> int:
+        """401 for a missing/unknown key, 403 for what it may not do, 404 unknown, else 400."""
+        return _STATUS.get(self, 400)
+
+
+_STATUS = {
+    ProblemCode.UNAUTHORIZED: 401,
+    ProblemCode.FORBIDDEN: 403,
+    ProblemCode.TYPE_NOT_ALLOWED: 403,
+    ProblemCode.NOT_FOUND: 404,
+}
+
+_TEXT: dict[ProblemCode, dict[str, str]] = {
+    ProblemCode.UNAUTHORIZED: {
+        "en": "A valid API key is needed: send it as 'Authorization: Bearer KEY'.",
+        "nl": "Een geldige API-sleutel is nodig: stuur die mee als 'Authorization: Bearer SLEUTEL'.",
+    },
+    ProblemCode.FORBIDDEN: {
+        "en": "This API key may not do this.",
+        "nl": "Deze API-sleutel mag dit niet doen.",
+    },
+    ProblemCode.TYPE_NOT_ALLOWED: {
+        "en": "This organisation's role does not allow issuing this kind of credential.",
+        "nl": "De rol van deze organisatie staat het uitgeven van dit soort bewijsstuk niet toe.",
+    },
+    ProblemCode.NOT_FOUND: {
+        "en": "Not found.",
+        "nl": "Niet gevonden.",
+    },
+    ProblemCode.DUPLICATE_ID: {
+        "en": "A credential with this id has already been issued.",
+        "nl": "Er is al een bewijsstuk met deze id uitgegeven.",
+    },
+    ProblemCode.INVALID_STATUS_CHANGE: {
+        "en": "This status change is not possible: a revoked credential stays revoked.",
+        "nl": "Deze statuswijziging kan niet: een ingetrokken bewijsstuk blijft ingetrokken.",
+    },
+    ProblemCode.NO_STATUS: {
+        "en": "This credential was issued without a status entry, so its status cannot change.",
+        "nl": "Dit bewijsstuk is zonder statusvermelding uitgegeven, dus de status kan niet veranderen.",
+    },
+    ProblemCode.BATCH_INVALID: {
+        "en": "Some rows are not valid; nothing was issued.",
+        "nl": "Sommige regels zijn ongeldig; er is niets uitgegeven.",
+    },
+}
+
+
+def problem_text(code: ProblemCode, lang: str = "en") -> str:
+    """The Dutch ("nl") or English ("en") sentence for ``code``."""
+    return _TEXT[code]["nl" if lang == "nl" else "en"]
+
+
+class ServiceProblem(Exception):
+    """A coded refusal by the service (``code``, English ``message``, JSON pointer ``path``)."""
+
+    def __init__(self, code: ProblemCode, message: str | None = None, path: str | None = None) -> None:
+        self.code = code
+        self.message = message or problem_text(code)
+        self.path = path
+        super().__init__(f"{code.value}: {self.message}")
+
+    @property
+    def http_status(self) -> int:
+        """The HTTP status derived from the code."""
+        return self.code.http_status

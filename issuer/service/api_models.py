@@ -1,0 +1,218 @@
+"""Wire models of the issuer API (VC-API shaped), with the examples the OpenAPI document shows.
+
+Not called ``schemas.py`` or ``models.py``: those names belong to ``skillspas.schemas`` and
+``issuer/store/models.py`` (STYLE.md §7.10). Credentials and presentations stay free-form
+objects here; the verifier's pipeline, not pydantic, decides whether they are acceptable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CHECKS",
+    "ProblemModel",
+    "ErrorBody",
+    "IssueOptions",
+    "IssueRequest",
+    "IssueResponse",
+    "VerifyOptions",
+    "VerifyCredentialRequest",
+    "VerifyPresentationRequest",
+    "VerificationResultModel",
+    "StatusEntryUpdate",
+    "StatusRequest",
+    "StatusResponse",
+    "BatchRequest",
+    "BatchRowError",
+    "BatchResponse",
+    "BatchErrorBody",
+    "AuditEventModel",
+    "AuditResponse",
+]
+
+CHECKS = ("proof", "trust", "validity", "credentialStatus")
+CheckName = Literal["proof", "trust", "validity", "credentialStatus"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemModel(BaseModel):
+    """One coded problem: a stable ``code``, an English message, a JSON pointer into the input."""
+
+    code: str
+    message: str
+    path: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer: the deciding code, message (en) and Dutch text, plus all problems found."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str = Field(examples=["issuer_mismatch"])
+    message: str
+    messageNl: str
+    path: str | None = None
+    errors: list[ProblemModel]
+
+
+class IssueOptions(_Strict):
+    """Issuance options: ``credentialStatus`` false issues without status entries; ``statusPurposes`` picks them.
+
+    By default an Open Badges 3.0 credential gets one revocation entry (its schema allows a single
+    ``credentialStatus`` object) and any other credential gets revocation and suspension entries.
+    """
+
+    credentialStatus: bool = True
+    statusPurposes: list[Literal["revocation", "suspension"]] | None = Field(default=None, min_length=1, max_length=2)
+
+
+class IssueRequest(_Strict):
+    """``POST /credentials/issue``: an unsigned credential (issuer filled in when absent)."""
+
+    credential: dict[str, Any]
+    options: IssueOptions | None = None
+
+
+class IssueResponse(BaseModel):
+    """The signed credential, verified by the service before it is returned."""
+
+    verifiableCredential: dict[str, Any]
+
+
+class VerifyOptions(_Strict):
+    """Which checks to run (all by default); challenge and domain for a presentation's proof."""
+
+    checks: list[CheckName] | None = Field(default=None, max_length=8)
+    challenge: str | None = Field(default=None, max_length=1000)
+    domain: str | None = Field(default=None, max_length=1000)
+
+
+class VerifyCredentialRequest(_Strict):
+    """``POST /credentials/verify``."""
+
+    verifiableCredential: dict[str, Any]
+    options: VerifyOptions | None = None
+
+
+class VerifyPresentationRequest(_Strict):
+    """``POST /presentations/verify``."""
+
+    verifiablePresentation: dict[str, Any]
+    options: VerifyOptions | None = None
+
+
+class CheckModel(BaseModel):
+    """One verification step that ran."""
+
+    check: str
+    ok: bool
+    code: str | None
+    message: str
+
+
+class ProofModel(BaseModel):
+    """One proof of the document: who signed and whether it verified."""
+
+    verificationMethod: str | None
+    cryptosuite: str | None
+    proofPurpose: str | None
+    controller: str | None
+    verified: bool
+    code: str | None
+
+
+class VerificationResultModel(BaseModel):
+    """The verifier's result object (DESIGN.md "Verification result")."""
+
+    model_config = ConfigDict(extra="allow")
+    verified: bool
+    warnings: list[ProblemModel]
+    proofs: list[ProofModel]
+    checks: list[CheckModel]
+    errors: list[ProblemModel]
+    credentials: list[VerificationResultModel]
+    summary: dict[str, Any] | None
+    checkedAt: str
+
+
+class StatusEntryUpdate(_Strict):
+    """VC-API form of a status change: the entry type and the status wanted."""
+
+    type: Literal["BitstringStatusListEntry"] = "BitstringStatusListEntry"
+    status: Literal["revoked", "suspended", "active"]
+
+
+class StatusRequest(_Strict):
+    """``POST /credentials/status``: ``action`` or (VC-API) one ``credentialStatus`` entry."""
+
+    credentialId: str = Field(min_length=1, max_length=1000)
+    action: Literal["revoke", "suspend", "reinstate"] | None = None
+    credentialStatus: list[StatusEntryUpdate] | None = Field(default=None, min_length=1, max_length=1)
+
+
+class StatusResponse(BaseModel):
+    """The credential's status after the request; ``changed`` is false when it already was so."""
+
+    credentialId: str
+    action: str
+    status: Literal["active", "suspended", "revoked"]
+    changed: bool
+
+
+RowValue = str | int | float | list[str | dict[str, str]] | None
+
+
+class BatchRequest(_Strict):
+    """``POST /credentials/batch``: rows for one credential type, each with a unique ``row_key``.
+
+    The row fields are those of the CSV export (see the builders); nothing is issued unless every
+    row is valid, and a row key issued before is not issued again.
+    """
+
+    type: str = Field(min_length=1, max_length=100, examples=["mbo-diploma"])
+    rows: list[dict[str, RowValue]] = Field(min_length=1)
+
+
+class BatchRowError(BaseModel):
+    """One bad row: ``line`` is its position in ``rows`` (1-based), or its CSV line (header = 1)."""
+
+    line: int
+    field: str | None
+    code: str
+    message: str
+    messageNl: str
+
+
+class BatchResponse(BaseModel):
+    """The issued credentials, in row order, and the manifest of the batch."""
+
+    credentials: list[dict[str, Any] | None]
+    manifest: dict[str, Any]
+
+
+class BatchErrorBody(ErrorBody):
+    """400 ``batch_invalid``: every bad row, with field and nl/en message; nothing was issued."""
+
+    rowErrors: list[BatchRowError] = []
+
+
+class AuditEventModel(BaseModel):
+    """One audit log entry."""
+
+    at: str
+    orgId: str | None
+    actor: str
+    action: str
+    target: str | None
+    detail: dict[str, Any]
+
+
+class AuditResponse(BaseModel):
+    """The organisation's latest audit events, newest first."""
+
+    events: list[AuditEventModel]

@@ -1,0 +1,65 @@
+"""The issuer service: ``create_app(settings) -> FastAPI`` (an app factory, no import-time global).
+
+Usage::
+
+    app = create_app(Settings.from_env(database_url="postgresql://…", public_url="https://roc.example"))
+    uvicorn.run(app, host="127.0.0.1", port=8000)          # or: skillspas serve
+
+VC-API shaped: POST /credentials/issue, /credentials/verify, /presentations/verify,
+/credentials/status, /credentials/batch; GET /.well-known/did.json, /orgs/{id}/did.json,
+/status/{org}/{seq}/{purpose}, /audit. The database is migrated at startup.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.service.body_guard import StrictJSONBody
+from skillspas.issuer.service.errors import install_error_handlers
+from skillspas.issuer.service.routes import audit, credentials, dids, status_lists, verify
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import Store, open_store
+from skillspas.issuer.verification import ServiceVerifier
+from skillspas.schemas.limits import Limits
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """\
+Issue, verify and revoke skills credentials (W3C VC 2.0, Data Integrity, Open Badges 3.0) in the
+shapes of the W3C VC-API. Every credential is verified by the service before it is returned.
+
+Errors are JSON objects with a stable `code`, an English `message`, a Dutch `messageNl`, a JSON
+pointer `path` and all `errors` found: 400 for an unusable request or a refused document, 422 for
+a credential that was checked and is not valid, 401/403 for a missing or insufficient API key.
+
+*Uitgeven, controleren en intrekken van bewijsstukken; foutmeldingen in het Engels en Nederlands.*
+"""
+
+
+def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
+    """Build the FastAPI app for ``settings`` (opening and migrating the database unless given)."""
+    store = store or open_store(settings.database)
+    app = FastAPI(
+        title="skillspas issuer",
+        version="1.0",
+        description=_DESCRIPTION,
+        openapi_tags=[
+            {"name": "credentials", "description": "Issue credentials and change their status"},
+            {"name": "verification", "description": "Verify credentials and presentations offline"},
+            {"name": "did", "description": "The organisations' did:web DID documents"},
+            {"name": "status", "description": "Bitstring Status List credentials"},
+            {"name": "audit", "description": "Who issued or changed what, and when"},
+        ],
+    )
+    issuer = Issuer(store, settings)
+    app.state.settings = settings
+    app.state.issuer = issuer
+    app.state.verifier = ServiceVerifier(issuer)
+    install_error_handlers(app)
+    for module in (credentials, verify, status_lists, audit, dids):
+        app.include_router(module.router)
+    limit = Limits().max_bytes + 64 * 1024
+    app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,
+                       large_paths=frozenset({"/credentials/batch"}))
+    return app

@@ -1,0 +1,51 @@
+"""FastAPI dependencies as ``Annotated`` aliases: the issuer core, settings, the calling organisation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.orgs import Org
+from skillspas.issuer.problems import ProblemCode, ServiceProblem
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.verification import ServiceVerifier
+
+__all__ = ["IssuerDep", "SettingsDep", "VerifierDep", "CurrentOrg", "bearer"]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An organisation's API key (`skillspas org create` prints one): `Authorization: Bearer skp_…`",
+)
+
+
+def _issuer(request: Request) -> Issuer:
+    return request.app.state.issuer  # type: ignore[no-any-return]
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def _verifier(request: Request) -> ServiceVerifier:
+    return request.app.state.verifier  # type: ignore[no-any-return]
+
+
+IssuerDep = Annotated[Issuer, Depends(_issuer)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+VerifierDep = Annotated[ServiceVerifier, Depends(_verifier)]
+
+
+def _current_org(
+    issuer: IssuerDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Org:
+    """The organisation whose API key came with the request; 401 otherwise."""
+    if credentials is None:
+        raise ServiceProblem(ProblemCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'")
+    return issuer.orgs.by_api_key(credentials.credentials)
+
+
+CurrentOrg = Annotated[Org, Depends(_current_org)]

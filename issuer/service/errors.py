@@ -1,0 +1,107 @@
+"""Map every refusal to a JSON answer: coded errors to 400/422, access to 401/403, never a 500 for input.
+
+The HTTP status is derived from the code (``ErrorCode.http_status``, ``ProblemCode.http_status``),
+never chosen at the raise site. Messages are English with a Dutch ``messageNl``; nothing here
+prints a key, a passphrase or a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
+from skillspas.schemas.errors import ErrorCode, ErrorKind, SkillspasError
+from skillspas.schemas.messages import text
+
+__all__ = ["error_body", "error_response", "install_error_handlers"]
+
+_log = logging.getLogger("skillspas.issuer.service")
+
+_HTTP_CODES = {404: ProblemCode.NOT_FOUND, 401: ProblemCode.UNAUTHORIZED, 403: ProblemCode.FORBIDDEN}
+
+
+def error_body(code: str, message: str, message_nl: str, path: str | None = None,
+               errors: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """The JSON body of every 4xx answer."""
+    return {
+        "code": code,
+        "message": message,
+        "messageNl": message_nl,
+        "path": path,
+        "errors": errors if errors is not None else [{"code": code, "message": message, "path": path}],
+        **extra,
+    }
+
+
+def _http_status(code: ErrorCode) -> int:
+    """400/422 from the code's kind; a keystore failure is the service's, not the caller's."""
+    return 503 if code.kind is ErrorKind.KEYSTORE else code.http_status
+
+
+def error_response(exc: SkillspasError | ServiceProblem) -> JSONResponse:
+    """The answer for one coded error."""
+    if isinstance(exc, ServiceProblem):
+        status, nl = exc.http_status, problem_text(exc.code, "nl")
+    else:
+        status, nl = _http_status(exc.code), text(exc.code, "nl")
+    if status == 503:  # never echo keystore details (paths) to a caller
+        body = error_body(exc.code.value, "the issuer's signing key is not available", nl)
+    else:
+        body = error_body(exc.code.value, exc.message, nl, exc.path)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return "/" + "/".join(parts) if parts else "/"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into a coded JSON answer."""
+
+    @app.exception_handler(ServiceProblem)
+    async def _service_problem(_request: Request, exc: ServiceProblem) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(SkillspasError)
+    async def _coded(_request: Request, exc: SkillspasError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for error in exc.errors()[:20]:
+            kind = str(error.get("type", ""))
+            code = ErrorCode.MALFORMED_JSON if kind.startswith("json") else ErrorCode.SCHEMA_INVALID
+            problems.append({"code": code.value, "message": str(error.get("msg", "invalid"))[:300],
+                             "path": _pointer(tuple(error.get("loc", ())))})
+        first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
+        code = ErrorCode(first["code"])
+        body = error_body(code.value, "the request does not have the documented shape: " + first["message"],
+                          text(code, "nl"), first["path"], problems)
+        return JSONResponse(body, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        problem = _HTTP_CODES.get(exc.status_code)
+        if problem is not None:
+            body = error_body(problem.value, str(exc.detail) if exc.detail else problem_text(problem),
+                              problem_text(problem, "nl"))
+        else:
+            code = "method_not_allowed" if exc.status_code == 405 else "http_error"
+            body = error_body(code, str(exc.detail), str(exc.detail))
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not an input problem: log the type and route only (no request data, no keys).
+        _log.error("internal error %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        body = error_body("internal", "internal error", "interne fout")
+        return JSONResponse(body, status_code=500)

@@ -1,0 +1,156 @@
+"""``POST /credentials/issue``, ``/credentials/status`` (VC-API) and ``/credentials/batch``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from skillspas.issuer.batch import BatchInvalid, issue_rows, validate_rows
+from skillspas.issuer.credentials import type_name
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
+from skillspas.issuer.service.errors import error_body
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.issuer.service._responses import errors, json_content
+from skillspas.issuer.service.api_models import (
+    BatchErrorBody,
+    BatchRequest,
+    BatchResponse,
+    IssueRequest,
+    IssueResponse,
+    StatusRequest,
+    StatusResponse,
+)
+from skillspas.issuer.service.deps import CurrentOrg, IssuerDep, SettingsDep
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["credentials"])
+
+_UNSIGNED = {k: v for k, v in sample_credential("did:web:roc.example").items() if k not in ("id", "issuer")}
+_ISSUE_EXAMPLES: dict[str, Any] = {
+    "badge": {
+        "summary": "An Open Badges 3.0 credential with ESCO skills (issuer filled in)",
+        "value": {"credential": _UNSIGNED},
+    },
+    "suspendable": {
+        "summary": "The same, with a suspension entry (instead of the default revocation entry)",
+        "value": {"credential": _UNSIGNED, "options": {"statusPurposes": ["suspension"]}},
+    },
+    "no-status": {
+        "summary": "The same, without a status entry",
+        "value": {"credential": _UNSIGNED, "options": {"credentialStatus": False}},
+    },
+}
+_STATUS_EXAMPLES: dict[str, Any] = {
+    "revoke": {"summary": "Revoke (permanent)", "value": {"credentialId": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10", "action": "revoke"}},
+    "suspend-vc-api": {
+        "summary": "Suspend, in the VC-API form",
+        "value": {"credentialId": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10",
+                  "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "suspended"}]},
+    },
+    "reinstate": {"summary": "Lift a suspension", "value": {"credentialId": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10", "action": "reinstate"}},
+}
+_ACTION_FOR_STATUS = {"revoked": "revoke", "suspended": "suspend", "active": "reinstate"}
+
+
+@router.post(
+    "/credentials/issue",
+    status_code=201,
+    response_model=None,
+    summary="Issue a credential / Bewijsstuk uitgeven",
+    responses={201: json_content(IssueResponse), **errors(400, 401, 403)},
+)
+async def issue_credential(
+    request: Annotated[IssueRequest, Body(openapi_examples=_ISSUE_EXAMPLES)],
+    org: CurrentOrg,
+    issuer: IssuerDep,
+) -> JSONResponse:
+    """Sign the credential as the calling organisation (its did:web DID is the issuer).
+
+    The service adds revocation and suspension entries (Bitstring Status List), signs with the
+    organisation's key, verifies the result, stores it (or its hash) and writes the audit log.
+    A document VC Data Model 2.0 forbids is refused with 400 and a code, never signed.
+    """
+    options = request.options
+    purposes = tuple(dict.fromkeys(options.statusPurposes)) if options and options.statusPurposes else None
+    issued = await run_in_threadpool(issuer.issue, org, request.credential,
+                                     with_status=options.credentialStatus if options else True, purposes=purposes)
+    return JSONResponse({"verifiableCredential": issued.credential}, status_code=201)
+
+
+@router.post(
+    "/credentials/status",
+    response_model=None,
+    summary="Revoke, suspend or reinstate / Intrekken, schorsen of herstellen",
+    responses={200: json_content(StatusResponse), **errors(400, 401, 403, 404)},
+)
+async def update_status(
+    request: Annotated[StatusRequest, Body(openapi_examples=_STATUS_EXAMPLES)],
+    org: CurrentOrg,
+    issuer: IssuerDep,
+) -> JSONResponse:
+    """Change a credential's status; its status list credential is re-signed at once.
+
+    Give ``action`` (revoke, suspend, reinstate) or, as in VC-API, one ``credentialStatus`` entry
+    with ``status`` revoked, suspended or active. Revocation is permanent.
+    """
+    if (request.action is None) == (request.credentialStatus is None):
+        raise ServiceProblem(ProblemCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action")
+    action = request.action or _ACTION_FOR_STATUS[request.credentialStatus[0].status]  # type: ignore[index]
+    change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
+    return JSONResponse(change.to_json())
+
+
+_BATCH_EXAMPLES: dict[str, Any] = {
+    "diplomas": {
+        "summary": "Two mbo diplomas from a student information system export",
+        "value": {"type": "mbo-diploma", "rows": [
+            {"row_key": "2025-0001", "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01"},
+            {"row_key": "2025-0002", "learner_name": "Bram Voorbeeld", "crebo": "25180", "leerweg": "BOL", "date": "2025-07-01"},
+        ]},
+    },
+}
+
+
+@router.post(
+    "/credentials/batch",
+    status_code=201,
+    response_model=None,
+    summary="Issue many credentials / Veel bewijsstukken uitgeven",
+    responses={201: json_content(BatchResponse), 400: {"model": BatchErrorBody, "description": "Bad rows (all listed; nothing issued) or a refused request."},
+               **errors(401, 403)},
+)
+async def issue_batch(
+    request: Annotated[BatchRequest, Body(openapi_examples=_BATCH_EXAMPLES)],
+    org: CurrentOrg,
+    issuer: IssuerDep,
+    settings: SettingsDep,
+) -> JSONResponse:
+    """Validate every row first; if any is bad, answer 400 with all of them and issue nothing.
+
+    Then issue each row as the calling organisation; a ``row_key`` issued before is not issued again
+    (its stored credential is returned), so a retried request issues nothing twice.
+    """
+    if len(request.rows) > settings.max_batch_rows:
+        raise error_for(ErrorCode.TOO_LARGE, f"at most {settings.max_batch_rows} rows per request; use the CLI for more", "/rows")
+    try:
+        type_name(request.type)
+    except ValueError as exc:
+        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/type") from None
+    rows = [(line, row) for line, row in enumerate(request.rows, start=1)]
+    try:
+        plan = await run_in_threadpool(validate_rows, issuer, org, request.type, rows)
+    except BatchInvalid as exc:
+        problem = ProblemCode.BATCH_INVALID
+        body = error_body(problem.value, f"{len(exc.errors)} row(s) are not valid; nothing was issued",
+                          problem_text(problem, "nl"), "/rows",
+                          [{"code": e.code, "message": f"row {e.line}: {e.message}", "path": f"/rows/{e.line - 1}"
+                            + (f"/{e.field}" if e.field else "")} for e in exc.errors],
+                          rowErrors=[e.to_json() for e in exc.errors])
+        return JSONResponse(body, status_code=400)
+    manifest = await run_in_threadpool(issue_rows, issuer, org, plan)
+    return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)

@@ -1,0 +1,115 @@
+"""``POST /credentials/verify`` and ``POST /presentations/verify`` (VC-API): 200 valid, 422 not, 400 unusable."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from skillspas.issuer.service.api_models import (
+    ErrorBody,
+    VerificationResultModel,
+    VerifyCredentialRequest,
+    VerifyPresentationRequest,
+)
+from skillspas.issuer.service.deps import VerifierDep
+from skillspas.issuer.service.errors import error_body
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.messages import text
+from skillspas.verifier import VerificationResult
+from skillspas.verifier.checks import types_of
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["verification"])
+
+_RESULTS = {
+    200: {"model": VerificationResultModel, "description": "Verified: every requested check passed."},
+    422: {"model": VerificationResultModel, "description": "Checked and not valid (revoked, expired, bad signature…); the same result object, with its error codes."},
+    400: {"model": ErrorBody, "description": "Unusable input (malformed, unknown context, not a credential…): the result object with code and message."},
+}
+_CREDENTIAL_EXAMPLES: dict[str, Any] = {
+    "all-checks": {
+        "summary": "Verify with every check",
+        "value": {"verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:web:roc.example", "credentialSubject": {"id": "did:example:learner"}, "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "verificationMethod": "did:web:roc.example#key-1", "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}}},
+    },
+    "proof-and-status": {
+        "summary": "Only the signature and the status",
+        "value": {"verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:web:roc.example", "credentialSubject": {"id": "did:example:learner"}}, "options": {"checks": ["proof", "credentialStatus"]}},
+    },
+}
+_PRESENTATION_EXAMPLES: dict[str, Any] = {
+    "with-challenge": {
+        "summary": "A holder-signed presentation, checked against the challenge and domain asked for",
+        "value": {"verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": []}, "options": {"challenge": "c0ae1c8e-c7e7-469f-b252-86e6a0e7387e", "domain": "werkgever.example"}},
+    },
+}
+
+
+def _answer(result: VerificationResult) -> JSONResponse:
+    """200 verified, 422 checked and not valid, 400 unusable; the body is always the result."""
+    body = result.to_json()
+    problem = result.first_error
+    if result.verified:
+        return JSONResponse(body, status_code=200)
+    if problem is None:
+        problem_code, message, path = ErrorCode.INVALID_PROOF, "not verified", None
+    else:
+        problem_code, message, path = problem.code, problem.message, problem.path
+    body.update(code=problem_code.value, message=message, messageNl=text(problem_code, "nl"), path=path)
+    return JSONResponse(body, status_code=problem_code.http_status)
+
+
+def _refuse_type(message: str, path: str) -> JSONResponse:
+    exc = error_for(ErrorCode.SCHEMA_INVALID, message, path)
+    return JSONResponse(error_body(exc.code.value, exc.message, text(exc.code, "nl"), exc.path), status_code=400)
+
+
+@router.post(
+    "/credentials/verify",
+    response_model=None,
+    summary="Verify a credential / Bewijsstuk controleren",
+    responses=_RESULTS,
+)
+async def verify_credential(
+    request: Annotated[VerifyCredentialRequest, Body(openapi_examples=_CREDENTIAL_EXAMPLES)],
+    verifier: VerifierDep,
+) -> JSONResponse:
+    """Verify offline against the service's organisations (DID documents, trust, status lists).
+
+    ``options.checks`` picks groups from ``proof``, ``trust``, ``validity``, ``credentialStatus``
+    (all by default; ``proof`` always runs); the result's ``checks`` lists the steps that ran.
+    """
+    if "VerifiablePresentation" in types_of(request.verifiableCredential):
+        return _refuse_type("this is a presentation: use /presentations/verify", "/verifiableCredential/type")
+    options = request.options
+    result = await run_in_threadpool(
+        verifier.verify, request.verifiableCredential, checks=options.checks if options else None
+    )
+    return _answer(result)
+
+
+@router.post(
+    "/presentations/verify",
+    response_model=None,
+    summary="Verify a presentation / Presentatie controleren",
+    responses=_RESULTS,
+)
+async def verify_presentation(
+    request: Annotated[VerifyPresentationRequest, Body(openapi_examples=_PRESENTATION_EXAMPLES)],
+    verifier: VerifierDep,
+) -> JSONResponse:
+    """Verify a presentation and every credential in it; the holder's proof against challenge/domain."""
+    if "VerifiablePresentation" not in types_of(request.verifiablePresentation):
+        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type")
+    options = request.options
+    result = await run_in_threadpool(
+        verifier.verify,
+        request.verifiablePresentation,
+        checks=options.checks if options else None,
+        challenge=options.challenge if options else None,
+        domain=options.domain if options else None,
+    )
+    return _answer(result)

@@ -1,0 +1,113 @@
+"""Issuer service settings: one frozen dataclass, read once from ``SKILLSPAS_*`` variables.
+
+Usage::
+
+    settings = Settings.from_env()                                  # SKILLSPAS_DATABASE_URL, ...
+    settings = Settings.from_env(database_url="postgresql+psycopg://u@127.0.0.1/db", port=8080)
+    app = create_app(settings)
+
+Environment variables are read only here (STYLE.md §7.8). The key passphrase is kept out of
+``repr`` so it never reaches a log line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, Mapping
+
+__all__ = ["Settings", "ENV_PREFIX", "STATUS_LIST_SIZE"]
+
+ENV_PREFIX: Final = "SKILLSPAS_"
+STATUS_LIST_SIZE: Final = 131_072
+"""Entries per Bitstring Status List (the spec's minimum for herd privacy, 16 KiB)."""
+
+StoreMode = Literal["full", "hash"]
+
+
+def _default_data_dir() -> Path:
+    """The per-user data folder (platformdirs), e.g. ``~/.local/share/skillspas``."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("skillspas", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the issuer service and batch import need to know, built in one place."""
+
+    data_dir: Path = field(default_factory=_default_data_dir)
+    """Folder for the SQLite database and the keystore (created with mode 0700)."""
+    database_url: str | None = None
+    """SQLAlchemy URL; ``None`` means SQLite at ``data_dir/skillspas.db`` (WAL mode)."""
+    keystore_dir: Path | None = None
+    """Folder of organisation key files; ``None`` means ``data_dir/keys``."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    """Base of every URL the service writes (status lists, DID documents); default http://host:port."""
+    key_passphrase: str | None = field(default=None, repr=False)
+    """Encrypts organisation key files at rest when set (``SKILLSPAS_KEY_PASSPHRASE``)."""
+    store_credentials: StoreMode = "full"
+    """``full`` keeps issued credentials; ``hash`` keeps only their SHA-256 and metadata."""
+    status_list_size: int = STATUS_LIST_SIZE
+    status_list_max_age: int = 300
+    """Seconds a status list credential may be cached (Cache-Control max-age)."""
+    status_list_refresh: int = 86_400
+    """Seconds after which an unchanged status list is re-signed with a new validFrom when served."""
+    max_batch_rows: int = 1000
+    """Most rows one batch request over HTTP may carry (the CLI has no limit)."""
+
+    def __post_init__(self) -> None:
+        if self.store_credentials not in ("full", "hash"):
+            raise ValueError("store_credentials must be 'full' or 'hash'")
+        if self.status_list_size < STATUS_LIST_SIZE or self.status_list_size % 8:
+            raise ValueError(f"status_list_size must be a multiple of 8 and at least {STATUS_LIST_SIZE}")
+        if not 0 < self.port < 65536:
+            raise ValueError("port must be between 1 and 65535")
+
+    @property
+    def database(self) -> str:
+        """The database URL in use (SQLite under ``data_dir`` by default)."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'skillspas.db'}"
+
+    @property
+    def keys(self) -> Path:
+        """The keystore folder."""
+        return self.keystore_dir or self.data_dir / "keys"
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``SKILLSPAS_*`` variables; explicit ``overrides`` (not ``None``) win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + item.name.upper())
+            if raw not in (None, ""):
+                values[item.name] = _convert(item.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name in ("data_dir", "keystore_dir"):
+            if isinstance(values.get(name), str):
+                values[name] = Path(values[name])
+        return cls(**values)
+
+
+def _convert(name: str, raw: str) -> Any:
+    """Turn one environment string into the field's type."""
+    if name in ("port", "status_list_size", "status_list_max_age", "status_list_refresh", "max_batch_rows"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer") from None
+    return raw

@@ -1,0 +1,111 @@
+"""Open the issuer database: SQLite (WAL, ``BEGIN IMMEDIATE``) or PostgreSQL (psycopg 3), migrated.
+
+Usage::
+
+    store = open_store("sqlite:////var/lib/skillspas/skillspas.db")   # applies alembic migrations
+    with store.transaction() as session:
+        session.add(...)
+
+Migrations ship as package data (``store/migrations``) and are applied at startup, under a lock,
+so two processes starting at once do not both migrate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["Store", "open_store", "MIGRATIONS"]
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_MIGRATION_LOCK = 0x736B696C  # "skil": one advisory lock id for schema migrations
+
+
+class Store:
+    """An engine and its session factory; ``transaction()`` commits or rolls back as a unit."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        """True on PostgreSQL (row locks with ``SELECT ... FOR UPDATE`` take effect)."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any exception."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _sqlite_engine(url: str, echo: bool) -> Engine:
+    """SQLite with WAL, foreign keys and immediate write transactions (no SQLITE_BUSY upgrades)."""
+    database = make_url(url).database
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own BEGIN handling is turned off so that every transaction is BEGIN IMMEDIATE
+        # (SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _engine(url: str, echo: bool) -> Engine:
+    """Build the engine for ``url``; ``postgresql://`` means psycopg 3."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, echo)
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def migrate(engine: Engine) -> None:
+    """Apply every alembic migration up to head, under a lock."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_store(url: str, *, echo: bool = False, upgrade: bool = True) -> Store:
+    """Open (and by default migrate) the database at ``url``."""
+    engine = _engine(url, echo)
+    if upgrade:
+        migrate(engine)
+    return Store(engine)

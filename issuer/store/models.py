@@ -1,0 +1,154 @@
+"""The issuer's tables (SQLAlchemy 2 declarative); changed only through an alembic migration.
+
+Usage::
+
+    from skillspas.issuer.store.models import Organisation, IssuedCredential
+    session.scalars(select(Organisation).where(Organisation.did == did)).one()
+
+What is kept: organisations, their public keys and hashed API keys, issued credentials (the full
+document, or only its SHA-256 and metadata: ``Settings.store_credentials``), status lists, and
+the audit log. Never a private key, never an API key in the clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base",
+    "Organisation",
+    "OrgKey",
+    "ApiKey",
+    "StatusList",
+    "StatusListCredential",
+    "IssuedCredential",
+    "AuditEvent",
+]
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC (stored timezone-aware)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the issuer store."""
+
+
+class Organisation(Base):
+    """An issuing organisation (a ROC, an EVC provider, an employer, a training provider)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    did: Mapped[str] = mapped_column(String(512), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OrgKey(Base):
+    """One signing key of an organisation: its public part and the keystore file holding it."""
+
+    __tablename__ = "org_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    verification_method: Mapped[str] = mapped_column(String(600), unique=True)
+    public_key_multibase: Mapped[str] = mapped_column(String(200))
+    key_file: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key: its public id, the SHA-256 of its secret part, and its scopes."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StatusList(Base):
+    """A numbered pair of status lists (revocation, suspension) sharing one index space."""
+
+    __tablename__ = "status_lists"
+    __table_args__ = (UniqueConstraint("org_id", "seq", name="uq_status_lists_org_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    allocated: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StatusListCredential(Base):
+    """One status list (one purpose): its URL and current signed credential (which holds the bits)."""
+
+    __tablename__ = "status_list_credentials"
+    __table_args__ = (UniqueConstraint("list_id", "purpose", name="uq_status_list_credentials_purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(1000))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    document: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IssuedCredential(Base):
+    """One credential the service issued (or has reserved a status index for: ``pending``)."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (
+        UniqueConstraint("org_id", "status_seq", "status_index", name="uq_credentials_status_index"),
+        UniqueConstraint("org_id", "row_key", name="uq_credentials_row_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    credential_id: Mapped[str] = mapped_column(String(1000), unique=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    types: Mapped[str] = mapped_column(String(1000))
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    """``pending`` (index reserved, not yet signed), ``active``, ``suspended`` or ``revoked``."""
+    status_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status_purposes: Mapped[str] = mapped_column(String(40), default="")
+    """The purposes the credential has entries for, space separated: "revocation", "suspension"."""
+    row_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    document: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what to which credential, and when (append-only)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    org_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")

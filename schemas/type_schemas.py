@@ -1,0 +1,569 @@
+"""JSON Schemas for the five skillspas credential types, with errors a school administrator can read.
+
+Usage::
+
+    validate_type(credential)            # None, or a coded error naming the field in nl and en
+    skillspas_type(credential)           # "MboDiploma", ..., or None for other credentials
+    try: validate_type(credential)
+    except SkillspasError as exc: print(localized_text(exc, "nl"))
+
+Each type has a draft 2020-12 schema in ``data/jsonschema/types/`` (shared definitions in
+``common.json``); every field there carries ``x-label`` {nl, en}, and ``x-hint`` says what is
+expected. A credential of a skillspas type must also pass the official Open Badges 3.0
+AchievementCredential schema (``data/jsonschema/ob3/``, draft 2019-09). Both are resolved from
+a local registry only: nothing is fetched. A few rules JSON Schema cannot say (the co-signer is
+the leerbedrijf, a period ends after it starts, the EQF level fits the mbo level) are checked here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+from importlib import resources
+from typing import Any, Callable, Iterable, Mapping
+
+from jsonschema import Draft201909Validator, Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from skillspas.schemas.errors import (
+    ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
+)
+from skillspas.schemas.messages import text as code_text
+
+__all__ = [
+    "CREDENTIAL_TYPES",
+    "SKILLSPAS_CONTEXT",
+    "OB3_CONTEXT",
+    "CREDENTIAL_CONTEXTS",
+    "LocalizedError",
+    "localized_error",
+    "localized_text",
+    "skillspas_type",
+    "validate_type",
+    "validate_ob3",
+    "type_schema",
+]
+
+CREDENTIAL_TYPES = ("MboDiploma", "MboCertificaat", "Ervaringscertificaat", "Praktijkverklaring", "MicroCredential")
+SKILLSPAS_CONTEXT = "https://w3id.org/skillspas/v1"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CREDENTIAL_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", OB3_CONTEXT, SKILLSPAS_CONTEXT)
+_SCHEMA_BASE = "https://w3id.org/skillspas/schema/v1/"
+_NOT_CHILD_KEYWORDS = {"required", "dependentRequired"}
+
+
+class LocalizedError:
+    """Mixin: a coded error that also carries its message in Dutch and English."""
+
+    messages: Mapping[str, str]
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("nl" or "en")."""
+        return self.messages.get(lang, self.messages["en"])
+
+
+class _LocalizedUnusable(LocalizedError, UnusableInput):
+    """``UnusableInput`` with nl/en text."""
+
+
+class _LocalizedInvalid(LocalizedError, InvalidCredential):
+    """``InvalidCredential`` with nl/en text."""
+
+
+class _LocalizedRefused(LocalizedError, IssuanceRefused):
+    """``IssuanceRefused`` with nl/en text."""
+
+
+class _LocalizedKeystore(LocalizedError, KeystoreError):
+    """``KeystoreError`` with nl/en text."""
+
+
+_CLASSES: dict[ErrorKind, type[SkillspasError]] = {
+    ErrorKind.UNUSABLE: _LocalizedUnusable,
+    ErrorKind.INVALID: _LocalizedInvalid,
+    ErrorKind.ISSUANCE: _LocalizedRefused,
+    ErrorKind.KEYSTORE: _LocalizedKeystore,
+}
+
+
+def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
+    """A coded error of the right class for ``code`` whose message exists in nl and en."""
+    error = _CLASSES[code.kind](code, en, path)
+    setattr(error, "messages", {"nl": nl, "en": en})
+    return error
+
+
+def localized_text(error: SkillspasError, lang: str = "en") -> str:
+    """The error's own message in ``lang`` when it has one, else the code's general text."""
+    if isinstance(error, LocalizedError):
+        return error.text(lang)
+    return error.message if lang == "en" else code_text(error.code, lang)
+
+
+# -- schemas ----------------------------------------------------------------------------
+
+
+@functools.cache
+def _registry() -> tuple[Registry, dict[str, Any], dict[str, Any]]:
+    """Our type schemas and the official OB 3.0 schemas, by ``$id``; checked against their manifest."""
+    base = resources.files("skillspas.schemas") / "data" / "jsonschema"
+    types: dict[str, Any] = {}
+    for entry in (base / "types").iterdir():
+        if entry.name.endswith(".json"):
+            document = json.loads(entry.read_text("utf-8"))
+            types[document["$id"]] = document
+    ob3: dict[str, Any] = {}
+    manifest = json.loads((base / "ob3" / "MANIFEST.json").read_text("utf-8"))
+    for item in manifest["schemas"]:
+        raw = (base / "ob3" / item["file"]).read_bytes()
+        if hashlib.sha256(raw).hexdigest() != item["sha256"]:
+            raise RuntimeError(f"bundled schema {item['file']} is corrupt")
+        ob3[item["use"]] = json.loads(raw)
+    registry = Registry().with_resources(
+        [(uri, Resource.from_contents(doc)) for uri, doc in types.items()]
+        + [(doc["$id"], Resource.from_contents(doc)) for doc in ob3.values()]
+    )
+    return registry, types, ob3
+
+
+def type_schema(type_name: str) -> dict[str, Any]:
+    """The JSON Schema of one skillspas credential type (``ValueError`` for another name)."""
+    if type_name not in CREDENTIAL_TYPES:
+        raise ValueError(f"unknown credential type {type_name!r}")
+    return _registry()[1][f"{_SCHEMA_BASE}{type_name}.json"]
+
+
+@functools.cache
+def _validator(type_name: str) -> Draft202012Validator:
+    return Draft202012Validator(type_schema(type_name), registry=_registry()[0], format_checker=FormatChecker(("date",)))
+
+
+@functools.cache
+def _ob3_validator(use: str = "validate") -> Draft201909Validator:
+    return Draft201909Validator(_registry()[2][use], registry=_registry()[0])
+
+
+def skillspas_type(credential: Mapping[str, Any]) -> str | None:
+    """The skillspas type a credential claims (``schema_invalid`` if it claims two).
+
+    A type name means a skillspas type only under the skillspas context, which defines it (with
+    ``@protected`` terms); under another context the same word is someone else's type.
+    """
+    contexts = credential.get("@context")
+    if not isinstance(contexts, list) or SKILLSPAS_CONTEXT not in contexts:
+        return None
+    value = credential.get("type", [])
+    types = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found = [t for t in types if t in CREDENTIAL_TYPES]
+    if len(found) > 1:
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Een bewijsstuk kan maar van één soort zijn, niet {' en '.join(found)}.",
+            en=f"A credential can be of one kind only, not {' and '.join(found)}.",
+            path="/type",
+        )
+    return found[0] if found else None
+
+
+def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
+    """For a skillspas type: its JSON Schema, the official OB 3.0 schema, and the cross-field rules."""
+    type_name = skillspas_type(credential)
+    if type_name is None:
+        return
+    if not _certainly_valid(type_name, credential):
+        error = _first_error(_validator(type_name).iter_errors(credential))
+        if error is not None:
+            raise _explain(error, _validator(type_name).schema, path)
+    if not _certainly_valid("ob3", credential):
+        validate_ob3(credential, path)
+    _check_rules(type_name, credential, path)
+
+
+def validate_ob3(credential: Mapping[str, Any], path: str = "", *, strict: bool = False) -> None:
+    """The official Open Badges 3.0 AchievementCredential schema (``strict``: the 2024 array variant)."""
+    error = _first_error(_ob3_validator("strict" if strict else "validate").iter_errors(credential))
+    if error is not None:
+        where = path + _pointer(error.absolute_path)
+        detail = error.message[:200]
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Het bewijsstuk voldoet niet aan het Open Badges 3.0-schema bij {where or '/'}: {detail}",
+            en=f"The credential does not meet the Open Badges 3.0 schema at {where or '/'}: {detail}",
+            path=where or "/",
+        )
+
+
+def _first_error(errors: Iterable[ValidationError]) -> ValidationError | None:
+    """The first error jsonschema finds; not all of them, which a hostile document could make slow."""
+    return next(iter(errors), None)
+
+
+def _pointer(parts: Iterable[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+# -- messages ---------------------------------------------------------------------------
+
+
+def _schema_nodes(root: Mapping[str, Any], schema_path: Iterable[Any]) -> list[Mapping[str, Any]]:
+    """Every schema node along ``schema_path`` from ``root``, following ``$ref`` through the registry.
+
+    jsonschema leaves ``$ref`` out of its schema paths: a key missing from a node with a ``$ref``
+    is looked up in the schema it refers to. The last node returned holds the failing keyword.
+    """
+    resolver = _registry()[0].resolver(root.get("$id", ""))
+    node: Any = root
+    nodes = [node]
+    keys = list(schema_path)
+    for index, key in enumerate(keys):
+        while isinstance(node, dict) and key not in node and isinstance(node.get("$ref"), str):
+            resolved = resolver.lookup(node["$ref"])
+            node, resolver = resolved.contents, resolved.resolver
+            nodes.append(node)
+        if index == len(keys) - 1:
+            break
+        node = node[int(key)] if isinstance(node, list) else node[key]
+        if key == "$ref" and isinstance(node, str):
+            resolved = resolver.lookup(node)
+            node, resolver = resolved.contents, resolved.resolver
+        if isinstance(node, dict):
+            nodes.append(node)
+    return nodes
+
+
+def _label(nodes: list[Mapping[str, Any]]) -> dict[str, str] | None:
+    for node in reversed(nodes):
+        if isinstance(node.get("x-label"), dict):
+            return node["x-label"]
+    return None
+
+
+def _hint(nodes: list[Mapping[str, Any]]) -> dict[str, str] | None:
+    for node in reversed(nodes):
+        if isinstance(node.get("x-hint"), dict):
+            return node["x-hint"]
+        if "x-label" in node:
+            break
+    return None
+
+
+def _show(value: Any) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _candidates(schema: Any, resolver: Any) -> list[tuple[Mapping[str, Any], Any]]:
+    """``schema`` and every schema it always applies with it (``allOf``, ``$ref``), in that order."""
+    found: list[tuple[Mapping[str, Any], Any]] = []
+    stack = [(schema, resolver)]
+    while stack:
+        node, here = stack.pop(0)
+        if not isinstance(node, dict):
+            continue
+        found.append((node, here))
+        if isinstance(node.get("$ref"), str):
+            resolved = here.lookup(node["$ref"])
+            stack.append((resolved.contents, resolved.resolver))
+        stack.extend((branch, here) for branch in node.get("allOf", []))
+    return found
+
+
+def _label_at(root: Mapping[str, Any], parts: list[Any]) -> dict[str, str] | None:
+    """The ``x-label`` of the field at instance path ``parts``, found by walking the schema."""
+    level = _candidates(root, _registry()[0].resolver(root.get("$id", "")))
+    for part in parts:
+        following = []
+        for node, here in level:
+            if isinstance(part, int) and isinstance(node.get("items"), dict):
+                following.append((node["items"], here))
+            elif isinstance(node.get("properties"), dict) and part in node["properties"]:
+                following.append((node["properties"][part], here))
+        level = [c for node, here in following for c in _candidates(node, here)]
+    return next((node["x-label"] for node, _ in level if isinstance(node.get("x-label"), dict)), None)
+
+
+def _explain(error: ValidationError, root: Mapping[str, Any], path: str) -> SkillspasError:
+    """One clear nl/en sentence for a JSON Schema error, naming the field in words."""
+    where = path + _pointer(error.absolute_path)
+    nodes = _schema_nodes(root, error.absolute_schema_path)
+    failing = nodes[-1] if nodes else {}
+    if isinstance(failing.get("x-message"), dict) and error.validator not in _NOT_CHILD_KEYWORDS:
+        message = failing["x-message"]
+        return localized_error(ErrorCode.SCHEMA_INVALID, nl=message["nl"], en=message["en"], path=where or "/")
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        label = _label_at(root, [*error.absolute_path, missing]) or {
+            "nl": f"het veld '{missing}'", "en": f"the field '{missing}'"
+        }
+        return localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"{_sentence(label['nl'])} ontbreekt.",
+            en=f"{_sentence(label['en'])} is missing.",
+            path=f"{where}/{missing}",
+        )
+    label = _label(nodes) or _label_at(root, list(error.absolute_path)) or {
+        "nl": f"het veld {where or '/'}", "en": f"the field {where or '/'}"
+    }
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(failing.get("properties", {})))
+        name = extra[0] if extra else "?"
+        return localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Het veld '{name}' hoort niet bij {label['nl']}.",
+            en=f"The field '{name}' does not belong in {label['en']}.",
+            path=f"{where}/{name}",
+        )
+    if error.validator in ("minItems", "contains") and error.instance == []:
+        return localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"{_sentence(label['nl'])} ontbreekt of is leeg.",
+            en=f"{_sentence(label['en'])} is missing or empty.",
+            path=where or "/",
+        )
+    hint = _hint(nodes)
+    expected_nl = f" moet {hint['nl']} zijn" if hint else " is niet geldig"
+    expected_en = f" must be {hint['en']}" if hint else " is not valid"
+    return localized_error(
+        ErrorCode.SCHEMA_INVALID,
+        nl=f"{_sentence(label['nl'])}{expected_nl}; {_show(error.instance)} kan niet.",
+        en=f"{_sentence(label['en'])}{expected_en}; {_show(error.instance)} is not accepted.",
+        path=where or "/",
+    )
+
+
+# -- rules JSON Schema cannot express ---------------------------------------------------
+
+
+def _check_rules(type_name: str, credential: Mapping[str, Any], path: str) -> None:
+    subject = credential["credentialSubject"]
+    achievement = subject["achievement"]
+    kwalificatie = achievement.get("kwalificatie")
+    if isinstance(kwalificatie, dict):
+        _check_levels(kwalificatie, f"{path}/credentialSubject/achievement/kwalificatie")
+    if type_name == "Praktijkverklaring":
+        if credential["coSigner"] != subject["leerbedrijf"]["id"]:
+            raise localized_error(
+                ErrorCode.SCHEMA_INVALID,
+                nl="De medeondertekenaar moet het leerbedrijf zijn: coSigner en de DID van het leerbedrijf verschillen.",
+                en="The co-signer must be the leerbedrijf: coSigner and the leerbedrijf's DID differ.",
+                path=f"{path}/coSigner",
+            )
+        period = subject["period"]
+        if period["endDate"] < period["startDate"]:
+            raise localized_error(
+                ErrorCode.SCHEMA_INVALID,
+                nl=f"De einddatum van de periode ({period['endDate']}) ligt vóór de begindatum ({period['startDate']}).",
+                en=f"The end date of the period ({period['endDate']}) is before its start date ({period['startDate']}).",
+                path=f"{path}/credentialSubject/period/endDate",
+            )
+    valid_until = credential.get("validUntil")
+    if isinstance(valid_until, str) and _instant(valid_until) <= _instant(credential["validFrom"]):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl="De einddatum van de geldigheid ligt niet na de uitgiftedatum.",
+            en="The end of the validity period is not after the date of issue.",
+            path=f"{path}/validUntil",
+        )
+
+
+def _check_levels(kwalificatie: Mapping[str, Any], path: str) -> None:
+    """NLQF equals the mbo level; EQF equals it too, or is 5 for a niveau-4 specialist qualification."""
+    niveau, nlqf = kwalificatie["niveau"], kwalificatie["nlqf"]
+    eqf = int(kwalificatie["eqf"].rsplit("/", 1)[1])
+    if nlqf != niveau:
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Het NLQF-niveau ({nlqf}) past niet bij mbo-niveau {niveau}.",
+            en=f"The NLQF level ({nlqf}) does not match mbo level {niveau}.",
+            path=f"{path}/nlqf",
+        )
+    if eqf != niveau and not (niveau == 4 and eqf == 5):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Het EQF-niveau ({eqf}) past niet bij mbo-niveau {niveau}.",
+            en=f"The EQF level ({eqf}) does not match mbo level {niveau}.",
+            path=f"{path}/eqf",
+        )
+
+
+def _instant(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+# -- a compiled yes-check in front of jsonschema --------------------------------------------
+# jsonschema takes ~5 ms per credential for each of the two schemas (measured), several times a
+# whole fast verification. The schemas are compiled once into closures that answer "certainly
+# valid" in tens of microseconds; anything else, and anything outside the compiled subset, goes to
+# jsonschema, which decides and words the error. tests/credentials/test_type_schemas.py checks
+# "compiled says valid => jsonschema says valid" on every example and on thousands of mutations.
+
+_Check = Callable[[Any], bool]
+_IGNORED = frozenset(("$schema", "$id", "$defs", "$comment", "title", "description", "examples", "x-label", "x-hint", "x-message"))
+
+
+class _Compiler:
+    """Compiles the subset of JSON Schema that the bundled type and OB 3.0 schemas use."""
+
+    def __init__(self, *, formats: bool) -> None:
+        self.formats = formats
+        self.cache: dict[int, _Check] = {}
+
+    def ref(self, resolver: Any, ref: str) -> _Check:
+        resolved = resolver.lookup(ref)
+        key = id(resolved.contents)  # the target subschema itself: the registry keeps it alive
+        found = self.cache.get(key)
+        if found is None:
+            cache = self.cache
+            cache[key] = lambda v: cache[key](v)  # late-bound while compiling (recursive schemas)
+            found = cache[key] = self.schema(resolved.contents, resolved.resolver)
+        return found
+
+    def schema(self, schema: Any, resolver: Any) -> _Check:
+        if schema is True:
+            return lambda v: True
+        if not isinstance(schema, dict):
+            raise NotImplementedError(repr(schema))
+        found = [self.keyword(k, v, schema, resolver) for k, v in schema.items() if k not in _IGNORED]
+        checks = [c for c in found if c is not None]
+        return checks[0] if len(checks) == 1 else _every(checks)
+
+    def keyword(self, keyword: str, value: Any, schema: dict[str, Any], resolver: Any) -> _Check | None:
+        def sub(schema_: Any) -> _Check:
+            return self.schema(schema_, resolver)
+
+        if keyword == "$ref":
+            return self.ref(resolver, value)
+        if keyword == "type":
+            kinds = [_KINDS[t] for t in (value if isinstance(value, list) else [value])]
+            return kinds[0] if len(kinds) == 1 else (lambda v: any(k(v) for k in kinds))
+        if keyword == "properties":
+            props = [(name, sub(s)) for name, s in value.items()]
+            return lambda v: not isinstance(v, dict) or all(c(v[n]) for n, c in props if n in v)
+        if keyword == "required":
+            return lambda v: not isinstance(v, dict) or all(n in v for n in value)
+        if keyword == "additionalProperties":
+            if "patternProperties" in schema:
+                raise NotImplementedError(keyword)
+            known, extra = frozenset(schema.get("properties", ())), sub(value) if value is not False else None
+            if extra is None:
+                return lambda v: not isinstance(v, dict) or all(k in known for k in v)
+            return lambda v: not isinstance(v, dict) or all(extra(x) for k, x in v.items() if k not in known)
+        if keyword == "propertyNames":
+            names = sub(value)
+            return lambda v: not isinstance(v, dict) or all(names(k) for k in v)
+        if keyword in ("items", "prefixItems"):
+            if isinstance(value, list):  # 2019-09 tuple form, or 2020-12 prefixItems
+                firsts = [sub(s) for s in value]
+                return lambda v: not isinstance(v, list) or all(c(x) for c, x in zip(firsts, v))
+            skip = len(schema.get("prefixItems", ())) if keyword == "items" else 0
+            each = sub(value)
+            return lambda v: not isinstance(v, list) or all(each(x) for x in v[skip:])
+        if keyword == "additionalItems":
+            if not isinstance(schema.get("items"), list):
+                return None  # ignored when items is not a tuple
+            skip, each = len(schema["items"]), sub(value)
+            return lambda v: not isinstance(v, list) or all(each(x) for x in v[skip:])
+        if keyword == "contains":
+            inner = sub(value)
+            return lambda v: not isinstance(v, list) or any(inner(x) for x in v)
+        if keyword in ("minItems", "maxItems", "minLength", "maxLength"):
+            kind = list if "Items" in keyword else str
+            low = keyword.startswith("min")
+            return lambda v: not isinstance(v, kind) or (len(v) >= value if low else len(v) <= value)
+        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            test = {"minimum": lambda v: v >= value, "maximum": lambda v: v <= value,
+                    "exclusiveMinimum": lambda v: v > value, "exclusiveMaximum": lambda v: v < value}[keyword]
+            return lambda v: not _KINDS["number"](v) or test(v)
+        if keyword == "pattern":
+            search = re.compile(value).search
+            return lambda v: not isinstance(v, str) or search(v) is not None
+        if keyword == "format":
+            if not self.formats or value != "date":
+                return None  # an annotation for jsonschema without a format checker
+            return _is_date
+        if keyword in ("const", "enum"):
+            allowed = [value] if keyword == "const" else value
+            if all(isinstance(a, str) for a in allowed):
+                strings = frozenset(allowed)
+                return lambda v: isinstance(v, str) and v in strings
+            if allowed in ([True], [False]):
+                return lambda v: v is allowed[0]
+            raise NotImplementedError(keyword)
+        if keyword in ("allOf", "anyOf", "oneOf"):
+            subs = [sub(s) for s in value]
+            if keyword == "allOf":
+                return _every(subs)
+            if keyword == "anyOf":
+                return lambda v: any(c(v) for c in subs)
+            return lambda v: sum(1 for c in subs if c(v)) == 1
+        if keyword == "not":
+            inner = sub(value)
+            return lambda v: not inner(v)
+        if keyword == "if":
+            condition = sub(value)
+            then = sub(schema["then"]) if "then" in schema else (lambda v: True)
+            otherwise = sub(schema["else"]) if "else" in schema else (lambda v: True)
+            return lambda v: then(v) if condition(v) else otherwise(v)
+        if keyword in ("then", "else"):
+            return None  # compiled with "if"
+        raise NotImplementedError(keyword)
+
+
+def _every(checks: list[_Check]) -> _Check:
+    def check(value: Any) -> bool:
+        for each in checks:
+            if not each(value):
+                return False
+        return True
+    return check
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _DATE.fullmatch(value) is None:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_KINDS: dict[str, _Check] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+}
+
+
+@functools.cache
+def _compiled(name: str) -> _Check | None:
+    """The yes-check for a type name or "ob3"; ``None`` when a schema is outside the compiled subset."""
+    registry = _registry()[0]
+    root = _registry()[2]["validate"] if name == "ob3" else type_schema(name)
+    try:
+        return _Compiler(formats=name != "ob3").schema(root, registry.resolver(root["$id"]))
+    except (NotImplementedError, KeyError, TypeError, re.error):
+        return None
+
+
+def _certainly_valid(name: str, document: Any) -> bool:
+    check = _compiled(name)
+    try:
+        return check is not None and check(document)
+    except RecursionError:
+        return False

@@ -1,0 +1,169 @@
+"""``skillspas issue`` and ``skillspas vocab`` as a user runs them: exit codes, nl and en messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from credential_cases import EN_ZIP, ESCO, EXAMPLES, KINDS, example
+
+SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+
+
+def run(*args: str, home: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SKILLSPAS_HOME": str(home)}
+    return subprocess.run([*SKILLSPAS, *map(str, args)], input=stdin, capture_output=True, timeout=180, env=env)
+
+
+def _clean(proc: subprocess.CompletedProcess) -> None:
+    assert b"Traceback" not in proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("keys")
+    paths = {}
+    for who in ("school", "leerbedrijf"):
+        paths[who] = folder / f"{who}.json"
+        proc = run("keys", "generate", "--type", "ed25519", "--out", paths[who], home=folder)
+        assert proc.returncode == 0, proc.stderr
+    return paths
+
+
+def _did(key: Path) -> str:
+    return json.loads(key.read_text("utf-8"))["controller"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_issue_signs_a_valid_credential_that_skillspas_verify_accepts(kind, keys, tmp_path):
+    data = sorted((EXAMPLES / kind).glob("*.json"))[0]
+    cosign = ["--cosign", keys["leerbedrijf"]] if kind == "praktijkverklaring" else []
+    out = tmp_path / "signed.json"
+    proc = run("issue", kind, "--data", data, "--key", keys["school"], *cosign, "--out", out, home=tmp_path)
+    _clean(proc)
+    assert proc.returncode == 0, proc.stderr.decode()
+    signed = json.loads(out.read_text("utf-8"))
+    assert signed["issuer"]["id"] == _did(keys["school"])
+    checked = run("verify", out, "--trust-issuer", _did(keys["school"]), "--json", home=tmp_path)
+    assert checked.returncode == 0, checked.stdout.decode()
+    result = json.loads(checked.stdout)
+    expected = [_did(keys["school"])] + ([_did(keys["leerbedrijf"])] if cosign else [])
+    assert result["summary"]["signers"] == expected
+
+
+def test_issue_writes_to_stdout_without_out(keys, tmp_path):
+    data = EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json"
+    proc = run("issue", "mbo-diploma", "--data", data, "--key", keys["school"], home=tmp_path)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["type"][-1] == "MboDiploma"
+
+
+BSN = "111222333"
+
+
+@pytest.mark.parametrize(
+    "kind, changes, code, nl, en",
+    [
+        pytest.param("mbo-diploma", {"crebo": None}, "schema_invalid",
+                     "crebo-code van de kwalificatie ontbreekt", "crebo code of the qualification is missing", id="missing crebo"),
+        pytest.param("mbo-diploma", {"skills": [ESCO + "00000000-0000-4000-8000-000000000000"]}, "unknown_skill",
+                     "staat niet in de vaardighedenlijst", "is not in the skills vocabulary", id="unknown skill URI"),
+        pytest.param("mbo-diploma", {"niveau": 5}, "schema_invalid",
+                     "mbo-niveau moet 1, 2, 3 of 4 zijn", "must be 1, 2, 3 or 4", id="niveau 5"),
+        pytest.param("mbo-diploma", {"bsn": BSN}, "forbidden_field",
+                     "BSN", "BSN", id="BSN in a field"),
+        pytest.param("microcredential", {"description": f"Deelnemer {BSN}"}, "forbidden_field",
+                     "elfproef", "elfproef", id="BSN inside a value"),
+        pytest.param("mbo-diploma", {"date": "2025-02-30"}, "schema_invalid",
+                     "moet een bestaande datum", "must be an existing date", id="wrong date"),
+    ],
+)
+def test_invalid_input_gives_one_message_in_dutch_and_english_and_exit_2(kind, changes, code, nl, en, keys, tmp_path):
+    row = example(kind)
+    for key, value in changes.items():
+        if value is None:
+            row.pop(key, None)
+        else:
+            row[key] = value
+    data = tmp_path / "row.json"
+    data.write_text(json.dumps(row), "utf-8")
+    proc = run("issue", kind, "--data", data, "--key", keys["school"], home=tmp_path)
+    _clean(proc)
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"fout [{code}]") and nl in lines[0]
+    assert lines[1].startswith(f"error [{code}]") and en in lines[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["issue", "rijbewijs", "--data", "{data}", "--key", "{key}"], id="unknown type"),
+        pytest.param(["issue", "praktijkverklaring", "--data", "{data}", "--key", "{key}"], id="praktijkverklaring without --cosign"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{data}", "--key", "{key}", "--cosign", "{key}"], id="co-signer on a diploma"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{missing}", "--key", "{key}"], id="no such data file"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{data}", "--key", "{missing}"], id="no such key file"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{notjson}", "--key", "{key}"], id="data is not JSON"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args, keys, tmp_path):
+    (tmp_path / "bad.json").write_text("[1, 2", "utf-8")
+    values = {"data": EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json", "key": keys["school"],
+              "missing": tmp_path / "missing.json", "notjson": tmp_path / "bad.json"}
+    proc = run(*[a.format(**values) for a in args], home=tmp_path)
+    _clean(proc)
+    assert proc.returncode == 2
+
+
+def test_vocab_search_samenwerken_lists_esco_skills_with_uris(tmp_path):
+    proc = run("vocab", "search", "samenwerken", home=tmp_path)
+    assert proc.returncode == 0
+    out = proc.stdout.decode()
+    assert "samenwerken met collega’s / cooperate with colleagues" in out
+    assert ESCO + "082967d4-b94c-4305-aa13-35a6aa8c5c7c" in out
+
+
+def test_vocab_search_with_english_words_and_json_output(tmp_path):
+    proc = run("vocab", "search", "first aid", "--json", home=tmp_path)
+    found = json.loads(proc.stdout)
+    assert {"uri": ESCO + "f7464f30-662b-4177-85a0-3df9693e9e58", "framework": "ESCO",
+            "labels": {"en": "first aid", "nl": "EHBO"}, "skillType": "knowledge"} in found
+
+
+def test_vocab_import_adds_skills_that_search_and_issue_then_use(keys, tmp_path):
+    home = tmp_path / "home"
+    proc = run("vocab", "import", EN_ZIP, home=home)
+    _clean(proc)
+    assert proc.returncode == 0, proc.stderr
+    assert "ESCO skills (en) imported" in proc.stdout.decode()
+    # "manage musical staff" is in the official download, not in the bundled default.
+    uri = ESCO + "0005c151-5b5a-4a66-8aac-60e734beb1ab"
+    assert uri in run("vocab", "search", "manage musical staff", home=home).stdout.decode()
+    assert uri not in run("vocab", "search", "manage musical staff", home=tmp_path / "empty").stdout.decode()
+    row = {**example("microcredential"), "skills": [uri]}
+    (tmp_path / "row.json").write_text(json.dumps(row), "utf-8")
+    issued = run("issue", "microcredential", "--data", tmp_path / "row.json", "--key", keys["school"], home=home)
+    assert issued.returncode == 0, issued.stderr.decode()
+
+
+def test_vocab_import_of_something_else_exits_2_in_dutch_and_english(tmp_path):
+    (tmp_path / "x.zip").write_bytes(b"not a zip")
+    proc = run("vocab", "import", tmp_path / "x.zip", home=tmp_path)
+    _clean(proc)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().startswith("fout [schema_invalid]")
+
+
+def test_vocab_show_a_skill_and_a_kwalificatie(tmp_path):
+    skill = run("vocab", "show", ESCO + "13e1c0a2-b90d-46f4-be51-11730360b38d", home=tmp_path).stdout.decode()
+    assert "bakstenen leggen / lay bricks" in skill and "kwalificatie 25786 Metselaar" in skill
+    kok = run("vocab", "show", "25180", home=tmp_path).stdout.decode()
+    assert "B1-K1-W2 Maakt mise en place" in kok and "kooktechnieken gebruiken" in kok and "Samenwerken" in kok
+    assert run("vocab", "show", "http://example.org/nothing", home=tmp_path).returncode == 1

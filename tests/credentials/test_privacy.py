@@ -1,0 +1,92 @@
+"""No BSN or other national identification number is ever issued; e-mail addresses only hashed."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from credential_cases import KINDS, build_row, example, new_signer
+from skillspas.issuer.privacy import check_no_national_id, hash_identity, identity_objects, passes_elfproef
+from skillspas.schemas.errors import ErrorCode, IssuanceRefused, SkillspasError
+
+BSN = "111222333"  # the elfproef-valid number used in Dutch test documentation; not a real person's
+ONDERWIJSNUMMER = "100000004"  # weighted sum 9 - 4 = 5 modulo 11
+
+
+def test_elfproef_accepts_bsn_and_onderwijsnummer_patterns_only():
+    assert passes_elfproef(BSN)
+    assert passes_elfproef(ONDERWIJSNUMMER)
+    assert not passes_elfproef("111222334")
+    assert not passes_elfproef("000000000")
+    assert not passes_elfproef("12345678")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param({"bsn": "x"}, id="a field named bsn, even empty of digits"),
+        pytest.param({"BSN": BSN}, id="BSN in capitals"),
+        pytest.param({"learnerBsn": "1"}, id="camelCase learnerBsn"),
+        pytest.param({"student_bsn": "1"}, id="snake_case student_bsn"),
+        pytest.param({"Burgerservicenummer": "1"}, id="burgerservicenummer"),
+        pytest.param({"onderwijs-nummer": "1"}, id="onderwijs-nummer"),
+        pytest.param({"sofinummer": "1"}, id="sofinummer"),
+        pytest.param({"nationalIdentityNumber": "1"}, id="OB 3.0 / ELM national id"),
+        pytest.param({"identifier": [{"identityType": "nationalIdentityNumber"}]}, id="IdentityObject national id"),
+        pytest.param({"opmerking": f"BSN {BSN} bekend"}, id="a BSN inside free text"),
+        pytest.param({"nummer": int(BSN)}, id="a BSN as a JSON number"),
+        pytest.param({"nummer": "1112.22.333"}, id="a BSN written with dots"),
+        pytest.param({"lijst": [{"diep": ["a", "111 222 333"]}]}, id="a BSN deep in a list"),
+        pytest.param({"notitie": ONDERWIJSNUMMER}, id="an onderwijsnummer"),
+    ],
+)
+def test_national_id_anywhere_is_forbidden_field(row):
+    with pytest.raises(IssuanceRefused) as caught:
+        check_no_national_id(row)
+    assert caught.value.code is ErrorCode.FORBIDDEN_FIELD
+    assert "BSN" in caught.value.text("nl") and "BSN" in caught.value.text("en")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param({"nummer": "111222334"}, id="9 digits failing the elfproef"),
+        pytest.param({"id": "urn:uuid:0b1d7c2e-0000-4000-8000-111222333000"}, id="digits inside a UUID"),
+        pytest.param({"telefoon": "0612345678"}, id="a 10-digit phone number"),
+        pytest.param({"kvk": "12345678"}, id="an 8-digit KvK number"),
+        pytest.param({"did": "did:key:z6Mk111222333abc"}, id="digits inside a DID"),
+        pytest.param({"jobsnapshot": "x"}, id="a field name merely containing the letters bsn"),
+    ],
+)
+def test_ordinary_numbers_and_names_are_not_mistaken_for_a_bsn(row):
+    check_no_national_id(row)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_builder_refuses_a_bsn_in_the_row(kind):
+    row = example(kind)
+    row["bsn"] = BSN
+    with pytest.raises(SkillspasError) as caught:
+        build_row(kind, row, new_signer())
+    assert caught.value.code is ErrorCode.FORBIDDEN_FIELD
+    assert caught.value.path == "/bsn"
+
+
+def test_email_is_only_in_the_credential_as_a_salted_sha256_hash():
+    objects = identity_objects("Bram Voorbeeld", email=" Bram.Voorbeeld@Example.org ", salt="zout")
+    assert objects[0] == {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "Bram Voorbeeld"}
+    expected = "sha256$" + hashlib.sha256(b"bram.voorbeeld@example.orgzout").hexdigest()
+    assert objects[1] == {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
+                          "identityHash": expected, "salt": "zout"}
+    assert hash_identity("a", "b") == "sha256$" + hashlib.sha256(b"ab").hexdigest()
+
+
+def test_built_credential_carries_no_plain_email_and_a_fresh_salt_each_time():
+    row = example("mbo-diploma", 2)
+    assert "@" in row["learner_email"]
+    first = build_row("mbo-diploma", row, new_signer())
+    second = build_row("mbo-diploma", row, new_signer())
+    assert row["learner_email"] not in str(first)
+    salts = [c["credentialSubject"]["identifier"][1]["salt"] for c in (first, second)]
+    assert salts[0] != salts[1]

@@ -1,0 +1,98 @@
+"""A live ``skillspas serve`` (uvicorn) on 127.0.0.1 for the API tests, with its organisations."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from skillspas.issuer.orgs import CreatedOrganisation, add_api_key, create_organisation
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import open_store
+
+__all__ = ["LiveService", "start_service", "run_cli", "PASSPHRASE"]
+
+PASSPHRASE = "test-only passphrase (never a real one)"
+_CLI = "from skillspas.issuer.cli import main; main()"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``skillspas ARGS`` in a fresh interpreter, as a user would."""
+    return subprocess.run([sys.executable, "-c", _CLI, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, **(env or {})})
+
+
+@dataclass
+class LiveService:
+    """A running service: its URL, settings, organisations (with API keys) and an HTTP client."""
+
+    base_url: str
+    settings: Settings
+    process: subprocess.Popen[bytes]
+    orgs: dict[str, CreatedOrganisation] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    client: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.Client(base_url=self.base_url, timeout=60)
+
+    def auth(self, name: str = "roc") -> dict[str, str]:
+        """The Authorization header of an API key by name (an organisation's first key, or an extra one)."""
+        key = self.keys.get(name) or self.orgs[name].api_key
+        return {"Authorization": f"Bearer {key}"}
+
+    def post(self, path: str, body: Any, org: str | None = "roc", **kwargs: Any) -> httpx.Response:
+        """POST JSON as organisation ``org`` (no API key when None)."""
+        headers = {**(self.auth(org) if org else {}), **kwargs.pop("headers", {})}
+        return self.client.post(path, json=body, headers=headers, **kwargs)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL) and close the client."""
+        self.client.close()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_service(data_dir: Path, database_url: str, port: int) -> LiveService:
+    """Create the test organisations, then start ``skillspas serve`` and wait until it answers."""
+    base_url = f"http://127.0.0.1:{port}"
+    settings = Settings(data_dir=data_dir, database_url=database_url, port=port, public_url=base_url,
+                        key_passphrase=PASSPHRASE)
+    store = open_store(settings.database)
+    orgs = {
+        "roc": create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example"),
+        "evc": create_organisation(store, settings, "EVC Centrum", role="evc", did_web="evc.example"),
+        "training": create_organisation(store, settings, "Opleider BV", role="training", did_web="training.example:8443"),
+    }
+    keys = {"roc-issue-only": add_api_key(store, orgs["roc"].id, ["credentials:issue"])}
+    store.dispose()
+    log = open(data_dir / "server.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CLI, "serve", "--port", str(port), "--database-url", database_url,
+         "--data-dir", str(data_dir), "--public-url", base_url, "--log-level", "warning"],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE},
+    )
+    service = LiveService(base_url, settings, process, orgs, keys)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("skillspas serve exited:\n" + (data_dir / "server.log").read_text(errors="replace"))
+        try:
+            if service.client.get("/openapi.json").status_code == 200:
+                return service
+        except httpx.TransportError:
+            time.sleep(0.1)
+    service.stop()
+    raise RuntimeError("skillspas serve did not answer within 60 s")

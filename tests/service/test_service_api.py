@@ -1,0 +1,314 @@
+"""The issuer API over HTTP against a live uvicorn, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+import pytest
+
+from skillspas.issuer.demo import sample_credential
+from skillspas.keys import LocalSigner, generate
+from skillspas.schemas.contexts import bundled_registry
+from skillspas.wallet_export.presentation import build_presentation
+
+from svc_live import LiveService
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+V2_SRI = "sha384-" + base64.b64encode(hashlib.sha384(bundled_registry().get(V2).raw).digest()).decode()
+
+
+def unsigned(**changes: Any) -> dict[str, Any]:
+    """An unsigned OB 3.0 credential without id and issuer (the service fills both in)."""
+    credential = {k: v for k, v in sample_credential("did:web:placeholder").items() if k not in ("id", "issuer")}
+    credential.update(changes)
+    return credential
+
+
+def plain(**changes: Any) -> dict[str, Any]:
+    """A plain VC 2.0 credential (not an Open Badge)."""
+    return {"@context": [V2], "type": ["VerifiableCredential"], "name": "Werkervaring",
+            "credentialSubject": {"id": "did:example:learner", "name": "Anouk Testdata"}, **changes}
+
+
+def issue(service: LiveService, credential: dict[str, Any] | None = None, org: str = "roc", **body: Any) -> dict[str, Any]:
+    response = service.post("/credentials/issue", {"credential": credential or unsigned(), **body}, org=org)
+    assert response.status_code == 201, response.text
+    return response.json()["verifiableCredential"]
+
+
+def assert_refused(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == code
+    assert body["message"] and body["messageNl"]
+    assert body["errors"][0]["code"] == code
+    return body
+
+
+# -- issue -------------------------------------------------------------------------------------
+
+def test_issue_fills_in_the_organisations_did_and_one_revocation_entry(service):
+    credential = issue(service)
+    assert credential["issuer"] == service.orgs["roc"].did
+    assert credential["id"].startswith("urn:uuid:")
+    assert credential["proof"]["verificationMethod"] == service.orgs["roc"].verification_method
+    entry = credential["credentialStatus"]  # Open Badges 3.0 allows one credentialStatus object
+    assert entry["statusPurpose"] == "revocation"
+    assert entry["statusListCredential"].startswith(service.base_url + "/status/")
+
+
+def test_issue_of_a_plain_credential_has_revocation_and_suspension_entries(service):
+    entries = issue(service, plain())["credentialStatus"]
+    assert [e["statusPurpose"] for e in entries] == ["revocation", "suspension"]
+    assert entries[0]["statusListIndex"] == entries[1]["statusListIndex"]
+
+
+def test_issue_with_chosen_status_purposes(service):
+    entry = issue(service, options={"statusPurposes": ["suspension"]})["credentialStatus"]
+    assert entry["statusPurpose"] == "suspension"
+
+
+def test_issue_accepts_the_issuer_as_an_object_with_the_organisations_id(service):
+    did = service.orgs["evc"].did
+    credential = issue(service, unsigned(issuer={"id": did, "type": ["Profile"], "name": "EVC Centrum"}), org="evc")
+    assert credential["issuer"]["id"] == did
+
+
+def test_issue_without_status_has_no_status_entries(service):
+    credential = issue(service, options={"credentialStatus": False})
+    assert "credentialStatus" not in credential
+
+
+def test_issued_credential_verifies_at_the_service(service):
+    credential = issue(service)
+    response = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["verified"] is True
+    assert {c["check"] for c in body["checks"]} >= {"proof", "trust", "validity", "status"}
+
+
+@pytest.mark.parametrize(
+    "change, status, code",
+    [
+        pytest.param({"issuer": "did:web:other.example"}, 400, "issuer_mismatch", id="someone else as issuer"),
+        pytest.param({"issuer": {"id": "did:web:other.example"}}, 400, "issuer_mismatch", id="someone else in an object"),
+        pytest.param({"issuer": None}, 400, "schema_invalid", id="null issuer"),
+        pytest.param({"issuer": "not a url"}, 400, "schema_invalid", id="non-URL issuer"),
+        pytest.param({"@context": ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                                   "https://www.w3.org/ns/credentials/v2"]}, 400, "schema_invalid", id="misordered context"),
+        pytest.param({"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/unknown"]}, 400,
+                     "unknown_context", id="unknown context"),
+        pytest.param({"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://example.org/"}]}, 400,
+                     "unknown_context", id="inline context"),
+        pytest.param({"type": ["OpenBadgeCredential"]}, 400, "schema_invalid", id="no VerifiableCredential type"),
+        pytest.param({"id": "two urls"}, 400, "schema_invalid", id="id not one URL"),
+        pytest.param({"credentialSubject": {}}, 400, "schema_invalid", id="empty credentialSubject"),
+        pytest.param({"validFrom": "2026-07-01"}, 400, "schema_invalid", id="date without time"),
+        pytest.param({"credentialStatus": {"id": "https://s.example/1#5"}}, 400, "schema_invalid",
+                     id="credentialStatus without type"),
+        pytest.param({"evidence": [{"id": "not a url", "type": ["Evidence"]}]}, 400, "schema_invalid",
+                     id="evidence with a non-URL id"),
+        pytest.param({"relatedResource": [{"digestSRI": "sha384-abc"}]}, 400, "schema_invalid",
+                     id="relatedResource without id"),
+        pytest.param({"relatedResource": [{"id": V2, "digestSRI": V2_SRI}, {"id": V2, "digestSRI": V2_SRI}]}, 400,
+                     "schema_invalid", id="relatedResource listed twice"),
+        pytest.param({"relatedResource": [{"id": V2, "digestSRI": "sha384-" + "A" * 64}]}, 400, "schema_invalid",
+                     id="relatedResource digest not the bundled copy"),
+        pytest.param({"credentialSchema": {"id": "https://example.org/s.json"}}, 400, "schema_invalid",
+                     id="credentialSchema without type"),
+        pytest.param({"termsOfUse": {"id": "https://example.org/t"}}, 400, "schema_invalid", id="termsOfUse without type"),
+        pytest.param({"refreshService": {"id": "https://example.org/r"}}, 400, "schema_invalid",
+                     id="refreshService without type"),
+        pytest.param({"credentialStatus": {"id": "two words", "type": "BitstringStatusListEntry"}}, 400,
+                     "schema_invalid", id="credentialStatus with a non-URL id"),
+        pytest.param({"validUntil": "tomorrow"}, 400, "schema_invalid", id="validUntil not a dateTimeStamp"),
+        pytest.param({"nickname": "x"}, 400, "undefined_term", id="undefined term"),
+        pytest.param({"name": "Diploma\u202e"}, 400, "schema_invalid", id="bidi override in a name"),
+        pytest.param({"proof": {"type": "DataIntegrityProof"}}, 400, "schema_invalid", id="already has a proof"),
+    ],
+)
+def test_issue_refuses_what_vc_2_forbids(service, change, status, code):
+    response = service.post("/credentials/issue", {"credential": unsigned(**change)})
+    assert_refused(response, status, code)
+
+
+def test_issue_accepts_a_related_resource_with_the_bundled_digest(service):
+    credential = issue(service, unsigned(relatedResource=[{"id": V2, "digestSRI": V2_SRI}]))
+    assert credential["relatedResource"][0]["digestSRI"] == V2_SRI
+
+
+def test_issue_refuses_a_type_the_role_does_not_allow(service):
+    credential = unsigned(type=["VerifiableCredential", "OpenBadgeCredential", "MboDiploma"],
+                          **{"@context": [*unsigned()["@context"], "https://w3id.org/skillspas/v1"]})
+    assert_refused(service.post("/credentials/issue", {"credential": credential}, org="training"), 403, "type_not_allowed")
+
+
+def test_issue_refuses_an_id_issued_before(service):
+    credential = issue(service)
+    again = unsigned(id=credential["id"])
+    assert_refused(service.post("/credentials/issue", {"credential": again}), 400, "duplicate_id")
+
+
+# -- access ------------------------------------------------------------------------------------
+
+def test_issue_without_api_key_is_401_with_a_json_error(service):
+    response = service.post("/credentials/issue", {"credential": unsigned()}, org=None)
+    assert_refused(response, 401, "unauthorized")
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("header", [
+    pytest.param("Bearer skp_0000000000000000_" + "A" * 43, id="unknown key"),
+    pytest.param("Bearer nonsense", id="malformed key"),
+    pytest.param("Basic dXNlcjpwYXNz", id="basic auth"),
+])
+def test_issue_with_a_wrong_api_key_is_401(service, header):
+    response = service.client.post("/credentials/issue", json={"credential": unsigned()}, headers={"Authorization": header})
+    assert_refused(response, 401, "unauthorized")
+
+
+def test_an_api_key_without_the_scope_is_403(service):
+    credential = issue(service)
+    response = service.post("/credentials/status", {"credentialId": credential["id"], "action": "revoke"},
+                            org="roc-issue-only")
+    assert_refused(response, 403, "forbidden")
+
+
+def test_an_organisation_cannot_change_another_organisations_credential(service):
+    credential = issue(service)
+    response = service.post("/credentials/status", {"credentialId": credential["id"], "action": "revoke"}, org="evc")
+    assert_refused(response, 404, "not_found")
+
+
+# -- request bodies ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, code", [
+    pytest.param(b'{"credential": {}, "credential": {}}', "malformed_json", id="duplicate key"),
+    pytest.param(b'{"credential": NaN}', "malformed_json", id="NaN"),
+    pytest.param(b'{"credential": {"n": 9007199254740993}}', "malformed_json", id="integer beyond 2^53"),
+    pytest.param(b"[" * 5000 + b"]" * 5000, "too_deep", id="deep nesting"),
+    pytest.param(b'{"credential": "' + b"x" * (2 * 1024 * 1024) + b'"}', "too_large", id="too large"),
+    pytest.param(b"\xff\xfe", "malformed_json", id="not UTF-8"),
+    pytest.param(b'{"credential": []}', "schema_invalid", id="credential not an object"),
+    pytest.param(b'{"credential": {}, "extra": 1}', "schema_invalid", id="unknown envelope field"),
+    pytest.param(b"{}", "schema_invalid", id="no credential"),
+])
+def test_unusable_request_bodies_are_400_with_a_code(service, body, code):
+    response = service.client.post("/credentials/issue", content=body,
+                                   headers={**service.auth(), "Content-Type": "application/json"})
+    assert_refused(response, 400, code)
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+def test_verify_tampered_credential_is_422_with_the_result(service):
+    credential = issue(service)
+    credential["credentialSubject"]["name"] = "Someone Else"
+    response = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["verified"] is False
+    assert body["errors"][0]["code"] == "invalid_signature"
+    assert body["code"] == "invalid_signature"
+
+
+def test_verify_unusable_credential_is_400(service):
+    response = service.post("/credentials/verify", {"verifiableCredential": {"@context": ["https://example.org/x"]}}, org=None)
+    assert_refused(response, 400, "schema_invalid")
+
+
+def test_verify_a_did_key_credential_reports_untrusted_issuer_unless_trust_is_left_out(service):
+    signer = LocalSigner(generate("ed25519"))
+    from skillspas.issuer import sign
+
+    credential = sign(sample_credential(signer.controller), signer)
+    response = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+    assert response.status_code == 422 and response.json()["code"] == "untrusted_issuer"
+    response = service.post("/credentials/verify",
+                            {"verifiableCredential": credential, "options": {"checks": ["proof"]}}, org=None)
+    assert response.status_code == 200, response.text
+    assert {c["check"] for c in response.json()["checks"]} == {"parse", "contexts", "shape", "key", "proof", "purpose"}
+
+
+def test_verify_expired_credential_passes_when_validity_is_not_asked(service):
+    credential = issue(service, unsigned(validFrom="2020-01-01T00:00:00Z", validUntil="2021-01-01T00:00:00Z"))
+    response = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+    assert response.status_code == 422 and response.json()["code"] == "expired"
+    response = service.post("/credentials/verify", {"verifiableCredential": credential,
+                                                    "options": {"checks": ["proof", "trust", "credentialStatus"]}}, org=None)
+    assert response.status_code == 200, response.text
+    assert "validity" not in {c["check"] for c in response.json()["checks"]}
+
+
+def test_verify_refuses_a_presentation_and_an_unknown_check(service):
+    presentation = build_presentation([issue(service)])
+    assert_refused(service.post("/credentials/verify", {"verifiableCredential": presentation}, org=None), 400, "schema_invalid")
+    body = {"verifiableCredential": issue(service), "options": {"checks": ["astrology"]}}
+    assert_refused(service.post("/credentials/verify", body, org=None), 400, "schema_invalid")
+
+
+def test_verify_presentation_with_challenge_and_domain(service):
+    holder = LocalSigner(generate("ed25519"))
+    presentation = build_presentation([issue(service)], holder=holder, challenge="abc-123", domain="werkgever.example")
+    body = {"verifiablePresentation": presentation, "options": {"challenge": "abc-123", "domain": "werkgever.example"}}
+    response = service.post("/presentations/verify", body, org=None)
+    assert response.status_code == 200, response.text
+    assert response.json()["credentials"][0]["verified"] is True
+    body["options"]["challenge"] = "replayed"
+    response = service.post("/presentations/verify", body, org=None)
+    assert response.status_code == 422 and response.json()["code"] == "challenge_mismatch"
+
+
+def test_verify_presentation_refuses_a_credential(service):
+    response = service.post("/presentations/verify", {"verifiablePresentation": issue(service)}, org=None)
+    assert_refused(response, 400, "schema_invalid")
+
+
+# -- DID documents -----------------------------------------------------------------------------
+
+def test_did_document_is_served_by_host_and_by_organisation_id(service):
+    roc = service.orgs["roc"]
+    by_host = service.client.get("/.well-known/did.json", headers={"Host": "roc.example"})
+    assert by_host.status_code == 200
+    assert by_host.json()["id"] == roc.did
+    assert by_host.json()["assertionMethod"] == [roc.verification_method]
+    by_id = service.client.get(f"/orgs/{roc.id}/did.json")
+    assert by_id.json() == by_host.json()
+    with_port = service.client.get("/.well-known/did.json", headers={"Host": "training.example:8443"})
+    assert with_port.json()["id"] == "did:web:training.example%3A8443"
+
+
+def test_did_document_of_an_unknown_host_is_404(service):
+    assert_refused(service.client.get("/.well-known/did.json", headers={"Host": "nobody.example"}), 404, "not_found")
+    assert_refused(service.client.get("/orgs/unknown/did.json"), 404, "not_found")
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+def test_no_response_carries_key_material(service):
+    texts = [
+        service.client.get("/openapi.json").text,
+        service.client.get(f"/orgs/{service.orgs['roc'].id}/did.json").text,
+        json.dumps(issue(service)),
+        service.client.get("/audit", headers=service.auth()).text,
+    ]
+    for text in texts:
+        assert "secretKeyMultibase" not in text and "PRIVATE KEY" not in text
+        assert service.orgs["roc"].api_key not in text
+
+
+def test_openapi_documents_every_route_with_examples(service):
+    spec = service.client.get("/openapi.json").json()
+    for path in ("/credentials/issue", "/credentials/verify", "/presentations/verify", "/credentials/status"):
+        operation = spec["paths"][path]["post"]
+        assert operation["requestBody"]["content"]["application/json"]["examples"], path
+        assert "400" in operation["responses"]
+    assert "ApiKey" in spec["components"]["securitySchemes"]

@@ -1,0 +1,162 @@
+"""Batch issuance: every bad row reported before anything is issued; idempotent per row key, also after SIGKILL."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.orgs import create_organisation
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import open_store
+from skillspas.issuer.store.models import IssuedCredential
+from skillspas.keys import StaticResolver
+from skillspas.verifier import Verifier
+
+from svc_live import PASSPHRASE, LiveService, run_cli
+
+CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "120"))
+
+
+def diploma_row(key: str, **changes: str) -> dict[str, str]:
+    return {"row_key": key, "learner_name": f"Leerling {key}", "crebo": "25180", "leerweg": "BBL",
+            "date": "2025-07-01", **changes}
+
+
+# -- over HTTP ---------------------------------------------------------------------------------
+
+def test_batch_endpoint_issues_every_row_and_a_retry_issues_nothing_twice(service: LiveService):
+    rows = [diploma_row(f"http-{n}") for n in range(3)]
+    first = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert body["manifest"]["issuedNow"] == 3
+    for credential in body["credentials"]:
+        assert "MboDiploma" in credential["type"]
+        verified = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+        assert verified.status_code == 200, verified.text
+    again = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows}).json()
+    assert again["manifest"]["issuedNow"] == 0
+    assert [c["id"] for c in again["credentials"]] == [c["id"] for c in body["credentials"]]
+
+
+def test_batch_endpoint_reports_every_bad_row_and_issues_nothing(service: LiveService):
+    rows = [diploma_row("bad-1"), diploma_row("bad-2", date="2025-13-01"), diploma_row("bad-3", leerweg=""),
+            diploma_row("bad-1")]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "batch_invalid"
+    assert [(e["line"], e["field"]) for e in body["rowErrors"]] == [(2, "date"), (3, "leerweg"), (4, "row_key")]
+    assert all(e["messageNl"] and e["message"] for e in body["rowErrors"])
+    good = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows[:1]}).json()
+    assert good["manifest"]["issuedNow"] == 1  # the first, valid row had not been issued
+
+
+def test_batch_endpoint_refuses_a_type_the_role_does_not_allow(service: LiveService):
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row("t-1")]}, org="training")
+    assert response.status_code == 403 and response.json()["code"] == "type_not_allowed"
+
+
+def test_batch_endpoint_refuses_an_unknown_type(service: LiveService):
+    response = service.post("/credentials/batch", {"type": "diploma-of-nothing", "rows": [diploma_row("u-1")]})
+    assert response.status_code == 400 and response.json()["path"] == "/type"
+
+
+# -- the CLI -----------------------------------------------------------------------------------
+
+def _org(url: str, folder: Path) -> tuple[Settings, str]:
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE,
+                        public_url="https://issuer.roc.example")
+    store = open_store(url)
+    try:
+        created = create_organisation(store, settings, f"ROC {folder.name}", role="mbo", did_web=f"{folder.name.lower()}.example")
+    finally:
+        store.dispose()
+    return settings, created.id
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _batch_args(settings: Settings, org_id: str, csv_file: Path, out: Path) -> list[str]:
+    return ["batch", "mbo-diploma", "--csv", str(csv_file), "--org", org_id, "--out", str(out),
+            "--database-url", settings.database, "--data-dir", str(settings.data_dir),
+            "--public-url", settings.base_url]
+
+
+def test_cli_batch_reports_every_bad_row_with_line_and_field_and_issues_nothing(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "bad")
+    rows = [diploma_row("c-1"), diploma_row("c-2", learner_name=""), diploma_row("c-3", date="31-02-2025")]
+    _write_csv(tmp_path / "rows.csv", rows)
+    result = run_cli(*_batch_args(settings, org_id, tmp_path / "rows.csv", tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("regel")]
+    assert [line.split(":")[0] for line in lines] == ["regel 3, learner_name", "regel 4, date"]
+    assert not (tmp_path / "out").exists()
+    store = open_store(settings.database)
+    try:
+        with store.transaction() as session:
+            assert session.scalar(select(func.count(IssuedCredential.id)).where(IssuedCredential.org_id == org_id)) == 0
+    finally:
+        store.dispose()
+
+
+def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "crash")
+    rows = [diploma_row(f"k-{n:05d}") for n in range(CRASH_ROWS)]
+    csv_file, out = tmp_path / "rows.csv", tmp_path / "out"
+    _write_csv(csv_file, rows)
+    args = _batch_args(settings, org_id, csv_file, out)
+    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE}
+    process = subprocess.Popen([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    kill_after = random.Random(os.getpid()).randint(1, CRASH_ROWS // 2)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after:
+            break
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (out / "manifest.json").exists(), "the batch finished before it could be killed"
+
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["count"] == CRASH_ROWS and 0 < summary["issuedNow"] < CRASH_ROWS + 1
+
+    store = open_store(settings.database)
+    try:
+        with store.transaction() as session:
+            issued = session.execute(select(IssuedCredential.credential_id, IssuedCredential.status_seq,
+                                            IssuedCredential.status_index, IssuedCredential.state)
+                                     .where(IssuedCredential.org_id == org_id)).all()
+        org = Issuer(store, settings).orgs.get(org_id)
+    finally:
+        store.dispose()
+    assert len(issued) == CRASH_ROWS and {row.state for row in issued} == {"active"}
+    assert len({row.credential_id for row in issued}) == CRASH_ROWS
+    assert len({(row.status_seq, row.status_index) for row in issued}) == CRASH_ROWS
+    files = sorted(p for p in out.glob("*.json") if p.name != "manifest.json")
+    assert len(files) == CRASH_ROWS
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {e["credentialId"] for e in manifest["credentials"]} == {row.credential_id for row in issued}
+    verifier = Verifier(resolver=StaticResolver({org.did: org.did_document}))
+    for file in files:
+        credential = json.loads(file.read_text())
+        assert credential["id"] in {row.credential_id for row in issued}
+        assert verifier.check_proofs(credential).first_error is None, file.name

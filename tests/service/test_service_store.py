@@ -1,0 +1,142 @@
+"""Storage: migrations on both databases, random status indexes that are never reused (also under races)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from skillspas.issuer import audit, status_registry
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.issuing import Issuer, credential_hash
+from skillspas.issuer.orgs import Organisations, create_organisation
+from skillspas.issuer.problems import ServiceProblem
+from skillspas.issuer.settings import STATUS_LIST_SIZE, Settings
+from skillspas.issuer.store import open_store
+from skillspas.issuer.store.models import Base, IssuedCredential, StatusList
+
+from svc_live import PASSPHRASE
+
+
+@pytest.fixture(scope="module")
+def setup(database):
+    url, folder = database
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE)
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Opslag", role="mbo", did_web="opslag.example")
+    issuer = Issuer(store, settings)
+    yield settings, store, issuer, issuer.orgs.get(created.id)
+    store.dispose()
+
+
+def credential(org) -> dict:
+    document = sample_credential(org.did)
+    del document["id"]
+    return document
+
+
+def test_migrations_match_the_models_and_can_run_again(setup):
+    settings, store, _, _ = setup
+    open_store(settings.database).dispose()  # a second start migrates nothing and fails on nothing
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_sqlite_is_the_default_and_runs_in_wal_mode(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    store = open_store(settings.database)
+    try:
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert (tmp_path / "data" / "skillspas.db").exists()
+    finally:
+        store.dispose()
+
+
+def test_organisation_keys_are_encrypted_at_rest_with_the_passphrase(setup):
+    settings, _, _, org = setup
+    files = list(settings.keys.glob("*.json"))
+    assert files
+    for file in files:
+        document = json.loads(file.read_text())
+        assert "encryptedPrivateKeyPem" in document and "secretKeyMultibase" not in document
+        assert file.stat().st_mode & 0o077 == 0
+
+
+def test_status_index_is_random_and_in_a_list_of_at_least_131072(setup):
+    _, store, issuer, org = setup
+    indexes = [int(issuer.issue(org, credential(org)).credential["credentialStatus"]["statusListIndex"]) for _ in range(5)]
+    assert len(set(indexes)) == 5
+    with store.transaction() as session:
+        assert session.scalar(select(StatusList.size).where(StatusList.org_id == org.id)) >= STATUS_LIST_SIZE
+    assert max(indexes) > 1000  # not handed out in order
+
+
+def test_concurrent_reservations_never_share_an_index(setup, monkeypatch):
+    settings, store, issuer, org = setup
+    # Draw from 400 slots only, so that concurrent requests clash often and must retry.
+    monkeypatch.setattr(status_registry.secrets, "randbelow", lambda n: __import__("random").randrange(400))
+    publish = issuer.signer_for(org).sign
+
+    def reserve(n: int) -> tuple[int, int]:
+        with store.transaction() as session:
+            row = status_registry.reserve(session, settings, org_id=org.id, org_did=org.did, publish=publish,
+                                          credential_id=f"urn:example:race:{n}", types=["VerifiableCredential"])
+            return row.status_seq, row.status_index
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        slots = list(pool.map(reserve, range(200)))
+    assert len(set(slots)) == 200
+
+
+def test_a_full_list_pair_is_followed_by_the_next_one(setup, monkeypatch):
+    settings, store, issuer, org2 = setup
+    created = create_organisation(store, settings, "ROC Vol", role="mbo", did_web="vol.example")
+    org = issuer.orgs.get(created.id)
+    monkeypatch.setattr(status_registry, "_FILL", 3 / settings.status_list_size)  # three per list pair
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        issued = list(pool.map(lambda _: issuer.issue(org, credential(org)).credential, range(8)))
+    seqs = sorted(int(c["credentialStatus"]["statusListCredential"].rsplit("/", 2)[1]) for c in issued)
+    assert seqs == [1, 1, 1, 2, 2, 2, 3, 3]
+
+
+def test_hash_only_mode_keeps_no_credential_but_its_hash(setup):
+    settings, store, _, org = setup
+    issuer = Issuer(store, settings.replace(store_credentials="hash"))
+    issued = issuer.issue(org, credential(org))
+    with store.transaction() as session:
+        row = session.scalar(select(IssuedCredential).where(IssuedCredential.credential_id == issued.credential_id))
+    assert row.document is None and row.sha256 == credential_hash(issued.credential)
+
+
+def test_issuing_and_revoking_are_audited_without_personal_data(setup):
+    _, store, issuer, org = setup
+    issued = issuer.issue(org, credential(org))
+    issuer.change_status(org, issued.credential_id, "revoke")
+    events = audit.events(store, org_id=org.id, limit=2)
+    assert [e.action for e in events] == ["credential.revoke", "credential.issue"]
+    assert {e.target for e in events} == {issued.credential_id}
+    assert "Anouk" not in json.dumps([e.to_json() for e in events])
+
+
+def test_an_unknown_api_key_is_refused(setup):
+    settings, store, _, _ = setup
+    with pytest.raises(ServiceProblem) as caught:
+        Organisations(store, settings).by_api_key("skp_0123456789abcdef_" + "x" * 43)
+    assert caught.value.code == "unauthorized"
+
+
+def test_settings_come_from_skillspas_variables(tmp_path):
+    settings = Settings.from_env({"SKILLSPAS_DATA_DIR": str(tmp_path), "SKILLSPAS_PORT": "9000",
+                                  "SKILLSPAS_PUBLIC_URL": "https://issuer.example/", "SKILLSPAS_KEY_PASSPHRASE": "s"},
+                                 port=9100)
+    assert settings.port == 9100 and settings.base_url == "https://issuer.example"
+    assert settings.database == f"sqlite:///{tmp_path / 'skillspas.db'}"
+    assert "s" not in repr(settings).split("key_passphrase")[0][-3:] and "key_passphrase" not in repr(settings)
+    with pytest.raises(ValueError):
+        Settings(status_list_size=1024)

@@ -1,0 +1,97 @@
+"""The offline bundle: one file or a folder, checked when built; the verifier takes keys, trust, status from it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trustworld import NOW, TYPES_CONTEXT, TYPES_CONTEXT_DIR, World
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.verifier import Bundle, Verifier
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    """A generated trust anchor, issuers and their DID documents."""
+    return World()
+
+
+@pytest.fixture(scope="module")
+def bundle(world: World) -> Bundle:
+    """The standard bundle: signed trust list, DID documents, a fresh status list, test contexts."""
+    return world.bundle()
+
+
+def test_bundle_round_trips_as_one_file_and_as_a_folder(world, bundle, tmp_path):
+    for path, folder in ((tmp_path / "bundle.json", False), (tmp_path / "bundle-folder", True)):
+        bundle.to_file(path, folder=folder)
+        again = Bundle.from_file(path)
+        assert again.created_at == bundle.created_at
+        assert again.trust_list == bundle.trust_list
+        assert dict(again.did_documents) == dict(bundle.did_documents)
+        assert dict(again.status_lists) == dict(bundle.status_lists)
+        assert dict(again.contexts) == dict(bundle.contexts)
+        assert Verifier(bundle=again).verify(world.credential(world.roc, status_index=1), now=NOW).verified
+    assert (tmp_path / "bundle-folder" / "dids" / "roc.example" / ".well-known" / "did.json").is_file()
+
+
+def test_did_web_keys_come_from_the_bundle_only(world, bundle):
+    credential = world.credential(world.roc)
+    result = Verifier(contexts=TYPES_CONTEXT_DIR, trusted_issuers=[world.roc.did]).verify(credential, now=NOW)
+    assert result.first_error.code is ErrorCode.UNRESOLVABLE_KEY
+    assert Verifier(bundle=bundle).verify(credential, now=NOW).verified
+
+
+def test_contexts_come_from_the_bundle(world, bundle):
+    assert TYPES_CONTEXT in bundle.contexts
+    credential = world.credential(world.roc)
+    without = world.bundle(contexts=None)
+    assert Verifier(bundle=without).verify(credential, now=NOW).first_error.code is ErrorCode.UNKNOWN_CONTEXT
+
+
+def test_bundle_cannot_change_a_context_skillspas_bundles():
+    changed = json.dumps({"@context": {"name": "http://example.org/not-the-name"}}).encode()
+    bundle = Bundle.create(contexts={"https://www.w3.org/ns/credentials/v2": changed})
+    with pytest.raises(SkillspasError) as info:
+        Verifier(bundle=bundle)
+    assert info.value.code is ErrorCode.UNKNOWN_CONTEXT
+
+
+def _one_file(bundle: Bundle) -> dict:
+    return json.loads(json.dumps(bundle.to_json()))
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        pytest.param(lambda b: b.update(version=2), "/version", id="unknown version"),
+        pytest.param(lambda b: b.update(type="Other"), "/type", id="not a bundle"),
+        pytest.param(lambda b: b.update(createdAt="2026-06-15"), "/createdAt", id="date without time zone"),
+        pytest.param(lambda b: b["didDocuments"].append({"id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}),
+                     "/didDocuments", id="a did:key document (would override the key itself)"),
+        pytest.param(lambda b: b["didDocuments"].append(dict(b["didDocuments"][0])), None, id="two documents for one DID"),
+        pytest.param(lambda b: b.update(contexts={"https://x.example/c": {"@context": {}}}), "/contexts",
+                     id="a context that is not its exact text"),
+    ],
+)
+def test_malformed_bundle_is_refused_when_read(bundle, change, path):
+    data = _one_file(bundle)
+    change(data)
+    with pytest.raises(SkillspasError) as info:
+        Bundle.from_json(json.dumps(data))
+    assert info.value.code is ErrorCode.SCHEMA_INVALID
+    assert info.value.code.exit_code == 2
+    assert info.value.path == path
+
+
+def test_bundle_json_is_parsed_strictly(bundle):
+    text = json.dumps(_one_file(bundle))
+    duplicated = text.replace('"version": 1', '"version": 1, "version": 1', 1)
+    with pytest.raises(SkillspasError) as info:
+        Bundle.from_json(duplicated)
+    assert info.value.code is ErrorCode.MALFORMED_JSON
+
+
+def test_bundle_repr_holds_no_documents(bundle):
+    assert "encodedList" not in repr(bundle) and "trust_list=True" in repr(bundle)

@@ -1,0 +1,146 @@
+"""`skillspas bundle create` and `skillspas verify --bundle` as a user runs them, also with networking off."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trustworld import TYPES_CONTEXT_DIR, UTC, World, new_did_key_credential
+from skillspas.keys.did_web import did_web_to_path
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    """A generated trust anchor, issuers and their DID documents."""
+    return World()
+
+
+SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+
+
+def run(*args: str | Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    proc = subprocess.run([*prefix, *SKILLSPAS, *map(str, args)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc
+
+
+def write(path: Path, document) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(world, tmp_path_factory):
+    """Signed inputs dated around the real clock (the CLI takes ``now`` itself)."""
+    folder = tmp_path_factory.mktemp("bundle-cli")
+    now = dt.datetime.now(UTC)
+    trust_list = world.trust_list(valid_from=now - dt.timedelta(days=30), valid_until=now + dt.timedelta(days=365))
+    write(folder / "trust-list.json", world.signed_trust_list(trust_list))
+    for document in world.documents():
+        write(folder / "dids" / did_web_to_path(document["id"]), document)
+    write(folder / "status-fresh.json", world.status_list(revoked=(13,), valid_from=now - dt.timedelta(hours=1)))
+    write(folder / "status-stale.json", world.status_list(revoked=(13,), valid_from=now - dt.timedelta(days=10)))
+    created = now - dt.timedelta(days=1)
+    write(folder / "diploma.json", world.credential(world.roc, created=created, status_index=12))
+    write(folder / "revoked.json", world.credential(world.roc, created=created, status_index=13))
+    write(folder / "bakery-diploma.json", world.credential(world.bakery, "MboDiploma", created=created))
+    write(folder / "bakery-micro.json", world.credential(world.bakery, "MicroCredential", created=created))
+    common = ["--trust-list", folder / "trust-list.json", "--dids", folder / "dids", "--contexts", TYPES_CONTEXT_DIR]
+    made = run("bundle", "create", *common, "--status-list", folder / "status-fresh.json", "--out", folder / "bundle.json")
+    assert made.returncode == 0, made.stderr
+    stale = run("bundle", "create", *common, "--status-list", folder / "status-stale.json",
+                "--out", folder / "stale-bundle", "--folder")
+    assert stale.returncode == 0, stale.stderr
+    return folder
+
+
+def test_bundle_create_reports_what_it_gathered(files):
+    shown = run("bundle", "show", files / "bundle.json")
+    assert shown.returncode == 0
+    info = json.loads(shown.stdout)
+    assert info["statusLists"] == ["https://roc.example/status/1"]
+    assert "did:web:roc.example" in info["didDocuments"] and info["trustList"]
+    assert info["createdAt"].endswith("Z")
+
+
+def test_verify_with_bundle_is_valid_and_names_the_issuer_from_the_trust_list(files):
+    proc = run("verify", files / "diploma.json", "--bundle", files / "bundle.json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "GELDIG" in proc.stdout and "ROC Voorbeeldstad" in proc.stdout
+    result = json.loads(run("verify", files / "diploma.json", "--bundle", files / "bundle.json", "--json").stdout)
+    assert result["verified"] and result["summary"]["issuerName"] == "ROC Voorbeeldstad"
+    assert result["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("revoked.json", "revoked"), ("bakery-diploma.json", "untrusted_issuer")],
+)
+def test_verify_with_bundle_reports_not_valid_with_exit_1(files, name, code):
+    proc = run("verify", files / name, "--bundle", files / "bundle.json", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["errors"][0]["code"] == code
+
+
+def test_stale_status_list_is_shown_as_a_warning_with_exit_0(files):
+    proc = run("verify", files / "diploma.json", "--bundle", files / "stale-bundle")
+    assert proc.returncode == 0, proc.stdout
+    assert "LET OP" in proc.stdout
+    result = json.loads(run("verify", files / "diploma.json", "--bundle", files / "stale-bundle", "--json", "--lang", "en").stdout)
+    assert [w["code"] for w in result["warnings"]] == ["status_unavailable"]
+    relaxed = run("verify", files / "diploma.json", "--bundle", files / "stale-bundle", "--max-status-age", "30d", "--json")
+    assert relaxed.returncode == 0 and json.loads(relaxed.stdout)["warnings"] == []
+
+
+def test_tampered_trust_list_is_refused_by_bundle_create_and_by_verify(files, tmp_path):
+    document = json.loads((files / "trust-list.json").read_text())
+    document["credentialSubject"]["trustedIssuer"][2]["credentialType"].append("MboDiploma")
+    write(tmp_path / "tampered.json", document)
+    made = run("bundle", "create", "--trust-list", tmp_path / "tampered.json", "--dids", files / "dids",
+               "--out", tmp_path / "b.json")
+    assert made.returncode == 1 and "invalid_signature" in made.stderr
+    assert not (tmp_path / "b.json").exists()
+    bundle = json.loads((files / "bundle.json").read_text())
+    bundle["trustList"] = document
+    write(tmp_path / "hand-edited.json", bundle)
+    proc = run("verify", files / "bakery-diploma.json", "--bundle", tmp_path / "hand-edited.json", "--json")
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)["errors"][0]
+    assert error["code"] == "untrusted_issuer" and "invalid_signature" in error["message"]
+
+
+def test_without_a_bundle_a_valid_signature_needs_trust_issuer(tmp_path):
+    credential, signer = new_did_key_credential()
+    write(tmp_path / "c.json", credential)
+    proc = run("verify", tmp_path / "c.json", "--json")
+    assert proc.returncode == 1 and json.loads(proc.stdout)["errors"][0]["code"] == "untrusted_issuer"
+    assert run("verify", tmp_path / "c.json", "--trust-issuer", signer.controller).returncode == 0
+
+
+def test_unusable_bundle_is_exit_2(files, tmp_path):
+    (tmp_path / "bad.json").write_text('{"type": "SkillspasBundle", "version": 99}')
+    proc = run("verify", files / "diploma.json", "--bundle", tmp_path / "bad.json")
+    assert proc.returncode == 2 and "schema_invalid" in proc.stderr
+
+
+def test_verify_with_bundle_passes_with_networking_disabled(files):
+    unshare = shutil.which("unshare")
+    assert unshare, "util-linux unshare is needed for this test"
+    probe = subprocess.run(
+        [unshare, "-n", sys.executable, "-c",
+         "import socket; socket.create_connection(('192.0.2.1', 443), timeout=3)"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert probe.returncode != 0 and ("unreachable" in probe.stderr or "Errno" in probe.stderr), probe.stderr
+    proc = run("verify", files / "diploma.json", "--bundle", files / "bundle.json", "--json", prefix=(unshare, "-n"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["summary"]["issuerName"] == "ROC Voorbeeldstad"
+    revoked = run("verify", files / "revoked.json", "--bundle", files / "bundle.json", "--json", prefix=(unshare, "-n"))
+    assert revoked.returncode == 1 and json.loads(revoked.stdout)["errors"][0]["code"] == "revoked"

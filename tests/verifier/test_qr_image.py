@@ -1,0 +1,129 @@
+"""Reading QR codes from images (zxing-cpp): screenshots and photos decode; anything else is a coded error."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import time
+import zlib
+
+import pytest
+from PIL import Image, ImageFilter
+
+from helpers import signed_credential
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.verifier.qr import decode_payload, encode_payload, read_qr_image, read_qr_images
+from skillspas.wallet_export.qr import credential_qr, qr_for_text
+
+
+@pytest.fixture(scope="module")
+def signed():
+    credential, _ = signed_credential()
+    return credential
+
+
+def _code(image) -> ErrorCode:
+    with pytest.raises(SkillspasError) as caught:
+        read_qr_image(image)
+    return caught.value.code
+
+
+def _png(picture: Image.Image) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_png_screenshot_gives_back_the_qr_text(signed, tmp_path):
+    code = credential_qr(signed)
+    path = code.save(tmp_path / "qr.png")
+    assert read_qr_image(path) == code.text == encode_payload(signed)
+    assert read_qr_image(path.read_bytes()) == code.text
+    assert read_qr_image(str(path)) == code.text
+
+
+def test_photo_like_jpeg_decodes(signed):
+    """Scaled down, rotated, blurred, on a grey background, saved as a lossy JPEG."""
+    code = credential_qr(signed)
+    picture = Image.open(io.BytesIO(code.png(scale=6))).convert("L")
+    canvas = Image.new("L", (picture.width + 400, picture.height + 300), 170)
+    canvas.paste(picture, (180, 120))
+    canvas = canvas.rotate(7, resample=Image.Resampling.BICUBIC, fillcolor=170).filter(ImageFilter.GaussianBlur(1.2))
+    out = io.BytesIO()
+    canvas.convert("RGB").save(out, format="JPEG", quality=70)
+    assert decode_payload(read_qr_image(out.getvalue())) == decode_payload(code.text)
+
+
+def test_several_codes_in_one_image_are_all_read(signed):
+    first = credential_qr(signed)
+    second = qr_for_text("SP1:BB8")
+    a = Image.open(io.BytesIO(first.png(scale=4))).convert("L")
+    b = Image.open(io.BytesIO(second.png(scale=4))).convert("L")
+    sheet = Image.new("L", (a.width + b.width + 40, max(a.height, b.height)), 255)
+    sheet.paste(a, (0, 0))
+    sheet.paste(b, (a.width + 40, 0))
+    assert read_qr_images(_png(sheet)) == [first.text, "SP1:BB8"]  # left to right
+
+
+def test_a_foreign_qr_code_is_read_but_is_no_payload():
+    text = read_qr_image(qr_for_text("HTTPS://EXAMPLE.ORG/").png())
+    assert text == "HTTPS://EXAMPLE.ORG/"
+    with pytest.raises(SkillspasError) as caught:
+        decode_payload(text)
+    assert caught.value.code is ErrorCode.QR_UNREADABLE
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(random.Random(1).randbytes(5000), id="random bytes"),
+        pytest.param(b"\x89PNG\r\n\x1a\n" + random.Random(2).randbytes(300), id="PNG signature then noise"),
+        pytest.param(b"\xff\xd8\xff\xe0" + b"\x00" * 100, id="truncated JPEG"),
+        pytest.param(b"", id="empty"),
+        pytest.param(b"SP1:BB8", id="text, not an image"),
+    ],
+)
+def test_what_is_not_an_image_is_unreadable(data):
+    started = time.perf_counter()
+    assert _code(data) is ErrorCode.QR_UNREADABLE
+    assert time.perf_counter() - started < 1.0
+
+
+def test_truncated_png_is_unreadable(signed):
+    data = credential_qr(signed).png()
+    assert _code(data[: len(data) // 2]) is ErrorCode.QR_UNREADABLE
+
+
+def test_image_without_a_qr_code_is_unreadable():
+    assert _code(_png(Image.new("L", (400, 300), 255))) is ErrorCode.QR_UNREADABLE
+
+
+def test_missing_file_is_unreadable(tmp_path):
+    assert _code(tmp_path / "nope.png") is ErrorCode.QR_UNREADABLE
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` pixels (a decompression bomb's header)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("width, height", [(100_000, 100_000), (8_000, 6_000)])
+def test_image_with_too_many_pixels_is_refused_before_decoding(width, height):
+    started = time.perf_counter()
+    assert _code(_png_header_only(width, height)) is ErrorCode.QR_TOO_LARGE
+    assert time.perf_counter() - started < 0.5
+
+
+def test_oversized_image_file_is_refused(tmp_path):
+    path = tmp_path / "big.png"
+    path.write_bytes(b"\x00" * (33 * 1024 * 1024))
+    assert _code(path) is ErrorCode.QR_TOO_LARGE
+
+
+def test_read_needs_a_path_or_bytes():
+    with pytest.raises(TypeError):
+        read_qr_image(12345)  # type: ignore[arg-type]

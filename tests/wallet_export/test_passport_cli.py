@@ -1,0 +1,171 @@
+"""``skillspas passport add/list/remove/export/show`` as a worker runs it: exit codes, files, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from skillspas.keys.keyfile import save
+from skillspas.verifier import verify
+from skillspas.verifier.qr import decode_payload, read_qr_image
+from skillspas.wallet_export.cli import passport_app
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    result = runner.invoke(passport_app, list(args), env=env, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture()
+def files(tmp_path, diplomas, holder):
+    paths = []
+    for n in (8, 3, 12):
+        path = tmp_path / f"diploma-{n}.json"
+        path.write_text(json.dumps(diplomas[n], indent=2), "utf-8")
+        paths.append(path)
+    key = tmp_path / "holder-key.json"
+    save(holder.keypair, key)
+    return tmp_path, paths, key
+
+
+def test_add_list_remove_round_trip(files):
+    folder, paths, _ = files
+    passport = str(folder / "passport")
+    added = run("add", *map(str, paths), "--passport", passport)
+    assert added.exit_code == 0
+    refs = [line.split()[0] for line in added.output.splitlines()]
+    listed = run("list", "--passport", passport, "--json")
+    assert [item["ref"] for item in json.loads(listed.output)] == refs
+    assert [item["skills"] for item in json.loads(listed.output)] == [8, 3, 12]
+    assert run("list", "--passport", passport).exit_code == 0
+    assert run("remove", refs[1], "--passport", passport).exit_code == 0
+    assert [item["ref"] for item in json.loads(run("list", "--passport", passport, "--json").output)] == [refs[0], refs[2]]
+
+
+def test_passport_folder_defaults_to_skillspas_home(files):
+    folder, paths, _ = files
+    home = folder / "home"
+    assert run("add", str(paths[0]), env={"SKILLSPAS_HOME": str(home)}).exit_code == 0
+    assert len(list((home / "passport").glob("*.json"))) == 1
+
+
+def test_add_tampered_credential_exits_1_and_stores_nothing(files, diplomas):
+    folder, _, _ = files
+    tampered = json.loads(json.dumps(diplomas[8]))
+    tampered["validFrom"] = "2020-01-01T00:00:00Z"
+    path = folder / "tampered.json"
+    path.write_text(json.dumps(tampered))
+    result = run("add", str(path), "--passport", str(folder / "p"))
+    assert result.exit_code == 1 and "invalid_signature" in result.output
+    assert not (folder / "p").exists()
+
+
+def test_add_malformed_file_exits_2(files):
+    folder, _, _ = files
+    path = folder / "broken.json"
+    path.write_text("{")
+    assert run("add", str(path), "--passport", str(folder / "p")).exit_code == 2
+    assert run("add", str(folder / "missing.json"), "--passport", str(folder / "p")).exit_code == 2
+
+
+def test_remove_unknown_reference_exits_2(files):
+    folder, paths, _ = files
+    run("add", str(paths[0]), "--passport", str(folder / "p"))
+    assert run("remove", "ffffffff", "--passport", str(folder / "p")).exit_code == 2
+
+
+def test_export_writes_every_form_and_each_verifies(files, issuer, holder):
+    folder, paths, key = files
+    passport = str(folder / "passport")
+    refs = [line.split()[0] for line in run("add", *map(str, paths), "--passport", passport).output.splitlines()]
+    out = folder / "out"
+    result = run(
+        "export", refs[0], str(paths[2]), "--passport", passport,
+        "--qr", str(out / "qr"), "--pdf", str(out / "p.pdf"), "--presentation", str(out / "vp.json"),
+        "--openbadges", str(out / "ob"), "--holder-key", str(key), "--challenge", "c-1", "--domain", "werkgever.example",
+    )
+    assert result.exit_code == 0, result.output
+    vp = json.loads((out / "vp.json").read_text())
+    assert vp["holder"] == holder.controller and len(vp["verifiableCredential"]) == 2
+    assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-1", domain="werkgever.example").verified
+    assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-2").first_error.code.value == "challenge_mismatch"
+    pngs = sorted((out / "qr").glob("*.png"))
+    assert [p.name for p in pngs] == ["qr-01-of-02.png", "qr-02-of-02.png"]
+    assert verify(decode_payload(read_qr_image(pngs[1])), trusted_issuers=[issuer.controller]).verified
+    assert (out / "p.pdf").read_bytes().startswith(b"%PDF-")
+    assert len(list((out / "ob").glob("*.json"))) == 2
+
+
+def test_export_without_names_exports_the_whole_passport(files):
+    folder, paths, _ = files
+    passport = str(folder / "passport")
+    run("add", *map(str, paths), "--passport", passport)
+    assert run("export", "--passport", passport, "--presentation", str(folder / "vp.json")).exit_code == 0
+    assert len(json.loads((folder / "vp.json").read_text())["verifiableCredential"]) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["export", "x.json"], id="no output named"),
+        pytest.param(["export", "--presentation", "vp.json", "--challenge", "c"], id="challenge without holder key"),
+        pytest.param(["export", "--presentation", "vp.json"], id="empty passport"),
+        pytest.param(["export", "nothing-here", "--presentation", "vp.json"], id="unknown name"),
+        pytest.param(["list", "--lang", "de"], id="unknown language"),
+    ],
+)
+def test_export_usage_errors_exit_2(files, args):
+    folder, _, _ = files
+    assert run(*args, "--passport", str(folder / "empty")).exit_code == 2
+
+
+def test_show_prints_a_table_of_skills(files, diplomas):
+    _, paths, _ = files
+    result = run("show", str(paths[0]))
+    assert result.exit_code == 0
+    for alignment in diplomas[8]["credentialSubject"]["achievement"]["alignment"]:
+        assert alignment["targetName"] in result.output
+    assert "Vaardigheden (8)" in result.output and "handtekening(en) in orde" in result.output
+
+
+def test_show_reads_a_qr_image_and_a_presentation(files, holder):
+    folder, paths, key = files
+    run("export", str(paths[1]), "--qr", str(folder / "qr"), "--presentation", str(folder / "vp.json"),
+        "--holder-key", str(key), "--passport", str(folder / "p"))
+    shown = run("show", str(folder / "qr" / "qr-01-of-01.png"), "--lang", "en")
+    assert shown.exit_code == 0 and "Skills (3)" in shown.output and "did🔑" not in shown.output
+    assert run("show", str(folder / "vp.json")).exit_code == 0
+
+
+def test_show_tampered_credential_exits_1(files, diplomas):
+    folder, _, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    path = folder / "t.json"
+    path.write_text(json.dumps(tampered))
+    result = run("show", str(path))
+    assert result.exit_code == 1 and "NIET in orde" in result.output
+
+
+def test_show_unreadable_image_exits_2(files):
+    folder, _, _ = files
+    path = folder / "noise.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x01" * 100)
+    result = run("show", str(path))
+    assert result.exit_code == 2 and "qr_unreadable" in result.output
+
+
+def test_root_command_offers_passport(files):
+    _, paths, _ = files
+    proc = subprocess.run(
+        [sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "passport", "show", str(paths[0])],
+        capture_output=True, timeout=120,
+    )
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr

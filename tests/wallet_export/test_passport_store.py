@@ -1,0 +1,98 @@
+"""The passport store keeps credentials byte-for-byte, refuses what does not verify, and finds them by reference."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.verifier import Verifier
+from skillspas.wallet_export import PassportStore
+
+
+def _bytes(credential) -> bytes:
+    return (json.dumps(credential, indent=3, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def test_added_credential_is_kept_byte_for_byte_and_verifies(tmp_path, diplomas, issuer):
+    store = PassportStore(tmp_path / "passport")
+    data = _bytes(diplomas[8])
+    entry = store.add(data)
+    assert entry.path.read_bytes() == data
+    assert store.entries()[0].data == data
+    assert Verifier(trusted_issuers=[issuer.controller]).verify(store.entries()[0].data).verified
+
+
+def test_adding_the_same_credential_twice_keeps_one_copy(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    first = store.add(_bytes(diplomas[1]))
+    second = store.add(_bytes(diplomas[1]))
+    assert first.digest == second.digest and len(store.entries()) == 1
+
+
+def test_entries_come_back_in_the_order_they_were_added(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    added = [store.add(_bytes(diplomas[n])).digest for n in (5, 2, 9)]
+    assert [e.digest for e in store.entries()] == added
+
+
+def test_get_and_remove_by_a_reference_prefix(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    entry = store.add(_bytes(diplomas[3]))
+    store.add(_bytes(diplomas[4]))
+    assert store.get(entry.ref).digest == entry.digest
+    assert store.get(entry.digest[:6].upper()).digest == entry.digest
+    removed = store.remove(entry.ref)
+    assert removed.digest == entry.digest and not removed.path.exists()
+    assert len(store.entries()) == 1
+
+
+@pytest.mark.parametrize("ref", ["", "abc", "zzzzzz", "0000000000"], ids=["empty", "too short", "not hex", "unknown"])
+def test_unknown_or_bad_reference_is_a_lookup_error(tmp_path, diplomas, ref):
+    store = PassportStore(tmp_path)
+    store.add(_bytes(diplomas[2]))
+    with pytest.raises(LookupError):
+        store.get(ref)
+
+
+def test_tampered_credential_is_refused(tmp_path, diplomas):
+    tampered = copy.deepcopy(diplomas[8])
+    tampered["credentialSubject"]["achievement"]["alignment"][0]["targetName"] = "fly a plane"
+    store = PassportStore(tmp_path)
+    with pytest.raises(SkillspasError) as caught:
+        store.add(_bytes(tampered))
+    assert caught.value.code is ErrorCode.INVALID_SIGNATURE
+    assert store.entries() == []
+
+
+def test_unchecked_add_keeps_what_it_is_given(tmp_path, diplomas):
+    tampered = copy.deepcopy(diplomas[8])
+    tampered["name"] = "Anders"
+    assert PassportStore(tmp_path).add(_bytes(tampered), check=False).document["name"] == "Anders"
+
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        pytest.param(b"{not json", ErrorCode.MALFORMED_JSON, id="malformed"),
+        pytest.param(b'{"a": 1, "a": 2}', ErrorCode.MALFORMED_JSON, id="duplicate keys"),
+        pytest.param(b"[1, 2]", ErrorCode.SCHEMA_INVALID, id="array"),
+        pytest.param(b'{"type": ["VerifiablePresentation"]}', ErrorCode.SCHEMA_INVALID, id="a presentation"),
+        pytest.param(b'{"x": "' + b"y" * (2 * 1024 * 1024) + b'"}', ErrorCode.TOO_LARGE, id="2 MiB"),
+    ],
+)
+def test_what_is_not_a_credential_is_refused(tmp_path, data, code):
+    with pytest.raises(SkillspasError) as caught:
+        PassportStore(tmp_path).add(data)
+    assert caught.value.code is code
+
+
+def test_empty_or_missing_folder_lists_nothing(tmp_path):
+    assert PassportStore(tmp_path / "nowhere").entries() == []
+
+
+def test_add_needs_bytes(tmp_path, diplomas):
+    with pytest.raises(TypeError):
+        PassportStore(tmp_path).add(diplomas[1])  # type: ignore[arg-type]

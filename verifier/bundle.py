@@ -1,0 +1,261 @@
+"""The offline verification bundle: trust list, DID documents, status lists and contexts, with a date.
+
+Usage::
+
+    bundle = Bundle.create(trust_list=signed_list, did_documents=[did_json],
+                           status_lists=[status_vc], contexts="extra-contexts/")
+    bundle.to_file("bundle.json")                      # one JSON file, or folder=True for a folder
+    bundle = Bundle.from_file("bundle.json")           # checks its own shape when built
+    result = Verifier(bundle=bundle).verify(credential)
+
+A bundle is data, not settings (STYLE.md 7.8): the verifier takes did:web documents, status lists
+and the trust list from it only, never from the network. Its shape is checked when it is built
+(sigstore ``Bundle``): a malformed bundle is ``schema_invalid`` (exit 2). Whether its trust list and
+status lists are genuine is checked by the pipeline, as for any credential. The did:web documents
+are not signed: offline there is no TLS to vouch for them, so the bundle file itself is trusted
+material (like a TUF root) and must come from a trusted source; pin the trust anchor as well.
+
+One file: ``{"type": "SkillspasBundle", "version": 1, "createdAt", "trustList", "didDocuments": [...],
+"statusLists": [...], "contexts": {url: exact text}}``. A folder: ``bundle.json`` (type, version,
+createdAt), ``trust-list.json``, ``dids/<host>/.well-known/did.json`` (did:web layout),
+``status-lists/*.json`` and ``contexts/`` (``contexts.map.json``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
+from skillspas.keys.verification_method import format_datetime, parse_datetime
+from skillspas.schemas.contexts import MAP_FILE, bundled_registry
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+
+__all__ = ["Bundle", "BUNDLE_TYPE", "BUNDLE_VERSION"]
+
+BUNDLE_TYPE: Final = "SkillspasBundle"
+BUNDLE_VERSION: Final = 1
+_MANIFEST: Final = "bundle.json"
+_TRUST_LIST: Final = "trust-list.json"
+_DIDS: Final = "dids"
+_STATUS: Final = "status-lists"
+_CONTEXTS: Final = "contexts"
+_LIMITS: Final = Limits(max_bytes=64 * 1024 * 1024, max_string_length=32 * 1024 * 1024, max_array_length=100_000)
+
+
+def _invalid(message: str, path: str | None = None) -> SkillspasError:
+    """Build the ``schema_invalid`` error for a malformed bundle."""
+    return error_for(ErrorCode.SCHEMA_INVALID, f"bundle: {message}", path)
+
+
+def _by_id(documents: Iterable[Any], what: str) -> dict[str, dict[str, Any]]:
+    """Index documents by their ``id``; each must be an object with a unique string id."""
+    indexed: dict[str, dict[str, Any]] = {}
+    for document in documents:
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise _invalid(f"every {what} must be a JSON object with an id")
+        if document["id"] in indexed:
+            raise _invalid(f"two {what}s have the id {document['id']!r}")
+        indexed[document["id"]] = document
+    return indexed
+
+
+def _read(file: Path) -> Any:
+    """Read and strictly parse one JSON file of a bundle."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(_LIMITS.max_bytes + 1)
+    except OSError as exc:
+        raise _invalid(f"cannot read {file.name}: {exc.strerror}") from None
+    return parse_json(data, _LIMITS)
+
+
+def _folder_contexts(folder: str | os.PathLike[str]) -> dict[str, bytes]:
+    """The contexts of a ``contexts.map.json`` folder that are not bundled with skillspas."""
+    registry = bundled_registry().with_folder(folder)
+    return {url: registry.get(url).raw for url in registry.urls() if not registry.get(url).bundled}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything an offline verifier needs besides the credential; checks its own shape."""
+
+    created_at: dt.datetime
+    trust_list: dict[str, Any] | None = None
+    did_documents: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    status_lists: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    contexts: Mapping[str, bytes] = field(default_factory=dict)
+    version: int = BUNDLE_VERSION
+
+    def __post_init__(self) -> None:
+        """Refuse a bundle whose parts could be misread: wrong version, non-did:web documents, ids."""
+        if self.version != BUNDLE_VERSION:
+            raise _invalid(f"version {self.version!r} is not supported (expected {BUNDLE_VERSION})", "/version")
+        if not isinstance(self.created_at, dt.datetime) or self.created_at.tzinfo is None:
+            raise _invalid("createdAt must be a date-time with a time zone", "/createdAt")
+        if self.trust_list is not None and not isinstance(self.trust_list, dict):
+            raise _invalid("trustList must be a credential object", "/trustList")
+        for did, document in self.did_documents.items():
+            # did:key needs no document; one here could only disagree with the key itself.
+            try:
+                did_web_to_path(did)
+            except SkillspasError:
+                raise _invalid(f"{did!r}: only did:web documents belong in a bundle", "/didDocuments") from None
+            if not isinstance(document, dict) or document.get("id") != did:
+                raise _invalid(f"the DID document for {did!r} does not have that id", "/didDocuments")
+        for url, status_list in self.status_lists.items():
+            if not isinstance(status_list, dict) or status_list.get("id") != url:
+                raise _invalid(f"the status list for {url!r} does not have that id", "/statusLists")
+        for url, raw in self.contexts.items():
+            if not isinstance(url, str) or not isinstance(raw, bytes):
+                raise _invalid("contexts must map URLs to their exact text", "/contexts")
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        trust_list: dict[str, Any] | None = None,
+        did_documents: Iterable[dict[str, Any]] = (),
+        status_lists: Iterable[dict[str, Any]] = (),
+        contexts: str | os.PathLike[str] | Mapping[str, bytes] | None = None,
+        created_at: dt.datetime | None = None,
+    ) -> Bundle:
+        """Gather the parts (documents keyed by their ids; ``contexts`` a folder or URL -> bytes)."""
+        if isinstance(contexts, (str, os.PathLike)):
+            contexts = _folder_contexts(contexts)
+        return cls(
+            created_at=(created_at or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
+            trust_list=trust_list,
+            did_documents=_by_id(did_documents, "DID document"),
+            status_lists=_by_id(status_lists, "status list"),
+            contexts=dict(contexts or {}),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The one-file form."""
+        data: dict[str, Any] = {"type": BUNDLE_TYPE, "version": self.version, "createdAt": format_datetime(self.created_at)}
+        if self.trust_list is not None:
+            data["trustList"] = self.trust_list
+        data["didDocuments"] = list(self.did_documents.values())
+        data["statusLists"] = list(self.status_lists.values())
+        data["contexts"] = {url: raw.decode("utf-8") for url, raw in self.contexts.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: str | bytes | dict[str, Any]) -> Bundle:
+        """Read the one-file form strictly (duplicate keys, sizes); ``schema_invalid`` on defects."""
+        document = parse_json(data, _LIMITS)
+        header = cls._header(document)
+        contexts = document.get("contexts", {})
+        if not isinstance(contexts, dict) or not all(isinstance(v, str) for v in contexts.values()):
+            raise _invalid("contexts must map URLs to context text", "/contexts")
+        for key in ("didDocuments", "statusLists"):
+            if not isinstance(document.get(key, []), list):
+                raise _invalid(f"{key} must be a list", f"/{key}")
+        return cls(
+            created_at=header,
+            trust_list=document.get("trustList"),
+            did_documents=_by_id(document.get("didDocuments", []), "DID document"),
+            status_lists=_by_id(document.get("statusLists", []), "status list"),
+            contexts={url: text.encode("utf-8") for url, text in contexts.items()},
+        )
+
+    @staticmethod
+    def _header(document: Any) -> dt.datetime:
+        """Check type and version; return createdAt."""
+        if not isinstance(document, dict) or document.get("type") != BUNDLE_TYPE:
+            raise _invalid(f'not a skillspas bundle ("type": "{BUNDLE_TYPE}")', "/type")
+        if document.get("version") != BUNDLE_VERSION:
+            raise _invalid(f"version {document.get('version')!r} is not supported (expected {BUNDLE_VERSION})", "/version")
+        try:
+            return parse_datetime(document.get("createdAt"))
+        except ValueError:
+            raise _invalid("createdAt must be a date-time with a time zone", "/createdAt") from None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Bundle:
+        """Read a bundle file, or a bundle folder."""
+        source = Path(path)
+        if not source.is_dir():
+            return cls.from_json(_read_bytes(source))
+        created_at = cls._header(_read(source / _MANIFEST))
+        trust_file = source / _TRUST_LIST
+        dids = load_did_web_folder(source / _DIDS) if (source / _DIDS).is_dir() else {}
+        lists = sorted((source / _STATUS).glob("*.json")) if (source / _STATUS).is_dir() else []
+        contexts = _folder_contexts(source / _CONTEXTS) if (source / _CONTEXTS / MAP_FILE).is_file() else {}
+        return cls(
+            created_at=created_at,
+            trust_list=_read(trust_file) if trust_file.is_file() else None,
+            did_documents=dids,
+            status_lists=_by_id((_read(f) for f in lists), "status list"),
+            contexts=contexts,
+        )
+
+    def to_file(self, path: str | os.PathLike[str], *, folder: bool = False) -> Path:
+        """Write the bundle as one JSON file (atomically), or as a new folder."""
+        target = Path(path)
+        if not folder:
+            _write_atomic(target, (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            return target
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise FileExistsError(f"{str(target)!r} exists and is not an empty folder")
+        header = {"type": BUNDLE_TYPE, "version": self.version, "createdAt": format_datetime(self.created_at)}
+        _write_json(target / _MANIFEST, header)
+        if self.trust_list is not None:
+            _write_json(target / _TRUST_LIST, self.trust_list)
+        for did, document in self.did_documents.items():
+            _write_json(target / _DIDS / did_web_to_path(did), document)
+        for number, status_list in enumerate(self.status_lists.values(), start=1):
+            _write_json(target / _STATUS / f"{number:04d}.json", status_list)
+        if self.contexts:
+            mapping = {}
+            for number, (url, raw) in enumerate(self.contexts.items(), start=1):
+                name = f"context-{number:03d}.jsonld"
+                (target / _CONTEXTS).mkdir(parents=True, exist_ok=True)
+                (target / _CONTEXTS / name).write_bytes(raw)
+                mapping[url] = name
+            _write_json(target / _CONTEXTS / MAP_FILE, mapping)
+        return target
+
+    def __repr__(self) -> str:
+        return (
+            f"Bundle(created_at={format_datetime(self.created_at)!r}, trust_list={self.trust_list is not None}, "
+            f"did_documents={len(self.did_documents)}, status_lists={len(self.status_lists)}, contexts={len(self.contexts)})"
+        )
+
+
+def _read_bytes(file: Path) -> bytes:
+    """Read a bundle file up to the size limit (one byte more tells it is too large)."""
+    try:
+        with file.open("rb") as handle:
+            return handle.read(_LIMITS.max_bytes + 1)
+    except OSError as exc:
+        raise _invalid(f"cannot read {str(file)!r}: {exc.strerror}") from None
+
+
+def _write_json(file: Path, document: Any) -> None:
+    """Write one JSON file of a bundle folder."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _write_atomic(file: Path, data: bytes) -> None:
+    """Replace ``file`` with ``data`` atomically (a reader never sees half a bundle)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

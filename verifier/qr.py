@@ -1,0 +1,735 @@
+"""The QR payload codec: a whole signed credential in one alphanumeric QR code, verifiable offline.
+
+Usage::
+
+    from skillspas.verifier.qr import encode_payload, decode_payload, read_qr_image
+
+    text = encode_payload(signed_credential)          # "SP1:..." (Base45, QR alphanumeric mode)
+    data = decode_payload(read_qr_image("photo.jpg"))  # the credential's JSON bytes
+    result = Verifier(...).verify(data)                # the proof verifies: nothing was lost
+
+Format ``SP1`` (never changed once published; a new format gets a new prefix)::
+
+    "SP1:" + Base45( flags(1) || body || CRC-32(flags || body) (4, big-endian) )
+    flags bit 0: body is raw DEFLATE (RFC 1951) of the CBOR with the preset dictionary SP1_ZDICT;
+    otherwise body is the CBOR itself.
+
+The CBOR (RFC 8949, a strict subset: definite lengths, shortest heads) is the JSON document with
+three compactions, each of which the decoder undoes exactly:
+
+- **term dictionary**: a string that is a term of the bundled VC 2.0, Data Integrity 2, Open
+  Badges 3.0.3 or skillspas v1 contexts (or one of a few common values) is written as its index,
+  as an unsigned integer (a JSON integer value is wrapped in tag 6 instead). The dictionary was
+  derived from those contexts once and is frozen here (``SP1_TERMS``, digest ``SP1_DIGEST``).
+- **compact identifiers**: ``urn:uuid:`` and ESCO skill URIs as 16 bytes, did:key identifiers and
+  base58btc multibase values (``proofValue``) as their bytes, hexadecimal values (salts,
+  ``sha256$`` identity hashes) as their bytes, UTC timestamps as seconds.
+  A string is compacted only when the compact form turns back into the identical string.
+- **DEFLATE** with a preset dictionary of frequent Dutch skill words and the issuer's standard
+  sentences (``SP1_ZDICT``), when it makes the payload smaller.
+
+Decoding is bounded (text length, inflated size, nesting depth, output size): what would expand
+beyond the limits is ``qr_too_large``; what is not a well-formed SP1 payload is ``qr_unreadable``.
+The CRC-32 catches every change of one or two adjacent bytes, so one changed character in the QR
+text is always an error here, and any other change that decodes still has to pass the proof.
+The decoded JSON equals the signed JSON (same values, same key order); whitespace is not kept,
+which Data Integrity RDFC proofs do not depend on. Image decoding (zxing-cpp, Pillow) is imported
+only when an image is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import os
+import re
+import struct
+import uuid
+import zlib
+from pathlib import Path
+from typing import Any, Final
+
+import base58
+
+from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+
+__all__ = [
+    "PREFIX",
+    "SP1_DIGEST",
+    "MAX_QR_TEXT",
+    "encode_payload",
+    "decode_payload",
+    "decode_document",
+    "read_qr_image",
+    "read_qr_images",
+    "is_payload",
+    "term_dictionary",
+    "derive_term_dictionary",
+    "SP1_TERMS",
+    "SP1_CONTEXTS",
+    "SP1_ZDICT",
+    "b45encode",
+    "b45decode",
+]
+
+PREFIX: Final = "SP1:"
+"""Versioned prefix of every skillspas QR payload."""
+
+MAX_QR_TEXT: Final = 4296
+"""Most characters one QR code holds (version 40, level L, alphanumeric mode)."""
+
+MAX_IMAGE_BYTES: Final = 32 * 1024 * 1024
+"""Largest image file read for a QR code."""
+
+MAX_IMAGE_PIXELS: Final = 40_000_000
+"""Largest image (width x height) decoded for a QR code."""
+
+_FLAG_DEFLATE: Final = 0x01
+
+# Private CBOR tags of format SP1 (one-byte heads). Only this codec writes or reads them.
+_TAG_NUMBER: Final = 6  # a JSON integer value (a bare integer value is a dictionary index)
+_TAG_URN_UUID: Final = 7  # "urn:uuid:" + UUID, as 16 bytes
+_TAG_ESCO_SKILL: Final = 8  # "http://data.europa.eu/esco/skill/" + UUID, as 16 bytes
+_TAG_DID_KEY: Final = 9  # "did:key:z" + base58btc(bytes)
+_TAG_DID_KEY_VM: Final = 10  # "did:key:z<b58>#z<b58>", the key's own verification method
+_TAG_MULTIBASE58: Final = 11  # "z" + base58btc(bytes), e.g. a proofValue
+_TAG_DATETIME: Final = 12  # "YYYY-MM-DDThh:mm:ssZ" as seconds since 1970
+_TAG_DATE: Final = 13  # "YYYY-MM-DD" as days since 1970
+_TAG_HEX: Final = 14  # lower-case hexadecimal (16 digits or more), as its bytes, e.g. a salt
+_TAG_SHA256_HEX: Final = 15  # "sha256$" + 64 hex digits (an OB 3.0 identityHash), as 32 bytes
+
+_ESCO_SKILL: Final = "http://data.europa.eu/esco/skill/"
+_UUID_TEXT: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_B58: Final = re.compile(r"[1-9A-HJ-NP-Za-km-z]{1,400}")
+_DATETIME: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HEX: Final = re.compile(r"(?:[0-9a-f]{2}){8,256}")
+_EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+# -- the term dictionary ------------------------------------------------------------------------
+
+SP1_CONTEXTS: Final = (
+    "https://www.w3.org/ns/credentials/v2",
+    "https://w3id.org/security/data-integrity/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://w3id.org/skillspas/v1",
+)
+"""The contexts whose terms the SP1 dictionary holds, in this order."""
+
+# The dictionary is frozen here, as published: QR codes printed today must decode in ten years,
+# whatever contexts are bundled then. It was made by ``derive_term_dictionary`` from the hot
+# entries (the most frequent keys and values: one-byte indexes 0-23), the common values below,
+# and the terms of SP1_CONTEXTS (each context's terms sorted, scoped contexts included).
+_SP1_HOT: Final = 23
+_SP1_VALUES: Final = (
+    "ecdsa-rdfc-2019", "Profile", "AchievementSubject", "Achievement", "description", "criteria",
+    "narrative", "created", "verificationMethod", "cryptosuite", "proofPurpose", "proofValue",
+    "assertionMethod", "authentication", "validUntil", "credentialStatus", "BitstringStatusListEntry",
+    "statusPurpose", "statusListIndex", "statusListCredential", "revocation", "suspension",
+    "VerifiablePresentation", "holder", "verifiableCredential", "challenge", "domain",
+    "AchievementCredential", "IdentityObject", "identityType", "identityHash", "hashed", "salt",
+    "emailAddress", "identifier", "achievementType", "Diploma", "Certificate", "Competency",
+    "Course", "MicroCredential", "fieldOfStudy", "humanCode", "awardedDate", "ESCOAlignment",
+    "https://w3id.org/security/data-integrity/v2", "https://w3id.org/security/multikey/v1",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", "nl", "en", "NL", "BOL", "BBL",
+    "https://w3id.org/skillspas/v1", "ext:BRIN", "ext:KvK", "ext:CompetentNLAlignment", "CompetentNL",
+    "ext:Ervaringscertificaat", "ext:Praktijkverklaring", "Nederland",
+    *(f"http://data.europa.eu/snb/eqf/{level}" for level in range(1, 9)),
+)
+SP1_TERMS: Final[tuple[str, ...]] = (
+    "@context", "id", "type", "name", "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "VerifiableCredential",
+    "OpenBadgeCredential", "issuer", "validFrom", "credentialSubject", "achievement", "alignment",
+    "Alignment", "targetType", "targetName", "targetFramework", "targetUrl", "ext:ESCOAlignment",
+    "ESCO", "proof", "DataIntegrityProof", "eddsa-rdfc-2022", "ecdsa-rdfc-2019", "Profile",
+    "AchievementSubject", "Achievement", "description", "criteria", "narrative", "created",
+    "verificationMethod", "cryptosuite", "proofPurpose", "proofValue", "assertionMethod",
+    "authentication", "validUntil", "credentialStatus", "BitstringStatusListEntry", "statusPurpose",
+    "statusListIndex", "statusListCredential", "revocation", "suspension", "VerifiablePresentation",
+    "holder", "verifiableCredential", "challenge", "domain", "AchievementCredential", "IdentityObject",
+    "identityType", "identityHash", "hashed", "salt", "emailAddress", "identifier", "achievementType",
+    "Diploma", "Certificate", "Competency", "Course", "MicroCredential", "fieldOfStudy", "humanCode",
+    "awardedDate", "ESCOAlignment", "https://w3id.org/security/data-integrity/v2",
+    "https://w3id.org/security/multikey/v1",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", "nl", "en", "NL", "BOL", "BBL",
+    "https://w3id.org/skillspas/v1", "ext:BRIN", "ext:KvK", "ext:CompetentNLAlignment", "CompetentNL",
+    "ext:Ervaringscertificaat", "ext:Praktijkverklaring", "Nederland",
+    "http://data.europa.eu/snb/eqf/1", "http://data.europa.eu/snb/eqf/2",
+    "http://data.europa.eu/snb/eqf/3", "http://data.europa.eu/snb/eqf/4",
+    "http://data.europa.eu/snb/eqf/5", "http://data.europa.eu/snb/eqf/6",
+    "http://data.europa.eu/snb/eqf/7", "http://data.europa.eu/snb/eqf/8", "...", "BitstringStatusList",
+    "encodedList", "ttl", "BitstringStatusListCredential", "statusMessage", "message", "status",
+    "statusReference", "statusSize", "expires", "nonce", "previousProof", "capabilityDelegation",
+    "capabilityInvocation", "keyAgreement", "EnvelopedVerifiableCredential",
+    "EnvelopedVerifiablePresentation", "JsonSchema", "jsonSchema", "JsonSchemaCredential",
+    "confidenceMethod", "credentialSchema", "evidence", "refreshService", "relatedResource",
+    "renderMethod", "termsOfUse", "_sd", "_sd_alg", "aud", "cnf", "jwk", "kid", "digestMultibase",
+    "digestSRI", "exp", "iat", "iss", "jku", "mediaType", "nbf", "sub", "x5u", "creator",
+    "creditsAvailable", "image", "inLanguage", "otherIdentifier", "related", "resultDescription",
+    "specialization", "tag", "version", "activityEndDate", "activityStartDate", "creditsEarned",
+    "licenseNumber", "result", "role", "source", "term", "Address", "addressCountry",
+    "addressCountryCode", "addressLocality", "addressRegion", "geo", "postOfficeBoxNumber",
+    "postalCode", "streetAddress", "targetCode", "targetDescription", "Criteria",
+    "EndorsementCredential", "EndorsementSubject", "endorsementComment", "Evidence", "audience",
+    "genre", "GeoCoordinates", "latitude", "longitude", "IdentifierEntry", "identifierType", "Image",
+    "caption", "additionalName", "address", "dateOfBirth", "email", "familyName", "familyNamePrefix",
+    "givenName", "honorificPrefix", "honorificSuffix", "official", "parentOrg", "patronymicName",
+    "phone", "Related", "Result", "achievedLevel", "value", "ResultDescription", "allowedValue",
+    "requiredLevel", "requiredValue", "resultType", "rubricCriterionLevel", "valueMax", "valueMin",
+    "RubricCriterionLevel", "level", "points", "endorsement", "url", "Ervaringscertificaat",
+    "EvcStandard", "Keuzedeel", "Kwalificatie", "Kwalificatiedossier", "Leerbedrijf", "MboCertificaat",
+    "MboDiploma", "Period", "Praktijkverklaring", "Werkproces", "Workload", "assessmentDate",
+    "assessmentMethod", "careerGoal", "certificaatCode", "coSigner", "code", "competencies", "crebo",
+    "dossierYear", "ects", "endDate", "eqf", "evcStandard", "hours", "keuzedelen", "kvkNummer",
+    "kwalificatie", "kwalificatiedossier", "learningOutcomes", "leerbedrijf", "leerweg", "niveau",
+    "nlqf", "participation", "period", "prerequisites", "qualityAssurance", "recognitionId", "sbu",
+    "standardType", "startDate", "werkprocessen", "workload",
+)
+"""Format SP1's term dictionary: a string's index here is how the payload writes it."""
+
+SP1_DIGEST: Final = "83b2b37bb6aeb3dab2dd6df7f7e33802dd70df351d6fd0a75132f145c0cd90a8"
+"""SHA-256 of ``SP1_TERMS`` joined by newlines; pinned by a test, never changed."""
+
+
+# The preset DEFLATE dictionary of SP1 (zlib's ``zdict``): the most frequent words of the bundled
+# Dutch ESCO skill labels, then the sentences and values the issuer's credential builders write.
+# Frozen like SP1_TERMS; text that is not in it still compresses, only less.
+_SP1_WORDS: Final = (
+    "voor gebruiken toepassen gezondheidszorg werken beheren tonen elektrische zorg anderen "
+    "bieden oplossen denken gebruikers problemen over klanten naleven omgaan apparatuur software "
+    "installeren informatie bijhouden reageren zorgen kennis communiceren zich patiënten "
+    "behoeften helpen digitale geven blijven manieren bevorderen creëren technische ontwikkelen "
+    "identificeren bakstenen nemen personen handicap goederen ondersteunen interpreteren volgen "
+    "kritisch verband sociale diensten controleren leggen productkennis verwerken gevaarlijke "
+    "stoffen doen magazijnen aanvaarden samenwerken verminderen gezondheids- voedsel verpleging "
+    "aanpassen fysieke producten elektronische wetgeving hulpmiddelen verantwoordelijkheid "
+    "uitvoeren middelen beginselen inspecteren bijzondere opslaan gedrag evalueren onderhouden "
+    "bewaken bereiden bouwmaterialen gegevens implementeren tekenen technologie culturele "
+    "eerbiedigen oudere volwassenen verplegend personeel verpleegkundige plannen soorten "
+    "handicaps objecten blijk actief veiligheidsprocedures gebruikmaken lichamelijke gevaren "
+    "zichzelf creatief beheer tijd worden verantwoordelijkheden initiatief klanttevredenheid "
+    "garanderen biodiversiteit dierenwelzijn radioapparatuur controleprocedures "
+)
+_SP1_PHRASES: Final = (
+    "https://linkeddata.competentnl.nl/id/knowledgearea/", "http://data.europa.eu/esco/skill/",
+    "did:example:", "did:web:", "https://", "ROC ", " — Examencommissie ", "Examencommissie ",
+    "Microcredential ", "Beoordeling: ", ". Uitgegeven door ", "Praktijkverklaring ",
+    "Het leerbedrijf verklaart, naar het oordeel van de praktijkopleider, dat de deelnemer deze "
+    "werkprocessen in de praktijk beheerst; de school geeft de verklaring uit als deel van de "
+    "mbo-verklaring. Zonder cijfers.",
+    "Werkprocessen uit kwalificatie ", ") die de deelnemer in de praktijk van een erkend leerbedrijf "
+    "uitvoert, naar het oordeel van de praktijkopleider.",
+    "De erkende onderdelen zijn aangetoond in een EVC-procedure (", ") en beoordeeld door een erkende "
+    "EVC-aanbieder.",
+    "Ervaringscertificaat na een EVC-procedure volgens de Kwaliteitscode EVC, beoordeeld tegen kwalificatie ",
+    "Het onderdeel ", " is met een voldoende afgesloten volgens het examenplan; certificaat uitgereikt "
+    "door de examencommissie.",
+    "Certificaat voor keuzedeel ", ", behaald binnen de opleiding ", "Mbo-certificaat ",
+    ", onderdeel van kwalificatie ", "(Specialistenopleiding)", "), niveau 1 (Entreeopleiding)",
+    "), niveau 2 (Basisberoepsopleiding)", "), niveau 4 (Middenkaderopleiding)", "), niveau 3 (Vakopleiding)",
+    ", kwalificatiedossier ", "Alle onderdelen van kwalificatie ",
+    ") behaald volgens het examenplan; diploma uitgereikt door de examencommissie.", "Mbo-diploma ", " (crebo ",
+)
+SP1_ZDICT: Final = (_SP1_WORDS + "".join(_SP1_PHRASES)).encode("utf-8")
+"""Format SP1's preset DEFLATE dictionary (the most likely matches last, at the shortest distance)."""
+
+def _context_terms(node: Any, out: list[str]) -> None:
+    """Collect the term names a context defines, scoped contexts included."""
+    if isinstance(node, list):
+        for item in node:
+            _context_terms(item, out)
+    elif isinstance(node, dict):
+        for key in sorted(node):
+            if not key.startswith("@"):
+                out.append(key)
+            value = node[key]
+            if isinstance(value, dict) and "@context" in value:
+                _context_terms(value["@context"], out)
+
+
+def derive_term_dictionary() -> tuple[str, ...]:
+    """Re-derive the SP1 dictionary from the bundled contexts (how ``SP1_TERMS`` was made)."""
+    registry = bundled_registry()
+    entries = list(SP1_TERMS[:_SP1_HOT]) + list(_SP1_VALUES)
+    for url in SP1_CONTEXTS:
+        _context_terms(registry.get(url).document["@context"], entries)
+    return tuple(dict.fromkeys(entries))
+
+
+def term_dictionary() -> tuple[str, ...]:
+    """The SP1 term dictionary (``SP1_TERMS``)."""
+    return SP1_TERMS
+
+
+_TERM_INDEX: Final = {term: index for index, term in enumerate(SP1_TERMS)}
+
+# -- Base45 (RFC 9285) --------------------------------------------------------------------------
+
+_B45: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_B45_VALUE: Final = {c: i for i, c in enumerate(_B45)}
+
+
+def b45encode(data: bytes) -> str:
+    """Base45-encode ``data`` (RFC 9285): 2 bytes become 3 characters of the QR alphanumeric set."""
+    out: list[str] = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        n, c = divmod(n, 45)
+        e, d = divmod(n, 45)
+        out.append(_B45[c] + _B45[d] + _B45[e])
+    if len(data) % 2:
+        d, c = divmod(data[-1], 45)
+        out.append(_B45[c] + _B45[d])
+    return "".join(out)
+
+
+def b45decode(text: str) -> bytes:
+    """Decode Base45 strictly; anything but the canonical encoding of some bytes is ``qr_unreadable``."""
+    if len(text) % 3 == 1:
+        raise _unreadable("the Base45 text has a wrong length")
+    try:
+        values = [_B45_VALUE[c] for c in text]
+    except KeyError as exc:
+        raise _unreadable(f"{exc.args[0]!r} is not a Base45 character") from None
+    out = bytearray()
+    for i in range(0, len(values), 3):
+        chunk = values[i:i + 3]
+        if len(chunk) == 3:
+            n = chunk[0] + chunk[1] * 45 + chunk[2] * 2025
+            if n > 0xFFFF:
+                raise _unreadable("the Base45 text is not canonical")
+            out += n.to_bytes(2, "big")
+        else:
+            n = chunk[0] + chunk[1] * 45
+            if n > 0xFF:
+                raise _unreadable("the Base45 text is not canonical")
+            out.append(n)
+    return bytes(out)
+
+
+# -- compact strings ----------------------------------------------------------------------------
+
+
+def _uuid_bytes(text: str) -> bytes | None:
+    return uuid.UUID(text).bytes if _UUID_TEXT.fullmatch(text) else None
+
+
+def _b58_bytes(text: str) -> bytes | None:
+    """The bytes of a base58btc string, only when encoding them gives back exactly ``text``."""
+    if not _B58.fullmatch(text):
+        return None
+    raw = base58.b58decode(text)
+    return raw if base58.b58encode(raw).decode("ascii") == text else None
+
+
+def _compact_string(value: str) -> tuple[int, Any] | None:
+    """A (tag, content) that turns back into exactly ``value``, or None."""
+    if value.startswith("urn:uuid:") and (raw := _uuid_bytes(value[9:])) is not None:
+        return _TAG_URN_UUID, raw
+    if value.startswith(_ESCO_SKILL) and (raw := _uuid_bytes(value[len(_ESCO_SKILL):])) is not None:
+        return _TAG_ESCO_SKILL, raw
+    if value.startswith("did:key:z"):
+        did, _, fragment = value.partition("#")
+        raw = _b58_bytes(did[9:])
+        if raw is not None and fragment == "":
+            return _TAG_DID_KEY, raw
+        if raw is not None and fragment == did[8:]:
+            return _TAG_DID_KEY_VM, raw
+        return None
+    if value.startswith("z") and len(value) > 8 and (raw := _b58_bytes(value[1:])) is not None:
+        return _TAG_MULTIBASE58, raw
+    if value.startswith("sha256$") and len(value) == 71 and _HEX.fullmatch(value[7:]):
+        return _TAG_SHA256_HEX, bytes.fromhex(value[7:])
+    if _HEX.fullmatch(value):
+        return _TAG_HEX, bytes.fromhex(value)
+    if _DATETIME.fullmatch(value):
+        try:
+            moment = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            return None
+        seconds = int((moment - _EPOCH).total_seconds())
+        return (_TAG_DATETIME, seconds) if seconds >= 0 and _datetime_text(seconds) == value else None
+    if _DATE.fullmatch(value):
+        try:
+            days = (dt.date.fromisoformat(value) - _EPOCH.date()).days
+        except ValueError:
+            return None
+        return (_TAG_DATE, days) if days >= 0 and _date_text(days) == value else None
+    return None
+
+
+def _datetime_text(seconds: int) -> str:
+    return (_EPOCH + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _date_text(days: int) -> str:
+    return (_EPOCH.date() + dt.timedelta(days=days)).isoformat()
+
+
+def _expand_tag(tag: int, content: Any) -> str:
+    """The string a compact (tag, content) stands for; ``qr_unreadable`` when the content does not fit."""
+    if tag in (_TAG_URN_UUID, _TAG_ESCO_SKILL):
+        if not isinstance(content, bytes) or len(content) != 16:
+            raise _unreadable("a UUID must be 16 bytes")
+        text = str(uuid.UUID(bytes=content))
+        return ("urn:uuid:" if tag == _TAG_URN_UUID else _ESCO_SKILL) + text
+    if tag in (_TAG_DID_KEY, _TAG_DID_KEY_VM, _TAG_MULTIBASE58):
+        if not isinstance(content, bytes) or not 0 < len(content) <= 256:
+            raise _unreadable("a multibase value must be 1 to 256 bytes")
+        b58 = "z" + base58.b58encode(content).decode("ascii")
+        if tag == _TAG_MULTIBASE58:
+            return b58
+        return f"did:key:{b58}" if tag == _TAG_DID_KEY else f"did:key:{b58}#{b58}"
+    if tag == _TAG_SHA256_HEX:
+        if not isinstance(content, bytes) or len(content) != 32:
+            raise _unreadable("a SHA-256 must be 32 bytes")
+        return "sha256$" + content.hex()
+    if tag == _TAG_HEX:
+        if not isinstance(content, bytes) or not 8 <= len(content) <= 256:
+            raise _unreadable("a hexadecimal value must be 8 to 256 bytes")
+        return content.hex()
+    if tag in (_TAG_DATETIME, _TAG_DATE):
+        if not isinstance(content, int) or isinstance(content, bool) or not 0 <= content < 253_402_300_800:
+            raise _unreadable("a date must be a count from 1970")
+        try:
+            return _datetime_text(content) if tag == _TAG_DATETIME else _date_text(content)
+        except OverflowError:
+            raise _unreadable("the date is out of range") from None
+    raise _unreadable(f"CBOR tag {tag} is not part of format SP1")
+
+
+# -- CBOR (RFC 8949), the strict subset SP1 uses ------------------------------------------------
+
+
+def _head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")
+
+
+def _encode_key(key: str, out: bytearray, index: dict[str, int]) -> None:
+    if not isinstance(key, str):
+        raise TypeError("JSON object keys must be strings")
+    if key in index:
+        out += _head(0, index[key])
+    else:
+        raw = key.encode("utf-8")
+        out += _head(3, len(raw)) + raw
+
+
+def _encode_value(value: Any, out: bytearray, index: dict[str, int]) -> None:
+    if value is None:
+        out.append(0xF6)
+    elif value is True:
+        out.append(0xF5)
+    elif value is False:
+        out.append(0xF4)
+    elif isinstance(value, int):
+        out += _head(6, _TAG_NUMBER)
+        out += _head(0, value) if value >= 0 else _head(1, -1 - value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("NaN and Infinity are not JSON")
+        out += b"\xfb" + struct.pack(">d", value)
+    elif isinstance(value, str):
+        if value in index:
+            out += _head(0, index[value])
+        elif (compact := _compact_string(value)) is not None:
+            tag, content = compact
+            out += _head(6, tag)
+            out += _head(2, len(content)) + content if isinstance(content, bytes) else _head(0, content)
+        else:
+            raw = value.encode("utf-8")
+            out += _head(3, len(raw)) + raw
+    elif isinstance(value, list):
+        out += _head(4, len(value))
+        for item in value:
+            _encode_value(item, out, index)
+    elif isinstance(value, dict):
+        out += _head(5, len(value))
+        for key, item in value.items():
+            _encode_key(key, out, index)
+            _encode_value(item, out, index)
+    else:
+        raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+class _Reader:
+    """Reads one SP1 CBOR item tree, within bounds on depth and output size."""
+
+    def __init__(self, data: bytes, terms: tuple[str, ...], limits: Limits) -> None:
+        self.data = data
+        self.pos = 0
+        self.terms = terms
+        self.limits = limits
+        self.budget = limits.max_bytes  # rough size of the JSON written so far
+
+    def _spend(self, size: int) -> None:
+        self.budget -= size
+        if self.budget < 0:
+            raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands beyond {self.limits.max_bytes} bytes")
+
+    def _take(self, size: int) -> bytes:
+        if size > len(self.data) - self.pos:
+            raise _unreadable("the CBOR payload is truncated")
+        chunk = self.data[self.pos:self.pos + size]
+        self.pos += size
+        return chunk
+
+    def head(self) -> tuple[int, int, int]:
+        """(major type, additional info, argument) of the next item; shortest form only."""
+        first = self._take(1)[0]
+        major, info = first >> 5, first & 0x1F
+        if major == 7:
+            return major, info, 0
+        if info < 24:
+            return major, info, info
+        if info > 27:
+            raise _unreadable("indefinite lengths are not part of format SP1")
+        size = 1 << (info - 24)
+        value = int.from_bytes(self._take(size), "big")
+        if value < (24 if size == 1 else 1 << (4 * size)):
+            raise _unreadable("the CBOR payload is not in its shortest form")
+        return major, info, value
+
+    def key(self) -> str:
+        major, _, value = self.head()
+        if major == 0:
+            return self.term(value)
+        if major == 3:
+            return self.text(value)
+        raise _unreadable("an object key must be a text or a dictionary index")
+
+    def term(self, index: int) -> str:
+        if index >= len(self.terms):
+            raise _unreadable(f"dictionary index {index} is not in the SP1 dictionary")
+        term = self.terms[index]
+        self._spend(len(term) + 2)
+        return term
+
+    def text(self, size: int) -> str:
+        raw = self._take(size)
+        self._spend(size + 2)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _unreadable("a text is not UTF-8") from None
+
+    def value(self, depth: int) -> Any:
+        if depth > self.limits.max_depth:
+            raise error_for(ErrorCode.TOO_DEEP, f"the QR payload nests deeper than {self.limits.max_depth}")
+        major, info, arg = self.head()
+        if major == 0:
+            return self.term(arg)
+        if major == 3:
+            return self.text(arg)
+        if major == 4:
+            self._spend(2)
+            return [self.value(depth + 1) for _ in range(self._count(arg))]
+        if major == 5:
+            self._spend(2)
+            obj: dict[str, Any] = {}
+            for _ in range(self._count(arg)):
+                key = self.key()
+                if key in obj:
+                    raise _unreadable(f"duplicate key {key!r}")
+                obj[key] = self.value(depth + 1)
+            return obj
+        if major == 6:
+            return self.tagged(arg)
+        if major == 7:
+            return self.simple(info)
+        raise _unreadable("byte strings and negative integers stand only inside SP1 tags")
+
+    def _count(self, count: int) -> int:
+        # Every item takes at least one byte: a count beyond what is left is a lie.
+        if count > len(self.data) - self.pos:
+            raise _unreadable("the CBOR payload is truncated")
+        return count
+
+    def tagged(self, tag: int) -> Any:
+        major, _, arg = self.head()
+        if tag == _TAG_NUMBER:
+            if major not in (0, 1):
+                raise _unreadable("tag 6 must hold an integer")
+            self._spend(20)
+            return arg if major == 0 else -1 - arg
+        if major == 2:
+            content: Any = self._take(arg)
+        elif major == 0:
+            content = arg
+        else:
+            raise _unreadable(f"tag {tag} must hold bytes or an unsigned integer")
+        text = _expand_tag(tag, content)
+        self._spend(len(text) + 2)
+        return text
+
+    def simple(self, info: int) -> Any:
+        if info == 20:
+            return False
+        if info == 21:
+            return True
+        if info == 22:
+            return None
+        if info == 27:
+            (number,) = struct.unpack(">d", self._take(8))
+            if not math.isfinite(number):
+                raise _unreadable("NaN and Infinity are not JSON")
+            self._spend(24)
+            return number
+        raise _unreadable("this CBOR simple value is not part of format SP1")
+
+
+def _to_cbor(document: Any) -> bytes:
+    out = bytearray()
+    _encode_value(document, out, _TERM_INDEX)
+    return bytes(out)
+
+
+# -- the payload --------------------------------------------------------------------------------
+
+
+def encode_payload(document: dict[str, Any] | str | bytes, *, compress: bool | None = None) -> str:
+    """The SP1 QR text of a JSON document (a signed credential), e.g. ``"SP1:6BF..."``."""
+    if isinstance(document, (str, bytes)):
+        document = parse_json(document, Limits())
+    if not isinstance(document, dict):
+        raise TypeError("the document must be a JSON object")
+    cbor = _to_cbor(document)
+    candidates = []
+    if compress is not False:
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, SP1_ZDICT)
+        candidates.append(bytes([_FLAG_DEFLATE]) + packer.compress(cbor) + packer.flush())
+    if compress is not True:
+        candidates.append(b"\x00" + cbor)
+    body = min(candidates, key=len)
+    return PREFIX + b45encode(body + zlib.crc32(body).to_bytes(4, "big"))
+
+
+def is_payload(text: str) -> bool:
+    """Whether ``text`` looks like a skillspas QR payload (by its prefix)."""
+    return text.startswith(PREFIX)
+
+
+def decode_document(text: str, limits: Limits = Limits()) -> dict[str, Any]:
+    """The JSON document an SP1 QR text holds, within ``limits``."""
+    if not isinstance(text, str):
+        raise TypeError("the QR text must be a str")
+    if len(text) > MAX_QR_TEXT + len(PREFIX):
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
+    text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
+    if not text.startswith(PREFIX):
+        raise _unreadable("this is not a skillspas QR code (no SP1: prefix)")
+    raw = b45decode(text[len(PREFIX):])
+    if len(raw) < 6:
+        raise _unreadable("the QR payload is too short")
+    body, check = raw[:-4], raw[-4:]
+    if zlib.crc32(body).to_bytes(4, "big") != check:
+        raise _unreadable("the QR payload is damaged (checksum mismatch)")
+    flags, cbor = body[0], body[1:]
+    if flags & ~_FLAG_DEFLATE:
+        raise _unreadable(f"unknown flags {flags:#x}")
+    if flags & _FLAG_DEFLATE:
+        cbor = _inflate(cbor, limits.max_bytes)
+    reader = _Reader(cbor, term_dictionary(), limits)
+    document = reader.value(0)
+    if reader.pos != len(cbor):
+        raise _unreadable("the QR payload has trailing bytes")
+    if not isinstance(document, dict):
+        raise _unreadable("the QR payload is not a JSON object")
+    if _to_cbor(document) != cbor:
+        raise _unreadable("the QR payload is not in its canonical form")
+    return document
+
+
+def decode_payload(text: str, limits: Limits = Limits()) -> bytes:
+    """The JSON bytes of the credential an SP1 QR text holds: what ``Verifier.verify`` takes."""
+    document = decode_document(text, limits)
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if len(data) > limits.max_bytes:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands to more than {limits.max_bytes} bytes")
+    return data
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    """Raw DEFLATE, refusing to produce more than ``limit`` bytes (a zlib bomb stops here)."""
+    inflater = zlib.decompressobj(-15, zdict=SP1_ZDICT)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error:
+        raise _unreadable("the QR payload does not decompress") from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands beyond {limit} bytes")
+    if not inflater.eof or inflater.unused_data:
+        raise _unreadable("the compressed QR payload is incomplete or has trailing bytes")
+    return out
+
+
+def _unreadable(message: str) -> SkillspasError:
+    return error_for(ErrorCode.QR_UNREADABLE, message)
+
+
+# -- images -------------------------------------------------------------------------------------
+
+
+def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
+    """The texts of every QR code in a PNG/JPEG photo or screenshot (path or bytes), in reading order."""
+    data = _image_bytes(image)
+    try:
+        from PIL import Image, UnidentifiedImageError
+        import zxingcpp
+    except ImportError as exc:  # pragma: no cover - both are dependencies
+        raise RuntimeError(f"QR image decoding needs {exc.name}") from exc
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height = picture.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has {width}x{height} pixels; at most {MAX_IMAGE_PIXELS} are read")
+            picture.draft("L", picture.size)  # JPEG: decode straight to grey
+            grey = picture.convert("L")
+    except SkillspasError:
+        raise
+    except Image.DecompressionBombError:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has more than {MAX_IMAGE_PIXELS} pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise _unreadable(f"the image cannot be read ({type(exc).__name__})") from None
+    found = [b for b in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)) if b.valid and b.text]
+    found.sort(key=lambda b: (b.position.top_left.y, b.position.top_left.x))
+    texts = [barcode.text for barcode in found]
+    if not texts:
+        raise _unreadable("no readable QR code was found in the image")
+    return texts
+
+
+def read_qr_image(image: str | os.PathLike[str] | bytes) -> str:
+    """The text of the skillspas QR code in a photo or screenshot (the first one, if there are several)."""
+    texts = read_qr_images(image)
+    return next((text for text in texts if is_payload(text)), texts[0])
+
+
+def _image_bytes(image: str | os.PathLike[str] | bytes) -> bytes:
+    if isinstance(image, (bytes, bytearray)):
+        data = bytes(image)
+    elif isinstance(image, (str, os.PathLike)):
+        path = Path(image)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+        except OSError as exc:
+            raise _unreadable(f"cannot read {path}: {exc.strerror}") from None
+    else:
+        raise TypeError("image must be a path or bytes")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image file is larger than {MAX_IMAGE_BYTES} bytes")
+    if not data:
+        raise _unreadable("the image is empty")
+    return data
+

@@ -1,0 +1,122 @@
+"""The trust list, verified with the same pipeline as any credential, and the policy built on it.
+
+Usage::
+
+    trust_list = load_trust_list(bundle.trust_list, verifier, anchors=["did:key:z6Mk..."])
+    policy = TrustListPolicy.from_credential(bundle.trust_list, verifier, anchors=anchors)
+    name = policy.check("did:web:roc.example", ["VerifiableCredential", "MboDiploma"], now)
+
+The trust list is a Verifiable Credential (``SkillspasTrustList``) signed by a trust anchor: the body
+that recognises issuers. Its proof, purpose and key are checked by ``Verifier.verified_credential``
+(steps 1-6); its own validity window is checked against each run's ``now``. Without pinned
+``anchors`` the list must verify as signed by its own issuer: it is then only as trustworthy as the
+bundle file that carries it (DESIGN.md threat 8). A list that fails makes every issuer
+``untrusted_issuer``, with the reason in the message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
+from skillspas.keys.verification_method import format_datetime
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+
+if TYPE_CHECKING:
+    from skillspas.verifier.pipeline import Verifier
+
+__all__ = ["TrustListPolicy", "load_trust_list"]
+
+
+def _untrusted(message: str) -> SkillspasError:
+    """Build the ``untrusted_issuer`` error."""
+    return error_for(ErrorCode.UNTRUSTED_ISSUER, message, "/issuer")
+
+
+def _span(start: dt.datetime | None, end: dt.datetime | None) -> str:
+    """A validity window for a message."""
+    return f"from {format_datetime(start) if start else 'the start'} until {format_datetime(end) if end else 'further notice'}"
+
+
+def load_trust_list(
+    document: Any, verifier: Verifier, *, anchors: Iterable[str] | None = None, now: dt.datetime | None = None
+) -> TrustList:
+    """Verify a trust list credential (proof by a trust anchor, shape, and validity at ``now`` if given)."""
+    unverified_issuer = document.get("issuer") if isinstance(document, dict) else None
+    if isinstance(unverified_issuer, dict):
+        unverified_issuer = unverified_issuer.get("id")
+    pinned = frozenset(anchors or ())
+    allowed = pinned or frozenset([unverified_issuer] if isinstance(unverified_issuer, str) else [])
+    credential = verifier.verified_credential(document, allowed)
+    if "credentialStatus" in credential:
+        raise error_for(
+            ErrorCode.SCHEMA_INVALID,
+            "a trust list is replaced by a newer one, not revoked through a status list",
+            "/credentialStatus",
+        )
+    trust_list = TrustList.from_credential(credential)
+    if now is not None:
+        _check_window(trust_list, now)
+    return trust_list
+
+
+def _check_window(trust_list: TrustList, now: dt.datetime) -> None:
+    """The list itself must be valid at ``now`` (``not_yet_valid`` / ``expired``)."""
+    if trust_list.valid_from is not None and now < trust_list.valid_from:
+        raise error_for(ErrorCode.NOT_YET_VALID, f"the trust list is valid {_span(trust_list.valid_from, trust_list.valid_until)}", "/validFrom")
+    if trust_list.valid_until is not None and now > trust_list.valid_until:
+        raise error_for(ErrorCode.EXPIRED, f"the trust list expired at {format_datetime(trust_list.valid_until)}; get a newer bundle", "/validUntil")
+
+
+class TrustListPolicy:
+    """A ``TrustPolicy`` from a verified trust list: issuer DID x allowed credential types x validity."""
+
+    def __init__(self, trust_list: TrustList | None, *, problem: SkillspasError | None = None) -> None:
+        """Use ``trust_list``; or, when it was rejected, remember ``problem`` and trust no one."""
+        if (trust_list is None) == (problem is None):
+            raise ValueError("give either a verified trust list or the problem that rejected it")
+        self.trust_list = trust_list
+        self.problem = problem
+
+    @classmethod
+    def from_credential(
+        cls, document: Any, verifier: Verifier, *, anchors: Iterable[str] | None = None
+    ) -> TrustListPolicy:
+        """Verify ``document`` (steps 1-6 now; its validity window at each check) and build the policy."""
+        try:
+            return cls(load_trust_list(document, verifier, anchors=anchors))
+        except SkillspasError as exc:
+            return cls(None, problem=exc)
+
+    def check(
+        self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
+    ) -> str | None:
+        """The trust list's name for ``issuer``, if it may issue ``types`` when it signed; else ``untrusted_issuer``."""
+        if self.problem is not None:
+            raise _untrusted(f"the trust list was rejected [{self.problem.code.value}]: {self.problem.message}")
+        trust_list = self.trust_list
+        assert trust_list is not None
+        try:
+            _check_window(trust_list, now)
+        except SkillspasError as exc:
+            raise _untrusted(f"the trust list is not valid now [{exc.code.value}]: {exc.message}") from None
+        entry = trust_list.entry(issuer)
+        if entry is None:
+            raise _untrusted(f"the issuer {issuer!r} is not on the trust list")
+        if not entry.allows(types):
+            shown = [t for t in types if t not in ENVELOPE_TYPES | {"VerifiableCredential"}] or list(types)
+            raise _untrusted(
+                f"{entry.name} is on the trust list for {', '.join(entry.credential_types)} only, not for {', '.join(shown) or 'this credential'}"
+            )
+        moment = min(issued_at, now) if issued_at is not None else now
+        if not entry.active_at(moment):
+            raise _untrusted(
+                f"{entry.name} is recognised {_span(entry.valid_from, entry.valid_until)}, not at {format_datetime(moment)}"
+            )
+        return entry.name
+
+    def __repr__(self) -> str:
+        state = f"{len(self.trust_list.entries)} issuers" if self.trust_list else f"rejected: {self.problem.code.value}"  # type: ignore[union-attr]
+        return f"TrustListPolicy({state})"

@@ -1,0 +1,293 @@
+"""``skillspas passport``: keep credentials in a local passport and share them as JSON, QR, PDF, OB 3.0.
+
+Usage::
+
+    skillspas passport add diploma.json evc.json           # checks every proof, then stores
+    skillspas passport list
+    skillspas passport export 3f9a1c --qr qr/ --pdf paspoort.pdf --presentation vp.json
+    skillspas passport show diploma.json                    # or a QR photo, or a presentation
+
+The passport folder is ``--passport DIR``, else ``$SKILLSPAS_HOME/passport``, else the per-user
+data folder. Exit codes follow ``skillspas verify``: 0 done, 1 a credential is not valid, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from skillspas.keys import load
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.verifier import Verifier
+from skillspas.verifier.qr import decode_payload, read_qr_image
+from skillspas.wallet_export.openbadges import NotAnOpenBadge
+from skillspas.wallet_export.passport import build_passport
+from skillspas.wallet_export.qr import QRCapacityError
+from skillspas.wallet_export.store import PassportStore
+from skillspas.wallet_export.view import TEXT, Lang, describe, vocabulary_labels
+
+__all__ = ["passport_app", "default_passport_dir"]
+
+passport_app = typer.Typer(
+    help="Your skills passport: keep, show and share credentials / Je vaardighedenpaspoort: bewaren, tonen en delen.",
+    no_args_is_help=True,
+)
+
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
+
+
+def default_passport_dir() -> Path:
+    """``$SKILLSPAS_HOME/passport``, else ``<per-user data folder>/passport``."""
+    home = os.environ.get("SKILLSPAS_HOME")
+    if home:
+        return Path(home).expanduser() / "passport"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("skillspas", appauthor=False)) / "passport"
+
+
+PassportOption = Annotated[
+    Optional[Path], typer.Option("--passport", help="Passport folder (default: $SKILLSPAS_HOME/passport)")
+]
+LangOption = Annotated[str, typer.Option("--lang", help="nl or en")]
+
+
+def _store(folder: Path | None) -> PassportStore:
+    return PassportStore(folder or default_passport_dir())
+
+
+def _console() -> Console:
+    # emoji=False: "did:key:" must not turn into a key emoji.
+    return Console(emoji=False, highlight=False)
+
+
+def _fail(code: ErrorCode | int, message: str) -> NoReturn:
+    typer.echo(f"error{f' [{code.value}]' if isinstance(code, ErrorCode) else ''}: {message}", err=True)
+    raise typer.Exit(code.exit_code if isinstance(code, ErrorCode) else code)
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("nl", "en"):
+        _fail(2, "--lang must be nl or en")
+    return value
+
+
+def _read(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(Limits.max_bytes + 1)
+    except OSError as exc:
+        _fail(ErrorCode.MALFORMED_JSON, f"cannot read {path}: {exc.strerror}")
+    return data
+
+
+@passport_app.command("add")
+def add_command(
+    files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files")],
+    passport: PassportOption = None,
+    check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
+) -> None:
+    """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort."""
+    store = _store(passport)
+    for file in files:
+        try:
+            entry = store.add(_read(file), check=check)
+        except SkillspasError as exc:
+            _fail(exc.code, f"{file}: {exc.message}")
+        except OSError as exc:
+            _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+        typer.echo(f"{entry.ref}  {entry.view().title}  ({file})")
+
+
+@passport_app.command("list")
+def list_command(
+    passport: PassportOption = None,
+    lang: LangOption = "nl",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List the credentials in the passport / Toon de bewijsstukken in je paspoort."""
+    language = _lang(lang)
+    try:
+        entries = _store(passport).entries()
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    except OSError as exc:
+        _fail(2, f"cannot read the passport: {exc.strerror}")
+    views = [(entry.ref, entry.view(language)) for entry in entries]
+    if as_json:
+        typer.echo(json.dumps([
+            {"ref": ref, "id": v.id, "title": v.title, "kind": v.kind, "issuer": v.issuer,
+             "validFrom": v.valid_from, "skills": len(v.skills)}
+            for ref, v in views
+        ], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{TEXT['passport'][language]} ({len(views)})")
+    for column in ("ref", TEXT["title"][language], TEXT["kind"][language], TEXT["issuer"][language],
+                   TEXT["valid_from"][language], TEXT["skills"][language]):
+        table.add_column(column)
+    for ref, view in views:
+        table.add_row(ref, view.title, view.kind, view.issuer_name or view.issuer or "", view.valid_from or "", str(len(view.skills)))
+    _console().print(table)
+
+
+@passport_app.command("remove")
+def remove_command(
+    refs: Annotated[list[str], typer.Argument(help="Reference(s) shown by `passport list`")],
+    passport: PassportOption = None,
+) -> None:
+    """Remove credentials from the passport / Verwijder bewijsstukken uit je paspoort."""
+    store = _store(passport)
+    for ref in refs:
+        try:
+            entry = store.remove(ref)
+        except LookupError as exc:
+            _fail(2, str(exc))
+        except OSError as exc:
+            _fail(2, f"cannot remove {ref}: {exc.strerror}")
+        typer.echo(f"removed {entry.ref}  {entry.view().title}")
+
+
+def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
+    """Credentials named by file path or passport reference; none named means the whole passport."""
+    if not items:
+        entries = store.entries()
+        if not entries:
+            _fail(2, f"the passport {store.folder} is empty; name credential files or add some first")
+        return [entry.document for entry in entries]
+    chosen = []
+    for item in items:
+        path = Path(item)
+        if path.is_file():
+            document = parse_json(_read(path))
+            if not isinstance(document, dict):
+                _fail(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)")
+            chosen.append(document)
+        else:
+            try:
+                chosen.append(store.get(item).document)
+            except LookupError as exc:
+                _fail(2, f"{item} is neither a file nor a passport reference ({exc})")
+    return chosen
+
+
+@passport_app.command("export")
+def export_command(
+    credentials: Annotated[Optional[list[str]], typer.Argument(help="Credential files or passport references (default: all)")] = None,
+    qr: Annotated[Optional[Path], typer.Option("--qr", help="Folder for one QR PNG per credential")] = None,
+    pdf: Annotated[Optional[Path], typer.Option("--pdf", help="A4 PDF file")] = None,
+    presentation: Annotated[Optional[Path], typer.Option("--presentation", help="VerifiablePresentation JSON file")] = None,
+    openbadges: Annotated[Optional[Path], typer.Option("--openbadges", help="Folder for one OB 3.0 JSON per credential")] = None,
+    holder_key: Annotated[Optional[Path], typer.Option("--holder-key", help="Your key file: signs the presentation")] = None,
+    passphrase_env: Annotated[Optional[str], typer.Option("--passphrase-env", metavar="VAR", help="Passphrase of the key file in $VAR")] = None,
+    challenge: Annotated[Optional[str], typer.Option(help="The verifier's challenge (needs --holder-key)")] = None,
+    domain: Annotated[Optional[str], typer.Option(help="The verifier's domain (needs --holder-key)")] = None,
+    passport: PassportOption = None,
+    lang: LangOption = "nl",
+) -> None:
+    """Share credentials as QR codes, PDF, presentation or Open Badges / Deel bewijsstukken."""
+    language = _lang(lang)
+    if not any((qr, pdf, presentation, openbadges)):
+        _fail(2, "name at least one of --qr, --pdf, --presentation, --openbadges")
+    if (challenge or domain) and holder_key is None:
+        _fail(2, "--challenge and --domain need --holder-key (the presentation is signed by you)")
+    try:
+        chosen = build_passport(_select(_store(passport), credentials or []))
+        holder = None
+        if holder_key is not None:
+            holder = load(holder_key, os.environ.get(passphrase_env) if passphrase_env else None)
+        for target in (presentation, pdf):
+            if target is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+        if presentation is not None:
+            presentation.write_text(chosen.to_json(holder=holder, challenge=challenge, domain=domain), "utf-8")
+            typer.echo(f"presentation: {presentation}" + (" (signed by the holder)" if holder else ""))
+        if qr is not None:
+            paths = chosen.to_qr_images(qr)
+            typer.echo(f"QR: {len(paths)} PNG files in {qr}")
+        if pdf is not None:
+            chosen.to_pdf(pdf, lang=language)
+            typer.echo(f"PDF: {pdf}")
+        if openbadges is not None:
+            paths = chosen.to_openbadges(openbadges)
+            typer.echo(f"Open Badges 3.0: {len(paths)} JSON files in {openbadges}")
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    except (QRCapacityError, NotAnOpenBadge) as exc:
+        _fail(2, str(exc))
+    except OSError as exc:
+        _fail(2, f"cannot write {exc.filename}: {exc.strerror}")
+
+
+def _documents(file: Path) -> list[dict[str, Any]]:
+    """The credential(s) in a JSON file (credential or presentation) or in a QR image."""
+    data = _read(file)
+    if file.suffix.lower() in _IMAGE_SUFFIXES:
+        data = decode_payload(read_qr_image(data))
+    document = parse_json(data)
+    if not isinstance(document, dict):
+        _fail(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation")
+    types = document.get("type")
+    if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
+        inner = document.get("verifiableCredential")
+        inner = inner if isinstance(inner, list) else [inner]
+        return [c for c in inner if isinstance(c, dict)]
+    return [document]
+
+
+@passport_app.command("show")
+def show_command(
+    file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, or a QR image")],
+    lang: LangOption = "nl",
+) -> None:
+    """Show what a credential says, with a table of its skills / Toon een bewijsstuk."""
+    language = _lang(lang)
+    try:
+        documents = _documents(file)
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    console = _console()
+    verifier = Verifier()
+    labels = vocabulary_labels() if language == "en" else None
+    worst = 0
+    for document in documents:
+        view = describe(document, language, labels=labels)
+        check = verifier.check_proofs(document)
+        problem = check.first_error
+        worst = max(worst, problem.code.exit_code if problem else 0)
+        console.print(Text.assemble((view.title, "bold"), f"  ({view.kind})"))
+        issuer = f"{view.issuer_name} ({view.issuer})" if view.issuer_name else view.issuer
+        for key, value in (("issuer", issuer), ("holder", view.subject_name),
+                           ("awarded", view.awarded), ("valid_from", view.valid_from), ("valid_until", view.valid_until)):
+            if value:
+                console.print(f"  {TEXT[key][language]}: {value}", highlight=False, markup=False)
+        for label, value in view.details:
+            console.print(f"  {label}: {value}".replace("\n", "\n    "))
+        for cosigner in view.cosigners:
+            console.print(f"  {TEXT['signed_by'][language]}: {cosigner}")
+        if problem is None:
+            seal = "handtekening(en) in orde" if language == "nl" else "signature(s) valid"
+            console.print(Text.assemble("  ", (f"✓ {seal}", "green"), f" ({', '.join(view.signers)})"))
+        else:
+            seal = "handtekening NIET in orde" if language == "nl" else "signature NOT valid"
+            console.print(Text.assemble("  ", (f"✗ {seal}", "red"), f" [{problem.code.value}] {problem.message}"))
+        table = Table(title=f"{TEXT['skills'][language]} ({len(view.skills)})", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column(TEXT["skill"][language])
+        table.add_column(TEXT["code"][language], overflow="fold")
+        for index, skill in enumerate(view.skills, 1):
+            table.add_row(str(index), skill.label or "", f"{skill.framework} {skill.code}")
+        console.print(table)
+    note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
+            "`skillspas verify`." if language == "nl" else
+            "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify`.")
+    console.print(note, style="dim", highlight=False)
+    raise typer.Exit(worst)

@@ -1,0 +1,69 @@
+"""Open Badges 3.0 export: each credential as its own OB 3.0 JSON file, still verifiable.
+
+Usage::
+
+    badge = to_openbadge(signed)                     # the same signed credential, OB 3.0 shaped
+    paths = write_openbadges([a, b], "badges/")      # badges/01-mbo-diploma-....json
+
+Skillspas credentials are already ``OpenBadgeCredential``s (VC 2.0 + OB 3.0 context). The one
+change made is ``proof`` as an array, as the strict OB 3.0 AchievementCredential schema wants;
+a proof is not part of what it signs, so every proof still verifies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["OB3_CONTEXT_PREFIX", "NotAnOpenBadge", "to_openbadge", "write_openbadges", "slug"]
+
+OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+_OB_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+
+
+class NotAnOpenBadge(ValueError):
+    """The credential is not shaped as an Open Badges 3.0 credential."""
+
+
+def to_openbadge(credential: dict[str, Any]) -> dict[str, Any]:
+    """``credential`` as an OB 3.0 ``OpenBadgeCredential`` document (proof as an array)."""
+    types = credential.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not any(t in types for t in _OB_TYPES):
+        raise NotAnOpenBadge("the credential is not an OpenBadgeCredential or AchievementCredential")
+    contexts = credential.get("@context")
+    if not isinstance(contexts, list) or not any(isinstance(c, str) and c.startswith(OB3_CONTEXT_PREFIX) for c in contexts):
+        raise NotAnOpenBadge("the credential does not use the Open Badges 3.0 context")
+    subject = credential.get("credentialSubject")
+    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
+        raise NotAnOpenBadge("the credential has no credentialSubject.achievement")
+    badge = dict(credential)
+    if isinstance(badge.get("proof"), dict):
+        badge["proof"] = [badge["proof"]]
+    return badge
+
+
+def slug(text: str, *, length: int = 48) -> str:
+    """A file-name-safe form of ``text`` (ASCII, lower case, dashes)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:length].strip("-") or "credential"
+
+
+def write_openbadges(credentials: Iterable[dict[str, Any]], folder: str | os.PathLike[str]) -> list[Path]:
+    """Write each credential as ``NN-<title>.json`` (OB 3.0 JSON) into ``folder``."""
+    badges = [to_openbadge(credential) for credential in credentials]
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    width = max(2, len(str(len(badges))))
+    paths = []
+    for number, badge in enumerate(badges, 1):
+        name = badge.get("name")
+        name = name if isinstance(name, str) else ""
+        path = root / f"{number:0{width}d}-{slug(name)}.json"
+        path.write_text(json.dumps(badge, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        paths.append(path)
+    return paths

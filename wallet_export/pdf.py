@@ -1,0 +1,244 @@
+"""The printable passport: an A4 PDF with one page per credential and one QR code per credential.
+
+Usage::
+
+    data = render_pdf(credentials, lang="nl")        # bytes of the PDF (Dutch; lang="en" for English)
+    Path("paspoort.pdf").write_bytes(data)
+
+Page 1 lists the credentials and says how to check them; every following page shows one
+credential for a person (kind, title, issuer, holder, dates, skills with labels) next to its QR
+code, which holds the whole signed credential (``skillspas.verifier.qr``, format SP1).
+
+Text uses DejaVu Sans when the system has it (every script a name may need), otherwise the PDF
+core font Helvetica in Windows-1252, which holds every Dutch letter; other letters are then
+written without their accents (the QR code keeps the exact text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr
+from skillspas.wallet_export.view import TEXT, CredentialView, Lang, describe, vocabulary_labels
+
+__all__ = ["render_pdf", "write_pdf", "FONT_DIRS"]
+
+FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts/dejavu",
+    "/Library/Fonts",
+)
+"""Where ``DejaVuSans.ttf`` and ``DejaVuSans-Bold.ttf`` are looked for."""
+
+_MARGIN = 15.0
+_PAGE_W = 210.0
+_INK = (20, 20, 20)
+_GREY = (100, 100, 100)
+_RULE = (200, 200, 200)
+# Letters outside Windows-1252 that have no accent to drop (NFKD handles the rest).
+_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H", "ĳ": "ij", "Ĳ": "IJ"})
+
+
+class _Document(FPDF):
+    """FPDF with the passport's footer."""
+
+    def __init__(self, lang: Lang, unicode_font: Path | None) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.lang = lang
+        self.unicode = unicode_font is not None
+        if unicode_font is not None:
+            self.add_font("Body", "", str(unicode_font / "DejaVuSans.ttf"))
+            self.add_font("Body", "B", str(unicode_font / "DejaVuSans-Bold.ttf"))
+            self.family = "Body"
+        else:
+            self.core_fonts_encoding = "windows-1252"
+            self.family = "helvetica"
+        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
+        self.set_auto_page_break(True, margin=18)
+        self.alias_nb_pages()
+
+    def clean(self, text: str) -> str:
+        """``text`` as this font can write it."""
+        text = "".join(c if c in "\t\n" or unicodedata.category(c)[0] != "C" else " " for c in text)
+        if self.unicode:
+            return text
+        try:
+            text.encode("windows-1252")
+            return text
+        except UnicodeEncodeError:
+            pass
+        out = []
+        for char in text.translate(_PLAIN):
+            try:
+                char.encode("windows-1252")
+                out.append(char)
+            except UnicodeEncodeError:
+                base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+                out.append(base or "?")
+        return "".join(out)
+
+    def style(self, size: float, bold: bool = False, grey: bool = False) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+        self.set_text_color(*(_GREY if grey else _INK))
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.style(8, grey=True)
+        page = TEXT["page"][self.lang].format(i=self.page_no(), n="{nb}")
+        self.cell(0, 5, self.clean(f"skillspas · {TEXT['passport'][self.lang]} · {page}"), align="C")
+
+
+def _font_dir(font_dirs: Sequence[str | os.PathLike[str]] | None) -> Path | None:
+    for folder in FONT_DIRS if font_dirs is None else font_dirs:
+        path = Path(folder)
+        if (path / "DejaVuSans.ttf").is_file() and (path / "DejaVuSans-Bold.ttf").is_file():
+            return path
+    return None
+
+
+def _qr_or_none(credential: dict[str, Any]) -> QRImage | None:
+    try:
+        return credential_qr(credential)
+    except QRCapacityError:
+        return None
+
+
+def render_pdf(
+    credentials: Iterable[dict[str, Any]],
+    *,
+    lang: Lang = "nl",
+    created: dt.datetime | None = None,
+    font_dirs: Sequence[str | os.PathLike[str]] | None = None,
+) -> bytes:
+    """The passport PDF of ``credentials`` (A4; Dutch by default, ``lang="en"`` for English)."""
+    if lang not in ("nl", "en"):
+        raise ValueError("lang must be 'nl' or 'en'")
+    items = list(credentials)
+    created = created or dt.datetime.now(dt.timezone.utc)
+    labels = vocabulary_labels() if lang == "en" else None
+    views = [describe(credential, lang, labels=labels) for credential in items]
+    codes = [_qr_or_none(credential) for credential in items]
+    pdf = _Document(lang, _font_dir(font_dirs))
+    pdf.set_title(TEXT["passport"][lang])
+    pdf.set_creator("skillspas")
+    pdf.set_lang(lang)
+    pdf.set_creation_date(created)
+    _cover(pdf, views, created)
+    for number, (view, code) in enumerate(zip(views, codes), 1):
+        _credential_page(pdf, view, code, number, len(items))
+    return bytes(pdf.output())
+
+
+def write_pdf(credentials: Iterable[dict[str, Any]], path: str | os.PathLike[str], *, lang: Lang = "nl") -> Path:
+    """Write the passport PDF to ``path``."""
+    target = Path(path)
+    target.write_bytes(render_pdf(credentials, lang=lang))
+    return target
+
+
+def _cover(pdf: _Document, views: list[CredentialView], created: dt.datetime) -> None:
+    lang = pdf.lang
+    pdf.add_page()
+    pdf.style(24, bold=True)
+    pdf.cell(0, 12, pdf.clean(TEXT["passport"][lang]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    holders = list(dict.fromkeys(v.subject_name for v in views if v.subject_name))
+    pdf.style(12)
+    if holders:
+        pdf.cell(0, 7, pdf.clean(f"{TEXT['holder'][lang]}: {', '.join(holders)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.style(10, grey=True)
+    pdf.cell(0, 6, f"{TEXT['made_on'][lang]}: {created.date().isoformat()}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.style(10)
+    pdf.multi_cell(0, 5, pdf.clean(TEXT["how_to_check"][lang]), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.style(9, grey=True)
+    pdf.multi_cell(0, 4.5, pdf.clean(TEXT["rendering_note"][lang]), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(5)
+    pdf.style(13, bold=True)
+    pdf.cell(0, 8, pdf.clean(f"{TEXT['credentials'][lang]} ({len(views)})"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.style(8.5)
+    with pdf.table(col_widths=(7, 66, 34, 52, 21), text_align="LEFT", line_height=4.4, borders_layout="HORIZONTAL_LINES") as table:
+        header = table.row()
+        for word in ("#", TEXT["title"][lang], TEXT["kind"][lang], TEXT["issuer"][lang], TEXT["valid_from"][lang]):
+            header.cell(pdf.clean(word))
+        for number, view in enumerate(views, 1):
+            row = table.row()
+            for value in (str(number), view.title, view.kind, view.issuer_name or view.issuer or "", view.valid_from or ""):
+                row.cell(pdf.clean(value))
+
+
+def _field(pdf: _Document, label: str, value: str | None, width: float) -> None:
+    if not value:
+        return
+    x = pdf.get_x()
+    pdf.style(8, grey=True)
+    pdf.cell(width, 4, pdf.clean(label), new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.style(10)
+    pdf.multi_cell(width, 5, pdf.clean(value), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_x(x)
+    pdf.ln(1.5)
+
+
+def _credential_page(pdf: _Document, view: CredentialView, code: QRImage | None, number: int, total: int) -> None:
+    lang = pdf.lang
+    pdf.add_page()
+    size = 0.0 if code is None else min(80.0, max(50.0, (code.modules + 8) * 0.5))
+    left_width = _PAGE_W - 2 * _MARGIN - (size + 6 if size else 0)
+    top = pdf.get_y()
+    if code is not None:
+        x = _PAGE_W - _MARGIN - size
+        pdf.image(io.BytesIO(code.png(scale=8, border=4)), x=x, y=top, w=size, h=size)
+        pdf.set_xy(x, top + size)
+        pdf.style(8, grey=True)
+        caption = TEXT["qr_caption"][lang].format(i=number, n=total) + f" · v{code.version}-{code.error}"
+        pdf.cell(size, 4, pdf.clean(caption), align="C")
+        qr_bottom = top + size + 5
+    else:
+        qr_bottom = top
+    pdf.set_xy(_MARGIN, top)
+    pdf.style(9, grey=True)
+    pdf.cell(left_width, 5, pdf.clean(f"{number}/{total} · {view.kind}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.style(16, bold=True)
+    pdf.multi_cell(left_width, 7.5, pdf.clean(view.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    issuer = view.issuer_name + (f"\n{view.issuer}" if view.issuer else "") if view.issuer_name else view.issuer
+    _field(pdf, TEXT["issuer"][lang], issuer, left_width)
+    _field(pdf, TEXT["holder"][lang], view.subject_name, left_width)
+    _field(pdf, TEXT["awarded"][lang], view.awarded, left_width)
+    _field(pdf, TEXT["valid_from"][lang], view.valid_from, left_width)
+    _field(pdf, TEXT["valid_until"][lang], view.valid_until, left_width)
+    _field(pdf, TEXT["signed_by"][lang], "\n".join(view.cosigners) or None, left_width)
+    if code is None:
+        _field(pdf, "QR", TEXT["qr_missing"][lang], left_width)
+    pdf.set_y(max(pdf.get_y(), qr_bottom) + 2)
+    full_width = _PAGE_W - 2 * _MARGIN
+    if view.description:
+        _field(pdf, TEXT["description"][lang], view.description, full_width)
+    for label, value in view.details:
+        _field(pdf, label, value, full_width)
+    pdf.style(12, bold=True)
+    pdf.cell(0, 8, pdf.clean(f"{TEXT['skills'][lang]} ({len(view.skills)})"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if not view.skills:
+        pdf.style(10, grey=True)
+        pdf.cell(0, 6, pdf.clean(TEXT["no_skills"][lang]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    pdf.style(8.5)
+    with pdf.table(col_widths=(7, 78, 26, 69), text_align="LEFT", line_height=4.6, borders_layout="HORIZONTAL_LINES") as table:
+        header = table.row()
+        for word in ("#", TEXT["skill"][lang], TEXT["framework"][lang], "Code"):
+            header.cell(pdf.clean(word))
+        for index, skill in enumerate(view.skills, 1):
+            row = table.row()
+            row.cell(str(index))
+            row.cell(pdf.clean(skill.label or "-"))
+            row.cell(skill.framework)
+            row.cell(pdf.clean(skill.code))

@@ -1,0 +1,134 @@
+"""The passport store: a folder with one file per credential, kept byte-for-byte as it was signed.
+
+Usage::
+
+    store = PassportStore("~/.local/share/skillspas/passport")
+    entry = store.add(Path("diploma.json").read_bytes())   # checks every proof first
+    for entry in store.entries(): print(entry.ref, entry.view.title)
+    store.remove(entry.ref)
+
+A credential is stored under the SHA-256 of its bytes (``<64 hex>.json``), so adding the same
+file twice keeps one copy, and there is no index that can drift from the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.verifier import Verifier
+from skillspas.wallet_export.view import CredentialView, Lang, describe
+
+__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH"]
+
+REF_LENGTH = 10
+"""Hex digits of the SHA-256 shown as a credential's reference (more may be typed)."""
+
+_SUFFIX = ".json"
+
+
+@dataclass(frozen=True)
+class StoredCredential:
+    """One credential in the passport: its bytes, parsed document and short reference."""
+
+    digest: str
+    path: Path
+    data: bytes
+    document: dict[str, Any]
+
+    @property
+    def ref(self) -> str:
+        """Short reference a person types (the first hex digits of the SHA-256)."""
+        return self.digest[:REF_LENGTH]
+
+    def view(self, lang: Lang = "nl") -> CredentialView:
+        """What the credential says, for display."""
+        return describe(self.document, lang)
+
+
+class PassportStore:
+    """A worker's credentials in one folder (created on first ``add``)."""
+
+    def __init__(self, folder: str | os.PathLike[str], *, limits: Limits = Limits()) -> None:
+        self.folder = Path(folder).expanduser()
+        self.limits = limits
+        self._verifier: Verifier | None = None
+
+    def add(self, data: bytes, *, check: bool = True) -> StoredCredential:
+        """Store a signed credential (JSON bytes); with ``check``, every proof must verify first."""
+        document = _credential(data, self.limits)
+        if check:
+            self._verifier = self._verifier or Verifier(limits=self.limits)
+            result = self._verifier.check_proofs(data)
+            if result.first_error is not None:
+                problem = result.first_error
+                raise error_for(problem.code, problem.message, problem.path)
+        digest = hashlib.sha256(data).hexdigest()
+        path = self.folder / f"{digest}{_SUFFIX}"
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            temporary.write_bytes(data)
+            temporary.replace(path)
+        return StoredCredential(digest, path, data, document)
+
+    def entries(self) -> list[StoredCredential]:
+        """Every stored credential, oldest first (by file time, then digest)."""
+        if not self.folder.is_dir():
+            return []
+        paths = [p for p in self.folder.iterdir() if p.suffix == _SUFFIX and _is_digest(p.stem)]
+        paths.sort(key=lambda p: (p.stat().st_mtime_ns, p.stem))
+        return [self._load(path) for path in paths]
+
+    def get(self, ref: str) -> StoredCredential:
+        """The credential whose reference starts with ``ref`` (at least 4 hex digits, unambiguous)."""
+        ref = ref.strip().lower()
+        if len(ref) < 4 or not _is_hex(ref):
+            raise LookupError(f"{ref!r} is not a credential reference (at least 4 hex digits)")
+        matches = [e for e in self.entries() if e.digest.startswith(ref)]
+        if not matches:
+            raise LookupError(f"no credential {ref!r} in {self.folder}")
+        if len(matches) > 1:
+            raise LookupError(f"{ref!r} matches {len(matches)} credentials; type more digits")
+        return matches[0]
+
+    def remove(self, ref: str) -> StoredCredential:
+        """Delete one credential from the passport and return it."""
+        entry = self.get(ref)
+        entry.path.unlink()
+        return entry
+
+    def _load(self, path: Path) -> StoredCredential:
+        data = path.read_bytes()
+        try:
+            document = _credential(data, self.limits)
+        except SkillspasError as exc:
+            raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path) from None
+        return StoredCredential(path.stem, path, data, document)
+
+
+def _credential(data: bytes, limits: Limits) -> dict[str, Any]:
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError("a credential is added as its JSON bytes")
+    document = parse_json(bytes(data), limits)
+    if not isinstance(document, dict):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiableCredential" not in types:
+        raise error_for(ErrorCode.SCHEMA_INVALID, "only a VerifiableCredential goes into a passport", "/type")
+    return document
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
+
+
+def _is_digest(text: str) -> bool:
+    return len(text) == 64 and _is_hex(text)

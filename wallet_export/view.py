@@ -1,0 +1,290 @@
+"""What a credential says, for a person: title, kind, issuer, holder, dates, skills (nl/en).
+
+Usage::
+
+    view = describe(credential, lang="nl")
+    print(view.title, view.kind, view.issuer_name, [s.label for s in view.skills])
+
+This reads the credential's own claims; it is a rendering for the worker's passport, not a
+verdict. Whether the claims hold is for the verifier (``skillspas verify``) to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Optional
+
+__all__ = ["Lang", "Labels", "SkillView", "CredentialView", "describe", "kind_label", "vocabulary_labels", "TEXT"]
+
+Lang = Literal["nl", "en"]
+Labels = Callable[[str, str], Optional[str]]
+"""Looks up a skill's label: (skill URI, language) -> label or None."""
+
+# Skillspas credential types (issue "Credential types") and OB 3.0's own, as a person names them.
+_KINDS: dict[str, dict[str, str]] = {
+    "MboDiploma": {"nl": "Mbo-diploma", "en": "MBO diploma"},
+    "MboCertificaat": {"nl": "Mbo-certificaat", "en": "MBO certificate"},
+    "Ervaringscertificaat": {"nl": "Ervaringscertificaat (EVC)", "en": "Certificate of experience (EVC)"},
+    "Praktijkverklaring": {"nl": "Praktijkverklaring", "en": "Workplace statement (praktijkverklaring)"},
+    "MicroCredential": {"nl": "Microcredential", "en": "Micro-credential"},
+    "AchievementCredential": {"nl": "Open Badge", "en": "Open Badge"},
+    "OpenBadgeCredential": {"nl": "Open Badge", "en": "Open Badge"},
+    "VerifiableCredential": {"nl": "Verifieerbaar bewijsstuk", "en": "Verifiable credential"},
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "passport": {"nl": "Vaardighedenpaspoort", "en": "Skills passport"},
+    "holder": {"nl": "Houder", "en": "Holder"},
+    "issuer": {"nl": "Uitgever", "en": "Issuer"},
+    "kind": {"nl": "Soort", "en": "Type"},
+    "title": {"nl": "Titel", "en": "Title"},
+    "valid_from": {"nl": "Geldig vanaf", "en": "Valid from"},
+    "valid_until": {"nl": "Geldig tot", "en": "Valid until"},
+    "awarded": {"nl": "Behaald op", "en": "Awarded on"},
+    "skills": {"nl": "Vaardigheden", "en": "Skills"},
+    "skill": {"nl": "Vaardigheid", "en": "Skill"},
+    "code": {"nl": "Kader en code", "en": "Framework and code"},
+    "framework": {"nl": "Kader", "en": "Framework"},
+    "kwalificatie": {"nl": "Kwalificatie", "en": "Qualification (kwalificatie)"},
+    "niveau": {"nl": "niveau", "en": "level"},
+    "leerweg": {"nl": "Leerweg", "en": "Learning pathway (leerweg)"},
+    "certificaat": {"nl": "Certificaatcode", "en": "Certificate code"},
+    "keuzedelen": {"nl": "Keuzedelen", "en": "Elective modules (keuzedelen)"},
+    "evc_standard": {"nl": "EVC-standaard", "en": "EVC standard"},
+    "werkprocessen": {"nl": "Werkprocessen", "en": "Work processes (werkprocessen)"},
+    "leerbedrijf": {"nl": "Leerbedrijf", "en": "Workplace (leerbedrijf)"},
+    "period": {"nl": "Periode", "en": "Period"},
+    "assessment": {"nl": "Beoordeling", "en": "Assessment"},
+    "career_goal": {"nl": "Loopbaandoel", "en": "Career goal"},
+    "workload": {"nl": "Studielast", "en": "Workload"},
+    "hours": {"nl": "uur", "en": "hours"},
+    "level": {"nl": "Niveau", "en": "Level"},
+    "participation": {"nl": "Vorm van deelname", "en": "Form of participation"},
+    "quality": {"nl": "Kwaliteitszorg", "en": "Quality assurance"},
+    "outcomes": {"nl": "Leerresultaten", "en": "Learning outcomes"},
+    "no_skills": {"nl": "Geen vaardigheden vermeld.", "en": "No skills listed."},
+    "description": {"nl": "Omschrijving", "en": "Description"},
+    "signed_by": {"nl": "Ondertekend door", "en": "Signed by"},
+    "credentials": {"nl": "Bewijsstukken", "en": "Credentials"},
+    "made_on": {"nl": "Gemaakt op", "en": "Made on"},
+    "qr_caption": {"nl": "QR-code {i} van {n}", "en": "QR code {i} of {n}"},
+    "qr_missing": {
+        "nl": "Te groot voor een QR-code: deel dit bewijsstuk als bestand.",
+        "en": "Too large for a QR code: share this credential as a file.",
+    },
+    "how_to_check": {
+        "nl": "Elk bewijsstuk heeft een eigen QR-code met het volledige, ondertekende bewijsstuk. "
+              "Een werkgever controleert die offline, bijvoorbeeld met: skillspas verify --qr FOTO.png",
+        "en": "Each credential has its own QR code holding the whole signed credential. "
+              "An employer checks it offline, for example with: skillspas verify --qr PHOTO.png",
+    },
+    "rendering_note": {
+        "nl": "Deze pagina's zijn een weergave. Alleen de QR-codes (en de bestanden) zijn ondertekend "
+              "en bewijzen iets.",
+        "en": "These pages are a rendering. Only the QR codes (and the files) are signed and prove anything.",
+    },
+    "page": {"nl": "pagina {i} van {n}", "en": "page {i} of {n}"},
+    "unknown": {"nl": "onbekend", "en": "unknown"},
+}
+
+
+@dataclass(frozen=True)
+class SkillView:
+    """One skill a credential aligns to: its URI and the label the credential gives."""
+
+    url: str
+    label: str | None
+
+    @property
+    def code(self) -> str:
+        """The short code a person can look up: the last path segment of the URI."""
+        return self.url.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def framework(self) -> str:
+        """``ESCO``, ``CompetentNL`` or the URI's host."""
+        if "data.europa.eu/esco/" in self.url:
+            return "ESCO"
+        if "competentnl.nl/" in self.url:
+            return "CompetentNL"
+        return self.url.split("://", 1)[-1].split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class CredentialView:
+    """A credential's claims, flattened for display."""
+
+    id: str | None
+    title: str
+    kind: str
+    types: tuple[str, ...]
+    issuer: str | None
+    issuer_name: str | None
+    subject_name: str | None
+    valid_from: str | None
+    valid_until: str | None
+    awarded: str | None
+    description: str | None
+    skills: tuple[SkillView, ...]
+    signers: tuple[str, ...]
+    details: tuple[tuple[str, str], ...] = ()
+    """Type-specific facts as (words for the field, value): kwalificatie, werkprocessen, leerbedrijf, ..."""
+    cosigners: tuple[str, ...] = ()
+    """Signers other than the issuer, named where the credential names them (e.g. the leerbedrijf)."""
+
+
+def _text(node: Any, key: str) -> str | None:
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _first(node: Any) -> Any:
+    return node[0] if isinstance(node, list) and node else node
+
+
+def _as_list(node: Any) -> list[Any]:
+    return node if isinstance(node, list) else [] if node is None else [node]
+
+
+def kind_label(types: tuple[str, ...] | list[str], lang: Lang = "nl") -> str:
+    """The most specific kind of credential among ``types``, in words."""
+    for name in _KINDS:
+        if name in types:
+            return _KINDS[name][lang]
+    return next((t for t in types if isinstance(t, str)), _KINDS["VerifiableCredential"][lang])
+
+
+def _subject_name(subject: Any) -> str | None:
+    name = _text(subject, "name")
+    if name:
+        return name
+    for identity in _as_list(subject.get("identifier") if isinstance(subject, dict) else None):
+        if isinstance(identity, dict) and identity.get("identityType") == "name" and identity.get("hashed") is False:
+            return _text(identity, "identityHash")
+    return None
+
+
+def _date(value: str | None) -> str | None:
+    """``2025-07-01T00:00:00Z`` -> ``2025-07-01``; anything else as it is."""
+    if value and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        return value[:10] if value[10:] in ("", "T00:00:00Z") else value.replace("T", " ")
+    return value
+
+
+def _label(alignment: dict[str, Any], lang: Lang, labels: Labels | None) -> str | None:
+    """The credential's own label; in English, the vocabulary's English label when it has one."""
+    own = _text(alignment, "targetName")
+    if labels is not None and (lang == "en" or own is None):
+        return labels(alignment["targetUrl"], lang) or own
+    return own
+
+
+def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | None = None) -> CredentialView:
+    """The claims of ``credential`` for a person, with ``lang`` (nl/en) words; ``labels`` looks up skill names."""
+    types = tuple(t for t in _as_list(credential.get("type")) if isinstance(t, str))
+    issuer = credential.get("issuer")
+    subject = _first(credential.get("credentialSubject"))
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = _first(achievement)
+    skills = tuple(
+        SkillView(a["targetUrl"], _label(a, lang, labels))
+        for a in _as_list(achievement.get("alignment") if isinstance(achievement, dict) else None)
+        if isinstance(a, dict) and isinstance(a.get("targetUrl"), str)
+    )
+    proofs = _as_list(credential.get("proof"))
+    signers = tuple(dict.fromkeys(
+        p["verificationMethod"].split("#", 1)[0] for p in proofs
+        if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)
+    ))
+    title = _text(credential, "name") or _text(achievement, "name") or TEXT["unknown"][lang]
+    issuer_id = issuer if isinstance(issuer, str) else _text(issuer, "id")
+    names = {_text(node, "id"): _text(node, "name") for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
+    cosigners = tuple(f"{names[s]} ({s})" if names.get(s) else s for s in signers if s != issuer_id)
+    return CredentialView(
+        id=_text(credential, "id"),
+        title=title,
+        kind=kind_label(types, lang),
+        types=types,
+        issuer=issuer_id,
+        issuer_name=_text(issuer, "name"),
+        subject_name=_subject_name(subject),
+        valid_from=_date(_text(credential, "validFrom")),
+        valid_until=_date(_text(credential, "validUntil")),
+        awarded=_date(_text(subject, "awardedDate") or _text(credential, "awardedDate")),
+        description=_text(achievement, "description") or _text(credential, "description"),
+        skills=skills,
+        signers=signers,
+        details=tuple(_details(subject if isinstance(subject, dict) else {}, achievement if isinstance(achievement, dict) else {}, lang)),
+        cosigners=cosigners,
+    )
+
+
+def _join(items: Any, fields: tuple[str, ...], separator: str) -> str | None:
+    """Items (objects or strings) as one text: the named fields of each, joined."""
+    parts = []
+    for item in _as_list(items):
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, dict):
+            words = [str(item[f]) for f in fields if isinstance(item.get(f), (str, int, float)) and not isinstance(item.get(f), bool)]
+            if words:
+                parts.append(" ".join(words))
+    return separator.join(parts) or None
+
+
+def _details(subject: dict[str, Any], achievement: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
+    """The type-specific facts of a skillspas credential, in reading order."""
+    out: list[tuple[str, str]] = []
+
+    def add(key: str, value: Any) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value.strip():
+            out.append((TEXT[key][lang], value))
+
+    kwalificatie = achievement.get("kwalificatie") or subject.get("kwalificatie")
+    if isinstance(kwalificatie, dict) and _text(kwalificatie, "name"):
+        text = f"{kwalificatie['name']}"
+        if _text(kwalificatie, "crebo"):
+            text += f" (crebo {kwalificatie['crebo']})"
+        if isinstance(kwalificatie.get("niveau"), int):
+            text += f", {TEXT['niveau'][lang]} {kwalificatie['niveau']}"
+        add("kwalificatie", text)
+    add("leerweg", subject.get("leerweg"))
+    add("certificaat", achievement.get("certificaatCode"))
+    add("keuzedelen", _join(subject.get("keuzedelen"), ("code", "name"), "\n"))
+    add("evc_standard", _join(achievement.get("evcStandard"), ("name",), "; "))
+    add("werkprocessen", _join(subject.get("werkprocessen"), ("code", "name"), "\n"))
+    add("leerbedrijf", _join(subject.get("leerbedrijf"), ("name",), "; "))
+    period = subject.get("period")
+    if isinstance(period, dict) and (_text(period, "startDate") or _text(period, "endDate")):
+        add("period", f"{_text(period, 'startDate') or '…'} – {_text(period, 'endDate') or '…'}")
+    methods = _join(subject.get("assessmentMethod") or achievement.get("assessmentMethod"), (), ", ")
+    date = _text(subject, "assessmentDate")
+    add("assessment", ", ".join(p for p in (date, methods) if p))
+    add("career_goal", subject.get("careerGoal"))
+    workload = achievement.get("workload")
+    if isinstance(workload, dict):
+        parts = [f"{workload['hours']} {TEXT['hours'][lang]}" if "hours" in workload else "",
+                 f"{workload['ects']} ECTS" if "ects" in workload else ""]
+        add("workload", ", ".join(p for p in parts if p))
+    eqf = achievement.get("eqf")
+    if isinstance(eqf, str) and eqf.rstrip("/").rsplit("/", 1)[-1].isdigit():
+        add("level", f"EQF {eqf.rstrip('/').rsplit('/', 1)[-1]}" + (f", NLQF {achievement['nlqf']}" if isinstance(achievement.get("nlqf"), int) else ""))
+    add("participation", achievement.get("participation"))
+    add("quality", achievement.get("qualityAssurance"))
+    add("outcomes", _join(achievement.get("learningOutcomes"), (), "\n"))
+    return out
+
+
+def vocabulary_labels() -> Labels:
+    """Skill labels from the bundled vocabulary (ESCO, CompetentNL), in Dutch and English."""
+    from skillspas.schemas.vocab import SkillsVocabulary
+
+    vocabulary = SkillsVocabulary.bundled()
+
+    def lookup(uri: str, lang: str) -> str | None:
+        skill = vocabulary.get(uri)
+        return skill.labels.get(lang) if skill is not None else None
+
+    return lookup
