@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from skillspas.keys import Signer
+from skillspas.keys import Signer, VerificationMethod
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
@@ -80,7 +80,7 @@ def sign(
         proof = cryptosuite.create_proof(unsecured, signer, options, verifier.processor)
         proofs.append(proof)
         signed = {**document, "proof": proofs[0] if len(proofs) == 1 else proofs}
-        _self_check(verifier, signed)
+        _self_check(verifier, signed, signer)
     return signed
 
 
@@ -89,12 +89,27 @@ def _timestamp(moment: dt.datetime | None) -> str:
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _self_check(verifier: Verifier, signed: dict[str, Any]) -> None:
+class _SignerResolver:
+    """Resolves the signer's own verification method (a did:web key need not be in any bundle yet)."""
+
+    def __init__(self, signer: Signer) -> None:
+        self._method = VerificationMethod(
+            id=signer.verification_method, type="Multikey", controller=signer.controller,
+            public_key=signer.public_key, relationships=frozenset({"assertionMethod"}),
+        )
+
+    def resolve(self, verification_method_id: str) -> VerificationMethod:
+        if verification_method_id != self._method.id:
+            raise error_for(ErrorCode.UNRESOLVABLE_KEY, f"not the signer's key: {verification_method_id!r}")
+        return self._method
+
+
+def _self_check(verifier: Verifier, signed: dict[str, Any], signer: Signer) -> None:
     """Verify our own output (DESIGN.md: the issuer verifies every credential it signs).
 
     Every proof must hold; trust, validity and status are the relying party's business (a diploma
     may be valid from tomorrow, a co-signer may still have to sign)."""
-    result = verifier.check_proofs(signed)
+    result = verifier.check_proofs(signed, resolver=_SignerResolver(signer))
     problem = result.first_error
     if problem is not None:
         raise error_for(problem.code, f"the signed credential does not verify: {problem.message}", problem.path)

@@ -70,7 +70,8 @@ def parse_duration(value: str) -> dt.timedelta:
 
 
 def verify_command(
-    file: Annotated[str, typer.Argument(help="Credential or presentation JSON, or - for stdin")],
+    file: Annotated[Optional[str], typer.Argument(help="Credential or presentation JSON (or QR text 'SP1:…'), or - for stdin")] = None,
+    qr: Annotated[Optional[Path], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
     contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
@@ -85,7 +86,11 @@ def verify_command(
 ) -> None:
     """Verify a credential or presentation offline / Controleer een bewijsstuk offline."""
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
-    data = read_input(file, limits.max_bytes)
+    if (file is None) == (qr is None):
+        raise fail(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE", as_json=as_json)
+    data = _qr_input(qr, limits, as_json) if qr is not None else read_input(file, limits.max_bytes)
+    if data.lstrip()[:4] == b"SP1:":  # the text of a skillspas QR code, pasted or piped
+        data = _decode_qr_text(data.decode("utf-8", "replace"), limits, as_json)
     try:
         freshness = parse_duration(max_status_age)
     except ValueError as exc:
@@ -103,6 +108,26 @@ def verify_command(
     else:
         _print_verdict(result, lang)
     raise typer.Exit(result.exit_code)
+
+
+def _qr_input(image: Path, limits: Limits, as_json: bool) -> bytes:
+    """The signed JSON held by the QR code in ``image`` (coded errors: qr_unreadable, qr_too_large)."""
+    from skillspas.verifier.qr import read_qr_image  # zxing/Pillow only when a QR is read
+
+    try:
+        text = read_qr_image(image)
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message, as_json=as_json) from None
+    return _decode_qr_text(text, limits, as_json)
+
+
+def _decode_qr_text(text: str, limits: Limits, as_json: bool) -> bytes:
+    from skillspas.verifier.qr import decode_payload
+
+    try:
+        return decode_payload(text, limits)
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message, as_json=as_json) from None
 
 
 def _print_verdict(result: VerificationResult, lang: str) -> None:

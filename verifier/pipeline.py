@@ -175,8 +175,10 @@ class Verifier:
         limits = dataclasses.replace(self.limits, max_string_length=max(self.limits.max_string_length, room))
         return self.verified_credential(document, {issuer}, limits=limits)
 
-    def check_proofs(self, document: Document) -> VerificationResult:
-        """Steps 1-5 only (parse, contexts, shape, keys, every proof): what an issuer checks of its own output."""
+    def check_proofs(self, document: Document, *, resolver: KeyResolver | None = None) -> VerificationResult:
+        """Steps 1-5 only (parse, contexts, shape, keys, every proof): what an issuer checks of its own output.
+
+        ``resolver`` is tried before the verifier's own (e.g. the signer's did:web key, not yet in any bundle)."""
         now = dt.datetime.now(dt.timezone.utc)
         run = _Run()
         try:
@@ -190,7 +192,7 @@ class Verifier:
             run.fail("shape", exc)
             return run.result(now)
         run.ok("shape")
-        self._verify_proofs(credential, unsecured, proofs, run)
+        self._verify_proofs(credential, unsecured, proofs, run, ChainResolver(resolver, self.resolver) if resolver else None)
         return run.result(now)
 
     # -- credentials -----------------------------------------------------------------------
@@ -237,9 +239,11 @@ class Verifier:
         run.summary = _summary(credential, issuer_name, methods)
 
     def _verify_proofs(
-        self, document: dict[str, Any], unsecured: dict[str, Any], proofs: list[dict[str, Any]], run: _Run
+        self, document: dict[str, Any], unsecured: dict[str, Any], proofs: list[dict[str, Any]], run: _Run,
+        resolver: KeyResolver | None = None,
     ) -> list[VerificationMethod] | None:
         """(4)+(5): resolve each proof's key and check it; every proof must verify."""
+        resolver = resolver or self.resolver
         methods: list[VerificationMethod] = []
         first_error: SkillspasError | None = None
         failed_check = "proof"
@@ -249,7 +253,7 @@ class Verifier:
                 _check_proof_shape(proof)
                 suite = get_suite(proof.get("cryptosuite"))
                 try:
-                    method = self.resolver.resolve(proof["verificationMethod"])
+                    method = resolver.resolve(proof["verificationMethod"])
                 except SkillspasError:
                     failed_check = "key" if first_error is None else failed_check
                     raise

@@ -1,0 +1,61 @@
+"""``skillspas verify --qr IMAGE`` and QR text on stdin, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from helpers import signed_credential
+from skillspas.verifier.qr import encode_payload
+from skillspas.wallet_export.qr import credential_qr
+
+SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*SKILLSPAS, *args], input=stdin, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def issued():
+    return signed_credential()
+
+
+def test_verify_qr_image_is_exit_0(issued, tmp_path):
+    credential, issuer = issued
+    image = credential_qr(credential).save(tmp_path / "diploma.png")
+    proc = run("verify", "--qr", str(image), "--trust-issuer", issuer.controller, "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["verified"] is True
+
+
+def test_qr_text_on_stdin_is_verified(issued):
+    credential, issuer = issued
+    proc = run("verify", "-", "--trust-issuer", issuer.controller, stdin=encode_payload(credential).encode())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_random_bytes_as_image_is_qr_unreadable(tmp_path):
+    (tmp_path / "noise.png").write_bytes(os.urandom(4096))
+    proc = run("verify", "--qr", str(tmp_path / "noise.png"), "--json")
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "qr_unreadable"
+    assert b"Traceback" not in proc.stderr
+
+
+def test_changed_qr_text_never_passes(issued):
+    credential, issuer = issued
+    text = encode_payload(credential)
+    changed = text[:40] + ("A" if text[40] != "A" else "B") + text[41:]
+    proc = run("verify", "-", "--json", "--trust-issuer", issuer.controller, stdin=changed.encode())
+    assert proc.returncode in (1, 2)
+    assert json.loads(proc.stdout)["verified"] is False
+
+
+def test_file_and_qr_together_is_a_usage_error(tmp_path):
+    proc = run("verify", "x.json", "--qr", "y.png")
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr

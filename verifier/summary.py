@@ -1,0 +1,295 @@
+"""The verified-skills summary of a passport, and its match against a vacancy.
+
+Usage::
+
+    result = Verifier(bundle=bundle).verify(presentation)        # a passport (or one credential)
+    summary = summarize_skills(result)                          # only credentials that verified
+    for skill in summary.skills:
+        print(skill.label("nl"), [e.kind for e in skill.evidence])
+    match = match_vacancy(summary, ["http://data.europa.eu/esco/skill/…", "hygiëne"])
+    print(match.covered, match.missing)
+
+A skill counts only when a credential that verified (proof, trust, validity, status) aligns to it:
+claims of a credential that failed are never shown as facts (STYLE.md §7.4). Skills are
+de-duplicated by URI (ESCO, or CompetentNL where a kwalificatie links one); each keeps every
+credential that proves it and the kind of evidence (diploma, certificaat, EVC, praktijkverklaring,
+micro-credential). Labels come from the bundled vocabulary in Dutch and English, falling back to
+the name the credential gives. A vacancy is a list of skill URIs or words to search the
+vocabulary for; each line is covered when a verified credential proves that skill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.verifier.result import CredentialSummary, VerificationResult
+
+__all__ = [
+    "EVIDENCE_KINDS",
+    "Evidence",
+    "ProvenSkill",
+    "SkillsSummary",
+    "VacancyLine",
+    "VacancyMatch",
+    "evidence_kind",
+    "summarize_skills",
+    "match_vacancy",
+    "MAX_VACANCY_LINES",
+    "MAX_VACANCY_LINE",
+]
+
+EVIDENCE_KINDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "diploma": {"nl": "diploma", "en": "diploma"},
+    "certificaat": {"nl": "certificaat", "en": "certificate"},
+    "evc": {"nl": "EVC (ervaringscertificaat)", "en": "EVC (certificate of experience)"},
+    "praktijkverklaring": {"nl": "praktijkverklaring", "en": "workplace statement"},
+    "microcredential": {"nl": "microcredential", "en": "micro-credential"},
+    "badge": {"nl": "open badge", "en": "open badge"},
+}
+"""Each kind of evidence, as a person names it (nl, en)."""
+
+_KIND_BY_TYPE: Final = (
+    ("MboDiploma", "diploma"),
+    ("MboCertificaat", "certificaat"),
+    ("Ervaringscertificaat", "evc"),
+    ("Praktijkverklaring", "praktijkverklaring"),
+    ("MicroCredential", "microcredential"),
+)
+_FRAMEWORK_ORDER: Final = {"ESCO": 0, "CompetentNL": 1}
+
+MAX_VACANCY_LINES: Final = 100
+"""Most skills one vacancy may ask for."""
+MAX_VACANCY_LINE: Final = 300
+"""Longest line (a URI or search words) of a vacancy."""
+
+
+def evidence_kind(types: Iterable[str]) -> str:
+    """The kind of evidence a credential of ``types`` is: one of ``EVIDENCE_KINDS``."""
+    present = set(types)
+    return next((kind for name, kind in _KIND_BY_TYPE if name in present), "badge")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One verified credential that proves a skill."""
+
+    credential: int
+    """Position of the credential in the passport (0 for a single credential)."""
+    kind: str
+    title: str | None
+    issuer: str | None
+    issuer_name: str | None
+    """The issuer's name from the trust list (``None`` when the issuer was trusted by DID only)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The evidence as JSON."""
+        return {
+            "credential": self.credential,
+            "kind": self.kind,
+            "kindLabel": dict(EVIDENCE_KINDS[self.kind]),
+            "title": self.title,
+            "issuer": self.issuer,
+            "issuerName": self.issuer_name,
+        }
+
+
+@dataclass(frozen=True)
+class ProvenSkill:
+    """A skill proven by at least one verified credential."""
+
+    uri: str
+    framework: str | None
+    labels: Mapping[str, str]
+    evidence: tuple[Evidence, ...]
+    in_vocabulary: bool = True
+
+    def label(self, lang: str = "nl") -> str:
+        """The label in ``lang``, else English, else any, else the URI."""
+        return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of evidence, without repeats, in the order first seen."""
+        return tuple(dict.fromkeys(e.kind for e in self.evidence))
+
+    def to_json(self) -> dict[str, Any]:
+        """The skill as JSON."""
+        return {
+            "uri": self.uri,
+            "framework": self.framework,
+            "label": {"nl": self.label("nl"), "en": self.label("en")},
+            "inVocabulary": self.in_vocabulary,
+            "kinds": list(self.kinds),
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class SkillsSummary:
+    """Every skill proven across the verified credentials of a passport, de-duplicated by URI."""
+
+    skills: tuple[ProvenSkill, ...]
+    verified: tuple[int, ...]
+    """Positions of the credentials that verified and were counted."""
+    excluded: tuple[tuple[int, ErrorCode | None], ...] = ()
+    """Positions of the credentials that did not verify, with the deciding code; their skills are left out."""
+    _by_uri: dict[str, ProvenSkill] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_uri.update((skill.uri, skill) for skill in self.skills)
+
+    def get(self, uri: str) -> ProvenSkill | None:
+        """The proven skill with this URI, or ``None``."""
+        return self._by_uri.get(uri)
+
+    def __contains__(self, uri: object) -> bool:
+        return uri in self._by_uri
+
+    def __len__(self) -> int:
+        return len(self.skills)
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as JSON (what the verifier page shows)."""
+        return {
+            "skills": [skill.to_json() for skill in self.skills],
+            "verifiedCredentials": list(self.verified),
+            "excludedCredentials": [
+                {"credential": index, "code": code.value if code else None} for index, code in self.excluded
+            ],
+        }
+
+
+def _credential_results(result: VerificationResult) -> list[VerificationResult]:
+    """The per-credential results: the embedded ones of a presentation, else the result itself."""
+    if result.credentials:
+        return list(result.credentials)
+    return [result] if result.summary is not None or result.first_error is not None else []
+
+
+def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary | None = None) -> SkillsSummary:
+    """The skills proven by the credentials of ``result`` that verified (a passport or one credential)."""
+    vocabulary = vocabulary or SkillsVocabulary.bundled()
+    found: dict[str, list[Evidence]] = {}
+    given_names: dict[str, str] = {}
+    verified: list[int] = []
+    excluded: list[tuple[int, ErrorCode | None]] = []
+    for index, item in enumerate(_credential_results(result)):
+        if not item.verified or item.summary is None:
+            problem = item.first_error
+            excluded.append((index, problem.code if problem else None))
+            continue
+        verified.append(index)
+        evidence = _evidence(index, item.summary)
+        for skill in item.summary.skills:
+            proofs = found.setdefault(skill.url, [])
+            if not proofs or proofs[-1].credential != index:  # one credential proves a skill once
+                proofs.append(evidence)
+            if skill.name and skill.url not in given_names:
+                given_names[skill.url] = skill.name
+    skills = [_proven(uri, tuple(evidence), vocabulary, given_names.get(uri)) for uri, evidence in found.items()]
+    skills.sort(key=lambda s: _FRAMEWORK_ORDER.get(s.framework or "", 2))  # stable: first seen within a framework
+    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded))
+
+
+def _evidence(index: int, summary: CredentialSummary) -> Evidence:
+    return Evidence(index, evidence_kind(summary.types), summary.name, summary.issuer, summary.issuer_name)
+
+
+def _proven(uri: str, evidence: tuple[Evidence, ...], vocabulary: SkillsVocabulary, given: str | None) -> ProvenSkill:
+    known = vocabulary.get(uri)
+    if known is not None:
+        return ProvenSkill(uri, known.framework, dict(known.labels), evidence)
+    labels = {"nl": given} if given else {}
+    return ProvenSkill(uri, framework_of(uri), labels, evidence, in_vocabulary=False)
+
+
+@dataclass(frozen=True)
+class VacancyLine:
+    """One skill a vacancy asks for: what was typed, the skill it means, and whether it is proven."""
+
+    query: str
+    uri: str | None
+    """The skill meant (the URI typed, or the best vocabulary match of the words); ``None`` if not found."""
+    labels: Mapping[str, str]
+    covered: bool
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The line as JSON."""
+        return {
+            "query": self.query,
+            "uri": self.uri,
+            "label": {lang: self.labels.get(lang) or self.labels.get("en") or self.uri for lang in ("nl", "en")}
+            if self.uri else None,
+            "found": self.uri is not None,
+            "covered": self.covered,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class VacancyMatch:
+    """A vacancy's skills, each covered or not by the passport's verified skills."""
+
+    lines: tuple[VacancyLine, ...]
+
+    @property
+    def covered(self) -> tuple[VacancyLine, ...]:
+        """The lines a verified credential proves."""
+        return tuple(line for line in self.lines if line.covered)
+
+    @property
+    def missing(self) -> tuple[VacancyLine, ...]:
+        """The lines no verified credential proves (including words that matched no skill)."""
+        return tuple(line for line in self.lines if not line.covered)
+
+    def to_json(self) -> dict[str, Any]:
+        """The match as JSON."""
+        return {
+            "lines": [line.to_json() for line in self.lines],
+            "covered": len(self.covered),
+            "total": len(self.lines),
+        }
+
+
+def match_vacancy(
+    summary: SkillsSummary, wanted: Iterable[str], *, vocabulary: SkillsVocabulary | None = None
+) -> VacancyMatch:
+    """Match a vacancy (skill URIs, or words searched in the vocabulary) against a skills summary.
+
+    Raises:
+        ValueError: more than ``MAX_VACANCY_LINES`` lines, or a line longer than ``MAX_VACANCY_LINE``.
+    """
+    vocabulary = vocabulary or SkillsVocabulary.bundled()
+    lines: list[VacancyLine] = []
+    seen: set[str] = set()
+    for raw in wanted:
+        query = " ".join(raw.split())
+        if not query or query in seen:
+            continue
+        if len(query) > MAX_VACANCY_LINE:
+            raise ValueError(f"a vacancy line is at most {MAX_VACANCY_LINE} characters")
+        seen.add(query)
+        if len(lines) == MAX_VACANCY_LINES:
+            raise ValueError(f"a vacancy lists at most {MAX_VACANCY_LINES} skills")
+        lines.append(_vacancy_line(query, summary, vocabulary))
+    return VacancyMatch(tuple(lines))
+
+
+def _vacancy_line(query: str, summary: SkillsSummary, vocabulary: SkillsVocabulary) -> VacancyLine:
+    if "://" in query:
+        uri: str | None = query if (framework_of(query) or query in summary) else None
+    else:
+        proven = [s for s in summary.skills if any(query.casefold() == label.casefold() for label in s.labels.values())]
+        hits = vocabulary.search(query, limit=1)
+        uri = proven[0].uri if proven else (hits[0].uri if hits else None)
+    if uri is None:
+        return VacancyLine(query, None, {}, False)
+    skill = summary.get(uri)
+    known = vocabulary.get(uri)
+    labels = dict(skill.labels) if skill else (dict(known.labels) if known else {})
+    return VacancyLine(query, uri, labels, skill is not None, skill.evidence if skill else ())
