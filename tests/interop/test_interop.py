@@ -347,3 +347,26 @@ def test_key_file_written_by_js_loads_and_signs_in_skillspas(js: JS, tmp_path: P
     assert signed["proof"]["verificationMethod"] == key_file["id"]
     result = js.verify(write_json(tmp_path / "signed.json", signed))
     assert result == {"verified": True, "error": None}
+
+
+def _softhsm_module() -> Any:
+    """tests/keys/softhsm.py, loaded by path (a bare ``keys`` import would find the product folder)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("skillspas_test_softhsm", HERE.parent / "keys" / "softhsm.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("kind", ["ed25519", "p256"])
+def test_credential_signed_in_softhsm2_verifies_in_js(js: JS, tmp_path: Path, kind: str) -> None:
+    """A key that never leaves the HSM (SoftHSM2 over PKCS#11) signs; the JS reference stack verifies."""
+    softhsm = _softhsm_module()
+    token = softhsm.init_token(tmp_path / "softhsm")
+    path = softhsm.write_hsm_signed_credential(tmp_path / f"hsm-{kind}.json", token, kind=kind, key_label=f"js-{kind}")
+    assert js.verify(path)["verified"] is True
+    document = json.loads(path.read_text("utf-8"))
+    document["credentialSubject"]["name"] = "Iemand Anders"
+    assert js.verify(write_json(tmp_path / f"hsm-{kind}-tampered.json", document))["verified"] is False
