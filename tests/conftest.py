@@ -1,20 +1,10 @@
-"""Shared fixtures: paths to the spec vectors and test contexts copied into tests/data."""
+"""Shared fixtures. Paths and builders live in tests/helpers.py (import from there, not from here)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-DATA = Path(__file__).parent / "data"
-VECTORS = DATA / "vectors"
-TEST_CONTEXTS = DATA / "contexts"
-
-
-def load_json(path: Path) -> Any:
-    return json.loads(path.read_text("utf-8"))
+from helpers import DATA, TEST_CONTEXTS, VECTORS, load_json  # noqa: F401  (re-exported for older imports)
 
 
 @pytest.fixture(scope="session")

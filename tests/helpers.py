@@ -1,13 +1,28 @@
-"""Small builders shared by tests: a fresh issuer and a signed OB 3.0 credential."""
+"""Shared by tests: paths of the spec vectors, a fresh issuer and a signed OB 3.0 credential.
+
+Import from here (``from helpers import ...``), not from conftest: a second conftest.py elsewhere
+in the tree would shadow the module name ``conftest``."""
 
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 from skillspas.issuer import sign
 from skillspas.issuer.demo import sample_credential
 from skillspas.keys import LocalSigner, generate
+
+DATA = Path(__file__).parent / "data"
+VECTORS = DATA / "vectors"
+TEST_CONTEXTS = DATA / "contexts"
+"""Test-only contexts (examples/v2, citizenship/v4rc1) with their contexts.map.json."""
+
+
+def load_json(path: Path) -> Any:
+    """A JSON file of the test data."""
+    return json.loads(path.read_text("utf-8"))
 
 
 def new_signer(kind: str = "ed25519") -> LocalSigner:

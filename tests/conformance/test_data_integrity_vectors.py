@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from conftest import TEST_CONTEXTS, VECTORS, load_json
+from helpers import TEST_CONTEXTS, VECTORS, load_json
 from skillspas.keys import DidKeyResolver, KeyPair, PublicKey
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.processor import DocumentProcessor

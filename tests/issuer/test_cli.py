@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEST_CONTEXTS, VECTORS
+from helpers import TEST_CONTEXTS, VECTORS
 from skillspas.issuer.demo import sample_credential
 
 SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]

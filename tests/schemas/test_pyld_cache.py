@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pyld import jsonld
 
-from conftest import VECTORS
+from helpers import VECTORS
 from skillspas.schemas._pyld_cache import CachingJsonLdProcessor, IdentityCachingContextResolver, immutable_objects
 
 SUITE = VECTORS / "jsonld"
