@@ -10,8 +10,11 @@ Usage::
     nquads = DocumentProcessor().canonical_nquads(document)   # unknown_context / undefined_term
 """
 
-from skillspas.schemas.canon import canonicalize
-from skillspas.schemas.contexts import VC_V2, ContextRegistry, bundled_registry
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from skillspas.schemas.errors import (
     ErrorCode,
     InvalidCredential,
@@ -21,12 +24,22 @@ from skillspas.schemas.errors import (
     UnusableInput,
     error_for,
 )
-from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.messages import text
-from skillspas.schemas.processor import DocumentProcessor
-from skillspas.schemas.vocab import Skill, SkillsVocabulary
+
+# The rest loads on first use (PEP 562): importing an error code must not pull in pyld, jsonschema
+# and the vocabulary (``skillspas.keys`` imports only the errors).
+_LAZY = {
+    "DocumentProcessor": "processor",
+    "ContextRegistry": "contexts",
+    "bundled_registry": "contexts",
+    "VC_V2": "contexts",
+    "canonicalize": "canon",
+    "parse_json": "jsonio",
+    "SkillsVocabulary": "vocab",
+    "Skill": "vocab",
+    "Kwalificaties": "kwalificaties",
+    "text": "messages",
+}
 
 __all__ = [
     "DocumentProcessor",
@@ -48,3 +61,9 @@ __all__ = [
     "error_for",
     "text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"skillspas.schemas.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'skillspas.schemas' has no attribute {name!r}")

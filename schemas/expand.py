@@ -48,7 +48,7 @@ def _options(loader: DocumentLoader) -> dict[str, Any]:
     else:
         resolver = jsonld.ContextResolver(jsonld._resolved_context_cache, loader)
     return {
-        "base": "",
+        "base": None,  # no document base: a relative IRI stays relative and is refused (pyld would resolve "" against http://example.org/base/)
         "documentLoader": loader,
         "contextResolver": resolver,
         "extractAllScripts": True,

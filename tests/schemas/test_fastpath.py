@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import pytest
 from pyld import jsonld
 
-from conftest import TEST_CONTEXTS, VECTORS
+from helpers import TEST_CONTEXTS, VECTORS
 from skillspas.schemas.canon import canonicalize
 from skillspas.schemas.contexts import VC_V2
 from skillspas.schemas.errors import ErrorCode, SkillspasError
@@ -155,8 +155,7 @@ def test_every_credential_type_the_issuer_builds_equals_pyld(bundled):
     from skillspas.keys import LocalSigner, generate
 
     rows = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*/*.json"))
-    if not rows:
-        pytest.skip("no example rows")
+    assert rows, "examples/ has the sample rows of every credential type"
     school, leerbedrijf = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
     taken = 0
     for path in rows:
@@ -283,20 +282,41 @@ def test_toRdf_suite_with_contexts_served_remotely_equals_pyld_or_is_refused(sui
     assert taken >= 100, taken  # measured: 117 of 467 (the others: undefined terms, relative IRIs...)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[e["@id"] for e in ENTRIES])
+def _stage_two_case(entry: dict) -> bool:
+    """Positive JSON-LD 1.1 toRdf tests without generalized RDF or rdfDirection: what stage 2 is for."""
+    option = entry.get("option", {})
+    return (
+        "jld:PositiveEvaluationTest" in entry["@type"]
+        and option.get("specVersion") != "json-ld-1.0"
+        and "produceGeneralizedRdf" not in option
+        and "rdfDirection" not in option
+    )
+
+
+# No pyld 3.3.0 reference output for these positive tests: it raises on e122, and for li14 (a relative
+# IRI in a list under a null @base) it emits a null object that is not RDF (skillspas refuses
+# relative IRIs before this point anyway).
+PYLD_RAISES = {"#te122", "#tli14"}
+STAGE_TWO = [e for e in ENTRIES if _stage_two_case(e) and e["@id"] not in PYLD_RAISES]
+
+
+@pytest.mark.parametrize("test_id", sorted(PYLD_RAISES))
+def test_the_excluded_tests_really_have_no_pyld_reference(test_id):
+    entry = next(e for e in ENTRIES if e["@id"] == test_id)
+    document = _suite_loader(BASE + entry["input"])["document"]
+    options = {"base": entry.get("option", {}).get("base", BASE + entry["input"]), "documentLoader": _suite_loader}
+    with pytest.raises(Exception):
+        dataset_from_pyld(jsonld.to_rdf(copy.deepcopy(document), options))
+
+
+@pytest.mark.parametrize("entry", STAGE_TWO, ids=[e["@id"] for e in STAGE_TWO])
 def test_stage_two_on_pyld_expansions_of_the_toRdf_suite(entry):
     """Stage 2 alone (expanded JSON-LD -> quads) against pyld's toRdf, on pyld's own expansions:
     many more shapes (lists, named graphs, blank nodes, numbers, language tags) than stage 1 makes."""
-    options = {"base": BASE + entry["input"], "documentLoader": _suite_loader}
-    option = entry.get("option", {})
-    if option.get("specVersion") == "json-ld-1.0" or "produceGeneralizedRdf" in option or "rdfDirection" in option:
-        pytest.skip("1.0-only, generalized RDF or rdfDirection: not what stage 2 is for")
+    options = {"base": entry.get("option", {}).get("base", BASE + entry["input"]), "documentLoader": _suite_loader}
     document = _suite_loader(BASE + entry["input"])["document"]
-    try:
-        expanded = jsonld.expand(copy.deepcopy(document), dict(options))
-        expected = canonicalize(dataset_from_pyld(jsonld.to_rdf(copy.deepcopy(document), dict(options))), limits=LIMITS)
-    except Exception:
-        pytest.skip("pyld refuses this input (a negative test)")
+    expanded = jsonld.expand(copy.deepcopy(document), dict(options))
+    expected = canonicalize(dataset_from_pyld(jsonld.to_rdf(copy.deepcopy(document), dict(options))), limits=LIMITS)
     try:
         quads = expanded_to_quads(expanded)
     except Refused:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import VECTORS
+from helpers import VECTORS
 from skillspas.schemas import fastshape
 from skillspas.schemas.contexts import VC_V2, bundled_registry
 from skillspas.schemas.errors import SkillspasError

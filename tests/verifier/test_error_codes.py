@@ -253,3 +253,21 @@ def test_vc2_json_schema_is_enforced(issued):
     result = _verify_trusted(document, signer)
     assert _code(result) is ErrorCode.SCHEMA_INVALID
     assert result.first_error.path == "/credentialStatus"
+
+
+@pytest.mark.parametrize("path", [("credentialSubject", "id"), ("credentialSubject", "achievement", "id")])
+def test_relative_iris_are_refused_not_resolved_against_a_made_up_base(path):
+    """pyld would resolve "foo" against http://example.org/base/ and sign that; others drop it."""
+    from skillspas.issuer import sign
+    from skillspas.schemas.errors import SkillspasError
+
+    signer = new_signer()
+    credential = sample_credential(signer.controller)
+    node = credential
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "relative/id"
+    with pytest.raises(SkillspasError) as caught:
+        sign(credential, signer)
+    assert caught.value.code is ErrorCode.SCHEMA_INVALID
+    assert caught.value.path == "/" + "/".join(path)
