@@ -15,6 +15,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.cli import bundle_app, contexts_app, fail, read_input, verify_command
+from skillspas.verifier.page.cli import verifier_command
 from skillspas.issuer.service_cli import batch_command, org_app, serve_command
 from skillspas.issuer.issue_cli import issue_command, vocab_app
 from skillspas.wallet_export.cli import passport_app
@@ -32,6 +33,7 @@ app.add_typer(contexts_app, name="contexts")
 app.add_typer(bundle_app, name="bundle", help="Offline verification bundle / Offline-controlebundel.")
 app.add_typer(passport_app, name="passport")
 app.command("verify")(verify_command)
+app.command("verifier")(verifier_command)
 app.command("serve")(serve_command)
 app.add_typer(org_app, name="org")
 app.command("batch")(batch_command)

@@ -60,6 +60,7 @@ _KIND_BY_TYPE: Final = (
     ("MicroCredential", "microcredential"),
 )
 _FRAMEWORK_ORDER: Final = {"ESCO": 0, "CompetentNL": 1}
+_SEARCH_DEPTH: Final = 5
 
 MAX_VACANCY_LINES: Final = 100
 """Most skills one vacancy may ask for."""
@@ -137,7 +138,7 @@ class SkillsSummary:
     """Positions of the credentials that verified and were counted."""
     excluded: tuple[tuple[int, ErrorCode | None], ...] = ()
     """Positions of the credentials that did not verify, with the deciding code; their skills are left out."""
-    _by_uri: dict[str, ProvenSkill] = field(default_factory=dict, compare=False, repr=False)
+    _by_uri: dict[str, ProvenSkill] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_uri.update((skill.uri, skill) for skill in self.skills)
@@ -223,7 +224,7 @@ class VacancyLine:
         return {
             "query": self.query,
             "uri": self.uri,
-            "label": {lang: self.labels.get(lang) or self.labels.get("en") or self.uri for lang in ("nl", "en")}
+            "label": {lang: self.labels.get(lang) or next(iter(self.labels.values()), self.uri) for lang in ("nl", "en")}
             if self.uri else None,
             "found": self.uri is not None,
             "covered": self.covered,
@@ -281,12 +282,15 @@ def match_vacancy(
 
 
 def _vacancy_line(query: str, summary: SkillsSummary, vocabulary: SkillsVocabulary) -> VacancyLine:
-    if "://" in query:
-        uri: str | None = query if (framework_of(query) or query in summary) else None
+    if "://" in query:  # a URI, optionally followed by its label ("http://…/skill/…  kooktechnieken gebruiken")
+        first = query.split()[0]
+        uri: str | None = first if (framework_of(first) or first in summary) else None
     else:
-        proven = [s for s in summary.skills if any(query.casefold() == label.casefold() for label in s.labels.values())]
-        hits = vocabulary.search(query, limit=1)
-        uri = proven[0].uri if proven else (hits[0].uri if hits else None)
+        # Words: a proven skill with exactly this label, else the best of the first few vocabulary hits
+        # that the passport proves, else the best hit (the page shows which skill the words became).
+        exact = [s.uri for s in summary.skills if any(query.casefold() == label.casefold() for label in s.labels.values())]
+        hits = [skill.uri for skill in vocabulary.search(query, limit=_SEARCH_DEPTH)]
+        uri = next(iter([*exact, *(h for h in hits if h in summary), *hits]), None)
     if uri is None:
         return VacancyLine(query, None, {}, False)
     skill = summary.get(uri)

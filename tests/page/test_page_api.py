@@ -1,0 +1,311 @@
+"""The page's app in-process: the JSON endpoint against ``skillspas verify --json``, bounds, hostile inputs, headers.
+
+``POST /api/verify`` must give the same result object as ``skillspas verify --json`` for the same
+input and trust material (the page's ``view`` and the time of the check aside), and the CLI's exit
+code in the ``skillspas-exit-code`` header. Every hostile input gets a coded answer quickly and the
+app answers the next request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from pageworld import STATUS_URL, PageWorld, deep_json, zlib_bomb_text
+from skillspas.issuer import sign
+from skillspas.issuer.cli import app as cli_app
+from skillspas.issuer.status_lists import status_list_credential
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.page import PageSettings, create_page_app
+from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
+from skillspas.verifier.qr import encode_payload
+
+PAGE = Path(__file__).resolve().parents[2] / "verifier" / "page"
+BASE = "http://127.0.0.1:8765"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> PageWorld:
+    return PageWorld(tmp_path_factory.mktemp("api-world")).build()
+
+
+@pytest.fixture(scope="module")
+def settings(world: PageWorld) -> PageSettings:
+    return PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))
+
+
+@pytest.fixture(scope="module")
+def client(settings: PageSettings) -> TestClient:
+    return TestClient(create_page_app(settings), base_url=BASE)
+
+
+def _post(client: TestClient, data: bytes | str, **params: Any) -> tuple[dict[str, Any], int]:
+    response = client.post("/api/verify", content=data, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    return response.json(), int(response.headers[EXIT_CODE_HEADER])
+
+
+def _cli(world: PageWorld, *args: str) -> tuple[dict[str, Any], int]:
+    result = CliRunner().invoke(
+        cli_app, ["verify", *args, "--json", "--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller]
+    )
+    return json.loads(result.stdout), result.exit_code
+
+
+def _comparable(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k not in ("view", "checkedAt")} | {
+        "credentials": [_comparable(c) for c in body.get("credentials", [])]
+    }
+
+
+@pytest.mark.parametrize(
+    "name, verified, code",
+    [
+        pytest.param("diploma", True, None, id="valid diploma"),
+        pytest.param("revoked", False, "revoked", id="revoked diploma"),
+        pytest.param("tampered", False, "invalid_signature", id="tampered diploma"),
+        pytest.param("praktijkverklaring", True, None, id="co-signed praktijkverklaring"),
+        pytest.param("passport", True, None, id="passport of four"),
+        pytest.param("mixed_passport", False, "revoked", id="passport with a revoked diploma"),
+        pytest.param("deep", False, "too_deep", id="deep JSON"),
+    ],
+)
+def test_json_endpoint_gives_the_same_result_as_the_cli(client, world, name, verified, code):
+    page, page_exit = _post(client, world.files[name].read_bytes())
+    cli, cli_exit = _cli(world, str(world.files[name]))
+    assert _comparable(page) == _comparable(cli)
+    assert page["verified"] is verified and page_exit == cli_exit
+    first = page["errors"][0]["code"] if page["errors"] else (page["credentials"] and next(
+        (c["errors"][0]["code"] for c in page["credentials"] if c["errors"]), None))
+    assert (first or None) == code
+    assert page["view"]["verdict"] == ("valid" if verified else "unusable" if cli_exit == 2 else "invalid")
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        pytest.param("qr_valid", None, id="genuine QR image"),
+        pytest.param("qr_tampered", "invalid_signature", id="tampered QR image"),
+        pytest.param("qr_bomb", "qr_too_large", id="zlib bomb QR image"),
+        pytest.param("noise", "qr_unreadable", id="random bytes as an image"),
+    ],
+)
+def test_qr_images_get_the_cli_verdict(client, world, name, code):
+    page, page_exit = _post(client, world.files[name].read_bytes(), kind="image")
+    cli, cli_exit = _cli(world, "--qr", str(world.files[name]))
+    assert page_exit == cli_exit
+    assert page["verified"] == cli["verified"]
+    assert [e["code"] for e in page["errors"]] == [e["code"] for e in cli["errors"]]
+    if code is None:
+        assert _comparable(page) == _comparable(cli)
+    else:
+        assert page["errors"][0]["code"] == code and page["view"]["code"] == code
+
+
+def test_pasted_qr_text_is_the_credential(client, world):
+    page, exit_code = _post(client, "  " + encode_payload(world.credentials["diploma"]) + "\n", kind="text")
+    assert exit_code == 0 and page["view"]["verdict"] == "valid"
+    assert page["view"]["credentials"][0]["subjectName"] == "Anouk Testdata"
+
+
+def test_the_view_of_a_valid_diploma_names_issuer_holder_and_skills(client, world):
+    page, _ = _post(client, world.files["diploma"].read_bytes())
+    view = page["view"]
+    assert view["verdict"] == "valid" and view["sentence"] == {"nl": "Echt en geldig.", "en": "Genuine and valid."}
+    card = view["credentials"][0]
+    assert card["issuer"] == {"did": world.roc.controller, "name": world.ROC_NAME, "source": "trustList"}
+    assert card["kind"] == {"nl": "Mbo-diploma", "en": "MBO diploma"} and card["title"] == "Mbo-diploma Kok"
+    assert card["subjectName"] == "Anouk Testdata" and card["validFrom"] == "2025-07-01T00:00:00Z"
+    labels = {s["uri"]: s["label"] for s in card["skills"]}
+    assert labels["http://data.europa.eu/esco/skill/29b326ea-a9c8-4963-b35a-8541d0cdff77"] == {
+        "nl": "onbewerkt voedsel opslaan", "en": "store raw food materials"}
+
+
+def test_a_failure_is_one_sentence_in_each_language_with_the_code_apart(client, world):
+    page, _ = _post(client, world.files["revoked"].read_bytes())
+    view = page["view"]
+    assert view["verdict"] == "invalid" and view["code"] == "revoked"
+    assert view["sentence"] == {"nl": "De uitgever heeft dit bewijsstuk ingetrokken.", "en": "The issuer has revoked this credential."}
+    assert "revoked" not in view["sentence"]["nl"] and view["next"]["nl"]
+    assert view["credentials"] == []  # nothing a failed credential claims is shown
+
+
+def test_a_stale_status_list_is_orange(world):
+    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
+    stale = sign(status_list_credential(STATUS_URL, issuer=world.roc.controller, revoked=[8], valid_from=old), world.roc)
+    client = TestClient(create_page_app(PageSettings(bundle=world.bundle(status_lists=[stale]),
+                                                     trust_anchors=(world.anchor.controller,))), base_url=BASE)
+    page, exit_code = _post(client, world.files["diploma"].read_bytes())
+    assert exit_code == 0 and page["verified"] is True
+    assert page["view"]["verdict"] == "warning"
+    assert [w["code"] for w in page["view"]["warnings"]] == ["status_unavailable"]
+    assert page["view"]["next"]["nl"].startswith("Haal een nieuwe controlebundel op")
+
+
+def test_without_a_bundle_only_named_issuers_are_trusted(world):
+    client = TestClient(create_page_app(PageSettings(trusted_issuers=(world.evc.controller,))), base_url=BASE)
+    page, exit_code = _post(client, world.files["evc"].read_bytes())
+    assert exit_code == 0 and page["view"]["credentials"][0]["issuer"]["source"] == "credential"
+    page, exit_code = _post(client, json.dumps(world.credentials["microcredential"]))
+    assert exit_code == 1 and page["view"]["code"] == "untrusted_issuer"
+
+
+def test_passport_view_has_the_skills_summary_and_the_vacancy_match(client, world):
+    vacancy = ["http://data.europa.eu/esco/skill/5ba1d5b9-3f8d-46ca-bf9f-2e9ca65d1350", "samenwerken met collega's"]
+    page, _ = _post(client, world.files["passport"].read_bytes(), vacancy=vacancy)
+    view = page["view"]
+    assert view["presentation"] is True and view["sentence"]["nl"] == "Alle 4 bewijsstukken zijn echt en geldig."
+    assert len(view["credentials"]) == 4 and view["skills"]["verifiedCredentials"] == [0, 1, 2, 3]
+    assert [line["covered"] for line in view["vacancy"]["lines"]] == [True, False]
+    signers = view["credentials"][1]["signers"]
+    assert [(s["name"], s["role"]) for s in signers] == [(world.ROC_NAME, "issuer"), (world.BISTRO_NAME, "cosigner")]
+
+
+def test_a_passport_with_a_revoked_diploma_counts_only_the_valid_one(client, world):
+    page, exit_code = _post(client, world.files["mixed_passport"].read_bytes())
+    view = page["view"]
+    assert exit_code == 1 and view["verdict"] == "invalid" and view["code"] == "revoked"
+    assert view["sentence"]["nl"] == "1 van de 2 bewijsstukken zijn niet geldig; alleen de geldige tellen mee."
+    assert [c["verdict"] for c in view["credentials"]] == ["valid", "invalid"]
+    assert view["skills"]["excludedCredentials"] == [{"credential": 1, "code": "revoked"}]
+
+
+@pytest.mark.parametrize(
+    "body, kind, code",
+    [
+        pytest.param(os.urandom(4096), "image", "qr_unreadable", id="random bytes said to be an image"),
+        pytest.param(b"\x89PNG\r\n\x1a\n" + os.urandom(4096), "auto", "qr_unreadable", id="random bytes behind a PNG header"),
+        pytest.param(os.urandom(4096), "auto", "malformed_json", id="random bytes"),
+        pytest.param(deep_json(), "auto", "too_deep", id="JSON 100,000 deep"),
+        pytest.param(zlib_bomb_text().encode(), "text", "qr_too_large", id="zlib bomb as QR text"),
+        pytest.param(b"SP1:" + b"A" * 5000, "text", "qr_too_large", id="QR text longer than any QR code"),
+        pytest.param(b'{"a": 1, "a": 2}', "auto", "malformed_json", id="duplicate keys"),
+        pytest.param(b"[]", "auto", "schema_invalid", id="not an object"),
+        pytest.param(b"", "auto", "malformed_json", id="empty body"),
+    ],
+)
+def test_hostile_inputs_get_a_coded_message_fast_and_the_page_stays_up(client, world, body, kind, code):
+    start = time.monotonic()
+    page, exit_code = _post(client, body, kind=kind)
+    assert time.monotonic() - start < 2.0
+    assert page["verified"] is False and page["errors"][0]["code"] == code and exit_code == 2
+    assert page["view"]["verdict"] == "unusable" and page["view"]["sentence"]["nl"] and page["view"]["next"]["en"]
+    again, exit_code = _post(client, world.files["diploma"].read_bytes())
+    assert exit_code == 0
+
+
+def test_bodies_over_the_cli_limits_are_refused_without_reading_them(world):
+    settings = PageSettings(bundle=world.bundle(), limits=Limits(max_bytes=2000), max_image_bytes=5000)
+    client = TestClient(create_page_app(settings), base_url=BASE)
+    page, exit_code = _post(client, b"{" + b" " * 3000 + b"}")  # over the JSON limit, under the image limit
+    assert page["errors"][0]["code"] == "too_large" and exit_code == 2
+    page, _ = _post(client, b"\x89PNG\r\n\x1a\n" + b"\0" * 6000)
+    assert page["errors"][0]["code"] in ("qr_too_large", "too_large")
+    page, _ = _post(client, b"\0" * 6000, kind="image")
+    assert page["errors"][0]["code"] == "qr_too_large"
+    huge = b"x" * (40 * 1024 * 1024)
+    start = time.monotonic()
+    page, _ = _post(client, huge)
+    assert page["errors"][0]["code"] == "too_large" and time.monotonic() - start < 2.0
+
+
+def test_a_check_that_overruns_the_deadline_is_stopped_with_a_message(world):
+    client = TestClient(create_page_app(PageSettings(bundle=world.bundle(), deadline=1e-9)), base_url=BASE)
+    page, exit_code = _post(client, world.files["diploma"].read_bytes())
+    assert page["errors"][0]["code"] == "resource_limit" and exit_code == 2
+    assert page["view"]["sentence"]["nl"] == "Het controleren duurde te lang en is afgebroken."
+
+
+def test_a_bug_is_a_500_with_a_message_and_the_next_request_works(client, world, monkeypatch):
+    import skillspas.verifier.page.app as page_app
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(page_app, "build_view", broken)
+    response = client.post("/api/verify", content=world.files["diploma"].read_bytes())
+    assert response.status_code == 500 and response.json()["view"]["code"] == "internal_error"
+    monkeypatch.undo()
+    assert _post(client, world.files["diploma"].read_bytes())[1] == 0
+
+
+def test_only_this_machines_host_names_are_answered(client):
+    assert client.get("/", headers={"host": "attacker.example"}).status_code == 421
+    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+    assert client.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 200
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/static/app.js", "/static/nope.js", "/api/info", "/api/skills?q=koken"):
+        response = client.get(path)
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+    assert "'self'" in CONTENT_SECURITY_POLICY and "http" not in CONTENT_SECURITY_POLICY
+    assert "unsafe-inline" not in CONTENT_SECURITY_POLICY and "unsafe-eval" not in CONTENT_SECURITY_POLICY
+
+
+def test_the_page_loads_nothing_from_elsewhere():
+    index = (PAGE / "templates" / "index.html").read_text("utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", index)
+    assert "<style" not in index and " style=" not in index and "<script>" not in index  # CSP: no inline code
+    css = (PAGE / "static" / "style.css").read_text("utf-8")
+    assert "url(" not in css and "@import" not in css
+    script = (PAGE / "static" / "app.js").read_text("utf-8")
+    assert not re.search(r"""fetch\(\s*["'](https?:)?//""", script) and ".innerHTML" not in script
+    assert "eval(" not in script
+
+
+def test_the_vendored_qr_decoder_matches_its_record_and_keeps_its_licence(client):
+    vendor = PAGE / "static" / "vendor"
+    record = dict(re.findall(r"\| (jsQR\.\S+) \| ([0-9a-f]{64}) \|", (vendor / "README.md").read_text("utf-8")))
+    assert set(record) == {"jsQR.js", "jsQR.LICENSE"}
+    for name, digest in record.items():
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest
+    assert "Apache License" in (vendor / "jsQR.LICENSE").read_text("utf-8")
+    served = client.get("/static/vendor/jsQR.js")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/javascript")
+    assert hashlib.sha256(served.content).hexdigest() == record["jsQR.js"]
+
+
+def test_skill_search_finds_labels_in_both_languages(client):
+    found = client.get("/api/skills", params={"q": "samenwerken"}).json()["skills"]
+    assert any(s["label"]["en"] == "cooperate with colleagues" for s in found)
+    assert client.get("/api/skills", params={"q": "x" * 101}).status_code == 422
+    assert client.get("/api/skills", params={"q": ""}).json() == {"skills": []}
+
+
+def test_info_tells_the_trust_material_in_use(client, world):
+    info = client.get("/api/info").json()
+    assert info["trustList"]["ok"] is True and info["trustList"]["issuers"] == 3
+    assert info["limits"]["maxJsonBytes"] == Limits().max_bytes
+    assert info["bundle"]["statusLists"] == 1
+
+
+def test_a_rejected_trust_list_is_told_on_the_page(world):
+    other = PageSettings(bundle=world.bundle(), trust_anchors=(world.roc.controller,))  # not the list's signer
+    info = TestClient(create_page_app(other), base_url=BASE).get("/api/info").json()
+    assert info["trustList"]["ok"] is False and info["trustList"]["code"] == "untrusted_issuer"
+
+
+def test_a_bundle_loader_is_asked_at_each_check(world):
+    """A host whose status lists change (the issuer service) hands the page a loader, not one bundle."""
+    clean = sign(status_list_credential(STATUS_URL, issuer=world.roc.controller, revoked=[]), world.roc)
+    current = {"bundle": world.bundle(status_lists=[clean])}
+    settings = PageSettings(bundle_loader=lambda: current["bundle"], trust_anchors=(world.anchor.controller,))
+    client = TestClient(create_page_app(settings), base_url=BASE)
+    assert _post(client, world.files["revoked"].read_bytes())[1] == 0
+    current["bundle"] = world.bundle()  # the ROC has revoked it since
+    page, exit_code = _post(client, world.files["revoked"].read_bytes())
+    assert exit_code == 1 and page["errors"][0]["code"] == "revoked"

@@ -1,0 +1,330 @@
+"""End to end in real headless Chromium: ``skillspas verifier`` on 127.0.0.1, driven like a person does.
+
+Each test uploads, pastes or scans an input and reads the verdict off the page. Every browser
+context records its requests, console messages and page errors: the page must log no error and
+request nothing off 127.0.0.1. Screenshots of a valid and an invalid verdict are written to
+``out/screenshots/`` (gitignored). Debian's Chromium and Playwright's client are installed by the
+fixtures when missing; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from browserkit import CHROMIUM_FLAGS, Recorder, Server, have_browser_tools, start_server
+from pageworld import HACCP, SCREENSHOTS, STORE_RAW_FOOD, PageWorld, skill_uris, zlib_bomb_text
+from skillspas.schemas.vocab import SkillsVocabulary
+
+VERDICT = "#verdict[data-verdict]"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> PageWorld:
+    return PageWorld(tmp_path_factory.mktemp("page-world")).build()
+
+
+@pytest.fixture(scope="module")
+def server(world: PageWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    log = tmp_path_factory.mktemp("page-server") / "server.log"
+    running = start_server("--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, log=log)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(world: PageWorld) -> Iterator[Any]:
+    have_browser_tools()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                *CHROMIUM_FLAGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={world.files['camera']}",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """One browser context on the page, with everything it did recorded."""
+
+    def __init__(self, browser: Any, server: Server) -> None:
+        self.server = server
+        self.recorder = Recorder()
+        self.context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="nl-NL")
+        self.recorder.attach(self.context)
+        # Anything not for 127.0.0.1 is recorded (above) and refused, so a leak cannot reach a network.
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.response = self.page.goto(server.url)
+        self.page.wait_for_selector("#trust-info:not(:empty)")
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith(self.server.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    def upload(self, path: Any) -> str:
+        self.page.set_input_files("#file", str(path))
+        return self.verdict()
+
+    def verdict(self) -> str:
+        self.page.wait_for_selector(VERDICT, timeout=10_000)
+        return self.page.get_attribute("#verdict", "data-verdict") or ""
+
+    def clear_verdict(self) -> None:
+        self.page.evaluate("() => { const v = document.getElementById('verdict'); if (v) v.remove(); }")
+
+    def assert_clean(self) -> None:
+        assert self.recorder.errors() == [], self.recorder.console
+        assert self.recorder.off_host(self.server.url) == []
+        assert self.recorder.requests, "nothing was recorded"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, server: Server) -> Iterator[Visit]:
+    opened = Visit(browser, server)
+    yield opened
+    opened.close()
+
+
+def _labels_nl(uris: list[str]) -> list[str]:
+    vocabulary = SkillsVocabulary.bundled()
+    return [vocabulary.get(uri).label("nl") for uri in uris]
+
+
+def test_valid_diploma_upload_is_green_with_its_skills(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["diploma"]) == "valid"
+    page = visit.page
+    assert page.inner_text("#verdict-heading") == "Geldig"
+    assert page.evaluate("document.activeElement.id") == "verdict-heading"  # focus moves to the verdict
+    card = page.locator("article.credential")
+    assert card.count() == 1
+    text = card.inner_text()
+    assert "Mbo-diploma Kok" in text and "Anouk Testdata" in text
+    assert f"{world.ROC_NAME}" in text and "volgens de vertrouwenslijst" in text
+    uris = skill_uris(world.credentials["diploma"])
+    assert page.eval_on_selector_all("article.credential li[data-uri]", "els => els.map(e => e.dataset.uri)") == uris
+    shown = page.eval_on_selector_all("article.credential li[data-uri]", "els => els.map(e => e.textContent)")
+    for label, line in zip(_labels_nl([u for u in uris if u.startswith("http://data.europa.eu/esco/")]), shown):
+        assert line.startswith(label)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "verdict-valid-diploma.png"), full_page=True)
+    visit.assert_clean()
+
+
+def test_revoked_diploma_is_red_and_says_ingetrokken(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["revoked"]) == "invalid"
+    page = visit.page
+    assert page.inner_text("#verdict-heading") == "Niet geldig"
+    assert "ingetrokken" in page.inner_text(".verdict-sentence")
+    assert page.get_attribute(".verdict-code[data-code]", "data-code") == "revoked"
+    assert "Bram Ingetrokken" not in page.inner_text("#result")  # no claim of a failed credential is shown
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "verdict-revoked-diploma.png"), full_page=True)
+    visit.assert_clean()
+
+
+def test_passport_shows_the_verified_skills_summary_and_matches_a_vacancy(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["passport"]) == "valid"
+    page = visit.page
+    assert page.locator("article.credential[data-verdict=valid]").count() == 4
+    assert page.is_visible("#skills-table")
+    inner = [world.credentials[k] for k in ("diploma", "praktijkverklaring", "evc", "microcredential")]
+    expected = list(dict.fromkeys(u for c in inner for u in skill_uris(c)))
+    rows = page.eval_on_selector_all("#skills-table tbody tr", "rows => rows.map(r => r.dataset.uri)")
+    assert sorted(rows) == sorted(expected) and len(rows) == len(set(rows))  # de-duplicated by URI
+    kinds = page.eval_on_selector_all(
+        f"#skills-table tr[data-uri='{STORE_RAW_FOOD}'] li[data-kind]", "items => items.map(i => i.dataset.kind)"
+    )
+    assert kinds == ["diploma", "praktijkverklaring", "evc", "microcredential"]
+    # The vacancy: one proven skill by URI, one by words, one skill nobody proved.
+    page.fill("#vacancy-input", f"{HACCP}\nonbewerkt voedsel opslaan\nhttp://data.europa.eu/esco/skill/082967d4-b94c-4305-aa13-35a6aa8c5c7c")
+    page.click("#vacancy-check")
+    page.wait_for_selector("#vacancy-list")
+    covered = page.eval_on_selector_all("#vacancy-list li", "items => items.map(i => i.dataset.covered)")
+    assert covered == ["true", "true", "false"]
+    assert page.inner_text("#vacancy-summary") == "2 van de 3 gevraagde vaardigheden zijn bewezen."
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "verdict-passport-summary.png"), full_page=True)
+    visit.assert_clean()
+
+
+def test_tampered_qr_image_is_red_and_a_genuine_one_green(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["qr_tampered"]) == "invalid"
+    assert visit.page.get_attribute(".verdict-code[data-code]", "data-code") == "invalid_signature"
+    assert "Iemand Anders" not in visit.page.inner_text("#result")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(SCREENSHOTS / "verdict-tampered-qr.png"), full_page=True)
+    visit.clear_verdict()
+    assert visit.upload(world.files["qr_valid"]) == "valid"
+    visit.assert_clean()
+
+
+def test_praktijkverklaring_shows_school_and_leerbedrijf_as_signers(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["praktijkverklaring"]) == "valid"
+    signers = visit.page.locator("ul.signers > li")
+    assert signers.count() == 2
+    assert world.ROC_NAME in signers.nth(0).inner_text() and "uitgever" in signers.nth(0).inner_text()
+    assert world.BISTRO_NAME in signers.nth(1).inner_text() and "leerbedrijf" in signers.nth(1).inner_text()
+    visit.assert_clean()
+
+
+def test_language_switch_shows_the_verdict_in_english(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["revoked"]) == "invalid"
+    visit.page.click("button[data-lang=en]")
+    assert visit.page.get_attribute("html", "lang") == "en"
+    assert visit.page.inner_text("#verdict-heading") == "Not valid"
+    assert visit.page.inner_text(".verdict-sentence") == "The issuer has revoked this credential."
+    assert visit.page.inner_text("#check-h") == "Check a diploma, certificate or skills passport"
+    visit.page.click("button[data-lang=nl]")
+    assert visit.page.inner_text("#verdict-heading") == "Niet geldig"
+    visit.assert_clean()
+
+
+def test_keyboard_only_paste_and_check(visit: Visit, world: PageWorld) -> None:
+    from skillspas.verifier.qr import encode_payload
+
+    page = visit.page
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "paste":
+            break
+    assert page.evaluate("document.activeElement.id") == "paste"
+    page.keyboard.insert_text(encode_payload(world.credentials["diploma"]))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "paste-check"
+    page.keyboard.press("Enter")
+    assert visit.verdict() == "valid"
+    assert page.evaluate("document.activeElement.id") == "verdict-heading"
+    # Every control has a label a screen reader can read.
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, textarea')].filter(e =>
+              !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id)"""
+    )
+    assert unlabelled == []
+    visit.assert_clean()
+
+
+def test_camera_scan_reads_the_qr_code_and_verifies_it(visit: Visit, world: PageWorld) -> None:
+    visit.context.grant_permissions(["camera"], origin=visit.server.url.rstrip("/"))
+    visit.page.click("#camera-start")
+    visit.page.wait_for_selector(VERDICT, timeout=30_000)
+    assert visit.page.get_attribute("#verdict", "data-verdict") == "valid"
+    assert visit.page.is_hidden("#video")  # the camera stops once the code is read
+    visit.assert_clean()
+
+
+def _timed(visit: Visit, action: Any) -> tuple[float, str]:
+    """Seconds from ``action`` until the page shows a verdict or a message, and what it shows."""
+    visit.clear_verdict()
+    visit.page.evaluate("() => { document.getElementById('status').textContent = ''; }")
+    start = time.monotonic()
+    action()
+    visit.page.wait_for_function(
+        "() => document.getElementById('verdict') || /groot|large/.test(document.getElementById('status').textContent)",
+        timeout=10_000,
+    )
+    elapsed = time.monotonic() - start
+    code = visit.page.get_attribute(".verdict-code[data-code]", "data-code") if visit.page.query_selector("#verdict") else "client"
+    return elapsed, code or ""
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        pytest.param("noise", "qr_unreadable", id="random bytes as an image"),
+        pytest.param("deep", "too_deep", id="JSON nested 100,000 deep"),
+        pytest.param("qr_bomb", "qr_too_large", id="a zlib bomb inside a QR image"),
+    ],
+)
+def test_hostile_files_get_a_clear_message_within_2_seconds(visit: Visit, world: PageWorld, name: str, expected: str) -> None:
+    elapsed, code = _timed(visit, lambda: visit.page.set_input_files("#file", str(world.files[name])))
+    assert code == expected
+    assert elapsed < 2.0, f"{name}: {elapsed:.2f} s"
+    assert visit.page.inner_text(".verdict-sentence").strip()  # a plain sentence, not only the code
+    visit.clear_verdict()
+    assert visit.upload(world.files["diploma"]) == "valid"  # the page is still up
+    visit.assert_clean()
+
+
+def test_huge_file_and_pasted_zlib_bomb_are_refused_quickly(visit: Visit, world: PageWorld) -> None:
+    for name in ("huge_json", "huge_image"):  # 40 MB each (sparse files): refused before any upload
+        elapsed, code = _timed(visit, lambda: visit.page.set_input_files("#file", str(world.files[name])))
+        assert code == "client" and elapsed < 2.0, (name, elapsed)
+        assert "te groot" in visit.page.inner_text("#status")
+
+    def paste_bomb() -> None:
+        visit.page.fill("#paste", zlib_bomb_text())
+        visit.page.click("#paste-check")
+
+    elapsed, code = _timed(visit, paste_bomb)
+    assert code == "qr_too_large" and elapsed < 2.0
+    visit.clear_verdict()
+    assert visit.upload(world.files["diploma"]) == "valid"
+    visit.assert_clean()
+
+
+def test_page_is_served_with_a_self_only_content_security_policy(visit: Visit) -> None:
+    headers = visit.response.headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "https:" not in headers["content-security-policy"] and "*" not in headers["content-security-policy"]
+    scripts = visit.page.eval_on_selector_all("script", "s => s.map(e => e.src)")
+    links = visit.page.eval_on_selector_all("link", "s => s.map(e => e.href)")
+    assert all(url.startswith(visit.server.url) for url in scripts + links)
+    assert visit.page.evaluate("typeof window.jsQR") == "function"
+    visit.assert_clean()
+
+
+_CONTRAST = """(selectors) => {
+  const rgb = (s) => (s.match(/rgba?\\(([^)]+)\\)/) || [null, "0,0,0,0"])[1].split(",").map(Number);
+  const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                       return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const ground = (el) => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                           if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  return selectors.flatMap((sel) => [...document.querySelectorAll(sel)].map((el) => {
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(ground(el));
+    return [sel, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  }));
+}"""
+_TEXTS = ["h1", "h2", "label", ".hint", "button", ".lang", "#verdict-heading", ".verdict-sentence", ".verdict-next",
+          ".verdict-code", ".badge", "dl.facts dt", "dl.facts dd", ".source", ".did", ".skill-code", "#trust-info"]
+
+
+@pytest.mark.parametrize("name", ["diploma", "revoked"])
+def test_text_contrast_meets_wcag_aa(visit: Visit, world: PageWorld, name: str) -> None:
+    visit.upload(world.files[name])
+    ratios = visit.page.evaluate(_CONTRAST, _TEXTS)
+    assert ratios and {sel for sel, _ in ratios} >= {"label", "#verdict-heading", ".verdict-sentence"}
+    low = [(sel, round(ratio, 2)) for sel, ratio in ratios if ratio < 4.5]
+    assert low == []
+    visit.assert_clean()
+
+
+def test_json_endpoint_answers_the_same_as_the_page_shows(visit: Visit, world: PageWorld) -> None:
+    body = json.dumps(world.credentials["revoked"])
+    answer = visit.page.evaluate(
+        "async (body) => { const r = await fetch('api/verify', {method: 'POST', body}); "
+        "return {status: r.status, exit: r.headers.get('skillspas-exit-code'), json: await r.json()}; }",
+        body,
+    )
+    assert answer["status"] == 200 and answer["exit"] == "1"
+    assert answer["json"]["verified"] is False and answer["json"]["errors"][0]["code"] == "revoked"
+    visit.assert_clean()

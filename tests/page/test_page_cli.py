@@ -1,0 +1,80 @@
+"""``skillspas verifier``: starts the page on 127.0.0.1 only; unusable options are exit 2 without a traceback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from typer.testing import CliRunner
+
+from browserkit import start_server
+from skillspas.issuer.cli import app as cli_app
+
+SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+
+
+def test_help_names_the_options_and_offers_no_other_host():
+    result = CliRunner().invoke(cli_app, ["verifier", "--help"])
+    assert result.exit_code == 0
+    for option in ("--port", "--bundle", "--trust-issuer", "--trust-anchor", "--lang"):
+        assert option in result.stdout
+    assert "--host" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--bundle", "/nonexistent/bundle.json"], id="a bundle that is not there"),
+        pytest.param(["--lang", "fr"], id="a language the page does not speak"),
+        pytest.param(["--max-status-age", "soon"], id="a duration that is not one"),
+    ],
+)
+def test_unusable_options_are_exit_2_without_a_traceback(args):
+    proc = subprocess.run([*SKILLSPAS, "verifier", *args], capture_output=True, timeout=120)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert b"Traceback" not in proc.stderr and b"error" in proc.stderr
+
+
+def test_a_port_in_use_is_exit_2_with_a_message():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        proc = subprocess.run([*SKILLSPAS, "verifier", "--port", str(port)], capture_output=True, timeout=120)
+    assert proc.returncode == 2
+    assert b"cannot listen" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def _listening(port: int) -> list[str]:
+    """Local addresses (hex, as /proc/net/tcp* shows them) listening on ``port``."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, state = fields[1], fields[3]
+            if state == "0A" and int(address.rsplit(":", 1)[1], 16) == port:
+                found.append(address.rsplit(":", 1)[0])
+    return found
+
+
+def test_the_page_listens_on_127_0_0_1_only(tmp_path):
+    server = start_server(log=tmp_path / "server.log")
+    try:
+        assert _listening(server.port) == ["0100007F"]  # 127.0.0.1, and no other address
+        with urllib.request.urlopen(server.url, timeout=5) as page:
+            assert page.status == 200 and b"skillspas" in page.read()
+    finally:
+        server.stop()
+
+
+def test_importing_the_command_does_not_load_fastapi():
+    code = "import sys, skillspas.verifier.page, skillspas.verifier.page.cli; print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False False"

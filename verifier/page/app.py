@@ -1,0 +1,323 @@
+"""``create_page_app(settings) -> FastAPI``: the offline verifier page (an app factory, no global app).
+
+Usage::
+
+    app = create_page_app(PageSettings(bundle=Bundle.from_file("bundle.json")))
+    uvicorn.run(app, host="127.0.0.1", port=8765)        # or: skillspas verifier --bundle bundle.json
+
+Routes (all relative, so the app can be mounted under a prefix):
+
+- ``GET /``: the page (HTML, CSS, script and the jsQR decoder, all served from here; no CDN).
+- ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
+  QR text (``SP1:…``) or a QR image (PNG/JPEG); ``?kind=image|text`` says what the browser knows,
+  ``?vacancy=`` (repeatable) adds a vacancy match. The answer is the result object of
+  ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the
+  page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
+  carries the CLI's exit code (0 valid, 1 not valid, 2 unusable). Only a bug answers 500.
+- ``GET /api/skills?q=``: skills vocabulary search (nl/en labels) for the vacancy.
+- ``GET /api/info``: the trust material in use (bundle date, trust list) and the size limits.
+
+Every response carries a Content-Security-Policy that allows only the page's own origin, and only
+Host headers of this machine are answered (``PageSettings.allowed_hosts``). Bodies are read up to
+the CLI's limits; each check runs in a worker thread under ``PageSettings.deadline``, so no input
+holds the page: a hostile one gets a coded message, and the next request is served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any, Final
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.verifier.page.inputs import document_bytes, is_image, too_large
+from skillspas.verifier.page.settings import LANGUAGES, PageSettings
+from skillspas.verifier.page.texts import both
+from skillspas.verifier.page.view import build_view, error_view, trust_list_names, trust_list_policies
+from skillspas.verifier.qr import read_qr_image
+from skillspas.verifier.result import Check, Problem, VerificationResult
+from skillspas.verifier.summary import MAX_VACANCY_LINE, MAX_VACANCY_LINES
+
+__all__ = ["create_page_app", "CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "EXIT_CODE_HEADER"]
+
+_log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS: Final = (
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("permissions-policy", "camera=(self), microphone=(), geolocation=()"),
+)
+EXIT_CODE_HEADER: Final = "skillspas-exit-code"
+"""Response header of ``POST /api/verify``: the exit code ``skillspas verify`` gives the same input."""
+_MEDIA_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".md": "text/plain; charset=utf-8",
+    ".LICENSE": "text/plain; charset=utf-8",
+}
+_MAX_QUERY: Final = 100
+
+
+class _Guard:
+    """ASGI middleware: answer only this machine's Host names, and add the security headers."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...] | None) -> None:
+        self.app = app
+        self.allowed_hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.allowed_hosts is not None and _hostname(scope) not in self.allowed_hosts:
+            response = Response("Unknown host: this page answers on 127.0.0.1 only.\n", status_code=421, media_type="text/plain")
+            await response(scope, receive, self._with_headers(send))
+            return
+        await self.app(scope, receive, self._with_headers(send))
+
+    @staticmethod
+    def _with_headers(send: Send) -> Callable[[Message], Awaitable[None]]:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers[name] = value
+            await send(message)
+
+        return send_with_headers
+
+
+def _hostname(scope: Scope) -> str:
+    host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"").decode("latin-1").lower()
+    if host.startswith("["):
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    """Every file under ``static/`` (package data), by its path, with its media type."""
+    files: dict[str, tuple[bytes, str]] = {}
+    pending = [("", resources.files("skillspas.verifier.page") / "static")]
+    while pending:
+        prefix, folder = pending.pop()
+        for item in folder.iterdir():
+            if item.is_dir():
+                pending.append((f"{prefix}{item.name}/", item))
+                continue
+            suffix = "." + item.name.rsplit(".", 1)[-1]
+            if suffix in _MEDIA_TYPES:
+                files[prefix + item.name] = (item.read_bytes(), _MEDIA_TYPES[suffix])
+    return files
+
+
+def _index_html(settings: PageSettings) -> bytes:
+    template = (resources.files("skillspas.verifier.page") / "templates" / "index.html").read_text("utf-8")
+    values = {
+        "lang": settings.lang,
+        "max_json": str(settings.limits.max_bytes),
+        "max_image": str(settings.max_image_bytes),
+        "max_vacancy_lines": str(MAX_VACANCY_LINES),
+    }
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", value)  # values are digits and a language code
+    return template.encode("utf-8")
+
+
+def _input_error(exc: SkillspasError) -> VerificationResult:
+    """The result object for an input that never reached the pipeline (as ``skillspas verify`` reports it)."""
+    return VerificationResult(
+        checks=(Check("parse", False, exc.code, exc.message),), errors=(Problem(exc.code, exc.message, exc.path),)
+    )
+
+
+def _info(settings: PageSettings) -> dict[str, Any]:
+    """What the page tells about its trust material and limits."""
+    bundle = settings.current_bundle()
+    verifier = settings.verifier()
+    trust: dict[str, Any] | None = None
+    for policy in trust_list_policies(verifier)[:1]:  # a bundle carries one trust list
+        listed, problem = policy.trust_list, policy.problem
+        if listed is not None:
+            trust = {"ok": True, "issuer": listed.issuer, "name": listed.name,
+                     "issuers": len(listed.entries), "validUntil": _iso(listed.valid_until)}
+        else:
+            trust = {"ok": False, "code": problem.code.value if problem else None,
+                     "detail": problem.message if problem else None}
+    return {
+        "bundle": None if bundle is None else {
+            "source": settings.bundle_source,
+            "createdAt": _iso(bundle.created_at),
+            "statusLists": len(bundle.status_lists),
+            "didDocuments": len(bundle.did_documents),
+        },
+        "trustList": trust,
+        "trustedIssuers": list(settings.trusted_issuers),
+        "limits": {"maxJsonBytes": settings.limits.max_bytes, "maxImageBytes": settings.max_image_bytes,
+                   "maxVacancyLines": MAX_VACANCY_LINES, "maxVacancyLine": MAX_VACANCY_LINE},
+        "statusFreshnessHours": settings.status_freshness.total_seconds() / 3600,
+        "lang": settings.lang,
+        "languages": list(LANGUAGES),
+    }
+
+
+def _iso(moment: Any) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def _warm_up(settings: PageSettings) -> None:
+    """Load what the first check would load (contexts, vocabulary, the image decoder), so it is fast too."""
+    settings.verifier().verify(b"{}")
+    settings.skills().search("samenwerken", limit=1)
+    try:
+        read_qr_image(b"\x89PNG\r\n\x1a\n")  # imports Pillow and zxing-cpp; the empty image is refused
+    except SkillspasError:
+        pass
+
+
+def create_page_app(settings: PageSettings) -> FastAPI:
+    """Build the verifier page for ``settings`` (trust material, limits, first language).
+
+    Raises:
+        SkillspasError: the trust material cannot be used (e.g. an unknown context folder).
+    """
+    settings.verifier()  # refuse unusable trust material now, not at the first check
+    vocabulary = settings.skills()
+    static = _static_files()
+    index = _index_html(settings)
+    limiter = anyio.CapacityLimiter(settings.concurrency)
+    _warm_up(settings)
+
+    app = FastAPI(title="skillspas verifier page", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> Response:
+        return Response(index, media_type="text/html; charset=utf-8", headers={"cache-control": "no-cache"})
+
+    @app.get("/static/{name:path}", include_in_schema=False)
+    async def static_file(name: str) -> Response:
+        found = static.get(name)
+        if found is None:
+            return Response("Not found\n", status_code=404, media_type="text/plain")
+        body, media_type = found
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return Response(body, media_type=media_type, headers={"cache-control": "no-cache", "etag": etag})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        body, media_type = static["favicon.svg"]
+        return Response(body, media_type=media_type)
+
+    @app.get("/api/info")
+    async def info() -> JSONResponse:
+        return JSONResponse(await anyio.to_thread.run_sync(_info, settings), headers={"cache-control": "no-store"})
+
+    @app.get("/api/skills")
+    async def skills(q: str = Query("", max_length=_MAX_QUERY), limit: int = Query(10, ge=1, le=20)) -> JSONResponse:
+        found = vocabulary.search(q, limit=limit) if q.strip() else []
+        return JSONResponse({"skills": [
+            {"uri": s.uri, "framework": s.framework, "label": {lang: s.label(lang) for lang in LANGUAGES}} for s in found
+        ]})
+
+    @app.post("/api/verify")
+    async def verify(
+        request: Request,
+        kind: str = Query("auto", pattern="^(auto|image|text)$"),
+        vacancy: list[str] = Query(default_factory=list, max_length=MAX_VACANCY_LINES),
+    ) -> JSONResponse:
+        body = await _read_body(request, settings.max_upload_bytes)
+        if body is None:
+            exc = too_large(kind == "image", settings.max_upload_bytes if kind == "image" else settings.limits.max_bytes)
+            return _answer(_input_error(exc), error_view(exc.code, exc.message))
+        if len(body) > settings.max_image_bytes and is_image(body):
+            exc = too_large(True, settings.max_image_bytes)
+            return _answer(_input_error(exc), error_view(exc.code, exc.message))
+        lines = [line[:MAX_VACANCY_LINE + 1] for item in vacancy for line in item.splitlines()]
+
+        def check() -> tuple[VerificationResult, dict[str, Any]]:
+            return _check(settings, vocabulary, body, kind, lines)
+
+        try:
+            with anyio.fail_after(settings.deadline):
+                result, view = await anyio.to_thread.run_sync(check, abandon_on_cancel=True, limiter=limiter)
+        except TimeoutError:
+            late = error_for(ErrorCode.RESOURCE_LIMIT, f"the check took longer than {settings.deadline} s and was stopped")
+            return _answer(_input_error(late), error_view(late.code, late.message, sentence=both("timeout")))
+        except _InternalError:
+            return _internal_error()
+        return _answer(result, view)
+
+    app.add_middleware(_Guard, allowed_hosts=settings.allowed_hosts)
+    return app
+
+
+class _InternalError(Exception):
+    """A bug in the page or the verifier (logged); the page answers 500 and stays up."""
+
+
+def _internal_error() -> JSONResponse:
+    view = error_view(ErrorCode.RESOURCE_LIMIT, "internal error", sentence=both("internal"))
+    view.update(code="internal_error", next=None)
+    body = {"verified": False, "errors": [{"code": "internal_error", "message": "internal error", "path": None}], "view": view}
+    return JSONResponse(body, status_code=500, headers={"cache-control": "no-store"})
+
+
+def _answer(result: VerificationResult, view: dict[str, Any]) -> JSONResponse:
+    """Every verdict is HTTP 200 (a browser logs other statuses as errors); the CLI's exit code is a header."""
+    headers = {"cache-control": "no-store", EXIT_CODE_HEADER: str(result.exit_code)}
+    return JSONResponse({**result.to_json(), "view": view}, status_code=200, headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or ``None`` when it is longer than ``limit`` bytes (reading stops there)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check(
+    settings: PageSettings, vocabulary: Any, body: bytes, kind: str, vacancy: list[str]
+) -> tuple[VerificationResult, dict[str, Any]]:
+    """Decode, verify and describe one input (runs in a worker thread)."""
+    try:
+        data = document_bytes(body, kind=kind, limits=settings.limits, max_image_bytes=settings.max_image_bytes)
+    except SkillspasError as exc:
+        return _input_error(exc), error_view(exc.code, exc.message)
+    try:
+        verifier = settings.verifier()
+        result = verifier.verify(data)
+        document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
+        return result, build_view(result, document=document, names=trust_list_names(verifier),
+                                  vocabulary=vocabulary, vacancy=vacancy)
+    except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
+        return _input_error(exc), error_view(exc.code, exc.message)
+    except Exception as exc:  # a bug: logged; the page answers, says so, and stays up
+        _log.exception("the verifier page failed on an input")
+        raise _InternalError() from exc

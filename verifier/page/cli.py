@@ -1,0 +1,72 @@
+"""``skillspas verifier``: start the offline verifier page on 127.0.0.1.
+
+    skillspas verifier --bundle bundle.json                 # http://127.0.0.1:8765/
+    skillspas verifier --port 9000 --trust-issuer did:key:z6Mk…   # no bundle: name the issuer
+
+The page binds to 127.0.0.1 only (there is no option to listen elsewhere): it is for the person at
+this computer. Trust material and limits are those of ``skillspas verify``; a bundle that cannot be
+read is exit 2 before anything starts. Stop with Ctrl+C.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.bundle import Bundle
+from skillspas.verifier.cli import fail, parse_duration
+from skillspas.verifier.page.settings import LANGUAGES, PageSettings
+
+__all__ = ["verifier_command", "HOST", "DEFAULT_PORT"]
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def verifier_command(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1")] = DEFAULT_PORT,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
+    trust_issuer: Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Trust this issuer DID (repeatable)")] = None,
+    trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The bundle's trust list must be signed by this DID (repeatable)")] = None,
+    contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
+    max_status_age: Annotated[str, typer.Option("--max-status-age", help="Status lists older than this are a warning (7d, 36h)")] = "7d",
+    lang: Annotated[str, typer.Option(help="First language of the page: nl or en")] = "nl",
+    max_bytes: Annotated[int, typer.Option(help="Largest JSON input accepted")] = Limits.max_bytes,
+    max_depth: Annotated[int, typer.Option(help="Deepest JSON nesting accepted")] = Limits.max_depth,
+) -> None:
+    """Open the verifier page on 127.0.0.1 / Start de controlepagina op 127.0.0.1."""
+    if lang not in LANGUAGES:
+        raise fail(ErrorCode.SCHEMA_INVALID, f"--lang must be one of {', '.join(LANGUAGES)}")
+    try:
+        freshness = parse_duration(max_status_age)
+    except ValueError as exc:
+        raise fail(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+    try:
+        settings = PageSettings(
+            bundle=Bundle.from_file(bundle) if bundle is not None else None,
+            bundle_source=str(bundle) if bundle is not None else None,
+            trusted_issuers=tuple(trust_issuer or ()), trust_anchors=tuple(trust_anchor or ()),
+            contexts=contexts, status_freshness=freshness,
+            limits=Limits(max_bytes=max_bytes, max_depth=max_depth), lang=lang,
+        )
+        from skillspas.verifier.page.app import create_page_app  # FastAPI loads only for this command
+
+        app = create_page_app(settings)
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+    import uvicorn
+
+    typer.echo(f"skillspas verifier: http://{HOST}:{port}/  (Ctrl+C stops it)")
+    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot listen (and has logged why)
+        pass
+    if not server.started:
+        typer.echo(f"error: cannot listen on {HOST}:{port} (is the port in use?)", err=True)
+        raise typer.Exit(2)

@@ -1,0 +1,67 @@
+"""What a person gives the page, turned into the bytes the verifier checks: the CLI's input rules.
+
+Usage::
+
+    data = document_bytes(body, kind="auto", limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES)
+    result = verifier.verify(data)
+
+A body is one of: a credential or presentation as JSON, the text of a skillspas QR code
+(``SP1:…``, pasted or read by the camera), or a photo or screenshot of a QR code (PNG, JPEG).
+Images are recognised by their first bytes, or by ``kind="image"`` when the browser said the file
+is one; every other body goes to the verifier as it is, exactly as ``skillspas verify FILE`` and
+``skillspas verify --qr IMAGE`` do. Errors are coded (``qr_unreadable``, ``qr_too_large``,
+``too_large``); nothing here reads more than the bounds allow.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.qr import decode_payload, read_qr_image
+
+__all__ = ["KINDS", "is_image", "document_bytes", "too_large"]
+
+KINDS: Final = ("auto", "image", "text")
+"""What the browser says a body is: unknown, an image file, or typed / scanned text."""
+
+_IMAGE_MAGIC: Final = (
+    b"\x89PNG\r\n\x1a\n",  # PNG
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",  # BMP
+)
+
+
+def is_image(data: bytes) -> bool:
+    """Whether ``data`` starts like an image file (PNG, JPEG, GIF, BMP, WebP)."""
+    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def too_large(data_is_image: bool, limit: int) -> SkillspasError:
+    """The coded error for a body over ``limit`` bytes."""
+    if data_is_image:
+        return error_for(ErrorCode.QR_TOO_LARGE, f"the image file is larger than {limit} bytes")
+    return error_for(ErrorCode.TOO_LARGE, f"the input is larger than {limit} bytes")
+
+
+def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image_bytes: int) -> bytes:
+    """The JSON bytes to verify for a request body (an image or QR text is decoded first).
+
+    Raises:
+        SkillspasError: ``qr_unreadable``, ``qr_too_large`` or ``too_large``.
+        ValueError: ``kind`` is not one of ``KINDS``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    if is_image(data) or kind == "image":
+        if len(data) > max_image_bytes:
+            raise too_large(True, max_image_bytes)
+        return decode_payload(read_qr_image(data), limits)  # like ``skillspas verify --qr``
+    data = data[: limits.max_bytes + 1]  # as ``skillspas verify`` reads it: one byte more tells "too large"
+    if data.lstrip()[:4] == b"SP1:":  # the text of a skillspas QR code, as ``skillspas verify -`` takes it
+        return decode_payload(data.decode("utf-8", "replace"), limits)
+    return data
+

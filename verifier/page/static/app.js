@@ -1,0 +1,651 @@
+/* skillspas verifier page: send the input to this machine's verifier, show the verdict.
+ *
+ * Everything is local: the page, this script, jsQR (static/vendor) and the API (api/...).
+ * The verdict is rendered with text nodes only (no HTML strings), in Dutch or English.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var MAX_JSON = Number(root.getAttribute("data-max-json")) || 1048576;
+  var MAX_IMAGE = Number(root.getAttribute("data-max-image")) || 33554432;
+  var MAX_VACANCY_LINES = Number(root.getAttribute("data-max-vacancy-lines")) || 100;
+  var MAX_VACANCY_CHARS = 12000;
+  var SCAN_INTERVAL_MS = 120;
+  var SCAN_WIDTH = 1280;
+
+  var T = {
+    nl: {
+      doc_title: "Skillspas – bewijsstuk controleren",
+      skip: "Naar de controle",
+      title: "Bewijsstuk controleren",
+      check_heading: "Controleer een diploma, certificaat of vaardighedenpaspoort",
+      offline_note: "Alles wordt op deze computer gecontroleerd. Er gaat niets naar internet.",
+      file_heading: "Bestand of foto",
+      file_label: "Kies een bestand: JSON, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
+      file_hint: "U kunt het bestand ook hierheen slepen.",
+      paste_heading: "Tekst plakken",
+      paste_label: "Plak de tekst van de QR-code (begint met SP1:) of de JSON",
+      paste_button: "Controleer deze tekst",
+      camera_heading: "Camera",
+      camera_hint: "Houd de QR-code voor de camera van deze computer.",
+      camera_start: "Scan met de camera",
+      camera_stop: "Stop de camera",
+      camera_video: "Camerabeeld",
+      result_heading: "Uitkomst",
+      skills_heading: "Bewezen vaardigheden",
+      skills_hint: "Alleen vaardigheden uit geldige bewijsstukken, elke vaardigheid één keer.",
+      vacancy_heading: "Vergelijk met een vacature",
+      vacancy_label: "Vaardigheden uit de vacature: één per regel, een ESCO-adres (http://data.europa.eu/esco/skill/…) of zoekwoorden",
+      vacancy_hint: "Of zoek een vaardigheid op en voeg haar toe.",
+      search_label: "Zoek een vaardigheid",
+      search_button: "Zoeken",
+      vacancy_button: "Vergelijk",
+      footer_note: "ESCO-vaardigheden: ESCO, Europese Commissie.",
+      checking: "Bezig met controleren…",
+      done: "Klaar. De uitkomst staat hieronder.",
+      empty_paste: "Plak eerst de tekst van de QR-code of de JSON.",
+      file_too_large: "Dit bestand is te groot ({size}). Een bewijsstuk (JSON) is hoogstens {max}.",
+      image_too_large: "Deze afbeelding is te groot ({size}). Een foto van een QR-code is hoogstens {max}.",
+      no_answer: "De verificateur op deze computer antwoordt niet. Is het programma (skillspas verifier) nog actief?",
+      camera_unavailable: "De camera kan niet worden gebruikt: {reason}. Gebruik een bestand of plak de tekst.",
+      camera_starting: "Camera wordt gestart…",
+      camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.",
+      camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
+      camera_found: "QR-code gelezen.",
+      camera_stopped: "Camera uit.",
+      issuer: "Uitgever",
+      kind: "Soort",
+      holder: "Houder",
+      awarded: "Behaald op",
+      valid_from: "Geldig vanaf",
+      valid_until: "Geldig tot",
+      no_end: "geen einddatum",
+      signed_by: "Ondertekend door",
+      skills: "Vaardigheden",
+      no_skills: "Geen vaardigheden vermeld.",
+      support_code: "Code voor ondersteuning",
+      next: "Wat nu?",
+      warnings: "Waarschuwing",
+      on_trust_list: "volgens de vertrouwenslijst",
+      as_stated: "naam zoals vermeld in het bewijsstuk, niet op de vertrouwenslijst",
+      no_name: "geen naam bekend; vertrouwd omdat deze uitgever bij het starten is opgegeven",
+      role_issuer: "uitgever",
+      role_cosigner: "medeondertekenaar (leerbedrijf)",
+      credential_n: "Bewijsstuk {n}",
+      skill_col: "Vaardigheid",
+      framework_col: "Kader",
+      proven_col: "Bewezen door",
+      skills_caption: "{n} vaardigheden, bewezen door {c} geldige bewijsstukken",
+      excluded: "Niet meegeteld (niet geldig): {list}.",
+      covered: "Aanwezig",
+      missing: "Ontbreekt",
+      not_found: "geen vaardigheid gevonden voor deze woorden",
+      vacancy_summary: "{c} van de {n} gevraagde vaardigheden zijn bewezen.",
+      vacancy_empty: "Vul eerst vaardigheden uit de vacature in.",
+      vacancy_too_long: "Te veel vaardigheden in de vacature (hoogstens {n} regels).",
+      add: "Toevoegen",
+      add_label: "{label} toevoegen aan de vacature",
+      added: "{label} is toegevoegd aan de vacature.",
+      no_results: "Niets gevonden.",
+      bundle: "Controlebundel van {date}.",
+      no_bundle: "Geen controlebundel: alleen uitgevers die bij het starten zijn opgegeven worden vertrouwd.",
+      trust_ok: "Vertrouwenslijst {name}: {n} erkende uitgevers.",
+      trust_bad: "Let op: de vertrouwenslijst in de bundel is afgewezen ({code}). Daardoor wordt geen uitgever van die lijst vertrouwd.",
+      trusted_issuers: "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven."
+    },
+    en: {
+      doc_title: "Skillspas – check a credential",
+      skip: "Skip to the check",
+      title: "Check a credential",
+      check_heading: "Check a diploma, certificate or skills passport",
+      offline_note: "Everything is checked on this computer. Nothing is sent to the internet.",
+      file_heading: "File or photo",
+      file_label: "Choose a file: JSON, or a photo or screenshot of the QR code (PNG, JPEG)",
+      file_hint: "You can also drag the file here.",
+      paste_heading: "Paste text",
+      paste_label: "Paste the text of the QR code (starts with SP1:) or the JSON",
+      paste_button: "Check this text",
+      camera_heading: "Camera",
+      camera_hint: "Hold the QR code in front of this computer's camera.",
+      camera_start: "Scan with the camera",
+      camera_stop: "Stop the camera",
+      camera_video: "Camera image",
+      result_heading: "Result",
+      skills_heading: "Proven skills",
+      skills_hint: "Only skills from valid credentials, each skill once.",
+      vacancy_heading: "Compare with a vacancy",
+      vacancy_label: "Skills from the vacancy: one per line, an ESCO address (http://data.europa.eu/esco/skill/…) or search words",
+      vacancy_hint: "Or search for a skill and add it.",
+      search_label: "Search for a skill",
+      search_button: "Search",
+      vacancy_button: "Compare",
+      footer_note: "ESCO skills: ESCO, European Commission.",
+      checking: "Checking…",
+      done: "Done. The result is below.",
+      empty_paste: "First paste the text of the QR code or the JSON.",
+      file_too_large: "This file is too large ({size}). A credential (JSON) is at most {max}.",
+      image_too_large: "This image is too large ({size}). A photo of a QR code is at most {max}.",
+      no_answer: "The verifier on this computer does not answer. Is the program (skillspas verifier) still running?",
+      camera_unavailable: "The camera cannot be used: {reason}. Use a file or paste the text.",
+      camera_starting: "Starting the camera…",
+      camera_scanning: "Camera on. Hold the QR code still in front of the camera.",
+      camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
+      camera_found: "QR code read.",
+      camera_stopped: "Camera off.",
+      issuer: "Issuer",
+      kind: "Type",
+      holder: "Holder",
+      awarded: "Awarded on",
+      valid_from: "Valid from",
+      valid_until: "Valid until",
+      no_end: "no end date",
+      signed_by: "Signed by",
+      skills: "Skills",
+      no_skills: "No skills listed.",
+      support_code: "Code for support",
+      next: "What now?",
+      warnings: "Warning",
+      on_trust_list: "according to the trust list",
+      as_stated: "name as stated in the credential, not on the trust list",
+      no_name: "no name known; trusted because this issuer was named at start-up",
+      role_issuer: "issuer",
+      role_cosigner: "co-signer (workplace)",
+      credential_n: "Credential {n}",
+      skill_col: "Skill",
+      framework_col: "Framework",
+      proven_col: "Proven by",
+      skills_caption: "{n} skills, proven by {c} valid credentials",
+      excluded: "Not counted (not valid): {list}.",
+      covered: "Present",
+      missing: "Missing",
+      not_found: "no skill found for these words",
+      vacancy_summary: "{c} of the {n} skills asked for are proven.",
+      vacancy_empty: "First enter skills from the vacancy.",
+      vacancy_too_long: "Too many skills in the vacancy (at most {n} lines).",
+      add: "Add",
+      add_label: "Add {label} to the vacancy",
+      added: "{label} was added to the vacancy.",
+      no_results: "Nothing found.",
+      bundle: "Verification bundle of {date}.",
+      no_bundle: "No verification bundle: only issuers named at start-up are trusted.",
+      trust_ok: "Trust list {name}: {n} recognised issuers.",
+      trust_bad: "Note: the bundle's trust list was rejected ({code}). No issuer on that list is trusted.",
+      trusted_issuers: "Also trusted: {n} issuer(s) named at start-up."
+    }
+  };
+
+  var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null };
+
+  // -- small helpers -------------------------------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+
+  function t(key, values) {
+    var text = (T[state.lang] && T[state.lang][key]) || T.nl[key] || key;
+    if (values) {
+      Object.keys(values).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    }
+    return text;
+  }
+
+  function pick(both) {
+    if (both === null || both === undefined) { return ""; }
+    if (typeof both === "string") { return both; }
+    return both[state.lang] || both.nl || both.en || "";
+  }
+
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) { return; }
+      if (name === "text") { node.textContent = value; } else { node.setAttribute(name, value === true ? "" : value); }
+    });
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined || child === false) { continue; }
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function say(text) { $("status").textContent = text; }
+
+  function size(bytes) {
+    if (bytes >= 1048576) { return (bytes / 1048576).toFixed(1).replace(".", state.lang === "nl" ? "," : ".") + " MB"; }
+    return Math.ceil(bytes / 1024) + " kB";
+  }
+
+  function date(iso) {
+    if (!iso) { return ""; }
+    var parsed = new Date(iso);
+    if (isNaN(parsed.getTime())) { return iso; }
+    try {
+      return parsed.toLocaleDateString(state.lang === "nl" ? "nl-NL" : "en-GB",
+        { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    } catch (e) {
+      return iso.slice(0, 10);
+    }
+  }
+
+  // -- language ------------------------------------------------------------------------------------
+
+  function applyLanguage(lang) {
+    state.lang = T[lang] ? lang : "nl";
+    root.setAttribute("lang", state.lang);
+    document.querySelectorAll("[data-t]").forEach(function (node) { node.textContent = t(node.getAttribute("data-t")); });
+    document.querySelectorAll("[data-t-label]").forEach(function (node) { node.setAttribute("aria-label", t(node.getAttribute("data-t-label"))); });
+    document.querySelectorAll("button.lang").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute("data-lang") === state.lang ? "true" : "false");
+    });
+    try { window.localStorage.setItem("skillspas-lang", state.lang); } catch (e) { /* private mode: not kept */ }
+    renderInfo();
+    if (state.view) { render(state.view, false); }
+  }
+
+  function firstLanguage() {
+    var asked = new URLSearchParams(window.location.search).get("lang");
+    if (asked && T[asked]) { return asked; }
+    try {
+      var kept = window.localStorage.getItem("skillspas-lang");
+      if (kept && T[kept]) { return kept; }
+    } catch (e) { /* not available */ }
+    return root.getAttribute("data-default-lang") || "nl";
+  }
+
+  // -- talking to the verifier on this machine -----------------------------------------------------
+
+  function setBusy(busy) {
+    state.busy = busy;
+    ["paste-check", "vacancy-check", "camera-start"].forEach(function (id) { $(id).disabled = busy; });
+    $("file").disabled = busy;
+  }
+
+  function vacancyLines() {
+    return $("vacancy-input").value.split("\n").map(function (line) { return line.trim(); })
+      .filter(function (line) { return line.length > 0; });
+  }
+
+  function verify(body, kind, withVacancy) {
+    if (state.busy) { return; }
+    var params = new URLSearchParams({ kind: kind });
+    if (withVacancy) {
+      var lines = vacancyLines();
+      if (lines.length > MAX_VACANCY_LINES) { say(t("vacancy_too_long", { n: MAX_VACANCY_LINES })); return; }
+      lines.forEach(function (line) { params.append("vacancy", line); });
+      if (params.toString().length > MAX_VACANCY_CHARS) { say(t("vacancy_too_long", { n: MAX_VACANCY_LINES })); return; }
+    }
+    state.input = { body: body, kind: kind };
+    setBusy(true);
+    say(t("checking"));
+    var controller = new AbortController();
+    var timer = window.setTimeout(function () { controller.abort(); }, 20000);
+    fetch("api/verify?" + params.toString(), {
+      method: "POST",
+      body: body,
+      headers: { "Content-Type": "application/octet-stream" },
+      signal: controller.signal
+    }).then(function (response) {
+      return response.json();
+    }).then(function (answer) {
+      window.clearTimeout(timer);
+      setBusy(false);
+      render(answer.view, withVacancy ? "vacancy" : true);
+      say(t("done"));
+    }).catch(function () {
+      window.clearTimeout(timer);
+      setBusy(false);
+      say(t("no_answer"));
+    });
+  }
+
+  function verifyFile(file) {
+    if (!file) { return; }
+    var image = /^image\//.test(file.type) || /\.(png|jpe?g|gif|bmp|webp)$/i.test(file.name);
+    var limit = image ? MAX_IMAGE : MAX_JSON;
+    if (file.size > limit) {
+      state.view = null;
+      say(t(image ? "image_too_large" : "file_too_large", { size: size(file.size), max: size(limit) }));
+      return;
+    }
+    verify(file, image ? "image" : "auto", false);
+  }
+
+  // -- rendering the verdict ----------------------------------------------------------------------
+
+  var ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "✗" };
+
+  function render(view, moveFocus) {
+    state.view = view;
+    var body = $("result-body");
+    var cards = $("credentials-body");
+    clear(body);
+    clear(cards);
+    $("result").hidden = false;
+    body.appendChild(verdictBox(view));
+    (view.credentials || []).forEach(function (credential) {
+      cards.appendChild(credentialCard(credential, view.presentation));
+    });
+    renderSkills(view);
+    renderVacancy(view);
+    if (moveFocus === "vacancy" && $("vacancy-summary")) { $("vacancy-summary").focus(); }
+    else if (moveFocus) { $("verdict-heading").focus(); }
+  }
+
+  function verdictBox(view) {
+    var text = el("div", { "class": "verdict-text" },
+      el("p", { "class": "verdict-sentence", text: pick(view.sentence) }));
+    if (view.warnings && view.warnings.length) {
+      var list = el("ul", { "class": "warning-list", "aria-label": t("warnings") });
+      view.warnings.forEach(function (w) {
+        list.appendChild(el("li", {}, pick(w.sentence) + " ", el("span", { "class": "verdict-code" }, "[", el("code", { text: w.code }), "]")));
+      });
+      text.appendChild(list);
+    }
+    if (view.next) {
+      text.appendChild(el("p", { "class": "verdict-next" }, el("strong", { text: t("next") }), " " + pick(view.next)));
+    }
+    if (view.code) {
+      text.appendChild(el("p", { "class": "verdict-code", "data-code": view.code },
+        t("support_code") + ": ", el("code", { text: view.code }), view.detail ? " — " + view.detail : ""));
+    }
+    return el("div", { "class": "verdict verdict-" + view.verdict, "data-verdict": view.verdict, id: "verdict" },
+      el("div", { "class": "verdict-bar" },
+        el("span", { "class": "verdict-icon", "aria-hidden": "true", text: ICONS[view.verdict] || "" }),
+        el("h3", { id: "verdict-heading", tabindex: "-1", text: pick(view.heading) })),
+      text);
+  }
+
+  function fact(list, label, value) {
+    if (value === null || value === undefined || value === "") { return; }
+    list.appendChild(el("dt", { text: label }));
+    list.appendChild(el("dd", {}, value));
+  }
+
+  function party(who, role) {
+    var wrap = el("span", {});
+    var source = who.source === "trustList" ? t("on_trust_list") : who.source === "credential" ? t("as_stated") : t("no_name");
+    wrap.appendChild(el("strong", { text: who.name || who.did || "" }));
+    if (role) { wrap.appendChild(document.createTextNode(" (" + role + ")")); }
+    wrap.appendChild(el("span", { "class": "source" }, " — " + source));
+    if (who.did && who.name) { wrap.appendChild(el("span", { "class": "did" }, " " + who.did)); }
+    return wrap;
+  }
+
+  function credentialCard(c, numbered) {
+    var title = c.title || pick(c.kind) || t("credential_n", { n: c.index + 1 });
+    var heading = el("h3", { id: "cred-" + c.index + "-h",
+      text: numbered ? t("credential_n", { n: c.index + 1 }) + ": " + title : title });
+    var badge = el("span", { "class": "badge badge-" + c.verdict }, (ICONS[c.verdict] || "") + " " + pick(c.heading));
+    var card = el("article", { "class": "credential c-" + c.verdict, "data-verdict": c.verdict, "aria-labelledby": "cred-" + c.index + "-h" });
+    var body = card;
+    if (numbered) {  // a passport: one line per credential, opened on demand (a failed one is open)
+      body = el("details", { open: c.verdict !== "valid" }, el("summary", {}, heading, " ", badge));
+      card.appendChild(body);
+    } else {
+      card.appendChild(heading);
+      card.appendChild(badge);
+    }
+    credentialFacts(body, c);
+    return card;
+  }
+
+  function credentialFacts(body, c) {
+    if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
+      body.appendChild(el("p", { text: pick(c.sentence) }));
+      if (c.code) {
+        body.appendChild(el("p", { "class": "verdict-code" }, t("support_code") + ": ", el("code", { text: c.code }), c.detail ? " — " + c.detail : ""));
+      }
+      return;
+    }
+    var facts = el("dl", { "class": "facts" });
+    fact(facts, t("kind"), pick(c.kind));
+    fact(facts, t("issuer"), party(c.issuer, null));
+    fact(facts, t("holder"), c.subjectName);
+    fact(facts, t("awarded"), date(c.awarded));
+    fact(facts, t("valid_from"), date(c.validFrom));
+    fact(facts, t("valid_until"), c.validUntil ? date(c.validUntil) : t("no_end"));
+    if (c.signers && c.signers.length) {
+      var signers = el("ul", { "class": "signers" });
+      c.signers.forEach(function (s) {
+        signers.appendChild(el("li", {}, party(s, s.role === "issuer" ? t("role_issuer") : t("role_cosigner"))));
+      });
+      fact(facts, t("signed_by"), signers);
+    }
+    body.appendChild(facts);
+    (c.warnings || []).forEach(function (w) {
+      body.appendChild(el("p", { "class": "verdict-next" }, el("strong", { text: t("warnings") + ": " }), pick(w.sentence)));
+    });
+    body.appendChild(el("h4", { text: t("skills") }));
+    if (!c.skills || !c.skills.length) {
+      body.appendChild(el("p", { text: t("no_skills") }));
+      return;
+    }
+    var list = el("ul", { "class": "skill-list" });
+    c.skills.forEach(function (s) {
+      list.appendChild(el("li", { "data-uri": s.uri }, pick(s.label) + " ",
+        el("span", { "class": "skill-code" }, "(" + (s.framework || "?") + ")")));
+    });
+    body.appendChild(list);
+  }
+
+  function renderSkills(view) {
+    var section = $("skills");
+    var body = $("skills-body");
+    clear(body);
+    var summary = view.skills;
+    section.hidden = !(view.presentation && summary);
+    if (section.hidden) { return; }
+    var table = el("table", { id: "skills-table" },
+      el("caption", { text: t("skills_caption", { n: summary.skills.length, c: summary.verifiedCredentials.length }) }),
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col", text: t("skill_col") }),
+        el("th", { scope: "col", text: t("framework_col") }),
+        el("th", { scope: "col", text: t("proven_col") }))));
+    var rows = el("tbody", {});
+    summary.skills.forEach(function (skill) {
+      var proofs = el("ul", { "class": "skill-list" });
+      skill.evidence.forEach(function (e) {
+        proofs.appendChild(el("li", { "data-kind": e.kind },
+          pick(e.kindLabel) + ": " + (e.title || t("credential_n", { n: e.credential + 1 })) + (e.issuerName ? " — " + e.issuerName : "")));
+      });
+      rows.appendChild(el("tr", { "data-uri": skill.uri },
+        el("th", { scope: "row", text: pick(skill.label) }),
+        el("td", { text: skill.framework || "" }),
+        el("td", {}, proofs)));
+    });
+    table.appendChild(rows);
+    body.appendChild(table);
+    if (summary.excludedCredentials.length) {
+      var names = summary.excludedCredentials.map(function (x) {
+        return t("credential_n", { n: x.credential + 1 }) + (x.code ? " [" + x.code + "]" : "");
+      });
+      body.appendChild(el("p", { "class": "hint", text: t("excluded", { list: names.join(", ") }) }));
+    }
+  }
+
+  function renderVacancy(view) {
+    $("vacancy").hidden = !view.skills;
+    var body = $("vacancy-body");
+    clear(body);
+    var match = view.vacancy;
+    if (!match) { return; }
+    if (match.error) { body.appendChild(el("p", { "class": "missing", text: match.error })); return; }
+    body.appendChild(el("p", { "class": "verdict-sentence", id: "vacancy-summary", tabindex: "-1", text: t("vacancy_summary", { c: match.covered, n: match.total }) }));
+    var list = el("ul", { "class": "skill-list", id: "vacancy-list" });
+    match.lines.forEach(function (line) {
+      var label = line.found ? pick(line.label) : line.query + " — " + t("not_found");
+      var item = el("li", { "data-covered": line.covered ? "true" : "false" },
+        el("span", { "class": line.covered ? "covered" : "missing", text: (line.covered ? "✓ " : "✗ ") + (line.covered ? t("covered") : t("missing")) + ": " }),
+        label);
+      if (line.covered && line.evidence.length) {
+        item.appendChild(el("span", { "class": "hint" }, " (" + line.evidence.map(function (e) { return e.title || pick(e.kindLabel); }).join(", ") + ")"));
+      }
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+  }
+
+  // -- footer: the trust material in use -----------------------------------------------------------
+
+  function renderInfo() {
+    var node = $("trust-info");
+    var info = state.info;
+    if (!node || !info) { return; }
+    var parts = [];
+    parts.push(info.bundle ? t("bundle", { date: date(info.bundle.createdAt) }) : t("no_bundle"));
+    if (info.trustList) {
+      parts.push(info.trustList.ok ? t("trust_ok", { name: info.trustList.name || info.trustList.issuer, n: info.trustList.issuers })
+        : t("trust_bad", { code: info.trustList.code }));
+    }
+    if (info.trustedIssuers && info.trustedIssuers.length) { parts.push(t("trusted_issuers", { n: info.trustedIssuers.length })); }
+    node.textContent = parts.join(" ");
+  }
+
+  function loadInfo() {
+    fetch("api/info").then(function (r) { return r.json(); }).then(function (info) {
+      state.info = info;
+      renderInfo();
+    }).catch(function () { /* the footer stays empty; a check will say if the verifier is gone */ });
+  }
+
+  // -- the skills search for the vacancy -----------------------------------------------------------
+
+  function search() {
+    var query = $("skill-search").value.trim();
+    var results = $("search-results");
+    clear(results);
+    if (!query) { return; }
+    fetch("api/skills?" + new URLSearchParams({ q: query.slice(0, 100) }).toString())
+      .then(function (r) { return r.json(); })
+      .then(function (answer) {
+        clear(results);
+        if (!answer.skills || !answer.skills.length) { results.appendChild(el("li", { text: t("no_results") })); return; }
+        answer.skills.forEach(function (skill) {
+          var label = pick(skill.label);
+          var button = el("button", { type: "button", "aria-label": t("add_label", { label: label }), text: t("add") });
+          button.addEventListener("click", function () {
+            var box = $("vacancy-input");
+            box.value = (box.value.replace(/\s+$/, "") + "\n" + skill.uri + "  " + label).replace(/^\n/, "");
+            say(t("added", { label: label }));
+          });
+          results.appendChild(el("li", {}, el("span", {}, label + " ", el("span", { "class": "skill-code", text: "(" + skill.framework + ")" })), button));
+        });
+      }).catch(function () { say(t("no_answer")); });
+  }
+
+  // -- the camera ----------------------------------------------------------------------------------
+
+  function stopCamera(message) {
+    if (state.timer) { window.clearTimeout(state.timer); state.timer = null; }
+    if (state.stream) { state.stream.getTracks().forEach(function (track) { track.stop(); }); state.stream = null; }
+    var video = $("video");
+    video.srcObject = null;
+    video.hidden = true;
+    $("camera-stop").hidden = true;
+    $("camera-start").hidden = false;
+    if (message) { say(message); }
+  }
+
+  function scanFrame() {
+    state.timer = null;
+    var video = $("video");
+    if (!state.stream) { return; }
+    if (video.readyState >= 2 && video.videoWidth > 0 && typeof window.jsQR === "function") {
+      var scale = Math.min(1, SCAN_WIDTH / video.videoWidth);
+      var width = Math.round(video.videoWidth * scale);
+      var height = Math.round(video.videoHeight * scale);
+      var canvas = $("canvas");
+      canvas.width = width;
+      canvas.height = height;
+      var context = canvas.getContext("2d", { willReadFrequently: true });
+      context.drawImage(video, 0, 0, width, height);
+      var frame = context.getImageData(0, 0, width, height);
+      var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
+      if (code && code.data) {
+        if (code.data.indexOf("SP1:") === 0) {
+          stopCamera(t("camera_found"));
+          verify(code.data, "text", false);
+          return;
+        }
+        say(t("camera_other"));
+      }
+    }
+    state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
+  }
+
+  function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      say(t("camera_unavailable", { reason: "getUserMedia" }));
+      return;
+    }
+    say(t("camera_starting"));
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 } }, audio: false })
+      .then(function (stream) {
+        state.stream = stream;
+        var video = $("video");
+        video.srcObject = stream;
+        video.hidden = false;
+        $("camera-start").hidden = true;
+        $("camera-stop").hidden = false;
+        $("camera-stop").focus();
+        return video.play();
+      }).then(function () {
+        say(t("camera_scanning"));
+        state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
+      }).catch(function (error) {
+        stopCamera(null);
+        say(t("camera_unavailable", { reason: (error && error.name) || "?" }));
+      });
+  }
+
+  // -- wiring --------------------------------------------------------------------------------------
+
+  function start() {
+    applyLanguage(firstLanguage());
+    loadInfo();
+    document.querySelectorAll("button.lang").forEach(function (button) {
+      button.addEventListener("click", function () { applyLanguage(button.getAttribute("data-lang")); });
+    });
+    $("file").addEventListener("change", function (event) {
+      var file = event.target.files && event.target.files[0];
+      verifyFile(file);
+      event.target.value = "";
+    });
+    $("paste-check").addEventListener("click", function () {
+      var text = $("paste").value;
+      if (!text.trim()) { say(t("empty_paste")); $("paste").focus(); return; }
+      if (text.length > MAX_JSON) {
+        say(t("file_too_large", { size: size(text.length), max: size(MAX_JSON) }));
+        return;
+      }
+      verify(text, "text", false);
+    });
+    $("camera-start").addEventListener("click", startCamera);
+    $("camera-stop").addEventListener("click", function () { stopCamera(t("camera_stopped")); $("camera-start").focus(); });
+    $("vacancy-check").addEventListener("click", function () {
+      if (!vacancyLines().length) { say(t("vacancy_empty")); $("vacancy-input").focus(); return; }
+      if (state.input) { verify(state.input.body, state.input.kind, true); }
+    });
+    $("skill-search-button").addEventListener("click", search);
+    $("skill-search").addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); search(); }
+    });
+    var drop = $("drop");
+    ["dragenter", "dragover"].forEach(function (name) {
+      document.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("dragging"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      document.addEventListener(name, function (event) { event.preventDefault(); drop.classList.remove("dragging"); });
+    });
+    document.addEventListener("drop", function (event) {
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (files && files.length) { verifyFile(files[0]); }
+    });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());

@@ -1,0 +1,243 @@
+"""What the page shows for one verification: the verdict, per credential the verified facts, the skills.
+
+Usage::
+
+    view = build_view(result, document=parsed, names=trust_list_names(verifier), vocabulary=vocab)
+    view["verdict"]                      # "valid" | "warning" | "invalid" | "unusable"
+    view["sentence"]["nl"]               # one plain sentence; view["code"] is shown small
+
+The view is data, not HTML: the page's script renders it with text nodes only. Words a person reads
+are given in Dutch and English, so the language switch needs no second request. Facts are taken
+only from credentials that verified (``result.summary``); for a credential that failed, the view
+says why and nothing else. Names come from the trust list; a name only the credential states is
+marked as such (``source: "credential"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.verifier.checks import types_of
+from skillspas.verifier.pipeline import Verifier
+from skillspas.verifier.policy import AllOf, AnyOf
+from skillspas.verifier.result import Problem, VerificationResult
+from skillspas.verifier.summary import evidence_kind, match_vacancy, summarize_skills
+from skillspas.verifier.trust import TrustListPolicy
+from skillspas.verifier.page.texts import HEADINGS, both, kind_label, next_step, reason
+
+__all__ = ["build_view", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+
+Names = Callable[[str], "str | None"]
+"""Looks up a DID's name on the trust list."""
+
+
+def trust_list_policies(verifier: Verifier) -> list[TrustListPolicy]:
+    """The trust-list policies inside the verifier's policy (a bundle's list, verified or rejected)."""
+    found: list[TrustListPolicy] = []
+    pending = [verifier.policy]
+    while pending:
+        policy = pending.pop(0)
+        if isinstance(policy, (AnyOf, AllOf)):
+            pending.extend(policy.policies)
+        elif isinstance(policy, TrustListPolicy):
+            found.append(policy)
+    return found
+
+
+def trust_list_names(verifier: Verifier) -> Names:
+    """A DID -> name look-up on the verifier's verified trust list (no names without one)."""
+    names: dict[str, str] = {}
+    for policy in trust_list_policies(verifier):
+        for entry in policy.trust_list.entries if policy.trust_list is not None else ():
+            names.setdefault(entry.did, entry.name)
+    return names.get
+
+
+def _all_warnings(result: VerificationResult) -> list[Problem]:
+    return [*result.warnings, *(w for c in result.credentials for w in _all_warnings(c))]
+
+
+def verdict_of(result: VerificationResult) -> str:
+    """``valid`` (green), ``warning`` (orange), ``invalid`` or ``unusable`` (red)."""
+    if result.verified:
+        return "warning" if _all_warnings(result) else "valid"
+    problem = result.first_error
+    return "unusable" if problem is not None and problem.code.exit_code == 2 else "invalid"
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "code": problem.code.value,
+        "sentence": reason(problem.code),
+        "next": next_step(problem.code),
+        "detail": problem.message,
+        "path": problem.path,
+    }
+
+
+def _text(node: Any, key: str) -> str | None:
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _claimed_names(document: dict[str, Any]) -> dict[str, str]:
+    """Names a verified credential gives its issuer and co-signers (the leerbedrijf), by DID."""
+    found: dict[str, str] = {}
+    subject = document.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    cosigners = document.get("coSigner", [])
+    nodes = [document.get("issuer"), *(cosigners if isinstance(cosigners, list) else [cosigners])]
+    nodes += [s.get("leerbedrijf") for s in subjects if isinstance(s, dict)]
+    for node in nodes:
+        did, name = _text(node, "id"), _text(node, "name")
+        if did and name:
+            found.setdefault(did, name)
+    return found
+
+
+def _named(did: str | None, names: Names, claimed: dict[str, str]) -> dict[str, Any]:
+    listed = names(did) if did else None
+    if listed:
+        return {"did": did, "name": listed, "source": "trustList"}
+    if did and did in claimed:
+        return {"did": did, "name": claimed[did], "source": "credential"}
+    return {"did": did, "name": None, "source": None}
+
+
+def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary) -> dict[str, Any]:
+    known = vocabulary.get(url)
+    labels = dict(known.labels) if known else ({"nl": given} if given else {})
+    label = {lang: labels.get(lang) or labels.get("en") or next(iter(labels.values()), url) for lang in ("nl", "en")}
+    framework = known.framework if known else framework_of(url)
+    return {"uri": url, "framework": framework, "label": label, "code": url.rstrip("/").rsplit("/", 1)[-1]}
+
+
+def _credential_view(
+    index: int, result: VerificationResult, document: dict[str, Any] | None, names: Names, vocabulary: SkillsVocabulary
+) -> dict[str, Any]:
+    verdict = verdict_of(result)
+    view: dict[str, Any] = {"index": index, "verdict": verdict, "heading": dict(HEADINGS[verdict])}
+    warnings = [_problem_json(w) for w in _all_warnings(result)]
+    view["warnings"] = warnings
+    problem = result.first_error
+    if problem is not None or result.summary is None:
+        code = problem.code if problem else ErrorCode.INVALID_PROOF
+        view.update(_problem_json(problem or Problem(code, "not verified")))
+        return view
+    summary = result.summary
+    claimed = _claimed_names(document) if isinstance(document, dict) else {}
+    view.update(
+        code=None,
+        sentence=both("valid_with_warning" if warnings else "valid"),
+        next=warnings[0]["next"] if warnings else None,
+        title=summary.name,
+        kind=kind_label(summary.types),
+        evidence=evidence_kind(summary.types),
+        types=list(summary.types),
+        issuer={"did": summary.issuer, "name": summary.issuer_name, "source": "trustList"}
+        if summary.issuer_name else _named(summary.issuer, names, claimed),
+        subjectName=summary.subject_name,
+        validFrom=summary.valid_from,
+        validUntil=summary.valid_until,
+        awarded=_text(document, "awardedDate") if isinstance(document, dict) else None,
+        signers=[
+            {**_named(did, names, claimed), "role": "issuer" if did == summary.issuer else "cosigner"}
+            for did in summary.signers
+        ],
+        skills=[_skill_json(s.url, s.name, vocabulary) for s in summary.skills],
+    )
+    return view
+
+
+def build_view(
+    result: VerificationResult,
+    *,
+    document: Any = None,
+    names: Names = lambda did: None,
+    vocabulary: SkillsVocabulary | None = None,
+    vacancy: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives)."""
+    vocabulary = vocabulary or SkillsVocabulary.bundled()
+    is_presentation = isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
+    verdict = verdict_of(result)
+    view: dict[str, Any] = {
+        "verdict": verdict,
+        "heading": dict(HEADINGS[verdict]),
+        "presentation": is_presentation,
+        "code": None,
+        "detail": None,
+        "path": None,
+        "warnings": [_problem_json(w) for w in _all_warnings(result)],
+        "credentials": [],
+        "skills": None,
+        "vacancy": None,
+    }
+    if is_presentation:
+        if result.errors:  # the presentation itself failed (shape, holder proof): that decides
+            view.update(_problem_json(result.errors[0]))
+        inner = document.get("verifiableCredential", [])
+        inner = inner if isinstance(inner, list) else [inner]
+        view["credentials"] = [
+            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary)
+            for i, r in enumerate(result.credentials)
+        ]
+        if not result.errors:
+            view.update(_presentation_sentence(result, view))
+    elif result.summary is None:  # not verified: why, and nothing the credential claims
+        view.update(_problem_json(result.first_error or Problem(ErrorCode.INVALID_PROOF, "not verified")))
+        return view
+    else:
+        single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
+        view["credentials"] = [single]
+        view.update({k: single[k] for k in ("sentence", "next", "code")})
+    summary = summarize_skills(result, vocabulary=vocabulary)
+    if summary.verified:
+        view["skills"] = summary.to_json()
+        wanted = [line for line in (vacancy or ()) if line.strip()]
+        if wanted:
+            try:
+                view["vacancy"] = match_vacancy(summary, wanted, vocabulary=vocabulary).to_json()
+            except ValueError as exc:
+                view["vacancy"] = {"error": str(exc), "lines": [], "covered": 0, "total": 0}
+    return view
+
+
+def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:
+    total = len(result.credentials)
+    bad = sum(1 for c in result.credentials if not c.verified)
+    if total == 0:
+        return {"verdict": "warning", "heading": dict(HEADINGS["warning"]), "sentence": both("empty"), "next": None}
+    if bad == 0:
+        warnings = view["warnings"]
+        return {"sentence": both("all_valid", n=total), "next": warnings[0]["next"] if warnings else None}
+    first = result.first_error
+    code = first.code if first else ErrorCode.INVALID_PROOF
+    return {
+        "sentence": both("some_invalid", bad=bad, n=total),
+        "code": code.value,
+        "next": next_step(code),
+        "detail": first.message if first else None,
+    }
+
+
+def error_view(code: ErrorCode, message: str, *, sentence: dict[str, str] | None = None) -> dict[str, Any]:
+    """The view of an input that could not be checked at all (too large, unreadable QR, too slow)."""
+    verdict = "unusable" if code.exit_code == 2 else "invalid"
+    return {
+        "verdict": verdict,
+        "heading": dict(HEADINGS[verdict]),
+        "presentation": False,
+        "code": code.value,
+        "sentence": sentence or reason(code),
+        "next": next_step(code),
+        "detail": message,
+        "path": None,
+        "warnings": [],
+        "credentials": [],
+        "skills": None,
+        "vacancy": None,
+    }
