@@ -1,8 +1,14 @@
-"""``skillspas demo``: the main job as far as it exists.
+"""``skillspas demo``: the whole job once, offline, on an embedded SQLite database in a temp folder.
 
-Now: generate an issuer key, sign a sample Open Badges 3.0 credential whose skills are real ESCO
-skills, verify it offline, show that a one-character change is caught, print the verdicts.
-(The institution and learner are fictional; see tests/data and the domain notes.)
+1. an issuer service store (SQLite) with four organisations: a ROC, an EVC provider, a training
+   provider and a leerbedrijf, each with its did:web key; a trust anchor signs the trust list;
+2. one credential of each type issued through the service (with a status entry); the
+   praktijkverklaring co-signed by the leerbedrijf; one diploma revoked;
+3. the worker's passport: QR codes (PNG), a PDF and a presentation;
+4. the employer's side: a bundle (trust list, DID documents, status lists), then every QR image read
+   back and verified offline, and a verified-skills summary of the passport.
+
+Institutions and learners are fictional; codes (crebo, kerntaken) and ESCO skills are real.
 """
 
 from __future__ import annotations
@@ -16,11 +22,11 @@ import typer
 
 from skillspas.issuer.credentials import build
 from skillspas.issuer.sign import sign
-from skillspas.keys import LocalSigner, generate
-from skillspas.keys.keyfile import save
+from skillspas.keys import LocalSigner, StaticResolver, generate
+from skillspas.keys.trust_list import TrustList, TrustListEntry
 from skillspas.verifier import Verifier
 
-__all__ = ["run_demo", "sample_credential", "issue_each_type", "DEMO_ROWS"]
+__all__ = ["run_demo", "sample_credential", "DEMO_ROWS"]
 
 # Real ESCO v1.1.1 skills (URI, English and Dutch preferred labels).
 SAMPLE_SKILLS = (
@@ -67,38 +73,6 @@ def sample_credential(issuer: str) -> dict[str, Any]:
     }
 
 
-def run_demo(out: Path | None = None) -> int:
-    """Run the demo; return the exit code (0 when every step behaved as it should)."""
-    folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="skillspas-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    key_path = folder / "issuer-key.json"
-    pair = generate("ed25519")
-    save(pair, key_path)
-    signer = LocalSigner(pair)
-    typer.echo(f"1. sleutel gemaakt / key generated: {signer.controller}  ({key_path})")
-
-    signed = sign(sample_credential(signer.controller), signer)
-    cred_path = folder / "credential.json"
-    cred_path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    typer.echo(f"2. ondertekend / signed: {cred_path}")
-
-    verifier = Verifier(trusted_issuers=[signer.controller])
-    result = verifier.verify(cred_path.read_bytes())
-    typer.echo(f"3. controle / verification: {'GELDIG / VALID' if result else 'NIET GELDIG / NOT VALID'}"
-               f" — {result.message('nl')}")
-    if result.summary:
-        for skill in result.summary.skills:
-            typer.echo(f"     - {skill.name}  <{skill.url}>")
-
-    tampered = json.loads(json.dumps(signed))
-    tampered["credentialSubject"]["name"] = "Anouk Testdata (fictief)!"
-    bad = verifier.verify(tampered)
-    code = bad.first_error.code.value if bad.first_error else "?"
-    typer.echo(f"4. gewijzigde kopie / tampered copy: {'GELDIG?!' if bad else 'NIET GELDIG'} [{code}] — {bad.message('nl')}")
-    each_ok = issue_each_type(signer, folder)
-    return 0 if result.verified and not bad.verified and each_ok else 1
-
-
 _ESCO = "http://data.europa.eu/esco/skill/"
 # One row per credential type, as a school's or employer's system would export it (see examples/).
 DEMO_ROWS: dict[str, dict[str, Any]] = {
@@ -131,22 +105,111 @@ DEMO_ROWS: dict[str, dict[str, Any]] = {
     },
 }
 
+# (organisation, role, did:web host, the credential types the trust list lets it issue)
+ORGANISATIONS = (
+    ("ROC Voorbeeldstad (fictief)", "mbo", "roc-voorbeeldstad.example",
+     ("MboDiploma", "MboCertificaat", "Praktijkverklaring")),
+    ("EVC-Centrum Kompas (fictief)", "evc", "evc-kompas.example", ("Ervaringscertificaat",)),
+    ("Bouwbedrijf Steenrood (fictief)", "training", "steenrood.example", ("MicroCredential",)),
+    ("Bistro De Gracht (fictief)", "employer", "bistro-de-gracht.example", ("Praktijkverklaring",)),
+)
+ISSUED_BY = {"MboDiploma": 0, "MboCertificaat": 0, "Praktijkverklaring": 0, "Ervaringscertificaat": 1,
+             "MicroCredential": 2}
 
-def issue_each_type(issuer: LocalSigner, folder: Path) -> bool:
-    """Issue, sign and verify one credential of each type (the praktijkverklaring co-signed); True if all verify."""
-    leerbedrijf = LocalSigner(generate("ed25519"))
-    verifier = Verifier(trusted_issuers=[issuer.controller])
-    typer.echo("5. één bewijsstuk per soort / one credential of each type:")
-    ok = True
-    for name, row in DEMO_ROWS.items():
-        cosigner = {"cosigner": leerbedrijf.controller} if name == "Praktijkverklaring" else {}
-        signed = sign(build(name, row, issuer=issuer.controller, **cosigner), issuer)
-        if cosigner:
-            signed = sign(signed, leerbedrijf, append=True)
-        (folder / f"{name}.json").write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        result = verifier.verify(signed)
-        ok = ok and result.verified
-        signers = len(result.summary.signers) if result.summary else 0
-        typer.echo(f"   {'✓' if result else '✗'} {name}: {signed['name']} — {signers} ondertekenaar(s) / signer(s), "
-                   f"{len(signed['credentialSubject']['achievement']['alignment'])} vaardigheden / skills")
-    return ok
+
+def _say(nl: str, en: str) -> None:
+    typer.echo(f"{nl}  /  {en}")
+
+
+def run_demo(out: Path | None = None) -> int:
+    """Run the demo; return the exit code (0 when every verdict is what it should be)."""
+    from skillspas.issuer.bundle_build import build_bundle
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.orgs import create_organisation
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+    from skillspas.issuer.trust_list import sign_trust_list
+    from skillspas.verifier.bundle import Bundle
+    from skillspas.verifier.qr import decode_payload, read_qr_image
+    from skillspas.verifier.summary import summarize_skills
+    from skillspas.wallet_export.passport import build_passport
+
+    folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="skillspas-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Settings(data_dir=folder / "issuer", database_url=f"sqlite:///{folder / 'issuer.db'}",
+                        public_url="https://issuer.roc-voorbeeldstad.example")
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings)
+        created = [create_organisation(store, settings, name, role=role, did_web=host)
+                   for name, role, host, _ in ORGANISATIONS]
+        orgs = [issuer.orgs.get(c.id) for c in created]
+        _say(f"1. uitgever-database (SQLite): {folder / 'issuer.db'}", "issuer database")
+        for org in orgs:
+            typer.echo(f"   {org.name}: {org.did}")
+
+        anchor = LocalSigner(generate("ed25519"))  # e.g. the body that recognises schools and EVC providers
+        trust_list = sign_trust_list(TrustList(issuer=anchor.controller, name="Erkende uitgevers (demo)", entries=tuple(
+            TrustListEntry(did=org.did, name=org.name, credential_types=types)
+            for org, (_, _, _, types) in zip(orgs, ORGANISATIONS)
+        )), anchor)
+        _say(f"2. vertrouwenslijst ondertekend door {anchor.controller[:32]}…", "trust list signed by the anchor")
+
+        credentials: dict[str, dict[str, Any]] = {}
+        for kind, row in DEMO_ROWS.items():
+            org = orgs[ISSUED_BY[kind]]
+            extra = {"cosigner": orgs[3].did} if kind == "Praktijkverklaring" else {}
+            issued = issuer.issue(org, build(kind, row, issuer=org.did, **extra))
+            credential = issued.credential
+            if extra:  # the leerbedrijf adds its own proof: a proof set of two
+                credential = sign(credential, orgs[3].signer, append=True,
+                                  resolver=StaticResolver({org.did: org.did_document}))
+            credentials[kind] = credential
+        revoked = issuer.issue(orgs[0], build("MboDiploma", {**DEMO_ROWS["MboDiploma"], "learner_name": "Bram Ingetrokken"},
+                                                     issuer=orgs[0].did)).credential
+        issuer.change_status(orgs[0], revoked["id"], "revoke")
+        _say(f"3. {len(credentials) + 1} bewijsstukken uitgegeven, 1 diploma ingetrokken",
+             f"{len(credentials) + 1} credentials issued, 1 diploma revoked")
+
+        passport = build_passport(list(credentials.values()) + [revoked])
+        images = passport.to_qr_images(folder / "qr")
+        passport.to_pdf(folder / "paspoort.pdf")
+        (folder / "presentatie.json").write_text(json.dumps(passport.to_presentation(), indent=2, ensure_ascii=False),
+                                                 "utf-8")
+        _say(f"4. paspoort: {len(images)} QR-codes in {folder / 'qr'}, PDF {folder / 'paspoort.pdf'}",
+             "passport: QR codes, PDF and presentation")
+
+        served = build_bundle(issuer)
+        bundle = Bundle.create(trust_list=trust_list, did_documents=served.did_documents.values(),
+                               status_lists=served.status_lists.values())
+        bundle.to_file(folder / "bundle.json")
+    finally:
+        store.dispose()
+
+    verifier = Verifier(bundle=Bundle.from_file(folder / "bundle.json"), trust_anchors=[anchor.controller])
+    _say("5. werkgever controleert offline (alleen de bundel, geen netwerk):",
+         "employer verifies offline (bundle only, no network):")
+    expected = [True] * len(credentials) + [False]
+    outcomes = []
+    for image, should_pass in zip(images, expected):
+        result = verifier.verify(decode_payload(read_qr_image(image), verifier.limits))
+        summary = result.summary
+        if summary is not None:
+            signers = " + ".join(s.removeprefix("did:web:") for s in summary.signers)
+            label = f"{summary.name} — {summary.issuer_name} ({signers})"
+        else:
+            code = result.first_error.code.value if result.first_error else "?"
+            label = f"{result.message('nl')} [{code}]"
+        mark = "GELDIG" if result.verified else "NIET GELDIG"
+        typer.echo(f"   {'✓' if result.verified else '✗'} {image.name}: {mark} — {label}")
+        outcomes.append(result.verified == should_pass)
+
+    vp = verifier.verify(passport.to_presentation())
+    skills = summarize_skills(vp)
+    _say(f"6. bewezen vaardigheden in het paspoort ({len(skills.skills)}):", "verified skills in the passport:")
+    for skill in skills.skills[:12]:
+        typer.echo(f"   - {skill.label('nl')}  <{skill.uri}>  ({', '.join(skill.kinds)})")
+    ok = all(outcomes)
+    _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
+         f"done: {'all as expected' if ok else 'NOT as expected'}")
+    return 0 if ok else 1

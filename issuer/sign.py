@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from skillspas.keys import Signer, VerificationMethod
+from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
@@ -35,8 +35,12 @@ def sign(
     append: bool = False,
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
+    resolver: KeyResolver | None = None,
 ) -> dict[str, Any]:
-    """Return ``credential`` with a new proof by ``signer`` (``issuer`` set to its controller if absent)."""
+    """Return ``credential`` with a new proof by ``signer`` (``issuer`` set to its controller if absent).
+
+    ``resolver`` finds the keys of proofs already on the credential (e.g. the school's did:web key when
+    a leerbedrijf co-signs); the signer's own key is always known."""
     if not isinstance(credential, dict):
         raise TypeError("credential must be a dict")
     cryptosuite = suite_for_signing(suite)
@@ -80,7 +84,7 @@ def sign(
         proof = cryptosuite.create_proof(unsecured, signer, options, verifier.processor)
         proofs.append(proof)
         signed = {**document, "proof": proofs[0] if len(proofs) == 1 else proofs}
-        _self_check(verifier, signed, signer)
+        _self_check(verifier, signed, signer, resolver)
     return signed
 
 
@@ -104,12 +108,13 @@ class _SignerResolver:
         return self._method
 
 
-def _self_check(verifier: Verifier, signed: dict[str, Any], signer: Signer) -> None:
+def _self_check(verifier: Verifier, signed: dict[str, Any], signer: Signer, resolver: KeyResolver | None) -> None:
     """Verify our own output (DESIGN.md: the issuer verifies every credential it signs).
 
     Every proof must hold; trust, validity and status are the relying party's business (a diploma
     may be valid from tomorrow, a co-signer may still have to sign)."""
-    result = verifier.check_proofs(signed, resolver=_SignerResolver(signer))
+    own = _SignerResolver(signer)
+    result = verifier.check_proofs(signed, resolver=ChainResolver(own, resolver) if resolver else own)
     problem = result.first_error
     if problem is not None:
         raise error_for(problem.code, f"the signed credential does not verify: {problem.message}", problem.path)

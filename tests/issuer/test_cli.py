@@ -136,7 +136,11 @@ def test_a_folder_cannot_replace_a_bundled_context(tmp_path):
 
 
 def test_demo_runs_end_to_end(tmp_path):
+    """Issue one of each type on SQLite, passport with QR/PDF, bundle, verify every QR offline."""
     proc = run("demo", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert b"invalid_signature" in proc.stdout
-    assert (tmp_path / "credential.json").exists()
+    out = proc.stdout.decode()
+    assert out.count("✓ qr-") == 5 and out.count("✗ qr-") == 1 and "[revoked]" in out
+    assert (tmp_path / "issuer.db").exists() and (tmp_path / "paspoort.pdf").read_bytes().startswith(b"%PDF")
+    assert len(list((tmp_path / "qr").glob("*.png"))) == 6
+    assert json.loads((tmp_path / "bundle.json").read_text())["trustList"]["type"][-1] == "SkillspasTrustList"
