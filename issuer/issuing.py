@@ -6,39 +6,41 @@ Usage::
     org = issuer.orgs.by_api_key(api_key)
     issued = issuer.issue(org, credential)          # issuer filled in, status entries, signed, verified
     issuer.change_status(org, issued.credential_id, "revoke")
+    cosigned = issuer.cosign(leerbedrijf, issued.credential)   # as the credential's coSigner
 
 Issuing is two short transactions around the signature: (1) reserve the credential's id and a
 random status index (``pending``), (2) after signing and self-verification, mark it ``active``
 with its hash (and the document, unless ``Settings.store_credentials == "hash"``). A crash in
-between leaves a pending row that the same batch row key picks up again, so nothing is issued
-twice and no status index is handed out twice.
+between leaves a pending row: its index is never handed out again (``skillspas.issuer.batch``
+picks a batch row's pending row up again by its row key). ``cosign`` adds a co-signer's proof
+to a credential issued here.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import functools
 import hashlib
 import json
-import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import select
 
 from skillspas.issuer import audit, status_registry
-from skillspas.issuer.org_signing import OrgSigner
+from skillspas.issuer.org_signing import check_issuable, cosign_as, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json
-from skillspas.verifier.checks import is_url, types_of
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.jsonio import copy_json, parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.checks import cosigner_ids, is_url, issuer_id, proofs_of, types_of
 
 __all__ = ["Issuer", "Issued", "StatusChange", "StatusListDocument", "credential_hash", "default_purposes",
            "row_credential_id"]
@@ -49,12 +51,11 @@ _ROW_NAMESPACE: Final = uuid.UUID("5b0d9f5e-5c1a-4a55-9d8e-6b1c2f0a7e11")
 
 @dataclass(frozen=True)
 class Issued:
-    """One issued credential; ``created`` is False when a batch row key had been issued before."""
+    """One issued credential, signed and verified."""
 
     credential_id: str
-    credential: dict[str, Any] | None
-    created: bool = True
-    sha256: str | None = None
+    credential: dict[str, Any]
+    sha256: str
     """SHA-256 of the credential's canonical JSON (``credential_hash``), as stored."""
 
 
@@ -107,28 +108,14 @@ class Issuer:
         self.store = store
         self.settings = settings
         self.orgs = orgs or Organisations(store, settings)
-        self._signers: dict[str, tuple[Org, OrgSigner]] = {}
-        self._lock = threading.Lock()
-
-    def signer_for(self, org: Org) -> OrgSigner:
-        """The organisation's signer with its self-check verifier (cached per key set)."""
-        with self._lock:
-            cached = self._signers.get(org.id)
-            if cached is not None and cached[0].did_document == org.did_document:
-                return cached[1]
-            signer = OrgSigner(org)
-            self._signers[org.id] = (org, signer)
-            return signer
 
     # -- issuing ---------------------------------------------------------------------------
 
-    def prepare(
-        self, org: Org, credential: dict[str, Any], *, row_key: str | None = None, checked: bool = False
-    ) -> dict[str, Any]:
+    def prepare(self, org: Org, credential: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``credential`` with the organisation as issuer and an id; refuses what it may not sign."""
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
-        document = copy.deepcopy(parse_json(credential))
+        document = copy_json(parse_json(credential))
         _set_issuer(document, org.did)
         kind = credential_kind(document)
         if not org.may_issue(kind):
@@ -137,10 +124,9 @@ class Issuer:
             )
         if "proof" in document:
             raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof")
-        if not checked:
-            check_no_national_id(document)
+        check_no_national_id(document)
         if "id" not in document:
-            document["id"] = row_credential_id(org.id, row_key) if row_key else f"urn:uuid:{uuid.uuid4()}"
+            document["id"] = f"urn:uuid:{uuid.uuid4()}"
         return document
 
     def issue(
@@ -150,54 +136,34 @@ class Issuer:
         *,
         with_status: bool = True,
         purposes: Sequence[str] | None = None,
-        row_key: str | None = None,
-        on_signed: Callable[[dict[str, Any]], None] | None = None,
-        checked: bool = False,
     ) -> Issued:
         """Issue ``credential`` as ``org``: status entries, proof, self-verification, store, audit.
 
-        ``on_signed`` runs after signing and before the credential counts as issued (the batch
-        writes its file there), so a crash never leaves an issued credential without its file.
-        ``checked`` skips the shape check before reserving (the batch has already checked every row).
         ``purposes`` picks the status entries; by default an Open Badges 3.0 credential gets one
         (revocation: its schema allows a single ``credentialStatus`` object), others get both.
         """
         org.require("credentials:issue")
-        signer = self.signer_for(org)
-        document = self.prepare(org, credential, row_key=row_key, checked=checked)
-        if not checked:
-            signer.check(document)  # refuse before an index is reserved
+        document = self.prepare(org, credential)
+        check_issuable(document)  # refuse before an index is reserved
         if not with_status or "credentialStatus" in document:
             purposes = ()
         elif purposes is None:
             purposes = default_purposes(document)
         with self.store.transaction() as session:
-            row = None
-            if row_key is not None:
-                row = session.scalar(select(IssuedCredential).where(
-                    IssuedCredential.org_id == org.id, IssuedCredential.row_key == row_key))
-                if row is not None and row.state != "pending":
-                    stored = json.loads(row.document) if row.document else None
-                    return Issued(row.credential_id, stored, created=False, sha256=row.sha256)
-            if row is None:
-                row = status_registry.reserve(
-                    session, self.settings, org_id=org.id, org_did=org.did, publish=signer.sign,
-                    credential_id=document["id"], types=types_of(document), row_key=row_key,
-                    purposes=purposes,
-                )
-            document["id"] = row.credential_id
+            row = status_registry.reserve(
+                session, self.settings, org_id=org.id, org_did=org.did, publish=functools.partial(sign_as, org.signer),
+                credential_id=document["id"], types=types_of(document), purposes=purposes,
+            )
             status = status_registry.entries(self.settings, row)
             row_id = row.id
         if status:
             document["credentialStatus"] = status[0] if len(status) == 1 else status
         try:
-            signed = signer.sign(document, precheck=False)  # checked above; the signed result is checked again
-            if on_signed is not None:
-                on_signed(signed)
-        except (SkillspasError, ServiceProblem):
-            self._release(row_id)
+            signed = sign_as(org.signer, document)
+        except BaseException:
+            self._release(row_id)  # never handed out: its id and index may be used again
             raise
-        return self._complete(org, row_id, signed, row_key)
+        return self._complete(org, row_id, signed)
 
     def _release(self, row_id: int) -> None:
         """Forget a reservation whose credential was never handed out."""
@@ -206,30 +172,79 @@ class Issuer:
             if row is not None and row.state == "pending":
                 session.delete(row)
 
-    def _complete(self, org: Org, row_id: int, signed: dict[str, Any], row_key: str | None) -> Issued:
+    def _complete(self, org: Org, row_id: int, signed: dict[str, Any]) -> Issued:
         """Mark a reserved credential as issued, with its hash (and document), and audit it."""
+        digest = credential_hash(signed)
         with self.store.transaction() as session:
             row = session.get(IssuedCredential, row_id, with_for_update=True)
-            if row is None or row.state != "pending":  # a concurrent run of the same batch row won
-                stored = json.loads(row.document) if row is not None and row.document else None
-                return Issued(signed["id"], stored, created=False, sha256=row.sha256 if row is not None else None)
+            if row is None or row.state != "pending":  # pragma: no cover - only this request knows the row
+                raise RuntimeError("the reservation of this credential is gone")
             row.state = "active"
-            row.sha256 = credential_hash(signed)
+            row.sha256 = digest
             if self.settings.store_credentials == "full":
                 row.document = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
             row.updated_at = dt.datetime.now(dt.timezone.utc)
             audit.record(session, org_id=org.id, actor=org.actor, action="credential.issue", target=row.credential_id,
                          detail={"types": types_of(signed), "statusIndex": row.status_index,
-                                 "statusList": row.status_seq, "rowKey": row_key})
-            digest = row.sha256
-        return Issued(signed["id"], signed, created=True, sha256=digest)
+                                 "statusList": row.status_seq, "rowKey": None})
+        return Issued(signed["id"], signed, digest)
+
+    # -- co-signing ------------------------------------------------------------------------
+
+    def cosign(self, org: Org, credential: dict[str, Any]) -> dict[str, Any]:
+        """Add ``org``'s proof to a credential another organisation of this service issued naming it ``coSigner``.
+
+        The credential must be exactly as stored (its hash), not revoked or suspended, and its
+        proofs must verify; the co-signed credential replaces the stored one and both
+        organisations' audit logs record it.
+        """
+        org.require("credentials:issue")
+        if not isinstance(credential, dict):
+            raise TypeError("credential must be a dict")
+        document = parse_json(credential)
+        if org.did not in cosigner_ids(document):
+            raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential does not name {org.did!r} as coSigner", "/coSigner")
+        kind = credential_kind(document)
+        if not org.may_issue(kind):
+            raise ServiceProblem(
+                ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type"
+            )
+        if "proof" not in document:
+            raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof")
+        if any(_controller(p) == org.did for p in proofs_of(document, Limits())):
+            raise ServiceProblem(ProblemCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof")
+        owner = self.orgs.by_did(issuer_id(document) or "")
+        if owner is None:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
+                                 "/issuer")
+        cosigned = cosign_as(org, document, owner.did_document)  # the issuer's proof verifies before ours is added
+        submitted = credential_hash(document)
+        with self.store.transaction() as session:
+            row = session.scalar(select(IssuedCredential).where(
+                IssuedCredential.credential_id == document.get("id"), IssuedCredential.org_id == owner.id,
+            ).with_for_update())
+            if row is None or row.state == "pending" or row.sha256 != submitted:
+                raise ServiceProblem(ProblemCode.NOT_FOUND, "the issuer issued no credential with this id and content",
+                                     "/id")
+            if row.state in ("revoked", "suspended"):
+                code = ErrorCode.REVOKED if row.state == "revoked" else ErrorCode.SUSPENDED
+                raise error_for(code, f"the credential is {row.state}", "/credentialStatus")
+            row.sha256 = credential_hash(cosigned)
+            if row.document is not None:
+                row.document = json.dumps(cosigned, separators=(",", ":"), ensure_ascii=False)
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            detail = {"types": types_of(cosigned), "issuer": owner.did, "coSigner": org.did}
+            audit.record(session, org_id=org.id, actor=org.actor, action="credential.cosign", target=row.credential_id,
+                         detail=detail)
+            audit.record(session, org_id=owner.id, actor=org.actor, action="credential.cosigned",
+                         target=row.credential_id, detail=detail)
+        return cosigned
 
     # -- status ----------------------------------------------------------------------------
 
     def change_status(self, org: Org, credential_id: str, action: str) -> StatusChange:
         """Revoke, suspend or reinstate a credential the organisation issued."""
         org.require("credentials:status")
-        signer = self.signer_for(org)
         with self.store.transaction() as session:
             row = session.scalar(
                 select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update()
@@ -238,7 +253,8 @@ class Issuer:
                 raise ServiceProblem(ProblemCode.NOT_FOUND, "this organisation issued no credential with that id",
                                      "/credentialId")
             changed = status_registry.change(
-                session, org_id=org.id, org_did=org.did, actor=org.actor, publish=signer.sign, row=row, action=action
+                session, org_id=org.id, org_did=org.did, actor=org.actor, publish=functools.partial(sign_as, org.signer),
+                row=row, action=action,
             )
             return StatusChange(credential_id, action, row.state, changed)
 
@@ -282,16 +298,22 @@ class Issuer:
             stale = [(row.id, org) for row, org in session.execute(
                 stale_query.add_columns(StatusList.org_id)).all()]
         for row_id, owner in stale:
-            signer = self.signer_for(self.orgs.get(owner))
+            publish = functools.partial(sign_as, self.orgs.get(owner).signer)
             with self.store.transaction() as session:
                 row = session.get(StatusListCredential, row_id, with_for_update=True)
                 if row is not None and _utc(row.updated_at) < limit:
-                    status_registry.refresh(session, row, signer.sign, now)
+                    status_registry.refresh(session, row, publish, now)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; they were stored as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _controller(proof: dict[str, Any]) -> str | None:
+    """The DID whose key made ``proof`` (its verification method without the fragment)."""
+    method = proof.get("verificationMethod")
+    return method.split("#", 1)[0] if isinstance(method, str) else None
 
 
 def _set_issuer(document: dict[str, Any], did: str) -> None:

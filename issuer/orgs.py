@@ -13,6 +13,7 @@ with ``Settings.key_passphrase`` when set); the database holds only their public
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import re
@@ -78,6 +79,8 @@ class Org:
     scopes: frozenset[str] = frozenset(SCOPES)
     actor: str = "cli"
     """Who acts for the organisation in the audit log: an API key id, or ``cli``."""
+    key_file: Path | None = field(default=None, repr=False)
+    """The keystore file of the active key (batch worker processes load the signer from it)."""
 
     def require(self, scope: str) -> None:
         """Raise ``forbidden`` unless the acting API key has ``scope``."""
@@ -90,7 +93,7 @@ class Org:
 
     def with_access(self, actor: str, scopes: Iterable[str]) -> Org:
         """The same organisation, acting through one API key."""
-        return Org(self.id, self.name, self.role, self.did, self.did_document, self.signer, frozenset(scopes), actor)
+        return dataclasses.replace(self, scopes=frozenset(scopes), actor=actor)
 
 
 @dataclass(frozen=True)
@@ -261,9 +264,10 @@ class Organisations:
         active = [k for k in keys if k.active]
         if not active:
             raise ServiceProblem(ProblemCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
-        signer = load(Path(self.settings.keys) / active[-1].key_file, self.settings.key_passphrase)
+        key_file = Path(self.settings.keys) / active[-1].key_file
+        signer = load(key_file, self.settings.key_passphrase)
         document = did_web_document(org.did, [PublicKey.from_multibase(k.public_key_multibase) for k in keys])
-        built = Org(org.id, org.name, org.role, org.did, document, signer)
+        built = Org(org.id, org.name, org.role, org.did, document, signer, key_file=key_file)
         with self._lock:
             self._cache[org.id] = (version, built)
         return built

@@ -146,7 +146,7 @@ def batch_command(
     onderbreking geeft niets dubbel uit."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from skillspas.issuer.batch import BatchInvalid, issue_rows, read_csv, validate_rows
+    from skillspas.issuer.batch import BatchInvalid, batch_workers, issue_rows, read_csv, validate_rows
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.store import open_store
 
@@ -157,19 +157,23 @@ def batch_command(
     try:
         issuer = Issuer(store, settings)
         organisation = _guard(lambda: issuer.orgs.find(org))
-        try:
-            plan = _guard(lambda: validate_rows(issuer, organisation, kind, read_csv(csv_file), key_column=key_column))
-        except BatchInvalid as exc:
-            for error in exc.errors:
-                where = f"regel {error.line}" if lang == "nl" else f"line {error.line}"
-                field = f", {error.field}" if error.field else ""
-                typer.echo(f"{where}{field}: [{error.code}] {error.message_nl if lang == 'nl' else error.message}", err=True)
-            raise _die(f"{len(exc.errors)} fout(en) / error(s); er is niets uitgegeven / nothing was issued", 1) from None
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, transient=False) as bar:
-            task = bar.add_task("uitgeven / issuing", total=len(plan))
-            manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out,
-                                                 progress=lambda done, total: bar.update(task, completed=done)))
+        rows = _guard(lambda: read_csv(csv_file))
+        with batch_workers(issuer, len(rows)) as workers:  # started once for checking and signing
+            try:
+                plan = _guard(lambda: validate_rows(issuer, organisation, kind, rows, key_column=key_column,
+                                                    workers=workers))
+            except BatchInvalid as exc:
+                for error in exc.errors:
+                    where = f"regel {error.line}" if lang == "nl" else f"line {error.line}"
+                    field = f", {error.field}" if error.field else ""
+                    typer.echo(f"{where}{field}: [{error.code}] {error.message_nl if lang == 'nl' else error.message}",
+                               err=True)
+                raise _die(f"{len(exc.errors)} fout(en) / error(s); er is niets uitgegeven / nothing was issued", 1) from None
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, transient=False) as bar:
+                task = bar.add_task("uitgeven / issuing", total=len(plan))
+                manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out, workers=workers,
+                                                     progress=lambda done, total: bar.update(task, completed=done)))
     finally:
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,

@@ -59,12 +59,16 @@ class Settings:
     """Seconds after which an unchanged status list is re-signed with a new validFrom when served."""
     max_batch_rows: int = 1000
     """Most rows one batch request over HTTP may carry (the CLI has no limit)."""
+    batch_workers: int = 0
+    """Processes that build and sign batch rows: 0 = one per CPU for large batches, 1 = in this process."""
 
     def __post_init__(self) -> None:
         if self.store_credentials not in ("full", "hash"):
             raise ValueError("store_credentials must be 'full' or 'hash'")
         if self.status_list_size < STATUS_LIST_SIZE or self.status_list_size % 8:
             raise ValueError(f"status_list_size must be a multiple of 8 and at least {STATUS_LIST_SIZE}")
+        if self.batch_workers < 0:
+            raise ValueError("batch_workers must be 0 (automatic) or more")
         if not 0 < self.port < 65536:
             raise ValueError("port must be between 1 and 65535")
 
@@ -105,7 +109,8 @@ class Settings:
 
 def _convert(name: str, raw: str) -> Any:
     """Turn one environment string into the field's type."""
-    if name in ("port", "status_list_size", "status_list_max_age", "status_list_refresh", "max_batch_rows"):
+    if name in ("port", "status_list_size", "status_list_max_age", "status_list_refresh", "max_batch_rows",
+                "batch_workers"):
         try:
             return int(raw)
         except ValueError:

@@ -2,9 +2,10 @@
 
 Usage::
 
-    row = reserve(session, settings, org, publish, credential_id=cid, types=[...])   # pending row
-    credential["credentialStatus"] = entries(row, lists)                        # revocation + suspension
-    change(session, org, publish, row, "revoke")                                # bit set, list re-signed
+    row = reserve(session, settings, org_id=.., org_did=.., publish=.., credential_id=cid, types=[...])  # pending
+    credential["credentialStatus"] = entries(settings, row)                      # revocation + suspension
+    slots = BulkReserver(settings, org_id=.., org_did=.., publish=..).reserve(session, pending)  # a batch at once
+    change(session, org_id=.., org_did=.., actor=.., publish=.., row=row, action="revoke")  # bit set, re-signed
 
 Each organisation has numbered list pairs (revocation and suspension share one index space) of
 ``Settings.status_list_size`` (>= 131,072) entries. An index is drawn at random and made unique
@@ -18,9 +19,10 @@ import datetime as dt
 import json
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +38,11 @@ __all__ = [
     "ACTIONS",
     "Publisher",
     "reserve",
+    "Pending",
+    "Slot",
+    "BulkReserver",
     "entries",
+    "slot_entries",
     "change",
     "list_url",
     "refresh",
@@ -48,7 +54,7 @@ _FILL: Final = 0.75
 _MAX_TRIES: Final = 200
 
 Publisher = Callable[[dict[str, Any]], dict[str, Any]]
-"""Signs an unsigned status list credential as the organisation (``OrgSigner.sign``)."""
+"""Signs an unsigned status list credential as the organisation (``org_signing.sign_as``)."""
 
 
 def list_url(settings: Settings, org_id: str, seq: int, purpose: str) -> str:
@@ -59,12 +65,6 @@ def list_url(settings: Settings, org_id: str, seq: int, purpose: str) -> str:
 def _signed(publish: Publisher, unsigned: dict[str, Any]) -> str:
     """Sign a status list credential as the organisation; return it as compact JSON text."""
     return json.dumps(publish(unsigned), separators=(",", ":"), ensure_ascii=False)
-
-
-def _current_pair(session: Session, org_id: str) -> StatusList | None:
-    return session.scalar(
-        select(StatusList).where(StatusList.org_id == org_id).order_by(StatusList.seq.desc()).limit(1)
-    )
 
 
 def _new_pair(session: Session, settings: Settings, org_id: str, org_did: str, seq: int, publish: Publisher) -> None:
@@ -85,23 +85,44 @@ def _new_pair(session: Session, settings: Settings, org_id: str, org_did: str, s
         pass  # another request created this pair first; use theirs
 
 
-def _claim_slot(session: Session, settings: Settings, org_id: str, org_did: str, publish: Publisher) -> StatusList:
-    """Count one more credential against the current pair (starting the next one when full)."""
-    for _ in range(_MAX_TRIES):
-        pair = _current_pair(session, org_id)
+@dataclass(frozen=True)
+class _Pair:
+    seq: int
+    size: int
+
+
+def _claims(
+    session: Session, settings: Settings, org_id: str, org_did: str, publish: Publisher, count: int
+) -> list[tuple[_Pair, int]]:
+    """Count ``count`` more credentials against the current pair, starting the next ones as they fill up."""
+    claims: list[tuple[_Pair, int]] = []
+    tries = 0
+    while count > 0:
+        tries += 1
+        if tries > _MAX_TRIES:  # pragma: no cover - needs 200 races in a row
+            raise RuntimeError("could not claim a status list slot")
+        pair = session.execute(
+            select(StatusList.id, StatusList.seq, StatusList.size, StatusList.allocated)
+            .where(StatusList.org_id == org_id).order_by(StatusList.seq.desc()).limit(1)
+        ).first()
         if pair is None:
             _new_pair(session, settings, org_id, org_did, 1, publish)
             continue
         capacity = int(pair.size * _FILL)
+        take = min(count, capacity - pair.allocated)
+        if take <= 0:
+            _new_pair(session, settings, org_id, org_did, pair.seq + 1, publish)
+            continue
         claimed = session.execute(
             update(StatusList)
-            .where(StatusList.id == pair.id, StatusList.allocated < capacity)
-            .values(allocated=StatusList.allocated + 1)
+            .where(StatusList.id == pair.id, StatusList.allocated + take <= capacity)
+            .values(allocated=StatusList.allocated + take)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if claimed:
-            return pair
-        _new_pair(session, settings, org_id, org_did, pair.seq + 1, publish)
-    raise RuntimeError("could not claim a status list slot")  # pragma: no cover - needs 200 races in a row
+            claims.append((_Pair(pair.seq, pair.size), take))
+            count -= take
+    return claims
 
 
 def reserve(
@@ -113,7 +134,6 @@ def reserve(
     publish: Publisher,
     credential_id: str,
     types: Sequence[str],
-    row_key: str | None = None,
     purposes: Sequence[str] = PURPOSES,
 ) -> IssuedCredential:
     """Insert the ``pending`` row of a credential about to be signed, with a fresh random index.
@@ -123,14 +143,13 @@ def reserve(
         raise ValueError(f"status purposes must be among {PURPOSES}")
     if session.scalar(select(IssuedCredential.id).where(IssuedCredential.credential_id == credential_id)):
         raise ServiceProblem(ProblemCode.DUPLICATE_ID, f"credential {credential_id!r} was issued before", "/id")
-    pair = _claim_slot(session, settings, org_id, org_did, publish) if purposes else None
+    pair = _claims(session, settings, org_id, org_did, publish, 1)[0][0] if purposes else None
     for _ in range(_MAX_TRIES):
         row = IssuedCredential(
             credential_id=credential_id, org_id=org_id, types=json.dumps(list(types)), state="pending",
             status_seq=pair.seq if pair else None,
             status_index=secrets.randbelow(pair.size) if pair else None,
             status_purposes=" ".join(p for p in PURPOSES if p in purposes),
-            row_key=row_key,
         )
         try:
             with session.begin_nested():
@@ -140,25 +159,112 @@ def reserve(
         except IntegrityError:
             if session.scalar(select(IssuedCredential.id).where(IssuedCredential.credential_id == credential_id)):
                 raise ServiceProblem(ProblemCode.DUPLICATE_ID, f"credential {credential_id!r} was issued before", "/id") from None
-            if row_key is not None and session.scalar(select(IssuedCredential.id).where(
-                    IssuedCredential.org_id == org_id, IssuedCredential.row_key == row_key)):
-                raise ServiceProblem(ProblemCode.DUPLICATE_ID, f"row key {row_key!r} was issued before", "/rowKey") from None
             # Otherwise the random index was taken: draw again.
     raise RuntimeError("no free status index found")  # pragma: no cover - the pair is at most 3/4 full
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A credential a batch is about to sign: what its ``pending`` row holds."""
+
+    credential_id: str
+    row_key: str
+    types: Sequence[str]
+    purposes: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A status index handed out (``seq`` and ``index`` are None without status entries)."""
+
+    credential_id: str
+    seq: int | None
+    index: int | None
+    purposes: tuple[str, ...]
+
+
+class BulkReserver:
+    """Reserves many ``pending`` rows in one statement: slots claimed per list pair, random indexes
+    drawn in memory against those the pair already uses, all rows inserted with one executemany.
+
+    The unique constraints still decide: when another request took an index (or a row key) in the
+    meantime, the insert fails, the caller rolls back and calls again, and the indexes in use are
+    read afresh. Within one run the indexes in use are read once per pair, not once per row.
+    """
+
+    def __init__(self, settings: Settings, *, org_id: str, org_did: str, publish: Publisher) -> None:
+        self.settings = settings
+        self.org_id = org_id
+        self.org_did = org_did
+        self.publish = publish
+        self._used: dict[int, set[int]] = {}
+
+    def forget(self) -> None:
+        """Read the indexes in use again (after a failed insert)."""
+        self._used.clear()
+
+    def reserve(self, session: Session, wanted: Sequence[Pending]) -> list[Slot]:
+        """Insert a ``pending`` row for each of ``wanted``; return their slots in the same order."""
+        with_status = [w for w in wanted if w.purposes]
+        indexes: list[tuple[int, int]] = []
+        try:
+            for pair, count in _claims(session, self.settings, self.org_id, self.org_did, self.publish, len(with_status)):
+                used = self._in_use(session, pair.seq)
+                for _ in range(count):
+                    index = secrets.randbelow(pair.size)
+                    while index in used:
+                        index = secrets.randbelow(pair.size)
+                    used.add(index)
+                    indexes.append((pair.seq, index))
+        except BaseException:
+            self.forget()
+            raise
+        now = dt.datetime.now(dt.timezone.utc)
+        slots, rows, draws = [], [], iter(indexes)
+        for item in wanted:
+            seq, index = next(draws) if item.purposes else (None, None)
+            purposes = tuple(p for p in PURPOSES if p in item.purposes)
+            slots.append(Slot(item.credential_id, seq, index, purposes))
+            rows.append({"credential_id": item.credential_id, "org_id": self.org_id, "types": json.dumps(list(item.types)),
+                         "state": "pending", "status_seq": seq, "status_index": index,
+                         "status_purposes": " ".join(purposes), "row_key": item.row_key, "created_at": now,
+                         "updated_at": now})
+        if rows:
+            try:
+                session.execute(insert(IssuedCredential.__table__), rows)
+            except IntegrityError:
+                self.forget()
+                raise
+        return slots
+
+    def _in_use(self, session: Session, seq: int) -> set[int]:
+        used = self._used.get(seq)
+        if used is None:
+            used = set(session.scalars(select(IssuedCredential.status_index).where(
+                IssuedCredential.org_id == self.org_id, IssuedCredential.status_seq == seq)).all())
+            self._used[seq] = used
+        return used
+
+
 def entries(settings: Settings, row: IssuedCredential) -> list[dict[str, Any]]:
     """The ``credentialStatus`` entries (revocation and/or suspension) for a reserved row."""
-    if row.status_seq is None or row.status_index is None:
+    return slot_entries(settings, row.org_id, row.status_seq, row.status_index, row.status_purposes.split())
+
+
+def slot_entries(
+    settings: Settings, org_id: str, seq: int | None, index: int | None, purposes: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The ``credentialStatus`` entries for index ``index`` of list pair ``seq``, one per purpose."""
+    if seq is None or index is None:
         return []
     result = []
-    for purpose in row.status_purposes.split():
-        url = list_url(settings, row.org_id, row.status_seq, purpose)
+    for purpose in purposes:
+        url = list_url(settings, org_id, seq, purpose)
         result.append({
-            "id": f"{url}#{row.status_index}",
+            "id": f"{url}#{index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": purpose,
-            "statusListIndex": str(row.status_index),
+            "statusListIndex": str(index),
             "statusListCredential": url,
         })
     return result

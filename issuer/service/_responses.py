@@ -27,6 +27,11 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "path": "/type",
         "errors": [{"code": "type_not_allowed", "message": "…", "path": "/type"}],
     }),
+    422: ("Checked and not valid: a signature that does not verify, a revoked or suspended credential.", {
+        "code": "invalid_signature", "message": "the credential as issued does not verify: the signature does not match",
+        "messageNl": "De handtekening klopt niet.", "path": "/proof",
+        "errors": [{"code": "invalid_signature", "message": "…", "path": "/proof"}],
+    }),
     404: ("Not found.", {
         "code": "not_found", "message": "this organisation issued no credential with that id",
         "messageNl": "Niet gevonden.", "path": "/credentialId",

@@ -18,6 +18,7 @@ __all__ = [
     "IssueOptions",
     "IssueRequest",
     "IssueResponse",
+    "CosignRequest",
     "VerifyOptions",
     "VerifyCredentialRequest",
     "VerifyPresentationRequest",
@@ -80,6 +81,12 @@ class IssueRequest(_Strict):
 
 class IssueResponse(BaseModel):
     """The signed credential, verified by the service before it is returned."""
+
+    verifiableCredential: dict[str, Any]
+
+
+class CosignRequest(_Strict):
+    """``POST /credentials/cosign``: a credential issued by this service that names the caller as ``coSigner``."""
 
     verifiableCredential: dict[str, Any]
 

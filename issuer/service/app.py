@@ -5,8 +5,8 @@ Usage::
     app = create_app(Settings.from_env(database_url="postgresql://…", public_url="https://roc.example"))
     uvicorn.run(app, host="127.0.0.1", port=8000)          # or: skillspas serve
 
-VC-API shaped: POST /credentials/issue, /credentials/verify, /presentations/verify,
-/credentials/status, /credentials/batch; GET /.well-known/did.json, /orgs/{id}/did.json,
+VC-API shaped: POST /credentials/issue, /credentials/cosign, /credentials/verify,
+/presentations/verify, /credentials/status, /credentials/batch; GET /.well-known/did.json, /orgs/{id}/did.json,
 /status/{org}/{seq}/{purpose}, /audit. The database is migrated at startup.
 """
 

@@ -37,7 +37,7 @@ def database_url(backend: str, folder: Path, request: pytest.FixtureRequest) -> 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def service(request: pytest.FixtureRequest) -> Iterator[LiveService]:
-    """A live ``skillspas serve`` on a random port with three organisations (roc, evc, training)."""
+    """A live ``skillspas serve`` on a random port with four organisations (roc, evc, training, bistro: an employer)."""
     folder = Path(tempfile.mkdtemp(prefix=f"skillspas-service-{request.param}-"))
     live = start_service(folder, database_url(request.param, folder, request), free_port())
     try:

@@ -75,6 +75,7 @@ def start_service(data_dir: Path, database_url: str, port: int) -> LiveService:
         "roc": create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example"),
         "evc": create_organisation(store, settings, "EVC Centrum", role="evc", did_web="evc.example"),
         "training": create_organisation(store, settings, "Opleider BV", role="training", did_web="training.example:8443"),
+        "bistro": create_organisation(store, settings, "Bistro De Gracht", role="employer", did_web="bistro.example"),
     }
     keys = {"roc-issue-only": add_api_key(store, orgs["roc"].id, ["credentials:issue"])}
     store.dispose()

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from skillspas.issuer.issuing import Issuer
@@ -62,6 +63,25 @@ def test_batch_endpoint_reports_every_bad_row_and_issues_nothing(service: LiveSe
     assert good["manifest"]["issuedNow"] == 1  # the first, valid row had not been issued
 
 
+def test_batch_endpoint_reports_what_a_verifier_would_refuse_before_issuing(service: LiveService):
+    rows = [diploma_row("v-1"), diploma_row("v-2", learner_name="Anouk\u202eTestdata")]  # a bidi override
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 400, response.text
+    assert [(e["line"], e["code"]) for e in response.json()["rowErrors"]] == [(2, "schema_invalid")]
+    assert service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows[:1]}).json()["manifest"]["issuedNow"] == 1
+
+
+def test_batch_endpoint_refuses_credential_ids_issued_before_or_twice(service: LiveService):
+    taken = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row("id-0")]}).json()
+    taken_id = taken["credentials"][0]["id"]
+    rows = [diploma_row("id-1", id=taken_id), diploma_row("id-2", id="urn:uuid:0c1d5a55-2f63-4b0e-8d52-6d2b1a1f0e01"),
+            diploma_row("id-3", id="urn:uuid:0c1d5a55-2f63-4b0e-8d52-6d2b1a1f0e01")]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 400, response.text
+    assert [(e["line"], e["field"], e["code"]) for e in response.json()["rowErrors"]] == [
+        (1, "id", "duplicate_id"), (3, "id", "duplicate_id")]
+
+
 def test_batch_endpoint_refuses_a_type_the_role_does_not_allow(service: LiveService):
     response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row("t-1")]}, org="training")
     assert response.status_code == 403 and response.json()["code"] == "type_not_allowed"
@@ -102,7 +122,8 @@ def test_cli_batch_reports_every_bad_row_with_line_and_field_and_issues_nothing(
     settings, org_id = _org(database[0], database[1] / "bad")
     rows = [diploma_row("c-1"), diploma_row("c-2", learner_name=""), diploma_row("c-3", date="31-02-2025")]
     _write_csv(tmp_path / "rows.csv", rows)
-    result = run_cli(*_batch_args(settings, org_id, tmp_path / "rows.csv", tmp_path / "out"))
+    result = run_cli(*_batch_args(settings, org_id, tmp_path / "rows.csv", tmp_path / "out"),
+                     env={"SKILLSPAS_BATCH_WORKERS": "2"})  # rows built in worker processes
     assert result.returncode == 1, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("regel")]
     assert [line.split(":")[0] for line in lines] == ["regel 3, learner_name", "regel 4, date"]
@@ -115,13 +136,14 @@ def test_cli_batch_reports_every_bad_row_with_line_and_field_and_issues_nothing(
         store.dispose()
 
 
-def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path):
-    settings, org_id = _org(database[0], database[1] / "crash")
+@pytest.mark.parametrize("workers", ["1", "2"], ids=["in-process", "2-workers"])
+def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path, workers):
+    settings, org_id = _org(database[0], database[1] / f"crash{workers}")
     rows = [diploma_row(f"k-{n:05d}") for n in range(CRASH_ROWS)]
     csv_file, out = tmp_path / "rows.csv", tmp_path / "out"
     _write_csv(csv_file, rows)
     args = _batch_args(settings, org_id, csv_file, out)
-    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE}
+    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, "SKILLSPAS_BATCH_WORKERS": workers}
     process = subprocess.Popen([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     kill_after = random.Random(os.getpid()).randint(1, CRASH_ROWS // 2)
@@ -129,12 +151,12 @@ def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_on
     while time.monotonic() < deadline and process.poll() is None:
         if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after:
             break
-        time.sleep(0.005)
+        time.sleep(0.02)  # listing thousands of files costs CPU the batch needs
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (out / "manifest.json").exists(), "the batch finished before it could be killed"
 
-    result = run_cli(*args)
+    result = run_cli(*args, env={"SKILLSPAS_BATCH_WORKERS": workers})
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["count"] == CRASH_ROWS and 0 < summary["issuedNow"] < CRASH_ROWS + 1

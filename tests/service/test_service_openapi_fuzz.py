@@ -32,6 +32,7 @@ CHECKS = [
 ]
 OPERATIONS = [
     ("POST", "/credentials/issue"),
+    ("POST", "/credentials/cosign"),
     ("POST", "/credentials/status"),
     ("POST", "/credentials/verify"),
     ("POST", "/presentations/verify"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import json
 
 import pytest
@@ -12,12 +13,16 @@ from sqlalchemy import select
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.demo import sample_credential
+from skillspas.issuer import batch as batch_module
+from skillspas.issuer.batch import issue_rows, validate_rows
 from skillspas.issuer.issuing import Issuer, credential_hash
+from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.orgs import Organisations, create_organisation
 from skillspas.issuer.problems import ServiceProblem
 from skillspas.issuer.settings import STATUS_LIST_SIZE, Settings
 from skillspas.issuer.store import open_store
 from skillspas.issuer.store.models import Base, IssuedCredential, StatusList
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 from svc_live import PASSPHRASE
 
@@ -80,7 +85,7 @@ def test_concurrent_reservations_never_share_an_index(setup, monkeypatch):
     settings, store, issuer, org = setup
     # Draw from 400 slots only, so that concurrent requests clash often and must retry.
     monkeypatch.setattr(status_registry.secrets, "randbelow", lambda n: __import__("random").randrange(400))
-    publish = issuer.signer_for(org).sign
+    publish = functools.partial(sign_as, org.signer)
 
     def reserve(n: int) -> tuple[int, int]:
         with store.transaction() as session:
@@ -140,3 +145,72 @@ def test_settings_come_from_skillspas_variables(tmp_path):
     assert "s" not in repr(settings).split("key_passphrase")[0][-3:] and "key_passphrase" not in repr(settings)
     with pytest.raises(ValueError):
         Settings(status_list_size=1024)
+
+
+def test_batches_and_single_issues_at_once_never_share_a_status_index(setup, monkeypatch):
+    settings, store, _, _ = setup
+    issuer = Issuer(store, settings.replace(batch_workers=1))
+    created = create_organisation(store, settings, "ROC Druk", role="mbo", did_web="druk.example")
+    org = issuer.orgs.get(created.id)
+    # Draw from 900 slots only, so that the batches' bulk inserts and single issues clash and must retry.
+    monkeypatch.setattr(status_registry.secrets, "randbelow", lambda n: __import__("random").randrange(900))
+    monkeypatch.setattr(batch_module, "_RESERVE_WINDOW", 10)  # many reservations, with the indexes in use read once
+    clashes = []
+    forget = status_registry.BulkReserver.forget
+    monkeypatch.setattr(status_registry.BulkReserver, "forget", lambda self: (clashes.append(1), forget(self)))
+
+    def batch(name: str) -> list[str]:
+        rows = [(n + 2, {"row_key": f"{name}-{n}", "learner_name": f"Leerling {n}", "crebo": "25180",
+                         "leerweg": "BBL", "date": "2025-07-01"}) for n in range(120)]
+        plan = validate_rows(issuer, org, "mbo-diploma", rows)
+        return [e["credentialId"] for e in issue_rows(issuer, org, plan).entries]
+
+    def single(_: int) -> str:
+        return issuer.issue(org, credential(org)).credential_id
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        batches = [pool.submit(batch, name) for name in ("a", "b")]
+        singles = list(pool.map(single, range(30)))
+        ids = [cid for future in batches for cid in future.result()] + singles
+    with store.transaction() as session:
+        slots = session.execute(select(IssuedCredential.credential_id, IssuedCredential.status_seq,
+                                       IssuedCredential.status_index, IssuedCredential.state)
+                                .where(IssuedCredential.org_id == org.id)).all()
+    assert len(ids) == len(set(ids)) == len(slots) == 270
+    assert {row.state for row in slots} == {"active"}
+    assert len({(row.status_seq, row.status_index) for row in slots}) == 270
+    assert clashes, "no bulk insert clashed: the retry was not exercised"
+
+
+def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_issues_the_rest(setup, monkeypatch, tmp_path):
+    settings, store, _, _ = setup
+    issuer = Issuer(store, settings.replace(batch_workers=1))
+    org = issuer.orgs.get(create_organisation(store, settings, "ROC Storing", role="mbo", did_web="storing.example").id)
+    rows = [(n + 2, {"row_key": f"s-{n}", "learner_name": f"Leerling {n}", "crebo": "25180", "leerweg": "BOL",
+                     "date": "2025-07-01"}) for n in range(80)]
+    plan = validate_rows(issuer, org, "mbo-diploma", rows)
+    calls = []
+    real = batch_module.sign_as
+
+    def failing(signer, document, **kwargs):
+        calls.append(1)
+        if len(calls) == 50:
+            raise error_for(ErrorCode.SIGNER_FAILED, "the token was removed", "/proof")
+        return real(signer, document, **kwargs)
+
+    monkeypatch.setattr(batch_module, "sign_as", failing)
+    with pytest.raises(SkillspasError) as caught:
+        issue_rows(issuer, org, plan, out=tmp_path)
+    assert caught.value.code is ErrorCode.SIGNER_FAILED and caught.value.message.startswith("line ")
+
+    def states() -> list[str]:
+        with store.transaction() as session:
+            return list(session.scalars(select(IssuedCredential.state).where(IssuedCredential.org_id == org.id)))
+
+    kept = states().count("active")
+    assert 0 < kept < 80
+    monkeypatch.setattr(batch_module, "sign_as", real)
+    manifest = issue_rows(issuer, org, plan, out=tmp_path)
+    assert len(manifest.entries) == 80 and manifest.issued == 80 - kept
+    assert states() == ["active"] * 80
+    assert len(list(tmp_path.glob("s-*.json"))) == 80

@@ -1,4 +1,4 @@
-"""``POST /credentials/issue``, ``/credentials/status`` (VC-API) and ``/credentials/batch``."""
+"""``POST /credentials/issue``, ``/credentials/cosign``, ``/credentials/status`` (VC-API) and ``/credentials/batch``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from skillspas.issuer.batch import BatchInvalid, issue_rows, validate_rows
+from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, validate_rows
 from skillspas.issuer.credentials import type_name
 from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.orgs import Org
 from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, error_for
@@ -19,6 +21,7 @@ from skillspas.issuer.service.api_models import (
     BatchErrorBody,
     BatchRequest,
     BatchResponse,
+    CosignRequest,
     IssueRequest,
     IssueResponse,
     StatusRequest,
@@ -82,6 +85,47 @@ async def issue_credential(
     return JSONResponse({"verifiableCredential": issued.credential}, status_code=201)
 
 
+_COSIGN_EXAMPLES: dict[str, Any] = {
+    "praktijkverklaring": {
+        "summary": "A praktijkverklaring the school issued, naming this leerbedrijf as coSigner",
+        "value": {"verifiableCredential": {
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                         "https://w3id.org/skillspas/v1"],
+            "id": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10",
+            "type": ["VerifiableCredential", "OpenBadgeCredential", "Praktijkverklaring"],
+            "issuer": "did:web:roc.example", "coSigner": "did:web:bistro.example",
+            "credentialSubject": {"type": ["AchievementSubject"]},
+            "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                      "verificationMethod": "did:web:roc.example#key-1", "proofPurpose": "assertionMethod",
+                      "proofValue": "z3FXQ…"},
+        }},
+    },
+}
+
+
+@router.post(
+    "/credentials/cosign",
+    status_code=201,
+    response_model=None,
+    summary="Co-sign a credential / Bewijsstuk medeondertekenen",
+    responses={201: json_content(IssueResponse), **errors(400, 401, 403, 404, 422)},
+)
+async def cosign_credential(
+    request: Annotated[CosignRequest, Body(openapi_examples=_COSIGN_EXAMPLES)],
+    org: CurrentOrg,
+    issuer: IssuerDep,
+) -> JSONResponse:
+    """Add the calling organisation's proof to a credential that names it as ``coSigner``.
+
+    For a praktijkverklaring: the school issues it (``/credentials/issue``), then the leerbedrijf
+    co-signs it here with its own key. The credential must be exactly as this service issued it,
+    not revoked or suspended, and its proof must verify; both proofs are verified before the
+    co-signed credential is returned, stored in place of the first and written to the audit log.
+    """
+    cosigned = await run_in_threadpool(issuer.cosign, org, request.verifiableCredential)
+    return JSONResponse({"verifiableCredential": cosigned}, status_code=201)
+
+
 @router.post(
     "/credentials/status",
     response_model=None,
@@ -143,7 +187,7 @@ async def issue_batch(
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/type") from None
     rows = [(line, row) for line, row in enumerate(request.rows, start=1)]
     try:
-        plan = await run_in_threadpool(validate_rows, issuer, org, request.type, rows)
+        manifest = await run_in_threadpool(_issue_batch, issuer, org, request.type, rows)
     except BatchInvalid as exc:
         problem = ProblemCode.BATCH_INVALID
         body = error_body(problem.value, f"{len(exc.errors)} row(s) are not valid; nothing was issued",
@@ -152,5 +196,11 @@ async def issue_batch(
                             + (f"/{e.field}" if e.field else "")} for e in exc.errors],
                           rowErrors=[e.to_json() for e in exc.errors])
         return JSONResponse(body, status_code=400)
-    manifest = await run_in_threadpool(issue_rows, issuer, org, plan)
     return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)
+
+
+def _issue_batch(issuer: Issuer, org: Org, kind: str, rows: list[tuple[int, dict[str, Any]]]) -> Manifest:
+    """Check every row, then issue them all (with worker processes for a large batch, started once)."""
+    with batch_workers(issuer, len(rows)) as workers:
+        plan = validate_rows(issuer, org, kind, rows, workers=workers)
+        return issue_rows(issuer, org, plan, collect=True, workers=workers)
