@@ -30,13 +30,14 @@ from typing import Any, Final
 from sqlalchemy import select
 
 from skillspas.issuer import audit, status_registry
-from skillspas.issuer.org_signing import check_issuable, cosign_as, sign_as
+from skillspas.issuer.org_signing import check_issuable, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
+from skillspas.keys import StaticResolver
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.schemas.limits import Limits
@@ -217,7 +218,8 @@ class Issuer:
         if owner is None:
             raise ServiceProblem(ProblemCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
                                  "/issuer")
-        cosigned = cosign_as(org, document, owner.did_document)  # the issuer's proof verifies before ours is added
+        # sign() verifies every proof of the result: the school's with its DID document, ours with our key.
+        cosigned = sign_as(org.signer, document, append=True, resolver=StaticResolver({owner.did: owner.did_document}))
         submitted = credential_hash(document)
         with self.store.transaction() as session:
             row = session.scalar(select(IssuedCredential).where(
