@@ -13,6 +13,7 @@ passes the elfproef (BSN: weighted sum divisible by 11; onderwijsnummer: remaind
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -45,6 +46,7 @@ def passes_elfproef(digits: str) -> bool:
     return total % 11 in (0, 5)
 
 
+@functools.lru_cache(maxsize=4096)  # field names repeat across rows (measured: a third of a batch row's build)
 def _forbidden_name(key: str) -> bool:
     squashed = re.sub(r"[\s_\-]", "", key).casefold()
     if any(name in squashed for name in _FORBIDDEN_NAMES):
