@@ -3,7 +3,7 @@
 Differential tests: every document here goes through both paths; whenever the fast path answers,
 its expansion equals pyld's and its canonical N-Quads are byte-identical to pyld's; whenever pyld
 raises (undefined term, unknown context, invalid JSON-LD), the fast path must have refused. The
-documents: the Data Integrity and OB 3.0 vectors, the spec examples in ../shared (when present),
+documents: the Data Integrity and OB 3.0 vectors, the spec examples (tests/data/examples),
 a sweep over every term and type of every bundled context, the W3C JSON-LD toRdf suite, and
 hand-made documents using each JSON-LD feature the fast path must refuse.
 """
@@ -31,7 +31,7 @@ from skillspas.schemas.nquads import dataset_from_pyld, escape_literal
 from skillspas.schemas.processor import DocumentProcessor
 
 LIMITS = Limits(max_blank_nodes=5_000, max_canon_work=2_000_000)
-SHARED_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "standards" / "examples"
+SHARED_EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"  # copied from shared/standards/examples
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -80,7 +80,8 @@ def with_test_contexts() -> DocumentProcessor:
 def _json_files(*roots: Path) -> list[Path]:
     files = []
     for root in roots:
-        if root.exists():
+        assert root.is_dir(), f"test data folder {root} is missing"
+        if root.is_dir():
             files += sorted(p for p in root.rglob("*") if p.suffix in (".json", ".jsonld") and "jsonld" not in p.parts
                             and "rdf-canon" not in p.parts)
     return files

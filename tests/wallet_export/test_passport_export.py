@@ -18,7 +18,7 @@ from skillspas.wallet_export import QRCapacityError, build_passport, credential_
 from skillspas.wallet_export.openbadges import NotAnOpenBadge, to_openbadge, write_openbadges
 from skillspas.wallet_export.qr import qr_file_names
 
-OB3_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "schemas" / "ob3"
+OB3_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "data" / "jsonschema" / "ob3"  # bundled copies
 
 
 # -- presentation -------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _ob3_schema(name: str):
     return jsonschema.Draft201909Validator(json.loads((OB3_SCHEMAS / name).read_text("utf-8")))
 
 
-@pytest.mark.parametrize("schema", ["ob_v3p0_achievementcredential_schema.json", "strict-2024/ob_v3p0_achievementcredential_schema.json"])
+@pytest.mark.parametrize("schema", ["ob_v3p0_achievementcredential_schema.json", "ob_v3p0_achievementcredential_schema.strict-2024.json"])
 def test_openbadges_export_validates_against_the_ob3_schema_and_verifies(diplomas, issuer, tmp_path, schema):
     demo, demo_issuer = signed_credential()
     paths = write_openbadges([diplomas[8], demo], tmp_path / "ob")
