@@ -186,25 +186,27 @@ class Verifier:
         run = _Run()
         try:
             credential = parse_json(document, self.limits)
-            check_contexts(credential, self.processor.registry)
-            check_credential_shape(credential)
-            proofs = proofs_of(credential, self.limits)
-            unsecured = {k: v for k, v in credential.items() if k != "proof"}
-            self.processor.expand(unsecured)
         except SkillspasError as exc:
-            run.fail("shape", exc)
+            run.fail("parse", exc)
             return run.result(now)
-        run.ok("shape")
-        self._verify_proofs(credential, unsecured, proofs, run, ChainResolver(resolver, self.resolver) if resolver else None)
+        run.ok("parse")
+        checked = self._checked_document(credential, run)
+        if checked is not None:
+            proofs, unsecured = checked
+            self._verify_proofs(credential, unsecured, proofs, run, ChainResolver(resolver, self.resolver) if resolver else None)
         return run.result(now)
 
     # -- credentials -----------------------------------------------------------------------
 
-    def _credential(self, credential: dict[str, Any], run: _Run, now: dt.datetime) -> None:
+    def _checked_document(
+        self, credential: dict[str, Any], run: _Run
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+        """(2) contexts and (3) shape + strict expansion; the proofs and the unsecured document, or None."""
         try:
             check_contexts(credential, self.processor.registry)  # (2)
         except SkillspasError as exc:
-            return run.fail("contexts", exc)
+            run.fail("contexts", exc)
+            return None
         run.ok("contexts")
         try:  # (3)
             check_credential_shape(credential)
@@ -212,8 +214,16 @@ class Verifier:
             unsecured = {k: v for k, v in credential.items() if k != "proof"}
             self.processor.expand(unsecured)
         except SkillspasError as exc:
-            return run.fail("shape", exc)
+            run.fail("shape", exc)
+            return None
         run.ok("shape")
+        return proofs, unsecured
+
+    def _credential(self, credential: dict[str, Any], run: _Run, now: dt.datetime) -> None:
+        checked = self._checked_document(credential, run)
+        if checked is None:
+            return
+        proofs, unsecured = checked
         methods = self._verify_proofs(credential, unsecured, proofs, run)  # (4) (5)
         if methods is None:
             return
