@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import statistics
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import credentials  # noqa: E402  (benchmarks/credentials.py, next to this file)
+from proofs import median_ms  # noqa: E402  (one timing helper for every benchmark)
 
 from skillspas.issuer import sign  # noqa: E402
 from skillspas.keys import LocalSigner, generate  # noqa: E402
@@ -40,18 +39,6 @@ from skillspas.verifier.suites._data_integrity import hash_data  # noqa: E402
 from skillspas.wallet_export import build_presentation  # noqa: E402
 
 _sign_module = sys.modules["skillspas.issuer.sign"]
-
-
-def median_ms(fn: Callable[[], Any], n: int, warmup: int) -> float:
-    """Median wall time of `fn()` in milliseconds over `n` runs, after `warmup` runs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(n):
-        start = time.perf_counter_ns()
-        fn()
-        times.append((time.perf_counter_ns() - start) / 1e6)
-    return statistics.median(times)
 
 
 @contextmanager
