@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credential_cases import KINDS, build_row, example, new_signer
+from skillspas.issuer import privacy
 from skillspas.issuer.privacy import check_no_national_id, hash_identity, identity_objects, passes_elfproef
 from skillspas.schemas.errors import ErrorCode, IssuanceRefused, SkillspasError
 
@@ -90,3 +94,33 @@ def test_built_credential_carries_no_plain_email_and_a_fresh_salt_each_time():
     assert row["learner_email"] not in str(first)
     salts = [c["credentialSubject"]["identifier"][1]["salt"] for c in (first, second)]
     assert salts[0] != salts[1]
+
+
+# -- the fast paths agree with the exact walk --------------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(  # the obvious form of privacy._NUMBER: a look-behind at every position
+    r"(?<![0-9A-Za-z])(?:[0-9]{9}|[0-9]{4}[. -][0-9]{2}[. -][0-9]{3}|[0-9]{3}[. -][0-9]{3}[. -][0-9]{3})(?![0-9A-Za-z])"
+)
+
+
+@given(st.text(alphabet="0123456789" * 3 + ".- aZ_/\né", max_size=40))
+@settings(max_examples=3000, deadline=None)
+def test_number_pattern_finds_exactly_what_the_plain_pattern_finds(text):
+    found = [(m.start(), m.group()) for m in privacy._NUMBER.finditer(text)]
+    assert found == [(m.start(), m.group()) for m in _PLAIN_NUMBER.finditer(text)]
+    if found:
+        assert privacy._CANDIDATE.search(text) is not None
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet="0123456789 .-aBn", max_size=14),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["naam", "bsn", "nummer", "identityType", "opmerking", "x"]), inner, max_size=3),
+    max_leaves=12,
+) | st.just({"identityType": "nationalIdentityNumber"}))
+@settings(max_examples=1500, deadline=None)
+def test_quick_check_never_passes_what_the_exact_walk_refuses(value):
+    try:
+        privacy._check_with_paths(value, "")
+    except SkillspasError:
+        assert privacy._suspect(value)
