@@ -12,7 +12,7 @@ from typing import Any
 
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import copy_json, parse_json
+from skillspas.schemas.jsonio import copy_json, parse_scanned
 from skillspas.verifier import Verifier
 from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, issuer_id
 from skillspas.verifier.suites import suite_for_signing
@@ -46,12 +46,13 @@ def sign(
     cryptosuite = suite_for_signing(suite)
     verifier = _verifier(None if contexts is None else str(contexts))
     document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)
-    parse_json(document, verifier.limits)
+    _, scanned = parse_scanned(document, verifier.limits, verifier.processor.registry)
     existing = document.pop("proof", None)
     if existing is not None and not append:
         raise ValueError("the credential already has a proof; pass append=True to add one to the set")
     if "issuer" not in document:
         document["issuer"] = signer.controller
+        scanned = None  # a new string: the checks below walk the document again
     allowed = {issuer_id(document)} if existing is None else {issuer_id(document), *cosigner_ids(document)}
     if signer.controller not in allowed:
         raise error_for(
@@ -59,8 +60,8 @@ def sign(
             f"the credential names issuer {issuer_id(document)!r} but the key belongs to {signer.controller!r}",
             "/issuer",
         )
-    check_contexts(document, verifier.processor.registry)
-    check_credential_shape(document)
+    check_contexts(document, verifier.processor.registry, scanned)
+    check_credential_shape(document, scanned=scanned)
     proofs = [] if existing is None else existing if isinstance(existing, list) else [existing]
     options: dict[str, Any] = {}
     if proof_id is not None:

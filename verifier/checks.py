@@ -8,6 +8,7 @@ from typing import Any
 from skillspas.schemas.contexts import VC_V2, ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.scan import Scan, scan
 from skillspas.schemas.text import check_text
 from skillspas.schemas.type_schemas import validate_type
 from skillspas.schemas.fastshape import validate_shape_fast
@@ -43,14 +44,16 @@ def issuer_id(credential: dict[str, Any]) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
-def check_contexts(document: dict[str, Any], registry: ContextRegistry) -> None:
-    """Every ``@context`` a list of known URLs, the VC v2 URL first; no inline contexts."""
+def check_contexts(document: dict[str, Any], registry: ContextRegistry, scanned: Scan | None = None) -> None:
+    """Every ``@context`` a list of known URLs, the VC v2 URL first; no inline contexts.
+
+    ``scanned``: a ``Scan`` of this document, or of one holding it, made with ``registry``."""
     top = document.get("@context")
     if top is None:
         raise error_for(ErrorCode.SCHEMA_INVALID, "@context is missing", "/@context")
     if not isinstance(top, list) or not top or top[0] != VC_V2:
         raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2}", "/@context")
-    if not _contexts_known(document, registry):
+    if not (scanned or scan(document, registry=registry)).known_contexts:
         _check_contexts_with_paths(document, registry)
 
 
@@ -68,28 +71,6 @@ def _check_contexts_with_paths(document: dict[str, Any], registry: ContextRegist
                     stack.append((value, child))
         elif isinstance(node, list):
             stack.extend((item, f"{path}/{i}") for i, item in enumerate(node))
-
-
-def _contexts_known(document: Any, registry: ContextRegistry) -> bool:
-    """True when every ``@context`` is a known URL or list of them; no JSON paths are built
-    (measured: a quarter of the exact walk). False: the exact walk finds and reports the problem."""
-    stack = [document]
-    pop, more = stack.pop, stack.extend
-    while stack:
-        node = pop()
-        kind = type(node)
-        if kind is dict:
-            if "@context" in node:
-                value = node["@context"]
-                for url in value if type(value) is list else (value,):
-                    if type(url) is not str or url not in registry:
-                        return False
-            more(node.values())  # a valid @context holds only strings: nothing found below it
-        elif kind is list:
-            more(node)
-        elif isinstance(node, (dict, list)):
-            return False
-    return True
 
 
 def _check_context_value(value: Any, registry: ContextRegistry, path: str) -> None:
@@ -127,9 +108,12 @@ def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
     return proofs
 
 
-def check_credential_shape(credential: dict[str, Any], path: str = "") -> None:
-    """VC Data Model 2.0 basics a verifier relies on (threat 3/4), before strict expansion."""
-    check_text(credential, path)
+def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: Scan | None = None) -> None:
+    """VC Data Model 2.0 basics a verifier relies on (threat 3/4), before strict expansion.
+
+    ``scanned``: a ``Scan`` of this credential, or of a presentation holding it."""
+    if scanned is None or not scanned.clean_text:
+        check_text(credential, path)
     if "VerifiableCredential" not in types_of(credential):
         raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiableCredential", f"{path}/type")
     if "id" in credential and not is_url(credential["id"]):
@@ -150,9 +134,12 @@ def check_credential_shape(credential: dict[str, Any], path: str = "") -> None:
     validate_type(credential, path)  # a skillspas type: its own schema and the OB 3.0 schema
 
 
-def check_presentation_shape(presentation: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
+def check_presentation_shape(
+    presentation: dict[str, Any], limits: Limits, scanned: Scan | None = None
+) -> list[dict[str, Any]]:
     """VerifiablePresentation basics; returns its embedded credentials."""
-    check_text(presentation)
+    if scanned is None or not scanned.clean_text:
+        check_text(presentation)
     if "VerifiablePresentation" not in types_of(presentation):
         raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiablePresentation", "/type")
     _validate_shape(presentation, "presentation")

@@ -24,9 +24,10 @@ from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, StaticRes
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import parse_json, parse_scanned
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.processor import DocumentProcessor, Expansion
+from skillspas.schemas.scan import Scan
 from skillspas.verifier.checks import (
     check_contexts,
     cosigner_ids,
@@ -130,20 +131,18 @@ class Verifier:
         now = now or dt.datetime.now(dt.timezone.utc)
         run = _Run()
         try:
-            parsed = parse_json(document, self.limits)  # (1)
+            parsed, scanned = parse_scanned(document, self.limits, self.processor.registry)  # (1)
             if not isinstance(parsed, dict):
                 raise error_for(ErrorCode.SCHEMA_INVALID, "a credential or presentation must be a JSON object", "/")
         except SkillspasError as exc:
             run.fail("parse", exc)
             return run.result(now)
         run.ok("parse")
-        # reuse(): step 3's strict expansion of the unsecured document is the one step 5 canonicalizes
-        # (found by its exact content; measured: a fifth of a verification)
-        with self.processor.reuse():
-            if "VerifiablePresentation" in types_of(parsed):
-                self._presentation(parsed, run, challenge, domain, now)
-            else:
-                self._credential(parsed, run, now)
+        # step 3's strict expansion of each unsecured document is handed to step 5 (an ``Expansion``)
+        if "VerifiablePresentation" in types_of(parsed):
+            self._presentation(parsed, run, challenge, domain, now, scanned)
+        else:
+            self._credential(parsed, run, now, scanned)
         return run.result(now)
 
     def verified_credential(
@@ -160,9 +159,8 @@ class Verifier:
         check_contexts(credential, self.processor.registry)
         check_credential_shape(credential)
         proofs = proofs_of(credential, self.limits)
-        unsecured = {k: v for k, v in credential.items() if k != "proof"}
-        self.processor.expand(unsecured)
-        methods = self._verify_proofs(credential, unsecured, proofs, run)
+        expansion = self.processor.expansion({k: v for k, v in credential.items() if k != "proof"})
+        methods = self._verify_proofs(credential, expansion, proofs, run)
         if methods is None:
             run.result(dt.datetime.now(dt.timezone.utc)).raise_for_errors()
             raise error_for(ErrorCode.INVALID_PROOF, "the proof does not verify", "/proof")
@@ -185,46 +183,46 @@ class Verifier:
         now = dt.datetime.now(dt.timezone.utc)
         run = _Run()
         try:
-            credential = parse_json(document, self.limits)
+            credential, scanned = parse_scanned(document, self.limits, self.processor.registry)
         except SkillspasError as exc:
             run.fail("parse", exc)
             return run.result(now)
         run.ok("parse")
-        checked = self._checked_document(credential, run)
+        checked = self._checked_document(credential, run, scanned)
         if checked is not None:
-            proofs, unsecured = checked
-            self._verify_proofs(credential, unsecured, proofs, run, ChainResolver(resolver, self.resolver) if resolver else None)
+            proofs, expansion = checked
+            self._verify_proofs(credential, expansion, proofs, run, ChainResolver(resolver, self.resolver) if resolver else None)
         return run.result(now)
 
     # -- credentials -----------------------------------------------------------------------
 
     def _checked_document(
-        self, credential: dict[str, Any], run: _Run
-    ) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
-        """(2) contexts and (3) shape + strict expansion; the proofs and the unsecured document, or None."""
+        self, credential: dict[str, Any], run: _Run, scanned: Scan
+    ) -> tuple[list[dict[str, Any]], Expansion] | None:
+        """(2) contexts and (3) shape + strict expansion; the proofs and the unsecured document's expansion, or None."""
         try:
-            check_contexts(credential, self.processor.registry)  # (2)
+            check_contexts(credential, self.processor.registry, scanned)  # (2)
         except SkillspasError as exc:
             run.fail("contexts", exc)
             return None
         run.ok("contexts")
         try:  # (3)
-            check_credential_shape(credential)
+            check_credential_shape(credential, scanned=scanned)
             proofs = proofs_of(credential, self.limits)
-            unsecured = {k: v for k, v in credential.items() if k != "proof"}
-            self.processor.expand(unsecured)
+            expansion = self.processor.expansion({k: v for k, v in credential.items() if k != "proof"})
         except SkillspasError as exc:
             run.fail("shape", exc)
             return None
         run.ok("shape")
-        return proofs, unsecured
+        return proofs, expansion
 
-    def _credential(self, credential: dict[str, Any], run: _Run, now: dt.datetime) -> None:
-        checked = self._checked_document(credential, run)
+    def _credential(self, credential: dict[str, Any], run: _Run, now: dt.datetime, scanned: Scan) -> None:
+        """Steps 2-9; ``scanned``: the step-1 walk of this credential or of the presentation holding it."""
+        checked = self._checked_document(credential, run, scanned)
         if checked is None:
             return
-        proofs, unsecured = checked
-        methods = self._verify_proofs(credential, unsecured, proofs, run)  # (4) (5)
+        proofs, expansion = checked
+        methods = self._verify_proofs(credential, expansion, proofs, run)  # (4) (5)
         if methods is None:
             return
         issuer = issuer_id(credential)
@@ -252,10 +250,11 @@ class Verifier:
         run.summary = _summary(credential, issuer_name, methods)
 
     def _verify_proofs(
-        self, document: dict[str, Any], unsecured: dict[str, Any], proofs: list[dict[str, Any]], run: _Run,
+        self, document: dict[str, Any], expansion: Expansion, proofs: list[dict[str, Any]], run: _Run,
         resolver: KeyResolver | None = None,
     ) -> list[VerificationMethod] | None:
-        """(4)+(5): resolve each proof's key and check it; every proof must verify."""
+        """(4)+(5): resolve each proof's key and check it over the unsecured document (``expansion.document``,
+        whose step-3 expansion is reused); every proof must verify."""
         resolver = resolver or self.resolver
         methods: list[VerificationMethod] = []
         first_error: SkillspasError | None = None
@@ -270,7 +269,8 @@ class Verifier:
                 except SkillspasError:
                     failed_check = "key" if first_error is None else failed_check
                     raise
-                suite.verify_proof(_input_for(unsecured, proofs, proof), proof, method.public_key, self.processor)
+                signed = _input_for(expansion.document, proofs, proof)
+                suite.verify_proof(signed, proof, method.public_key, self.processor, expansion)
                 methods.append(method)
                 run.proofs.append(_proof_result(proof, method, True))
             except SkillspasError as exc:
@@ -289,31 +289,31 @@ class Verifier:
     # -- presentations ---------------------------------------------------------------------
 
     def _presentation(
-        self, presentation: dict[str, Any], run: _Run, challenge: str | None, domain: str | None, now: dt.datetime
+        self, presentation: dict[str, Any], run: _Run, challenge: str | None, domain: str | None, now: dt.datetime,
+        scanned: Scan,
     ) -> None:
         try:
-            check_contexts(presentation, self.processor.registry)
+            check_contexts(presentation, self.processor.registry, scanned)
         except SkillspasError as exc:
             return run.fail("contexts", exc)
         run.ok("contexts")
         try:
-            credentials = check_presentation_shape(presentation, self.limits)
-            unsecured = {k: v for k, v in presentation.items() if k != "proof"}
+            credentials = check_presentation_shape(presentation, self.limits, scanned)
             if "proof" in presentation or challenge is not None or domain is not None:
                 proofs = proofs_of(presentation, self.limits)
             else:
                 proofs = []
-            self.processor.expand(unsecured)
+            expansion = self.processor.expansion({k: v for k, v in presentation.items() if k != "proof"})
         except SkillspasError as exc:
             return run.fail("shape", exc)
         run.ok("shape")
         for credential in credentials:
             inner = _Run()
-            self._credential(credential, inner, now)
+            self._credential(credential, inner, now, scanned)
             run.credentials.append(inner.result(now))
         if not proofs:
             return
-        methods = self._verify_proofs(presentation, unsecured, proofs, run)
+        methods = self._verify_proofs(presentation, expansion, proofs, run)
         if methods is None:
             return
         try:

@@ -306,3 +306,43 @@ def test_repr_and_str_never_show_the_secret(make, kind: str, length: int) -> Non
         assert secret not in text
         assert secret[1:12] not in text
     assert pair.public_key.multibase in repr(pair)
+
+
+# -- Ed25519 verification by libsodium agrees with pyca/cryptography (OpenSSL) -------------------------
+
+_ED25519_KEYS = [ed25519.Ed25519PrivateKey.generate() for _ in range(4)]
+
+
+@given(
+    key=st.sampled_from(_ED25519_KEYS),
+    data=st.binary(max_size=96),
+    flip=st.none() | st.tuples(st.integers(0, 63), st.integers(0, 7)),
+    other_data=st.booleans(),
+)
+@settings(max_examples=400, deadline=None)
+def test_ed25519_verdict_is_the_one_openssl_gives(key, data, flip, other_data) -> None:
+    signature = bytearray(key.sign(data))
+    if flip is not None:
+        signature[flip[0]] ^= 1 << flip[1]
+    message = data + b"x" if other_data else data
+    public = PublicKey(key.public_key())
+    try:
+        key.public_key().verify(bytes(signature), message)
+        openssl = True
+    except InvalidSignature:
+        openssl = False
+    try:
+        public.verify(bytes(signature), message)
+        ours = True
+    except InvalidSignature:
+        ours = False
+    assert ours == openssl
+    assert ours == (flip is None and not other_data)
+
+
+@pytest.mark.parametrize("hex_point", list(SMALL_ORDER.values()), ids=list(SMALL_ORDER))
+def test_ed25519_signature_with_a_small_order_r_is_refused(hex_point: str) -> None:
+    public = generate("ed25519").public_key
+    for s in (bytes(32), (1).to_bytes(32, "little")):
+        with pytest.raises(InvalidSignature):
+            public.verify(bytes.fromhex(hex_point) + s, b"data")

@@ -26,6 +26,7 @@ from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.fastshape import validate_shape_fast
 from skillspas.schemas.jsonio import _check_bounds_with_paths, check_bounds, copy_json
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.scan import scan
 from skillspas.schemas.text import _check_text_with_paths, check_text
 from skillspas.schemas.validate import _validators
 from skillspas.verifier.checks import _check_contexts_with_paths, check_contexts
@@ -92,9 +93,9 @@ def test_check_text_equals_the_exact_walk(value):
 
 def test_every_forbidden_character_is_unprintable():
     """check_text skips its regex for printable text: sound only if no forbidden one is printable."""
-    from skillspas.schemas.text import _FORBIDDEN
+    from skillspas.schemas.scan import FORBIDDEN_TEXT
 
-    assert not [hex(c) for c in range(0x110000) if _FORBIDDEN.match(chr(c)) and chr(c).isprintable()]
+    assert not [hex(c) for c in range(0x110000) if FORBIDDEN_TEXT.match(chr(c)) and chr(c).isprintable()]
 
 
 @pytest.mark.parametrize("value", [{1: "x"}, {"a": type("S", (str,), {})("\x07")}, ["\u200f"], {"k\x1f": 1}, "\u061c"])
@@ -120,6 +121,31 @@ def _exact_check_contexts(document: Any) -> None:
 def test_check_contexts_equals_the_exact_walk(document, extra):
     document = {"@context": [VC_V2, *extra], **document}
     assert _outcome(lambda: check_contexts(document, REGISTRY)) == _outcome(lambda: _exact_check_contexts(document))
+
+
+# -- one scan of a document clears every part of it (the pipeline passes it down) ---------------
+
+def _parts(value: Any) -> list[Any]:
+    found, stack = [], [value]
+    while stack:
+        node = stack.pop()
+        if type(node) in (dict, list):
+            found.append(node)
+            stack.extend(node.values() if type(node) is dict else node)
+    return found
+
+
+@SETTINGS
+@given(json_values, st.sampled_from([SMALL, Limits()]))
+def test_what_a_scan_clears_every_exact_walk_passes_on_every_part(value, limits):
+    scanned = scan(value, limits, REGISTRY)
+    for part in _parts(value):
+        if scanned.within_bounds:
+            _check_bounds_with_paths(part, limits)
+        if scanned.clean_text:
+            _check_text_with_paths(part, "")
+        if scanned.known_contexts and isinstance(part, dict):
+            _check_contexts_with_paths(part, REGISTRY)
 
 
 # -- the compiled JSON Schema check -------------------------------------------------------------

@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidSignature
 
 from skillspas.keys import PublicKey, Signer
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.processor import DocumentProcessor, Expansion
 
 __all__ = ["RdfcSuite", "proof_config", "hash_data", "decode_proof_value"]
 
@@ -30,11 +30,13 @@ def proof_config(proof: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def hash_data(
-    processor: DocumentProcessor, unsecured: dict[str, Any], config: dict[str, Any], hash_name: str
+    processor: DocumentProcessor, unsecured: dict[str, Any], config: dict[str, Any], hash_name: str,
+    expansion: Expansion | None = None,
 ) -> bytes:
-    """H(canonical proof config) || H(canonical document), H = ``hash_name`` (RDFC uses it too)."""
+    """H(canonical proof config) || H(canonical document), H = ``hash_name`` (RDFC uses it too);
+    ``expansion``: the unsecured document's, when the caller has it."""
     canonical_config = processor.canonical_nquads(config, hash_name)
-    canonical_document = processor.canonical_nquads(unsecured, hash_name)
+    canonical_document = processor.canonical_nquads(unsecured, hash_name, expansion=expansion)
     return (
         hashlib.new(hash_name, canonical_config.encode("utf-8")).digest()
         + hashlib.new(hash_name, canonical_document.encode("utf-8")).digest()
@@ -92,9 +94,12 @@ class RdfcSuite:
         return proof
 
     def verify_proof(
-        self, unsecured: dict[str, Any], proof: dict[str, Any], public_key: PublicKey, processor: DocumentProcessor
+        self, unsecured: dict[str, Any], proof: dict[str, Any], public_key: PublicKey, processor: DocumentProcessor,
+        expansion: Expansion | None = None,
     ) -> None:
-        """Check ``proof`` over ``unsecured``; ``invalid_signature`` if it does not match."""
+        """Check ``proof`` over ``unsecured``; ``invalid_signature`` if it does not match.
+
+        ``expansion``: ``unsecured``'s strict expansion, when the caller already made it."""
         hash_name = self.hash_for(str(public_key.kind))
         signature = decode_proof_value(proof.get("proofValue"), public_key.signature_length)
         context = unsecured.get("@context")
@@ -105,7 +110,7 @@ class RdfcSuite:
                 raise error_for(ErrorCode.INVALID_PROOF, "the proof's @context does not match the document's", "/proof/@context")
             unsecured = {**unsecured, "@context": proof["@context"]}
             context = proof["@context"]
-        data = hash_data(processor, unsecured, proof_config(proof, context), hash_name)
+        data = hash_data(processor, unsecured, proof_config(proof, context), hash_name, expansion)
         try:
             public_key.verify(signature, data)
         except InvalidSignature:
