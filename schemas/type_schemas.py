@@ -181,17 +181,44 @@ def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
     type_name = skillspas_type(credential)
     if type_name is None:
         return
-    try:
-        key: bytes | None = marshal.dumps(credential, 0)  # equal bytes only for equal content and key order
-    except ValueError:
-        key = None
+    key = _content_key(credential)
     if key is not None and key in _PASSED:
         return
-    _validate_type(type_name, credential, path)
+    if not _passed_but_proof(type_name, credential):
+        _validate_type(type_name, credential, path)
     if key is not None:
         if len(_PASSED) >= 1024:
             _PASSED.clear()
         _PASSED[key] = None
+
+
+def _content_key(document: Any) -> bytes | None:
+    """Equal bytes only for equal content and key order (``marshal`` format 0), or None."""
+    try:
+        return marshal.dumps(document, 0)
+    except ValueError:
+        return None
+
+
+def _passed_but_proof(type_name: str, credential: Mapping[str, Any]) -> bool:
+    """True when the credential without ``proof`` passed before and its ``proof`` passes on its own.
+
+    Sound because both schemas check ``proof`` as a property of its own (``_Compiler.part`` proves
+    it, or answers None) and the cross-field rules never read it. Why: sign() checks the document,
+    then verifies what it signed — the same document plus a proof (measured: 0.25 ms of a 1.6 ms
+    batch row)."""
+    if "proof" not in credential:
+        return False
+    parts = _proof_parts(type_name)
+    if parts is None:
+        return False
+    key = _content_key({k: v for k, v in credential.items() if k != "proof"})
+    if key is None or key not in _PASSED:
+        return False
+    try:
+        return all(part(credential["proof"]) for part in parts)
+    except RecursionError:
+        return False
 
 
 def _validate_type(type_name: str, credential: Mapping[str, Any], path: str) -> None:
@@ -521,6 +548,44 @@ class _Compiler:
 
         return check
 
+    def part(self, schema: Any, resolver: Any, key: str, depth: int) -> _Check | None:
+        """A check of ``value[key]`` alone, such that ``schema`` accepts an object ``value`` exactly
+        when it accepts ``value`` without ``key`` and this check accepts ``value[key]``; or None when
+        ``schema`` is not built that way (``key`` required, or any keyword relating several
+        properties: ``anyOf``, ``if``, ``minProperties``...). Follows ``allOf`` and ``$ref``."""
+        if schema is True:
+            return lambda v: True
+        if not isinstance(schema, dict) or depth > 16:
+            return None
+        checks: list[_Check] = []
+        for keyword, value in schema.items():
+            if keyword in _IGNORED or keyword == "type":  # removing a key leaves an object an object
+                continue
+            if keyword == "required":
+                if key in value:
+                    return None
+            elif keyword == "properties":
+                if key in value:
+                    checks.append(self.schema(value[key], resolver))
+            elif keyword == "additionalProperties":
+                if key not in schema.get("properties", {}) and value is not True:
+                    checks.append((lambda v: False) if value is False else self.schema(value, resolver))
+            elif keyword == "allOf":
+                for branch in value:
+                    inner = self.part(branch, resolver, key, depth + 1)
+                    if inner is None:
+                        return None
+                    checks.append(inner)
+            elif keyword == "$ref":
+                resolved = resolver.lookup(value)
+                inner = self.part(resolved.contents, resolved.resolver, key, depth + 1)
+                if inner is None:
+                    return None
+                checks.append(inner)
+            else:
+                return None
+        return _every(checks)
+
     def keyword(self, keyword: str, value: Any, schema: dict[str, Any], resolver: Any) -> _Check | None:
         def sub(schema_: Any) -> _Check:
             return self.schema(schema_, resolver)
@@ -672,6 +737,22 @@ def _compiled(name: str) -> _Check | None:
         return _Compiler(formats=name != "ob3").schema(root, registry.resolver(root["$id"]))
     except (NotImplementedError, KeyError, TypeError, re.error):
         return None
+
+
+@functools.cache
+def _proof_parts(type_name: str) -> tuple[_Check, _Check] | None:
+    """The checks of ``proof`` alone in the type schema and in the OB 3.0 schema, or None."""
+    registry = _registry()[0]
+    found = []
+    for name, root in ((type_name, type_schema(type_name)), ("ob3", _registry()[2]["validate"])):
+        try:
+            part = _Compiler(formats=name != "ob3").part(root, registry.resolver(root["$id"]), "proof", 0)
+        except (NotImplementedError, KeyError, TypeError, re.error):
+            part = None
+        if part is None:
+            return None
+        found.append(part)
+    return found[0], found[1]
 
 
 def _certainly_valid(name: str, document: Any) -> bool:
