@@ -39,8 +39,6 @@ _NUMBER = re.compile(
     r"[0-9](?<![0-9A-Za-z][0-9])"
     r"(?:[0-9]{8}|[0-9]{3}[. -][0-9]{2}[. -][0-9]{3}|[0-9]{2}[. -][0-9]{3}[. -][0-9]{3})(?![0-9A-Za-z])"
 )
-# _NUMBER without its look-arounds: every _NUMBER match is one of these; 20x faster to rule out.
-_CANDIDATE = re.compile(r"[0-9]{9}|[0-9]{4}[. -][0-9]{2}[. -][0-9]{3}|[0-9]{3}[. -][0-9]{3}[. -][0-9]{3}")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
@@ -113,9 +111,7 @@ def _suspect(value: Any) -> bool:
         elif not (kind is bool or kind is float or node is None):
             return True
     joined = "\n".join(texts)
-    if "nationalIdentityNumber" in joined:
-        return True
-    return _CANDIDATE.search(joined) is not None and _NUMBER.search(joined) is not None
+    return "nationalIdentityNumber" in joined or _NUMBER.search(joined) is not None
 
 
 def _check_with_paths(value: Any, path: str) -> None:

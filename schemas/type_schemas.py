@@ -457,7 +457,7 @@ _Check = Callable[[Any], bool]
 _OBJECT_KEYWORDS = frozenset(("properties", "required", "additionalProperties"))
 _IGNORED = frozenset(("$schema", "$id", "$defs", "$comment", "title", "description", "examples", "x-label", "x-hint", "x-message"))
 _STRING_KEYWORDS = frozenset(("type", "minLength", "maxLength", "pattern", "const", "enum", "format"))
-_SKIP_TYPE = _IGNORED | _OBJECT_KEYWORDS | {"type"}
+_ARRAY_KEYWORDS = frozenset(("items", "minItems", "maxItems", "contains"))
 
 
 class _Compiler:
@@ -482,14 +482,49 @@ class _Compiler:
             return lambda v: True
         if not isinstance(schema, dict):
             raise NotImplementedError(repr(schema))
-        if schema.get("type") == "string":
-            fused, skip = self.string_check(schema), _IGNORED | _STRING_KEYWORDS
+        kind = schema.get("type")
+        if kind == "string":
+            fused, skip = [self.string_check(schema)], _IGNORED | _STRING_KEYWORDS
         else:
-            fused = self.object_check(schema, resolver)
-            skip = _IGNORED | _OBJECT_KEYWORDS if fused is None or schema.get("type") != "object" else _SKIP_TYPE
+            objects, arrays = self.object_check(schema, resolver), self.array_check(schema, resolver)
+            fused, skip = [c for c in (objects, arrays) if c is not None], set(_IGNORED | _OBJECT_KEYWORDS)
+            if arrays is not None:
+                skip |= _ARRAY_KEYWORDS
+            if (kind == "object" and objects is not None) or (kind == "array" and arrays is not None):
+                skip.add("type")  # checked by the fused check
         found = [self.keyword(k, v, schema, resolver) for k, v in schema.items() if k not in skip]
-        checks = [c for c in (fused, *found) if c is not None]
+        checks = [c for c in (*fused, *found) if c is not None]
         return checks[0] if len(checks) == 1 else _every(checks)
+
+    def array_check(self, schema: dict[str, Any], resolver: Any) -> _Check | None:
+        """``items`` (one schema for all), ``minItems``, ``maxItems`` and ``contains`` (and
+        ``type: array``) as one loop; None for the tuple forms, which the keywords handle."""
+        if not _ARRAY_KEYWORDS & schema.keys() or isinstance(schema.get("items"), list):
+            return None
+        if {"prefixItems", "minContains", "maxContains"} & schema.keys():
+            return None
+        low, high = schema.get("minItems", 0), schema.get("maxItems")
+        each = self.schema(schema["items"], resolver) if "items" in schema else None
+        contains = self.schema(schema["contains"], resolver) if "contains" in schema else None
+        array_only = schema.get("type") == "array"
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, list):
+                return not array_only
+            if len(value) < low or (high is not None and len(value) > high):
+                return False
+            if each is not None:
+                for item in value:
+                    if not each(item):
+                        return False
+            if contains is not None:
+                for item in value:
+                    if contains(item):
+                        return True
+                return False
+            return True
+
+        return check
 
     def string_check(self, schema: dict[str, Any]) -> _Check:
         """``type: string`` with its length, ``pattern``, string ``enum``/``const`` and date ``format``
