@@ -7,7 +7,8 @@ For an Open Badges 3.0 `OpenBadgeCredential` with 8 and with 40 real ESCO skills
 - skillspas: `skillspas.issuer.sign` and `skillspas.verifier.verify` (full pipeline, trusted issuer);
 - the JS reference (@digitalbazaar/vc 7 with the Data Integrity cryptosuites, pinned in
   tests/interop/package-lock.json) through `tests/interop/interop.mjs bench`, with the same key;
-- raw Ed25519 / P-256 sign and verify of 64 bytes (pyca/cryptography) as the floor.
+- raw Ed25519 / P-256 sign and verify of 64 bytes (pyca/cryptography) as the floor, and skillspas's
+  own raw Ed25519 verify (libsodium through PyNaCl, keys/keypair.py).
 Times are wall-clock medians in milliseconds; "JS/skillspas" > 1 means skillspas is faster.
 Installs the JS stack with `npm ci` when tests/interop/node_modules is missing. Not a test:
 prints figures only.
@@ -94,27 +95,37 @@ def bench_js(
     return json.loads(proc.stdout)
 
 
-def bench_raw(key_type: str, n: int) -> dict[str, float]:
-    """Raw signature sign/verify of 64 bytes (the size of the two concatenated hashes)."""
+def bench_raw(key_type: str, n: int) -> list[tuple[str, dict[str, float]]]:
+    """Raw signature sign/verify of 64 bytes (the size of the two concatenated hashes): pyca/cryptography,
+    and for Ed25519 also skillspas's own raw operations (libsodium verifies, keys/keypair.py)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+    from skillspas.keys import PublicKey
 
     data = os.urandom(64)
     n = max(n, 200)
     if key_type == "ed25519":
         ed_key = ed25519.Ed25519PrivateKey.generate()
         ed_pub, ed_sig = ed_key.public_key(), ed_key.sign(data)
-        return {
-            "sign_ms_median": median_ms(lambda: ed_key.sign(data), n, 20),
-            "verify_ms_median": median_ms(lambda: ed_pub.verify(ed_sig, data), n, 20),
-        }
+        ours = PublicKey(ed_pub)
+        return [
+            (f"raw {key_type} (cryptography)", {
+                "sign_ms_median": median_ms(lambda: ed_key.sign(data), n, 20),
+                "verify_ms_median": median_ms(lambda: ed_pub.verify(ed_sig, data), n, 20),
+            }),
+            (f"raw {key_type} (skillspas)", {
+                "sign_ms_median": median_ms(lambda: ed_key.sign(data), n, 20),
+                "verify_ms_median": median_ms(lambda: ours.verify(ed_sig, data), n, 20),
+            }),
+        ]
     ec_key = ec.generate_private_key(ec.SECP256R1())
     algorithm = ec.ECDSA(hashes.SHA256())
     ec_pub, ec_sig = ec_key.public_key(), ec_key.sign(data, algorithm)
-    return {
+    return [(f"raw {key_type} (cryptography)", {
         "sign_ms_median": median_ms(lambda: ec_key.sign(data, algorithm), n, 20),
         "verify_ms_median": median_ms(lambda: ec_pub.verify(ec_sig, data, algorithm), n, 20),
-    }
+    })]
 
 
 def run(n: int, suites: list[str]) -> list[dict[str, Any]]:
@@ -132,9 +143,8 @@ def run(n: int, suites: list[str]) -> list[dict[str, Any]]:
             save(generate(key_type), key_path)
             signer = load(key_path)
             controller = json.loads(key_path.read_text(encoding="utf-8"))["controller"]
-            raw = bench_raw(key_type, n)
-            rows.append({"suite": suite, "what": f"raw {key_type} (cryptography)", "skills": None,
-                         "skillspas": raw, "js": None})
+            for label, raw in bench_raw(key_type, n):
+                rows.append({"suite": suite, "what": label, "skills": None, "skillspas": raw, "js": None})
             for n_skills in SKILL_COUNTS:
                 credential = credentials.ob3_credential(n_skills, controller)
                 undefined = credentials.undefined_terms(credential)

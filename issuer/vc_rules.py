@@ -17,8 +17,8 @@ import binascii
 import hashlib
 from typing import Any, Final
 
-import base58
 
+from skillspas.keys import base58btc
 from skillspas.schemas.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.verifier.checks import is_url
@@ -48,11 +48,11 @@ def _sri_matches(value: Any, raw: bytes, path: str) -> bool:
 
 def _multibase_matches(value: Any, raw: bytes, path: str) -> bool:
     """Whether a multibase multihash (``u`` base64url or ``z`` base58btc) matches ``raw``."""
-    if not isinstance(value, str) or len(value) < 4 or value[0] not in "uz":
+    if not isinstance(value, str) or not 4 <= len(value) <= 100 or value[0] not in "uz":  # sha2-512: 89
         raise _invalid("digestMultibase must be a multibase (u… or z…) multihash", path)
     try:
         data = (base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4)) if value[0] == "u"
-                else base58.b58decode(value[1:]))
+                else base58btc.decode(value[1:]))
     except (binascii.Error, ValueError):
         raise _invalid("digestMultibase does not decode", path) from None
     if len(data) < 2 or data[0] not in _MULTIHASH or data[1] != len(data) - 2:

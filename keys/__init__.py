@@ -9,7 +9,7 @@ Usage::
     vm = DidKeyResolver().resolve(signer.verification_method)
     vm.public_key.verify(signer.sign(b"data"), b"data")
 
-Imports only ``skillspas.schemas``, cryptography and base58 (python-pkcs11 lazily, in ``hsm`` only);
+Imports only ``skillspas.schemas``, cryptography and PyNaCl (python-pkcs11 lazily, in ``hsm`` only);
 never the network (STYLE.md 7.3).
 """
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-import base58
 
+from skillspas.keys import base58btc
 from skillspas.schemas.errors import ErrorCode, error_for
 
 __all__ = [
@@ -74,7 +74,7 @@ def encode_multibase(data: bytes) -> str:
     """Encode bytes as base58btc multibase (``z`` + base58btc)."""
     if not isinstance(data, bytes | bytearray):
         raise TypeError("data must be bytes")
-    return "z" + base58.b58encode(bytes(data)).decode("ascii")
+    return "z" + base58btc.encode(bytes(data))
 
 
 def decode_multibase(value: str, *, code: ErrorCode = ErrorCode.UNRESOLVABLE_KEY) -> bytes:
@@ -87,7 +87,7 @@ def decode_multibase(value: str, *, code: ErrorCode = ErrorCode.UNRESOLVABLE_KEY
         raise error_for(code, "multibase value must be base58btc (start with 'z')")
     if _BASE58BTC.fullmatch(value) is None:
         raise error_for(code, "multibase value has characters outside the base58btc alphabet")
-    data = base58.b58decode(value[1:])
+    data = base58btc.decode(value[1:])
     # base58 is canonical (leading '1's are leading zero bytes): re-encoding must round-trip.
     if encode_multibase(data) != value:
         raise error_for(code, "multibase value is not canonical base58btc")

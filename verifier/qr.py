@@ -51,8 +51,8 @@ import zlib
 from pathlib import Path
 from typing import Any, Final
 
-import base58
 
+from skillspas.keys import base58btc
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
@@ -323,8 +323,8 @@ def _b58_bytes(text: str) -> bytes | None:
     """The bytes of a base58btc string, only when encoding them gives back exactly ``text``."""
     if not _B58.fullmatch(text):
         return None
-    raw = base58.b58decode(text)
-    return raw if base58.b58encode(raw).decode("ascii") == text else None
+    raw = base58btc.decode(text)
+    return raw if base58btc.encode(raw) == text else None
 
 
 def _compact_string(value: str) -> tuple[int, Any] | None:
@@ -381,7 +381,7 @@ def _expand_tag(tag: int, content: Any) -> str:
     if tag in (_TAG_DID_KEY, _TAG_DID_KEY_VM, _TAG_MULTIBASE58):
         if not isinstance(content, bytes) or not 0 < len(content) <= 256:
             raise _unreadable("a multibase value must be 1 to 256 bytes")
-        b58 = "z" + base58.b58encode(content).decode("ascii")
+        b58 = "z" + base58btc.encode(content)
         if tag == _TAG_MULTIBASE58:
             return b58
         return f"did:key:{b58}" if tag == _TAG_DID_KEY else f"did:key:{b58}#{b58}"

@@ -67,7 +67,7 @@ def test_keys_imports_only_schemas_and_allowed_libraries() -> None:
     assert len(files) >= 9
     for path in files:
         allowed_third_party = (
-            {"cryptography", "base58"}
+            {"cryptography"}
             | ({"typer"} if path.name == "cli.py" else set())
             | ({"pkcs11"} if path.name == "hsm.py" else set())
             | ({"nacl"} if path.name == "keypair.py" else set())  # Ed25519 verification (libsodium)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import base58
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillspas.keys.multikey import (
@@ -186,3 +186,24 @@ def test_secret_key_errors_do_not_echo_the_value() -> None:
 def test_encoding_bad_material_is_a_programmer_error(kind: str, raw: bytes) -> None:
     with pytest.raises(ValueError):
         encode_public_key(kind, raw)  # type: ignore[arg-type]
+
+
+# -- base58btc against the reference package -----------------------------------------------------------
+
+@given(st.binary(max_size=80), st.integers(0, 4))
+@settings(max_examples=500, deadline=None)
+def test_base58btc_equals_the_base58_package(data, zeros):
+    from skillspas.keys import base58btc
+
+    data = bytes(zeros) + data
+    text = base58.b58encode(data).decode("ascii")
+    assert base58btc.encode(data) == text
+    assert base58btc.decode(text) == data
+
+
+@pytest.mark.parametrize("bad", ["0", "O", "I", "l", "z!", "é", "abc def"])
+def test_base58btc_refuses_characters_outside_the_alphabet(bad):
+    from skillspas.keys import base58btc
+
+    with pytest.raises(ValueError):
+        base58btc.decode(bad)

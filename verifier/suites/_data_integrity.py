@@ -12,10 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-import base58
 from cryptography.exceptions import InvalidSignature
 
-from skillspas.keys import PublicKey, Signer
+from skillspas.keys import PublicKey, Signer, base58btc
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.processor import DocumentProcessor, Expansion
 
@@ -48,7 +47,7 @@ def decode_proof_value(value: object, length: int) -> bytes:
     if not isinstance(value, str) or not value.startswith("z") or len(value) > 2 * length + 8:
         raise error_for(ErrorCode.INVALID_PROOF, "proofValue must be a base58btc multibase string ('z…')", "/proof/proofValue")
     try:
-        raw = base58.b58decode(value[1:])
+        raw = base58btc.decode(value[1:])
     except ValueError:
         raise error_for(ErrorCode.INVALID_PROOF, "proofValue is not valid base58btc", "/proof/proofValue") from None
     if len(raw) != length:
@@ -90,7 +89,7 @@ class RdfcSuite:
             raise
         except Exception as exc:  # a signer (file, HSM) may fail in its own ways; wrap once, here
             raise error_for(ErrorCode.SIGNER_FAILED, f"the signer failed: {type(exc).__name__}") from exc
-        proof["proofValue"] = "z" + base58.b58encode(signature).decode("ascii")
+        proof["proofValue"] = "z" + base58btc.encode(signature)
         return proof
 
     def verify_proof(
