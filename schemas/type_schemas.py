@@ -24,7 +24,7 @@ import json
 import marshal
 import re
 from importlib import resources
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from jsonschema import Draft201909Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -34,6 +34,7 @@ from skillspas.schemas.errors import (
     ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
 )
 from skillspas.schemas.messages import text as code_text
+from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -215,10 +216,7 @@ def _passed_but_proof(type_name: str, credential: Mapping[str, Any]) -> bool:
     key = _content_key({k: v for k, v in credential.items() if k != "proof"})
     if key is None or key not in _PASSED:
         return False
-    try:
-        return all(part(credential["proof"]) for part in parts)
-    except RecursionError:
-        return False
+    return all(certainly(part, credential["proof"]) for part in parts)
 
 
 def _validate_type(type_name: str, credential: Mapping[str, Any], path: str) -> None:
@@ -446,342 +444,24 @@ def _instant(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-# -- a compiled yes-check in front of jsonschema --------------------------------------------
-# jsonschema takes ~5 ms per credential for each of the two schemas (measured), several times a
-# whole fast verification. The schemas are compiled once into closures that answer "certainly
-# valid" in tens of microseconds; anything else, and anything outside the compiled subset, goes to
-# jsonschema, which decides and words the error. tests/credentials/test_type_schemas.py checks
-# "compiled says valid => jsonschema says valid" on every example and on thousands of mutations.
-
-_Check = Callable[[Any], bool]
-_OBJECT_KEYWORDS = frozenset(("properties", "required", "additionalProperties"))
-_IGNORED = frozenset(("$schema", "$id", "$defs", "$comment", "title", "description", "examples", "x-label", "x-hint", "x-message"))
-_STRING_KEYWORDS = frozenset(("type", "minLength", "maxLength", "pattern", "const", "enum", "format"))
-_ARRAY_KEYWORDS = frozenset(("items", "minItems", "maxItems", "contains"))
-
-
-class _Compiler:
-    """Compiles the subset of JSON Schema that the bundled type and OB 3.0 schemas use."""
-
-    def __init__(self, *, formats: bool) -> None:
-        self.formats = formats
-        self.cache: dict[int, _Check] = {}
-
-    def ref(self, resolver: Any, ref: str) -> _Check:
-        resolved = resolver.lookup(ref)
-        key = id(resolved.contents)  # the target subschema itself: the registry keeps it alive
-        found = self.cache.get(key)
-        if found is None:
-            cache = self.cache
-            cache[key] = lambda v: cache[key](v)  # late-bound while compiling (recursive schemas)
-            found = cache[key] = self.schema(resolved.contents, resolved.resolver)
-        return found
-
-    def schema(self, schema: Any, resolver: Any) -> _Check:
-        if schema is True:
-            return lambda v: True
-        if not isinstance(schema, dict):
-            raise NotImplementedError(repr(schema))
-        kind = schema.get("type")
-        if kind == "string":
-            fused, skip = [self.string_check(schema)], _IGNORED | _STRING_KEYWORDS
-        else:
-            objects, arrays = self.object_check(schema, resolver), self.array_check(schema, resolver)
-            fused, skip = [c for c in (objects, arrays) if c is not None], set(_IGNORED | _OBJECT_KEYWORDS)
-            if arrays is not None:
-                skip |= _ARRAY_KEYWORDS
-            if (kind == "object" and objects is not None) or (kind == "array" and arrays is not None):
-                skip.add("type")  # checked by the fused check
-        found = [self.keyword(k, v, schema, resolver) for k, v in schema.items() if k not in skip]
-        checks = [c for c in (*fused, *found) if c is not None]
-        return checks[0] if len(checks) == 1 else _every(checks)
-
-    def array_check(self, schema: dict[str, Any], resolver: Any) -> _Check | None:
-        """``items`` (one schema for all), ``minItems``, ``maxItems`` and ``contains`` (and
-        ``type: array``) as one loop; None for the tuple forms, which the keywords handle."""
-        if not _ARRAY_KEYWORDS & schema.keys() or isinstance(schema.get("items"), list):
-            return None
-        if {"prefixItems", "minContains", "maxContains"} & schema.keys():
-            return None
-        low, high = schema.get("minItems", 0), schema.get("maxItems")
-        each = self.schema(schema["items"], resolver) if "items" in schema else None
-        contains = self.schema(schema["contains"], resolver) if "contains" in schema else None
-        array_only = schema.get("type") == "array"
-
-        def check(value: Any) -> bool:
-            if not isinstance(value, list):
-                return not array_only
-            if len(value) < low or (high is not None and len(value) > high):
-                return False
-            if each is not None:
-                for item in value:
-                    if not each(item):
-                        return False
-            if contains is not None:
-                for item in value:
-                    if contains(item):
-                        return True
-                return False
-            return True
-
-        return check
-
-    def string_check(self, schema: dict[str, Any]) -> _Check:
-        """``type: string`` with its length, ``pattern``, string ``enum``/``const`` and date ``format``
-        in one closure (one type test instead of one per keyword)."""
-        low, high = schema.get("minLength", 0), schema.get("maxLength")
-        search = re.compile(schema["pattern"]).search if "pattern" in schema else None
-        allowed = [schema["const"]] if "const" in schema else schema.get("enum")
-        if allowed is not None and not all(isinstance(a, str) for a in allowed):
-            raise NotImplementedError("a non-string enum for a string")
-        strings = None if allowed is None else frozenset(allowed)
-        date = self.formats and schema.get("format") == "date"
-
-        def check(value: Any) -> bool:
-            if not isinstance(value, str):
-                return False
-            if len(value) < low or (high is not None and len(value) > high):
-                return False
-            if strings is not None and value not in strings:
-                return False
-            if search is not None and search(value) is None:
-                return False
-            return not date or _is_date(value)
-
-        return check
-
-    def object_check(self, schema: dict[str, Any], resolver: Any) -> _Check | None:
-        """``properties``, ``required`` and ``additionalProperties`` (and ``type: object``) as one
-        walk over the object's own keys, not over every property the schema knows (the OB 3.0
-        schema lists dozens per object; measured: the fused check is ~3x faster)."""
-        if not _OBJECT_KEYWORDS & schema.keys():
-            return None
-        if "patternProperties" in schema:
-            raise NotImplementedError("patternProperties")
-        props = {name: self.schema(sub, resolver) for name, sub in schema.get("properties", {}).items()}
-        required = tuple(schema.get("required", ()))
-        extra_schema = schema.get("additionalProperties", True)
-        closed = extra_schema is False
-        extra = None if extra_schema is True or closed else self.schema(extra_schema, resolver)
-        object_only = schema.get("type") == "object"
-        get = props.get
-
-        def check(value: Any) -> bool:
-            if not isinstance(value, dict):
-                return not object_only
-            for name in required:
-                if name not in value:
-                    return False
-            for key, item in value.items():
-                inner = get(key)
-                if inner is not None:
-                    if not inner(item):
-                        return False
-                elif closed or (extra is not None and not extra(item)):
-                    return False
-            return True
-
-        return check
-
-    def part(self, schema: Any, resolver: Any, key: str, depth: int) -> _Check | None:
-        """A check of ``value[key]`` alone, such that ``schema`` accepts an object ``value`` exactly
-        when it accepts ``value`` without ``key`` and this check accepts ``value[key]``; or None when
-        ``schema`` is not built that way (``key`` required, or any keyword relating several
-        properties: ``anyOf``, ``if``, ``minProperties``...). Follows ``allOf`` and ``$ref``."""
-        if schema is True:
-            return lambda v: True
-        if not isinstance(schema, dict) or depth > 16:
-            return None
-        checks: list[_Check] = []
-        for keyword, value in schema.items():
-            if keyword in _IGNORED or keyword == "type":  # removing a key leaves an object an object
-                continue
-            if keyword == "required":
-                if key in value:
-                    return None
-            elif keyword == "properties":
-                if key in value:
-                    checks.append(self.schema(value[key], resolver))
-            elif keyword == "additionalProperties":
-                if key not in schema.get("properties", {}) and value is not True:
-                    checks.append((lambda v: False) if value is False else self.schema(value, resolver))
-            elif keyword == "allOf":
-                for branch in value:
-                    inner = self.part(branch, resolver, key, depth + 1)
-                    if inner is None:
-                        return None
-                    checks.append(inner)
-            elif keyword == "$ref":
-                resolved = resolver.lookup(value)
-                inner = self.part(resolved.contents, resolved.resolver, key, depth + 1)
-                if inner is None:
-                    return None
-                checks.append(inner)
-            else:
-                return None
-        return _every(checks)
-
-    def keyword(self, keyword: str, value: Any, schema: dict[str, Any], resolver: Any) -> _Check | None:
-        def sub(schema_: Any) -> _Check:
-            return self.schema(schema_, resolver)
-
-        if keyword == "$ref":
-            return self.ref(resolver, value)
-        if keyword == "type":
-            kinds = [_KINDS[t] for t in (value if isinstance(value, list) else [value])]
-            return kinds[0] if len(kinds) == 1 else (lambda v: any(k(v) for k in kinds))
-        if keyword == "propertyNames":
-            names = sub(value)
-            return lambda v: not isinstance(v, dict) or all(names(k) for k in v)
-        if keyword in ("items", "prefixItems"):
-            if isinstance(value, list):  # 2019-09 tuple form, or 2020-12 prefixItems
-                firsts = [sub(s) for s in value]
-                return lambda v: not isinstance(v, list) or all(c(x) for c, x in zip(firsts, v))
-            skip = len(schema.get("prefixItems", ())) if keyword == "items" else 0
-            each = sub(value)
-            return lambda v: not isinstance(v, list) or all(each(x) for x in v[skip:])
-        if keyword == "additionalItems":
-            if not isinstance(schema.get("items"), list):
-                return None  # ignored when items is not a tuple
-            skip, each = len(schema["items"]), sub(value)
-            return lambda v: not isinstance(v, list) or all(each(x) for x in v[skip:])
-        if keyword == "contains":
-            inner = sub(value)
-            return lambda v: not isinstance(v, list) or any(inner(x) for x in v)
-        if keyword in ("minItems", "maxItems", "minLength", "maxLength"):
-            kind = list if "Items" in keyword else str
-            low = keyword.startswith("min")
-            return lambda v: not isinstance(v, kind) or (len(v) >= value if low else len(v) <= value)
-        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            test = {"minimum": lambda v: v >= value, "maximum": lambda v: v <= value,
-                    "exclusiveMinimum": lambda v: v > value, "exclusiveMaximum": lambda v: v < value}[keyword]
-            return lambda v: not _KINDS["number"](v) or test(v)
-        if keyword == "pattern":
-            search = re.compile(value).search
-            return lambda v: not isinstance(v, str) or search(v) is not None
-        if keyword == "format":
-            if not self.formats or value != "date":
-                return None  # an annotation for jsonschema without a format checker
-            return _is_date
-        if keyword in ("const", "enum"):
-            allowed = [value] if keyword == "const" else value
-            if all(isinstance(a, str) for a in allowed):
-                strings = frozenset(allowed)
-                return lambda v: isinstance(v, str) and v in strings
-            if allowed in ([True], [False]):
-                return lambda v: v is allowed[0]
-            raise NotImplementedError(keyword)
-        if keyword == "allOf":
-            return _every([sub(s) for s in value])
-        if keyword in ("anyOf", "oneOf"):
-            return self.alternatives(keyword, value, resolver)
-        if keyword == "not":
-            inner = sub(value)
-            return lambda v: not inner(v)
-        if keyword == "if":
-            condition = sub(value)
-            then = sub(schema["then"]) if "then" in schema else (lambda v: True)
-            otherwise = sub(schema["else"]) if "else" in schema else (lambda v: True)
-            return lambda v: then(v) if condition(v) else otherwise(v)
-        if keyword in ("then", "else"):
-            return None  # compiled with "if"
-        raise NotImplementedError(keyword)
-
-
-    def alternatives(self, keyword: str, branches: list[Any], resolver: Any) -> _Check:
-        """``anyOf``/``oneOf``, trying only the branches whose ``type`` admits the value's kind: in
-        the OB 3.0 schema nearly every property is "a string, or an object of language strings"."""
-        subs = [self.schema(branch, resolver) for branch in branches]
-        kinds = [self.kinds(branch, resolver, 0) for branch in branches]
-        candidates = {
-            kind: [c for c, admits in zip(subs, kinds) if admits is None or kind in admits]
-            for kind in (str, dict, list, bool, int, float, type(None))
-        }
-        one = keyword == "oneOf"
-
-        def check(value: Any) -> bool:
-            found = candidates.get(type(value), subs)  # a subclass: every branch
-            passed = 0
-            for each in found:
-                if each(value):
-                    if not one:
-                        return True
-                    passed += 1
-            return passed == 1
-
-        return check
-
-    def kinds(self, schema: Any, resolver: Any, depth: int) -> frozenset[type] | None:
-        """The Python types a JSON value needs for ``schema`` to accept it (None: any may do)."""
-        if not isinstance(schema, dict) or depth > 8:
-            return None
-        if "type" in schema:
-            names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            return frozenset(t for name in names for t in _PY_KINDS.get(name, (object,)))
-        if "$ref" in schema:
-            resolved = resolver.lookup(schema["$ref"])
-            return self.kinds(resolved.contents, resolved.resolver, depth + 1)
-        return None
-
-
-_PY_KINDS: dict[str, tuple[type, ...]] = {
-    "string": (str,), "object": (dict,), "array": (list,), "boolean": (bool,), "null": (type(None),),
-    "number": (int, float), "integer": (int, float),
-}
-
-
-def _every(checks: list[_Check]) -> _Check:
-    def check(value: Any) -> bool:
-        for each in checks:
-            if not each(value):
-                return False
-        return True
-    return check
-
-
-def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    if _DATE.fullmatch(value) is None:
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_KINDS: dict[str, _Check] = {
-    "string": lambda v: isinstance(v, str),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
-}
-
+# -- the compiled yes-checks (schemas/yescheck.py) in front of jsonschema --------------------------
 
 @functools.cache
-def _compiled(name: str) -> _Check | None:
+def _compiled(name: str) -> Check | None:
     """The yes-check for a type name or "ob3"; ``None`` when a schema is outside the compiled subset."""
     registry = _registry()[0]
     root = _registry()[2]["validate"] if name == "ob3" else type_schema(name)
-    try:
-        return _Compiler(formats=name != "ob3").schema(root, registry.resolver(root["$id"]))
-    except (NotImplementedError, KeyError, TypeError, re.error):
-        return None
+    return compile_check(root, registry.resolver(root["$id"]), formats=name != "ob3")
 
 
 @functools.cache
-def _proof_parts(type_name: str) -> tuple[_Check, _Check] | None:
+def _proof_parts(type_name: str) -> tuple[Check, Check] | None:
     """The checks of ``proof`` alone in the type schema and in the OB 3.0 schema, or None."""
     registry = _registry()[0]
     found = []
     for name, root in ((type_name, type_schema(type_name)), ("ob3", _registry()[2]["validate"])):
         try:
-            part = _Compiler(formats=name != "ob3").part(root, registry.resolver(root["$id"]), "proof", 0)
+            part = Compiler(formats=name != "ob3").part(root, registry.resolver(root["$id"]), "proof", 0)
         except (NotImplementedError, KeyError, TypeError, re.error):
             part = None
         if part is None:
@@ -791,8 +471,4 @@ def _proof_parts(type_name: str) -> tuple[_Check, _Check] | None:
 
 
 def _certainly_valid(name: str, document: Any) -> bool:
-    check = _compiled(name)
-    try:
-        return check is not None and check(document)
-    except RecursionError:
-        return False
+    return certainly(_compiled(name), document)

@@ -11,8 +11,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import Scan, scan
 from skillspas.schemas.text import check_text
 from skillspas.schemas.type_schemas import validate_type
-from skillspas.schemas.fastshape import validate_shape_fast
-from skillspas.schemas.validate import validate_shape
+from skillspas.schemas.validate import validate_shape, validate_shape_fast
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape", "proofs_of", "types_of",
            "issuer_id", "cosigner_ids", "parse_datetime", "is_url"]

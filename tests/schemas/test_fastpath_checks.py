@@ -20,15 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import VECTORS
-from skillspas.schemas import fastshape
 from skillspas.schemas.contexts import VC_V2, bundled_registry
 from skillspas.schemas.errors import SkillspasError
-from skillspas.schemas.fastshape import validate_shape_fast
 from skillspas.schemas.jsonio import _check_bounds_with_paths, check_bounds, copy_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import scan
 from skillspas.schemas.text import _check_text_with_paths, check_text
-from skillspas.schemas.validate import _validators
+from skillspas.schemas.validate import _checks, _validators, validate_shape_fast
 from skillspas.verifier.checks import _check_contexts_with_paths, check_contexts
 
 SETTINGS = settings(max_examples=100, deadline=None, database=None,
@@ -151,7 +149,7 @@ def test_what_a_scan_clears_every_exact_walk_passes_on_every_part(value, limits)
 # -- the compiled JSON Schema check -------------------------------------------------------------
 
 def test_the_bundled_schemas_compile():
-    assert fastshape._checks() is not None
+    assert all(check is not None for check in _checks().values())
 
 
 def _jsonschema_valid(document: Any, kind: str) -> bool:
