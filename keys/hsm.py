@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from skillspas.keys.did_key import did_key_for, verification_method_id
 from skillspas.keys.keypair import PublicKey
+from skillspas.keys.signer import PublicFacts
 from skillspas.schemas.errors import ErrorCode, error_for
 
 __all__ = ["Pkcs11Signer", "pkcs11_uri", "parse_pkcs11_uri", "token_supports_ed25519"]
@@ -153,7 +154,7 @@ def _public_key(public: Any, pkcs11: Any) -> PublicKey:
     raise error_for(ErrorCode.SIGNER_FAILED, "the token key is neither Ed25519 nor P-256")
 
 
-class Pkcs11Signer:
+class Pkcs11Signer(PublicFacts):
     """A ``Signer`` whose private key stays in a PKCS#11 token; defaults to the key's did:key."""
 
     def __init__(
@@ -237,26 +238,6 @@ class Pkcs11Signer:
             module=module, token_label=token_label, key_label=key_label, pin=pin,
             verification_method=verification_method, controller=controller,
         )
-
-    @property
-    def verification_method(self) -> str:
-        """The DID URL of the verification method."""
-        return self._verification_method
-
-    @property
-    def controller(self) -> str:
-        """The DID that controls the key."""
-        return self._controller
-
-    @property
-    def algorithm(self) -> str:
-        """The key kind: "Ed25519" or "P-256"."""
-        return self._public_key.kind
-
-    @property
-    def public_key(self) -> PublicKey:
-        """The public key, read from the token."""
-        return self._public_key
 
     @property
     def uri(self) -> str:

@@ -24,7 +24,7 @@ from skillspas.keys.did_key import (
 from skillspas.keys.keypair import KeyPair, PublicKey
 from skillspas.schemas.errors import SkillspasError
 
-__all__ = ["Signer", "LocalSigner", "SealedSigner"]
+__all__ = ["Signer", "PublicFacts", "LocalSigner", "SealedSigner"]
 
 
 @runtime_checkable
@@ -56,6 +56,42 @@ class Signer(Protocol):
         ...
 
 
+class PublicFacts:
+    """What every ``Signer`` tells about itself: its verification method, controller and public key.
+
+    A base for signers (``LocalSigner``, ``SealedSigner``, ``hsm.Pkcs11Signer``): they set the three
+    attributes and add ``sign``."""
+
+    __slots__ = ("_verification_method", "_controller", "_public_key")
+
+    _verification_method: str
+    _controller: str
+    _public_key: PublicKey
+
+    @property
+    def verification_method(self) -> str:
+        """The DID URL of the verification method."""
+        return self._verification_method
+
+    @property
+    def controller(self) -> str:
+        """The DID that controls the key."""
+        return self._controller
+
+    @property
+    def algorithm(self) -> str:
+        """The key kind: "Ed25519", "P-256" or "P-384"."""
+        return str(self._public_key.kind)
+
+    @property
+    def public_key(self) -> PublicKey:
+        """The public key that verifies this signer's signatures."""
+        return self._public_key
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(verification_method={self._verification_method!r}, algorithm={self.algorithm!r})"
+
+
 def _check_did_key(verification_method: str, public_key: PublicKey) -> None:
     """Raise ValueError unless a did:key verification method is exactly ``public_key``'s."""
     try:
@@ -66,10 +102,10 @@ def _check_did_key(verification_method: str, public_key: PublicKey) -> None:
         raise ValueError("the did:key verification method is not this key pair's")
 
 
-class LocalSigner:
+class LocalSigner(PublicFacts):
     """A ``Signer`` over an in-memory ``KeyPair``; defaults to the key's did:key."""
 
-    __slots__ = ("_keypair", "_verification_method", "_controller")
+    __slots__ = ("_keypair",)
 
     def __init__(
         self,
@@ -101,79 +137,30 @@ class LocalSigner:
         self._keypair = keypair
         self._verification_method = verification_method
         self._controller = controller
+        self._public_key = keypair.public_key
 
     @property
     def keypair(self) -> KeyPair:
         """The key pair (its repr shows only the public key)."""
         return self._keypair
 
-    @property
-    def verification_method(self) -> str:
-        """The DID URL of the verification method."""
-        return self._verification_method
-
-    @property
-    def controller(self) -> str:
-        """The DID that controls the key."""
-        return self._controller
-
-    @property
-    def algorithm(self) -> str:
-        """The key kind: "Ed25519", "P-256" or "P-384"."""
-        return self._keypair.kind
-
-    @property
-    def public_key(self) -> PublicKey:
-        """The public key."""
-        return self._keypair.public_key
-
     def sign(self, data: bytes) -> bytes:
         """Sign ``data`` with the key pair."""
         return self._keypair.sign(data)
 
-    def __repr__(self) -> str:
-        return (
-            f"LocalSigner(verification_method={self._verification_method!r}, "
-            f"algorithm={self.algorithm!r})"
-        )
 
-
-class SealedSigner:
+class SealedSigner(PublicFacts):
     """A ``Signer`` that only signs: it hides the wrapped signer, so no key material can be reached."""
 
-    __slots__ = ("_sign", "_verification_method", "_controller", "_algorithm", "_public_key")
+    __slots__ = ("_sign",)
 
     def __init__(self, signer: Signer) -> None:
         """Wrap ``signer``, keeping only its public facts and its ``sign`` method."""
         self._sign = signer.sign
         self._verification_method = signer.verification_method
         self._controller = signer.controller
-        self._algorithm = signer.algorithm
         self._public_key = signer.public_key
-
-    @property
-    def verification_method(self) -> str:
-        """The DID URL of the verification method."""
-        return self._verification_method
-
-    @property
-    def controller(self) -> str:
-        """The DID that controls the key."""
-        return self._controller
-
-    @property
-    def algorithm(self) -> str:
-        """The key kind: "Ed25519", "P-256" or "P-384"."""
-        return self._algorithm
-
-    @property
-    def public_key(self) -> PublicKey:
-        """The public key."""
-        return self._public_key
 
     def sign(self, data: bytes) -> bytes:
         """Sign ``data`` with the wrapped signer."""
         return self._sign(data)
-
-    def __repr__(self) -> str:
-        return f"SealedSigner(verification_method={self._verification_method!r}, algorithm={self._algorithm!r})"
