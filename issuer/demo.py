@@ -150,10 +150,12 @@ def run_demo(out: Path | None = None) -> int:
 
         anchor = LocalSigner(generate("ed25519"))  # e.g. the body that recognises schools and EVC providers
         trust_list = sign_trust_list(TrustList(issuer=anchor.controller, name="Erkende uitgevers (demo)", entries=tuple(
-            TrustListEntry(did=org.did, name=org.name, credential_types=types)
+            TrustListEntry(did=org.did, name=org.name, credential_types=types,
+                           keys=tuple(m["publicKeyMultibase"] for m in org.did_document["verificationMethod"]))
             for org, (_, _, _, types) in zip(orgs, ORGANISATIONS)
         )), anchor)
-        _say(f"2. vertrouwenslijst ondertekend door {anchor.controller[:32]}…", "trust list signed by the anchor")
+        _say(f"2. vertrouwenslijst (met de sleutels van elke uitgever) ondertekend door {anchor.controller[:32]}…",
+             "trust list (pinning each issuer's keys) signed by the anchor")
 
         credentials: dict[str, dict[str, Any]] = {}
         for kind, row in DEMO_ROWS.items():

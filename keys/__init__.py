@@ -24,6 +24,7 @@ from skillspas.keys.resolver import (
     ChainResolver,
     DidKeyResolver,
     KeyResolver,
+    PinnedKeys,
     StaticResolver,
     VerificationMethod,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "DidKeyResolver",
     "StaticResolver",
     "ChainResolver",
+    "PinnedKeys",
     "generate",
     "load",
     "did_key_for",

@@ -33,6 +33,7 @@ __all__ = [
     "DidKeyResolver",
     "StaticResolver",
     "ChainResolver",
+    "PinnedKeys",
 ]
 
 _MAX_ID_IN_MESSAGE: Final = 200
@@ -127,6 +128,36 @@ class ChainResolver:
 
     def __repr__(self) -> str:
         return f"ChainResolver{self._resolvers!r}"
+
+
+class PinnedKeys:
+    """Only the pinned keys of a DID resolve (a trust list's ``publicKeyMultibase``); other DIDs pass.
+
+    Why: offline, a did:web document comes from a bundle file that nothing signs; a key it adds
+    for a pinned DID is ``key_not_authorized``, whatever document or resolver produced it."""
+
+    def __init__(self, resolver: KeyResolver, pins: Mapping[str, frozenset[str]]) -> None:
+        """Check what ``resolver`` resolves against ``pins`` (DID -> allowed publicKeyMultibase values)."""
+        self._resolver = resolver
+        self._pins = dict(pins)
+
+    def resolve(self, verification_method_id: str) -> VerificationMethod:
+        """Resolve, then refuse a key of a pinned DID that is not among its pins."""
+        method = self._resolver.resolve(verification_method_id)
+        for did in {method.controller, verification_method_id.partition("#")[0]}:
+            allowed = self._pins.get(did)
+            if allowed is None or method.public_key.multibase in allowed:
+                continue
+            raise error_for(
+                ErrorCode.KEY_NOT_AUTHORIZED,
+                f"the trust list vouches for other keys of {_shown(did)!r}, not for "
+                f"{_shown(verification_method_id)!r}: a DID document in the bundle may not add keys",
+                "/proof/verificationMethod",
+            )
+        return method
+
+    def __repr__(self) -> str:
+        return f"PinnedKeys({self._resolver!r}, dids={sorted(self._pins)!r})"
 
 
 def _absolute(did: str, value: object, where: str) -> str:

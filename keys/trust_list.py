@@ -8,8 +8,10 @@ Usage::
     again = TrustList.from_credential(unsigned)      # schema_invalid (with a JSON pointer) on defects
 
 The list is itself a Verifiable Credential (type ``SkillspasTrustList``, context
-``https://w3id.org/skillspas/trust/v1``), so ``skillspas.verifier.trust`` verifies it with the same
-pipeline as any credential. An entry allows a credential when it lists every type the credential
+``https://w3id.org/skillspas/trust/v1``, or ``.../trust/v2`` when an entry pins its keys), so
+``skillspas.verifier.trust`` verifies it with the same pipeline as any credential. An entry may pin
+the issuer's keys (``keys``): offline, a did:web document comes from the bundle file, which nothing
+signs; the pinned keys are what the trust anchor signed. An entry allows a credential when it lists every type the credential
 has besides ``VerifiableCredential`` and the Open Badges envelope types (``OpenBadgeCredential``,
 ``AchievementCredential``); a credential with only envelope types needs one of those listed.
 """
@@ -21,11 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = [
     "TRUST_LIST_CONTEXT",
+    "TRUST_LIST_CONTEXT_V2",
     "TRUST_LIST_TYPE",
     "ENVELOPE_TYPES",
     "TrustListEntry",
@@ -34,6 +38,8 @@ __all__ = [
 
 VC_V2: Final = "https://www.w3.org/ns/credentials/v2"
 TRUST_LIST_CONTEXT: Final = "https://w3id.org/skillspas/trust/v1"
+TRUST_LIST_CONTEXT_V2: Final = "https://w3id.org/skillspas/trust/v2"
+"""v1 plus ``publicKeyMultibase`` on an entry: used when any entry pins its keys."""
 TRUST_LIST_TYPE: Final = "SkillspasTrustList"
 ENVELOPE_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 _BASE_TYPE: Final = "VerifiableCredential"
@@ -71,6 +77,10 @@ class TrustListEntry:
     valid_until: dt.datetime | None = None
     role: str | None = None
     """What kind of issuer this is, e.g. "roc", "evc-aanbieder", "school", "werkgever"."""
+    keys: tuple[str, ...] = ()
+    """The issuer's public keys (Multikey ``publicKeyMultibase``) the trust anchor vouches for: when
+    given, a signature by any other key of this DID is refused (``key_not_authorized``), so a DID
+    document in an offline bundle cannot add a key. List old keys too, for what they signed."""
 
     def __post_init__(self) -> None:
         """Refuse an entry that could never match or is not a DID."""
@@ -80,6 +90,11 @@ class TrustListEntry:
             raise ValueError("an entry needs a name")
         if not self.credential_types or not all(isinstance(t, str) and t for t in self.credential_types):
             raise ValueError("an entry needs at least one credential type")
+        for key in self.keys:
+            try:
+                PublicKey.from_multibase(key)
+            except (SkillspasError, TypeError):
+                raise ValueError(f"{key!r} is not a Multikey public key (publicKeyMultibase)") from None
 
     def allows(self, types: Iterable[str]) -> bool:
         """Whether this issuer may issue a credential of ``types`` (see the module docstring)."""
@@ -101,6 +116,8 @@ class TrustListEntry:
             data["validFrom"] = format_datetime(self.valid_from)
         if self.valid_until is not None:
             data["validUntil"] = format_datetime(self.valid_until)
+        if self.keys:
+            data["publicKeyMultibase"] = list(self.keys)
         return data
 
     @classmethod
@@ -113,10 +130,14 @@ class TrustListEntry:
         role = data.get("role")
         if role is not None and not isinstance(role, str):
             raise _shape("role must be a string", f"{path}/role")
+        keys = data.get("publicKeyMultibase", [])
+        keys = [keys] if isinstance(keys, str) else keys
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise _shape("publicKeyMultibase must be a list of Multikey strings", f"{path}/publicKeyMultibase")
         try:
             return cls(
                 data.get("id"), data.get("name"), tuple(types) if isinstance(types, list) else (),
-                _moment(data, "validFrom", path), _moment(data, "validUntil", path), role,
+                _moment(data, "validFrom", path), _moment(data, "validUntil", path), role, tuple(keys),
             )
         except ValueError as exc:
             raise _shape(str(exc), path) from None
@@ -143,13 +164,18 @@ class TrustList:
         """The entry for ``did``, if it is listed."""
         return next((e for e in self.entries if e.did == did), None)
 
+    def pinned_keys(self) -> dict[str, frozenset[str]]:
+        """DID -> the public keys (multibase) its entry vouches for, for the entries that name keys."""
+        return {e.did: frozenset(e.keys) for e in self.entries if e.keys}
+
     def active_at(self, moment: dt.datetime) -> bool:
         """Whether the list itself is valid at ``moment``."""
         return _window(self.valid_from, self.valid_until, moment)
 
     def to_credential(self) -> dict[str, Any]:
         """The unsigned Verifiable Credential of this list."""
-        credential: dict[str, Any] = {"@context": [VC_V2, TRUST_LIST_CONTEXT]}
+        pinned = any(e.keys for e in self.entries)
+        credential: dict[str, Any] = {"@context": [VC_V2, TRUST_LIST_CONTEXT_V2 if pinned else TRUST_LIST_CONTEXT]}
         if self.id is not None:
             credential["id"] = self.id
         credential["type"] = [_BASE_TYPE, TRUST_LIST_TYPE]

@@ -19,14 +19,14 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.schemas.contexts import bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import VerificationResult
-from skillspas.verifier.trust import TrustListPolicy
+from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
 __all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail", "parse_duration"]
 
@@ -180,11 +180,22 @@ def _read_json(path: Path) -> Any:
 
 
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
-    """Refuse to write a bundle whose trust list or status lists do not verify."""
+    """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
+    documents hold a key that the trust list does not pin for that DID."""
     verifier = Verifier(bundle=bundle, trust_anchors=anchors)
     policy = verifier.policy
     if isinstance(policy, TrustListPolicy) and policy.problem is not None:
         raise policy.problem
+    pins = pinned_keys(policy)
+    for did, document in bundle.did_documents.items():
+        methods = document.get("verificationMethod", []) if did in pins else []
+        for method in methods if isinstance(methods, list) else []:
+            if isinstance(method, dict) and isinstance(method.get("id"), str):
+                try:
+                    verifier.resolver.resolve(did + method["id"] if method["id"].startswith("#") else method["id"])
+                except SkillspasError as exc:
+                    if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:
+                        raise error_for(exc.code, f"DID document of {did}: {exc.message}", "/didDocuments") from None
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Collection, Iterable
 
-from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, StaticResolver, VerificationMethod
+from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, PinnedKeys, StaticResolver, VerificationMethod
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
@@ -41,7 +41,7 @@ from skillspas.verifier.checks import (
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.policy import AnyOf, TrustedIssuers, TrustPolicy
 from skillspas.verifier.status import DEFAULT_FRESHNESS, BitstringStatusSource, NoStatusSource, StatusSource
-from skillspas.verifier.trust import TrustListPolicy
+from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 from skillspas.verifier.result import Check, CredentialSummary, Problem, ProofResult, SkillSummary, VerificationResult
 from skillspas.verifier.suites import get_suite
 
@@ -109,6 +109,9 @@ class Verifier:
             if bundle is not None else NoStatusSource()
         )
         self.policy: TrustPolicy = policy or self._default_policy(trusted_issuers, trust_anchors)
+        pins = pinned_keys(self.policy)  # a trust list's keys bind every later resolution
+        if pins:
+            self.resolver = PinnedKeys(self.resolver, pins)
 
     def _default_policy(self, trusted_issuers: Iterable[str] | None, anchors: Iterable[str] | None) -> TrustPolicy:
         """The bundle's trust list (verified here), and/or ``--trust-issuer`` DIDs; else trust no one."""

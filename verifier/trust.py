@@ -27,7 +27,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 if TYPE_CHECKING:
     from skillspas.verifier.pipeline import Verifier
 
-__all__ = ["TrustListPolicy", "load_trust_list"]
+__all__ = ["TrustListPolicy", "load_trust_list", "pinned_keys"]
 
 
 def _untrusted(message: str) -> SkillspasError:
@@ -68,6 +68,19 @@ def _check_window(trust_list: TrustList, now: dt.datetime) -> None:
         raise error_for(ErrorCode.NOT_YET_VALID, f"the trust list is valid {_span(trust_list.valid_from, trust_list.valid_until)}", "/validFrom")
     if trust_list.valid_until is not None and now > trust_list.valid_until:
         raise error_for(ErrorCode.EXPIRED, f"the trust list expired at {format_datetime(trust_list.valid_until)}; get a newer bundle", "/validUntil")
+
+
+def pinned_keys(policy: object) -> dict[str, frozenset[str]]:
+    """DID -> the keys that the verified trust lists in ``policy`` (or in its ``AnyOf``/``AllOf``) pin."""
+    found: dict[str, frozenset[str]] = {}
+    stack = [policy]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, TrustListPolicy) and current.trust_list is not None:
+            for did, keys in current.trust_list.pinned_keys().items():
+                found[did] = found.get(did, frozenset()) | keys
+        stack.extend(getattr(current, "policies", ()))
+    return found
 
 
 class TrustListPolicy:

@@ -44,6 +44,7 @@ def test_public_api_is_pinned() -> None:
             "DidKeyResolver",
             "StaticResolver",
             "ChainResolver",
+            "PinnedKeys",
             "generate",
             "load",
             "did_key_for",
