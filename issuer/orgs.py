@@ -47,6 +47,8 @@ __all__ = [
     "CreatedOrganisation",
     "Organisations",
     "create_organisation",
+    "RotatedKey",
+    "rotate_signing_key",
     "add_api_key",
     "did_for_host",
     "credential_kind",
@@ -181,6 +183,51 @@ def create_organisation(
                      detail={"name": name, "role": role})
     api_key = add_api_key(store, org_id)
     return CreatedOrganisation(org_id, name, role, did, method, api_key)
+
+
+@dataclass(frozen=True)
+class RotatedKey:
+    """The organisation's new signing key after ``rotate_signing_key`` (public facts only)."""
+
+    org_id: str
+    did: str
+    verification_method: str
+    public_key_multibase: str
+    previous: tuple[str, ...]
+    """The verification methods that no longer sign but stay in the DID document."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.org_id, "did": self.did, "verificationMethod": self.verification_method,
+            "publicKeyMultibase": self.public_key_multibase, "previousKeys": list(self.previous),
+            "next": {
+                "nl": "Het DID-document (/.well-known/did.json) noemt de nieuwe sleutel nu naast de oude: eerder "
+                      "uitgegeven bewijsstukken blijven geldig. Vraag de vertrouwensbeheerder de nieuwe sleutel op "
+                      "de vertrouwenslijst te zetten en maak een nieuwe bundel.",
+                "en": "The DID document (/.well-known/did.json) now lists the new key beside the old ones: credentials "
+                      "issued earlier stay valid. Ask the trust anchor to add the new key to the trust list, and "
+                      "make a new bundle.",
+            },
+        }
+
+
+def rotate_signing_key(store: Store, settings: Settings, org_id: str, *, key_type: str | None = None) -> RotatedKey:
+    """Sign from now on with a new key (same kind unless ``key_type``); old keys stay in the DID
+    document, so what they signed still verifies, but sign nothing more. Recorded in the audit log."""
+    with store.transaction() as session:
+        org = session.get(Organisation, org_id)
+        if org is None:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+        keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
+        active = [k for k in keys if k.active]
+        kind = key_type or (PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")
+        for key in active:
+            key.active = False
+        method = _new_key(session, settings, org_id, org.did, kind)
+        multibase = session.scalar(select(OrgKey.public_key_multibase).where(OrgKey.verification_method == method))
+        audit.record(session, org_id=org_id, actor="cli", action="organisation.rotate-key", target=method,
+                     detail={"previous": [k.verification_method for k in active]})
+        return RotatedKey(org_id, org.did, method, multibase or "", tuple(k.verification_method for k in active))
 
 
 def _new_key(session: Any, settings: Settings, org_id: str, did: str, key_type: str) -> str:

@@ -129,6 +129,27 @@ def org_add_key(
     typer.echo(json.dumps({"id": found.id, "did": found.did, "scopes": sorted(scope or SCOPES), "apiKey": key}, indent=2))
 
 
+@org_app.command("rotate-key")
+def org_rotate_key(
+    org: Annotated[str, typer.Argument(help="Organisation id, name or DID")],
+    key_type: Annotated[Optional[str], typer.Option(help="ed25519 or p-256 (default: the kind of the current key)")] = None,
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Sign with a new key from now on; old keys stay in the DID document / Nieuwe ondertekensleutel."""
+    from skillspas.issuer.orgs import Organisations, rotate_signing_key
+    from skillspas.issuer.store import open_store
+
+    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
+    store = open_store(settings.database)
+    try:
+        found = _guard(lambda: Organisations(store, settings).find(org))
+        rotated = _guard(lambda: rotate_signing_key(store, settings, found.id, key_type=key_type))
+    finally:
+        store.dispose()
+    typer.echo(json.dumps(rotated.to_json(), indent=2, ensure_ascii=False))
+
+
 def batch_command(
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="mbo-diploma, mbo-certificaat, ervaringscertificaat, praktijkverklaring or microcredential")],
     csv_file: Annotated[Path, typer.Option("--csv", help="CSV export, one credential per row, with a row_key column")],
