@@ -6,7 +6,9 @@ starts as fast as before. Each command: parse -> call the library -> print -> ex
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -31,6 +33,19 @@ def _settings(**overrides: Any) -> Any:
 def _die(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _opened(database_url: str | None, data_dir: Path | None) -> Iterator[tuple[Any, Any]]:
+    """The settings and the open store (migrated) for one command; closed afterwards."""
+    from skillspas.issuer.store import open_store
+
+    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
+    store = open_store(settings.database)
+    try:
+        yield settings, store
+    finally:
+        store.dispose()
 
 
 def _guard(call: Any) -> Any:
@@ -80,15 +95,9 @@ def org_create(
 ) -> None:
     """Register an organisation; prints its DID and a new API key (shown once) as JSON."""
     from skillspas.issuer.orgs import create_organisation
-    from skillspas.issuer.store import open_store
-
-    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
-    store = open_store(settings.database)
-    try:
+    with _opened(database_url, data_dir) as (settings, store):
         created = _guard(lambda: create_organisation(store, settings, name, role=role, did_web=did_web,
                                                      key_type=key_type))
-    finally:
-        store.dispose()
     typer.echo(json.dumps(created.to_json(), indent=2))
 
 
@@ -96,14 +105,8 @@ def org_create(
 def org_list(database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
     """List the organisations (id, name, role, DID) as JSON."""
     from skillspas.issuer.orgs import Organisations
-    from skillspas.issuer.store import open_store
-
-    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
-    store = open_store(settings.database)
-    try:
+    with _opened(database_url, data_dir) as (settings, store):
         orgs = _guard(lambda: Organisations(store, settings).all())
-    finally:
-        store.dispose()
     typer.echo(json.dumps([{"id": o.id, "name": o.name, "role": o.role, "did": o.did} for o in orgs], indent=2))
 
 
@@ -117,15 +120,9 @@ def org_add_key(
 ) -> None:
     """Make another API key for an organisation (printed once, stored hashed)."""
     from skillspas.issuer.orgs import SCOPES, Organisations, add_api_key
-    from skillspas.issuer.store import open_store
-
-    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
-    store = open_store(settings.database)
-    try:
+    with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
         key = _guard(lambda: add_api_key(store, found.id, scope or SCOPES))
-    finally:
-        store.dispose()
     typer.echo(json.dumps({"id": found.id, "did": found.did, "scopes": sorted(scope or SCOPES), "apiKey": key}, indent=2))
 
 
@@ -138,15 +135,9 @@ def org_rotate_key(
 ) -> None:
     """Sign with a new key from now on; old keys stay in the DID document / Nieuwe ondertekensleutel."""
     from skillspas.issuer.orgs import Organisations, rotate_signing_key
-    from skillspas.issuer.store import open_store
-
-    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
-    store = open_store(settings.database)
-    try:
+    with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
         rotated = _guard(lambda: rotate_signing_key(store, settings, found.id, key_type=key_type))
-    finally:
-        store.dispose()
     typer.echo(json.dumps(rotated.to_json(), indent=2, ensure_ascii=False))
 
 
