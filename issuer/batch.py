@@ -433,18 +433,6 @@ class _SignJob:
     """Return the signed credential itself (else only its JSON text and hash)."""
 
 
-class _Failed(Exception):
-    """A coded error raised in a worker process, in a form that crosses back to the parent (pickles)."""
-
-    def __init__(self, code: str, message: str, path: str | None) -> None:
-        super().__init__(code, message, path)
-
-    def restore(self) -> SkillspasError:
-        """The coded error as the caller knows it."""
-        code, message, path = self.args
-        return error_for(ErrorCode(code), message, path)
-
-
 @dataclass(frozen=True)
 class _ToSign:
     position: int
@@ -479,7 +467,7 @@ def _sign_rows(
         try:
             signed = sign_as(signer, document)
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
-            raise _Failed(exc.code.value, f"line {item.line}: {exc.message}", exc.path) from None
+            raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
         text = _compact(signed)
         middle = time.perf_counter()
         if job.out is not None and item.file is not None:
@@ -742,9 +730,9 @@ def issue_rows(
             for future in finished:
                 try:
                     results, signing, writing = future.result()
-                except _Failed as exc:  # the rows signed so far stay issued; a re-run picks up the rest
+                except SkillspasError:  # the rows signed so far stay issued; a re-run picks up the rest
                     run.complete(buffer)
-                    raise exc.restore() from None
+                    raise
                 buffer.extend(results)
                 run.seconds["sign"] += signing
                 run.seconds["files"] += writing

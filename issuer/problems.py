@@ -12,6 +12,7 @@ these codes cover what only a service has: API keys, roles, stored credentials.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 __all__ = ["ProblemCode", "ServiceProblem", "problem_text"]
 
@@ -90,6 +91,10 @@ class ServiceProblem(Exception):
         self.message = message or problem_text(code)
         self.path = path
         super().__init__(f"{code.value}: {self.message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as (code, message, path), so it crosses from a worker process unchanged."""
+        return type(self), (self.code, self.message, self.path), dict(self.__dict__)
 
     @property
     def http_status(self) -> int:

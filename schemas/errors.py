@@ -20,6 +20,7 @@ Programmer errors (wrong types, unknown suite names at sign time) are ``TypeErro
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 __all__ = [
     "ErrorCode",
@@ -122,6 +123,11 @@ class SkillspasError(Exception):
         self.code = code
         self.message = message
         self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as (code, message, path) plus any attributes (e.g. nl/en ``messages``), so a coded
+        error raised in a worker process reaches the parent as the same error."""
+        return type(self), (self.code, self.message, self.path), dict(self.__dict__)
 
 
 class UnusableInput(SkillspasError):
