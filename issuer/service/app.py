@@ -7,7 +7,8 @@ Usage::
 
 VC-API shaped: POST /credentials/issue, /credentials/cosign, /credentials/verify,
 /presentations/verify, /credentials/status, /credentials/batch; GET /.well-known/did.json, /orgs/{id}/did.json,
-/status/{org}/{seq}/{purpose}, /audit. The database is migrated at startup.
+/status/{org}/{seq}/{purpose}, /audit; the verifier page at /verifier/ (for the organisations' own
+credentials, with their current DID documents and status lists). The database is migrated at startup.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.verification import ServiceVerifier
 from skillspas.schemas.limits import Limits
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "PAGE_PREFIX"]
+
+PAGE_PREFIX = "/verifier"
 
 _DESCRIPTION = """\
 Issue, verify and revoke skills credentials (W3C VC 2.0, Data Integrity, Open Badges 3.0) in the
@@ -59,7 +62,23 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (credentials, verify, status_lists, audit, dids):
         app.include_router(module.router)
+    app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))
     limit = Limits().max_bytes + 64 * 1024
     app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,
-                       large_paths=frozenset({"/credentials/batch"}))
+                       large_paths=frozenset({"/credentials/batch"}), own_bounds=(PAGE_PREFIX + "/",))
     return app
+
+
+def _verifier_page(issuer: Issuer, settings: Settings) -> FastAPI:
+    """The verifier page (skillspas.verifier.page) over the service's organisations: their DID documents
+    and status lists as they are at each check, their DIDs as the trusted issuers."""
+    from urllib.parse import urlsplit
+
+    from skillspas.issuer.bundle_build import build_bundle
+    from skillspas.verifier.page import PageSettings, create_page_app
+
+    hosts = {"127.0.0.1", "localhost", settings.host, urlsplit(settings.base_url).hostname or "localhost"}
+    return create_page_app(PageSettings(
+        bundle_loader=lambda: build_bundle(issuer), bundle_source="skillspas serve", trust_bundle_dids=True,
+        allowed_hosts=tuple(sorted(hosts)),
+    ))

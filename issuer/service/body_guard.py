@@ -29,14 +29,20 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 class StrictJSONBody:
     """Caps and strictly parses request bodies; ``large_paths`` get ``large_limit`` bytes."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, large_limit: int, large_paths: frozenset[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limit: int, large_limit: int, large_paths: frozenset[str], own_bounds: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.limit = limit
         self.large_limit = large_limit
         self.large_paths = large_paths
+        self.own_bounds = own_bounds
+        """Path prefixes of mounted apps that bound and parse their bodies themselves (the verifier page)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH") or (
+            self.own_bounds and str(scope.get("path", "")).startswith(self.own_bounds)
+        ):
             await self.app(scope, receive, send)
             return
         limit = self.large_limit if scope.get("path") in self.large_paths else self.limit

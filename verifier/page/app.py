@@ -171,7 +171,7 @@ def _info(settings: PageSettings) -> dict[str, Any]:
             "didDocuments": len(bundle.did_documents),
         },
         "trustList": trust,
-        "trustedIssuers": list(settings.trusted_issuers),
+        "trustedIssuers": list(settings.trusted_now(bundle)),
         "limits": {"maxJsonBytes": settings.limits.max_bytes, "maxImageBytes": settings.max_image_bytes,
                    "maxVacancyLines": MAX_VACANCY_LINES, "maxVacancyLine": MAX_VACANCY_LINE},
         "statusFreshnessHours": settings.status_freshness.total_seconds() / 3600,

@@ -63,6 +63,9 @@ class PageSettings:
     bundle_loader: Callable[[], Bundle | None] | None = None
     """Called for each check instead of using ``bundle``: for a host whose trust material changes while
     the page runs (e.g. the issuer service, whose status lists change with every revocation)."""
+    trust_bundle_dids: bool = False
+    """Also trust every DID whose document the bundle carries: the issuer service's page checks the
+    credentials of its own organisations (and nobody else's)."""
 
     def __post_init__(self) -> None:
         """Refuse settings that cannot work (programmer errors: ``ValueError``)."""
@@ -78,14 +81,20 @@ class PageSettings:
 
     def verifier(self) -> Verifier:
         """A Verifier with this trust material and these bounds (what ``skillspas verify`` builds)."""
+        bundle = self.current_bundle()
         return Verifier(
-            bundle=self.current_bundle(),
+            bundle=bundle,
             contexts=self.contexts,
-            trusted_issuers=self.trusted_issuers or None,
+            trusted_issuers=self.trusted_now(bundle) or None,
             trust_anchors=self.trust_anchors or None,
             status_freshness=self.status_freshness,
             limits=self.limits,
         )
+
+    def trusted_now(self, bundle: Bundle | None) -> tuple[str, ...]:
+        """The issuer DIDs trusted for every type: ``trusted_issuers``, and the bundle's DIDs if asked."""
+        own = tuple(bundle.did_documents) if self.trust_bundle_dids and bundle is not None else ()
+        return tuple(dict.fromkeys((*self.trusted_issuers, *own)))
 
     def current_bundle(self) -> Bundle | None:
         """The bundle to check against now (from ``bundle_loader`` when one is set)."""
