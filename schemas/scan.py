@@ -84,8 +84,8 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
                     bounds = False
             else:  # a subclass or a non-JSON type: the exact walks decide
                 return Scan(False, False, False)
-        if bounds and below and depth >= limits.max_depth and any(type(n) in (dict, list) for n in below):
-            bounds = False  # a container below the deepest allowed level
+        if below and depth >= limits.max_depth and any(type(n) in (dict, list) for n in below):
+            return Scan(False, False, False)  # too deep (or a cycle, through the Python API): the exact walks decide
         level = below
     try:
         joined = "".join(texts)

@@ -34,7 +34,7 @@ from skillspas.schemas.errors import (
     ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
 )
 from skillspas.schemas.messages import text as code_text
-from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check
+from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -461,7 +461,8 @@ def _proof_parts(type_name: str) -> tuple[Check, Check] | None:
     found = []
     for name, root in ((type_name, type_schema(type_name)), ("ob3", _registry()[2]["validate"])):
         try:
-            part = Compiler(formats=name != "ob3").part(root, registry.resolver(root["$id"]), "proof", 0)
+            compiler = Compiler(formats=name != "ob3", draft=draft_of(root))
+            part = compiler.part(root, registry.resolver(root["$id"]), "proof", 0)
         except (NotImplementedError, KeyError, TypeError, re.error):
             part = None
         if part is None:

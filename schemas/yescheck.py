@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from typing import Any, Callable
 
-__all__ = ["Check", "Compiler", "Unsure", "compile_check", "certainly"]
+__all__ = ["Check", "Compiler", "Unsure", "compile_check", "certainly", "draft_of"]
 
 Check = Callable[[Any], bool]
 _OBJECT_KEYWORDS = frozenset(("properties", "required", "additionalProperties"))
@@ -32,10 +32,17 @@ _ARRAY_KEYWORDS = frozenset(("items", "minItems", "maxItems", "contains"))
 
 
 class Compiler:
-    """Compiles the subset of JSON Schema that the bundled type and OB 3.0 schemas use."""
+    """Compiles the subset of JSON Schema that the bundled type and OB 3.0 schemas use.
 
-    def __init__(self, *, formats: bool) -> None:
+    Every compiled check is exact — True exactly when ``jsonschema`` finds the value valid — or
+    raises ``Unsure``; that is what makes ``not``, ``if`` and ``oneOf`` (which act on a False)
+    sound. So a keyword the schema's draft does not know is ignored, as ``jsonschema`` ignores it."""
+
+    def __init__(self, *, formats: bool, draft: str = "2020-12") -> None:
+        if draft not in _NOT_IN_DRAFT:
+            raise NotImplementedError(f"JSON Schema draft {draft}")
         self.formats = formats
+        self.unknown = _NOT_IN_DRAFT[draft]
         self.cache: dict[int, Check] = {}
 
     def ref(self, resolver: Any, ref: str) -> Check:
@@ -53,6 +60,8 @@ class Compiler:
             return lambda v: True
         if not isinstance(schema, dict):
             raise NotImplementedError(repr(schema))
+        if not self.unknown.isdisjoint(schema):
+            schema = {k: v for k, v in schema.items() if k not in self.unknown}
         kind = schema.get("type")
         if kind == "string":
             fused, skip = [self.string_check(schema)], _IGNORED | _STRING_KEYWORDS
@@ -102,6 +111,8 @@ class Compiler:
         in one closure (one type test instead of one per keyword)."""
         low, high = schema.get("minLength", 0), schema.get("maxLength")
         search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+        if "const" in schema and "enum" in schema:
+            raise NotImplementedError("both const and enum")
         allowed = [schema["const"]] if "const" in schema else schema.get("enum")
         if allowed is not None and not all(isinstance(a, str) for a in allowed):
             raise NotImplementedError("a non-string enum for a string")
@@ -341,6 +352,22 @@ _KINDS: dict[str, Check] = {
 
 
 
+_NOT_IN_DRAFT: dict[str, frozenset[str]] = {
+    "2019-09": frozenset({"prefixItems"}),
+    "2020-12": frozenset({"additionalItems"}),
+}
+"""Keywords a draft does not define (``jsonschema`` ignores them there), among those compiled."""
+
+
+def draft_of(schema: Any) -> str:
+    """"2019-09" or "2020-12" from a root schema's ``$schema``; ``NotImplementedError`` otherwise."""
+    uri = schema.get("$schema", "") if isinstance(schema, dict) else ""
+    for draft in _NOT_IN_DRAFT:
+        if f"/draft/{draft}/schema" in uri:
+            return draft
+    raise NotImplementedError(f"$schema {uri!r}")
+
+
 class Unsure(Exception):
     """This check cannot decide exactly as ``jsonschema`` would: let ``jsonschema`` decide."""
 
@@ -356,9 +383,9 @@ def _unique(value: Any) -> bool:
 def compile_check(schema: Any, resolver: Any, *, formats: bool) -> Check | None:
     """The yes-check for ``schema`` (``$ref``s found through ``resolver``, a ``referencing``
     resolver), or None when it uses anything outside the compiled subset. ``formats``: check the
-    ``date`` format, as a validator with a format checker does."""
+    ``date`` format, as a validator with a format checker does. The draft is the root's ``$schema``."""
     try:
-        return Compiler(formats=formats).schema(schema, resolver)
+        return Compiler(formats=formats, draft=draft_of(schema)).schema(schema, resolver)
     except (NotImplementedError, KeyError, TypeError, re.error):
         return None
 

@@ -186,20 +186,32 @@ def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     policy = verifier.policy
     if isinstance(policy, TrustListPolicy) and policy.problem is not None:
         raise policy.problem
-    pins = pinned_keys(policy)
-    for did, document in bundle.did_documents.items():
-        methods = document.get("verificationMethod", []) if did in pins else []
-        for method in methods if isinstance(methods, list) else []:
-            if isinstance(method, dict) and isinstance(method.get("id"), str):
-                try:
-                    verifier.resolver.resolve(did + method["id"] if method["id"].startswith("#") else method["id"])
-                except SkillspasError as exc:
-                    if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:
-                        raise error_for(exc.code, f"DID document of {did}: {exc.message}", "/didDocuments") from None
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
         verifier.verified_status_list(status_list, issuer if isinstance(issuer, str) else "")
+    if not pinned_keys(policy):
+        return
+    for did, document in bundle.did_documents.items():  # every key of every document, wherever it is listed
+        for method_id in _method_ids(did, document):
+            try:
+                verifier.resolver.resolve(method_id)
+            except SkillspasError as exc:
+                if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:
+                    raise error_for(exc.code, f"DID document of {did}: {exc.message}", "/didDocuments") from None
+
+
+def _method_ids(did: str, document: dict[str, Any]) -> list[str]:
+    """The ids of a DID document's verification methods: listed, referenced or embedded in a relationship."""
+    found: list[str] = []
+    for key in ("verificationMethod", "assertionMethod", "authentication", "capabilityInvocation",
+                "capabilityDelegation", "keyAgreement"):
+        entries = document.get(key, [])
+        for entry in entries if isinstance(entries, list) else []:
+            ref = entry.get("id") if isinstance(entry, dict) else entry
+            if isinstance(ref, str) and ref:
+                found.append(did + ref if ref.startswith("#") else ref)
+    return list(dict.fromkeys(found))
 
 
 @bundle_app.command("create")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from helpers import VECTORS
 from skillspas.schemas.contexts import VC_V2, bundled_registry
-from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import _check_bounds_with_paths, check_bounds, copy_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import scan
@@ -246,3 +246,10 @@ def test_copy_json_hands_anything_else_to_deepcopy():
         copied = copy_json(value)
         assert type(copied) is type(value)
     assert copy_json(cyclic)[0] is not cyclic
+
+
+def test_a_cycle_through_the_python_api_is_too_deep_not_a_hang():
+    looped: dict[str, Any] = {"a": None}
+    looped["a"] = [looped]
+    assert scan(looped).within_bounds is False
+    assert _outcome(lambda: check_bounds(looped, SMALL))[:2] == ("error", ErrorCode.TOO_DEEP)

@@ -153,3 +153,32 @@ def test_bundle_create_refuses_a_did_document_with_a_key_the_trust_list_does_not
     assert "key_not_authorized" in proc.stdout + proc.stderr and "roc.example" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not (tmp_path / "bundle.json").exists()
+
+
+def _embedded_in_assertion_method(world: World) -> list[dict]:
+    documents = world.documents()
+    roc = next(d for d in documents if d["id"] == world.roc.did)
+    roc["assertionMethod"].append({"id": ATTACKER_KEY_ID, "type": "Multikey", "controller": world.roc.did,
+                                   "publicKeyMultibase": generate("ed25519").public_key.multibase})
+    return documents
+
+
+def _foreign_document_naming_the_roc(world: World) -> list[dict]:
+    evil = "did:web:evil.example"
+    return world.documents() + [{
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], "id": evil,
+        "verificationMethod": [{"id": f"{evil}#key-1", "type": "Multikey", "controller": world.roc.did,
+                                "publicKeyMultibase": generate("ed25519").public_key.multibase}],
+        "assertionMethod": [f"{evil}#key-1"],
+    }]
+
+
+@pytest.mark.parametrize("forge", [_embedded_in_assertion_method, _foreign_document_naming_the_roc])
+def test_bundle_create_finds_an_unpinned_key_wherever_a_document_puts_it(world, forge):
+    from skillspas.verifier.cli import _check_new_bundle
+
+    bundle = world.bundle(did_documents=forge(world), trust_list=world.signed_trust_list(_pinned(world)))
+    with pytest.raises(SkillspasError) as info:
+        _check_new_bundle(bundle, [world.anchor.controller])
+    assert info.value.code is ErrorCode.KEY_NOT_AUTHORIZED
+    _check_new_bundle(world.bundle(trust_list=world.signed_trust_list(_pinned(world))), [world.anchor.controller])
