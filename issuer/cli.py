@@ -18,6 +18,7 @@ from skillspas.verifier.cli import bundle_app, contexts_app, fail, read_input, v
 from skillspas.verifier.page.cli import verifier_command
 from skillspas.issuer.service_cli import batch_command, org_app, serve_command
 from skillspas.issuer.issue_cli import issue_command, vocab_app
+from skillspas.issuer.trust_list_cli import trust_list_app
 from skillspas.wallet_export.cli import passport_app
 
 __all__ = ["app", "main"]
@@ -31,6 +32,7 @@ app = typer.Typer(
 app.add_typer(keys_app, name="keys", help="Key pairs / Sleutelparen.")
 app.add_typer(contexts_app, name="contexts")
 app.add_typer(bundle_app, name="bundle", help="Offline verification bundle / Offline-controlebundel.")
+app.add_typer(trust_list_app, name="trust-list")
 app.add_typer(passport_app, name="passport")
 app.command("verify")(verify_command)
 app.command("verifier")(verifier_command)

@@ -1,0 +1,145 @@
+"""``skillspas trust-list sign|show``: what a trust anchor runs to publish the list of recognised issuers.
+
+Usage::
+
+    skillspas trust-list sign issuers.json --key anchor.json --dids dids/ --valid-days 180 --out tl.json
+    skillspas trust-list show tl.json --trust-anchor did:key:z6Mk…
+
+``issuers.json`` is a JSON list of entries: ``{"did", "name", "credentialTypes": [...], "role"?,
+"validFrom"?, "validUntil"?, "publicKeyMultibase"?: [...]}``. Each issuer whose did:web document is
+given (``--did-document``, ``--dids``) gets all the keys of that document pinned, so a bundle's copy
+of it cannot add one (``key_not_authorized``); a did:web issuer left without pins is named on stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from skillspas.keys import load
+from skillspas.keys.did_web import load_did_web_folder
+from skillspas.keys.trust_list import TrustList, TrustListEntry
+from skillspas.keys.verification_method import parse_datetime
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.cli import fail, read_input
+
+__all__ = ["trust_list_app", "read_entries"]
+
+trust_list_app = typer.Typer(help="Trust list of recognised issuers / Vertrouwenslijst van erkende uitgevers.",
+                             no_args_is_help=True)
+
+_LIMITS = Limits(max_bytes=16 * 1024 * 1024)
+_FIELDS = frozenset({"did", "name", "credentialTypes", "role", "validFrom", "validUntil", "publicKeyMultibase"})
+
+
+def _json_file(path: Path) -> Any:
+    return parse_json(read_input(str(path), _LIMITS.max_bytes), _LIMITS)
+
+
+def _moment(entry: dict[str, Any], key: str, where: str) -> dt.datetime | None:
+    if key not in entry:
+        return None
+    try:
+        return parse_datetime(entry[key])
+    except (ValueError, TypeError) as exc:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{key}: {exc}", f"{where}/{key}") from None
+
+
+def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustListEntry]:
+    """Entries from the issuers file; pins each issuer's keys from its DID document when given."""
+    if not isinstance(data, list):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "the issuers file must be a JSON list of entries", "/")
+    entries = []
+    for index, item in enumerate(data):
+        where = f"/{index}"
+        if not isinstance(item, dict):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "an entry must be an object", where)
+        unknown = sorted(set(item) - _FIELDS)
+        if unknown:
+            raise error_for(ErrorCode.SCHEMA_INVALID, f"unknown field {unknown[0]!r} (known: {', '.join(sorted(_FIELDS))})",
+                            f"{where}/{unknown[0]}")
+        given = item.get("publicKeyMultibase", [])
+        keys = [given] if isinstance(given, str) else list(given) if isinstance(given, list) else [given]
+        did = item.get("did")
+        document = documents.get(did) if isinstance(did, str) else None
+        if document is not None:
+            keys += [m["publicKeyMultibase"] for m in document.get("verificationMethod", [])
+                     if isinstance(m, dict) and isinstance(m.get("publicKeyMultibase"), str)]
+        types = item.get("credentialTypes")
+        try:
+            entries.append(TrustListEntry(
+                item.get("did"), item.get("name"), tuple(types) if isinstance(types, list) else (),  # type: ignore[arg-type]
+                _moment(item, "validFrom", where), _moment(item, "validUntil", where), item.get("role"),
+                tuple(dict.fromkeys(keys)),
+            ))
+        except ValueError as exc:
+            raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where) from None
+    return entries
+
+
+@trust_list_app.command("sign")
+def trust_list_sign(
+    issuers: Annotated[Path, typer.Argument(help="JSON list of entries: did, name, credentialTypes, role?, validFrom?, validUntil?")],
+    key: Annotated[Path, typer.Option("--key", help="The trust anchor's key file (skillspas keys generate)")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the signed trust list")],
+    did_document: Annotated[Optional[list[Path]], typer.Option("--did-document", help="An issuer's did.json: its keys are pinned (repeatable)")] = None,
+    dids: Annotated[Optional[Path], typer.Option("--dids", help="Folder of did.json files (host/.well-known/did.json): keys pinned")] = None,
+    name: Annotated[str, typer.Option(help="The list's name")] = "Erkende uitgevers",
+    list_id: Annotated[Optional[str], typer.Option("--id", help="The list's id (a URL or urn:uuid)")] = None,
+    valid_days: Annotated[int, typer.Option(help="Days the list is valid from now (verifiers then need a newer one)")] = 365,
+) -> None:
+    """Sign the list of recognised issuers as the trust anchor / Vertrouwenslijst ondertekenen."""
+    from skillspas.issuer.trust_list import sign_trust_list
+
+    if valid_days < 1:
+        raise fail(ErrorCode.SCHEMA_INVALID, "--valid-days must be at least 1")
+    try:
+        documents = {d["id"]: d for d in (_json_file(p) for p in did_document or []) if isinstance(d, dict) and "id" in d}
+        if dids is not None:
+            documents.update(load_did_web_folder(dids))
+        entries = read_entries(_json_file(issuers), documents)
+        signer = load(key)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        trust_list = TrustList(issuer=signer.controller, entries=tuple(entries), id=list_id, name=name,
+                               valid_from=now, valid_until=now + dt.timedelta(days=valid_days))
+        signed = sign_trust_list(trust_list, signer)
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+    except ValueError as exc:
+        raise fail(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+    for entry in entries:
+        if entry.did.startswith("did:web:") and not entry.keys:
+            typer.echo(f"warning: {entry.did} has no pinned keys (give its did.json) / sleutels niet vastgelegd", err=True)
+    try:
+        out.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    except OSError as exc:
+        raise fail(ErrorCode.MALFORMED_JSON, f"cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),
+                           "pinned": sum(1 for e in entries if e.keys), "validUntil": signed.get("validUntil")}, indent=2))
+
+
+@trust_list_app.command("show")
+def trust_list_show(
+    file: Annotated[Path, typer.Argument(help="A signed trust list")],
+    trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="It must be signed by this DID")] = None,
+) -> None:
+    """Verify a trust list and print its entries / Vertrouwenslijst controleren en tonen."""
+    from skillspas.verifier import Verifier
+    from skillspas.verifier.trust import load_trust_list
+
+    try:
+        trust_list = load_trust_list(_json_file(file), Verifier(), anchors=trust_anchor,
+                                     now=dt.datetime.now(dt.timezone.utc))
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+    typer.echo(json.dumps({
+        "issuer": trust_list.issuer, "name": trust_list.name,
+        "validUntil": trust_list.valid_until.isoformat() if trust_list.valid_until else None,
+        "entries": [e.to_json() for e in trust_list.entries],
+    }, indent=2, ensure_ascii=False))

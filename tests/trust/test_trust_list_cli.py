@@ -1,0 +1,83 @@
+"""`skillspas trust-list sign` and `show`, as a trust anchor runs them; then a bundle and a verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trustworld import TYPES_CONTEXT_DIR, UTC, World
+from skillspas.keys.did_web import did_web_to_path
+
+SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess:
+    proc = subprocess.run([*SKILLSPAS, *map(str, args)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    world = World()
+    folder = tmp_path_factory.mktemp("trust-list-cli")
+    made = run("keys", "generate", "--out", folder / "anchor.json")
+    assert made.returncode == 0, made.stderr
+    for document in world.documents()[:2]:  # the ROC and the EVC provider publish did.json; the bakery not
+        path = folder / "dids" / did_web_to_path(document["id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document), "utf-8")
+    issuers = [
+        {"did": world.roc.did, "name": world.roc.name, "credentialTypes": ["MboDiploma"], "role": "roc"},
+        {"did": world.evc.did, "name": world.evc.name, "credentialTypes": ["Ervaringscertificaat"]},
+        {"did": world.bakery.did, "name": world.bakery.name, "credentialTypes": ["MicroCredential"],
+         "validUntil": "2030-01-01T00:00:00Z"},
+    ]
+    (folder / "issuers.json").write_text(json.dumps(issuers), "utf-8")
+    created = dt.datetime.now(UTC) - dt.timedelta(days=1)
+    (folder / "diploma.json").write_text(json.dumps(world.credential(world.roc, created=created)), "utf-8")
+    return folder
+
+
+def test_sign_pins_the_keys_of_the_given_did_documents_and_warns_about_the_rest(folder):
+    signed = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json",
+                 "--dids", folder / "dids", "--valid-days", "30", "--out", folder / "tl.json")
+    assert signed.returncode == 0, signed.stderr
+    summary = json.loads(signed.stdout)
+    assert summary["issuers"] == 3 and summary["pinned"] == 2
+    assert "did:web:bakkerij.example has no pinned keys" in signed.stderr
+    shown = run("trust-list", "show", folder / "tl.json", "--trust-anchor", summary["issuer"])
+    assert shown.returncode == 0, shown.stderr
+    entries = json.loads(shown.stdout)["entries"]
+    assert [len(e.get("publicKeyMultibase", [])) for e in entries] == [1, 1, 0]
+    other_anchor = run("trust-list", "show", folder / "tl.json", "--trust-anchor", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    assert other_anchor.returncode == 1 and "untrusted_issuer" in other_anchor.stderr
+
+
+def test_the_signed_list_goes_into_a_bundle_that_verifies_the_roc_diploma(folder):
+    made = run("bundle", "create", "--trust-list", folder / "tl.json", "--dids", folder / "dids",
+               "--contexts", TYPES_CONTEXT_DIR, "--out", folder / "bundle.json")
+    assert made.returncode == 0, made.stderr
+    anchor = json.loads((folder / "tl.json").read_text("utf-8"))["issuer"]
+    verified = run("verify", folder / "diploma.json", "--bundle", folder / "bundle.json", "--trust-anchor", anchor)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+@pytest.mark.parametrize("issuers, words", [
+    ({"did": "x"}, "JSON list"),
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["MboDiploma"], "colour": "red"}], "unknown field 'colour'"),
+    ([{"did": "not-a-did", "name": "A", "credentialTypes": ["MboDiploma"]}], "must be a DID"),
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": []}], "credential type"),
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "validUntil": "morgen"}], "validUntil"),
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "publicKeyMultibase": "z123"}], "Multikey"),
+])
+def test_a_bad_issuers_file_is_refused_with_where_and_why(folder, tmp_path, issuers, words):
+    (tmp_path / "issuers.json").write_text(json.dumps(issuers), "utf-8")
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+    assert not (tmp_path / "tl.json").exists()
