@@ -35,7 +35,7 @@ from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
 from skillspas.keys import Signer, generate
 from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
 from skillspas.keys.keyfile import load, save
-from skillspas.keys.keypair import PublicKey
+from skillspas.keys.keypair import PublicKey, normalize_kind
 from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, skillspas_type
 
@@ -163,9 +163,10 @@ def add_api_key(store: Store, org_id: str, scopes: Iterable[str] = SCOPES) -> st
 
 
 def create_organisation(
-    store: Store, settings: Settings, name: str, *, role: str, did_web: str, key_type: str = "ed25519"
+    store: Store, settings: Settings, name: str, *, role: str, did_web: str, key_type: str = "ed25519",
+    hsm: bool = False,
 ) -> CreatedOrganisation:
-    """Register an organisation: a new signing key in the keystore, its did:web DID, an API key."""
+    """Register an organisation: a new signing key in the keystore (or on the HSM), its did:web DID, an API key."""
     if role not in ROLE_TYPES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     name = name.strip()
@@ -178,7 +179,7 @@ def create_organisation(
             raise ValueError(f"an organisation with DID {did} already exists")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
-        method = _new_key(session, settings, org_id, did, key_type)
+        method = _new_key(session, settings, org_id, did, key_type, hsm=hsm)
         audit.record(session, org_id=org_id, actor="cli", action="organisation.create", target=did,
                      detail={"name": name, "role": role})
     api_key = add_api_key(store, org_id)
@@ -211,9 +212,11 @@ class RotatedKey:
         }
 
 
-def rotate_signing_key(store: Store, settings: Settings, org_id: str, *, key_type: str | None = None) -> RotatedKey:
-    """Sign from now on with a new key (same kind unless ``key_type``); old keys stay in the DID
-    document, so what they signed still verifies, but sign nothing more. Recorded in the audit log."""
+def rotate_signing_key(
+    store: Store, settings: Settings, org_id: str, *, key_type: str | None = None, hsm: bool | None = None
+) -> RotatedKey:
+    """Sign from now on with a new key (same kind and place — file or HSM — unless given); old keys
+    stay in the DID document, so what they signed still verifies, but sign nothing more. Audited."""
     with store.transaction() as session:
         org = session.get(Organisation, org_id)
         if org is None:
@@ -221,28 +224,60 @@ def rotate_signing_key(store: Store, settings: Settings, org_id: str, *, key_typ
         keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
         active = [k for k in keys if k.active]
         kind = key_type or (PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")
+        on_token = hsm if hsm is not None else bool(active) and active[-1].key_file.startswith("pkcs11:")
         for key in active:
             key.active = False
-        method = _new_key(session, settings, org_id, org.did, kind)
+        method = _new_key(session, settings, org_id, org.did, kind, hsm=on_token)
         multibase = session.scalar(select(OrgKey.public_key_multibase).where(OrgKey.verification_method == method))
         audit.record(session, org_id=org_id, actor="cli", action="organisation.rotate-key", target=method,
                      detail={"previous": [k.verification_method for k in active]})
         return RotatedKey(org_id, org.did, method, multibase or "", tuple(k.verification_method for k in active))
 
 
-def _new_key(session: Any, settings: Settings, org_id: str, did: str, key_type: str) -> str:
-    """Generate the organisation's next signing key into the keystore; return its method id."""
+def _new_key(session: Any, settings: Settings, org_id: str, did: str, key_type: str, *, hsm: bool = False) -> str:
+    """Generate the organisation's next signing key into the keystore, or on the HSM (non-extractable,
+    labelled with its method id; ``key_file`` then holds its pkcs11: URI); return its method id."""
     number = len(session.scalars(select(OrgKey.id).where(OrgKey.org_id == org_id)).all()) + 1
     method = f"{did}#key-{number}"
-    keystore = Path(settings.keys)
-    keystore.mkdir(parents=True, exist_ok=True, mode=0o700)
-    file_name = f"{org_id}-key-{number}.json"
-    pair = generate(key_type)
-    save(pair, keystore / file_name, passphrase=settings.key_passphrase, controller=did,
-         verification_method=method)
-    session.add(OrgKey(org_id=org_id, verification_method=method, public_key_multibase=pair.public_key.multibase,
-                       key_file=file_name, active=True))
+    if hsm:
+        from skillspas.keys.hsm import Pkcs11Signer
+
+        token = settings.token()
+        kind = normalize_kind(key_type).lower().replace("-", "")
+        with Pkcs11Signer.generate(module=token.module, token_label=token.label, key_label=method, pin=token.pin,
+                                   kind=kind, verification_method=method, controller=did) as signer:
+            multibase, location = signer.public_key.multibase, signer.uri
+    else:
+        keystore = Path(settings.keys)
+        keystore.mkdir(parents=True, exist_ok=True, mode=0o700)
+        location = f"{org_id}-key-{number}.json"
+        pair = generate(key_type)
+        save(pair, keystore / location, passphrase=settings.key_passphrase, controller=did,
+             verification_method=method)
+        multibase = pair.public_key.multibase
+    session.add(OrgKey(org_id=org_id, verification_method=method, public_key_multibase=multibase,
+                       key_file=location, active=True))
     return method
+
+
+def _org_signer(settings: Settings, key: OrgKey, did: str) -> tuple[Signer, Path | None]:
+    """The signer of an organisation key, and its key file (None for an HSM key: batches sign in-process)."""
+    if key.key_file.startswith("pkcs11:"):
+        from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
+
+        try:
+            token = settings.token()
+        except ValueError as exc:
+            raise ServiceProblem(ProblemCode.FORBIDDEN, f"{key.verification_method} is on an HSM: {exc}") from None
+        token_label, key_label = parse_pkcs11_uri(key.key_file)
+        signer = Pkcs11Signer(module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
+                              verification_method=key.verification_method, controller=did)
+        if signer.public_key.multibase != key.public_key_multibase:
+            signer.close()
+            raise ServiceProblem(ProblemCode.FORBIDDEN, f"the HSM key {key.key_file} is not {key.verification_method}")
+        return signer, None
+    key_file = Path(settings.keys) / key.key_file
+    return load(key_file, settings.key_passphrase), key_file
 
 
 class Organisations:
@@ -253,6 +288,7 @@ class Organisations:
         self.settings = settings
         self._cache: dict[str, tuple[tuple[int, ...], Org]] = {}
         self._lock = threading.Lock()
+        self._sessions: list[Signer] = []  # HSM signers made here (closed by ``close``, not when replaced)
 
     def get(self, org_id: str) -> Org:
         """The organisation with this id, ready to sign; ``not_found`` otherwise."""
@@ -301,6 +337,14 @@ class Organisations:
             ids = session.scalars(select(Organisation.id).order_by(Organisation.created_at)).all()
         return [self.get(org_id) for org_id in ids]
 
+    def close(self) -> None:
+        """Stop using the HSM: close every token signer made here (the last one logs out)."""
+        with self._lock:
+            signers, self._sessions = self._sessions, []
+            self._cache.clear()
+        for signer in signers:
+            signer.close()  # type: ignore[attr-defined]
+
     def _org(self, org: Organisation, keys: list[OrgKey]) -> Org:
         """Build (or reuse) the ``Org`` for a row and its keys; loads the active key once."""
         version = tuple(k.id for k in keys) + tuple(k.id for k in keys if k.active)
@@ -311,8 +355,10 @@ class Organisations:
         active = [k for k in keys if k.active]
         if not active:
             raise ServiceProblem(ProblemCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
-        key_file = Path(self.settings.keys) / active[-1].key_file
-        signer = load(key_file, self.settings.key_passphrase)
+        signer, key_file = _org_signer(self.settings, active[-1], org.did)
+        if key_file is None:
+            with self._lock:
+                self._sessions.append(signer)
         document = did_web_document(org.did, [PublicKey.from_multibase(k.public_key_multibase) for k in keys])
         built = Org(org.id, org.name, org.role, org.did, document, signer, key_file=key_file)
         with self._lock:

@@ -90,6 +90,7 @@ def org_create(
     role: Annotated[str, typer.Option(help="mbo, evc, employer or training")],
     did_web: Annotated[str, typer.Option("--did-web", help="Web host of its did:web DID, e.g. roc.example")],
     key_type: Annotated[str, typer.Option(help="ed25519 or p-256")] = "ed25519",
+    hsm: Annotated[bool, typer.Option("--hsm", help="Make the key on the HSM (SKILLSPAS_PKCS11_MODULE, _TOKEN, _PIN)")] = False,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -97,7 +98,7 @@ def org_create(
     from skillspas.issuer.orgs import create_organisation
     with _opened(database_url, data_dir) as (settings, store):
         created = _guard(lambda: create_organisation(store, settings, name, role=role, did_web=did_web,
-                                                     key_type=key_type))
+                                                     key_type=key_type, hsm=hsm))
     typer.echo(json.dumps(created.to_json(), indent=2))
 
 
@@ -130,6 +131,7 @@ def org_add_key(
 def org_rotate_key(
     org: Annotated[str, typer.Argument(help="Organisation id, name or DID")],
     key_type: Annotated[Optional[str], typer.Option(help="ed25519 or p-256 (default: the kind of the current key)")] = None,
+    hsm: Annotated[Optional[bool], typer.Option("--hsm/--key-file", help="New key on the HSM or in a key file (default: where the current key is)")] = None,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -137,7 +139,7 @@ def org_rotate_key(
     from skillspas.issuer.orgs import Organisations, rotate_signing_key
     with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
-        rotated = _guard(lambda: rotate_signing_key(store, settings, found.id, key_type=key_type))
+        rotated = _guard(lambda: rotate_signing_key(store, settings, found.id, key_type=key_type, hsm=hsm))
     typer.echo(json.dumps(rotated.to_json(), indent=2, ensure_ascii=False))
 
 

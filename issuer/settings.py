@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, Mapping
 
+from skillspas.keys.keyfile import Pkcs11Token
+
 __all__ = ["Settings", "ENV_PREFIX", "STATUS_LIST_SIZE"]
 
 ENV_PREFIX: Final = "SKILLSPAS_"
@@ -61,6 +63,12 @@ class Settings:
     """Most rows one batch request over HTTP may carry (the CLI has no limit)."""
     batch_workers: int = 0
     """Processes that build and sign batch rows: 0 = one per CPU for large batches, 1 = in this process."""
+    pkcs11_module: str | None = None
+    """PKCS#11 module (.so) of the HSM holding organisation keys made with ``--hsm`` (``SKILLSPAS_PKCS11_MODULE``)."""
+    pkcs11_token: str | None = None
+    """Label of that HSM token (``SKILLSPAS_PKCS11_TOKEN``)."""
+    pkcs11_pin: str | None = field(default=None, repr=False)
+    """Its user PIN (``SKILLSPAS_PKCS11_PIN``); never shown."""
 
     def __post_init__(self) -> None:
         if self.store_credentials not in ("full", "hash"):
@@ -76,6 +84,13 @@ class Settings:
     def database(self) -> str:
         """The database URL in use (SQLite under ``data_dir`` by default)."""
         return self.database_url or f"sqlite:///{self.data_dir / 'skillspas.db'}"
+
+    def token(self) -> Pkcs11Token:
+        """The HSM token for organisation keys; ValueError naming what is missing."""
+        missing = [ENV_PREFIX + n.upper() for n in ("pkcs11_module", "pkcs11_token", "pkcs11_pin") if not getattr(self, n)]
+        if missing:
+            raise ValueError(f"HSM keys need {', '.join(missing)}")
+        return Pkcs11Token(str(self.pkcs11_module), str(self.pkcs11_token), str(self.pkcs11_pin))
 
     @property
     def keys(self) -> Path:

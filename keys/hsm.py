@@ -38,6 +38,7 @@ _P256_OID: Final = bytes.fromhex("06082a8648ce3d030107")
 _URI_SAFE: Final = "-._~"
 _LOCK: Final = threading.Lock()
 _SESSIONS: dict[tuple[str, str], list[Any]] = {}  # (module, token label) -> [session, users]
+_SIGNING: dict[tuple[str, str], threading.Lock] = {}  # (module, token label) -> one signing operation at a time
 
 
 def pkcs11_uri(token_label: str, key_label: str) -> str:
@@ -95,6 +96,7 @@ def _open(module: str, token_label: str, pin: str, *, rw: bool = False) -> Any:
 def _acquire(module: str, token_label: str, pin: str) -> Any:
     """The shared logged-in session of a token (logging in on first use)."""
     with _LOCK:
+        _SIGNING.setdefault((module, token_label), threading.Lock())
         entry = _SESSIONS.get((module, token_label))
         if entry is None:
             entry = _SESSIONS[(module, token_label)] = [_open(module, token_label, pin), 0]
@@ -245,13 +247,17 @@ class Pkcs11Signer(PublicFacts):
         return self._uri
 
     def sign(self, data: bytes) -> bytes:
-        """Sign on the token: CKM_EDDSA over ``data``, or CKM_ECDSA over SHA-256(``data``) as raw r||s."""
+        """Sign on the token: CKM_EDDSA over ``data``, or CKM_ECDSA over SHA-256(``data``) as raw r||s.
+
+        Thread-safe: a PKCS#11 session runs one operation at a time, and signers of one token share
+        its session, so signing is serialised per token (a service signs from several threads)."""
         pkcs11 = _pkcs11()
         if self._session is None:
             raise error_for(ErrorCode.SIGNER_FAILED, "the signer is closed")
         message = data if self._public_key.kind == "Ed25519" else hashlib.sha256(data).digest()
         try:
-            return bytes(self._private.sign(message, mechanism=self._mechanism))
+            with _SIGNING[self._token]:
+                return bytes(self._private.sign(message, mechanism=self._mechanism))
         except pkcs11.exceptions.PKCS11Error as exc:
             raise error_for(ErrorCode.SIGNER_FAILED, f"the token refused to sign: {type(exc).__name__}") from None
 

@@ -62,6 +62,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (credentials, verify, status_lists, audit, dids):
         app.include_router(module.router)
+    app.router.on_shutdown.append(issuer.orgs.close)  # log out of the HSM, if organisations use one
     app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))
     limit = Limits().max_bytes + 64 * 1024
     app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,

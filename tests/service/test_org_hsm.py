@@ -1,0 +1,129 @@
+"""An organisation whose signing keys live on an HSM (SoftHSM2 here): issue, batch, concurrency, rotation."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "keys"))
+
+from softhsm import init_token  # noqa: E402
+
+from skillspas.issuer.batch import issue_rows, validate_rows  # noqa: E402
+from skillspas.issuer.bundle_build import build_bundle  # noqa: E402
+from skillspas.issuer.demo import sample_credential  # noqa: E402
+from skillspas.issuer.issuing import Issuer  # noqa: E402
+from skillspas.issuer.orgs import create_organisation, rotate_signing_key  # noqa: E402
+from skillspas.issuer.problems import ServiceProblem  # noqa: E402
+from skillspas.issuer.settings import Settings  # noqa: E402
+from skillspas.issuer.store import open_store  # noqa: E402
+from skillspas.keys.hsm import Pkcs11Signer  # noqa: E402
+from skillspas.verifier import Verifier  # noqa: E402
+
+from svc_live import PASSPHRASE  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hsm(database, tmp_path_factory):
+    token = init_token(tmp_path_factory.mktemp("softhsm"))  # the one token of this process (SoftHSM2 reads its slots once)
+    url, folder = database
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, batch_workers=2,
+                        pkcs11_module=token.module, pkcs11_token=token.label, pkcs11_pin=token.pin)
+    store = open_store(url)
+    host = f"hsm-{uuid.uuid4().hex[:8]}.example"  # key labels are method ids: unique per test database
+    created = create_organisation(store, settings, "ROC HSM", role="mbo", did_web=host, hsm=True)
+    issuer = Issuer(store, settings)
+    yield settings, store, issuer, created.id
+    issuer.orgs.close()  # logs out: later tests of the token start from a clean state
+    store.dispose()
+
+
+def _credential(did: str) -> dict:
+    document = sample_credential(did)
+    del document["id"]
+    return document
+
+
+def _verifier(issuer: Issuer, org_id: str) -> Verifier:
+    org = issuer.orgs.get(org_id)
+    return Verifier(bundle=build_bundle(issuer, org_id=org_id), trusted_issuers=[org.did])
+
+
+def test_the_key_is_on_the_token_and_nowhere_on_disk(hsm):
+    settings, _, issuer, org_id = hsm
+    org = issuer.orgs.get(org_id)
+    assert isinstance(org.signer, Pkcs11Signer) and org.key_file is None
+    assert not list(Path(settings.keys).glob(f"{org_id}*")) if Path(settings.keys).exists() else True
+    assert settings.pkcs11_pin not in repr(settings) and settings.pkcs11_pin not in repr(org)
+
+
+def test_credentials_signed_on_the_hsm_verify_also_when_issued_from_many_threads(hsm):
+    _, _, issuer, org_id = hsm
+    org = issuer.orgs.get(org_id)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        issued = list(pool.map(lambda _: issuer.issue(org, _credential(org.did)).credential, range(16)))
+    verifier = _verifier(issuer, org_id)
+    for credential in issued:
+        result = verifier.verify(credential)
+        assert result.verified, result.first_error
+
+
+def test_a_batch_is_signed_on_the_hsm_in_this_process(hsm, tmp_path):
+    _, _, issuer, org_id = hsm
+    org = issuer.orgs.get(org_id)
+    rows = [(n + 2, {"row_key": f"h-{n}", "learner_name": f"Leerling {n}", "crebo": "25180", "leerweg": "BOL",
+                     "date": "2025-07-01"}) for n in range(12)]
+    manifest = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
+    assert manifest.issued == 12
+    verifier = _verifier(issuer, org_id)
+    import json
+    for entry in manifest.entries:
+        credential = json.loads((tmp_path / entry["file"]).read_text("utf-8"))
+        assert verifier.verify(credential).verified
+
+
+def test_rotation_keeps_the_new_key_on_the_hsm_and_old_credentials_valid(hsm):
+    settings, store, issuer, org_id = hsm
+    org = issuer.orgs.get(org_id)
+    before = issuer.issue(org, _credential(org.did)).credential
+    rotated = rotate_signing_key(store, settings, org_id)
+    org = issuer.orgs.get(org_id)
+    assert isinstance(org.signer, Pkcs11Signer) and org.signer.verification_method == rotated.verification_method
+    after = issuer.issue(org, _credential(org.did)).credential
+    verifier = _verifier(issuer, org_id)
+    assert verifier.verify(before).verified and verifier.verify(after).verified
+    assert after["proof"]["verificationMethod"] == rotated.verification_method
+
+
+def test_without_the_pin_an_hsm_organisation_cannot_sign_and_says_why(hsm):
+    settings, store, _, org_id = hsm
+    without = Issuer(store, settings.replace(pkcs11_pin=None))
+    with pytest.raises(ServiceProblem) as info:
+        without.orgs.get(org_id)
+    assert "SKILLSPAS_PKCS11_PIN" in info.value.message and (settings.pkcs11_pin or "") not in info.value.message
+
+
+def test_org_create_and_rotate_key_on_the_hsm_from_the_command_line(hsm, tmp_path):
+    import json
+
+    from svc_live import run_cli
+
+    settings = hsm[0]
+    env = {"SKILLSPAS_PKCS11_MODULE": settings.pkcs11_module, "SKILLSPAS_PKCS11_TOKEN": settings.pkcs11_token,
+           "SKILLSPAS_PKCS11_PIN": settings.pkcs11_pin}
+    host = f"cli-{uuid.uuid4().hex[:8]}.example"
+    args = ["--data-dir", str(tmp_path)]
+    created = run_cli("org", "create", "ROC HSM CLI", "--role", "mbo", "--did-web", host, "--hsm", *args, env=env)
+    assert created.returncode == 0, created.stderr
+    assert settings.pkcs11_pin not in created.stdout + created.stderr
+    rotated = run_cli("org", "rotate-key", "ROC HSM CLI", *args, env=env)
+    assert rotated.returncode == 0, rotated.stderr
+    assert json.loads(rotated.stdout)["verificationMethod"] == f"did:web:{host}#key-2"
+    assert not list(tmp_path.glob("keys/*")), "an HSM key must leave no key file"
+    no_pin = run_cli("org", "create", "Zonder PIN", "--role", "mbo", "--did-web", f"x{host}", "--hsm", *args,
+                     env={**env, "SKILLSPAS_PKCS11_PIN": ""})
+    assert no_pin.returncode == 2 and "SKILLSPAS_PKCS11_PIN" in no_pin.stderr and "Traceback" not in no_pin.stderr
