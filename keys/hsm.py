@@ -38,7 +38,15 @@ _P256_OID: Final = bytes.fromhex("06082a8648ce3d030107")
 _URI_SAFE: Final = "-._~"
 _LOCK: Final = threading.Lock()
 _SESSIONS: dict[tuple[str, str], list[Any]] = {}  # (module, token label) -> [session, users]
-_SIGNING: dict[tuple[str, str], threading.Lock] = {}  # (module, token label) -> one signing operation at a time
+_TOKEN_LOCKS: dict[tuple[str, str], threading.RLock] = {}  # (module, token label) -> one operation at a time
+
+
+def _token_lock(module: str, token_label: str) -> threading.RLock:
+    """The lock every use of a token's sessions holds: PKCS#11 modules are not safe for concurrent
+    operations on one session (measured: SoftHSM2 crashed when threads looked up keys while others
+    signed), and signers of a token share its session."""
+    with _LOCK:
+        return _TOKEN_LOCKS.setdefault((module, token_label), threading.RLock())
 
 
 def pkcs11_uri(token_label: str, key_label: str) -> str:
@@ -96,7 +104,6 @@ def _open(module: str, token_label: str, pin: str, *, rw: bool = False) -> Any:
 def _acquire(module: str, token_label: str, pin: str) -> Any:
     """The shared logged-in session of a token (logging in on first use)."""
     with _LOCK:
-        _SIGNING.setdefault((module, token_label), threading.Lock())
         entry = _SESSIONS.get((module, token_label))
         if entry is None:
             entry = _SESSIONS[(module, token_label)] = [_open(module, token_label, pin), 0]
@@ -172,17 +179,19 @@ class Pkcs11Signer(PublicFacts):
         """Log in and find the key pair labelled ``key_label``; the PIN is used once, not kept."""
         pkcs11 = _pkcs11()
         self._token = (module, token_label)
-        self._session = _acquire(module, token_label, pin)
-        object_class = pkcs11.ObjectClass
-        try:
-            self._private = self._session.get_key(object_class=object_class.PRIVATE_KEY, label=key_label)
-            public = self._session.get_key(object_class=object_class.PUBLIC_KEY, label=key_label)
-        except (pkcs11.exceptions.NoSuchKey, pkcs11.exceptions.MultipleObjectsReturned):
-            self.close()
-            raise error_for(
-                ErrorCode.KEY_NOT_FOUND, f"no single key pair labelled {key_label!r} on token {token_label!r}"
-            ) from None
-        self._public_key = _public_key(public, pkcs11)
+        self._lock = _token_lock(module, token_label)
+        with self._lock:
+            self._session = _acquire(module, token_label, pin)
+            object_class = pkcs11.ObjectClass
+            try:
+                self._private = self._session.get_key(object_class=object_class.PRIVATE_KEY, label=key_label)
+                public = self._session.get_key(object_class=object_class.PUBLIC_KEY, label=key_label)
+            except (pkcs11.exceptions.NoSuchKey, pkcs11.exceptions.MultipleObjectsReturned):
+                self.close()
+                raise error_for(
+                    ErrorCode.KEY_NOT_FOUND, f"no single key pair labelled {key_label!r} on token {token_label!r}"
+                ) from None
+            self._public_key = _public_key(public, pkcs11)
         self._mechanism = pkcs11.Mechanism.EDDSA if self._public_key.kind == "Ed25519" else pkcs11.Mechanism.ECDSA
         self._uri = pkcs11_uri(token_label, key_label)
         own_did = did_key_for(self._public_key)
@@ -215,7 +224,7 @@ class Pkcs11Signer(PublicFacts):
         if kind == "auto":
             kind = "ed25519" if token_supports_ed25519(module, token_label) else "p256"
         attribute = pkcs11.Attribute
-        with _open_for_writing(module, token_label, pin) as session:
+        with _token_lock(module, token_label), _open_for_writing(module, token_label, pin) as session:
             try:
                 session.get_key(label=key_label)
             except pkcs11.exceptions.NoSuchKey:
@@ -256,7 +265,7 @@ class Pkcs11Signer(PublicFacts):
             raise error_for(ErrorCode.SIGNER_FAILED, "the signer is closed")
         message = data if self._public_key.kind == "Ed25519" else hashlib.sha256(data).digest()
         try:
-            with _SIGNING[self._token]:
+            with self._lock:
                 return bytes(self._private.sign(message, mechanism=self._mechanism))
         except pkcs11.exceptions.PKCS11Error as exc:
             raise error_for(ErrorCode.SIGNER_FAILED, f"the token refused to sign: {type(exc).__name__}") from None
@@ -264,8 +273,9 @@ class Pkcs11Signer(PublicFacts):
     def close(self) -> None:
         """Stop using the token (the last signer of a token closes its session and logs out)."""
         if self._session is not None:
-            self._session = None
-            _release(*self._token)
+            with self._lock:
+                self._session = None
+                _release(*self._token)
 
     def __enter__(self) -> Pkcs11Signer:
         return self

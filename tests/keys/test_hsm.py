@@ -174,3 +174,21 @@ def test_keys_rotate_onto_the_hsm_from_the_command_line(token, tmp_path):
         env={**env, "TOKEN_PIN": "999999"},
     )
     assert wrong.exit_code == 2 and "wrong_passphrase" in wrong.output
+
+
+def test_threads_opening_signers_while_others_sign_do_not_break_the_token(token):
+    import concurrent.futures
+
+    with _signer(token, "threads-key", "ed25519") as first:
+        uri_label = parse_pkcs11_uri(first.uri)[1]
+
+        def work(n: int) -> bool:
+            with Pkcs11Signer(module=token.module, token_label=token.label, key_label=uri_label, pin=token.pin) as signer:
+                data = f"bericht {n}".encode()
+                for _ in range(10):
+                    signer.public_key.verify(signer.sign(data), data)
+                    first.public_key.verify(first.sign(data), data)
+            return True
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(work, range(32)))
