@@ -13,14 +13,16 @@ with ``Settings.key_passphrase`` when set); the database holds only their public
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import logging
 import hmac
 import re
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -33,10 +35,11 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
 from skillspas.keys import Signer, generate
+from skillspas.keys.signer import PublicFacts
 from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
 from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import PublicKey, normalize_kind
-from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, skillspas_type
 
 __all__ = [
@@ -53,6 +56,8 @@ __all__ = [
     "did_for_host",
     "credential_kind",
 ]
+
+_log = logging.getLogger(__name__)
 
 ROLE_TYPES: Final[dict[str, frozenset[str]]] = {
     "mbo": frozenset({"MboDiploma", "MboCertificaat", "Praktijkverklaring", "MicroCredential"}),
@@ -174,12 +179,12 @@ def create_organisation(
         raise ValueError("an organisation needs a name of 1 to 200 characters")
     did = did_for_host(did_web)
     org_id = str(uuid.uuid4())
-    with store.transaction() as session:
+    with _undone_on_failure() as made, store.transaction() as session:
         if session.scalar(select(Organisation).where(Organisation.did == did)) is not None:
             raise ValueError(f"an organisation with DID {did} already exists")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
-        method = _new_key(session, settings, org_id, did, key_type, hsm=hsm)
+        method = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made)
         audit.record(session, org_id=org_id, actor="cli", action="organisation.create", target=did,
                      detail={"name": name, "role": role})
     api_key = add_api_key(store, org_id)
@@ -217,8 +222,8 @@ def rotate_signing_key(
 ) -> RotatedKey:
     """Sign from now on with a new key (same kind and place — file or HSM — unless given); old keys
     stay in the DID document, so what they signed still verifies, but sign nothing more. Audited."""
-    with store.transaction() as session:
-        org = session.get(Organisation, org_id)
+    with _undone_on_failure() as made, store.transaction() as session:
+        org = session.get(Organisation, org_id, with_for_update=True)  # one rotation at a time (PostgreSQL)
         if org is None:
             raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
         keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
@@ -227,55 +232,114 @@ def rotate_signing_key(
         on_token = hsm if hsm is not None else bool(active) and active[-1].key_file.startswith("pkcs11:")
         for key in active:
             key.active = False
-        method = _new_key(session, settings, org_id, org.did, kind, hsm=on_token)
+        method = _new_key(session, settings, org_id, org.did, kind, hsm=on_token, made=made)
         multibase = session.scalar(select(OrgKey.public_key_multibase).where(OrgKey.verification_method == method))
         audit.record(session, org_id=org_id, actor="cli", action="organisation.rotate-key", target=method,
                      detail={"previous": [k.verification_method for k in active]})
         return RotatedKey(org_id, org.did, method, multibase or "", tuple(k.verification_method for k in active))
 
 
-def _new_key(session: Any, settings: Settings, org_id: str, did: str, key_type: str, *, hsm: bool = False) -> str:
-    """Generate the organisation's next signing key into the keystore, or on the HSM (non-extractable,
-    labelled with its method id; ``key_file`` then holds its pkcs11: URI); return its method id."""
+@contextlib.contextmanager
+def _undone_on_failure() -> Iterator[list[str]]:
+    """Collects the keys ``_new_key`` makes; if the transaction then fails, removes a new key file
+    and names a new HSM key in the log (it signed nothing; its unique label blocks no retry)."""
+    made: list[str] = []
+    try:
+        yield made
+    except BaseException:
+        for location in made:
+            if location.startswith("pkcs11:"):
+                _log.warning("unused HSM key left on the token after a failed change: %s", location)
+            else:
+                Path(location).unlink(missing_ok=True)
+        raise
+
+
+def _new_key(
+    session: Any, settings: Settings, org_id: str, did: str, key_type: str, *, hsm: bool = False, made: list[str]
+) -> str:
+    """Generate the organisation's next signing key into the keystore, or on the HSM (non-extractable;
+    ``key_file`` then holds its pkcs11: URI); return its method id. Files and labels carry a random
+    part, so a retry after a failed transaction never meets the leftovers of the first try."""
     number = len(session.scalars(select(OrgKey.id).where(OrgKey.org_id == org_id)).all()) + 1
     method = f"{did}#key-{number}"
+    unique = f"{org_id}-key-{number}-{secrets.token_hex(4)}"
     if hsm:
         from skillspas.keys.hsm import Pkcs11Signer
 
         token = settings.token()
         kind = normalize_kind(key_type).lower().replace("-", "")
-        with Pkcs11Signer.generate(module=token.module, token_label=token.label, key_label=method, pin=token.pin,
+        with Pkcs11Signer.generate(module=token.module, token_label=token.label, key_label=unique, pin=token.pin,
                                    kind=kind, verification_method=method, controller=did) as signer:
             multibase, location = signer.public_key.multibase, signer.uri
+        made.append(location)
     else:
         keystore = Path(settings.keys)
         keystore.mkdir(parents=True, exist_ok=True, mode=0o700)
-        location = f"{org_id}-key-{number}.json"
+        location = f"{unique}.json"
         pair = generate(key_type)
         save(pair, keystore / location, passphrase=settings.key_passphrase, controller=did,
              verification_method=method)
+        made.append(str(keystore / location))
         multibase = pair.public_key.multibase
     session.add(OrgKey(org_id=org_id, verification_method=method, public_key_multibase=multibase,
                        key_file=location, active=True))
     return method
 
 
+class _HsmSigner(PublicFacts):
+    """An organisation key on the HSM, known from the store: it logs in to the token at its first
+    signature, so looking an organisation up (its did.json; a rotation away from a lost HSM) never
+    needs the HSM. Batches of such an organisation sign in this process (``Org.key_file`` is None)."""
+
+    __slots__ = ("_settings", "_location", "_signer", "_guard")
+
+    def __init__(self, settings: Settings, key: OrgKey, did: str) -> None:
+        self._settings, self._location = settings, key.key_file
+        self._verification_method, self._controller = key.verification_method, did
+        self._public_key = PublicKey.from_multibase(key.public_key_multibase)
+        self._signer: Signer | None = None
+        self._guard = threading.Lock()
+
+    def sign(self, data: bytes) -> bytes:
+        """Sign on the token (logging in on first use)."""
+        return self._token().sign(data)
+
+    def close(self) -> None:
+        """Stop using the token."""
+        with self._guard:
+            if self._signer is not None:
+                self._signer.close()  # type: ignore[attr-defined]
+                self._signer = None
+
+    def _token(self) -> Signer:
+        from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
+
+        with self._guard:
+            if self._signer is not None:
+                return self._signer
+            unusable = error_for(ErrorCode.SIGNER_FAILED, "the organisation's key is on an HSM the service "
+                                                          "cannot use now (see the server log)")
+            try:
+                token = self._settings.token()
+            except ValueError as exc:
+                _log.warning("%s is on an HSM: %s", self._verification_method, exc)
+                raise unusable from None
+            token_label, key_label = parse_pkcs11_uri(self._location)
+            signer = Pkcs11Signer(module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
+                                  verification_method=self._verification_method, controller=self._controller)
+            if signer.public_key != self._public_key:
+                signer.close()
+                _log.warning("the HSM key %s is not %s", self._location, self._verification_method)
+                raise unusable
+            self._signer = signer
+            return signer
+
+
 def _org_signer(settings: Settings, key: OrgKey, did: str) -> tuple[Signer, Path | None]:
     """The signer of an organisation key, and its key file (None for an HSM key: batches sign in-process)."""
     if key.key_file.startswith("pkcs11:"):
-        from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
-
-        try:
-            token = settings.token()
-        except ValueError as exc:
-            raise ServiceProblem(ProblemCode.FORBIDDEN, f"{key.verification_method} is on an HSM: {exc}") from None
-        token_label, key_label = parse_pkcs11_uri(key.key_file)
-        signer = Pkcs11Signer(module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
-                              verification_method=key.verification_method, controller=did)
-        if signer.public_key.multibase != key.public_key_multibase:
-            signer.close()
-            raise ServiceProblem(ProblemCode.FORBIDDEN, f"the HSM key {key.key_file} is not {key.verification_method}")
-        return signer, None
+        return _HsmSigner(settings, key, did), None
     key_file = Path(settings.keys) / key.key_file
     return load(key_file, settings.key_passphrase), key_file
 

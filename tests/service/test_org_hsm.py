@@ -18,10 +18,9 @@ from skillspas.issuer.bundle_build import build_bundle  # noqa: E402
 from skillspas.issuer.demo import sample_credential  # noqa: E402
 from skillspas.issuer.issuing import Issuer  # noqa: E402
 from skillspas.issuer.orgs import create_organisation, rotate_signing_key  # noqa: E402
-from skillspas.issuer.problems import ServiceProblem  # noqa: E402
 from skillspas.issuer.settings import Settings  # noqa: E402
 from skillspas.issuer.store import open_store  # noqa: E402
-from skillspas.keys.hsm import Pkcs11Signer  # noqa: E402
+from skillspas.schemas.errors import ErrorCode, SkillspasError  # noqa: E402
 from skillspas.verifier import Verifier  # noqa: E402
 
 from svc_live import PASSPHRASE  # noqa: E402
@@ -56,7 +55,9 @@ def _verifier(issuer: Issuer, org_id: str) -> Verifier:
 def test_the_key_is_on_the_token_and_nowhere_on_disk(hsm):
     settings, _, issuer, org_id = hsm
     org = issuer.orgs.get(org_id)
-    assert isinstance(org.signer, Pkcs11Signer) and org.key_file is None
+    assert org.key_file is None and org.signer.verification_method.endswith("#key-1")
+    data = b"op de token ondertekend"
+    org.signer.public_key.verify(org.signer.sign(data), data)
     assert not list(Path(settings.keys).glob(f"{org_id}*")) if Path(settings.keys).exists() else True
     assert settings.pkcs11_pin not in repr(settings) and settings.pkcs11_pin not in repr(org)
 
@@ -92,19 +93,23 @@ def test_rotation_keeps_the_new_key_on_the_hsm_and_old_credentials_valid(hsm):
     before = issuer.issue(org, _credential(org.did)).credential
     rotated = rotate_signing_key(store, settings, org_id)
     org = issuer.orgs.get(org_id)
-    assert isinstance(org.signer, Pkcs11Signer) and org.signer.verification_method == rotated.verification_method
+    assert org.key_file is None and org.signer.verification_method == rotated.verification_method
     after = issuer.issue(org, _credential(org.did)).credential
     verifier = _verifier(issuer, org_id)
     assert verifier.verify(before).verified and verifier.verify(after).verified
     assert after["proof"]["verificationMethod"] == rotated.verification_method
 
 
-def test_without_the_pin_an_hsm_organisation_cannot_sign_and_says_why(hsm):
+def test_without_the_pin_an_hsm_organisation_is_found_but_cannot_sign(hsm, caplog):
     settings, store, _, org_id = hsm
     without = Issuer(store, settings.replace(pkcs11_pin=None))
-    with pytest.raises(ServiceProblem) as info:
-        without.orgs.get(org_id)
-    assert "SKILLSPAS_PKCS11_PIN" in info.value.message and (settings.pkcs11_pin or "") not in info.value.message
+    org = without.orgs.get(org_id)  # its did.json, a rotation to a key file: no HSM needed
+    assert org.did_document["verificationMethod"]
+    with pytest.raises(SkillspasError) as info:
+        without.issue(org, _credential(org.did))
+    assert info.value.code is ErrorCode.SIGNER_FAILED and "HSM" in info.value.message
+    assert "SKILLSPAS_PKCS11" not in info.value.message  # configuration details go to the server log only
+    assert "SKILLSPAS_PKCS11_PIN" in caplog.text and (settings.pkcs11_pin or "") not in caplog.text
 
 
 def test_org_create_and_rotate_key_on_the_hsm_from_the_command_line(hsm, tmp_path):
@@ -124,6 +129,9 @@ def test_org_create_and_rotate_key_on_the_hsm_from_the_command_line(hsm, tmp_pat
     assert rotated.returncode == 0, rotated.stderr
     assert json.loads(rotated.stdout)["verificationMethod"] == f"did:web:{host}#key-2"
     assert not list(tmp_path.glob("keys/*")), "an HSM key must leave no key file"
+    lost = run_cli("org", "rotate-key", "ROC HSM CLI", "--key-file", *args)  # the HSM is gone: move to a key file
+    assert lost.returncode == 0, lost.stderr
+    assert json.loads(lost.stdout)["verificationMethod"] == f"did:web:{host}#key-3" and list(tmp_path.glob("keys/*"))
     no_pin = run_cli("org", "create", "Zonder PIN", "--role", "mbo", "--did-web", f"x{host}", "--hsm", *args,
                      env={**env, "SKILLSPAS_PKCS11_PIN": ""})
     assert no_pin.returncode == 2 and "SKILLSPAS_PKCS11_PIN" in no_pin.stderr and "Traceback" not in no_pin.stderr

@@ -73,3 +73,19 @@ def test_org_rotate_key_from_the_command_line(tmp_path):
     assert shown["publicKeyMultibase"].startswith("z6Mk") and "vertrouwenslijst" in shown["next"]["nl"]
     unknown = run_cli("org", "rotate-key", "Niemand", *args)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+def test_a_rotation_whose_transaction_fails_leaves_no_key_file_and_can_be_retried(setup, monkeypatch):
+    settings, store, issuer, org_id = setup
+    files = set(settings.keys.iterdir())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        rotate_signing_key(store, settings, org_id)
+    assert set(settings.keys.iterdir()) == files  # the new key file was removed again
+    monkeypatch.undo()
+    again = rotate_signing_key(store, settings, org_id)
+    assert issuer.orgs.get(org_id).signer.verification_method == again.verification_method
