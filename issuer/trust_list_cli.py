@@ -20,14 +20,16 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.keys import load
-from skillspas.keys.did_web import load_did_web_folder
+from skillspas.keys import StaticResolver, load
+from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import TrustList, TrustListEntry
 from skillspas.keys.verification_method import parse_datetime
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.verifier import Verifier
 from skillspas.verifier.cli import fail, read_input
+from skillspas.verifier.trust import load_trust_list
 
 __all__ = ["trust_list_app", "read_entries"]
 
@@ -35,6 +37,7 @@ trust_list_app = typer.Typer(help="Trust list of recognised issuers / Vertrouwen
                              no_args_is_help=True)
 
 _LIMITS = Limits(max_bytes=16 * 1024 * 1024)
+_MAX_DAYS = 3660
 _FIELDS = frozenset({"did", "name", "credentialTypes", "role", "validFrom", "validUntil", "publicKeyMultibase"})
 
 
@@ -69,9 +72,11 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         did = item.get("did")
         document = documents.get(did) if isinstance(did, str) else None
         if document is not None:
-            keys += [m["publicKeyMultibase"] for m in document.get("verificationMethod", [])
-                     if isinstance(m, dict) and isinstance(m.get("publicKeyMultibase"), str)]
+            keys += _signing_keys(did, document)  # type: ignore[arg-type]
         types = item.get("credentialTypes")
+        if not isinstance(types, list):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "credentialTypes must be a list of credential types",
+                            f"{where}/credentialTypes")
         try:
             entries.append(TrustListEntry(
                 item.get("did"), item.get("name"), tuple(types) if isinstance(types, list) else (),  # type: ignore[arg-type]
@@ -81,6 +86,22 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         except ValueError as exc:
             raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where) from None
     return entries
+
+
+def _signing_keys(did: str, document: dict[str, Any]) -> list[str]:
+    """The keys ``did``'s document gives for signing credentials: its own (controller ``did``) and
+    listed under ``assertionMethod``, as a verifier resolves them; a foreign or other-purpose key is
+    not pinned."""
+    resolver = StaticResolver({did: document})
+    keys = []
+    for method_id in verification_method_ids(document, did):
+        try:
+            method = resolver.resolve(method_id)
+        except SkillspasError:
+            continue  # another DID's, or not a Multikey (e.g. a keyAgreement key)
+        if method.controller == did and "assertionMethod" in method.relationships:
+            keys.append(method.public_key.multibase)
+    return keys
 
 
 @trust_list_app.command("sign")
@@ -97,8 +118,8 @@ def trust_list_sign(
     """Sign the list of recognised issuers as the trust anchor / Vertrouwenslijst ondertekenen."""
     from skillspas.issuer.trust_list import sign_trust_list
 
-    if valid_days < 1:
-        raise fail(ErrorCode.SCHEMA_INVALID, "--valid-days must be at least 1")
+    if not 1 <= valid_days <= _MAX_DAYS:
+        raise fail(ErrorCode.SCHEMA_INVALID, f"--valid-days must be from 1 to {_MAX_DAYS}")
     try:
         documents = {d["id"]: d for d in (_json_file(p) for p in did_document or []) if isinstance(d, dict) and "id" in d}
         if dids is not None:
@@ -109,6 +130,7 @@ def trust_list_sign(
         trust_list = TrustList(issuer=signer.controller, entries=tuple(entries), id=list_id, name=name,
                                valid_from=now, valid_until=now + dt.timedelta(days=valid_days))
         signed = sign_trust_list(trust_list, signer)
+        load_trust_list(signed, Verifier(), anchors=[signer.controller], now=now)  # what verifiers will accept
     except SkillspasError as exc:
         raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
     except ValueError as exc:
@@ -117,7 +139,9 @@ def trust_list_sign(
         if entry.did.startswith("did:web:") and not entry.keys:
             typer.echo(f"warning: {entry.did} has no pinned keys (give its did.json) / sleutels niet vastgelegd", err=True)
     try:
-        out.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        partial = out.with_name(out.name + ".partial")
+        partial.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        partial.replace(out)  # whole or not at all
     except OSError as exc:
         raise fail(ErrorCode.MALFORMED_JSON, f"cannot write {out}: {exc.strerror or exc}") from None
     typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),
@@ -130,9 +154,6 @@ def trust_list_show(
     trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="It must be signed by this DID")] = None,
 ) -> None:
     """Verify a trust list and print its entries / Vertrouwenslijst controleren en tonen."""
-    from skillspas.verifier import Verifier
-    from skillspas.verifier.trust import load_trust_list
-
     try:
         trust_list = load_trust_list(_json_file(file), Verifier(), anchors=trust_anchor,
                                      now=dt.datetime.now(dt.timezone.utc))

@@ -26,7 +26,7 @@ from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 
-__all__ = ["DID_WEB_PREFIX", "did_web_to_path", "did_web_document", "load_did_web_folder"]
+__all__ = ["DID_WEB_PREFIX", "did_web_to_path", "did_web_document", "load_did_web_folder", "verification_method_ids"]
 
 DID_WEB_PREFIX: Final = "did:web:"
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -92,6 +92,20 @@ def did_web_document(
     for relationship in relationships:
         document[relationship] = [m["id"] for m in methods]
     return document
+
+
+def verification_method_ids(document: Any, did: str) -> list[str]:
+    """Every verification method id a DID document names: listed, referenced, or embedded in a
+    relationship (absolute; "#frag" taken against ``did``)."""
+    found: list[str] = []
+    for key in ("verificationMethod", "assertionMethod", "authentication", "capabilityInvocation",
+                "capabilityDelegation", "keyAgreement"):
+        entries = document.get(key, []) if isinstance(document, dict) else []
+        for entry in entries if isinstance(entries, list) else []:
+            ref = entry.get("id") if isinstance(entry, dict) else entry
+            if isinstance(ref, str) and ref:
+                found.append(did + ref if ref.startswith("#") else ref)
+    return list(dict.fromkeys(found))
 
 
 def _did_for(parts: Sequence[str]) -> str:

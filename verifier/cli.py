@@ -18,6 +18,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
@@ -193,25 +194,12 @@ def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     if not pinned_keys(policy):
         return
     for did, document in bundle.did_documents.items():  # every key of every document, wherever it is listed
-        for method_id in _method_ids(did, document):
+        for method_id in verification_method_ids(document, did):
             try:
                 verifier.resolver.resolve(method_id)
             except SkillspasError as exc:
                 if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:
                     raise error_for(exc.code, f"DID document of {did}: {exc.message}", "/didDocuments") from None
-
-
-def _method_ids(did: str, document: dict[str, Any]) -> list[str]:
-    """The ids of a DID document's verification methods: listed, referenced or embedded in a relationship."""
-    found: list[str] = []
-    for key in ("verificationMethod", "assertionMethod", "authentication", "capabilityInvocation",
-                "capabilityDelegation", "keyAgreement"):
-        entries = document.get(key, [])
-        for entry in entries if isinstance(entries, list) else []:
-            ref = entry.get("id") if isinstance(entry, dict) else entry
-            if isinstance(ref, str) and ref:
-                found.append(did + ref if ref.startswith("#") else ref)
-    return list(dict.fromkeys(found))
 
 
 @bundle_app.command("create")

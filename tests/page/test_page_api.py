@@ -309,3 +309,11 @@ def test_a_bundle_loader_is_asked_at_each_check(world):
     current["bundle"] = world.bundle()  # the ROC has revoked it since
     page, exit_code = _post(client, world.files["revoked"].read_bytes())
     assert exit_code == 1 and page["errors"][0]["code"] == "revoked"
+
+
+def test_an_ipv6_host_is_answered_when_allowed(settings):
+    import dataclasses
+
+    ipv6 = TestClient(create_page_app(dataclasses.replace(settings, allowed_hosts=("::1",))), base_url="http://[::1]:8765")
+    assert ipv6.get("/", headers={"host": "[::1]:8765"}).status_code == 200
+    assert ipv6.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 421

@@ -81,3 +81,47 @@ def test_a_bad_issuers_file_is_refused_with_where_and_why(folder, tmp_path, issu
     proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
     assert proc.returncode == 2 and words in proc.stderr, proc.stderr
     assert not (tmp_path / "tl.json").exists()
+
+
+@pytest.mark.parametrize("issuers, words", [
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "role": 5}], "role"),
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"],
+       "validFrom": "2027-01-01T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"}], "validFrom is after validUntil"),
+    ([{"did": "did:web:a.example", "name": "A", "credentialTypes": "MboDiploma"}], "credentialTypes must be a list"),
+])
+def test_entries_a_verifier_would_refuse_are_refused_when_signing(folder, tmp_path, issuers, words):
+    test_a_bad_issuers_file_is_refused_with_where_and_why(folder, tmp_path, issuers, words)
+
+
+def test_valid_days_is_bounded(folder, tmp_path):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--valid-days",
+               "99999999", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 2 and "--valid-days" in proc.stderr and not (tmp_path / "tl.json").exists()
+
+
+def test_only_the_issuers_own_assertion_keys_are_pinned(folder, tmp_path):
+    from skillspas.keys import base58btc, generate
+
+    world = World()
+    document = world.roc.document()
+    did = document["id"]
+    own, foreign, login = (generate("ed25519").public_key.multibase for _ in range(3))
+    x25519 = "z" + base58btc.encode(bytes([0xEC, 0x01]) + bytes(range(32)))
+    document["verificationMethod"] += [
+        {"id": f"{did}#foreign", "type": "Multikey", "controller": "did:web:evil.example", "publicKeyMultibase": foreign},
+        {"id": f"{did}#login", "type": "Multikey", "controller": did, "publicKeyMultibase": login},
+        {"id": f"{did}#kx", "type": "Multikey", "controller": did, "publicKeyMultibase": x25519},
+    ]
+    document["assertionMethod"] += [f"{did}#foreign",
+                                    {"id": f"{did}#embedded", "type": "Multikey", "controller": did, "publicKeyMultibase": own}]
+    document["authentication"] = [f"{did}#login"]
+    document["keyAgreement"] = [f"{did}#kx"]
+    (tmp_path / "roc.json").write_text(json.dumps(document), "utf-8")
+    (tmp_path / "issuers.json").write_text(json.dumps(
+        [{"did": did, "name": "ROC", "credentialTypes": ["MboDiploma"]}]), "utf-8")
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json",
+               "--did-document", tmp_path / "roc.json", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    pinned = json.loads((tmp_path / "tl.json").read_text("utf-8"))["credentialSubject"]["trustedIssuer"][0]["publicKeyMultibase"]
+    assert own in pinned and foreign not in pinned and login not in pinned and x25519 not in pinned
+    assert world.roc.document()["verificationMethod"][0]["publicKeyMultibase"] in pinned

@@ -83,7 +83,10 @@ class _Guard:
 
     def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...] | None) -> None:
         self.app = app
-        self.allowed_hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+        # an IPv6 literal arrives in brackets in the Host header ("[::1]:8765")
+        self.allowed_hosts = None if allowed_hosts is None else frozenset(
+            f"[{h.lower()}]" if ":" in h and not h.startswith("[") else h.lower() for h in allowed_hosts
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
