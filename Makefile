@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/proofs.py
+	$(BIN)/python benchmarks/proofs.py --batch
 
 clean:
 	rm -rf $(VENV) build *.egg-info

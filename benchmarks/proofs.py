@@ -1,6 +1,6 @@
 """Median sign and verify times: skillspas against the reference JS stack, in the same run.
 
-    .venv/bin/python benchmarks/proofs.py [--n 40] [--suite eddsa-rdfc-2022] [--json]
+    .venv/bin/python benchmarks/proofs.py [--n 40] [--suite eddsa-rdfc-2022] [--json] [--batch]
 
 For an Open Badges 3.0 `OpenBadgeCredential` with 8 and with 40 real ESCO skills
 (`benchmarks/credentials.py`), it measures, after warm-up:
@@ -8,7 +8,9 @@ For an Open Badges 3.0 `OpenBadgeCredential` with 8 and with 40 real ESCO skills
 - the JS reference (@digitalbazaar/vc 7 with the Data Integrity cryptosuites, pinned in
   tests/interop/package-lock.json) through `tests/interop/interop.mjs bench`, with the same key;
 - raw Ed25519 / P-256 sign and verify of 64 bytes (pyca/cryptography) as the floor, and skillspas's
-  own raw Ed25519 verify (libsodium through PyNaCl, keys/keypair.py).
+  own raw Ed25519 verify (libsodium through PyNaCl, keys/keypair.py);
+- a presentation of 20 of the 8-skill credentials (no holder proof: each credential verified), in both;
+- with ``--batch``: ``benchmarks/batch.py`` for 10,000 diplomas on SQLite (issue 8's ≤ 20 s target).
 Times are wall-clock medians in milliseconds; "JS/skillspas" > 1 means skillspas is faster.
 Installs the JS stack with `npm ci` when tests/interop/node_modules is missing. Not a test:
 prints figures only.
@@ -72,12 +74,26 @@ def bench_skillspas(credential: dict[str, Any], signer: Any, controller: str, su
     result = verify(signed, trusted_issuers=[controller])
     if not result.verified:
         raise SystemExit(f"skillspas did not verify its own {suite} credential: {result.errors}")
+    presentation = presentation_of(signed)
+    if not verify(presentation, trusted_issuers=[controller]).verified:
+        raise SystemExit("skillspas did not verify its own presentation")
     warmup = max(3, n // 4)
     return {
         "sign_ms_median": median_ms(lambda: sign(copy.deepcopy(credential), signer, suite=suite), n, warmup),
         "verify_ms_median": median_ms(lambda: verify(signed, trusted_issuers=[controller]), n, warmup),
+        "presentation_verify_ms_median": median_ms(
+            lambda: verify(presentation, trusted_issuers=[controller]), max(3, n // 8), 2),
         "signed": signed,
     }
+
+
+PRESENTED = 20
+
+
+def presentation_of(signed: dict[str, Any]) -> dict[str, Any]:
+    """A presentation (no holder proof) of ``PRESENTED`` copies of ``signed``; each credential is verified."""
+    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+            "verifiableCredential": [copy.deepcopy(signed) for _ in range(PRESENTED)]}
 
 
 def bench_js(
@@ -86,7 +102,7 @@ def bench_js(
     proc = subprocess.run(
         [
             node, str(INTEROP / "interop.mjs"), "bench", "--contexts", str(contexts), "--key", str(key_path),
-            "--suite", suite, "--n", str(n), str(credential_path),
+            "--suite", suite, "--n", str(n), "--presentation", str(PRESENTED), str(credential_path),
         ],
         cwd=INTEROP, capture_output=True, text=True, timeout=1800,
     )
@@ -186,6 +202,47 @@ def print_table(rows: list[dict[str, Any]], n: int) -> None:
         print(line)
     print("JS/skillspas > 1: skillspas is faster. skillspas verify = full pipeline (parse, contexts, "
           "strict expansion, key, proof, trust, validity).")
+    print()
+    print(f"presentation of {PRESENTED} credentials of 8 skills (each verified), median ms:")
+    for r in rows:
+        if r["skills"] == 8 and r["js"] and r["js"].get("presentation_verify_ms_median"):
+            ours, js = r["skillspas"]["presentation_verify_ms_median"], r["js"]["presentation_verify_ms_median"]
+            print(f"  {r['suite']:16} skillspas {ours:8.2f}   JS {js:8.2f}   JS/skillspas {ratio(js, ours):5.2f}x")
+
+
+def print_targets(rows: list[dict[str, Any]], batch_seconds: float | None) -> None:
+    """Issue 8's goals against this run's figures."""
+    eddsa = {r["skills"]: r for r in rows if r["suite"] == "eddsa-rdfc-2022" and r["skills"]}
+    checks = []
+    if 8 in eddsa:
+        ours, js = eddsa[8]["skillspas"], eddsa[8]["js"]
+        checks.append((f"verify, 8 skills ≤ 0.8 ms and ≥ 10x JS: {ours['verify_ms_median']:.3f} ms, "
+                       f"{ratio(js['verify_ms_median'], ours['verify_ms_median']):.1f}x",
+                       ours["verify_ms_median"] <= 0.8 and js["verify_ms_median"] >= 10 * ours["verify_ms_median"]))
+        checks.append((f"sign, 8 skills ≤ 0.8 ms (incl. the issuer's own verification): {ours['sign_ms_median']:.3f} ms, "
+                       f"{ratio(js['sign_ms_median'], ours['sign_ms_median']):.1f}x JS", ours["sign_ms_median"] <= 0.8))
+        vp = ours["presentation_verify_ms_median"]
+        checks.append((f"presentation of {PRESENTED} credentials ≤ 50 ms: {vp:.1f} ms", vp <= 50))
+    if 40 in eddsa:
+        verify40 = eddsa[40]["skillspas"]["verify_ms_median"]
+        checks.append((f"verify, 40 skills ≤ 3 ms: {verify40:.3f} ms", verify40 <= 3))
+    if batch_seconds is not None:
+        checks.append((f"batch of 10,000 diplomas (SQLite, storage included) ≤ 20 s: {batch_seconds:.1f} s",
+                       batch_seconds <= 20))
+    print()
+    print("issue 8 targets:")
+    for text, met in checks:
+        print(f"  [{'met' if met else 'NOT met'}] {text}")
+
+
+def run_batch() -> float:
+    """Run benchmarks/batch.py for 10,000 rows on SQLite; its total seconds (it prints its own figures)."""
+    proc = subprocess.run([sys.executable, str(HERE / "batch.py"), "--rows", "10000", "--backends", "sqlite", "--json"],
+                          capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmarks/batch.py failed:\n{proc.stderr}")
+    figures = json.loads(proc.stdout)
+    return float(figures[0]["total_s"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,13 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=40, help="timed runs per operation (default 40)")
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="repeatable; default: both")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--batch", action="store_true", help="also time a batch of 10,000 diplomas (about 30 s)")
     args = parser.parse_args(argv)
     suites = args.suite or list(SUITES)
     rows = run(args.n, suites)
+    batch_seconds = run_batch() if args.batch else None
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"rows": rows, "batch_10000_s": batch_seconds}, indent=2))
     else:
         print_table(rows, args.n)
+        print_targets(rows, batch_seconds)
     return 0
 
 
