@@ -179,7 +179,7 @@ def create_organisation(
         raise ValueError("an organisation needs a name of 1 to 200 characters")
     did = did_for_host(did_web)
     org_id = str(uuid.uuid4())
-    with _undone_on_failure() as made, store.transaction() as session:
+    with _undone_on_failure(store, settings) as made, store.transaction() as session:
         if session.scalar(select(Organisation).where(Organisation.did == did)) is not None:
             raise ValueError(f"an organisation with DID {did} already exists")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
@@ -222,7 +222,7 @@ def rotate_signing_key(
 ) -> RotatedKey:
     """Sign from now on with a new key (same kind and place — file or HSM — unless given); old keys
     stay in the DID document, so what they signed still verifies, but sign nothing more. Audited."""
-    with _undone_on_failure() as made, store.transaction() as session:
+    with _undone_on_failure(store, settings) as made, store.transaction() as session:
         org = session.get(Organisation, org_id, with_for_update=True)  # one rotation at a time (PostgreSQL)
         if org is None:
             raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
@@ -240,9 +240,11 @@ def rotate_signing_key(
 
 
 @contextlib.contextmanager
-def _undone_on_failure() -> Iterator[list[str]]:
-    """Collects the keys ``_new_key`` makes; if the transaction then fails, removes a new key file
-    and names a new HSM key in the log (it signed nothing; its unique label blocks no retry)."""
+def _undone_on_failure(store: Store, settings: Settings) -> Iterator[list[str]]:
+    """Collects the keys ``_new_key`` makes (their ``key_file``); if the change then fails, removes a
+    new key file that no stored key names (when the store cannot tell — e.g. the connection broke
+    during COMMIT — the file stays: a spare file is harmless, a committed key without it is not) and
+    names a new HSM key in the log (it signed nothing; its unique label blocks no retry)."""
     made: list[str] = []
     try:
         yield made
@@ -250,9 +252,18 @@ def _undone_on_failure() -> Iterator[list[str]]:
         for location in made:
             if location.startswith("pkcs11:"):
                 _log.warning("unused HSM key left on the token after a failed change: %s", location)
-            else:
-                Path(location).unlink(missing_ok=True)
+            elif _unused(store, location):
+                (Path(settings.keys) / location).unlink(missing_ok=True)
         raise
+
+
+def _unused(store: Store, key_file: str) -> bool:
+    """True only when the store answers that no organisation key uses ``key_file``."""
+    try:
+        with store.transaction() as session:
+            return session.scalar(select(OrgKey.id).where(OrgKey.key_file == key_file)) is None
+    except Exception:  # the database is unreachable: it cannot tell
+        return False
 
 
 def _new_key(
@@ -280,7 +291,7 @@ def _new_key(
         pair = generate(key_type)
         save(pair, keystore / location, passphrase=settings.key_passphrase, controller=did,
              verification_method=method)
-        made.append(str(keystore / location))
+        made.append(location)
         multibase = pair.public_key.multibase
     session.add(OrgKey(org_id=org_id, verification_method=method, public_key_multibase=multibase,
                        key_file=location, active=True))
@@ -290,20 +301,28 @@ def _new_key(
 class _HsmSigner(PublicFacts):
     """An organisation key on the HSM, known from the store: it logs in to the token at its first
     signature, so looking an organisation up (its did.json; a rotation away from a lost HSM) never
-    needs the HSM. Batches of such an organisation sign in this process (``Org.key_file`` is None)."""
+    needs the HSM. Batches of such an organisation sign in this process (``Org.key_file`` is None).
+    Every HSM problem is logged and reaches API clients only as one generic ``signer_failed``."""
 
-    __slots__ = ("_settings", "_location", "_signer", "_guard")
+    __slots__ = ("_settings", "_location", "_signer", "_guard", "_stopped")
 
-    def __init__(self, settings: Settings, key: OrgKey, did: str) -> None:
+    def __init__(self, settings: Settings, key: OrgKey, did: str, stopped: threading.Event) -> None:
         self._settings, self._location = settings, key.key_file
         self._verification_method, self._controller = key.verification_method, did
         self._public_key = PublicKey.from_multibase(key.public_key_multibase)
         self._signer: Signer | None = None
         self._guard = threading.Lock()
+        self._stopped = stopped
 
     def sign(self, data: bytes) -> bytes:
         """Sign on the token (logging in on first use)."""
-        return self._token().sign(data)
+        with self._guard:
+            try:
+                return self._token().sign(data)
+            except SkillspasError as exc:
+                _log.warning("%s: the HSM could not sign: [%s] %s", self._verification_method, exc.code.value, exc.message)
+                raise error_for(ErrorCode.SIGNER_FAILED, "the organisation's key is on an HSM the service "
+                                                         "cannot use now (see the server log)") from None
 
     def close(self) -> None:
         """Stop using the token."""
@@ -313,33 +332,31 @@ class _HsmSigner(PublicFacts):
                 self._signer = None
 
     def _token(self) -> Signer:
+        """The logged-in token signer (``_guard`` held); coded errors with the details, for the log."""
         from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
 
-        with self._guard:
-            if self._signer is not None:
-                return self._signer
-            unusable = error_for(ErrorCode.SIGNER_FAILED, "the organisation's key is on an HSM the service "
-                                                          "cannot use now (see the server log)")
-            try:
-                token = self._settings.token()
-            except ValueError as exc:
-                _log.warning("%s is on an HSM: %s", self._verification_method, exc)
-                raise unusable from None
-            token_label, key_label = parse_pkcs11_uri(self._location)
-            signer = Pkcs11Signer(module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
-                                  verification_method=self._verification_method, controller=self._controller)
-            if signer.public_key != self._public_key:
-                signer.close()
-                _log.warning("the HSM key %s is not %s", self._location, self._verification_method)
-                raise unusable
-            self._signer = signer
-            return signer
+        if self._stopped.is_set():
+            raise error_for(ErrorCode.SIGNER_FAILED, "the service has stopped using its HSM")
+        if self._signer is not None:
+            return self._signer
+        try:
+            token = self._settings.token()
+        except ValueError as exc:
+            raise error_for(ErrorCode.SIGNER_FAILED, str(exc)) from None
+        token_label, key_label = parse_pkcs11_uri(self._location)
+        signer = Pkcs11Signer(module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
+                              verification_method=self._verification_method, controller=self._controller)
+        if signer.public_key != self._public_key:
+            signer.close()
+            raise error_for(ErrorCode.SIGNER_FAILED, f"the HSM key {self._location} is not {self._verification_method}")
+        self._signer = signer
+        return signer
 
 
-def _org_signer(settings: Settings, key: OrgKey, did: str) -> tuple[Signer, Path | None]:
+def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Event) -> tuple[Signer, Path | None]:
     """The signer of an organisation key, and its key file (None for an HSM key: batches sign in-process)."""
     if key.key_file.startswith("pkcs11:"):
-        return _HsmSigner(settings, key, did), None
+        return _HsmSigner(settings, key, did, stopped), None
     key_file = Path(settings.keys) / key.key_file
     return load(key_file, settings.key_passphrase), key_file
 
@@ -353,6 +370,7 @@ class Organisations:
         self._cache: dict[str, tuple[tuple[int, ...], Org]] = {}
         self._lock = threading.Lock()
         self._sessions: list[Signer] = []  # HSM signers made here (closed by ``close``, not when replaced)
+        self._stopped = threading.Event()  # set by ``close``: no HSM signer of this cache logs in again
 
     def get(self, org_id: str) -> Org:
         """The organisation with this id, ready to sign; ``not_found`` otherwise."""
@@ -403,6 +421,7 @@ class Organisations:
 
     def close(self) -> None:
         """Stop using the HSM: close every token signer made here (the last one logs out)."""
+        self._stopped.set()
         with self._lock:
             signers, self._sessions = self._sessions, []
             self._cache.clear()
@@ -419,7 +438,7 @@ class Organisations:
         active = [k for k in keys if k.active]
         if not active:
             raise ServiceProblem(ProblemCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
-        signer, key_file = _org_signer(self.settings, active[-1], org.did)
+        signer, key_file = _org_signer(self.settings, active[-1], org.did, self._stopped)
         if key_file is None:
             with self._lock:
                 self._sessions.append(signer)

@@ -12,13 +12,13 @@ import time
 from typing import Any
 
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_scanned
 from skillspas.verifier import Verifier
 from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, issuer_id
 from skillspas.verifier.suites import suite_for_signing
 
-__all__ = ["sign"]
+__all__ = ["sign", "SignerResolver"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -97,7 +97,7 @@ def _timestamp(moment: dt.datetime | None) -> str:
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class _SignerResolver:
+class SignerResolver:
     """Resolves the signer's own verification method (a did:web key need not be in any bundle yet)."""
 
     def __init__(self, signer: Signer) -> None:
@@ -117,7 +117,7 @@ def _self_check(verifier: Verifier, signed: dict[str, Any], signer: Signer, reso
 
     Every proof must hold; trust, validity and status are the relying party's business (a diploma
     may be valid from tomorrow, a co-signer may still have to sign)."""
-    own = _SignerResolver(signer)
+    own = SignerResolver(signer)
     result = verifier.check_proofs(signed, resolver=ChainResolver(own, resolver) if resolver else own)
     problem = result.first_error
     if problem is not None:

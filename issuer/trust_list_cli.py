@@ -73,6 +73,12 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         document = documents.get(did) if isinstance(did, str) else None
         if document is not None:
             keys += _signing_keys(did, document)  # type: ignore[arg-type]
+        role = item.get("role")
+        if role is not None and (not isinstance(role, str) or not role.strip()):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "role must be a non-empty string", f"{where}/role")
+        window = (_moment(item, "validFrom", where), _moment(item, "validUntil", where))
+        if window[0] and window[1] and window[0] > window[1]:
+            raise error_for(ErrorCode.SCHEMA_INVALID, "validFrom is after validUntil", f"{where}/validFrom")
         types = item.get("credentialTypes")
         if not isinstance(types, list):
             raise error_for(ErrorCode.SCHEMA_INVALID, "credentialTypes must be a list of credential types",
@@ -80,7 +86,7 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         try:
             entries.append(TrustListEntry(
                 item.get("did"), item.get("name"), tuple(types) if isinstance(types, list) else (),  # type: ignore[arg-type]
-                _moment(item, "validFrom", where), _moment(item, "validUntil", where), item.get("role"),
+                window[0], window[1], role,
                 tuple(dict.fromkeys(keys)),
             ))
         except ValueError as exc:
@@ -116,6 +122,7 @@ def trust_list_sign(
     valid_days: Annotated[int, typer.Option(help="Days the list is valid from now (verifiers then need a newer one)")] = 365,
 ) -> None:
     """Sign the list of recognised issuers as the trust anchor / Vertrouwenslijst ondertekenen."""
+    from skillspas.issuer.sign import SignerResolver
     from skillspas.issuer.trust_list import sign_trust_list
 
     if not 1 <= valid_days <= _MAX_DAYS:
@@ -130,7 +137,8 @@ def trust_list_sign(
         trust_list = TrustList(issuer=signer.controller, entries=tuple(entries), id=list_id, name=name,
                                valid_from=now, valid_until=now + dt.timedelta(days=valid_days))
         signed = sign_trust_list(trust_list, signer)
-        load_trust_list(signed, Verifier(), anchors=[signer.controller], now=now)  # what verifiers will accept
+        # what verifiers will accept (the anchor's own key resolved as sign() does: a did:web anchor too)
+        load_trust_list(signed, Verifier(resolver=SignerResolver(signer)), anchors=[signer.controller], now=now)
     except SkillspasError as exc:
         raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
     except ValueError as exc:

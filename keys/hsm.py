@@ -38,15 +38,16 @@ _P256_OID: Final = bytes.fromhex("06082a8648ce3d030107")
 _URI_SAFE: Final = "-._~"
 _LOCK: Final = threading.Lock()
 _SESSIONS: dict[tuple[str, str], list[Any]] = {}  # (module, token label) -> [session, users]
-_TOKEN_LOCKS: dict[tuple[str, str], threading.RLock] = {}  # (module, token label) -> one operation at a time
+_MODULE_LOCKS: dict[str, threading.RLock] = {}  # module path -> one PKCS#11 call at a time
 
 
-def _token_lock(module: str, token_label: str) -> threading.RLock:
-    """The lock every use of a token's sessions holds: PKCS#11 modules are not safe for concurrent
-    operations on one session (measured: SoftHSM2 crashed when threads looked up keys while others
-    signed), and signers of a token share its session."""
+def _module_lock(module: str) -> threading.RLock:
+    """The lock held around every call into a PKCS#11 module: python-pkcs11 initialises modules
+    without OS locking (C_Initialize(NULL)), which promises the module one thread at a time
+    (measured: SoftHSM2 crashed when threads opened signers, of one or two tokens, while others
+    signed). Taken before ``_LOCK``, never while holding it."""
     with _LOCK:
-        return _TOKEN_LOCKS.setdefault((module, token_label), threading.RLock())
+        return _MODULE_LOCKS.setdefault(module, threading.RLock())
 
 
 def pkcs11_uri(token_label: str, key_label: str) -> str:
@@ -103,7 +104,7 @@ def _open(module: str, token_label: str, pin: str, *, rw: bool = False) -> Any:
 
 def _acquire(module: str, token_label: str, pin: str) -> Any:
     """The shared logged-in session of a token (logging in on first use)."""
-    with _LOCK:
+    with _module_lock(module), _LOCK:
         entry = _SESSIONS.get((module, token_label))
         if entry is None:
             entry = _SESSIONS[(module, token_label)] = [_open(module, token_label, pin), 0]
@@ -113,7 +114,7 @@ def _acquire(module: str, token_label: str, pin: str) -> Any:
 
 def _release(module: str, token_label: str) -> None:
     """Drop one user of the shared session; the last one closes it (and so logs out)."""
-    with _LOCK:
+    with _module_lock(module), _LOCK:
         entry = _SESSIONS.get((module, token_label))
         if entry is None:
             return
@@ -137,8 +138,9 @@ def _open_for_writing(module: str, token_label: str, pin: str) -> Any:
 def token_supports_ed25519(module: str, token_label: str) -> bool:
     """Whether the token offers Ed25519 key generation and CKM_EDDSA signing."""
     pkcs11 = _pkcs11()
-    token = _library(module).get_token(token_label=token_label)
-    mechanisms = token.slot.get_mechanisms()
+    with _module_lock(module):
+        token = _library(module).get_token(token_label=token_label)
+        mechanisms = token.slot.get_mechanisms()
     return {pkcs11.Mechanism.EDDSA, pkcs11.Mechanism.EC_EDWARDS_KEY_PAIR_GEN} <= set(mechanisms)
 
 
@@ -179,7 +181,7 @@ class Pkcs11Signer(PublicFacts):
         """Log in and find the key pair labelled ``key_label``; the PIN is used once, not kept."""
         pkcs11 = _pkcs11()
         self._token = (module, token_label)
-        self._lock = _token_lock(module, token_label)
+        self._lock = _module_lock(module)
         with self._lock:
             self._session = _acquire(module, token_label, pin)
             object_class = pkcs11.ObjectClass
@@ -224,7 +226,7 @@ class Pkcs11Signer(PublicFacts):
         if kind == "auto":
             kind = "ed25519" if token_supports_ed25519(module, token_label) else "p256"
         attribute = pkcs11.Attribute
-        with _token_lock(module, token_label), _open_for_writing(module, token_label, pin) as session:
+        with _module_lock(module), _open_for_writing(module, token_label, pin) as session:
             try:
                 session.get_key(label=key_label)
             except pkcs11.exceptions.NoSuchKey:
@@ -258,22 +260,22 @@ class Pkcs11Signer(PublicFacts):
     def sign(self, data: bytes) -> bytes:
         """Sign on the token: CKM_EDDSA over ``data``, or CKM_ECDSA over SHA-256(``data``) as raw r||s.
 
-        Thread-safe: a PKCS#11 session runs one operation at a time, and signers of one token share
-        its session, so signing is serialised per token (a service signs from several threads)."""
+        Thread-safe: calls into the module are serialised (``_module_lock``); a service signs from
+        several threads."""
         pkcs11 = _pkcs11()
-        if self._session is None:
-            raise error_for(ErrorCode.SIGNER_FAILED, "the signer is closed")
         message = data if self._public_key.kind == "Ed25519" else hashlib.sha256(data).digest()
-        try:
-            with self._lock:
+        with self._lock:
+            if self._session is None:
+                raise error_for(ErrorCode.SIGNER_FAILED, "the signer is closed")
+            try:
                 return bytes(self._private.sign(message, mechanism=self._mechanism))
-        except pkcs11.exceptions.PKCS11Error as exc:
-            raise error_for(ErrorCode.SIGNER_FAILED, f"the token refused to sign: {type(exc).__name__}") from None
+            except pkcs11.exceptions.PKCS11Error as exc:
+                raise error_for(ErrorCode.SIGNER_FAILED, f"the token refused to sign: {type(exc).__name__}") from None
 
     def close(self) -> None:
         """Stop using the token (the last signer of a token closes its session and logs out)."""
-        if self._session is not None:
-            with self._lock:
+        with self._lock:
+            if self._session is not None:
                 self._session = None
                 _release(*self._token)
 

@@ -90,10 +90,8 @@ class TrustListEntry:
             raise ValueError("an entry needs a name")
         if not self.credential_types or not all(isinstance(t, str) and t for t in self.credential_types):
             raise ValueError("an entry needs at least one credential type")
-        if self.role is not None and (not isinstance(self.role, str) or not self.role.strip()):
-            raise ValueError("role must be a non-empty string")
-        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
-            raise ValueError("validFrom is after validUntil")
+        if self.role is not None and not isinstance(self.role, str):
+            raise ValueError("role must be a string")
         for key in self.keys:
             try:
                 PublicKey.from_multibase(key)
@@ -163,8 +161,6 @@ class TrustList:
         dids = [e.did for e in self.entries]
         if len(set(dids)) != len(dids):
             raise ValueError("a DID may appear only once in a trust list")
-        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
-            raise ValueError("the list's validFrom is after its validUntil")
 
     def entry(self, did: str) -> TrustListEntry | None:
         """The entry for ``did``, if it is listed."""

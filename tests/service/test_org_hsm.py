@@ -135,3 +135,34 @@ def test_org_create_and_rotate_key_on_the_hsm_from_the_command_line(hsm, tmp_pat
     no_pin = run_cli("org", "create", "Zonder PIN", "--role", "mbo", "--did-web", f"x{host}", "--hsm", *args,
                      env={**env, "SKILLSPAS_PKCS11_PIN": ""})
     assert no_pin.returncode == 2 and "SKILLSPAS_PKCS11_PIN" in no_pin.stderr and "Traceback" not in no_pin.stderr
+
+
+def test_hsm_trouble_reaches_api_clients_as_one_generic_error_and_the_log_has_the_detail(hsm, caplog):
+    from sqlalchemy import update
+
+    from skillspas.issuer.store.models import OrgKey
+
+    settings, store, _, _ = hsm
+    created = create_organisation(store, settings, "ROC Kwijt", role="mbo", did_web=f"kwijt-{uuid.uuid4().hex[:8]}.example",
+                                  hsm=True)
+    with store.transaction() as session:
+        session.execute(update(OrgKey).where(OrgKey.org_id == created.id)
+                        .values(key_file=f"pkcs11:token={settings.pkcs11_token};object=verdwenen"))
+    issuer = Issuer(store, settings)
+    org = issuer.orgs.get(created.id)
+    with pytest.raises(SkillspasError) as info:
+        issuer.issue(org, _credential(org.did))
+    assert info.value.code is ErrorCode.SIGNER_FAILED and "verdwenen" not in info.value.message
+    assert settings.pkcs11_token not in info.value.message and "verdwenen" in caplog.text
+    issuer.orgs.close()
+
+
+def test_after_close_no_hsm_signer_logs_in_again(hsm):
+    settings, store, _, org_id = hsm
+    issuer = Issuer(store, settings)
+    org = issuer.orgs.get(org_id)
+    org.signer.sign(b"voor")
+    issuer.orgs.close()
+    with pytest.raises(SkillspasError) as info:
+        org.signer.sign(b"na")
+    assert info.value.code is ErrorCode.SIGNER_FAILED

@@ -89,3 +89,24 @@ def test_a_rotation_whose_transaction_fails_leaves_no_key_file_and_can_be_retrie
     monkeypatch.undo()
     again = rotate_signing_key(store, settings, org_id)
     assert issuer.orgs.get(org_id).signer.verification_method == again.verification_method
+
+
+def test_a_key_file_whose_row_was_committed_is_kept_when_the_connection_breaks_after_commit(setup, monkeypatch):
+    import contextlib
+
+    settings, store, issuer, org_id = setup
+    real = store.transaction
+
+    @contextlib.contextmanager
+    def committed_then_lost():
+        with real() as session:
+            yield session
+        raise ConnectionError("connection lost after COMMIT")
+
+    monkeypatch.setattr(store, "transaction", committed_then_lost)
+    with pytest.raises(ConnectionError):
+        rotate_signing_key(store, settings, org_id)
+    monkeypatch.undo()
+    org = issuer.orgs.get(org_id)  # the committed key's file is still there, so the organisation can sign
+    data = b"na de storing"
+    org.signer.public_key.verify(org.signer.sign(data), data)

@@ -125,3 +125,25 @@ def test_only_the_issuers_own_assertion_keys_are_pinned(folder, tmp_path):
     pinned = json.loads((tmp_path / "tl.json").read_text("utf-8"))["credentialSubject"]["trustedIssuer"][0]["publicKeyMultibase"]
     assert own in pinned and foreign not in pinned and login not in pinned and x25519 not in pinned
     assert world.roc.document()["verificationMethod"][0]["publicKeyMultibase"] in pinned
+
+
+def test_a_did_web_trust_anchor_can_sign_too(folder, tmp_path):
+    made = run("keys", "generate", "--out", tmp_path / "anchor-web.json", "--controller", "did:web:erkenning.example",
+               "--id", "did:web:erkenning.example#key-1")
+    assert made.returncode == 0, made.stderr
+    signed = run("trust-list", "sign", folder / "issuers.json", "--key", tmp_path / "anchor-web.json",
+                 "--dids", folder / "dids", "--out", tmp_path / "tl.json")
+    assert signed.returncode == 0, signed.stderr
+    assert json.loads(signed.stdout)["issuer"] == "did:web:erkenning.example"
+
+
+def test_lists_signed_before_stay_readable_even_where_signing_now_is_stricter():
+    from skillspas.keys.trust_list import TrustList
+
+    world = World()
+    credential = world.trust_list().to_credential()
+    entry = credential["credentialSubject"]["trustedIssuer"][0]
+    entry["role"] = ""
+    entry["validFrom"], entry["validUntil"] = "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
+    listed = TrustList.from_credential(credential)
+    assert listed.entries[0].role == "" and not listed.entries[0].active_at(dt.datetime(2026, 6, 1, tzinfo=UTC))
