@@ -11,6 +11,7 @@ equality with pyld is proven by tests/schemas/test_fastpath*.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from skillspas.schemas.expand import PROCESSOR, SENTINEL_CONTEXT, processing_options
@@ -46,14 +47,7 @@ class FastPath:
 
     def expand(self, document: Any) -> list[Any] | None:
         """pyld's strict expansion of ``document``, or None (use the reference path)."""
-        try:
-            return expand_document(self._current(), document)
-        except (Refused, RecursionError):
-            return None
-        except Exception:
-            if self.strict:
-                raise
-            return None
+        return self._attempt(lambda: expand_document(self._current(), document))
 
     def quads(self, document: Any) -> list[Quad] | None:
         """The RDF dataset of ``document`` (blank-node labels are our own), or None."""
@@ -62,8 +56,12 @@ class FastPath:
 
     def to_quads(self, expanded: list[Any]) -> list[Quad] | None:
         """The RDF dataset of an expansion made by ``expand``, or None."""
+        return self._attempt(lambda: expanded_to_quads(expanded))
+
+    def _attempt(self, step: Callable[[], Any]) -> Any:
+        """``step()``, or None when it refuses or fails in a way nobody foresaw (re-raised if ``strict``)."""
         try:
-            return expanded_to_quads(expanded)
+            return step()
         except (Refused, RecursionError):
             return None
         except Exception:
