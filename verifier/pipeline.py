@@ -24,7 +24,7 @@ from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, PinnedKey
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json, parse_scanned
+from skillspas.schemas.jsonio import parse_scanned
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.processor import DocumentProcessor, Expansion
 from skillspas.schemas.scan import Scan
@@ -156,17 +156,11 @@ class Verifier:
         Returns the parsed credential, or raises the first error (``untrusted_issuer`` when it verifies
         but is issued by someone else)."""
         run = _Run()
-        credential = parse_json(document, limits or self.limits)
-        if not isinstance(credential, dict):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
-        check_contexts(credential, self.processor.registry)
-        check_credential_shape(credential)
-        proofs = proofs_of(credential, self.limits)
-        expansion = self.processor.expansion({k: v for k, v in credential.items() if k != "proof"})
-        methods = self._verify_proofs(credential, expansion, proofs, run)
-        if methods is None:
+        checked = self._proofs_checked(document, run, limits or self.limits)
+        if checked is None:
             run.result(dt.datetime.now(dt.timezone.utc)).raise_for_errors()
             raise error_for(ErrorCode.INVALID_PROOF, "the proof does not verify", "/proof")
+        credential, proofs, methods = checked
         issuer = issuer_id(credential)
         _check_signers(credential, proofs, methods, issuer)
         if issuer not in issuers:
@@ -185,17 +179,27 @@ class Verifier:
         ``resolver`` is tried before the verifier's own (e.g. the signer's did:web key, not yet in any bundle)."""
         now = dt.datetime.now(dt.timezone.utc)
         run = _Run()
+        self._proofs_checked(document, run, self.limits, ChainResolver(resolver, self.resolver) if resolver else None)
+        return run.result(now)
+
+    def _proofs_checked(
+        self, document: Document, run: _Run, limits: Limits, resolver: KeyResolver | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[VerificationMethod]] | None:
+        """Steps 1-5 of one credential, recorded in ``run``: the credential, its proofs and their keys, or None."""
         try:
-            credential, scanned = parse_scanned(document, self.limits, self.processor.registry)
+            credential, scanned = parse_scanned(document, limits, self.processor.registry)
+            if not isinstance(credential, dict):
+                raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
         except SkillspasError as exc:
             run.fail("parse", exc)
-            return run.result(now)
+            return None
         run.ok("parse")
         checked = self._checked_document(credential, run, scanned)
-        if checked is not None:
-            proofs, expansion = checked
-            self._verify_proofs(credential, expansion, proofs, run, ChainResolver(resolver, self.resolver) if resolver else None)
-        return run.result(now)
+        if checked is None:
+            return None
+        proofs, expansion = checked
+        methods = self._verify_proofs(credential, expansion, proofs, run, resolver)
+        return None if methods is None else (credential, proofs, methods)
 
     # -- credentials -----------------------------------------------------------------------
 
