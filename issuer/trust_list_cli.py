@@ -22,13 +22,11 @@ import typer
 
 from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
-from skillspas.keys.trust_list import TrustList, TrustListEntry
-from skillspas.keys.verification_method import parse_datetime
+from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
-from skillspas.verifier.cli import fail, read_input
+from skillspas.verifier.cli import fail, read_json_file
 from skillspas.verifier.trust import load_trust_list
 
 __all__ = ["trust_list_app", "read_entries"]
@@ -39,19 +37,6 @@ trust_list_app = typer.Typer(help="Trust list of recognised issuers / Vertrouwen
 _LIMITS = Limits(max_bytes=16 * 1024 * 1024)
 _MAX_DAYS = 3660
 _FIELDS = frozenset({"did", "name", "credentialTypes", "role", "validFrom", "validUntil", "publicKeyMultibase"})
-
-
-def _json_file(path: Path) -> Any:
-    return parse_json(read_input(str(path), _LIMITS.max_bytes), _LIMITS)
-
-
-def _moment(entry: dict[str, Any], key: str, where: str) -> dt.datetime | None:
-    if key not in entry:
-        return None
-    try:
-        return parse_datetime(entry[key])
-    except (ValueError, TypeError) as exc:
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{key}: {exc}", f"{where}/{key}") from None
 
 
 def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustListEntry]:
@@ -76,7 +61,7 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         role = item.get("role")
         if role is not None and (not isinstance(role, str) or not role.strip()):
             raise error_for(ErrorCode.SCHEMA_INVALID, "role must be a non-empty string", f"{where}/role")
-        window = (_moment(item, "validFrom", where), _moment(item, "validUntil", where))
+        window = (read_moment(item, "validFrom", where), read_moment(item, "validUntil", where))
         if window[0] and window[1] and window[0] > window[1]:
             raise error_for(ErrorCode.SCHEMA_INVALID, "validFrom is after validUntil", f"{where}/validFrom")
         types = item.get("credentialTypes")
@@ -128,10 +113,10 @@ def trust_list_sign(
     if not 1 <= valid_days <= _MAX_DAYS:
         raise fail(ErrorCode.SCHEMA_INVALID, f"--valid-days must be from 1 to {_MAX_DAYS}")
     try:
-        documents = {d["id"]: d for d in (_json_file(p) for p in did_document or []) if isinstance(d, dict) and "id" in d}
+        documents = {d["id"]: d for d in (read_json_file(p, _LIMITS) for p in did_document or []) if isinstance(d, dict) and "id" in d}
         if dids is not None:
             documents.update(load_did_web_folder(dids))
-        entries = read_entries(_json_file(issuers), documents)
+        entries = read_entries(read_json_file(issuers, _LIMITS), documents)
         signer = load(key)
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         trust_list = TrustList(issuer=signer.controller, entries=tuple(entries), id=list_id, name=name,
@@ -163,7 +148,7 @@ def trust_list_show(
 ) -> None:
     """Verify a trust list and print its entries / Vertrouwenslijst controleren en tonen."""
     try:
-        trust_list = load_trust_list(_json_file(file), Verifier(), anchors=trust_anchor,
+        trust_list = load_trust_list(read_json_file(file, _LIMITS), Verifier(), anchors=trust_anchor,
                                      now=dt.datetime.now(dt.timezone.utc))
     except SkillspasError as exc:
         raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None

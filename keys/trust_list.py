@@ -34,6 +34,7 @@ __all__ = [
     "ENVELOPE_TYPES",
     "TrustListEntry",
     "TrustList",
+    "read_moment",
 ]
 
 VC_V2: Final = "https://www.w3.org/ns/credentials/v2"
@@ -51,14 +52,14 @@ def _shape(message: str, path: str) -> SkillspasError:
     return error_for(ErrorCode.SCHEMA_INVALID, f"trust list: {message}", path)
 
 
-def _moment(data: dict[str, Any], key: str, path: str) -> dt.datetime | None:
-    """Read an optional date-time field."""
+def read_moment(data: dict[str, Any], key: str, path: str) -> dt.datetime | None:
+    """Read an optional date-time field of an entry or list; ``schema_invalid`` at ``path/key``."""
     if key not in data:
         return None
     try:
         return parse_datetime(data[key])
     except ValueError as exc:
-        raise _shape(str(exc), f"{path}/{key}") from None
+        raise _shape(f"{key}: {exc}", f"{path}/{key}") from None
 
 
 def _window(valid_from: dt.datetime | None, valid_until: dt.datetime | None, moment: dt.datetime) -> bool:
@@ -139,7 +140,7 @@ class TrustListEntry:
         try:
             return cls(
                 data.get("id"), data.get("name"), tuple(types) if isinstance(types, list) else (),
-                _moment(data, "validFrom", path), _moment(data, "validUntil", path), role, tuple(keys),
+                read_moment(data, "validFrom", path), read_moment(data, "validUntil", path), role, tuple(keys),
             )
         except ValueError as exc:
             raise _shape(str(exc), path) from None
@@ -221,7 +222,7 @@ class TrustList:
             return cls(
                 issuer, entries, credential.get("id") if isinstance(credential.get("id"), str) else None,
                 name if isinstance(name, str) else None,
-                _moment(credential, "validFrom", ""), _moment(credential, "validUntil", ""),
+                read_moment(credential, "validFrom", ""), read_moment(credential, "validUntil", ""),
             )
         except ValueError as exc:
             raise _shape(str(exc), "/credentialSubject/trustedIssuer") from None

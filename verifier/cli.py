@@ -174,10 +174,12 @@ def contexts_list() -> None:
         typer.echo(f"{registry.get(url).sha256}  {url}")
 
 
-def _read_json(path: Path) -> Any:
-    """Read one JSON input of ``bundle create`` strictly."""
-    data = read_input(str(path), 64 * 1024 * 1024)
-    return parse_json(data, Limits(max_bytes=64 * 1024 * 1024, max_string_length=32 * 1024 * 1024))
+_BUNDLE_INPUT = Limits(max_bytes=64 * 1024 * 1024, max_string_length=32 * 1024 * 1024)
+
+
+def read_json_file(path: Path, limits: Limits = _BUNDLE_INPUT) -> Any:
+    """Read one JSON file strictly, within ``limits`` (default: an input of ``bundle create``)."""
+    return parse_json(read_input(str(path), limits.max_bytes), limits)
 
 
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
@@ -217,12 +219,12 @@ def bundle_create(
     from skillspas.keys.did_web import load_did_web_folder
 
     try:
-        documents = [_read_json(p) for p in did_document or []]
+        documents = [read_json_file(p) for p in did_document or []]
         if dids is not None:
             documents.extend(load_did_web_folder(dids).values())
         bundle = Bundle.create(
-            trust_list=_read_json(trust_list) if trust_list else None, did_documents=documents,
-            status_lists=[_read_json(p) for p in status_list or []], contexts=contexts,
+            trust_list=read_json_file(trust_list) if trust_list else None, did_documents=documents,
+            status_lists=[read_json_file(p) for p in status_list or []], contexts=contexts,
         )
         _check_new_bundle(bundle, trust_anchor)
         written = bundle.to_file(out, folder=folder)
