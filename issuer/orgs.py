@@ -184,7 +184,7 @@ def create_organisation(
             raise ValueError(f"an organisation with DID {did} already exists")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
-        method = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made)
+        method, _ = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made)
         audit.record(session, org_id=org_id, actor="cli", action="organisation.create", target=did,
                      detail={"name": name, "role": role})
     api_key = add_api_key(store, org_id)
@@ -232,11 +232,10 @@ def rotate_signing_key(
         on_token = hsm if hsm is not None else bool(active) and active[-1].key_file.startswith("pkcs11:")
         for key in active:
             key.active = False
-        method = _new_key(session, settings, org_id, org.did, kind, hsm=on_token, made=made)
-        multibase = session.scalar(select(OrgKey.public_key_multibase).where(OrgKey.verification_method == method))
+        method, multibase = _new_key(session, settings, org_id, org.did, kind, hsm=on_token, made=made)
         audit.record(session, org_id=org_id, actor="cli", action="organisation.rotate-key", target=method,
                      detail={"previous": [k.verification_method for k in active]})
-        return RotatedKey(org_id, org.did, method, multibase or "", tuple(k.verification_method for k in active))
+        return RotatedKey(org_id, org.did, method, multibase, tuple(k.verification_method for k in active))
 
 
 @contextlib.contextmanager
@@ -268,9 +267,9 @@ def _unused(store: Store, key_file: str) -> bool:
 
 def _new_key(
     session: Any, settings: Settings, org_id: str, did: str, key_type: str, *, hsm: bool = False, made: list[str]
-) -> str:
+) -> tuple[str, str]:
     """Generate the organisation's next signing key into the keystore, or on the HSM (non-extractable;
-    ``key_file`` then holds its pkcs11: URI); return its method id. Files and labels carry a random
+    ``key_file`` then holds its pkcs11: URI); return its method id and publicKeyMultibase. Files and labels carry a random
     part, so a retry after a failed transaction never meets the leftovers of the first try."""
     number = len(session.scalars(select(OrgKey.id).where(OrgKey.org_id == org_id)).all()) + 1
     method = f"{did}#key-{number}"
@@ -295,7 +294,7 @@ def _new_key(
         multibase = pair.public_key.multibase
     session.add(OrgKey(org_id=org_id, verification_method=method, public_key_multibase=multibase,
                        key_file=location, active=True))
-    return method
+    return method, multibase
 
 
 class _HsmSigner(PublicFacts):
