@@ -6,21 +6,11 @@ import json
 
 import pytest
 
-from trustworld import NOW, TYPES_CONTEXT, TYPES_CONTEXT_DIR, World
+from trustworld import NOW, TYPES_CONTEXT, TYPES_CONTEXT_DIR
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.verifier import Bundle, Verifier
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    """A generated trust anchor, issuers and their DID documents."""
-    return World()
-
-
-@pytest.fixture(scope="module")
-def bundle(world: World) -> Bundle:
-    """The standard bundle: signed trust list, DID documents, a fresh status list, test contexts."""
-    return world.bundle()
 
 
 def test_bundle_round_trips_as_one_file_and_as_a_folder(world, bundle, tmp_path):

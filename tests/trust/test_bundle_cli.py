@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from trustworld import TYPES_CONTEXT_DIR, UTC, World, new_did_key_credential
+from trustworld import TYPES_CONTEXT_DIR, UTC, new_did_key_credential
 from skillspas.keys.did_web import did_web_to_path
 
-
-@pytest.fixture(scope="module")
-def world() -> World:
-    """A generated trust anchor, issuers and their DID documents."""
-    return World()
 
 
 SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]

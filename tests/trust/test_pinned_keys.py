@@ -27,10 +27,6 @@ from skillspas.verifier import Verifier
 ATTACKER_KEY_ID = "did:web:roc.example#key-attacker"
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World()
-
 
 def _pinned(world: World, **changes) -> TrustList:
     """The standard trust list, with every issuer's current keys pinned."""

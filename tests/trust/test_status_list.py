@@ -11,7 +11,7 @@ import pytest
 from trustworld import NOW, STATUS_URL, World, sign_as
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.limits import Limits
-from skillspas.verifier import Bundle, Verifier
+from skillspas.verifier import Verifier
 from skillspas.verifier.status import (
 
     MIN_STATUS_LIST_BITS,
@@ -23,16 +23,6 @@ from skillspas.verifier.status import (
 )
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    """A generated trust anchor, issuers and their DID documents."""
-    return World()
-
-
-@pytest.fixture(scope="module")
-def bundle(world: World) -> Bundle:
-    """The standard bundle: signed trust list, DID documents, a fresh status list, test contexts."""
-    return world.bundle()
 
 
 # Bitstring Status List v1.0 REC, example 5 (shared/standards/examples/bitstring-status-list/rec/

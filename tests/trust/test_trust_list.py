@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from trustworld import NOW, UTC, WebIssuer, World, new_did_key_credential, sign_as, ts
+from trustworld import NOW, UTC, WebIssuer, new_did_key_credential, sign_as, ts
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.trust_list import TrustList, TrustListEntry
 from skillspas.issuer.trust_list import sign_trust_list
@@ -16,16 +16,6 @@ from skillspas.verifier import AllOf, AnyOf, Bundle, TrustedIssuers, TrustListPo
 from skillspas.verifier.trust import load_trust_list
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    """A generated trust anchor, issuers and their DID documents."""
-    return World()
-
-
-@pytest.fixture(scope="module")
-def bundle(world: World) -> Bundle:
-    """The standard bundle: signed trust list, DID documents, a fresh status list, test contexts."""
-    return world.bundle()
 
 
 def _code(result) -> ErrorCode:

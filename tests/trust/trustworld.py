@@ -1,8 +1,7 @@
 """An in-memory world of issuers, a trust anchor, status lists and bundles (TUF RepositorySimulator style).
 
 Everything is generated per test module (no committed keys). Times are fixed around ``NOW``.
-Each test module makes its own ``world``/``bundle`` fixtures (no conftest.py here: a second
-``conftest`` module would shadow the root one that other tests import by name).
+The ``world`` and ``bundle`` fixtures (one per test module) are in this folder's conftest.py.
 """
 
 from __future__ import annotations
