@@ -21,7 +21,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import marshal
 import re
 from importlib import resources
 from typing import Any, Iterable, Mapping
@@ -33,6 +32,7 @@ from referencing import Registry, Resource
 from skillspas.schemas.errors import (
     ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
 )
+from skillspas.schemas.jsonio import content_key
 from skillspas.schemas.messages import text as code_text
 from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
 
@@ -182,7 +182,7 @@ def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
     type_name = skillspas_type(credential)
     if type_name is None:
         return
-    key = _content_key(credential)
+    key = content_key(credential)
     if key is not None and key in _PASSED:
         return
     if not _passed_but_proof(type_name, credential):
@@ -191,14 +191,6 @@ def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
         if len(_PASSED) >= 1024:
             _PASSED.clear()
         _PASSED[key] = None
-
-
-def _content_key(document: Any) -> bytes | None:
-    """Equal bytes only for equal content and key order (``marshal`` format 0), or None."""
-    try:
-        return marshal.dumps(document, 0)
-    except ValueError:
-        return None
 
 
 def _passed_but_proof(type_name: str, credential: Mapping[str, Any]) -> bool:
@@ -213,7 +205,7 @@ def _passed_but_proof(type_name: str, credential: Mapping[str, Any]) -> bool:
     parts = _proof_parts(type_name)
     if parts is None:
         return False
-    key = _content_key({k: v for k, v in credential.items() if k != "proof"})
+    key = content_key({k: v for k, v in credential.items() if k != "proof"})
     if key is None or key not in _PASSED:
         return False
     return all(certainly(part, credential["proof"]) for part in parts)

@@ -524,7 +524,7 @@ def test_reuse_is_keyed_by_content(bundled):
 
 
 def test_content_keys_tell_apart_what_canonicalizes_apart():
-    from skillspas.schemas.processor import _content_key
+    from skillspas.schemas.jsonio import content_key as _content_key
 
     variants = [{"a": 1}, {"a": True}, {"a": 1.0}, {"a": "1"}, {"a": [1]}, {"a": {"b": 1}}, {"b": 1, "a": 1},
                 {"a": 1, "b": 1}, {"a": -0.0}, {"a": 0.0}, {"a": None}, {"a": "\ud800"}]
