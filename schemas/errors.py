@@ -55,6 +55,10 @@ class ErrorCode(enum.StrEnum):
     RESOURCE_LIMIT = "resource_limit"
     QR_UNREADABLE = "qr_unreadable"
     QR_TOO_LARGE = "qr_too_large"
+    REDEFINED_TERM = "redefined_term"
+    """An inline context redefines or aliases a term or keyword that a bundled context defines."""
+    INLINE_CONTEXT_REFUSED = "inline_context_refused"
+    """An inline context uses a feature that can change what a signed document means (@vocab, @base, ...)."""
     # 1: checked and not valid
     INVALID_PROOF = "invalid_proof"
     INVALID_SIGNATURE = "invalid_signature"
@@ -99,6 +103,7 @@ class ErrorCode(enum.StrEnum):
 _UNUSABLE = {
     "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
     "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
+    "redefined_term", "inline_context_refused",
 }
 _ISSUANCE = {"issuer_mismatch", "unknown_skill", "forbidden_field", "signer_failed"}
 _KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file"}

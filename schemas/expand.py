@@ -73,6 +73,8 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
         inner = unwrap_pyld_error(exc)
         if inner is not None:
             raise inner from None
+        if _codes(exc) & _REDEFINITIONS:
+            raise error_for(ErrorCode.REDEFINED_TERM, f"a context redefines a protected term: {_describe(exc)}") from None
         raise error_for(ErrorCode.SCHEMA_INVALID, f"invalid JSON-LD: {_describe(exc)}") from None
     except RecursionError:
         raise error_for(ErrorCode.TOO_DEEP, "JSON-LD structure is nested too deeply") from None
@@ -91,6 +93,23 @@ def to_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
         if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
             dataset[graph_name] = _PROCESSOR._graph_to_rdf(graph, issuer, _options(loader))
     return dataset_from_pyld(dataset)
+
+
+_REDEFINITIONS = frozenset({"protected term redefinition", "keyword redefinition", "invalid keyword alias"})
+
+
+def _codes(exc: BaseException) -> set[str]:
+    """The JSON-LD error codes along pyld's exception chain."""
+    found: set[str] = set()
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(getattr(current, "code", None), str):
+            found.add(current.code)  # type: ignore[attr-defined]
+        cause = getattr(current, "cause", None)
+        current = cause if isinstance(cause, BaseException) else current.__cause__ or current.__context__
+    return found
 
 
 def _describe(exc: BaseException) -> str:

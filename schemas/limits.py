@@ -25,6 +25,10 @@ class Limits:
     """Most hash-n-degree-quads steps RDFC-1.0 may take before ``resource_limit``."""
     max_proofs: int = 16
     """Most proofs on one document (a proof set / chain)."""
+    max_inline_contexts: int = 4
+    """Most inline ``@context`` objects in one document (after its context URLs)."""
+    max_inline_terms: int = 64
+    """Most terms one inline ``@context`` object may define."""
     max_credentials: int = 100
     """Most credentials in one presentation."""
     max_status_list_bytes: int = 16 * 1024 * 1024

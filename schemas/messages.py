@@ -47,6 +47,14 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The QR code holds more data than the verifier accepts.",
         "nl": "De QR-code bevat meer gegevens dan de verificateur accepteert.",
     },
+    ErrorCode.REDEFINED_TERM: {
+        "en": "An inline context in the credential gives a standard field or keyword another meaning; that is never accepted.",
+        "nl": "Een inline context in het bewijsstuk geeft een standaardveld of sleutelwoord een andere betekenis; dat wordt nooit geaccepteerd.",
+    },
+    ErrorCode.INLINE_CONTEXT_REFUSED: {
+        "en": "An inline context in the credential uses a JSON-LD feature that could change what the signed data means.",
+        "nl": "Een inline context in het bewijsstuk gebruikt een JSON-LD-functie die de betekenis van de ondertekende gegevens kan veranderen.",
+    },
     ErrorCode.INVALID_PROOF: {
         "en": "The credential's proof is missing or malformed.",
         "nl": "Het bewijs (de handtekening) van het bewijsstuk ontbreekt of is onjuist opgebouwd.",

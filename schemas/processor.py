@@ -24,7 +24,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.loader import OfflineLoader, document_loader
 from skillspas.schemas.nquads import Quad
 
-__all__ = ["DocumentProcessor", "Expansion"]
+__all__ = ["DocumentProcessor", "Expansion", "shared_loader"]
 
 # Why: building an OfflineLoader indexes every context object (~1 ms) and a new loader starts with
 # cold caches. Registries with the same contexts (URL and SHA-256 of each) serve the same bytes,
@@ -45,6 +45,11 @@ def _loader_and_fast_path(registry: ContextRegistry) -> tuple[OfflineLoader, Fas
                 del _PER_CONTEXT_SET[next(iter(_PER_CONTEXT_SET))]
         _PER_CONTEXT_SET[key] = found  # (re)inserted last: most recently used
     return found
+
+
+def shared_loader(registry: ContextRegistry) -> OfflineLoader:
+    """The one offline loader of ``registry``'s context set (shared with its processors)."""
+    return _loader_and_fast_path(registry)[0]
 
 
 # Inside ``DocumentProcessor.reuse()``: content-keyed results, so an issuer's self-verification

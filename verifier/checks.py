@@ -7,6 +7,7 @@ from typing import Any
 
 from skillspas.schemas.contexts import VC_V2, ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.inline import check_inline_context, known_terms
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import Scan, scan
 from skillspas.schemas.text import check_text
@@ -43,8 +44,11 @@ def issuer_id(credential: dict[str, Any]) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
-def check_contexts(document: dict[str, Any], registry: ContextRegistry, scanned: Scan | None = None) -> None:
-    """Every ``@context`` a list of known URLs, the VC v2 URL first; no inline contexts.
+def check_contexts(
+    document: dict[str, Any], registry: ContextRegistry, scanned: Scan | None = None, limits: Limits = Limits()
+) -> None:
+    """Every ``@context`` a known URL, the VC v2 URL first; inline objects only after the first URL of a
+    document's top-level list, and only as ``schemas.inline`` allows (no fetch, ever).
 
     ``scanned``: a ``Scan`` of this document, or of one holding it, made with ``registry``."""
     top = document.get("@context")
@@ -53,38 +57,46 @@ def check_contexts(document: dict[str, Any], registry: ContextRegistry, scanned:
     if not isinstance(top, list) or not top or top[0] != VC_V2:
         raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2}", "/@context")
     if not (scanned or scan(document, registry=registry)).known_contexts:
-        _check_contexts_with_paths(document, registry)
+        _check_contexts_with_paths(document, registry, limits)
 
 
-def _check_contexts_with_paths(document: dict[str, Any], registry: ContextRegistry) -> None:
-    """The exact walk: raises for the first inline or unknown context it meets, with its path."""
-    stack: list[tuple[Any, str]] = [(document, "")]
+def _check_contexts_with_paths(document: dict[str, Any], registry: ContextRegistry, limits: Limits) -> None:
+    """The exact walk: raises for the first unknown or refused context it meets, with its path.
+
+    A "top" object is the document itself or a credential in a presentation's ``verifiableCredential``."""
+    stack: list[tuple[Any, str, bool]] = [(document, "", True)]
     while stack:
-        node, path = stack.pop()
+        node, path, top = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
                 child = f"{path}/{key}"
                 if key == "@context":
-                    _check_context_value(value, registry, child)
+                    _check_context_value(value, registry, child, top, limits)
+                elif top and key == "verifiableCredential":
+                    items = value if isinstance(value, list) else [value]
+                    stack.extend((item, f"{child}/{i}" if isinstance(value, list) else child, True)
+                                 for i, item in enumerate(items))
                 else:
-                    stack.append((value, child))
+                    stack.append((value, child, False))
         elif isinstance(node, list):
-            stack.extend((item, f"{path}/{i}") for i, item in enumerate(node))
+            stack.extend((item, f"{path}/{i}", False) for i, item in enumerate(node))
 
 
-def _check_context_value(value: Any, registry: ContextRegistry, path: str) -> None:
-    for index, url in enumerate(value if isinstance(value, list) else [value]):
-        if not isinstance(url, str):
-            raise error_for(
-                ErrorCode.UNKNOWN_CONTEXT,
-                "inline context objects are not accepted; only bundled context URLs",
-                f"{path}/{index}" if isinstance(value, list) else path,
-            )
-        if url not in registry:
-            raise error_for(
-                ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched",
-                f"{path}/{index}" if isinstance(value, list) else path,
-            )
+def _check_context_value(value: Any, registry: ContextRegistry, path: str, top: bool, limits: Limits) -> None:
+    entries = value if isinstance(value, list) else [value]
+    inline = [i for i, entry in enumerate(entries) if not isinstance(entry, str)]
+    if inline and (not top or not isinstance(value, list) or inline[0] == 0):
+        where = f"{path}/{inline[0]}" if isinstance(value, list) else path
+        raise error_for(ErrorCode.INLINE_CONTEXT_REFUSED,
+                        "an inline context object is accepted only after the first context URL of a credential", where)
+    if len(inline) > limits.max_inline_contexts:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_inline_contexts} inline contexts", path)
+    for index, entry in enumerate(entries):
+        where = f"{path}/{index}" if isinstance(value, list) else path
+        if not isinstance(entry, str):
+            check_inline_context(entry, where, known_terms(registry), limits)
+        elif entry not in registry:
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {entry!r} is not bundled and is never fetched", where)
 
 
 def parse_datetime(value: object, path: str) -> str:

@@ -111,7 +111,7 @@ def _exact_check_contexts(document: Any) -> None:
     top = document.get("@context")
     if top is None or not isinstance(top, list) or not top or top[0] != VC_V2:
         check_contexts(document, REGISTRY)  # the same top-level errors
-    _check_contexts_with_paths(document, REGISTRY)
+    _check_contexts_with_paths(document, REGISTRY, Limits())
 
 
 @SETTINGS
@@ -143,7 +143,7 @@ def test_what_a_scan_clears_every_exact_walk_passes_on_every_part(value, limits)
         if scanned.clean_text:
             _check_text_with_paths(part, "")
         if scanned.known_contexts and isinstance(part, dict):
-            _check_contexts_with_paths(part, REGISTRY)
+            _check_contexts_with_paths(part, REGISTRY, limits)
 
 
 # -- the compiled JSON Schema check -------------------------------------------------------------

@@ -64,11 +64,11 @@ def test_unknown_context_is_refused_without_opening_a_socket(issued):
     assert NETWORK_EVENTS == []
 
 
-def test_inline_context_object_is_refused(issued):
+def test_an_inline_context_redefining_a_term_is_refused(issued):
     signed, signer = issued
     document = copy.deepcopy(signed)
     document["@context"].append({"name": "http://example.org/other-name"})
-    assert _code(_verify_trusted(document, signer)) is ErrorCode.UNKNOWN_CONTEXT
+    assert _code(_verify_trusted(document, signer)) is ErrorCode.REDEFINED_TERM
 
 
 def test_context_must_start_with_vc_v2(issued):
