@@ -41,6 +41,7 @@ from skillspas.keys import StaticResolver
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.verifier.bundle import folder_contexts
 from skillspas.verifier.checks import cosigner_ids, is_url, issuer_id, proofs_of, types_of
 
 __all__ = ["Issuer", "Issued", "StatusChange", "StatusListDocument", "credential_hash", "default_purposes",
@@ -109,6 +110,10 @@ class Issuer:
         self.store = store
         self.settings = settings
         self.orgs = orgs or Organisations(store, settings)
+        self.contexts = None if settings.contexts is None else str(settings.contexts)
+        """The folder of extra contexts for issuance (``Settings.contexts``), checked here once."""
+        self.extra_contexts = {} if self.contexts is None else folder_contexts(self.contexts)
+        """Those contexts (URL -> bytes), for the service's bundles and verification."""
 
     # -- issuing ---------------------------------------------------------------------------
 
@@ -145,7 +150,7 @@ class Issuer:
         """
         org.require("credentials:issue")
         document = self.prepare(org, credential)
-        check_issuable(document)  # refuse before an index is reserved
+        check_issuable(document, self.contexts)  # refuse before an index is reserved
         if not with_status or "credentialStatus" in document:
             purposes = ()
         elif purposes is None:
@@ -160,7 +165,7 @@ class Issuer:
         if status:
             document["credentialStatus"] = status[0] if len(status) == 1 else status
         try:
-            signed = sign_as(org.signer, document)
+            signed = sign_as(org.signer, document, contexts=self.contexts)
         except BaseException:
             self._release(row_id)  # never handed out: its id and index may be used again
             raise
@@ -219,7 +224,7 @@ class Issuer:
             raise ServiceProblem(ProblemCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
                                  "/issuer")
         # sign() verifies every proof of the result: the school's with its DID document, ours with our key.
-        cosigned = sign_as(org.signer, document, append=True, resolver=StaticResolver({owner.did: owner.did_document}))
+        cosigned = sign_as(org.signer, document, append=True, contexts=self.contexts, resolver=StaticResolver({owner.did: owner.did_document}))
         submitted = credential_hash(document)
         with self.store.transaction() as session:
             row = session.scalar(select(IssuedCredential).where(

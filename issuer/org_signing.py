@@ -32,14 +32,15 @@ def suite_for(algorithm: str) -> str:
     return _SUITES[algorithm]
 
 
-@functools.lru_cache(maxsize=1)
-def _processor() -> DocumentProcessor:
-    return DocumentProcessor()
+@functools.lru_cache(maxsize=4)
+def _processor(contexts: str | None) -> DocumentProcessor:
+    return DocumentProcessor(contexts)
 
 
-def check_issuable(credential: dict[str, Any]) -> None:
-    """Raise the coded error the verifier would raise on this document's contexts, shape and terms."""
-    processor = _processor()
+def check_issuable(credential: dict[str, Any], contexts: str | None = None) -> None:
+    """Raise the coded error the verifier would raise on this document's contexts, shape and terms
+    (``contexts``: a folder of extra contexts, as ``Settings.contexts``)."""
+    processor = _processor(contexts)
     check_contexts(credential, processor.registry)
     check_credential_shape(credential)
     check_related_resources(credential, processor.registry)

@@ -36,9 +36,10 @@ from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
 from skillspas.keys import Signer, generate
 from skillspas.keys.signer import PublicFacts
+from skillspas.keys.did_key import DID_KEY_PREFIX, did_key_document, did_key_for, verification_method_id
 from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
 from skillspas.keys.keyfile import load, save
-from skillspas.keys.keypair import PublicKey, normalize_kind
+from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, skillspas_type
 
@@ -168,23 +169,29 @@ def add_api_key(store: Store, org_id: str, scopes: Iterable[str] = SCOPES) -> st
 
 
 def create_organisation(
-    store: Store, settings: Settings, name: str, *, role: str, did_web: str, key_type: str = "ed25519",
-    hsm: bool = False,
+    store: Store, settings: Settings, name: str, *, role: str, did_web: str | None = None, did_key: bool = False,
+    key_type: str = "ed25519", hsm: bool = False,
 ) -> CreatedOrganisation:
-    """Register an organisation: a new signing key in the keystore (or on the HSM), its did:web DID, an API key."""
+    """Register an organisation: a new signing key in the keystore (or on the HSM), its DID (did:web on
+    ``did_web``'s host, or with ``did_key`` the key's own did:key: no domain needed), an API key."""
     if role not in ROLE_TYPES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     name = name.strip()
     if not name or len(name) > 200:
         raise ValueError("an organisation needs a name of 1 to 200 characters")
-    did = did_for_host(did_web)
+    if (did_web is None) != did_key:
+        raise ValueError("give either a did:web host or did:key")
+    if did_key and hsm:
+        raise ValueError("a did:key organisation keeps its key in the keystore; an HSM key needs did:web")
+    pair = generate(key_type) if did_key else None
+    did = did_key_for(pair.public_key) if pair is not None else did_for_host(str(did_web))
     org_id = str(uuid.uuid4())
     with _undone_on_failure(store, settings) as made, store.transaction() as session:
         if session.scalar(select(Organisation).where(Organisation.did == did)) is not None:
             raise ValueError(f"an organisation with DID {did} already exists")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
-        method, _ = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made)
+        method, _ = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made, pair=pair)
         audit.record(session, org_id=org_id, actor="cli", action="organisation.create", target=did,
                      detail={"name": name, "role": role})
     api_key = add_api_key(store, org_id)
@@ -226,6 +233,8 @@ def rotate_signing_key(
         org = session.get(Organisation, org_id, with_for_update=True)  # one rotation at a time (PostgreSQL)
         if org is None:
             raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+        if org.did.startswith(DID_KEY_PREFIX):
+            raise ValueError("a did:key organisation's DID is its key: it cannot rotate (make a new organisation)")
         keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
         active = [k for k in keys if k.active]
         kind = key_type or (PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")
@@ -266,13 +275,15 @@ def _unused(store: Store, key_file: str) -> bool:
 
 
 def _new_key(
-    session: Any, settings: Settings, org_id: str, did: str, key_type: str, *, hsm: bool = False, made: list[str]
+    session: Any, settings: Settings, org_id: str, did: str, key_type: str, *, hsm: bool = False, made: list[str],
+    pair: KeyPair | None = None,
 ) -> tuple[str, str]:
     """Generate the organisation's next signing key into the keystore, or on the HSM (non-extractable;
     ``key_file`` then holds its pkcs11: URI); return its method id and publicKeyMultibase. Files and labels carry a random
-    part, so a retry after a failed transaction never meets the leftovers of the first try."""
+    part, so a retry after a failed transaction never meets the leftovers of the first try. ``pair``: the
+    key of a did:key organisation (its DID is that key; its method id is fixed by did:key)."""
     number = len(session.scalars(select(OrgKey.id).where(OrgKey.org_id == org_id)).all()) + 1
-    method = f"{did}#key-{number}"
+    method = f"{did}#key-{number}" if pair is None else verification_method_id(did)
     unique = f"{org_id}-key-{number}-{secrets.token_hex(4)}"
     if hsm:
         from skillspas.keys.hsm import Pkcs11Signer
@@ -287,7 +298,7 @@ def _new_key(
         keystore = Path(settings.keys)
         keystore.mkdir(parents=True, exist_ok=True, mode=0o700)
         location = f"{unique}.json"
-        pair = generate(key_type)
+        pair = pair or generate(key_type)
         save(pair, keystore / location, passphrase=settings.key_passphrase, controller=did,
              verification_method=method)
         made.append(location)
@@ -441,7 +452,8 @@ class Organisations:
         if key_file is None:
             with self._lock:
                 self._sessions.append(signer)
-        document = did_web_document(org.did, [PublicKey.from_multibase(k.public_key_multibase) for k in keys])
+        document = (did_key_document(org.did) if org.did.startswith(DID_KEY_PREFIX)
+                    else did_web_document(org.did, [PublicKey.from_multibase(k.public_key_multibase) for k in keys]))
         built = Org(org.id, org.name, org.role, org.did, document, signer, key_file=key_file)
         with self._lock:
             self._cache[org.id] = (version, built)

@@ -69,7 +69,13 @@ def serve_command(
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
     public_url: Annotated[Optional[str], typer.Option(
-        help="Base of every URL the service writes (status lists, DID documents); default http://HOST:PORT")] = None,
+        help="Base of every URL the service writes (status lists, DID documents); default http(s)://HOST:PORT")] = None,
+    contexts: Annotated[Optional[Path], typer.Option(
+        help="Folder of extra JSON-LD contexts (contexts.map.json), as verify --contexts; env SKILLSPAS_CONTEXTS")] = None,
+    ssl_certfile: Annotated[Optional[Path], typer.Option(
+        exists=True, dir_okay=False, help="Serve HTTPS with this PEM certificate (chain); normally a proxy terminates TLS instead")] = None,
+    ssl_keyfile: Annotated[Optional[Path], typer.Option(
+        exists=True, dir_okay=False, help="The PEM private key of --ssl-certfile")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Run the issuer API (VC-API) / Start de uitgifte-API."""
@@ -77,19 +83,26 @@ def serve_command(
 
     from skillspas.issuer.service.app import create_app
 
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise _die("--ssl-certfile and --ssl-keyfile go together")
+    scheme = "https" if ssl_certfile is not None else "http"
     settings = _guard(lambda: _settings(host=host, port=port, database_url=database_url, data_dir=data_dir,
-                                        public_url=public_url))
+                                        public_url=public_url or (f"https://{host}:{port}" if ssl_certfile else None),
+                                        contexts=contexts))
     app = _guard(lambda: create_app(settings))
-    typer.echo(f"skillspas issuer on http://{host}:{port} (public URL {settings.base_url}); OpenAPI at /docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    typer.echo(f"skillspas issuer on {scheme}://{host}:{port} (public URL {settings.base_url}); OpenAPI at /docs", err=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level,
+                ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
+                ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile))
 
 
 @org_app.command("create")
 def org_create(
     name: Annotated[str, typer.Argument(help="The organisation's name")],
     role: Annotated[str, typer.Option(help="mbo, evc, employer or training")],
-    did_web: Annotated[str, typer.Option("--did-web", help="Web host of its did:web DID, e.g. roc.example")],
-    key_type: Annotated[str, typer.Option(help="ed25519 or p-256")] = "ed25519",
+    did_web: Annotated[Optional[str], typer.Option("--did-web", help="Web host of its did:web DID, e.g. roc.example")] = None,
+    did_key: Annotated[bool, typer.Option("--did-key", help="Its DID is its key's did:key (no web host needed; no rotation)")] = False,
+    key_type: Annotated[str, typer.Option(help="ed25519, p256 (p-256)")] = "ed25519",
     hsm: Annotated[bool, typer.Option("--hsm", help="Make the key on the HSM (SKILLSPAS_PKCS11_MODULE, _TOKEN, _PIN)")] = False,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
@@ -98,7 +111,7 @@ def org_create(
     from skillspas.issuer.orgs import create_organisation
     with _opened(database_url, data_dir) as (settings, store):
         created = _guard(lambda: create_organisation(store, settings, name, role=role, did_web=did_web,
-                                                     key_type=key_type, hsm=hsm))
+                                                     did_key=did_key, key_type=key_type, hsm=hsm))
     typer.echo(json.dumps(created.to_json(), indent=2))
 
 

@@ -63,6 +63,9 @@ class Settings:
     """Most rows one batch request over HTTP may carry (the CLI has no limit)."""
     batch_workers: int = 0
     """Processes that build and sign batch rows: 0 = one per CPU for large batches, 1 = in this process."""
+    contexts: Path | None = None
+    """Folder of extra JSON-LD contexts (``contexts.map.json``, as ``verify --contexts``) for issuance and
+    verification (``SKILLSPAS_CONTEXTS``)."""
     pkcs11_module: str | None = None
     """PKCS#11 module (.so) of the HSM holding organisation keys made with ``--hsm`` (``SKILLSPAS_PKCS11_MODULE``)."""
     pkcs11_token: str | None = None
@@ -116,7 +119,7 @@ class Settings:
             if raw not in (None, ""):
                 values[item.name] = _convert(item.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("data_dir", "keystore_dir"):
+        for name in ("data_dir", "keystore_dir", "contexts"):
             if isinstance(values.get(name), str):
                 values[name] = Path(values[name])
         return cls(**values)

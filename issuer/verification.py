@@ -76,7 +76,7 @@ class ServiceVerifier:
         bundle = build_bundle(self.issuer)
         verifier = Verifier(
             bundle=bundle,
-            policy=TrustedIssuers(bundle.did_documents) if "trust" in wanted else _AnyIssuer(),
+            policy=TrustedIssuers([org.did for org in self.issuer.orgs.all()]) if "trust" in wanted else _AnyIssuer(),
             status=None if "credentialStatus" in wanted else _NoStatusCheck(),
         )
         now = dt.datetime.now(dt.timezone.utc)

@@ -39,7 +39,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
-__all__ = ["Bundle", "BUNDLE_TYPE", "BUNDLE_VERSION"]
+__all__ = ["Bundle", "BUNDLE_TYPE", "BUNDLE_VERSION", "folder_contexts"]
 
 BUNDLE_TYPE: Final = "SkillspasBundle"
 BUNDLE_VERSION: Final = 1
@@ -78,7 +78,7 @@ def _read(file: Path) -> Any:
     return parse_json(data, _LIMITS)
 
 
-def _folder_contexts(folder: str | os.PathLike[str]) -> dict[str, bytes]:
+def folder_contexts(folder: str | os.PathLike[str]) -> dict[str, bytes]:
     """The contexts of a ``contexts.map.json`` folder that are not bundled with skillspas."""
     registry = bundled_registry().with_folder(folder)
     return {url: registry.get(url).raw for url in registry.urls() if not registry.get(url).bundled}
@@ -130,7 +130,7 @@ class Bundle:
     ) -> Bundle:
         """Gather the parts (documents keyed by their ids; ``contexts`` a folder or URL -> bytes)."""
         if isinstance(contexts, (str, os.PathLike)):
-            contexts = _folder_contexts(contexts)
+            contexts = folder_contexts(contexts)
         return cls(
             created_at=(created_at or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
             trust_list=trust_list,
@@ -190,7 +190,7 @@ class Bundle:
         trust_file = source / _TRUST_LIST
         dids = load_did_web_folder(source / _DIDS) if (source / _DIDS).is_dir() else {}
         lists = sorted((source / _STATUS).glob("*.json")) if (source / _STATUS).is_dir() else []
-        contexts = _folder_contexts(source / _CONTEXTS) if (source / _CONTEXTS / MAP_FILE).is_file() else {}
+        contexts = folder_contexts(source / _CONTEXTS) if (source / _CONTEXTS / MAP_FILE).is_file() else {}
         return cls(
             created_at=created_at,
             trust_list=_read(trust_file) if trust_file.is_file() else None,

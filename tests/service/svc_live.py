@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -38,10 +39,12 @@ class LiveService:
     process: subprocess.Popen[bytes]
     orgs: dict[str, CreatedOrganisation] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    verify: Any = True
+    """httpx's ``verify``: the test CA certificate of a TLS service."""
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
-        self.client = httpx.Client(base_url=self.base_url, timeout=60)
+        self.client = httpx.Client(base_url=self.base_url, timeout=60, verify=self.verify)
 
     def auth(self, name: str = "roc") -> dict[str, str]:
         """The Authorization header of an API key by name (an organisation's first key, or an extra one)."""
@@ -65,9 +68,13 @@ class LiveService:
                 self.process.wait()
 
 
-def start_service(data_dir: Path, database_url: str, port: int) -> LiveService:
-    """Create the test organisations, then start ``skillspas serve`` and wait until it answers."""
-    base_url = f"http://127.0.0.1:{port}"
+def start_service(
+    data_dir: Path, database_url: str, port: int, *, serve_args: tuple[str, ...] = (), tls: tuple[Path, Path] | None = None,
+    did_key_orgs: bool = False,
+) -> LiveService:
+    """Create the test organisations, then start ``skillspas serve`` (with ``serve_args``; over HTTPS with
+    ``tls``: certificate and key files; ``did_key_orgs``: two did:key organisations too) and wait until it answers."""
+    base_url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     settings = Settings(data_dir=data_dir, database_url=database_url, port=port, public_url=base_url,
                         key_passphrase=PASSPHRASE)
     store = open_store(settings.database)
@@ -77,15 +84,21 @@ def start_service(data_dir: Path, database_url: str, port: int) -> LiveService:
         "training": create_organisation(store, settings, "Opleider BV", role="training", did_web="training.example:8443"),
         "bistro": create_organisation(store, settings, "Bistro De Gracht", role="employer", did_web="bistro.example"),
     }
+    if did_key_orgs:  # training providers without a domain
+        orgs["cursus"] = create_organisation(store, settings, "Cursus Zonder Domein", role="training", did_key=True)
+        orgs["cursus-p256"] = create_organisation(store, settings, "Cursus P-256", role="training", did_key=True,
+                                                  key_type="p256")
     keys = {"roc-issue-only": add_api_key(store, orgs["roc"].id, ["credentials:issue"])}
     store.dispose()
     log = open(data_dir / "server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-c", _CLI, "serve", "--port", str(port), "--database-url", database_url,
-         "--data-dir", str(data_dir), "--public-url", base_url, "--log-level", "warning"],
+         "--data-dir", str(data_dir), "--public-url", base_url, "--log-level", "warning", *serve_args,
+         *(("--ssl-certfile", str(tls[0]), "--ssl-keyfile", str(tls[1])) if tls else ())],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE},
     )
-    service = LiveService(base_url, settings, process, orgs, keys)
+    service = LiveService(base_url, settings, process, orgs, keys,
+                          verify=ssl.create_default_context(cafile=str(tls[0])) if tls else True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
