@@ -217,3 +217,18 @@ def test_a_previous_proof_naming_another_existing_proof_is_refused_over_http(liv
     body = _verify_http(live, chain).json()
     assert body["errors"][0]["code"] == "invalid_signature"
     assert [p["verified"] for p in body["proofs"]] == [True, True, True, False]
+
+
+def test_org_create_did_key_on_the_command_line(tmp_path):
+    import json
+
+    made = run_cli("org", "create", "Cursus BV", "--role", "training", "--did-key", "--key-type", "p256",
+                   "--data-dir", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    created = json.loads(made.stdout)
+    assert created["did"].startswith("did:key:zDn") and created["verificationMethod"] == verification_method_id(created["did"])
+    both = run_cli("org", "create", "X", "--role", "training", "--did-key", "--did-web", "x.example", "--data-dir", str(tmp_path))
+    neither = run_cli("org", "create", "Y", "--role", "training", "--data-dir", str(tmp_path))
+    assert both.returncode == 2 and neither.returncode == 2 and "did:key" in neither.stderr
+    rotated = run_cli("org", "rotate-key", "Cursus BV", "--data-dir", str(tmp_path))
+    assert rotated.returncode == 2 and "cannot rotate" in rotated.stderr
