@@ -185,6 +185,10 @@ class Kwalificaties:
         """Every kwalificatie of the register (not the dossiers), by crebo."""
         return [e for c, e in sorted(self._register.items()) if e.kind == "kwalificatie"]
 
+    def parts_of(self, crebo: str) -> list[RegisterEntry]:
+        """The certificaten and keuzedelen the register lists as part of kwalificatie ``crebo``."""
+        return [e for c, e in sorted(self._register.items()) if e.kind in ("certificaat", "keuzedeel") and crebo in e.part_of]
+
     def links(self, crebo: str) -> tuple[tuple[str, str], ...]:
         """The CompetentNL skills (URI, Dutch label) the SBB educational norm of ``crebo`` prescribes."""
         return self._links.get(crebo, ())
