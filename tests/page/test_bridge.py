@@ -98,3 +98,31 @@ def test_a_bad_target_is_refused_with_a_code(summary, target, code):
     with pytest.raises(SkillspasError) as caught:
         bridge(summary, **target)
     assert caught.value.code is code
+
+
+def run_bridge(world: PageWorld, *args: str):
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    return CliRunner().invoke(app, ["passport", "bridge", *files, "--bundle", str(world.files["bundle"]),
+                                    "--trust-anchor", world.anchor.controller, *args])
+
+
+def test_the_cli_bridge_prints_the_same_result_as_the_python_api(world, summary):
+    import json
+
+    run = run_bridge(world, "--to", "kok", "--json")
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output) == bridge(summary, occupation="kok").to_json()
+    text = run_bridge(world, "--crebo", "25180")
+    assert text.exit_code == 0, text.output
+    assert "crebo 25180" in text.output and "ESCO, European Commission" in text.output
+
+
+@pytest.mark.parametrize("args", [("--crebo", "12345"), ("--to", "xqzvw"), ("--crebo", "1" * 10_000), ()])
+def test_the_cli_bridge_refuses_a_bad_target_with_a_code(world, args):
+    run = run_bridge(world, *args)
+    assert run.exit_code == 2
+    assert "Traceback" not in run.output
