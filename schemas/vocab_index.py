@@ -163,6 +163,7 @@ class VocabIndex:
         self.path = path
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._concepts: dict[int, Concept] = {}
+        self._skills_of: dict[str, list[tuple[Concept, bool]]] = {}
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, *, cache: str | os.PathLike[str] | None = None) -> "VocabIndex":
@@ -224,13 +225,19 @@ class VocabIndex:
         return counts
 
     def skills_of(self, occupation: str) -> list[tuple[Concept, bool]]:
-        """An occupation's skills with ``True`` for essential, essential first (ESCO relations)."""
+        """An occupation's skills with ``True`` for essential, essential first (ESCO relations); memoised."""
+        if occupation in self._skills_of:
+            return list(self._skills_of[occupation])
         rows = self._db.execute(
             "SELECT c.*, r.essential FROM relation r JOIN concept o ON o.id = r.occupation "
             "JOIN concept c ON c.id = r.skill WHERE o.uri = ? ORDER BY r.essential DESC, c.label_en",
             (occupation,),
         ).fetchall()
-        return [(self._concept(row[:-1]), bool(row[-1])) for row in rows]
+        found = [(self._concept(row[:-1]), bool(row[-1])) for row in rows]
+        if len(self._skills_of) >= 512:
+            self._skills_of.clear()
+        self._skills_of[occupation] = found
+        return list(found)
 
     def occupations_with(self, skills: Iterable[str], *, essential_only: bool = True) -> dict[str, set[str]]:
         """Occupation URI -> which of ``skills`` it lists (essential ones only, unless asked)."""
