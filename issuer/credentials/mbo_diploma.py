@@ -4,8 +4,8 @@ Usage::
 
     credential = build_mbo_diploma(
         {"issuer_name": "ROC Voorbeeldstad", "examencommissie": "Examencommissie Horeca & Techniek",
-         "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01",
-         "keuzedelen": "K0186"},
+         "learner_name": "Bram Voorbeeld", "crebo": "25656", "leerweg": "BBL", "date": "2025-07-01",
+         "keuzedelen": "K0186"},                      # a keuzedeel the register lists for 25656
         issuer="did:web:roc.example",
     )
 
