@@ -90,6 +90,9 @@ def issue_command(
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the signed credential here (default: stdout)")] = None,
     suite: Annotated[str, typer.Option(help="eddsa-rdfc-2022 or ecdsa-rdfc-2019")] = "eddsa-rdfc-2022",
     home: HomeOption = None,
+    allow_unregistered: Annotated[bool, typer.Option(
+        "--allow-unregistered", help="Issue a crebo, keuzedeel or certificaat the register does not list; the credential says so",
+    )] = False,
 ) -> None:
     """Build, check and sign one credential / Eén bewijsstuk opbouwen, controleren en ondertekenen."""
     try:
@@ -120,7 +123,8 @@ def issue_command(
         row = _row(data)
         signer = load(key)
         cosigner = load(cosign) if cosign is not None else None
-        options: dict[str, Any] = {"issuer": signer.controller, "vocabulary": SkillsVocabulary.load(data_home(home))}
+        options: dict[str, Any] = {"issuer": signer.controller, "vocabulary": SkillsVocabulary.load(data_home(home)),
+                                   "register": Kwalificaties.load(data_home(home)), "allow_unregistered": allow_unregistered}
         if cosigner is not None:
             options["cosigner"] = cosigner.controller
         signed = sign(build(name, row, **options), signer, suite=suite)

@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 import json
+import os
+import re
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.type_schemas import localized_error
+from skillspas.schemas.vocab import IMPORT_FOLDER, _data
 
 __all__ = [
     "Werkproces",
@@ -32,11 +37,20 @@ __all__ = [
     "Keuzedeel",
     "Certificaat",
     "Kwalificaties",
+    "RegisterEntry",
+    "REGISTER_FILE",
+    "REGISTER_COLUMNS",
+    "read_register",
     "NIVEAU_NAMES",
     "eqf_uri",
     "eqf_level",
 ]
 
+REGISTER_FILE = "kwalificaties-register.csv"
+REGISTER_COLUMNS = ("code", "kind", "name", "part_of", "source")
+_REGISTER_KINDS = {"kwalificatie", "kwalificatiedossier", "keuzedeel", "certificaat"}
+_REGISTER_CODE = re.compile(r"[0-9]{5}|[KC][0-9]{4}")
+_MAX_REGISTER_BYTES = 4 * 1024 * 1024
 NIVEAU_NAMES = {1: "Entreeopleiding", 2: "Basisberoepsopleiding", 3: "Vakopleiding", 4: "Middenkaderopleiding"}
 _EQF = "http://data.europa.eu/snb/eqf/"
 
@@ -118,18 +132,70 @@ class Certificaat:
     kerntaken: tuple[str, ...]
 
 
-class Kwalificaties:
-    """The bundled kwalificaties, keuzedelen and certificaten, by code."""
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One row of the register: a crebo (kwalificatie or kwalificatiedossier), keuzedeel or certificaat."""
 
-    def __init__(self, kwalificaties: list[Kwalificatie], keuzedelen: list[Keuzedeel], certificaten: list[Certificaat]) -> None:
+    code: str
+    kind: str
+    name: str
+    part_of: tuple[str, ...]
+    """A kwalificatie's dossier; the kwalificaties a keuzedeel is listed for or a certificaat belongs to."""
+    source: str
+
+
+class Kwalificaties:
+    """The register of kwalificaties (every crebo with data), their details, keuzedelen and certificaten."""
+
+    def __init__(
+        self,
+        kwalificaties: list[Kwalificatie],
+        keuzedelen: list[Keuzedeel],
+        certificaten: list[Certificaat],
+        register: list[RegisterEntry] | None = None,
+        links: dict[str, tuple[tuple[str, str], ...]] | None = None,
+    ) -> None:
         self._kwalificaties = {k.crebo: k for k in kwalificaties}
         self._keuzedelen = {k.code: k for k in keuzedelen}
         self._certificaten = {c.code: c for c in certificaten}
+        self._register = {e.code: e for e in register or ()}
+        self._links = dict(links or {})
 
     @classmethod
     def bundled(cls) -> "Kwalificaties":
         """The register shipped with skillspas (loaded once, digests checked)."""
         return _bundled()
+
+    @classmethod
+    def load(cls, home: str | os.PathLike[str] | None = None) -> "Kwalificaties":
+        """The bundled register, with the rows of a newer register imported into ``home`` (same columns)."""
+        bundled = _bundled()
+        path = Path(home) / IMPORT_FOLDER / REGISTER_FILE if home is not None else None
+        if path is None or not path.is_file():
+            return bundled
+        rows = read_register(path.read_bytes(), str(path))
+        return cls(list(bundled._kwalificaties.values()), list(bundled._keuzedelen.values()),
+                   list(bundled._certificaten.values()), [*bundled._register.values(), *rows], bundled._links)
+
+    def entry(self, code: str) -> RegisterEntry | None:
+        """The register row of a crebo, keuzedeel or certificaat code, or ``None``."""
+        return self._register.get(code)
+
+    def registered(self) -> list[RegisterEntry]:
+        """Every kwalificatie of the register (not the dossiers), by crebo."""
+        return [e for c, e in sorted(self._register.items()) if e.kind == "kwalificatie"]
+
+    def parts_of(self, crebo: str) -> list[RegisterEntry]:
+        """The certificaten and keuzedelen the register lists as part of kwalificatie ``crebo``."""
+        return [e for c, e in sorted(self._register.items()) if e.kind in ("certificaat", "keuzedeel") and crebo in e.part_of]
+
+    def links(self, crebo: str) -> tuple[tuple[str, str], ...]:
+        """The CompetentNL skills (URI, Dutch label) the SBB educational norm of ``crebo`` prescribes."""
+        return self._links.get(crebo, ())
+
+    def crebos_with_skill(self) -> dict[str, tuple[str, ...]]:
+        """Skill URI -> the crebos whose official CompetentNL links include it."""
+        return _inverted(tuple(sorted(self._links.items())))
 
     def get(self, crebo: str) -> Kwalificatie | None:
         """The kwalificatie with this crebo code, or ``None``."""
@@ -152,13 +218,43 @@ class Kwalificaties:
         return [k for k in self.all() if uri in k.esco_skills or any(uri == u for u, _ in k.competentnl)]
 
 
-def _file(name: str) -> bytes:
-    base = resources.files("skillspas.schemas") / "data" / "vocab"
-    manifest = {e["file"]: e["sha256"] for e in json.loads((base / "MANIFEST.json").read_text("utf-8"))["files"]}
-    raw = (base / name).read_bytes()
-    if hashlib.sha256(raw).hexdigest() != manifest.get(name):
-        raise RuntimeError(f"bundled vocabulary file {name} is corrupt")
-    return raw
+@functools.lru_cache(maxsize=4)
+def _inverted(links: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> dict[str, tuple[str, ...]]:
+    by_skill: dict[str, list[str]] = {}
+    for crebo, skills in links:
+        for uri, _ in skills:
+            by_skill.setdefault(uri, []).append(crebo)
+    return {uri: tuple(crebos) for uri, crebos in by_skill.items()}
+
+
+def _register_error(name: str, nl: str, en: str) -> Exception:
+    return localized_error(ErrorCode.SCHEMA_INVALID, nl=f"{name}: {nl}", en=f"{name}: {en}")
+
+
+def read_register(raw: bytes, name: str = REGISTER_FILE) -> list[RegisterEntry]:
+    """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else."""
+    if len(raw) > _MAX_REGISTER_BYTES:
+        raise _register_error(name, "het register is te groot", "the register is too large")
+    try:
+        text = raw.decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if tuple(reader.fieldnames or ()) != REGISTER_COLUMNS:
+            raise _register_error(name, f"de kolommen moeten {', '.join(REGISTER_COLUMNS)} zijn",
+                                  f"the columns must be {', '.join(REGISTER_COLUMNS)}")
+        entries = []
+        for number, row in enumerate(reader, start=2):
+            code, kind = (row.get("code") or "").strip(), (row.get("kind") or "").strip()
+            part_of = tuple((row.get("part_of") or "").split())
+            if (not _REGISTER_CODE.fullmatch(code) or kind not in _REGISTER_KINDS or not (row.get("source") or "").strip()
+                    or any(not re.fullmatch(r"[0-9]{5}", p) for p in part_of) or None in row.values()):
+                raise _register_error(name, f"regel {number} is geen geldige registerregel (code, soort, bron)",
+                                      f"line {number} is not a valid register row (code, kind, source)")
+            entries.append(RegisterEntry(code, kind, (row.get("name") or "").strip(), part_of, row["source"].strip()))
+    except (UnicodeDecodeError, csv.Error):
+        raise _register_error(name, "geen leesbaar UTF-8 CSV-bestand", "not a readable UTF-8 CSV file") from None
+    if not entries:
+        raise _register_error(name, "het register is leeg", "the register is empty")
+    return entries
 
 
 def _kwalificatie(entry: dict[str, Any], sectors: dict[str, str], links: dict[str, list[tuple[str, str]]]) -> Kwalificatie:
@@ -190,12 +286,14 @@ def _kwalificatie(entry: dict[str, Any], sectors: dict[str, str], links: dict[st
 
 @functools.cache
 def _bundled() -> Kwalificaties:
-    data = json.loads(_file("kwalificaties.json"))
+    data = json.loads(_data("kwalificaties.json"))
     links: dict[str, list[tuple[str, str]]] = {}
-    for row in csv.DictReader(io.StringIO(_file("crebo-competentnl-skills.csv").decode("utf-8"), newline="")):
+    for row in csv.DictReader(io.StringIO(_data("crebo-competentnl-skills.csv.xz").decode("utf-8"), newline="")):
         links.setdefault(row["crebo"], []).append((row["skillUri"], row["skillLabel_nl"]))
     return Kwalificaties(
         [_kwalificatie(q, data["sectors"], links) for q in data["qualifications"]],
         [Keuzedeel(k["code"], k["name"], k.get("sbu")) for k in data["keuzedelen"]],
         [Certificaat(c["code"], c.get("name"), c["crebo"], tuple(c.get("kerntaken", ()))) for c in data["certificaten"]],
+        read_register(_data(REGISTER_FILE)),
+        {crebo: tuple(skills) for crebo, skills in links.items()},
     )

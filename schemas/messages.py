@@ -115,6 +115,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The credential names another issuer than the owner of the signing key.",
         "nl": "Het bewijsstuk noemt een andere uitgever dan de eigenaar van de ondertekeningssleutel.",
     },
+    ErrorCode.NOT_IN_REGISTER: {
+        "en": "The crebo, keuzedeel or certificate is not in the register of kwalificaties, or does not belong to the kwalificatie.",
+        "nl": "De crebo, het keuzedeel of het certificaat staat niet in het register van kwalificaties, of hoort niet bij de kwalificatie.",
+    },
     ErrorCode.UNKNOWN_SKILL: {
         "en": "A skill is not in the bundled skills vocabulary.",
         "nl": "Een vaardigheid staat niet in de meegeleverde vaardighedenlijst.",

@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import io
 import json
+import lzma
 import os
 import re
 import tempfile
@@ -195,12 +196,14 @@ def _score(labels: tuple[tuple[str, bool], ...], wanted: str, words: list[str]) 
 
 
 def _data(name: str) -> bytes:
-    """A bundled vocabulary file, checked against ``data/vocab/MANIFEST.json``."""
+    """A bundled vocabulary file, checked against ``data/vocab/MANIFEST.json``; ``.gz``/``.xz`` unpacked."""
     base = resources.files("skillspas.schemas") / "data" / "vocab"
     manifest = {e["file"]: e["sha256"] for e in json.loads((base / "MANIFEST.json").read_text("utf-8"))["files"]}
     raw = (base / name).read_bytes()
     if hashlib.sha256(raw).hexdigest() != manifest.get(name):
         raise RuntimeError(f"bundled vocabulary file {name} is corrupt")
+    if name.endswith(".xz"):
+        return lzma.decompress(raw)
     return gzip.decompress(raw) if name.endswith(".gz") else raw
 
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
+
+# The vocabulary index is built once per machine into a folder named by its sources' digests.
+os.environ.setdefault("SKILLSPAS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "skillspas-test-cache"))
 
 from helpers import DATA, TEST_CONTEXTS, VECTORS, load_json  # noqa: F401  (re-exported for older imports)
 

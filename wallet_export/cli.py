@@ -6,6 +6,8 @@ Usage::
     skillspas passport list
     skillspas passport export 3f9a1c --qr qr/ --pdf paspoort.pdf --presentation vp.json
     skillspas passport show diploma.json                    # or a QR photo, or a presentation
+    skillspas passport bridge --to kok --bundle bundle.json  # werk-naar-werk: covered, missing, suggestions
+    skillspas passport bridge --crebo 25180 --json
 
 The passport folder is ``--passport DIR``, else ``$SKILLSPAS_HOME/passport``, else the per-user
 data folder. Exit codes follow ``skillspas verify``: 0 done, 1 a credential is not valid, 2 unusable input.
@@ -27,7 +29,10 @@ from skillspas.keys import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier import Verifier
+from skillspas.verifier import Bundle, Verifier
+from skillspas.verifier.bridge import BridgeResult, bridge
+from skillspas.verifier.summary import EVIDENCE_KINDS, summarize_skills
+from skillspas.wallet_export.presentation import build_presentation
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.openbadges import NotAnOpenBadge
 from skillspas.wallet_export.passport import build_passport
@@ -291,3 +296,68 @@ def show_command(
             "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify`.")
     console.print(note, style="dim", highlight=False)
     raise typer.Exit(worst)
+
+
+@passport_app.command("bridge")
+def bridge_command(
+    credentials: Annotated[Optional[list[str]], typer.Argument(help="Credential files or passport references (default: all)")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Target ESCO occupation: its Dutch or English name, or URI")] = None,
+    crebo: Annotated[Optional[str], typer.Option("--crebo", help="Target kwalificatie: its crebo code")] = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (trust list, DID documents, status lists)")] = None,
+    trust_issuer: Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Trust this issuer DID (repeatable)")] = None,
+    trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The bundle's trust list must be signed by this DID")] = None,
+    passport: PassportOption = None,
+    lang: LangOption = "nl",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """From your verified skills to a job or kwalificatie / Van je bewezen vaardigheden naar een beroep."""
+    language = _lang(lang)
+    if (to is None) == (crebo is None):
+        _fail(2, "give one of --to (an occupation) or --crebo / geef --to (een beroep) of --crebo")
+    try:
+        passport_vp = build_presentation(_select(_store(passport), credentials or []))
+        verifier = Verifier(bundle=Bundle.from_file(bundle) if bundle is not None else None,
+                            trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
+        summary = summarize_skills(verifier.verify(passport_vp))
+        result = bridge(summary, occupation=to, crebo=crebo)
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    _print_bridge(result, language, summary.excluded)
+
+
+def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, Any], ...]) -> None:
+    nl = lang == "nl"
+    target = result.target
+    name = target["label"][lang]
+    typer.echo(f"{'Doel' if nl else 'Target'}: {name} ({target.get('uri') or 'crebo ' + target.get('crebo', '')})")
+    data = result.to_json()
+    for group, key in (("essentieel" if nl else "essential", "essential"), ("optioneel" if nl else "optional", "optional")):
+        typer.echo(f"  {group}: {data[key]['covered']}/{data[key]['total']} {'bewezen' if nl else 'covered'}")
+    for skill in result.skills:
+        mark = "✓" if skill.covered else "·"
+        kind = ("essentieel" if nl else "essential") if skill.essential else ("optioneel" if nl else "optional")
+        typer.echo(f"  {mark} {skill.concept.label(lang)} [{kind}]")
+        for evidence in skill.evidence:
+            typer.echo(f"      {EVIDENCE_KINDS[evidence.kind][lang]}: {evidence.title or ''} "
+                       f"(#{evidence.credential + 1}{', ' + evidence.issuer_name if evidence.issuer_name else ''})")
+    if result.suggestions:
+        typer.echo("Suggesties om het gat te dichten (geen feiten):" if nl else "Suggestions to close the gap (not facts):")
+        for suggestion in result.suggestions:
+            held = (" — al behaald" if nl else " — already held") if suggestion.held else ""
+            typer.echo(f"  crebo {suggestion.crebo} {suggestion.name}: {len(suggestion.closes)} "
+                       f"({suggestion.share:.0%}){held}; {suggestion.to_json()['basisLabel'][lang]}")
+            if suggestion.parts:
+                typer.echo(f"      {'onderdelen' if nl else 'parts'}: {', '.join(suggestion.parts)}")
+    if result.not_comparable:
+        typer.echo(("Niet te vergelijken (geen ESCO-CompetentNL-koppeling in de gegevens): " if nl else
+                    "Not comparable (no ESCO-CompetentNL link in the data): ")
+                   + "; ".join(p.label(lang) for p in result.not_comparable))
+    if excluded:
+        typer.echo(("Niet meegeteld (niet geverifieerd): #" if nl else "Not counted (did not verify): #")
+                   + ", #".join(str(i + 1) for i, _ in excluded))
+    for note in result.notes:
+        typer.echo(note[lang])
+    typer.echo(f"{'Bron' if nl else 'Source'}: {data['attribution']}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
@@ -22,8 +22,11 @@ from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
 __all__ = [
     "Row", "Context", "field_error", "missing_field", "invalid_field", "envelope", "country", "achievement",
-    "alignments", "kwalificatie_node", "check_register", "werkprocessen", "finish",
+    "alignments", "kwalificatie_node", "check_register", "werkprocessen", "finish", "not_in_register", "NOT_IN_REGISTER_TAG",
 ]
+
+NOT_IN_REGISTER_TAG = "niet-in-register"
+"""The OB 3.0 ``tag`` on an achievement issued with ``allow_unregistered`` for a code the register does not list."""
 
 # What each row field is, in words (nl, en): used in every message about the row.
 LABELS: dict[str, tuple[str, str]] = {
@@ -216,11 +219,37 @@ class Context:
 
     vocabulary: SkillsVocabulary
     register: Kwalificaties
+    allow_unregistered: bool = False
+    """Issue codes the register does not list (or not for this kwalificatie); the credential says so."""
+    unregistered: list[tuple[str, str]] = field(default_factory=list)
+    """What was issued anyway: (nl, en) notes, added to the achievement by ``not_in_register``."""
 
     @classmethod
-    def default(cls, vocabulary: SkillsVocabulary | None = None, register: Kwalificaties | None = None) -> "Context":
+    def default(cls, vocabulary: SkillsVocabulary | None = None, register: Kwalificaties | None = None,
+                allow_unregistered: bool = False) -> "Context":
         """The bundled vocabulary and register unless others are given."""
-        return cls(vocabulary or SkillsVocabulary.bundled(), register or Kwalificaties.bundled())
+        return cls(vocabulary or SkillsVocabulary.bundled(), register or Kwalificaties.bundled(), allow_unregistered)
+
+    def refuse_or_note(self, key: str, *, nl: str, en: str) -> None:
+        """Refuse a code the register does not list (``not_in_register``), or note it when allowed."""
+        if not self.allow_unregistered:
+            raise localized_error(
+                ErrorCode.NOT_IN_REGISTER, path=f"/{key}",
+                nl=f"{nl} Geef --allow-unregistered (API: allow_unregistered=True) om het toch uit te geven; "
+                "het bewijsstuk vermeldt dat dan.",
+                en=f"{en} Give --allow-unregistered (API: allow_unregistered=True) to issue it anyway; "
+                "the credential then says so.",
+            )
+        self.unregistered.append((nl, en))
+
+
+def not_in_register(achievement_node: dict[str, Any], context: Context) -> dict[str, Any]:
+    """Mark an achievement issued with codes the register does not list: an OB 3.0 tag and a sentence."""
+    if context.unregistered:
+        achievement_node["tag"] = [NOT_IN_REGISTER_TAG]
+        notes = " ".join(nl for nl, _ in context.unregistered)
+        achievement_node["description"] += f" Niet in het register van kwalificaties (uitgegeven met toestemming): {notes}"
+    return achievement_node
 
 
 def _issuer(row: Row, issuer: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -344,7 +373,23 @@ def kwalificatie_node(row: Row, context: Context, *, crebo_key: str = "crebo") -
     if not re.fullmatch(r"[0-9]{5}", crebo):
         raise invalid_field(crebo_key, crebo, "een code van 5 cijfers (zoals 25180)", "a 5-digit code (such as 25180)")
     known = context.register.get(crebo)
-    name = row.text("kwalificatie_naam") or (known.name if known else None)
+    entry = context.register.entry(crebo)
+    if entry is not None and entry.kind == "kwalificatiedossier":
+        context.refuse_or_note(
+            crebo_key,
+            nl=f"Crebo {crebo} is een kwalificatiedossier ({entry.name}), geen kwalificatie; een diploma of "
+            "certificaat hoort bij een kwalificatie uit dat dossier.",
+            en=f"Crebo {crebo} is a kwalificatiedossier ({entry.name}), not a kwalificatie; a diploma or "
+            "certificate belongs to a kwalificatie of that dossier.",
+        )
+        entry = None
+    elif entry is None:
+        context.refuse_or_note(
+            crebo_key,
+            nl=f"Crebo {crebo} staat niet in het register van kwalificaties.",
+            en=f"Crebo {crebo} is not in the register of kwalificaties.",
+        )
+    name = row.text("kwalificatie_naam") or (known.name if known else None) or (entry.name if entry else None)
     niveau = row.integer("niveau")
     if niveau is None and known is not None:
         niveau = known.niveau
@@ -357,6 +402,13 @@ def kwalificatie_node(row: Row, context: Context, *, crebo_key: str = "crebo") -
             "dus naam en niveau moeten in de gegevens staan.",
             en=f"{_cap(en)} is missing (field '{missing}'); crebo {crebo} is not in the bundled list, so its "
             "name and level must be in the data.",
+        )
+    if known is None and entry is not None and fold(name) != fold(entry.name):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"De naam van de kwalificatie ('{name}') past niet bij crebo {crebo} ({entry.name}).",
+            en=f"The name of the qualification ('{name}') does not match crebo {crebo} ({entry.name}).",
+            path="/kwalificatie_naam",
         )
     eqf = _eqf(row, niveau)
     node: dict[str, Any] = {

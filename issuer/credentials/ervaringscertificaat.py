@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from skillspas.issuer.credentials._achievement import (
-    Context, Row, invalid_field, achievement, alignments, check_register, envelope, finish, kwalificatie_node, werkprocessen,
+    Context, Row, invalid_field, achievement, not_in_register, alignments, check_register, envelope, finish, kwalificatie_node, werkprocessen,
 )
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
@@ -36,9 +36,10 @@ def build_ervaringscertificaat(
     issuer: str | None = None,
     vocabulary: SkillsVocabulary | None = None,
     register: Kwalificaties | None = None,
+    allow_unregistered: bool = False,
 ) -> dict[str, Any]:
     """An unsigned, schema-valid ``Ervaringscertificaat`` credential from a plain row."""
-    context = Context.default(vocabulary, register)
+    context = Context.default(vocabulary, register, allow_unregistered)
     data = Row(row)
     kind = (data.text("standard_type") or "kwalificatiedossier").lower()
     if kind not in _STANDARDS:
@@ -67,7 +68,7 @@ def build_ervaringscertificaat(
     subject["assessmentMethod"] = methods
     if data.text("career_goal"):
         subject["careerGoal"] = data.text("career_goal")
-    subject["achievement"] = achievement(
+    subject["achievement"] = not_in_register(achievement(
         "ervaringscertificaat", f"{kind}/{standard.get('crebo') or standard['name']}",
         achievement_type="ext:Ervaringscertificaat",
         name=f"Ervaringscertificaat {standard['name']}",
@@ -78,7 +79,7 @@ def build_ervaringscertificaat(
         skills=alignments(data.items("skills"), context),
         human_code=standard.get("crebo"),
         extra={"evcStandard": standard, **extra},
-    )
+    ), context)
     credential = envelope(
         "Ervaringscertificaat", data, issuer=issuer, name=f"Ervaringscertificaat {standard['name']}", subject=subject,
         issuer_extra={"recognitionId": data.text("recognition_id", required=True)},

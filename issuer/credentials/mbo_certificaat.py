@@ -19,8 +19,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from skillspas.issuer.credentials._achievement import (
-    Context, Row, achievement, alignments, check_register, envelope, field_error, finish, kwalificatie_node,
+    Context, Row, achievement, not_in_register, alignments, check_register, envelope, field_error, finish, kwalificatie_node,
 )
+from skillspas.issuer.credentials.mbo_diploma import check_keuzedeel
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 
@@ -33,9 +34,11 @@ def build_mbo_certificaat(
     issuer: str | None = None,
     vocabulary: SkillsVocabulary | None = None,
     register: Kwalificaties | None = None,
+    allow_unregistered: bool = False,
 ) -> dict[str, Any]:
-    """An unsigned, schema-valid ``MboCertificaat`` credential from a plain row."""
-    context = Context.default(vocabulary, register)
+    """An unsigned, schema-valid ``MboCertificaat`` credential from a plain row; a code the register
+    does not list for the kwalificatie is refused (``not_in_register``) unless ``allow_unregistered``."""
+    context = Context.default(vocabulary, register, allow_unregistered)
     data = Row(row)
     code = (data.text("certificaat_code", required=True) or "").upper()
     kwalificatie, known = kwalificatie_node(data, context)
@@ -50,8 +53,13 @@ def build_mbo_certificaat(
             en=f"The name of the mbo certificate is missing (field 'certificaat_naam'); {code} is not listed with "
             "a name in the bundled list.",
         )
-    if listed is not None and listed.crebo != kwalificatie["crebo"]:
-        raise field_error(
+    if code.startswith("K"):
+        check_keuzedeel(context, code, kwalificatie["crebo"], "certificaat_code")
+    elif listed is None:
+        context.refuse_or_note("certificaat_code", nl=f"Mbo-certificaat {code} staat niet in het register.",
+                               en=f"mbo certificate {code} is not in the register.")
+    elif listed.crebo != kwalificatie["crebo"]:
+        context.refuse_or_note(
             "crebo",
             nl=f"Mbo-certificaat {code} hoort bij kwalificatie {listed.crebo}, niet bij {kwalificatie['crebo']}.",
             en=f"mbo certificate {code} belongs to qualification {listed.crebo}, not {kwalificatie['crebo']}.",
@@ -64,7 +72,7 @@ def build_mbo_certificaat(
     subject: dict[str, Any] = {}
     if data.text("leerweg"):
         subject["leerweg"] = (data.text("leerweg") or "").upper()
-    subject["achievement"] = achievement(
+    subject["achievement"] = not_in_register(achievement(
         "mbo-certificaat", code,
         achievement_type="Certificate",
         name=name,
@@ -74,7 +82,7 @@ def build_mbo_certificaat(
         skills=alignments(data.items("skills"), context),
         human_code=code,
         extra={"certificaatCode": code, "kwalificatie": kwalificatie},
-    )
+    ), context)
     credential = envelope("MboCertificaat", data, issuer=issuer, name=f"Mbo-certificaat {name}", subject=subject)
     finish(credential)
     check_register(kwalificatie, known, "/credentialSubject/achievement/kwalificatie")

@@ -35,9 +35,10 @@ def build_microcredential(
     issuer: str | None = None,
     vocabulary: SkillsVocabulary | None = None,
     register: Kwalificaties | None = None,
+    allow_unregistered: bool = False,
 ) -> dict[str, Any]:
     """An unsigned, schema-valid ``MicroCredential`` from a plain row."""
-    context = Context.default(vocabulary, register)
+    context = Context.default(vocabulary, register, allow_unregistered)
     data = Row(row)
     title = data.text("title", required=True) or ""
     workload: dict[str, Any] = {"type": ["Workload"], "hours": data.number("hours", required=True)}

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from skillspas.issuer.credentials._achievement import (
-    Context, Row, missing_field, achievement, alignments, check_register, envelope, field_error, finish,
+    Context, Row, missing_field, achievement, alignments, check_register, envelope, field_error, finish, not_in_register,
     kwalificatie_node, werkprocessen,
 )
 from skillspas.schemas.kwalificaties import Kwalificaties
@@ -38,9 +38,10 @@ def build_praktijkverklaring(
     cosigner: str | None = None,
     vocabulary: SkillsVocabulary | None = None,
     register: Kwalificaties | None = None,
+    allow_unregistered: bool = False,
 ) -> dict[str, Any]:
     """An unsigned, schema-valid ``Praktijkverklaring`` naming the leerbedrijf as ``coSigner``."""
-    context = Context.default(vocabulary, register)
+    context = Context.default(vocabulary, register, allow_unregistered)
     data = Row(row)
     leerbedrijf_did = data.text("leerbedrijf_did") or cosigner
     if leerbedrijf_did is None:
@@ -61,7 +62,7 @@ def build_praktijkverklaring(
         "leerbedrijf": leerbedrijf,
         "period": {"type": ["Period"], "startDate": data.date("period_start", required=True),
                    "endDate": data.date("period_end", required=True)},
-        "achievement": achievement(
+        "achievement": not_in_register(achievement(
             "praktijkverklaring", crebo,
             achievement_type="ext:Praktijkverklaring",
             name=f"Praktijkverklaring {name}",
@@ -72,7 +73,7 @@ def build_praktijkverklaring(
             "Zonder cijfers.",
             skills=alignments(data.items("skills"), context),
             extra={"kwalificatie": kwalificatie},
-        ),
+        ), context),
     }
     credential = envelope(
         "Praktijkverklaring", data, issuer=issuer, name=f"Praktijkverklaring {name}", subject=subject,

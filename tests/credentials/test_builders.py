@@ -92,7 +92,7 @@ def test_a_csv_row_with_text_lists_and_dutch_dates_builds_the_same_credential():
 
 def test_certificaat_belongs_to_the_kwalificatie_the_register_says():
     error = _error("mbo-certificaat", crebo="25180")  # C0053 belongs to 25656
-    assert error.code is ErrorCode.SCHEMA_INVALID
+    assert error.code is ErrorCode.NOT_IN_REGISTER
     assert "25656" in localized_text(error, "nl")
 
 

@@ -1,0 +1,111 @@
+"""The offline vocabulary index and the werk-naar-werk bridge: build, open, search and bridge times.
+
+    .venv/bin/python benchmarks/vocab.py [--repeat 30] [--json]
+
+Builds the index once in a fresh temporary cache (the one-time cost on a new machine), then times
+opening it, searching the words of issue 16 (baseline in the same run: the old in-memory
+``SkillsVocabulary.search`` over the bundled 325-skill set), and ``bridge()`` for a passport of 20
+credentials (the example rows built by the real builders, their skills as verified evidence)
+against "kok", against crebo 25180 and against every 30th ESCO occupation (the slowest is shown).
+Targets (issue 16): open <= 200 ms, search <= 20 ms, bridge <= 50 ms. Not a test: prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = ["koken", "samenwerken", "bakstenen", "hygiëne", "forklift", "metselen", "heftruck rijden", "teamwork"]
+
+
+def _ms(samples: list[float]) -> dict[str, float]:
+    return {"median_ms": round(statistics.median(samples) * 1000, 2), "max_ms": round(max(samples) * 1000, 2)}
+
+
+def _timed(function, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _passport_summary(size: int = 20):
+    """A verified-skills summary of ``size`` credentials built from the example rows (evidence as after verification)."""
+    from skillspas.issuer.credentials import build
+    from skillspas.issuer.credentials import type_name
+    from skillspas.schemas.vocab import SkillsVocabulary
+    from skillspas.verifier.summary import Evidence, ProvenSkill, SkillsSummary, evidence_kind
+
+    rows = sorted((ROOT / "examples").glob("*/*.json"))
+    found: dict[str, list[Evidence]] = {}
+    for index in range(size):
+        path = rows[index % len(rows)]
+        options = {"issuer": "did:example:bench", **({"cosigner": "did:example:leerbedrijf"} if path.parent.name == "praktijkverklaring" else {})}
+        credential = build(type_name(path.parent.name), json.loads(path.read_text("utf-8")), **options)
+        evidence = Evidence(index, evidence_kind(credential["type"]), credential["name"], "did:example:bench", None)
+        for alignment in credential["credentialSubject"]["achievement"]["alignment"]:
+            found.setdefault(alignment["targetUrl"], []).append(evidence)
+    vocabulary = SkillsVocabulary.bundled()
+    skills = []
+    for uri, evidence in found.items():
+        known = vocabulary.get(uri)
+        skills.append(ProvenSkill(uri, known.framework if known else None, dict(known.labels) if known else {}, tuple(evidence)))
+    return SkillsSummary(tuple(skills), tuple(range(size)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    os.environ["SKILLSPAS_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillspas-bench-")
+    from skillspas.schemas.kwalificaties import Kwalificaties
+    from skillspas.schemas.vocab import SkillsVocabulary
+    from skillspas.schemas.vocab_index import VocabIndex
+    from skillspas.verifier.bridge import bridge
+
+    figures: dict[str, object] = {}
+    start = time.perf_counter()
+    index = VocabIndex.open()
+    figures["build_once_s"] = round(time.perf_counter() - start, 2)
+    figures["index_bytes"] = index.path.stat().st_size
+    figures["open"] = _ms(_timed(lambda: VocabIndex.open().close(), args.repeat))
+    old = SkillsVocabulary.bundled()
+    old.search("warm-up")
+    figures["search"] = {
+        word: {"index": _ms(_timed(lambda: index.search(word), args.repeat)),
+               "baseline_old_search_325": _ms(_timed(lambda: old.search(word), args.repeat))}
+        for word in WORDS
+    }
+    summary = _passport_summary()
+    Kwalificaties.bundled()
+    figures["passport"] = {"credentials": len(summary.verified), "skills": len(summary.skills)}
+    figures["bridge_kok"] = _ms(_timed(lambda: bridge(summary, occupation="kok", index=index), args.repeat))
+    figures["bridge_crebo_25180"] = _ms(_timed(lambda: bridge(summary, crebo="25180", index=index), args.repeat))
+    occupations = [row[0] for row in index._db.execute("SELECT uri FROM concept WHERE kind = 'occupation' ORDER BY id")][::30]
+    worst = max(_timed(lambda: None, 1) + [max(_timed(lambda: bridge(summary, occupation=uri, index=index), 3)) for uri in occupations])
+    figures["bridge_every_30th_occupation"] = {"occupations": len(occupations), "slowest_ms": round(worst * 1000, 2)}
+    if args.json:
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    print(f"index: built once in {figures['build_once_s']} s, {figures['index_bytes'] / 1e6:.1f} MB")
+    print(f"open: median {figures['open']['median_ms']} ms (max {figures['open']['max_ms']})   target <= 200 ms")
+    for word, times in figures["search"].items():
+        print(f"search {word!r:18} index {times['index']['median_ms']:6} ms   old search (325 skills) "
+              f"{times['baseline_old_search_325']['median_ms']:6} ms   target <= 20 ms")
+    print(f"passport: {figures['passport']['credentials']} credentials, {figures['passport']['skills']} skills")
+    print(f"bridge kok: median {figures['bridge_kok']['median_ms']} ms; crebo 25180: {figures['bridge_crebo_25180']['median_ms']} ms; "
+          f"slowest of {len(occupations)} occupations: {figures['bridge_every_30th_occupation']['slowest_ms']} ms   target <= 50 ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The werk-naar-werk bridge on real data: a verified Kok passport against ESCO "kok" and a crebo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import lzma
+from importlib import resources
+
+import pytest
+
+from pageworld import PageWorld, build_presentation
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.kwalificaties import Kwalificaties
+from skillspas.schemas.vocab_index import VocabIndex
+from skillspas.verifier import Verifier
+from skillspas.verifier.bridge import bridge
+from skillspas.verifier.summary import summarize_skills
+
+COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+
+
+def cook_relations() -> dict[str, bool]:
+    raw = lzma.decompress((resources.files("skillspas.schemas") / "data" / "vocab" / "occupationSkillRelations.csv.xz").read_bytes())
+    return {r["skillUri"]: r["relationType"] == "essential"
+            for r in csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")) if r["occupationUri"] == COOK}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> PageWorld:
+    return PageWorld(tmp_path_factory.mktemp("bridge-world")).build()
+
+
+@pytest.fixture(scope="module")
+def summary(world: PageWorld):
+    passport = build_presentation([world.credentials[k] for k in ("diploma", "evc", "praktijkverklaring")])
+    result = Verifier(bundle=world.bundle(), trust_anchors=[world.anchor.controller]).verify(passport)
+    assert result.verified, result.to_json()
+    return summarize_skills(result)
+
+
+def test_the_bridge_to_kok_lists_all_16_essential_skills_each_covered_with_its_proof_or_missing(summary):
+    result = bridge(summary, occupation="kok")
+    relations = cook_relations()
+    assert result.target["uri"] == COOK
+    essential = [s for s in result.skills if s.essential]
+    assert {s.concept.uri for s in essential} == {u for u, e in relations.items() if e}
+    assert len(essential) == 16
+    assert {s.concept.uri for s in result.skills if not s.essential} == {u for u, e in relations.items() if not e}
+    for skill in result.covered:
+        proven = summary.get(skill.concept.uri)
+        assert proven is not None and skill.evidence == proven.evidence
+        assert {e.kind for e in skill.evidence} <= {"diploma", "evc", "praktijkverklaring"}
+    assert result.covered and result.missing
+    assert {s.concept.uri for s in result.missing} == {u for u in relations if u not in summary}
+
+
+def test_the_missing_skills_get_kwalificatie_suggestions_from_real_links(summary):
+    result = bridge(summary, occupation=COOK)
+    register = Kwalificaties.bundled()
+    index = VocabIndex.open()
+    missing = {s.concept.uri for s in result.missing}
+    assert result.suggestions
+    for suggestion in result.suggestions:
+        kwalificatie = register.get(suggestion.crebo)
+        linked = set(kwalificatie.esco_skills) | {s.uri for s, e in index.skills_of(kwalificatie.esco_occupation) if e}
+        assert set(suggestion.closes) <= missing & linked and suggestion.closes
+        assert suggestion.share == len(suggestion.closes) / len(missing)
+        assert suggestion.to_json()["suggestion"] is True
+
+
+def test_competentnl_skills_of_the_passport_are_not_compared_with_esco(summary):
+    result = bridge(summary, occupation="kok")
+    assert result.not_comparable
+    assert all(p.framework == "CompetentNL" for p in result.not_comparable)
+    assert all(s.concept.framework == "ESCO" for s in result.skills)
+
+
+def test_the_bridge_to_a_crebo_uses_its_official_competentnl_links(summary):
+    register = Kwalificaties.bundled()
+    result = bridge(summary, crebo="25774")
+    assert [s.concept.uri for s in result.skills] == [u for u, _ in register.links("25774")]
+    for skill in result.skills:
+        assert skill.covered == (skill.concept.uri in summary)
+    for suggestion in result.suggestions:
+        assert set(suggestion.closes) <= {u for u, _ in register.links(suggestion.crebo)}
+    assert result.to_json()["essential"]["total"] == len(register.links("25774"))
+
+
+@pytest.mark.parametrize(("target", "code"), [
+    ({"crebo": "12345"}, ErrorCode.SCHEMA_INVALID),
+    ({"crebo": "23085"}, ErrorCode.SCHEMA_INVALID),   # a kwalificatiedossier, not a kwalificatie
+    ({"occupation": "x" * 5000}, ErrorCode.TOO_LARGE),
+    ({"occupation": "xqzvw"}, ErrorCode.SCHEMA_INVALID),
+    ({}, ErrorCode.SCHEMA_INVALID),
+])
+def test_a_bad_target_is_refused_with_a_code(summary, target, code):
+    with pytest.raises(SkillspasError) as caught:
+        bridge(summary, **target)
+    assert caught.value.code is code
+
+
+def run_bridge(world: PageWorld, *args: str):
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    return CliRunner().invoke(app, ["passport", "bridge", *files, "--bundle", str(world.files["bundle"]),
+                                    "--trust-anchor", world.anchor.controller, *args])
+
+
+def test_the_cli_bridge_prints_the_same_result_as_the_python_api(world, summary):
+    import json
+
+    run = run_bridge(world, "--to", "kok", "--json")
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output) == bridge(summary, occupation="kok").to_json()
+    text = run_bridge(world, "--crebo", "25180")
+    assert text.exit_code == 0, text.output
+    assert "crebo 25180" in text.output and "ESCO, European Commission" in text.output
+
+
+@pytest.mark.parametrize("args", [("--crebo", "12345"), ("--to", "xqzvw"), ("--crebo", "1" * 10_000), ()])
+def test_the_cli_bridge_refuses_a_bad_target_with_a_code(world, args):
+    run = run_bridge(world, *args)
+    assert run.exit_code == 2
+    assert "Traceback" not in run.output
