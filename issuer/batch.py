@@ -46,9 +46,10 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from skillspas.issuer.credentials import build, type_name
-from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes, row_credential_id
+from skillspas.issuer import status_registry
+from skillspas.issuer.issuing import Issuer, check_stored_ids, credential_hash, default_purposes, row_credential_id
 from skillspas.issuer.org_signing import check_issuable, sign_as
-from skillspas.issuer.orgs import Org
+from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.issuer.status_registry import BulkReserver, Pending, slot_entries
 from skillspas.issuer.store.models import AuditEvent, IssuedCredential
@@ -264,6 +265,7 @@ class _OrgRef:
     id: str
     name: str
     did: str
+    role: str
 
 
 def _field(error: SkillspasError | ServiceProblem) -> str | None:
@@ -291,12 +293,23 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
         data.setdefault("issuer_name", org.name)
         data.setdefault("id", row_credential_id(org.id, scoped))
         try:
+            if data["issuer_name"] != org.name:  # the name comes from the organisation record
+                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {data['issuer_name']!r}; "
+                                f"this organisation is {org.name!r}", "/issuer_name")
             # The builders refuse national ids and check the type's schemas; check_issuable what a
-            # verifier checks (contexts, VC shape, related resources, strict expansion).
+            # verifier checks (contexts, VC shape, related resources, strict expansion) and the
+            # issuer's rules on the expansion (its type for the role, dates, skills, issuer name).
             credential = parse_json(build(name, data, issuer=org.did))
             if issuer_id(credential) != org.did:
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
-            check_issuable(credential)
+            check_stored_ids(credential)
+            if "credentialStatus" in credential:  # the service allocates status entries itself
+                raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
+                                "/credentialStatus")
+            kind = check_issuable(credential, org_name=org.name)
+            if not role_may_issue(org.role, kind):
+                raise ServiceProblem(ProblemCode.TYPE_NOT_ALLOWED,
+                                     f"an organisation with role {org.role!r} may not issue {kind}", "/type")
         except (SkillspasError, ServiceProblem) as exc:
             results.append(_row_error(line, exc))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
@@ -343,7 +356,7 @@ def validate_rows(
             continue
         seen[key] = line
         keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
-    ref = _OrgRef(org.id, org.name, org.did)
+    ref = _OrgRef(org.id, org.name, org.did, org.role)
     plan: list[BatchRow] = []
     with _given_or_own(workers, issuer, len(keyed)) as pool:
         futures = [pool.executor.submit(_build_rows, ref, name, chunk) for chunk in _chunks(keyed, pool.count, 256)]
@@ -369,9 +382,8 @@ def _duplicate_ids(issuer: Issuer, plan: Sequence[BatchRow]) -> list[RowError]:
         else:
             first[cid] = row
     for row in _issued_elsewhere(issuer.store.transaction, list(first.values())):
-        errors.append(RowError(row.line, "id", ProblemCode.DUPLICATE_ID.value,
-                               f"credential {row.credential['id']!r} was issued before",
-                               f"Bewijsstuk {row.credential['id']!r} is al eerder uitgegeven."))
+        taken = status_registry.taken(row.credential["id"])  # worded the same whoever holds it
+        errors.append(RowError(row.line, "id", taken.code.value, taken.message, problem_text(taken.code, "nl")))
     return errors
 
 
@@ -585,9 +597,8 @@ class _Run:
                     raise
                 stored.update(_lookup(self.transaction, self.org, [self.plan[p].key for p in fresh]))
                 clash = _issued_elsewhere(self.transaction, [self.plan[p] for p in fresh if self.plan[p].key not in stored])
-                if clash:  # issued since the rows were checked
-                    raise ServiceProblem(ProblemCode.DUPLICATE_ID, f"line {clash[0].line}: credential "
-                                         f"{clash[0].credential['id']!r} was issued before", "/id")
+                if clash:  # taken since the rows were checked
+                    raise status_registry.taken(clash[0].credential["id"])
                 continue
             for position, slot in zip(fresh, slots):
                 stored[self.plan[position].key] = _Stored(slot.credential_id, "pending", slot.seq, slot.index,
@@ -605,8 +616,7 @@ class _Run:
 
     @staticmethod
     def _pending(row: BatchRow) -> Pending:
-        purposes = () if "credentialStatus" in row.credential else default_purposes(row.credential)
-        return Pending(row.credential["id"], row.key, types_of(row.credential), purposes)
+        return Pending(row.credential["id"], row.key, types_of(row.credential), default_purposes(row.credential))
 
     def complete(self, results: Sequence[_Signed]) -> None:
         """Mark signed rows ``active`` with hash (and document), audited, in one transaction."""

@@ -37,8 +37,9 @@ SAMPLE_SKILLS = (
 )
 
 
-def sample_credential(issuer: str) -> dict[str, Any]:
-    """An unsigned OB 3.0 credential for a fictional learner, with real ESCO alignments."""
+def sample_credential(issuer: str, name: str = "ROC Voorbeeldstad (fictief)") -> dict[str, Any]:
+    """An unsigned OB 3.0 credential for a fictional learner, with real ESCO alignments, from issuer
+    ``issuer`` called ``name`` (the service issues only under the organisation's own name)."""
     return {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -46,7 +47,7 @@ def sample_credential(issuer: str) -> dict[str, Any]:
         ],
         "id": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "ROC Voorbeeldstad (fictief)"},
+        "issuer": {"id": issuer, "type": ["Profile"], "name": name},
         "validFrom": "2026-07-01T00:00:00Z",
         "name": "Praktijkverklaring zorg (voorbeeld)",
         "credentialSubject": {

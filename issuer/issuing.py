@@ -11,8 +11,9 @@ Usage::
 Issuing is two short transactions around the signature: (1) reserve the credential's id and a
 random status index (``pending``), (2) after signing and self-verification, mark it ``active``
 with its hash (and the document, unless ``Settings.store_credentials == "hash"``). A crash in
-between leaves a pending row: its index is never handed out again (``skillspas.issuer.batch``
-picks a batch row's pending row up again by its row key). ``cosign`` adds a co-signer's proof
+between leaves a pending row: its index is never handed to another credential. A retry with the
+same id (after ``status_registry.STALE_PENDING``) completes that row with the same index
+(``skillspas.issuer.batch`` picks a batch row's pending row up again by its row key). ``cosign`` adds a co-signer's proof
 to a credential issued here.
 """
 
@@ -30,7 +31,7 @@ from typing import Any, Final
 from sqlalchemy import select
 
 from skillspas.issuer import audit, status_registry
-from skillspas.issuer.org_signing import check_issuable, sign_as
+from skillspas.issuer.org_signing import check_issuable, reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.problems import ProblemCode, ServiceProblem
@@ -38,17 +39,20 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
 from skillspas.keys import StaticResolver
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
 from skillspas.verifier.checks import cosigner_ids, is_url, issuer_id, proofs_of, types_of
 
 __all__ = ["Issuer", "Issued", "StatusChange", "StatusListDocument", "credential_hash", "default_purposes",
-           "row_credential_id"]
+           "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 _ROW_NAMESPACE: Final = uuid.UUID("5b0d9f5e-5c1a-4a55-9d8e-6b1c2f0a7e11")
+MAX_ID_LENGTH: Final = 1000
+"""The longest credential id (and JSON type list) the store keeps: ``credentials.credential_id`` and
+``credentials.types`` are ``String(1000)``, ``audit_log.target`` too."""
 
 
 @dataclass(frozen=True)
@@ -118,21 +122,32 @@ class Issuer:
     # -- issuing ---------------------------------------------------------------------------
 
     def prepare(self, org: Org, credential: dict[str, Any]) -> dict[str, Any]:
-        """A copy of ``credential`` with the organisation as issuer and an id; refuses what it may not sign."""
+        """A copy of ``credential`` with the organisation as issuer and an id; refuses what it may not sign.
+
+        The service allocates status entries itself: a ``credentialStatus`` of the caller's (another
+        credential's index, another organisation's list, any URL) is refused, never signed."""
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
         document = copy_json(parse_json(credential))
-        _set_issuer(document, org.did)
-        kind = credential_kind(document)
+        _set_issuer(document, org)
+        if "id" not in document:
+            document["id"] = f"urn:uuid:{uuid.uuid4()}"
+        check_stored_ids(document)
+        try:
+            kind = credential_kind(document, self.contexts)
+        except SkillspasError:  # unexpandable: check_issuable refuses it, with the verifier's order of checks
+            kind = None
         if not org.may_issue(kind):
             raise ServiceProblem(
                 ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type"
             )
         if "proof" in document:
             raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof")
+        if "credentialStatus" in document:
+            raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself: leave "
+                            "credentialStatus out (options.credentialStatus and statusPurposes choose them)",
+                            "/credentialStatus")
         check_no_national_id(document)
-        if "id" not in document:
-            document["id"] = f"urn:uuid:{uuid.uuid4()}"
         return document
 
     def issue(
@@ -149,9 +164,10 @@ class Issuer:
         (revocation: its schema allows a single ``credentialStatus`` object), others get both.
         """
         org.require("credentials:issue")
-        document = self.prepare(org, credential)
-        check_issuable(document, self.contexts)  # refuse before an index is reserved
-        if not with_status or "credentialStatus" in document:
+        with reusing(self.contexts):  # prepare's expansion (the role) is check_issuable's
+            document = self.prepare(org, credential)
+            check_issuable(document, self.contexts, org_name=org.name)  # refuse before an index is reserved
+        if not with_status:
             purposes = ()
         elif purposes is None:
             purposes = default_purposes(document)
@@ -183,8 +199,8 @@ class Issuer:
         digest = credential_hash(signed)
         with self.store.transaction() as session:
             row = session.get(IssuedCredential, row_id, with_for_update=True)
-            if row is None or row.state != "pending":  # pragma: no cover - only this request knows the row
-                raise RuntimeError("the reservation of this credential is gone")
+            if row is None or row.state != "pending":  # a retry took over a reservation this slow request left
+                raise status_registry.taken(signed["id"])
             row.state = "active"
             row.sha256 = digest
             if self.settings.store_credentials == "full":
@@ -208,9 +224,10 @@ class Issuer:
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
         document = parse_json(credential)
+        check_stored_ids(document)
         if org.did not in cosigner_ids(document):
             raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential does not name {org.did!r} as coSigner", "/coSigner")
-        kind = credential_kind(document)
+        kind = credential_kind(document, self.contexts)
         if not org.may_issue(kind):
             raise ServiceProblem(
                 ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type"
@@ -252,6 +269,7 @@ class Issuer:
     def change_status(self, org: Org, credential_id: str, action: str) -> StatusChange:
         """Revoke, suspend or reinstate a credential the organisation issued."""
         org.require("credentials:status")
+        check_stored_ids({"id": credential_id}, "/credentialId")
         with self.store.transaction() as session:
             row = session.scalar(
                 select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update()
@@ -323,10 +341,14 @@ def _controller(proof: dict[str, Any]) -> str | None:
     return method.split("#", 1)[0] if isinstance(method, str) else None
 
 
-def _set_issuer(document: dict[str, Any], did: str) -> None:
-    """Fill in the issuer when absent; refuse ``null``, a non-URL, or anyone else (DESIGN.md HTTP API)."""
+def _set_issuer(document: dict[str, Any], org: Org) -> None:
+    """Fill in the issuer when absent; refuse ``null``, a non-URL, or anyone else (DESIGN.md HTTP API).
+
+    An issuer profile (an object) carries the organisation's name from its record: filled in here when
+    absent; ``check_issuable`` refuses another name (``issuer_mismatch``; the builders' ``name —
+    examencommissie`` is the organisation's), read from the expansion, so a name under another key counts."""
     if "issuer" not in document:
-        document["issuer"] = did
+        document["issuer"] = org.did
         return
     issuer = document["issuer"]
     path = "/issuer"
@@ -334,5 +356,17 @@ def _set_issuer(document: dict[str, Any], did: str) -> None:
         issuer, path = issuer.get("id"), "/issuer/id"
     if not is_url(issuer):
         raise error_for(ErrorCode.SCHEMA_INVALID, "issuer must be a URL or an object with a URL id", path)
-    if issuer != did:
-        raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential names issuer {issuer!r}; this API key issues as {did!r}", path)
+    if issuer != org.did:
+        raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential names issuer {issuer!r}; this API key issues as {org.did!r}", path)
+    if isinstance(document["issuer"], dict):
+        document["issuer"].setdefault("name", org.name)
+
+
+def check_stored_ids(document: dict[str, Any], path: str = "/id") -> None:
+    """``too_large`` for an id (or type list) longer than the store keeps, before the store is asked:
+    PostgreSQL refuses what SQLite would keep, so one bound (``MAX_ID_LENGTH``) holds for both."""
+    credential_id = document.get("id")
+    if isinstance(credential_id, str) and len(credential_id) > MAX_ID_LENGTH:
+        raise error_for(ErrorCode.TOO_LARGE, f"an id has at most {MAX_ID_LENGTH} characters", path)
+    if "type" in document and len(json.dumps(types_of(document))) > MAX_ID_LENGTH:
+        raise error_for(ErrorCode.TOO_LARGE, f"the types have at most {MAX_ID_LENGTH} characters together", "/type")

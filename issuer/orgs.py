@@ -41,7 +41,8 @@ from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_
 from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, skillspas_type
+from skillspas.issuer.org_signing import expanded
+from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, expanded_kind
 
 __all__ = [
     "ROLES",
@@ -56,6 +57,7 @@ __all__ = [
     "add_api_key",
     "did_for_host",
     "credential_kind",
+    "role_may_issue",
 ]
 
 _log = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ class Org:
 
     def may_issue(self, kind: str | None) -> bool:
         """True when the role allows credentials of ``kind`` (``None``: a generic badge)."""
-        return kind is None or kind in ROLE_TYPES[self.role]
+        return role_may_issue(self.role, kind)
 
     def with_access(self, actor: str, scopes: Iterable[str]) -> Org:
         """The same organisation, acting through one API key."""
@@ -127,9 +129,16 @@ class CreatedOrganisation:
         }
 
 
-def credential_kind(credential: dict[str, Any]) -> str | None:
-    """The skillspas type a credential claims to be (``None`` for a generic badge)."""
-    return skillspas_type(credential)
+def credential_kind(credential: dict[str, Any], contexts: str | None = None) -> str | None:
+    """The skillspas type a credential is (``None`` for a generic badge), decided on its strictly expanded
+    type IRIs, never on the JSON strings: ``MboDiploma``, its full IRI and an ``@type`` beside ``type``
+    are one type, and one role rule applies to them all."""
+    return expanded_kind(expanded(credential, contexts))
+
+
+def role_may_issue(role: str, kind: str | None) -> bool:
+    """True when ``role`` allows credentials of ``kind`` (``None``: a generic badge)."""
+    return kind is None or kind in ROLE_TYPES[role]
 
 
 def did_for_host(host: str) -> str:

@@ -60,8 +60,8 @@ _TEXT: dict[ProblemCode, dict[str, str]] = {
         "nl": "Niet gevonden.",
     },
     ProblemCode.DUPLICATE_ID: {
-        "en": "A credential with this id has already been issued.",
-        "nl": "Er is al een bewijsstuk met deze id uitgegeven.",
+        "en": "This id is already in use; leave it out and the service makes a new one.",
+        "nl": "Deze id is al in gebruik; laat hem weg, dan maakt de dienst een nieuwe.",
     },
     ProblemCode.INVALID_STATUS_CHANGE: {
         "en": "This status change is not possible: a revoked credential stays revoked.",

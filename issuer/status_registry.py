@@ -38,6 +38,8 @@ __all__ = [
     "ACTIONS",
     "Publisher",
     "reserve",
+    "taken",
+    "STALE_PENDING",
     "Pending",
     "Slot",
     "BulkReserver",
@@ -52,6 +54,8 @@ PURPOSES: Final = ("revocation", "suspension")
 ACTIONS: Final = ("revoke", "suspend", "reinstate")
 _FILL: Final = 0.75
 _MAX_TRIES: Final = 200
+STALE_PENDING: Final = dt.timedelta(seconds=60)
+"""A single issue's ``pending`` row older than this was left by a crash: its signature takes milliseconds."""
 
 Publisher = Callable[[dict[str, Any]], dict[str, Any]]
 """Signs an unsigned status list credential as the organisation (``org_signing.sign_as``)."""
@@ -141,8 +145,12 @@ def reserve(
     ``purposes`` are the status entries it will carry (none: no index is reserved)."""
     if any(p not in PURPOSES for p in purposes):
         raise ValueError(f"status purposes must be among {PURPOSES}")
-    if session.scalar(select(IssuedCredential.id).where(IssuedCredential.credential_id == credential_id)):
-        raise ServiceProblem(ProblemCode.DUPLICATE_ID, f"credential {credential_id!r} was issued before", "/id")
+    existing = session.scalar(
+        select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update())
+    if existing is not None:
+        resumed = _take_over(session, existing, org_id=org_id, types=types, purposes=purposes)
+        if resumed is not None:
+            return resumed
     pair = _claims(session, settings, org_id, org_did, publish, 1)[0][0] if purposes else None
     for _ in range(_MAX_TRIES):
         row = IssuedCredential(
@@ -158,9 +166,42 @@ def reserve(
             return row
         except IntegrityError:
             if session.scalar(select(IssuedCredential.id).where(IssuedCredential.credential_id == credential_id)):
-                raise ServiceProblem(ProblemCode.DUPLICATE_ID, f"credential {credential_id!r} was issued before", "/id") from None
+                raise taken(credential_id) from None
             # Otherwise the random index was taken: draw again.
     raise RuntimeError("no free status index found")  # pragma: no cover - the pair is at most 3/4 full
+
+
+def taken(credential_id: str) -> ServiceProblem:
+    """``duplicate_id``, worded the same whoever holds the id.
+
+    Credential ids are global (one id names one credential; the store's column is unique), so a
+    taken id must be refused; the answer neither says who holds it nor whether it was issued or is
+    only reserved. Ids the service makes are random (urn:uuid v4), so no one finds another
+    organisation's by trying."""
+    return ServiceProblem(ProblemCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken: leave id out "
+                          "and the service makes a new one", "/id")
+
+
+def _take_over(
+    session: Session, row: IssuedCredential, *, org_id: str, types: Sequence[str], purposes: Sequence[str],
+) -> IssuedCredential | None:
+    """A retry of a single issue that a crash left ``pending`` (same organisation, no batch row, older
+    than ``STALE_PENDING``) completes that reservation: same id, same status index, so the index is
+    never handed to another credential (None: it held no index and is gone). Any other row: ``taken``."""
+    moment = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=dt.timezone.utc)
+    now = dt.datetime.now(dt.timezone.utc)
+    if row.state != "pending" or row.org_id != org_id or row.row_key is not None or now - moment < STALE_PENDING:
+        raise taken(row.credential_id)
+    if row.status_index is None:  # no index to keep out of use: reserve afresh
+        session.delete(row)
+        session.flush()
+        return None
+    # a retry without entries keeps the index too: reserved, never reused
+    row.types = json.dumps(list(types))
+    row.status_purposes = " ".join(p for p in PURPOSES if p in purposes)
+    row.updated_at = now
+    session.flush()
+    return row
 
 
 @dataclass(frozen=True)

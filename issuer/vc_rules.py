@@ -1,8 +1,13 @@
-"""VC Data Model 2.0 rules the issuer enforces beyond the verifier's shape check (``relatedResource``).
+"""Rules the issuer enforces beyond the verifier's shape check: ``relatedResource``, and on the strict
+expansion dates that exist, ESCO skills that exist and the organisation's own name as issuer name.
 
 Usage::
 
     check_related_resources(credential, registry)    # raises schema_invalid with a JSON pointer
+    check_expanded(expanded, org_name="ROC Voorbeeldstad")   # schema_invalid, unknown_skill, issuer_mismatch
+
+The expansion rules read IRIs, not JSON keys: a value written under a full IRI or an alias is the
+same property, so it cannot slip past a check that looks for the usual key.
 
 VC 2.0 §5.3 "Integrity of Related Resources": each ``relatedResource`` entry is an object with an
 ``id`` URL (ids unique) and a ``digestSRI`` or ``digestMultibase``. When the resource is a context
@@ -15,15 +20,33 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
+from collections.abc import Iterator
 from typing import Any, Final
 
 
 from skillspas.keys import base58btc
 from skillspas.schemas.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.verifier.checks import is_url
+from skillspas.issuer.credentials._achievement import unknown_skill
+from skillspas.schemas.vocab import SkillsVocabulary
+from skillspas.verifier.checks import date_exists, is_url
 
-__all__ = ["check_related_resources"]
+__all__ = ["check_related_resources", "check_expanded"]
+
+_DATE_TYPES: Final = frozenset(
+    namespace + name
+    for namespace in ("http://www.w3.org/2001/XMLSchema#", "https://www.w3.org/2001/XMLSchema#", "xsd:")
+    for name in ("date", "dateTime", "dateTimeStamp")
+)
+"""XML Schema date types as the bundled contexts write them (OB 3.0 says ``xsd:dateTime`` without defining ``xsd``)."""
+_ISSUER: Final = "https://www.w3.org/2018/credentials#issuer"
+_NAME: Final = "https://schema.org/name"
+_TARGET_URL: Final = "https://schema.org/targetUrl"
+_TARGET_FRAMEWORK: Final = "https://schema.org/targetFramework"
+_ESCO_URL: Final = re.compile(r"https?://data\.europa\.eu/esco/", re.IGNORECASE)
+_COMMISSIE: Final = " — "
+"""What the builders put between the organisation's name and its examencommissie."""
 
 _SRI: Final = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 _MULTIHASH: Final = {0x12: "sha256", 0x20: "sha384", 0x13: "sha512"}
@@ -85,3 +108,59 @@ def check_related_resources(credential: dict[str, Any], registry: ContextRegistr
         for key, matches in (("digestSRI", _sri_matches), ("digestMultibase", _multibase_matches)):
             if key in entry and not matches(entry[key], raw, f"{path}/{key}"):
                 raise _invalid(f"the {key} of {resource} does not match the bundled context", f"{path}/{key}")
+
+
+def _name_allowed(name: object, org_name: str) -> bool:
+    """The organisation's registered name, or the builders' ``name — examencommissie``."""
+    return isinstance(name, str) and (name == org_name or name.startswith(org_name + _COMMISSIE))
+
+
+def _nodes(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object in an expanded document (nodes and value objects), depth first."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            yield item
+            stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+
+
+def _values(node: dict[str, Any], iri: str) -> list[Any]:
+    return [v.get("@value", v.get("@id")) if isinstance(v, dict) else v for v in node.get(iri, [])]
+
+
+def check_expanded(expanded: list[Any], *, org_name: str | None = None) -> None:
+    """On a strict expansion: every xsd date/dateTime is a day that exists (``schema_invalid``); every
+    alignment that says ESCO (framework or URL) names a skill of the vocabulary the builders use
+    (``unknown_skill``); with ``org_name``, the issuer's names are the organisation's (``issuer_mismatch``)."""
+    vocabulary = SkillsVocabulary.bundled()
+    for node in _nodes(expanded):
+        if "@value" in node and isinstance(node.get("@type"), str) and node["@type"] in _DATE_TYPES:
+            value = node["@value"]
+            if not isinstance(value, str) or not date_exists(value):
+                raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date that exists")
+        if _TARGET_URL in node or _TARGET_FRAMEWORK in node:
+            _check_alignment(node, vocabulary)
+    if org_name is None:
+        return
+    for node in expanded:  # the credential itself, not credentials it may embed
+        for issuer in node.get(_ISSUER, []) if isinstance(node, dict) else []:
+            for name in _values(issuer, _NAME) if isinstance(issuer, dict) else []:
+                if not _name_allowed(name, org_name):
+                    raise error_for(ErrorCode.ISSUER_MISMATCH, f"the issuer's name {name!r} is not this "
+                                    f"organisation's ({org_name!r})", "/issuer/name")
+
+
+def _check_alignment(node: dict[str, Any], vocabulary: SkillsVocabulary) -> None:
+    """``unknown_skill`` for an ESCO alignment whose targetUrl is not a skill of ``vocabulary``."""
+    urls = _values(node, _TARGET_URL)
+    frameworks = _values(node, _TARGET_FRAMEWORK)
+    esco = any(isinstance(f, str) and f.strip().casefold() == "esco" for f in frameworks) or any(
+        isinstance(u, str) and _ESCO_URL.match(u) for u in urls)
+    if not esco:
+        return
+    for url in urls or [None]:
+        if not isinstance(url, str) or url not in vocabulary:
+            raise unknown_skill(url if isinstance(url, str) else "(none)", "/credentialSubject/achievement/alignment")

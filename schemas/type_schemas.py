@@ -4,6 +4,7 @@ Usage::
 
     validate_type(credential)            # None, or a coded error naming the field in nl and en
     skillspas_type(credential)           # "MboDiploma", ..., or None for other credentials
+    expanded_kind(expanded)              # the same, from the strict expansion: however the JSON spells it
     try: validate_type(credential)
     except SkillspasError as exc: print(localized_text(exc, "nl"))
 
@@ -45,6 +46,8 @@ __all__ = [
     "localized_error",
     "localized_text",
     "skillspas_type",
+    "expanded_kind",
+    "check_kind_spelling",
     "validate_type",
     "validate_ob3",
     "type_schema",
@@ -52,6 +55,7 @@ __all__ = [
 
 CREDENTIAL_TYPES = ("MboDiploma", "MboCertificaat", "Ervaringscertificaat", "Praktijkverklaring", "MicroCredential")
 SKILLSPAS_CONTEXT = "https://w3id.org/skillspas/v1"
+SKILLSPAS_VOCAB = "https://w3id.org/skillspas/vocab#"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", OB3_CONTEXT, SKILLSPAS_CONTEXT)
 _SCHEMA_BASE = "https://w3id.org/skillspas/schema/v1/"
@@ -160,7 +164,10 @@ def skillspas_type(credential: Mapping[str, Any]) -> str | None:
         return None
     value = credential.get("type", [])
     types = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    found = [t for t in types if t in CREDENTIAL_TYPES]
+    return _one_kind([t for t in types if t in CREDENTIAL_TYPES])
+
+
+def _one_kind(found: list[str]) -> str | None:
     if len(found) > 1:
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
@@ -169,6 +176,35 @@ def skillspas_type(credential: Mapping[str, Any]) -> str | None:
             path="/type",
         )
     return found[0] if found else None
+
+
+def expanded_kind(expanded: list[Any]) -> str | None:
+    """The skillspas type a strictly expanded credential is, by its type IRI (``schema_invalid`` for two).
+
+    What a type means is its IRI, not its JSON spelling: ``MboDiploma`` under the skillspas context,
+    the full IRI, or an ``@type`` beside ``type`` are all the same type. Roles are decided on this."""
+    found: list[str] = []
+    for node in expanded:
+        types = node.get("@type", []) if isinstance(node, dict) else []
+        for iri in types if isinstance(types, list) else [types]:
+            name = iri[len(SKILLSPAS_VOCAB):] if isinstance(iri, str) and iri.startswith(SKILLSPAS_VOCAB) else None
+            if name in CREDENTIAL_TYPES and name not in found:
+                found.append(name)
+    return _one_kind(found)
+
+
+def check_kind_spelling(credential: Mapping[str, Any], expanded: list[Any]) -> str | None:
+    """The credential's skillspas type; ``schema_invalid`` unless its JSON names it as the term under the
+    skillspas context (else the type's schema and a trust list's type check would not see it)."""
+    kind = expanded_kind(expanded)
+    if kind != skillspas_type(credential):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"Schrijf de soort als \"{kind}\" in \"type\", met de skillspas-context ({SKILLSPAS_CONTEXT}).",
+            en=f"Write the type as \"{kind}\" in \"type\", with the skillspas context ({SKILLSPAS_CONTEXT}).",
+            path="/type",
+        )
+    return kind
 
 
 _PASSED: dict[bytes, None] = {}

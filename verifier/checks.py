@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from skillspas.schemas.type_schemas import validate_type
 from skillspas.schemas.validate import validate_shape, validate_shape_fast
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape", "proofs_of", "types_of",
-           "issuer_id", "cosigner_ids", "parse_datetime", "is_url"]
+           "issuer_id", "cosigner_ids", "parse_datetime", "date_exists", "instant", "is_url"]
 
 # XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
 _DATETIME_STAMP = re.compile(
@@ -23,6 +24,7 @@ _DATETIME_STAMP = re.compile(
     r"(\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
 )
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
+_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})")
 
 
 def is_url(value: object) -> bool:
@@ -99,11 +101,34 @@ def _check_context_value(value: Any, registry: ContextRegistry, path: str, top: 
             raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {entry!r} is not bundled and is never fetched", where)
 
 
+def date_exists(value: str) -> bool:
+    """Whether the date ``value`` starts with (an XML Schema date or dateTime) is on the calendar:
+    2025-02-30 and 2025-02-29 are not. Any year, as XML Schema allows (proleptic Gregorian)."""
+    found = _DATE.match(value)
+    if found is None:
+        return False
+    year, month, day = int(found[1]), int(found[2]), int(found[3])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    return 1 <= month <= 12 and 1 <= day <= days[month - 1]
+
+
 def parse_datetime(value: object, path: str) -> str:
-    """``value`` if it is an XML Schema dateTimeStamp, else ``schema_invalid``."""
+    """``value`` if it is an XML Schema dateTimeStamp of a day that exists, else ``schema_invalid``."""
     if not isinstance(value, str) or not _DATETIME_STAMP.fullmatch(value):
         raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date-time with time zone", path)
+    if not date_exists(value):
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date that exists", path)
     return value
+
+
+def instant(value: str) -> dt.datetime:
+    """The moment of a ``parse_datetime``-checked value (years beyond 9999, valid XML Schema, at the ends of time)."""
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:  # e.g. years beyond 9999: valid XML Schema, not a Python datetime
+        year = int(value.lstrip("-").split("-", 1)[0])
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc) if year > 9999 else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
@@ -138,6 +163,9 @@ def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: 
     for key in ("validFrom", "validUntil"):
         if key in credential:
             parse_datetime(credential[key], f"{path}/{key}")
+    if "validFrom" in credential and "validUntil" in credential:  # VC 2.0 §4.9: a MUST, whatever is checked later
+        if instant(credential["validUntil"]) < instant(credential["validFrom"]):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "validUntil is before validFrom", f"{path}/validUntil")
     try:
         _validate_shape(credential, "credential")
     except SkillspasError as exc:

@@ -28,11 +28,13 @@ from skillspas.schemas.jsonio import parse_scanned
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.processor import DocumentProcessor, Expansion
 from skillspas.schemas.scan import Scan
+from skillspas.schemas.type_schemas import check_kind_spelling
 from skillspas.verifier.checks import (
     check_contexts,
     cosigner_ids,
     check_credential_shape,
     check_presentation_shape,
+    instant,
     issuer_id,
     parse_datetime,
     proofs_of,
@@ -217,6 +219,7 @@ class Verifier:
             check_credential_shape(credential, scanned=scanned)
             proofs = proofs_of(credential, self.limits)
             expansion = self.processor.expansion({k: v for k, v in credential.items() if k != "proof"})
+            check_kind_spelling(credential, expansion.expanded)  # a skillspas type by its IRI is still that type
         except SkillspasError as exc:
             run.fail("shape", exc)
             return None
@@ -444,7 +447,7 @@ def _check_key_in_force(proof: dict[str, Any], method: VerificationMethod) -> No
         created = proof.get("created")
         if created is None:
             raise error_for(code, f"the key was {what} at {format_datetime(cutoff)} and the proof has no created date", "/proof/created")
-        if _instant(created) >= cutoff:
+        if instant(created) >= cutoff:
             raise error_for(code, f"the key was {what} at {format_datetime(cutoff)}; this proof was created at {created}", "/proof/created")
 
 
@@ -454,27 +457,19 @@ def _issued_at(
     """(7) when the issuer signed: its proof's ``created``, else ``validFrom``, else now (never later than now)."""
     for proof, method in zip(proofs, methods):
         if method.controller == issuer and isinstance(proof.get("created"), str):
-            return min(_instant(proof["created"]), now)
+            return min(instant(proof["created"]), now)
     valid_from = credential.get("validFrom")
-    return min(_instant(valid_from), now) if isinstance(valid_from, str) else now
+    return min(instant(valid_from), now) if isinstance(valid_from, str) else now
 
 
 def _check_validity(credential: dict[str, Any], now: dt.datetime) -> None:
     """(8) validFrom <= now <= validUntil."""
     valid_from = credential.get("validFrom")
-    if valid_from is not None and _instant(valid_from) > now:
+    if valid_from is not None and instant(valid_from) > now:
         raise error_for(ErrorCode.NOT_YET_VALID, f"the credential is valid from {valid_from}", "/validFrom")
     valid_until = credential.get("validUntil")
-    if valid_until is not None and _instant(valid_until) < now:
+    if valid_until is not None and instant(valid_until) < now:
         raise error_for(ErrorCode.EXPIRED, f"the credential expired at {valid_until}", "/validUntil")
-
-
-def _instant(value: str) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:  # e.g. years beyond 9999: valid XML Schema, not a Python datetime
-        year = int(value.lstrip("-").split("-", 1)[0])
-        return dt.datetime.max.replace(tzinfo=dt.timezone.utc) if year > 9999 else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 def _summary(

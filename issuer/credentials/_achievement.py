@@ -337,6 +337,18 @@ def achievement(
     return node
 
 
+def unknown_skill(shown: str, path: str) -> SkillspasError:
+    """``unknown_skill`` for a skill URI that is not in the vocabulary (every issuing path says this)."""
+    return localized_error(
+        ErrorCode.UNKNOWN_SKILL,
+        nl=f"De vaardigheid {shown} staat niet in de vaardighedenlijst (ESCO); controleer de URI of "
+        "importeer ESCO met 'skillspas vocab import'.",
+        en=f"The skill {shown} is not in the skills vocabulary (ESCO); check the URI or import ESCO "
+        "with 'skillspas vocab import'.",
+        path=path,
+    )
+
+
 def alignments(uris: Iterable[Any], context: Context, *, key: str = "skills") -> list[dict[str, Any]]:
     """OB 3.0 alignments for skill URIs (ESCO or CompetentNL); ``unknown_skill`` for any not in the vocabulary."""
     entries, seen = [], set()
@@ -344,15 +356,7 @@ def alignments(uris: Iterable[Any], context: Context, *, key: str = "skills") ->
         uri = uri.get("uri") if isinstance(uri, dict) else uri
         skill = context.vocabulary.get(uri) if isinstance(uri, str) else None
         if skill is None:
-            shown = uri if isinstance(uri, str) else repr(uri)
-            raise localized_error(
-                ErrorCode.UNKNOWN_SKILL,
-                nl=f"De vaardigheid {shown} staat niet in de vaardighedenlijst (ESCO); controleer de URI of "
-                "importeer ESCO met 'skillspas vocab import'.",
-                en=f"The skill {shown} is not in the skills vocabulary (ESCO); check the URI or import ESCO "
-                "with 'skillspas vocab import'.",
-                path=f"/{key}/{index}",
-            )
+            raise unknown_skill(uri if isinstance(uri, str) else repr(uri), f"/{key}/{index}")
         if skill.uri in seen:
             continue
         seen.add(skill.uri)

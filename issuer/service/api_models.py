@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 __all__ = [
     "CHECKS",
     "ProblemModel",
     "ErrorBody",
+    "StatusOption",
     "IssueOptions",
     "IssueRequest",
     "IssueResponse",
@@ -61,15 +62,35 @@ class ErrorBody(BaseModel):
     errors: list[ProblemModel]
 
 
+class StatusOption(_Strict):
+    """VC-API form of ``options.credentialStatus``: one entry of this type and purpose."""
+
+    type: Literal["BitstringStatusListEntry"]
+    statusPurpose: Literal["revocation", "suspension"]
+
+
 class IssueOptions(_Strict):
     """Issuance options: ``credentialStatus`` false issues without status entries; ``statusPurposes`` picks them.
 
-    By default an Open Badges 3.0 credential gets one revocation entry (its schema allows a single
-    ``credentialStatus`` object) and any other credential gets revocation and suspension entries.
+    ``credentialStatus`` is true, false, or (VC-API) ``{"type": "BitstringStatusListEntry",
+    "statusPurpose": ...}`` for one entry of that purpose; anything else (``"no"``, ``0``) is refused,
+    never read as false. By default an Open Badges 3.0 credential gets one revocation entry (its
+    schema allows a single ``credentialStatus`` object) and any other credential gets revocation and
+    suspension entries.
     """
 
-    credentialStatus: bool = True
+    credentialStatus: StrictBool | StatusOption = True
     statusPurposes: list[Literal["revocation", "suspension"]] | None = Field(default=None, min_length=1, max_length=2)
+
+    def purposes(self) -> tuple[str, ...] | None:
+        """The status purposes asked for: () for none, None for the default."""
+        if self.credentialStatus is False:
+            return ()
+        if isinstance(self.credentialStatus, StatusOption):
+            if self.statusPurposes and self.statusPurposes != [self.credentialStatus.statusPurpose]:
+                raise ValueError("options.credentialStatus and options.statusPurposes ask for different entries")
+            return (self.credentialStatus.statusPurpose,)
+        return tuple(dict.fromkeys(self.statusPurposes)) if self.statusPurposes else None
 
 
 class IssueRequest(_Strict):

@@ -41,8 +41,8 @@ def hsm(database, tmp_path_factory):
     store.dispose()
 
 
-def _credential(did: str) -> dict:
-    document = sample_credential(did)
+def _credential(org) -> dict:
+    document = sample_credential(org.did, org.name)
     del document["id"]
     return document
 
@@ -66,7 +66,7 @@ def test_credentials_signed_on_the_hsm_verify_also_when_issued_from_many_threads
     _, _, issuer, org_id = hsm
     org = issuer.orgs.get(org_id)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        issued = list(pool.map(lambda _: issuer.issue(org, _credential(org.did)).credential, range(16)))
+        issued = list(pool.map(lambda _: issuer.issue(org, _credential(org)).credential, range(16)))
     verifier = _verifier(issuer, org_id)
     for credential in issued:
         result = verifier.verify(credential)
@@ -90,11 +90,11 @@ def test_a_batch_is_signed_on_the_hsm_in_this_process(hsm, tmp_path):
 def test_rotation_keeps_the_new_key_on_the_hsm_and_old_credentials_valid(hsm):
     settings, store, issuer, org_id = hsm
     org = issuer.orgs.get(org_id)
-    before = issuer.issue(org, _credential(org.did)).credential
+    before = issuer.issue(org, _credential(org)).credential
     rotated = rotate_signing_key(store, settings, org_id)
     org = issuer.orgs.get(org_id)
     assert org.key_file is None and org.signer.verification_method == rotated.verification_method
-    after = issuer.issue(org, _credential(org.did)).credential
+    after = issuer.issue(org, _credential(org)).credential
     verifier = _verifier(issuer, org_id)
     assert verifier.verify(before).verified and verifier.verify(after).verified
     assert after["proof"]["verificationMethod"] == rotated.verification_method
@@ -106,7 +106,7 @@ def test_without_the_pin_an_hsm_organisation_is_found_but_cannot_sign(hsm, caplo
     org = without.orgs.get(org_id)  # its did.json, a rotation to a key file: no HSM needed
     assert org.did_document["verificationMethod"]
     with pytest.raises(SkillspasError) as info:
-        without.issue(org, _credential(org.did))
+        without.issue(org, _credential(org))
     assert info.value.code is ErrorCode.SIGNER_FAILED and "HSM" in info.value.message
     assert "SKILLSPAS_PKCS11" not in info.value.message  # configuration details go to the server log only
     assert "SKILLSPAS_PKCS11_PIN" in caplog.text and (settings.pkcs11_pin or "") not in caplog.text
@@ -151,7 +151,7 @@ def test_hsm_trouble_reaches_api_clients_as_one_generic_error_and_the_log_has_th
     issuer = Issuer(store, settings)
     org = issuer.orgs.get(created.id)
     with pytest.raises(SkillspasError) as info:
-        issuer.issue(org, _credential(org.did))
+        issuer.issue(org, _credential(org))
     assert info.value.code is ErrorCode.SIGNER_FAILED and "verdwenen" not in info.value.message
     assert settings.pkcs11_token not in info.value.message and "verdwenen" in caplog.text
     issuer.orgs.close()

@@ -31,7 +31,7 @@ def setup(database):
 
 def _issue(issuer: Issuer, org_id: str) -> dict:
     org = issuer.orgs.get(org_id)
-    document = sample_credential(org.did)
+    document = sample_credential(org.did, org.name)
     del document["id"]
     return issuer.issue(org, document).credential
 

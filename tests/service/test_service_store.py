@@ -39,7 +39,7 @@ def setup(database):
 
 
 def credential(org) -> dict:
-    document = sample_credential(org.did)
+    document = sample_credential(org.did, org.name)
     del document["id"]
     return document
 

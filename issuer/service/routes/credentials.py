@@ -47,6 +47,11 @@ _ISSUE_EXAMPLES: dict[str, Any] = {
         "summary": "The same, without a status entry",
         "value": {"credential": _UNSIGNED, "options": {"credentialStatus": False}},
     },
+    "vc-api-status": {
+        "summary": "VC-API form: one status entry of the purpose named",
+        "value": {"credential": _UNSIGNED, "options": {"credentialStatus": {"type": "BitstringStatusListEntry",
+                                                                            "statusPurpose": "suspension"}}},
+    },
 }
 _STATUS_EXAMPLES: dict[str, Any] = {
     "revoke": {"summary": "Revoke (permanent)", "value": {"credentialId": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10", "action": "revoke"}},
@@ -76,12 +81,15 @@ async def issue_credential(
 
     The service adds revocation and suspension entries (Bitstring Status List), signs with the
     organisation's key, verifies the result, stores it (or its hash) and writes the audit log.
-    A document VC Data Model 2.0 forbids is refused with 400 and a code, never signed.
+    A document VC Data Model 2.0 forbids is refused with 400 and a code, never signed; so is a
+    ``credentialStatus`` of the caller's (``forbidden_field``: the service allocates the entries).
     """
-    options = request.options
-    purposes = tuple(dict.fromkeys(options.statusPurposes)) if options and options.statusPurposes else None
-    issued = await run_in_threadpool(issuer.issue, org, request.credential,
-                                     with_status=options.credentialStatus if options else True, purposes=purposes)
+    try:
+        purposes = request.options.purposes() if request.options else None
+    except ValueError as exc:
+        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/options/credentialStatus") from None
+    issued = await run_in_threadpool(issuer.issue, org, request.credential, with_status=purposes != (),
+                                     purposes=purposes or None)
     return JSONResponse({"verifiableCredential": issued.credential}, status_code=201)
 
 
