@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
+from skillspas.issuer.status_registry import list_url
 from skillspas.issuer.store import open_store
 from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import StaticResolver
@@ -48,6 +49,47 @@ def test_batch_endpoint_issues_every_row_and_a_retry_issues_nothing_twice(servic
     again = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows}).json()
     assert again["manifest"]["issuedNow"] == 0
     assert [c["id"] for c in again["credentials"]] == [c["id"] for c in body["credentials"]]
+
+
+def _entries(credential: dict) -> list[dict]:
+    status = credential["credentialStatus"]
+    return status if isinstance(status, list) else [status]
+
+
+def test_each_batch_credential_carries_its_own_reserved_status_bit_and_revoking_one_revokes_only_it(service: LiveService):
+    rows = [diploma_row(f"bit-{n}") for n in range(5)]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 201, response.text
+    credentials = response.json()["credentials"]
+    org_id = service.orgs["roc"].id
+    store = open_store(service.settings.database)
+    try:
+        with store.transaction() as session:
+            stored = {row.credential_id: row for row in session.execute(
+                select(IssuedCredential.credential_id, IssuedCredential.status_seq, IssuedCredential.status_index,
+                       IssuedCredential.status_purposes)
+                .where(IssuedCredential.credential_id.in_([c["id"] for c in credentials]))).all()}
+    finally:
+        store.dispose()
+    assert len(stored) == len(rows)
+    for credential in credentials:
+        row = stored[credential["id"]]
+        entries = _entries(credential)
+        assert sorted(e["statusPurpose"] for e in entries) == sorted(row.status_purposes.split())
+        for entry in entries:
+            assert entry["statusListIndex"] == str(row.status_index), credential["id"]
+            assert entry["statusListCredential"] == list_url(service.settings, org_id, row.status_seq,
+                                                             entry["statusPurpose"])
+
+    revoked = credentials[2]
+    changed = service.post("/credentials/status", {"credentialId": revoked["id"], "action": "revoke"})
+    assert changed.status_code == 200, changed.text
+    for credential in credentials:
+        verified = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+        if credential is revoked:
+            assert (verified.status_code, verified.json().get("code")) == (422, "revoked")
+        else:
+            assert verified.status_code == 200, (credential["id"], verified.text)
 
 
 def test_batch_endpoint_reports_every_bad_row_and_issues_nothing(service: LiveService):
