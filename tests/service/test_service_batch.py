@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import random
@@ -15,11 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from skillspas.issuer.batch import issue_rows, validate_rows
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import list_url
-from skillspas.issuer.store import open_store
+from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import StaticResolver
 from skillspas.verifier import Verifier
@@ -178,6 +180,13 @@ def test_cli_batch_reports_every_bad_row_with_line_and_field_and_issues_nothing(
         store.dispose()
 
 
+def _states(store: Store, org_id: str) -> dict[str, int]:
+    """How many of the organisation's records are in each state (pending, active)."""
+    with store.transaction() as session:
+        return dict(session.execute(select(IssuedCredential.state, func.count(IssuedCredential.id))
+                                    .where(IssuedCredential.org_id == org_id).group_by(IssuedCredential.state)).all())
+
+
 @pytest.mark.parametrize("workers", ["1", "2"], ids=["in-process", "2-workers"])
 def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path, workers):
     settings, org_id = _org(database[0], database[1] / f"crash{workers}")
@@ -185,23 +194,31 @@ def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_on
     csv_file, out = tmp_path / "rows.csv", tmp_path / "out"
     _write_csv(csv_file, rows)
     args = _batch_args(settings, org_id, csv_file, out)
-    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, "SKILLSPAS_BATCH_WORKERS": workers}
+    batch_env = {"SKILLSPAS_BATCH_WORKERS": workers, "SKILLSPAS_BATCH_COMMIT_EVERY": "10"}  # commits before the kill
+    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, **batch_env}
     process = subprocess.Popen([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     kill_after = random.Random(os.getpid()).randint(1, CRASH_ROWS // 2)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after:
-            break
-        time.sleep(0.02)  # listing thousands of files costs CPU the batch needs
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    watch = open_store(settings.database, upgrade=False)
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            # the kill comes after some rows were committed, at a random number of files written
+            if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after and _states(watch, org_id).get("active"):
+                break
+            time.sleep(0.02)  # listing thousands of files costs CPU the batch needs
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        committed = _states(watch, org_id).get("active", 0)
+    finally:
+        watch.dispose()
     assert not (out / "manifest.json").exists(), "the batch finished before it could be killed"
+    assert 0 < committed < CRASH_ROWS, "the kill came before any row was committed, or after all"
 
-    result = run_cli(*args, env={"SKILLSPAS_BATCH_WORKERS": workers})
+    result = run_cli(*args, env=batch_env)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["count"] == CRASH_ROWS and 0 < summary["issuedNow"] < CRASH_ROWS + 1
+    assert summary["count"] == CRASH_ROWS and summary["issuedNow"] == CRASH_ROWS - committed
 
     store = open_store(settings.database)
     try:
@@ -224,3 +241,50 @@ def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_on
         credential = json.loads(file.read_text())
         assert credential["id"] in {row.credential_id for row in issued}
         assert verifier.check_proofs(credential).first_error is None, file.name
+
+
+def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_nothing(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "recover")
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings.replace(batch_workers=1))
+        org = issuer.orgs.get(org_id)
+        plan = validate_rows(issuer, org, "mbo-diploma", [(n + 2, diploma_row(f"r-{n}")) for n in range(4)])
+        out = tmp_path / "out"
+        files = [out / entry["file"] for entry in issue_rows(issuer, org, plan, out=out).entries]
+        original = [file.read_bytes() for file in files]
+        files[0].unlink()                                       # deleted
+        files[1].write_bytes(original[1][: len(original[1]) // 2])  # truncated
+        files[2].write_bytes(original[3])                       # another row's credential
+        again = issue_rows(issuer, org, plan, out=out)
+    finally:
+        store.dispose()
+    assert again.issued == 0
+    assert [json.loads(file.read_bytes()) for file in files] == [json.loads(data) for data in original]
+    assert files[3].read_bytes() == original[3]
+
+
+_INTERRUPTED_WRITE = """
+import resource, signal, sys
+from pathlib import Path
+from skillspas.issuer.batch import _write_atomic
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))  # the disk 'fills up' at 4 KiB
+try:
+    _write_atomic(Path(sys.argv[1]), b"{" + b" " * 65536 + b"}")
+except OSError as exc:
+    print(exc.errno)
+"""
+
+
+@pytest.mark.parametrize("before", [b'{"old": true}\n', None], ids=["old file", "no file"])
+def test_a_file_write_cut_off_halfway_leaves_the_old_file_or_none_never_a_partial_one(tmp_path, before):
+    target = tmp_path / "row.json"
+    if before is not None:
+        target.write_bytes(before)
+    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_WRITE, str(target)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == str(errno.EFBIG), result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == (["row.json"] if before is not None else [])
+    if before is not None:
+        assert target.read_bytes() == before
