@@ -382,3 +382,14 @@ def test_the_verdict_box_is_painted_in_its_verdicts_colour(
         visit.assert_clean()
     finally:
         visit.close()
+
+
+def test_a_credential_naming_another_organisation_is_orange_with_the_trust_list_name(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["misnamed"]) == "warning"
+    page = visit.page
+    assert _hue(page.evaluate(_PAINT)["bar"]) == "orange"
+    warning = page.inner_text("#verdict .warning-list")
+    assert world.EVC_NAME in warning and world.ROC_NAME in warning and page.is_visible("#verdict .warning-list")
+    issuer = page.locator("article.credential dl.facts dd").nth(1).inner_text()
+    assert issuer.startswith(world.ROC_NAME) and "volgens de vertrouwenslijst" in issuer
+    visit.assert_clean()
