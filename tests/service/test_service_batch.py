@@ -28,7 +28,7 @@ from skillspas.verifier import Verifier
 
 from svc_live import PASSPHRASE, LiveService, run_cli
 
-CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "120"))
+CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "300"))
 
 
 def diploma_row(key: str, **changes: str) -> dict[str, str]:
