@@ -81,8 +81,6 @@ _PARALLEL_FROM: Final = 500
 """Rows from which worker processes pay off (starting one costs about as much as 200 rows)."""
 _RESERVE_WINDOW: Final = 1000
 """Rows whose status indexes are reserved in one transaction."""
-_COMMIT_EVERY: Final = 500
-"""Signed rows marked ``active`` in one transaction."""
 _LOOKUP_CHUNK: Final = 500
 """Keys or ids per ``IN (...)`` query."""
 _RESERVE_TRIES: Final = 20
@@ -746,7 +744,7 @@ def issue_rows(
                 buffer.extend(results)
                 run.seconds["sign"] += signing
                 run.seconds["files"] += writing
-            if len(buffer) >= _COMMIT_EVERY or not in_flight:
+            if len(buffer) >= issuer.settings.batch_commit_every or not in_flight:
                 run.complete(buffer)
                 buffer = []
     run.complete(buffer)

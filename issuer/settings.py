@@ -66,6 +66,8 @@ class Settings:
     contexts: Path | None = None
     """Folder of extra JSON-LD contexts (``contexts.map.json``, as ``verify --contexts``) for issuance and
     verification (``SKILLSPAS_CONTEXTS``)."""
+    batch_commit_every: int = 500
+    """Signed batch rows marked ``active`` per transaction (fewer: less to re-sign after a crash, more commits)."""
     pkcs11_module: str | None = None
     """PKCS#11 module (.so) of the HSM holding organisation keys made with ``--hsm`` (``SKILLSPAS_PKCS11_MODULE``)."""
     pkcs11_token: str | None = None
@@ -80,6 +82,8 @@ class Settings:
             raise ValueError(f"status_list_size must be a multiple of 8 and at least {STATUS_LIST_SIZE}")
         if self.batch_workers < 0:
             raise ValueError("batch_workers must be 0 (automatic) or more")
+        if self.batch_commit_every < 1:
+            raise ValueError("batch_commit_every must be 1 or more")
         if not 0 < self.port < 65536:
             raise ValueError("port must be between 1 and 65535")
 
@@ -128,7 +132,7 @@ class Settings:
 def _convert(name: str, raw: str) -> Any:
     """Turn one environment string into the field's type."""
     if name in ("port", "status_list_size", "status_list_max_age", "status_list_refresh", "max_batch_rows",
-                "batch_workers"):
+                "batch_workers", "batch_commit_every"):
         try:
             return int(raw)
         except ValueError:

@@ -25,6 +25,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.verifier.bundle import Bundle
+from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import VerificationResult
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
@@ -148,6 +149,9 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
     if summary is not None:
         named = f" — {summary.issuer_name} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
         typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
+        if summary.issuer_name_differs:
+            note = both("issuer_name_differs", claimed=summary.claimed_issuer_name, listed=summary.issuer_name)
+            typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
         typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")

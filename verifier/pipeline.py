@@ -500,6 +500,7 @@ def _summary(
         valid_until=text(credential, "validUntil"),
         skills=skills,
         signers=tuple(dict.fromkeys(m.controller for m in methods)),
+        claimed_issuer_name=text(credential.get("issuer"), "name"),
     )
 
 

@@ -64,6 +64,14 @@ class SkillSummary:
     name: str | None
 
 
+_UNIT = " — "
+"""Between an issuer's name and its unit in ``issuer.name`` (``issuer/credentials/_achievement.py``)."""
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(frozen=True)
 class CredentialSummary:
     """What a verified credential says, for a person (filled only after the proof holds)."""
@@ -78,11 +86,25 @@ class CredentialSummary:
     skills: tuple[SkillSummary, ...] = ()
     signers: tuple[str, ...] = ()
     """Controllers of the verified proofs: the issuer, and co-signers such as a leerbedrijf."""
+    claimed_issuer_name: str | None = None
+    """The ``issuer.name`` the credential states: shown next to ``issuer_name`` (the trust list's), never instead."""
+
+    @property
+    def issuer_name_differs(self) -> bool:
+        """Whether the credential names its issuer otherwise than the trust list does.
+
+        Case and spacing aside; a unit after the listed name is the same issuer (the builders write
+        "ROC Voorbeeldstad — Examencommissie Horeca" for a diploma of that ROC's examencommissie)."""
+        if not self.issuer_name or not self.claimed_issuer_name:
+            return False
+        listed, claimed = _plain(self.issuer_name), _plain(self.claimed_issuer_name)
+        return claimed != listed and not claimed.startswith(listed + _UNIT)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "issuer": self.issuer,
             "issuerName": self.issuer_name,
+            "claimedIssuerName": self.claimed_issuer_name,
             "type": list(self.types),
             "name": self.name,
             "subjectName": self.subject_name,

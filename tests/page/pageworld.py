@@ -89,15 +89,18 @@ class PageWorld:
     credentials: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
-    ROC_NAME = "ROC Voorbeeldstad"
-    EVC_NAME = "EVC-Centrum Kompas"
-    BISTRO_NAME = "Bistro De Gracht"
+    ROC_NAME = "ROC Voorbeeldstad (fictief)"  # the names the example rows give themselves
+    EVC_NAME = "EVC-Centrum Kompas (fictief)"
+    BISTRO_NAME = "Bistro De Gracht (fictief)"
 
     def build(self) -> "PageWorld":
         self.folder.mkdir(parents=True, exist_ok=True)
         row = example("mbo-diploma", "kok-anouk-testdata")
         self.credentials["diploma"] = self._diploma(row, 7)
         self.credentials["revoked"] = self._diploma({**row, "learner_name": "Bram Ingetrokken"}, 8)
+        # Signed by the ROC, in the name of another organisation on the trust list.
+        borrowed = {k: v for k, v in row.items() if k != "examencommissie"}
+        self.credentials["misnamed"] = self._diploma({**borrowed, "issuer_name": self.EVC_NAME, "learner_name": "Mila Naamleen"}, 10)
         verklaring = build("praktijkverklaring", example("praktijkverklaring", "kok-keukenvoorraden-anouk-testdata"),
                            issuer=self.roc.controller, cosigner=self.bistro.controller)
         verklaring["credentialStatus"] = status_entry(STATUS_URL, 9)

@@ -29,6 +29,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
 from skillspas.verifier.qr import encode_payload
+from skillspas.wallet_export import build_presentation
 
 PAGE = Path(__file__).resolve().parents[2] / "verifier" / "page"
 BASE = "http://127.0.0.1:8765"
@@ -130,6 +131,43 @@ def test_the_view_of_a_valid_diploma_names_issuer_holder_and_skills(client, worl
     labels = {s["uri"]: s["label"] for s in card["skills"]}
     assert labels["http://data.europa.eu/esco/skill/29b326ea-a9c8-4963-b35a-8541d0cdff77"] == {
         "nl": "onbewerkt voedsel opslaan", "en": "store raw food materials"}
+
+
+def test_a_credential_naming_another_organisation_shows_the_trust_list_name_and_a_warning(client, world):
+    page, exit_code = _post(client, world.files["misnamed"].read_bytes())
+    assert exit_code == 0 and page["verified"] is True
+    view = page["view"]
+    assert view["verdict"] == "warning" and view["heading"]["nl"] == "Geldig, met een waarschuwing"
+    card = view["credentials"][0]
+    assert card["verdict"] == "warning"
+    assert card["issuer"] == {"did": world.roc.controller, "name": world.ROC_NAME, "source": "trustList"}
+    assert [w["code"] for w in view["warnings"]] == [w["code"] for w in card["warnings"]] == ["issuer_name_differs"]
+    warning = view["warnings"][0]
+    for lang in ("nl", "en"):
+        assert f"{world.EVC_NAME}" in warning["sentence"][lang] and world.ROC_NAME in warning["sentence"][lang]
+    assert view["sentence"]["nl"] == "Echt en geldig, maar lees de waarschuwing." and view["next"] == warning["next"]
+
+
+def test_a_passport_holding_a_misnamed_credential_is_not_green(client, world):
+    passport = build_presentation([world.credentials["diploma"], world.credentials["misnamed"]])
+    page, exit_code = _post(client, json.dumps(passport))
+    assert exit_code == 0
+    view = page["view"]
+    assert view["verdict"] == "warning" and [c["verdict"] for c in view["credentials"]] == ["valid", "warning"]
+    assert [w["code"] for w in view["warnings"]] == ["issuer_name_differs"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_says_when_the_credential_names_its_issuer_otherwise(world, lang):
+    args = ["verify", str(world.files["misnamed"]), "--lang", lang, "--bundle", str(world.files["bundle"]),
+            "--trust-anchor", world.anchor.controller]
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    warning = [line for line in result.stdout.splitlines() if line.startswith(("  LET OP:", "  WARNING:"))]
+    assert len(warning) == 1 and world.EVC_NAME in warning[0] and world.ROC_NAME in warning[0]
+    assert warning[0].startswith("  LET OP: Het bewijsstuk noemt" if lang == "nl" else "  WARNING: The credential names")
+    plain = CliRunner().invoke(cli_app, [*args[:1], str(world.files["diploma"]), *args[2:]])
+    assert plain.exit_code == 0 and "LET OP" not in plain.stdout and "WARNING" not in plain.stdout
 
 
 def test_a_failure_is_one_sentence_in_each_language_with_the_code_apart(client, world):

@@ -9,7 +9,10 @@ fixtures when missing; nothing is skipped.
 
 from __future__ import annotations
 
+import colorsys
+import datetime as dt
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +20,9 @@ from typing import Any
 import pytest
 
 from browserkit import CHROMIUM_FLAGS, Recorder, Server, have_browser_tools, start_server
-from pageworld import HACCP, SCREENSHOTS, STORE_RAW_FOOD, PageWorld, skill_uris, zlib_bomb_text
+from pageworld import HACCP, SCREENSHOTS, STATUS_URL, STORE_RAW_FOOD, PageWorld, skill_uris, zlib_bomb_text
+from skillspas.issuer import sign
+from skillspas.issuer.status_lists import status_list_credential
 from skillspas.schemas.vocab import SkillsVocabulary
 
 VERDICT = "#verdict[data-verdict]"
@@ -32,6 +37,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> PageWorld:
 def server(world: PageWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = tmp_path_factory.mktemp("page-server") / "server.log"
     running = start_server("--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, log=log)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def stale_server(world: PageWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The page with a bundle whose status list is 30 days old."""
+    folder = tmp_path_factory.mktemp("page-stale")
+    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
+    stale = sign(status_list_credential(STATUS_URL, issuer=world.roc.controller, revoked=[8], valid_from=old), world.roc)
+    bundle = world.bundle(status_lists=[stale]).to_file(folder / "bundle.json")
+    running = start_server("--bundle", str(bundle), "--trust-anchor", world.anchor.controller, log=folder / "server.log")
     yield running
     running.stop()
 
@@ -327,4 +344,52 @@ def test_json_endpoint_answers_the_same_as_the_page_shows(visit: Visit, world: P
     )
     assert answer["status"] == 200 and answer["exit"] == "1"
     assert answer["json"]["verified"] is False and answer["json"]["errors"][0]["code"] == "revoked"
+    visit.assert_clean()
+
+
+_PAINT = """() => { const box = document.getElementById('verdict'), bar = box.querySelector('.verdict-bar');
+  const style = getComputedStyle(box);
+  return {border: style.borderTopColor, ground: style.backgroundColor, bar: getComputedStyle(bar).backgroundColor}; }"""
+
+
+def _hue(css: str) -> str:
+    """The colour family of a computed CSS colour: green, orange or red (or 'other')."""
+    red, green, blue = (int(v) / 255 for v in re.findall(r"[0-9.]+", css)[:3])
+    hue, _, saturation = colorsys.rgb_to_hls(red, green, blue)
+    degrees = hue * 360
+    if saturation < 0.2:
+        return "other"
+    if 90 <= degrees <= 160:
+        return "green"
+    if 25 <= degrees <= 50:
+        return "orange"
+    return "red" if degrees <= 12 or degrees >= 345 else "other"
+
+
+@pytest.mark.parametrize(
+    "name, stale, verdict, colour",
+    [("diploma", False, "valid", "green"), ("revoked", False, "invalid", "red"), ("diploma", True, "warning", "orange")],
+    ids=["valid is green", "revoked is red", "stale status is orange"],
+)
+def test_the_verdict_box_is_painted_in_its_verdicts_colour(
+    browser: Any, server: Server, stale_server: Server, world: PageWorld, name: str, stale: bool, verdict: str, colour: str
+) -> None:
+    visit = Visit(browser, stale_server if stale else server)
+    try:
+        assert visit.upload(world.files[name]) == verdict
+        paint = visit.page.evaluate(_PAINT)
+        assert {part: _hue(value) for part, value in paint.items()} == {"border": colour, "ground": colour, "bar": colour}, paint
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+def test_a_credential_naming_another_organisation_is_orange_with_the_trust_list_name(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["misnamed"]) == "warning"
+    page = visit.page
+    assert _hue(page.evaluate(_PAINT)["bar"]) == "orange"
+    warning = page.inner_text("#verdict .warning-list")
+    assert world.EVC_NAME in warning and world.ROC_NAME in warning and page.is_visible("#verdict .warning-list")
+    issuer = page.locator("article.credential dl.facts dd").nth(1).inner_text()
+    assert issuer.startswith(world.ROC_NAME) and "volgens de vertrouwenslijst" in issuer
     visit.assert_clean()

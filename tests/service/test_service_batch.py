@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import random
@@ -15,17 +16,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from skillspas.issuer.batch import issue_rows, validate_rows
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import open_store
+from skillspas.issuer.status_registry import list_url
+from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import StaticResolver
 from skillspas.verifier import Verifier
 
 from svc_live import PASSPHRASE, LiveService, run_cli
 
-CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "120"))
+CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "300"))
 
 
 def diploma_row(key: str, **changes: str) -> dict[str, str]:
@@ -48,6 +51,47 @@ def test_batch_endpoint_issues_every_row_and_a_retry_issues_nothing_twice(servic
     again = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows}).json()
     assert again["manifest"]["issuedNow"] == 0
     assert [c["id"] for c in again["credentials"]] == [c["id"] for c in body["credentials"]]
+
+
+def _entries(credential: dict) -> list[dict]:
+    status = credential["credentialStatus"]
+    return status if isinstance(status, list) else [status]
+
+
+def test_each_batch_credential_carries_its_own_reserved_status_bit_and_revoking_one_revokes_only_it(service: LiveService):
+    rows = [diploma_row(f"bit-{n}") for n in range(5)]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 201, response.text
+    credentials = response.json()["credentials"]
+    org_id = service.orgs["roc"].id
+    store = open_store(service.settings.database)
+    try:
+        with store.transaction() as session:
+            stored = {row.credential_id: row for row in session.execute(
+                select(IssuedCredential.credential_id, IssuedCredential.status_seq, IssuedCredential.status_index,
+                       IssuedCredential.status_purposes)
+                .where(IssuedCredential.credential_id.in_([c["id"] for c in credentials]))).all()}
+    finally:
+        store.dispose()
+    assert len(stored) == len(rows)
+    for credential in credentials:
+        row = stored[credential["id"]]
+        entries = _entries(credential)
+        assert sorted(e["statusPurpose"] for e in entries) == sorted(row.status_purposes.split())
+        for entry in entries:
+            assert entry["statusListIndex"] == str(row.status_index), credential["id"]
+            assert entry["statusListCredential"] == list_url(service.settings, org_id, row.status_seq,
+                                                             entry["statusPurpose"])
+
+    revoked = credentials[2]
+    changed = service.post("/credentials/status", {"credentialId": revoked["id"], "action": "revoke"})
+    assert changed.status_code == 200, changed.text
+    for credential in credentials:
+        verified = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None)
+        if credential is revoked:
+            assert (verified.status_code, verified.json().get("code")) == (422, "revoked")
+        else:
+            assert verified.status_code == 200, (credential["id"], verified.text)
 
 
 def test_batch_endpoint_reports_every_bad_row_and_issues_nothing(service: LiveService):
@@ -136,6 +180,13 @@ def test_cli_batch_reports_every_bad_row_with_line_and_field_and_issues_nothing(
         store.dispose()
 
 
+def _states(store: Store, org_id: str) -> dict[str, int]:
+    """How many of the organisation's records are in each state (pending, active)."""
+    with store.transaction() as session:
+        return dict(session.execute(select(IssuedCredential.state, func.count(IssuedCredential.id))
+                                    .where(IssuedCredential.org_id == org_id).group_by(IssuedCredential.state)).all())
+
+
 @pytest.mark.parametrize("workers", ["1", "2"], ids=["in-process", "2-workers"])
 def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path, workers):
     settings, org_id = _org(database[0], database[1] / f"crash{workers}")
@@ -143,23 +194,31 @@ def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_on
     csv_file, out = tmp_path / "rows.csv", tmp_path / "out"
     _write_csv(csv_file, rows)
     args = _batch_args(settings, org_id, csv_file, out)
-    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, "SKILLSPAS_BATCH_WORKERS": workers}
+    batch_env = {"SKILLSPAS_BATCH_WORKERS": workers, "SKILLSPAS_BATCH_COMMIT_EVERY": "10"}  # commits before the kill
+    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, **batch_env}
     process = subprocess.Popen([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     kill_after = random.Random(os.getpid()).randint(1, CRASH_ROWS // 2)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after:
-            break
-        time.sleep(0.02)  # listing thousands of files costs CPU the batch needs
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    watch = open_store(settings.database, upgrade=False)
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            # the kill comes after some rows were committed, at a random number of files written
+            if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after and _states(watch, org_id).get("active"):
+                break
+            time.sleep(0.02)  # listing thousands of files costs CPU the batch needs
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        committed = _states(watch, org_id).get("active", 0)
+    finally:
+        watch.dispose()
     assert not (out / "manifest.json").exists(), "the batch finished before it could be killed"
+    assert 0 < committed < CRASH_ROWS, "the kill came before any row was committed, or after all"
 
-    result = run_cli(*args, env={"SKILLSPAS_BATCH_WORKERS": workers})
+    result = run_cli(*args, env=batch_env)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["count"] == CRASH_ROWS and 0 < summary["issuedNow"] < CRASH_ROWS + 1
+    assert summary["count"] == CRASH_ROWS and summary["issuedNow"] == CRASH_ROWS - committed
 
     store = open_store(settings.database)
     try:
@@ -182,3 +241,50 @@ def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_on
         credential = json.loads(file.read_text())
         assert credential["id"] in {row.credential_id for row in issued}
         assert verifier.check_proofs(credential).first_error is None, file.name
+
+
+def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_nothing(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "recover")
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings.replace(batch_workers=1))
+        org = issuer.orgs.get(org_id)
+        plan = validate_rows(issuer, org, "mbo-diploma", [(n + 2, diploma_row(f"r-{n}")) for n in range(4)])
+        out = tmp_path / "out"
+        files = [out / entry["file"] for entry in issue_rows(issuer, org, plan, out=out).entries]
+        original = [file.read_bytes() for file in files]
+        files[0].unlink()                                       # deleted
+        files[1].write_bytes(original[1][: len(original[1]) // 2])  # truncated
+        files[2].write_bytes(original[3])                       # another row's credential
+        again = issue_rows(issuer, org, plan, out=out)
+    finally:
+        store.dispose()
+    assert again.issued == 0
+    assert [json.loads(file.read_bytes()) for file in files] == [json.loads(data) for data in original]
+    assert files[3].read_bytes() == original[3]
+
+
+_INTERRUPTED_WRITE = """
+import resource, signal, sys
+from pathlib import Path
+from skillspas.issuer.batch import _write_atomic
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))  # the disk 'fills up' at 4 KiB
+try:
+    _write_atomic(Path(sys.argv[1]), b"{" + b" " * 65536 + b"}")
+except OSError as exc:
+    print(exc.errno)
+"""
+
+
+@pytest.mark.parametrize("before", [b'{"old": true}\n', None], ids=["old file", "no file"])
+def test_a_file_write_cut_off_halfway_leaves_the_old_file_or_none_never_a_partial_one(tmp_path, before):
+    target = tmp_path / "row.json"
+    if before is not None:
+        target.write_bytes(before)
+    result = subprocess.run([sys.executable, "-c", _INTERRUPTED_WRITE, str(target)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == str(errno.EFBIG), result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == (["row.json"] if before is not None else [])
+    if before is not None:
+        assert target.read_bytes() == before

@@ -13,8 +13,8 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
 from skillspas.verifier.status import (
-
     MIN_STATUS_LIST_BITS,
+    BitstringStatusSource,
     NoStatusSource,
     bit_at,
     decode_bitstring,
@@ -164,3 +164,15 @@ def test_list_is_verified_once_per_verifier(world, bundle):
     for index in (1, 2, 3):
         assert verifier.verify(world.credential(world.roc, status_index=index), now=NOW).verified
     assert calls == [world.roc.did]
+
+
+def test_a_valid_list_of_the_same_issuer_under_another_id_is_refused_for_the_entrys_url(world, bundle):
+    # The issuer's list at STATUS_URL has bit 42 set; its clean list at another URL is offered in its place.
+    revoked = world.credential(world.roc, status_index=42)
+    verify_list = Verifier(bundle=bundle).verified_status_list
+    genuine = BitstringStatusSource({STATUS_URL: world.status_list(revoked=(42,))}, verify_list)
+    assert _code(world.verify(revoked, bundle, status=genuine)) is ErrorCode.REVOKED
+    swapped = BitstringStatusSource({STATUS_URL: world.status_list(url=STATUS_URL + "-2")}, verify_list)
+    result = world.verify(revoked, bundle, status=swapped)
+    assert _code(result) is ErrorCode.STATUS_UNAVAILABLE
+    assert "with that id" in result.first_error.message

@@ -7,9 +7,28 @@ import copy
 import pytest
 
 from helpers import new_signer, signed_credential
+from skillspas.keys import LocalSigner, Signer, StaticResolver, generate
+from skillspas.keys.did_web import did_web_document
 from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.processor import DocumentProcessor
 from skillspas.verifier import verify
+from skillspas.verifier.suites import suite_for_signing
 from skillspas.wallet_export import build_presentation
+
+
+def with_proof(document: dict, signer: Signer, purpose: str, **options: str) -> dict:
+    """``document`` with one more proof by ``signer``, correctly signed over the document without its proofs."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    proof = suite_for_signing("eddsa-rdfc-2022").create_proof(
+        unsecured, signer, {"created": "2025-01-01T00:00:00Z", "proofPurpose": purpose, **options}, DocumentProcessor())
+    earlier = document.get("proof")
+    proofs = [] if earlier is None else earlier if isinstance(earlier, list) else [earlier]
+    return {**document, "proof": [*proofs, proof] if proofs else proof}
+
+
+def unsigned_presentation(credentials: list, holder: str) -> dict:
+    """A presentation naming ``holder``, without a proof (``build_presentation`` without a signer)."""
+    return {**build_presentation(credentials), "holder": holder}
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +80,7 @@ def test_tampered_embedded_credential_fails_the_presentation(setup):
     assert result.first_error.code is ErrorCode.INVALID_SIGNATURE
 
 
-def test_presentation_signed_by_someone_else_than_the_holder(setup):
+def test_changing_the_holder_after_signing_breaks_the_signature(setup):
     credentials, issuer, holder = setup
     vp = build_presentation(credentials, holder=holder, challenge="c")
     vp["holder"] = new_signer().controller
@@ -76,3 +95,44 @@ def test_changed_challenge_in_proof_breaks_the_signature(setup):
     vp["proof"]["challenge"] = "d"
     result = verify(vp, trusted_issuers=[issuer.controller], challenge="d")
     assert result.first_error.code is ErrorCode.INVALID_SIGNATURE
+
+
+def test_a_presentation_correctly_signed_by_a_key_not_of_its_holder_is_refused(setup):
+    credentials, issuer, holder = setup
+    vp = with_proof(unsigned_presentation(credentials, holder.controller), new_signer(), "authentication", challenge="c")
+    result = verify(vp, trusted_issuers=[issuer.controller], challenge="c")
+    assert result.proofs[0].ok  # the signature itself is good: only the holder binding refuses it
+    assert not result.verified and result.first_error.code is ErrorCode.KEY_NOT_AUTHORIZED
+    assert result.first_error.path == "/proof/verificationMethod"
+
+
+def test_a_presentation_proof_with_purpose_assertion_method_is_refused(setup):
+    credentials, issuer, holder = setup
+    vp = with_proof(unsigned_presentation(credentials, holder.controller), holder, "assertionMethod", challenge="c")
+    result = verify(vp, trusted_issuers=[issuer.controller], challenge="c")
+    assert result.proofs[0].ok
+    assert not result.verified and result.first_error.code is ErrorCode.WRONG_PROOF_PURPOSE
+
+
+def test_a_did_web_holder_key_that_may_only_assert_cannot_sign_a_presentation(setup):
+    credentials, issuer, _ = setup
+    pair, did = generate("ed25519"), "did:web:houder.example"
+    holder = LocalSigner(pair, verification_method=f"{did}#key-1", controller=did)
+    resolver = StaticResolver({did: did_web_document(did, [pair.public_key], relationships=("assertionMethod",))})
+    vp = build_presentation(credentials, holder=holder, challenge="c")
+    result = verify(vp, trusted_issuers=[issuer.controller], challenge="c", resolver=resolver)
+    assert result.proofs[0].ok
+    assert not result.verified and result.first_error.code is ErrorCode.KEY_NOT_AUTHORIZED
+    allowed = StaticResolver({did: did_web_document(did, [pair.public_key], relationships=("authentication",))})
+    assert verify(vp, trusted_issuers=[issuer.controller], challenge="c", resolver=allowed).verified
+
+
+def test_a_strangers_valid_extra_proof_on_a_credential_is_refused_by_the_verifier(setup):
+    credentials, issuer, _ = setup
+    stranger = new_signer()
+    credential = with_proof(credentials[0], stranger, "assertionMethod")
+    assert len(credential["proof"]) == 2
+    result = verify(credential, trusted_issuers=[issuer.controller])
+    assert all(proof.ok for proof in result.proofs) and len(result.proofs) == 2
+    assert not result.verified and result.first_error.code is ErrorCode.KEY_NOT_AUTHORIZED
+    assert stranger.controller in result.first_error.message

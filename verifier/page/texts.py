@@ -37,6 +37,14 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",
     },
+    "issuer_name_differs": {
+        "nl": "Het bewijsstuk noemt als uitgever „{claimed}”, maar volgens de vertrouwenslijst is de uitgever {listed}.",
+        "en": "The credential names its issuer “{claimed}”, but according to the trust list the issuer is {listed}.",
+    },
+    "issuer_name_next": {
+        "nl": "Ga uit van de naam op de vertrouwenslijst, niet van de naam in het bewijsstuk.",
+        "en": "Rely on the name on the trust list, not on the name in the credential.",
+    },
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
         "en": "This presentation holds no credentials.",

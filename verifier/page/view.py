@@ -10,7 +10,8 @@ The view is data, not HTML: the page's script renders it with text nodes only. W
 are given in Dutch and English, so the language switch needs no second request. Facts are taken
 only from credentials that verified (``result.summary``); for a credential that failed, the view
 says why and nothing else. Names come from the trust list; a name only the credential states is
-marked as such (``source: "credential"``).
+marked as such (``source: "credential"``). A credential that names its issuer otherwise than the
+trust list does is never green: it gets an ``issuer_name_differs`` warning quoting both names.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.verifier.checks import types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
-from skillspas.verifier.result import Problem, VerificationResult
+from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
 from skillspas.verifier.summary import evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, kind_label, next_step, reason
@@ -107,6 +108,25 @@ def _named(did: str | None, names: Names, claimed: dict[str, str]) -> dict[str, 
     return {"did": did, "name": None, "source": None}
 
 
+_CLAIMED_SHOWN = 200
+"""Characters of a credential's own issuer name shown in the warning (the rest is cut off)."""
+
+
+def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
+    """A warning when the credential names its issuer otherwise than the trust list (DESIGN.md threat 8)."""
+    if not summary.issuer_name_differs:
+        return None
+    claimed = str(summary.claimed_issuer_name)
+    claimed = claimed if len(claimed) <= _CLAIMED_SHOWN else claimed[:_CLAIMED_SHOWN] + "…"
+    return {
+        "code": "issuer_name_differs",
+        "sentence": both("issuer_name_differs", claimed=claimed, listed=summary.issuer_name),
+        "next": both("issuer_name_next"),
+        "detail": None,
+        "path": "/issuer/name",
+    }
+
+
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
@@ -128,6 +148,10 @@ def _credential_view(
         view.update(_problem_json(problem or Problem(code, "not verified")))
         return view
     summary = result.summary
+    named = _name_warning(summary)
+    if named is not None:  # never green: the page says whose name the credential borrows
+        warnings.append(named)
+        view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
     claimed = _claimed_names(document) if isinstance(document, dict) else {}
     view.update(
         code=None,
@@ -185,6 +209,10 @@ def build_view(
             _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary)
             for i, r in enumerate(result.credentials)
         ]
+        named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
+        view["warnings"].extend(named)
+        if named and verdict == "valid":
+            view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
             view.update(_presentation_sentence(result, view))
     elif result.summary is None:  # not verified: why, and nothing the credential claims
@@ -193,7 +221,7 @@ def build_view(
     else:
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
         view["credentials"] = [single]
-        view.update({k: single[k] for k in ("sentence", "next", "code")})
+        view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
     summary = summarize_skills(result, vocabulary=vocabulary)
     if summary.verified:
         view["skills"] = summary.to_json()
