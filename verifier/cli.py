@@ -149,6 +149,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         named = f" — {summary.issuer_name} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
         typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
         typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
+        typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
         if summary.subject_name:

@@ -78,6 +78,9 @@ class CredentialSummary:
     skills: tuple[SkillSummary, ...] = ()
     signers: tuple[str, ...] = ()
     """Controllers of the verified proofs: the issuer, and co-signers such as a leerbedrijf."""
+    data_model: str = "2.0"
+    """The VC Data Model the credential uses: "2.0", or "1.1" (``validFrom``/``validUntil`` then hold its
+    ``issuanceDate``/``expirationDate``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,7 @@ class CredentialSummary:
             "validUntil": self.valid_until,
             "skills": [{"url": s.url, "name": s.name} for s in self.skills],
             "signers": list(self.signers),
+            "dataModel": self.data_model,
         }
 
 
