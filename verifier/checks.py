@@ -71,7 +71,7 @@ def check_contexts(
     top = document.get("@context")
     if top is None:
         raise error_for(ErrorCode.SCHEMA_INVALID, "@context is missing", "/@context")
-    if not isinstance(top, list) or not top or top[0] not in _BASE_CONTEXTS:
+    if not isinstance(top, list) or not top or not isinstance(top[0], str) or top[0] not in _BASE_CONTEXTS:
         raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2} (or {VC_V1})", "/@context")
     other = VC_V1 if top[0] == VC_V2 else VC_V2
     if other in top:
