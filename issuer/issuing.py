@@ -39,11 +39,12 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
 from skillspas.keys import StaticResolver
+from skillspas.schemas.contexts import STATUS_V1
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
-from skillspas.verifier.checks import cosigner_ids, is_url, issuer_id, proofs_of, types_of
+from skillspas.verifier.checks import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
 
 __all__ = ["Issuer", "Issued", "StatusChange", "StatusListDocument", "credential_hash", "default_purposes",
            "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
@@ -180,6 +181,8 @@ class Issuer:
             row_id = row.id
         if status:
             document["credentialStatus"] = status[0] if len(status) == 1 else status
+            if data_model(document) == "1.1" and STATUS_V1 not in document["@context"]:
+                document["@context"] = [*document["@context"], STATUS_V1]  # VC 1.1 has no status terms of its own
         try:
             signed = sign_as(org.signer, document, contexts=self.contexts)
         except BaseException:

@@ -12,10 +12,11 @@ import time
 from typing import Any
 
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
+from skillspas.schemas.contexts import DATA_INTEGRITY_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_scanned
 from skillspas.verifier import Verifier
-from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, issuer_id
+from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, data_model, issuer_id
 from skillspas.verifier.suites import suite_for_signing
 
 __all__ = ["sign", "SignerResolver"]
@@ -61,6 +62,10 @@ def sign(
             f"the credential names issuer {issuer_id(document)!r} but the key belongs to {signer.controller!r}",
             "/issuer",
         )
+    contexts_ = document.get("@context")
+    if data_model(document) == "1.1" and isinstance(contexts_, list) and DATA_INTEGRITY_V2 not in contexts_:
+        document["@context"] = [*contexts_, DATA_INTEGRITY_V2]  # VC 1.1 has no proof terms of its own
+        scanned = None
     check_contexts(document, verifier.processor.registry, scanned)
     check_credential_shape(document, scanned=scanned)
     proofs = [] if existing is None else existing if isinstance(existing, list) else [existing]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from skillspas.verifier import VerificationResult, Verifier
 from skillspas.issuer.bundle_build import build_bundle
-from skillspas.verifier.checks import types_of
+from skillspas.verifier.checks import types_of, validity_keys
 from skillspas.verifier.policy import TrustedIssuers
 from skillspas.verifier.result import Problem
 
@@ -90,7 +90,7 @@ def _inside_window(document: dict[str, Any], now: dt.datetime) -> dt.datetime:
     if "VerifiablePresentation" in types_of(document):
         return now
     moment = now
-    for key, later in (("validFrom", True), ("validUntil", False)):
+    for key, later in zip(validity_keys(document), (True, False)):
         value = document.get(key)
         if not isinstance(value, str):
             continue

@@ -17,9 +17,15 @@ from typing import Any, Iterable, Mapping
 
 from skillspas.schemas.errors import ErrorCode, error_for
 
-__all__ = ["ContextRegistry", "Context", "VC_V2", "bundled_registry", "export_contexts"]
+__all__ = ["ContextRegistry", "Context", "VC_V1", "VC_V2", "DATA_INTEGRITY_V2", "STATUS_V1", "bundled_registry", "export_contexts"]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+"""The VC Data Model 1.1 base context: verified (credentials others issue), never what skillspas builds."""
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+"""The proof terms for a VC 1.1 document (VC 2.0's base context has them)."""
+STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1"
+"""The Bitstring Status List terms for a VC 1.1 document (VC 2.0's base context has them)."""
 MAP_FILE = "contexts.map.json"
 _MAX_CONTEXT_BYTES = 512 * 1024
 

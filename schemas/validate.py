@@ -1,4 +1,5 @@
-"""JSON Schema checks (DESIGN.md threat 3): the W3C VC 2.0 schemas, bundled, resolved offline.
+"""JSON Schema checks (DESIGN.md threat 3): the W3C VC 2.0 schemas, bundled, resolved offline, and
+skillspas's minimal VC 1.1 schemas (the MUSTs of VC Data Model 1.1 §4; W3C publishes no 1.1 schema).
 
 The presentation schema ``$ref``s the credential schema by its ``$id``; both are registered in a
 local ``referencing.Registry``, so the validator never goes to the network.
@@ -23,12 +24,15 @@ __all__ = ["validate_shape", "validate_shape_fast"]
 _SCHEMAS = {
     "credential": "verifiable-credential-schema.json",
     "presentation": "verifiable-presentation-schema.json",
+    "credential-1.1": "verifiable-credential-1.1-schema.json",
+    "presentation-1.1": "verifiable-presentation-1.1-schema.json",
 }
+"""Schema by kind: ``credential`` / ``presentation`` (VC 2.0), with ``-1.1`` for VC 1.1 documents."""
 
 
 @functools.cache
 def _schemas() -> tuple[Registry, dict[str, Any]]:
-    """The bundled VC 2.0 schemas (by file name), checked against their manifest, in one registry."""
+    """The bundled schemas (by file name), checked against their manifest, in one registry."""
     base = resources.files("skillspas.schemas") / "data" / "jsonschema"
     manifest = json.loads((base / "MANIFEST.json").read_text("utf-8"))
     documents = {}
@@ -62,15 +66,17 @@ def _checks() -> dict[str, Check | None]:
 
 
 def validate_shape_fast(document: Any, kind: str = "credential") -> bool:
-    """True when ``document`` certainly satisfies the VC 2.0 schema for ``kind`` (~20x quicker than
+    """True when ``document`` certainly satisfies the schema for ``kind`` (~20x quicker than
     ``jsonschema``, measured); False: ``validate_shape`` decides and words the error."""
     return certainly(_checks().get(kind), document)
 
 
 def validate_shape(document: dict[str, Any], kind: str = "credential") -> None:
-    """Validate against the VC 2.0 JSON Schema for ``kind``; ``schema_invalid`` with the path."""
+    """Validate against the JSON Schema for ``kind`` (``_SCHEMAS``); ``schema_invalid`` with the path."""
     validator = _validators()[kind]
     error = next(iter(sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))), None)
     if error is not None:
         path = "".join(f"/{p}" for p in error.absolute_path) or "/"
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {kind}: {error.message[:200]}", path)
+        what, _, model = kind.partition("-")
+        what = f"VC {model} {what}" if model else what
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {what}: {error.message[:200]}", path)

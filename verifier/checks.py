@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from skillspas.schemas.contexts import VC_V2, ContextRegistry
+from skillspas.schemas.contexts import VC_V1, VC_V2, ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.inline import check_inline_context, known_terms
 from skillspas.schemas.limits import Limits
@@ -16,7 +16,8 @@ from skillspas.schemas.type_schemas import validate_type
 from skillspas.schemas.validate import validate_shape, validate_shape_fast
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape", "proofs_of", "types_of",
-           "issuer_id", "cosigner_ids", "parse_datetime", "date_exists", "instant", "is_url"]
+           "issuer_id", "cosigner_ids", "parse_datetime", "date_exists", "instant", "is_url", "data_model",
+           "validity_keys"]
 
 # XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
 _DATETIME_STAMP = re.compile(
@@ -25,6 +26,22 @@ _DATETIME_STAMP = re.compile(
 )
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
 _DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})")
+_BASE_CONTEXTS = {VC_V2: "2.0", VC_V1: "1.1"}
+_VALIDITY_KEYS = {"2.0": ("validFrom", "validUntil"), "1.1": ("issuanceDate", "expirationDate")}
+
+
+def data_model(document: dict[str, Any]) -> str:
+    """The VC Data Model of a document whose contexts ``check_contexts`` accepted: "1.1" when its first
+    context is the 1.1 base context, else "2.0"."""
+    contexts = document.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    return _BASE_CONTEXTS.get(first, "2.0") if isinstance(first, str) else "2.0"
+
+
+def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
+    """The properties of a credential's validity window: ``validFrom``/``validUntil`` (VC 2.0), or
+    ``issuanceDate``/``expirationDate`` (VC 1.1, which has the same meaning for a verifier)."""
+    return _VALIDITY_KEYS[data_model(credential)]
 
 
 def is_url(value: object) -> bool:
@@ -49,15 +66,20 @@ def issuer_id(credential: dict[str, Any]) -> str | None:
 def check_contexts(
     document: dict[str, Any], registry: ContextRegistry, scanned: Scan | None = None, limits: Limits = Limits()
 ) -> None:
-    """Every ``@context`` a known URL, the VC v2 URL first; inline objects only after the first URL of a
-    document's top-level list, and only as ``schemas.inline`` allows (no fetch, ever).
+    """Every ``@context`` a known URL, a base context first (VC 2.0's, or VC 1.1's) and the other one
+    nowhere in the list; inline objects only after the first URL of a document's top-level list, and
+    only as ``schemas.inline`` allows (no fetch, ever).
 
     ``scanned``: a ``Scan`` of this document, or of one holding it, made with ``registry``."""
     top = document.get("@context")
     if top is None:
         raise error_for(ErrorCode.SCHEMA_INVALID, "@context is missing", "/@context")
-    if not isinstance(top, list) or not top or top[0] != VC_V2:
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2}", "/@context")
+    if not isinstance(top, list) or not top or not isinstance(top[0], str) or top[0] not in _BASE_CONTEXTS:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2} (or {VC_V1})", "/@context")
+    other = VC_V1 if top[0] == VC_V2 else VC_V2
+    if other in top:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"a document is either VC 2.0 or VC 1.1: {other} may not follow {top[0]}",
+                        f"/@context/{top.index(other)}")
     if not (scanned or scan(document, registry=registry)).known_contexts:
         _check_contexts_with_paths(document, registry, limits)
 
@@ -145,7 +167,8 @@ def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
 
 
 def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: Scan | None = None) -> None:
-    """VC Data Model 2.0 basics a verifier relies on (threat 3/4), before strict expansion.
+    """VC Data Model basics a verifier relies on (threat 3/4), before strict expansion: 2.0, or 1.1 with
+    its own dates (``issuanceDate`` required, no 2.0 ``validFrom``/``validUntil``).
 
     ``scanned``: a ``Scan`` of this credential, or of a presentation holding it."""
     if scanned is None or not scanned.clean_text:
@@ -160,14 +183,24 @@ def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: 
     subjects = subject if isinstance(subject, list) else [subject]
     if not subjects or not all(isinstance(s, dict) and s for s in subjects):
         raise error_for(ErrorCode.SCHEMA_INVALID, "credentialSubject must be a non-empty object", f"{path}/credentialSubject")
-    for key in ("validFrom", "validUntil"):
+    model = data_model(credential)
+    if model == "1.1":
+        if "issuanceDate" not in credential:
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a VC 1.1 credential needs issuanceDate", f"{path}/issuanceDate")
+        for key in _VALIDITY_KEYS["2.0"]:
+            if key in credential:
+                raise error_for(ErrorCode.SCHEMA_INVALID,
+                                f"{key} is a VC 2.0 term; a VC 1.1 credential uses issuanceDate and expirationDate",
+                                f"{path}/{key}")
+    for key in _VALIDITY_KEYS[model]:
         if key in credential:
             parse_datetime(credential[key], f"{path}/{key}")
-    if "validFrom" in credential and "validUntil" in credential:  # VC 2.0 §4.9: a MUST, whatever is checked later
-        if instant(credential["validUntil"]) < instant(credential["validFrom"]):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "validUntil is before validFrom", f"{path}/validUntil")
+    from_key, until_key = _VALIDITY_KEYS[model]
+    if from_key in credential and until_key in credential:  # VC 2.0 §4.9: a MUST, whatever is checked later
+        if instant(credential[until_key]) < instant(credential[from_key]):
+            raise error_for(ErrorCode.SCHEMA_INVALID, f"{until_key} is before {from_key}", f"{path}/{until_key}")
     try:
-        _validate_shape(credential, "credential")
+        _validate_shape(credential, "credential" if model == "2.0" else "credential-1.1")
     except SkillspasError as exc:
         raise error_for(exc.code, exc.message, path + (exc.path if exc.path != "/" else "")) from None
     validate_type(credential, path)  # a skillspas type: its own schema and the OB 3.0 schema
@@ -181,7 +214,7 @@ def check_presentation_shape(
         check_text(presentation)
     if "VerifiablePresentation" not in types_of(presentation):
         raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiablePresentation", "/type")
-    _validate_shape(presentation, "presentation")
+    _validate_shape(presentation, "presentation" if data_model(presentation) == "2.0" else "presentation-1.1")
     if "holder" in presentation:
         holder = presentation["holder"]
         holder = holder.get("id") if isinstance(holder, dict) else holder
@@ -197,7 +230,7 @@ def check_presentation_shape(
 
 
 def _validate_shape(document: dict[str, Any], kind: str) -> None:
-    """The VC 2.0 JSON Schema check; the compiled check answers "valid" ~20x faster (measured),
+    """The JSON Schema check for ``kind`` (``schemas.validate``); the compiled check answers "valid" ~20x faster (measured),
     anything else goes to ``jsonschema``, which reports the error exactly as it always did."""
     if not validate_shape_fast(document, kind):
         validate_shape(document, kind)

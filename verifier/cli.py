@@ -153,6 +153,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             note = both("issuer_name_differs", claimed=summary.claimed_issuer_name, listed=summary.issuer_name)
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
         typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
+        typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
         if summary.subject_name:

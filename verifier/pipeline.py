@@ -34,11 +34,13 @@ from skillspas.verifier.checks import (
     cosigner_ids,
     check_credential_shape,
     check_presentation_shape,
+    data_model,
     instant,
     issuer_id,
     parse_datetime,
     proofs_of,
     types_of,
+    validity_keys,
 )
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.policy import AnyOf, TrustedIssuers, TrustPolicy
@@ -454,22 +456,24 @@ def _check_key_in_force(proof: dict[str, Any], method: VerificationMethod) -> No
 def _issued_at(
     credential: dict[str, Any], proofs: list[dict[str, Any]], methods: list[VerificationMethod], issuer: str | None, now: dt.datetime
 ) -> dt.datetime:
-    """(7) when the issuer signed: its proof's ``created``, else ``validFrom``, else now (never later than now)."""
+    """(7) when the issuer signed: its proof's ``created``, else ``validFrom`` (1.1: ``issuanceDate``), else
+    now (never later than now)."""
     for proof, method in zip(proofs, methods):
         if method.controller == issuer and isinstance(proof.get("created"), str):
             return min(instant(proof["created"]), now)
-    valid_from = credential.get("validFrom")
+    valid_from = credential.get(validity_keys(credential)[0])
     return min(instant(valid_from), now) if isinstance(valid_from, str) else now
 
 
 def _check_validity(credential: dict[str, Any], now: dt.datetime) -> None:
-    """(8) validFrom <= now <= validUntil."""
-    valid_from = credential.get("validFrom")
+    """(8) validFrom <= now <= validUntil (VC 1.1: issuanceDate <= now <= expirationDate)."""
+    from_key, until_key = validity_keys(credential)
+    valid_from = credential.get(from_key)
     if valid_from is not None and instant(valid_from) > now:
-        raise error_for(ErrorCode.NOT_YET_VALID, f"the credential is valid from {valid_from}", "/validFrom")
-    valid_until = credential.get("validUntil")
+        raise error_for(ErrorCode.NOT_YET_VALID, f"the credential is valid from {valid_from}", f"/{from_key}")
+    valid_until = credential.get(until_key)
     if valid_until is not None and instant(valid_until) < now:
-        raise error_for(ErrorCode.EXPIRED, f"the credential expired at {valid_until}", "/validUntil")
+        raise error_for(ErrorCode.EXPIRED, f"the credential expired at {valid_until}", f"/{until_key}")
 
 
 def _summary(
@@ -490,17 +494,19 @@ def _summary(
         value = node.get(key) if isinstance(node, dict) else None
         return value if isinstance(value, str) else None
 
+    from_key, until_key = validity_keys(credential)
     return CredentialSummary(
         issuer=issuer_id(credential),
         issuer_name=issuer_name,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
         types=tuple(types_of(credential)),
         subject_name=text(subject, "name"),
         name=text(credential, "name") or text(achievement, "name"),
-        valid_from=text(credential, "validFrom"),
-        valid_until=text(credential, "validUntil"),
+        valid_from=text(credential, from_key),
+        valid_until=text(credential, until_key),
         skills=skills,
         signers=tuple(dict.fromkeys(m.controller for m in methods)),
         claimed_issuer_name=text(credential.get("issuer"), "name"),
+        data_model=data_model(credential),
     )
 
 

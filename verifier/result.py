@@ -99,6 +99,9 @@ class CredentialSummary:
             return False
         listed, claimed = _plain(self.issuer_name), _plain(self.claimed_issuer_name)
         return claimed != listed and not claimed.startswith(listed + _UNIT)
+    data_model: str = "2.0"
+    """The VC Data Model the credential uses: "2.0", or "1.1" (``validFrom``/``validUntil`` then hold its
+    ``issuanceDate``/``expirationDate``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +115,7 @@ class CredentialSummary:
             "validUntil": self.valid_until,
             "skills": [{"url": s.url, "name": s.name} for s in self.skills],
             "signers": list(self.signers),
+            "dataModel": self.data_model,
         }
 
 

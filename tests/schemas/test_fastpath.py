@@ -20,7 +20,7 @@ from pyld import jsonld
 
 from helpers import TEST_CONTEXTS, VECTORS
 from skillspas.schemas.canon import canonicalize
-from skillspas.schemas.contexts import VC_V2
+from skillspas.schemas.contexts import DATA_INTEGRITY_V2, STATUS_V1, VC_V1, VC_V2
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.expand import PROCESSOR, SENTINEL_CONTEXT, expand_strict, processing_options, to_quads
 from skillspas.schemas.fastcontext import ContextSpace, Refused
@@ -188,7 +188,7 @@ def _sweep_documents(processor: DocumentProcessor) -> Iterator[tuple[str, dict[s
     values: list[Any] = ["Tekst met \"quotes\" en ë", 42, 2.5, True, "https://example.org/x",
                          {"id": "urn:uuid:7c4c0a52-0000-4000-8000-000000000001"}, ["een", "twee"], None, []]
     for url in processor.registry.urls():
-        contexts = [VC_V2] if url == VC_V2 else [VC_V2, url]
+        contexts = [url] if url in (VC_V2, VC_V1) else [VC_V2, url]  # one base context: 2.0 or 1.1
         active = _active_context(processor, contexts)
         for term, mapping in active["mappings"].items():
             if not mapping or mapping.get("@id", "").startswith("@"):
@@ -216,6 +216,42 @@ def test_every_term_of_every_bundled_context_equals_pyld_or_is_refused(bundled):
         total += 1
         taken += check_against_reference(bundled.fast_path, document, bundled.loader)
     assert total > 1000 and taken > total // 2, (taken, total)
+
+
+def _vc11_documents() -> Iterator[dict[str, Any]]:
+    """VC 1.1 documents as others issue them: plain, OB 3.0 (3.0.2 and 3.0.3) in the 1.1 form, with a
+    status entry and a proof, in a presentation; and each with every OB 3.0 term of the 2.0 sweep."""
+    from skillspas.issuer.demo import sample_credential
+
+    plain = {"@context": [VC_V1, DATA_INTEGRITY_V2, STATUS_V1], "id": "urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5",
+             "type": ["VerifiableCredential"], "issuer": {"id": "did:example:issuer"},
+             "issuanceDate": "2024-01-01T00:00:00Z", "expirationDate": "2030-01-01T00:00:00.5+01:00",
+             "credentialSubject": [{"id": "did:example:subject"}, {"id": "did:example:other"}],
+             "credentialStatus": {"id": "https://example.org/status/1#5", "type": "BitstringStatusListEntry",
+                                  "statusPurpose": "revocation", "statusListIndex": "5",
+                                  "statusListCredential": "https://example.org/status/1"},
+             "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": "2024-01-01T00:00:00Z",
+                       "verificationMethod": "did:example:issuer#key-1", "proofPurpose": "assertionMethod",
+                       "proofValue": "z3FXQ"}}
+    yield plain
+    for ob in (OB3, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"):
+        badge = sample_credential("did:example:issuer")
+        badge["@context"] = [VC_V1, ob, DATA_INTEGRITY_V2]
+        badge["type"] = ["VerifiableCredential", "OpenBadgeCredential"]
+        badge["issuanceDate"] = badge.pop("validFrom")
+        badge.pop("credentialStatus", None)
+        badge["proof"] = plain["proof"]
+        yield badge
+        yield {"@context": [VC_V1, DATA_INTEGRITY_V2], "type": ["VerifiablePresentation"], "holder": "did:example:holder",
+               "verifiableCredential": [badge, plain], "proof": {**plain["proof"], "proofPurpose": "authentication"}}
+
+
+def test_vc11_documents_equal_pyld_through_the_fast_path(bundled):
+    taken = 0
+    for document in _vc11_documents():
+        for part in _hashed_parts(document):
+            taken += check_against_reference(bundled.fast_path, part, bundled.loader)
+    assert taken >= 12, taken  # the fast path takes VC 1.1 documents, byte-identical to pyld
 
 
 # -- the W3C JSON-LD toRdf suite ---------------------------------------------------------------
