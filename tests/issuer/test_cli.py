@@ -144,3 +144,17 @@ def test_demo_runs_end_to_end(tmp_path):
     assert (tmp_path / "issuer.db").exists() and (tmp_path / "paspoort.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "qr").glob("*.png"))) == 6
     assert json.loads((tmp_path / "bundle.json").read_text())["trustList"]["type"][-1] == "SkillspasTrustList"
+
+
+def test_sign_refuses_a_credential_carrying_a_bsn_and_writes_nothing(issued, tmp_path):
+    folder, _ = issued
+    unsigned = sample_credential("x")
+    del unsigned["issuer"]
+    unsigned["credentialSubject"]["identifier"] = [{
+        "type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "111222333",  # passes the elfproef
+    }]
+    (tmp_path / "u.json").write_text(json.dumps(unsigned))
+    proc = run("sign", "--key", str(folder / "key.json"), str(tmp_path / "u.json"))
+    assert proc.returncode == 2, proc.stderr
+    assert b"forbidden_field" in proc.stderr and proc.stdout == b""
+    _no_traceback(proc)
