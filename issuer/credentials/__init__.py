@@ -41,6 +41,11 @@ BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "Praktijkverklaring": build_praktijkverklaring,
     "MicroCredential": build_microcredential,
 }
+KINDS: dict[str, str] = {
+    "mbo-diploma": "MboDiploma", "mbo-certificaat": "MboCertificaat", "ervaringscertificaat": "Ervaringscertificaat",
+    "praktijkverklaring": "Praktijkverklaring", "microcredential": "MicroCredential",
+}
+"""The names a person types on the command line (and in ``examples/``), with the type each builds."""
 _ALIASES = {name.lower().replace("-", "").replace("_", ""): name for name in BUILDERS} | {"evc": "Ervaringscertificaat"}
 
 
@@ -48,7 +53,7 @@ def type_name(name: str) -> str:
     """The credential type for a name as a person types it ("mbo-diploma", "MboDiploma", "evc")."""
     key = name.strip().lower().replace("-", "").replace("_", "")
     if key not in _ALIASES:
-        raise ValueError(f"unknown credential type {name!r}; one of {', '.join(sorted(BUILDERS))}")
+        raise ValueError(f"unknown credential type {name!r}; one of {', '.join(KINDS)}")
     return _ALIASES[key]
 
 

@@ -82,7 +82,7 @@ def start_service(data_dir: Path, database_url: str, port: int) -> LiveService:
     log = open(data_dir / "server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-c", _CLI, "serve", "--port", str(port), "--database-url", database_url,
-         "--data-dir", str(data_dir), "--public-url", base_url, "--log-level", "warning"],
+         "--data-dir", str(data_dir), "--public-url", base_url, "--dev", "--log-level", "warning"],  # fetched here
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE},
     )
     service = LiveService(base_url, settings, process, orgs, keys)
