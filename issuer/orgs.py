@@ -461,7 +461,8 @@ class Organisations:
                 ).order_by(Organisation.created_at)
             ).all()
         if not ids:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {ref!r}")
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {ref!r}",
+                                 message_nl=f"geen organisatie {ref!r} (skillspas org list)")
         if len(ids) > 1 and ref not in ids:
             raise ServiceProblem(ProblemCode.AMBIGUOUS, f"{len(ids)} organisations are named {ref!r}; give one of "
                                                        f"their ids: {', '.join(ids)}",

@@ -261,6 +261,7 @@ def batch_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from skillspas.issuer.batch import BatchInvalid, batch_workers, issue_rows, read_csv, validate_rows
+    from skillspas.issuer.credentials import type_name
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.store import open_store
 
@@ -269,6 +270,7 @@ def batch_command(
 
     if lang not in ("nl", "en"):
         raise _die("--lang is nl of en", "--lang is nl or en")
+    _guard(lambda: type_name(kind))
     if out is None and not dry_run:
         raise _die("geef --out MAP (of --dry-run)", "give --out FOLDER (or --dry-run)")
     settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir, public_url=public_url,
