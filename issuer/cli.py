@@ -72,7 +72,8 @@ def sign_command(
 def demo_command(
     out: Annotated[Optional[Path], typer.Option(help="Folder for the demo's files (default: a temp folder)")] = None,
 ) -> None:
-    """Generate a key, sign a sample credential, verify it offline, print the verdict."""
+    """The whole job once, offline: four organisations issue one credential of each type (one revoked), a
+    passport as QR codes and PDF, a bundle, every QR read back and verified / De hele keten één keer."""
     from skillspas.issuer.demo import run_demo
 
     raise typer.Exit(run_demo(out))

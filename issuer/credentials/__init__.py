@@ -15,13 +15,14 @@ with the field named in Dutch and English).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Final, Mapping
 
 from skillspas.issuer.credentials.ervaringscertificaat import build_ervaringscertificaat
 from skillspas.issuer.credentials.mbo_certificaat import build_mbo_certificaat
 from skillspas.issuer.credentials.mbo_diploma import build_mbo_diploma
 from skillspas.issuer.credentials.microcredential import build_microcredential
 from skillspas.issuer.credentials.praktijkverklaring import build_praktijkverklaring
+from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
 
 __all__ = [
     "BUILDERS",
@@ -41,10 +42,7 @@ BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "Praktijkverklaring": build_praktijkverklaring,
     "MicroCredential": build_microcredential,
 }
-KINDS: dict[str, str] = {
-    "mbo-diploma": "MboDiploma", "mbo-certificaat": "MboCertificaat", "ervaringscertificaat": "Ervaringscertificaat",
-    "praktijkverklaring": "Praktijkverklaring", "microcredential": "MicroCredential",
-}
+KINDS: Final = CREDENTIAL_KINDS
 """The names a person types on the command line (and in ``examples/``), with the type each builds."""
 _ALIASES = {name.lower().replace("-", "").replace("_", ""): name for name in BUILDERS} | {"evc": "Ervaringscertificaat"}
 
