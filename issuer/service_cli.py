@@ -108,7 +108,7 @@ def serve_command(
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
     public_url: Annotated[Optional[str], typer.Option(
-        help="Base of every URL the service writes (status lists, DID documents); default http://HOST:PORT")] = None,
+        help="Public https base of every URL the service writes (status lists in credentials); required unless --dev")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
     dev: DevOption = False,
 ) -> None:
