@@ -49,6 +49,7 @@ from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer import status_registry
 from skillspas.issuer.issuing import Issuer, check_stored_ids, credential_hash, default_purposes, row_credential_id
 from skillspas.issuer.org_signing import check_issuable, sign_as
+from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.issuer.status_registry import BulkReserver, Pending, slot_entries
@@ -57,7 +58,7 @@ from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.type_schemas import localized_text
+from skillspas.schemas.type_schemas import localized_error, localized_text
 from skillspas.verifier.checks import issuer_id, types_of
 
 __all__ = [
@@ -154,22 +155,74 @@ class Manifest:
 
 
 def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file (``,`` or ``;`` separated, UTF-8 with or without BOM) with their line numbers."""
+    """Rows of a CSV file with their line numbers: ``,`` or ``;`` separated (Dutch Excel's default; an
+    Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
+    missing file, another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
+    file, and a column named like a national id (one error for the column, not one per row)."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
     else:
-        text = Path(source).read_bytes().decode("utf-8-sig")
-    first = text.split("\n", 1)[0]
-    dialect = "excel-semicolon" if first.count(";") > first.count(",") else "excel"
-    if dialect not in csv.list_dialects():
-        csv.register_dialect("excel-semicolon", delimiter=";")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        text = _csv_text(Path(source))
+    skipped = 0
+    first = text.split("\n", 1)[0].strip()
+    if first.lower().startswith("sep=") and len(first) == 5:  # Excel's own hint line
+        delimiter, text, skipped = first[4], text.split("\n", 1)[1] if "\n" in text else "", 1
+    else:
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    _check_columns(reader.fieldnames or [])
     rows = []
     for record in reader:
         values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
         if any(values.values()):
-            rows.append((reader.line_num, values))
+            rows.append((reader.line_num + skipped, values))
     return rows
+
+
+def _csv_text(path: Path) -> str:
+    """The text of a CSV file, refused (``schema_invalid``, nl/en) unless it is a UTF-8 CSV file."""
+    if not path.is_file():
+        raise localized_error(ErrorCode.SCHEMA_INVALID, nl=f"Het CSV-bestand {path} bestaat niet of is geen bestand.",
+                              en=f"The CSV file {path} does not exist or is not a file.")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Not guessed as Windows-1252: nearly any bytes decode as it, and a name decoded wrongly
+        # ("EsraÃ§") would be signed into a credential for good.
+        line = data[:exc.start].count(b"\n") + 1
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"{path.name} is geen UTF-8 (regel {line}): in Excel kies Opslaan als > 'CSV UTF-8 (door komma's "
+               "gescheiden)' (sla op als CSV UTF-8), en probeer opnieuw.",
+            en=f"{path.name} is not UTF-8 (line {line}): in Excel choose Save As > 'CSV UTF-8 (Comma delimited)' "
+               "(save as CSV UTF-8), and try again.",
+        ) from None
+    if text.lstrip()[:1] in ("{", "["):
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl=f"{path.name} is een JSON-bestand, geen CSV: --csv leest een CSV-export (zie examples/*.csv); "
+               "één JSON-rij geeft u uit met skillspas issue TYPE --data BESTAND.",
+            en=f"{path.name} is a JSON file, not CSV: --csv reads a CSV export (see examples/*.csv); "
+               "issue one JSON row with skillspas issue TYPE --data FILE.",
+        )
+    return text
+
+
+def _check_columns(columns: Sequence[str]) -> None:
+    """Refuse a column named like a national identification number (BSN, onderwijsnummer), once."""
+    for column in columns:
+        try:
+            check_no_national_id({str(column).strip(): ""}, "")
+        except SkillspasError:
+            raise localized_error(
+                ErrorCode.FORBIDDEN_FIELD,
+                nl=f"De kolom '{column}' mag niet in het bestand: een BSN, onderwijsnummer of ander nationaal "
+                   "identificatienummer wordt nooit uitgegeven. Verwijder de kolom en probeer opnieuw.",
+                en=f"The column '{column}' may not be in the file: a BSN, onderwijsnummer or other national "
+                   "identification number is never issued. Remove the column and try again.",
+                path=f"/{column}",
+            ) from None
 
 
 # -- worker processes ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.cli import bundle_app, contexts_app, fail, read_input, verify_command
 from skillspas.verifier.page.cli import verifier_command
-from skillspas.issuer.service_cli import batch_command, org_app, serve_command
+from skillspas.issuer.service_cli import batch_command, org_app, serve_command, status_app
 from skillspas.issuer.issue_cli import issue_command, vocab_app
 from skillspas.issuer.trust_list_cli import trust_list_app
 from skillspas.wallet_export.cli import passport_app
@@ -39,6 +39,7 @@ app.command("verifier")(verifier_command)
 app.command("serve")(serve_command)
 app.add_typer(org_app, name="org")
 app.command("batch")(batch_command)
+app.add_typer(status_app, name="status")
 app.command("issue")(issue_command)
 app.add_typer(vocab_app, name="vocab")
 
@@ -71,7 +72,8 @@ def sign_command(
 def demo_command(
     out: Annotated[Optional[Path], typer.Option(help="Folder for the demo's files (default: a temp folder)")] = None,
 ) -> None:
-    """Generate a key, sign a sample credential, verify it offline, print the verdict."""
+    """The whole job once, offline: four organisations issue one credential of each type (one revoked), a
+    passport as QR codes and PDF, a bundle, every QR read back and verified / De hele keten één keer."""
     from skillspas.issuer.demo import run_demo
 
     raise typer.Exit(run_demo(out))

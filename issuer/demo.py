@@ -118,6 +118,9 @@ ISSUED_BY = {"MboDiploma": 0, "MboCertificaat": 0, "Praktijkverklaring": 0, "Erv
              "MicroCredential": 2}
 
 
+_SKILLS_SHOWN = 12
+
+
 def _say(nl: str, en: str) -> None:
     typer.echo(f"{nl}  /  {en}")
 
@@ -209,8 +212,10 @@ def run_demo(out: Path | None = None) -> int:
 
     vp = verifier.verify(passport.to_presentation())
     skills = summarize_skills(vp)
-    _say(f"6. bewezen vaardigheden in het paspoort ({len(skills.skills)}):", "verified skills in the passport:")
-    for skill in skills.skills[:12]:
+    shown = skills.skills[:_SKILLS_SHOWN]
+    _say(f"6. bewezen vaardigheden in het paspoort: {len(skills.skills)}, de eerste {len(shown)}:",
+         f"verified skills in the passport: {len(skills.skills)}, the first {len(shown)}:")
+    for skill in shown:
         typer.echo(f"   - {skill.label('nl')}  <{skill.uri}>  ({', '.join(skill.kinds)})")
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",

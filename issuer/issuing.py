@@ -46,8 +46,8 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
 from skillspas.verifier.checks import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
 
-__all__ = ["Issuer", "Issued", "StatusChange", "StatusListDocument", "credential_hash", "default_purposes",
-           "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
+__all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "credential_hash",
+           "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 _ROW_NAMESPACE: Final = uuid.UUID("5b0d9f5e-5c1a-4a55-9d8e-6b1c2f0a7e11")
@@ -79,6 +79,26 @@ class StatusChange:
         """The response body of ``POST /credentials/status``."""
         return {"credentialId": self.credential_id, "action": self.action, "status": self.state,
                 "changed": self.changed}
+
+
+@dataclass(frozen=True)
+class IssuedRecord:
+    """What the store knows of one issued credential (``Issuer.find_issued``; never its content)."""
+
+    credential_id: str
+    org_id: str
+    types: tuple[str, ...]
+    state: str
+    row_key: str | None
+    status_purposes: tuple[str, ...]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object ``skillspas status show`` prints."""
+        return {"credentialId": self.credential_id, "orgId": self.org_id, "types": list(self.types),
+                "status": self.state, "rowKey": self.row_key, "statusPurposes": list(self.status_purposes),
+                "issued": _utc(self.created_at).isoformat(), "updated": _utc(self.updated_at).isoformat()}
 
 
 @dataclass(frozen=True)
@@ -285,6 +305,29 @@ class Issuer:
                 row=row, action=action,
             )
             return StatusChange(credential_id, action, row.state, changed)
+
+    def find_issued(self, ref: str, org_id: str | None = None) -> IssuedRecord:
+        """The credential issued (of ``org_id`` when given) whose id is ``ref``, or whose batch row key is
+        ``ref`` (``TYPE/KEY`` as stored, or the bare ``KEY`` of the CSV); ``not_found``, or ``ambiguous``
+        listing the credential ids when a bare row key fits several."""
+        query = select(IssuedCredential).where(IssuedCredential.state != "pending")
+        if org_id is not None:
+            query = query.where(IssuedCredential.org_id == org_id)
+        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self.store.transaction() as session:
+            rows = session.scalars(query.where(IssuedCredential.credential_id == ref)).all() or \
+                session.scalars(query.where(IssuedCredential.row_key == ref)).all() or \
+                session.scalars(query.where(IssuedCredential.row_key.like(f"%/{escaped}", escape="\\"))).all()
+            found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
+                                  r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
+                     for r in rows]
+        if not found:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}")
+        if len(found) > 1:
+            listed = ", ".join(f"{r.credential_id} ({r.row_key})" for r in found)
+            raise ServiceProblem(ProblemCode.AMBIGUOUS, f"row key {ref!r} fits {len(found)} credentials: {listed}",
+                                 message_nl=f"rijsleutel {ref!r} past bij {len(found)} bewijsstukken: {listed}")
+        return found[0]
 
     def status_list(self, org_id: str, seq: int, purpose: str) -> StatusListDocument | None:
         """The signed status list credential served at ``/status/{org_id}/{seq}/{purpose}``."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import hmac
@@ -55,6 +56,9 @@ __all__ = [
     "RotatedKey",
     "rotate_signing_key",
     "add_api_key",
+    "ApiKeyInfo",
+    "list_api_keys",
+    "revoke_api_key",
     "did_for_host",
     "credential_kind",
     "role_may_issue",
@@ -161,20 +165,85 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def add_api_key(store: Store, org_id: str, scopes: Iterable[str] = SCOPES) -> str:
-    """Make a new API key for ``org_id`` and return it; only its hash is stored."""
+def add_api_key(
+    store: Store, org_id: str, scopes: Iterable[str] = SCOPES, *, label: str | None = None,
+    expires_at: dt.datetime | None = None, actor: str = "cli",
+) -> str:
+    """Make a new API key for ``org_id`` (narrowed to ``scopes``, refused after ``expires_at``) and
+    return it; only its hash is stored. Audited."""
     wanted = sorted(set(scopes))
     unknown = [s for s in wanted if s not in SCOPES]
     if unknown or not wanted:
         raise ValueError(f"scopes must be some of {', '.join(SCOPES)}")
+    if label is not None and not 0 < len(label.strip()) <= 200:
+        raise ValueError("a label has 1 to 200 characters")
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise ValueError("give the expiry with a time zone, e.g. 2026-12-31T23:59:59Z")
+        if expires_at <= dt.datetime.now(dt.timezone.utc):
+            raise ValueError("the expiry is in the past")
     key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     with store.transaction() as session:
         if session.get(Organisation, org_id) is None:
             raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
-        session.add(ApiKey(id=key_id, org_id=org_id, secret_sha256=_hash(secret), scopes=" ".join(wanted)))
-        audit.record(session, org_id=org_id, actor="cli", action="api_key.create", target=key_id,
-                     detail={"scopes": wanted})
+        session.add(ApiKey(id=key_id, org_id=org_id, secret_sha256=_hash(secret), scopes=" ".join(wanted),
+                           label=label.strip() if label else None, expires_at=expires_at))
+        detail: dict[str, Any] = {"scopes": wanted}
+        if expires_at is not None:
+            detail["expiresAt"] = _iso(expires_at)
+        audit.record(session, org_id=org_id, actor=actor, action="api_key.create", target=key_id, detail=detail)
     return f"{_KEY_PREFIX}_{key_id}_{secret}"
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    """What may be shown of an API key: never its secret."""
+
+    id: str
+    scopes: tuple[str, ...]
+    label: str | None
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: ApiKey) -> ApiKeyInfo:
+        return cls(row.id, tuple(row.scopes.split()), row.label, _utc(row.created_at),
+                   _utc(row.expires_at) if row.expires_at else None, _utc(row.revoked_at) if row.revoked_at else None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object ``org api-key list`` prints."""
+        return {"id": self.id, "label": self.label, "scopes": list(self.scopes), "created": _iso(self.created_at),
+                "expires": _iso(self.expires_at), "revoked": _iso(self.revoked_at)}
+
+
+def list_api_keys(store: Store, org_id: str) -> list[ApiKeyInfo]:
+    """The organisation's API keys, oldest first (revoked and expired ones too)."""
+    with store.transaction() as session:
+        rows = session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)).all()
+        return [ApiKeyInfo.of(row) for row in rows]
+
+
+def revoke_api_key(store: Store, org_id: str, key_id: str, *, actor: str = "cli") -> ApiKeyInfo:
+    """Revoke one of the organisation's API keys (refused with 401 from then on); audited. Revoking a
+    revoked key changes nothing."""
+    with store.transaction() as session:
+        row = session.get(ApiKey, key_id, with_for_update=True)
+        if row is None or row.org_id != org_id:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"this organisation has no API key {key_id!r}")
+        if row.revoked_at is None:
+            row.revoked_at = dt.datetime.now(dt.timezone.utc)
+            audit.record(session, org_id=org_id, actor=actor, action="api_key.revoke", target=key_id)
+        return ApiKeyInfo.of(row)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def create_organisation(
@@ -198,6 +267,8 @@ def create_organisation(
     with _undone_on_failure(store, settings) as made, store.transaction() as session:
         if session.scalar(select(Organisation).where(Organisation.did == did)) is not None:
             raise ValueError(f"an organisation with DID {did} already exists")
+        if session.scalar(select(Organisation.id).where(Organisation.name == name)) is not None:
+            raise ValueError(f"an organisation named {name!r} already exists (skillspas org list); choose another name")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
         method, _ = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made, pair=pair)
@@ -401,16 +472,23 @@ class Organisations:
         return self._org(org, list(keys))
 
     def find(self, ref: str) -> Org:
-        """The organisation named by id, exact name or DID; ``not_found`` otherwise."""
+        """The organisation named by id, exact name or DID; ``not_found`` otherwise, ``ambiguous`` (listing
+        the ids) when a name is shared (stores from before names had to be unique)."""
         with self.store.transaction() as session:
-            row = session.scalar(
-                select(Organisation).where(
+            ids = session.scalars(
+                select(Organisation.id).where(
                     (Organisation.id == ref) | (Organisation.name == ref) | (Organisation.did == ref)
-                )
-            )
-        if row is None:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {ref!r}")
-        return self.get(row.id)
+                ).order_by(Organisation.created_at)
+            ).all()
+        if not ids:
+            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {ref!r}",
+                                 message_nl=f"geen organisatie {ref!r} (skillspas org list)")
+        if len(ids) > 1 and ref not in ids:
+            raise ServiceProblem(ProblemCode.AMBIGUOUS, f"{len(ids)} organisations are named {ref!r}; give one of "
+                                                       f"their ids: {', '.join(ids)}",
+                                 message_nl=f"{len(ids)} organisaties heten {ref!r}; geef een van hun ids: "
+                                            f"{', '.join(ids)}")
+        return self.get(ref if ref in ids else ids[0])
 
     def by_did(self, did: str) -> Org | None:
         """The organisation whose DID is ``did``, or ``None``."""
@@ -430,6 +508,8 @@ class Organisations:
         expected = row.secret_sha256 if row is not None else _hash("")
         if not hmac.compare_digest(expected, _hash(secret)) or row is None or row.revoked_at is not None:
             raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key is not valid")
+        if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
+            raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key has expired")
         return self.get(row.org_id).with_access(key_id, row.scopes.split())
 
     def all(self) -> list[Org]:

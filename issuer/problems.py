@@ -28,6 +28,8 @@ class ProblemCode(enum.StrEnum):
     INVALID_STATUS_CHANGE = "invalid_status_change"
     NO_STATUS = "no_status"
     BATCH_INVALID = "batch_invalid"
+    PUBLIC_URL_REQUIRED = "public_url_required"
+    AMBIGUOUS = "ambiguous"
 
     @property
     def http_status(self) -> int:
@@ -40,6 +42,7 @@ _STATUS = {
     ProblemCode.FORBIDDEN: 403,
     ProblemCode.TYPE_NOT_ALLOWED: 403,
     ProblemCode.NOT_FOUND: 404,
+    ProblemCode.PUBLIC_URL_REQUIRED: 500,  # the service is set up wrongly, not the request (serve refuses to start)
 }
 
 _TEXT: dict[ProblemCode, dict[str, str]] = {
@@ -75,6 +78,18 @@ _TEXT: dict[ProblemCode, dict[str, str]] = {
         "en": "Some rows are not valid; nothing was issued.",
         "nl": "Sommige regels zijn ongeldig; er is niets uitgegeven.",
     },
+    ProblemCode.AMBIGUOUS: {
+        "en": "This name fits more than one; give the id instead.",
+        "nl": "Deze naam past bij meer dan één; geef in plaats daarvan de id.",
+    },
+    ProblemCode.PUBLIC_URL_REQUIRED: {
+        "en": "No public https address is set: the status list URL in every credential would point at this "
+              "computer, which no verifier can reach. Pass --public-url https://… (or set SKILLSPAS_PUBLIC_URL); "
+              "only for development: --dev.",
+        "nl": "Er is geen openbaar https-adres ingesteld: de statuslijst-URL in elk bewijsstuk zou naar deze "
+              "computer wijzen, en die kan geen verificateur bereiken. Geef --public-url https://… (of zet "
+              "SKILLSPAS_PUBLIC_URL); alleen om te ontwikkelen: --dev.",
+    },
 }
 
 
@@ -86,10 +101,13 @@ def problem_text(code: ProblemCode, lang: str = "en") -> str:
 class ServiceProblem(Exception):
     """A coded refusal by the service (``code``, English ``message``, JSON pointer ``path``)."""
 
-    def __init__(self, code: ProblemCode, message: str | None = None, path: str | None = None) -> None:
+    def __init__(self, code: ProblemCode, message: str | None = None, path: str | None = None, *,
+                 message_nl: str | None = None) -> None:
         self.code = code
         self.message = message or problem_text(code)
         self.path = path
+        self.message_nl = message_nl or problem_text(code, "nl")
+        """The Dutch text: the code's general sentence unless a specific one is given."""
         super().__init__(f"{code.value}: {self.message}")
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -1,7 +1,8 @@
-"""``skillspas serve``, ``skillspas org …`` and ``skillspas batch``: thin commands over the library.
+"""``skillspas serve``, ``org …``, ``batch`` and ``status …``: thin commands over the library.
 
 Heavy imports (FastAPI, SQLAlchemy, uvicorn) happen inside the commands, so ``skillspas verify``
-starts as fast as before. Each command: parse -> call the library -> print -> exit code.
+starts as fast as before. Each command: parse -> call the library -> print -> exit code. Every
+refusal prints one line in Dutch and one in English (``fout [code]: …`` / ``error [code]: …``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-__all__ = ["serve_command", "org_app", "batch_command"]
+__all__ = ["serve_command", "org_app", "batch_command", "status_app"]
 
 DatabaseOption = Annotated[Optional[str], typer.Option(
     "--database-url", help="SQLAlchemy URL (default: SQLite in the data folder; postgresql://… for PostgreSQL)")]
 DataDirOption = Annotated[Optional[Path], typer.Option(
     "--data-dir", help="Folder for the SQLite database and the keystore (default: the user data folder)")]
 
+DevOption = Annotated[bool, typer.Option(
+    "--dev", help="Development only: allow a non-public URL (http://127.0.0.1:…) in signed credentials "
+                  "(also SKILLSPAS_DEV=1) / Alleen om te ontwikkelen")]
+
 org_app = typer.Typer(help="Organisations and API keys / Organisaties en API-sleutels.", no_args_is_help=True)
+api_key_app = typer.Typer(help="An organisation's API keys / De API-sleutels van een organisatie.", no_args_is_help=True)
+org_app.add_typer(api_key_app, name="api-key")
+status_app = typer.Typer(help="Revoke, suspend, reinstate or show an issued credential / Status van een "
+                              "uitgegeven bewijsstuk.", no_args_is_help=True)
 
 
 def _settings(**overrides: Any) -> Any:
@@ -30,9 +39,16 @@ def _settings(**overrides: Any) -> Any:
     return Settings.from_env(**overrides)
 
 
-def _die(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
+def _die(nl: str, en: str, code: str | None = None, exit_code: int = 2) -> typer.Exit:
+    """Print a refusal in Dutch and English; return the Exit to raise."""
+    tag = f" [{code}]" if code else ""
+    typer.echo(f"fout{tag}: {nl}", err=True)
+    typer.echo(f"error{tag}: {en}", err=True)
+    return typer.Exit(exit_code)
+
+
+def _warn(nl: str, en: str) -> None:
+    typer.echo(f"let op: {nl}\nwarning: {en}", err=True)
 
 
 @contextlib.contextmanager
@@ -52,15 +68,38 @@ def _guard(call: Any) -> Any:
     """Run ``call``; coded and usage errors become a message and exit 2, never a traceback."""
     from skillspas.issuer.problems import ServiceProblem
     from skillspas.schemas.errors import SkillspasError
+    from skillspas.schemas.type_schemas import localized_text
 
     try:
         return call()
     except SkillspasError as exc:
-        raise _die(f"[{exc.code.value}] {exc.message}", exc.code.exit_code) from None
+        raise _die(localized_text(exc, "nl"), localized_text(exc, "en"), exc.code.value, exc.code.exit_code) from None
     except ServiceProblem as exc:
-        raise _die(f"[{exc.code.value}] {exc.message}") from None
-    except ValueError as exc:
-        raise _die(str(exc)) from None
+        raise _die(exc.message_nl, exc.message, exc.code.value) from None
+    except ValueError as exc:  # a usage error the library words in English only
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _public_base(settings: Any) -> str:
+    """The base of the status list URLs that will be signed: ``public_url_required`` (exit 2) unless it
+    is a public https URL, or ``--dev`` allows it (said on stderr)."""
+    base = _guard(settings.signing_base_url)
+    if settings.public_url_problem is not None:
+        _warn(f"ontwikkelmodus (--dev): bewijsstukken krijgen statuslijst-URL's op {base}, die geen verificateur "
+              "elders kan bereiken; geef ze nooit uit.",
+              f"development mode (--dev): credentials get status list URLs at {base}, which no verifier elsewhere "
+              "can reach; never hand them out.")
+    return base
+
+
+def _warn_unencrypted(settings: Any) -> None:
+    """Say (nl+en) that organisation key files are stored unencrypted when no passphrase is set."""
+    if settings.key_passphrase is None:
+        _warn(f"SKILLSPAS_KEY_PASSPHRASE is niet gezet: de ondertekensleutels van organisaties staan onversleuteld "
+              f"in {settings.keys}. Zet een wachtwoordzin of gebruik een HSM (--hsm); zie de README.",
+              f"SKILLSPAS_KEY_PASSPHRASE is not set: organisation signing keys are stored unencrypted in "
+              f"{settings.keys}. Set a passphrase or use an HSM (--hsm); see the README.")
 
 
 def serve_command(
@@ -69,7 +108,7 @@ def serve_command(
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
     public_url: Annotated[Optional[str], typer.Option(
-        help="Base of every URL the service writes (status lists, DID documents); default http(s)://HOST:PORT")] = None,
+        help="Public https base of every URL the service writes (status lists in credentials); required unless --dev")] = None,
     contexts: Annotated[Optional[Path], typer.Option(
         help="Folder of extra JSON-LD contexts (contexts.map.json), as verify --contexts; env SKILLSPAS_CONTEXTS")] = None,
     ssl_certfile: Annotated[Optional[Path], typer.Option(
@@ -77,6 +116,7 @@ def serve_command(
     ssl_keyfile: Annotated[Optional[Path], typer.Option(
         exists=True, dir_okay=False, help="The PEM private key of --ssl-certfile")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    dev: DevOption = False,
 ) -> None:
     """Run the issuer API (VC-API) / Start de uitgifte-API."""
     import uvicorn
@@ -88,9 +128,11 @@ def serve_command(
     scheme = "https" if ssl_certfile is not None else "http"
     settings = _guard(lambda: _settings(host=host, port=port, database_url=database_url, data_dir=data_dir,
                                         public_url=public_url or (f"https://{host}:{port}" if ssl_certfile else None),
-                                        contexts=contexts))
+                                        contexts=contexts, dev=dev or None))
+    base = _public_base(settings)
+    _warn_unencrypted(settings)
     app = _guard(lambda: create_app(settings))
-    typer.echo(f"skillspas issuer on {scheme}://{host}:{port} (public URL {settings.base_url}); OpenAPI at /docs", err=True)
+    typer.echo(f"skillspas issuer on {scheme}://{host}:{port} (public URL {base}); OpenAPI at /docs", err=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level,
                 ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
                 ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile))
@@ -110,6 +152,8 @@ def org_create(
     """Register an organisation; prints its DID and a new API key (shown once) as JSON."""
     from skillspas.issuer.orgs import create_organisation
     with _opened(database_url, data_dir) as (settings, store):
+        if not hsm:
+            _warn_unencrypted(settings)
         created = _guard(lambda: create_organisation(store, settings, name, role=role, did_web=did_web,
                                                      did_key=did_key, key_type=key_type, hsm=hsm))
     typer.echo(json.dumps(created.to_json(), indent=2))
@@ -124,20 +168,74 @@ def org_list(database_url: DatabaseOption = None, data_dir: DataDirOption = None
     typer.echo(json.dumps([{"id": o.id, "name": o.name, "role": o.role, "did": o.did} for o in orgs], indent=2))
 
 
-@org_app.command("add-key")
-def org_add_key(
-    org: Annotated[str, typer.Argument(help="Organisation id, name or DID")],
+OrgArgument = Annotated[str, typer.Argument(help="Organisation id, name or DID")]
+
+
+@api_key_app.command("create")
+def api_key_create(
+    org: OrgArgument,
     scope: Annotated[Optional[list[str]], typer.Option(
         help="credentials:issue, credentials:status, credentials:batch, audit:read (repeatable; default all)")] = None,
+    expires_in: Annotated[Optional[str], typer.Option(help="Refused after this long: 90d, 36h")] = None,
+    expires_at: Annotated[Optional[str], typer.Option(help="Refused from this moment: 2026-12-31T23:59:59Z")] = None,
+    label: Annotated[Optional[str], typer.Option(help="What the key is for, e.g. 'studentadministratie'")] = None,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Make another API key for an organisation (printed once, stored hashed)."""
+    """Make an API key: printed once, stored hashed / Nieuwe API-sleutel (één keer getoond)."""
     from skillspas.issuer.orgs import SCOPES, Organisations, add_api_key
+
+    expiry = _guard(lambda: _expiry(expires_in, expires_at))
     with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
-        key = _guard(lambda: add_api_key(store, found.id, scope or SCOPES))
-    typer.echo(json.dumps({"id": found.id, "did": found.did, "scopes": sorted(scope or SCOPES), "apiKey": key}, indent=2))
+        key = _guard(lambda: add_api_key(store, found.id, scope or SCOPES, label=label, expires_at=expiry))
+    typer.echo(json.dumps({"orgId": found.id, "did": found.did, "keyId": key.split("_")[1], "label": label,
+                           "scopes": sorted(set(scope or SCOPES)),
+                           "expires": None if expiry is None else expiry.isoformat().replace("+00:00", "Z"),
+                           "apiKey": key}, indent=2, ensure_ascii=False))
+
+
+def _expiry(expires_in: str | None, expires_at: str | None) -> Any:
+    """The expiry moment from ``--expires-in`` or ``--expires-at`` (not both), or ``None``."""
+    import datetime as dt
+
+    from skillspas.verifier.cli import parse_duration
+
+    if expires_in is not None and expires_at is not None:
+        raise ValueError("give --expires-in or --expires-at, not both")
+    if expires_in is not None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + parse_duration(expires_in)
+    if expires_at is not None:
+        try:
+            return dt.datetime.fromisoformat(expires_at.strip())
+        except ValueError:
+            raise ValueError(f"{expires_at!r} is not a moment like 2026-12-31T23:59:59Z") from None
+    return None
+
+
+@api_key_app.command("list")
+def api_key_list(org: OrgArgument, database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
+    """List the API keys (id, label, scopes, created, expires, revoked; never the secret) as JSON."""
+    from skillspas.issuer.orgs import Organisations, list_api_keys
+    with _opened(database_url, data_dir) as (settings, store):
+        found = _guard(lambda: Organisations(store, settings).find(org))
+        keys = _guard(lambda: list_api_keys(store, found.id))
+    typer.echo(json.dumps([key.to_json() for key in keys], indent=2, ensure_ascii=False))
+
+
+@api_key_app.command("revoke")
+def api_key_revoke(
+    org: OrgArgument,
+    key_id: Annotated[str, typer.Argument(help="The key's id (org api-key list; the part after skp_)")],
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Revoke an API key: refused (401) from now on / API-sleutel intrekken."""
+    from skillspas.issuer.orgs import Organisations, revoke_api_key
+    with _opened(database_url, data_dir) as (settings, store):
+        found = _guard(lambda: Organisations(store, settings).find(org))
+        revoked = _guard(lambda: revoke_api_key(store, found.id, key_id))
+    typer.echo(json.dumps(revoked.to_json(), indent=2, ensure_ascii=False))
 
 
 @org_app.command("rotate-key")
@@ -158,14 +256,16 @@ def org_rotate_key(
 
 def batch_command(
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="mbo-diploma, mbo-certificaat, ervaringscertificaat, praktijkverklaring or microcredential")],
-    csv_file: Annotated[Path, typer.Option("--csv", help="CSV export, one credential per row, with a row_key column")],
+    csv_file: Annotated[Path, typer.Option("--csv", help="CSV export (UTF-8; , or ; separated), one credential per row, with a row_key column; see examples/")],
     org: Annotated[str, typer.Option(help="Issuing organisation: id, name or DID (skillspas org list)")],
-    out: Annotated[Path, typer.Option(help="Folder for one signed file per credential and manifest.json")],
+    out: Annotated[Optional[Path], typer.Option(help="Folder for one signed file per credential and manifest.json")] = None,
     key_column: Annotated[str, typer.Option(help="Column holding each row's unique key")] = "row_key",
-    lang: Annotated[str, typer.Option(help="Language of row errors: nl or en")] = "nl",
+    lang: Annotated[str, typer.Option(help="Language of the messages: nl or en")] = "nl",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only check every row; issue nothing")] = False,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
-    public_url: Annotated[Optional[str], typer.Option(help="Public URL of the service (status list URLs)")] = None,
+    public_url: Annotated[Optional[str], typer.Option(help="Public https URL of the service (signed into status list URLs)")] = None,
+    dev: DevOption = False,
 ) -> None:
     """Issue many credentials from CSV: all rows are checked first; re-running issues nothing twice.
 
@@ -174,34 +274,102 @@ def batch_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from skillspas.issuer.batch import BatchInvalid, batch_workers, issue_rows, read_csv, validate_rows
+    from skillspas.issuer.credentials import type_name
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.store import open_store
 
-    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir, public_url=public_url))
-    if not csv_file.is_file():
-        raise _die(f"no CSV file at {csv_file}")
+    def say(nl: str, en: str) -> str:
+        return nl if lang == "nl" else en
+
+    if lang not in ("nl", "en"):
+        raise _die("--lang is nl of en", "--lang is nl or en")
+    _guard(lambda: type_name(kind))
+    if out is None and not dry_run:
+        raise _die("geef --out MAP (of --dry-run)", "give --out FOLDER (or --dry-run)")
+    settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir, public_url=public_url,
+                                        dev=dev or None))
+    base = None if dry_run else _public_base(settings)
+    rows = _guard(lambda: read_csv(csv_file))
     store = open_store(settings.database)
     try:
         issuer = Issuer(store, settings)
         organisation = _guard(lambda: issuer.orgs.find(org))
-        rows = _guard(lambda: read_csv(csv_file))
+        if base is not None:
+            typer.echo(say(f"statuslijsten in de bewijsstukken: {base}/status/{organisation.id}/…",
+                           f"status lists in the credentials: {base}/status/{organisation.id}/…"), err=True)
         with batch_workers(issuer, len(rows)) as workers:  # started once for checking and signing
             try:
                 plan = _guard(lambda: validate_rows(issuer, organisation, kind, rows, key_column=key_column,
                                                     workers=workers))
             except BatchInvalid as exc:
                 for error in exc.errors:
-                    where = f"regel {error.line}" if lang == "nl" else f"line {error.line}"
                     field = f", {error.field}" if error.field else ""
-                    typer.echo(f"{where}{field}: [{error.code}] {error.message_nl if lang == 'nl' else error.message}",
-                               err=True)
-                raise _die(f"{len(exc.errors)} fout(en) / error(s); er is niets uitgegeven / nothing was issued", 1) from None
+                    where = say(f"regel {error.line}", f"line {error.line}")
+                    typer.echo(f"{where}{field}: [{error.code}] {say(error.message_nl, error.message)}", err=True)
+                typer.echo(say(f"{len(exc.errors)} fout(en); er is niets uitgegeven",
+                               f"{len(exc.errors)} error(s); nothing was issued"), err=True)
+                raise typer.Exit(1) from None
+            if dry_run:
+                typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}))
+                return
+            assert out is not None
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, transient=False) as bar:
-                task = bar.add_task("uitgeven / issuing", total=len(plan))
+                task = bar.add_task(say("uitgeven", "issuing"), total=len(plan))
                 manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out, workers=workers,
                                                      progress=lambda done, total: bar.update(task, completed=done)))
     finally:
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+
+
+StatusIdArgument = Annotated[str, typer.Argument(
+    metavar="ID", help="The credential's id (urn:uuid:…), or its batch row key (row_key, or TYPE/row_key)")]
+StatusOrgOption = Annotated[Optional[str], typer.Option(help="Only credentials of this organisation: id, name or DID")]
+
+
+def _change_status(action: str, ref: str, org: str | None, database_url: str | None, data_dir: Path | None) -> None:
+    """Apply ``action`` to one issued credential as its organisation (actor ``cli``, audited); print JSON."""
+    from skillspas.issuer.issuing import Issuer
+
+    with _opened(database_url, data_dir) as (settings, store):
+        issuer = Issuer(store, settings)
+        org_id = None if org is None else _guard(lambda: issuer.orgs.find(org)).id
+        record = _guard(lambda: issuer.find_issued(ref, org_id))
+        change = _guard(lambda: issuer.change_status(issuer.orgs.get(record.org_id), record.credential_id, action))
+    typer.echo(json.dumps({**change.to_json(), "rowKey": record.row_key}, indent=2, ensure_ascii=False))
+
+
+@status_app.command("revoke")
+def status_revoke(ref: StatusIdArgument, org: StatusOrgOption = None, database_url: DatabaseOption = None,
+                  data_dir: DataDirOption = None) -> None:
+    """Revoke a credential for good / Bewijsstuk intrekken (definitief)."""
+    _change_status("revoke", ref, org, database_url, data_dir)
+
+
+@status_app.command("suspend")
+def status_suspend(ref: StatusIdArgument, org: StatusOrgOption = None, database_url: DatabaseOption = None,
+                   data_dir: DataDirOption = None) -> None:
+    """Suspend a credential (reinstate undoes it) / Bewijsstuk schorsen."""
+    _change_status("suspend", ref, org, database_url, data_dir)
+
+
+@status_app.command("reinstate")
+def status_reinstate(ref: StatusIdArgument, org: StatusOrgOption = None, database_url: DatabaseOption = None,
+                     data_dir: DataDirOption = None) -> None:
+    """Lift a suspension / Schorsing opheffen."""
+    _change_status("reinstate", ref, org, database_url, data_dir)
+
+
+@status_app.command("show")
+def status_show(ref: StatusIdArgument, org: StatusOrgOption = None, database_url: DatabaseOption = None,
+                data_dir: DataDirOption = None) -> None:
+    """Show a credential's status, types and row key as JSON / Status van een bewijsstuk tonen."""
+    from skillspas.issuer.issuing import Issuer
+
+    with _opened(database_url, data_dir) as (settings, store):
+        issuer = Issuer(store, settings)
+        org_id = None if org is None else _guard(lambda: issuer.orgs.find(org)).id
+        record = _guard(lambda: issuer.find_issued(ref, org_id))
+    typer.echo(json.dumps(record.to_json(), indent=2, ensure_ascii=False))

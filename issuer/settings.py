@@ -13,11 +13,15 @@ Environment variables are read only here (STYLE.md §7.8). The key passphrase is
 from __future__ import annotations
 
 import dataclasses
+import functools
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, Mapping
+from urllib.parse import urlsplit
 
+from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.keys.keyfile import Pkcs11Token
 
 __all__ = ["Settings", "ENV_PREFIX", "STATUS_LIST_SIZE"]
@@ -49,7 +53,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
-    """Base of every URL the service writes (status lists, DID documents); default http://host:port."""
+    """Base of every URL the service writes (status lists, DID documents); default http://host:port.
+    Credentials are signed only with a public https URL here, unless ``dev`` (``signing_base_url``)."""
+    dev: bool = False
+    """Development only (``--dev``, ``SKILLSPAS_DEV=1``): sign credentials whose status list URLs
+    point at a non-public address such as http://127.0.0.1:8000, which no verifier elsewhere can reach."""
     key_passphrase: str | None = field(default=None, repr=False)
     """Encrypts organisation key files at rest when set (``SKILLSPAS_KEY_PASSPHRASE``)."""
     store_credentials: StoreMode = "full"
@@ -109,6 +117,34 @@ class Settings:
         """The public base URL, without a trailing slash."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    @functools.cached_property  # a frozen dataclass still has a __dict__; every signed status URL asks
+    def public_url_problem(self) -> str | None:
+        """Why ``base_url`` is no URL to sign into credentials (English), or ``None`` when it is public https."""
+        parts = urlsplit(self.base_url)
+        if self.public_url is None:
+            return f"no public URL is set (the default is {self.base_url})"
+        if parts.scheme != "https":
+            return f"the public URL {self.base_url} is not https"
+        host = (parts.hostname or "").rstrip(".").lower()
+        if not host or host == "localhost" or host.endswith(".localhost"):
+            return f"the public URL {self.base_url} names this machine"
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        if address.is_loopback or address.is_unspecified or address.is_link_local:
+            return f"the public URL {self.base_url} names this machine"
+        return None
+
+    def signing_base_url(self) -> str:
+        """``base_url`` for URLs signed into credentials (status lists): refuses ``public_url_required``
+        unless it is a public https URL or ``dev`` is set."""
+        problem = self.public_url_problem
+        if problem is not None and not self.dev:
+            raise ServiceProblem(ProblemCode.PUBLIC_URL_REQUIRED, f"{problem_text(ProblemCode.PUBLIC_URL_REQUIRED)} "
+                                                                  f"(Here {problem}.)")
+        return self.base_url
+
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)
@@ -137,4 +173,11 @@ def _convert(name: str, raw: str) -> Any:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer") from None
+    if name == "dev":
+        if raw.strip().lower() not in _BOOLEANS:
+            raise ValueError(f"{ENV_PREFIX}DEV must be 1 or 0 (true/false, yes/no)")
+        return _BOOLEANS[raw.strip().lower()]
     return raw
+
+
+_BOOLEANS: Final = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}

@@ -1,7 +1,9 @@
 """Sign a credential with a Data Integrity proof, then verify what was signed before handing it out.
 
 The issuer refuses what the verifier would refuse (unknown contexts, undefined terms, control
-characters, an issuer that is not the key's controller), so nothing it signs is unverifiable.
+characters, an issuer that is not the key's controller), so nothing it signs is unverifiable; and
+whatever signs — ``skillspas sign``, ``issue``, ``batch``, the service — nothing carrying a national
+identification number is signed (``privacy.check_no_national_id``: this is the one place for it).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import functools
 import time
 from typing import Any
 
+from skillspas.issuer.privacy import check_no_national_id
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
 from skillspas.schemas.contexts import DATA_INTEGRITY_V2
 from skillspas.schemas.errors import ErrorCode, error_for
@@ -48,6 +51,7 @@ def sign(
     cryptosuite = suite_for_signing(suite)
     verifier = _verifier(None if contexts is None else str(contexts))
     document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)
+    check_no_national_id(document)  # forbidden_field: a BSN is never signed, by any path
     _, scanned = parse_scanned(document, verifier.limits, verifier.processor.registry)
     existing = document.pop("proof", None)
     if existing is not None and not append:

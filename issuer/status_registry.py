@@ -62,8 +62,9 @@ Publisher = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def list_url(settings: Settings, org_id: str, seq: int, purpose: str) -> str:
-    """Where the status list credential of ``purpose`` in pair ``seq`` is served."""
-    return f"{settings.base_url}/status/{org_id}/{seq}/{purpose}"
+    """Where the status list credential of ``purpose`` in pair ``seq`` is served; every URL signed into
+    a credential or status list is made here, so ``public_url_required`` refuses a non-public base."""
+    return f"{settings.signing_base_url()}/status/{org_id}/{seq}/{purpose}"
 
 
 def _signed(publish: Publisher, unsigned: dict[str, Any]) -> str:

@@ -39,6 +39,7 @@ from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check
 
 __all__ = [
     "CREDENTIAL_TYPES",
+    "CREDENTIAL_KINDS",
     "SKILLSPAS_CONTEXT",
     "OB3_CONTEXT",
     "CREDENTIAL_CONTEXTS",
@@ -54,6 +55,11 @@ __all__ = [
 ]
 
 CREDENTIAL_TYPES = ("MboDiploma", "MboCertificaat", "Ervaringscertificaat", "Praktijkverklaring", "MicroCredential")
+CREDENTIAL_KINDS = {
+    "mbo-diploma": "MboDiploma", "mbo-certificaat": "MboCertificaat", "ervaringscertificaat": "Ervaringscertificaat",
+    "praktijkverklaring": "Praktijkverklaring", "microcredential": "MicroCredential",
+}
+"""The names a person types for each type (``skillspas issue/batch TYPE``, ``examples/``, QR file names)."""
 SKILLSPAS_CONTEXT = "https://w3id.org/skillspas/v1"
 SKILLSPAS_VOCAB = "https://w3id.org/skillspas/vocab#"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -90,7 +90,12 @@ def verify_command(
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
     if (file is None) == (qr is None):
         raise fail(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE", as_json=as_json)
-    data = _qr_input(qr, limits, as_json) if qr is not None else read_input(file, limits.max_bytes)
+    if qr is not None:
+        data = _qr_input(qr, limits, as_json)
+    elif file is not None and file.lstrip().startswith("SP1:"):  # QR text given as the argument itself
+        data = file.encode("utf-8")
+    else:
+        data = read_input(str(file), limits.max_bytes)
     if data.lstrip()[:4] == b"SP1:":  # the text of a skillspas QR code, pasted or piped
         data = _decode_qr_text(data.decode("utf-8", "replace"), limits, as_json)
     try:

@@ -5,7 +5,10 @@ Usage::
     from skillspas.wallet_export.qr import credential_qr, write_qr_set
 
     code = credential_qr(signed)                 # QRImage: text, version, modules, png()
-    paths = write_qr_set([a, b, c], "out/")      # out/qr-01-of-03.png ... (numbered set)
+    paths = write_qr_set([a, b, c], "out/")      # out/qr-01-of-03-mbo-diploma.png ... (numbered set)
+
+Each image of a set says what it holds: its file name names the credential's kind, and a caption
+under the code (and the PNG's Title/Description text) names its title and holder.
 
 The payload codec is ``skillspas.verifier.qr`` (encode and decode live together there); this
 module only draws it: alphanumeric mode, error correction M (L only when M cannot hold it).
@@ -21,9 +24,11 @@ from typing import Any, Iterable, Sequence
 
 import segno
 
+from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
 from skillspas.verifier.qr import PREFIX, encode_payload
+from skillspas.wallet_export.view import Lang, describe
 
-__all__ = ["QRImage", "QRCapacityError", "credential_qr", "qr_for_text", "write_qr_set", "qr_file_names"]
+__all__ = ["QRImage", "QRCapacityError", "credential_qr", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
 
 
 class QRCapacityError(ValueError):
@@ -45,17 +50,52 @@ class QRImage:
         """Characters after the ``SP1:`` prefix (Base45)."""
         return len(self.text) - len(PREFIX)
 
-    def png(self, *, scale: int = 8, border: int = 4) -> bytes:
-        """The QR code as a 1-bit PNG with ``scale`` pixels per module and a ``border``-module quiet zone."""
+    def png(self, *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> bytes:
+        """The QR code as a PNG with ``scale`` pixels per module and a ``border``-module quiet zone;
+        ``caption`` lines are written under it (outside the quiet zone) and into the PNG's text."""
         out = io.BytesIO()
         self.code.save(out, kind="png", scale=scale, border=border)
-        return out.getvalue()
+        lines = [line for line in caption if line]
+        return _captioned(out.getvalue(), lines, scale) if lines else out.getvalue()
 
-    def save(self, path: str | os.PathLike[str], *, scale: int = 8, border: int = 4) -> Path:
+    def save(self, path: str | os.PathLike[str], *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> Path:
         """Write the PNG to ``path``."""
         target = Path(path)
-        target.write_bytes(self.png(scale=scale, border=border))
+        target.write_bytes(self.png(scale=scale, border=border, caption=caption))
         return target
+
+
+def _captioned(png: bytes, lines: Sequence[str], scale: int) -> bytes:
+    """``png`` with ``lines`` centred under it (wrapped to its width) and as PNG Title/Description text."""
+    from PIL import Image, ImageDraw, ImageFont
+    from PIL.PngImagePlugin import PngInfo
+
+    code = Image.open(io.BytesIO(png)).convert("L")
+    size = max(16, 3 * scale)
+    font = ImageFont.load_default(size=size)
+    wrapped: list[str] = []
+    for line in lines:
+        words, current = line.split(), ""
+        for word in words:
+            trial = f"{current} {word}".strip()
+            if current and font.getlength(trial) > code.width - 2 * size:
+                wrapped.append(current)
+                current = word
+            else:
+                current = trial
+        wrapped.append(current)
+    step = size + size // 3
+    canvas = Image.new("L", (code.width, code.height + step * len(wrapped) + size), 255)
+    canvas.paste(code, (0, 0))
+    draw = ImageDraw.Draw(canvas)
+    for number, text in enumerate(wrapped):
+        draw.text((code.width // 2, code.height + number * step), text, fill=0, font=font, anchor="ma")
+    info = PngInfo()
+    info.add_itxt("Title", lines[0])
+    info.add_itxt("Description", " — ".join(lines))
+    out = io.BytesIO()
+    canvas.save(out, "PNG", pnginfo=info, optimize=True)
+    return out.getvalue()
 
 
 def qr_for_text(text: str, *, error: str = "m") -> QRImage:
@@ -75,10 +115,31 @@ def credential_qr(credential: dict[str, Any] | str | bytes, *, error: str = "m")
     return qr_for_text(encode_payload(credential), error=error)
 
 
-def qr_file_names(count: int) -> list[str]:
-    """File names of a numbered set of ``count`` QR codes: ``qr-01-of-20.png`` ..."""
+def qr_file_names(count: int, credentials: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """File names of a numbered set of ``count`` QR codes, with each credential's kind when given:
+    ``qr-01-of-20-mbo-diploma.png`` ... (the numbers keep them in order)."""
     width = max(2, len(str(count)))
-    return [f"qr-{i:0{width}d}-of-{count:0{width}d}.png" for i in range(1, count + 1)]
+    kinds = [_kind(c) for c in credentials] or [""] * count
+    return [f"qr-{i:0{width}d}-of-{count:0{width}d}{'-' + kind if kind else ''}.png"
+            for i, kind in zip(range(1, count + 1), kinds)]
+
+
+def _kind(credential: dict[str, Any]) -> str:
+    """The kind a person types (``mbo-diploma``), ``open-badge`` or ``credential``."""
+    types = credential.get("type")
+    types = types if isinstance(types, list) else [types]
+    for kind, name in CREDENTIAL_KINDS.items():
+        if name in types:
+            return kind
+    return "open-badge" if {"OpenBadgeCredential", "AchievementCredential"} & set(t for t in types if isinstance(t, str)) \
+        else "credential"
+
+
+def qr_caption(credential: dict[str, Any], lang: Lang = "nl") -> list[str]:
+    """The lines under a credential's QR code: its kind and title, and its holder."""
+    view = describe(credential, lang)
+    named = view.title.casefold().startswith(view.kind.casefold())  # "Praktijkverklaring Kok" says its kind
+    return [view.title if named else f"{view.kind}: {view.title}", view.subject_name or ""]
 
 
 def write_qr_set(
@@ -86,10 +147,13 @@ def write_qr_set(
     folder: str | os.PathLike[str],
     *,
     scale: int = 8,
+    lang: Lang = "nl",
 ) -> list[Path]:
-    """Write one PNG per credential into ``folder`` (a numbered set, each code self-contained)."""
+    """Write one PNG per credential into ``folder`` (a numbered set, each code self-contained, each
+    named after its kind and captioned with its title and holder)."""
     items = list(credentials)
     images = [credential_qr(credential) for credential in items]
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
-    return [image.save(root / name, scale=scale) for image, name in zip(images, qr_file_names(len(items)))]
+    return [image.save(root / name, scale=scale, caption=qr_caption(credential, lang))
+            for image, name, credential in zip(images, qr_file_names(len(items), items), items)]

@@ -8,7 +8,8 @@ Usage::
     store.remove(entry.ref)
 
 A credential is stored under the SHA-256 of its bytes (``<64 hex>.json``), so adding the same
-file twice keeps one copy, and there is no index that can drift from the files.
+file twice keeps one copy, and there is no index that can drift from the files. The folder is the
+owner's only (0700) and each file too (0600): they hold names and achievements.
 """
 
 from __future__ import annotations
@@ -72,9 +73,14 @@ class PassportStore:
         digest = hashlib.sha256(data).hexdigest()
         path = self.folder / f"{digest}{_SUFFIX}"
         if not path.exists():
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if self.folder.stat().st_mode & 0o077:  # a folder of personal data: the owner's only
+                self.folder.chmod(0o700)
             temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(data)
+            temporary.unlink(missing_ok=True)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
             temporary.replace(path)
         return StoredCredential(digest, path, data, document)
 

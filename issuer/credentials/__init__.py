@@ -15,13 +15,14 @@ with the field named in Dutch and English).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Final, Mapping
 
 from skillspas.issuer.credentials.ervaringscertificaat import build_ervaringscertificaat
 from skillspas.issuer.credentials.mbo_certificaat import build_mbo_certificaat
 from skillspas.issuer.credentials.mbo_diploma import build_mbo_diploma
 from skillspas.issuer.credentials.microcredential import build_microcredential
 from skillspas.issuer.credentials.praktijkverklaring import build_praktijkverklaring
+from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
 
 __all__ = [
     "BUILDERS",
@@ -41,6 +42,8 @@ BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "Praktijkverklaring": build_praktijkverklaring,
     "MicroCredential": build_microcredential,
 }
+KINDS: Final = CREDENTIAL_KINDS
+"""The names a person types on the command line (and in ``examples/``), with the type each builds."""
 _ALIASES = {name.lower().replace("-", "").replace("_", ""): name for name in BUILDERS} | {"evc": "Ervaringscertificaat"}
 
 
@@ -48,7 +51,7 @@ def type_name(name: str) -> str:
     """The credential type for a name as a person types it ("mbo-diploma", "MboDiploma", "evc")."""
     key = name.strip().lower().replace("-", "").replace("_", "")
     if key not in _ALIASES:
-        raise ValueError(f"unknown credential type {name!r}; one of {', '.join(sorted(BUILDERS))}")
+        raise ValueError(f"unknown credential type {name!r}; one of {', '.join(KINDS)}")
     return _ALIASES[key]
 
 

@@ -47,7 +47,7 @@ def _http_status(code: ErrorCode) -> int:
 def error_response(exc: SkillspasError | ServiceProblem) -> JSONResponse:
     """The answer for one coded error."""
     if isinstance(exc, ServiceProblem):
-        status, nl = exc.http_status, problem_text(exc.code, "nl")
+        status, nl = exc.http_status, exc.message_nl
     else:
         status, nl = _http_status(exc.code), text(exc.code, "nl")
     if status == 503:  # never echo keystore details (paths) to a caller

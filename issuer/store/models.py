@@ -73,7 +73,7 @@ class OrgKey(Base):
 
 
 class ApiKey(Base):
-    """An API key: its public id, the SHA-256 of its secret part, and its scopes."""
+    """An API key: its public id, the SHA-256 of its secret part, its scopes, an optional label and expiry."""
 
     __tablename__ = "api_keys"
 
@@ -83,6 +83,8 @@ class ApiKey(Base):
     scopes: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class StatusList(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -141,6 +142,24 @@ def test_demo_runs_end_to_end(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout.decode()
     assert out.count("✓ qr-") == 5 and out.count("✗ qr-") == 1 and "[revoked]" in out
+    assert "qr-04-of-06-praktijkverklaring.png" in out  # each QR file says what it holds
+    total, shown = map(int, re.search(r"in het paspoort: (\d+), de eerste (\d+):", out).groups())
+    listed = [line for line in out.splitlines() if line.startswith("   - ")]
+    assert len(listed) == shown <= total  # the counts printed are the lines that follow
     assert (tmp_path / "issuer.db").exists() and (tmp_path / "paspoort.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "qr").glob("*.png"))) == 6
     assert json.loads((tmp_path / "bundle.json").read_text())["trustList"]["type"][-1] == "SkillspasTrustList"
+
+
+def test_sign_refuses_a_credential_carrying_a_bsn_and_writes_nothing(issued, tmp_path):
+    folder, _ = issued
+    unsigned = sample_credential("x")
+    del unsigned["issuer"]
+    unsigned["credentialSubject"]["identifier"] = [{
+        "type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "111222333",  # passes the elfproef
+    }]
+    (tmp_path / "u.json").write_text(json.dumps(unsigned))
+    proc = run("sign", "--key", str(folder / "key.json"), str(tmp_path / "u.json"))
+    assert proc.returncode == 2, proc.stderr
+    assert b"forbidden_field" in proc.stderr and proc.stdout == b""
+    _no_traceback(proc)

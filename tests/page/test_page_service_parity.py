@@ -37,7 +37,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     folder: Path = tmp_path_factory.mktemp("page-service")
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'skillspas.db'}", port=8000,
-                        public_url=BASE, key_passphrase="test-only passphrase (never a real one)")
+                        public_url="https://issuer.example", key_passphrase="test-only passphrase (never a real one)")
     store = open_store(settings.database)
     roc = create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example")
     store.dispose()

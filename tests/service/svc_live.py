@@ -93,7 +93,7 @@ def start_service(
     log = open(data_dir / "server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-c", _CLI, "serve", "--port", str(port), "--database-url", database_url,
-         "--data-dir", str(data_dir), "--public-url", base_url, "--log-level", "warning", *serve_args,
+         "--data-dir", str(data_dir), "--public-url", base_url, "--dev", "--log-level", "warning", *serve_args,
          *(("--ssl-certfile", str(tls[0]), "--ssl-keyfile", str(tls[1])) if tls else ())],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE},
     )

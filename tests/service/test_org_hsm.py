@@ -30,7 +30,7 @@ from svc_live import PASSPHRASE  # noqa: E402
 def hsm(database, tmp_path_factory):
     token = init_token(tmp_path_factory.mktemp("softhsm"))  # the one token of this process (SoftHSM2 reads its slots once)
     url, folder = database
-    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, batch_workers=2,
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, batch_workers=2, public_url="https://issuer.example",
                         pkcs11_module=token.module, pkcs11_token=token.label, pkcs11_pin=token.pin)
     store = open_store(url)
     host = f"hsm-{uuid.uuid4().hex[:8]}.example"  # key labels are method ids: unique per test database

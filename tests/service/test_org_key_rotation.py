@@ -22,7 +22,7 @@ from svc_live import PASSPHRASE, run_cli
 @pytest.fixture(scope="module")
 def setup(database):
     url, folder = database
-    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE)
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
     store = open_store(url)
     created = create_organisation(store, settings, "ROC Sleutel", role="mbo", did_web="sleutel.example")
     yield settings, store, Issuer(store, settings), created.id

@@ -1,10 +1,23 @@
-"""``skillspas org create`` / ``org add-key`` / ``serve`` from the command line."""
+"""``skillspas org create`` / ``org api-key`` / ``serve`` / ``batch`` / ``status`` from the command line."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
-from svc_live import run_cli
+from sqlalchemy import update
+
+from skillspas.issuer import audit
+from skillspas.issuer.store import open_store
+from skillspas.issuer.store.models import ApiKey, Organisation
+
+from svc_live import PASSPHRASE, LiveService, run_cli
+from svc_postgres import free_port
 
 
 def test_org_create_prints_the_did_and_an_api_key_once(tmp_path):
@@ -19,7 +32,7 @@ def test_org_create_prints_the_did_and_an_api_key_once(tmp_path):
     assert created["apiKey"] not in listed.stdout and json.loads(listed.stdout)[0]["id"] == created["id"]
     again = run_cli("org", "create", "Ander", "--role", "mbo", "--did-web", "roc.example", *args)
     assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
-    key = run_cli("org", "add-key", "ROC Voorbeeldstad", "--scope", "credentials:issue", *args)
+    key = run_cli("org", "api-key", "create", "ROC Voorbeeldstad", "--scope", "credentials:issue", *args)
     assert key.returncode == 0 and json.loads(key.stdout)["scopes"] == ["credentials:issue"]
 
 
@@ -28,3 +41,223 @@ def test_org_create_refuses_an_unknown_role_and_a_bad_host(tmp_path):
     assert bad_role.returncode == 2 and "role must be one of" in bad_role.stderr
     bad_host = run_cli("org", "create", "X", "--role", "mbo", "--did-web", "not a host", "--data-dir", str(tmp_path))
     assert bad_host.returncode == 2 and "Traceback" not in bad_host.stderr
+
+
+def _db(database: tuple[str, Path]) -> list[str]:
+    return ["--database-url", database[0], "--data-dir", str(database[1])]
+
+
+def _create(database: tuple[str, Path], name: str, role: str = "mbo") -> dict:
+    host = f"{uuid.uuid4().hex[:10]}.example"
+    made = run_cli("org", "create", name, "--role", role, "--did-web", host, *_db(database))
+    assert made.returncode == 0, made.stderr
+    return json.loads(made.stdout)
+
+
+def test_api_keys_are_made_narrow_and_expiring_listed_without_secrets_and_revoked_with_an_audit_trail(database):
+    org = _create(database, f"ROC Sleutels {uuid.uuid4().hex[:6]}")
+    made = run_cli("org", "api-key", "create", org["id"], "--scope", "audit:read", "--scope", "credentials:status",
+                   "--expires-in", "90d", "--label", "studentadministratie", *_db(database))
+    assert made.returncode == 0, made.stderr
+    key = json.loads(made.stdout)
+    assert key["scopes"] == ["audit:read", "credentials:status"] and key["apiKey"].startswith(f"skp_{key['keyId']}_")
+    expires = dt.datetime.fromisoformat(key["expires"])
+    assert dt.timedelta(days=89) < expires - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=90)
+    listed = run_cli("org", "api-key", "list", org["id"], *_db(database))
+    assert listed.returncode == 0, listed.stderr
+    assert key["apiKey"].split("_", 2)[2] not in listed.stdout and org["apiKey"].split("_", 2)[2] not in listed.stdout
+    mine = {k["id"]: k for k in json.loads(listed.stdout)}[key["keyId"]]
+    assert (mine["label"], mine["scopes"], mine["revoked"]) == ("studentadministratie", key["scopes"], None)
+    assert mine["expires"] == key["expires"]
+    revoked = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], *_db(database))
+    assert revoked.returncode == 0 and json.loads(revoked.stdout)["revoked"] is not None
+    again = run_cli("org", "api-key", "list", org["id"], *_db(database))
+    assert {k["id"]: k for k in json.loads(again.stdout)}[key["keyId"]]["revoked"] == json.loads(revoked.stdout)["revoked"]
+    store = open_store(database[0])
+    try:
+        actions = [(e.action, e.target) for e in audit.events(store, org_id=org["id"])]
+    finally:
+        store.dispose()
+    assert ("api_key.create", key["keyId"]) in actions and ("api_key.revoke", key["keyId"]) in actions
+
+
+def test_api_key_create_refuses_unknown_scopes_a_past_expiry_and_two_expiries(database):
+    org = _create(database, f"ROC Weigering {uuid.uuid4().hex[:6]}")
+    for extra in (["--scope", "credentials:everything"], ["--expires-at", "2020-01-01T00:00:00Z"],
+                  ["--expires-in", "30d", "--expires-at", "2099-01-01T00:00:00Z"], ["--expires-in", "soon"]):
+        refused = run_cli("org", "api-key", "create", org["id"], *extra, *_db(database))
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr and refused.stdout == "", extra
+    other = _create(database, f"ROC Ander {uuid.uuid4().hex[:6]}")
+    wrong_org = run_cli("org", "api-key", "revoke", other["id"], org["apiKey"].split("_")[1], *_db(database))
+    assert wrong_org.returncode == 2 and "[not_found]" in wrong_org.stderr
+
+
+def test_a_revoked_or_expired_api_key_is_refused_over_http(service: LiveService):
+    db = ["--database-url", service.settings.database, "--data-dir", str(service.settings.data_dir)]
+    keys = [json.loads(run_cli("org", "api-key", "create", service.orgs["roc"].id, "--scope", "audit:read", *db).stdout)
+            for _ in range(2)]
+    for key in keys:
+        answer = service.client.get("/audit", headers={"Authorization": f"Bearer {key['apiKey']}"})
+        assert answer.status_code == 200, answer.text
+    assert run_cli("org", "api-key", "revoke", service.orgs["roc"].id, keys[0]["keyId"], *db).returncode == 0
+    store = open_store(service.settings.database)
+    try:
+        with store.transaction() as session:  # as if its expiry had passed
+            session.execute(update(ApiKey).where(ApiKey.id == keys[1]["keyId"])
+                            .values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+    finally:
+        store.dispose()
+    for key in keys:
+        answer = service.client.get("/audit", headers={"Authorization": f"Bearer {key['apiKey']}"})
+        assert answer.status_code == 401 and answer.json()["code"] == "unauthorized"
+
+
+def test_a_duplicate_organisation_name_is_refused_and_an_ambiguous_one_lists_the_ids(database):
+    name = f"ROC Dubbel {uuid.uuid4().hex[:6]}"
+    first = _create(database, name)
+    twice = run_cli("org", "create", name, "--role", "mbo", "--did-web", f"{uuid.uuid4().hex[:8]}.example", *_db(database))
+    assert twice.returncode == 2 and "already exists" in twice.stderr
+    store = open_store(database[0])
+    try:  # a store from before names had to be unique
+        with store.transaction() as session:
+            session.add(Organisation(id=str(uuid.uuid4()), name=name, role="mbo", did=f"did:web:{uuid.uuid4().hex}.example"))
+        with store.transaction() as session:
+            ids = [o.id for o in session.query(Organisation).filter(Organisation.name == name)]
+    finally:
+        store.dispose()
+    ambiguous = run_cli("org", "api-key", "list", name, *_db(database))
+    assert ambiguous.returncode == 2 and "[ambiguous]" in ambiguous.stderr
+    assert all(org_id in ambiguous.stderr for org_id in ids) and len(ids) == 2
+    assert run_cli("org", "api-key", "list", first["id"], *_db(database)).returncode == 0
+
+
+def test_org_create_without_a_passphrase_warns_in_dutch_and_english_that_keys_are_unencrypted(tmp_path):
+    plain = run_cli("org", "create", "ROC Open", "--role", "mbo", "--did-web", "open.example", "--data-dir", str(tmp_path),
+                    env={"SKILLSPAS_KEY_PASSPHRASE": ""})
+    assert plain.returncode == 0, plain.stderr
+    assert "onversleuteld" in plain.stderr and "unencrypted" in plain.stderr
+    encrypted = run_cli("org", "create", "ROC Dicht", "--role", "mbo", "--did-web", "dicht.example",
+                        "--data-dir", str(tmp_path))
+    assert encrypted.returncode == 0 and "unencrypted" not in encrypted.stderr
+
+
+def _serve(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "serve", "--port", str(free_port()),
+         "--data-dir", str(tmp_path), "--log-level", "warning", *args],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        env={**__import__("os").environ, "SKILLSPAS_KEY_PASSPHRASE": "", "SKILLSPAS_PUBLIC_URL": "", **(env or {})})
+
+
+def _started_stderr(process: subprocess.Popen[str]) -> str:
+    """The stderr lines up to the 'OpenAPI at /docs' line; then the server is stopped."""
+    lines = []
+    try:
+        for line in process.stderr:  # type: ignore[union-attr]
+            lines.append(line)
+            if "OpenAPI at /docs" in line:
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return "".join(lines)
+
+
+def test_serve_refuses_to_start_without_a_public_https_url(tmp_path):
+    for extra in ([], ["--public-url", "http://127.0.0.1:8000"], ["--public-url", "https://localhost"]):
+        process = _serve(tmp_path, *extra)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 2, stderr
+        assert "fout [public_url_required]" in stderr and "error [public_url_required]" in stderr
+        assert "--public-url https://" in stderr and "Traceback" not in stderr
+
+
+def test_serve_with_dev_says_so_and_warns_about_unencrypted_keys(tmp_path):
+    stderr = _started_stderr(_serve(tmp_path, "--dev"))
+    assert "ontwikkelmodus (--dev)" in stderr and "development mode (--dev)" in stderr
+    assert "onversleuteld" in stderr and "unencrypted" in stderr
+    public = _started_stderr(_serve(tmp_path, "--public-url", "https://issuer.example",
+                                    env={"SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE}))
+    assert "public URL https://issuer.example" in public and "--dev" not in public and "unencrypted" not in public
+
+
+def _rows_csv(path: Path, keys: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["row_key", "learner_name", "crebo", "leerweg", "date"])
+        writer.writerows([key, f"Leerling {key}", "25180", "BBL", "2025-07-01"] for key in keys)
+    return path
+
+
+def test_batch_refuses_without_a_public_url_and_shows_the_status_url_it_signs(database, tmp_path):
+    org = _create(database, f"ROC Batch {uuid.uuid4().hex[:6]}")
+    rows = _rows_csv(tmp_path / "rows.csv", ["b-1"])
+    args = ["batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], *_db(database)]
+    refused = run_cli(*args, "--out", str(tmp_path / "none"), env={"SKILLSPAS_PUBLIC_URL": ""})
+    assert refused.returncode == 2 and "[public_url_required]" in refused.stderr
+    assert not (tmp_path / "none").exists()
+    dev = run_cli(*args, "--out", str(tmp_path / "dev"), "--dev", env={"SKILLSPAS_PUBLIC_URL": ""})
+    assert dev.returncode == 0, dev.stderr
+    assert "ontwikkelmodus (--dev)" in dev.stderr and f"http://127.0.0.1:8000/status/{org['id']}/" in dev.stderr
+    public = run_cli(*args, "--out", str(tmp_path / "public"), "--public-url", "https://issuer.example")
+    assert public.returncode == 0, public.stderr
+    assert f"https://issuer.example/status/{org['id']}/" in public.stderr and "--dev" not in public.stderr
+
+
+def test_status_commands_revoke_suspend_and_reinstate_by_credential_id_or_row_key_with_an_audit_trail(database, tmp_path):
+    org = _create(database, f"ROC Status {uuid.uuid4().hex[:6]}")
+    rows = _rows_csv(tmp_path / "rows.csv", ["s-1", "s-2"])
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
+                     "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    first = manifest["credentials"][0]["credentialId"]
+    shown = run_cli("status", "show", first, *_db(database))
+    assert shown.returncode == 0 and json.loads(shown.stdout)["status"] == "active"
+    revoked = run_cli("status", "revoke", "s-1", "--org", org["id"], *_db(database))  # the CSV's row key
+    assert revoked.returncode == 0, revoked.stderr
+    assert json.loads(revoked.stdout) | {"rowKey": None} == {"credentialId": first, "action": "revoke",
+                                                            "status": "revoked", "changed": True, "rowKey": None}
+    assert json.loads(run_cli("status", "show", first, *_db(database)).stdout)["status"] == "revoked"
+    undo = run_cli("status", "reinstate", first, *_db(database))
+    assert undo.returncode == 2 and "[invalid_status_change]" in undo.stderr
+    no_suspension = run_cli("status", "suspend", "MboDiploma/s-2", *_db(database))  # OB 3.0: a revocation entry only
+    assert no_suspension.returncode == 2 and "[no_status]" in no_suspension.stderr
+    second = run_cli("status", "revoke", "MboDiploma/s-2", "--org", org["name"], *_db(database))
+    assert json.loads(second.stdout)["status"] == "revoked" and json.loads(second.stdout)["rowKey"] == "MboDiploma/s-2"
+    unknown = run_cli("status", "revoke", "no-such-row", *_db(database))
+    assert unknown.returncode == 2 and "[not_found]" in unknown.stderr
+    store = open_store(database[0])
+    try:
+        events = [(e.action, e.actor, e.target) for e in audit.events(store, org_id=org["id"])]
+    finally:
+        store.dispose()
+    assert ("credential.revoke", "cli", first) in events
+    assert [a for a, _, _ in events if a.startswith("credential.")].count("credential.revoke") == 2
+
+
+def test_status_suspend_and_reinstate_a_suspendable_credential_from_the_command_line(database):
+    from skillspas.issuer.demo import sample_credential
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.settings import Settings
+
+    org = _create(database, f"ROC Schorsing {uuid.uuid4().hex[:6]}")
+    settings = Settings(data_dir=database[1], database_url=database[0], key_passphrase=PASSPHRASE,
+                        public_url="https://issuer.example")
+    store = open_store(database[0])
+    try:
+        issuer = Issuer(store, settings)
+        unsigned = {**sample_credential(org["did"]), "id": f"urn:uuid:{uuid.uuid4()}"}
+        issued = issuer.issue(issuer.orgs.get(org["id"]), unsigned, purposes=("revocation", "suspension"))
+    finally:
+        store.dispose()
+    for action, state in (("suspend", "suspended"), ("suspend", "suspended"), ("reinstate", "active")):
+        changed = run_cli("status", action, issued.credential_id, "--org", org["did"], *_db(database))
+        assert changed.returncode == 0, changed.stderr
+        assert json.loads(changed.stdout)["status"] == state
+    store = open_store(database[0])
+    try:
+        actions = [e.action for e in audit.events(store, org_id=org["id"]) if e.target == issued.credential_id]
+    finally:
+        store.dispose()
+    assert actions == ["credential.reinstate", "credential.suspend", "credential.issue"]  # the repeat changed nothing

@@ -30,7 +30,7 @@ from svc_live import PASSPHRASE
 @pytest.fixture(scope="module")
 def setup(database):
     url, folder = database
-    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE)
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
     store = open_store(url)
     created = create_organisation(store, settings, "ROC Opslag", role="mbo", did_web="opslag.example")
     issuer = Issuer(store, settings)
@@ -214,3 +214,24 @@ def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_is
     assert len(manifest.entries) == 80 and manifest.issued == 80 - kept
     assert states() == ["active"] * 80
     assert len(list(tmp_path.glob("s-*.json"))) == 80
+
+
+def test_nothing_is_issued_with_a_status_url_on_a_non_public_address_unless_in_development(setup):
+    from skillspas.issuer.problems import ServiceProblem
+    from skillspas.issuer.status_registry import allocated_count
+
+    settings, store, _, org = setup
+    before_count = _allocated(store, org.id, allocated_count)
+    for public_url in (None, "http://issuer.example", "https://127.0.0.1:8443"):
+        local = Issuer(store, settings.replace(public_url=public_url))
+        with pytest.raises(ServiceProblem) as refused:
+            local.issue(org, credential(org))
+        assert refused.value.code.value == "public_url_required"
+    assert _allocated(store, org.id, allocated_count) == before_count  # no index reserved
+    dev = Issuer(store, settings.replace(public_url=None, dev=True)).issue(org, credential(org))
+    assert dev.credential["credentialStatus"]["statusListCredential"].startswith("http://127.0.0.1:8000/status/")
+
+
+def _allocated(store, org_id, count) -> int:
+    with store.transaction() as session:
+        return count(session, org_id)

@@ -59,3 +59,10 @@ def test_changed_qr_text_never_passes(issued):
 def test_file_and_qr_together_is_a_usage_error(tmp_path):
     proc = run("verify", "x.json", "--qr", "y.png")
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+
+
+def test_qr_text_given_as_the_argument_is_verified_as_the_help_says(issued):
+    credential, issuer = issued
+    proc = run("verify", encode_payload(credential), "--trust-issuer", issuer.controller, "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["verified"] is True

@@ -97,7 +97,7 @@ def test_export_writes_every_form_and_each_verifies(files, issuer, holder):
     assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-1", domain="werkgever.example").verified
     assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-2").first_error.code.value == "challenge_mismatch"
     pngs = sorted((out / "qr").glob("*.png"))
-    assert [p.name for p in pngs] == ["qr-01-of-02.png", "qr-02-of-02.png"]
+    assert [p.name for p in pngs] == ["qr-01-of-02-open-badge.png", "qr-02-of-02-open-badge.png"]
     assert verify(decode_payload(read_qr_image(pngs[1])), trusted_issuers=[issuer.controller]).verified
     assert (out / "p.pdf").read_bytes().startswith(b"%PDF-")
     assert len(list((out / "ob").glob("*.json"))) == 2
@@ -139,7 +139,7 @@ def test_show_reads_a_qr_image_and_a_presentation(files, holder):
     folder, paths, key = files
     run("export", str(paths[1]), "--qr", str(folder / "qr"), "--presentation", str(folder / "vp.json"),
         "--holder-key", str(key), "--passport", str(folder / "p"))
-    shown = run("show", str(folder / "qr" / "qr-01-of-01.png"), "--lang", "en")
+    shown = run("show", str(folder / "qr" / "qr-01-of-01-open-badge.png"), "--lang", "en")
     assert shown.exit_code == 0 and "Skills (3)" in shown.output and "did🔑" not in shown.output
     assert run("show", str(folder / "vp.json")).exit_code == 0
 

@@ -65,12 +65,27 @@ def test_passport_needs_dicts():
 def test_qr_set_has_one_numbered_self_contained_png_per_credential(diplomas, issuer, tmp_path):
     chosen = diplomas[1:4]
     paths = build_passport(chosen).to_qr_images(tmp_path / "qr")
-    assert [p.name for p in paths] == ["qr-01-of-03.png", "qr-02-of-03.png", "qr-03-of-03.png"]
+    assert [p.name for p in paths] == ["qr-01-of-03-open-badge.png", "qr-02-of-03-open-badge.png",
+                                       "qr-03-of-03-open-badge.png"]
     verifier = Verifier(trusted_issuers=[issuer.controller])
     for path, credential in zip(paths, chosen):
-        data = decode_payload(read_qr_image(path))
+        data = decode_payload(read_qr_image(path))  # the caption under the code does not disturb reading it
         assert json.loads(data) == credential
         assert verifier.verify(data).verified
+
+
+def test_each_qr_image_names_the_kind_title_and_holder_of_its_credential(diplomas, tmp_path):
+    from PIL import Image
+
+    from skillspas.wallet_export.view import describe
+
+    mbo = {**diplomas[1], "type": [*diplomas[1]["type"], "MboDiploma"]}  # only the file name is looked at here
+    assert qr_file_names(2, [mbo, diplomas[2]]) == ["qr-01-of-02-mbo-diploma.png", "qr-02-of-02-open-badge.png"]
+    path = build_passport([diplomas[2]]).to_qr_images(tmp_path / "qr")[0]
+    view = describe(diplomas[2])
+    with Image.open(path) as image:
+        assert view.title in image.text["Title"] and view.subject_name in image.text["Description"]
+        assert image.height > image.width  # the caption is drawn under the code
 
 
 def test_qr_file_names_sort_in_order_for_large_sets():

@@ -96,3 +96,17 @@ def test_empty_or_missing_folder_lists_nothing(tmp_path):
 def test_add_needs_bytes(tmp_path, diplomas):
     with pytest.raises(TypeError):
         PassportStore(tmp_path).add(diplomas[1])  # type: ignore[arg-type]
+
+
+def test_the_passport_folder_and_its_files_are_readable_by_the_owner_only(tmp_path, diplomas):
+    import os
+
+    old = os.umask(0o022)  # the usual umask, which leaves new files world-readable
+    try:
+        (tmp_path / "open").mkdir(mode=0o755)
+        for folder in (tmp_path / "new" / "passport", tmp_path / "open"):
+            entry = PassportStore(folder).add(_bytes(diplomas[2]))
+            assert oct(folder.stat().st_mode & 0o777) == "0o700"
+            assert oct(entry.path.stat().st_mode & 0o777) == "0o600"
+    finally:
+        os.umask(old)

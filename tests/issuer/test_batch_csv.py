@@ -1,0 +1,116 @@
+"""Reading a batch CSV as a school's administrator saves it: Excel's encodings and separators, and the
+sample CSV per type in examples/ (each row checked as ``skillspas batch --dry-run`` checks it)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillspas.issuer.batch import read_csv, validate_rows
+from skillspas.issuer.credentials import KINDS
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.orgs import create_organisation
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import open_store
+from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.type_schemas import localized_text
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+HEADER = "row_key;learner_name;crebo;leerweg;date\r\n"
+
+
+def _refusal(path: Path) -> SkillspasError:
+    with pytest.raises(SkillspasError) as caught:
+        read_csv(path)
+    return caught.value
+
+
+def test_a_windows_1252_csv_from_dutch_excel_is_refused_with_save_as_csv_utf8(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes((HEADER + "r1;Esra Çelik;25180;BBL;2025-07-01\r\n").encode("cp1252"))
+    error = _refusal(path)
+    assert error.code.value == "schema_invalid"
+    assert "sla op als CSV UTF-8" in localized_text(error, "nl") and "regel 2" in localized_text(error, "nl")
+    assert "save as CSV UTF-8" in localized_text(error, "en")
+
+
+def test_utf8_with_a_bom_semicolons_and_an_excel_sep_line_are_read(tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(("\ufeff" + HEADER + "r1;Esra Çelik;25180;BBL;2025-07-01\r\n").encode("utf-8"))
+    assert read_csv(bom) == [(2, {"row_key": "r1", "learner_name": "Esra Çelik", "crebo": "25180", "leerweg": "BBL",
+                                  "date": "2025-07-01"})]
+    sep = tmp_path / "sep.csv"
+    sep.write_text("sep=,\nrow_key,learner_name\n\nr1,\"Testdata, Anouk\"\n", "utf-8")
+    assert read_csv(sep) == [(4, {"row_key": "r1", "learner_name": "Testdata, Anouk"})]  # line 4 of the file
+
+
+def test_a_bsn_column_is_one_error_naming_the_column(tmp_path):
+    path = tmp_path / "bsn.csv"
+    path.write_text("row_key;Burgerservicenummer;learner_name\n" + "".join(f"r{n};111222333;A\n" for n in range(50)))
+    error = _refusal(path)
+    assert error.code.value == "forbidden_field" and "'Burgerservicenummer'" in localized_text(error, "en")
+    assert "kolom" in localized_text(error, "nl")
+
+
+def test_a_json_file_given_as_csv_says_it_is_json(tmp_path):
+    error = _refusal(EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json")
+    assert "JSON" in localized_text(error, "en") and "skillspas issue" in localized_text(error, "nl")
+    missing = _refusal(tmp_path / "nothing.csv")
+    assert "does not exist" in localized_text(missing, "en")
+
+
+def test_the_cli_refuses_a_windows_1252_csv_in_dutch_and_english_without_a_traceback(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes((HEADER + "r1;Esra Çelik;25180;BBL;2025-07-01\r\n").encode("cp1252"))
+    proc = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "batch", "mbo-diploma",
+                           "--csv", str(path), "--org", "x", "--dry-run", "--data-dir", str(tmp_path / "d")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "fout [schema_invalid]" in proc.stderr and "save as CSV UTF-8" in proc.stderr
+
+
+# The role that may issue each kind (orgs.ROLE_TYPES) for the sample CSVs.
+_ROLE = {"mbo-diploma": "mbo", "mbo-certificaat": "mbo", "praktijkverklaring": "mbo", "ervaringscertificaat": "evc",
+         "microcredential": "training"}
+
+
+@pytest.fixture(scope="module")
+def issuer(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("csv-samples")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'skillspas.db'}",
+                        key_passphrase="test-only passphrase (never a real one)", public_url="https://issuer.example",
+                        batch_workers=1)
+    store = open_store(settings.database)
+    yield Issuer(store, settings)
+    store.dispose()
+
+
+def test_there_is_one_sample_csv_per_type():
+    assert sorted(p.parent.name for p in EXAMPLES.glob("*/*.csv")) == sorted(KINDS)
+    assert all(p.stem == p.parent.name for p in EXAMPLES.glob("*/*.csv"))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_row_of_the_sample_csv_validates_and_matches_the_json_samples(issuer, kind):
+    created = create_organisation(issuer.store, issuer.settings, f"Voorbeeld {kind}", role=_ROLE[kind],
+                                  did_web=f"{kind}.example")
+    rows = read_csv(EXAMPLES / kind / f"{kind}.csv")
+    plan = validate_rows(issuer, issuer.orgs.get(created.id), kind, rows)
+    assert len(plan) == len(rows) == len(list((EXAMPLES / kind).glob("*.json")))
+    for line, row in rows:  # each row is one of the JSON samples (named by its row key)
+        sample = json.loads((EXAMPLES / kind / f"{row['row_key']}.json").read_text("utf-8"))
+        assert row["learner_name"] == sample["learner_name"] and row["date"] == sample["date"], line
+
+
+def test_an_unknown_batch_type_lists_the_kinds_a_person_types_not_class_names(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(HEADER, "utf-8")
+    proc = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "batch", "diploma",
+                           "--csv", str(path), "--org", "x", "--dry-run", "--data-dir", str(tmp_path / "d")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "mbo-diploma, mbo-certificaat" in proc.stderr and "MboDiploma" not in proc.stderr
