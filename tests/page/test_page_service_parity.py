@@ -39,7 +39,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'skillspas.db'}", port=8000,
                         public_url="https://issuer.example", key_passphrase="test-only passphrase (never a real one)")
     store = open_store(settings.database)
-    roc = create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example")
+    roc = create_organisation(store, settings, "ROC Voorbeeldstad (fictief)", role="mbo", did_web="roc.example")  # as the example row names itself
     store.dispose()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
