@@ -354,18 +354,20 @@ class _HsmSigner(PublicFacts):
 
 class _UnavailableSigner(PublicFacts):
     """An organisation key whose key file could not be loaded (missing, damaged, another passphrase):
-    the organisation is still found (its did.json comes from the store) but every signature is a
-    generic ``signer_failed``; the reason was logged once, when the file was read."""
+    the organisation is still found (its did.json comes from the store) but every signature is
+    ``signer_failed`` with the reason (the service answers 503 and shows no message; the CLI shows it).
+    The reason was logged once, when the file was read."""
 
-    __slots__ = ()
+    __slots__ = ("_reason",)
 
-    def __init__(self, key: OrgKey, did: str) -> None:
+    def __init__(self, key: OrgKey, did: str, reason: str) -> None:
         self._verification_method, self._controller = key.verification_method, did
         self._public_key = PublicKey.from_multibase(key.public_key_multibase)
+        self._reason = reason
 
     def sign(self, data: bytes) -> bytes:
         """Refuse: the key is not available."""
-        raise error_for(ErrorCode.SIGNER_FAILED, "the organisation's signing key is not available (see the server log)")
+        raise error_for(ErrorCode.SIGNER_FAILED, f"the organisation's signing key is not available: {self._reason}")
 
 
 def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Event) -> tuple[Signer, Path | None]:
@@ -377,10 +379,10 @@ def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Ev
     try:
         return load(key_file, settings.key_passphrase), key_file
     except (SkillspasError, OSError) as exc:
-        reason = f"[{exc.code.value}] {exc.message}" if isinstance(exc, SkillspasError) else type(exc).__name__
+        reason = f"[{exc.code.value}] {exc.message}" if isinstance(exc, SkillspasError) else f"{key_file}: {exc}"
         _log.error("%s cannot sign until its key file is repaired (then restart) or the key rotated: %s",
                    key.verification_method, reason)
-        return _UnavailableSigner(key, did), None
+        return _UnavailableSigner(key, did, reason), None
 
 
 class Organisations:
