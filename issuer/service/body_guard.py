@@ -3,7 +3,8 @@
 FastAPI's own JSON parsing accepts duplicate keys, NaN and huge integers and can hit Python's
 recursion limit; a signature must not depend on which duplicate a parser keeps (DESIGN.md
 threat 1). So every JSON body first passes ``skillspas.schemas.parse_json`` (``malformed_json``,
-``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application.
+``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application. Every route here
+takes JSON: a body without a content type, or with curl -d's form type, is read as JSON too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+_READ_AS_JSON = frozenset({b"", b"application/x-www-form-urlencoded", b"text/plain"})
+"""Content types whose body is read as JSON anyway: none (a bare client), curl -d's default form type."""
+_SEND_JSON = ("send the body as JSON with 'Content-Type: application/json'",
+              "Deze route verwacht JSON: stuur de inhoud als JSON met 'Content-Type: application/json'.")
 
 
 class StrictJSONBody:
@@ -63,12 +70,24 @@ class StrictJSONBody:
                 await _refuse(send, error_for(ErrorCode.TOO_LARGE, f"the request body is larger than {limit} bytes"))
                 return
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if body and (content_type == b"application/json" or content_type.endswith(b"+json")):
+        declared = content_type == b"application/json" or content_type.endswith(b"+json")
+        if body:
+            if not declared and content_type not in _READ_AS_JSON:
+                await _refuse(send, error_for(ErrorCode.MALFORMED_JSON, f"this route takes a JSON body: {_SEND_JSON[0]}"),
+                              _SEND_JSON[1])
+                return
             try:
                 parse_json(bytes(body), Limits(max_bytes=limit))
             except SkillspasError as exc:
-                await _refuse(send, exc)
+                if declared or exc.code is not ErrorCode.MALFORMED_JSON:
+                    await _refuse(send, exc)
+                else:
+                    await _refuse(send, error_for(exc.code, f"{exc.message} (the body is read as JSON: {_SEND_JSON[0]})",
+                                                  exc.path), _SEND_JSON[1])
                 return
+            if not declared:  # curl -d sends a form type; the body is JSON, so the route reads it as JSON
+                scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k != b"content-type"]
+                         + [(b"content-type", b"application/json")]}
         replayed = False
 
         async def replay() -> Message:
@@ -81,9 +100,9 @@ class StrictJSONBody:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send: Send, exc: SkillspasError) -> None:
-    """Answer 400 with the coded error, without reading further."""
-    payload = json.dumps(error_body(exc.code.value, exc.message, text(exc.code, "nl"), exc.path or "/")).encode()
+async def _refuse(send: Send, exc: SkillspasError, nl: str | None = None) -> None:
+    """Answer 400 with the coded error (``nl``: a Dutch text more exact than the code's), without reading further."""
+    payload = json.dumps(error_body(exc.code.value, exc.message, nl or text(exc.code, "nl"), exc.path or "/")).encode()
     await send({
         "type": "http.response.start",
         "status": 400,

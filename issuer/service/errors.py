@@ -87,7 +87,8 @@ def install_error_handlers(app: FastAPI) -> None:
         first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
         code = ErrorCode(first["code"])
         body = error_body(code.value, "the request does not have the documented shape: " + first["message"],
-                          text(code, "nl"), first["path"], problems)
+                          "Het verzoek heeft niet de vorm die de API-documentatie (/docs) beschrijft.", first["path"],
+                          problems)
         return JSONResponse(body, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
