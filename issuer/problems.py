@@ -28,10 +28,11 @@ class ProblemCode(enum.StrEnum):
     INVALID_STATUS_CHANGE = "invalid_status_change"
     NO_STATUS = "no_status"
     BATCH_INVALID = "batch_invalid"
+    REQUEST_TIMEOUT = "request_timeout"
 
     @property
     def http_status(self) -> int:
-        """401 for a missing/unknown key, 403 for what it may not do, 404 unknown, else 400."""
+        """401 for a missing/unknown key, 403 for what it may not do, 404 unknown, 408 too slow, else 400."""
         return _STATUS.get(self, 400)
 
 
@@ -40,6 +41,7 @@ _STATUS = {
     ProblemCode.FORBIDDEN: 403,
     ProblemCode.TYPE_NOT_ALLOWED: 403,
     ProblemCode.NOT_FOUND: 404,
+    ProblemCode.REQUEST_TIMEOUT: 408,
 }
 
 _TEXT: dict[ProblemCode, dict[str, str]] = {
@@ -74,6 +76,10 @@ _TEXT: dict[ProblemCode, dict[str, str]] = {
     ProblemCode.BATCH_INVALID: {
         "en": "Some rows are not valid; nothing was issued.",
         "nl": "Sommige regels zijn ongeldig; er is niets uitgegeven.",
+    },
+    ProblemCode.REQUEST_TIMEOUT: {
+        "en": "The request body did not arrive in time; send it again.",
+        "nl": "De inhoud van het verzoek kwam niet op tijd binnen; stuur het opnieuw.",
     },
 }
 

@@ -63,6 +63,8 @@ class Settings:
     """Most rows one batch request over HTTP may carry (the CLI has no limit)."""
     batch_workers: int = 0
     """Processes that build and sign batch rows: 0 = one per CPU for large batches, 1 = in this process."""
+    body_read_timeout: float = 30.0
+    """Seconds a client may take to send a whole request body; then 408 ``request_timeout``."""
     pkcs11_module: str | None = None
     """PKCS#11 module (.so) of the HSM holding organisation keys made with ``--hsm`` (``SKILLSPAS_PKCS11_MODULE``)."""
     pkcs11_token: str | None = None
@@ -77,6 +79,8 @@ class Settings:
             raise ValueError(f"status_list_size must be a multiple of 8 and at least {STATUS_LIST_SIZE}")
         if self.batch_workers < 0:
             raise ValueError("batch_workers must be 0 (automatic) or more")
+        if not self.body_read_timeout > 0:
+            raise ValueError("body_read_timeout must be a positive number of seconds")
         if not 0 < self.port < 65536:
             raise ValueError("port must be between 1 and 65535")
 
@@ -130,4 +134,9 @@ def _convert(name: str, raw: str) -> Any:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer") from None
+    if name == "body_read_timeout":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a number of seconds") from None
     return raw

@@ -19,6 +19,13 @@ def test_every_error_code_is_listed_under_its_exit_code():
     assert sum(len(v) for v in listed.values()) == len(ErrorCode)
 
 
+def test_every_service_refusal_code_is_listed():
+    from skillspas.issuer.problems import ProblemCode
+
+    [line] = re.findall(r"^- HTTP only \(the service\): (.*)$", README, re.MULTILINE)
+    assert set(re.findall(r"`([a-z_]+)`", line)) == {c.value for c in ProblemCode}
+
+
 def test_the_two_set_up_commands_are_make_demo_and_make_test():
     quick_start = README.split("## Quick start", 1)[1].split("##", 1)[0]
     assert re.findall(r"^make (\w+)", quick_start, re.MULTILINE) == ["demo", "test"]

@@ -66,7 +66,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))
     limit = Limits().max_bytes + 64 * 1024
     app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,
-                       large_paths=frozenset({"/credentials/batch"}), own_bounds=(PAGE_PREFIX + "/",))
+                       large_paths=frozenset({"/credentials/batch"}), own_bounds=(PAGE_PREFIX + "/",),
+                       read_timeout=settings.body_read_timeout)
     return app
 
 

@@ -5,6 +5,8 @@ recursion limit; a signature must not depend on which duplicate a parser keeps (
 threat 1). So every JSON body first passes ``skillspas.schemas.parse_json`` (``malformed_json``,
 ``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application. Every route here
 takes JSON: a body without a content type, or with curl -d's form type, is read as JSON too.
+A body that does not arrive within ``Settings.body_read_timeout`` (also the verifier page's) is
+answered 408 ``request_timeout``, so stalled clients do not hold connections open.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any, Awaitable, Callable
 
+import anyio
+
+from skillspas.issuer.problems import ProblemCode, problem_text
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
@@ -34,10 +39,12 @@ _SEND_JSON = ("send the body as JSON with 'Content-Type: application/json'",
 
 
 class StrictJSONBody:
-    """Caps and strictly parses request bodies; ``large_paths`` get ``large_limit`` bytes."""
+    """Caps and strictly parses request bodies; ``large_paths`` get ``large_limit`` bytes; every body
+    (also of the ``own_bounds`` apps) must arrive within ``read_timeout`` seconds, else 408."""
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, large_limit: int, large_paths: frozenset[str], own_bounds: tuple[str, ...] = ()
+        self, app: ASGIApp, *, limit: int, large_limit: int, large_paths: frozenset[str], own_bounds: tuple[str, ...] = (),
+        read_timeout: float = 30.0,
     ) -> None:
         self.app = app
         self.limit = limit
@@ -45,17 +52,32 @@ class StrictJSONBody:
         self.large_paths = large_paths
         self.own_bounds = own_bounds
         """Path prefixes of mounted apps that bound and parse their bodies themselves (the verifier page)."""
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH") or (
-            self.own_bounds and str(scope.get("path", "")).startswith(self.own_bounds)
-        ):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
+        body_in_time = _Deadline(receive, send, self.read_timeout)
+        try:
+            if self.own_bounds and str(scope.get("path", "")).startswith(self.own_bounds):
+                await self.app(scope, body_in_time.receive, body_in_time.send)
+            else:
+                await self._checked(scope, body_in_time.receive, send)
+        except _TooSlow:
+            pass
+        if body_in_time.too_slow:
+            problem = ProblemCode.REQUEST_TIMEOUT
+            await _answer(send, problem.http_status, error_body(
+                problem.value, f"the request body did not arrive within {self.read_timeout:g} s",
+                problem_text(problem, "nl"), "/"))
+
+    async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the body within the size cap, parse it strictly, then replay it to the application."""
         limit = self.large_limit if scope.get("path") in self.large_paths else self.limit
         headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > limit:
+        length = headers.get(b"content-length", b"0")
+        if not length.isdigit() or len(length) > 15 or int(length) > limit:
             await _refuse(send, error_for(ErrorCode.TOO_LARGE, f"the request body is larger than {limit} bytes"))
             return
         body = bytearray()
@@ -100,12 +122,50 @@ class StrictJSONBody:
         await self.app(scope, replay, send)
 
 
+class _TooSlow(Exception):
+    """The request body did not arrive in time (raised to the reader, answered by the guard)."""
+
+
+class _Deadline:
+    """``receive`` within a total time for the whole body; past it the reader gets ``_TooSlow`` and
+    whatever the application still sends is dropped, so that the guard answers 408 instead."""
+
+    def __init__(self, receive: Receive, send: Send, seconds: float) -> None:
+        self._receive, self._send, self._seconds = receive, send, seconds
+        self._end: float | None = None
+        self._done = False
+        self.too_slow = False
+
+    async def receive(self) -> Message:
+        if self._done:
+            return await self._receive()
+        if self._end is None:
+            self._end = anyio.current_time() + self._seconds
+        try:
+            with anyio.fail_after(max(self._end - anyio.current_time(), 0)):
+                message = await self._receive()
+        except TimeoutError:
+            self.too_slow = True
+            raise _TooSlow from None
+        self._done = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
+
+    async def send(self, message: Message) -> None:
+        if not self.too_slow:
+            await self._send(message)
+
+
 async def _refuse(send: Send, exc: SkillspasError, nl: str | None = None) -> None:
     """Answer 400 with the coded error (``nl``: a Dutch text more exact than the code's), without reading further."""
-    payload = json.dumps(error_body(exc.code.value, exc.message, nl or text(exc.code, "nl"), exc.path or "/")).encode()
+    await _answer(send, 400, error_body(exc.code.value, exc.message, nl or text(exc.code, "nl"), exc.path or "/"))
+
+
+async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
+    """Send one JSON answer."""
+    payload = json.dumps(body).encode()
     await send({
         "type": "http.response.start",
-        "status": 400,
+        "status": status,
         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
     })
     await send({"type": "http.response.body", "body": payload})
