@@ -58,16 +58,16 @@ def _float(text: str) -> float:
     return value
 
 
-def parse_json(data: str | bytes | bytearray | dict | list, limits: Limits = Limits()) -> Any:
-    """Parse ``data`` strictly within ``limits``; a dict/list is checked as if it had been parsed."""
+def parse_json(data: str | bytes | bytearray | dict | list | None, limits: Limits = Limits()) -> Any:
+    """Parse ``data`` strictly within ``limits``; a parsed value (dict, list, None...) is checked as if it had been parsed."""
     return parse_scanned(data, limits)[0]
 
 
 def parse_scanned(
-    data: str | bytes | bytearray | dict | list, limits: Limits = Limits(), registry: Container[str] | None = None
+    data: str | bytes | bytearray | dict | list | None, limits: Limits = Limits(), registry: Container[str] | None = None
 ) -> tuple[Any, Scan]:
     """``parse_json``, and what its walk found of the text and contexts (``scan.Scan``) for later checks."""
-    if isinstance(data, (dict, list)):
+    if data is None or isinstance(data, (dict, list, bool, int, float)):  # already parsed (JSON null included)
         return data, _bounded(data, limits, registry)
     if isinstance(data, (bytes, bytearray)):
         if len(data) > limits.max_bytes:
@@ -81,7 +81,7 @@ def parse_scanned(
         if len(text) > limits.max_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
             raise error_for(ErrorCode.TOO_LARGE, f"input is larger than the limit of {limits.max_bytes} bytes")
     else:
-        raise TypeError("data must be str, bytes, dict or list")
+        raise TypeError("data must be JSON text (str, bytes) or a parsed JSON value")
     if text.startswith("\ufeff"):
         raise error_for(ErrorCode.MALFORMED_JSON, "a byte order mark is not allowed")
     try:
