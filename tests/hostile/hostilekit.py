@@ -16,7 +16,8 @@ from skillspas.issuer.orgs import CreatedOrganisation, create_organisation
 from skillspas.issuer.problems import ProblemCode
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.jsonio import parse_json
 
 BASE = "http://127.0.0.1:8000"
 PASSPHRASE = "hostile-tests passphrase (never a real one)"
@@ -57,7 +58,7 @@ def make_service(folder: Path, prepare: Callable[[Settings, CreatedOrganisation]
 
 
 KNOWN_CODES = frozenset(c.value for c in ErrorCode) | frozenset(c.value for c in ProblemCode)
-_CODE = re.compile(r"\[([a-z_]+)\]")
+_CODE = re.compile(r"\[([a-z_]+)\]|^error: ([a-z_]+): ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Run:
 
     def codes(self) -> set[str]:
         """Every error code the command printed: ``[code]`` on stderr/stdout, or ``errors[].code`` in JSON."""
-        found = set(_CODE.findall(self.stdout + self.stderr))
+        found = {a or b for a, b in _CODE.findall(self.stdout + self.stderr)}
         try:
             document = json.loads(self.stdout)
         except ValueError:
@@ -102,3 +103,53 @@ def assert_coded_refusal(run: Run, *, codes: set[str] | None = None, exit_codes:
     assert printed, f"no known error code in: {shown[-2000:]}"
     if codes is not None:
         assert printed & codes, (printed, codes, shown[-2000:])
+
+
+def _credential_with(value: str, key: str = "n") -> bytes:
+    """A credential-shaped document holding ``value`` (JSON text) at credentialSubject.``key``."""
+    return ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10", '
+            '"type": ["VerifiableCredential"], "issuer": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", '
+            '"credentialSubject": {"%s": %s}}' % (key, value)).encode()
+
+
+PAYLOADS: dict[str, bytes] = {
+    "5000-digit integer": _credential_with("1" * 5000),
+    "5000-digit negative integer": _credential_with("-" + "1" * 5000),
+    "exponent 1e999999": _credential_with("1e999999"),
+    "5000-digit fraction": _credential_with("0." + "1" * 5000),
+    "minus zero": _credential_with("-0"),
+    "2**53+1": _credential_with(str(2**53 + 1)),
+    "NaN": _credential_with("NaN"),
+    "70,000-character string": _credential_with('"' + "a" * 70_000 + '"'),
+    "10,000 levels of nesting": _credential_with("[" * 10_000 + "]" * 10_000),
+    "2 MiB body": _credential_with('"' + "a" * (2 * 1024 * 1024) + '"'),
+    "20,000-item array": _credential_with("[" + ",".join(["1"] * 20_000) + "]"),
+    "duplicate keys": _credential_with('{"a": 1, "a": 2}'),
+    "lone surrogate": _credential_with('"\\ud800"'),
+    "lone surrogate key": _credential_with("1", key="\\udfff"),
+    "bad UTF-8": _credential_with('"x"').replace(b'"x"', b'"\xff\xfe\xc0"'),
+    "byte order mark": b"\xef\xbb\xbf" + _credential_with("1"),
+    "bidi override in a name": _credential_with('"Anouk \\u202eataDtseT"'),
+    "huge id": _credential_with("1").replace(b"urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10",
+                                             b"urn:uuid:" + b"9" * 60_000),
+    "odd id": _credential_with("1").replace(b"urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10", b"\\u0000 ../../etc"),
+    "wrong types": b'{"@context": 5, "type": {}, "id": 7, "issuer": [], "credentialSubject": "x"}',
+    "a list": b"[1, 2, 3]",
+    "a string": b'"credential"',
+    "null": b"null",
+    "empty": b"",
+    "not JSON": b"credential=diploma&x=1",
+}
+"""Hostile JSON documents, one line each: every entry point must refuse each with a coded error."""
+
+
+def _unreadable(data: bytes) -> bool:
+    try:
+        parse_json(data)
+    except SkillspasError:
+        return True
+    return False
+
+
+UNREADABLE = frozenset(name for name, data in PAYLOADS.items() if _unreadable(data))
+"""The payloads the strict reader itself refuses (the rest are well-formed JSON of a hostile shape)."""
