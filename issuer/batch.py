@@ -159,17 +159,25 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, 
     if isinstance(source, io.TextIOBase):
         text = source.read()
     else:
-        text = Path(source).read_bytes().decode("utf-8-sig")
+        data = Path(source).read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise error_for(ErrorCode.SCHEMA_INVALID, f"the CSV file is not UTF-8 (byte {exc.start})") from None
     first = text.split("\n", 1)[0]
     dialect = "excel-semicolon" if first.count(";") > first.count(",") else "excel"
     if dialect not in csv.list_dialects():
         csv.register_dialect("excel-semicolon", delimiter=";")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     rows = []
-    for record in reader:
-        values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
-        if any(values.values()):
-            rows.append((reader.line_num, values))
+    try:
+        for record in reader:
+            values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
+            if any(values.values()):
+                rows.append((reader.line_num, values))
+    except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
+        code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
+        raise error_for(code, f"line {reader.line_num} of the CSV file: {exc}") from None
     return rows
 
 
