@@ -176,3 +176,27 @@ def test_a_hostile_image_is_refused_with_a_code(tmp_path, image, command):
     picture = tmp_path / "qr.png"
     picture.write_bytes(IMAGES[image]())
     assert_coded_refusal(run_cli(*command, str(picture)), exit_codes=(2,))
+
+
+HEADER = "row_key,learner_name,crebo,leerweg,date\n"
+CSV_FILES: dict[str, bytes] = {
+    "a 5000-digit crebo": (HEADER + "k1,Anouk Testdata," + "2" * 5000 + ",BOL,2025-07-01\n").encode(),
+    "a 2 MiB name": (HEADER + "k1," + "A" * (2 * 1024 * 1024) + ",25180,BOL,2025-07-01\n").encode(),
+    "bad UTF-8": HEADER.encode() + b"k1,Anouk \xff\xfe,25180,BOL,2025-07-01\n",
+    "a NUL byte": (HEADER + "k1,Anouk\x00Testdata,25180,BOL,2025-07-01\n").encode(),
+    "a bidi override": (HEADER + "k1,Anouk \u202eataDtseT,25180,BOL,2025-07-01\n").encode(),
+    "a date of 5000 digits": (HEADER + "k1,Anouk Testdata,25180,BOL," + "9" * 5000 + "\n").encode(),
+    "an unclosed quote": (HEADER + 'k1,"Anouk Testdata,25180,BOL,2025-07-01\n').encode(),
+}
+
+
+@pytest.mark.parametrize("csv", list(CSV_FILES))
+def test_batch_refuses_a_hostile_csv_with_a_code(service, tmp_path, csv):
+    """A file it cannot read is exit 2; rows it reads and finds not valid are listed with their codes, exit 1."""
+    from hostilekit import PASSPHRASE
+
+    export = tmp_path / "export.csv"
+    export.write_bytes(CSV_FILES[csv])
+    result = run_cli("batch", "mbo-diploma", "--csv", str(export), "--org", service.roc.name, "--out", str(tmp_path / "out"),
+                     "--data-dir", str(service.settings.data_dir), env={"SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE})
+    assert_coded_refusal(result, exit_codes=(1, 2))
