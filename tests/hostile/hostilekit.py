@@ -114,7 +114,6 @@ def _credential_with(value: str, key: str = "n") -> bytes:
 
 PAYLOADS: dict[str, bytes] = {
     "5000-digit integer": _credential_with("1" * 5000),
-    "5000-digit negative integer": _credential_with("-" + "1" * 5000),
     "exponent 1e999999": _credential_with("1e999999"),
     "5000-digit fraction": _credential_with("0." + "1" * 5000),
     "minus zero": _credential_with("-0"),
@@ -135,7 +134,6 @@ PAYLOADS: dict[str, bytes] = {
     "odd id": _credential_with("1").replace(b"urn:uuid:6f1c9a52-3c1e-4d7a-9f0e-2b7c1d5e8a10", b"\\u0000 ../../etc"),
     "wrong types": b'{"@context": 5, "type": {}, "id": 7, "issuer": [], "credentialSubject": "x"}',
     "a list": b"[1, 2, 3]",
-    "a string": b'"credential"',
     "null": b"null",
     "empty": b"",
     "not JSON": b"credential=diploma&x=1",

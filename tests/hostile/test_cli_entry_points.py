@@ -58,6 +58,14 @@ def _contexts_with(world: World, hostile: Path) -> str:
     return str(folder)
 
 
+def _keystore_with(world: World, hostile: Path) -> str:
+    """A keystore folder whose history.json is the hostile file."""
+    folder = world.folder / f"keystore-{hostile.parent.name}"
+    folder.mkdir(exist_ok=True)
+    (folder / "history.json").write_bytes(hostile.read_bytes())
+    return str(folder)
+
+
 Argv = Callable[[World, Path], list[str]]
 ONLY_UNREADABLE = {"passport export (hostile file in the passport)"}
 """The passport folder is written by ``passport add``, which checks each credential: a file placed there
@@ -92,6 +100,9 @@ ENTRY_POINTS: dict[str, tuple[Argv, tuple[int, ...]]] = {
                                                           "--did-document", str(f), "--out", str(w.folder / "tl.json")], (2,)),
     "trust-list show FILE": (lambda w, f: ["trust-list", "show", str(f)], (1, 2)),
     "keys show FILE": (lambda w, f: ["keys", "show", str(f)], (2,)),
+    "keys list --keystore (hostile history.json)": (lambda w, f: ["keys", "list", "--keystore", _keystore_with(w, f)], (2,)),
+    "keys export-public --keystore (hostile history.json)": (
+        lambda w, f: ["keys", "export-public", "--keystore", _keystore_with(w, f)], (2,)),
 }
 
 
@@ -114,6 +125,9 @@ def test_verify_reads_hostile_json_from_stdin_with_a_code(payload):
 
 
 ARGUMENTS: dict[str, list[str]] = {
+    "keys revoke with a 5000-digit date": ["keys", "revoke", "key-1", "--keystore", "/nonexistent",
+                                           "--compromised-at", "9" * 5000],
+    "keys generate with an odd type": ["keys", "generate", "--type", "\u202e" * 1000, "--out", "/nonexistent/k.json"],
     "vocab search with a 100,000-character query": ["vocab", "search", "zorg " * 20_000],
     "vocab search with control characters": ["vocab", "search", "\x00\x1b[31m\u202e"],
     "vocab search with a huge limit": ["vocab", "search", "zorg", "--limit", "1" * 5000],
