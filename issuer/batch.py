@@ -170,12 +170,16 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, 
     else:
         delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    _check_columns(reader.fieldnames or [])
     rows = []
-    for record in reader:
-        values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
-        if any(values.values()):
-            rows.append((reader.line_num + skipped, values))
+    try:
+        _check_columns(reader.fieldnames or [])
+        for record in reader:
+            values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
+            if any(values.values()):
+                rows.append((reader.line_num + skipped, values))
+    except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
+        code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
+        raise error_for(code, f"line {reader.line_num + skipped} of the CSV file: {exc}") from None
     return rows
 
 

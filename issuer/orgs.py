@@ -443,12 +443,37 @@ class _HsmSigner(PublicFacts):
         return signer
 
 
+class _UnavailableSigner(PublicFacts):
+    """An organisation key whose key file could not be loaded (missing, damaged, another passphrase):
+    the organisation is still found (its did.json comes from the store) but every signature is
+    ``signer_failed`` with the reason (the service answers 503 and shows no message; the CLI shows it).
+    The reason was logged once, when the file was read."""
+
+    __slots__ = ("_reason",)
+
+    def __init__(self, key: OrgKey, did: str, reason: str) -> None:
+        self._verification_method, self._controller = key.verification_method, did
+        self._public_key = PublicKey.from_multibase(key.public_key_multibase)
+        self._reason = reason
+
+    def sign(self, data: bytes) -> bytes:
+        """Refuse: the key is not available."""
+        raise error_for(ErrorCode.SIGNER_FAILED, f"the organisation's signing key is not available: {self._reason}")
+
+
 def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Event) -> tuple[Signer, Path | None]:
-    """The signer of an organisation key, and its key file (None for an HSM key: batches sign in-process)."""
+    """The signer of an organisation key, and its key file (None for an HSM key or an unusable key
+    file: batches then sign in-process). One organisation's broken key file stops only its signing."""
     if key.key_file.startswith("pkcs11:"):
         return _HsmSigner(settings, key, did, stopped), None
     key_file = Path(settings.keys) / key.key_file
-    return load(key_file, settings.key_passphrase), key_file
+    try:
+        return load(key_file, settings.key_passphrase), key_file
+    except (SkillspasError, OSError) as exc:
+        reason = f"[{exc.code.value}] {exc.message}" if isinstance(exc, SkillspasError) else f"{key_file}: {exc}"
+        _log.error("%s cannot sign until its key file is repaired (then restart) or the key rotated: %s",
+                   key.verification_method, reason)
+        return _UnavailableSigner(key, did, reason), None
 
 
 class Organisations:
@@ -538,7 +563,7 @@ class Organisations:
         if not active:
             raise ServiceProblem(ProblemCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
         signer, key_file = _org_signer(self.settings, active[-1], org.did, self._stopped)
-        if key_file is None:
+        if isinstance(signer, _HsmSigner):
             with self._lock:
                 self._sessions.append(signer)
         document = (did_key_document(org.did) if org.did.startswith(DID_KEY_PREFIX)

@@ -30,10 +30,11 @@ class ProblemCode(enum.StrEnum):
     BATCH_INVALID = "batch_invalid"
     PUBLIC_URL_REQUIRED = "public_url_required"
     AMBIGUOUS = "ambiguous"
+    REQUEST_TIMEOUT = "request_timeout"
 
     @property
     def http_status(self) -> int:
-        """401 for a missing/unknown key, 403 for what it may not do, 404 unknown, else 400."""
+        """401 for a missing/unknown key, 403 for what it may not do, 404 unknown, 408 too slow, else 400."""
         return _STATUS.get(self, 400)
 
 
@@ -43,6 +44,7 @@ _STATUS = {
     ProblemCode.TYPE_NOT_ALLOWED: 403,
     ProblemCode.NOT_FOUND: 404,
     ProblemCode.PUBLIC_URL_REQUIRED: 500,  # the service is set up wrongly, not the request (serve refuses to start)
+    ProblemCode.REQUEST_TIMEOUT: 408,
 }
 
 _TEXT: dict[ProblemCode, dict[str, str]] = {
@@ -89,6 +91,10 @@ _TEXT: dict[ProblemCode, dict[str, str]] = {
         "nl": "Er is geen openbaar https-adres ingesteld: de statuslijst-URL in elk bewijsstuk zou naar deze "
               "computer wijzen, en die kan geen verificateur bereiken. Geef --public-url https://… (of zet "
               "SKILLSPAS_PUBLIC_URL); alleen om te ontwikkelen: --dev.",
+    },
+    ProblemCode.REQUEST_TIMEOUT: {
+        "en": "The request body did not arrive in time; send it again.",
+        "nl": "De inhoud van het verzoek kwam niet op tijd binnen; stuur het opnieuw.",
     },
 }
 

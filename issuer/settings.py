@@ -76,6 +76,8 @@ class Settings:
     verification (``SKILLSPAS_CONTEXTS``)."""
     batch_commit_every: int = 500
     """Signed batch rows marked ``active`` per transaction (fewer: less to re-sign after a crash, more commits)."""
+    body_read_timeout: float = 30.0
+    """Seconds a client may take to send a whole request body; then 408 ``request_timeout``."""
     pkcs11_module: str | None = None
     """PKCS#11 module (.so) of the HSM holding organisation keys made with ``--hsm`` (``SKILLSPAS_PKCS11_MODULE``)."""
     pkcs11_token: str | None = None
@@ -92,6 +94,8 @@ class Settings:
             raise ValueError("batch_workers must be 0 (automatic) or more")
         if self.batch_commit_every < 1:
             raise ValueError("batch_commit_every must be 1 or more")
+        if not self.body_read_timeout > 0:
+            raise ValueError("body_read_timeout must be a positive number of seconds")
         if not 0 < self.port < 65536:
             raise ValueError("port must be between 1 and 65535")
 
@@ -177,6 +181,11 @@ def _convert(name: str, raw: str) -> Any:
         if raw.strip().lower() not in _BOOLEANS:
             raise ValueError(f"{ENV_PREFIX}DEV must be 1 or 0 (true/false, yes/no)")
         return _BOOLEANS[raw.strip().lower()]
+    if name == "body_read_timeout":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a number of seconds") from None
     return raw
 
 

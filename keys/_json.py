@@ -1,35 +1,21 @@
-"""Strict JSON reading for key files and DID documents: UTF-8, no duplicate keys, no NaN."""
+"""Strict JSON reading for key files and DID documents: the one strict reader (``schemas.jsonio``),
+with its errors as ValueError for the callers here, which give them their own codes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
 
 __all__ = ["loads_strict"]
 
 
-def _reject_constant(name: str) -> Any:
-    """Refuse NaN and Infinity, which JSON does not allow."""
-    raise ValueError(f"{name} is not JSON")
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Build a JSON object, refusing duplicate keys."""
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError("duplicate key in JSON object")
-        result[key] = value
-    return result
-
-
 def loads_strict(data: bytes) -> Any:
-    """Parse UTF-8 JSON strictly; ValueError on any defect (never RecursionError)."""
+    """Parse UTF-8 JSON strictly (duplicate keys, NaN, huge numbers, lone surrogates, depth);
+    ValueError on any defect. The callers bound the size before reading."""
     try:
-        return json.loads(
-            data.decode("utf-8"),
-            object_pairs_hook=_unique_object,
-            parse_constant=_reject_constant,
-        )
-    except RecursionError:
-        raise ValueError("JSON nesting is too deep") from None
+        return parse_json(data, Limits(max_bytes=max(len(data), Limits.max_bytes)))
+    except SkillspasError as exc:
+        raise ValueError(exc.message) from None

@@ -15,7 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
 
 __all__ = ["ContextRegistry", "Context", "VC_V1", "VC_V2", "DATA_INTEGRITY_V2", "STATUS_V1", "bundled_registry", "export_contexts"]
 
@@ -28,6 +30,7 @@ STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1"
 """The Bitstring Status List terms for a VC 1.1 document (VC 2.0's base context has them)."""
 MAP_FILE = "contexts.map.json"
 _MAX_CONTEXT_BYTES = 512 * 1024
+_CONTEXT_LIMITS = Limits(max_bytes=_MAX_CONTEXT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,15 @@ class ContextRegistry:
         """A new registry with the contexts of a user folder (``contexts.map.json``) added."""
         root = Path(folder)
         try:
-            mapping = json.loads((root / MAP_FILE).read_text("utf-8"))
+            raw = (root / MAP_FILE).read_bytes()
         except FileNotFoundError:
             raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"{root / MAP_FILE} not found") from None
-        except (OSError, ValueError) as exc:
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read {root / MAP_FILE}: {exc}") from None
+        except OSError as exc:
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read {root / MAP_FILE}: {exc.strerror}") from None
+        try:
+            mapping = parse_json(raw, _CONTEXT_LIMITS)
+        except SkillspasError as exc:
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read {root / MAP_FILE}: {exc.message}") from None
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
             raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"{root / MAP_FILE} must map URLs to file names")
         contexts = dict(self._contexts)
@@ -127,8 +134,8 @@ def _read(path: Path) -> bytes:
 
 def _parse(raw: bytes, url: str) -> Any:
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        document = parse_json(raw, _CONTEXT_LIMITS)
+    except SkillspasError:
         raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url} is not JSON") from None
     if not isinstance(document, dict) or "@context" not in document:
         raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url} has no @context")

@@ -33,23 +33,41 @@ def _constant(name: str) -> Any:
     raise error_for(ErrorCode.MALFORMED_JSON, f"{name} is not JSON")
 
 
+_SAFE_DIGITS = len(str(MAX_SAFE_INTEGER))
+MAX_NUMBER_CHARS = 100
+"""The longest number text read as a double: its shortest form needs at most 24 characters, an exact
+decimal expansion more; anything longer only costs time (and ``int()`` refuses over 4,300 digits)."""
+
+
 def _integer(text: str) -> int:
-    value = int(text)
-    if abs(value) > MAX_SAFE_INTEGER:
+    """An integer within ±2^53, counted by digits before any conversion (``int()`` of thousands of
+    digits raises ValueError, and is slow before that)."""
+    if len(text) - text.startswith("-") > _SAFE_DIGITS or abs(value := int(text)) > MAX_SAFE_INTEGER:
         raise error_for(ErrorCode.MALFORMED_JSON, "integer outside ±2^53 cannot be read the same everywhere")
     return value
 
 
-def parse_json(data: str | bytes | bytearray | dict | list, limits: Limits = Limits()) -> Any:
-    """Parse ``data`` strictly within ``limits``; a dict/list is checked as if it had been parsed."""
+def _float(text: str) -> float:
+    """A finite double from at most ``MAX_NUMBER_CHARS`` characters."""
+    if len(text) > MAX_NUMBER_CHARS:
+        raise error_for(ErrorCode.MALFORMED_JSON, f"a number of more than {MAX_NUMBER_CHARS} characters "
+                                                  "cannot be read the same everywhere")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise error_for(ErrorCode.MALFORMED_JSON, f"{text} is beyond the largest double")
+    return value
+
+
+def parse_json(data: str | bytes | bytearray | dict | list | None, limits: Limits = Limits()) -> Any:
+    """Parse ``data`` strictly within ``limits``; a parsed value (dict, list, None...) is checked as if it had been parsed."""
     return parse_scanned(data, limits)[0]
 
 
 def parse_scanned(
-    data: str | bytes | bytearray | dict | list, limits: Limits = Limits(), registry: Container[str] | None = None
+    data: str | bytes | bytearray | dict | list | None, limits: Limits = Limits(), registry: Container[str] | None = None
 ) -> tuple[Any, Scan]:
     """``parse_json``, and what its walk found of the text and contexts (``scan.Scan``) for later checks."""
-    if isinstance(data, (dict, list)):
+    if data is None or isinstance(data, (dict, list, bool, int, float)):  # already parsed (JSON null included)
         return data, _bounded(data, limits, registry)
     if isinstance(data, (bytes, bytearray)):
         if len(data) > limits.max_bytes:
@@ -63,12 +81,12 @@ def parse_scanned(
         if len(text) > limits.max_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
             raise error_for(ErrorCode.TOO_LARGE, f"input is larger than the limit of {limits.max_bytes} bytes")
     else:
-        raise TypeError("data must be str, bytes, dict or list")
+        raise TypeError("data must be JSON text (str, bytes) or a parsed JSON value")
     if text.startswith("\ufeff"):
         raise error_for(ErrorCode.MALFORMED_JSON, "a byte order mark is not allowed")
     try:
         value = json.loads(
-            text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_integer
+            text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_integer, parse_float=_float
         )
     except RecursionError:
         raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {limits.max_depth}") from None

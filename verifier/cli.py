@@ -66,9 +66,12 @@ def read_input(source: str, limit: int) -> bytes:
 def parse_duration(value: str) -> dt.timedelta:
     """Parse "7d", "36h" or "90m" into a timedelta; ValueError otherwise."""
     match = _DURATION.fullmatch(value.strip())
-    if match is None or float(match.group(1)) <= 0:
-        raise ValueError(f"{value!r} is not a duration like 7d, 36h or 90m")
-    return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    if match is None or len(match.group(1)) > 12 or float(match.group(1)) <= 0:
+        raise ValueError(f"{value[:40]!r} is not a duration like 7d, 36h or 90m")
+    try:
+        return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    except OverflowError:
+        raise ValueError(f"{value[:40]!r} is longer than any date can reach") from None
 
 
 def verify_command(
@@ -192,6 +195,14 @@ def read_json_file(path: Path, limits: Limits = _BUNDLE_INPUT) -> Any:
     return parse_json(read_input(str(path), limits.max_bytes), limits)
 
 
+def _json_object(path: Path) -> dict[str, Any]:
+    """One JSON object from a file (``read_json_file``); anything else is ``schema_invalid``."""
+    document = read_json_file(path)
+    if not isinstance(document, dict):
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{path.name} must hold one JSON object", "/")
+    return document
+
+
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
     documents hold a key that the trust list does not pin for that DID."""
@@ -229,12 +240,12 @@ def bundle_create(
     from skillspas.keys.did_web import load_did_web_folder
 
     try:
-        documents = [read_json_file(p) for p in did_document or []]
+        documents = [_json_object(p) for p in did_document or []]
         if dids is not None:
             documents.extend(load_did_web_folder(dids).values())
         bundle = Bundle.create(
-            trust_list=read_json_file(trust_list) if trust_list else None, did_documents=documents,
-            status_lists=[read_json_file(p) for p in status_list or []], contexts=contexts,
+            trust_list=_json_object(trust_list) if trust_list else None, did_documents=documents,
+            status_lists=[_json_object(p) for p in status_list or []], contexts=contexts,
         )
         _check_new_bundle(bundle, trust_anchor)
         written = bundle.to_file(out, folder=folder)

@@ -14,6 +14,7 @@ credentials, with their current DID documents and status lists). The database is
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.service.body_guard import StrictJSONBody
@@ -34,7 +35,8 @@ shapes of the W3C VC-API. Every credential is verified by the service before it 
 
 Errors are JSON objects with a stable `code`, an English `message`, a Dutch `messageNl`, a JSON
 pointer `path` and all `errors` found: 400 for an unusable request or a refused document, 422 for
-a credential that was checked and is not valid, 401/403 for a missing or insufficient API key.
+a credential that was checked and is not valid, 401/403 for a missing or insufficient API key, 408 for a
+body that did not arrive in time, 503 when the organisation's signing key cannot be used.
 
 *Uitgeven, controleren en intrekken van bewijsstukken; foutmeldingen in het Engels en Nederlands.*
 """
@@ -43,7 +45,8 @@ a credential that was checked and is not valid, 401/403 for a missing or insuffi
 def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     """Build the FastAPI app for ``settings`` (opening and migrating the database unless given)."""
     store = store or open_store(settings.database)
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their scripts from the package, not a CDN
+        swagger_ui_parameters={"validatorUrl": None},  # Swagger UI would ask validator.swagger.io
         title="skillspas issuer",
         version="1.0",
         description=_DESCRIPTION,
@@ -66,7 +69,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))
     limit = Limits().max_bytes + 64 * 1024
     app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,
-                       large_paths=frozenset({"/credentials/batch"}), own_bounds=(PAGE_PREFIX + "/",))
+                       large_paths=frozenset({"/credentials/batch"}), own_bounds=(PAGE_PREFIX + "/",),
+                       read_timeout=settings.body_read_timeout)
     return app
 
 

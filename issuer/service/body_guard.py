@@ -3,7 +3,10 @@
 FastAPI's own JSON parsing accepts duplicate keys, NaN and huge integers and can hit Python's
 recursion limit; a signature must not depend on which duplicate a parser keeps (DESIGN.md
 threat 1). So every JSON body first passes ``skillspas.schemas.parse_json`` (``malformed_json``,
-``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application.
+``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application. Every route here
+takes JSON: a body without a content type, or with curl -d's form type, is read as JSON too.
+A body that does not arrive within ``Settings.body_read_timeout`` (also the verifier page's) is
+answered 408 ``request_timeout``, so stalled clients do not hold connections open.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any, Awaitable, Callable
 
+import anyio
+
+from skillspas.issuer.problems import ProblemCode, problem_text
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
@@ -26,11 +32,19 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+_READ_AS_JSON = frozenset({b"", b"application/x-www-form-urlencoded", b"text/plain"})
+"""Content types whose body is read as JSON anyway: none (a bare client), curl -d's default form type."""
+_SEND_JSON = ("send the body as JSON with 'Content-Type: application/json'",
+              "Deze route verwacht JSON: stuur de inhoud als JSON met 'Content-Type: application/json'.")
+
+
 class StrictJSONBody:
-    """Caps and strictly parses request bodies; ``large_paths`` get ``large_limit`` bytes."""
+    """Caps and strictly parses request bodies; ``large_paths`` get ``large_limit`` bytes; every body
+    (also of the ``own_bounds`` apps) must arrive within ``read_timeout`` seconds, else 408."""
 
     def __init__(
-        self, app: ASGIApp, *, limit: int, large_limit: int, large_paths: frozenset[str], own_bounds: tuple[str, ...] = ()
+        self, app: ASGIApp, *, limit: int, large_limit: int, large_paths: frozenset[str], own_bounds: tuple[str, ...] = (),
+        read_timeout: float = 30.0,
     ) -> None:
         self.app = app
         self.limit = limit
@@ -38,17 +52,32 @@ class StrictJSONBody:
         self.large_paths = large_paths
         self.own_bounds = own_bounds
         """Path prefixes of mounted apps that bound and parse their bodies themselves (the verifier page)."""
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH") or (
-            self.own_bounds and str(scope.get("path", "")).startswith(self.own_bounds)
-        ):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
+        body_in_time = _Deadline(receive, send, self.read_timeout)
+        try:
+            if self.own_bounds and str(scope.get("path", "")).startswith(self.own_bounds):
+                await self.app(scope, body_in_time.receive, body_in_time.send)
+            else:
+                await self._checked(scope, body_in_time.receive, send)
+        except _TooSlow:
+            pass
+        if body_in_time.too_slow:
+            problem = ProblemCode.REQUEST_TIMEOUT
+            await _answer(send, problem.http_status, error_body(
+                problem.value, f"the request body did not arrive within {self.read_timeout:g} s",
+                problem_text(problem, "nl"), "/"))
+
+    async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the body within the size cap, parse it strictly, then replay it to the application."""
         limit = self.large_limit if scope.get("path") in self.large_paths else self.limit
         headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > limit:
+        length = headers.get(b"content-length", b"0")
+        if not length.isdigit() or len(length) > 15 or int(length) > limit:
             await _refuse(send, error_for(ErrorCode.TOO_LARGE, f"the request body is larger than {limit} bytes"))
             return
         body = bytearray()
@@ -63,12 +92,24 @@ class StrictJSONBody:
                 await _refuse(send, error_for(ErrorCode.TOO_LARGE, f"the request body is larger than {limit} bytes"))
                 return
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if body and (content_type == b"application/json" or content_type.endswith(b"+json")):
+        declared = content_type == b"application/json" or content_type.endswith(b"+json")
+        if body:
+            if not declared and content_type not in _READ_AS_JSON:
+                await _refuse(send, error_for(ErrorCode.MALFORMED_JSON, f"this route takes a JSON body: {_SEND_JSON[0]}"),
+                              _SEND_JSON[1])
+                return
             try:
                 parse_json(bytes(body), Limits(max_bytes=limit))
             except SkillspasError as exc:
-                await _refuse(send, exc)
+                if declared or exc.code is not ErrorCode.MALFORMED_JSON:
+                    await _refuse(send, exc)
+                else:
+                    await _refuse(send, error_for(exc.code, f"{exc.message} (the body is read as JSON: {_SEND_JSON[0]})",
+                                                  exc.path), _SEND_JSON[1])
                 return
+            if not declared:  # curl -d sends a form type; the body is JSON, so the route reads it as JSON
+                scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k != b"content-type"]
+                         + [(b"content-type", b"application/json")]}
         replayed = False
 
         async def replay() -> Message:
@@ -81,12 +122,50 @@ class StrictJSONBody:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send: Send, exc: SkillspasError) -> None:
-    """Answer 400 with the coded error, without reading further."""
-    payload = json.dumps(error_body(exc.code.value, exc.message, text(exc.code, "nl"), exc.path or "/")).encode()
+class _TooSlow(Exception):
+    """The request body did not arrive in time (raised to the reader, answered by the guard)."""
+
+
+class _Deadline:
+    """``receive`` within a total time for the whole body; past it the reader gets ``_TooSlow`` and
+    whatever the application still sends is dropped, so that the guard answers 408 instead."""
+
+    def __init__(self, receive: Receive, send: Send, seconds: float) -> None:
+        self._receive, self._send, self._seconds = receive, send, seconds
+        self._end: float | None = None
+        self._done = False
+        self.too_slow = False
+
+    async def receive(self) -> Message:
+        if self._done:
+            return await self._receive()
+        if self._end is None:
+            self._end = anyio.current_time() + self._seconds
+        try:
+            with anyio.fail_after(max(self._end - anyio.current_time(), 0)):
+                message = await self._receive()
+        except TimeoutError:
+            self.too_slow = True
+            raise _TooSlow from None
+        self._done = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
+
+    async def send(self, message: Message) -> None:
+        if not self.too_slow:
+            await self._send(message)
+
+
+async def _refuse(send: Send, exc: SkillspasError, nl: str | None = None) -> None:
+    """Answer 400 with the coded error (``nl``: a Dutch text more exact than the code's), without reading further."""
+    await _answer(send, 400, error_body(exc.code.value, exc.message, nl or text(exc.code, "nl"), exc.path or "/"))
+
+
+async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
+    """Send one JSON answer."""
+    payload = json.dumps(body).encode()
     await send({
         "type": "http.response.start",
-        "status": 400,
+        "status": status,
         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
     })
     await send({"type": "http.response.body", "body": payload})

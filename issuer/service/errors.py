@@ -1,4 +1,5 @@
-"""Map every refusal to a JSON answer: coded errors to 400/422, access to 401/403, never a 500 for input.
+"""Map every refusal to a JSON answer: coded errors to 400/422, access to 401/403, an unusable signing
+key to 503, never a 500 for input.
 
 The HTTP status is derived from the code (``ErrorCode.http_status``, ``ProblemCode.http_status``),
 never chosen at the raise site. Messages are English with a Dutch ``messageNl``; nothing here
@@ -40,8 +41,9 @@ def error_body(code: str, message: str, message_nl: str, path: str | None = None
 
 
 def _http_status(code: ErrorCode) -> int:
-    """400/422 from the code's kind; a keystore failure is the service's, not the caller's."""
-    return 503 if code.kind is ErrorKind.KEYSTORE else code.http_status
+    """400/422 from the code's kind; a key the service cannot use (a key file it cannot read, an
+    HSM it cannot log in to or sign with) is the service's failure, not the caller's: 503."""
+    return 503 if code.kind is ErrorKind.KEYSTORE or code is ErrorCode.SIGNER_FAILED else code.http_status
 
 
 def error_response(exc: SkillspasError | ServiceProblem) -> JSONResponse:
@@ -85,7 +87,8 @@ def install_error_handlers(app: FastAPI) -> None:
         first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
         code = ErrorCode(first["code"])
         body = error_body(code.value, "the request does not have the documented shape: " + first["message"],
-                          text(code, "nl"), first["path"], problems)
+                          "Het verzoek heeft niet de vorm die de API-documentatie (/docs) beschrijft.", first["path"],
+                          problems)
         return JSONResponse(body, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)

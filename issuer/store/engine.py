@@ -13,6 +13,8 @@ so two processes starting at once do not both migrate.
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,9 +55,8 @@ class Store:
 def _sqlite_engine(url: str, echo: bool) -> Engine:
     """SQLite with WAL, foreign keys and immediate write transactions (no SQLITE_BUSY upgrades)."""
     database = make_url(url).database
-    if database and database != ":memory:":
-        folder = Path(database).expanduser().resolve().parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        _private_file(Path(database).expanduser().resolve())
     engine = create_engine(url, echo=echo, connect_args={"timeout": 60, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -75,6 +76,21 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _private_file(database: Path) -> None:
+    """Create the database file 0600 (whatever the umask or the folder's mode), or make an existing
+    one of ours 0600; SQLite gives its -wal and -shm files the database file's mode."""
+    database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass
+    for file in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):  # not ours to change: leave it
+            if stat.S_IMODE(file.stat().st_mode) & 0o077:
+                file.chmod(0o600)
 
 
 def _engine(url: str, echo: bool) -> Engine:

@@ -166,3 +166,53 @@ def test_after_close_no_hsm_signer_logs_in_again(hsm):
     with pytest.raises(SkillspasError) as info:
         org.signer.sign(b"na")
     assert info.value.code is ErrorCode.SIGNER_FAILED
+
+
+def _wrong_pin(settings: Settings, store, org_id: str) -> tuple[Settings, str]:
+    return settings.replace(pkcs11_pin="0000-wrong"), org_id
+
+
+@pytest.fixture()
+def logged_out(hsm):
+    """The module's issuer logged out of the token (its shared session would otherwise skip the PIN);
+    so these tests come last in this file."""
+    hsm[2].orgs.close()
+    return hsm
+
+
+def _missing_token(settings: Settings, store, org_id: str) -> tuple[Settings, str]:
+    from sqlalchemy import update
+
+    from skillspas.issuer.store.models import OrgKey
+
+    created = create_organisation(store, settings, "ROC Zonder Token", role="mbo",
+                                  did_web=f"zonder-{uuid.uuid4().hex[:8]}.example", hsm=True)
+    with store.transaction() as session:
+        session.execute(update(OrgKey).where(OrgKey.org_id == created.id)
+                        .values(key_file="pkcs11:token=verdwenen-token;object=verdwenen"))
+    return settings, created.id
+
+
+@pytest.mark.parametrize("breaks", [_wrong_pin, _missing_token], ids=["wrong PIN", "missing token"])
+def test_an_hsm_the_service_cannot_use_is_a_coded_503_without_details(logged_out, breaks):
+    import warnings
+
+    from fastapi.testclient import TestClient
+
+    from skillspas.issuer.orgs import add_api_key
+    from skillspas.issuer.service.app import create_app
+
+    settings, store, _, org_id = logged_out
+    broken, org_id = breaks(settings, store, org_id)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app = create_app(broken, store=store)
+    key = add_api_key(store, org_id)
+    with TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
+        did = client.get(f"/orgs/{org_id}/did.json").json()["id"]  # served from the store, no HSM needed
+        response = client.post("/credentials/issue", json={"credential": _credential(did)},
+                               headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "signer_failed"
+        for detail in (settings.pkcs11_token, "verdwenen", broken.pkcs11_pin, settings.pkcs11_module):
+            assert detail not in response.text

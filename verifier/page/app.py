@@ -34,6 +34,7 @@ from typing import Any, Final
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -211,6 +212,15 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     _warm_up(settings)
 
     app = FastAPI(title="skillspas verifier page", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_query(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A query parameter out of range (only a hand-made request has one): 400 ``schema_invalid``, not echoed."""
+        first = (exc.errors() or [{}])[0]
+        where = "/" + "/".join(str(part) for part in first.get("loc", ()))
+        problem = error_for(ErrorCode.SCHEMA_INVALID, f"{where}: {str(first.get('msg', 'not valid'))[:200]}", where)
+        body = {**_input_error(problem).to_json(), "code": problem.code.value, "message": problem.message}
+        return JSONResponse(body, status_code=400, headers={"cache-control": "no-store", EXIT_CODE_HEADER: "2"})
 
     @app.get("/", include_in_schema=False)
     async def page() -> Response:

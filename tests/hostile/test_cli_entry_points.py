@@ -1,0 +1,216 @@
+"""Every ``skillspas`` command that reads a file, an argument or an image refuses hostile input (DESIGN.md
+"Threats the verifier must stop") with a coded error and exit 2 (1 where the document was checked):
+never a traceback, never ``[internal]``. One table row per entry point, one line per hostile input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from skillspas.issuer.demo import sample_credential
+from hostilekit import PAYLOADS, UNREADABLE, assert_coded_refusal, run_cli
+
+
+@dataclass(frozen=True)
+class World:
+    """Files the entry points need besides the hostile one: a key file, a folder for output, a passport."""
+
+    folder: Path
+    key: Path
+    passport: Path
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    folder = tmp_path_factory.mktemp("hostile-cli")
+    key = folder / "key.json"
+    made = run_cli("keys", "generate", "--type", "ed25519", "--out", str(key))
+    assert made.exit_code == 0, made.stderr
+    unsigned = sample_credential(json.loads(made.stdout)["controller"])
+    del unsigned["issuer"]
+    (folder / "unsigned.json").write_text(json.dumps(unsigned), "utf-8")
+    signed = run_cli("sign", str(folder / "unsigned.json"), "--key", str(key))
+    assert signed.exit_code == 0, signed.stderr
+    (folder / "signed.json").write_text(signed.stdout, "utf-8")
+    passport = folder / "passport"
+    added = run_cli("passport", "add", str(folder / "signed.json"), "--no-check", "--passport", str(passport))
+    assert added.exit_code == 0, added.stderr
+    return World(folder, key, passport)
+
+
+def _passport_with(world: World, hostile: Path) -> str:
+    """A passport folder holding the hostile file as if it had been stored there."""
+    passport = world.folder / f"passport-{hostile.stem}"
+    passport.mkdir(exist_ok=True)
+    (passport / ("ab" * 32 + ".json")).write_bytes(hostile.read_bytes())  # named as the store names its files
+    return str(passport)
+
+
+def _contexts_with(world: World, hostile: Path) -> str:
+    """A contexts folder whose contexts.map.json is the hostile file."""
+    folder = world.folder / f"contexts-{hostile.stem}"
+    folder.mkdir(exist_ok=True)
+    (folder / "contexts.map.json").write_bytes(hostile.read_bytes())
+    return str(folder)
+
+
+def _keystore_with(world: World, hostile: Path) -> str:
+    """A keystore folder whose history.json is the hostile file."""
+    folder = world.folder / f"keystore-{hostile.parent.name}"
+    folder.mkdir(exist_ok=True)
+    (folder / "history.json").write_bytes(hostile.read_bytes())
+    return str(folder)
+
+
+Argv = Callable[[World, Path], list[str]]
+ONLY_UNREADABLE = {"passport export (hostile file in the passport)"}
+"""The passport folder is written by ``passport add``, which checks each credential: a file placed there
+by hand is read strictly, but a well-formed one is exported as it is (the verifier checks it)."""
+ENTRY_POINTS: dict[str, tuple[Argv, tuple[int, ...]]] = {
+    "verify FILE": (lambda w, f: ["verify", str(f)], (1, 2)),
+    "verify FILE --json": (lambda w, f: ["verify", str(f), "--json"], (1, 2)),
+    "verify --bundle FILE": (lambda w, f: ["verify", str(w.key), "--bundle", str(f)], (2,)),
+    "verify --contexts DIR": (lambda w, f: ["verify", str(w.key), "--contexts", _contexts_with(w, f)], (2,)),
+    "sign FILE": (lambda w, f: ["sign", str(f), "--key", str(w.key)], (2,)),
+    "sign --key FILE": (lambda w, f: ["sign", str(w.key), "--key", str(f)], (2,)),
+    "issue --data FILE": (lambda w, f: ["issue", "mbo-diploma", "--data", str(f), "--key", str(w.key),
+                                        "--out", str(w.folder / "out.json")], (2,)),
+    "passport add FILE": (lambda w, f: ["passport", "add", str(f), "--passport", str(w.folder / "other-passport")], (1, 2)),
+    "passport show FILE": (lambda w, f: ["passport", "show", str(f)], (1, 2)),
+    "passport export (hostile file in the passport)": (
+        lambda w, f: ["passport", "export", "--presentation", str(w.folder / "vp.json"), "--passport", _passport_with(w, f)],
+        (1, 2)),
+    "passport export --holder-key FILE": (
+        lambda w, f: ["passport", "export", "--presentation", str(w.folder / "vp.json"), "--holder-key", str(f),
+                      "--passport", str(w.passport)], (2,)),
+    "bundle create --did-document FILE": (lambda w, f: ["bundle", "create", "--out", str(w.folder / "b.json"),
+                                                        "--did-document", str(f)], (2,)),
+    "bundle create --status-list FILE": (lambda w, f: ["bundle", "create", "--out", str(w.folder / "b.json"),
+                                                       "--status-list", str(f)], (1, 2)),
+    "bundle create --trust-list FILE": (lambda w, f: ["bundle", "create", "--out", str(w.folder / "b.json"),
+                                                      "--trust-list", str(f)], (1, 2)),
+    "bundle show FILE": (lambda w, f: ["bundle", "show", str(f)], (2,)),
+    "trust-list sign FILE": (lambda w, f: ["trust-list", "sign", str(f), "--key", str(w.key),
+                                           "--out", str(w.folder / "tl.json")], (2,)),
+    "trust-list sign --did-document FILE": (lambda w, f: ["trust-list", "sign", str(f), "--key", str(w.key),
+                                                          "--did-document", str(f), "--out", str(w.folder / "tl.json")], (2,)),
+    "trust-list show FILE": (lambda w, f: ["trust-list", "show", str(f)], (1, 2)),
+    "keys show FILE": (lambda w, f: ["keys", "show", str(f)], (2,)),
+    "keys list --keystore (hostile history.json)": (lambda w, f: ["keys", "list", "--keystore", _keystore_with(w, f)], (2,)),
+    "keys export-public --keystore (hostile history.json)": (
+        lambda w, f: ["keys", "export-public", "--keystore", _keystore_with(w, f)], (2,)),
+}
+
+
+CASES = [pytest.param(entry, payload, id=f"{entry}: {payload}") for entry in ENTRY_POINTS for payload in PAYLOADS
+         if entry not in ONLY_UNREADABLE or payload in UNREADABLE]
+
+
+@pytest.mark.parametrize("entry, payload", CASES)
+def test_every_command_refuses_hostile_json_with_a_code(world, entry, payload, tmp_path):
+    hostile = tmp_path / "hostile.json"
+    hostile.write_bytes(PAYLOADS[payload])
+    argv, exit_codes = ENTRY_POINTS[entry]
+    assert_coded_refusal(run_cli(*argv(world, hostile)), exit_codes=exit_codes)
+
+
+@pytest.mark.parametrize("payload", ["5000-digit integer", "10,000 levels of nesting", "duplicate keys", "bad UTF-8",
+                                     "2 MiB body"])
+def test_verify_reads_hostile_json_from_stdin_with_a_code(payload):
+    assert_coded_refusal(run_cli("verify", "-", "--json", stdin=PAYLOADS[payload]), exit_codes=(1, 2))
+
+
+ARGUMENTS: dict[str, list[str]] = {
+    "keys revoke with a 5000-digit date": ["keys", "revoke", "key-1", "--keystore", "/nonexistent",
+                                           "--compromised-at", "9" * 5000],
+    "keys generate with an odd type": ["keys", "generate", "--type", "\u202e" * 1000, "--out", "/nonexistent/k.json"],
+    "vocab search with a 100,000-character query": ["vocab", "search", "zorg " * 20_000],
+    "vocab search with control characters": ["vocab", "search", "\x00\x1b[31m\u202e"],
+    "vocab search with a huge limit": ["vocab", "search", "zorg", "--limit", "1" * 5000],
+    "vocab show a 100,000-character URI": ["vocab", "show", "http://data.europa.eu/esco/skill/" + "a" * 100_000],
+    "vocab show a crebo of 5000 digits": ["vocab", "show", "2" * 5000],
+    "vocab show a lone surrogate": ["vocab", "show", "\udcff"],
+    "verify SP1: QR text of garbage": ["verify", "SP1:" + "%%%" * 1000],
+    "verify a 100,000-character max-status-age": ["verify", "-", "--max-status-age", "9" * 100_000 + "d"],
+    "verify a missing file": ["verify", "/nonexistent/credential.json"],
+    "trust-list sign with a huge --valid-days": ["trust-list", "sign", "/nonexistent.json", "--key", "k", "--out", "o",
+                                                 "--valid-days", "9" * 5000],
+}
+
+
+@pytest.mark.parametrize("case", list(ARGUMENTS))
+def test_hostile_arguments_are_refused_with_a_code(case):
+    result = run_cli(*ARGUMENTS[case], stdin=PAYLOADS["minus zero"])
+    assert result.exception is None, f"uncaught {type(result.exception).__name__}: {result.exception}"
+    shown = result.stdout + result.stderr
+    assert "Traceback" not in shown and "[internal]" not in shown, shown[-2000:]
+    assert result.exit_code in (0, 1, 2), shown[-2000:]  # a search may find nothing (0); a usage error is 2
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A small PNG file whose header claims ``width`` x ``height`` pixels (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = zlib.compress(b"\x00" + b"\xff" * width, 9)  # one white row; the rest is missing
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+IMAGES: dict[str, Callable[[], bytes]] = {
+    "garbage bytes named .png": lambda: b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 1000,
+    "an empty file": lambda: b"",
+    "a JSON file": lambda: PAYLOADS["duplicate keys"],
+    "a blank image without a QR code": lambda: _png(200, 200),
+    "a decompression bomb (40,000 x 40,000 pixels)": lambda: _png_claiming(40_000, 40_000),
+    "a 33 MiB file": lambda: b"\xff\xd8\xff" + b"\x00" * (33 * 1024 * 1024),
+}
+
+
+@pytest.mark.parametrize("image", list(IMAGES))
+@pytest.mark.parametrize("command", [["verify", "--qr"], ["passport", "show"]], ids=["verify --qr", "passport show"])
+def test_a_hostile_image_is_refused_with_a_code(tmp_path, image, command):
+    picture = tmp_path / "qr.png"
+    picture.write_bytes(IMAGES[image]())
+    assert_coded_refusal(run_cli(*command, str(picture)), exit_codes=(2,))
+
+
+HEADER = "row_key,learner_name,crebo,leerweg,date\n"
+CSV_FILES: dict[str, bytes] = {
+    "a 5000-digit crebo": (HEADER + "k1,Anouk Testdata," + "2" * 5000 + ",BOL,2025-07-01\n").encode(),
+    "a 2 MiB name": (HEADER + "k1," + "A" * (2 * 1024 * 1024) + ",25180,BOL,2025-07-01\n").encode(),
+    "bad UTF-8": HEADER.encode() + b"k1,Anouk \xff\xfe,25180,BOL,2025-07-01\n",
+    "a NUL byte": (HEADER + "k1,Anouk\x00Testdata,25180,BOL,2025-07-01\n").encode(),
+    "a bidi override": (HEADER + "k1,Anouk \u202eataDtseT,25180,BOL,2025-07-01\n").encode(),
+    "a date of 5000 digits": (HEADER + "k1,Anouk Testdata,25180,BOL," + "9" * 5000 + "\n").encode(),
+    "an unclosed quote": (HEADER + 'k1,"Anouk Testdata,25180,BOL,2025-07-01\n').encode(),
+}
+
+
+@pytest.mark.parametrize("csv", list(CSV_FILES))
+def test_batch_refuses_a_hostile_csv_with_a_code(service, tmp_path, csv):
+    """A file it cannot read is exit 2; rows it reads and finds not valid are listed with their codes, exit 1."""
+    from hostilekit import PASSPHRASE
+
+    export = tmp_path / "export.csv"
+    export.write_bytes(CSV_FILES[csv])
+    result = run_cli("batch", "mbo-diploma", "--csv", str(export), "--org", service.roc.name, "--out", str(tmp_path / "out"),
+                     "--data-dir", str(service.settings.data_dir), env={"SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE})
+    assert_coded_refusal(result, exit_codes=(1, 2))
