@@ -41,6 +41,7 @@
       search_label: "Zoek een vaardigheid",
       search_button: "Zoeken",
       vacancy_button: "Vergelijk",
+      several: "past bij meerdere vaardigheden; zoek en voeg er één toe: {list}",
       bridge_heading: "Werk naar werk: vergelijk met een beroep",
       bridge_hint: "Zoek een beroep (ESCO) op naam en kies het. U ziet welke vaardigheden van dat beroep het paspoort bewijst, welke ontbreken en welke opleidingen het gat kunnen dichten.",
       occupation_label: "Zoek een beroep",
@@ -175,6 +176,7 @@
       covered: "Present",
       missing: "Missing",
       not_found: "no skill found for these words",
+      several: "fits several skills; search and add one: {list}",
       bridge_heading: "Job to job: compare with an occupation",
       bridge_hint: "Search an occupation (ESCO) by name and pick it. You see which of its skills the passport proves, which are missing and which qualifications could close the gap.",
       occupation_label: "Search an occupation",
@@ -510,7 +512,9 @@
     body.appendChild(el("p", { "class": "verdict-sentence", id: "vacancy-summary", tabindex: "-1", text: t("vacancy_summary", { c: match.covered, n: match.total }) }));
     var list = el("ul", { "class": "skill-list", id: "vacancy-list" });
     match.lines.forEach(function (line) {
-      var label = line.found ? pick(line.label) : line.query + " — " + t("not_found");
+      var label = line.found ? pick(line.label) : line.ambiguous
+        ? line.query + " — " + t("several", { list: line.candidates.map(function (c) { return pick(c.label); }).join("; ") })
+        : line.query + " — " + t("not_found");
       var item = el("li", { "data-covered": line.covered ? "true" : "false" },
         el("span", { "class": line.covered ? "covered" : "missing", text: (line.covered ? "✓ " : "✗ ") + (line.covered ? t("covered") : t("missing")) + ": " }),
         label);
