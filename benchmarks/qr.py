@@ -42,10 +42,18 @@ def _with_skills(credential: dict[str, Any], n_skills: int) -> dict[str, Any]:
 
 
 def esco_uris(n_skills: int) -> list[str]:
-    """``n_skills`` ESCO skill URIs of the bundled vocabulary (with Dutch labels), in a fixed order."""
+    """``n_skills`` ESCO skill URIs with Dutch labels, in a fixed order: those the bundled kwalificaties use,
+    the essential skills of their ESCO occupations, and ESCO's transversal skills."""
+    from skillspas.schemas.kwalificaties import Kwalificaties
     from skillspas.schemas.vocab import SkillsVocabulary
 
-    uris = sorted(s.uri for s in SkillsVocabulary.bundled() if s.framework == "ESCO" and "nl" in s.labels)
+    vocabulary = SkillsVocabulary.bundled()
+    used = {u for k in Kwalificaties.bundled().all() for u in k.esco_skills}
+    for k in Kwalificaties.bundled().all():
+        if k.esco_occupation:
+            used |= {s.uri for s, essential in vocabulary.index.skills_of(k.esco_occupation) if essential}
+    used |= {s.uri for s in vocabulary if s.reuse_level == "transversal"}
+    uris = sorted(u for u in used if "nl" in vocabulary.get(u).labels)
     if n_skills > len(uris):
         raise ValueError(f"the bundled vocabulary has only {len(uris)} ESCO skills")
     return uris[:n_skills]

@@ -31,7 +31,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.type_schemas import localized_error, localized_text
-from skillspas.schemas.vocab import Skill, SkillsVocabulary, import_esco
+from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco
 from skillspas.verifier.cli import read_input
 
 __all__ = ["issue_command", "vocab_app", "data_home"]
@@ -140,48 +140,67 @@ def issue_command(
         typer.echo(f"uitgegeven / issued: {name} {signed['id']} -> {out}", err=True)
 
 
-def _describe(skill: Skill) -> str:
-    other = skill.labels.get("en") if skill.label("nl") != skill.labels.get("en") else None
-    return skill.label("nl") + (f" / {other}" if other else "")
+def _describe(labels: dict[str, str]) -> str:
+    dutch, english = labels.get("nl"), labels.get("en")
+    return " / ".join(dict.fromkeys(x for x in (dutch, english) if x)) or "?"
 
 
 @vocab_app.command("search")
 def vocab_search(
     query: Annotated[str, typer.Argument(help="Words to look for, Dutch or English / Zoekwoorden")],
     limit: Annotated[int, typer.Option(help="Most results shown")] = 20,
+    occupations: Annotated[bool, typer.Option("--occupations", help="Search occupations instead of skills")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
     home: HomeOption = None,
 ) -> None:
-    """Find skills by label (nl, en) / Vaardigheden zoeken op naam."""
+    """Find skills (or occupations) by label, nl and en, with word forms / Vaardigheden of beroepen zoeken."""
+    kinds = ("occupation",) if occupations else ("skill", "competentnl")
     try:
-        found = SkillsVocabulary.load(data_home(home)).search(query, limit=limit)
+        found = SkillsVocabulary.load(data_home(home)).index.search(query, limit=limit, kinds=kinds,
+                                                                    relations=not occupations)
     except SkillspasError as exc:
         raise _fail(exc) from None
     if as_json:
-        typer.echo(json.dumps([
-            {"uri": s.uri, "framework": s.framework, "labels": dict(s.labels), "skillType": s.skill_type} for s in found
-        ], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
         return
-    if not found:
-        typer.echo(f"Geen vaardigheden gevonden voor '{query}' / No skills found for '{query}'.")
-    for skill in found:
-        typer.echo(f"{_describe(skill)}\n    {skill.uri}  [{skill.framework}{', ' + skill.skill_type if skill.skill_type else ''}]")
+    if not found.hits:
+        typer.echo(f"Niets gevonden voor '{query}' / Nothing found for '{query}'.")
+    elif found.ambiguous:
+        typer.echo(f"'{query}' past bij meerdere; kies er één / matches several; pick one:")
+    for hit in found.hits:
+        concept = hit.concept
+        via = f"; via {hit.via.label('nl')}" if hit.via else ""
+        typer.echo(f"{_describe(dict(concept.labels))}\n    {concept.uri}  "
+                   f"[{concept.framework}{', ' + concept.skill_type if concept.skill_type else ''}{via}]")
+    typer.echo(f"Labels: {ATTRIBUTION}")
 
 
 @vocab_app.command("import")
 def vocab_import(
-    source: Annotated[Path, typer.Argument(help="The official ESCO CSV download: the zip, or a folder with its files")],
+    sources: Annotated[list[Path], typer.Argument(
+        help="Official ESCO downloads (classification zip in any language, relations zip; or their folders or "
+             "CSV files) and/or a newer kwalificaties-register.csv")],
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="The imported ESCO replaces the bundled ESCO and earlier imports")] = False,
     home: HomeOption = None,
 ) -> None:
-    """Add the full ESCO set (and its labels) from the official CSV download / ESCO importeren."""
+    """Import ESCO skills, occupations and relations, or a newer register / ESCO of register importeren."""
     folder = data_home(home)
     try:
-        result = import_esco(source, folder)
+        result = import_esco(sources, folder, replace=replace)
     except SkillspasError as exc:
         raise _fail(exc) from None
     for lang, count in result.counts.items():
         typer.echo(f"{count} ESCO-vaardigheden ({lang}) geïmporteerd / {count} ESCO skills ({lang}) imported")
-    typer.echo(f"{result.new} nieuw / new; {', '.join(str(p) for p in result.paths)}")
+    for lang, count in result.occupations.items():
+        typer.echo(f"{count} ESCO-beroepen ({lang}) geïmporteerd / {count} ESCO occupations ({lang}) imported")
+    if result.relations:
+        typer.echo(f"{result.relations} beroep-vaardigheidrelaties / occupation-skill relations imported")
+    if result.register:
+        typer.echo(f"{result.register} registerregels / register rows imported")
+    if result.replaced:
+        typer.echo("De meegeleverde ESCO is vervangen / the bundled ESCO is replaced")
+    typer.echo(f"{result.new} nieuwe vaardigheden / new skills; {', '.join(str(p) for p in result.paths)}")
 
 
 @vocab_app.command("show")
@@ -217,14 +236,21 @@ def vocab_show(
     if skill is None:
         typer.echo(f"Niet gevonden / not found: {item}", err=True)
         raise typer.Exit(1)
-    typer.echo(_describe(skill))
+    typer.echo(_describe(dict(skill.labels)))
     typer.echo(f"  {skill.uri}")
     typer.echo(f"  {skill.framework}" + (f", {skill.skill_type}" if skill.skill_type else "")
                + (f", {skill.reuse_level}" if skill.reuse_level else ""))
-    for lang, text in skill.description.items():
-        typer.echo(f"  [{lang}] {text}")
-    for lang, labels in skill.alt_labels.items():
-        if labels:
-            typer.echo(f"  [{lang}] ook / also: {'; '.join(labels[:8])}")
     for kwal in register.for_skill(skill.uri):
         typer.echo(f"  kwalificatie {kwal.crebo} {kwal.name}")
+    for occupation, essential in _occupations_of(vocabulary, skill.uri)[:12]:
+        typer.echo(f"  {'essentieel' if essential else 'optioneel'} voor / {'essential' if essential else 'optional'} "
+                   f"for: {occupation}")
+    typer.echo(f"Labels: {ATTRIBUTION}")
+
+
+def _occupations_of(vocabulary: SkillsVocabulary, uri: str) -> list[tuple[str, bool]]:
+    """The ESCO occupations listing skill ``uri`` (their Dutch label), essential ones first."""
+    essential = vocabulary.index.occupations_with([uri])
+    every = vocabulary.index.occupations_with([uri], essential_only=False)
+    found = vocabulary.index.concepts(every)
+    return sorted(((found[o].label("nl") if o in found else o, o in essential) for o in every), key=lambda x: (not x[1], x[0]))

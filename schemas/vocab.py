@@ -1,18 +1,22 @@
-"""The skills vocabulary: ESCO skills and CompetentNL skills, with Dutch and English labels.
+"""The skills vocabulary (every ESCO skill, CompetentNL) by URI, and ``skillspas vocab import``.
 
 Usage::
 
-    vocab = SkillsVocabulary.bundled()               # the curated default, shipped in data/vocab/
-    vocab = SkillsVocabulary.load(home)              # ... plus what `skillspas vocab import` added
+    vocab = SkillsVocabulary.bundled()               # a view over the offline index (schemas.vocab_index)
+    vocab = SkillsVocabulary.load(home)              # ... with what `skillspas vocab import` added
     skill = vocab.get("http://data.europa.eu/esco/skill/082967d4-b94c-4305-aa13-35a6aa8c5c7c")
     skill.label("nl")                                # "samenwerken met collega’s" (English if no Dutch)
-    vocab.search("samenwerken")                      # by label, nl and en, case and accents ignored
-    import_esco("ESCO dataset - v1.1.1 - classification - en - csv.zip", home)
+    vocab.search("samenwerken")                      # by label, nl and en, word forms, best first
+    import_esco(["ESCO dataset - v1.1.1 - classification - nl - csv.zip",
+                 "ESCO dataset - v1.1.1 - relations - csv.zip"], home)
 
-The bundled set is a real extract of ESCO v1.1.1 ``skills_en.csv`` (same columns, 325 rows), Dutch
-labels from the official Dutch ESCO files (``esco-skills-nl-labels.csv``), and the CompetentNL skills
-the bundled kwalificaties link to; ``data/vocab/README.md`` says how it was cut. ESCO: (c) European
-Union, reused under Commission Decision 2011/833/EU; credit "ESCO, European Commission".
+The skills are those of the offline index: all of ESCO v1.1.1 with its Dutch labels and the
+CompetentNL skills the register links to (``data/vocab/README.md``). The importer takes the official
+ESCO downloads as a user gets them from the portal: the classification zip in any language
+(``skills_<lang>.csv`` or the skill collections, ``occupations_<lang>.csv``), the relations zip
+(``occupationSkillRelations.csv``), an unpacked folder, or one CSV file; and a newer register of
+kwalificaties in the bundled columns (``kwalificaties-register.csv``). ESCO: (c) European Union,
+reused under Commission Decision 2011/833/EU; credit "ESCO, European Commission".
 """
 
 from __future__ import annotations
@@ -31,15 +35,19 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.type_schemas import localized_error
 
+if TYPE_CHECKING:
+    from skillspas.schemas.vocab_index import Concept, VocabIndex
+
 __all__ = [
     "ESCO_SKILL",
     "COMPETENTNL",
+    "ATTRIBUTION",
     "Skill",
     "SkillsVocabulary",
     "ImportResult",
@@ -50,10 +58,19 @@ __all__ = [
 
 ESCO_SKILL = re.compile(r"http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 COMPETENTNL = re.compile(r"https://linkeddata\.competentnl\.nl/id/(humancapability|knowledgearea)/[0-9A-F]{10}")
+ATTRIBUTION = "ESCO, European Commission; CompetentNL (UWV, CBS, SBB, TNO)"
+"""The credit shown wherever skill or occupation labels are shown."""
 IMPORT_FOLDER = "vocab"
+REPLACE_MARKER = "esco-replace"
+"""In ``<home>/vocab``: the imported ESCO replaces the bundled ESCO (``vocab import --replace``)."""
 _SKILLS_FILE = re.compile(r"(?:^|/)skills_([a-z]{2})\.csv$")
 _COLLECTION_FILE = re.compile(r"(?:^|/)[A-Za-z]+SkillsCollection_([a-z]{2})\.csv$")
-_MAX_MEMBER_BYTES = 64 * 1024 * 1024  # skills_en.csv is 9.5 MB; a bound against zip bombs
+_OCCUPATIONS_FILE = re.compile(r"(?:^|/)occupations_([a-z]{2})\.csv$")
+_RELATIONS_FILE = re.compile(r"(?:^|/)occupationSkillRelations\.csv$")
+_REGISTER_FILE = re.compile(r"(?:^|/)kwalificaties-register\.csv$")
+_WANTED = (_SKILLS_FILE, _COLLECTION_FILE, _OCCUPATIONS_FILE, _RELATIONS_FILE, _REGISTER_FILE)
+_MAX_MEMBER_BYTES = 64 * 1024 * 1024  # skills_en.csv is 9.5 MB, occupationSkillRelations.csv 21 MB
+_MAX_TOTAL_BYTES = 160 * 1024 * 1024
 _MAX_MEMBERS = 200
 _MAX_FIELD = 1 << 20
 
@@ -85,7 +102,6 @@ class Skill:
     alt_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     skill_type: str | None = None
     reuse_level: str | None = None
-    description: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, lang: str = "nl") -> str:
         """The preferred label in ``lang``, else English, else any label."""
@@ -93,106 +109,62 @@ class Skill:
 
     def merged(self, other: "Skill") -> "Skill":
         """This skill with ``other``'s labels added (``other`` wins per language)."""
-        return Skill(
-            self.uri,
-            self.framework,
-            {**self.labels, **other.labels},
-            {**self.alt_labels, **other.alt_labels},
-            other.skill_type or self.skill_type,
-            other.reuse_level or self.reuse_level,
-            {**self.description, **other.description},
-        )
+        return Skill(self.uri, self.framework, {**self.labels, **other.labels}, {**self.alt_labels, **other.alt_labels},
+                     other.skill_type or self.skill_type, other.reuse_level or self.reuse_level)
+
+
+def _skill(concept: "Concept") -> Skill:
+    return Skill(concept.uri, concept.framework, dict(concept.labels), {}, concept.skill_type, concept.reuse_level)
 
 
 class SkillsVocabulary:
-    """Skills by URI, searchable by label; nothing here touches the network."""
+    """The skills of the offline index by URI, searchable by label; nothing here touches the network."""
 
-    def __init__(self, skills: Iterable[Skill]) -> None:
-        merged: dict[str, Skill] = {}
-        for skill in skills:
-            merged[skill.uri] = merged[skill.uri].merged(skill) if skill.uri in merged else skill
-        self._skills = merged
-        self._index: list[tuple[Skill, tuple[tuple[str, bool], ...]]] | None = None
+    _KINDS = ("skill", "competentnl")
+
+    def __init__(self, index: "VocabIndex") -> None:
+        self.index = index
 
     @classmethod
     def bundled(cls) -> "SkillsVocabulary":
-        """The curated default set shipped with skillspas (loaded once, digests checked)."""
+        """The skills shipped with skillspas (the index is built once per machine, then opened)."""
         return _bundled()
 
     @classmethod
     def load(cls, home: str | os.PathLike[str] | None = None) -> "SkillsVocabulary":
-        """The bundled set plus every vocabulary imported into ``home`` (``skillspas vocab import``)."""
-        bundled = _bundled()
-        if home is None:
-            return bundled
-        folder = Path(home) / IMPORT_FOLDER
-        files = sorted(folder.glob("esco-*.json.gz")) if folder.is_dir() else []
-        if not files:
-            return bundled
-        return cls([*bundled, *(skill for path in files for skill in _read_import(path))])
+        """The bundled skills plus every vocabulary imported into ``home`` (``skillspas vocab import``)."""
+        from skillspas.schemas.vocab_index import VocabIndex, imports_of
+
+        if not imports_of(home):
+            return _bundled()
+        return cls(VocabIndex.open(home))
 
     def __contains__(self, uri: object) -> bool:
-        return uri in self._skills
+        return isinstance(uri, str) and self.get(uri) is not None
 
     def __len__(self) -> int:
-        return len(self._skills)
+        counts = self.index.counts()
+        return sum(counts.get(kind, 0) for kind in self._KINDS)
 
     def __iter__(self) -> Iterator[Skill]:
-        return iter(self._skills.values())
+        return (_skill(c) for c in self.index.each(self._KINDS))
 
     def get(self, uri: str) -> Skill | None:
-        """The skill with this URI, or ``None``."""
-        return self._skills.get(uri)
+        """The skill with this URI, or ``None`` (an occupation URI is not a skill)."""
+        concept = self.index.get(uri)
+        return _skill(concept) if concept is not None and concept.kind in self._KINDS else None
 
     def search(self, query: str, *, limit: int = 20, framework: str | None = None) -> list[Skill]:
         """Skills whose labels (nl, en; preferred and alternative) match ``query``, best first."""
-        wanted = fold(query)
-        if not wanted:
-            return []
-        words = wanted.split()
-        if self._index is None:  # folded once per vocabulary, reused by every search
-            self._index = [(skill, tuple((fold(label), alt) for label, alt in _labels_of(skill))) for skill in self]
-        scored = []
-        for skill, labels in self._index:
-            if framework is not None and skill.framework != framework:
-                continue
-            score = _score(labels, wanted, words)
-            if score is not None:
-                scored.append((score, len(skill.label("nl")), skill.label("nl"), skill.uri, skill))
-        scored.sort(key=lambda item: item[:4])
-        return [item[-1] for item in scored[:limit]]
+        kinds = {"ESCO": ("skill",), "CompetentNL": ("competentnl",)}.get(framework or "", self._KINDS)
+        return [_skill(h.concept) for h in self.index.search(query, limit=limit, kinds=kinds).hits]
 
 
-def _labels_of(skill: Skill) -> Iterator[tuple[str, bool]]:
-    for label in skill.labels.values():
-        yield label, False
-    for labels in skill.alt_labels.values():
-        for label in labels:
-            yield label, True
+@functools.cache
+def _bundled() -> SkillsVocabulary:
+    from skillspas.schemas.vocab_index import VocabIndex
 
-
-def _score(labels: tuple[tuple[str, bool], ...], wanted: str, words: list[str]) -> float | None:
-    """0 exact, 1 prefix, 2 a word starts with it, 3 substring, 4 all words somewhere; +0.5 for alt labels."""
-    best: float | None = None
-    for text, alt in labels:
-        if text == wanted:
-            score = 0.0
-        elif text.startswith(wanted):
-            score = 1.0
-        elif f" {wanted}" in f" {text}":
-            score = 2.0
-        elif wanted in text:
-            score = 3.0
-        elif all(w in text for w in words):
-            score = 4.0
-        else:
-            continue
-        score += 0.5 if alt else 0.0
-        best = score if best is None else min(best, score)
-    return best
-
-
-# -- the bundled set ----------------------------------------------------------------------
+    return SkillsVocabulary(VocabIndex.open())
 
 
 def _data(name: str) -> bytes:
@@ -207,29 +179,17 @@ def _data(name: str) -> bytes:
     return gzip.decompress(raw) if name.endswith(".gz") else raw
 
 
-@functools.cache
-def _bundled() -> SkillsVocabulary:
-    english = _parse_skills_csv(_data("skills_en.csv.gz").decode("utf-8"), "en", "skills_en.csv")
-    dutch = []
-    for row in _rows(_data("esco-skills-nl-labels.csv.gz").decode("utf-8"), "esco-skills-nl-labels.csv"):
-        dutch.append(Skill(
-            row["conceptUri"], "ESCO", {"nl": row["preferredLabel_nl"]},
-            {"nl": _split_alt(row.get("altLabels_nl", ""))} if row.get("altLabels_nl") else {},
-            description={"nl": row["description_nl"].strip()} if row.get("description_nl", "").strip() else {},
-        ))
-    competentnl = [
-        Skill(row["uri"], "CompetentNL", {"nl": row["prefLabel_nl"]}, skill_type=row["kind"])
-        for row in _rows(_data("competentnl-skills-seen.csv").decode("utf-8"), "competentnl-skills-seen.csv")
-    ]
-    known = {s.uri for s in english}
-    return SkillsVocabulary([*english, *(s for s in dutch if s.uri in known), *competentnl])
-
-
-def _rows(text: str, name: str) -> Iterator[dict[str, str]]:
+def _rows(text: str, name: str, required: Sequence[str] = ()) -> Iterator[dict[str, str]]:
+    """The records of an imported CSV file; a coded refusal for fields over 1 MiB or missing columns."""
     previous = csv.field_size_limit()
-    csv.field_size_limit(max(previous, _MAX_FIELD))
+    csv.field_size_limit(_MAX_FIELD)
     try:
-        yield from csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in required if c not in (reader.fieldnames or ())]
+        if missing:
+            raise _import_error(f"{name} mist de kolom(men) {', '.join(missing)} van het officiële ESCO-bestand",
+                                f"{name} lacks the column(s) {', '.join(missing)} of the official ESCO file")
+        yield from reader
     except csv.Error as exc:
         raise _import_error(f"{name} is geen leesbaar CSV-bestand ({exc})", f"{name} is not a readable CSV file ({exc})") from None
     finally:
@@ -245,22 +205,15 @@ def _split_alt(value: str) -> tuple[str, ...]:
 def _parse_skills_csv(text: str, lang: str, name: str) -> list[Skill]:
     """Skills from an ESCO skills or skill-collection CSV (official download layout)."""
     skills = []
-    for row in _rows(text, name):
-        if "conceptUri" not in row or "preferredLabel" not in row:
-            raise _import_error(
-                f"{name} mist de kolommen conceptUri en preferredLabel van een ESCO-vaardighedenbestand",
-                f"{name} lacks the conceptUri and preferredLabel columns of an ESCO skills file",
-            )
+    for row in _rows(text, name, ("conceptUri", "preferredLabel")):
         uri, label = (row.get("conceptUri") or "").strip(), (row.get("preferredLabel") or "").strip()
         if not ESCO_SKILL.fullmatch(uri) or not label:
             continue
-        description = (row.get("description") or "").strip()
         skills.append(Skill(
             uri, "ESCO", {lang: label},
             {lang: _split_alt(row.get("altLabels") or "")} if row.get("altLabels") else {},
             (row.get("skillType") or "").strip() or None,
             (row.get("reuseLevel") or "").strip() or None,
-            {lang: description} if description else {},
         ))
     return skills
 
@@ -270,89 +223,210 @@ def _parse_skills_csv(text: str, lang: str, name: str) -> list[Skill]:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What ``import_esco`` added: skills per language, and the files it wrote."""
+    """What ``import_esco`` added: skills per language, occupations per language, relations, register rows."""
 
     counts: Mapping[str, int]
+    """ESCO skills per language."""
     paths: tuple[Path, ...]
     new: int
+    """Skills the bundled index did not have."""
+    occupations: Mapping[str, int] = field(default_factory=dict)
+    relations: int = 0
+    """Occupation-skill relations (essential and optional)."""
+    register: int = 0
+    """Rows of an imported register of kwalificaties."""
+    replaced: bool = False
 
 
-def _import_error(nl: str, en: str) -> SkillspasError:
-    return localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en)
+def _import_error(nl: str, en: str, code: ErrorCode = ErrorCode.SCHEMA_INVALID) -> SkillspasError:
+    return localized_error(code, nl=nl, en=en)
+
+
+def _too_large(name: str) -> SkillspasError:
+    return _import_error(f"{name} is te groot (meer dan {_MAX_MEMBER_BYTES // (1024 * 1024)} MiB uitgepakt)",
+                         f"{name} is too large (more than {_MAX_MEMBER_BYTES // (1024 * 1024)} MiB unpacked)",
+                         ErrorCode.TOO_LARGE)
+
+
+def _wanted(name: str) -> bool:
+    return any(p.search(name) for p in _WANTED)
+
+
+def _safe_name(name: str) -> bool:
+    """A member name without a drive, an absolute path, a backslash or a ``..`` step."""
+    path = PurePosixPath(name)
+    return not (name.startswith("/") or "\\" in name or ":" in name or ".." in path.parts or "\0" in name)
 
 
 def _members(source: Path) -> dict[str, bytes]:
-    """The skills CSV files of an ESCO download (zip or folder), read within size bounds."""
-    wanted = lambda name: _SKILLS_FILE.search(name) or _COLLECTION_FILE.search(name)  # noqa: E731
+    """The files an ESCO download (zip, folder, or one CSV file) holds that the importer reads, within bounds."""
     found: dict[str, bytes] = {}
+    total = 0
+
+    def add(name: str, data: bytes) -> None:
+        nonlocal total
+        total += len(data)
+        if total > _MAX_TOTAL_BYTES:
+            raise _import_error("de download is te groot", "the download is too large", ErrorCode.TOO_LARGE)
+        found[name.rsplit("/", 1)[-1]] = data
+
     try:
         if source.is_dir():
             for path in sorted(source.rglob("*.csv")):
-                if wanted(path.name):
+                if _wanted(path.name):
                     if path.stat().st_size > _MAX_MEMBER_BYTES:
-                        raise _import_error(f"{path.name} is te groot", f"{path.name} is too large")
-                    found[path.name] = path.read_bytes()
+                        raise _too_large(path.name)
+                    add(path.name, path.read_bytes())
+            return found
+        if source.suffix.lower() == ".csv":
+            if not _wanted(source.name):
+                raise _import_error(f"{source.name} is geen bestand dat vocab import kent",
+                                    f"{source.name} is not a file vocab import knows")
+            if source.stat().st_size > _MAX_MEMBER_BYTES:
+                raise _too_large(source.name)
+            add(source.name, source.read_bytes())
             return found
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
             if len(infos) > _MAX_MEMBERS:
                 raise _import_error("het zip-bestand bevat te veel bestanden", "the zip file holds too many files")
+            unsafe = [i.filename for i in infos if not _safe_name(i.filename)]
+            if unsafe:
+                raise _import_error(f"het zip-bestand bevat een onveilige bestandsnaam ({unsafe[0][:80]!r})",
+                                    f"the zip file holds an unsafe member name ({unsafe[0][:80]!r})")
             for info in infos:
-                if wanted(info.filename):
-                    if info.file_size > _MAX_MEMBER_BYTES:
-                        raise _import_error(f"{info.filename} is te groot", f"{info.filename} is too large")
-                    with archive.open(info) as member:
-                        data = member.read(_MAX_MEMBER_BYTES + 1)
-                    if len(data) > _MAX_MEMBER_BYTES:
-                        raise _import_error(f"{info.filename} is te groot", f"{info.filename} is too large")
-                    found[info.filename.rsplit("/", 1)[-1]] = data
+                if info.is_dir() or not _wanted(info.filename):
+                    continue
+                if info.file_size > _MAX_MEMBER_BYTES:
+                    raise _too_large(info.filename)
+                with archive.open(info) as member:  # the declared size may lie: read at most the bound
+                    data = member.read(_MAX_MEMBER_BYTES + 1)
+                if len(data) > _MAX_MEMBER_BYTES:
+                    raise _too_large(info.filename)
+                add(info.filename, data)
     except FileNotFoundError:
         raise _import_error(f"{source} bestaat niet", f"{source} does not exist") from None
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, lzma.LZMAError, OSError) as exc:
         raise _import_error(
             f"{source} is geen leesbaar zip-bestand of map ({exc})", f"{source} is not a readable zip file or folder ({exc})"
         ) from None
     return found
 
 
-def import_esco(source: str | os.PathLike[str], home: str | os.PathLike[str]) -> ImportResult:
-    """Import the official ESCO CSV download (zip or folder) into ``home``; skills and labels per language.
+def import_esco(
+    source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    home: str | os.PathLike[str],
+    *,
+    replace: bool = False,
+) -> ImportResult:
+    """Import official ESCO downloads (zips, folders or CSV files) and a newer register into ``home``.
 
-    ``skills_<lang>.csv`` is used when present; otherwise the skill collections
+    Skills: ``skills_<lang>.csv`` when present, otherwise the skill collections
     (``*SkillsCollection_<lang>.csv``, e.g. the partial Dutch download) give that language's labels.
+    Occupations: ``occupations_<lang>.csv``. Relations: ``occupationSkillRelations.csv`` (an
+    occupation it lists gets exactly its relations). Register: ``kwalificaties-register.csv``.
+    ``replace`` drops every earlier ESCO import and the bundled ESCO: the index then holds the
+    imported ESCO only (plus CompetentNL). Everything is checked before anything is written.
     """
-    by_lang = _by_language(_members(Path(source)))
-    if not by_lang:
+    sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
+    members: dict[str, bytes] = {}
+    for item in sources:
+        members.update(_members(Path(item)))
+    plan = _plan(members)
+    if not plan:
+        shown = ", ".join(str(s) for s in sources)
         raise _import_error(
-            f"Geen ESCO-vaardighedenbestand (skills_<taal>.csv) gevonden in {source}.",
-            f"No ESCO skills file (skills_<lang>.csv) found in {source}.",
+            f"Geen ESCO-bestand (skills_<taal>.csv, occupations_<taal>.csv, occupationSkillRelations.csv) of "
+            f"register (kwalificaties-register.csv) gevonden in {shown}.",
+            f"No ESCO file (skills_<lang>.csv, occupations_<lang>.csv, occupationSkillRelations.csv) or register "
+            f"(kwalificaties-register.csv) found in {shown}.",
         )
     folder = Path(home) / IMPORT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    before = {s.uri for s in SkillsVocabulary.load(home)}
+    if replace:
+        for old in folder.iterdir():
+            if re.fullmatch(r"esco-[a-z]{2}\.json\.gz|occupations_[a-z]{2}\.csv\.xz|occupationSkillRelations\.csv\.xz", old.name):
+                old.unlink()
+        _write(folder / REPLACE_MARKER, b"")
     counts: dict[str, int] = {}
+    occupations: dict[str, int] = {}
+    relations = register = 0
     paths: list[Path] = []
-    for lang, files in sorted(by_lang.items()):
-        skills = _skills_of(lang, files)
-        path = folder / f"esco-{lang}.json.gz"
-        previous = {s.uri: s for s in _read_import(path)} if path.exists() else {}
-        for uri, skill in skills.items():
-            previous[uri] = previous[uri].merged(skill) if uri in previous else skill
-        _write_import(path, lang, previous.values())
-        counts[lang] = len(skills)
+    imported: set[str] = set()
+    for kind, key, payload, count in plan:
+        if kind == "skills":
+            path = folder / f"esco-{key}.json.gz"
+            previous = {s.uri: s for s in _read_import(path)} if path.exists() else {}
+            for uri, skill in payload.items():
+                previous[uri] = previous[uri].merged(skill) if uri in previous else skill
+            _write(path, _encode_import(key, previous.values()))
+            counts[key] = count
+            imported |= set(payload)
+        elif kind == "occupations":
+            path = folder / f"occupations_{key}.csv.xz"
+            _write(path, lzma.compress(payload.encode("utf-8"), preset=1))
+            occupations[key] = count
+        elif kind == "relations":
+            path = folder / "occupationSkillRelations.csv.xz"
+            _write(path, lzma.compress(payload.encode("utf-8"), preset=1))
+            relations = count
+        else:
+            path = folder / "kwalificaties-register.csv"
+            _write(path, payload)
+            register = count
         paths.append(path)
-    after = {s.uri for s in SkillsVocabulary.load(home)}
-    return ImportResult(counts, tuple(paths), len(after - before))
+    return ImportResult(counts, tuple(paths), _new_skills(imported), occupations, relations, register, replace)
 
 
-def _by_language(members: Mapping[str, bytes]) -> dict[str, list[tuple[str, bytes]]]:
-    """The skills files per language code (``skills_nl.csv`` -> "nl")."""
+def _new_skills(uris: set[str]) -> int:
+    """How many of ``uris`` the bundled index does not have."""
+    if not uris:
+        return 0
+    from skillspas.schemas.vocab_index import VocabIndex
+
+    return len(uris - set(VocabIndex.open().concepts(uris)))
+
+
+def _plan(members: Mapping[str, bytes]) -> list[tuple[str, str, Any, int]]:
+    """Every member parsed and checked: (kind, language or name, what to write, how many records)."""
+    plan: list[tuple[str, str, Any, int]] = []
     by_lang: dict[str, list[tuple[str, bytes]]] = {}
-    for name, data in members.items():
+    for name, data in sorted(members.items()):
         match = _SKILLS_FILE.search(name) or _COLLECTION_FILE.search(name)
         if match is not None:
             by_lang.setdefault(match.group(1), []).append((name, data))
-    return by_lang
+    for lang, files in sorted(by_lang.items()):
+        skills = _skills_of(lang, files)
+        plan.append(("skills", lang, skills, len(skills)))
+    for name, data in sorted(members.items()):
+        if match := _OCCUPATIONS_FILE.search(name):
+            text = _decode(name, data)
+            count = _count(name, text, ("conceptUri", "preferredLabel"), lambda r: _occupation(r.get("conceptUri")))
+            plan.append(("occupations", match.group(1), text, count))
+        elif _RELATIONS_FILE.search(name):
+            text = _decode(name, data)
+            count = _count(name, text, ("occupationUri", "relationType", "skillUri"),
+                           lambda r: _occupation(r.get("occupationUri")) and bool(ESCO_SKILL.fullmatch((r.get("skillUri") or "").strip())))
+            plan.append(("relations", name, text, count))
+        elif _REGISTER_FILE.search(name):
+            from skillspas.schemas.kwalificaties import read_register
+
+            plan.append(("register", name, data, len(read_register(data, name))))
+    return plan
+
+
+def _occupation(uri: str | None) -> bool:
+    from skillspas.schemas.vocab_index import ESCO_OCCUPATION
+
+    return bool(ESCO_OCCUPATION.fullmatch((uri or "").strip()))
+
+
+def _count(name: str, text: str, columns: Sequence[str], valid: Any) -> int:
+    """The records of ``text`` that ``valid`` accepts; a coded refusal if it has the wrong columns or none."""
+    count = sum(1 for row in _rows(text, name, columns) if valid(row))
+    if not count:
+        raise _import_error(f"{name} bevat geen ESCO-records.", f"{name} holds no ESCO records.")
+    return count
 
 
 def _skills_of(lang: str, files: list[tuple[str, bytes]]) -> dict[str, Skill]:
@@ -374,8 +448,8 @@ def _decode(name: str, data: bytes) -> str:
         raise _import_error(f"{name} is geen UTF-8-tekst", f"{name} is not UTF-8 text") from None
 
 
-def _write_import(path: Path, lang: str, skills: Iterable[Skill]) -> None:
-    """One language's imported skills, written atomically: {uri: [label, alt labels, type, reuse level]}."""
+def _encode_import(lang: str, skills: Iterable[Skill]) -> bytes:
+    """One language's imported skills: {uri: [label, alt labels, type, reuse level]}, gzipped JSON."""
     body = {
         "format": "skillspas-vocab-import/1",
         "lang": lang,
@@ -384,7 +458,11 @@ def _write_import(path: Path, lang: str, skills: Iterable[Skill]) -> None:
             for s in skills
         },
     }
-    data = gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), mtime=0)
+    return gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), mtime=0)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """``data`` at ``path``, written atomically."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)

@@ -18,10 +18,8 @@ later start only opens it. Labels: ESCO, European Commission; CompetentNL (UWV, 
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import io
-import json
 import lzma
 import os
 import re
@@ -34,7 +32,9 @@ from typing import Any, Iterable, Iterator
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.type_schemas import localized_error
-from skillspas.schemas.vocab import COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, _data, _split_alt, fold
+from skillspas.schemas.vocab import (
+    ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
+)
 
 __all__ = [
     "ATTRIBUTION",
@@ -44,10 +44,10 @@ __all__ = [
     "Hit",
     "SearchResult",
     "VocabIndex",
+    "imports_of",
     "word_forms",
 ]
 
-ATTRIBUTION = "ESCO, European Commission; CompetentNL (UWV, CBS, SBB, TNO)"
 ESCO_OCCUPATION = re.compile(r"http://data\.europa\.eu/esco/occupation/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_QUERY = 200
 """Longest search text (characters)."""
@@ -168,7 +168,7 @@ class VocabIndex:
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None, *, cache: str | os.PathLike[str] | None = None) -> "VocabIndex":
         """The index of the bundled data plus ``home``'s imports, built first if no up-to-date one exists."""
-        imports = _imports(home)
+        imports = imports_of(home)
         key = _key(imports)
         folder = Path(cache) if cache is not None else _cache_folder()
         path = folder / f"vocab-index-{key}.sqlite"
@@ -217,6 +217,13 @@ class VocabIndex:
                 concept = self._concept(row)
                 found[concept.uri] = concept
         return found
+
+    def each(self, kinds: Iterable[str]) -> Iterator[Concept]:
+        """Every concept of these kinds (``skill``, ``competentnl``, ``occupation``), in index order."""
+        kinds = tuple(kinds)
+        rows = self._db.execute(f"SELECT * FROM concept WHERE kind IN ({','.join('?' * len(kinds))}) ORDER BY id", kinds)
+        for row in rows.fetchall():
+            yield self._concept(row)
 
     def counts(self) -> dict[str, int]:
         """How many concepts of each kind, and relations, the index holds."""
@@ -369,7 +376,7 @@ def _cache_folder() -> Path:
     return Path(platformdirs.user_cache_dir("skillspas", appauthor=False))
 
 
-def _imports(home: str | os.PathLike[str] | None) -> list[Path]:
+def imports_of(home: str | os.PathLike[str] | None) -> list[Path]:
     """The files ``skillspas vocab import`` wrote into ``home`` that the index uses."""
     if home is None:
         return []
@@ -377,7 +384,7 @@ def _imports(home: str | os.PathLike[str] | None) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and re.fullmatch(
-        r"esco-[a-z]{2}\.json\.gz|occupations_[a-z]{2}\.csv\.xz|occupationSkillRelations\.csv\.xz", p.name))
+        r"esco-[a-z]{2}\.json\.gz|occupations_[a-z]{2}\.csv\.xz|occupationSkillRelations\.csv\.xz|" + REPLACE_MARKER, p.name))
 
 
 def _key(imports: list[Path]) -> str:
@@ -482,16 +489,18 @@ class _Builder:
 
 def build_index(path: Path, imports: Iterable[Path] = ()) -> None:
     """Build the index file at ``path`` from the bundled files and ``imports`` (written atomically)."""
+    imports = list(imports)
     builder = _Builder()
-    builder.esco_csv(_data("skills_en.csv.xz").decode("utf-8"), "en", "skill")
-    builder.esco_csv(_data("occupations_en.csv.xz").decode("utf-8"), "en", "occupation")
-    builder.dutch_table(_data("esco-skills-nl-labels.csv.xz").decode("utf-8"), "skill")
-    builder.dutch_table(_data("esco-occupations-nl-labels.csv.xz").decode("utf-8"), "occupation")
+    if not any(p.name == REPLACE_MARKER for p in imports):  # ``vocab import --replace``: the imported ESCO only
+        builder.esco_csv(_data("skills_en.csv.xz").decode("utf-8"), "en", "skill")
+        builder.esco_csv(_data("occupations_en.csv.xz").decode("utf-8"), "en", "occupation")
+        builder.dutch_table(_data("esco-skills-nl-labels.csv.xz").decode("utf-8"), "skill")
+        builder.dutch_table(_data("esco-occupations-nl-labels.csv.xz").decode("utf-8"), "occupation")
+        builder.relations_csv(_data("occupationSkillRelations.csv.xz").decode("utf-8"))
     for row in _csv(_data("competentnl-skills-seen.csv").decode("utf-8")):
         if COMPETENTNL.fullmatch(row["uri"]):
             builder.labels(row["uri"], "competentnl", "nl", row["prefLabel_nl"], ())
             builder.concepts[row["uri"]]["skill_type"] = row["kind"]
-    builder.relations_csv(_data("occupationSkillRelations.csv.xz").decode("utf-8"))
     for item in imports:
         _apply_import(builder, item)
     fd, tmp = tempfile.mkstemp(prefix=".vocab-index-", suffix=".sqlite", dir=path.parent)
@@ -514,15 +523,20 @@ def build_index(path: Path, imports: Iterable[Path] = ()) -> None:
 def _apply_import(builder: _Builder, path: Path) -> None:
     """One file ``skillspas vocab import`` wrote: skills labels (json.gz), occupations or relations (csv.xz)."""
     name = path.name
-    if name.endswith(".json.gz"):
-        body = json.loads(gzip.decompress(path.read_bytes()))
-        for uri, (label, alts, kind, reuse) in body["skills"].items():
-            if ESCO_SKILL.fullmatch(uri):
-                builder.labels(uri, "skill", body["lang"], label, alts)
-                entry = builder.concepts[uri]
-                entry["skill_type"], entry["reuse"] = kind or entry["skill_type"], reuse or entry["reuse"]
+    if name == REPLACE_MARKER:
         return
-    text = lzma.decompress(path.read_bytes()).decode("utf-8-sig")
+    if name.endswith(".json.gz"):
+        for skill in _read_import(path):
+            for lang, label in skill.labels.items():
+                builder.labels(skill.uri, "skill", lang, label, skill.alt_labels.get(lang, ()))
+            entry = builder.concepts[skill.uri]
+            entry["skill_type"], entry["reuse"] = skill.skill_type or entry["skill_type"], skill.reuse_level or entry["reuse"]
+        return
+    try:
+        text = lzma.decompress(path.read_bytes()).decode("utf-8-sig")
+    except (OSError, lzma.LZMAError, UnicodeDecodeError):
+        raise _import_error(f"Het geïmporteerde bestand {path} is onleesbaar; importeer ESCO opnieuw.",
+                            f"The imported file {path} is unreadable; import ESCO again.") from None
     if name.startswith("occupations_"):
         builder.esco_csv(text, name[len("occupations_"):][:2], "occupation")
     else:

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.schemas.vocab_index import MAX_QUERY
 from skillspas.verifier.result import CredentialSummary, VerificationResult
 
 __all__ = [
@@ -60,11 +61,12 @@ _KIND_BY_TYPE: Final = (
     ("MicroCredential", "microcredential"),
 )
 _FRAMEWORK_ORDER: Final = {"ESCO": 0, "CompetentNL": 1}
-_SEARCH_DEPTH: Final = 5
+_SEARCH_DEPTH: Final = 30
 
 MAX_VACANCY_LINES: Final = 100
 """Most skills one vacancy may ask for."""
 MAX_VACANCY_LINE: Final = 300
+_CANDIDATES: Final = 5
 """Longest line (a URI or search words) of a vacancy."""
 
 
@@ -218,18 +220,25 @@ class VacancyLine:
     labels: Mapping[str, str]
     covered: bool
     evidence: tuple[Evidence, ...] = ()
+    candidates: tuple[tuple[str, Mapping[str, str]], ...] = ()
+    """When the words fit several skills and the passport proves none of them: (URI, labels) to pick from."""
 
     def to_json(self) -> dict[str, Any]:
         """The line as JSON."""
         return {
             "query": self.query,
             "uri": self.uri,
-            "label": {lang: self.labels.get(lang) or next(iter(self.labels.values()), self.uri) for lang in ("nl", "en")}
-            if self.uri else None,
+            "label": _both(self.labels, self.uri) if self.uri else None,
             "found": self.uri is not None,
             "covered": self.covered,
             "evidence": [e.to_json() for e in self.evidence],
+            "ambiguous": bool(self.candidates),
+            "candidates": [{"uri": uri, "label": _both(labels, uri)} for uri, labels in self.candidates],
         }
+
+
+def _both(labels: Mapping[str, str], uri: str | None) -> dict[str, str | None]:
+    return {lang: labels.get(lang) or next(iter(labels.values()), uri) for lang in ("nl", "en")}
 
 
 @dataclass(frozen=True)
@@ -288,9 +297,14 @@ def _vacancy_line(query: str, summary: SkillsSummary, vocabulary: SkillsVocabula
     else:
         # Words: a proven skill with exactly this label, else the best of the first few vocabulary hits
         # that the passport proves, else the best hit (the page shows which skill the words became).
+        # An ambiguous word that the passport does not settle gives candidates, never a silent pick.
         exact = [s.uri for s in summary.skills if any(query.casefold() == label.casefold() for label in s.labels.values())]
-        hits = [skill.uri for skill in vocabulary.search(query, limit=_SEARCH_DEPTH)]
-        uri = next(iter([*exact, *(h for h in hits if h in summary), *hits]), None)
+        found = vocabulary.index.search(query[:MAX_QUERY], limit=_SEARCH_DEPTH, kinds=("skill", "competentnl"))
+        hits = [h.concept for h in found.hits]
+        proven = [*exact, *(h.uri for h in hits if h.uri in summary)]
+        if not proven and found.ambiguous:
+            return VacancyLine(query, None, {}, False, candidates=tuple((h.uri, dict(h.labels)) for h in hits[:_CANDIDATES]))
+        uri = next(iter([*proven, *(h.uri for h in hits)]), None)
     if uri is None:
         return VacancyLine(query, None, {}, False)
     skill = summary.get(uri)

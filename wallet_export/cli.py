@@ -31,7 +31,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
-from skillspas.verifier.summary import EVIDENCE_KINDS, summarize_skills
+from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.openbadges import NotAnOpenBadge
@@ -64,6 +64,9 @@ PassportOption = Annotated[
     Optional[Path], typer.Option("--passport", help="Passport folder (default: $SKILLSPAS_HOME/passport)")
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="nl or en")]
+BundleOption = Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (trust list, DID documents, status lists)")]
+TrustIssuerOption = Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Trust this issuer DID (repeatable)")]
+TrustAnchorOption = Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The bundle's trust list must be signed by this DID")]
 
 
 def _store(folder: Path | None) -> PassportStore:
@@ -195,13 +198,26 @@ def export_command(
     passphrase_env: Annotated[Optional[str], typer.Option("--passphrase-env", metavar="VAR", help="Passphrase of the key file in $VAR")] = None,
     challenge: Annotated[Optional[str], typer.Option(help="The verifier's challenge (needs --holder-key)")] = None,
     domain: Annotated[Optional[str], typer.Option(help="The verifier's domain (needs --holder-key)")] = None,
+    bridge_to: Annotated[Optional[str], typer.Option("--bridge-to", help="With --pdf: add the werk-naar-werk page for this ESCO occupation (name or URI)")] = None,
+    bridge_crebo: Annotated[Optional[str], typer.Option("--bridge-crebo", help="With --pdf: ... or for this crebo")] = None,
+    bundle: BundleOption = None,
+    trust_issuer: TrustIssuerOption = None,
+    trust_anchor: TrustAnchorOption = None,
     passport: PassportOption = None,
     lang: LangOption = "nl",
 ) -> None:
-    """Share credentials as QR codes, PDF, presentation or Open Badges / Deel bewijsstukken."""
+    """Share credentials as QR codes, PDF, presentation or Open Badges / Deel bewijsstukken.
+
+    ``--bridge-to``/``--bridge-crebo`` verify the credentials (``--bundle``, ``--trust-issuer``,
+    ``--trust-anchor``) and add the bridge of the verified ones to the PDF.
+    """
     language = _lang(lang)
     if not any((qr, pdf, presentation, openbadges)):
         _fail(2, "name at least one of --qr, --pdf, --presentation, --openbadges")
+    if (bridge_to or bridge_crebo) and pdf is None:
+        _fail(2, "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too")
+    if bridge_to and bridge_crebo:
+        _fail(2, "give one of --bridge-to or --bridge-crebo / geef --bridge-to of --bridge-crebo")
     if (challenge or domain) and holder_key is None:
         _fail(2, "--challenge and --domain need --holder-key (the presentation is signed by you)")
     try:
@@ -219,8 +235,11 @@ def export_command(
             paths = chosen.to_qr_images(qr)
             typer.echo(f"QR: {len(paths)} PNG files in {qr}")
         if pdf is not None:
-            chosen.to_pdf(pdf, lang=language)
-            typer.echo(f"PDF: {pdf}")
+            extra = None
+            if bridge_to or bridge_crebo:
+                extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, bundle, trust_issuer, trust_anchor)[0].to_json()
+            chosen.to_pdf(pdf, lang=language, bridge=extra)
+            typer.echo(f"PDF: {pdf}" + (f" ({'met werk-naar-werk' if language == 'nl' else 'with job to job'})" if extra else ""))
         if openbadges is not None:
             paths = chosen.to_openbadges(openbadges)
             typer.echo(f"Open Badges 3.0: {len(paths)} JSON files in {openbadges}")
@@ -303,9 +322,9 @@ def bridge_command(
     credentials: Annotated[Optional[list[str]], typer.Argument(help="Credential files or passport references (default: all)")] = None,
     to: Annotated[Optional[str], typer.Option("--to", help="Target ESCO occupation: its Dutch or English name, or URI")] = None,
     crebo: Annotated[Optional[str], typer.Option("--crebo", help="Target kwalificatie: its crebo code")] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (trust list, DID documents, status lists)")] = None,
-    trust_issuer: Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Trust this issuer DID (repeatable)")] = None,
-    trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The bundle's trust list must be signed by this DID")] = None,
+    bundle: BundleOption = None,
+    trust_issuer: TrustIssuerOption = None,
+    trust_anchor: TrustAnchorOption = None,
     passport: PassportOption = None,
     lang: LangOption = "nl",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
@@ -314,18 +333,24 @@ def bridge_command(
     language = _lang(lang)
     if (to is None) == (crebo is None):
         _fail(2, "give one of --to (an occupation) or --crebo / geef --to (een beroep) of --crebo")
-    try:
-        passport_vp = build_presentation(_select(_store(passport), credentials or []))
-        verifier = Verifier(bundle=Bundle.from_file(bundle) if bundle is not None else None,
-                            trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
-        summary = summarize_skills(verifier.verify(passport_vp))
-        result = bridge(summary, occupation=to, crebo=crebo)
-    except SkillspasError as exc:
-        _fail(exc.code, exc.message)
+    result, summary = _bridge_of(_select(_store(passport), credentials or []), to, crebo, bundle, trust_issuer, trust_anchor)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     _print_bridge(result, language, summary.excluded)
+
+
+def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | None, bundle: Path | None,
+               trust_issuer: list[str] | None, trust_anchor: list[str] | None) -> tuple[BridgeResult, SkillsSummary]:
+    """Verify ``credentials`` as one passport, then bridge its verified skills to ``to`` or ``crebo``."""
+    try:
+        passport_vp = build_presentation(credentials)
+        verifier = Verifier(bundle=Bundle.from_file(bundle) if bundle is not None else None,
+                            trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
+        summary = summarize_skills(verifier.verify(passport_vp))
+        return bridge(summary, occupation=to, crebo=crebo), summary
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
 
 
 def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, Any], ...]) -> None:

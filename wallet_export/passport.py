@@ -51,11 +51,12 @@ class Passport:
         """One PNG QR code per credential (a numbered set, each self-contained)."""
         return write_qr_set(self.credentials, folder)
 
-    def to_pdf(self, path: str | os.PathLike[str] | None = None, *, lang: Lang = "nl") -> bytes:
-        """The A4 PDF (Dutch by default); written to ``path`` when given."""
+    def to_pdf(self, path: str | os.PathLike[str] | None = None, *, lang: Lang = "nl",
+               bridge: dict[str, Any] | None = None) -> bytes:
+        """The A4 PDF (Dutch by default), with a werk-naar-werk page when ``bridge`` (its JSON) is given."""
         from skillspas.wallet_export.pdf import render_pdf  # fpdf2 loads only when a PDF is made
 
-        data = render_pdf(self.credentials, lang=lang)
+        data = render_pdf(self.credentials, lang=lang, bridge=bridge)
         if path is not None:
             Path(path).write_bytes(data)
         return data

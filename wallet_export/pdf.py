@@ -26,6 +26,7 @@ from typing import Any, Iterable, Sequence
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr
 from skillspas.wallet_export.view import TEXT, CredentialView, Lang, describe, vocabulary_labels
 
@@ -118,8 +119,13 @@ def render_pdf(
     lang: Lang = "nl",
     created: dt.datetime | None = None,
     font_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    bridge: dict[str, Any] | None = None,
 ) -> bytes:
-    """The passport PDF of ``credentials`` (A4; Dutch by default, ``lang="en"`` for English)."""
+    """The passport PDF of ``credentials`` (A4; Dutch by default, ``lang="en"`` for English).
+
+    ``bridge`` (``BridgeResult.to_json()``, e.g. from ``passport export --bridge-to kok``) adds a
+    werk-naar-werk page after the cover.
+    """
     if lang not in ("nl", "en"):
         raise ValueError("lang must be 'nl' or 'en'")
     items = list(credentials)
@@ -133,6 +139,8 @@ def render_pdf(
     pdf.set_lang(lang)
     pdf.set_creation_date(created)
     _cover(pdf, views, created)
+    if bridge is not None:
+        _bridge_page(pdf, bridge, views)
     for number, (view, code) in enumerate(zip(views, codes), 1):
         _credential_page(pdf, view, code, number, len(items))
     return bytes(pdf.output())
@@ -242,3 +250,61 @@ def _credential_page(pdf: _Document, view: CredentialView, code: QRImage | None,
             row.cell(pdf.clean(skill.label or "-"))
             row.cell(skill.framework)
             row.cell(pdf.clean(skill.code))
+    _attribution(pdf)
+
+
+def _attribution(pdf: _Document) -> None:
+    pdf.ln(2)
+    pdf.style(7.5, grey=True)
+    pdf.multi_cell(0, 4, pdf.clean(TEXT["labels_source"][pdf.lang].format(source=ATTRIBUTION)), align="L",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialView]) -> None:
+    """The werk-naar-werk bridge: the target's skills proven (by which credential) or missing, suggestions."""
+    lang = pdf.lang
+    pdf.add_page()
+    pdf.style(16, bold=True)
+    pdf.multi_cell(0, 7.5, pdf.clean(TEXT["bridge"][lang].format(name=data["target"]["label"][lang])), align="L",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.style(9, grey=True)
+    target = data["target"].get("uri") or f"crebo {data['target'].get('crebo', '')}"
+    pdf.multi_cell(0, 4.5, pdf.clean(f"{target}\n{TEXT['bridge_intro'][lang]}"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.style(10, bold=True)
+    for key in ("essential", "optional"):
+        if data[key]["total"]:
+            pdf.cell(0, 5.5, pdf.clean(TEXT["bridge_count"][lang].format(
+                group=TEXT[key][lang], c=data[key]["covered"], n=data[key]["total"])), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+    pdf.style(8.5)
+    with pdf.table(col_widths=(6, 84, 22, 68), text_align="LEFT", line_height=4.4, borders_layout="HORIZONTAL_LINES") as table:
+        header = table.row()
+        for word in ("", TEXT["skill"][lang], "", TEXT["proven_by"][lang]):
+            header.cell(pdf.clean(word))
+        for skill in data["skills"]:
+            row = table.row()
+            row.cell("+" if skill["covered"] else "-")
+            row.cell(pdf.clean(skill["label"][lang]))
+            row.cell(pdf.clean(TEXT["essential" if skill["essential"] else "optional"][lang].lower()))
+            proofs = [views[e["credential"]].title if 0 <= e["credential"] < len(views) else str(e["credential"] + 1)
+                      for e in skill["evidence"]]
+            row.cell(pdf.clean("; ".join(dict.fromkeys(proofs)) or TEXT["missing"][lang]))
+    if data["suggestions"]:
+        missing = sum(1 for s in data["skills"] if not s["covered"])
+        pdf.ln(3)
+        pdf.style(11, bold=True)
+        pdf.cell(0, 7, pdf.clean(TEXT["suggestions"][lang]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.style(8.5)
+        for suggestion in data["suggestions"]:
+            pdf.multi_cell(0, 4.5, pdf.clean("• " + TEXT["suggestion"][lang].format(
+                crebo=suggestion["crebo"], name=suggestion["name"], k=len(suggestion["closes"]), n=missing,
+                pct=round(suggestion["share"] * 100), basis=suggestion["basisLabel"][lang])), align="L",
+                new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if data["notComparable"]:
+        pdf.ln(2)
+        pdf.style(8.5, grey=True)
+        names = "; ".join(p["label"][lang] for p in data["notComparable"])
+        pdf.multi_cell(0, 4.5, pdf.clean(TEXT["not_comparable"][lang].format(list=names)), align="L",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _attribution(pdf)

@@ -134,6 +134,31 @@ class VerifyPresentationRequest(_Strict):
     options: VerifyOptions | None = None
 
 
+class BridgeRequest(_Strict):
+    """``POST /presentations/bridge``: a passport and one target, an ESCO occupation or a crebo."""
+
+    verifiablePresentation: dict[str, Any]
+    occupation: str | None = Field(default=None, min_length=1, max_length=200, examples=["kok"],
+                                   description="An ESCO occupation's URI, or its Dutch or English name.")
+    crebo: str | None = Field(default=None, pattern=r"^[0-9]{5}$", examples=["25180"],
+                              description="A kwalificatie's crebo code (its official CompetentNL links).")
+    options: VerifyOptions | None = None
+
+
+class BridgeResponse(BaseModel):
+    """The werk-naar-werk bridge (``BridgeResult.to_json()``, as ``skillspas passport bridge --json`` prints it)."""
+
+    model_config = ConfigDict(extra="allow")
+    target: dict[str, Any]
+    essential: dict[str, int]
+    optional: dict[str, int]
+    skills: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]]
+    notComparable: list[dict[str, Any]]
+    notes: list[dict[str, str]]
+    attribution: str
+
+
 class CheckModel(BaseModel):
     """One verification step that ran."""
 

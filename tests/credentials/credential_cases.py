@@ -16,6 +16,7 @@ EXAMPLES = ROOT / "examples"
 VOCAB_DATA = ROOT / "tests" / "data" / "vocab"
 EN_ZIP = VOCAB_DATA / "ESCO dataset - v1.1.1 - classification - en - csv.zip"
 NL_ZIP = VOCAB_DATA / "ESCO v1.2.x - classification - nl - csv (partial).zip"
+REL_ZIP = VOCAB_DATA / "ESCO dataset - v1.1.1 - relations - csv.zip"
 ESCO = "http://data.europa.eu/esco/skill/"
 KINDS = ["mbo-diploma", "mbo-certificaat", "ervaringscertificaat", "praktijkverklaring", "microcredential"]
 

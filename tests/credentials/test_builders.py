@@ -211,18 +211,23 @@ def test_unknown_skill_is_an_issuance_refusal():
     assert isinstance(_error("mbo-diploma", skills=[UNKNOWN_SKILL]), IssuanceRefused)
 
 
-def test_a_skill_from_an_imported_vocabulary_is_accepted(tmp_path):
-    from credential_cases import EN_ZIP
-    from skillspas.schemas.vocab import import_esco
+def test_any_real_esco_skill_is_accepted_at_issuance_and_an_invented_one_refused():
+    import csv
+    import io
+    import zipfile
 
-    import_esco(EN_ZIP, tmp_path)
-    vocabulary = SkillsVocabulary.load(tmp_path)
-    imported = next(s for s in vocabulary if s.uri not in SkillsVocabulary.bundled())
-    row = {**example("mbo-certificaat"), "skills": [imported.uri]}
-    credential = build("mbo-certificaat", row, issuer=ISSUER, vocabulary=vocabulary)
-    assert credential["credentialSubject"]["achievement"]["alignment"][0]["targetName"] == imported.label("nl")
+    from credential_cases import EN_ZIP
+
+    with zipfile.ZipFile(EN_ZIP) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("skills_en.csv").decode("utf-8"), newline="")))
+    kwalificatie_skills = {u for k in Kwalificaties.bundled().all() for u in k.esco_skills}
+    real = next(r for r in reversed(rows) if r["conceptUri"] not in kwalificatie_skills)
+    row = {**example("mbo-certificaat"), "skills": [real["conceptUri"]]}
+    alignment = build("mbo-certificaat", row, issuer=ISSUER)["credentialSubject"]["achievement"]["alignment"][0]
+    assert alignment["targetUrl"] == real["conceptUri"]
+    assert alignment["targetName"] == SkillsVocabulary.bundled().get(real["conceptUri"]).label("nl")
     with pytest.raises(SkillspasError) as caught:
-        build("mbo-certificaat", row, issuer=ISSUER)
+        build("mbo-certificaat", {**row, "skills": [UNKNOWN_SKILL]}, issuer=ISSUER)
     assert caught.value.code is ErrorCode.UNKNOWN_SKILL
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from credential_cases import EN_ZIP, ESCO, EXAMPLES, KINDS, example
+from credential_cases import EN_ZIP, ESCO, EXAMPLES, KINDS, REL_ZIP, example
 
 SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
 
@@ -133,24 +133,52 @@ def test_vocab_search_samenwerken_lists_esco_skills_with_uris(tmp_path):
 def test_vocab_search_with_english_words_and_json_output(tmp_path):
     proc = run("vocab", "search", "first aid", "--json", home=tmp_path)
     found = json.loads(proc.stdout)
-    assert {"uri": ESCO + "f7464f30-662b-4177-85a0-3df9693e9e58", "framework": "ESCO",
-            "labels": {"en": "first aid", "nl": "EHBO"}, "skillType": "knowledge"} in found
+    hit = next(h for h in found["hits"] if h["uri"] == ESCO + "f7464f30-662b-4177-85a0-3df9693e9e58")
+    assert hit["label"] == {"en": "first aid", "nl": "EHBO"} and hit["framework"] == "ESCO"
+    assert "ESCO, European Commission" in found["attribution"]
 
 
-def test_vocab_import_adds_skills_that_search_and_issue_then_use(keys, tmp_path):
+def test_vocab_search_shows_candidates_for_an_ambiguous_word_and_credits_esco(tmp_path):
+    text = run("vocab", "search", "teamwork", home=tmp_path).stdout.decode()
+    assert "kies er één / matches several; pick one" in text
+    assert text.count("http://data.europa.eu/esco/skill/") > 1
+    assert "Labels: ESCO, European Commission" in text
+    kok = run("vocab", "search", "kok", "--occupations", home=tmp_path).stdout.decode()
+    assert kok.splitlines()[0].startswith("kok / cook") and "occupation/90f75f67-495d-49fa-ab57-2f320e251d7e" in kok
+
+
+def test_vocab_import_replace_makes_the_imported_esco_the_one_search_and_issue_use(keys, tmp_path):
     home = tmp_path / "home"
-    proc = run("vocab", "import", EN_ZIP, home=home)
+    proc = run("vocab", "import", EN_ZIP, REL_ZIP, "--replace", home=home)
     _clean(proc)
     assert proc.returncode == 0, proc.stderr
-    assert "ESCO skills (en) imported" in proc.stdout.decode()
-    # "manage musical staff" is in the official download, not in the bundled default.
-    uri = ESCO + "0005c151-5b5a-4a66-8aac-60e734beb1ab"
+    out = proc.stdout.decode()
+    assert "ESCO skills (en) imported" in out and "occupation-skill relations imported" in out
+    assert "the bundled ESCO is replaced" in out
+    uri = ESCO + "0005c151-5b5a-4a66-8aac-60e734beb1ab"  # "manage musical staff": in the extract
     assert uri in run("vocab", "search", "manage musical staff", home=home).stdout.decode()
-    assert uri not in run("vocab", "search", "manage musical staff", home=tmp_path / "empty").stdout.decode()
     row = {**example("microcredential"), "skills": [uri]}
     (tmp_path / "row.json").write_text(json.dumps(row), "utf-8")
     issued = run("issue", "microcredential", "--data", tmp_path / "row.json", "--key", keys["school"], home=home)
     assert issued.returncode == 0, issued.stderr.decode()
+    bundled_only = next(u for u in _bundled_not_in_extract())
+    (tmp_path / "row.json").write_text(json.dumps({**row, "skills": [bundled_only]}), "utf-8")
+    refused = run("issue", "microcredential", "--data", tmp_path / "row.json", "--key", keys["school"], home=home)
+    assert refused.returncode == 2 and b"unknown_skill" in refused.stderr
+    kept = run("issue", "microcredential", "--data", tmp_path / "row.json", "--key", keys["school"], home=tmp_path / "other")
+    assert kept.returncode == 0, kept.stderr.decode()
+
+
+def _bundled_not_in_extract() -> list[str]:
+    import csv
+    import io
+    import zipfile
+
+    from skillspas.schemas.vocab import SkillsVocabulary
+
+    with zipfile.ZipFile(EN_ZIP) as archive:
+        extract = {r["conceptUri"] for r in csv.DictReader(io.StringIO(archive.read("skills_en.csv").decode("utf-8")))}
+    return [s.uri for s in SkillsVocabulary.bundled() if s.framework == "ESCO" and s.uri not in extract][:1]
 
 
 def test_vocab_import_of_something_else_exits_2_in_dutch_and_english(tmp_path):

@@ -6,15 +6,20 @@ import csv
 import gzip
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from credential_cases import EN_ZIP, ESCO, NL_ZIP, VOCAB_DATA
+from credential_cases import EN_ZIP, ESCO, NL_ZIP, REL_ZIP, VOCAB_DATA
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificaties
+from skillspas.schemas import vocab as vocab_module
+from skillspas.schemas.kwalificaties import REGISTER_FILE
 from skillspas.schemas.vocab import SkillsVocabulary, fold, import_esco
+from skillspas.schemas.vocab_index import VocabIndex
 
 SAMENWERKEN = ESCO + "082967d4-b94c-4305-aa13-35a6aa8c5c7c"  # cooperate with colleagues / samenwerken met collega's
 
@@ -37,48 +42,41 @@ def bundled() -> SkillsVocabulary:
     return SkillsVocabulary.bundled()
 
 
-def test_bundled_default_has_at_least_300_real_esco_skills(bundled):
-    esco = [s for s in bundled if s.framework == "ESCO"]
-    assert len(esco) >= 300
-    assert sum(1 for s in esco if "nl" in s.labels) >= 250
+def _index(home: Path, cache: Path) -> VocabIndex:
+    """The index of ``home``'s imports, built into a test-owned cache folder."""
+    return VocabIndex.open(home, cache=cache)
 
 
-def test_every_bundled_esco_skill_is_a_row_of_the_official_download(bundled, source_skills):
-    for skill in (s for s in bundled if s.framework == "ESCO"):
-        row = source_skills[skill.uri]
+def test_every_skill_row_of_the_official_download_is_in_the_vocabulary_with_its_label(bundled, source_skills):
+    for uri, row in source_skills.items():
+        skill = bundled.get(uri)
+        assert skill is not None, uri
         assert skill.labels["en"] == row["preferredLabel"].strip()  # a few source labels end in a space
         assert skill.skill_type == row["skillType"]
         assert skill.reuse_level == row["reuseLevel"]
+    assert len([s for s in bundled if s.framework == "ESCO"]) == 13896  # all of ESCO v1.1.1
 
 
-def test_every_dutch_label_comes_from_the_dutch_esco_table(bundled):
+def test_every_dutch_label_comes_from_the_dutch_esco_table(bundled, source_skills):
     dutch = _rows((VOCAB_DATA / "esco-skills-nl-labels.csv").read_text("utf-8"))
-    for skill in (s for s in bundled if "nl" in s.labels and s.framework == "ESCO"):
-        assert skill.labels["nl"] == dutch[skill.uri]["preferredLabel_nl"]
+    for uri in source_skills:
+        if uri in dutch:
+            assert bundled.get(uri).labels["nl"] == dutch[uri]["preferredLabel_nl"]
+        else:
+            assert "nl" not in bundled.get(uri).labels
 
 
-def test_every_bundled_competentnl_skill_is_in_the_competentnl_source(bundled):
+def test_every_competentnl_skill_of_the_source_is_in_the_vocabulary(bundled):
     seen = _rows((VOCAB_DATA / "competentnl-skills-seen.csv").read_text("utf-8"))
-    competentnl = [s for s in bundled if s.framework == "CompetentNL"]
-    assert competentnl
-    for skill in competentnl:
-        assert skill.labels["nl"] == seen[skill.uri]["prefLabel_nl"]
+    assert len(seen) == 332
+    for uri, row in seen.items():
+        assert bundled.get(uri).labels["nl"] == row["prefLabel_nl"].strip()
 
 
-def test_bundled_set_is_exactly_what_the_documented_selection_rule_gives(bundled):
-    # sample.json's 30 skills + 3 named transversal skills + the essential skills of the ten ESCO
-    # occupations the kwalificaties map to + ESCO's transversal collection (data/vocab/README.md).
-    sample = json.loads((VOCAB_DATA / "sample.json").read_text("utf-8"))
-    relations = list(csv.DictReader((VOCAB_DATA / "occupationSkillRelations.csv").open(encoding="utf-8", newline="")))
-    with zipfile.ZipFile(EN_ZIP) as archive:
-        transversal = _rows(archive.read("transversalSkillsCollection_en.csv").decode("utf-8"))
-    extra = {ESCO + u for u in ("a17286c5-238d-4f0b-bc24-29e9121345de", "082967d4-b94c-4305-aa13-35a6aa8c5c7c",
-                                "d15ce60f-ddab-41ce-ba56-398451b77b60")}
-    expected = (
-        {s["uri"] for s in sample["escoSkills"]} | extra | set(transversal)
-        | {r["skillUri"] for r in relations if r["relationType"] == "essential"}
-    )
-    assert {s.uri for s in bundled if s.framework == "ESCO"} == expected
+def test_an_occupation_uri_is_not_a_skill(bundled):
+    cook = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+    assert bundled.index.get(cook) is not None
+    assert cook not in bundled
 
 
 @pytest.mark.parametrize(
@@ -102,7 +100,7 @@ def test_search_ranks_an_exact_label_first(bundled):
 
 def test_search_for_nothing_returns_nothing(bundled):
     assert bundled.search("   ") == []
-    assert bundled.search("qwertyuiop-geen-vaardigheid") == []
+    assert bundled.search("qwertyuiopzxcv") == []
 
 
 def test_fold_removes_accents_case_and_curly_quotes():
@@ -113,15 +111,16 @@ def test_fold_removes_accents_case_and_curly_quotes():
 # -- the importer -------------------------------------------------------------------------------
 
 
-def test_import_of_the_official_english_zip_adds_every_skill_row(tmp_path, source_skills, bundled):
+def _zip_rows(path: Path, member: str) -> list[dict[str, str]]:
+    with zipfile.ZipFile(path) as archive:
+        return list(csv.DictReader(io.StringIO(archive.read(member).decode("utf-8"), newline="")))
+
+
+def test_import_of_the_official_english_zip_reads_every_skill_and_occupation_row(tmp_path, source_skills):
     result = import_esco(EN_ZIP, tmp_path)
     assert result.counts == {"en": len(source_skills)}
-    vocab = SkillsVocabulary.load(tmp_path)
-    new = set(source_skills) - {s.uri for s in bundled}
-    assert result.new == len(new) > 100
-    uri = sorted(new)[0]
-    assert vocab.get(uri).labels["en"] == source_skills[uri]["preferredLabel"].strip()
-    assert vocab.get(SAMENWERKEN).labels["nl"] == "samenwerken met collega’s"  # bundled labels kept
+    assert result.occupations == {"en": len(_zip_rows(EN_ZIP, "occupations_en.csv"))}
+    assert result.new == 0  # every skill of the v1.1.1 download is already in the bundled index
 
 
 def test_import_of_an_unpacked_download_folder_works_like_the_zip(tmp_path, source_skills):
@@ -132,50 +131,134 @@ def test_import_of_an_unpacked_download_folder_works_like_the_zip(tmp_path, sour
     assert result.counts == {"en": len(source_skills)}
 
 
-def test_import_of_the_dutch_download_adds_dutch_labels(tmp_path):
-    with zipfile.ZipFile(NL_ZIP) as archive:
-        collections = [_rows(archive.read(n).decode("utf-8")) for n in archive.namelist() if "SkillsCollection_nl" in n]
-        transversal = _rows(archive.read("transversalSkillsCollection_nl.csv").decode("utf-8"))
-        digital = _rows(archive.read("digitalSkillsCollection_nl.csv").decode("utf-8"))
-    result = import_esco(NL_ZIP, tmp_path)
-    assert len(collections) == 6
-    assert result.counts["nl"] == len(set().union(*collections)) > 100
-    vocab = SkillsVocabulary.load(tmp_path)
-    uri = next(u for u in digital if u not in transversal)
-    assert vocab.get(uri).labels["nl"] == digital[uri]["preferredLabel"].strip()
-    assert uri in [s.uri for s in vocab.search(digital[uri]["preferredLabel"])]
+def test_the_relations_zip_gives_occupations_with_their_essential_and_optional_skills(tmp_path, bundled, source_skills):
+    """--replace: the index is the imported classification and relations extracts only (plus CompetentNL)."""
+    result = import_esco([EN_ZIP, REL_ZIP], tmp_path, replace=True)
+    relations = _zip_rows(REL_ZIP, "occupationSkillRelations.csv")
+    assert result.relations == len(relations) and result.replaced
+    index = _index(tmp_path, tmp_path / "cache")
+    expected: dict[str, dict[str, bool]] = {}
+    for row in relations:
+        expected.setdefault(row["occupationUri"], {})[row["skillUri"]] = row["relationType"] == "essential"
+    assert index.counts()["relations"] == len(relations)
+    for occupation, skills in expected.items():
+        got = {skill.uri: essential for skill, essential in index.skills_of(occupation)}
+        assert got == skills
+    cook = expected["http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"]
+    assert sum(cook.values()) == 16 and not all(cook.values())  # ESCO v1.1.1: 16 essential, and optional ones
+    for row in _zip_rows(EN_ZIP, "occupations_en.csv"):
+        assert index.get(row["conceptUri"]).label("en") == row["preferredLabel"]
+    bundled_only = next(s.uri for s in bundled if s.framework == "ESCO" and s.uri not in source_skills)
+    assert index.get(bundled_only) is None  # replaced: the bundled ESCO is not in this index
 
 
-def test_importing_english_then_dutch_gives_both_labels(tmp_path):
+def test_importing_english_then_dutch_gives_both_labels_and_dutch_occupations(tmp_path):
     import_esco(EN_ZIP, tmp_path)
-    import_esco(NL_ZIP, tmp_path)
-    with zipfile.ZipFile(NL_ZIP) as archive:
-        digital = _rows(archive.read("digitalSkillsCollection_nl.csv").decode("utf-8"))
-    with zipfile.ZipFile(EN_ZIP) as archive:
-        english = _rows(archive.read("skills_en.csv").decode("utf-8"))
+    result = import_esco(NL_ZIP, tmp_path)
+    digital = _rows(_zip_rows_text(NL_ZIP, "digitalSkillsCollection_nl.csv"))
+    english = _rows(_zip_rows_text(EN_ZIP, "skills_en.csv"))
+    occupations = _zip_rows(NL_ZIP, "occupations_nl.csv")
+    assert result.occupations == {"nl": len(occupations)}
     both = sorted(set(digital) & set(english))
     assert both
-    skill = SkillsVocabulary.load(tmp_path).get(both[0])
+    vocab = SkillsVocabulary(_index(tmp_path, tmp_path / "cache"))
+    skill = vocab.get(both[0])
     assert skill.labels["nl"] == digital[both[0]]["preferredLabel"].strip()
     assert skill.labels["en"] == english[both[0]]["preferredLabel"].strip()
+    assert both[0] in [s.uri for s in vocab.search(digital[both[0]]["preferredLabel"])]
+    for row in occupations:
+        assert vocab.index.get(row["conceptUri"]).label("nl") == row["preferredLabel"]
+
+
+def _zip_rows_text(path: Path, member: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(member).decode("utf-8")
+
+
+def test_a_newer_register_in_the_bundled_columns_is_imported_and_read(tmp_path):
+    bundled = (Path(vocab_module.__file__).parent / "data" / "vocab" / REGISTER_FILE).read_text("utf-8")
+    header, first = bundled.splitlines()[:2]
+    newer = tmp_path / REGISTER_FILE
+    newer.write_text(f"{header}\n{first.replace(first.split(',')[0], '29999', 1)}\n", "utf-8")  # a real row, new code
+    result = import_esco(newer, tmp_path / "home")
+    assert result.register == 1
+    assert Kwalificaties.load(tmp_path / "home").entry("29999") is not None
+
+
+def _lying_zip(path: Path) -> None:
+    """A member that inflates past what its headers declare (the declared size patched to 1000 bytes)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("skills_en.csv", b"conceptUri,preferredLabel\n" + b"a" * 200_000)
+    raw = bytearray(path.read_bytes())
+    local, central = raw.index(b"PK\x03\x04"), raw.index(b"PK\x01\x02")
+    raw[local + 22:local + 26] = (1000).to_bytes(4, "little")
+    raw[central + 24:central + 28] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+
+
+def _bomb(path: Path) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("occupationSkillRelations.csv", b"\0" * (vocab_module._MAX_MEMBER_BYTES + 1))
+
+
+def _oversized_folder(path: Path) -> Path:
+    folder = path.parent / "unpacked"
+    folder.mkdir()
+    with open(folder / "skills_en.csv", "wb") as handle:  # sparse: no disk is used
+        handle.truncate(vocab_module._MAX_MEMBER_BYTES + 1)
+    return folder
+
+
+def _one(name: str, data: bytes):
+    def make(path: Path) -> None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(name, data)
+    return make
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, code",
     [
-        pytest.param(lambda p: p.write_bytes(b"not a zip"), id="not a zip"),
-        pytest.param(lambda p: zipfile.ZipFile(p, "w").writestr("occupations_en.csv", "conceptUri\n"), id="no skills file"),
-        pytest.param(lambda p: zipfile.ZipFile(p, "w").writestr("skills_en.csv", "a,b\n1,2\n"), id="wrong columns"),
-        pytest.param(lambda p: None, id="missing file"),
+        pytest.param(lambda p: p.write_bytes(b"not a zip"), ErrorCode.SCHEMA_INVALID, id="garbage"),
+        pytest.param(lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * 100), ErrorCode.SCHEMA_INVALID, id="broken zip"),
+        pytest.param(_one("occupations_en.csv", "conceptUri\n"), ErrorCode.SCHEMA_INVALID, id="no usable file"),
+        pytest.param(_one("readme.txt", "x"), ErrorCode.SCHEMA_INVALID, id="no ESCO file"),
+        pytest.param(_one("skills_en.csv", "a,b\n1,2\n"), ErrorCode.SCHEMA_INVALID, id="wrong columns skills"),
+        pytest.param(_one("occupationSkillRelations.csv", "occupationUri,skill\nx,y\n"), ErrorCode.SCHEMA_INVALID,
+                     id="wrong columns relations"),
+        pytest.param(_one("skills_en.csv", "conceptUri,preferredLabel\n" + '"' + "x" * (2 << 20) + '",y\n'),
+                     ErrorCode.SCHEMA_INVALID, id="huge CSV field"),
+        pytest.param(_one("skills_en.csv", "conceptUri,preferredLabel\n".encode("utf-16")), ErrorCode.SCHEMA_INVALID,
+                     id="not UTF-8"),
+        pytest.param(_one("../../skills_en.csv", "conceptUri,preferredLabel\n"), ErrorCode.SCHEMA_INVALID,
+                     id="path traversal"),
+        pytest.param(_one("/etc/skills_en.csv", "conceptUri,preferredLabel\n"), ErrorCode.SCHEMA_INVALID,
+                     id="absolute member name"),
+        pytest.param(_one("kwalificaties-register.csv", "code,kind\n1,2\n"), ErrorCode.SCHEMA_INVALID,
+                     id="register with wrong columns"),
+        pytest.param(_lying_zip, ErrorCode.SCHEMA_INVALID, id="member larger than its header says"),
+        pytest.param(_bomb, ErrorCode.TOO_LARGE, id="zip bomb"),
+        pytest.param(_oversized_folder, ErrorCode.TOO_LARGE, id="oversized file"),
+        pytest.param(lambda p: None, ErrorCode.SCHEMA_INVALID, id="missing file"),
     ],
 )
-def test_import_of_something_else_is_a_coded_error_in_dutch_and_english(tmp_path, make):
+def test_import_of_something_else_is_a_coded_error_in_dutch_and_english(tmp_path, make, code):
     source = tmp_path / "download.zip"
-    make(source)
+    made = make(source)
+    source = made if isinstance(made, Path) else source
     with pytest.raises(SkillspasError) as caught:
         import_esco(source, tmp_path / "home")
-    assert caught.value.code is ErrorCode.SCHEMA_INVALID
+    assert caught.value.code is code
     assert caught.value.text("nl") and caught.value.text("en") and caught.value.text("nl") != caught.value.text("en")
+    assert not (tmp_path / "home" / "vocab").exists() or not any((tmp_path / "home" / "vocab").iterdir())
+
+
+def test_the_cli_refuses_a_hostile_download_with_a_code_and_no_traceback(tmp_path):
+    source = tmp_path / "download.zip"
+    _one("../../skills_en.csv", "conceptUri,preferredLabel\n")(source)
+    done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "vocab", "import",
+                           str(source), "--home", str(tmp_path / "home")], capture_output=True)
+    assert done.returncode != 0 and b"schema_invalid" in done.stderr and b"Traceback" not in done.stderr
 
 
 def test_a_damaged_imported_file_is_reported_not_a_crash(tmp_path):
@@ -183,12 +266,12 @@ def test_a_damaged_imported_file_is_reported_not_a_crash(tmp_path):
     path = next((tmp_path / "vocab").glob("*.json.gz"))
     path.write_bytes(gzip.compress(b"{not json"))
     with pytest.raises(SkillspasError) as caught:
-        SkillsVocabulary.load(tmp_path)
+        _index(tmp_path, tmp_path / "cache")
     assert caught.value.code is ErrorCode.SCHEMA_INVALID
 
 
 def test_without_an_import_the_vocabulary_is_the_bundled_one(tmp_path, bundled):
-    assert len(SkillsVocabulary.load(tmp_path)) == len(bundled)
+    assert SkillsVocabulary.load(tmp_path) is bundled
     assert SkillsVocabulary.load(None) is bundled
 
 
@@ -197,7 +280,7 @@ def test_every_kwalificatie_skill_resolves_in_the_bundled_vocabulary(bundled):
         for uri in kwalificatie.esco_skills:
             assert uri in bundled, (kwalificatie.crebo, uri)
         for uri, label in kwalificatie.competentnl:
-            assert bundled.get(uri).labels["nl"] == label
+            assert bundled.get(uri).labels["nl"] == label.strip()
 
 
 def test_extract_zips_are_packed_like_the_official_download():
@@ -206,3 +289,6 @@ def test_extract_zips_are_packed_like_the_official_download():
     assert {"skills_en.csv", "occupations_en.csv", "transversalSkillsCollection_en.csv", "skillGroups_en.csv"} <= names
     assert len(names) == 13
     assert Path(EN_ZIP).name == "ESCO dataset - v1.1.1 - classification - en - csv.zip"
+    with zipfile.ZipFile(REL_ZIP) as archive:
+        assert archive.namelist() == ["broaderRelationsOccPillar.csv", "broaderRelationsSkillPillar.csv",
+                                      "occupationSkillRelations.csv", "skillSkillRelations.csv"]

@@ -126,3 +126,33 @@ def test_the_cli_bridge_refuses_a_bad_target_with_a_code(world, args):
     run = run_bridge(world, *args)
     assert run.exit_code == 2
     assert "Traceback" not in run.output
+
+
+def test_the_passport_pdf_has_the_bridge_page_when_asked(world, summary, tmp_path):
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    common = ["passport", "export", *files, "--pdf"]
+    trust = ["--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller]
+    run = CliRunner().invoke(app, [*common, str(tmp_path / "with.pdf"), *trust, "--bridge-to", "kok"])
+    assert run.exit_code == 0, run.output
+    plain = CliRunner().invoke(app, [*common, str(tmp_path / "without.pdf")])
+    assert plain.exit_code == 0, plain.output
+    text = subprocess.run([shutil.which("pdftotext"), "-layout", str(tmp_path / "with.pdf"), "-"],
+                          capture_output=True, check=True, text=True).stdout
+    expected = bridge(summary, occupation="kok").to_json()
+    assert "Werk naar werk: kok" in text
+    assert f"Essentieel: {expected['essential']['covered']} van de {expected['essential']['total']} bewezen" in text
+    for suggestion in expected["suggestions"]:
+        assert f"crebo {suggestion['crebo']}" in text
+    assert "ESCO, European Commission" in " ".join(text.split())
+    without = subprocess.run([shutil.which("pdftotext"), str(tmp_path / "without.pdf"), "-"],
+                             capture_output=True, check=True, text=True).stdout
+    assert "Werk naar werk" not in without
+    refused = CliRunner().invoke(app, [*common, str(tmp_path / "x.pdf"), *trust, "--bridge-crebo", "12345"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output

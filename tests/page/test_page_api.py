@@ -28,7 +28,10 @@ from skillspas.issuer.status_lists import status_list_credential
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
+from skillspas.verifier import Verifier
+from skillspas.verifier.bridge import bridge
 from skillspas.verifier.qr import encode_payload
+from skillspas.verifier.summary import summarize_skills
 from skillspas.wallet_export import build_presentation
 
 PAGE = Path(__file__).resolve().parents[2] / "verifier" / "page"
@@ -48,6 +51,9 @@ def settings(world: PageWorld) -> PageSettings:
 @pytest.fixture(scope="module")
 def client(settings: PageSettings) -> TestClient:
     return TestClient(create_page_app(settings), base_url=BASE)
+
+
+COOK = "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
 
 
 def _post(client: TestClient, data: bytes | str, **params: Any) -> tuple[dict[str, Any], int]:
@@ -322,7 +328,30 @@ def test_skill_search_finds_labels_in_both_languages(client):
     assert any(s["label"]["en"] == "cooperate with colleagues" for s in found)
     too_long = client.get("/api/skills", params={"q": "x" * 101})
     assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid" and "x" * 101 not in too_long.text
-    assert client.get("/api/skills", params={"q": ""}).json() == {"skills": []}
+    empty = client.get("/api/skills", params={"q": ""}).json()
+    assert empty["skills"] == [] and "ESCO, European Commission" in empty["attribution"]
+
+
+def test_occupation_search_finds_kok_by_its_dutch_name_and_shows_candidates(client):
+    found = client.get("/api/occupations", params={"q": "kok"}).json()
+    assert found["occupations"][0]["uri"] == COOK and found["occupations"][0]["label"] == {"nl": "kok", "en": "cook"}
+    assert not found["ambiguous"] and "ESCO, European Commission" in found["attribution"]
+    several = client.get("/api/occupations", params={"q": "monteur"}).json()
+    assert several["ambiguous"] and len(several["occupations"]) > 1
+    too_long = client.get("/api/occupations", params={"q": "x" * 101})
+    assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid"
+
+
+def test_the_bridge_on_the_page_is_the_bridge_of_the_verified_passport(client, world):
+    page, code = _post(client, world.files["passport"].read_bytes(), occupation=COOK)
+    assert code == 0
+    summary = summarize_skills(Verifier(bundle=world.bundle(), trust_anchors=[world.anchor.controller]).verify(
+        world.files["passport"].read_bytes()))
+    assert page["view"]["bridge"] == bridge(summary, occupation=COOK).to_json()
+    assert page["view"]["bridge"]["essential"]["total"] == 16
+    refused, _ = _post(client, world.files["passport"].read_bytes(), crebo="12345")
+    assert refused["view"]["bridge"]["error"]["code"] == "schema_invalid"
+    assert refused["view"]["bridge"]["error"]["message"]["nl"] != refused["view"]["bridge"]["error"]["message"]["en"]
 
 
 def test_info_tells_the_trust_material_in_use(client, world):

@@ -393,3 +393,48 @@ def test_a_credential_naming_another_organisation_is_orange_with_the_trust_list_
     issuer = page.locator("article.credential dl.facts dd").nth(1).inner_text()
     assert issuer.startswith(world.ROC_NAME) and "volgens de vertrouwenslijst" in issuer
     visit.assert_clean()
+
+
+def test_the_employer_picks_kok_by_name_and_sees_the_same_bridge_as_the_cli(visit: Visit, world: PageWorld) -> None:
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    files = [str(world.files[k]) for k in ("diploma", "praktijkverklaring", "evc", "microcredential")]
+    run = CliRunner().invoke(app, ["passport", "bridge", *files, "--bundle", str(world.files["bundle"]),
+                                   "--trust-anchor", world.anchor.controller, "--to", "kok", "--json"])
+    assert run.exit_code == 0, run.output
+    cli = json.loads(run.output)
+    assert visit.upload(world.files["passport"]) == "valid"
+    page = visit.page
+    page.fill("#occupation-search", "kok")
+    page.click("#occupation-search-button")
+    page.wait_for_selector("#occupation-results button[data-uri]")
+    first = page.locator("#occupation-results button[data-uri]").first
+    assert first.get_attribute("data-uri") == cli["target"]["uri"]
+    assert page.locator("#occupation-results li").first.inner_text().split()[0] == "kok"
+    assert "ESCO, European Commission" in page.inner_text("#occupation-results")
+    answers: list[dict[str, Any]] = []
+
+    def keep(route: Any) -> None:  # the page's own request, answered by the server, its body kept for the test
+        response = route.fetch()
+        answers.append(response.json())
+        route.fulfill(response=response)
+
+    page.route("**/api/verify?*occupation=*", keep)
+    first.click()
+    page.wait_for_selector("#bridge-list")
+    assert answers[0]["view"]["bridge"] == cli  # the very same result object as the CLI's --json
+    shown = page.eval_on_selector_all(
+        "#bridge-list li", "items => items.map(i => [i.dataset.uri, i.dataset.covered === 'true', i.dataset.essential === 'true'])")
+    assert shown == [[s["uri"], s["covered"], s["essential"]] for s in cli["skills"]]
+    assert page.inner_text("#bridge-summary") == (
+        f"{cli['essential']['covered']} van de {cli['essential']['total']} essentiële vaardigheden voor kok zijn bewezen.")
+    assert cli["essential"]["total"] == 16
+    crebos = page.eval_on_selector_all("#bridge-suggestions li", "items => items.map(i => i.dataset.crebo)")
+    assert crebos == [s["crebo"] for s in cli["suggestions"]] and crebos
+    assert "ESCO, European Commission" in page.inner_text("#bridge-attribution")
+    assert page.evaluate("document.activeElement.id") == "bridge-summary"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "bridge-kok.png"), full_page=True)
+    visit.assert_clean()

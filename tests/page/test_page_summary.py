@@ -125,3 +125,11 @@ def test_summary_json_names_the_kinds_in_both_languages(passport_summary):
     evc = next(e for e in stored["evidence"] if e["kind"] == "evc")
     assert evc["kindLabel"] == {"nl": "EVC (ervaringscertificaat)", "en": "EVC (certificate of experience)"}
     assert data["verifiedCredentials"] == [0, 1, 2, 3] and data["excludedCredentials"] == []
+
+
+def test_an_ambiguous_word_the_passport_does_not_settle_gives_candidates_not_a_silent_pick(passport_summary):
+    line = match_vacancy(passport_summary, ["teamwork"]).lines[0]
+    assert line.uri is None and not line.covered
+    assert len(line.candidates) > 1
+    data = line.to_json()
+    assert data["ambiguous"] and all(c["uri"].startswith("http://data.europa.eu/esco/skill/") for c in data["candidates"])

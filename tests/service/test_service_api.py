@@ -274,6 +274,43 @@ def test_verify_presentation_refuses_a_credential(service):
     assert_refused(response, 400, "schema_invalid")
 
 
+def test_bridge_of_a_verified_passport_to_kok_is_the_cli_result_of_its_verified_skills(service):
+    credential = issue(service)
+    presentation = build_presentation([credential])
+    response = service.post("/presentations/bridge", {"verifiablePresentation": presentation, "occupation": "kok"}, org=None)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["target"]["uri"] == "http://data.europa.eu/esco/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e"
+    assert answer["essential"]["total"] == 16 and "ESCO, European Commission" in answer["attribution"]
+    verified = service.post("/presentations/verify", {"verifiablePresentation": presentation}, org=None).json()
+    assert verified["verified"] is True
+    skills = {a["targetUrl"] for a in credential["credentialSubject"]["achievement"]["alignment"]}
+    healthcare_assistant = "http://data.europa.eu/esco/occupation/d38c2107-98f2-47b7-8bb4-f69750d51082"
+    answer = service.post("/presentations/bridge", {"verifiablePresentation": presentation,
+                                                    "occupation": healthcare_assistant}, org=None).json()
+    covered = {s["uri"] for s in answer["skills"] if s["covered"]}
+    assert covered and covered == {s["uri"] for s in answer["skills"]} & skills
+    assert all(s["evidence"] for s in answer["skills"] if s["covered"])
+
+
+@pytest.mark.parametrize("target", [{"crebo": "12345"}, {"occupation": "monteur"}, {"occupation": "xqzvw"}, {},
+                                    {"occupation": "kok", "crebo": "25180"}])
+def test_bridge_refuses_a_bad_target_with_a_code(service, target):
+    body = {"verifiablePresentation": build_presentation([issue(service)]), **target}
+    refused = assert_refused(service.post("/presentations/bridge", body, org=None), 400, "schema_invalid")
+    if target.get("occupation") == "monteur":
+        assert "monteur" in refused["message"] and "pick one" in refused["message"]
+
+
+def test_bridge_of_a_passport_that_does_not_verify_is_its_verification_result(service):
+    presentation = build_presentation([issue(service)])
+    presentation["verifiableCredential"][0]["credentialSubject"]["name"] = "Iemand Anders"
+    response = service.post("/presentations/bridge", {"verifiablePresentation": presentation, "occupation": "kok"}, org=None)
+    assert response.status_code == 422 and response.json()["verified"] is False
+    too_long = {"verifiablePresentation": build_presentation([]), "occupation": "x" * 201}
+    assert service.post("/presentations/bridge", too_long, org=None).status_code in (400, 422)
+
+
 # -- DID documents -----------------------------------------------------------------------------
 
 def test_did_document_is_served_by_host_and_by_organisation_id(service):
@@ -309,7 +346,8 @@ def test_no_response_carries_key_material(service):
 
 def test_openapi_documents_every_route_with_examples(service):
     spec = service.client.get("/openapi.json").json()
-    for path in ("/credentials/issue", "/credentials/verify", "/presentations/verify", "/credentials/status"):
+    for path in ("/credentials/issue", "/credentials/verify", "/presentations/verify", "/presentations/bridge",
+                 "/credentials/status"):
         operation = spec["paths"][path]["post"]
         assert operation["requestBody"]["content"]["application/json"]["examples"], path
         assert "400" in operation["responses"]

@@ -36,6 +36,7 @@ OPERATIONS = [
     ("POST", "/credentials/status"),
     ("POST", "/credentials/verify"),
     ("POST", "/presentations/verify"),
+    ("POST", "/presentations/bridge"),
     ("POST", "/credentials/batch"),
     ("GET", "/status/{org_id}/{seq}/{purpose}"),
     ("GET", "/bundle"),

@@ -93,9 +93,9 @@ def test_qr_png_decodes_and_verifies_offline_and_one_changed_character_never_pas
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
 def test_an_8_skill_credential_of_each_type_fits_version_26_at_level_m(kind, signers):
     """Eight real ESCO skills; the 8-skill mbo diploma reaches version 24 (benchmarks/qr.py)."""
-    from skillspas.schemas.vocab import SkillsVocabulary
+    from benchmarks.qr import esco_uris
 
-    uris = sorted(s.uri for s in SkillsVocabulary.bundled() if s.framework == "ESCO" and "nl" in s.labels)[:8]
+    uris = esco_uris(8)
     path = EXAMPLES / EIGHT_SKILL_ROWS[kind]
     code = credential_qr(_issue(path, signers, skills=uris))
     assert code.error == "M"

@@ -14,7 +14,10 @@ Routes (all relative, so the app can be mounted under a prefix):
   ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the
   page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
   carries the CLI's exit code (0 valid, 1 not valid, 2 unusable). Only a bug answers 500.
-- ``GET /api/skills?q=``: skills vocabulary search (nl/en labels) for the vacancy.
+  ``?occupation=`` (an ESCO occupation's URI or Dutch/English name) or ``?crebo=`` adds the
+  werk-naar-werk bridge (``view.bridge``: ``BridgeResult.to_json()``, or a coded error).
+- ``GET /api/skills?q=``: skills search in the offline index (nl/en labels, word forms) for the vacancy.
+- ``GET /api/occupations?q=``: ESCO occupations by name (nl/en), to pick the bridge's target.
 - ``GET /api/info``: the trust material in use (bundle date, trust list) and the size limits.
 
 Every response carries a Content-Security-Policy that allows only the page's own origin, and only
@@ -41,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.page.inputs import document_bytes, is_image, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both
@@ -246,16 +250,19 @@ def create_page_app(settings: PageSettings) -> FastAPI:
 
     @app.get("/api/skills")
     async def skills(q: str = Query("", max_length=_MAX_QUERY), limit: int = Query(10, ge=1, le=20)) -> JSONResponse:
-        found = vocabulary.search(q, limit=limit) if q.strip() else []
-        return JSONResponse({"skills": [
-            {"uri": s.uri, "framework": s.framework, "label": {lang: s.label(lang) for lang in LANGUAGES}} for s in found
-        ]})
+        return JSONResponse(_search(vocabulary, q, limit, ("skill", "competentnl"), "skills"))
+
+    @app.get("/api/occupations")
+    async def occupations(q: str = Query("", max_length=_MAX_QUERY), limit: int = Query(10, ge=1, le=20)) -> JSONResponse:
+        return JSONResponse(_search(vocabulary, q, limit, ("occupation",), "occupations"))
 
     @app.post("/api/verify")
     async def verify(
         request: Request,
         kind: str = Query("auto", pattern="^(auto|image|text)$"),
         vacancy: list[str] = Query(default_factory=list, max_length=MAX_VACANCY_LINES),
+        occupation: str = Query("", max_length=_MAX_QUERY),
+        crebo: str = Query("", max_length=20),
     ) -> JSONResponse:
         body = await _read_body(request, settings.max_upload_bytes)
         if body is None:
@@ -265,9 +272,10 @@ def create_page_app(settings: PageSettings) -> FastAPI:
             exc = too_large(True, settings.max_image_bytes)
             return _answer(_input_error(exc), error_view(exc.code, exc.message))
         lines = [line[:MAX_VACANCY_LINE + 1] for item in vacancy for line in item.splitlines()]
+        target = {"occupation": occupation.strip()} if occupation.strip() else {"crebo": crebo.strip()} if crebo.strip() else None
 
         def check() -> tuple[VerificationResult, dict[str, Any]]:
-            return _check(settings, vocabulary, body, kind, lines)
+            return _check(settings, vocabulary, body, kind, lines, target)
 
         try:
             with anyio.fail_after(settings.deadline):
@@ -315,8 +323,18 @@ async def _read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _search(vocabulary: Any, q: str, limit: int, kinds: tuple[str, ...], key: str) -> dict[str, Any]:
+    """Skills or occupations of the offline index for ``q``, best first, with ``ambiguous`` and the credit."""
+    found = vocabulary.index.search(q, limit=limit, kinds=kinds, relations=False) if q.strip() else None
+    hits = found.hits if found else ()
+    return {key: [{"uri": h.concept.uri, "framework": h.concept.framework, "kind": h.concept.kind,
+                   "label": {lang: h.concept.label(lang) for lang in LANGUAGES}} for h in hits],
+            "ambiguous": bool(found and found.ambiguous), "attribution": ATTRIBUTION}
+
+
 def _check(
-    settings: PageSettings, vocabulary: Any, body: bytes, kind: str, vacancy: list[str]
+    settings: PageSettings, vocabulary: Any, body: bytes, kind: str, vacancy: list[str],
+    target: dict[str, str] | None = None,
 ) -> tuple[VerificationResult, dict[str, Any]]:
     """Decode, verify and describe one input (runs in a worker thread)."""
     try:
@@ -328,7 +346,7 @@ def _check(
         result = verifier.verify(data)
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
         return result, build_view(result, document=document, names=trust_list_names(verifier),
-                                  vocabulary=vocabulary, vacancy=vacancy)
+                                  vocabulary=vocabulary, vacancy=vacancy, bridge_to=target)
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
         return _input_error(exc), error_view(exc.code, exc.message)
     except Exception as exc:  # a bug: logged; the page answers, says so, and stays up

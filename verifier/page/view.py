@@ -16,16 +16,18 @@ trust list does is never green: it gets an ``issuer_name_differs`` warning quoti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.type_schemas import localized_text
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.verifier.checks import types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
-from skillspas.verifier.summary import evidence_kind, match_vacancy, summarize_skills
+from skillspas.verifier.bridge import bridge
+from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, kind_label, next_step, reason
 
@@ -183,8 +185,12 @@ def build_view(
     names: Names = lambda did: None,
     vocabulary: SkillsVocabulary | None = None,
     vacancy: Iterable[str] | None = None,
+    bridge_to: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives)."""
+    """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives).
+
+    ``bridge_to`` (``{"occupation": name or URI}`` or ``{"crebo": code}``) adds the werk-naar-werk bridge.
+    """
     vocabulary = vocabulary or SkillsVocabulary.bundled()
     is_presentation = isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
     verdict = verdict_of(result)
@@ -199,6 +205,7 @@ def build_view(
         "credentials": [],
         "skills": None,
         "vacancy": None,
+        "bridge": None,
     }
     if is_presentation:
         if result.errors:  # the presentation itself failed (shape, holder proof): that decides
@@ -231,7 +238,18 @@ def build_view(
                 view["vacancy"] = match_vacancy(summary, wanted, vocabulary=vocabulary).to_json()
             except ValueError as exc:
                 view["vacancy"] = {"error": str(exc), "lines": [], "covered": 0, "total": 0}
+        if bridge_to:
+            view["bridge"] = bridge_json(summary, bridge_to, vocabulary)
     return view
+
+
+def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: SkillsVocabulary) -> dict[str, Any]:
+    """``bridge(...).to_json()`` for ``target``, or ``{"error": {code, message: {nl, en}}}`` for a refused target."""
+    try:
+        return bridge(summary, occupation=target.get("occupation"), crebo=target.get("crebo"),
+                      index=vocabulary.index).to_json()
+    except SkillspasError as exc:
+        return {"error": {"code": str(exc.code), "message": {lang: localized_text(exc, lang) for lang in ("nl", "en")}}}
 
 
 def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:
@@ -268,4 +286,5 @@ def error_view(code: ErrorCode, message: str, *, sentence: dict[str, str] | None
         "credentials": [],
         "skills": None,
         "vacancy": None,
+        "bridge": None,
     }

@@ -1,4 +1,8 @@
-"""``POST /credentials/verify`` and ``POST /presentations/verify`` (VC-API): 200 valid, 422 not, 400 unusable."""
+"""``POST /credentials/verify`` and ``POST /presentations/verify`` (VC-API): 200 valid, 422 not, 400 unusable.
+
+``POST /presentations/bridge``: the werk-naar-werk bridge of a verified passport to an ESCO occupation
+or a crebo, from the offline index (no network).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from skillspas.issuer.service.api_models import (
+    BridgeRequest,
+    BridgeResponse,
     ErrorBody,
     VerificationResultModel,
     VerifyCredentialRequest,
@@ -19,7 +25,9 @@ from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.messages import text
 from skillspas.verifier import VerificationResult
+from skillspas.verifier.bridge import bridge
 from skillspas.verifier.checks import types_of
+from skillspas.verifier.summary import summarize_skills
 
 __all__ = ["router"]
 
@@ -113,3 +121,54 @@ async def verify_presentation(
         domain=options.domain if options else None,
     )
     return _answer(result)
+
+
+_BRIDGE_EXAMPLES: dict[str, Any] = {
+    "to-kok": {
+        "summary": "A verified passport against the ESCO occupation kok (cook)",
+        "value": {"verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": []}, "occupation": "kok"},
+    },
+    "to-crebo": {
+        "summary": "... or against a kwalificatie by crebo",
+        "value": {"verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": []}, "crebo": "25180"},
+    },
+}
+
+
+@router.post(
+    "/presentations/bridge",
+    response_model=None,
+    summary="Werk-naar-werk: a verified passport against an occupation or crebo / Brug naar een beroep",
+    responses={
+        200: {"model": BridgeResponse, "description": "The target's skills covered (with proof) or missing, and suggestions."},
+        422: _RESULTS[422],
+        400: {"model": ErrorBody, "description": "Unusable input, no or two targets, an unknown or ambiguous occupation "
+                                                 "(the message names the candidates), or a crebo that is no kwalificatie."},
+    },
+)
+async def bridge_presentation(
+    request: Annotated[BridgeRequest, Body(openapi_examples=_BRIDGE_EXAMPLES)],
+    verifier: VerifierDep,
+) -> JSONResponse:
+    """Verify the passport (as ``/presentations/verify``), then bridge its verified skills to the target.
+
+    The answer is ``skillspas passport bridge --json``'s object. Labels: ESCO, European Commission;
+    CompetentNL (UWV, CBS, SBB, TNO).
+    """
+    if "VerifiablePresentation" not in types_of(request.verifiablePresentation):
+        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type")
+    options = request.options
+    result = await run_in_threadpool(
+        verifier.verify,
+        request.verifiablePresentation,
+        checks=options.checks if options else None,
+        challenge=options.challenge if options else None,
+        domain=options.domain if options else None,
+    )
+    if not result.verified:
+        return _answer(result)
+
+    def run() -> dict[str, Any]:
+        return bridge(summarize_skills(result), occupation=request.occupation, crebo=request.crebo).to_json()
+
+    return JSONResponse(await run_in_threadpool(run), status_code=200)

@@ -9,7 +9,8 @@ Run by hand (never by the tests), with the project's shared source folders as ar
 real extract: the source's header and a subset of its records, byte for byte (the CSV files
 round-trip through Python's csv module unchanged), so no URI, label or code is made up here.
 
-The curated default set of ESCO skills is, by rule (``select_skills``):
+The package's vocabulary files are copied whole by ``make_index_data.py``; this script writes
+``kwalificaties.json`` and the test extracts. The skills of the classification test extract are, by rule (``select_skills``):
   the 30 ESCO skills of ``sample.json`` and the three transversal skills named in the domain notes,
   plus every skill ESCO v1.1.1 marks *essential* for the ten ESCO occupations the domain notes map
   the sample kwalificaties to (``occupationSkillRelations.csv``),
@@ -222,10 +223,6 @@ def main() -> None:
     cnl_uris = {r[3] for r in crebo_rows[1:] if r[0] in CREBOS}
     by_uri = lambda uris, col: (lambda r, h: r[column(h, col)] in uris)  # noqa: E731
     files = {
-        PACKAGE / "skills_en.csv.gz": extract(skills_en, by_uri(wanted, "conceptUri")),
-        PACKAGE / "esco-skills-nl-labels.csv.gz": extract(nl_labels, by_uri(wanted, "conceptUri")),
-        PACKAGE / "competentnl-skills-seen.csv": extract(cnl_seen, by_uri(cnl_uris, "uri")),
-        PACKAGE / "crebo-competentnl-skills.csv": extract(crebo_cnl, by_uri(set(CREBOS), "crebo")),
         TESTS / "occupationSkillRelations.csv": extract(
             relations, lambda r, h: r[0][len(OCCUPATION):] in OCCUPATIONS
         ),

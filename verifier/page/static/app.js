@@ -41,6 +41,22 @@
       search_label: "Zoek een vaardigheid",
       search_button: "Zoeken",
       vacancy_button: "Vergelijk",
+      several: "past bij meerdere vaardigheden; zoek en voeg er één toe: {list}",
+      bridge_heading: "Werk naar werk: vergelijk met een beroep",
+      bridge_hint: "Zoek een beroep (ESCO) op naam en kies het. U ziet welke vaardigheden van dat beroep het paspoort bewijst, welke ontbreken en welke opleidingen het gat kunnen dichten.",
+      occupation_label: "Zoek een beroep",
+      choose: "Kies",
+      choose_label: "Vergelijk met het beroep {label}",
+      ambiguous: "Meerdere beroepen passen; kies er één.",
+      bridge_summary: "{c} van de {n} essentiële vaardigheden voor {name} zijn bewezen.",
+      bridge_optional: "Optionele vaardigheden: {c} van de {n} bewezen.",
+      essential: "essentieel",
+      optional: "optioneel",
+      suggestions_heading: "Opleidingen die het gat kunnen dichten (suggesties)",
+      suggestion_line: "{name} (crebo {crebo}): dekt {k} van de {n} ontbrekende vaardigheden ({pct}%)",
+      suggestion_basis: "grond: {basis}",
+      not_comparable: "{n} bewezen vaardigheid/vaardigheden uit een ander kader (CompetentNL) kunnen niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
+      attribution: "Labels: {text}",
       footer_note: "ESCO-vaardigheden: ESCO, Europese Commissie.",
       checking: "Bezig met controleren…",
       done: "Klaar. De uitkomst staat hieronder.",
@@ -160,6 +176,22 @@
       covered: "Present",
       missing: "Missing",
       not_found: "no skill found for these words",
+      several: "fits several skills; search and add one: {list}",
+      bridge_heading: "Job to job: compare with an occupation",
+      bridge_hint: "Search an occupation (ESCO) by name and pick it. You see which of its skills the passport proves, which are missing and which qualifications could close the gap.",
+      occupation_label: "Search an occupation",
+      choose: "Pick",
+      choose_label: "Compare with the occupation {label}",
+      ambiguous: "Several occupations fit; pick one.",
+      bridge_summary: "{c} of the {n} essential skills for {name} are proven.",
+      bridge_optional: "Optional skills: {c} of the {n} proven.",
+      essential: "essential",
+      optional: "optional",
+      suggestions_heading: "Qualifications that could close the gap (suggestions)",
+      suggestion_line: "{name} (crebo {crebo}): covers {k} of the {n} missing skills ({pct}%)",
+      suggestion_basis: "basis: {basis}",
+      not_comparable: "{n} proven skill(s) of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
+      attribution: "Labels: {text}",
       vacancy_summary: "{c} of the {n} skills asked for are proven.",
       vacancy_empty: "First enter skills from the vacancy.",
       vacancy_too_long: "Too many skills in the vacancy (at most {n} lines).",
@@ -269,9 +301,10 @@
       .filter(function (line) { return line.length > 0; });
   }
 
-  function verify(body, kind, withVacancy) {
+  function verify(body, kind, withVacancy, occupation) {
     if (state.busy) { return; }
     var params = new URLSearchParams({ kind: kind });
+    if (occupation) { params.append("occupation", occupation); }
     if (withVacancy) {
       var lines = vacancyLines();
       if (lines.length > MAX_VACANCY_LINES) { say(t("vacancy_too_long", { n: MAX_VACANCY_LINES })); return; }
@@ -293,7 +326,7 @@
     }).then(function (answer) {
       window.clearTimeout(timer);
       setBusy(false);
-      render(answer.view, withVacancy ? "vacancy" : true);
+      render(answer.view, occupation ? "bridge" : withVacancy ? "vacancy" : true);
       say(t("done"));
     }).catch(function () {
       window.clearTimeout(timer);
@@ -331,7 +364,9 @@
     });
     renderSkills(view);
     renderVacancy(view);
+    renderBridge(view);
     if (moveFocus === "vacancy" && $("vacancy-summary")) { $("vacancy-summary").focus(); }
+    else if (moveFocus === "bridge" && $("bridge-summary")) { $("bridge-summary").focus(); }
     else if (moveFocus) { $("verdict-heading").focus(); }
   }
 
@@ -477,7 +512,9 @@
     body.appendChild(el("p", { "class": "verdict-sentence", id: "vacancy-summary", tabindex: "-1", text: t("vacancy_summary", { c: match.covered, n: match.total }) }));
     var list = el("ul", { "class": "skill-list", id: "vacancy-list" });
     match.lines.forEach(function (line) {
-      var label = line.found ? pick(line.label) : line.query + " — " + t("not_found");
+      var label = line.found ? pick(line.label) : line.ambiguous
+        ? line.query + " — " + t("several", { list: line.candidates.map(function (c) { return pick(c.label); }).join("; ") })
+        : line.query + " — " + t("not_found");
       var item = el("li", { "data-covered": line.covered ? "true" : "false" },
         el("span", { "class": line.covered ? "covered" : "missing", text: (line.covered ? "✓ " : "✗ ") + (line.covered ? t("covered") : t("missing")) + ": " }),
         label);
@@ -534,6 +571,67 @@
           });
           results.appendChild(el("li", {}, el("span", {}, label + " ", el("span", { "class": "skill-code", text: "(" + skill.framework + ")" })), button));
         });
+      }).catch(function () { say(t("no_answer")); });
+  }
+
+  // -- the werk-naar-werk bridge -------------------------------------------------------------------
+
+  function renderBridge(view) {
+    $("bridge").hidden = !view.skills;
+    var body = $("bridge-body");
+    clear(body);
+    var b = view.bridge;
+    if (!b) { return; }
+    if (b.error) { body.appendChild(el("p", { "class": "missing", id: "bridge-error", "data-code": b.error.code, text: pick(b.error.message) })); return; }
+    body.appendChild(el("p", { "class": "verdict-sentence", id: "bridge-summary", tabindex: "-1",
+      text: t("bridge_summary", { c: b.essential.covered, n: b.essential.total, name: pick(b.target.label) }) }));
+    if (b.optional.total) { body.appendChild(el("p", { "class": "hint", text: t("bridge_optional", { c: b.optional.covered, n: b.optional.total }) })); }
+    var list = el("ul", { "class": "skill-list", id: "bridge-list" });
+    b.skills.forEach(function (skill) {
+      var item = el("li", { "data-uri": skill.uri, "data-covered": skill.covered ? "true" : "false", "data-essential": skill.essential ? "true" : "false" },
+        el("span", { "class": skill.covered ? "covered" : "missing", text: (skill.covered ? "✓ " : "✗ ") + (skill.covered ? t("covered") : t("missing")) + ": " }),
+        pick(skill.label) + " ", el("span", { "class": "skill-code", text: "(" + t(skill.essential ? "essential" : "optional") + ")" }));
+      if (skill.covered && skill.evidence.length) {
+        item.appendChild(el("span", { "class": "hint" }, " (" + skill.evidence.map(function (e) { return e.title || pick(e.kindLabel); }).join(", ") + ")"));
+      }
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+    if (b.suggestions.length) {
+      var missing = b.skills.filter(function (s) { return !s.covered; }).length;
+      body.appendChild(el("h3", { text: t("suggestions_heading") }));
+      var ideas = el("ul", { "class": "skill-list", id: "bridge-suggestions" });
+      b.suggestions.forEach(function (s) {
+        ideas.appendChild(el("li", { "data-crebo": s.crebo },
+          t("suggestion_line", { name: s.name, crebo: s.crebo, k: s.closes.length, n: missing, pct: Math.round(s.share * 100) }) + " ",
+          el("span", { "class": "hint", text: t("suggestion_basis", { basis: pick(s.basisLabel) }) })));
+      });
+      body.appendChild(ideas);
+    }
+    if (b.notComparable.length) { body.appendChild(el("p", { "class": "hint", text: t("not_comparable", { n: b.notComparable.length }) })); }
+    body.appendChild(el("p", { "class": "hint", id: "bridge-attribution", text: t("attribution", { text: b.attribution }) }));
+  }
+
+  function searchOccupations() {
+    var query = $("occupation-search").value.trim();
+    var results = $("occupation-results");
+    clear(results);
+    if (!query) { return; }
+    fetch("api/occupations?" + new URLSearchParams({ q: query.slice(0, 100) }).toString())
+      .then(function (r) { return r.json(); })
+      .then(function (answer) {
+        clear(results);
+        if (!answer.occupations || !answer.occupations.length) { results.appendChild(el("li", { text: t("no_results") })); return; }
+        if (answer.ambiguous) { results.appendChild(el("li", { "class": "hint", text: t("ambiguous") })); }
+        answer.occupations.forEach(function (occupation) {
+          var label = pick(occupation.label);
+          var button = el("button", { type: "button", "data-uri": occupation.uri, "aria-label": t("choose_label", { label: label }), text: t("choose") });
+          button.addEventListener("click", function () {
+            if (state.input) { verify(state.input.body, state.input.kind, false, occupation.uri); }
+          });
+          results.appendChild(el("li", {}, el("span", {}, label + " "), button));
+        });
+        results.appendChild(el("li", { "class": "hint", text: t("attribution", { text: answer.attribution }) }));
       }).catch(function () { say(t("no_answer")); });
   }
 
@@ -631,6 +729,10 @@
       if (state.input) { verify(state.input.body, state.input.kind, true); }
     });
     $("skill-search-button").addEventListener("click", search);
+    $("occupation-search-button").addEventListener("click", searchOccupations);
+    $("occupation-search").addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); searchOccupations(); }
+    });
     $("skill-search").addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); search(); }
     });
