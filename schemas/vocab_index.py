@@ -148,6 +148,17 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def _storable(text: object) -> bool:
+    """Whether SQLite can take ``text`` as a parameter (a string without lone surrogates): no such URI is known."""
+    if not isinstance(text, str):
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _too_long() -> Exception:
     return localized_error(
         ErrorCode.TOO_LARGE,
@@ -204,12 +215,14 @@ class VocabIndex:
 
     def get(self, uri: str) -> Concept | None:
         """The skill, occupation or CompetentNL skill with this URI, or ``None``."""
+        if not _storable(uri):
+            return None
         row = self._db.execute("SELECT * FROM concept WHERE uri = ?", (uri,)).fetchone()
         return self._concept(row) if row else None
 
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
         """The known concepts among ``uris``, by URI."""
-        wanted = list(dict.fromkeys(uris))
+        wanted = [uri for uri in dict.fromkeys(uris) if _storable(uri)]
         found: dict[str, Concept] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]

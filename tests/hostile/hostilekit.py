@@ -43,7 +43,7 @@ def make_service(folder: Path, prepare: Callable[[Settings, CreatedOrganisation]
     roc)`` runs before the app is made (e.g. to break the school's key file)."""
     from skillspas.issuer.service.app import create_app
 
-    settings = Settings(data_dir=folder, port=8000, public_url=BASE, key_passphrase=PASSPHRASE, batch_workers=1,
+    settings = Settings(data_dir=folder, port=8000, public_url=BASE, dev=True, key_passphrase=PASSPHRASE, batch_workers=1,
                         **changes)  # type: ignore[arg-type]
     store = open_store(settings.database)
     roc = create_organisation(store, settings, "ROC Vijandig", role="mbo", did_web="roc.example")

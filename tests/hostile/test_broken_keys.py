@@ -28,8 +28,8 @@ BREAKS: dict[str, Callable[[Path, str], None]] = {
 }
 
 
-def _credential(did: str) -> dict:
-    document = sample_credential(did)
+def _credential(org) -> dict:
+    document = sample_credential(org.did, org.name)  # the service issues only under the organisation's own name
     del document["id"]
     return document
 
@@ -46,11 +46,11 @@ def test_one_organisations_broken_key_file_stops_only_that_organisations_signing
     caplog.set_level(logging.WARNING)
     service = make_service(tmp_path, prepare=prepare)
     with service.client as client:
-        other = client.post("/credentials/issue", json={"credential": _credential(service.bistro.did)},
+        other = client.post("/credentials/issue", json={"credential": _credential(service.bistro)},
                             headers=service.auth(service.bistro))
         assert other.status_code == 201, other.text
         for _ in range(2):
-            refused = client.post("/credentials/issue", json={"credential": _credential(service.roc.did)},
+            refused = client.post("/credentials/issue", json={"credential": _credential(service.roc)},
                                   headers=service.auth())
             assert refused.status_code == 503, refused.text
             assert refused.json()["code"] == "signer_failed"

@@ -14,8 +14,8 @@ from skillspas.issuer.demo import sample_credential
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 
 
-def _body(did: str) -> str:
-    document = sample_credential(did)
+def _body(org) -> str:
+    document = sample_credential(org.did, org.name)
     del document["id"]
     return json.dumps({"credential": document})
 
@@ -24,7 +24,7 @@ def _body(did: str) -> str:
                          ids=["no content type", "curl -d's form type", "text/plain"])
 def test_a_json_body_is_issued_whatever_content_type_came_with_it(service, content_type):
     headers = {**service.auth(), **({"Content-Type": content_type} if content_type else {})}
-    response = service.client.post("/credentials/issue", content=_body(service.roc.did), headers=headers)
+    response = service.client.post("/credentials/issue", content=_body(service.roc), headers=headers)
     assert response.status_code == 201, response.text
 
 
