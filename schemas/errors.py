@@ -9,7 +9,8 @@
     ├── InvalidCredential  exit 1  "checked, and not valid"
     │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
     │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
-    │     status_unavailable, challenge_mismatch, domain_mismatch
+    │     status_unavailable, challenge_mismatch, domain_mismatch, holder_mismatch, multiple_subjects,
+    │     holder_not_proven (a warning only)
     ├── IssuanceRefused    issuer side: issuer_mismatch, unknown_skill, forbidden_field, signer_failed
     └── KeystoreError      wrong_passphrase, key_not_found, insecure_permissions, invalid_key_file
 
@@ -75,6 +76,12 @@ class ErrorCode(enum.StrEnum):
     STATUS_UNAVAILABLE = "status_unavailable"
     CHALLENGE_MISMATCH = "challenge_mismatch"
     DOMAIN_MISMATCH = "domain_mismatch"
+    HOLDER_MISMATCH = "holder_mismatch"
+    """A presentation's holder proof is by another DID than the ``credentialSubject.id`` of its credentials."""
+    MULTIPLE_SUBJECTS = "multiple_subjects"
+    """A presentation's credentials name more than one person (``verifier/persons.py``)."""
+    HOLDER_NOT_PROVEN = "holder_not_proven"
+    """Only a warning (exit 0): nothing proves that whoever shows the presentation is the person it names."""
     # issuer side
     ISSUER_MISMATCH = "issuer_mismatch"
     UNKNOWN_SKILL = "unknown_skill"

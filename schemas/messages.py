@@ -111,6 +111,18 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The presentation was made for another recipient (domain does not match).",
         "nl": "De presentatie is voor een andere ontvanger gemaakt (domein komt niet overeen).",
     },
+    ErrorCode.HOLDER_MISMATCH: {
+        "en": "The presentation is signed by someone else than the person its credentials are about.",
+        "nl": "De presentatie is ondertekend door iemand anders dan de persoon over wie de bewijsstukken gaan.",
+    },
+    ErrorCode.MULTIPLE_SUBJECTS: {
+        "en": "The credentials are about more than one person; they are not added up, and only one person's are counted.",
+        "nl": "De bewijsstukken gaan over meer dan één persoon; ze worden niet bij elkaar opgeteld, alleen die van één persoon tellen mee.",
+    },
+    ErrorCode.HOLDER_NOT_PROVEN: {
+        "en": "Nothing proves that the person in front of you is the person these credentials are about: check their identity yourself.",
+        "nl": "Niets bewijst dat de persoon tegenover u de persoon is over wie deze bewijsstukken gaan: controleer zelf de identiteit.",
+    },
     ErrorCode.ISSUER_MISMATCH: {
         "en": "The credential names another issuer than the owner of the signing key.",
         "nl": "Het bewijsstuk noemt een andere uitgever dan de eigenaar van de ondertekeningssleutel.",

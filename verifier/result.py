@@ -8,6 +8,7 @@ from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.messages import text
+from skillspas.verifier.persons import Person
 
 __all__ = ["Check", "Problem", "ProofResult", "SkillSummary", "CredentialSummary", "VerificationResult"]
 
@@ -126,6 +127,15 @@ class VerificationResult:
     credentials: tuple["VerificationResult", ...] = ()
     summary: CredentialSummary | None = None
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    persons: tuple[Person, ...] = ()
+    """A presentation's credentials grouped per person (``verifier/persons.py``); empty for a credential."""
+    holder: str | None = None
+    """The DID whose holder proof on the presentation verified, if any."""
+
+    @property
+    def counted_credentials(self) -> tuple[int, ...] | None:
+        """Positions of the credentials of the person that counts; ``None`` when there is no grouping."""
+        return next((p.credentials for p in self.persons if p.counted), None) if self.persons else None
 
     @property
     def verified(self) -> bool:
@@ -187,5 +197,7 @@ class VerificationResult:
             "errors": [e.to_json() for e in self.errors],
             "credentials": [c.to_json() for c in self.credentials],
             "summary": self.summary.to_json() if self.summary else None,
+            "holder": self.holder,
+            "persons": [p.to_json() for p in self.persons],
             "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
         }

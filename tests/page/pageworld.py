@@ -3,7 +3,7 @@
 Everything is generated per test module (no committed keys): a ROC (diplomas, praktijkverklaringen
 co-signed by a leerbedrijf), an EVC provider and an employer (micro-credentials), a signed trust
 list naming them, one revocation status list in which the second diploma's bit is set, a passport
-(a presentation of four credentials), and QR images: a valid one, a tampered one and a zlib bomb.
+(a presentation of four credentials, all Anouk's; ``two_people`` adds Dennis's EVC), and QR images: a valid one, a tampered one and a zlib bomb.
 Credentials are built by the real builders from the example rows in ``examples/``.
 """
 
@@ -105,13 +105,19 @@ class PageWorld:
                            issuer=self.roc.controller, cosigner=self.bistro.controller)
         verklaring["credentialStatus"] = status_entry(STATUS_URL, 9)
         self.credentials["praktijkverklaring"] = sign(sign(verklaring, self.roc), self.bistro, append=True)
-        evc = build("ervaringscertificaat", example("ervaringscertificaat", "kok-dennis-fictief"), issuer=self.evc.controller)
+        anouk = {k: row[k] for k in ("learner_name", "learner_did")}  # one person's passport: all Anouk's
+        dennis = example("ervaringscertificaat", "kok-dennis-fictief")
+        evc = build("ervaringscertificaat", {**dennis, **anouk}, issuer=self.evc.controller)
         self.credentials["evc"] = sign(evc, self.evc)
-        micro = build("microcredential", example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"),
+        self.credentials["evc_dennis"] = sign(build("ervaringscertificaat", dennis, issuer=self.evc.controller), self.evc)
+        micro = build("microcredential", {**example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"), **anouk},
                       issuer=self.bistro.controller)
         self.credentials["microcredential"] = sign(micro, self.bistro)
         self.credentials["passport"] = build_presentation(
             [self.credentials[k] for k in ("diploma", "praktijkverklaring", "evc", "microcredential")]
+        )
+        self.credentials["two_people"] = build_presentation(  # Anouk's two, and Dennis's EVC: never summed
+            [self.credentials[k] for k in ("diploma", "evc_dennis", "praktijkverklaring")]
         )
         self.credentials["mixed_passport"] = build_presentation(
             [self.credentials["diploma"], self.credentials["revoked"]]

@@ -88,6 +88,14 @@ _NEXT: Final[Mapping[str, Both]] = {
         "nl": "Vraag de kandidaat om een nieuwe presentatie, voor u gemaakt.",
         "en": "Ask the candidate for a new presentation, made for you.",
     },
+    "person": {
+        "nl": "Vraag de kandidaat om een paspoort met alleen de eigen bewijsstukken, door de kandidaat zelf ondertekend.",
+        "en": "Ask the candidate for a passport with only their own credentials, signed by the candidate.",
+    },
+    "identity": {
+        "nl": "Vergelijk de naam met een identiteitsbewijs, of vraag om een presentatie die de kandidaat zelf voor u ondertekent.",
+        "en": "Compare the name with an identity document, or ask for a presentation the candidate signs for you.",
+    },
 }
 
 _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
@@ -105,6 +113,9 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.STATUS_UNAVAILABLE: "status",
     ErrorCode.CHALLENGE_MISMATCH: "presentation",
     ErrorCode.DOMAIN_MISMATCH: "presentation",
+    ErrorCode.HOLDER_MISMATCH: "person",
+    ErrorCode.MULTIPLE_SUBJECTS: "person",
+    ErrorCode.HOLDER_NOT_PROVEN: "identity",
 }
 
 _KINDS: Final[Mapping[str, Both]] = {
