@@ -65,6 +65,7 @@ class _Run:
     summary: CredentialSummary | None = None
     persons: tuple[Person, ...] = ()
     holder: str | None = None
+    about: CredentialSummary | None = None
 
     def ok(self, name: str, message: str = "") -> None:
         self.checks.append(Check(name, True, None, message))
@@ -76,7 +77,7 @@ class _Run:
     def result(self, now: dt.datetime) -> VerificationResult:
         return VerificationResult(
             tuple(self.checks), tuple(self.errors), tuple(self.warnings), tuple(self.proofs),
-            tuple(self.credentials), self.summary, now, self.persons, self.holder,
+            tuple(self.credentials), self.summary, now, self.persons, self.holder, self.about,
         )
 
 
@@ -250,17 +251,20 @@ class Verifier:
         except SkillspasError as exc:
             return run.fail("trust", exc)
         run.ok("trust")
+        about = _summary(credential, issuer_name, methods)  # genuine and trusted: a verdict may name it
         try:  # (8)
             _check_validity(credential, now)
         except SkillspasError as exc:
+            run.about = about
             return run.fail("validity", exc)
         run.ok("validity")
         try:  # (9)
             run.warnings.extend(self.status.check(credential, now))
         except SkillspasError as exc:
+            run.about = about if exc.code in (ErrorCode.REVOKED, ErrorCode.SUSPENDED) else None
             return run.fail("status", exc)
         run.ok("status")
-        run.summary = _summary(credential, issuer_name, methods)
+        run.summary = about
 
     def _verify_proofs(
         self, document: dict[str, Any], expansion: Expansion, proofs: list[dict[str, Any]], run: _Run,

@@ -171,11 +171,15 @@ def test_skillspas_verify_says_when_the_credential_names_its_issuer_otherwise(wo
     assert plain.exit_code == 0 and "LET OP" not in plain.stdout and "WARNING" not in plain.stdout
 
 
-def test_a_failure_is_one_sentence_in_each_language_with_the_code_apart(client, world):
+def test_a_revoked_verdict_is_one_sentence_in_each_language_naming_the_credential_and_its_issuer(client, world):
     page, _ = _post(client, world.files["revoked"].read_bytes())
     view = page["view"]
     assert view["verdict"] == "invalid" and view["code"] == "revoked"
-    assert view["sentence"] == {"nl": "De uitgever heeft dit bewijsstuk ingetrokken.", "en": "The issuer has revoked this credential."}
+    title = world.credentials["revoked"]["name"]
+    assert view["sentence"] == {"nl": f"{world.ROC_NAME} heeft dit bewijsstuk ingetrokken: „{title}”.",
+                                "en": f"{world.ROC_NAME} has revoked this credential: MBO diploma “{title}”."}
+    assert page["about"] == {"name": title, "type": world.credentials["revoked"]["type"],
+                             "issuer": world.roc.controller, "issuerName": world.ROC_NAME}
     assert "revoked" not in view["sentence"]["nl"] and view["next"]["nl"]
     assert view["credentials"] == []  # nothing a failed credential claims is shown
 
@@ -356,3 +360,37 @@ def test_an_ipv6_host_is_answered_when_allowed(settings):
     ipv6 = TestClient(create_page_app(dataclasses.replace(settings, allowed_hosts=("::1",))), base_url="http://[::1]:8765")
     assert ipv6.get("/", headers={"host": "[::1]:8765"}).status_code == 200
     assert ipv6.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 421
+
+
+def test_two_peoples_credentials_are_never_summed_on_the_page_or_the_cli(client, world):
+    page, exit_code = _post(client, world.files["two_people"].read_bytes())
+    cli, cli_exit = _cli(world, str(world.files["two_people"]))
+    assert exit_code == cli_exit == 1 and _comparable(page) == _comparable(cli)
+    assert page["errors"][0]["code"] == "multiple_subjects"
+    assert [(p["subjectId"], p["credentials"], p["counted"]) for p in page["persons"]] == [
+        ("did:example:learner-01", [0, 2], True), ("did:example:learner-04", [1], False)]
+    view = page["view"]
+    assert view["verdict"] == "invalid" and view["code"] == "multiple_subjects"
+    assert view["skills"]["verifiedCredentials"] == [0, 2]
+    assert view["skills"]["excludedCredentials"] == [{"credential": 1, "code": "multiple_subjects"}]
+    assert {e["credential"] for s in view["skills"]["skills"] for e in s["evidence"]} == {0, 2}
+    text = CliRunner().invoke(cli_app, ["verify", str(world.files["two_people"]), "--bundle", str(world.files["bundle"]),
+                                        "--trust-anchor", world.anchor.controller])
+    assert text.exit_code == 1 and "[multiple_subjects]" in text.stdout
+    assert "Anouk Testdata (did:example:learner-01): #0, #2 — telt mee" in text.stdout
+
+
+@pytest.mark.parametrize("lang, heading", [("nl", "NIET TE CONTROLEREN: "), ("en", "CANNOT BE CHECKED: ")])
+def test_a_genuine_credential_without_trust_material_cannot_be_checked_and_is_not_called_invalid(world, lang, heading):
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["diploma"]), "--lang", lang])
+    assert result.exit_code == 1 and result.stdout.startswith(heading), result.stdout
+    bare = TestClient(create_page_app(PageSettings()), base_url=BASE)
+    page, _ = _post(bare, world.files["diploma"].read_bytes())
+    assert page["view"]["verdict"] == "unusable" and page["view"]["code"] == "untrusted_issuer"
+
+
+def test_a_revoked_credential_in_the_cli_text_is_named_with_its_issuer(world):
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["revoked"]), "--bundle", str(world.files["bundle"]),
+                                          "--trust-anchor", world.anchor.controller, "--lang", "en"])
+    title = world.credentials["revoked"]["name"]
+    assert result.exit_code == 1 and f"  credential: {title} (MboDiploma), issuer {world.ROC_NAME}" in result.stdout

@@ -233,3 +233,19 @@ def test_names_are_the_same_person_unless_clearly_different(a, b, same):
     from skillspas.verifier.persons import same_person_name
 
     assert same_person_name(a, b) is same
+
+
+def test_verify_json_reports_holder_mismatch_with_exit_1_and_the_persons(people, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    issuer, _, stranger, own, _ = people
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(build_presentation(own, holder=stranger)), "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--json", "--trust-issuer", issuer.controller])
+    body = json.loads(result.stdout)
+    assert result.exit_code == 1 and body["errors"][0]["code"] == "holder_mismatch"
+    assert body["holder"] == stranger.controller and body["persons"][0]["holder"] is False

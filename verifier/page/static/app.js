@@ -316,7 +316,7 @@
 
   // -- rendering the verdict ----------------------------------------------------------------------
 
-  var ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "✗" };
+  var ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "?" };
 
   function render(view, moveFocus) {
     state.view = view;
