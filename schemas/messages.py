@@ -47,6 +47,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The QR code holds more data than the verifier accepts.",
         "nl": "De QR-code bevat meer gegevens dan de verificateur accepteert.",
     },
+    ErrorCode.PDF_UNREADABLE: {
+        "en": "The PDF could not be read: it is damaged, encrypted or not a PDF.",
+        "nl": "De pdf kon niet worden gelezen: hij is beschadigd, versleuteld of geen pdf.",
+    },
     ErrorCode.REDEFINED_TERM: {
         "en": "An inline context in the credential gives a standard field or keyword another meaning; that is never accepted.",
         "nl": "Een inline context in het bewijsstuk geeft een standaardveld of sleutelwoord een andere betekenis; dat wordt nooit geaccepteerd.",

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -394,3 +395,43 @@ def test_a_revoked_credential_in_the_cli_text_is_named_with_its_issuer(world):
                                           "--trust-anchor", world.anchor.controller, "--lang", "en"])
     title = world.credentials["revoked"]["name"]
     assert result.exit_code == 1 and f"  credential: {title} (MboDiploma), issuer {world.ROC_NAME}" in result.stdout
+
+
+def test_a_passport_pdf_verifies_every_qr_code_in_it_as_one_passport(client, world):
+    from pageworld import passport_pdf
+
+    page, exit_code = _post(client, passport_pdf(world))
+    view = page["view"]
+    assert exit_code == 0 and page["verified"] is True and len(page["credentials"]) == 4
+    assert view["presentation"] is True and view["skills"]["verifiedCredentials"] == [0, 1, 2, 3]
+    assert [w["code"] for w in view["warnings"]] == ["holder_not_proven"]  # a PDF proves nothing about who shows it
+    assert view["collect"]["mode"] == "replace" and len(view["collect"]["credentials"]) == 4
+
+
+def test_a_single_credential_is_offered_for_collection_and_a_presentation_is_not(client, world):
+    single, _ = _post(client, world.files["diploma"].read_bytes())
+    assert single["view"]["collect"] == {"mode": "add", "credentials": [world.credentials["diploma"]]}
+    passport, _ = _post(client, world.files["passport"].read_bytes())
+    assert passport["view"]["collect"] == {"mode": "none"}
+    broken, _ = _post(client, world.files["noise"].read_bytes(), kind="image")
+    assert broken["view"]["collect"] is None
+
+
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        pytest.param(lambda: b"%PDF-1.7\n" + os.urandom(20_000), "pdf_unreadable", id="corrupt PDF"),
+        pytest.param(lambda: b"%PDF-1.7\n" + b"0" * (40 * 1024 * 1024), "too_large", id="huge PDF"),
+        pytest.param(lambda: __import__("pageworld").pdf_with_images(1000), "resource_limit", id="1000 images"),
+        pytest.param(lambda: __import__("pageworld").pdf_with_images(1, width=60_000, height=60_000, data=zlib.compress(b"")),
+                     "resource_limit", id="one giant image"),
+        pytest.param(lambda: __import__("pageworld").zip_bomb_pdf(), "resource_limit", id="zip bomb"),
+        pytest.param(lambda: __import__("pageworld").pdf_with_images(3, width=40, height=40), "qr_unreadable",
+                     id="no QR code"),
+    ],
+)
+def test_hostile_pdfs_get_a_coded_refusal_and_the_page_answers_the_next_request(client, world, make, code):
+    page, exit_code = _post(client, make())
+    assert exit_code == 2 and page["errors"][0]["code"] == code, page["errors"]
+    assert page["view"]["verdict"] == "unusable"
+    assert _post(client, world.files["diploma"].read_bytes())[0]["verified"] is True

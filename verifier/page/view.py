@@ -220,6 +220,8 @@ def build_view(
         "credentials": [],
         "skills": None,
         "vacancy": None,
+        "persons": [p.to_json() for p in result.persons],
+        "collect": None,
     }
     if is_presentation:
         if result.errors:  # the presentation itself failed (shape, holder proof): that decides
@@ -289,4 +291,6 @@ def error_view(code: ErrorCode, message: str, *, sentence: dict[str, str] | None
         "credentials": [],
         "skills": None,
         "vacancy": None,
+        "persons": [],
+        "collect": None,
     }
