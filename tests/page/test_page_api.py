@@ -415,6 +415,8 @@ def test_a_single_credential_is_offered_for_collection_and_a_presentation_is_not
     assert passport["view"]["collect"] == {"mode": "none"}
     broken, _ = _post(client, world.files["noise"].read_bytes(), kind="image")
     assert broken["view"]["collect"] is None
+    revoked, _ = _post(client, world.files["revoked"].read_bytes())
+    assert revoked["view"]["collect"] is None  # shown on its own, never merged into the passport
 
 
 @pytest.mark.parametrize(

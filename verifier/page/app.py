@@ -16,7 +16,7 @@ Routes (all relative, so the app can be mounted under a prefix):
   page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
   carries the CLI's exit code (0 valid, 1 not valid, 2 unusable). Only a bug answers 500.
   ``view.collect`` tells the page how to put several QR codes together into one passport: ``add``
-  (one credential: the page adds it to the passport it is collecting and checks them together, as a
+  (one credential that verified: the page adds it to the passport it is collecting and checks them together, as a
   presentation without holder proof), ``replace`` (a PDF: its credentials are the passport), ``none``
   (a presentation: shown on its own, the collection starts again) or ``null`` (nothing was read).
 - ``GET /api/skills?q=``: skills vocabulary search (nl/en labels) for the vacancy.
@@ -279,15 +279,17 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     return app
 
 
-def _collect(document: Any, *, from_pdf: bool) -> dict[str, Any] | None:
-    """How the page may put this input into the passport it collects (see ``POST /api/verify``)."""
+def _collect(document: Any, *, from_pdf: bool, verified: bool) -> dict[str, Any] | None:
+    """How the page may put this input into the passport it collects (see ``POST /api/verify``).
+
+    Only a credential that verified is added: a failed one is shown on its own, red, and not merged."""
     if not isinstance(document, dict):
         return None
     if from_pdf:
         return {"mode": "replace", "credentials": document.get("verifiableCredential", [])}
     if "VerifiablePresentation" in types_of(document):
         return {"mode": "none"}  # a presentation stands on its own (its holder proof covers exactly these credentials)
-    return {"mode": "add", "credentials": [document]}
+    return {"mode": "add", "credentials": [document]} if verified else None
 
 
 class _InternalError(Exception):
@@ -336,7 +338,7 @@ def _check(
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
         view = build_view(result, document=document, names=trust_list_names(verifier),
                           vocabulary=vocabulary, vacancy=vacancy)
-        view["collect"] = _collect(document, from_pdf=is_pdf(body))
+        view["collect"] = _collect(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
         return _input_error(exc), error_view(exc.code, exc.message)

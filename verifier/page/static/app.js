@@ -53,6 +53,7 @@
       camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.",
       camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
       camera_found: "QR-code gelezen.",
+      camera_again: "Deze QR-code zit al in het paspoort. Houd de volgende QR-code voor de camera.",
       camera_stopped: "Camera uit.",
       issuer: "Uitgever",
       kind: "Soort",
@@ -140,6 +141,7 @@
       camera_scanning: "Camera on. Hold the QR code still in front of the camera.",
       camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
       camera_found: "QR code read.",
+      camera_again: "This QR code is already in the passport. Hold the next QR code in front of the camera.",
       camera_stopped: "Camera off.",
       issuer: "Issuer",
       kind: "Type",
@@ -192,7 +194,7 @@
   };
 
   var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null,
-    collected: [], collectedKeys: {} };
+    collected: [], collectedKeys: {}, collectedTexts: {} };
   var VC_V2 = "https://www.w3.org/ns/credentials/v2";
 
   // -- small helpers -------------------------------------------------------------------------------
@@ -330,6 +332,7 @@
   function resetCollection(credentials) {
     state.collected = [];
     state.collectedKeys = {};
+    state.collectedTexts = {};
     (credentials || []).forEach(addToCollection);
   }
 
@@ -346,6 +349,9 @@
     if (how.mode === "none") { resetCollection([]); showCollection(); return false; }  // a presentation stands alone
     if (how.mode === "replace") { resetCollection(how.credentials); showCollection(); return false; }
     how.credentials.forEach(addToCollection);
+    if (state.input && state.input.kind === "text" && typeof state.input.body === "string") {
+      state.collectedTexts[state.input.body] = true;  // the camera skips this code from now on
+    }
     showCollection();
     if (state.collected.length < 2) { return false; }
     verifyCollection(false);
@@ -359,6 +365,7 @@
 
   function showCollection() {
     var n = state.collected.length;
+    document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
     $("collection").hidden = n < 2;
     $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n: n });
   }
@@ -643,12 +650,15 @@
       var frame = context.getImageData(0, 0, width, height);
       var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
       if (code && code.data) {
-        if (code.data.indexOf("SP1:") === 0) {
+        if (code.data.indexOf("SP1:") === 0 && state.collectedTexts[code.data]) {
+          say(t("camera_again"));  // already in the passport: keep looking for the next one
+        } else if (code.data.indexOf("SP1:") === 0) {
           stopCamera(t("camera_found"));
           verify(code.data, "text", false);
           return;
+        } else {
+          say(t("camera_other"));
         }
-        say(t("camera_other"));
       }
     }
     state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
