@@ -96,3 +96,13 @@ def test_passport_export_warns_before_sharing_another_persons_a_revoked_or_an_ex
         assert len(warnings) == 3 and any("revoked" in w for w in warnings) and any("expired on 2026-01-01" in w for w in warnings)
     quiet = run("export", str(world["own"]), "--presentation", str(tmp_path / "own.json"), "--passport", passport)
     assert quiet.exit_code == 0 and not quiet.stderr.strip()
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b"{}"], ids=["corrupt", "a list", "empty object"])
+def test_an_unusable_bundle_is_a_coded_refusal_for_add_and_show(world, tmp_path, body):
+    bad = tmp_path / "bundle.json"
+    bad.write_bytes(body)
+    for args in (("add", str(world["own"])), ("show", str(world["own"]))):
+        result = run(*args, "--bundle", str(bad), "--passport", str(tmp_path / "p"))
+        assert result.exit_code == 2 and "error [" in result.output, result.output
+    assert not (tmp_path / "p" / "bundle.json").exists()
