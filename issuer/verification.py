@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["ServiceVerifier", "CHECK_GROUPS"]
 
 CHECK_GROUPS: Final = {
-    "proof": ("parse", "contexts", "shape", "key", "proof", "purpose"),
+    "proof": ("parse", "contexts", "shape", "key", "proof", "purpose", "holder", "subjects"),
     "trust": ("trust",),
     "validity": ("validity",),
     "credentialStatus": ("status",),

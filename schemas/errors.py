@@ -5,11 +5,12 @@
     SkillspasError (.code, .message, .path)
     ├── UnusableInput      exit 2  "could not be checked"
     │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
-    │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large
+    │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large, pdf_unreadable
     ├── InvalidCredential  exit 1  "checked, and not valid"
     │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
     │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
-    │     status_unavailable, challenge_mismatch, domain_mismatch
+    │     status_unavailable, challenge_mismatch, domain_mismatch, holder_mismatch, multiple_subjects,
+    │     holder_not_proven (a warning only)
     ├── IssuanceRefused    issuer side: issuer_mismatch, unknown_skill, forbidden_field, signer_failed
     └── KeystoreError      wrong_passphrase, key_not_found, insecure_permissions, invalid_key_file
 
@@ -55,6 +56,8 @@ class ErrorCode(enum.StrEnum):
     RESOURCE_LIMIT = "resource_limit"
     QR_UNREADABLE = "qr_unreadable"
     QR_TOO_LARGE = "qr_too_large"
+    PDF_UNREADABLE = "pdf_unreadable"
+    """A PDF given to the verifier is corrupt, encrypted or not a PDF (``verifier/pdf.py``)."""
     REDEFINED_TERM = "redefined_term"
     """An inline context redefines or aliases a term or keyword that a bundled context defines."""
     INLINE_CONTEXT_REFUSED = "inline_context_refused"
@@ -75,6 +78,12 @@ class ErrorCode(enum.StrEnum):
     STATUS_UNAVAILABLE = "status_unavailable"
     CHALLENGE_MISMATCH = "challenge_mismatch"
     DOMAIN_MISMATCH = "domain_mismatch"
+    HOLDER_MISMATCH = "holder_mismatch"
+    """A presentation's holder proof is by another DID than the ``credentialSubject.id`` of its credentials."""
+    MULTIPLE_SUBJECTS = "multiple_subjects"
+    """A presentation's credentials name more than one person (``verifier/persons.py``)."""
+    HOLDER_NOT_PROVEN = "holder_not_proven"
+    """Only a warning (exit 0): nothing proves that whoever shows the presentation is the person it names."""
     # issuer side
     ISSUER_MISMATCH = "issuer_mismatch"
     UNKNOWN_SKILL = "unknown_skill"
@@ -104,7 +113,7 @@ class ErrorCode(enum.StrEnum):
 _UNUSABLE = {
     "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
     "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
-    "redefined_term", "inline_context_refused",
+    "redefined_term", "inline_context_refused", "pdf_unreadable",
 }
 _ISSUANCE = {"issuer_mismatch", "unknown_skill", "not_in_register", "forbidden_field", "signer_failed"}
 _KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file"}

@@ -47,6 +47,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The QR code holds more data than the verifier accepts.",
         "nl": "De QR-code bevat meer gegevens dan de verificateur accepteert.",
     },
+    ErrorCode.PDF_UNREADABLE: {
+        "en": "The PDF could not be read: it is damaged, encrypted or not a PDF.",
+        "nl": "De pdf kon niet worden gelezen: hij is beschadigd, versleuteld of geen pdf.",
+    },
     ErrorCode.REDEFINED_TERM: {
         "en": "An inline context in the credential gives a standard field or keyword another meaning; that is never accepted.",
         "nl": "Een inline context in het bewijsstuk geeft een standaardveld of sleutelwoord een andere betekenis; dat wordt nooit geaccepteerd.",
@@ -110,6 +114,18 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.DOMAIN_MISMATCH: {
         "en": "The presentation was made for another recipient (domain does not match).",
         "nl": "De presentatie is voor een andere ontvanger gemaakt (domein komt niet overeen).",
+    },
+    ErrorCode.HOLDER_MISMATCH: {
+        "en": "The presentation is signed by someone else than the person its credentials are about.",
+        "nl": "De presentatie is ondertekend door iemand anders dan de persoon over wie de bewijsstukken gaan.",
+    },
+    ErrorCode.MULTIPLE_SUBJECTS: {
+        "en": "The credentials are about more than one person; they are not added up, and only one person's are counted.",
+        "nl": "De bewijsstukken gaan over meer dan één persoon; ze worden niet bij elkaar opgeteld, alleen die van één persoon tellen mee.",
+    },
+    ErrorCode.HOLDER_NOT_PROVEN: {
+        "en": "Nothing proves that the person in front of you is the person these credentials are about: check their identity yourself.",
+        "nl": "Niets bewijst dat de persoon tegenover u de persoon is over wie deze bewijsstukken gaan: controleer zelf de identiteit.",
     },
     ErrorCode.ISSUER_MISMATCH: {
         "en": "The credential names another issuer than the owner of the signing key.",

@@ -27,7 +27,7 @@ from skillspas.schemas.messages import text
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
-from skillspas.verifier.result import VerificationResult
+from skillspas.verifier.result import CredentialSummary, VerificationResult
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
 __all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail", "parse_duration"]
@@ -146,9 +146,13 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         typer.echo(("GELDIG: " if nl else "VALID: ") + result.message(lang))
     else:
         problem = result.first_error
-        typer.echo(("NIET GELDIG: " if nl else "NOT VALID: ") + result.message(lang))
+        heading = ("NIET TE CONTROLEREN: " if nl else "CANNOT BE CHECKED: ") if result.cannot_be_checked else (
+            "NIET GELDIG: " if nl else "NOT VALID: ")
+        typer.echo(heading + result.message(lang))
         if problem is not None:
             typer.echo(f"  [{problem.code.value}] {problem.message}" + (f" ({problem.path})" if problem.path else ""))
+        if result.about is not None:
+            typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
     for warning in result.warnings:
         typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}] {warning.message}")
     for proof in result.proofs:
@@ -169,7 +173,23 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         for skill in summary.skills:
             typer.echo(f"  - {skill.name or ''} <{skill.url}>")
     for index, credential in enumerate(result.credentials):
-        typer.echo(f"  credential {index}: {'ok' if credential.verified else credential.first_error.code.value if credential.first_error else 'not verified'}")
+        verdict = "ok" if credential.verified else credential.first_error.code.value if credential.first_error else "not verified"
+        what = credential.summary or credential.about
+        typer.echo(f"  credential {index}: {verdict}" + (f" — {_named(what, nl)}" if what else ""))
+    if len(result.persons) > 1:
+        typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
+        for person in result.persons:
+            counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
+            who = " / ".join(person.names) or person.key
+            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i) for i in person.credentials)} — {counted}")
+
+
+def _named(summary: CredentialSummary, nl: bool) -> str:
+    """A credential for a person: its title and type, and its issuer (the trust list's name when known)."""
+    kind = next((t for t in summary.types if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
+                summary.types[-1] if summary.types else "?")
+    issuer = summary.issuer_name or summary.issuer
+    return f"{summary.name or kind} ({kind}), {'uitgever' if nl else 'issuer'} {issuer}"
 
 
 @contexts_app.command("export")

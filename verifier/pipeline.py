@@ -46,6 +46,7 @@ from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.policy import AnyOf, TrustedIssuers, TrustPolicy
 from skillspas.verifier.status import DEFAULT_FRESHNESS, BitstringStatusSource, NoStatusSource, StatusSource
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
+from skillspas.verifier.persons import Person, group_persons, subject_of
 from skillspas.verifier.result import Check, CredentialSummary, Problem, ProofResult, SkillSummary, VerificationResult
 from skillspas.verifier.suites import get_suite
 
@@ -64,6 +65,9 @@ class _Run:
     proofs: list[ProofResult] = field(default_factory=list)
     credentials: list[VerificationResult] = field(default_factory=list)
     summary: CredentialSummary | None = None
+    persons: tuple[Person, ...] = ()
+    holder: str | None = None
+    about: CredentialSummary | None = None
 
     def ok(self, name: str, message: str = "") -> None:
         self.checks.append(Check(name, True, None, message))
@@ -75,7 +79,7 @@ class _Run:
     def result(self, now: dt.datetime) -> VerificationResult:
         return VerificationResult(
             tuple(self.checks), tuple(self.errors), tuple(self.warnings), tuple(self.proofs),
-            tuple(self.credentials), self.summary, now,
+            tuple(self.credentials), self.summary, now, self.persons, self.holder, self.about,
         )
 
 
@@ -249,17 +253,20 @@ class Verifier:
         except SkillspasError as exc:
             return run.fail("trust", exc)
         run.ok("trust")
+        about = _summary(credential, issuer_name, methods)  # genuine and trusted: a verdict may name it
         try:  # (8)
             _check_validity(credential, now)
         except SkillspasError as exc:
+            run.about = about
             return run.fail("validity", exc)
         run.ok("validity")
         try:  # (9)
             run.warnings.extend(self.status.check(credential, now))
         except SkillspasError as exc:
+            run.about = about if exc.code in (ErrorCode.REVOKED, ErrorCode.SUSPENDED) else None
             return run.fail("status", exc)
         run.ok("status")
-        run.summary = _summary(credential, issuer_name, methods)
+        run.summary = about
 
     def _verify_proofs(
         self, document: dict[str, Any], expansion: Expansion, proofs: list[dict[str, Any]], run: _Run,
@@ -319,21 +326,65 @@ class Verifier:
         except SkillspasError as exc:
             return run.fail("shape", exc)
         run.ok("shape")
+        authentic: list[dict[str, Any] | None] = []  # whose credential it is counts only when its proof holds
         for credential in credentials:
             inner = _Run()
             self._credential(credential, inner, now, scanned)
             run.credentials.append(inner.result(now))
-        if not proofs:
-            return
-        methods = self._verify_proofs(presentation, expansion, proofs, run)
-        if methods is None:
-            return
-        try:
-            for proof, method in zip(proofs, methods):
-                _check_authentication(proof, method, presentation, challenge, domain)
-        except SkillspasError as exc:
-            return run.fail("purpose", exc)
-        run.ok("purpose")
+            authentic.append(credential if any(c.check == "proof" and c.ok for c in inner.checks) else None)
+        holder = None
+        if proofs:
+            methods = self._verify_proofs(presentation, expansion, proofs, run)
+            if methods is None:
+                run.persons = group_persons(authentic)
+                return
+            try:
+                for proof, method in zip(proofs, methods):
+                    _check_authentication(proof, method, presentation, challenge, domain)
+            except SkillspasError as exc:
+                run.persons = group_persons(authentic)
+                return run.fail("purpose", exc)
+            run.ok("purpose")
+            holder = methods[0].controller  # every proof is the holder's (``_check_authentication``)
+        _check_persons(authentic, holder, run)
+
+
+def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None, run: _Run) -> None:
+    """One person per passport: the holder proof is by the credentials' subject, and they name one person.
+
+    ``holder_mismatch`` when a credential's ``credentialSubject.id`` is not the holder's DID;
+    ``multiple_subjects`` when the credentials name more than one person (``verifier/persons.py``);
+    the warning ``holder_not_proven`` when no holder proof ties the presentation to its subject.
+    """
+    run.holder = holder
+    run.persons = group_persons(credentials, holder)
+    if not run.persons:
+        return
+    if holder is not None:
+        strangers = [(i, sid) for i, sid in enumerate(subject_of(c)[0] for c in credentials) if sid not in (None, holder)]
+        if strangers:
+            index, subject_id = strangers[0]
+            return run.fail("holder", error_for(
+                ErrorCode.HOLDER_MISMATCH,
+                f"the presentation is signed by {holder!r}, but credential {index} is about {subject_id!r}",
+                f"/verifiableCredential/{index}/credentialSubject/id",
+            ))
+        run.ok("holder")
+    if len(run.persons) > 1:
+        counted = next(p for p in run.persons if p.counted)
+        who = "the holder" if counted.holder else "the person with the most credentials (the first on a tie)"
+        run.fail("subjects", error_for(
+            ErrorCode.MULTIPLE_SUBJECTS,
+            f"the credentials name {len(run.persons)} different people; only the {len(counted.credentials)} "
+            f"of {who} ({counted.key}) are counted",
+            "/verifiableCredential",
+        ))
+    else:
+        run.ok("subjects")
+    if not any(p.holder for p in run.persons):
+        why = "the presentation has no holder proof" if holder is None else (
+            f"the holder proof is by {holder!r}, and no credential names that DID as its subject")
+        run.warnings.append(Problem(ErrorCode.HOLDER_NOT_PROVEN, why, "/proof"))
 
 
 def _check_proof_shape(proof: dict[str, Any]) -> None:

@@ -8,8 +8,14 @@ from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.messages import text
+from skillspas.verifier.persons import Person
 
-__all__ = ["Check", "Problem", "ProofResult", "SkillSummary", "CredentialSummary", "VerificationResult"]
+__all__ = ["CANNOT_BE_CHECKED", "Check", "Problem", "ProofResult", "SkillSummary", "CredentialSummary", "VerificationResult"]
+
+
+CANNOT_BE_CHECKED = frozenset({ErrorCode.UNRESOLVABLE_KEY, ErrorCode.UNTRUSTED_ISSUER})
+"""Exit-1 codes that say "this verifier cannot vouch for it" (no key, no trust material for the issuer),
+not "it is false": shown as the neutral verdict "cannot be checked", like every exit-2 code."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,18 @@ class VerificationResult:
     credentials: tuple["VerificationResult", ...] = ()
     summary: CredentialSummary | None = None
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    persons: tuple[Person, ...] = ()
+    """A presentation's credentials grouped per person (``verifier/persons.py``); empty for a credential."""
+    holder: str | None = None
+    """The DID whose holder proof on the presentation verified, if any."""
+    about: CredentialSummary | None = None
+    """Of a genuine credential from a trusted issuer that failed only its dates or status (expired, revoked,
+    suspended): what it is and who issued it, so the verdict can name them. Never counted as a fact."""
+
+    @property
+    def counted_credentials(self) -> tuple[int, ...] | None:
+        """Positions of the credentials of the person that counts; ``None`` when there is no grouping."""
+        return next((p.credentials for p in self.persons if p.counted), None) if self.persons else None
 
     @property
     def verified(self) -> bool:
@@ -154,6 +172,13 @@ class VerificationResult:
             if credential.first_error:
                 return credential.first_error
         return None
+
+    @property
+    def cannot_be_checked(self) -> bool:
+        """Not verified because it could not be checked here (unusable input, no key, issuer not trusted),
+        rather than shown false: the neutral verdict, never the red of a forgery."""
+        problem = self.first_error
+        return problem is not None and (problem.code.exit_code == 2 or problem.code in CANNOT_BE_CHECKED)
 
     @property
     def exit_code(self) -> int:
@@ -191,5 +216,11 @@ class VerificationResult:
             "errors": [e.to_json() for e in self.errors],
             "credentials": [c.to_json() for c in self.credentials],
             "summary": self.summary.to_json() if self.summary else None,
+            "holder": self.holder,
+            "about": None if self.about is None else {
+                "name": self.about.name, "type": list(self.about.types),
+                "issuer": self.about.issuer, "issuerName": self.about.issuer_name,
+            },
+            "persons": [p.to_json() for p in self.persons],
             "checkedAt": self.checked_at.isoformat().replace("+00:00", "Z"),
         }

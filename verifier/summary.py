@@ -27,6 +27,7 @@ from typing import Any, Final
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.schemas.vocab_index import MAX_QUERY
+from skillspas.verifier.persons import Person
 from skillspas.verifier.result import CredentialSummary, VerificationResult
 
 __all__ = [
@@ -139,7 +140,10 @@ class SkillsSummary:
     verified: tuple[int, ...]
     """Positions of the credentials that verified and were counted."""
     excluded: tuple[tuple[int, ErrorCode | None], ...] = ()
-    """Positions of the credentials that did not verify, with the deciding code; their skills are left out."""
+    """Positions of the credentials that did not verify, with the deciding code, and of credentials about
+    another person than the one counted (code ``multiple_subjects``); their skills are left out."""
+    person: Person | None = None
+    """Whose credentials were counted (a presentation's counted ``Person``); ``None`` for one credential."""
     _by_uri: dict[str, ProvenSkill] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -163,6 +167,7 @@ class SkillsSummary:
             "excludedCredentials": [
                 {"credential": index, "code": code.value if code else None} for index, code in self.excluded
             ],
+            "person": self.person.to_json() if self.person else None,
         }
 
 
@@ -174,8 +179,13 @@ def _credential_results(result: VerificationResult) -> list[VerificationResult]:
 
 
 def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary | None = None) -> SkillsSummary:
-    """The skills proven by the credentials of ``result`` that verified (a passport or one credential)."""
+    """The skills proven by the credentials of ``result`` that verified (a passport or one credential).
+
+    Of a presentation whose credentials name several people, only the counted person's credentials
+    (the holder's, else the person with the most credentials: ``verifier/persons.py``) are added up;
+    the others are excluded with ``multiple_subjects``. Two people's skills are never summed."""
     vocabulary = vocabulary or SkillsVocabulary.bundled()
+    counted = result.counted_credentials
     found: dict[str, list[Evidence]] = {}
     given_names: dict[str, str] = {}
     verified: list[int] = []
@@ -184,6 +194,9 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
         if not item.verified or item.summary is None:
             problem = item.first_error
             excluded.append((index, problem.code if problem else None))
+            continue
+        if counted is not None and index not in counted:
+            excluded.append((index, ErrorCode.MULTIPLE_SUBJECTS))
             continue
         verified.append(index)
         evidence = _evidence(index, item.summary)
@@ -195,7 +208,8 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
                 given_names[skill.url] = skill.name
     skills = [_proven(uri, tuple(evidence), vocabulary, given_names.get(uri)) for uri, evidence in found.items()]
     skills.sort(key=lambda s: _FRAMEWORK_ORDER.get(s.framework or "", 2))  # stable: first seen within a framework
-    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded))
+    person = next((p for p in result.persons if p.counted), None)
+    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person)
 
 
 def _evidence(index: int, summary: CredentialSummary) -> Evidence:

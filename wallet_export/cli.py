@@ -15,6 +15,7 @@ data folder. Exit codes follow ``skillspas verify``: 0 done, 1 a credential is n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -31,6 +32,8 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
+from skillspas.verifier.checks import instant
+from skillspas.verifier.persons import group_persons
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.verifier.qr import decode_payload, read_qr_image
@@ -98,22 +101,46 @@ def _read(path: Path) -> bytes:
     return data
 
 
+BundleOption = Annotated[
+    Optional[Path], typer.Option("--bundle", help="Offline bundle (did:web keys, trust list, status lists); default: the passport's own")
+]
+
+
+def _bundle(path: Path | None) -> Bundle | None:
+    if path is None:
+        return None
+    try:
+        return Bundle.from_file(path)
+    except SkillspasError as exc:
+        _fail(exc.code, f"{path}: {exc.message}")
+
+
 @passport_app.command("add")
 def add_command(
     files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files")],
     passport: PassportOption = None,
+    bundle: BundleOption = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
 ) -> None:
-    """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort."""
+    """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort.
+
+    With ``--bundle`` did:web credentials are checked with the bundle's DID documents, and the passport
+    keeps the bundle for later ``show`` and ``export``."""
     store = _store(passport)
+    given = _bundle(bundle)
     for file in files:
         try:
-            entry = store.add(_read(file), check=check)
+            entry = store.add(_read(file), check=check, bundle=given)
         except SkillspasError as exc:
             _fail(exc.code, f"{file}: {exc.message}")
         except OSError as exc:
             _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
         typer.echo(f"{entry.ref}  {entry.view().title}  ({file})")
+    if given is not None:
+        try:
+            typer.echo(f"bundle: {store.keep_bundle(given)}")
+        except OSError as exc:
+            _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
 
 
 @passport_app.command("list")
@@ -221,10 +248,13 @@ def export_command(
     if (challenge or domain) and holder_key is None:
         _fail(2, "--challenge and --domain need --holder-key (the presentation is signed by you)")
     try:
-        chosen = build_passport(_select(_store(passport), credentials or []))
+        store = _store(passport)
+        chosen = build_passport(_select(store, credentials or []))
         holder = None
         if holder_key is not None:
             holder = load(holder_key, os.environ.get(passphrase_env) if passphrase_env else None)
+        for warning in export_warnings(chosen.credentials, store.verifier(), language, holder.controller if holder else None):
+            typer.echo(warning, err=True)
         for target in (presentation, pdf):
             if target is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -251,6 +281,36 @@ def export_command(
         _fail(2, f"cannot write {exc.filename}: {exc.strerror}")
 
 
+def export_warnings(
+    credentials: tuple[dict[str, Any], ...], verifier: Verifier, lang: Lang, holder: str | None = None
+) -> list[str]:
+    """What an employer would hold against this export (nl/en): a credential about another person
+    than the passport's (the holder's, else the person with the most credentials), a revoked or
+    suspended one (with the passport's bundle), an expired one."""
+    warnings: list[str] = []
+    persons = group_persons(credentials, holder)
+    owner = next((p for p in persons if p.counted), None)
+    now = dt.datetime.now(dt.timezone.utc)
+    for index, credential in enumerate(credentials):
+        view = describe(credential, lang)
+        person = next((p for p in persons if index in p.credentials), None)
+        if owner is not None and person is not None and person is not owner:
+            warnings.append(TEXT["warn_other_person"][lang].format(
+                title=view.title, name=" / ".join(person.names) or person.key, owner=" / ".join(owner.names) or owner.key))
+        until = credential.get("validUntil")
+        try:
+            expired = isinstance(until, str) and instant(until) < now
+        except SkillspasError:
+            expired = False
+        if expired:
+            warnings.append(TEXT["warn_expired"][lang].format(title=view.title, date=until[:10]))
+            continue
+        problem = verifier.verify(credential, now=now).first_error
+        if problem is not None and problem.code in (ErrorCode.REVOKED, ErrorCode.SUSPENDED):
+            warnings.append(TEXT[f"warn_{problem.code.value}"][lang].format(title=view.title))
+    return warnings
+
+
 def _documents(file: Path) -> list[dict[str, Any]]:
     """The credential(s) in a JSON file (credential or presentation) or in a QR image."""
     data = _read(file)
@@ -271,20 +331,28 @@ def _documents(file: Path) -> list[dict[str, Any]]:
 def show_command(
     file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, or a QR image")],
     lang: LangOption = "nl",
+    bundle: BundleOption = None,
+    passport: PassportOption = None,
 ) -> None:
-    """Show what a credential says, with a table of its skills / Toon een bewijsstuk."""
+    """Show what a credential says, with a table of its skills / Toon een bewijsstuk.
+
+    The signatures are checked with ``--bundle``, else the passport's bundle (did:web keys), else
+    did:key keys only; with a bundle, trust, validity and revocation are checked too."""
     language = _lang(lang)
     try:
         documents = _documents(file)
+        given = _bundle(bundle)
+        store = _store(passport)
+        verifier = store.verifier(given)
+        full = given is not None or verifier.bundle is not None
     except SkillspasError as exc:
         _fail(exc.code, exc.message)
     console = _console()
-    verifier = Verifier()
     labels = vocabulary_labels() if language == "en" else None
     worst = 0
     for document in documents:
         view = describe(document, language, labels=labels)
-        check = verifier.check_proofs(document)
+        check = verifier.verify(document) if full else verifier.check_proofs(document)
         problem = check.first_error
         worst = max(worst, problem.code.exit_code if problem else 0)
         console.print(Text.assemble((view.title, "bold"), f"  ({view.kind})"))
@@ -297,11 +365,15 @@ def show_command(
             console.print(f"  {label}: {value}".replace("\n", "\n    "))
         for cosigner in view.cosigners:
             console.print(f"  {TEXT['signed_by'][language]}: {cosigner}")
-        if problem is None:
+        if problem is None and full:
+            seal = "echt en geldig (controlebundel)" if language == "nl" else "genuine and valid (bundle)"
+            console.print(Text.assemble("  ", (f"✓ {seal}", "green"), f" ({', '.join(view.signers)})"))
+        elif problem is None:
             seal = "handtekening(en) in orde" if language == "nl" else "signature(s) valid"
             console.print(Text.assemble("  ", (f"✓ {seal}", "green"), f" ({', '.join(view.signers)})"))
         else:
-            seal = "handtekening NIET in orde" if language == "nl" else "signature NOT valid"
+            seal = ("NIET geldig" if language == "nl" else "NOT valid") if full else (
+                "handtekening NIET in orde" if language == "nl" else "signature NOT valid")
             console.print(Text.assemble("  ", (f"✗ {seal}", "red"), f" [{problem.code.value}] {problem.message}"))
         table = Table(title=f"{TEXT['skills'][language]} ({len(view.skills)})", title_justify="left")
         table.add_column("#", justify="right")
@@ -310,10 +382,12 @@ def show_command(
         for index, skill in enumerate(view.skills, 1):
             table.add_row(str(index), skill.label or "", f"{skill.framework} {skill.code}")
         console.print(table)
-    note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
-            "`skillspas verify`." if language == "nl" else
-            "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify`.")
-    console.print(note, style="dim", highlight=False)
+    if not full:
+        note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
+                "`skillspas verify` (of geef --bundle)." if language == "nl" else
+                "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify` "
+                "(or give --bundle).")
+        console.print(note, style="dim", highlight=False)
     raise typer.Exit(worst)
 
 

@@ -9,7 +9,10 @@ Usage::
 
 A credential is stored under the SHA-256 of its bytes (``<64 hex>.json``), so adding the same
 file twice keeps one copy, and there is no index that can drift from the files. The folder is the
-owner's only (0700) and each file too (0600): they hold names and achievements.
+owner's only (0700) and each file too (0600): they hold names and achievements. The offline
+bundle (``bundle.json``: trust list, did:web documents, status lists) is kept next to them when
+given (``keep_bundle``), so did:web credentials (everything an issuer service produces) can be
+checked later without naming it again.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier import Verifier
+from skillspas.verifier import Bundle, Verifier
 from skillspas.wallet_export.view import CredentialView, Lang, describe
 
 __all__ = ["PassportStore", "StoredCredential", "REF_LENGTH"]
@@ -32,6 +35,8 @@ REF_LENGTH = 10
 """Hex digits of the SHA-256 shown as a credential's reference (more may be typed)."""
 
 _SUFFIX = ".json"
+BUNDLE_FILE = "bundle.json"
+"""The passport's own copy of the offline bundle."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,33 @@ class PassportStore:
         self.limits = limits
         self._verifier: Verifier | None = None
 
-    def add(self, data: bytes, *, check: bool = True) -> StoredCredential:
-        """Store a signed credential (JSON bytes); with ``check``, every proof must verify first."""
+    @property
+    def bundle_path(self) -> Path:
+        return self.folder / BUNDLE_FILE
+
+    def bundle(self) -> Bundle | None:
+        """The bundle the passport keeps, or ``None`` (coded errors when it is unusable)."""
+        return Bundle.from_file(self.bundle_path) if self.bundle_path.is_file() else None
+
+    def keep_bundle(self, bundle: Bundle) -> Path:
+        """Keep ``bundle`` as the passport's bundle (replacing an older one)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._verifier = None
+        return bundle.to_file(self.bundle_path)
+
+    def verifier(self, bundle: Bundle | None = None) -> Verifier:
+        """A verifier with ``bundle``, else the passport's own bundle, else did:key keys only."""
+        if bundle is not None:
+            return Verifier(bundle=bundle, limits=self.limits)
+        self._verifier = self._verifier or Verifier(bundle=self.bundle(), limits=self.limits)
+        return self._verifier
+
+    def add(self, data: bytes, *, check: bool = True, bundle: Bundle | None = None) -> StoredCredential:
+        """Store a signed credential (JSON bytes); with ``check``, every proof must verify first
+        (did:web keys from ``bundle``, else from the passport's bundle)."""
         document = _credential(data, self.limits)
         if check:
-            self._verifier = self._verifier or Verifier(limits=self.limits)
-            result = self._verifier.check_proofs(data)
+            result = self.verifier(bundle).check_proofs(data)
             if result.first_error is not None:
                 problem = result.first_error
                 raise error_for(problem.code, problem.message, problem.path)

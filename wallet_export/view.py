@@ -100,6 +100,22 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "page": {"nl": "pagina {i} van {n}", "en": "page {i} of {n}"},
     "unknown": {"nl": "onbekend", "en": "unknown"},
+    "warn_other_person": {
+        "nl": "LET OP: „{title}” gaat over {name}, niet over {owner}. Een werkgever ziet dat dit niet het paspoort van één persoon is.",
+        "en": "WARNING: “{title}” is about {name}, not about {owner}. An employer sees that this is not one person's passport.",
+    },
+    "warn_revoked": {
+        "nl": "LET OP: „{title}” is ingetrokken door de uitgever. Een werkgever ziet het als niet geldig.",
+        "en": "WARNING: “{title}” has been revoked by its issuer. An employer sees it as not valid.",
+    },
+    "warn_suspended": {
+        "nl": "LET OP: „{title}” is geschorst door de uitgever. Een werkgever ziet het als niet geldig.",
+        "en": "WARNING: “{title}” has been suspended by its issuer. An employer sees it as not valid.",
+    },
+    "warn_expired": {
+        "nl": "LET OP: „{title}” is verlopen op {date}. Een werkgever ziet het als niet geldig.",
+        "en": "WARNING: “{title}” expired on {date}. An employer sees it as not valid.",
+    },
 }
 
 

@@ -190,6 +190,9 @@ class VerificationResultModel(BaseModel):
     errors: list[ProblemModel]
     credentials: list[VerificationResultModel]
     summary: dict[str, Any] | None
+    holder: str | None = None
+    persons: list[dict[str, Any]] = Field(default_factory=list, description="A presentation's credentials per person; only one person's are counted")
+    about: dict[str, Any] | None = None
     checkedAt: str
 
 

@@ -3,7 +3,7 @@
 Everything is generated per test module (no committed keys): a ROC (diplomas, praktijkverklaringen
 co-signed by a leerbedrijf), an EVC provider and an employer (micro-credentials), a signed trust
 list naming them, one revocation status list in which the second diploma's bit is set, a passport
-(a presentation of four credentials), and QR images: a valid one, a tampered one and a zlib bomb.
+(a presentation of four credentials, all Anouk's; ``two_people`` adds Dennis's EVC), and QR images: a valid one, a tampered one and a zlib bomb.
 Credentials are built by the real builders from the example rows in ``examples/``.
 """
 
@@ -105,13 +105,19 @@ class PageWorld:
                            issuer=self.roc.controller, cosigner=self.bistro.controller)
         verklaring["credentialStatus"] = status_entry(STATUS_URL, 9)
         self.credentials["praktijkverklaring"] = sign(sign(verklaring, self.roc), self.bistro, append=True)
-        evc = build("ervaringscertificaat", example("ervaringscertificaat", "kok-dennis-fictief"), issuer=self.evc.controller)
+        anouk = {k: row[k] for k in ("learner_name", "learner_did")}  # one person's passport: all Anouk's
+        dennis = example("ervaringscertificaat", "kok-dennis-fictief")
+        evc = build("ervaringscertificaat", {**dennis, **anouk}, issuer=self.evc.controller)
         self.credentials["evc"] = sign(evc, self.evc)
-        micro = build("microcredential", example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"),
+        self.credentials["evc_dennis"] = sign(build("ervaringscertificaat", dennis, issuer=self.evc.controller), self.evc)
+        micro = build("microcredential", {**example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"), **anouk},
                       issuer=self.bistro.controller)
         self.credentials["microcredential"] = sign(micro, self.bistro)
         self.credentials["passport"] = build_presentation(
             [self.credentials[k] for k in ("diploma", "praktijkverklaring", "evc", "microcredential")]
+        )
+        self.credentials["two_people"] = build_presentation(  # Anouk's two, and Dennis's EVC: never summed
+            [self.credentials[k] for k in ("diploma", "evc_dennis", "praktijkverklaring")]
         )
         self.credentials["mixed_passport"] = build_presentation(
             [self.credentials["diploma"], self.credentials["revoked"]]
@@ -162,3 +168,45 @@ class PageWorld:
             with self.files[name].open("wb") as handle:
                 handle.truncate(40 * 1024 * 1024)
         self.files["camera"] = write_y4m(self.files["qr_valid"].read_bytes(), self.folder / "camera.y4m")
+
+
+def passport_pdf(world: "PageWorld", names: tuple[str, ...] = ("diploma", "praktijkverklaring", "evc", "microcredential")) -> bytes:
+    """The worker's passport PDF (wallet_export) of the world's credentials ``names``."""
+    from skillspas.wallet_export.passport import build_passport
+
+    return build_passport([world.credentials[n] for n in names]).to_pdf()
+
+
+def pdf_with_images(count: int, *, width: int = 1, height: int = 1, data: bytes | None = None) -> bytes:
+    """A one-page PDF with ``count`` grey image XObjects of ``width`` x ``height`` (``data``: FlateDecode body)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    images = DictionaryObject()
+    for index in range(count):
+        stream = StreamObject()
+        stream.set_data(data if data is not None else bytes(width * height))
+        stream.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+                       NameObject("/Width"): NumberObject(width), NameObject("/Height"): NumberObject(height),
+                       NameObject("/ColorSpace"): NameObject("/DeviceGray"), NameObject("/BitsPerComponent"): NumberObject(8)})
+        if data is not None:
+            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        images[NameObject(f"/Im{index}")] = writer._add_object(stream)
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): images})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def zip_bomb_pdf(inflated: int = 200_000_000) -> bytes:
+    """A PDF whose one image stream (1000 x 1000 declared) inflates to ``inflated`` bytes."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = bytes(1 << 20)
+    body = b"".join(packer.compress(chunk) for _ in range(inflated >> 20)) + packer.flush()
+    return pdf_with_images(1, width=1000, height=1000, data=body)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,8 @@ def test_json_endpoint_gives_the_same_result_as_the_cli(client, world, name, ver
     first = page["errors"][0]["code"] if page["errors"] else (page["credentials"] and next(
         (c["errors"][0]["code"] for c in page["credentials"] if c["errors"]), None))
     assert (first or None) == code
-    assert page["view"]["verdict"] == ("valid" if verified else "unusable" if cli_exit == 2 else "invalid")
+    holder_unproven = name.endswith("passport") and verified  # an unsigned passport: nothing proves who holds it
+    assert page["view"]["verdict"] == ("warning" if holder_unproven else "valid" if verified else "unusable" if cli_exit == 2 else "invalid")
 
 
 @pytest.mark.parametrize(
@@ -160,7 +162,7 @@ def test_a_passport_holding_a_misnamed_credential_is_not_green(client, world):
     assert exit_code == 0
     view = page["view"]
     assert view["verdict"] == "warning" and [c["verdict"] for c in view["credentials"]] == ["valid", "warning"]
-    assert [w["code"] for w in view["warnings"]] == ["issuer_name_differs"]
+    assert [w["code"] for w in view["warnings"]] == ["holder_not_proven", "issuer_name_differs"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -176,11 +178,15 @@ def test_skillspas_verify_says_when_the_credential_names_its_issuer_otherwise(wo
     assert plain.exit_code == 0 and "LET OP" not in plain.stdout and "WARNING" not in plain.stdout
 
 
-def test_a_failure_is_one_sentence_in_each_language_with_the_code_apart(client, world):
+def test_a_revoked_verdict_is_one_sentence_in_each_language_naming_the_credential_and_its_issuer(client, world):
     page, _ = _post(client, world.files["revoked"].read_bytes())
     view = page["view"]
     assert view["verdict"] == "invalid" and view["code"] == "revoked"
-    assert view["sentence"] == {"nl": "De uitgever heeft dit bewijsstuk ingetrokken.", "en": "The issuer has revoked this credential."}
+    title = world.credentials["revoked"]["name"]
+    assert view["sentence"] == {"nl": f"{world.ROC_NAME} heeft dit bewijsstuk ingetrokken: „{title}”.",
+                                "en": f"{world.ROC_NAME} has revoked this credential: MBO diploma “{title}”."}
+    assert page["about"] == {"name": title, "type": world.credentials["revoked"]["type"],
+                             "issuer": world.roc.controller, "issuerName": world.ROC_NAME}
     assert "revoked" not in view["sentence"]["nl"] and view["next"]["nl"]
     assert view["credentials"] == []  # nothing a failed credential claims is shown
 
@@ -385,3 +391,79 @@ def test_an_ipv6_host_is_answered_when_allowed(settings):
     ipv6 = TestClient(create_page_app(dataclasses.replace(settings, allowed_hosts=("::1",))), base_url="http://[::1]:8765")
     assert ipv6.get("/", headers={"host": "[::1]:8765"}).status_code == 200
     assert ipv6.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 421
+
+
+def test_two_peoples_credentials_are_never_summed_on_the_page_or_the_cli(client, world):
+    page, exit_code = _post(client, world.files["two_people"].read_bytes())
+    cli, cli_exit = _cli(world, str(world.files["two_people"]))
+    assert exit_code == cli_exit == 1 and _comparable(page) == _comparable(cli)
+    assert page["errors"][0]["code"] == "multiple_subjects"
+    assert [(p["subjectId"], p["credentials"], p["counted"]) for p in page["persons"]] == [
+        ("did:example:learner-01", [0, 2], True), ("did:example:learner-04", [1], False)]
+    view = page["view"]
+    assert view["verdict"] == "invalid" and view["code"] == "multiple_subjects"
+    assert view["skills"]["verifiedCredentials"] == [0, 2]
+    assert view["skills"]["excludedCredentials"] == [{"credential": 1, "code": "multiple_subjects"}]
+    assert {e["credential"] for s in view["skills"]["skills"] for e in s["evidence"]} == {0, 2}
+    text = CliRunner().invoke(cli_app, ["verify", str(world.files["two_people"]), "--bundle", str(world.files["bundle"]),
+                                        "--trust-anchor", world.anchor.controller])
+    assert text.exit_code == 1 and "[multiple_subjects]" in text.stdout
+    assert "Anouk Testdata (did:example:learner-01): #0, #2 — telt mee" in text.stdout
+
+
+@pytest.mark.parametrize("lang, heading", [("nl", "NIET TE CONTROLEREN: "), ("en", "CANNOT BE CHECKED: ")])
+def test_a_genuine_credential_without_trust_material_cannot_be_checked_and_is_not_called_invalid(world, lang, heading):
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["diploma"]), "--lang", lang])
+    assert result.exit_code == 1 and result.stdout.startswith(heading), result.stdout
+    bare = TestClient(create_page_app(PageSettings()), base_url=BASE)
+    page, _ = _post(bare, world.files["diploma"].read_bytes())
+    assert page["view"]["verdict"] == "unusable" and page["view"]["code"] == "untrusted_issuer"
+
+
+def test_a_revoked_credential_in_the_cli_text_is_named_with_its_issuer(world):
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["revoked"]), "--bundle", str(world.files["bundle"]),
+                                          "--trust-anchor", world.anchor.controller, "--lang", "en"])
+    title = world.credentials["revoked"]["name"]
+    assert result.exit_code == 1 and f"  credential: {title} (MboDiploma), issuer {world.ROC_NAME}" in result.stdout
+
+
+def test_a_passport_pdf_verifies_every_qr_code_in_it_as_one_passport(client, world):
+    from pageworld import passport_pdf
+
+    page, exit_code = _post(client, passport_pdf(world))
+    view = page["view"]
+    assert exit_code == 0 and page["verified"] is True and len(page["credentials"]) == 4
+    assert view["presentation"] is True and view["skills"]["verifiedCredentials"] == [0, 1, 2, 3]
+    assert [w["code"] for w in view["warnings"]] == ["holder_not_proven"]  # a PDF proves nothing about who shows it
+    assert view["collect"]["mode"] == "replace" and len(view["collect"]["credentials"]) == 4
+
+
+def test_a_single_credential_is_offered_for_collection_and_a_presentation_is_not(client, world):
+    single, _ = _post(client, world.files["diploma"].read_bytes())
+    assert single["view"]["collect"] == {"mode": "add", "credentials": [world.credentials["diploma"]]}
+    passport, _ = _post(client, world.files["passport"].read_bytes())
+    assert passport["view"]["collect"] == {"mode": "none"}
+    broken, _ = _post(client, world.files["noise"].read_bytes(), kind="image")
+    assert broken["view"]["collect"] is None
+    revoked, _ = _post(client, world.files["revoked"].read_bytes())
+    assert revoked["view"]["collect"] is None  # shown on its own, never merged into the passport
+
+
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        pytest.param(lambda: b"%PDF-1.7\n" + os.urandom(20_000), "pdf_unreadable", id="corrupt PDF"),
+        pytest.param(lambda: b"%PDF-1.7\n" + b"0" * (40 * 1024 * 1024), "too_large", id="huge PDF"),
+        pytest.param(lambda: __import__("pageworld").pdf_with_images(1000), "resource_limit", id="1000 images"),
+        pytest.param(lambda: __import__("pageworld").pdf_with_images(1, width=60_000, height=60_000, data=zlib.compress(b"")),
+                     "resource_limit", id="one giant image"),
+        pytest.param(lambda: __import__("pageworld").zip_bomb_pdf(), "resource_limit", id="zip bomb"),
+        pytest.param(lambda: __import__("pageworld").pdf_with_images(3, width=40, height=40), "qr_unreadable",
+                     id="no QR code"),
+    ],
+)
+def test_hostile_pdfs_get_a_coded_refusal_and_the_page_answers_the_next_request(client, world, make, code):
+    page, exit_code = _post(client, make())
+    assert exit_code == 2 and page["errors"][0]["code"] == code, page["errors"]
+    assert page["view"]["verdict"] == "unusable"
+    assert _post(client, world.files["diploma"].read_bytes())[0]["verified"] is True

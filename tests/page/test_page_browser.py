@@ -158,7 +158,8 @@ def test_revoked_diploma_is_red_and_says_ingetrokken(visit: Visit, world: PageWo
 
 
 def test_passport_shows_the_verified_skills_summary_and_matches_a_vacancy(visit: Visit, world: PageWorld) -> None:
-    assert visit.upload(world.files["passport"]) == "valid"
+    assert visit.upload(world.files["passport"]) == "warning"  # unsigned: nothing proves who holds it
+    assert "Niets bewijst dat de persoon tegenover u" in visit.page.inner_text("#verdict .warning-list")
     page = visit.page
     assert page.locator("article.credential[data-verdict=valid]").count() == 4
     assert page.is_visible("#skills-table")
@@ -207,7 +208,8 @@ def test_language_switch_shows_the_verdict_in_english(visit: Visit, world: PageW
     visit.page.click("button[data-lang=en]")
     assert visit.page.get_attribute("html", "lang") == "en"
     assert visit.page.inner_text("#verdict-heading") == "Not valid"
-    assert visit.page.inner_text(".verdict-sentence") == "The issuer has revoked this credential."
+    title = world.credentials["revoked"]["name"]
+    assert visit.page.inner_text(".verdict-sentence") == f"{world.ROC_NAME} has revoked this credential: MBO diploma “{title}”."
     assert visit.page.inner_text("#check-h") == "Check a diploma, certificate or skills passport"
     visit.page.click("button[data-lang=nl]")
     assert visit.page.inner_text("#verdict-heading") == "Niet geldig"

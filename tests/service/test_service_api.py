@@ -269,6 +269,24 @@ def test_verify_presentation_with_challenge_and_domain(service):
     assert response.status_code == 422 and response.json()["code"] == "challenge_mismatch"
 
 
+def test_verify_presentation_keeps_one_person_per_passport(service):
+    worker, other = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
+
+    def about(person: LocalSigner, name: str) -> dict[str, Any]:
+        credential = unsigned()
+        credential["credentialSubject"].update(id=person.controller, name=name)
+        return issue(service, credential)
+
+    own, others = about(worker, "Sanne de Vries"), about(other, "Karim Bouzid")
+    mine = service.post("/presentations/verify", {"verifiablePresentation": build_presentation([own], holder=worker)}, org=None)
+    assert mine.status_code == 200 and mine.json()["persons"][0]["holder"] is True and not mine.json()["warnings"]
+    stolen = service.post("/presentations/verify", {"verifiablePresentation": build_presentation([own], holder=other)}, org=None)
+    assert_refused(stolen, 422, "holder_mismatch")
+    mixed = service.post("/presentations/verify", {"verifiablePresentation": build_presentation([own, others])}, org=None)
+    body = assert_refused(mixed, 422, "multiple_subjects")
+    assert [p["credentials"] for p in body["persons"]] == [[0], [1]]
+
+
 def test_verify_presentation_refuses_a_credential(service):
     response = service.post("/presentations/verify", {"verifiablePresentation": issue(service)}, org=None)
     assert_refused(response, 400, "schema_invalid")

@@ -136,3 +136,116 @@ def test_a_strangers_valid_extra_proof_on_a_credential_is_refused_by_the_verifie
     assert all(proof.ok for proof in result.proofs) and len(result.proofs) == 2
     assert not result.verified and result.first_error.code is ErrorCode.KEY_NOT_AUTHORIZED
     assert stranger.controller in result.first_error.message
+
+
+# -- one person per passport (issue 15, point 1) -------------------------------------------------------
+
+def credential_about(issuer: Signer, subject_id: str | None, name: str, skills: slice = slice(None)) -> dict:
+    """A signed sample credential about ``subject_id``/``name``, aligned to a slice of the sample skills."""
+    from skillspas.issuer.demo import sample_credential
+
+    unsigned = sample_credential(issuer.controller)
+    subject = unsigned["credentialSubject"]
+    subject["name"] = name
+    if subject_id is not None:
+        subject["id"] = subject_id
+    subject["achievement"]["alignment"] = subject["achievement"]["alignment"][skills]
+    signed, _ = signed_credential(issuer, credentialSubject=subject)
+    return signed
+
+
+@pytest.fixture(scope="module")
+def people():
+    issuer, worker, stranger = new_signer(), new_signer(), new_signer()
+    own = [credential_about(issuer, worker.controller, "Sanne de Vries", slice(0, 2)),
+           credential_about(issuer, worker.controller, "S. de Vries", slice(1, 3))]
+    other = credential_about(issuer, stranger.controller, "Karim Bouzid", slice(3, 4))
+    return issuer, worker, stranger, own, other
+
+
+def test_a_stranger_signed_presentation_over_someone_elses_credentials_is_holder_mismatch(people):
+    issuer, _, stranger, own, _ = people
+    vp = build_presentation(own, holder=stranger, challenge="c")
+    result = verify(vp, trusted_issuers=[issuer.controller], challenge="c")
+    assert not result.verified and result.exit_code == 1
+    assert result.first_error.code is ErrorCode.HOLDER_MISMATCH
+    assert result.first_error.path == "/verifiableCredential/0/credentialSubject/id"
+
+
+def test_a_holder_signed_presentation_of_the_holders_own_credentials_is_green(people):
+    from skillspas.verifier.summary import summarize_skills
+
+    issuer, worker, _, own, _ = people
+    result = verify(build_presentation(own, holder=worker, challenge="c"), trusted_issuers=[issuer.controller], challenge="c")
+    assert result.verified and not result.warnings, result.to_json()
+    assert [p.to_json() for p in result.persons] == [{
+        "key": worker.controller, "subjectId": worker.controller, "names": ["Sanne de Vries", "S. de Vries"],
+        "credentials": [0, 1], "holder": True, "counted": True}]
+    assert len(summarize_skills(result)) == 3
+
+
+def test_credentials_of_two_people_are_never_summed_and_the_holders_are_counted(people):
+    from skillspas.verifier.summary import match_vacancy, summarize_skills
+
+    issuer, worker, _, own, other = people
+    vp = build_presentation([other, *own])
+    vp_signed = build_presentation([other, *own], holder=worker)
+    unsigned = verify(vp, trusted_issuers=[issuer.controller])
+    assert unsigned.first_error.code is ErrorCode.MULTIPLE_SUBJECTS and unsigned.exit_code == 1
+    assert [p.credentials for p in unsigned.persons] == [(0,), (1, 2)]
+    summary = summarize_skills(unsigned)  # no holder proof: the person with the most credentials
+    assert summary.verified == (1, 2) and summary.excluded == ((0, ErrorCode.MULTIPLE_SUBJECTS),)
+    other_skill = other["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"]
+    assert other_skill not in summary and len(summary) == 3
+    assert not match_vacancy(summary, [other_skill]).covered
+    signed = verify(vp_signed, trusted_issuers=[issuer.controller])
+    assert signed.first_error.code is ErrorCode.HOLDER_MISMATCH  # the holder shows a credential that is not theirs
+    assert summarize_skills(signed).person.key == worker.controller
+
+
+def test_credentials_without_ids_but_clearly_different_names_are_two_people(people):
+    issuer = people[0]
+    one = credential_about(issuer, None, "Anouk Testdata (fictief)", slice(0, 1))
+    same = credential_about(issuer, None, "ANOUK  testdata", slice(1, 2))
+    other = credential_about(issuer, None, "Bram Voorbeeld", slice(2, 3))
+    assert verify(build_presentation([one, same]), trusted_issuers=[issuer.controller]).verified
+    result = verify(build_presentation([one, other, same]), trusted_issuers=[issuer.controller])
+    assert result.first_error.code is ErrorCode.MULTIPLE_SUBJECTS
+    assert [p.credentials for p in result.persons] == [(0, 2), (1,)]
+
+
+def test_a_presentation_without_holder_proof_says_nothing_proves_who_holds_it(people):
+    issuer, _, _, own, _ = people
+    result = verify(build_presentation(own), trusted_issuers=[issuer.controller])
+    assert result.verified and result.exit_code == 0
+    assert [w.code for w in result.warnings] == [ErrorCode.HOLDER_NOT_PROVEN]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("José Núñez", "jose  NUNEZ", True),
+    ("J. de Vries", "Jan Pieter de Vries", True),
+    ("Anouk Testdata (fictief)", "Anouk Testdata", True),
+    ("Jan de Vries", "Anna de Vries", False),
+    ("Jan de Vries", "Jan de Boer", False),
+    ("Jan", "", False),
+])
+def test_names_are_the_same_person_unless_clearly_different(a, b, same):
+    from skillspas.verifier.persons import same_person_name
+
+    assert same_person_name(a, b) is same
+
+
+def test_verify_json_reports_holder_mismatch_with_exit_1_and_the_persons(people, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    issuer, _, stranger, own, _ = people
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(build_presentation(own, holder=stranger)), "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--json", "--trust-issuer", issuer.controller])
+    body = json.loads(result.stdout)
+    assert result.exit_code == 1 and body["errors"][0]["code"] == "holder_mismatch"
+    assert body["holder"] == stranger.controller and body["persons"][0]["holder"] is False

@@ -25,6 +25,12 @@ def holder():
 
 
 @pytest.fixture(scope="session")
-def diplomas(issuer):
-    """Signed OB 3.0 diplomas with 0..20 real ESCO skills (index = number of skills)."""
-    return [sign(ob3_credential(n, issuer.controller), issuer) for n in range(21)]
+def diplomas(issuer, holder):
+    """Signed OB 3.0 diplomas with 0..20 real ESCO skills (index = number of skills), all the holder's."""
+    return [sign(_about(ob3_credential(n, issuer.controller), holder.controller), issuer) for n in range(21)]
+
+
+def _about(credential: dict, subject_id: str) -> dict:
+    """``credential`` about ``subject_id`` (one person's passport: the holder signs it)."""
+    credential["credentialSubject"]["id"] = subject_id
+    return credential

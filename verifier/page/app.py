@@ -9,13 +9,18 @@ Routes (all relative, so the app can be mounted under a prefix):
 
 - ``GET /``: the page (HTML, CSS, script and the jsQR decoder, all served from here; no CDN).
 - ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
-  QR text (``SP1:…``) or a QR image (PNG/JPEG); ``?kind=image|text`` says what the browser knows,
+  QR text (``SP1:…``), a QR image (PNG/JPEG) or a passport PDF (every QR code in it, checked as one
+  presentation); ``?kind=image|text`` says what the browser knows,
   ``?vacancy=`` (repeatable) adds a vacancy match. The answer is the result object of
   ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the
   page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
   carries the CLI's exit code (0 valid, 1 not valid, 2 unusable). Only a bug answers 500.
   ``?occupation=`` (an ESCO occupation's URI or Dutch/English name) or ``?crebo=`` adds the
   werk-naar-werk bridge (``view.bridge``: ``BridgeResult.to_json()``, or a coded error).
+  ``view.collect`` tells the page how to put several QR codes together into one passport: ``add``
+  (one credential that verified: the page adds it to the passport it is collecting and checks them together, as a
+  presentation without holder proof), ``replace`` (a PDF: its credentials are the passport), ``none``
+  (a presentation: shown on its own, the collection starts again) or ``null`` (nothing was read).
 - ``GET /api/skills?q=``: skills search in the offline index (nl/en labels, word forms) for the vacancy.
 - ``GET /api/occupations?q=``: ESCO occupations by name (nl/en), to pick the bridge's target.
 - ``GET /api/info``: the trust material in use (bundle date, trust list) and the size limits.
@@ -45,7 +50,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
-from skillspas.verifier.page.inputs import document_bytes, is_image, too_large
+from skillspas.verifier.checks import types_of
+from skillspas.verifier.page.inputs import document_bytes, is_image, is_pdf, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.page.view import build_view, error_view, trust_list_names, trust_list_policies
@@ -268,8 +274,8 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         if body is None:
             exc = too_large(kind == "image", settings.max_upload_bytes if kind == "image" else settings.limits.max_bytes)
             return _answer(_input_error(exc), error_view(exc.code, exc.message))
-        if len(body) > settings.max_image_bytes and is_image(body):
-            exc = too_large(True, settings.max_image_bytes)
+        if len(body) > settings.max_image_bytes and (is_image(body) or is_pdf(body)):
+            exc = too_large(is_image(body), settings.max_image_bytes)
             return _answer(_input_error(exc), error_view(exc.code, exc.message))
         lines = [line[:MAX_VACANCY_LINE + 1] for item in vacancy for line in item.splitlines()]
         target = {"occupation": occupation.strip()} if occupation.strip() else {"crebo": crebo.strip()} if crebo.strip() else None
@@ -289,6 +295,19 @@ def create_page_app(settings: PageSettings) -> FastAPI:
 
     app.add_middleware(_Guard, allowed_hosts=settings.allowed_hosts)
     return app
+
+
+def _collect(document: Any, *, from_pdf: bool, verified: bool) -> dict[str, Any] | None:
+    """How the page may put this input into the passport it collects (see ``POST /api/verify``).
+
+    Only a credential that verified is added: a failed one is shown on its own, red, and not merged."""
+    if not isinstance(document, dict):
+        return None
+    if from_pdf:
+        return {"mode": "replace", "credentials": document.get("verifiableCredential", [])}
+    if "VerifiablePresentation" in types_of(document):
+        return {"mode": "none"}  # a presentation stands on its own (its holder proof covers exactly these credentials)
+    return {"mode": "add", "credentials": [document]} if verified else None
 
 
 class _InternalError(Exception):
@@ -345,8 +364,10 @@ def _check(
         verifier = settings.verifier()
         result = verifier.verify(data)
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
-        return result, build_view(result, document=document, names=trust_list_names(verifier),
-                                  vocabulary=vocabulary, vacancy=vacancy, bridge_to=target)
+        view = build_view(result, document=document, names=trust_list_names(verifier),
+                          vocabulary=vocabulary, vacancy=vacancy, bridge_to=target)
+        view["collect"] = _collect(document, from_pdf=is_pdf(body), verified=result.verified)
+        return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
         return _input_error(exc), error_view(exc.code, exc.message)
     except Exception as exc:  # a bug: logged; the page answers, says so, and stays up

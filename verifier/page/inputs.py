@@ -6,7 +6,9 @@ Usage::
     result = verifier.verify(data)
 
 A body is one of: a credential or presentation as JSON, the text of a skillspas QR code
-(``SP1:…``, pasted or read by the camera), or a photo or screenshot of a QR code (PNG, JPEG).
+(``SP1:…``, pasted or read by the camera), a photo or screenshot of a QR code (PNG, JPEG), or a
+worker's passport PDF: every QR code in it is read (``verifier/pdf.py``) and its credentials are
+checked together, as one presentation without a holder proof (``passport_of``).
 Images are recognised by their first bytes, or by ``kind="image"`` when the browser said the file
 is one; every other body goes to the verifier as it is, exactly as ``skillspas verify FILE`` and
 ``skillspas verify --qr IMAGE`` do. Errors are coded (``qr_unreadable``, ``qr_too_large``,
@@ -15,13 +17,16 @@ is one; every other body goes to the verifier as it is, exactly as ``skillspas v
 
 from __future__ import annotations
 
-from typing import Final
+import json
+from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
-from skillspas.verifier.qr import decode_payload, read_qr_image
+from skillspas.schemas.contexts import VC_V2
+from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
+from skillspas.verifier.qr import decode_document, decode_payload, read_qr_image
 
-__all__ = ["KINDS", "is_image", "document_bytes", "too_large"]
+__all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "passport_of", "too_large"]
 
 KINDS: Final = ("auto", "image", "text")
 """What the browser says a body is: unknown, an image file, or typed / scanned text."""
@@ -56,6 +61,10 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
+    if is_pdf(data):
+        if len(data) > max_image_bytes:
+            raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {max_image_bytes} bytes")
+        return passport_of([decode_document(text, limits) for text in read_pdf_qr_texts(data)], limits)
     if is_image(data) or kind == "image":
         if len(data) > max_image_bytes:
             raise too_large(True, max_image_bytes)
@@ -65,3 +74,16 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
         return decode_payload(data.decode("utf-8", "replace"), limits)
     return data
 
+
+
+def passport_of(credentials: list[Any], limits: Limits) -> bytes:
+    """The JSON bytes of a presentation of ``credentials`` without a holder proof (QR codes put together).
+
+    Raises:
+        SkillspasError: ``too_large`` when the credentials together exceed ``limits.max_bytes``.
+    """
+    presentation = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "verifiableCredential": credentials}
+    data = json.dumps(presentation, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if len(data) > limits.max_bytes:
+        raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes")
+    return data

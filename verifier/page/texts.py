@@ -21,7 +21,7 @@ HEADINGS: Final[Mapping[str, Both]] = {
     "invalid": {"nl": "Niet geldig", "en": "Not valid"},
     "unusable": {"nl": "Niet te controleren", "en": "Cannot be checked"},
 }
-"""The verdict, as the big words on the coloured bar (green, orange, red, red)."""
+"""The verdict, as the big words on the coloured bar (green, orange, red, neutral blue-grey)."""
 
 SENTENCES: Final[Mapping[str, Both]] = {
     "valid": {"nl": "Echt en geldig.", "en": "Genuine and valid."},
@@ -48,6 +48,22 @@ SENTENCES: Final[Mapping[str, Both]] = {
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
         "en": "This presentation holds no credentials.",
+    },
+    "named_revoked": {
+        "nl": "{issuer} heeft dit bewijsstuk ingetrokken: {what}.",
+        "en": "{issuer} has revoked this credential: {what}.",
+    },
+    "named_suspended": {
+        "nl": "{issuer} heeft dit bewijsstuk geschorst: {what}.",
+        "en": "{issuer} has suspended this credential: {what}.",
+    },
+    "named_expired": {
+        "nl": "Dit bewijsstuk van {issuer} is verlopen op {date}: {what}.",
+        "en": "This credential from {issuer} expired on {date}: {what}.",
+    },
+    "named_not_yet_valid": {
+        "nl": "Dit bewijsstuk van {issuer} is pas geldig vanaf {date}: {what}.",
+        "en": "This credential from {issuer} is valid only from {date}: {what}.",
     },
     "timeout": {
         "nl": "Het controleren duurde te lang en is afgebroken.",
@@ -88,6 +104,14 @@ _NEXT: Final[Mapping[str, Both]] = {
         "nl": "Vraag de kandidaat om een nieuwe presentatie, voor u gemaakt.",
         "en": "Ask the candidate for a new presentation, made for you.",
     },
+    "person": {
+        "nl": "Vraag de kandidaat om een paspoort met alleen de eigen bewijsstukken, door de kandidaat zelf ondertekend.",
+        "en": "Ask the candidate for a passport with only their own credentials, signed by the candidate.",
+    },
+    "identity": {
+        "nl": "Vergelijk de naam met een identiteitsbewijs, of vraag om een presentatie die de kandidaat zelf voor u ondertekent.",
+        "en": "Compare the name with an identity document, or ask for a presentation the candidate signs for you.",
+    },
 }
 
 _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
@@ -105,6 +129,9 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.STATUS_UNAVAILABLE: "status",
     ErrorCode.CHALLENGE_MISMATCH: "presentation",
     ErrorCode.DOMAIN_MISMATCH: "presentation",
+    ErrorCode.HOLDER_MISMATCH: "person",
+    ErrorCode.MULTIPLE_SUBJECTS: "person",
+    ErrorCode.HOLDER_NOT_PROVEN: "identity",
 }
 
 _KINDS: Final[Mapping[str, Both]] = {

@@ -64,11 +64,11 @@ def _all_warnings(result: VerificationResult) -> list[Problem]:
 
 
 def verdict_of(result: VerificationResult) -> str:
-    """``valid`` (green), ``warning`` (orange), ``invalid`` or ``unusable`` (red)."""
+    """``valid`` (green), ``warning`` (orange), ``invalid`` (red: checked and false) or ``unusable``
+    (neutral: cannot be checked here, e.g. no key or trust material; ``VerificationResult.cannot_be_checked``)."""
     if result.verified:
         return "warning" if _all_warnings(result) else "valid"
-    problem = result.first_error
-    return "unusable" if problem is not None and problem.code.exit_code == 2 else "invalid"
+    return "unusable" if result.cannot_be_checked else "invalid"
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -79,6 +79,28 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "detail": problem.message,
         "path": problem.path,
     }
+
+
+_NAMED = {ErrorCode.REVOKED: "named_revoked", ErrorCode.SUSPENDED: "named_suspended",
+          ErrorCode.EXPIRED: "named_expired", ErrorCode.NOT_YET_VALID: "named_not_yet_valid"}
+
+
+def _failure_json(result: VerificationResult) -> dict[str, Any]:
+    """Why a credential failed; a revoked, suspended or expired one is named, with its issuer (trust list)."""
+    problem = result.first_error or Problem(ErrorCode.INVALID_PROOF, "not verified")
+    found = _problem_json(problem)
+    about = result.about
+    if about is not None and problem.code in _NAMED:
+        kind = kind_label(about.types)
+        date = (about.valid_until if problem.code is ErrorCode.EXPIRED else about.valid_from) or ""
+        title = about.name or ""
+        what = {lang: (f"„{title}”" if lang == "nl" else f"“{title}”") if kind[lang].casefold() in title.casefold()
+                else f"{kind[lang]} „{title}”" if lang == "nl" else f"{kind[lang]} “{title}”" for lang in ("nl", "en")}
+        found["sentence"] = {lang: both(_NAMED[problem.code], what=what[lang] if title else kind[lang],
+                                        issuer=about.issuer_name or about.issuer, date=date[:10])[lang]
+                             for lang in ("nl", "en")}
+        found["about"] = {"title": about.name, "kind": kind, "issuer": {"did": about.issuer, "name": about.issuer_name}}
+    return found
 
 
 def _text(node: Any, key: str) -> str | None:
@@ -146,8 +168,7 @@ def _credential_view(
     view["warnings"] = warnings
     problem = result.first_error
     if problem is not None or result.summary is None:
-        code = problem.code if problem else ErrorCode.INVALID_PROOF
-        view.update(_problem_json(problem or Problem(code, "not verified")))
+        view.update(_failure_json(result))
         return view
     summary = result.summary
     named = _name_warning(summary)
@@ -206,6 +227,8 @@ def build_view(
         "skills": None,
         "vacancy": None,
         "bridge": None,
+        "persons": [p.to_json() for p in result.persons],
+        "collect": None,
     }
     if is_presentation:
         if result.errors:  # the presentation itself failed (shape, holder proof): that decides
@@ -222,8 +245,8 @@ def build_view(
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
             view.update(_presentation_sentence(result, view))
-    elif result.summary is None:  # not verified: why, and nothing the credential claims
-        view.update(_problem_json(result.first_error or Problem(ErrorCode.INVALID_PROOF, "not verified")))
+    elif result.summary is None:  # not verified: why, and nothing the credential claims (but its name if withdrawn)
+        view.update(_failure_json(result))
         return view
     else:
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
@@ -287,4 +310,6 @@ def error_view(code: ErrorCode, message: str, *, sentence: dict[str, str] | None
         "skills": None,
         "vacancy": None,
         "bridge": None,
+        "persons": [],
+        "collect": None,
     }

@@ -22,7 +22,7 @@
       check_heading: "Controleer een diploma, certificaat of vaardighedenpaspoort",
       offline_note: "Alles wordt op deze computer gecontroleerd. Er gaat niets naar internet.",
       file_heading: "Bestand of foto",
-      file_label: "Kies een bestand: JSON, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
+      file_label: "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
       file_hint: "U kunt het bestand ook hierheen slepen.",
       paste_heading: "Tekst plakken",
       paste_label: "Plak de tekst van de QR-code (begint met SP1:) of de JSON",
@@ -69,6 +69,7 @@
       camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.",
       camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
       camera_found: "QR-code gelezen.",
+      camera_again: "Deze QR-code zit al in het paspoort. Houd de volgende QR-code voor de camera.",
       camera_stopped: "Camera uit.",
       issuer: "Uitgever",
       kind: "Soort",
@@ -108,7 +109,15 @@
       no_bundle: "Geen controlebundel: alleen uitgevers die bij het starten zijn opgegeven worden vertrouwd.",
       trust_ok: "Vertrouwenslijst {name}: {n} erkende uitgevers.",
       trust_bad: "Let op: de vertrouwenslijst in de bundel is afgewezen ({code}). Daardoor wordt geen uitgever van die lijst vertrouwd.",
-      trusted_issuers: "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven."
+      trusted_issuers: "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven.",
+      collection_note: "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of sleep er meer bij, of begin opnieuw.",
+      collection_clear: "Nieuw paspoort beginnen",
+      collection_cleared: "Het verzamelde paspoort is leeggemaakt.",
+      persons: "Deze bewijsstukken gaan over {n} verschillende personen:",
+      person_counted: "telt mee",
+      person_not_counted: "telt niet mee",
+      person_credentials: "bewijsstuk {list}",
+      skills_person: "Alleen de bewijsstukken van {name} tellen mee."
     },
     en: {
       doc_title: "Skillspas – check a credential",
@@ -117,7 +126,7 @@
       check_heading: "Check a diploma, certificate or skills passport",
       offline_note: "Everything is checked on this computer. Nothing is sent to the internet.",
       file_heading: "File or photo",
-      file_label: "Choose a file: JSON, or a photo or screenshot of the QR code (PNG, JPEG)",
+      file_label: "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
       file_hint: "You can also drag the file here.",
       paste_heading: "Paste text",
       paste_label: "Paste the text of the QR code (starts with SP1:) or the JSON",
@@ -148,6 +157,7 @@
       camera_scanning: "Camera on. Hold the QR code still in front of the camera.",
       camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
       camera_found: "QR code read.",
+      camera_again: "This QR code is already in the passport. Hold the next QR code in front of the camera.",
       camera_stopped: "Camera off.",
       issuer: "Issuer",
       kind: "Type",
@@ -203,11 +213,21 @@
       no_bundle: "No verification bundle: only issuers named at start-up are trusted.",
       trust_ok: "Trust list {name}: {n} recognised issuers.",
       trust_bad: "Note: the bundle's trust list was rejected ({code}). No issuer on that list is trusted.",
-      trusted_issuers: "Also trusted: {n} issuer(s) named at start-up."
+      trusted_issuers: "Also trusted: {n} issuer(s) named at start-up.",
+      collection_note: "{n} credentials checked together as one passport. Scan or drop more, or start again.",
+      collection_clear: "Start a new passport",
+      collection_cleared: "The collected passport was cleared.",
+      persons: "These credentials are about {n} different people:",
+      person_counted: "counted",
+      person_not_counted: "not counted",
+      person_credentials: "credential {list}",
+      skills_person: "Only the credentials of {name} are counted."
     }
   };
 
-  var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null };
+  var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null,
+    collected: [], collectedKeys: {}, collectedTexts: {} };
+  var VC_V2 = "https://www.w3.org/ns/credentials/v2";
 
   // -- small helpers -------------------------------------------------------------------------------
 
@@ -301,7 +321,7 @@
       .filter(function (line) { return line.length > 0; });
   }
 
-  function verify(body, kind, withVacancy, occupation) {
+  function verify(body, kind, withVacancy, occupation, collection) {
     if (state.busy) { return; }
     var params = new URLSearchParams({ kind: kind });
     if (occupation) { params.append("occupation", occupation); }
@@ -311,7 +331,7 @@
       lines.forEach(function (line) { params.append("vacancy", line); });
       if (params.toString().length > MAX_VACANCY_CHARS) { say(t("vacancy_too_long", { n: MAX_VACANCY_LINES })); return; }
     }
-    state.input = { body: body, kind: kind };
+    state.input = { body: body, kind: kind, collection: !!collection };
     setBusy(true);
     say(t("checking"));
     var controller = new AbortController();
@@ -326,6 +346,7 @@
     }).then(function (answer) {
       window.clearTimeout(timer);
       setBusy(false);
+      if (!collection && collect(answer.view && answer.view.collect)) { return; }
       render(answer.view, occupation ? "bridge" : withVacancy ? "vacancy" : true);
       say(t("done"));
     }).catch(function () {
@@ -335,10 +356,58 @@
     });
   }
 
+  // -- several QR codes (or files) one after another: one passport -------------------------------
+
+  function collectionKey(credential) {
+    return (credential && typeof credential.id === "string") ? credential.id : JSON.stringify(credential);
+  }
+
+  function resetCollection(credentials) {
+    state.collected = [];
+    state.collectedKeys = {};
+    state.collectedTexts = {};
+    (credentials || []).forEach(addToCollection);
+  }
+
+  function addToCollection(credential) {
+    var key = collectionKey(credential);
+    if (state.collectedKeys[key]) { return; }
+    state.collectedKeys[key] = true;
+    state.collected.push(credential);
+  }
+
+  // What the answer means for the passport being collected; true when a combined check was started.
+  function collect(how) {
+    if (!how) { return false; }  // nothing was read (e.g. a blurred photo): the collection stays
+    if (how.mode === "none") { resetCollection([]); showCollection(); return false; }  // a presentation stands alone
+    if (how.mode === "replace") { resetCollection(how.credentials); showCollection(); return false; }
+    how.credentials.forEach(addToCollection);
+    if (state.input && state.input.kind === "text" && typeof state.input.body === "string") {
+      state.collectedTexts[state.input.body] = true;  // the camera skips this code from now on
+    }
+    showCollection();
+    if (state.collected.length < 2) { return false; }
+    verifyCollection(false);
+    return true;
+  }
+
+  function verifyCollection(withVacancy) {
+    var presentation = { "@context": [VC_V2], type: ["VerifiablePresentation"], verifiableCredential: state.collected };
+    verify(JSON.stringify(presentation), "text", withVacancy, null, true);
+  }
+
+  function showCollection() {
+    var n = state.collected.length;
+    document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
+    $("collection").hidden = n < 2;
+    $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n: n });
+  }
+
   function verifyFile(file) {
     if (!file) { return; }
     var image = /^image\//.test(file.type) || /\.(png|jpe?g|gif|bmp|webp)$/i.test(file.name);
-    var limit = image ? MAX_IMAGE : MAX_JSON;
+    var pdf = file.type === "application/pdf" || /\.pdf$/i.test(file.name);
+    var limit = (image || pdf) ? MAX_IMAGE : MAX_JSON;
     if (file.size > limit) {
       state.view = null;
       say(t(image ? "image_too_large" : "file_too_large", { size: size(file.size), max: size(limit) }));
@@ -349,7 +418,7 @@
 
   // -- rendering the verdict ----------------------------------------------------------------------
 
-  var ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "✗" };
+  var ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "?" };
 
   function render(view, moveFocus) {
     state.view = view;
@@ -373,6 +442,17 @@
   function verdictBox(view) {
     var text = el("div", { "class": "verdict-text" },
       el("p", { "class": "verdict-sentence", text: pick(view.sentence) }));
+    if (view.persons && view.persons.length > 1) {  // never one passport: who is who, and who counts
+      text.appendChild(el("p", { text: t("persons", { n: view.persons.length }) }));
+      var people = el("ul", { "class": "persons", id: "persons" });
+      view.persons.forEach(function (p) {
+        var list = p.credentials.map(function (i) { return i + 1; }).join(", ");
+        people.appendChild(el("li", { "data-counted": p.counted ? "true" : "false" },
+          el("strong", { text: p.names.length ? p.names.join(" / ") : (p.subjectId || p.key) }),
+          " (" + t("person_credentials", { list: list }) + ") — " + t(p.counted ? "person_counted" : "person_not_counted")));
+      });
+      text.appendChild(people);
+    }
     if (view.warnings && view.warnings.length) {
       var list = el("ul", { "class": "warning-list", "aria-label": t("warnings") });
       view.warnings.forEach(function (w) {
@@ -493,6 +573,10 @@
         el("td", {}, proofs)));
     });
     table.appendChild(rows);
+    if (summary.person && view.persons && view.persons.length > 1) {
+      body.appendChild(el("p", { "class": "hint", text: t("skills_person", {
+        name: summary.person.names.length ? summary.person.names.join(" / ") : (summary.person.subjectId || summary.person.key) }) }));
+    }
     body.appendChild(table);
     if (summary.excludedCredentials.length) {
       var names = summary.excludedCredentials.map(function (x) {
@@ -627,7 +711,7 @@
           var label = pick(occupation.label);
           var button = el("button", { type: "button", "data-uri": occupation.uri, "aria-label": t("choose_label", { label: label }), text: t("choose") });
           button.addEventListener("click", function () {
-            if (state.input) { verify(state.input.body, state.input.kind, false, occupation.uri); }
+            if (state.input) { verify(state.input.body, state.input.kind, false, occupation.uri, state.input.collection); }
           });
           results.appendChild(el("li", {}, el("span", {}, label + " "), button));
         });
@@ -664,12 +748,15 @@
       var frame = context.getImageData(0, 0, width, height);
       var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
       if (code && code.data) {
-        if (code.data.indexOf("SP1:") === 0) {
+        if (code.data.indexOf("SP1:") === 0 && state.collectedTexts[code.data]) {
+          say(t("camera_again"));  // already in the passport: keep looking for the next one
+        } else if (code.data.indexOf("SP1:") === 0) {
           stopCamera(t("camera_found"));
           verify(code.data, "text", false);
           return;
+        } else {
+          say(t("camera_other"));
         }
-        say(t("camera_other"));
       }
     }
     state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
@@ -723,10 +810,20 @@
       verify(text, "text", false);
     });
     $("camera-start").addEventListener("click", startCamera);
+    $("collection-clear").addEventListener("click", function () {
+      resetCollection([]);
+      showCollection();
+      state.view = null;
+      state.input = null;
+      $("result").hidden = true;
+      $("vacancy").hidden = true;
+      say(t("collection_cleared"));
+      $("file").focus();
+    });
     $("camera-stop").addEventListener("click", function () { stopCamera(t("camera_stopped")); $("camera-start").focus(); });
     $("vacancy-check").addEventListener("click", function () {
       if (!vacancyLines().length) { say(t("vacancy_empty")); $("vacancy-input").focus(); return; }
-      if (state.input) { verify(state.input.body, state.input.kind, true); }
+      if (state.input) { verify(state.input.body, state.input.kind, true, null, state.input.collection); }
     });
     $("skill-search-button").addEventListener("click", search);
     $("occupation-search-button").addEventListener("click", searchOccupations);

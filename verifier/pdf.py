@@ -1,0 +1,121 @@
+"""The QR codes in a worker's passport PDF, read offline and within bounds.
+
+Usage::
+
+    texts = read_pdf_qr_texts(pdf_bytes)        # ["SP1:…", …], one per QR image, in page order
+
+Every image XObject of every page is decoded (pypdf, imported only here) and handed to the QR
+reader (``verifier/qr.py``); images that hold no skillspas QR code are skipped. The bounds are
+checked before anything is decoded: at most ``MAX_PAGES`` pages and ``MAX_IMAGES`` images, each at
+most ``MAX_IMAGE_PIXELS`` pixels; every decompressed stream at most ``MAX_STREAM_BYTES`` bytes
+(pypdf's own limits, lowered here), so a zip bomb stops early. Refusals are coded:
+``pdf_unreadable`` (not a PDF, corrupt, encrypted), ``resource_limit`` (too many pages or images, an
+image or stream too large) and ``qr_unreadable`` (no skillspas QR code in the PDF).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Final
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+
+__all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "MAX_PAGES", "MAX_IMAGES", "MAX_IMAGE_PIXELS"]
+
+PDF_MAGIC: Final = b"%PDF-"
+MAX_PAGES: Final = 60
+"""Most pages read (a passport PDF has one page per credential, plus a cover)."""
+MAX_IMAGES: Final = 60
+"""Most images decoded in one PDF."""
+MAX_IMAGE_PIXELS: Final = 4096 * 4096
+"""Largest image decoded (a QR code at 300 dpi on A4 is far below this)."""
+MAX_STREAM_BYTES: Final = 20_000_000
+"""Most bytes one stream of the PDF may decompress to."""
+_QR_PREFIX: Final = "SP1:"
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether ``data`` starts like a PDF file (``%PDF-``, after at most a little leading junk)."""
+    return PDF_MAGIC in data[:1024]
+
+
+def _limits() -> dict[str, int]:
+    """pypdf's resource limits for one untrusted PDF (pypdf >= 6.4's ``Configuration``)."""
+    return dict(
+        maximum_declared_stream_length=MAX_STREAM_BYTES, zlib_maximum_output_length=MAX_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_STREAM_BYTES, run_length_maximum_output_length=MAX_STREAM_BYTES,
+        jbig2_maximum_output_length=MAX_STREAM_BYTES, brotli_maximum_output_length=MAX_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_STREAM_BYTES, image_maximum_buffer_size=MAX_STREAM_BYTES,
+        page_tree_maximum_entries=MAX_PAGES * 4, stream_decoding_work_maximum_length=4 * MAX_STREAM_BYTES,
+    )
+
+
+def read_pdf_qr_texts(data: bytes) -> list[str]:
+    """The text of every skillspas QR code in the PDF ``data``, in page order (duplicates kept once).
+
+    Raises:
+        SkillspasError: ``pdf_unreadable``, ``resource_limit`` or ``qr_unreadable`` (module docstring).
+    """
+    import pypdf  # only when a PDF is read
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    try:
+        with pypdf.apply_configuration(**_limits()):
+            return _read(pypdf.PdfReader(io.BytesIO(data)))
+    except SkillspasError:
+        raise
+    except LimitReachedError as exc:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF asks for too much work: {str(exc)[:200]}") from None
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, OSError, RecursionError,
+            MemoryError, NotImplementedError, AssertionError, ZeroDivisionError) as exc:
+        # pypdf and Pillow raise many kinds of error on a corrupt file; none of them may become a 500
+        raise error_for(ErrorCode.PDF_UNREADABLE, f"the PDF cannot be read ({type(exc).__name__})") from None
+
+
+def _read(reader: Any) -> list[str]:
+    from skillspas.verifier.qr import read_qr_images
+
+    if reader.is_encrypted:
+        raise error_for(ErrorCode.PDF_UNREADABLE, "the PDF is encrypted")
+    if len(reader.pages) > MAX_PAGES:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF has more than {MAX_PAGES} pages")
+    texts: list[str] = []
+    seen = 0
+    for page in reader.pages:
+        for image in _images(page):
+            seen += 1
+            if seen > MAX_IMAGES:
+                raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_IMAGES} images")
+            picture = image.decode_as_image() if hasattr(image, "decode_as_image") else None
+            if picture is None:
+                continue
+            png = io.BytesIO()
+            picture.convert("L").save(png, format="PNG")
+            try:
+                found = read_qr_images(png.getvalue())
+            except SkillspasError:
+                continue  # a logo or photo: not a QR code
+            texts.extend(t for t in found if t.startswith(_QR_PREFIX) and t not in texts)
+    if not texts:
+        raise error_for(ErrorCode.QR_UNREADABLE, "the PDF holds no skillspas QR code")
+    return texts
+
+
+def _images(page: Any) -> list[Any]:
+    """The page's image XObjects (direct ones; a passport PDF nests none), each checked for size first."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if resources is not None else None
+    xobjects = xobjects.get_object() if xobjects is not None else {}
+    found = []
+    for name in list(xobjects.keys())[: MAX_IMAGES + 1]:
+        stream = xobjects[name].get_object()
+        if stream.get("/Subtype") != "/Image":
+            continue
+        width, height = stream.get("/Width"), stream.get("/Height")
+        if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
+            raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF has no valid size")
+        if width * height > MAX_IMAGE_PIXELS:
+            raise error_for(ErrorCode.RESOURCE_LIMIT, f"an image in the PDF is larger than {MAX_IMAGE_PIXELS} pixels")
+        found.append(stream)
+    return found
