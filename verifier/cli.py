@@ -19,6 +19,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.keys.did_web import verification_method_ids
+from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
@@ -27,7 +28,8 @@ from skillspas.schemas.messages import text
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
-from skillspas.verifier.result import VerificationResult
+from skillspas.verifier.result import CredentialSummary, VerificationResult
+from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
 __all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail", "parse_duration"]
@@ -157,10 +159,25 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
         if summary.subject_name:
             typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
-        for skill in summary.skills:
-            typer.echo(f"  - {skill.name or ''} <{skill.url}>")
+        _print_proven(summary, lang, "  ")
     for index, credential in enumerate(result.credentials):
         typer.echo(f"  credential {index}: {'ok' if credential.verified else credential.first_error.code.value if credential.first_error else 'not verified'}")
+        if credential.verified and credential.summary is not None:
+            typer.echo(f"    {credential.summary.name or ''} ({kind_label(credential.summary.types)[lang]})")
+            _print_proven(credential.summary, lang, "    ")
+    if result.credentials:
+        for item in summarize_skills(result).progress:
+            typer.echo(f"  {item.sentence()[lang]}")
+
+
+def _print_proven(summary: CredentialSummary, lang: str, indent: str) -> None:
+    """What a verified credential proves: its facts (from the catalogue of types), then its skills and how
+    each was established."""
+    for fact in summary.facts:
+        typer.echo(f"{indent}{fact.label[lang]}: " + fact.text[lang].replace("\n", f"\n{indent}    "))
+    for skill in summary.skills:
+        how = evidence_label(skill.evidence)
+        typer.echo(f"{indent}- {skill.name or ''} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))
 
 
 @contexts_app.command("export")
