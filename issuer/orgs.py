@@ -43,6 +43,7 @@ from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.issuer.org_signing import expanded
+from skillspas.schemas.catalogue import ROLE_TYPES
 from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, expanded_kind
 
 __all__ = [
@@ -66,13 +67,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-ROLE_TYPES: Final[dict[str, frozenset[str]]] = {
-    "mbo": frozenset({"MboDiploma", "MboCertificaat", "Praktijkverklaring", "MicroCredential"}),
-    "evc": frozenset({"Ervaringscertificaat"}),
-    "employer": frozenset({"Praktijkverklaring", "MicroCredential"}),
-    "training": frozenset({"MicroCredential"}),
-}
-"""Which of the Dutch credential types each role may issue (other Open Badges are open to all)."""
 ROLES: Final = tuple(ROLE_TYPES)
 KINDS: Final = frozenset(CREDENTIAL_TYPES)
 SCOPES: Final = ("credentials:issue", "credentials:status", "credentials:batch", "audit:read")

@@ -18,6 +18,7 @@ from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMetho
 from skillspas.schemas.contexts import DATA_INTEGRITY_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_scanned
+from skillspas.schemas.type_schemas import check_issuable
 from skillspas.verifier import Verifier
 from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, data_model, issuer_id
 from skillspas.verifier.suites import suite_for_signing
@@ -72,6 +73,8 @@ def sign(
         scanned = None
     check_contexts(document, verifier.processor.registry, scanned)
     check_credential_shape(document, scanned=scanned)
+    if existing is None:  # the issuer's own signature: what a type must say when signed now
+        check_issuable(document)
     proofs = [] if existing is None else existing if isinstance(existing, list) else [existing]
     options: dict[str, Any] = {}
     if proof_id is not None:

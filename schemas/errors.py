@@ -88,6 +88,7 @@ class ErrorCode(enum.StrEnum):
     ISSUER_MISMATCH = "issuer_mismatch"
     UNKNOWN_SKILL = "unknown_skill"
     NOT_IN_REGISTER = "not_in_register"
+    MISSING_LEARNING_OUTCOMES = "missing_learning_outcomes"
     FORBIDDEN_FIELD = "forbidden_field"
     SIGNER_FAILED = "signer_failed"
     # keystore
@@ -115,7 +116,9 @@ _UNUSABLE = {
     "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
     "redefined_term", "inline_context_refused", "pdf_unreadable",
 }
-_ISSUANCE = {"issuer_mismatch", "unknown_skill", "not_in_register", "forbidden_field", "signer_failed"}
+_ISSUANCE = {
+    "issuer_mismatch", "unknown_skill", "not_in_register", "missing_learning_outcomes", "forbidden_field", "signer_failed",
+}
 _KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file"}
 _KINDS = {
     code: (

@@ -135,6 +135,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The crebo, keuzedeel or certificate is not in the register of kwalificaties, or does not belong to the kwalificatie.",
         "nl": "De crebo, het keuzedeel of het certificaat staat niet in het register van kwalificaties, of hoort niet bij de kwalificatie.",
     },
+    ErrorCode.MISSING_LEARNING_OUTCOMES: {
+        "en": "A micro-credential must state its learning outcomes (EU Council Recommendation 2022/C 243/02).",
+        "nl": "Een microcredential moet de leerresultaten vermelden (EU-Raadsaanbeveling 2022/C 243/02).",
+    },
     ErrorCode.UNKNOWN_SKILL: {
         "en": "A skill is not in the bundled skills vocabulary.",
         "nl": "Een vaardigheid staat niet in de meegeleverde vaardighedenlijst.",

@@ -41,6 +41,7 @@ __all__ = [
     "CREDENTIAL_TYPES",
     "CREDENTIAL_KINDS",
     "SKILLSPAS_CONTEXT",
+    "SKILLSPAS_CONTEXTS",
     "OB3_CONTEXT",
     "CREDENTIAL_CONTEXTS",
     "LocalizedError",
@@ -50,6 +51,7 @@ __all__ = [
     "expanded_kind",
     "check_kind_spelling",
     "validate_type",
+    "check_issuable",
     "validate_ob3",
     "type_schema",
 ]
@@ -60,7 +62,10 @@ CREDENTIAL_KINDS = {
     "praktijkverklaring": "Praktijkverklaring", "microcredential": "MicroCredential",
 }
 """The names a person types for each type (``skillspas issue/batch TYPE``, ``examples/``, QR file names)."""
-SKILLSPAS_CONTEXT = "https://w3id.org/skillspas/v1"
+SKILLSPAS_CONTEXT = "https://w3id.org/skillspas/v2"
+"""The context the builders write: v1's terms plus ``evidenceKind``, ``kerntaken``, ``countsToward``."""
+SKILLSPAS_CONTEXTS = ("https://w3id.org/skillspas/v1", SKILLSPAS_CONTEXT)
+"""Every released skillspas context a credential may use (v1 credentials stay valid)."""
 SKILLSPAS_VOCAB = "https://w3id.org/skillspas/vocab#"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", OB3_CONTEXT, SKILLSPAS_CONTEXT)
@@ -166,7 +171,7 @@ def skillspas_type(credential: Mapping[str, Any]) -> str | None:
     ``@protected`` terms); under another context the same word is someone else's type.
     """
     contexts = credential.get("@context")
-    if not isinstance(contexts, list) or SKILLSPAS_CONTEXT not in contexts:
+    if not isinstance(contexts, list) or not any(c in SKILLSPAS_CONTEXTS for c in contexts):
         return None
     value = credential.get("type", [])
     types = [value] if isinstance(value, str) else value if isinstance(value, list) else []
@@ -451,6 +456,36 @@ def _check_rules(type_name: str, credential: Mapping[str, Any], path: str) -> No
             nl="De einddatum van de geldigheid ligt niet na de uitgiftedatum.",
             en="The end of the validity period is not after the date of issue.",
             path=f"{path}/validUntil",
+        )
+
+
+def check_issuable(credential: Mapping[str, Any]) -> None:
+    """What a skillspas type must say when it is signed now, beyond its schema (older credentials may lack it):
+    a micro-credential states its learning outcomes (``missing_learning_outcomes``, EU Council
+    Recommendation 2022/C 243/02); an ervaringscertificaat has no fixed end date (``schema_invalid``:
+    NKC-EVC sets no expiry, a verifier shows its age instead)."""
+    type_name = skillspas_type(credential)
+    subject = credential.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    if type_name == "MicroCredential":
+        outcomes = achievement.get("learningOutcomes") if isinstance(achievement, dict) else None
+        if not isinstance(outcomes, list) or not any(isinstance(o, str) and o.strip() for o in outcomes):
+            raise localized_error(
+                ErrorCode.MISSING_LEARNING_OUTCOMES,
+                nl="De leerresultaten ontbreken (veld 'learning_outcomes'): een microcredential moet zeggen wat de "
+                "deelnemer na afloop kan (EU-Raadsaanbeveling 2022/C 243/02).",
+                en="The learning outcomes are missing (field 'learning_outcomes'): a micro-credential must say what "
+                "the learner can do afterwards (EU Council Recommendation 2022/C 243/02).",
+                path="/credentialSubject/achievement/learningOutcomes",
+            )
+    if type_name == "Ervaringscertificaat" and "validUntil" in credential:
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID,
+            nl="Een ervaringscertificaat heeft geen vaste einddatum (NKC-EVC); laat 'valid_until' weg: de "
+            "controleur ziet hoe oud het is.",
+            en="An ervaringscertificaat has no fixed end date (NKC-EVC); leave 'valid_until' out: the verifier "
+            "shows how old it is.",
+            path="/validUntil",
         )
 
 

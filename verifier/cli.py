@@ -19,6 +19,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.keys.did_web import verification_method_ids
+from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
@@ -28,6 +29,7 @@ from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import CredentialSummary, VerificationResult
+from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
 __all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail", "parse_duration"]
@@ -170,18 +172,22 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
         if summary.subject_name:
             typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
-        for skill in summary.skills:
-            typer.echo(f"  - {skill.name or ''} <{skill.url}>")
+        _print_proven(summary, lang, "  ")
     for index, credential in enumerate(result.credentials):
         verdict = "ok" if credential.verified else credential.first_error.code.value if credential.first_error else "not verified"
         what = credential.summary or credential.about
         typer.echo(f"  credential {index}: {verdict}" + (f" — {_named(what, nl)}" if what else ""))
+        if credential.verified and credential.summary is not None:
+            _print_proven(credential.summary, lang, "    ")
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:
             counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
             typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i) for i in person.credentials)} — {counted}")
+    if result.credentials:
+        for item in summarize_skills(result).progress:
+            typer.echo(f"  {item.sentence()[lang]}")
 
 
 def _named(summary: CredentialSummary, nl: bool) -> str:
@@ -190,6 +196,16 @@ def _named(summary: CredentialSummary, nl: bool) -> str:
                 summary.types[-1] if summary.types else "?")
     issuer = summary.issuer_name or summary.issuer
     return f"{summary.name or kind} ({kind}), {'uitgever' if nl else 'issuer'} {issuer}"
+
+
+def _print_proven(summary: CredentialSummary, lang: str, indent: str) -> None:
+    """What a verified credential proves: its facts (from the catalogue of types), then its skills and how
+    each was established."""
+    for fact in summary.facts:
+        typer.echo(f"{indent}{fact.label[lang]}: " + fact.text[lang].replace("\n", f"\n{indent}    "))
+    for skill in summary.skills:
+        how = evidence_label(skill.evidence)
+        typer.echo(f"{indent}- {skill.name or ''} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))
 
 
 @contexts_app.command("export")

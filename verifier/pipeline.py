@@ -22,6 +22,7 @@ from typing import Any, Collection, Iterable
 
 from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, PinnedKeys, StaticResolver, VerificationMethod
 from skillspas.keys.verification_method import format_datetime
+from skillspas.schemas.catalogue import EVIDENCE_KINDS, facts
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_scanned
@@ -536,7 +537,10 @@ def _summary(
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     alignments = achievement.get("alignment", []) if isinstance(achievement, dict) else []
     skills = tuple(
-        SkillSummary(a["targetUrl"], a.get("targetName") if isinstance(a.get("targetName"), str) else None)
+        SkillSummary(
+            a["targetUrl"], a.get("targetName") if isinstance(a.get("targetName"), str) else None,
+            a["evidenceKind"] if a.get("evidenceKind") in EVIDENCE_KINDS else None,
+        )
         for a in (alignments if isinstance(alignments, list) else [alignments])
         if isinstance(a, dict) and isinstance(a.get("targetUrl"), str)
     )
@@ -558,6 +562,7 @@ def _summary(
         signers=tuple(dict.fromkeys(m.controller for m in methods)),
         claimed_issuer_name=text(credential.get("issuer"), "name"),
         data_model=data_model(credential),
+        facts=facts(credential),
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from skillspas.schemas.catalogue import Fact
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.messages import text
 from skillspas.verifier.persons import Person
@@ -68,6 +69,9 @@ class SkillSummary:
 
     url: str
     name: str | None
+    evidence: str | None = None
+    """How the credential says the skill was established (``evidenceKind``: exam, evc, practice, course,
+    kwalificatieLink); ``None`` for a credential that does not say (skillspas/v1, other badges)."""
 
 
 _UNIT = " — "
@@ -94,6 +98,8 @@ class CredentialSummary:
     """Controllers of the verified proofs: the issuer, and co-signers such as a leerbedrijf."""
     claimed_issuer_name: str | None = None
     """The ``issuer.name`` the credential states: shown next to ``issuer_name`` (the trust list's), never instead."""
+    facts: tuple[Fact, ...] = ()
+    """What the credential proves, per the catalogue of types (kwalificatie, werkprocessen, leerbedrijf, ...)."""
 
     @property
     def issuer_name_differs(self) -> bool:
@@ -119,9 +125,10 @@ class CredentialSummary:
             "subjectName": self.subject_name,
             "validFrom": self.valid_from,
             "validUntil": self.valid_until,
-            "skills": [{"url": s.url, "name": s.name} for s in self.skills],
+            "skills": [{"url": s.url, "name": s.name, "evidenceKind": s.evidence} for s in self.skills],
             "signers": list(self.signers),
             "dataModel": self.data_model,
+            "facts": [fact.to_json() for fact in self.facts],
         }
 
 

@@ -24,7 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from skillspas.schemas.catalogue import CREDENTIAL_KINDS, EVIDENCE_STRENGTH, evidence_label, kind_of
 from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.schemas.vocab_index import MAX_QUERY
 from skillspas.verifier.persons import Person
@@ -42,25 +44,12 @@ __all__ = [
     "match_vacancy",
     "MAX_VACANCY_LINES",
     "MAX_VACANCY_LINE",
+    "Progress",
 ]
 
-EVIDENCE_KINDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "diploma": {"nl": "diploma", "en": "diploma"},
-    "certificaat": {"nl": "certificaat", "en": "certificate"},
-    "evc": {"nl": "EVC (ervaringscertificaat)", "en": "EVC (certificate of experience)"},
-    "praktijkverklaring": {"nl": "praktijkverklaring", "en": "workplace statement"},
-    "microcredential": {"nl": "microcredential", "en": "micro-credential"},
-    "badge": {"nl": "open badge", "en": "open badge"},
-}
-"""Each kind of evidence, as a person names it (nl, en)."""
+EVIDENCE_KINDS: Final = CREDENTIAL_KINDS
+"""Each kind of credential as evidence, as a person names it (nl, en): from the catalogue of types."""
 
-_KIND_BY_TYPE: Final = (
-    ("MboDiploma", "diploma"),
-    ("MboCertificaat", "certificaat"),
-    ("Ervaringscertificaat", "evc"),
-    ("Praktijkverklaring", "praktijkverklaring"),
-    ("MicroCredential", "microcredential"),
-)
 _FRAMEWORK_ORDER: Final = {"ESCO": 0, "CompetentNL": 1}
 _SEARCH_DEPTH: Final = 30
 
@@ -71,10 +60,8 @@ _CANDIDATES: Final = 5
 """Longest line (a URI or search words) of a vacancy."""
 
 
-def evidence_kind(types: Iterable[str]) -> str:
-    """The kind of evidence a credential of ``types`` is: one of ``EVIDENCE_KINDS``."""
-    present = set(types)
-    return next((kind for name, kind in _KIND_BY_TYPE if name in present), "badge")
+evidence_kind = kind_of
+"""The kind of evidence a credential of ``types`` is: one of ``EVIDENCE_KINDS``."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +75,13 @@ class Evidence:
     issuer: str | None
     issuer_name: str | None
     """The issuer's name from the trust list (``None`` when the issuer was trusted by DID only)."""
+    established: str | None = None
+    """How this credential says the skill was established (``evidenceKind``), ``None`` when it does not say."""
+
+    @property
+    def strength(self) -> int:
+        """0 for the strongest evidence (an exam), higher for weaker; last when the credential does not say."""
+        return EVIDENCE_STRENGTH.get(self.established or "", len(EVIDENCE_STRENGTH))
 
     def to_json(self) -> dict[str, Any]:
         """The evidence as JSON."""
@@ -98,6 +92,8 @@ class Evidence:
             "title": self.title,
             "issuer": self.issuer,
             "issuerName": self.issuer_name,
+            "established": self.established,
+            "establishedLabel": evidence_label(self.established),
         }
 
 
@@ -109,6 +105,7 @@ class ProvenSkill:
     framework: str | None
     labels: Mapping[str, str]
     evidence: tuple[Evidence, ...]
+    """Every verified credential that proves the skill, the strongest evidence first."""
     in_vocabulary: bool = True
 
     def label(self, lang: str = "nl") -> str:
@@ -144,6 +141,8 @@ class SkillsSummary:
     another person than the one counted (code ``multiple_subjects``); their skills are left out."""
     person: Person | None = None
     """Whose credentials were counted (a presentation's counted ``Person``); ``None`` for one credential."""
+    progress: tuple["Progress", ...] = ()
+    """Per kwalificatie the verified credentials name: how many of its werkprocessen they show."""
     _by_uri: dict[str, ProvenSkill] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +167,7 @@ class SkillsSummary:
                 {"credential": index, "code": code.value if code else None} for index, code in self.excluded
             ],
             "person": self.person.to_json() if self.person else None,
+            "progress": [item.to_json() for item in self.progress],
         }
 
 
@@ -199,21 +199,26 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
             excluded.append((index, ErrorCode.MULTIPLE_SUBJECTS))
             continue
         verified.append(index)
-        evidence = _evidence(index, item.summary)
         for skill in item.summary.skills:
             proofs = found.setdefault(skill.url, [])
             if not proofs or proofs[-1].credential != index:  # one credential proves a skill once
-                proofs.append(evidence)
+                proofs.append(_evidence(index, item.summary, skill.evidence))
             if skill.name and skill.url not in given_names:
                 given_names[skill.url] = skill.name
-    skills = [_proven(uri, tuple(evidence), vocabulary, given_names.get(uri)) for uri, evidence in found.items()]
-    skills.sort(key=lambda s: _FRAMEWORK_ORDER.get(s.framework or "", 2))  # stable: first seen within a framework
+    skills = [
+        _proven(uri, tuple(sorted(evidence, key=lambda e: e.strength)), vocabulary, given_names.get(uri))
+        for uri, evidence in found.items()
+    ]
+    # Stable: within a framework, skills with the strongest evidence first, then in the order first seen.
+    skills.sort(key=lambda s: (_FRAMEWORK_ORDER.get(s.framework or "", 2), s.evidence[0].strength))
     person = next((p for p in result.persons if p.counted), None)
-    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person)
+    counted_summaries = [item.summary for index, item in enumerate(_credential_results(result))
+                         if index in verified and item.summary is not None]
+    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person, progress(counted_summaries))
 
 
-def _evidence(index: int, summary: CredentialSummary) -> Evidence:
-    return Evidence(index, evidence_kind(summary.types), summary.name, summary.issuer, summary.issuer_name)
+def _evidence(index: int, summary: CredentialSummary, established: str | None) -> Evidence:
+    return Evidence(index, evidence_kind(summary.types), summary.name, summary.issuer, summary.issuer_name, established)
 
 
 def _proven(uri: str, evidence: tuple[Evidence, ...], vocabulary: SkillsVocabulary, given: str | None) -> ProvenSkill:
@@ -222,6 +227,63 @@ def _proven(uri: str, evidence: tuple[Evidence, ...], vocabulary: SkillsVocabula
         return ProvenSkill(uri, known.framework, dict(known.labels), evidence)
     labels = {"nl": given} if given else {}
     return ProvenSkill(uri, framework_of(uri), labels, evidence, in_vocabulary=False)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far verified credentials go toward one kwalificatie: which of its werkprocessen they show."""
+
+    crebo: str
+    name: str
+    shown: tuple[str, ...]
+    """The werkproces codes shown (a diploma shows them all), in the register's order."""
+    total: int
+
+    def sentence(self) -> dict[str, str]:
+        """"6 van de 11 werkprocessen van Kok aangetoond", in Dutch and English."""
+        return {
+            "nl": f"{len(self.shown)} van de {self.total} werkprocessen van {self.name} aangetoond",
+            "en": f"{len(self.shown)} of the {self.total} work processes of {self.name} demonstrated",
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The progress as JSON."""
+        return {"crebo": self.crebo, "name": self.name, "shown": list(self.shown), "total": self.total,
+                "sentence": self.sentence()}
+
+
+def _fact_value(summary: CredentialSummary, key: str) -> Any:
+    return next((fact.value for fact in summary.facts if fact.key == key), None)
+
+
+def progress(summaries: Iterable[CredentialSummary], register: Kwalificaties | None = None) -> tuple[Progress, ...]:
+    """Per kwalificatie that verified credentials are about or count toward, the werkprocessen of it they
+    show: a praktijkverklaring's, an EVC result's and a certificate's (its kerntaken), all for a diploma."""
+    register = register or Kwalificaties.bundled()
+    shown: dict[str, set[str]] = {}
+    for summary in summaries:
+        kwalificatie = _fact_value(summary, "kwalificatie")
+        crebo = kwalificatie.get("crebo") if isinstance(kwalificatie, dict) else None
+        for target in _fact_value(summary, "countsToward") or ():
+            if isinstance(target, dict) and isinstance(target.get("crebo"), str):
+                shown.setdefault(target["crebo"], set())
+        if not isinstance(crebo, str):
+            continue
+        codes = shown.setdefault(crebo, set())
+        known = register.get(crebo)
+        if kind_of(summary.types) == "diploma" and known is not None:
+            codes.update(w.code for w in known.werkprocessen)
+        for werkproces in _fact_value(summary, "werkprocessen") or ():
+            if isinstance(werkproces, dict) and isinstance(werkproces.get("code"), str):
+                codes.add(werkproces["code"])
+    found = []
+    for crebo, codes in shown.items():
+        known = register.get(crebo)
+        if known is None or not known.werkprocessen:
+            continue
+        order = [w.code for w in known.werkprocessen]
+        found.append(Progress(crebo, known.name, tuple(c for c in order if c in codes), len(order)))
+    return tuple(found)
 
 
 @dataclass(frozen=True)

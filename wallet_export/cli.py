@@ -379,8 +379,9 @@ def show_command(
         table.add_column("#", justify="right")
         table.add_column(TEXT["skill"][language])
         table.add_column(TEXT["code"][language], overflow="fold")
+        table.add_column(TEXT["established"][language])
         for index, skill in enumerate(view.skills, 1):
-            table.add_row(str(index), skill.label or "", f"{skill.framework} {skill.code}")
+            table.add_row(str(index), skill.label or "", f"{skill.framework} {skill.code}", skill.evidence or "")
         console.print(table)
     if not full:
         note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "

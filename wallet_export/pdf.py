@@ -239,17 +239,24 @@ def _credential_page(pdf: _Document, view: CredentialView, code: QRImage | None,
         pdf.style(10, grey=True)
         pdf.cell(0, 6, pdf.clean(TEXT["no_skills"][lang]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
-    pdf.style(8.5)
-    with pdf.table(col_widths=(7, 78, 26, 69), text_align="LEFT", line_height=4.6, borders_layout="HORIZONTAL_LINES") as table:
-        header = table.row()
-        for word in ("#", TEXT["skill"][lang], TEXT["framework"][lang], "Code"):
-            header.cell(pdf.clean(word))
-        for index, skill in enumerate(view.skills, 1):
-            row = table.row()
-            row.cell(str(index))
-            row.cell(pdf.clean(skill.label or "-"))
-            row.cell(skill.framework)
-            row.cell(pdf.clean(skill.code))
+    groups: dict[str, list[tuple[int, Any]]] = {}
+    for index, skill in enumerate(view.skills, 1):  # grouped by how they were established, in order
+        groups.setdefault(skill.evidence or "", []).append((index, skill))
+    for established, skills in groups.items():
+        if established:
+            pdf.style(9, bold=True)
+            pdf.cell(0, 6, pdf.clean(f"{TEXT['established'][lang]}: {established}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.style(8.5)
+        with pdf.table(col_widths=(7, 78, 26, 69), text_align="LEFT", line_height=4.6, borders_layout="HORIZONTAL_LINES") as table:
+            header = table.row()
+            for word in ("#", TEXT["skill"][lang], TEXT["framework"][lang], "Code"):
+                header.cell(pdf.clean(word))
+            for index, skill in skills:
+                row = table.row()
+                row.cell(str(index))
+                row.cell(pdf.clean(skill.label or "-"))
+                row.cell(skill.framework)
+                row.cell(pdf.clean(skill.code))
     _attribution(pdf)
 
 

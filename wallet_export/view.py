@@ -1,12 +1,13 @@
-"""What a credential says, for a person: title, kind, issuer, holder, dates, skills (nl/en).
+"""What a credential says, for a person: title, kind, issuer, holder, dates, facts, skills (nl/en).
 
 Usage::
 
     view = describe(credential, lang="nl")
     print(view.title, view.kind, view.issuer_name, [s.label for s in view.skills])
 
-This reads the credential's own claims; it is a rendering for the worker's passport, not a
-verdict. Whether the claims hold is for the verifier (``skillspas verify``) to say.
+This reads the credential's own claims; its facts (kwalificatie, werkprocessen, leerbedrijf, ...)
+come from the one catalogue of types (``schemas/catalogue.py``) that the verifier and its page use
+too. It is a rendering for the worker's passport, not a verdict. Whether the claims hold is for the verifier (``skillspas verify``) to say.
 """
 
 from __future__ import annotations
@@ -14,23 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
+from skillspas.schemas import catalogue
+
 __all__ = ["Lang", "Labels", "SkillView", "CredentialView", "describe", "kind_label", "vocabulary_labels", "TEXT"]
 
 Lang = Literal["nl", "en"]
 Labels = Callable[[str, str], Optional[str]]
 """Looks up a skill's label: (skill URI, language) -> label or None."""
 
-# Skillspas credential types (issue "Credential types") and OB 3.0's own, as a person names them.
-_KINDS: dict[str, dict[str, str]] = {
-    "MboDiploma": {"nl": "Mbo-diploma", "en": "MBO diploma"},
-    "MboCertificaat": {"nl": "Mbo-certificaat", "en": "MBO certificate"},
-    "Ervaringscertificaat": {"nl": "Ervaringscertificaat (EVC)", "en": "Certificate of experience (EVC)"},
-    "Praktijkverklaring": {"nl": "Praktijkverklaring", "en": "Workplace statement (praktijkverklaring)"},
-    "MicroCredential": {"nl": "Microcredential", "en": "Micro-credential"},
-    "AchievementCredential": {"nl": "Open Badge", "en": "Open Badge"},
-    "OpenBadgeCredential": {"nl": "Open Badge", "en": "Open Badge"},
-    "VerifiableCredential": {"nl": "Verifieerbaar bewijsstuk", "en": "Verifiable credential"},
-}
 
 TEXT: dict[str, dict[str, str]] = {
     "passport": {"nl": "Vaardighedenpaspoort", "en": "Skills passport"},
@@ -43,25 +35,9 @@ TEXT: dict[str, dict[str, str]] = {
     "awarded": {"nl": "Behaald op", "en": "Awarded on"},
     "skills": {"nl": "Vaardigheden", "en": "Skills"},
     "skill": {"nl": "Vaardigheid", "en": "Skill"},
+    "established": {"nl": "Vastgesteld", "en": "Established"},
     "code": {"nl": "Kader en code", "en": "Framework and code"},
     "framework": {"nl": "Kader", "en": "Framework"},
-    "kwalificatie": {"nl": "Kwalificatie", "en": "Qualification (kwalificatie)"},
-    "niveau": {"nl": "niveau", "en": "level"},
-    "leerweg": {"nl": "Leerweg", "en": "Learning pathway (leerweg)"},
-    "certificaat": {"nl": "Certificaatcode", "en": "Certificate code"},
-    "keuzedelen": {"nl": "Keuzedelen", "en": "Elective modules (keuzedelen)"},
-    "evc_standard": {"nl": "EVC-standaard", "en": "EVC standard"},
-    "werkprocessen": {"nl": "Werkprocessen", "en": "Work processes (werkprocessen)"},
-    "leerbedrijf": {"nl": "Leerbedrijf", "en": "Workplace (leerbedrijf)"},
-    "period": {"nl": "Periode", "en": "Period"},
-    "assessment": {"nl": "Beoordeling", "en": "Assessment"},
-    "career_goal": {"nl": "Loopbaandoel", "en": "Career goal"},
-    "workload": {"nl": "Studielast", "en": "Workload"},
-    "hours": {"nl": "uur", "en": "hours"},
-    "level": {"nl": "Niveau", "en": "Level"},
-    "participation": {"nl": "Vorm van deelname", "en": "Form of participation"},
-    "quality": {"nl": "Kwaliteitszorg", "en": "Quality assurance"},
-    "outcomes": {"nl": "Leerresultaten", "en": "Learning outcomes"},
     "no_skills": {"nl": "Geen vaardigheden vermeld.", "en": "No skills listed."},
     "bridge": {"nl": "Werk naar werk: {name}", "en": "Job to job: {name}"},
     "bridge_intro": {"nl": "Welke vaardigheden van dit doel de geverifieerde bewijsstukken in dit paspoort bewijzen, "
@@ -125,6 +101,8 @@ class SkillView:
 
     url: str
     label: str | None
+    evidence: str | None = None
+    """How the skill was established, in words (``evidenceKind``), when the credential says."""
 
     @property
     def code(self) -> str:
@@ -178,11 +156,8 @@ def _as_list(node: Any) -> list[Any]:
 
 
 def kind_label(types: tuple[str, ...] | list[str], lang: Lang = "nl") -> str:
-    """The most specific kind of credential among ``types``, in words."""
-    for name in _KINDS:
-        if name in types:
-            return _KINDS[name][lang]
-    return next((t for t in types if isinstance(t, str)), _KINDS["VerifiableCredential"][lang])
+    """The most specific kind of credential among ``types``, in words (from the catalogue)."""
+    return catalogue.kind_label(types)[lang]
 
 
 def _subject_name(subject: Any) -> str | None:
@@ -218,7 +193,7 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     achievement = _first(achievement)
     skills = tuple(
-        SkillView(a["targetUrl"], _label(a, lang, labels))
+        SkillView(a["targetUrl"], _label(a, lang, labels), (catalogue.evidence_label(a.get("evidenceKind")) or {}).get(lang))
         for a in _as_list(achievement.get("alignment") if isinstance(achievement, dict) else None)
         if isinstance(a, dict) and isinstance(a.get("targetUrl"), str)
     )
@@ -245,67 +220,9 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         description=_text(achievement, "description") or _text(credential, "description"),
         skills=skills,
         signers=signers,
-        details=tuple(_details(subject if isinstance(subject, dict) else {}, achievement if isinstance(achievement, dict) else {}, lang)),
+        details=tuple((fact.label[lang], fact.text[lang]) for fact in catalogue.facts(credential)),
         cosigners=cosigners,
     )
-
-
-def _join(items: Any, fields: tuple[str, ...], separator: str) -> str | None:
-    """Items (objects or strings) as one text: the named fields of each, joined."""
-    parts = []
-    for item in _as_list(items):
-        if isinstance(item, str):
-            parts.append(item)
-        elif isinstance(item, dict):
-            words = [str(item[f]) for f in fields if isinstance(item.get(f), (str, int, float)) and not isinstance(item.get(f), bool)]
-            if words:
-                parts.append(" ".join(words))
-    return separator.join(parts) or None
-
-
-def _details(subject: dict[str, Any], achievement: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
-    """The type-specific facts of a skillspas credential, in reading order."""
-    out: list[tuple[str, str]] = []
-
-    def add(key: str, value: Any) -> None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str) and value.strip():
-            out.append((TEXT[key][lang], value))
-
-    kwalificatie = achievement.get("kwalificatie") or subject.get("kwalificatie")
-    if isinstance(kwalificatie, dict) and _text(kwalificatie, "name"):
-        text = f"{kwalificatie['name']}"
-        if _text(kwalificatie, "crebo"):
-            text += f" (crebo {kwalificatie['crebo']})"
-        if isinstance(kwalificatie.get("niveau"), int):
-            text += f", {TEXT['niveau'][lang]} {kwalificatie['niveau']}"
-        add("kwalificatie", text)
-    add("leerweg", subject.get("leerweg"))
-    add("certificaat", achievement.get("certificaatCode"))
-    add("keuzedelen", _join(subject.get("keuzedelen"), ("code", "name"), "\n"))
-    add("evc_standard", _join(achievement.get("evcStandard"), ("name",), "; "))
-    add("werkprocessen", _join(subject.get("werkprocessen"), ("code", "name"), "\n"))
-    add("leerbedrijf", _join(subject.get("leerbedrijf"), ("name",), "; "))
-    period = subject.get("period")
-    if isinstance(period, dict) and (_text(period, "startDate") or _text(period, "endDate")):
-        add("period", f"{_text(period, 'startDate') or '…'} – {_text(period, 'endDate') or '…'}")
-    methods = _join(subject.get("assessmentMethod") or achievement.get("assessmentMethod"), (), ", ")
-    date = _text(subject, "assessmentDate")
-    add("assessment", ", ".join(p for p in (date, methods) if p))
-    add("career_goal", subject.get("careerGoal"))
-    workload = achievement.get("workload")
-    if isinstance(workload, dict):
-        parts = [f"{workload['hours']} {TEXT['hours'][lang]}" if "hours" in workload else "",
-                 f"{workload['ects']} ECTS" if "ects" in workload else ""]
-        add("workload", ", ".join(p for p in parts if p))
-    eqf = achievement.get("eqf")
-    if isinstance(eqf, str) and eqf.rstrip("/").rsplit("/", 1)[-1].isdigit():
-        add("level", f"EQF {eqf.rstrip('/').rsplit('/', 1)[-1]}" + (f", NLQF {achievement['nlqf']}" if isinstance(achievement.get("nlqf"), int) else ""))
-    add("participation", achievement.get("participation"))
-    add("quality", achievement.get("qualityAssurance"))
-    add("outcomes", _join(achievement.get("learningOutcomes"), (), "\n"))
-    return out
 
 
 def vocabulary_labels() -> Labels:

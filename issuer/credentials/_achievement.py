@@ -17,12 +17,14 @@ from typing import Any, Iterable, Mapping
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
-from skillspas.schemas.type_schemas import CREDENTIAL_CONTEXTS, localized_error, validate_type
+from skillspas.schemas.catalogue import EVIDENCE_KINDS
+from skillspas.schemas.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, localized_error, validate_type
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
 __all__ = [
     "Row", "Context", "field_error", "missing_field", "invalid_field", "envelope", "country", "achievement",
-    "alignments", "kwalificatie_node", "check_register", "werkprocessen", "finish", "not_in_register", "NOT_IN_REGISTER_TAG",
+    "alignments", "kwalificatie_node", "check_register", "werkprocessen", "counts_toward", "finish", "not_in_register",
+    "NOT_IN_REGISTER_TAG",
 ]
 
 NOT_IN_REGISTER_TAG = "niet-in-register"
@@ -79,6 +81,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "quality_assurance": ("de kwaliteitsborging", "the quality assurance"),
     "learning_outcomes": ("de lijst met leerresultaten", "the list of learning outcomes"),
     "prerequisites": ("de toelatingseisen", "the prerequisites"),
+    "kerntaken": ("de lijst met kerntaken", "the list of core tasks (kerntaken)"),
+    "counts_toward": ("waar het bewijsstuk voor meetelt", "what the credential counts toward"),
 }
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DUTCH_DATE = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
@@ -349,8 +353,11 @@ def unknown_skill(shown: str, path: str) -> SkillspasError:
     )
 
 
-def alignments(uris: Iterable[Any], context: Context, *, key: str = "skills") -> list[dict[str, Any]]:
-    """OB 3.0 alignments for skill URIs (ESCO or CompetentNL); ``unknown_skill`` for any not in the vocabulary."""
+def alignments(uris: Iterable[Any], context: Context, evidence: str, *, key: str = "skills") -> list[dict[str, Any]]:
+    """OB 3.0 alignments for skill URIs (ESCO or CompetentNL), each saying how the skill was established
+    (``evidenceKind``, one of ``EVIDENCE_KINDS``); ``unknown_skill`` for any not in the vocabulary."""
+    if evidence not in EVIDENCE_KINDS:
+        raise ValueError(f"unknown evidence kind {evidence!r}")
     entries, seen = [], set()
     for index, uri in enumerate(uris):
         uri = uri.get("uri") if isinstance(uri, dict) else uri
@@ -367,6 +374,7 @@ def alignments(uris: Iterable[Any], context: Context, *, key: str = "skills") ->
             "targetFramework": framework,
             "targetName": skill.label("nl"),
             "targetUrl": skill.uri,
+            "evidenceKind": evidence,
         })
     return entries
 
@@ -505,8 +513,52 @@ def werkprocessen(row: Row, known: Kwalificatie | None, *, key: str = "werkproce
     return nodes
 
 
+def counts_toward(row: Row, context: Context, crebo: str | None = None) -> list[dict[str, Any]]:
+    """What a credential counts toward, from ``counts_toward``: a kwalificatie (``25180``), a kerntaak
+    (``B1-K1``, of ``crebo`` or written ``25180/B1-K1``) or an mbo-certificaat (``C0021``); names from the register."""
+    nodes: list[dict[str, Any]] = []
+    for index, item in enumerate(row.items("counts_toward")):
+        text = str(item).strip() if isinstance(item, (str, int)) else ""
+        target_crebo, _, code = text.rpartition("/") if "/" in text else ("", "", text)
+        if re.fullmatch(r"[0-9]{5}", code):
+            known = context.register.get(code)
+            if known is None:
+                context.refuse_or_note("counts_toward", nl=f"Kwalificatie {code} staat niet in het register.",
+                                       en=f"Qualification {code} is not in the register.")
+            node: dict[str, Any] = {"type": ["Kwalificatie"], "crebo": code}
+            if known is not None:
+                node["name"] = known.name
+        elif re.fullmatch(r"C[0-9]{4}", code):
+            listed = context.register.certificaat(code)
+            if listed is None:
+                context.refuse_or_note("counts_toward", nl=f"Mbo-certificaat {code} staat niet in het register.",
+                                       en=f"mbo certificate {code} is not in the register.")
+            node = {"type": ["Certificaat"], "crebo": listed.crebo if listed else (target_crebo or crebo or ""), "code": code}
+            if listed is not None and listed.name:
+                node["name"] = listed.name
+        elif re.fullmatch(r"[BP][0-9]+-K[0-9]+", code) and (target_crebo or crebo):
+            owner = target_crebo or crebo or ""
+            known = context.register.get(owner)
+            task = next((k for k in known.kerntaken if k.code == code), None) if known else None
+            if known is not None and task is None:
+                raise invalid_field("counts_toward", text, f"een kerntaak van kwalificatie {owner}",
+                                    f"a core task of qualification {owner}")
+            node = {"type": ["Kerntaak"], "crebo": owner, "code": code}
+            if task is not None and task.title:
+                node["name"] = task.title
+        else:
+            raise field_error(
+                "counts_toward",
+                nl=f"'{text[:40]}' is geen kwalificatie (25180), kerntaak (25180/B1-K1) of certificaat (C0021) (veld 'counts_toward', nummer {index + 1}).",
+                en=f"'{text[:40]}' is not a qualification (25180), core task (25180/B1-K1) or certificate (C0021) (field 'counts_toward', item {index + 1}).",
+            )
+        nodes.append(node)
+    return nodes
+
+
 def finish(credential: dict[str, Any]) -> dict[str, Any]:
     """Refuse national ids, then check the type's JSON Schema and the OB 3.0 schema; return the credential."""
     check_no_national_id(credential)
     validate_type(credential)
+    check_issuable(credential)
     return credential

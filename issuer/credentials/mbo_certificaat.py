@@ -12,6 +12,8 @@ Usage::
 The certificate's name comes from the bundled list for a known code (``certificaat_naam``
 otherwise); ``crebo`` names the kwalificatie it belongs to. The row lists the ``skills`` the
 certificate covers: there is no official mapping from a part of a kwalificatie to ESCO skills.
+The kerntaken and werkprocessen it covers come from the register (C0021 covers B1-K1 and B1-K2 of
+25180 Kok) or from the row (``kerntaken``); ``counts_toward`` names what else it counts toward.
 """
 
 from __future__ import annotations
@@ -19,13 +21,33 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from skillspas.issuer.credentials._achievement import (
-    Context, Row, achievement, not_in_register, alignments, check_register, envelope, field_error, finish, kwalificatie_node,
+    Context, Row, achievement, not_in_register, alignments, check_register, counts_toward, envelope, field_error, finish,
+    invalid_field, kwalificatie_node,
 )
+from skillspas.schemas.catalogue import CATALOGUE
+from skillspas.schemas.kwalificaties import Kwalificatie
 from skillspas.issuer.credentials.mbo_diploma import check_keuzedeel
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 
 __all__ = ["build_mbo_certificaat"]
+
+
+def _coverage(codes: list[str], known: Kwalificatie | None) -> dict[str, Any]:
+    """The kerntaken a certificate covers and their werkprocessen (titles from the register), where known."""
+    if not codes:
+        return {}
+    tasks = {k.code: k for k in known.kerntaken} if known else {}
+    kerntaken, werkprocessen = [], []
+    for index, code in enumerate(codes):
+        code = str(code).strip()
+        task = tasks.get(code)
+        if known is not None and tasks and task is None:
+            raise invalid_field(f"kerntaken", code, f"een kerntaak van kwalificatie {known.crebo} {known.name}",
+                                f"a core task of qualification {known.crebo} {known.name}")
+        kerntaken.append({"type": ["Kerntaak"], "code": code, **({"name": task.title} if task and task.title else {})})
+        werkprocessen += [{"type": ["Werkproces"], "code": w.code, "name": w.title} for w in (task.werkprocessen if task else ())]
+    return {"kerntaken": kerntaken, **({"werkprocessen": werkprocessen} if werkprocessen else {})}
 
 
 def build_mbo_certificaat(
@@ -79,9 +101,11 @@ def build_mbo_certificaat(
         description=description,
         criteria=f"Het onderdeel {code} is met een voldoende afgesloten volgens het examenplan; "
         "certificaat uitgereikt door de examencommissie.",
-        skills=alignments(data.items("skills"), context),
+        skills=alignments(data.items("skills"), context, CATALOGUE["MboCertificaat"].evidence),
         human_code=code,
-        extra={"certificaatCode": code, "kwalificatie": kwalificatie},
+        extra={"certificaatCode": code, "kwalificatie": kwalificatie,
+               **_coverage(data.items("kerntaken") or (list(listed.kerntaken) if listed else []), known),
+               **({"countsToward": toward} if (toward := counts_toward(data, context, kwalificatie["crebo"])) else {})},
     ), context)
     credential = envelope("MboCertificaat", data, issuer=issuer, name=f"Mbo-certificaat {name}", subject=subject)
     finish(credential)

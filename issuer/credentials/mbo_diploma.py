@@ -11,8 +11,10 @@ Usage::
 
 Row fields: crebo, leerweg (BOL/BBL), date (of the diploma) and the learner's and issuer's names are
 required; name, niveau and kwalificatiedossier come from the bundled register for a known crebo.
-The skills are the kwalificatie's mapped ESCO skills unless the row lists ``skills``, plus its
-CompetentNL skills.
+The skills are those the row lists (``skills``, assessed in the exams: ``evidenceKind`` ``exam``) plus
+the kwalificatie's CompetentNL skills by the official SBB/CompetentNL link (``kwalificatieLink``).
+The register's ESCO skills for a kwalificatie come from a *suggested* kwalificatie→occupation match:
+they are never signed as proven.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, Mapping
 from skillspas.issuer.credentials._achievement import (
     Context, Row, invalid_field, achievement, not_in_register, alignments, check_register, envelope, finish, kwalificatie_node,
 )
+from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.kwalificaties import NIVEAU_NAMES, Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 
@@ -78,9 +81,8 @@ def build_mbo_diploma(
     context = Context.default(vocabulary, register, allow_unregistered)
     data = Row(row)
     kwalificatie, known = kwalificatie_node(data, context)
-    chosen = data.items("skills") or (list(known.esco_skills) if known else [])
     linked = [uri for uri, _ in context.register.links(kwalificatie["crebo"])]  # the SBB/CompetentNL link
-    skills = alignments(chosen, context) + alignments(linked, context, key="crebo")
+    skills = alignments(data.items("skills"), context, CATALOGUE["MboDiploma"].evidence) + alignments(linked, context, "kwalificatieLink", key="crebo")
     name, crebo = kwalificatie["name"], kwalificatie["crebo"]
     dossier = kwalificatie.get("kwalificatiedossier")
     in_dossier = f", kwalificatiedossier {dossier['name']} ({dossier['crebo']})" if dossier else ""

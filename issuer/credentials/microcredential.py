@@ -11,8 +11,8 @@ Usage::
     )
 
 The Council Recommendation of 16 June 2022 (2022/C 243/02) lists the mandatory elements: learner,
-title, country of the awarding body, awarding body, date, learning outcomes (the skills, plus
-``learning_outcomes`` in words), workload (``hours``, ``ects``), level (``eqf``/``nlqf``, if any),
+title, country of the awarding body, awarding body, date, learning outcomes (the skills, and
+``learning_outcomes`` in words: required, ``missing_learning_outcomes`` without them), workload (``hours``, ``ects``), level (``eqf``/``nlqf``, if any),
 type of assessment, form of participation (online, onsite, blended) and quality assurance.
 """
 
@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from skillspas.issuer.credentials._achievement import (
-    Context, Row, achievement, alignments, country, envelope, finish,
+    Context, Row, achievement, alignments, counts_toward, country, envelope, finish,
 )
+from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.kwalificaties import Kwalificaties, eqf_uri
 from skillspas.schemas.vocab import SkillsVocabulary
 
@@ -57,6 +58,8 @@ def build_microcredential(
         extra["learningOutcomes"] = data.items("learning_outcomes")
     if data.text("prerequisites"):
         extra["prerequisites"] = data.text("prerequisites")
+    if data.items("counts_toward"):
+        extra["countsToward"] = counts_toward(data, context)
     issuer_name = data.text("issuer_name", required=True)
     subject = {
         "achievement": achievement(
@@ -66,7 +69,7 @@ def build_microcredential(
             description=data.text("description", required=True) or "",
             criteria=data.text("criteria")
             or f"Beoordeling: {', '.join(map(str, extra['assessmentMethod']))}. Uitgegeven door {issuer_name}.",
-            skills=alignments(data.items("skills"), context),
+            skills=alignments(data.items("skills"), context, CATALOGUE["MicroCredential"].evidence),
             extra=extra,
         ),
     }

@@ -25,6 +25,7 @@ from skillspas.issuer.credentials._achievement import (
     Context, Row, missing_field, achievement, alignments, check_register, envelope, field_error, finish, not_in_register,
     kwalificatie_node, werkprocessen,
 )
+from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 
@@ -71,7 +72,7 @@ def build_praktijkverklaring(
             criteria="Het leerbedrijf verklaart, naar het oordeel van de praktijkopleider, dat de deelnemer deze "
             "werkprocessen in de praktijk beheerst; de school geeft de verklaring uit als deel van de mbo-verklaring. "
             "Zonder cijfers.",
-            skills=alignments(data.items("skills"), context),
+            skills=alignments(data.items("skills"), context, CATALOGUE["Praktijkverklaring"].evidence),
             extra={"kwalificatie": kwalificatie},
         ), context),
     }

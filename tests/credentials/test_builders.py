@@ -40,7 +40,7 @@ def test_builder_makes_an_open_badges_credential_of_its_type(kind):
     assert "proof" not in credential
 
 
-def test_diploma_takes_the_kwalificatie_from_the_register_with_its_esco_and_competentnl_skills():
+def test_diploma_takes_the_kwalificatie_from_the_register_with_its_officially_linked_competentnl_skills():
     credential = build_mbo_diploma(example("mbo-diploma", 1), issuer=ISSUER)  # 25180 Kok
     achievement = credential["credentialSubject"]["achievement"]
     kok = Kwalificaties.bundled().get("25180")
@@ -51,14 +51,28 @@ def test_diploma_takes_the_kwalificatie_from_the_register_with_its_esco_and_comp
         "eqf": "http://data.europa.eu/snb/eqf/2",
         "kwalificatiedossier": {"type": ["Kwalificatiedossier"], "crebo": "23085", "name": "Keuken"},
     }
-    esco = [a for a in achievement["alignment"] if a["targetType"] == "ext:ESCOAlignment"]
-    competentnl = [a for a in achievement["alignment"] if a["targetType"] == "ext:CompetentNLAlignment"]
-    assert [a["targetUrl"] for a in esco] == list(kok.esco_skills)
-    assert [a["targetUrl"] for a in competentnl] == [u for u, _ in kok.competentnl]
-    assert esco[0] == {
+    assert [a["targetUrl"] for a in achievement["alignment"]] == [u for u, _ in kok.competentnl]
+    assert {a["evidenceKind"] for a in achievement["alignment"]} == {"kwalificatieLink"}
+
+
+def test_a_diploma_never_signs_the_suggested_esco_skills_of_its_kwalificatie_as_proven():
+    kok = Kwalificaties.bundled().get("25180")
+    assert kok.esco_skills and "suggested" in (kok.mapping_status or "")
+    credential = build_mbo_diploma(example("mbo-diploma", 1), issuer=ISSUER)
+    signed = {a["targetUrl"] for a in credential["credentialSubject"]["achievement"]["alignment"]}
+    assert not signed & set(kok.esco_skills)
+
+
+def test_skills_a_diploma_row_lists_are_signed_as_assessed_in_an_exam():
+    row = example("mbo-diploma", 1)
+    row["skills"] = [ESCO + "f3934441-4bff-4076-9945-e6c51a01c467"]
+    credential = build_mbo_diploma(row, issuer=ISSUER)
+    assert credential["credentialSubject"]["achievement"]["alignment"][0] == {
         "type": ["Alignment"], "targetType": "ext:ESCOAlignment", "targetFramework": "ESCO",
         "targetName": "kooktechnieken gebruiken", "targetUrl": ESCO + "f3934441-4bff-4076-9945-e6c51a01c467",
+        "evidenceKind": "exam",
     }
+    credential = build_mbo_diploma(example("mbo-diploma", 1), issuer=ISSUER)
     assert credential["validFrom"] == credential["awardedDate"] == "2025-07-01T00:00:00Z"
     assert credential["issuer"]["name"] == "ROC Voorbeeldstad (fictief) — Examencommissie Horeca & Techniek"
     assert credential["issuer"]["otherIdentifier"] == [{"type": "IdentifierEntry", "identifier": "99ZX", "identifierType": "ext:BRIN"}]
@@ -158,14 +172,15 @@ def test_achievement_id_is_stable_for_the_same_kwalificatie():
     assert first["credentialSubject"]["achievement"]["id"] == second["credentialSubject"]["achievement"]["id"]
 
 
-def test_unknown_crebo_needs_name_and_niveau_in_the_row():
+def test_unknown_crebo_takes_name_and_niveau_from_the_row_and_signs_only_the_skills_the_row_gives():
     row = {**example("mbo-diploma", 1), "crebo": "25655", "kwalificatie_naam": "Mbo-Verpleegkundige", "niveau": 4}
-    with pytest.raises(SkillspasError) as caught:  # no mapped skills for an unknown crebo: the row must list them
-        build_mbo_diploma(row, issuer=ISSUER)
-    assert caught.value.path == "/credentialSubject/achievement/alignment"
+    credential = build_mbo_diploma(row, issuer=ISSUER)
+    alignment = credential["credentialSubject"]["achievement"]["alignment"]
+    assert credential["credentialSubject"]["achievement"]["kwalificatie"]["niveau"] == 4
+    assert {a["evidenceKind"] for a in alignment} == {"kwalificatieLink"}  # only the official link, no ESCO guess
     row["skills"] = [ESCO + "24f980ba-b44f-4739-b563-205104c3190d"]
     credential = build_mbo_diploma(row, issuer=ISSUER)
-    assert credential["credentialSubject"]["achievement"]["kwalificatie"]["niveau"] == 4
+    assert credential["credentialSubject"]["achievement"]["alignment"][0]["evidenceKind"] == "exam"
 
 
 @pytest.mark.parametrize(

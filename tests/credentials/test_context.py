@@ -16,8 +16,11 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.processor import DocumentProcessor
 from skillspas.schemas.type_schemas import CREDENTIAL_CONTEXTS, SKILLSPAS_CONTEXT
 
-# Released: this context never changes. A change needs a new URL (https://w3id.org/skillspas/v2).
-RELEASED_SHA256 = "fdba319fa176b2b1cc3f9c204d319c2f2769fc66836a1c30d1da1fa4743efa6b"
+# Released: these contexts never change. A change needs a new URL (https://w3id.org/skillspas/v3).
+RELEASED: dict[str, str] = {
+    "https://w3id.org/skillspas/v1": "fdba319fa176b2b1cc3f9c204d319c2f2769fc66836a1c30d1da1fa4743efa6b",
+    "https://w3id.org/skillspas/v2": "810f8d571110951dbae8b889b674cf6acdb5c35047ee46d3db2ee64415919cf4",
+}
 VOCAB = "https://w3id.org/skillspas/vocab#"
 
 
@@ -25,18 +28,27 @@ def _document() -> dict[str, Any]:
     return bundled_registry().get(SKILLSPAS_CONTEXT).document
 
 
-def _manifest_entry() -> dict[str, Any]:
+def _manifest_entry(url: str) -> dict[str, Any]:
     base = resources.files("skillspas.schemas") / "data" / "contexts"
     entries = json.loads((base / "MANIFEST.json").read_text("utf-8"))["contexts"]
-    return next(e for e in entries if e["url"] == SKILLSPAS_CONTEXT)
+    return next(e for e in entries if e["url"] == url)
 
 
-def test_released_context_is_pinned_by_its_sha256_in_the_manifest():
-    entry = _manifest_entry()
+@pytest.mark.parametrize("url", RELEASED)
+def test_released_context_is_pinned_by_its_sha256_in_the_manifest(url):
+    entry = _manifest_entry(url)
     raw = (resources.files("skillspas.schemas") / "data" / "contexts" / entry["file"]).read_bytes()
-    assert entry["sha256"] == RELEASED_SHA256
-    assert hashlib.sha256(raw).hexdigest() == RELEASED_SHA256
+    assert entry["sha256"] == RELEASED[url]
+    assert hashlib.sha256(raw).hexdigest() == RELEASED[url]
     assert entry["served"] is True
+
+
+def test_v2_keeps_every_term_of_v1_as_it_was():
+    v1 = bundled_registry().get("https://w3id.org/skillspas/v1").document["@context"]
+    v2 = _document()["@context"]
+    assert SKILLSPAS_CONTEXT == "https://w3id.org/skillspas/v2"
+    assert {k: v2[k] for k in v1} == v1
+    assert set(v2) - set(v1) == {"evidenceKind", "kerntaken", "countsToward", "route", "Kerntaak", "Certificaat"}
 
 
 def test_context_is_json_ld_1_1_protected_and_has_no_vocab():
@@ -75,7 +87,7 @@ def test_no_term_redefines_one_of_any_other_bundled_context():
     registry = bundled_registry()
     others: set[str] = set()
     for url in registry.urls():
-        if url != SKILLSPAS_CONTEXT:
+        if url not in RELEASED:  # the skillspas versions share their terms
             _terms_of(registry.get(url).document["@context"], others)
     assert ours & others == set()
 
@@ -108,5 +120,5 @@ def test_a_later_inline_context_cannot_redefine_a_protected_term():
 def test_exported_contexts_include_the_skillspas_context(tmp_path):
     folder = bundled_registry().export(tmp_path / "contexts")
     mapping = json.loads((folder / "contexts.map.json").read_text("utf-8"))
-    raw = (folder / mapping[SKILLSPAS_CONTEXT]).read_bytes()
-    assert hashlib.sha256(raw).hexdigest() == RELEASED_SHA256
+    for url, digest in RELEASED.items():
+        assert hashlib.sha256((folder / mapping[url]).read_bytes()).hexdigest() == digest

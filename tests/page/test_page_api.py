@@ -128,7 +128,7 @@ def test_pasted_qr_text_is_the_credential(client, world):
     assert page["view"]["credentials"][0]["subjectName"] == "Anouk Testdata"
 
 
-def test_the_view_of_a_valid_diploma_names_issuer_holder_and_skills(client, world):
+def test_the_view_of_a_valid_diploma_names_issuer_holder_facts_and_skills(client, world):
     page, _ = _post(client, world.files["diploma"].read_bytes())
     view = page["view"]
     assert view["verdict"] == "valid" and view["sentence"] == {"nl": "Echt en geldig.", "en": "Genuine and valid."}
@@ -136,9 +136,13 @@ def test_the_view_of_a_valid_diploma_names_issuer_holder_and_skills(client, worl
     assert card["issuer"] == {"did": world.roc.controller, "name": world.ROC_NAME, "source": "trustList"}
     assert card["kind"] == {"nl": "Mbo-diploma", "en": "MBO diploma"} and card["title"] == "Mbo-diploma Kok"
     assert card["subjectName"] == "Anouk Testdata" and card["validFrom"] == "2025-07-01T00:00:00Z"
-    labels = {s["uri"]: s["label"] for s in card["skills"]}
-    assert labels["http://data.europa.eu/esco/skill/29b326ea-a9c8-4963-b35a-8541d0cdff77"] == {
-        "nl": "onbewerkt voedsel opslaan", "en": "store raw food materials"}
+    facts = {f["key"]: f["text"]["nl"] for f in card["facts"]}
+    assert facts["kwalificatie"] == "Kok (crebo 25180)" and facts["kwalificatiedossier"] == "Keuken (crebo 23085)"
+    assert facts["niveau"] == "mbo-niveau 2, NLQF 2, EQF 2"
+    assert card["skills"] and {s["established"] for s in card["skills"]} == {"kwalificatieLink"}
+    assert card["skills"][0]["establishedLabel"]["nl"].startswith("afgeleid van de kwalificatie")
+    # the register's suggested ESCO skills of Kok are not proven by the diploma
+    assert "http://data.europa.eu/esco/skill/29b326ea-a9c8-4963-b35a-8541d0cdff77" not in {s["uri"] for s in card["skills"]}
 
 
 def test_a_credential_naming_another_organisation_shows_the_trust_list_name_and_a_warning(client, world):

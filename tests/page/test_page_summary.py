@@ -40,12 +40,20 @@ def test_passport_summary_lists_each_skill_once_with_every_credential_that_prove
     expected = set(u for c in inner for u in skill_uris(c))
     uris = [s.uri for s in passport_summary.skills]
     assert len(uris) == len(set(uris)) and set(uris) == expected
-    stored = passport_summary.get(STORE_RAW_FOOD)
-    assert [e.credential for e in stored.evidence] == [0, 1, 2, 3]
-    assert stored.kinds == ("diploma", "praktijkverklaring", "evc", "microcredential")
+    stored = passport_summary.get(STORE_RAW_FOOD)  # not on the diploma: its ESCO skills were only suggested
+    assert [e.credential for e in stored.evidence] == [2, 1, 3]
+    assert stored.kinds == ("evc", "praktijkverklaring", "microcredential")
     assert {e.issuer_name for e in stored.evidence} == {world.ROC_NAME, world.EVC_NAME, world.BISTRO_NAME}
     assert stored.label("nl") == "onbewerkt voedsel opslaan" and stored.label("en") == "store raw food materials"
     assert passport_summary.verified == (0, 1, 2, 3) and passport_summary.excluded == ()
+
+
+def test_the_passport_summary_shows_the_strongest_evidence_for_each_skill_first(passport_summary):
+    assert [e.established for e in passport_summary.get(STORE_RAW_FOOD).evidence] == ["evc", "practice", "course"]
+    for skill in passport_summary.skills:
+        ranks = [e.strength for e in skill.evidence]
+        assert ranks == sorted(ranks), skill.uri
+        assert all(e.established for e in skill.evidence), skill.uri
 
 
 def test_esco_skills_come_before_competentnl_skills(passport_summary):

@@ -11,7 +11,7 @@ from typing import Final, Mapping
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "both", "reason", "next_step", "kind_label", "SENTENCES"]
+__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES"]
 
 Both = dict[str, str]
 
@@ -134,17 +134,6 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.HOLDER_NOT_PROVEN: "identity",
 }
 
-_KINDS: Final[Mapping[str, Both]] = {
-    "MboDiploma": {"nl": "Mbo-diploma", "en": "MBO diploma"},
-    "MboCertificaat": {"nl": "Mbo-certificaat", "en": "MBO certificate"},
-    "Ervaringscertificaat": {"nl": "Ervaringscertificaat (EVC)", "en": "Certificate of experience (EVC)"},
-    "Praktijkverklaring": {"nl": "Praktijkverklaring", "en": "Workplace statement (praktijkverklaring)"},
-    "MicroCredential": {"nl": "Microcredential", "en": "Micro-credential"},
-    "OpenBadgeCredential": {"nl": "Open Badge", "en": "Open Badge"},
-    "AchievementCredential": {"nl": "Open Badge", "en": "Open Badge"},
-}
-
-
 def both(key: str, **values: object) -> Both:
     """A sentence of ``SENTENCES`` in both languages, with ``values`` filled in."""
     return {lang: SENTENCES[key][lang].format(**values) for lang in ("nl", "en")}
@@ -159,14 +148,3 @@ def next_step(code: ErrorCode) -> Both:
     """What a person can do next after ``code``."""
     key = _NEXT_BY_CODE.get(code, "input" if code.exit_code == 2 else "forged")
     return dict(_NEXT[key])
-
-
-def kind_label(types: tuple[str, ...] | list[str]) -> Both:
-    """The credential's kind as a person names it, from its most specific known type."""
-    for name in types:
-        if name in _KINDS and name not in ("OpenBadgeCredential", "AchievementCredential"):
-            return dict(_KINDS[name])
-    for name in types:
-        if name in _KINDS:
-            return dict(_KINDS[name])
-    return {"nl": "Verifieerbaar bewijsstuk", "en": "Verifiable credential"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.type_schemas import localized_text
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
@@ -29,7 +30,7 @@ from skillspas.verifier.result import CredentialSummary, Problem, VerificationRe
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
-from skillspas.verifier.page.texts import HEADINGS, both, kind_label, next_step, reason
+from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
 __all__ = ["build_view", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
 
@@ -151,12 +152,13 @@ def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
     }
 
 
-def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary) -> dict[str, Any]:
+def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
     label = {lang: labels.get(lang) or labels.get("en") or next(iter(labels.values()), url) for lang in ("nl", "en")}
     framework = known.framework if known else framework_of(url)
-    return {"uri": url, "framework": framework, "label": label, "code": url.rstrip("/").rsplit("/", 1)[-1]}
+    return {"uri": url, "framework": framework, "label": label, "code": url.rstrip("/").rsplit("/", 1)[-1],
+            "established": established, "establishedLabel": evidence_label(established)}
 
 
 def _credential_view(
@@ -194,7 +196,8 @@ def _credential_view(
             {**_named(did, names, claimed), "role": "issuer" if did == summary.issuer else "cosigner"}
             for did in summary.signers
         ],
-        skills=[_skill_json(s.url, s.name, vocabulary) for s in summary.skills],
+        facts=[fact.to_json() for fact in summary.facts],
+        skills=[_skill_json(s.url, s.name, vocabulary, s.evidence) for s in summary.skills],
     )
     return view
 

@@ -523,6 +523,14 @@
     fact(facts, t("awarded"), date(c.awarded));
     fact(facts, t("valid_from"), date(c.validFrom));
     fact(facts, t("valid_until"), c.validUntil ? date(c.validUntil) : t("no_end"));
+    (c.facts || []).forEach(function (f) {  // what it proves, per the catalogue of types
+      var lines = pick(f.text).split("\n");
+      var value = lines.length === 1 ? lines[0] : el("ul", { "class": "fact-lines" });
+      if (lines.length > 1) { lines.forEach(function (line) { value.appendChild(el("li", { text: line })); }); }
+      var before = facts.childNodes.length;
+      fact(facts, pick(f.label), value);
+      if (facts.childNodes.length > before) { facts.lastChild.setAttribute("data-fact", f.key); }
+    });
     if (c.signers && c.signers.length) {
       var signers = el("ul", { "class": "signers" });
       c.signers.forEach(function (s) {
@@ -541,8 +549,9 @@
     }
     var list = el("ul", { "class": "skill-list" });
     c.skills.forEach(function (s) {
-      list.appendChild(el("li", { "data-uri": s.uri }, pick(s.label) + " ",
-        el("span", { "class": "skill-code" }, "(" + (s.framework || "?") + ")")));
+      list.appendChild(el("li", { "data-uri": s.uri, "data-established": s.established || "" }, pick(s.label) + " ",
+        el("span", { "class": "skill-code" }, "(" + (s.framework || "?") + ")"),
+        s.establishedLabel ? el("span", { "class": "hint" }, " — " + pick(s.establishedLabel)) : ""));
     });
     body.appendChild(list);
   }
@@ -564,8 +573,9 @@
     summary.skills.forEach(function (skill) {
       var proofs = el("ul", { "class": "skill-list" });
       skill.evidence.forEach(function (e) {
-        proofs.appendChild(el("li", { "data-kind": e.kind },
-          pick(e.kindLabel) + ": " + (e.title || t("credential_n", { n: e.credential + 1 })) + (e.issuerName ? " — " + e.issuerName : "")));
+        proofs.appendChild(el("li", { "data-kind": e.kind, "data-established": e.established || "" },
+          pick(e.kindLabel) + ": " + (e.title || t("credential_n", { n: e.credential + 1 })) + (e.issuerName ? " — " + e.issuerName : "")
+          + (e.establishedLabel ? " (" + pick(e.establishedLabel) + ")" : "")));
       });
       rows.appendChild(el("tr", { "data-uri": skill.uri },
         el("th", { scope: "row", text: pick(skill.label) }),
@@ -577,6 +587,9 @@
       body.appendChild(el("p", { "class": "hint", text: t("skills_person", {
         name: summary.person.names.length ? summary.person.names.join(" / ") : (summary.person.subjectId || summary.person.key) }) }));
     }
+    (summary.progress || []).forEach(function (p) {
+      body.appendChild(el("p", { "class": "progress", "data-crebo": p.crebo, text: pick(p.sentence) }));
+    });
     body.appendChild(table);
     if (summary.excludedCredentials.length) {
       var names = summary.excludedCredentials.map(function (x) {
