@@ -124,7 +124,7 @@ def serve_command(
     from skillspas.issuer.service.app import create_app
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
-        raise _die("--ssl-certfile and --ssl-keyfile go together")
+        raise _die("--ssl-certfile en --ssl-keyfile horen bij elkaar", "--ssl-certfile and --ssl-keyfile go together")
     scheme = "https" if ssl_certfile is not None else "http"
     settings = _guard(lambda: _settings(host=host, port=port, database_url=database_url, data_dir=data_dir,
                                         public_url=public_url or (f"https://{host}:{port}" if ssl_certfile else None),

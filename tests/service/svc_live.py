@@ -75,8 +75,8 @@ def start_service(
     """Create the test organisations, then start ``skillspas serve`` (with ``serve_args``; over HTTPS with
     ``tls``: certificate and key files; ``did_key_orgs``: two did:key organisations too) and wait until it answers."""
     base_url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
-    settings = Settings(data_dir=data_dir, database_url=database_url, port=port, public_url=base_url,
-                        key_passphrase=PASSPHRASE)
+    settings = Settings(data_dir=data_dir, database_url=database_url, port=port, public_url=base_url, dev=True,
+                        key_passphrase=PASSPHRASE)  # loopback status URLs: these tests fetch them
     store = open_store(settings.database)
     orgs = {
         "roc": create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example"),

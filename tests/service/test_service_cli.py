@@ -247,7 +247,7 @@ def test_status_suspend_and_reinstate_a_suspendable_credential_from_the_command_
     store = open_store(database[0])
     try:
         issuer = Issuer(store, settings)
-        unsigned = {**sample_credential(org["did"]), "id": f"urn:uuid:{uuid.uuid4()}"}
+        unsigned = {**sample_credential(org["did"], org["name"]), "id": f"urn:uuid:{uuid.uuid4()}"}
         issued = issuer.issue(issuer.orgs.get(org["id"]), unsigned, purposes=("revocation", "suspension"))
     finally:
         store.dispose()

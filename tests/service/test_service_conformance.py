@@ -115,7 +115,8 @@ def test_the_service_issues_and_verifies_with_its_extra_contexts(live):
 
 def test_contexts_come_from_the_environment_too(tmp_path):
     assert Settings.from_env({"SKILLSPAS_CONTEXTS": str(TEST_CONTEXTS)}).contexts == TEST_CONTEXTS
-    result = run_cli("serve", "--data-dir", str(tmp_path), env={"SKILLSPAS_CONTEXTS": str(tmp_path / "missing")}, timeout=60)
+    result = run_cli("serve", "--data-dir", str(tmp_path), "--public-url", "https://issuer.example",
+                     env={"SKILLSPAS_CONTEXTS": str(tmp_path / "missing")}, timeout=60)
     assert result.returncode == 2 and "unknown_context" in result.stderr  # refused at start, not at the first request
 
 

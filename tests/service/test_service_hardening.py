@@ -237,7 +237,7 @@ def test_an_alignment_to_a_known_esco_skill_is_issued(service):
 @pytest.fixture(scope="module")
 def store_setup(database):
     url, folder = database
-    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE)
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
     store = open_store(url)
     created = create_organisation(store, settings, "ROC Herstart", role="mbo", did_web="herstart.example")
     other = create_organisation(store, settings, "Opleider Herstart", role="training", did_web="opleider-herstart.example")
