@@ -26,7 +26,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "data/examples/vc-data-model-2.0
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, Any]]]:
     folder = tmp_path_factory.mktemp("service")
-    settings = Settings(data_dir=folder, contexts=TEST_CONTEXTS)
+    settings = Settings(data_dir=folder, contexts=TEST_CONTEXTS, public_url="https://issuer.example")
     store = open_store(settings.database)
     orgs = {kind: create_organisation(store, settings, f"Cursus {kind}", role="training", did_key=True, key_type=kind)
             for kind in ("ed25519", "p256")}

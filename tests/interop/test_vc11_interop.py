@@ -84,7 +84,7 @@ def test_a_vc11_credential_signed_by_skillspas_verifies_in_js(js11: JS, tmp_path
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Any]]:
     folder = tmp_path_factory.mktemp("service")
-    settings = Settings(data_dir=folder, contexts=TEST_CONTEXTS)
+    settings = Settings(data_dir=folder, contexts=TEST_CONTEXTS, public_url="https://issuer.example")
     store = open_store(settings.database)
     org = create_organisation(store, settings, "Cursus 1.1", role="training", did_key=True, key_type="ed25519")
     with TestClient(create_app(settings, store=store)) as client:
