@@ -1,12 +1,16 @@
-"""``skillspas demo``: the whole job once, offline, on an embedded SQLite database in a temp folder.
+"""``skillspas demo``: one worker's story, offline, on an embedded SQLite database in a temp folder.
 
 1. an issuer service store (SQLite) with four organisations: a ROC, an EVC provider, a training
    provider and a leerbedrijf, each with its did:web key; a trust anchor signs the trust list;
-2. one credential of each type issued through the service (with a status entry); the
-   praktijkverklaring co-signed by the leerbedrijf; one diploma revoked;
-3. the worker's passport: QR codes (PNG), a PDF and a presentation;
-4. the employer's side: a bundle (trust list, DID documents, status lists), then every QR image read
-   back and verified offline, and a verified-skills summary of the passport.
+2. Anouk, a cook who is switching careers, makes her own holder key (a did:key, as ``skillspas passport
+   init`` does); every credential below names her DID;
+3. her credentials, one of each type, issued through the service (with a status entry): her Kok diploma, a
+   certificate, an EVC result, two praktijkverklaringen (each co-signed by the leerbedrijf) and a
+   micro-credential; a diploma issued to her by mistake is revoked;
+4. her passport: QR codes (PNG), a PDF, and a presentation she signs with her key for the employer's challenge;
+5. the employer's side: a bundle (trust list, DID documents, status lists), every QR image read back and
+   verified offline, then the signed passport: one person, her holder proof, what each credential proves,
+   the verified skills, and the werk-naar-werk bridge to "kok".
 
 Institutions and learners are fictional; codes (crebo, kerntaken) and ESCO skills are real.
 """
@@ -76,34 +80,42 @@ def sample_credential(issuer: str, name: str = "ROC Voorbeeldstad (fictief)") ->
 
 _ESCO = "http://data.europa.eu/esco/skill/"
 # One row per credential type, as a school's or employer's system would export it (see examples/).
+WORKER = "Anouk Testdata"
+
 DEMO_ROWS: dict[str, dict[str, Any]] = {
     "MboDiploma": {
         "issuer_name": "ROC Voorbeeldstad (fictief)", "examencommissie": "Examencommissie Horeca & Techniek",
-        "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01",
+        "learner_name": WORKER, "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01",
     },
     "MboCertificaat": {
-        "issuer_name": "ROC Voorbeeldstad (fictief)", "learner_name": "Bram Voorbeeld", "crebo": "25656",
-        "certificaat_code": "C0053", "date": "2025-02-14", "skills": [_ESCO + "24f980ba-b44f-4739-b563-205104c3190d"],
+        "issuer_name": "ROC Voorbeeldstad (fictief)", "learner_name": WORKER, "crebo": "25656",
+        "certificaat_code": "C0053", "date": "2026-02-14", "skills": [_ESCO + "24f980ba-b44f-4739-b563-205104c3190d"],
     },
     "Ervaringscertificaat": {
         "issuer_name": "EVC-Centrum Kompas (fictief)", "recognition_id": "FICTIEF-EVC-0001",
-        "learner_name": "Chantal Proefpersoon", "crebo": "25786", "werkprocessen": ["B1-K1-W1", "B1-K1-W3"],
-        "assessment_date": "2025-05-20", "assessment_method": ["portfolio", "criteriumgericht interview"],
-        "date": "2025-05-20", "skills": [_ESCO + "13e1c0a2-b90d-46f4-be51-11730360b38d"],
+        "learner_name": WORKER, "crebo": "25786", "werkprocessen": ["B1-K1-W1", "B1-K1-W3"],
+        "assessment_date": "2026-05-20", "assessment_method": ["portfolio", "criteriumgericht interview"],
+        "date": "2026-05-20", "skills": [_ESCO + "13e1c0a2-b90d-46f4-be51-11730360b38d"],
     },
     "Praktijkverklaring": {
-        "issuer_name": "ROC Voorbeeldstad (fictief)", "learner_name": "Dennis Fictief", "crebo": "25180",
+        "issuer_name": "ROC Voorbeeldstad (fictief)", "learner_name": WORKER, "crebo": "25180",
         "werkprocessen": ["B1-K1-W2", "B1-K1-W4"], "leerbedrijf_name": "Bistro De Gracht (fictief)",
         "period_start": "2024-09-01", "period_end": "2025-06-30", "date": "2025-06-30",
         "skills": [_ESCO + "4b15a965-9bb4-42f1-8e44-1024aeb0b08c"],
     },
     "MicroCredential": {
-        "issuer_name": "Bouwbedrijf Steenrood (fictief)", "learner_name": "Esra Demodata",
+        "issuer_name": "Bouwbedrijf Steenrood (fictief)", "learner_name": WORKER,
         "title": "Veilig werken op hoogte", "description": "Eendaagse training valgevaar en valbeveiliging.",
+        "learning_outcomes": ["Herkent valgevaar op de bouwplaats en neemt de juiste maatregelen.",
+                              "Gebruikt steigers, ladders en persoonlijke valbeveiliging volgens de voorschriften."],
         "hours": 8, "assessment_method": ["praktijkopdracht"], "participation": "onsite",
         "quality_assurance": "Interne kwaliteitszorg (fictief voorbeeld).", "date": "2025-10-03",
         "skills": [_ESCO + "fafbb75f-ec35-4cc2-996a-20c85ef6c266"],
     },
+}
+SECOND_PRAKTIJK: dict[str, Any] = {  # her second work placement: two more werkprocessen of Kok
+    **DEMO_ROWS["Praktijkverklaring"], "werkprocessen": ["B1-K1-W1", "B1-K1-W3"],
+    "period_start": "2025-09-01", "period_end": "2026-01-31", "date": "2026-01-31",
 }
 
 # (organisation, role, did:web host, the credential types the trust list lets it issue)
@@ -133,6 +145,7 @@ def run_demo(out: Path | None = None) -> int:
     from skillspas.issuer.settings import Settings
     from skillspas.issuer.store import open_store
     from skillspas.issuer.trust_list import sign_trust_list
+    from skillspas.verifier.bridge import bridge
     from skillspas.verifier.bundle import Bundle
     from skillspas.verifier.qr import decode_payload, read_qr_image
     from skillspas.verifier.summary import summarize_skills
@@ -161,29 +174,36 @@ def run_demo(out: Path | None = None) -> int:
         _say(f"2. vertrouwenslijst (met de sleutels van elke uitgever) ondertekend door {anchor.controller[:32]}…",
              "trust list (pinning each issuer's keys) signed by the anchor")
 
-        credentials: dict[str, dict[str, Any]] = {}
-        for kind, row in DEMO_ROWS.items():
+        worker = LocalSigner(generate("ed25519"))  # her own key: it never leaves her passport folder
+        _say(f"3. {WORKER} (kok, zoekt ander werk) maakt haar eigen sleutel: {worker.controller[:32]}…",
+             f"{WORKER} (a cook looking for other work) makes her own key")
+
+        def issue(kind: str, row: dict[str, Any]) -> dict[str, Any]:
             org = orgs[ISSUED_BY[kind]]
             extra = {"cosigner": orgs[3].did} if kind == "Praktijkverklaring" else {}
-            issued = issuer.issue(org, build(kind, row, issuer=org.did, **extra))
-            credential = issued.credential
+            credential = issuer.issue(org, build(kind, {**row, "learner_did": worker.controller}, issuer=org.did,
+                                                  **extra)).credential
             if extra:  # the leerbedrijf adds its own proof: a proof set of two
                 credential = sign(credential, orgs[3].signer, append=True,
                                   resolver=StaticResolver({org.did: org.did_document}))
-            credentials[kind] = credential
-        revoked = issuer.issue(orgs[0], build("MboDiploma", {**DEMO_ROWS["MboDiploma"], "learner_name": "Bram Ingetrokken"},
-                                                     issuer=orgs[0].did)).credential
-        issuer.change_status(orgs[0], revoked["id"], "revoke")
-        _say(f"3. {len(credentials) + 1} bewijsstukken uitgegeven, 1 diploma ingetrokken",
-             f"{len(credentials) + 1} credentials issued, 1 diploma revoked")
+            return credential
 
-        passport = build_passport(list(credentials.values()) + [revoked])
+        credentials = [issue(kind, row) for kind, row in DEMO_ROWS.items()]
+        credentials.insert(4, issue("Praktijkverklaring", SECOND_PRAKTIJK))
+        mistake = issue("MboDiploma", {**DEMO_ROWS["MboDiploma"], "crebo": "25656", "leerweg": "BOL"})
+        issuer.change_status(orgs[0], mistake["id"], "revoke")
+        _say(f"4. {len(credentials)} bewijsstukken uitgegeven aan {WORKER}; een per vergissing uitgegeven diploma is "
+             "ingetrokken", f"{len(credentials)} credentials issued to her; a diploma issued by mistake is revoked")
+
+        passport = build_passport(credentials)
         images = passport.to_qr_images(folder / "qr")
         passport.to_pdf(folder / "paspoort.pdf")
-        (folder / "presentatie.json").write_text(json.dumps(passport.to_presentation(), indent=2, ensure_ascii=False),
-                                                 "utf-8")
-        _say(f"4. paspoort: {len(images)} QR-codes in {folder / 'qr'}, PDF {folder / 'paspoort.pdf'}",
-             "passport: QR codes, PDF and presentation")
+        challenge, domain = "sollicitatie-2026-12-06", "bistro-de-gracht.example"  # given by the employer
+        presentation = passport.to_presentation(holder=worker, challenge=challenge, domain=domain)
+        (folder / "presentatie.json").write_text(json.dumps(presentation, indent=2, ensure_ascii=False), "utf-8")
+        (folder / "ingetrokken.json").write_text(json.dumps(mistake, indent=2, ensure_ascii=False), "utf-8")
+        _say(f"5. haar paspoort: {len(images)} QR-codes in {folder / 'qr'}, PDF {folder / 'paspoort.pdf'}, "
+             "presentatie ondertekend met haar sleutel", "her passport: QR codes, PDF, a presentation she signed")
 
         served = build_bundle(issuer)
         bundle = Bundle.create(trust_list=trust_list, did_documents=served.did_documents.values(),
@@ -193,31 +213,53 @@ def run_demo(out: Path | None = None) -> int:
         store.dispose()
 
     verifier = Verifier(bundle=Bundle.from_file(folder / "bundle.json"), trust_anchors=[anchor.controller])
-    _say("5. werkgever controleert offline (alleen de bundel, geen netwerk):",
-         "employer verifies offline (bundle only, no network):")
-    expected = [True] * len(credentials) + [False]
+    _say("6. de werkgever controleert offline (alleen de bundel, geen netwerk):",
+         "the employer verifies offline (bundle only, no network):")
     outcomes = []
-    for image, should_pass in zip(images, expected):
+    for image in images:
         result = verifier.verify(decode_payload(read_qr_image(image), verifier.limits))
-        summary = result.summary
-        if summary is not None:
-            signers = " + ".join(s.removeprefix("did:web:") for s in summary.signers)
-            label = f"{summary.name} — {summary.issuer_name} ({signers})"
-        else:
-            code = result.first_error.code.value if result.first_error else "?"
-            label = f"{result.message('nl')} [{code}]"
-        mark = "GELDIG" if result.verified else "NIET GELDIG"
-        typer.echo(f"   {'✓' if result.verified else '✗'} {image.name}: {mark} — {label}")
-        outcomes.append(result.verified == should_pass)
+        typer.echo(f"   {'✓' if result.verified else '✗'} {image.name}: {_verdict(result)}")
+        outcomes.append(result.verified)
+    revoked = verifier.verify(mistake)
+    typer.echo(f"   ✗ ingetrokken.json: {_verdict(revoked)}")
+    outcomes.append(not revoked.verified)
 
-    vp = verifier.verify(passport.to_presentation())
+    vp = verifier.verify(presentation, challenge=challenge, domain=domain)
+    outcomes.append(vp.verified and vp.holder == worker.controller and len(vp.persons) == 1)
+    _say("7. wat de werkgever ziet bij haar ondertekende paspoort:", "what the employer sees for her signed passport:")
+    person = vp.persons[0] if vp.persons else None
+    typer.echo(f"   {'GELDIG' if vp.verified else 'NIET GELDIG'} — één persoon: {', '.join(person.names) if person else '?'}; "
+               f"{'de houder heeft het zelf ondertekend (uitdaging en domein kloppen)' if vp.holder else 'houder niet bewezen'}")
+    for item in vp.credentials:
+        summary = item.summary
+        if summary is None:
+            continue
+        signers = " + ".join(s.removeprefix("did:web:") for s in summary.signers)
+        typer.echo(f"   • {summary.name} — {summary.issuer_name} ({signers})")
+        for fact in summary.facts[:3]:
+            typer.echo(f"       {fact.label['nl']}: {fact.text['nl'].splitlines()[0]}")
     skills = summarize_skills(vp)
     shown = skills.skills[:_SKILLS_SHOWN]
-    _say(f"6. bewezen vaardigheden in het paspoort: {len(skills.skills)}, de eerste {len(shown)}:",
-         f"verified skills in the passport: {len(skills.skills)}, the first {len(shown)}:")
+    _say(f"   bewezen vaardigheden: {len(skills.skills)}, de eerste {len(shown)}:",
+         f"verified skills: {len(skills.skills)}, the first {len(shown)}:")
     for skill in shown:
         typer.echo(f"   - {skill.label('nl')}  <{skill.uri}>  ({', '.join(skill.kinds)})")
+    for item in skills.progress:
+        typer.echo(f"   {item.sentence()['nl']}")
+    kok = bridge(skills, occupation="kok").to_json()
+    typer.echo(f"   werk-naar-werk: {kok['essential']['covered']} van de {kok['essential']['total']} essentiële "
+               f"vaardigheden voor {kok['target']['label']['nl']} bewezen (ESCO, European Commission)")
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
          f"done: {'all as expected' if ok else 'NOT as expected'}")
     return 0 if ok else 1
+
+
+def _verdict(result: Any) -> str:
+    """One line for a person: valid with title, issuer (trust list) and signers, or why not."""
+    summary = result.summary
+    if result.verified and summary is not None:
+        signers = " + ".join(s.removeprefix("did:web:") for s in summary.signers)
+        return f"GELDIG — {summary.name} — {summary.issuer_name} ({signers})"
+    code = result.first_error.code.value if result.first_error else "?"
+    return f"NIET GELDIG — {result.message('nl')} [{code}]"

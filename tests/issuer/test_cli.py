@@ -137,17 +137,24 @@ def test_a_folder_cannot_replace_a_bundled_context(tmp_path):
 
 
 def test_demo_runs_end_to_end(tmp_path):
-    """Issue one of each type on SQLite, passport with QR/PDF, bundle, verify every QR offline."""
+    """One worker's story on SQLite: her key, one of each type issued to her DID, passport with QR/PDF and a
+    presentation she signs, the bundle, every QR verified offline, and what the employer sees."""
     proc = run("demo", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout.decode()
-    assert out.count("✓ qr-") == 5 and out.count("✗ qr-") == 1 and "[revoked]" in out
+    assert out.count("✓ qr-") == 6 and "✗ ingetrokken.json" in out and "[revoked]" in out
     assert "qr-04-of-06-praktijkverklaring.png" in out  # each QR file says what it holds
-    total, shown = map(int, re.search(r"in het paspoort: (\d+), de eerste (\d+):", out).groups())
+    assert "één persoon: Anouk Testdata; de houder heeft het zelf ondertekend" in out
+    total, shown = map(int, re.search(r"bewezen vaardigheden: (\d+), de eerste (\d+):", out).groups())
     listed = [line for line in out.splitlines() if line.startswith("   - ")]
     assert len(listed) == shown <= total  # the counts printed are the lines that follow
+    assert re.search(r"werk-naar-werk: \d+ van de 16 essentiële vaardigheden voor kok", out)
+    assert out.rstrip().splitlines()[-1].startswith("Klaar: alles zoals verwacht")
     assert (tmp_path / "issuer.db").exists() and (tmp_path / "paspoort.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "qr").glob("*.png"))) == 6
+    presentation = json.loads((tmp_path / "presentatie.json").read_text())
+    subjects = {c["credentialSubject"]["id"] for c in presentation["verifiableCredential"]}
+    assert subjects == {presentation["holder"]} and presentation["holder"].startswith("did:key:")  # all hers
     assert json.loads((tmp_path / "bundle.json").read_text())["trustList"]["type"][-1] == "SkillspasTrustList"
 
 
