@@ -25,7 +25,7 @@
       file_label: "Kies een bestand: JSON, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
       file_hint: "U kunt het bestand ook hierheen slepen.",
       paste_heading: "Tekst plakken",
-      paste_label: "Plak de tekst van de QR-code (begint met SP1:) of de JSON",
+      paste_label: "Plak de tekst van de QR-code (begint met SP1: of SP2:) of de JSON",
       paste_button: "Controleer deze tekst",
       camera_heading: "Camera",
       camera_hint: "Houd de QR-code voor de camera van deze computer.",
@@ -104,7 +104,7 @@
       file_label: "Choose a file: JSON, or a photo or screenshot of the QR code (PNG, JPEG)",
       file_hint: "You can also drag the file here.",
       paste_heading: "Paste text",
-      paste_label: "Paste the text of the QR code (starts with SP1:) or the JSON",
+      paste_label: "Paste the text of the QR code (starts with SP1: or SP2:) or the JSON",
       paste_button: "Check this text",
       camera_heading: "Camera",
       camera_hint: "Hold the QR code in front of this computer's camera.",
@@ -566,7 +566,7 @@
       var frame = context.getImageData(0, 0, width, height);
       var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
       if (code && code.data) {
-        if (code.data.indexOf("SP1:") === 0) {
+        if (code.data.indexOf("SP1:") === 0 || code.data.indexOf("SP2:") === 0) {
           stopCamera(t("camera_found"));
           verify(code.data, "text", false);
           return;
