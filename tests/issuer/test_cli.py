@@ -188,6 +188,14 @@ def test_verify_sign_and_vocab_search_load_no_service_pdf_or_image_stack(issued,
     assert status == 0 and loaded == set()
 
 
+def test_vocab_search_loads_no_json_ld_or_signing_stack():
+    code = ("import sys\nfrom skillspas.issuer.cli import main\nsys.argv = ['skillspas', 'vocab', 'search', 'koken']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', *[m for m in ('pyld', 'skillspas.verifier.pipeline', 'fastapi', 'sqlalchemy') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "LOADED", proc.stdout + proc.stderr
+
+
 def test_the_whole_command_still_lists_every_sub_command():
     proc = run("--help")
     assert proc.returncode == 0
