@@ -69,7 +69,7 @@ import struct
 import uuid
 import zlib
 from pathlib import Path
-from typing import Any, Final, Iterable
+from typing import Any, Callable, Final, Iterable
 
 
 from skillspas.keys import base58btc
@@ -324,10 +324,11 @@ class VocabDictionary:
 
     An Alignment whose type, targetType, targetFramework, targetName (the entry's Dutch or English label)
     and targetUrl match entry ``n`` exactly, in one of the frozen key orders, travels as one number.
-    ``entries`` is loaded on first use (``load``), so a refusal by version costs nothing.
+    ``entries`` is loaded on first use (``load``), so a refusal by version costs nothing; ``load_text``
+    gives the catalogue text of the preset DEFLATE dictionary.
     """
 
-    def __init__(self, version: bytes, load: "Any", load_text: "Any" = bytes) -> None:
+    def __init__(self, version: bytes, load: Callable[[], Iterable[Entry]], load_text: Callable[[], bytes] = bytes) -> None:
         if len(version) != 4:
             raise ValueError("a dictionary version is 4 bytes")
         self.version = version

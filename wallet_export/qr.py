@@ -1,4 +1,4 @@
-"""QR images of signed credentials: one self-contained QR code per credential (format SP1).
+"""QR images of signed credentials: one self-contained QR code per credential (format SP2, or SP1).
 
 Usage::
 
@@ -48,7 +48,7 @@ class QRImage:
 
     @property
     def payload_chars(self) -> int:
-        """Characters after the ``SP1:`` prefix (Base45)."""
+        """Characters after the ``SP1:``/``SP2:`` prefix (Base45)."""
         return len(self.text) - len(PREFIX)
 
     def png(self, *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> bytes:

@@ -9,7 +9,7 @@ Routes (all relative, so the app can be mounted under a prefix):
 
 - ``GET /``: the page (HTML, CSS, script and the jsQR decoder, all served from here; no CDN).
 - ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
-  QR text (``SP1:…``) or a QR image (PNG/JPEG); ``?kind=image|text`` says what the browser knows,
+  QR text (``SP1:…``/``SP2:…``) or a QR image (PNG/JPEG); ``?kind=image|text`` says what the browser knows,
   ``?vacancy=`` (repeatable) adds a vacancy match. The answer is the result object of
   ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the
   page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
