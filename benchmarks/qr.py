@@ -1,10 +1,13 @@
 """How big is a credential as a QR code? Prints, per credential type and skill count (8 and 20 ESCO skills):
-plain JSON bytes, the SP1 payload bytes (CBOR + term dictionary + compact ids + DEFLATE + CRC),
-the QR text length, QR version and modules at error-correction level M, the ratio to plain JSON,
-and for comparison the version that zlib(JSON) + Base45 would need.
+plain JSON bytes; the payload bytes, text length and QR version at error-correction level M of format SP1
+(before: CBOR + term dictionary + compact ids + DEFLATE + CRC) and of what ``encode_payload`` writes now
+(SP2: SP1 plus the shared vocabulary dictionary, or SP1 when that gains nothing); the modules of the new
+code; the version zlib(JSON) + Base45 would need; and encode/decode times.
 
 Run: ``.venv/bin/python benchmarks/qr.py`` (signs with a fresh did:key; real ESCO skills).
-Target (issue 6): an 8-skill diploma fits QR version 25 or lower at level M.
+Targets (issue 18, level M): an 8-skill diploma <= version 15; the real mbo-diploma with its official
+CompetentNL links <= 20; a 20-skill credential of any type <= 22; never a silent drop to level L
+(``>40`` below means: does not fit one code at M, refused, never drawn at L).
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from skillspas.issuer.demo import sample_credential  # noqa: E402
 from skillspas.keys import LocalSigner, Signer, generate  # noqa: E402
 from skillspas.verifier import Verifier  # noqa: E402
 from skillspas.verifier.qr import PREFIX, b45decode, b45encode, decode_payload, encode_payload  # noqa: E402
-from skillspas.wallet_export.qr import qr_for_text  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -113,27 +115,33 @@ def main() -> None:
     """Print the table."""
     signer, cosigner = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
     verifier = Verifier(trusted_issuers=[signer.controller, cosigner.controller])
-    header = (f"{'type':32} {'skills':>6} {'align':>5} {'JSON B':>7} {'SP1 B':>6} {'ratio':>6} {'chars':>6} "
-              f"{'ver@M':>6} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7}")
+    header = (f"{'type':32} {'skills':>6} {'align':>5} {'JSON B':>7} {'SP1 B':>6} {'SP1 ch':>6} {'SP1@M':>6} "
+              f"{'new B':>6} {'new ch':>6} {'new@M':>6} {'fmt':>4} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7}")
     print(header)
     print("-" * len(header))
-    for name, build in builders(cosigner).items():
-        for n_skills in (8, 20):
-            signed = build(n_skills, signer)
-            alignments = len(signed["credentialSubject"]["achievement"].get("alignment", []))
-            plain = json.dumps(signed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            started = time.perf_counter()
-            text = encode_payload(signed)
-            encoded = time.perf_counter()
-            data = decode_payload(text)
-            decoded = time.perf_counter()
-            assert json.loads(data) == signed and verifier.verify(data).verified, "round trip failed"
-            payload = len(b45decode(text[len(PREFIX):]))
-            image = qr_for_text(text)
-            baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))
-            print(f"{name:32} {n_skills:6d} {alignments:5d} {len(plain):7d} {payload:6d} {payload / len(plain):6.1%} "
-                  f"{len(text):6d} {image.version:4d}-{image.error} {image.modules:4d}x{image.modules:<3d} {baseline:>9} "
-                  f"{1e3 * (encoded - started):7.2f} {1e3 * (decoded - encoded):7.2f}")
+    cases = [(name, build, n) for name, build in builders(cosigner).items() for n in (8, 20)]
+    cases.append(("MicroCredential", builders(cosigner)["MicroCredential"], 52))
+    for name, build, n_skills in cases:
+        signed = build(n_skills, signer)
+        alignments = len(signed["credentialSubject"]["achievement"].get("alignment", []))
+        plain = json.dumps(signed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        before = encode_payload(signed, dictionary=None)
+        encode_payload(signed)  # the dictionary is loaded once, outside the timing
+        started = time.perf_counter()
+        text = encode_payload(signed)
+        encoded = time.perf_counter()
+        data = decode_payload(text)
+        decoded = time.perf_counter()
+        assert json.loads(data) == signed and verifier.verify(data).verified, "round trip failed"
+        assert decode_payload(before) == data
+        payload = len(b45decode(text[len(PREFIX):]))
+        old_payload = len(b45decode(before[len(PREFIX):]))
+        version = _version(text)
+        modules = f"{17 + 4 * int(version):4d}x{17 + 4 * int(version):<3d}" if version != ">40" else "-"
+        baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))
+        print(f"{name:32} {n_skills:6d} {alignments:5d} {len(plain):7d} {old_payload:6d} {len(before):6d} "
+              f"{_version(before):>4}-M {payload:6d} {len(text):6d} {version:>4}-M {text[:3]:>4} {modules:>8} {baseline:>9} "
+              f"{1e3 * (encoded - started):7.2f} {1e3 * (decoded - encoded):7.2f}")
 
 
 if __name__ == "__main__":

@@ -2,49 +2,71 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.keys.cli import app as keys_app
-from skillspas.keys import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier.cli import bundle_app, contexts_app, fail, read_input, verify_command
-from skillspas.verifier.page.cli import verifier_command
-from skillspas.issuer.service_cli import batch_command, org_app, serve_command, status_app
-from skillspas.issuer.issue_cli import issue_command, vocab_app
-from skillspas.issuer.trust_list_cli import trust_list_app
-from skillspas.wallet_export.cli import passport_app
 
-__all__ = ["app", "main"]
+__all__ = ["app", "build_app", "main"]
 
-app = typer.Typer(
-    name="skillspas",
-    help="skillspas: issue and verify skills credentials offline / uitgeven en offline controleren van bewijsstukken.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-app.add_typer(keys_app, name="keys", help="Key pairs / Sleutelparen.")
-app.add_typer(contexts_app, name="contexts")
-app.add_typer(bundle_app, name="bundle", help="Offline verification bundle / Offline-controlebundel.")
-app.add_typer(trust_list_app, name="trust-list")
-app.add_typer(passport_app, name="passport")
-app.command("verify")(verify_command)
-app.command("verifier")(verifier_command)
-app.command("serve")(serve_command)
-app.add_typer(org_app, name="org")
-app.command("batch")(batch_command)
-app.add_typer(status_app, name="status")
-app.command("issue")(issue_command)
-app.add_typer(vocab_app, name="vocab")
+_HELP = "skillspas: issue and verify skills credentials offline / uitgeven en offline controleren van bewijsstukken."
+
+# Each sub-command: (module, attribute, whether it is a group, help). Its module is imported only when
+# the command runs (or when the whole app is built, e.g. for --help): ``skillspas verify`` loads no
+# FastAPI, SQLAlchemy, uvicorn or PDF stack. The order is the order ``--help`` lists them in.
+_COMMANDS: dict[str, tuple[str, str, bool, str | None]] = {
+    "keys": ("skillspas.keys.cli", "app", True, "Key pairs / Sleutelparen."),
+    "contexts": ("skillspas.verifier.cli", "contexts_app", True, None),
+    "bundle": ("skillspas.verifier.cli", "bundle_app", True, "Offline verification bundle / Offline-controlebundel."),
+    "trust-list": ("skillspas.issuer.trust_list_cli", "trust_list_app", True, None),
+    "passport": ("skillspas.wallet_export.cli", "passport_app", True, None),
+    "verify": ("skillspas.verifier.cli", "verify_command", False, None),
+    "verifier": ("skillspas.verifier.page.cli", "verifier_command", False, None),
+    "serve": ("skillspas.issuer.service_cli", "serve_command", False, None),
+    "org": ("skillspas.issuer.service_cli", "org_app", True, None),
+    "batch": ("skillspas.issuer.service_cli", "batch_command", False, None),
+    "status": ("skillspas.issuer.service_cli", "status_app", True, None),
+    "issue": ("skillspas.issuer.issue_cli", "issue_command", False, None),
+    "vocab": ("skillspas.issuer.vocab_cli", "vocab_app", True, None),
+    "sign": ("skillspas.issuer.cli", "sign_command", False, None),
+    "demo": ("skillspas.issuer.cli", "demo_command", False, None),
+}
 
 
-@app.command("sign")
+def build_app(only: str | None = None) -> typer.Typer:
+    """The ``skillspas`` command with every sub-command, or with ``only`` that one (its imports alone)."""
+    built = typer.Typer(name="skillspas", help=_HELP, no_args_is_help=True, pretty_exceptions_enable=False)
+    if only is not None:
+        built.callback()(_no_options)  # a group even with one command: ``skillspas verify FILE`` keeps its name
+    for name, (module, attribute, group, help_text) in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(module), attribute)
+        if group:
+            built.add_typer(target, name=name, **({"help": help_text} if help_text else {}))
+        else:
+            built.command(name)(target)
+    return built
+
+
+def _no_options() -> None:
+    """skillspas: issue and verify skills credentials offline / uitgeven en offline controleren van bewijsstukken."""
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the whole command, built on first use (``from skillspas.issuer.cli import app``)."""
+    if name == "app":
+        built = globals()["app"] = build_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def sign_command(
     file: Annotated[str, typer.Argument(help="Unsigned credential JSON, or - for stdin")],
     key: Annotated[Path, typer.Option(help="Key file (skillspas keys generate)")],
@@ -53,6 +75,9 @@ def sign_command(
 ) -> None:
     """Sign any credential whose contexts are known; prints the signed JSON."""
     from skillspas.issuer.sign import sign
+    from skillspas.keys import load
+    from skillspas.schemas.jsonio import parse_json
+    from skillspas.verifier.cli import fail, read_input
 
     if suite not in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
         raise fail(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"unknown cryptosuite {suite!r}")
@@ -68,7 +93,6 @@ def sign_command(
     typer.echo(json.dumps(signed, indent=2, ensure_ascii=False))
 
 
-@app.command("demo")
 def demo_command(
     out: Annotated[Optional[Path], typer.Option(help="Folder for the demo's files (default: a temp folder)")] = None,
 ) -> None:
@@ -81,8 +105,9 @@ def demo_command(
 
 def main() -> None:
     """Console entry point; never shows a traceback."""
+    only = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in _COMMANDS else None
     try:
-        app()
+        build_app(only)()
     except SystemExit:
         raise
     except KeyboardInterrupt:

@@ -11,23 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skillspas.issuer.privacy import check_no_national_id
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
 from skillspas.schemas.contexts import DATA_INTEGRITY_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_scanned
-from skillspas.schemas.type_schemas import check_issuable
-from skillspas.verifier import Verifier
-from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, data_model, issuer_id
-from skillspas.verifier.suites import suite_for_signing
+
+if TYPE_CHECKING:
+    from skillspas.verifier import Verifier
+
+# The verifier stack (JSON-LD, schemas) is imported by the first ``sign``: ``skillspas.issuer`` exports
+# ``sign``, and ``skillspas vocab search`` (whose entry point is ``skillspas.issuer.cli``) needs none of it.
 
 __all__ = ["sign", "SignerResolver"]
 
 
 @functools.lru_cache(maxsize=8)
 def _verifier(contexts: str | None) -> Verifier:
+    from skillspas.verifier import Verifier
+
     return Verifier(contexts=contexts)
 
 
@@ -47,6 +50,11 @@ def sign(
 
     ``resolver`` finds the keys of proofs already on the credential (e.g. the school's did:web key when
     a leerbedrijf co-signs); the signer's own key is always known."""
+    from skillspas.issuer.privacy import check_no_national_id
+    from skillspas.schemas.type_schemas import check_issuable
+    from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, data_model, issuer_id
+    from skillspas.verifier.suites import suite_for_signing
+
     if not isinstance(credential, dict):
         raise TypeError("credential must be a dict")
     cryptosuite = suite_for_signing(suite)

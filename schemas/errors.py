@@ -5,7 +5,8 @@
     SkillspasError (.code, .message, .path)
     ├── UnusableInput      exit 2  "could not be checked"
     │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
-    │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large, pdf_unreadable
+    │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large, pdf_unreadable,
+    │     qr_unknown_dictionary
     ├── InvalidCredential  exit 1  "checked, and not valid"
     │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
     │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
@@ -58,6 +59,7 @@ class ErrorCode(enum.StrEnum):
     QR_TOO_LARGE = "qr_too_large"
     PDF_UNREADABLE = "pdf_unreadable"
     """A PDF given to the verifier is corrupt, encrypted or not a PDF (``verifier/pdf.py``)."""
+    QR_UNKNOWN_DICTIONARY = "qr_unknown_dictionary"
     REDEFINED_TERM = "redefined_term"
     """An inline context redefines or aliases a term or keyword that a bundled context defines."""
     INLINE_CONTEXT_REFUSED = "inline_context_refused"
@@ -114,7 +116,7 @@ class ErrorCode(enum.StrEnum):
 _UNUSABLE = {
     "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
     "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
-    "redefined_term", "inline_context_refused", "pdf_unreadable",
+    "qr_unknown_dictionary", "redefined_term", "inline_context_refused", "pdf_unreadable",
 }
 _ISSUANCE = {
     "issuer_mismatch", "unknown_skill", "not_in_register", "missing_learning_outcomes", "forbidden_field", "signer_failed",

@@ -51,6 +51,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The PDF could not be read: it is damaged, encrypted or not a PDF.",
         "nl": "De pdf kon niet worden gelezen: hij is beschadigd, versleuteld of geen pdf.",
     },
+    ErrorCode.QR_UNKNOWN_DICTIONARY: {
+        "en": "The QR code refers to a version of the skills vocabulary this verifier does not have; update the verifier or share the credential as a file.",
+        "nl": "De QR-code verwijst naar een versie van de vaardighedenlijst die deze verificateur niet heeft; werk de verificateur bij of deel het bewijsstuk als bestand.",
+    },
     ErrorCode.REDEFINED_TERM: {
         "en": "An inline context in the credential gives a standard field or keyword another meaning; that is never accepted.",
         "nl": "Een inline context in het bewijsstuk geeft een standaardveld of sleutelwoord een andere betekenis; dat wordt nooit geaccepteerd.",

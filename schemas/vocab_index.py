@@ -46,6 +46,9 @@ __all__ = [
     "VocabIndex",
     "imports_of",
     "word_forms",
+    "dictionary_version",
+    "dictionary_entries",
+    "catalogue_text",
 ]
 
 ESCO_OCCUPATION = re.compile(r"http://data\.europa\.eu/esco/occupation/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -398,6 +401,48 @@ def imports_of(home: str | os.PathLike[str] | None) -> list[Path]:
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and re.fullmatch(
         r"esco-[a-z]{2}\.json\.gz|occupations_[a-z]{2}\.csv\.xz|occupationSkillRelations\.csv\.xz|" + REPLACE_MARKER, p.name))
+
+
+_DICTIONARY_SOURCES = (
+    "competentnl-skills-seen.csv", "esco-occupations-nl-labels.csv.xz", "esco-skills-nl-labels.csv.xz",
+    "kwalificaties-register.csv", "kwalificaties.json", "occupationSkillRelations.csv.xz",
+    "occupations_en.csv.xz", "skills_en.csv.xz",
+)
+"""The bundled files the index and the catalogue (so the QR dictionary) are built from, by name."""
+
+
+def dictionary_version() -> bytes:
+    """The version of the bundled index as a QR dictionary: 4 bytes of SHA-256 over the index format and
+    the MANIFEST digests of exactly the files it is built from. The same data gives the same version on
+    every machine; a change to any of those files (and nothing else) gives a new one."""
+    manifest = json.loads((resources.files("skillspas.schemas") / "data" / "vocab" / "MANIFEST.json").read_bytes())
+    digests = {entry["file"]: entry["sha256"] for entry in manifest["files"]}
+    lines = [_FORMAT] + [f"{name} {digests[name]}" for name in _DICTIONARY_SOURCES]
+    return hashlib.sha256("\n".join(lines).encode()).digest()[:4]
+
+
+def dictionary_entries(cache: str | os.PathLike[str] | None = None) -> tuple[tuple[str, str, str | None, str | None], ...]:
+    """Every concept of the bundled index (no imports) as (URI, kind, Dutch label, English label), sorted by
+    URI: an entry's number is its position, the same on every machine for one ``dictionary_version``."""
+    index = VocabIndex.open(None, cache=cache)
+    try:
+        rows = index._db.execute("SELECT uri, kind, label_nl, label_en FROM concept").fetchall()
+    finally:
+        index.close()
+    return tuple(sorted(rows))
+
+
+def catalogue_text() -> bytes:
+    """The catalogue's names as one text (UTF-8): every register entry (kwalificatiedossiers, kwalificaties,
+    keuzedelen, certificaten, by kind and code), then the kerntaken and werkprocessen of the bundled
+    kwalificaties. The QR codec uses it as a preset DEFLATE dictionary; same data, same bytes."""
+    rows = sorted((row["kind"], row["code"], row["name"]) for row in _csv(_data("kwalificaties-register.csv").decode("utf-8")))
+    parts = [f"{name} ({code})" for _, code, name in rows]
+    for qualification in json.loads(_data("kwalificaties.json"))["qualifications"]:
+        for kerntaak in qualification.get("kerntaken", []):
+            parts.append(f"{kerntaak['code']} {kerntaak.get('title') or ''}")
+            parts.extend(f"{w['code']} {w['title']}" for w in kerntaak.get("werkprocessen", []))
+    return "\n".join(parts).encode("utf-8")
 
 
 def _key(imports: list[Path]) -> str:

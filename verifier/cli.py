@@ -77,7 +77,7 @@ def parse_duration(value: str) -> dt.timedelta:
 
 
 def verify_command(
-    file: Annotated[Optional[str], typer.Argument(help="Credential or presentation JSON (or QR text 'SP1:…'), or - for stdin")] = None,
+    file: Annotated[Optional[str], typer.Argument(help="Credential or presentation JSON (or QR text 'SP1:…'/'SP2:…'), or - for stdin")] = None,
     qr: Annotated[Optional[Path], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
@@ -97,11 +97,11 @@ def verify_command(
         raise fail(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE", as_json=as_json)
     if qr is not None:
         data = _qr_input(qr, limits, as_json)
-    elif file is not None and file.lstrip().startswith("SP1:"):  # QR text given as the argument itself
+    elif file is not None and file.lstrip().startswith(("SP1:", "SP2:")):  # QR text given as the argument itself
         data = file.encode("utf-8")
     else:
         data = read_input(str(file), limits.max_bytes)
-    if data.lstrip()[:4] == b"SP1:":  # the text of a skillspas QR code, pasted or piped
+    if data.lstrip()[:4] in (b"SP1:", b"SP2:"):  # the text of a skillspas QR code, pasted or piped
         data = _decode_qr_text(data.decode("utf-8", "replace"), limits, as_json)
     try:
         freshness = parse_duration(max_status_age)

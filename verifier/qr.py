@@ -4,7 +4,7 @@ Usage::
 
     from skillspas.verifier.qr import encode_payload, decode_payload, read_qr_image
 
-    text = encode_payload(signed_credential)          # "SP1:..." (Base45, QR alphanumeric mode)
+    text = encode_payload(signed_credential)          # "SP2:..." or "SP1:..." (Base45, QR alphanumeric mode)
     data = decode_payload(read_qr_image("photo.jpg"))  # the credential's JSON bytes
     result = Verifier(...).verify(data)                # the proof verifies: nothing was lost
 
@@ -28,6 +28,26 @@ three compactions, each of which the decoder undoes exactly:
 - **DEFLATE** with a preset dictionary of frequent Dutch skill words and the issuer's standard
   sentences (``SP1_ZDICT``), when it makes the payload smaller.
 
+Format ``SP2`` (SP1 plus a vocabulary dictionary; SP1 texts keep decoding, and what gains nothing
+from the dictionary is still written as SP1, which every older verifier reads)::
+
+    "SP2:" + Base45( flags(1) || dictionary version(4) || body || CRC-32(all before) (4) )
+
+The dictionary is the bundled vocabulary index (``bundled_dictionary``: ESCO skills and occupations,
+CompetentNL, the kwalificaties register), which issuer and verifier both hold. Its version is 4 bytes
+of SHA-256 over the MANIFEST digests of the files it is built from; entry ``n`` is the ``n``-th URI in
+sort order. Two compactions, each undone exactly before verification:
+
+- an ``Alignment`` whose type (``["Alignment"]``), targetType, targetFramework, targetName (the entry's
+  Dutch or English label) and targetUrl all match an entry, with its keys in one of four frozen orders,
+  is written as CBOR tag 16-19 (the key order) around ``entry * 2 + label language``;
+  anything else (another label, an extra key, an unknown URI) is written as in SP1, nothing changed;
+- the DEFLATE preset dictionary is the catalogue's names (kwalificaties, dossiers, keuzedelen,
+  certificaten with their codes; kerntaken and werkprocessen) followed by ``SP1_ZDICT``.
+
+A text naming a dictionary version the verifier does not hold is ``qr_unknown_dictionary``: it is
+never read with another dictionary, whose entry numbers may differ.
+
 Decoding is bounded (text length, inflated size, nesting depth, output size): what would expand
 beyond the limits is ``qr_too_large``; what is not a well-formed SP1 payload is ``qr_unreadable``.
 The CRC-32 catches every change of one or two adjacent bytes, so one changed character in the QR
@@ -49,7 +69,7 @@ import struct
 import uuid
 import zlib
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Callable, Final, Iterable
 
 
 from skillspas.keys import base58btc
@@ -60,6 +80,10 @@ from skillspas.schemas.limits import Limits
 
 __all__ = [
     "PREFIX",
+    "PREFIX_SP2",
+    "PREFIXES",
+    "VocabDictionary",
+    "bundled_dictionary",
     "SP1_DIGEST",
     "MAX_QR_TEXT",
     "encode_payload",
@@ -78,7 +102,12 @@ __all__ = [
 ]
 
 PREFIX: Final = "SP1:"
-"""Versioned prefix of every skillspas QR payload."""
+"""Versioned prefix of a skillspas QR payload that needs no vocabulary dictionary."""
+
+PREFIX_SP2: Final = "SP2:"
+"""Prefix of a payload whose alignments refer to a vocabulary dictionary (format SP2)."""
+
+PREFIXES: Final = (PREFIX, PREFIX_SP2)
 
 MAX_QR_TEXT: Final = 4296
 """Most characters one QR code holds (version 40, level L, alphanumeric mode)."""
@@ -102,6 +131,22 @@ _TAG_DATETIME: Final = 12  # "YYYY-MM-DDThh:mm:ssZ" as seconds since 1970
 _TAG_DATE: Final = 13  # "YYYY-MM-DD" as days since 1970
 _TAG_HEX: Final = 14  # lower-case hexadecimal (16 digits or more), as its bytes, e.g. a salt
 _TAG_SHA256_HEX: Final = 15  # "sha256$" + 64 hex digits (an OB 3.0 identityHash), as 32 bytes
+_TAG_VOCAB_ALIGNMENT: Final = 16  # SP2 only, tags 16-19: an Alignment rebuilt from a dictionary entry,
+# its keys in _ALIGNMENT_ORDERS[tag - 16], the content entry * 2 + (0 Dutch label, 1 English label)
+
+# SP2: the key orders an Alignment rebuilt from the dictionary may have (frozen; a new one needs SP3).
+_ALIGNMENT_ORDERS: Final = (
+    ("type", "targetType", "targetFramework", "targetName", "targetUrl"),  # the skillspas issuer
+    ("type", "targetType", "targetName", "targetFramework", "targetUrl"),  # SURF edubadges' OB 3.0 export
+    ("type", "targetName", "targetUrl", "targetFramework", "targetType"),
+    ("targetName", "targetUrl", "targetFramework", "targetType", "type"),
+)
+_ALIGNMENT_KIND: Final = {
+    "skill": ("ext:ESCOAlignment", "ESCO"),
+    "occupation": ("ext:ESCOAlignment", "ESCO"),
+    "competentnl": ("ext:CompetentNLAlignment", "CompetentNL"),
+}
+"""(targetType, targetFramework) of an alignment to each kind of dictionary entry."""
 
 _ESCO_SKILL: Final = "http://data.europa.eu/esco/skill/"
 _UUID_TEXT: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -268,6 +313,117 @@ def term_dictionary() -> tuple[str, ...]:
 
 _TERM_INDEX: Final = {term: index for index, term in enumerate(SP1_TERMS)}
 
+# -- the vocabulary dictionary (format SP2) -----------------------------------------------------
+
+Entry = tuple[str, str, "str | None", "str | None"]
+"""A dictionary entry: (URI, kind, Dutch label, English label); kind is skill, occupation or competentnl."""
+
+
+class VocabDictionary:
+    """A versioned vocabulary dictionary, as both sides hold it: entry ``n`` is the ``n``-th URI in sort order.
+
+    An Alignment whose type, targetType, targetFramework, targetName (the entry's Dutch or English label)
+    and targetUrl match entry ``n`` exactly, in one of the frozen key orders, travels as one number.
+    ``entries`` is loaded on first use (``load``), so a refusal by version costs nothing; ``load_text``
+    gives the catalogue text of the preset DEFLATE dictionary.
+    """
+
+    def __init__(self, version: bytes, load: Callable[[], Iterable[Entry]], load_text: Callable[[], bytes] = bytes) -> None:
+        if len(version) != 4:
+            raise ValueError("a dictionary version is 4 bytes")
+        self.version = version
+        self._load = load
+        self._load_text = load_text
+        self._zdict: bytes | None = None
+        self._entries: tuple[Entry, ...] | None = None
+        self._numbers: dict[str, int] | None = None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        if self._entries is None:
+            entries = tuple(self._load())
+            if [entry[0] for entry in entries] != sorted({entry[0] for entry in entries}):
+                raise ValueError("dictionary entries must be sorted by URI, each URI once")
+            self._entries = entries
+        return self._entries
+
+    @property
+    def zdict(self) -> bytes:
+        """The preset DEFLATE dictionary of SP2 with this dictionary: the catalogue text, then ``SP1_ZDICT``
+        (the most likely matches last), cut to DEFLATE's 32 KiB window."""
+        if self._zdict is None:
+            self._zdict = (bytes(self._load_text()) + SP1_ZDICT)[-32 * 1024:]
+        return self._zdict
+
+    def number(self, uri: str) -> int | None:
+        """The entry number of ``uri``, or None."""
+        if self._numbers is None:
+            self._numbers = {entry[0]: number for number, entry in enumerate(self.entries)}
+        return self._numbers.get(uri)
+
+    def alignment_code(self, node: dict[str, Any]) -> tuple[int, int] | None:
+        """The (tag, number) an Alignment travels as, or None when it must travel literally."""
+        url = node.get("targetUrl")
+        if len(node) != 5 or not isinstance(url, str) or node.get("type") != ["Alignment"]:
+            return None
+        number = self.number(url)
+        if number is None:
+            return None
+        _, kind, label_nl, label_en = self.entries[number]
+        target_type, framework = _ALIGNMENT_KIND[kind]
+        if node.get("targetType") != target_type or node.get("targetFramework") != framework:
+            return None
+        name = node.get("targetName")
+        lang = 0 if name == label_nl and label_nl else 1 if name == label_en and label_en else None
+        order = tuple(node)
+        if lang is None or order not in _ALIGNMENT_ORDERS:
+            return None
+        return _TAG_VOCAB_ALIGNMENT + _ALIGNMENT_ORDERS.index(order), number * 2 + lang
+
+    def alignment(self, tag: int, code: int) -> dict[str, Any]:
+        """The Alignment that (``tag``, ``code``) stands for; ``qr_unreadable`` when no entry has it."""
+        order = tag - _TAG_VOCAB_ALIGNMENT
+        number, lang = divmod(code, 2)
+        if number >= len(self.entries):
+            raise _unreadable(f"entry {number} is not in vocabulary dictionary {self.version.hex()}")
+        uri, kind, label_nl, label_en = self.entries[number]
+        name = label_en if lang else label_nl
+        if not name:
+            raise _unreadable(f"entry {number} of vocabulary dictionary {self.version.hex()} has no such label")
+        target_type, framework = _ALIGNMENT_KIND[kind]
+        values = {"type": ["Alignment"], "targetType": target_type, "targetFramework": framework,
+                  "targetName": name, "targetUrl": uri}
+        return {key: values[key] for key in _ALIGNMENT_ORDERS[order]}
+
+
+def _is_vocab_tag(tag: int) -> bool:
+    return _TAG_VOCAB_ALIGNMENT <= tag < _TAG_VOCAB_ALIGNMENT + len(_ALIGNMENT_ORDERS)
+
+
+def _bundled_entries() -> tuple[Entry, ...]:
+    from skillspas.schemas.vocab_index import dictionary_entries
+
+    return dictionary_entries()
+
+
+def _bundled_text() -> bytes:
+    from skillspas.schemas.vocab_index import catalogue_text
+
+    return catalogue_text()
+
+
+_BUNDLED: VocabDictionary | None = None
+
+
+def bundled_dictionary() -> VocabDictionary:
+    """The dictionary of the bundled vocabulary index (ESCO skills and occupations, CompetentNL)."""
+    global _BUNDLED
+    if _BUNDLED is None:
+        from skillspas.schemas.vocab_index import dictionary_version
+
+        _BUNDLED = VocabDictionary(dictionary_version(), _bundled_entries, _bundled_text)
+    return _BUNDLED
+
 # -- Base45 (RFC 9285) --------------------------------------------------------------------------
 
 _B45: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -425,7 +581,7 @@ def _encode_key(key: str, out: bytearray, index: dict[str, int]) -> None:
         out += _head(3, len(raw)) + raw
 
 
-def _encode_value(value: Any, out: bytearray, index: dict[str, int]) -> None:
+def _encode_value(value: Any, out: bytearray, index: dict[str, int], vocab: VocabDictionary | None = None) -> None:
     if value is None:
         out.append(0xF6)
     elif value is True:
@@ -452,12 +608,16 @@ def _encode_value(value: Any, out: bytearray, index: dict[str, int]) -> None:
     elif isinstance(value, list):
         out += _head(4, len(value))
         for item in value:
-            _encode_value(item, out, index)
+            _encode_value(item, out, index, vocab)
     elif isinstance(value, dict):
+        code = vocab.alignment_code(value) if vocab is not None else None
+        if code is not None:
+            out += _head(6, code[0]) + _head(0, code[1])
+            return
         out += _head(5, len(value))
         for key, item in value.items():
             _encode_key(key, out, index)
-            _encode_value(item, out, index)
+            _encode_value(item, out, index, vocab)
     else:
         raise TypeError(f"{type(value).__name__} is not a JSON value")
 
@@ -465,8 +625,9 @@ def _encode_value(value: Any, out: bytearray, index: dict[str, int]) -> None:
 class _Reader:
     """Reads one SP1 CBOR item tree, within bounds on depth and output size."""
 
-    def __init__(self, data: bytes, terms: tuple[str, ...], limits: Limits) -> None:
+    def __init__(self, data: bytes, terms: tuple[str, ...], limits: Limits, vocab: VocabDictionary | None = None) -> None:
         self.data = data
+        self.vocab = vocab
         self.pos = 0
         self.terms = terms
         self.limits = limits
@@ -562,6 +723,12 @@ class _Reader:
                 raise _unreadable("tag 6 must hold an integer")
             self._spend(20)
             return arg if major == 0 else -1 - arg
+        if _is_vocab_tag(tag) and self.vocab is not None:
+            if major != 0:
+                raise _unreadable("a dictionary alignment must be an unsigned integer")
+            node = self.vocab.alignment(tag, arg)
+            self._spend(sum(len(key) + len(str(value)) + 6 for key, value in node.items()))
+            return node
         if major == 2:
             content: Any = self._take(arg)
         elif major == 0:
@@ -588,48 +755,68 @@ class _Reader:
         raise _unreadable("this CBOR simple value is not part of format SP1")
 
 
-def _to_cbor(document: Any) -> bytes:
+def _to_cbor(document: Any, vocab: VocabDictionary | None = None) -> bytes:
     out = bytearray()
-    _encode_value(document, out, _TERM_INDEX)
+    _encode_value(document, out, _TERM_INDEX, vocab)
     return bytes(out)
 
 
 # -- the payload --------------------------------------------------------------------------------
 
 
-def encode_payload(document: dict[str, Any] | str | bytes, *, compress: bool | None = None) -> str:
-    """The SP1 QR text of a JSON document (a signed credential), e.g. ``"SP1:6BF..."``."""
+_BUNDLED_DEFAULT: Final = object()
+
+
+def encode_payload(document: dict[str, Any] | str | bytes, *, compress: bool | None = None,
+                   dictionary: "VocabDictionary | None | object" = _BUNDLED_DEFAULT) -> str:
+    """The QR text of a JSON document (a signed credential): ``"SP2:..."`` when an alignment matches an
+    entry of ``dictionary`` (default: the bundled vocabulary index), else ``"SP1:..."`` as before.
+    ``dictionary=None`` always writes SP1."""
     if isinstance(document, (str, bytes)):
         document = parse_json(document, Limits())
     if not isinstance(document, dict):
         raise TypeError("the document must be a JSON object")
+    vocab = bundled_dictionary() if dictionary is _BUNDLED_DEFAULT else dictionary
     cbor = _to_cbor(document)
+    texts = [_framed(PREFIX, b"", cbor, SP1_ZDICT, compress)]
+    if isinstance(vocab, VocabDictionary):
+        with_vocab = _to_cbor(document, vocab)
+        texts.append(_framed(PREFIX_SP2, vocab.version, with_vocab, vocab.zdict, compress))
+    return min(texts, key=len)  # SP1 on a tie: any older verifier reads it
+
+
+def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: bool | None) -> str:
+    """``prefix`` + Base45(flags || header || body || CRC-32), the smaller of DEFLATE and plain CBOR."""
     candidates = []
     if compress is not False:
-        packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, SP1_ZDICT)
-        candidates.append(bytes([_FLAG_DEFLATE]) + packer.compress(cbor) + packer.flush())
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
+        candidates.append(bytes([_FLAG_DEFLATE]) + header + packer.compress(cbor) + packer.flush())
     if compress is not True:
-        candidates.append(b"\x00" + cbor)
+        candidates.append(b"\x00" + header + cbor)
     body = min(candidates, key=len)
-    return PREFIX + b45encode(body + zlib.crc32(body).to_bytes(4, "big"))
+    return prefix + b45encode(body + zlib.crc32(body).to_bytes(4, "big"))
 
 
 def is_payload(text: str) -> bool:
     """Whether ``text`` looks like a skillspas QR payload (by its prefix)."""
-    return text.startswith(PREFIX)
+    return text.startswith(PREFIXES)
 
 
-def decode_document(text: str, limits: Limits = Limits()) -> dict[str, Any]:
-    """The JSON document an SP1 QR text holds, within ``limits``."""
+def decode_document(text: str, limits: Limits = Limits(), *,
+                    dictionaries: "Iterable[VocabDictionary] | None" = None) -> dict[str, Any]:
+    """The JSON document an SP1 or SP2 QR text holds, within ``limits``. An SP2 text names its dictionary's
+    version: one of ``dictionaries`` (default: the bundled vocabulary index) must have it, else the text
+    is refused as ``qr_unknown_dictionary``, never read with another dictionary."""
     if not isinstance(text, str):
         raise TypeError("the QR text must be a str")
     if len(text) > MAX_QR_TEXT + len(PREFIX):
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
     text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
-    if not text.startswith(PREFIX):
-        raise _unreadable("this is not a skillspas QR code (no SP1: prefix)")
+    if not text.startswith(PREFIXES):
+        raise _unreadable("this is not a skillspas QR code (no SP1: or SP2: prefix)")
+    sp2 = text.startswith(PREFIX_SP2)
     raw = b45decode(text[len(PREFIX):])
-    if len(raw) < 6:
+    if len(raw) < (10 if sp2 else 6):
         raise _unreadable("the QR payload is too short")
     body, check = raw[:-4], raw[-4:]
     if zlib.crc32(body).to_bytes(4, "big") != check:
@@ -637,31 +824,41 @@ def decode_document(text: str, limits: Limits = Limits()) -> dict[str, Any]:
     flags, cbor = body[0], body[1:]
     if flags & ~_FLAG_DEFLATE:
         raise _unreadable(f"unknown flags {flags:#x}")
+    vocab = None
+    if sp2:
+        version, cbor = cbor[:4], cbor[4:]
+        known = [bundled_dictionary()] if dictionaries is None else list(dictionaries)
+        vocab = next((d for d in known if d.version == version), None)
+        if vocab is None:
+            raise error_for(ErrorCode.QR_UNKNOWN_DICTIONARY,
+                            f"the QR code was made with vocabulary dictionary {version.hex()}, which this verifier "
+                            f"does not hold (it has {', '.join(d.version.hex() for d in known) or 'none'})")
     if flags & _FLAG_DEFLATE:
-        cbor = _inflate(cbor, limits.max_bytes)
-    reader = _Reader(cbor, term_dictionary(), limits)
+        cbor = _inflate(cbor, limits.max_bytes, vocab.zdict if vocab is not None else SP1_ZDICT)
+    reader = _Reader(cbor, term_dictionary(), limits, vocab)
     document = reader.value(0)
     if reader.pos != len(cbor):
         raise _unreadable("the QR payload has trailing bytes")
     if not isinstance(document, dict):
         raise _unreadable("the QR payload is not a JSON object")
-    if _to_cbor(document) != cbor:
+    if _to_cbor(document, vocab) != cbor:
         raise _unreadable("the QR payload is not in its canonical form")
     return document
 
 
-def decode_payload(text: str, limits: Limits = Limits()) -> bytes:
-    """The JSON bytes of the credential an SP1 QR text holds: what ``Verifier.verify`` takes."""
-    document = decode_document(text, limits)
+def decode_payload(text: str, limits: Limits = Limits(), *,
+                   dictionaries: "Iterable[VocabDictionary] | None" = None) -> bytes:
+    """The JSON bytes of the credential an SP1 or SP2 QR text holds: what ``Verifier.verify`` takes."""
+    document = decode_document(text, limits, dictionaries=dictionaries)
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > limits.max_bytes:
         raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands to more than {limits.max_bytes} bytes")
     return data
 
 
-def _inflate(data: bytes, limit: int) -> bytes:
+def _inflate(data: bytes, limit: int, zdict: bytes = SP1_ZDICT) -> bytes:
     """Raw DEFLATE, refusing to produce more than ``limit`` bytes (a zlib bomb stops here)."""
-    inflater = zlib.decompressobj(-15, zdict=SP1_ZDICT)
+    inflater = zlib.decompressobj(-15, zdict=zdict)
     try:
         out = inflater.decompress(data, limit + 1)
     except zlib.error:

@@ -7,7 +7,7 @@ Usage::
 
 Page 1 lists the credentials and says how to check them; every following page shows one
 credential for a person (kind, title, issuer, holder, dates, skills with labels) next to its QR
-code, which holds the whole signed credential (``skillspas.verifier.qr``, format SP1).
+code, which holds the whole signed credential (``skillspas.verifier.qr``, format SP2 or SP1).
 
 Text uses DejaVu Sans when the system has it (every script a name may need), otherwise the PDF
 core font Helvetica in Windows-1252, which holds every Dutch letter; other letters are then

@@ -1,4 +1,4 @@
-"""QR images of signed credentials: one self-contained QR code per credential (format SP1).
+"""QR images of signed credentials: one self-contained QR code per credential (format SP2, or SP1).
 
 Usage::
 
@@ -11,7 +11,8 @@ Each image of a set says what it holds: its file name names the credential's kin
 under the code (and the PNG's Title/Description text) names its title and holder.
 
 The payload codec is ``skillspas.verifier.qr`` (encode and decode live together there); this
-module only draws it: alphanumeric mode, error correction M (L only when M cannot hold it).
+module only draws it: alphanumeric mode, error correction M; what M cannot hold is a
+``QRCapacityError`` (never a silent drop to L; ``lower=True`` asks for L explicitly).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class QRImage:
 
     @property
     def payload_chars(self) -> int:
-        """Characters after the ``SP1:`` prefix (Base45)."""
+        """Characters after the ``SP1:``/``SP2:`` prefix (Base45)."""
         return len(self.text) - len(PREFIX)
 
     def png(self, *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> bytes:
@@ -98,21 +99,24 @@ def _captioned(png: bytes, lines: Sequence[str], scale: int) -> bytes:
     return out.getvalue()
 
 
-def qr_for_text(text: str, *, error: str = "m") -> QRImage:
-    """The smallest QR code for ``text`` in alphanumeric mode at level ``error`` (falls back to L)."""
-    levels = [error.upper()] + (["L"] if error.upper() != "L" else [])
+def qr_for_text(text: str, *, error: str = "m", lower: bool = False) -> QRImage:
+    """The smallest QR code for ``text`` in alphanumeric mode at level ``error``. The level never drops
+    silently: what ``error`` cannot hold is a ``QRCapacityError``, unless ``lower`` allows level L
+    (the image's ``error`` then says L)."""
+    levels = [error.upper()] + (["L"] if lower and error.upper() != "L" else [])
     for level in levels:
         try:
             code = segno.make_qr(text, error=level, mode="alphanumeric", boost_error=False)
         except segno.DataOverflowError:
             continue
         return QRImage(text, int(code.version), int(code.symbol_size(border=0)[0]), level, code)
-    raise QRCapacityError(f"{len(text)} characters do not fit in one QR code; share the credential as a file")
+    raise QRCapacityError(f"{len(text)} characters do not fit in one QR code at error correction "
+                          f"{'/'.join(levels)}; share the credential as a file")
 
 
-def credential_qr(credential: dict[str, Any] | str | bytes, *, error: str = "m") -> QRImage:
-    """The QR code that carries the whole signed ``credential`` (SP1 payload)."""
-    return qr_for_text(encode_payload(credential), error=error)
+def credential_qr(credential: dict[str, Any] | str | bytes, *, error: str = "m", lower: bool = False) -> QRImage:
+    """The QR code that carries the whole signed ``credential`` (SP1 or SP2 payload), at level ``error``."""
+    return qr_for_text(encode_payload(credential), error=error, lower=lower)
 
 
 def qr_file_names(count: int, credentials: Sequence[dict[str, Any]] = ()) -> list[str]:

@@ -170,3 +170,42 @@ def test_sign_refuses_a_credential_carrying_a_bsn_and_writes_nothing(issued, tmp
     assert proc.returncode == 2, proc.stderr
     assert b"forbidden_field" in proc.stderr and proc.stdout == b""
     _no_traceback(proc)
+
+
+_HEAVY = ("fastapi", "sqlalchemy", "uvicorn", "fpdf", "PIL", "zxingcpp", "segno")
+
+
+def _loaded_after(args: list[str]) -> tuple[int, set[str]]:
+    """Run the console entry with ``args`` in a fresh interpreter; its exit code and which heavy packages it loaded."""
+    code = ("import sys\nfrom skillspas.issuer.cli import main\nsys.argv = ['skillspas', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    status = exc.code\nelse:\n    status = 0\n"
+            f"print('LOADED', status, *[m for m in {_HEAVY!r} if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED")][-1].split()
+    return int(line[1] or 0), set(line[2:])
+
+
+def test_verify_sign_and_vocab_search_load_no_service_pdf_or_image_stack(issued, tmp_path):
+    folder, _ = issued
+    status, loaded = _loaded_after(["verify", str(folder / "signed.json"), "--trust-issuer", "did:key:z6Mkx"])
+    assert status in (0, 1) and loaded == set()
+    status, loaded = _loaded_after(["sign", "--key", str(folder / "key.json"), str(folder / "unsigned.json")])
+    assert status == 0 and loaded == set()
+    status, loaded = _loaded_after(["vocab", "search", "samenwerken"])
+    assert status == 0 and loaded == set()
+
+
+def test_vocab_search_loads_no_json_ld_or_signing_stack():
+    code = ("import sys\nfrom skillspas.issuer.cli import main\nsys.argv = ['skillspas', 'vocab', 'search', 'koken']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', *[m for m in ('pyld', 'skillspas.verifier.pipeline', 'fastapi', 'sqlalchemy') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.splitlines()[-1] == "LOADED", proc.stdout + proc.stderr
+
+
+def test_the_whole_command_still_lists_every_sub_command():
+    proc = run("--help")
+    assert proc.returncode == 0
+    for name in ("keys", "contexts", "bundle", "trust-list", "passport", "verify", "verifier", "serve", "org",
+                 "batch", "status", "issue", "vocab", "sign", "demo"):
+        assert re.search(rf"│ {re.escape(name)}\s", proc.stdout.decode()), name

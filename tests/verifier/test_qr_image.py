@@ -127,3 +127,55 @@ def test_oversized_image_file_is_refused(tmp_path):
 def test_read_needs_a_path_or_bytes():
     with pytest.raises(TypeError):
         read_qr_image(12345)  # type: ignore[arg-type]
+
+
+def _photo(text: str, width: int, *, angle: float) -> bytes:
+    """The QR code of ``text`` photographed badly: ``width`` pixels wide (quiet zone included), on a grey
+    background, rotated by ``angle`` degrees, in perspective (top edge 10% wider), blurred, JPEG quality 70."""
+    code = Image.open(io.BytesIO(qr_for_text(text).png(scale=4, border=4))).convert("L")
+    code = code.resize((width, width), Image.Resampling.BILINEAR)
+    canvas = Image.new("L", (width + width // 2, width + width // 2), 170)
+    canvas.paste(code, (width // 4, width // 4))
+    canvas = canvas.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=170)
+    w, h = canvas.size
+    d = w // 20
+    canvas = canvas.transform((w, h), Image.Transform.QUAD, (-d, 0, 0, h, w, h, w + d, 0), Image.Resampling.BICUBIC,
+                              fillcolor=170)
+    out = io.BytesIO()
+    canvas.filter(ImageFilter.GaussianBlur(1.0)).convert("RGB").save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
+def _real_diploma() -> dict:
+    """The example mbo-diploma with its official CompetentNL links (32 alignments), signed."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
+    from credential_cases import EXAMPLES, issue, new_signer
+
+    row = json.loads((EXAMPLES / "mbo-diploma" / "eerste-monteur-fenna-steekproef.json").read_text("utf-8"))
+    return issue("mbo-diploma", row, new_signer(), new_signer())
+
+
+# Smallest photo (QR width with its quiet zone) that reads, measured once per credential: SP1 -> SP2.
+# helpers.signed_credential: 250 -> 220 px (QR 18-M -> 15-M); the real mbo-diploma: 400 -> 270 px
+# (32-M -> 19-M). The test sizes keep a margin of about 30 px over the SP2 figures.
+@pytest.mark.parametrize("which, width", [("sample", 250), ("real diploma", 300)])
+@pytest.mark.parametrize("angle", [3, -5])
+def test_a_bad_photo_reads_at_a_smaller_size_than_format_sp1_needs(signed, which, width, angle):
+    credential = signed if which == "sample" else _real_diploma()
+    text = encode_payload(credential)
+    assert text.startswith("SP2:")
+    assert read_qr_image(_photo(text, width, angle=angle)) == text
+    assert qr_for_text(text).version < qr_for_text(encode_payload(credential, dictionary=None)).version
+
+
+def test_the_error_correction_level_never_drops_silently():
+    from skillspas.wallet_export.qr import QRCapacityError
+
+    text = "SP1:" + "A" * 3400  # fits version 40 at L (4296), not at M (3391)
+    with pytest.raises(QRCapacityError):
+        qr_for_text(text)
+    assert qr_for_text(text, lower=True).error == "L"

@@ -17,16 +17,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from skillspas.verifier.page.settings import PageSettings
-
 if TYPE_CHECKING:
+    from skillspas.verifier.page.settings import PageSettings
     from skillspas.verifier.page.app import create_page_app
 
 __all__ = ["PageSettings", "create_page_app"]
 
 
 def __getattr__(name: str) -> Any:
-    """``create_page_app`` loads FastAPI only when asked for."""
+    """``create_page_app`` loads FastAPI only when asked for, ``PageSettings`` pydantic (``skillspas verify``
+    reads the page's texts and needs neither)."""
+    if name == "PageSettings":
+        from skillspas.verifier.page.settings import PageSettings
+
+        return PageSettings
     if name == "create_page_app":
         from skillspas.verifier.page.app import create_page_app
 

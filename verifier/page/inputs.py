@@ -6,7 +6,7 @@ Usage::
     result = verifier.verify(data)
 
 A body is one of: a credential or presentation as JSON, the text of a skillspas QR code
-(``SP1:…``, pasted or read by the camera), a photo or screenshot of a QR code (PNG, JPEG), or a
+(``SP1:…`` or ``SP2:…``, pasted or read by the camera), a photo or screenshot of a QR code (PNG, JPEG), or a
 worker's passport PDF: every QR code in it is read (``verifier/pdf.py``) and its credentials are
 checked together, as one presentation without a holder proof (``passport_of``).
 Images are recognised by their first bytes, or by ``kind="image"`` when the browser said the file
@@ -70,7 +70,7 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
             raise too_large(True, max_image_bytes)
         return decode_payload(read_qr_image(data), limits)  # like ``skillspas verify --qr``
     data = data[: limits.max_bytes + 1]  # as ``skillspas verify`` reads it: one byte more tells "too large"
-    if data.lstrip()[:4] == b"SP1:":  # the text of a skillspas QR code, as ``skillspas verify -`` takes it
+    if data.lstrip()[:4] in (b"SP1:", b"SP2:"):  # the text of a skillspas QR code, as ``skillspas verify -`` takes it
         return decode_payload(data.decode("utf-8", "replace"), limits)
     return data
 

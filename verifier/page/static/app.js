@@ -25,7 +25,7 @@
       file_label: "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
       file_hint: "U kunt het bestand ook hierheen slepen.",
       paste_heading: "Tekst plakken",
-      paste_label: "Plak de tekst van de QR-code (begint met SP1:) of de JSON",
+      paste_label: "Plak de tekst van de QR-code (begint met SP1: of SP2:) of de JSON",
       paste_button: "Controleer deze tekst",
       camera_heading: "Camera",
       camera_hint: "Houd de QR-code voor de camera van deze computer.",
@@ -129,7 +129,7 @@
       file_label: "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
       file_hint: "You can also drag the file here.",
       paste_heading: "Paste text",
-      paste_label: "Paste the text of the QR code (starts with SP1:) or the JSON",
+      paste_label: "Paste the text of the QR code (starts with SP1: or SP2:) or the JSON",
       paste_button: "Check this text",
       camera_heading: "Camera",
       camera_hint: "Hold the QR code in front of this computer's camera.",
@@ -761,9 +761,10 @@
       var frame = context.getImageData(0, 0, width, height);
       var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
       if (code && code.data) {
-        if (code.data.indexOf("SP1:") === 0 && state.collectedTexts[code.data]) {
+        var isCode = code.data.indexOf("SP1:") === 0 || code.data.indexOf("SP2:") === 0;
+        if (isCode && state.collectedTexts[code.data]) {
           say(t("camera_again"));  // already in the passport: keep looking for the next one
-        } else if (code.data.indexOf("SP1:") === 0) {
+        } else if (isCode) {
           stopCamera(t("camera_found"));
           verify(code.data, "text", false);
           return;

@@ -1,0 +1,79 @@
+"""How fast does ``skillspas verify`` start? Cold wall time of the installed command on an 8-skill
+credential, next to ``python -c pass`` and ``python -c "import skillspas.issuer.cli"`` in the same run,
+and the packages the verify loads (from ``-X importtime``).
+
+Run: ``.venv/bin/python benchmarks/cli.py [runs]`` (default 7 runs each; the median and best are printed).
+Target (issue 18): ``skillspas verify`` of an 8-skill credential <= 0.2 s wall, cold, on an idle machine.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from credentials import ob3_credential  # noqa: E402
+from skillspas.issuer.sign import sign  # noqa: E402
+from skillspas.keys import LocalSigner, generate  # noqa: E402
+
+SKILLSPAS = Path(sys.executable).with_name("skillspas")
+WATCHED = ("fastapi", "sqlalchemy", "uvicorn", "fpdf", "PIL", "zxingcpp", "segno", "rich", "pydantic", "pyld",
+           "requests", "jsonschema", "cryptography", "typer")
+
+
+def _wall(command: list[str], runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), min(times)
+
+
+def _imports(command: list[str]) -> dict[str, float]:
+    """Cumulative import ms of the watched top-level packages in one cold run."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *command], capture_output=True, text=True, check=False)
+    found: dict[str, float] = {}
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|")
+        name = name.strip()
+        if name in WATCHED:
+            found[name] = max(found.get(name, 0.0), int(cumulative) / 1000)
+    return found
+
+
+def main(runs: int = 7) -> None:
+    """Print the table."""
+    signer = LocalSigner(generate("ed25519"))
+    folder = Path(tempfile.mkdtemp(prefix="skillspas-cli-bench-"))
+    credential = folder / "diploma-8.json"
+    credential.write_text(json.dumps(sign(ob3_credential(8, signer.controller), signer)), "utf-8")
+    verify = [str(SKILLSPAS), "verify", str(credential), "--trust-issuer", signer.controller]
+    rows = [
+        ("python -c pass (baseline)", [sys.executable, "-c", "pass"]),
+        ("import skillspas.issuer.cli", [sys.executable, "-c", "import skillspas.issuer.cli"]),
+        ("skillspas verify (8 skills)", verify),
+        ("skillspas vocab search koken", [str(SKILLSPAS), "vocab", "search", "koken"]),
+    ]
+    print(f"{'command':32} {'median s':>9} {'best s':>8}")
+    for name, command in rows:
+        median, best = _wall(command, runs)
+        print(f"{name:32} {median:9.3f} {best:8.3f}")
+    entry = ["-c", "import sys; from skillspas.issuer.cli import main; sys.argv[0] = 'skillspas'; main()",
+             "verify", str(credential), "--trust-issuer", signer.controller]
+    loaded = _imports(entry)
+    print("verify imports (cumulative ms, one cold run): "
+          + ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(loaded.items(), key=lambda item: -item[1])))
+    print("not loaded: " + ", ".join(name for name in WATCHED if name not in loaded))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)

@@ -1,0 +1,162 @@
+"""``skillspas vocab``: search, show and import the skills vocabulary (ESCO, CompetentNL), offline.
+
+Its own module so that ``skillspas vocab search`` loads neither the issuer's builders nor its signer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.kwalificaties import Kwalificaties
+from skillspas.schemas.type_schemas import localized_text
+from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco
+
+__all__ = ["vocab_app", "data_home", "fail_localized", "HomeOption"]
+
+vocab_app = typer.Typer(help="The skills vocabulary (ESCO, CompetentNL) / De vaardighedenlijst.", no_args_is_help=True)
+HomeOption = Annotated[Optional[Path], typer.Option("--home", help="skillspas data folder (imported vocabularies)")]
+
+
+def data_home(home: Path | None = None) -> Path:
+    """The skillspas data folder: ``home``, $SKILLSPAS_HOME, $SKILLSPAS_DATA_DIR, or the user data folder."""
+    if home is not None:
+        return home
+    for variable in ("SKILLSPAS_HOME", "SKILLSPAS_DATA_DIR"):
+        if os.environ.get(variable):
+            return Path(os.environ[variable])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("skillspas", appauthor=False))
+
+
+def fail_localized(error: SkillspasError) -> typer.Exit:
+    """Print a coded refusal in Dutch and English; return the Exit to raise."""
+    where = f" ({error.path})" if error.path else ""
+    typer.echo(f"fout [{error.code.value}]{where}: {localized_text(error, 'nl')}", err=True)
+    typer.echo(f"error [{error.code.value}]{where}: {localized_text(error, 'en')}", err=True)
+    return typer.Exit(error.code.exit_code)
+
+
+_fail = fail_localized
+
+
+def _describe(labels: dict[str, str]) -> str:
+    dutch, english = labels.get("nl"), labels.get("en")
+    return " / ".join(dict.fromkeys(x for x in (dutch, english) if x)) or "?"
+
+
+@vocab_app.command("search")
+def vocab_search(
+    query: Annotated[str, typer.Argument(help="Words to look for, Dutch or English / Zoekwoorden")],
+    limit: Annotated[int, typer.Option(help="Most results shown")] = 20,
+    occupations: Annotated[bool, typer.Option("--occupations", help="Search occupations instead of skills")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Find skills (or occupations) by label, nl and en, with word forms / Vaardigheden of beroepen zoeken."""
+    kinds = ("occupation",) if occupations else ("skill", "competentnl")
+    try:
+        found = SkillsVocabulary.load(data_home(home)).index.search(query, limit=limit, kinds=kinds,
+                                                                    relations=not occupations)
+    except SkillspasError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        return
+    if not found.hits:
+        typer.echo(f"Niets gevonden voor '{query}' / Nothing found for '{query}'.")
+    elif found.ambiguous:
+        typer.echo(f"'{query}' past bij meerdere; kies er één / matches several; pick one:")
+    for hit in found.hits:
+        concept = hit.concept
+        via = f"; via {hit.via.label('nl')}" if hit.via else ""
+        typer.echo(f"{_describe(dict(concept.labels))}\n    {concept.uri}  "
+                   f"[{concept.framework}{', ' + concept.skill_type if concept.skill_type else ''}{via}]")
+    typer.echo(f"Labels: {ATTRIBUTION}")
+
+
+@vocab_app.command("import")
+def vocab_import(
+    sources: Annotated[list[Path], typer.Argument(
+        help="Official ESCO downloads (classification zip in any language, relations zip; or their folders or "
+             "CSV files) and/or a newer kwalificaties-register.csv")],
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="The imported ESCO replaces the bundled ESCO and earlier imports")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Import ESCO skills, occupations and relations, or a newer register / ESCO of register importeren."""
+    folder = data_home(home)
+    try:
+        result = import_esco(sources, folder, replace=replace)
+    except SkillspasError as exc:
+        raise _fail(exc) from None
+    for lang, count in result.counts.items():
+        typer.echo(f"{count} ESCO-vaardigheden ({lang}) geïmporteerd / {count} ESCO skills ({lang}) imported")
+    for lang, count in result.occupations.items():
+        typer.echo(f"{count} ESCO-beroepen ({lang}) geïmporteerd / {count} ESCO occupations ({lang}) imported")
+    if result.relations:
+        typer.echo(f"{result.relations} beroep-vaardigheidrelaties / occupation-skill relations imported")
+    if result.register:
+        typer.echo(f"{result.register} registerregels / register rows imported")
+    if result.replaced:
+        typer.echo("De meegeleverde ESCO is vervangen / the bundled ESCO is replaced")
+    typer.echo(f"{result.new} nieuwe vaardigheden / new skills; {', '.join(str(p) for p in result.paths)}")
+
+
+@vocab_app.command("show")
+def vocab_show(
+    item: Annotated[str, typer.Argument(help="A skill URI, or a crebo code")],
+    home: HomeOption = None,
+) -> None:
+    """Show one skill (labels, type, kwalificaties) or one kwalificatie / Eén vaardigheid of kwalificatie tonen."""
+    register = Kwalificaties.bundled()
+    try:
+        vocabulary = SkillsVocabulary.load(data_home(home))
+    except SkillspasError as exc:
+        raise _fail(exc) from None
+    kwalificatie = register.get(item.strip())
+    if kwalificatie is not None:
+        typer.echo(f"{kwalificatie.crebo} {kwalificatie.name} — mbo-niveau {kwalificatie.niveau} "
+                   f"({kwalificatie.niveau_name}), EQF {kwalificatie.eqf}")
+        if kwalificatie.dossier_crebo:
+            typer.echo(f"  kwalificatiedossier {kwalificatie.dossier_crebo} {kwalificatie.dossier_name}")
+        for kerntaak in kwalificatie.kerntaken:
+            typer.echo(f"  {kerntaak.code} {kerntaak.title or ''}")
+            for werkproces in kerntaak.werkprocessen:
+                typer.echo(f"    {werkproces.code} {werkproces.title}")
+        typer.echo(f"  ESCO ({kwalificatie.mapping_status or 'suggested'}):")
+        for uri in kwalificatie.esco_skills:
+            skill = vocabulary.get(uri)
+            typer.echo(f"    {skill.label('nl') if skill else '?'}  {uri}")
+        typer.echo("  CompetentNL:")
+        for uri, label in kwalificatie.competentnl:
+            typer.echo(f"    {label}  {uri}")
+        return
+    skill = vocabulary.get(item.strip())
+    if skill is None:
+        typer.echo(f"Niet gevonden / not found: {item}", err=True)
+        raise typer.Exit(1)
+    typer.echo(_describe(dict(skill.labels)))
+    typer.echo(f"  {skill.uri}")
+    typer.echo(f"  {skill.framework}" + (f", {skill.skill_type}" if skill.skill_type else "")
+               + (f", {skill.reuse_level}" if skill.reuse_level else ""))
+    for kwal in register.for_skill(skill.uri):
+        typer.echo(f"  kwalificatie {kwal.crebo} {kwal.name}")
+    for occupation, essential in _occupations_of(vocabulary, skill.uri)[:12]:
+        typer.echo(f"  {'essentieel' if essential else 'optioneel'} voor / {'essential' if essential else 'optional'} "
+                   f"for: {occupation}")
+    typer.echo(f"Labels: {ATTRIBUTION}")
+
+
+def _occupations_of(vocabulary: SkillsVocabulary, uri: str) -> list[tuple[str, bool]]:
+    """The ESCO occupations listing skill ``uri`` (their Dutch label), essential ones first."""
+    essential = vocabulary.index.occupations_with([uri])
+    every = vocabulary.index.occupations_with([uri], essential_only=False)
+    found = vocabulary.index.concepts(every)
+    return sorted(((found[o].label("nl") if o in found else o, o in essential) for o in every), key=lambda x: (not x[1], x[0]))
