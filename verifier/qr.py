@@ -131,8 +131,9 @@ _TAG_DATETIME: Final = 12  # "YYYY-MM-DDThh:mm:ssZ" as seconds since 1970
 _TAG_DATE: Final = 13  # "YYYY-MM-DD" as days since 1970
 _TAG_HEX: Final = 14  # lower-case hexadecimal (16 digits or more), as its bytes, e.g. a salt
 _TAG_SHA256_HEX: Final = 15  # "sha256$" + 64 hex digits (an OB 3.0 identityHash), as 32 bytes
-_TAG_VOCAB_ALIGNMENT: Final = 16  # SP2 only, tags 16-19: an Alignment rebuilt from a dictionary entry,
-# its keys in _ALIGNMENT_ORDERS[tag - 16], the content entry * 2 + (0 Dutch label, 1 English label)
+_TAG_VOCAB_ALIGNMENT: Final = 16  # SP2 only, tags 16-20: an Alignment rebuilt from a dictionary entry,
+# its keys in _ALIGNMENT_ORDERS[tag - 16], the content entry * 2 + (0 Dutch label, 1 English label), for tag 20
+# shifted left by 3 bits that hold its evidenceKind (1-5, _EVIDENCE_KINDS)
 
 # SP2: the key orders an Alignment rebuilt from the dictionary may have (frozen; a new one needs SP3).
 _ALIGNMENT_ORDERS: Final = (
@@ -140,7 +141,10 @@ _ALIGNMENT_ORDERS: Final = (
     ("type", "targetType", "targetName", "targetFramework", "targetUrl"),  # SURF edubadges' OB 3.0 export
     ("type", "targetName", "targetUrl", "targetFramework", "targetType"),
     ("targetName", "targetUrl", "targetFramework", "targetType", "type"),
+    ("type", "targetType", "targetFramework", "targetName", "targetUrl", "evidenceKind"),  # skillspas/v2 builders
 )
+_EVIDENCE_KINDS: Final = ("exam", "evc", "practice", "course", "kwalificatieLink")
+"""SP2: an alignment's ``evidenceKind`` (skillspas/v2) as its position here, 1-based (frozen; a new one needs SP3)."""
 _ALIGNMENT_KIND: Final = {
     "skill": ("ext:ESCOAlignment", "ESCO"),
     "occupation": ("ext:ESCOAlignment", "ESCO"),
@@ -364,7 +368,10 @@ class VocabDictionary:
     def alignment_code(self, node: dict[str, Any]) -> tuple[int, int] | None:
         """The (tag, number) an Alignment travels as, or None when it must travel literally."""
         url = node.get("targetUrl")
-        if len(node) != 5 or not isinstance(url, str) or node.get("type") != ["Alignment"]:
+        if len(node) not in (5, 6) or not isinstance(url, str) or node.get("type") != ["Alignment"]:
+            return None
+        evidence = node.get("evidenceKind")
+        if len(node) == 6 and (not isinstance(evidence, str) or evidence not in _EVIDENCE_KINDS):
             return None
         number = self.number(url)
         if number is None:
@@ -378,11 +385,20 @@ class VocabDictionary:
         order = tuple(node)
         if lang is None or order not in _ALIGNMENT_ORDERS:
             return None
-        return _TAG_VOCAB_ALIGNMENT + _ALIGNMENT_ORDERS.index(order), number * 2 + lang
+        code = number * 2 + lang
+        if len(node) == 6:  # the evidence kind in the three low bits
+            code = code << 3 | (_EVIDENCE_KINDS.index(evidence) + 1)
+        return _TAG_VOCAB_ALIGNMENT + _ALIGNMENT_ORDERS.index(order), code
 
     def alignment(self, tag: int, code: int) -> dict[str, Any]:
         """The Alignment that (``tag``, ``code``) stands for; ``qr_unreadable`` when no entry has it."""
         order = tag - _TAG_VOCAB_ALIGNMENT
+        evidence = None
+        if "evidenceKind" in _ALIGNMENT_ORDERS[order]:
+            code, kind_number = divmod(code, 8)
+            if not 1 <= kind_number <= len(_EVIDENCE_KINDS):
+                raise _unreadable(f"evidence kind {kind_number} is not known to this format")
+            evidence = _EVIDENCE_KINDS[kind_number - 1]
         number, lang = divmod(code, 2)
         if number >= len(self.entries):
             raise _unreadable(f"entry {number} is not in vocabulary dictionary {self.version.hex()}")
@@ -392,7 +408,7 @@ class VocabDictionary:
             raise _unreadable(f"entry {number} of vocabulary dictionary {self.version.hex()} has no such label")
         target_type, framework = _ALIGNMENT_KIND[kind]
         values = {"type": ["Alignment"], "targetType": target_type, "targetFramework": framework,
-                  "targetName": name, "targetUrl": uri}
+                  "targetName": name, "targetUrl": uri, "evidenceKind": evidence}
         return {key: values[key] for key in _ALIGNMENT_ORDERS[order]}
 
 
