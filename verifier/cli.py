@@ -28,6 +28,7 @@ from skillspas.schemas.messages import text
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
+from skillspas.verifier.qr import is_payload
 from skillspas.verifier.result import CredentialSummary, VerificationResult
 from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
@@ -97,11 +98,11 @@ def verify_command(
         raise fail(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE", as_json=as_json)
     if qr is not None:
         data = _qr_input(qr, limits, as_json)
-    elif file is not None and file.lstrip().startswith(("SP1:", "SP2:")):  # QR text given as the argument itself
+    elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
         data = file.encode("utf-8")
     else:
         data = read_input(str(file), limits.max_bytes)
-    if data.lstrip()[:4] in (b"SP1:", b"SP2:"):  # the text of a skillspas QR code, pasted or piped
+    if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, pasted or piped
         data = _decode_qr_text(data.decode("utf-8", "replace"), limits, as_json)
     try:
         freshness = parse_duration(max_status_age)

@@ -2,7 +2,7 @@
 
 Usage::
 
-    texts = read_pdf_qr_texts(pdf_bytes)        # ["SP1:…", …], one per QR image, in page order
+    texts = read_pdf_qr_texts(pdf_bytes)        # ["SP2:…", …], one per QR image, in page order
 
 Every image XObject of every page is decoded (pypdf, imported only here) and handed to the QR
 reader (``verifier/qr.py``); images that hold no skillspas QR code are skipped. The bounds are
@@ -19,6 +19,7 @@ import io
 from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.verifier.qr import is_payload
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "MAX_PAGES", "MAX_IMAGES", "MAX_IMAGE_PIXELS"]
 
@@ -31,7 +32,6 @@ MAX_IMAGE_PIXELS: Final = 4096 * 4096
 """Largest image decoded (a QR code at 300 dpi on A4 is far below this)."""
 MAX_STREAM_BYTES: Final = 20_000_000
 """Most bytes one stream of the PDF may decompress to."""
-_QR_PREFIX: Final = "SP1:"
 
 
 def is_pdf(data: bytes) -> bool:
@@ -95,7 +95,7 @@ def _read(reader: Any) -> list[str]:
                 found = read_qr_images(png.getvalue())
             except SkillspasError:
                 continue  # a logo or photo: not a QR code
-            texts.extend(t for t in found if t.startswith(_QR_PREFIX) and t not in texts)
+            texts.extend(t for t in found if is_payload(t) and t not in texts)
     if not texts:
         raise error_for(ErrorCode.QR_UNREADABLE, "the PDF holds no skillspas QR code")
     return texts

@@ -170,7 +170,8 @@ def test_passport_shows_the_verified_skills_summary_and_matches_a_vacancy(visit:
     kinds = page.eval_on_selector_all(
         f"#skills-table tr[data-uri='{STORE_RAW_FOOD}'] li[data-kind]", "items => items.map(i => i.dataset.kind)"
     )
-    assert kinds == ["diploma", "praktijkverklaring", "evc", "microcredential"]
+    # strongest evidence first (EVC assessment, practice, course); the diploma signs no suggested ESCO skill
+    assert kinds == ["evc", "praktijkverklaring", "microcredential"]
     # The vacancy: one proven skill by URI, one by words, one skill nobody proved.
     page.fill("#vacancy-input", f"{HACCP}\nonbewerkt voedsel opslaan\nhttp://data.europa.eu/esco/skill/082967d4-b94c-4305-aa13-35a6aa8c5c7c")
     page.click("#vacancy-check")

@@ -113,7 +113,10 @@ def _presentation_11(credentials: list[dict], holder, challenge: str) -> dict:
 
 def test_a_vc11_presentation_of_vc11_credentials_verifies():
     issuer, holder = new_signer(), new_signer()
-    credentials = [sign(ob3_11(issuer.controller), issuer), sign(plain_11(issuer.controller), issuer)]
+    ob3, plain = ob3_11(issuer.controller), plain_11(issuer.controller)
+    for credential in (ob3, plain):  # both name the holder: one person, who signs the presentation
+        credential["credentialSubject"]["id"] = holder.controller
+    credentials = [sign(ob3, issuer), sign(plain, issuer)]
     presentation = _presentation_11(credentials, holder, "c-123")
     result = verify(presentation, trusted_issuers=[issuer.controller], challenge="c-123")
     assert result.verified, result.to_json()

@@ -24,7 +24,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.contexts import VC_V2
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
-from skillspas.verifier.qr import decode_document, decode_payload, read_qr_image
+from skillspas.verifier.qr import decode_document, decode_payload, is_payload, read_qr_image
 
 __all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "passport_of", "too_large"]
 
@@ -70,7 +70,7 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
             raise too_large(True, max_image_bytes)
         return decode_payload(read_qr_image(data), limits)  # like ``skillspas verify --qr``
     data = data[: limits.max_bytes + 1]  # as ``skillspas verify`` reads it: one byte more tells "too large"
-    if data.lstrip()[:4] in (b"SP1:", b"SP2:"):  # the text of a skillspas QR code, as ``skillspas verify -`` takes it
+    if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, as ``skillspas verify -`` takes it
         return decode_payload(data.decode("utf-8", "replace"), limits)
     return data
 
