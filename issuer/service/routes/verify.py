@@ -22,7 +22,9 @@ from skillspas.issuer.service.api_models import (
 )
 from skillspas.issuer.service.deps import VerifierDep
 from skillspas.issuer.service.errors import error_body
+from skillspas.issuer.verification import ServiceVerifier
 from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.verifier.result import VerificationResult
 from skillspas.schemas.messages import text
 from skillspas.verifier import VerificationResult
 from skillspas.verifier.bridge import bridge
@@ -110,17 +112,8 @@ async def verify_presentation(
     verifier: VerifierDep,
 ) -> JSONResponse:
     """Verify a presentation and every credential in it; the holder's proof against challenge/domain."""
-    if "VerifiablePresentation" not in types_of(request.verifiablePresentation):
-        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type")
-    options = request.options
-    result = await run_in_threadpool(
-        verifier.verify,
-        request.verifiablePresentation,
-        checks=options.checks if options else None,
-        challenge=options.challenge if options else None,
-        domain=options.domain if options else None,
-    )
-    return _answer(result)
+    result = await _presentation_result(request, verifier)
+    return result if isinstance(result, JSONResponse) else _answer(result)
 
 
 _BRIDGE_EXAMPLES: dict[str, Any] = {
@@ -155,16 +148,9 @@ async def bridge_presentation(
     The answer is ``skillspas passport bridge --json``'s object. Labels: ESCO, European Commission;
     CompetentNL (UWV, CBS, SBB, TNO).
     """
-    if "VerifiablePresentation" not in types_of(request.verifiablePresentation):
-        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type")
-    options = request.options
-    result = await run_in_threadpool(
-        verifier.verify,
-        request.verifiablePresentation,
-        checks=options.checks if options else None,
-        challenge=options.challenge if options else None,
-        domain=options.domain if options else None,
-    )
+    result = await _presentation_result(request, verifier)
+    if isinstance(result, JSONResponse):
+        return result
     if not result.verified:
         return _answer(result)
 
@@ -172,3 +158,19 @@ async def bridge_presentation(
         return bridge(summarize_skills(result), occupation=request.occupation, crebo=request.crebo).to_json()
 
     return JSONResponse(await run_in_threadpool(run), status_code=200)
+
+
+async def _presentation_result(
+    request: VerifyPresentationRequest | BridgeRequest, verifier: ServiceVerifier
+) -> VerificationResult | JSONResponse:
+    """The verification of ``request.verifiablePresentation`` with its options, or the refusal of a non-presentation."""
+    if "VerifiablePresentation" not in types_of(request.verifiablePresentation):
+        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type")
+    options = request.options
+    return await run_in_threadpool(
+        verifier.verify,
+        request.verifiablePresentation,
+        checks=options.checks if options else None,
+        challenge=options.challenge if options else None,
+        domain=options.domain if options else None,
+    )
