@@ -653,7 +653,7 @@ class _Run:
                 stored.update(_lookup(self.transaction, self.org, [self.plan[p].key for p in fresh]))
                 clash = _issued_elsewhere(self.transaction, [self.plan[p] for p in fresh if self.plan[p].key not in stored])
                 if clash:  # taken since the rows were checked
-                    raise status_registry.taken(clash[0].credential["id"])
+                    raise status_registry.taken(clash[0].credential["id"]) from None
                 continue
             for position, slot in zip(fresh, slots):
                 stored[self.plan[position].key] = _Stored(slot.credential_id, "pending", slot.seq, slot.index,

@@ -13,7 +13,7 @@ import typer
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.limits import Limits
 
-__all__ = ["app", "build_app", "main"]
+__all__ = ["app", "build_app", "main"]  # noqa: F822 - ``app`` is built on first access (``__getattr__``)
 
 _HELP = "skillspas: issue and verify skills credentials offline / uitgeven en offline controleren van bewijsstukken."
 

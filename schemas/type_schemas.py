@@ -110,7 +110,7 @@ _CLASSES: dict[ErrorKind, type[SkillspasError]] = {
 def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
     """A coded error of the right class for ``code`` whose message exists in nl and en."""
     error = _CLASSES[code.kind](code, en, path)
-    setattr(error, "messages", {"nl": nl, "en": en})
+    error.messages = {"nl": nl, "en": en}  # type: ignore[attr-defined]
     return error
 
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.keys.did_web import verification_method_ids
-from skillspas.schemas.catalogue import evidence_label, kind_label
+from skillspas.schemas.catalogue import evidence_label
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json

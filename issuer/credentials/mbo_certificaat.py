@@ -39,11 +39,11 @@ def _coverage(codes: list[str], known: Kwalificatie | None) -> dict[str, Any]:
         return {}
     tasks = {k.code: k for k in known.kerntaken} if known else {}
     kerntaken, werkprocessen = [], []
-    for index, code in enumerate(codes):
+    for code in codes:
         code = str(code).strip()
         task = tasks.get(code)
         if known is not None and tasks and task is None:
-            raise invalid_field(f"kerntaken", code, f"een kerntaak van kwalificatie {known.crebo} {known.name}",
+            raise invalid_field("kerntaken", code, f"een kerntaak van kwalificatie {known.crebo} {known.name}",
                                 f"a core task of qualification {known.crebo} {known.name}")
         kerntaken.append({"type": ["Kerntaak"], "code": code, **({"name": task.title} if task and task.title else {})})
         werkprocessen += [{"type": ["Werkproces"], "code": w.code, "name": w.title} for w in (task.werkprocessen if task else ())]

@@ -24,7 +24,6 @@ from skillspas.issuer.service.deps import VerifierDep
 from skillspas.issuer.service.errors import error_body
 from skillspas.issuer.verification import ServiceVerifier
 from skillspas.schemas.errors import ErrorCode, error_for
-from skillspas.verifier.result import VerificationResult
 from skillspas.schemas.messages import text
 from skillspas.verifier import VerificationResult
 from skillspas.verifier.bridge import bridge
