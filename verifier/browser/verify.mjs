@@ -2,8 +2,9 @@
 // the same skillspas-py.zip a phone loads, without a browser. Used by the parity test and benchmarks.
 //
 //   node verify.mjs BUILD_DIR            then one JSON request per stdin line:
-//   {"id": "...", "document": "<text>", "bundle": "<bundle.json text>" | null,
-//    "trusted_issuers": [...], "trust_anchors": [...], "now": "2026-12-01T00:00:00Z"}
+//   {"id": "...", "document": "<text>" (or "document_b64"), "files": {"/tmp/bundle.json": "<text>", ...},
+//    "options": {"bundle": "/tmp/bundle.json", "trusted_issuers": [...], "now": "2026-12-01T00:00:00Z", ...}}
+//   (options are the keyword arguments of skillspas.verifier.run.verify_to_text)
 //   -> one JSON line per request: {"id": "...", "text": "<skillspas verify --json output>", "ms": 12.3}
 //
 // The first line written is {"ready": true, "ms": <cold start>}. Nothing here opens a socket.
@@ -19,16 +20,17 @@ const pyodide = await loadPyodide({ indexURL: build + "/", packages: [] });
 const archive = new Uint8Array(readFileSync(join(build, "skillspas-py.zip")));
 pyodide.unpackArchive(archive, "zip", { extractDir: "/lib/python3.13/site-packages" });
 const run = pyodide.runPython(`
+import base64, json, os
 from skillspas.verifier.run import verify_to_text
 
-def _verify(document, bundle, trusted_issuers, trust_anchors, now):
-    path = None
-    if bundle is not None:
-        path = "/tmp/bundle.json"
+def _verify(request_json):
+    request = json.loads(request_json)
+    for path, text in request.get("files", {}).items():  # a bundle, a contexts folder: into Pyodide's memory FS
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(bundle)
-    return verify_to_text(document.encode("utf-8"), bundle=path, now=now,
-                          trusted_issuers=list(trusted_issuers) or None, trust_anchors=list(trust_anchors) or None)
+            handle.write(text)
+    data = base64.b64decode(request["document_b64"]) if "document_b64" in request else request["document"].encode("utf-8")
+    return verify_to_text(data, **request.get("options", {}))
 _verify
 `);
 process.stdout.write(JSON.stringify({ ready: true, ms: performance.now() - started }) + "\n");
@@ -40,8 +42,7 @@ for await (const line of lines) {
   const t0 = performance.now();
   let text;
   try {
-    text = run(request.document, request.bundle ?? null, request.trusted_issuers ?? [], request.trust_anchors ?? [],
-               request.now ?? null);
+    text = run(line);
   } catch (error) {
     text = JSON.stringify({ crashed: String(error) });
   }
