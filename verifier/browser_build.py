@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Final, Iterator
 
-__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "RUNTIME_FILES", "runtime_folder"]
+__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder"]
 
 HERE: Final = Path(__file__).resolve().parent
 ROOT: Final = HERE.parent  # the folder holding schemas/, keys/, verifier/
@@ -43,6 +43,10 @@ BROWSER_FALLBACKS: Final = {
     "rpds": "rpds (persistent collections by copying, for referencing)",
     "lxml": "lxml.html (pyld's HTML loader, never used by skillspas)",
 }
+# Imported on the verify path only when present, never used: pyld builds its default (network) loader
+# with requests at import and falls back to a dummy loader without it; skillspas gives pyld its own
+# offline loader. The browser build leaves them out.
+OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
 SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
 _SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
 RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
