@@ -49,6 +49,14 @@ BROWSER_FALLBACKS: Final = {
 OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
 SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
 _SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
+# Data of the skills search index (schemas/vocab_index.py, for `passport bridge` and the page's search),
+# not of verification: 3 MB of the 4 the archive would otherwise weigh.
+_SEARCH_INDEX_DATA: Final = frozenset(
+    f"schemas/data/vocab/{name}" for name in (
+        "skills_en.csv.xz", "occupations_en.csv.xz", "occupationSkillRelations.csv.xz",
+        "esco-skills-nl-labels.csv.xz", "esco-occupations-nl-labels.csv.xz",
+    )
+)
 RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same sources give the same archive
 
@@ -88,12 +96,15 @@ def _entries() -> Iterator[tuple[str, Path]]:
         base = ROOT / package
         for path in _files(base):
             rel = f"{package}/{path.relative_to(base).as_posix()}"
+            if rel in _SEARCH_INDEX_DATA:
+                continue
             if not any(rel == s or rel.startswith(s + "/") or f"/{s}/" in f"/{rel}" for s in _SKIPPED):
                 yield f"skillspas/{rel}", path
     for name in PURE_PACKAGES:
         root = _package_root(name)
-        for path in _files(root):
-            yield (path.relative_to(root.parent).as_posix(), path)
+        for path in _files(root, ("__pycache__", "tests", "benchmarks")):
+            if not path.name.startswith("test_"):  # python-ecdsa ships its tests beside its modules
+                yield (path.relative_to(root.parent).as_posix(), path)
     for path in _files(SHIMS):
         yield path.relative_to(SHIMS).as_posix(), path
 
