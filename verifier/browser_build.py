@@ -19,11 +19,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import json
 import shutil
 import sys
 import zipfile
 from pathlib import Path
-from typing import Final, Iterator
+from typing import Any, Final, Iterator
 
 __all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder"]
 
@@ -123,19 +124,40 @@ def python_archive() -> bytes:
     return buffer.getvalue()
 
 
-def build(out: Path, runtime: Path | None = None) -> dict[str, str]:
-    """Write the runtime, ``skillspas-py.zip`` and ``SHA256SUMS`` into ``out``; return {file: sha256}."""
+PAGE: Final = BROWSER / "page"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(
+    out: Path, runtime: Path | None = None, *, bundle: Path | None = None, settings: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Write the runtime, ``skillspas-py.zip``, the installable page (manifest, service worker) and
+    ``SHA256SUMS`` into ``out``; return {file: sha256}.
+
+    ``bundle`` (an offline bundle file, already checked by the caller) is published as ``bundle.json``
+    and ``settings`` (keyword arguments of ``verify_to_text``: trusted_issuers, trust_anchors,
+    max_status_age) as ``settings.json``; the page uses both for every verification."""
     runtime = runtime or runtime_folder()
     out.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_FILES:
         shutil.copyfile(runtime / name, out / name)
     (out / "skillspas-py.zip").write_bytes(python_archive())
     shutil.copyfile(BROWSER / "verify.mjs", out / "verify.mjs")
-    sums = {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(out.iterdir())
-        if path.is_file() and path.name != "SHA256SUMS"
-    }
+    for path in sorted(PAGE.iterdir()):
+        if path.is_file() and path.name != "sw.js":
+            shutil.copyfile(path, out / path.name)
+    if bundle is not None:
+        shutil.copyfile(bundle, out / "bundle.json")
+    if settings:
+        (out / "settings.json").write_text(json.dumps(settings, indent=2, sort_keys=True), "utf-8")
+    files = sorted(p.name for p in out.iterdir() if p.is_file() and p.name not in ("sw.js", "SHA256SUMS", "verify.mjs"))
+    version = hashlib.sha256("".join(f"{_sha256(out / n)}  {n}\n" for n in files).encode()).hexdigest()[:16]
+    worker = (PAGE / "sw.js").read_text("utf-8").replace("__VERSION__", version).replace("__FILES__", json.dumps(files))
+    (out / "sw.js").write_text(worker, "utf-8")
+    sums = {p.name: _sha256(p) for p in sorted(out.iterdir()) if p.is_file() and p.name != "SHA256SUMS"}
     (out / "SHA256SUMS").write_text("".join(f"{digest}  {name}\n" for name, digest in sums.items()), "utf-8")
     return sums
 
