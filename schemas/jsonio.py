@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 import json
 import marshal
+import re
 from collections.abc import Container
-from typing import Any
+from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
@@ -34,6 +35,11 @@ def _constant(name: str) -> Any:
 
 
 _SAFE_DIGITS = len(str(MAX_SAFE_INTEGER))
+# Nesting deeper than this is refused before json.loads: in the browser build (Pyodide) a 100,000-deep
+# array overflows the JavaScript stack and kills the interpreter instead of raising RecursionError.
+# CPython raised RecursionError at about this depth anyway, so both give the same too_deep result.
+_PARSE_DEPTH: Final = 512
+_BRACKETS_AND_STRINGS: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 MAX_NUMBER_CHARS = 100
 """The longest number text read as a double: its shortest form needs at most 24 characters, an exact
 decimal expansion more; anything longer only costs time (and ``int()`` refuses over 4,300 digits)."""
@@ -84,6 +90,7 @@ def parse_scanned(
         raise TypeError("data must be JSON text (str, bytes) or a parsed JSON value")
     if text.startswith("\ufeff"):
         raise error_for(ErrorCode.MALFORMED_JSON, "a byte order mark is not allowed")
+    _check_nesting(text, limits)
     try:
         value = json.loads(
             text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_integer, parse_float=_float
@@ -95,6 +102,21 @@ def parse_scanned(
             ErrorCode.MALFORMED_JSON, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     return value, _bounded(value, limits, registry)
+
+
+def _check_nesting(text: str, limits: Limits) -> None:
+    """Refuse text nested deeper than ``_PARSE_DEPTH`` without parsing it (``too_deep``)."""
+    if text.count("[") + text.count("{") <= _PARSE_DEPTH:  # cannot be that deep: no scan
+        return
+    depth = 0
+    for token in _BRACKETS_AND_STRINGS.finditer(text):
+        char = token.group()
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > _PARSE_DEPTH:
+                raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {limits.max_depth}")
+        elif char == "]" or char == "}":
+            depth -= 1
 
 
 def check_bounds(value: Any, limits: Limits = Limits()) -> None:

@@ -76,3 +76,50 @@ def test_verifier_import_stays_light():
     code = f"import sys, skillspas.verifier; print(' '.join(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+# The browser build (issue 19, skillspas.verifier.browser_build) runs the verify path in Pyodide, which has
+# no compiled package but its own: each compiled package the verify path loads needs a pure stand-in
+# in verifier/browser/shims, named in BROWSER_FALLBACKS. The private extension modules of those
+# packages (cffi's backend, the libsodium and OpenSSL bindings, Cython's runtime) come with them.
+_EXTENSION_HELPERS = ("_cffi_backend", "_sodium", "_openssl", "_rust", "_cython_", "cython_runtime")
+_VERIFY_PATH_PROBE = """
+import importlib.machinery, json, sys
+from skillspas.verifier.run import verify_to_text
+for issuer, text in json.load(sys.stdin):
+    verify_to_text(text.encode(), trusted_issuers=[issuer], now="2030-01-01T00:00:00Z")
+compiled = {name for name, module in list(sys.modules.items())
+            if (getattr(module, "__file__", None) or "").endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+            and name.split(".")[0] not in sys.stdlib_module_names}
+print(json.dumps(sorted(compiled)))
+"""
+
+
+def test_every_compiled_package_on_the_verify_path_has_a_browser_fallback():
+    import json
+    import subprocess
+    import sys
+
+    from skillspas.issuer import sign
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.verifier.browser_build import BROWSER_FALLBACKS, OPTIONAL_IMPORTS, PURE_PACKAGES, SHIMS
+
+    signed = []  # signed here: the probe process imports the verify path only
+    for kind, suite in (("ed25519", "eddsa-rdfc-2022"), ("p256", "ecdsa-rdfc-2019")):
+        signer = LocalSigner(generate(kind))
+        credential = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                      "credentialSubject": {"id": "did:example:learner"}}
+        signed.append((signer.controller, json.dumps(sign(credential, signer, suite=suite))))
+    out = subprocess.run([sys.executable, "-c", _VERIFY_PATH_PROBE], input=json.dumps(signed),
+                         capture_output=True, text=True, check=True).stdout
+    compiled = json.loads(out)
+    assert compiled, "the probe found no compiled module at all: it no longer sees the verify path"
+    for name in compiled:
+        top = name.split(".")[0]
+        if top.startswith(_EXTENSION_HELPERS) or top in OPTIONAL_IMPORTS:
+            continue
+        assert top not in PURE_PACKAGES, f"{name} is compiled but the browser build copies {top} as pure Python"
+        assert top in BROWSER_FALLBACKS, f"{name} is compiled and on the verify path, with no browser fallback"
+    assert not set(OPTIONAL_IMPORTS) & set(PURE_PACKAGES)
+    for top in BROWSER_FALLBACKS:
+        assert (SHIMS / top).is_dir() or (SHIMS / f"{top}.py").is_file(), f"no stand-in for {top} in {SHIMS}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -30,6 +29,7 @@ from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
 from skillspas.verifier.result import CredentialSummary, VerificationResult
+from skillspas.verifier.run import parse_duration, parse_now, refusal, result_text, verify_input
 from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
@@ -38,8 +38,6 @@ __all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail",
 bundle_app = typer.Typer(
     help="The offline verification bundle / De offline-controlebundel.", no_args_is_help=True
 )
-_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([dhm])")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde JSON-LD-contexten.", no_args_is_help=True)
 
@@ -47,7 +45,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 def fail(code: ErrorCode, message: str, *, as_json: bool = False) -> typer.Exit:
     """Print a coded usage/input error and return the ``typer.Exit`` to raise."""
     if as_json:
-        typer.echo(json.dumps({"verified": False, "errors": [{"code": code.value, "message": message, "path": None}]}))
+        typer.echo(json.dumps(refusal(error_for(code, message))))
     else:
         typer.echo(f"error [{code.value}]: {message}", err=True)
     return typer.Exit(code.exit_code)
@@ -66,17 +64,6 @@ def read_input(source: str, limit: int) -> bytes:
     return data
 
 
-def parse_duration(value: str) -> dt.timedelta:
-    """Parse "7d", "36h" or "90m" into a timedelta; ValueError otherwise."""
-    match = _DURATION.fullmatch(value.strip())
-    if match is None or len(match.group(1)) > 12 or float(match.group(1)) <= 0:
-        raise ValueError(f"{value[:40]!r} is not a duration like 7d, 36h or 90m")
-    try:
-        return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
-    except OverflowError:
-        raise ValueError(f"{value[:40]!r} is longer than any date can reach") from None
-
-
 def verify_command(
     file: Annotated[Optional[str], typer.Argument(help="Credential or presentation JSON (or QR text 'SP1:…'/'SP2:…'), or - for stdin")] = None,
     qr: Annotated[Optional[Path], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code")] = None,
@@ -91,6 +78,7 @@ def verify_command(
     lang: Annotated[str, typer.Option(help="nl or en")] = "nl",
     max_bytes: Annotated[int, typer.Option(help="Largest input accepted")] = Limits.max_bytes,
     max_depth: Annotated[int, typer.Option(help="Deepest JSON nesting accepted")] = Limits.max_depth,
+    now: Annotated[Optional[str], typer.Option("--now", help="Verify as at this instant (ISO 8601, e.g. 2026-12-01T00:00:00Z) instead of the clock")] = None,
 ) -> None:
     """Verify a credential or presentation offline / Controleer een bewijsstuk offline."""
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
@@ -102,22 +90,16 @@ def verify_command(
         data = file.encode("utf-8")
     else:
         data = read_input(str(file), limits.max_bytes)
-    if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, pasted or piped
-        data = _decode_qr_text(data.decode("utf-8", "replace"), limits, as_json)
     try:
-        freshness = parse_duration(max_status_age)
-    except ValueError as exc:
-        raise fail(ErrorCode.SCHEMA_INVALID, str(exc), as_json=as_json) from None
-    try:
-        verifier = Verifier(
-            bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
-            trusted_issuers=trust_issuer, trust_anchors=trust_anchor, status_freshness=freshness, limits=limits,
+        result = verify_input(
+            data, bundle=bundle, contexts=contexts, trusted_issuers=trust_issuer, trust_anchors=trust_anchor,
+            max_status_age=max_status_age, challenge=challenge, domain=domain, limits=limits,
+            now=parse_now(now) if now is not None else None,
         )
     except SkillspasError as exc:
         raise fail(exc.code, exc.message, as_json=as_json) from None
-    result = verifier.verify(data, challenge=challenge, domain=domain)
     if as_json:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        typer.echo(result_text(result))
     else:
         _print_verdict(result, lang)
     raise typer.Exit(result.exit_code)

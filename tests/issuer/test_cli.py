@@ -64,6 +64,24 @@ def test_verify_untrusted_is_exit_1(issued):
     assert [p["verified"] for p in body["proofs"]] == [True]
 
 
+def test_verify_now_sets_the_instant_of_the_verification(issued):
+    folder, did = issued
+    valid_from = json.loads((folder / "signed.json").read_text())["validFrom"]
+    before = f"{int(valid_from[:4]) - 1}{valid_from[4:]}"
+    proc = run("verify", str(folder / "signed.json"), "--trust-issuer", did, "--json", "--now", before)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "not_yet_valid"
+
+
+@pytest.mark.parametrize("now", ["gisteren", "2027-01-15T12:00:00"])
+def test_verify_now_without_an_instant_and_offset_is_exit_2(issued, now):
+    folder, did = issued
+    proc = run("verify", str(folder / "signed.json"), "--trust-issuer", did, "--json", "--now", now)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "schema_invalid"
+    _no_traceback(proc)
+
+
 def test_verify_from_stdin_tampered_is_exit_1(issued):
     folder, did = issued
     document = json.loads((folder / "signed.json").read_text())

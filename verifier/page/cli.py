@@ -37,6 +37,7 @@ def verifier_command(
     lang: Annotated[str, typer.Option(help="First language of the page: nl or en")] = "nl",
     max_bytes: Annotated[int, typer.Option(help="Largest JSON input accepted")] = Limits.max_bytes,
     max_depth: Annotated[int, typer.Option(help="Deepest JSON nesting accepted")] = Limits.max_depth,
+    build_static: Annotated[Optional[Path], typer.Option("--build-static", help="Write the installable offline page (verifies in the browser) into this folder instead of serving")] = None,
 ) -> None:
     """Open the verifier page on 127.0.0.1 / Start de controlepagina op 127.0.0.1."""
     if lang not in LANGUAGES:
@@ -45,6 +46,9 @@ def verifier_command(
         freshness = parse_duration(max_status_age)
     except ValueError as exc:
         raise fail(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+    if build_static is not None:
+        _build_static(build_static, bundle, trust_issuer, trust_anchor, max_status_age)
+        return
     try:
         settings = PageSettings(
             bundle=Bundle.from_file(bundle) if bundle is not None else None,
@@ -70,3 +74,28 @@ def verifier_command(
     if not server.started:
         typer.echo(f"error: cannot listen on {HOST}:{port} (is the port in use?)", err=True)
         raise typer.Exit(2)
+
+
+def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anchors: list[str] | None, max_status_age: str) -> None:
+    """``--build-static``: the browser build with this bundle and trust settings; SHA256SUMS lists every file."""
+    from skillspas.verifier.browser_build import build
+
+    try:
+        if bundle is not None:
+            Bundle.from_file(bundle)  # a malformed bundle is refused here, not on the phone
+    except SkillspasError as exc:
+        raise fail(exc.code, exc.message) from None
+    if bundle is not None and not bundle.is_file():
+        raise fail(ErrorCode.SCHEMA_INVALID, "--build-static takes a bundle file (bundle create --out FILE), not a folder")
+    settings = {"max_status_age": max_status_age}
+    if issuers:
+        settings["trusted_issuers"] = list(issuers)
+    if anchors:
+        settings["trust_anchors"] = list(anchors)
+    try:
+        sums = build(out, bundle=bundle, settings=settings)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {len(sums)} files to {out}; {out / 'SHA256SUMS'} lists the SHA-256 of each")
+

@@ -1,0 +1,113 @@
+"""The browser build of the verifier (issue 19): download size, cold start, verify time, with the CLI.
+
+Prints: the first download (each file raw and gzip -9, as a server would send it), the cold start to
+the first verdict under Node (load Pyodide, unpack skillspas-py.zip, import, verify one credential),
+and verify times first and warm for a 20-skill mbo-diploma signed with eddsa-rdfc-2022 and with ecdsa
+P-256 — then the same for the CPython verifier (``skillspas.verifier.run.verify_to_text``, the code of
+``skillspas verify --json``) in this process, for comparison. Node runs what a phone runs, but on
+this machine's CPU and without a browser: Chromium's figures (and the 4x CPU throttle) are left to
+a browser benchmark.
+
+Run: ``.venv/bin/python benchmarks/pwa.py`` (needs node; ``npm ci`` in verifier/browser first).
+Targets (issue 19): first download <= 8 MB, cold start <= 4 s, <= 100 ms per credential after start.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from credentials import esco_alignment, esco_skills  # noqa: E402
+from skillspas.issuer import sign  # noqa: E402
+from skillspas.issuer.credentials import build  # noqa: E402
+from skillspas.keys import LocalSigner, generate  # noqa: E402
+from skillspas.verifier import browser_build  # noqa: E402
+from skillspas.verifier.run import verify_to_text  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+NOW = "2027-01-15T12:00:00Z"
+WARM_RUNS = 20
+
+
+def diploma(kind: str) -> tuple[str, str]:
+    """(issuer DID, JSON text) of a 20-skill mbo-diploma signed with a fresh key of ``kind``."""
+    signer = LocalSigner(generate(kind))
+    row = json.loads((EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json").read_text("utf-8"))
+    credential = build("mbo-diploma", row, issuer=signer.controller)
+    credential["credentialSubject"]["achievement"]["alignment"] = [esco_alignment(u, l) for u, l in esco_skills()[:20]]
+    suite = "eddsa-rdfc-2022" if kind == "ed25519" else "ecdsa-rdfc-2019"
+    return signer.controller, json.dumps(sign(credential, signer, suite=suite))
+
+
+def download(build_dir: Path) -> None:
+    print("first download (what the page fetches once):")
+    total_raw = total_gz = 0
+    for name in sorted(browser_build.RUNTIME_FILES + ("skillspas-py.zip",)):
+        raw = (build_dir / name).read_bytes()
+        gz = len(gzip.compress(raw, 9))
+        total_raw += len(raw)
+        total_gz += gz
+        print(f"  {name:22} {len(raw) / 1e6:7.2f} MB raw {gz / 1e6:7.2f} MB gzip")
+    print(f"  {'total':22} {total_raw / 1e6:7.2f} MB raw {total_gz / 1e6:7.2f} MB gzip (target <= 8 MB)")
+
+
+def browser(build_dir: Path, cases: list[tuple[str, str, str]]) -> None:
+    started = time.perf_counter()
+    proc = subprocess.Popen(["node", str(build_dir / "verify.mjs"), str(build_dir)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def ask(issuer: str, text: str) -> dict:
+        request = {"id": "b", "document_b64": base64.b64encode(text.encode()).decode(),
+                   "options": {"now": NOW, "trusted_issuers": [issuer]}}
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        return json.loads(proc.stdout.readline())
+
+    ready = json.loads(proc.stdout.readline())
+    first = ask(cases[0][1], cases[0][2])
+    cold = time.perf_counter() - started
+    assert json.loads(first["text"])["verified"] is True, first["text"][:500]
+    print(f"browser build under Node: runtime ready {ready['ms'] / 1000:.2f} s, "
+          f"cold start to first verdict {cold:.2f} s (target <= 4 s)")
+    for label, issuer, text in cases:
+        first_ms = first["ms"] if label == cases[0][0] else ask(issuer, text)["ms"]
+        warm = statistics.median(ask(issuer, text)["ms"] for _ in range(WARM_RUNS))
+        print(f"  {label:28} verify first {first_ms:7.1f} ms, warm {warm:6.1f} ms (median of {WARM_RUNS})")
+    proc.stdin.close()
+    proc.wait(timeout=30)
+
+
+def cli(cases: list[tuple[str, str, str]]) -> None:
+    print("CLI verifier (CPython, this process; the code of `skillspas verify --json`):")
+    for label, issuer, text in cases:
+        times = []
+        for _ in range(WARM_RUNS + 1):
+            t0 = time.perf_counter()
+            out = verify_to_text(text.encode(), trusted_issuers=[issuer], now=NOW)
+            times.append((time.perf_counter() - t0) * 1000)
+        assert json.loads(out)["verified"] is True
+        print(f"  {label:28} verify first {times[0]:7.1f} ms, warm {statistics.median(times[1:]):6.1f} ms")
+
+
+def main() -> None:
+    cases = [("mbo-diploma 20 skills eddsa", *diploma("ed25519")), ("mbo-diploma 20 skills P-256", *diploma("p256"))]
+    with tempfile.TemporaryDirectory() as tmp:
+        build_dir = Path(tmp)
+        browser_build.build(build_dir)
+        download(build_dir)
+        browser(build_dir, cases)
+    cli(cases)
+
+
+if __name__ == "__main__":
+    main()

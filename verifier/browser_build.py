@@ -1,0 +1,167 @@
+"""The browser build of the verifier (issue 19): the same verification code, run by Pyodide.
+
+Usage::
+
+    python -m skillspas.verifier.browser_build OUT_DIR      # or build(Path("out/pwa"))
+
+``OUT_DIR`` receives the Pyodide runtime (from the npm package pinned in ``verifier/browser/``:
+``npm ci`` there first), ``skillspas-py.zip`` (skillspas's schemas, keys and verifier packages,
+the pure-Python packages they import, taken from this interpreter so the versions are the CLI's,
+and the browser-only fallbacks of ``verifier/browser/shims``) and ``SHA256SUMS``.
+
+The fallbacks stand in for compiled packages that Pyodide's npm package does not hold
+(``BROWSER_FALLBACKS``); ``tests/test_layering.py`` keeps any other compiled package out of the
+verify path. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any, Final, Iterator
+
+__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder"]
+
+HERE: Final = Path(__file__).resolve().parent
+ROOT: Final = HERE.parent  # the folder holding schemas/, keys/, verifier/
+BROWSER: Final = HERE / "browser"
+SHIMS: Final = BROWSER / "shims"
+# Pure-Python packages the verify path imports (with their own imports), copied from this interpreter.
+PURE_PACKAGES: Final = (
+    "pyld", "c14n", "cachetools", "frozendict", "jsonschema", "jsonschema_specifications", "referencing",
+    "attr", "attrs", "typing_extensions", "idna", "ecdsa", "six",
+)
+# Compiled package -> what stands in for it in the browser build only (verifier/browser/shims).
+BROWSER_FALLBACKS: Final = {
+    "cryptography": "cryptography (verify only, over python-ecdsa: skillspas_pure_crypto)",
+    "nacl": "nacl.bindings.crypto_sign_open (libsodium's rules, over python-ecdsa)",
+    "rpds": "rpds (persistent collections by copying, for referencing)",
+    "lxml": "lxml.html (pyld's HTML loader, never used by skillspas)",
+}
+# Imported on the verify path only when present, never used: pyld builds its default (network) loader
+# with requests at import and falls back to a dummy loader without it; skillspas gives pyld its own
+# offline loader. The browser build leaves them out.
+OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
+SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
+_SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
+# Data of the skills search index (schemas/vocab_index.py, for `passport bridge` and the page's search),
+# not of verification: 3 MB of the 4 the archive would otherwise weigh.
+_SEARCH_INDEX_DATA: Final = frozenset(
+    f"schemas/data/vocab/{name}" for name in (
+        "skills_en.csv.xz", "occupations_en.csv.xz", "occupationSkillRelations.csv.xz",
+        "esco-skills-nl-labels.csv.xz", "esco-occupations-nl-labels.csv.xz",
+    )
+)
+RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+_EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same sources give the same archive
+
+
+def runtime_folder() -> Path:
+    """The Pyodide runtime installed by ``npm ci`` in verifier/browser; FileNotFoundError if missing."""
+    folder = BROWSER / "node_modules" / "pyodide"
+    if not (folder / "pyodide.asm.wasm").is_file():
+        raise FileNotFoundError(f"no Pyodide runtime in {folder}: run `npm ci` in {BROWSER}")
+    return folder
+
+
+def _package_root(name: str) -> Path:
+    """The folder (or single file) of an installed top-level module."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None and not spec.submodule_search_locations:
+        raise FileNotFoundError(f"the browser build needs the package {name!r}: pip install skillspas[browser]")
+    if spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(spec.origin)
+
+
+def _files(root: Path, skip: tuple[str, ...] = ("__pycache__",)) -> Iterator[Path]:
+    """Every file under ``root`` (or ``root`` itself), sorted, without caches and skipped parts."""
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not any(part in f"/{rel}" for part in (f"/{s}" for s in skip)) and path.suffix != ".pyc":
+            yield path
+
+
+def _entries() -> Iterator[tuple[str, Path]]:
+    """(archive name, source file) for everything ``skillspas-py.zip`` holds."""
+    for package in SKILLSPAS_PACKAGES:
+        base = ROOT / package
+        for path in _files(base):
+            rel = f"{package}/{path.relative_to(base).as_posix()}"
+            if rel in _SEARCH_INDEX_DATA:
+                continue
+            if not any(rel == s or rel.startswith(s + "/") or f"/{s}/" in f"/{rel}" for s in _SKIPPED):
+                yield f"skillspas/{rel}", path
+    for name in PURE_PACKAGES:
+        root = _package_root(name)
+        for path in _files(root, ("__pycache__", "tests", "benchmarks")):
+            if not path.name.startswith("test_"):  # python-ecdsa ships its tests beside its modules
+                yield (path.relative_to(root.parent).as_posix(), path)
+    for path in _files(SHIMS):
+        yield path.relative_to(SHIMS).as_posix(), path
+
+
+def python_archive() -> bytes:
+    """The Python side of the browser build as one deterministic zip; ValueError if a file is compiled."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, path in sorted(_entries()):
+            if path.suffix in (".so", ".pyd", ".dylib"):
+                raise ValueError(f"{name} is compiled: the browser build takes pure Python only")
+            info = zipfile.ZipInfo(name, _EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+PAGE: Final = BROWSER / "page"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(
+    out: Path, runtime: Path | None = None, *, bundle: Path | None = None, settings: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Write the runtime, ``skillspas-py.zip``, the installable page (manifest, service worker) and
+    ``SHA256SUMS`` into ``out``; return {file: sha256}.
+
+    ``bundle`` (an offline bundle file, already checked by the caller) is published as ``bundle.json``
+    and ``settings`` (keyword arguments of ``verify_to_text``: trusted_issuers, trust_anchors,
+    max_status_age) as ``settings.json``; the page uses both for every verification."""
+    runtime = runtime or runtime_folder()
+    out.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_FILES:
+        shutil.copyfile(runtime / name, out / name)
+    (out / "skillspas-py.zip").write_bytes(python_archive())
+    shutil.copyfile(BROWSER / "verify.mjs", out / "verify.mjs")
+    for path in sorted(PAGE.iterdir()):
+        if path.is_file() and path.name != "sw.js":
+            shutil.copyfile(path, out / path.name)
+    if bundle is not None:
+        shutil.copyfile(bundle, out / "bundle.json")
+    if settings:
+        (out / "settings.json").write_text(json.dumps(settings, indent=2, sort_keys=True), "utf-8")
+    files = sorted(p.name for p in out.iterdir() if p.is_file() and p.name not in ("sw.js", "SHA256SUMS", "verify.mjs"))
+    version = hashlib.sha256("".join(f"{_sha256(out / n)}  {n}\n" for n in files).encode()).hexdigest()[:16]
+    worker = (PAGE / "sw.js").read_text("utf-8").replace("__VERSION__", version).replace("__FILES__", json.dumps(files))
+    (out / "sw.js").write_text(worker, "utf-8")
+    sums = {p.name: _sha256(p) for p in sorted(out.iterdir()) if p.is_file() and p.name != "SHA256SUMS"}
+    (out / "SHA256SUMS").write_text("".join(f"{digest}  {name}\n" for name, digest in sums.items()), "utf-8")
+    return sums
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's shortcut
+    for file, digest in build(Path(sys.argv[1])).items():
+        print(digest, file)

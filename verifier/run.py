@@ -1,0 +1,103 @@
+"""One verification of one input, as ``skillspas verify --json`` and the browser build both run it.
+
+Usage::
+
+    text = verify_to_text(data, bundle="bundle.json", now="2026-12-01T00:00:00Z")   # the --json output
+    result = verify_input(data, trusted_issuers=["did:key:z6Mk..."])                 # SkillspasError: unusable
+
+No typer here: the browser build (Pyodide, issue 19) imports this module, so the CLI and the phone
+turn the same bytes into the same result JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from typing import Any, Iterable
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.bundle import Bundle
+from skillspas.verifier.pipeline import Verifier
+from skillspas.verifier.result import VerificationResult
+
+__all__ = ["verify_input", "verify_to_text", "refusal", "result_text", "parse_duration", "parse_now"]
+
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def parse_duration(value: str) -> dt.timedelta:
+    """Parse "7d", "36h" or "90m" into a timedelta; ValueError otherwise."""
+    match = _DURATION.fullmatch(value.strip())
+    if match is None or len(match.group(1)) > 12 or float(match.group(1)) <= 0:
+        raise ValueError(f"{value[:40]!r} is not a duration like 7d, 36h or 90m")
+    try:
+        return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+    except OverflowError:
+        raise ValueError(f"{value[:40]!r} is longer than any date can reach") from None
+
+
+def parse_now(value: str) -> dt.datetime:
+    """An ISO 8601 instant with its offset ("2026-12-01T00:00:00Z"); ``schema_invalid`` otherwise."""
+    try:
+        instant = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value[:40]!r} is not an ISO 8601 instant") from None
+    if instant.tzinfo is None:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value[:40]!r} has no time zone offset")
+    return instant.astimezone(dt.timezone.utc)
+
+
+def verify_input(
+    data: bytes,
+    *,
+    bundle: str | os.PathLike[str] | None = None,
+    contexts: str | os.PathLike[str] | None = None,
+    trusted_issuers: Iterable[str] | None = None,
+    trust_anchors: Iterable[str] | None = None,
+    max_status_age: str = "7d",
+    challenge: str | None = None,
+    domain: str | None = None,
+    limits: Limits = Limits(),
+    now: dt.datetime | None = None,
+) -> VerificationResult:
+    """Verify a credential, a presentation or the text of a skillspas QR code ("SP1:..."/"SP2:...").
+
+    Raises ``SkillspasError`` when the input or the settings are unusable (exit 2): an unreadable
+    QR text, a bad duration, a malformed bundle. Everything else is in the result."""
+    from skillspas.verifier.qr import decode_payload, is_payload
+
+    if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, pasted or piped
+        data = decode_payload(data.decode("utf-8", "replace"), limits)
+    try:
+        freshness = parse_duration(max_status_age)
+    except ValueError as exc:
+        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+    verifier = Verifier(
+        bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
+        trusted_issuers=trusted_issuers, trust_anchors=trust_anchors,
+        status_freshness=freshness, limits=limits,
+    )
+    return verifier.verify(data, challenge=challenge, domain=domain, now=now)
+
+
+def refusal(exc: SkillspasError) -> dict[str, Any]:
+    """The JSON object of an unusable input (exit 2)."""
+    return {"verified": False, "errors": [{"code": exc.code.value, "message": exc.message, "path": None}]}
+
+
+def result_text(result: VerificationResult) -> str:
+    """The result as ``skillspas verify --json`` prints it (without the final newline)."""
+    return json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+
+
+def verify_to_text(data: bytes, *, now: str | None = None, **options: Any) -> str:
+    """``verify_input`` as the ``--json`` text: the result, or the refusal of an unusable input."""
+    try:
+        instant = parse_now(now) if now is not None else None
+        return result_text(verify_input(data, now=instant, **options))
+    except SkillspasError as exc:
+        return json.dumps(refusal(exc))
