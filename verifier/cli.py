@@ -9,7 +9,6 @@ No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARN
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path

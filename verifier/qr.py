@@ -440,6 +440,14 @@ def bundled_dictionary() -> VocabDictionary:
         _BUNDLED = VocabDictionary(dictionary_version(), _bundled_entries, _bundled_text)
     return _BUNDLED
 
+def _held_dictionaries() -> list[VocabDictionary]:
+    """The bundled dictionary, or none where a build ships without the vocabulary data (the browser build)."""
+    try:
+        return [bundled_dictionary()]
+    except (OSError, ImportError):  # no vocabulary data (or sqlite3): every SP2 code is qr_unknown_dictionary
+        return []
+
+
 # -- Base45 (RFC 9285) --------------------------------------------------------------------------
 
 _B45: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -843,7 +851,7 @@ def decode_document(text: str, limits: Limits = Limits(), *,
     vocab = None
     if sp2:
         version, cbor = cbor[:4], cbor[4:]
-        known = [bundled_dictionary()] if dictionaries is None else list(dictionaries)
+        known = _held_dictionaries() if dictionaries is None else list(dictionaries)
         vocab = next((d for d in known if d.version == version), None)
         if vocab is None:
             raise error_for(ErrorCode.QR_UNKNOWN_DICTIONARY,

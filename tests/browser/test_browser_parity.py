@@ -213,7 +213,8 @@ def _hostile(world: Any) -> dict[str, bytes]:
         "undefined term": json.dumps({**diploma, "nietGedefinieerd": 1}).encode(),
         "small-order R": json.dumps(_small_order_r(diploma)).encode(),
         "qr zlib bomb": zlib_bomb.encode(),
-        "qr text": __import__("skillspas.verifier.qr", fromlist=["encode_payload"]).encode_payload(diploma).encode(),
+        "qr text": __import__("skillspas.verifier.qr", fromlist=["encode_payload"]).encode_payload(
+            diploma, dictionary=None).encode(),  # SP1: the browser build ships no vocabulary dictionary (yet)
     }
 
 
@@ -228,3 +229,13 @@ def test_a_hostile_input_gives_the_same_refusal_in_the_browser_build(browser, wo
     if case != "qr text":
         assert json.loads(cli)["verified"] is False, cli
     assert page == cli
+
+
+def test_an_sp2_qr_text_is_a_coded_refusal_in_the_browser_build_which_has_no_vocabulary_dictionary(browser, world, tmp_path):
+    from skillspas.verifier.qr import encode_payload
+
+    text = encode_payload(world.credentials["diploma"])
+    assert text.startswith("SP2:")
+    cli, page = both(browser, tmp_path, text.encode(), bundle=world.files["bundle"], trust_anchors=[world.anchor.controller])
+    assert json.loads(cli)["verified"] is True
+    assert json.loads(page)["errors"][0]["code"] == "qr_unknown_dictionary", page  # never a crash
