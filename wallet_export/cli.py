@@ -134,6 +134,34 @@ def init_command(
     typer.echo(signer.controller)
 
 
+@passport_app.command("claim")
+def claim_command(
+    url: Annotated[str, typer.Argument(help="The exchange address the issuer gave you (from its QR code)")],
+    passport: PassportOption = None,
+    bundle: BundleOption = None,
+) -> None:
+    """Claim a credential bound to your DID / Haal een bewijsstuk op dat op jouw DID staat.
+
+    Proves your DID (the key of ``passport init``) to the issuer's exchange, receives the credential,
+    checks that it names you and that its signature verifies (``--bundle``, else the passport's
+    bundle, else the issuer's ``/bundle``), and adds it to the passport. The only command that uses
+    the network, and only the issuer's address you give it."""
+    from skillspas.wallet_export.claim import claim
+
+    store = _store(passport)
+    given = _bundle(bundle)
+    try:
+        stored = claim(store, url, bundle=given)
+        if given is not None:
+            store.keep_bundle(given)
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    except OSError as exc:
+        _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+    for entry in stored:
+        typer.echo(f"{entry.ref}  {entry.view().title}")
+
+
 @passport_app.command("add")
 def add_command(
     files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files")],
