@@ -2,6 +2,8 @@
 
 Usage::
 
+    skillspas passport init                                 # your own key (did:key); prints your DID
+    skillspas passport claim https://roc.example/exchanges/…  # a credential offered to you, bound to your DID
     skillspas passport add diploma.json evc.json           # checks every proof, then stores
     skillspas passport list
     skillspas passport export 3f9a1c --qr qr/ --pdf paspoort.pdf --presentation vp.json

@@ -149,3 +149,21 @@ def test_a_huge_exchange_body_is_refused_before_it_is_read(service):
     huge = {"verifiablePresentation": {"type": ["VerifiablePresentation"], "pad": "x" * (3 * 1024 * 1024)}}
     answer = service.post(path, huge, org=None)
     assert answer.status_code in (400, 413) and answer.json()["code"] == "too_large"
+
+
+def test_two_claims_at_once_issue_one_credential(service):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    path = offer(service)
+    request = start(service, path)
+    bodies = [{"verifiablePresentation": did_auth(LocalSigner(generate("ed25519")), request)} for _ in range(4)]
+
+    def send(body: dict[str, Any]) -> int:
+        with httpx.Client(base_url=service.base_url, timeout=60) as client:
+            return client.post(path, json=body).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(send, bodies))
+    assert statuses == [200, 409, 409, 409]
