@@ -31,10 +31,12 @@ class ProblemCode(enum.StrEnum):
     PUBLIC_URL_REQUIRED = "public_url_required"
     AMBIGUOUS = "ambiguous"
     REQUEST_TIMEOUT = "request_timeout"
+    OFFER_USED = "offer_used"
+    OFFER_EXPIRED = "offer_expired"
 
     @property
     def http_status(self) -> int:
-        """401 for a missing/unknown key, 403 for what it may not do, 404 unknown, 408 too slow, else 400."""
+        """401 missing/unknown key, 403 not allowed, 404 unknown, 408 too slow, 409 used, 410 expired, else 400."""
         return _STATUS.get(self, 400)
 
 
@@ -45,6 +47,8 @@ _STATUS = {
     ProblemCode.NOT_FOUND: 404,
     ProblemCode.PUBLIC_URL_REQUIRED: 500,  # the service is set up wrongly, not the request (serve refuses to start)
     ProblemCode.REQUEST_TIMEOUT: 408,
+    ProblemCode.OFFER_USED: 409,
+    ProblemCode.OFFER_EXPIRED: 410,
 }
 
 _TEXT: dict[ProblemCode, dict[str, str]] = {
@@ -95,6 +99,14 @@ _TEXT: dict[ProblemCode, dict[str, str]] = {
     ProblemCode.REQUEST_TIMEOUT: {
         "en": "The request body did not arrive in time; send it again.",
         "nl": "De inhoud van het verzoek kwam niet op tijd binnen; stuur het opnieuw.",
+    },
+    ProblemCode.OFFER_USED: {
+        "en": "This credential has already been claimed; an offer can be used once. Ask the issuer for a new one.",
+        "nl": "Dit bewijsstuk is al opgehaald; een aanbod werkt maar één keer. Vraag de uitgever om een nieuw aanbod.",
+    },
+    ProblemCode.OFFER_EXPIRED: {
+        "en": "This offer has expired. Ask the issuer for a new one.",
+        "nl": "Dit aanbod is verlopen. Vraag de uitgever om een nieuw aanbod.",
     },
 }
 

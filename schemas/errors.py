@@ -6,14 +6,14 @@
     ├── UnusableInput      exit 2  "could not be checked"
     │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
     │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large, pdf_unreadable,
-    │     qr_unknown_dictionary
+    │     qr_unknown_dictionary, exchange_failed
     ├── InvalidCredential  exit 1  "checked, and not valid"
     │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
     │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
     │     status_unavailable, challenge_mismatch, domain_mismatch, holder_mismatch, multiple_subjects,
     │     holder_not_proven (a warning only)
     ├── IssuanceRefused    issuer side: issuer_mismatch, unknown_skill, forbidden_field, signer_failed
-    └── KeystoreError      wrong_passphrase, key_not_found, insecure_permissions, invalid_key_file
+    └── KeystoreError      wrong_passphrase, key_not_found, insecure_permissions, invalid_key_file, key_exists
 
 Each code's kind is declared once, in ``ErrorCode``; the exit code and HTTP status derive from it.
 Programmer errors (wrong types, unknown suite names at sign time) are ``TypeError``/``ValueError``.
@@ -98,6 +98,9 @@ class ErrorCode(enum.StrEnum):
     KEY_NOT_FOUND = "key_not_found"
     INSECURE_PERMISSIONS = "insecure_permissions"
     INVALID_KEY_FILE = "invalid_key_file"
+    KEY_EXISTS = "key_exists"
+    # the one network step of the wallet: claiming a credential from an issuer's exchange URL
+    EXCHANGE_FAILED = "exchange_failed"
 
     @property
     def kind(self) -> ErrorKind:
@@ -116,12 +119,12 @@ class ErrorCode(enum.StrEnum):
 _UNUSABLE = {
     "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
     "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
-    "qr_unknown_dictionary", "redefined_term", "inline_context_refused", "pdf_unreadable",
+    "qr_unknown_dictionary", "redefined_term", "inline_context_refused", "pdf_unreadable", "exchange_failed",
 }
 _ISSUANCE = {
     "issuer_mismatch", "unknown_skill", "not_in_register", "missing_learning_outcomes", "forbidden_field", "signer_failed",
 }
-_KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file"}
+_KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file", "key_exists"}
 _KINDS = {
     code: (
         ErrorKind.UNUSABLE if code.value in _UNUSABLE

@@ -171,6 +171,14 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The key file is not a skillspas key file.",
         "nl": "Het sleutelbestand is geen skillspas-sleutelbestand.",
     },
+    ErrorCode.KEY_EXISTS: {
+        "en": "There is already a key here; it is not replaced (use --force to make a new one: credentials bound to the old key then no longer match it).",
+        "nl": "Er is hier al een sleutel; die wordt niet vervangen (gebruik --force voor een nieuwe: bewijsstukken op de oude sleutel passen er dan niet meer bij).",
+    },
+    ErrorCode.EXCHANGE_FAILED: {
+        "en": "The issuer's claim address could not be used (unreachable, not an exchange, or an answer that is too large).",
+        "nl": "Het ophaaladres van de uitgever werkt niet (onbereikbaar, geen uitwisseling, of een te groot antwoord).",
+    },
 }
 
 

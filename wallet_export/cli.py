@@ -2,6 +2,8 @@
 
 Usage::
 
+    skillspas passport init                                 # your own key (did:key); prints your DID
+    skillspas passport claim https://roc.example/exchanges/…  # a credential offered to you, bound to your DID
     skillspas passport add diploma.json evc.json           # checks every proof, then stores
     skillspas passport list
     skillspas passport export 3f9a1c --qr qr/ --pdf paspoort.pdf --presentation vp.json
@@ -64,7 +66,7 @@ def default_passport_dir() -> Path:
 
 
 PassportOption = Annotated[
-    Optional[Path], typer.Option("--passport", help="Passport folder (default: $SKILLSPAS_HOME/passport)")
+    Optional[Path], typer.Option("--passport", "--dir", help="Passport folder (default: $SKILLSPAS_HOME/passport)")
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="nl or en")]
 BundleOption = Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (trust list, DID documents, status lists)")]
@@ -113,6 +115,53 @@ def _bundle(path: Path | None) -> Bundle | None:
         return Bundle.from_file(path)
     except SkillspasError as exc:
         _fail(exc.code, f"{path}: {exc.message}")
+
+
+@passport_app.command("init")
+def init_command(
+    passport: PassportOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing key (credentials bound to it no longer match)")] = False,
+) -> None:
+    """Make your own holder key and print your DID / Maak je eigen sleutel en toon je DID.
+
+    The key (did:key, Ed25519) stays in the passport folder (0700, the file 0600); it signs your
+    presentations (``export --presentation``) and proves your DID when you claim a credential."""
+    store = _store(passport)
+    try:
+        signer = store.init_holder_key(force=force)
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    except OSError as exc:
+        _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+    typer.echo(signer.controller)
+
+
+@passport_app.command("claim")
+def claim_command(
+    url: Annotated[str, typer.Argument(help="The exchange address the issuer gave you (from its QR code)")],
+    passport: PassportOption = None,
+    bundle: BundleOption = None,
+) -> None:
+    """Claim a credential bound to your DID / Haal een bewijsstuk op dat op jouw DID staat.
+
+    Proves your DID (the key of ``passport init``) to the issuer's exchange, receives the credential,
+    checks that it names you and that its signature verifies (``--bundle``, else the passport's
+    bundle, else the issuer's ``/bundle``), and adds it to the passport. The only command that uses
+    the network, and only the issuer's address you give it."""
+    from skillspas.wallet_export.claim import claim
+
+    store = _store(passport)
+    given = _bundle(bundle)
+    try:
+        stored = claim(store, url, bundle=given)
+        if given is not None:
+            store.keep_bundle(given)
+    except SkillspasError as exc:
+        _fail(exc.code, exc.message)
+    except OSError as exc:
+        _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+    for entry in stored:
+        typer.echo(f"{entry.ref}  {entry.view().title}")
 
 
 @passport_app.command("add")
@@ -221,10 +270,11 @@ def export_command(
     pdf: Annotated[Optional[Path], typer.Option("--pdf", help="A4 PDF file")] = None,
     presentation: Annotated[Optional[Path], typer.Option("--presentation", help="VerifiablePresentation JSON file")] = None,
     openbadges: Annotated[Optional[Path], typer.Option("--openbadges", help="Folder for one OB 3.0 JSON per credential")] = None,
-    holder_key: Annotated[Optional[Path], typer.Option("--holder-key", help="Your key file: signs the presentation")] = None,
+    holder_key: Annotated[Optional[Path], typer.Option("--holder-key", help="Your key file: signs the presentation (default: the passport's key from `passport init`)")] = None,
+    unsigned: Annotated[bool, typer.Option("--unsigned", help="Do not sign the presentation")] = False,
     passphrase_env: Annotated[Optional[str], typer.Option("--passphrase-env", metavar="VAR", help="Passphrase of the key file in $VAR")] = None,
-    challenge: Annotated[Optional[str], typer.Option(help="The verifier's challenge (needs --holder-key)")] = None,
-    domain: Annotated[Optional[str], typer.Option(help="The verifier's domain (needs --holder-key)")] = None,
+    challenge: Annotated[Optional[str], typer.Option(help="The verifier's challenge (signed into the presentation)")] = None,
+    domain: Annotated[Optional[str], typer.Option(help="The verifier's domain (signed into the presentation)")] = None,
     bridge_to: Annotated[Optional[str], typer.Option("--bridge-to", help="With --pdf: add the werk-naar-werk page for this ESCO occupation (name or URI)")] = None,
     bridge_crebo: Annotated[Optional[str], typer.Option("--bridge-crebo", help="With --pdf: ... or for this crebo")] = None,
     bundle: BundleOption = None,
@@ -245,14 +295,18 @@ def export_command(
         _fail(2, "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too")
     if bridge_to and bridge_crebo:
         _fail(2, "give one of --bridge-to or --bridge-crebo / geef --bridge-to of --bridge-crebo")
-    if (challenge or domain) and holder_key is None:
-        _fail(2, "--challenge and --domain need --holder-key (the presentation is signed by you)")
+    if unsigned and (holder_key or challenge or domain):
+        _fail(2, "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain")
     try:
         store = _store(passport)
         chosen = build_passport(_select(store, credentials or []))
         holder = None
         if holder_key is not None:
             holder = load(holder_key, os.environ.get(passphrase_env) if passphrase_env else None)
+        elif not unsigned and presentation is not None:
+            holder = store.holder()
+        if (challenge or domain) and holder is None:
+            _fail(2, "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key")
         for warning in export_warnings(chosen.credentials, store.verifier(), language, holder.controller if holder else None):
             typer.echo(warning, err=True)
         for target in (presentation, pdf):

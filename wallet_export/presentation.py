@@ -29,14 +29,19 @@ def build_presentation(
     suite: str = "eddsa-rdfc-2022",
     created: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """A VerifiablePresentation of ``credentials``; signed by ``holder`` when given."""
+    """A VerifiablePresentation of ``credentials``; signed by ``holder`` when given.
+
+    Without credentials it is a DID authentication: it proves only that the holder controls its DID
+    (with the verifier's or issuer's ``challenge`` and ``domain``)."""
     global _PROCESSOR
     presentation: dict[str, Any] = {
         "@context": [VC_V2],
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiablePresentation"],
-        "verifiableCredential": list(credentials),
     }
+    chosen = list(credentials)
+    if chosen:
+        presentation["verifiableCredential"] = chosen
     if holder is None:
         if challenge is not None or domain is not None:
             raise ValueError("a challenge or domain needs a holder to sign the presentation")

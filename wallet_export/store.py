@@ -12,7 +12,9 @@ file twice keeps one copy, and there is no index that can drift from the files. 
 owner's only (0700) and each file too (0600): they hold names and achievements. The offline
 bundle (``bundle.json``: trust list, did:web documents, status lists) is kept next to them when
 given (``keep_bundle``), so did:web credentials (everything an issuer service produces) can be
-checked later without naming it again.
+checked later without naming it again. The worker's own holder key (``holder.key.json``, a
+did:key Ed25519 Multikey file, 0600) lives there too: ``init_holder_key`` makes it, ``holder``
+loads it to sign presentations and DID-Auth.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skillspas.keys import Signer, generate
+from skillspas.keys.keyfile import load, save
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -37,6 +41,8 @@ REF_LENGTH = 10
 _SUFFIX = ".json"
 BUNDLE_FILE = "bundle.json"
 """The passport's own copy of the offline bundle."""
+HOLDER_KEY_FILE = "holder.key.json"
+"""The worker's holder key (did:key, Ed25519) in the passport folder."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,29 @@ class PassportStore:
         self._verifier = None
         return bundle.to_file(self.bundle_path)
 
+    @property
+    def holder_key_path(self) -> Path:
+        return self.folder / HOLDER_KEY_FILE
+
+    def init_holder_key(self, *, force: bool = False) -> Signer:
+        """Make the worker's did:key holder key (folder 0700, file 0600); ``key_exists`` unless ``force``."""
+        if self.holder_key_path.exists() and not force:
+            raise error_for(ErrorCode.KEY_EXISTS, f"{self.holder_key_path} already holds your key; --force replaces it")
+        self._private_folder()
+        return save(generate("ed25519"), self.holder_key_path, overwrite=force)
+
+    def holder(self) -> Signer | None:
+        """The worker's holder key, or ``None`` when ``passport init`` has not made one."""
+        if not self.holder_key_path.exists():
+            return None
+        return load(self.holder_key_path)
+
+    def _private_folder(self) -> None:
+        """Create the passport folder, the owner's only (0700)."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.folder.stat().st_mode & 0o077:  # a folder of personal data and a key: the owner's only
+            self.folder.chmod(0o700)
+
     def verifier(self, bundle: Bundle | None = None) -> Verifier:
         """A verifier with ``bundle``, else the passport's own bundle, else did:key keys only."""
         if bundle is not None:
@@ -99,9 +128,7 @@ class PassportStore:
         digest = hashlib.sha256(data).hexdigest()
         path = self.folder / f"{digest}{_SUFFIX}"
         if not path.exists():
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if self.folder.stat().st_mode & 0o077:  # a folder of personal data: the owner's only
-                self.folder.chmod(0o700)
+            self._private_folder()
             temporary = path.with_suffix(".tmp")
             temporary.unlink(missing_ok=True)
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -32,6 +32,16 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "messageNl": "De handtekening klopt niet.", "path": "/proof",
         "errors": [{"code": "invalid_signature", "message": "…", "path": "/proof"}],
     }),
+    409: ("The claim offer has been used already.", {
+        "code": "offer_used", "message": "this offer has already been claimed",
+        "messageNl": "Dit bewijsstuk is al opgehaald.", "path": "/exchangeId",
+        "errors": [{"code": "offer_used", "message": "…", "path": "/exchangeId"}],
+    }),
+    410: ("The claim offer has expired.", {
+        "code": "offer_expired", "message": "this offer has expired",
+        "messageNl": "Dit aanbod is verlopen.", "path": "/exchangeId",
+        "errors": [{"code": "offer_expired", "message": "…", "path": "/exchangeId"}],
+    }),
     404: ("Not found.", {
         "code": "not_found", "message": "this organisation issued no credential with that id",
         "messageNl": "Niet gevonden.", "path": "/credentialId",

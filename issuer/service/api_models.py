@@ -100,6 +100,36 @@ class IssueRequest(_Strict):
     options: IssueOptions | None = None
 
 
+class OfferRequest(_Strict):
+    """``POST /exchanges``: a credential to issue to the worker who claims it (no ``credentialSubject.id``)."""
+
+    credential: dict[str, Any]
+    options: IssueOptions | None = None
+    expiresIn: int | None = Field(default=None, ge=60, le=30 * 86400,
+                                  description="Seconds the offer can be claimed (default 86400: 24 hours)")
+
+
+class OfferResponse(BaseModel):
+    """A one-time claim offer: the exchange URL the worker's wallet opens (the QR code holds just that URL)."""
+
+    exchangeUrl: str
+    expires: str
+    qr: str
+
+
+class ExchangeRequest(_Strict):
+    """``POST /exchanges/{id}``: ``{}`` asks what to prove; a DID-Auth ``verifiablePresentation`` claims."""
+
+    verifiablePresentation: dict[str, Any] | None = None
+
+
+class ExchangeResponse(BaseModel):
+    """A ``verifiablePresentationRequest`` (DID authentication), or the ``verifiablePresentation`` with the credential."""
+
+    verifiablePresentationRequest: dict[str, Any] | None = None
+    verifiablePresentation: dict[str, Any] | None = None
+
+
 class IssueResponse(BaseModel):
     """The signed credential, verified by the service before it is returned."""
 

@@ -6,7 +6,7 @@ Usage::
     uvicorn.run(app, host="127.0.0.1", port=8000)          # or: skillspas serve
 
 VC-API shaped: POST /credentials/issue, /credentials/cosign, /credentials/verify,
-/presentations/verify, /credentials/status, /credentials/batch; GET /.well-known/did.json, /orgs/{id}/did.json,
+/presentations/verify, /credentials/status, /credentials/batch, /exchanges, /exchanges/{id} (claim offers); GET /.well-known/did.json, /orgs/{id}/did.json,
 /status/{org}/{seq}/{purpose}, /audit; the verifier page at /verifier/ (for the organisations' own
 credentials, with their current DID documents and status lists). The database is migrated at startup.
 """
@@ -19,7 +19,7 @@ from fastapi_offline import FastAPIOffline
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.service.body_guard import StrictJSONBody
 from skillspas.issuer.service.errors import install_error_handlers
-from skillspas.issuer.service.routes import audit, credentials, dids, status_lists, verify
+from skillspas.issuer.service.routes import audit, credentials, dids, exchanges, status_lists, verify
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.verification import ServiceVerifier
@@ -56,6 +56,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
             {"name": "did", "description": "The organisations' did:web DID documents"},
             {"name": "status", "description": "Bitstring Status List credentials"},
             {"name": "audit", "description": "Who issued or changed what, and when"},
+            {"name": "exchanges", "description": "Claim offers: a worker claims a credential bound to their DID (VC-API exchanges)"},
         ],
     )
     issuer = Issuer(store, settings)
@@ -63,7 +64,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.issuer = issuer
     app.state.verifier = ServiceVerifier(issuer)
     install_error_handlers(app)
-    for module in (credentials, verify, status_lists, audit, dids):
+    for module in (credentials, exchanges, verify, status_lists, audit, dids):
         app.include_router(module.router)
     app.router.on_shutdown.append(issuer.orgs.close)  # log out of the HSM, if organisations use one
     app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))

@@ -7,7 +7,7 @@ Usage::
 
 What is kept: organisations, their public keys and hashed API keys, issued credentials (the full
 document, or only its SHA-256 and metadata: ``Settings.store_credentials``), status lists, and
-the audit log. Never a private key, never an API key in the clear.
+the audit log, claim offers (by the SHA-256 of their URL token). Never a private key, never an API key in the clear.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ __all__ = [
     "StatusListCredential",
     "IssuedCredential",
     "AuditEvent",
+    "ClaimOffer",
 ]
 
 
@@ -154,3 +155,27 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class ClaimOffer(Base):
+    """A credential to issue once to whoever proves a DID over ``challenge`` (``/exchanges/{token}``).
+
+    ``id`` is the SHA-256 of the URL's secret token, so the table holds no claimable URL."""
+
+    __tablename__ = "claim_offers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    """The API key id that made the offer (the claim is issued and audited as it)."""
+    scopes: Mapped[str] = mapped_column(String(300))
+    document: Mapped[str] = mapped_column(Text)
+    """The credential to issue, without ``credentialSubject.id`` (JSON)."""
+    purposes: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """Status purposes, space separated; ``None`` for the default, "" for none."""
+    challenge: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    holder: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    credential_id: Mapped[str | None] = mapped_column(String(1000), nullable=True)

@@ -292,6 +292,19 @@ async function sign(opts) {
   process.stdout.write(JSON.stringify(signed, null, 2) + '\n');
 }
 
+// A DID authentication as a VC-API wallet (the DCC Learner Credential Wallet) makes it: an empty
+// presentation by the holder, signed for authentication over the exchange's challenge and domain.
+async function didauth(opts) {
+  const keyPair = await importKey(need(opts, 'key'));
+  const documentLoader = await makeDocumentLoader(need(opts, 'contexts'));
+  const presentation = vc.createPresentation({holder: keyPair.controller});
+  const signed = await vc.signPresentation({
+    presentation, suite: suiteFor(need(opts, 'suite'), keyPair),
+    challenge: need(opts, 'challenge'), domain: need(opts, 'domain'), documentLoader
+  });
+  process.stdout.write(JSON.stringify(signed, null, 2) + '\n');
+}
+
 async function verify(opts) {
   const documentLoader = await makeDocumentLoader(need(opts, 'contexts'));
   const credential = await readJson(inputFile(opts));
@@ -392,6 +405,7 @@ const USAGE = `usage:
   interop.mjs sign --key KEYFILE --suite eddsa-rdfc-2022|ecdsa-rdfc-2019 --contexts DIR [--contexts DIR2] IN.json
   interop.mjs genkey --type ed25519|p256 --out KEYFILE
   interop.mjs verify --contexts DIR [--contexts DIR2] [--purpose credential|assertion] IN.json
+  interop.mjs didauth --key KEYFILE --suite S --contexts DIR --challenge C --domain D
   interop.mjs bench --contexts DIR --key KEYFILE --suite S --n N [--warmup W] IN.json`;
 
 async function main(argv) {
@@ -405,6 +419,9 @@ async function main(argv) {
       return 0;
     case 'verify':
       return verify(opts);
+    case 'didauth':
+      await didauth(opts);
+      return 0;
     case 'bench':
       await bench(opts);
       return 0;

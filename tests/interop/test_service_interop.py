@@ -7,6 +7,7 @@ VC Data Model 2.0 REC example 22 (tests/data/examples/vc-data-model-2.0/rec), is
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
@@ -44,8 +45,6 @@ def _issue(client: TestClient, org: Any, credential: dict[str, Any]) -> dict[str
 
 
 def _example() -> dict[str, Any]:
-    import json
-
     credential = json.loads(EXAMPLE.read_text("utf-8"))
     del credential["issuer"]
     credential["id"] = f"urn:uuid:{uuid.uuid4()}"
@@ -74,3 +73,28 @@ def test_a_credential_with_an_inline_context_verifies_in_js(js: JS, service, tmp
     moved = copy.deepcopy(signed)
     moved["@context"][1]["nickname"] = "https://example.org/other"  # the signature covers the inline context
     assert js.verify(write_json(tmp_path / "moved.json", moved))["verified"] is False
+
+
+def test_a_wallet_on_the_reference_js_stack_claims_an_offer_and_verifies_the_credential(js: JS, service, tmp_path: Path) -> None:
+    """The exchange as a VC-API wallet runs it (the DCC Learner Credential Wallet signs with @digitalbazaar/vc):
+    ``{}``, a DID-Auth made by the JS stack over the challenge and domain, then the credential for the JS holder."""
+    client, orgs = service
+    credential = _example()
+    del credential["id"], credential["credentialSubject"]["id"]
+    made = client.post("/exchanges", json={"credential": credential, "options": {"credentialStatus": False}},
+                       headers={"Authorization": f"Bearer {orgs['ed25519'].api_key}"})
+    assert made.status_code == 201, made.text
+    path = made.json()["exchangeUrl"].removeprefix("https://issuer.example")
+    asked = client.post(path, json={}).json()["verifiablePresentationRequest"]
+    assert asked["domain"] == "issuer.example"
+    holder = js.genkey("ed25519", tmp_path / "wallet.key.json")
+    proc = js.run("didauth", "--key", tmp_path / "wallet.key.json", "--suite", "eddsa-rdfc-2022",
+                  *js._context_args(None), "--challenge", asked["challenge"], "--domain", asked["domain"])
+    assert proc.returncode == 0, proc.stderr
+    did_auth = json.loads(proc.stdout)
+    answer = client.post(path, json={"verifiablePresentation": did_auth})
+    assert answer.status_code == 200, answer.text
+    issued = answer.json()["verifiablePresentation"]["verifiableCredential"][0]
+    assert issued["credentialSubject"]["id"] == holder["controller"]
+    assert js.verify(write_json(tmp_path / "claimed.json", issued)) == {"verified": True, "error": None}
+    assert client.post(path, json={"verifiablePresentation": did_auth}).json()["code"] == "offer_used"

@@ -38,6 +38,8 @@ OPERATIONS = [
     ("POST", "/presentations/verify"),
     ("POST", "/presentations/bridge"),
     ("POST", "/credentials/batch"),
+    ("POST", "/exchanges"),
+    ("POST", "/exchanges/{exchange_id}"),
     ("GET", "/status/{org_id}/{seq}/{purpose}"),
     ("GET", "/bundle"),
     ("GET", "/audit"),

@@ -1,0 +1,196 @@
+"""Claim offers: a credential issued once to the worker who proves their DID (VC-API exchanges).
+
+Usage::
+
+    exchanges = Exchanges(issuer)
+    offer = exchanges.create(org, credential)              # no credentialSubject.id: the worker's DID comes later
+    exchanges.request(offer.token)                         # {"verifiablePresentationRequest": {... challenge, domain}}
+    exchanges.claim(offer.token, did_auth_presentation)    # {"verifiablePresentation": {... the credential}}
+
+The protocol is the one the DCC Learner Credential Wallet speaks: ``POST /exchanges/{token}`` with
+``{}`` asks what to prove (DID authentication over the offer's challenge and the service's domain);
+the same URL with a ``verifiablePresentation`` (proofPurpose ``authentication``) answers the
+credential, its ``credentialSubject.id`` the DID that signed, issued through ``Issuer.issue``
+(status entries, self-verification, store, audit). An offer is single-use (``offer_used``) and
+expires (``offer_expired``); the store keeps only the SHA-256 of the URL token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from skillspas.issuer import audit
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.org_signing import check_issuable, reusing
+from skillspas.issuer.orgs import Org
+from skillspas.issuer.problems import ProblemCode, ServiceProblem
+from skillspas.issuer.store.models import ClaimOffer
+from skillspas.keys import LocalSigner, generate
+from skillspas.schemas.contexts import VC_V2
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.jsonio import copy_json, parse_json
+from skillspas.verifier import Verifier
+from skillspas.verifier.checks import types_of
+
+__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN"]
+
+DEFAULT_TTL: Final = dt.timedelta(hours=24)
+MAX_TTL: Final = dt.timedelta(days=30)
+TOKEN_PATTERN: Final = r"^[A-Za-z0-9_-]{32}$"
+"""An offer's URL token: 24 random bytes, base64url (what ``secrets.token_urlsafe(24)`` makes)."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A new claim offer: the secret token in its URL, and when it expires."""
+
+    token: str
+    url: str
+    expires: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer to ``POST /exchanges``: the URL, its expiry, and the QR payload (the URL itself)."""
+        return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives naive datetimes back: they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _subject(document: dict[str, Any]) -> dict[str, Any]:
+    """The credential's one ``credentialSubject`` object (the worker's DID goes into it)."""
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        raise error_for(ErrorCode.SCHEMA_INVALID, "a claim offer's credential has one credentialSubject object",
+                        "/credential/credentialSubject")
+    return subject
+
+
+class Exchanges:
+    """Claim offers of the organisations in one issuer's store."""
+
+    def __init__(self, issuer: Issuer) -> None:
+        self.issuer = issuer
+
+    @property
+    def domain(self) -> str:
+        """The service's host (and port), the DID-Auth ``domain``."""
+        return urlsplit(self.issuer.settings.base_url).netloc
+
+    def create(self, org: Org, credential: dict[str, Any], *, purposes: tuple[str, ...] | None = None,
+               ttl: dt.timedelta = DEFAULT_TTL) -> Offer:
+        """Check ``credential`` as it will be issued (with a stand-in DID), then keep it as a one-time offer."""
+        org.require("credentials:issue")
+        if not dt.timedelta(0) < ttl <= MAX_TTL:
+            raise ValueError(f"an offer lasts at most {MAX_TTL.days} days")
+        document = copy_json(parse_json(credential))
+        if "id" in _subject(document):
+            raise error_for(ErrorCode.FORBIDDEN_FIELD, "leave credentialSubject.id out: the worker's DID is "
+                            "filled in when they claim the credential", "/credential/credentialSubject/id")
+        trial = copy_json(document)
+        _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
+        with reusing(self.issuer.contexts):  # refused now, not when the worker claims it
+            check_issuable(self.issuer.prepare(org, trial), self.issuer.contexts, org_name=org.name)
+        token = secrets.token_urlsafe(24)
+        now = _now().replace(microsecond=0)
+        with self.issuer.store.transaction() as session:
+            session.add(ClaimOffer(
+                id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
+                document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+                purposes=None if purposes is None else " ".join(purposes), challenge=secrets.token_urlsafe(24),
+                created_at=now, expires_at=now + ttl))
+            audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
+                         target=f"offer:{_digest(token)[:16]}", detail={"types": types_of(document)})
+        return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl)
+
+    def _open(self, token: str) -> ClaimOffer:
+        """The offer for ``token``: ``not_found``, ``offer_used`` or ``offer_expired`` otherwise."""
+        with self.issuer.store.transaction() as session:
+            offer = session.get(ClaimOffer, _digest(token))
+        return _usable(offer)
+
+    def request(self, token: str) -> dict[str, Any]:
+        """What the wallet must prove: DID authentication over the offer's challenge and this domain."""
+        offer = self._open(token)
+        return {"verifiablePresentationRequest": {
+            "query": [{"type": "DIDAuthentication"}], "challenge": offer.challenge, "domain": self.domain,
+        }}
+
+    def claim(self, token: str, presentation: dict[str, Any]) -> dict[str, Any]:
+        """Check the DID-Auth ``presentation``, then issue the offer's credential to the DID that signed it."""
+        offer = self._open(token)
+        holder = self._authenticated(presentation, offer.challenge)
+        with self.issuer.store.transaction() as session:  # single use: the first claim marks it
+            row = _usable(session.get(ClaimOffer, offer.id, with_for_update=True))
+            row.used_at, row.holder = _now(), holder
+        org = self.issuer.orgs.get(offer.org_id).with_access(offer.actor, offer.scopes.split())
+        document = json.loads(offer.document)
+        _subject(document)["id"] = holder
+        purposes = None if offer.purposes is None else tuple(offer.purposes.split())
+        try:
+            issued = self.issuer.issue(org, document, with_status=purposes != (), purposes=purposes or None)
+        except BaseException:
+            with self.issuer.store.transaction() as session:  # not handed out: the offer may be claimed again
+                row = session.get(ClaimOffer, offer.id, with_for_update=True)
+                if row is not None:
+                    row.used_at = row.holder = None
+            raise
+        with self.issuer.store.transaction() as session:
+            row = session.get(ClaimOffer, offer.id, with_for_update=True)
+            if row is not None:
+                row.credential_id = issued.credential_id
+            audit.record(session, org_id=org.id, actor=org.actor, action="offer.claim",
+                         target=f"offer:{offer.id[:16]}", detail={"credentialId": issued.credential_id})
+        return {"verifiablePresentation": {"@context": [VC_V2], "type": ["VerifiablePresentation"],
+                                           "verifiableCredential": [issued.credential]}}
+
+    def _authenticated(self, presentation: dict[str, Any], challenge: str) -> str:
+        """The DID that signed ``presentation`` (DID-Auth over ``challenge`` and this domain); coded errors otherwise."""
+        where = "/verifiablePresentation"
+        if not isinstance(presentation, dict) or "VerifiablePresentation" not in types_of(presentation):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation has type VerifiablePresentation", where + "/type")
+        if presentation.get("verifiableCredential"):
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation carries no credentials",
+                            where + "/verifiableCredential")
+        proof = presentation.get("proof")
+        if not isinstance(proof, dict):  # one proof: the holder's
+            raise error_for(ErrorCode.INVALID_PROOF, "the DID-Auth presentation needs one proof by the holder", where + "/proof")
+        if proof.get("proofPurpose") != "authentication":
+            raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a DID-Auth proof has proofPurpose authentication",
+                            where + "/proof/proofPurpose")
+        result = Verifier().verify(presentation, challenge=challenge, domain=self.domain)
+        problem = result.first_error
+        if problem is not None:
+            raise error_for(problem.code, problem.message, where + (problem.path or ""))
+        method = proof.get("verificationMethod")
+        did = method.partition("#")[0] if isinstance(method, str) else ""
+        if not did.startswith("did:") or presentation.get("holder", did) != did:
+            raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",
+                            where + "/holder")
+        return did
+
+
+def _usable(offer: ClaimOffer | None) -> ClaimOffer:
+    """``offer`` when it can still be claimed."""
+    if offer is None:
+        raise ServiceProblem(ProblemCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
+    if offer.used_at is not None:
+        raise ServiceProblem(ProblemCode.OFFER_USED, "this offer has already been claimed", "/exchangeId")
+    if _utc(offer.expires_at) <= _now():
+        raise ServiceProblem(ProblemCode.OFFER_EXPIRED, "this offer has expired", "/exchangeId")
+    return offer

@@ -1,0 +1,149 @@
+"""``skillspas passport claim URL`` end to end against a live service: the worker's key, the exchange, the passport."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.store import open_store
+from skillspas.issuer.store.models import ClaimOffer
+from skillspas.schemas.errors import SkillspasError
+from skillspas.wallet_export.claim import claim
+from skillspas.wallet_export.cli import passport_app
+from skillspas.wallet_export.store import PassportStore
+
+from svc_live import LiveService
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+runner = CliRunner()
+
+
+def run(*args: str):
+    result = runner.invoke(passport_app, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def offer_url(service: LiveService) -> str:
+    credential = {k: v for k, v in sample_credential("did:web:placeholder").items() if k not in ("id", "issuer")}
+    response = service.post("/exchanges", {"credential": credential})
+    assert response.status_code == 201, response.text
+    return response.json()["exchangeUrl"]
+
+
+@pytest.fixture()
+def passport(tmp_path) -> tuple[str, str]:
+    folder = str(tmp_path / "passport")
+    did = run("init", "--dir", folder).output.strip()
+    return folder, did
+
+
+def test_a_worker_claims_a_credential_into_the_passport_and_it_names_their_did(service, passport):
+    folder, did = passport
+    result = run("claim", offer_url(service), "--dir", folder)
+    assert result.exit_code == 0, result.output
+    entries = PassportStore(folder).entries()
+    assert len(entries) == 1 and entries[0].document["credentialSubject"]["id"] == did
+    assert entries[0].ref in result.output
+    kept = PassportStore(folder)  # the issuer's bundle is kept: its did:web key checks the proof later too
+    assert kept.bundle() is not None and kept.verifier().check_proofs(entries[0].data).first_error is None
+
+
+def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):
+    folder, _ = passport
+    url = offer_url(service)
+    assert run("claim", url, "--dir", folder).exit_code == 0
+    other = str(tmp_path / "other")
+    run("init", "--dir", other)
+    replay = run("claim", url, "--dir", other)
+    assert replay.exit_code == 2 and "[exchange_failed]" in replay.output and "offer_used" in replay.output
+    assert PassportStore(other).entries() == []
+
+
+def test_an_expired_offer_cannot_be_claimed(service, passport):
+    folder, _ = passport
+    url = offer_url(service)
+    store = open_store(service.settings.database, upgrade=False)
+    try:
+        with store.transaction() as session:
+            row = session.get(ClaimOffer, hashlib.sha256(url.rsplit("/", 1)[1].encode()).hexdigest())
+            row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+    finally:
+        store.dispose()
+    refused = run("claim", url, "--dir", folder)
+    assert refused.exit_code == 2 and "offer_expired" in refused.output
+
+
+class _OtherChallenge(httpx.HTTPTransport):
+    """Passes requests to the live service, but hands the wallet another challenge than the exchange's."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.content == b"{}":
+            body = json.loads(response.read())
+            body["verifiablePresentationRequest"]["challenge"] = "not-the-exchanges-challenge"
+            return httpx.Response(response.status_code, json=body)
+        return response
+
+
+def test_a_did_auth_over_another_challenge_is_refused_and_nothing_is_stored(service, passport):
+    folder, _ = passport
+    store = PassportStore(folder)
+    with httpx.Client(transport=_OtherChallenge(), timeout=30) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, offer_url(service), client=client)
+    assert refused.value.code.value == "exchange_failed" and "challenge_mismatch" in refused.value.message
+    assert store.entries() == []
+
+
+def test_claim_needs_the_passport_key_first(service, tmp_path):
+    refused = run("claim", offer_url(service), "--dir", str(tmp_path / "no-key"))
+    assert refused.exit_code == 2 and "[key_not_found]" in refused.output
+
+
+def _mock(handler: Any) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+def _exchange(answer: dict[str, Any]) -> Any:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.content == b"{}":
+            return httpx.Response(200, json={"verifiablePresentationRequest": {"challenge": "c", "domain": "d"}})
+        return httpx.Response(200, json=answer)
+    return handler
+
+
+def test_a_credential_about_someone_else_is_refused(passport):
+    folder, _ = passport
+    other = {"verifiablePresentation": {"verifiableCredential": [{"credentialSubject": {"id": "did:example:else"}}]}}
+    with _mock(_exchange(other)) as client, pytest.raises(SkillspasError) as refused:
+        claim(PassportStore(folder), "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "holder_mismatch"
+
+
+@pytest.mark.parametrize("handler", [
+    pytest.param(lambda r: httpx.Response(200, content=b"[" * 10 + b"x" * (2 * 1024 * 1024)), id="huge answer"),
+    pytest.param(lambda r: httpx.Response(200, content=b"<html>"), id="not JSON"),
+    pytest.param(lambda r: httpx.Response(200, json={"verifiablePresentationRequest": {"challenge": 5}}), id="no challenge"),
+    pytest.param(lambda r: httpx.Response(302, headers={"location": "http://169.254.169.254/"}), id="redirect"),
+    pytest.param(_exchange({"verifiablePresentation": {"verifiableCredential": []}}), id="no credential"),
+])
+def test_a_hostile_exchange_answer_is_a_coded_refusal(passport, handler):
+    folder, _ = passport
+    with _mock(handler) as client, pytest.raises(SkillspasError) as refused:
+        claim(PassportStore(folder), "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "exchange_failed"
+    assert PassportStore(folder).entries() == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "not a url", "https://", "ftp://roc.example/x"])
+def test_claim_refuses_an_address_that_is_no_http_exchange(passport, url):
+    folder, _ = passport
+    refused = run("claim", url, "--dir", folder)
+    assert refused.exit_code == 2 and "[exchange_failed]" in refused.output

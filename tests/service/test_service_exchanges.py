@@ -1,0 +1,169 @@
+"""Claim offers over HTTP: a ROC offers a credential, the worker proves their DID and receives it once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+import pytest
+
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.store import open_store
+from skillspas.issuer.store.models import ClaimOffer
+from skillspas.keys import LocalSigner, generate
+from skillspas.wallet_export.presentation import build_presentation
+
+from svc_live import LiveService
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def unsigned() -> dict[str, Any]:
+    """An OB 3.0 credential for a student without a DID (no id, issuer or credentialSubject.id)."""
+    return {k: v for k, v in sample_credential("did:web:placeholder").items() if k not in ("id", "issuer")}
+
+
+def offer(service: LiveService, **body: Any) -> str:
+    """Make an offer as the ROC; return its exchange path."""
+    response = service.post("/exchanges", {"credential": unsigned(), **body})
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    assert answer["qr"] == answer["exchangeUrl"] and answer["exchangeUrl"].startswith(service.base_url + "/exchanges/")
+    return answer["exchangeUrl"][len(service.base_url):]
+
+
+def did_auth(worker: LocalSigner, request: dict[str, Any], **override: str) -> dict[str, Any]:
+    asked = request["verifiablePresentationRequest"]
+    return build_presentation([], holder=worker, challenge=override.get("challenge", asked["challenge"]),
+                              domain=override.get("domain", asked["domain"]))
+
+
+def start(service: LiveService, path: str) -> dict[str, Any]:
+    response = service.post(path, {}, org=None)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_worker_claims_an_offer_and_the_credential_names_their_did(service):
+    path = offer(service)
+    request = start(service, path)
+    asked = request["verifiablePresentationRequest"]
+    assert asked["query"] == [{"type": "DIDAuthentication"}] and asked["domain"] == service.base_url.split("//")[1]
+    worker = LocalSigner(generate("ed25519"))
+    response = service.post(path, {"verifiablePresentation": did_auth(worker, request)}, org=None)
+    assert response.status_code == 200, response.text
+    credential = response.json()["verifiablePresentation"]["verifiableCredential"][0]
+    assert credential["credentialSubject"]["id"] == worker.controller
+    issuer = credential["issuer"]
+    assert (issuer if isinstance(issuer, str) else issuer["id"]) == service.orgs["roc"].did
+    assert "credentialStatus" in credential
+    checked = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None).json()
+    assert checked["verified"] is True
+
+
+def test_an_offer_is_claimed_once(service):
+    path = offer(service)
+    request = start(service, path)
+    worker = LocalSigner(generate("ed25519"))
+    assert service.post(path, {"verifiablePresentation": did_auth(worker, request)}, org=None).status_code == 200
+    again = service.post(path, {"verifiablePresentation": did_auth(worker, request)}, org=None)
+    assert again.status_code == 409 and again.json()["code"] == "offer_used"
+    assert service.post(path, {}, org=None).json()["code"] == "offer_used"
+
+
+def test_an_expired_offer_is_refused(service):
+    path = offer(service)
+    store = open_store(service.settings.database, upgrade=False)
+    try:
+        with store.transaction() as session:
+            row = session.get(ClaimOffer, hashlib.sha256(path.rsplit("/", 1)[1].encode()).hexdigest())
+            row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    finally:
+        store.dispose()
+    answer = service.post(path, {}, org=None)
+    assert answer.status_code == 410 and answer.json()["code"] == "offer_expired"
+
+
+@pytest.mark.parametrize("override, code", [({"challenge": "another-challenge"}, "challenge_mismatch"),
+                                             ({"domain": "evil.example"}, "domain_mismatch")])
+def test_a_did_auth_over_another_challenge_or_domain_is_refused_and_the_offer_stays(service, override, code):
+    path = offer(service)
+    request = start(service, path)
+    worker = LocalSigner(generate("ed25519"))
+    refused = service.post(path, {"verifiablePresentation": did_auth(worker, request, **override)}, org=None)
+    assert refused.status_code == 422 and refused.json()["code"] == code
+    assert service.post(path, {"verifiablePresentation": did_auth(worker, request)}, org=None).status_code == 200
+
+
+def test_a_did_auth_whose_signature_does_not_verify_is_refused(service):
+    path = offer(service)
+    request = start(service, path)
+    presentation = did_auth(LocalSigner(generate("ed25519")), request)
+    presentation["holder"] = LocalSigner(generate("ed25519")).controller
+    refused = service.post(path, {"verifiablePresentation": presentation}, org=None)
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid_signature"
+
+
+def test_an_unsigned_presentation_or_one_for_assertion_is_refused(service):
+    path = offer(service)
+    unsigned_vp = build_presentation([])
+    assert service.post(path, {"verifiablePresentation": unsigned_vp}, org=None).json()["code"] == "invalid_proof"
+    not_a_vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+    assert service.post(path, {"verifiablePresentation": not_a_vp}, org=None).json()["code"] == "schema_invalid"
+
+
+def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
+    assert service.post("/exchanges", {"credential": unsigned()}, org=None).status_code == 401
+    bound = unsigned()
+    bound["credentialSubject"] = {**bound["credentialSubject"], "id": "did:example:someone"}
+    refused = service.post("/exchanges", {"credential": bound})
+    assert refused.status_code == 400 and refused.json()["code"] == "forbidden_field"
+    assert service.post("/exchanges", {"credential": unsigned(), "expiresIn": 10}).json()["code"] == "schema_invalid"
+    broken = {**unsigned(), "validFrom": "yesterday"}
+    assert service.post("/exchanges", {"credential": broken}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/exchanges/short", "/exchanges/" + "a" * 33, "/exchanges/" + "%2E" * 32,
+                                  "/exchanges/" + "x" * 5000])
+def test_a_bad_exchange_id_is_a_coded_refusal(service, path):
+    answer = service.post(path, {}, org=None)
+    assert answer.status_code in (400, 404, 414) and "code" in answer.json()
+
+
+def test_an_unknown_exchange_id_is_not_found(service):
+    answer = service.post("/exchanges/" + "A" * 32, {}, org=None)
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("body", [[], "x", {"verifiablePresentation": "x"}, {"verifiablePresentation": []},
+                                  {"other": 1}, {"verifiablePresentation": {"type": 5}}])
+def test_a_wrongly_typed_exchange_body_is_a_coded_refusal(service, body):
+    path = offer(service)
+    answer = service.post(path, body, org=None)
+    assert answer.status_code == 400 and answer.json()["code"] in ("schema_invalid", "malformed_json")
+
+
+def test_a_huge_exchange_body_is_refused_before_it_is_read(service):
+    path = offer(service)
+    huge = {"verifiablePresentation": {"type": ["VerifiablePresentation"], "pad": "x" * (3 * 1024 * 1024)}}
+    answer = service.post(path, huge, org=None)
+    assert answer.status_code in (400, 413) and answer.json()["code"] == "too_large"
+
+
+def test_two_claims_at_once_issue_one_credential(service):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    path = offer(service)
+    request = start(service, path)
+    bodies = [{"verifiablePresentation": did_auth(LocalSigner(generate("ed25519")), request)} for _ in range(4)]
+
+    def send(body: dict[str, Any]) -> int:
+        with httpx.Client(base_url=service.base_url, timeout=60) as client:
+            return client.post(path, json=body).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(send, bodies))
+    assert statuses == [200, 409, 409, 409]

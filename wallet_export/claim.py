@@ -1,0 +1,124 @@
+"""Claim a credential from an issuer's exchange URL into the passport: the wallet's one network step.
+
+Usage::
+
+    stored = claim(store, "https://roc.example/exchanges/Q3x…")     # signs the DID-Auth with the passport key
+
+The protocol is the VC-API exchange the issuer service speaks (``skillspas.issuer.exchanges``):
+``POST {}`` answers a DID-Auth request (challenge, domain); the passport key signs a presentation
+over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
+credential, which must name the passport's DID and verify before it is stored. did:web keys come
+from ``bundle``, else the passport's bundle, else the issuer's ``/bundle`` on the same origin.
+Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
+is read up to a bound. The verifier never uses this module.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import httpx
+
+from skillspas.keys import Signer
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.verifier import Bundle
+from skillspas.wallet_export.presentation import build_presentation
+from skillspas.wallet_export.store import PassportStore, StoredCredential
+
+__all__ = ["claim", "TIMEOUT", "MAX_ANSWER_BYTES", "MAX_BUNDLE_BYTES"]
+
+TIMEOUT: Final = 30.0
+"""Seconds for connecting and for each read."""
+MAX_ANSWER_BYTES: Final = Limits.max_bytes + 64 * 1024
+MAX_BUNDLE_BYTES: Final = 16 * 1024 * 1024
+_MAX_FIELD: Final = 1000
+
+
+def _failed(message: str) -> SkillspasError:
+    return error_for(ErrorCode.EXCHANGE_FAILED, message)
+
+
+def _check_url(url: str) -> str:
+    """``url`` when it is an http(s) address with a host (a string the worker was given)."""
+    parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
+        raise _failed(f"{url[:200]!r} is not an http(s) exchange address" if isinstance(url, str) else "no exchange address")
+    return url
+
+
+def _post(client: httpx.Client, url: str, body: dict[str, Any], limit: int = MAX_ANSWER_BYTES) -> Any:
+    """POST ``body`` as JSON; the answer's JSON (coded refusals of the issuer pass on as ``exchange_failed``)."""
+    return _answer(client, "POST", url, limit, json=body)
+
+
+def _answer(client: httpx.Client, method: str, url: str, limit: int, **kwargs: Any) -> Any:
+    """Send one request and read at most ``limit`` bytes of its JSON answer."""
+    try:
+        with client.stream(method, url, **kwargs) as response:
+            data = bytearray()
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    raise _failed(f"the answer of {url} is larger than {limit} bytes")
+            status = response.status_code
+    except httpx.HTTPError as exc:
+        raise _failed(f"{url} could not be reached: {type(exc).__name__}") from None
+    try:
+        document = parse_json(bytes(data), Limits(max_bytes=limit))
+    except SkillspasError:
+        raise _failed(f"{url} answered HTTP {status} without JSON") from None
+    if not 200 <= status < 300:  # a redirect is not followed: it is a refusal too
+        code = document.get("code") if isinstance(document, dict) else None
+        message = document.get("message") if isinstance(document, dict) else None
+        raise _failed(f"the issuer refused (HTTP {status}): {str(code)[:60]}: {str(message)[:300]}")
+    return document
+
+
+def _text(document: Any, key: str) -> str:
+    value = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(value, str) or not value or len(value) > _MAX_FIELD:
+        raise _failed(f"the exchange's request has no usable {key}")
+    return value
+
+
+def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
+          client: httpx.Client | None = None) -> list[StoredCredential]:
+    """Run the exchange at ``url`` with the passport key, verify what it answers and store it."""
+    holder = holder or store.holder()
+    if holder is None:
+        raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first")
+    _check_url(url)
+    own = client is None
+    client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+    try:
+        asked = _post(client, url, {})
+        request = asked.get("verifiablePresentationRequest") if isinstance(asked, dict) else None
+        did_auth = build_presentation([], holder=holder, challenge=_text(request, "challenge"),
+                                      domain=_text(request, "domain"))
+        answer = _post(client, url, {"verifiablePresentation": did_auth})
+        presentation = answer.get("verifiablePresentation") if isinstance(answer, dict) else None
+        credentials = presentation.get("verifiableCredential") if isinstance(presentation, dict) else None
+        credentials = credentials if isinstance(credentials, list) else [credentials]
+        if not credentials or not all(isinstance(c, dict) for c in credentials):
+            raise _failed("the exchange answered no credential")
+        for credential in credentials:
+            subject = credential.get("credentialSubject")
+            if not isinstance(subject, dict) or subject.get("id") != holder.controller:
+                raise error_for(ErrorCode.HOLDER_MISMATCH, "the credential does not name your DID "
+                                f"({holder.controller}) as its subject", "/credentialSubject/id")
+        fetched = None
+        if bundle is None and store.bundle() is None:
+            origin = urlsplit(url)
+            fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+    finally:
+        if own:
+            client.close()
+    stored = [store.add(json.dumps(c, ensure_ascii=False).encode("utf-8"), bundle=bundle or fetched)
+              for c in credentials]
+    if fetched is not None:  # the passport had none: keep the issuer's, so `show` can check it later
+        store.keep_bundle(fetched)
+    return stored
