@@ -158,7 +158,8 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, 
     """Rows of a CSV file with their line numbers: ``,`` or ``;`` separated (Dutch Excel's default; an
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
     missing file, another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
-    file, and a column named like a national id (one error for the column, not one per row)."""
+    file, a column named like a national id (one error for the column, not one per row), and a file without
+    data rows."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
     else:
@@ -180,6 +181,9 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, 
     except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
         code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
         raise error_for(code, f"line {reader.line_num + skipped} of the CSV file: {exc}") from None
+    if not rows:  # an empty export is a mistake to say, not a batch that quietly issues nothing
+        raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
+                              en="The CSV file has no data rows (only a header line, or nothing).")
     return rows
 
 

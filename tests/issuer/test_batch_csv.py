@@ -17,7 +17,7 @@ from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
-from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.type_schemas import localized_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -114,3 +114,14 @@ def test_an_unknown_batch_type_lists_the_kinds_a_person_types_not_class_names(tm
                            "--csv", str(path), "--org", "x", "--dry-run", "--data-dir", str(tmp_path / "d")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "mbo-diploma, mbo-certificaat" in proc.stderr and "MboDiploma" not in proc.stderr
+
+
+@pytest.mark.parametrize("text", ["", "row_key;learner_name;crebo;leerweg;date\n", "sep=;\nrow_key;learner_name\n;\n"],
+                         ids=["empty file", "header only", "header and an empty row"])
+def test_a_csv_without_data_rows_is_refused_in_dutch_and_english(tmp_path, text):
+    path = tmp_path / "leeg.csv"
+    path.write_text(text, "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        read_csv(path)
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID
+    assert "geen regels" in localized_text(refused.value, "nl") and "no data rows" in localized_text(refused.value, "en")
