@@ -6,7 +6,9 @@ in the tree would shadow the module name ``conftest``."""
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +39,13 @@ def signed_credential(signer: LocalSigner | None = None, **changes: Any) -> tupl
     for key, value in changes.items():
         credential[key] = value
     return sign(copy.deepcopy(credential), signer), signer
+
+
+def load_module(name: str, path: Path) -> Any:
+    """Import the file ``path`` as module ``name`` (test kits and browser shims that are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import json
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,22 +19,14 @@ import pytest
 from typer.testing import CliRunner
 
 from skillspas.issuer.cli import app
+from helpers import load_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str, path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-browserkit = _load("_offline_browserkit", ROOT / "tests/page/browserkit.py")
-pageworld = _load("_offline_pageworld", ROOT / "tests/page/pageworld.py")
-parity = _load("_offline_parity", ROOT / "tests/browser/test_browser_parity.py")
+browserkit = load_module("_offline_browserkit", ROOT / "tests/page/browserkit.py")
+pageworld = load_module("_offline_pageworld", ROOT / "tests/page/pageworld.py")
+parity = load_module("_offline_parity", ROOT / "tests/browser/test_browser_parity.py")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

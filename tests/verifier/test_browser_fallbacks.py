@@ -9,9 +9,7 @@ same keys and signatures: honest ones, RFC 8032's vector, tampered ones, small-o
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,23 +24,15 @@ from skillspas.keys import generate
 from skillspas.keys._edwards25519 import _add as edwards_add
 from skillspas.keys._edwards25519 import decode_point
 from skillspas.keys.keypair import PublicKey
+from helpers import load_module
 
 SHIMS = Path(__file__).resolve().parents[2] / "verifier" / "browser" / "shims"
 L = 2**252 + 27742317777372353535851937790883648493
 P = 2**255 - 19
 
 
-def _load(name: str, path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pure = _load("_browser_pure_crypto", SHIMS / "skillspas_pure_crypto.py")
-pure_rpds = _load("_browser_rpds", SHIMS / "rpds.py")
+pure = load_module("_browser_pure_crypto", SHIMS / "skillspas_pure_crypto.py")
+pure_rpds = load_module("_browser_rpds", SHIMS / "rpds.py")
 
 
 def accepts(check: Callable[[], Any]) -> bool:
