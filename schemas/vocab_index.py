@@ -45,6 +45,7 @@ __all__ = [
     "Hit",
     "SearchResult",
     "VocabIndex",
+    "cache_folder",
     "imports_of",
     "word_forms",
     "dictionary_version",
@@ -185,7 +186,7 @@ class VocabIndex:
         """The index of the bundled data plus ``home``'s imports, built first if no up-to-date one exists."""
         imports = imports_of(home)
         key = _key(imports)
-        folder = Path(cache) if cache is not None else _cache_folder()
+        folder = Path(cache) if cache is not None else cache_folder()
         path = folder / f"vocab-index-{key}.sqlite"
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
@@ -385,7 +386,8 @@ def _order(hit: Hit) -> tuple[Any, ...]:
 # -- building -----------------------------------------------------------------------------
 
 
-def _cache_folder() -> Path:
+def cache_folder() -> Path:
+    """skillspas's cache folder: ``$SKILLSPAS_CACHE_DIR``, else the per-user cache (the index, the browser runtime)."""
     if os.environ.get("SKILLSPAS_CACHE_DIR"):
         return Path(os.environ["SKILLSPAS_CACHE_DIR"])
     import platformdirs

@@ -21,12 +21,14 @@ import importlib.util
 import io
 import json
 import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 from typing import Any, Final, Iterator
 
-__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder"]
+__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder",
+           "runtime_version", "install_runtime", "site_files"]
 
 HERE: Final = Path(__file__).resolve().parent
 ROOT: Final = HERE.parent  # the folder holding schemas/, keys/, verifier/
@@ -50,6 +52,8 @@ BROWSER_FALLBACKS: Final = {
 OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
 SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
 _SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
+# The laptop page's words (no FastAPI, no vocabulary index): the phone page's verdicts say the same.
+_PAGE_WORDS: Final = ("verifier/page/__init__.py", "verifier/page/texts.py")
 # Data of the skills search index (schemas/vocab_index.py, for `passport bridge` and the page's search),
 # not of verification: 3 MB of the 4 the archive would otherwise weigh.
 _SEARCH_INDEX_DATA: Final = frozenset(
@@ -62,12 +66,46 @@ RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "py
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same sources give the same archive
 
 
+def runtime_version() -> str:
+    """The Pyodide version pinned in verifier/browser/package.json (the lock file holds its integrity hash)."""
+    return json.loads((BROWSER / "package.json").read_text("utf-8"))["dependencies"]["pyodide"]
+
+
+def _runtime_home() -> Path:
+    """Where ``install_runtime`` puts the pinned runtime for an installed skillspas (no source checkout)."""
+    from skillspas.schemas.vocab_index import cache_folder
+
+    return cache_folder() / f"pyodide-{runtime_version()}"
+
+
 def runtime_folder() -> Path:
-    """The Pyodide runtime installed by ``npm ci`` in verifier/browser; FileNotFoundError if missing."""
-    folder = BROWSER / "node_modules" / "pyodide"
-    if not (folder / "pyodide.asm.wasm").is_file():
-        raise FileNotFoundError(f"no Pyodide runtime in {folder}: run `npm ci` in {BROWSER}")
-    return folder
+    """The Pyodide runtime: ``npm ci`` in verifier/browser (a source checkout), else the one
+    ``install_runtime`` put in the cache; FileNotFoundError if neither holds it."""
+    for folder in (BROWSER / "node_modules" / "pyodide", _runtime_home() / "node_modules" / "pyodide"):
+        if (folder / "pyodide.asm.wasm").is_file():
+            return folder
+    raise FileNotFoundError(f"no Pyodide runtime {runtime_version()}: run `npm ci` in {BROWSER}, "
+                            f"or let `skillspas verifier --build-static` install it into {_runtime_home()} (needs npm)")
+
+
+def install_runtime(npm: str | None = None) -> Path:
+    """Install the pinned runtime into the cache with ``npm ci`` (the package's own package.json and
+    package-lock.json: npm checks the integrity hash of what it downloads); return its folder.
+
+    A build step of whoever publishes the page, never part of a verification. FileNotFoundError
+    without npm or when ``npm ci`` fails."""
+    npm = npm or shutil.which("npm")
+    if npm is None:
+        raise FileNotFoundError("installing the Pyodide runtime needs npm (Node.js) on PATH")
+    home = _runtime_home()
+    home.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(BROWSER / name, home / name)
+    proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=home,
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        raise FileNotFoundError(f"`npm ci` in {home} failed: {proc.stderr.strip()[-500:]}")
+    return runtime_folder()
 
 
 def _package_root(name: str) -> Path:
@@ -99,7 +137,7 @@ def _entries() -> Iterator[tuple[str, Path]]:
             rel = f"{package}/{path.relative_to(base).as_posix()}"
             if rel in _SEARCH_INDEX_DATA:
                 continue
-            if not any(rel == s or rel.startswith(s + "/") or f"/{s}/" in f"/{rel}" for s in _SKIPPED):
+            if rel in _PAGE_WORDS or not any(rel == s or rel.startswith(s + "/") or f"/{s}/" in f"/{rel}" for s in _SKIPPED):
                 yield f"skillspas/{rel}", path
     for name in PURE_PACKAGES:
         root = _package_root(name)
@@ -127,37 +165,49 @@ def python_archive() -> bytes:
 PAGE: Final = BROWSER / "page"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def site_files(
+    runtime: Path | None = None, *, bundle: bytes | None = None, settings: dict[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """The installable page as {file name: bytes}: the runtime, ``skillspas-py.zip``, the page (with the
+    laptop page's style sheet: one look), the manifest and the service worker, which caches every file
+    but ``bundle.json`` at install (the page fetches the bundle itself: see ``app.mjs``).
+
+    ``bundle`` (an offline bundle, already checked by the caller) is published as ``bundle.json`` and
+    ``settings`` (keyword arguments of ``verify_to_text``: trusted_issuers, trust_anchors,
+    max_status_age) as ``settings.json``; the page uses both for every verification."""
+    runtime = runtime or runtime_folder()
+    files = {name: (runtime / name).read_bytes() for name in RUNTIME_FILES}
+    files["skillspas-py.zip"] = python_archive()
+    for path in sorted(PAGE.iterdir()):
+        if path.is_file() and path.name != "sw.js":
+            files[path.name] = path.read_bytes()
+    files["style.css"] = (HERE / "page" / "static" / "style.css").read_bytes()
+    if settings:
+        files["settings.json"] = json.dumps(settings, indent=2, sort_keys=True).encode("utf-8")
+    cached = sorted(files)
+    version = hashlib.sha256("".join(f"{_sha256(files[n])}  {n}\n" for n in cached).encode()).hexdigest()[:16]
+    worker = (PAGE / "sw.js").read_text("utf-8").replace("__VERSION__", version).replace("__FILES__", json.dumps(cached))
+    files["sw.js"] = worker.encode("utf-8")
+    if bundle is not None:
+        files["bundle.json"] = bundle
+    return files
 
 
 def build(
     out: Path, runtime: Path | None = None, *, bundle: Path | None = None, settings: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """Write the runtime, ``skillspas-py.zip``, the installable page (manifest, service worker) and
-    ``SHA256SUMS`` into ``out``; return {file: sha256}.
-
-    ``bundle`` (an offline bundle file, already checked by the caller) is published as ``bundle.json``
-    and ``settings`` (keyword arguments of ``verify_to_text``: trusted_issuers, trust_anchors,
-    max_status_age) as ``settings.json``; the page uses both for every verification."""
-    runtime = runtime or runtime_folder()
+    """Write ``site_files`` and ``verify.mjs`` (the Node runner of the parity tests) into ``out``, and
+    ``SHA256SUMS`` listing every file; return {file: sha256}."""
+    files = site_files(runtime, bundle=bundle.read_bytes() if bundle is not None else None, settings=settings)
+    files["verify.mjs"] = (BROWSER / "verify.mjs").read_bytes()
     out.mkdir(parents=True, exist_ok=True)
-    for name in RUNTIME_FILES:
-        shutil.copyfile(runtime / name, out / name)
-    (out / "skillspas-py.zip").write_bytes(python_archive())
-    shutil.copyfile(BROWSER / "verify.mjs", out / "verify.mjs")
-    for path in sorted(PAGE.iterdir()):
-        if path.is_file() and path.name != "sw.js":
-            shutil.copyfile(path, out / path.name)
-    if bundle is not None:
-        shutil.copyfile(bundle, out / "bundle.json")
-    if settings:
-        (out / "settings.json").write_text(json.dumps(settings, indent=2, sort_keys=True), "utf-8")
-    files = sorted(p.name for p in out.iterdir() if p.is_file() and p.name not in ("sw.js", "SHA256SUMS", "verify.mjs"))
-    version = hashlib.sha256("".join(f"{_sha256(out / n)}  {n}\n" for n in files).encode()).hexdigest()[:16]
-    worker = (PAGE / "sw.js").read_text("utf-8").replace("__VERSION__", version).replace("__FILES__", json.dumps(files))
-    (out / "sw.js").write_text(worker, "utf-8")
-    sums = {p.name: _sha256(p) for p in sorted(out.iterdir()) if p.is_file() and p.name != "SHA256SUMS"}
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    sums = {name: _sha256(files[name]) for name in sorted(files)}
     (out / "SHA256SUMS").write_text("".join(f"{digest}  {name}\n" for name, digest in sums.items()), "utf-8")
     return sums
 

@@ -188,6 +188,20 @@ class VerificationResult:
         return problem is not None and (problem.code.exit_code == 2 or problem.code in CANNOT_BE_CHECKED)
 
     @property
+    def all_warnings(self) -> list[Problem]:
+        """The warnings of this result and of every credential inside it."""
+        return [*self.warnings, *(w for c in self.credentials for w in c.all_warnings)]
+
+    @property
+    def verdict(self) -> str:
+        """``valid`` (green), ``warning`` (orange), ``invalid`` (red: checked and false) or ``unusable``
+        (neutral: cannot be checked here, e.g. no key or trust material; ``cannot_be_checked``): the
+        verifier page's and the phone page's colour."""
+        if self.verified:
+            return "warning" if self.all_warnings else "valid"
+        return "unusable" if self.cannot_be_checked else "invalid"
+
+    @property
     def exit_code(self) -> int:
         """0 valid, 1 checked and not valid, 2 unusable input."""
         problem = self.first_error

@@ -24,6 +24,10 @@ Routes (all relative, so the app can be mounted under a prefix):
 - ``GET /api/skills?q=``: skills search in the offline index (nl/en labels, word forms) for the vacancy.
 - ``GET /api/occupations?q=``: ESCO occupations by name (nl/en), to pick the bridge's target.
 - ``GET /api/info``: the trust material in use (bundle date, trust list) and the size limits.
+- ``GET /app/``: the installable offline page (issue 19, ``skillspas.verifier.browser_build``): the same
+  checks, run in the browser by Pyodide, with this page's trust settings; ``app/bundle.json`` is the
+  bundle in use now. Served when the Pyodide runtime is installed (``npm ci`` in verifier/browser or
+  ``skillspas verifier --build-static``); the page links to it then.
 
 Every response carries a Content-Security-Policy that allows only the page's own origin, and only
 Host headers of this machine are answered (``PageSettings.allowed_hosts``). Bodies are read up to
@@ -34,6 +38,7 @@ holds the page: a hostile one gets a coded message, and the next request is serv
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -59,7 +64,7 @@ from skillspas.verifier.qr import read_qr_image
 from skillspas.verifier.result import Check, Problem, VerificationResult
 from skillspas.verifier.summary import MAX_VACANCY_LINE, MAX_VACANCY_LINES
 
-__all__ = ["create_page_app", "CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "EXIT_CODE_HEADER"]
+__all__ = ["create_page_app", "CONTENT_SECURITY_POLICY", "PHONE_CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "EXIT_CODE_HEADER"]
 
 _log = logging.getLogger(__name__)
 
@@ -77,6 +82,9 @@ SECURITY_HEADERS: Final = (
     ("cross-origin-resource-policy", "same-origin"),
     ("permissions-policy", "camera=(self), microphone=(), geolocation=()"),
 )
+PHONE_CONTENT_SECURITY_POLICY: Final = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+"""The installable page's policy (``/app/``): Pyodide compiles its WebAssembly, nothing else is added."""
 EXIT_CODE_HEADER: Final = "skillspas-exit-code"
 """Response header of ``POST /api/verify``: the exit code ``skillspas verify`` gives the same input."""
 _MEDIA_TYPES: Final = {
@@ -85,6 +93,12 @@ _MEDIA_TYPES: Final = {
     ".svg": "image/svg+xml",
     ".md": "text/plain; charset=utf-8",
     ".LICENSE": "text/plain; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
 }
 _MAX_QUERY: Final = 100
 
@@ -115,7 +129,8 @@ class _Guard:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS:
-                    headers[name] = value
+                    if name != "content-security-policy" or name not in headers:  # /app/ sets its own
+                        headers[name] = value
             await send(message)
 
         return send_with_headers
@@ -144,16 +159,51 @@ def _static_files() -> dict[str, tuple[bytes, str]]:
     return files
 
 
-def _index_html(settings: PageSettings) -> bytes:
+class _PhoneSite:
+    """The installable page's files (``browser_build.site_files``), built at the first request."""
+
+    def __init__(self, settings: PageSettings) -> None:
+        self.settings = settings
+        self.files: dict[str, bytes] | None = None
+        from skillspas.verifier.browser_build import runtime_folder
+
+        try:
+            self.runtime = runtime_folder()
+        except FileNotFoundError:
+            self.runtime = None
+
+    def file(self, name: str) -> bytes | None:
+        """One file of the site, or ``None``; ``bundle.json`` is the bundle in use now."""
+        if self.runtime is None:
+            return None
+        if name == "bundle.json":
+            bundle = self.settings.current_bundle()
+            return None if bundle is None else json.dumps(bundle.to_json(), ensure_ascii=False).encode("utf-8")
+        if self.files is None:
+            from skillspas.verifier.browser_build import site_files
+
+            bundle = self.settings.current_bundle()
+            minutes = max(1, int(self.settings.status_freshness.total_seconds() // 60))
+            options: dict[str, Any] = {"max_status_age": f"{minutes}m"}
+            if self.settings.trusted_now(bundle):
+                options["trusted_issuers"] = list(self.settings.trusted_now(bundle))
+            if self.settings.trust_anchors:
+                options["trust_anchors"] = list(self.settings.trust_anchors)
+            self.files = site_files(self.runtime, settings=options)
+        return self.files.get(name or "index.html")
+
+
+def _index_html(settings: PageSettings, *, phone: bool = False) -> bytes:
     template = (resources.files("skillspas.verifier.page") / "templates" / "index.html").read_text("utf-8")
     values = {
         "lang": settings.lang,
         "max_json": str(settings.limits.max_bytes),
         "max_image": str(settings.max_image_bytes),
         "max_vacancy_lines": str(MAX_VACANCY_LINES),
+        "phone_hidden": "" if phone else " hidden",
     }
     for key, value in values.items():
-        template = template.replace("{{" + key + "}}", value)  # values are digits and a language code
+        template = template.replace("{{" + key + "}}", value)  # values are digits, a language code, an attribute
     return template.encode("utf-8")
 
 
@@ -217,7 +267,8 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     settings.verifier()  # refuse unusable trust material now, not at the first check
     vocabulary = settings.skills()
     static = _static_files()
-    index = _index_html(settings)
+    phone = _PhoneSite(settings)
+    index = _index_html(settings, phone=phone.runtime is not None)
     limiter = anyio.CapacityLimiter(settings.concurrency)
     _warm_up(settings)
 
@@ -249,6 +300,21 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     async def favicon() -> Response:
         body, media_type = static["favicon.svg"]
         return Response(body, media_type=media_type)
+
+    @app.get("/app", include_in_schema=False)
+    async def phone_home() -> Response:
+        return Response(status_code=308, headers={"location": "app/"})
+
+    @app.get("/app/{name:path}", include_in_schema=False)
+    async def phone_file(name: str) -> Response:
+        body = await anyio.to_thread.run_sync(phone.file, name)
+        if body is None:
+            return Response("Not found\n", status_code=404, media_type="text/plain")
+        suffix = "." + (name or "index.html").rsplit(".", 1)[-1]
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return Response(body, media_type=_MEDIA_TYPES.get(suffix, "application/octet-stream"),
+                        headers={"cache-control": "no-cache", "etag": etag,
+                                 "content-security-policy": PHONE_CONTENT_SECURITY_POLICY})
 
     @app.get("/api/info")
     async def info() -> JSONResponse:

@@ -78,7 +78,7 @@ def verifier_command(
 
 def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anchors: list[str] | None, max_status_age: str) -> None:
     """``--build-static``: the browser build with this bundle and trust settings; SHA256SUMS lists every file."""
-    from skillspas.verifier.browser_build import build
+    from skillspas.verifier.browser_build import build, install_runtime, runtime_folder, runtime_version
 
     try:
         if bundle is not None:
@@ -93,7 +93,12 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
     if anchors:
         settings["trust_anchors"] = list(anchors)
     try:
-        sums = build(out, bundle=bundle, settings=settings)
+        try:
+            runtime = runtime_folder()
+        except FileNotFoundError:  # an installed skillspas: the pinned runtime goes into the cache once
+            typer.echo(f"installing the Pyodide runtime {runtime_version()} (npm ci, pinned by package-lock.json) ...", err=True)
+            runtime = install_runtime()
+        sums = build(out, runtime, bundle=bundle, settings=settings)
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

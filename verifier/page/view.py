@@ -60,16 +60,9 @@ def trust_list_names(verifier: Verifier) -> Names:
     return names.get
 
 
-def _all_warnings(result: VerificationResult) -> list[Problem]:
-    return [*result.warnings, *(w for c in result.credentials for w in _all_warnings(c))]
-
-
 def verdict_of(result: VerificationResult) -> str:
-    """``valid`` (green), ``warning`` (orange), ``invalid`` (red: checked and false) or ``unusable``
-    (neutral: cannot be checked here, e.g. no key or trust material; ``VerificationResult.cannot_be_checked``)."""
-    if result.verified:
-        return "warning" if _all_warnings(result) else "valid"
-    return "unusable" if result.cannot_be_checked else "invalid"
+    """The colour of ``result``: ``VerificationResult.verdict`` (one rule for the laptop page and the phone page)."""
+    return result.verdict
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -166,7 +159,7 @@ def _credential_view(
 ) -> dict[str, Any]:
     verdict = verdict_of(result)
     view: dict[str, Any] = {"index": index, "verdict": verdict, "heading": dict(HEADINGS[verdict])}
-    warnings = [_problem_json(w) for w in _all_warnings(result)]
+    warnings = [_problem_json(w) for w in result.all_warnings]
     view["warnings"] = warnings
     problem = result.first_error
     if problem is not None or result.summary is None:
@@ -225,7 +218,7 @@ def build_view(
         "code": None,
         "detail": None,
         "path": None,
-        "warnings": [_problem_json(w) for w in _all_warnings(result)],
+        "warnings": [_problem_json(w) for w in result.all_warnings],
         "credentials": [],
         "skills": None,
         "vacancy": None,
