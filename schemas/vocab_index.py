@@ -426,7 +426,12 @@ def dictionary_version() -> bytes:
 
 def dictionary_entries(cache: str | os.PathLike[str] | None = None) -> tuple[tuple[str, str, str | None, str | None], ...]:
     """Every concept of the bundled index (no imports) as (URI, kind, Dutch label, English label), sorted by
-    URI: an entry's number is its position, the same on every machine for one ``dictionary_version``."""
+    URI: an entry's number is its position, the same on every machine for one ``dictionary_version``.
+
+    The browser build (no sqlite3 there) ships them instead, as ``dictionary-VERSION.json`` beside the data."""
+    packaged = resources.files("skillspas.schemas") / "data" / "vocab" / f"dictionary-{dictionary_version().hex()}.json"
+    if cache is None and packaged.is_file():
+        return tuple((uri, kind, nl, en) for uri, kind, nl, en in json.loads(packaged.read_bytes()))
     index = VocabIndex.open(None, cache=cache)
     try:
         rows = index._db.execute("SELECT uri, kind, label_nl, label_en FROM concept").fetchall()

@@ -45,6 +45,8 @@ BROWSER_FALLBACKS: Final = {
     "nacl": "nacl.bindings.crypto_sign_open (libsodium's rules, over python-ecdsa)",
     "rpds": "rpds (persistent collections by copying, for referencing)",
     "lxml": "lxml.html (pyld's HTML loader, never used by skillspas)",
+    "sqlite3": "sqlite3 (imported with the vocabulary index, never opened: the QR dictionary ships as JSON)",
+    "lzma": "lzma (imported with the vocabulary modules, never used: no .xz file is read)",
 }
 # Imported on the verify path only when present, never used: pyld builds its default (network) loader
 # with requests at import and falls back to a dummy loader without it; skillspas gives pyld its own
@@ -148,17 +150,30 @@ def _entries() -> Iterator[tuple[str, Path]]:
         yield path.relative_to(SHIMS).as_posix(), path
 
 
+def dictionary_file() -> tuple[str, bytes]:
+    """(archive name, JSON) of the SP2 QR codec's vocabulary dictionary: the entries of the bundled index,
+    named by its version (``schemas.vocab_index.dictionary_entries`` reads them where no index can be built)."""
+    from skillspas.schemas.vocab_index import dictionary_entries, dictionary_version
+
+    entries = json.dumps(dictionary_entries(), ensure_ascii=False, separators=(",", ":"))
+    return f"skillspas/schemas/data/vocab/dictionary-{dictionary_version().hex()}.json", entries.encode("utf-8")
+
+
 def python_archive() -> bytes:
     """The Python side of the browser build as one deterministic zip; ValueError if a file is compiled."""
+    contents: list[tuple[str, bytes]] = []
+    for name, path in sorted(_entries()):
+        if path.suffix in (".so", ".pyd", ".dylib"):
+            raise ValueError(f"{name} is compiled: the browser build takes pure Python only")
+        contents.append((name, path.read_bytes()))
+    contents.append(dictionary_file())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, path in sorted(_entries()):
-            if path.suffix in (".so", ".pyd", ".dylib"):
-                raise ValueError(f"{name} is compiled: the browser build takes pure Python only")
+        for name, data in contents:
             info = zipfile.ZipInfo(name, _EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
