@@ -2,14 +2,18 @@
 
 from typing import Any
 
-from skillspas.issuer.settings import Settings
 from skillspas.issuer.sign import sign
 
 __all__ = ["sign", "Settings", "Issuer", "create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    """``Issuer`` and ``create_app`` load SQLAlchemy and FastAPI only when asked for."""
+    """``Issuer`` and ``create_app`` load SQLAlchemy and FastAPI only when asked for; ``Settings`` (the service's
+    configuration) is not loaded by ``skillspas verify``."""
+    if name == "Settings":
+        from skillspas.issuer.settings import Settings
+
+        return Settings
     if name == "Issuer":
         from skillspas.issuer.issuing import Issuer
 

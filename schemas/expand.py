@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from pyld import jsonld
-from pyld.identifier_issuer import IdentifierIssuer
-
-from skillspas.schemas._pyld_cache import CachingJsonLdProcessor, IdentityCachingContextResolver
+from skillspas.schemas._pyld_cache import (
+    CachingJsonLdProcessor,
+    IdentityCachingContextResolver,
+    is_absolute_iri,
+    jsonld,
+    resolved_context_cache,
+)
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.loader import DocumentLoader, unwrap_pyld_error
 from skillspas.schemas.nquads import Quad, dataset_from_pyld
@@ -44,9 +47,9 @@ def _options(loader: DocumentLoader) -> dict[str, Any]:
     immutable = getattr(loader, "immutable", None)
     if immutable is not None:
         immutable.setdefault(id(_SENTINEL_CONTEXT), [_SENTINEL_CONTEXT, None])
-        resolver = IdentityCachingContextResolver(jsonld._resolved_context_cache, loader, immutable)
+        resolver = IdentityCachingContextResolver(resolved_context_cache, loader, immutable)
     else:
-        resolver = jsonld.ContextResolver(jsonld._resolved_context_cache, loader)
+        resolver = jsonld.ContextResolver(resolved_context_cache, loader)
     return {
         "base": None,  # no document base: a relative IRI stays relative and is refused (pyld would resolve "" against http://example.org/base/)
         "documentLoader": loader,
@@ -85,14 +88,7 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
 def to_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
     """The RDF dataset of ``document`` as canonical-term quads, after strict expansion."""
     expanded = expand_strict(document, loader)
-    issuer = IdentifierIssuer("_:b")
-    node_map: dict[str, dict] = {"@default": {}}
-    _PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
-    dataset = {}
-    for graph_name, graph in sorted(node_map.items()):
-        if graph_name == "@default" or jsonld._is_absolute_iri(graph_name):
-            dataset[graph_name] = _PROCESSOR._graph_to_rdf(graph, issuer, _options(loader))
-    return dataset_from_pyld(dataset)
+    return dataset_from_pyld(_PROCESSOR.rdf_dataset(expanded, _options(loader)))
 
 
 _REDEFINITIONS = frozenset({"protected term redefinition", "keyword redefinition", "invalid keyword alias"})
@@ -177,7 +173,7 @@ def _check_expanded(expanded: Any, document: dict[str, Any]) -> None:
 
 
 def _absolute(iri: str) -> bool:
-    return iri.startswith("_:") or (":" in iri and jsonld._is_absolute_iri(iri))
+    return iri.startswith("_:") or (":" in iri and is_absolute_iri(iri))
 
 
 def _undefined(term: str, document: dict[str, Any], what: str) -> None:

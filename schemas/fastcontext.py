@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyld import jsonld
+from skillspas.schemas._pyld_cache import CachingJsonLdProcessor, jsonld
 
 __all__ = ["Refused", "ContextSpace", "CompiledContext", "Edge", "is_absolute_iri"]
 
@@ -63,7 +63,7 @@ class ContextSpace:
     """Every compiled context reachable from one document loader (one context registry)."""
 
     def __init__(
-        self, processor: jsonld.JsonLdProcessor, options: dict[str, Any], sentinel: dict[str, Any],
+        self, processor: CachingJsonLdProcessor, options: dict[str, Any], sentinel: dict[str, Any],
         max_contexts: int = 1024, memo_budget: int = _MEMO_BUDGET,
     ) -> None:
         self.processor = processor
@@ -73,7 +73,7 @@ class ContextSpace:
         self.memo_budget = memo_budget
         self.memo_entries = 0
         self._by_id: dict[int, CompiledContext] = {}
-        self.initial = self.wrap(processor._get_initial_context(options))
+        self.initial = self.wrap(processor.initial_context(options))
 
     @property
     def full(self) -> bool:
@@ -99,7 +99,7 @@ class ContextSpace:
     def process(self, active: Any, local: Any, **flags: Any) -> Any:
         """pyld's ``_process_context``; any error it raises means: not for the fast path."""
         try:
-            return self.processor._process_context(active, local, self.options, **flags)
+            return self.processor.apply_context(active, local, self.options, **flags)
         except RecursionError:
             raise
         except Exception as exc:  # JsonLdError, unknown_context, ...: the reference path reports it

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pyld import jsonld
-
+from skillspas.schemas._pyld_cache import canonicalize_double, is_double
 from skillspas.schemas.fastcontext import Refused, is_absolute_iri
 from skillspas.schemas.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
 
@@ -166,8 +165,8 @@ class _Writer:
         elif type(value) is bool:
             text, datatype, language = ("true" if value else "false"), datatype or _XSD_BOOLEAN, None
         elif type(value) is int or type(value) is float:
-            if jsonld._is_double(value):
-                text, datatype = jsonld._canonicalize_double(value), datatype or _XSD_DOUBLE
+            if is_double(value):
+                text, datatype = canonicalize_double(value), datatype or _XSD_DOUBLE
             elif datatype == _XSD_DOUBLE or abs(value) >= 1e21:
                 raise Refused("number formatted as a double")
             else:

@@ -72,7 +72,7 @@ def _collect(registry: ContextRegistry) -> KnownTerms:
     seen: set[int] = set()
 
     def walk(active: dict[str, Any], local: Any) -> None:
-        processed = PROCESSOR._process_context(active, local, options, override_protected=True)
+        processed = PROCESSOR.apply_context(active, local, options, override_protected=True)
         for term, mapping in processed["mappings"].items():
             if not isinstance(mapping, dict):
                 continue
@@ -85,7 +85,7 @@ def _collect(registry: ContextRegistry) -> KnownTerms:
                 walk(processed, scoped)
 
     for url in registry.urls():
-        walk(PROCESSOR._get_initial_context(options), url)
+        walk(PROCESSOR.initial_context(options), url)
     return KnownTerms(frozenset(names), frozenset(iris))
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from pyld import jsonld
-
-from skillspas.schemas._pyld_cache import immutable_objects
+from skillspas.schemas._pyld_cache import immutable_objects, jsonld
 from skillspas.schemas.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 

@@ -24,11 +24,7 @@ import hashlib
 import json
 import re
 from importlib import resources
-from typing import Any, Iterable, Mapping
-
-from jsonschema import Draft201909Validator, Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from skillspas.schemas.errors import (
     ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
@@ -36,6 +32,11 @@ from skillspas.schemas.errors import (
 from skillspas.schemas.jsonio import content_key
 from skillspas.schemas.messages import text as code_text
 from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
+
+if TYPE_CHECKING:  # jsonschema, the reference engine, loads when a document needs it (not for a plain OB 3.0 verify)
+    from jsonschema import Draft201909Validator, Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -127,6 +128,8 @@ def localized_text(error: SkillspasError, lang: str = "en") -> str:
 @functools.cache
 def _registry() -> tuple[Registry, dict[str, Any], dict[str, Any]]:
     """Our type schemas and the official OB 3.0 schemas, by ``$id``; checked against their manifest."""
+    from referencing import Registry, Resource
+
     base = resources.files("skillspas.schemas") / "data" / "jsonschema"
     types: dict[str, Any] = {}
     for entry in (base / "types").iterdir():
@@ -156,11 +159,15 @@ def type_schema(type_name: str) -> dict[str, Any]:
 
 @functools.cache
 def _validator(type_name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(type_schema(type_name), registry=_registry()[0], format_checker=FormatChecker(("date",)))
 
 
 @functools.cache
 def _ob3_validator(use: str = "validate") -> Draft201909Validator:
+    from jsonschema import Draft201909Validator
+
     return Draft201909Validator(_registry()[2][use], registry=_registry()[0])
 
 

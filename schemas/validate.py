@@ -11,13 +11,15 @@ import functools
 import hashlib
 import json
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.yescheck import Check, certainly, compile_check
+
+if TYPE_CHECKING:  # jsonschema, the reference engine, loads only when the compiled check is not certain
+    from jsonschema import Draft202012Validator
 
 __all__ = ["validate_shape", "validate_shape_fast"]
 
@@ -49,6 +51,8 @@ def _schemas() -> tuple[Registry, dict[str, Any]]:
 
 @functools.cache
 def _validators() -> dict[str, Draft202012Validator]:
+    from jsonschema import Draft202012Validator
+
     registry, documents = _schemas()
     return {
         kind: Draft202012Validator(documents[name], registry=registry) for kind, name in _SCHEMAS.items()

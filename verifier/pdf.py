@@ -5,7 +5,7 @@ Usage::
     texts = read_pdf_qr_texts(pdf_bytes)        # ["SP2:…", …], one per QR image, in page order
 
 Every image XObject of every page is decoded (pypdf, imported only here) and handed to the QR
-reader (``verifier/qr.py``); images that hold no skillspas QR code are skipped. The bounds are
+reader (``verifier/qr/``); images that hold no skillspas QR code are skipped. The bounds are
 checked before anything is decoded: at most ``MAX_PAGES`` pages and ``MAX_IMAGES`` images, each at
 most ``MAX_IMAGE_PIXELS`` pixels; every decompressed stream at most ``MAX_STREAM_BYTES`` bytes
 (pypdf's own limits, lowered here), so a zip bomb stops early. Refusals are coded:

@@ -21,6 +21,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
 from skillspas.verifier import qr
+from skillspas.verifier.qr.cbor import to_cbor
 from skillspas.verifier.qr import PREFIX, b45decode, b45encode, decode_payload, encode_payload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -161,7 +162,7 @@ def test_any_json_object_round_trips(document):
 
 def test_sp1_cbor_is_standard_cbor(diploma):
     """Any CBOR library reads the payload (private tags 6-13 aside)."""
-    cbor = qr._to_cbor(diploma)
+    cbor = to_cbor(diploma)
     decoded = cbor2.loads(cbor)
     assert isinstance(decoded, dict) and len(decoded) == len(diploma)
     assert cbor2.dumps(decoded) == cbor  # our encoding is also cbor2's canonical one
@@ -222,7 +223,7 @@ def test_every_position_with_one_changed_character_fails(diploma, verifier):
 
 
 def test_a_change_with_a_recomputed_checksum_still_fails_the_signature(diploma, verifier):
-    cbor = qr._to_cbor(diploma)
+    cbor = to_cbor(diploma)
     tampered = cbor.replace(b"install software", b"install hardware")
     assert tampered != cbor
     outcome = _outcome(_raw(b"\x01" + _deflate(tampered)), verifier)
@@ -311,7 +312,7 @@ def test_malformed_cbor_is_unreadable(cbor):
 
 
 def test_unknown_flags_are_unreadable():
-    assert _code(_raw(b"\x02" + qr._to_cbor({"a": 1}))) is ErrorCode.QR_UNREADABLE
+    assert _code(_raw(b"\x02" + to_cbor({"a": 1}))) is ErrorCode.QR_UNREADABLE
 
 
 def test_deep_nesting_is_too_deep():

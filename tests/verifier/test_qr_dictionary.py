@@ -18,6 +18,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.vocab_index import dictionary_entries, dictionary_version
 from skillspas.verifier import Verifier
 from skillspas.verifier import qr
+from skillspas.verifier.qr.cbor import _head as cbor_head, to_cbor
 from skillspas.verifier.qr import PREFIX_SP2, VocabDictionary, b45decode, b45encode, decode_payload, encode_payload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
@@ -248,16 +249,16 @@ def test_a_dictionary_reference_is_no_part_of_sp1():
 
 def test_an_alignment_written_literally_where_the_dictionary_has_it_is_not_canonical():
     uri, _, label, _ = OLD.entries[0]
-    literal = qr._to_cbor({"a": _alignment(uri, label)})  # what SP1 writes
+    literal = to_cbor({"a": _alignment(uri, label)})  # what SP1 writes
     assert _code(_sp2(literal), dictionaries=[OLD]) is ErrorCode.QR_UNREADABLE
-    assert json.loads(decode_payload(_sp2(qr._to_cbor({"a": _alignment(uri, label)}, OLD)), dictionaries=[OLD])) \
+    assert json.loads(decode_payload(_sp2(to_cbor({"a": _alignment(uri, label)}, OLD)), dictionaries=[OLD])) \
         == {"a": _alignment(uri, label)}
 
 
 def test_a_dictionary_entry_without_the_asked_label_is_unreadable():
     uri, kind, _, _ = next(e for e in ENTRIES if e[1] == "competentnl" and not e[3])
     number = BUNDLED.number(uri)
-    cbor = b"\xa1\x01" + qr._head(6, 16) + qr._head(0, number * 2 + 1)  # the English label it has not
+    cbor = b"\xa1\x01" + cbor_head(6, 16) + cbor_head(0, number * 2 + 1)  # the English label it has not
     assert _code(_sp2(cbor, BUNDLED)) is ErrorCode.QR_UNREADABLE
 
 

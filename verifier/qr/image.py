@@ -1,0 +1,77 @@
+"""Reading QR codes from a photo or screenshot (PNG, JPEG): zxing-cpp and Pillow, imported only here, when used.
+
+Bounded: at most ``MAX_IMAGE_BYTES`` of file and ``MAX_IMAGE_PIXELS`` of image are read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Final
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.verifier.qr.base45 import unreadable
+from skillspas.verifier.qr.payload import is_payload
+
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "read_qr_image", "read_qr_images"]
+
+MAX_IMAGE_BYTES: Final = 32 * 1024 * 1024
+"""Largest image file read for a QR code."""
+
+MAX_IMAGE_PIXELS: Final = 40_000_000
+"""Largest image (width x height) decoded for a QR code."""
+
+
+def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
+    """The texts of every QR code in a PNG/JPEG photo or screenshot (path or bytes), in reading order."""
+    data = _image_bytes(image)
+    try:
+        from PIL import Image, UnidentifiedImageError
+        import zxingcpp
+    except ImportError as exc:  # pragma: no cover - both are dependencies
+        raise RuntimeError(f"QR image decoding needs {exc.name}") from exc
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height = picture.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has {width}x{height} pixels; at most {MAX_IMAGE_PIXELS} are read")
+            picture.draft("L", picture.size)  # JPEG: decode straight to grey
+            grey = picture.convert("L")
+    except SkillspasError:
+        raise
+    except Image.DecompressionBombError:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has more than {MAX_IMAGE_PIXELS} pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise unreadable(f"the image cannot be read ({type(exc).__name__})") from None
+    found = [b for b in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)) if b.valid and b.text]
+    found.sort(key=lambda b: (b.position.top_left.y, b.position.top_left.x))
+    texts = [barcode.text for barcode in found]
+    if not texts:
+        raise unreadable("no readable QR code was found in the image")
+    return texts
+
+
+def read_qr_image(image: str | os.PathLike[str] | bytes) -> str:
+    """The text of the skillspas QR code in a photo or screenshot (the first one, if there are several)."""
+    texts = read_qr_images(image)
+    return next((text for text in texts if is_payload(text)), texts[0])
+
+
+def _image_bytes(image: str | os.PathLike[str] | bytes) -> bytes:
+    if isinstance(image, (bytes, bytearray)):
+        data = bytes(image)
+    elif isinstance(image, (str, os.PathLike)):
+        path = Path(image)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+        except OSError as exc:
+            raise unreadable(f"cannot read {path}: {exc.strerror}") from None
+    else:
+        raise TypeError("image must be a path or bytes")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image file is larger than {MAX_IMAGE_BYTES} bytes")
+    if not data:
+        raise unreadable("the image is empty")
+    return data
