@@ -59,7 +59,7 @@ from skillspas.keys.keyfile import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.type_schemas import localized_error, localized_text
-from skillspas.verifier.checks import issuer_id, types_of
+from skillspas.schemas.vc import issuer_id, types_of
 
 __all__ = [
     "KEY_COLUMN",

@@ -34,7 +34,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
-from skillspas.verifier.checks import instant
+from skillspas.schemas.vc import instant
 from skillspas.verifier.persons import group_persons
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
