@@ -26,12 +26,10 @@ from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.limits import Limits
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.verifier.cli import read_input
 from skillspas.issuer.vocab_cli import HomeOption, data_home, fail_localized as _fail
 
 __all__ = ["issue_command", "data_home"]
@@ -48,7 +46,7 @@ def _row(path: str) -> dict[str, Any]:
             nl=f"Het gegevensbestand {path} bestaat niet of is geen bestand.",
             en=f"The data file {path} does not exist or is not a file.",
         )
-    row = parse_json(read_input(path, Limits.max_bytes))
+    row = read_json_file(path)
     if not isinstance(row, dict):
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,

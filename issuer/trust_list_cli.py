@@ -24,9 +24,10 @@ from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
-from skillspas.verifier.cli import fail, read_json_file
+from skillspas.verifier.cli import fail
 from skillspas.verifier.trust import load_trust_list
 
 __all__ = ["trust_list_app", "read_entries"]
