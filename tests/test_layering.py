@@ -169,3 +169,10 @@ def test_json_is_read_only_by_the_one_strict_reader():
             elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "json":
                 assert node.attr not in ("load", "loads", "JSONDecoder"), (
                     f"{name}:{node.lineno} parses JSON with json.{node.attr}: use skillspas.schemas.jsonio")
+
+
+def test_the_trust_policy_does_not_depend_on_the_pipeline_that_uses_it():
+    """``verifier.trust`` is given ``Verifier.verified_credential`` as a callable: no import back (not even for types)."""
+    imported = set(_imports(ROOT / "verifier" / "trust.py"))
+    assert not {name for name in imported if name.startswith("skillspas.verifier.pipeline")}, imported
+    assert "skillspas.verifier" not in imported

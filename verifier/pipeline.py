@@ -124,7 +124,7 @@ class Verifier:
         """The bundle's trust list (verified here), and/or ``--trust-issuer`` DIDs; else trust no one."""
         policies: list[TrustPolicy] = []
         if self.bundle is not None and self.bundle.trust_list is not None:
-            policies.append(TrustListPolicy.from_credential(self.bundle.trust_list, self, anchors=anchors))
+            policies.append(TrustListPolicy.from_credential(self.bundle.trust_list, self.verified_credential, anchors=anchors))
         if trusted_issuers or not policies:
             policies.append(TrustedIssuers(trusted_issuers or ()))
         return policies[0] if len(policies) == 1 else AnyOf(*policies)
