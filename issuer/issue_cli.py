@@ -25,14 +25,15 @@ import typer
 from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
+from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.issuer.vocab_cli import HomeOption, data_home, fail_localized as _fail
+from skillspas.issuer.vocab_cli import HomeOption, fail_localized as _fail
 
-__all__ = ["issue_command", "data_home"]
+__all__ = ["issue_command"]
 
 
 def _usage(nl: str, en: str) -> typer.Exit:
@@ -98,8 +99,8 @@ def issue_command(
         row = _row(data)
         signer = load(key)
         cosigner = load(cosign) if cosign is not None else None
-        options: dict[str, Any] = {"issuer": signer.controller, "vocabulary": SkillsVocabulary.load(data_home(home)),
-                                   "register": Kwalificaties.load(data_home(home)), "allow_unregistered": allow_unregistered}
+        options: dict[str, Any] = {"issuer": signer.controller, "vocabulary": SkillsVocabulary.load(data_folder(home)),
+                                   "register": Kwalificaties.load(data_folder(home)), "allow_unregistered": allow_unregistered}
         if cosigner is not None:
             options["cosigner"] = cosigner.controller
         signed = sign(build(name, row, **options), signer, suite=suite)
