@@ -57,9 +57,9 @@ from skillspas.issuer.store.models import AuditEvent, IssuedCredential
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import parse_json, read_json_file
 from skillspas.schemas.type_schemas import localized_error, localized_text
-from skillspas.verifier.checks import issuer_id, types_of
+from skillspas.schemas.vc import issuer_id, types_of
 
 __all__ = [
     "KEY_COLUMN",
@@ -485,8 +485,8 @@ def _dump(credential: dict[str, Any]) -> bytes:
 def _intact(path: Path, sha256: str | None) -> bool:
     """Whether ``path`` holds the credential with this stored hash."""
     try:
-        return sha256 is not None and credential_hash(json.loads(path.read_bytes())) == sha256
-    except (OSError, ValueError):
+        return sha256 is not None and credential_hash(read_json_file(path)) == sha256
+    except SkillspasError:
         return False
 
 

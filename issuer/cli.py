@@ -11,7 +11,6 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.limits import Limits
 
 __all__ = ["app", "build_app", "main"]  # noqa: F822 - ``app`` is built on first access (``__getattr__``)
 
@@ -76,14 +75,13 @@ def sign_command(
     """Sign any credential whose contexts are known; prints the signed JSON."""
     from skillspas.issuer.sign import sign
     from skillspas.keys import load
-    from skillspas.schemas.jsonio import parse_json
-    from skillspas.verifier.cli import fail, read_input
+    from skillspas.schemas.jsonio import read_json_file
+    from skillspas.verifier.cli import fail
 
     if suite not in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
         raise fail(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"unknown cryptosuite {suite!r}")
-    data = read_input(file, Limits.max_bytes)
     try:
-        credential = parse_json(data)
+        credential = read_json_file(file)
         if not isinstance(credential, dict):
             raise fail(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object")
         signer = load(key)

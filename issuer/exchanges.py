@@ -36,7 +36,7 @@ from skillspas.schemas.contexts import VC_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
-from skillspas.verifier.checks import types_of
+from skillspas.schemas.vc import types_of
 
 __all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN"]
 

@@ -25,16 +25,15 @@ import typer
 from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
+from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.limits import Limits
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.verifier.cli import read_input
-from skillspas.issuer.vocab_cli import HomeOption, data_home, fail_localized as _fail
+from skillspas.issuer.vocab_cli import HomeOption, fail_localized as _fail
 
-__all__ = ["issue_command", "data_home"]
+__all__ = ["issue_command"]
 
 
 def _usage(nl: str, en: str) -> typer.Exit:
@@ -48,7 +47,7 @@ def _row(path: str) -> dict[str, Any]:
             nl=f"Het gegevensbestand {path} bestaat niet of is geen bestand.",
             en=f"The data file {path} does not exist or is not a file.",
         )
-    row = parse_json(read_input(path, Limits.max_bytes))
+    row = read_json_file(path)
     if not isinstance(row, dict):
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
@@ -100,8 +99,8 @@ def issue_command(
         row = _row(data)
         signer = load(key)
         cosigner = load(cosign) if cosign is not None else None
-        options: dict[str, Any] = {"issuer": signer.controller, "vocabulary": SkillsVocabulary.load(data_home(home)),
-                                   "register": Kwalificaties.load(data_home(home)), "allow_unregistered": allow_unregistered}
+        options: dict[str, Any] = {"issuer": signer.controller, "vocabulary": SkillsVocabulary.load(data_folder(home)),
+                                   "register": Kwalificaties.load(data_folder(home)), "allow_unregistered": allow_unregistered}
         if cosigner is not None:
             options["cosigner"] = cosigner.controller
         signed = sign(build(name, row, **options), signer, suite=suite)

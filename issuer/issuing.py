@@ -44,7 +44,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
-from skillspas.verifier.checks import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
+from skillspas.schemas.vc import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
 
 __all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "credential_hash",
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]

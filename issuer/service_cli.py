@@ -199,7 +199,7 @@ def _expiry(expires_in: str | None, expires_at: str | None) -> Any:
     """The expiry moment from ``--expires-in`` or ``--expires-at`` (not both), or ``None``."""
     import datetime as dt
 
-    from skillspas.verifier.cli import parse_duration
+    from skillspas.verifier.run import parse_duration
 
     if expires_in is not None and expires_at is not None:
         raise ValueError("give --expires-in or --expires-at, not both")

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.keys.keyfile import Pkcs11Token
+from skillspas.schemas.datafolder import data_folder
 
 __all__ = ["Settings", "ENV_PREFIX", "STATUS_LIST_SIZE"]
 
@@ -33,18 +34,11 @@ STATUS_LIST_SIZE: Final = 131_072
 StoreMode = Literal["full", "hash"]
 
 
-def _default_data_dir() -> Path:
-    """The per-user data folder (platformdirs), e.g. ``~/.local/share/skillspas``."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("skillspas", appauthor=False))
-
-
 @dataclass(frozen=True)
 class Settings:
     """Everything the issuer service and batch import need to know, built in one place."""
 
-    data_dir: Path = field(default_factory=_default_data_dir)
+    data_dir: Path = field(default_factory=data_folder)
     """Folder for the SQLite database and the keystore (created with mode 0700)."""
     database_url: str | None = None
     """SQLAlchemy URL; ``None`` means SQLite at ``data_dir/skillspas.db`` (WAL mode)."""
@@ -163,6 +157,7 @@ class Settings:
             if raw not in (None, ""):
                 values[item.name] = _convert(item.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["data_dir"] = data_folder(overrides.get("data_dir"), env)  # --data-dir, $SKILLSPAS_HOME, $..._DATA_DIR
         for name in ("data_dir", "keystore_dir", "contexts"):
             if isinstance(values.get(name), str):
                 values[name] = Path(values[name])

@@ -52,7 +52,8 @@ def sign(
     a leerbedrijf co-signs); the signer's own key is always known."""
     from skillspas.issuer.privacy import check_no_national_id
     from skillspas.schemas.type_schemas import check_issuable
-    from skillspas.verifier.checks import check_contexts, check_credential_shape, cosigner_ids, data_model, issuer_id
+    from skillspas.schemas.vc import cosigner_ids, data_model, issuer_id
+    from skillspas.verifier.checks import check_contexts, check_credential_shape
     from skillspas.verifier.suites import suite_for_signing
 
     if not isinstance(credential, dict):

@@ -24,9 +24,10 @@ from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
-from skillspas.verifier.cli import fail, read_json_file
+from skillspas.verifier.cli import fail
 from skillspas.verifier.trust import load_trust_list
 
 __all__ = ["trust_list_app", "read_entries"]
@@ -123,7 +124,7 @@ def trust_list_sign(
                                valid_from=now, valid_until=now + dt.timedelta(days=valid_days))
         signed = sign_trust_list(trust_list, signer)
         # what verifiers will accept (the anchor's own key resolved as sign() does: a did:web anchor too)
-        load_trust_list(signed, Verifier(resolver=SignerResolver(signer)), anchors=[signer.controller], now=now)
+        load_trust_list(signed, Verifier(resolver=SignerResolver(signer)).verified_credential, anchors=[signer.controller], now=now)
     except SkillspasError as exc:
         raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
     except ValueError as exc:
@@ -148,7 +149,7 @@ def trust_list_show(
 ) -> None:
     """Verify a trust list and print its entries / Vertrouwenslijst controleren en tonen."""
     try:
-        trust_list = load_trust_list(read_json_file(file, _LIMITS), Verifier(), anchors=trust_anchor,
+        trust_list = load_trust_list(read_json_file(file, _LIMITS), Verifier().verified_credential, anchors=trust_anchor,
                                      now=dt.datetime.now(dt.timezone.utc))
     except SkillspasError as exc:
         raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None

@@ -30,7 +30,7 @@ from skillspas.schemas.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.issuer.credentials._achievement import unknown_skill
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.verifier.checks import date_exists, is_url
+from skillspas.schemas.vc import date_exists, is_url
 
 __all__ = ["check_related_resources", "check_expanded"]
 

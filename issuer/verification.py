@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from skillspas.verifier import VerificationResult, Verifier
 from skillspas.issuer.bundle_build import build_bundle
-from skillspas.verifier.checks import types_of, validity_keys
+from skillspas.schemas.vc import types_of, validity_keys
 from skillspas.verifier.policy import TrustedIssuers
 from skillspas.verifier.result import Problem
 

@@ -6,33 +6,21 @@ Its own module so that ``skillspas vocab search`` loads neither the issuer's bui
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.type_schemas import localized_text
 from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco
 
-__all__ = ["vocab_app", "data_home", "fail_localized", "HomeOption"]
+__all__ = ["vocab_app", "fail_localized", "HomeOption"]
 
 vocab_app = typer.Typer(help="The skills vocabulary (ESCO, CompetentNL) / De vaardighedenlijst.", no_args_is_help=True)
 HomeOption = Annotated[Optional[Path], typer.Option("--home", help="skillspas data folder (imported vocabularies)")]
-
-
-def data_home(home: Path | None = None) -> Path:
-    """The skillspas data folder: ``home``, $SKILLSPAS_HOME, $SKILLSPAS_DATA_DIR, or the user data folder."""
-    if home is not None:
-        return home
-    for variable in ("SKILLSPAS_HOME", "SKILLSPAS_DATA_DIR"):
-        if os.environ.get(variable):
-            return Path(os.environ[variable])
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("skillspas", appauthor=False))
 
 
 def fail_localized(error: SkillspasError) -> typer.Exit:
@@ -62,7 +50,7 @@ def vocab_search(
     """Find skills (or occupations) by label, nl and en, with word forms / Vaardigheden of beroepen zoeken."""
     kinds = ("occupation",) if occupations else ("skill", "competentnl")
     try:
-        found = SkillsVocabulary.load(data_home(home)).index.search(query, limit=limit, kinds=kinds,
+        found = SkillsVocabulary.load(data_folder(home)).index.search(query, limit=limit, kinds=kinds,
                                                                     relations=not occupations)
     except SkillspasError as exc:
         raise _fail(exc) from None
@@ -91,7 +79,7 @@ def vocab_import(
     home: HomeOption = None,
 ) -> None:
     """Import ESCO skills, occupations and relations, or a newer register / ESCO of register importeren."""
-    folder = data_home(home)
+    folder = data_folder(home)
     try:
         result = import_esco(sources, folder, replace=replace)
     except SkillspasError as exc:
@@ -117,7 +105,7 @@ def vocab_show(
     """Show one skill (labels, type, kwalificaties) or one kwalificatie / Eén vaardigheid of kwalificatie tonen."""
     register = Kwalificaties.bundled()
     try:
-        vocabulary = SkillsVocabulary.load(data_home(home))
+        vocabulary = SkillsVocabulary.load(data_folder(home))
     except SkillspasError as exc:
         raise _fail(exc) from None
     kwalificatie = register.get(item.strip())

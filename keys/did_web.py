@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from skillspas.keys._json import loads_strict
 from skillspas.keys.did_key import DID_CONTEXTS
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
 __all__ = ["DID_WEB_PREFIX", "did_web_to_path", "did_web_document", "load_did_web_folder", "verification_method_ids"]
@@ -133,8 +133,8 @@ def _read_document(file: Path, shown: str, max_bytes: int) -> dict[str, Any]:
     if len(data) > max_bytes:
         raise _unresolvable(f"{shown} is larger than {max_bytes} bytes")
     try:
-        document = loads_strict(data)
-    except ValueError:
+        document = parse_json(data, Limits(max_bytes=max_bytes))
+    except SkillspasError:
         raise _unresolvable(f"{shown} is not a strict UTF-8 JSON document") from None
     if not isinstance(document, dict):
         raise _unresolvable(f"{shown} is not a JSON object")

@@ -33,13 +33,13 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from skillspas.keys._json import loads_strict
 from skillspas.keys._pkcs8 import encrypt_pkcs8
 from skillspas.keys.history import KeyHistory, KeyRecord
 from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
 
 __all__ = ["PASSPHRASE_ENV", "save", "load", "read_public", "Keystore", "Pkcs11Token"]
 
@@ -131,8 +131,8 @@ def _read(path: Path) -> tuple[dict[str, Any], int]:
     if len(data) > _MAX_KEY_FILE_BYTES:
         raise _invalid(path, "too large to be a key file")
     try:
-        document = loads_strict(data)
-    except ValueError:
+        document = parse_json(data)
+    except SkillspasError:
         raise _invalid(path, "not a strict UTF-8 JSON document") from None
     if not isinstance(document, dict) or document.get("type") != MULTIKEY:
         raise _invalid(path, 'not a Multikey document ("type": "Multikey")')
@@ -286,8 +286,8 @@ class Keystore:
         if len(data) > _MAX_KEY_FILE_BYTES:
             raise _invalid(file, "too large to be a key history")
         try:
-            document = loads_strict(data)
-        except ValueError:
+            document = parse_json(data)
+        except SkillspasError:
             raise _invalid(file, "not a strict UTF-8 JSON document") from None
         return KeyHistory.from_json(document)
 

@@ -167,7 +167,7 @@ def bundled_registry() -> ContextRegistry:
     global _BUNDLED
     if _BUNDLED is None:
         base = resources.files("skillspas.schemas") / "data" / "contexts"
-        manifest = json.loads((base / "MANIFEST.json").read_text("utf-8"))
+        manifest = parse_json((base / "MANIFEST.json").read_bytes())
         contexts: dict[str, Context] = {}
         accepted: dict[str, set[str]] = {}
         for entry in manifest["contexts"]:

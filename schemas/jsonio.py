@@ -11,14 +11,17 @@ import copy
 import json
 import marshal
 import re
+import sys
 from collections.abc import Container
+from pathlib import Path
 from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
-__all__ = ["parse_json", "parse_scanned", "check_bounds", "copy_json", "content_key", "MAX_SAFE_INTEGER"]
+__all__ = ["parse_json", "parse_scanned", "read_input", "read_json_file", "check_bounds", "copy_json", "content_key",
+           "MAX_SAFE_INTEGER"]
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -102,6 +105,23 @@ def parse_scanned(
             ErrorCode.MALFORMED_JSON, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     return value, _bounded(value, limits, registry)
+
+
+def read_input(source: str | Path, limit: int) -> bytes:
+    """The bytes of a file or ``-`` (stdin), at most ``limit`` + 1 (one more tells ``parse_json`` it is too
+    large); ``malformed_json`` when it cannot be read."""
+    try:
+        if str(source) == "-":
+            return sys.stdin.buffer.read(limit + 1)
+        with open(source, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as exc:
+        raise error_for(ErrorCode.MALFORMED_JSON, f"cannot read {source}: {exc.strerror}") from None
+
+
+def read_json_file(path: str | Path, limits: Limits = Limits()) -> Any:
+    """One JSON file (or ``-``, stdin) read strictly within ``limits``: ``read_input`` then ``parse_json``."""
+    return parse_json(read_input(path, limits.max_bytes), limits)
 
 
 def _check_nesting(text: str, limits: Limits) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import IMPORT_FOLDER, _data
 
@@ -286,7 +286,7 @@ def _kwalificatie(entry: dict[str, Any], sectors: dict[str, str], links: dict[st
 
 @functools.cache
 def _bundled() -> Kwalificaties:
-    data = json.loads(_data("kwalificaties.json"))
+    data = parse_json(_data("kwalificaties.json"))
     links: dict[str, list[tuple[str, str]]] = {}
     for row in csv.DictReader(io.StringIO(_data("crebo-competentnl-skills.csv.xz").decode("utf-8"), newline="")):
         links.setdefault(row["crebo"], []).append((row["skillUri"], row["skillLabel_nl"]))

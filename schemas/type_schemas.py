@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from skillspas.schemas.errors import (
     ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
 )
-from skillspas.schemas.jsonio import content_key
+from skillspas.schemas.jsonio import content_key, parse_json
 from skillspas.schemas.messages import text as code_text
 from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
 
@@ -134,15 +134,15 @@ def _registry() -> tuple[Registry, dict[str, Any], dict[str, Any]]:
     types: dict[str, Any] = {}
     for entry in (base / "types").iterdir():
         if entry.name.endswith(".json"):
-            document = json.loads(entry.read_text("utf-8"))
+            document = parse_json(entry.read_bytes())
             types[document["$id"]] = document
     ob3: dict[str, Any] = {}
-    manifest = json.loads((base / "ob3" / "MANIFEST.json").read_text("utf-8"))
+    manifest = parse_json((base / "ob3" / "MANIFEST.json").read_bytes())
     for item in manifest["schemas"]:
         raw = (base / "ob3" / item["file"]).read_bytes()
         if hashlib.sha256(raw).hexdigest() != item["sha256"]:
             raise RuntimeError(f"bundled schema {item['file']} is corrupt")
-        ob3[item["use"]] = json.loads(raw)
+        ob3[item["use"]] = parse_json(raw)
     registry = Registry().with_resources(
         [(uri, Resource.from_contents(doc)) for uri, doc in types.items()]
         + [(doc["$id"], Resource.from_contents(doc)) for doc in ob3.values()]

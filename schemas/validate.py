@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from referencing import Registry, Resource
 
 from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.yescheck import Check, certainly, compile_check
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads only when the compiled check is not certain
@@ -36,13 +36,13 @@ _SCHEMAS = {
 def _schemas() -> tuple[Registry, dict[str, Any]]:
     """The bundled schemas (by file name), checked against their manifest, in one registry."""
     base = resources.files("skillspas.schemas") / "data" / "jsonschema"
-    manifest = json.loads((base / "MANIFEST.json").read_text("utf-8"))
+    manifest = parse_json((base / "MANIFEST.json").read_bytes())
     documents = {}
     for entry in manifest["schemas"]:
         raw = (base / entry["file"]).read_bytes()
         if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
             raise RuntimeError(f"bundled schema {entry['file']} is corrupt")
-        documents[entry["file"]] = json.loads(raw)
+        documents[entry["file"]] = parse_json(raw)
     registry = Registry().with_resources(
         (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
     )

@@ -36,9 +36,11 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Sequence
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
 from skillspas.schemas.type_schemas import localized_error
 
 if TYPE_CHECKING:
@@ -170,7 +172,7 @@ def _bundled() -> SkillsVocabulary:
 def _data(name: str) -> bytes:
     """A bundled vocabulary file, checked against ``data/vocab/MANIFEST.json``; ``.gz``/``.xz`` unpacked."""
     base = resources.files("skillspas.schemas") / "data" / "vocab"
-    manifest = {e["file"]: e["sha256"] for e in json.loads((base / "MANIFEST.json").read_text("utf-8"))["files"]}
+    manifest = {e["file"]: e["sha256"] for e in parse_json((base / "MANIFEST.json").read_bytes())["files"]}
     raw = (base / name).read_bytes()
     if hashlib.sha256(raw).hexdigest() != manifest.get(name):
         raise RuntimeError(f"bundled vocabulary file {name} is corrupt")
@@ -469,16 +471,20 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+_IMPORT_LIMITS: Final = Limits(max_bytes=256 * 1024 * 1024)
+"""Bounds of an imported skills file (``vocab import`` writes it: all ESCO skills of one language, a few MB)."""
+
+
 def _read_import(path: Path) -> list[Skill]:
     try:
-        body: Any = json.loads(gzip.decompress(path.read_bytes()))
+        body: Any = parse_json(gzip.decompress(path.read_bytes()), _IMPORT_LIMITS)
         lang, entries = body["lang"], body["skills"]
         return [
             Skill(uri, "ESCO", {lang: label}, {lang: tuple(alt)} if alt else {}, kind, reuse)
             for uri, (label, alt, kind, reuse) in entries.items()
             if ESCO_SKILL.fullmatch(uri) and label
         ]
-    except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile):
+    except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile, SkillspasError):
         raise _import_error(
             f"Het geïmporteerde vaardighedenbestand {path} is onleesbaar; importeer ESCO opnieuw.",
             f"The imported skills file {path} is unreadable; import ESCO again.",

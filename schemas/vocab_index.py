@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import lzma
 import os
 import re
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
@@ -418,7 +418,7 @@ def dictionary_version() -> bytes:
     """The version of the bundled index as a QR dictionary: 4 bytes of SHA-256 over the index format and
     the MANIFEST digests of exactly the files it is built from. The same data gives the same version on
     every machine; a change to any of those files (and nothing else) gives a new one."""
-    manifest = json.loads((resources.files("skillspas.schemas") / "data" / "vocab" / "MANIFEST.json").read_bytes())
+    manifest = parse_json((resources.files("skillspas.schemas") / "data" / "vocab" / "MANIFEST.json").read_bytes())
     digests = {entry["file"]: entry["sha256"] for entry in manifest["files"]}
     lines = [_FORMAT] + [f"{name} {digests[name]}" for name in _DICTIONARY_SOURCES]
     return hashlib.sha256("\n".join(lines).encode()).digest()[:4]
@@ -446,7 +446,7 @@ def catalogue_text() -> bytes:
     kwalificaties. The QR codec uses it as a preset DEFLATE dictionary; same data, same bytes."""
     rows = sorted((row["kind"], row["code"], row["name"]) for row in _csv(_data("kwalificaties-register.csv").decode("utf-8")))
     parts = [f"{name} ({code})" for _, code, name in rows]
-    for qualification in json.loads(_data("kwalificaties.json"))["qualifications"]:
+    for qualification in parse_json(_data("kwalificaties.json"))["qualifications"]:
         for kerntaak in qualification.get("kerntaken", []):
             parts.append(f"{kerntaak['code']} {kerntaak.get('title') or ''}")
             parts.extend(f"{w['code']} {w['title']}" for w in kerntaak.get("werkprocessen", []))

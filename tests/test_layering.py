@@ -125,3 +125,54 @@ def test_every_compiled_package_on_the_verify_path_has_a_browser_fallback():
     assert not set(OPTIONAL_IMPORTS) & set(PURE_PACKAGES)
     for top in BROWSER_FALLBACKS:
         assert (SHIMS / top).is_dir() or (SHIMS / f"{top}.py").is_file(), f"no stand-in for {top} in {SHIMS}"
+
+
+CLI_HELPERS_ALLOWED = {"fail"}
+"""The one name issuer CLIs may still take from ``verifier.cli``: its error printer, until every CLI renders its
+errors through one renderer (issue 14, step 1); everything else they need lives below it (``schemas.jsonio``...)."""
+
+
+@pytest.mark.parametrize("package", ["wallet_export", "issuer"])
+def test_no_issuer_or_wallet_module_uses_the_verifier_cli_as_a_utility_drawer(package):
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                assert not any(a.name == "skillspas.verifier.cli" for a in node.names), path
+            elif isinstance(node, ast.ImportFrom) and node.module == "skillspas.verifier.cli":
+                taken = {a.name for a in node.names} - CLI_HELPERS_ALLOWED
+                assert not taken, f"{path.relative_to(ROOT)} imports {sorted(taken)} from skillspas.verifier.cli"
+            elif isinstance(node, ast.ImportFrom) and node.module == "skillspas.verifier":
+                assert "cli" not in {a.name for a in node.names}, path
+
+
+JSON_PARSERS_ALLOWED = {
+    "schemas/jsonio.py": "the one strict JSON reader (parse_json, read_json_file)",
+    "issuer/status_registry.py": "a status list column of the issuer's own database (written by json.dumps)",
+    "issuer/issuing.py": "the types and status list columns of the issuer's own database (written by json.dumps)",
+    "issuer/batch.py": "the credential column of the issuer's own database (written by json.dumps)",
+    "issuer/exchanges.py": "the offer column of the issuer's own database (written by json.dumps)",
+    "issuer/audit.py": "the detail column of the issuer's own database (written by json.dumps)",
+}
+"""Where product code may call ``json.load``/``json.loads``: the strict reader, and JSON the issuer wrote into its
+own database itself. Everything read from outside (files, stdin, HTTP bodies, packaged data) goes through
+``schemas.jsonio``. ``issuer/store/`` (the database layer) may read its own columns too."""
+
+
+def test_json_is_read_only_by_the_one_strict_reader():
+    for _, path in _modules():
+        name = str(path.relative_to(ROOT))
+        if name in JSON_PARSERS_ALLOWED or name.startswith("issuer/store/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "json":
+                assert not {a.name for a in node.names} & {"load", "loads", "JSONDecoder"}, f"{name}: from json import"
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "json":
+                assert node.attr not in ("load", "loads", "JSONDecoder"), (
+                    f"{name}:{node.lineno} parses JSON with json.{node.attr}: use skillspas.schemas.jsonio")
+
+
+def test_the_trust_policy_does_not_depend_on_the_pipeline_that_uses_it():
+    """``verifier.trust`` is given ``Verifier.verified_credential`` as a callable: no import back (not even for types)."""
+    imported = set(_imports(ROOT / "verifier" / "trust.py"))
+    assert not {name for name in imported if name.startswith("skillspas.verifier.pipeline")}, imported
+    assert "skillspas.verifier" not in imported

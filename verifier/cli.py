@@ -10,7 +10,6 @@ No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARN
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -20,7 +19,7 @@ from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.catalogue import evidence_label
 from skillspas.schemas.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.verifier.bundle import Bundle
@@ -32,7 +31,7 @@ from skillspas.verifier.run import parse_duration, parse_now, refusal, result_te
 from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
-__all__ = ["verify_command", "contexts_app", "bundle_app", "read_input", "fail", "parse_duration"]
+__all__ = ["verify_command", "contexts_app", "bundle_app", "fail", "parse_duration"]
 
 bundle_app = typer.Typer(
     help="The offline verification bundle / De offline-controlebundel.", no_args_is_help=True
@@ -48,19 +47,6 @@ def fail(code: ErrorCode, message: str, *, as_json: bool = False) -> typer.Exit:
     else:
         typer.echo(f"error [{code.value}]: {message}", err=True)
     return typer.Exit(code.exit_code)
-
-
-def read_input(source: str, limit: int) -> bytes:
-    """Read a file or ``-`` (stdin), at most ``limit`` bytes (one more tells it is too large)."""
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(limit + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(limit + 1)
-    except OSError as exc:
-        raise fail(ErrorCode.MALFORMED_JSON, f"cannot read {source}: {exc.strerror}") from None
-    return data
 
 
 def verify_command(
@@ -83,13 +69,13 @@ def verify_command(
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
     if (file is None) == (qr is None):
         raise fail(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE", as_json=as_json)
-    if qr is not None:
-        data = _qr_input(qr, limits, as_json)
-    elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
-        data = file.encode("utf-8")
-    else:
-        data = read_input(str(file), limits.max_bytes)
     try:
+        if qr is not None:
+            data = _qr_input(qr, limits, as_json)
+        elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
+            data = file.encode("utf-8")
+        else:
+            data = read_input(str(file), limits.max_bytes)
         result = verify_input(
             data, bundle=bundle, contexts=contexts, trusted_issuers=trust_issuer, trust_anchors=trust_anchor,
             max_status_age=max_status_age, challenge=challenge, domain=domain, limits=limits,
@@ -208,14 +194,9 @@ def contexts_list() -> None:
 _BUNDLE_INPUT = Limits(max_bytes=64 * 1024 * 1024, max_string_length=32 * 1024 * 1024)
 
 
-def read_json_file(path: Path, limits: Limits = _BUNDLE_INPUT) -> Any:
-    """Read one JSON file strictly, within ``limits`` (default: an input of ``bundle create``)."""
-    return parse_json(read_input(str(path), limits.max_bytes), limits)
-
-
 def _json_object(path: Path) -> dict[str, Any]:
     """One JSON object from a file (``read_json_file``); anything else is ``schema_invalid``."""
-    document = read_json_file(path)
+    document = read_json_file(path, _BUNDLE_INPUT)
     if not isinstance(document, dict):
         raise error_for(ErrorCode.SCHEMA_INVALID, f"{path.name} must hold one JSON object", "/")
     return document

@@ -30,11 +30,8 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.processor import DocumentProcessor, Expansion
 from skillspas.schemas.scan import Scan
 from skillspas.schemas.type_schemas import check_kind_spelling
-from skillspas.verifier.checks import (
-    check_contexts,
+from skillspas.schemas.vc import (
     cosigner_ids,
-    check_credential_shape,
-    check_presentation_shape,
     data_model,
     instant,
     issuer_id,
@@ -43,6 +40,7 @@ from skillspas.verifier.checks import (
     types_of,
     validity_keys,
 )
+from skillspas.verifier.checks import check_contexts, check_credential_shape, check_presentation_shape
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.policy import AnyOf, TrustedIssuers, TrustPolicy
 from skillspas.verifier.status import DEFAULT_FRESHNESS, BitstringStatusSource, NoStatusSource, StatusSource
@@ -126,7 +124,7 @@ class Verifier:
         """The bundle's trust list (verified here), and/or ``--trust-issuer`` DIDs; else trust no one."""
         policies: list[TrustPolicy] = []
         if self.bundle is not None and self.bundle.trust_list is not None:
-            policies.append(TrustListPolicy.from_credential(self.bundle.trust_list, self, anchors=anchors))
+            policies.append(TrustListPolicy.from_credential(self.bundle.trust_list, self.verified_credential, anchors=anchors))
         if trusted_issuers or not policies:
             policies.append(TrustedIssuers(trusted_issuers or ()))
         return policies[0] if len(policies) == 1 else AnyOf(*policies)

@@ -2,32 +2,33 @@
 
 Usage::
 
-    trust_list = load_trust_list(bundle.trust_list, verifier, anchors=["did:key:z6Mk..."])
-    policy = TrustListPolicy.from_credential(bundle.trust_list, verifier, anchors=anchors)
+    trust_list = load_trust_list(bundle.trust_list, verifier.verified_credential, anchors=["did:key:z6Mk..."])
+    policy = TrustListPolicy.from_credential(bundle.trust_list, verifier.verified_credential, anchors=anchors)
     name = policy.check("did:web:roc.example", ["VerifiableCredential", "MboDiploma"], now)
 
 The trust list is a Verifiable Credential (``SkillspasTrustList``) signed by a trust anchor: the body
-that recognises issuers. Its proof, purpose and key are checked by ``Verifier.verified_credential``
-(steps 1-6); its own validity window is checked against each run's ``now``. Without pinned
-``anchors`` the list must verify as signed by its own issuer: it is then only as trustworthy as the
-bundle file that carries it (DESIGN.md threat 8). A list that fails makes every issuer
+that recognises issuers. Its proof, purpose and key are checked by the ``VerifyCredential`` it is given,
+``Verifier.verified_credential`` (steps 1-6), so this module needs no ``Verifier``; its own validity
+window is checked against each run's ``now``. Without pinned ``anchors`` the list must verify as signed
+by its own issuer: it is then only as trustworthy as the bundle file that carries it (DESIGN.md threat 8). A list that fails makes every issuer
 ``untrusted_issuer``, with the reason in the message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
 
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
-if TYPE_CHECKING:
-    from skillspas.verifier.pipeline import Verifier
+__all__ = ["TrustListPolicy", "VerifyCredential", "load_trust_list", "pinned_keys"]
 
-__all__ = ["TrustListPolicy", "load_trust_list", "pinned_keys"]
+VerifyCredential = Callable[[Any, Collection[str]], dict[str, Any]]
+"""Steps 1-6 for trust material: the credential in ``document`` if signed by one of ``issuers``, else a
+``SkillspasError`` (``Verifier.verified_credential``)."""
 
 
 def _untrusted(message: str) -> SkillspasError:
@@ -41,7 +42,7 @@ def _span(start: dt.datetime | None, end: dt.datetime | None) -> str:
 
 
 def load_trust_list(
-    document: Any, verifier: Verifier, *, anchors: Iterable[str] | None = None, now: dt.datetime | None = None
+    document: Any, verify: VerifyCredential, *, anchors: Iterable[str] | None = None, now: dt.datetime | None = None
 ) -> TrustList:
     """Verify a trust list credential (proof by a trust anchor, shape, and validity at ``now`` if given)."""
     unverified_issuer = document.get("issuer") if isinstance(document, dict) else None
@@ -49,7 +50,7 @@ def load_trust_list(
         unverified_issuer = unverified_issuer.get("id")
     pinned = frozenset(anchors or ())
     allowed = pinned or frozenset([unverified_issuer] if isinstance(unverified_issuer, str) else [])
-    credential = verifier.verified_credential(document, allowed)
+    credential = verify(document, allowed)
     if "credentialStatus" in credential:
         raise error_for(
             ErrorCode.SCHEMA_INVALID,
@@ -95,11 +96,11 @@ class TrustListPolicy:
 
     @classmethod
     def from_credential(
-        cls, document: Any, verifier: Verifier, *, anchors: Iterable[str] | None = None
+        cls, document: Any, verify: VerifyCredential, *, anchors: Iterable[str] | None = None
     ) -> TrustListPolicy:
         """Verify ``document`` (steps 1-6 now; its validity window at each check) and build the policy."""
         try:
-            return cls(load_trust_list(document, verifier, anchors=anchors))
+            return cls(load_trust_list(document, verify, anchors=anchors))
         except SkillspasError as exc:
             return cls(None, problem=exc)
 

@@ -29,12 +29,13 @@ from rich.table import Table
 from rich.text import Text
 
 from skillspas.keys import load
+from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
-from skillspas.verifier.checks import instant
+from skillspas.schemas.vc import instant
 from skillspas.verifier.persons import group_persons
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
@@ -56,13 +57,8 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".t
 
 
 def default_passport_dir() -> Path:
-    """``$SKILLSPAS_HOME/passport``, else ``<per-user data folder>/passport``."""
-    home = os.environ.get("SKILLSPAS_HOME")
-    if home:
-        return Path(home).expanduser() / "passport"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("skillspas", appauthor=False)) / "passport"
+    """``passport`` in the data folder (``schemas.datafolder``), e.g. ``$SKILLSPAS_HOME/passport``."""
+    return data_folder() / "passport"
 
 
 PassportOption = Annotated[

@@ -137,6 +137,9 @@ ARGUMENTS: dict[str, list[str]] = {
     "verify SP1: QR text of garbage": ["verify", "SP1:" + "%%%" * 1000],
     "verify a 100,000-character max-status-age": ["verify", "-", "--max-status-age", "9" * 100_000 + "d"],
     "verify a missing file": ["verify", "/nonexistent/credential.json"],
+    "verify --json a missing file": ["verify", "/nonexistent/credential.json", "--json"],
+    "sign a missing file": ["sign", "/nonexistent/credential.json", "--key", "/nonexistent/k.json"],
+    "trust-list show a missing file": ["trust-list", "show", "/nonexistent/trust-list.json"],
     "trust-list sign with a huge --valid-days": ["trust-list", "sign", "/nonexistent.json", "--key", "k", "--out", "o",
                                                  "--valid-days", "9" * 5000],
 }

@@ -84,7 +84,7 @@ def test_tampered_trust_list_is_rejected(world):
     tampered = copy.deepcopy(signed)
     tampered["credentialSubject"]["trustedIssuer"][2]["credentialType"].append("MboDiploma")
     with pytest.raises(SkillspasError) as info:
-        load_trust_list(tampered, Verifier(contexts=None))
+        load_trust_list(tampered, Verifier(contexts=None).verified_credential)
     assert info.value.code is ErrorCode.INVALID_SIGNATURE
     bundle = world.bundle(trust_list=tampered)
     verifier = Verifier(bundle=bundle)
@@ -120,7 +120,7 @@ def test_trust_list_outside_its_validity_is_refused(world, valid_from, valid_unt
     result = world.verify(world.credential(world.roc), bundle)
     assert _code(result) is ErrorCode.UNTRUSTED_ISSUER
     with pytest.raises(SkillspasError) as info:
-        load_trust_list(bundle.trust_list, Verifier(), now=NOW)
+        load_trust_list(bundle.trust_list, Verifier().verified_credential, now=NOW)
     assert info.value.code in (ErrorCode.EXPIRED, ErrorCode.NOT_YET_VALID)
 
 
@@ -134,7 +134,7 @@ def test_trust_list_with_a_status_entry_is_refused(world):
 
     signed = sign(unsigned, world.anchor)
     with pytest.raises(SkillspasError) as info:
-        load_trust_list(signed, Verifier())
+        load_trust_list(signed, Verifier().verified_credential)
     assert info.value.code is ErrorCode.SCHEMA_INVALID
 
 

@@ -55,7 +55,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
-from skillspas.verifier.checks import types_of
+from skillspas.schemas.vc import types_of
 from skillspas.verifier.page.inputs import document_bytes, is_image, is_pdf, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both

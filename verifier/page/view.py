@@ -23,7 +23,7 @@ from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.type_schemas import localized_text
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
-from skillspas.verifier.checks import types_of
+from skillspas.schemas.vc import types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult

@@ -27,7 +27,7 @@ from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.messages import text
 from skillspas.verifier import VerificationResult
 from skillspas.verifier.bridge import bridge
-from skillspas.verifier.checks import types_of
+from skillspas.schemas.vc import types_of
 from skillspas.verifier.summary import summarize_skills
 
 __all__ = ["router"]

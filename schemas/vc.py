@@ -1,0 +1,113 @@
+"""Reading a VC document: its types, issuer, co-signers, data model, validity keys, dates and proofs.
+
+Pure accessors and predicates over a parsed credential or presentation (no key, no context, no
+schema), shared by the verifier's checks and the issuer's builders.
+
+Usage::
+
+    from skillspas.schemas.vc import issuer_id, types_of
+    if "VerifiableCredential" in types_of(document): print(issuer_id(document))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from skillspas.schemas.contexts import VC_V1, VC_V2
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.limits import Limits
+
+__all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "types_of", "issuer_id",
+           "cosigner_ids", "date_exists", "parse_datetime", "instant", "proofs_of"]
+
+# XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
+_DATETIME_STAMP = re.compile(
+    r"-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"
+)
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
+_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})")
+BASE_CONTEXTS = {VC_V2: "2.0", VC_V1: "1.1"}
+"""The base context URL of each VC Data Model version."""
+VALIDITY_KEYS = {"2.0": ("validFrom", "validUntil"), "1.1": ("issuanceDate", "expirationDate")}
+"""The properties of the validity window in each VC Data Model version."""
+
+
+def data_model(document: dict[str, Any]) -> str:
+    """The VC Data Model of a document whose contexts ``check_contexts`` accepted: "1.1" when its first
+    context is the 1.1 base context, else "2.0"."""
+    contexts = document.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    return BASE_CONTEXTS.get(first, "2.0") if isinstance(first, str) else "2.0"
+
+def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
+    """The properties of a credential's validity window: ``validFrom``/``validUntil`` (VC 2.0), or
+    ``issuanceDate``/``expirationDate`` (VC 1.1, which has the same meaning for a verifier)."""
+    return VALIDITY_KEYS[data_model(credential)]
+
+def is_url(value: object) -> bool:
+    """An absolute URL (any scheme, e.g. https:, did:, urn:) without whitespace."""
+    return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+def types_of(node: dict[str, Any]) -> list[str]:
+    """The ``type`` of a node as a list of strings."""
+    value = node.get("type", [])
+    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+def issuer_id(credential: dict[str, Any]) -> str | None:
+    """The issuer's id, whether ``issuer`` is a URL or an object with ``id``."""
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+def cosigner_ids(credential: dict[str, Any]) -> list[str]:
+    """The DIDs in the credential's ``coSigner`` (a Praktijkverklaring's leerbedrijf signs too)."""
+    value = credential.get("coSigner", [])
+    return [
+        c["id"] if isinstance(c, dict) else c
+        for c in (value if isinstance(value, list) else [value])
+        if isinstance(c, str) or (isinstance(c, dict) and isinstance(c.get("id"), str))
+    ]
+
+
+def date_exists(value: str) -> bool:
+    """Whether the date ``value`` starts with (an XML Schema date or dateTime) is on the calendar:
+    2025-02-30 and 2025-02-29 are not. Any year, as XML Schema allows (proleptic Gregorian)."""
+    found = _DATE.match(value)
+    if found is None:
+        return False
+    year, month, day = int(found[1]), int(found[2]), int(found[3])
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    return 1 <= month <= 12 and 1 <= day <= days[month - 1]
+
+def parse_datetime(value: object, path: str) -> str:
+    """``value`` if it is an XML Schema dateTimeStamp of a day that exists, else ``schema_invalid``."""
+    if not isinstance(value, str) or not _DATETIME_STAMP.fullmatch(value):
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date-time with time zone", path)
+    if not date_exists(value):
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date that exists", path)
+    return value
+
+def instant(value: str) -> dt.datetime:
+    """The moment of a ``parse_datetime``-checked value (years beyond 9999, valid XML Schema, at the ends of time)."""
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:  # e.g. years beyond 9999: valid XML Schema, not a Python datetime
+        year = int(value.lstrip("-").split("-", 1)[0])
+        return dt.datetime.max.replace(tzinfo=dt.timezone.utc) if year > 9999 else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
+    """The document's proofs as a list of objects (``invalid_proof`` when missing or malformed)."""
+    proof = document.get("proof")
+    if proof is None:
+        raise error_for(ErrorCode.INVALID_PROOF, "the document has no proof", "/proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    if not proofs or not all(isinstance(p, dict) for p in proofs):
+        raise error_for(ErrorCode.INVALID_PROOF, "proof must be an object or a list of objects", "/proof")
+    if len(proofs) > limits.max_proofs:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_proofs} proofs", "/proof")
+    return proofs

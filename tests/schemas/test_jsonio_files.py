@@ -1,0 +1,33 @@
+"""The one strict JSON reader also reads files: ``read_json_file`` bounds what it reads and codes what it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.jsonio import read_json_file
+from skillspas.schemas.limits import Limits
+
+
+def test_a_file_that_cannot_be_read_is_a_coded_refusal_naming_it(tmp_path):
+    missing = tmp_path / "missing.json"
+    with pytest.raises(SkillspasError) as caught:
+        read_json_file(missing)
+    assert caught.value.code is ErrorCode.MALFORMED_JSON and str(missing) in caught.value.message
+
+
+def test_a_file_one_byte_over_the_limit_is_too_large(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text('"' + "a" * 98 + '"', "utf-8")  # 100 bytes
+    assert read_json_file(path, Limits(max_bytes=100)) == "a" * 98
+    with pytest.raises(SkillspasError) as caught:
+        read_json_file(path, Limits(max_bytes=99))
+    assert caught.value.code is ErrorCode.TOO_LARGE
+
+
+def test_a_file_is_read_as_strictly_as_bytes(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{"a": 1, "a": 2}', "utf-8")
+    with pytest.raises(SkillspasError) as caught:
+        read_json_file(path)
+    assert caught.value.code is ErrorCode.MALFORMED_JSON
