@@ -32,6 +32,7 @@ from typing import Any, Iterable, Iterator
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
@@ -424,6 +425,10 @@ def dictionary_version() -> bytes:
     return hashlib.sha256("\n".join(lines).encode()).digest()[:4]
 
 
+_DICTIONARY_LIMITS = Limits(max_bytes=64 * 1024 * 1024, max_array_length=1_000_000)
+"""The shipped dictionary file is ours, but it goes through the one strict reader like every JSON."""
+
+
 def dictionary_entries(cache: str | os.PathLike[str] | None = None) -> tuple[tuple[str, str, str | None, str | None], ...]:
     """Every concept of the bundled index (no imports) as (URI, kind, Dutch label, English label), sorted by
     URI: an entry's number is its position, the same on every machine for one ``dictionary_version``.
@@ -431,7 +436,7 @@ def dictionary_entries(cache: str | os.PathLike[str] | None = None) -> tuple[tup
     The browser build (no sqlite3 there) ships them instead, as ``dictionary-VERSION.json`` beside the data."""
     packaged = resources.files("skillspas.schemas") / "data" / "vocab" / f"dictionary-{dictionary_version().hex()}.json"
     if cache is None and packaged.is_file():
-        return tuple((uri, kind, nl, en) for uri, kind, nl, en in json.loads(packaged.read_bytes()))
+        return tuple((uri, kind, nl, en) for uri, kind, nl, en in parse_json(packaged.read_bytes(), _DICTIONARY_LIMITS))
     index = VocabIndex.open(None, cache=cache)
     try:
         rows = index._db.execute("SELECT uri, kind, label_nl, label_en FROM concept").fetchall()

@@ -27,6 +27,8 @@ import zipfile
 from pathlib import Path
 from typing import Any, Final, Iterator
 
+from skillspas.schemas.jsonio import read_json_file
+
 __all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder",
            "runtime_version", "install_runtime", "site_files"]
 
@@ -70,7 +72,7 @@ _EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same sources 
 
 def runtime_version() -> str:
     """The Pyodide version pinned in verifier/browser/package.json (the lock file holds its integrity hash)."""
-    return json.loads((BROWSER / "package.json").read_text("utf-8"))["dependencies"]["pyodide"]
+    return read_json_file(BROWSER / "package.json")["dependencies"]["pyodide"]
 
 
 def _runtime_home() -> Path:
