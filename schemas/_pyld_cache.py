@@ -27,12 +27,12 @@ if _pyld_version != PYLD_VERSION:  # the patch reasons about this version's inte
     raise ImportError(f"skillspas needs pyld=={PYLD_VERSION}, found {_pyld_version}")
 
 
-class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
+class CachingJsonLdProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld is untyped (Any)
     """``JsonLdProcessor`` whose non-propagating (type-scoped) contexts hit the context cache."""
 
     def __init__(self, maxsize: int = 4096) -> None:
         super().__init__()
-        self._scoped_parents: LRUCache = LRUCache(maxsize=maxsize)
+        self._scoped_parents: LRUCache[int, dict[str, Any]] = LRUCache(maxsize=maxsize)
 
     def _process_context(
         self,
@@ -53,9 +53,10 @@ class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
                 parent["previousContext"] = active_ctx
                 self._scoped_parents[key] = parent
             active_ctx = parent
-        return super()._process_context(
+        processed: dict[str, Any] = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
+        return processed
 
 
 def _propagates(local_ctx: Any) -> bool:
@@ -67,7 +68,7 @@ def _propagates(local_ctx: Any) -> bool:
     return isinstance(first, dict) and first.get("@propagate") is True
 
 
-class IdentityCachingContextResolver(ContextResolver):
+class IdentityCachingContextResolver(ContextResolver):  # type: ignore[misc]  # pyld is untyped (Any)
     """A ``ContextResolver`` that finds known immutable inline contexts by identity.
 
     Why: pyld keys every inline (e.g. type-scoped) context by its JCS canonical form, computed

@@ -66,7 +66,7 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
     probe = dict(document)
     probe["@context"] = [_SENTINEL_CONTEXT, *(contexts if isinstance(contexts, list) else [contexts])]
     try:
-        expanded = _PROCESSOR.expand(probe, _options(loader))
+        expanded: list[Any] = _PROCESSOR.expand(probe, _options(loader))
     except SkillspasError:
         raise
     except jsonld.JsonLdError as exc:
@@ -86,7 +86,7 @@ def to_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
     """The RDF dataset of ``document`` as canonical-term quads, after strict expansion."""
     expanded = expand_strict(document, loader)
     issuer = IdentifierIssuer("_:b")
-    node_map: dict[str, dict] = {"@default": {}}
+    node_map: dict[str, dict[str, Any]] = {"@default": {}}
     _PROCESSOR._create_node_map(expanded, node_map, "@default", issuer)
     dataset = {}
     for graph_name, graph in sorted(node_map.items()):
