@@ -77,6 +77,7 @@ def _package_root(name: str) -> Path:
         raise FileNotFoundError(f"the browser build needs the package {name!r}: pip install skillspas[browser]")
     if spec.submodule_search_locations:
         return Path(list(spec.submodule_search_locations)[0])
+    assert spec.origin is not None  # refused above: neither an origin nor a folder
     return Path(spec.origin)
 
 
