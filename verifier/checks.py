@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from skillspas.schemas.contexts import VC_V1, VC_V2, ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
@@ -44,7 +44,7 @@ def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
     return _VALIDITY_KEYS[data_model(credential)]
 
 
-def is_url(value: object) -> bool:
+def is_url(value: object) -> TypeGuard[str]:
     """An absolute URL (any scheme, e.g. https:, did:, urn:) without whitespace."""
     return isinstance(value, str) and _URL.fullmatch(value) is not None
 
