@@ -421,7 +421,7 @@ def validate_rows(
         futures = [pool.executor.submit(_build_rows, ref, name, chunk) for chunk in _chunks(keyed, pool.count, 256)]
         for future in futures:
             for result in future.result():
-                (errors if isinstance(result, RowError) else plan).append(result)  # type: ignore[arg-type]
+                (errors if isinstance(result, RowError) else plan).append(result)
     errors.extend(_duplicate_ids(issuer, plan))
     if errors:
         raise BatchInvalid(sorted(errors, key=lambda e: e.line))

@@ -48,7 +48,10 @@ def build_app(only: str | None = None) -> typer.Typer:
             continue
         target = getattr(importlib.import_module(module), attribute)
         if group:
-            built.add_typer(target, name=name, **({"help": help_text} if help_text else {}))
+            if help_text:
+                built.add_typer(target, name=name, help=help_text)
+            else:  # the group's own help
+                built.add_typer(target, name=name)
         else:
             built.command(name)(target)
     return built

@@ -244,8 +244,8 @@ def run_demo(out: Path | None = None) -> int:
          f"verified skills: {len(skills.skills)}, the first {len(shown)}:")
     for skill in shown:
         typer.echo(f"   - {skill.label('nl')}  <{skill.uri}>  ({', '.join(skill.kinds)})")
-    for item in skills.progress:
-        typer.echo(f"   {item.sentence()['nl']}")
+    for step in skills.progress:
+        typer.echo(f"   {step.sentence()['nl']}")
     kok = bridge(skills, occupation="kok").to_json()
     typer.echo(f"   werk-naar-werk: {kok['essential']['covered']} van de {kok['essential']['total']} essentiële "
                f"vaardigheden voor {kok['target']['label']['nl']} bewezen (ESCO, European Commission)")

@@ -146,14 +146,14 @@ class Exchanges:
             issued = self.issuer.issue(org, document, with_status=purposes != (), purposes=purposes or None)
         except BaseException:
             with self.issuer.store.transaction() as session:  # not handed out: the offer may be claimed again
-                row = session.get(ClaimOffer, offer.id, with_for_update=True)
-                if row is not None:
-                    row.used_at = row.holder = None
+                back = session.get(ClaimOffer, offer.id, with_for_update=True)
+                if back is not None:
+                    back.used_at = back.holder = None
             raise
         with self.issuer.store.transaction() as session:
-            row = session.get(ClaimOffer, offer.id, with_for_update=True)
-            if row is not None:
-                row.credential_id = issued.credential_id
+            claimed = session.get(ClaimOffer, offer.id, with_for_update=True)
+            if claimed is not None:
+                claimed.credential_id = issued.credential_id
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.claim",
                          target=f"offer:{offer.id[:16]}", detail={"credentialId": issued.credential_id})
         return {"verifiablePresentation": {"@context": [VC_V2], "type": ["VerifiablePresentation"],

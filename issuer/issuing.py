@@ -149,7 +149,7 @@ class Issuer:
         credential's index, another organisation's list, any URL) is refused, never signed."""
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
-        document = copy_json(parse_json(credential))
+        document: dict[str, Any] = copy_json(parse_json(credential))  # a dict: checked above
         _set_issuer(document, org)
         if "id" not in document:
             document["id"] = f"urn:uuid:{uuid.uuid4()}"

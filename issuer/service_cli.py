@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
+if TYPE_CHECKING:  # imported inside the commands (see above)
+    from skillspas.issuer.settings import Settings
+
 __all__ = ["serve_command", "org_app", "batch_command", "status_app"]
+
+_T = TypeVar("_T")
 
 DatabaseOption = Annotated[Optional[str], typer.Option(
     "--database-url", help="SQLAlchemy URL (default: SQLite in the data folder; postgresql://… for PostgreSQL)")]
@@ -33,7 +38,7 @@ status_app = typer.Typer(help="Revoke, suspend, reinstate or show an issued cred
                               "uitgegeven bewijsstuk.", no_args_is_help=True)
 
 
-def _settings(**overrides: Any) -> Any:
+def _settings(**overrides: Any) -> Settings:
     from skillspas.issuer.settings import Settings
 
     return Settings.from_env(**overrides)
@@ -64,7 +69,7 @@ def _opened(database_url: str | None, data_dir: Path | None) -> Iterator[tuple[A
         store.dispose()
 
 
-def _guard(call: Any) -> Any:
+def _guard(call: Callable[[], _T]) -> _T:
     """Run ``call``; coded and usage errors become a message and exit 2, never a traceback."""
     from skillspas.issuer.problems import ServiceProblem
     from skillspas.schemas.errors import SkillspasError
@@ -81,7 +86,7 @@ def _guard(call: Any) -> Any:
         raise typer.Exit(2) from None
 
 
-def _public_base(settings: Any) -> str:
+def _public_base(settings: Settings) -> str:
     """The base of the status list URLs that will be signed: ``public_url_required`` (exit 2) unless it
     is a public https URL, or ``--dev`` allows it (said on stderr)."""
     base = _guard(settings.signing_base_url)
@@ -93,7 +98,7 @@ def _public_base(settings: Any) -> str:
     return base
 
 
-def _warn_unencrypted(settings: Any) -> None:
+def _warn_unencrypted(settings: Settings) -> None:
     """Say (nl+en) that organisation key files are stored unencrypted when no passphrase is set."""
     if settings.key_passphrase is None:
         _warn(f"SKILLSPAS_KEY_PASSPHRASE is niet gezet: de ondertekensleutels van organisaties staan onversleuteld "

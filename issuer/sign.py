@@ -19,6 +19,7 @@ from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_scanned
 
 if TYPE_CHECKING:
+    from skillspas.schemas.scan import Scan
     from skillspas.verifier import Verifier
 
 # The verifier stack (JSON-LD, schemas) is imported by the first ``sign``: ``skillspas.issuer`` exports
@@ -62,7 +63,7 @@ def sign(
     verifier = _verifier(None if contexts is None else str(contexts))
     document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)
     check_no_national_id(document)  # forbidden_field: a BSN is never signed, by any path
-    _, scanned = parse_scanned(document, verifier.limits, verifier.processor.registry)
+    scanned: Scan | None = parse_scanned(document, verifier.limits, verifier.processor.registry)[1]
     existing = document.pop("proof", None)
     if existing is not None and not append:
         raise ValueError("the credential already has a proof; pass append=True to add one to the set")

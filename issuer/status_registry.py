@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,8 +123,9 @@ def _claims(
             .where(StatusList.id == pair.id, StatusList.allocated + take <= capacity)
             .values(allocated=StatusList.allocated + take)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed:
+        )
+        assert isinstance(claimed, CursorResult)  # an UPDATE: its result counts the rows
+        if claimed.rowcount:
             claims.append((_Pair(pair.seq, pair.size), take))
             count -= take
     return claims
@@ -264,11 +265,11 @@ class BulkReserver:
         now = dt.datetime.now(dt.timezone.utc)
         slots, rows, draws = [], [], iter(indexes)
         for item in wanted:
-            seq, index = next(draws) if item.purposes else (None, None)
+            seq, at = next(draws) if item.purposes else (None, None)
             purposes = tuple(p for p in PURPOSES if p in item.purposes)
-            slots.append(Slot(item.credential_id, seq, index, purposes))
+            slots.append(Slot(item.credential_id, seq, at, purposes))
             rows.append({"credential_id": item.credential_id, "org_id": self.org_id, "types": json.dumps(list(item.types)),
-                         "state": "pending", "status_seq": seq, "status_index": index,
+                         "state": "pending", "status_seq": seq, "status_index": at,
                          "status_purposes": " ".join(purposes), "row_key": item.row_key, "created_at": now,
                          "updated_at": now})
         if rows:
@@ -282,8 +283,8 @@ class BulkReserver:
     def _in_use(self, session: Session, seq: int) -> set[int]:
         used = self._used.get(seq)
         if used is None:
-            used = set(session.scalars(select(IssuedCredential.status_index).where(
-                IssuedCredential.org_id == self.org_id, IssuedCredential.status_seq == seq)).all())
+            used = {i for i in session.scalars(select(IssuedCredential.status_index).where(
+                IssuedCredential.org_id == self.org_id, IssuedCredential.status_seq == seq)) if i is not None}
             self._used[seq] = used
         return used
 

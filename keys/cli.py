@@ -251,7 +251,7 @@ def export_public(
         _fail("give either a KEYFILE or --keystore DIR")
     if keystore is not None:
         document = _keystore_call(lambda: Keystore(keystore).did_document())
-    else:
+    elif keyfile_path is not None:  # exactly one of the two is given (checked above)
         info = _keystore_call(lambda: keyfile.read_public(keyfile_path))
         document = {k: info[k] for k in ("id", "type", "controller", "publicKeyMultibase")}
     if out is None:

@@ -165,6 +165,7 @@ class PublicKey:
         s = int.from_bytes(signature[n:], "big")
         if r == 0 or s == 0:
             raise InvalidSignature("ECDSA r and s must be non-zero")
+        assert isinstance(self._key, ec.EllipticCurvePublicKey)  # _kind_of: every kind but Ed25519 is a curve
         self._key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hash_type()))
 
     def __eq__(self, other: object) -> bool:

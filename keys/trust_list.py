@@ -139,7 +139,7 @@ class TrustListEntry:
             raise _shape("publicKeyMultibase must be a list of Multikey strings", f"{path}/publicKeyMultibase")
         try:
             return cls(
-                data.get("id"), data.get("name"), tuple(types) if isinstance(types, list) else (),
+                data.get("id", ""), data.get("name", ""), tuple(types) if isinstance(types, list) else (),
                 read_moment(data, "validFrom", path), read_moment(data, "validUntil", path), role, tuple(keys),
             )
         except ValueError as exc:

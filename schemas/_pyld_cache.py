@@ -115,12 +115,15 @@ for _name in _PROCESSOR_METHODS:
                           f"{PYLD_VERSION}'s private names: schemas/_pyld_cache.py)")
 
 
-class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
+_JsonLdProcessor: Any = jsonld.JsonLdProcessor
+
+
+class CachingJsonLdProcessor(_JsonLdProcessor):  # type: ignore[misc]  # pyld is untyped (Any)
     """``JsonLdProcessor`` whose non-propagating (type-scoped) contexts hit the context cache."""
 
     def __init__(self, maxsize: int = 4096) -> None:
         super().__init__()
-        self._scoped_parents: LRUCache = LRUCache(maxsize=maxsize)
+        self._scoped_parents: LRUCache[int, dict[str, Any]] = LRUCache(maxsize=maxsize)
 
     def _process_context(
         self,
@@ -141,24 +144,27 @@ class CachingJsonLdProcessor(jsonld.JsonLdProcessor):
                 parent["previousContext"] = active_ctx
                 self._scoped_parents[key] = parent
             active_ctx = parent
-        return super()._process_context(
+        processed: dict[str, Any] = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
+        return processed
 
     def initial_context(self, options: dict[str, Any]) -> dict[str, Any]:
         """pyld's initial active context for ``options``."""
-        return self._get_initial_context(options)
+        context: dict[str, Any] = self._get_initial_context(options)
+        return context
 
     def apply_context(self, active_ctx: dict[str, Any], local_ctx: Any, options: dict[str, Any],
                       **flags: Any) -> dict[str, Any]:
         """pyld's context processing of ``local_ctx`` on ``active_ctx`` (flags: ``override_protected``,
         ``propagate``, ``validate_scoped``)."""
-        return self._process_context(active_ctx, local_ctx, options, **flags)
+        processed: dict[str, Any] = self._process_context(active_ctx, local_ctx, options, **flags)
+        return processed
 
     def rdf_dataset(self, expanded: list[Any], options: dict[str, Any]) -> dict[str, list[Any]]:
         """pyld's RDF dataset (graph name -> triples) of an expansion, without expanding again."""
         issuer = IdentifierIssuer("_:b")
-        node_map: dict[str, dict] = {"@default": {}}
+        node_map: dict[str, dict[str, Any]] = {"@default": {}}
         self._create_node_map(expanded, node_map, "@default", issuer)
         dataset = {}
         for graph_name, graph in sorted(node_map.items()):
@@ -176,7 +182,7 @@ def _propagates(local_ctx: Any) -> bool:
     return isinstance(first, dict) and first.get("@propagate") is True
 
 
-class IdentityCachingContextResolver(ContextResolver):
+class IdentityCachingContextResolver(ContextResolver):  # type: ignore[misc]  # pyld is untyped (Any)
     """A ``ContextResolver`` that finds known immutable inline contexts by identity.
 
     Why: pyld keys every inline (e.g. type-scoped) context by its JCS canonical form, computed

@@ -236,7 +236,7 @@ def kind_label(types: Iterable[Any]) -> Both:
 
 def evidence_label(kind: str | None) -> Both | None:
     """How a skill was established, in words; ``None`` when the alignment does not say (v1)."""
-    return dict(EVIDENCE_KINDS[kind]) if kind in EVIDENCE_KINDS else None
+    return dict(EVIDENCE_KINDS[kind]) if kind is not None and kind in EVIDENCE_KINDS else None
 
 
 # -- reading facts ----------------------------------------------------------------------------
@@ -357,7 +357,7 @@ _ROUTES: Final[Mapping[str, Both]] = {
 
 def _route(value: Any, now: dt.date) -> Both | None:
     text = _str(value)
-    return dict(_ROUTES[text]) if text in _ROUTES else _same(text)
+    return dict(_ROUTES[text]) if text is not None and text in _ROUTES else _same(text)
 
 
 def _age(value: Any, now: dt.date) -> Both | None:
@@ -425,7 +425,7 @@ _PARTICIPATION: Final[Mapping[str, Both]] = {
 
 def _participation(value: Any, now: dt.date) -> Both | None:
     text = _str(value)
-    return dict(_PARTICIPATION[text]) if text in _PARTICIPATION else _same(text)
+    return dict(_PARTICIPATION[text]) if text is not None and text in _PARTICIPATION else _same(text)
 
 
 _TARGET: Final[Mapping[str, Both]] = {
@@ -470,6 +470,6 @@ def facts(credential: Mapping[str, Any], *, now: dt.date | None = None) -> tuple
         text = _RENDER[spec.render](value, today) if value is not None else None
         if text and text.get("nl"):
             if spec.key == "leerbedrijf" and _str(_first(value).get("id")) != _str(credential.get("coSigner")):
-                text = _same(_str(_first(value).get("name")))  # named, but not the co-signer
+                text = _same(_str(_first(value).get("name"))) or text  # named (_leerbedrijf read it), but not the co-signer
             found.append(Fact(spec.key, spec.label, value, text))
     return tuple(found)

@@ -69,7 +69,7 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
     probe = dict(document)
     probe["@context"] = [_SENTINEL_CONTEXT, *(contexts if isinstance(contexts, list) else [contexts])]
     try:
-        expanded = _PROCESSOR.expand(probe, _options(loader))
+        expanded: list[Any] = _PROCESSOR.expand(probe, _options(loader))
     except SkillspasError:
         raise
     except jsonld.JsonLdError as exc:

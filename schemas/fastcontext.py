@@ -199,7 +199,7 @@ class CompiledContext:
         Two keys for one property or keyword, or a second @type key, are refused."""
         found = self._plans.get((keys, type_key))
         if found is None:
-            entries = []
+            entries: list[tuple[str, str, Edge | None]] = []
             for key in keys:
                 if key == "@context":
                     continue

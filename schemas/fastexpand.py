@@ -118,7 +118,7 @@ def _object(ctx: CompiledContext, edge: Edge | None, element: dict[str, Any], to
         if value is None:
             continue
         if type(value) is str and prop.plain:  # the common case, inlined
-            items = [{"@value": value}]
+            items: list[dict[str, Any]] = [{"@value": value}]
         elif type(value) is list:
             items = [_item(prop, v) for v in value if v is not None]
         else:

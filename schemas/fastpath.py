@@ -12,7 +12,7 @@ equality with pyld is proven by tests/schemas/test_fastpath*.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from skillspas.schemas.expand import PROCESSOR, SENTINEL_CONTEXT, processing_options
 from skillspas.schemas.fastcontext import ContextSpace, Refused
@@ -22,6 +22,8 @@ from skillspas.schemas.loader import DocumentLoader
 from skillspas.schemas.nquads import Quad
 
 __all__ = ["FastPath"]
+
+_T = TypeVar("_T")
 
 
 class FastPath:
@@ -58,7 +60,7 @@ class FastPath:
         """The RDF dataset of an expansion made by ``expand``, or None."""
         return self._attempt(lambda: expanded_to_quads(expanded))
 
-    def _attempt(self, step: Callable[[], Any]) -> Any:
+    def _attempt(self, step: Callable[[], _T]) -> _T | None:
         """``step()``, or None when it refuses or fails in a way nobody foresaw (re-raised if ``strict``)."""
         try:
             return step()

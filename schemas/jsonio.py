@@ -67,13 +67,13 @@ def _float(text: str) -> float:
     return value
 
 
-def parse_json(data: str | bytes | bytearray | dict | list | None, limits: Limits = Limits()) -> Any:
+def parse_json(data: str | bytes | bytearray | dict[str, Any] | list[Any] | None, limits: Limits = Limits()) -> Any:
     """Parse ``data`` strictly within ``limits``; a parsed value (dict, list, None...) is checked as if it had been parsed."""
     return parse_scanned(data, limits)[0]
 
 
 def parse_scanned(
-    data: str | bytes | bytearray | dict | list | None, limits: Limits = Limits(), registry: Container[str] | None = None
+    data: str | bytes | bytearray | dict[str, Any] | list[Any] | None, limits: Limits = Limits(), registry: Container[str] | None = None
 ) -> tuple[Any, Scan]:
     """``parse_json``, and what its walk found of the text and contexts (``scan.Scan``) for later checks."""
     if data is None or isinstance(data, (dict, list, bool, int, float)):  # already parsed (JSON null included)

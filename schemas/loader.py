@@ -15,7 +15,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = ["document_loader", "OfflineLoader", "DocumentLoader", "unwrap_pyld_error"]
 
-DocumentLoader = Callable[[str, dict], dict]
+DocumentLoader = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 class OfflineLoader:
@@ -27,7 +27,7 @@ class OfflineLoader:
         self.registry = registry
         self.immutable = immutable_objects(*(registry.get(url).document for url in registry.urls()))
 
-    def __call__(self, url: str, options: dict | None = None) -> dict:
+    def __call__(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         context = self.registry.get(url)
         return {"contextUrl": None, "documentUrl": url, "document": context.document, "tag": "static"}
 
@@ -37,7 +37,7 @@ def document_loader(registry: ContextRegistry) -> OfflineLoader:
     return OfflineLoader(registry)
 
 
-def _refuse(url: str, options: dict | None = None) -> dict:
+def _refuse(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched")
 
 

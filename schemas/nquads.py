@@ -130,7 +130,7 @@ def parse_nquads(text: str) -> list[Quad]:
     return quads
 
 
-def _pyld_term(term: Mapping[str, Any]) -> str:
+def _pyld_term(term: Mapping[str, str]) -> str:
     """Canonical form of one pyld RDF term (``{'type', 'value', 'datatype'?, 'language'?}``)."""
     kind = term["type"]
     if kind == "IRI":

@@ -117,7 +117,8 @@ class DocumentProcessor:
         slot = (key, "fast-expand")
         if slot not in memo:
             memo[slot] = self.fast_path.expand(document)
-        return memo[slot]
+        expanded: list[Any] | None = memo[slot]
+        return expanded
 
     def expand(self, document: dict[str, Any]) -> list[Any]:
         """Strict expansion (``undefined_term`` instead of silently dropped terms)."""
@@ -150,7 +151,8 @@ class DocumentProcessor:
         memo, key = self._memo(document)
         slot = (key, "canonical", hash_name, self.limits)
         if memo is not None and slot in memo:
-            return memo[slot]
+            known: str = memo[slot]
+            return known
         quads = None
         if expansion is not None and expansion.fast and expansion.document is document and self.fast_path is not None:
             quads = self.fast_path.to_quads(expansion.expanded)

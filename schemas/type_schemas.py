@@ -126,17 +126,17 @@ def localized_text(error: SkillspasError, lang: str = "en") -> str:
 
 
 @functools.cache
-def _registry() -> tuple[Registry, dict[str, Any], dict[str, Any]]:
+def _registry() -> tuple[Registry, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Our type schemas and the official OB 3.0 schemas, by ``$id``; checked against their manifest."""
     from referencing import Registry, Resource
 
     base = resources.files("skillspas.schemas") / "data" / "jsonschema"
-    types: dict[str, Any] = {}
+    types: dict[str, dict[str, Any]] = {}
     for entry in (base / "types").iterdir():
         if entry.name.endswith(".json"):
             document = parse_json(entry.read_bytes())
             types[document["$id"]] = document
-    ob3: dict[str, Any] = {}
+    ob3: dict[str, dict[str, Any]] = {}
     manifest = parse_json((base / "ob3" / "MANIFEST.json").read_bytes())
     for item in manifest["schemas"]:
         raw = (base / "ob3" / item["file"]).read_bytes()
@@ -269,7 +269,7 @@ def _validate_type(type_name: str, credential: Mapping[str, Any], path: str) -> 
     if not _certainly_valid(type_name, credential):
         error = _first_error(_validator(type_name).iter_errors(credential))
         if error is not None:
-            raise _explain(error, _validator(type_name).schema, path)
+            raise _explain(error, type_schema(type_name), path)
     if not _certainly_valid("ob3", credential):
         validate_ob3(credential, path)
     _check_rules(type_name, credential, path)
@@ -329,15 +329,15 @@ def _schema_nodes(root: Mapping[str, Any], schema_path: Iterable[Any]) -> list[M
 
 def _label(nodes: list[Mapping[str, Any]]) -> dict[str, str] | None:
     for node in reversed(nodes):
-        if isinstance(node.get("x-label"), dict):
-            return node["x-label"]
+        if isinstance(label := node.get("x-label"), dict):
+            return label
     return None
 
 
 def _hint(nodes: list[Mapping[str, Any]]) -> dict[str, str] | None:
     for node in reversed(nodes):
-        if isinstance(node.get("x-hint"), dict):
-            return node["x-hint"]
+        if isinstance(hint := node.get("x-hint"), dict):
+            return hint
         if "x-label" in node:
             break
     return None
@@ -404,7 +404,7 @@ def _explain(error: ValidationError, root: Mapping[str, Any], path: str) -> Skil
     label = _label(nodes) or _label_at(root, list(error.absolute_path)) or {
         "nl": f"het veld {where or '/'}", "en": f"the field {where or '/'}"
     }
-    if error.validator == "additionalProperties":
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         extra = sorted(set(error.instance) - set(failing.get("properties", {})))
         name = extra[0] if extra else "?"
         return localized_error(

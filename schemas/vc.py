@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from skillspas.schemas.contexts import VC_V1, VC_V2
 from skillspas.schemas.errors import ErrorCode, error_for
@@ -47,7 +47,7 @@ def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
     ``issuanceDate``/``expirationDate`` (VC 1.1, which has the same meaning for a verifier)."""
     return VALIDITY_KEYS[data_model(credential)]
 
-def is_url(value: object) -> bool:
+def is_url(value: object) -> TypeGuard[str]:
     """An absolute URL (any scheme, e.g. https:, did:, urn:) without whitespace."""
     return isinstance(value, str) and _URL.fullmatch(value) is not None
 

@@ -64,7 +64,7 @@ class Compiler:
             schema = {k: v for k, v in schema.items() if k not in self.unknown}
         kind = schema.get("type")
         if kind == "string":
-            fused, skip = [self.string_check(schema)], _IGNORED | _STRING_KEYWORDS
+            fused, skip = [self.string_check(schema)], set(_IGNORED | _STRING_KEYWORDS)
         else:
             objects, arrays = self.object_check(schema, resolver), self.array_check(schema, resolver)
             fused, skip = [c for c in (objects, arrays) if c is not None], set(_IGNORED | _OBJECT_KEYWORDS)
@@ -237,7 +237,7 @@ class Compiler:
             low = keyword.startswith("min")
             return lambda v: not isinstance(v, kind) or (len(v) >= value if low else len(v) <= value)
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            test = {"minimum": lambda v: v >= value, "maximum": lambda v: v <= value,
+            test: Check = {"minimum": lambda v: v >= value, "maximum": lambda v: v <= value,
                     "exclusiveMinimum": lambda v: v > value, "exclusiveMaximum": lambda v: v < value}[keyword]
             return lambda v: not _KINDS["number"](v) or test(v)
         if keyword == "minProperties":

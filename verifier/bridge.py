@@ -140,6 +140,7 @@ def bridge(
         info = {"kind": "occupation", **target.to_json()}
         framework = "ESCO"
     else:
+        assert crebo is not None  # one target, checked above
         code = crebo.strip()
         entry = register.entry(code)
         if entry is None or entry.kind != "kwalificatie":

@@ -72,7 +72,8 @@ _EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same sources 
 
 def runtime_version() -> str:
     """The Pyodide version pinned in verifier/browser/package.json (the lock file holds its integrity hash)."""
-    return read_json_file(BROWSER / "package.json")["dependencies"]["pyodide"]
+    version: str = read_json_file(BROWSER / "package.json")["dependencies"]["pyodide"]
+    return version
 
 
 def _runtime_home() -> Path:
@@ -119,6 +120,7 @@ def _package_root(name: str) -> Path:
         raise FileNotFoundError(f"the browser build needs the package {name!r}: pip install skillspas[browser]")
     if spec.submodule_search_locations:
         return Path(list(spec.submodule_search_locations)[0])
+    assert spec.origin is not None  # refused above: neither an origin nor a folder
     return Path(spec.origin)
 
 

@@ -113,7 +113,7 @@ def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: 
     try:
         _validate_shape(credential, "credential" if model == "2.0" else "credential-1.1")
     except SkillspasError as exc:
-        raise error_for(exc.code, exc.message, path + (exc.path if exc.path != "/" else "")) from None
+        raise error_for(exc.code, exc.message, path + (exc.path if exc.path and exc.path != "/" else "")) from None
     validate_type(credential, path)  # a skillspas type: its own schema and the OB 3.0 schema
 
 

@@ -60,7 +60,7 @@ def read_pdf_qr_texts(data: bytes) -> list[str]:
     from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
-        with pypdf.apply_configuration(**_limits()):
+        with pypdf.apply_configuration(None, **_limits()):
             return _read(pypdf.PdfReader(io.BytesIO(data)))
     except SkillspasError:
         raise

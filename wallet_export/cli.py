@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from skillspas.keys import load
+from skillspas.keys import Signer, load
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import parse_json
@@ -65,7 +65,6 @@ PassportOption = Annotated[
     Optional[Path], typer.Option("--passport", "--dir", help="Passport folder (default: $SKILLSPAS_HOME/passport)")
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="nl or en")]
-BundleOption = Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (trust list, DID documents, status lists)")]
 TrustIssuerOption = Annotated[Optional[list[str]], typer.Option("--trust-issuer", help="Trust this issuer DID (repeatable)")]
 TrustAnchorOption = Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The bundle's trust list must be signed by this DID")]
 
@@ -87,7 +86,7 @@ def _fail(code: ErrorCode | int, message: str) -> NoReturn:
 def _lang(value: str) -> Lang:
     if value not in ("nl", "en"):
         _fail(2, "--lang must be nl or en")
-    return value
+    return "nl" if value == "nl" else "en"
 
 
 def _read(path: Path) -> bytes:
@@ -296,7 +295,7 @@ def export_command(
     try:
         store = _store(passport)
         chosen = build_passport(_select(store, credentials or []))
-        holder = None
+        holder: Signer | None = None
         if holder_key is not None:
             holder = load(holder_key, os.environ.get(passphrase_env) if passphrase_env else None)
         elif not unsigned and presentation is not None:
@@ -347,7 +346,7 @@ def export_warnings(
         if owner is not None and person is not None and person is not owner:
             warnings.append(TEXT["warn_other_person"][lang].format(
                 title=view.title, name=" / ".join(person.names) or person.key, owner=" / ".join(owner.names) or owner.key))
-        until = credential.get("validUntil")
+        until: Any = credential.get("validUntil")  # a JSON value, checked before it is read
         try:
             expired = isinstance(until, str) and instant(until) < now
         except SkillspasError:

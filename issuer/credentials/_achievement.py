@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Literal, Mapping, overload
 
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError
@@ -134,6 +134,11 @@ class Row:
         if isinstance(value, str):
             value = value.strip()
         return None if value in ("", None, []) else value
+
+    @overload
+    def text(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def text(self, key: str, *, required: bool = False) -> str | None: ...
 
     def text(self, key: str, *, required: bool = False) -> str | None:
         """A text field."""

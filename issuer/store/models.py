@@ -13,6 +13,7 @@ the audit log, claim offers (by the SHA-256 of their URL token). Never a private
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -45,6 +47,9 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     """Declarative base of the issuer store."""
+
+    if TYPE_CHECKING:  # each model maps one Table, which Core statements (insert, update) take
+        __table__: ClassVar[Table]
 
 
 class Organisation(Base):

@@ -42,6 +42,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any, Final
 
 import anyio
@@ -168,7 +169,7 @@ class _PhoneSite:
         from skillspas.verifier.browser_build import runtime_folder
 
         try:
-            self.runtime = runtime_folder()
+            self.runtime: Path | None = runtime_folder()
         except FileNotFoundError:
             self.runtime = None
 

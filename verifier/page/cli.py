@@ -87,7 +87,7 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
         raise fail(exc.code, exc.message) from None
     if bundle is not None and not bundle.is_file():
         raise fail(ErrorCode.SCHEMA_INVALID, "--build-static takes a bundle file (bundle create --out FILE), not a folder")
-    settings = {"max_status_age": max_status_age}
+    settings: dict[str, object] = {"max_status_age": max_status_age}
     if issuers:
         settings["trusted_issuers"] = list(issuers)
     if anchors:

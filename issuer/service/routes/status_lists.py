@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from email.utils import format_datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -23,7 +23,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
 
 
-_LIST = {
+_LIST: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed BitstringStatusListCredential (cacheable: Cache-Control, ETag, Last-Modified)",
         "content": {"application/vc+ld+json": {"schema": {"type": "object"}}},
@@ -56,7 +56,7 @@ async def status_list(
     return Response(document.text, media_type="application/vc+ld+json", headers=headers)
 
 
-_BUNDLE = {
+_BUNDLE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "An offline verification bundle: every organisation's DID document and current status lists "
                        "(no trust list). Use it with `skillspas verify --bundle`.",

@@ -34,7 +34,7 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["verification"])
 
-_RESULTS = {
+_RESULTS: dict[int | str, dict[str, Any]] = {
     200: {"model": VerificationResultModel, "description": "Verified: every requested check passed."},
     422: {"model": VerificationResultModel, "description": "Checked and not valid (revoked, expired, bad signature…); the same result object, with its error codes."},
     400: {"model": ErrorBody, "description": "Unusable input (malformed, unknown context, not a credential…): the result object with code and message."},
