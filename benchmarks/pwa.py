@@ -53,7 +53,7 @@ def diploma(kind: str) -> tuple[str, str]:
 def download(build_dir: Path) -> None:
     print("first download (what the page fetches once):")
     total_raw = total_gz = 0
-    for name in sorted(browser_build.RUNTIME_FILES + ("skillspas-py.zip",)):
+    for name in sorted((*browser_build.RUNTIME_FILES, *browser_build.QR_READER_FILES, *browser_build.NPM_FILES, "skillspas-py.zip")):
         raw = (build_dir / name).read_bytes()
         gz = len(gzip.compress(raw, 9))
         total_raw += len(raw)

@@ -4,8 +4,9 @@ Usage::
 
     python -m skillspas.verifier.browser_build OUT_DIR      # or build(Path("out/pwa"))
 
-``OUT_DIR`` receives the Pyodide runtime (from the npm package pinned in ``verifier/browser/``:
-``npm ci`` there first), ``skillspas-py.zip`` (skillspas's schemas, keys and verifier packages,
+``OUT_DIR`` receives the Pyodide runtime and the PDF image decoder UTIF.js (from the npm packages
+pinned in ``verifier/browser/``: ``npm ci`` there first), the QR reader zxing-wasm (its pinned files,
+committed in ``verifier/page/static/vendor/``: the laptop page's), ``skillspas-py.zip`` (skillspas's schemas, keys and verifier packages,
 the pure-Python packages they import, taken from this interpreter so the versions are the CLI's,
 and the browser-only fallbacks of ``verifier/browser/shims``) and ``SHA256SUMS``.
 
@@ -29,7 +30,8 @@ from typing import Any, Final, Iterator
 
 from skillspas.schemas.jsonio import read_json_file
 
-__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES", "runtime_folder",
+__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES",
+           "QR_READER_FILES", "NPM_FILES", "runtime_folder",
            "runtime_version", "install_runtime", "site_files"]
 
 HERE: Final = Path(__file__).resolve().parent
@@ -40,6 +42,7 @@ SHIMS: Final = BROWSER / "shims"
 PURE_PACKAGES: Final = (
     "pyld", "c14n", "cachetools", "frozendict", "jsonschema", "jsonschema_specifications", "referencing",
     "attr", "attrs", "typing_extensions", "idna", "ecdsa", "six",
+    "pypdf",  # the passport PDF on the phone: verifier/pdf.py's bounds and codes (verifier/browser/phone.py)
 )
 # Compiled package -> what stands in for it in the browser build only (verifier/browser/shims).
 BROWSER_FALLBACKS: Final = {
@@ -56,8 +59,10 @@ BROWSER_FALLBACKS: Final = {
 OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
 SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
 _SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
-# The laptop page's words (no FastAPI, no vocabulary index): the phone page's verdicts say the same.
-_PAGE_WORDS: Final = ("verifier/page/__init__.py", "verifier/page/texts.py")
+# The laptop page's words and input rules (no FastAPI, no vocabulary index): the phone page's verdicts say
+# the same; and the phone page's Python side.
+_PAGE_WORDS: Final = ("verifier/page/__init__.py", "verifier/page/texts.py", "verifier/page/inputs.py",
+                      "verifier/browser/phone.py")
 # Data of the skills search index (schemas/vocab_index.py, for `passport bridge` and the page's search),
 # not of verification: 3 MB of the 4 the archive would otherwise weigh.
 _SEARCH_INDEX_DATA: Final = frozenset(
@@ -67,6 +72,11 @@ _SEARCH_INDEX_DATA: Final = frozenset(
     )
 )
 RUNTIME_FILES: Final = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# The QR reader of both pages (zxing-wasm, committed with its record in verifier/page/static/vendor/).
+QR_READER_FILES: Final = ("zxing-reader.js", "zxing_reader.wasm")
+# From the same npm install as the runtime (package-lock.json): the CCITT fax decoder for a passport PDF's
+# QR images (fpdf2 stores them so; Pyodide has no Pillow), and the inflate it loads.
+NPM_FILES: Final = {"UTIF.js": "utif/UTIF.js", "pako_inflate.min.js": "pako/dist/pako_inflate.min.js"}
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same sources give the same archive
 
 
@@ -87,7 +97,7 @@ def runtime_folder() -> Path:
     """The Pyodide runtime: ``npm ci`` in verifier/browser (a source checkout), else the one
     ``install_runtime`` put in the cache; FileNotFoundError if neither holds it."""
     for folder in (BROWSER / "node_modules" / "pyodide", _runtime_home() / "node_modules" / "pyodide"):
-        if (folder / "pyodide.asm.wasm").is_file():
+        if (folder / "pyodide.asm.wasm").is_file() and all((folder.parent / f).is_file() for f in NPM_FILES.values()):
             return folder
     raise FileNotFoundError(f"no Pyodide runtime {runtime_version()}: run `npm ci` in {BROWSER}, "
                             f"or let `skillspas verifier --build-static` install it into {_runtime_home()} (needs npm)")
@@ -200,6 +210,8 @@ def site_files(
     max_status_age) as ``settings.json``; the page uses both for every verification."""
     runtime = runtime or runtime_folder()
     files = {name: (runtime / name).read_bytes() for name in RUNTIME_FILES}
+    files.update({name: (HERE / "page" / "static" / "vendor" / name).read_bytes() for name in QR_READER_FILES})
+    files.update({name: (runtime.parent / path).read_bytes() for name, path in NPM_FILES.items()})
     files["skillspas-py.zip"] = python_archive()
     for path in sorted(PAGE.iterdir()):
         if path.is_file() and path.name != "sw.js":

@@ -3,9 +3,13 @@
 Usage::
 
     texts = read_pdf_qr_texts(pdf_bytes)        # ["SP2:…", …], one per QR image, in page order
+    found = read_pdf_images(pdf_bytes, decode)  # decode(image XObject) of every image, for another reader
+    texts = qr_texts(found_texts)               # the skillspas ones of the texts read per image
 
 Every image XObject of every page is decoded (pypdf, imported only here) and handed to the QR
-reader (``verifier/qr/``); images that hold no skillspas QR code are skipped. The bounds are
+reader (``verifier/qr/``); images that hold no skillspas QR code are skipped. The phone page
+(``verifier/browser/phone.py``) reads the same images with its own QR reader (zxing-wasm: no Pillow
+or zxing-cpp in the browser) under the same bounds and rules. The bounds are
 checked before anything is decoded: at most ``MAX_PAGES`` pages and ``MAX_IMAGES`` images, each at
 most ``MAX_IMAGE_PIXELS`` pixels; every decompressed stream at most ``MAX_STREAM_BYTES`` bytes
 (pypdf's own limits, lowered here), so a zip bomb stops early. Refusals are coded:
@@ -16,12 +20,13 @@ image or stream too large) and ``qr_unreadable`` (no skillspas QR code in the PD
 from __future__ import annotations
 
 import io
-from typing import Any, Final
+from typing import Any, Callable, Final, Iterable, TypeVar
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.verifier.qr import is_payload
 
-__all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "MAX_PAGES", "MAX_IMAGES", "MAX_IMAGE_PIXELS"]
+__all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
+           "MAX_IMAGE_PIXELS"]
 
 PDF_MAGIC: Final = b"%PDF-"
 MAX_PAGES: Final = 60
@@ -32,6 +37,7 @@ MAX_IMAGE_PIXELS: Final = 4096 * 4096
 """Largest image decoded (a QR code at 300 dpi on A4 is far below this)."""
 MAX_STREAM_BYTES: Final = 20_000_000
 """Most bytes one stream of the PDF may decompress to."""
+T = TypeVar("T")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -56,12 +62,22 @@ def read_pdf_qr_texts(data: bytes) -> list[str]:
     Raises:
         SkillspasError: ``pdf_unreadable``, ``resource_limit`` or ``qr_unreadable`` (module docstring).
     """
+    return qr_texts(read_pdf_images(data, _qr_texts_of))
+
+
+def read_pdf_images(data: bytes, decode: Callable[[Any], T | None]) -> list[T]:
+    """``decode`` of every image XObject of the PDF ``data`` (pypdf's stream objects), in page order,
+    within the bounds and pypdf's lowered limits; a ``None`` is left out.
+
+    Raises:
+        SkillspasError: ``pdf_unreadable`` or ``resource_limit`` (module docstring).
+    """
     import pypdf  # only when a PDF is read
     from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         with pypdf.apply_configuration(None, **_limits()):
-            return _read(pypdf.PdfReader(io.BytesIO(data)))
+            return _read(pypdf.PdfReader(io.BytesIO(data)), decode)
     except SkillspasError:
         raise
     except LimitReachedError as exc:
@@ -72,33 +88,51 @@ def read_pdf_qr_texts(data: bytes) -> list[str]:
         raise error_for(ErrorCode.PDF_UNREADABLE, f"the PDF cannot be read ({type(exc).__name__})") from None
 
 
-def _read(reader: Any) -> list[str]:
+def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:
+    """The skillspas QR texts among the texts read from each image, in order, each once.
+
+    Raises:
+        SkillspasError: ``qr_unreadable`` when there is none.
+    """
+    texts: list[str] = []
+    for read in found:
+        texts.extend(t for t in read if is_payload(t) and t not in texts)
+    if not texts:
+        raise error_for(ErrorCode.QR_UNREADABLE, "the PDF holds no skillspas QR code")
+    return texts
+
+
+def _qr_texts_of(image: Any) -> list[str]:
+    """The QR texts in one image XObject (Pillow and zxing-cpp); none for a logo or photo."""
     from skillspas.verifier.qr import read_qr_images
 
+    picture = image.decode_as_image() if hasattr(image, "decode_as_image") else None
+    if picture is None:
+        return []
+    png = io.BytesIO()
+    picture.convert("L").save(png, format="PNG")
+    try:
+        return read_qr_images(png.getvalue())
+    except SkillspasError:
+        return []  # a logo or photo: not a QR code
+
+
+def _read(reader: Any, decode: Callable[[Any], T | None]) -> list[T]:
     if reader.is_encrypted:
         raise error_for(ErrorCode.PDF_UNREADABLE, "the PDF is encrypted")
     if len(reader.pages) > MAX_PAGES:
         raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF has more than {MAX_PAGES} pages")
-    texts: list[str] = []
+    found: list[T] = []
     seen = 0
     for page in reader.pages:
         for image in _images(page):
             seen += 1
             if seen > MAX_IMAGES:
                 raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_IMAGES} images")
-            picture = image.decode_as_image() if hasattr(image, "decode_as_image") else None
-            if picture is None:
-                continue
-            png = io.BytesIO()
-            picture.convert("L").save(png, format="PNG")
-            try:
-                found = read_qr_images(png.getvalue())
-            except SkillspasError:
-                continue  # a logo or photo: not a QR code
-            texts.extend(t for t in found if is_payload(t) and t not in texts)
-    if not texts:
-        raise error_for(ErrorCode.QR_UNREADABLE, "the PDF holds no skillspas QR code")
-    return texts
+            decoded = decode(image)
+            if decoded is not None:
+                found.append(decoded)
+    return found
 
 
 def _images(page: Any) -> list[Any]:

@@ -251,5 +251,19 @@ def test_the_qr_dictionary_keeps_the_first_download_under_8_mb(browser):
     archive = (browser.build / "skillspas-py.zip").read_bytes()
     name, _ = browser_build.dictionary_file()
     assert zipfile.ZipFile(io.BytesIO(archive)).getinfo(name).compress_size < 1_000_000
-    total = sum(len(gzip.compress((browser.build / f).read_bytes(), 6)) for f in (*browser_build.RUNTIME_FILES, "skillspas-py.zip"))
+    site = [name for name in (browser.build / "SHA256SUMS").read_text("utf-8").split() if "." in name and name != "verify.mjs"]
+    assert {*browser_build.RUNTIME_FILES, *browser_build.QR_READER_FILES, *browser_build.NPM_FILES, "skillspas-py.zip"} <= set(site)
+    total = sum(len(gzip.compress((browser.build / f).read_bytes(), 6)) for f in site)  # all a phone downloads at first
     assert total <= 8_000_000, total
+
+
+def test_the_qr_reader_both_pages_serve_is_the_pinned_npm_packages():
+    ensure_runtime()
+    package = browser_build.runtime_folder().parent / "zxing-wasm"
+    pinned = json.loads((browser_build.BROWSER / "package.json").read_text("utf-8"))["dependencies"]["zxing-wasm"]
+    assert json.loads((package / "package.json").read_text("utf-8"))["version"] == pinned
+    vendor = browser_build.HERE / "page" / "static" / "vendor"
+    for name, path in (("zxing-reader.js", "dist/iife/reader/index.js"), ("zxing_reader.wasm", "dist/reader/zxing_reader.wasm"),
+                       ("zxing-wasm.LICENSE", "LICENSE")):
+        assert (vendor / name).read_bytes() == (package / path).read_bytes(), name
+    assert f"zxing-wasm {pinned}" in (vendor / "README.md").read_text("utf-8")

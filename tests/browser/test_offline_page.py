@@ -98,6 +98,63 @@ def _code(body: dict[str, Any]) -> str:
     return (problems or [{"code": ""}])[0]["code"]
 
 
+def hard_qr_png(credential: dict[str, Any]) -> bytes:
+    """The credential's QR code at version 28, turned 5 degrees and blurred: read by zxing-wasm, not by
+    jsQR 1.4.0, the reader the laptop page had before (checked once by hand when it was replaced)."""
+    import io
+
+    import segno
+    from PIL import Image, ImageFilter
+
+    from skillspas.verifier.qr import encode_payload
+
+    png = io.BytesIO()
+    segno.make(encode_payload(credential), error="m", version=28, micro=False).save(png, kind="png", scale=4, border=4)
+    with Image.open(io.BytesIO(png.getvalue())) as code:
+        turned = code.convert("L").rotate(5, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    out = io.BytesIO()
+    turned.filter(ImageFilter.GaussianBlur(1.5)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def hard_qr(world: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The hard QR code of the world's diploma as a photo and as the fake camera's video."""
+    folder = tmp_path_factory.mktemp("hard-qr")
+    photo = folder / "diploma-v28.png"
+    photo.write_bytes(hard_qr_png(world.credentials["diploma"]))
+    return {"photo": photo, "camera": pageworld.write_y4m(photo.read_bytes(), folder / "diploma-v28.y4m")}
+
+
+@pytest.fixture()
+def camera_phone(hard_qr: dict[str, Path]) -> Iterator[Any]:
+    """A phone whose (fake) camera shows the hard QR code."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=browserkit.CHROMIUM, headless=True,
+            args=[*browserkit.CHROMIUM_FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                  f"--use-file-for-fake-video-capture={hard_qr['camera']}"])
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        context.requests = []
+        context.on("request", lambda request: context.requests.append(request.url))
+        yield context
+        browser.close()
+
+
+def _cli_on(world: Any, document: bytes, folder: Path) -> dict[str, Any]:
+    path = folder / "document.json"
+    path.write_bytes(document)
+    args = ["verify", str(path), "--json", "--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller]
+    return json.loads(CliRunner().invoke(app, args).stdout)
+
+
+def _verdict(page: Any) -> dict[str, str | None]:
+    verdict = page.wait_for_selector("#verdict:not([hidden])", timeout=60_000)
+    return {key: verdict.get_attribute(f"data-{key}") for key in ("verified", "code", "verdict")}
+
+
 def _load(page: Any, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#verify:not([disabled])", timeout=120_000)
@@ -167,3 +224,51 @@ def test_the_laptop_page_serves_the_installable_page_and_links_to_it(laptop, wor
     for name in ("diploma", "revoked"):
         assert _check(page, world, name) == _expected(_cli(world, name)), name
     assert all(url.startswith(laptop) for url in phone.requests)
+
+
+def test_the_passport_pdf_dropped_on_the_offline_phone_gives_the_laptops_verdict(site, world, phone, tmp_path):
+    from skillspas.schemas.limits import Limits
+    from skillspas.verifier.page.inputs import document_bytes
+    from skillspas.verifier.qr import MAX_IMAGE_BYTES
+
+    pdf = tmp_path / "paspoort.pdf"
+    pdf.write_bytes(pageworld.passport_pdf(world))
+    laptop = _cli_on(world, document_bytes(pdf.read_bytes(), limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES), tmp_path)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.evaluate("navigator.serviceWorker.ready.then(() => new Promise(r => setTimeout(r, 500)))")
+    phone.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#verify:not([disabled])", timeout=120_000)
+    page.set_input_files("#file", str(pdf))
+    assert _verdict(page) == _expected(laptop)
+    shown = json.loads(page.text_content("#json"))
+    assert len(shown["credentials"]) == len(laptop["credentials"]) == 4  # every QR code of the PDF, read on the phone
+    assert all(url.startswith(site) for url in phone.requests), phone.requests
+
+
+def test_a_blurred_turned_version_28_qr_photo_is_read_on_the_phone(site, world, phone, hard_qr):
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.set_input_files("#file", str(hard_qr["photo"]))
+    assert _verdict(page) == _expected(_cli(world, "diploma"))
+    assert all(url.startswith(site) for url in phone.requests), phone.requests
+
+
+def test_the_phones_camera_reads_the_blurred_turned_qr_code_and_verifies_it(site, world, camera_phone):
+    page = camera_phone.new_page()
+    _load(page, site + "index.html")
+    page.click("#camera-start")
+    assert _verdict(page) == _expected(_cli(world, "diploma"))
+    assert page.is_hidden("#video")  # the camera stops once the code is read
+    assert all(url.startswith(site) for url in camera_phone.requests), camera_phone.requests
+
+
+def test_the_laptop_pages_camera_reads_the_same_qr_code_with_the_same_reader(laptop, world, camera_phone):
+    page = camera_phone.new_page()
+    page.goto(laptop)
+    page.click("#camera-start")
+    verdict = page.wait_for_selector("#verdict[data-verdict]", timeout=60_000)
+    assert verdict.get_attribute("data-verdict") == "valid"
+    assert page.is_hidden("#video")
+    assert all(url.startswith(laptop) for url in camera_phone.requests), camera_phone.requests

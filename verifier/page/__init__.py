@@ -9,7 +9,7 @@ Usage::
 Upload a file (credential or presentation JSON, or a photo of a QR code), paste QR text or JSON,
 or scan with the laptop camera; the page shows the verdict (green, orange, red), who issued what,
 the skills with their ESCO labels, and for a passport the verified-skills summary with an optional
-vacancy match. HTML, CSS, script and the QR decoder (jsQR) are served by the page itself.
+vacancy match. HTML, CSS, script and the QR reader (zxing-wasm) are served by the page itself.
 FastAPI is imported only in this package, and only when the app is built (``create_page_app``).
 """
 

@@ -7,7 +7,7 @@ Usage::
 
 Routes (all relative, so the app can be mounted under a prefix):
 
-- ``GET /``: the page (HTML, CSS, script and the jsQR decoder, all served from here; no CDN).
+- ``GET /``: the page (HTML, CSS, script and the QR reader zxing-wasm, all served from here; no CDN).
 - ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
   QR text (``SP1:…``/``SP2:…``), a QR image (PNG/JPEG) or a passport PDF (every QR code in it, checked as one
   presentation); ``?kind=image|text`` says what the browser knows,
@@ -70,10 +70,12 @@ __all__ = ["create_page_app", "CONTENT_SECURITY_POLICY", "PHONE_CONTENT_SECURITY
 _log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+"""Only this page's own files; ``'wasm-unsafe-eval'`` lets the browser compile the page's own WebAssembly
+(the QR reader, zxing-wasm; on ``/app/`` also Pyodide), never a script text."""
 SECURITY_HEADERS: Final = (
     ("content-security-policy", CONTENT_SECURITY_POLICY),
     ("x-content-type-options", "nosniff"),
@@ -83,9 +85,8 @@ SECURITY_HEADERS: Final = (
     ("cross-origin-resource-policy", "same-origin"),
     ("permissions-policy", "camera=(self), microphone=(), geolocation=()"),
 )
-PHONE_CONTENT_SECURITY_POLICY: Final = CONTENT_SECURITY_POLICY.replace(
-    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
-"""The installable page's policy (``/app/``): Pyodide compiles its WebAssembly, nothing else is added."""
+PHONE_CONTENT_SECURITY_POLICY: Final = CONTENT_SECURITY_POLICY
+"""The installable page's policy (``/app/``): the same."""
 EXIT_CODE_HEADER: Final = "skillspas-exit-code"
 """Response header of ``POST /api/verify``: the exit code ``skillspas verify`` gives the same input."""
 _MEDIA_TYPES: Final = {

@@ -6,6 +6,10 @@
 // whenever the phone is online and kept by the service worker; offline, the kept one is used. Its age
 // is shown; status lists older than the site's max_status_age give the orange "status could not be
 // checked recently" verdict, decided by the verifier itself, as on the laptop.
+//
+// QR codes (the camera, a photo, the images of a passport PDF) are read by zxing-wasm, the laptop page's
+// reader (zxing-reader.js, its WebAssembly from this site); a PDF's images are found by skillspas's own
+// verifier/pdf.py (verifier/browser/phone.py), fax-coded ones decoded by UTIF.js. Python decides the rest.
 import { loadPyodide } from "./pyodide.mjs";
 
 const $ = (id) => document.getElementById(id);
@@ -16,7 +20,13 @@ const T = {
     doc_title: "Skillspas – bewijsstuk controleren", title: "Bewijsstuk controleren",
     check_heading: "Controleer een diploma, certificaat of vaardighedenpaspoort",
     offline_note: "Alles wordt op dit toestel gecontroleerd. Er gaat niets naar een server.",
-    file_heading: "Bestand", file_label: "Kies een bestand (JSON)", paste_heading: "Tekst plakken",
+    file_heading: "Bestand of foto", file_label: "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
+    paste_heading: "Tekst plakken", camera_heading: "Camera", camera_hint: "Houd de QR-code voor de camera van deze telefoon.",
+    camera_start: "Scan met de camera", camera_stop: "Stop de camera", camera_starting: "Camera wordt gestart…",
+    camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.", camera_found: "QR-code gelezen.",
+    camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
+    camera_unavailable: "De camera kan niet worden gebruikt: {reason}. Gebruik een bestand of plak de tekst.",
+    camera_stopped: "Camera uit.", reading: "De QR-codes worden gelezen…",
     paste_label: "Plak de tekst van de QR-code (begint met SP1: of SP2:) of de JSON",
     paste_button: "Controleer deze tekst", loading: "De controle laadt…", ready: "Klaar ({s} s).",
     support_code: "Code voor ondersteuning", result_json: "Uitkomst (JSON)",
@@ -28,7 +38,13 @@ const T = {
     doc_title: "Skillspas – check a credential", title: "Check a credential",
     check_heading: "Check a diploma, certificate or skills passport",
     offline_note: "Everything is checked on this device. Nothing is sent to a server.",
-    file_heading: "File", file_label: "Choose a file (JSON)", paste_heading: "Paste text",
+    file_heading: "File or photo", file_label: "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
+    paste_heading: "Paste text", camera_heading: "Camera", camera_hint: "Hold the QR code in front of this phone's camera.",
+    camera_start: "Scan with the camera", camera_stop: "Stop the camera", camera_starting: "Starting the camera…",
+    camera_scanning: "Camera on. Hold the QR code still in front of the camera.", camera_found: "QR code read.",
+    camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
+    camera_unavailable: "The camera cannot be used: {reason}. Use a file or paste the text.",
+    camera_stopped: "Camera off.", reading: "Reading the QR codes…",
     paste_label: "Paste the text of the QR code (starts with SP1: or SP2:) or the JSON",
     paste_button: "Check this text", loading: "Loading the verifier…", ready: "Ready ({s} s).",
     support_code: "Code for support", result_json: "Result (JSON)",
@@ -105,35 +121,17 @@ if (bundleText !== null) {
     state.bundle = null;  // the verifier says why (schema_invalid) at the first check
   }
 }
-const verify = pyodide.runPython(`
-import json
-
-from skillspas.schemas.errors import SkillspasError
-from skillspas.verifier.page.texts import HEADINGS, SENTENCES, next_step, reason
-from skillspas.verifier.run import refusal, result_text, verify_input
-
-
-def _verify(data, options):
-    """The --json text of skillspas verify, and the verdict in the laptop page's words."""
-    try:
-        result = verify_input(data.to_bytes(), **json.loads(options))
-    except SkillspasError as exc:  # an unusable input: as the laptop page's error_view
-        text, problem = json.dumps(refusal(exc)), exc
-        verdict = "unusable" if exc.code.exit_code == 2 else "invalid"
-    else:
-        text, verdict = result_text(result), result.verdict
-        problem = result.first_error or next(iter(result.all_warnings), None)
-    view = {"verdict": verdict, "heading": HEADINGS[verdict],
-            "sentence": reason(problem.code) if problem else SENTENCES["valid"],
-            "next": next_step(problem.code) if problem else None,
-            "code": problem.code.value if problem else ""}
-    return json.dumps({"text": text, "view": view})
-_verify
+const [check, checkRead] = pyodide.runPython(`
+from skillspas.verifier.browser.phone import check, check_read
+(check, check_read)
 `);
-const options = { ...state.settings, ...(bundleText !== null ? { bundle: "/tmp/bundle.json" } : {}) };
+const options = JSON.stringify({ ...state.settings, ...(bundleText !== null ? { bundle: "/tmp/bundle.json" } : {}) });
+const QR_OPTIONS = { formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 1 };
+window.ZXingWASM.prepareZXingModule({ overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? new URL(path, location.href).href : prefix + path) } });
 state.ready = ((performance.now() - started) / 1000).toFixed(1);
 applyLang(lang);
 $("verify").disabled = false;
+$("camera-start").disabled = false;
 
 function showView(view) {
   const verdict = $("verdict");
@@ -149,8 +147,7 @@ function showView(view) {
   $("result").hidden = false;
 }
 
-function run(bytes) {
-  const answer = JSON.parse(verify(bytes, JSON.stringify(options)));
+function show(answer) {
   const result = JSON.parse(answer.text);
   $("verdict").dataset.verified = String(result.verified);
   $("json").textContent = answer.text;
@@ -158,9 +155,141 @@ function run(bytes) {
   showView(answer.view);
 }
 
+async function readQr(input) {  // the texts of the QR codes zxing-wasm finds in an image file or ImageData
+  try {
+    const codes = await window.ZXingWASM.readBarcodes(input, QR_OPTIONS);
+    return codes.filter((code) => code.isValid && code.text).map((code) => code.text);
+  } catch {
+    return [];  // not an image it can decode: no QR code (the verifier says qr_unreadable)
+  }
+}
+
+function fromBase64(text) {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+function pdfImage(image) {  // one image of a PDF as phone.py hands it: a file, a fax-coded TIFF, grey or RGB samples
+  const data = fromBase64(image.data);
+  if (image.kind === "file") return data;
+  let { width, height } = image;
+  let rgba;
+  if (image.kind === "tiff") {
+    const ifd = window.UTIF.decode(data.buffer)[0];
+    window.UTIF.decodeImage(data.buffer, ifd);
+    ({ width, height } = ifd);
+    rgba = window.UTIF.toRGBA8(ifd);
+  } else {
+    const step = image.kind === "grey" ? 1 : 3;
+    rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      for (let c = 0; c < 3; c++) rgba[4 * i + c] = data[step * i + (step === 1 ? 0 : c)];
+      rgba[4 * i + 3] = 255;
+    }
+  }
+  return new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, width * height * 4), width, height);
+}
+
+async function run(bytes, kind = "auto") {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
+  let answer = JSON.parse(check(bytes, options, kind));
+  if (answer.read) {
+    $("status").textContent = t("reading");
+    const found = [];
+    for (const image of answer.images) {
+      let input;
+      try {
+        input = answer.read === "image" ? bytes : pdfImage(image);
+      } catch {
+        found.push([]);  // an image UTIF cannot decode holds no QR code we can read
+        continue;
+      }
+      found.push(await readQr(input));
+    }
+    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read));
+    $("status").textContent = t("ready", { s: state.ready });
+  }
+  show(answer);
+}
+
+// -- the camera: as the laptop page's, with the same reader --------------------------------------------
+const camera = { stream: null, timer: null };
+
+function stopCamera(message) {
+  clearTimeout(camera.timer);
+  camera.timer = null;
+  if (camera.stream) camera.stream.getTracks().forEach((track) => track.stop());
+  camera.stream = null;
+  $("video").srcObject = null;
+  $("video").hidden = true;
+  $("camera-stop").hidden = true;
+  $("camera-start").hidden = false;
+  if (message) $("status").textContent = message;
+}
+
+async function scanFrame() {
+  camera.timer = null;
+  const video = $("video");
+  if (!camera.stream) return;
+  if (video.readyState >= 2 && video.videoWidth > 0) {
+    const canvas = $("canvas");
+    const scale = Math.min(1, 1280 / video.videoWidth);
+    canvas.width = Math.round(video.videoWidth * scale);
+    canvas.height = Math.round(video.videoHeight * scale);
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    const texts = await readQr(context.getImageData(0, 0, canvas.width, canvas.height));
+    if (!camera.stream || camera.timer) return;  // stopped, or started anew, meanwhile
+    const text = texts.find((found) => found.startsWith("SP1:") || found.startsWith("SP2:"));
+    if (text) {
+      stopCamera(t("camera_found"));
+      run(new TextEncoder().encode(text));
+      return;
+    }
+    if (texts.length) $("status").textContent = t("camera_other");
+  }
+  camera.timer = setTimeout(scanFrame, 120);
+}
+
+async function startCamera() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    $("status").textContent = t("camera_unavailable", { reason: "getUserMedia" });
+    return;
+  }
+  $("status").textContent = t("camera_starting");
+  try {
+    camera.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 } }, audio: false });
+    const video = $("video");
+    video.srcObject = camera.stream;
+    video.hidden = false;
+    $("camera-start").hidden = true;
+    $("camera-stop").hidden = false;
+    await video.play();
+    $("status").textContent = t("camera_scanning");
+    camera.timer = setTimeout(scanFrame, 120);
+  } catch (error) {
+    stopCamera(null);
+    $("status").textContent = t("camera_unavailable", { reason: error?.name ?? "?" });
+  }
+}
+
+async function runFile(file) {
+  if (!file) return;
+  const image = /^image\//.test(file.type) || /\.(png|jpe?g|gif|bmp|webp)$/i.test(file.name);
+  await run(new Uint8Array(await file.arrayBuffer()), image ? "image" : "auto");
+}
+
 for (const button of document.querySelectorAll(".lang")) button.addEventListener("click", () => applyLang(button.dataset.lang));
 $("verify").addEventListener("click", () => run(new TextEncoder().encode($("input").value)));
 $("file").addEventListener("change", async (event) => {
-  const file = event.target.files[0];
-  if (file) run(new Uint8Array(await file.arrayBuffer()));
+  await runFile(event.target.files[0]);
+  event.target.value = "";
+});
+$("camera-start").addEventListener("click", startCamera);
+$("camera-stop").addEventListener("click", () => stopCamera(t("camera_stopped")));
+for (const name of ["dragenter", "dragover"]) document.addEventListener(name, (event) => event.preventDefault());
+document.addEventListener("drop", (event) => {
+  event.preventDefault();
+  runFile(event.dataTransfer?.files?.[0]);
 });

@@ -1,6 +1,6 @@
 /* skillspas verifier page: send the input to this machine's verifier, show the verdict.
  *
- * Everything is local: the page, this script, jsQR (static/vendor) and the API (api/...).
+ * Everything is local: the page, this script, the QR reader zxing-wasm (static/vendor) and the API (api/...).
  * The verdict is rendered with text nodes only (no HTML strings), in Dutch or English.
  */
 (function () {
@@ -747,35 +747,56 @@
     if (message) { say(message); }
   }
 
+  var QR_OPTIONS = { formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 1 };
+
+  function qrReader() {  // zxing-wasm (static/vendor/README.md), its WebAssembly from this page, never from a CDN
+    if (!state.zxing && window.ZXingWASM) {
+      window.ZXingWASM.prepareZXingModule({ overrides: { locateFile: function (path, prefix) {
+        return /\.wasm$/.test(path) ? new URL("static/vendor/" + path, document.baseURI).href : prefix + path;
+      } } });
+      state.zxing = window.ZXingWASM;
+    }
+    return state.zxing || null;
+  }
+
+  function seen(text) {  // what the camera does with the text of a QR code it read; true when it is done
+    var isCode = text.indexOf("SP1:") === 0 || text.indexOf("SP2:") === 0;
+    if (isCode && state.collectedTexts[text]) {
+      say(t("camera_again"));  // already in the passport: keep looking for the next one
+    } else if (isCode) {
+      stopCamera(t("camera_found"));
+      verify(text, "text", false);
+      return true;
+    } else {
+      say(t("camera_other"));
+    }
+    return false;
+  }
+
   function scanFrame() {
     state.timer = null;
     var video = $("video");
+    var reader = qrReader();
     if (!state.stream) { return; }
-    if (video.readyState >= 2 && video.videoWidth > 0 && typeof window.jsQR === "function") {
-      var scale = Math.min(1, SCAN_WIDTH / video.videoWidth);
-      var width = Math.round(video.videoWidth * scale);
-      var height = Math.round(video.videoHeight * scale);
-      var canvas = $("canvas");
-      canvas.width = width;
-      canvas.height = height;
-      var context = canvas.getContext("2d", { willReadFrequently: true });
-      context.drawImage(video, 0, 0, width, height);
-      var frame = context.getImageData(0, 0, width, height);
-      var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
-      if (code && code.data) {
-        var isCode = code.data.indexOf("SP1:") === 0 || code.data.indexOf("SP2:") === 0;
-        if (isCode && state.collectedTexts[code.data]) {
-          say(t("camera_again"));  // already in the passport: keep looking for the next one
-        } else if (isCode) {
-          stopCamera(t("camera_found"));
-          verify(code.data, "text", false);
-          return;
-        } else {
-          say(t("camera_other"));
-        }
-      }
+    if (!(video.readyState >= 2 && video.videoWidth > 0 && reader)) {
+      state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
+      return;
     }
-    state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
+    var scale = Math.min(1, SCAN_WIDTH / video.videoWidth);
+    var width = Math.round(video.videoWidth * scale);
+    var height = Math.round(video.videoHeight * scale);
+    var canvas = $("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0, width, height);
+    reader.readBarcodes(context.getImageData(0, 0, width, height), QR_OPTIONS).then(function (codes) {
+      var code = codes.filter(function (c) { return c.isValid && c.text; })[0];
+      if (!state.stream || state.timer || (code && seen(code.text))) { return; }  // stopped, or started anew
+      state.timer = window.setTimeout(scanFrame, SCAN_INTERVAL_MS);
+    }).catch(function (error) {
+      stopCamera(t("camera_unavailable", { reason: (error && error.name) || "?" }));
+    });
   }
 
   function startCamera() {

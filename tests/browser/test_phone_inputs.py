@@ -1,0 +1,108 @@
+"""The phone page's Python side (``verifier/browser/phone.py``) under CPython: the laptop page's input rules.
+
+The phone page reads QR codes with zxing-wasm in JavaScript; here the images phone.py hands the page
+are read with Pillow and zxing-cpp instead (the laptop's reader), and the verdict must be the laptop
+page's for the same PDF or photo (``verifier/page/inputs.py``'s ``document_bytes``, then ``verify``).
+The browser itself is tested in ``test_offline_page.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skillspas.verifier.browser.phone import check, check_read
+from skillspas.verifier.page.inputs import document_bytes
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.qr import MAX_IMAGE_BYTES, read_qr_images
+from skillspas.verifier.run import verify_input, result_text
+from helpers import load_module
+
+ROOT = Path(__file__).resolve().parents[2]
+pageworld = load_module("_phone_pageworld", ROOT / "tests/page/pageworld.py")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return pageworld.PageWorld(tmp_path_factory.mktemp("phone-world")).build()
+
+
+def _options(world: Any) -> str:
+    return json.dumps({"bundle": str(world.files["bundle"]), "trust_anchors": [world.anchor.controller]})
+
+
+def _read(image: dict[str, Any], file: bytes) -> list[str]:
+    """What the page's QR reader does with one image phone.py hands it, done by Pillow and zxing-cpp."""
+    from PIL import Image
+
+    if image["kind"] == "file":
+        data = file if "data" not in image else base64.b64decode(image["data"])
+    else:
+        raw = base64.b64decode(image["data"])
+        picture = (Image.open(io.BytesIO(raw)) if image["kind"] == "tiff"
+                   else Image.frombytes("L" if image["kind"] == "grey" else "RGB", (image["width"], image["height"]), raw))
+        png = io.BytesIO()
+        picture.convert("L").save(png, format="PNG")
+        data = png.getvalue()
+    try:
+        return read_qr_images(data)
+    except Exception:  # the page's reader finds nothing in a picture without a QR code
+        return []
+
+
+def _phone(data: bytes, options: str, kind: str = "auto") -> dict[str, Any]:
+    answer = json.loads(check(data, options, kind))
+    if "read" in answer:
+        found = [_read(image, data) for image in answer["images"]]
+        answer = json.loads(check_read(json.dumps(found), options, answer["read"]))
+    return answer
+
+
+def _laptop(data: bytes, world: Any) -> str:
+    document = document_bytes(data, limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES)
+    return result_text(verify_input(document, bundle=world.files["bundle"], trust_anchors=[world.anchor.controller]))
+
+
+def _without_times(text: str) -> str:
+    """The result JSON without its "checkedAt" instants (the two runs are a moment apart)."""
+    return re.sub(r'"checkedAt": ?"[^"]*"', '"checkedAt": ""', text)
+
+
+def test_the_passport_pdf_on_the_phone_gives_the_laptop_pages_result(world):
+    pdf = pageworld.passport_pdf(world)
+    asked = json.loads(check(pdf, _options(world)))
+    assert asked["read"] == "pdf" and [i["kind"] for i in asked["images"]] == ["tiff"] * 4  # fpdf2's fax-coded QR images
+    answer = _phone(pdf, _options(world))
+    assert _without_times(answer["text"]) == _without_times(_laptop(pdf, world))
+    assert answer["view"]["verdict"] in ("valid", "warning") and len(json.loads(answer["text"])["credentials"]) == 4
+
+
+def test_a_photo_of_a_qr_code_on_the_phone_gives_the_laptop_pages_result(world):
+    photo = world.files["qr_valid"].read_bytes()
+    assert json.loads(check(photo, _options(world)))["read"] == "image"
+    answer = _phone(photo, _options(world))
+    assert _without_times(answer["text"]) == _without_times(_laptop(photo, world))
+    assert json.loads(answer["text"])["verified"] is True
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("corrupt", "pdf_unreadable"), ("zip bomb", "resource_limit"), ("no qr code", "qr_unreadable"),
+    ("too many images", "resource_limit"), ("too large", "too_large"),
+])
+def test_a_pdf_the_laptop_refuses_the_phone_refuses_with_the_same_code(world, name, code):
+    pdf = {
+        "corrupt": lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage",
+        "zip bomb": pageworld.zip_bomb_pdf,
+        "no qr code": lambda: pageworld.pdf_with_images(2, width=40, height=40),
+        "too many images": lambda: pageworld.pdf_with_images(61),
+        "too large": lambda: b"%PDF-1.7\n" + bytes(MAX_IMAGE_BYTES),
+    }[name]()
+    answer = _phone(pdf, _options(world))
+    assert answer["view"]["code"] == code and answer["view"]["verdict"] == "unusable", answer["view"]
+    assert json.loads(answer["text"])["errors"][0]["code"] == code

@@ -1,0 +1,111 @@
+"""The Python side of the installable phone page (issue 19): the laptop page's input rules and words.
+
+Usage (``page/app.mjs``, in Pyodide)::
+
+    answer = check(data, options)              # JSON: {"text", "view"}, or {"read": "image"|"pdf", "images": [...]}
+    answer = check_read(found, options, "pdf")  # JSON: {"text", "view"} for the QR texts the page read
+
+``check`` takes what a person gives the page (a file's bytes, pasted text) as the laptop page does
+(``verifier/page/inputs.py``): JSON and QR text are verified at once; a photo of a QR code or a
+passport PDF needs its QR codes read first, and Pyodide has no zxing-cpp or Pillow, so the page reads
+them with its own QR reader (zxing-wasm) and hands the texts back to ``check_read``. The PDF's images
+are found by ``verifier/pdf.py`` under the same bounds and error codes, and each is handed to the
+page as the file pypdf decodes it to (``_image``). ``options`` are ``verify_input``'s keyword
+arguments as JSON. A refusal is the laptop page's: the CLI's refusal JSON and a verdict view.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Callable
+
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.verifier.page.inputs import is_image, is_pdf, passport_of, too_large
+from skillspas.verifier.page.texts import HEADINGS, SENTENCES, next_step, reason
+from skillspas.verifier.pdf import qr_texts, read_pdf_images
+from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_document, decode_payload, is_payload
+from skillspas.verifier.run import refusal, result_text, verify_input
+
+__all__ = ["check", "check_read"]
+
+
+def _view(verdict: str, problem: Any) -> dict[str, Any]:
+    """The verdict in the laptop page's words (``verifier/page/texts.py``)."""
+    return {"verdict": verdict, "heading": HEADINGS[verdict],
+            "sentence": reason(problem.code) if problem else SENTENCES["valid"],
+            "next": next_step(problem.code) if problem else None,
+            "code": problem.code.value if problem else ""}
+
+
+def _answer(work: Callable[[], Any], options: str) -> str:
+    """``work()`` (the bytes to verify, or a dict the page acts on) verified with ``options``, as JSON."""
+    try:
+        todo = work()
+        if isinstance(todo, dict):
+            return json.dumps(todo)
+        result = verify_input(todo, **parse_json(options))
+    except SkillspasError as exc:  # an unusable input: as the laptop page's error_view
+        return json.dumps({"text": json.dumps(refusal(exc)),
+                           "view": _view("unusable" if exc.code.exit_code == 2 else "invalid", exc)})
+    problem = result.first_error or next(iter(result.all_warnings), None)
+    return json.dumps({"text": result_text(result), "view": _view(result.verdict, problem)})
+
+
+def _image(stream: Any) -> dict[str, Any] | None:
+    """One image XObject as the page's QR reader takes it: a file (CCITT fax as TIFF, JPEG) or grey or RGB
+    samples of 8 bits; ``None`` for other images (JPEG 2000, other colour spaces), which hold no QR code
+    a skillspas passport writes."""
+    filters = stream.get("/Filter")
+    last = filters[-1] if isinstance(filters, list) and filters else filters
+    if last == "/JPXDecode":
+        return None
+    data = stream.get_data()  # pypdf, within read_pdf_images's limits
+    size = {"width": int(stream["/Width"]), "height": int(stream["/Height"])}
+    if last in ("/CCITTFaxDecode", "/DCTDecode"):
+        kind = "tiff" if last == "/CCITTFaxDecode" else "file"
+    elif stream.get("/BitsPerComponent") == 8 and stream.get("/ColorSpace") in ("/DeviceGray", "/DeviceRGB"):
+        kind = "grey" if stream.get("/ColorSpace") == "/DeviceGray" else "rgb"
+        if len(data) < size["width"] * size["height"] * (1 if kind == "grey" else 3):
+            raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF holds fewer samples than its size")
+    else:
+        return None
+    return {"kind": kind, **size, "data": base64.b64encode(data).decode("ascii")}
+
+
+def _read_first(data: bytes, kind: str) -> dict[str, Any]:
+    """What the page must read before anything is verified (an image or a PDF), within the laptop's bounds."""
+    if len(data) > MAX_IMAGE_BYTES:
+        if is_pdf(data):
+            raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {MAX_IMAGE_BYTES} bytes")
+        raise too_large(True, MAX_IMAGE_BYTES)
+    if is_pdf(data):
+        return {"read": "pdf", "images": read_pdf_images(data, _image)}
+    return {"read": "image", "images": [{"kind": "file"}]}
+
+
+def check(data: Any, options: str, kind: str = "auto") -> str:
+    """The verdict on ``data`` (bytes, or a Pyodide buffer), or what the page must read first (module docstring).
+    ``kind`` is ``image`` when the browser said the file is one."""
+    data = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+    if is_pdf(data) or is_image(data) or kind == "image":
+        return _answer(lambda: _read_first(data, kind), options)
+    return _answer(lambda: data, options)
+
+
+def _document(found: list[list[str]], source: str, limits: Limits) -> bytes:
+    if source == "pdf":  # every credential of the passport, together (verifier/page/inputs.py: document_bytes)
+        return passport_of([decode_document(text, limits) for text in qr_texts(found)], limits)
+    texts = [text for read in found for text in read]
+    if not texts:
+        raise error_for(ErrorCode.QR_UNREADABLE, "no QR code found in the image")
+    return decode_payload(next((t for t in texts if is_payload(t)), texts[0]), limits)  # as verifier.qr.read_qr_image
+
+
+def check_read(found: str, options: str, source: str) -> str:
+    """The verdict on the QR texts the page read (``found``: JSON, a list of texts per image) from an
+    image (``source="image"``: the first skillspas code, as ``skillspas verify --qr``) or a PDF
+    (``"pdf"``: all of them together, as the laptop page)."""
+    return _answer(lambda: _document(parse_json(found), source, Limits()), options)
