@@ -25,20 +25,20 @@ import typer
 from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.type_schemas import localized_error
+from skillspas.schemas.report import refuse
 from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.verifier.cli import read_input
-from skillspas.issuer.vocab_cli import HomeOption, data_home, fail_localized as _fail
+from skillspas.issuer.vocab_cli import HomeOption, data_home
 
 __all__ = ["issue_command", "data_home"]
 
 
-def _usage(nl: str, en: str) -> typer.Exit:
-    return _fail(localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en))
+def _usage(nl: str, en: str) -> SystemExit:
+    return refuse(localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en))
 
 
 def _row(path: str) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def issue_command(
             "praktijkverklaring or microcredential.",
         ) from None
     if suite not in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
-        raise _fail(localized_error(
+        raise refuse(localized_error(
             ErrorCode.UNSUPPORTED_CRYPTOSUITE,
             nl=f"Onbekende ondertekeningsmethode '{suite}'.", en=f"Unknown cryptosuite '{suite}'.",
         ))
@@ -108,7 +108,7 @@ def issue_command(
         if cosigner is not None:
             signed = sign(signed, cosigner, suite=suite, append=True)
     except SkillspasError as exc:
-        raise _fail(exc) from None
+        raise refuse(exc) from None
     text = json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
