@@ -51,14 +51,12 @@ from skillspas.issuer.issuing import Issuer, check_stored_ids, credential_hash, 
 from skillspas.issuer.org_signing import check_issuable, sign_as
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.orgs import Org, role_may_issue
-from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.issuer.status_registry import BulkReserver, Pending, slot_entries
 from skillspas.issuer.store.models import AuditEvent, IssuedCredential
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_json, read_json_file
-from skillspas.schemas.type_schemas import localized_error, localized_text
 from skillspas.schemas.vc import issuer_id, types_of
 
 __all__ = [
@@ -111,12 +109,23 @@ class RowError:
         return f"{where}: [{self.code}] {self.message_nl} / {self.message}"
 
 
-class BatchInvalid(Exception):
-    """Some rows are not valid; nothing was issued."""
+class BatchInvalid(InvalidCredential):
+    """``batch_invalid``: some rows are not valid; nothing was issued. ``errors`` lists every problem."""
 
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors = list(errors)
-        super().__init__(f"{len(self.errors)} problem(s) in the batch; nothing was issued")
+        super().__init__(ErrorCode.BATCH_INVALID, f"{len(self.errors)} row(s) are not valid; nothing was issued",
+                         message_nl=f"{len(self.errors)} regel(s) zijn ongeldig; er is niets uitgegeven")
+
+    def details(self, lang: str = "en") -> list[str]:
+        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``."""
+        nl = lang == "nl"
+        return [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
+                f"{e.message_nl if nl else e.message}" for e in self.errors]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as its row errors, so it crosses from a worker process unchanged."""
+        return type(self), (self.errors,)
 
 
 @dataclass(frozen=True)
@@ -327,18 +336,15 @@ class _OrgRef:
     role: str
 
 
-def _field(error: SkillspasError | ServiceProblem) -> str | None:
+def _field(error: SkillspasError) -> str | None:
     """The row field an error is about (builder errors point at ``/<field>``)."""
     if not error.path or error.path == "/":
         return None
     return error.path.lstrip("/").split("/", 1)[0] or None
 
 
-def _row_error(line: int, error: SkillspasError | ServiceProblem) -> RowError:
-    if isinstance(error, ServiceProblem):
-        return RowError(line, _field(error) if error.path else None, error.code.value, error.message,
-                        problem_text(error.code, "nl"))
-    return RowError(line, _field(error), error.code.value, localized_text(error, "en"), localized_text(error, "nl"))
+def _row_error(line: int, error: SkillspasError) -> RowError:
+    return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
 
 
 def _key_error(line: int, message: str, message_nl: str) -> RowError:
@@ -367,9 +373,9 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
                                 "/credentialStatus")
             kind = check_issuable(credential, org_name=org.name)
             if not role_may_issue(org.role, kind):
-                raise ServiceProblem(ProblemCode.TYPE_NOT_ALLOWED,
-                                     f"an organisation with role {org.role!r} may not issue {kind}", "/type")
-        except (SkillspasError, ServiceProblem) as exc:
+                raise error_for(ErrorCode.TYPE_NOT_ALLOWED,
+                                f"an organisation with role {org.role!r} may not issue {kind}", "/type")
+        except SkillspasError as exc:
             results.append(_row_error(line, exc))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
             results.append(RowError(line, None, ErrorCode.SCHEMA_INVALID.value,
@@ -395,7 +401,7 @@ def validate_rows(
     org.require("credentials:batch")
     name = type_name(kind)
     if not org.may_issue(name):
-        raise ServiceProblem(ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {name}")
+        raise error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {name}")
     errors: list[RowError] = []
     keyed: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
@@ -435,14 +441,14 @@ def _duplicate_ids(issuer: Issuer, plan: Sequence[BatchRow]) -> list[RowError]:
     for row in plan:
         cid = row.credential["id"]
         if cid in first:
-            errors.append(RowError(row.line, "id", ProblemCode.DUPLICATE_ID.value,
+            errors.append(RowError(row.line, "id", ErrorCode.DUPLICATE_ID.value,
                                    f"credential id {cid!r} is also on line {first[cid].line}",
                                    f"Bewijsstuk-id {cid!r} staat ook op regel {first[cid].line}."))
         else:
             first[cid] = row
     for row in _issued_elsewhere(issuer.store.transaction, list(first.values())):
         taken = status_registry.taken(row.credential["id"])  # worded the same whoever holds it
-        errors.append(RowError(row.line, "id", taken.code.value, taken.message, problem_text(taken.code, "nl")))
+        errors.append(RowError(row.line, "id", taken.code.value, taken.message, taken.text("nl")))
     return errors
 
 
@@ -731,8 +737,8 @@ class _Run:
         for position, cid in positions.items():
             document = documents.get(cid)
             if document is None:  # hash-only store and the file is gone: say so, never re-sign
-                raise ServiceProblem(ProblemCode.NOT_FOUND, f"the file of row {self.plan[position].line} is gone "
-                                     "and the store keeps only hashes")
+                raise error_for(ErrorCode.NOT_FOUND, f"the file of row {self.plan[position].line} is gone "
+                                "and the store keeps only hashes")
             _write_atomic(self.out / _file_name(self.plan[position].key), _dump(document))
 
 

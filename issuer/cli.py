@@ -10,7 +10,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.report import crash
 
 __all__ = ["app", "build_app", "main"]  # noqa: F822 - ``app`` is built on first access (``__getattr__``)
 
@@ -79,18 +80,18 @@ def sign_command(
     from skillspas.issuer.sign import sign
     from skillspas.keys import load
     from skillspas.schemas.jsonio import read_json_file
-    from skillspas.verifier.cli import fail
+    from skillspas.schemas.report import refuse
 
     if suite not in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
-        raise fail(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"unknown cryptosuite {suite!r}")
+        raise refuse(error_for(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"unknown cryptosuite {suite!r}"))
     try:
         credential = read_json_file(file)
         if not isinstance(credential, dict):
-            raise fail(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object")
+            raise refuse(error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object"))
         signer = load(key)
         signed = sign(credential, signer, suite=suite, contexts=None if contexts is None else str(contexts))
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+        raise refuse(exc) from None
     typer.echo(json.dumps(signed, indent=2, ensure_ascii=False))
 
 
@@ -114,5 +115,4 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a message, not a traceback
-        typer.echo(f"error [internal]: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(2)
+        raise crash(exc) from None

@@ -29,7 +29,6 @@ from skillspas.issuer import audit
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.org_signing import check_issuable, reusing
 from skillspas.issuer.orgs import Org
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.store.models import ClaimOffer
 from skillspas.keys import LocalSigner, generate
 from skillspas.schemas.contexts import VC_V2
@@ -188,9 +187,9 @@ class Exchanges:
 def _usable(offer: ClaimOffer | None) -> ClaimOffer:
     """``offer`` when it can still be claimed."""
     if offer is None:
-        raise ServiceProblem(ProblemCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
+        raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
     if offer.used_at is not None:
-        raise ServiceProblem(ProblemCode.OFFER_USED, "this offer has already been claimed", "/exchangeId")
+        raise error_for(ErrorCode.OFFER_USED, "this offer has already been claimed", "/exchangeId")
     if _utc(offer.expires_at) <= _now():
-        raise ServiceProblem(ProblemCode.OFFER_EXPIRED, "this offer has expired", "/exchangeId")
+        raise error_for(ErrorCode.OFFER_EXPIRED, "this offer has expired", "/exchangeId")
     return offer

@@ -26,18 +26,18 @@ from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.type_schemas import localized_error
+from skillspas.schemas.report import refuse
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.issuer.vocab_cli import HomeOption, fail_localized as _fail
+from skillspas.issuer.vocab_cli import HomeOption
 
 __all__ = ["issue_command"]
 
 
-def _usage(nl: str, en: str) -> typer.Exit:
-    return _fail(localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en))
+def _usage(nl: str, en: str) -> SystemExit:
+    return refuse(localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en))
 
 
 def _row(path: str) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def issue_command(
             "praktijkverklaring or microcredential.",
         ) from None
     if suite not in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
-        raise _fail(localized_error(
+        raise refuse(localized_error(
             ErrorCode.UNSUPPORTED_CRYPTOSUITE,
             nl=f"Onbekende ondertekeningsmethode '{suite}'.", en=f"Unknown cryptosuite '{suite}'.",
         ))
@@ -107,7 +107,7 @@ def issue_command(
         if cosigner is not None:
             signed = sign(signed, cosigner, suite=suite, append=True)
     except SkillspasError as exc:
-        raise _fail(exc) from None
+        raise refuse(exc) from None
     text = json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)

@@ -34,7 +34,6 @@ from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import check_issuable, reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.privacy import check_no_national_id
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
@@ -159,8 +158,8 @@ class Issuer:
         except SkillspasError:  # unexpandable: check_issuable refuses it, with the verifier's order of checks
             kind = None
         if not org.may_issue(kind):
-            raise ServiceProblem(
-                ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type"
+            raise error_for(
+                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type"
             )
         if "proof" in document:
             raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof")
@@ -252,17 +251,17 @@ class Issuer:
             raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential does not name {org.did!r} as coSigner", "/coSigner")
         kind = credential_kind(document, self.contexts)
         if not org.may_issue(kind):
-            raise ServiceProblem(
-                ProblemCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type"
+            raise error_for(
+                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type"
             )
         if "proof" not in document:
             raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof")
         if any(_controller(p) == org.did for p in proofs_of(document, Limits())):
-            raise ServiceProblem(ProblemCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof")
+            raise error_for(ErrorCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof")
         owner = self.orgs.by_did(issuer_id(document) or "")
         if owner is None:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
-                                 "/issuer")
+            raise error_for(ErrorCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
+                            "/issuer")
         # sign() verifies every proof of the result: the school's with its DID document, ours with our key.
         cosigned = sign_as(org.signer, document, append=True, contexts=self.contexts, resolver=StaticResolver({owner.did: owner.did_document}))
         submitted = credential_hash(document)
@@ -271,8 +270,8 @@ class Issuer:
                 IssuedCredential.credential_id == document.get("id"), IssuedCredential.org_id == owner.id,
             ).with_for_update())
             if row is None or row.state == "pending" or row.sha256 != submitted:
-                raise ServiceProblem(ProblemCode.NOT_FOUND, "the issuer issued no credential with this id and content",
-                                     "/id")
+                raise error_for(ErrorCode.NOT_FOUND, "the issuer issued no credential with this id and content",
+                                "/id")
             if row.state in ("revoked", "suspended"):
                 code = ErrorCode.REVOKED if row.state == "revoked" else ErrorCode.SUSPENDED
                 raise error_for(code, f"the credential is {row.state}", "/credentialStatus")
@@ -298,8 +297,8 @@ class Issuer:
                 select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update()
             )
             if row is None or row.org_id != org.id or row.state == "pending":
-                raise ServiceProblem(ProblemCode.NOT_FOUND, "this organisation issued no credential with that id",
-                                     "/credentialId")
+                raise error_for(ErrorCode.NOT_FOUND, "this organisation issued no credential with that id",
+                                "/credentialId")
             changed = status_registry.change(
                 session, org_id=org.id, org_did=org.did, actor=org.actor, publish=functools.partial(sign_as, org.signer),
                 row=row, action=action,
@@ -322,11 +321,11 @@ class Issuer:
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
         if not found:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}")
         if len(found) > 1:
             listed = ", ".join(f"{r.credential_id} ({r.row_key})" for r in found)
-            raise ServiceProblem(ProblemCode.AMBIGUOUS, f"row key {ref!r} fits {len(found)} credentials: {listed}",
-                                 message_nl=f"rijsleutel {ref!r} past bij {len(found)} bewijsstukken: {listed}")
+            raise error_for(ErrorCode.AMBIGUOUS, f"row key {ref!r} fits {len(found)} credentials: {listed}",
+                            nl=f"rijsleutel {ref!r} past bij {len(found)} bewijsstukken: {listed}")
         return found[0]
 
     def status_list(self, org_id: str, seq: int, purpose: str) -> StatusListDocument | None:

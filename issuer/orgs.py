@@ -31,7 +31,6 @@ from typing import Any, Final
 from sqlalchemy import select
 
 from skillspas.issuer import audit
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store
 from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
@@ -93,7 +92,7 @@ class Org:
     def require(self, scope: str) -> None:
         """Raise ``forbidden`` unless the acting API key has ``scope``."""
         if scope not in self.scopes:
-            raise ServiceProblem(ProblemCode.FORBIDDEN, f"this API key lacks the scope {scope!r}")
+            raise error_for(ErrorCode.FORBIDDEN, f"this API key lacks the scope {scope!r}")
 
     def may_issue(self, kind: str | None) -> bool:
         """True when the role allows credentials of ``kind`` (``None``: a generic badge)."""
@@ -179,7 +178,7 @@ def add_api_key(
     key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     with store.transaction() as session:
         if session.get(Organisation, org_id) is None:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
         session.add(ApiKey(id=key_id, org_id=org_id, secret_sha256=_hash(secret), scopes=" ".join(wanted),
                            label=label.strip() if label else None, expires_at=expires_at))
         detail: dict[str, Any] = {"scopes": wanted}
@@ -224,7 +223,7 @@ def revoke_api_key(store: Store, org_id: str, key_id: str, *, actor: str = "cli"
     with store.transaction() as session:
         row = session.get(ApiKey, key_id, with_for_update=True)
         if row is None or row.org_id != org_id:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"this organisation has no API key {key_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"this organisation has no API key {key_id!r}")
         if row.revoked_at is None:
             row.revoked_at = dt.datetime.now(dt.timezone.utc)
             audit.record(session, org_id=org_id, actor=actor, action="api_key.revoke", target=key_id)
@@ -306,7 +305,7 @@ def rotate_signing_key(
     with _undone_on_failure(store, settings) as made, store.transaction() as session:
         org = session.get(Organisation, org_id, with_for_update=True)  # one rotation at a time (PostgreSQL)
         if org is None:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
         if org.did.startswith(DID_KEY_PREFIX):
             raise ValueError("a did:key organisation's DID is its key: it cannot rotate (make a new organisation)")
         keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
@@ -486,7 +485,7 @@ class Organisations:
         with self.store.transaction() as session:
             org = session.get(Organisation, org_id)
             if org is None:
-                raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {org_id!r}")
+                raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
             keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
         return self._org(org, list(keys))
 
@@ -500,13 +499,13 @@ class Organisations:
                 ).order_by(Organisation.created_at)
             ).all()
         if not ids:
-            raise ServiceProblem(ProblemCode.NOT_FOUND, f"no organisation {ref!r}",
-                                 message_nl=f"geen organisatie {ref!r} (skillspas org list)")
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {ref!r}",
+                            nl=f"geen organisatie {ref!r} (skillspas org list)")
         if len(ids) > 1 and ref not in ids:
-            raise ServiceProblem(ProblemCode.AMBIGUOUS, f"{len(ids)} organisations are named {ref!r}; give one of "
-                                                       f"their ids: {', '.join(ids)}",
-                                 message_nl=f"{len(ids)} organisaties heten {ref!r}; geef een van hun ids: "
-                                            f"{', '.join(ids)}")
+            raise error_for(ErrorCode.AMBIGUOUS, f"{len(ids)} organisations are named {ref!r}; give one of "
+                                                  f"their ids: {', '.join(ids)}",
+                            nl=f"{len(ids)} organisaties heten {ref!r}; geef een van hun ids: "
+                               f"{', '.join(ids)}")
         return self.get(ref if ref in ids else ids[0])
 
     def by_did(self, did: str) -> Org | None:
@@ -519,16 +518,16 @@ class Organisations:
         """The organisation acting through ``api_key``; ``unauthorized`` for anything else."""
         match = _KEY_SHAPE.fullmatch(api_key or "")
         if match is None:
-            raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key is missing or malformed")
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is missing or malformed")
         key_id, secret = match.groups()
         with self.store.transaction() as session:
             row = session.get(ApiKey, key_id)
         # Compare even when the key id is unknown, so timing does not tell which ids exist.
         expected = row.secret_sha256 if row is not None else _hash("")
         if not hmac.compare_digest(expected, _hash(secret)) or row is None or row.revoked_at is not None:
-            raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key is not valid")
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid")
         if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
-            raise ServiceProblem(ProblemCode.UNAUTHORIZED, "the API key has expired")
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired")
         return self.get(row.org_id).with_access(key_id, row.scopes.split())
 
     def all(self) -> list[Org]:
@@ -555,7 +554,7 @@ class Organisations:
                 return cached[1]
         active = [k for k in keys if k.active]
         if not active:
-            raise ServiceProblem(ProblemCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
+            raise error_for(ErrorCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
         signer, key_file = _org_signer(self.settings, active[-1], org.did, self._stopped)
         if isinstance(signer, _HsmSigner):
             with self._lock:

@@ -19,8 +19,7 @@ import re
 import secrets
 from typing import Any
 
-from skillspas.schemas.errors import ErrorCode
-from skillspas.schemas.type_schemas import localized_error
+from skillspas.schemas.errors import ErrorCode, localized_error
 
 __all__ = ["check_no_national_id", "passes_elfproef", "identity_objects", "hash_identity"]
 

@@ -44,12 +44,12 @@ def _settings(**overrides: Any) -> Settings:
     return Settings.from_env(**overrides)
 
 
-def _die(nl: str, en: str, code: str | None = None, exit_code: int = 2) -> typer.Exit:
-    """Print a refusal in Dutch and English; return the Exit to raise."""
-    tag = f" [{code}]" if code else ""
-    typer.echo(f"fout{tag}: {nl}", err=True)
-    typer.echo(f"error{tag}: {en}", err=True)
-    return typer.Exit(exit_code)
+def _die(nl: str, en: str) -> SystemExit:
+    """Refuse a command-line option, in Dutch and English (``invalid_option``); return the exit to raise."""
+    from skillspas.schemas.errors import ErrorCode, localized_error
+    from skillspas.schemas.report import refuse
+
+    return refuse(localized_error(ErrorCode.INVALID_OPTION, nl=nl, en=en))
 
 
 def _warn(nl: str, en: str) -> None:
@@ -69,21 +69,18 @@ def _opened(database_url: str | None, data_dir: Path | None) -> Iterator[tuple[A
         store.dispose()
 
 
-def _guard(call: Callable[[], _T]) -> _T:
-    """Run ``call``; coded and usage errors become a message and exit 2, never a traceback."""
-    from skillspas.issuer.problems import ServiceProblem
-    from skillspas.schemas.errors import SkillspasError
-    from skillspas.schemas.type_schemas import localized_text
+def _guard(call: Callable[[], _T], lang: str = "nl") -> _T:
+    """Run ``call``; a coded error is printed the one way (``schemas/report.py``) and exits with its code,
+    a usage error the library words in English only is ``invalid_option``; never a traceback."""
+    from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+    from skillspas.schemas.report import refuse
 
     try:
         return call()
     except SkillspasError as exc:
-        raise _die(localized_text(exc, "nl"), localized_text(exc, "en"), exc.code.value, exc.code.exit_code) from None
-    except ServiceProblem as exc:
-        raise _die(exc.message_nl, exc.message, exc.code.value) from None
-    except ValueError as exc:  # a usage error the library words in English only
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise refuse(exc, lang=lang) from None
+    except ValueError as exc:
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
 
 
 def _public_base(settings: Settings) -> str:
@@ -278,7 +275,7 @@ def batch_command(
     onderbreking geeft niets dubbel uit."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from skillspas.issuer.batch import BatchInvalid, batch_workers, issue_rows, read_csv, validate_rows
+    from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, validate_rows
     from skillspas.issuer.credentials import type_name
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.store import open_store
@@ -303,17 +300,8 @@ def batch_command(
             typer.echo(say(f"statuslijsten in de bewijsstukken: {base}/status/{organisation.id}/…",
                            f"status lists in the credentials: {base}/status/{organisation.id}/…"), err=True)
         with batch_workers(issuer, len(rows)) as workers:  # started once for checking and signing
-            try:
-                plan = _guard(lambda: validate_rows(issuer, organisation, kind, rows, key_column=key_column,
-                                                    workers=workers))
-            except BatchInvalid as exc:
-                for error in exc.errors:
-                    field = f", {error.field}" if error.field else ""
-                    where = say(f"regel {error.line}", f"line {error.line}")
-                    typer.echo(f"{where}{field}: [{error.code}] {say(error.message_nl, error.message)}", err=True)
-                typer.echo(say(f"{len(exc.errors)} fout(en); er is niets uitgegeven",
-                               f"{len(exc.errors)} error(s); nothing was issued"), err=True)
-                raise typer.Exit(1) from None
+            plan = _guard(lambda: validate_rows(issuer, organisation, kind, rows, key_column=key_column,
+                                                workers=workers), lang)  # batch_invalid lists every bad row
             if dry_run:
                 typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}))
                 return

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, Final, Literal, Mapping
 from urllib.parse import urlsplit
 
-from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.keys.keyfile import Pkcs11Token
 from skillspas.schemas.datafolder import data_folder
+from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.messages import text
 
 __all__ = ["Settings", "ENV_PREFIX", "STATUS_LIST_SIZE"]
 
@@ -139,8 +140,7 @@ class Settings:
         unless it is a public https URL or ``dev`` is set."""
         problem = self.public_url_problem
         if problem is not None and not self.dev:
-            raise ServiceProblem(ProblemCode.PUBLIC_URL_REQUIRED, f"{problem_text(ProblemCode.PUBLIC_URL_REQUIRED)} "
-                                                                  f"(Here {problem}.)")
+            raise error_for(ErrorCode.PUBLIC_URL_REQUIRED, f"{text(ErrorCode.PUBLIC_URL_REQUIRED)} (Here {problem}.)")
         return self.base_url
 
     def replace(self, **changes: Any) -> Settings:

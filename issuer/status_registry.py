@@ -27,11 +27,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillspas.issuer import audit
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_lists import set_status, status_list_credential
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
 from skillspas.keys.verification_method import format_datetime
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = [
     "PURPOSES",
@@ -173,15 +173,15 @@ def reserve(
     raise RuntimeError("no free status index found")  # pragma: no cover - the pair is at most 3/4 full
 
 
-def taken(credential_id: str) -> ServiceProblem:
+def taken(credential_id: str) -> SkillspasError:
     """``duplicate_id``, worded the same whoever holds the id.
 
     Credential ids are global (one id names one credential; the store's column is unique), so a
     taken id must be refused; the answer neither says who holds it nor whether it was issued or is
     only reserved. Ids the service makes are random (urn:uuid v4), so no one finds another
     organisation's by trying."""
-    return ServiceProblem(ProblemCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken: leave id out "
-                          "and the service makes a new one", "/id")
+    return error_for(ErrorCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken: leave id out "
+                     "and the service makes a new one", "/id")
 
 
 def _take_over(
@@ -329,17 +329,17 @@ def change(
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {', '.join(ACTIONS)}")
     if row.status_seq is None or row.status_index is None:
-        raise ServiceProblem(ProblemCode.NO_STATUS, path="/credentialId")
+        raise error_for(ErrorCode.NO_STATUS, path="/credentialId")
     if row.state in _NO_OP[action]:
         return False
     transition = _TRANSITIONS[action].get(row.state)
     if transition is None:
-        raise ServiceProblem(
-            ProblemCode.INVALID_STATUS_CHANGE, f"cannot {action} a credential that is {row.state}", "/credentialStatus"
+        raise error_for(
+            ErrorCode.INVALID_STATUS_CHANGE, f"cannot {action} a credential that is {row.state}", "/credentialStatus"
         )
     state, purpose, value = transition
     if purpose not in row.status_purposes.split():
-        raise ServiceProblem(ProblemCode.NO_STATUS, f"the credential has no {purpose} status entry", "/credentialId")
+        raise error_for(ErrorCode.NO_STATUS, f"the credential has no {purpose} status entry", "/credentialId")
     lst = session.scalar(
         select(StatusListCredential)
         .join(StatusList, StatusList.id == StatusListCredential.list_id)
@@ -347,7 +347,7 @@ def change(
         .with_for_update()
     )
     if lst is None:  # pragma: no cover - the pair is created before any index in it is handed out
-        raise ServiceProblem(ProblemCode.NOT_FOUND, "the credential's status list is missing")
+        raise error_for(ErrorCode.NOT_FOUND, "the credential's status list is missing")
     now = dt.datetime.now(dt.timezone.utc)
     lst.document = _signed(publish, set_status(json.loads(lst.document), row.status_index, value, now=now))
     lst.version += 1

@@ -26,8 +26,8 @@ from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.report import refuse
 from skillspas.verifier import Verifier
-from skillspas.verifier.cli import fail
 from skillspas.verifier.trust import load_trust_list
 
 __all__ = ["trust_list_app", "read_entries"]
@@ -112,7 +112,7 @@ def trust_list_sign(
     from skillspas.issuer.trust_list import sign_trust_list
 
     if not 1 <= valid_days <= _MAX_DAYS:
-        raise fail(ErrorCode.SCHEMA_INVALID, f"--valid-days must be from 1 to {_MAX_DAYS}")
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"--valid-days must be from 1 to {_MAX_DAYS}"))
     try:
         documents = {d["id"]: d for d in (read_json_file(p, _LIMITS) for p in did_document or []) if isinstance(d, dict) and "id" in d}
         if dids is not None:
@@ -126,9 +126,9 @@ def trust_list_sign(
         # what verifiers will accept (the anchor's own key resolved as sign() does: a did:web anchor too)
         load_trust_list(signed, Verifier(resolver=SignerResolver(signer)).verified_credential, anchors=[signer.controller], now=now)
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+        raise refuse(exc) from None
     except ValueError as exc:
-        raise fail(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc))) from None
     for entry in entries:
         if entry.did.startswith("did:web:") and not entry.keys:
             typer.echo(f"warning: {entry.did} has no pinned keys (give its did.json) / sleutels niet vastgelegd", err=True)
@@ -137,7 +137,7 @@ def trust_list_sign(
         partial.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
         partial.replace(out)  # whole or not at all
     except OSError as exc:
-        raise fail(ErrorCode.MALFORMED_JSON, f"cannot write {out}: {exc.strerror or exc}") from None
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {out}: {exc.strerror or exc}")) from None
     typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),
                            "pinned": sum(1 for e in entries if e.keys), "validUntil": signed.get("validUntil")}, indent=2))
 
@@ -152,7 +152,7 @@ def trust_list_show(
         trust_list = load_trust_list(read_json_file(file, _LIMITS), Verifier().verified_credential, anchors=trust_anchor,
                                      now=dt.datetime.now(dt.timezone.utc))
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+        raise refuse(exc) from None
     typer.echo(json.dumps({
         "issuer": trust_list.issuer, "name": trust_list.name,
         "validUntil": trust_list.valid_until.isoformat() if trust_list.valid_until else None,

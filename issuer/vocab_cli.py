@@ -14,24 +14,15 @@ import typer
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.type_schemas import localized_text
+from skillspas.schemas.report import refuse
 from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco
 
-__all__ = ["vocab_app", "fail_localized", "HomeOption"]
+__all__ = ["vocab_app", "HomeOption"]
 
 vocab_app = typer.Typer(help="The skills vocabulary (ESCO, CompetentNL) / De vaardighedenlijst.", no_args_is_help=True)
 HomeOption = Annotated[Optional[Path], typer.Option("--home", help="skillspas data folder (imported vocabularies)")]
 
 
-def fail_localized(error: SkillspasError) -> typer.Exit:
-    """Print a coded refusal in Dutch and English; return the Exit to raise."""
-    where = f" ({error.path})" if error.path else ""
-    typer.echo(f"fout [{error.code.value}]{where}: {localized_text(error, 'nl')}", err=True)
-    typer.echo(f"error [{error.code.value}]{where}: {localized_text(error, 'en')}", err=True)
-    return typer.Exit(error.code.exit_code)
-
-
-_fail = fail_localized
 
 
 def _describe(labels: dict[str, str]) -> str:
@@ -53,7 +44,7 @@ def vocab_search(
         found = SkillsVocabulary.load(data_folder(home)).index.search(query, limit=limit, kinds=kinds,
                                                                     relations=not occupations)
     except SkillspasError as exc:
-        raise _fail(exc) from None
+        raise refuse(exc) from None
     if as_json:
         typer.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
         return
@@ -83,7 +74,7 @@ def vocab_import(
     try:
         result = import_esco(sources, folder, replace=replace)
     except SkillspasError as exc:
-        raise _fail(exc) from None
+        raise refuse(exc) from None
     for lang, count in result.counts.items():
         typer.echo(f"{count} ESCO-vaardigheden ({lang}) geïmporteerd / {count} ESCO skills ({lang}) imported")
     for lang, count in result.occupations.items():
@@ -107,7 +98,7 @@ def vocab_show(
     try:
         vocabulary = SkillsVocabulary.load(data_folder(home))
     except SkillspasError as exc:
-        raise _fail(exc) from None
+        raise refuse(exc) from None
     kwalificatie = register.get(item.strip())
     if kwalificatie is not None:
         typer.echo(f"{kwalificatie.crebo} {kwalificatie.name} — mbo-niveau {kwalificatie.niveau} "
@@ -128,7 +119,7 @@ def vocab_show(
         return
     skill = vocabulary.get(item.strip())
     if skill is None:
-        typer.echo(f"Niet gevonden / not found: {item}", err=True)
+        typer.echo(f"Niet gevonden / not found: {item}", err=True)  # a search without a result, not a refusal
         raise typer.Exit(1)
     typer.echo(_describe(dict(skill.labels)))
     typer.echo(f"  {skill.uri}")

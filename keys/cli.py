@@ -22,7 +22,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -30,7 +30,8 @@ from skillspas.keys import keyfile
 from skillspas.keys.keyfile import Keystore, Pkcs11Token
 from skillspas.keys.keypair import generate as generate_keypair
 from skillspas.keys.verification_method import parse_datetime
-from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.report import refuse
 
 __all__ = ["app"]
 
@@ -40,12 +41,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``message`` to stderr and exit with ``code``."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _print(info: dict[str, Any]) -> None:
@@ -72,13 +67,14 @@ def _secret(variable: str | None, default_variable: str, what: str, *, confirm: 
     if variable is not None:
         value = os.environ.get(variable)
         if not value:
-            _fail(f"environment variable {variable} is not set or empty")
+            raise refuse(error_for(ErrorCode.INVALID_OPTION, f"environment variable {variable} is not set or empty"))
         return value
     value = os.environ.get(default_variable)
     if value:
         return value
     if not sys.stdin.isatty():
-        _fail(f"no {what}: set {default_variable} or use the --*-env option")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               f"no {what}: set {default_variable} or use the --*-env option"))
     return str(typer.prompt(what.capitalize(), hide_input=True, confirmation_prompt=confirm))
 
 
@@ -87,7 +83,7 @@ def _token(module: str | None, label: str | None, pin_env: str | None) -> Pkcs11
     if module is None and label is None:
         return None
     if module is None or label is None:
-        _fail("an HSM key needs both --pkcs11-module and --token-label")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "an HSM key needs both --pkcs11-module and --token-label"))
     pin = _secret(pin_env, "SKILLSPAS_PKCS11_PIN", "token PIN", confirm=False)
     return Pkcs11Token(module, label, pin)
 
@@ -97,7 +93,7 @@ def _moment(value: str) -> dt.datetime:
     try:
         return parse_datetime(value if "T" in value else f"{value}T00:00:00Z")
     except ValueError as exc:
-        _fail(str(exc))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
 
 
 def _keystore_call(action: Any) -> Any:
@@ -105,11 +101,13 @@ def _keystore_call(action: Any) -> Any:
     try:
         return action()
     except SkillspasError as exc:
-        _fail(f"{exc.code.value}: {exc.message}", exc.code.exit_code)
-    except (ValueError, FileExistsError) as exc:
-        _fail(str(exc))
+        raise refuse(exc) from None
+    except FileExistsError as exc:
+        raise refuse(error_for(ErrorCode.KEY_EXISTS, str(exc))) from None
+    except ValueError as exc:
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}")
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"{exc.strerror or exc}")) from None
 
 
 def _create_keystore(
@@ -147,23 +145,26 @@ def generate(
     """Generate a key pair into a new key file (mode 0600), or start a keystore; print the public part."""
     if keystore is not None:
         if out is not None or did is None:
-            _fail("--keystore needs --did and no --out")
+            raise refuse(error_for(ErrorCode.INVALID_OPTION, "--keystore needs --did and no --out"))
         _create_keystore(keystore, did, key_type, passphrase_env, _token(pkcs11_module, token_label, pin_env))
         return
     if out is None:
-        _fail("give --out FILE (a key file) or --keystore DIR --did DID")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give --out FILE (a key file) or --keystore DIR --did DID"))
     key_type = key_type or "ed25519"
     try:
         keypair = generate_keypair(key_type)
     except ValueError:
-        _fail(f"unknown key type {key_type!r}; use ed25519 or p256")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               f"unknown key type {key_type!r}; use ed25519 or p256")) from None
     if out.exists() or out.is_symlink():
-        _fail(f"{str(out)!r} already exists; refusing to overwrite a key file")
+        raise refuse(error_for(ErrorCode.KEY_EXISTS, f"{str(out)!r} already exists; refusing to overwrite a key file",
+                               nl=f"{str(out)!r} bestaat al; een sleutelbestand wordt niet overschreven"))
     passphrase = None
     if passphrase_env is not None:
         passphrase = os.environ.get(passphrase_env)
         if not passphrase:
-            _fail(f"environment variable {passphrase_env} is not set or empty")
+            raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                                   f"environment variable {passphrase_env} is not set or empty"))
     try:
         signer = keyfile.save(
             keypair,
@@ -173,11 +174,12 @@ def generate(
             verification_method=verification_method,
         )
     except FileExistsError:
-        _fail(f"{str(out)!r} already exists; refusing to overwrite a key file")
+        raise refuse(error_for(ErrorCode.KEY_EXISTS, f"{str(out)!r} already exists; refusing to overwrite a key file",
+                               nl=f"{str(out)!r} bestaat al; een sleutelbestand wordt niet overschreven")) from None
     except ValueError as exc:
-        _fail(str(exc))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
-        _fail(f"cannot write {str(out)!r}: {exc.strerror or exc}")
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {str(out)!r}: {exc.strerror or exc}")) from None
     _print(
         {
             "id": signer.verification_method,
@@ -198,7 +200,7 @@ def show(
     try:
         info = keyfile.read_public(keyfile_path)
     except SkillspasError as exc:
-        _fail(f"{exc.code.value}: {exc.message}", exc.code.exit_code)
+        raise refuse(exc) from None
     _print({**info, "file": str(keyfile_path)})
 
 
@@ -248,7 +250,7 @@ def export_public(
 ) -> None:
     """Print the public keys: a keystore's DID document (/.well-known/did.json) or a key file's Multikey."""
     if (keyfile_path is None) == (keystore is None):
-        _fail("give either a KEYFILE or --keystore DIR")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give either a KEYFILE or --keystore DIR"))
     if keystore is not None:
         document = _keystore_call(lambda: Keystore(keystore).did_document())
     elif keyfile_path is not None:  # exactly one of the two is given (checked above)

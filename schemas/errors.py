@@ -2,21 +2,23 @@
 
 ::
 
-    SkillspasError (.code, .message, .path)
-    ├── UnusableInput      exit 2  "could not be checked"
-    │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
-    │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large, pdf_unreadable,
-    │     qr_unknown_dictionary, exchange_failed
-    ├── InvalidCredential  exit 1  "checked, and not valid"
-    │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
-    │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
-    │     status_unavailable, challenge_mismatch, domain_mismatch, holder_mismatch, multiple_subjects,
-    │     holder_not_proven (a warning only)
-    ├── IssuanceRefused    issuer side: issuer_mismatch, unknown_skill, forbidden_field, signer_failed
-    └── KeystoreError      wrong_passphrase, key_not_found, insecure_permissions, invalid_key_file, key_exists
+    SkillspasError (.code, .message, .path, .text(lang))
+    ├── UnusableInput      exit 2, HTTP 400  "could not be checked"
+    ├── InvalidCredential  exit 1, HTTP 422  "checked, and not valid"
+    ├── IssuanceRefused    exit 2, HTTP 400  the issuer refuses to sign this document
+    ├── KeystoreError      exit 2, HTTP 503  a key could not be loaded or stored
+    └── ServiceRefused     exit 2, HTTP 400 unless the code says 401/403/404/408/409/410/500:
+                           the issuer service's own refusals (API keys, roles, stored credentials)
 
-Each code's kind is declared once, in ``ErrorCode``; the exit code and HTTP status derive from it.
+Every ``ErrorCode`` member is declared with its ``ErrorKind`` (a member without one fails at import);
+the exit code and HTTP status derive from the kind. Dutch and English text for every code is in
+``schemas/messages.py``; an error may carry its own sentence in both languages (``message_nl``).
 Programmer errors (wrong types, unknown suite names at sign time) are ``TypeError``/``ValueError``.
+
+Usage::
+
+    raise error_for(ErrorCode.SCHEMA_INVALID, "the name is missing", "/name", nl="De naam ontbreekt.")
+    exc.text("nl"), exc.code.exit_code, exc.code.http_status
 """
 
 from __future__ import annotations
@@ -32,125 +34,173 @@ __all__ = [
     "InvalidCredential",
     "IssuanceRefused",
     "KeystoreError",
+    "ServiceRefused",
     "error_for",
+    "localized_error",
 ]
 
 
 class ErrorKind(enum.Enum):
-    UNUSABLE = "unusable"
-    INVALID = "invalid"
-    ISSUANCE = "issuance"
-    KEYSTORE = "keystore"
+    """What kind of refusal a code is; each kind has one exit code and one HTTP status."""
+
+    UNUSABLE = ("unusable", 2, 400)
+    INVALID = ("invalid", 1, 422)
+    ISSUANCE = ("issuance", 2, 400)
+    KEYSTORE = ("keystore", 2, 503)
+    """A key the service cannot use is the service's failure, not the caller's: 503."""
+    SERVICE = ("service", 2, 400)
+
+    def __init__(self, label: str, exit_code: int, http_status: int) -> None:
+        self.label = label
+        self.exit_code = exit_code
+        """0 valid, 1 checked and not valid, 2 unusable input or refused (DESIGN.md exit-code table)."""
+        self.http_status = http_status
 
 
 class ErrorCode(enum.StrEnum):
-    """Stable snake_case codes that integrators match on (DESIGN.md, "Contracts")."""
+    """Stable snake_case codes that integrators match on (DESIGN.md, "Contracts"), each with its kind."""
+
+    kind: ErrorKind
+    _status: int | None
+
+    def __new__(cls, value: str, kind: ErrorKind, http_status: int | None = None) -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.kind = kind
+        member._status = http_status
+        return member
 
     # 2: unusable or unsupported input
-    MALFORMED_JSON = "malformed_json"
-    TOO_LARGE = "too_large"
-    TOO_DEEP = "too_deep"
-    UNKNOWN_CONTEXT = "unknown_context"
-    UNDEFINED_TERM = "undefined_term"
-    SCHEMA_INVALID = "schema_invalid"
-    UNSUPPORTED_CRYPTOSUITE = "unsupported_cryptosuite"
-    RESOURCE_LIMIT = "resource_limit"
-    QR_UNREADABLE = "qr_unreadable"
-    QR_TOO_LARGE = "qr_too_large"
-    PDF_UNREADABLE = "pdf_unreadable"
+    MALFORMED_JSON = "malformed_json", ErrorKind.UNUSABLE
+    TOO_LARGE = "too_large", ErrorKind.UNUSABLE
+    TOO_DEEP = "too_deep", ErrorKind.UNUSABLE
+    UNKNOWN_CONTEXT = "unknown_context", ErrorKind.UNUSABLE
+    UNDEFINED_TERM = "undefined_term", ErrorKind.UNUSABLE
+    SCHEMA_INVALID = "schema_invalid", ErrorKind.UNUSABLE
+    UNSUPPORTED_CRYPTOSUITE = "unsupported_cryptosuite", ErrorKind.UNUSABLE
+    RESOURCE_LIMIT = "resource_limit", ErrorKind.UNUSABLE
+    QR_UNREADABLE = "qr_unreadable", ErrorKind.UNUSABLE
+    QR_TOO_LARGE = "qr_too_large", ErrorKind.UNUSABLE
+    PDF_UNREADABLE = "pdf_unreadable", ErrorKind.UNUSABLE
     """A PDF given to the verifier is corrupt, encrypted or not a PDF (``verifier/pdf.py``)."""
-    QR_UNKNOWN_DICTIONARY = "qr_unknown_dictionary"
-    REDEFINED_TERM = "redefined_term"
+    QR_UNKNOWN_DICTIONARY = "qr_unknown_dictionary", ErrorKind.UNUSABLE
+    REDEFINED_TERM = "redefined_term", ErrorKind.UNUSABLE
     """An inline context redefines or aliases a term or keyword that a bundled context defines."""
-    INLINE_CONTEXT_REFUSED = "inline_context_refused"
+    INLINE_CONTEXT_REFUSED = "inline_context_refused", ErrorKind.UNUSABLE
     """An inline context uses a feature that can change what a signed document means (@vocab, @base, ...)."""
+    EXCHANGE_FAILED = "exchange_failed", ErrorKind.UNUSABLE
+    """The one network step of the wallet: claiming a credential from an issuer's exchange URL."""
+    INVALID_OPTION = "invalid_option", ErrorKind.UNUSABLE
+    """A command was given an option it cannot use (missing, unknown, or not with another option)."""
+    FILE_ERROR = "file_error", ErrorKind.UNUSABLE
+    """A command could not read, write or remove a file or folder it was asked to (not a JSON problem)."""
+    NOT_INSTALLED = "not_installed", ErrorKind.UNUSABLE
+    """A part the command needs is not installed (an optional package, the browser runtime)."""
     # 1: checked and not valid
-    INVALID_PROOF = "invalid_proof"
-    INVALID_SIGNATURE = "invalid_signature"
-    WRONG_PROOF_PURPOSE = "wrong_proof_purpose"
-    KEY_NOT_AUTHORIZED = "key_not_authorized"
-    KEY_REVOKED = "key_revoked"
+    INVALID_PROOF = "invalid_proof", ErrorKind.INVALID
+    INVALID_SIGNATURE = "invalid_signature", ErrorKind.INVALID
+    WRONG_PROOF_PURPOSE = "wrong_proof_purpose", ErrorKind.INVALID
+    KEY_NOT_AUTHORIZED = "key_not_authorized", ErrorKind.INVALID
+    KEY_REVOKED = "key_revoked", ErrorKind.INVALID
     """The key was revoked (compromised) in its DID document before the proof was created."""
-    UNRESOLVABLE_KEY = "unresolvable_key"
-    UNTRUSTED_ISSUER = "untrusted_issuer"
-    NOT_YET_VALID = "not_yet_valid"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    SUSPENDED = "suspended"
-    STATUS_UNAVAILABLE = "status_unavailable"
-    CHALLENGE_MISMATCH = "challenge_mismatch"
-    DOMAIN_MISMATCH = "domain_mismatch"
-    HOLDER_MISMATCH = "holder_mismatch"
+    UNRESOLVABLE_KEY = "unresolvable_key", ErrorKind.INVALID
+    UNTRUSTED_ISSUER = "untrusted_issuer", ErrorKind.INVALID
+    NOT_YET_VALID = "not_yet_valid", ErrorKind.INVALID
+    EXPIRED = "expired", ErrorKind.INVALID
+    REVOKED = "revoked", ErrorKind.INVALID
+    SUSPENDED = "suspended", ErrorKind.INVALID
+    STATUS_UNAVAILABLE = "status_unavailable", ErrorKind.INVALID
+    CHALLENGE_MISMATCH = "challenge_mismatch", ErrorKind.INVALID
+    DOMAIN_MISMATCH = "domain_mismatch", ErrorKind.INVALID
+    HOLDER_MISMATCH = "holder_mismatch", ErrorKind.INVALID
     """A presentation's holder proof is by another DID than the ``credentialSubject.id`` of its credentials."""
-    MULTIPLE_SUBJECTS = "multiple_subjects"
+    MULTIPLE_SUBJECTS = "multiple_subjects", ErrorKind.INVALID
     """A presentation's credentials name more than one person (``verifier/persons.py``)."""
-    HOLDER_NOT_PROVEN = "holder_not_proven"
+    HOLDER_NOT_PROVEN = "holder_not_proven", ErrorKind.INVALID
     """Only a warning (exit 0): nothing proves that whoever shows the presentation is the person it names."""
+    BATCH_INVALID = "batch_invalid", ErrorKind.INVALID, 400
+    """Rows of a batch were checked and some are not valid; nothing was issued (a request the service refuses: 400)."""
     # issuer side
-    ISSUER_MISMATCH = "issuer_mismatch"
-    UNKNOWN_SKILL = "unknown_skill"
-    NOT_IN_REGISTER = "not_in_register"
-    MISSING_LEARNING_OUTCOMES = "missing_learning_outcomes"
-    FORBIDDEN_FIELD = "forbidden_field"
-    SIGNER_FAILED = "signer_failed"
+    ISSUER_MISMATCH = "issuer_mismatch", ErrorKind.ISSUANCE
+    UNKNOWN_SKILL = "unknown_skill", ErrorKind.ISSUANCE
+    NOT_IN_REGISTER = "not_in_register", ErrorKind.ISSUANCE
+    MISSING_LEARNING_OUTCOMES = "missing_learning_outcomes", ErrorKind.ISSUANCE
+    FORBIDDEN_FIELD = "forbidden_field", ErrorKind.ISSUANCE
+    SIGNER_FAILED = "signer_failed", ErrorKind.ISSUANCE, 503
+    """An HSM or key that cannot sign is the service's failure: 503 like a keystore error."""
     # keystore
-    WRONG_PASSPHRASE = "wrong_passphrase"
-    KEY_NOT_FOUND = "key_not_found"
-    INSECURE_PERMISSIONS = "insecure_permissions"
-    INVALID_KEY_FILE = "invalid_key_file"
-    KEY_EXISTS = "key_exists"
-    # the one network step of the wallet: claiming a credential from an issuer's exchange URL
-    EXCHANGE_FAILED = "exchange_failed"
-
-    @property
-    def kind(self) -> ErrorKind:
-        return _KINDS[self]
+    WRONG_PASSPHRASE = "wrong_passphrase", ErrorKind.KEYSTORE
+    KEY_NOT_FOUND = "key_not_found", ErrorKind.KEYSTORE
+    INSECURE_PERMISSIONS = "insecure_permissions", ErrorKind.KEYSTORE
+    INVALID_KEY_FILE = "invalid_key_file", ErrorKind.KEYSTORE
+    KEY_EXISTS = "key_exists", ErrorKind.KEYSTORE
+    # the issuer service and its commands: API keys, roles, stored credentials
+    UNAUTHORIZED = "unauthorized", ErrorKind.SERVICE, 401
+    FORBIDDEN = "forbidden", ErrorKind.SERVICE, 403
+    TYPE_NOT_ALLOWED = "type_not_allowed", ErrorKind.SERVICE, 403
+    NOT_FOUND = "not_found", ErrorKind.SERVICE, 404
+    DUPLICATE_ID = "duplicate_id", ErrorKind.SERVICE
+    INVALID_STATUS_CHANGE = "invalid_status_change", ErrorKind.SERVICE
+    NO_STATUS = "no_status", ErrorKind.SERVICE
+    PUBLIC_URL_REQUIRED = "public_url_required", ErrorKind.SERVICE, 500
+    """The service is set up wrongly, not the request (``serve`` refuses to start)."""
+    AMBIGUOUS = "ambiguous", ErrorKind.SERVICE
+    REQUEST_TIMEOUT = "request_timeout", ErrorKind.SERVICE, 408
+    OFFER_USED = "offer_used", ErrorKind.SERVICE, 409
+    OFFER_EXPIRED = "offer_expired", ErrorKind.SERVICE, 410
 
     @property
     def exit_code(self) -> int:
-        """0 valid, 1 checked and not valid, 2 unusable input (DESIGN.md exit-code table)."""
-        return 1 if self.kind is ErrorKind.INVALID else 2
+        """0 valid, 1 checked and not valid, 2 unusable input or refused (DESIGN.md exit-code table)."""
+        return self.kind.exit_code
 
     @property
     def http_status(self) -> int:
-        return 422 if self.kind is ErrorKind.INVALID else 400
-
-
-_UNUSABLE = {
-    "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
-    "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
-    "qr_unknown_dictionary", "redefined_term", "inline_context_refused", "pdf_unreadable", "exchange_failed",
-}
-_ISSUANCE = {
-    "issuer_mismatch", "unknown_skill", "not_in_register", "missing_learning_outcomes", "forbidden_field", "signer_failed",
-}
-_KEYSTORE = {"wrong_passphrase", "key_not_found", "insecure_permissions", "invalid_key_file", "key_exists"}
-_KINDS = {
-    code: (
-        ErrorKind.UNUSABLE if code.value in _UNUSABLE
-        else ErrorKind.ISSUANCE if code.value in _ISSUANCE
-        else ErrorKind.KEYSTORE if code.value in _KEYSTORE
-        else ErrorKind.INVALID
-    )
-    for code in ErrorCode
-}
+        """The kind's status (400/422/503), or the service code's own (401, 403, 404, 408, 409, 410, 500)."""
+        return self._status or self.kind.http_status
 
 
 class SkillspasError(Exception):
-    """Base of every coded error. ``message`` is English; ``messages.text(code, lang)`` has nl/en."""
+    """Base of every coded error. ``message`` is English (the code's text when not given);
+    ``text(lang)`` has nl/en: the error's own Dutch sentence, else the code's (``schemas/messages.py``)."""
 
-    def __init__(self, code: ErrorCode, message: str, path: str | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str | None = None, path: str | None = None, *,
+                 message_nl: str | None = None) -> None:
         if not isinstance(code, ErrorCode):
             raise TypeError("code must be an ErrorCode")
+        if message is None:
+            message = _code_text(code, "en")
         super().__init__(f"{code.value}: {message}" + (f" (at {path})" if path else ""))
         self.code = code
         self.message = message
         self.path = path
+        self.message_nl = message_nl
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("nl" or "en")."""
+        if lang != "nl":
+            return self.message
+        return self.message_nl if self.message_nl is not None else _code_text(self.code, "nl")
+
+    def details(self, lang: str = "en") -> list[str]:
+        """Lines a person needs besides the message (a batch's bad rows); none by default."""
+        return []
+
+    @property
+    def http_status(self) -> int:
+        """The HTTP status derived from the code."""
+        return self.code.http_status
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle as (code, message, path) plus any attributes (e.g. nl/en ``messages``), so a coded
+        """Pickle as (code, message, path) plus any attributes (e.g. ``message_nl``), so a coded
         error raised in a worker process reaches the parent as the same error."""
         return type(self), (self.code, self.message, self.path), dict(self.__dict__)
+
+
+def _code_text(code: ErrorCode, lang: str) -> str:
+    from skillspas.schemas.messages import text  # messages.py imports this module
+
+    return text(code, lang)
 
 
 class UnusableInput(SkillspasError):
@@ -169,14 +219,26 @@ class KeystoreError(SkillspasError):
     """A key could not be loaded or stored."""
 
 
+class ServiceRefused(SkillspasError):
+    """A refusal by the issuer service or its commands (access, unknown ids, status changes)."""
+
+
 _CLASSES: dict[ErrorKind, type[SkillspasError]] = {
     ErrorKind.UNUSABLE: UnusableInput,
     ErrorKind.INVALID: InvalidCredential,
     ErrorKind.ISSUANCE: IssuanceRefused,
     ErrorKind.KEYSTORE: KeystoreError,
+    ErrorKind.SERVICE: ServiceRefused,
 }
 
 
-def error_for(code: ErrorCode, message: str, path: str | None = None) -> SkillspasError:
-    """Build the error of the right class for ``code``: ``raise error_for(ErrorCode.X, "...")``."""
-    return _CLASSES[code.kind](code, message, path)
+def error_for(code: ErrorCode, message: str | None = None, path: str | None = None, *,
+              nl: str | None = None) -> SkillspasError:
+    """Build the error of the right class for ``code``: ``raise error_for(ErrorCode.X, "...")``.
+    ``message`` is English (the code's own text when left out); ``nl`` its Dutch sentence."""
+    return _CLASSES[code.kind](code, message, path, message_nl=nl)
+
+
+def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
+    """``error_for`` with the message in both languages."""
+    return error_for(code, en, path, nl=nl)

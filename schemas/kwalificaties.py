@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import IMPORT_FOLDER, _data
 
 __all__ = [

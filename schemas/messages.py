@@ -179,6 +179,75 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The issuer's claim address could not be used (unreachable, not an exchange, or an answer that is too large).",
         "nl": "Het ophaaladres van de uitgever werkt niet (onbereikbaar, geen uitwisseling, of een te groot antwoord).",
     },
+    ErrorCode.INVALID_OPTION: {
+        "en": "The command was given an option it cannot use: missing, unknown, or not together with another option.",
+        "nl": "De opdracht kreeg een optie die hij niet kan gebruiken: ontbrekend, onbekend, of niet samen met een andere optie.",
+    },
+    ErrorCode.FILE_ERROR: {
+        "en": "A file or folder could not be read, written or removed; the message says which and why.",
+        "nl": "Een bestand of map kon niet worden gelezen, geschreven of verwijderd; de melding zegt welke en waarom.",
+    },
+    ErrorCode.NOT_INSTALLED: {
+        "en": "A part this command needs is not installed; the message says how to install it.",
+        "nl": "Een onderdeel dat deze opdracht nodig heeft is niet geïnstalleerd; de melding zegt hoe u het installeert.",
+    },
+    # the issuer service and its commands
+    ErrorCode.UNAUTHORIZED: {
+        "en": "A valid API key is needed: send it as 'Authorization: Bearer KEY'.",
+        "nl": "Een geldige API-sleutel is nodig: stuur die mee als 'Authorization: Bearer SLEUTEL'.",
+    },
+    ErrorCode.FORBIDDEN: {
+        "en": "This API key may not do this.",
+        "nl": "Deze API-sleutel mag dit niet doen.",
+    },
+    ErrorCode.TYPE_NOT_ALLOWED: {
+        "en": "This organisation's role does not allow issuing this kind of credential.",
+        "nl": "De rol van deze organisatie staat het uitgeven van dit soort bewijsstuk niet toe.",
+    },
+    ErrorCode.NOT_FOUND: {
+        "en": "Not found.",
+        "nl": "Niet gevonden.",
+    },
+    ErrorCode.DUPLICATE_ID: {
+        "en": "This id is already in use; leave it out and the service makes a new one.",
+        "nl": "Deze id is al in gebruik; laat hem weg, dan maakt de dienst een nieuwe.",
+    },
+    ErrorCode.INVALID_STATUS_CHANGE: {
+        "en": "This status change is not possible: a revoked credential stays revoked.",
+        "nl": "Deze statuswijziging kan niet: een ingetrokken bewijsstuk blijft ingetrokken.",
+    },
+    ErrorCode.NO_STATUS: {
+        "en": "This credential was issued without a status entry, so its status cannot change.",
+        "nl": "Dit bewijsstuk is zonder statusvermelding uitgegeven, dus de status kan niet veranderen.",
+    },
+    ErrorCode.BATCH_INVALID: {
+        "en": "Some rows are not valid; nothing was issued.",
+        "nl": "Sommige regels zijn ongeldig; er is niets uitgegeven.",
+    },
+    ErrorCode.AMBIGUOUS: {
+        "en": "This name fits more than one; give the id instead.",
+        "nl": "Deze naam past bij meer dan één; geef in plaats daarvan de id.",
+    },
+    ErrorCode.PUBLIC_URL_REQUIRED: {
+        "en": "No public https address is set: the status list URL in every credential would point at this "
+              "computer, which no verifier can reach. Pass --public-url https://… (or set SKILLSPAS_PUBLIC_URL); "
+              "only for development: --dev.",
+        "nl": "Er is geen openbaar https-adres ingesteld: de statuslijst-URL in elk bewijsstuk zou naar deze "
+              "computer wijzen, en die kan geen verificateur bereiken. Geef --public-url https://… (of zet "
+              "SKILLSPAS_PUBLIC_URL); alleen om te ontwikkelen: --dev.",
+    },
+    ErrorCode.REQUEST_TIMEOUT: {
+        "en": "The request body did not arrive in time; send it again.",
+        "nl": "De inhoud van het verzoek kwam niet op tijd binnen; stuur het opnieuw.",
+    },
+    ErrorCode.OFFER_USED: {
+        "en": "This credential has already been claimed; an offer can be used once. Ask the issuer for a new one.",
+        "nl": "Dit bewijsstuk is al opgehaald; een aanbod werkt maar één keer. Vraag de uitgever om een nieuw aanbod.",
+    },
+    ErrorCode.OFFER_EXPIRED: {
+        "en": "This offer has expired. Ask the issuer for a new one.",
+        "nl": "Dit aanbod is verlopen. Vraag de uitgever om een nieuw aanbod.",
+    },
 }
 
 

@@ -6,7 +6,7 @@ Usage::
     skillspas_type(credential)           # "MboDiploma", ..., or None for other credentials
     expanded_kind(expanded)              # the same, from the strict expansion: however the JSON spells it
     try: validate_type(credential)
-    except SkillspasError as exc: print(localized_text(exc, "nl"))
+    except SkillspasError as exc: print(exc.text("nl"))
 
 Each type has a draft 2020-12 schema in ``data/jsonschema/types/`` (shared definitions in
 ``common.json``); every field there carries ``x-label`` {nl, en}, and ``x-hint`` says what is
@@ -26,11 +26,8 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from skillspas.schemas.errors import (
-    ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
-)
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import content_key, parse_json
-from skillspas.schemas.messages import text as code_text
 from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads when a document needs it (not for a plain OB 3.0 verify)
@@ -45,9 +42,6 @@ __all__ = [
     "SKILLSPAS_CONTEXTS",
     "OB3_CONTEXT",
     "CREDENTIAL_CONTEXTS",
-    "LocalizedError",
-    "localized_error",
-    "localized_text",
     "skillspas_type",
     "expanded_kind",
     "check_kind_spelling",
@@ -72,54 +66,6 @@ OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", OB3_CONTEXT, SKILLSPAS_CONTEXT)
 _SCHEMA_BASE = "https://w3id.org/skillspas/schema/v1/"
 _NOT_CHILD_KEYWORDS = {"required", "dependentRequired"}
-
-
-class LocalizedError:
-    """Mixin: a coded error that also carries its message in Dutch and English."""
-
-    messages: Mapping[str, str]
-
-    def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` ("nl" or "en")."""
-        return self.messages.get(lang, self.messages["en"])
-
-
-class _LocalizedUnusable(LocalizedError, UnusableInput):
-    """``UnusableInput`` with nl/en text."""
-
-
-class _LocalizedInvalid(LocalizedError, InvalidCredential):
-    """``InvalidCredential`` with nl/en text."""
-
-
-class _LocalizedRefused(LocalizedError, IssuanceRefused):
-    """``IssuanceRefused`` with nl/en text."""
-
-
-class _LocalizedKeystore(LocalizedError, KeystoreError):
-    """``KeystoreError`` with nl/en text."""
-
-
-_CLASSES: dict[ErrorKind, type[SkillspasError]] = {
-    ErrorKind.UNUSABLE: _LocalizedUnusable,
-    ErrorKind.INVALID: _LocalizedInvalid,
-    ErrorKind.ISSUANCE: _LocalizedRefused,
-    ErrorKind.KEYSTORE: _LocalizedKeystore,
-}
-
-
-def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
-    """A coded error of the right class for ``code`` whose message exists in nl and en."""
-    error = _CLASSES[code.kind](code, en, path)
-    error.messages = {"nl": nl, "en": en}  # type: ignore[attr-defined]
-    return error
-
-
-def localized_text(error: SkillspasError, lang: str = "en") -> str:
-    """The error's own message in ``lang`` when it has one, else the code's general text."""
-    if isinstance(error, LocalizedError):
-        return error.text(lang)
-    return error.message if lang == "en" else code_text(error.code, lang)
 
 
 # -- schemas ----------------------------------------------------------------------------

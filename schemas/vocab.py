@@ -38,10 +38,9 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Sequence
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.type_schemas import localized_error
 
 if TYPE_CHECKING:
     from skillspas.schemas.vocab_index import Concept, VocabIndex

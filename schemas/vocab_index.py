@@ -30,10 +30,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
 )

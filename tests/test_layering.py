@@ -7,6 +7,7 @@ packages, no HTTP client below ``issuer`` (but for ``passport claim``), and the 
 from __future__ import annotations
 
 import ast
+import builtins
 import tomllib
 from pathlib import Path
 
@@ -127,11 +128,6 @@ def test_every_compiled_package_on_the_verify_path_has_a_browser_fallback():
         assert (SHIMS / top).is_dir() or (SHIMS / f"{top}.py").is_file(), f"no stand-in for {top} in {SHIMS}"
 
 
-CLI_HELPERS_ALLOWED = {"fail"}
-"""The one name issuer CLIs may still take from ``verifier.cli``: its error printer, until every CLI renders its
-errors through one renderer (issue 14, step 1); everything else they need lives below it (``schemas.jsonio``...)."""
-
-
 @pytest.mark.parametrize("package", ["wallet_export", "issuer"])
 def test_no_issuer_or_wallet_module_uses_the_verifier_cli_as_a_utility_drawer(package):
     for path in sorted((ROOT / package).rglob("*.py")):
@@ -139,8 +135,8 @@ def test_no_issuer_or_wallet_module_uses_the_verifier_cli_as_a_utility_drawer(pa
             if isinstance(node, ast.Import):
                 assert not any(a.name == "skillspas.verifier.cli" for a in node.names), path
             elif isinstance(node, ast.ImportFrom) and node.module == "skillspas.verifier.cli":
-                taken = {a.name for a in node.names} - CLI_HELPERS_ALLOWED
-                assert not taken, f"{path.relative_to(ROOT)} imports {sorted(taken)} from skillspas.verifier.cli"
+                taken = sorted(a.name for a in node.names)
+                assert not taken, f"{path.relative_to(ROOT)} imports {taken} from skillspas.verifier.cli"
             elif isinstance(node, ast.ImportFrom) and node.module == "skillspas.verifier":
                 assert "cli" not in {a.name for a in node.names}, path
 
@@ -176,3 +172,70 @@ def test_the_trust_policy_does_not_depend_on_the_pipeline_that_uses_it():
     imported = set(_imports(ROOT / "verifier" / "trust.py"))
     assert not {name for name in imported if name.startswith("skillspas.verifier.pipeline")}, imported
     assert "skillspas.verifier" not in imported
+
+
+# One error tree (issue 14): every user-facing refusal is a ``SkillspasError`` with a code of the one
+# ``ErrorCode`` enum (schemas/errors.py), and every command prints it through schemas/report.py.
+ERROR_ENUMS = [(ROOT / "schemas" / "errors.py", "ErrorKind"), (ROOT / "schemas" / "errors.py", "ErrorCode")]
+RENDERER = ROOT / "schemas" / "report.py"
+BROWSER_SHIMS = ROOT / "verifier" / "browser" / "shims"
+"""Pure stand-ins of third-party packages for the browser build: their exceptions mirror those packages'."""
+CONTROL_FLOW_EXCEPTIONS = {
+    (ROOT / "schemas" / "fastcontext.py", "Refused"),  # the fast path hands the document to pyld
+    (ROOT / "schemas" / "yescheck.py", "Unsure"),  # the compiled schema check hands over to jsonschema
+    (ROOT / "schemas" / "jsonio.py", "_NotJson"),
+    (ROOT / "verifier" / "page" / "app.py", "_InternalError"),
+    (ROOT / "issuer" / "service" / "body_guard.py", "_TooSlow"),
+}
+"""Private exceptions that never reach a person: caught in the module (or its caller) that raises them."""
+_ENUM_BASES = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"}
+_BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items()
+                       if isinstance(value, type) and issubclass(value, BaseException)}
+
+
+def _product_trees():
+    for _package, path in _modules():
+        if not path.is_relative_to(BROWSER_SHIMS):
+            yield path, ast.parse(path.read_text("utf-8"))
+
+
+def _base_names(node: ast.ClassDef) -> set[str]:
+    return {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in node.bases}
+
+
+def test_there_is_one_error_code_enum():
+    enums = [(path, node.name) for path, tree in _product_trees() for node in ast.walk(tree)
+             if isinstance(node, ast.ClassDef) and _base_names(node) & _ENUM_BASES
+             and any(word in node.name for word in ("Code", "Problem", "Error"))]
+    assert enums == ERROR_ENUMS, f"a second error-code enum: {enums}"
+
+
+def test_every_exception_class_is_in_the_one_tree_or_private_control_flow():
+    stray = [(str(path.relative_to(ROOT)), node.name) for path, tree in _product_trees() for node in ast.walk(tree)
+             if isinstance(node, ast.ClassDef) and _base_names(node) & _BUILTIN_EXCEPTIONS
+             and (path, node.name) not in CONTROL_FLOW_EXCEPTIONS
+             and (path, node.name) != (ROOT / "schemas" / "errors.py", "SkillspasError")]
+    assert not stray, f"derive user-facing refusals from SkillspasError with an ErrorCode: {stray}"
+
+
+def _starts_like_an_error(node: ast.expr) -> bool:
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+        node.value.lower().startswith(("error", "fout"))
+
+
+def test_no_command_prints_an_error_itself():
+    for path, tree in _product_trees():
+        if path == RENDERER:
+            continue
+        where = path.relative_to(ROOT)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "stderr":
+                assert getattr(node.value, "id", "") != "sys", f"{where}:{node.lineno} writes to sys.stderr: use schemas/report.py"
+            if isinstance(node, ast.Call) and node.args:
+                assert not _starts_like_an_error(node.args[0]) or not any(
+                    k.arg == "err" for k in node.keywords), f"{where}:{node.lineno} prints an error: use schemas/report.refuse"
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name == "Exit" and isinstance(node.args[0], ast.Constant):  # 2 is a refusal's exit code
+                    assert node.args[0].value != 2, f"{where}:{node.lineno} exits 2 by itself: raise refuse(error)"

@@ -5,24 +5,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from skillspas.issuer.problems import ProblemCode
 from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.messages import text
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 
 
-def test_every_error_code_is_listed_under_its_exit_code():
-    listed: dict[int, set[str]] = {}
-    for exit_code, codes in re.findall(r"^- exit (\d) \([^)]*\): (.*)$", README, re.MULTILINE):
-        listed[int(exit_code)] = set(re.findall(r"`([a-z_]+)`", codes))
+def _error_table() -> dict[str, list[str]]:
+    section = README.split("## Error codes", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip("|").split(" | ") for line in section.splitlines() if line.startswith("| `")]
+    return {row[0].strip(" `"): [cell.strip() for cell in row[1:]] for row in rows}
+
+
+def test_every_error_code_is_in_the_one_table_with_its_exit_code_http_status_and_both_texts():
+    table = _error_table()
+    assert set(table) == {code.value for code in ErrorCode}
     for code in ErrorCode:
-        assert code.value in listed.get(code.exit_code, set()), f"{code.value} (exit {code.exit_code}) is not in the README"
-    assert sum(len(v) for v in listed.values()) == len(ErrorCode)
-
-
-def test_every_problem_code_of_the_issuer_service_is_listed():
-    line = next(line for line in README.splitlines() if line.startswith("- the issuer service and its commands"))
-    assert set(re.findall(r"`([a-z_]+)`", line.split("):", 1)[1])) == {code.value for code in ProblemCode}
+        exit_code, status, english, dutch = table[code.value]
+        assert (int(exit_code), int(status)) == (code.exit_code, code.http_status), code.value
+        assert (english, dutch) == (text(code, "en"), text(code, "nl")), code.value
 
 
 def test_the_readme_links_only_to_files_in_the_repository():

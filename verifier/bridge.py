@@ -21,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab_index import ATTRIBUTION, Concept, VocabIndex
 from skillspas.verifier.summary import Evidence, ProvenSkill, SkillsSummary
 

@@ -22,16 +22,17 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
+from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
 from skillspas.verifier.result import CredentialSummary, VerificationResult
-from skillspas.verifier.run import parse_duration, parse_now, refusal, result_text, verify_input
+from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
 from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
-__all__ = ["verify_command", "contexts_app", "bundle_app", "fail", "parse_duration"]
+__all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration"]
 
 bundle_app = typer.Typer(
     help="The offline verification bundle / De offline-controlebundel.", no_args_is_help=True
@@ -40,13 +41,6 @@ bundle_app = typer.Typer(
 contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde JSON-LD-contexten.", no_args_is_help=True)
 
 
-def fail(code: ErrorCode, message: str, *, as_json: bool = False) -> typer.Exit:
-    """Print a coded usage/input error and return the ``typer.Exit`` to raise."""
-    if as_json:
-        typer.echo(json.dumps(refusal(error_for(code, message))))
-    else:
-        typer.echo(f"error [{code.value}]: {message}", err=True)
-    return typer.Exit(code.exit_code)
 
 
 def verify_command(
@@ -68,7 +62,7 @@ def verify_command(
     """Verify a credential or presentation offline / Controleer een bewijsstuk offline."""
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
     if (file is None) == (qr is None):
-        raise fail(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE", as_json=as_json)
+        raise refuse(error_for(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE"), as_json=as_json)
     try:
         if qr is not None:
             data = _qr_input(qr, limits, as_json)
@@ -82,7 +76,7 @@ def verify_command(
             now=parse_now(now) if now is not None else None,
         )
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message, as_json=as_json) from None
+        raise refuse(exc, as_json=as_json) from None
     if as_json:
         typer.echo(result_text(result))
     else:
@@ -97,7 +91,7 @@ def _qr_input(image: Path, limits: Limits, as_json: bool) -> bytes:
     try:
         text = read_qr_image(image)
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message, as_json=as_json) from None
+        raise refuse(exc, as_json=as_json) from None
     return _decode_qr_text(text, limits, as_json)
 
 
@@ -107,7 +101,7 @@ def _decode_qr_text(text: str, limits: Limits, as_json: bool) -> bytes:
     try:
         return decode_payload(text, limits)
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message, as_json=as_json) from None
+        raise refuse(exc, as_json=as_json) from None
 
 
 def _print_verdict(result: VerificationResult, lang: str) -> None:
@@ -249,9 +243,9 @@ def bundle_create(
         _check_new_bundle(bundle, trust_anchor)
         written = bundle.to_file(out, folder=folder)
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+        raise refuse(exc) from None
     except OSError as exc:
-        raise fail(ErrorCode.MALFORMED_JSON, f"cannot write {out}: {exc.strerror or exc}") from None
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {out}: {exc.strerror or exc}")) from None
     typer.echo(json.dumps({"bundle": str(written), **_describe(bundle)}, indent=2))
 
 
@@ -261,7 +255,7 @@ def bundle_show(path: Annotated[Path, typer.Argument(help="A bundle file or fold
     try:
         bundle = Bundle.from_file(path)
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message) from None
+        raise refuse(exc) from None
     typer.echo(json.dumps(_describe(bundle), indent=2))
 
 

@@ -19,11 +19,12 @@ from typing import Any, Iterable
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.report import refusal
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import VerificationResult
 
-__all__ = ["verify_input", "verify_to_text", "refusal", "result_text", "parse_duration", "parse_now"]
+__all__ = ["verify_input", "verify_to_text", "result_text", "parse_duration", "parse_now"]
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([dhm])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -82,11 +83,6 @@ def verify_input(
         status_freshness=freshness, limits=limits,
     )
     return verifier.verify(data, challenge=challenge, domain=domain, now=now)
-
-
-def refusal(exc: SkillspasError) -> dict[str, Any]:
-    """The JSON object of an unusable input (exit 2)."""
-    return {"verified": False, "errors": [{"code": exc.code.value, "message": exc.message, "path": None}]}
 
 
 def result_text(result: VerificationResult) -> str:

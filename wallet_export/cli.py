@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -30,9 +30,10 @@ from rich.text import Text
 
 from skillspas.keys import Signer, load
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.report import refuse
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant
@@ -40,9 +41,7 @@ from skillspas.verifier.persons import group_persons
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.verifier.qr import decode_payload, read_qr_image
-from skillspas.wallet_export.openbadges import NotAnOpenBadge
 from skillspas.wallet_export.passport import build_passport
-from skillspas.wallet_export.qr import QRCapacityError
 from skillspas.wallet_export.store import PassportStore
 from skillspas.wallet_export.view import TEXT, Lang, describe, vocabulary_labels
 
@@ -78,14 +77,9 @@ def _console() -> Console:
     return Console(emoji=False, highlight=False)
 
 
-def _fail(code: ErrorCode | int, message: str) -> NoReturn:
-    typer.echo(f"error{f' [{code.value}]' if isinstance(code, ErrorCode) else ''}: {message}", err=True)
-    raise typer.Exit(code.exit_code if isinstance(code, ErrorCode) else code)
-
-
 def _lang(value: str) -> Lang:
     if value not in ("nl", "en"):
-        _fail(2, "--lang must be nl or en")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "--lang must be nl or en"))
     return "nl" if value == "nl" else "en"
 
 
@@ -94,7 +88,7 @@ def _read(path: Path) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(Limits.max_bytes + 1)
     except OSError as exc:
-        _fail(ErrorCode.MALFORMED_JSON, f"cannot read {path}: {exc.strerror}")
+        raise refuse(error_for(ErrorCode.MALFORMED_JSON, f"cannot read {path}: {exc.strerror}")) from None
     return data
 
 
@@ -109,7 +103,7 @@ def _bundle(path: Path | None) -> Bundle | None:
     try:
         return Bundle.from_file(path)
     except SkillspasError as exc:
-        _fail(exc.code, f"{path}: {exc.message}")
+        raise refuse(error_for(exc.code, f"{path}: {exc.message}", exc.path, nl=f"{path}: {exc.text('nl')}")) from None
 
 
 @passport_app.command("init")
@@ -125,9 +119,9 @@ def init_command(
     try:
         signer = store.init_holder_key(force=force)
     except SkillspasError as exc:
-        _fail(exc.code, exc.message)
+        raise refuse(exc) from None
     except OSError as exc:
-        _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
     typer.echo(signer.controller)
 
 
@@ -152,9 +146,9 @@ def claim_command(
         if given is not None:
             store.keep_bundle(given)
     except SkillspasError as exc:
-        _fail(exc.code, exc.message)
+        raise refuse(exc) from None
     except OSError as exc:
-        _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
     for entry in stored:
         typer.echo(f"{entry.ref}  {entry.view().title}")
 
@@ -176,15 +170,15 @@ def add_command(
         try:
             entry = store.add(_read(file), check=check, bundle=given)
         except SkillspasError as exc:
-            _fail(exc.code, f"{file}: {exc.message}")
+            raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
         except OSError as exc:
-            _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
         typer.echo(f"{entry.ref}  {entry.view().title}  ({file})")
     if given is not None:
         try:
             typer.echo(f"bundle: {store.keep_bundle(given)}")
         except OSError as exc:
-            _fail(2, f"cannot write to {store.folder}: {exc.strerror}")
+            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
 
 
 @passport_app.command("list")
@@ -198,9 +192,9 @@ def list_command(
     try:
         entries = _store(passport).entries()
     except SkillspasError as exc:
-        _fail(exc.code, exc.message)
+        raise refuse(exc) from None
     except OSError as exc:
-        _fail(2, f"cannot read the passport: {exc.strerror}")
+        raise refuse(error_for(ErrorCode.MALFORMED_JSON, f"cannot read the passport: {exc.strerror}")) from None
     views = [(entry.ref, entry.view(language)) for entry in entries]
     if as_json:
         typer.echo(json.dumps([
@@ -229,9 +223,9 @@ def remove_command(
         try:
             entry = store.remove(ref)
         except LookupError as exc:
-            _fail(2, str(exc))
+            raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
         except OSError as exc:
-            _fail(2, f"cannot remove {ref}: {exc.strerror}")
+            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot remove {ref}: {exc.strerror}")) from None
         typer.echo(f"removed {entry.ref}  {entry.view().title}")
 
 
@@ -240,7 +234,8 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
     if not items:
         entries = store.entries()
         if not entries:
-            _fail(2, f"the passport {store.folder} is empty; name credential files or add some first")
+            raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                                   f"the passport {store.folder} is empty; name credential files or add some first"))
         return [entry.document for entry in entries]
     chosen = []
     for item in items:
@@ -248,13 +243,14 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         if path.is_file():
             document = parse_json(_read(path))
             if not isinstance(document, dict):
-                _fail(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)")
+                raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)"))
             chosen.append(document)
         else:
             try:
                 chosen.append(store.get(item).document)
             except LookupError as exc:
-                _fail(2, f"{item} is neither a file nor a passport reference ({exc})")
+                raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                                       f"{item} is neither a file nor a passport reference ({exc})")) from None
     return chosen
 
 
@@ -285,13 +281,17 @@ def export_command(
     """
     language = _lang(lang)
     if not any((qr, pdf, presentation, openbadges)):
-        _fail(2, "name at least one of --qr, --pdf, --presentation, --openbadges")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               "name at least one of --qr, --pdf, --presentation, --openbadges"))
     if (bridge_to or bridge_crebo) and pdf is None:
-        _fail(2, "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too"))
     if bridge_to and bridge_crebo:
-        _fail(2, "give one of --bridge-to or --bridge-crebo / geef --bridge-to of --bridge-crebo")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               "give one of --bridge-to or --bridge-crebo", nl="geef --bridge-to of --bridge-crebo"))
     if unsigned and (holder_key or challenge or domain):
-        _fail(2, "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain"))
     try:
         store = _store(passport)
         chosen = build_passport(_select(store, credentials or []))
@@ -301,7 +301,8 @@ def export_command(
         elif not unsigned and presentation is not None:
             holder = store.holder()
         if (challenge or domain) and holder is None:
-            _fail(2, "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key")
+            raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                                   "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key"))
         for warning in export_warnings(chosen.credentials, store.verifier(), language, holder.controller if holder else None):
             typer.echo(warning, err=True)
         for target in (presentation, pdf):
@@ -323,11 +324,9 @@ def export_command(
             paths = chosen.to_openbadges(openbadges)
             typer.echo(f"Open Badges 3.0: {len(paths)} JSON files in {openbadges}")
     except SkillspasError as exc:
-        _fail(exc.code, exc.message)
-    except (QRCapacityError, NotAnOpenBadge) as exc:
-        _fail(2, str(exc))
+        raise refuse(exc) from None
     except OSError as exc:
-        _fail(2, f"cannot write {exc.filename}: {exc.strerror}")
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {exc.filename}: {exc.strerror}")) from None
 
 
 def export_warnings(
@@ -367,7 +366,7 @@ def _documents(file: Path) -> list[dict[str, Any]]:
         data = decode_payload(read_qr_image(data))
     document = parse_json(data)
     if not isinstance(document, dict):
-        _fail(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation")
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation"))
     types = document.get("type")
     if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
         inner = document.get("verifiableCredential")
@@ -395,7 +394,7 @@ def show_command(
         verifier = store.verifier(given)
         full = given is not None or verifier.bundle is not None
     except SkillspasError as exc:
-        _fail(exc.code, exc.message)
+        raise refuse(exc) from None
     console = _console()
     labels = vocabulary_labels() if language == "en" else None
     worst = 0
@@ -456,7 +455,8 @@ def bridge_command(
     """From your verified skills to a job or kwalificatie / Van je bewezen vaardigheden naar een beroep."""
     language = _lang(lang)
     if (to is None) == (crebo is None):
-        _fail(2, "give one of --to (an occupation) or --crebo / geef --to (een beroep) of --crebo")
+        raise refuse(error_for(ErrorCode.INVALID_OPTION,
+                               "give one of --to (an occupation) or --crebo", nl="geef --to (een beroep) of --crebo"))
     result, summary = _bridge_of(_select(_store(passport), credentials or []), to, crebo, bundle, trust_issuer, trust_anchor)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
@@ -474,7 +474,7 @@ def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | N
         summary = summarize_skills(verifier.verify(passport_vp))
         return bridge(summary, occupation=to, crebo=crebo), summary
     except SkillspasError as exc:
-        _fail(exc.code, exc.message)
+        raise refuse(exc) from None
 
 
 def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, Any], ...]) -> None:

@@ -19,14 +19,20 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
+from skillspas.schemas.errors import ErrorCode, UnusableInput
+
 __all__ = ["OB3_CONTEXT_PREFIX", "NotAnOpenBadge", "to_openbadge", "write_openbadges", "slug"]
 
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 _OB_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
 
-class NotAnOpenBadge(ValueError):
-    """The credential is not shaped as an Open Badges 3.0 credential."""
+class NotAnOpenBadge(UnusableInput):
+    """``schema_invalid``: the credential is not shaped as an Open Badges 3.0 credential."""
+
+
+def _not_a_badge(en: str, nl: str) -> NotAnOpenBadge:
+    return NotAnOpenBadge(ErrorCode.SCHEMA_INVALID, en, message_nl=nl)
 
 
 def to_openbadge(credential: dict[str, Any]) -> dict[str, Any]:
@@ -34,13 +40,16 @@ def to_openbadge(credential: dict[str, Any]) -> dict[str, Any]:
     types = credential.get("type")
     types = types if isinstance(types, list) else [types]
     if not any(t in types for t in _OB_TYPES):
-        raise NotAnOpenBadge("the credential is not an OpenBadgeCredential or AchievementCredential")
+        raise _not_a_badge("the credential is not an OpenBadgeCredential or AchievementCredential",
+                          "het bewijsstuk is geen OpenBadgeCredential of AchievementCredential")
     contexts = credential.get("@context")
     if not isinstance(contexts, list) or not any(isinstance(c, str) and c.startswith(OB3_CONTEXT_PREFIX) for c in contexts):
-        raise NotAnOpenBadge("the credential does not use the Open Badges 3.0 context")
+        raise _not_a_badge("the credential does not use the Open Badges 3.0 context",
+                          "het bewijsstuk gebruikt de Open Badges 3.0-context niet")
     subject = credential.get("credentialSubject")
     if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
-        raise NotAnOpenBadge("the credential has no credentialSubject.achievement")
+        raise _not_a_badge("the credential has no credentialSubject.achievement",
+                          "het bewijsstuk heeft geen credentialSubject.achievement")
     badge = dict(credential)
     if isinstance(badge.get("proof"), dict):
         badge["proof"] = [badge["proof"]]

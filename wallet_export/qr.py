@@ -25,6 +25,7 @@ from typing import Any, Iterable, Sequence
 
 import segno
 
+from skillspas.schemas.errors import ErrorCode, UnusableInput
 from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
 from skillspas.verifier.qr import PREFIX, encode_payload
 from skillspas.wallet_export.view import Lang, describe
@@ -32,8 +33,8 @@ from skillspas.wallet_export.view import Lang, describe
 __all__ = ["QRImage", "QRCapacityError", "credential_qr", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
 
 
-class QRCapacityError(ValueError):
-    """The credential does not fit in one QR code (share it as a file instead)."""
+class QRCapacityError(UnusableInput):
+    """``qr_too_large``: the credential does not fit in one QR code (share it as a file instead)."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,11 @@ def qr_for_text(text: str, *, error: str = "m", lower: bool = False) -> QRImage:
         except segno.DataOverflowError:
             continue
         return QRImage(text, int(code.version), int(code.symbol_size(border=0)[0]), level, code)
-    raise QRCapacityError(f"{len(text)} characters do not fit in one QR code at error correction "
-                          f"{'/'.join(levels)}; share the credential as a file")
+    raise QRCapacityError(ErrorCode.QR_TOO_LARGE,
+                          f"{len(text)} characters do not fit in one QR code at error correction "
+                          f"{'/'.join(levels)}; share the credential as a file",
+                          message_nl=f"{len(text)} tekens passen niet in één QR-code met foutcorrectie "
+                                     f"{'/'.join(levels)}; deel het bewijsstuk als bestand")
 
 
 def credential_qr(credential: dict[str, Any] | str | bytes, *, error: str = "m", lower: bool = False) -> QRImage:

@@ -16,12 +16,10 @@ from typing import Any, Awaitable, Callable
 
 import anyio
 
-from skillspas.issuer.problems import ProblemCode, problem_text
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.messages import text
 
 __all__ = ["StrictJSONBody"]
 
@@ -67,10 +65,8 @@ class StrictJSONBody:
         except _TooSlow:
             pass
         if body_in_time.too_slow:
-            problem = ProblemCode.REQUEST_TIMEOUT
-            await _answer(send, problem.http_status, error_body(
-                problem.value, f"the request body did not arrive within {self.read_timeout:g} s",
-                problem_text(problem, "nl"), "/"))
+            await _refuse(send, error_for(ErrorCode.REQUEST_TIMEOUT,
+                                          f"the request body did not arrive within {self.read_timeout:g} s", "/"))
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Read the body within the size cap, parse it strictly, then replay it to the application."""
@@ -95,8 +91,8 @@ class StrictJSONBody:
         declared = content_type == b"application/json" or content_type.endswith(b"+json")
         if body:
             if not declared and content_type not in _READ_AS_JSON:
-                await _refuse(send, error_for(ErrorCode.MALFORMED_JSON, f"this route takes a JSON body: {_SEND_JSON[0]}"),
-                              _SEND_JSON[1])
+                await _refuse(send, error_for(ErrorCode.MALFORMED_JSON, f"this route takes a JSON body: {_SEND_JSON[0]}",
+                                              nl=_SEND_JSON[1]))
                 return
             try:
                 parse_json(bytes(body), Limits(max_bytes=limit))
@@ -105,7 +101,7 @@ class StrictJSONBody:
                     await _refuse(send, exc)
                 else:
                     await _refuse(send, error_for(exc.code, f"{exc.message} (the body is read as JSON: {_SEND_JSON[0]})",
-                                                  exc.path), _SEND_JSON[1])
+                                                  exc.path, nl=_SEND_JSON[1]))
                 return
             if not declared:  # curl -d sends a form type; the body is JSON, so the route reads it as JSON
                 scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers") or [] if k != b"content-type"]
@@ -155,9 +151,9 @@ class _Deadline:
             await self._send(message)
 
 
-async def _refuse(send: Send, exc: SkillspasError, nl: str | None = None) -> None:
-    """Answer 400 with the coded error (``nl``: a Dutch text more exact than the code's), without reading further."""
-    await _answer(send, 400, error_body(exc.code.value, exc.message, nl or text(exc.code, "nl"), exc.path or "/"))
+async def _refuse(send: Send, exc: SkillspasError) -> None:
+    """Answer with the coded error (its status from its kind, its own Dutch text if it has one), without reading further."""
+    await _answer(send, exc.http_status, error_body(exc.code.value, exc.message, exc.text("nl"), exc.path or "/"))
 
 
 async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:

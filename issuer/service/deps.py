@@ -9,9 +9,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.verification import ServiceVerifier
+from skillspas.schemas.errors import ErrorCode, error_for
 
 __all__ = ["IssuerDep", "SettingsDep", "VerifierDep", "CurrentOrg", "bearer"]
 
@@ -44,7 +44,7 @@ def _current_org(
 ) -> Org:
     """The organisation whose API key came with the request; 401 otherwise."""
     if credentials is None:
-        raise ServiceProblem(ProblemCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'")
+        raise error_for(ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'")
     return issuer.orgs.by_api_key(credentials.credentials)
 
 

@@ -1,8 +1,8 @@
 """Map every refusal to a JSON answer: coded errors to 400/422, access to 401/403, an unusable signing
 key to 503, never a 500 for input.
 
-The HTTP status is derived from the code (``ErrorCode.http_status``, ``ProblemCode.http_status``),
-never chosen at the raise site. Messages are English with a Dutch ``messageNl``; nothing here
+The HTTP status is derived from the code's kind (``ErrorCode.http_status``), never chosen at the
+raise site. Messages are English with a Dutch ``messageNl``; nothing here
 prints a key, a passphrase or a stack trace.
 """
 
@@ -16,15 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
-from skillspas.schemas.errors import ErrorCode, ErrorKind, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.messages import text
 
 __all__ = ["error_body", "error_response", "install_error_handlers"]
 
 _log = logging.getLogger("skillspas.issuer.service")
 
-_HTTP_CODES = {404: ProblemCode.NOT_FOUND, 401: ProblemCode.UNAUTHORIZED, 403: ProblemCode.FORBIDDEN}
+_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN}
 
 
 def error_body(code: str, message: str, message_nl: str, path: str | None = None,
@@ -40,22 +39,14 @@ def error_body(code: str, message: str, message_nl: str, path: str | None = None
     }
 
 
-def _http_status(code: ErrorCode) -> int:
-    """400/422 from the code's kind; a key the service cannot use (a key file it cannot read, an
-    HSM it cannot log in to or sign with) is the service's failure, not the caller's: 503."""
-    return 503 if code.kind is ErrorKind.KEYSTORE or code is ErrorCode.SIGNER_FAILED else code.http_status
-
-
-def error_response(exc: SkillspasError | ServiceProblem) -> JSONResponse:
-    """The answer for one coded error."""
-    if isinstance(exc, ServiceProblem):
-        status, nl = exc.http_status, exc.message_nl
-    else:
-        status, nl = _http_status(exc.code), text(exc.code, "nl")
+def error_response(exc: SkillspasError) -> JSONResponse:
+    """The answer for one coded error. A key the service cannot use (a key file it cannot read, an HSM
+    it cannot log in to or sign with) is the service's failure, not the caller's: 503 by its kind."""
+    status = exc.http_status
     if status == 503:  # never echo keystore details (paths) to a caller
-        body = error_body(exc.code.value, "the issuer's signing key is not available", nl)
+        body = error_body(exc.code.value, "the issuer's signing key is not available", text(exc.code, "nl"))
     else:
-        body = error_body(exc.code.value, exc.message, nl, exc.path)
+        body = error_body(exc.code.value, exc.message, exc.text("nl"), exc.path)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -67,10 +58,6 @@ def _pointer(loc: tuple[Any, ...]) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into a coded JSON answer."""
-
-    @app.exception_handler(ServiceProblem)
-    async def _service_problem(_request: Request, exc: ServiceProblem) -> JSONResponse:
-        return error_response(exc)
 
     @app.exception_handler(SkillspasError)
     async def _coded(_request: Request, exc: SkillspasError) -> JSONResponse:
@@ -85,7 +72,7 @@ def install_error_handlers(app: FastAPI) -> None:
             problems.append({"code": code.value, "message": str(error.get("msg", "invalid"))[:300],
                              "path": _pointer(tuple(error.get("loc", ())))})
         first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
-        code = ErrorCode(first["code"])
+        code = ErrorCode[str(first["code"]).upper()]
         body = error_body(code.value, "the request does not have the documented shape: " + first["message"],
                           "Het verzoek heeft niet de vorm die de API-documentatie (/docs) beschrijft.", first["path"],
                           problems)
@@ -95,8 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         problem = _HTTP_CODES.get(exc.status_code)
         if problem is not None:
-            body = error_body(problem.value, str(exc.detail) if exc.detail else problem_text(problem),
-                              problem_text(problem, "nl"))
+            body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
         else:
             code = "method_not_allowed" if exc.status_code == 405 else "http_error"
             body = error_body(code, str(exc.detail), str(exc.detail))

@@ -11,7 +11,6 @@ from skillspas.issuer.credentials import (
 )
 from skillspas.schemas.errors import ErrorCode, IssuanceRefused, SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.type_schemas import localized_text
 from skillspas.schemas.vocab import SkillsVocabulary
 
 ISSUER = "did:example:roc-voorbeeldstad"
@@ -107,7 +106,7 @@ def test_a_csv_row_with_text_lists_and_dutch_dates_builds_the_same_credential():
 def test_certificaat_belongs_to_the_kwalificatie_the_register_says():
     error = _error("mbo-certificaat", crebo="25180")  # C0053 belongs to 25656
     assert error.code is ErrorCode.NOT_IN_REGISTER
-    assert "25656" in localized_text(error, "nl")
+    assert "25656" in error.text("nl")
 
 
 def test_keuzedeel_certificaat_is_a_k_code_with_the_keuzedeel_name():
@@ -218,8 +217,8 @@ def test_invalid_row_gives_one_coded_error_naming_the_field(kind, changes, code,
     error = _error(kind, **changes)
     assert error.code is code
     assert error.path == path
-    assert nl in localized_text(error, "nl")
-    assert en in localized_text(error, "en")
+    assert nl in error.text("nl")
+    assert en in error.text("en")
 
 
 def test_unknown_skill_is_an_issuance_refusal():

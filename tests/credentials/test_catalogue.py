@@ -89,7 +89,7 @@ def test_a_micro_credential_without_learning_outcomes_is_refused_with_its_own_co
     with pytest.raises(SkillspasError) as caught:
         build_row("microcredential", row, new_signer())
     assert caught.value.code is ErrorCode.MISSING_LEARNING_OUTCOMES and caught.value.code.exit_code == 2
-    assert "2022/C 243/02" in caught.value.messages["nl"]
+    assert "2022/C 243/02" in caught.value.text("nl")
 
 
 def test_signing_a_micro_credential_without_learning_outcomes_is_refused_too():

@@ -19,7 +19,6 @@ from skillspas.issuer.credentials import build_mbo_certificaat, build_mbo_diplom
 from skillspas.issuer.credentials._achievement import NOT_IN_REGISTER_TAG
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import REGISTER_FILE, Kwalificaties, read_register
-from skillspas.schemas.type_schemas import localized_text
 
 DATA = resources.files("skillspas.schemas") / "data" / "vocab"
 ISSUER = "did:example:roc-voorbeeldstad"
@@ -62,7 +61,7 @@ def test_a_code_the_register_does_not_list_is_refused_and_issued_marked_when_all
     with pytest.raises(SkillspasError) as caught:
         build_mbo_diploma(row, issuer=ISSUER)
     assert caught.value.code is ErrorCode.NOT_IN_REGISTER
-    assert needle in localized_text(caught.value, "nl") and needle in localized_text(caught.value, "en")
+    assert needle in caught.value.text("nl") and needle in caught.value.text("en")
     credential = build_mbo_diploma(row, issuer=ISSUER, allow_unregistered=True)
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["tag"] == [NOT_IN_REGISTER_TAG]

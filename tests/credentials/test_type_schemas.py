@@ -14,7 +14,7 @@ from skillspas.issuer.credentials import type_name
 from skillspas.schemas import type_schemas
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.type_schemas import (
-    CREDENTIAL_TYPES, localized_text, skillspas_type, type_schema, validate_ob3, validate_type,
+    CREDENTIAL_TYPES, skillspas_type, type_schema, validate_ob3, validate_type,
 )
 
 SCHOOL, LEERBEDRIJF = new_signer(), new_signer()
@@ -135,8 +135,8 @@ def test_schema_error_names_the_field_in_dutch_and_english(kind, mutate, pointer
     error = _error(credential)
     assert error.code is ErrorCode.SCHEMA_INVALID
     assert error.path == pointer
-    assert words_nl in localized_text(error, "nl")
-    assert words_en in localized_text(error, "en")
+    assert words_nl in error.text("nl")
+    assert words_en in error.text("en")
 
 
 def test_a_type_name_under_another_context_is_not_a_skillspas_type():

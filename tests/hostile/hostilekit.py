@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from skillspas.issuer.orgs import CreatedOrganisation, create_organisation
-from skillspas.issuer.problems import ProblemCode
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
 from skillspas.schemas.errors import ErrorCode, SkillspasError
@@ -57,7 +56,7 @@ def make_service(folder: Path, prepare: Callable[[Settings, CreatedOrganisation]
     return Service(client, settings, roc, bistro)
 
 
-KNOWN_CODES = frozenset(c.value for c in ErrorCode) | frozenset(c.value for c in ProblemCode)
+KNOWN_CODES = frozenset(c.value for c in ErrorCode)
 _CODE = re.compile(r"\[([a-z_]+)\]|^error: ([a-z_]+): ", re.MULTILINE)
 
 

@@ -18,7 +18,6 @@ from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.type_schemas import localized_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = "row_key;learner_name;crebo;leerweg;date\r\n"
@@ -35,8 +34,8 @@ def test_a_windows_1252_csv_from_dutch_excel_is_refused_with_save_as_csv_utf8(tm
     path.write_bytes((HEADER + "r1;Esra Çelik;25180;BBL;2025-07-01\r\n").encode("cp1252"))
     error = _refusal(path)
     assert error.code.value == "schema_invalid"
-    assert "sla op als CSV UTF-8" in localized_text(error, "nl") and "regel 2" in localized_text(error, "nl")
-    assert "save as CSV UTF-8" in localized_text(error, "en")
+    assert "sla op als CSV UTF-8" in error.text("nl") and "regel 2" in error.text("nl")
+    assert "save as CSV UTF-8" in error.text("en")
 
 
 def test_utf8_with_a_bom_semicolons_and_an_excel_sep_line_are_read(tmp_path):
@@ -53,15 +52,15 @@ def test_a_bsn_column_is_one_error_naming_the_column(tmp_path):
     path = tmp_path / "bsn.csv"
     path.write_text("row_key;Burgerservicenummer;learner_name\n" + "".join(f"r{n};111222333;A\n" for n in range(50)))
     error = _refusal(path)
-    assert error.code.value == "forbidden_field" and "'Burgerservicenummer'" in localized_text(error, "en")
-    assert "kolom" in localized_text(error, "nl")
+    assert error.code.value == "forbidden_field" and "'Burgerservicenummer'" in error.text("en")
+    assert "kolom" in error.text("nl")
 
 
 def test_a_json_file_given_as_csv_says_it_is_json(tmp_path):
     error = _refusal(EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json")
-    assert "JSON" in localized_text(error, "en") and "skillspas issue" in localized_text(error, "nl")
+    assert "JSON" in error.text("en") and "skillspas issue" in error.text("nl")
     missing = _refusal(tmp_path / "nothing.csv")
-    assert "does not exist" in localized_text(missing, "en")
+    assert "does not exist" in missing.text("en")
 
 
 def test_the_cli_refuses_a_windows_1252_csv_in_dutch_and_english_without_a_traceback(tmp_path):
@@ -124,4 +123,4 @@ def test_a_csv_without_data_rows_is_refused_in_dutch_and_english(tmp_path, text)
     with pytest.raises(SkillspasError) as refused:
         read_csv(path)
     assert refused.value.code is ErrorCode.SCHEMA_INVALID
-    assert "geen regels" in localized_text(refused.value, "nl") and "no data rows" in localized_text(refused.value, "en")
+    assert "geen regels" in refused.value.text("nl") and "no data rows" in refused.value.text("en")

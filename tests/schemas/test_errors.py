@@ -1,14 +1,16 @@
-"""Coded errors cross process boundaries unchanged (batch workers raise them in another process)."""
+"""One error tree: every code carries its kind (exit code, HTTP status), has nl/en text, and a coded
+error crosses process boundaries unchanged (batch workers raise them in another process)."""
 
 from __future__ import annotations
 
+import inspect
 import pickle
 
 import pytest
 
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
-from skillspas.schemas.errors import ErrorCode, error_for
-from skillspas.schemas.type_schemas import localized_error, localized_text
+from skillspas.schemas import errors
+from skillspas.schemas.errors import ErrorCode, ErrorKind, ServiceRefused, SkillspasError, error_for, localized_error
+from skillspas.schemas.messages import MESSAGES
 
 
 @pytest.mark.parametrize("code", list(ErrorCode))
@@ -22,10 +24,48 @@ def test_every_coded_error_pickles_as_itself(code):
 def test_a_localized_error_keeps_both_languages_through_pickle():
     error = localized_error(ErrorCode.SCHEMA_INVALID, nl="Het veld ontbreekt.", en="The field is missing.", path="/x")
     again = pickle.loads(pickle.dumps(error))
-    assert localized_text(again, "nl") == "Het veld ontbreekt." and localized_text(again, "en") == "The field is missing."
+    assert again.text("nl") == "Het veld ontbreekt." and again.text("en") == "The field is missing."
 
 
-def test_a_service_problem_pickles_as_itself():
-    problem = ServiceProblem(ProblemCode.NOT_FOUND, "no organisation 'x'", "/org")
+def test_a_service_refusal_is_a_coded_error_of_the_one_tree_and_pickles_as_itself():
+    problem = error_for(ErrorCode.NOT_FOUND, "no organisation 'x'", "/org")
     again = pickle.loads(pickle.dumps(problem))
+    assert isinstance(again, ServiceRefused) and isinstance(again, SkillspasError)
     assert (again.code, again.message, again.path, again.http_status) == (problem.code, problem.message, problem.path, 404)
+
+
+@pytest.mark.parametrize("code", list(ErrorCode))
+def test_every_code_has_a_kind_and_dutch_and_english_text(code):
+    assert isinstance(code.kind, ErrorKind)
+    assert code.exit_code in (1, 2) and 400 <= code.http_status < 600
+    assert set(MESSAGES[code]) == {"nl", "en"} and all(MESSAGES[code].values())
+    assert isinstance(error_for(code), SkillspasError)
+
+
+def test_a_code_declared_without_a_kind_fails_at_import():
+    source = inspect.getsource(errors)
+    declared = '    MALFORMED_JSON = "malformed_json", ErrorKind.UNUSABLE\n'
+    assert declared in source
+    exec(compile(source, "errors.py", "exec"), {"__name__": "probe"})  # as it is: imports
+    with pytest.raises(TypeError):
+        exec(compile(source.replace(declared, declared + '    NEW_CODE = "new_code"\n'), "errors.py", "exec"),
+             {"__name__": "probe"})
+
+
+def test_the_exit_code_and_http_status_follow_the_kind():
+    assert (ErrorCode.REVOKED.exit_code, ErrorCode.REVOKED.http_status) == (1, 422)
+    assert (ErrorCode.MALFORMED_JSON.exit_code, ErrorCode.MALFORMED_JSON.http_status) == (2, 400)
+    assert (ErrorCode.WRONG_PASSPHRASE.exit_code, ErrorCode.WRONG_PASSPHRASE.http_status) == (2, 503)
+    assert (ErrorCode.BATCH_INVALID.exit_code, ErrorCode.BATCH_INVALID.http_status) == (1, 400)
+    statuses = {code.value: code.http_status for code in ErrorCode if code.kind is ErrorKind.SERVICE}
+    assert statuses == {
+        "unauthorized": 401, "forbidden": 403, "type_not_allowed": 403, "not_found": 404, "duplicate_id": 400,
+        "invalid_status_change": 400, "no_status": 400, "public_url_required": 500, "ambiguous": 400,
+        "request_timeout": 408, "offer_used": 409, "offer_expired": 410,
+    }
+
+
+def test_an_error_without_its_own_message_says_the_codes_text_in_both_languages():
+    error = error_for(ErrorCode.OFFER_EXPIRED)
+    assert error.message == MESSAGES[ErrorCode.OFFER_EXPIRED]["en"]
+    assert error.text("nl") == MESSAGES[ErrorCode.OFFER_EXPIRED]["nl"]

@@ -11,9 +11,9 @@ from skillspas.issuer.bundle_build import build_bundle
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation, rotate_signing_key
-from skillspas.issuer.problems import ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
+from skillspas.schemas.errors import ServiceRefused
 from skillspas.verifier import Verifier
 
 from svc_live import PASSPHRASE, run_cli
@@ -56,7 +56,7 @@ def test_after_rotation_new_credentials_use_the_new_key_and_old_ones_still_verif
 
 def test_rotating_an_unknown_organisation_is_not_found(setup):
     settings, store, _, _ = setup
-    with pytest.raises(ServiceProblem) as info:
+    with pytest.raises(ServiceRefused) as info:
         rotate_signing_key(store, settings, "no-such-org")
     assert info.value.code.value == "not_found"
 

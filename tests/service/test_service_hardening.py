@@ -13,11 +13,11 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.orgs import create_organisation
-from skillspas.issuer.problems import ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
 from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import LocalSigner, generate
+from skillspas.schemas.errors import ServiceRefused
 from skillspas.verifier import Verifier
 from skillspas.verifier.suites import suite_for_signing
 
@@ -279,7 +279,7 @@ def test_a_pending_credential_still_being_signed_is_not_taken_over(store_setup):
     store, issuer, org, _ = store_setup
     cid = "urn:uuid:8c000000-0000-4000-8000-000000000002"
     _crash_after_reserving(store, issuer, org, cid, dt.timedelta(seconds=0))
-    with pytest.raises(ServiceProblem) as refused:
+    with pytest.raises(ServiceRefused) as refused:
         issuer.issue(org, _credential(org, cid))
     assert refused.value.code.value == "duplicate_id"
 
@@ -288,7 +288,7 @@ def test_another_organisation_cannot_take_over_a_pending_credential(store_setup)
     store, issuer, org, other = store_setup
     cid = "urn:uuid:8c000000-0000-4000-8000-000000000003"
     _crash_after_reserving(store, issuer, org, cid, dt.timedelta(minutes=10))
-    with pytest.raises(ServiceProblem) as refused:
+    with pytest.raises(ServiceRefused) as refused:
         issuer.issue(other, _credential(other, cid))
     assert refused.value.code.value == "duplicate_id"
 

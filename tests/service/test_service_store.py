@@ -18,11 +18,10 @@ from skillspas.issuer.batch import issue_rows, validate_rows
 from skillspas.issuer.issuing import Issuer, credential_hash
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.orgs import Organisations, create_organisation
-from skillspas.issuer.problems import ServiceProblem
 from skillspas.issuer.settings import STATUS_LIST_SIZE, Settings
 from skillspas.issuer.store import open_store
 from skillspas.issuer.store.models import Base, IssuedCredential, StatusList
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, ServiceRefused, SkillspasError, error_for
 
 from svc_live import PASSPHRASE
 
@@ -131,7 +130,7 @@ def test_issuing_and_revoking_are_audited_without_personal_data(setup):
 
 def test_an_unknown_api_key_is_refused(setup):
     settings, store, _, _ = setup
-    with pytest.raises(ServiceProblem) as caught:
+    with pytest.raises(ServiceRefused) as caught:
         Organisations(store, settings).by_api_key("skp_0123456789abcdef_" + "x" * 43)
     assert caught.value.code == "unauthorized"
 
@@ -217,14 +216,13 @@ def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_is
 
 
 def test_nothing_is_issued_with_a_status_url_on_a_non_public_address_unless_in_development(setup):
-    from skillspas.issuer.problems import ServiceProblem
     from skillspas.issuer.status_registry import allocated_count
 
     settings, store, _, org = setup
     before_count = _allocated(store, org.id, allocated_count)
     for public_url in (None, "http://issuer.example", "https://127.0.0.1:8443"):
         local = Issuer(store, settings.replace(public_url=public_url))
-        with pytest.raises(ServiceProblem) as refused:
+        with pytest.raises(ServiceRefused) as refused:
             local.issue(org, credential(org))
         assert refused.value.code.value == "public_url_required"
     assert _allocated(store, org.id, allocated_count) == before_count  # no index reserved

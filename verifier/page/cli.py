@@ -15,10 +15,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.cli import fail, parse_duration
+from skillspas.verifier.cli import parse_duration
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 
 __all__ = ["verifier_command", "HOST", "DEFAULT_PORT"]
@@ -41,11 +42,11 @@ def verifier_command(
 ) -> None:
     """Open the verifier page on 127.0.0.1 / Start de controlepagina op 127.0.0.1."""
     if lang not in LANGUAGES:
-        raise fail(ErrorCode.SCHEMA_INVALID, f"--lang must be one of {', '.join(LANGUAGES)}")
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"--lang must be one of {', '.join(LANGUAGES)}"))
     try:
         freshness = parse_duration(max_status_age)
     except ValueError as exc:
-        raise fail(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc))) from None
     if build_static is not None:
         _build_static(build_static, bundle, trust_issuer, trust_anchor, max_status_age)
         return
@@ -61,7 +62,7 @@ def verifier_command(
 
         app = create_page_app(settings)
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message + (f" ({exc.path})" if exc.path else "")) from None
+        raise refuse(exc) from None
     import uvicorn
 
     typer.echo(f"skillspas verifier: http://{HOST}:{port}/  (Ctrl+C stops it)")
@@ -72,8 +73,8 @@ def verifier_command(
     except SystemExit:  # uvicorn exits when it cannot listen (and has logged why)
         pass
     if not server.started:
-        typer.echo(f"error: cannot listen on {HOST}:{port} (is the port in use?)", err=True)
-        raise typer.Exit(2)
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"cannot listen on {HOST}:{port} (is the port in use?)",
+                               nl=f"kan niet luisteren op {HOST}:{port} (is de poort in gebruik?)"))
 
 
 def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anchors: list[str] | None, max_status_age: str) -> None:
@@ -84,9 +85,9 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
         if bundle is not None:
             Bundle.from_file(bundle)  # a malformed bundle is refused here, not on the phone
     except SkillspasError as exc:
-        raise fail(exc.code, exc.message) from None
+        raise refuse(exc) from None
     if bundle is not None and not bundle.is_file():
-        raise fail(ErrorCode.SCHEMA_INVALID, "--build-static takes a bundle file (bundle create --out FILE), not a folder")
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, "--build-static takes a bundle file (bundle create --out FILE), not a folder"))
     settings: dict[str, object] = {"max_status_age": max_status_age}
     if issuers:
         settings["trusted_issuers"] = list(issuers)
@@ -100,7 +101,6 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
             runtime = install_runtime()
         sums = build(out, runtime, bundle=bundle, settings=settings)
     except FileNotFoundError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise refuse(error_for(ErrorCode.NOT_INSTALLED, str(exc))) from None
     typer.echo(f"wrote {len(sums)} files to {out}; {out / 'SHA256SUMS'} lists the SHA-256 of each")
 

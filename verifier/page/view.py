@@ -21,7 +21,6 @@ from typing import Any
 
 from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.type_schemas import localized_text
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.pipeline import Verifier
@@ -268,7 +267,7 @@ def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: S
         return bridge(summary, occupation=target.get("occupation"), crebo=target.get("crebo"),
                       index=vocabulary.index).to_json()
     except SkillspasError as exc:
-        return {"error": {"code": str(exc.code), "message": {lang: localized_text(exc, lang) for lang in ("nl", "en")}}}
+        return {"error": {"code": str(exc.code), "message": {lang: exc.text(lang) for lang in ("nl", "en")}}}
 
 
 def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:

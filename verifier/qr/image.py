@@ -30,7 +30,8 @@ def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
         from PIL import Image, UnidentifiedImageError
         import zxingcpp
     except ImportError as exc:  # pragma: no cover - both are dependencies
-        raise RuntimeError(f"QR image decoding needs {exc.name}") from exc
+        raise error_for(ErrorCode.NOT_INSTALLED, f"QR image decoding needs {exc.name}: pip install skillspas",
+                        nl=f"QR-afbeeldingen lezen heeft {exc.name} nodig: pip install skillspas") from exc
     try:
         with Image.open(io.BytesIO(data)) as picture:
             width, height = picture.size

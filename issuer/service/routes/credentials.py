@@ -13,7 +13,6 @@ from skillspas.issuer.credentials import type_name
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org
-from skillspas.issuer.problems import ProblemCode, ServiceProblem, problem_text
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.issuer.service._responses import errors, json_content
@@ -151,7 +150,7 @@ async def update_status(
     with ``status`` revoked, suspended or active. Revocation is permanent.
     """
     if (request.action is None) == (request.credentialStatus is None):
-        raise ServiceProblem(ProblemCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action")
+        raise error_for(ErrorCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action")
     action = request.action or _ACTION_FOR_STATUS[request.credentialStatus[0].status]  # type: ignore[index]
     change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
     return JSONResponse(change.to_json())
@@ -197,13 +196,11 @@ async def issue_batch(
     try:
         manifest = await run_in_threadpool(_issue_batch, issuer, org, request.type, rows)
     except BatchInvalid as exc:
-        problem = ProblemCode.BATCH_INVALID
-        body = error_body(problem.value, f"{len(exc.errors)} row(s) are not valid; nothing was issued",
-                          problem_text(problem, "nl"), "/rows",
+        body = error_body(exc.code.value, exc.message, exc.text("nl"), "/rows",
                           [{"code": e.code, "message": f"row {e.line}: {e.message}", "path": f"/rows/{e.line - 1}"
                             + (f"/{e.field}" if e.field else "")} for e in exc.errors],
                           rowErrors=[e.to_json() for e in exc.errors])
-        return JSONResponse(body, status_code=400)
+        return JSONResponse(body, status_code=exc.http_status)
     return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)
 
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.concurrency import run_in_threadpool
 
-from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.service._responses import errors
 from skillspas.issuer.service.deps import IssuerDep, SettingsDep
+from skillspas.schemas.errors import ErrorCode, error_for
 
 __all__ = ["router"]
 
@@ -41,10 +41,10 @@ async def status_list(
 ) -> Response:
     """The current signed list; re-signed whenever a credential in it changes status."""
     if len(org_id) > 64 or not 0 < seq < 2**31:
-        raise ServiceProblem(ProblemCode.NOT_FOUND, "no such status list")
+        raise error_for(ErrorCode.NOT_FOUND, "no such status list")
     document = await run_in_threadpool(issuer.status_list, org_id, seq, purpose)
     if document is None:
-        raise ServiceProblem(ProblemCode.NOT_FOUND, "no such status list")
+        raise error_for(ErrorCode.NOT_FOUND, "no such status list")
     etag = f'"{org_id}-{seq}-{purpose}-{document.version}"'
     headers = {
         "Cache-Control": f"public, max-age={settings.status_list_max_age}",

@@ -73,7 +73,7 @@ def _answer(result: VerificationResult) -> JSONResponse:
 
 def _refuse_type(message: str, path: str) -> JSONResponse:
     exc = error_for(ErrorCode.SCHEMA_INVALID, message, path)
-    return JSONResponse(error_body(exc.code.value, exc.message, text(exc.code, "nl"), exc.path), status_code=400)
+    return JSONResponse(error_body(exc.code.value, exc.message, exc.text("nl"), exc.path), status_code=exc.http_status)
 
 
 @router.post(

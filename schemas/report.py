@@ -1,0 +1,56 @@
+"""The one way every command shows a refusal: Dutch and English text on stderr, or JSON, and its exit code.
+
+Usage::
+
+    try:
+        ...
+    except SkillspasError as exc:
+        raise refuse(exc, as_json=as_json) from None        # prints; the SystemExit carries the exit code
+    raise refuse(error_for(ErrorCode.INVALID_OPTION, "--lang must be nl or en", nl="--lang is nl of en"))
+
+Text (stderr)::
+
+    fout [code]: <Dutch> (path)
+    error [code]: <English> (path)
+
+JSON (stdout, ``verify --json``): ``{"verified": false, "errors": [{"code", "message", "path": null}]}``.
+An error may list its own lines above the two (``details``: a batch's bad rows) in ``lang``.
+No other module writes an error to stderr (``tests/test_layering.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from skillspas.schemas.errors import SkillspasError
+
+__all__ = ["refuse", "refusal", "refusal_lines", "crash"]
+
+
+def refusal(error: SkillspasError) -> dict[str, Any]:
+    """The JSON object of a refusal (``verify --json``, the browser build)."""
+    return {"verified": False, "errors": [{"code": error.code.value, "message": error.message, "path": None}]}
+
+
+def refusal_lines(error: SkillspasError, lang: str = "nl") -> list[str]:
+    """The text of a refusal: the error's own detail lines in ``lang``, then one Dutch and one English line."""
+    where = f" ({error.path})" if error.path else ""
+    tag = f"[{error.code.value}]"
+    return [*error.details(lang), f"fout {tag}: {error.text('nl')}{where}", f"error {tag}: {error.text('en')}{where}"]
+
+
+def refuse(error: SkillspasError, *, as_json: bool = False, lang: str = "nl") -> SystemExit:
+    """Print ``error`` (JSON on stdout, else text on stderr) and return the ``SystemExit`` to raise."""
+    if as_json:
+        sys.stdout.write(json.dumps(refusal(error)) + "\n")
+    else:
+        sys.stderr.write("\n".join(refusal_lines(error, lang)) + "\n")
+    return SystemExit(error.code.exit_code)
+
+
+def crash(exc: BaseException) -> SystemExit:
+    """The last line of defence of the command-line entry point: a bug is one line and exit 2, never a traceback."""
+    sys.stderr.write(f"error [internal]: {type(exc).__name__}: {exc}\n")
+    return SystemExit(2)
