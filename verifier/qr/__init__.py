@@ -45,6 +45,17 @@ sort order. Two compactions, each undone exactly before verification:
 - the DEFLATE preset dictionary is the catalogue's names (kwalificaties, dossiers, keuzedelen,
   certificaten with their codes; kerntaken and werkprocessen) followed by ``SP1_ZDICT``.
 
+Format ``SP3`` (SP2's frame, dictionary and preset; SP1 and SP2 texts keep decoding, and SP3 is written
+only when it is shorter than both)::
+
+    "SP3:" + Base45( flags(1) || dictionary version(4) || body || CRC-32(all before) (4) )
+
+- the term dictionary is ``SP3_TERMS``: ``SP1_TERMS`` followed by the skillspas/v2 context's URL and the terms
+  v1 lacks, and the values of ``evidenceKind`` and ``participation``;
+- an array of two or more alignments that all travel by the dictionary in the same key order is one CBOR
+  tag 21 around bytes: the key order, then each alignment's number as a varint of its difference from the
+  one before (alignments listed in entry order cost one or two bytes each).
+
 A text naming a dictionary version the verifier does not hold is ``qr_unknown_dictionary``: it is
 never read with another dictionary, whose entry numbers may differ.
 
@@ -74,6 +85,7 @@ from skillspas.verifier.qr.payload import (
     MAX_QR_TEXT,
     PREFIX,
     PREFIX_SP2,
+    PREFIX_SP3,
     PREFIXES,
     decode_document,
     decode_payload,
@@ -93,6 +105,7 @@ from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary
 __all__ = [
     "PREFIX",
     "PREFIX_SP2",
+    "PREFIX_SP3",
     "PREFIXES",
     "VocabDictionary",
     "bundled_dictionary",
