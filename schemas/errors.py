@@ -6,7 +6,7 @@
     ├── UnusableInput      exit 2  "could not be checked"
     │     malformed_json, too_large, too_deep, unknown_context, undefined_term,
     │     schema_invalid, unsupported_cryptosuite, resource_limit, qr_unreadable, qr_too_large, pdf_unreadable,
-    │     qr_unknown_dictionary, exchange_failed
+    │     qr_unknown_dictionary, qr_incomplete, qr_mixed_set, qr_duplicate_part, exchange_failed
     ├── InvalidCredential  exit 1  "checked, and not valid"
     │     invalid_proof, invalid_signature, wrong_proof_purpose, key_not_authorized, key_revoked,
     │     unresolvable_key, untrusted_issuer, not_yet_valid, expired, revoked, suspended,
@@ -60,6 +60,12 @@ class ErrorCode(enum.StrEnum):
     PDF_UNREADABLE = "pdf_unreadable"
     """A PDF given to the verifier is corrupt, encrypted or not a PDF (``verifier/pdf.py``)."""
     QR_UNKNOWN_DICTIONARY = "qr_unknown_dictionary"
+    QR_INCOMPLETE = "qr_incomplete"
+    """A part of a numbered set of QR codes was read, and not all of the set's parts (``verifier/qr/parts.py``)."""
+    QR_MIXED_SET = "qr_mixed_set"
+    """The parts read belong to different sets of QR codes, or do not join into the set they name."""
+    QR_DUPLICATE_PART = "qr_duplicate_part"
+    """Two different codes claim to be the same part of a set."""
     REDEFINED_TERM = "redefined_term"
     """An inline context redefines or aliases a term or keyword that a bundled context defines."""
     INLINE_CONTEXT_REFUSED = "inline_context_refused"
@@ -119,7 +125,7 @@ class ErrorCode(enum.StrEnum):
 _UNUSABLE = {
     "malformed_json", "too_large", "too_deep", "unknown_context", "undefined_term",
     "schema_invalid", "unsupported_cryptosuite", "resource_limit", "qr_unreadable", "qr_too_large",
-    "qr_unknown_dictionary", "redefined_term", "inline_context_refused", "pdf_unreadable", "exchange_failed",
+    "qr_unknown_dictionary", "qr_incomplete", "qr_mixed_set", "qr_duplicate_part", "redefined_term", "inline_context_refused", "pdf_unreadable", "exchange_failed",
 }
 _ISSUANCE = {
     "issuer_mismatch", "unknown_skill", "not_in_register", "missing_learning_outcomes", "forbidden_field", "signer_failed",

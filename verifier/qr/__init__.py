@@ -69,6 +69,7 @@ only when an image is read.
 
 One module per job; this package exposes the public names of all of them:
 
+- ``parts``: a numbered set of codes for one payload (``SPP:i/k/SET:``), split and joined back;
 - ``payload``: the QR text (prefix, frame, CRC-32, DEFLATE) of a document and back, bounded;
 - ``terms``: SP1's frozen term dictionary and preset DEFLATE dictionary;
 - ``vocab``: SP2's versioned vocabulary dictionary (``VocabDictionary``, ``bundled_dictionary``);
@@ -81,6 +82,7 @@ from __future__ import annotations
 
 from skillspas.verifier.qr.base45 import b45decode, b45encode
 from skillspas.verifier.qr.image import MAX_IMAGE_BYTES, read_qr_image, read_qr_images
+from skillspas.verifier.qr.parts import MAX_PARTS, PART_PREFIX, join_parts, join_sets, split_payload
 from skillspas.verifier.qr.payload import (
     MAX_QR_TEXT,
     PREFIX,
@@ -118,6 +120,11 @@ __all__ = [
     "read_qr_image",
     "read_qr_images",
     "is_payload",
+    "PART_PREFIX",
+    "MAX_PARTS",
+    "split_payload",
+    "join_parts",
+    "join_sets",
     "term_dictionary",
     "derive_term_dictionary",
     "SP1_TERMS",

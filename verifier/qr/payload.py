@@ -16,6 +16,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr.base45 import b45decode, b45encode, unreadable
 from skillspas.verifier.qr.cbor import Reader, to_cbor
+from skillspas.verifier.qr.parts import MAX_PARTS, is_part, join_parts
 from skillspas.verifier.qr.terms import SP1_ZDICT, SP3_TERMS, term_dictionary
 from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary, held_dictionaries
 
@@ -35,6 +36,9 @@ PREFIXES: Final = (PREFIX, PREFIX_SP2, PREFIX_SP3)
 
 MAX_QR_TEXT: Final = 4296
 """Most characters one QR code holds (version 40, level L, alphanumeric mode)."""
+
+_MAX_PARTS_TEXT: Final = MAX_PARTS * 2 * (MAX_QR_TEXT + 32)
+"""Most characters of the texts of one numbered set (each part may be read twice)."""
 
 _FLAG_DEFLATE: Final = 0x01
 
@@ -74,17 +78,21 @@ def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: boo
 
 
 def is_payload(text: str) -> bool:
-    """Whether ``text`` looks like a skillspas QR payload (by its prefix)."""
-    return text.startswith(PREFIXES)
+    """Whether ``text`` looks like a skillspas QR payload, or a part of a numbered set of codes (by its prefix)."""
+    return text.startswith(PREFIXES) or is_part(text)
 
 
 def decode_document(text: str, limits: Limits = Limits(), *,
                     dictionaries: "Iterable[VocabDictionary] | None" = None) -> dict[str, Any]:
-    """The JSON document an SP1 or SP2 QR text holds, within ``limits``. An SP2 text names its dictionary's
+    """The JSON document an SP1, SP2 or SP3 QR text (or the parts of a numbered set, one per line) holds, within ``limits``. An SP2 text names its dictionary's
     version: one of ``dictionaries`` (default: the bundled vocabulary index) must have it, else the text
     is refused as ``qr_unknown_dictionary``, never read with another dictionary."""
     if not isinstance(text, str):
         raise TypeError("the QR text must be a str")
+    if is_part(text.lstrip()):  # the parts of a numbered set, one per line, in any order
+        if len(text) > _MAX_PARTS_TEXT:
+            raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than a set of QR codes holds")
+        text = join_parts(line.lstrip() for line in text.split("\n") if line.strip())
     if len(text) > MAX_QR_TEXT + len(PREFIX):
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
     text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
