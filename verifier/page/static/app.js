@@ -70,6 +70,7 @@
       camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.",
       camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
       camera_found: "QR-code gelezen.",
+      parts_scanned: "{n} van {k} delen gescand. Scan de volgende QR-code van deze reeks.",
       camera_again: "Deze QR-code zit al in het paspoort. Houd de volgende QR-code voor de camera.",
       camera_stopped: "Camera uit.",
       issuer: "Uitgever",
@@ -159,6 +160,7 @@
       camera_scanning: "Camera on. Hold the QR code still in front of the camera.",
       camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
       camera_found: "QR code read.",
+      parts_scanned: "{n} of {k} parts scanned. Scan the next QR code of this set.",
       camera_again: "This QR code is already in the passport. Hold the next QR code in front of the camera.",
       camera_stopped: "Camera off.",
       issuer: "Issuer",
@@ -403,6 +405,31 @@
     document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
     $("collection").hidden = n < 2;
     $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n: n });
+  }
+
+  // -- the parts of a numbered set of QR codes ("SPP:i/k/SET:..."): collected, checked when complete --
+
+  var PART = /^SPP:([1-9][0-9]?)\/([1-9][0-9]?)\/([0-9A-F]{8}):/;
+
+  // True when text is a part of a set: kept, and the joined set verified once every part is in (the
+  // server joins them and refuses a broken set with a code). A part of another set starts a new one.
+  function collectPart(text, fromCamera) {
+    var m = PART.exec(text);
+    if (!m) { return false; }
+    if (!state.parts || state.parts.set !== m[3] || state.parts.count !== Number(m[2])) {
+      state.parts = { set: m[3], count: Number(m[2]), texts: {} };
+    }
+    state.parts.texts[m[1]] = text;
+    var texts = Object.keys(state.parts.texts).map(function (i) { return state.parts.texts[i]; });
+    document.body.dataset.parts = texts.length + "/" + state.parts.count;  // for tests and tools
+    if (texts.length < state.parts.count) {
+      say(t("parts_scanned", { n: texts.length, k: state.parts.count }));
+      return true;
+    }
+    state.parts = null;
+    if (fromCamera) { stopCamera(t("camera_found")); }
+    verify(texts.join("\n"), "text", false);
+    return true;
   }
 
   function verifyFile(file) {
@@ -763,8 +790,10 @@
       var frame = context.getImageData(0, 0, width, height);
       var code = window.jsQR(frame.data, width, height, { inversionAttempts: "attemptBoth" });
       if (code && code.data) {
-        var isCode = code.data.indexOf("SP1:") === 0 || code.data.indexOf("SP2:") === 0;
-        if (isCode && state.collectedTexts[code.data]) {
+        var isCode = /^SP[123P]:/.test(code.data);
+        if (isCode && collectPart(code.data, true)) {
+          // one part of a numbered set: keep scanning until every part is read
+        } else if (isCode && state.collectedTexts[code.data]) {
           say(t("camera_again"));  // already in the passport: keep looking for the next one
         } else if (isCode) {
           stopCamera(t("camera_found"));
@@ -823,6 +852,7 @@
         say(t("file_too_large", { size: size(text.length), max: size(MAX_JSON) }));
         return;
       }
+      if (text.trim().indexOf("\n") < 0 && collectPart(text.trim(), false)) { return; }
       verify(text, "text", false);
     });
     $("camera-start").addEventListener("click", startCamera);
