@@ -11,6 +11,7 @@ from helpers import new_signer
 from skillspas.issuer import sign
 from skillspas.issuer.demo import sample_credential
 from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
 from skillspas.verifier.qr import (MAX_PARTS, decode_payload, encode_payload, join_parts, join_sets, read_qr_image,
                                    split_payload)
@@ -103,3 +104,14 @@ def test_written_parts_are_numbered_and_read_back_from_their_images(tmp_path):
     joined = join_sets(texts)
     assert [json.loads(decode_payload(t)) for t in joined] == [SIGNED, OTHER]
     assert Verifier(trusted_issuers=[SIGNER.controller]).verify(decode_payload("\n".join(texts[k:][::-1]))).verified
+
+
+def test_a_passport_pdf_with_a_credential_printed_as_parts_reads_back_as_that_credential():
+    from skillspas.verifier.page.inputs import document_bytes
+    from skillspas.verifier.pdf import read_pdf_qr_texts
+    from skillspas.wallet_export.pdf import render_pdf
+
+    pdf = render_pdf([SIGNED, OTHER], max_version=10)
+    assert len(read_pdf_qr_texts(pdf)) > 2  # two sets of parts on the pages
+    presentation = json.loads(document_bytes(pdf, limits=Limits(), max_image_bytes=len(pdf)))
+    assert presentation["verifiableCredential"] == [SIGNED, OTHER]
