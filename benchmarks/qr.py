@@ -7,7 +7,9 @@ code; the version zlib(JSON) + Base45 would need; and encode/decode times.
 Run: ``.venv/bin/python benchmarks/qr.py`` (signs with a fresh did:key; real ESCO skills).
 Targets (issue 18, level M): an 8-skill diploma <= version 15; the real mbo-diploma with its official
 CompetentNL links <= 20; a 20-skill credential of any type <= 22; never a silent drop to level L
-(``>40`` below means: does not fit one code at M, refused, never drawn at L).
+(``>40`` below means: does not fit one code at M, refused, never drawn at L). ``set@15`` is what
+``passport export --qr/--pdf`` draws with its default ``--qr-version 15``: one code, or the versions of the
+parts of a numbered set (``SPP:``) that the verifier joins.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from skillspas.issuer.demo import sample_credential  # noqa: E402
 from skillspas.keys import LocalSigner, Signer, generate  # noqa: E402
 from skillspas.verifier import Verifier  # noqa: E402
 from skillspas.verifier.qr import PREFIX, b45decode, b45encode, decode_payload, encode_payload  # noqa: E402
+from skillspas.wallet_export.qr import credential_qr_set  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -116,7 +119,7 @@ def main() -> None:
     signer, cosigner = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
     verifier = Verifier(trusted_issuers=[signer.controller, cosigner.controller])
     header = (f"{'type':32} {'skills':>6} {'align':>5} {'JSON B':>7} {'SP1 B':>6} {'SP1 ch':>6} {'SP1@M':>6} "
-              f"{'new B':>6} {'new ch':>6} {'new@M':>6} {'fmt':>4} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7}")
+              f"{'new B':>6} {'new ch':>6} {'new@M':>6} {'fmt':>4} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7} {'set@15':>12}")
     print(header)
     print("-" * len(header))
     cases = [(name, build, n) for name, build in builders(cosigner).items() for n in (8, 20)]
@@ -139,9 +142,12 @@ def main() -> None:
         version = _version(text)
         modules = f"{17 + 4 * int(version):4d}x{17 + 4 * int(version):<3d}" if version != ">40" else "-"
         baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))
+        parts = credential_qr_set(signed, max_version=15)
+        assert decode_payload("\n".join(p.text for p in reversed(parts))) == data
+        split = "+".join(f"{p.version}" for p in parts) + "-M" + (f" ({len(parts)})" if len(parts) > 1 else "")
         print(f"{name:32} {n_skills:6d} {alignments:5d} {len(plain):7d} {old_payload:6d} {len(before):6d} "
               f"{_version(before):>4}-M {payload:6d} {len(text):6d} {version:>4}-M {text[:3]:>4} {modules:>8} {baseline:>9} "
-              f"{1e3 * (encoded - started):7.2f} {1e3 * (decoded - encoded):7.2f}")
+              f"{1e3 * (encoded - started):7.2f} {1e3 * (decoded - encoded):7.2f} {split:>12}")
 
 
 if __name__ == "__main__":

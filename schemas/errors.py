@@ -84,6 +84,12 @@ class ErrorCode(enum.StrEnum):
     PDF_UNREADABLE = "pdf_unreadable", ErrorKind.UNUSABLE
     """A PDF given to the verifier is corrupt, encrypted or not a PDF (``verifier/pdf.py``)."""
     QR_UNKNOWN_DICTIONARY = "qr_unknown_dictionary", ErrorKind.UNUSABLE
+    QR_INCOMPLETE = "qr_incomplete", ErrorKind.UNUSABLE
+    """A part of a numbered set of QR codes was read, and not all of the set's parts (``verifier/qr/parts.py``)."""
+    QR_MIXED_SET = "qr_mixed_set", ErrorKind.UNUSABLE
+    """The parts read belong to different sets of QR codes, or do not join into the set they name."""
+    QR_DUPLICATE_PART = "qr_duplicate_part", ErrorKind.UNUSABLE
+    """Two different codes claim to be the same part of a set."""
     REDEFINED_TERM = "redefined_term", ErrorKind.UNUSABLE
     """An inline context redefines or aliases a term or keyword that a bundled context defines."""
     INLINE_CONTEXT_REFUSED = "inline_context_refused", ErrorKind.UNUSABLE

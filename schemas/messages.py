@@ -55,6 +55,18 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The QR code refers to a version of the skills vocabulary this verifier does not have; update the verifier or share the credential as a file.",
         "nl": "De QR-code verwijst naar een versie van de vaardighedenlijst die deze verificateur niet heeft; werk de verificateur bij of deel het bewijsstuk als bestand.",
     },
+    ErrorCode.QR_INCOMPLETE: {
+        "en": "This QR code is one part of a numbered set; scan or add every part (1/2, 2/2, ...) and they are checked together.",
+        "nl": "Deze QR-code is één deel van een genummerde reeks; scan of voeg alle delen toe (1/2, 2/2, ...), dan worden ze samen gecontroleerd.",
+    },
+    ErrorCode.QR_MIXED_SET: {
+        "en": "These QR codes are parts of different sets (different credentials); scan only the parts of one set.",
+        "nl": "Deze QR-codes zijn delen van verschillende reeksen (verschillende bewijsstukken); scan alleen de delen van één reeks.",
+    },
+    ErrorCode.QR_DUPLICATE_PART: {
+        "en": "Two different QR codes claim to be the same part of a set; the set cannot be trusted to be complete.",
+        "nl": "Twee verschillende QR-codes zeggen hetzelfde deel van een reeks te zijn; de reeks is zo niet betrouwbaar samen te voegen.",
+    },
     ErrorCode.REDEFINED_TERM: {
         "en": "An inline context in the credential gives a standard field or keyword another meaning; that is never accepted.",
         "nl": "Een inline context in het bewijsstuk geeft een standaardveld of sleutelwoord een andere betekenis; dat wordt nooit geaccepteerd.",

@@ -44,8 +44,8 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 
 def verify_command(
-    file: Annotated[Optional[str], typer.Argument(help="Credential or presentation JSON (or QR text 'SP1:…'/'SP2:…'), or - for stdin")] = None,
-    qr: Annotated[Optional[Path], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code")] = None,
+    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
+    qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code (repeat for the parts of a set)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
     contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
@@ -61,11 +61,12 @@ def verify_command(
 ) -> None:
     """Verify a credential or presentation offline / Controleer een bewijsstuk offline."""
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
-    if (file is None) == (qr is None):
+    if bool(files) == bool(qr):
         raise refuse(error_for(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE"), as_json=as_json)
+    file = files[0] if files and len(files) == 1 else None
     try:
-        if qr is not None:
-            data = _qr_input(qr, limits, as_json)
+        if qr or (files and len(files) > 1):
+            data = _qr_parts_input([*(qr or []), *(files or [])], limits)
         elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
             data = file.encode("utf-8")
         else:
@@ -84,24 +85,22 @@ def verify_command(
     raise typer.Exit(result.exit_code)
 
 
-def _qr_input(image: Path, limits: Limits, as_json: bool) -> bytes:
-    """The signed JSON held by the QR code in ``image`` (coded errors: qr_unreadable, qr_too_large)."""
-    from skillspas.verifier.qr import read_qr_image  # zxing/Pillow only when a QR is read
+def _qr_parts_input(inputs: list[str | Path], limits: Limits) -> bytes:
+    """The signed JSON held by QR codes given as images or texts: one code, or the parts of a numbered set
+    (coded errors: qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part)."""
+    from skillspas.verifier.qr import MAX_IMAGE_BYTES, MAX_PARTS, decode_payload, read_qr_image  # zxing/Pillow only here
 
-    try:
-        text = read_qr_image(image)
-    except SkillspasError as exc:
-        raise refuse(exc, as_json=as_json) from None
-    return _decode_qr_text(text, limits, as_json)
-
-
-def _decode_qr_text(text: str, limits: Limits, as_json: bool) -> bytes:
-    from skillspas.verifier.qr import decode_payload
-
-    try:
-        return decode_payload(text, limits)
-    except SkillspasError as exc:
-        raise refuse(exc, as_json=as_json) from None
+    if len(inputs) > MAX_PARTS * 2:
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(inputs)} QR codes given; a set has at most {MAX_PARTS} parts")
+    texts = []
+    for item in inputs:
+        if isinstance(item, str) and is_payload(item.lstrip()):  # the QR text itself
+            texts.append(item)
+            continue
+        data = read_input(str(item), MAX_IMAGE_BYTES)  # a file with the QR text, or a photo of the code
+        texts.append(data.decode("utf-8", "replace").strip() if is_payload(data.lstrip()[:4].decode("latin-1"))
+                     else read_qr_image(data))
+    return decode_payload("\n".join(texts), limits)
 
 
 def _print_verdict(result: VerificationResult, lang: str) -> None:

@@ -259,6 +259,7 @@ def export_command(
     credentials: Annotated[Optional[list[str]], typer.Argument(help="Credential files or passport references (default: all)")] = None,
     qr: Annotated[Optional[Path], typer.Option("--qr", help="Folder for one QR PNG per credential")] = None,
     pdf: Annotated[Optional[Path], typer.Option("--pdf", help="A4 PDF file")] = None,
+    qr_version: Annotated[int, typer.Option("--qr-version", min=5, max=40, help="Largest QR version (at error correction M) for --qr and --pdf; a larger credential becomes a numbered set of codes (1/2, 2/2) that the verifier joins")] = 15,
     presentation: Annotated[Optional[Path], typer.Option("--presentation", help="VerifiablePresentation JSON file")] = None,
     openbadges: Annotated[Optional[Path], typer.Option("--openbadges", help="Folder for one OB 3.0 JSON per credential")] = None,
     holder_key: Annotated[Optional[Path], typer.Option("--holder-key", help="Your key file: signs the presentation (default: the passport's key from `passport init`)")] = None,
@@ -312,13 +313,13 @@ def export_command(
             presentation.write_text(chosen.to_json(holder=holder, challenge=challenge, domain=domain), "utf-8")
             typer.echo(f"presentation: {presentation}" + (" (signed by the holder)" if holder else ""))
         if qr is not None:
-            paths = chosen.to_qr_images(qr)
+            paths = chosen.to_qr_images(qr, max_version=qr_version)
             typer.echo(f"QR: {len(paths)} PNG files in {qr}")
         if pdf is not None:
             extra = None
             if bridge_to or bridge_crebo:
                 extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, bundle, trust_issuer, trust_anchor)[0].to_json()
-            chosen.to_pdf(pdf, lang=language, bridge=extra)
+            chosen.to_pdf(pdf, lang=language, bridge=extra, max_version=qr_version)
             typer.echo(f"PDF: {pdf}" + (f" ({'met werk-naar-werk' if language == 'nl' else 'with job to job'})" if extra else ""))
         if openbadges is not None:
             paths = chosen.to_openbadges(openbadges)

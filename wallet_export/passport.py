@@ -47,16 +47,17 @@ class Passport:
         presentation = self.to_presentation(holder=holder, challenge=challenge, domain=domain)
         return json.dumps(presentation, indent=2, ensure_ascii=False) + "\n"
 
-    def to_qr_images(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """One PNG QR code per credential (a numbered set, each self-contained)."""
-        return write_qr_set(self.credentials, folder)
+    def to_qr_images(self, folder: str | os.PathLike[str], *, max_version: int | None = None) -> list[Path]:
+        """One PNG QR code per credential (a numbered set, each self-contained); a credential larger than version
+        ``max_version`` as the numbered parts of its own set."""
+        return write_qr_set(self.credentials, folder, max_version=max_version)
 
     def to_pdf(self, path: str | os.PathLike[str] | None = None, *, lang: Lang = "nl",
-               bridge: dict[str, Any] | None = None) -> bytes:
+               bridge: dict[str, Any] | None = None, max_version: int | None = None) -> bytes:
         """The A4 PDF (Dutch by default), with a werk-naar-werk page when ``bridge`` (its JSON) is given."""
         from skillspas.wallet_export.pdf import render_pdf  # fpdf2 loads only when a PDF is made
 
-        data = render_pdf(self.credentials, lang=lang, bridge=bridge)
+        data = render_pdf(self.credentials, lang=lang, bridge=bridge, max_version=max_version)
         if path is not None:
             Path(path).write_bytes(data)
         return data

@@ -27,7 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from skillspas.schemas.vocab import ATTRIBUTION
-from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr
+from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr_set, part_caption
 from skillspas.wallet_export.view import TEXT, CredentialView, Lang, describe, vocabulary_labels
 
 __all__ = ["render_pdf", "write_pdf", "FONT_DIRS"]
@@ -106,11 +106,12 @@ def _font_dir(font_dirs: Sequence[str | os.PathLike[str]] | None) -> Path | None
     return None
 
 
-def _qr_or_none(credential: dict[str, Any]) -> QRImage | None:
+def _qr_or_none(credential: dict[str, Any], max_version: int | None) -> list[QRImage]:
+    """The credential's QR code, or the parts of its numbered set; none when it is too large for both."""
     try:
-        return credential_qr(credential)
+        return credential_qr_set(credential, max_version=max_version)
     except QRCapacityError:
-        return None
+        return []
 
 
 def render_pdf(
@@ -120,11 +121,13 @@ def render_pdf(
     created: dt.datetime | None = None,
     font_dirs: Sequence[str | os.PathLike[str]] | None = None,
     bridge: dict[str, Any] | None = None,
+    max_version: int | None = None,
 ) -> bytes:
     """The passport PDF of ``credentials`` (A4; Dutch by default, ``lang="en"`` for English).
 
     ``bridge`` (``BridgeResult.to_json()``, e.g. from ``passport export --bridge-to kok``) adds a
-    werk-naar-werk page after the cover.
+    werk-naar-werk page after the cover. A credential whose code would be larger than version ``max_version``
+    is printed as a numbered set of smaller codes (captioned 1/2, 2/2), which the verifier joins.
     """
     if lang not in ("nl", "en"):
         raise ValueError("lang must be 'nl' or 'en'")
@@ -132,7 +135,7 @@ def render_pdf(
     created = created or dt.datetime.now(dt.timezone.utc)
     labels = vocabulary_labels() if lang == "en" else None
     views = [describe(credential, lang, labels=labels) for credential in items]
-    codes = [_qr_or_none(credential) for credential in items]
+    codes = [_qr_or_none(credential, max_version) for credential in items]
     pdf = _Document(lang, _font_dir(font_dirs))
     pdf.set_title(TEXT["passport"][lang])
     pdf.set_creator("skillspas")
@@ -196,22 +199,25 @@ def _field(pdf: _Document, label: str, value: str | None, width: float) -> None:
     pdf.ln(1.5)
 
 
-def _credential_page(pdf: _Document, view: CredentialView, code: QRImage | None, number: int, total: int) -> None:
+def _credential_page(pdf: _Document, view: CredentialView, codes: list[QRImage], number: int, total: int) -> None:
     lang = pdf.lang
     pdf.add_page()
-    size = 0.0 if code is None else min(80.0, max(50.0, (code.modules + 8) * 0.5))
+    size = 0.0 if not codes else min(80.0, max(50.0, (codes[0].modules + 8) * 0.5), 220.0 / len(codes) - 9)
     left_width = _PAGE_W - 2 * _MARGIN - (size + 6 if size else 0)
     top = pdf.get_y()
-    if code is not None:
+    qr_bottom = top
+    for index, code in enumerate(codes, 1):  # one code, or the parts of a numbered set, stacked
         x = _PAGE_W - _MARGIN - size
-        pdf.image(io.BytesIO(code.png(scale=8, border=4)), x=x, y=top, w=size, h=size)
-        pdf.set_xy(x, top + size)
+        pdf.image(io.BytesIO(code.png(scale=8, border=4)), x=x, y=qr_bottom, w=size, h=size)
+        pdf.set_xy(x, qr_bottom + size)
         pdf.style(8, grey=True)
         caption = TEXT["qr_caption"][lang].format(i=number, n=total) + f" · v{code.version}-{code.error}"
         pdf.cell(size, 4, pdf.clean(caption), align="C")
-        qr_bottom = top + size + 5
-    else:
-        qr_bottom = top
+        if len(codes) > 1:
+            pdf.set_xy(x, qr_bottom + size + 4)
+            pdf.style(8, bold=True)
+            pdf.cell(size, 4, pdf.clean(part_caption(index, len(codes), lang)), align="C")
+        qr_bottom += size + (9 if len(codes) > 1 else 5)
     pdf.set_xy(_MARGIN, top)
     pdf.style(9, grey=True)
     pdf.cell(left_width, 5, pdf.clean(f"{number}/{total} · {view.kind}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -225,7 +231,7 @@ def _credential_page(pdf: _Document, view: CredentialView, code: QRImage | None,
     _field(pdf, TEXT["valid_from"][lang], view.valid_from, left_width)
     _field(pdf, TEXT["valid_until"][lang], view.valid_until, left_width)
     _field(pdf, TEXT["signed_by"][lang], "\n".join(view.cosigners) or None, left_width)
-    if code is None:
+    if not codes:
         _field(pdf, "QR", TEXT["qr_missing"][lang], left_width)
     pdf.set_y(max(pdf.get_y(), qr_bottom) + 2)
     full_width = _PAGE_W - 2 * _MARGIN

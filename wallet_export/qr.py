@@ -27,10 +27,10 @@ import segno
 
 from skillspas.schemas.errors import ErrorCode, UnusableInput
 from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
-from skillspas.verifier.qr import PREFIX, encode_payload
+from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, split_payload
 from skillspas.wallet_export.view import Lang, describe
 
-__all__ = ["QRImage", "QRCapacityError", "credential_qr", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
+__all__ = ["QRImage", "QRCapacityError", "credential_qr", "credential_qr_set", "part_caption", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
 
 
 class QRCapacityError(UnusableInput):
@@ -123,6 +123,37 @@ def credential_qr(credential: dict[str, Any] | str | bytes, *, error: str = "m",
     return qr_for_text(encode_payload(credential), error=error, lower=lower)
 
 
+def credential_qr_set(credential: dict[str, Any] | str | bytes, *, max_version: int | None = None,
+                      error: str = "m") -> list[QRImage]:
+    """The QR code of ``credential``, or, when it would be larger than version ``max_version``, the fewest parts of
+    a numbered set (``SPP:i/k/SET:``, joined by the verifier) that each fit ``max_version`` at level ``error``."""
+    text = encode_payload(credential)
+    if max_version is None or _fits(text, max_version, error):
+        return [qr_for_text(text, error=error)]
+    for count in range(2, min(MAX_PARTS, len(text)) + 1):
+        parts = split_payload(text, count)
+        if all(_fits(part, max_version, error) for part in parts):
+            return [qr_for_text(part, error=error) for part in parts]
+    raise QRCapacityError(f"{len(text)} characters do not fit in {MAX_PARTS} QR codes of version {max_version} "
+                          f"at error correction {error.upper()}; share the credential as a file")
+
+
+def _fits(text: str, version: int, error: str) -> bool:
+    try:
+        segno.make_qr(text, error=error, version=version, mode="alphanumeric", boost_error=False)
+    except segno.DataOverflowError:
+        return False
+    return True
+
+
+def part_caption(index: int, count: int, lang: str = "nl") -> str:
+    """The line that numbers a part of a set: ``Deel 1/2 — scan alle delen`` (empty for a single code)."""
+    if count < 2:
+        return ""
+    return (f"Deel {index}/{count} — scan alle {count} delen" if lang == "nl"
+            else f"Part {index}/{count} — scan all {count} parts")
+
+
 def qr_file_names(count: int, credentials: Sequence[dict[str, Any]] = ()) -> list[str]:
     """File names of a numbered set of ``count`` QR codes, with each credential's kind when given:
     ``qr-01-of-20-mbo-diploma.png`` ... (the numbers keep them in order)."""
@@ -156,12 +187,19 @@ def write_qr_set(
     *,
     scale: int = 8,
     lang: Lang = "nl",
+    max_version: int | None = None,
 ) -> list[Path]:
     """Write one PNG per credential into ``folder`` (a numbered set, each code self-contained, each
-    named after its kind and captioned with its title and holder)."""
+    named after its kind and captioned with its title and holder). A credential larger than version
+    ``max_version`` is written as the parts of a numbered set of codes (``...-part-1-of-2.png``, captioned 1/2)."""
     items = list(credentials)
-    images = [credential_qr(credential) for credential in items]
+    sets = [credential_qr_set(credential, max_version=max_version) for credential in items]
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
-    return [image.save(root / name, scale=scale, caption=qr_caption(credential, lang))
-            for image, name, credential in zip(images, qr_file_names(len(items), items), items)]
+    written = []
+    for images, name, credential in zip(sets, qr_file_names(len(items), items), items):
+        for index, image in enumerate(images, 1):
+            part = f"-part-{index}-of-{len(images)}" if len(images) > 1 else ""
+            caption = [*qr_caption(credential, lang), part_caption(index, len(images), lang)]
+            written.append(image.save(root / name.replace(".png", f"{part}.png"), scale=scale, caption=caption))
+    return written

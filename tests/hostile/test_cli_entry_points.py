@@ -217,3 +217,44 @@ def test_batch_refuses_a_hostile_csv_with_a_code(service, tmp_path, csv):
     result = run_cli("batch", "mbo-diploma", "--csv", str(export), "--org", service.roc.name, "--out", str(tmp_path / "out"),
                      "--data-dir", str(service.settings.data_dir), env={"SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE})
     assert_coded_refusal(result, exit_codes=(1, 2))
+
+
+# -- the parts of a numbered set of QR codes (skillspas verify PART PART ...) ----------------------
+
+
+def _parts(world: World, count: int) -> list[str]:
+    from skillspas.verifier.qr import encode_payload, split_payload
+
+    return split_payload(encode_payload(json.loads((world.folder / "signed.json").read_text("utf-8"))), count)
+
+
+@pytest.mark.parametrize(
+    "make, code",
+    [
+        pytest.param(lambda p: p[:1], "qr_incomplete", id="a part missing"),
+        pytest.param(lambda p: ["SPP:1/16/" + p[0][8:16] + ":" + "A" * 40] + p[1:], "qr_mixed_set", id="other count"),
+        pytest.param(lambda p: ["SPP:1/99999/00000000:AAAA"] + p[1:], "qr_unreadable", id="huge k"),
+        pytest.param(lambda p: ["SPP:1/17/00000000:AAAA"], "qr_too_large", id="more than 16 parts"),
+        pytest.param(lambda p: ["SPP:5/3/" + p[0][8:17] + "AAAA"] + p[1:], "qr_unreadable", id="index beyond k"),
+        pytest.param(lambda p: [p[0][:8] + "0000FFFF" + p[0][16:]] + p[1:], "qr_mixed_set", id="wrong set id"),
+        pytest.param(lambda p: [p[0], p[0][:-1] + "%", p[1], p[2]], "qr_duplicate_part", id="two codes for one part"),
+        pytest.param(lambda p: p * 2000, "qr_too_large", id="thousands of parts"),
+    ],
+)
+def test_verify_refuses_a_broken_set_of_qr_parts_with_a_code(world, make, code, tmp_path):
+    parts = make(_parts(world, 3))
+    as_arguments = run_cli("verify", *parts[:40], "--json") if len(parts) <= 40 else None
+    piped = run_cli("verify", "-", stdin="\n".join(parts).encode())
+    files = []
+    for number, part in enumerate(parts[:40]):
+        files.append(tmp_path / f"part{number}.txt")
+        files[-1].write_text(part, "utf-8")
+    for run in filter(None, (as_arguments, piped, run_cli("verify", *map(str, files)))):
+        assert_coded_refusal(run, codes={code} if len(parts) <= 40 else {code, "qr_too_large"})
+
+
+def test_verify_joins_the_parts_of_a_set_given_in_any_order(world):
+    parts = _parts(world, 3)
+    joined = run_cli("verify", parts[2], parts[0], parts[1], "--json")  # untrusted issuer: checked, exit 0 or 1
+    assert joined.exit_code in (0, 1) and json.loads(joined.stdout)["checks"], joined.stdout
+    assert not {code for code in joined.codes() if code.startswith("qr_")}

@@ -285,6 +285,21 @@ def test_hostile_files_get_a_clear_message_within_2_seconds(visit: Visit, world:
     visit.assert_clean()
 
 
+def test_the_parts_of_a_set_pasted_one_by_one_are_counted_and_verified_when_complete(visit: Visit, world: PageWorld) -> None:
+    from skillspas.verifier.qr import encode_payload, split_payload
+
+    parts = split_payload(encode_payload(world.credentials["diploma"]), 3)
+    for number, part in enumerate([parts[2], parts[0]], 1):  # in any order
+        visit.page.fill("#paste", part)
+        visit.page.click("#paste-check")
+        assert f"{number} van 3 delen gescand" in visit.page.inner_text("#status")
+        assert visit.page.evaluate("document.body.dataset.parts") == f"{number}/3"
+    visit.page.fill("#paste", parts[1])
+    visit.page.click("#paste-check")
+    assert visit.verdict() == "valid"
+    visit.assert_clean()
+
+
 def test_huge_file_and_pasted_zlib_bomb_are_refused_quickly(visit: Visit, world: PageWorld) -> None:
     for name in ("huge_json", "huge_image"):  # 40 MB each (sparse files): refused before any upload
         elapsed, code = _timed(visit, lambda: visit.page.set_input_files("#file", str(world.files[name])))

@@ -1,4 +1,4 @@
-"""QR format SP2: alignments and catalogue names travel by the shared vocabulary dictionary, losslessly."""
+"""QR formats SP2 and SP3: alignments and catalogue names travel by the shared vocabulary dictionary, losslessly."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from skillspas.schemas.vocab_index import dictionary_entries, dictionary_version
 from skillspas.verifier import Verifier
 from skillspas.verifier import qr
 from skillspas.verifier.qr.cbor import _head as cbor_head, to_cbor
-from skillspas.verifier.qr import PREFIX_SP2, VocabDictionary, b45decode, b45encode, decode_payload, encode_payload
+from skillspas.verifier.qr import PREFIX_SP2, PREFIX_SP3, VocabDictionary, b45decode, b45encode, decode_payload, encode_payload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -82,7 +82,7 @@ def test_the_dictionary_version_is_derived_from_the_vocabulary_data_and_pinned()
 def test_every_example_credential_comes_back_byte_exact_and_verifies(index):
     signed = EXAMPLES[index]
     text = encode_payload(signed)
-    assert text.startswith(PREFIX_SP2)
+    assert text.startswith((PREFIX_SP2, PREFIX_SP3))
     data = decode_payload(text)
     assert data == json.dumps(signed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     assert Verifier(trusted_issuers=[SCHOOL.controller, LEERBEDRIJF.controller]).verify(data).verified
@@ -191,7 +191,7 @@ def test_a_payload_decodes_with_the_dictionary_version_it_names_and_only_with_it
     signed = EXAMPLES[0]
     old_text = encode_payload(signed, dictionary=OLD)
     new_text = encode_payload(signed, dictionary=NEW)
-    assert old_text.startswith(PREFIX_SP2) and new_text.startswith(PREFIX_SP2) and old_text != new_text
+    assert old_text[:4] == new_text[:4] == PREFIX_SP3 and old_text != new_text
     assert json.loads(decode_payload(old_text, dictionaries=[NEW, OLD])) == signed
     assert json.loads(decode_payload(new_text, dictionaries=[NEW, OLD])) == signed
     assert _code(old_text, dictionaries=[NEW]) is ErrorCode.QR_UNKNOWN_DICTIONARY
@@ -205,7 +205,7 @@ def test_a_payload_under_a_changed_version_is_refused_not_misread():
     body = b45decode(text[len(PREFIX_SP2):])[:-4]
     other = body[:1] + bytes(b ^ 0x5A for b in body[1:5]) + body[5:]
     with pytest.raises(SkillspasError) as caught:
-        decode_payload(_frame(PREFIX_SP2, other))
+        decode_payload(_frame(text[:4], other))
     assert caught.value.code is ErrorCode.QR_UNKNOWN_DICTIONARY
     assert other[1:5].hex() in caught.value.message
 
@@ -274,3 +274,75 @@ def test_the_decoded_alignments_are_fresh_objects():
     first = json.loads(decode_payload(encode_payload(signed)))
     first["credentialSubject"]["achievement"]["alignment"][0]["targetName"] = "changed"
     assert json.loads(decode_payload(encode_payload(copy.deepcopy(signed)))) == signed
+
+
+# -- format SP3: its term dictionary and runs of dictionary alignments ------------------------------
+
+# SP3's term dictionary is a published format like SP1's: this digest must never change (a new one needs "SP4:").
+SP3_DIGEST = "20b6c4322a2eeced37d6bcbc4db34a975db121f2970747ca3c59a70b3ea06981"
+
+
+def test_the_sp3_term_dictionary_is_sp1s_followed_by_the_v2_terms_and_pinned():
+    import hashlib
+
+    from skillspas.verifier.qr.terms import SP1_TERMS, SP3_TERMS
+
+    assert SP3_TERMS[:len(SP1_TERMS)] == SP1_TERMS and "https://w3id.org/skillspas/v2" in SP3_TERMS
+    assert hashlib.sha256("\n".join(SP3_TERMS).encode("utf-8")).hexdigest() == SP3_DIGEST
+
+
+def _sp3(cbor: bytes, dictionary: VocabDictionary = OLD) -> str:
+    return _frame(PREFIX_SP3, b"\x00" + dictionary.version + cbor)
+
+
+def _with_alignments(signed: dict, count: int) -> dict:
+    document = copy.deepcopy(signed)
+    document["credentialSubject"]["achievement"]["alignment"] = [
+        _alignment(uri, label) for uri, kind, label, _ in ENTRIES[::401] if kind == "skill" and label][:count]
+    return document
+
+
+def test_a_run_of_dictionary_alignments_is_shorter_than_sp2_and_comes_back_byte_exact():
+    document = _with_alignments(EXAMPLES[0], 20)
+    text = encode_payload(document)
+    assert text.startswith(PREFIX_SP3)
+    assert decode_payload(text) == json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    sp2 = _sp2(to_cbor(document, BUNDLED), BUNDLED)  # what SP2 wrote, uncompressed
+    assert len(_sp3(to_cbor(document, BUNDLED, sp3=True), BUNDLED)) < len(sp2) - 20 * 3
+    assert json.loads(decode_payload(sp2)) == document  # SP2 texts made before keep decoding
+
+
+def test_alignments_out_of_entry_order_and_mixed_key_orders_still_come_back_exact():
+    document = _with_alignments(EXAMPLES[0], 6)
+    alignments = document["credentialSubject"]["achievement"]["alignment"]
+    alignments.reverse()
+    alignments[2] = {key: alignments[2][key] for key in reversed(list(alignments[2]))}  # no frozen order
+    alignments[4] = dict(alignments[4], evidenceKind="exam")
+    for text in (encode_payload(document), _sp3(to_cbor(document, BUNDLED, sp3=True), BUNDLED)):
+        assert json.loads(decode_payload(text)) == document
+
+
+@pytest.mark.parametrize(
+    "cbor",
+    [
+        pytest.param(b"\xa1\x01\xd5\x40", id="empty run"),
+        pytest.param(b"\xa1\x01\xd5\x42\x00\x02", id="a run of one"),
+        pytest.param(b"\xa1\x01\xd5\x43\x00\x02\x80", id="broken varint"),
+        pytest.param(b"\xa1\x01\xd5\x48\x00\x02" + b"\xff" * 6, id="varint too long"),
+        pytest.param(b"\xa1\x01\xd5\x43\x00\x02\x05", id="negative entry"),
+        pytest.param(b"\xa1\x01\xd5\x43\x07\x02\x02", id="unknown key order"),
+        pytest.param(b"\xa1\x01\xd5\x44\x00\x02\xfe\x7f", id="entry beyond the dictionary"),
+        pytest.param(b"\xa1\x01\xd5\x02", id="run as an integer"),
+        pytest.param(b"\xa1\x01\xd5\x44\x00\x02\x82\x00", id="a number padded with a zero byte (not canonical)"),
+    ],
+)
+def test_malformed_alignment_runs_are_unreadable(cbor):
+    small = _dictionary(b"OLD1", ENTRIES[:1000])
+    assert _code(_sp3(cbor, small), dictionaries=[small]) is ErrorCode.QR_UNREADABLE
+
+
+def test_an_alignment_run_is_no_part_of_sp2():
+    document = {"a": _with_alignments(EXAMPLES[0], 3)["credentialSubject"]["achievement"]["alignment"]}
+    run = to_cbor(document, BUNDLED, sp3=True)
+    assert b"\xd5" in run and json.loads(decode_payload(_sp3(run, BUNDLED))) == document
+    assert _code(_sp2(run, BUNDLED)) is ErrorCode.QR_UNREADABLE

@@ -167,7 +167,7 @@ def _real_diploma() -> dict:
 def test_a_bad_photo_reads_at_a_smaller_size_than_format_sp1_needs(signed, which, width, angle):
     credential = signed if which == "sample" else _real_diploma()
     text = encode_payload(credential)
-    assert text.startswith("SP2:")
+    assert text.startswith(("SP2:", "SP3:"))
     assert read_qr_image(_photo(text, width, angle=angle)) == text
     assert qr_for_text(text).version < qr_for_text(encode_payload(credential, dictionary=None)).version
 

@@ -100,3 +100,12 @@ def test_an_8_skill_credential_of_each_type_fits_version_26_at_level_m(kind, sig
     code = credential_qr(_issue(path, signers, skills=uris))
     assert code.error == "M"
     assert code.version <= (25 if kind == "MboDiploma" else 26)
+
+
+@pytest.mark.parametrize("kind", sorted(BUILDERS))
+def test_a_20_skill_credential_of_each_type_fits_version_22_at_level_m(kind, signers):
+    """Issue 18's target: twenty real ESCO skills, learning outcomes and all, in one code of version 22 or less."""
+    from benchmarks.qr import esco_uris
+
+    code = credential_qr(_issue(EXAMPLES / EIGHT_SKILL_ROWS[kind], signers, skills=esco_uris(20)))
+    assert code.error == "M" and code.version <= 22

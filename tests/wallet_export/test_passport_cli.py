@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from skillspas.keys.keyfile import save
+from skillspas.schemas.errors import SkillspasError
 from skillspas.verifier import verify
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.cli import passport_app
@@ -96,9 +97,13 @@ def test_export_writes_every_form_and_each_verifies(files, issuer, holder):
     assert vp["holder"] == holder.controller and len(vp["verifiableCredential"]) == 2
     assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-1", domain="werkgever.example").verified
     assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-2").first_error.code.value == "challenge_mismatch"
-    pngs = sorted((out / "qr").glob("*.png"))
-    assert [p.name for p in pngs] == ["qr-01-of-02-open-badge.png", "qr-02-of-02-open-badge.png"]
-    assert verify(decode_payload(read_qr_image(pngs[1])), trusted_issuers=[issuer.controller]).verified
+    pngs = sorted((out / "qr").glob("*.png"))  # larger than version 15 (--qr-version): two parts each
+    assert [p.name for p in pngs] == [f"qr-0{i}-of-02-open-badge-part-{j}-of-2.png" for i in (1, 2) for j in (1, 2)]
+    parts = [read_qr_image(png) for png in reversed(pngs[2:])]  # in any order
+    assert verify(decode_payload("\n".join(parts)), trusted_issuers=[issuer.controller]).verified
+    with pytest.raises(SkillspasError) as caught:
+        decode_payload(parts[0])
+    assert caught.value.code.value == "qr_incomplete"
     assert (out / "p.pdf").read_bytes().startswith(b"%PDF-")
     assert len(list((out / "ob").glob("*.json"))) == 2
 
@@ -137,7 +142,7 @@ def test_show_prints_a_table_of_skills(files, diplomas):
 
 def test_show_reads_a_qr_image_and_a_presentation(files, holder):
     folder, paths, key = files
-    run("export", str(paths[1]), "--qr", str(folder / "qr"), "--presentation", str(folder / "vp.json"),
+    run("export", str(paths[1]), "--qr", str(folder / "qr"), "--qr-version", "40", "--presentation", str(folder / "vp.json"),
         "--holder-key", str(key), "--passport", str(folder / "p"))
     shown = run("show", str(folder / "qr" / "qr-01-of-01-open-badge.png"), "--lang", "en")
     assert shown.exit_code == 0 and "Skills (3)" in shown.output and "did🔑" not in shown.output

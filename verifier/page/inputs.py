@@ -24,7 +24,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.contexts import VC_V2
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
-from skillspas.verifier.qr import decode_document, decode_payload, is_payload, read_qr_image
+from skillspas.verifier.qr import decode_document, decode_payload, is_payload, join_sets, read_qr_image
 
 __all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "passport_of", "too_large"]
 
@@ -64,7 +64,8 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
     if is_pdf(data):
         if len(data) > max_image_bytes:
             raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {max_image_bytes} bytes")
-        return passport_of([decode_document(text, limits) for text in read_pdf_qr_texts(data)], limits)
+        texts = join_sets(read_pdf_qr_texts(data))  # a credential printed as a numbered set is one again
+        return passport_of([decode_document(text, limits) for text in texts], limits)
     if is_image(data) or kind == "image":
         if len(data) > max_image_bytes:
             raise too_large(True, max_image_bytes)

@@ -45,6 +45,17 @@ sort order. Two compactions, each undone exactly before verification:
 - the DEFLATE preset dictionary is the catalogue's names (kwalificaties, dossiers, keuzedelen,
   certificaten with their codes; kerntaken and werkprocessen) followed by ``SP1_ZDICT``.
 
+Format ``SP3`` (SP2's frame, dictionary and preset; SP1 and SP2 texts keep decoding, and SP3 is written
+only when it is shorter than both)::
+
+    "SP3:" + Base45( flags(1) || dictionary version(4) || body || CRC-32(all before) (4) )
+
+- the term dictionary is ``SP3_TERMS``: ``SP1_TERMS`` followed by the skillspas/v2 context's URL and the terms
+  v1 lacks, and the values of ``evidenceKind`` and ``participation``;
+- an array of two or more alignments that all travel by the dictionary in the same key order is one CBOR
+  tag 21 around bytes: the key order, then each alignment's number as a varint of its difference from the
+  one before (alignments listed in entry order cost one or two bytes each).
+
 A text naming a dictionary version the verifier does not hold is ``qr_unknown_dictionary``: it is
 never read with another dictionary, whose entry numbers may differ.
 
@@ -58,6 +69,7 @@ only when an image is read.
 
 One module per job; this package exposes the public names of all of them:
 
+- ``parts``: a numbered set of codes for one payload (``SPP:i/k/SET:``), split and joined back;
 - ``payload``: the QR text (prefix, frame, CRC-32, DEFLATE) of a document and back, bounded;
 - ``terms``: SP1's frozen term dictionary and preset DEFLATE dictionary;
 - ``vocab``: SP2's versioned vocabulary dictionary (``VocabDictionary``, ``bundled_dictionary``);
@@ -70,10 +82,12 @@ from __future__ import annotations
 
 from skillspas.verifier.qr.base45 import b45decode, b45encode
 from skillspas.verifier.qr.image import MAX_IMAGE_BYTES, read_qr_image, read_qr_images
+from skillspas.verifier.qr.parts import MAX_PARTS, PART_PREFIX, join_parts, join_sets, split_payload
 from skillspas.verifier.qr.payload import (
     MAX_QR_TEXT,
     PREFIX,
     PREFIX_SP2,
+    PREFIX_SP3,
     PREFIXES,
     decode_document,
     decode_payload,
@@ -93,6 +107,7 @@ from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary
 __all__ = [
     "PREFIX",
     "PREFIX_SP2",
+    "PREFIX_SP3",
     "PREFIXES",
     "VocabDictionary",
     "bundled_dictionary",
@@ -105,6 +120,11 @@ __all__ = [
     "read_qr_image",
     "read_qr_images",
     "is_payload",
+    "PART_PREFIX",
+    "MAX_PARTS",
+    "split_payload",
+    "join_parts",
+    "join_sets",
     "term_dictionary",
     "derive_term_dictionary",
     "SP1_TERMS",

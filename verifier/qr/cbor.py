@@ -18,7 +18,7 @@ from skillspas.keys import base58btc
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr.base45 import unreadable
-from skillspas.verifier.qr.terms import TERM_INDEX
+from skillspas.verifier.qr.terms import SP3_TERM_INDEX, TERM_INDEX
 from skillspas.verifier.qr.vocab import VocabDictionary, is_vocab_tag
 
 __all__ = ["Reader", "to_cbor"]
@@ -34,7 +34,10 @@ _TAG_DATETIME: Final = 12  # "YYYY-MM-DDThh:mm:ssZ" as seconds since 1970
 _TAG_DATE: Final = 13  # "YYYY-MM-DD" as days since 1970
 _TAG_HEX: Final = 14  # lower-case hexadecimal (16 digits or more), as its bytes, e.g. a salt
 _TAG_SHA256_HEX: Final = 15  # "sha256$" + 64 hex digits (an OB 3.0 identityHash), as 32 bytes
-# Tags 16-20 (SP2 only) are the vocabulary dictionary's alignments (skillspas.verifier.qr.vocab).
+# Tags 16-20 (SP2 and SP3) are the vocabulary dictionary's alignments (skillspas.verifier.qr.vocab).
+_TAG_ALIGNMENT_RUN: Final = 21  # SP3 only: an array of 2 or more dictionary alignments of one key order, as bytes:
+# the order (tag - 16), then per alignment its code as an unsigned LEB128 varint of zigzag(code - previous code)
+_MAX_VARINT: Final = 5  # bytes of one varint in a run (codes below 2**35)
 
 _ESCO_SKILL: Final = "http://data.europa.eu/esco/skill/"
 _UUID_TEXT: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -157,7 +160,49 @@ def _encode_key(key: str, out: bytearray, index: dict[str, int]) -> None:
         out += _head(3, len(raw)) + raw
 
 
-def _encode_value(value: Any, out: bytearray, index: dict[str, int], vocab: VocabDictionary | None = None) -> None:
+def _alignment_run(items: list[Any], vocab: VocabDictionary) -> bytes | None:
+    """SP3: the bytes of tag 21 for ``items`` when they are 2 or more dictionary alignments of one key order."""
+    if len(items) < 2 or not all(isinstance(item, dict) for item in items):
+        return None
+    codes = [code for item in items if (code := vocab.alignment_code(item)) is not None]
+    if len(codes) != len(items) or len({tag for tag, _ in codes}) != 1:
+        return None
+    out, previous = bytearray([codes[0][0] - 16]), 0
+    for _, number in codes:
+        delta, previous = number - previous, number
+        zigzag = delta * 2 if delta >= 0 else -delta * 2 - 1
+        while zigzag >= 0x80:
+            out.append(zigzag & 0x7F | 0x80)
+            zigzag >>= 7
+        out.append(zigzag)
+    return bytes(out)
+
+
+def _read_run(content: bytes) -> tuple[int, list[int]]:
+    """The (tag, codes) of an SP3 alignment run; ``qr_unreadable`` when it is malformed."""
+    if len(content) < 3:
+        raise unreadable("an alignment run holds at least two alignments")
+    codes, previous, pos = [], 0, 1
+    while pos < len(content):
+        zigzag, shift = 0, 0
+        while True:
+            if pos >= len(content) or shift >= 7 * _MAX_VARINT:
+                raise unreadable("an alignment run has a broken number")
+            byte = content[pos]
+            pos += 1
+            zigzag |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        previous += zigzag // 2 if zigzag % 2 == 0 else -(zigzag + 1) // 2
+        if previous < 0:
+            raise unreadable("an alignment run has a negative entry")
+        codes.append(previous)
+    return 16 + content[0], codes
+
+
+def _encode_value(value: Any, out: bytearray, index: dict[str, int], vocab: VocabDictionary | None = None,
+                  runs: bool = False) -> None:
     if value is None:
         out.append(0xF6)
     elif value is True:
@@ -182,9 +227,13 @@ def _encode_value(value: Any, out: bytearray, index: dict[str, int], vocab: Voca
             raw = value.encode("utf-8")
             out += _head(3, len(raw)) + raw
     elif isinstance(value, list):
+        run = _alignment_run(value, vocab) if runs and vocab is not None else None
+        if run is not None:
+            out += _head(6, _TAG_ALIGNMENT_RUN) + _head(2, len(run)) + run
+            return
         out += _head(4, len(value))
         for item in value:
-            _encode_value(item, out, index, vocab)
+            _encode_value(item, out, index, vocab, runs)
     elif isinstance(value, dict):
         code = vocab.alignment_code(value) if vocab is not None else None
         if code is not None:
@@ -193,7 +242,7 @@ def _encode_value(value: Any, out: bytearray, index: dict[str, int], vocab: Voca
         out += _head(5, len(value))
         for key, item in value.items():
             _encode_key(key, out, index)
-            _encode_value(item, out, index, vocab)
+            _encode_value(item, out, index, vocab, runs)
     else:
         raise TypeError(f"{type(value).__name__} is not a JSON value")
 
@@ -201,9 +250,11 @@ def _encode_value(value: Any, out: bytearray, index: dict[str, int], vocab: Voca
 class Reader:
     """Reads one SP1 CBOR item tree, within bounds on depth and output size."""
 
-    def __init__(self, data: bytes, terms: tuple[str, ...], limits: Limits, vocab: VocabDictionary | None = None) -> None:
+    def __init__(self, data: bytes, terms: tuple[str, ...], limits: Limits, vocab: VocabDictionary | None = None,
+                 runs: bool = False) -> None:
         self.data = data
         self.vocab = vocab
+        self.runs = runs  # SP3: tag 21 (a run of dictionary alignments) is allowed
         self.pos = 0
         self.terms = terms
         self.limits = limits
@@ -305,6 +356,17 @@ class Reader:
             node = self.vocab.alignment(tag, arg)
             self._spend(sum(len(key) + len(str(value)) + 6 for key, value in node.items()))
             return node
+        if tag == _TAG_ALIGNMENT_RUN and self.runs and self.vocab is not None:
+            if major != 2:
+                raise unreadable("an alignment run must be bytes")
+            run_tag, codes = _read_run(self._take(arg))
+            if not is_vocab_tag(run_tag):
+                raise unreadable(f"an alignment run names an unknown key order {run_tag - 16}")
+            nodes = []
+            for code in codes:
+                nodes.append(self.vocab.alignment(run_tag, code))
+                self._spend(sum(len(key) + len(str(value)) + 6 for key, value in nodes[-1].items()))
+            return nodes
         if major == 2:
             content: Any = self._take(arg)
         elif major == 0:
@@ -331,7 +393,8 @@ class Reader:
         raise unreadable("this CBOR simple value is not part of format SP1")
 
 
-def to_cbor(document: Any, vocab: VocabDictionary | None = None) -> bytes:
+def to_cbor(document: Any, vocab: VocabDictionary | None = None, *, sp3: bool = False) -> bytes:
+    """The CBOR of ``document``: SP1 without ``vocab``, SP2 with it, SP3 (its terms and alignment runs) with ``sp3``."""
     out = bytearray()
-    _encode_value(document, out, TERM_INDEX, vocab)
+    _encode_value(document, out, SP3_TERM_INDEX if sp3 else TERM_INDEX, vocab, sp3)
     return bytes(out)

@@ -1,6 +1,6 @@
-"""The QR text of a document and back: ``"SP1:"`` or ``"SP2:"`` + Base45(flags, body, CRC-32), bounded.
+"""The QR text of a document and back: ``"SP1:"``, ``"SP2:"`` or ``"SP3:"`` + Base45(flags, body, CRC-32), bounded.
 
-``encode_payload`` writes the shorter of SP1 and SP2 (SP1 on a tie); ``decode_document`` and
+``encode_payload`` writes the shortest of SP1, SP2 and SP3 (the older format on a tie); ``decode_document`` and
 ``decode_payload`` check the frame, inflate within the limits and read the CBOR back, refusing any
 form but the canonical one.
 """
@@ -16,10 +16,11 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr.base45 import b45decode, b45encode, unreadable
 from skillspas.verifier.qr.cbor import Reader, to_cbor
-from skillspas.verifier.qr.terms import SP1_ZDICT, term_dictionary
+from skillspas.verifier.qr.parts import MAX_PARTS, is_part, join_parts
+from skillspas.verifier.qr.terms import SP1_ZDICT, SP3_TERMS, term_dictionary
 from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary, held_dictionaries
 
-__all__ = ["PREFIX", "PREFIX_SP2", "PREFIXES", "MAX_QR_TEXT", "encode_payload", "decode_payload",
+__all__ = ["PREFIX", "PREFIX_SP2", "PREFIX_SP3", "PREFIXES", "MAX_QR_TEXT", "encode_payload", "decode_payload",
            "decode_document", "is_payload"]
 
 PREFIX: Final = "SP1:"
@@ -28,10 +29,16 @@ PREFIX: Final = "SP1:"
 PREFIX_SP2: Final = "SP2:"
 """Prefix of a payload whose alignments refer to a vocabulary dictionary (format SP2)."""
 
-PREFIXES: Final = (PREFIX, PREFIX_SP2)
+PREFIX_SP3: Final = "SP3:"
+"""Prefix of format SP3: SP2's frame and dictionary, SP3's term dictionary and runs of dictionary alignments."""
+
+PREFIXES: Final = (PREFIX, PREFIX_SP2, PREFIX_SP3)
 
 MAX_QR_TEXT: Final = 4296
 """Most characters one QR code holds (version 40, level L, alphanumeric mode)."""
+
+_MAX_PARTS_TEXT: Final = MAX_PARTS * 2 * (MAX_QR_TEXT + 32)
+"""Most characters of the texts of one numbered set (each part may be read twice)."""
 
 _FLAG_DEFLATE: Final = 0x01
 
@@ -53,7 +60,9 @@ def encode_payload(document: dict[str, Any] | str | bytes, *, compress: bool | N
     if isinstance(vocab, VocabDictionary):
         with_vocab = to_cbor(document, vocab)
         texts.append(_framed(PREFIX_SP2, vocab.version, with_vocab, vocab.zdict, compress))
-    return min(texts, key=len)  # SP1 on a tie: any older verifier reads it
+        sp3 = to_cbor(document, vocab, sp3=True)
+        texts.append(_framed(PREFIX_SP3, vocab.version, sp3, vocab.zdict, compress))
+    return min(texts, key=len)  # the oldest format on a tie: more verifiers read it
 
 
 def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: bool | None) -> str:
@@ -69,23 +78,28 @@ def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: boo
 
 
 def is_payload(text: str) -> bool:
-    """Whether ``text`` looks like a skillspas QR payload (by its prefix)."""
-    return text.startswith(PREFIXES)
+    """Whether ``text`` looks like a skillspas QR payload, or a part of a numbered set of codes (by its prefix)."""
+    return text.startswith(PREFIXES) or is_part(text)
 
 
 def decode_document(text: str, limits: Limits = Limits(), *,
                     dictionaries: "Iterable[VocabDictionary] | None" = None) -> dict[str, Any]:
-    """The JSON document an SP1 or SP2 QR text holds, within ``limits``. An SP2 text names its dictionary's
+    """The JSON document an SP1, SP2 or SP3 QR text (or the parts of a numbered set, one per line) holds, within ``limits``. An SP2 text names its dictionary's
     version: one of ``dictionaries`` (default: the bundled vocabulary index) must have it, else the text
     is refused as ``qr_unknown_dictionary``, never read with another dictionary."""
     if not isinstance(text, str):
         raise TypeError("the QR text must be a str")
+    if is_part(text.lstrip()):  # the parts of a numbered set, one per line, in any order
+        if len(text) > _MAX_PARTS_TEXT:
+            raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than a set of QR codes holds")
+        text = join_parts(line.lstrip() for line in text.split("\n") if line.strip())
     if len(text) > MAX_QR_TEXT + len(PREFIX):
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
     text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
     if not text.startswith(PREFIXES):
-        raise unreadable("this is not a skillspas QR code (no SP1: or SP2: prefix)")
-    sp2 = text.startswith(PREFIX_SP2)
+        raise unreadable("this is not a skillspas QR code (no SP1:, SP2: or SP3: prefix)")
+    sp3 = text.startswith(PREFIX_SP3)
+    sp2 = sp3 or text.startswith(PREFIX_SP2)
     raw = b45decode(text[len(PREFIX):])
     if len(raw) < (10 if sp2 else 6):
         raise unreadable("the QR payload is too short")
@@ -106,13 +120,13 @@ def decode_document(text: str, limits: Limits = Limits(), *,
                             f"does not hold (it has {', '.join(d.version.hex() for d in known) or 'none'})")
     if flags & _FLAG_DEFLATE:
         cbor = _inflate(cbor, limits.max_bytes, vocab.zdict if vocab is not None else SP1_ZDICT)
-    reader = Reader(cbor, term_dictionary(), limits, vocab)
+    reader = Reader(cbor, SP3_TERMS if sp3 else term_dictionary(), limits, vocab, runs=sp3)
     document = reader.value(0)
     if reader.pos != len(cbor):
         raise unreadable("the QR payload has trailing bytes")
     if not isinstance(document, dict):
         raise unreadable("the QR payload is not a JSON object")
-    if to_cbor(document, vocab) != cbor:
+    if to_cbor(document, vocab, sp3=sp3) != cbor:
         raise unreadable("the QR payload is not in its canonical form")
     return document
 

@@ -9,8 +9,8 @@ from typing import Any, Final
 
 from skillspas.schemas.contexts import bundled_registry
 
-__all__ = ["SP1_CONTEXTS", "SP1_TERMS", "SP1_DIGEST", "SP1_ZDICT", "TERM_INDEX", "term_dictionary",
-           "derive_term_dictionary"]
+__all__ = ["SP1_CONTEXTS", "SP1_TERMS", "SP1_DIGEST", "SP1_ZDICT", "TERM_INDEX", "SP3_TERMS", "SP3_TERM_INDEX",
+           "term_dictionary", "derive_term_dictionary"]
 
 SP1_CONTEXTS: Final = (
     "https://www.w3.org/ns/credentials/v2",
@@ -166,3 +166,13 @@ def term_dictionary() -> tuple[str, ...]:
 
 
 TERM_INDEX: Final = {term: index for index, term in enumerate(SP1_TERMS)}
+
+
+SP3_TERMS: Final[tuple[str, ...]] = SP1_TERMS + (
+    "https://w3id.org/skillspas/v2", "Certificaat", "Kerntaak", "countsToward", "evidenceKind", "kerntaken", "route",
+    "exam", "evc", "practice", "course", "kwalificatieLink", "online", "onsite", "blended",
+)
+"""Format SP3's term dictionary: ``SP1_TERMS``, then the skillspas/v2 context (its URL and the terms v1 lacks) and
+the values of its ``evidenceKind`` and ``participation``. Frozen like ``SP1_TERMS`` (its digest is pinned by a test)."""
+
+SP3_TERM_INDEX: Final = {term: index for index, term in enumerate(SP3_TERMS)}

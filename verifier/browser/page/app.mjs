@@ -27,7 +27,7 @@ const T = {
     camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
     camera_unavailable: "De camera kan niet worden gebruikt: {reason}. Gebruik een bestand of plak de tekst.",
     camera_stopped: "Camera uit.", reading: "De QR-codes worden gelezen…",
-    paste_label: "Plak de tekst van de QR-code (begint met SP1: of SP2:) of de JSON",
+    paste_label: "Plak de tekst van de QR-code (begint met SP) of de JSON",
     paste_button: "Controleer deze tekst", loading: "De controle laadt…", ready: "Klaar ({s} s).",
     support_code: "Code voor ondersteuning", result_json: "Uitkomst (JSON)",
     bundle: "Controlebundel van {date} ({days} dagen oud).",
@@ -45,7 +45,7 @@ const T = {
     camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
     camera_unavailable: "The camera cannot be used: {reason}. Use a file or paste the text.",
     camera_stopped: "Camera off.", reading: "Reading the QR codes…",
-    paste_label: "Paste the text of the QR code (starts with SP1: or SP2:) or the JSON",
+    paste_label: "Paste the text of the QR code (starts with SP) or the JSON",
     paste_button: "Check this text", loading: "Loading the verifier…", ready: "Ready ({s} s).",
     support_code: "Code for support", result_json: "Result (JSON)",
     bundle: "Verification bundle of {date} ({days} days old).",
@@ -214,7 +214,7 @@ async function run(bytes, kind = "auto") {  // as the laptop page: JSON or QR te
 }
 
 // -- the camera: as the laptop page's, with the same reader --------------------------------------------
-const camera = { stream: null, timer: null };
+const camera = { stream: null, timer: null, set: null };
 
 function stopCamera(message) {
   clearTimeout(camera.timer);
@@ -227,6 +227,8 @@ function stopCamera(message) {
   $("camera-start").hidden = false;
   if (message) $("status").textContent = message;
 }
+
+const PART = /^SPP:([1-9][0-9]?)\/([1-9][0-9]?)\/([0-9A-F]{8}):/;  // a part of a numbered set of codes
 
 async function scanFrame() {
   camera.timer = null;
@@ -241,7 +243,20 @@ async function scanFrame() {
     context.drawImage(video, 0, 0, canvas.width, canvas.height);
     const texts = await readQr(context.getImageData(0, 0, canvas.width, canvas.height));
     if (!camera.stream || camera.timer) return;  // stopped, or started anew, meanwhile
-    const text = texts.find((found) => found.startsWith("SP1:") || found.startsWith("SP2:"));
+    const part = texts.map((found) => PART.exec(found)).find(Boolean);
+    if (part) {  // one part of a numbered set (SPP:i/k/SET:…): keep scanning until every part is read
+      if (camera.set?.id !== part[3] || camera.set.count !== Number(part[2])) camera.set = { id: part[3], count: Number(part[2]), texts: {} };
+      camera.set.texts[part[1]] = part.input;
+      const got = Object.values(camera.set.texts);
+      if (got.length === camera.set.count) {
+        camera.set = null;
+        stopCamera(t("camera_found"));
+        run(new TextEncoder().encode(got.join("\n")));
+        return;
+      }
+      $("status").textContent = `${got.length}/${camera.set.count}`;
+    }
+    const text = texts.find((found) => /^SP[123]:/.test(found));
     if (text) {
       stopCamera(t("camera_found"));
       run(new TextEncoder().encode(text));

@@ -25,7 +25,7 @@
       file_label: "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
       file_hint: "U kunt het bestand ook hierheen slepen.",
       paste_heading: "Tekst plakken",
-      paste_label: "Plak de tekst van de QR-code (begint met SP1: of SP2:) of de JSON",
+      paste_label: "Plak de tekst van de QR-code (begint met SP) of de JSON",
       paste_button: "Controleer deze tekst",
       camera_heading: "Camera",
       camera_hint: "Houd de QR-code voor de camera van deze computer.",
@@ -70,6 +70,7 @@
       camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.",
       camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
       camera_found: "QR-code gelezen.",
+      parts_scanned: "{n} van {k} delen gescand. Scan de volgende QR-code van deze reeks.",
       camera_again: "Deze QR-code zit al in het paspoort. Houd de volgende QR-code voor de camera.",
       camera_stopped: "Camera uit.",
       issuer: "Uitgever",
@@ -130,7 +131,7 @@
       file_label: "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
       file_hint: "You can also drag the file here.",
       paste_heading: "Paste text",
-      paste_label: "Paste the text of the QR code (starts with SP1: or SP2:) or the JSON",
+      paste_label: "Paste the text of the QR code (starts with SP) or the JSON",
       paste_button: "Check this text",
       camera_heading: "Camera",
       camera_hint: "Hold the QR code in front of this computer's camera.",
@@ -159,6 +160,7 @@
       camera_scanning: "Camera on. Hold the QR code still in front of the camera.",
       camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
       camera_found: "QR code read.",
+      parts_scanned: "{n} of {k} parts scanned. Scan the next QR code of this set.",
       camera_again: "This QR code is already in the passport. Hold the next QR code in front of the camera.",
       camera_stopped: "Camera off.",
       issuer: "Issuer",
@@ -403,6 +405,31 @@
     document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
     $("collection").hidden = n < 2;
     $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n: n });
+  }
+
+  // -- the parts of a numbered set of QR codes ("SPP:i/k/SET:..."): collected, checked when complete --
+
+  var PART = /^SPP:([1-9][0-9]?)\/([1-9][0-9]?)\/([0-9A-F]{8}):/;
+
+  // True when text is a part of a set: kept, and the joined set verified once every part is in (the
+  // server joins them and refuses a broken set with a code). A part of another set starts a new one.
+  function collectPart(text, fromCamera) {
+    var m = PART.exec(text);
+    if (!m) { return false; }
+    if (!state.parts || state.parts.set !== m[3] || state.parts.count !== Number(m[2])) {
+      state.parts = { set: m[3], count: Number(m[2]), texts: {} };
+    }
+    state.parts.texts[m[1]] = text;
+    var texts = Object.keys(state.parts.texts).map(function (i) { return state.parts.texts[i]; });
+    document.body.dataset.parts = texts.length + "/" + state.parts.count;  // for tests and tools
+    if (texts.length < state.parts.count) {
+      say(t("parts_scanned", { n: texts.length, k: state.parts.count }));
+      return true;
+    }
+    state.parts = null;
+    if (fromCamera) { stopCamera(t("camera_found")); }
+    verify(texts.join("\n"), "text", false);
+    return true;
   }
 
   function verifyFile(file) {
@@ -760,8 +787,10 @@
   }
 
   function seen(text) {  // what the camera does with the text of a QR code it read; true when it is done
-    var isCode = text.indexOf("SP1:") === 0 || text.indexOf("SP2:") === 0;
-    if (isCode && state.collectedTexts[text]) {
+    var isCode = /^SP[123P]:/.test(text);
+    if (isCode && collectPart(text, true)) {
+      return state.parts === null;  // one part of a numbered set: keep scanning until every part is read
+    } else if (isCode && state.collectedTexts[text]) {
       say(t("camera_again"));  // already in the passport: keep looking for the next one
     } else if (isCode) {
       stopCamera(t("camera_found"));
@@ -844,6 +873,7 @@
         say(t("file_too_large", { size: size(text.length), max: size(MAX_JSON) }));
         return;
       }
+      if (text.trim().indexOf("\n") < 0 && collectPart(text.trim(), false)) { return; }
       verify(text, "text", false);
     });
     $("camera-start").addEventListener("click", startCamera);
