@@ -134,8 +134,11 @@ def credential_qr_set(credential: dict[str, Any] | str | bytes, *, max_version: 
         parts = split_payload(text, count)
         if all(_fits(part, max_version, error) for part in parts):
             return [qr_for_text(part, error=error) for part in parts]
-    raise QRCapacityError(f"{len(text)} characters do not fit in {MAX_PARTS} QR codes of version {max_version} "
-                          f"at error correction {error.upper()}; share the credential as a file")
+    raise QRCapacityError(ErrorCode.QR_TOO_LARGE,
+                          f"{len(text)} characters do not fit in {MAX_PARTS} QR codes of version {max_version} "
+                          f"at error correction {error.upper()}; share the credential as a file",
+                          message_nl=f"{len(text)} tekens passen niet in {MAX_PARTS} QR-codes van versie {max_version} "
+                                     f"met foutcorrectie {error.upper()}; deel het bewijsstuk als bestand")
 
 
 def _fits(text: str, version: int, error: str) -> bool:
