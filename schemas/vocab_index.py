@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from skillspas.schemas.cachedir import cache_folder
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.type_schemas import localized_error
 from skillspas.schemas.vocab import (
@@ -185,7 +186,7 @@ class VocabIndex:
         """The index of the bundled data plus ``home``'s imports, built first if no up-to-date one exists."""
         imports = imports_of(home)
         key = _key(imports)
-        folder = Path(cache) if cache is not None else _cache_folder()
+        folder = Path(cache) if cache is not None else cache_folder()
         path = folder / f"vocab-index-{key}.sqlite"
         if not path.is_file():
             folder.mkdir(parents=True, exist_ok=True)
@@ -383,14 +384,6 @@ def _order(hit: Hit) -> tuple[Any, ...]:
 
 
 # -- building -----------------------------------------------------------------------------
-
-
-def _cache_folder() -> Path:
-    if os.environ.get("SKILLSPAS_CACHE_DIR"):
-        return Path(os.environ["SKILLSPAS_CACHE_DIR"])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("skillspas", appauthor=False))
 
 
 def imports_of(home: str | os.PathLike[str] | None) -> list[Path]:
