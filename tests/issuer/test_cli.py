@@ -191,10 +191,11 @@ def test_sign_refuses_a_credential_carrying_a_bsn_and_writes_nothing(issued, tmp
 
 
 _HEAVY = ("fastapi", "sqlalchemy", "uvicorn", "fpdf", "PIL", "zxingcpp", "segno", "pypdf", "reportlab",
-          "requests", "urllib3", "aiohttp", "jsonschema", "pydantic", "skillspas.issuer.settings")
+          "requests", "urllib3", "aiohttp", "jsonschema", "referencing", "pydantic", "skillspas.issuer.settings")
 """Never loaded by verify, sign or vocab search (the HTTP clients: pyld's default loader is not built from them;
-jsonschema: the compiled checks decide a well-formed credential, jsonschema only words a refusal; pydantic: typer
-is pinned below the release that uses it, pyproject.toml)."""
+jsonschema and referencing: the compiled checks decide a well-formed credential and find their ``$ref``s among
+the bundled schemas, jsonschema only words a refusal; pydantic: typer is pinned below the release that uses it,
+pyproject.toml)."""
 
 
 def _loaded_after(args: list[str], watched: tuple[str, ...] = _HEAVY, env: dict[str, str] | None = None) -> tuple[int, set[str]]:
