@@ -28,10 +28,10 @@ from typing import Any
 from cachetools import LRUCache
 from frozendict import frozendict
 
+from skillspas.schemas.pyld_facts import PYLD_VERSION
+
 __all__ = ["CachingJsonLdProcessor", "IdentityCachingContextResolver", "immutable_objects", "PYLD_VERSION", "jsonld",
            "resolved_context_cache", "is_absolute_iri", "is_double", "canonicalize_double", "private_name_problems"]
-
-PYLD_VERSION = "3.3.0"
 
 _NETWORK_CLIENTS = ("requests", "aiohttp")
 """What pyld would build its default document loader from at import (never used by skillspas)."""

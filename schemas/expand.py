@@ -23,11 +23,10 @@ from skillspas.schemas._pyld_cache import (
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.loader import DocumentLoader, unwrap_pyld_error
 from skillspas.schemas.nquads import Quad, dataset_from_pyld
+from skillspas.schemas.sentinel import SENTINEL, SENTINEL_CONTEXT
 
 __all__ = ["expand_strict", "to_quads", "SENTINEL", "SENTINEL_CONTEXT", "PROCESSOR", "processing_options"]
 
-SENTINEL = "urn:skillspas:undefined-term:"
-SENTINEL_CONTEXT = {"@vocab": SENTINEL}  # one object: never mutated, found by identity
 _SENTINEL_CONTEXT = SENTINEL_CONTEXT
 _KEYWORDS = frozenset(
     "@base @container @context @direction @graph @id @import @included @index @json @language "

@@ -10,19 +10,26 @@ means (its IRI, coercion, container, scoped context) one more.
 
 Anything these tables do not fully understand raises :class:`Refused`; the caller then uses the
 reference path (pyld), which also produces the proper error.
+
+A space can also be restored from a snapshot (``fastsnapshot``) without pyld: its contexts then carry
+no pyld active context, only what the lookups here read, and a transition the snapshot does not hold
+raises :class:`NotInSnapshot` (the caller rebuilds the space with pyld and tries again).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skillspas.schemas._pyld_cache import CachingJsonLdProcessor, jsonld
+from skillspas.schemas.pyld_facts import KEYWORDS
 
-__all__ = ["Refused", "ContextSpace", "CompiledContext", "Edge", "is_absolute_iri"]
+if TYPE_CHECKING:
+    from skillspas.schemas._pyld_cache import CachingJsonLdProcessor
 
-_KEYWORDS = frozenset(jsonld.KEYWORDS)
+__all__ = ["Refused", "NotInSnapshot", "ContextSpace", "CompiledContext", "Edge", "is_absolute_iri"]
+
+_KEYWORDS = KEYWORDS
 _KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")  # pyld's KEYWORD_PATTERN: such a key expands to nothing
 # pyld's _is_absolute_iri, but with \Z: pyld's "$" would also accept a trailing newline (refused here).
 _ABSOLUTE = re.compile(r"([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*\Z")
@@ -32,6 +39,10 @@ _MEMO_BUDGET = 100_000  # memo entries per space (all contexts): bounded memory 
 
 class Refused(Exception):
     """The fast path does not fully understand this input: use the reference path (pyld)."""
+
+
+class NotInSnapshot(Refused):
+    """A restored space (no pyld) lacks a context transition: rebuild the space with pyld."""
 
 
 def is_absolute_iri(value: str) -> bool:
@@ -63,17 +74,22 @@ class ContextSpace:
     """Every compiled context reachable from one document loader (one context registry)."""
 
     def __init__(
-        self, processor: CachingJsonLdProcessor, options: dict[str, Any], sentinel: dict[str, Any],
+        self, processor: CachingJsonLdProcessor | None, options: dict[str, Any] | None, sentinel: dict[str, Any],
         max_contexts: int = 1024, memo_budget: int = _MEMO_BUDGET,
     ) -> None:
+        """``processor`` None: a restored space (``fastsnapshot.restore`` adds its contexts)."""
         self.processor = processor
-        self.options = options
+        self.options: dict[str, Any] = options or {}
         self.sentinel = sentinel
         self.max_contexts = max_contexts
         self.memo_budget = memo_budget
         self.memo_entries = 0
+        self.grown = 0
+        """Transitions and contexts added so far (``fastsnapshot`` saves a space that has grown)."""
         self._by_id: dict[int, CompiledContext] = {}
-        self.initial = self.wrap(processor.initial_context(options))
+        if processor is not None:
+            self.initial = self.wrap(processor.initial_context(self.options))
+            self.initial.origin = ()
 
     @property
     def full(self) -> bool:
@@ -96,8 +112,18 @@ class ContextSpace:
         self._by_id[id(active)] = compiled  # holds ``active``: its id cannot be reused meanwhile
         return compiled
 
+    def contexts(self) -> list["CompiledContext"]:
+        """Every compiled context, in the order they were made (a context after the one it came from)."""
+        return list(self._by_id.values())
+
+    def adopt(self, compiled: "CompiledContext") -> None:
+        """Add a restored context (no pyld active context behind it)."""
+        self._by_id[id(compiled)] = compiled
+
     def process(self, active: Any, local: Any, **flags: Any) -> Any:
         """pyld's ``_process_context``; any error it raises means: not for the fast path."""
+        if self.processor is None:
+            raise NotInSnapshot("context transition not in the snapshot")
         try:
             return self.processor.apply_context(active, local, self.options, **flags)
         except RecursionError:
@@ -109,17 +135,28 @@ class ContextSpace:
 class CompiledContext:
     """One pyld active context plus memoised transitions and term expansions."""
 
-    __slots__ = ("space", "active", "mappings", "vocab", "has_previous", "_previous", "_next",
-                 "_keys", "_edges", "_vocab_iris", "_typed", "_plans")
+    __slots__ = ("space", "active", "mappings", "vocab", "language", "direction", "has_previous", "origin",
+                 "_previous", "_next", "_keys", "_edges", "_vocab_iris", "_typed", "_plans")
 
-    def __init__(self, space: ContextSpace, active: Any) -> None:
+    def __init__(self, space: ContextSpace, active: Any, restored: dict[str, Any] | None = None) -> None:
+        """From pyld's ``active`` context, or (``active`` None) from a snapshot's ``restored`` fields:
+        ``mappings``, ``vocab``, ``language``, ``direction``, ``has_previous``."""
         self.space = space
         self.active = active
-        self.mappings: dict[str, Any] = active["mappings"]
-        self.vocab: str | None = active.get("@vocab")
-        if "@vocab" in active and not isinstance(self.vocab, str):
+        fields = active if restored is None else {
+            "mappings": restored["mappings"], "previousContext": restored["has_previous"],
+            **{f"@{name}": restored[name] for name in ("vocab", "language", "direction") if restored[name] is not None},
+        }
+        self.mappings: dict[str, Any] = fields["mappings"]
+        self.vocab: str | None = fields.get("@vocab")
+        if "@vocab" in fields and not isinstance(self.vocab, str):
             raise Refused("unusual @vocab")
-        self.has_previous = bool(active.get("previousContext"))
+        self.language: Any = fields.get("@language")
+        self.direction: Any = fields.get("@direction")
+        self.has_previous = bool(fields.get("previousContext"))
+        self.origin: tuple[Any, ...] | None = None
+        """How this context was made: ``()`` the initial one, else (parent, kind, local or URLs); kind "p"/"t"
+        (a scoped context applied), "top"/"e" (a document's @context), "prev" (reverted)."""
         self._previous: CompiledContext | None = None
         self._next: dict[Any, tuple[Any, CompiledContext]] = {}
         self._keys: dict[str, str | None] = {}
@@ -133,9 +170,18 @@ class CompiledContext:
     def previous(self) -> "CompiledContext":
         """pyld's ``_revert_to_previous_context``."""
         if self._previous is None:
+            if self.active is None:
+                raise NotInSnapshot("reverted context not in the snapshot")
             previous = self.active.get("previousContext")
-            self._previous = self if previous is None else self.space.wrap(previous)
+            self._previous = self if previous is None else self._made(self.space.wrap(previous), "prev", None)
+            self.space.grown += 1
         return self._previous
+
+    def _made(self, compiled: "CompiledContext", kind: str, argument: Any) -> "CompiledContext":
+        """``compiled``, with its origin noted if it is new (for ``fastsnapshot``)."""
+        if compiled.origin is None:
+            compiled.origin = (self, kind, argument)
+        return compiled
 
     def apply(self, local: Any, kind: str) -> "CompiledContext":
         """Apply a term's scoped context: ``kind`` "p" (property-scoped) or "t" (type-scoped)."""
@@ -147,9 +193,10 @@ class CompiledContext:
             active = self.space.process(self.active, local, propagate=True, override_protected=True)
         else:
             active = self.space.process(self.active, local, propagate=False)
-        compiled = self.space.wrap(active)
+        compiled = self._made(self.space.wrap(active), kind, local)
         if self.space.room():
             self._next[key] = (local, compiled)
+            self.space.grown += 1
         return compiled
 
     def embedded(self, value: Any, top: bool) -> "CompiledContext":
@@ -170,9 +217,10 @@ class CompiledContext:
             local = [self.space.sentinel, *(value if isinstance(value, list) else [value])]
         else:
             local = list(value) if isinstance(value, list) else value
-        compiled = self.space.wrap(self.space.process(self.active, local))
+        compiled = self._made(self.space.wrap(self.space.process(self.active, local)), key[0], frozen)
         if self.space.room():
             self._next[key] = (frozen, compiled)
+            self.space.grown += 1
         return compiled
 
     def typed(self, types: Any) -> "CompiledContext":
@@ -192,6 +240,7 @@ class CompiledContext:
                     found = found.apply(local, "t")
             if self.space.room():
                 self._typed[key] = found
+                self.space.grown += 1
         return found
 
     def plan(self, keys: tuple[str, ...], type_key: str | None) -> tuple[tuple[str, str, Edge | None], ...]:
@@ -333,8 +382,8 @@ class CompiledContext:
         if coerce is not None and coerce not in ("@id", "@vocab", "@none"):
             if not isinstance(coerce, str) or coerce.startswith("_:") or not _usable_iri(coerce, self.space):
                 raise Refused("unusual datatype")
-        language = term.active.get("@language")
-        direction = term.active.get("@direction")
+        language = term.language
+        direction = term.direction
         if term_mapping is not None:
             language = term_mapping.get("@language", language)
             direction = term_mapping.get("@direction", direction)

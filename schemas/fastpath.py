@@ -7,19 +7,27 @@ runs the reference path, which also raises any error (``undefined_term`` with it
 Why it exists (measured on an OB 3.0 credential with 8 skills): expansion ~50x and canonical
 N-Quads ~10x faster than through pyld (benchmarks/fastpath.py has the end-to-end figures);
 equality with pyld is proven by tests/schemas/test_fastpath*.py.
+
+With a ``stored`` file (``fastsnapshot``), the compiled contexts come from the cache folder and pyld
+is not even imported while the documents need only what the file holds.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from skillspas.schemas.expand import PROCESSOR, SENTINEL_CONTEXT, processing_options
-from skillspas.schemas.fastcontext import ContextSpace, Refused
+from skillspas.schemas import fastsnapshot
+from skillspas.schemas.fastcontext import ContextSpace, NotInSnapshot, Refused
 from skillspas.schemas.fastexpand import expand_document
 from skillspas.schemas.fastrdf import expanded_to_quads
-from skillspas.schemas.loader import DocumentLoader
 from skillspas.schemas.nquads import Quad
+from skillspas.schemas.sentinel import SENTINEL_CONTEXT
+
+if TYPE_CHECKING:
+    from skillspas.schemas.loader import DocumentLoader
 
 __all__ = ["FastPath"]
 
@@ -35,21 +43,67 @@ class FastPath:
 
     strict = False
 
-    def __init__(self, loader: DocumentLoader) -> None:
-        self.loader = loader
-        self._space = self._new_space()
+    def __init__(
+        self, loader: DocumentLoader | None = None, *, make_loader: Callable[[], DocumentLoader] | None = None,
+        stored: Path | None = None,
+    ) -> None:
+        """``loader``, or ``make_loader`` to build it when pyld is first needed; ``stored``: the snapshot
+        file of this context set (``fastsnapshot.snapshot_file``), read now and rewritten as pyld adds to it."""
+        if (loader is None) == (make_loader is None):
+            raise TypeError("give a loader or make_loader")
+        self._loader = loader
+        self._make_loader = make_loader
+        self._lock = threading.Lock()
+        self._stored = stored
+        self._saved = 0
+        data = fastsnapshot.read(stored) if stored is not None else None
+        restored = fastsnapshot.restore(data, SENTINEL_CONTEXT) if data is not None else None
+        self._space = restored if restored is not None else self._pyld_space(data)
 
-    def _new_space(self) -> ContextSpace:
-        return ContextSpace(PROCESSOR, processing_options(self.loader), SENTINEL_CONTEXT)
+    @property
+    def loader(self) -> DocumentLoader:
+        """The pyld document loader of this context set (built on first use)."""
+        with self._lock:
+            if self._loader is None:
+                assert self._make_loader is not None
+                self._loader = self._make_loader()
+        return self._loader
+
+    def _pyld_space(self, data: dict[str, Any] | None) -> ContextSpace:
+        """A space whose contexts pyld processes; with ``data`` (a stored snapshot) everything it held, again."""
+        from skillspas.schemas.expand import PROCESSOR, processing_options
+
+        space = ContextSpace(PROCESSOR, processing_options(self.loader), SENTINEL_CONTEXT)
+        if data is not None:
+            fastsnapshot.replay(data, space)
+        self._saved = -1  # written after its first document: a stale or damaged file is replaced
+        return space
 
     def _current(self) -> ContextSpace:
         if self._space.full:  # bounded memory whatever documents arrive: start over
-            self._space = self._new_space()
+            self._space = self._pyld_space(None)
         return self._space
 
     def expand(self, document: Any) -> list[Any] | None:
         """pyld's strict expansion of ``document``, or None (use the reference path)."""
-        return self._attempt(lambda: expand_document(self._current(), document))
+        space = self._current()
+        try:
+            expanded = self._attempt(lambda: expand_document(space, document))
+        except NotInSnapshot:  # the stored contexts lack one: pyld makes it (and all the file held)
+            data = fastsnapshot.read(self._stored) if self._stored is not None else None
+            space = self._space = self._pyld_space(data)
+            expanded = self._attempt(lambda: expand_document(space, document))
+        if expanded is not None and space.processor is not None and space.grown != self._saved:
+            self._store(space)
+        return expanded
+
+    def _store(self, space: ContextSpace) -> None:
+        """Write the space's contexts to the stored file (nothing when there is none, or on any error)."""
+        self._saved = space.grown
+        if self._stored is not None:
+            data = fastsnapshot.snapshot(space)
+            if data is not None:
+                fastsnapshot.write(self._stored, data)
 
     def quads(self, document: Any) -> list[Quad] | None:
         """The RDF dataset of ``document`` (blank-node labels are our own), or None."""
@@ -64,6 +118,8 @@ class FastPath:
         """``step()``, or None when it refuses or fails in a way nobody foresaw (re-raised if ``strict``)."""
         try:
             return step()
+        except NotInSnapshot:
+            raise
         except (Refused, RecursionError):
             return None
         except Exception:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skillspas.schemas._pyld_cache import canonicalize_double, is_double
 from skillspas.schemas.fastcontext import Refused, is_absolute_iri
 from skillspas.schemas.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
 
@@ -165,7 +164,9 @@ class _Writer:
         elif type(value) is bool:
             text, datatype, language = ("true" if value else "false"), datatype or _XSD_BOOLEAN, None
         elif type(value) is int or type(value) is float:
-            if is_double(value):
+            if type(value) is float and not value.is_integer():  # pyld's _is_double, for JSON numbers
+                from skillspas.schemas._pyld_cache import canonicalize_double  # pyld's own form, only when needed
+
                 text, datatype = canonicalize_double(value), datatype or _XSD_DOUBLE
             elif datatype == _XSD_DOUBLE or abs(value) >= 1e21:
                 raise Refused("number formatted as a double")

@@ -13,43 +13,53 @@ import contextvars
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from skillspas.schemas.canon import canonicalize
 from skillspas.schemas.contexts import ContextRegistry, bundled_registry
-from skillspas.schemas.expand import expand_strict, to_quads
 from skillspas.schemas.jsonio import content_key
 from skillspas.schemas.fastpath import FastPath
+from skillspas.schemas.fastsnapshot import snapshot_file
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.loader import OfflineLoader, document_loader
 from skillspas.schemas.nquads import Quad
+from skillspas.schemas.sentinel import SENTINEL_CONTEXT
+
+if TYPE_CHECKING:
+    from skillspas.schemas.loader import OfflineLoader
 
 __all__ = ["DocumentProcessor", "Expansion", "shared_loader"]
 
 # Why: building an OfflineLoader indexes every context object (~1 ms) and a new loader starts with
 # cold caches. Registries with the same contexts (URL and SHA-256 of each) serve the same bytes,
 # so they share one loader and one fast path; a few context sets at most, least recent dropped.
-_PER_CONTEXT_SET: dict[frozenset[tuple[str, str]], tuple[OfflineLoader, FastPath]] = {}
+# The loader (and with it pyld) is built only when pyld is needed: the fast path's contexts come
+# from the cache folder when they are stored there (``fastsnapshot``).
+_PER_CONTEXT_SET: dict[frozenset[tuple[str, str]], FastPath] = {}
 _MAX_CONTEXT_SETS = 16
 _LOCK = threading.Lock()
 
 
-def _loader_and_fast_path(registry: ContextRegistry) -> tuple[OfflineLoader, FastPath]:
+def _fast_path(registry: ContextRegistry) -> FastPath:
     key = frozenset((url, registry.get(url).sha256) for url in registry.urls())
     with _LOCK:
         found = _PER_CONTEXT_SET.pop(key, None)
         if found is None:
-            loader = document_loader(registry)
-            found = (loader, FastPath(loader))
+            found = FastPath(make_loader=lambda: _new_loader(registry), stored=snapshot_file(key, SENTINEL_CONTEXT))
             while len(_PER_CONTEXT_SET) >= _MAX_CONTEXT_SETS:
                 del _PER_CONTEXT_SET[next(iter(_PER_CONTEXT_SET))]
         _PER_CONTEXT_SET[key] = found  # (re)inserted last: most recently used
     return found
 
 
+def _new_loader(registry: ContextRegistry) -> OfflineLoader:
+    from skillspas.schemas.loader import document_loader  # pyld
+
+    return document_loader(registry)
+
+
 def shared_loader(registry: ContextRegistry) -> OfflineLoader:
     """The one offline loader of ``registry``'s context set (shared with its processors)."""
-    return _loader_and_fast_path(registry)[0]
+    return _fast_path(registry).loader  # type: ignore[return-value]
 
 
 # Inside ``DocumentProcessor.reuse()``: content-keyed results, so an issuer's self-verification
@@ -86,8 +96,13 @@ class DocumentProcessor:
         else:
             self.registry = bundled_registry().with_folder(contexts)
         self.limits = limits
-        self.loader, fast_path = _loader_and_fast_path(self.registry)
-        self.fast_path: FastPath | None = fast_path if fast else None
+        self._shared = _fast_path(self.registry)
+        self.fast_path: FastPath | None = self._shared if fast else None
+
+    @property
+    def loader(self) -> OfflineLoader:
+        """The pyld document loader of this context set (imports pyld on first use)."""
+        return self._shared.loader  # type: ignore[return-value]
 
     @contextlib.contextmanager
     def reuse(self) -> Iterator[None]:
@@ -106,7 +121,7 @@ class DocumentProcessor:
         if memo is None:
             return None, None
         key = content_key(document)
-        return (None, None) if key is None else (memo, (self.loader, self.fast_path is not None, key))
+        return (None, None) if key is None else (memo, (self._shared, self.fast_path is not None, key))
 
     def _fast_expansion(self, document: Any, memo: dict[Any, Any] | None, key: Any) -> list[Any] | None:
         """The fast path's expansion (None: refused), remembered inside ``reuse()``."""
@@ -129,6 +144,8 @@ class DocumentProcessor:
         expanded = self._fast_expansion(document, *self._memo(document))
         if expanded is not None:
             return Expansion(document, expanded, True)
+        from skillspas.schemas.expand import expand_strict  # the reference path: pyld
+
         return Expansion(document, expand_strict(document, self.loader), False)
 
     def quads(self, document: dict[str, Any]) -> list[Quad]:
@@ -141,6 +158,8 @@ class DocumentProcessor:
             quads = self.fast_path.to_quads(expanded)
             if quads is not None:
                 return quads
+        from skillspas.schemas.expand import to_quads  # the reference path: pyld
+
         return to_quads(document, self.loader)
 
     def canonical_nquads(

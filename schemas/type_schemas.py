@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import content_key, parse_json
-from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
+from skillspas.schemas.yescheck import Check, Compiler, LocalResolver, certainly, compile_check, draft_of
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads when a document needs it (not for a plain OB 3.0 verify)
     from jsonschema import Draft201909Validator, Draft202012Validator
@@ -72,10 +72,8 @@ _NOT_CHILD_KEYWORDS = {"required", "dependentRequired"}
 
 
 @functools.cache
-def _registry() -> tuple[Registry, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Our type schemas and the official OB 3.0 schemas, by ``$id``; checked against their manifest."""
-    from referencing import Registry, Resource
-
+def _documents() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Our type schemas by ``$id`` and the official OB 3.0 schemas by use; checked against their manifest."""
     base = resources.files("skillspas.schemas") / "data" / "jsonschema"
     types: dict[str, dict[str, Any]] = {}
     for entry in (base / "types").iterdir():
@@ -89,32 +87,49 @@ def _registry() -> tuple[Registry, dict[str, dict[str, Any]], dict[str, dict[str
         if hashlib.sha256(raw).hexdigest() != item["sha256"]:
             raise RuntimeError(f"bundled schema {item['file']} is corrupt")
         ob3[item["use"]] = parse_json(raw)
-    registry = Registry().with_resources(
-        [(uri, Resource.from_contents(doc)) for uri, doc in types.items()]
-        + [(doc["$id"], Resource.from_contents(doc)) for doc in ob3.values()]
-    )
-    return registry, types, ob3
+    return types, ob3
+
+
+@functools.cache
+def _by_id() -> dict[str, Any]:
+    """Every type and OB 3.0 schema by ``$id``: where a ``$ref`` is looked up."""
+    types, ob3 = _documents()
+    return {**types, **{doc["$id"]: doc for doc in ob3.values()}}
+
+
+def _resolver(root: Mapping[str, Any]) -> LocalResolver:
+    """The ``$ref``s of ``root``, found among the bundled schemas (no ``referencing`` needed)."""
+    return LocalResolver(_by_id(), root.get("$id", ""))
+
+
+@functools.cache
+def _jsonschema_registry() -> Registry:
+    """The same schemas for ``jsonschema``, which words a refusal."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources((uri, Resource.from_contents(doc)) for uri, doc in _by_id().items())
 
 
 def type_schema(type_name: str) -> dict[str, Any]:
     """The JSON Schema of one skillspas credential type (``ValueError`` for another name)."""
     if type_name not in CREDENTIAL_TYPES:
         raise ValueError(f"unknown credential type {type_name!r}")
-    return _registry()[1][f"{_SCHEMA_BASE}{type_name}.json"]
+    schema: dict[str, Any] = _documents()[0][f"{_SCHEMA_BASE}{type_name}.json"]
+    return schema
 
 
 @functools.cache
 def _validator(type_name: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(type_schema(type_name), registry=_registry()[0], format_checker=FormatChecker(("date",)))
+    return Draft202012Validator(type_schema(type_name), registry=_jsonschema_registry(), format_checker=FormatChecker(("date",)))
 
 
 @functools.cache
 def _ob3_validator(use: str = "validate") -> Draft201909Validator:
     from jsonschema import Draft201909Validator
 
-    return Draft201909Validator(_registry()[2][use], registry=_registry()[0])
+    return Draft201909Validator(_documents()[1][use], registry=_jsonschema_registry())
 
 
 def skillspas_type(credential: Mapping[str, Any]) -> str | None:
@@ -248,12 +263,12 @@ def _pointer(parts: Iterable[Any]) -> str:
 
 
 def _schema_nodes(root: Mapping[str, Any], schema_path: Iterable[Any]) -> list[Mapping[str, Any]]:
-    """Every schema node along ``schema_path`` from ``root``, following ``$ref`` through the registry.
+    """Every schema node along ``schema_path`` from ``root``, following ``$ref`` among the bundled schemas.
 
     jsonschema leaves ``$ref`` out of its schema paths: a key missing from a node with a ``$ref``
     is looked up in the schema it refers to. The last node returned holds the failing keyword.
     """
-    resolver = _registry()[0].resolver(root.get("$id", ""))
+    resolver = _resolver(root)
     node: Any = root
     nodes = [node]
     keys = list(schema_path)
@@ -316,7 +331,7 @@ def _candidates(schema: Any, resolver: Any) -> list[tuple[Mapping[str, Any], Any
 
 def _label_at(root: Mapping[str, Any], parts: list[Any]) -> dict[str, str] | None:
     """The ``x-label`` of the field at instance path ``parts``, found by walking the schema."""
-    level = _candidates(root, _registry()[0].resolver(root.get("$id", "")))
+    level = _candidates(root, _resolver(root))
     for part in parts:
         following = []
         for node, here in level:
@@ -471,20 +486,18 @@ def _instant(value: str) -> dt.datetime:
 @functools.cache
 def _compiled(name: str) -> Check | None:
     """The yes-check for a type name or "ob3"; ``None`` when a schema is outside the compiled subset."""
-    registry = _registry()[0]
-    root = _registry()[2]["validate"] if name == "ob3" else type_schema(name)
-    return compile_check(root, registry.resolver(root["$id"]), formats=name != "ob3")
+    root = _documents()[1]["validate"] if name == "ob3" else type_schema(name)
+    return compile_check(root, _resolver(root), formats=name != "ob3")
 
 
 @functools.cache
 def _proof_parts(type_name: str) -> tuple[Check, Check] | None:
     """The checks of ``proof`` alone in the type schema and in the OB 3.0 schema, or None."""
-    registry = _registry()[0]
     found = []
-    for name, root in ((type_name, type_schema(type_name)), ("ob3", _registry()[2]["validate"])):
+    for name, root in ((type_name, type_schema(type_name)), ("ob3", _documents()[1]["validate"])):
         try:
             compiler = Compiler(formats=name != "ob3", draft=draft_of(root))
-            part = compiler.part(root, registry.resolver(root["$id"]), "proof", 0)
+            part = compiler.part(root, _resolver(root), "proof", 0)
         except (NotImplementedError, KeyError, TypeError, re.error):
             part = None
         if part is None:

@@ -1,8 +1,9 @@
 """JSON Schema checks (DESIGN.md threat 3): the W3C VC 2.0 schemas, bundled, resolved offline, and
 skillspas's minimal VC 1.1 schemas (the MUSTs of VC Data Model 1.1 §4; W3C publishes no 1.1 schema).
 
-The presentation schema ``$ref``s the credential schema by its ``$id``; both are registered in a
-local ``referencing.Registry``, so the validator never goes to the network.
+The presentation schema ``$ref``s the credential schema by its ``$id``; both are found by ``$id`` among
+the bundled schemas (a ``referencing.Registry`` for ``jsonschema``, a dict for the compiled checks), so
+the validator never goes to the network.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import hashlib
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from referencing import Registry, Resource
-
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.yescheck import Check, certainly, compile_check
+from skillspas.schemas.yescheck import Check, LocalResolver, certainly, compile_check
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads only when the compiled check is not certain
     from jsonschema import Draft202012Validator
@@ -33,8 +32,8 @@ _SCHEMAS = {
 
 
 @functools.cache
-def _schemas() -> tuple[Registry, dict[str, Any]]:
-    """The bundled schemas (by file name), checked against their manifest, in one registry."""
+def _schemas() -> dict[str, Any]:
+    """The bundled schemas by file name, checked against their manifest."""
     base = resources.files("skillspas.schemas") / "data" / "jsonschema"
     manifest = parse_json((base / "MANIFEST.json").read_bytes())
     documents = {}
@@ -43,17 +42,16 @@ def _schemas() -> tuple[Registry, dict[str, Any]]:
         if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
             raise RuntimeError(f"bundled schema {entry['file']} is corrupt")
         documents[entry["file"]] = parse_json(raw)
-    registry = Registry().with_resources(
-        (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
-    )
-    return registry, documents
+    return documents
 
 
 @functools.cache
 def _validators() -> dict[str, Draft202012Validator]:
     from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
 
-    registry, documents = _schemas()
+    documents = _schemas()
+    registry = Registry().with_resources((doc["$id"], Resource.from_contents(doc)) for doc in documents.values())
     return {
         kind: Draft202012Validator(documents[name], registry=registry) for kind, name in _SCHEMAS.items()
     }
@@ -62,9 +60,10 @@ def _validators() -> dict[str, Draft202012Validator]:
 @functools.cache
 def _checks() -> dict[str, Check | None]:
     """The compiled yes-checks (schemas/yescheck.py); the validators check no ``format``, nor do these."""
-    registry, documents = _schemas()
+    documents = _schemas()
+    by_id = {doc["$id"]: doc for doc in documents.values()}
     return {
-        kind: compile_check(documents[name], registry.resolver(documents[name]["$id"]), formats=False)
+        kind: compile_check(documents[name], LocalResolver(by_id, documents[name]["$id"]), formats=False)
         for kind, name in _SCHEMAS.items()
     }
 

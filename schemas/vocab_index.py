@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from skillspas.schemas.cachedir import cache_folder
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -384,15 +385,6 @@ def _order(hit: Hit) -> tuple[Any, ...]:
 
 
 # -- building -----------------------------------------------------------------------------
-
-
-def cache_folder() -> Path:
-    """skillspas's cache folder: ``$SKILLSPAS_CACHE_DIR``, else the per-user cache (the index, the browser runtime)."""
-    if os.environ.get("SKILLSPAS_CACHE_DIR"):
-        return Path(os.environ["SKILLSPAS_CACHE_DIR"])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("skillspas", appauthor=False))
 
 
 def imports_of(home: str | os.PathLike[str] | None) -> list[Path]:

@@ -11,24 +11,59 @@ thousands of mutations (tests/schemas/test_fastpath_checks.py, tests/credentials
 
 Usage::
 
-    check = compile_check(schema, registry.resolver(schema["$id"]), formats=False)
+    check = compile_check(schema, LocalResolver(schemas_by_id, schema["$id"]), formats=False)
     if not certainly(check, document):
         ...  # ask jsonschema
+
+``LocalResolver`` finds a ``$ref`` among our own bundled schemas by ``$id`` (a dict lookup), so a
+"certainly valid" answer loads neither ``jsonschema`` nor ``referencing``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, NamedTuple
+from urllib.parse import unquote, urljoin
 
-__all__ = ["Check", "Compiler", "Unsure", "compile_check", "certainly", "draft_of"]
+__all__ = ["Check", "Compiler", "LocalResolver", "Unsure", "compile_check", "certainly", "draft_of"]
 
 Check = Callable[[Any], bool]
 _OBJECT_KEYWORDS = frozenset(("properties", "required", "additionalProperties"))
 _IGNORED = frozenset(("$schema", "$id", "$defs", "$comment", "title", "description", "examples", "x-label", "x-hint", "x-message"))
 _STRING_KEYWORDS = frozenset(("type", "minLength", "maxLength", "pattern", "const", "enum", "format"))
 _ARRAY_KEYWORDS = frozenset(("items", "minItems", "maxItems", "contains"))
+
+
+class Resolved(NamedTuple):
+    """What a ``$ref`` points at, and the resolver for the ``$ref``s inside it."""
+
+    contents: Any
+    resolver: LocalResolver
+
+
+class LocalResolver:
+    """The part of a ``referencing`` resolver the compiler uses (``lookup``), over schemas by ``$id``.
+
+    A ``$ref`` is the URI of one of ``schemas`` (or relative to ``base``), with an empty fragment or a
+    JSON pointer; anything else (an anchor, another document) raises ``NotImplementedError`` or
+    ``KeyError``, so the compiler gives up and ``jsonschema`` decides. Exact for schemas without an
+    ``$id`` or anchor below their root (the bundled ones: tests/schemas/test_yescheck.py)."""
+
+    def __init__(self, schemas: Mapping[str, Any], base: str) -> None:
+        self.schemas, self.base = schemas, base
+
+    def lookup(self, ref: str) -> Resolved:
+        uri, _, fragment = (self.base + ref if ref.startswith("#") else urljoin(self.base, ref)).partition("#")
+        node = root = self.schemas[uri]
+        if fragment and not fragment.startswith("/"):
+            raise NotImplementedError(f"$ref to an anchor: {ref}")
+        for token in fragment.split("/")[1:]:
+            token = unquote(token).replace("~1", "/").replace("~0", "~")
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        if node is not root and isinstance(node, dict) and "$id" in node:
+            raise NotImplementedError(f"$ref to an embedded resource: {ref}")
+        return Resolved(node, self if uri == self.base else LocalResolver(self.schemas, uri))
 
 
 class Compiler:
@@ -381,8 +416,8 @@ def _unique(value: Any) -> bool:
 
 
 def compile_check(schema: Any, resolver: Any, *, formats: bool) -> Check | None:
-    """The yes-check for ``schema`` (``$ref``s found through ``resolver``, a ``referencing``
-    resolver), or None when it uses anything outside the compiled subset. ``formats``: check the
+    """The yes-check for ``schema`` (``$ref``s found through ``resolver``: a ``LocalResolver`` or a
+    ``referencing`` resolver), or None when it uses anything outside the compiled subset. ``formats``: check the
     ``date`` format, as a validator with a format checker does. The draft is the root's ``$schema``."""
     try:
         return Compiler(formats=formats, draft=draft_of(schema)).schema(schema, resolver)

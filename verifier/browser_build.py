@@ -88,7 +88,7 @@ def runtime_version() -> str:
 
 def _runtime_home() -> Path:
     """Where ``install_runtime`` puts the pinned runtime for an installed skillspas (no source checkout)."""
-    from skillspas.schemas.vocab_index import cache_folder
+    from skillspas.schemas.cachedir import cache_folder
 
     return cache_folder() / f"pyodide-{runtime_version()}"
 

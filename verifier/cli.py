@@ -29,7 +29,6 @@ from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
 from skillspas.verifier.result import CredentialSummary, VerificationResult
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
-from skillspas.verifier.summary import summarize_skills
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
 __all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration"]
@@ -146,7 +145,9 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
             typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i) for i in person.credentials)} — {counted}")
-    if result.credentials:
+    if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
+        from skillspas.verifier.summary import summarize_skills
+
         for item in summarize_skills(result).progress:
             typer.echo(f"  {item.sentence()[lang]}")
 

@@ -191,17 +191,19 @@ def test_sign_refuses_a_credential_carrying_a_bsn_and_writes_nothing(issued, tmp
 
 
 _HEAVY = ("fastapi", "sqlalchemy", "uvicorn", "fpdf", "PIL", "zxingcpp", "segno", "pypdf", "reportlab",
-          "requests", "urllib3", "aiohttp", "jsonschema", "skillspas.issuer.settings")
+          "requests", "urllib3", "aiohttp", "jsonschema", "referencing", "pydantic", "skillspas.issuer.settings")
 """Never loaded by verify, sign or vocab search (the HTTP clients: pyld's default loader is not built from them;
-jsonschema: the compiled checks decide a well-formed credential, jsonschema only words a refusal)."""
+jsonschema and referencing: the compiled checks decide a well-formed credential and find their ``$ref``s among
+the bundled schemas, jsonschema only words a refusal; pydantic: typer is pinned below the release that uses it,
+pyproject.toml)."""
 
 
-def _loaded_after(args: list[str]) -> tuple[int, set[str]]:
-    """Run the console entry with ``args`` in a fresh interpreter; its exit code and which heavy packages it loaded."""
+def _loaded_after(args: list[str], watched: tuple[str, ...] = _HEAVY, env: dict[str, str] | None = None) -> tuple[int, set[str]]:
+    """Run the console entry with ``args`` in a fresh interpreter; its exit code and which ``watched`` modules it loaded."""
     code = ("import sys\nfrom skillspas.issuer.cli import main\nsys.argv = ['skillspas', *sys.argv[1:]]\n"
             "try:\n    main()\nexcept SystemExit as exc:\n    status = exc.code\nelse:\n    status = 0\n"
-            f"print('LOADED', status, *[m for m in {_HEAVY!r} if m in sys.modules])")
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+            f"print('LOADED', status, *[m for m in {watched!r} if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env)
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED")][-1].split()
     return int(line[1] or 0), set(line[2:])
 
@@ -215,6 +217,19 @@ def test_verify_sign_and_vocab_search_load_no_service_pdf_image_http_or_json_sch
     status, loaded = _loaded_after(["sign", "--key", str(folder / "key.json"), str(folder / "unsigned.json")])
     assert status == 0 and loaded == set()
     status, loaded = _loaded_after(["vocab", "search", "samenwerken"])
+    assert status == 0 and loaded == set()
+
+
+def test_a_fast_path_verify_with_stored_contexts_loads_no_json_ld_engine(issued, tmp_path):
+    """The first verify stores the compiled contexts in the cache folder; the next one needs no pyld at all."""
+    folder, did = issued
+    env = {**os.environ, "SKILLSPAS_CACHE_DIR": str(tmp_path)}
+    args = ["verify", str(folder / "signed.json"), "--trust-issuer", did]
+    engine = ("pyld", "skillspas.schemas._pyld_cache", "skillspas.schemas.expand", "skillspas.schemas.loader")
+    status, loaded = _loaded_after(args, engine, env)
+    assert status == 0 and "pyld" in loaded  # nothing stored yet: pyld processes the contexts
+    assert len(list(tmp_path.glob("fastcontext-*.json"))) == 1
+    status, loaded = _loaded_after(args, engine, env)
     assert status == 0 and loaded == set()
 
 

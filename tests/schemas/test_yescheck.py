@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft201909Validator, Draft202012Validator
 from referencing import Registry
 
-from skillspas.schemas.yescheck import certainly, compile_check
+from skillspas.schemas.yescheck import LocalResolver, certainly, compile_check
 
 D2019 = "https://json-schema.org/draft/2019-09/schema"
 D2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -35,3 +35,62 @@ def test_compiled_never_says_valid_where_jsonschema_does_not(schema):
 def test_a_schema_of_an_unknown_draft_is_not_compiled():
     assert compile_check({"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"},
                          Registry().resolver(), formats=False) is None
+
+
+def _bundled() -> dict:
+    from skillspas.schemas import type_schemas, validate
+
+    return {**type_schemas._by_id(), **{doc["$id"]: doc for doc in validate._schemas().values()}}
+
+
+def _refs(node, base: str):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield base, node["$ref"]
+        for value in node.values():
+            yield from _refs(value, base)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value, base)
+
+
+def test_every_bundled_schema_has_an_id_and_no_anchor_only_at_its_root():
+    """What makes the local resolver's dict lookup exact: no resource or anchor inside a schema."""
+    def inner(node, depth):
+        if isinstance(node, dict):
+            assert depth == 0 or not {"$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor"} & node.keys()
+            for value in node.values():
+                inner(value, depth + 1)
+        elif isinstance(node, list):
+            for value in node:
+                inner(value, depth + 1)
+
+    schemas = _bundled()
+    assert len(schemas) == 12 and all(doc["$id"] == uri for uri, doc in schemas.items())
+    for doc in schemas.values():
+        inner(doc, 0)
+
+
+def test_the_local_resolver_finds_every_bundled_ref_where_referencing_finds_it():
+    from referencing import Resource
+
+    schemas = _bundled()
+    registry = Registry().with_resources((uri, Resource.from_contents(doc)) for uri, doc in schemas.items())
+    pairs = [pair for uri, doc in schemas.items() for pair in _refs(doc, uri)]
+    assert len(pairs) > 100
+    for base, ref in pairs:
+        local, reference = LocalResolver(schemas, base).lookup(ref), registry.resolver(base).lookup(ref)
+        assert local.contents is reference.contents, (base, ref)
+        for _, inner in _refs(local.contents, ""):  # the refs inside the target: from the target's document
+            assert local.resolver.lookup(inner).contents is reference.resolver.lookup(inner).contents, (base, ref, inner)
+
+
+def test_a_ref_the_local_resolver_cannot_follow_leaves_the_decision_to_jsonschema():
+    schemas = {"https://example.org/a.json": {"$schema": D2020, "$id": "https://example.org/a.json",
+                                              "$defs": {"s": {"type": "string"}, "a": {"$anchor": "s"}}}}
+    for ref in ("#s", "b.json", "#/$defs/t"):
+        schema = {"$schema": D2020, "$id": "https://example.org/c.json", "$ref": f"a.json{ref}" if ref[0] == "#" else ref}
+        assert compile_check(schema, LocalResolver(schemas, schema["$id"]), formats=False) is None
+    schema = {"$schema": D2020, "$id": "https://example.org/c.json", "$ref": "a.json#/$defs/s"}
+    check = compile_check(schema, LocalResolver(schemas, schema["$id"]), formats=False)
+    assert certainly(check, "x") and not certainly(check, 1)
