@@ -36,7 +36,9 @@ from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
+from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store import Store
+from skillspas.issuer.store.issuance import Done, Issuance, Pending
 from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
 from skillspas.keys import StaticResolver
 from skillspas.schemas.contexts import STATUS_V1
@@ -192,13 +194,9 @@ class Issuer:
             purposes = ()
         elif purposes is None:
             purposes = default_purposes(document)
-        with self.store.transaction() as session:
-            row = status_registry.reserve(
-                session, self.settings, org_id=org.id, org_did=org.did, publish=functools.partial(sign_as, org.signer),
-                credential_id=document["id"], types=types_of(document), purposes=purposes,
-            )
-            status = status_registry.entries(self.settings, row)
-            row_id = row.id
+        issuance = self.issuance(org)
+        [slot] = issuance.reserve([Pending(document["id"], None, types_of(document), purposes)])
+        status = slot_entries(self.settings, org.id, slot.seq, slot.index, slot.purposes)
         if status:
             document["credentialStatus"] = status[0] if len(status) == 1 else status
             if data_model(document) == "1.1" and STATUS_V1 not in document["@context"]:
@@ -206,33 +204,18 @@ class Issuer:
         try:
             signed = sign_as(org.signer, document, contexts=self.contexts)
         except BaseException:
-            self._release(row_id)  # never handed out: its id and index may be used again
+            issuance.release(slot.credential_id)  # never handed out: its id and index may be used again
             raise
-        return self._complete(org, row_id, signed)
-
-    def _release(self, row_id: int) -> None:
-        """Forget a reservation whose credential was never handed out."""
-        with self.store.transaction() as session:
-            row = session.get(IssuedCredential, row_id)
-            if row is not None and row.state == "pending":
-                session.delete(row)
-
-    def _complete(self, org: Org, row_id: int, signed: dict[str, Any]) -> Issued:
-        """Mark a reserved credential as issued, with its hash (and document), and audit it."""
         digest = credential_hash(signed)
-        with self.store.transaction() as session:
-            row = session.get(IssuedCredential, row_id, with_for_update=True)
-            if row is None or row.state != "pending":  # a retry took over a reservation this slow request left
-                raise status_registry.taken(signed["id"])
-            row.state = "active"
-            row.sha256 = digest
-            if self.settings.store_credentials == "full":
-                row.document = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
-            row.updated_at = dt.datetime.now(dt.timezone.utc)
-            audit.record(session, org_id=org.id, actor=org.actor, action="credential.issue", target=row.credential_id,
-                         detail={"types": types_of(signed), "statusIndex": row.status_index,
-                                 "statusList": row.status_seq, "rowKey": None})
+        text = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
+        if not issuance.complete([Done(slot.credential_id, digest, text, types_of(signed))]):
+            raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
         return Issued(signed["id"], signed, digest)
+
+    def issuance(self, org: Org) -> Issuance:
+        """The store's issuance lifecycle (reserve, complete, release) for ``org``."""
+        return Issuance(self.store, self.settings, org_id=org.id, org_did=org.did, actor=org.actor,
+                        publish=functools.partial(sign_as, org.signer))
 
     # -- co-signing ------------------------------------------------------------------------
 
