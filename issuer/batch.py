@@ -44,7 +44,8 @@ from typing import Any, Final
 
 from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer import status_registry
-from skillspas.issuer.issuing import Issuer, check_stored_ids, credential_hash, default_purposes, row_credential_id
+from skillspas.issuer.issuing import (Issuer, canonical_text, check_stored_ids, credential_hash, default_purposes,
+                                      row_credential_id)
 from skillspas.issuer.org_signing import check_issuable, sign_as
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.orgs import Org, role_may_issue
@@ -113,11 +114,13 @@ class BatchInvalid(Exception):
 
 @dataclass(frozen=True)
 class BatchRow:
-    """A validated row: its line, key (type-scoped) and unsigned credential."""
+    """A validated row: its line, key (type-scoped) and unsigned credential; or a row issued before
+    (``issued``: its record; not built again, its credential stands)."""
 
     line: int
     key: str
     credential: dict[str, Any]
+    issued: Slot | None = None
 
 
 @dataclass(frozen=True)
@@ -407,17 +410,20 @@ def validate_rows(
             continue
         seen[key] = line
         keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
+    stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
+    plan = [BatchRow(line, scoped, {}, stored[scoped]) for line, scoped, _ in keyed
+            if scoped in stored and stored[scoped].state != "pending"]
+    build_now = [item for item in keyed if item[1] not in stored or stored[item[1]].state == "pending"]
     ref = _OrgRef(org.id, org.name, org.did, org.role)
-    plan: list[BatchRow] = []
-    with _given_or_own(workers, issuer, len(keyed)) as pool:
-        futures = [pool.executor.submit(_build_rows, ref, name, chunk) for chunk in _chunks(keyed, pool.count, 256)]
+    with _given_or_own(workers, issuer, len(build_now)) as pool:
+        futures = [pool.executor.submit(_build_rows, ref, name, chunk) for chunk in _chunks(build_now, pool.count, 256)]
         for future in futures:
             for result in future.result():
                 (errors if isinstance(result, RowError) else plan).append(result)  # type: ignore[arg-type]
-    errors.extend(_duplicate_ids(issuer, org, plan))
+    errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None]))
     if errors:
         raise BatchInvalid(sorted(errors, key=lambda e: e.line))
-    return plan
+    return sorted(plan, key=lambda row: row.line)
 
 
 def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[RowError]:
@@ -466,11 +472,6 @@ def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
         raise
 
 
-def _compact(credential: dict[str, Any]) -> str:
-    """The JSON text stored and written to the credential's file (compact: 4x faster to write than indented)."""
-    return json.dumps(credential, separators=(",", ":"), ensure_ascii=False)
-
-
 def _loaded(text: str | None) -> dict[str, Any] | None:
     """A stored credential's JSON text, read (``None`` when only its hash is kept)."""
     return json.loads(text) if text else None
@@ -479,7 +480,10 @@ def _loaded(text: str | None) -> dict[str, Any] | None:
 def _intact(path: Path, sha256: str | None) -> bool:
     """Whether ``path`` holds the credential with this stored hash."""
     try:
-        return sha256 is not None and credential_hash(json.loads(path.read_bytes())) == sha256
+        data = path.read_bytes()
+        if sha256 is not None and hashlib.sha256(data.rstrip(b"\n")).hexdigest() == sha256:
+            return True  # the file is the credential's canonical text, as written here
+        return sha256 is not None and credential_hash(json.loads(data)) == sha256
     except (OSError, ValueError):
         return False
 
@@ -533,13 +537,13 @@ def _sign_rows(
             signed = sign_as(signer, document)
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
             raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
-        text = _compact(signed)
+        text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
         middle = time.perf_counter()
         if job.out is not None and item.file is not None:
             _write_atomic(Path(job.out) / item.file, (text + "\n").encode("utf-8"), durable=job.durable)
         signing += middle - start
         writing += time.perf_counter() - middle
-        done.append(_Signed(item.position, item.credential_id, credential_hash(signed), text,
+        done.append(_Signed(item.position, item.credential_id, hashlib.sha256(text.encode("utf-8")).hexdigest(), text,
                             signed if job.keep else None))
     return done, signing, writing
 
@@ -658,11 +662,11 @@ def issue_rows(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     run = _Run(issuer, org, plan, out, progress)
-    stored = run.issuance.by_row_key([row.key for row in plan])
+    stored = run.issuance.by_row_key([row.key for row in plan if row.issued is None])  # the rest: read by validate_rows
     before: dict[int, Slot] = {}
     todo: list[int] = []
     for position, row in enumerate(plan):
-        found = stored.get(row.key)
+        found = row.issued or stored.get(row.key)
         if found is not None and found.state != "pending":
             before[position] = found
             run.ids[position] = found.credential_id

@@ -48,7 +48,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
 from skillspas.verifier.checks import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
 
-__all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "credential_hash",
+__all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "canonical_text", "credential_hash",
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
@@ -119,10 +119,14 @@ def default_purposes(credential: dict[str, Any]) -> tuple[str, ...]:
     return status_registry.PURPOSES
 
 
+def canonical_text(credential: dict[str, Any]) -> str:
+    """The credential's sorted, compact JSON text: what the store keeps, and what ``credential_hash`` hashes."""
+    return json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def credential_hash(credential: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the credential's sorted, compact JSON: what the store keeps in hash mode."""
-    data = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the credential's ``canonical_text``: what the store keeps in hash mode."""
+    return hashlib.sha256(canonical_text(credential).encode("utf-8")).hexdigest()
 
 
 def row_credential_id(org_id: str, row_key: str) -> str:
@@ -206,8 +210,8 @@ class Issuer:
         except BaseException:
             issuance.release(slot.credential_id)  # never handed out: its id and index may be used again
             raise
-        digest = credential_hash(signed)
-        text = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
+        text = canonical_text(signed)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if not issuance.complete([Done(slot.credential_id, digest, text, types_of(signed))]):
             raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
         return Issued(signed["id"], signed, digest)

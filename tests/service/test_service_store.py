@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import json
 
 import pytest
@@ -242,3 +243,25 @@ def test_nothing_is_issued_with_a_status_url_on_a_non_public_address_unless_in_d
 def _allocated(store, org_id, count) -> int:
     with store.transaction() as session:
         return count(session, org_id)
+
+
+def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_stored_hash(setup, monkeypatch, tmp_path):
+    settings, store, _, _ = setup
+    issuer = Issuer(store, settings.replace(batch_workers=1))
+    org = issuer.orgs.get(create_organisation(store, settings, "ROC Herhaal", role="mbo", did_web="herhaal.example").id)
+    rows = [(n + 2, {"row_key": f"h-{n}", "learner_name": f"Leerling {n}", "crebo": "25180", "leerweg": "BOL",
+                     "date": "2025-07-01"}) for n in range(6)]
+    first = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
+    built = []
+    real = batch_module._build_rows
+    monkeypatch.setattr(batch_module, "_build_rows", lambda *args: built.append(args) or real(*args))
+    rows.append((8, {"row_key": "h-new", "learner_name": "Nieuw", "crebo": "25180", "leerweg": "BOL", "date": "2025-07-01"}))
+    again = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
+    assert [row[1] for args in built for row in args[2]] == ["MboDiploma/h-new"]  # only the new row was built
+    assert again.issued == 1 and [e["credentialId"] for e in again.entries[:6]] == [e["credentialId"] for e in first.entries]
+    with store.transaction() as session:
+        hashes = dict(session.execute(select(IssuedCredential.credential_id, IssuedCredential.sha256)
+                                      .where(IssuedCredential.org_id == org.id)).all())
+    for entry in again.entries:  # the file is the credential's canonical text: its SHA-256 is the stored hash
+        data = (tmp_path / entry["file"]).read_bytes().rstrip(b"\n")
+        assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))
