@@ -28,8 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import select
-
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import check_issuable, reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
@@ -37,9 +35,9 @@ from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import slot_entries
-from skillspas.issuer.store import Store
+from skillspas.issuer.store import Store, queries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending
-from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
+from skillspas.issuer.store.models import StatusListCredential
 from skillspas.keys import StaticResolver
 from skillspas.schemas.contexts import STATUS_V1
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
@@ -254,9 +252,8 @@ class Issuer:
         cosigned = sign_as(org.signer, document, append=True, contexts=self.contexts, resolver=StaticResolver({owner.did: owner.did_document}))
         submitted = credential_hash(document)
         with self.store.transaction() as session:
-            row = session.scalar(select(IssuedCredential).where(
-                IssuedCredential.credential_id == document.get("id"), IssuedCredential.org_id == owner.id,
-            ).with_for_update())
+            cid = document.get("id")
+            row = queries.credential_for_update(session, cid, owner.id) if isinstance(cid, str) else None
             if row is None or row.state == "pending" or row.sha256 != submitted:
                 raise ServiceProblem(ProblemCode.NOT_FOUND, "the issuer issued no credential with this id and content",
                                      "/id")
@@ -281,9 +278,7 @@ class Issuer:
         org.require("credentials:status")
         check_stored_ids({"id": credential_id}, "/credentialId")
         with self.store.transaction() as session:
-            row = session.scalar(
-                select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update()
-            )
+            row = queries.credential_for_update(session, credential_id)
             if row is None or row.org_id != org.id or row.state == "pending":
                 raise ServiceProblem(ProblemCode.NOT_FOUND, "this organisation issued no credential with that id",
                                      "/credentialId")
@@ -297,14 +292,8 @@ class Issuer:
         """The credential issued (of ``org_id`` when given) whose id is ``ref``, or whose batch row key is
         ``ref`` (``TYPE/KEY`` as stored, or the bare ``KEY`` of the CSV); ``not_found``, or ``ambiguous``
         listing the credential ids when a bare row key fits several."""
-        query = select(IssuedCredential).where(IssuedCredential.state != "pending")
-        if org_id is not None:
-            query = query.where(IssuedCredential.org_id == org_id)
-        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self.store.transaction() as session:
-            rows = session.scalars(query.where(IssuedCredential.credential_id == ref)).all() or \
-                session.scalars(query.where(IssuedCredential.row_key == ref)).all() or \
-                session.scalars(query.where(IssuedCredential.row_key.like(f"%/{escaped}", escape="\\"))).all()
+            rows = queries.issued_matching(session, ref, org_id)
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
@@ -320,41 +309,24 @@ class Issuer:
         """The signed status list credential served at ``/status/{org_id}/{seq}/{purpose}``."""
         self._refresh_stale(org_id, seq, purpose)
         with self.store.transaction() as session:
-            row = session.scalar(self._lists(org_id, seq, purpose))
-            if row is None:
+            rows = queries.status_lists(session, org_id, seq, purpose)
+            if not rows:
                 return None
-            return StatusListDocument(row.document, row.version, row.updated_at)
+            return StatusListDocument(rows[0].document, rows[0].version, rows[0].updated_at)
 
     def status_lists(self, org_id: str | None = None) -> dict[str, dict[str, Any]]:
         """Every signed status list credential (of one organisation), by URL: for verification."""
         self._refresh_stale(org_id)
-        query = select(StatusListCredential.url, StatusListCredential.document).join(
-            StatusList, StatusList.id == StatusListCredential.list_id)
-        if org_id is not None:
-            query = query.where(StatusList.org_id == org_id)
         with self.store.transaction() as session:
-            return {url: json.loads(text) for url, text in session.execute(query).all()}
-
-    @staticmethod
-    def _lists(org_id: str | None, seq: int | None = None, purpose: str | None = None) -> Any:
-        """A query for status list rows, narrowed by organisation, number and purpose when given."""
-        query = select(StatusListCredential).join(StatusList, StatusList.id == StatusListCredential.list_id)
-        if org_id is not None:
-            query = query.where(StatusList.org_id == org_id)
-        if seq is not None:
-            query = query.where(StatusList.seq == seq)
-        if purpose is not None:
-            query = query.where(StatusListCredential.purpose == purpose)
-        return query
+            documents = queries.status_list_documents(session, org_id)
+        return {url: json.loads(text) for url, text in documents.items()}
 
     def _refresh_stale(self, org_id: str | None, seq: int | None = None, purpose: str | None = None) -> None:
         """Re-sign lists unchanged for longer than ``Settings.status_list_refresh`` (a new validFrom)."""
         now = dt.datetime.now(dt.timezone.utc)
         limit = now - dt.timedelta(seconds=self.settings.status_list_refresh)
-        stale_query = self._lists(org_id, seq, purpose).where(StatusListCredential.updated_at < limit)
         with self.store.transaction() as session:
-            stale = [(row.id, org) for row, org in session.execute(
-                stale_query.add_columns(StatusList.org_id)).all()]
+            stale = queries.stale_status_lists(session, limit, org_id, seq, purpose)
         for row_id, owner in stale:
             publish = functools.partial(sign_as, self.orgs.get(owner).signer)
             with self.store.transaction() as session:

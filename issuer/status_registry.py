@@ -17,14 +17,12 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from skillspas.issuer import audit
 from skillspas.issuer.problems import ProblemCode, ServiceProblem
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_lists import set_status
-from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
+from skillspas.issuer.store import Session, queries
+from skillspas.issuer.store.models import IssuedCredential, StatusListCredential
 from skillspas.keys.verification_method import format_datetime
 
 __all__ = [
@@ -117,12 +115,7 @@ def change(
     state, purpose, value = transition
     if purpose not in row.status_purposes.split():
         raise ServiceProblem(ProblemCode.NO_STATUS, f"the credential has no {purpose} status entry", "/credentialId")
-    lst = session.scalar(
-        select(StatusListCredential)
-        .join(StatusList, StatusList.id == StatusListCredential.list_id)
-        .where(StatusList.org_id == org_id, StatusList.seq == row.status_seq, StatusListCredential.purpose == purpose)
-        .with_for_update()
-    )
+    lst = queries.status_list_for_update(session, org_id, row.status_seq, purpose)
     if lst is None:  # pragma: no cover - the pair is created before any index in it is handed out
         raise ServiceProblem(ProblemCode.NOT_FOUND, "the credential's status list is missing")
     now = dt.datetime.now(dt.timezone.utc)
