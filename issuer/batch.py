@@ -26,6 +26,8 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import csv
+import functools
+import gc
 import hashlib
 import io
 import json
@@ -375,6 +377,23 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
     return results
 
 
+def _without_gc_pauses(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a batch step with the cyclic garbage collector paused (and resumed after, if it ran before):
+    its passes over a plan of 10,000 credentials cost more than the step itself (profiled: 0.9 of the
+    1.1 CPU seconds of a re-run of 10,000 rows). The rows' objects are freed by reference counting."""
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return paused
+
+
+@_without_gc_pauses
 def validate_rows(
     issuer: Issuer,
     org: Org,
@@ -470,6 +489,15 @@ def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _manifest_text(manifest: Manifest) -> str:
+    """``manifest.json``: one credential a line (json's indent would use its pure-Python encoder: 0.6 s
+    for 10,000 rows)."""
+    document = manifest.to_json()
+    entries = ",\n    ".join(json.dumps(entry, ensure_ascii=False) for entry in document.pop("credentials"))
+    head = json.dumps(document, indent=2, ensure_ascii=False)[:-2]
+    return f'{head},\n  "credentials": [\n    {entries}\n  ]\n}}\n' if entries else f'{head},\n  "credentials": []\n}}\n'
 
 
 def _loaded(text: str | None) -> dict[str, Any] | None:
@@ -640,6 +668,7 @@ class _Run:
             _write_atomic(self.out / _file_name(self.plan[position].key), (text + "\n").encode("utf-8"))
 
 
+@_without_gc_pauses
 def issue_rows(
     issuer: Issuer,
     org: Org,
@@ -728,7 +757,7 @@ def issue_rows(
     manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count)
     if out is not None:
         start = time.perf_counter()
-        _write_atomic(out / MANIFEST, (json.dumps(manifest.to_json(), indent=2) + "\n").encode("utf-8"))
+        _write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))
         run.seconds["files"] += time.perf_counter() - start
     manifest.seconds.update(run.seconds, wall=time.perf_counter() - started)
     return manifest
