@@ -17,8 +17,9 @@ issued again, so re-running after a crash issues nothing twice and loses nothing
    active one when it is missing or does not match the stored hash.
 
 Building, checking and signing run in worker processes (one per CPU for a large batch, or
-``Settings.batch_workers``); this process does the storage, many rows per statement and
-transaction (no ORM objects per row). ``manifest.json`` lists every row's credential and file.
+``Settings.batch_workers``); this process does the storage through the store's issuance lifecycle
+(``skillspas.issuer.store.issuance``, as a single issue does), many rows per statement and
+transaction. A re-run reads the rows issued before once and does not build or check them again. ``manifest.json`` lists every row's credential and file.
 """
 
 from __future__ import annotations

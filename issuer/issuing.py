@@ -8,7 +8,8 @@ Usage::
     issuer.change_status(org, issued.credential_id, "revoke")
     cosigned = issuer.cosign(leerbedrijf, issued.credential)   # as the credential's coSigner
 
-Issuing is two short transactions around the signature: (1) reserve the credential's id and a
+Issuing is two short transactions around the signature, the store's one issuance lifecycle
+(``skillspas.issuer.store.issuance``, which the batch uses too): (1) reserve the credential's id and a
 random status index (``pending``), (2) after signing and self-verification, mark it ``active``
 with its hash (and the document, unless ``Settings.store_credentials == "hash"``). A crash in
 between leaves a pending row: its index is never handed to another credential. A retry with the
