@@ -1,17 +1,21 @@
 """Batch issuance throughput on SQLite and PostgreSQL: credentials per second, and where the time goes.
 
     .venv/bin/python benchmarks/batch.py [--rows 10000] [--backends sqlite,postgresql] [--workers N] [--crash] [--json]
+    .venv/bin/python benchmarks/batch.py --baseline origin/main --repeat 2 --no-stub   # before/after, same run
 
 For each database it creates an organisation, validates ``--rows`` mbo-diploma rows (the check
 before anything is issued: building and checking every row), then issues them with
 ``skillspas.issuer.batch.issue_rows`` into a temp folder (one file per credential, manifest) and
-prints rows per second, the total wall time against the 20 s target of issue 8 (10,000 diplomas,
-2 cores, SQLite, storage included), and the split: validate (wall), sign and files (seconds
+prints rows per second, the total wall time against the 6 s target of issue 18 (10,000 diplomas,
+2 cores, SQLite or PostgreSQL, storage and files included), the time of a re-run that issues
+nothing (target: 1 s), and the split: validate (wall), sign and files (seconds
 summed over the worker processes), store (database time in this process). A second run with
 signing replaced by a stub, in one process, measures the storage, file and orchestration part on
 its own. PostgreSQL is a throwaway local cluster (Debian's packages, as in the tests). ``--crash``
 also runs the SIGKILL crash test of tests/service/test_service_batch.py with the full row count
-on both databases. Not a test: prints figures.
+on both databases. ``--baseline REF`` measures the code of commit REF (``git archive``, imported in
+place of this tree's) and this tree alternately, so both figures share the machine's load.
+Not a test: prints figures.
 """
 
 from __future__ import annotations
@@ -29,6 +33,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "service"))
+if "--tree" in sys.argv:  # measure another checkout of the product (--baseline): its modules, this script
+    import types
+
+    _tree = sys.argv[sys.argv.index("--tree") + 1]
+    _package = types.ModuleType("skillspas")
+    _package.__path__ = [_tree]
+    sys.modules["skillspas"] = _package
 
 from svc_postgres import PostgresServer  # noqa: E402
 
@@ -39,7 +50,7 @@ from skillspas.issuer.orgs import create_organisation  # noqa: E402
 from skillspas.issuer.settings import Settings  # noqa: E402
 from skillspas.issuer.store import open_store  # noqa: E402
 
-TARGET_S = 20.0
+TARGET_S = 6.0
 TARGET_ROWS = 10_000
 
 
@@ -83,10 +94,15 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
             manifest = issue_rows(issuer, org, plan, out=folder / "out", workers=workers)
             issued = time.perf_counter() - start
         cpu2 = _cpu()
+        start = time.perf_counter()  # the same batch again, as `skillspas batch` runs it: nothing to issue
+        with batch_workers(issuer, len(data)) as workers:
+            again = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", data, workers=workers),
+                               out=folder / "out", workers=workers)
+        rerun = time.perf_counter() - start
     finally:
         batch_module.sign_as = real_sign
         store.dispose()
-    assert manifest.issued == count
+    assert manifest.issued == count and again.issued == 0
     total = validated + issued
     seconds = {k: round(v, 2) for k, v in manifest.seconds.items()}
     return {"backend": backend, "rows": count, "stub_signing": stub, "workers": manifest.workers,
@@ -96,18 +112,19 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
             # Workers count when reaped (at the end): their CPU covers validating and issuing.
             "cpu_s": {"parent_validate": round(cpu1[0] - cpu0[0], 2), "parent_issue": round(cpu2[0] - cpu1[0], 2),
                       "workers": round(cpu2[1] - cpu0[1], 2)},
-            "load_average": os.getloadavg()[0],
+            "rerun_s": round(rerun, 2), "load_average": os.getloadavg()[0],
             "target_ratio": round(total / (TARGET_S * count / TARGET_ROWS), 2)}
 
 
 def _print(result: dict[str, Any]) -> None:
     split = result["issue_split_s"]
     label = "stub sign" if result["stub_signing"] else f"{result['workers']} worker(s)"
+    label = f"{result['tree']}, {label}"
     print(f"{result['backend']:>10} [{label}]: {result['rows']} rows in {result['total_s']} s total = "
           f"{result['rows_per_s']} rows/s ({result['target_ratio']}x the {TARGET_S:.0f} s per {TARGET_ROWS} target); "
           f"validate {result['validate_s']} s ({result['validated_per_s']}/s), issue {result['issue_s']} s "
           f"({result['issued_per_s']}/s): sign {split['sign']} s, files {split['files']} s (worker seconds), "
-          f"store {split['store']} s, issue wall {split['wall']} s; CPU s " +
+          f"store {split['store']} s, issue wall {split['wall']} s; re-run issuing nothing {result['rerun_s']} s; CPU s " +
           ", ".join(f"{k} {v}" for k, v in result["cpu_s"].items()) + f"; load average {result['load_average']:.1f}",
           flush=True)
 
@@ -120,7 +137,12 @@ def main() -> None:
     parser.add_argument("--no-stub", action="store_true", help="skip the run with signing stubbed out")
     parser.add_argument("--crash", action="store_true", help="also run the SIGKILL crash test with --rows rows")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--baseline", metavar="REF", help="also measure git commit REF (e.g. origin/main), alternating")
+    parser.add_argument("--repeat", type=int, default=1, help="measure each configuration this many times")
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.baseline:
+        sys.exit(_compare(args))
     results = []
     postgres = None
     try:
@@ -132,7 +154,8 @@ def main() -> None:
                 else:
                     postgres = postgres or PostgresServer().start()
                     url = postgres.new_database()
-                results.append(run(backend, url, folder, args.rows, args.workers, stub=stub))
+                results.append({**run(backend, url, folder, args.rows, args.workers, stub=stub),
+                                "tree": "baseline" if args.tree else "this tree"})
                 if not args.json:
                     _print(results[-1])
     finally:
@@ -149,6 +172,22 @@ def main() -> None:
         print(f"crash test with {args.rows} rows on both databases: "
               f"{'passed' if outcome.returncode == 0 else 'FAILED'} in {time.perf_counter() - start:.0f} s")
         sys.exit(outcome.returncode)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """Run this script on the baseline commit's code and on this tree, alternating, ``--repeat`` times."""
+    reference = Path(tempfile.mkdtemp(prefix="skillspas-baseline-"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(reference)], input=archive, check=True)
+    common = [sys.executable, str(Path(__file__).resolve()), "--rows", str(args.rows), "--backends", args.backends,
+              "--workers", str(args.workers)] + (["--no-stub"] if args.no_stub else [])
+    print(f"baseline {args.baseline} ({reference}) against this tree; load average before: "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    for _ in range(args.repeat):
+        for extra in (["--tree", str(reference)], []):
+            if subprocess.run(common + extra).returncode:
+                return 1
+    return 0
 
 
 if __name__ == "__main__":

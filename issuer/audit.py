@@ -17,13 +17,11 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from skillspas.issuer.store import queries
 from skillspas.issuer.store.models import AuditEvent
 
 if TYPE_CHECKING:
-    from skillspas.issuer.store import Store
+    from skillspas.issuer.store import Session, Store
 
 __all__ = ["Event", "record", "events"]
 
@@ -68,11 +66,6 @@ def record(
 
 def events(store: Store, *, org_id: str | None = None, action: str | None = None, limit: int = 100) -> list[Event]:
     """The latest events, newest first (of one organisation and/or one action when given)."""
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
-    if org_id is not None:
-        query = query.where(AuditEvent.org_id == org_id)
-    if action is not None:
-        query = query.where(AuditEvent.action == action)
     with store.transaction() as session:
-        rows = session.scalars(query).all()
+        rows = queries.audit_events(session, org_id=org_id, action=action, limit=max(1, min(limit, 1000)))
     return [Event(r.at, r.org_id, r.actor, r.action, r.target, json.loads(r.detail)) for r in rows]

@@ -8,7 +8,8 @@ Usage::
     issuer.change_status(org, issued.credential_id, "revoke")
     cosigned = issuer.cosign(leerbedrijf, issued.credential)   # as the credential's coSigner
 
-Issuing is two short transactions around the signature: (1) reserve the credential's id and a
+Issuing is two short transactions around the signature, the store's one issuance lifecycle
+(``skillspas.issuer.store.issuance``, which the batch uses too): (1) reserve the credential's id and a
 random status index (``pending``), (2) after signing and self-verification, mark it ``active``
 with its hash (and the document, unless ``Settings.store_credentials == "hash"``). A crash in
 between leaves a pending row: its index is never handed to another credential. A retry with the
@@ -28,15 +29,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import select
-
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import check_issuable, reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import Store
-from skillspas.issuer.store.models import IssuedCredential, StatusList, StatusListCredential
+from skillspas.issuer.status_registry import slot_entries
+from skillspas.issuer.store import Store, queries
+from skillspas.issuer.store.issuance import Done, Issuance, Pending
+from skillspas.issuer.store.models import StatusListCredential
 from skillspas.keys import StaticResolver
 from skillspas.schemas.contexts import STATUS_V1
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
@@ -45,7 +46,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
 from skillspas.schemas.vc import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
 
-__all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "credential_hash",
+__all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "canonical_text", "credential_hash",
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
@@ -116,10 +117,14 @@ def default_purposes(credential: dict[str, Any]) -> tuple[str, ...]:
     return status_registry.PURPOSES
 
 
+def canonical_text(credential: dict[str, Any]) -> str:
+    """The credential's sorted, compact JSON text: what the store keeps, and what ``credential_hash`` hashes."""
+    return json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def credential_hash(credential: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the credential's sorted, compact JSON: what the store keeps in hash mode."""
-    data = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the credential's ``canonical_text``: what the store keeps in hash mode."""
+    return hashlib.sha256(canonical_text(credential).encode("utf-8")).hexdigest()
 
 
 def row_credential_id(org_id: str, row_key: str) -> str:
@@ -191,13 +196,9 @@ class Issuer:
             purposes = ()
         elif purposes is None:
             purposes = default_purposes(document)
-        with self.store.transaction() as session:
-            row = status_registry.reserve(
-                session, self.settings, org_id=org.id, org_did=org.did, publish=functools.partial(sign_as, org.signer),
-                credential_id=document["id"], types=types_of(document), purposes=purposes,
-            )
-            status = status_registry.entries(self.settings, row)
-            row_id = row.id
+        issuance = self.issuance(org)
+        [slot] = issuance.reserve([Pending(document["id"], None, types_of(document), purposes)])
+        status = slot_entries(self.settings, org.id, slot.seq, slot.index, slot.purposes)
         if status:
             document["credentialStatus"] = status[0] if len(status) == 1 else status
             if data_model(document) == "1.1" and STATUS_V1 not in document["@context"]:
@@ -205,33 +206,18 @@ class Issuer:
         try:
             signed = sign_as(org.signer, document, contexts=self.contexts)
         except BaseException:
-            self._release(row_id)  # never handed out: its id and index may be used again
+            issuance.release(slot.credential_id)  # never handed out: its id and index may be used again
             raise
-        return self._complete(org, row_id, signed)
-
-    def _release(self, row_id: int) -> None:
-        """Forget a reservation whose credential was never handed out."""
-        with self.store.transaction() as session:
-            row = session.get(IssuedCredential, row_id)
-            if row is not None and row.state == "pending":
-                session.delete(row)
-
-    def _complete(self, org: Org, row_id: int, signed: dict[str, Any]) -> Issued:
-        """Mark a reserved credential as issued, with its hash (and document), and audit it."""
-        digest = credential_hash(signed)
-        with self.store.transaction() as session:
-            row = session.get(IssuedCredential, row_id, with_for_update=True)
-            if row is None or row.state != "pending":  # a retry took over a reservation this slow request left
-                raise status_registry.taken(signed["id"])
-            row.state = "active"
-            row.sha256 = digest
-            if self.settings.store_credentials == "full":
-                row.document = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
-            row.updated_at = dt.datetime.now(dt.timezone.utc)
-            audit.record(session, org_id=org.id, actor=org.actor, action="credential.issue", target=row.credential_id,
-                         detail={"types": types_of(signed), "statusIndex": row.status_index,
-                                 "statusList": row.status_seq, "rowKey": None})
+        text = canonical_text(signed)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if not issuance.complete([Done(slot.credential_id, digest, text, types_of(signed))]):
+            raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
         return Issued(signed["id"], signed, digest)
+
+    def issuance(self, org: Org) -> Issuance:
+        """The store's issuance lifecycle (reserve, complete, release) for ``org``."""
+        return Issuance(self.store, self.settings, org_id=org.id, org_did=org.did, actor=org.actor,
+                        publish=functools.partial(sign_as, org.signer))
 
     # -- co-signing ------------------------------------------------------------------------
 
@@ -266,9 +252,8 @@ class Issuer:
         cosigned = sign_as(org.signer, document, append=True, contexts=self.contexts, resolver=StaticResolver({owner.did: owner.did_document}))
         submitted = credential_hash(document)
         with self.store.transaction() as session:
-            row = session.scalar(select(IssuedCredential).where(
-                IssuedCredential.credential_id == document.get("id"), IssuedCredential.org_id == owner.id,
-            ).with_for_update())
+            cid = document.get("id")
+            row = queries.credential_for_update(session, cid, owner.id) if isinstance(cid, str) else None
             if row is None or row.state == "pending" or row.sha256 != submitted:
                 raise error_for(ErrorCode.NOT_FOUND, "the issuer issued no credential with this id and content",
                                 "/id")
@@ -293,9 +278,7 @@ class Issuer:
         org.require("credentials:status")
         check_stored_ids({"id": credential_id}, "/credentialId")
         with self.store.transaction() as session:
-            row = session.scalar(
-                select(IssuedCredential).where(IssuedCredential.credential_id == credential_id).with_for_update()
-            )
+            row = queries.credential_for_update(session, credential_id)
             if row is None or row.org_id != org.id or row.state == "pending":
                 raise error_for(ErrorCode.NOT_FOUND, "this organisation issued no credential with that id",
                                 "/credentialId")
@@ -309,14 +292,8 @@ class Issuer:
         """The credential issued (of ``org_id`` when given) whose id is ``ref``, or whose batch row key is
         ``ref`` (``TYPE/KEY`` as stored, or the bare ``KEY`` of the CSV); ``not_found``, or ``ambiguous``
         listing the credential ids when a bare row key fits several."""
-        query = select(IssuedCredential).where(IssuedCredential.state != "pending")
-        if org_id is not None:
-            query = query.where(IssuedCredential.org_id == org_id)
-        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self.store.transaction() as session:
-            rows = session.scalars(query.where(IssuedCredential.credential_id == ref)).all() or \
-                session.scalars(query.where(IssuedCredential.row_key == ref)).all() or \
-                session.scalars(query.where(IssuedCredential.row_key.like(f"%/{escaped}", escape="\\"))).all()
+            rows = queries.issued_matching(session, ref, org_id)
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
@@ -332,41 +309,24 @@ class Issuer:
         """The signed status list credential served at ``/status/{org_id}/{seq}/{purpose}``."""
         self._refresh_stale(org_id, seq, purpose)
         with self.store.transaction() as session:
-            row = session.scalar(self._lists(org_id, seq, purpose))
-            if row is None:
+            rows = queries.status_lists(session, org_id, seq, purpose)
+            if not rows:
                 return None
-            return StatusListDocument(row.document, row.version, row.updated_at)
+            return StatusListDocument(rows[0].document, rows[0].version, rows[0].updated_at)
 
     def status_lists(self, org_id: str | None = None) -> dict[str, dict[str, Any]]:
         """Every signed status list credential (of one organisation), by URL: for verification."""
         self._refresh_stale(org_id)
-        query = select(StatusListCredential.url, StatusListCredential.document).join(
-            StatusList, StatusList.id == StatusListCredential.list_id)
-        if org_id is not None:
-            query = query.where(StatusList.org_id == org_id)
         with self.store.transaction() as session:
-            return {url: json.loads(text) for url, text in session.execute(query).all()}
-
-    @staticmethod
-    def _lists(org_id: str | None, seq: int | None = None, purpose: str | None = None) -> Any:
-        """A query for status list rows, narrowed by organisation, number and purpose when given."""
-        query = select(StatusListCredential).join(StatusList, StatusList.id == StatusListCredential.list_id)
-        if org_id is not None:
-            query = query.where(StatusList.org_id == org_id)
-        if seq is not None:
-            query = query.where(StatusList.seq == seq)
-        if purpose is not None:
-            query = query.where(StatusListCredential.purpose == purpose)
-        return query
+            documents = queries.status_list_documents(session, org_id)
+        return {url: json.loads(text) for url, text in documents.items()}
 
     def _refresh_stale(self, org_id: str | None, seq: int | None = None, purpose: str | None = None) -> None:
         """Re-sign lists unchanged for longer than ``Settings.status_list_refresh`` (a new validFrom)."""
         now = dt.datetime.now(dt.timezone.utc)
         limit = now - dt.timedelta(seconds=self.settings.status_list_refresh)
-        stale_query = self._lists(org_id, seq, purpose).where(StatusListCredential.updated_at < limit)
         with self.store.transaction() as session:
-            stale = [(row.id, org) for row, org in session.execute(
-                stale_query.add_columns(StatusList.org_id)).all()]
+            stale = queries.stale_status_lists(session, limit, org_id, seq, purpose)
         for row_id, owner in stale:
             publish = functools.partial(sign_as, self.orgs.get(owner).signer)
             with self.store.transaction() as session:

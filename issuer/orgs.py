@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import select
 
 from skillspas.issuer import audit
 from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import Store
+from skillspas.issuer.store import Store, queries
 from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
 from skillspas.keys import Signer, generate
 from skillspas.keys.signer import PublicFacts
@@ -213,7 +212,7 @@ class ApiKeyInfo:
 def list_api_keys(store: Store, org_id: str) -> list[ApiKeyInfo]:
     """The organisation's API keys, oldest first (revoked and expired ones too)."""
     with store.transaction() as session:
-        rows = session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)).all()
+        rows = queries.api_keys(session, org_id)
         return [ApiKeyInfo.of(row) for row in rows]
 
 
@@ -258,9 +257,9 @@ def create_organisation(
     did = did_key_for(pair.public_key) if pair is not None else did_for_host(str(did_web))
     org_id = str(uuid.uuid4())
     with _undone_on_failure(store, settings) as made, store.transaction() as session:
-        if session.scalar(select(Organisation).where(Organisation.did == did)) is not None:
+        if queries.organisation_id_by_did(session, did) is not None:
             raise ValueError(f"an organisation with DID {did} already exists")
-        if session.scalar(select(Organisation.id).where(Organisation.name == name)) is not None:
+        if queries.organisation_id_by_name(session, name) is not None:
             raise ValueError(f"an organisation named {name!r} already exists (skillspas org list); choose another name")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
@@ -308,7 +307,7 @@ def rotate_signing_key(
             raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
         if org.did.startswith(DID_KEY_PREFIX):
             raise ValueError("a did:key organisation's DID is its key: it cannot rotate (make a new organisation)")
-        keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
+        keys = queries.org_keys(session, org_id)
         active = [k for k in keys if k.active]
         kind = key_type or (PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")
         on_token = hsm if hsm is not None else bool(active) and active[-1].key_file.startswith("pkcs11:")
@@ -342,7 +341,7 @@ def _unused(store: Store, key_file: str) -> bool:
     """True only when the store answers that no organisation key uses ``key_file``."""
     try:
         with store.transaction() as session:
-            return session.scalar(select(OrgKey.id).where(OrgKey.key_file == key_file)) is None
+            return queries.org_key_by_file(session, key_file) is None
     except Exception:  # the database is unreachable: it cannot tell
         return False
 
@@ -355,7 +354,7 @@ def _new_key(
     ``key_file`` then holds its pkcs11: URI); return its method id and publicKeyMultibase. Files and labels carry a random
     part, so a retry after a failed transaction never meets the leftovers of the first try. ``pair``: the
     key of a did:key organisation (its DID is that key; its method id is fixed by did:key)."""
-    number = len(session.scalars(select(OrgKey.id).where(OrgKey.org_id == org_id)).all()) + 1
+    number = len(queries.org_keys(session, org_id)) + 1
     method = f"{did}#key-{number}" if pair is None else verification_method_id(did)
     unique = f"{org_id}-key-{number}-{secrets.token_hex(4)}"
     if hsm:
@@ -486,18 +485,14 @@ class Organisations:
             org = session.get(Organisation, org_id)
             if org is None:
                 raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
-            keys = session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)).all()
+            keys = queries.org_keys(session, org_id)
         return self._org(org, list(keys))
 
     def find(self, ref: str) -> Org:
         """The organisation named by id, exact name or DID; ``not_found`` otherwise, ``ambiguous`` (listing
         the ids) when a name is shared (stores from before names had to be unique)."""
         with self.store.transaction() as session:
-            ids = session.scalars(
-                select(Organisation.id).where(
-                    (Organisation.id == ref) | (Organisation.name == ref) | (Organisation.did == ref)
-                ).order_by(Organisation.created_at)
-            ).all()
+            ids = queries.organisation_ids_matching(session, ref)
         if not ids:
             raise error_for(ErrorCode.NOT_FOUND, f"no organisation {ref!r}",
                             nl=f"geen organisatie {ref!r} (skillspas org list)")
@@ -511,7 +506,7 @@ class Organisations:
     def by_did(self, did: str) -> Org | None:
         """The organisation whose DID is ``did``, or ``None``."""
         with self.store.transaction() as session:
-            org_id = session.scalar(select(Organisation.id).where(Organisation.did == did))
+            org_id = queries.organisation_id_by_did(session, did)
         return None if org_id is None else self.get(org_id)
 
     def by_api_key(self, api_key: str) -> Org:
@@ -533,7 +528,7 @@ class Organisations:
     def all(self) -> list[Org]:
         """Every organisation (for the verifier's DID documents and trusted issuers)."""
         with self.store.transaction() as session:
-            ids = session.scalars(select(Organisation.id).order_by(Organisation.created_at)).all()
+            ids = queries.organisation_ids(session)
         return [self.get(org_id) for org_id in ids]
 
     def close(self) -> None:

@@ -69,6 +69,24 @@ def test_pyproject_packages_match_the_folders():
     assert {k: v for k, v in mapping.items()} == {f"skillspas.{p}": p for p in LAYERS}
 
 
+SQL_RUNNERS = {"execute", "exec_driver_sql", "scalar", "scalars"}
+"""The session and connection methods that run a statement (``session.get``/``add`` of a model are not SQL)."""
+
+
+@pytest.mark.parametrize("path", [p for p in sorted((ROOT / "issuer").rglob("*.py"))
+                                  if (ROOT / "issuer" / "store") not in p.parents],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_sql_is_written_only_inside_the_issuers_store(path):
+    # One place for the database: issuer/store/ (the issuance lifecycle, named queries, models, migrations).
+    # No SQLAlchemy import (so no select/insert/update/delete/text builders) and no statement run here.
+    for name in _imports(path):
+        assert name.split(".")[0] != "sqlalchemy", f"{path.name} imports {name}: put the query in issuer/store/"
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            assert node.func.attr not in SQL_RUNNERS, (
+                f"{path.name}:{node.lineno} runs a statement (.{node.func.attr}): SQL belongs in issuer/store/")
+
+
 def test_verifier_import_stays_light():
     import subprocess
     import sys

@@ -6,6 +6,8 @@ Usage::
     with store.transaction() as session: ...
 """
 
+from sqlalchemy.orm import Session
+
 from skillspas.issuer.store.engine import Store, open_store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Session", "Store", "open_store"]

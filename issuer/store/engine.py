@@ -101,7 +101,11 @@ def _engine(url: str, echo: bool) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # Custom plans only: psycopg prepares a statement run five times, and PostgreSQL's cached generic
+        # plan for a batch's ``IN (...)`` of 500 keys, made while the table was nearly empty, scanned the
+        # whole table per chunk (a 10,000-row re-run: 6.2 s; with custom plans 0.9 s).
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                             connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
 

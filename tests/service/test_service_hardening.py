@@ -8,13 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from skillspas.issuer import status_registry
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issuer
-from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
+from skillspas.issuer.store.issuance import Pending
 from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import LocalSigner, generate
 from skillspas.schemas.errors import ServiceRefused
@@ -248,14 +247,11 @@ def store_setup(database):
 
 def _crash_after_reserving(store, issuer, org, credential_id: str, age: dt.timedelta) -> IssuedCredential:
     """What a killed ``issue`` leaves: a committed ``pending`` row, never completed."""
+    [slot] = issuer.issuance(org).reserve([Pending(credential_id, None, [VC, OB], ("revocation",))])
     with store.transaction() as session:
-        row = status_registry.reserve(session, issuer.settings, org_id=org.id, org_did=org.did,
-                                      publish=lambda unsigned: sign_as(org.signer, unsigned),
-                                      credential_id=credential_id, types=[VC, OB], purposes=("revocation",))
-        session.flush()
-        session.execute(update(IssuedCredential).where(IssuedCredential.id == row.id)
+        session.execute(update(IssuedCredential).where(IssuedCredential.credential_id == credential_id)
                         .values(updated_at=dt.datetime.now(dt.timezone.utc) - age, created_at=dt.datetime.now(dt.timezone.utc) - age))
-        return IssuedCredential(status_seq=row.status_seq, status_index=row.status_index)
+    return IssuedCredential(status_seq=slot.seq, status_index=slot.index)
 
 
 def _credential(org, credential_id: str) -> dict[str, Any]:

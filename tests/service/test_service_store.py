@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
-import functools
+import hashlib
 import json
 
 import pytest
@@ -16,10 +16,11 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer import batch as batch_module
 from skillspas.issuer.batch import issue_rows, validate_rows
 from skillspas.issuer.issuing import Issuer, credential_hash
-from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.orgs import Organisations, create_organisation
 from skillspas.issuer.settings import STATUS_LIST_SIZE, Settings
+from skillspas.issuer.store import issuance as issuance_module
 from skillspas.issuer.store import open_store
+from skillspas.issuer.store.issuance import Pending
 from skillspas.issuer.store.models import Base, IssuedCredential, StatusList
 from skillspas.schemas.errors import ErrorCode, ServiceRefused, SkillspasError, error_for
 
@@ -82,26 +83,37 @@ def test_status_index_is_random_and_in_a_list_of_at_least_131072(setup):
 
 def test_concurrent_reservations_never_share_an_index(setup, monkeypatch):
     settings, store, issuer, org = setup
-    # Draw from 400 slots only, so that concurrent requests clash often and must retry.
-    monkeypatch.setattr(status_registry.secrets, "randbelow", lambda n: __import__("random").randrange(400))
-    publish = functools.partial(sign_as, org.signer)
+    # Draw from 400 slots only, so that concurrent requests draw taken indexes often and must draw again.
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(400))
 
     def reserve(n: int) -> tuple[int, int]:
-        with store.transaction() as session:
-            row = status_registry.reserve(session, settings, org_id=org.id, org_did=org.did, publish=publish,
-                                          credential_id=f"urn:example:race:{n}", types=["VerifiableCredential"])
-            return row.status_seq, row.status_index
+        [slot] = issuer.issuance(org).reserve([Pending(f"urn:example:race:{n}", None, ["VerifiableCredential"],
+                                                       status_registry.PURPOSES)])
+        return slot.seq, slot.index
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         slots = list(pool.map(reserve, range(200)))
     assert len(set(slots)) == 200
 
 
+def test_a_reservation_that_clashes_with_an_index_taken_meanwhile_is_tried_again(setup, monkeypatch):
+    settings, store, issuer, org = setup
+    taken = int(issuer.issue(org, credential(org)).credential["credentialStatus"]["statusListIndex"])
+    draws = iter([taken] + list(range(1000, 1100)))
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: next(draws))
+    in_use, misses = issuance_module.Issuance._in_use, []
+    # The first look at the indexes in use misses the one taken (as a concurrent insert would): the insert clashes.
+    monkeypatch.setattr(issuance_module.Issuance, "_in_use",
+                        lambda self, *args: set() if not misses and not misses.append(1) else in_use(self, *args))
+    [slot] = issuer.issuance(org).reserve([Pending("urn:example:clash", None, ["VerifiableCredential"], ("revocation",))])
+    assert misses and slot.index != taken and slot.index >= 1000
+
+
 def test_a_full_list_pair_is_followed_by_the_next_one(setup, monkeypatch):
     settings, store, issuer, org2 = setup
     created = create_organisation(store, settings, "ROC Vol", role="mbo", did_web="vol.example")
     org = issuer.orgs.get(created.id)
-    monkeypatch.setattr(status_registry, "_FILL", 3 / settings.status_list_size)  # three per list pair
+    monkeypatch.setattr(issuance_module, "FILL", 3 / settings.status_list_size)  # three per list pair
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         issued = list(pool.map(lambda _: issuer.issue(org, credential(org)).credential, range(8)))
@@ -152,11 +164,8 @@ def test_batches_and_single_issues_at_once_never_share_a_status_index(setup, mon
     created = create_organisation(store, settings, "ROC Druk", role="mbo", did_web="druk.example")
     org = issuer.orgs.get(created.id)
     # Draw from 900 slots only, so that the batches' bulk inserts and single issues clash and must retry.
-    monkeypatch.setattr(status_registry.secrets, "randbelow", lambda n: __import__("random").randrange(900))
-    monkeypatch.setattr(batch_module, "_RESERVE_WINDOW", 10)  # many reservations, with the indexes in use read once
-    clashes = []
-    forget = status_registry.BulkReserver.forget
-    monkeypatch.setattr(status_registry.BulkReserver, "forget", lambda self: (clashes.append(1), forget(self)))
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(900))
+    monkeypatch.setattr(batch_module, "_RESERVE_WINDOW", 10)  # many reservations between the single issues
 
     def batch(name: str) -> list[str]:
         rows = [(n + 2, {"row_key": f"{name}-{n}", "learner_name": f"Leerling {n}", "crebo": "25180",
@@ -178,7 +187,6 @@ def test_batches_and_single_issues_at_once_never_share_a_status_index(setup, mon
     assert len(ids) == len(set(ids)) == len(slots) == 270
     assert {row.state for row in slots} == {"active"}
     assert len({(row.status_seq, row.status_index) for row in slots}) == 270
-    assert clashes, "no bulk insert clashed: the retry was not exercised"
 
 
 def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_issues_the_rest(setup, monkeypatch, tmp_path):
@@ -216,7 +224,7 @@ def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_is
 
 
 def test_nothing_is_issued_with_a_status_url_on_a_non_public_address_unless_in_development(setup):
-    from skillspas.issuer.status_registry import allocated_count
+    from skillspas.issuer.store.issuance import allocated_count
 
     settings, store, _, org = setup
     before_count = _allocated(store, org.id, allocated_count)
@@ -233,3 +241,25 @@ def test_nothing_is_issued_with_a_status_url_on_a_non_public_address_unless_in_d
 def _allocated(store, org_id, count) -> int:
     with store.transaction() as session:
         return count(session, org_id)
+
+
+def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_stored_hash(setup, monkeypatch, tmp_path):
+    settings, store, _, _ = setup
+    issuer = Issuer(store, settings.replace(batch_workers=1))
+    org = issuer.orgs.get(create_organisation(store, settings, "ROC Herhaal", role="mbo", did_web="herhaal.example").id)
+    rows = [(n + 2, {"row_key": f"h-{n}", "learner_name": f"Leerling {n}", "crebo": "25180", "leerweg": "BOL",
+                     "date": "2025-07-01"}) for n in range(6)]
+    first = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
+    built = []
+    real = batch_module._build_rows
+    monkeypatch.setattr(batch_module, "_build_rows", lambda *args: built.append(args) or real(*args))
+    rows.append((8, {"row_key": "h-new", "learner_name": "Nieuw", "crebo": "25180", "leerweg": "BOL", "date": "2025-07-01"}))
+    again = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
+    assert [row[1] for args in built for row in args[2]] == ["MboDiploma/h-new"]  # only the new row was built
+    assert again.issued == 1 and [e["credentialId"] for e in again.entries[:6]] == [e["credentialId"] for e in first.entries]
+    with store.transaction() as session:
+        hashes = dict(session.execute(select(IssuedCredential.credential_id, IssuedCredential.sha256)
+                                      .where(IssuedCredential.org_id == org.id)).all())
+    for entry in again.entries:  # the file is the credential's canonical text: its SHA-256 is the stored hash
+        data = (tmp_path / entry["file"]).read_bytes().rstrip(b"\n")
+        assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))

@@ -208,4 +208,5 @@ def _issue_batch(issuer: Issuer, org: Org, kind: str, rows: list[tuple[int, dict
     """Check every row, then issue them all (with worker processes for a large batch, started once)."""
     with batch_workers(issuer, len(rows)) as workers:
         plan = validate_rows(issuer, org, kind, rows, workers=workers)
-        return issue_rows(issuer, org, plan, collect=True, workers=workers)
+        manifest: Manifest = issue_rows(issuer, org, plan, collect=True, workers=workers)
+        return manifest

@@ -1,0 +1,343 @@
+"""One issuance lifecycle in the store: reserve status slots, (the caller signs), complete; for one
+credential or a batch of 10,000 alike.
+
+Usage::
+
+    issuance = Issuance(store, settings, org_id=org.id, org_did=org.did, actor=org.actor, publish=publish)
+    [slot] = issuance.reserve([Pending(cid, None, types, ("revocation",))])   # pending rows, committed
+    credential["credentialStatus"] = slot_entries(settings, org.id, slot)     # status_registry
+    done = issuance.complete([Done(cid, sha256, text, types, None)])          # pending -> active, audited
+    issuance.release(cid)                                                      # a signature that failed
+
+``reserve`` commits each credential's ``pending`` row (its id and random status index) before
+anything is signed; ``complete`` marks the rows ``active`` with the hash of the signed credential
+(and its JSON text, unless ``Settings.store_credentials == "hash"``) and audits each, in one
+transaction. A crash in between leaves ``pending`` rows whose indexes are never handed to another
+credential: a batch row's row is resumed by its row key, a single issue's by a retry with the same
+id from the same organisation once it is older than ``STALE_PENDING``; anyone else gets ``taken``.
+
+Status indexes are drawn at random per list pair (``Settings.status_list_size`` entries, filled
+to three quarters, then the next pair starts); the draws are checked against the pair in one query
+and the unique constraint decides under concurrency (a clash rolls back and the reservation is
+tried again). No ORM objects per row: Core statements, many rows each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+from sqlalchemy import CursorResult, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.status_lists import status_list_credential
+from skillspas.issuer.status_registry import PURPOSES, STALE_PENDING, Publisher, list_url, signed_text, taken
+from skillspas.issuer.store.engine import Store
+from skillspas.issuer.store.models import AuditEvent, IssuedCredential, StatusList, StatusListCredential
+
+__all__ = ["Issuance", "Pending", "Slot", "Done", "allocated_count"]
+
+FILL: Final = 0.75
+"""A list pair takes new indexes until it is this full."""
+_TRIES: Final = 200
+_CHUNK: Final = 500
+"""Keys or ids per ``IN (...)`` query."""
+_CREDENTIALS: Final = IssuedCredential.__table__
+_AUDIT: Final = AuditEvent.__table__
+_C = _CREDENTIALS.c
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A credential about to be signed: what its ``pending`` row holds (``row_key``: a batch row's)."""
+
+    credential_id: str
+    row_key: str | None
+    types: Sequence[str]
+    purposes: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What the store holds of one credential's row (``seq`` and ``index`` None: no status entries)."""
+
+    credential_id: str
+    seq: int | None
+    index: int | None
+    purposes: tuple[str, ...]
+    state: str = "pending"
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    """A signed credential to complete: its hash, its compact JSON text, its types and batch row key."""
+
+    credential_id: str
+    sha256: str
+    text: str
+    types: Sequence[str]
+    row_key: str | None = None
+
+
+@dataclass(frozen=True)
+class _Pair:
+    seq: int
+    size: int
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+def _purposes(wanted: Sequence[str]) -> tuple[str, ...]:
+    if any(p not in PURPOSES for p in wanted):
+        raise ValueError(f"status purposes must be among {PURPOSES}")
+    return tuple(p for p in PURPOSES if p in wanted)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+class Issuance:
+    """The issuance lifecycle of one organisation: ``reserve`` -> (sign) -> ``complete`` or ``release``."""
+
+    def __init__(self, store: Store, settings: Settings, *, org_id: str, org_did: str, actor: str,
+                 publish: Publisher, transaction: Callable[[], Any] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.org_id = org_id
+        self.org_did = org_did
+        self.actor = actor
+        self.publish = publish
+        self.transaction = transaction or store.transaction
+        """A transaction of ``store`` (the batch passes one that counts its time)."""
+
+    # -- reserve -----------------------------------------------------------------------------
+
+    def reserve(self, wanted: Sequence[Pending]) -> list[Slot]:
+        """Commit a ``pending`` row with a fresh random index for each of ``wanted``; their slots in order.
+
+        A row that holds the id already is resumed (same index) when it is this organisation's
+        ``pending`` row of the same batch row key, or a single issue's left by a crash (older than
+        ``STALE_PENDING``); else ``taken``. A clash with a concurrent reservation is retried.
+        ``public_url_required`` before any index is reserved when the status URLs could not be public."""
+        if any(w.purposes for w in wanted):
+            self.settings.signing_base_url()
+        for attempt in range(_TRIES):
+            try:
+                with self.transaction() as session:
+                    return self._reserve(session, wanted)
+            except IntegrityError:  # another request took an index or an id in the meantime: read again
+                if attempt == _TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _reserve(self, session: Session, wanted: Sequence[Pending]) -> list[Slot]:
+        slots: dict[str, Slot] = {}
+        ids = [w.credential_id for w in wanted]
+        existing = {row.credential_id: row for chunk in _chunks(ids) for row in session.execute(
+            select(_C.id, _C.credential_id, _C.org_id, _C.state, _C.row_key, _C.status_seq, _C.status_index,
+                   _C.status_purposes, _C.sha256, _C.updated_at).where(_C.credential_id.in_(chunk)).with_for_update())}
+        for item in wanted:
+            row = existing.get(item.credential_id)
+            if row is not None:
+                resumed = self._resume(session, row, item)
+                if resumed is not None:
+                    slots[item.credential_id] = resumed
+        fresh = [w for w in wanted if w.credential_id not in slots]
+        draws = iter(self._draw(session, sum(1 for w in fresh if w.purposes)))
+        now = dt.datetime.now(dt.timezone.utc)
+        rows = []
+        for item in fresh:
+            seq, index = next(draws) if item.purposes else (None, None)
+            purposes = _purposes(item.purposes)
+            slots[item.credential_id] = Slot(item.credential_id, seq, index, purposes)
+            rows.append({"credential_id": item.credential_id, "org_id": self.org_id, "types": json.dumps(list(item.types)),
+                         "state": "pending", "status_seq": seq, "status_index": index,
+                         "status_purposes": " ".join(purposes), "row_key": item.row_key, "created_at": now,
+                         "updated_at": now})
+        if rows:
+            session.execute(insert(_CREDENTIALS), rows)
+        return [slots[w.credential_id] for w in wanted]
+
+    def _resume(self, session: Session, row: Any, item: Pending) -> Slot | None:
+        """The slot of a ``pending`` row this reservation may resume (None: it held no index and is
+        gone, reserve afresh); ``taken`` for any other row."""
+        if row.org_id != self.org_id or row.row_key != item.row_key:
+            raise taken(item.credential_id)
+        if item.row_key is not None:  # a batch row reserved (or issued) by an earlier or concurrent run of the batch
+            return Slot(item.credential_id, row.status_seq, row.status_index, tuple(row.status_purposes.split()),
+                        row.state, row.sha256)
+        if row.state != "pending":
+            raise taken(item.credential_id)
+        purposes = _purposes(item.purposes)
+        now = dt.datetime.now(dt.timezone.utc)
+        if now - _utc(row.updated_at) < STALE_PENDING:  # still being signed
+            raise taken(item.credential_id)
+        if row.status_index is None:  # no index to keep out of use
+            session.execute(delete(_CREDENTIALS).where(_C.id == row.id))
+            return None
+        # a retry without entries keeps the index too: reserved, never reused
+        session.execute(update(_CREDENTIALS).where(_C.id == row.id).values(
+            types=json.dumps(list(item.types)), status_purposes=" ".join(purposes), updated_at=now))
+        return Slot(item.credential_id, row.status_seq, row.status_index, purposes)
+
+    def _draw(self, session: Session, count: int) -> list[tuple[int, int]]:
+        """``count`` random indexes no credential of this organisation holds, in claimed list pairs."""
+        drawn: list[tuple[int, int]] = []
+        for pair, take in self._claims(session, count):
+            chosen: list[int] = []
+            seen: set[int] = set()
+            while len(chosen) < take:
+                candidates: list[int] = []
+                while len(candidates) < take - len(chosen):
+                    index = secrets.randbelow(pair.size)
+                    if index not in seen:
+                        seen.add(index)
+                        candidates.append(index)
+                used = self._in_use(session, pair.seq, candidates)
+                chosen.extend(i for i in candidates if i not in used)
+            drawn.extend((pair.seq, index) for index in chosen)
+        return drawn
+
+    def _in_use(self, session: Session, seq: int, candidates: Sequence[int]) -> set[int]:
+        """Those of ``candidates`` that a credential of this organisation holds in list pair ``seq``."""
+        return {index for chunk in _chunks(candidates) for index in session.scalars(
+            select(_C.status_index).where(_C.org_id == self.org_id, _C.status_seq == seq, _C.status_index.in_(chunk)))}
+
+    def _claims(self, session: Session, count: int) -> list[tuple[_Pair, int]]:
+        """Count ``count`` more credentials against the current pair, starting the next ones as they fill up."""
+        claims: list[tuple[_Pair, int]] = []
+        tries = 0
+        while count > 0:
+            tries += 1
+            if tries > _TRIES:  # pragma: no cover - needs 200 races in a row
+                raise RuntimeError("could not claim a status list slot")
+            pair = session.execute(
+                select(StatusList.id, StatusList.seq, StatusList.size, StatusList.allocated)
+                .where(StatusList.org_id == self.org_id).order_by(StatusList.seq.desc()).limit(1)
+            ).first()
+            if pair is None:
+                self._new_pair(session, 1)
+                continue
+            capacity = int(pair.size * FILL)
+            take = min(count, capacity - pair.allocated)
+            if take <= 0:
+                self._new_pair(session, pair.seq + 1)
+                continue
+            claimed = cast(CursorResult[Any], session.execute(  # an UPDATE: its result counts the rows
+                update(StatusList)
+                .where(StatusList.id == pair.id, StatusList.allocated + take <= capacity)
+                .values(allocated=StatusList.allocated + take)
+                .execution_options(synchronize_session=False)
+            )).rowcount
+            if claimed:
+                claims.append((_Pair(pair.seq, pair.size), take))
+                count -= take
+        return claims
+
+    def _new_pair(self, session: Session, seq: int) -> None:
+        """Create list pair ``seq`` with empty, signed lists (a concurrent creator wins quietly)."""
+        size = self.settings.status_list_size
+        try:
+            with session.begin_nested():
+                pair = StatusList(org_id=self.org_id, seq=seq, size=size, allocated=0)
+                session.add(pair)
+                session.flush()
+                for purpose in PURPOSES:
+                    url = list_url(self.settings, self.org_id, seq, purpose)
+                    unsigned = status_list_credential(url, issuer=self.org_did, purpose=purpose, length=size)
+                    session.add(StatusListCredential(list_id=pair.id, purpose=purpose, url=url, version=1,
+                                                     document=signed_text(self.publish, unsigned)))
+                session.flush()
+        except IntegrityError:
+            pass  # another request created this pair first; use theirs
+
+    # -- complete or release -----------------------------------------------------------------
+
+    def complete(self, done: Sequence[Done]) -> set[str]:
+        """Mark the ``pending`` rows of ``done`` ``active`` with hash (and document), audited, in one
+        transaction; the ids completed now (any other was completed or taken over by another run)."""
+        if not done:
+            return set()
+        keep_document = self.settings.store_credentials == "full"
+        moment = dt.datetime.now(dt.timezone.utc)
+        with self.transaction() as session:
+            ids = [d.credential_id for d in done]
+            rows = {row.credential_id: row for chunk in _chunks(ids) for row in session.execute(
+                select(_C.credential_id, _C.status_seq, _C.status_index)
+                .where(_C.credential_id.in_(chunk), _C.org_id == self.org_id, _C.state == "pending")
+                .with_for_update())}
+            fresh = [d for d in done if d.credential_id in rows]
+            if fresh:
+                session.execute(
+                    update(_CREDENTIALS)
+                    .where(_C.credential_id == bindparam("b_id"), _C.state == "pending")
+                    .values(state="active", sha256=bindparam("b_sha"), document=bindparam("b_doc"),
+                            updated_at=bindparam("b_at")),
+                    [{"b_id": d.credential_id, "b_sha": d.sha256, "b_doc": d.text if keep_document else None,
+                      "b_at": moment} for d in fresh],
+                )
+                session.execute(insert(_AUDIT), [{
+                    "at": moment, "org_id": self.org_id, "actor": self.actor, "action": "credential.issue",
+                    "target": d.credential_id, "detail": json.dumps({
+                        "types": list(d.types), "statusIndex": rows[d.credential_id].status_index,
+                        "statusList": rows[d.credential_id].status_seq, "rowKey": d.row_key}, sort_keys=True),
+                } for d in fresh])
+        return {d.credential_id for d in fresh}
+
+    def release(self, credential_id: str) -> None:
+        """Forget a reservation whose credential was never handed out: its id and index may be used again."""
+        with self.transaction() as session:
+            session.execute(delete(_CREDENTIALS).where(
+                _C.credential_id == credential_id, _C.org_id == self.org_id, _C.state == "pending"))
+
+    # -- what a batch reads ------------------------------------------------------------------
+
+    def by_row_key(self, keys: Sequence[str]) -> dict[str, Slot]:
+        """The rows of these batch row keys that exist (any state), by row key."""
+        found: dict[str, Slot] = {}
+        with self.transaction() as session:
+            for chunk in _chunks(keys):
+                for row in session.execute(select(
+                        _C.row_key, _C.credential_id, _C.state, _C.status_seq, _C.status_index, _C.status_purposes,
+                        _C.sha256).where(_C.org_id == self.org_id, _C.row_key.in_(chunk))):
+                    found[row.row_key] = Slot(row.credential_id, row.status_seq, row.status_index,
+                                              tuple(row.status_purposes.split()), row.state, row.sha256)
+        return found
+
+    def documents(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The stored JSON text of these credentials (``None`` when only the hash is kept), by id."""
+        found: dict[str, str | None] = {}
+        with self.transaction() as session:
+            for chunk in _chunks(ids):
+                for cid, text in session.execute(select(_C.credential_id, _C.document).where(
+                        _C.credential_id.in_(chunk), _C.org_id == self.org_id)):
+                    found[cid] = text or None
+        return found
+
+    def held_by_others(self, keys_by_id: dict[str, str]) -> list[str]:
+        """The credential ids (of ``{credential id: row key}``) that a row of another key holds (any organisation)."""
+        found = []
+        with self.transaction() as session:
+            for chunk in _chunks(list(keys_by_id)):
+                for cid, key in session.execute(select(_C.credential_id, _C.row_key).where(_C.credential_id.in_(chunk))):
+                    if key != keys_by_id[cid]:
+                        found.append(cid)
+        return found
+
+
+def allocated_count(session: Session, org_id: str) -> int:
+    """How many status indexes the organisation has handed out (for reports and tests)."""
+    return int(session.scalar(select(func.count(_C.id)).where(
+        _C.org_id == org_id, _C.status_index.is_not(None))) or 0)

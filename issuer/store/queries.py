@@ -1,0 +1,150 @@
+"""The store's queries, one named function each: the only SQL of the issuer besides ``issuance``.
+
+Usage::
+
+    with store.transaction() as session:
+        keys = queries.org_keys(session, org_id)
+        row = queries.credential_for_update(session, credential_id)
+
+Every function takes the session of the caller's transaction, so a change and its audit event
+commit together. ``tests/test_layering.py`` keeps SQL out of the issuer's other modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillspas.issuer.store.models import (
+    ApiKey,
+    AuditEvent,
+    IssuedCredential,
+    Organisation,
+    OrgKey,
+    StatusList,
+    StatusListCredential,
+)
+
+__all__ = [
+    "api_keys", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
+    "org_keys", "org_key_by_file", "credential_for_update", "issued_matching", "status_list_for_update",
+    "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
+]
+
+
+# -- organisations and keys ----------------------------------------------------------------------
+
+def api_keys(session: Session, org_id: str) -> list[ApiKey]:
+    """The organisation's API keys, oldest first."""
+    return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)))
+
+
+def organisation_id_by_did(session: Session, did: str) -> str | None:
+    """The id of the organisation whose DID is ``did``."""
+    return session.scalar(select(Organisation.id).where(Organisation.did == did))
+
+
+def organisation_id_by_name(session: Session, name: str) -> str | None:
+    """The id of an organisation named ``name``."""
+    return session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+def organisation_ids(session: Session) -> list[str]:
+    """Every organisation's id, oldest first."""
+    return list(session.scalars(select(Organisation.id).order_by(Organisation.created_at)))
+
+
+def organisation_ids_matching(session: Session, ref: str) -> list[str]:
+    """The ids of the organisations whose id, name or DID is ``ref``, oldest first."""
+    return list(session.scalars(select(Organisation.id).where(
+        (Organisation.id == ref) | (Organisation.name == ref) | (Organisation.did == ref)
+    ).order_by(Organisation.created_at)))
+
+
+def org_keys(session: Session, org_id: str) -> list[OrgKey]:
+    """The organisation's signing keys, oldest first."""
+    return list(session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)))
+
+
+def org_key_by_file(session: Session, key_file: str) -> int | None:
+    """The id of the organisation key kept in ``key_file``."""
+    return session.scalar(select(OrgKey.id).where(OrgKey.key_file == key_file))
+
+
+# -- issued credentials --------------------------------------------------------------------------
+
+def credential_for_update(session: Session, credential_id: str, org_id: str | None = None) -> IssuedCredential | None:
+    """The row of an issued (or reserved) credential, locked (of ``org_id`` when given)."""
+    query = select(IssuedCredential).where(IssuedCredential.credential_id == credential_id)
+    if org_id is not None:
+        query = query.where(IssuedCredential.org_id == org_id)
+    return session.scalar(query.with_for_update())
+
+
+def issued_matching(session: Session, ref: str, org_id: str | None = None) -> list[IssuedCredential]:
+    """The issued credentials (not ``pending``; of ``org_id`` when given) whose id is ``ref``, else whose
+    batch row key is ``ref`` (``TYPE/KEY``), else whose row key ends in ``/ref`` (the bare key)."""
+    query = select(IssuedCredential).where(IssuedCredential.state != "pending")
+    if org_id is not None:
+        query = query.where(IssuedCredential.org_id == org_id)
+    escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(session.scalars(query.where(IssuedCredential.credential_id == ref)).all() or
+                session.scalars(query.where(IssuedCredential.row_key == ref)).all() or
+                session.scalars(query.where(IssuedCredential.row_key.like(f"%/{escaped}", escape="\\"))).all())
+
+
+# -- status lists --------------------------------------------------------------------------------
+
+def _lists(org_id: str | None, seq: int | None = None, purpose: str | None = None) -> Any:
+    """A query for status list rows, narrowed by organisation, number and purpose when given."""
+    query = select(StatusListCredential).join(StatusList, StatusList.id == StatusListCredential.list_id)
+    if org_id is not None:
+        query = query.where(StatusList.org_id == org_id)
+    if seq is not None:
+        query = query.where(StatusList.seq == seq)
+    if purpose is not None:
+        query = query.where(StatusListCredential.purpose == purpose)
+    return query
+
+
+def status_list_for_update(session: Session, org_id: str, seq: int, purpose: str) -> StatusListCredential | None:
+    """The status list of ``purpose`` in the organisation's pair ``seq``, locked."""
+    found: StatusListCredential | None = session.scalar(_lists(org_id, seq, purpose).with_for_update())
+    return found
+
+
+def status_lists(session: Session, org_id: str | None, seq: int | None = None,
+                 purpose: str | None = None) -> list[StatusListCredential]:
+    """Status list rows, narrowed by organisation, number and purpose when given."""
+    return list(session.scalars(_lists(org_id, seq, purpose)))
+
+
+def status_list_documents(session: Session, org_id: str | None = None) -> dict[str, str]:
+    """Every signed status list credential's JSON text (of one organisation when given), by URL."""
+    query = select(StatusListCredential.url, StatusListCredential.document).join(
+        StatusList, StatusList.id == StatusListCredential.list_id)
+    if org_id is not None:
+        query = query.where(StatusList.org_id == org_id)
+    return {url: text for url, text in session.execute(query).all()}
+
+
+def stale_status_lists(session: Session, before: dt.datetime, org_id: str | None, seq: int | None = None,
+                       purpose: str | None = None) -> list[tuple[int, str]]:
+    """The status lists unchanged since ``before``: (row id, organisation id)."""
+    query = _lists(org_id, seq, purpose).where(StatusListCredential.updated_at < before).add_columns(StatusList.org_id)
+    return [(row.id, owner) for row, owner in session.execute(query).all()]
+
+
+# -- audit log -----------------------------------------------------------------------------------
+
+def audit_events(session: Session, *, org_id: str | None, action: str | None, limit: int) -> list[AuditEvent]:
+    """The latest ``limit`` events, newest first (of one organisation and/or one action when given)."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if org_id is not None:
+        query = query.where(AuditEvent.org_id == org_id)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    return list(session.scalars(query))
