@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import re
 from importlib import resources
 from typing import Any, Iterable, Mapping
 
@@ -33,9 +32,8 @@ from referencing import Registry, Resource
 from skillspas.schemas.errors import (
     ErrorCode, ErrorKind, InvalidCredential, IssuanceRefused, KeystoreError, SkillspasError, UnusableInput,
 )
-from skillspas.schemas.jsonio import content_key
 from skillspas.schemas.messages import text as code_text
-from skillspas.schemas.yescheck import Check, Compiler, certainly, compile_check, draft_of
+from skillspas.schemas.yescheck import Check, certainly, compile_check
 
 __all__ = [
     "CREDENTIAL_TYPES",
@@ -218,44 +216,11 @@ def check_kind_spelling(credential: Mapping[str, Any], expanded: list[Any]) -> s
     return kind
 
 
-_PASSED: dict[bytes, None] = {}
-"""Content keys of documents that passed (a pure function of the content): a batch row is checked by
-its builder, the batch pre-check and sign()'s pre-check with the same content (measured: a third of a
-row's CPU). Bounded; cleared when full."""
-
-
 def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
     """For a skillspas type: its JSON Schema, the official OB 3.0 schema, and the cross-field rules."""
     type_name = skillspas_type(credential)
-    if type_name is None:
-        return
-    key = content_key(credential)
-    if key is not None and key in _PASSED:
-        return
-    if not _passed_but_proof(type_name, credential):
+    if type_name is not None:
         _validate_type(type_name, credential, path)
-    if key is not None:
-        if len(_PASSED) >= 1024:
-            _PASSED.clear()
-        _PASSED[key] = None
-
-
-def _passed_but_proof(type_name: str, credential: Mapping[str, Any]) -> bool:
-    """True when the credential without ``proof`` passed before and its ``proof`` passes on its own.
-
-    Sound because both schemas check ``proof`` as a property of its own (``_Compiler.part`` proves
-    it, or answers None) and the cross-field rules never read it. Why: sign() checks the document,
-    then verifies what it signed — the same document plus a proof (measured: 0.25 ms of a 1.6 ms
-    batch row)."""
-    if "proof" not in credential:
-        return False
-    parts = _proof_parts(type_name)
-    if parts is None:
-        return False
-    key = content_key({k: v for k, v in credential.items() if k != "proof"})
-    if key is None or key not in _PASSED:
-        return False
-    return all(certainly(part, credential["proof"]) for part in parts)
 
 
 def _validate_type(type_name: str, credential: Mapping[str, Any], path: str) -> None:
@@ -521,23 +486,6 @@ def _compiled(name: str) -> Check | None:
     registry = _registry()[0]
     root = _registry()[2]["validate"] if name == "ob3" else type_schema(name)
     return compile_check(root, registry.resolver(root["$id"]), formats=name != "ob3")
-
-
-@functools.cache
-def _proof_parts(type_name: str) -> tuple[Check, Check] | None:
-    """The checks of ``proof`` alone in the type schema and in the OB 3.0 schema, or None."""
-    registry = _registry()[0]
-    found = []
-    for name, root in ((type_name, type_schema(type_name)), ("ob3", _registry()[2]["validate"])):
-        try:
-            compiler = Compiler(formats=name != "ob3", draft=draft_of(root))
-            part = compiler.part(root, registry.resolver(root["$id"]), "proof", 0)
-        except (NotImplementedError, KeyError, TypeError, re.error):
-            part = None
-        if part is None:
-            return None
-        found.append(part)
-    return found[0], found[1]
 
 
 def _certainly_valid(name: str, document: Any) -> bool:
