@@ -58,7 +58,6 @@ from skillspas.issuer.store.models import AuditEvent, IssuedCredential
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.type_schemas import localized_error, localized_text
 from skillspas.verifier.checks import issuer_id, types_of
 
@@ -359,9 +358,9 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {data['issuer_name']!r}; "
                                 f"this organisation is {org.name!r}", "/issuer_name")
             # The builders refuse national ids and check the type's schemas; preflight what a
-            # verifier checks (contexts, VC shape, related resources, strict expansion) and the
-            # issuer's rules on the expansion (its type for the role, dates, skills, issuer name).
-            credential = parse_json(build(name, data, issuer=org.did))
+            # verifier checks (bounds, contexts, VC shape, related resources, strict expansion) and
+            # the issuer's rules on the expansion (dates, skills, issuer name); the role on its type.
+            credential = build(name, data, issuer=org.did)
             if issuer_id(credential) != org.did:
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
             check_stored_ids(credential)

@@ -11,15 +11,14 @@ Every path that signs a credential (``skillspas sign`` and ``issue``, the servic
 offers, the demo) passes here exactly once: ``sign`` takes a ``CheckedCredential`` as it is, and a
 plain dict only through ``preflight``. What the checks learned travels with the document (its
 issuer, types, data model, skillspas type), so no later step reads or checks the JSON again; the
-self-check after signing still verifies every proof of the result. The document is kept as JSON
-text: a checked value cannot be changed after its checks.
+self-check after signing still verifies every proof of the result. The document is kept private and
+handed out as copies: a checked value cannot be changed after its checks.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from skillspas.schemas.contexts import DATA_INTEGRITY_V2, STATUS_V1
@@ -47,8 +46,8 @@ def verifier_for(contexts: str | None) -> Verifier:
 class CheckedCredential:
     """A credential that passed ``preflight``: ready to sign by ``signer``'s key, and what its checks learned."""
 
-    text: str
-    """The unsigned document as it will be signed (issuer filled in, earlier proofs taken off), as JSON text."""
+    unsigned: dict[str, Any] = field(repr=False)
+    """The document as it will be signed (issuer filled in, earlier proofs taken off): read ``document``."""
     proofs: tuple[dict[str, Any], ...]
     """The proofs it already had (``append``: a co-signer adds one)."""
     signer: str
@@ -66,7 +65,7 @@ class CheckedCredential:
     @property
     def document(self) -> dict[str, Any]:
         """A fresh copy of the unsigned document."""
-        return json.loads(self.text)  # type: ignore[no-any-return]
+        return copy_json(self.unsigned)
 
     def with_status(self, entries: list[dict[str, Any]], credential_id: str | None = None) -> CheckedCredential:
         """The same credential with the ``credentialStatus`` entries (and id) the store reserved for it.
@@ -81,11 +80,7 @@ class CheckedCredential:
             contexts = document["@context"]
             if self.data_model == "1.1" and STATUS_V1 not in contexts:
                 document["@context"] = [*contexts, STATUS_V1]  # VC 1.1 has no status terms of its own
-        return replace(self, text=_text(document), id=document.get("id"))
-
-
-def _text(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        return replace(self, unsigned=document, id=document.get("id"))
 
 
 def preflight(
@@ -147,7 +142,7 @@ def preflight(
     proofs = () if existing is None else tuple(existing) if isinstance(existing, list) else (existing,)
     identifier = document.get("id")
     return CheckedCredential(
-        text=_text(document), proofs=proofs, signer=signer, id=identifier if isinstance(identifier, str) else None,
+        unsigned=document, proofs=proofs, signer=signer, id=identifier if isinstance(identifier, str) else None,
         issuer=issuer_id(document) or signer, types=tuple(types_of(document)), data_model=model, kind=kind,
         contexts=contexts,
     )
