@@ -6,8 +6,9 @@
 For each database and process count it creates an organisation, starts that many ``skillspas serve``
 processes on loopback ports over one database, and lets ``--connections`` keep-alive clients (asyncio,
 one process, round robin over the servers) issue ``--requests`` copies of the service's sample
-credential (OB 3.0, ESCO skills) after a warm-up. It prints issued/s, p50/p95/p99 in ms, every answer
-that was not 201, and the number of status indexes handed out twice (read from the database
+credential (OB 3.0, ESCO skills) after a warm-up. It prints issued/s, p50/p95/p99 in ms, the CPU milliseconds
+per credential of the server processes and (PostgreSQL) of the database's processes (less noisy than
+rates on a shared machine), every answer that was not 201, and the number of status indexes handed out twice (read from the database
 afterwards: must be 0). ``--baseline REF`` runs the same servers from the code at git ``REF`` (a
 temporary worktree put first on ``PYTHONPATH``) in the same run, before the current code, and prints
 the ratio. PostgreSQL is a throwaway local cluster (Debian's packages, as in the tests). The load
@@ -81,7 +82,25 @@ async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, h
     return int(status_line.split()[1])
 
 
-async def _load(ports: list[int], key: str, count: int, connections: int) -> tuple[float, list[float], dict[int, int]]:
+class _Cpu:
+    """CPU seconds of the servers and the database's processes between ``start`` and ``spent``."""
+
+    def __init__(self, servers: list[int], database: list[int]) -> None:
+        self.servers, self.database = servers, database
+        self.begin = (0.0, 0.0)
+        self.backends: list[int] = []
+        self.spent_at = (0.0, 0.0)
+
+    def start(self) -> None:
+        self.backends = [child for parent in self.database for child in _children(parent)]
+        self.begin = (_cpu_seconds(self.servers), _cpu_seconds(self.database + self.backends))
+
+    def spent(self) -> tuple[float, float]:
+        return (_cpu_seconds(self.servers) - self.begin[0],
+                _cpu_seconds(self.database + self.backends) - self.begin[1])
+
+
+async def _load(ports: list[int], key: str, count: int, connections: int, cpu: _Cpu) -> tuple[float, list[float], dict[int, int]]:
     body = json.dumps({"credential": {k: v for k, v in sample_credential("x", "ROC Benchmark").items()
                                       if k not in ("id", "issuer")}}).encode()
     head = (f"POST /credentials/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
@@ -109,10 +128,39 @@ async def _load(ports: list[int], key: str, count: int, connections: int) -> tup
     ready, all_warm, warm = asyncio.Event(), asyncio.Event(), [0]
     tasks = [asyncio.create_task(client(ports[i % len(ports)], 20)) for i in range(connections)]
     await all_warm.wait()
+    cpu.start()
     start = time.perf_counter()
     ready.set()
     await asyncio.gather(*tasks)
-    return time.perf_counter() - start, latencies, statuses
+    elapsed = time.perf_counter() - start
+    cpu.spent_at = cpu.spent()
+    return elapsed, latencies, statuses
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of processes (Linux /proc), those that still exist."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` (a PostgreSQL server's backends)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
 
 
 def _duplicates(url: str) -> int:
@@ -129,7 +177,8 @@ def _duplicates(url: str) -> int:
         store.dispose()
 
 
-def run(backend: str, url: str, processes: int, count: int, connections: int, code: Path | None, label: str) -> dict[str, Any]:
+def run(backend: str, url: str, processes: int, count: int, connections: int, code: Path | None, label: str,
+        postgres: PostgresServer | None = None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix=f"skillspas-bench-service-{backend}-"))
     settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE,
                         public_url="https://issuer.roc.example")
@@ -141,7 +190,10 @@ def run(backend: str, url: str, processes: int, count: int, connections: int, co
     try:
         _wait(ports, servers, folder)
         load_before = os.getloadavg()[0]
-        seconds, latencies, statuses = asyncio.run(_load(ports, created.api_key, count, connections))
+        database = [int((postgres.data / "postmaster.pid").read_text().split()[0])] if postgres else []
+        cpu = _Cpu([s.pid for s in servers], database)
+        seconds, latencies, statuses = asyncio.run(_load(ports, created.api_key, count, connections, cpu))
+        server_cpu, database_cpu = cpu.spent_at
     finally:
         for server in servers:
             server.terminate()
@@ -152,6 +204,8 @@ def run(backend: str, url: str, processes: int, count: int, connections: int, co
             "requests": count, "issued_per_s": round(statuses.get(201, 0) / seconds, 1),
             "p50_ms": round(quantiles[49] * 1000, 2), "p95_ms": round(quantiles[94] * 1000, 2),
             "p99_ms": round(quantiles[98] * 1000, 2), "not_201": {k: v for k, v in statuses.items() if k != 201},
+            "server_cpu_ms": round(server_cpu * 1000 / count, 2),
+            "database_cpu_ms": round(database_cpu * 1000 / count, 2) if postgres else None,
             "duplicate_status_indexes": _duplicates(url),
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
@@ -175,7 +229,8 @@ def _wait(ports: list[int], servers: list[subprocess.Popen[bytes]], folder: Path
 def _print(result: dict[str, Any]) -> None:
     print(f"{result['code']:>9} {result['backend']:>10} x{result['processes']} ({result['connections']} connections): "
           f"{result['issued_per_s']:7.1f} issued/s, p50 {result['p50_ms']:6.2f} ms, p95 {result['p95_ms']:6.2f} ms, "
-          f"p99 {result['p99_ms']:6.2f} ms; not 201: {result['not_201'] or 'none'}; duplicate status indexes "
+          f"p99 {result['p99_ms']:6.2f} ms; CPU per credential: server {result['server_cpu_ms']} ms, database "
+          f"{result['database_cpu_ms']} ms; not 201: {result['not_201'] or 'none'}; duplicate status indexes "
           f"{result['duplicate_status_indexes']}; load average {result['load_average'][0]} -> {result['load_average'][1]}",
           flush=True)
 
@@ -208,7 +263,8 @@ def main() -> None:
                         else:
                             postgres = postgres or PostgresServer().start()
                             url = postgres.new_database()
-                        results.append(run(backend, url, processes, args.requests, args.connections, code, label))
+                        results.append(run(backend, url, processes, args.requests, args.connections, code, label,
+                                           postgres if backend == "postgresql" else None))
                         if not args.json:
                             _print(results[-1])
     finally:
@@ -225,7 +281,9 @@ def main() -> None:
             if r["code"] == "current" and (r["backend"], r["processes"]) in base:
                 before = base[(r["backend"], r["processes"])]
                 print(f"{r['backend']} x{r['processes']}: {r['issued_per_s'] / before['issued_per_s']:.2f}x the baseline's "
-                      f"issued/s, p95 {before['p95_ms']} -> {r['p95_ms']} ms")
+                      f"issued/s, p95 {before['p95_ms']} -> {r['p95_ms']} ms, server CPU {before['server_cpu_ms']} -> "
+                      f"{r['server_cpu_ms']} ms, database CPU {before['database_cpu_ms']} -> {r['database_cpu_ms']} ms "
+                      "per credential")
 
 
 if __name__ == "__main__":
