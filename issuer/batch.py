@@ -49,8 +49,9 @@ from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer import status_registry
 from skillspas.issuer.issuing import (Issuer, canonical_text, check_stored_ids, credential_hash, default_purposes,
                                       row_credential_id)
-from skillspas.issuer.org_signing import check_issuable, sign_as
+from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
+from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
@@ -132,6 +133,8 @@ class BatchRow:
     line: int
     key: str
     credential: dict[str, Any]
+    checked: CheckedCredential | None = None
+    """The same credential as ``preflight`` passed it: what the workers sign (None: issued before)."""
     issued: Slot | None = None
 
 
@@ -359,17 +362,18 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
             if data["issuer_name"] != org.name:  # the name comes from the organisation record
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {data['issuer_name']!r}; "
                                 f"this organisation is {org.name!r}", "/issuer_name")
-            # The builders refuse national ids and check the type's schemas; check_issuable what a
-            # verifier checks (contexts, VC shape, related resources, strict expansion) and the
-            # issuer's rules on the expansion (its type for the role, dates, skills, issuer name).
-            credential = parse_json(build(name, data, issuer=org.did))
+            # The builders refuse national ids and check the type's schemas; preflight what a
+            # verifier checks (bounds, contexts, VC shape, related resources, strict expansion) and
+            # the issuer's rules on the expansion (dates, skills, issuer name); the role on its type.
+            credential = build(name, data, issuer=org.did)
             if issuer_id(credential) != org.did:
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
             check_stored_ids(credential)
             if "credentialStatus" in credential:  # the service allocates status entries itself
                 raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
                                 "/credentialStatus")
-            kind = check_issuable(credential, org_name=org.name)
+            checked = preflight(credential, org.did, org_name=org.name)
+            kind = checked.kind
             if not role_may_issue(org.role, kind):
                 raise error_for(ErrorCode.TYPE_NOT_ALLOWED,
                                 f"an organisation with role {org.role!r} may not issue {kind}", "/type")
@@ -380,7 +384,7 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
                                     f"the row could not be read ({type(exc).__name__})",
                                     "De regel kon niet worden gelezen."))
         else:
-            results.append(BatchRow(line, scoped, credential))
+            results.append(BatchRow(line, scoped, credential, checked))
     return results
 
 
@@ -437,7 +441,7 @@ def validate_rows(
         seen[key] = line
         keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
-    plan = [BatchRow(line, scoped, {}, stored[scoped]) for line, scoped, _ in keyed
+    plan = [BatchRow(line, scoped, {}, issued=stored[scoped]) for line, scoped, _ in keyed
             if scoped in stored and stored[scoped].state != "pending"]
     build_now = [item for item in keyed if item[1] not in stored or stored[item[1]].state == "pending"]
     ref = _OrgRef(org.id, org.name, org.did, org.role)
@@ -541,7 +545,7 @@ class _SignJob:
 class _ToSign:
     position: int
     line: int
-    credential: dict[str, Any]
+    credential: CheckedCredential
     credential_id: str
     status: list[dict[str, Any]]
     file: str | None
@@ -565,11 +569,8 @@ def _sign_rows(
     signing = writing = 0.0
     for item in items:
         start = time.perf_counter()
-        document = {**item.credential, "id": item.credential_id}
-        if item.status:
-            document["credentialStatus"] = item.status[0] if len(item.status) == 1 else item.status
         try:
-            signed = sign_as(signer, document)
+            signed = sign_as(signer, item.credential.with_status(item.status, item.credential_id))
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
             raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
         text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
@@ -628,9 +629,10 @@ class _Run:
         items = []
         for position in positions:
             row, found = self.plan[position], stored[self.plan[position].key]
+            assert row.checked is not None  # only rows built in this run are signed; rows issued before never again
             self.ids[position] = found.credential_id
             status = slot_entries(self.issuer.settings, self.org.id, found.seq, found.index, found.purposes)
-            items.append(_ToSign(position, row.line, row.credential, found.credential_id, status,
+            items.append(_ToSign(position, row.line, row.checked, found.credential_id, status,
                                  _file_name(row.key) if self.out is not None else None))
         return items
 

@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from skillspas.issuer import audit
 from skillspas.issuer.issuing import Issuer
-from skillspas.issuer.org_signing import check_issuable, reusing
+from skillspas.issuer.org_signing import reusing
+from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer
 from skillspas.keys import LocalSigner, generate
@@ -104,7 +105,7 @@ class Exchanges:
         trial = copy_json(document)
         _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
         with reusing(self.issuer.contexts):  # refused now, not when the worker claims it
-            check_issuable(self.issuer.prepare(org, trial), self.issuer.contexts, org_name=org.name)
+            preflight(self.issuer.prepare(org, trial), org.did, contexts=self.issuer.contexts, org_name=org.name)
         token = secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from skillspas.issuer import audit, status_registry
-from skillspas.issuer.org_signing import check_issuable, reusing, sign_as
+from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
+from skillspas.issuer.preflight import preflight
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import slot_entries
@@ -39,12 +40,11 @@ from skillspas.issuer.store import Store, queries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending
 from skillspas.issuer.store.models import StatusListCredential
 from skillspas.keys import StaticResolver
-from skillspas.schemas.contexts import STATUS_V1
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
-from skillspas.schemas.vc import cosigner_ids, data_model, is_url, issuer_id, proofs_of, types_of
+from skillspas.schemas.vc import cosigner_ids, is_url, issuer_id, proofs_of, types_of
 
 __all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "canonical_text", "credential_hash",
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
@@ -160,7 +160,7 @@ class Issuer:
         check_stored_ids(document)
         try:
             kind = credential_kind(document, self.contexts)
-        except SkillspasError:  # unexpandable: check_issuable refuses it, with the verifier's order of checks
+        except SkillspasError:  # unexpandable: preflight refuses it, with the verifier's order of checks
             kind = None
         if not org.may_issue(kind):
             raise error_for(
@@ -189,22 +189,18 @@ class Issuer:
         (revocation: its schema allows a single ``credentialStatus`` object), others get both.
         """
         org.require("credentials:issue")
-        with reusing(self.contexts):  # prepare's expansion (the role) is check_issuable's
+        with reusing(self.contexts):  # prepare's expansion (the role) is preflight's
             document = self.prepare(org, credential)
-            check_issuable(document, self.contexts, org_name=org.name)  # refuse before an index is reserved
+            checked = preflight(document, org.did, contexts=self.contexts, org_name=org.name)  # before an index is reserved
         if not with_status:
             purposes = ()
         elif purposes is None:
             purposes = default_purposes(document)
         issuance = self.issuance(org)
-        [slot] = issuance.reserve([Pending(document["id"], None, types_of(document), purposes)])
+        [slot] = issuance.reserve([Pending(document["id"], None, checked.types, purposes)])
         status = slot_entries(self.settings, org.id, slot.seq, slot.index, slot.purposes)
-        if status:
-            document["credentialStatus"] = status[0] if len(status) == 1 else status
-            if data_model(document) == "1.1" and STATUS_V1 not in document["@context"]:
-                document["@context"] = [*document["@context"], STATUS_V1]  # VC 1.1 has no status terms of its own
         try:
-            signed = sign_as(org.signer, document, contexts=self.contexts)
+            signed = sign_as(org.signer, checked.with_status(status))
         except BaseException:
             issuance.release(slot.credential_id)  # never handed out: its id and index may be used again
             raise
@@ -350,7 +346,7 @@ def _set_issuer(document: dict[str, Any], org: Org) -> None:
     """Fill in the issuer when absent; refuse ``null``, a non-URL, or anyone else (DESIGN.md HTTP API).
 
     An issuer profile (an object) carries the organisation's name from its record: filled in here when
-    absent; ``check_issuable`` refuses another name (``issuer_mismatch``; the builders' ``name —
+    absent; ``preflight`` refuses another name (``issuer_mismatch``; the builders' ``name —
     examencommissie`` is the organisation's), read from the expansion, so a name under another key counts."""
     if "issuer" not in document:
         document["issuer"] = org.did

@@ -482,11 +482,16 @@ class Organisations:
     def get(self, org_id: str) -> Org:
         """The organisation with this id, ready to sign; ``not_found`` otherwise."""
         with self.store.transaction() as session:
-            org = session.get(Organisation, org_id)
-            if org is None:
-                raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
-            keys = queries.org_keys(session, org_id)
-        return self._org(org, list(keys))
+            org, keys = self._rows(session, org_id)
+        return self._org(org, keys)
+
+    @staticmethod
+    def _rows(session: Any, org_id: str) -> tuple[Organisation, list[OrgKey]]:
+        """The organisation's row and its keys (oldest first); ``not_found`` otherwise."""
+        org, keys = queries.org_with_keys(session, org_id)
+        if org is None:
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
+        return org, keys
 
     def find(self, ref: str) -> Org:
         """The organisation named by id, exact name or DID; ``not_found`` otherwise, ``ambiguous`` (listing
@@ -515,15 +520,16 @@ class Organisations:
         if match is None:
             raise error_for(ErrorCode.UNAUTHORIZED, "the API key is missing or malformed")
         key_id, secret = match.groups()
-        with self.store.transaction() as session:
+        with self.store.transaction() as session:  # one transaction: the key, its organisation and keys
             row = session.get(ApiKey, key_id)
-        # Compare even when the key id is unknown, so timing does not tell which ids exist.
-        expected = row.secret_sha256 if row is not None else _hash("")
-        if not hmac.compare_digest(expected, _hash(secret)) or row is None or row.revoked_at is not None:
-            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid")
-        if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
-            raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired")
-        return self.get(row.org_id).with_access(key_id, row.scopes.split())
+            # Compare even when the key id is unknown, so timing does not tell which ids exist.
+            expected = row.secret_sha256 if row is not None else _hash("")
+            if not hmac.compare_digest(expected, _hash(secret)) or row is None or row.revoked_at is not None:
+                raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid")
+            if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
+                raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired")
+            org, keys = self._rows(session, row.org_id)
+        return self._org(org, keys).with_access(key_id, row.scopes.split())
 
     def all(self) -> list[Org]:
         """Every organisation (for the verifier's DID documents and trusted issuers)."""

@@ -3,40 +3,29 @@
 The issuer refuses what the verifier would refuse (unknown contexts, undefined terms, control
 characters, an issuer that is not the key's controller), so nothing it signs is unverifiable; and
 whatever signs — ``skillspas sign``, ``issue``, ``batch``, the service — nothing carrying a national
-identification number is signed (``privacy.check_no_national_id``: this is the one place for it).
+identification number is signed. Those checks are ``skillspas.issuer.preflight``'s, made once: ``sign``
+takes its ``CheckedCredential`` (or preflights a dict itself), then verifies every proof of its output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import time
 from typing import TYPE_CHECKING, Any
 
+from skillspas.issuer.preflight import CheckedCredential, preflight, verifier_for
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
-from skillspas.schemas.contexts import DATA_INTEGRITY_V2
 from skillspas.schemas.errors import ErrorCode, error_for
-from skillspas.schemas.jsonio import copy_json, parse_scanned
+from skillspas.schemas.jsonio import copy_json
 
 if TYPE_CHECKING:
-    from skillspas.schemas.scan import Scan
     from skillspas.verifier import Verifier
 
-# The verifier stack (JSON-LD, schemas) is imported by the first ``sign``: ``skillspas.issuer`` exports
-# ``sign``, and ``skillspas vocab search`` (whose entry point is ``skillspas.issuer.cli``) needs none of it.
-
-__all__ = ["sign", "SignerResolver"]
-
-
-@functools.lru_cache(maxsize=8)
-def _verifier(contexts: str | None) -> Verifier:
-    from skillspas.verifier import Verifier
-
-    return Verifier(contexts=contexts)
+__all__ = ["sign", "SignerResolver", "CheckedCredential", "preflight"]
 
 
 def sign(
-    credential: dict[str, Any],
+    credential: CheckedCredential | dict[str, Any],
     signer: Signer,
     *,
     suite: str = "eddsa-rdfc-2022",
@@ -49,43 +38,26 @@ def sign(
 ) -> dict[str, Any]:
     """Return ``credential`` with a new proof by ``signer`` (``issuer`` set to its controller if absent).
 
-    ``resolver`` finds the keys of proofs already on the credential (e.g. the school's did:web key when
-    a leerbedrijf co-signs); the signer's own key is always known."""
-    from skillspas.issuer.privacy import check_no_national_id
-    from skillspas.schemas.type_schemas import check_issuable
-    from skillspas.schemas.vc import cosigner_ids, data_model, issuer_id
-    from skillspas.verifier.checks import check_contexts, check_credential_shape
+    A ``CheckedCredential`` is signed as checked (``contexts`` and ``append`` were ``preflight``'s
+    to decide); a dict passes ``preflight`` first, once. ``resolver`` finds the keys of proofs already
+    on the credential (e.g. the school's did:web key when a leerbedrijf co-signs); the signer's own
+    key is always known."""
     from skillspas.verifier.suites import suite_for_signing
 
-    if not isinstance(credential, dict):
-        raise TypeError("credential must be a dict")
     cryptosuite = suite_for_signing(suite)
-    verifier = _verifier(None if contexts is None else str(contexts))
-    document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)
-    check_no_national_id(document)  # forbidden_field: a BSN is never signed, by any path
-    scanned: Scan | None = parse_scanned(document, verifier.limits, verifier.processor.registry)[1]
-    existing = document.pop("proof", None)
-    if existing is not None and not append:
-        raise ValueError("the credential already has a proof; pass append=True to add one to the set")
-    if "issuer" not in document:
-        document["issuer"] = signer.controller
-        scanned = None  # a new string: the checks below walk the document again
-    allowed = {issuer_id(document)} if existing is None else {issuer_id(document), *cosigner_ids(document)}
-    if signer.controller not in allowed:
-        raise error_for(
-            ErrorCode.ISSUER_MISMATCH,
-            f"the credential names issuer {issuer_id(document)!r} but the key belongs to {signer.controller!r}",
-            "/issuer",
-        )
-    contexts_ = document.get("@context")
-    if data_model(document) == "1.1" and isinstance(contexts_, list) and DATA_INTEGRITY_V2 not in contexts_:
-        document["@context"] = [*contexts_, DATA_INTEGRITY_V2]  # VC 1.1 has no proof terms of its own
-        scanned = None
-    check_contexts(document, verifier.processor.registry, scanned)
-    check_credential_shape(document, scanned=scanned)
-    if existing is None:  # the issuer's own signature: what a type must say when signed now
-        check_issuable(document)
-    proofs = [] if existing is None else existing if isinstance(existing, list) else [existing]
+    if isinstance(credential, CheckedCredential):
+        if contexts is not None and str(contexts) != credential.contexts:
+            raise ValueError("the credential was checked with other contexts; preflight it with these")
+        checked = credential
+    else:
+        checked = preflight(credential, signer.controller, contexts=None if contexts is None else str(contexts),
+                            append=append)
+    if checked.signer != signer.controller:
+        raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential was checked for {checked.signer!r}, but the key "
+                        f"belongs to {signer.controller!r}", "/issuer")
+    verifier = verifier_for(checked.contexts)
+    document = checked.document
+    proofs = copy_json(list(checked.proofs))
     options: dict[str, Any] = {}
     if proof_id is not None:
         options["id"] = proof_id

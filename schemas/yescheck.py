@@ -200,44 +200,6 @@ class Compiler:
 
         return check
 
-    def part(self, schema: Any, resolver: Any, key: str, depth: int) -> Check | None:
-        """A check of ``value[key]`` alone, such that ``schema`` accepts an object ``value`` exactly
-        when it accepts ``value`` without ``key`` and this check accepts ``value[key]``; or None when
-        ``schema`` is not built that way (``key`` required, or any keyword relating several
-        properties: ``anyOf``, ``if``, ``minProperties``...). Follows ``allOf`` and ``$ref``."""
-        if schema is True:
-            return lambda v: True
-        if not isinstance(schema, dict) or depth > 16:
-            return None
-        checks: list[Check] = []
-        for keyword, value in schema.items():
-            if keyword in _IGNORED or keyword == "type":  # removing a key leaves an object an object
-                continue
-            if keyword == "required":
-                if key in value:
-                    return None
-            elif keyword == "properties":
-                if key in value:
-                    checks.append(self.schema(value[key], resolver))
-            elif keyword == "additionalProperties":
-                if key not in schema.get("properties", {}) and value is not True:
-                    checks.append((lambda v: False) if value is False else self.schema(value, resolver))
-            elif keyword == "allOf":
-                for branch in value:
-                    inner = self.part(branch, resolver, key, depth + 1)
-                    if inner is None:
-                        return None
-                    checks.append(inner)
-            elif keyword == "$ref":
-                resolved = resolver.lookup(value)
-                inner = self.part(resolved.contents, resolved.resolver, key, depth + 1)
-                if inner is None:
-                    return None
-                checks.append(inner)
-            else:
-                return None
-        return _every(checks)
-
     def keyword(self, keyword: str, value: Any, schema: dict[str, Any], resolver: Any) -> Check | None:
         def sub(schema_: Any) -> Check:
             return self.schema(schema_, resolver)

@@ -22,15 +22,16 @@ bearer = HTTPBearer(
 )
 
 
-def _issuer(request: Request) -> Issuer:
+# async def: FastAPI would run a plain def in a worker thread, a thread hop per request for a lookup.
+async def _issuer(request: Request) -> Issuer:
     return request.app.state.issuer  # type: ignore[no-any-return]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def _verifier(request: Request) -> ServiceVerifier:
+async def _verifier(request: Request) -> ServiceVerifier:
     return request.app.state.verifier  # type: ignore[no-any-return]
 
 
@@ -39,7 +40,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 VerifierDep = Annotated[ServiceVerifier, Depends(_verifier)]
 
 
-def _current_org(
+def _current_org(  # a plain def: FastAPI runs it in a worker thread (it reads the database)
     issuer: IssuerDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Org:
     """The organisation whose API key came with the request; 401 otherwise."""

@@ -69,6 +69,12 @@ def org_keys(session: Session, org_id: str) -> list[OrgKey]:
     return list(session.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)))
 
 
+def org_with_keys(session: Session, org_id: str) -> tuple[Organisation | None, list[OrgKey]]:
+    """The organisation's row (None: no such organisation) and its signing keys, oldest first."""
+    org = session.get(Organisation, org_id)
+    return org, ([] if org is None else org_keys(session, org_id))
+
+
 def org_key_by_file(session: Session, key_file: str) -> int | None:
     """The id of the organisation key kept in ``key_file``."""
     return session.scalar(select(OrgKey.id).where(OrgKey.key_file == key_file))

@@ -207,31 +207,3 @@ def test_compiled_check_never_calls_valid_what_jsonschema_refuses(kind):
             disagree += verdict != truth
     assert type_schemas._compiled(name) is not None and type_schemas._compiled("ob3") is not None
     assert disagree == 0, f"{disagree} of {checked} verdicts went to jsonschema although valid"
-
-
-# -- a signed credential whose unsigned form passed: only its proof is checked ----------------------
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_proof_only_check_never_passes_what_jsonschema_refuses(kind):
-    rng = random.Random(f"skillspas-proof-{kind}")
-    name = type_name(kind)
-    type_validator, ob3_validator = type_schemas._validator(name), type_schemas._ob3_validator()
-    signed = issue(kind, example(kind, 0), SCHOOL, LEERBEDRIJF)
-    validate_type({k: v for k, v in signed.items() if k != "proof"})  # the unsigned form passed
-    assert type_schemas._passed_but_proof(name, signed)  # so the signed form costs a proof check only
-    wrapped = {"proof": signed["proof"]}
-    variants = [signed] + [{**signed, "proof": m["proof"]} for m in _mutations(wrapped, rng, 300) if "proof" in m]
-    variants += [{**signed, "proof": value} for value in (None, "x", [], {}, [signed["proof"], 5], 3)]
-    passed = 0
-    for document in variants:
-        if "proof" in document and type_schemas._passed_but_proof(name, document):
-            passed += 1
-            assert type_validator.is_valid(document) and ob3_validator.is_valid(document), document["proof"]
-    assert passed >= 2
-
-
-def test_proof_only_check_needs_the_unsigned_form_to_have_passed():
-    signed = issue("mbo-diploma", example("mbo-diploma", 1), SCHOOL, LEERBEDRIJF)
-    changed = {**signed, "name": signed["name"] + " (gewijzigd)"}
-    assert not type_schemas._passed_but_proof("MboDiploma", changed)
