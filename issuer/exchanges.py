@@ -12,7 +12,9 @@ The protocol is the one the DCC Learner Credential Wallet speaks: ``POST /exchan
 the same URL with a ``verifiablePresentation`` (proofPurpose ``authentication``) answers the
 credential, its ``credentialSubject.id`` the DID that signed, issued through ``Issuer.issue``
 (status entries, self-verification, store, audit). An offer is single-use (``offer_used``) and
-expires (``offer_expired``); the store keeps only the SHA-256 of the URL token.
+expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. The holder's DID is resolved
+offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
+(did:web, ...) would need the network and is ``did_method_unsupported``.
 """
 
 from __future__ import annotations
@@ -31,18 +33,21 @@ from skillspas.issuer.org_signing import check_issuable, reusing
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer
 from skillspas.keys import LocalSigner, generate
+from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.contexts import VC_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
 from skillspas.schemas.vc import types_of
 
-__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN"]
+__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
 
 DEFAULT_TTL: Final = dt.timedelta(hours=24)
 MAX_TTL: Final = dt.timedelta(days=30)
 TOKEN_PATTERN: Final = r"^[A-Za-z0-9_-]{32}$"
 """An offer's URL token: 24 random bytes, base64url (what ``secrets.token_urlsafe(24)`` makes)."""
+HOLDER_DID_METHODS: Final = ("did:key", "did:jwk")
+"""The DID methods a claiming holder may use: resolved from the DID itself, without the network."""
 
 
 @dataclass(frozen=True)
@@ -172,12 +177,17 @@ class Exchanges:
         if proof.get("proofPurpose") != "authentication":
             raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a DID-Auth proof has proofPurpose authentication",
                             where + "/proof/proofPurpose")
-        result = Verifier().verify(presentation, challenge=challenge, domain=self.domain)
+        method = proof.get("verificationMethod")
+        if not isinstance(method, str) or not method.startswith(tuple(m + ":" for m in HOLDER_DID_METHODS)):
+            shown = method.partition("#")[0][:60] if isinstance(method, str) else "none"
+            raise error_for(ErrorCode.DID_METHOD_UNSUPPORTED, f"the holder's DID ({shown}) cannot be resolved here "
+                            f"without the network: claim with a {' or '.join(HOLDER_DID_METHODS)} DID",
+                            where + "/proof/verificationMethod")
+        result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=self.domain)
         problem = result.first_error
         if problem is not None:
             raise error_for(problem.code, problem.message, where + (problem.path or ""))
-        method = proof.get("verificationMethod")
-        did = method.partition("#")[0] if isinstance(method, str) else ""
+        did = method.partition("#")[0]
         if not did.startswith("did:") or presentation.get("holder", did) != did:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",
                             where + "/holder")
