@@ -25,7 +25,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from skillspas.issuer import audit
 from skillspas.issuer.issuing import Issuer
@@ -46,6 +46,8 @@ DEFAULT_TTL: Final = dt.timedelta(hours=24)
 MAX_TTL: Final = dt.timedelta(days=30)
 TOKEN_PATTERN: Final = r"^[A-Za-z0-9_-]{32}$"
 """An offer's URL token: 24 random bytes, base64url (what ``secrets.token_urlsafe(24)`` makes)."""
+LCW_REQUEST: Final = "https://lcw.app/request.html"
+"""The Learner Credential Wallet's deep-link page (``issuer``, ``auth_type=bearer``, ``challenge``, ``vc_request_url``)."""
 HOLDER_DID_METHODS: Final = ("did:key", "did:jwk")
 """The DID methods a claiming holder may use: resolved from the DID itself, without the network."""
 
@@ -57,10 +59,22 @@ class Offer:
     token: str
     url: str
     expires: dt.datetime
+    challenge: str = ""
+
+    @property
+    def lcw_deep_link(self) -> str:
+        """The link that opens the offer in the DCC Learner Credential Wallet (its ``request.html`` deep link, as
+        the DCC transaction service makes it): the wallet signs a DID-Auth over ``challenge`` and posts it to
+        ``vc_request_url``, this offer's exchange URL."""
+        host = urlsplit(self.url).netloc
+        return (f"{LCW_REQUEST}?issuer={quote(host, safe='')}&auth_type=bearer&challenge={quote(self.challenge, safe='')}"
+                f"&vc_request_url={quote(self.url, safe='')}")
 
     def to_json(self) -> dict[str, Any]:
-        """The answer to ``POST /exchanges``: the URL, its expiry, and the QR payload (the URL itself)."""
-        return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url}
+        """The answer to ``POST /exchanges``: the URL, its expiry, the QR payload (the URL itself) and the
+        Learner Credential Wallet deep link."""
+        return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url,
+                "lcwDeepLink": self.lcw_deep_link}
 
 
 def _digest(token: str) -> str:
@@ -110,17 +124,17 @@ class Exchanges:
         _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
         with reusing(self.issuer.contexts):  # refused now, not when the worker claims it
             check_issuable(self.issuer.prepare(org, trial), self.issuer.contexts, org_name=org.name)
-        token = secrets.token_urlsafe(24)
+        token, challenge = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:
             session.add(ClaimOffer(
                 id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
                 document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
-                purposes=None if purposes is None else " ".join(purposes), challenge=secrets.token_urlsafe(24),
+                purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
                 created_at=now, expires_at=now + ttl))
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
                          target=f"offer:{_digest(token)[:16]}", detail={"types": types_of(document)})
-        return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl)
+        return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl, challenge)
 
     def _open(self, token: str) -> ClaimOffer:
         """The offer for ``token``: ``not_found``, ``offer_used`` or ``offer_expired`` otherwise."""

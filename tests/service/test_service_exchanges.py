@@ -210,3 +210,21 @@ def test_a_did_web_holder_is_told_which_did_methods_can_claim(service):
     assert refused.status_code == 400 and body["code"] == "did_method_unsupported", refused.text
     assert "did:key" in body["message"] and "did:jwk" in body["message"]
     assert service.post(path, {}, org=None).status_code == 200  # not used up
+
+
+def test_an_offer_comes_with_the_learner_credential_wallet_deep_link_a_wallet_can_follow(service):
+    from urllib.parse import parse_qs, urlsplit
+
+    response = service.post("/exchanges", {"credential": unsigned()})
+    answer = response.json()
+    link = urlsplit(answer["lcwDeepLink"])
+    query = {k: v[0] for k, v in parse_qs(link.query, strict_parsing=True).items()}
+    assert f"{link.scheme}://{link.netloc}{link.path}" == "https://lcw.app/request.html"
+    assert query["auth_type"] == "bearer" and query["vc_request_url"] == answer["exchangeUrl"]
+    path = answer["exchangeUrl"][len(service.base_url):]
+    asked = start(service, path)["verifiablePresentationRequest"]
+    assert query["challenge"] == asked["challenge"] and query["issuer"] == asked["domain"]
+    worker = LocalSigner(generate("ed25519"))  # a wallet that reads only the link: its challenge, its issuer as domain
+    vp = build_presentation([], holder=worker, challenge=query["challenge"], domain=query["issuer"])
+    claimed = service.post(path, {"verifiablePresentation": vp}, org=None)
+    assert claimed.status_code == 200, claimed.text
