@@ -189,7 +189,7 @@ def run_demo(out: Path | None = None) -> int:
             warnings.simplefilter("ignore")
             from fastapi.testclient import TestClient
 
-            service = TestClient(create_app(settings, store=store), base_url=settings.public_url)
+            service = TestClient(create_app(settings, store=store), base_url=settings.base_url)
 
         def offer_and_claim(kind: str, row: dict[str, Any]) -> dict[str, Any]:
             """The school offers the credential (no DID in it yet); Anouk claims it with her key."""
