@@ -4,9 +4,10 @@
    provider and a leerbedrijf, each with its did:web key; a trust anchor signs the trust list;
 2. Anouk, a cook who is switching careers, makes her own holder key (a did:key, as ``skillspas passport
    init`` does); every credential below names her DID;
-3. her credentials, one of each type, issued through the service (with a status entry): her Kok diploma, a
-   certificate, an EVC result, two praktijkverklaringen (each co-signed by the leerbedrijf) and a
-   micro-credential; a diploma issued to her by mistake is revoked;
+3. her credentials, one of each type, offered by the service as one-time claim offers (with a status entry) and
+   claimed into her passport folder with her key (``skillspas passport claim``'s code, run against the service
+   app in-process: no network): her Kok diploma, a certificate, an EVC result, two praktijkverklaringen (each
+   co-signed by the leerbedrijf after the claim) and a micro-credential; a diploma issued to her by mistake is revoked;
 4. her passport: QR codes (PNG), a PDF, and a presentation she signs with her key for the employer's challenge;
 5. the employer's side: a bundle (trust list, DID documents, status lists), every QR image read back and
    verified offline, then the signed passport: one person, her holder proof, what each credential proves,
@@ -25,8 +26,7 @@ from typing import Any
 import typer
 
 from skillspas.issuer.credentials import build
-from skillspas.issuer.sign import sign
-from skillspas.keys import LocalSigner, StaticResolver, generate
+from skillspas.keys import LocalSigner, generate
 from skillspas.keys.trust_list import TrustList, TrustListEntry
 from skillspas.verifier import Verifier
 
@@ -139,7 +139,11 @@ def _say(nl: str, en: str) -> None:
 
 def run_demo(out: Path | None = None) -> int:
     """Run the demo; return the exit code (0 when every verdict is what it should be)."""
+    import warnings
+
     from skillspas.issuer.bundle_build import build_bundle
+    from skillspas.issuer.exchanges import Exchanges
+    from skillspas.issuer.service.app import create_app
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.orgs import create_organisation
     from skillspas.issuer.settings import Settings
@@ -149,7 +153,9 @@ def run_demo(out: Path | None = None) -> int:
     from skillspas.verifier.bundle import Bundle
     from skillspas.verifier.qr import decode_payload, read_qr_image
     from skillspas.verifier.summary import summarize_skills
+    from skillspas.wallet_export.claim import claim
     from skillspas.wallet_export.passport import build_passport
+    from skillspas.wallet_export.store import PassportStore
 
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="skillspas-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -174,26 +180,36 @@ def run_demo(out: Path | None = None) -> int:
         _say(f"2. vertrouwenslijst (met de sleutels van elke uitgever) ondertekend door {anchor.controller[:32]}…",
              "trust list (pinning each issuer's keys) signed by the anchor")
 
-        worker = LocalSigner(generate("ed25519"))  # her own key: it never leaves her passport folder
+        wallet = PassportStore(folder / "paspoort-anouk")
+        worker = wallet.init_holder_key()  # her own key (``passport init``): it never leaves her passport folder
         _say(f"3. {WORKER} (kok, zoekt ander werk) maakt haar eigen sleutel: {worker.controller[:32]}…",
              f"{WORKER} (a cook looking for other work) makes her own key")
+        exchanges = Exchanges(issuer)
+        with warnings.catch_warnings():  # starlette's test client warns about its own httpx dependency
+            warnings.simplefilter("ignore")
+            from fastapi.testclient import TestClient
 
-        def issue(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+            service = TestClient(create_app(settings, store=store), base_url=settings.base_url)
+
+        def offer_and_claim(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+            """The school offers the credential (no DID in it yet); Anouk claims it with her key."""
             org = orgs[ISSUED_BY[kind]]
             extra = {"cosigner": orgs[3].did} if kind == "Praktijkverklaring" else {}
-            credential = issuer.issue(org, build(kind, {**row, "learner_did": worker.controller}, issuer=org.did,
-                                                  **extra)).credential
-            if extra:  # the leerbedrijf adds its own proof: a proof set of two
-                credential = sign(credential, orgs[3].signer, append=True,
-                                  resolver=StaticResolver({org.did: org.did_document}))
+            offer = exchanges.create(org, build(kind, row, issuer=org.did, **extra))
+            credential = claim(wallet, offer.url, holder=worker, client=service)[0].document
+            if extra:  # the leerbedrijf adds its own proof: a proof set of two, kept in her passport
+                credential = issuer.cosign(orgs[3], credential)
+                wallet.add(json.dumps(credential, ensure_ascii=False).encode("utf-8"))
             return credential
 
-        credentials = [issue(kind, row) for kind, row in DEMO_ROWS.items()]
-        credentials.insert(4, issue("Praktijkverklaring", SECOND_PRAKTIJK))
-        mistake = issue("MboDiploma", {**DEMO_ROWS["MboDiploma"], "crebo": "25656", "leerweg": "BOL"})
+        credentials = [offer_and_claim(kind, row) for kind, row in DEMO_ROWS.items()]
+        credentials.insert(4, offer_and_claim("Praktijkverklaring", SECOND_PRAKTIJK))
+        mistake = issuer.issue(orgs[0], build("MboDiploma", {**DEMO_ROWS["MboDiploma"], "crebo": "25656", "leerweg": "BOL",
+                                                             "learner_did": worker.controller}, issuer=orgs[0].did)).credential
         issuer.change_status(orgs[0], mistake["id"], "revoke")
-        _say(f"4. {len(credentials)} bewijsstukken uitgegeven aan {WORKER}; een per vergissing uitgegeven diploma is "
-             "ingetrokken", f"{len(credentials)} credentials issued to her; a diploma issued by mistake is revoked")
+        _say(f"4. {len(credentials)} bewijsstukken aangeboden en door {WORKER} met haar sleutel opgehaald "
+             f"(passport claim) in {wallet.folder}; een per vergissing uitgegeven diploma is ingetrokken",
+             f"{len(credentials)} credentials offered and claimed with her key; a diploma issued by mistake is revoked")
 
         passport = build_passport(credentials)
         images = passport.to_qr_images(folder / "qr")

@@ -12,7 +12,9 @@ The protocol is the one the DCC Learner Credential Wallet speaks: ``POST /exchan
 the same URL with a ``verifiablePresentation`` (proofPurpose ``authentication``) answers the
 credential, its ``credentialSubject.id`` the DID that signed, issued through ``Issuer.issue``
 (status entries, self-verification, store, audit). An offer is single-use (``offer_used``) and
-expires (``offer_expired``); the store keeps only the SHA-256 of the URL token.
+expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. The holder's DID is resolved
+offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
+(did:web, ...) would need the network and is ``did_method_unsupported``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from skillspas.issuer import audit
 from skillspas.issuer.issuing import Issuer
@@ -32,18 +34,23 @@ from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer
 from skillspas.keys import LocalSigner, generate
+from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.contexts import VC_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
 from skillspas.schemas.vc import types_of
 
-__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN"]
+__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
 
 DEFAULT_TTL: Final = dt.timedelta(hours=24)
 MAX_TTL: Final = dt.timedelta(days=30)
 TOKEN_PATTERN: Final = r"^[A-Za-z0-9_-]{32}$"
 """An offer's URL token: 24 random bytes, base64url (what ``secrets.token_urlsafe(24)`` makes)."""
+LCW_REQUEST: Final = "https://lcw.app/request.html"
+"""The Learner Credential Wallet's deep-link page (``issuer``, ``auth_type=bearer``, ``challenge``, ``vc_request_url``)."""
+HOLDER_DID_METHODS: Final = ("did:key", "did:jwk")
+"""The DID methods a claiming holder may use: resolved from the DID itself, without the network."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,22 @@ class Offer:
     token: str
     url: str
     expires: dt.datetime
+    challenge: str = ""
+
+    @property
+    def lcw_deep_link(self) -> str:
+        """The link that opens the offer in the DCC Learner Credential Wallet (its ``request.html`` deep link, as
+        the DCC transaction service makes it): the wallet signs a DID-Auth over ``challenge`` and posts it to
+        ``vc_request_url``, this offer's exchange URL."""
+        host = urlsplit(self.url).netloc
+        return (f"{LCW_REQUEST}?issuer={quote(host, safe='')}&auth_type=bearer&challenge={quote(self.challenge, safe='')}"
+                f"&vc_request_url={quote(self.url, safe='')}")
 
     def to_json(self) -> dict[str, Any]:
-        """The answer to ``POST /exchanges``: the URL, its expiry, and the QR payload (the URL itself)."""
-        return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url}
+        """The answer to ``POST /exchanges``: the URL, its expiry, the QR payload (the URL itself) and the
+        Learner Credential Wallet deep link."""
+        return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url,
+                "lcwDeepLink": self.lcw_deep_link}
 
 
 def _digest(token: str) -> str:
@@ -106,17 +125,17 @@ class Exchanges:
         _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
         with reusing(self.issuer.contexts):  # refused now, not when the worker claims it
             preflight(self.issuer.prepare(org, trial), org.did, contexts=self.issuer.contexts, org_name=org.name)
-        token = secrets.token_urlsafe(24)
+        token, challenge = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:
             session.add(ClaimOffer(
                 id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
                 document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
-                purposes=None if purposes is None else " ".join(purposes), challenge=secrets.token_urlsafe(24),
+                purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
                 created_at=now, expires_at=now + ttl))
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
                          target=f"offer:{_digest(token)[:16]}", detail={"types": types_of(document)})
-        return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl)
+        return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl, challenge)
 
     def _open(self, token: str) -> ClaimOffer:
         """The offer for ``token``: ``not_found``, ``offer_used`` or ``offer_expired`` otherwise."""
@@ -173,12 +192,17 @@ class Exchanges:
         if proof.get("proofPurpose") != "authentication":
             raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a DID-Auth proof has proofPurpose authentication",
                             where + "/proof/proofPurpose")
-        result = Verifier().verify(presentation, challenge=challenge, domain=self.domain)
+        method = proof.get("verificationMethod")
+        if not isinstance(method, str) or not method.startswith(tuple(m + ":" for m in HOLDER_DID_METHODS)):
+            shown = method.partition("#")[0][:60] if isinstance(method, str) else "none"
+            raise error_for(ErrorCode.DID_METHOD_UNSUPPORTED, f"the holder's DID ({shown}) cannot be resolved here "
+                            f"without the network: claim with a {' or '.join(HOLDER_DID_METHODS)} DID",
+                            where + "/proof/verificationMethod")
+        result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=self.domain)
         problem = result.first_error
         if problem is not None:
             raise error_for(problem.code, problem.message, where + (problem.path or ""))
-        method = proof.get("verificationMethod")
-        did = method.partition("#")[0] if isinstance(method, str) else ""
+        did = method.partition("#")[0]
         if not did.startswith("did:") or presentation.get("holder", did) != did:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",
                             where + "/holder")

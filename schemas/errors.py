@@ -154,6 +154,7 @@ class ErrorCode(enum.StrEnum):
     REQUEST_TIMEOUT = "request_timeout", ErrorKind.SERVICE, 408
     OFFER_USED = "offer_used", ErrorKind.SERVICE, 409
     OFFER_EXPIRED = "offer_expired", ErrorKind.SERVICE, 410
+    DID_METHOD_UNSUPPORTED = "did_method_unsupported", ErrorKind.SERVICE
 
     @property
     def exit_code(self) -> int:

@@ -260,6 +260,12 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "This offer has expired. Ask the issuer for a new one.",
         "nl": "Dit aanbod is verlopen. Vraag de uitgever om een nieuw aanbod.",
     },
+    ErrorCode.DID_METHOD_UNSUPPORTED: {
+        "en": "A credential can be claimed with a did:key or did:jwk only: the issuer resolves no other DID method "
+              "(such as did:web) without the network.",
+        "nl": "Een bewijsstuk ophalen kan alleen met een did:key of did:jwk: de uitgever zoekt geen andere DID-methode "
+              "(zoals did:web) op zonder netwerk.",
+    },
 }
 
 

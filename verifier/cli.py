@@ -3,6 +3,7 @@
     skillspas bundle create --trust-list tl.json --dids dids/ --status-list sl.json --out bundle.json
     skillspas verify diploma.json --bundle bundle.json            # trust, keys, status: bundle only
     skillspas verify diploma.json --trust-issuer did:key:z6Mk...  # no bundle: name the issuer
+    skillspas verify paspoort.pdf --bundle bundle.json            # every QR code of a worker's passport PDF
 
 No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARNING.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -24,12 +25,16 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import both
+from skillspas.verifier.page.texts import HEADINGS, both
+from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
 from skillspas.verifier.result import CredentialSummary, VerificationResult
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
+
+if TYPE_CHECKING:
+    from skillspas.verifier.summary import SkillsSummary
 
 __all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration"]
 
@@ -43,7 +48,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 
 def verify_command(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
+    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
     qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code (repeat for the parts of a set)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
@@ -63,13 +68,16 @@ def verify_command(
     if bool(files) == bool(qr):
         raise refuse(error_for(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE"), as_json=as_json)
     file = files[0] if files and len(files) == 1 else None
+    from_pdf = False
     try:
         if qr or (files and len(files) > 1):
             data = _qr_parts_input([*(qr or []), *(files or [])], limits)
         elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
             data = file.encode("utf-8")
         else:
-            data = read_input(str(file), limits.max_bytes)
+            data = read_input(str(file), max(limits.max_bytes, MAX_PDF_BYTES))
+            from_pdf = is_pdf(data)
+            data = _pdf_input(data, limits) if from_pdf else data[: limits.max_bytes + 1]
         result = verify_input(
             data, bundle=bundle, contexts=contexts, trusted_issuers=trust_issuer, trust_anchors=trust_anchor,
             max_status_age=max_status_age, challenge=challenge, domain=domain, limits=limits,
@@ -77,11 +85,81 @@ def verify_command(
         )
     except SkillspasError as exc:
         raise refuse(exc, as_json=as_json) from None
-    if as_json:
+    if from_pdf:
+        _print_passport(result, lang, as_json)
+    elif as_json:
         typer.echo(result_text(result))
     else:
         _print_verdict(result, lang)
     raise typer.Exit(result.exit_code)
+
+
+def _pdf_input(data: bytes, limits: Limits) -> bytes:
+    """The credentials of every QR code of a passport PDF, as one presentation without holder proof (as the
+    page checks a dropped PDF: ``verifier/page/inputs.py``)."""
+    from skillspas.verifier.page.inputs import passport_of, pdf_credentials  # pypdf, Pillow, zxing only here
+
+    if len(data) > MAX_PDF_BYTES:
+        raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {MAX_PDF_BYTES} bytes")
+    return passport_of(pdf_credentials(data, limits), limits)
+
+
+def passport_json(result: VerificationResult, summary: SkillsSummary) -> dict[str, Any]:
+    """The ``passport`` key of ``verify passport.pdf --json``: one row per credential (its verdict, what it is,
+    whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``)."""
+    owner = {index: person.key for person in result.persons for index in person.credentials}
+    rows = []
+    for index, item in enumerate(result.credentials):
+        what = item.summary or item.about
+        problem = item.first_error
+        rows.append({
+            "credential": index, "verdict": item.verdict, "code": problem.code.value if problem else None,
+            "name": what.name if what else None, "type": _kind(what.types) if what else None,
+            "issuer": what.issuer if what else None, "issuerName": what.issuer_name if what else None,
+            "person": owner.get(index),
+        })
+    return {"source": "pdf", "verdict": result.verdict, "credentials": rows, "summary": summary.to_json()}
+
+
+def _print_passport(result: VerificationResult, lang: str, as_json: bool) -> None:
+    """One passport view of a passport PDF: the verdict, per person their credentials with each verdict, then
+    the skills summary of the person that counts (like the page's passport view)."""
+    from skillspas.verifier.summary import summarize_skills  # the vocabulary index: only for a passport view
+
+    summary = summarize_skills(result)
+    if as_json:
+        typer.echo(json.dumps({**result.to_json(), "passport": passport_json(result, summary)}, indent=2, ensure_ascii=False))
+        return
+    nl = lang == "nl"
+    view = passport_json(result, summary)
+    total, bad = len(result.credentials), sum(1 for c in result.credentials if not c.verified)
+    sentence = both("all_valid", n=total) if not bad else both("some_invalid", bad=bad, n=total)
+    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[result.verdict][lang].upper()} — {sentence[lang]}")
+    for warning in result.warnings:
+        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}]")
+    for person in result.persons:
+        who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
+        counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
+        typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {counted}")
+        for index in person.credentials:
+            row, item = view["credentials"][index], result.credentials[index]
+            mark = "✓" if item.verified else "✗"
+            named = item.summary or item.about
+            what = f" — {_named(named, nl)}" if named is not None else ""
+            code = f" [{row['code']}]" if row["code"] else ""
+            typer.echo(f"    {mark} #{index} {HEADINGS[item.verdict][lang]}{code}{what}")
+            if item.verified and item.summary is not None:
+                _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
+            elif item.first_error is not None:
+                typer.echo(f"        {item.message(lang)}")
+    counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""
+    typer.echo(f"  {'samenvatting' if nl else 'summary'}: {len(summary.skills)} "
+               f"{'bewezen vaardigheden uit' if nl else 'verified skills from'} {len(summary.verified)} "
+               f"{'bewijsstukken' if nl else 'credentials'}" + (f" ({counted_names})" if counted_names else ""))
+    for skill in summary.skills:
+        typer.echo(f"    - {skill.label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
+    for step in summary.progress:
+        typer.echo(f"    {step.sentence()[lang]}")
 
 
 def _qr_parts_input(inputs: list[str | Path], limits: Limits) -> bytes:
@@ -152,20 +230,25 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             typer.echo(f"  {item.sentence()[lang]}")
 
 
+def _kind(types: tuple[str, ...]) -> str:
+    """A credential's own type (``MboDiploma``), not the generic ones."""
+    return next((t for t in types if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
+                types[-1] if types else "?")
+
+
 def _named(summary: CredentialSummary, nl: bool) -> str:
     """A credential for a person: its title and type, and its issuer (the trust list's name when known)."""
-    kind = next((t for t in summary.types if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
-                summary.types[-1] if summary.types else "?")
+    kind = _kind(summary.types)
     issuer = summary.issuer_name or summary.issuer
     return f"{summary.name or kind} ({kind}), {'uitgever' if nl else 'issuer'} {issuer}"
 
 
-def _print_proven(summary: CredentialSummary, lang: str, indent: str) -> None:
-    """What a verified credential proves: its facts (from the catalogue of types), then its skills and how
-    each was established."""
+def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills: bool = True) -> None:
+    """What a verified credential proves: its facts (from the catalogue of types), then (``skills``) its skills
+    and how each was established."""
     for fact in summary.facts:
         typer.echo(f"{indent}{fact.label[lang]}: " + fact.text[lang].replace("\n", f"\n{indent}    "))
-    for skill in summary.skills:
+    for skill in summary.skills if skills else ():
         how = evidence_label(skill.evidence)
         typer.echo(f"{indent}- {skill.name or ''} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))
 

@@ -26,9 +26,11 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.verifier.qr import is_payload
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
-           "MAX_IMAGE_PIXELS"]
+           "MAX_IMAGE_PIXELS", "MAX_PDF_BYTES"]
 
 PDF_MAGIC: Final = b"%PDF-"
+MAX_PDF_BYTES: Final = 32 * 1024 * 1024
+"""Largest PDF file ``skillspas verify`` reads (the page's bound is ``PageSettings.max_image_bytes``, the same by default)."""
 MAX_PAGES: Final = 60
 """Most pages read (a passport PDF has one page per credential, plus a cover)."""
 MAX_IMAGES: Final = 60

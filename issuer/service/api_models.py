@@ -115,6 +115,7 @@ class OfferResponse(BaseModel):
     exchangeUrl: str
     expires: str
     qr: str
+    lcwDeepLink: str = Field(description="Opens the offer in the DCC Learner Credential Wallet (lcw.app request.html deep link)")
 
 
 class ExchangeRequest(_Strict):

@@ -195,6 +195,35 @@ def test_a_hostile_image_is_refused_with_a_code(tmp_path, image, command):
     assert_coded_refusal(run_cli(*command, str(picture)), exit_codes=(2,))
 
 
+def _pdfs() -> dict[str, Callable[[], bytes]]:
+    import os
+    import zlib
+
+    from helpers import pdf_with_images, zip_bomb_pdf
+
+    return {
+        "a corrupt PDF": lambda: b"%PDF-1.7\n" + os.urandom(20_000),
+        "garbage after a PDF header": lambda: b"%PDF-" + b"\x00garbage" * 5000,
+        "a 40 MiB PDF": lambda: b"%PDF-1.7\n" + b"0" * (40 * 1024 * 1024),
+        "1000 images": lambda: pdf_with_images(1000),
+        "one 60,000 x 60,000 image": lambda: pdf_with_images(1, width=60_000, height=60_000, data=zlib.compress(b"")),
+        "a zip bomb": zip_bomb_pdf,
+        "images without a QR code": lambda: pdf_with_images(3, width=40, height=40),
+    }
+
+
+PDFS = _pdfs()
+
+
+@pytest.mark.parametrize("pdf", list(PDFS))
+@pytest.mark.parametrize("json_output", [False, True], ids=["text", "--json"])
+def test_verify_refuses_a_hostile_passport_pdf_with_a_code(tmp_path, pdf, json_output):
+    path = tmp_path / "paspoort.pdf"
+    path.write_bytes(PDFS[pdf]())
+    run = run_cli("verify", str(path), *(["--json"] if json_output else []))
+    assert_coded_refusal(run, codes={"pdf_unreadable", "too_large", "resource_limit", "qr_unreadable"}, exit_codes=(2,))
+
+
 HEADER = "row_key,learner_name,crebo,leerweg,date\n"
 CSV_FILES: dict[str, bytes] = {
     "a 5000-digit crebo": (HEADER + "k1,Anouk Testdata," + "2" * 5000 + ",BOL,2025-07-01\n").encode(),

@@ -83,3 +83,44 @@ def test_the_verifier_page_answers_hostile_input_with_a_coded_verdict(service, p
     codes = {e["code"] for e in body.get("errors", [])} | ({body["code"]} if "code" in body else set())
     assert codes & KNOWN_CODES and not body.get("verified"), body
     assert response.headers.get("x-skillspas-exit-code", "2") in ("1", "2")
+
+
+def _hostile_did_jwk(case: str) -> str:
+    import base64
+    import json
+
+    def did(jwk: object) -> str:
+        return "did:jwk:" + base64.urlsafe_b64encode(json.dumps(jwk).encode()).rstrip(b"=").decode()
+
+    return {
+        "a 200,000-character did:jwk": "did:jwk:" + "eyJr" * 50_000,
+        "a did:jwk nested 10,000 deep": did(json.loads("[" * 60 + "]" * 60)) + "A" * 10,
+        "a did:jwk with a private key": did({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43, "d": "A" * 43}),
+        "a did:jwk off the curve": did({"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "B" * 43}),
+        "a did:jwk of RSA": did({"kty": "RSA", "n": "A" * 300, "e": "AQAB"}),
+        "a did:jwk that is not base64": "did:jwk:%%%%",
+        "a did:jwk with another fragment": did({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43})[:-1] + "#1",
+    }[case]
+
+
+@pytest.mark.parametrize("case", ["a 200,000-character did:jwk", "a did:jwk nested 10,000 deep", "a did:jwk with a private key",
+                                  "a did:jwk off the curve", "a did:jwk of RSA", "a did:jwk that is not base64",
+                                  "a did:jwk with another fragment"])
+def test_a_hostile_did_jwk_in_a_did_auth_gets_a_coded_4xx_and_leaves_the_offer_usable(service, case):
+    from skillspas.issuer.demo import sample_credential
+
+    unsigned = {k: v for k, v in sample_credential("did:web:x").items() if k not in ("id", "issuer")}
+    unsigned["credentialSubject"] = {k: v for k, v in unsigned["credentialSubject"].items() if k != "id"}
+    made = service.client.post("/exchanges", json={"credential": unsigned}, headers=service.auth())
+    assert made.status_code == 201, made.text
+    path = made.json()["exchangeUrl"][len("http://127.0.0.1:8000"):]
+    asked = service.client.post(path, json={}).json()["verifiablePresentationRequest"]
+    method = _hostile_did_jwk(case)
+    did = method.partition("#")[0]
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "holder": did,
+          "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": "2026-01-01T00:00:00Z",
+                    "verificationMethod": method if "#" in method else method + "#0", "proofPurpose": "authentication",
+                    "challenge": asked["challenge"], "domain": asked["domain"], "proofValue": "z" + "1" * 86}}
+    response = service.client.post(path, json={"verifiablePresentation": vp})
+    _assert_coded_4xx(response)
+    assert service.client.post(path, json={}).status_code == 200

@@ -176,6 +176,25 @@ def test_demo_runs_end_to_end(tmp_path):
     assert json.loads((tmp_path / "bundle.json").read_text())["trustList"]["type"][-1] == "SkillspasTrustList"
 
 
+def test_the_demo_issues_through_claim_offers_claimed_with_her_passport_key(tmp_path):
+    import sqlite3
+
+    from skillspas.wallet_export.store import PassportStore
+
+    assert run("demo", "--out", str(tmp_path)).returncode == 0
+    wallet = PassportStore(tmp_path / "paspoort-anouk")
+    holder = wallet.holder()
+    assert holder is not None and wallet.holder_key_path.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(tmp_path / "issuer.db") as db:
+        offers = db.execute("SELECT holder, used_at, credential_id FROM claim_offers").fetchall()
+    assert len(offers) == 6 and all(h == holder.controller and used and cid for h, used, cid in offers)
+    stored = {e.document["id"]: e.document for e in wallet.entries()}
+    presentation = json.loads((tmp_path / "presentatie.json").read_text())
+    for credential in presentation["verifiableCredential"]:  # every credential she shows came in by her claim
+        assert credential["id"] in {cid for _, _, cid in offers}
+        assert credential == stored.get(credential["id"]) or any(c == credential for c in stored.values())
+
+
 def test_sign_refuses_a_credential_carrying_a_bsn_and_writes_nothing(issued, tmp_path):
     folder, _ = issued
     unsigned = sample_credential("x")

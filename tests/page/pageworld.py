@@ -28,6 +28,8 @@ from skillspas.verifier.qr import SP1_ZDICT, b45encode, encode_payload
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import credential_qr, qr_for_text
 
+from helpers import pdf_with_images, zip_bomb_pdf  # noqa: F401  (the page tests' hostile PDFs)
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SCREENSHOTS = ROOT / "out" / "screenshots"
@@ -175,38 +177,3 @@ def passport_pdf(world: "PageWorld", names: tuple[str, ...] = ("diploma", "prakt
     from skillspas.wallet_export.passport import build_passport
 
     return build_passport([world.credentials[n] for n in names]).to_pdf()
-
-
-def pdf_with_images(count: int, *, width: int = 1, height: int = 1, data: bytes | None = None) -> bytes:
-    """A one-page PDF with ``count`` grey image XObjects of ``width`` x ``height`` (``data``: FlateDecode body)."""
-    import io
-
-    from pypdf import PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(100, 100)
-    images = DictionaryObject()
-    for index in range(count):
-        stream = StreamObject()
-        stream.set_data(data if data is not None else bytes(width * height))
-        stream.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
-                       NameObject("/Width"): NumberObject(width), NameObject("/Height"): NumberObject(height),
-                       NameObject("/ColorSpace"): NameObject("/DeviceGray"), NameObject("/BitsPerComponent"): NumberObject(8)})
-        if data is not None:
-            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-        images[NameObject(f"/Im{index}")] = writer._add_object(stream)
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): images})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def zip_bomb_pdf(inflated: int = 200_000_000) -> bytes:
-    """A PDF whose one image stream (1000 x 1000 declared) inflates to ``inflated`` bytes."""
-    import zlib
-
-    packer = zlib.compressobj(9)
-    chunk = bytes(1 << 20)
-    body = b"".join(packer.compress(chunk) for _ in range(inflated >> 20)) + packer.flush()
-    return pdf_with_images(1, width=1000, height=1000, data=body)

@@ -187,3 +187,55 @@ def test_two_peoples_credentials_are_never_summed_on_the_page(browser: Any, serv
         visit.assert_clean()
     finally:
         visit.close()
+
+
+_DROP = """([files]) => {
+  const transfer = new DataTransfer();
+  for (const [name, b64] of files) {
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    transfer.items.add(new File([bytes], name, { type: "image/png" }));
+  }
+  document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+}"""
+
+
+@pytest.mark.parametrize("how", ["dropped", "chosen"])
+def test_three_qr_images_given_at_once_make_one_passport_with_one_summary(
+    browser: Any, server: Server, world: PageWorld, tmp_path: Path, how: str  # noqa: F811
+) -> None:
+    import base64
+
+    images = [credential_qr(world.credentials[name]).save(tmp_path / f"{name}.png") for name in THREE]
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        if how == "dropped":
+            page.evaluate(_DROP, [[[p.name, base64.b64encode(p.read_bytes()).decode()] for p in images]])
+        else:
+            page.set_input_files("#file", [str(p) for p in images])
+        page.wait_for_function("() => JSON.parse(document.body.dataset.collected || '[]').length === 3", timeout=30_000)
+        page.wait_for_function("() => /Klaar/.test(document.getElementById('status').textContent)", timeout=30_000)
+        assert page.locator("article.credential").count() == 3
+        assert page.locator("#skills-table").count() == 1 and page.is_visible("#skills-table")
+        evidence = page.eval_on_selector_all("#skills-table li[data-kind]", "items => items.map(i => i.dataset.kind)")
+        assert {"diploma", "evc", "microcredential"} <= set(evidence)
+        assert "3" in page.inner_text("#collection-note") and visit.verdict() == "warning"  # no holder proof: orange
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
+def test_a_file_among_several_that_gives_no_credential_is_named(browser: Any, server: Server, world: PageWorld,  # noqa: F811
+                                                                  tmp_path: Path) -> None:
+    images = [credential_qr(world.credentials[name]).save(tmp_path / f"{name}.png") for name in THREE[:2]]
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.set_input_files("#file", [*(str(p) for p in images), str(world.files["noise"])])
+        page.wait_for_function("() => /Klaar/.test(document.getElementById('status').textContent)", timeout=30_000)
+        assert page.locator("article.credential").count() == 2
+        status = page.inner_text("#status")
+        assert "noise.png" in status and "(1)" in status, status
+        visit.assert_clean()
+    finally:
+        visit.close()

@@ -167,3 +167,64 @@ def test_two_claims_at_once_issue_one_credential(service):
     with ThreadPoolExecutor(4) as pool:
         statuses = sorted(pool.map(send, bodies))
     assert statuses == [200, 409, 409, 409]
+
+
+def _jwk_signer(kind: str, key_of: LocalSigner | None = None) -> LocalSigner:
+    """A holder whose DID is a did:jwk (of its own key, or of ``key_of``'s key: a wrong key for the DID)."""
+    from skillspas.keys.did_jwk import did_jwk_for
+
+    pair = generate(kind)
+    did = did_jwk_for((key_of.public_key if key_of else pair.public_key))
+    return LocalSigner(pair, verification_method=did + "#0")
+
+
+@pytest.mark.parametrize("kind", ["ed25519", "p256"])
+def test_a_did_jwk_holder_claims_an_offer_and_the_credential_names_that_did(service, kind):
+    path = offer(service)
+    worker = _jwk_signer(kind)
+    asked = start(service, path)["verifiablePresentationRequest"]
+    presentation = build_presentation([], holder=worker, challenge=asked["challenge"], domain=asked["domain"],
+                                      suite="eddsa-rdfc-2022" if kind == "ed25519" else "ecdsa-rdfc-2019")
+    response = service.post(path, {"verifiablePresentation": presentation}, org=None)
+    assert response.status_code == 200, response.text
+    credential = response.json()["verifiablePresentation"]["verifiableCredential"][0]
+    assert worker.controller.startswith("did:jwk:") and credential["credentialSubject"]["id"] == worker.controller
+    assert service.post("/credentials/verify", {"verifiableCredential": credential}, org=None).json()["verified"] is True
+
+
+def test_a_did_auth_signed_with_another_key_than_the_did_jwk_names_is_refused_and_the_offer_stays(service):
+    path = offer(service)
+    request = start(service, path)
+    owner = _jwk_signer("ed25519")
+    impostor = _jwk_signer("ed25519", key_of=owner)  # claims owner's did:jwk, signs with its own key
+    refused = service.post(path, {"verifiablePresentation": did_auth(impostor, request)}, org=None)
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid_signature", refused.text
+    assert service.post(path, {"verifiablePresentation": did_auth(owner, request)}, org=None).status_code == 200
+
+
+def test_a_did_web_holder_is_told_which_did_methods_can_claim(service):
+    path = offer(service)
+    worker = LocalSigner(generate("ed25519"), verification_method="did:web:worker.example#key-1")
+    refused = service.post(path, {"verifiablePresentation": did_auth(worker, start(service, path))}, org=None)
+    body = refused.json()
+    assert refused.status_code == 400 and body["code"] == "did_method_unsupported", refused.text
+    assert "did:key" in body["message"] and "did:jwk" in body["message"]
+    assert service.post(path, {}, org=None).status_code == 200  # not used up
+
+
+def test_an_offer_comes_with_the_learner_credential_wallet_deep_link_a_wallet_can_follow(service):
+    from urllib.parse import parse_qs, urlsplit
+
+    response = service.post("/exchanges", {"credential": unsigned()})
+    answer = response.json()
+    link = urlsplit(answer["lcwDeepLink"])
+    query = {k: v[0] for k, v in parse_qs(link.query, strict_parsing=True).items()}
+    assert f"{link.scheme}://{link.netloc}{link.path}" == "https://lcw.app/request.html"
+    assert query["auth_type"] == "bearer" and query["vc_request_url"] == answer["exchangeUrl"]
+    path = answer["exchangeUrl"][len(service.base_url):]
+    asked = start(service, path)["verifiablePresentationRequest"]
+    assert query["challenge"] == asked["challenge"] and query["issuer"] == asked["domain"]
+    worker = LocalSigner(generate("ed25519"))  # a wallet that reads only the link: its challenge, its issuer as domain
+    vp = build_presentation([], holder=worker, challenge=query["challenge"], domain=query["issuer"])
+    claimed = service.post(path, {"verifiablePresentation": vp}, org=None)
+    assert claimed.status_code == 200, claimed.text

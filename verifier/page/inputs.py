@@ -26,7 +26,7 @@ from skillspas.schemas.contexts import VC_V2
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "passport_of", "too_large"]
+__all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "pdf_credentials", "passport_of", "too_large"]
 
 KINDS: Final = ("auto", "image", "text")
 """What the browser says a body is: unknown, an image file, or typed / scanned text."""
@@ -64,8 +64,7 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
     if is_pdf(data):
         if len(data) > max_image_bytes:
             raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {max_image_bytes} bytes")
-        texts = join_sets(read_pdf_qr_texts(data))  # a credential printed as a numbered set is one again
-        return passport_of([decode_document(text, limits) for text in texts], limits)
+        return passport_of(pdf_credentials(data, limits), limits)
     if is_image(data) or kind == "image":
         if len(data) > max_image_bytes:
             raise too_large(True, max_image_bytes)
@@ -75,6 +74,15 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
         return decode_payload(data.decode("utf-8", "replace"), limits)
     return data
 
+
+def pdf_credentials(data: bytes, limits: Limits) -> list[Any]:
+    """The credentials of every skillspas QR code in the passport PDF ``data``, in page order; the parts of a
+    numbered set are joined into their one credential (what the page and ``skillspas verify passport.pdf`` check).
+
+    Raises:
+        SkillspasError: ``pdf_unreadable``, ``resource_limit``, ``qr_unreadable`` or a set's refusals.
+    """
+    return [decode_document(text, limits) for text in join_sets(read_pdf_qr_texts(data))]
 
 
 def passport_of(credentials: list[Any], limits: Limits) -> bytes:

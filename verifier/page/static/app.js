@@ -11,6 +11,7 @@
   var MAX_IMAGE = Number(root.getAttribute("data-max-image")) || 33554432;
   var MAX_VACANCY_LINES = Number(root.getAttribute("data-max-vacancy-lines")) || 100;
   var MAX_VACANCY_CHARS = 12000;
+  var MAX_FILES = 20;  // files checked at once (dropped or chosen together)
   var SCAN_INTERVAL_MS = 120;
   var SCAN_WIDTH = 1280;
 
@@ -23,7 +24,7 @@
       offline_note: "Alles wordt op deze computer gecontroleerd. Er gaat niets naar internet.",
       file_heading: "Bestand of foto",
       file_label: "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
-      file_hint: "U kunt het bestand ook hierheen slepen.",
+      file_hint: "U kunt bestanden ook hierheen slepen, ook meerdere tegelijk (samen één paspoort).",
       paste_heading: "Tekst plakken",
       paste_label: "Plak de tekst van de QR-code (begint met SP) of de JSON",
       paste_button: "Controleer deze tekst",
@@ -115,6 +116,9 @@
       collection_note: "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of sleep er meer bij, of begin opnieuw.",
       collection_clear: "Nieuw paspoort beginnen",
       collection_cleared: "Het verzamelde paspoort is leeggemaakt.",
+      checking_files: "{n} bestanden worden gecontroleerd…",
+      files_skipped: "Niet toegevoegd aan het paspoort ({n}): {names}.",
+      too_many_files: "Te veel bestanden tegelijk (hoogstens {n}).",
       persons: "Deze bewijsstukken gaan over {n} verschillende personen:",
       person_counted: "telt mee",
       person_not_counted: "telt niet mee",
@@ -129,7 +133,7 @@
       offline_note: "Everything is checked on this computer. Nothing is sent to the internet.",
       file_heading: "File or photo",
       file_label: "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
-      file_hint: "You can also drag the file here.",
+      file_hint: "You can also drag files here, several at once (together one passport).",
       paste_heading: "Paste text",
       paste_label: "Paste the text of the QR code (starts with SP) or the JSON",
       paste_button: "Check this text",
@@ -221,6 +225,9 @@
       collection_note: "{n} credentials checked together as one passport. Scan or drop more, or start again.",
       collection_clear: "Start a new passport",
       collection_cleared: "The collected passport was cleared.",
+      checking_files: "Checking {n} files…",
+      files_skipped: "Not added to the passport ({n}): {names}.",
+      too_many_files: "Too many files at once (at most {n}).",
       persons: "These credentials are about {n} different people:",
       person_counted: "counted",
       person_not_counted: "not counted",
@@ -338,25 +345,33 @@
     state.input = { body: body, kind: kind, collection: !!collection };
     setBusy(true);
     say(t("checking"));
+    request(body, params).then(function (answer) {
+      setBusy(false);
+      if (!collection && collect(answer.view && answer.view.collect)) { return; }
+      render(answer.view, occupation ? "bridge" : withVacancy ? "vacancy" : true);
+      say(t("done") + (state.note ? " " + state.note : ""));
+      state.note = null;
+    }).catch(function () {
+      setBusy(false);
+      say(t("no_answer"));
+    });
+  }
+
+  // One check by the page's verifier: the answer (result and view), or a rejection after 20 s or a failure.
+  function request(body, params) {
     var controller = new AbortController();
     var timer = window.setTimeout(function () { controller.abort(); }, 20000);
-    fetch("api/verify?" + params.toString(), {
+    return fetch("api/verify?" + params.toString(), {
       method: "POST",
       body: body,
       headers: { "Content-Type": "application/octet-stream" },
       signal: controller.signal
     }).then(function (response) {
+      window.clearTimeout(timer);
       return response.json();
-    }).then(function (answer) {
+    }, function (error) {
       window.clearTimeout(timer);
-      setBusy(false);
-      if (!collection && collect(answer.view && answer.view.collect)) { return; }
-      render(answer.view, occupation ? "bridge" : withVacancy ? "vacancy" : true);
-      say(t("done"));
-    }).catch(function () {
-      window.clearTimeout(timer);
-      setBusy(false);
-      say(t("no_answer"));
+      throw error;
     });
   }
 
@@ -432,17 +447,65 @@
     return true;
   }
 
-  function verifyFile(file) {
-    if (!file) { return; }
+  // What the browser knows a file is ("image" or "auto"), or null (said why) when it is too large.
+  function fileKind(file) {
     var image = /^image\//.test(file.type) || /\.(png|jpe?g|gif|bmp|webp)$/i.test(file.name);
     var pdf = file.type === "application/pdf" || /\.pdf$/i.test(file.name);
     var limit = (image || pdf) ? MAX_IMAGE : MAX_JSON;
     if (file.size > limit) {
-      state.view = null;
       say(t(image ? "image_too_large" : "file_too_large", { size: size(file.size), max: size(limit) }));
-      return;
+      return null;
     }
-    verify(file, image ? "image" : "auto", false);
+    return image ? "image" : "auto";
+  }
+
+  function verifyFile(file) {
+    if (!file) { return; }
+    var kind = fileKind(file);
+    if (!kind) { state.view = null; return; }
+    verify(file, kind, false);
+  }
+
+  // Several files at once (dropped or chosen together): each is read in turn, the credentials of every file
+  // (a QR image, a credential, every code of a PDF) join the passport being collected, then that passport is
+  // checked once, with one summary. A file that gives no credential to add is named in the status line.
+  function verifyFiles(list) {
+    var files = Array.prototype.slice.call(list || []);
+    if (files.length < 2) { verifyFile(files[0]); return; }
+    if (state.busy) { return; }
+    if (files.length > MAX_FILES) { say(t("too_many_files", { n: MAX_FILES })); return; }
+    var skipped = [];
+    var last = null;
+    setBusy(true);
+    say(t("checking_files", { n: files.length }));
+    var chain = Promise.resolve();
+    files.forEach(function (file) {
+      chain = chain.then(function () {
+        var kind = fileKind(file);
+        if (!kind) { skipped.push(file.name); return null; }
+        return request(file, new URLSearchParams({ kind: kind })).then(function (answer) {
+          var how = answer.view && answer.view.collect;
+          if (how && (how.mode === "add" || how.mode === "replace")) {
+            how.credentials.forEach(addToCollection);
+            last = { answer: answer, body: file, kind: kind };
+          } else {
+            skipped.push(file.name);
+            if (!last) { last = { answer: answer, body: file, kind: kind }; }
+          }
+        }, function () { skipped.push(file.name); });
+      });
+    });
+    chain.then(function () {
+      setBusy(false);
+      showCollection();
+      state.note = skipped.length ? t("files_skipped", { n: skipped.length, names: skipped.join(", ") }) : null;
+      if (state.collected.length >= 2) { verifyCollection(false); return; }
+      if (!last) { say(state.note || t("no_answer")); state.note = null; return; }
+      state.input = { body: last.body, kind: last.kind, collection: false };
+      render(last.answer.view, true);
+      say(t("done") + (state.note ? " " + state.note : ""));
+      state.note = null;
+    });
   }
 
   // -- rendering the verdict ----------------------------------------------------------------------
@@ -862,8 +925,7 @@
       button.addEventListener("click", function () { applyLanguage(button.getAttribute("data-lang")); });
     });
     $("file").addEventListener("change", function (event) {
-      var file = event.target.files && event.target.files[0];
-      verifyFile(file);
+      verifyFiles(event.target.files);
       event.target.value = "";
     });
     $("paste-check").addEventListener("click", function () {
@@ -909,7 +971,7 @@
     });
     document.addEventListener("drop", function (event) {
       var files = event.dataTransfer && event.dataTransfer.files;
-      if (files && files.length) { verifyFile(files[0]); }
+      if (files && files.length) { verifyFiles(files); }
     });
   }
 

@@ -1,0 +1,94 @@
+"""``skillspas verify passport.pdf``: every QR code of a worker's passport PDF checked as the page checks a dropped
+PDF (one presentation without holder proof), shown as one passport view: per person, each credential's verdict,
+the summary of the person that counts; ``--json`` adds that view under ``passport``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from pageworld import PageWorld, passport_pdf
+from skillspas.issuer.cli import app as cli_app
+from skillspas.verifier.page import PageSettings, create_page_app
+from skillspas.wallet_export.passport import build_passport
+
+ANOUK = ("diploma", "praktijkverklaring", "evc", "microcredential")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> PageWorld:
+    return PageWorld(tmp_path_factory.mktemp("pdf-cli-world")).build()
+
+
+def _verify(world: PageWorld, pdf: bytes, *args: str) -> tuple[str, int]:
+    path = world.folder / f"paspoort-{abs(hash(pdf))}.pdf"
+    path.write_bytes(pdf)
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                          "--trust-anchor", world.anchor.controller, *args])
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout, result.exit_code
+
+
+def _comparable(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k not in ("view", "checkedAt", "passport")} | {
+        "credentials": [_comparable(c) for c in body.get("credentials", [])]}
+
+
+def test_verify_reads_a_passport_pdf_with_the_pages_result_and_summary(world):
+    pdf = passport_pdf(world)
+    out, exit_code = _verify(world, pdf, "--json")
+    cli = json.loads(out)
+    page = TestClient(create_page_app(PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))),
+                      base_url="http://127.0.0.1:8765").post("/api/verify", content=pdf).json()
+    assert exit_code == 0 and cli["verified"] is True and len(cli["credentials"]) == 4
+    assert _comparable(cli) == _comparable(page)
+    passport = cli["passport"]
+    assert passport["source"] == "pdf" and passport["verdict"] == "warning"  # holder_not_proven: a PDF proves no holder
+    assert passport["summary"] == page["view"]["skills"]
+    assert [row["verdict"] for row in passport["credentials"]] == ["valid"] * 4
+    assert [row["name"] for row in passport["credentials"]] == [world.credentials[n]["name"] for n in ANOUK]
+    assert {row["person"] for row in passport["credentials"]} == {world.credentials["diploma"]["credentialSubject"]["id"]}
+
+
+def test_a_passport_pdf_of_two_people_shows_each_person_each_verdict_and_one_summary(world):
+    names = ("diploma", "praktijkverklaring", "evc_dennis", "revoked")
+    out, exit_code = _verify(world, passport_pdf(world, names), "--lang", "en")
+    assert exit_code == 1, out
+    lines = out.splitlines()
+    assert lines[0].startswith("PASSPORT (pdf): NOT VALID — 1 of the 4 credentials are not valid")
+    anouk = next(i for i, line in enumerate(lines) if line.startswith("  person: Anouk Testdata"))
+    dennis = next(i for i, line in enumerate(lines) if line.startswith("  person: Dennis"))
+    assert lines[anouk].endswith("— counted") and lines[dennis].endswith("— not counted")
+    assert any(line.startswith("    ✗ #3 Not valid [revoked] — ") and world.ROC_NAME in line for line in lines[anouk:dennis])
+    assert any(line.startswith("    ✓ #2 Valid — ") for line in lines[dennis:])
+    summary = [line for line in lines if line.startswith("  summary: ")]
+    assert len(summary) == 1 and "from 2 credentials (Anouk Testdata" in summary[0]  # never Dennis's, never the revoked
+    rows = json.loads(_verify(world, passport_pdf(world, names), "--json")[0])["passport"]["credentials"]
+    assert [(r["verdict"], r["code"]) for r in rows] == [("valid", None)] * 3 + [("invalid", "revoked")]
+
+
+def test_a_passport_pdf_with_credentials_printed_as_numbered_sets_verifies_every_credential(world):
+    pdf = build_passport([world.credentials[n] for n in ANOUK]).to_pdf(max_version=10)
+    out, exit_code = _verify(world, pdf, "--json")
+    passport = json.loads(out)["passport"]
+    assert exit_code == 0 and len(passport["credentials"]) == 4
+    assert passport["summary"]["verifiedCredentials"] == [0, 1, 2, 3]
+
+
+def test_a_pdf_without_a_skillspas_qr_code_is_qr_unreadable(world):
+    from helpers import pdf_with_images
+
+    out, exit_code = _verify(world, pdf_with_images(2, width=40, height=40), "--json")
+    assert exit_code == 2 and json.loads(out)["errors"][0]["code"] == "qr_unreadable"
+
+
+def test_a_json_file_is_still_read_within_the_json_limit(world, tmp_path: Path):
+    big = tmp_path / "big.json"
+    big.write_bytes(b'{"a": "' + b"x" * (2 * 1024 * 1024) + b'"}')
+    result = CliRunner().invoke(cli_app, ["verify", str(big), "--json"])
+    assert result.exit_code == 2 and json.loads(result.stdout)["errors"][0]["code"] == "too_large"
