@@ -1,4 +1,4 @@
-"""Median time of RDFC-1.0: skillspas.schemas.canon vs pyoxigraph vs pyld URDNA2015.
+"""Median time of RDFC-1.0: skillspas.schemas.jsonld.canon vs pyoxigraph vs pyld URDNA2015.
 
 Each implementation is timed from its own in-memory dataset to the sorted canonical N-Quads
 string (pyld and pyoxigraph canonicalize in place, so each run gets a fresh copy made before
@@ -20,8 +20,8 @@ import pyoxigraph
 from pyld.canon import URDNA2015
 from pyld.nquads import parse_nquads as pyld_parse_nquads
 
-from skillspas.schemas.canon import canonicalize
-from skillspas.schemas.nquads import Quad, parse_nquads, serialize
+from skillspas.schemas.jsonld.canon import canonicalize
+from skillspas.schemas.jsonld.nquads import Quad, parse_nquads, serialize
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "tests" / "data" / "vectors"

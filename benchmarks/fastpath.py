@@ -32,7 +32,7 @@ from proofs import median_ms  # noqa: E402  (one timing helper for every benchma
 
 from skillspas.issuer import sign  # noqa: E402
 from skillspas.keys import LocalSigner, generate  # noqa: E402
-from skillspas.schemas.processor import DocumentProcessor  # noqa: E402
+from skillspas.schemas.jsonld.processor import DocumentProcessor  # noqa: E402
 from skillspas.verifier import verify  # noqa: E402
 from skillspas.verifier.suites import proof_config  # noqa: E402
 from skillspas.verifier.suites._data_integrity import hash_data  # noqa: E402

@@ -35,7 +35,7 @@ from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
-from skillspas.schemas.contexts import VC_V2
+from skillspas.schemas.jsonld.contexts import VC_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier

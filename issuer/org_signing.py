@@ -20,7 +20,7 @@ from typing import Any, Final
 from skillspas.issuer.preflight import CheckedCredential
 from skillspas.issuer.sign import sign
 from skillspas.keys import Signer
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.verifier.checks import check_contexts
 
 __all__ = ["expanded", "reusing", "sign_as", "suite_for"]

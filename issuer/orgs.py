@@ -42,7 +42,7 @@ from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
-from skillspas.schemas.type_schemas import CREDENTIAL_TYPES, expanded_kind
+from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
 
 __all__ = [
     "ROLES",

@@ -21,7 +21,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from skillspas.schemas.contexts import DATA_INTEGRITY_V2, STATUS_V1
+from skillspas.schemas.jsonld.contexts import DATA_INTEGRITY_V2, STATUS_V1
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import copy_json, parse_scanned
 
@@ -103,7 +103,7 @@ def preflight(
     type spelled as its term, dates that exist, ESCO skills of the vocabulary, the organisation's name."""
     from skillspas.issuer.privacy import check_no_national_id
     from skillspas.issuer.vc_rules import check_expanded, check_related_resources
-    from skillspas.schemas.type_schemas import check_issuable, check_kind_spelling, skillspas_type
+    from skillspas.schemas.jsonschema.type_schemas import check_issuable, check_kind_spelling, skillspas_type
     from skillspas.schemas.vc import cosigner_ids, data_model, issuer_id, types_of
     from skillspas.verifier.checks import check_contexts, check_credential_shape
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 
 from skillspas.keys import base58btc
-from skillspas.schemas.contexts import ContextRegistry
+from skillspas.schemas.jsonld.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.issuer.credentials._achievement import unknown_skill
 from skillspas.schemas.vocab import SkillsVocabulary

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Any, TypeGuard
 
-from skillspas.schemas.contexts import VC_V1, VC_V2
+from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
 

@@ -5,9 +5,11 @@ in the tree would shadow the module name ``conftest``."""
 
 from __future__ import annotations
 
+import colorsys
 import copy
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,3 +86,19 @@ def zip_bomb_pdf(inflated: int = 200_000_000) -> bytes:
     chunk = bytes(1 << 20)
     body = b"".join(packer.compress(chunk) for _ in range(inflated >> 20)) + packer.flush()
     return pdf_with_images(1, width=1000, height=1000, data=body)
+
+
+def colour_family(css: str) -> str:
+    """The colour family of a computed CSS colour (``rgb(…)``): green, orange, red, blue, grey or other."""
+    red, green, blue = (int(v) / 255 for v in re.findall(r"[0-9.]+", css)[:3])
+    hue, _, saturation = colorsys.rgb_to_hls(red, green, blue)
+    degrees = hue * 360
+    if saturation < 0.15:
+        return "grey"
+    if 90 <= degrees <= 160:
+        return "green"
+    if 25 <= degrees <= 50:
+        return "orange"
+    if 180 <= degrees <= 250:
+        return "blue"
+    return "red" if degrees <= 12 or degrees >= 345 else "other"

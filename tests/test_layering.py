@@ -166,7 +166,7 @@ JSON_PARSERS_ALLOWED = {
     "issuer/batch.py": "the credential column of the issuer's own database (written by json.dumps)",
     "issuer/exchanges.py": "the offer column of the issuer's own database (written by json.dumps)",
     "issuer/audit.py": "the detail column of the issuer's own database (written by json.dumps)",
-    "schemas/fastsnapshot.py": "the compiled-context file skillspas wrote into its own cache folder, read at every CLI "
+    "schemas/jsonld/fastsnapshot.py": "the compiled-context file skillspas wrote into its own cache folder, read at every CLI "
                                "start: bounded (8 MB), any error means rebuild; parse_json's checks cost 14 ms of a "
                                "~180 ms verify there (measured), json.loads 2.4 ms",
 }
@@ -202,8 +202,8 @@ RENDERER = ROOT / "schemas" / "report.py"
 BROWSER_SHIMS = ROOT / "verifier" / "browser" / "shims"
 """Pure stand-ins of third-party packages for the browser build: their exceptions mirror those packages'."""
 CONTROL_FLOW_EXCEPTIONS = {
-    (ROOT / "schemas" / "fastcontext.py", "Refused"),  # the fast path hands the document to pyld
-    (ROOT / "schemas" / "yescheck.py", "Unsure"),  # the compiled schema check hands over to jsonschema
+    (ROOT / "schemas" / "jsonld" / "fastcontext.py", "Refused"),  # the fast path hands the document to pyld
+    (ROOT / "schemas" / "jsonschema" / "yescheck.py", "Unsure"),  # the compiled schema check hands over to jsonschema
     (ROOT / "schemas" / "jsonio.py", "_NotJson"),
     (ROOT / "verifier" / "page" / "app.py", "_InternalError"),
     (ROOT / "issuer" / "service" / "body_guard.py", "_TooSlow"),

@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.verification_method import format_datetime, parse_datetime
-from skillspas.schemas.contexts import MAP_FILE, bundled_registry
+from skillspas.schemas.jsonld.contexts import MAP_FILE, bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits

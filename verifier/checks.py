@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillspas.schemas.contexts import VC_V1, VC_V2, ContextRegistry
+from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2, ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.inline import check_inline_context, known_terms
+from skillspas.schemas.jsonld.inline import check_inline_context, known_terms
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import Scan, scan
 from skillspas.schemas.text import check_text
-from skillspas.schemas.type_schemas import validate_type
-from skillspas.schemas.validate import validate_shape, validate_shape_fast
+from skillspas.schemas.jsonschema.type_schemas import validate_type
+from skillspas.schemas.jsonschema.validate import validate_shape, validate_shape_fast
 from skillspas.schemas.vc import BASE_CONTEXTS, VALIDITY_KEYS, data_model, instant, is_url, issuer_id, parse_datetime, types_of
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape"]

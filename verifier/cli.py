@@ -18,7 +18,7 @@ import typer
 
 from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.catalogue import evidence_label
-from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits

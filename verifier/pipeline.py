@@ -23,13 +23,13 @@ from typing import Any, Collection, Iterable
 from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, PinnedKeys, StaticResolver, VerificationMethod
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import EVIDENCE_KINDS, facts
-from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_scanned
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.processor import DocumentProcessor, Expansion
+from skillspas.schemas.jsonld.processor import DocumentProcessor, Expansion
 from skillspas.schemas.scan import Scan
-from skillspas.schemas.type_schemas import check_kind_spelling
+from skillspas.schemas.jsonschema.type_schemas import check_kind_spelling
 from skillspas.schemas.vc import (
     cosigner_ids,
     data_model,

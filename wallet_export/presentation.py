@@ -11,8 +11,8 @@ import uuid
 from typing import Any, Iterable
 
 from skillspas.keys import Signer
-from skillspas.schemas.contexts import VC_V2
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.contexts import VC_V2
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.verifier.suites import suite_for_signing
 
 __all__ = ["build_presentation"]

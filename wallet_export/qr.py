@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 import segno
 
 from skillspas.schemas.errors import ErrorCode, UnusableInput
-from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
+from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_KINDS
 from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, split_payload
 from skillspas.wallet_export.view import Lang, describe
 

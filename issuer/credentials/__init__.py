@@ -22,7 +22,7 @@ from skillspas.issuer.credentials.mbo_certificaat import build_mbo_certificaat
 from skillspas.issuer.credentials.mbo_diploma import build_mbo_diploma
 from skillspas.issuer.credentials.microcredential import build_microcredential
 from skillspas.issuer.credentials.praktijkverklaring import build_praktijkverklaring
-from skillspas.schemas.type_schemas import CREDENTIAL_KINDS
+from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_KINDS
 
 __all__ = [
     "BUILDERS",

@@ -18,7 +18,7 @@ from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
 from skillspas.schemas.catalogue import EVIDENCE_KINDS
-from skillspas.schemas.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
+from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
 __all__ = [

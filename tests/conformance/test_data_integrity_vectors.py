@@ -18,7 +18,7 @@ import pytest
 from helpers import TEST_CONTEXTS, VECTORS, load_json
 from skillspas.keys import DidKeyResolver, KeyPair, PublicKey
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.verifier import verify
 from skillspas.verifier.suites import get_suite, proof_config
 

@@ -16,9 +16,9 @@ from typing import Any
 import pyoxigraph
 import pytest
 
-from skillspas.schemas.canon import canonicalize, issued_identifiers
+from skillspas.schemas.jsonld.canon import canonicalize, issued_identifiers
 from skillspas.schemas.errors import ErrorCode, SkillspasError, UnusableInput
-from skillspas.schemas.nquads import Quad, parse_nquads
+from skillspas.schemas.jsonld.nquads import Quad, parse_nquads
 
 SUITE = Path(__file__).resolve().parents[1] / "data" / "vectors" / "rdf-canon"
 MANIFEST = json.loads((SUITE / "manifest.jsonld").read_text("utf-8"))

@@ -11,10 +11,10 @@ import pytest
 from pyld import jsonld
 
 from credential_cases import KINDS, build_row, example, new_signer
-from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.processor import DocumentProcessor
-from skillspas.schemas.type_schemas import CREDENTIAL_CONTEXTS, SKILLSPAS_CONTEXT
+from skillspas.schemas.jsonld.processor import DocumentProcessor
+from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, SKILLSPAS_CONTEXT
 
 # Released: these contexts never change. A change needs a new URL (https://w3id.org/skillspas/v3).
 RELEASED: dict[str, str] = {

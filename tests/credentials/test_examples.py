@@ -8,8 +8,8 @@ from credential_cases import EXAMPLES, KINDS, example, example_paths, issue, new
 from skillspas.issuer.credentials import type_name
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.processor import DocumentProcessor
-from skillspas.schemas.type_schemas import validate_ob3, validate_type
+from skillspas.schemas.jsonld.processor import DocumentProcessor
+from skillspas.schemas.jsonschema.type_schemas import validate_ob3, validate_type
 from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.verifier import verify
 

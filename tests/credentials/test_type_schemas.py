@@ -11,9 +11,9 @@ from jsonschema import Draft201909Validator
 
 from credential_cases import KINDS, build_row, example, example_paths, issue, new_signer
 from skillspas.issuer.credentials import type_name
-from skillspas.schemas import type_schemas
+from skillspas.schemas.jsonschema import type_schemas
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.type_schemas import (
+from skillspas.schemas.jsonschema.type_schemas import (
     CREDENTIAL_TYPES, skillspas_type, type_schema, validate_ob3, validate_type,
 )
 

@@ -22,7 +22,7 @@ from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.service.app import create_app
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
-from skillspas.schemas.contexts import DATA_INTEGRITY_V2, STATUS_V1, VC_V1, bundled_registry
+from skillspas.schemas.jsonld.contexts import DATA_INTEGRITY_V2, STATUS_V1, VC_V1, bundled_registry
 from skillspas.verifier import verify
 
 pytestmark = pytest.mark.interop

@@ -244,7 +244,7 @@ def test_a_fast_path_verify_with_stored_contexts_loads_no_json_ld_engine(issued,
     folder, did = issued
     env = {**os.environ, "SKILLSPAS_CACHE_DIR": str(tmp_path)}
     args = ["verify", str(folder / "signed.json"), "--trust-issuer", did]
-    engine = ("pyld", "skillspas.schemas._pyld_cache", "skillspas.schemas.expand", "skillspas.schemas.loader")
+    engine = ("pyld", "skillspas.schemas.jsonld._pyld_cache", "skillspas.schemas.jsonld.expand", "skillspas.schemas.jsonld.loader")
     status, loaded = _loaded_after(args, engine, env)
     assert status == 0 and "pyld" in loaded  # nothing stored yet: pyld processes the contexts
     assert len(list(tmp_path.glob("fastcontext-*.json"))) == 1

@@ -9,10 +9,8 @@ fixtures when missing; nothing is skipped.
 
 from __future__ import annotations
 
-import colorsys
 import datetime as dt
 import json
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 import pytest
 
 from browserkit import CHROMIUM_FLAGS, Recorder, Server, have_browser_tools, start_server
+from helpers import colour_family
 from pageworld import HACCP, SCREENSHOTS, STATUS_URL, STORE_RAW_FOOD, PageWorld, skill_uris, zlib_bomb_text
 from skillspas.issuer import sign
 from skillspas.issuer.status_lists import status_list_credential
@@ -370,18 +369,6 @@ _PAINT = """() => { const box = document.getElementById('verdict'), bar = box.qu
   return {border: style.borderTopColor, ground: style.backgroundColor, bar: getComputedStyle(bar).backgroundColor}; }"""
 
 
-def _hue(css: str) -> str:
-    """The colour family of a computed CSS colour: green, orange or red (or 'other')."""
-    red, green, blue = (int(v) / 255 for v in re.findall(r"[0-9.]+", css)[:3])
-    hue, _, saturation = colorsys.rgb_to_hls(red, green, blue)
-    degrees = hue * 360
-    if saturation < 0.2:
-        return "other"
-    if 90 <= degrees <= 160:
-        return "green"
-    if 25 <= degrees <= 50:
-        return "orange"
-    return "red" if degrees <= 12 or degrees >= 345 else "other"
 
 
 @pytest.mark.parametrize(
@@ -396,7 +383,7 @@ def test_the_verdict_box_is_painted_in_its_verdicts_colour(
     try:
         assert visit.upload(world.files[name]) == verdict
         paint = visit.page.evaluate(_PAINT)
-        assert {part: _hue(value) for part, value in paint.items()} == {"border": colour, "ground": colour, "bar": colour}, paint
+        assert {part: colour_family(value) for part, value in paint.items()} == {"border": colour, "ground": colour, "bar": colour}, paint
         visit.assert_clean()
     finally:
         visit.close()
@@ -405,7 +392,7 @@ def test_the_verdict_box_is_painted_in_its_verdicts_colour(
 def test_a_credential_naming_another_organisation_is_orange_with_the_trust_list_name(visit: Visit, world: PageWorld) -> None:
     assert visit.upload(world.files["misnamed"]) == "warning"
     page = visit.page
-    assert _hue(page.evaluate(_PAINT)["bar"]) == "orange"
+    assert colour_family(page.evaluate(_PAINT)["bar"]) == "orange"
     warning = page.inner_text("#verdict .warning-list")
     assert world.EVC_NAME in warning and world.ROC_NAME in warning and page.is_visible("#verdict .warning-list")
     issuer = page.locator("article.credential dl.facts dd").nth(1).inner_text()

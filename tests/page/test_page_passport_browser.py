@@ -8,8 +8,6 @@ forgery. Fixtures and helpers are those of ``test_page_browser.py``.
 
 from __future__ import annotations
 
-import colorsys
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import pytest
 
 from browserkit import CHROMIUM_FLAGS, Server, have_browser_tools, start_server
+from helpers import colour_family
 from pageworld import PageWorld, passport_pdf, write_y4m
 from skillspas.wallet_export.qr import credential_qr
 from test_page_browser import _PAINT, VERDICT, Visit, server, world  # noqa: F401 (fixtures)
@@ -86,20 +85,6 @@ def three_camera(playwright: Any, world: PageWorld, tmp_path_factory: pytest.Tem
     launched.close()
 
 
-def _family(css: str) -> str:
-    """The colour family of a computed CSS colour: green, orange, red, blue or grey."""
-    red, green, blue = (int(v) / 255 for v in re.findall(r"[0-9.]+", css)[:3])
-    hue, _, saturation = colorsys.rgb_to_hls(red, green, blue)
-    degrees = hue * 360
-    if saturation < 0.15:
-        return "grey"
-    if 90 <= degrees <= 160:
-        return "green"
-    if 25 <= degrees <= 50:
-        return "orange"
-    if 180 <= degrees <= 250:
-        return "blue"
-    return "red" if degrees <= 12 or degrees >= 345 else "other"
 
 
 def test_dropping_the_demos_passport_pdf_verifies_every_qr_code_in_it(browser: Any, demo_server: Server, demo: Path) -> None:
@@ -169,7 +154,7 @@ def test_cannot_be_checked_is_painted_neutral_not_red(browser: Any, bare_server:
         page = visit.page
         assert page.inner_text("#verdict-heading") == "Niet te controleren"
         paint = page.evaluate(_PAINT)
-        assert {part: _family(value) for part, value in paint.items()} == {"border": "blue", "ground": "blue", "bar": "blue"}, paint
+        assert {part: colour_family(value) for part, value in paint.items()} == {"border": "blue", "ground": "blue", "bar": "blue"}, paint
         visit.assert_clean()
     finally:
         visit.close()

@@ -1,4 +1,4 @@
-"""Unit and property tests of skillspas.schemas.nquads and skillspas.schemas.canon."""
+"""Unit and property tests of skillspas.schemas.jsonld.nquads and skillspas.schemas.jsonld.canon."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
 
-from skillspas.schemas.canon import canonicalize, issued_identifiers
+from skillspas.schemas.jsonld.canon import canonicalize, issued_identifiers
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.nquads import (
+from skillspas.schemas.jsonld.nquads import (
     Quad,
     dataset_from_pyld,
     escape_literal,

@@ -19,16 +19,16 @@ import pytest
 from pyld import jsonld
 
 from helpers import TEST_CONTEXTS, VECTORS
-from skillspas.schemas.canon import canonicalize
-from skillspas.schemas.contexts import DATA_INTEGRITY_V2, STATUS_V1, VC_V1, VC_V2
+from skillspas.schemas.jsonld.canon import canonicalize
+from skillspas.schemas.jsonld.contexts import DATA_INTEGRITY_V2, STATUS_V1, VC_V1, VC_V2
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.expand import PROCESSOR, SENTINEL_CONTEXT, expand_strict, processing_options, to_quads
-from skillspas.schemas.fastcontext import ContextSpace, Refused
-from skillspas.schemas.fastpath import FastPath
-from skillspas.schemas.fastrdf import _NEEDS_ESCAPE, expanded_to_quads
+from skillspas.schemas.jsonld.expand import PROCESSOR, SENTINEL_CONTEXT, expand_strict, processing_options, to_quads
+from skillspas.schemas.jsonld.fastcontext import ContextSpace, Refused
+from skillspas.schemas.jsonld.fastpath import FastPath
+from skillspas.schemas.jsonld.fastrdf import _NEEDS_ESCAPE, expanded_to_quads
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.nquads import dataset_from_pyld, escape_literal
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.nquads import dataset_from_pyld, escape_literal
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 
 LIMITS = Limits(max_blank_nodes=5_000, max_canon_work=2_000_000)
 SHARED_EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"  # copied from shared/standards/examples

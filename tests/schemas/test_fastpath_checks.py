@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import VECTORS
-from skillspas.schemas.contexts import VC_V2, bundled_registry
+from skillspas.schemas.jsonld.contexts import VC_V2, bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonio import _check_bounds_with_paths, check_bounds, copy_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import scan
 from skillspas.schemas.text import _check_text_with_paths, check_text
-from skillspas.schemas.validate import _checks, _validators, validate_shape_fast
+from skillspas.schemas.jsonschema.validate import _checks, _validators, validate_shape_fast
 from skillspas.verifier.checks import _check_contexts_with_paths, check_contexts
 
 SETTINGS = settings(max_examples=100, deadline=None, database=None,

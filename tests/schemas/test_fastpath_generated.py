@@ -18,8 +18,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillspas.schemas.contexts import VC_V2
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.contexts import VC_V2
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from test_fastpath import check_against_reference
 
 OB3 = ("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",

@@ -1,4 +1,4 @@
-"""Stored fast-path contexts (schemas/fastsnapshot.py): the same expansions as pyld, without pyld, and a
+"""Stored fast-path contexts (schemas/jsonld/fastsnapshot.py): the same expansions as pyld, without pyld, and a
 damaged file costs speed, never a crash or a wrong answer."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from pyld import jsonld
 
 from helpers import TEST_CONTEXTS, VECTORS
-from skillspas.schemas import fastsnapshot
-from skillspas.schemas.expand import expand_strict
-from skillspas.schemas.fastpath import FastPath
-from skillspas.schemas.processor import DocumentProcessor
-from skillspas.schemas.pyld_facts import KEYWORDS
+from skillspas.schemas.jsonld import fastsnapshot
+from skillspas.schemas.jsonld.expand import expand_strict
+from skillspas.schemas.jsonld.fastpath import FastPath
+from skillspas.schemas.jsonld.processor import DocumentProcessor
+from skillspas.schemas.jsonld.pyld_facts import KEYWORDS
 
 VC2_ONLY = json.loads((VECTORS / "vc-di-eddsa" / "unsigned.json").read_text("utf-8"))
 OB3 = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))

@@ -1,4 +1,4 @@
-"""The pyld context-cache fixes (schemas/_pyld_cache.py) change nothing but speed.
+"""The pyld context-cache fixes (schemas/jsonld/_pyld_cache.py) change nothing but speed.
 
 Differential test over the whole W3C JSON-LD toRdf suite: stock pyld and the caching processor +
 identity resolver produce the same N-Quads (or both raise), each test run twice so the second
@@ -14,7 +14,7 @@ import pytest
 from pyld import jsonld
 
 from helpers import VECTORS
-from skillspas.schemas._pyld_cache import CachingJsonLdProcessor, IdentityCachingContextResolver, immutable_objects
+from skillspas.schemas.jsonld._pyld_cache import CachingJsonLdProcessor, IdentityCachingContextResolver, immutable_objects
 
 SUITE = VECTORS / "jsonld"
 BASE = "https://w3c.github.io/json-ld-api/tests/"

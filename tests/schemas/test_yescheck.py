@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft201909Validator, Draft202012Validator
 from referencing import Registry
 
-from skillspas.schemas.yescheck import LocalResolver, certainly, compile_check
+from skillspas.schemas.jsonschema.yescheck import LocalResolver, certainly, compile_check
 
 D2019 = "https://json-schema.org/draft/2019-09/schema"
 D2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -38,7 +38,7 @@ def test_a_schema_of_an_unknown_draft_is_not_compiled():
 
 
 def _bundled() -> dict:
-    from skillspas.schemas import type_schemas, validate
+    from skillspas.schemas.jsonschema import type_schemas, validate
 
     return {**type_schemas._by_id(), **{doc["$id"]: doc for doc in validate._schemas().values()}}
 

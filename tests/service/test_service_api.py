@@ -11,7 +11,7 @@ import pytest
 
 from skillspas.issuer.demo import sample_credential
 from skillspas.keys import LocalSigner, generate
-from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.wallet_export.presentation import build_presentation
 
 from svc_live import LiveService

@@ -13,7 +13,7 @@ from helpers import new_signer, signed_credential
 from skillspas.issuer.demo import sample_credential
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.verifier import verify
 from skillspas.verifier.suites import get_suite
 

@@ -16,11 +16,11 @@ from pyld import jsonld
 from helpers import DATA, new_signer, signed_credential
 from skillspas.issuer import sign
 from skillspas.issuer.demo import sample_credential
-from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from skillspas.schemas.expand import PROCESSOR, processing_options
+from skillspas.schemas.jsonld.expand import PROCESSOR, processing_options
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.processor import DocumentProcessor, shared_loader
+from skillspas.schemas.jsonld.processor import DocumentProcessor, shared_loader
 from skillspas.verifier import verify
 from skillspas.wallet_export import build_presentation
 

@@ -10,7 +10,7 @@ from helpers import new_signer, signed_credential
 from skillspas.keys import LocalSigner, Signer, StaticResolver, generate
 from skillspas.keys.did_web import did_web_document
 from skillspas.schemas.errors import ErrorCode
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.verifier import verify
 from skillspas.verifier.suites import suite_for_signing
 from skillspas.wallet_export import build_presentation

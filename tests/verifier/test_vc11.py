@@ -19,8 +19,8 @@ import pytest
 from helpers import new_signer
 from skillspas.issuer import sign
 from skillspas.issuer.demo import sample_credential
-from skillspas.schemas.contexts import DATA_INTEGRITY_V2, VC_V1, VC_V2
-from skillspas.schemas.processor import DocumentProcessor
+from skillspas.schemas.jsonld.contexts import DATA_INTEGRITY_V2, VC_V1, VC_V2
+from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.verifier import verify
 from skillspas.verifier.suites import suite_for_signing
 
@@ -222,7 +222,7 @@ def test_both_base_contexts_at_once_are_refused(contexts):
 
 
 def test_the_vc11_context_is_bundled_byte_exact_with_the_published_digest():
-    from skillspas.schemas.contexts import bundled_registry
+    from skillspas.schemas.jsonld.contexts import bundled_registry
     registry = bundled_registry()
     assert registry.get(VC_V1).sha256 == "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc"
     assert DATA_INTEGRITY_V2 in registry

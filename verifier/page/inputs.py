@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.contexts import VC_V2
+from skillspas.schemas.jsonld.contexts import VC_V2
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, is_payload, join_sets, read_qr_image
 

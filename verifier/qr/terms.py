@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from skillspas.schemas.contexts import bundled_registry
+from skillspas.schemas.jsonld.contexts import bundled_registry
 
 __all__ = ["SP1_CONTEXTS", "SP1_TERMS", "SP1_DIGEST", "SP1_ZDICT", "TERM_INDEX", "SP3_TERMS", "SP3_TERM_INDEX",
            "term_dictionary", "derive_term_dictionary"]

@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 
 from skillspas.keys import PublicKey, Signer, base58btc
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.processor import DocumentProcessor, Expansion
+from skillspas.schemas.jsonld.processor import DocumentProcessor, Expansion
 
 __all__ = ["RdfcSuite", "proof_config", "hash_data", "decode_proof_value"]
 

@@ -15,17 +15,17 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from skillspas.schemas.canon import canonicalize
-from skillspas.schemas.contexts import ContextRegistry, bundled_registry
+from skillspas.schemas.jsonld.canon import canonicalize
+from skillspas.schemas.jsonld.contexts import ContextRegistry, bundled_registry
 from skillspas.schemas.jsonio import content_key
-from skillspas.schemas.fastpath import FastPath
-from skillspas.schemas.fastsnapshot import snapshot_file
+from skillspas.schemas.jsonld.fastpath import FastPath
+from skillspas.schemas.jsonld.fastsnapshot import snapshot_file
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.nquads import Quad
-from skillspas.schemas.sentinel import SENTINEL_CONTEXT
+from skillspas.schemas.jsonld.nquads import Quad
+from skillspas.schemas.jsonld.sentinel import SENTINEL_CONTEXT
 
 if TYPE_CHECKING:
-    from skillspas.schemas.loader import OfflineLoader
+    from skillspas.schemas.jsonld.loader import OfflineLoader
 
 __all__ = ["DocumentProcessor", "Expansion", "shared_loader"]
 
@@ -52,7 +52,7 @@ def _fast_path(registry: ContextRegistry) -> FastPath:
 
 
 def _new_loader(registry: ContextRegistry) -> OfflineLoader:
-    from skillspas.schemas.loader import document_loader  # pyld
+    from skillspas.schemas.jsonld.loader import document_loader  # pyld
 
     return document_loader(registry)
 
@@ -144,7 +144,7 @@ class DocumentProcessor:
         expanded = self._fast_expansion(document, *self._memo(document))
         if expanded is not None:
             return Expansion(document, expanded, True)
-        from skillspas.schemas.expand import expand_strict  # the reference path: pyld
+        from skillspas.schemas.jsonld.expand import expand_strict  # the reference path: pyld
 
         return Expansion(document, expand_strict(document, self.loader), False)
 
@@ -158,7 +158,7 @@ class DocumentProcessor:
             quads = self.fast_path.to_quads(expanded)
             if quads is not None:
                 return quads
-        from skillspas.schemas.expand import to_quads  # the reference path: pyld
+        from skillspas.schemas.jsonld.expand import to_quads  # the reference path: pyld
 
         return to_quads(document, self.loader)
 

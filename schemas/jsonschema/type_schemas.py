@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import content_key, parse_json
-from skillspas.schemas.yescheck import Check, LocalResolver, certainly, compile_check
+from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads when a document needs it (not for a plain OB 3.0 verify)
     from jsonschema import Draft201909Validator, Draft202012Validator
@@ -461,7 +461,7 @@ def _instant(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-# -- the compiled yes-checks (schemas/yescheck.py) in front of jsonschema --------------------------
+# -- the compiled yes-checks (schemas/jsonschema/yescheck.py) in front of jsonschema --------------------------
 
 @functools.cache
 def _compiled(name: str) -> Check | None:

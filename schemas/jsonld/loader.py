@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from skillspas.schemas._pyld_cache import immutable_objects, jsonld
-from skillspas.schemas.contexts import ContextRegistry
+from skillspas.schemas.jsonld._pyld_cache import immutable_objects, jsonld
+from skillspas.schemas.jsonld.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = ["document_loader", "OfflineLoader", "DocumentLoader", "unwrap_pyld_error"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.yescheck import Check, LocalResolver, certainly, compile_check
+from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads only when the compiled check is not certain
     from jsonschema import Draft202012Validator
@@ -59,7 +59,7 @@ def _validators() -> dict[str, Draft202012Validator]:
 
 @functools.cache
 def _checks() -> dict[str, Check | None]:
-    """The compiled yes-checks (schemas/yescheck.py); the validators check no ``format``, nor do these."""
+    """The compiled yes-checks (schemas/jsonschema/yescheck.py); the validators check no ``format``, nor do these."""
     documents = _schemas()
     by_id = {doc["$id"]: doc for doc in documents.values()}
     return {

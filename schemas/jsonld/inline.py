@@ -13,7 +13,7 @@ context may only add NEW terms, each mapped to an absolute IRI of its own:
 - at most ``Limits.max_inline_contexts`` objects of ``Limits.max_inline_terms`` terms (``resource_limit``).
 
 JSON-LD's own ``@protected`` check stays behind this as a second line: the processor's "protected
-term redefinition" is reported as ``redefined_term`` too (``schemas/expand.py``).
+term redefinition" is reported as ``redefined_term`` too (``schemas/jsonld/expand.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from skillspas.schemas.contexts import ContextRegistry
+from skillspas.schemas.jsonld.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 
@@ -63,8 +63,8 @@ def known_terms(registry: ContextRegistry) -> KnownTerms:
 
 def _collect(registry: ContextRegistry) -> KnownTerms:
     """Process each context on its own (they need not agree with each other), then each scoped context once."""
-    from skillspas.schemas.expand import PROCESSOR, processing_options
-    from skillspas.schemas.processor import shared_loader
+    from skillspas.schemas.jsonld.expand import PROCESSOR, processing_options
+    from skillspas.schemas.jsonld.processor import shared_loader
 
     options = processing_options(shared_loader(registry))
     names: set[str] = set()

@@ -7,7 +7,7 @@ Why our own implementation rather than a library (measured in the shared PERFORM
 * pyld's URDNA2015 writes C0 control characters raw instead of as ``\\b``, ``\\f``, ``\\uXXXX``
   (rdf-canon test060c), so such a literal would hash differently than in other implementations.
 
-This module works on :data:`~skillspas.schemas.nquads.Quad` tuples whose terms are already in
+This module works on :data:`~skillspas.schemas.jsonld.nquads.Quad` tuples whose terms are already in
 canonical N-Quads form, so no term is ever re-serialized.
 
 Work bound: Hash N-Degree Quads is exponential in the worst case, so its work is counted in
@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.nquads import Quad
+from skillspas.schemas.jsonld.nquads import Quad
 
 __all__ = ["canonicalize", "issued_identifiers", "HASH_ALGORITHMS"]
 

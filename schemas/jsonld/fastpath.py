@@ -19,15 +19,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from skillspas.schemas import fastsnapshot
-from skillspas.schemas.fastcontext import ContextSpace, NotInSnapshot, Refused
-from skillspas.schemas.fastexpand import expand_document
-from skillspas.schemas.fastrdf import expanded_to_quads
-from skillspas.schemas.nquads import Quad
-from skillspas.schemas.sentinel import SENTINEL_CONTEXT
+from skillspas.schemas.jsonld import fastsnapshot
+from skillspas.schemas.jsonld.fastcontext import ContextSpace, NotInSnapshot, Refused
+from skillspas.schemas.jsonld.fastexpand import expand_document
+from skillspas.schemas.jsonld.fastrdf import expanded_to_quads
+from skillspas.schemas.jsonld.nquads import Quad
+from skillspas.schemas.jsonld.sentinel import SENTINEL_CONTEXT
 
 if TYPE_CHECKING:
-    from skillspas.schemas.loader import DocumentLoader
+    from skillspas.schemas.jsonld.loader import DocumentLoader
 
 __all__ = ["FastPath"]
 
@@ -71,7 +71,7 @@ class FastPath:
 
     def _pyld_space(self, data: dict[str, Any] | None) -> ContextSpace:
         """A space whose contexts pyld processes; with ``data`` (a stored snapshot) everything it held, again."""
-        from skillspas.schemas.expand import PROCESSOR, processing_options
+        from skillspas.schemas.jsonld.expand import PROCESSOR, processing_options
 
         space = ContextSpace(PROCESSOR, processing_options(self.loader), SENTINEL_CONTEXT)
         if data is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from skillspas.schemas._pyld_cache import (
+from skillspas.schemas.jsonld._pyld_cache import (
     CachingJsonLdProcessor,
     IdentityCachingContextResolver,
     is_absolute_iri,
@@ -21,9 +21,9 @@ from skillspas.schemas._pyld_cache import (
     resolved_context_cache,
 )
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.loader import DocumentLoader, unwrap_pyld_error
-from skillspas.schemas.nquads import Quad, dataset_from_pyld
-from skillspas.schemas.sentinel import SENTINEL, SENTINEL_CONTEXT
+from skillspas.schemas.jsonld.loader import DocumentLoader, unwrap_pyld_error
+from skillspas.schemas.jsonld.nquads import Quad, dataset_from_pyld
+from skillspas.schemas.jsonld.sentinel import SENTINEL, SENTINEL_CONTEXT
 
 __all__ = ["expand_strict", "to_quads", "SENTINEL", "SENTINEL_CONTEXT", "PROCESSOR", "processing_options"]
 

@@ -3,7 +3,7 @@
 Why a hand-written expansion exists: pyld's ``expand`` costs ~50 µs per triple, almost all of it
 re-deriving context state (PERFORMANCE.md). This module walks the document the way pyld's
 ``_expand``/``_expand_object`` do — same context transitions in the same order, same value
-expansion — but every context lookup is a memoised :class:`~skillspas.schemas.fastcontext.Edge`.
+expansion — but every context lookup is a memoised :class:`~skillspas.schemas.jsonld.fastcontext.Edge`.
 Its output is pyld's expanded document, equal as JSON (tests/schemas/test_fastpath*.py prove it
 against pyld, the reference).
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from skillspas.schemas.fastcontext import CompiledContext, ContextSpace, Edge, Refused
+from skillspas.schemas.jsonld.fastcontext import CompiledContext, ContextSpace, Edge, Refused
 
 __all__ = ["expand_document"]
 

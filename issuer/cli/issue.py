@@ -1,4 +1,4 @@
-"""``skillspas issue``: issue one credential from a JSON row (``skillspas vocab`` is in ``vocab_cli``).
+"""``skillspas issue``: issue one credential from a JSON row (``skillspas vocab`` is in ``issuer/cli/vocab.py``).
 
 Usage::
 
@@ -31,7 +31,7 @@ from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.report import refuse
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.issuer.vocab_cli import HomeOption
+from skillspas.issuer.cli.vocab import HomeOption
 
 __all__ = ["issue_command"]
 

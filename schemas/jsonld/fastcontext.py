@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from skillspas.schemas.pyld_facts import KEYWORDS
+from skillspas.schemas.jsonld.pyld_facts import KEYWORDS
 
 if TYPE_CHECKING:
-    from skillspas.schemas._pyld_cache import CachingJsonLdProcessor
+    from skillspas.schemas.jsonld._pyld_cache import CachingJsonLdProcessor
 
 __all__ = ["Refused", "NotInSnapshot", "ContextSpace", "CompiledContext", "Edge", "is_absolute_iri"]
 

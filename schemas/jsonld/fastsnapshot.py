@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from skillspas.schemas.cachedir import cache_folder
-from skillspas.schemas.fastcontext import CompiledContext, ContextSpace
-from skillspas.schemas.pyld_facts import PYLD_VERSION
+from skillspas.schemas.jsonld.fastcontext import CompiledContext, ContextSpace
+from skillspas.schemas.jsonld.pyld_facts import PYLD_VERSION
 
 __all__ = ["snapshot_file", "snapshot", "restore", "replay", "read", "write"]
 

@@ -28,7 +28,7 @@ from typing import Any
 from cachetools import LRUCache
 from frozendict import frozendict
 
-from skillspas.schemas.pyld_facts import PYLD_VERSION
+from skillspas.schemas.jsonld.pyld_facts import PYLD_VERSION
 
 __all__ = ["CachingJsonLdProcessor", "IdentityCachingContextResolver", "immutable_objects", "PYLD_VERSION", "jsonld",
            "resolved_context_cache", "is_absolute_iri", "is_double", "canonicalize_double", "private_name_problems"]
@@ -88,7 +88,7 @@ def private_name_problems(module: Any = None, processor: Any = None) -> list[str
         elif tuple(inspect.signature(method).parameters) != expected:
             problems.append(f"pyld {_pyld_version} changed JsonLdProcessor.{name}: parameters "
                             f"{tuple(inspect.signature(method).parameters)}, skillspas expects {expected}")
-    return [f"{problem} (skillspas relies on pyld {PYLD_VERSION}'s private names: schemas/_pyld_cache.py)"
+    return [f"{problem} (skillspas relies on pyld {PYLD_VERSION}'s private names: schemas/jsonld/_pyld_cache.py)"
             for problem in problems]
 
 
@@ -98,7 +98,7 @@ def _private(name: str) -> Any:
         return getattr(jsonld, name)
     except AttributeError:
         raise ImportError(f"pyld {_pyld_version} has no jsonld.{name} (skillspas relies on pyld {PYLD_VERSION}'s "
-                          "private names: schemas/_pyld_cache.py)") from None
+                          "private names: schemas/jsonld/_pyld_cache.py)") from None
 
 
 resolved_context_cache: Any = _private("_resolved_context_cache")
@@ -112,7 +112,7 @@ canonicalize_double: Any = _private("_canonicalize_double")
 for _name in _PROCESSOR_METHODS:
     if not hasattr(jsonld.JsonLdProcessor, _name):
         raise ImportError(f"pyld {_pyld_version} has no JsonLdProcessor.{_name} (skillspas relies on pyld "
-                          f"{PYLD_VERSION}'s private names: schemas/_pyld_cache.py)")
+                          f"{PYLD_VERSION}'s private names: schemas/jsonld/_pyld_cache.py)")
 
 
 _JsonLdProcessor: Any = jsonld.JsonLdProcessor

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skillspas.schemas.fastcontext import Refused, is_absolute_iri
-from skillspas.schemas.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
+from skillspas.schemas.jsonld.fastcontext import Refused, is_absolute_iri
+from skillspas.schemas.jsonld.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
 
 __all__ = ["expanded_to_quads"]
 
@@ -165,7 +165,7 @@ class _Writer:
             text, datatype, language = ("true" if value else "false"), datatype or _XSD_BOOLEAN, None
         elif type(value) is int or type(value) is float:
             if type(value) is float and not value.is_integer():  # pyld's _is_double, for JSON numbers
-                from skillspas.schemas._pyld_cache import canonicalize_double  # pyld's own form, only when needed
+                from skillspas.schemas.jsonld._pyld_cache import canonicalize_double  # pyld's own form, only when needed
 
                 text, datatype = canonicalize_double(value), datatype or _XSD_DOUBLE
             elif datatype == _XSD_DOUBLE or abs(value) >= 1e21:
