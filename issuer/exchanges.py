@@ -11,7 +11,9 @@ The protocol is the one the DCC Learner Credential Wallet speaks: ``POST /exchan
 ``{}`` asks what to prove (DID authentication over the offer's challenge and the service's domain);
 the same URL with a ``verifiablePresentation`` (proofPurpose ``authentication``) answers the
 credential, its ``credentialSubject.id`` the DID that signed, issued through ``Issuer.issue``
-(status entries, self-verification, store, audit). An offer is single-use (``offer_used``) and
+(status entries, self-verification, store, audit). The DID-Auth's proof may leave out the ``domain`` (the
+Learner Credential Wallet signs only the challenge, a fresh secret of this one offer); a domain it does
+carry must be this service's (``domain_mismatch``). An offer is single-use (``offer_used``) and
 expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. The holder's DID is resolved
 offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
 (did:web, ...) would need the network and is ``did_method_unsupported``.
@@ -179,7 +181,8 @@ class Exchanges:
                                            "verifiableCredential": [issued.credential]}}
 
     def _authenticated(self, presentation: dict[str, Any], challenge: str) -> str:
-        """The DID that signed ``presentation`` (DID-Auth over ``challenge`` and this domain); coded errors otherwise."""
+        """The DID that signed ``presentation`` (DID-Auth over ``challenge``, and this domain when its proof names
+        one: the challenge alone is this offer's single-use secret); coded errors otherwise."""
         where = "/verifiablePresentation"
         if not isinstance(presentation, dict) or "VerifiablePresentation" not in types_of(presentation):
             raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation has type VerifiablePresentation", where + "/type")
@@ -198,7 +201,8 @@ class Exchanges:
             raise error_for(ErrorCode.DID_METHOD_UNSUPPORTED, f"the holder's DID ({shown}) cannot be resolved here "
                             f"without the network: claim with a {' or '.join(HOLDER_DID_METHODS)} DID",
                             where + "/proof/verificationMethod")
-        result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=self.domain)
+        domain = self.domain if "domain" in proof else None  # the LCW signs no domain; a wrong one is refused
+        result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=domain)
         problem = result.first_error
         if problem is not None:
             raise error_for(problem.code, problem.message, where + (problem.path or ""))
