@@ -6,6 +6,7 @@ Usage::
     offer = exchanges.create(org, credential)              # no credentialSubject.id: the worker's DID comes later
     exchanges.request(offer.token)                         # {"verifiablePresentationRequest": {... challenge, domain}}
     exchanges.claim(offer.token, did_auth_presentation)    # {"verifiablePresentation": {... the credential}}
+    exchanges.view(offer.token)                            # OfferView: what the claim page shows (open, used, expired)
 
 The protocol is the one the DCC Learner Credential Wallet speaks: ``POST /exchanges/{token}`` with
 ``{}`` asks what to prove (DID authentication over the offer's challenge and the service's domain);
@@ -26,7 +27,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
 from skillspas.issuer import audit
@@ -34,7 +35,7 @@ from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
-from skillspas.issuer.store.models import ClaimOffer
+from skillspas.issuer.store.models import ClaimOffer, Organisation
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.contexts import VC_V2
@@ -43,7 +44,7 @@ from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
 from skillspas.schemas.vc import types_of
 
-__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
+__all__ = ["Exchanges", "Offer", "OfferView", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
 
 DEFAULT_TTL: Final = dt.timedelta(hours=24)
 MAX_TTL: Final = dt.timedelta(days=30)
@@ -78,6 +79,17 @@ class Offer:
         Learner Credential Wallet deep link."""
         return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url,
                 "lcwDeepLink": self.lcw_deep_link}
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """What the offer's page shows: the credential offered (without the worker's DID), by which
+    organisation, until when, and whether it can still be claimed."""
+
+    offer: Offer
+    credential: dict[str, Any]
+    org_name: str
+    state: Literal["open", "used", "expired"]
 
 
 def _digest(token: str) -> str:
@@ -144,6 +156,24 @@ class Exchanges:
         with self.issuer.store.transaction() as session:
             offer = session.get(ClaimOffer, _digest(token))
         return _usable(offer)
+
+    def view(self, token: str) -> OfferView:
+        """The offer at ``token`` as its page shows it, also when used or expired; ``not_found`` otherwise."""
+        with self.issuer.store.transaction() as session:
+            row = session.get(ClaimOffer, _digest(token))
+            if row is None:
+                raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
+            org = session.get(Organisation, row.org_id)
+            expires, used, challenge, document = _utc(row.expires_at), row.used_at, row.challenge, row.document
+            org_name = org.name if org is not None else ""
+        state: Literal["open", "used", "expired"] = "used" if used is not None else "expired" if expires <= _now() else "open"
+        offer = Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", expires, challenge)
+        return OfferView(offer, json.loads(document), org_name, state)
+
+    def interaction(self, token: str) -> dict[str, Any]:
+        """The VC-API interaction answer (``GET`` as JSON): the protocols this offer is claimed with."""
+        self._open(token)
+        return {"protocols": {"vcapi": f"{self.issuer.settings.base_url}/exchanges/{token}"}}
 
     def request(self, token: str) -> dict[str, Any]:
         """What the wallet must prove: DID authentication over the offer's challenge and this domain."""
