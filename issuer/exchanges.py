@@ -6,12 +6,15 @@ Usage::
     offer = exchanges.create(org, credential)              # no credentialSubject.id: the worker's DID comes later
     exchanges.request(offer.token)                         # {"verifiablePresentationRequest": {... challenge, domain}}
     exchanges.claim(offer.token, did_auth_presentation)    # {"verifiablePresentation": {... the credential}}
+    exchanges.view(offer.token)                            # OfferView: what the claim page shows (open, used, expired)
 
 The protocol is the one the DCC Learner Credential Wallet speaks: ``POST /exchanges/{token}`` with
 ``{}`` asks what to prove (DID authentication over the offer's challenge and the service's domain);
 the same URL with a ``verifiablePresentation`` (proofPurpose ``authentication``) answers the
 credential, its ``credentialSubject.id`` the DID that signed, issued through ``Issuer.issue``
-(status entries, self-verification, store, audit). An offer is single-use (``offer_used``) and
+(status entries, self-verification, store, audit). The DID-Auth's proof may leave out the ``domain`` (the
+Learner Credential Wallet signs only the challenge, a fresh secret of this one offer); a domain it does
+carry must be this service's (``domain_mismatch``). An offer is single-use (``offer_used``) and
 expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. The holder's DID is resolved
 offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
 (did:web, ...) would need the network and is ``did_method_unsupported``.
@@ -24,7 +27,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
 from skillspas.issuer import audit
@@ -32,7 +35,7 @@ from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
-from skillspas.issuer.store.models import ClaimOffer
+from skillspas.issuer.store.models import ClaimOffer, Organisation
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
@@ -41,7 +44,7 @@ from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
 from skillspas.schemas.vc import types_of
 
-__all__ = ["Exchanges", "Offer", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
+__all__ = ["Exchanges", "Offer", "OfferView", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
 
 DEFAULT_TTL: Final = dt.timedelta(hours=24)
 MAX_TTL: Final = dt.timedelta(days=30)
@@ -76,6 +79,17 @@ class Offer:
         Learner Credential Wallet deep link."""
         return {"exchangeUrl": self.url, "expires": self.expires.strftime("%Y-%m-%dT%H:%M:%SZ"), "qr": self.url,
                 "lcwDeepLink": self.lcw_deep_link}
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """What the offer's page shows: the credential offered (without the worker's DID), by which
+    organisation, until when, and whether it can still be claimed."""
+
+    offer: Offer
+    credential: dict[str, Any]
+    org_name: str
+    state: Literal["open", "used", "expired"]
 
 
 def _digest(token: str) -> str:
@@ -143,6 +157,24 @@ class Exchanges:
             offer = session.get(ClaimOffer, _digest(token))
         return _usable(offer)
 
+    def view(self, token: str) -> OfferView:
+        """The offer at ``token`` as its page shows it, also when used or expired; ``not_found`` otherwise."""
+        with self.issuer.store.transaction() as session:
+            row = session.get(ClaimOffer, _digest(token))
+            if row is None:
+                raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
+            org = session.get(Organisation, row.org_id)
+            expires, used, challenge, document = _utc(row.expires_at), row.used_at, row.challenge, row.document
+            org_name = org.name if org is not None else ""
+        state: Literal["open", "used", "expired"] = "used" if used is not None else "expired" if expires <= _now() else "open"
+        offer = Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", expires, challenge)
+        return OfferView(offer, json.loads(document), org_name, state)
+
+    def interaction(self, token: str) -> dict[str, Any]:
+        """The VC-API interaction answer (``GET`` as JSON): the protocols this offer is claimed with."""
+        self._open(token)
+        return {"protocols": {"vcapi": f"{self.issuer.settings.base_url}/exchanges/{token}"}}
+
     def request(self, token: str) -> dict[str, Any]:
         """What the wallet must prove: DID authentication over the offer's challenge and this domain."""
         offer = self._open(token)
@@ -179,7 +211,8 @@ class Exchanges:
                                            "verifiableCredential": [issued.credential]}}
 
     def _authenticated(self, presentation: dict[str, Any], challenge: str) -> str:
-        """The DID that signed ``presentation`` (DID-Auth over ``challenge`` and this domain); coded errors otherwise."""
+        """The DID that signed ``presentation`` (DID-Auth over ``challenge``, and this domain when its proof names
+        one: the challenge alone is this offer's single-use secret); coded errors otherwise."""
         where = "/verifiablePresentation"
         if not isinstance(presentation, dict) or "VerifiablePresentation" not in types_of(presentation):
             raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation has type VerifiablePresentation", where + "/type")
@@ -198,7 +231,8 @@ class Exchanges:
             raise error_for(ErrorCode.DID_METHOD_UNSUPPORTED, f"the holder's DID ({shown}) cannot be resolved here "
                             f"without the network: claim with a {' or '.join(HOLDER_DID_METHODS)} DID",
                             where + "/proof/verificationMethod")
-        result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=self.domain)
+        domain = self.domain if "domain" in proof else None  # the LCW signs no domain; a wrong one is refused
+        result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=domain)
         problem = result.first_error
         if problem is not None:
             raise error_for(problem.code, problem.message, where + (problem.path or ""))

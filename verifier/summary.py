@@ -178,7 +178,8 @@ def _credential_results(result: VerificationResult) -> list[VerificationResult]:
     return [result] if result.summary is not None or result.first_error is not None else []
 
 
-def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary | None = None) -> SkillsSummary:
+def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary | None = None,
+                     register: Kwalificaties | None = None) -> SkillsSummary:
     """The skills proven by the credentials of ``result`` that verified (a passport or one credential).
 
     Of a presentation whose credentials name several people, only the counted person's credentials
@@ -214,7 +215,7 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
     person = next((p for p in result.persons if p.counted), None)
     counted_summaries = [item.summary for index, item in enumerate(_credential_results(result))
                          if index in verified and item.summary is not None]
-    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person, progress(counted_summaries))
+    return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person, progress(counted_summaries, register))
 
 
 def _evidence(index: int, summary: CredentialSummary, established: str | None) -> Evidence:

@@ -60,6 +60,10 @@ class QRImage:
         lines = [line for line in caption if line]
         return _captioned(out.getvalue(), lines, scale) if lines else out.getvalue()
 
+    def svg(self, *, scale: int = 4, border: int = 4) -> str:
+        """The QR code as an inline ``<svg>`` element (dark on white; no style attribute, no script)."""
+        return str(self.code.svg_inline(scale=scale, border=border, dark="#000", light="#fff"))
+
     def save(self, path: str | os.PathLike[str], *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> Path:
         """Write the PNG to ``path``."""
         target = Path(path)
@@ -100,14 +104,14 @@ def _captioned(png: bytes, lines: Sequence[str], scale: int) -> bytes:
     return out.getvalue()
 
 
-def qr_for_text(text: str, *, error: str = "m", lower: bool = False) -> QRImage:
-    """The smallest QR code for ``text`` in alphanumeric mode at level ``error``. The level never drops
-    silently: what ``error`` cannot hold is a ``QRCapacityError``, unless ``lower`` allows level L
-    (the image's ``error`` then says L)."""
+def qr_for_text(text: str, *, error: str = "m", lower: bool = False, mode: str = "alphanumeric") -> QRImage:
+    """The smallest QR code for ``text`` in ``mode`` (alphanumeric for a payload; ``byte`` for a URL) at level
+    ``error``. The level never drops silently: what ``error`` cannot hold is a ``QRCapacityError``, unless
+    ``lower`` allows level L (the image's ``error`` then says L)."""
     levels = [error.upper()] + (["L"] if lower and error.upper() != "L" else [])
     for level in levels:
         try:
-            code = segno.make_qr(text, error=level, mode="alphanumeric", boost_error=False)
+            code = segno.make_qr(text, error=level, mode=mode, boost_error=False)
         except segno.DataOverflowError:
             continue
         return QRImage(text, int(code.version), int(code.symbol_size(border=0)[0]), level, code)

@@ -272,3 +272,37 @@ def test_the_laptop_pages_camera_reads_the_same_qr_code_with_the_same_reader(lap
     assert verdict.get_attribute("data-verdict") == "valid"
     assert page.is_hidden("#video")
     assert all(url.startswith(laptop) for url in camera_phone.requests), camera_phone.requests
+
+
+def test_qr_codes_scanned_one_after_another_on_the_phone_make_one_passport_with_one_summary(site, world, phone, tmp_path):
+    from skillspas.schemas.limits import Limits
+    from skillspas.verifier.page.inputs import passport_of
+    from skillspas.verifier.qr import encode_payload
+    from skillspas.verifier.run import verify_input
+    from skillspas.verifier.summary import summarize_skills
+
+    names = ("diploma", "praktijkverklaring", "microcredential")
+    together = _cli_on(world, passport_of([world.credentials[n] for n in names], Limits()), tmp_path)
+    laptop = summarize_skills(verify_input(passport_of([world.credentials[n] for n in names], Limits()),
+                                           bundle=world.files["bundle"], trust_anchors=[world.anchor.controller])).to_json()
+    assert together["verified"] is True and laptop["verifiedCredentials"] == [0, 1, 2] and laptop["skills"]
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    for count, name in enumerate(names, start=1):  # the text each QR code holds, pasted as the camera reads it
+        page.evaluate("document.getElementById('verdict').hidden = true")
+        page.fill("#input", encode_payload(world.credentials[name]))
+        page.click("#verify")
+        verdict = _verdict(page)
+        assert json.loads(page.get_attribute("body", "data-collected")) == [world.credentials[n]["id"] for n in names[:count]]
+        assert page.is_hidden("#collection") == (count == 1)
+    assert verdict == _expected(together)
+    assert len(json.loads(page.text_content("#json"))["credentials"]) == 3
+    summary = json.loads(page.get_attribute("#summary", "data-summary"))  # one passport, one summary: the laptop's skills
+    assert sorted(s["uri"] for s in summary["skills"]) == sorted(s["uri"] for s in laptop["skills"])
+    assert {k: summary[k] for k in ("verifiedCredentials", "excludedCredentials", "person")} == \
+        {k: laptop[k] for k in ("verifiedCredentials", "excludedCredentials", "person")}
+    assert "3 bewijsstukken samen" in page.text_content("#collection-note")
+    assert f"{len(laptop['skills'])} bewezen vaardigheden uit 3" in page.text_content("#summary")
+    page.click("#collection-clear")
+    assert page.get_attribute("body", "data-collected") == "[]" and page.is_hidden("#result")
+    assert all(url.startswith(site) for url in phone.requests), phone.requests

@@ -83,6 +83,19 @@ def test_the_passport_pdf_on_the_phone_gives_the_laptop_pages_result(world):
     assert answer["view"]["verdict"] in ("valid", "warning") and len(json.loads(answer["text"])["credentials"]) == 4
 
 
+def test_a_passport_pdf_printed_as_numbered_sets_on_the_phone_gives_the_laptop_pages_result(world):
+    from skillspas.wallet_export.passport import build_passport
+
+    names = ("diploma", "praktijkverklaring", "evc", "microcredential")
+    pdf = build_passport([world.credentials[n] for n in names]).to_pdf(max_version=10)  # SPP:i/k/SET parts
+    asked = json.loads(check(pdf, _options(world)))
+    found = [_read(image, pdf) for image in asked["images"]]
+    assert sum(text.startswith("SPP:") for read in found for text in read) > len(names)
+    answer = _phone(pdf, _options(world))
+    assert _without_times(answer["text"]) == _without_times(_laptop(pdf, world))
+    assert answer["view"]["verdict"] in ("valid", "warning") and len(json.loads(answer["text"])["credentials"]) == 4
+
+
 def test_a_photo_of_a_qr_code_on_the_phone_gives_the_laptop_pages_result(world):
     photo = world.files["qr_valid"].read_bytes()
     assert json.loads(check(photo, _options(world)))["read"] == "image"

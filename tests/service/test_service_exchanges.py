@@ -228,3 +228,27 @@ def test_an_offer_comes_with_the_learner_credential_wallet_deep_link_a_wallet_ca
     vp = build_presentation([], holder=worker, challenge=query["challenge"], domain=query["issuer"])
     claimed = service.post(path, {"verifiablePresentation": vp}, org=None)
     assert claimed.status_code == 200, claimed.text
+
+
+def test_a_did_auth_without_a_domain_claims_the_offer_as_the_learner_credential_wallet_sends_it(service):
+    path = offer(service)
+    asked = start(service, path)["verifiablePresentationRequest"]
+    worker = LocalSigner(generate("ed25519"))
+    lcw_like = build_presentation([], holder=worker, challenge=asked["challenge"])  # the challenge only
+    assert "domain" not in lcw_like["proof"]
+    claimed = service.post(path, {"verifiablePresentation": lcw_like}, org=None)
+    assert claimed.status_code == 200, claimed.text
+    credential = claimed.json()["verifiablePresentation"]["verifiableCredential"][0]
+    assert credential["credentialSubject"]["id"] == worker.controller
+
+
+def test_a_did_auth_without_a_domain_still_needs_this_offers_challenge_and_a_wrong_domain_stays_refused(service):
+    path = offer(service)
+    asked = start(service, path)["verifiablePresentationRequest"]
+    worker = LocalSigner(generate("ed25519"))
+    other = build_presentation([], holder=worker, challenge="another-offers-challenge")
+    assert service.post(path, {"verifiablePresentation": other}, org=None).json()["code"] == "challenge_mismatch"
+    wrong = build_presentation([], holder=worker, challenge=asked["challenge"], domain="evil.example")
+    refused = service.post(path, {"verifiablePresentation": wrong}, org=None)
+    assert refused.status_code == 422 and refused.json()["code"] == "domain_mismatch"
+    assert service.post(path, {}, org=None).status_code == 200  # not used up

@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier.page.inputs import is_image, is_pdf, passport_of, too_large
+from skillspas.schemas.kwalificaties import Kwalificaties
+from skillspas.schemas.vocab import SkillsVocabulary
+from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, passport_of, qr_credentials, too_large
 from skillspas.verifier.page.texts import HEADINGS, SENTENCES, next_step, reason
 from skillspas.verifier.pdf import qr_texts, read_pdf_images
-from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_document, decode_payload, is_payload
+from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload
 from skillspas.verifier.run import refusal, result_text, verify_input
+from skillspas.verifier.summary import summarize_skills
 
 __all__ = ["check", "check_read"]
 
@@ -40,8 +43,17 @@ def _view(verdict: str, problem: Any) -> dict[str, Any]:
             "code": problem.code.value if problem else ""}
 
 
-def _answer(work: Callable[[], Any], options: str) -> str:
-    """``work()`` (the bytes to verify, or a dict the page acts on) verified with ``options``, as JSON."""
+class _NoData:
+    """The phone build holds neither the vocabulary index nor the kwalificatie register (``browser_build``): a skill
+    keeps the name its credential gives it, and progress toward a kwalificatie counts the werkprocessen named."""
+
+    def get(self, key: str) -> None:
+        return None
+
+
+def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False) -> str:
+    """``work()`` (the bytes to verify, or a dict the page acts on) verified with ``options``, as JSON; its view's
+    ``collect`` says how the page puts it into the passport it collects, as the laptop page's (``collect_hint``)."""
     try:
         todo = work()
         if isinstance(todo, dict):
@@ -51,7 +63,12 @@ def _answer(work: Callable[[], Any], options: str) -> str:
         return json.dumps({"text": json.dumps(refusal(exc)),
                            "view": _view("unusable" if exc.code.exit_code == 2 else "invalid", exc)})
     problem = result.first_error or next(iter(result.all_warnings), None)
-    return json.dumps({"text": result_text(result), "view": _view(result.verdict, problem)})
+    document = parse_json(todo) if result.checks and result.checks[0].ok else None
+    view = {**_view(result.verdict, problem), "collect": collect_hint(document, from_pdf=from_pdf, verified=result.verified)}
+    if result.credentials:  # a passport: one skills summary of the one person that counts, as on the laptop page
+        view["summary"] = summarize_skills(result, vocabulary=cast(SkillsVocabulary, _NoData()),
+                                           register=cast(Kwalificaties, _NoData())).to_json()
+    return json.dumps({"text": result_text(result), "view": view})
 
 
 def _image(stream: Any) -> dict[str, Any] | None:
@@ -92,12 +109,12 @@ def check(data: Any, options: str, kind: str = "auto") -> str:
     data = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
     if is_pdf(data) or is_image(data) or kind == "image":
         return _answer(lambda: _read_first(data, kind), options)
-    return _answer(lambda: data, options)
+    return _answer(lambda: document_bytes(data, kind=kind, limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES), options)
 
 
 def _document(found: list[list[str]], source: str, limits: Limits) -> bytes:
-    if source == "pdf":  # every credential of the passport, together (verifier/page/inputs.py: document_bytes)
-        return passport_of([decode_document(text, limits) for text in qr_texts(found)], limits)
+    if source == "pdf":  # every credential of the passport, sets joined, together (as verifier/page/inputs.py's document_bytes)
+        return passport_of(qr_credentials(qr_texts(found), limits), limits)
     texts = [text for read in found for text in read]
     if not texts:
         raise error_for(ErrorCode.QR_UNREADABLE, "no QR code found in the image")
@@ -108,4 +125,4 @@ def check_read(found: str, options: str, source: str) -> str:
     """The verdict on the QR texts the page read (``found``: JSON, a list of texts per image) from an
     image (``source="image"``: the first skillspas code, as ``skillspas verify --qr``) or a PDF
     (``"pdf"``: all of them together, as the laptop page)."""
-    return _answer(lambda: _document(parse_json(found), source, Limits()), options)
+    return _answer(lambda: _document(parse_json(found), source, Limits()), options, from_pdf=source == "pdf")

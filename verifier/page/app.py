@@ -56,8 +56,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
-from skillspas.schemas.vc import types_of
-from skillspas.verifier.page.inputs import document_bytes, is_image, is_pdf, too_large
+from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both
 from skillspas.verifier.page.view import build_view, error_view, trust_list_names, trust_list_policies
@@ -365,19 +364,6 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     return app
 
 
-def _collect(document: Any, *, from_pdf: bool, verified: bool) -> dict[str, Any] | None:
-    """How the page may put this input into the passport it collects (see ``POST /api/verify``).
-
-    Only a credential that verified is added: a failed one is shown on its own, red, and not merged."""
-    if not isinstance(document, dict):
-        return None
-    if from_pdf:
-        return {"mode": "replace", "credentials": document.get("verifiableCredential", [])}
-    if "VerifiablePresentation" in types_of(document):
-        return {"mode": "none"}  # a presentation stands on its own (its holder proof covers exactly these credentials)
-    return {"mode": "add", "credentials": [document]} if verified else None
-
-
 class _InternalError(Exception):
     """A bug in the page or the verifier (logged); the page answers 500 and stays up."""
 
@@ -434,7 +420,7 @@ def _check(
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
         view = build_view(result, document=document, names=trust_list_names(verifier),
                           vocabulary=vocabulary, vacancy=vacancy, bridge_to=target)
-        view["collect"] = _collect(document, from_pdf=is_pdf(body), verified=result.verified)
+        view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
         return _input_error(exc), error_view(exc.code, exc.message)

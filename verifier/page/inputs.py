@@ -23,10 +23,11 @@ from typing import Any, Final
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.jsonld.contexts import VC_V2
+from skillspas.schemas.vc import types_of
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "pdf_credentials", "passport_of", "too_large"]
+__all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of", "collect_hint", "too_large"]
 
 KINDS: Final = ("auto", "image", "text")
 """What the browser says a body is: unknown, an image file, or typed / scanned text."""
@@ -82,7 +83,17 @@ def pdf_credentials(data: bytes, limits: Limits) -> list[Any]:
     Raises:
         SkillspasError: ``pdf_unreadable``, ``resource_limit``, ``qr_unreadable`` or a set's refusals.
     """
-    return [decode_document(text, limits) for text in join_sets(read_pdf_qr_texts(data))]
+    return qr_credentials(read_pdf_qr_texts(data), limits)
+
+
+def qr_credentials(texts: list[str], limits: Limits) -> list[Any]:
+    """The credentials the QR ``texts`` of one passport hold (a PDF's, read here or by the phone page's reader),
+    in order; the parts of a numbered set joined into their one credential.
+
+    Raises:
+        SkillspasError: ``qr_unreadable`` or a set's refusals (``qr_incomplete``, ``qr_mixed_set``, ...).
+    """
+    return [decode_document(text, limits) for text in join_sets(texts)]
 
 
 def passport_of(credentials: list[Any], limits: Limits) -> bytes:
@@ -96,3 +107,19 @@ def passport_of(credentials: list[Any], limits: Limits) -> bytes:
     if len(data) > limits.max_bytes:
         raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes")
     return data
+
+
+def collect_hint(document: Any, *, from_pdf: bool, verified: bool) -> dict[str, Any] | None:
+    """How a page (the laptop's and the phone's) may put this input into the passport it collects from several
+    QR codes or files: ``add`` (one credential that verified: added, then the passport is checked together, as a
+    presentation without holder proof), ``replace`` (a PDF: its credentials are the passport), ``none`` (a
+    presentation stands on its own; the collection starts again) or ``None`` (nothing was read).
+
+    Only a credential that verified is added: a failed one is shown on its own, red, and not merged."""
+    if not isinstance(document, dict):
+        return None
+    if from_pdf:
+        return {"mode": "replace", "credentials": document.get("verifiableCredential", [])}
+    if "VerifiablePresentation" in types_of(document):
+        return {"mode": "none"}  # a presentation stands on its own (its holder proof covers exactly these credentials)
+    return {"mode": "add", "credentials": [document]} if verified else None

@@ -1,20 +1,22 @@
-"""``POST /exchanges`` (a one-time claim offer) and ``POST /exchanges/{id}`` (VC-API exchange, DID-Auth then the credential)."""
+"""``POST /exchanges`` (a one-time claim offer), ``POST /exchanges/{id}`` (VC-API exchange, DID-Auth then the
+credential) and ``GET /exchanges/{id}`` (the offer's page for a browser; the VC-API interaction JSON otherwise)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.exchanges import DEFAULT_TTL, TOKEN_PATTERN, Exchanges
 from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import ExchangeRequest, ExchangeResponse, OfferRequest, OfferResponse
 from skillspas.issuer.service.deps import CurrentOrg
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.issuer.service.claim_page import PAGE_HEADERS, language, render, render_error, wants_html
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = ["router"]
 
@@ -86,3 +88,34 @@ async def exchange(
     if body.verifiablePresentation is None:
         return JSONResponse(await run_in_threadpool(exchanges.request, exchange_id))
     return JSONResponse(await run_in_threadpool(exchanges.claim, exchange_id, body.verifiablePresentation))
+
+
+_PAGE_STATUS = {"open": 200, "used": 409, "expired": 410}
+
+
+@router.get(
+    "/exchanges/{exchange_id}",
+    response_model=None,
+    summary="The claim offer: a page for a browser, the VC-API interaction for a wallet / Ophaalaanbod bekijken",
+    responses={200: {"content": {"application/json": {"example": {"protocols": {"vcapi": "https://roc.example/exchanges/…"}}},
+                                 "text/html": {}}}, **errors(400, 404, 409, 410)},
+)
+async def offer_page(
+    exchange_id: ExchangeId, request: Request,
+    lang: Annotated[str | None, Query(pattern="^(nl|en)$", description="The page's language (nl, en)")] = None,
+) -> Response:
+    """A browser (``Accept: text/html``) gets the offer's page in Dutch or English: the credential, the
+    organisation, until when it can be claimed, the ``skillspas passport claim`` command, the Learner
+    Credential Wallet link and a QR code of this URL; a used or expired offer says so in words.
+    Other clients get JSON: ``{"protocols": {"vcapi": URL}}``, or the coded refusal (``offer_used``,
+    ``offer_expired``, ``not_found``)."""
+    exchanges = _exchanges(request)
+    if not wants_html(request.headers.get("accept", "")):
+        return JSONResponse(await run_in_threadpool(exchanges.interaction, exchange_id))
+    chosen = language(lang, request.headers.get("accept-language", ""))
+    try:
+        view = await run_in_threadpool(exchanges.view, exchange_id)
+    except SkillspasError as exc:
+        return HTMLResponse(render_error(exc, chosen), status_code=exc.http_status, headers=PAGE_HEADERS)
+    page = await run_in_threadpool(render, view, chosen)
+    return HTMLResponse(page, status_code=_PAGE_STATUS[view.state], headers=PAGE_HEADERS)

@@ -33,6 +33,9 @@ const T = {
     bundle: "Controlebundel van {date} ({days} dagen oud).",
     bundle_old: "Controlebundel van {date} ({days} dagen oud): ouder dan {max}. De status (ingetrokken of niet) kon niet recent worden gecontroleerd; maak verbinding met internet om de bundel te vernieuwen.",
     no_bundle: "Geen controlebundel: alleen uitgevers die de site opgeeft worden vertrouwd.",
+    collection_note: "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of kies er meer bij, of begin opnieuw.",
+    collection_clear: "Nieuw paspoort beginnen", collection_cleared: "Het verzamelde paspoort is leeggemaakt.",
+    summary: "Samenvatting: {skills} bewezen vaardigheden uit {n} bewijsstukken.",
   },
   en: {
     doc_title: "Skillspas – check a credential", title: "Check a credential",
@@ -51,12 +54,16 @@ const T = {
     bundle: "Verification bundle of {date} ({days} days old).",
     bundle_old: "Verification bundle of {date} ({days} days old): older than {max}. The status (revoked or not) could not be checked recently; connect to the internet to refresh the bundle.",
     no_bundle: "No verification bundle: only the issuers the site names are trusted.",
+    collection_note: "{n} credentials checked together as one passport. Scan or choose more, or start again.",
+    collection_clear: "Start a new passport", collection_cleared: "The collected passport was cleared.",
+    summary: "Summary: {skills} proven skills from {n} credentials.",
   },
 };
 const ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "?" };
 let lang = "nl";
 let lastView = null;
-const state = { ready: null, bundle: null };
+const state = { ready: null, bundle: null, summary: null };
+const passport = { credentials: [], keys: new Set() };  // the credentials collected from several codes or files
 
 function t(key, values = {}) {
   return T[lang][key].replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
@@ -72,6 +79,15 @@ function applyLang(next) {
   if (state.ready !== null) $("status").textContent = t("ready", { s: state.ready });
   showBundle();
   if (lastView) showView(lastView);
+  showSummary();
+  showCollection();
+}
+
+function showSummary() {  // one passport, one summary (verifier/summary.py's, as on the laptop page)
+  const summary = state.summary;
+  $("summary").hidden = !summary;
+  $("summary").textContent = summary ? t("summary", { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
+  $("summary").dataset.summary = summary ? JSON.stringify(summary) : "";  // for tests and tools
 }
 
 async function fetchText(name) {  // bundle.json and settings.json are there only when the site has them
@@ -149,6 +165,8 @@ function showView(view) {
 
 function show(answer) {
   const result = JSON.parse(answer.text);
+  state.summary = answer.view.summary ?? null;
+  showSummary();
   $("verdict").dataset.verified = String(result.verified);
   $("json").textContent = answer.text;
   lastView = answer.view;
@@ -192,7 +210,45 @@ function pdfImage(image) {  // one image of a PDF as phone.py hands it: a file, 
   return new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, width * height * 4), width, height);
 }
 
-async function run(bytes, kind = "auto") {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
+// -- several QR codes (or files) one after another: one passport, as the laptop page collects them ----------
+function collectionKey(credential) {
+  return typeof credential?.id === "string" ? credential.id : JSON.stringify(credential);
+}
+
+function resetCollection(credentials = []) {
+  passport.credentials = [];
+  passport.keys = new Set();
+  credentials.forEach(addToCollection);
+}
+
+function addToCollection(credential) {
+  const key = collectionKey(credential);
+  if (passport.keys.has(key)) return;
+  passport.keys.add(key);
+  passport.credentials.push(credential);
+}
+
+function showCollection() {
+  const n = passport.credentials.length;
+  document.body.dataset.collected = JSON.stringify(passport.credentials.map(collectionKey));  // for tests and tools
+  $("collection").hidden = n < 2;
+  $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n });
+}
+
+async function collect(how) {  // what phone.py's view.collect means for the passport; true when it was checked together
+  if (!how) return false;  // nothing was read, or a credential that did not verify: shown alone, the collection stays
+  if (how.mode === "none") { resetCollection(); showCollection(); return false; }  // a presentation stands alone
+  if (how.mode === "replace") { resetCollection(how.credentials); showCollection(); return false; }  // a PDF
+  how.credentials.forEach(addToCollection);
+  showCollection();
+  if (passport.credentials.length < 2) return false;
+  const presentation = { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiablePresentation"],
+                         verifiableCredential: passport.credentials };
+  await run(new TextEncoder().encode(JSON.stringify(presentation)), "text", true);
+  return true;
+}
+
+async function run(bytes, kind = "auto", collection = false) {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
   let answer = JSON.parse(check(bytes, options, kind));
   if (answer.read) {
     $("status").textContent = t("reading");
@@ -210,6 +266,7 @@ async function run(bytes, kind = "auto") {  // as the laptop page: JSON or QR te
     answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read));
     $("status").textContent = t("ready", { s: state.ready });
   }
+  if (!collection && await collect(answer.view.collect)) return;
   show(answer);
 }
 
@@ -302,6 +359,12 @@ $("file").addEventListener("change", async (event) => {
   event.target.value = "";
 });
 $("camera-start").addEventListener("click", startCamera);
+$("collection-clear").addEventListener("click", () => {
+  resetCollection();
+  showCollection();
+  $("result").hidden = true;
+  $("status").textContent = t("collection_cleared");
+});
 $("camera-stop").addEventListener("click", () => stopCamera(t("camera_stopped")));
 for (const name of ["dragenter", "dragover"]) document.addEventListener(name, (event) => event.preventDefault());
 document.addEventListener("drop", (event) => {
