@@ -102,6 +102,8 @@ class CredentialType:
 
     name: str
     """The type name, e.g. ``MboDiploma`` (also its JSON Schema's file name)."""
+    slug: str
+    """The name a person types for it (``skillspas issue/batch TYPE``, ``examples/``, QR file names)."""
     label: Both
     kind: str
     """What kind of evidence it is, one of ``CREDENTIAL_KINDS``."""
@@ -133,7 +135,7 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
     entry.name: entry
     for entry in (
         CredentialType(
-            "MboDiploma", {"nl": "Mbo-diploma", "en": "MBO diploma"}, "diploma", "exam", frozenset({"mbo"}),
+            "MboDiploma", "mbo-diploma", {"nl": "Mbo-diploma", "en": "MBO diploma"}, "diploma", "exam", frozenset({"mbo"}),
             (
                 *_KWALIFICATIE,
                 _f("leerweg", "credentialSubject.leerweg", "Leerweg", "Learning pathway (leerweg)"),
@@ -141,7 +143,7 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
             ),
         ),
         CredentialType(
-            "MboCertificaat", {"nl": "Mbo-certificaat", "en": "MBO certificate"}, "certificaat", "exam", frozenset({"mbo"}),
+            "MboCertificaat", "mbo-certificaat", {"nl": "Mbo-certificaat", "en": "MBO certificate"}, "certificaat", "exam", frozenset({"mbo"}),
             (
                 _f("certificaat", f"{_A}.certificaatCode", "Certificaat", "Certificate"),
                 *_KWALIFICATIE,
@@ -152,7 +154,7 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
             ),
         ),
         CredentialType(
-            "Ervaringscertificaat", {"nl": "Ervaringscertificaat (EVC)", "en": "Certificate of experience (EVC)"},
+            "Ervaringscertificaat", "ervaringscertificaat", {"nl": "Ervaringscertificaat (EVC)", "en": "Certificate of experience (EVC)"},
             "evc", "evc", frozenset({"evc"}),
             (
                 _f("evcStandard", f"{_A}.evcStandard", "EVC-standaard", "EVC standard", "evcStandard"),
@@ -168,7 +170,7 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
             ),
         ),
         CredentialType(
-            "Praktijkverklaring", {"nl": "Praktijkverklaring", "en": "Workplace statement (praktijkverklaring)"},
+            "Praktijkverklaring", "praktijkverklaring", {"nl": "Praktijkverklaring", "en": "Workplace statement (praktijkverklaring)"},
             "praktijkverklaring", "practice", frozenset({"mbo", "employer"}),
             (
                 *_KWALIFICATIE,
@@ -178,7 +180,7 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
             ),
         ),
         CredentialType(
-            "MicroCredential", {"nl": "Microcredential", "en": "Micro-credential"}, "microcredential", "course",
+            "MicroCredential", "microcredential", {"nl": "Microcredential", "en": "Micro-credential"}, "microcredential", "course",
             frozenset({"mbo", "employer", "training"}),
             (
                 _f("learningOutcomes", f"{_A}.learningOutcomes", "Leerresultaten", "Learning outcomes", "list"),

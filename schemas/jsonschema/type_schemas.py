@@ -25,6 +25,7 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import content_key, parse_json
 from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check
@@ -50,11 +51,8 @@ __all__ = [
     "type_schema",
 ]
 
-CREDENTIAL_TYPES = ("MboDiploma", "MboCertificaat", "Ervaringscertificaat", "Praktijkverklaring", "MicroCredential")
-CREDENTIAL_KINDS = {
-    "mbo-diploma": "MboDiploma", "mbo-certificaat": "MboCertificaat", "ervaringscertificaat": "Ervaringscertificaat",
-    "praktijkverklaring": "Praktijkverklaring", "microcredential": "MicroCredential",
-}
+CREDENTIAL_TYPES = tuple(CATALOGUE)
+CREDENTIAL_KINDS = {entry.slug: entry.name for entry in CATALOGUE.values()}
 """The names a person types for each type (``skillspas issue/batch TYPE``, ``examples/``, QR file names)."""
 SKILLSPAS_CONTEXT = "https://w3id.org/skillspas/v2"
 """The context the builders write: v1's terms plus ``evidenceKind``, ``kerntaken``, ``countsToward``."""
