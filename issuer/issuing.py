@@ -189,6 +189,10 @@ class Issuer:
         (revocation: its schema allows a single ``credentialStatus`` object), others get both.
         """
         org.require("credentials:issue")
+        with self.store.checkout():  # one connection for the reservation and the completion
+            return self._issue(org, credential, with_status=with_status, purposes=purposes)
+
+    def _issue(self, org: Org, credential: dict[str, Any], *, with_status: bool, purposes: Sequence[str] | None) -> Issued:
         with reusing(self.contexts):  # prepare's expansion (the role) is preflight's
             document = self.prepare(org, credential)
             checked = preflight(document, org.did, contexts=self.contexts, org_name=org.name)  # before an index is reserved
