@@ -57,6 +57,23 @@ _LISTS: Final = StatusList.__table__
 _C = _CREDENTIALS.c
 
 
+# The one-credential statements, built once (building and keying a statement costs more than running it).
+_CLAIM_ONE: Final = (
+    update(_LISTS)
+    .where(_LISTS.c.org_id == bindparam("b_org"), _LISTS.c.allocated + 1 <= _LISTS.c.size * bindparam("b_fill"),
+           _LISTS.c.seq == select(func.max(_LISTS.c.seq)).where(_LISTS.c.org_id == bindparam("b_org")).scalar_subquery())
+    .values(allocated=_LISTS.c.allocated + 1).returning(_LISTS.c.seq, _LISTS.c.size))
+"""Count one more credential against the organisation's latest list pair, if it has room."""
+_INSERT_ONE: Final = {dialect: dialect.insert(_CREDENTIALS).on_conflict_do_nothing().returning(_C.id)
+                      for dialect in (postgresql, sqlite)}
+"""Insert a row unless it clashes with one (its id, row key or index): the unique constraints decide."""
+_ACTIVATE_ONE: Final = (
+    update(_CREDENTIALS)
+    .where(_C.credential_id == bindparam("b_id"), _C.org_id == bindparam("b_org"), _C.state == "pending")
+    .values(state="active", sha256=bindparam("b_sha"), document=bindparam("b_doc"), updated_at=bindparam("b_at"))
+    .returning(_C.status_seq, _C.status_index))
+
+
 class _Busy(Exception):
     """The one-credential reservation met a row it cannot simply insert: roll back, take the general path."""
 
@@ -195,22 +212,18 @@ class Issuance:
         seq: int | None = None
         size = 0
         if purposes:
-            latest = select(func.max(_LISTS.c.seq)).where(_LISTS.c.org_id == self.org_id).scalar_subquery()
-            pair = session.execute(
-                update(_LISTS).where(_LISTS.c.org_id == self.org_id, _LISTS.c.seq == latest,
-                                     _LISTS.c.allocated + 1 <= _LISTS.c.size * FILL)
-                .values(allocated=_LISTS.c.allocated + 1).returning(_LISTS.c.seq, _LISTS.c.size)).first()
+            pair = session.execute(_CLAIM_ONE, {"b_org": self.org_id, "b_fill": FILL}).first()
             if pair is None:
                 return None
             seq, size = pair.seq, pair.size
-        dialect_insert = postgresql.insert if self.store.is_postgres else sqlite.insert
+        statement = _INSERT_ONE[postgresql if self.store.is_postgres else sqlite]
         now = dt.datetime.now(dt.timezone.utc)
+        row = {"credential_id": item.credential_id, "org_id": self.org_id, "types": json.dumps(list(item.types)),
+               "state": "pending", "status_seq": seq, "status_purposes": " ".join(purposes), "row_key": item.row_key,
+               "created_at": now, "updated_at": now}
         for _ in range(_FAST_DRAWS if purposes else 1):
             index = secrets.randbelow(size) if purposes else None
-            inserted = session.execute(dialect_insert(_CREDENTIALS).values(
-                credential_id=item.credential_id, org_id=self.org_id, types=json.dumps(list(item.types)), state="pending",
-                status_seq=seq, status_index=index, status_purposes=" ".join(purposes), row_key=item.row_key,
-                created_at=now, updated_at=now).on_conflict_do_nothing().returning(_C.id)).first()
+            inserted = session.execute(statement, {**row, "status_index": index}).first()
             if inserted is not None:
                 return Slot(item.credential_id, seq, index, purposes)
             if session.scalar(select(_C.id).where(_C.credential_id == item.credential_id)) is not None:
@@ -335,11 +348,8 @@ class Issuance:
     def _activate_one(self, session: Session, done: Sequence[Done], keep_document: bool, moment: dt.datetime) -> dict[str, Any]:
         """``_activate_many`` for one credential in one statement: its list and index come back from the UPDATE."""
         [one] = done
-        row = session.execute(
-            update(_CREDENTIALS)
-            .where(_C.credential_id == one.credential_id, _C.org_id == self.org_id, _C.state == "pending")
-            .values(state="active", sha256=one.sha256, document=one.text if keep_document else None, updated_at=moment)
-            .returning(_C.status_seq, _C.status_index)).first()
+        row = session.execute(_ACTIVATE_ONE, {"b_id": one.credential_id, "b_org": self.org_id, "b_sha": one.sha256,
+                                              "b_doc": one.text if keep_document else None, "b_at": moment}).first()
         return {} if row is None else {one.credential_id: row}
 
     def _activate_many(self, session: Session, done: Sequence[Done], keep_document: bool,

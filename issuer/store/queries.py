@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from skillspas.issuer.store.models import (
@@ -42,17 +42,21 @@ def api_keys(session: Session, org_id: str) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)))
 
 
+_KEY, _ORG, _SIGNING = ApiKey.__table__.c, Organisation.__table__.c, OrgKey.__table__.c
+_API_KEY_WITH_ORG = (
+    select(_KEY.secret_sha256, _KEY.scopes, _KEY.revoked_at, _KEY.expires_at, _ORG.id, _ORG.name, _ORG.role, _ORG.did,
+           _SIGNING.id.label("key_pk"), _SIGNING.verification_method, _SIGNING.public_key_multibase, _SIGNING.key_file,
+           _SIGNING.active)
+    .join_from(ApiKey.__table__, Organisation.__table__, _ORG.id == _KEY.org_id)
+    .outerjoin(OrgKey.__table__, _SIGNING.org_id == _ORG.id)
+    .where(_KEY.id == bindparam("key_id")).order_by(_SIGNING.id))
+"""Built once: the service runs it on every request."""
+
+
 def api_key_with_org(session: Session, key_id: str) -> tuple[ApiKey, Organisation, list[OrgKey]] | None:
     """The API key ``key_id``, its organisation and that organisation's signing keys (oldest first), in
     one query (the service asks this on every request); detached rows, None when no key has this id."""
-    key, org, signing = ApiKey.__table__.c, Organisation.__table__.c, OrgKey.__table__.c
-    rows = session.execute(
-        select(key.secret_sha256, key.scopes, key.revoked_at, key.expires_at, org.id, org.name, org.role, org.did,
-               signing.id.label("key_pk"), signing.verification_method, signing.public_key_multibase, signing.key_file,
-               signing.active)
-        .join_from(ApiKey.__table__, Organisation.__table__, org.id == key.org_id)
-        .outerjoin(OrgKey.__table__, signing.org_id == org.id)
-        .where(key.id == key_id).order_by(signing.id)).all()
+    rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
     if not rows:
         return None
     first = rows[0]
