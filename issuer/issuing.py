@@ -64,6 +64,8 @@ class Issued:
     credential: dict[str, Any]
     sha256: str
     """SHA-256 of the credential's canonical JSON (``credential_hash``), as stored."""
+    text: str = ""
+    """That canonical JSON text (``canonical_text``): what the store keeps and the service answers with."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ class Issuer:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if not issuance.complete([Done(slot.credential_id, digest, text, types_of(signed))]):
             raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
-        return Issued(signed["id"], signed, digest)
+        return Issued(signed["id"], signed, digest, text)
 
     def issuance(self, org: Org) -> Issuance:
         """The store's issuance lifecycle (reserve, complete, release) for ``org``."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, validate_rows
 from skillspas.issuer.credentials import type_name
@@ -75,7 +75,7 @@ async def issue_credential(
     request: Annotated[IssueRequest, Body(openapi_examples=_ISSUE_EXAMPLES)],
     api_key: ApiKeyDep,
     issuer: IssuerDep,
-) -> JSONResponse:
+) -> Response:
     """Sign the credential as the calling organisation (its did:web DID is the issuer).
 
     The service adds revocation and suspension entries (Bitstring Status List), signs with the
@@ -88,7 +88,8 @@ async def issue_credential(
     except ValueError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/options/credentialStatus") from None
     issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
-    return JSONResponse({"verifiableCredential": issued.credential}, status_code=201)
+    # the credential's canonical text, as hashed and stored: not serialised a second time
+    return Response(f'{{"verifiableCredential":{issued.text}}}', status_code=201, media_type="application/json")
 
 
 def _issue(issuer: Issuer, api_key: str, credential: dict[str, Any], purposes: tuple[str, ...] | None) -> Issued:
