@@ -33,7 +33,6 @@ from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.preflight import preflight
-from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store import Store, queries
@@ -152,7 +151,8 @@ class Issuer:
         """A copy of ``credential`` with the organisation as issuer and an id; refuses what it may not sign.
 
         The service allocates status entries itself: a ``credentialStatus`` of the caller's (another
-        credential's index, another organisation's list, any URL) is refused, never signed."""
+        credential's index, another organisation's list, any URL) is refused, never signed; a national id is
+        ``preflight``'s to refuse (every caller preflights the result)."""
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
         document: dict[str, Any] = copy_json(parse_json(credential))  # a dict: checked above
@@ -174,8 +174,7 @@ class Issuer:
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself: leave "
                             "credentialStatus out (options.credentialStatus and statusPurposes choose them)",
                             "/credentialStatus")
-        check_no_national_id(document)
-        return document
+        return document  # a national id: refused by preflight, which every caller runs next
 
     def issue(
         self,
