@@ -9,7 +9,7 @@ import json
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.demo import sample_credential
@@ -108,6 +108,19 @@ def test_a_reservation_that_clashes_with_an_index_taken_meanwhile_is_tried_again
     slots = issuer.issuance(org).reserve([Pending(f"urn:example:clash:{n}", None, ["VerifiableCredential"], ("revocation",))
                                           for n in range(2)])  # several: the general path
     assert misses and all(slot.index != taken and slot.index >= 1000 for slot in slots)
+
+
+def test_an_issue_takes_one_database_connection_for_its_reservation_and_completion(setup):
+    settings, store, issuer, org = setup
+    checkouts: list[object] = []
+    listener = lambda *args: checkouts.append(args)  # noqa: E731
+    event.listen(store.engine.pool, "checkout", listener)
+    try:
+        issued = issuer.issue(org, credential(org))
+    finally:
+        event.remove(store.engine.pool, "checkout", listener)
+    assert len(checkouts) == 1 and issued.text == json.dumps(issued.credential, sort_keys=True, separators=(",", ":"),
+                                                             ensure_ascii=False)
 
 
 def test_a_single_reservation_that_draws_an_index_in_use_draws_again(setup, monkeypatch):
