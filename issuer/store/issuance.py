@@ -67,6 +67,7 @@ _CLAIM_ONE: Final = (
 _INSERT_ONE: Final = {dialect: dialect.insert(_CREDENTIALS).on_conflict_do_nothing().returning(_C.id)
                       for dialect in (postgresql, sqlite)}
 """Insert a row unless it clashes with one (its id, row key or index): the unique constraints decide."""
+_INSERT_AUDIT: Final = insert(_AUDIT)
 _ACTIVATE_ONE: Final = (
     update(_CREDENTIALS)
     .where(_C.credential_id == bindparam("b_id"), _C.org_id == bindparam("b_org"), _C.state == "pending")
@@ -337,12 +338,13 @@ class Issuance:
             rows = activate(session, done, keep_document, moment)
             fresh = [d for d in done if d.credential_id in rows]
             if fresh:
-                session.execute(insert(_AUDIT), [{
+                events = [{
                     "at": moment, "org_id": self.org_id, "actor": self.actor, "action": "credential.issue",
                     "target": d.credential_id, "detail": json.dumps({
                         "types": list(d.types), "statusIndex": rows[d.credential_id].status_index,
                         "statusList": rows[d.credential_id].status_seq, "rowKey": d.row_key}, sort_keys=True),
-                } for d in fresh])
+                } for d in fresh]
+                session.execute(_INSERT_AUDIT, events[0] if len(events) == 1 else events)  # one: no executemany
         return {d.credential_id for d in fresh}
 
     def _activate_one(self, session: Session, done: Sequence[Done], keep_document: bool, moment: dt.datetime) -> dict[str, Any]:
