@@ -59,8 +59,9 @@ def rows(count: int) -> list[tuple[int, dict[str, str]]]:
                      "leerweg": "BBL" if n % 2 else "BOL", "date": "2025-07-01"}) for n in range(count)]
 
 
-def _stub_sign(signer: Any, document: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """Not a signature: a proof-shaped placeholder, to time everything around signing."""
+def _stub_sign(signer: Any, credential: Any, **_: Any) -> dict[str, Any]:
+    """Not a signature: a proof-shaped placeholder, to time everything around signing (of a ``CheckedCredential``)."""
+    document = credential.document if hasattr(credential, "document") else credential
     return {**document, "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
                                   "verificationMethod": signer.verification_method,
                                   "proofPurpose": "assertionMethod", "proofValue": "z" + "1" * 86}}

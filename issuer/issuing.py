@@ -33,7 +33,6 @@ from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.orgs import Org, Organisations, credential_kind
 from skillspas.issuer.preflight import preflight
-from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store import Store, queries
@@ -64,6 +63,8 @@ class Issued:
     credential: dict[str, Any]
     sha256: str
     """SHA-256 of the credential's canonical JSON (``credential_hash``), as stored."""
+    text: str = ""
+    """That canonical JSON text (``canonical_text``): what the store keeps and the service answers with."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ class Issuer:
         """A copy of ``credential`` with the organisation as issuer and an id; refuses what it may not sign.
 
         The service allocates status entries itself: a ``credentialStatus`` of the caller's (another
-        credential's index, another organisation's list, any URL) is refused, never signed."""
+        credential's index, another organisation's list, any URL) is refused, never signed; a national id is
+        ``preflight``'s to refuse (every caller preflights the result)."""
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
         document: dict[str, Any] = copy_json(parse_json(credential))  # a dict: checked above
@@ -172,8 +174,7 @@ class Issuer:
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself: leave "
                             "credentialStatus out (options.credentialStatus and statusPurposes choose them)",
                             "/credentialStatus")
-        check_no_national_id(document)
-        return document
+        return document  # a national id: refused by preflight, which every caller runs next
 
     def issue(
         self,
@@ -189,6 +190,10 @@ class Issuer:
         (revocation: its schema allows a single ``credentialStatus`` object), others get both.
         """
         org.require("credentials:issue")
+        with self.store.checkout():  # one connection for the reservation and the completion
+            return self._issue(org, credential, with_status=with_status, purposes=purposes)
+
+    def _issue(self, org: Org, credential: dict[str, Any], *, with_status: bool, purposes: Sequence[str] | None) -> Issued:
         with reusing(self.contexts):  # prepare's expansion (the role) is preflight's
             document = self.prepare(org, credential)
             checked = preflight(document, org.did, contexts=self.contexts, org_name=org.name)  # before an index is reserved
@@ -208,7 +213,7 @@ class Issuer:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if not issuance.complete([Done(slot.credential_id, digest, text, types_of(signed))]):
             raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
-        return Issued(signed["id"], signed, digest)
+        return Issued(signed["id"], signed, digest, text)
 
     def issuance(self, org: Org) -> Issuance:
         """The store's issuance lifecycle (reserve, complete, release) for ``org``."""

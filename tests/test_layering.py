@@ -207,6 +207,7 @@ CONTROL_FLOW_EXCEPTIONS = {
     (ROOT / "schemas" / "jsonio.py", "_NotJson"),
     (ROOT / "verifier" / "page" / "app.py", "_InternalError"),
     (ROOT / "issuer" / "service" / "body_guard.py", "_TooSlow"),
+    (ROOT / "issuer" / "store" / "issuance.py", "_Busy"),  # a single reservation rolls back to the general path
 }
 """Private exceptions that never reach a person: caught in the module (or its caller) that raises them."""
 _ENUM_BASES = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"}

@@ -13,7 +13,7 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.verification import ServiceVerifier
 from skillspas.schemas.errors import ErrorCode, error_for
 
-__all__ = ["IssuerDep", "SettingsDep", "VerifierDep", "CurrentOrg", "bearer"]
+__all__ = ["IssuerDep", "SettingsDep", "VerifierDep", "CurrentOrg", "ApiKeyDep", "bearer"]
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -40,13 +40,20 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 VerifierDep = Annotated[ServiceVerifier, Depends(_verifier)]
 
 
-def _current_org(  # a plain def: FastAPI runs it in a worker thread (it reads the database)
-    issuer: IssuerDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Org:
-    """The organisation whose API key came with the request; 401 otherwise."""
+async def _api_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    """The API key that came with the request (not looked up yet); 401 when none came."""
     if credentials is None:
         raise error_for(ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'")
-    return issuer.orgs.by_api_key(credentials.credentials)
+    return credentials.credentials
+
+
+ApiKeyDep = Annotated[str, Depends(_api_key)]
+"""For a route that looks the key up itself (``Organisations.by_api_key``) in its own worker thread."""
+
+
+def _current_org(issuer: IssuerDep, api_key: ApiKeyDep) -> Org:  # a plain def: FastAPI runs it in a worker thread
+    """The organisation whose API key came with the request; 401 otherwise."""
+    return issuer.orgs.by_api_key(api_key)
 
 
 CurrentOrg = Annotated[Org, Depends(_current_org)]

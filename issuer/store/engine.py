@@ -13,13 +13,14 @@ so two processes starting at once do not both migrate.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +28,8 @@ __all__ = ["Store", "open_store", "MIGRATIONS"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x736B696C  # "skil": one advisory lock id for schema migrations
+_HELD: contextvars.ContextVar[tuple[Store, Connection] | None] = contextvars.ContextVar("skillspas_store_held", default=None)
+"""The connection ``Store.checkout`` holds in this thread (or task), and its store."""
 
 
 class Store:
@@ -43,9 +46,30 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any exception."""
+        """A session in one transaction: committed on success, rolled back on any exception (on the
+        connection ``checkout`` holds, if any)."""
+        held = _HELD.get()
+        if held is not None and held[0] is self:
+            with Session(bind=held[1], expire_on_commit=False) as session, session.begin():
+                yield session
+            return
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextlib.contextmanager
+    def checkout(self) -> Iterator[None]:
+        """Every ``transaction`` in this block (in this thread) uses one pooled connection: one checkout
+        and one liveness ping for a request's several short transactions, not one each."""
+        held = _HELD.get()
+        if held is not None and held[0] is self:
+            yield
+            return
+        with self.engine.connect() as connection:
+            token = _HELD.set((self, connection))
+            try:
+                yield
+            finally:
+                _HELD.reset(token)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

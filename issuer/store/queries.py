@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from skillspas.issuer.store.models import (
@@ -29,7 +29,7 @@ from skillspas.issuer.store.models import (
 )
 
 __all__ = [
-    "api_keys", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
+    "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
     "org_keys", "org_key_by_file", "credential_for_update", "issued_matching", "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
@@ -40,6 +40,33 @@ __all__ = [
 def api_keys(session: Session, org_id: str) -> list[ApiKey]:
     """The organisation's API keys, oldest first."""
     return list(session.scalars(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at)))
+
+
+_KEY, _ORG, _SIGNING = ApiKey.__table__.c, Organisation.__table__.c, OrgKey.__table__.c
+_API_KEY_WITH_ORG = (
+    select(_KEY.secret_sha256, _KEY.scopes, _KEY.revoked_at, _KEY.expires_at, _ORG.id, _ORG.name, _ORG.role, _ORG.did,
+           _SIGNING.id.label("key_pk"), _SIGNING.verification_method, _SIGNING.public_key_multibase, _SIGNING.key_file,
+           _SIGNING.active)
+    .join_from(ApiKey.__table__, Organisation.__table__, _ORG.id == _KEY.org_id)
+    .outerjoin(OrgKey.__table__, _SIGNING.org_id == _ORG.id)
+    .where(_KEY.id == bindparam("key_id")).order_by(_SIGNING.id))
+"""Built once: the service runs it on every request."""
+
+
+def api_key_with_org(session: Session, key_id: str) -> tuple[ApiKey, Organisation, list[OrgKey]] | None:
+    """The API key ``key_id``, its organisation and that organisation's signing keys (oldest first), in
+    one query (the service asks this on every request); detached rows, None when no key has this id."""
+    rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    api_key = ApiKey(id=key_id, org_id=first.id, secret_sha256=first.secret_sha256, scopes=first.scopes,
+                     revoked_at=first.revoked_at, expires_at=first.expires_at)
+    organisation = Organisation(id=first.id, name=first.name, role=first.role, did=first.did)
+    keys = [OrgKey(id=r.key_pk, org_id=first.id, verification_method=r.verification_method,
+                   public_key_multibase=r.public_key_multibase, key_file=r.key_file, active=r.active)
+            for r in rows if r.key_pk is not None]
+    return api_key, organisation, keys
 
 
 def organisation_id_by_did(session: Session, did: str) -> str | None:

@@ -9,7 +9,7 @@ import json
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.demo import sample_credential
@@ -105,8 +105,31 @@ def test_a_reservation_that_clashes_with_an_index_taken_meanwhile_is_tried_again
     # The first look at the indexes in use misses the one taken (as a concurrent insert would): the insert clashes.
     monkeypatch.setattr(issuance_module.Issuance, "_in_use",
                         lambda self, *args: set() if not misses and not misses.append(1) else in_use(self, *args))
-    [slot] = issuer.issuance(org).reserve([Pending("urn:example:clash", None, ["VerifiableCredential"], ("revocation",))])
-    assert misses and slot.index != taken and slot.index >= 1000
+    slots = issuer.issuance(org).reserve([Pending(f"urn:example:clash:{n}", None, ["VerifiableCredential"], ("revocation",))
+                                          for n in range(2)])  # several: the general path
+    assert misses and all(slot.index != taken and slot.index >= 1000 for slot in slots)
+
+
+def test_an_issue_takes_one_database_connection_for_its_reservation_and_completion(setup):
+    settings, store, issuer, org = setup
+    checkouts: list[object] = []
+    listener = lambda *args: checkouts.append(args)  # noqa: E731
+    event.listen(store.engine.pool, "checkout", listener)
+    try:
+        issued = issuer.issue(org, credential(org))
+    finally:
+        event.remove(store.engine.pool, "checkout", listener)
+    assert len(checkouts) == 1 and issued.text == json.dumps(issued.credential, sort_keys=True, separators=(",", ":"),
+                                                             ensure_ascii=False)
+
+
+def test_a_single_reservation_that_draws_an_index_in_use_draws_again(setup, monkeypatch):
+    settings, store, issuer, org = setup
+    taken = int(issuer.issue(org, credential(org)).credential["credentialStatus"]["statusListIndex"])
+    draws = iter([taken, taken, 1000])
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: next(draws))
+    [slot] = issuer.issuance(org).reserve([Pending("urn:example:again", None, ["VerifiableCredential"], ("revocation",))])
+    assert slot.index == 1000 and next(draws, None) is None
 
 
 def test_a_full_list_pair_is_followed_by_the_next_one(setup, monkeypatch):

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, validate_rows
 from skillspas.issuer.credentials import type_name
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.issuing import Issued, Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, error_for
@@ -26,7 +26,7 @@ from skillspas.issuer.service.api_models import (
     StatusRequest,
     StatusResponse,
 )
-from skillspas.issuer.service.deps import CurrentOrg, IssuerDep, SettingsDep
+from skillspas.issuer.service.deps import ApiKeyDep, CurrentOrg, IssuerDep, SettingsDep
 
 __all__ = ["router"]
 
@@ -73,9 +73,9 @@ _ACTION_FOR_STATUS = {"revoked": "revoke", "suspended": "suspend", "active": "re
 )
 async def issue_credential(
     request: Annotated[IssueRequest, Body(openapi_examples=_ISSUE_EXAMPLES)],
-    org: CurrentOrg,
+    api_key: ApiKeyDep,
     issuer: IssuerDep,
-) -> JSONResponse:
+) -> Response:
     """Sign the credential as the calling organisation (its did:web DID is the issuer).
 
     The service adds revocation and suspension entries (Bitstring Status List), signs with the
@@ -87,9 +87,16 @@ async def issue_credential(
         purposes = request.options.purposes() if request.options else None
     except ValueError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/options/credentialStatus") from None
-    issued = await run_in_threadpool(issuer.issue, org, request.credential, with_status=purposes != (),
-                                     purposes=purposes or None)
-    return JSONResponse({"verifiableCredential": issued.credential}, status_code=201)
+    issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
+    # the credential's canonical text, as hashed and stored: not serialised a second time
+    return Response(f'{{"verifiableCredential":{issued.text}}}', status_code=201, media_type="application/json")
+
+
+def _issue(issuer: Issuer, api_key: str, credential: dict[str, Any], purposes: tuple[str, ...] | None) -> Issued:
+    """Look the key up and issue, in one worker thread on one database connection (a request's one checkout)."""
+    with issuer.store.checkout():
+        org = issuer.orgs.by_api_key(api_key)
+        return issuer.issue(org, credential, with_status=purposes != (), purposes=purposes or None)
 
 
 _COSIGN_EXAMPLES: dict[str, Any] = {
