@@ -40,6 +40,7 @@ OPERATIONS = [
     ("POST", "/credentials/batch"),
     ("POST", "/exchanges"),
     ("POST", "/exchanges/{exchange_id}"),
+    ("GET", "/exchanges/{exchange_id}"),
     ("GET", "/status/{org_id}/{seq}/{purpose}"),
     ("GET", "/bundle"),
     ("GET", "/audit"),
