@@ -26,6 +26,7 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
+from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -48,7 +49,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 
 def verify_command(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
+    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
     qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code (repeat for the parts of a set)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
@@ -77,7 +78,12 @@ def verify_command(
         else:
             data = read_input(str(file), max(limits.max_bytes, MAX_PDF_BYTES))
             from_pdf = is_pdf(data)
-            data = _pdf_input(data, limits) if from_pdf else data[: limits.max_bytes + 1]
+            if from_pdf:
+                data = _pdf_input(data, limits)
+            elif file != "-" and is_image(data):  # a photo of a QR code given without --qr
+                data = _qr_parts_input([str(file)], limits)
+            else:
+                data = data[: limits.max_bytes + 1]
         result = verify_input(
             data, bundle=bundle, contexts=contexts, trusted_issuers=trust_issuer, trust_anchors=trust_anchor,
             max_status_age=max_status_age, challenge=challenge, domain=domain, limits=limits,

@@ -33,6 +33,15 @@ def test_verify_qr_image_is_exit_0(issued, tmp_path):
     assert json.loads(proc.stdout)["verified"] is True
 
 
+def test_a_photo_of_a_qr_code_given_as_the_file_is_read_as_a_qr_code(issued, tmp_path):
+    """What a new user types first: ``skillspas verify diploma.png`` (no --qr)."""
+    credential, issuer = issued
+    image = credential_qr(credential).save(tmp_path / "diploma.png")
+    proc = run("verify", str(image), "--trust-issuer", issuer.controller, "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["verified"] is True
+
+
 def test_qr_text_on_stdin_is_verified(issued):
     credential, issuer = issued
     proc = run("verify", "-", "--trust-issuer", issuer.controller, stdin=encode_payload(credential).encode())
