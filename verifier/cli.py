@@ -81,7 +81,7 @@ def verify_command(
             if from_pdf:
                 data = _pdf_input(data, limits)
             elif file != "-" and is_image(data):  # a photo of a QR code given without --qr
-                data = _qr_parts_input([str(file)], limits)
+                data = _qr_parts_input([data], limits)
             else:
                 data = data[: limits.max_bytes + 1]
         result = verify_input(
@@ -168,9 +168,9 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool) -> Non
         typer.echo(f"    {step.sentence()[lang]}")
 
 
-def _qr_parts_input(inputs: list[str | Path], limits: Limits) -> bytes:
-    """The signed JSON held by QR codes given as images or texts: one code, or the parts of a numbered set
-    (coded errors: qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part)."""
+def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
+    """The signed JSON held by QR codes given as images or texts (file names, or a file's bytes already read):
+    one code, or the parts of a numbered set (coded errors: qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part)."""
     from skillspas.verifier.qr import MAX_IMAGE_BYTES, MAX_PARTS, decode_payload, read_qr_image  # zxing/Pillow only here
 
     if len(inputs) > MAX_PARTS * 2:
@@ -180,7 +180,8 @@ def _qr_parts_input(inputs: list[str | Path], limits: Limits) -> bytes:
         if isinstance(item, str) and is_payload(item.lstrip()):  # the QR text itself
             texts.append(item)
             continue
-        data = read_input(str(item), MAX_IMAGE_BYTES)  # a file with the QR text, or a photo of the code
+        # a file with the QR text, or a photo of the code (read_qr_image bounds bytes given to it)
+        data = item if isinstance(item, bytes) else read_input(str(item), MAX_IMAGE_BYTES)
         texts.append(data.decode("utf-8", "replace").strip() if is_payload(data.lstrip()[:4].decode("latin-1"))
                      else read_qr_image(data))
     return decode_payload("\n".join(texts), limits)
