@@ -482,16 +482,10 @@ class Organisations:
     def get(self, org_id: str) -> Org:
         """The organisation with this id, ready to sign; ``not_found`` otherwise."""
         with self.store.transaction() as session:
-            org, keys = self._rows(session, org_id)
-        return self._org(org, keys)
-
-    @staticmethod
-    def _rows(session: Any, org_id: str) -> tuple[Organisation, list[OrgKey]]:
-        """The organisation's row and its keys (oldest first); ``not_found`` otherwise."""
-        org, keys = queries.org_with_keys(session, org_id)
+            org, keys = queries.org_with_keys(session, org_id)
         if org is None:
             raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
-        return org, keys
+        return self._org(org, keys)
 
     def find(self, ref: str) -> Org:
         """The organisation named by id, exact name or DID; ``not_found`` otherwise, ``ambiguous`` (listing
