@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 import signal
 import ssl
@@ -16,12 +18,28 @@ import httpx
 
 from skillspas.issuer.orgs import CreatedOrganisation, add_api_key, create_organisation
 from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import open_store
+from skillspas.issuer.store import Store, open_store
+from skillspas.issuer.store.models import ClaimOffer
 
-__all__ = ["LiveService", "start_service", "run_cli", "PASSPHRASE"]
+__all__ = ["LiveService", "start_service", "run_cli", "age_offer", "PASSPHRASE"]
 
 PASSPHRASE = "test-only passphrase (never a real one)"
 _CLI = "from skillspas.issuer.cli import main; main()"
+
+
+def age_offer(store: Store | str, url: str, *, used: bool = False, expired: bool = False) -> None:
+    """Make the claim offer at ``url`` used and/or expired, as a claim or time would (``store``: or its database URL)."""
+    opened = open_store(store, upgrade=False) if isinstance(store, str) else store
+    try:
+        with opened.transaction() as session:
+            row = session.get(ClaimOffer, hashlib.sha256(url.rsplit("/", 1)[1].encode()).hexdigest())
+            if used:
+                row.used_at = dt.datetime.now(dt.timezone.utc)
+            if expired:
+                row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+    finally:
+        if opened is not store:
+            opened.dispose()
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from typing import Any
 
@@ -12,14 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.store import open_store
-from skillspas.issuer.store.models import ClaimOffer
 from skillspas.schemas.errors import SkillspasError
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.cli import passport_app
 from skillspas.wallet_export.store import PassportStore
 
-from svc_live import LiveService
+from svc_live import LiveService, age_offer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 runner = CliRunner()
@@ -70,13 +66,7 @@ def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):
 def test_an_expired_offer_cannot_be_claimed(service, passport):
     folder, _ = passport
     url = offer_url(service)
-    store = open_store(service.settings.database, upgrade=False)
-    try:
-        with store.transaction() as session:
-            row = session.get(ClaimOffer, hashlib.sha256(url.rsplit("/", 1)[1].encode()).hexdigest())
-            row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
-    finally:
-        store.dispose()
+    age_offer(service.settings.database, url, expired=True)
     refused = run("claim", url, "--dir", folder)
     assert refused.exit_code == 2 and "offer_expired" in refused.output
 

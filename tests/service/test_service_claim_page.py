@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import warnings
@@ -17,8 +16,9 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
-from skillspas.issuer.store.models import ClaimOffer
 from skillspas.verifier.qr import read_qr_image
+
+from svc_live import age_offer
 
 BASE = "http://127.0.0.1:8000"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -136,21 +136,11 @@ def answer_link(body: str) -> str:
     return found.group(1)
 
 
-def _age(client: TestClient, answer: dict[str, Any], *, used: bool = False, expired: bool = False) -> None:
-    store = client.app.state.issuer.store  # type: ignore[attr-defined]
-    with store.transaction() as session:
-        row = session.get(ClaimOffer, hashlib.sha256(path_of(answer).rsplit("/", 1)[1].encode()).hexdigest())
-        if used:
-            row.used_at = dt.datetime.now(dt.timezone.utc)
-        if expired:
-            row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
-
-
 @pytest.mark.parametrize("state, status, nl, en", [
     ("used", 409, "al opgehaald", "already been claimed"), ("expired", 410, "verlopen", "has expired")])
 def test_a_used_or_expired_offer_says_so_in_words_and_offers_no_way_to_claim(client, state, status, nl, en):
     answer = offer(client)
-    _age(client, answer, **{state: True})
+    age_offer(client.app.state.issuer.store, path_of(answer), **{state: True})  # type: ignore[attr-defined]
     dutch, english = page(client, path_of(answer)), page(client, path_of(answer) + "?lang=en")
     assert dutch.status_code == english.status_code == status
     assert nl in dutch.text and en in english.text and "Diploma Kok" in dutch.text

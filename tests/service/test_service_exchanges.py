@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from typing import Any
 
 import pytest
 
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.store import open_store
-from skillspas.issuer.store.models import ClaimOffer
 from skillspas.keys import LocalSigner, generate
 from skillspas.wallet_export.presentation import build_presentation
 
-from svc_live import LiveService
+from svc_live import LiveService, age_offer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -74,13 +70,7 @@ def test_an_offer_is_claimed_once(service):
 
 def test_an_expired_offer_is_refused(service):
     path = offer(service)
-    store = open_store(service.settings.database, upgrade=False)
-    try:
-        with store.transaction() as session:
-            row = session.get(ClaimOffer, hashlib.sha256(path.rsplit("/", 1)[1].encode()).hexdigest())
-            row.expires_at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
-    finally:
-        store.dispose()
+    age_offer(service.settings.database, path, expired=True)
     answer = service.post(path, {}, org=None)
     assert answer.status_code == 410 and answer.json()["code"] == "offer_expired"
 
