@@ -21,7 +21,6 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Iterator
 from typing import Any, Final
 
 
@@ -115,16 +114,22 @@ def _name_allowed(name: object, org_name: str) -> bool:
     return isinstance(name, str) and (name == org_name or name.startswith(org_name + _COMMISSIE))
 
 
-def _nodes(value: Any) -> Iterator[dict[str, Any]]:
-    """Every object in an expanded document (nodes and value objects), depth first."""
+def _nodes(value: Any) -> list[dict[str, Any]]:
+    """Every object in an expanded document (nodes and value objects), depth first (a list: a
+    generator with a filter per object took twice the time, measured)."""
+    found: list[dict[str, Any]] = []
     stack = [value]
+    pop, push, more, keep = stack.pop, stack.append, stack.extend, found.append
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, list):
-            stack.extend(item)
+            more(item)
         elif isinstance(item, dict):
-            yield item
-            stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+            keep(item)
+            for child in item.values():
+                if isinstance(child, (list, dict)):
+                    push(child)
+    return found
 
 
 def _values(node: dict[str, Any], iri: str) -> list[Any]:

@@ -180,6 +180,8 @@ class VocabIndex:
         self.path = path
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._concepts: dict[int, Concept] = {}
+        self._by_uri: dict[str, Concept] = {}
+        """Concepts found by ``get`` (the index is immutable; misses are not kept, so this stays within its size)."""
         self._skills_of: dict[str, list[tuple[Concept, bool]]] = {}
 
     @classmethod
@@ -221,10 +223,16 @@ class VocabIndex:
 
     def get(self, uri: str) -> Concept | None:
         """The skill, occupation or CompetentNL skill with this URI, or ``None``."""
+        found = self._by_uri.get(uri)
+        if found is not None:  # a batch looks up the same skills in every row (measured: 0.1 ms a row)
+            return found
         if not _storable(uri):
             return None
         row = self._db.execute("SELECT * FROM concept WHERE uri = ?", (uri,)).fetchone()
-        return self._concept(row) if row else None
+        if not row:
+            return None
+        found = self._by_uri[uri] = self._concept(row)
+        return found
 
     def concepts(self, uris: Iterable[str]) -> dict[str, Concept]:
         """The known concepts among ``uris``, by URI."""
