@@ -248,13 +248,29 @@ def test_the_qr_dictionary_keeps_the_first_download_under_8_mb(browser):
     import io
     import zipfile
 
-    archive = (browser.build / "skillspas-py.zip").read_bytes()
+    archive = (browser.build / browser_build.EXTRA_ARCHIVE).read_bytes()  # loaded by the page for a PDF or a QR code only
     name, _ = browser_build.dictionary_file()
     assert zipfile.ZipFile(io.BytesIO(archive)).getinfo(name).compress_size < 1_000_000
     site = [name for name in (browser.build / "SHA256SUMS").read_text("utf-8").split() if "." in name and name != "verify.mjs"]
-    assert {*browser_build.RUNTIME_FILES, *browser_build.QR_READER_FILES, *browser_build.NPM_FILES, "skillspas-py.zip"} <= set(site)
-    total = sum(len(gzip.compress((browser.build / f).read_bytes(), 6)) for f in site)  # all a phone downloads at first
+    assert {*browser_build.RUNTIME_FILES, *browser_build.QR_READER_FILES, *browser_build.NPM_FILES,
+            browser_build.ARCHIVE, browser_build.EXTRA_ARCHIVE} <= set(site)
+    first = [name for name in site if name != browser_build.EXTRA_ARCHIVE]  # what the page fetches before its first verdict
+    total = sum(len(gzip.compress((browser.build / f).read_bytes(), 6)) for f in first)
     assert total <= 8_000_000, total
+
+
+def test_the_browser_build_ships_what_the_page_imports_at_start_as_bytecode_of_the_same_sources(browser):
+    import io
+    import zipfile
+
+    served = zipfile.ZipFile(browser.build / browser_build.ARCHIVE).namelist()
+    compiled = {name[:-1] for name in served if name.endswith(".pyc")}
+    assert "skillspas/verifier/run.py" in compiled and "pyld/jsonld.py" in compiled
+    assert {name[:-1] if name.endswith(".pyc") else name for name in served} == set(
+        zipfile.ZipFile(io.BytesIO(browser_build.python_archive())).namelist())  # the same files, some compiled
+    stdlib = zipfile.ZipFile(browser.build / "python_stdlib.zip").namelist()
+    assert "asyncio/base_events.pyc" in stdlib and "asyncio/base_events.py" not in stdlib
+    assert (browser.build / browser_build.EXTRA_ARCHIVE).read_bytes() == browser_build.extra_archive()
 
 
 def test_the_qr_reader_both_pages_serve_is_the_pinned_npm_packages():
