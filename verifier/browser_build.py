@@ -36,7 +36,7 @@ from typing import Any, Final, Iterator
 
 from skillspas.schemas.jsonio import read_json_file
 
-__all__ = ["build", "python_archive", "extra_archive", "bytecode", "PURE_PACKAGES", "EXTRA_PACKAGES", "ARCHIVE", "EXTRA_ARCHIVE", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES",
+__all__ = ["build", "python_archive", "extra_archive", "bytecode", "PURE_PACKAGES", "EXTRA_PACKAGES", "ARCHIVE", "EXTRA_ARCHIVE", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "STDLIB_LEFT_OUT", "RUNTIME_FILES",
            "QR_READER_FILES", "NPM_FILES", "runtime_folder",
            "runtime_version", "install_runtime", "site_files"]
 
@@ -47,7 +47,7 @@ SHIMS: Final = BROWSER / "shims"
 # Pure-Python packages the verify path imports (with their own imports), copied from this interpreter.
 PURE_PACKAGES: Final = (
     "pyld", "c14n", "cachetools", "frozendict", "jsonschema", "jsonschema_specifications", "referencing",
-    "attr", "attrs", "typing_extensions", "idna", "ecdsa", "six",
+    "attr", "attrs", "typing_extensions", "ecdsa", "six",
 )
 # Loaded by the page only when an input needs them (``EXTRA_ARCHIVE``): the passport PDF on the phone
 # (verifier/pdf.py's bounds and codes, verifier/browser/phone.py); the QR dictionary goes with it.
@@ -66,7 +66,17 @@ BROWSER_FALLBACKS: Final = {
 # Imported on the verify path only when present, never used: pyld builds its default (network) loader
 # with requests at import and falls back to a dummy loader without it; skillspas gives pyld its own
 # offline loader. The browser build leaves them out.
-OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
+# idna: jsonschema imports it for the "idn-hostname" format, which skillspas never checks (FormatChecker(("date",))).
+OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi", "idna")
+# Left out of the runtime's standard library (python_stdlib.zip): developer tools (REPL, debugger, profilers,
+# tests, docs), mail, FTP and RPC clients and servers, and other platforms' support. The verifier page never
+# imports them (and never touches the network); the build fails if what it imports at start includes one.
+STDLIB_LEFT_OUT: Final = (
+    "__hello__", "__phello__", "antigravity", "this", "_pyrepl", "pdb", "bdb", "cProfile", "profile", "pstats",
+    "trace", "timeit", "tabnanny", "pyclbr", "modulefinder", "doctest", "unittest", "pydoc", "zipapp", "webbrowser",
+    "ftplib", "imaplib", "poplib", "smtplib", "mailbox", "xmlrpc", "wsgiref",
+    "_android_support", "_apple_support", "_ios_support",
+)
 SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
 _SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
 # The laptop page's words and input rules (no FastAPI, no vocabulary index): the phone page's verdicts say
@@ -160,7 +170,7 @@ def _package_entries(names: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
     for name in names:
         root = _package_root(name)
         for path in _files(root, ("__pycache__", "tests", "benchmarks")):
-            if not path.name.startswith("test_"):  # python-ecdsa ships its tests beside its modules
+            if not path.name.startswith("test_") and path.suffix != ".pyi" and path.name != "py.typed":  # python-ecdsa ships its tests beside its modules; stubs are for type checkers
                 yield (path.relative_to(root.parent).as_posix(), path)
 
 
@@ -219,6 +229,7 @@ def bytecode(runtime: Path, archive: bytes, node: str | None = None) -> dict[str
         work = Path(tmp)
         shutil.copyfile(runtime / "python_stdlib.zip", work / "python_stdlib.zip")
         (work / ARCHIVE).write_bytes(archive)
+        (work / "stdlib-left-out.json").write_text(json.dumps(STDLIB_LEFT_OUT), "utf-8")
         proc = subprocess.run([node, str(BROWSER / "bytecode.mjs"), str(runtime), str(work)],
                               capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
@@ -227,12 +238,13 @@ def bytecode(runtime: Path, archive: bytes, node: str | None = None) -> dict[str
 
 
 def _zip(contents: list[tuple[str, bytes]]) -> bytes:
-    """``contents`` as a deflated zip with fixed times: the same contents give the same bytes."""
+    """``contents`` as an uncompressed zip with fixed times: the same contents give the same bytes. The server's
+    gzip compresses it as one stream, across files (``site_files``: every file is served gzip-encoded)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, data in contents:
             info = zipfile.ZipInfo(name, _EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
