@@ -8,7 +8,12 @@ Usage::
 pinned in ``verifier/browser/``: ``npm ci`` there first), the QR reader zxing-wasm (its pinned files,
 committed in ``verifier/page/static/vendor/``: the laptop page's), ``skillspas-py.zip`` (skillspas's schemas, keys and verifier packages,
 the pure-Python packages they import, taken from this interpreter so the versions are the CLI's,
-and the browser-only fallbacks of ``verifier/browser/shims``) and ``SHA256SUMS``.
+and the browser-only fallbacks of ``verifier/browser/shims``), ``skillspas-extra.zip`` (what only a PDF or
+a QR code needs: pypdf and the QR vocabulary dictionary; the page loads it then) and ``SHA256SUMS``.
+
+Start-up speed (issue 19): the modules the page imports at every start, of ``skillspas-py.zip`` and of
+the runtime's standard library, are shipped as bytecode compiled by the pinned Pyodide itself
+(``verifier/browser/bytecode.mjs``, run by Node), so the phone does not compile them.
 
 The fallbacks stand in for compiled packages that Pyodide's npm package does not hold
 (``BROWSER_FALLBACKS``); ``tests/test_layering.py`` keeps any other compiled package out of the
@@ -24,13 +29,14 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, Final, Iterator
 
 from skillspas.schemas.jsonio import read_json_file
 
-__all__ = ["build", "python_archive", "PURE_PACKAGES", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "RUNTIME_FILES",
+__all__ = ["build", "python_archive", "extra_archive", "bytecode", "PURE_PACKAGES", "EXTRA_PACKAGES", "ARCHIVE", "EXTRA_ARCHIVE", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "STDLIB_LEFT_OUT", "RUNTIME_FILES",
            "QR_READER_FILES", "NPM_FILES", "runtime_folder",
            "runtime_version", "install_runtime", "site_files"]
 
@@ -41,9 +47,13 @@ SHIMS: Final = BROWSER / "shims"
 # Pure-Python packages the verify path imports (with their own imports), copied from this interpreter.
 PURE_PACKAGES: Final = (
     "pyld", "c14n", "cachetools", "frozendict", "jsonschema", "jsonschema_specifications", "referencing",
-    "attr", "attrs", "typing_extensions", "idna", "ecdsa", "six",
-    "pypdf",  # the passport PDF on the phone: verifier/pdf.py's bounds and codes (verifier/browser/phone.py)
+    "attr", "attrs", "typing_extensions", "ecdsa", "six",
 )
+# Loaded by the page only when an input needs them (``EXTRA_ARCHIVE``): the passport PDF on the phone
+# (verifier/pdf.py's bounds and codes, verifier/browser/phone.py); the QR dictionary goes with it.
+EXTRA_PACKAGES: Final = ("pypdf",)
+ARCHIVE: Final = "skillspas-py.zip"
+EXTRA_ARCHIVE: Final = "skillspas-extra.zip"
 # Compiled package -> what stands in for it in the browser build only (verifier/browser/shims).
 BROWSER_FALLBACKS: Final = {
     "cryptography": "cryptography (verify only, over python-ecdsa: skillspas_pure_crypto)",
@@ -56,7 +66,17 @@ BROWSER_FALLBACKS: Final = {
 # Imported on the verify path only when present, never used: pyld builds its default (network) loader
 # with requests at import and falls back to a dummy loader without it; skillspas gives pyld its own
 # offline loader. The browser build leaves them out.
-OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi")
+# idna: jsonschema imports it for the "idn-hostname" format, which skillspas never checks (FormatChecker(("date",))).
+OPTIONAL_IMPORTS: Final = ("requests", "urllib3", "charset_normalizer", "certifi", "idna")
+# Left out of the runtime's standard library (python_stdlib.zip): developer tools (REPL, debugger, profilers,
+# tests, docs), mail, FTP and RPC clients and servers, and other platforms' support. The verifier page never
+# imports them (and never touches the network); the build fails if what it imports at start includes one.
+STDLIB_LEFT_OUT: Final = (
+    "__hello__", "__phello__", "antigravity", "this", "_pyrepl", "pdb", "bdb", "cProfile", "profile", "pstats",
+    "trace", "timeit", "tabnanny", "pyclbr", "modulefinder", "doctest", "unittest", "pydoc", "zipapp", "webbrowser",
+    "ftplib", "imaplib", "poplib", "smtplib", "mailbox", "xmlrpc", "wsgiref",
+    "_android_support", "_apple_support", "_ios_support",
+)
 SKILLSPAS_PACKAGES: Final = ("schemas", "keys", "verifier")
 _SKIPPED: Final = ("verifier/browser", "verifier/page", "__pycache__")
 # The laptop page's words and input rules (no FastAPI, no vocabulary index): the phone page's verdicts say
@@ -145,6 +165,15 @@ def _files(root: Path, skip: tuple[str, ...] = ("__pycache__",)) -> Iterator[Pat
             yield path
 
 
+def _package_entries(names: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
+    """(archive name, source file) of the installed packages ``names``, without their tests."""
+    for name in names:
+        root = _package_root(name)
+        for path in _files(root, ("__pycache__", "tests", "benchmarks")):
+            if not path.name.startswith("test_") and path.suffix != ".pyi" and path.name != "py.typed":  # python-ecdsa ships its tests beside its modules; stubs are for type checkers
+                yield (path.relative_to(root.parent).as_posix(), path)
+
+
 def _entries() -> Iterator[tuple[str, Path]]:
     """(archive name, source file) for everything ``skillspas-py.zip`` holds."""
     for package in SKILLSPAS_PACKAGES:
@@ -155,11 +184,7 @@ def _entries() -> Iterator[tuple[str, Path]]:
                 continue
             if rel in _PAGE_WORDS or not any(rel == s or rel.startswith(s + "/") or f"/{s}/" in f"/{rel}" for s in _SKIPPED):
                 yield f"skillspas/{rel}", path
-    for name in PURE_PACKAGES:
-        root = _package_root(name)
-        for path in _files(root, ("__pycache__", "tests", "benchmarks")):
-            if not path.name.startswith("test_"):  # python-ecdsa ships its tests beside its modules
-                yield (path.relative_to(root.parent).as_posix(), path)
+    yield from _package_entries(PURE_PACKAGES)
     for path in _files(SHIMS):
         yield path.relative_to(SHIMS).as_posix(), path
 
@@ -173,19 +198,53 @@ def dictionary_file() -> tuple[str, bytes]:
     return f"skillspas/schemas/data/vocab/dictionary-{dictionary_version().hex()}.json", entries.encode("utf-8")
 
 
-def python_archive() -> bytes:
-    """The Python side of the browser build as one deterministic zip; ValueError if a file is compiled."""
+def _contents(entries: Iterator[tuple[str, Path]]) -> list[tuple[str, bytes]]:
+    """(archive name, bytes) of ``entries``, sorted; ValueError if a file is compiled."""
     contents: list[tuple[str, bytes]] = []
-    for name, path in sorted(_entries()):
+    for name, path in sorted(entries):
         if path.suffix in (".so", ".pyd", ".dylib"):
             raise ValueError(f"{name} is compiled: the browser build takes pure Python only")
         contents.append((name, path.read_bytes()))
-    contents.append(dictionary_file())
+    return contents
+
+
+def python_archive() -> bytes:
+    """The Python side of the browser build (sources) as one deterministic zip; ValueError if a file is compiled."""
+    return _zip(_contents(_entries()))
+
+
+def extra_archive() -> bytes:
+    """What only a PDF or a QR code needs (``EXTRA_PACKAGES`` and the QR dictionary), as one deterministic zip."""
+    return _zip([*_contents(_package_entries(EXTRA_PACKAGES)), dictionary_file()])
+
+
+def bytecode(runtime: Path, archive: bytes, node: str | None = None) -> dict[str, bytes]:
+    """``{"python_stdlib.zip": ..., ARCHIVE: ...}``: the runtime's standard library and ``archive`` with the
+    modules the page imports at every start compiled by the runtime's Pyodide (``verifier/browser/bytecode.mjs``).
+    A build step; FileNotFoundError without Node or when the compilation fails."""
+    node = node or shutil.which("node")
+    if node is None:
+        raise FileNotFoundError("the browser build compiles its bytecode with the Pyodide runtime: it needs node on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        shutil.copyfile(runtime / "python_stdlib.zip", work / "python_stdlib.zip")
+        (work / ARCHIVE).write_bytes(archive)
+        (work / "stdlib-left-out.json").write_text(json.dumps(STDLIB_LEFT_OUT), "utf-8")
+        proc = subprocess.run([node, str(BROWSER / "bytecode.mjs"), str(runtime), str(work)],
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise FileNotFoundError(f"compiling the browser build's bytecode failed: {proc.stderr.strip()[-1000:]}")
+        return {name: (work / "out" / name).read_bytes() for name in ("python_stdlib.zip", ARCHIVE)}
+
+
+def _zip(contents: list[tuple[str, bytes]]) -> bytes:
+    """``contents`` as an uncompressed zip with fixed times: the same contents give the same bytes. The server's
+    gzip compresses it as one stream, across files (``site_files``: every file is served gzip-encoded)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, data in contents:
             info = zipfile.ZipInfo(name, _EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
@@ -212,7 +271,8 @@ def site_files(
     files = {name: (runtime / name).read_bytes() for name in RUNTIME_FILES}
     files.update({name: (HERE / "page" / "static" / "vendor" / name).read_bytes() for name in QR_READER_FILES})
     files.update({name: (runtime.parent / path).read_bytes() for name, path in NPM_FILES.items()})
-    files["skillspas-py.zip"] = python_archive()
+    files.update(bytecode(runtime, python_archive()))  # the standard library and skillspas-py.zip, partly compiled
+    files[EXTRA_ARCHIVE] = extra_archive()
     for path in sorted(PAGE.iterdir()):
         if path.is_file() and path.name != "sw.js":
             files[path.name] = path.read_bytes()

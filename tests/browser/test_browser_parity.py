@@ -243,18 +243,53 @@ def test_an_sp2_qr_text_gives_the_cli_result_in_the_browser_build_which_ships_th
     assert page == cli
 
 
-def test_the_qr_dictionary_keeps_the_first_download_under_8_mb(browser):
+def test_a_phones_first_visit_to_skillspas_verifier_downloads_at_most_8_mb_gzip(browser, world):
+    """Everything a phone downloads on its first visit: the page and what it fetches, the service worker and every
+    file it caches at install (the extra archive too), as ``skillspas verifier`` sends them (gzip-encoded); the
+    worker's install after the page's own fetches is answered 304 (the browser revalidates its copy)."""
     import gzip
+    import io
+    import re
+    import zipfile
+
+    from fastapi.testclient import TestClient
+
+    from skillspas.verifier.page import PageSettings, create_page_app
+
+    name, dictionary = browser_build.dictionary_file()
+    assert name in zipfile.ZipFile(browser.build / browser_build.EXTRA_ARCHIVE).namelist()
+    assert len(gzip.compress(dictionary, 9)) < 1_000_000
+    settings = PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))
+    client = TestClient(create_page_app(settings), base_url="http://127.0.0.1:8765")
+    worker = client.get("/app/sw.js").text
+    cached = json.loads(re.search(r"const FILES = (\[.*\]);", worker).group(1))
+    assert {*browser_build.RUNTIME_FILES, *browser_build.QR_READER_FILES, *browser_build.NPM_FILES,
+            browser_build.ARCHIVE, browser_build.EXTRA_ARCHIVE, "index.html", "app.mjs"} <= set(cached)
+    sent: dict[str, int] = {}
+    for file in ["", "sw.js", *cached, "bundle.json"]:  # "./", the worker, what it caches, the bundle it keeps
+        with client.stream("GET", "/app/" + file, headers={"accept-encoding": "gzip, deflate, br"}) as answer:
+            assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip", file
+            sent[file] = len(b"".join(answer.iter_raw()))
+            etag = answer.headers["etag"]
+        again = client.get("/app/" + file, headers={"accept-encoding": "gzip", "if-none-match": etag})
+        assert again.status_code == 304 and not again.content, file
+    plain = client.get("/app/" + browser_build.ARCHIVE, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == (browser.build / browser_build.ARCHIVE).read_bytes()
+    assert sum(sent.values()) <= 8_000_000, sorted(sent.items(), key=lambda item: -item[1])
+
+
+def test_the_browser_build_ships_what_the_page_imports_at_start_as_bytecode_of_the_same_sources(browser):
     import io
     import zipfile
 
-    archive = (browser.build / "skillspas-py.zip").read_bytes()
-    name, _ = browser_build.dictionary_file()
-    assert zipfile.ZipFile(io.BytesIO(archive)).getinfo(name).compress_size < 1_000_000
-    site = [name for name in (browser.build / "SHA256SUMS").read_text("utf-8").split() if "." in name and name != "verify.mjs"]
-    assert {*browser_build.RUNTIME_FILES, *browser_build.QR_READER_FILES, *browser_build.NPM_FILES, "skillspas-py.zip"} <= set(site)
-    total = sum(len(gzip.compress((browser.build / f).read_bytes(), 6)) for f in site)  # all a phone downloads at first
-    assert total <= 8_000_000, total
+    served = zipfile.ZipFile(browser.build / browser_build.ARCHIVE).namelist()
+    compiled = {name[:-1] for name in served if name.endswith(".pyc")}
+    assert "skillspas/verifier/run.py" in compiled and "pyld/jsonld.py" in compiled
+    assert {name[:-1] if name.endswith(".pyc") else name for name in served} == set(
+        zipfile.ZipFile(io.BytesIO(browser_build.python_archive())).namelist())  # the same files, some compiled
+    stdlib = zipfile.ZipFile(browser.build / "python_stdlib.zip").namelist()
+    assert "asyncio/base_events.pyc" in stdlib and "asyncio/base_events.py" not in stdlib
+    assert (browser.build / browser_build.EXTRA_ARCHIVE).read_bytes() == browser_build.extra_archive()
 
 
 def test_the_qr_reader_both_pages_serve_is_the_pinned_npm_packages():

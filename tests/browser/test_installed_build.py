@@ -8,6 +8,7 @@ writes the same Python archive as the checkout does (the archive is deterministi
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -50,4 +51,7 @@ def test_an_installed_skillspas_builds_the_installable_page(tmp_path):
     assert "installing the Pyodide runtime" in run.stderr and (cache / f"pyodide-{browser_build.runtime_version()}").is_dir()
     listed = dict(line.split("  ")[::-1] for line in (out / "SHA256SUMS").read_text("utf-8").splitlines())
     assert {"index.html", "sw.js", "style.css", "skillspas-py.zip", "pyodide.asm.wasm"} <= set(listed)
-    assert (out / "skillspas-py.zip").read_bytes() == browser_build.python_archive()
+    assert (out / browser_build.EXTRA_ARCHIVE).read_bytes() == browser_build.extra_archive()
+    served = zipfile.ZipFile(out / browser_build.ARCHIVE).namelist()  # the same files, those imported at start compiled
+    assert {name[:-1] if name.endswith(".pyc") else name for name in served} == set(
+        zipfile.ZipFile(io.BytesIO(browser_build.python_archive())).namelist())

@@ -27,7 +27,8 @@ Routes (all relative, so the app can be mounted under a prefix):
 - ``GET /app/``: the installable offline page (issue 19, ``skillspas.verifier.browser_build``): the same
   checks, run in the browser by Pyodide, with this page's trust settings; ``app/bundle.json`` is the
   bundle in use now. Served when the Pyodide runtime is installed (``npm ci`` in verifier/browser or
-  ``skillspas verifier --build-static``); the page links to it then.
+  ``skillspas verifier --build-static``); the page links to it then. Every file is sent gzip-encoded to a
+  browser that accepts it (the archives are stored uncompressed for this: gzip over the whole archive).
 
 Every response carries a Content-Security-Policy that allows only the page's own origin, and only
 Host headers of this machine are answered (``PageSettings.allowed_hosts``). Bodies are read up to
@@ -37,6 +38,7 @@ holds the page: a hostile one gets a coded message, and the next request is serv
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -166,6 +168,7 @@ class _PhoneSite:
     def __init__(self, settings: PageSettings) -> None:
         self.settings = settings
         self.files: dict[str, bytes] | None = None
+        self.gzipped: dict[str, bytes] = {}
         from skillspas.verifier.browser_build import runtime_folder
 
         try:
@@ -192,6 +195,17 @@ class _PhoneSite:
                 options["trust_anchors"] = list(self.settings.trust_anchors)
             self.files = site_files(self.runtime, settings=options)
         return self.files.get(name or "index.html")
+
+    def encoded(self, name: str, accept_encoding: str) -> tuple[bytes, str | None] | None:
+        """(body, content encoding) of ``file(name)``: gzip -9 (computed once per file) when the browser accepts it."""
+        body = self.file(name)
+        if body is None or "gzip" not in accept_encoding.lower():
+            return None if body is None else (body, None)
+        if name == "bundle.json":
+            return gzip.compress(body, 9, mtime=0), "gzip"
+        if name not in self.gzipped:
+            self.gzipped[name] = gzip.compress(body, 9, mtime=0)
+        return self.gzipped[name], "gzip"
 
 
 def _index_html(settings: PageSettings, *, phone: bool = False) -> bytes:
@@ -307,15 +321,20 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         return Response(status_code=308, headers={"location": "app/"})
 
     @app.get("/app/{name:path}", include_in_schema=False)
-    async def phone_file(name: str) -> Response:
-        body = await anyio.to_thread.run_sync(phone.file, name)
-        if body is None:
+    async def phone_file(name: str, request: Request) -> Response:
+        found = await anyio.to_thread.run_sync(phone.encoded, name, request.headers.get("accept-encoding", ""))
+        if found is None:
             return Response("Not found\n", status_code=404, media_type="text/plain")
+        body, encoding = found
         suffix = "." + (name or "index.html").rsplit(".", 1)[-1]
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        return Response(body, media_type=_MEDIA_TYPES.get(suffix, "application/octet-stream"),
-                        headers={"cache-control": "no-cache", "etag": etag,
-                                 "content-security-policy": PHONE_CONTENT_SECURITY_POLICY})
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # of the bytes sent: the gzip variant has its own
+        headers = {"cache-control": "no-cache", "etag": etag, "vary": "accept-encoding",
+                   "content-security-policy": PHONE_CONTENT_SECURITY_POLICY}
+        if etag in request.headers.get("if-none-match", ""):  # the service worker's install after the page's own fetch
+            return Response(status_code=304, headers=headers)
+        if encoding is not None:
+            headers["content-encoding"] = encoding
+        return Response(body, media_type=_MEDIA_TYPES.get(suffix, "application/octet-stream"), headers=headers)
 
     @app.get("/api/info")
     async def info() -> JSONResponse:

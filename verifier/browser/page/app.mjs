@@ -124,11 +124,31 @@ function showBundle() {
 }
 
 const started = performance.now();
+const SITE_PACKAGES = { extractDir: "/lib/python3.13/site-packages" };
+const archive = fetch("skillspas-py.zip").then((response) => response.arrayBuffer());  // while the runtime loads
+const settingsText = fetchText("settings.json");
+const bundleFetch = fetchText("bundle.json");
+performance.mark("runtime");  // performance.measure: where the start goes (benchmarks/pwa.py prints them)
 const pyodide = await loadPyodide({ indexURL: new URL("./", location.href).href, packages: [] });
-pyodide.unpackArchive(await (await fetch("skillspas-py.zip")).arrayBuffer(), "zip",
-                      { extractDir: "/lib/python3.13/site-packages" });
-state.settings = JSON.parse((await fetchText("settings.json")) ?? "{}");
-const bundleText = await fetchText("bundle.json");
+performance.measure("runtime", "runtime");
+performance.mark("unpack");
+pyodide.unpackArchive(await archive, "zip", SITE_PACKAGES);
+performance.measure("unpack", "unpack");
+let extra = null;  // skillspas-extra.zip (pypdf, the QR dictionary): loaded for the first input that is not JSON
+
+function needsExtra(bytes) {  // JSON (a credential, a presentation) never needs it; a PDF, a photo, QR text may
+  const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf);
+  return first !== 0x7b && first !== 0x5b;  // not "{" or "["
+}
+
+function loadExtra() {
+  extra ??= fetch("skillspas-extra.zip").then((response) => response.arrayBuffer())
+    .then((data) => pyodide.unpackArchive(data, "zip", SITE_PACKAGES))
+    .catch(() => { extra = null; });  // not reachable now: the verifier says what it lacks, the next input tries again
+  return extra;
+}
+state.settings = JSON.parse((await settingsText) ?? "{}");
+const bundleText = await bundleFetch;
 if (bundleText !== null) {
   pyodide.FS.writeFile("/tmp/bundle.json", bundleText);
   try {
@@ -137,10 +157,12 @@ if (bundleText !== null) {
     state.bundle = null;  // the verifier says why (schema_invalid) at the first check
   }
 }
+performance.mark("import");
 const [check, checkRead] = pyodide.runPython(`
 from skillspas.verifier.browser.phone import check, check_read
 (check, check_read)
 `);
+performance.measure("import", "import");
 const options = JSON.stringify({ ...state.settings, ...(bundleText !== null ? { bundle: "/tmp/bundle.json" } : {}) });
 const QR_OPTIONS = { formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 1 };
 window.ZXingWASM.prepareZXingModule({ overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? new URL(path, location.href).href : prefix + path) } });
@@ -249,7 +271,10 @@ async function collect(how) {  // what phone.py's view.collect means for the pas
 }
 
 async function run(bytes, kind = "auto", collection = false) {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
+  if (needsExtra(bytes)) await loadExtra();
+  performance.mark("verify");
   let answer = JSON.parse(check(bytes, options, kind));
+  performance.measure("verify", "verify");
   if (answer.read) {
     $("status").textContent = t("reading");
     const found = [];
