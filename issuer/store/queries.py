@@ -7,17 +7,19 @@ Usage::
         row = queries.credential_for_update(session, credential_id)
 
 Every function takes the session of the caller's transaction, so a change and its audit event
-commit together. ``tests/test_layering.py`` keeps SQL out of the issuer's other modules.
+commit together (``api_key_with_org``, one read, takes the store). ``tests/test_layering.py`` keeps SQL out of the issuer's other modules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from skillspas.issuer.store.engine import Store
 from skillspas.issuer.store.models import (
     ApiKey,
     AuditEvent,
@@ -53,10 +55,14 @@ _API_KEY_WITH_ORG = (
 """Built once: the service runs it on every request."""
 
 
-def api_key_with_org(session: Session, key_id: str) -> tuple[ApiKey, Organisation, list[OrgKey]] | None:
+def api_key_with_org(store: Store, key_id: str) -> tuple[ApiKey, Organisation, list[OrgKey]] | None:
     """The API key ``key_id``, its organisation and that organisation's signing keys (oldest first), in
-    one query (the service asks this on every request); detached rows, None when no key has this id."""
-    rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
+    one query (the service asks this on every request; one round trip within ``Store.checkout`` on
+    PostgreSQL); detached rows, None when no key has this id."""
+    rows: Sequence[Any] | None = store.one_statement(_API_KEY_WITH_ORG, {"key_id": key_id})
+    if rows is None:
+        with store.transaction() as session:
+            rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
     if not rows:
         return None
     first = rows[0]

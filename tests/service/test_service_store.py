@@ -132,6 +132,35 @@ def test_a_single_reservation_that_draws_an_index_in_use_draws_again(setup, monk
     assert slot.index == 1000 and next(draws, None) is None
 
 
+def test_an_issue_whose_drawn_index_is_in_use_draws_again_on_its_one_connection(setup, monkeypatch):
+    settings, store, issuer, org = setup  # issue() holds a checkout: PostgreSQL's autocommit statements
+    taken = int(issuer.issue(org, credential(org)).credential["credentialStatus"]["statusListIndex"])
+    draws = iter([taken, taken, 4321])
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: next(draws))
+    issued = issuer.issue(org, credential(org))
+    assert int(issued.credential["credentialStatus"]["statusListIndex"]) == 4321 and next(draws, None) is None
+    with store.transaction() as session:
+        row = session.scalar(select(IssuedCredential).where(IssuedCredential.credential_id == issued.credential_id))
+        assert (row.state, row.status_index) == ("active", 4321)
+    [event] = [e for e in audit.events(store, org_id=org.id, action="credential.issue") if e.target == issued.credential_id]
+    assert (event.detail["statusIndex"], event.detail["statusList"]) == (4321, row.status_seq)
+
+
+def test_concurrent_issues_on_their_own_connections_never_share_an_index(setup, monkeypatch):
+    settings, store, issuer, org = setup
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(400))
+
+    def reserve(n: int) -> tuple[int, int]:
+        with store.checkout():
+            [slot] = issuer.issuance(org).reserve([Pending(f"urn:example:held:{n}", None, ["VerifiableCredential"],
+                                                           status_registry.PURPOSES)])
+        return slot.seq, slot.index
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        slots = list(pool.map(reserve, range(200)))
+    assert len(set(slots)) == 200
+
+
 def test_a_full_list_pair_is_followed_by_the_next_one(setup, monkeypatch):
     settings, store, issuer, org2 = setup
     created = create_organisation(store, settings, "ROC Vol", role="mbo", did_web="vol.example")
