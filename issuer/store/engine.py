@@ -74,10 +74,10 @@ class Store:
             finally:
                 _HELD.reset(token)
 
-    def one_statement(self, statement: ClauseElement | str, params: dict[str, Any]) -> list[Any] | None:
+    def one_statement(self, statement: ClauseElement | str, params: dict[str, Any]) -> list[tuple[Any, ...]] | None:
         """Run one statement as a transaction of its own on the PostgreSQL connection ``checkout`` holds,
         through psycopg directly: no BEGIN and COMMIT round trips, no SQLAlchemy execution machinery (the
-        service's hot path; a Core statement is compiled once). Its rows (named tuples); None when nothing
+        service's hot path; a Core statement is compiled once). Its rows (tuples); None when nothing
         was run: on SQLite, outside ``checkout`` or inside a ``transaction`` (take the general path)."""
         held = _HELD.get()
         if held is None or held[0] is not self or not self.is_postgres or held[1].in_transaction():
@@ -89,7 +89,7 @@ class Store:
         driver: Any = held[1].connection.driver_connection
         driver.autocommit = True  # a local switch: the connection is idle (the ping leaves no transaction)
         try:
-            with driver.cursor(row_factory=_namedtuple_row()) as cursor:
+            with driver.cursor() as cursor:  # plain tuples: psycopg's named tuples cost more than the statement
                 cursor.execute(sql, params)
                 return cursor.fetchall() if cursor.description is not None else []
         except Exception:
@@ -176,12 +176,6 @@ def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
             dbapi_connection.autocommit = False
     except Exception as exc:
         raise DisconnectionError(str(exc)) from exc
-
-
-def _namedtuple_row() -> Any:
-    from psycopg.rows import namedtuple_row
-
-    return namedtuple_row
 
 
 def migrate(engine: Engine) -> None:

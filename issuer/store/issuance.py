@@ -286,7 +286,7 @@ class Issuance:
                 return Slot(item.credential_id, seq, index, purposes)
             placed = self.store.one_statement(_PLACE, {**params, "seq": seq, "size": size,
                                                        "draw": secrets.randbelow(_DRAWS)})
-            index = placed[0].status_index if placed else None
+            index = placed[0][0] if placed else None
         return None if index is None else Slot(item.credential_id, seq, index, purposes)
 
     def _resume(self, session: Session, row: Any, item: Pending) -> Slot | None:

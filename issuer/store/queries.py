@@ -65,13 +65,13 @@ def api_key_with_org(store: Store, key_id: str) -> tuple[ApiKey, Organisation, l
             rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
     if not rows:
         return None
-    first = rows[0]
-    api_key = ApiKey(id=key_id, org_id=first.id, secret_sha256=first.secret_sha256, scopes=first.scopes,
-                     revoked_at=first.revoked_at, expires_at=first.expires_at)
-    organisation = Organisation(id=first.id, name=first.name, role=first.role, did=first.did)
-    keys = [OrgKey(id=r.key_pk, org_id=first.id, verification_method=r.verification_method,
-                   public_key_multibase=r.public_key_multibase, key_file=r.key_file, active=r.active)
-            for r in rows if r.key_pk is not None]
+    secret, scopes, revoked_at, expires_at, org_id, name, role, did = rows[0][:8]  # the columns in their order
+    api_key = ApiKey(id=key_id, org_id=org_id, secret_sha256=secret, scopes=scopes, revoked_at=revoked_at,
+                     expires_at=expires_at)
+    organisation = Organisation(id=org_id, name=name, role=role, did=did)
+    keys = [OrgKey(id=pk, org_id=org_id, verification_method=method, public_key_multibase=multibase, key_file=key_file,
+                   active=active)
+            for pk, method, multibase, key_file, active in (r[8:] for r in rows) if pk is not None]
     return api_key, organisation, keys
 
 
