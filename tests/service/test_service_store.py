@@ -6,10 +6,12 @@ import concurrent.futures
 import hashlib
 import json
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, select
+from sqlalchemy.engine import make_url
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.demo import sample_credential
@@ -315,3 +317,28 @@ def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_s
     for entry in again.entries:  # the file is the credential's canonical text: its SHA-256 is the stored hash
         data = (tmp_path / entry["file"]).read_bytes().rstrip(b"\n")
         assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))
+
+
+def test_an_issue_after_postgresql_dropped_the_pooled_connections_is_issued(postgres, tmp_path):
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Herverbonden", role="mbo", did_web="herverbonden.example")
+    issuer = Issuer(store, settings)
+
+    def issue() -> str:  # as the service does: one checkout, the key looked up, then issued
+        with store.checkout():
+            org = issuer.orgs.by_api_key(created.api_key)
+            return issuer.issue(org, credential(org)).credential_id
+
+    try:
+        issue()
+        with psycopg.connect(f"host=127.0.0.1 port={postgres.port} user=skillspas dbname=postgres", autocommit=True) as admin:
+            dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+                                    [make_url(url).database]).fetchone()
+        assert dropped is not None and dropped[0] >= 1  # the pooled connection is gone
+        issued = issue()
+        with store.transaction() as session:
+            assert session.scalar(select(IssuedCredential.state).where(IssuedCredential.credential_id == issued)) == "active"
+    finally:
+        store.dispose()
