@@ -1,7 +1,7 @@
 """``POST /credentials/issue`` over HTTP: credentials per second, latency, duplicate status indexes.
 
     .venv/bin/python benchmarks/service.py [--requests 2000] [--backends postgresql,sqlite] [--processes 1,2]
-                                           [--connections 8] [--baseline REF] [--repeat 1] [--json]
+                                           [--connections 8[,2p]] [--baseline REF] [--repeat 1] [--json]
 
 For each database and process count it creates an organisation, starts that many ``skillspas serve``
 processes on loopback ports over one database, and lets ``--connections`` keep-alive clients (asyncio,
@@ -11,8 +11,10 @@ per credential of the server processes and (PostgreSQL) of the database's proces
 rates on a shared machine), every answer that was not 201, and the number of status indexes handed out twice (read from the database
 afterwards: must be 0). ``--baseline REF`` runs the same servers from the code at git ``REF`` (a
 temporary worktree put first on ``PYTHONPATH``) in the same run, before the current code, and prints
-the ratio. PostgreSQL is a throwaway local cluster (Debian's packages, as in the tests). The load
-average is printed with each figure: the client shares the machine's cores. Not a test: prints figures.
+the ratio. ``--connections 8,2p`` measures at both settings: 8 clients keep every server busy (p95 then is mostly
+queueing: by Little's law 8 in flight at 400/s are 20 ms each), 2 per process match a process's parallelism (one
+request in Python, one waiting for the database). PostgreSQL is a throwaway local cluster (Debian's packages, as in
+the tests). The load average is printed with each figure: the client shares the machine's cores. Not a test: prints figures.
 Targets (issue 18): >= 400/s with one process and >= 700/s with two over one PostgreSQL, p95 <= 10 ms.
 """
 
@@ -235,12 +237,19 @@ def _print(result: dict[str, Any]) -> None:
           flush=True)
 
 
+def _connections(spec: str, processes: int) -> int:
+    """``8``: eight client connections; ``2p``: two per server process."""
+    return int(spec[:-1]) * processes if spec.endswith("p") else int(spec)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--backends", default="postgresql,sqlite")
     parser.add_argument("--processes", default="1,2", help="server process counts (each over one database)")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", default="8",
+                        help="client connections, comma-separated; Np: N per server process (2p: about the parallelism "
+                             "one process has, a GIL and a database wait, so its p95 is not mostly queueing)")
     parser.add_argument("--baseline", default=None, help="git ref whose code is measured first, as the baseline")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", action="store_true")
@@ -257,13 +266,14 @@ def main() -> None:
                 for processes in (int(p) for p in args.processes.split(",")):
                     if backend == "sqlite" and processes > 1:
                         continue  # one SQLite file is one writer: a second process only adds lock waits
-                    for label, code in codes:
+                    for connections, (label, code) in [(_connections(spec, processes), c)
+                                                       for spec in args.connections.split(",") for c in codes]:
                         if backend == "sqlite":
                             url = f"sqlite:///{tempfile.mkdtemp(prefix='skillspas-bench-db-')}/skillspas.db"
                         else:
                             postgres = postgres or PostgresServer().start()
                             url = postgres.new_database()
-                        results.append(run(backend, url, processes, args.requests, args.connections, code, label,
+                        results.append(run(backend, url, processes, args.requests, connections, code, label,
                                            postgres if backend == "postgresql" else None))
                         if not args.json:
                             _print(results[-1])
@@ -276,11 +286,12 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
     elif args.baseline:
-        base = {(r["backend"], r["processes"]): r for r in results if r["code"] != "current"}
+        base = {(r["backend"], r["processes"], r["connections"]): r for r in results if r["code"] != "current"}
         for r in results:
-            if r["code"] == "current" and (r["backend"], r["processes"]) in base:
-                before = base[(r["backend"], r["processes"])]
-                print(f"{r['backend']} x{r['processes']}: {r['issued_per_s'] / before['issued_per_s']:.2f}x the baseline's "
+            if r["code"] == "current" and (r["backend"], r["processes"], r["connections"]) in base:
+                before = base[(r["backend"], r["processes"], r["connections"])]
+                print(f"{r['backend']} x{r['processes']} ({r['connections']} connections): "
+                      f"{r['issued_per_s'] / before['issued_per_s']:.2f}x the baseline's "
                       f"issued/s, p95 {before['p95_ms']} -> {r['p95_ms']} ms, server CPU {before['server_cpu_ms']} -> "
                       f"{r['server_cpu_ms']} ms, database CPU {before['database_cpu_ms']} -> {r['database_cpu_ms']} ms "
                       "per credential")

@@ -211,7 +211,7 @@ class Issuer:
             raise
         text = canonical_text(signed)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if not issuance.complete([Done(slot.credential_id, digest, text, types_of(signed))]):
+        if not issuance.complete_one(Done(slot.credential_id, digest, text, types_of(signed)), slot):
             raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
         return Issued(signed["id"], signed, digest, text)
 

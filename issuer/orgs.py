@@ -514,8 +514,7 @@ class Organisations:
         if match is None:
             raise error_for(ErrorCode.UNAUTHORIZED, "the API key is missing or malformed")
         key_id, secret = match.groups()
-        with self.store.transaction() as session:  # one query: the key, its organisation and keys
-            found = queries.api_key_with_org(session, key_id)
+        found = queries.api_key_with_org(self.store, key_id)  # one query: the key, its organisation and keys
         # Compare even when the key id is unknown, so timing does not tell which ids exist.
         expected = found[0].secret_sha256 if found is not None else _hash("")
         if not hmac.compare_digest(expected, _hash(secret)) or found is None or found[0].revoked_at is not None:

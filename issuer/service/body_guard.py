@@ -3,7 +3,7 @@
 FastAPI's own JSON parsing accepts duplicate keys, NaN and huge integers and can hit Python's
 recursion limit; a signature must not depend on which duplicate a parser keeps (DESIGN.md
 threat 1). So every JSON body first passes ``skillspas.schemas.parse_json`` (``malformed_json``,
-``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application. Every route here
+``too_large``, ``too_deep`` as 400), then is replayed unchanged to the application (the parsed value is kept in the request state, ``PARSED_BODY``). Every route here
 takes JSON: a body without a content type, or with curl -d's form type, is read as JSON too.
 A body that does not arrive within ``Settings.body_read_timeout`` (also the verifier page's) is
 answered 408 ``request_timeout``, so stalled clients do not hold connections open.
@@ -21,7 +21,11 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
-__all__ = ["StrictJSONBody"]
+__all__ = ["StrictJSONBody", "PARSED_BODY"]
+
+PARSED_BODY = "skillspas.parsed_body"
+"""The key in the request's ``scope["state"]`` under which the body as parsed here is kept (for a route
+that takes it as it is instead of parsing it again)."""
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -95,7 +99,7 @@ class StrictJSONBody:
                                               nl=_SEND_JSON[1]))
                 return
             try:
-                parse_json(bytes(body), Limits(max_bytes=limit))
+                scope.setdefault("state", {})[PARSED_BODY] = parse_json(bytes(body), Limits(max_bytes=limit))
             except SkillspasError as exc:
                 if declared or exc.code is not ErrorCode.MALFORMED_JSON:
                     await _refuse(send, exc)

@@ -13,7 +13,7 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.verification import ServiceVerifier
 from skillspas.schemas.errors import ErrorCode, error_for
 
-__all__ = ["IssuerDep", "SettingsDep", "VerifierDep", "CurrentOrg", "ApiKeyDep", "bearer"]
+__all__ = ["IssuerDep", "SettingsDep", "VerifierDep", "CurrentOrg", "ApiKeyDep", "api_key_of", "bearer"]
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -40,14 +40,14 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 VerifierDep = Annotated[ServiceVerifier, Depends(_verifier)]
 
 
-async def _api_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+async def api_key_of(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
     """The API key that came with the request (not looked up yet); 401 when none came."""
     if credentials is None:
         raise error_for(ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'")
     return credentials.credentials
 
 
-ApiKeyDep = Annotated[str, Depends(_api_key)]
+ApiKeyDep = Annotated[str, Depends(api_key_of)]
 """For a route that looks the key up itself (``Organisations.by_api_key``) in its own worker thread."""
 
 

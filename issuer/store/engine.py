@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["Store", "open_store", "MIGRATIONS"]
@@ -38,6 +40,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._compiled: dict[ClauseElement | str, str] = {}
 
     @property
     def is_postgres(self) -> bool:
@@ -70,6 +73,32 @@ class Store:
                 yield
             finally:
                 _HELD.reset(token)
+
+    def one_statement(self, statement: ClauseElement | str, params: dict[str, Any]) -> list[tuple[Any, ...]] | None:
+        """Run one statement as a transaction of its own on the PostgreSQL connection ``checkout`` holds,
+        through psycopg directly: no BEGIN and COMMIT round trips, no SQLAlchemy execution machinery (the
+        service's hot path; a Core statement is compiled once). Its rows (tuples); None when nothing
+        was run: on SQLite, outside ``checkout`` or inside a ``transaction`` (take the general path)."""
+        held = _HELD.get()
+        if held is None or held[0] is not self or not self.is_postgres or held[1].in_transaction():
+            return None
+        sql = self._compiled.get(statement)
+        if sql is None:
+            sql = self._compiled[statement] = statement if isinstance(statement, str) else str(
+                statement.compile(dialect=self.engine.dialect))
+        driver: Any = held[1].connection.driver_connection
+        driver.autocommit = True  # a local switch: the connection is idle (the ping leaves no transaction)
+        try:
+            with driver.cursor() as cursor:  # plain tuples: psycopg's named tuples cost more than the statement
+                cursor.execute(sql, params)
+                return cursor.fetchall() if cursor.description is not None else []
+        except Exception:
+            if driver.broken or driver.closed:
+                held[1].invalidate()  # not back into the pool
+            raise
+        finally:
+            if not (driver.broken or driver.closed):
+                driver.autocommit = False
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -128,9 +157,25 @@ def _engine(url: str, echo: bool) -> Engine:
         # Custom plans only: psycopg prepares a statement run five times, and PostgreSQL's cached generic
         # plan for a batch's ``IN (...)`` of 500 keys, made while the table was nearly empty, scanned the
         # whole table per chunk (a 10,000-row re-run: 6.2 s; with custom plans 0.9 s).
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                             connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
+        engine = create_engine(parsed, echo=echo, pool_size=10, max_overflow=20,
+                               connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
+        event.listen(engine, "checkout", _ping)
+        return engine
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """``pool_pre_ping`` that leaves no transaction open (psycopg would BEGIN before its SELECT 1, and
+    ``Store.one_statement`` needs an idle connection): one autocommit round trip; a dead connection is
+    replaced (the pool retries on ``DisconnectionError``)."""
+    try:
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute("SELECT 1")
+        finally:
+            dbapi_connection.autocommit = False
+    except Exception as exc:
+        raise DisconnectionError(str(exc)) from exc
 
 
 def migrate(engine: Engine) -> None:

@@ -75,6 +75,38 @@ _ACTIVATE_ONE: Final = (
     .returning(_C.status_seq, _C.status_index))
 
 
+# The same on PostgreSQL as single autocommit statements (``Store.one_statement``): the claim and the
+# insert in one, the activation and its audit event in one; a round trip each, no BEGIN or COMMIT.
+_PENDING_COLUMNS: Final = ("INSERT INTO credentials (credential_id, org_id, types, state, status_seq, status_index, "
+                           "status_purposes, row_key, created_at, updated_at) ")
+_CLAIM_AND_PLACE: Final = (
+    "WITH claim AS (UPDATE status_lists SET allocated = allocated + 1"
+    " WHERE org_id = %(org)s AND allocated + 1 <= size * %(fill)s"
+    " AND seq = (SELECT max(seq) FROM status_lists WHERE org_id = %(org)s)"
+    " AND NOT EXISTS (SELECT 1 FROM credentials WHERE credential_id = %(id)s) RETURNING seq, size),"
+    " placed AS (" + _PENDING_COLUMNS +
+    "SELECT %(id)s, %(org)s, %(types)s, 'pending', seq, %(draw)s %% size, %(purposes)s, %(row_key)s, %(at)s, %(at)s"
+    " FROM claim ON CONFLICT DO NOTHING RETURNING status_index)"
+    " SELECT claim.seq, claim.size, placed.status_index FROM claim LEFT JOIN placed ON true")
+"""Count one more credential against the latest list pair (if it has room and the id is new) and insert the
+``pending`` row with the index ``draw mod size`` unless it clashes: one row (index None: it clashed), or none."""
+_PLACE: Final = (
+    _PENDING_COLUMNS + "VALUES (%(id)s, %(org)s, %(types)s, 'pending', %(seq)s::integer,"
+    " (%(draw)s::bigint %% %(size)s::integer)::integer, %(purposes)s, %(row_key)s, %(at)s, %(at)s)"
+    " ON CONFLICT DO NOTHING RETURNING status_index")
+"""Insert a ``pending`` row (another draw after a clash, or no status entries) unless it clashes."""
+_ACTIVATE_AND_AUDIT: Final = (
+    "WITH done AS (UPDATE credentials SET state = 'active', sha256 = %(sha)s, document = %(doc)s, updated_at = %(at)s"
+    " WHERE credential_id = %(id)s AND org_id = %(org)s AND state = 'pending'"
+    " AND status_seq IS NOT DISTINCT FROM %(seq)s::integer AND status_index IS NOT DISTINCT FROM %(index)s::integer"
+    " RETURNING credential_id)"
+    " INSERT INTO audit_log (at, org_id, actor, action, target, detail)"
+    " SELECT %(at)s, %(org)s, %(actor)s, 'credential.issue', credential_id, %(detail)s FROM done RETURNING id")
+"""Mark this reservation's ``pending`` row (its list and index) ``active`` and write its audit event."""
+_DRAWS: Final = 1 << 62
+"""A draw below this, ``mod size``: uniform for a power-of-two size, else off by at most size / 2**62."""
+
+
 class _Busy(Exception):
     """The one-credential reservation met a row it cannot simply insert: roll back, take the general path."""
 
@@ -160,6 +192,9 @@ class Issuance:
         if any(w.purposes for w in wanted):
             self.settings.signing_base_url()
         if len(wanted) == 1:
+            direct = self._reserve_direct(wanted[0])
+            if direct is not None:
+                return [direct]
             try:
                 with self.transaction() as session:
                     slot = self._reserve_one(session, wanted[0])
@@ -230,6 +265,29 @@ class Issuance:
             if session.scalar(select(_C.id).where(_C.credential_id == item.credential_id)) is not None:
                 break  # the id is held: resume or refuse, in the general path
         raise _Busy
+
+    def _reserve_direct(self, item: Pending) -> Slot | None:
+        """``_reserve_one`` in one autocommit statement on PostgreSQL (another per clash of the draw); None
+        when not run (SQLite, no ``checkout``), the pair is full or missing, the id is held or the draws keep
+        clashing: the transactional paths sort those out (after a claim here the pair fills a little sooner)."""
+        purposes = _purposes(item.purposes)
+        params: dict[str, Any] = {
+            "id": item.credential_id, "org": self.org_id, "types": json.dumps(list(item.types)),
+            "purposes": " ".join(purposes), "row_key": item.row_key, "at": dt.datetime.now(dt.timezone.utc)}
+        if not purposes:
+            placed = self.store.one_statement(_PLACE, {**params, "seq": None, "size": None, "draw": None})
+            return Slot(item.credential_id, None, None, purposes) if placed else None
+        claimed = self.store.one_statement(_CLAIM_AND_PLACE, {**params, "fill": FILL, "draw": secrets.randbelow(_DRAWS)})
+        if not claimed:
+            return None
+        seq, size, index = claimed[0]
+        for _ in range(_FAST_DRAWS - 1):
+            if index is not None:
+                return Slot(item.credential_id, seq, index, purposes)
+            placed = self.store.one_statement(_PLACE, {**params, "seq": seq, "size": size,
+                                                       "draw": secrets.randbelow(_DRAWS)})
+            index = placed[0][0] if placed else None
+        return None if index is None else Slot(item.credential_id, seq, index, purposes)
 
     def _resume(self, session: Session, row: Any, item: Pending) -> Slot | None:
         """The slot of a ``pending`` row this reservation may resume (None: it held no index and is
@@ -346,6 +404,20 @@ class Issuance:
                 } for d in fresh]
                 session.execute(_INSERT_AUDIT, events[0] if len(events) == 1 else events)  # one: no executemany
         return {d.credential_id for d in fresh}
+
+    def complete_one(self, done: Done, slot: Slot) -> bool:
+        """``complete`` for the one credential reserved as ``slot``: on PostgreSQL in one autocommit statement
+        (its row only while it still holds the slot's list and index); True when completed now."""
+        detail = json.dumps({"types": list(done.types), "statusIndex": slot.index, "statusList": slot.seq,
+                             "rowKey": done.row_key}, sort_keys=True)
+        keep_document = self.settings.store_credentials == "full"
+        completed = self.store.one_statement(_ACTIVATE_AND_AUDIT, {
+            "id": done.credential_id, "org": self.org_id, "sha": done.sha256, "doc": done.text if keep_document else None,
+            "at": dt.datetime.now(dt.timezone.utc), "seq": slot.seq, "index": slot.index, "actor": self.actor,
+            "detail": detail})
+        if completed is None:
+            return done.credential_id in self.complete([done])
+        return bool(completed)
 
     def _activate_one(self, session: Session, done: Sequence[Done], keep_document: bool, moment: dt.datetime) -> dict[str, Any]:
         """``_activate_many`` for one credential in one statement: its list and index come back from the UPDATE."""

@@ -7,17 +7,19 @@ Usage::
         row = queries.credential_for_update(session, credential_id)
 
 Every function takes the session of the caller's transaction, so a change and its audit event
-commit together. ``tests/test_layering.py`` keeps SQL out of the issuer's other modules.
+commit together (``api_key_with_org``, one read, takes the store). ``tests/test_layering.py`` keeps SQL out of the issuer's other modules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from skillspas.issuer.store.engine import Store
 from skillspas.issuer.store.models import (
     ApiKey,
     AuditEvent,
@@ -53,19 +55,23 @@ _API_KEY_WITH_ORG = (
 """Built once: the service runs it on every request."""
 
 
-def api_key_with_org(session: Session, key_id: str) -> tuple[ApiKey, Organisation, list[OrgKey]] | None:
+def api_key_with_org(store: Store, key_id: str) -> tuple[ApiKey, Organisation, list[OrgKey]] | None:
     """The API key ``key_id``, its organisation and that organisation's signing keys (oldest first), in
-    one query (the service asks this on every request); detached rows, None when no key has this id."""
-    rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
+    one query (the service asks this on every request; one round trip within ``Store.checkout`` on
+    PostgreSQL); detached rows, None when no key has this id."""
+    rows: Sequence[Any] | None = store.one_statement(_API_KEY_WITH_ORG, {"key_id": key_id})
+    if rows is None:
+        with store.transaction() as session:
+            rows = session.execute(_API_KEY_WITH_ORG, {"key_id": key_id}).all()
     if not rows:
         return None
-    first = rows[0]
-    api_key = ApiKey(id=key_id, org_id=first.id, secret_sha256=first.secret_sha256, scopes=first.scopes,
-                     revoked_at=first.revoked_at, expires_at=first.expires_at)
-    organisation = Organisation(id=first.id, name=first.name, role=first.role, did=first.did)
-    keys = [OrgKey(id=r.key_pk, org_id=first.id, verification_method=r.verification_method,
-                   public_key_multibase=r.public_key_multibase, key_file=r.key_file, active=r.active)
-            for r in rows if r.key_pk is not None]
+    secret, scopes, revoked_at, expires_at, org_id, name, role, did = rows[0][:8]  # the columns in their order
+    api_key = ApiKey(id=key_id, org_id=org_id, secret_sha256=secret, scopes=scopes, revoked_at=revoked_at,
+                     expires_at=expires_at)
+    organisation = Organisation(id=org_id, name=name, role=role, did=did)
+    keys = [OrgKey(id=pk, org_id=org_id, verification_method=method, public_key_multibase=multibase, key_file=key_file,
+                   active=active)
+            for pk, method, multibase, key_file, active in (r[8:] for r in rows) if pk is not None]
     return api_key, organisation, keys
 
 

@@ -177,6 +177,27 @@ def test_issue_with_a_wrong_api_key_is_401(service, header):
     assert_refused(response, 401, "unauthorized")
 
 
+def test_issue_without_api_key_is_401_before_its_body_is_judged(service):
+    response = service.client.post("/credentials/issue", content=b'{"credential": []}', headers={"Content-Type": "application/json"})
+    assert_refused(response, 401, "unauthorized")
+
+
+@pytest.mark.parametrize("body, path", [
+    pytest.param(b"", "/", id="no body"),
+    pytest.param(b"[]", "/", id="a list"),
+    pytest.param(b'{"credential": []}', "/credential", id="credential a list"),
+    pytest.param(b'{"credential": {}, "extra": 1}', "/extra", id="unknown member"),
+    pytest.param(b'{"credential": {}, "options": {"credentialStatus": "no"}}', "/options/credentialStatus/bool", id="status no"),
+])
+def test_an_issue_body_of_the_wrong_shape_is_refused_as_the_offer_route_refuses_it(service, body, path):
+    # /exchanges takes the same credential and options through FastAPI's own validation: one answer for both
+    headers = {**service.auth("roc"), "Content-Type": "application/json"}
+    issued = service.client.post("/credentials/issue", content=body, headers=headers)
+    offered = service.client.post("/exchanges", content=body, headers=headers)
+    assert_refused(issued, 400, "schema_invalid")
+    assert issued.json()["path"] == path and issued.json() == offered.json()
+
+
 def test_an_api_key_without_the_scope_is_403(service):
     credential = issue(service)
     response = service.post("/credentials/status", {"credentialId": credential["id"], "action": "revoke"},

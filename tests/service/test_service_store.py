@@ -6,10 +6,12 @@ import concurrent.futures
 import hashlib
 import json
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, select
+from sqlalchemy.engine import make_url
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.demo import sample_credential
@@ -130,6 +132,35 @@ def test_a_single_reservation_that_draws_an_index_in_use_draws_again(setup, monk
     monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: next(draws))
     [slot] = issuer.issuance(org).reserve([Pending("urn:example:again", None, ["VerifiableCredential"], ("revocation",))])
     assert slot.index == 1000 and next(draws, None) is None
+
+
+def test_an_issue_whose_drawn_index_is_in_use_draws_again_on_its_one_connection(setup, monkeypatch):
+    settings, store, issuer, org = setup  # issue() holds a checkout: PostgreSQL's autocommit statements
+    taken = int(issuer.issue(org, credential(org)).credential["credentialStatus"]["statusListIndex"])
+    draws = iter([taken, taken, 4321])
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: next(draws))
+    issued = issuer.issue(org, credential(org))
+    assert int(issued.credential["credentialStatus"]["statusListIndex"]) == 4321 and next(draws, None) is None
+    with store.transaction() as session:
+        row = session.scalar(select(IssuedCredential).where(IssuedCredential.credential_id == issued.credential_id))
+        assert (row.state, row.status_index) == ("active", 4321)
+    [event] = [e for e in audit.events(store, org_id=org.id, action="credential.issue") if e.target == issued.credential_id]
+    assert (event.detail["statusIndex"], event.detail["statusList"]) == (4321, row.status_seq)
+
+
+def test_concurrent_issues_on_their_own_connections_never_share_an_index(setup, monkeypatch):
+    settings, store, issuer, org = setup
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(400))
+
+    def reserve(n: int) -> tuple[int, int]:
+        with store.checkout():
+            [slot] = issuer.issuance(org).reserve([Pending(f"urn:example:held:{n}", None, ["VerifiableCredential"],
+                                                           status_registry.PURPOSES)])
+        return slot.seq, slot.index
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        slots = list(pool.map(reserve, range(200)))
+    assert len(set(slots)) == 200
 
 
 def test_a_full_list_pair_is_followed_by_the_next_one(setup, monkeypatch):
@@ -286,3 +317,28 @@ def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_s
     for entry in again.entries:  # the file is the credential's canonical text: its SHA-256 is the stored hash
         data = (tmp_path / entry["file"]).read_bytes().rstrip(b"\n")
         assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))
+
+
+def test_an_issue_after_postgresql_dropped_the_pooled_connections_is_issued(postgres, tmp_path):
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Herverbonden", role="mbo", did_web="herverbonden.example")
+    issuer = Issuer(store, settings)
+
+    def issue() -> str:  # as the service does: one checkout, the key looked up, then issued
+        with store.checkout():
+            org = issuer.orgs.by_api_key(created.api_key)
+            return issuer.issue(org, credential(org)).credential_id
+
+    try:
+        issue()
+        with psycopg.connect(f"host=127.0.0.1 port={postgres.port} user=skillspas dbname=postgres", autocommit=True) as admin:
+            dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+                                    [make_url(url).database]).fetchone()
+        assert dropped is not None and dropped[0] >= 1  # the pooled connection is gone
+        issued = issue()
+        with store.transaction() as session:
+            assert session.scalar(select(IssuedCredential.state).where(IssuedCredential.credential_id == issued)) == "active"
+    finally:
+        store.dispose()
