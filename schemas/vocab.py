@@ -141,7 +141,10 @@ class SkillsVocabulary:
         return cls(VocabIndex.open(home))
 
     def __contains__(self, uri: object) -> bool:
-        return isinstance(uri, str) and self.get(uri) is not None
+        if not isinstance(uri, str):
+            return False
+        concept = self.index.get(uri)  # as ``get``, without building a Skill (a batch row asks for each alignment)
+        return concept is not None and concept.kind in self._KINDS
 
     def __len__(self) -> int:
         counts = self.index.counts()
