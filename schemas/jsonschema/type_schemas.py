@@ -23,12 +23,12 @@ import functools
 import hashlib
 import json
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Iterable, Mapping
 
 from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import content_key, parse_json
-from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check
+from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check, holding
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads when a document needs it (not for a plain OB 3.0 verify)
     from jsonschema import Draft201909Validator, Draft202012Validator
@@ -183,10 +183,27 @@ def check_kind_spelling(credential: Mapping[str, Any], expanded: list[Any]) -> s
     return kind
 
 
-_PASSED: dict[bytes, None] = {}
+_PASSED: dict[tuple[tuple[str, bytes], ...], None] = {}
 """Content keys of documents that passed (a pure function of the content): a builder checks what it
 builds, in its own order of messages, and ``preflight`` checks the same content again before it is
 signed (measured: 0.23 ms of a 1.8 ms batch row). Bounded; cleared when full."""
+_REMEMBER: Final = frozenset({"credentialSubject"})
+"""What the compiled checks remember by content (``yescheck.holding``): the subject, nearly all of a
+credential's checking, which ``sign``'s self-check meets again with a status entry and a proof beside it."""
+
+
+def _part_keys(credential: Mapping[str, Any]) -> tuple[tuple[str, bytes], ...] | None:
+    """The content key of each top-level value, with its name (None unless a dict with string keys and JSON
+    values): equal exactly for equal documents, and the subject's key comes with it."""
+    if type(credential) is not dict:
+        return None
+    parts = []
+    for name, value in credential.items():
+        key = content_key(value)
+        if type(name) is not str or key is None:
+            return None
+        parts.append((name, key))
+    return tuple(parts)
 
 
 def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
@@ -194,10 +211,12 @@ def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
     type_name = skillspas_type(credential)
     if type_name is None:
         return
-    key = content_key(credential)
+    key = _part_keys(credential)
     if key is not None and key in _PASSED:
         return
-    _validate_type(type_name, credential, path)
+    subject = next((k for name, k in key if name == "credentialSubject"), None) if key is not None else None
+    with holding(credential.get("credentialSubject"), subject):
+        _validate_type(type_name, credential, path)
     if key is not None:
         if len(_PASSED) >= 1024:
             _PASSED.clear()
@@ -465,7 +484,7 @@ def _instant(value: str) -> dt.datetime:
 def _compiled(name: str) -> Check | None:
     """The yes-check for a type name or "ob3"; ``None`` when a schema is outside the compiled subset."""
     root = _documents()[1]["validate"] if name == "ob3" else type_schema(name)
-    return compile_check(root, _resolver(root), formats=name != "ob3")
+    return compile_check(root, _resolver(root), formats=name != "ob3", remember=_REMEMBER)
 
 
 def _certainly_valid(name: str, document: Any) -> bool:

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from typing import Any, Callable, Mapping, NamedTuple
 from urllib.parse import unquote, urljoin
 
-__all__ = ["Check", "Compiler", "LocalResolver", "Unsure", "compile_check", "certainly", "draft_of"]
+__all__ = ["Check", "Compiler", "LocalResolver", "Unsure", "compile_check", "certainly", "draft_of", "holding"]
 
 Check = Callable[[Any], bool]
 _OBJECT_KEYWORDS = frozenset(("properties", "required", "additionalProperties"))
@@ -73,11 +74,12 @@ class Compiler:
     raises ``Unsure``; that is what makes ``not``, ``if`` and ``oneOf`` (which act on a False)
     sound. So a keyword the schema's draft does not know is ignored, as ``jsonschema`` ignores it."""
 
-    def __init__(self, *, formats: bool, draft: str = "2020-12") -> None:
+    def __init__(self, *, formats: bool, draft: str = "2020-12", remember: frozenset[str] = frozenset()) -> None:
         if draft not in _NOT_IN_DRAFT:
             raise NotImplementedError(f"JSON Schema draft {draft}")
         self.formats = formats
         self.unknown = _NOT_IN_DRAFT[draft]
+        self.remember = remember
         self.cache: dict[int, Check] = {}
 
     def ref(self, resolver: Any, ref: str) -> Check:
@@ -175,7 +177,8 @@ class Compiler:
             return None
         if "patternProperties" in schema:
             raise NotImplementedError("patternProperties")
-        props = {name: self.schema(sub, resolver) for name, sub in schema.get("properties", {}).items()}
+        props = {name: _remembered(self.schema(sub, resolver)) if name in self.remember else self.schema(sub, resolver)
+                 for name, sub in schema.get("properties", {}).items()}
         required = tuple(schema.get("required", ()))
         extra_schema = schema.get("additionalProperties", True)
         closed = extra_schema is False
@@ -377,12 +380,13 @@ def _unique(value: Any) -> bool:
     return len(set(value)) == len(value)
 
 
-def compile_check(schema: Any, resolver: Any, *, formats: bool) -> Check | None:
+def compile_check(schema: Any, resolver: Any, *, formats: bool, remember: frozenset[str] = frozenset()) -> Check | None:
     """The yes-check for ``schema`` (``$ref``s found through ``resolver``: a ``LocalResolver`` or a
     ``referencing`` resolver), or None when it uses anything outside the compiled subset. ``formats``: check the
-    ``date`` format, as a validator with a format checker does. The draft is the root's ``$schema``."""
+    ``date`` format, as a validator with a format checker does. The draft is the root's ``$schema``.
+    ``remember``: property names whose checks keep their answers for a value that ``holding`` names."""
     try:
-        return Compiler(formats=formats, draft=draft_of(schema)).schema(schema, resolver)
+        return Compiler(formats=formats, draft=draft_of(schema), remember=remember).schema(schema, resolver)
     except (NotImplementedError, KeyError, TypeError, re.error):
         return None
 
@@ -393,3 +397,47 @@ def certainly(check: Check | None, value: Any) -> bool:
         return check is not None and check(value)
     except (Unsure, RecursionError):
         return False
+
+
+_HELD = threading.local()
+_REMEMBERED = 256
+"""Answers a remembering check keeps (then it starts again): enough for a service's requests in flight."""
+
+
+class holding:
+    """``with holding(value, key):`` checks compiled with ``remember`` answer for ``value`` (this very
+    object) from what they answered before for a value with the same content key (``jsonio.content_key``),
+    and remember what they find now. A check is a pure function of the value's content, so the answer is
+    exactly the one it would give; ``Unsure`` is never remembered. Why: ``sign`` checks a credential's
+    subject in ``preflight`` and again, unchanged, in its self-check (measured: 0.08 ms of 0.09 ms for
+    8 skills)."""
+
+    __slots__ = ("pair", "outer")
+
+    def __init__(self, value: Any, key: bytes | None) -> None:
+        self.pair = None if key is None else (value, key)
+
+    def __enter__(self) -> None:
+        self.outer = getattr(_HELD, "pair", None)
+        _HELD.pair = self.pair
+
+    def __exit__(self, *_: object) -> None:
+        _HELD.pair = self.outer
+
+
+def _remembered(check: Check) -> Check:
+    answers: dict[bytes, bool] = {}
+
+    def remembered(value: Any) -> bool:
+        held = getattr(_HELD, "pair", None)
+        if held is None or held[0] is not value:
+            return check(value)
+        found = answers.get(held[1])
+        if found is None:
+            found = check(value)
+            if len(answers) >= _REMEMBERED:
+                answers.clear()
+            answers[held[1]] = found
+        return found
+
+    return remembered

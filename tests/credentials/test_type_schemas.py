@@ -207,3 +207,16 @@ def test_compiled_check_never_calls_valid_what_jsonschema_refuses(kind):
             disagree += verdict != truth
     assert type_schemas._compiled(name) is not None and type_schemas._compiled("ob3") is not None
     assert disagree == 0, f"{disagree} of {checked} verdicts went to jsonschema although valid"
+
+
+def test_a_remembered_subject_answers_only_for_the_same_content():
+    """The subject's checks remember answers by content (``yescheck.holding``): a subject changed in place
+    after it passed, or the same subject beside a proof, is judged on what it says now."""
+    credential = _built("mbo-diploma")
+    validate_type(credential)
+    signed = {**credential, "proof": {"type": "DataIntegrityProof"}}
+    validate_type(signed)  # the same subject, remembered: still passes
+    signed["credentialSubject"]["leerweg"] = "XYZ"  # the very object that passed, now wrong
+    with pytest.raises(SkillspasError) as caught:
+        validate_type(signed)
+    assert caught.value.code == ErrorCode.SCHEMA_INVALID and caught.value.path == "/credentialSubject/leerweg"
