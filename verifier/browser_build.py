@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Final, Iterator
 
 from skillspas.schemas.jsonio import read_json_file
+from skillspas.verifier.page.texts import page_html
 
 __all__ = ["build", "python_archive", "extra_archive", "bytecode", "PURE_PACKAGES", "EXTRA_PACKAGES", "ARCHIVE", "EXTRA_ARCHIVE", "BROWSER_FALLBACKS", "OPTIONAL_IMPORTS", "STDLIB_LEFT_OUT", "RUNTIME_FILES",
            "QR_READER_FILES", "NPM_FILES", "runtime_folder",
@@ -261,7 +262,7 @@ def site_files(
     runtime: Path | None = None, *, bundle: bytes | None = None, settings: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """The installable page as {file name: bytes}: the runtime, ``skillspas-py.zip``, the page (with the
-    laptop page's style sheet: one look), the manifest and the service worker, which caches every file
+    laptop page's head, words and style sheet: ``texts.page_html``), the manifest and the service worker, which caches every file
     but ``bundle.json`` at install (the page fetches the bundle itself: see ``app.mjs``).
 
     ``bundle`` (an offline bundle, already checked by the caller) is published as ``bundle.json`` and
@@ -276,6 +277,7 @@ def site_files(
     for path in sorted(PAGE.iterdir()):
         if path.is_file() and path.name != "sw.js":
             files[path.name] = path.read_bytes()
+    files["index.html"] = page_html((PAGE / "index.html").read_text("utf-8"), {}, phone=True)  # the laptop's head and words
     files["style.css"] = (HERE / "page" / "static" / "style.css").read_bytes()
     if settings:
         files["settings.json"] = json.dumps(settings, indent=2, sort_keys=True).encode("utf-8")

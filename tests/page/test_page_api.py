@@ -29,6 +29,7 @@ from skillspas.issuer.status_lists import status_list_credential
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
+from skillspas.verifier.page.texts import page_html, page_words
 from skillspas.verifier import Verifier
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.qr import encode_payload
@@ -311,15 +312,36 @@ def test_every_response_carries_the_security_headers(client):
     assert "script-src 'self' 'wasm-unsafe-eval';" in CONTENT_SECURITY_POLICY  # the QR reader is WebAssembly
 
 
+def _rendered(phone: bool) -> str:
+    """The page's index.html as served: the laptop's template, or the phone's as the static build writes it."""
+    template = PAGE.parent / "browser" / "page" / "index.html" if phone else PAGE / "templates" / "index.html"
+    return page_html(template.read_text("utf-8"), {}, phone=phone).decode("utf-8")
+
+
 def test_the_page_loads_nothing_from_elsewhere():
-    index = (PAGE / "templates" / "index.html").read_text("utf-8")
-    assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", index)
-    assert "<style" not in index and " style=" not in index and "<script>" not in index  # CSP: no inline code
+    for index in (_rendered(False), _rendered(True)):
+        assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", index)
+        assert "<style" not in index and " style=" not in index and "<script>" not in index  # CSP: no inline code
+        assert not re.search(r"<script(?! (src=|type=\"module\" src=|type=\"application/json\"))", index)  # data, not code
     css = (PAGE / "static" / "style.css").read_text("utf-8")
     assert "url(" not in css and "@import" not in css
     script = (PAGE / "static" / "app.js").read_text("utf-8")
     assert not re.search(r"""fetch\(\s*["'](https?:)?//""", script) and ".innerHTML" not in script
     assert "eval(" not in script
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
+def test_every_word_a_page_uses_is_in_the_one_word_table_in_both_languages(phone: bool):
+    index = _rendered(phone)
+    script = (PAGE.parent / "browser" / "page" / "app.mjs" if phone else PAGE / "static" / "app.js").read_text("utf-8")
+    used = set(re.findall(r'data-t(?:-label)?="(\w+)"', index))
+    for choice, key in re.findall(r'\bt\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
+        used |= {key, choice} - {""}
+    assert {"doc_title", "camera_found", "bundle_old" if phone else "image_too_large"} <= used  # the patterns find them
+    words = json.loads(re.search(r'<script type="application/json" id="words">(.*?)</script>', index).group(1))
+    assert words == page_words(phone)  # the page carries the one table (verifier/page/texts.py)
+    for lang in ("nl", "en"):
+        assert sorted(used - set(words[lang])) == [], lang
 
 
 def test_the_vendored_qr_reader_matches_its_record_and_keeps_its_licence(client):

@@ -60,7 +60,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
-from skillspas.verifier.page.texts import both
+from skillspas.verifier.page.texts import both, page_html
 from skillspas.verifier.page.view import build_view, error_view, trust_list_names, trust_list_policies
 from skillspas.verifier.qr import read_qr_image
 from skillspas.verifier.result import Check, Problem, VerificationResult
@@ -217,9 +217,7 @@ def _index_html(settings: PageSettings, *, phone: bool = False) -> bytes:
         "max_vacancy_lines": str(MAX_VACANCY_LINES),
         "phone_hidden": "" if phone else " hidden",
     }
-    for key, value in values.items():
-        template = template.replace("{{" + key + "}}", value)  # values are digits, a language code, an attribute
-    return template.encode("utf-8")
+    return page_html(template, values)  # values are digits, a language code, an attribute
 
 
 def _input_error(exc: SkillspasError) -> VerificationResult:

@@ -1,17 +1,20 @@
 """The page's own words (nl, en): verdict headings, sentences for a passport, and what to do next.
 
 The one-sentence reason for each error code comes from ``skillspas.schemas.messages`` (one table
-for the CLI, the service and this page); this module adds what only a person at the page needs.
+for the CLI, the service and this page); this module adds what only a person at the page needs, and
+the words of both verifier pages, the laptop's and the phone's, which ``page_html`` puts into each.
 """
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Final, Mapping
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES"]
+__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "page_words", "page_html"]
 
 Both = dict[str, str]
 
@@ -134,6 +137,260 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.HOLDER_NOT_PROVEN: "identity",
 }
 
+WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "nl": {
+        "doc_title": "Skillspas – bewijsstuk controleren",
+        "skip": "Naar de controle",
+        "title": "Bewijsstuk controleren",
+        "check_heading": "Controleer een diploma, certificaat of vaardighedenpaspoort",
+        "offline_note": "Alles wordt op deze computer gecontroleerd. Er gaat niets naar internet.",
+        "file_heading": "Bestand of foto",
+        "file_label": "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
+        "file_hint": "U kunt bestanden ook hierheen slepen, ook meerdere tegelijk (samen één paspoort).",
+        "paste_heading": "Tekst plakken",
+        "paste_label": "Plak de tekst van de QR-code (begint met SP) of de JSON",
+        "paste_button": "Controleer deze tekst",
+        "camera_heading": "Camera",
+        "camera_hint": "Houd de QR-code voor de camera van deze computer.",
+        "camera_start": "Scan met de camera",
+        "camera_stop": "Stop de camera",
+        "camera_video": "Camerabeeld",
+        "result_heading": "Uitkomst",
+        "skills_heading": "Bewezen vaardigheden",
+        "skills_hint": "Alleen vaardigheden uit geldige bewijsstukken, elke vaardigheid één keer.",
+        "vacancy_heading": "Vergelijk met een vacature",
+        "vacancy_label": "Vaardigheden uit de vacature: één per regel, een ESCO-adres (http://data.europa.eu/esco/skill/…) of zoekwoorden",
+        "vacancy_hint": "Of zoek een vaardigheid op en voeg haar toe.",
+        "search_label": "Zoek een vaardigheid",
+        "search_button": "Zoeken",
+        "vacancy_button": "Vergelijk",
+        "several": "past bij meerdere vaardigheden; zoek en voeg er één toe: {list}",
+        "bridge_heading": "Werk naar werk: vergelijk met een beroep",
+        "bridge_hint": "Zoek een beroep (ESCO) op naam en kies het. U ziet welke vaardigheden van dat beroep het paspoort bewijst, welke ontbreken en welke opleidingen het gat kunnen dichten.",
+        "occupation_label": "Zoek een beroep",
+        "choose": "Kies",
+        "choose_label": "Vergelijk met het beroep {label}",
+        "ambiguous": "Meerdere beroepen passen; kies er één.",
+        "bridge_summary": "{c} van de {n} essentiële vaardigheden voor {name} zijn bewezen.",
+        "bridge_optional": "Optionele vaardigheden: {c} van de {n} bewezen.",
+        "essential": "essentieel",
+        "optional": "optioneel",
+        "suggestions_heading": "Opleidingen die het gat kunnen dichten (suggesties)",
+        "suggestion_line": "{name} (crebo {crebo}): dekt {k} van de {n} ontbrekende vaardigheden ({pct}%)",
+        "suggestion_basis": "grond: {basis}",
+        "not_comparable": "{n} bewezen vaardigheid/vaardigheden uit een ander kader (CompetentNL) kunnen niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
+        "attribution": "Labels: {text}",
+        "footer_note": "ESCO-vaardigheden: ESCO, Europese Commissie.",
+        "phone_link": "Deze controle zonder internet, geïnstalleerd op dit toestel",
+        "checking": "Bezig met controleren…",
+        "done": "Klaar. De uitkomst staat hieronder.",
+        "empty_paste": "Plak eerst de tekst van de QR-code of de JSON.",
+        "file_too_large": "Dit bestand is te groot ({size}). Een bewijsstuk (JSON) is hoogstens {max}.",
+        "image_too_large": "Deze afbeelding is te groot ({size}). Een foto van een QR-code is hoogstens {max}.",
+        "no_answer": "De verificateur op deze computer antwoordt niet. Is het programma (skillspas verifier) nog actief?",
+        "camera_unavailable": "De camera kan niet worden gebruikt: {reason}. Gebruik een bestand of plak de tekst.",
+        "camera_starting": "Camera wordt gestart…",
+        "camera_scanning": "Camera aan. Houd de QR-code stil voor de camera.",
+        "camera_other": "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
+        "camera_found": "QR-code gelezen.",
+        "parts_scanned": "{n} van {k} delen gescand. Scan de volgende QR-code van deze reeks.",
+        "camera_again": "Deze QR-code zit al in het paspoort. Houd de volgende QR-code voor de camera.",
+        "camera_stopped": "Camera uit.",
+        "issuer": "Uitgever",
+        "kind": "Soort",
+        "holder": "Houder",
+        "awarded": "Behaald op",
+        "valid_from": "Geldig vanaf",
+        "valid_until": "Geldig tot",
+        "no_end": "geen einddatum",
+        "signed_by": "Ondertekend door",
+        "skills": "Vaardigheden",
+        "no_skills": "Geen vaardigheden vermeld.",
+        "support_code": "Code voor ondersteuning",
+        "next": "Wat nu?",
+        "warnings": "Waarschuwing",
+        "on_trust_list": "volgens de vertrouwenslijst",
+        "as_stated": "naam zoals vermeld in het bewijsstuk, niet op de vertrouwenslijst",
+        "no_name": "geen naam bekend; vertrouwd omdat deze uitgever bij het starten is opgegeven",
+        "role_issuer": "uitgever",
+        "role_cosigner": "medeondertekenaar (leerbedrijf)",
+        "credential_n": "Bewijsstuk {n}",
+        "skill_col": "Vaardigheid",
+        "framework_col": "Kader",
+        "proven_col": "Bewezen door",
+        "skills_caption": "{n} vaardigheden, bewezen door {c} geldige bewijsstukken",
+        "excluded": "Niet meegeteld (niet geldig): {list}.",
+        "covered": "Aanwezig",
+        "missing": "Ontbreekt",
+        "not_found": "geen vaardigheid gevonden voor deze woorden",
+        "vacancy_summary": "{c} van de {n} gevraagde vaardigheden zijn bewezen.",
+        "vacancy_empty": "Vul eerst vaardigheden uit de vacature in.",
+        "vacancy_too_long": "Te veel vaardigheden in de vacature (hoogstens {n} regels).",
+        "add": "Toevoegen",
+        "add_label": "{label} toevoegen aan de vacature",
+        "added": "{label} is toegevoegd aan de vacature.",
+        "no_results": "Niets gevonden.",
+        "bundle": "Controlebundel van {date}.",
+        "no_bundle": "Geen controlebundel: alleen uitgevers die bij het starten zijn opgegeven worden vertrouwd.",
+        "trust_ok": "Vertrouwenslijst {name}: {n} erkende uitgevers.",
+        "trust_bad": "Let op: de vertrouwenslijst in de bundel is afgewezen ({code}). Daardoor wordt geen uitgever van die lijst vertrouwd.",
+        "trusted_issuers": "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven.",
+        "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of sleep er meer bij, of begin opnieuw.",
+        "collection_clear": "Nieuw paspoort beginnen",
+        "collection_cleared": "Het verzamelde paspoort is leeggemaakt.",
+        "checking_files": "{n} bestanden worden gecontroleerd…",
+        "files_skipped": "Niet toegevoegd aan het paspoort ({n}): {names}.",
+        "too_many_files": "Te veel bestanden tegelijk (hoogstens {n}).",
+        "persons": "Deze bewijsstukken gaan over {n} verschillende personen:",
+        "person_counted": "telt mee",
+        "person_not_counted": "telt niet mee",
+        "person_credentials": "bewijsstuk {list}",
+        "skills_person": "Alleen de bewijsstukken van {name} tellen mee.",
+        "reading": "De QR-codes worden gelezen…",
+        "loading": "De controle laadt…",
+        "ready": "Klaar ({s} s).",
+        "result_json": "Uitkomst (JSON)",
+        "bundle_old": "Controlebundel van {date} ({days} dagen oud): ouder dan {max}. De status (ingetrokken of niet) kon niet recent worden gecontroleerd; maak verbinding met internet om de bundel te vernieuwen.",
+        "summary": "Samenvatting: {skills} bewezen vaardigheden uit {n} bewijsstukken.",
+    },
+    "en": {
+        "doc_title": "Skillspas – check a credential",
+        "skip": "Skip to the check",
+        "title": "Check a credential",
+        "check_heading": "Check a diploma, certificate or skills passport",
+        "offline_note": "Everything is checked on this computer. Nothing is sent to the internet.",
+        "file_heading": "File or photo",
+        "file_label": "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
+        "file_hint": "You can also drag files here, several at once (together one passport).",
+        "paste_heading": "Paste text",
+        "paste_label": "Paste the text of the QR code (starts with SP) or the JSON",
+        "paste_button": "Check this text",
+        "camera_heading": "Camera",
+        "camera_hint": "Hold the QR code in front of this computer's camera.",
+        "camera_start": "Scan with the camera",
+        "camera_stop": "Stop the camera",
+        "camera_video": "Camera image",
+        "result_heading": "Result",
+        "skills_heading": "Proven skills",
+        "skills_hint": "Only skills from valid credentials, each skill once.",
+        "vacancy_heading": "Compare with a vacancy",
+        "vacancy_label": "Skills from the vacancy: one per line, an ESCO address (http://data.europa.eu/esco/skill/…) or search words",
+        "vacancy_hint": "Or search for a skill and add it.",
+        "search_label": "Search for a skill",
+        "search_button": "Search",
+        "vacancy_button": "Compare",
+        "footer_note": "ESCO skills: ESCO, European Commission.",
+        "phone_link": "This check without internet, installed on this device",
+        "checking": "Checking…",
+        "done": "Done. The result is below.",
+        "empty_paste": "First paste the text of the QR code or the JSON.",
+        "file_too_large": "This file is too large ({size}). A credential (JSON) is at most {max}.",
+        "image_too_large": "This image is too large ({size}). A photo of a QR code is at most {max}.",
+        "no_answer": "The verifier on this computer does not answer. Is the program (skillspas verifier) still running?",
+        "camera_unavailable": "The camera cannot be used: {reason}. Use a file or paste the text.",
+        "camera_starting": "Starting the camera…",
+        "camera_scanning": "Camera on. Hold the QR code still in front of the camera.",
+        "camera_other": "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
+        "camera_found": "QR code read.",
+        "parts_scanned": "{n} of {k} parts scanned. Scan the next QR code of this set.",
+        "camera_again": "This QR code is already in the passport. Hold the next QR code in front of the camera.",
+        "camera_stopped": "Camera off.",
+        "issuer": "Issuer",
+        "kind": "Type",
+        "holder": "Holder",
+        "awarded": "Awarded on",
+        "valid_from": "Valid from",
+        "valid_until": "Valid until",
+        "no_end": "no end date",
+        "signed_by": "Signed by",
+        "skills": "Skills",
+        "no_skills": "No skills listed.",
+        "support_code": "Code for support",
+        "next": "What now?",
+        "warnings": "Warning",
+        "on_trust_list": "according to the trust list",
+        "as_stated": "name as stated in the credential, not on the trust list",
+        "no_name": "no name known; trusted because this issuer was named at start-up",
+        "role_issuer": "issuer",
+        "role_cosigner": "co-signer (workplace)",
+        "credential_n": "Credential {n}",
+        "skill_col": "Skill",
+        "framework_col": "Framework",
+        "proven_col": "Proven by",
+        "skills_caption": "{n} skills, proven by {c} valid credentials",
+        "excluded": "Not counted (not valid): {list}.",
+        "covered": "Present",
+        "missing": "Missing",
+        "not_found": "no skill found for these words",
+        "several": "fits several skills; search and add one: {list}",
+        "bridge_heading": "Job to job: compare with an occupation",
+        "bridge_hint": "Search an occupation (ESCO) by name and pick it. You see which of its skills the passport proves, which are missing and which qualifications could close the gap.",
+        "occupation_label": "Search an occupation",
+        "choose": "Pick",
+        "choose_label": "Compare with the occupation {label}",
+        "ambiguous": "Several occupations fit; pick one.",
+        "bridge_summary": "{c} of the {n} essential skills for {name} are proven.",
+        "bridge_optional": "Optional skills: {c} of the {n} proven.",
+        "essential": "essential",
+        "optional": "optional",
+        "suggestions_heading": "Qualifications that could close the gap (suggestions)",
+        "suggestion_line": "{name} (crebo {crebo}): covers {k} of the {n} missing skills ({pct}%)",
+        "suggestion_basis": "basis: {basis}",
+        "not_comparable": "{n} proven skill(s) of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
+        "attribution": "Labels: {text}",
+        "vacancy_summary": "{c} of the {n} skills asked for are proven.",
+        "vacancy_empty": "First enter skills from the vacancy.",
+        "vacancy_too_long": "Too many skills in the vacancy (at most {n} lines).",
+        "add": "Add",
+        "add_label": "Add {label} to the vacancy",
+        "added": "{label} was added to the vacancy.",
+        "no_results": "Nothing found.",
+        "bundle": "Verification bundle of {date}.",
+        "no_bundle": "No verification bundle: only issuers named at start-up are trusted.",
+        "trust_ok": "Trust list {name}: {n} recognised issuers.",
+        "trust_bad": "Note: the bundle's trust list was rejected ({code}). No issuer on that list is trusted.",
+        "trusted_issuers": "Also trusted: {n} issuer(s) named at start-up.",
+        "collection_note": "{n} credentials checked together as one passport. Scan or drop more, or start again.",
+        "collection_clear": "Start a new passport",
+        "collection_cleared": "The collected passport was cleared.",
+        "checking_files": "Checking {n} files…",
+        "files_skipped": "Not added to the passport ({n}): {names}.",
+        "too_many_files": "Too many files at once (at most {n}).",
+        "persons": "These credentials are about {n} different people:",
+        "person_counted": "counted",
+        "person_not_counted": "not counted",
+        "person_credentials": "credential {list}",
+        "skills_person": "Only the credentials of {name} are counted.",
+        "reading": "Reading the QR codes…",
+        "loading": "Loading the verifier…",
+        "ready": "Ready ({s} s).",
+        "result_json": "Result (JSON)",
+        "bundle_old": "Verification bundle of {date} ({days} days old): older than {max}. The status (revoked or not) could not be checked recently; connect to the internet to refresh the bundle.",
+        "summary": "Summary: {skills} proven skills from {n} credentials.",
+    },
+}
+"""Every word of the two verifier pages, the laptop's (``static/app.js``) and the phone's (``browser/page/app.mjs``),
+by language: ``page_html`` puts them into each page (``#words``), where the script reads them."""
+
+PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "nl": {
+        "offline_note": "Alles wordt op dit toestel gecontroleerd. Er gaat niets naar een server.",
+        "camera_hint": "Houd de QR-code voor de camera van deze telefoon.",
+        "bundle": "Controlebundel van {date} ({days} dagen oud).",
+        "no_bundle": "Geen controlebundel: alleen uitgevers die de site opgeeft worden vertrouwd.",
+        "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of kies er meer bij, of begin opnieuw.",
+    },
+    "en": {
+        "offline_note": "Everything is checked on this device. Nothing is sent to a server.",
+        "camera_hint": "Hold the QR code in front of this phone's camera.",
+        "bundle": "Verification bundle of {date} ({days} days old).",
+        "no_bundle": "No verification bundle: only the issuers the site names are trusted.",
+        "collection_note": "{n} credentials checked together as one passport. Scan or choose more, or start again.",
+    },
+}
+"""Where the phone page says it otherwise (this device, not this computer; the bundle the site publishes)."""
+
+
 def both(key: str, **values: object) -> Both:
     """A sentence of ``SENTENCES`` in both languages, with ``values`` filled in."""
     return {lang: SENTENCES[key][lang].format(**values) for lang in ("nl", "en")}
@@ -148,3 +405,20 @@ def next_step(code: ErrorCode) -> Both:
     """What a person can do next after ``code``."""
     key = _NEXT_BY_CODE.get(code, "input" if code.exit_code == 2 else "forged")
     return dict(_NEXT[key])
+
+
+def page_words(phone: bool = False) -> dict[str, dict[str, str]]:
+    """``WORDS`` by language, with ``PHONE_WORDS`` in place for the phone page."""
+    return {lang: {**WORDS[lang], **(PHONE_WORDS[lang] if phone else {})} for lang in WORDS}
+
+
+def page_html(template: str, values: Mapping[str, str], *, phone: bool = False) -> bytes:
+    """A page's ``index.html`` template with the ``<head>`` both pages share (``templates/head.html``), ``values``
+    and the page's words (JSON, ``<`` escaped so no text can close the element) filled in."""
+    head = (resources.files("skillspas.verifier.page") / "templates" / "head.html").read_text("utf-8")
+    html = template.replace("{{head}}", head.rstrip("\n"))
+    paths = {"static": "", "vendor": ""} if phone else {"static": "static/", "vendor": "static/vendor/"}
+    for key, value in {**values, **paths}.items():
+        html = html.replace("{{" + key + "}}", value)
+    words = json.dumps(page_words(phone), ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return html.replace("{{words}}", words).encode("utf-8")

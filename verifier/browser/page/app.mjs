@@ -15,50 +15,7 @@ import { loadPyodide } from "./pyodide.mjs";
 const $ = (id) => document.getElementById(id);
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("./sw.js");
 
-const T = {
-  nl: {
-    doc_title: "Skillspas – bewijsstuk controleren", title: "Bewijsstuk controleren",
-    check_heading: "Controleer een diploma, certificaat of vaardighedenpaspoort",
-    offline_note: "Alles wordt op dit toestel gecontroleerd. Er gaat niets naar een server.",
-    file_heading: "Bestand of foto", file_label: "Kies een bestand: JSON, het paspoort als pdf, of een foto of schermafbeelding van de QR-code (PNG, JPEG)",
-    paste_heading: "Tekst plakken", camera_heading: "Camera", camera_hint: "Houd de QR-code voor de camera van deze telefoon.",
-    camera_start: "Scan met de camera", camera_stop: "Stop de camera", camera_starting: "Camera wordt gestart…",
-    camera_scanning: "Camera aan. Houd de QR-code stil voor de camera.", camera_found: "QR-code gelezen.",
-    camera_other: "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
-    camera_unavailable: "De camera kan niet worden gebruikt: {reason}. Gebruik een bestand of plak de tekst.",
-    camera_stopped: "Camera uit.", reading: "De QR-codes worden gelezen…",
-    paste_label: "Plak de tekst van de QR-code (begint met SP) of de JSON",
-    paste_button: "Controleer deze tekst", loading: "De controle laadt…", ready: "Klaar ({s} s).",
-    support_code: "Code voor ondersteuning", result_json: "Uitkomst (JSON)",
-    bundle: "Controlebundel van {date} ({days} dagen oud).",
-    bundle_old: "Controlebundel van {date} ({days} dagen oud): ouder dan {max}. De status (ingetrokken of niet) kon niet recent worden gecontroleerd; maak verbinding met internet om de bundel te vernieuwen.",
-    no_bundle: "Geen controlebundel: alleen uitgevers die de site opgeeft worden vertrouwd.",
-    collection_note: "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of kies er meer bij, of begin opnieuw.",
-    collection_clear: "Nieuw paspoort beginnen", collection_cleared: "Het verzamelde paspoort is leeggemaakt.",
-    summary: "Samenvatting: {skills} bewezen vaardigheden uit {n} bewijsstukken.",
-  },
-  en: {
-    doc_title: "Skillspas – check a credential", title: "Check a credential",
-    check_heading: "Check a diploma, certificate or skills passport",
-    offline_note: "Everything is checked on this device. Nothing is sent to a server.",
-    file_heading: "File or photo", file_label: "Choose a file: JSON, the passport as a PDF, or a photo or screenshot of the QR code (PNG, JPEG)",
-    paste_heading: "Paste text", camera_heading: "Camera", camera_hint: "Hold the QR code in front of this phone's camera.",
-    camera_start: "Scan with the camera", camera_stop: "Stop the camera", camera_starting: "Starting the camera…",
-    camera_scanning: "Camera on. Hold the QR code still in front of the camera.", camera_found: "QR code read.",
-    camera_other: "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
-    camera_unavailable: "The camera cannot be used: {reason}. Use a file or paste the text.",
-    camera_stopped: "Camera off.", reading: "Reading the QR codes…",
-    paste_label: "Paste the text of the QR code (starts with SP) or the JSON",
-    paste_button: "Check this text", loading: "Loading the verifier…", ready: "Ready ({s} s).",
-    support_code: "Code for support", result_json: "Result (JSON)",
-    bundle: "Verification bundle of {date} ({days} days old).",
-    bundle_old: "Verification bundle of {date} ({days} days old): older than {max}. The status (revoked or not) could not be checked recently; connect to the internet to refresh the bundle.",
-    no_bundle: "No verification bundle: only the issuers the site names are trusted.",
-    collection_note: "{n} credentials checked together as one passport. Scan or choose more, or start again.",
-    collection_clear: "Start a new passport", collection_cleared: "The collected passport was cleared.",
-    summary: "Summary: {skills} proven skills from {n} credentials.",
-  },
-};
+const T = JSON.parse($("words").textContent);  // the words of both pages (verifier/page/texts.py), put in by the build
 const ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "?" };
 let lang = "nl";
 let lastView = null;
