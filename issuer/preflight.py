@@ -73,11 +73,13 @@ class CheckedCredential:
         """The same credential with the ``credentialStatus`` entries (and id) the store reserved for it.
 
         Only the issuer's own status entries are added here (a caller's ``credentialStatus`` is refused
-        before); the self-check after signing verifies the whole result, entries included."""
-        document = self.document
+        before); the self-check after signing verifies the whole result, entries included. Only the top
+        level is copied (what changes here): the rest stays shared, as private to both values as before."""
+        document = {**self.unsigned}
         if credential_id is not None:
             document["id"] = credential_id
         if entries:
+            entries = copy_json(entries)  # the caller's list: a change to it later must not reach the signature
             document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
             contexts = document["@context"]
             if self.data_model == "1.1" and STATUS_V1 not in contexts:

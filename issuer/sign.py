@@ -49,14 +49,15 @@ def sign(
         if contexts is not None and str(contexts) != credential.contexts:
             raise ValueError("the credential was checked with other contexts; preflight it with these")
         checked = credential
+        document = checked.document  # a copy: the output must share nothing with a value its caller keeps
     else:
         checked = preflight(credential, signer.controller, contexts=None if contexts is None else str(contexts),
                             append=append)
+        document = checked.unsigned  # preflight's own copy of the caller's dict, and this checked goes nowhere else
     if checked.signer != signer.controller:
         raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential was checked for {checked.signer!r}, but the key "
                         f"belongs to {signer.controller!r}", "/issuer")
     verifier = verifier_for(checked.contexts)
-    document = checked.document
     proofs = copy_json(list(checked.proofs))
     options: dict[str, Any] = {}
     if proof_id is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 
 import pytest
@@ -81,3 +82,26 @@ def test_status_entries_added_after_the_checks_are_verified_with_the_signed_cred
     with pytest.raises(SkillspasError) as caught:  # Open Badges 3.0 allows one credentialStatus object
         sign(checked.with_status(entries), signer)
     assert caught.value.code is ErrorCode.SCHEMA_INVALID and caught.value.path == "/credentialStatus"
+
+
+def test_nothing_a_caller_keeps_or_gets_changes_what_a_checked_credential_signs():
+    signer = LocalSigner(generate("ed25519"))
+    credential = build("mbo-diploma", DIPLOMA_ROW, issuer=signer.controller)
+    subject = copy.deepcopy(credential["credentialSubject"])
+    checked = preflight(credential, signer.controller)
+    credential["credentialSubject"]["achievement"]["name"] = "Iets Anders"  # the caller's dict, after the checks
+    first = sign(checked, signer)
+    first["credentialSubject"]["achievement"]["name"] = "Iets Anders"  # what the caller got
+    url = "https://issuer.example/status/o/1/"
+    entries = [{"id": f"{url}revocation#7", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": "7", "statusListCredential": url + "revocation"}]
+    with_entry = checked.with_status(entries)
+    entries[0]["statusListIndex"] = "8"  # the caller's entries, after they were added
+    second, third = sign(with_entry, signer), sign(checked, signer)
+    assert second["credentialSubject"] == third["credentialSubject"] == subject
+    assert second["credentialStatus"]["statusListIndex"] == "7" and "credentialStatus" not in third
+    own = copy.deepcopy(third)
+    del own["proof"]
+    kept = copy.deepcopy(own)
+    sign(own, signer)["credentialSubject"]["achievement"]["name"] = "Iets Anders"  # a dict signed without preflight
+    assert own == kept
