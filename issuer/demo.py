@@ -177,7 +177,7 @@ def run_demo(out: Path | None = None) -> int:
                            keys=tuple(m["publicKeyMultibase"] for m in org.did_document["verificationMethod"]))
             for org, (_, _, _, types) in zip(orgs, ORGANISATIONS)
         )), anchor)
-        _say(f"2. vertrouwenslijst (met de sleutels van elke uitgever) ondertekend door {anchor.controller[:32]}…",
+        _say(f"2. vertrouwenslijst (met de sleutels van elke uitgever) ondertekend door {anchor.controller}",
              "trust list (pinning each issuer's keys) signed by the anchor")
 
         wallet = PassportStore(folder / "paspoort-anouk")
@@ -265,6 +265,10 @@ def run_demo(out: Path | None = None) -> int:
     kok = bridge(skills, occupation="kok").to_json()
     typer.echo(f"   werk-naar-werk: {kok['essential']['covered']} van de {kok['essential']['total']} essentiële "
                f"vaardigheden voor {kok['target']['label']['nl']} bewezen (ESCO, European Commission)")
+    if kok["notComparable"]:  # the diploma's CompetentNL skills: an HR reader must not take the count for all she can
+        _say(f"   {len(kok['notComparable'])} bewezen vaardigheden staan in CompetentNL en tellen hier niet mee: "
+             "geen koppeling tussen ESCO en CompetentNL in de gegevens",
+             f"{len(kok['notComparable'])} verified skills are CompetentNL skills, not counted: no ESCO-CompetentNL link")
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
          f"done: {'all as expected' if ok else 'NOT as expected'}")

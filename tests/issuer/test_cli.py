@@ -167,6 +167,10 @@ def test_demo_runs_end_to_end(tmp_path):
     listed = [line for line in out.splitlines() if line.startswith("   - ")]
     assert len(listed) == shown <= total  # the counts printed are the lines that follow
     assert re.search(r"werk-naar-werk: \d+ van de 16 essentiële vaardigheden voor kok", out)
+    # the diploma's CompetentNL skills are said not to count there, so a cook's low ESCO count is not misread
+    assert re.search(r"\d+ bewezen vaardigheden staan in CompetentNL en tellen hier niet mee", out)
+    anchor = json.loads((tmp_path / "bundle.json").read_text())["trustList"]["issuer"]
+    assert f"ondertekend door {anchor}  /" in out  # whole: the page's --trust-anchor needs it
     assert out.rstrip().splitlines()[-1].startswith("Klaar: alles zoals verwacht")
     assert (tmp_path / "issuer.db").exists() and (tmp_path / "paspoort.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((tmp_path / "qr").glob("*.png"))) == 6
