@@ -37,7 +37,7 @@ from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 if TYPE_CHECKING:
     from skillspas.verifier.summary import SkillsSummary
 
-__all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration"]
+__all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration", "checked_trust_list"]
 
 bundle_app = typer.Typer(
     help="The offline verification bundle / De offline-controlebundel.", no_args_is_help=True
@@ -286,13 +286,20 @@ def _json_object(path: Path) -> dict[str, Any]:
     return document
 
 
+def checked_trust_list(bundle: Bundle, anchors: list[str] | None) -> Verifier:
+    """The Verifier of ``bundle`` (and ``--trust-anchor`` DIDs); its trust list's rejection (e.g. not signed
+    by one of ``anchors``) is raised: ``bundle create``, ``verifier`` and ``verifier --build-static`` refuse it."""
+    verifier = Verifier(bundle=bundle, trust_anchors=anchors)
+    if isinstance(verifier.policy, TrustListPolicy) and verifier.policy.problem is not None:
+        raise verifier.policy.problem
+    return verifier
+
+
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
     documents hold a key that the trust list does not pin for that DID."""
-    verifier = Verifier(bundle=bundle, trust_anchors=anchors)
+    verifier = checked_trust_list(bundle, anchors)
     policy = verifier.policy
-    if isinstance(policy, TrustListPolicy) and policy.problem is not None:
-        raise policy.problem
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
