@@ -50,7 +50,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 def verify_command(
     files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
-    qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code (repeat for the parts of a set)")] = None,
+    qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code; the names after it are read as QR codes too (the parts of a set: --qr a.png b.png)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
     contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
@@ -66,12 +66,13 @@ def verify_command(
 ) -> None:
     """Verify a credential or presentation offline / Controleer een bewijsstuk offline."""
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
-    if bool(files) == bool(qr):
-        raise refuse(error_for(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE"), as_json=as_json)
+    if not files and not qr:
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give a FILE (or -), or --qr IMAGE [IMAGE ...]",
+                               nl="geef een BESTAND (of -), of --qr AFBEELDING [AFBEELDING ...]"), as_json=as_json)
     file = files[0] if files and len(files) == 1 else None
     from_pdf = False
     try:
-        if qr or (files and len(files) > 1):
+        if qr or (files and len(files) > 1):  # after --qr every name is a QR image or text: one code, or a set's parts
             data = _qr_parts_input([*(qr or []), *(files or [])], limits)
         elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
             data = file.encode("utf-8")
