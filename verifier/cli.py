@@ -37,7 +37,7 @@ from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 if TYPE_CHECKING:
     from skillspas.verifier.summary import SkillsSummary
 
-__all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration"]
+__all__ = ["verify_command", "contexts_app", "bundle_app", "parse_duration", "checked_trust_list"]
 
 bundle_app = typer.Typer(
     help="The offline verification bundle / De offline-controlebundel.", no_args_is_help=True
@@ -50,7 +50,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 def verify_command(
     files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP3:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
-    qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code (repeat for the parts of a set)")] = None,
+    qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code; the names after it are read as QR codes too (the parts of a set: --qr a.png b.png)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
     contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
@@ -66,12 +66,13 @@ def verify_command(
 ) -> None:
     """Verify a credential or presentation offline / Controleer een bewijsstuk offline."""
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
-    if bool(files) == bool(qr):
-        raise refuse(error_for(ErrorCode.MALFORMED_JSON, "give a FILE (or -) or --qr IMAGE"), as_json=as_json)
+    if not files and not qr:
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give a FILE (or -), or --qr IMAGE [IMAGE ...]",
+                               nl="geef een BESTAND (of -), of --qr AFBEELDING [AFBEELDING ...]"), as_json=as_json)
     file = files[0] if files and len(files) == 1 else None
     from_pdf = False
     try:
-        if qr or (files and len(files) > 1):
+        if qr or (files and len(files) > 1):  # after --qr every name is a QR image or text: one code, or a set's parts
             data = _qr_parts_input([*(qr or []), *(files or [])], limits)
         elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
             data = file.encode("utf-8")
@@ -286,13 +287,20 @@ def _json_object(path: Path) -> dict[str, Any]:
     return document
 
 
+def checked_trust_list(bundle: Bundle, anchors: list[str] | None) -> Verifier:
+    """The Verifier of ``bundle`` (and ``--trust-anchor`` DIDs); its trust list's rejection (e.g. not signed
+    by one of ``anchors``) is raised: ``bundle create``, ``verifier`` and ``verifier --build-static`` refuse it."""
+    verifier = Verifier(bundle=bundle, trust_anchors=anchors)
+    if isinstance(verifier.policy, TrustListPolicy) and verifier.policy.problem is not None:
+        raise verifier.policy.problem
+    return verifier
+
+
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
     documents hold a key that the trust list does not pin for that DID."""
-    verifier = Verifier(bundle=bundle, trust_anchors=anchors)
+    verifier = checked_trust_list(bundle, anchors)
     policy = verifier.policy
-    if isinstance(policy, TrustListPolicy) and policy.problem is not None:
-        raise policy.problem
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer

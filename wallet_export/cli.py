@@ -42,7 +42,7 @@ from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
-from skillspas.wallet_export.store import PassportStore
+from skillspas.wallet_export.store import PassportStore, private_folder, write_private
 from skillspas.wallet_export.view import TEXT, Lang, describe, vocabulary_labels
 
 __all__ = ["passport_app", "default_passport_dir"]
@@ -308,9 +308,9 @@ def export_command(
             typer.echo(warning, err=True)
         for target in (presentation, pdf):
             if target is not None:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(target.parent)
         if presentation is not None:
-            presentation.write_text(chosen.to_json(holder=holder, challenge=challenge, domain=domain), "utf-8")
+            write_private(presentation, chosen.to_json(holder=holder, challenge=challenge, domain=domain).encode("utf-8"))
             typer.echo(f"presentation: {presentation}" + (" (signed by the holder)" if holder else ""))
         if qr is not None:
             paths = chosen.to_qr_images(qr, max_version=qr_version)

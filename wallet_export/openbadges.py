@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from skillspas.schemas.errors import ErrorCode, UnusableInput
+from skillspas.wallet_export.store import private_folder, write_private
 
 __all__ = ["OB3_CONTEXT_PREFIX", "NotAnOpenBadge", "to_openbadge", "write_openbadges", "slug"]
 
@@ -65,14 +66,13 @@ def slug(text: str, *, length: int = 48) -> str:
 def write_openbadges(credentials: Iterable[dict[str, Any]], folder: str | os.PathLike[str]) -> list[Path]:
     """Write each credential as ``NN-<title>.json`` (OB 3.0 JSON) into ``folder``."""
     badges = [to_openbadge(credential) for credential in credentials]
-    root = Path(folder)
-    root.mkdir(parents=True, exist_ok=True)
+    root = private_folder(Path(folder))
     width = max(2, len(str(len(badges))))
     paths = []
     for number, badge in enumerate(badges, 1):
         name = badge.get("name")
         name = name if isinstance(name, str) else ""
         path = root / f"{number:0{width}d}-{slug(name)}.json"
-        path.write_text(json.dumps(badge, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        write_private(path, (json.dumps(badge, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         paths.append(path)
     return paths

@@ -23,6 +23,7 @@ from skillspas.keys import Signer
 from skillspas.wallet_export.openbadges import write_openbadges
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import write_qr_set
+from skillspas.wallet_export.store import write_private
 from skillspas.wallet_export.view import Lang
 
 __all__ = ["Passport", "build_passport"]
@@ -59,7 +60,7 @@ class Passport:
 
         data = render_pdf(self.credentials, lang=lang, bridge=bridge, max_version=max_version)
         if path is not None:
-            Path(path).write_bytes(data)
+            write_private(Path(path), data)
         return data
 
     def to_openbadges(self, folder: str | os.PathLike[str]) -> list[Path]:

@@ -28,6 +28,7 @@ from fpdf.enums import XPos, YPos
 
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr_set, part_caption
+from skillspas.wallet_export.store import write_private
 from skillspas.wallet_export.view import TEXT, CredentialView, Lang, describe, vocabulary_labels
 
 __all__ = ["render_pdf", "write_pdf", "FONT_DIRS"]
@@ -151,9 +152,7 @@ def render_pdf(
 
 def write_pdf(credentials: Iterable[dict[str, Any]], path: str | os.PathLike[str], *, lang: Lang = "nl") -> Path:
     """Write the passport PDF to ``path``."""
-    target = Path(path)
-    target.write_bytes(render_pdf(credentials, lang=lang))
-    return target
+    return write_private(Path(path), render_pdf(credentials, lang=lang))
 
 
 def _cover(pdf: _Document, views: list[CredentialView], created: dt.datetime) -> None:

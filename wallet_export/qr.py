@@ -28,6 +28,7 @@ import segno
 from skillspas.schemas.errors import ErrorCode, UnusableInput
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_KINDS
 from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, split_payload
+from skillspas.wallet_export.store import private_folder, write_private
 from skillspas.wallet_export.view import Lang, describe
 
 __all__ = ["QRImage", "QRCapacityError", "credential_qr", "credential_qr_set", "part_caption", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
@@ -67,7 +68,7 @@ class QRImage:
     def save(self, path: str | os.PathLike[str], *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> Path:
         """Write the PNG to ``path``."""
         target = Path(path)
-        target.write_bytes(self.png(scale=scale, border=border, caption=caption))
+        write_private(target, self.png(scale=scale, border=border, caption=caption))
         return target
 
 
@@ -201,8 +202,7 @@ def write_qr_set(
     ``max_version`` is written as the parts of a numbered set of codes (``...-part-1-of-2.png``, captioned 1/2)."""
     items = list(credentials)
     sets = [credential_qr_set(credential, max_version=max_version) for credential in items]
-    root = Path(folder)
-    root.mkdir(parents=True, exist_ok=True)
+    root = private_folder(Path(folder))
     written = []
     for images, name, credential in zip(sets, qr_file_names(len(items), items), items):
         for index, image in enumerate(images, 1):

@@ -33,7 +33,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.wallet_export.view import CredentialView, Lang, describe
 
-__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH"]
+__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH", "private_folder", "write_private"]
 
 REF_LENGTH = 10
 """Hex digits of the SHA-256 shown as a credential's reference (more may be typed)."""
@@ -105,7 +105,7 @@ class PassportStore:
 
     def _private_folder(self) -> None:
         """Create the passport folder, the owner's only (0700)."""
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.folder)
         if self.folder.stat().st_mode & 0o077:  # a folder of personal data and a key: the owner's only
             self.folder.chmod(0o700)
 
@@ -129,12 +129,7 @@ class PassportStore:
         path = self.folder / f"{digest}{_SUFFIX}"
         if not path.exists():
             self._private_folder()
-            temporary = path.with_suffix(".tmp")
-            temporary.unlink(missing_ok=True)
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            temporary.replace(path)
+            write_private(path, data)
         return StoredCredential(digest, path, data, document)
 
     def entries(self) -> list[StoredCredential]:
@@ -170,6 +165,24 @@ class PassportStore:
         except SkillspasError as exc:
             raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path) from None
         return StoredCredential(path.stem, path, data, document)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create ``folder`` (and its missing parents) for the owner only (0700); an existing folder keeps its mode."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path``, readable by the owner only (0600), through a temporary file that
+    replaces it whole (personal data: the passport's credentials and everything exported from them)."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.unlink(missing_ok=True)
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    temporary.replace(path)
+    return path
 
 
 def _credential(data: bytes, limits: Limits) -> dict[str, Any]:

@@ -78,3 +78,58 @@ def test_importing_the_command_does_not_load_fastapi():
     code = "import sys, skillspas.verifier.page, skillspas.verifier.page.cli; print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False False"
+
+
+def _bundle_signed_by_an_anchor(folder):
+    """A bundle file whose trust list is signed by a generated anchor, and that anchor's DID."""
+    from pageworld import PageWorld
+    from skillspas.verifier import Bundle
+
+    world = PageWorld(folder)
+    return Bundle.create(trust_list=world.trust_list()).to_file(folder / "bundle.json"), world.anchor.controller
+
+
+@pytest.fixture()
+def no_runtime_build(monkeypatch, tmp_path):
+    """``--build-static`` without the Pyodide runtime: the builds asked for are recorded, none written."""
+    import skillspas.verifier.browser_build as browser_build
+
+    built: list[object] = []
+    monkeypatch.setattr(browser_build, "runtime_folder", lambda: tmp_path)
+    monkeypatch.setattr(browser_build, "build", lambda out, runtime, **options: built.append(options) or {"index.html": ""})
+    return built
+
+
+@pytest.mark.parametrize("anchor", ["not-a-did", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"])
+def test_the_static_page_is_not_built_with_a_trust_anchor_that_rejects_the_bundles_trust_list(anchor, tmp_path, no_runtime_build):
+    bundle, _signer = _bundle_signed_by_an_anchor(tmp_path)
+    result = CliRunner().invoke(cli_app, ["verifier", "--build-static", str(tmp_path / "site"), "--bundle", str(bundle),
+                                          "--trust-anchor", anchor])
+    assert result.exit_code == 2, result.output
+    assert "[invalid_option]" in result.output and "[untrusted_issuer]" in result.output and "--trust-anchor" in result.output
+    assert no_runtime_build == []
+
+
+def test_the_static_page_is_built_with_the_anchor_that_signed_the_trust_list(tmp_path, no_runtime_build):
+    bundle, anchor = _bundle_signed_by_an_anchor(tmp_path)
+    result = CliRunner().invoke(cli_app, ["verifier", "--build-static", str(tmp_path / "site"), "--bundle", str(bundle),
+                                          "--trust-anchor", anchor])
+    assert result.exit_code == 0, result.output
+    assert no_runtime_build and no_runtime_build[0]["settings"]["trust_anchors"] == [anchor]
+
+
+def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_trust_list(tmp_path, monkeypatch):
+    import uvicorn
+
+    started: list[int] = []
+
+    def run(server):
+        started.append(server.config.port)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    bundle, _signer = _bundle_signed_by_an_anchor(tmp_path)
+    result = CliRunner().invoke(cli_app, ["verifier", "--bundle", str(bundle), "--trust-anchor", "not-a-did"])
+    assert result.exit_code == 2, result.output
+    assert "[invalid_option]" in result.output and "vertrouwenslijst" in result.output
+    assert started == []

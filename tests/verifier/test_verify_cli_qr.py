@@ -65,9 +65,17 @@ def test_changed_qr_text_never_passes(issued):
     assert json.loads(proc.stdout)["verified"] is False
 
 
-def test_file_and_qr_together_is_a_usage_error(tmp_path):
-    proc = run("verify", "x.json", "--qr", "y.png")
+def test_nothing_to_verify_is_invalid_option_saying_what_to_give():
+    proc = run("verify", "--json")
+    error = json.loads(proc.stdout)["errors"][0]
+    assert proc.returncode == 2 and error["code"] == "invalid_option" and "--qr" in error["message"]
+
+
+def test_a_json_file_named_with_qr_is_read_as_a_qr_image_and_refused_with_a_code(issued, tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps(issued[0]))
+    proc = run("verify", str(tmp_path / "x.json"), "--qr", str(tmp_path / "x.json"), "--json")
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "qr_unreadable"
 
 
 def test_qr_text_given_as_the_argument_is_verified_as_the_help_says(issued):
@@ -75,3 +83,16 @@ def test_qr_text_given_as_the_argument_is_verified_as_the_help_says(issued):
     proc = run("verify", encode_payload(credential), "--trust-issuer", issuer.controller, "--json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads(proc.stdout)["verified"] is True
+
+
+def test_the_images_of_a_numbered_set_after_qr_are_joined_and_verified_as_without_qr(issued, tmp_path):
+    """``passport export --qr`` writes a set as qr-…-part-1-of-k.png …; a user passes them all after ``--qr``."""
+    from skillspas.wallet_export.qr import write_qr_set
+
+    credential, issuer = issued
+    parts = [str(p) for p in write_qr_set([credential], tmp_path, max_version=10)]
+    assert len(parts) >= 2
+    with_qr = run("verify", "--qr", *parts[::-1], "--trust-issuer", issuer.controller, "--json")
+    without = run("verify", *parts, "--trust-issuer", issuer.controller, "--json")
+    assert with_qr.returncode == without.returncode == 0, with_qr.stdout + with_qr.stderr
+    assert json.loads(with_qr.stdout)["verified"] is True

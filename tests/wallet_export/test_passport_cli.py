@@ -108,6 +108,29 @@ def test_export_writes_every_form_and_each_verifies(files, issuer, holder):
     assert len(list((out / "ob").glob("*.json"))) == 2
 
 
+def test_every_exported_file_and_new_folder_is_the_owners_only_like_the_passport_itself(files):
+    """QR images, the PDF, the presentation and the badges hold a person's name and achievements."""
+    import os
+    import stat
+
+    previous = os.umask(0o022)  # a permissive umask, as on many desktops (restored below)
+    try:
+        folder, paths, _ = files
+        passport = str(folder / "passport")
+        out = folder / "export"
+        result = run("export", str(paths[0]), "--passport", passport, "--unsigned", "--qr", str(out / "qr"),
+                     "--pdf", str(out / "pdf" / "p.pdf"), "--presentation", str(out / "vp" / "vp.json"),
+                     "--openbadges", str(out / "ob"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) >= 4
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {p.name: 0o600 for p in written}
+    folders = [out / "qr", out / "pdf", out / "vp", out / "ob"]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folders} == {p.name: 0o700 for p in folders}
+
+
 def test_export_without_names_exports_the_whole_passport(files):
     folder, paths, _ = files
     passport = str(folder / "passport")

@@ -19,7 +19,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.cli import parse_duration
+from skillspas.verifier.cli import checked_trust_list, parse_duration
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 
 __all__ = ["verifier_command", "HOST", "DEFAULT_PORT"]
@@ -51,8 +51,9 @@ def verifier_command(
         _build_static(build_static, bundle, trust_issuer, trust_anchor, max_status_age)
         return
     try:
+        loaded = _checked_bundle(bundle, trust_anchor) if bundle is not None else None
         settings = PageSettings(
-            bundle=Bundle.from_file(bundle) if bundle is not None else None,
+            bundle=loaded,
             bundle_source=str(bundle) if bundle is not None else None,
             trusted_issuers=tuple(trust_issuer or ()), trust_anchors=tuple(trust_anchor or ()),
             contexts=contexts, status_freshness=freshness,
@@ -77,13 +78,28 @@ def verifier_command(
                                nl=f"kan niet luisteren op {HOST}:{port} (is de poort in gebruik?)"))
 
 
+def _checked_bundle(path: Path, anchors: list[str] | None) -> Bundle:
+    """The bundle at ``path``, whose trust list verifies (signed by one of ``anchors`` when given), as
+    ``bundle create`` checks it; a rejected trust list is ``invalid_option``: the page would trust no one."""
+    bundle = Bundle.from_file(path)
+    try:
+        checked_trust_list(bundle, anchors)
+    except SkillspasError as exc:
+        hint, hint_nl = (" (is --trust-anchor the DID that signed it?)", " (is --trust-anchor de DID die hem ondertekende?)") if anchors else ("", "")
+        raise error_for(
+            ErrorCode.INVALID_OPTION, f"the bundle's trust list was rejected [{exc.code.value}]: {exc.message}{hint}",
+            nl=f"de vertrouwenslijst van de bundel is afgewezen [{exc.code.value}]: {exc.text('nl')}{hint_nl}",
+        ) from None
+    return bundle
+
+
 def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anchors: list[str] | None, max_status_age: str) -> None:
     """``--build-static``: the browser build with this bundle and trust settings; SHA256SUMS lists every file."""
     from skillspas.verifier.browser_build import build, install_runtime, runtime_folder, runtime_version
 
     try:
-        if bundle is not None:
-            Bundle.from_file(bundle)  # a malformed bundle is refused here, not on the phone
+        if bundle is not None:  # a malformed bundle, or a trust list the anchors reject, is refused here, not on the phone
+            _checked_bundle(bundle, anchors)
     except SkillspasError as exc:
         raise refuse(exc) from None
     if bundle is not None and not bundle.is_file():
