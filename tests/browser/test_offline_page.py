@@ -306,3 +306,58 @@ def test_qr_codes_scanned_one_after_another_on_the_phone_make_one_passport_with_
     page.click("#collection-clear")
     assert page.get_attribute("body", "data-collected") == "[]" and page.is_hidden("#result")
     assert all(url.startswith(site) for url in phone.requests), phone.requests
+
+
+def test_the_phone_shows_whose_credential_and_which_as_the_laptop_page_does(site, world, phone):
+    credential = world.credentials["diploma"]
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", world.files["diploma"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "valid"
+    card = page.text_content("#credentials")
+    assert credential["credentialSubject"]["name"] in card and credential["name"] in card, card
+    assert page.text_content("[data-fact=holder]") == credential["credentialSubject"]["name"]
+    assert "Uitgever" in card and "Houder" in card  # the laptop page's words (verifier/page/texts.py)
+    assert page.is_hidden(".verdict-code")  # a valid credential has no support code: no empty line
+
+
+def _parts(world: Any) -> list[str]:
+    """The diploma's QR text as a numbered set of two parts (``SPP:1/2/SET:…``, ``SPP:2/2/SET:…``)."""
+    from skillspas.verifier.qr import encode_payload
+    from skillspas.verifier.qr.parts import split_payload
+
+    return split_payload(encode_payload(world.credentials["diploma"]), 2)
+
+
+def test_the_two_pasted_parts_of_a_numbered_set_give_one_verdict_on_the_phone(site, world, phone):
+    first, second = _parts(world)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", first)
+    page.click("#verify")
+    page.wait_for_function("document.getElementById('status').textContent.includes('1 van 2 delen gescand')")
+    assert page.is_hidden("#verdict")  # one part alone is no verdict (not qr_incomplete)
+    page.fill("#input", second)
+    page.click("#verify")
+    assert _verdict(page) == _expected(_cli(world, "diploma"))
+    assert world.credentials["diploma"]["credentialSubject"]["name"] in page.text_content("#credentials")
+
+
+def test_the_qr_images_of_a_numbered_set_dropped_together_give_one_verdict_on_the_phone(site, world, phone):
+    import base64
+
+    from skillspas.wallet_export.qr import qr_for_text
+
+    images = [base64.b64encode(qr_for_text(text).png()).decode("ascii") for text in _parts(world)]
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.evaluate("""(images) => {
+        const files = new DataTransfer();
+        images.forEach((data, i) => files.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))],
+                                                             `qr-0${i + 1}-of-02.png`, { type: "image/png" })));
+        document.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+    }""", images)
+    assert _verdict(page) == _expected(_cli(world, "diploma"))
+    assert world.credentials["diploma"]["credentialSubject"]["name"] in page.text_content("#credentials")
+    assert page.get_attribute("#file", "multiple") is not None  # choosing several files, as on the laptop page

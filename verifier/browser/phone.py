@@ -26,21 +26,12 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, passport_of, qr_credentials, too_large
-from skillspas.verifier.page.texts import HEADINGS, SENTENCES, next_step, reason
+from skillspas.verifier.page.view import build_view, error_view
 from skillspas.verifier.pdf import qr_texts, read_pdf_images
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload
 from skillspas.verifier.run import refusal, result_text, verify_input
-from skillspas.verifier.summary import summarize_skills
 
 __all__ = ["check", "check_read"]
-
-
-def _view(verdict: str, problem: Any) -> dict[str, Any]:
-    """The verdict in the laptop page's words (``verifier/page/texts.py``)."""
-    return {"verdict": verdict, "heading": HEADINGS[verdict],
-            "sentence": reason(problem.code) if problem else SENTENCES["valid"],
-            "next": next_step(problem.code) if problem else None,
-            "code": problem.code.value if problem else ""}
 
 
 class _NoData:
@@ -59,15 +50,14 @@ def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False) ->
         if isinstance(todo, dict):
             return json.dumps(todo)
         result = verify_input(todo, **parse_json(options))
-    except SkillspasError as exc:  # an unusable input: as the laptop page's error_view
-        return json.dumps({"text": json.dumps(refusal(exc)),
-                           "view": _view("unusable" if exc.code.exit_code == 2 else "invalid", exc)})
+    except SkillspasError as exc:  # an unusable input: the laptop page's error_view
+        return json.dumps({"text": json.dumps(refusal(exc)), "view": {**error_view(exc.code, exc.message), "problem": exc.code.value}})
     problem = result.first_error or next(iter(result.all_warnings), None)
     document = parse_json(todo) if result.checks and result.checks[0].ok else None
-    view = {**_view(result.verdict, problem), "collect": collect_hint(document, from_pdf=from_pdf, verified=result.verified)}
-    if result.credentials:  # a passport: one skills summary of the one person that counts, as on the laptop page
-        view["summary"] = summarize_skills(result, vocabulary=cast(SkillsVocabulary, _NoData()),
-                                           register=cast(Kwalificaties, _NoData())).to_json()
+    view = build_view(result, document=document, vocabulary=cast(SkillsVocabulary, _NoData()),
+                      register=cast(Kwalificaties, _NoData()))  # the laptop page's view: whose, which, the skills
+    view["collect"] = collect_hint(document, from_pdf=from_pdf, verified=result.verified)
+    view["problem"] = problem.code.value if problem else ""  # the first problem's code, for tests and tools
     return json.dumps({"text": result_text(result), "view": view})
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.pipeline import Verifier
@@ -202,8 +203,10 @@ def build_view(
     vocabulary: SkillsVocabulary | None = None,
     vacancy: Iterable[str] | None = None,
     bridge_to: Mapping[str, str] | None = None,
+    register: Kwalificaties | None = None,
 ) -> dict[str, Any]:
     """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives).
+    ``register`` is the kwalificatie register for progress (the bundled one when ``None``).
 
     ``bridge_to`` (``{"occupation": name or URI}`` or ``{"crebo": code}``) adds the werk-naar-werk bridge.
     """
@@ -247,7 +250,7 @@ def build_view(
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
         view["credentials"] = [single]
         view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
-    summary = summarize_skills(result, vocabulary=vocabulary)
+    summary = summarize_skills(result, vocabulary=vocabulary, register=register)
     if summary.verified:
         view["skills"] = summary.to_json()
         wanted = [line for line in (vacancy or ()) if line.strip()]

@@ -128,23 +128,102 @@ applyLang(lang);
 $("verify").disabled = false;
 $("camera-start").disabled = false;
 
+function el(tag, attrs = {}, ...children) {  // text nodes only, as the laptop page (static/app.js)
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") node.textContent = value; else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) if (child !== null && child !== undefined && child !== false && child !== "") node.append(child);
+  return node;
+}
+
+const pick = (both) => (both === null || both === undefined ? "" : typeof both === "string" ? both : both[lang] || both.nl || both.en || "");
+
+function date(iso) {
+  const parsed = new Date(iso ?? "");
+  if (!iso || Number.isNaN(parsed.getTime())) return iso ?? "";
+  return parsed.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+function party(who, role) {  // a name as the laptop page shows it: where the name comes from, and the DID
+  const source = who.source === "trustList" ? t("on_trust_list") : who.source === "credential" ? t("as_stated") : t("no_name");
+  return el("span", {}, el("strong", { text: who.name || who.did || "" }), role ? ` (${role})` : "",
+            el("span", { class: "source" }, ` — ${source}`), who.did && who.name ? el("span", { class: "did" }, ` ${who.did}`) : "");
+}
+
+function credentialCard(c, numbered) {  // one credential of build_view's view (verifier/page/view.py), as the laptop's card
+  const title = c.title || pick(c.kind) || t("credential_n", { n: c.index + 1 });
+  const heading = el("h3", { id: `cred-${c.index}-h`, text: numbered ? `${t("credential_n", { n: c.index + 1 })}: ${title}` : title });
+  const badge = el("span", { class: `badge badge-${c.verdict}` }, `${ICONS[c.verdict] ?? ""} ${pick(c.heading)}`);
+  const card = el("article", { class: `credential c-${c.verdict}`, "data-verdict": c.verdict, "aria-labelledby": `cred-${c.index}-h` });
+  let body = card;
+  if (numbered) {
+    body = el("details", { open: c.verdict !== "valid" }, el("summary", {}, heading, " ", badge));
+    card.append(body);
+  } else {
+    card.append(heading, badge);
+  }
+  if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
+    body.append(el("p", { text: pick(c.sentence) }));
+    if (c.code) body.append(el("p", { class: "verdict-code" }, `${t("support_code")}: `, el("code", { text: c.code })));
+    return card;
+  }
+  const facts = el("dl", { class: "facts" });
+  const fact = (label, value, key) => {
+    if (value === null || value === undefined || value === "") return;
+    facts.append(el("dt", { text: label }), el("dd", { "data-fact": key }, value));
+  };
+  fact(t("kind"), pick(c.kind), "kind");
+  fact(t("issuer"), party(c.issuer, null), "issuer");
+  fact(t("holder"), c.subjectName, "holder");
+  fact(t("awarded"), date(c.awarded), "awarded");
+  fact(t("valid_from"), date(c.validFrom), "validFrom");
+  fact(t("valid_until"), c.validUntil ? date(c.validUntil) : t("no_end"), "validUntil");
+  for (const f of c.facts ?? []) {
+    const lines = pick(f.text).split("\n");
+    fact(pick(f.label), lines.length === 1 ? lines[0] : el("ul", { class: "fact-lines" }, ...lines.map((line) => el("li", { text: line }))), f.key);
+  }
+  if (c.signers?.length) {
+    fact(t("signed_by"), el("ul", { class: "signers" }, ...c.signers.map((s) => el("li", {}, party(s, t(s.role === "issuer" ? "role_issuer" : "role_cosigner"))))), "signers");
+  }
+  body.append(facts);
+  for (const w of c.warnings ?? []) body.append(el("p", { class: "verdict-next" }, el("strong", { text: `${t("warnings")}: ` }), pick(w.sentence)));
+  body.append(el("h4", { text: t("skills") }));
+  if (!c.skills?.length) {
+    body.append(el("p", { text: t("no_skills") }));
+    return card;
+  }
+  body.append(el("ul", { class: "skill-list" }, ...c.skills.map((s) => el("li", { "data-uri": s.uri, "data-established": s.established || "" },
+    `${pick(s.label)} `, el("span", { class: "skill-code" }, `(${s.framework || "?"})`),
+    s.establishedLabel ? el("span", { class: "hint" }, ` — ${pick(s.establishedLabel)}`) : ""))));
+  return card;
+}
+
 function showView(view) {
   const verdict = $("verdict");
   verdict.className = `verdict verdict-${view.verdict}`;
   verdict.querySelector(".verdict-icon").textContent = ICONS[view.verdict];
-  $("verdict-heading").textContent = view.heading[lang];
-  $("verdict-sentence").textContent = view.sentence[lang];
-  $("verdict-next").textContent = view.next ? view.next[lang] : "";
-  $("verdict-code").textContent = view.code;
+  $("verdict-heading").textContent = pick(view.heading);
+  $("verdict-sentence").textContent = pick(view.sentence);
+  const warnings = $("verdict-warnings");
+  warnings.replaceChildren(...(view.warnings ?? []).map((w) => el("li", {}, `${pick(w.sentence)} `,
+    el("span", { class: "verdict-code" }, "[", el("code", { text: w.code }), "]"))));
+  warnings.hidden = !warnings.childElementCount;
+  warnings.setAttribute("aria-label", t("warnings"));
+  $("verdict-next").textContent = view.next ? pick(view.next) : "";
+  $("verdict-code").textContent = view.code ?? "";
+  $("verdict-code").parentElement.hidden = !view.code;  // no code, no "Code voor ondersteuning:" line
+  $("credentials").replaceChildren(...(view.credentials ?? []).map((c) => credentialCard(c, view.presentation)));
   verdict.dataset.verdict = view.verdict;
-  verdict.dataset.code = view.code;
+  verdict.dataset.code = view.problem ?? view.code ?? "";
   verdict.hidden = false;
   $("result").hidden = false;
 }
 
 function show(answer) {
   const result = JSON.parse(answer.text);
-  state.summary = answer.view.summary ?? null;
+  state.summary = answer.view.presentation ? answer.view.skills : null;  // a passport: one skills summary
   showSummary();
   $("verdict").dataset.verified = String(result.verified);
   $("json").textContent = answer.text;
@@ -245,15 +324,39 @@ async function run(bytes, kind = "auto", collection = false) {  // as the laptop
       }
       found.push(await readQr(input));
     }
-    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read));
     $("status").textContent = t("ready", { s: state.ready });
+    const part = answer.read === "image" ? found.flat().find((text) => PART.test(text)) : undefined;
+    if (part !== undefined) {  // a photo of one part of a numbered set: into the set being collected
+      const joined = collectPart(part);
+      if (joined) await run(new TextEncoder().encode(joined), "text");
+      return;
+    }
+    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read));
   }
   if (!collection && await collect(answer.view.collect)) return;
   show(answer);
 }
 
+// -- the parts of a numbered set of QR codes ("SPP:i/k/SET:..."), scanned, pasted or in files: one collector --
+const PART = /^SPP:([1-9][0-9]?)\/([1-9][0-9]?)\/([0-9A-F]{8}):/;
+let parts = null;
+
+function collectPart(text) {  // a part kept: "" until every part of its set is in, then the joined set (verified as one)
+  const match = PART.exec(text);
+  if (parts?.id !== match[3] || parts.count !== Number(match[2])) parts = { id: match[3], count: Number(match[2]), texts: {} };
+  parts.texts[match[1]] = text;
+  const got = Object.values(parts.texts);  // in part order (integer keys)
+  document.body.dataset.parts = `${got.length}/${parts.count}`;  // for tests and tools
+  if (got.length < parts.count) {
+    $("status").textContent = t("parts_scanned", { n: got.length, k: parts.count });
+    return "";
+  }
+  parts = null;
+  return got.join("\n");
+}
+
 // -- the camera: as the laptop page's, with the same reader --------------------------------------------
-const camera = { stream: null, timer: null, set: null };
+const camera = { stream: null, timer: null };
 
 function stopCamera(message) {
   clearTimeout(camera.timer);
@@ -267,7 +370,6 @@ function stopCamera(message) {
   if (message) $("status").textContent = message;
 }
 
-const PART = /^SPP:([1-9][0-9]?)\/([1-9][0-9]?)\/([0-9A-F]{8}):/;  // a part of a numbered set of codes
 
 async function scanFrame() {
   camera.timer = null;
@@ -282,18 +384,16 @@ async function scanFrame() {
     context.drawImage(video, 0, 0, canvas.width, canvas.height);
     const texts = await readQr(context.getImageData(0, 0, canvas.width, canvas.height));
     if (!camera.stream || camera.timer) return;  // stopped, or started anew, meanwhile
-    const part = texts.map((found) => PART.exec(found)).find(Boolean);
-    if (part) {  // one part of a numbered set (SPP:i/k/SET:…): keep scanning until every part is read
-      if (camera.set?.id !== part[3] || camera.set.count !== Number(part[2])) camera.set = { id: part[3], count: Number(part[2]), texts: {} };
-      camera.set.texts[part[1]] = part.input;
-      const got = Object.values(camera.set.texts);
-      if (got.length === camera.set.count) {
-        camera.set = null;
+    const part = texts.find((found) => PART.test(found));
+    if (part !== undefined) {  // one part of a numbered set: keep scanning until every part is read
+      const joined = collectPart(part);
+      if (joined) {
         stopCamera(t("camera_found"));
-        run(new TextEncoder().encode(got.join("\n")));
+        run(new TextEncoder().encode(joined), "text");
         return;
       }
-      $("status").textContent = `${got.length}/${camera.set.count}`;
+      camera.timer = setTimeout(scanFrame, 120);
+      return;
     }
     const text = texts.find((found) => /^SP[123]:/.test(found));
     if (text) {
@@ -334,10 +434,25 @@ async function runFile(file) {
   await run(new Uint8Array(await file.arrayBuffer()), image ? "image" : "auto");
 }
 
+const MAX_FILES = 20;  // files checked at once, dropped or chosen together: the laptop page's (static/app.js)
+
+async function runFiles(list) {  // each in turn, into the one passport (and set of parts) being collected
+  const files = Array.from(list ?? []);
+  if (files.length > MAX_FILES) {
+    $("status").textContent = t("too_many_files", { n: MAX_FILES });
+    return;
+  }
+  for (const file of files) await runFile(file);
+}
+
 for (const button of document.querySelectorAll(".lang")) button.addEventListener("click", () => applyLang(button.dataset.lang));
-$("verify").addEventListener("click", () => run(new TextEncoder().encode($("input").value)));
+$("verify").addEventListener("click", () => {
+  const text = $("input").value.trim();
+  const joined = !text.includes("\n") && PART.test(text) ? collectPart(text) : null;  // one part of a set: kept
+  if (joined !== "") run(new TextEncoder().encode(joined ?? $("input").value));
+});
 $("file").addEventListener("change", async (event) => {
-  await runFile(event.target.files[0]);
+  await runFiles(event.target.files);
   event.target.value = "";
 });
 $("camera-start").addEventListener("click", startCamera);
@@ -351,5 +466,5 @@ $("camera-stop").addEventListener("click", () => stopCamera(t("camera_stopped"))
 for (const name of ["dragenter", "dragover"]) document.addEventListener(name, (event) => event.preventDefault());
 document.addEventListener("drop", (event) => {
   event.preventDefault();
-  runFile(event.dataTransfer?.files?.[0]);
+  runFiles(event.dataTransfer?.files);
 });
