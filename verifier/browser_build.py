@@ -262,7 +262,7 @@ def site_files(
     runtime: Path | None = None, *, bundle: bytes | None = None, settings: dict[str, Any] | None = None,
 ) -> dict[str, bytes]:
     """The installable page as {file name: bytes}: the runtime, ``skillspas-py.zip``, the page (with the
-    laptop page's head, words and style sheet: ``texts.page_html``), the manifest and the service worker, which caches every file
+    laptop page's head, words, style sheet and cards.js: ``texts.page_html``), the manifest and the service worker, which caches every file
     but ``bundle.json`` at install (the page fetches the bundle itself: see ``app.mjs``).
 
     ``bundle`` (an offline bundle, already checked by the caller) is published as ``bundle.json`` and
@@ -278,7 +278,8 @@ def site_files(
         if path.is_file() and path.name != "sw.js":
             files[path.name] = path.read_bytes()
     files["index.html"] = page_html((PAGE / "index.html").read_text("utf-8"), {}, phone=True)  # the laptop's head and words
-    files["style.css"] = (HERE / "page" / "static" / "style.css").read_bytes()
+    for name in ("style.css", "cards.js"):  # the laptop's look and its drawing of a credential
+        files[name] = (HERE / "page" / "static" / name).read_bytes()
     if settings:
         files["settings.json"] = json.dumps(settings, indent=2, sort_keys=True).encode("utf-8")
     cached = sorted(files)

@@ -50,7 +50,8 @@ def test_an_installed_skillspas_builds_the_installable_page(tmp_path):
     assert run.stdout.startswith(str(site)), run.stdout  # the installed copy ran, not this checkout
     assert "installing the Pyodide runtime" in run.stderr and (cache / f"pyodide-{browser_build.runtime_version()}").is_dir()
     listed = dict(line.split("  ")[::-1] for line in (out / "SHA256SUMS").read_text("utf-8").splitlines())
-    assert {"index.html", "sw.js", "style.css", "skillspas-py.zip", "pyodide.asm.wasm"} <= set(listed)
+    assert {"index.html", "sw.js", "style.css", "cards.js", "skillspas-py.zip", "pyodide.asm.wasm"} <= set(listed)
+    assert "\"cards.js\"" in (out / "sw.js").read_text("utf-8")  # precached: the page draws a credential offline
     assert (out / browser_build.EXTRA_ARCHIVE).read_bytes() == browser_build.extra_archive()
     served = zipfile.ZipFile(out / browser_build.ARCHIVE).namelist()  # the same files, those imported at start compiled
     assert {name[:-1] if name.endswith(".pyc") else name for name in served} == set(

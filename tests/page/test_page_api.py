@@ -325,15 +325,17 @@ def test_the_page_loads_nothing_from_elsewhere():
         assert not re.search(r"<script(?! (src=|type=\"module\" src=|type=\"application/json\"))", index)  # data, not code
     css = (PAGE / "static" / "style.css").read_text("utf-8")
     assert "url(" not in css and "@import" not in css
-    script = (PAGE / "static" / "app.js").read_text("utf-8")
-    assert not re.search(r"""fetch\(\s*["'](https?:)?//""", script) and ".innerHTML" not in script
-    assert "eval(" not in script
+    for name in ("app.js", "cards.js"):
+        script = (PAGE / "static" / name).read_text("utf-8")
+        assert not re.search(r"""fetch\(\s*["'](https?:)?//""", script) and ".innerHTML" not in script
+        assert "eval(" not in script
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
 def test_every_word_a_page_uses_is_in_the_one_word_table_in_both_languages(phone: bool):
     index = _rendered(phone)
     script = (PAGE.parent / "browser" / "page" / "app.mjs" if phone else PAGE / "static" / "app.js").read_text("utf-8")
+    script += (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
     used = set(re.findall(r'data-t(?:-label)?="(\w+)"', index))
     for choice, key in re.findall(r'\bt\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
         used |= {key, choice} - {""}

@@ -16,8 +16,10 @@ const $ = (id) => document.getElementById(id);
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("./sw.js");
 
 const T = JSON.parse($("words").textContent);  // the words of both pages (verifier/page/texts.py), put in by the build
-const ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "?" };
 let lang = "nl";
+const pick = (both) => (both === null || both === undefined ? "" : typeof both === "string" ? both : both[lang] || both.nl || both.en || "");
+// The drawing of a credential (and el, ICONS) is the laptop page's: cards.js, loaded by the shared <head>.
+const { ICONS, el, credentialCard } = window.SkillspasCards({ t, pick, lang: () => lang });
 let lastView = null;
 const state = { ready: null, bundle: null, summary: null };
 const passport = { credentials: [], keys: new Set() };  // the credentials collected from several codes or files
@@ -127,78 +129,6 @@ state.ready = ((performance.now() - started) / 1000).toFixed(1);
 applyLang(lang);
 $("verify").disabled = false;
 $("camera-start").disabled = false;
-
-function el(tag, attrs = {}, ...children) {  // text nodes only, as the laptop page (static/app.js)
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "text") node.textContent = value; else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false && child !== "") node.append(child);
-  return node;
-}
-
-const pick = (both) => (both === null || both === undefined ? "" : typeof both === "string" ? both : both[lang] || both.nl || both.en || "");
-
-function date(iso) {
-  const parsed = new Date(iso ?? "");
-  if (!iso || Number.isNaN(parsed.getTime())) return iso ?? "";
-  return parsed.toLocaleDateString(lang === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-}
-
-function party(who, role) {  // a name as the laptop page shows it: where the name comes from, and the DID
-  const source = who.source === "trustList" ? t("on_trust_list") : who.source === "credential" ? t("as_stated") : t("no_name");
-  return el("span", {}, el("strong", { text: who.name || who.did || "" }), role ? ` (${role})` : "",
-            el("span", { class: "source" }, ` — ${source}`), who.did && who.name ? el("span", { class: "did" }, ` ${who.did}`) : "");
-}
-
-function credentialCard(c, numbered) {  // one credential of build_view's view (verifier/page/view.py), as the laptop's card
-  const title = c.title || pick(c.kind) || t("credential_n", { n: c.index + 1 });
-  const heading = el("h3", { id: `cred-${c.index}-h`, text: numbered ? `${t("credential_n", { n: c.index + 1 })}: ${title}` : title });
-  const badge = el("span", { class: `badge badge-${c.verdict}` }, `${ICONS[c.verdict] ?? ""} ${pick(c.heading)}`);
-  const card = el("article", { class: `credential c-${c.verdict}`, "data-verdict": c.verdict, "aria-labelledby": `cred-${c.index}-h` });
-  let body = card;
-  if (numbered) {
-    body = el("details", { open: c.verdict !== "valid" }, el("summary", {}, heading, " ", badge));
-    card.append(body);
-  } else {
-    card.append(heading, badge);
-  }
-  if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
-    body.append(el("p", { text: pick(c.sentence) }));
-    if (c.code) body.append(el("p", { class: "verdict-code" }, `${t("support_code")}: `, el("code", { text: c.code })));
-    return card;
-  }
-  const facts = el("dl", { class: "facts" });
-  const fact = (label, value, key) => {
-    if (value === null || value === undefined || value === "") return;
-    facts.append(el("dt", { text: label }), el("dd", { "data-fact": key }, value));
-  };
-  fact(t("kind"), pick(c.kind), "kind");
-  fact(t("issuer"), party(c.issuer, null), "issuer");
-  fact(t("holder"), c.subjectName, "holder");
-  fact(t("awarded"), date(c.awarded), "awarded");
-  fact(t("valid_from"), date(c.validFrom), "validFrom");
-  fact(t("valid_until"), c.validUntil ? date(c.validUntil) : t("no_end"), "validUntil");
-  for (const f of c.facts ?? []) {
-    const lines = pick(f.text).split("\n");
-    fact(pick(f.label), lines.length === 1 ? lines[0] : el("ul", { class: "fact-lines" }, ...lines.map((line) => el("li", { text: line }))), f.key);
-  }
-  if (c.signers?.length) {
-    fact(t("signed_by"), el("ul", { class: "signers" }, ...c.signers.map((s) => el("li", {}, party(s, t(s.role === "issuer" ? "role_issuer" : "role_cosigner"))))), "signers");
-  }
-  body.append(facts);
-  for (const w of c.warnings ?? []) body.append(el("p", { class: "verdict-next" }, el("strong", { text: `${t("warnings")}: ` }), pick(w.sentence)));
-  body.append(el("h4", { text: t("skills") }));
-  if (!c.skills?.length) {
-    body.append(el("p", { text: t("no_skills") }));
-    return card;
-  }
-  body.append(el("ul", { class: "skill-list" }, ...c.skills.map((s) => el("li", { "data-uri": s.uri, "data-established": s.established || "" },
-    `${pick(s.label)} `, el("span", { class: "skill-code" }, `(${s.framework || "?"})`),
-    s.establishedLabel ? el("span", { class: "hint" }, ` — ${pick(s.establishedLabel)}`) : ""))));
-  return card;
-}
 
 function showView(view) {
   const verdict = $("verdict");

@@ -39,20 +39,12 @@
     return both[state.lang] || both.nl || both.en || "";
   }
 
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === null || value === undefined || value === false) { return; }
-      if (name === "text") { node.textContent = value; } else { node.setAttribute(name, value === true ? "" : value); }
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) { continue; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
+  // The drawing of a credential, and el, date and ICONS, shared with the phone page (static/cards.js).
+  var shared = window.SkillspasCards({ t: t, pick: pick, lang: function () { return state.lang; } });
+  var el = shared.el;
+  var date = shared.date;
+  var ICONS = shared.ICONS;
+  var credentialCard = shared.credentialCard;
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
@@ -61,18 +53,6 @@
   function size(bytes) {
     if (bytes >= 1048576) { return (bytes / 1048576).toFixed(1).replace(".", state.lang === "nl" ? "," : ".") + " MB"; }
     return Math.ceil(bytes / 1024) + " kB";
-  }
-
-  function date(iso) {
-    if (!iso) { return ""; }
-    var parsed = new Date(iso);
-    if (isNaN(parsed.getTime())) { return iso; }
-    try {
-      return parsed.toLocaleDateString(state.lang === "nl" ? "nl-NL" : "en-GB",
-        { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-    } catch (e) {
-      return iso.slice(0, 10);
-    }
   }
 
   // -- language ------------------------------------------------------------------------------------
@@ -291,8 +271,6 @@
 
   // -- rendering the verdict ----------------------------------------------------------------------
 
-  var ICONS = { valid: "✓", warning: "!", invalid: "✗", unusable: "?" };
-
   function render(view, moveFocus) {
     state.view = view;
     var body = $("result-body");
@@ -345,88 +323,6 @@
         el("span", { "class": "verdict-icon", "aria-hidden": "true", text: ICONS[view.verdict] || "" }),
         el("h3", { id: "verdict-heading", tabindex: "-1", text: pick(view.heading) })),
       text);
-  }
-
-  function fact(list, label, value) {
-    if (value === null || value === undefined || value === "") { return; }
-    list.appendChild(el("dt", { text: label }));
-    list.appendChild(el("dd", {}, value));
-  }
-
-  function party(who, role) {
-    var wrap = el("span", {});
-    var source = who.source === "trustList" ? t("on_trust_list") : who.source === "credential" ? t("as_stated") : t("no_name");
-    wrap.appendChild(el("strong", { text: who.name || who.did || "" }));
-    if (role) { wrap.appendChild(document.createTextNode(" (" + role + ")")); }
-    wrap.appendChild(el("span", { "class": "source" }, " — " + source));
-    if (who.did && who.name) { wrap.appendChild(el("span", { "class": "did" }, " " + who.did)); }
-    return wrap;
-  }
-
-  function credentialCard(c, numbered) {
-    var title = c.title || pick(c.kind) || t("credential_n", { n: c.index + 1 });
-    var heading = el("h3", { id: "cred-" + c.index + "-h",
-      text: numbered ? t("credential_n", { n: c.index + 1 }) + ": " + title : title });
-    var badge = el("span", { "class": "badge badge-" + c.verdict }, (ICONS[c.verdict] || "") + " " + pick(c.heading));
-    var card = el("article", { "class": "credential c-" + c.verdict, "data-verdict": c.verdict, "aria-labelledby": "cred-" + c.index + "-h" });
-    var body = card;
-    if (numbered) {  // a passport: one line per credential, opened on demand (a failed one is open)
-      body = el("details", { open: c.verdict !== "valid" }, el("summary", {}, heading, " ", badge));
-      card.appendChild(body);
-    } else {
-      card.appendChild(heading);
-      card.appendChild(badge);
-    }
-    credentialFacts(body, c);
-    return card;
-  }
-
-  function credentialFacts(body, c) {
-    if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
-      body.appendChild(el("p", { text: pick(c.sentence) }));
-      if (c.code) {
-        body.appendChild(el("p", { "class": "verdict-code" }, t("support_code") + ": ", el("code", { text: c.code }), c.detail ? " — " + c.detail : ""));
-      }
-      return;
-    }
-    var facts = el("dl", { "class": "facts" });
-    fact(facts, t("kind"), pick(c.kind));
-    fact(facts, t("issuer"), party(c.issuer, null));
-    fact(facts, t("holder"), c.subjectName);
-    fact(facts, t("awarded"), date(c.awarded));
-    fact(facts, t("valid_from"), date(c.validFrom));
-    fact(facts, t("valid_until"), c.validUntil ? date(c.validUntil) : t("no_end"));
-    (c.facts || []).forEach(function (f) {  // what it proves, per the catalogue of types
-      var lines = pick(f.text).split("\n");
-      var value = lines.length === 1 ? lines[0] : el("ul", { "class": "fact-lines" });
-      if (lines.length > 1) { lines.forEach(function (line) { value.appendChild(el("li", { text: line })); }); }
-      var before = facts.childNodes.length;
-      fact(facts, pick(f.label), value);
-      if (facts.childNodes.length > before) { facts.lastChild.setAttribute("data-fact", f.key); }
-    });
-    if (c.signers && c.signers.length) {
-      var signers = el("ul", { "class": "signers" });
-      c.signers.forEach(function (s) {
-        signers.appendChild(el("li", {}, party(s, s.role === "issuer" ? t("role_issuer") : t("role_cosigner"))));
-      });
-      fact(facts, t("signed_by"), signers);
-    }
-    body.appendChild(facts);
-    (c.warnings || []).forEach(function (w) {
-      body.appendChild(el("p", { "class": "verdict-next" }, el("strong", { text: t("warnings") + ": " }), pick(w.sentence)));
-    });
-    body.appendChild(el("h4", { text: t("skills") }));
-    if (!c.skills || !c.skills.length) {
-      body.appendChild(el("p", { text: t("no_skills") }));
-      return;
-    }
-    var list = el("ul", { "class": "skill-list" });
-    c.skills.forEach(function (s) {
-      list.appendChild(el("li", { "data-uri": s.uri, "data-established": s.established || "" }, pick(s.label) + " ",
-        el("span", { "class": "skill-code" }, "(" + (s.framework || "?") + ")"),
-        s.establishedLabel ? el("span", { "class": "hint" }, " — " + pick(s.establishedLabel)) : ""));
-    });
-    body.appendChild(list);
   }
 
   function renderSkills(view) {
