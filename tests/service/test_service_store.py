@@ -87,9 +87,11 @@ def test_status_index_is_random_and_in_a_list_of_at_least_131072(setup):
 @pytest.mark.parametrize("own_connection", [False, True], ids=["in-transactions", "one-statement-each"])
 def test_concurrent_reservations_never_share_an_index(setup, monkeypatch, own_connection):
     settings, store, issuer, org = setup
-    # Draw from 400 slots only, so that concurrent requests draw taken indexes often and must draw again;
+    # Draw from 1,000 slots only, so that concurrent requests draw taken indexes often and must draw again;
     # with their own connection (``Store.checkout``, as a service request) PostgreSQL reserves in one statement.
-    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(400))
+    # Both runs share the module's organisation: 400 reservations must fit whatever its other tests hold
+    # (with 400 slots, an earlier credential's random index below 400 left the last one nothing to find).
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(1000))
 
     def reserve(n: int) -> tuple[int, int]:
         with store.checkout() if own_connection else contextlib.nullcontext():
