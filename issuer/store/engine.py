@@ -12,13 +12,16 @@ so two processes starting at once do not both migrate.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import os
+import select
 import stat
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -26,12 +29,16 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 __all__ = ["Store", "open_store", "MIGRATIONS"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x736B696C  # "skil": one advisory lock id for schema migrations
 _HELD: contextvars.ContextVar[tuple[Store, Connection] | None] = contextvars.ContextVar("skillspas_store_held", default=None)
 """The connection ``Store.checkout`` holds in this thread (or task), and its store."""
+_T = TypeVar("_T")
 
 
 class Store:
@@ -41,6 +48,8 @@ class Store:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._compiled: dict[ClauseElement | str, str] = {}
+        self._loop_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = (
+            weakref.WeakKeyDictionary())
 
     @property
     def is_postgres(self) -> bool:
@@ -74,6 +83,32 @@ class Store:
             finally:
                 _HELD.reset(token)
 
+    async def on_loop(self, function: Callable[..., _T], *args: Any) -> _T:
+        """``function(*args)`` as in ``checkout`` (its ``transaction``s and ``one_statement``s on one pooled
+        connection), run on this event loop with the database I/O awaited: PostgreSQL only (``is_postgres``).
+
+        Why: the service's hot path in a worker thread spent a quarter of its CPU handing the GIL between
+        that thread and the event loop (perf: futex waits and wake-ups; issue 18). Here the same code runs
+        in a greenlet on the loop (SQLAlchemy's asyncio bridge, psycopg's async connection): while one
+        request waits for PostgreSQL the loop serves the others, and no thread is involved."""
+        loop = asyncio.get_running_loop()
+        engine = self._loop_engines.get(loop)
+        if engine is None:
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            engine = self._loop_engines[loop] = create_async_engine(
+                self.engine.url, echo=self.engine.echo, **_POSTGRES_OPTIONS)
+            event.listen(engine.sync_engine, "checkout", _ping)
+        async with engine.connect() as connection:
+            return await connection.run_sync(self._holding, function, args)
+
+    def _holding(self, connection: Connection, function: Callable[..., _T], args: tuple[Any, ...]) -> _T:
+        token = _HELD.set((self, connection))
+        try:
+            return function(*args)
+        finally:
+            _HELD.reset(token)
+
     def one_statement(self, statement: ClauseElement | str, params: dict[str, Any]) -> list[tuple[Any, ...]] | None:
         """Run one statement as a transaction of its own on the PostgreSQL connection ``checkout`` holds,
         through psycopg directly: no BEGIN and COMMIT round trips, no SQLAlchemy execution machinery (the
@@ -86,7 +121,7 @@ class Store:
         if sql is None:
             sql = self._compiled[statement] = statement if isinstance(statement, str) else str(
                 statement.compile(dialect=self.engine.dialect))
-        driver: Any = held[1].connection.driver_connection
+        driver: Any = held[1].connection.dbapi_connection  # psycopg's, or SQLAlchemy's adapter of its async one
         driver.autocommit = True  # a local switch: the connection is idle (the ping leaves no transaction)
         try:
             with driver.cursor() as cursor:  # plain tuples: psycopg's named tuples cost more than the statement
@@ -154,21 +189,30 @@ def _engine(url: str, echo: bool) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        # Custom plans only: psycopg prepares a statement run five times, and PostgreSQL's cached generic
-        # plan for a batch's ``IN (...)`` of 500 keys, made while the table was nearly empty, scanned the
-        # whole table per chunk (a 10,000-row re-run: 6.2 s; with custom plans 0.9 s).
-        engine = create_engine(parsed, echo=echo, pool_size=10, max_overflow=20,
-                               connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
+        engine = create_engine(parsed, echo=echo, **_POSTGRES_OPTIONS)
         event.listen(engine, "checkout", _ping)
         return engine
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
 
-def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+_POSTGRES_OPTIONS: dict[str, Any] = {
+    "pool_size": 10, "max_overflow": 20, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
+"""The pool and session options of both engines on PostgreSQL (the threads' and ``Store.on_loop``'s). Custom
+plans only: psycopg prepares a statement run five times, and PostgreSQL's cached generic plan for a batch's
+``IN (...)`` of 500 keys, made while the table was nearly empty, scanned the whole table per chunk (a
+10,000-row re-run: 6.2 s; with custom plans 0.9 s)."""
+
+
+def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """``pool_pre_ping`` that leaves no transaction open (psycopg would BEGIN before its SELECT 1, and
-    ``Store.one_statement`` needs an idle connection): one autocommit round trip; a dead connection is
-    replaced (the pool retries on ``DisconnectionError``)."""
+    ``Store.one_statement`` needs an idle connection), asked only of a connection with something to read:
+    an idle connection has nothing to read unless the server closed it or said something (a terminated
+    backend, a restart), so a poll of its socket (no round trip) finds those, and they get one autocommit
+    round trip; a dead connection is replaced (the pool retries on ``DisconnectionError``). Why: a round trip
+    on every checkout was one of five per issued credential (issue 18)."""
     try:
+        if not select.select([record.driver_connection.fileno()], [], [], 0)[0]:
+            return
         dbapi_connection.autocommit = True
         try:
             dbapi_connection.execute("SELECT 1")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import contextlib
 import hashlib
 import json
+import time
 
 import psycopg
 import pytest
@@ -310,25 +312,38 @@ def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_s
         assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))
 
 
-def test_an_issue_after_postgresql_dropped_the_pooled_connections_is_issued(postgres, tmp_path):
+@pytest.mark.parametrize("path", ["in-a-thread", "on-the-event-loop"])
+def test_an_issue_after_postgresql_dropped_the_pooled_connections_is_issued(postgres, tmp_path, path):
     url = postgres.new_database()
     settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
     store = open_store(url)
     created = create_organisation(store, settings, "ROC Herverbonden", role="mbo", did_web="herverbonden.example")
     issuer = Issuer(store, settings)
 
-    def issue() -> str:  # as the service does: one checkout, the key looked up, then issued
+    def issue_held() -> str:  # as the service does: one checkout, the key looked up, then issued
         with store.checkout():
             org = issuer.orgs.by_api_key(created.api_key)
             return issuer.issue(org, credential(org)).credential_id
 
-    try:
-        issue()
+    def drop_connections() -> None:
         with psycopg.connect(f"host=127.0.0.1 port={postgres.port} user=skillspas dbname=postgres", autocommit=True) as admin:
             dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
                                     [make_url(url).database]).fetchone()
         assert dropped is not None and dropped[0] >= 1  # the pooled connection is gone
-        issued = issue()
+        time.sleep(0.2)  # the backends' goodbye has reached the sockets
+
+    async def on_one_loop() -> str:  # the loop's own pool: the same connection again, after it was dropped
+        await store.on_loop(issue_held)
+        drop_connections()
+        return await store.on_loop(issue_held)
+
+    try:
+        if path == "on-the-event-loop":
+            issued = asyncio.run(on_one_loop())
+        else:
+            issue_held()
+            drop_connections()
+            issued = issue_held()
         with store.transaction() as session:
             assert session.scalar(select(IssuedCredential.state).where(IssuedCredential.credential_id == issued)) == "active"
     finally:

@@ -85,7 +85,10 @@ async def issue_credential(
         purposes = request.options.purposes() if request.options else None
     except ValueError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/options/credentialStatus") from None
-    issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
+    if issuer.store.is_postgres:  # on the event loop, the database awaited (Store.on_loop)
+        issued = await issuer.store.on_loop(_issue, issuer, api_key, request.credential, purposes)
+    else:
+        issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
     # the credential's canonical text, as hashed and stored: not serialised a second time
     return Response(f'{{"verifiableCredential":{issued.text}}}', status_code=201, media_type="application/json")
 
@@ -118,7 +121,8 @@ router.add_api_route(
 
 
 def _issue(issuer: Issuer, api_key: str, credential: dict[str, Any], purposes: tuple[str, ...] | None) -> Issued:
-    """Look the key up and issue, in one worker thread on one database connection (a request's one checkout)."""
+    """Look the key up and issue on one database connection (a request's one checkout): in a worker thread, or
+    on PostgreSQL on the event loop."""
     with issuer.store.checkout():
         org = issuer.orgs.by_api_key(api_key)
         return issuer.issue(org, credential, with_status=purposes != (), purposes=purposes or None)
