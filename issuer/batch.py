@@ -55,7 +55,6 @@ from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.vc import types_of
 
 __all__ = [
     "KEY_COLUMN",
@@ -101,10 +100,10 @@ class BatchInvalid(InvalidCredential):
         return type(self), (self.errors,)
 
 
-def _unsigned(row: BatchRow) -> dict[str, Any]:
-    """A row's checked document itself, to read (never to change): its id and types for the store."""
-    assert row.checked is not None  # a row built in this run
-    return row.checked.unsigned
+def _built_id(row: BatchRow) -> str:
+    """The credential id of a row built in this run (its builder always sets one)."""
+    assert row.id is not None
+    return row.id
 
 
 @dataclass(frozen=True)
@@ -352,10 +351,10 @@ def validate_rows(
 
 def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     """A built row, or ``type_not_allowed`` when the organisation's role may not issue its type (as checked)."""
-    if isinstance(result, RowError) or result.checked is None or role_may_issue(org.role, result.checked.kind):
+    if isinstance(result, RowError) or role_may_issue(org.role, result.kind):
         return result
     refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
-                        f"{result.checked.kind}", "/type")
+                        f"{result.kind}", "/type")
     return _row_error(result.line, refused)
 
 
@@ -364,7 +363,7 @@ def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[R
     errors: list[RowError] = []
     first: dict[str, BatchRow] = {}
     for row in plan:
-        cid = _unsigned(row)["id"]
+        cid = _built_id(row)
         if cid in first:
             errors.append(RowError(row.line, "id", ErrorCode.DUPLICATE_ID.value,
                                    f"credential id {cid!r} is also on line {first[cid].line}",
@@ -458,24 +457,24 @@ class _Run:
         items = []
         for position in positions:
             row, found = self.plan[position], stored[self.plan[position].key]
-            assert row.checked is not None  # only rows built in this run are signed; rows issued before never again
+            assert row.sealed is not None  # only rows built in this run are signed; rows issued before never again
             self.ids[position] = found.credential_id
             status = slot_entries(self.issuer.settings, self.org.id, found.seq, found.index, found.purposes)
-            items.append(_ToSign(position, row.line, row.checked, found.credential_id, status,
+            items.append(_ToSign(position, row.line, row.sealed, found.credential_id, status,
                                  _file_name(row.key) if self.out is not None else None))
         return items
 
     @staticmethod
     def _pending(row: BatchRow) -> Pending:
-        unsigned = _unsigned(row)
-        return Pending(unsigned["id"], row.key, types_of(unsigned), default_purposes(unsigned))
+        purposes = default_purposes({"type": list(row.types)})  # decided by the credential's types alone
+        return Pending(_built_id(row), row.key, row.types, purposes)
 
     def complete(self, results: Sequence[_Signed]) -> None:
         """Mark signed rows ``active`` with hash (and document), audited, in one transaction."""
         if not results:
             return
         completed = self.issuance.complete([
-            Done(r.credential_id, r.sha256, r.text, types_of(_unsigned(self.plan[r.position])), self.plan[r.position].key)
+            Done(r.credential_id, r.sha256, r.text, self.plan[r.position].types, self.plan[r.position].key)
             for r in results])
         others = {r.position: r.credential_id for r in results if r.credential_id not in completed}
         if others:  # a concurrent run of the same batch completed these first: its version stands

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import signal
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,20 +57,41 @@ class RowError:
 
 @dataclass(frozen=True)
 class BatchRow:
-    """A validated row: its line, key (type-scoped) and checked credential; or a row issued before
+    """A validated row: its line, key (type-scoped) and checked credential, sealed; or a row issued before
     (``issued``: its record; not built again, its credential stands)."""
 
     line: int
     key: str
-    checked: CheckedCredential | None = None
-    """The credential as ``preflight`` passed it: what the workers sign (None: issued before). The one copy
-    a row carries between processes (measured: a second, the builder's, cost 45 us a row to send and read)."""
+    sealed: bytes | None = None
+    """The credential as ``preflight`` passed it (``checked``), as bytes: what a worker signs (None: issued
+    before). The batch's own process only passes it on, so it never takes the document apart (measured: a
+    row's round trip parent <-> workers 75 -> 40 us CPU, of which this process's 35 -> 6 us)."""
+    id: str | None = None
+    types: tuple[str, ...] = ()
+    kind: str | None = None
+    """The checked credential's id, types and skillspas type: what the store and the role check need."""
     issued: Slot | None = None
+
+    @property
+    def checked(self) -> CheckedCredential | None:
+        """The checked credential (a new value each time; None for a row issued before)."""
+        return None if self.sealed is None else _unsealed(self.sealed)
 
     @property
     def credential(self) -> dict[str, Any]:
         """A copy of the unsigned credential (empty for a row issued before)."""
-        return self.checked.document if self.checked is not None else {}
+        checked = self.checked
+        return checked.unsigned if checked is not None else {}
+
+
+def _sealed(checked: CheckedCredential) -> bytes:
+    """A checked credential as bytes (``marshal``: its document is plain JSON values, ``copy_json``'s)."""
+    return marshal.dumps(tuple(getattr(checked, f.name) for f in fields(checked)))
+
+
+def _unsealed(data: bytes) -> CheckedCredential:
+    """The checked credential ``_sealed`` made: the same values, as ``pickle`` would give them back."""
+    return CheckedCredential(*marshal.loads(data))
 
 
 def _worker_init(parent: int) -> None:
@@ -142,7 +164,7 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
                                     f"the row could not be read ({type(exc).__name__})",
                                     "De regel kon niet worden gelezen."))
         else:
-            results.append(BatchRow(line, scoped, checked))
+            results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind))
     return results
 
 
@@ -181,7 +203,8 @@ class _SignJob:
 class _ToSign:
     position: int
     line: int
-    credential: CheckedCredential
+    sealed: bytes
+    """The row's checked credential (``BatchRow.sealed``)."""
     credential_id: str
     status: list[dict[str, Any]]
     file: str | None
@@ -206,7 +229,7 @@ def _sign_rows(
     for item in items:
         start = time.perf_counter()
         try:
-            signed = sign_as(signer, item.credential.with_status(item.status, item.credential_id))
+            signed = sign_as(signer, _unsealed(item.sealed).with_status(item.status, item.credential_id))
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
             raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
         text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
