@@ -41,14 +41,8 @@ if "--tree" in sys.argv:  # measure another checkout of the product (--baseline)
     _package.__path__ = [_tree]
     sys.modules["skillspas"] = _package
 
-from svc_postgres import PostgresServer  # noqa: E402
-
-from skillspas.issuer import batch as batch_module  # noqa: E402
-from skillspas.issuer.batch import batch_workers, issue_rows, validate_rows  # noqa: E402
-from skillspas.issuer.issuing import Issuer  # noqa: E402
-from skillspas.issuer.orgs import create_organisation  # noqa: E402
-from skillspas.issuer.settings import Settings  # noqa: E402
-from skillspas.issuer.store import open_store  # noqa: E402
+# The product is imported where it is used: a spawned worker runs this file's top level again (as
+# ``__mp_main__``), and should import what `skillspas batch`'s workers import, not the store's stack.
 
 TARGET_S = 6.0
 TARGET_ROWS = 10_000
@@ -74,6 +68,14 @@ def _cpu() -> tuple[float, float]:
 
 
 def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub: bool = False) -> dict[str, Any]:
+    from skillspas.issuer import batch as batch_module
+    from skillspas.issuer.batch import batch_workers, issue_rows, validate_rows
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.orgs import create_organisation
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    signing = sys.modules[batch_module._sign_rows.__module__]  # where the workers' sign_as is looked up
     settings = Settings(data_dir=folder, database_url=url, public_url="https://issuer.roc.example",
                         batch_workers=1 if stub else workers)
     store = open_store(settings.database)
@@ -81,7 +83,7 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
     issuer = Issuer(store, settings)
     org = issuer.orgs.get(created.id)
     data = rows(count)
-    real_sign = batch_module.sign_as
+    real_sign = signing.sign_as
     cpu0 = _cpu()
     try:
         with batch_workers(issuer, len(data)) as workers:  # as `skillspas batch` does: started once
@@ -90,7 +92,7 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
             validated = time.perf_counter() - start
             cpu1 = _cpu()
             if stub:
-                batch_module.sign_as = _stub_sign  # type: ignore[assignment]
+                signing.sign_as = _stub_sign
             start = time.perf_counter()
             manifest = issue_rows(issuer, org, plan, out=folder / "out", workers=workers)
             issued = time.perf_counter() - start
@@ -101,7 +103,7 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
                                out=folder / "out", workers=workers)
         rerun = time.perf_counter() - start
     finally:
-        batch_module.sign_as = real_sign
+        signing.sign_as = real_sign
         store.dispose()
     assert manifest.issued == count and again.issued == 0
     total = validated + issued
@@ -144,6 +146,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.baseline:
         sys.exit(_compare(args))
+    from svc_postgres import PostgresServer
+
     results = []
     postgres = None
     try:

@@ -16,7 +16,7 @@ issued again, so re-running after a crash issues nothing twice and loses nothing
 3. a re-run signs pending records again with the same id and index, and rewrites the file of an
    active one when it is missing or does not match the stored hash.
 
-Building, checking and signing run in worker processes (one per CPU for a large batch, or
+Building, checking and signing run in worker processes (``batch_worker``: one per CPU for a large batch, or
 ``Settings.batch_workers``); this process does the storage through the store's issuance lifecycle
 (``skillspas.issuer.store.issuance``, as a single issue does), many rows per statement and
 transaction. A re-run reads the rows issued before once and does not build or check them again. ``manifest.json`` lists every row's credential and file.
@@ -35,8 +35,6 @@ import json
 import multiprocessing
 import os
 import re
-import signal
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -45,21 +43,18 @@ from pathlib import Path
 from typing import Any, Final
 
 
-from skillspas.issuer.credentials import build, type_name
+from skillspas.issuer.batch_worker import (BatchRow, RowError, _build_rows, _OrgRef, _row_error, _sign_rows, _SignJob,
+                                           _Signed, _ToSign, _worker_init, _write_atomic)
+from skillspas.issuer.credentials import type_name
 from skillspas.issuer import status_registry
-from skillspas.issuer.issuing import (Issuer, canonical_text, check_stored_ids, credential_hash, default_purposes,
-                                      row_credential_id)
+from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
-from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
-from skillspas.keys import Signer
-from skillspas.keys.keyfile import load
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.vc import issuer_id, types_of
 
 __all__ = [
     "KEY_COLUMN",
@@ -86,26 +81,6 @@ _RESERVE_WINDOW: Final = 1000
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem in one row: its line (header = 1), the field, a code and nl/en messages."""
-
-    line: int
-    field: str | None
-    code: str
-    message: str
-    message_nl: str
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form (``BatchRowError`` in the API)."""
-        return {"line": self.line, "field": self.field, "code": self.code, "message": self.message,
-                "messageNl": self.message_nl}
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.field}" if self.field else "")
-        return f"{where}: [{self.code}] {self.message_nl} / {self.message}"
-
-
 class BatchInvalid(InvalidCredential):
     """``batch_invalid``: some rows are not valid; nothing was issued. ``errors`` lists every problem."""
 
@@ -125,17 +100,10 @@ class BatchInvalid(InvalidCredential):
         return type(self), (self.errors,)
 
 
-@dataclass(frozen=True)
-class BatchRow:
-    """A validated row: its line, key (type-scoped) and unsigned credential; or a row issued before
-    (``issued``: its record; not built again, its credential stands)."""
-
-    line: int
-    key: str
-    credential: dict[str, Any]
-    checked: CheckedCredential | None = None
-    """The same credential as ``preflight`` passed it: what the workers sign (None: issued before)."""
-    issued: Slot | None = None
+def _built_id(row: BatchRow) -> str:
+    """The credential id of a row built in this run (its builder always sets one)."""
+    assert row.id is not None
+    return row.id
 
 
 @dataclass(frozen=True)
@@ -297,28 +265,6 @@ def _given_or_own(workers: Workers | None, issuer: Issuer, rows: int) -> Iterato
             yield own
 
 
-def _worker_init(parent: int) -> None:
-    """Die with the parent (a killed batch must leave no process writing files), leave Ctrl-C to it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-_SIGNERS: dict[tuple[str, str | None], Signer] = {}
-
-
-def _signer(key_file: str, passphrase: str | None) -> Signer:
-    """The organisation's signer in a worker process, loaded from the keystore once."""
-    cached = _SIGNERS.get((key_file, passphrase))
-    if cached is None:
-        cached = _SIGNERS[(key_file, passphrase)] = load(Path(key_file), passphrase)
-    return cached
-
-
 def _chunks(items: Sequence[Any], workers: int, largest: int = 64) -> list[Sequence[Any]]:
     """Pieces small enough to keep every worker busy to the end, large enough to cost little to send."""
     size = max(4, min(largest, len(items) // (workers * 8) or 1))
@@ -327,65 +273,8 @@ def _chunks(items: Sequence[Any], workers: int, largest: int = 64) -> list[Seque
 
 # -- validation ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _OrgRef:
-    """What a worker needs to know of the organisation to build its rows."""
-
-    id: str
-    name: str
-    did: str
-    role: str
-
-
-def _field(error: SkillspasError) -> str | None:
-    """The row field an error is about (builder errors point at ``/<field>``)."""
-    if not error.path or error.path == "/":
-        return None
-    return error.path.lstrip("/").split("/", 1)[0] or None
-
-
-def _row_error(line: int, error: SkillspasError) -> RowError:
-    return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
-
-
 def _key_error(line: int, message: str, message_nl: str) -> RowError:
     return RowError(line, KEY_COLUMN, ErrorCode.SCHEMA_INVALID.value, message, message_nl)
-
-
-def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
-    """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
-    results: list[BatchRow | RowError] = []
-    for line, scoped, data in rows:
-        data.setdefault("issuer_name", org.name)
-        data.setdefault("id", row_credential_id(org.id, scoped))
-        try:
-            if data["issuer_name"] != org.name:  # the name comes from the organisation record
-                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {data['issuer_name']!r}; "
-                                f"this organisation is {org.name!r}", "/issuer_name")
-            # The builders refuse national ids and check the type's schemas; preflight what a
-            # verifier checks (bounds, contexts, VC shape, related resources, strict expansion) and
-            # the issuer's rules on the expansion (dates, skills, issuer name); the role on its type.
-            credential = build(name, data, issuer=org.did)
-            if issuer_id(credential) != org.did:
-                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
-            check_stored_ids(credential)
-            if "credentialStatus" in credential:  # the service allocates status entries itself
-                raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
-                                "/credentialStatus")
-            checked = preflight(credential, org.did, org_name=org.name)
-            kind = checked.kind
-            if not role_may_issue(org.role, kind):
-                raise error_for(ErrorCode.TYPE_NOT_ALLOWED,
-                                f"an organisation with role {org.role!r} may not issue {kind}", "/type")
-        except SkillspasError as exc:
-            results.append(_row_error(line, exc))
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
-            results.append(RowError(line, None, ErrorCode.SCHEMA_INVALID.value,
-                                    f"the row could not be read ({type(exc).__name__})",
-                                    "De regel kon niet worden gelezen."))
-        else:
-            results.append(BatchRow(line, scoped, credential, checked))
-    return results
 
 
 def _without_gc_pauses(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -441,19 +330,32 @@ def validate_rows(
         seen[key] = line
         keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
-    plan = [BatchRow(line, scoped, {}, issued=stored[scoped]) for line, scoped, _ in keyed
+    plan = [BatchRow(line, scoped, issued=stored[scoped]) for line, scoped, _ in keyed
             if scoped in stored and stored[scoped].state != "pending"]
     build_now = [item for item in keyed if item[1] not in stored or stored[item[1]].state == "pending"]
-    ref = _OrgRef(org.id, org.name, org.did, org.role)
+    ref = _OrgRef(org.id, org.name, org.did)
     with _given_or_own(workers, issuer, len(build_now)) as pool:
         futures = [pool.executor.submit(_build_rows, ref, name, chunk) for chunk in _chunks(build_now, pool.count, 256)]
         for future in futures:
-            for result in future.result():
-                (errors if isinstance(result, RowError) else plan).append(result)
+            for built in future.result():
+                result = _role_checked(org, built)
+                if isinstance(result, RowError):
+                    errors.append(result)
+                else:
+                    plan.append(result)
     errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None]))
     if errors:
         raise BatchInvalid(sorted(errors, key=lambda e: e.line))
     return sorted(plan, key=lambda row: row.line)
+
+
+def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
+    """A built row, or ``type_not_allowed`` when the organisation's role may not issue its type (as checked)."""
+    if isinstance(result, RowError) or role_may_issue(org.role, result.kind):
+        return result
+    refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
+                        f"{result.kind}", "/type")
+    return _row_error(result.line, refused)
 
 
 def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[RowError]:
@@ -461,7 +363,7 @@ def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[R
     errors: list[RowError] = []
     first: dict[str, BatchRow] = {}
     for row in plan:
-        cid = row.credential["id"]
+        cid = _built_id(row)
         if cid in first:
             errors.append(RowError(row.line, "id", ErrorCode.DUPLICATE_ID.value,
                                    f"credential id {cid!r} is also on line {first[cid].line}",
@@ -481,25 +383,6 @@ def _file_name(key: str) -> str:
     """A safe, unique file name for a row key."""
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
     return f"{_SAFE.sub('_', key.split('/', 1)[-1])[:80]}-{digest}.json"
-
-
-def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write ``data`` via a temp file and rename: a killed process leaves the old file or the new, never half.
-
-    ``durable`` also fsyncs (surviving power loss costs milliseconds per file); without it a re-run
-    still finds and rewrites any file that is missing or does not match the stored hash.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _manifest_text(manifest: Manifest) -> str:
@@ -528,61 +411,6 @@ def _intact(path: Path, sha256: str | None) -> bool:
 
 
 # -- signing ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _SignJob:
-    """What every signing task of one batch shares (sent to each worker with its rows)."""
-
-    key_file: str | None
-    passphrase: str | None = field(repr=False)
-    out: str | None
-    durable: bool
-    keep: bool
-    """Return the signed credential itself (else only its JSON text and hash)."""
-
-
-@dataclass(frozen=True)
-class _ToSign:
-    position: int
-    line: int
-    credential: CheckedCredential
-    credential_id: str
-    status: list[dict[str, Any]]
-    file: str | None
-
-
-@dataclass(frozen=True)
-class _Signed:
-    position: int
-    credential_id: str
-    sha256: str
-    text: str
-    credential: dict[str, Any] | None
-
-
-def _sign_rows(
-    job: _SignJob, items: Sequence[_ToSign], signer: Signer | None = None
-) -> tuple[list[_Signed], float, float]:
-    """Sign rows (in a worker) and write each file before it counts; also the seconds spent signing and writing."""
-    signer = signer or _signer(str(job.key_file), job.passphrase)
-    done: list[_Signed] = []
-    signing = writing = 0.0
-    for item in items:
-        start = time.perf_counter()
-        try:
-            signed = sign_as(signer, item.credential.with_status(item.status, item.credential_id))
-        except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
-            raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
-        text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
-        middle = time.perf_counter()
-        if job.out is not None and item.file is not None:
-            _write_atomic(Path(job.out) / item.file, (text + "\n").encode("utf-8"), durable=job.durable)
-        signing += middle - start
-        writing += time.perf_counter() - middle
-        done.append(_Signed(item.position, item.credential_id, hashlib.sha256(text.encode("utf-8")).hexdigest(), text,
-                            signed if job.keep else None))
-    return done, signing, writing
-
 
 # -- storage ---------------------------------------------------------------------------------
 
@@ -629,23 +457,24 @@ class _Run:
         items = []
         for position in positions:
             row, found = self.plan[position], stored[self.plan[position].key]
-            assert row.checked is not None  # only rows built in this run are signed; rows issued before never again
+            assert row.sealed is not None  # only rows built in this run are signed; rows issued before never again
             self.ids[position] = found.credential_id
             status = slot_entries(self.issuer.settings, self.org.id, found.seq, found.index, found.purposes)
-            items.append(_ToSign(position, row.line, row.checked, found.credential_id, status,
+            items.append(_ToSign(position, row.line, row.sealed, found.credential_id, status,
                                  _file_name(row.key) if self.out is not None else None))
         return items
 
     @staticmethod
     def _pending(row: BatchRow) -> Pending:
-        return Pending(row.credential["id"], row.key, types_of(row.credential), default_purposes(row.credential))
+        purposes = default_purposes({"type": list(row.types)})  # decided by the credential's types alone
+        return Pending(_built_id(row), row.key, row.types, purposes)
 
     def complete(self, results: Sequence[_Signed]) -> None:
         """Mark signed rows ``active`` with hash (and document), audited, in one transaction."""
         if not results:
             return
         completed = self.issuance.complete([
-            Done(r.credential_id, r.sha256, r.text, types_of(self.plan[r.position].credential), self.plan[r.position].key)
+            Done(r.credential_id, r.sha256, r.text, self.plan[r.position].types, self.plan[r.position].key)
             for r in results])
         others = {r.position: r.credential_id for r in results if r.credential_id not in completed}
         if others:  # a concurrent run of the same batch completed these first: its version stands

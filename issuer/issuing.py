@@ -38,6 +38,7 @@ from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store import Store, queries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending
 from skillspas.issuer.store.models import StatusListCredential
+from skillspas.issuer.stored_form import MAX_ID_LENGTH, canonical_text, check_stored_ids, row_credential_id
 from skillspas.keys import StaticResolver
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
@@ -49,10 +50,6 @@ __all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocume
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
-_ROW_NAMESPACE: Final = uuid.UUID("5b0d9f5e-5c1a-4a55-9d8e-6b1c2f0a7e11")
-MAX_ID_LENGTH: Final = 1000
-"""The longest credential id (and JSON type list) the store keeps: ``credentials.credential_id`` and
-``credentials.types`` are ``String(1000)``, ``audit_log.target`` too."""
 
 
 @dataclass(frozen=True)
@@ -118,19 +115,9 @@ def default_purposes(credential: dict[str, Any]) -> tuple[str, ...]:
     return status_registry.PURPOSES
 
 
-def canonical_text(credential: dict[str, Any]) -> str:
-    """The credential's sorted, compact JSON text: what the store keeps, and what ``credential_hash`` hashes."""
-    return json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def credential_hash(credential: dict[str, Any]) -> str:
     """SHA-256 (hex) of the credential's ``canonical_text``: what the store keeps in hash mode."""
     return hashlib.sha256(canonical_text(credential).encode("utf-8")).hexdigest()
-
-
-def row_credential_id(org_id: str, row_key: str) -> str:
-    """The stable credential id of a batch row: the same row key always gives the same id."""
-    return f"urn:uuid:{uuid.uuid5(_ROW_NAMESPACE, f'{org_id}/{row_key}')}"
 
 
 class Issuer:
@@ -366,13 +353,3 @@ def _set_issuer(document: dict[str, Any], org: Org) -> None:
         raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential names issuer {issuer!r}; this API key issues as {org.did!r}", path)
     if isinstance(document["issuer"], dict):
         document["issuer"].setdefault("name", org.name)
-
-
-def check_stored_ids(document: dict[str, Any], path: str = "/id") -> None:
-    """``too_large`` for an id (or type list) longer than the store keeps, before the store is asked:
-    PostgreSQL refuses what SQLite would keep, so one bound (``MAX_ID_LENGTH``) holds for both."""
-    credential_id = document.get("id")
-    if isinstance(credential_id, str) and len(credential_id) > MAX_ID_LENGTH:
-        raise error_for(ErrorCode.TOO_LARGE, f"an id has at most {MAX_ID_LENGTH} characters", path)
-    if "type" in document and len(json.dumps(types_of(document))) > MAX_ID_LENGTH:
-        raise error_for(ErrorCode.TOO_LARGE, f"the types have at most {MAX_ID_LENGTH} characters together", "/type")

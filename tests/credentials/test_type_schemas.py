@@ -220,3 +220,21 @@ def test_a_remembered_subject_answers_only_for_the_same_content():
     with pytest.raises(SkillspasError) as caught:
         validate_type(signed)
     assert caught.value.code == ErrorCode.SCHEMA_INVALID and caught.value.path == "/credentialSubject/leerweg"
+
+
+def test_a_remembered_achievement_answers_only_for_the_same_content():
+    """A batch's rows share their achievement, whose checks remember answers by content: the same achievement
+    (same id) with one alignment changed, in another learner's credential or in place, is checked again."""
+    credential = _built("mbo-diploma")
+    validate_type(credential)
+    other = copy.deepcopy(credential)
+    other["credentialSubject"]["name"] = "Een Ander"
+    validate_type(other)  # another subject, the same achievement: remembered, still passes
+    achievement = other["credentialSubject"]["achievement"]
+    framework = achievement["alignment"][0]["targetFramework"]
+    achievement["alignment"][0]["targetFramework"] = {"ESCO": "CompetentNL", "CompetentNL": "ESCO"}[framework]
+    for changed in (other, {**credential, "credentialSubject": {**credential["credentialSubject"], "achievement": achievement}}):
+        with pytest.raises(SkillspasError) as caught:
+            validate_type(changed)
+        assert caught.value.code == ErrorCode.SCHEMA_INVALID
+        assert caught.value.path.startswith("/credentialSubject/achievement/alignment/0")

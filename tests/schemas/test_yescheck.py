@@ -94,3 +94,32 @@ def test_a_ref_the_local_resolver_cannot_follow_leaves_the_decision_to_jsonschem
     schema = {"$schema": D2020, "$id": "https://example.org/c.json", "$ref": "a.json#/$defs/s"}
     check = compile_check(schema, LocalResolver(schemas, schema["$id"]), formats=False)
     assert certainly(check, "x") and not certainly(check, 1)
+
+
+def test_a_remembered_answer_is_given_only_for_the_same_content():
+    """Under ``holding``, checks of a remembered property answer from memory by content only: a value that
+    differs anywhere (a changed item inside, or the very object changed in place) is checked again."""
+    from skillspas.schemas.jsonio import content_key
+    from skillspas.schemas.jsonschema.yescheck import holding
+
+    achievement = {"type": "object", "required": ["id"], "properties": {
+        "id": {"type": "string"}, "alignment": {"type": "array", "items": {"type": "string", "pattern": "^https://"}}}}
+    schema = {"$schema": D2020, "type": "object", "properties": {
+        "subject": {"type": "object", "properties": {"name": {"type": "string"}, "achievement": achievement}}}}
+    check = compile_check(schema, Registry().resolver(), formats=False, remember=frozenset({"subject", "achievement"}))
+
+    def judged(document: dict) -> bool:
+        with holding(document["subject"], content_key(document["subject"])):
+            return certainly(check, document)
+
+    def row(name: str, urls: list) -> dict:
+        return {"subject": {"name": name, "achievement": {"id": "urn:a", "alignment": urls}}}
+
+    first = row("A", ["https://x", "https://y"])
+    assert judged(first) and judged(row("B", ["https://x", "https://y"]))
+    assert not judged(row("C", ["https://x", "http://y"]))  # the same achievement id, one alignment changed
+    assert not judged(row("D", ["https://x", 2]))
+    first["subject"]["achievement"]["alignment"][1] = "ftp://y"  # the object that passed, changed in place
+    assert not judged(first)
+    first["subject"]["name"] = 5
+    assert not judged(first)

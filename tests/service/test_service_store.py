@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer import batch as batch_module
+from skillspas.issuer import batch_worker
 from skillspas.issuer.batch import issue_rows, validate_rows
 from skillspas.issuer.issuing import Issuer, credential_hash
 from skillspas.issuer.orgs import Organisations, create_organisation
@@ -244,7 +245,7 @@ def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_is
                      "date": "2025-07-01"}) for n in range(80)]
     plan = validate_rows(issuer, org, "mbo-diploma", rows)
     calls = []
-    real = batch_module.sign_as
+    real = batch_worker.sign_as  # the workers sign (in this process here: batch_workers=1)
 
     def failing(signer, document, **kwargs):
         calls.append(1)
@@ -252,7 +253,7 @@ def test_a_batch_stopped_by_a_failing_signer_keeps_what_it_issued_and_a_rerun_is
             raise error_for(ErrorCode.SIGNER_FAILED, "the token was removed", "/proof")
         return real(signer, document, **kwargs)
 
-    monkeypatch.setattr(batch_module, "sign_as", failing)
+    monkeypatch.setattr(batch_worker, "sign_as", failing)
     with pytest.raises(SkillspasError) as caught:
         issue_rows(issuer, org, plan, out=tmp_path)
     assert caught.value.code is ErrorCode.SIGNER_FAILED and caught.value.message.startswith("line ")

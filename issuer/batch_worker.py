@@ -1,0 +1,244 @@
+"""What a batch's worker processes run: build and check rows (``validate_rows``), sign and write them (``issue_rows``).
+
+Kept apart from ``skillspas.issuer.batch`` so that a worker imports only the builders, ``preflight`` and the
+signer, not the store's stack (SQLAlchemy): each worker starts in about half the time (measured: import
+0.42 -> 0.16 s CPU), and a batch starts one per core. What crosses between the processes is defined here
+too: a row as it comes back (``BatchRow``, ``RowError``), a row to sign and a signed one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillspas.issuer.credentials import build
+from skillspas.issuer.org_signing import sign_as
+from skillspas.issuer.preflight import CheckedCredential, preflight
+from skillspas.issuer.stored_form import canonical_text, check_stored_ids, row_credential_id
+from skillspas.keys import Signer
+from skillspas.keys.keyfile import load
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.vc import issuer_id
+
+if TYPE_CHECKING:
+    from skillspas.issuer.store.issuance import Slot
+
+__all__ = ["RowError", "BatchRow"]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row: its line (header = 1), the field, a code and nl/en messages."""
+
+    line: int
+    field: str | None
+    code: str
+    message: str
+    message_nl: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form (``BatchRowError`` in the API)."""
+        return {"line": self.line, "field": self.field, "code": self.code, "message": self.message,
+                "messageNl": self.message_nl}
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", {self.field}" if self.field else "")
+        return f"{where}: [{self.code}] {self.message_nl} / {self.message}"
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A validated row: its line, key (type-scoped) and checked credential, sealed; or a row issued before
+    (``issued``: its record; not built again, its credential stands)."""
+
+    line: int
+    key: str
+    sealed: bytes | None = None
+    """The credential as ``preflight`` passed it (``checked``), as bytes: what a worker signs (None: issued
+    before). The batch's own process only passes it on, so it never takes the document apart (measured: a
+    row's round trip parent <-> workers 75 -> 40 us CPU, of which this process's 35 -> 6 us)."""
+    id: str | None = None
+    types: tuple[str, ...] = ()
+    kind: str | None = None
+    """The checked credential's id, types and skillspas type: what the store and the role check need."""
+    issued: Slot | None = None
+
+    @property
+    def checked(self) -> CheckedCredential | None:
+        """The checked credential (a new value each time; None for a row issued before)."""
+        return None if self.sealed is None else _unsealed(self.sealed)
+
+    @property
+    def credential(self) -> dict[str, Any]:
+        """A copy of the unsigned credential (empty for a row issued before)."""
+        checked = self.checked
+        return checked.unsigned if checked is not None else {}
+
+
+def _sealed(checked: CheckedCredential) -> bytes:
+    """A checked credential as bytes (``marshal``: its document is plain JSON values, ``copy_json``'s)."""
+    return marshal.dumps(tuple(getattr(checked, f.name) for f in fields(checked)))
+
+
+def _unsealed(data: bytes) -> CheckedCredential:
+    """The checked credential ``_sealed`` made: the same values, as ``pickle`` would give them back."""
+    return CheckedCredential(*marshal.loads(data))
+
+
+def _worker_init(parent: int) -> None:
+    """Die with the parent (a killed batch must leave no process writing files), leave Ctrl-C to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_SIGNERS: dict[tuple[str, str | None], Signer] = {}
+
+
+def _signer(key_file: str, passphrase: str | None) -> Signer:
+    """The organisation's signer in a worker process, loaded from the keystore once."""
+    cached = _SIGNERS.get((key_file, passphrase))
+    if cached is None:
+        cached = _SIGNERS[(key_file, passphrase)] = load(Path(key_file), passphrase)
+    return cached
+
+
+@dataclass(frozen=True)
+class _OrgRef:
+    """What a worker needs to know of the organisation to build its rows."""
+
+    id: str
+    name: str
+    did: str
+
+
+def _field(error: SkillspasError) -> str | None:
+    """The row field an error is about (builder errors point at ``/<field>``)."""
+    if not error.path or error.path == "/":
+        return None
+    return error.path.lstrip("/").split("/", 1)[0] or None
+
+
+def _row_error(line: int, error: SkillspasError) -> RowError:
+    return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
+
+
+def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
+    """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
+    results: list[BatchRow | RowError] = []
+    for line, scoped, data in rows:
+        data.setdefault("issuer_name", org.name)
+        data.setdefault("id", row_credential_id(org.id, scoped))
+        try:
+            if data["issuer_name"] != org.name:  # the name comes from the organisation record
+                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {data['issuer_name']!r}; "
+                                f"this organisation is {org.name!r}", "/issuer_name")
+            # The builders refuse national ids and check the type's schemas; preflight what a
+            # verifier checks (bounds, contexts, VC shape, related resources, strict expansion) and
+            # the issuer's rules on the expansion (dates, skills, issuer name). (The role: validate_rows.)
+            credential = build(name, data, issuer=org.did)
+            if issuer_id(credential) != org.did:
+                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
+            check_stored_ids(credential)
+            if "credentialStatus" in credential:  # the service allocates status entries itself
+                raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
+                                "/credentialStatus")
+            checked = preflight(credential, org.did, org_name=org.name)
+        except SkillspasError as exc:
+            results.append(_row_error(line, exc))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
+            results.append(RowError(line, None, ErrorCode.SCHEMA_INVALID.value,
+                                    f"the row could not be read ({type(exc).__name__})",
+                                    "De regel kon niet worden gelezen."))
+        else:
+            results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind))
+    return results
+
+
+def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write ``data`` via a temp file and rename: a killed process leaves the old file or the new, never half.
+
+    ``durable`` also fsyncs (surviving power loss costs milliseconds per file); without it a re-run
+    still finds and rewrites any file that is missing or does not match the stored hash.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class _SignJob:
+    """What every signing task of one batch shares (sent to each worker with its rows)."""
+
+    key_file: str | None
+    passphrase: str | None = field(repr=False)
+    out: str | None
+    durable: bool
+    keep: bool
+    """Return the signed credential itself (else only its JSON text and hash)."""
+
+
+@dataclass(frozen=True)
+class _ToSign:
+    position: int
+    line: int
+    sealed: bytes
+    """The row's checked credential (``BatchRow.sealed``)."""
+    credential_id: str
+    status: list[dict[str, Any]]
+    file: str | None
+
+
+@dataclass(frozen=True)
+class _Signed:
+    position: int
+    credential_id: str
+    sha256: str
+    text: str
+    credential: dict[str, Any] | None
+
+
+def _sign_rows(
+    job: _SignJob, items: Sequence[_ToSign], signer: Signer | None = None
+) -> tuple[list[_Signed], float, float]:
+    """Sign rows (in a worker) and write each file before it counts; also the seconds spent signing and writing."""
+    signer = signer or _signer(str(job.key_file), job.passphrase)
+    done: list[_Signed] = []
+    signing = writing = 0.0
+    for item in items:
+        start = time.perf_counter()
+        try:
+            signed = sign_as(signer, _unsealed(item.sealed).with_status(item.status, item.credential_id))
+        except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
+            raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
+        text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
+        middle = time.perf_counter()
+        if job.out is not None and item.file is not None:
+            _write_atomic(Path(job.out) / item.file, (text + "\n").encode("utf-8"), durable=job.durable)
+        signing += middle - start
+        writing += time.perf_counter() - middle
+        done.append(_Signed(item.position, item.credential_id, hashlib.sha256(text.encode("utf-8")).hexdigest(), text,
+                            signed if job.keep else None))
+    return done, signing, writing
+
