@@ -498,3 +498,35 @@ def test_hostile_pdfs_get_a_coded_refusal_and_the_page_answers_the_next_request(
     assert exit_code == 2 and page["errors"][0]["code"] == code, page["errors"]
     assert page["view"]["verdict"] == "unusable"
     assert _post(client, world.files["diploma"].read_bytes())[0]["verified"] is True
+
+
+@pytest.fixture()
+def phone_site(world: PageWorld, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[TestClient, dict[str, Any]]:
+    """The page with its installable page on (a stand-in runtime folder: only ``/app/bundle.json`` is asked for),
+    its bundle from a loader (``current["bundle"]``), as the issuer service hands it."""
+    from skillspas.verifier import browser_build
+
+    monkeypatch.setattr(browser_build, "runtime_folder", lambda: tmp_path)
+    current = {"bundle": world.bundle()}
+    settings = PageSettings(bundle_loader=lambda: current["bundle"], trust_anchors=(world.anchor.controller,))
+    return TestClient(create_page_app(settings), base_url=BASE), current
+
+
+@pytest.mark.parametrize(
+    "accept_encoding, gzipped",
+    [
+        ("gzip;q=0", False), ("gzip; q=0.000", False), ("identity", False), ("*;q=0", False), ("deflate, br", False),
+        ("gzip;q=0, *", False), ("*, gzip;q=0", False), ("gzip;q=oops", False), (None, False), ("", False),
+        ("gzip;q=0.5", True), ("GZIP", True), ("gzip, deflate, br", True), ("*", True), ("br, *;q=0.1", True),
+        ("x-gzip", True), ("gzip;q=0.001, identity", True),
+    ],
+)
+def test_the_installable_page_is_gzipped_only_when_the_browser_gives_gzip_a_q_above_0(
+    phone_site, accept_encoding: str | None, gzipped: bool
+):
+    client, current = phone_site
+    if accept_encoding is None:
+        client.headers.pop("accept-encoding", None)  # httpx sends "gzip, deflate" unless told otherwise
+    answer = client.get("/app/bundle.json", headers={} if accept_encoding is None else {"accept-encoding": accept_encoding})
+    assert answer.status_code == 200 and answer.headers.get("content-encoding") == ("gzip" if gzipped else None)
+    assert json.loads(answer.content) == current["bundle"].to_json()

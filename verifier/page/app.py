@@ -139,6 +139,31 @@ class _Guard:
         return send_with_headers
 
 
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` value lets the answer be gzip-encoded (RFC 9110 §12.5.3): ``gzip`` (or
+    ``x-gzip``) with a q-value above 0, or, when gzip is not named, ``*`` with one. An empty value (no header)
+    gets identity; an unreadable q-value counts as 0 (identity is always acceptable)."""
+    named: float | None = None
+    star: float | None = None
+    for item in accept_encoding.split(","):
+        coding, *params = item.split(";")
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        name = coding.strip().lower()
+        if name in ("gzip", "x-gzip"):
+            named = q if named is None else max(named, q)
+        elif name == "*":
+            star = q if star is None else max(star, q)
+    chosen = named if named is not None else star
+    return chosen is not None and chosen > 0
+
+
 def _hostname(scope: Scope) -> str:
     host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"").decode("latin-1").lower()
     if host.startswith("["):
@@ -197,9 +222,10 @@ class _PhoneSite:
         return self.files.get(name or "index.html")
 
     def encoded(self, name: str, accept_encoding: str) -> tuple[bytes, str | None] | None:
-        """(body, content encoding) of ``file(name)``: gzip -9 (computed once per file) when the browser accepts it."""
+        """(body, content encoding) of ``file(name)``: gzip -9 (computed once per file) when the browser accepts it
+        (``_accepts_gzip``)."""
         body = self.file(name)
-        if body is None or "gzip" not in accept_encoding.lower():
+        if body is None or not _accepts_gzip(accept_encoding):
             return None if body is None else (body, None)
         if name == "bundle.json":
             return gzip.compress(body, 9, mtime=0), "gzip"
