@@ -530,3 +530,27 @@ def test_the_installable_page_is_gzipped_only_when_the_browser_gives_gzip_a_q_ab
     answer = client.get("/app/bundle.json", headers={} if accept_encoding is None else {"accept-encoding": accept_encoding})
     assert answer.status_code == 200 and answer.headers.get("content-encoding") == ("gzip" if gzipped else None)
     assert json.loads(answer.content) == current["bundle"].to_json()
+
+
+def test_the_phones_bundle_is_serialised_and_compressed_once_for_each_bundle(phone_site, world, monkeypatch):
+    import gzip
+
+    from skillspas.verifier.bundle import Bundle
+
+    client, current = phone_site
+    calls: list[str] = []
+    to_json, compress = Bundle.to_json, gzip.compress
+    monkeypatch.setattr(Bundle, "to_json", lambda self: calls.append("to_json") or to_json(self))
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append("gzip") or compress(*a, **k))
+    first, second = (client.get("/app/bundle.json", headers={"accept-encoding": "gzip"}) for _ in range(2))
+    assert first.headers["content-encoding"] == second.headers["content-encoding"] == "gzip"
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+    assert json.loads(first.content) == current["bundle"].to_json()
+    assert calls == ["to_json", "gzip", "to_json"]  # the last one is this test's own
+    plain = client.get("/app/bundle.json", headers={"accept-encoding": "identity"})
+    assert plain.content == first.content and "content-encoding" not in plain.headers and len(calls) == 3
+    clean = sign(status_list_credential(STATUS_URL, issuer=world.roc.controller, revoked=[]), world.roc)
+    current["bundle"] = world.bundle(status_lists=[clean])  # the loader hands a new bundle
+    third = client.get("/app/bundle.json", headers={"accept-encoding": "gzip"})
+    assert third.headers["etag"] != first.headers["etag"]
+    assert json.loads(third.content) == current["bundle"].to_json() != json.loads(first.content)
