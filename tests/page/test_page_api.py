@@ -29,7 +29,7 @@ from skillspas.issuer.status_lists import status_list_credential
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
-from skillspas.verifier.page.texts import page_html, page_words
+from skillspas.verifier.page.texts import MAX_FILES, page_html, page_words
 from skillspas.verifier import Verifier
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.qr import encode_payload
@@ -318,6 +318,15 @@ def _rendered(phone: bool) -> str:
     return page_html(template.read_text("utf-8"), {}, phone=phone).decode("utf-8")
 
 
+def _page_data(index: str) -> dict[str, Any]:
+    """The data element of a page (``texts.page_html``): its words and limits."""
+    return json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', index).group(1))
+
+
+def _script(phone: bool) -> str:
+    return (PAGE.parent / "browser" / "page" / "app.mjs" if phone else PAGE / "static" / "app.js").read_text("utf-8")
+
+
 def test_the_page_loads_nothing_from_elsewhere():
     for index in (_rendered(False), _rendered(True)):
         assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", index)
@@ -334,16 +343,23 @@ def test_the_page_loads_nothing_from_elsewhere():
 @pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
 def test_every_word_a_page_uses_is_in_the_one_word_table_in_both_languages(phone: bool):
     index = _rendered(phone)
-    script = (PAGE.parent / "browser" / "page" / "app.mjs" if phone else PAGE / "static" / "app.js").read_text("utf-8")
-    script += (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
+    script = _script(phone) + (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
     used = set(re.findall(r'data-t(?:-label)?="(\w+)"', index))
     for choice, key in re.findall(r'\bt\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
         used |= {key, choice} - {""}
     assert {"doc_title", "camera_found", "bundle_old" if phone else "image_too_large"} <= used  # the patterns find them
-    words = json.loads(re.search(r'<script type="application/json" id="words">(.*?)</script>', index).group(1))
+    words = _page_data(index)["words"]
     assert words == page_words(phone)  # the page carries the one table (verifier/page/texts.py)
     for lang in ("nl", "en"):
         assert sorted(used - set(words[lang])) == [], lang
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
+def test_the_most_files_checked_at_once_reach_both_pages_from_one_constant(client, phone: bool):
+    index = _rendered(True) if phone else client.get("/").text  # the phone's as built, the laptop's as served
+    assert _page_data(index)["maxFiles"] == MAX_FILES
+    script = _script(phone)
+    assert "DATA.maxFiles" in script and not re.search(r"MAX_FILES\s*=\s*\d", script)  # no twin literal to drift
 
 
 def test_the_vendored_qr_reader_matches_its_record_and_keeps_its_licence(client):
