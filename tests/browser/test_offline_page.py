@@ -361,3 +361,23 @@ def test_the_qr_images_of_a_numbered_set_dropped_together_give_one_verdict_on_th
     assert _verdict(page) == _expected(_cli(world, "diploma"))
     assert world.credentials["diploma"]["credentialSubject"]["name"] in page.text_content("#credentials")
     assert page.get_attribute("#file", "multiple") is not None  # choosing several files, as on the laptop page
+
+
+def test_more_files_dropped_at_once_than_the_phone_checks_are_refused_with_the_laptops_limit(site, world, phone):
+    import base64
+
+    from skillspas.verifier.page.texts import MAX_FILES, WORDS
+    from skillspas.wallet_export.qr import credential_qr
+
+    image = base64.b64encode(credential_qr(world.credentials["diploma"]).png()).decode("ascii")
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.evaluate("""([image, count]) => {
+        const files = new DataTransfer();
+        for (let i = 0; i < count; i++) {
+            files.items.add(new File([Uint8Array.from(atob(image), (c) => c.charCodeAt(0))], `qr-${i}.png`, { type: "image/png" }));
+        }
+        document.dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+    }""", [image, MAX_FILES + 1])
+    assert page.text_content("#status") == WORDS["nl"]["too_many_files"].format(n=MAX_FILES)
+    assert page.is_hidden("#verdict")  # none of them was checked

@@ -29,7 +29,7 @@ from skillspas.issuer.status_lists import status_list_credential
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
-from skillspas.verifier.page.texts import page_html, page_words
+from skillspas.verifier.page.texts import MAX_FILES, page_html, page_words
 from skillspas.verifier import Verifier
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.qr import encode_payload
@@ -318,6 +318,15 @@ def _rendered(phone: bool) -> str:
     return page_html(template.read_text("utf-8"), {}, phone=phone).decode("utf-8")
 
 
+def _page_data(index: str) -> dict[str, Any]:
+    """The data element of a page (``texts.page_html``): its words and limits."""
+    return json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', index).group(1))
+
+
+def _script(phone: bool) -> str:
+    return (PAGE.parent / "browser" / "page" / "app.mjs" if phone else PAGE / "static" / "app.js").read_text("utf-8")
+
+
 def test_the_page_loads_nothing_from_elsewhere():
     for index in (_rendered(False), _rendered(True)):
         assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", index)
@@ -334,16 +343,23 @@ def test_the_page_loads_nothing_from_elsewhere():
 @pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
 def test_every_word_a_page_uses_is_in_the_one_word_table_in_both_languages(phone: bool):
     index = _rendered(phone)
-    script = (PAGE.parent / "browser" / "page" / "app.mjs" if phone else PAGE / "static" / "app.js").read_text("utf-8")
-    script += (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
+    script = _script(phone) + (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
     used = set(re.findall(r'data-t(?:-label)?="(\w+)"', index))
     for choice, key in re.findall(r'\bt\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
         used |= {key, choice} - {""}
     assert {"doc_title", "camera_found", "bundle_old" if phone else "image_too_large"} <= used  # the patterns find them
-    words = json.loads(re.search(r'<script type="application/json" id="words">(.*?)</script>', index).group(1))
+    words = _page_data(index)["words"]
     assert words == page_words(phone)  # the page carries the one table (verifier/page/texts.py)
     for lang in ("nl", "en"):
         assert sorted(used - set(words[lang])) == [], lang
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
+def test_the_most_files_checked_at_once_reach_both_pages_from_one_constant(client, phone: bool):
+    index = _rendered(True) if phone else client.get("/").text  # the phone's as built, the laptop's as served
+    assert _page_data(index)["maxFiles"] == MAX_FILES
+    script = _script(phone)
+    assert "DATA.maxFiles" in script and not re.search(r"MAX_FILES\s*=\s*\d", script)  # no twin literal to drift
 
 
 def test_the_vendored_qr_reader_matches_its_record_and_keeps_its_licence(client):
@@ -498,3 +514,59 @@ def test_hostile_pdfs_get_a_coded_refusal_and_the_page_answers_the_next_request(
     assert exit_code == 2 and page["errors"][0]["code"] == code, page["errors"]
     assert page["view"]["verdict"] == "unusable"
     assert _post(client, world.files["diploma"].read_bytes())[0]["verified"] is True
+
+
+@pytest.fixture()
+def phone_site(world: PageWorld, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[TestClient, dict[str, Any]]:
+    """The page with its installable page on (a stand-in runtime folder: only ``/app/bundle.json`` is asked for),
+    its bundle from a loader (``current["bundle"]``), as the issuer service hands it."""
+    from skillspas.verifier import browser_build
+
+    monkeypatch.setattr(browser_build, "runtime_folder", lambda: tmp_path)
+    current = {"bundle": world.bundle()}
+    settings = PageSettings(bundle_loader=lambda: current["bundle"], trust_anchors=(world.anchor.controller,))
+    return TestClient(create_page_app(settings), base_url=BASE), current
+
+
+@pytest.mark.parametrize(
+    "accept_encoding, gzipped",
+    [
+        ("gzip;q=0", False), ("gzip; q=0.000", False), ("identity", False), ("*;q=0", False), ("deflate, br", False),
+        ("gzip;q=0, *", False), ("*, gzip;q=0", False), ("gzip;q=oops", False), (None, False), ("", False),
+        ("gzip;q=0.5", True), ("GZIP", True), ("gzip, deflate, br", True), ("*", True), ("br, *;q=0.1", True),
+        ("x-gzip", True), ("gzip;q=0.001, identity", True),
+    ],
+)
+def test_the_installable_page_is_gzipped_only_when_the_browser_gives_gzip_a_q_above_0(
+    phone_site, accept_encoding: str | None, gzipped: bool
+):
+    client, current = phone_site
+    if accept_encoding is None:
+        client.headers.pop("accept-encoding", None)  # httpx sends "gzip, deflate" unless told otherwise
+    answer = client.get("/app/bundle.json", headers={} if accept_encoding is None else {"accept-encoding": accept_encoding})
+    assert answer.status_code == 200 and answer.headers.get("content-encoding") == ("gzip" if gzipped else None)
+    assert json.loads(answer.content) == current["bundle"].to_json()
+
+
+def test_the_phones_bundle_is_serialised_and_compressed_once_for_each_bundle(phone_site, world, monkeypatch):
+    import gzip
+
+    from skillspas.verifier.bundle import Bundle
+
+    client, current = phone_site
+    calls: list[str] = []
+    to_json, compress = Bundle.to_json, gzip.compress
+    monkeypatch.setattr(Bundle, "to_json", lambda self: calls.append("to_json") or to_json(self))
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append("gzip") or compress(*a, **k))
+    first, second = (client.get("/app/bundle.json", headers={"accept-encoding": "gzip"}) for _ in range(2))
+    assert first.headers["content-encoding"] == second.headers["content-encoding"] == "gzip"
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+    assert json.loads(first.content) == current["bundle"].to_json()
+    assert calls == ["to_json", "gzip", "to_json"]  # the last one is this test's own
+    plain = client.get("/app/bundle.json", headers={"accept-encoding": "identity"})
+    assert plain.content == first.content and "content-encoding" not in plain.headers and len(calls) == 3
+    clean = sign(status_list_credential(STATUS_URL, issuer=world.roc.controller, revoked=[]), world.roc)
+    current["bundle"] = world.bundle(status_lists=[clean])  # the loader hands a new bundle
+    third = client.get("/app/bundle.json", headers={"accept-encoding": "gzip"})
+    assert third.headers["etag"] != first.headers["etag"]
+    assert json.loads(third.content) == current["bundle"].to_json() != json.loads(first.content)

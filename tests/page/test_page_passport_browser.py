@@ -224,3 +224,24 @@ def test_a_file_among_several_that_gives_no_credential_is_named(browser: Any, se
         visit.assert_clean()
     finally:
         visit.close()
+
+
+def test_more_files_dropped_at_once_than_the_page_checks_are_refused_with_its_limit(
+    browser: Any, server: Server, world: PageWorld  # noqa: F811
+) -> None:
+    import base64
+
+    from skillspas.verifier.page.texts import MAX_FILES, WORDS
+
+    image = base64.b64encode(credential_qr(world.credentials["diploma"]).png()).decode()
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.evaluate(_DROP, [[[f"qr-{n}.png", image] for n in range(MAX_FILES + 1)]])
+        expected = WORDS["nl"]["too_many_files"].format(n=MAX_FILES)
+        page.wait_for_function("(text) => document.getElementById('status').textContent === text", arg=expected,
+                               timeout=10_000)
+        assert not any("/api/verify" in url for url in visit.recorder.requests)  # none of them was checked
+        visit.assert_clean()
+    finally:
+        visit.close()

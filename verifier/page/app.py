@@ -58,6 +58,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
+from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both, page_html
@@ -139,6 +140,31 @@ class _Guard:
         return send_with_headers
 
 
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` value lets the answer be gzip-encoded (RFC 9110 §12.5.3): ``gzip`` (or
+    ``x-gzip``) with a q-value above 0, or, when gzip is not named, ``*`` with one. An empty value (no header)
+    gets identity; an unreadable q-value counts as 0 (identity is always acceptable)."""
+    named: float | None = None
+    star: float | None = None
+    for item in accept_encoding.split(","):
+        coding, *params = item.split(";")
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        name = coding.strip().lower()
+        if name in ("gzip", "x-gzip"):
+            named = q if named is None else max(named, q)
+        elif name == "*":
+            star = q if star is None else max(star, q)
+    chosen = named if named is not None else star
+    return chosen is not None and chosen > 0
+
+
 def _hostname(scope: Scope) -> str:
     host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"").decode("latin-1").lower()
     if host.startswith("["):
@@ -168,7 +194,10 @@ class _PhoneSite:
     def __init__(self, settings: PageSettings) -> None:
         self.settings = settings
         self.files: dict[str, bytes] | None = None
-        self.gzipped: dict[str, bytes] = {}
+        self.bundle_json: tuple[Bundle, bytes] | None = None
+        """The bundle last served and its file: the bundle object is the key (a loader's new one is a new file)."""
+        self.gzipped: dict[str, tuple[bytes, bytes]] = {}
+        """Each file's body and its gzip -9, made again only when the body is another object."""
         from skillspas.verifier.browser_build import runtime_folder
 
         try:
@@ -182,7 +211,12 @@ class _PhoneSite:
             return None
         if name == "bundle.json":
             bundle = self.settings.current_bundle()
-            return None if bundle is None else json.dumps(bundle.to_json(), ensure_ascii=False).encode("utf-8")
+            if bundle is None:
+                return None
+            cached = self.bundle_json
+            if cached is None or cached[0] is not bundle:
+                cached = self.bundle_json = (bundle, json.dumps(bundle.to_json(), ensure_ascii=False).encode("utf-8"))
+            return cached[1]
         if self.files is None:
             from skillspas.verifier.browser_build import site_files
 
@@ -197,15 +231,15 @@ class _PhoneSite:
         return self.files.get(name or "index.html")
 
     def encoded(self, name: str, accept_encoding: str) -> tuple[bytes, str | None] | None:
-        """(body, content encoding) of ``file(name)``: gzip -9 (computed once per file) when the browser accepts it."""
+        """(body, content encoding) of ``file(name)``: gzip -9 (computed once per file, and per bundle for
+        ``bundle.json``) when the browser accepts it (``_accepts_gzip``)."""
         body = self.file(name)
-        if body is None or "gzip" not in accept_encoding.lower():
+        if body is None or not _accepts_gzip(accept_encoding):
             return None if body is None else (body, None)
-        if name == "bundle.json":
-            return gzip.compress(body, 9, mtime=0), "gzip"
-        if name not in self.gzipped:
-            self.gzipped[name] = gzip.compress(body, 9, mtime=0)
-        return self.gzipped[name], "gzip"
+        cached = self.gzipped.get(name)
+        if cached is None or cached[0] is not body:
+            cached = self.gzipped[name] = (body, gzip.compress(body, 9, mtime=0))
+        return cached[1], "gzip"
 
 
 def _index_html(settings: PageSettings, *, phone: bool = False) -> bytes:

@@ -14,7 +14,8 @@ from typing import Final, Mapping
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "page_words", "page_html"]
+__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
+           "page_html"]
 
 Both = dict[str, str]
 
@@ -370,7 +371,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     },
 }
 """Every word of the two verifier pages, the laptop's (``static/app.js``) and the phone's (``browser/page/app.mjs``),
-by language: ``page_html`` puts them into each page (``#words``), where the script reads them."""
+by language: ``page_html`` puts them into each page (``#page-data``), where the script reads them."""
 
 PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     "nl": {
@@ -389,6 +390,11 @@ PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     },
 }
 """Where the phone page says it otherwise (this device, not this computer; the bundle the site publishes)."""
+
+
+MAX_FILES: Final = 20
+"""Files one page checks at once (dropped or chosen together; more get ``too_many_files``): in each page's data
+(``#page-data``, with the words), where both scripts read it."""
 
 
 def both(key: str, **values: object) -> Both:
@@ -414,11 +420,11 @@ def page_words(phone: bool = False) -> dict[str, dict[str, str]]:
 
 def page_html(template: str, values: Mapping[str, str], *, phone: bool = False) -> bytes:
     """A page's ``index.html`` template with the ``<head>`` both pages share (``templates/head.html``), ``values``
-    and the page's words (JSON, ``<`` escaped so no text can close the element) filled in."""
+    and the page's data (JSON, ``<`` escaped so no text can close the element: its words and ``MAX_FILES``) filled in."""
     head = (resources.files("skillspas.verifier.page") / "templates" / "head.html").read_text("utf-8")
     html = template.replace("{{head}}", head.rstrip("\n"))
     paths = {"static": "", "vendor": ""} if phone else {"static": "static/", "vendor": "static/vendor/"}
     for key, value in {**values, **paths}.items():
         html = html.replace("{{" + key + "}}", value)
-    words = json.dumps(page_words(phone), ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return html.replace("{{words}}", words).encode("utf-8")
+    data = json.dumps({"maxFiles": MAX_FILES, "words": page_words(phone)}, ensure_ascii=False, separators=(",", ":"))
+    return html.replace("{{data}}", data.replace("<", "\\u003c")).encode("utf-8")

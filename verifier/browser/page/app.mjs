@@ -15,7 +15,9 @@ import { loadPyodide } from "./pyodide.mjs";
 const $ = (id) => document.getElementById(id);
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("./sw.js");
 
-const T = JSON.parse($("words").textContent);  // the words of both pages (verifier/page/texts.py), put in by the build
+const DATA = JSON.parse($("page-data").textContent);  // put in by the build (verifier/page/texts.py: page_html)
+const T = DATA.words;  // the words of both pages
+const MAX_FILES = DATA.maxFiles;  // files checked at once, dropped or chosen together: the laptop page's too
 let lang = "nl";
 const pick = (both) => (both === null || both === undefined ? "" : typeof both === "string" ? both : both[lang] || both.nl || both.en || "");
 // The drawing of a credential (and el, ICONS) is the laptop page's: cards.js, loaded by the shared <head>.
@@ -363,8 +365,6 @@ async function runFile(file) {
   const image = /^image\//.test(file.type) || /\.(png|jpe?g|gif|bmp|webp)$/i.test(file.name);
   await run(new Uint8Array(await file.arrayBuffer()), image ? "image" : "auto");
 }
-
-const MAX_FILES = 20;  // files checked at once, dropped or chosen together: the laptop page's (static/app.js)
 
 async function runFiles(list) {  // each in turn, into the one passport (and set of parts) being collected
   const files = Array.from(list ?? []);

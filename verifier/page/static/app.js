@@ -11,11 +11,12 @@
   var MAX_IMAGE = Number(root.getAttribute("data-max-image")) || 33554432;
   var MAX_VACANCY_LINES = Number(root.getAttribute("data-max-vacancy-lines")) || 100;
   var MAX_VACANCY_CHARS = 12000;
-  var MAX_FILES = 20;  // files checked at once (dropped or chosen together)
   var SCAN_INTERVAL_MS = 120;
   var SCAN_WIDTH = 1280;
 
-  var T = JSON.parse(document.getElementById("words").textContent);  // {nl: {key: text}, en: …}: verifier/page/texts.py
+  var DATA = JSON.parse(document.getElementById("page-data").textContent);  // verifier/page/texts.py (page_html)
+  var T = DATA.words;  // {nl: {key: text}, en: …}
+  var MAX_FILES = DATA.maxFiles;  // files checked at once (dropped or chosen together)
 
   var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null,
     collected: [], collectedKeys: {}, collectedTexts: {} };
