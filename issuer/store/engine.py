@@ -211,7 +211,7 @@ def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     round trip; a dead connection is replaced (the pool retries on ``DisconnectionError``). Why: a round trip
     on every checkout was one of five per issued credential (issue 18)."""
     try:
-        if not select.select([record.driver_connection.fileno()], [], [], 0)[0]:
+        if not _has_input(record.driver_connection.fileno()):
             return
         dbapi_connection.autocommit = True
         try:
@@ -220,6 +220,16 @@ def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
             dbapi_connection.autocommit = False
     except Exception as exc:
         raise DisconnectionError(str(exc)) from exc
+
+
+def _has_input(fd: int) -> bool:
+    """Whether ``fd`` has something to read (or was closed by its peer) now, without waiting. ``poll``, not
+    ``select``: a busy service's sockets are numbered above 1023, which ``select`` refuses."""
+    if not hasattr(select, "poll"):  # Windows: its select takes any socket
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def migrate(engine: Engine) -> None:

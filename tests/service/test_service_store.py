@@ -7,6 +7,8 @@ import concurrent.futures
 import contextlib
 import hashlib
 import json
+import os
+import resource
 import time
 
 import psycopg
@@ -311,6 +313,40 @@ def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_s
     for entry in again.entries:  # the file is the credential's canonical text: its SHA-256 is the stored hash
         data = (tmp_path / entry["file"]).read_bytes().rstrip(b"\n")
         assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))
+
+
+def test_a_process_with_more_than_1024_open_files_still_reaches_postgresql(postgres, tmp_path):
+    """The pool's liveness check polls the connection's socket: a socket numbered 1024 or above must work too
+    (``select.select`` refuses those; a busy service holds that many connections)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert hard == resource.RLIM_INFINITY or hard >= 1200, f"this machine allows only {hard} open files"
+    wanted = 2048 if hard == resource.RLIM_INFINITY else min(hard, 2048)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        url = postgres.new_database()
+        store = open_store(url)  # its connections get numbers above 1024
+        settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+        created = create_organisation(store, settings, "ROC Veel Bestanden", role="mbo", did_web="veel.example")
+        issuer = Issuer(store, settings)
+
+        def issue_held() -> str:
+            with store.checkout():
+                org = issuer.orgs.by_api_key(created.api_key)
+                return issuer.issue(org, credential(org)).credential_id
+
+        async def on_the_loop() -> str:
+            return await store.on_loop(issue_held)
+
+        issued = [issue_held(), asyncio.run(on_the_loop())]
+        with store.transaction() as session:
+            states = session.scalars(select(IssuedCredential.state).where(IssuedCredential.credential_id.in_(issued)))
+            assert sorted(states) == ["active", "active"]
+        store.dispose()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 @pytest.mark.parametrize("path", ["in-a-thread", "on-the-event-loop"])
