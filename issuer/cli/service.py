@@ -307,10 +307,17 @@ def batch_command(
                 return
             assert out is not None
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-            with Progress(*columns, transient=False) as bar:
-                task = bar.add_task(say("uitgeven", "issuing"), total=len(plan))
-                manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out, workers=workers,
-                                                     progress=lambda done, total: bar.update(task, completed=done)))
+            try:
+                with Progress(*columns, transient=False) as bar:
+                    task = bar.add_task(say("uitgeven", "issuing"), total=len(plan))
+                    manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out, workers=workers,
+                                                         progress=lambda done, total: bar.update(task, completed=done)))
+            except KeyboardInterrupt:  # Ctrl-C: say what stands and how to finish (exit 130, as before)
+                typer.echo(say("Gestopt. Wat al is uitgegeven blijft geldig en bewaard; start dezelfde opdracht "
+                               "opnieuw om de rest uit te geven (niets wordt twee keer uitgegeven).",
+                               "Stopped. What was issued stays valid and stored; run the same command again to "
+                               "issue the rest (nothing is issued twice)."), err=True)
+                raise
     finally:
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
