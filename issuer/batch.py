@@ -380,9 +380,10 @@ def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[R
 # -- files -----------------------------------------------------------------------------------
 
 def _file_name(key: str) -> str:
-    """A safe, unique file name for a row key."""
+    """A safe, unique file name for a row key: letters, digits, ``._-`` only, and never starting with a dot
+    (hidden by ``ls`` and Explorer) or a dash (read as an option by a shell command)."""
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-    return f"{_SAFE.sub('_', key.split('/', 1)[-1])[:80]}-{digest}.json"
+    return f"{_SAFE.sub('_', key.split('/', 1)[-1])[:80].lstrip('.-') or 'row'}-{digest}.json"
 
 
 def _manifest_text(manifest: Manifest) -> str:

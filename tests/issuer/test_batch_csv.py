@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from skillspas.issuer import batch as batch_module
 from skillspas.issuer.batch import issue_rows, read_csv, validate_rows
 from skillspas.issuer.credentials import KINDS
 from skillspas.issuer.issuing import Issuer, canonical_text
@@ -147,3 +149,10 @@ def test_every_batch_file_is_the_bytes_the_single_credential_path_signs_for_its_
         same = sign_as(org.signer, checked.with_status(status if isinstance(status, list) else [status], signed["id"]),
                        created=dt.datetime.fromisoformat(signed["proof"]["created"].replace("Z", "+00:00")))
         assert written == (canonical_text(same) + "\n").encode("utf-8"), entry["rowKey"]
+
+
+@pytest.mark.parametrize("key", ["../../../tmp/evil", ".verborgen", "-rf", "...", "a\x01b", "2025-0001"])
+def test_a_row_keys_file_is_visible_and_safe_in_a_shell(key):
+    name = batch_module._file_name(f"MboDiploma/{key}")
+    assert name[0].isalnum() or name[0] == "_", name  # not hidden (.), not an option (-)
+    assert re.fullmatch(r"[A-Za-z0-9._-]+\.json", name) and "/" not in name, name
