@@ -332,6 +332,12 @@ def validate_rows(
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
     plan = [BatchRow(line, scoped, issued=stored[scoped]) for line, scoped, _ in keyed
             if scoped in stored and stored[scoped].state != "pending"]
+    for line, scoped, data in keyed:  # a row issued before is not built again, but a national id in it is refused
+        if scoped in stored and stored[scoped].state != "pending":
+            try:
+                check_no_national_id(data, "")
+            except SkillspasError as exc:
+                errors.append(_row_error(line, exc))
     build_now = [item for item in keyed if item[1] not in stored or stored[item[1]].state == "pending"]
     ref = _OrgRef(org.id, org.name, org.did)
     with _given_or_own(workers, issuer, len(build_now)) as pool:

@@ -126,6 +126,15 @@ def test_batch_endpoint_refuses_credential_ids_issued_before_or_twice(service: L
         (1, "id", "duplicate_id"), (3, "id", "duplicate_id")]
 
 
+def test_a_row_issued_before_is_not_built_again_but_a_national_id_sent_with_it_is_refused(service: LiveService):
+    rows = [diploma_row("bsn-0"), diploma_row("bsn-1")]
+    assert service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows}).status_code == 201
+    again = [rows[0], {**rows[1], "bsn": "111222333"}]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": again})
+    assert response.status_code == 400, response.text
+    assert [(e["line"], e["code"]) for e in response.json()["rowErrors"]] == [(2, "forbidden_field")]
+
+
 def test_batch_endpoint_refuses_a_type_the_role_does_not_allow(service: LiveService):
     response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row("t-1")]}, org="training")
     assert response.status_code == 403 and response.json()["code"] == "type_not_allowed"
