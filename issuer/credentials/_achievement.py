@@ -244,10 +244,10 @@ class Context:
         if not self.allow_unregistered:
             raise localized_error(
                 ErrorCode.NOT_IN_REGISTER, path=f"/{key}",
-                nl=f"{nl} Geef --allow-unregistered (API: allow_unregistered=True) om het toch uit te geven; "
-                "het bewijsstuk vermeldt dat dan.",
-                en=f"{en} Give --allow-unregistered (API: allow_unregistered=True) to issue it anyway; "
-                "the credential then says so.",
+                nl=f"{nl} Controleer de code in het register (DUO/SBB); alleen 'skillspas issue --allow-unregistered' "
+                "geeft één bewijsstuk toch uit, en dat vermeldt het dan.",
+                en=f"{en} Check the code against the register (DUO/SBB); only 'skillspas issue --allow-unregistered' "
+                "issues a single credential anyway, and it then says so.",
             )
         self.unregistered.append((nl, en))
 

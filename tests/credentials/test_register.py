@@ -123,6 +123,9 @@ def test_the_cli_refuses_crebo_12345_and_issues_it_marked_with_allow_unregistere
     row.write_text(json.dumps(_diploma(crebo="12345", kwalificatie_naam="Astronaut", niveau=4, skills=[COOKING])), "utf-8")
     refused = subprocess.run([*cli, "issue", "mbo-diploma", "--data", str(row), "--key", str(key)], env=env, capture_output=True)
     assert refused.returncode == 2 and b"not_in_register" in refused.stderr and b"Traceback" not in refused.stderr
+    batch_help = subprocess.run([*cli, "batch", "--help"], env=env, capture_output=True, text=True).stdout
+    assert "--allow-unregistered" not in batch_help  # so the refusal names the one command that has it
+    assert "'skillspas issue --allow-unregistered'" in refused.stderr.decode()
     issued = subprocess.run([*cli, "issue", "mbo-diploma", "--data", str(row), "--key", str(key), "--allow-unregistered"],
                             env=env, capture_output=True)
     assert issued.returncode == 0, issued.stderr
