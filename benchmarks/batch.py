@@ -75,7 +75,7 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
     from skillspas.issuer.settings import Settings
     from skillspas.issuer.store import open_store
 
-    signing = sys.modules[batch_module._sign_rows.__module__]  # where the workers' sign_as is looked up
+    signing = sys.modules[batch_module.sign_rows.__module__]  # where the workers' sign_as is looked up
     settings = Settings(data_dir=folder, database_url=url, public_url="https://issuer.roc.example",
                         batch_workers=1 if stub else workers)
     store = open_store(settings.database)

@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any, Final
 
 
-from skillspas.issuer.batch_worker import (BatchRow, RowError, _build_rows, _OrgRef, _row_error, _sign_rows, _SignJob,
-                                           _Signed, _ToSign, _worker_init, _write_atomic)
+from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, SignJob, ToSign, build_rows, row_error,
+                                           sign_rows, worker_init, write_atomic)
 from skillspas.issuer.credentials import type_name
 from skillspas.issuer import status_registry
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
@@ -248,7 +248,7 @@ def batch_workers(issuer: Issuer, rows: int) -> Iterator[Workers]:
         yield Workers(1, _InProcess())
         return
     pool = concurrent.futures.ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)
+        count, mp_context=multiprocessing.get_context("spawn"), initializer=worker_init, initargs=(os.getpid(),)
     )
     try:
         yield Workers(count, pool)
@@ -337,11 +337,11 @@ def validate_rows(
             try:
                 check_no_national_id(data, "")
             except SkillspasError as exc:
-                errors.append(_row_error(line, exc))
+                errors.append(row_error(line, exc))
     build_now = [item for item in keyed if item[1] not in stored or stored[item[1]].state == "pending"]
-    ref = _OrgRef(org.id, org.name, org.did)
+    ref = OrgRef(org.id, org.name, org.did)
     with _given_or_own(workers, issuer, len(build_now)) as pool:
-        futures = [pool.executor.submit(_build_rows, ref, name, chunk) for chunk in _chunks(build_now, pool.count, 256)]
+        futures = [pool.executor.submit(build_rows, ref, name, chunk) for chunk in _chunks(build_now, pool.count, 256)]
         for future in futures:
             for built in future.result():
                 result = _role_checked(org, built)
@@ -361,7 +361,7 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
         return result
     refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
                         f"{result.kind}", "/type")
-    return _row_error(result.line, refused)
+    return row_error(result.line, refused)
 
 
 def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[RowError]:
@@ -456,7 +456,7 @@ class _Run:
         if self.progress is not None and count:
             self.progress(self.done, len(self.plan))
 
-    def to_sign(self, positions: Sequence[int], stored: dict[str, Slot]) -> list[_ToSign]:
+    def to_sign(self, positions: Sequence[int], stored: dict[str, Slot]) -> list[ToSign]:
         """Reserve records for the new rows among ``positions`` (pending ones keep theirs); the rows to sign."""
         fresh = [p for p in positions if self.plan[p].key not in stored]
         slots = self.issuance.reserve([self._pending(self.plan[p]) for p in fresh])
@@ -467,8 +467,8 @@ class _Run:
             assert row.sealed is not None  # only rows built in this run are signed; rows issued before never again
             self.ids[position] = found.credential_id
             status = slot_entries(self.issuer.settings, self.org.id, found.seq, found.index, found.purposes)
-            items.append(_ToSign(position, row.line, row.sealed, found.credential_id, status,
-                                 _file_name(row.key) if self.out is not None else None))
+            items.append(ToSign(position, row.line, row.sealed, found.credential_id, status,
+                                _file_name(row.key) if self.out is not None else None))
         return items
 
     @staticmethod
@@ -476,7 +476,7 @@ class _Run:
         purposes = default_purposes({"type": list(row.types)})  # decided by the credential's types alone
         return Pending(_built_id(row), row.key, row.types, purposes)
 
-    def complete(self, results: Sequence[_Signed]) -> None:
+    def complete(self, results: Sequence[Signed]) -> None:
         """Mark signed rows ``active`` with hash (and document), audited, in one transaction."""
         if not results:
             return
@@ -510,7 +510,7 @@ class _Run:
             if text is None:  # hash-only store and the file is gone: say so, never re-sign
                 raise error_for(ErrorCode.NOT_FOUND, f"the file of row {self.plan[position].line} is gone "
                                 "and the store keeps only hashes")
-            _write_atomic(self.out / _file_name(self.plan[position].key), (text + "\n").encode("utf-8"))
+            write_atomic(self.out / _file_name(self.plan[position].key), (text + "\n").encode("utf-8"))
 
 
 @_without_gc_pauses
@@ -547,11 +547,11 @@ def issue_rows(
         else:
             todo.append(position)
     windows = deque(todo[i:i + _RESERVE_WINDOW] for i in range(0, len(todo), _RESERVE_WINDOW))
-    ready: deque[Sequence[_ToSign]] = deque()
-    buffer: list[_Signed] = []
+    ready: deque[Sequence[ToSign]] = deque()
+    buffer: list[Signed] = []
     with _given_or_own(workers, issuer, len(todo)) as pool:
         count = pool.count if org.key_file is not None else 1
-        job = _SignJob(str(org.key_file) if count > 1 else None, issuer.settings.key_passphrase,
+        job = SignJob(str(org.key_file) if count > 1 else None, issuer.settings.key_passphrase,
                        str(out) if out is not None else None, durable, collect)
         in_flight: set[concurrent.futures.Future[Any]] = set()
         checked = False
@@ -564,9 +564,9 @@ def issue_rows(
                     ready.extend(_chunks(run.to_sign(window, stored), count))
                 items = ready.popleft()
                 if count > 1:
-                    in_flight.add(pool.executor.submit(_sign_rows, job, items))
+                    in_flight.add(pool.executor.submit(sign_rows, job, items))
                 else:
-                    in_flight.add(_InProcess().submit(_sign_rows, job, items, org.signer))
+                    in_flight.add(_InProcess().submit(sign_rows, job, items, org.signer))
             if not checked:  # while the workers sign: rows issued before, and their files
                 checked = True
                 run.check_files(before)
@@ -602,7 +602,7 @@ def issue_rows(
     manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count)
     if out is not None:
         start = time.perf_counter()
-        _write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))
+        write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))
         run.seconds["files"] += time.perf_counter() - start
     manifest.seconds.update(run.seconds, wall=time.perf_counter() - started)
     return manifest

@@ -32,7 +32,8 @@ from skillspas.schemas.vc import issuer_id
 if TYPE_CHECKING:
     from skillspas.issuer.store.issuance import Slot
 
-__all__ = ["RowError", "BatchRow"]
+__all__ = ["RowError", "BatchRow", "OrgRef", "SignJob", "ToSign", "Signed", "build_rows", "sign_rows", "row_error",
+           "worker_init", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _unsealed(data: bytes) -> CheckedCredential:
     return CheckedCredential(*marshal.loads(data))
 
 
-def _worker_init(parent: int) -> None:
+def worker_init(parent: int) -> None:
     """Die with the parent (a killed batch must leave no process writing files), leave Ctrl-C to it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
@@ -117,7 +118,7 @@ def _signer(key_file: str, passphrase: str | None) -> Signer:
 
 
 @dataclass(frozen=True)
-class _OrgRef:
+class OrgRef:
     """What a worker needs to know of the organisation to build its rows."""
 
     id: str
@@ -132,11 +133,11 @@ def _field(error: SkillspasError) -> str | None:
     return error.path.lstrip("/").split("/", 1)[0] or None
 
 
-def _row_error(line: int, error: SkillspasError) -> RowError:
+def row_error(line: int, error: SkillspasError) -> RowError:
     return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
 
 
-def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
+def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
     """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
     results: list[BatchRow | RowError] = []
     for line, scoped, data in rows:
@@ -158,7 +159,7 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
                                 "/credentialStatus")
             checked = preflight(credential, org.did, org_name=org.name)
         except SkillspasError as exc:
-            results.append(_row_error(line, exc))
+            results.append(row_error(line, exc))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
             results.append(RowError(line, None, ErrorCode.SCHEMA_INVALID.value,
                                     f"the row could not be read ({type(exc).__name__})",
@@ -168,7 +169,7 @@ def _build_rows(org: _OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str
     return results
 
 
-def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` via a temp file and rename: a killed process leaves the old file or the new, never half.
 
     ``durable`` also fsyncs (surviving power loss costs milliseconds per file); without it a re-run
@@ -188,7 +189,7 @@ def _write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
 
 
 @dataclass(frozen=True)
-class _SignJob:
+class SignJob:
     """What every signing task of one batch shares (sent to each worker with its rows)."""
 
     key_file: str | None
@@ -200,7 +201,7 @@ class _SignJob:
 
 
 @dataclass(frozen=True)
-class _ToSign:
+class ToSign:
     position: int
     line: int
     sealed: bytes
@@ -211,7 +212,7 @@ class _ToSign:
 
 
 @dataclass(frozen=True)
-class _Signed:
+class Signed:
     position: int
     credential_id: str
     sha256: str
@@ -219,12 +220,12 @@ class _Signed:
     credential: dict[str, Any] | None
 
 
-def _sign_rows(
-    job: _SignJob, items: Sequence[_ToSign], signer: Signer | None = None
-) -> tuple[list[_Signed], float, float]:
+def sign_rows(
+    job: SignJob, items: Sequence[ToSign], signer: Signer | None = None
+) -> tuple[list[Signed], float, float]:
     """Sign rows (in a worker) and write each file before it counts; also the seconds spent signing and writing."""
     signer = signer or _signer(str(job.key_file), job.passphrase)
-    done: list[_Signed] = []
+    done: list[Signed] = []
     signing = writing = 0.0
     for item in items:
         start = time.perf_counter()
@@ -235,10 +236,10 @@ def _sign_rows(
         text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
         middle = time.perf_counter()
         if job.out is not None and item.file is not None:
-            _write_atomic(Path(job.out) / item.file, (text + "\n").encode("utf-8"), durable=job.durable)
+            write_atomic(Path(job.out) / item.file, (text + "\n").encode("utf-8"), durable=job.durable)
         signing += middle - start
         writing += time.perf_counter() - middle
-        done.append(_Signed(item.position, item.credential_id, hashlib.sha256(text.encode("utf-8")).hexdigest(), text,
-                            signed if job.keep else None))
+        done.append(Signed(item.position, item.credential_id, hashlib.sha256(text.encode("utf-8")).hexdigest(), text,
+                           signed if job.keep else None))
     return done, signing, writing
 

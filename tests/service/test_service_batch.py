@@ -299,11 +299,11 @@ def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_no
 _INTERRUPTED_WRITE = """
 import resource, signal, sys
 from pathlib import Path
-from skillspas.issuer.batch import _write_atomic
+from skillspas.issuer.batch import write_atomic
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))  # the disk 'fills up' at 4 KiB
 try:
-    _write_atomic(Path(sys.argv[1]), b"{" + b" " * 65536 + b"}")
+    write_atomic(Path(sys.argv[1]), b"{" + b" " * 65536 + b"}")
 except OSError as exc:
     print(exc.errno)
 """

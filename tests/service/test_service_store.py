@@ -301,8 +301,8 @@ def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_s
                      "date": "2025-07-01"}) for n in range(6)]
     first = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
     built = []
-    real = batch_module._build_rows
-    monkeypatch.setattr(batch_module, "_build_rows", lambda *args: built.append(args) or real(*args))
+    real = batch_module.build_rows
+    monkeypatch.setattr(batch_module, "build_rows", lambda *args: built.append(args) or real(*args))
     rows.append((8, {"row_key": "h-new", "learner_name": "Nieuw", "crebo": "25180", "leerweg": "BOL", "date": "2025-07-01"}))
     again = issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows), out=tmp_path)
     assert [row[1] for args in built for row in args[2]] == ["MboDiploma/h-new"]  # only the new row was built
