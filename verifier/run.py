@@ -24,7 +24,7 @@ from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import VerificationResult
 
-__all__ = ["verify_input", "verify_to_text", "result_text", "parse_duration", "parse_now"]
+__all__ = ["verify_input", "input_verifier", "verify_with", "verify_to_text", "result_text", "parse_duration", "parse_now"]
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([dhm])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -69,19 +69,41 @@ def verify_input(
 
     Raises ``SkillspasError`` when the input or the settings are unusable (exit 2): an unreadable
     QR text, a bad duration, a malformed bundle. Everything else is in the result."""
-    from skillspas.verifier.qr import decode_payload, is_payload
+    verifier = input_verifier(bundle=bundle, contexts=contexts, trusted_issuers=trusted_issuers,
+                              trust_anchors=trust_anchors, max_status_age=max_status_age, limits=limits)
+    return verify_with(verifier, data, challenge=challenge, domain=domain, now=now)
 
-    if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, pasted or piped
-        data = decode_payload(data.decode("utf-8", "replace"), limits)
+
+def input_verifier(
+    *,
+    bundle: str | os.PathLike[str] | None = None,
+    contexts: str | os.PathLike[str] | None = None,
+    trusted_issuers: Iterable[str] | None = None,
+    trust_anchors: Iterable[str] | None = None,
+    max_status_age: str = "7d",
+    limits: Limits = Limits(),
+) -> Verifier:
+    """The verifier ``verify_input`` checks with for these settings (``skillspas verify``'s options);
+    ``schema_invalid`` for a bad duration, the bundle's own code for a malformed bundle."""
     try:
         freshness = parse_duration(max_status_age)
     except ValueError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc)) from None
-    verifier = Verifier(
+    return Verifier(
         bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
         trusted_issuers=trusted_issuers, trust_anchors=trust_anchors,
         status_freshness=freshness, limits=limits,
     )
+
+
+def verify_with(verifier: Verifier, data: bytes, *, challenge: str | None = None, domain: str | None = None,
+                now: dt.datetime | None = None) -> VerificationResult:
+    """``verify_input`` with a verifier made before (``input_verifier``): the phone page also names the
+    signers from that verifier's trust list, as the laptop page does."""
+    from skillspas.verifier.qr import decode_payload, is_payload
+
+    if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, pasted or piped
+        data = decode_payload(data.decode("utf-8", "replace"), verifier.limits)
     return verifier.verify(data, challenge=challenge, domain=domain, now=now)
 
 

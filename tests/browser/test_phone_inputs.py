@@ -119,3 +119,10 @@ def test_a_pdf_the_laptop_refuses_the_phone_refuses_with_the_same_code(world, na
     answer = _phone(pdf, _options(world))
     assert answer["view"]["code"] == code and answer["view"]["verdict"] == "unusable", answer["view"]
     assert json.loads(answer["text"])["errors"][0]["code"] == code
+
+
+def test_the_phone_names_a_cosigner_from_the_trust_list_as_the_laptop_page_does(world):
+    answer = _phone(json.dumps(world.credentials["praktijkverklaring"]).encode("utf-8"), _options(world))
+    signers = answer["view"]["credentials"][0]["signers"]
+    assert [(s["name"], s["source"], s["role"]) for s in signers] == [
+        (world.ROC_NAME, "trustList", "issuer"), (world.BISTRO_NAME, "trustList", "cosigner")]

@@ -26,10 +26,10 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, passport_of, qr_credentials, too_large
-from skillspas.verifier.page.view import build_view, error_view
+from skillspas.verifier.page.view import build_view, error_view, trust_list_names
 from skillspas.verifier.pdf import qr_texts, read_pdf_images
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload
-from skillspas.verifier.run import refusal, result_text, verify_input
+from skillspas.verifier.run import input_verifier, refusal, result_text, verify_with
 
 __all__ = ["check", "check_read"]
 
@@ -49,13 +49,15 @@ def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False) ->
         todo = work()
         if isinstance(todo, dict):
             return json.dumps(todo)
-        result = verify_input(todo, **parse_json(options))
+        verifier = input_verifier(**parse_json(options))
+        result = verify_with(verifier, todo)
     except SkillspasError as exc:  # an unusable input: the laptop page's error_view
         return json.dumps({"text": json.dumps(refusal(exc)), "view": {**error_view(exc.code, exc.message), "problem": exc.code.value}})
     problem = result.first_error or next(iter(result.all_warnings), None)
     document = parse_json(todo) if result.checks and result.checks[0].ok else None
-    view = build_view(result, document=document, vocabulary=cast(SkillsVocabulary, _NoData()),
-                      register=cast(Kwalificaties, _NoData()))  # the laptop page's view: whose, which, the skills
+    # the laptop page's view (whose, which, the skills), its signers named from the same trust list
+    view = build_view(result, document=document, names=trust_list_names(verifier),
+                      vocabulary=cast(SkillsVocabulary, _NoData()), register=cast(Kwalificaties, _NoData()))
     view["collect"] = collect_hint(document, from_pdf=from_pdf, verified=result.verified)
     view["problem"] = problem.code.value if problem else ""  # the first problem's code, for tests and tools
     return json.dumps({"text": result_text(result), "view": view})
