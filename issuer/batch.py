@@ -330,15 +330,18 @@ def validate_rows(
         seen[key] = line
         keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
-    plan = [BatchRow(line, scoped, issued=stored[scoped]) for line, scoped, _ in keyed
-            if scoped in stored and stored[scoped].state != "pending"]
-    for line, scoped, data in keyed:  # a row issued before is not built again, but a national id in it is refused
-        if scoped in stored and stored[scoped].state != "pending":
-            try:
-                check_no_national_id(data, "")
-            except SkillspasError as exc:
-                errors.append(row_error(line, exc))
-    build_now = [item for item in keyed if item[1] not in stored or stored[item[1]].state == "pending"]
+    plan: list[BatchRow] = []
+    build_now: list[tuple[int, str, dict[str, Any]]] = []
+    for line, scoped, data in keyed:
+        issued = stored.get(scoped)
+        if issued is None or issued.state == "pending":
+            build_now.append((line, scoped, data))
+            continue
+        plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
+        try:
+            check_no_national_id(data, "")  # but a national id sent with it is refused
+        except SkillspasError as exc:
+            errors.append(row_error(line, exc))
     ref = OrgRef(org.id, org.name, org.did)
     with _given_or_own(workers, issuer, len(build_now)) as pool:
         futures = [pool.executor.submit(build_rows, ref, name, chunk) for chunk in _chunks(build_now, pool.count, 256)]
