@@ -204,8 +204,9 @@ class Issuer:
 
     def issuance(self, org: Org) -> Issuance:
         """The store's issuance lifecycle (reserve, complete, release) for ``org``."""
+        access = (org.api_key, org.signing_key) if org.api_key is not None and org.signing_key is not None else None
         return Issuance(self.store, self.settings, org_id=org.id, org_did=org.did, actor=org.actor,
-                        publish=functools.partial(sign_as, org.signer))
+                        publish=functools.partial(sign_as, org.signer), access=access)
 
     # -- co-signing ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import hmac
 import re
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ KINDS: Final = frozenset(CREDENTIAL_TYPES)
 SCOPES: Final = ("credentials:issue", "credentials:status", "credentials:batch", "audit:read")
 _KEY_PREFIX: Final = "skp"
 _KEY_SHAPE: Final = re.compile(r"skp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
+REMEMBER_KEYS: Final = 30.0
+"""Seconds ``Organisations.by_api_key(remembered=True)`` answers from an earlier lookup."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ class Org:
     """Who acts for the organisation in the audit log: an API key id, or ``cli``."""
     key_file: Path | None = field(default=None, repr=False)
     """The keystore file of the active key (batch worker processes load the signer from it)."""
+    signing_key: int | None = field(default=None, repr=False)
+    """The store's row id of the active key (``signer``'s)."""
+    api_key: str | None = None
+    """The id of the API key acting (``with_access``); the store checks it, and that ``signing_key`` is still
+    active, in the statement that reserves a credential's status entry (``Issuance``)."""
 
     def require(self, scope: str) -> None:
         """Raise ``forbidden`` unless the acting API key has ``scope``."""
@@ -97,9 +105,9 @@ class Org:
         """True when the role allows credentials of ``kind`` (``None``: a generic badge)."""
         return role_may_issue(self.role, kind)
 
-    def with_access(self, actor: str, scopes: Iterable[str]) -> Org:
-        """The same organisation, acting through one API key."""
-        return dataclasses.replace(self, scopes=frozenset(scopes), actor=actor)
+    def with_access(self, key_id: str, scopes: Iterable[str]) -> Org:
+        """The same organisation, acting through one API key (its id is the audit log's actor)."""
+        return dataclasses.replace(self, scopes=frozenset(scopes), actor=key_id, api_key=key_id)
 
 
 @dataclass(frozen=True)
@@ -475,6 +483,8 @@ class Organisations:
         self.store = store
         self.settings = settings
         self._cache: dict[str, tuple[tuple[int, ...], Org]] = {}
+        self._keys: dict[str, tuple[float, str, dt.datetime | None, Org]] = {}
+        """API keys found valid (``by_api_key``): when, their secret's hash, expiry and organisation."""
         self._lock = threading.Lock()
         self._sessions: list[Signer] = []  # HSM signers made here (closed by ``close``, not when replaced)
         self._stopped = threading.Event()  # set by ``close``: no HSM signer of this cache logs in again
@@ -508,12 +518,25 @@ class Organisations:
             org_id = queries.organisation_id_by_did(session, did)
         return None if org_id is None else self.get(org_id)
 
-    def by_api_key(self, api_key: str) -> Org:
-        """The organisation acting through ``api_key``; ``unauthorized`` for anything else."""
+    def by_api_key(self, api_key: str, *, remembered: bool = False) -> Org:
+        """The organisation acting through ``api_key``; ``unauthorized`` for anything else.
+
+        ``remembered``: answer from what a lookup of the last ``REMEMBER_KEYS`` seconds found valid (same
+        secret, not expired) without asking the store, for a caller that has the store check the key
+        again where it acts (``Org.api_key``: ``Issuance`` refuses a revoked key or a rotated signing key
+        in the statement that reserves; the caller then looks the key up afresh). Saves a round trip
+        per credential (measured: 0.5 ms of the machine's CPU, server and database)."""
         match = _KEY_SHAPE.fullmatch(api_key or "")
         if match is None:
             raise error_for(ErrorCode.UNAUTHORIZED, "the API key is missing or malformed")
         key_id, secret = match.groups()
+        if remembered:
+            known = self._keys.get(key_id)
+            if (known is not None and time.monotonic() - known[0] < REMEMBER_KEYS
+                    and hmac.compare_digest(known[1], _hash(secret))
+                    and (known[2] is None or _utc(known[2]) > dt.datetime.now(dt.timezone.utc))):
+                return known[3]
+        self._keys.pop(key_id, None)
         found = queries.api_key_with_org(self.store, key_id)  # one query: the key, its organisation and keys
         # Compare even when the key id is unknown, so timing does not tell which ids exist.
         expected = found[0].secret_sha256 if found is not None else _hash("")
@@ -522,7 +545,11 @@ class Organisations:
         row, org, keys = found
         if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
             raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired")
-        return self._org(org, keys).with_access(key_id, row.scopes.split())
+        acting = self._org(org, keys).with_access(key_id, row.scopes.split())
+        if len(self._keys) >= 1024:
+            self._keys.clear()
+        self._keys[key_id] = (time.monotonic(), row.secret_sha256, row.expires_at, acting)
+        return acting
 
     def all(self) -> list[Org]:
         """Every organisation (for the verifier's DID documents and trusted issuers)."""
@@ -536,6 +563,7 @@ class Organisations:
         with self._lock:
             signers, self._sessions = self._sessions, []
             self._cache.clear()
+            self._keys.clear()
         for signer in signers:
             signer.close()  # type: ignore[attr-defined]
 
@@ -555,7 +583,7 @@ class Organisations:
                 self._sessions.append(signer)
         document = (did_key_document(org.did) if org.did.startswith(DID_KEY_PREFIX)
                     else did_web_document(org.did, [PublicKey.from_multibase(k.public_key_multibase) for k in keys]))
-        built = Org(org.id, org.name, org.role, org.did, document, signer, key_file=key_file)
+        built = Org(org.id, org.name, org.role, org.did, document, signer, key_file=key_file, signing_key=active[-1].id)
         with self._lock:
             self._cache[org.id] = (version, built)
         return built

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, bindparam, delete, func, insert, select, update
+from sqlalchemy import CursorResult, bindparam, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,7 +40,8 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_lists import status_list_credential
 from skillspas.issuer.status_registry import PURPOSES, STALE_PENDING, Publisher, list_url, signed_text, taken
 from skillspas.issuer.store.engine import Store
-from skillspas.issuer.store.models import AuditEvent, IssuedCredential, StatusList, StatusListCredential
+from skillspas.issuer.store.models import ApiKey, AuditEvent, IssuedCredential, OrgKey, StatusList, StatusListCredential
+from skillspas.schemas.errors import ErrorCode, error_for
 
 __all__ = ["Issuance", "Pending", "Slot", "Done", "allocated_count"]
 
@@ -54,6 +55,8 @@ _FAST_DRAWS: Final = 8
 _CREDENTIALS: Final = IssuedCredential.__table__
 _AUDIT: Final = AuditEvent.__table__
 _LISTS: Final = StatusList.__table__
+_KEYS: Final = ApiKey.__table__
+_SIGNING: Final = OrgKey.__table__
 _C = _CREDENTIALS.c
 
 
@@ -79,22 +82,34 @@ _ACTIVATE_ONE: Final = (
 # insert in one, the activation and its audit event in one; a round trip each, no BEGIN or COMMIT.
 _PENDING_COLUMNS: Final = ("INSERT INTO credentials (credential_id, org_id, types, state, status_seq, status_index, "
                            "status_purposes, row_key, created_at, updated_at) ")
-_CLAIM_AND_PLACE: Final = (
+_ACCESS_SQL: Final = (
+    " AND EXISTS (SELECT 1 FROM api_keys WHERE id = %(api_key)s AND revoked_at IS NULL"
+    " AND (expires_at IS NULL OR expires_at > %(at)s)) AND EXISTS (SELECT 1 FROM org_keys WHERE id = %(signing_key)s"
+    " AND active)")
+"""``Issuance.access`` holds: the API key is neither revoked nor expired, the signing key not rotated away."""
+_CLAIM_AND_PLACE: Final = {guard: (
     "WITH claim AS (UPDATE status_lists SET allocated = allocated + 1"
     " WHERE org_id = %(org)s AND allocated + 1 <= size * %(fill)s"
     " AND seq = (SELECT max(seq) FROM status_lists WHERE org_id = %(org)s)"
-    " AND NOT EXISTS (SELECT 1 FROM credentials WHERE credential_id = %(id)s) RETURNING seq, size),"
+    " AND NOT EXISTS (SELECT 1 FROM credentials WHERE credential_id = %(id)s)" + guard + " RETURNING seq, size),"
     " placed AS (" + _PENDING_COLUMNS +
     "SELECT %(id)s, %(org)s, %(types)s, 'pending', seq, %(draw)s %% size, %(purposes)s, %(row_key)s, %(at)s, %(at)s"
     " FROM claim ON CONFLICT DO NOTHING RETURNING status_index)"
-    " SELECT claim.seq, claim.size, placed.status_index FROM claim LEFT JOIN placed ON true")
-"""Count one more credential against the latest list pair (if it has room and the id is new) and insert the
-``pending`` row with the index ``draw mod size`` unless it clashes: one row (index None: it clashed), or none."""
-_PLACE: Final = (
-    _PENDING_COLUMNS + "VALUES (%(id)s, %(org)s, %(types)s, 'pending', %(seq)s::integer,"
-    " (%(draw)s::bigint %% %(size)s::integer)::integer, %(purposes)s, %(row_key)s, %(at)s, %(at)s)"
-    " ON CONFLICT DO NOTHING RETURNING status_index")
-"""Insert a ``pending`` row (another draw after a clash, or no status entries) unless it clashes."""
+    " SELECT claim.seq, claim.size, placed.status_index FROM claim LEFT JOIN placed ON true") for guard in ("", _ACCESS_SQL)}
+"""Count one more credential against the latest list pair (if it has room, the id is new and, with the guard
+``_ACCESS_SQL``, the access holds) and insert the ``pending`` row with the index ``draw mod size`` unless it
+clashes: one row (index None: it clashed), or none."""
+_PLACE: Final = {guard: (
+    _PENDING_COLUMNS + "SELECT %(id)s, %(org)s, %(types)s, 'pending', %(seq)s::integer,"
+    " (%(draw)s::bigint %% %(size)s::integer)::integer, %(purposes)s, %(row_key)s, %(at)s, %(at)s WHERE true" + guard +
+    " ON CONFLICT DO NOTHING RETURNING status_index") for guard in ("", _ACCESS_SQL)}
+"""Insert a ``pending`` row (another draw after a clash, or no status entries) unless it clashes (or the access
+does not hold)."""
+_ACCESS: Final = select(literal(1)).where(
+    exists().where(_KEYS.c.id == bindparam("b_key"), _KEYS.c.revoked_at.is_(None),
+                   or_(_KEYS.c.expires_at.is_(None), _KEYS.c.expires_at > bindparam("b_at"))),
+    exists().where(_SIGNING.c.id == bindparam("b_signing"), _SIGNING.c.active.is_(True)))
+"""``_ACCESS_SQL`` in a transaction of the general path (and on SQLite)."""
 _ACTIVATE_AND_AUDIT: Final = (
     "WITH done AS (UPDATE credentials SET state = 'active', sha256 = %(sha)s, document = %(doc)s, updated_at = %(at)s"
     " WHERE credential_id = %(id)s AND org_id = %(org)s AND state = 'pending'"
@@ -105,6 +120,11 @@ _ACTIVATE_AND_AUDIT: Final = (
 """Mark this reservation's ``pending`` row (its list and index) ``active`` and write its audit event."""
 _DRAWS: Final = 1 << 62
 """A draw below this, ``mod size``: uniform for a power-of-two size, else off by at most size / 2**62."""
+
+
+def _no_access() -> Exception:
+    return error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid (revoked or expired), or the organisation's "
+                     "signing key has changed")
 
 
 class _Busy(Exception):
@@ -170,7 +190,8 @@ class Issuance:
     """The issuance lifecycle of one organisation: ``reserve`` -> (sign) -> ``complete`` or ``release``."""
 
     def __init__(self, store: Store, settings: Settings, *, org_id: str, org_did: str, actor: str,
-                 publish: Publisher, transaction: Callable[[], Any] | None = None) -> None:
+                 publish: Publisher, transaction: Callable[[], Any] | None = None,
+                 access: tuple[str, int] | None = None) -> None:
         self.store = store
         self.settings = settings
         self.org_id = org_id
@@ -179,6 +200,10 @@ class Issuance:
         self.publish = publish
         self.transaction = transaction or store.transaction
         """A transaction of ``store`` (the batch passes one that counts its time)."""
+        self.access = access
+        """The API key acting and the signing key (``Org.api_key``, ``Org.signing_key``): a reservation is only
+        made while the key is neither revoked nor expired and the signing key still active (else
+        ``unauthorized``, nothing reserved), checked in the reserving statement itself."""
 
     # -- reserve -----------------------------------------------------------------------------
 
@@ -197,6 +222,7 @@ class Issuance:
                 return [direct]
             try:
                 with self.transaction() as session:
+                    self._check_access(session)
                     slot = self._reserve_one(session, wanted[0])
                 if slot is not None:
                     return [slot]
@@ -205,11 +231,18 @@ class Issuance:
         for attempt in range(_TRIES):
             try:
                 with self.transaction() as session:
+                    self._check_access(session)
                     return self._reserve(session, wanted)
             except IntegrityError:  # another request took an index or an id in the meantime: read again
                 if attempt == _TRIES - 1:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _check_access(self, session: Session) -> None:
+        """``unauthorized`` unless ``access`` holds (in the reserving transaction)."""
+        if self.access is not None and session.execute(_ACCESS, {
+                "b_key": self.access[0], "b_signing": self.access[1], "b_at": dt.datetime.now(dt.timezone.utc)}).first() is None:
+            raise _no_access()
 
     def _reserve(self, session: Session, wanted: Sequence[Pending]) -> list[Slot]:
         slots: dict[str, Slot] = {}
@@ -274,18 +307,23 @@ class Issuance:
         params: dict[str, Any] = {
             "id": item.credential_id, "org": self.org_id, "types": json.dumps(list(item.types)),
             "purposes": " ".join(purposes), "row_key": item.row_key, "at": dt.datetime.now(dt.timezone.utc)}
+        guard = ""
+        if self.access is not None:
+            guard = _ACCESS_SQL
+            params["api_key"], params["signing_key"] = self.access
         if not purposes:
-            placed = self.store.one_statement(_PLACE, {**params, "seq": None, "size": None, "draw": None})
+            placed = self.store.one_statement(_PLACE[guard], {**params, "seq": None, "size": None, "draw": None})
             return Slot(item.credential_id, None, None, purposes) if placed else None
-        claimed = self.store.one_statement(_CLAIM_AND_PLACE, {**params, "fill": FILL, "draw": secrets.randbelow(_DRAWS)})
+        claimed = self.store.one_statement(_CLAIM_AND_PLACE[guard], {**params, "fill": FILL,
+                                                                     "draw": secrets.randbelow(_DRAWS)})
         if not claimed:
             return None
         seq, size, index = claimed[0]
         for _ in range(_FAST_DRAWS - 1):
             if index is not None:
                 return Slot(item.credential_id, seq, index, purposes)
-            placed = self.store.one_statement(_PLACE, {**params, "seq": seq, "size": size,
-                                                       "draw": secrets.randbelow(_DRAWS)})
+            placed = self.store.one_statement(_PLACE[guard], {**params, "seq": seq, "size": size,
+                                                              "draw": secrets.randbelow(_DRAWS)})
             index = placed[0][0] if placed else None
         return None if index is None else Slot(item.credential_id, seq, index, purposes)
 

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from skillspas.issuer import audit
+from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.store import open_store
-from skillspas.issuer.store.models import ApiKey, Organisation
+from skillspas.issuer.store.models import ApiKey, IssuedCredential, Organisation
 
 from svc_live import PASSPHRASE, LiveService, run_cli
 from svc_postgres import free_port
@@ -110,6 +112,47 @@ def test_a_revoked_or_expired_api_key_is_refused_over_http(service: LiveService)
     for key in keys:
         answer = service.client.get("/audit", headers={"Authorization": f"Bearer {key['apiKey']}"})
         assert answer.status_code == 401 and answer.json()["code"] == "unauthorized"
+
+
+def test_an_api_key_the_service_remembers_issues_nothing_once_revoked_or_expired_and_signs_with_a_rotated_key(
+    service: LiveService,
+):
+    """The service answers a known API key from memory (``by_api_key(remembered=True)``); the statement that
+    reserves the status entry checks the key and the signing key again, so nothing is issued after a revocation."""
+    db = ["--database-url", service.settings.database, "--data-dir", str(service.settings.data_dir)]
+    made = run_cli("org", "create", f"ROC Onthoud {uuid.uuid4().hex[:6]}", "--role", "mbo", "--did-web",
+                   f"{uuid.uuid4().hex[:10]}.example", *db)
+    assert made.returncode == 0, made.stderr
+    org = json.loads(made.stdout)
+    second = json.loads(run_cli("org", "api-key", "create", org["id"], "--scope", "credentials:issue", *db).stdout)
+
+    def issue(api_key: str) -> Any:
+        credential = sample_credential(org["did"], org["name"])
+        del credential["id"]
+        return service.client.post("/credentials/issue", json={"credential": credential},
+                                   headers={"Authorization": f"Bearer {api_key}"})
+
+    issued = [issue(key) for key in (org["apiKey"], second["apiKey"], org["apiKey"])]
+    assert [r.status_code for r in issued] == [201, 201, 201], issued[0].text
+    assert issued[0].json()["verifiableCredential"]["proof"]["verificationMethod"] == f"{org['did']}#key-1"
+    assert run_cli("org", "rotate-key", org["id"], *db).returncode == 0
+    rotated = issue(org["apiKey"])
+    assert rotated.status_code == 201, rotated.text
+    assert rotated.json()["verifiableCredential"]["proof"]["verificationMethod"] == f"{org['did']}#key-2"
+    assert run_cli("org", "api-key", "revoke", org["id"], second["keyId"], *db).returncode == 0
+    store = open_store(service.settings.database)
+    try:
+        with store.transaction() as session:  # as if the first key's expiry had passed
+            session.execute(update(ApiKey).where(ApiKey.id == org["apiKey"].split("_")[1])
+                            .values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+        for key in (second["apiKey"], org["apiKey"]):
+            refused = issue(key)
+            assert refused.status_code == 401 and refused.json()["code"] == "unauthorized", refused.text
+        with store.transaction() as session:
+            states = session.scalars(select(IssuedCredential.state).where(IssuedCredential.org_id == org["id"])).all()
+    finally:
+        store.dispose()
+    assert sorted(states) == ["active"] * 4  # nothing reserved for the refused requests
 
 
 def test_a_duplicate_organisation_name_is_refused_and_an_ambiguous_one_lists_the_ids(database):

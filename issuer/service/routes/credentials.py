@@ -19,7 +19,7 @@ from skillspas.issuer.issuing import Issued, Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.service.body_guard import PARSED_BODY
 from skillspas.issuer.service.errors import error_body
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import (
     BatchErrorBody,
@@ -124,6 +124,13 @@ def _issue(issuer: Issuer, api_key: str, credential: dict[str, Any], purposes: t
     """Look the key up and issue on one database connection (a request's one checkout): in a worker thread, or
     on PostgreSQL on the event loop."""
     with issuer.store.checkout():
+        org = issuer.orgs.by_api_key(api_key, remembered=True)  # the reservation checks the key again
+        try:
+            return issuer.issue(org, credential, with_status=purposes != (), purposes=purposes or None)
+        except SkillspasError as exc:
+            if exc.code is not ErrorCode.UNAUTHORIZED:
+                raise
+        # The key was revoked or expired since it was remembered (refused here), or the signing key rotated.
         org = issuer.orgs.by_api_key(api_key)
         return issuer.issue(org, credential, with_status=purposes != (), purposes=purposes or None)
 
