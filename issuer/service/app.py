@@ -67,6 +67,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     for module in (credentials, exchanges, verify, status_lists, audit, dids):
         app.include_router(module.router)
     app.router.on_shutdown.append(issuer.orgs.close)  # log out of the HSM, if organisations use one
+    app.router.on_shutdown.append(store.dispose_loop)  # the event loop's PostgreSQL connections (Store.on_loop)
     app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))
     limit = Limits().max_bytes + 64 * 1024
     app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,

@@ -138,8 +138,14 @@ class Store:
                 driver.autocommit = False
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (``on_loop``'s: ``dispose_loop`` on their loop)."""
         self.engine.dispose()
+
+    async def dispose_loop(self) -> None:
+        """Close the pooled connections ``on_loop`` opened on this event loop (the service's shutdown)."""
+        engine = self._loop_engines.pop(asyncio.get_running_loop(), None)
+        if engine is not None:
+            await engine.dispose()
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from skillspas.issuer import audit, status_registry
@@ -384,4 +384,31 @@ def test_an_issue_after_postgresql_dropped_the_pooled_connections_is_issued(post
         with store.transaction() as session:
             assert session.scalar(select(IssuedCredential.state).where(IssuedCredential.credential_id == issued)) == "active"
     finally:
+        store.dispose()
+
+
+def test_the_service_closes_the_connections_of_its_event_loop_when_it_stops(postgres, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from skillspas.issuer.service.app import create_app
+
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, public_url="https://issuer.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Sluit", role="mbo", did_web="sluit.example")
+    watch = create_engine(url)
+    count = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    try:
+        with TestClient(create_app(settings, store=store)) as client:
+            credential = sample_credential(created.did, created.name)
+            del credential["id"]
+            answer = client.post("/credentials/issue", json={"credential": credential},
+                                 headers={"Authorization": f"Bearer {created.api_key}"})
+            assert answer.status_code == 201, answer.text
+            assert store._loop_engines  # issued on the event loop (Store.on_loop)
+        store.dispose()
+        with watch.connect() as connection:
+            assert connection.execute(count).scalar() == 0
+    finally:
+        watch.dispose()
         store.dispose()
