@@ -105,9 +105,9 @@ class Org:
         """True when the role allows credentials of ``kind`` (``None``: a generic badge)."""
         return role_may_issue(self.role, kind)
 
-    def with_access(self, key_id: str, scopes: Iterable[str]) -> Org:
-        """The same organisation, acting through one API key (its id is the audit log's actor)."""
-        return dataclasses.replace(self, scopes=frozenset(scopes), actor=key_id, api_key=key_id)
+    def with_access(self, actor: str, scopes: Iterable[str], *, api_key: str | None = None) -> Org:
+        """The same organisation, acting as ``actor`` (an API key's id: ``api_key``, checked when it issues)."""
+        return dataclasses.replace(self, scopes=frozenset(scopes), actor=actor, api_key=api_key)
 
 
 @dataclass(frozen=True)
@@ -545,7 +545,7 @@ class Organisations:
         row, org, keys = found
         if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
             raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired")
-        acting = self._org(org, keys).with_access(key_id, row.scopes.split())
+        acting = self._org(org, keys).with_access(key_id, row.scopes.split(), api_key=key_id)
         if len(self._keys) >= 1024:
             self._keys.clear()
         self._keys[key_id] = (time.monotonic(), row.secret_sha256, row.expires_at, acting)
