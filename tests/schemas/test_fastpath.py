@@ -559,6 +559,29 @@ def test_reuse_is_keyed_by_content(bundled):
     assert changed == DocumentProcessor(fast=False).canonical_nquads(document)
 
 
+def test_a_remembered_proof_configuration_answers_only_for_the_same_content(bundled):
+    """Small documents (a proof configuration) are remembered across reuse() blocks, by content:
+    a configuration changed after a hit is canonicalized afresh, as a processor outside reuse() does."""
+    import hashlib
+
+    from skillspas.schemas.jsonld import processor as processor_module
+
+    config = {"@context": [VC_V2], "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+              "created": "2025-07-01T12:00:00Z", "verificationMethod": "did:key:z6Mk#z6Mk",
+              "proofPurpose": "assertionMethod"}
+    processor_module._LASTING.clear()
+    with bundled.reuse():
+        first = bundled.canonical_hash(config)
+    assert processor_module._LASTING  # remembered beyond its block
+    with bundled.reuse():
+        assert bundled.canonical_hash(copy.deepcopy(config)) == first
+        config["created"] = "2025-07-01T12:00:01Z"
+        changed = bundled.canonical_hash(config)
+    fresh = DocumentProcessor(fast=False).canonical_nquads(config)
+    assert changed != first and changed == hashlib.sha256(fresh.encode("utf-8")).digest()
+    assert "2025-07-01T12:00:01Z" in fresh
+
+
 def test_content_keys_tell_apart_what_canonicalizes_apart():
     from skillspas.schemas.jsonio import content_key as _content_key
 
