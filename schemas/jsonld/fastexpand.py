@@ -18,13 +18,22 @@ type- and property-scoped contexts, and ``@context`` URLs. Anything else — inl
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Final
 
+from skillspas.schemas.jsonio import content_key
 from skillspas.schemas.jsonld.fastcontext import CompiledContext, ContextSpace, Edge, Refused
 
 __all__ = ["expand_document"]
 
 _SCALARS = frozenset((str, bool, int, float))
+_REMEMBERED_PROPERTIES: Final = frozenset({"https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievement"})
+"""Objects of these properties are expanded once per content (``jsonio.content_key``) and ``Edge``: every
+row of a batch, and every credential of one qualification, carries the same achievement, most of a diploma
+(its alignments). The expansion is a pure function of both, so the answer is the one a walk would give
+(measured: an mbo-diploma's expansion 0.065 -> 0.033 ms). Shared, like ``DocumentProcessor.reuse``'s:
+nobody mutates an expansion."""
+_REMEMBERED: dict[tuple[int, bytes], tuple[Edge, dict[str, Any]]] = {}
+_REMEMBERED_LIMIT: Final = 64
 
 
 def expand_document(space: ContextSpace, document: Any) -> list[Any]:
@@ -157,10 +166,9 @@ def _value_object(result: dict[str, Any], type_is_list: bool, top: bool) -> dict
 def _item(edge: Edge, value: Any) -> dict[str, Any]:
     """One array item (or the value) of a property: pyld's ``_expand`` / ``_expand_value``."""
     if type(value) is dict:
-        node = _object(edge.term, edge, value)
-        if node is None:
-            raise Refused("dropped node")
-        return node
+        if edge.iri in _REMEMBERED_PROPERTIES:
+            return _remembered(edge, value)
+        return _node(edge, value)
     if type(value) is str:
         coerce = edge.coerce
         if coerce is None or coerce == "@none":
@@ -178,3 +186,27 @@ def _item(edge: Edge, value: Any) -> dict[str, Any]:
             return {"@value": value}
         return {"@type": coerce, "@value": value}
     raise Refused(f"unusual value {type(value).__name__}")
+
+
+def _node(edge: Edge, value: dict[str, Any]) -> dict[str, Any]:
+    node = _object(edge.term, edge, value)
+    if node is None:
+        raise Refused("dropped node")
+    return node
+
+
+def _remembered(edge: Edge, value: dict[str, Any]) -> dict[str, Any]:
+    """``_node``, remembered by the value's content and this very ``edge`` (kept with the answer, so its
+    id is its own); what raises is not remembered."""
+    key = content_key(value)
+    if key is None:
+        return _node(edge, value)
+    slot = (id(edge), key)
+    found = _REMEMBERED.get(slot)
+    if found is not None and found[0] is edge:
+        return found[1]
+    node = _node(edge, value)
+    if len(_REMEMBERED) >= _REMEMBERED_LIMIT:
+        _REMEMBERED.clear()
+    _REMEMBERED[slot] = (edge, node)
+    return node

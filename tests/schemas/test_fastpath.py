@@ -582,6 +582,27 @@ def test_a_remembered_proof_configuration_answers_only_for_the_same_content(bund
     assert "2025-07-01T12:00:01Z" in fresh
 
 
+def test_a_remembered_achievement_answers_only_for_the_same_content(bundled):
+    """An achievement's expansion is remembered by content: equal content gets it, a changed one is
+    expanded afresh (as pyld does), and an undefined term added after a hit is still refused."""
+    from skillspas.schemas.jsonld import fastexpand
+
+    document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
+    fast = FastPath(bundled.loader)
+    fastexpand._REMEMBERED.clear()
+    first = fast.expand(document)
+    assert fastexpand._REMEMBERED  # the achievement's expansion, kept
+    assert fast.expand(copy.deepcopy(document)) == first
+    document["credentialSubject"]["achievement"]["name"] = "Iets anders"
+    assert fast.expand(document) != first
+    assert check_against_reference(fast, document, bundled.loader)
+    document["credentialSubject"]["achievement"]["nietGedefinieerd"] = "x"
+    assert fast.expand(document) is None  # refused: the reference path decides
+    with pytest.raises(SkillspasError) as caught:
+        DocumentProcessor().canonical_nquads(document)
+    assert caught.value.code is ErrorCode.UNDEFINED_TERM
+
+
 def test_content_keys_tell_apart_what_canonicalizes_apart():
     from skillspas.schemas.jsonio import content_key as _content_key
 
