@@ -603,6 +603,27 @@ def test_a_remembered_achievement_answers_only_for_the_same_content(bundled):
     assert caught.value.code is ErrorCode.UNDEFINED_TERM
 
 
+def test_a_shared_achievement_writes_the_quads_of_where_it_stands(bundled):
+    """A remembered achievement's quads are replayed only at the same point of a dataset: twice in one
+    document, after a changed document, or holding the document's own blank-node labels, the dataset
+    is still pyld's."""
+    document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
+    fast = FastPath(bundled.loader)
+    for _ in range(2):
+        assert check_against_reference(fast, document, bundled.loader)
+    subject = document["credentialSubject"]
+    twice = {**document, "credentialSubject": [subject, {**copy.deepcopy(subject), "id": "did:example:ander"}]}
+    for _ in range(2):
+        assert check_against_reference(fast, twice, bundled.loader)
+    labelled = copy.deepcopy(document)
+    labelled["credentialSubject"]["achievement"]["id"] = "_:prestatie"
+    labelled["credentialSubject"]["id"] = "_:prestatie"
+    for _ in range(2):
+        assert check_against_reference(fast, labelled, bundled.loader)
+    document["credentialSubject"]["achievement"]["name"] = "Iets anders"
+    assert check_against_reference(fast, document, bundled.loader)
+
+
 def test_content_keys_tell_apart_what_canonicalizes_apart():
     from skillspas.schemas.jsonio import content_key as _content_key
 
