@@ -17,6 +17,7 @@ type- and property-scoped contexts, and ``@context`` URLs. Anything else — inl
 
 from __future__ import annotations
 
+import contextvars
 import math
 from typing import Any, Final
 
@@ -27,15 +28,17 @@ __all__ = ["expand_document", "is_shared"]
 
 _SCALARS = frozenset((str, bool, int, float))
 _REMEMBERED_PROPERTIES: Final = frozenset({"https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievement"})
-"""Objects of these properties are expanded once per content (``jsonio.content_key``) and ``Edge``: every
-row of a batch, and every credential of one qualification, carries the same achievement, most of a diploma
-(its alignments). The expansion is a pure function of both, so the answer is the one a walk would give
-(measured: an mbo-diploma's expansion 0.065 -> 0.033 ms). Shared, like ``DocumentProcessor.reuse``'s:
-nobody mutates an expansion."""
+"""Objects of these properties are expanded once per content (``jsonio.content_key``) and ``Edge``, while
+``REMEMBERING`` is set (``DocumentProcessor.reuse``: an issuer): every row of a batch, and every credential
+of one qualification, carries the same achievement, most of a diploma (its alignments). The expansion is
+a pure function of both, so the answer is the one a walk would give (measured: an mbo-diploma's expansion
+0.065 -> 0.033 ms; a verifier of ever other credentials would pay 5% for the keys, so it does not).
+Shared, like ``DocumentProcessor.reuse``'s: nobody mutates an expansion."""
+REMEMBERING: contextvars.ContextVar[bool] = contextvars.ContextVar("skillspas_remember_expansions", default=False)
 _REMEMBERED: dict[tuple[int, bytes], tuple[Edge, dict[str, Any]]] = {}
 _SHARED: dict[int, dict[str, Any]] = {}
 """The remembered expansions by id (``is_shared``), kept alive with ``_REMEMBERED``."""
-_REMEMBERED_LIMIT: Final = 64
+_REMEMBERED_LIMIT: Final = 8
 
 
 def expand_document(space: ContextSpace, document: Any) -> list[Any]:
@@ -168,9 +171,12 @@ def _value_object(result: dict[str, Any], type_is_list: bool, top: bool) -> dict
 def _item(edge: Edge, value: Any) -> dict[str, Any]:
     """One array item (or the value) of a property: pyld's ``_expand`` / ``_expand_value``."""
     if type(value) is dict:
-        if edge.iri in _REMEMBERED_PROPERTIES:
+        if edge.iri in _REMEMBERED_PROPERTIES and REMEMBERING.get():
             return _remembered(edge, value)
-        return _node(edge, value)
+        node = _object(edge.term, edge, value)
+        if node is None:
+            raise Refused("dropped node")
+        return node
     if type(value) is str:
         coerce = edge.coerce
         if coerce is None or coerce == "@none":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skillspas.schemas.jsonld import fastexpand
+from skillspas.schemas.jsonld.fastexpand import _SHARED, is_shared
 from skillspas.schemas.jsonld.fastcontext import Refused, is_absolute_iri
 from skillspas.schemas.jsonld.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
 
@@ -38,7 +38,7 @@ _TERMS: dict[str, str] = {}  # checked IRI -> "<IRI>" for predicates and types (
 _TERMS_LIMIT = 8192
 _REPLAYS: dict[tuple[int, str, int, bool], tuple[Any, str, list[Quad], list[str], int]] = {}
 """``_Writer.nested``: a shared expansion's quads, by (its id, graph, counter, escaping); it is kept with them."""
-_REPLAYS_LIMIT = 64
+_REPLAYS_LIMIT = 8
 
 
 def _iri_term(iri: Any) -> str:
@@ -117,7 +117,7 @@ class _Writer:
                     if "@list" in value:
                         append((subject, predicate, self.object(value, graph), graph))
                     else:
-                        append((subject, predicate, self.nested(value, graph), graph))
+                        append((subject, predicate, self.nested(value, graph) if _SHARED else self.node(value, graph), graph))
                     continue
                 if add_text is not None and type(text) is str:  # plain and typed strings, inlined
                     size = len(value)
@@ -134,7 +134,7 @@ class _Writer:
         the quads it wrote before at the same point (graph, blank-node counter, escaping) are replayed:
         they are a pure function of those and the node, unless it met the document's own blank-node
         labels (then it is not remembered)."""
-        if not fastexpand.is_shared(node):
+        if not is_shared(node):
             return self.node(node, graph)
         slot = (id(node), graph, self.count, self.escape)
         found = _REPLAYS.get(slot)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from skillspas.schemas.jsonld.canon import canonicalize
 from skillspas.schemas.jsonld.contexts import ContextRegistry, bundled_registry
 from skillspas.schemas.jsonio import content_key
+from skillspas.schemas.jsonld import fastexpand
 from skillspas.schemas.jsonld.fastpath import FastPath
 from skillspas.schemas.jsonld.fastsnapshot import snapshot_file
 from skillspas.schemas.limits import Limits
@@ -120,9 +121,11 @@ class DocumentProcessor:
         canonicalized once; results are shared (callers must not mutate an expansion)."""
         outer = _REUSE.get()
         token = _REUSE.set({} if outer is None else outer)
+        remembering = fastexpand.REMEMBERING.set(True)  # and an achievement's expansion, by content
         try:
             yield
         finally:
+            fastexpand.REMEMBERING.reset(remembering)
             _REUSE.reset(token)
 
     def _memo(self, document: Any) -> tuple[dict[Any, Any] | None, Any]:

@@ -590,16 +590,19 @@ def test_a_remembered_achievement_answers_only_for_the_same_content(bundled):
     document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
     fast = FastPath(bundled.loader)
     fastexpand._REMEMBERED.clear()
-    first = fast.expand(document)
-    assert fastexpand._REMEMBERED  # the achievement's expansion, kept
-    assert fast.expand(copy.deepcopy(document)) == first
-    document["credentialSubject"]["achievement"]["name"] = "Iets anders"
-    assert fast.expand(document) != first
-    assert check_against_reference(fast, document, bundled.loader)
-    document["credentialSubject"]["achievement"]["nietGedefinieerd"] = "x"
-    assert fast.expand(document) is None  # refused: the reference path decides
-    with pytest.raises(SkillspasError) as caught:
-        DocumentProcessor().canonical_nquads(document)
+    fast.expand(document)
+    assert not fastexpand._REMEMBERED  # a verifier does not remember: only an issuer, in reuse()
+    with bundled.reuse():
+        first = fast.expand(document)
+        assert fastexpand._REMEMBERED  # the achievement's expansion, kept
+        assert fast.expand(copy.deepcopy(document)) == first
+        document["credentialSubject"]["achievement"]["name"] = "Iets anders"
+        assert fast.expand(document) != first
+        assert check_against_reference(fast, document, bundled.loader)
+        document["credentialSubject"]["achievement"]["nietGedefinieerd"] = "x"
+        assert fast.expand(document) is None  # refused: the reference path decides
+        with pytest.raises(SkillspasError) as caught:
+            DocumentProcessor().canonical_nquads(document)
     assert caught.value.code is ErrorCode.UNDEFINED_TERM
 
 
@@ -607,8 +610,16 @@ def test_a_shared_achievement_writes_the_quads_of_where_it_stands(bundled):
     """A remembered achievement's quads are replayed only at the same point of a dataset: twice in one
     document, after a changed document, or holding the document's own blank-node labels, the dataset
     is still pyld's."""
+    from skillspas.schemas.jsonld import fastrdf
+
     document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
     fast = FastPath(bundled.loader)
+    with bundled.reuse():
+        _a_shared_achievement_writes_the_quads_of_where_it_stands(fast, bundled, document)
+    assert fastrdf._REPLAYS  # they were replayed, not only written
+
+
+def _a_shared_achievement_writes_the_quads_of_where_it_stands(fast: FastPath, bundled: Any, document: Any) -> None:
     for _ in range(2):
         assert check_against_reference(fast, document, bundled.loader)
     subject = document["credentialSubject"]
