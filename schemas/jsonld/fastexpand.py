@@ -17,14 +17,28 @@ type- and property-scoped contexts, and ``@context`` URLs. Anything else — inl
 
 from __future__ import annotations
 
+import contextvars
 import math
-from typing import Any
+from typing import Any, Final
 
+from skillspas.schemas.jsonio import content_key
 from skillspas.schemas.jsonld.fastcontext import CompiledContext, ContextSpace, Edge, Refused
 
-__all__ = ["expand_document"]
+__all__ = ["expand_document", "is_shared"]
 
 _SCALARS = frozenset((str, bool, int, float))
+_REMEMBERED_PROPERTIES: Final = frozenset({"https://purl.imsglobal.org/spec/vc/ob/vocab.html#achievement"})
+"""Objects of these properties are expanded once per content (``jsonio.content_key``) and ``Edge``, while
+``REMEMBERING`` is set (``DocumentProcessor.reuse``: an issuer): every row of a batch, and every credential
+of one qualification, carries the same achievement, most of a diploma (its alignments). The expansion is
+a pure function of both, so the answer is the one a walk would give (measured: an mbo-diploma's expansion
+0.065 -> 0.033 ms; a verifier of ever other credentials would pay 5% for the keys, so it does not).
+Shared, like ``DocumentProcessor.reuse``'s: nobody mutates an expansion."""
+REMEMBERING: contextvars.ContextVar[bool] = contextvars.ContextVar("skillspas_remember_expansions", default=False)
+_REMEMBERED: dict[tuple[int, bytes], tuple[Edge, dict[str, Any]]] = {}
+_SHARED: dict[int, dict[str, Any]] = {}
+"""The remembered expansions by id (``is_shared``), kept alive with ``_REMEMBERED``."""
+_REMEMBERED_LIMIT: Final = 8
 
 
 def expand_document(space: ContextSpace, document: Any) -> list[Any]:
@@ -157,6 +171,8 @@ def _value_object(result: dict[str, Any], type_is_list: bool, top: bool) -> dict
 def _item(edge: Edge, value: Any) -> dict[str, Any]:
     """One array item (or the value) of a property: pyld's ``_expand`` / ``_expand_value``."""
     if type(value) is dict:
+        if edge.iri in _REMEMBERED_PROPERTIES and REMEMBERING.get():
+            return _remembered(edge, value)
         node = _object(edge.term, edge, value)
         if node is None:
             raise Refused("dropped node")
@@ -178,3 +194,34 @@ def _item(edge: Edge, value: Any) -> dict[str, Any]:
             return {"@value": value}
         return {"@type": coerce, "@value": value}
     raise Refused(f"unusual value {type(value).__name__}")
+
+
+def _node(edge: Edge, value: dict[str, Any]) -> dict[str, Any]:
+    node = _object(edge.term, edge, value)
+    if node is None:
+        raise Refused("dropped node")
+    return node
+
+
+def _remembered(edge: Edge, value: dict[str, Any]) -> dict[str, Any]:
+    """``_node``, remembered by the value's content and this very ``edge`` (kept with the answer, so its
+    id is its own); what raises is not remembered."""
+    key = content_key(value)
+    if key is None:
+        return _node(edge, value)
+    slot = (id(edge), key)
+    found = _REMEMBERED.get(slot)
+    if found is not None and found[0] is edge:
+        return found[1]
+    node = _node(edge, value)
+    if len(_REMEMBERED) >= _REMEMBERED_LIMIT:
+        _REMEMBERED.clear()
+        _SHARED.clear()
+    _REMEMBERED[slot] = (edge, node)
+    _SHARED[id(node)] = node
+    return node
+
+
+def is_shared(node: Any) -> bool:
+    """Whether ``node`` is a remembered expansion (the same object in every expansion that holds it)."""
+    return _SHARED.get(id(node)) is node

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from skillspas.schemas.jsonld.fastexpand import _SHARED, is_shared
 from skillspas.schemas.jsonld.fastcontext import Refused, is_absolute_iri
 from skillspas.schemas.jsonld.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
 
@@ -35,6 +36,9 @@ _SUFFIXES: dict[Any, str] = {XSD_STRING: "", RDF_LANGSTRING: ""}
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f]')  # what nquads.escape_literal changes (a test pins it)
 _TERMS: dict[str, str] = {}  # checked IRI -> "<IRI>" for predicates and types (few distinct ones)
 _TERMS_LIMIT = 8192
+_REPLAYS: dict[tuple[int, str, int, bool], tuple[Any, str, list[Quad], list[str], int]] = {}
+"""``_Writer.nested``: a shared expansion's quads, by (its id, graph, counter, escaping); it is kept with them."""
+_REPLAYS_LIMIT = 8
 
 
 def _iri_term(iri: Any) -> str:
@@ -56,7 +60,7 @@ class _Writer:
     raw and keeps their texts; one regex search over all of them then decides whether to write
     the dataset again with escapes (measured: a quarter of this stage)."""
 
-    __slots__ = ("quads", "labels", "count", "escape", "texts")
+    __slots__ = ("quads", "labels", "count", "escape", "texts", "blank_ids")
 
     def __init__(self, escape: bool) -> None:
         self.quads: list[Quad] = []
@@ -64,6 +68,8 @@ class _Writer:
         self.count = 0
         self.escape = escape
         self.texts: list[str] = []
+        self.blank_ids = 0
+        """How many times a document's own blank-node label was met (``nested`` replays none)."""
 
     def fresh(self) -> str:
         self.count += 1
@@ -74,6 +80,7 @@ class _Writer:
         if type(iri) is not str:
             raise Refused("unusual @id")
         if iri.startswith("_:"):
+            self.blank_ids += 1
             label = self.labels.get(iri)
             if label is None:
                 label = self.labels[iri] = self.fresh()
@@ -110,7 +117,7 @@ class _Writer:
                     if "@list" in value:
                         append((subject, predicate, self.object(value, graph), graph))
                     else:
-                        append((subject, predicate, self.node(value, graph), graph))
+                        append((subject, predicate, self.nested(value, graph) if _SHARED else self.node(value, graph), graph))
                     continue
                 if add_text is not None and type(text) is str:  # plain and typed strings, inlined
                     size = len(value)
@@ -121,6 +128,29 @@ class _Writer:
                         continue
                 append((subject, predicate, self.literal(value), graph))
         return subject
+
+    def nested(self, node: dict[str, Any], graph: str) -> str:
+        """``node``'s term, its quads written; for an expansion ``fastexpand`` shared (an achievement),
+        the quads it wrote before at the same point (graph, blank-node counter, escaping) are replayed:
+        they are a pure function of those and the node, unless it met the document's own blank-node
+        labels (then it is not remembered)."""
+        if not is_shared(node):
+            return self.node(node, graph)
+        slot = (id(node), graph, self.count, self.escape)
+        found = _REPLAYS.get(slot)
+        if found is not None and found[0] is node:
+            _, term, quads, texts, count = found
+            self.quads.extend(quads)
+            self.texts.extend(texts)
+            self.count = count
+            return term
+        quads_before, texts_before, blank_ids = len(self.quads), len(self.texts), self.blank_ids
+        term = self.node(node, graph)
+        if self.blank_ids == blank_ids:
+            if len(_REPLAYS) >= _REPLAYS_LIMIT:
+                _REPLAYS.clear()
+            _REPLAYS[slot] = (node, term, self.quads[quads_before:], self.texts[texts_before:], self.count)
+        return term
 
     def object(self, item: Any, graph: str) -> str:
         """The term of a list item (writing nested nodes and lists into ``graph``)."""

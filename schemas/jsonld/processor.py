@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from skillspas.schemas.jsonld.canon import canonicalize
 from skillspas.schemas.jsonld.contexts import ContextRegistry, bundled_registry
 from skillspas.schemas.jsonio import content_key
+from skillspas.schemas.jsonld import fastexpand
 from skillspas.schemas.jsonld.fastpath import FastPath
 from skillspas.schemas.jsonld.fastsnapshot import snapshot_file
 from skillspas.schemas.limits import Limits
@@ -65,6 +67,13 @@ def shared_loader(registry: ContextRegistry) -> OfflineLoader:
 # Inside ``DocumentProcessor.reuse()``: content-keyed results, so an issuer's self-verification
 # does not canonicalize again what it has just signed (measured: a third of a signature).
 _REUSE: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("skillspas_reuse", default=None)
+# Also inside ``reuse()``, across blocks: the canonical forms (and their hashes: immutable values) of
+# small documents, by the same content-keyed slots. A proof configuration differs between credentials
+# only in ``created``, to the second, so an issuer signing many a second canonicalizes it once.
+_LASTING: dict[Any, Any] = {}
+_LASTING_KEY_BYTES = 1024
+"""Only documents whose content key is this short (a proof configuration's is ~300 bytes)."""
+_LASTING_SLOTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +121,11 @@ class DocumentProcessor:
         canonicalized once; results are shared (callers must not mutate an expansion)."""
         outer = _REUSE.get()
         token = _REUSE.set({} if outer is None else outer)
+        remembering = fastexpand.REMEMBERING.set(True)  # and an achievement's expansion, by content
         try:
             yield
         finally:
+            fastexpand.REMEMBERING.reset(remembering)
             _REUSE.reset(token)
 
     def _memo(self, document: Any) -> tuple[dict[Any, Any] | None, Any]:
@@ -170,15 +181,40 @@ class DocumentProcessor:
     ) -> str:
         """RDFC-1.0 canonical N-Quads of ``document`` (bounded by ``limits``); ``expansion``: this
         document's, from ``expansion()`` (ignored if it belongs to another object)."""
+        memo, key = self._known_memo(document, expansion)
+        return self._canonical(document, hash_name, expansion, memo, key)
+
+    def canonical_hash(
+        self, document: dict[str, Any], hash_name: str = "sha256", *, expansion: Expansion | None = None
+    ) -> bytes:
+        """The ``hash_name`` digest of ``canonical_nquads(document)`` (UTF-8), remembered with it
+        inside ``reuse()``: signing and the self-check hash the same canonical text once."""
+        memo, key = self._known_memo(document, expansion)
+        slot = (key, "hash", hash_name, self.limits)
+        if memo is not None:
+            known: bytes | None = _recall(memo, slot)
+            if known is not None:
+                return known
+        digest = hashlib.new(hash_name, self._canonical(document, hash_name, expansion, memo, key).encode("utf-8")).digest()
+        if memo is not None:
+            _keep(memo, slot, digest)
+        return digest
+
+    def _known_memo(self, document: Any, expansion: Expansion | None) -> tuple[dict[Any, Any] | None, Any]:
+        """``_memo(document)``, without a second content key when ``expansion`` is this object's, made here."""
         known_key = expansion.memo_key if expansion is not None and expansion.document is document else None
         if known_key is not None and known_key[:2] == (self._shared, self.fast_path is not None):
-            memo, key = _REUSE.get(), known_key  # the same object, this processor's: no second content key
-        else:
-            memo, key = self._memo(document)
+            return _REUSE.get(), known_key  # the same object, this processor's: no second content key
+        return self._memo(document)
+
+    def _canonical(
+        self, document: dict[str, Any], hash_name: str, expansion: Expansion | None, memo: dict[Any, Any] | None, key: Any
+    ) -> str:
         slot = (key, "canonical", hash_name, self.limits)
-        if memo is not None and slot in memo:
-            known: str = memo[slot]
-            return known
+        if memo is not None:
+            known: str | None = _recall(memo, slot)
+            if known is not None:
+                return known
         quads = None
         if expansion is not None and expansion.fast and expansion.document is document and self.fast_path is not None:
             quads = self.fast_path.to_quads(expansion.expanded)
@@ -186,5 +222,21 @@ class DocumentProcessor:
             quads = self._quads(document, memo, key)
         canonical = canonicalize(quads, limits=self.limits, hash_name=hash_name)
         if memo is not None:
-            memo[slot] = canonical
+            _keep(memo, slot, canonical)
         return canonical
+
+
+def _recall(memo: dict[Any, Any], slot: tuple[Any, ...]) -> Any:
+    """A canonical form or hash from the ``reuse()`` memo, or of a small document from ``_LASTING``; else None."""
+    found = memo.get(slot)
+    if found is None and len(slot[0][2]) <= _LASTING_KEY_BYTES:
+        found = _LASTING.get(slot)
+    return found
+
+
+def _keep(memo: dict[Any, Any], slot: tuple[Any, ...], value: str | bytes) -> None:
+    memo[slot] = value
+    if len(slot[0][2]) <= _LASTING_KEY_BYTES:
+        if len(_LASTING) >= _LASTING_SLOTS:
+            _LASTING.clear()
+        _LASTING[slot] = value

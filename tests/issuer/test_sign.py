@@ -50,3 +50,24 @@ def test_a_signer_that_fails_is_signer_failed_without_its_secrets():
         sign(sample_credential(Broken.controller), Broken())
     assert caught.value.code is ErrorCode.SIGNER_FAILED
     assert "1234" not in str(caught.value)
+
+
+def test_credentials_signed_in_the_same_second_each_carry_a_signature_over_their_own_content():
+    """The proof configuration is canonicalized once per second (remembered by content): each
+    credential's signature still covers its own document, and a change after signing is refused."""
+    import copy
+    import datetime as dt
+
+    signer = LocalSigner(generate("ed25519"))
+    moment = dt.datetime(2025, 7, 1, 12, 0, tzinfo=dt.timezone.utc)
+    first = sample_credential(signer.controller)
+    second = copy.deepcopy(first)
+    second["credentialSubject"]["name"] = "Iemand anders"
+    signed = [sign(credential, signer, created=moment) for credential in (first, second)]
+    assert signed[0]["proof"]["created"] == signed[1]["proof"]["created"]
+    assert signed[0]["proof"]["proofValue"] != signed[1]["proof"]["proofValue"]
+    for document in signed:
+        assert verify(document, trusted_issuers=[signer.controller]).verified
+    swapped = {**signed[1], "proof": signed[0]["proof"]}
+    result = verify(swapped, trusted_issuers=[signer.controller])
+    assert not result.verified and result.errors[0].code is ErrorCode.INVALID_SIGNATURE

@@ -559,6 +559,82 @@ def test_reuse_is_keyed_by_content(bundled):
     assert changed == DocumentProcessor(fast=False).canonical_nquads(document)
 
 
+def test_a_remembered_proof_configuration_answers_only_for_the_same_content(bundled):
+    """Small documents (a proof configuration) are remembered across reuse() blocks, by content:
+    a configuration changed after a hit is canonicalized afresh, as a processor outside reuse() does."""
+    import hashlib
+
+    from skillspas.schemas.jsonld import processor as processor_module
+
+    config = {"@context": [VC_V2], "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+              "created": "2025-07-01T12:00:00Z", "verificationMethod": "did:key:z6Mk#z6Mk",
+              "proofPurpose": "assertionMethod"}
+    processor_module._LASTING.clear()
+    with bundled.reuse():
+        first = bundled.canonical_hash(config)
+    assert processor_module._LASTING  # remembered beyond its block
+    with bundled.reuse():
+        assert bundled.canonical_hash(copy.deepcopy(config)) == first
+        config["created"] = "2025-07-01T12:00:01Z"
+        changed = bundled.canonical_hash(config)
+    fresh = DocumentProcessor(fast=False).canonical_nquads(config)
+    assert changed != first and changed == hashlib.sha256(fresh.encode("utf-8")).digest()
+    assert "2025-07-01T12:00:01Z" in fresh
+
+
+def test_a_remembered_achievement_answers_only_for_the_same_content(bundled):
+    """An achievement's expansion is remembered by content: equal content gets it, a changed one is
+    expanded afresh (as pyld does), and an undefined term added after a hit is still refused."""
+    from skillspas.schemas.jsonld import fastexpand
+
+    document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
+    fast = FastPath(bundled.loader)
+    fastexpand._REMEMBERED.clear()
+    fast.expand(document)
+    assert not fastexpand._REMEMBERED  # a verifier does not remember: only an issuer, in reuse()
+    with bundled.reuse():
+        first = fast.expand(document)
+        assert fastexpand._REMEMBERED  # the achievement's expansion, kept
+        assert fast.expand(copy.deepcopy(document)) == first
+        document["credentialSubject"]["achievement"]["name"] = "Iets anders"
+        assert fast.expand(document) != first
+        assert check_against_reference(fast, document, bundled.loader)
+        document["credentialSubject"]["achievement"]["nietGedefinieerd"] = "x"
+        assert fast.expand(document) is None  # refused: the reference path decides
+        with pytest.raises(SkillspasError) as caught:
+            DocumentProcessor().canonical_nquads(document)
+    assert caught.value.code is ErrorCode.UNDEFINED_TERM
+
+
+def test_a_shared_achievement_writes_the_quads_of_where_it_stands(bundled):
+    """A remembered achievement's quads are replayed only at the same point of a dataset: twice in one
+    document, after a changed document, or holding the document's own blank-node labels, the dataset
+    is still pyld's."""
+    from skillspas.schemas.jsonld import fastrdf
+
+    document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
+    fast = FastPath(bundled.loader)
+    with bundled.reuse():
+        _a_shared_achievement_writes_the_quads_of_where_it_stands(fast, bundled, document)
+    assert fastrdf._REPLAYS  # they were replayed, not only written
+
+
+def _a_shared_achievement_writes_the_quads_of_where_it_stands(fast: FastPath, bundled: Any, document: Any) -> None:
+    for _ in range(2):
+        assert check_against_reference(fast, document, bundled.loader)
+    subject = document["credentialSubject"]
+    twice = {**document, "credentialSubject": [subject, {**copy.deepcopy(subject), "id": "did:example:ander"}]}
+    for _ in range(2):
+        assert check_against_reference(fast, twice, bundled.loader)
+    labelled = copy.deepcopy(document)
+    labelled["credentialSubject"]["achievement"]["id"] = "_:prestatie"
+    labelled["credentialSubject"]["id"] = "_:prestatie"
+    for _ in range(2):
+        assert check_against_reference(fast, labelled, bundled.loader)
+    document["credentialSubject"]["achievement"]["name"] = "Iets anders"
+    assert check_against_reference(fast, document, bundled.loader)
+
+
 def test_content_keys_tell_apart_what_canonicalizes_apart():
     from skillspas.schemas.jsonio import content_key as _content_key
 

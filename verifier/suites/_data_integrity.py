@@ -8,7 +8,6 @@ checked cannot drift apart.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +33,7 @@ def hash_data(
 ) -> bytes:
     """H(canonical proof config) || H(canonical document), H = ``hash_name`` (RDFC uses it too);
     ``expansion``: the unsecured document's, when the caller has it."""
-    canonical_config = processor.canonical_nquads(config, hash_name)
-    canonical_document = processor.canonical_nquads(unsecured, hash_name, expansion=expansion)
-    return (
-        hashlib.new(hash_name, canonical_config.encode("utf-8")).digest()
-        + hashlib.new(hash_name, canonical_document.encode("utf-8")).digest()
-    )
+    return processor.canonical_hash(config, hash_name) + processor.canonical_hash(unsecured, hash_name, expansion=expansion)
 
 
 def decode_proof_value(value: object, length: int) -> bytes:
