@@ -122,3 +122,17 @@ def test_quick_check_never_passes_what_the_exact_walk_refuses(value):
         privacy._check_with_paths(value, "")
     except SkillspasError:
         assert privacy._suspect(value)
+
+
+def test_a_string_seen_to_pass_as_a_value_is_still_checked_as_a_field_name():
+    check_no_national_id({"opmerking": "bsn"})  # passes: a value is not a field name
+    with pytest.raises(SkillspasError) as refused:
+        check_no_national_id({"bsn": "opmerking"})
+    assert refused.value.code is ErrorCode.FORBIDDEN_FIELD and refused.value.path == "/bsn"
+
+
+def test_strings_seen_to_pass_do_not_hide_a_bsn_written_next_to_them():
+    check_no_national_id({"a": "nummer", "b": "111 222"})
+    with pytest.raises(SkillspasError) as refused:
+        check_no_national_id({"a": "nummer", "b": "111 222", "c": [BSN]})
+    assert refused.value.path == "/c/0"
