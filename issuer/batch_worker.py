@@ -157,7 +157,9 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
             if "credentialStatus" in credential:  # the service allocates status entries itself
                 raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
                                 "/credentialStatus")
-            checked = preflight(credential, org.did, org_name=org.name)
+            # ``built``: the builder's credential, unchanged (the checks above only read it) and used
+            # no more here: preflight neither copies it nor looks for the national ids ``finish`` refused.
+            checked = preflight(credential, org.did, org_name=org.name, built=True)
         except SkillspasError as exc:
             results.append(row_error(line, exc))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind

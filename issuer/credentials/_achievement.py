@@ -562,7 +562,9 @@ def counts_toward(row: Row, context: Context, crebo: str | None = None) -> list[
 
 
 def finish(credential: dict[str, Any]) -> dict[str, Any]:
-    """Refuse national ids, then check the type's JSON Schema and the OB 3.0 schema; return the credential."""
+    """Refuse national ids, then check the type's JSON Schema and the OB 3.0 schema; return the credential.
+
+    A builder changes its credential no more after this (``preflight(..., built=True)`` relies on it)."""
     check_no_national_id(credential)
     validate_type(credential)
     check_issuable(credential)
