@@ -118,7 +118,7 @@ def preflight(
         raise TypeError("credential must be a dict")
     verifier = verifier_for(contexts)
     registry = verifier.processor.registry
-    if built:  # a batch row (measured: 58 of a row's 285 us here, as the builder had just done both)
+    if built:  # a batch row (measured: 29 us of a row's 260 here, as the builder had just done both)
         document = credential
     else:
         document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)

@@ -226,6 +226,12 @@ def test_an_alignment_to_an_esco_skill_that_does_not_exist_is_refused(service, u
     assert_refused(response, 400, "unknown_skill")
 
 
+def test_a_url_issued_under_another_framework_is_still_refused_when_the_alignment_says_esco(service):
+    issue(service, _with_alignment("https://skills.example/42", "Anders"))  # not ESCO: issued
+    response = service.post("/credentials/issue", {"credential": _with_alignment("https://skills.example/42", "ESCO")})
+    assert_refused(response, 400, "unknown_skill")
+
+
 def test_an_alignment_to_a_known_esco_skill_is_issued(service):
     known = unsigned()["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"]
     assert issue(service, _with_alignment(known))["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"] == known
