@@ -9,6 +9,7 @@ schema. Every error is coded and carries its message in Dutch and English.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 import weakref
@@ -92,6 +93,18 @@ _COUNTRIES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "LU": "Luxe
 _ACHIEVEMENT_NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # uuid.NAMESPACE_URL
 
 
+@functools.lru_cache(maxsize=1024)  # the same columns in every row of a batch
+def _row_key(key: str) -> str:
+    """A row field's name as builders look it up: no case, spaces or dashes (``Learner-Name`` is ``learner_name``)."""
+    return re.sub(r"[\s\-]+", "_", key.strip()).lower()
+
+
+@functools.lru_cache(maxsize=1024)  # the same achievement in every row of a batch
+def _achievement_id(kind: str, code: str) -> str:
+    """An achievement's stable id: a name-based UUID of its kind and code."""
+    return f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NS, f'https://w3id.org/skillspas/achievement/{kind}/{code}')}"
+
+
 def _label(key: str) -> tuple[str, str]:
     return LABELS.get(key, (f"het veld '{key}'", f"the field '{key}'"))
 
@@ -127,7 +140,7 @@ class Row:
         if not isinstance(data, Mapping):
             raise TypeError("a row must be a mapping (dict or CSV row)")
         check_no_national_id(dict(data))
-        self._data = {re.sub(r"[\s\-]+", "_", str(k).strip()).lower(): v for k, v in data.items()}
+        self._data = {_row_key(str(k)): v for k, v in data.items()}
 
     def raw(self, key: str) -> Any:
         """The value as given, ``None`` when absent or empty."""
@@ -333,7 +346,7 @@ def achievement(
 ) -> dict[str, Any]:
     """An OB 3.0 Achievement with a stable id (a name-based UUID of kind and code) and its skills."""
     node: dict[str, Any] = {
-        "id": f"urn:uuid:{uuid.uuid5(_ACHIEVEMENT_NS, f'https://w3id.org/skillspas/achievement/{kind}/{code}')}",
+        "id": _achievement_id(kind, code),
         "type": ["Achievement"],
         "achievementType": achievement_type,
         "name": name,
@@ -472,7 +485,7 @@ def check_register(node: Mapping[str, Any], known: Kwalificatie | None, path: st
     """The row's kwalificatie agrees with the bundled one: name, level and dossier."""
     if known is None:
         return
-    if fold(node["name"]) != fold(known.name):
+    if node["name"] != known.name and fold(node["name"]) != fold(known.name):  # equal text folds equal
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
             nl=f"De naam van de kwalificatie ('{node['name']}') past niet bij crebo {known.crebo} ({known.name}).",
