@@ -389,11 +389,13 @@ def alignments(uris: Iterable[Any], context: Context, evidence: str, *, key: str
         known = _TARGETS[context.vocabulary] = {}
     for index, uri in enumerate(uris):
         uri = uri.get("uri") if isinstance(uri, dict) else uri
-        target = known.get(uri) if isinstance(uri, str) else None
+        if not isinstance(uri, str):
+            raise unknown_skill(repr(uri), f"/{key}/{index}")
+        target = known.get(uri)
         if target is None:
-            skill = context.vocabulary.get(uri) if isinstance(uri, str) else None
+            skill = context.vocabulary.get(uri)
             if skill is None:
-                raise unknown_skill(uri if isinstance(uri, str) else repr(uri), f"/{key}/{index}")
+                raise unknown_skill(uri, f"/{key}/{index}")
             target = known[uri] = (skill.uri, framework_of(skill.uri) or skill.framework, skill.label("nl"))
         skill_uri, framework, label = target
         if skill_uri in seen:
