@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from skillspas.issuer.credentials import build
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
+from skillspas.issuer.privacy import remembering_passed_values
 from skillspas.issuer.stored_form import canonical_text, check_stored_ids, row_credential_id
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
@@ -137,6 +138,7 @@ def row_error(line: int, error: SkillspasError) -> RowError:
     return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
 
 
+@remembering_passed_values()  # the national-id check: most strings are the same in every row
 def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
     """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
     results: list[BatchRow | RowError] = []

@@ -13,15 +13,17 @@ passes the elfproef (BSN: weighted sum divisible by 11; onderwijsnummer: remaind
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
 from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, localized_error
 
-__all__ = ["check_no_national_id", "passes_elfproef", "identity_objects", "hash_identity"]
+__all__ = ["check_no_national_id", "passes_elfproef", "identity_objects", "hash_identity", "remembering_passed_values"]
 
 # Compared against a field name with case, spaces, "-" and "_" removed.
 _FORBIDDEN_NAMES = (
@@ -92,9 +94,26 @@ _PASSED_NAMES: set[str] = set()
 field name (``_forbidden_name`` false). Exact: a string's verdict does not depend on the strings around
 it (a match cannot span the newline that joins them, and a newline is no letter or digit for the pattern's
 boundaries), so a string seen to pass passes again. Most strings of a batch row (contexts, types, the
-kwalificatie's skills and names) are the same in every row (measured: a diploma's check 41 -> 12 us)."""
+kwalificatie's skills and names) are the same in every row (measured: a diploma's check 41 -> 12 us).
+Values are kept only inside ``remembering_passed_values`` (a batch's rows): they include learners' names
+and e-mail addresses, which must not stay in a process's memory after the batch."""
 _PASSED_MAX: Final = 50_000
 """Forget the passed strings beyond this many (a batch's learner names and ids are all different)."""
+_REMEMBERING = [0]
+"""How many ``remembering_passed_values`` blocks are open (threads of one process share the memo)."""
+
+
+@contextlib.contextmanager
+def remembering_passed_values() -> Iterator[None]:
+    """Remember the values seen to pass while inside (many rows, most of their strings the same); forget
+    them all when the last such block ends."""
+    _REMEMBERING[0] += 1
+    try:
+        yield
+    finally:
+        _REMEMBERING[0] -= 1
+        if not _REMEMBERING[0]:
+            _PASSED_TEXTS.clear()
 
 
 def _suspect(value: Any) -> bool:
@@ -132,9 +151,10 @@ def _suspect(value: Any) -> bool:
     joined = "\n".join(texts)
     if "nationalIdentityNumber" in joined or _NUMBER.search(joined) is not None:
         return True
-    if len(passed) > _PASSED_MAX:
-        passed.clear()
-    passed.update(texts)
+    if _REMEMBERING[0]:
+        if len(passed) > _PASSED_MAX:
+            passed.clear()
+        passed.update(texts)
     return False
 
 
