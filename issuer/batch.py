@@ -77,6 +77,12 @@ _PARALLEL_FROM: Final = 500
 """Rows from which worker processes pay off (starting one costs about as much as 200 rows)."""
 _RESERVE_WINDOW: Final = 1000
 """Rows whose status indexes are reserved in one transaction."""
+_FIRST_WINDOW: Final = 200
+"""The first window is smaller: no worker signs before it is reserved (a window of 1000 took ~0.1 s)."""
+_QUEUED: Final = 4
+"""Chunks in flight per worker, so that a worker still has rows to sign while this process reserves a window
+and completes rows (measured, 10,000 rows on a loaded machine: with 2 each worker waited 0.65-0.85 s between
+its chunks, with 4 0.55-0.6 s)."""
 
 Progress = Callable[[int, int], None]
 
@@ -549,7 +555,8 @@ def issue_rows(
             run.ids[position] = found.credential_id
         else:
             todo.append(position)
-    windows = deque(todo[i:i + _RESERVE_WINDOW] for i in range(0, len(todo), _RESERVE_WINDOW))
+    cuts = [0, *range(min(_FIRST_WINDOW, len(todo)), len(todo), _RESERVE_WINDOW), len(todo)]
+    windows = deque(todo[start:end] for start, end in zip(cuts, cuts[1:]) if end > start)
     ready: deque[Sequence[ToSign]] = deque()
     buffer: list[Signed] = []
     with _given_or_own(workers, issuer, len(todo)) as pool:
@@ -559,7 +566,7 @@ def issue_rows(
         in_flight: set[concurrent.futures.Future[Any]] = set()
         checked = False
         while True:
-            while len(in_flight) < 2 * count:
+            while len(in_flight) < _QUEUED * count:
                 if not ready:
                     if not windows:
                         break

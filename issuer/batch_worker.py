@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from skillspas.issuer.credentials import build
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
+from skillspas.issuer.privacy import remembering_passed_values
 from skillspas.issuer.stored_form import canonical_text, check_stored_ids, row_credential_id
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
@@ -137,6 +138,7 @@ def row_error(line: int, error: SkillspasError) -> RowError:
     return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
 
 
+@remembering_passed_values()  # the national-id check: most strings are the same in every row
 def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
     """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
     results: list[BatchRow | RowError] = []
@@ -157,7 +159,9 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
             if "credentialStatus" in credential:  # the service allocates status entries itself
                 raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
                                 "/credentialStatus")
-            checked = preflight(credential, org.did, org_name=org.name)
+            # ``built``: the builder's credential, unchanged (the checks above only read it) and used
+            # no more here: preflight neither copies it nor looks for the national ids ``finish`` refused.
+            checked = preflight(credential, org.did, org_name=org.name, built=True)
         except SkillspasError as exc:
             results.append(row_error(line, exc))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
@@ -175,13 +179,23 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     ``durable`` also fsyncs (surviving power loss costs milliseconds per file); without it a re-run
     still finds and rewrites any file that is missing or does not match the stored hash.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # The temp file is named after the process (a batch worker writes one file at a time), written with
+    # os calls: measured 59 -> 42 us a file against ``tempfile.mkstemp`` and a file object. Its mode is
+    # mkstemp's (0600). Taken (another thread, or a killed process's leftover): mkstemp's random name.
+    tmp = f"{path.parent}{os.sep}.{path.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        try:
+            view = memoryview(data)
+            while view:  # a write may take part of the data (a full disk: the next one raises)
+                view = view[os.write(fd, view):]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -234,12 +248,13 @@ def sign_rows(
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
             raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
         text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
+        data = text.encode("utf-8")
         middle = time.perf_counter()
         if job.out is not None and item.file is not None:
-            write_atomic(Path(job.out) / item.file, (text + "\n").encode("utf-8"), durable=job.durable)
+            write_atomic(Path(job.out) / item.file, data + b"\n", durable=job.durable)
         signing += middle - start
         writing += time.perf_counter() - middle
-        done.append(Signed(item.position, item.credential_id, hashlib.sha256(text.encode("utf-8")).hexdigest(), text,
+        done.append(Signed(item.position, item.credential_id, hashlib.sha256(data).hexdigest(), text,
                            signed if job.keep else None))
     return done, signing, writing
 

@@ -94,6 +94,7 @@ def preflight(
     contexts: str | None = None,
     append: bool = False,
     org_name: str | None = None,
+    built: bool = False,
 ) -> CheckedCredential:
     """Every check before a signature by ``signer`` (a DID), in the verifier's order; raise the coded error.
 
@@ -102,7 +103,11 @@ def preflight(
     (``issuer_mismatch``); the contexts and the VC shape with the type's schemas, as a verifier checks
     them; what a skillspas type must say when signed now. With ``org_name`` (an organisation of the
     service signs) also the issuer's rules: ``relatedResource`` digests, and on the strict expansion the
-    type spelled as its term, dates that exist, ESCO skills of the vocabulary, the organisation's name."""
+    type spelled as its term, dates that exist, ESCO skills of the vocabulary, the organisation's name.
+
+    ``built``: ``credential`` is what a builder (``skillspas.issuer.credentials``) just returned, unchanged
+    since, and the caller hands it over (uses it no more): it is not copied, and its national ids are not
+    looked for again (the builder's ``finish`` refused them on this same document: the same verdict)."""
     from skillspas.issuer.privacy import check_no_national_id
     from skillspas.issuer.vc_rules import check_expanded, check_related_resources
     from skillspas.schemas.jsonschema.type_schemas import check_issuable, check_kind_spelling, skillspas_type
@@ -113,8 +118,11 @@ def preflight(
         raise TypeError("credential must be a dict")
     verifier = verifier_for(contexts)
     registry = verifier.processor.registry
-    document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)
-    check_no_national_id(document)  # forbidden_field: a BSN is never signed, by any path
+    if built:  # a batch row (measured: 29 us of a row's 260 here, as the builder had just done both)
+        document = credential
+    else:
+        document = copy_json(credential)  # copy.deepcopy for JSON, ~3x faster (measured)
+        check_no_national_id(document)  # forbidden_field: a BSN is never signed, by any path
     scanned: Scan | None = parse_scanned(document, verifier.limits, registry)[1]
     existing = document.pop("proof", None)
     if existing is not None and not append:

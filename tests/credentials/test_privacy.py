@@ -121,4 +121,30 @@ def test_quick_check_never_passes_what_the_exact_walk_refuses(value):
     try:
         privacy._check_with_paths(value, "")
     except SkillspasError:
-        assert privacy._suspect(value)
+        with privacy.remembering_passed_values():  # the second time with what the first remembered
+            assert privacy._suspect(value) and privacy._suspect(value)
+
+
+def test_a_string_seen_to_pass_as_a_value_is_still_checked_as_a_field_name():
+    with privacy.remembering_passed_values():
+        check_no_national_id({"opmerking": "bsn"})  # passes: a value is not a field name
+        with pytest.raises(SkillspasError) as refused:
+            check_no_national_id({"bsn": "opmerking"})
+    assert refused.value.code is ErrorCode.FORBIDDEN_FIELD and refused.value.path == "/bsn"
+
+
+def test_strings_seen_to_pass_do_not_hide_a_bsn_written_next_to_them():
+    with privacy.remembering_passed_values():
+        check_no_national_id({"a": "nummer", "b": "111 222"})
+        with pytest.raises(SkillspasError) as refused:
+            check_no_national_id({"a": "nummer", "b": "111 222", "c": [BSN]})
+    assert refused.value.path == "/c/0"
+
+
+def test_a_learners_name_and_e_mail_address_are_forgotten_when_the_batch_ends():
+    row = {"learner_name": "Anouk Testdata", "learner_email": "anouk@example.org"}
+    with privacy.remembering_passed_values():
+        check_no_national_id(row)
+        assert "anouk@example.org" in privacy._PASSED_TEXTS  # remembered within the batch
+    check_no_national_id(row)  # and not outside one
+    assert not {"Anouk Testdata", "anouk@example.org"} & privacy._PASSED_TEXTS

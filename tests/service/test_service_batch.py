@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from skillspas.issuer.batch import issue_rows, validate_rows
+from skillspas.issuer.batch import issue_rows, validate_rows, write_atomic
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
@@ -320,3 +320,12 @@ def test_a_file_write_cut_off_halfway_leaves_the_old_file_or_none_never_a_partia
     assert [p.name for p in tmp_path.iterdir()] == (["row.json"] if before is not None else [])
     if before is not None:
         assert target.read_bytes() == before
+
+
+def test_a_temp_file_left_by_a_killed_process_with_the_same_pid_does_not_stop_a_write(tmp_path):
+    target = tmp_path / "row.json"
+    leftover = tmp_path / f".row.json.{os.getpid()}.tmp"
+    leftover.write_bytes(b'{"half')
+    write_atomic(target, b'{"whole": true}\n')
+    assert target.read_bytes() == b'{"whole": true}\n' and leftover.read_bytes() == b'{"half'
+    assert target.stat().st_mode & 0o777 == 0o600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -224,6 +225,21 @@ def _with_alignment(url: str, framework: str = "ESCO") -> dict[str, Any]:
 def test_an_alignment_to_an_esco_skill_that_does_not_exist_is_refused(service, url, framework):
     response = service.post("/credentials/issue", {"credential": _with_alignment(url, framework)})
     assert_refused(response, 400, "unknown_skill")
+
+
+def test_a_url_issued_under_another_framework_is_still_refused_when_the_alignment_says_esco(service):
+    issue(service, _with_alignment("https://skills.example/42", "Anders"))  # not ESCO: issued
+    response = service.post("/credentials/issue", {"credential": _with_alignment("https://skills.example/42", "ESCO")})
+    assert_refused(response, 400, "unknown_skill")
+
+
+def test_an_achievement_that_was_issued_does_not_vouch_for_one_with_the_same_id_and_another_skill(service):
+    passed = unsigned()
+    issue(service, passed)
+    changed = copy.deepcopy(passed)
+    changed["credentialSubject"]["achievement"]["alignment"][-1]["targetUrl"] = UNKNOWN_ESCO
+    assert changed["credentialSubject"]["achievement"]["id"] == passed["credentialSubject"]["achievement"]["id"]
+    assert_refused(service.post("/credentials/issue", {"credential": changed}), 400, "unknown_skill")
 
 
 def test_an_alignment_to_a_known_esco_skill_is_issued(service):
