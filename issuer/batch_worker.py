@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillspas.issuer.credentials import build
-from skillspas.issuer.org_signing import sign_as
+from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.privacy import remembering_passed_values
 from skillspas.issuer.stored_form import canonical_text, check_stored_ids, row_credential_id
@@ -161,7 +161,8 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
                                 "/credentialStatus")
             # ``built``: the builder's credential, unchanged (the checks above only read it) and used
             # no more here: preflight neither copies it nor looks for the national ids ``finish`` refused.
-            checked = preflight(credential, org.did, org_name=org.name, built=True)
+            with reusing():  # the achievement's expansion, the same in every row of a kwalificatie, made once
+                checked = preflight(credential, org.did, org_name=org.name, built=True)
         except SkillspasError as exc:
             results.append(row_error(line, exc))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
