@@ -304,3 +304,22 @@ def test_status_suspend_and_reinstate_a_suspendable_credential_from_the_command_
     finally:
         store.dispose()
     assert actions == ["credential.reinstate", "credential.suspend", "credential.issue"]  # the repeat changed nothing
+
+
+def test_a_remembered_api_key_once_revoked_is_answered_401_whatever_it_sends(service: LiveService):
+    """A revoked key learns nothing more: not whether a credential would be refused (400) or its role allows
+    a type (403), even while the service still remembers the key as valid."""
+    db = ["--database-url", service.settings.database, "--data-dir", str(service.settings.data_dir)]
+    made = run_cli("org", "create", f"ROC Vergeet {uuid.uuid4().hex[:6]}", "--role", "mbo", "--did-web",
+                   f"{uuid.uuid4().hex[:10]}.example", *db)
+    assert made.returncode == 0, made.stderr
+    org = json.loads(made.stdout)
+    credential = sample_credential(org["did"], org["name"])
+    del credential["id"]
+    headers = {"Authorization": f"Bearer {org['apiKey']}"}
+    issued = service.client.post("/credentials/issue", json={"credential": credential}, headers=headers)
+    assert issued.status_code == 201, issued.text  # the key is remembered now
+    assert run_cli("org", "api-key", "revoke", org["id"], org["apiKey"].split("_")[1], *db).returncode == 0
+    refused = {**credential, "credentialStatus": {"id": "https://elders.example/status#1"}}
+    answer = service.client.post("/credentials/issue", json={"credential": refused}, headers=headers)
+    assert answer.status_code == 401 and answer.json()["code"] == "unauthorized", answer.text

@@ -128,10 +128,10 @@ def _issue(issuer: Issuer, api_key: str, credential: dict[str, Any], purposes: t
         try:
             return issuer.issue(org, credential, with_status=purposes != (), purposes=purposes or None)
         except SkillspasError as exc:
-            if exc.code is not ErrorCode.UNAUTHORIZED:
+            org = issuer.orgs.by_api_key(api_key)  # a key revoked or expired since it was remembered: 401, never
+            if exc.code is not ErrorCode.UNAUTHORIZED:  # another refusal (which would tell it what it may not know)
                 raise
-        # The key was revoked or expired since it was remembered (refused here), or the signing key rotated.
-        org = issuer.orgs.by_api_key(api_key)
+        # The signing key rotated since the key was remembered (the reservation refused it): with the new one.
         return issuer.issue(org, credential, with_status=purposes != (), purposes=purposes or None)
 
 
