@@ -111,9 +111,9 @@ def test_number_pattern_finds_exactly_what_the_plain_pattern_finds(text):
 
 
 @given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(alphabet="0123456789 .-aBn", max_size=14),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(alphabet="0123456789 .-aBn３", max_size=14),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["naam", "bsn", "nummer", "identityType", "opmerking", "x"]), inner, max_size=3),
+        st.sampled_from(["naam", "bsn", "nummer", "identityType", "opmerking", "x", f"urn:x:{BSN}"]), inner, max_size=3),
     max_leaves=12,
 ) | st.just({"identityType": "nationalIdentityNumber"}))
 @settings(max_examples=1500, deadline=None)
@@ -148,3 +148,27 @@ def test_a_learners_name_and_e_mail_address_are_forgotten_when_the_batch_ends():
         assert "anouk@example.org" in privacy._PASSED_TEXTS  # remembered within the batch
     check_no_national_id(row)  # and not outside one
     assert not {"Anouk Testdata", "anouk@example.org"} & privacy._PASSED_TEXTS
+
+
+_OTHER_DIGITS = {"fullwidth": 0xFF10, "Arabic-Indic": 0x0660}
+
+
+@pytest.mark.parametrize("where", ["a field name (an IRI)", "fullwidth", "Arabic-Indic", "a number with a fraction"])
+def test_a_bsn_is_refused_in_a_field_name_in_the_digits_of_another_script_and_as_a_decimal_number(where):
+    from skillspas.issuer.demo import sample_credential
+    from skillspas.issuer.sign import sign
+
+    signer = new_signer()
+    credential = sample_credential(signer.controller)
+    subject = credential["credentialSubject"]
+    if where == "a field name (an IRI)":
+        subject[f"urn:nummer:{BSN}"] = "x"
+    elif where == "a number with a fraction":
+        subject["urn:nummer:leerling"] = float(BSN)
+    else:
+        subject["name"] = "Anouk " + "".join(chr(_OTHER_DIGITS[where] + int(d)) for d in BSN)
+    with privacy.remembering_passed_values():
+        for _ in range(2):  # and again, with what the first check remembered
+            with pytest.raises(SkillspasError) as refused:
+                sign(credential, signer)
+            assert refused.value.code is ErrorCode.FORBIDDEN_FIELD
