@@ -635,6 +635,21 @@ def _a_shared_achievement_writes_the_quads_of_where_it_stands(fast: FastPath, bu
     assert check_against_reference(fast, document, bundled.loader)
 
 
+def test_a_remembered_achievement_means_what_its_new_surroundings_make_it_mean(bundled):
+    """The same achievement JSON under another active context (another context list, no type-scoped
+    context of its subject, inside a presentation's graph) is expanded and written as pyld does."""
+    document = json.loads((VECTORS / "ob3" / "credential.json").read_text("utf-8"))
+    untyped = copy.deepcopy(document)
+    del untyped["credentialSubject"]["type"]
+    more = {**copy.deepcopy(document), "@context": [*document["@context"], "https://w3id.org/skillspas/v1"]}
+    presented = {"@context": [VC_V2], "type": "VerifiablePresentation", "verifiableCredential": [document, more]}
+    fast = FastPath(bundled.loader)
+    with bundled.reuse():
+        accepted = [check_against_reference(fast, v, bundled.loader) for v in (document, untyped, more, presented,
+                                                                              document, presented)]
+    assert accepted[0] and accepted[3]  # the fast path (and its memo) took them
+
+
 def test_content_keys_tell_apart_what_canonicalizes_apart():
     from skillspas.schemas.jsonio import content_key as _content_key
 

@@ -197,6 +197,21 @@ def test_an_unknown_api_key_is_refused(setup):
     assert caught.value.code == "unauthorized"
 
 
+def test_a_remembered_api_key_answers_only_its_own_secret_and_its_own_organisation(setup):
+    settings, store, _, _ = setup
+    orgs = Organisations(store, settings)
+    first = create_organisation(store, settings, "ROC Onthoud Een", role="mbo", did_web="onthoud-een.example")
+    second = create_organisation(store, settings, "ROC Onthoud Twee", role="mbo", did_web="onthoud-twee.example")
+    assert orgs.by_api_key(first.api_key, remembered=True).id == first.id  # remembered from now on
+    wrong = first.api_key[:-1] + ("A" if first.api_key[-1] != "A" else "B")
+    for _ in range(2):  # a wrong secret is refused, and does not leave a state a later wrong one passes
+        with pytest.raises(ServiceRefused) as caught:
+            orgs.by_api_key(wrong, remembered=True)
+        assert caught.value.code == "unauthorized"
+    assert orgs.by_api_key(second.api_key, remembered=True).id == second.id
+    assert orgs.by_api_key(first.api_key, remembered=True).id == first.id
+
+
 def test_settings_come_from_skillspas_variables(tmp_path):
     settings = Settings.from_env({"SKILLSPAS_DATA_DIR": str(tmp_path), "SKILLSPAS_PORT": "9000",
                                   "SKILLSPAS_PUBLIC_URL": "https://issuer.example/", "SKILLSPAS_KEY_PASSPHRASE": "s"},
