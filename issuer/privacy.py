@@ -19,6 +19,7 @@ import functools
 import hashlib
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -113,19 +114,22 @@ _PASSED_MAX: Final = 50_000
 """Forget the passed strings beyond this many (a batch's learner names and ids are all different)."""
 _REMEMBERING = [0]
 """How many ``remembering_passed_values`` blocks are open (threads of one process share the memo)."""
+_COUNTING = threading.Lock()
 
 
 @contextlib.contextmanager
 def remembering_passed_values() -> Iterator[None]:
     """Remember the values seen to pass while inside (many rows, most of their strings the same); forget
     them all when the last such block ends."""
-    _REMEMBERING[0] += 1
+    with _COUNTING:
+        _REMEMBERING[0] += 1
     try:
         yield
     finally:
-        _REMEMBERING[0] -= 1
-        if not _REMEMBERING[0]:
-            _PASSED_TEXTS.clear()
+        with _COUNTING:  # a lost update would keep learners' names for good
+            _REMEMBERING[0] -= 1
+            if not _REMEMBERING[0]:
+                _PASSED_TEXTS.clear()
 
 
 def _suspect(value: Any) -> bool:
