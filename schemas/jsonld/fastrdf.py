@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skillspas.schemas.jsonld.fastexpand import _SHARED, is_shared
+from skillspas.schemas.jsonld.fastexpand import _SHARED, REMEMBERING, is_shared
 from skillspas.schemas.jsonld.fastcontext import Refused, is_absolute_iri
 from skillspas.schemas.jsonld.nquads import RDF_LANGSTRING, XSD_STRING, Quad, escape_literal
 
@@ -60,7 +60,7 @@ class _Writer:
     raw and keeps their texts; one regex search over all of them then decides whether to write
     the dataset again with escapes (measured: a quarter of this stage)."""
 
-    __slots__ = ("quads", "labels", "count", "escape", "texts", "blank_ids")
+    __slots__ = ("quads", "labels", "count", "escape", "texts", "blank_ids", "replay")
 
     def __init__(self, escape: bool) -> None:
         self.quads: list[Quad] = []
@@ -70,6 +70,9 @@ class _Writer:
         self.texts: list[str] = []
         self.blank_ids = 0
         """How many times a document's own blank-node label was met (``nested`` replays none)."""
+        self.replay = bool(_SHARED) and REMEMBERING.get()
+        """Whether nested nodes may be shared expansions to replay (an issuer's ``reuse()``): decided once,
+        so a verifier's walk pays nothing per node for it."""
 
     def fresh(self) -> str:
         self.count += 1
@@ -117,7 +120,7 @@ class _Writer:
                     if "@list" in value:
                         append((subject, predicate, self.object(value, graph), graph))
                     else:
-                        append((subject, predicate, self.nested(value, graph) if _SHARED else self.node(value, graph), graph))
+                        append((subject, predicate, self.nested(value, graph) if self.replay else self.node(value, graph), graph))
                     continue
                 if add_text is not None and type(text) is str:  # plain and typed strings, inlined
                     size = len(value)
