@@ -79,12 +79,6 @@ class BatchRow:
         """The checked credential (a new value each time; None for a row issued before)."""
         return None if self.sealed is None else _unsealed(self.sealed)
 
-    @property
-    def credential(self) -> dict[str, Any]:
-        """A copy of the unsigned credential (empty for a row issued before)."""
-        checked = self.checked
-        return checked.unsigned if checked is not None else {}
-
 
 def _sealed(checked: CheckedCredential) -> bytes:
     """A checked credential as bytes (``marshal``: its document is plain JSON values, ``copy_json``'s)."""
