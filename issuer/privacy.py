@@ -165,9 +165,7 @@ def _suspect(value: Any) -> bool:
                 return True
     if not texts:
         return False
-    joined = "\n".join(texts)
-    if not joined.isascii() and _OTHER_DIGIT.search("\n".join([t for t in texts if not t.isascii()])):
-        joined = "\n".join(map(_ascii_digits, texts))  # (only those looked at: measured +3 us)
+    joined = _ascii_digits("\n".join(texts))  # digits of other scripts as ASCII (a newline is left as it is)
     if "nationalIdentityNumber" in joined or _NUMBER.search(joined) is not None:
         return True
     if new_names:
