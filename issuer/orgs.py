@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 
 from skillspas.issuer import audit
@@ -476,6 +476,16 @@ def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Ev
         return _UnavailableSigner(key, did, reason), None
 
 
+class _KnownKey(NamedTuple):
+    """An API key a lookup found valid (``Organisations.by_api_key``)."""
+
+    at: float
+    """``time.monotonic()`` of the lookup."""
+    secret_sha256: str
+    expires_at: dt.datetime | None
+    org: Org
+
+
 class Organisations:
     """Looks organisations up (by API key, id, name or DID host) with their signers, cached."""
 
@@ -483,8 +493,8 @@ class Organisations:
         self.store = store
         self.settings = settings
         self._cache: dict[str, tuple[tuple[int, ...], Org]] = {}
-        self._keys: dict[str, tuple[float, str, dt.datetime | None, Org]] = {}
-        """API keys found valid (``by_api_key``): when, their secret's hash, expiry and organisation."""
+        self._keys: dict[str, _KnownKey] = {}
+        """API keys found valid (``by_api_key``), by key id."""
         self._lock = threading.Lock()
         self._sessions: list[Signer] = []  # HSM signers made here (closed by ``close``, not when replaced)
         self._stopped = threading.Event()  # set by ``close``: no HSM signer of this cache logs in again
@@ -532,10 +542,10 @@ class Organisations:
         key_id, secret = match.groups()
         if remembered:
             known = self._keys.get(key_id)
-            if (known is not None and time.monotonic() - known[0] < REMEMBER_KEYS
-                    and hmac.compare_digest(known[1], _hash(secret))
-                    and (known[2] is None or _utc(known[2]) > dt.datetime.now(dt.timezone.utc))):
-                return known[3]
+            if (known is not None and time.monotonic() - known.at < REMEMBER_KEYS
+                    and hmac.compare_digest(known.secret_sha256, _hash(secret))
+                    and (known.expires_at is None or _utc(known.expires_at) > dt.datetime.now(dt.timezone.utc))):
+                return known.org
         self._keys.pop(key_id, None)
         found = queries.api_key_with_org(self.store, key_id)  # one query: the key, its organisation and keys
         # Compare even when the key id is unknown, so timing does not tell which ids exist.
@@ -548,7 +558,7 @@ class Organisations:
         acting = self._org(org, keys).with_access(key_id, row.scopes.split(), api_key=key_id)
         if len(self._keys) >= 1024:
             self._keys.clear()
-        self._keys[key_id] = (time.monotonic(), row.secret_sha256, row.expires_at, acting)
+        self._keys[key_id] = _KnownKey(time.monotonic(), row.secret_sha256, row.expires_at, acting)
         return acting
 
     def all(self) -> list[Org]:

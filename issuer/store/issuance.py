@@ -122,11 +122,6 @@ _DRAWS: Final = 1 << 62
 """A draw below this, ``mod size``: uniform for a power-of-two size, else off by at most size / 2**62."""
 
 
-def _no_access() -> Exception:
-    return error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid (revoked or expired), or the organisation's "
-                     "signing key has changed")
-
-
 class _Busy(Exception):
     """The one-credential reservation met a row it cannot simply insert: roll back, take the general path."""
 
@@ -242,7 +237,8 @@ class Issuance:
         """``unauthorized`` unless ``access`` holds (in the reserving transaction)."""
         if self.access is not None and session.execute(_ACCESS, {
                 "b_key": self.access[0], "b_signing": self.access[1], "b_at": dt.datetime.now(dt.timezone.utc)}).first() is None:
-            raise _no_access()
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid (revoked or expired), or the "
+                            "organisation's signing key has changed")
 
     def _reserve(self, session: Session, wanted: Sequence[Pending]) -> list[Slot]:
         slots: dict[str, Slot] = {}
