@@ -173,10 +173,7 @@ def _item(edge: Edge, value: Any) -> dict[str, Any]:
     if type(value) is dict:
         if edge.iri in _REMEMBERED_PROPERTIES and REMEMBERING.get():
             return _remembered(edge, value)
-        node = _object(edge.term, edge, value)
-        if node is None:
-            raise Refused("dropped node")
-        return node
+        return _node(edge, value)
     if type(value) is str:
         coerce = edge.coerce
         if coerce is None or coerce == "@none":
