@@ -124,6 +124,7 @@ def serve_command(
     import uvicorn
 
     from skillspas.issuer.service.app import create_app
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise _die("--ssl-certfile en --ssl-keyfile horen bij elkaar", "--ssl-certfile and --ssl-keyfile go together")
@@ -135,7 +136,7 @@ def serve_command(
     _warn_unencrypted(settings)
     app = _guard(lambda: create_app(settings))
     typer.echo(f"skillspas issuer on {scheme}://{host}:{port} (public URL {base}); OpenAPI at /docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level,
+    uvicorn.run(app, host=host, port=port, log_level=log_level, http=OneWriteProtocol,
                 ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
                 ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile))
 

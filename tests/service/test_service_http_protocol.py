@@ -1,0 +1,104 @@
+"""The service's HTTP protocol sends a response's head and body in one write (issue 18), and loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.config import Config
+from uvicorn.server import ServerState
+
+from skillspas.issuer.service.http_protocol import OneWriteProtocol
+
+
+class _Transport(asyncio.Transport):
+    """Records what is written and whether it was closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: Any) -> None:
+        self.writes.append(bytes(data))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+async def _json_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    body = b'{"ok": true}'
+    await send({"type": "http.response.start", "status": 201,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _streamed_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await asyncio.sleep(0.01)  # the body comes later: the head must not wait for it
+    await send({"type": "http.response.body", "body": b"later", "more_body": False})
+
+
+async def _serve(app: Any, request: bytes, *, settle: float = 0.05) -> _Transport:
+    config = Config(app=app, log_level="warning", lifespan="off")
+    protocol = OneWriteProtocol(config=config, server_state=ServerState(), app_state={}, _loop=asyncio.get_running_loop())
+    transport = _Transport()
+    protocol.connection_made(transport)
+    protocol.data_received(request)
+    await asyncio.sleep(settle)
+    return transport
+
+
+GET = b"GET / HTTP/1.1\r\nHost: example\r\n\r\n"
+
+
+def test_a_json_response_leaves_in_one_write_with_its_head() -> None:
+    transport = asyncio.run(_serve(_json_app, GET))
+    assert len(transport.writes) == 1
+    head, _, body = transport.writes[0].partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 201 ") and b"content-length: 12" in head
+    assert body == b'{"ok": true}'
+
+
+def test_two_requests_on_one_connection_get_two_whole_responses_in_order() -> None:
+    transport = asyncio.run(_serve(_json_app, GET + GET))
+    assert len(transport.writes) == 2
+    assert all(w.startswith(b"HTTP/1.1 201 ") and w.endswith(b'{"ok": true}') for w in transport.writes)
+
+
+def test_the_head_of_a_response_whose_body_comes_later_is_not_held_back() -> None:
+    async def run() -> tuple[list[bytes], _Transport]:
+        config = Config(app=_streamed_app, log_level="warning", lifespan="off")
+        protocol = OneWriteProtocol(config=config, server_state=ServerState(), app_state={},
+                                    _loop=asyncio.get_running_loop())
+        transport = _Transport()
+        protocol.connection_made(transport)
+        protocol.data_received(GET)
+        await asyncio.sleep(0.005)  # the app waits for its body
+        early = list(transport.writes)
+        await asyncio.sleep(0.05)
+        return early, transport
+
+    early, transport = asyncio.run(run())
+    assert len(early) == 1 and early[0].startswith(b"HTTP/1.1 200 ") and early[0].endswith(b"\r\n\r\n")
+    assert b"".join(transport.writes[1:]) == b"5\r\nlater\r\n0\r\n\r\n"
+
+
+def test_a_held_head_is_written_before_the_connection_closes() -> None:
+    request = b"GET / HTTP/1.0\r\nHost: example\r\n\r\n"  # HTTP/1.0: the connection closes after the response
+    transport = asyncio.run(_serve(_json_app, request))
+    assert transport.closed
+    assert b"".join(transport.writes).endswith(b'{"ok": true}')
+    assert b"".join(transport.writes).startswith(b"HTTP/1.1 201 ")
