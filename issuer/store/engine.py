@@ -1,4 +1,5 @@
-"""Open the issuer database: SQLite (WAL, ``BEGIN IMMEDIATE``) or PostgreSQL (psycopg 3), migrated.
+"""Open the issuer database: SQLite (WAL, ``BEGIN IMMEDIATE``) or PostgreSQL (psycopg 3; asyncpg on the
+service's event loop: ``Store.on_loop``), migrated.
 
 Usage::
 
@@ -16,18 +17,21 @@ import asyncio
 import contextlib
 import contextvars
 import os
+import re
 import select
 import stat
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.util import await_
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -47,7 +51,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        self._compiled: dict[ClauseElement | str, str] = {}
+        self._compiled: dict[tuple[str, ClauseElement | str], tuple[str, tuple[str, ...]]] = {}
         self._loop_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = (
             weakref.WeakKeyDictionary())
 
@@ -89,18 +93,19 @@ class Store:
 
         Why: the service's hot path in a worker thread spent a quarter of its CPU handing the GIL between
         that thread and the event loop (perf: futex waits and wake-ups; issue 18). Here the same code runs
-        in a greenlet on the loop (SQLAlchemy's asyncio bridge, psycopg's async connection): while one
-        request waits for PostgreSQL the loop serves the others, and no thread is involved. The price: a statement
-        through the async driver costs this process more CPU than through the threads' (measured 130-280 against
-        37-77 us); with one process the hop it removes weighs more, with two they come out about even."""
+        in a greenlet on the loop (SQLAlchemy's asyncio bridge, asyncpg): while one request waits for PostgreSQL
+        the loop serves the others, and no thread is involved. asyncpg, not psycopg's async connection: a
+        ``one_statement`` costs this process 50-80 us of CPU through it against 145-200 through psycopg's
+        (measured, issue 18); the threads keep psycopg."""
         loop = asyncio.get_running_loop()
         engine = self._loop_engines.get(loop)
         if engine is None:
             from sqlalchemy.ext.asyncio import create_async_engine
 
             engine = self._loop_engines[loop] = create_async_engine(
-                self.engine.url, echo=self.engine.echo, **_POSTGRES_OPTIONS)
-            event.listen(engine.sync_engine, "checkout", _ping)
+                self.engine.url.set(drivername="postgresql+asyncpg"), echo=self.engine.echo,
+                **{**_POSTGRES_OPTIONS, "connect_args": {"server_settings": {"plan_cache_mode": "force_custom_plan"}}})
+            event.listen(engine.sync_engine, "checkout", _ping_asyncpg)
         async with engine.connect() as connection:
             return await connection.run_sync(self._holding, function, args)
 
@@ -113,21 +118,24 @@ class Store:
 
     def one_statement(self, statement: ClauseElement | str, params: dict[str, Any]) -> list[tuple[Any, ...]] | None:
         """Run one statement as a transaction of its own on the PostgreSQL connection ``checkout`` holds,
-        through psycopg directly: no BEGIN and COMMIT round trips, no SQLAlchemy execution machinery (the
-        service's hot path; a Core statement is compiled once). Its rows (tuples); None when nothing
-        was run: on SQLite, outside ``checkout`` or inside a ``transaction`` (take the general path)."""
+        through its driver directly (psycopg's, or on ``on_loop``'s connection asyncpg's): no BEGIN and COMMIT
+        round trips, no SQLAlchemy execution machinery (the service's hot path; a statement, Core or text with
+        ``%(name)s`` parameters, is compiled once per driver). Its rows (tuples); None when nothing was run: on
+        SQLite, outside ``checkout`` or inside a ``transaction`` (take the general path)."""
         held = _HELD.get()
         if held is None or held[0] is not self or not self.is_postgres or held[1].in_transaction():
             return None
-        sql = self._compiled.get(statement)
-        if sql is None:
-            sql = self._compiled[statement] = statement if isinstance(statement, str) else str(
-                statement.compile(dialect=self.engine.dialect))
-        driver: Any = held[1].connection.dbapi_connection  # psycopg's, or SQLAlchemy's adapter of its async one
+        dialect = held[1].dialect
+        compiled = self._compiled.get((dialect.driver, statement))
+        if compiled is None:
+            compiled = self._compiled[(dialect.driver, statement)] = _compile(statement, dialect)
+        if dialect.driver == "asyncpg":
+            return self._asyncpg_statement(held[1], compiled[0], [params[name] for name in compiled[1]])
+        driver: Any = held[1].connection.dbapi_connection
         driver.autocommit = True  # a local switch: the connection is idle (the ping leaves no transaction)
         try:
             with driver.cursor() as cursor:  # plain tuples: psycopg's named tuples cost more than the statement
-                cursor.execute(sql, params)
+                cursor.execute(compiled[0], params)
                 return cursor.fetchall() if cursor.description is not None else []
         except Exception:
             if driver.broken or driver.closed:
@@ -136,6 +144,24 @@ class Store:
         finally:
             if not (driver.broken or driver.closed):
                 driver.autocommit = False
+
+    @staticmethod
+    def _asyncpg_statement(connection: Connection, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+        """``one_statement`` on asyncpg's connection itself (SQLAlchemy's adapter, idle, has no transaction
+        open: asyncpg runs the statement in autocommit); any error but PostgreSQL's refusal of the statement
+        (a lost connection, a cancelled wait) invalidates the connection, never back into the pool."""
+        driver: Any = connection.connection.driver_connection
+        try:
+            return [tuple(row) for row in await_(driver.fetch(sql, *args))]
+        except Exception as exc:
+            from asyncpg import PostgresError
+
+            if not isinstance(exc, PostgresError) or driver.is_closed():
+                connection.invalidate()
+            raise
+        except BaseException:  # a cancelled request (asyncio.CancelledError): its reply may still be on the way
+            connection.invalidate()
+            raise
 
     def dispose(self) -> None:
         """Close every pooled connection (``on_loop``'s: ``dispose_loop`` on their loop)."""
@@ -228,6 +254,47 @@ def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
             dbapi_connection.autocommit = False
     except Exception as exc:
         raise DisconnectionError(str(exc)) from exc
+
+
+def _ping_asyncpg(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """``_ping`` for ``Store.on_loop``'s asyncpg connections. asyncpg reads its socket on the event loop as data
+    arrives, so a connection the server closed while it was idle is mostly known closed already (no round trip);
+    what arrived since the loop last ran is still on the socket: then one round trip (``;``), outside any
+    transaction, finds whether the connection still works. A dead one is replaced (``DisconnectionError``)."""
+    driver = record.driver_connection
+    try:
+        if driver.is_closed():
+            raise DisconnectionError("the connection was closed")
+        transport = getattr(driver, "_transport", None)  # asyncpg keeps its transport private: else a round trip
+        sock = transport.get_extra_info("socket") if transport is not None else None
+        if sock is None or _has_input(sock.fileno()):
+            await_(driver.execute(";"))
+    except DisconnectionError:
+        raise
+    except Exception as exc:
+        raise DisconnectionError(str(exc)) from exc
+
+
+_PARAMETER = re.compile(r"%%|%\((\w+)\)s")
+
+
+def _compile(statement: ClauseElement | str, dialect: Any) -> tuple[str, tuple[str, ...]]:
+    """``statement`` as SQL text for ``dialect``'s driver and its parameters' names in the order the driver
+    takes them: psycopg takes ``%(name)s`` and a dict (no names); asyncpg ``$1``, ``$2`` and a list (a name used
+    twice is one ``$n``)."""
+    if not isinstance(statement, str):
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        return str(compiled), tuple(compiled.positiontup or ())
+    if dialect.driver != "asyncpg":
+        return statement, ()
+    names: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return "%"
+        return f"${names.setdefault(match.group(1), len(names) + 1)}"
+
+    return _PARAMETER.sub(number, statement), tuple(names)
 
 
 def _has_input(fd: int) -> bool:

@@ -79,7 +79,8 @@ _ACTIVATE_ONE: Final = (
 
 
 # The same on PostgreSQL as single autocommit statements (``Store.one_statement``): the claim and the
-# insert in one, the activation and its audit event in one; a round trip each, no BEGIN or COMMIT.
+# insert in one, the activation and its audit event in one; a round trip each, no BEGIN or COMMIT. A parameter
+# whose type PostgreSQL cannot take from its place carries a cast (asyncpg sends what the server infers).
 _PENDING_COLUMNS: Final = ("INSERT INTO credentials (credential_id, org_id, types, state, status_seq, status_index, "
                            "status_purposes, row_key, created_at, updated_at) ")
 _ACCESS_SQL: Final = (
@@ -89,11 +90,11 @@ _ACCESS_SQL: Final = (
 """``Issuance.access`` holds: the API key is neither revoked nor expired, the signing key not rotated away."""
 _CLAIM_AND_PLACE: Final = {guard: (
     "WITH claim AS (UPDATE status_lists SET allocated = allocated + 1"
-    " WHERE org_id = %(org)s AND allocated + 1 <= size * %(fill)s"
+    " WHERE org_id = %(org)s AND allocated + 1 <= size * %(fill)s::float8"
     " AND seq = (SELECT max(seq) FROM status_lists WHERE org_id = %(org)s)"
     " AND NOT EXISTS (SELECT 1 FROM credentials WHERE credential_id = %(id)s)" + guard + " RETURNING seq, size),"
     " placed AS (" + _PENDING_COLUMNS +
-    "SELECT %(id)s, %(org)s, %(types)s, 'pending', seq, %(draw)s %% size, %(purposes)s, %(row_key)s, %(at)s, %(at)s"
+    "SELECT %(id)s, %(org)s, %(types)s, 'pending', seq, %(draw)s::bigint %% size, %(purposes)s, %(row_key)s, %(at)s, %(at)s"
     " FROM claim ON CONFLICT DO NOTHING RETURNING status_index)"
     " SELECT claim.seq, claim.size, placed.status_index FROM claim LEFT JOIN placed ON true") for guard in ("", _ACCESS_SQL)}
 """Count one more credential against the latest list pair (if it has room, the id is new and, with the guard

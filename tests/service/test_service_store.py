@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import contextlib
 import hashlib
 import json
@@ -15,7 +16,7 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.engine import make_url
 
 from skillspas.issuer import audit, status_registry
@@ -27,9 +28,9 @@ from skillspas.issuer.issuing import Issuer, credential_hash
 from skillspas.issuer.orgs import Organisations, create_organisation
 from skillspas.issuer.settings import STATUS_LIST_SIZE, Settings
 from skillspas.issuer.store import issuance as issuance_module
-from skillspas.issuer.store import open_store
+from skillspas.issuer.store import open_store, queries
 from skillspas.issuer.store.issuance import Pending
-from skillspas.issuer.store.models import Base, IssuedCredential, StatusList
+from skillspas.issuer.store.models import ApiKey, Base, IssuedCredential, StatusList
 from skillspas.schemas.errors import ErrorCode, ServiceRefused, SkillspasError, error_for
 
 from svc_live import PASSPHRASE
@@ -400,6 +401,79 @@ def test_an_issue_after_postgresql_dropped_the_pooled_connections_is_issued(post
             assert session.scalar(select(IssuedCredential.state).where(IssuedCredential.credential_id == issued)) == "active"
     finally:
         store.dispose()
+
+
+def test_concurrent_issues_on_the_event_loop_never_share_an_index(postgres, tmp_path, monkeypatch):
+    """As the service issues on PostgreSQL (``Store.on_loop``, asyncpg): 200 at once drawing from 1,000 slots
+    draw taken indexes often (another statement, or the general path's transaction) and never share one."""
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Lus", role="mbo", did_web="lus.example")
+    issuer = Issuer(store, settings)
+    monkeypatch.setattr(issuance_module.secrets, "randbelow", lambda n: __import__("random").randrange(1000))
+
+    def issue_held() -> int:
+        with store.checkout():
+            org = issuer.orgs.by_api_key(created.api_key, remembered=True)
+            return int(issuer.issue(org, credential(org)).credential["credentialStatus"]["statusListIndex"])
+
+    async def at_once() -> list[int]:
+        try:
+            return list(await asyncio.gather(*(store.on_loop(issue_held) for _ in range(200))))
+        finally:
+            await store.dispose_loop()
+
+    try:
+        indexes = asyncio.run(at_once())
+        with store.transaction() as session:
+            states = list(session.scalars(select(IssuedCredential.state).where(IssuedCredential.org_id == created.id)))
+    finally:
+        store.dispose()
+    assert len(set(indexes)) == 200 and all(index < 1000 for index in indexes) and states == ["active"] * 200
+
+
+def test_a_statement_on_the_event_loop_returns_the_rows_it_returns_in_a_thread(postgres, tmp_path):
+    """``Store.one_statement`` on ``on_loop``'s connection (asyncpg) and in a thread (psycopg): the same plain
+    tuples, timestamps with their zone, booleans, a ``%%`` and a parameter used twice; the key lookup alike."""
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Twee Wegen", role="mbo", did_web="twee-wegen.example")
+    key_id = created.api_key.split("_")[1]
+    expires = dt.datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=dt.timezone.utc)
+    with store.transaction() as session:
+        session.execute(update(ApiKey).where(ApiKey.id == key_id).values(expires_at=expires))
+    statement = ("SELECT %(at)s::timestamptz, %(at)s::timestamptz + interval '1 day', %(n)s::bigint %% 7,"
+                 " %(flag)s::boolean, %(word)s::text, NULL::integer")
+    params = {"at": expires, "n": 4 * 2**40 + 3, "flag": True, "word": "één"}
+
+    def both() -> tuple[object, object]:
+        with store.checkout():
+            found = queries.api_key_with_org(store, key_id)
+            assert found is not None
+            key, org, keys = found
+            return store.one_statement(statement, params), (
+                key.secret_sha256, key.scopes, key.revoked_at, key.expires_at, org.id, org.name, org.did,
+                [(k.id, k.verification_method, k.public_key_multibase, k.key_file, k.active) for k in keys])
+
+    async def on_the_loop() -> tuple[object, object]:
+        try:
+            return await store.on_loop(both)
+        finally:
+            assert store._loop_engines[asyncio.get_running_loop()].dialect.driver == "asyncpg"
+            await store.dispose_loop()
+
+    try:
+        in_a_thread, on_loop = both(), asyncio.run(on_the_loop())
+    finally:
+        store.dispose()
+    assert on_loop == in_a_thread
+    rows, looked_up = on_loop
+    assert isinstance(rows, list) and [type(row) for row in rows] == [tuple]
+    assert rows == [(expires, expires + dt.timedelta(days=1), (4 * 2**40 + 3) % 7, True, "één", None)]
+    assert isinstance(looked_up, tuple) and looked_up[3] == expires and looked_up[3].utcoffset() is not None
+    assert looked_up[7][0][4] is True
 
 
 def test_the_service_closes_the_connections_of_its_event_loop_when_it_stops(postgres, tmp_path):
