@@ -22,6 +22,7 @@ steps, and the default 100,000 steps are spent in about 0.1 s.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 
 from skillspas.schemas.errors import ErrorCode, error_for
@@ -43,37 +44,96 @@ _Issuer = dict[str, str]
 """An identifier issuer: input label -> issued label, in issue order (the counter is its length)."""
 
 
-def _index(quads: Sequence[Quad]) -> tuple[list[Quad], dict[str, list[Quad]]]:
-    """Deduplicate ``quads`` (keeping order) and map each blank node to the quads mentioning it."""
-    unique = list(dict.fromkeys(quads))
-    by_node: dict[str, list[Quad]] = {}
-    for quad in unique:
+_Templates = list[tuple[str, str]]
+"""A blank node's quads where it is the only blank term: each N-Quads line's text before and after
+the node's label, so that ``label.join(template)`` writes the line under any label."""
+
+
+class _Indexed:
+    """Deduplicated quads, split for credential-shaped data where most quads have one blank term.
+
+    Such a quad's line is written once, as a template: its node's first-degree line and its
+    canonical line are then joined in C (``"_:a".join``, ``"_:c14nN".join``), and it relates its
+    node to no other blank node, so Hash N-Degree Quads only walks the others (:attr:`links`).
+    """
+
+    __slots__ = ("ground", "templates", "tangled", "links")
+
+    def __init__(self, quads: Sequence[Quad]) -> None:
+        self.ground: list[str] = []
+        """The canonical lines of the quads without blank nodes."""
+        self.templates: defaultdict[str, _Templates] = defaultdict(list)
+        """Each blank node's templates; its keys are all blank nodes, in order of first mention."""
+        self.tangled: list[Quad] = []
+        """The quads with more than one blank term (or one blank node in two places)."""
+        self.links: defaultdict[str, list[Quad]] = defaultdict(list)
+        """Each blank node's tangled quads."""
+        ground, templates = self.ground, self.templates
+        for quad in dict.fromkeys(quads):  # a dataset is a set; the default graph inline (measured)
+            s, p, o, g = quad
+            if p[0] != "<":
+                raise ValueError(f"predicate {p!r} is not an IRI")
+            if g:
+                self._add_named(quad)
+            elif s[0] == "_":
+                if o[0] == "_":
+                    self._tangle(quad)
+                else:
+                    templates[s].append(("", f" {p} {o} .\n"))
+            elif o[0] == "_":
+                templates[o].append((f"{s} {p} ", " .\n"))
+            else:
+                ground.append(f"{s} {p} {o} .\n")
+
+    def _add_named(self, quad: Quad) -> None:
+        """Add a quad of a named graph, as ``__init__`` adds one of the default graph."""
         s, p, o, g = quad
-        if p[0] != "<":
-            raise ValueError(f"predicate {p!r} is not an IRI")
         if s[0] == "_":
-            by_node.setdefault(s, []).append(quad)
+            if o[0] == "_" or g[0] == "_":
+                self._tangle(quad)
+            else:
+                self.templates[s].append(("", f" {p} {o} {g} .\n"))
+        elif o[0] == "_":
+            if g[0] == "_":
+                self._tangle(quad)
+            else:
+                self.templates[o].append((f"{s} {p} ", f" {g} .\n"))
+        elif g[0] == "_":
+            self.templates[g].append((f"{s} {p} {o} ", " .\n"))
+        else:
+            self.ground.append(f"{s} {p} {o} {g} .\n")
+
+    def _tangle(self, quad: Quad) -> None:
+        """Add a quad with several blank terms, listed once under each of its blank nodes."""
+        self.tangled.append(quad)
+        templates, links = self.templates, self.links
+        s, _, o, g = quad
+        if s[0] == "_":
+            templates[s]  # every blank node is a key of templates, in order of first mention
+            links[s].append(quad)
         if o[0] == "_" and o != s:
-            by_node.setdefault(o, []).append(quad)
+            templates[o]
+            links[o].append(quad)
         if g and g[0] == "_" and g != s and g != o:
-            by_node.setdefault(g, []).append(quad)
-    return unique, by_node
+            templates[g]
+            links[g].append(quad)
 
 
 class _Canonicalizer:
     """The canonicalization state of RDFC-1.0 §4.4.2 plus the work counter."""
 
-    __slots__ = ("by_node", "hash", "first", "canonical", "budget", "max_work")
+    __slots__ = ("templates", "links", "hash", "first", "canonical", "budget", "max_work")
 
-    def __init__(self, by_node: dict[str, list[Quad]], limits: Limits, hash_name: str) -> None:
-        if len(by_node) > limits.max_blank_nodes:
-            raise error_for(ErrorCode.RESOURCE_LIMIT, f"dataset has {len(by_node)} blank nodes, "
+    def __init__(self, indexed: _Indexed, limits: Limits, hash_name: str) -> None:
+        self.templates = indexed.templates
+        if len(self.templates) > limits.max_blank_nodes:
+            raise error_for(ErrorCode.RESOURCE_LIMIT, f"dataset has {len(self.templates)} blank nodes, "
                             f"more than the {limits.max_blank_nodes} allowed")
         try:
             self.hash = HASH_ALGORITHMS[hash_name]
         except KeyError:
             raise ValueError(f"unsupported RDFC-1.0 hash algorithm {hash_name!r}") from None
-        self.by_node = by_node
+        self.links = indexed.links
         self.first: dict[str, str] = {}
         self.canonical: _Issuer = {}
         self.budget = self.max_work = limits.max_canon_work
@@ -93,7 +153,7 @@ class _Canonicalizer:
     def run(self) -> _Issuer:
         """Run RDFC-1.0 steps 3-6 and return the canonical issuer (input label -> ``_:c14nN``)."""
         by_hash: dict[str, list[str]] = {}
-        for node in self.by_node:
+        for node in self.templates:
             digest = self.first[node] = self._first_degree(node)
             by_hash.setdefault(digest, []).append(node)
         shared = []
@@ -114,8 +174,8 @@ class _Canonicalizer:
 
     def _first_degree(self, node: str) -> str:
         """Hash First Degree Quads (§4.6): the node as ``_:a``, other blank nodes as ``_:z``."""
-        lines = []
-        for s, p, o, g in self.by_node[node]:
+        lines = list(map("_:a".join, self.templates[node]))
+        for s, p, o, g in self.links.get(node, ()):
             if s[0] == "_":
                 s = "_:a" if s == node else "_:z"
             if o[0] == "_":
@@ -137,7 +197,7 @@ class _Canonicalizer:
     def _related_groups(self, node: str, issuer: _Issuer) -> dict[str, list[str]]:
         """Group the blank nodes related to ``node`` by their related hash (§4.8.3 step 3)."""
         groups: dict[str, list[str]] = {}
-        for s, p, o, g in self.by_node[node]:
+        for s, p, o, g in self.links.get(node, ()):  # a template relates no other node
             if s[0] == "_" and s != node:
                 groups.setdefault(self._related_hash(s, p, "s", issuer), []).append(s)
             if o[0] == "_" and o != node:
@@ -148,7 +208,7 @@ class _Canonicalizer:
 
     def _hash_n_degree(self, node: str, issuer: _Issuer, depth: int) -> tuple[str, _Issuer]:
         """Hash N-Degree Quads (§4.8): the hash and the issuer of the smallest path."""
-        self._spend(1 + len(self.by_node[node]))
+        self._spend(1 + len(self.templates[node]) + len(self.links.get(node, ())))
         if depth > _MAX_DEPTH:
             raise error_for(ErrorCode.RESOURCE_LIMIT, "RDFC-1.0 canonicalization recurses more "
                             f"than {_MAX_DEPTH} blank nodes deep")
@@ -226,18 +286,20 @@ def _worse(path: str, chosen_path: str) -> bool:
 
 
 def _canonical_issuer(quads: Sequence[Quad], limits: Limits,
-                      hash_name: str) -> tuple[list[Quad], _Issuer]:
-    """Deduplicate ``quads`` and compute their canonical issuer."""
-    unique, by_node = _index(quads)
-    return unique, _Canonicalizer(by_node, limits, hash_name).run()
+                      hash_name: str) -> tuple[_Indexed, _Issuer]:
+    """Index ``quads`` and compute their canonical issuer."""
+    indexed = _Indexed(quads)
+    return indexed, _Canonicalizer(indexed, limits, hash_name).run()
 
 
 def canonicalize(quads: Sequence[Quad], *, limits: Limits = Limits(),
                  hash_name: str = "sha256") -> str:
     """Return the RDFC-1.0 canonical N-Quads document: sorted lines, blank nodes ``_:c14nN``."""
-    unique, canonical = _canonical_issuer(quads, limits, hash_name)
-    lines = []
-    for s, p, o, g in unique:
+    indexed, canonical = _canonical_issuer(quads, limits, hash_name)
+    lines = indexed.ground
+    for node, templates in indexed.templates.items():
+        lines += map(canonical[node].join, templates)
+    for s, p, o, g in indexed.tangled:
         if s[0] == "_":
             s = canonical[s]
         if o[0] == "_":
