@@ -239,7 +239,8 @@ def sign_rows(
     for item in items:
         start = time.perf_counter()
         try:
-            signed = sign_as(signer, _unsealed(item.sealed).with_status(item.status, item.credential_id))
+            checked = _unsealed(item.sealed).with_status(item.status, item.credential_id)
+            signed = sign_as(signer, checked, handed_over=True)  # a new value of this loop's only
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
             raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
         text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash

@@ -35,13 +35,15 @@ def sign(
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
     resolver: KeyResolver | None = None,
+    handed_over: bool = False,
 ) -> dict[str, Any]:
     """Return ``credential`` with a new proof by ``signer`` (``issuer`` set to its controller if absent).
 
     A ``CheckedCredential`` is signed as checked (``contexts`` and ``append`` were ``preflight``'s
     to decide); a dict passes ``preflight`` first, once. ``resolver`` finds the keys of proofs already
     on the credential (e.g. the school's did:web key when a leerbedrijf co-signs); the signer's own
-    key is always known."""
+    key is always known. ``handed_over``: the caller keeps no reference to the ``CheckedCredential``
+    (a batch worker's, just unsealed), so its document is signed without a copy."""
     from skillspas.verifier.suites import suite_for_signing
 
     cryptosuite = suite_for_signing(suite)
@@ -49,7 +51,8 @@ def sign(
         if contexts is not None and str(contexts) != credential.contexts:
             raise ValueError("the credential was checked with other contexts; preflight it with these")
         checked = credential
-        document = checked.document  # a copy: the output must share nothing with a value its caller keeps
+        # a copy: the output must share nothing with a value its caller keeps (handed over: none is kept)
+        document = checked.unsigned if handed_over else checked.document
     else:
         checked = preflight(credential, signer.controller, contexts=None if contexts is None else str(contexts),
                             append=append)
