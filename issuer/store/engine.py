@@ -31,7 +31,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.util import await_
+from sqlalchemy.util import await_, greenlet_spawn
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -104,17 +104,19 @@ class Store:
 
             engine = self._loop_engines[loop] = create_async_engine(
                 self.engine.url.set(drivername="postgresql+asyncpg"), echo=self.engine.echo,
-                **{**_POSTGRES_OPTIONS, "connect_args": {"server_settings": {"plan_cache_mode": "force_custom_plan"}}})
+                connect_args={"prepared_statement_cache_size": 0}, **_POSTGRES_OPTIONS)
             event.listen(engine.sync_engine, "checkout", _ping_asyncpg)
-        async with engine.connect() as connection:
-            return await connection.run_sync(self._holding, function, args)
+        return await greenlet_spawn(self._holding, engine.sync_engine, function, args)
 
-    def _holding(self, connection: Connection, function: Callable[..., _T], args: tuple[Any, ...]) -> _T:
-        token = _HELD.set((self, connection))
-        try:
-            return function(*args)
-        finally:
-            _HELD.reset(token)
+    def _holding(self, engine: Engine, function: Callable[..., _T], args: tuple[Any, ...]) -> _T:
+        """``on_loop``'s greenlet: the checkout (and its ping), ``function`` and the return to the pool in one,
+        not AsyncEngine's connect, ``run_sync`` and close in three (~100 us of CPU a request: issue 18)."""
+        with engine.connect() as connection:
+            token = _HELD.set((self, connection))
+            try:
+                return function(*args)
+            finally:
+                _HELD.reset(token)
 
     def one_statement(self, statement: ClauseElement | str, params: dict[str, Any]) -> list[tuple[Any, ...]] | None:
         """Run one statement as a transaction of its own on the PostgreSQL connection ``checkout`` holds,
@@ -223,18 +225,23 @@ def _engine(url: str, echo: bool) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, echo=echo, **_POSTGRES_OPTIONS)
+        engine = create_engine(parsed, echo=echo, connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+                               **_POSTGRES_OPTIONS)
         event.listen(engine, "checkout", _ping)
         return engine
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
 
-_POSTGRES_OPTIONS: dict[str, Any] = {
-    "pool_size": 10, "max_overflow": 20, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
-"""The pool and session options of both engines on PostgreSQL (the threads' and ``Store.on_loop``'s). Custom
-plans only: psycopg prepares a statement run five times, and PostgreSQL's cached generic plan for a batch's
-``IN (...)`` of 500 keys, made while the table was nearly empty, scanned the whole table per chunk (a
-10,000-row re-run: 6.2 s; with custom plans 0.9 s)."""
+_POSTGRES_OPTIONS: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
+"""The pool options of both engines on PostgreSQL (the threads' and ``Store.on_loop``'s). The threads' engine
+plans every statement anew (``plan_cache_mode=force_custom_plan``): psycopg prepares a statement run five times,
+and PostgreSQL's cached generic plan for a batch's ``IN (...)`` of 500 keys, made while the table was nearly
+empty, scanned the whole table per chunk (a 10,000-row re-run: 6.2 s; with custom plans 0.9 s). ``on_loop``'s
+keeps PostgreSQL's plan cache for ``one_statement`` (asyncpg's own statement cache): planning its reservation
+and completion anew on every run cost the database 0.3-0.4 ms of CPU per credential (issue 18); those
+statements find their rows through unique keys only, so a generic plan made on a nearly empty table stays
+right. SQLAlchemy's statements there (the rare transactional fallbacks) are prepared afresh each time
+(``prepared_statement_cache_size=0``): PostgreSQL plans a statement's first runs for their values."""
 
 
 def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

@@ -113,12 +113,15 @@ _ACCESS: Final = select(literal(1)).where(
 """``_ACCESS_SQL`` in a transaction of the general path (and on SQLite)."""
 _ACTIVATE_AND_AUDIT: Final = (
     "WITH done AS (UPDATE credentials SET state = 'active', sha256 = %(sha)s, document = %(doc)s, updated_at = %(at)s"
-    " WHERE credential_id = %(id)s AND org_id = %(org)s AND state = 'pending'"
+    " WHERE credential_id = %(id)s AND org_id IS NOT DISTINCT FROM %(org)s AND state = 'pending'"
     " AND status_seq IS NOT DISTINCT FROM %(seq)s::integer AND status_index IS NOT DISTINCT FROM %(index)s::integer"
     " RETURNING credential_id)"
     " INSERT INTO audit_log (at, org_id, actor, action, target, detail)"
     " SELECT %(at)s, %(org)s, %(actor)s, 'credential.issue', credential_id, %(detail)s FROM done RETURNING id")
-"""Mark this reservation's ``pending`` row (its list and index) ``active`` and write its audit event."""
+"""Mark this reservation's ``pending`` row (its list and index) ``active`` and write its audit event. The row is
+found through its unique id alone (``IS NOT DISTINCT FROM`` takes no index): PostgreSQL's generic plan for it
+(``Store.on_loop``), made on a nearly empty table, chose the ``org_id`` index instead and, 30,000 rows later,
+took 8.8 ms a run against 0.2."""
 _DRAWS: Final = 1 << 62
 """A draw below this, ``mod size``: uniform for a power-of-two size, else off by at most size / 2**62."""
 
