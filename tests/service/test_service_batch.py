@@ -259,8 +259,11 @@ def test_cli_batch_stopped_with_ctrl_c_says_how_to_finish_and_a_rerun_finishes(d
     _write_csv(csv_file, rows)
     args = _batch_args(settings, org_id, csv_file, out)
     env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, "SKILLSPAS_BATCH_WORKERS": "1"}
+    # Ctrl-C as in a terminal: a test run started in the background (``cmd &`` in a script) ignores SIGINT,
+    # and so would the batch it starts, which would then finish instead of stopping
     process = subprocess.Popen([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None and not (out.is_dir() and any(out.glob("*.json"))):
         time.sleep(0.02)
