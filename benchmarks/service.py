@@ -112,9 +112,14 @@ async def _load(ports: list[int], key: str, count: int, connections: int, cpu: _
     statuses: dict[int, int] = {}
 
     async def client(port: int, warmup: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        for _ in range(warmup):
-            await _request(reader, writer, head, body)
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            for _ in range(warmup):
+                if (status := await _request(reader, writer, head, body)) != 201:
+                    raise RuntimeError(f"the warm-up got HTTP {status} from port {port}: see that server's log (server-{port}.log)")
+        except BaseException:
+            all_warm.set()  # fail the run (asyncio.gather raises), not wait for a warm-up that never ends
+            raise
         warm[0] += 1
         if warm[0] == connections:
             all_warm.set()
