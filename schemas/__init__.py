@@ -25,6 +25,9 @@ from skillspas.schemas.errors import (
     error_for,
 )
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.compiled import load_sources_if_stale
+
+load_sources_if_stale()  # before any compiled module loads: an edited source wins over its old extension
 
 # The rest loads on first use (PEP 562): importing an error code must not pull in pyld, jsonschema
 # and the vocabulary (``skillspas.keys`` imports only the errors).
