@@ -181,8 +181,8 @@ def _entries() -> Iterator[tuple[str, Path]]:
         base = ROOT / package
         for path in _files(base):
             rel = f"{package}/{path.relative_to(base).as_posix()}"
-            if rel in _SEARCH_INDEX_DATA:
-                continue
+            if rel in _SEARCH_INDEX_DATA or path.suffix in (".so", ".pyd") or rel == "schemas/compiled.sha256":
+                continue  # the extensions setup.py compiles with mypyc (and their hashes): their sources travel
             if rel in _PAGE_WORDS or not any(rel == s or rel.startswith(s + "/") or f"/{s}/" in f"/{rel}" for s in _SKIPPED):
                 yield f"skillspas/{rel}", path
     yield from _package_entries(PURE_PACKAGES)
