@@ -213,6 +213,7 @@ class CompiledContext:
         found = self._next.get(key)
         if found is not None:
             return found[1]
+        local: Any  # a list, a URL or None, as pyld takes it
         if top:  # exactly the reference's probe: [sentinel, *contexts] in one call
             local = [self.space.sentinel, *(value if isinstance(value, list) else [value])]
         else:

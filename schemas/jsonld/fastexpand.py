@@ -49,15 +49,15 @@ def expand_document(space: ContextSpace, document: Any) -> list[Any]:
     return [] if node is None else [node]
 
 
-def _shape(ctx: CompiledContext, child_scoped: Any, element: dict[str, Any], top: bool) -> tuple[CompiledContext, str | None]:
+def _shape(ctx: CompiledContext, child_scoped: Any, element: dict[Any, Any], top: bool) -> tuple[CompiledContext, str | None]:
     """The context before type-scoped contexts, and the @type key: pyld's ``_expand`` up to
     ``_prepare_nested_context``. Depends only on the keys (and ``@context``) of ``element``."""
+    if not all(type(key) is str for key in element):  # pyld's business (and typed str below: compiled code checks)
+        raise Refused("non-string key")
     # revert a type-scoped context unless the element is a value object or a node reference
     if ctx.has_previous:
         revert = True
         if len(element) <= 2 and "@context" not in element:
-            if not all(type(key) is str for key in element):
-                raise Refused("non-string key")
             for key in sorted(element):
                 keyword = ctx.keyword_of(key)
                 if keyword == "@value":
