@@ -25,6 +25,7 @@ from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.jsonld.expand import PROCESSOR, SENTINEL_CONTEXT, processing_options
 from skillspas.schemas.jsonld.nquads import parse_nquads
 from skillspas.schemas.jsonld.processor import DocumentProcessor
+from skillspas.schemas.jsonschema import type_schemas, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES: list[str] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["skillspas"]["mypyc"]
@@ -33,7 +34,8 @@ DOCUMENTS = sorted(p for root in (VECTORS, ROOT / "tests" / "data" / "examples")
                    if "jsonld" not in p.parts and "rdf-canon" not in p.parts)
 RDF_CANON = sorted((VECTORS / "rdf-canon" / "rdfc10").glob("*-in.nq"))
 EXERCISED = {"canon": "schemas/jsonld/canon.py", "scan": "schemas/scan.py", "fastrdf": "schemas/jsonld/fastrdf.py",
-             "fastexpand": "schemas/jsonld/fastexpand.py", "fastcontext": "schemas/jsonld/fastcontext.py"}
+             "fastexpand": "schemas/jsonld/fastexpand.py", "fastcontext": "schemas/jsonld/fastcontext.py",
+             "yescheck": "schemas/jsonschema/yescheck.py"}
 """What the differential test below runs: each twice, as installed and from its source."""
 
 
@@ -85,11 +87,13 @@ def worlds() -> tuple[SimpleNamespace, SimpleNamespace]:
 def fast_path_results(modules: SimpleNamespace, loader: Any) -> list[Any]:
     """Every document's scan, expansion, RDF quads and canonical N-Quads through ``modules``."""
     space = modules.fastcontext.ContextSpace(PROCESSOR, processing_options(loader), SENTINEL_CONTEXT)
+    checks = yes_checks(modules)
     results: list[Any] = []
     for path in DOCUMENTS:
         document = json.loads(path.read_text("utf-8"))
         found = modules.scan.scan(document)  # each world's own Scan class: compared by value
-        results.append((path.name, found.within_bounds, found.clean_text, found.known_contexts))
+        results.append((path.name, found.within_bounds, found.clean_text, found.known_contexts,
+                        [modules.yescheck.certainly(check, document) for check in checks]))
         try:
             expanded = modules.fastexpand.expand_document(space, document)
             quads = modules.fastrdf.expanded_to_quads(expanded)
@@ -97,6 +101,20 @@ def fast_path_results(modules: SimpleNamespace, loader: Any) -> list[Any]:
         except modules.fastcontext.Refused as refused:
             results.append(("refused", str(refused)))
     return results
+
+
+def yes_checks(modules: SimpleNamespace) -> list[Any]:
+    """The yes-checks of the VC shape schemas, the OB 3.0 schema and each skillspas type's schema, compiled by ``modules``."""
+    shapes = validate._schemas()
+    by_id = {doc["$id"]: doc for doc in shapes.values()}
+    roots = [(shapes[name], modules.yescheck.LocalResolver(by_id, shapes[name]["$id"]), False)
+             for name in validate._SCHEMAS.values()]
+    ob3 = type_schemas._documents()[1]["validate"]
+    roots += [(root, modules.yescheck.LocalResolver(type_schemas._by_id(), root["$id"]), root is not ob3)
+              for root in (ob3, *(type_schemas.type_schema(kind) for kind in type_schemas.CREDENTIAL_TYPES))]
+    checks = [modules.yescheck.compile_check(root, resolver, formats=formats) for root, resolver, formats in roots]
+    assert all(check is not None for check in checks), "a bundled schema did not compile"
+    return checks
 
 
 def canon_results(modules: SimpleNamespace) -> list[Any]:

@@ -38,13 +38,6 @@ _STRING_KEYWORDS = frozenset(("type", "minLength", "maxLength", "pattern", "cons
 _ARRAY_KEYWORDS = frozenset(("items", "minItems", "maxItems", "contains"))
 
 
-class Resolved(NamedTuple):
-    """What a ``$ref`` points at, and the resolver for the ``$ref``s inside it."""
-
-    contents: Any
-    resolver: LocalResolver
-
-
 class LocalResolver:
     """The part of a ``referencing`` resolver the compiler uses (``lookup``), over schemas by ``$id``.
 
@@ -67,6 +60,14 @@ class LocalResolver:
         if node is not root and isinstance(node, dict) and "$id" in node:
             raise NotImplementedError(f"$ref to an embedded resource: {ref}")
         return Resolved(node, self if uri == self.base else LocalResolver(self.schemas, uri))
+
+
+class Resolved(NamedTuple):
+    """What a ``$ref`` points at, and the resolver for the ``$ref``s inside it (defined after
+    ``LocalResolver``: compiled by mypyc, a NamedTuple naming a class defined later crashes at import)."""
+
+    contents: Any
+    resolver: LocalResolver
 
 
 class Compiler:
@@ -118,9 +119,9 @@ class Compiler:
     def array_check(self, schema: dict[str, Any], resolver: Any) -> Check | None:
         """``items`` (one schema for all), ``minItems``, ``maxItems`` and ``contains`` (and
         ``type: array``) as one loop; None for the tuple forms, which the keywords handle."""
-        if not _ARRAY_KEYWORDS & schema.keys() or isinstance(schema.get("items"), list):
+        if _ARRAY_KEYWORDS.isdisjoint(schema) or isinstance(schema.get("items"), list):
             return None
-        if {"prefixItems", "minContains", "maxContains"} & schema.keys():
+        if not {"prefixItems", "minContains", "maxContains"}.isdisjoint(schema):
             return None
         low, high = schema.get("minItems", 0), schema.get("maxItems")
         each = self.schema(schema["items"], resolver) if "items" in schema else None
@@ -175,7 +176,7 @@ class Compiler:
         """``properties``, ``required`` and ``additionalProperties`` (and ``type: object``) as one
         walk over the object's own keys, not over every property the schema knows (the OB 3.0
         schema lists dozens per object; measured: the fused check is ~3x faster)."""
-        if not _OBJECT_KEYWORDS & schema.keys():
+        if _OBJECT_KEYWORDS.isdisjoint(schema):
             return None
         if "patternProperties" in schema:
             raise NotImplementedError("patternProperties")
@@ -397,7 +398,7 @@ def certainly(check: Check | None, value: Any) -> bool:
     """True when ``check`` says ``value`` is certainly valid; False means "ask jsonschema"."""
     try:
         return check is not None and check(value)
-    except (Unsure, RecursionError):
+    except (Unsure, RecursionError, TypeError):  # TypeError: a value the compiled module's types did not foresee
         return False
 
 
