@@ -492,7 +492,7 @@ class Organisations:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self._cache: dict[str, tuple[tuple[int, ...], Org]] = {}
+        self._cache: dict[str, tuple[tuple[str | int, ...], Org]] = {}
         self._keys: dict[str, _KnownKey] = {}
         """API keys found valid (``by_api_key``), by key id."""
         self._lock = threading.Lock()
@@ -578,8 +578,11 @@ class Organisations:
             signer.close()  # type: ignore[attr-defined]
 
     def _org(self, org: Organisation, keys: list[OrgKey]) -> Org:
-        """Build (or reuse) the ``Org`` for a row and its keys; loads the active key once."""
-        version = tuple(k.id for k in keys) + tuple(k.id for k in keys if k.active)
+        """Build (or reuse) the ``Org`` for a row and its keys; loads the active key once. Reused only while
+        the row still says the same (name, role, DID) and the keys are the same: a role changed in the store
+        decides the next lookup, not a restart (what ``by_api_key`` remembers lives ``REMEMBER_KEYS`` seconds)."""
+        version: tuple[str | int, ...] = (org.name, org.role, org.did, *(k.id for k in keys),
+                                          *(k.id for k in keys if k.active))
         with self._lock:
             cached = self._cache.get(org.id)
             if cached is not None and cached[0] == version:

@@ -8,6 +8,7 @@ import pytest
 
 from skillspas.issuer import audit
 from skillspas.issuer.bundle_build import build_bundle
+from skillspas.issuer.credentials import build
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation, rotate_signing_key
@@ -52,6 +53,30 @@ def test_after_rotation_new_credentials_use_the_new_key_and_old_ones_still_verif
         result = verifier.verify(credential)
         assert result.verified, result.first_error
     assert len(audit.events(store, org_id=org_id, action="organisation.rotate-key")) == 1
+
+
+def test_a_role_or_name_changed_in_the_store_decides_the_next_lookup_not_the_cached_organisation(setup):
+    from sqlalchemy import update
+
+    from skillspas.issuer.store.models import Organisation
+
+    _, store, issuer, org_id = setup
+    before = issuer.orgs.get(org_id)
+    assert issuer.orgs.get(org_id) is before  # unchanged: the cached one
+    with store.transaction() as session:
+        session.execute(update(Organisation).where(Organisation.id == org_id).values(role="employer", name="ROC Anders"))
+    try:
+        after = issuer.orgs.get(org_id)
+        assert (after.role, after.name) == ("employer", "ROC Anders")
+        with pytest.raises(ServiceRefused) as refused:  # an employer may not issue an mbo diploma
+            issuer.issue(after, build("mbo-diploma", {"learner_name": "Sam", "crebo": "25180", "leerweg": "BOL",
+                                                      "date": "2025-07-01", "issuer_name": "ROC Anders"},
+                                      issuer=after.did))
+        assert refused.value.code.value == "type_not_allowed"
+    finally:
+        with store.transaction() as session:
+            session.execute(update(Organisation).where(Organisation.id == org_id).values(role="mbo", name="ROC Sleutel"))
+    assert issuer.orgs.get(org_id).role == "mbo"
 
 
 def test_rotating_an_unknown_organisation_is_not_found(setup):
