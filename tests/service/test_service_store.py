@@ -60,6 +60,20 @@ def test_migrations_match_the_models_and_can_run_again(setup):
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
+def test_the_stored_credential_text_reads_back_unchanged_and_on_postgresql_is_compressed_with_lz4(setup):
+    settings, store, issuer, org = setup
+    issued = issuer.issue(org, credential(org))
+    assert issuer.issuance(org).documents([issued.credential["id"]]) == {issued.credential["id"]: issued.text}
+    if store.is_postgres:  # (SQLite keeps the text as it is)
+        with store.engine.connect() as connection:
+            method = connection.exec_driver_sql("SELECT attcompression FROM pg_attribute"
+                                                " WHERE attrelid = 'credentials'::regclass AND attname = 'document'")
+            assert method.scalar() == "l"
+            stored = connection.exec_driver_sql("SELECT pg_column_compression(document) FROM credentials"
+                                                " WHERE credential_id = %(id)s", {"id": issued.credential["id"]})
+            assert stored.scalar() == "lz4"
+
+
 def test_sqlite_is_the_default_and_runs_in_wal_mode(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     store = open_store(settings.database)
