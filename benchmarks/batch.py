@@ -14,7 +14,8 @@ signing replaced by a stub, in one process, measures the storage, file and orche
 its own. PostgreSQL is a throwaway local cluster (Debian's packages, as in the tests). ``--crash``
 also runs the SIGKILL crash test of tests/service/test_service_batch.py with the full row count
 on both databases. ``--baseline REF`` measures the code of commit REF (``git archive``, imported in
-place of this tree's) and this tree alternately, so both figures share the machine's load.
+place of this tree's, as pure Python: nothing there is compiled with mypyc) and this tree alternately, so both
+figures share the machine's load.
 Not a test: prints figures.
 """
 

@@ -10,8 +10,8 @@ credential (OB 3.0, ESCO skills) after a warm-up. It prints issued/s, p50/p95/p9
 per credential of the server processes, the clients and (PostgreSQL) the database's processes (less noisy
 than rates on a shared machine; on 2 cores 700/s leaves 2.86 ms for all three), every answer that was not 201, and the number of status indexes handed out twice (read from the database
 afterwards: must be 0). ``--baseline REF`` runs the same servers from the code at git ``REF`` (a
-temporary worktree put first on ``PYTHONPATH``) in the same run, before the current code, and prints
-the ratio. ``--connections 8,2p`` measures at both settings: 8 clients keep every server busy (p95 then is mostly
+temporary worktree put first on ``PYTHONPATH``, as pure Python: nothing there is compiled with mypyc; its own
+migrations set up its database) in the same run, before the current code, and prints the ratio. ``--connections 8,2p`` measures at both settings: 8 clients keep every server busy (p95 then is mostly
 queueing: by Little's law 8 in flight at 400/s are 20 ms each), 2 per process match a process's parallelism (one
 request in Python, one waiting for the database). PostgreSQL is a throwaway local cluster (Debian's packages, as in
 the tests). The load average is printed with each figure: the client shares the machine's cores. Not a test: prints figures.
@@ -38,12 +38,19 @@ sys.path.insert(0, str(ROOT / "tests" / "service"))
 from svc_postgres import PostgresServer, free_port  # noqa: E402
 
 from skillspas.issuer.demo import sample_credential  # noqa: E402
-from skillspas.issuer.orgs import create_organisation  # noqa: E402
 from skillspas.issuer.settings import Settings  # noqa: E402
 from skillspas.issuer.store import open_store  # noqa: E402
 
 PASSPHRASE = "benchmark-only passphrase"
 _CLI = "from skillspas.issuer.cli import main; main()"
+_NEW_ORG = ("import sys; from pathlib import Path; from skillspas.issuer.settings import Settings;"
+            " from skillspas.issuer.store import open_store; from skillspas.issuer.orgs import create_organisation;"
+            " settings = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], key_passphrase=sys.argv[3],"
+            " public_url='https://issuer.roc.example'); store = open_store(settings.database);"
+            " print(create_organisation(store, settings, 'ROC Benchmark', role='mbo', did_web='bench.roc.example').api_key);"
+            " store.dispose()")
+"""Create the benchmark's organisation (and migrate the database) with the code the servers run: a baseline's
+migrations may stop before this tree's."""
 _PACKAGES = ("schemas", "keys", "verifier", "wallet_export", "issuer")
 
 
@@ -193,11 +200,9 @@ def _duplicates(url: str) -> int:
 def run(backend: str, url: str, processes: int, count: int, connections: int, code: Path | None, label: str,
         postgres: PostgresServer | None = None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix=f"skillspas-bench-service-{backend}-"))
-    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE,
-                        public_url="https://issuer.roc.example")
-    store = open_store(settings.database)
-    created = create_organisation(store, settings, "ROC Benchmark", role="mbo", did_web="bench.roc.example")
-    store.dispose()
+    env = {**os.environ, "PYTHONPATH": str(code / "path")} if code is not None else None
+    api_key = subprocess.run([sys.executable, "-c", _NEW_ORG, str(folder), url, PASSPHRASE], env=env, check=True,
+                             capture_output=True, text=True).stdout.strip()
     ports = [free_port() for _ in range(processes)]
     servers = [_start(folder, url, port, code) for port in ports]
     try:
@@ -205,7 +210,7 @@ def run(backend: str, url: str, processes: int, count: int, connections: int, co
         load_before = os.getloadavg()[0]
         database = [int((postgres.data / "postmaster.pid").read_text().split()[0])] if postgres else []
         cpu = _Cpu([s.pid for s in servers], database)
-        seconds, latencies, statuses = asyncio.run(_load(ports, created.api_key, count, connections, cpu))
+        seconds, latencies, statuses = asyncio.run(_load(ports, api_key, count, connections, cpu))
         server_cpu, database_cpu, client_cpu = cpu.spent_at
     finally:
         for server in servers:
