@@ -43,14 +43,6 @@ from skillspas.issuer.store import open_store  # noqa: E402
 
 PASSPHRASE = "benchmark-only passphrase"
 _CLI = "from skillspas.issuer.cli import main; main()"
-_NEW_ORG = ("import sys; from pathlib import Path; from skillspas.issuer.settings import Settings;"
-            " from skillspas.issuer.store import open_store; from skillspas.issuer.orgs import create_organisation;"
-            " settings = Settings(data_dir=Path(sys.argv[1]), database_url=sys.argv[2], key_passphrase=sys.argv[3],"
-            " public_url='https://issuer.roc.example'); store = open_store(settings.database);"
-            " print(create_organisation(store, settings, 'ROC Benchmark', role='mbo', did_web='bench.roc.example').api_key);"
-            " store.dispose()")
-"""Create the benchmark's organisation (and migrate the database) with the code the servers run: a baseline's
-migrations may stop before this tree's."""
 _PACKAGES = ("schemas", "keys", "verifier", "wallet_export", "issuer")
 
 
@@ -68,10 +60,25 @@ def _drop_code(base: Path) -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base / "tree")], check=False)
 
 
-def _start(folder: Path, url: str, port: int, code: Path | None) -> subprocess.Popen[bytes]:
+def _env(code: Path | None) -> dict[str, str]:
+    """The environment of the product's commands: the code at ``code`` (else this tree's) and the passphrase."""
     env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE}
     if code is not None:
         env["PYTHONPATH"] = str(code / "path")
+    return env
+
+
+def _new_org(folder: Path, url: str, code: Path | None) -> str:
+    """The benchmark organisation's API key, made by ``skillspas org create`` of the code the servers run (which
+    also migrates the database: a baseline's migrations may stop before this tree's)."""
+    made = subprocess.run([sys.executable, "-c", _CLI, "org", "create", "ROC Benchmark", "--role", "mbo",
+                           "--did-web", "bench.roc.example", "--database-url", url, "--data-dir", str(folder)],
+                          env=_env(code), check=True, capture_output=True, text=True)
+    return str(json.loads(made.stdout)["apiKey"])
+
+
+def _start(folder: Path, url: str, port: int, code: Path | None) -> subprocess.Popen[bytes]:
+    env = _env(code)
     return subprocess.Popen(
         [sys.executable, "-c", _CLI, "serve", "--port", str(port), "--database-url", url, "--data-dir", str(folder),
          "--public-url", "https://issuer.roc.example", "--log-level", "warning"],
@@ -200,9 +207,7 @@ def _duplicates(url: str) -> int:
 def run(backend: str, url: str, processes: int, count: int, connections: int, code: Path | None, label: str,
         postgres: PostgresServer | None = None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix=f"skillspas-bench-service-{backend}-"))
-    env = {**os.environ, "PYTHONPATH": str(code / "path")} if code is not None else None
-    api_key = subprocess.run([sys.executable, "-c", _NEW_ORG, str(folder), url, PASSPHRASE], env=env, check=True,
-                             capture_output=True, text=True).stdout.strip()
+    api_key = _new_org(folder, url, code)
     ports = [free_port() for _ in range(processes)]
     servers = [_start(folder, url, port, code) for port in ports]
     try:
