@@ -31,11 +31,6 @@ MANIFEST = ROOT / "schemas" / "compiled.sha256"  # read by schemas/compiled.py
 FOLDERS = ("schemas", "keys", "verifier", "wallet_export", "issuer")  # [tool.setuptools.package-dir]
 
 
-def module_name(source: str) -> str:
-    """``schemas/jsonld/canon.py`` -> ``skillspas.schemas.jsonld.canon``."""
-    return "skillspas." + source.removesuffix(".py").replace("/", ".")
-
-
 def in_tree_extensions() -> list[Path]:
     """The extension files of earlier editable installs (also of a module no longer listed); there are no others."""
     suffix = sysconfig.get_config_var("EXT_SUFFIX")

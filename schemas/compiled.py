@@ -18,11 +18,16 @@ from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 
-__all__ = ["load_sources_if_stale", "SourceFinder", "MANIFEST"]
+__all__ = ["load_sources_if_stale", "module_name", "SourceFinder", "MANIFEST"]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MANIFEST = os.path.join(ROOT, "schemas", "compiled.sha256")
 """Lines of ``<sha256>  <source path from the project root>``, as sha256sum writes them."""
+
+
+def module_name(source: str) -> str:
+    """``schemas/jsonld/canon.py`` -> ``skillspas.schemas.jsonld.canon``."""
+    return "skillspas." + source.removesuffix(".py").replace("/", ".")
 
 
 class SourceFinder:
@@ -55,7 +60,7 @@ def load_sources_if_stale(manifest: str = MANIFEST) -> list[str]:
         return []
     changed = [name for name, digest in listed.items() if _digest(os.path.join(ROOT, name)) != digest]
     if changed:
-        sys.meta_path.insert(0, SourceFinder({"skillspas." + name.removesuffix(".py").replace("/", "."): os.path.join(ROOT, name)
+        sys.meta_path.insert(0, SourceFinder({module_name(name): os.path.join(ROOT, name)
                                           for name in listed}))
         warnings.warn(f"skillspas: {', '.join(changed)} changed since compiled with mypyc: the compiled modules run "
                       "as pure Python until reinstalled (make, or pip install -e .)", RuntimeWarning, stacklevel=2)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from helpers import TEST_CONTEXTS, VECTORS
-from skillspas.schemas.compiled import SourceFinder, load_sources_if_stale
+from skillspas.schemas.compiled import SourceFinder, load_sources_if_stale, module_name
 from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.jsonld.expand import PROCESSOR, SENTINEL_CONTEXT, processing_options
 from skillspas.schemas.jsonld.nquads import parse_nquads
@@ -50,10 +50,6 @@ def test_the_listed_modules_are_the_compiled_ones_unless_pure_python_was_asked_f
         else:
             assert path.endswith(tuple(EXTENSION_SUFFIXES)), (
                 f"{name} runs as pure Python: compiling fell back (pip install -v -e . says why)")
-
-
-def module_name(source: str) -> str:
-    return "skillspas." + source.removesuffix(".py").replace("/", ".")
 
 
 def installed_world() -> SimpleNamespace:
