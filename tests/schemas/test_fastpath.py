@@ -662,6 +662,13 @@ def test_content_keys_tell_apart_what_canonicalizes_apart():
     cyclic.append(cyclic)
     assert _content_key({"a": cyclic}) is None
     assert _content_key(json.loads(json.dumps(variants))) == _content_key(copy.deepcopy(variants))
+    shared = {"b": "".join(["x", "y"])}  # one object twice, or two equal ones: the same content, the same key
+    assert _content_key([shared, shared]) == _content_key([{"b": "xy"}, json.loads('{"b": "xy"}')])
+    deep: list[Any] = []
+    for _ in range(200):  # deep enough that the pickler tracks ids against cycles
+        deep = [deep]
+    assert _content_key(deep) == _content_key(copy.deepcopy(deep)) is not None
+    assert _content_key(type("D", (dict,), {})(a=1)) is None and _content_key({"a": 1}) == keys[0]
 
 
 def test_escape_precheck_matches_escape_literal():
