@@ -183,7 +183,9 @@ def check_kind_spelling(credential: Mapping[str, Any], expanded: list[Any]) -> s
     return kind
 
 
-_PASSED: dict[tuple[tuple[str, bytes], ...], None] = {}
+_Keys = tuple[tuple[str, ...], bytes, bytes]
+"""A document's content key by parts (``_part_keys``)."""
+_PASSED: dict[_Keys, None] = {}
 """Content keys of documents that passed (a pure function of the content): a builder checks what it
 builds, in its own order of messages, and ``preflight`` checks the same content again before it is
 signed (measured: 0.23 ms of a 1.8 ms batch row). Bounded; cleared when full."""
@@ -193,18 +195,17 @@ credential's checking, which ``sign``'s self-check meets again with a status ent
 and its achievement, which every row of a batch shares (measured: a batch row's check 0.15 -> 0.06 ms)."""
 
 
-def _part_keys(credential: Mapping[str, Any]) -> tuple[tuple[str, bytes], ...] | None:
-    """The content key of each top-level value, with its name (None unless a dict with string keys and JSON
-    values): equal exactly for equal documents, and the subject's key comes with it."""
-    if type(credential) is not dict:
+def _part_keys(credential: Mapping[str, Any]) -> _Keys | None:
+    """The document's content key (None unless a dict with string keys and JSON values) as its names, the
+    content key of its other values and that of its subject: equal exactly for equal documents, and the
+    subject's key comes with it. (Two keys, not one per value: each key costs a call, measured 11.3 -> 8.3 us for a diploma.)"""
+    if type(credential) is not dict or not all(type(name) is str for name in credential):
         return None
-    parts = []
-    for name, value in credential.items():
-        key = content_key(value)
-        if type(name) is not str or key is None:
-            return None
-        parts.append((name, key))
-    return tuple(parts)
+    others = content_key([v for k, v in credential.items() if k != "credentialSubject"])
+    subject = content_key(credential.get("credentialSubject"))
+    if others is None or subject is None:
+        return None
+    return tuple(credential), others, subject
 
 
 def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
@@ -215,7 +216,7 @@ def validate_type(credential: Mapping[str, Any], path: str = "") -> None:
     key = _part_keys(credential)
     if key is not None and key in _PASSED:
         return
-    subject = next((k for name, k in key if name == "credentialSubject"), None) if key is not None else None
+    subject = key[2] if key is not None and "credentialSubject" in credential else None
     with holding(credential.get("credentialSubject"), subject):
         _validate_type(type_name, credential, path)
     if key is not None:
