@@ -249,21 +249,21 @@ def content_key(value: Any) -> bytes | None:
     Why a pickler and not ``marshal``: ``marshal`` writes by content only in its format 0, which
     encodes every string anew (measured on an 8-skill diploma: 15.6 us a key, against 6.3 us here); its
     faster formats mark shared objects by their reference counts, so equal values could get unequal
-    keys. A key is made about ten times per credential a batch signs. One pickler per thread, reused."""
-    buffer: io.BytesIO
-    pickler: _ContentPickler
-    try:
-        buffer, pickler = _PICKLERS.pair
-    except AttributeError:
+    keys. A key is made about ten times per credential a batch signs. One pickler per thread, reused; a call
+    that finds it in use (from inside another call) makes its own."""
+    pair: tuple[io.BytesIO, _ContentPickler] | None = getattr(_PICKLERS, "pair", None)
+    if pair is None:  # the first call in this thread, or one inside another (a finalizer's): a pickler of its own
         buffer = io.BytesIO()
         pickler = _ContentPickler(buffer, 4)
         pickler.fast = True
-        _PICKLERS.pair = buffer, pickler
+        pair = buffer, pickler
+    _PICKLERS.pair = None  # taken while in use; given back only after a clean dump
+    buffer, pickler = pair
     buffer.seek(0)
     buffer.truncate()
     try:
         pickler.dump(value)
     except (_NotJson, ValueError, RecursionError):
-        del _PICKLERS.pair  # a pickler an error left midway (its cycle check's state) is not used again
-        return None
+        return None  # and the pickler an error left midway (its cycle check's state) is not used again
+    _PICKLERS.pair = pair
     return buffer.getvalue()

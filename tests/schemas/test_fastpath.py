@@ -671,6 +671,24 @@ def test_content_keys_tell_apart_what_canonicalizes_apart():
     assert _content_key(type("D", (dict,), {})(a=1)) is None and _content_key({"a": 1}) == keys[0]
 
 
+def test_a_content_key_made_inside_another_is_its_own(monkeypatch: pytest.MonkeyPatch):
+    """Python code that runs while a key is being made (a finalizer, a signal handler) may make a key too."""
+    from skillspas.schemas import jsonio
+
+    inner: list[bytes | None] = []
+    refuse = jsonio._ContentPickler.reducer_override
+
+    def meanwhile(self: Any, obj: Any) -> Any:
+        inner.append(jsonio.content_key({"inner": ["x" * 40]}))
+        return refuse(self, obj)
+
+    monkeypatch.setattr(jsonio._ContentPickler, "reducer_override", meanwhile)
+    assert jsonio.content_key({"a": ["y" * 40], "b": object()}) is None
+    monkeypatch.undo()
+    assert inner == [jsonio.content_key({"inner": ["x" * 40]})]
+    assert jsonio.content_key({"a": ["y" * 40]}) == jsonio.content_key(json.loads('{"a": ["' + "y" * 40 + '"]}'))
+
+
 def test_escape_precheck_matches_escape_literal():
     for code in list(range(0x3000)) + [0xFEFF, 0x10FFFF, 0x1F600]:
         char = chr(code)
