@@ -232,10 +232,12 @@ def _copy(value: Any) -> Any:
 
 class _ContentPickler(pickle.Pickler):
     """A pickler of JSON-like values only: ``fast`` (no memo, so shared and copied values write the same
-    bytes; a cycle raises ``ValueError``), and anything but the built-in types is refused."""
+    bytes; a cycle raises ``ValueError``), and anything but the built-in types that CPython's C pickler
+    writes itself (dict, list, tuple, set, frozenset, str, bytes, int, float, bool, None) is refused. (A
+    pure-Python pickler would call ``reducer_override`` for every value: no keys, so no memo answers.)"""
 
     def reducer_override(self, obj: Any) -> Any:
-        """Reached only by a value that is not a dict, list, tuple, str, bytes, int, float, bool or None."""
+        """Reached only by a value that is not of those types (a subclass of one too)."""
         raise _NotJson
 
 
@@ -251,19 +253,20 @@ def content_key(value: Any) -> bytes | None:
     faster formats mark shared objects by their reference counts, so equal values could get unequal
     keys. A key is made about ten times per credential a batch signs. One pickler per thread, reused; a call
     that finds it in use (from inside another call) makes its own."""
-    pair: tuple[io.BytesIO, _ContentPickler] | None = getattr(_PICKLERS, "pair", None)
+    # Taken in one call (a signal handler cannot run between finding it and taking it), given back only
+    # after a clean dump: a pickler an error left midway (its cycle check's state) is not used again.
+    pair: tuple[io.BytesIO, _ContentPickler] | None = _PICKLERS.__dict__.pop("pair", None)
     if pair is None:  # the first call in this thread, or one inside another (a finalizer's): a pickler of its own
         buffer = io.BytesIO()
         pickler = _ContentPickler(buffer, 4)
         pickler.fast = True
         pair = buffer, pickler
-    _PICKLERS.pair = None  # taken while in use; given back only after a clean dump
     buffer, pickler = pair
     buffer.seek(0)
     buffer.truncate()
     try:
         pickler.dump(value)
-    except (_NotJson, ValueError, RecursionError):
-        return None  # and the pickler an error left midway (its cycle check's state) is not used again
+    except (_NotJson, ValueError, RecursionError, pickle.PicklingError):
+        return None
     _PICKLERS.pair = pair
     return buffer.getvalue()
