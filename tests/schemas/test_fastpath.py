@@ -689,6 +689,15 @@ def test_a_content_key_made_inside_another_is_its_own(monkeypatch: pytest.Monkey
     assert jsonio.content_key({"a": ["y" * 40]}) == jsonio.content_key(json.loads('{"a": ["' + "y" * 40 + '"]}'))
 
 
+def test_a_thread_keeps_no_buffer_of_a_large_content_key():
+    from skillspas.schemas import jsonio
+
+    large = {"a": "x" * (jsonio._KEPT_BUFFER + 1)}
+    assert jsonio.content_key(large) == jsonio.content_key(json.loads(json.dumps(large)))
+    assert "pair" not in jsonio._PICKLERS.__dict__  # not kept: the next key makes a pickler of its own
+    assert jsonio.content_key({"a": "x"}) is not None and "pair" in jsonio._PICKLERS.__dict__
+
+
 def test_escape_precheck_matches_escape_literal():
     for code in list(range(0x3000)) + [0xFEFF, 0x10FFFF, 0x1F600]:
         char = chr(code)
