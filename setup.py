@@ -24,11 +24,12 @@ from setuptools import Distribution, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
-SOURCES: list[str] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["skillspas"]["mypyc"]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+SOURCES: list[str] = PROJECT["tool"]["skillspas"]["mypyc"]
 PURE = os.environ.get("SKILLSPAS_PURE_PYTHON") == "1"
 WORK = ROOT / "build" / "mypyc"  # link tree, mypy cache, C sources (never shipped)
 MANIFEST = ROOT / "schemas" / "compiled.sha256"  # read by schemas/compiled.py
-FOLDERS = ("schemas", "keys", "verifier", "wallet_export", "issuer")  # [tool.setuptools.package-dir]
+FOLDERS: tuple[str, ...] = tuple(PROJECT["tool"]["setuptools"]["package-dir"].values())  # the five packages' folders
 
 
 def in_tree_extensions() -> list[Path]:

@@ -33,10 +33,8 @@ PURE = os.environ.get("SKILLSPAS_PURE_PYTHON") == "1"
 DOCUMENTS = sorted(p for root in (VECTORS, ROOT / "tests" / "data" / "examples") for p in root.rglob("*.json")
                    if "jsonld" not in p.parts and "rdf-canon" not in p.parts)
 RDF_CANON = sorted((VECTORS / "rdf-canon" / "rdfc10").glob("*-in.nq"))
-EXERCISED = {"canon": "schemas/jsonld/canon.py", "scan": "schemas/scan.py", "fastrdf": "schemas/jsonld/fastrdf.py",
-             "fastexpand": "schemas/jsonld/fastexpand.py", "fastcontext": "schemas/jsonld/fastcontext.py",
-             "yescheck": "schemas/jsonschema/yescheck.py"}
-"""What the differential test below runs: each twice, as installed and from its source."""
+EXERCISED = {Path(source).stem: source for source in SOURCES}
+"""What the differential test below runs: every listed module twice, as installed and from its source."""
 
 
 def test_the_listed_modules_are_the_compiled_ones_unless_pure_python_was_asked_for():
