@@ -24,15 +24,21 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import segno  # noqa: E402
-
 from credentials import esco_alignment, esco_skills, ob3_credential  # noqa: E402
 from skillspas.issuer import sign  # noqa: E402
 from skillspas.issuer.demo import sample_credential  # noqa: E402
 from skillspas.keys import LocalSigner, Signer, generate  # noqa: E402
 from skillspas.verifier import Verifier  # noqa: E402
-from skillspas.verifier.qr import PREFIX, b45decode, b45encode, decode_payload, encode_payload  # noqa: E402
-from skillspas.wallet_export.qr import credential_qr_set  # noqa: E402
+from skillspas.verifier.qr import (  # noqa: E402
+    PREFIX,
+    PREFIX_SP4,
+    b45decode,
+    b45encode,
+    decode_payload,
+    digits_decode,
+    encode_payload,
+)
+from skillspas.wallet_export.qr import QRCapacityError, credential_qr_set, qr_for_text  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -109,9 +115,14 @@ def builders(cosigner: Signer) -> dict[str, Callable[[int, Signer], dict[str, An
 
 def _version(text: str) -> str:
     try:
-        return str(segno.make_qr(text, error="M", mode="alphanumeric", boost_error=False).version)
-    except segno.DataOverflowError:
+        return str(qr_for_text(text).version)
+    except QRCapacityError:
         return ">40"
+
+
+def _payload_bytes(text: str) -> int:
+    """Bytes of the frame a payload text carries (Base45, or SP4's digits)."""
+    return len((digits_decode if text.startswith(PREFIX_SP4) else b45decode)(text[len(PREFIX):]))
 
 
 def main() -> None:
@@ -137,8 +148,8 @@ def main() -> None:
         decoded = time.perf_counter()
         assert json.loads(data) == signed and verifier.verify(data).verified, "round trip failed"
         assert decode_payload(before) == data
-        payload = len(b45decode(text[len(PREFIX):]))
-        old_payload = len(b45decode(before[len(PREFIX):]))
+        payload = _payload_bytes(text)
+        old_payload = _payload_bytes(before)
         version = _version(text)
         modules = f"{17 + 4 * int(version):4d}x{17 + 4 * int(version):<3d}" if version != ">40" else "-"
         baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))

@@ -65,7 +65,7 @@ def verify_input(
     limits: Limits = Limits(),
     now: dt.datetime | None = None,
 ) -> VerificationResult:
-    """Verify a credential, a presentation or the text of a skillspas QR code ("SP1:..."/"SP2:...").
+    """Verify a credential, a presentation or the text of a skillspas QR code ("SP1:..." to "SP4:...").
 
     Raises ``SkillspasError`` when the input or the settings are unusable (exit 2): an unreadable
     QR text, a bad duration, a malformed bundle. Everything else is in the result."""

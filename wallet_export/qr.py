@@ -27,7 +27,7 @@ import segno
 
 from skillspas.schemas.errors import ErrorCode, UnusableInput
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_KINDS
-from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, split_payload
+from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, split_digits, split_payload
 from skillspas.wallet_export.store import private_folder, write_private
 from skillspas.wallet_export.view import Lang, describe
 
@@ -112,7 +112,7 @@ def qr_for_text(text: str, *, error: str = "m", lower: bool = False, mode: str =
     levels = [error.upper()] + (["L"] if lower and error.upper() != "L" else [])
     for level in levels:
         try:
-            code = segno.make_qr(text, error=level, mode=mode, boost_error=False)
+            code = segno.make_qr(_content(text, mode), error=level, boost_error=False)
         except segno.DataOverflowError:
             continue
         return QRImage(text, int(code.version), int(code.symbol_size(border=0)[0]), level, code)
@@ -148,10 +148,20 @@ def credential_qr_set(credential: dict[str, Any] | str | bytes, *, max_version: 
 
 def _fits(text: str, version: int, error: str) -> bool:
     try:
-        segno.make_qr(text, error=error, version=version, mode="alphanumeric", boost_error=False)
+        segno.make_qr(_content(text, "alphanumeric"), error=error, version=version, boost_error=False)
     except segno.DataOverflowError:
         return False
     return True
+
+
+def _content(text: str, mode: str) -> Any:
+    """The QR segments of ``text`` in ``mode``; a payload's trailing digits (SP4) as a numeric segment.
+
+    segno takes a list of (content, mode) pairs for a code of several segments (``segno.encoder.prepare_data``);
+    its type hints name only one content, hence ``Any``."""
+    head, digits = split_digits(text) if mode == "alphanumeric" else (text, "")
+    head_mode = segno.consts.MODE_ALPHANUMERIC if mode == "alphanumeric" else segno.consts.MODE_BYTE
+    return [(head, head_mode)] * bool(head) + [(digits, segno.consts.MODE_NUMERIC)] * bool(digits)
 
 
 def part_caption(index: int, count: int, lang: str = "nl") -> str:

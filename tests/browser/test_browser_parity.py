@@ -233,11 +233,11 @@ def test_a_hostile_input_gives_the_same_refusal_in_the_browser_build(browser, wo
 
 
 @pytest.mark.parametrize("name", ["diploma", "revoked", "passport"])
-def test_an_sp2_qr_text_gives_the_cli_result_in_the_browser_build_which_ships_the_qr_dictionary(browser, world, tmp_path, name):
+def test_an_sp4_qr_text_gives_the_cli_result_in_the_browser_build_which_ships_the_qr_dictionary(browser, world, tmp_path, name):
     from skillspas.verifier.qr import encode_payload
 
     text = encode_payload(world.credentials[name])
-    assert text.startswith(("SP2:", "SP3:"))  # its alignments travel as numbers of the vocabulary dictionary
+    assert text.startswith("SP4:")  # its alignments travel as numbers of the vocabulary dictionary
     cli, page = both(browser, tmp_path, text.encode(), bundle=world.files["bundle"], trust_anchors=[world.anchor.controller])
     assert json.loads(cli)["checks"], cli
     assert page == cli

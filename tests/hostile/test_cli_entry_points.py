@@ -135,6 +135,8 @@ ARGUMENTS: dict[str, list[str]] = {
     "vocab show a crebo of 5000 digits": ["vocab", "show", "2" * 5000],
     "vocab show a lone surrogate": ["vocab", "show", "\udcff"],
     "verify SP1: QR text of garbage": ["verify", "SP1:" + "%%%" * 1000],
+    "verify SP4: QR text of 7000 nines": ["verify", "SP4:" + "9" * 7000],
+    "verify SP4: QR text of 100,000 digits": ["verify", "SP4:" + "1" * 100_000],
     "verify a 100,000-character max-status-age": ["verify", "-", "--max-status-age", "9" * 100_000 + "d"],
     "verify a missing file": ["verify", "/nonexistent/credential.json"],
     "verify --json a missing file": ["verify", "/nonexistent/credential.json", "--json"],

@@ -245,6 +245,8 @@ def test_a_passport_with_a_revoked_diploma_counts_only_the_valid_one(client, wor
         pytest.param(deep_json(), "auto", "too_deep", id="JSON 100,000 deep"),
         pytest.param(zlib_bomb_text().encode(), "text", "qr_too_large", id="zlib bomb as QR text"),
         pytest.param(b"SP1:" + b"A" * 5000, "text", "qr_too_large", id="QR text longer than any QR code"),
+        pytest.param(b"SP4:" + b"1" * 7100, "text", "qr_too_large", id="SP4 digits longer than any QR code"),
+        pytest.param(b"SP4:" + b"9" * 530, "text", "qr_unreadable", id="SP4 digits that are no bytes"),
         pytest.param(b'{"a": 1, "a": 2}', "auto", "malformed_json", id="duplicate keys"),
         pytest.param(b"[]", "auto", "schema_invalid", id="not an object"),
         pytest.param(b"", "auto", "malformed_json", id="empty body"),

@@ -22,7 +22,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier import Verifier
 from skillspas.verifier import qr
 from skillspas.verifier.qr.cbor import to_cbor
-from skillspas.verifier.qr import PREFIX, b45decode, b45encode, decode_payload, encode_payload
+from skillspas.verifier.qr import PREFIX, PREFIXES, b45decode, b45encode, decode_payload, digits_decode, encode_payload
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from credentials import ob3_credential  # noqa: E402
@@ -78,15 +78,29 @@ def test_decoded_payload_is_the_signed_json_and_its_proof_verifies(n_skills, sui
     assert result.verified, result.to_json()
 
 
-def test_payload_is_alphanumeric_with_the_versioned_prefix(diploma):
+def test_payload_is_digits_or_alphanumeric_with_the_versioned_prefix(diploma):
     text = encode_payload(diploma)
-    assert text.startswith(("SP2:", "SP3:")) and encode_payload(diploma, dictionary=None).startswith("SP1:")
-    assert set(text) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+    assert text.startswith("SP4:") and text[4:].isdigit() and text[4:].isascii()
+    older = encode_payload(diploma, formats=PREFIXES[:3])
+    assert older.startswith(("SP2:", "SP3:")) and encode_payload(diploma, dictionary=None).startswith("SP1:")
+    assert set(older) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+
+
+def test_a_format_list_that_nothing_can_be_written_in_is_refused(diploma):
+    with pytest.raises(ValueError):
+        encode_payload(diploma, dictionary=None, formats=("SP4:",))
+
+
+def test_an_8_skill_diploma_fits_qr_version_15_at_level_m(diploma):
+    from skillspas.wallet_export.qr import credential_qr
+
+    code = credential_qr(diploma)  # benchmarks/qr.py's "OB 3.0 diploma", issue 18's target
+    assert code.error == "M" and code.version <= 15
 
 
 def test_payload_is_far_smaller_than_plain_json(diploma):
     plain = json.dumps(diploma, separators=(",", ":")).encode()
-    payload = b45decode(encode_payload(diploma)[len(PREFIX):])
+    payload = digits_decode(encode_payload(diploma)[len(PREFIX):])
     assert len(payload) < 0.35 * len(plain)
 
 
@@ -99,7 +113,7 @@ def test_spaces_in_the_payload_survive_text_and_image_and_line_ends_do_not_matte
     from skillspas.verifier.qr import read_qr_image
     from skillspas.wallet_export.qr import qr_for_text
 
-    text = encode_payload(diploma)
+    text = encode_payload(diploma, formats=PREFIXES[:3])
     assert " " in text and not text.endswith(" ")
     assert json.loads(decode_payload(text + "\r\n")) == diploma
     assert read_qr_image(qr_for_text(text).png()) == text
@@ -321,7 +335,7 @@ def test_deep_nesting_is_too_deep():
 
 
 def test_truncated_deflate_stream_is_unreadable(diploma):
-    body = b45decode(encode_payload(diploma)[len(PREFIX):])[:-4]
+    body = b45decode(encode_payload(diploma, dictionary=None)[len(PREFIX):])[:-4]
     assert body[0] == 1
     assert _code(_raw(body[:-20])) is ErrorCode.QR_UNREADABLE
     assert _code(_raw(body + b"\x00")) is ErrorCode.QR_UNREADABLE

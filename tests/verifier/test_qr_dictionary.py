@@ -19,7 +19,20 @@ from skillspas.schemas.vocab_index import dictionary_entries, dictionary_version
 from skillspas.verifier import Verifier
 from skillspas.verifier import qr
 from skillspas.verifier.qr.cbor import _head as cbor_head, to_cbor
-from skillspas.verifier.qr import PREFIX_SP2, PREFIX_SP3, VocabDictionary, b45decode, b45encode, decode_payload, encode_payload
+from skillspas.verifier.qr import (
+    PREFIX_SP2,
+    PREFIX_SP3,
+    PREFIX_SP4,
+    PREFIXES,
+    VocabDictionary,
+    b45decode,
+    b45encode,
+    decode_payload,
+    digits_decode,
+    digits_encode,
+    encode_payload,
+    qr_bits,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "credentials"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -58,7 +71,13 @@ def _code(text: str, **options) -> ErrorCode:
 
 
 def _frame(prefix: str, body: bytes) -> str:
-    return prefix + b45encode(body + zlib.crc32(body).to_bytes(4, "big"))
+    framed = body + zlib.crc32(body).to_bytes(4, "big")
+    return prefix + (digits_encode(framed) if prefix == PREFIX_SP4 else b45encode(framed))
+
+
+def _unframe(text: str) -> bytes:
+    """The flags, dictionary version and body of a payload text (its CRC-32 dropped)."""
+    return (digits_decode if text.startswith(PREFIX_SP4) else b45decode)(text[4:])[:-4]
 
 
 # -- the dictionary -----------------------------------------------------------------------------
@@ -82,12 +101,14 @@ def test_the_dictionary_version_is_derived_from_the_vocabulary_data_and_pinned()
 def test_every_example_credential_comes_back_byte_exact_and_verifies(index):
     signed = EXAMPLES[index]
     text = encode_payload(signed)
-    assert text.startswith((PREFIX_SP2, PREFIX_SP3))
+    assert text.startswith(PREFIX_SP4)
     data = decode_payload(text)
     assert data == json.dumps(signed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     assert Verifier(trusted_issuers=[SCHOOL.controller, LEERBEDRIJF.controller]).verify(data).verified
-    assert decode_payload(encode_payload(signed, dictionary=None)) == data  # SP1 of the same credential
-    assert len(text) < len(encode_payload(signed, dictionary=None))
+    older = [encode_payload(signed, formats=(prefix,), dictionary=None if prefix == PREFIXES[0] else BUNDLED)
+             for prefix in PREFIXES[:3]]
+    assert [decode_payload(t) for t in older] == [data] * 3  # SP1, SP2 and SP3 of the same credential
+    assert qr_bits(text) < min(qr_bits(t) for t in older)
 
 
 def test_every_example_alignment_travels_as_a_dictionary_number():
@@ -187,11 +208,12 @@ OLD = _dictionary(b"OLD1", ENTRIES[1:], b"Verzorgende-IG (25656)")
 NEW = _dictionary(b"NEW2", ENTRIES, b"Kok (25180)\nVerzorgende-IG (25656)")  # one entry more: numbers shift
 
 
-def test_a_payload_decodes_with_the_dictionary_version_it_names_and_only_with_it():
+@pytest.mark.parametrize("prefix", [PREFIX_SP2, PREFIX_SP3, PREFIX_SP4])
+def test_a_payload_decodes_with_the_dictionary_version_it_names_and_only_with_it(prefix):
     signed = EXAMPLES[0]
-    old_text = encode_payload(signed, dictionary=OLD)
-    new_text = encode_payload(signed, dictionary=NEW)
-    assert old_text[:4] == new_text[:4] == PREFIX_SP3 and old_text != new_text
+    old_text = encode_payload(signed, dictionary=OLD, formats=(prefix,))
+    new_text = encode_payload(signed, dictionary=NEW, formats=(prefix,))
+    assert old_text[:4] == new_text[:4] == prefix and old_text != new_text
     assert json.loads(decode_payload(old_text, dictionaries=[NEW, OLD])) == signed
     assert json.loads(decode_payload(new_text, dictionaries=[NEW, OLD])) == signed
     assert _code(old_text, dictionaries=[NEW]) is ErrorCode.QR_UNKNOWN_DICTIONARY
@@ -200,9 +222,10 @@ def test_a_payload_decodes_with_the_dictionary_version_it_names_and_only_with_it
     assert _code(old_text, dictionaries=[]) is ErrorCode.QR_UNKNOWN_DICTIONARY
 
 
-def test_a_payload_under_a_changed_version_is_refused_not_misread():
-    text = encode_payload(EXAMPLES[0])
-    body = b45decode(text[len(PREFIX_SP2):])[:-4]
+@pytest.mark.parametrize("prefix", [PREFIX_SP2, PREFIX_SP3, PREFIX_SP4])
+def test_a_payload_under_a_changed_version_is_refused_not_misread(prefix):
+    text = encode_payload(EXAMPLES[0], formats=(prefix,))
+    body = _unframe(text)
     other = body[:1] + bytes(b ^ 0x5A for b in body[1:5]) + body[5:]
     with pytest.raises(SkillspasError) as caught:
         decode_payload(_frame(text[:4], other))
@@ -304,7 +327,7 @@ def _with_alignments(signed: dict, count: int) -> dict:
 
 def test_a_run_of_dictionary_alignments_is_shorter_than_sp2_and_comes_back_byte_exact():
     document = _with_alignments(EXAMPLES[0], 20)
-    text = encode_payload(document)
+    text = encode_payload(document, formats=PREFIXES[:3])
     assert text.startswith(PREFIX_SP3)
     assert decode_payload(text) == json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sp2 = _sp2(to_cbor(document, BUNDLED), BUNDLED)  # what SP2 wrote, uncompressed

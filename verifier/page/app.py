@@ -9,7 +9,7 @@ Routes (all relative, so the app can be mounted under a prefix):
 
 - ``GET /``: the page (HTML, CSS, script and the QR reader zxing-wasm, all served from here; no CDN).
 - ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
-  QR text (``SP1:…``/``SP2:…``), a QR image (PNG/JPEG) or a passport PDF (every QR code in it, checked as one
+  QR text (``SP1:…`` to ``SP4:…``), a QR image (PNG/JPEG) or a passport PDF (every QR code in it, checked as one
   presentation); ``?kind=image|text`` says what the browser knows,
   ``?vacancy=`` (repeatable) adds a vacancy match. The answer is the result object of
   ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the

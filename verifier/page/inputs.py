@@ -6,7 +6,7 @@ Usage::
     result = verifier.verify(data)
 
 A body is one of: a credential or presentation as JSON, the text of a skillspas QR code
-(``SP1:…`` or ``SP2:…``, pasted or read by the camera), a photo or screenshot of a QR code (PNG, JPEG), or a
+(``SP1:…`` to ``SP4:…``, pasted or read by the camera), a photo or screenshot of a QR code (PNG, JPEG), or a
 worker's passport PDF: every QR code in it is read (``verifier/pdf.py``) and its credentials are
 checked together, as one presentation without a holder proof (``passport_of``).
 Images are recognised by their first bytes, or by ``kind="image"`` when the browser said the file

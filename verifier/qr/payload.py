@@ -1,6 +1,8 @@
-"""The QR text of a document and back: ``"SP1:"``, ``"SP2:"`` or ``"SP3:"`` + Base45(flags, body, CRC-32), bounded.
+"""The QR text of a document and back: ``"SP1:"``, ``"SP2:"`` or ``"SP3:"`` + Base45(flags, body, CRC-32), or
+``"SP4:"`` + the same frame as decimal digits, bounded.
 
-``encode_payload`` writes the shortest of SP1, SP2 and SP3 (the older format on a tie); ``decode_document`` and
+``encode_payload`` writes whichever of SP1-SP4 takes the fewest bits in a QR code (the older format on a tie);
+``decode_document`` and
 ``decode_payload`` check the frame, inflate within the limits and read the CBOR back, refusing any
 form but the canonical one.
 """
@@ -9,19 +11,20 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any, Final, Iterable
+from typing import Any, Collection, Final, Iterable
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr.base45 import b45decode, b45encode, unreadable
 from skillspas.verifier.qr.cbor import Reader, to_cbor
+from skillspas.verifier.qr.digits import digits_decode, digits_encode, qr_bits
 from skillspas.verifier.qr.parts import MAX_PARTS, is_part, join_parts
 from skillspas.verifier.qr.terms import SP1_ZDICT, SP3_TERMS, term_dictionary
 from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary, held_dictionaries
 
-__all__ = ["PREFIX", "PREFIX_SP2", "PREFIX_SP3", "PREFIXES", "MAX_QR_TEXT", "encode_payload", "decode_payload",
-           "decode_document", "is_payload"]
+__all__ = ["PREFIX", "PREFIX_SP2", "PREFIX_SP3", "PREFIX_SP4", "PREFIXES", "MAX_QR_TEXT", "MAX_QR_DIGITS",
+           "encode_payload", "decode_payload", "decode_document", "is_payload"]
 
 PREFIX: Final = "SP1:"
 """Versioned prefix of a skillspas QR payload that needs no vocabulary dictionary."""
@@ -32,12 +35,18 @@ PREFIX_SP2: Final = "SP2:"
 PREFIX_SP3: Final = "SP3:"
 """Prefix of format SP3: SP2's frame and dictionary, SP3's term dictionary and runs of dictionary alignments."""
 
-PREFIXES: Final = (PREFIX, PREFIX_SP2, PREFIX_SP3)
+PREFIX_SP4: Final = "SP4:"
+"""Prefix of format SP4: SP3's CBOR, a preset dictionary that ends with specimen credentials, decimal digits."""
+
+PREFIXES: Final = (PREFIX, PREFIX_SP2, PREFIX_SP3, PREFIX_SP4)
 
 MAX_QR_TEXT: Final = 4296
 """Most characters one QR code holds (version 40, level L, alphanumeric mode)."""
 
-_MAX_PARTS_TEXT: Final = MAX_PARTS * 2 * (MAX_QR_TEXT + 32)
+MAX_QR_DIGITS: Final = 7089
+"""Most digits one QR code holds (version 40, level L, numeric mode): the longest SP4 text."""
+
+_MAX_PARTS_TEXT: Final = MAX_PARTS * 2 * (MAX_QR_DIGITS + 32)
 """Most characters of the texts of one numbered set (each part may be read twice)."""
 
 _FLAG_DEFLATE: Final = 0x01
@@ -46,27 +55,34 @@ _BUNDLED_DEFAULT: Final = object()
 
 
 def encode_payload(document: dict[str, Any] | str | bytes, *, compress: bool | None = None,
-                   dictionary: "VocabDictionary | None | object" = _BUNDLED_DEFAULT) -> str:
-    """The QR text of a JSON document (a signed credential): ``"SP2:..."`` when an alignment matches an
-    entry of ``dictionary`` (default: the bundled vocabulary index), else ``"SP1:..."`` as before.
-    ``dictionary=None`` always writes SP1."""
+                   dictionary: "VocabDictionary | None | object" = _BUNDLED_DEFAULT,
+                   formats: Collection[str] = PREFIXES) -> str:
+    """The QR text of a JSON document (a signed credential): of the ``formats`` (default SP1, SP2, SP3 and SP4;
+    all but SP1 with ``dictionary``, by default the bundled vocabulary index), the one a QR code holds in the
+    fewest bits (``qr_bits``). ``dictionary=None`` writes SP1; ``formats=PREFIXES[:3]`` what verifiers older
+    than SP4 read."""
     if isinstance(document, (str, bytes)):
         document = parse_json(document, Limits())
     if not isinstance(document, dict):
         raise TypeError("the document must be a JSON object")
     vocab = bundled_dictionary() if dictionary is _BUNDLED_DEFAULT else dictionary
-    cbor = to_cbor(document)
-    texts = [_framed(PREFIX, b"", cbor, SP1_ZDICT, compress)]
+    texts = [_framed(PREFIX, b"", to_cbor(document), SP1_ZDICT, compress)] if PREFIX in formats else []
     if isinstance(vocab, VocabDictionary):
-        with_vocab = to_cbor(document, vocab)
-        texts.append(_framed(PREFIX_SP2, vocab.version, with_vocab, vocab.zdict, compress))
-        sp3 = to_cbor(document, vocab, sp3=True)
-        texts.append(_framed(PREFIX_SP3, vocab.version, sp3, vocab.zdict, compress))
-    return min(texts, key=len)  # the oldest format on a tie: more verifiers read it
+        if PREFIX_SP2 in formats:
+            texts.append(_framed(PREFIX_SP2, vocab.version, to_cbor(document, vocab), vocab.zdict, compress))
+        sp3 = to_cbor(document, vocab, sp3=True) if {PREFIX_SP3, PREFIX_SP4} & set(formats) else b""
+        if PREFIX_SP3 in formats:
+            texts.append(_framed(PREFIX_SP3, vocab.version, sp3, vocab.zdict, compress))
+        if PREFIX_SP4 in formats:
+            texts.append(_framed(PREFIX_SP4, vocab.version, sp3, vocab.preset(specimens=True), compress))
+    if not texts:
+        raise ValueError(f"none of the formats {list(formats)} can be written (SP2-SP4 need a dictionary)")
+    return min(texts, key=qr_bits)  # the oldest format on a tie: more verifiers read it
 
 
 def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: bool | None) -> str:
-    """``prefix`` + Base45(flags || header || body || CRC-32), the smaller of DEFLATE and plain CBOR."""
+    """``prefix`` + Base45(flags || header || body || CRC-32) (SP4: as digits), the smaller of DEFLATE and
+    plain CBOR."""
     candidates = []
     if compress is not False:
         packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
@@ -74,7 +90,8 @@ def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: boo
     if compress is not True:
         candidates.append(b"\x00" + header + cbor)
     body = min(candidates, key=len)
-    return prefix + b45encode(body + zlib.crc32(body).to_bytes(4, "big"))
+    framed = body + zlib.crc32(body).to_bytes(4, "big")
+    return prefix + (digits_encode(framed) if prefix == PREFIX_SP4 else b45encode(framed))
 
 
 def is_payload(text: str) -> bool:
@@ -93,14 +110,15 @@ def decode_document(text: str, limits: Limits = Limits(), *,
         if len(text) > _MAX_PARTS_TEXT:
             raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than a set of QR codes holds")
         text = join_parts(line.lstrip() for line in text.split("\n") if line.strip())
-    if len(text) > MAX_QR_TEXT + len(PREFIX):
+    if len(text) > (MAX_QR_DIGITS if text.lstrip().startswith(PREFIX_SP4) else MAX_QR_TEXT) + len(PREFIX):
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
     text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
     if not text.startswith(PREFIXES):
-        raise unreadable("this is not a skillspas QR code (no SP1:, SP2: or SP3: prefix)")
-    sp3 = text.startswith(PREFIX_SP3)
+        raise unreadable("this is not a skillspas QR code (no SP1:, SP2:, SP3: or SP4: prefix)")
+    sp4 = text.startswith(PREFIX_SP4)
+    sp3 = sp4 or text.startswith(PREFIX_SP3)
     sp2 = sp3 or text.startswith(PREFIX_SP2)
-    raw = b45decode(text[len(PREFIX):])
+    raw = (digits_decode if sp4 else b45decode)(text[len(PREFIX):])
     if len(raw) < (10 if sp2 else 6):
         raise unreadable("the QR payload is too short")
     body, check = raw[:-4], raw[-4:]
@@ -119,7 +137,7 @@ def decode_document(text: str, limits: Limits = Limits(), *,
                             f"the QR code was made with vocabulary dictionary {version.hex()}, which this verifier "
                             f"does not hold (it has {', '.join(d.version.hex() for d in known) or 'none'})")
     if flags & _FLAG_DEFLATE:
-        cbor = _inflate(cbor, limits.max_bytes, vocab.zdict if vocab is not None else SP1_ZDICT)
+        cbor = _inflate(cbor, limits.max_bytes, vocab.preset(specimens=sp4) if vocab is not None else SP1_ZDICT)
     reader = Reader(cbor, SP3_TERMS if sp3 else term_dictionary(), limits, vocab, runs=sp3)
     document = reader.value(0)
     if reader.pos != len(cbor):
@@ -133,7 +151,7 @@ def decode_document(text: str, limits: Limits = Limits(), *,
 
 def decode_payload(text: str, limits: Limits = Limits(), *,
                    dictionaries: "Iterable[VocabDictionary] | None" = None) -> bytes:
-    """The JSON bytes of the credential an SP1 or SP2 QR text holds: what ``Verifier.verify`` takes."""
+    """The JSON bytes of the credential an SP1-SP4 QR text holds: what ``Verifier.verify`` takes."""
     document = decode_document(text, limits, dictionaries=dictionaries)
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > limits.max_bytes:

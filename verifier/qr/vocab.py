@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Final, Iterable
 
 from skillspas.verifier.qr.base45 import unreadable
+from skillspas.verifier.qr.specimens import SP4_SPECIMENS
 from skillspas.verifier.qr.terms import SP1_ZDICT
 
 __all__ = ["Entry", "VocabDictionary", "bundled_dictionary", "held_dictionaries", "is_vocab_tag"]
@@ -53,7 +54,7 @@ class VocabDictionary:
         self.version = version
         self._load = load
         self._load_text = load_text
-        self._zdict: bytes | None = None
+        self._zdicts: dict[bool, bytes] = {}
         self._entries: tuple[Entry, ...] | None = None
         self._numbers: dict[str, int] | None = None
 
@@ -68,11 +69,16 @@ class VocabDictionary:
 
     @property
     def zdict(self) -> bytes:
-        """The preset DEFLATE dictionary of SP2 with this dictionary: the catalogue text, then ``SP1_ZDICT``
-        (the most likely matches last), cut to DEFLATE's 32 KiB window."""
-        if self._zdict is None:
-            self._zdict = (bytes(self._load_text()) + SP1_ZDICT)[-32 * 1024:]
-        return self._zdict
+        """The preset DEFLATE dictionary of SP2 and SP3 with this dictionary: the catalogue text, then
+        ``SP1_ZDICT`` (the most likely matches last), cut to DEFLATE's 32 KiB window."""
+        return self.preset(specimens=False)
+
+    def preset(self, *, specimens: bool) -> bytes:
+        """``zdict``, and for SP4 (``specimens``) followed by ``SP4_SPECIMENS``, cut to the 32 KiB window."""
+        if specimens not in self._zdicts:
+            text = bytes(self._load_text()) + SP1_ZDICT + (SP4_SPECIMENS if specimens else b"")
+            self._zdicts[specimens] = text[-32 * 1024:]
+        return self._zdicts[specimens]
 
     def number(self, uri: str) -> int | None:
         """The entry number of ``uri``, or None."""

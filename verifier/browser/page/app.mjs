@@ -327,7 +327,7 @@ async function scanFrame() {
       camera.timer = setTimeout(scanFrame, 120);
       return;
     }
-    const text = texts.find((found) => /^SP[123]:/.test(found));
+    const text = texts.find((found) => /^SP[1-4]:/.test(found));
     if (text) {
       stopCamera(t("camera_found"));
       run(new TextEncoder().encode(text));

@@ -528,7 +528,7 @@
   }
 
   function seen(text) {  // what the camera does with the text of a QR code it read; true when it is done
-    var isCode = /^SP[123P]:/.test(text);
+    var isCode = /^SP[1-4P]:/.test(text);
     if (isCode && collectPart(text, true)) {
       return state.parts === null;  // one part of a numbered set: keep scanning until every part is read
     } else if (isCode && state.collectedTexts[text]) {
