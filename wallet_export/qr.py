@@ -27,7 +27,7 @@ import segno
 
 from skillspas.schemas.errors import ErrorCode, UnusableInput
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_KINDS
-from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, split_digits, split_payload
+from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, max_text_length, split_digits, split_payload
 from skillspas.wallet_export.store import private_folder, write_private
 from skillspas.wallet_export.view import Lang, describe
 
@@ -135,15 +135,18 @@ def credential_qr_set(credential: dict[str, Any] | str | bytes, *, max_version: 
     text = encode_payload(credential)
     if max_version is None or _fits(text, max_version, error):
         return [qr_for_text(text, error=error)]
+    longest = max_text_length(text)  # the verifier reads a set's joined text as one code's: never a longer set
     for count in range(2, min(MAX_PARTS, len(text)) + 1):
         parts = split_payload(text, count)
-        if all(_fits(part, max_version, error) for part in parts):
+        if len(text) <= longest and all(_fits(part, max_version, error) for part in parts):
             return [qr_for_text(part, error=error) for part in parts]
     raise QRCapacityError(ErrorCode.QR_TOO_LARGE,
                           f"{len(text)} characters do not fit in {MAX_PARTS} QR codes of version {max_version} "
-                          f"at error correction {error.upper()}; share the credential as a file",
+                          f"at error correction {error.upper()} (a set holds {longest} at most); share the "
+                          "credential as a file",
                           message_nl=f"{len(text)} tekens passen niet in {MAX_PARTS} QR-codes van versie {max_version} "
-                                     f"met foutcorrectie {error.upper()}; deel het bewijsstuk als bestand")
+                                     f"met foutcorrectie {error.upper()} (een reeks bevat er hooguit {longest}); deel "
+                                     "het bewijsstuk als bestand")
 
 
 def _fits(text: str, version: int, error: str) -> bool:

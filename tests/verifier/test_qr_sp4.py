@@ -176,3 +176,20 @@ def test_an_sp4_code_and_a_numbered_set_of_sp4_parts_read_back_from_their_images
     assert len(parts) > 1 and all(part.version <= 10 for part in parts)
     texts = [read_qr_image(part.png()) for part in parts]
     assert json.loads(decode_payload("\n".join(reversed(texts)))) == diploma
+
+
+
+def test_a_credential_longer_than_one_code_reads_is_refused_by_the_wallet_not_split_into_a_set_no_verifier_joins():
+    """The joined text of a set is read as one code's (at most ``MAX_QR_DIGITS``): the parts of a longer text
+    would each fit a small code, and the verifier would refuse them all as ``qr_too_large``."""
+    from skillspas.wallet_export.qr import QRCapacityError, credential_qr_set
+
+    noise = "".join(hashlib.sha256(bytes([n])).hexdigest() for n in range(85))  # 5,440 hex digits: DEFLATE halves them
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                "description": noise}
+    text = encode_payload(document)
+    assert text.startswith(PREFIX_SP4) and len(text) > MAX_QR_DIGITS + len(PREFIX_SP4)
+    assert _code(text) is ErrorCode.QR_TOO_LARGE
+    with pytest.raises(QRCapacityError) as caught:
+        credential_qr_set(document, max_version=15)
+    assert caught.value.code is ErrorCode.QR_TOO_LARGE

@@ -111,6 +111,7 @@ from skillspas.verifier.qr.payload import (
     decode_payload,
     encode_payload,
     is_payload,
+    max_text_length,
 )
 from skillspas.verifier.qr.terms import (
     SP1_CONTEXTS,
@@ -133,6 +134,7 @@ __all__ = [
     "SP1_DIGEST",
     "MAX_QR_TEXT",
     "MAX_QR_DIGITS",
+    "max_text_length",
     "MAX_IMAGE_BYTES",
     "encode_payload",
     "decode_payload",

@@ -24,7 +24,7 @@ from skillspas.verifier.qr.terms import SP1_ZDICT, SP3_TERMS, term_dictionary
 from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary, held_dictionaries
 
 __all__ = ["PREFIX", "PREFIX_SP2", "PREFIX_SP3", "PREFIX_SP4", "PREFIXES", "MAX_QR_TEXT", "MAX_QR_DIGITS",
-           "encode_payload", "decode_payload", "decode_document", "is_payload"]
+           "encode_payload", "decode_payload", "decode_document", "is_payload", "max_text_length"]
 
 PREFIX: Final = "SP1:"
 """Versioned prefix of a skillspas QR payload that needs no vocabulary dictionary."""
@@ -94,6 +94,12 @@ def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: boo
     return prefix + (digits_encode(framed) if prefix == PREFIX_SP4 else b45encode(framed))
 
 
+def max_text_length(text: str) -> int:
+    """Most characters of a payload text like ``text`` that the verifier reads, prefix included: one QR code's
+    worth of SP4's digits or of Base45. The joined text of a numbered set is held to it too."""
+    return (MAX_QR_DIGITS if text.lstrip().startswith(PREFIX_SP4) else MAX_QR_TEXT) + len(PREFIX)
+
+
 def is_payload(text: str) -> bool:
     """Whether ``text`` looks like a skillspas QR payload, or a part of a numbered set of codes (by its prefix)."""
     return text.startswith(PREFIXES) or is_part(text)
@@ -110,7 +116,7 @@ def decode_document(text: str, limits: Limits = Limits(), *,
         if len(text) > _MAX_PARTS_TEXT:
             raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than a set of QR codes holds")
         text = join_parts(line.lstrip() for line in text.split("\n") if line.strip())
-    if len(text) > (MAX_QR_DIGITS if text.lstrip().startswith(PREFIX_SP4) else MAX_QR_TEXT) + len(PREFIX):
+    if len(text) > max_text_length(text):
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
     text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
     if not text.startswith(PREFIXES):
