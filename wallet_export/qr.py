@@ -11,7 +11,7 @@ Each image of a set says what it holds: its file name names the credential's kin
 under the code (and the PNG's Title/Description text) names its title and holder.
 
 The payload codec is ``skillspas.verifier.qr`` (encode and decode live together there); this
-module only draws it: alphanumeric mode, error correction M; what M cannot hold is a
+module only draws it: alphanumeric mode (SP4's digits in a numeric segment), error correction M; what M cannot hold is a
 ``QRCapacityError`` (never a silent drop to L; ``lower=True`` asks for L explicitly).
 """
 
@@ -50,7 +50,7 @@ class QRImage:
 
     @property
     def payload_chars(self) -> int:
-        """Characters after the ``SP1:``/``SP2:`` prefix (Base45)."""
+        """Characters after the ``SP1:``-``SP4:`` prefix (Base45, or SP4's digits)."""
         return len(self.text) - len(PREFIX)
 
     def png(self, *, scale: int = 8, border: int = 4, caption: Sequence[str] = ()) -> bytes:
@@ -136,9 +136,9 @@ def credential_qr_set(credential: dict[str, Any] | str | bytes, *, max_version: 
     if max_version is None or _fits(text, max_version, error):
         return [qr_for_text(text, error=error)]
     longest = max_text_length(text)  # the verifier reads a set's joined text as one code's: never a longer set
-    for count in range(2, min(MAX_PARTS, len(text)) + 1):
+    for count in range(2, min(MAX_PARTS, len(text)) + 1) if len(text) <= longest else ():
         parts = split_payload(text, count)
-        if len(text) <= longest and all(_fits(part, max_version, error) for part in parts):
+        if all(_fits(part, max_version, error) for part in parts):
             return [qr_for_text(part, error=error) for part in parts]
     raise QRCapacityError(ErrorCode.QR_TOO_LARGE,
                           f"{len(text)} characters do not fit in {MAX_PARTS} QR codes of version {max_version} "

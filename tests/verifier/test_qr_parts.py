@@ -54,6 +54,12 @@ def test_parts_of_two_sets_are_refused_as_a_mixed_set():
     assert _code([split_payload(TEXT, 2)[0], split_payload(TEXT, 3)[1]]) is ErrorCode.QR_MIXED_SET  # another split
 
 
+def test_parts_of_two_prints_of_one_credential_are_named_so_not_two_sets_with_one_id():
+    with pytest.raises(SkillspasError) as caught:
+        join_parts([split_payload(TEXT, 2)[0], split_payload(TEXT, 3)[1]])
+    assert "another print of the same credential (3 codes, not 2)" in caught.value.message
+
+
 def test_a_set_whose_pieces_were_swapped_for_others_does_not_join_into_its_set_id():
     first, second = split_payload(TEXT, 2)
     forged = second[:second.index(":", 4) + 1] + second[second.index(":", 4) + 1:][::-1]  # same header, other piece

@@ -193,3 +193,9 @@ def test_a_credential_longer_than_one_code_reads_is_refused_by_the_wallet_not_sp
     with pytest.raises(QRCapacityError) as caught:
         credential_qr_set(document, max_version=15)
     assert caught.value.code is ErrorCode.QR_TOO_LARGE
+
+
+def test_spaces_and_line_ends_around_an_sp4_text_do_not_matter(diploma):
+    """SP4's digits hold no space (Base45's do), so a scanner's or a paste's trailing spaces are dropped."""
+    text = encode_payload(diploma)
+    assert json.loads(decode_payload(f"  {text} \t \r\n")) == diploma

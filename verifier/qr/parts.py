@@ -78,7 +78,10 @@ def join_parts(texts: Iterable[str]) -> str:
             raise error_for(ErrorCode.QR_TOO_LARGE, f"more than {MAX_PARTS * 2} QR codes given for one set")
         part = read_part(text.strip("\r\n"))
         first = next(iter(parts.values()), part)
-        if (part.set, part.total) != (first.set, first.total):
+        if part.set == first.set and part.total != first.total:
+            raise error_for(ErrorCode.QR_MIXED_SET, f"part {part.number}/{part.total} is from another print of the "
+                                                    f"same credential ({part.total} codes, not {first.total})")
+        if part.set != first.set:
             raise error_for(ErrorCode.QR_MIXED_SET, f"part {part.number}/{part.total} of set {part.set} "
                                                     f"is not part of set {first.set} ({first.total} parts)")
         if parts.get(part.number, part) != part:

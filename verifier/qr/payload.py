@@ -107,8 +107,8 @@ def is_payload(text: str) -> bool:
 
 def decode_document(text: str, limits: Limits = Limits(), *,
                     dictionaries: "Iterable[VocabDictionary] | None" = None) -> dict[str, Any]:
-    """The JSON document an SP1, SP2 or SP3 QR text (or the parts of a numbered set, one per line) holds, within ``limits``. An SP2 text names its dictionary's
-    version: one of ``dictionaries`` (default: the bundled vocabulary index) must have it, else the text
+    """The JSON document an SP1-SP4 QR text (or the parts of a numbered set, one per line) holds, within
+    ``limits``. An SP2-SP4 text names its dictionary's version: one of ``dictionaries`` (default: the bundled vocabulary index) must have it, else the text
     is refused as ``qr_unknown_dictionary``, never read with another dictionary."""
     if not isinstance(text, str):
         raise TypeError("the QR text must be a str")
@@ -118,7 +118,8 @@ def decode_document(text: str, limits: Limits = Limits(), *,
         text = join_parts(line.lstrip() for line in text.split("\n") if line.strip())
     if len(text) > max_text_length(text):
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
-    text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped
+    text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped ...
+    text = text.rstrip() if text.startswith(PREFIX_SP4) else text  # ... but never one of SP4's
     if not text.startswith(PREFIXES):
         raise unreadable("this is not a skillspas QR code (no SP1:, SP2:, SP3: or SP4: prefix)")
     sp4 = text.startswith(PREFIX_SP4)
