@@ -11,8 +11,8 @@ Each image of a set says what it holds: its file name names the credential's kin
 under the code (and the PNG's Title/Description text) names its title and holder.
 
 The payload codec is ``skillspas.verifier.qr`` (encode and decode live together there); this
-module only draws it: alphanumeric mode (SP4's digits in a numeric segment), error correction M; what M cannot hold is a
-``QRCapacityError`` (never a silent drop to L; ``lower=True`` asks for L explicitly).
+module only draws it: alphanumeric mode (SP4's digits in a numeric segment), error correction M; what M
+cannot hold is a ``QRCapacityError`` (never a silent drop to L; ``lower=True`` asks for L explicitly).
 """
 
 from __future__ import annotations

@@ -2,9 +2,8 @@
 ``"SP4:"`` + the same frame as decimal digits, bounded.
 
 ``encode_payload`` writes whichever of SP1-SP4 takes the fewest bits in a QR code (the older format on a tie);
-``decode_document`` and
-``decode_payload`` check the frame, inflate within the limits and read the CBOR back, refusing any
-form but the canonical one.
+``decode_document`` and ``decode_payload`` check the frame, inflate within the limits and read the CBOR back,
+refusing any form but the canonical one.
 """
 
 from __future__ import annotations
@@ -108,8 +107,9 @@ def is_payload(text: str) -> bool:
 def decode_document(text: str, limits: Limits = Limits(), *,
                     dictionaries: "Iterable[VocabDictionary] | None" = None) -> dict[str, Any]:
     """The JSON document an SP1-SP4 QR text (or the parts of a numbered set, one per line) holds, within
-    ``limits``. An SP2-SP4 text names its dictionary's version: one of ``dictionaries`` (default: the bundled vocabulary index) must have it, else the text
-    is refused as ``qr_unknown_dictionary``, never read with another dictionary."""
+    ``limits``. An SP2-SP4 text names its dictionary's version: one of ``dictionaries`` (default: the bundled
+    vocabulary index) must have it, else the text is refused as ``qr_unknown_dictionary``, never read with
+    another dictionary."""
     if not isinstance(text, str):
         raise TypeError("the QR text must be a str")
     if is_part(text.lstrip()):  # the parts of a numbered set, one per line, in any order
