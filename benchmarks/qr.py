@@ -31,12 +31,10 @@ from skillspas.keys import LocalSigner, Signer, generate  # noqa: E402
 from skillspas.verifier import Verifier  # noqa: E402
 from skillspas.verifier.qr import (  # noqa: E402
     PREFIX,
-    PREFIX_SP4,
-    b45decode,
     b45encode,
     decode_payload,
-    digits_decode,
     encode_payload,
+    frame_bytes,
 )
 from skillspas.wallet_export.qr import QRCapacityError, credential_qr_set, qr_for_text  # noqa: E402
 
@@ -120,11 +118,6 @@ def _version(text: str) -> str:
         return ">40"
 
 
-def _payload_bytes(text: str) -> int:
-    """Bytes of the frame a payload text carries (Base45, or SP4's digits)."""
-    return len((digits_decode if text.startswith(PREFIX_SP4) else b45decode)(text[len(PREFIX):]))
-
-
 def main() -> None:
     """Print the table."""
     signer, cosigner = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
@@ -148,8 +141,8 @@ def main() -> None:
         decoded = time.perf_counter()
         assert json.loads(data) == signed and verifier.verify(data).verified, "round trip failed"
         assert decode_payload(before) == data
-        payload = _payload_bytes(text)
-        old_payload = _payload_bytes(before)
+        payload = len(frame_bytes(text))
+        old_payload = len(frame_bytes(before))
         version = _version(text)
         modules = f"{17 + 4 * int(version):4d}x{17 + 4 * int(version):<3d}" if version != ">40" else "-"
         baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))

@@ -25,12 +25,11 @@ from skillspas.verifier.qr import (
     PREFIX_SP4,
     PREFIXES,
     VocabDictionary,
-    b45decode,
     b45encode,
     decode_payload,
-    digits_decode,
     digits_encode,
     encode_payload,
+    frame_bytes,
     qr_bits,
 )
 
@@ -77,7 +76,7 @@ def _frame(prefix: str, body: bytes) -> str:
 
 def _unframe(text: str) -> bytes:
     """The flags, dictionary version and body of a payload text (its CRC-32 dropped)."""
-    return (digits_decode if text.startswith(PREFIX_SP4) else b45decode)(text[4:])[:-4]
+    return frame_bytes(text)[:-4]
 
 
 # -- the dictionary -----------------------------------------------------------------------------

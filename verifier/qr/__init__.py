@@ -110,6 +110,7 @@ from skillspas.verifier.qr.payload import (
     decode_document,
     decode_payload,
     encode_payload,
+    frame_bytes,
     is_payload,
     max_text_length,
 )
@@ -138,6 +139,7 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "encode_payload",
     "decode_payload",
+    "frame_bytes",
     "decode_document",
     "read_qr_image",
     "read_qr_images",

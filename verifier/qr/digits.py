@@ -25,8 +25,8 @@ _MIN_RUN: Final = 8
 
 def digits_encode(data: bytes) -> str:
     """``data`` as decimal digits, 22 bytes to 53 digits."""
-    return "".join(str(int.from_bytes(data[i:i + _GROUP], "big")).zfill(_DIGITS[len(data[i:i + _GROUP])])
-                   for i in range(0, len(data), _GROUP))
+    groups = (data[i:i + _GROUP] for i in range(0, len(data), _GROUP))
+    return "".join(str(int.from_bytes(group, "big")).zfill(_DIGITS[len(group)]) for group in groups)
 
 
 def digits_decode(text: str) -> bytes:

@@ -23,7 +23,7 @@ from skillspas.verifier.qr.terms import SP1_ZDICT, SP3_TERMS, term_dictionary
 from skillspas.verifier.qr.vocab import VocabDictionary, bundled_dictionary, held_dictionaries
 
 __all__ = ["PREFIX", "PREFIX_SP2", "PREFIX_SP3", "PREFIX_SP4", "PREFIXES", "MAX_QR_TEXT", "MAX_QR_DIGITS",
-           "encode_payload", "decode_payload", "decode_document", "is_payload", "max_text_length"]
+           "encode_payload", "decode_payload", "decode_document", "frame_bytes", "is_payload", "max_text_length"]
 
 PREFIX: Final = "SP1:"
 """Versioned prefix of a skillspas QR payload that needs no vocabulary dictionary."""
@@ -93,6 +93,12 @@ def _framed(prefix: str, header: bytes, cbor: bytes, zdict: bytes, compress: boo
     return prefix + (digits_encode(framed) if prefix == PREFIX_SP4 else b45encode(framed))
 
 
+def frame_bytes(text: str) -> bytes:
+    """The frame (flags, header, body, CRC-32) a payload text carries after its prefix: SP4's digits, else Base45;
+    ``qr_unreadable`` when they are not canonical."""
+    return (digits_decode if text.startswith(PREFIX_SP4) else b45decode)(text[len(PREFIX):])
+
+
 def max_text_length(text: str) -> int:
     """Most characters of a payload text like ``text`` that the verifier reads, prefix included: one QR code's
     worth of SP4's digits or of Base45. The joined text of a numbered set is held to it too."""
@@ -125,7 +131,7 @@ def decode_document(text: str, limits: Limits = Limits(), *,
     sp4 = text.startswith(PREFIX_SP4)
     sp3 = sp4 or text.startswith(PREFIX_SP3)
     sp2 = sp3 or text.startswith(PREFIX_SP2)
-    raw = (digits_decode if sp4 else b45decode)(text[len(PREFIX):])
+    raw = frame_bytes(text)
     if len(raw) < (10 if sp2 else 6):
         raise unreadable("the QR payload is too short")
     body, check = raw[:-4], raw[-4:]

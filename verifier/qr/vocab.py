@@ -54,6 +54,7 @@ class VocabDictionary:
         self.version = version
         self._load = load
         self._load_text = load_text
+        self._text: bytes | None = None
         self._zdicts: dict[bool, bytes] = {}
         self._entries: tuple[Entry, ...] | None = None
         self._numbers: dict[str, int] | None = None
@@ -76,8 +77,9 @@ class VocabDictionary:
     def preset(self, *, specimens: bool) -> bytes:
         """``zdict``, and for SP4 (``specimens``) followed by ``SP4_SPECIMENS``, cut to the 32 KiB window."""
         if specimens not in self._zdicts:
-            text = bytes(self._load_text()) + SP1_ZDICT + (SP4_SPECIMENS if specimens else b"")
-            self._zdicts[specimens] = text[-32 * 1024:]
+            if self._text is None:  # the catalogue is read once for both presets
+                self._text = bytes(self._load_text()) + SP1_ZDICT
+            self._zdicts[specimens] = (self._text + (SP4_SPECIMENS if specimens else b""))[-32 * 1024:]
         return self._zdicts[specimens]
 
     def number(self, uri: str) -> int | None:
