@@ -264,7 +264,10 @@ def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills:
 @contexts_app.command("export")
 def contexts_export(folder: Annotated[Path, typer.Argument(help="Folder to write the contexts into")]) -> None:
     """Write the bundled contexts and contexts.map.json, for other verifiers."""
-    root = bundled_registry().export(folder)
+    try:
+        root = bundled_registry().export(folder)
+    except OSError as exc:
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {exc.filename}: {exc.strerror or exc}")) from None
     typer.echo(f"wrote {len(bundled_registry().urls())} contexts and contexts.map.json to {root}")
 
 

@@ -101,8 +101,13 @@ def demo_command(
     """The whole job once, offline: four organisations issue one credential of each type (one revoked), a
     passport as QR codes and PDF, a bundle, every QR read back and verified / De hele keten één keer."""
     from skillspas.issuer.demo import run_demo
+    from skillspas.schemas.report import refuse
 
-    raise typer.Exit(run_demo(out))
+    try:
+        code = run_demo(out)
+    except OSError as exc:
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {exc.filename}: {exc.strerror or exc}")) from None
+    raise typer.Exit(code)
 
 
 def main() -> None:

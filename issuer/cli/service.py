@@ -71,7 +71,8 @@ def _opened(database_url: str | None, data_dir: Path | None) -> Iterator[tuple[A
 
 def _guard(call: Callable[[], _T], lang: str = "nl") -> _T:
     """Run ``call``; a coded error is printed the one way (``schemas/report.py``) and exits with its code,
-    a usage error the library words in English only is ``invalid_option``; never a traceback."""
+    a usage error the library words in English only is ``invalid_option``, a file or folder it cannot
+    use (e.g. ``--out`` naming a file) ``file_error``; never a traceback."""
     from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
     from skillspas.schemas.report import refuse
 
@@ -81,6 +82,8 @@ def _guard(call: Callable[[], _T], lang: str = "nl") -> _T:
         raise refuse(exc, lang=lang) from None
     except ValueError as exc:
         raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
+    except OSError as exc:
+        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot use {exc.filename}: {exc.strerror or exc}")) from None
 
 
 def _public_base(settings: Settings) -> str:

@@ -289,3 +289,38 @@ def test_verify_joins_the_parts_of_a_set_given_in_any_order(world):
     joined = run_cli("verify", parts[2], parts[0], parts[1], "--json")  # untrusted issuer: checked, exit 0 or 1
     assert joined.exit_code in (0, 1) and json.loads(joined.stdout)["checks"], joined.stdout
     assert not {code for code in joined.codes() if code.startswith("qr_")}
+
+
+# -- an output path the command cannot write (a folder where a file goes, a file where a folder goes) ----
+
+EXAMPLE_ROW = Path(__file__).resolve().parents[2] / "examples" / "mbo-diploma" / "kok-anouk-testdata.json"
+OUTPUTS: dict[str, Callable[[World, Path, Path], list[str]]] = {
+    "issue --out FOLDER": lambda w, folder, file: ["issue", "mbo-diploma", "--data", str(EXAMPLE_ROW), "--key", str(w.key),
+                                                   "--out", str(folder)],
+    "contexts export FILE": lambda w, folder, file: ["contexts", "export", str(file)],
+    "demo --out FILE": lambda w, folder, file: ["demo", "--out", str(file)],
+}
+
+
+@pytest.mark.parametrize("entry", list(OUTPUTS))
+def test_an_output_path_that_cannot_be_written_is_a_file_error_not_an_internal_error(world, tmp_path, entry):
+    folder, file = tmp_path / "a-folder", tmp_path / "a-file"
+    folder.mkdir()
+    file.write_text("taken", "utf-8")
+    assert_coded_refusal(run_cli(*OUTPUTS[entry](world, folder, file)), codes={"file_error"})
+    assert file.read_text("utf-8") == "taken"
+
+
+def test_batch_with_out_naming_a_file_is_a_file_error_and_issues_nothing(service, tmp_path):
+    from hostilekit import PASSPHRASE
+
+    export, taken = tmp_path / "export.csv", tmp_path / "a-file"
+    export.write_text(HEADER + "out-k1,Anouk Testdata,25180,BOL,2025-07-01\n", "utf-8")
+    taken.write_text("taken", "utf-8")
+    argv = ["batch", "mbo-diploma", "--csv", str(export), "--org", service.roc.name, "--public-url", "https://issuer.example",
+            "--data-dir", str(service.settings.data_dir)]
+    env = {"SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE}
+    assert_coded_refusal(run_cli(*argv, "--out", str(taken), env=env), codes={"file_error"})
+    rerun = run_cli(*argv, "--out", str(tmp_path / "out"), env=env)
+    assert rerun.exit_code == 0, rerun.stdout + rerun.stderr
+    assert json.loads(rerun.stdout.strip().splitlines()[-1])["issuedNow"] == 1
