@@ -304,7 +304,7 @@ def export_command(
         if (challenge or domain) and holder is None:
             raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                    "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key"))
-        for warning in export_warnings(chosen.credentials, store.verifier(), language, holder.controller if holder else None):
+        for warning in export_warnings(chosen.credentials, store.verifier(_bundle(bundle)), language, holder.controller if holder else None):
             typer.echo(warning, err=True)
         for target in (presentation, pdf):
             if target is not None:

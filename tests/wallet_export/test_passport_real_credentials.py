@@ -98,6 +98,13 @@ def test_passport_export_warns_before_sharing_another_persons_a_revoked_or_an_ex
     assert quiet.exit_code == 0 and not quiet.stderr.strip()
 
 
+def test_passport_export_warns_of_a_revoked_credential_with_the_bundle_given_on_its_command_line(world, tmp_path):
+    result = run("export", str(world["revoked"]), "--presentation", str(tmp_path / "vp.json"),
+                 "--bundle", str(world["bundle"]), "--passport", str(tmp_path / "empty-passport"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("WARNING:") and "revoked" in line for line in result.stderr.splitlines()), result.stderr
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b"{}"], ids=["corrupt", "a list", "empty object"])
 def test_an_unusable_bundle_is_a_coded_refusal_for_add_and_show(world, tmp_path, body):
     bad = tmp_path / "bundle.json"
