@@ -202,7 +202,20 @@ def _csv_text(path: Path) -> str:
 
 
 def _check_columns(columns: Sequence[str]) -> None:
-    """Refuse a column named like a national identification number (BSN, onderwijsnummer), once."""
+    """Refuse a column named like a national identification number (BSN, onderwijsnummer), once, and a
+    column named twice (only one of its two values would be signed)."""
+    seen: set[str] = set()
+    for name in (str(column).strip() for column in columns):
+        if name and name in seen:
+            raise localized_error(
+                ErrorCode.SCHEMA_INVALID,
+                nl=f"De kolom '{name}' staat twee keer in de kopregel; welke waarde geldt is niet te zeggen. "
+                   "Verwijder of hernoem een van de twee en probeer opnieuw.",
+                en=f"The column '{name}' is in the header line twice; which value counts cannot be told. "
+                   "Remove or rename one of them and try again.",
+                path=f"/{name}",
+            )
+        seen.add(name)
     for column in columns:
         try:
             check_no_national_id({str(column).strip(): ""}, "")

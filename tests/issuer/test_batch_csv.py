@@ -60,6 +60,13 @@ def test_a_bsn_column_is_one_error_naming_the_column(tmp_path):
     assert "kolom" in error.text("nl")
 
 
+def test_a_column_named_twice_is_refused_naming_it_instead_of_signing_one_of_the_two_values(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date; learner_name \nr1;Anouk Testdata;25180;BBL;2025-07-01;Bram\n")
+    error = _refusal(path)
+    assert error.code.value == "schema_invalid" and "'learner_name'" in error.text("en") and "twee keer" in error.text("nl")
+
+
 def test_a_json_file_given_as_csv_says_it_is_json(tmp_path):
     error = _refusal(EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json")
     assert "JSON" in error.text("en") and "skillspas issue" in error.text("nl")
