@@ -42,13 +42,13 @@ def parse_duration(value: str) -> dt.timedelta:
 
 
 def parse_now(value: str) -> dt.datetime:
-    """An ISO 8601 instant with its offset ("2026-12-01T00:00:00Z"); ``schema_invalid`` otherwise."""
+    """An ISO 8601 instant with its offset ("2026-12-01T00:00:00Z"); ``invalid_option`` otherwise."""
     try:
         instant = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value[:40]!r} is not an ISO 8601 instant") from None
+        raise error_for(ErrorCode.INVALID_OPTION, f"{value[:40]!r} is not an ISO 8601 instant") from None
     if instant.tzinfo is None:
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value[:40]!r} has no time zone offset")
+        raise error_for(ErrorCode.INVALID_OPTION, f"{value[:40]!r} has no time zone offset")
     return instant.astimezone(dt.timezone.utc)
 
 
@@ -84,11 +84,11 @@ def input_verifier(
     limits: Limits = Limits(),
 ) -> Verifier:
     """The verifier ``verify_input`` checks with for these settings (``skillspas verify``'s options);
-    ``schema_invalid`` for a bad duration, the bundle's own code for a malformed bundle."""
+    ``invalid_option`` for a bad duration, the bundle's own code for a malformed bundle."""
     try:
         freshness = parse_duration(max_status_age)
     except ValueError as exc:
-        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc)) from None
+        raise error_for(ErrorCode.INVALID_OPTION, str(exc)) from None
     return Verifier(
         bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
         trusted_issuers=trusted_issuers, trust_anchors=trust_anchors,

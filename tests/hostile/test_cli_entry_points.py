@@ -324,3 +324,15 @@ def test_batch_with_out_naming_a_file_is_a_file_error_and_issues_nothing(service
     rerun = run_cli(*argv, "--out", str(tmp_path / "out"), env=env)
     assert rerun.exit_code == 0, rerun.stdout + rerun.stderr
     assert json.loads(rerun.stdout.strip().splitlines()[-1])["issuedNow"] == 1
+
+
+@pytest.mark.parametrize("option", [["--now", "2027-13-45T00:00:00Z"], ["--now", "2027-01-15T12:00:00"],
+                                    ["--max-status-age", "soon"], ["--max-status-age", "１d"]],
+                         ids=["--now of no date", "--now without offset", "--max-status-age of a word", "fullwidth digit"])
+def test_a_bad_verify_option_is_invalid_option_not_a_credential_of_the_wrong_shape(world, option):
+    assert_coded_refusal(run_cli("verify", str(world.folder / "signed.json"), *option), codes={"invalid_option"})
+
+
+@pytest.mark.parametrize("option", [["--max-status-age", "soon"], ["--lang", "fr"]], ids=["--max-status-age", "--lang"])
+def test_a_bad_verifier_page_option_is_invalid_option(option):
+    assert_coded_refusal(run_cli("verifier", *option), codes={"invalid_option"})

@@ -78,7 +78,7 @@ def test_verify_now_without_an_instant_and_offset_is_exit_2(issued, now):
     folder, did = issued
     proc = run("verify", str(folder / "signed.json"), "--trust-issuer", did, "--json", "--now", now)
     assert proc.returncode == 2
-    assert json.loads(proc.stdout)["errors"][0]["code"] == "schema_invalid"
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "invalid_option"
     _no_traceback(proc)
 
 

@@ -42,11 +42,11 @@ def verifier_command(
 ) -> None:
     """Open the verifier page on 127.0.0.1 / Start de controlepagina op 127.0.0.1."""
     if lang not in LANGUAGES:
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"--lang must be one of {', '.join(LANGUAGES)}"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"--lang must be one of {', '.join(LANGUAGES)}"))
     try:
         freshness = parse_duration(max_status_age)
     except ValueError as exc:
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc))) from None
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     if build_static is not None:
         _build_static(build_static, bundle, trust_issuer, trust_anchor, max_status_age)
         return
@@ -103,7 +103,7 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
     except SkillspasError as exc:
         raise refuse(exc) from None
     if bundle is not None and not bundle.is_file():
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, "--build-static takes a bundle file (bundle create --out FILE), not a folder"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "--build-static takes a bundle file (bundle create --out FILE), not a folder"))
     settings: dict[str, object] = {"max_status_age": max_status_age}
     if issuers:
         settings["trusted_issuers"] = list(issuers)
