@@ -30,7 +30,7 @@ from skillspas.keys import keyfile
 from skillspas.keys.keyfile import Keystore, Pkcs11Token
 from skillspas.keys.keypair import generate as generate_keypair
 from skillspas.keys.verification_method import parse_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.report import refuse
 
 __all__ = ["app"]
@@ -107,7 +107,7 @@ def _keystore_call(action: Any) -> Any:
     except ValueError as exc:
         raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"{exc.strerror or exc}")) from None
+        raise refuse(file_error(exc)) from None
 
 
 def _create_keystore(
@@ -179,7 +179,7 @@ def generate(
     except ValueError as exc:
         raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {str(out)!r}: {exc.strerror or exc}")) from None
+        raise refuse(file_error(exc, out, "write")) from None
     _print(
         {
             "id": signer.verification_method,

@@ -37,6 +37,7 @@ __all__ = [
     "ServiceRefused",
     "error_for",
     "localized_error",
+    "file_error",
 ]
 
 
@@ -249,3 +250,15 @@ def error_for(code: ErrorCode, message: str | None = None, path: str | None = No
 def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
     """``error_for`` with the message in both languages."""
     return error_for(code, en, path, nl=nl)
+
+
+_FILE_VERBS: dict[str, str] = {"read": "lezen", "write": "schrijven", "remove": "verwijderen", "use": "gebruiken"}
+
+
+def file_error(exc: OSError, path: object | None = None, verb: str = "use") -> SkillspasError:
+    """``file_error`` for an ``OSError``: which file (``path``, else the one the error names), what could not be
+    done with it (``verb``: read, write, remove or use) and the system's reason, in Dutch and English."""
+    name = path if path is not None else exc.filename
+    reason = exc.strerror or type(exc).__name__
+    return localized_error(ErrorCode.FILE_ERROR, en=f"cannot {verb} {name}: {reason}",
+                           nl=f"kan {name} niet {_FILE_VERBS[verb]}: {reason}")

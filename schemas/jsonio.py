@@ -18,7 +18,7 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, file_error
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
@@ -118,7 +118,7 @@ def read_input(source: str | Path, limit: int) -> bytes:
         with open(source, "rb") as handle:
             return handle.read(limit + 1)
     except OSError as exc:
-        raise error_for(ErrorCode.MALFORMED_JSON, f"cannot read {source}: {exc.strerror}") from None
+        raise file_error(exc, source, "read") from None
 
 
 def read_json_file(path: str | Path, limits: Limits = Limits()) -> Any:

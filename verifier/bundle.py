@@ -35,7 +35,7 @@ from typing import Any, Final
 from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.jsonld.contexts import MAP_FILE, bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -74,7 +74,7 @@ def _read(file: Path) -> Any:
         with file.open("rb") as handle:
             data = handle.read(_LIMITS.max_bytes + 1)
     except OSError as exc:
-        raise _invalid(f"cannot read {file.name}: {exc.strerror}") from None
+        raise file_error(exc, file, "read") from None
     return parse_json(data, _LIMITS)
 
 
@@ -238,7 +238,7 @@ def _read_bytes(file: Path) -> bytes:
         with file.open("rb") as handle:
             return handle.read(_LIMITS.max_bytes + 1)
     except OSError as exc:
-        raise _invalid(f"cannot read {str(file)!r}: {exc.strerror}") from None
+        raise file_error(exc, file, "read") from None
 
 
 def _write_json(file: Path, document: Any) -> None:

@@ -19,7 +19,7 @@ import typer
 from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.catalogue import evidence_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
@@ -267,7 +267,7 @@ def contexts_export(folder: Annotated[Path, typer.Argument(help="Folder to write
     try:
         root = bundled_registry().export(folder)
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {exc.filename}: {exc.strerror or exc}")) from None
+        raise refuse(file_error(exc, verb="write")) from None
     typer.echo(f"wrote {len(bundled_registry().urls())} contexts and contexts.map.json to {root}")
 
 
@@ -346,7 +346,7 @@ def bundle_create(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {out}: {exc.strerror or exc}")) from None
+        raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"bundle": str(written), **_describe(bundle)}, indent=2))
 
 

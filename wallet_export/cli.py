@@ -30,7 +30,7 @@ from rich.text import Text
 
 from skillspas.keys import Signer, load
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
@@ -88,7 +88,7 @@ def _read(path: Path) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(Limits.max_bytes + 1)
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.MALFORMED_JSON, f"cannot read {path}: {exc.strerror}")) from None
+        raise refuse(file_error(exc, path, "read")) from None
     return data
 
 
@@ -121,7 +121,7 @@ def init_command(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
+        raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
     typer.echo(signer.controller)
 
 
@@ -148,7 +148,7 @@ def claim_command(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
+        raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
     for entry in stored:
         typer.echo(f"{entry.ref}  {entry.view().title}")
 
@@ -172,13 +172,13 @@ def add_command(
         except SkillspasError as exc:
             raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
         except OSError as exc:
-            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
+            raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
         typer.echo(f"{entry.ref}  {entry.view().title}  ({file})")
     if given is not None:
         try:
             typer.echo(f"bundle: {store.keep_bundle(given)}")
         except OSError as exc:
-            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write to {store.folder}: {exc.strerror}")) from None
+            raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
 
 
 @passport_app.command("list")
@@ -194,7 +194,7 @@ def list_command(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.MALFORMED_JSON, f"cannot read the passport: {exc.strerror}")) from None
+        raise refuse(file_error(exc, verb="read")) from None
     views = [(entry.ref, entry.view(language)) for entry in entries]
     if as_json:
         typer.echo(json.dumps([
@@ -225,7 +225,7 @@ def remove_command(
         except LookupError as exc:
             raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
         except OSError as exc:
-            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot remove {ref}: {exc.strerror}")) from None
+            raise refuse(file_error(exc, ref, "remove")) from None
         typer.echo(f"removed {entry.ref}  {entry.view().title}")
 
 
@@ -327,7 +327,7 @@ def export_command(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {exc.filename}: {exc.strerror}")) from None
+        raise refuse(file_error(exc, verb="write")) from None
 
 
 def export_warnings(

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.report import crash
 
 __all__ = ["app", "build_app", "main"]  # noqa: F822 - ``app`` is built on first access (``__getattr__``)
@@ -106,7 +106,7 @@ def demo_command(
     try:
         code = run_demo(out)
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {exc.filename}: {exc.strerror or exc}")) from None
+        raise refuse(file_error(exc, verb="write")) from None
     raise typer.Exit(code)
 
 

@@ -26,7 +26,7 @@ from skillspas.issuer.credentials import build, type_name
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.report import refuse
@@ -115,5 +115,5 @@ def issue_command(
         try:
             out.write_text(text, "utf-8")
         except OSError as exc:
-            raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {out}: {exc.strerror or exc}")) from None
+            raise refuse(file_error(exc, out, "write")) from None
         typer.echo(f"uitgegeven / issued: {name} {signed['id']} -> {out}", err=True)

@@ -73,7 +73,7 @@ def _guard(call: Callable[[], _T], lang: str = "nl") -> _T:
     """Run ``call``; a coded error is printed the one way (``schemas/report.py``) and exits with its code,
     a usage error the library words in English only is ``invalid_option``, a file or folder it cannot
     use (e.g. ``--out`` naming a file) ``file_error``; never a traceback."""
-    from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+    from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
     from skillspas.schemas.report import refuse
 
     try:
@@ -83,7 +83,7 @@ def _guard(call: Callable[[], _T], lang: str = "nl") -> _T:
     except ValueError as exc:
         raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot use {exc.filename}: {exc.strerror or exc}")) from None
+        raise refuse(file_error(exc)) from None
 
 
 def _public_base(settings: Settings) -> str:

@@ -23,7 +23,7 @@ import typer
 from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
@@ -137,7 +137,7 @@ def trust_list_sign(
         partial.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
         partial.replace(out)  # whole or not at all
     except OSError as exc:
-        raise refuse(error_for(ErrorCode.FILE_ERROR, f"cannot write {out}: {exc.strerror or exc}")) from None
+        raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),
                            "pinned": sum(1 for e in entries if e.keys), "validUntil": signed.get("validUntil")}, indent=2))
 

@@ -336,3 +336,14 @@ def test_a_bad_verify_option_is_invalid_option_not_a_credential_of_the_wrong_sha
 @pytest.mark.parametrize("option", [["--max-status-age", "soon"], ["--lang", "fr"]], ids=["--max-status-age", "--lang"])
 def test_a_bad_verifier_page_option_is_invalid_option(option):
     assert_coded_refusal(run_cli("verifier", *option), codes={"invalid_option"})
+
+
+@pytest.mark.parametrize("argv", [["verify", "{missing}"], ["verify", "{folder}"], ["verify", "{signed}", "--bundle", "{missing}"],
+                                  ["passport", "add", "{missing}", "--passport", "{folder}/passport"]],
+                         ids=["verify a typo", "verify a folder", "verify --bundle a typo", "passport add a typo"])
+def test_a_file_name_with_a_typo_is_a_file_error_not_a_broken_file(world, tmp_path, argv):
+    """A new user's first mistake: the message says the file cannot be read, not that it is not valid JSON."""
+    names = {"missing": str(tmp_path / "diplomaa.json"), "folder": str(tmp_path), "signed": str(world.folder / "signed.json")}
+    run = run_cli(*[part.format(**names) for part in argv])
+    assert_coded_refusal(run, codes={"file_error"}, exit_codes=(2,))
+    assert "niet lezen" in run.stdout + run.stderr

@@ -9,11 +9,19 @@ from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
 
 
-def test_a_file_that_cannot_be_read_is_a_coded_refusal_naming_it(tmp_path):
+def test_a_file_that_cannot_be_read_is_a_file_error_naming_it_in_both_languages(tmp_path):
     missing = tmp_path / "missing.json"
     with pytest.raises(SkillspasError) as caught:
         read_json_file(missing)
-    assert caught.value.code is ErrorCode.MALFORMED_JSON and str(missing) in caught.value.message
+    assert caught.value.code is ErrorCode.FILE_ERROR
+    assert caught.value.text("en") == f"cannot read {missing}: No such file or directory"
+    assert caught.value.text("nl") == f"kan {missing} niet lezen: No such file or directory"
+
+
+def test_a_folder_given_as_a_file_is_a_file_error(tmp_path):
+    with pytest.raises(SkillspasError) as caught:
+        read_json_file(tmp_path)
+    assert caught.value.code is ErrorCode.FILE_ERROR and str(tmp_path) in caught.value.message
 
 
 def test_a_file_one_byte_over_the_limit_is_too_large(tmp_path):
