@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
-from skillspas.issuer import audit
+from skillspas.issuer import audit, status_registry
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer, Organisation
+from skillspas.issuer.store.queries import credential_for_update
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
@@ -127,7 +128,8 @@ class Exchanges:
 
     def create(self, org: Org, credential: dict[str, Any], *, purposes: tuple[str, ...] | None = None,
                ttl: dt.timedelta = DEFAULT_TTL) -> Offer:
-        """Check ``credential`` as it will be issued (with a stand-in DID), then keep it as a one-time offer."""
+        """Check ``credential`` as it will be issued (with a stand-in DID; an id already taken is ``duplicate_id``
+        now), then keep it as a one-time offer."""
         org.require("credentials:issue")
         if not dt.timedelta(0) < ttl <= MAX_TTL:
             raise ValueError(f"an offer lasts at most {MAX_TTL.days} days")
@@ -142,6 +144,8 @@ class Exchanges:
         token, challenge = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:
+            if "id" in document and credential_for_update(session, document["id"]) is not None:
+                raise status_registry.taken(document["id"])  # else only the worker's claim would find out
             session.add(ClaimOffer(
                 id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
                 document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),

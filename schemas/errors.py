@@ -7,7 +7,7 @@
     ├── InvalidCredential  exit 1, HTTP 422  "checked, and not valid"
     ├── IssuanceRefused    exit 2, HTTP 400  the issuer refuses to sign this document
     ├── KeystoreError      exit 2, HTTP 503  a key could not be loaded or stored
-    └── ServiceRefused     exit 2, HTTP 400 unless the code says 401/403/404/408/409/410/500:
+    └── ServiceRefused     exit 2, HTTP 400 unless the code says 401/403/404/405/408/409/410/500:
                            the issuer service's own refusals (API keys, roles, stored credentials)
 
 Every ``ErrorCode`` member is declared with its ``ErrorKind`` (a member without one fails at import);
@@ -153,6 +153,7 @@ class ErrorCode(enum.StrEnum):
     """The service is set up wrongly, not the request (``serve`` refuses to start)."""
     AMBIGUOUS = "ambiguous", ErrorKind.SERVICE
     REQUEST_TIMEOUT = "request_timeout", ErrorKind.SERVICE, 408
+    METHOD_NOT_ALLOWED = "method_not_allowed", ErrorKind.SERVICE, 405
     OFFER_USED = "offer_used", ErrorKind.SERVICE, 409
     OFFER_EXPIRED = "offer_expired", ErrorKind.SERVICE, 410
     DID_METHOD_UNSUPPORTED = "did_method_unsupported", ErrorKind.SERVICE
@@ -164,7 +165,7 @@ class ErrorCode(enum.StrEnum):
 
     @property
     def http_status(self) -> int:
-        """The kind's status (400/422/503), or the service code's own (401, 403, 404, 408, 409, 410, 500)."""
+        """The kind's status (400/422/503), or the service code's own (401, 403, 404, 405, 408, 409, 410, 500)."""
         return self._status or self.kind.http_status
 
 

@@ -252,6 +252,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The request body did not arrive in time; send it again.",
         "nl": "De inhoud van het verzoek kwam niet op tijd binnen; stuur het opnieuw.",
     },
+    ErrorCode.METHOD_NOT_ALLOWED: {
+        "en": "This route does not take this HTTP method; the Allow header and /docs name the ones it takes.",
+        "nl": "Deze route neemt deze HTTP-methode niet aan; de Allow-header en /docs noemen de methoden die wel kunnen.",
+    },
     ErrorCode.OFFER_USED: {
         "en": "This credential has already been claimed; an offer can be used once. Ask the issuer for a new one.",
         "nl": "Dit bewijsstuk is al opgehaald; een aanbod werkt maar één keer. Vraag de uitgever om een nieuw aanbod.",

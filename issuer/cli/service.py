@@ -139,7 +139,8 @@ def serve_command(
     _warn_unencrypted(settings)
     app = _guard(lambda: create_app(settings))
     typer.echo(f"skillspas issuer on {scheme}://{host}:{port} (public URL {base}); OpenAPI at /docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, http=OneWriteProtocol,
+    uvicorn.run(app, host=host, port=port, log_level=log_level,
+                http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
                 ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
                 ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile))
 

@@ -23,7 +23,8 @@ __all__ = ["error_body", "error_response", "install_error_handlers"]
 
 _log = logging.getLogger("skillspas.issuer.service")
 
-_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN}
+_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN,
+               405: ErrorCode.METHOD_NOT_ALLOWED}
 
 
 def error_body(code: str, message: str, message_nl: str, path: str | None = None,
@@ -84,8 +85,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if problem is not None:
             body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
         else:
-            code = "method_not_allowed" if exc.status_code == 405 else "http_error"
-            body = error_body(code, str(exc.detail), str(exc.detail))
+            body = error_body("http_error", str(exc.detail), str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

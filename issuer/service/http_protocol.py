@@ -7,14 +7,24 @@ busy server's CPU in uvicorn's ``send``; issue 18). Here the head waits for the 
 same connection, or for the end of the event loop's current pass, whichever comes first; so a
 response that is ready at once (every JSON answer) leaves in one write, and a streamed one is not
 held back longer than one pass of the loop.
+
+A request's head (request line and headers) must arrive within ``head_timeout`` seconds of the
+connection's start or of the request's first byte (``with_head_timeout``; ``serve`` gives it
+``Settings.body_read_timeout``): uvicorn has no such bound, so a client that sends nothing, or a head
+byte by byte (slow loris), held its connection for ever. Past it a begun request is answered 408
+``request_timeout`` and the connection closed. The body's time is the application's (``StrictJSONBody``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from skillspas.issuer.service.errors import error_body
+from skillspas.schemas.errors import ErrorCode, error_for
 
 __all__ = ["OneWriteProtocol"]
 
@@ -54,8 +64,50 @@ class _HeadWithBody:
 
 
 class OneWriteProtocol(HttpToolsProtocol):
-    """``HttpToolsProtocol`` over ``_HeadWithBody`` (``uvicorn.run(..., http=OneWriteProtocol)``)."""
+    """``HttpToolsProtocol`` over ``_HeadWithBody``, with a bound on the time a request's head may take
+    (``uvicorn.run(..., http=OneWriteProtocol.with_head_timeout(seconds))``)."""
+
+    head_timeout: float = 30.0
+    _head_timer: asyncio.TimerHandle | None = None
+    _in_head = False
+
+    @classmethod
+    def with_head_timeout(cls, seconds: float) -> type[OneWriteProtocol]:
+        """This protocol with ``seconds`` for each request's head."""
+        return type(cls.__name__, (cls,), {"head_timeout": seconds})
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.transport = _HeadWithBody(transport, self.loop)  # type: ignore[assignment]
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        if self._head_timer is None:  # the next request on a kept connection: from its first byte
+            self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        super().connection_lost(exc)
+
+    def _head_too_slow(self) -> None:
+        """Answer a begun request 408 ``request_timeout`` (coded, as ``StrictJSONBody`` answers a slow body), then close."""
+        self._head_timer = None
+        if self.transport.is_closing():
+            return
+        if self._in_head:
+            exc = error_for(ErrorCode.REQUEST_TIMEOUT, f"the request head did not arrive within {self.head_timeout:g} s", "/")
+            body = json.dumps(error_body(exc.code.value, exc.message, exc.text("nl"), exc.path)).encode()
+            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncontent-length: "
+                                 + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
+        self.transport.close()

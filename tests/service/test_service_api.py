@@ -211,6 +211,18 @@ def test_an_organisation_cannot_change_another_organisations_credential(service)
     assert_refused(response, 404, "not_found")
 
 
+@pytest.mark.parametrize("method, path", [("GET", "/credentials/issue"), ("DELETE", "/credentials/status"),
+                                          ("PUT", "/exchanges"), ("POST", "/bundle"), ("OPTIONS", "/credentials/verify")])
+def test_a_method_a_route_does_not_take_is_a_coded_405_in_dutch_and_english(service, method, path):
+    from skillspas.schemas.errors import ErrorCode
+
+    response = service.client.request(method, path, headers={**service.auth(), "Content-Type": "application/json"},
+                                      content=b"{}" if method in ("PUT", "POST") else None)
+    body = assert_refused(response, 405, "method_not_allowed")
+    assert ErrorCode(body["code"]).http_status == 405
+    assert body["messageNl"] != body["message"] and response.headers["allow"]
+
+
 # -- request bodies ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, code", [

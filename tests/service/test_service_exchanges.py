@@ -114,6 +114,18 @@ def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
     assert service.post("/exchanges", {"credential": broken}).status_code == 400
 
 
+@pytest.mark.parametrize("holder", ["roc", "evc"], ids=["this organisation", "another organisation"])
+def test_an_offer_of_a_credential_id_already_issued_is_refused_when_made_not_when_the_worker_claims_it(service, holder):
+    issued = service.post("/credentials/issue", {"credential": {**unsigned(), "credentialSubject": {
+        **unsigned()["credentialSubject"], "id": "did:example:earlier"}}}, org=holder)
+    assert issued.status_code == 201, issued.text
+    taken = issued.json()["verifiableCredential"]["id"]
+    refused = service.post("/exchanges", {"credential": {**unsigned(), "id": taken}})
+    assert refused.status_code == 400 and refused.json()["code"] == "duplicate_id", refused.text
+    assert refused.json()["message"] == service.post("/credentials/issue", {"credential": {
+        **unsigned(), "id": taken, "credentialSubject": {**unsigned()["credentialSubject"], "id": "did:example:x"}}}).json()["message"]
+
+
 @pytest.mark.parametrize("path", ["/exchanges/short", "/exchanges/" + "a" * 33, "/exchanges/" + "%2E" * 32,
                                   "/exchanges/" + "x" * 5000])
 def test_a_bad_exchange_id_is_a_coded_refusal(service, path):

@@ -102,3 +102,53 @@ def test_a_held_head_is_written_before_the_connection_closes() -> None:
     assert transport.closed
     assert b"".join(transport.writes).endswith(b'{"ok": true}')
     assert b"".join(transport.writes).startswith(b"HTTP/1.1 201 ")
+
+
+# -- a client that stalls before its request's head is whole (slow loris) --------------------------
+
+async def _stalled_head(sent: bytes, *, wait: float = 0.3) -> _Transport:
+    protocol = OneWriteProtocol.with_head_timeout(0.05)(
+        config=Config(app=_json_app, log_level="warning", lifespan="off"), server_state=ServerState(), app_state={},
+        _loop=asyncio.get_running_loop())
+    transport = _Transport()
+    protocol.connection_made(transport)
+    if sent:
+        protocol.data_received(sent)
+    await asyncio.sleep(wait)
+    return transport
+
+
+def test_a_client_that_sends_half_a_request_head_and_stalls_gets_a_coded_408_and_is_closed() -> None:
+    import json
+
+    transport = asyncio.run(_stalled_head(b"POST /credentials/verify HTTP/1.1\r\nHost: example\r\nX-Slow: 1\r\n"))
+    assert transport.closed
+    head, _, body = b"".join(transport.writes).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ") and b"connection: close" in head
+    answer = json.loads(body)
+    assert answer["code"] == "request_timeout" and answer["messageNl"]
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_head_timeout() -> None:
+    transport = asyncio.run(_stalled_head(b""))
+    assert transport.closed and transport.writes == []
+
+
+def test_a_whole_head_is_answered_after_the_head_timeout_and_the_connection_kept() -> None:
+    async def slow_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await asyncio.sleep(0.15)  # longer than the head may take: the head was whole in time
+        await _json_app(scope, receive, send)
+
+    async def run() -> _Transport:
+        protocol = OneWriteProtocol.with_head_timeout(0.05)(
+            config=Config(app=slow_app, log_level="warning", lifespan="off"), server_state=ServerState(), app_state={},
+            _loop=asyncio.get_running_loop())
+        transport = _Transport()
+        protocol.connection_made(transport)
+        protocol.data_received(GET)
+        await asyncio.sleep(0.3)
+        return transport
+
+    transport = asyncio.run(run())
+    assert len(transport.writes) == 1 and transport.writes[0].startswith(b"HTTP/1.1 201 ")
+    assert not transport.closed
