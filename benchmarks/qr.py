@@ -7,8 +7,8 @@ code; the version zlib(JSON) + Base45 would need; and encode/decode times.
 Run: ``.venv/bin/python benchmarks/qr.py`` (signs with a fresh did:key; real ESCO skills).
 Targets (issue 18, level M): an 8-skill diploma <= version 15; the real mbo-diploma with its official
 CompetentNL links <= 20; a 20-skill credential of any type <= 22; never a silent drop to level L
-(``>40`` below means: does not fit one code at M, refused, never drawn at L). ``set@15`` is what
-``passport export --qr/--pdf`` draws with its default ``--qr-version 15``: one code, or the versions of the
+(``>40`` below means: does not fit one code at M, refused, never drawn at L). ``set@20`` is what
+``passport export --qr/--pdf`` draws with its default ``--qr-version 20``: one code, or the versions of the
 parts of a numbered set (``SPP:``) that the verifier joins.
 """
 
@@ -36,7 +36,7 @@ from skillspas.verifier.qr import (  # noqa: E402
     encode_payload,
     frame_bytes,
 )
-from skillspas.wallet_export.qr import QRCapacityError, credential_qr_set, qr_for_text  # noqa: E402
+from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION, QRCapacityError, credential_qr_set, qr_for_text  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -123,7 +123,7 @@ def main() -> None:
     signer, cosigner = LocalSigner(generate("ed25519")), LocalSigner(generate("ed25519"))
     verifier = Verifier(trusted_issuers=[signer.controller, cosigner.controller])
     header = (f"{'type':32} {'skills':>6} {'align':>5} {'JSON B':>7} {'SP1 B':>6} {'SP1 ch':>6} {'SP1@M':>6} "
-              f"{'new B':>6} {'new ch':>6} {'new@M':>6} {'fmt':>4} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7} {'set@15':>12}")
+              f"{'new B':>6} {'new ch':>6} {'new@M':>6} {'fmt':>4} {'modules':>8} {'zlib+b45':>9} {'enc ms':>7} {'dec ms':>7} {f'set@{DEFAULT_MAX_VERSION}':>12}")
     print(header)
     print("-" * len(header))
     cases = [(name, build, n) for name, build in builders(cosigner).items() for n in (8, 20)]
@@ -146,7 +146,7 @@ def main() -> None:
         version = _version(text)
         modules = f"{17 + 4 * int(version):4d}x{17 + 4 * int(version):<3d}" if version != ">40" else "-"
         baseline = _version(PREFIX + b45encode(zlib.compress(plain, 9)))
-        parts = credential_qr_set(signed, max_version=15)
+        parts = credential_qr_set(signed, max_version=DEFAULT_MAX_VERSION)
         assert decode_payload("\n".join(p.text for p in reversed(parts))) == data
         split = "+".join(f"{p.version}" for p in parts) + "-M" + (f" ({len(parts)})" if len(parts) > 1 else "")
         print(f"{name:32} {n_skills:6d} {alignments:5d} {len(plain):7d} {old_payload:6d} {len(before):6d} "

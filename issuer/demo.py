@@ -155,6 +155,7 @@ def run_demo(out: Path | None = None) -> int:
     from skillspas.verifier.summary import summarize_skills
     from skillspas.wallet_export.claim import claim
     from skillspas.wallet_export.passport import build_passport
+    from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
     from skillspas.wallet_export.store import PassportStore
 
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="skillspas-demo-"))
@@ -212,8 +213,8 @@ def run_demo(out: Path | None = None) -> int:
              f"{len(credentials)} credentials offered and claimed with her key; a diploma issued by mistake is revoked")
 
         passport = build_passport(credentials)
-        images = passport.to_qr_images(folder / "qr")
-        passport.to_pdf(folder / "paspoort.pdf")
+        images = passport.to_qr_images(folder / "qr", max_version=DEFAULT_MAX_VERSION)  # as `passport export` draws
+        passport.to_pdf(folder / "paspoort.pdf", max_version=DEFAULT_MAX_VERSION)
         challenge, domain = "sollicitatie-2026-12-06", "bistro-de-gracht.example"  # given by the employer
         presentation = passport.to_presentation(holder=worker, challenge=challenge, domain=domain)
         (folder / "presentatie.json").write_text(json.dumps(presentation, indent=2, ensure_ascii=False), "utf-8")

@@ -40,6 +40,7 @@ from skillspas.schemas.vc import instant
 from skillspas.verifier.persons import group_persons
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
+from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
 from skillspas.wallet_export.store import PassportStore, private_folder, write_private
@@ -259,7 +260,7 @@ def export_command(
     credentials: Annotated[Optional[list[str]], typer.Argument(help="Credential files or passport references (default: all)")] = None,
     qr: Annotated[Optional[Path], typer.Option("--qr", help="Folder for one QR PNG per credential")] = None,
     pdf: Annotated[Optional[Path], typer.Option("--pdf", help="A4 PDF file")] = None,
-    qr_version: Annotated[int, typer.Option("--qr-version", min=5, max=40, help="Largest QR version (at error correction M) for --qr and --pdf; a larger credential becomes a numbered set of codes (1/2, 2/2) that the verifier joins")] = 15,
+    qr_version: Annotated[int, typer.Option("--qr-version", min=5, max=40, help="Largest QR version (at error correction M) for --qr and --pdf; a larger credential becomes a numbered set of codes (1/2, 2/2) that the verifier joins")] = DEFAULT_MAX_VERSION,
     presentation: Annotated[Optional[Path], typer.Option("--presentation", help="VerifiablePresentation JSON file")] = None,
     openbadges: Annotated[Optional[Path], typer.Option("--openbadges", help="Folder for one OB 3.0 JSON per credential")] = None,
     holder_key: Annotated[Optional[Path], typer.Option("--holder-key", help="Your key file: signs the presentation (default: the passport's key from `passport init`)")] = None,

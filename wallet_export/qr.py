@@ -21,7 +21,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Final, Iterable, Sequence
 
 import segno
 
@@ -31,7 +31,14 @@ from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, max_text_le
 from skillspas.wallet_export.store import private_folder, write_private
 from skillspas.wallet_export.view import Lang, describe
 
-__all__ = ["QRImage", "QRCapacityError", "credential_qr", "credential_qr_set", "part_caption", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
+__all__ = ["DEFAULT_MAX_VERSION", "QRImage", "QRCapacityError", "credential_qr", "credential_qr_set", "part_caption", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]
+
+DEFAULT_MAX_VERSION: Final = 20
+"""The largest code ``passport export --qr/--pdf`` draws before it splits a credential into a numbered set (at M).
+Issue 18 holds a real mbo-diploma to version 20 and any 20-skill credential to 22; every credential the demo
+issues (status entries, did:web issuer, holder binding) is 16-19. On the PDF a code is printed at 0.5 mm a module
+and at least 50 mm wide, so a 20-M code (97 modules) is as large on paper as one part of a set, and one scan is
+less work than two; the photo tests read 19-21-M codes from 270-280 px."""
 
 
 class QRCapacityError(UnusableInput):

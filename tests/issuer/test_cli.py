@@ -162,6 +162,7 @@ def test_demo_runs_end_to_end(tmp_path):
     out = proc.stdout.decode()
     assert out.count("✓ qr-") == 6 and "✗ ingetrokken.json" in out and "[revoked]" in out
     assert "qr-04-of-06-praktijkverklaring.png" in out  # each QR file says what it holds
+    assert "-part-" not in out  # drawn as `passport export` draws by default: each credential is one code
     assert "één persoon: Anouk Testdata; de houder heeft het zelf ondertekend" in out
     total, shown = map(int, re.search(r"bewezen vaardigheden: (\d+), de eerste (\d+):", out).groups())
     listed = [line for line in out.splitlines() if line.startswith("   - ")]

@@ -91,13 +91,14 @@ def test_export_writes_every_form_and_each_verifies(files, issuer, holder):
         "export", refs[0], str(paths[2]), "--passport", passport,
         "--qr", str(out / "qr"), "--pdf", str(out / "p.pdf"), "--presentation", str(out / "vp.json"),
         "--openbadges", str(out / "ob"), "--holder-key", str(key), "--challenge", "c-1", "--domain", "werkgever.example",
+        "--qr-version", "15",
     )
     assert result.exit_code == 0, result.output
     vp = json.loads((out / "vp.json").read_text())
     assert vp["holder"] == holder.controller and len(vp["verifiableCredential"]) == 2
     assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-1", domain="werkgever.example").verified
     assert verify(vp, trusted_issuers=[issuer.controller], challenge="c-2").first_error.code.value == "challenge_mismatch"
-    pngs = sorted((out / "qr").glob("*.png"))  # larger than version 15 (--qr-version): two parts each
+    pngs = sorted((out / "qr").glob("*.png"))  # larger than version 15 (--qr-version 15): two parts each
     assert [p.name for p in pngs] == [f"qr-0{i}-of-02-open-badge-part-{j}-of-2.png" for i in (1, 2) for j in (1, 2)]
     parts = [read_qr_image(png) for png in reversed(pngs[2:])]  # in any order
     assert verify(decode_payload("\n".join(parts)), trusted_issuers=[issuer.controller]).verified
