@@ -37,7 +37,7 @@ from skillspas.schemas.report import refuse
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant
-from skillspas.verifier.persons import group_persons
+from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.verifier.qr import decode_payload, read_qr_image
@@ -333,7 +333,8 @@ def export_command(
 def export_warnings(
     credentials: tuple[dict[str, Any], ...], verifier: Verifier, lang: Lang, holder: str | None = None
 ) -> list[str]:
-    """What an employer would hold against this export (nl/en): a credential about another person
+    """What an employer would hold against this export (nl/en): a credential bound to another DID than
+    the ``holder`` who signs the presentation (``holder_mismatch``), else one about another person
     than the passport's (the holder's, else the person with the most credentials), a revoked or
     suspended one (with the passport's bundle), an expired one."""
     warnings: list[str] = []
@@ -343,7 +344,10 @@ def export_warnings(
     for index, credential in enumerate(credentials):
         view = describe(credential, lang)
         person = next((p for p in persons if index in p.credentials), None)
-        if owner is not None and person is not None and person is not owner:
+        subject = subject_of(credential)[0]
+        if holder is not None and subject not in (None, holder):  # the verifier's holder_mismatch
+            warnings.append(TEXT["warn_holder_mismatch"][lang].format(title=view.title, subject=subject, holder=holder))
+        elif owner is not None and person is not None and person is not owner:
             warnings.append(TEXT["warn_other_person"][lang].format(
                 title=view.title, name=" / ".join(person.names) or person.key, owner=" / ".join(owner.names) or owner.key))
         until: Any = credential.get("validUntil")  # a JSON value, checked before it is read
