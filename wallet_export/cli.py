@@ -311,19 +311,20 @@ def export_command(
                 private_folder(target.parent)
         if presentation is not None:
             write_private(presentation, chosen.to_json(holder=holder, challenge=challenge, domain=domain).encode("utf-8"))
-            typer.echo(f"presentation: {presentation}" + (" (signed by the holder)" if holder else ""))
+            typer.echo(TEXT["wrote_presentation"][language].format(path=presentation)
+                       + (TEXT["signed_by_holder"][language] if holder else ""))
         if qr is not None:
             paths = chosen.to_qr_images(qr, max_version=qr_version)
-            typer.echo(f"QR: {len(paths)} PNG files in {qr}")
+            typer.echo(TEXT["wrote_qr"][language].format(n=len(paths), folder=qr))
         if pdf is not None:
             extra = None
             if bridge_to or bridge_crebo:
                 extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, bundle, trust_issuer, trust_anchor)[0].to_json()
             chosen.to_pdf(pdf, lang=language, bridge=extra, max_version=qr_version)
-            typer.echo(f"PDF: {pdf}" + (f" ({'met werk-naar-werk' if language == 'nl' else 'with job to job'})" if extra else ""))
+            typer.echo(TEXT["wrote_pdf"][language].format(path=pdf) + (TEXT["with_bridge"][language] if extra else ""))
         if openbadges is not None:
             paths = chosen.to_openbadges(openbadges)
-            typer.echo(f"Open Badges 3.0: {len(paths)} JSON files in {openbadges}")
+            typer.echo(TEXT["wrote_openbadges"][language].format(n=len(paths), folder=openbadges))
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
