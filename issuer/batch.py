@@ -55,6 +55,7 @@ from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
 
 __all__ = [
     "KEY_COLUMN",
@@ -141,7 +142,7 @@ class Manifest:
 def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers: ``,`` or ``;`` separated (Dutch Excel's default; an
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
-    missing file, another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
+    missing file, a file over ``Limits.max_csv_bytes`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
     file, a column named like a national id (one error for the column, not one per row), and a file without
     data rows."""
     if isinstance(source, io.TextIOBase):
@@ -176,7 +177,13 @@ def _csv_text(path: Path) -> str:
     if not path.is_file():
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl=f"Het CSV-bestand {path} bestaat niet of is geen bestand.",
                               en=f"The CSV file {path} does not exist or is not a file.")
-    data = path.read_bytes()
+    limit = Limits.max_csv_bytes
+    if path.stat().st_size > limit:
+        raise _csv_too_large(path, limit)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)  # a file that grew since stat() is bounded too
+    if len(data) > limit:
+        raise _csv_too_large(path, limit)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -199,6 +206,14 @@ def _csv_text(path: Path) -> str:
                "issue one JSON row with skillspas issue TYPE --data FILE.",
         )
     return text
+
+
+def _csv_too_large(path: Path, limit: int) -> SkillspasError:
+    """``too_large`` (nl/en) for a CSV file over ``limit`` bytes."""
+    mib = limit // (1024 * 1024)
+    return localized_error(ErrorCode.TOO_LARGE,
+                           nl=f"{path.name} is groter dan {mib} MiB, het maximum voor één batch; splits het in kleinere bestanden.",
+                           en=f"{path.name} is larger than {mib} MiB, the most one batch takes; split it into smaller files.")
 
 
 def _check_columns(columns: Sequence[str]) -> None:

@@ -172,8 +172,16 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` via a temp file and rename: a killed process leaves the old file or the new, never half.
 
     ``durable`` also fsyncs (surviving power loss costs milliseconds per file); without it a re-run
-    still finds and rewrites any file that is missing or does not match the stored hash.
+    still finds and rewrites any file that is missing or does not match the stored hash. An ``OSError``
+    names ``path`` (what a person asked for), not the temp file.
     """
+    try:
+        _write_atomic(path, data, durable)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
+def _write_atomic(path: Path, data: bytes, durable: bool) -> None:
     # The temp file is named after the process (a batch worker writes one file at a time), written with
     # os calls: measured 59 -> 42 us a file against ``tempfile.mkstemp`` and a file object. Its mode is
     # mkstemp's (0600). Taken (another thread, or a killed process's leftover): mkstemp's random name.

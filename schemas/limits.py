@@ -33,3 +33,7 @@ class Limits:
     """Most credentials in one presentation."""
     max_status_list_bytes: int = 16 * 1024 * 1024
     """Largest Bitstring Status List after gzip inflation (16 MiB: 134 million entries)."""
+    max_csv_bytes: int = 128 * 1024 * 1024
+    """Largest batch CSV file (``batch --csv``): 128 MiB is 100,000 rows of 1,300 bytes each, 1.5 times the longest
+    sample row (a micro-credential with skills and learning outcomes, 851 bytes) and 9 times an mbo-diploma row;
+    the whole file is held in memory, as text and as rows, so it is bounded."""

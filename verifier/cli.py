@@ -198,7 +198,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             "NIET GELDIG: " if nl else "NOT VALID: ")
         typer.echo(heading + result.message(lang))
         if problem is not None:
-            typer.echo(f"  [{problem.code.value}] {problem.message}" + (f" ({problem.path})" if problem.path else ""))
+            typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
     for warning in result.warnings:

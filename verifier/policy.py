@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from typing import Iterable, Protocol, Sequence, runtime_checkable
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 
 __all__ = ["TrustPolicy", "TrustedIssuers", "NoTrust", "AnyOf", "AllOf", "UnsafeTrustAnyIssuer"]
 
@@ -48,10 +48,11 @@ class TrustedIssuers:
     ) -> str | None:
         """Trusted when listed; no name (a DID on the command line has none)."""
         if issuer not in self.issuers:
-            raise error_for(
+            raise localized_error(
                 ErrorCode.UNTRUSTED_ISSUER,
-                f"nothing vouches for issuer {issuer!r}: use a bundle with a trust list, or --trust-issuer",
-                "/issuer",
+                en=f"nothing vouches for issuer {issuer!r}: use a bundle with a trust list, or --trust-issuer",
+                nl=f"niets staat in voor uitgever {issuer!r}: gebruik een controlebundel met een vertrouwenslijst, of --trust-issuer",
+                path="/issuer",
             )
         return None
 
@@ -88,7 +89,8 @@ class AnyOf:
                 refusals.append(exc)
         if refusals:
             raise refusals[0]
-        raise error_for(ErrorCode.UNTRUSTED_ISSUER, "no trust policy is configured", "/issuer")
+        raise localized_error(ErrorCode.UNTRUSTED_ISSUER, en="no trust policy is configured",
+                              nl="er is geen vertrouwensbeleid ingesteld", path="/issuer")
 
 
 class AllOf:
@@ -103,7 +105,8 @@ class AllOf:
     ) -> str | None:
         """Every policy must trust the issuer; returns the first name any of them gives."""
         if not self.policies:
-            raise error_for(ErrorCode.UNTRUSTED_ISSUER, "an empty AllOf trusts no one", "/issuer")
+            raise localized_error(ErrorCode.UNTRUSTED_ISSUER, en="an empty AllOf trusts no one",
+                                  nl="een lege AllOf vertrouwt niemand", path="/issuer")
         names = [policy.check(issuer, types, now, issued_at=issued_at) for policy in self.policies]
         return next((name for name in names if name), None)
 

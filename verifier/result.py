@@ -36,6 +36,12 @@ class Problem:
     code: ErrorCode
     message: str
     path: str | None = None
+    message_nl: str | None = field(default=None, compare=False)
+    """The message in Dutch, when the error has its own Dutch sentence (``SkillspasError.message_nl``)."""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: Dutch when there is a Dutch sentence, else the English ``message``."""
+        return self.message_nl if lang == "nl" and self.message_nl is not None else self.message
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code.value, "message": self.message, "path": self.path}

@@ -22,7 +22,7 @@ from typing import Any
 
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 
 __all__ = ["TrustListPolicy", "VerifyCredential", "load_trust_list", "pinned_keys"]
 
@@ -31,13 +31,15 @@ VerifyCredential = Callable[[Any, Collection[str]], dict[str, Any]]
 ``SkillspasError`` (``Verifier.verified_credential``)."""
 
 
-def _untrusted(message: str) -> SkillspasError:
-    """Build the ``untrusted_issuer`` error."""
-    return error_for(ErrorCode.UNTRUSTED_ISSUER, message, "/issuer")
+def _untrusted(en: str, nl: str) -> SkillspasError:
+    """Build the ``untrusted_issuer`` error (English and Dutch)."""
+    return localized_error(ErrorCode.UNTRUSTED_ISSUER, en=en, nl=nl, path="/issuer")
 
 
-def _span(start: dt.datetime | None, end: dt.datetime | None) -> str:
-    """A validity window for a message."""
+def _span(start: dt.datetime | None, end: dt.datetime | None, lang: str = "en") -> str:
+    """A validity window for a message, in ``lang``."""
+    if lang == "nl":
+        return f"van {format_datetime(start) if start else 'het begin'} tot {format_datetime(end) if end else 'nader order'}"
     return f"from {format_datetime(start) if start else 'the start'} until {format_datetime(end) if end else 'further notice'}"
 
 
@@ -109,25 +111,30 @@ class TrustListPolicy:
     ) -> str | None:
         """The trust list's name for ``issuer``, if it may issue ``types`` when it signed; else ``untrusted_issuer``."""
         if self.problem is not None:
-            raise _untrusted(f"the trust list was rejected [{self.problem.code.value}]: {self.problem.message}")
+            raise _untrusted(f"the trust list was rejected [{self.problem.code.value}]: {self.problem.message}",
+                             f"de vertrouwenslijst is afgewezen [{self.problem.code.value}]: {self.problem.text('nl')}")
         trust_list = self.trust_list
         assert trust_list is not None
         try:
             _check_window(trust_list, now)
         except SkillspasError as exc:
-            raise _untrusted(f"the trust list is not valid now [{exc.code.value}]: {exc.message}") from None
+            raise _untrusted(f"the trust list is not valid now [{exc.code.value}]: {exc.message}",
+                             f"de vertrouwenslijst is nu niet geldig [{exc.code.value}]: {exc.text('nl')}") from None
         entry = trust_list.entry(issuer)
         if entry is None:
-            raise _untrusted(f"the issuer {issuer!r} is not on the trust list")
+            raise _untrusted(f"the issuer {issuer!r} is not on the trust list",
+                             f"de uitgever {issuer!r} staat niet op de vertrouwenslijst")
         if not entry.allows(types):
             shown = [t for t in types if t not in ENVELOPE_TYPES | {"VerifiableCredential"}] or list(types)
             raise _untrusted(
-                f"{entry.name} is on the trust list for {', '.join(entry.credential_types)} only, not for {', '.join(shown) or 'this credential'}"
+                f"{entry.name} is on the trust list for {', '.join(entry.credential_types)} only, not for {', '.join(shown) or 'this credential'}",
+                f"{entry.name} staat op de vertrouwenslijst alleen voor {', '.join(entry.credential_types)}, niet voor {', '.join(shown) or 'dit bewijsstuk'}",
             )
         moment = min(issued_at, now) if issued_at is not None else now
         if not entry.active_at(moment):
             raise _untrusted(
-                f"{entry.name} is recognised {_span(entry.valid_from, entry.valid_until)}, not at {format_datetime(moment)}"
+                f"{entry.name} is recognised {_span(entry.valid_from, entry.valid_until)}, not at {format_datetime(moment)}",
+                f"{entry.name} is erkend {_span(entry.valid_from, entry.valid_until, 'nl')}, niet op {format_datetime(moment)}",
             )
         return entry.name
 

@@ -37,7 +37,7 @@ from skillspas.schemas.report import refuse
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant
-from skillspas.verifier.persons import group_persons
+from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
@@ -312,19 +312,20 @@ def export_command(
                 private_folder(target.parent)
         if presentation is not None:
             write_private(presentation, chosen.to_json(holder=holder, challenge=challenge, domain=domain).encode("utf-8"))
-            typer.echo(f"presentation: {presentation}" + (" (signed by the holder)" if holder else ""))
+            typer.echo(TEXT["wrote_presentation"][language].format(path=presentation)
+                       + (TEXT["signed_by_holder"][language] if holder else ""))
         if qr is not None:
             paths = chosen.to_qr_images(qr, max_version=qr_version)
-            typer.echo(f"QR: {len(paths)} PNG files in {qr}")
+            typer.echo(TEXT["wrote_qr"][language].format(n=len(paths), folder=qr))
         if pdf is not None:
             extra = None
             if bridge_to or bridge_crebo:
                 extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, bundle, trust_issuer, trust_anchor)[0].to_json()
             chosen.to_pdf(pdf, lang=language, bridge=extra, max_version=qr_version)
-            typer.echo(f"PDF: {pdf}" + (f" ({'met werk-naar-werk' if language == 'nl' else 'with job to job'})" if extra else ""))
+            typer.echo(TEXT["wrote_pdf"][language].format(path=pdf) + (TEXT["with_bridge"][language] if extra else ""))
         if openbadges is not None:
             paths = chosen.to_openbadges(openbadges)
-            typer.echo(f"Open Badges 3.0: {len(paths)} JSON files in {openbadges}")
+            typer.echo(TEXT["wrote_openbadges"][language].format(n=len(paths), folder=openbadges))
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
@@ -334,7 +335,8 @@ def export_command(
 def export_warnings(
     credentials: tuple[dict[str, Any], ...], verifier: Verifier, lang: Lang, holder: str | None = None
 ) -> list[str]:
-    """What an employer would hold against this export (nl/en): a credential about another person
+    """What an employer would hold against this export (nl/en): a credential bound to another DID than
+    the ``holder`` who signs the presentation (``holder_mismatch``), else one about another person
     than the passport's (the holder's, else the person with the most credentials), a revoked or
     suspended one (with the passport's bundle), an expired one."""
     warnings: list[str] = []
@@ -344,7 +346,10 @@ def export_warnings(
     for index, credential in enumerate(credentials):
         view = describe(credential, lang)
         person = next((p for p in persons if index in p.credentials), None)
-        if owner is not None and person is not None and person is not owner:
+        subject = subject_of(credential)[0]
+        if holder is not None and subject not in (None, holder):  # the verifier's holder_mismatch
+            warnings.append(TEXT["warn_holder_mismatch"][lang].format(title=view.title, subject=subject, holder=holder))
+        elif owner is not None and person is not None and person is not owner:
             warnings.append(TEXT["warn_other_person"][lang].format(
                 title=view.title, name=" / ".join(person.names) or person.key, owner=" / ".join(owner.names) or owner.key))
         until: Any = credential.get("validUntil")  # a JSON value, checked before it is read

@@ -80,6 +80,21 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "LET OP: „{title}” gaat over {name}, niet over {owner}. Een werkgever ziet dat dit niet het paspoort van één persoon is.",
         "en": "WARNING: “{title}” is about {name}, not about {owner}. An employer sees that this is not one person's passport.",
     },
+    "wrote_presentation": {"nl": "presentatie: {path}", "en": "presentation: {path}"},
+    "signed_by_holder": {"nl": " (ondertekend door de houder)", "en": " (signed by the holder)"},
+    "wrote_qr": {"nl": "QR: {n} PNG-bestand(en) in {folder}", "en": "QR: {n} PNG file(s) in {folder}"},
+    "wrote_pdf": {"nl": "pdf: {path}", "en": "PDF: {path}"},
+    "with_bridge": {"nl": " (met werk-naar-werk)", "en": " (with job to job)"},
+    "wrote_openbadges": {"nl": "Open Badges 3.0: {n} JSON-bestand(en) in {folder}",
+                         "en": "Open Badges 3.0: {n} JSON file(s) in {folder}"},
+    "warn_holder_mismatch": {
+        "nl": "LET OP: „{title}” staat op naam van {subject}, maar de presentatie wordt ondertekend met de sleutel van "
+              "{holder}. De controle van een werkgever faalt daarom (holder_mismatch): alleen wie het bewijsstuk op naam "
+              "heeft, mag het tonen. Laat het weg, of onderteken met de sleutel van {subject} (--holder-key).",
+        "en": "WARNING: “{title}” is bound to {subject}, but the presentation is signed with the key of {holder}. "
+              "An employer's check will therefore fail (holder_mismatch): only the person a credential is bound to "
+              "may present it. Leave it out, or sign with the key of {subject} (--holder-key).",
+    },
     "warn_revoked": {
         "nl": "LET OP: „{title}” is ingetrokken door de uitgever. Een werkgever ziet het als niet geldig.",
         "en": "WARNING: “{title}” has been revoked by its issuer. An employer sees it as not valid.",

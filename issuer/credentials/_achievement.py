@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 import uuid
 import weakref
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
 from skillspas.schemas.catalogue import EVIDENCE_KINDS
+from skillspas.schemas.scan import FORBIDDEN_TEXT
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
@@ -90,6 +92,8 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DUTCH_DATE = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})")
 _COUNTRIES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "LU": "Luxemburg", "FR": "Frankrijk"}
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and a symbol that show as blank space (Hangul fillers, the blank braille pattern)."""
 _ACHIEVEMENT_NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # uuid.NAMESPACE_URL
 
 
@@ -164,6 +168,28 @@ class Row:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise invalid_field(key, value, "tekst", "text")
         return str(value).strip()
+
+    @overload
+    def name(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def name(self, key: str, *, required: bool = False) -> str | None: ...
+
+    def name(self, key: str, *, required: bool = False) -> str | None:
+        """A person's name as a reader sees it: text with a visible character, no control or bidi character."""
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        nl, en = _label(key)
+        forbidden = FORBIDDEN_TEXT.search(value)
+        if forbidden:
+            code = f"U+{ord(forbidden.group()):04X}"
+            raise field_error(key, nl=f"{_cap(nl)} bevat het stuur- of richtingsteken {code} (veld '{key}').",
+                              en=f"{_cap(en)} contains the control or bidi character {code} (field '{key}').")
+        if not any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in value):
+            raise field_error(
+                key, nl=f"{_cap(nl)} bestaat alleen uit onzichtbare tekens (spaties, opmaaktekens); niemand zou een naam zien (veld '{key}').",
+                en=f"{_cap(en)} consists only of invisible characters (spaces, format characters); no one would see a name (field '{key}').")
+        return value
 
     def integer(self, key: str, *, required: bool = False) -> int | None:
         """A whole number (a number or digits in text)."""
@@ -319,7 +345,7 @@ def envelope(
 ) -> dict[str, Any]:
     """The VC 2.0 + OB 3.0 credential around a subject: contexts, id, types, issuer, dates, title."""
     valid_from = row.timestamp("date", required=True)
-    learner = row.text("learner_name", required=True)
+    learner = row.name("learner_name", required=True)
     holder: dict[str, Any] = {"type": ["AchievementSubject"], "name": learner}
     if row.text("learner_did"):
         holder = {"id": row.text("learner_did"), **holder}

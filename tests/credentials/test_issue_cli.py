@@ -194,4 +194,13 @@ def test_vocab_show_a_skill_and_a_kwalificatie(tmp_path):
     assert "bakstenen leggen / lay bricks" in skill and "kwalificatie 25786 Metselaar" in skill
     kok = run("vocab", "show", "25180", home=tmp_path).stdout.decode()
     assert "B1-K1-W2 Maakt mise en place" in kok and "kooktechnieken gebruiken" in kok and "Samenwerken" in kok
-    assert run("vocab", "show", "http://example.org/nothing", home=tmp_path).returncode == 1
+
+
+def test_vocab_show_of_an_unknown_skill_or_crebo_is_a_coded_not_found_in_dutch_and_english(tmp_path):
+    for item in ("99999", "http://example.org/nothing"):
+        proc = run("vocab", "show", item, home=tmp_path)
+        _clean(proc)
+        assert proc.returncode == 2 and not proc.stdout
+        dutch, english = proc.stderr.decode().splitlines()
+        assert dutch.startswith("fout [not_found]: ") and english.startswith("error [not_found]: ")
+        assert item in dutch and item in english and dutch != english

@@ -164,3 +164,21 @@ def test_a_row_keys_file_is_visible_and_safe_in_a_shell(key):
     name = batch_module._file_name(f"MboDiploma/{key}")
     assert name[0].isalnum() or name[0] == "_", name  # not hidden (.), not an option (-)
     assert re.fullmatch(r"[A-Za-z0-9._-]+\.json", name) and "/" not in name, name
+
+
+def test_a_csv_larger_than_the_limit_is_refused_too_large_before_it_is_read(tmp_path, monkeypatch):
+    from skillspas.schemas.limits import Limits
+
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:  # sparse: no disk space used
+        handle.write(HEADER.encode("utf-8"))
+        handle.truncate(Limits.max_csv_bytes + 1)
+
+    def not_read(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", not_read)
+    monkeypatch.setattr(Path, "open", not_read)
+    error = _refusal(path)
+    assert error.code is ErrorCode.TOO_LARGE
+    assert "128 MiB" in error.text("nl") and "128 MiB" in error.text("en") and error.text("nl") != error.text("en")

@@ -325,6 +325,22 @@ def test_a_file_write_cut_off_halfway_leaves_the_old_file_or_none_never_a_partia
         assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize("where", ["a folder that does not exist", "a folder in the file's place"])
+def test_a_write_that_fails_names_the_file_asked_for_not_its_temp_file(tmp_path, where):
+    from skillspas.schemas.errors import file_error
+
+    target = tmp_path / ("missing" if where.startswith("a folder that") else "") / "manifest.json"
+    if where == "a folder in the file's place":
+        target.mkdir()
+    with pytest.raises(OSError) as caught:
+        write_atomic(target, b"{}\n")
+    assert caught.value.filename == str(target)
+    shown = file_error(caught.value, verb="write")
+    assert str(target) in shown.text("nl") and str(target) in shown.text("en")
+    assert ".tmp" not in shown.text("nl") + shown.text("en")
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
 def test_a_temp_file_left_by_a_killed_process_with_the_same_pid_does_not_stop_a_write(tmp_path):
     target = tmp_path / "row.json"
     leftover = tmp_path / f".row.json.{os.getpid()}.tmp"

@@ -119,6 +119,23 @@ def test_without_a_bundle_a_valid_signature_needs_trust_issuer(tmp_path):
     assert run("verify", tmp_path / "c.json", "--trust-issuer", signer.controller).returncode == 0
 
 
+@pytest.mark.parametrize("bundled", [True, False], ids=["not on the bundle's trust list", "no bundle, no --trust-issuer"])
+def test_the_untrusted_issuer_detail_line_is_in_the_language_of_lang(files, tmp_path, bundled):
+    if bundled:
+        args: tuple[str | Path, ...] = (files / "bakery-diploma.json", "--bundle", files / "bundle.json")
+    else:
+        args = (write(tmp_path / "c.json", new_did_key_credential()[0]),)
+    details = {}
+    for lang in ("nl", "en"):
+        proc = run("verify", *args, "--lang", lang)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        details[lang] = next(line for line in proc.stdout.splitlines() if line.startswith("  [untrusted_issuer] "))
+    english = json.loads(run("verify", *args, "--json").stdout)["errors"][0]["message"]
+    assert details["en"].startswith(f"  [untrusted_issuer] {english}")
+    assert details["nl"] != details["en"] and ("vertrouwenslijst" in details["nl"] or "--trust-issuer" in details["nl"])
+    assert not any(word in details["nl"].split() for word in ("the", "is", "not", "nothing", "use"))
+
+
 def test_unusable_bundle_is_exit_2(files, tmp_path):
     (tmp_path / "bad.json").write_text('{"type": "SkillspasBundle", "version": 99}')
     proc = run("verify", files / "diploma.json", "--bundle", tmp_path / "bad.json")

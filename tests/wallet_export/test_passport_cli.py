@@ -109,6 +109,26 @@ def test_export_writes_every_form_and_each_verifies(files, issuer, holder):
     assert len(list((out / "ob").glob("*.json"))) == 2
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_export_reports_what_it_wrote_in_the_language_of_lang(files, lang):
+    folder, paths, key = files
+    out = folder / "out"
+    result = run("export", str(paths[0]), "--passport", str(folder / "passport"), "--holder-key", str(key),
+                 "--qr", str(out / "qr"), "--pdf", str(out / "p.pdf"), "--presentation", str(out / "vp.json"),
+                 "--openbadges", str(out / "ob"), "--lang", lang)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    qr_count = len(list((out / "qr").glob("*.png")))
+    if lang == "nl":
+        assert lines == [f"presentatie: {out / 'vp.json'} (ondertekend door de houder)",
+                         f"QR: {qr_count} PNG-bestand(en) in {out / 'qr'}", f"pdf: {out / 'p.pdf'}",
+                         f"Open Badges 3.0: 1 JSON-bestand(en) in {out / 'ob'}"]
+    else:
+        assert lines == [f"presentation: {out / 'vp.json'} (signed by the holder)",
+                         f"QR: {qr_count} PNG file(s) in {out / 'qr'}", f"PDF: {out / 'p.pdf'}",
+                         f"Open Badges 3.0: 1 JSON file(s) in {out / 'ob'}"]
+
+
 def test_every_exported_file_and_new_folder_is_the_owners_only_like_the_passport_itself(files):
     """QR images, the PDF, the presentation and the badges hold a person's name and achievements."""
     import os

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import stat
 
+import pytest
 from typer.testing import CliRunner
 
+from skillspas.keys.keyfile import save
 from skillspas.verifier import verify
 from skillspas.wallet_export.cli import passport_app
 from skillspas.wallet_export.store import PassportStore
@@ -71,3 +73,26 @@ def test_export_unsigned_leaves_the_presentation_without_a_proof(tmp_path, diplo
     assert "proof" not in json.loads(vp_file.read_text())
     assert run("export", str(credential), "--dir", str(folder), "--presentation", str(vp_file),
                "--unsigned", "--challenge", "c").exit_code == 2
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_exporting_a_credential_bound_to_another_did_warns_that_the_employers_check_will_fail(tmp_path, diplomas, holder, lang):
+    folder = tmp_path / "passport"
+    own = run("init", "--dir", str(folder)).output.strip()
+    credential = tmp_path / "d.json"
+    credential.write_text(json.dumps(diplomas[3]), "utf-8")  # bound to the holder fixture's DID, not to `own`
+    result = run("export", str(credential), "--dir", str(folder), "--presentation", str(tmp_path / "vp.json"), "--lang", lang)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith(("LET OP:", "WARNING:"))]
+    assert len(warnings) == 1, result.stderr
+    assert holder.controller in warnings[0] and own in warnings[0] and "holder_mismatch" in warnings[0]
+    assert warnings[0].startswith("LET OP:" if lang == "nl" else "WARNING:")
+    mine = run("export", str(credential), "--dir", str(folder), "--presentation", str(tmp_path / "vp2.json"),
+               "--holder-key", str(_key_file(tmp_path, holder)))
+    assert mine.exit_code == 0 and not mine.stderr.strip(), mine.stderr
+
+
+def _key_file(folder, signer):
+    path = folder / "holder-key.json"
+    save(signer.keypair, path)
+    return path
