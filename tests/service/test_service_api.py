@@ -223,6 +223,21 @@ def test_a_method_a_route_does_not_take_is_a_coded_405_in_dutch_and_english(serv
     assert body["messageNl"] != body["message"] and response.headers["allow"]
 
 
+@pytest.mark.parametrize("path", ["STATUS", "/orgs/ORG/did.json", "/.well-known/did.json", "/bundle", "/verifier/"])
+def test_a_cacheable_resource_answers_head_like_get_without_a_body(service, path):
+    if path == "STATUS":
+        path = issue(service)["credentialStatus"]["statusListCredential"]
+    path = path.replace("ORG", service.orgs["roc"].id)
+    headers = {"Host": "roc.example"} if path == "/.well-known/did.json" else {}
+    got = service.client.get(path, headers=headers)
+    head = service.client.head(path, headers=headers)
+    assert got.status_code == 200 and head.status_code == 200, head.text
+    assert head.content == b""
+    for name in ("content-type", "content-length", "cache-control", "etag", "last-modified"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert int(head.headers["content-length"]) == len(got.content)
+
+
 # -- request bodies ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, code", [
