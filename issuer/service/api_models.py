@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
 
 __all__ = [
     "CHECKS",
@@ -105,7 +105,7 @@ class OfferRequest(_Strict):
 
     credential: dict[str, Any]
     options: IssueOptions | None = None
-    expiresIn: int | None = Field(default=None, ge=60, le=30 * 86400,
+    expiresIn: StrictInt | None = Field(default=None, ge=60, le=30 * 86400,  # a JSON integer: not "3600" or 3600.0
                                   description="Seconds the offer can be claimed (default 86400: 24 hours)")
 
 

@@ -114,6 +114,14 @@ def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
     assert service.post("/exchanges", {"credential": broken}).status_code == 400
 
 
+@pytest.mark.parametrize("expires_in", ["3600", 3600.0, True, [3600]])
+def test_an_offers_expiry_must_be_a_json_integer_not_a_string_a_fraction_or_true(service, expires_in):
+    refused = service.post("/exchanges", {"credential": unsigned(), "expiresIn": expires_in})
+    assert refused.status_code == 400 and refused.json()["code"] == "schema_invalid", refused.text
+    assert refused.json()["path"] == "/expiresIn"
+    assert service.post("/exchanges", {"credential": unsigned(), "expiresIn": 3600}).status_code == 201
+
+
 @pytest.mark.parametrize("holder", ["roc", "evc"], ids=["this organisation", "another organisation"])
 def test_an_offer_of_a_credential_id_already_issued_is_refused_when_made_not_when_the_worker_claims_it(service, holder):
     issued = service.post("/credentials/issue", {"credential": {**unsigned(), "credentialSubject": {
