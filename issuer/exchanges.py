@@ -239,7 +239,7 @@ class Exchanges:
         result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=domain)
         problem = result.first_error
         if problem is not None:
-            raise error_for(problem.code, problem.message, where + (problem.path or ""))
+            raise error_for(problem.code, problem.message, where + (problem.path or ""), nl=problem.message_nl)
         did = method.partition("#")[0]
         if not did.startswith("did:") or presentation.get("holder", did) != did:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",

@@ -73,7 +73,7 @@ class _Run:
 
     def fail(self, name: str, exc: SkillspasError) -> None:
         self.checks.append(Check(name, False, exc.code, exc.message))
-        self.errors.append(Problem(exc.code, exc.message, exc.path))
+        self.errors.append(Problem(exc.code, exc.message, exc.path, exc.message_nl))
 
     def result(self, now: dt.datetime) -> VerificationResult:
         return VerificationResult(

@@ -36,6 +36,8 @@ class Problem:
     code: ErrorCode
     message: str
     path: str | None = None
+    message_nl: str | None = None
+    """The error's own Dutch sentence, if it has one (else the code's: ``schemas/messages.py``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code.value, "message": self.message, "path": self.path}

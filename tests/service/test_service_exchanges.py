@@ -103,6 +103,27 @@ def test_an_unsigned_presentation_or_one_for_assertion_is_refused(service):
     assert service.post(path, {"verifiablePresentation": not_a_vp}, org=None).json()["code"] == "schema_invalid"
 
 
+@pytest.mark.parametrize("change", [{"proofValue": 5, "note": "x" * 500}, {"created": ["x" * 1000]},
+                                    {"created": {"x" * 300: "x" * 1000}}], ids=["proof value", "long list", "long object"])
+def test_a_malformed_did_auth_presentation_is_refused_in_words_without_echoing_it(service, change):
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.schemas.messages import text
+
+    path = offer(service)
+    start(service, path)
+    did = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"
+    proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofPurpose": "authentication",
+             "verificationMethod": f"{did}#{did[8:]}", "proofValue": "z5", **change}
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                    "holder": did, "proof": proof}
+    answer = service.post(path, {"verifiablePresentation": presentation}, org=None)
+    body = answer.json()
+    assert answer.status_code == 400 and body["code"] == "schema_invalid", answer.text
+    for message in (body["message"], body["messageNl"]):
+        assert "{'" not in message and "['" not in message and "xxxxxxxxxx" not in message and len(message) < 300
+    assert body["messageNl"] != text(ErrorCode.SCHEMA_INVALID, "nl")  # says what is wrong, in Dutch
+
+
 def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
     assert service.post("/exchanges", {"credential": unsigned()}, org=None).status_code == 401
     bound = unsigned()
