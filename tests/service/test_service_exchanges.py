@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -153,6 +154,18 @@ def test_an_offer_of_a_credential_id_already_issued_is_refused_when_made_not_whe
     assert refused.status_code == 400 and refused.json()["code"] == "duplicate_id", refused.text
     assert refused.json()["message"] == service.post("/credentials/issue", {"credential": {
         **unsigned(), "id": taken, "credentialSubject": {**unsigned()["credentialSubject"], "id": "did:example:x"}}}).json()["message"]
+
+
+@pytest.mark.parametrize("second", ["roc", "evc"], ids=["this organisation", "another organisation"])
+def test_a_second_open_offer_of_the_same_credential_id_is_refused_when_made_but_not_after_the_first_expired(service, second):
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    first = service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}})
+    assert first.status_code == 201, first.text
+    refused = service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}}, org=second)
+    assert refused.status_code == 400 and refused.json()["code"] == "duplicate_id", refused.text
+    assert refused.json()["messageNl"]
+    age_offer(service.settings.database, first.json()["exchangeUrl"], expired=True)  # never claimed: the id is free
+    assert service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}}, org=second).status_code == 201
 
 
 @pytest.mark.parametrize("path", ["/exchanges/short", "/exchanges/" + "a" * 33, "/exchanges/" + "%2E" * 32,
