@@ -36,7 +36,7 @@ from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer, Organisation
-from skillspas.issuer.store.queries import credential_for_update
+from skillspas.issuer.store.queries import credential_for_update, open_offer_of
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
@@ -144,10 +144,12 @@ class Exchanges:
         token, challenge = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:
-            if "id" in document and credential_for_update(session, document["id"]) is not None:
+            if "id" in document and (credential_for_update(session, document["id"]) is not None
+                                     or open_offer_of(session, document["id"], now)):
                 raise status_registry.taken(document["id"])  # else only the worker's claim would find out
             session.add(ClaimOffer(
                 id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
+                credential_id=document.get("id"),  # the id it will be issued with, if it names one
                 document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
                 purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
                 created_at=now, expires_at=now + ttl))
@@ -239,7 +241,7 @@ class Exchanges:
         result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=domain)
         problem = result.first_error
         if problem is not None:
-            raise error_for(problem.code, problem.message, where + (problem.path or ""))
+            raise error_for(problem.code, problem.message, where + (problem.path or ""), nl=problem.message_nl)
         did = method.partition("#")[0]
         if not did.startswith("did:") or presentation.get("holder", did) != did:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",

@@ -74,7 +74,7 @@ def _check_context_value(value: Any, registry: ContextRegistry, path: str, top: 
         if not isinstance(entry, str):
             check_inline_context(entry, where, known_terms(registry), limits)
         elif entry not in registry:
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {entry!r} is not bundled and is never fetched", where)
+            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {entry[:100]!r} is not bundled and is never fetched", where)
 
 
 def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: Scan | None = None) -> None:

@@ -7,9 +7,9 @@ objects here; the verifier's pipeline, not pydantic, decides whether they are ac
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
 
 __all__ = [
     "CHECKS",
@@ -105,7 +105,7 @@ class OfferRequest(_Strict):
 
     credential: dict[str, Any]
     options: IssueOptions | None = None
-    expiresIn: int | None = Field(default=None, ge=60, le=30 * 86400,
+    expiresIn: StrictInt | None = Field(default=None, ge=60, le=30 * 86400,  # a JSON integer: not "3600" or 3600.0
                                   description="Seconds the offer can be claimed (default 86400: 24 hours)")
 
 
@@ -251,13 +251,16 @@ class StatusResponse(BaseModel):
     changed: bool
 
 
-RowValue = str | int | float | list[str | dict[str, str]] | None
+RowValue = Annotated[Any, WithJsonSchema({"type": "string"})]
+"""A row value: a string, as a CSV cell is (a list: its items separated by ``;``). Any JSON value passes the
+model so that the route refuses a number, true/false, null, list or object naming its row and field."""
 
 
 class BatchRequest(_Strict):
     """``POST /credentials/batch``: rows for one credential type, each with a unique ``row_key``.
 
-    The row fields are those of the CSV export (see the builders); nothing is issued unless every
+    The row fields are those of the CSV export (see the builders), each value a string as in a CSV cell (a list:
+    its items separated by ``;``); nothing is issued unless every
     row is valid, and a row key issued before is not issued again.
     """
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillspas.issuer.issuing import Issuer
-from skillspas.issuer.service.body_guard import StrictJSONBody
-from skillspas.issuer.service.errors import install_error_handlers
+from skillspas.issuer.service.body_guard import ASGIApp, Message, Receive, Scope, Send, StrictJSONBody
+from skillspas.issuer.service.errors import http_error, install_error_handlers
 from skillspas.issuer.service.routes import audit, credentials, dids, exchanges, status_lists, verify
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
@@ -73,7 +74,31 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.add_middleware(StrictJSONBody, limit=limit, large_limit=16 * 1024 * 1024,
                        large_paths=frozenset({"/credentials/batch"}), own_bounds=(PAGE_PREFIX + "/",),
                        read_timeout=settings.body_read_timeout)
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110 9.3.2): FastAPI's routes take only the methods they name, so a
+    cache's or ``curl -I``'s HEAD of a status list, DID document or bundle was 405. Here it runs as GET and
+    answers GET's status and headers (Content-Length, ETag, Cache-Control) with an empty body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, head_only)
 
 
 def _verifier_page(issuer: Issuer, settings: Settings) -> FastAPI:
@@ -85,7 +110,9 @@ def _verifier_page(issuer: Issuer, settings: Settings) -> FastAPI:
     from skillspas.verifier.page import PageSettings, create_page_app
 
     hosts = {"127.0.0.1", "localhost", settings.host, urlsplit(settings.base_url).hostname or "localhost"}
-    return create_page_app(PageSettings(
+    page = create_page_app(PageSettings(
         bundle_loader=lambda: build_bundle(issuer), bundle_source="skillspas serve", trust_bundle_dids=True,
         allowed_hosts=tuple(sorted(hosts)),
     ))
+    page.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]  # coded, as the service's
+    return page

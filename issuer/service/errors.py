@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.messages import text
 
-__all__ = ["error_body", "error_response", "install_error_handlers"]
+__all__ = ["error_body", "error_response", "http_error", "install_error_handlers"]
 
 _log = logging.getLogger("skillspas.issuer.service")
 
@@ -57,6 +57,17 @@ def _pointer(loc: tuple[Any, ...]) -> str:
     return "/" + "/".join(parts) if parts else "/"
 
 
+async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own refusals (no route: 404, a method the route does not take: 405) as coded errors. Also
+    registered on the verifier page that the service mounts (``app._verifier_page``), which cannot import this."""
+    problem = _HTTP_CODES.get(exc.status_code)
+    if problem is not None:
+        body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
+    else:
+        body = error_body("http_error", str(exc.detail), str(exc.detail))
+    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into a coded JSON answer."""
 
@@ -79,14 +90,7 @@ def install_error_handlers(app: FastAPI) -> None:
                           problems)
         return JSONResponse(body, status_code=400)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        problem = _HTTP_CODES.get(exc.status_code)
-        if problem is not None:
-            body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
-        else:
-            body = error_body("http_error", str(exc.detail), str(exc.detail))
-        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

@@ -184,3 +184,4 @@ class ClaimOffer(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     holder: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     credential_id: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    """The credential's id: from the start when the offer names one (a second open offer of it is refused), else once claimed."""

@@ -23,6 +23,7 @@ from skillspas.issuer.store.engine import Store
 from skillspas.issuer.store.models import (
     ApiKey,
     AuditEvent,
+    ClaimOffer,
     IssuedCredential,
     Organisation,
     OrgKey,
@@ -32,7 +33,7 @@ from skillspas.issuer.store.models import (
 
 __all__ = [
     "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
-    "org_keys", "org_key_by_file", "credential_for_update", "issued_matching", "status_list_for_update",
+    "org_keys", "org_key_by_file", "credential_for_update", "open_offer_of", "issued_matching", "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
 
@@ -121,6 +122,14 @@ def credential_for_update(session: Session, credential_id: str, org_id: str | No
     if org_id is not None:
         query = query.where(IssuedCredential.org_id == org_id)
     return session.scalar(query.with_for_update())
+
+
+def open_offer_of(session: Session, credential_id: str, now: dt.datetime) -> bool:
+    """Whether an offer not yet claimed nor expired (of any organisation) carries ``credential_id``. Not indexed:
+    only an offer that names its credential's id asks, and offers are few next to credentials."""
+    return session.scalar(select(ClaimOffer.id).where(
+        ClaimOffer.credential_id == credential_id, ClaimOffer.used_at.is_(None), ClaimOffer.expires_at > now,
+    ).limit(1)) is not None
 
 
 def issued_matching(session: Session, ref: str, org_id: str | None = None) -> list[IssuedCredential]:

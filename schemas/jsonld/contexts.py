@@ -60,7 +60,7 @@ class ContextRegistry:
             return self._contexts[url]
         except KeyError:
             raise error_for(
-                ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched"
+                ErrorCode.UNKNOWN_CONTEXT, f"context {url[:100]!r} is not bundled and is never fetched"
             ) from None
 
     def urls(self) -> list[str]:

@@ -75,9 +75,14 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
         inner = unwrap_pyld_error(exc)
         if inner is not None:
             raise inner from None
-        if _codes(exc) & _REDEFINITIONS:
-            raise error_for(ErrorCode.REDEFINED_TERM, f"a context redefines a protected term: {_describe(exc)}") from None
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"invalid JSON-LD: {_describe(exc)}") from None
+        codes = _codes(exc)
+        code = codes[-1][:60] if codes else "unknown"  # the innermost: the most specific
+        if set(codes) & _REDEFINITIONS:
+            raise error_for(ErrorCode.REDEFINED_TERM, f"a context redefines a protected term (JSON-LD error '{code}')",
+                            nl=f"Een context definieert een beschermde term opnieuw (JSON-LD-fout '{code}').") from None
+        en, nl = _HINTS.get(code, ("", ""))
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"not valid JSON-LD (JSON-LD error '{code}'){en}",
+                        nl=f"Geen geldige JSON-LD (JSON-LD-fout '{code}'){nl}.") from None
     except RecursionError:
         raise error_for(ErrorCode.TOO_DEEP, "JSON-LD structure is nested too deeply") from None
     _check_expanded(expanded, document)
@@ -91,26 +96,24 @@ def to_quads(document: dict[str, Any], loader: DocumentLoader) -> list[Quad]:
 
 
 _REDEFINITIONS = frozenset({"protected term redefinition", "keyword redefinition", "invalid keyword alias"})
+_HINTS = {"colliding keywords": (": two keys mean the same keyword, such as id and @id",
+                                 ": twee sleutels betekenen hetzelfde sleutelwoord, zoals id en @id")}
+"""What a JSON-LD error code means, where a person would not guess it (the message never repeats pyld's: its
+text is a Python tuple, its details the input)."""
 
 
-def _codes(exc: BaseException) -> set[str]:
-    """The JSON-LD error codes along pyld's exception chain."""
-    found: set[str] = set()
+def _codes(exc: BaseException) -> list[str]:
+    """The JSON-LD error codes along pyld's exception chain, outermost first (fixed terms of the JSON-LD API)."""
+    found: list[str] = []
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(getattr(current, "code", None), str):
-            found.add(current.code)  # type: ignore[attr-defined]
+            found.append(current.code)  # type: ignore[attr-defined]
         cause = getattr(current, "cause", None)
         current = cause if isinstance(cause, BaseException) else current.__cause__ or current.__context__
     return found
-
-
-def _describe(exc: BaseException) -> str:
-    message = str(exc).split("\n", 1)[0]
-    code = getattr(exc, "code", None)
-    return f"{message} ({code})" if code else message
 
 
 def _check_keys(document: Any) -> None:

@@ -38,7 +38,7 @@ def document_loader(registry: ContextRegistry) -> OfflineLoader:
 
 
 def _refuse(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url!r} is not bundled and is never fetched")
+    raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url[:100]!r} is not bundled and is never fetched")
 
 
 jsonld.set_document_loader(_refuse)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, Iterable, Mapping
 from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import content_key, parse_json
+from skillspas.schemas.jsonschema.validate import schema_reason
 from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check, holding
 
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads when a document needs it (not for a plain OB 3.0 verify)
@@ -240,11 +241,11 @@ def validate_ob3(credential: Mapping[str, Any], path: str = "", *, strict: bool 
     error = _first_error(_ob3_validator("strict" if strict else "validate").iter_errors(credential))
     if error is not None:
         where = path + _pointer(error.absolute_path)
-        detail = error.message[:200]
+        detail = schema_reason(str(error.validator), error.validator_value, error.instance)  # not jsonschema's repr of the input
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
-            nl=f"Het bewijsstuk voldoet niet aan het Open Badges 3.0-schema bij {where or '/'}: {detail}",
-            en=f"The credential does not meet the Open Badges 3.0 schema at {where or '/'}: {detail}",
+            nl=f"Het bewijsstuk voldoet niet aan het Open Badges 3.0-schema bij {where[:80] or '/'}: de waarde {detail[1]}.",
+            en=f"The credential does not meet the Open Badges 3.0 schema at {where[:80] or '/'}: the value {detail[0]}",
             path=where or "/",
         )
 

@@ -20,7 +20,7 @@ from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainl
 if TYPE_CHECKING:  # jsonschema, the reference engine, loads only when the compiled check is not certain
     from jsonschema import Draft202012Validator
 
-__all__ = ["validate_shape", "validate_shape_fast"]
+__all__ = ["validate_shape", "validate_shape_fast", "schema_reason"]
 
 _SCHEMAS = {
     "credential": "verifiable-credential-schema.json",
@@ -81,5 +81,49 @@ def validate_shape(document: dict[str, Any], kind: str = "credential") -> None:
     if error is not None:
         path = "".join(f"/{p}" for p in error.absolute_path) or "/"
         what, _, model = kind.partition("-")
-        what = f"VC {model} {what}" if model else what
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {what}: {error.message[:200]}", path)
+        en, nl = schema_reason(str(error.validator), error.validator_value, error.instance)
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        where = ("the document", "het document") if path == "/" else (f"the value at {shown}", f"de waarde bij {shown}")
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {f'VC {model} ' if model else ''}{what}: {where[0]} {en}",
+                        path, nl=f"Geen geldige {f'VC {model}-' if model else ''}{_WHAT_NL[what]}: {where[1]} {nl}.")
+
+
+_WHAT_NL = {"credential": "bewijsstuk", "presentation": "presentatie"}
+_TYPE_NAMES = {"object": ("an object", "een object"), "array": ("a list", "een lijst"), "string": ("a string", "tekst"),
+               "number": ("a number", "een getal"), "integer": ("an integer", "een geheel getal"),
+               "boolean": ("true or false", "true of false"), "null": ("null", "null")}
+_REASONS = {
+    "anyOf": ("does not have one of the allowed forms", "heeft niet een van de toegestane vormen"),
+    "oneOf": ("does not have one of the allowed forms", "heeft niet een van de toegestane vormen"),
+    "enum": ("is not an allowed value", "is geen toegestane waarde"),
+    "const": ("is not the required value", "is niet de vereiste waarde"),
+    "pattern": ("does not have the required form", "heeft niet de vereiste vorm"),
+    "format": ("does not have the required form", "heeft niet de vereiste vorm"),
+    "minItems": ("is too short or empty", "is te kort of leeg"),
+    "minLength": ("is too short or empty", "is te kort of leeg"),
+    "minProperties": ("is empty", "is leeg"),
+    "maxItems": ("is too long", "is te lang"),
+    "maxLength": ("is too long", "is te lang"),
+    "maxProperties": ("has too many fields", "heeft te veel velden"),
+    "minimum": ("is too small", "is te klein"),
+    "exclusiveMinimum": ("is too small", "is te klein"),
+    "maximum": ("is too large", "is te groot"),
+    "exclusiveMaximum": ("is too large", "is te groot"),
+    "additionalProperties": ("has a field that is not allowed", "heeft een veld dat niet is toegestaan"),
+    "unevaluatedProperties": ("has a field that is not allowed", "heeft een veld dat niet is toegestaan"),
+    "contains": ("has no item of the required kind", "bevat geen onderdeel van de vereiste soort"),
+    "uniqueItems": ("has an item twice", "bevat een onderdeel twee keer"),
+    "not": ("has a form that is not allowed", "heeft een vorm die niet is toegestaan"),
+}
+
+
+def schema_reason(keyword: str, expected: Any, instance: Any) -> tuple[str, str]:
+    """What is wrong, in English and Dutch, from the schema keyword that failed and its value in the schema;
+    never the input's value (jsonschema's own message is a Python repr of it, of any length)."""
+    if keyword == "type":
+        names = [_TYPE_NAMES.get(str(t), (str(t), str(t))) for t in (expected if isinstance(expected, list) else [expected])]
+        return "must be " + " or ".join(n[0] for n in names), "moet " + " of ".join(n[1] for n in names) + " zijn"
+    if keyword == "required" and isinstance(instance, dict) and isinstance(expected, list):
+        missing = next((str(name) for name in expected if name not in instance), "?")
+        return f"lacks '{missing}'", f"mist '{missing}'"
+    return _REASONS.get(keyword, (f"does not meet the schema ({keyword})", f"voldoet niet aan het schema ({keyword})"))

@@ -211,6 +211,16 @@ def test_an_organisation_cannot_change_another_organisations_credential(service)
     assert_refused(response, 404, "not_found")
 
 
+def test_a_subject_with_both_id_and_at_id_is_refused_in_words_not_as_a_python_tuple(service):
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.schemas.messages import text
+
+    credential = plain(credentialSubject={"id": "did:example:a", "@id": "did:example:b", "name": "Anouk Testdata"})
+    body = assert_refused(service.post("/credentials/issue", {"credential": credential}), 400, "schema_invalid")
+    assert "('" not in body["message"] and "',)" not in body["message"] and "colliding keywords" in body["message"]
+    assert "JSON-LD" in body["messageNl"] and body["messageNl"] != text(ErrorCode.SCHEMA_INVALID, "nl")
+
+
 @pytest.mark.parametrize("method, path", [("GET", "/credentials/issue"), ("DELETE", "/credentials/status"),
                                           ("PUT", "/exchanges"), ("POST", "/bundle"), ("OPTIONS", "/credentials/verify")])
 def test_a_method_a_route_does_not_take_is_a_coded_405_in_dutch_and_english(service, method, path):
@@ -221,6 +231,21 @@ def test_a_method_a_route_does_not_take_is_a_coded_405_in_dutch_and_english(serv
     body = assert_refused(response, 405, "method_not_allowed")
     assert ErrorCode(body["code"]).http_status == 405
     assert body["messageNl"] != body["message"] and response.headers["allow"]
+
+
+@pytest.mark.parametrize("path", ["STATUS", "/orgs/ORG/did.json", "/.well-known/did.json", "/bundle", "/verifier/"])
+def test_a_cacheable_resource_answers_head_like_get_without_a_body(service, path):
+    if path == "STATUS":
+        path = issue(service)["credentialStatus"]["statusListCredential"]
+    path = path.replace("ORG", service.orgs["roc"].id)
+    headers = {"Host": "roc.example"} if path == "/.well-known/did.json" else {}
+    got = service.client.get(path, headers=headers)
+    head = service.client.head(path, headers=headers)
+    assert got.status_code == 200 and head.status_code == 200, head.text
+    assert head.content == b""
+    for name in ("content-type", "content-length", "cache-control", "etag", "last-modified"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert int(head.headers["content-length"]) == len(got.content)
 
 
 # -- request bodies ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,21 @@ def test_batch_endpoint_reports_every_bad_row_and_issues_nothing(service: LiveSe
     assert all(e["messageNl"] and e["message"] for e in body["rowErrors"])
     good = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows[:1]}).json()
     assert good["manifest"]["issuedNow"] == 1  # the first, valid row had not been issued
+
+
+@pytest.mark.parametrize("field, value", [("learner_name", 1e308), ("row_key", -0.0), ("row_key", 1), ("crebo", 25180),
+                                          ("leerweg", True), ("date", None), ("learner_name", ["Anouk"])])
+def test_a_batch_row_value_that_is_not_a_string_is_refused_naming_its_row_and_field(service: LiveService, field, value):
+    key = f"typed-{uuid.uuid4()}"
+    rows = [diploma_row(key), {**diploma_row(f"{key}-2"), field: value}]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "schema_invalid" and body["path"] == f"/rows/1/{field}"
+    assert "row 2" in body["message"] and field in body["message"]
+    assert "regel 2" in body["messageNl"].lower() and field in body["messageNl"]
+    good = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows[:1]}).json()
+    assert good["manifest"]["issuedNow"] == 1  # nothing was issued
 
 
 def test_batch_endpoint_reports_what_a_verifier_would_refuse_before_issuing(service: LiveService):

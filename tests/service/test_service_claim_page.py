@@ -113,6 +113,13 @@ def test_the_page_speaks_english_when_asked_and_escapes_what_the_offer_says(clie
         assert "&lt;script&gt;" in body and "ROC &lt;b&gt;Voorbeeldstad&lt;/b&gt; &amp;" in body
 
 
+@pytest.mark.parametrize("lang", ["de", "NL", "", "x" * 300])
+def test_a_language_the_page_does_not_speak_falls_back_to_dutch_instead_of_an_error(client, lang):
+    shown = page(client, path_of(offer(client)) + f"?lang={lang}")
+    assert shown.status_code == 200 and shown.headers["content-type"].startswith("text/html")
+    assert 'lang="nl"' in shown.text
+
+
 def test_the_page_loads_nothing_and_allows_no_script(client):
     response = page(client, path_of(offer(client)))
     policy = response.headers["content-security-policy"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -103,6 +104,27 @@ def test_an_unsigned_presentation_or_one_for_assertion_is_refused(service):
     assert service.post(path, {"verifiablePresentation": not_a_vp}, org=None).json()["code"] == "schema_invalid"
 
 
+@pytest.mark.parametrize("change", [{"proofValue": 5, "note": "x" * 500}, {"created": ["x" * 1000]},
+                                    {"created": {"x" * 300: "x" * 1000}}], ids=["proof value", "long list", "long object"])
+def test_a_malformed_did_auth_presentation_is_refused_in_words_without_echoing_it(service, change):
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.schemas.messages import text
+
+    path = offer(service)
+    start(service, path)
+    did = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"
+    proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofPurpose": "authentication",
+             "verificationMethod": f"{did}#{did[8:]}", "proofValue": "z5", **change}
+    presentation = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                    "holder": did, "proof": proof}
+    answer = service.post(path, {"verifiablePresentation": presentation}, org=None)
+    body = answer.json()
+    assert answer.status_code == 400 and body["code"] == "schema_invalid", answer.text
+    for message in (body["message"], body["messageNl"]):
+        assert "{'" not in message and "['" not in message and "xxxxxxxxxx" not in message and len(message) < 300
+    assert body["messageNl"] != text(ErrorCode.SCHEMA_INVALID, "nl")  # says what is wrong, in Dutch
+
+
 def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
     assert service.post("/exchanges", {"credential": unsigned()}, org=None).status_code == 401
     bound = unsigned()
@@ -112,6 +134,14 @@ def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
     assert service.post("/exchanges", {"credential": unsigned(), "expiresIn": 10}).json()["code"] == "schema_invalid"
     broken = {**unsigned(), "validFrom": "yesterday"}
     assert service.post("/exchanges", {"credential": broken}).status_code == 400
+
+
+@pytest.mark.parametrize("expires_in", ["3600", 3600.0, True, [3600]])
+def test_an_offers_expiry_must_be_a_json_integer_not_a_string_a_fraction_or_true(service, expires_in):
+    refused = service.post("/exchanges", {"credential": unsigned(), "expiresIn": expires_in})
+    assert refused.status_code == 400 and refused.json()["code"] == "schema_invalid", refused.text
+    assert refused.json()["path"] == "/expiresIn"
+    assert service.post("/exchanges", {"credential": unsigned(), "expiresIn": 3600}).status_code == 201
 
 
 @pytest.mark.parametrize("holder", ["roc", "evc"], ids=["this organisation", "another organisation"])
@@ -124,6 +154,18 @@ def test_an_offer_of_a_credential_id_already_issued_is_refused_when_made_not_whe
     assert refused.status_code == 400 and refused.json()["code"] == "duplicate_id", refused.text
     assert refused.json()["message"] == service.post("/credentials/issue", {"credential": {
         **unsigned(), "id": taken, "credentialSubject": {**unsigned()["credentialSubject"], "id": "did:example:x"}}}).json()["message"]
+
+
+@pytest.mark.parametrize("second", ["roc", "evc"], ids=["this organisation", "another organisation"])
+def test_a_second_open_offer_of_the_same_credential_id_is_refused_when_made_but_not_after_the_first_expired(service, second):
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    first = service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}})
+    assert first.status_code == 201, first.text
+    refused = service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}}, org=second)
+    assert refused.status_code == 400 and refused.json()["code"] == "duplicate_id", refused.text
+    assert refused.json()["messageNl"]
+    age_offer(service.settings.database, first.json()["exchangeUrl"], expired=True)  # never claimed: the id is free
+    assert service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}}, org=second).status_code == 201
 
 
 @pytest.mark.parametrize("path", ["/exchanges/short", "/exchanges/" + "a" * 33, "/exchanges/" + "%2E" * 32,

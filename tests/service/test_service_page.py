@@ -50,3 +50,13 @@ def test_the_page_answers_unusable_input_itself(service):
                                    headers={"content-type": "application/json"})
     assert response.status_code == 200 and response.headers[EXIT_CODE_HEADER] == "2"
     assert response.json()["errors"][0]["code"] == "malformed_json"
+
+
+def test_an_unknown_path_under_verifier_is_the_services_coded_not_found_in_dutch_and_english(service):
+    from test_service_api import assert_refused
+
+    elsewhere = assert_refused(service.client.get("/nope"), 404, "not_found")
+    for path in ("/verifier/nope", "/verifier/api/nope", "/verifier/api/verify/x"):
+        body = assert_refused(service.client.get(path), 404, "not_found")
+        assert set(body) == set(elsewhere) and body["messageNl"] == elsewhere["messageNl"]
+    assert assert_refused(service.client.delete("/verifier/api/info"), 405, "method_not_allowed")["messageNl"]

@@ -92,6 +92,18 @@ def test_unknown_status_list_is_404(service):
     assert service.client.get(f"/status/{roc}/1/other").status_code == 400
 
 
+@pytest.mark.parametrize("seq, status, code", [
+    ("%201", 404, "not_found"), ("1%20", 404, "not_found"), ("01", 404, "not_found"), ("+1", 404, "not_found"),
+    ("1_0", 404, "not_found"), ("%EF%BC%91", 400, "schema_invalid"),  # a full-width 1 is not a number at all
+])
+def test_a_status_list_number_is_only_found_as_plain_ascii_digits_without_leading_zeros(service, seq, status, code):
+    issue(service)  # the organisation has list 1
+    roc = service.orgs["roc"].id
+    assert service.client.get(f"/status/{roc}/1/revocation").status_code == 200
+    refused = service.client.get(f"/status/{roc}/{seq}/revocation")
+    assert refused.status_code == status and refused.json()["code"] == code, refused.text
+
+
 def test_skillspas_verify_with_a_fresh_bundle_reports_revoked_and_reinstated(service, tmp_path):
     revoked, suspended = issue(service), issue(service, plain())
     change(service, revoked, "revoke")

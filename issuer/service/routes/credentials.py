@@ -236,6 +236,7 @@ async def issue_batch(
     except ValueError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/type") from None
     rows = [(line, row) for line, row in enumerate(request.rows, start=1)]
+    _only_strings(rows)
     try:
         manifest = await run_in_threadpool(_issue_batch, issuer, org, request.type, rows)
     except BatchInvalid as exc:
@@ -245,6 +246,25 @@ async def issue_batch(
                           rowErrors=[e.to_json() for e in exc.errors])
         return JSONResponse(body, status_code=exc.http_status)
     return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)
+
+
+_JSON_KINDS = {bool: ("true/false", "true/false"), int: ("a number", "getal"), float: ("a number", "getal"),
+               type(None): ("null", "null"), list: ("a list", "lijst"), dict: ("an object", "object")}
+
+
+def _only_strings(rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Every row value is a string, as a CSV cell is: a JSON number would be signed as Python writes it
+    (``1e308`` as "1e+308"), and ``row_key`` 1 and 1.0 would be two keys. ``schema_invalid`` names the first other."""
+    for line, row in rows:
+        for field, value in row.items():
+            if not isinstance(value, str):
+                en, nl = _JSON_KINDS.get(type(value), ("something else", "iets anders"))
+                name = field if len(field) <= 40 else field[:40] + "…"
+                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name!r}: a row value must be a JSON "
+                                f"string (text, as in a CSV cell), not {en}",
+                                f"/rows/{line - 1}/" + field.replace("~", "~0").replace("/", "~1"),
+                                nl=f"Regel {line}, veld {name!r}: een waarde moet tekst zijn (een JSON-string, zoals "
+                                   f"in een CSV-cel), geen {nl}.")
 
 
 def _issue_batch(issuer: Issuer, org: Org, kind: str, rows: list[tuple[int, dict[str, Any]]]) -> Manifest:

@@ -102,7 +102,7 @@ _PAGE_STATUS = {"open": 200, "used": 409, "expired": 410}
 )
 async def offer_page(
     exchange_id: ExchangeId, request: Request,
-    lang: Annotated[str | None, Query(pattern="^(nl|en)$", description="The page's language (nl, en)")] = None,
+    lang: Annotated[str | None, Query(description="The page's language: nl or en (another: the browser's, else Dutch)")] = None,
 ) -> Response:
     """A browser (``Accept: text/html``) gets the offer's page in Dutch or English: the credential, the
     organisation, until when it can be claimed, the ``skillspas passport claim`` command, the Learner

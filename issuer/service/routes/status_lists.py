@@ -40,7 +40,8 @@ async def status_list(
     issuer: IssuerDep, settings: SettingsDep,
 ) -> Response:
     """The current signed list; re-signed whenever a credential in it changes status."""
-    if len(org_id) > 64 or not 0 < seq < 2**31:
+    # the number only as the credentials write it: not " 1", "01", "+1" or "1_0" (which pydantic reads as numbers)
+    if len(org_id) > 64 or not 0 < seq < 2**31 or request.path_params["seq"] != str(seq):
         raise error_for(ErrorCode.NOT_FOUND, "no such status list")
     document = await run_in_threadpool(issuer.status_list, org_id, seq, purpose)
     if document is None:
