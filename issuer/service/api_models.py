@@ -251,16 +251,20 @@ class StatusResponse(BaseModel):
     changed: bool
 
 
-RowValue = Annotated[Any, WithJsonSchema({"type": "string"})]
-"""A row value: a string, as a CSV cell is (a list: its items separated by ``;``). Any JSON value passes the
-model so that the route refuses a number, true/false, null, list or object naming its row and field."""
+RowValue = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"},
+                                                    {"type": "array", "items": {"anyOf": [
+                                                        {"type": "string"},
+                                                        {"type": "object", "additionalProperties": {"type": "string"}}]}}]})]
+"""A row value: text as in a CSV cell, a whole number, null (an empty cell) or a list (in a CSV: items separated by
+``;``). Any JSON value passes the model, so that the route refuses a number with a fraction or exponent, true/false
+or an object naming its row and field."""
 
 
 class BatchRequest(_Strict):
     """``POST /credentials/batch``: rows for one credential type, each with a unique ``row_key``.
 
-    The row fields are those of the CSV export (see the builders), each value a string as in a CSV cell (a list:
-    its items separated by ``;``); nothing is issued unless every
+    The row fields are those of the CSV export (see the builders), each value text as in a CSV cell, a whole number, null or a
+    list (in a CSV: items separated by ``;``); nothing is issued unless every
     row is valid, and a row key issued before is not issued again.
     """
 

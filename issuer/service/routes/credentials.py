@@ -236,7 +236,7 @@ async def issue_batch(
     except ValueError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/type") from None
     rows = [(line, row) for line, row in enumerate(request.rows, start=1)]
-    _only_strings(rows)
+    _row_values(rows)
     try:
         manifest = await run_in_threadpool(_issue_batch, issuer, org, request.type, rows)
     except BatchInvalid as exc:
@@ -248,23 +248,26 @@ async def issue_batch(
     return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)
 
 
-_JSON_KINDS = {bool: ("true/false", "true/false"), int: ("a number", "getal"), float: ("a number", "getal"),
-               type(None): ("null", "null"), list: ("a list", "lijst"), dict: ("an object", "object")}
+_NOT_ROW_VALUES = {bool: ("true/false", "true/false"), float: ("a number with a fraction or exponent", "kommagetal"),
+                   dict: ("an object", "object")}
 
 
-def _only_strings(rows: list[tuple[int, dict[str, Any]]]) -> None:
-    """Every row value is a string, as a CSV cell is: a JSON number would be signed as Python writes it
-    (``1e308`` as "1e+308"), and ``row_key`` 1 and 1.0 would be two keys. ``schema_invalid`` names the first other."""
+def _row_values(rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """A row value is what the builders read from a CSV cell or ``issue --data`` JSON: text, a whole number, a
+    list (``;`` in a CSV) or null (an empty cell). A JSON number with a fraction or exponent would be signed as
+    Python writes it (``1e308`` as "1e+308", ``row_key`` 1.0 a key other than 1), true/false is no text, and an
+    object no field: ``schema_invalid`` names the first such value, its row and field."""
     for line, row in rows:
         for field, value in row.items():
-            if not isinstance(value, str):
-                en, nl = _JSON_KINDS.get(type(value), ("something else", "iets anders"))
+            refused = _NOT_ROW_VALUES.get(type(value))
+            if refused is not None:
+                en, nl = refused
                 name = field if len(field) <= 40 else field[:40] + "…"
-                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name!r}: a row value must be a JSON "
-                                f"string (text, as in a CSV cell), not {en}",
+                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name!r}: a row value is text, a whole "
+                                f"number, a list or null, not {en}",
                                 f"/rows/{line - 1}/" + field.replace("~", "~0").replace("/", "~1"),
-                                nl=f"Regel {line}, veld {name!r}: een waarde moet tekst zijn (een JSON-string, zoals "
-                                   f"in een CSV-cel), geen {nl}.")
+                                nl=f"Regel {line}, veld {name!r}: een waarde is tekst, een geheel getal, een lijst of "
+                                   f"null, geen {nl}.")
 
 
 def _issue_batch(issuer: Issuer, org: Org, kind: str, rows: list[tuple[int, dict[str, Any]]]) -> Manifest:
