@@ -81,5 +81,7 @@ def validate_shape(document: dict[str, Any], kind: str = "credential") -> None:
     if error is not None:
         path = "".join(f"/{p}" for p in error.absolute_path) or "/"
         what, _, model = kind.partition("-")
-        what = f"VC {model} {what}" if model else what
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {what}: {error.message[:200]}", path)
+        what_nl = {"credential": "bewijsstuk", "presentation": "presentatie"}.get(what, what)
+        what, what_nl = (f"VC {model} {what}", f"VC {model}-{what_nl}") if model else (what, what_nl)
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {what}: {error.message[:200]}", path,
+                        nl=f"dit is geen geldig {what_nl} volgens de W3C-standaard: {path} klopt niet")
