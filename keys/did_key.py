@@ -42,9 +42,9 @@ _DID_KEY_RELATIONSHIPS: Final = (
 _MAX_DID_URL: Final = 512
 
 
-def _unresolvable(message: str) -> SkillspasError:
-    """Build the ``unresolvable_key`` error."""
-    return error_for(ErrorCode.UNRESOLVABLE_KEY, message)
+def _unresolvable(message: str, nl: str) -> SkillspasError:
+    """Build the ``unresolvable_key`` error (English and Dutch)."""
+    return error_for(ErrorCode.UNRESOLVABLE_KEY, message, nl=nl)
 
 
 def _split(did_url: str) -> tuple[str, str, str | None]:
@@ -52,15 +52,18 @@ def _split(did_url: str) -> tuple[str, str, str | None]:
     if not isinstance(did_url, str):
         raise TypeError("did_url must be a string")
     if len(did_url) > _MAX_DID_URL:
-        raise _unresolvable("did:key URL is too long")
+        raise _unresolvable("did:key URL is too long", "de did:key is te lang")
     if not did_url.startswith(DID_KEY_PREFIX):
-        raise _unresolvable("not a did:key identifier")
+        raise _unresolvable("not a did:key identifier",
+                            f"de sleutel {did_url!r} is hier niet te vinden: controleer met een controlebundel "
+                            "die het DID-document van de uitgever bevat (--bundle)")
     did, hash_sign, fragment = did_url.partition("#")
     multibase = did[len(DID_KEY_PREFIX) :]
     if any(c in multibase for c in ":/?;"):
-        raise _unresolvable("did:key with a version, path, query or parameters is not supported")
+        raise _unresolvable("did:key with a version, path, query or parameters is not supported",
+                            "een did:key met een versie, pad, query of parameters wordt niet ondersteund")
     if hash_sign and not fragment:
-        raise _unresolvable("did:key URL has an empty fragment")
+        raise _unresolvable("did:key URL has an empty fragment", "de did:key heeft een leeg fragment na '#'")
     return did, multibase, (fragment if hash_sign else None)
 
 
@@ -83,7 +86,8 @@ def resolve_did_key(did_url: str) -> VerificationMethod:
     did, multibase, fragment = _split(did_url)
     public_key = PublicKey.from_multibase(multibase)
     if fragment is not None and fragment != multibase:
-        raise _unresolvable("did:key fragment must equal the key's multibase value")
+        raise _unresolvable("did:key fragment must equal the key's multibase value",
+                            "het fragment van de did:key (na '#') moet de sleutel zelf zijn")
     return VerificationMethod(
         id=f"{did}#{multibase}",
         type=MULTIKEY,

@@ -93,7 +93,8 @@ class PublicKey:
                 _edwards25519.check_public_key(raw)
             except ValueError as exc:
                 raise error_for(
-                    ErrorCode.UNRESOLVABLE_KEY, f"Ed25519 public key refused: {exc}"
+                    ErrorCode.UNRESOLVABLE_KEY, f"Ed25519 public key refused: {exc}",
+                    nl="de Ed25519-sleutel is geweigerd: het is een zwakke sleutel waarmee iedereen kan tekenen",
                 ) from None
         self._kind: KeyKind = kind
         self._key = key
@@ -105,7 +106,8 @@ class PublicKey:
         k = normalize_kind(kind)
         if not isinstance(raw, bytes | bytearray) or len(raw) != public_key_length(k):
             raise error_for(
-                ErrorCode.UNRESOLVABLE_KEY, f"{k} public key must be {public_key_length(k)} bytes"
+                ErrorCode.UNRESOLVABLE_KEY, f"{k} public key must be {public_key_length(k)} bytes",
+                nl=f"een {k}-sleutel moet {public_key_length(k)} bytes zijn",
             )
         raw = bytes(raw)
         if k == "Ed25519":
@@ -113,13 +115,15 @@ class PublicKey:
             return cls(ed25519.Ed25519PublicKey.from_public_bytes(raw))
         if raw[0] not in (2, 3):
             raise error_for(
-                ErrorCode.UNRESOLVABLE_KEY, f"{k} public key must be a compressed point"
+                ErrorCode.UNRESOLVABLE_KEY, f"{k} public key must be a compressed point",
+                nl=f"de {k}-sleutel is niet in de juiste (gecomprimeerde) vorm",
             )
         try:
             key = ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[k][0](), raw)
         except ValueError:
             raise error_for(
-                ErrorCode.UNRESOLVABLE_KEY, f"{k} public key is not a point on the curve"
+                ErrorCode.UNRESOLVABLE_KEY, f"{k} public key is not a point on the curve",
+                nl=f"de {k}-sleutel is geen geldige sleutel (geen punt op de curve)",
             ) from None
         return cls(key)
 

@@ -18,7 +18,7 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
@@ -26,17 +26,29 @@ __all__ = ["parse_json", "parse_scanned", "read_input", "read_json_file", "check
            "MAX_SAFE_INTEGER"]
 
 
+def _too_deep(limit: int, path: str | None = None) -> SkillspasError:
+    """``too_deep``: nested deeper than ``limit``, in English and Dutch."""
+    return localized_error(ErrorCode.TOO_DEEP, en=f"nesting is deeper than {limit}",
+                           nl=f"de gegevens zijn dieper genest dan {limit} lagen; dat neemt de verificateur niet aan",
+                           path=path)
+
+
+def _malformed(en: str, nl: str, path: str | None = None) -> SkillspasError:
+    """``malformed_json``, in English and Dutch (what a person reads: the file is damaged or not JSON)."""
+    return localized_error(ErrorCode.MALFORMED_JSON, en=en, nl=f"het bestand is geen geldige JSON: {nl}", path=path)
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
         dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise error_for(ErrorCode.MALFORMED_JSON, f"duplicate key {dup!r} in a JSON object")
+        raise _malformed(f"duplicate key {dup!r} in a JSON object", f"de sleutel {dup!r} staat twee keer in een object")
     return obj
 
 
 def _constant(name: str) -> Any:
-    raise error_for(ErrorCode.MALFORMED_JSON, f"{name} is not JSON")
+    raise _malformed(f"{name} is not JSON", f"{name} bestaat niet in JSON")
 
 
 _SAFE_DIGITS = len(str(MAX_SAFE_INTEGER))
@@ -54,18 +66,19 @@ def _integer(text: str) -> int:
     """An integer within ±2^53, counted by digits before any conversion (``int()`` of thousands of
     digits raises ValueError, and is slow before that)."""
     if len(text) - text.startswith("-") > _SAFE_DIGITS or abs(value := int(text)) > MAX_SAFE_INTEGER:
-        raise error_for(ErrorCode.MALFORMED_JSON, "integer outside ±2^53 cannot be read the same everywhere")
+        raise _malformed("integer outside ±2^53 cannot be read the same everywhere",
+                         "een geheel getal buiten ±2^53 wordt niet overal hetzelfde gelezen")
     return value
 
 
 def _float(text: str) -> float:
     """A finite double from at most ``MAX_NUMBER_CHARS`` characters."""
     if len(text) > MAX_NUMBER_CHARS:
-        raise error_for(ErrorCode.MALFORMED_JSON, f"a number of more than {MAX_NUMBER_CHARS} characters "
-                                                  "cannot be read the same everywhere")
+        raise _malformed(f"a number of more than {MAX_NUMBER_CHARS} characters cannot be read the same everywhere",
+                         f"een getal van meer dan {MAX_NUMBER_CHARS} tekens wordt niet overal hetzelfde gelezen")
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise error_for(ErrorCode.MALFORMED_JSON, f"{text} is beyond the largest double")
+        raise _malformed(f"{text} is beyond the largest double", f"{text} is groter dan het grootste getal")
     return value
 
 
@@ -82,30 +95,32 @@ def parse_scanned(
         return data, _bounded(data, limits, registry)
     if isinstance(data, (bytes, bytearray)):
         if len(data) > limits.max_bytes:
-            raise error_for(ErrorCode.TOO_LARGE, f"input is {len(data)} bytes; the limit is {limits.max_bytes}")
+            raise localized_error(ErrorCode.TOO_LARGE, en=f"input is {len(data)} bytes; the limit is {limits.max_bytes}",
+                                  nl=f"het bestand is {len(data)} bytes; de verificateur neemt hoogstens "
+                                     f"{limits.max_bytes} bytes aan")
         try:
             text = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise error_for(ErrorCode.MALFORMED_JSON, f"input is not UTF-8 (byte {exc.start})") from None
+            raise _malformed(f"input is not UTF-8 (byte {exc.start})", f"de tekst is geen UTF-8 (byte {exc.start})") from None
     elif isinstance(data, str):
         text = data
         if len(text) > limits.max_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-            raise error_for(ErrorCode.TOO_LARGE, f"input is larger than the limit of {limits.max_bytes} bytes")
+            raise localized_error(ErrorCode.TOO_LARGE, en=f"input is larger than the limit of {limits.max_bytes} bytes",
+                                  nl=f"de invoer is groter dan de grens van {limits.max_bytes} bytes")
     else:
         raise TypeError("data must be JSON text (str, bytes) or a parsed JSON value")
     if text.startswith("\ufeff"):
-        raise error_for(ErrorCode.MALFORMED_JSON, "a byte order mark is not allowed")
+        raise _malformed("a byte order mark is not allowed", "een byte order mark (BOM) aan het begin mag niet")
     _check_nesting(text, limits)
     try:
         value = json.loads(
             text, object_pairs_hook=_pairs, parse_constant=_constant, parse_int=_integer, parse_float=_float
         )
     except RecursionError:
-        raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {limits.max_depth}") from None
+        raise _too_deep(limits.max_depth) from None
     except json.JSONDecodeError as exc:
-        raise error_for(
-            ErrorCode.MALFORMED_JSON, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+        raise _malformed(f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+                         f"fout op regel {exc.lineno}, kolom {exc.colno}") from None
     return value, _bounded(value, limits, registry)
 
 
@@ -136,7 +151,7 @@ def _check_nesting(text: str, limits: Limits) -> None:
         if char == "[" or char == "{":
             depth += 1
             if depth > _PARSE_DEPTH:
-                raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {limits.max_depth}")
+                raise _too_deep(limits.max_depth)
         elif char == "]" or char == "}":
             depth -= 1
 
@@ -162,17 +177,18 @@ def _check_bounds_with_paths(value: Any, limits: Limits) -> None:
         node, depth, path = stack.pop()
         if isinstance(node, dict):
             if depth > max_depth:
-                raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {max_depth}", path or "/")
+                raise _too_deep(max_depth, path or "/")
             for key, item in node.items():
                 if not isinstance(key, str):
-                    raise error_for(ErrorCode.MALFORMED_JSON, "object keys must be strings", path or "/")
+                    raise _malformed("object keys must be strings", "de sleutels van een object moeten tekst zijn", path or "/")
                 _check_string(key, max_str, path)
                 stack.append((item, depth + 1, f"{path}/{_escape(key)}"))
         elif isinstance(node, list):
             if depth > max_depth:
-                raise error_for(ErrorCode.TOO_DEEP, f"nesting is deeper than {max_depth}", path or "/")
+                raise _too_deep(max_depth, path or "/")
             if len(node) > max_arr:
-                raise error_for(ErrorCode.TOO_LARGE, f"array has {len(node)} items; the limit is {max_arr}", path)
+                raise localized_error(ErrorCode.TOO_LARGE, en=f"array has {len(node)} items; the limit is {max_arr}",
+                                      nl=f"een lijst heeft {len(node)} onderdelen; de grens is {max_arr}", path=path)
             for index, item in enumerate(node):
                 stack.append((item, depth + 1, f"{path}/{index}"))
         elif isinstance(node, str):
@@ -181,21 +197,22 @@ def _check_bounds_with_paths(value: Any, limits: Limits) -> None:
             continue
         elif isinstance(node, int):
             if abs(node) > MAX_SAFE_INTEGER:
-                raise error_for(ErrorCode.MALFORMED_JSON, "integer outside ±2^53", path)
+                raise _malformed("integer outside ±2^53", "een geheel getal buiten ±2^53", path)
         elif isinstance(node, float):
             if node != node or node in (float("inf"), float("-inf")):
-                raise error_for(ErrorCode.MALFORMED_JSON, "NaN and Infinity are not JSON", path)
+                raise _malformed("NaN and Infinity are not JSON", "NaN en Infinity bestaan niet in JSON", path)
         else:
             raise TypeError(f"not a JSON value: {type(node).__name__}")
 
 
 def _check_string(text: str, max_len: int, path: str) -> None:
     if len(text) > max_len:
-        raise error_for(ErrorCode.TOO_LARGE, f"a string is {len(text)} characters; the limit is {max_len}", path)
+        raise localized_error(ErrorCode.TOO_LARGE, en=f"a string is {len(text)} characters; the limit is {max_len}",
+                              nl=f"een tekst is {len(text)} tekens lang; de grens is {max_len}", path=path)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise error_for(ErrorCode.MALFORMED_JSON, "string contains a lone surrogate", path) from None
+        raise _malformed("string contains a lone surrogate", "een tekst bevat een los surrogaatteken", path) from None
 
 
 def _escape(key: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.scan import FORBIDDEN_TEXT, scan
 
 __all__ = ["check_text"]
@@ -40,8 +40,11 @@ def _check_text_with_paths(value: Any, path: str) -> None:
 def _check(text: str, path: str) -> None:
     match = FORBIDDEN_TEXT.search(text)
     if match:
-        raise error_for(
+        char = f"U+{ord(match.group()):04X}"
+        raise localized_error(
             ErrorCode.SCHEMA_INVALID,
-            f"string contains the control or bidi character U+{ord(match.group()):04X}",
-            path or "/",
+            en=f"string contains the control or bidi character {char}",
+            nl=f"een tekst bevat het onzichtbare stuur- of leesrichtingsteken {char}, dat de tekst anders kan laten "
+               "lijken dan hij is",
+            path=path or "/",
         )

@@ -16,7 +16,7 @@ import re
 from typing import Any, TypeGuard
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.limits import Limits
 
 __all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "types_of", "issuer_id",
@@ -87,9 +87,11 @@ def date_exists(value: str) -> bool:
 def parse_datetime(value: object, path: str) -> str:
     """``value`` if it is an XML Schema dateTimeStamp of a day that exists, else ``schema_invalid``."""
     if not isinstance(value, str) or not _DATETIME_STAMP.fullmatch(value):
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date-time with time zone", path)
+        raise localized_error(ErrorCode.SCHEMA_INVALID, en=f"{value!r} is not a date-time with time zone",
+                              nl=f"{value!r} is geen datum en tijd met tijdzone", path=path)
     if not date_exists(value):
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date that exists", path)
+        raise localized_error(ErrorCode.SCHEMA_INVALID, en=f"{value!r} is not a date that exists",
+                              nl=f"{value!r} is een datum die niet bestaat", path=path)
     return value
 
 def instant(value: str) -> dt.datetime:
@@ -104,10 +106,13 @@ def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
     """The document's proofs as a list of objects (``invalid_proof`` when missing or malformed)."""
     proof = document.get("proof")
     if proof is None:
-        raise error_for(ErrorCode.INVALID_PROOF, "the document has no proof", "/proof")
+        raise localized_error(ErrorCode.INVALID_PROOF, en="the document has no proof",
+                              nl="het document is niet ondertekend (er is geen handtekening)", path="/proof")
     proofs = proof if isinstance(proof, list) else [proof]
     if not proofs or not all(isinstance(p, dict) for p in proofs):
-        raise error_for(ErrorCode.INVALID_PROOF, "proof must be an object or a list of objects", "/proof")
+        raise localized_error(ErrorCode.INVALID_PROOF, en="proof must be an object or a list of objects",
+                              nl="de handtekening (proof) moet een object zijn of een lijst van objecten", path="/proof")
     if len(proofs) > limits.max_proofs:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_proofs} proofs", "/proof")
+        raise localized_error(ErrorCode.RESOURCE_LIMIT, en=f"more than {limits.max_proofs} proofs",
+                              nl=f"meer dan {limits.max_proofs} handtekeningen", path="/proof")
     return proofs

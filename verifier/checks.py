@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2, ContextRegistry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2, ContextRegistry, unknown_context
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonld.inline import check_inline_context, known_terms
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import Scan, scan
@@ -15,6 +15,11 @@ from skillspas.schemas.jsonschema.validate import validate_shape, validate_shape
 from skillspas.schemas.vc import BASE_CONTEXTS, VALIDITY_KEYS, data_model, instant, is_url, issuer_id, parse_datetime, types_of
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape"]
+
+
+def _shape(en: str, nl: str, path: str) -> SkillspasError:
+    """``schema_invalid`` at ``path``, in English and Dutch."""
+    return localized_error(ErrorCode.SCHEMA_INVALID, en=en, nl=nl, path=path)
 
 
 def check_contexts(
@@ -27,13 +32,15 @@ def check_contexts(
     ``scanned``: a ``Scan`` of this document, or of one holding it, made with ``registry``."""
     top = document.get("@context")
     if top is None:
-        raise error_for(ErrorCode.SCHEMA_INVALID, "@context is missing", "/@context")
+        raise _shape("@context is missing", "@context ontbreekt: dit is geen bewijsstuk volgens de W3C-standaard", "/@context")
     if not isinstance(top, list) or not top or not isinstance(top[0], str) or top[0] not in BASE_CONTEXTS:
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"@context must be a list starting with {VC_V2} (or {VC_V1})", "/@context")
+        raise _shape(f"@context must be a list starting with {VC_V2} (or {VC_V1})",
+                     f"@context moet een lijst zijn die begint met {VC_V2} (of {VC_V1})", "/@context")
     other = VC_V1 if top[0] == VC_V2 else VC_V2
     if other in top:
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"a document is either VC 2.0 or VC 1.1: {other} may not follow {top[0]}",
-                        f"/@context/{top.index(other)}")
+        raise _shape(f"a document is either VC 2.0 or VC 1.1: {other} may not follow {top[0]}",
+                     f"een document volgt VC 2.0 of VC 1.1, niet allebei: {other} mag niet na {top[0]} komen",
+                     f"/@context/{top.index(other)}")
     if not (scanned or scan(document, registry=registry)).known_contexts:
         _check_contexts_with_paths(document, registry, limits)
 
@@ -65,16 +72,19 @@ def _check_context_value(value: Any, registry: ContextRegistry, path: str, top: 
     inline = [i for i, entry in enumerate(entries) if not isinstance(entry, str)]
     if inline and (not top or not isinstance(value, list) or inline[0] == 0):
         where = f"{path}/{inline[0]}" if isinstance(value, list) else path
-        raise error_for(ErrorCode.INLINE_CONTEXT_REFUSED,
-                        "an inline context object is accepted only after the first context URL of a credential", where)
+        raise localized_error(ErrorCode.INLINE_CONTEXT_REFUSED,
+                              en="an inline context object is accepted only after the first context URL of a credential",
+                              nl="een context als object mag alleen na de eerste context-URL van een bewijsstuk staan",
+                              path=where)
     if len(inline) > limits.max_inline_contexts:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_inline_contexts} inline contexts", path)
+        raise localized_error(ErrorCode.RESOURCE_LIMIT, en=f"more than {limits.max_inline_contexts} inline contexts",
+                              nl=f"meer dan {limits.max_inline_contexts} contexten als object", path=path)
     for index, entry in enumerate(entries):
         where = f"{path}/{index}" if isinstance(value, list) else path
         if not isinstance(entry, str):
             check_inline_context(entry, where, known_terms(registry), limits)
         elif entry not in registry:
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {entry[:100]!r} is not bundled and is never fetched", where)
+            raise unknown_context(entry, where)
 
 
 def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: Scan | None = None) -> None:
@@ -85,35 +95,40 @@ def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: 
     if scanned is None or not scanned.clean_text:
         check_text(credential, path)
     if "VerifiableCredential" not in types_of(credential):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiableCredential", f"{path}/type")
+        raise _shape("type must include VerifiableCredential", "type moet VerifiableCredential bevatten: dit is geen bewijsstuk",
+                     f"{path}/type")
     if "id" in credential and not is_url(credential["id"]):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "id must be one URL", f"{path}/id")
+        raise _shape("id must be one URL", "id moet één URL zijn", f"{path}/id")
     if not is_url(issuer_id(credential)):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "issuer must be a URL or an object with a URL id", f"{path}/issuer")
+        raise _shape("issuer must be a URL or an object with a URL id",
+                     "de uitgever (issuer) moet een URL zijn, of een object met een URL als id", f"{path}/issuer")
     subject = credential.get("credentialSubject")
     subjects = subject if isinstance(subject, list) else [subject]
     if not subjects or not all(isinstance(s, dict) and s for s in subjects):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "credentialSubject must be a non-empty object", f"{path}/credentialSubject")
+        raise _shape("credentialSubject must be a non-empty object",
+                     "credentialSubject (over wie het bewijsstuk gaat) ontbreekt of is leeg", f"{path}/credentialSubject")
     model = data_model(credential)
     if model == "1.1":
         if "issuanceDate" not in credential:
-            raise error_for(ErrorCode.SCHEMA_INVALID, "a VC 1.1 credential needs issuanceDate", f"{path}/issuanceDate")
+            raise _shape("a VC 1.1 credential needs issuanceDate", "een VC 1.1-bewijsstuk moet een issuanceDate hebben",
+                         f"{path}/issuanceDate")
         for key in VALIDITY_KEYS["2.0"]:
             if key in credential:
-                raise error_for(ErrorCode.SCHEMA_INVALID,
-                                f"{key} is a VC 2.0 term; a VC 1.1 credential uses issuanceDate and expirationDate",
-                                f"{path}/{key}")
+                raise _shape(f"{key} is a VC 2.0 term; a VC 1.1 credential uses issuanceDate and expirationDate",
+                             f"{key} hoort bij VC 2.0; een VC 1.1-bewijsstuk gebruikt issuanceDate en expirationDate",
+                             f"{path}/{key}")
     for key in VALIDITY_KEYS[model]:
         if key in credential:
             parse_datetime(credential[key], f"{path}/{key}")
     from_key, until_key = VALIDITY_KEYS[model]
     if from_key in credential and until_key in credential:  # VC 2.0 §4.9: a MUST, whatever is checked later
         if instant(credential[until_key]) < instant(credential[from_key]):
-            raise error_for(ErrorCode.SCHEMA_INVALID, f"{until_key} is before {from_key}", f"{path}/{until_key}")
+            raise _shape(f"{until_key} is before {from_key}", f"{until_key} ligt vóór {from_key}", f"{path}/{until_key}")
     try:
         _validate_shape(credential, "credential" if model == "2.0" else "credential-1.1")
     except SkillspasError as exc:
-        raise error_for(exc.code, exc.message, path + (exc.path if exc.path and exc.path != "/" else "")) from None
+        raise error_for(exc.code, exc.message, path + (exc.path if exc.path and exc.path != "/" else ""),
+                        nl=exc.message_nl) from None
     validate_type(credential, path)  # a skillspas type: its own schema and the OB 3.0 schema
 
 
@@ -124,19 +139,22 @@ def check_presentation_shape(
     if scanned is None or not scanned.clean_text:
         check_text(presentation)
     if "VerifiablePresentation" not in types_of(presentation):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "type must include VerifiablePresentation", "/type")
+        raise _shape("type must include VerifiablePresentation", "type moet VerifiablePresentation bevatten: dit is geen presentatie",
+                     "/type")
     _validate_shape(presentation, "presentation" if data_model(presentation) == "2.0" else "presentation-1.1")
     if "holder" in presentation:
         holder = presentation["holder"]
         holder = holder.get("id") if isinstance(holder, dict) else holder
         if not is_url(holder):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "holder must be a URL", "/holder")
+            raise _shape("holder must be a URL", "de houder (holder) moet een URL zijn", "/holder")
     value = presentation.get("verifiableCredential", [])
     credentials = value if isinstance(value, list) else [value]
     if len(credentials) > limits.max_credentials:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"more than {limits.max_credentials} credentials", "/verifiableCredential")
+        raise localized_error(ErrorCode.RESOURCE_LIMIT, en=f"more than {limits.max_credentials} credentials",
+                              nl=f"meer dan {limits.max_credentials} bewijsstukken", path="/verifiableCredential")
     if not all(isinstance(c, dict) for c in credentials):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "verifiableCredential entries must be objects", "/verifiableCredential")
+        raise _shape("verifiableCredential entries must be objects", "elk bewijsstuk in verifiableCredential moet een object zijn",
+                     "/verifiableCredential")
     return credentials
 
 

@@ -202,7 +202,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
     for warning in result.warnings:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}] {warning.message}")
+        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}] {warning.text(lang)}")
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary

@@ -24,7 +24,7 @@ from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, PinnedKey
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import EVIDENCE_KINDS, facts
 from skillspas.schemas.jsonld.contexts import bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_scanned
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.jsonld.processor import DocumentProcessor, Expansion
@@ -143,7 +143,8 @@ class Verifier:
         try:
             parsed, scanned = parse_scanned(document, self.limits, self.processor.registry)  # (1)
             if not isinstance(parsed, dict):
-                raise error_for(ErrorCode.SCHEMA_INVALID, "a credential or presentation must be a JSON object", "/")
+                raise localized_error(ErrorCode.SCHEMA_INVALID, en="a credential or presentation must be a JSON object",
+                                      nl="dit is geen bewijsstuk of presentatie (geen JSON-object)", path="/")
         except SkillspasError as exc:
             run.fail("parse", exc)
             return run.result(now)
@@ -166,12 +167,14 @@ class Verifier:
         checked = self._proofs_checked(document, run, limits or self.limits)
         if checked is None:
             run.result(dt.datetime.now(dt.timezone.utc)).raise_for_errors()
-            raise error_for(ErrorCode.INVALID_PROOF, "the proof does not verify", "/proof")
+            raise localized_error(ErrorCode.INVALID_PROOF, en="the proof does not verify",
+                                  nl="de handtekening klopt niet", path="/proof")
         credential, proofs, methods = checked
         issuer = issuer_id(credential)
         _check_signers(credential, proofs, methods, issuer)
         if issuer not in issuers:
-            raise error_for(ErrorCode.UNTRUSTED_ISSUER, f"issued by {issuer!r}, expected {sorted(issuers)!r}", "/issuer")
+            raise localized_error(ErrorCode.UNTRUSTED_ISSUER, en=f"issued by {issuer!r}, expected {sorted(issuers)!r}",
+                                  nl=f"uitgegeven door {issuer!r}, verwacht: {sorted(issuers)!r}", path="/issuer")
         return credential
 
     def verified_status_list(self, document: dict[str, Any], issuer: str) -> dict[str, Any]:
@@ -196,7 +199,8 @@ class Verifier:
         try:
             credential, scanned = parse_scanned(document, limits, self.processor.registry)
             if not isinstance(credential, dict):
-                raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
+                raise localized_error(ErrorCode.SCHEMA_INVALID, en="a credential must be a JSON object",
+                                      nl="dit is geen bewijsstuk (geen JSON-object)", path="/")
         except SkillspasError as exc:
             run.fail("parse", exc)
             return None
@@ -293,7 +297,7 @@ class Verifier:
                 run.proofs.append(_proof_result(proof, method, True))
             except SkillspasError as exc:
                 path = exc.path.replace("/proof", f"/proof/{index}", 1) if exc.path and len(proofs) > 1 else exc.path
-                exc = error_for(exc.code, exc.message, path)
+                exc = error_for(exc.code, exc.message, path, nl=exc.message_nl)
                 run.proofs.append(_proof_result(proof, method, False, exc.code))
                 if first_error is None:
                     first_error = exc
@@ -363,41 +367,50 @@ def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None,
         strangers = [(i, sid) for i, sid in enumerate(subject_of(c)[0] for c in credentials) if sid not in (None, holder)]
         if strangers:
             index, subject_id = strangers[0]
-            return run.fail("holder", error_for(
+            return run.fail("holder", localized_error(
                 ErrorCode.HOLDER_MISMATCH,
-                f"the presentation is signed by {holder!r}, but credential {index} is about {subject_id!r}",
-                f"/verifiableCredential/{index}/credentialSubject/id",
+                en=f"the presentation is signed by {holder!r}, but credential {index} is about {subject_id!r}",
+                nl=f"de presentatie is ondertekend door {holder!r}, maar bewijsstuk {index} gaat over {subject_id!r}: "
+                   "iemand laat een bewijsstuk van een ander zien",
+                path=f"/verifiableCredential/{index}/credentialSubject/id",
             ))
         run.ok("holder")
     if len(run.persons) > 1:
         counted = next(p for p in run.persons if p.counted)
         who = "the holder" if counted.holder else "the person with the most credentials (the first on a tie)"
-        run.fail("subjects", error_for(
+        who_nl = "de houder" if counted.holder else "de persoon met de meeste bewijsstukken (bij gelijke stand de eerste)"
+        run.fail("subjects", localized_error(
             ErrorCode.MULTIPLE_SUBJECTS,
-            f"the credentials name {len(run.persons)} different people; only the {len(counted.credentials)} "
-            f"of {who} ({counted.key}) are counted",
-            "/verifiableCredential",
+            en=f"the credentials name {len(run.persons)} different people; only the {len(counted.credentials)} "
+               f"of {who} ({counted.key}) are counted",
+            nl=f"de bewijsstukken noemen {len(run.persons)} verschillende personen; alleen de {len(counted.credentials)} "
+               f"van {who_nl} ({counted.key}) tellen mee",
+            path="/verifiableCredential",
         ))
     else:
         run.ok("subjects")
     if not any(p.holder for p in run.persons):
-        why = "the presentation has no holder proof" if holder is None else (
-            f"the holder proof is by {holder!r}, and no credential names that DID as its subject")
-        run.warnings.append(Problem(ErrorCode.HOLDER_NOT_PROVEN, why, "/proof"))
+        why, why_nl = ("the presentation has no holder proof", "de houder heeft de presentatie niet ondertekend"
+                       ) if holder is None else (
+            f"the holder proof is by {holder!r}, and no credential names that DID as its subject",
+            f"de presentatie is ondertekend door {holder!r}, en geen bewijsstuk gaat over die DID")
+        run.warnings.append(Problem(ErrorCode.HOLDER_NOT_PROVEN, why, "/proof", why_nl))
 
 
 def _check_proof_shape(proof: dict[str, Any]) -> None:
     """(5) a DataIntegrityProof with the fields every suite needs (threat 5)."""
     if proof.get("type") != "DataIntegrityProof":
-        raise error_for(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"proof type {proof.get('type')!r} is not supported", "/proof/type")
+        raise localized_error(ErrorCode.UNSUPPORTED_CRYPTOSUITE, en=f"proof type {proof.get('type')!r} is not supported",
+                              nl=f"het soort handtekening {proof.get('type')!r} wordt niet ondersteund", path="/proof/type")
     for key in ("verificationMethod", "proofPurpose", "proofValue"):
         if not isinstance(proof.get(key), str):
-            raise error_for(ErrorCode.INVALID_PROOF, f"proof.{key} is missing", f"/proof/{key}")
+            raise localized_error(ErrorCode.INVALID_PROOF, en=f"proof.{key} is missing",
+                                  nl=f"in de handtekening ontbreekt proof.{key}", path=f"/proof/{key}")
     if "created" in proof:
         try:
             parse_datetime(proof["created"], "/proof/created")
         except SkillspasError as exc:
-            raise error_for(ErrorCode.INVALID_PROOF, exc.message, exc.path) from None
+            raise error_for(ErrorCode.INVALID_PROOF, exc.message, exc.path, nl=exc.message_nl) from None
 
 
 def _input_for(unsecured: dict[str, Any], proofs: list[dict[str, Any]], proof: dict[str, Any]) -> dict[str, Any]:
@@ -407,11 +420,14 @@ def _input_for(unsecured: dict[str, Any], proofs: list[dict[str, Any]], proof: d
         return unsecured
     wanted = [previous] if isinstance(previous, str) else previous
     if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
-        raise error_for(ErrorCode.INVALID_PROOF, "previousProof must be a proof id or a list of them", "/proof/previousProof")
+        raise localized_error(ErrorCode.INVALID_PROOF, en="previousProof must be a proof id or a list of them",
+                              nl="previousProof moet de id van een handtekening zijn, of een lijst daarvan",
+                              path="/proof/previousProof")
     by_id = {p.get("id"): p for p in proofs if isinstance(p.get("id"), str)}
     missing = [w for w in wanted if w not in by_id]
     if missing:
-        raise error_for(ErrorCode.INVALID_PROOF, f"previousProof {missing[0]!r} is not in the proof set", "/proof/previousProof")
+        raise localized_error(ErrorCode.INVALID_PROOF, en=f"previousProof {missing[0]!r} is not in the proof set",
+                              nl=f"previousProof {missing[0]!r} staat niet bij de handtekeningen", path="/proof/previousProof")
     return {**unsecured, "proof": [by_id[w] for w in wanted]}
 
 
@@ -437,28 +453,36 @@ def _check_signers(
         _check_assertion(proof, method, {issuer, *cosigners})
     signed_by = {method.controller for method in methods}
     if issuer not in signed_by:
-        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, f"no proof is by the issuer {issuer!r}", "/proof")
+        raise localized_error(ErrorCode.KEY_NOT_AUTHORIZED, en=f"no proof is by the issuer {issuer!r}",
+                              nl=f"geen van de handtekeningen is van de uitgever {issuer!r}", path="/proof")
     missing = sorted(set(cosigners) - signed_by)
     if missing:
-        raise error_for(ErrorCode.INVALID_PROOF, f"the co-signer {missing[0]!r} has not signed", "/proof")
+        raise localized_error(ErrorCode.INVALID_PROOF, en=f"the co-signer {missing[0]!r} has not signed",
+                              nl=f"de medeondertekenaar {missing[0]!r} heeft niet ondertekend", path="/proof")
 
 
 def _check_assertion(proof: dict[str, Any], method: VerificationMethod, allowed: set[str | None]) -> None:
     """(6) an assertion proof: purpose assertionMethod, by a key its controller lets assert, of an allowed signer."""
     if proof.get("proofPurpose") != "assertionMethod":
-        raise error_for(
+        raise localized_error(
             ErrorCode.WRONG_PROOF_PURPOSE,
-            f"proofPurpose is {proof.get('proofPurpose')!r}; a credential needs assertionMethod",
-            "/proof/proofPurpose",
+            en=f"proofPurpose is {proof.get('proofPurpose')!r}; a credential needs assertionMethod",
+            nl=f"de handtekening is gezet voor {proof.get('proofPurpose')!r}; een bewijsstuk moet ondertekend zijn "
+               "voor het uitgeven ervan (assertionMethod)",
+            path="/proof/proofPurpose",
         )
     if "assertionMethod" not in method.relationships:
-        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an assertion method of its controller", "/proof/verificationMethod")
+        raise localized_error(ErrorCode.KEY_NOT_AUTHORIZED, en="the key is not an assertion method of its controller",
+                              nl="de eigenaar van deze sleutel gebruikt hem niet om bewijsstukken te ondertekenen",
+                              path="/proof/verificationMethod")
     _check_key_in_force(proof, method)
     if method.controller not in allowed:
-        raise error_for(
+        raise localized_error(
             ErrorCode.KEY_NOT_AUTHORIZED,
-            f"the signing key belongs to {method.controller!r}, not to the issuer {sorted(a for a in allowed if a)!r}",
-            "/proof/verificationMethod",
+            en=f"the signing key belongs to {method.controller!r}, not to the issuer {sorted(a for a in allowed if a)!r}",
+            nl=f"er is ondertekend met een sleutel van {method.controller!r}, niet van de uitgever "
+               f"{sorted(a for a in allowed if a)!r}",
+            path="/proof/verificationMethod",
         )
 
 
@@ -468,20 +492,30 @@ def _check_authentication(
 ) -> None:
     """(6) a holder's proof: purpose authentication, the holder's key, the expected challenge/domain."""
     if proof.get("proofPurpose") != "authentication":
-        raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a presentation proof needs proofPurpose authentication", "/proof/proofPurpose")
+        raise localized_error(ErrorCode.WRONG_PROOF_PURPOSE, en="a presentation proof needs proofPurpose authentication",
+                              nl="de houder moet een presentatie ondertekenen om zich te identificeren (authentication)",
+                              path="/proof/proofPurpose")
     if "authentication" not in method.relationships:
-        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the key is not an authentication method of its controller", "/proof/verificationMethod")
+        raise localized_error(ErrorCode.KEY_NOT_AUTHORIZED, en="the key is not an authentication method of its controller",
+                              nl="de eigenaar van deze sleutel gebruikt hem niet om zich te identificeren",
+                              path="/proof/verificationMethod")
     _check_key_in_force(proof, method)
     holder = presentation.get("holder")
     holder = holder.get("id") if isinstance(holder, dict) else holder
     if holder is not None and method.controller != holder:
-        raise error_for(ErrorCode.KEY_NOT_AUTHORIZED, "the presentation is not signed by its holder", "/proof/verificationMethod")
+        raise localized_error(ErrorCode.KEY_NOT_AUTHORIZED, en="the presentation is not signed by its holder",
+                              nl="de presentatie is niet ondertekend door de houder die erin staat",
+                              path="/proof/verificationMethod")
     if challenge is not None and proof.get("challenge") != challenge:
-        raise error_for(ErrorCode.CHALLENGE_MISMATCH, "the presentation's challenge is not the one asked for", "/proof/challenge")
+        raise localized_error(ErrorCode.CHALLENGE_MISMATCH, en="the presentation's challenge is not the one asked for",
+                              nl="de presentatie is gemaakt voor een ander verzoek dan het uwe (de challenge klopt niet): "
+                                 "vraag om een nieuwe presentatie", path="/proof/challenge")
     if domain is not None:
         got = proof.get("domain")
         if not (got == domain or (isinstance(got, list) and domain in got)):
-            raise error_for(ErrorCode.DOMAIN_MISMATCH, "the presentation's domain is not this verifier's", "/proof/domain")
+            raise localized_error(ErrorCode.DOMAIN_MISMATCH, en="the presentation's domain is not this verifier's",
+                                  nl="de presentatie is voor een andere ontvanger gemaakt (het domein klopt niet): "
+                                     "vraag om een presentatie voor u", path="/proof/domain")
 
 
 def _check_key_in_force(proof: dict[str, Any], method: VerificationMethod) -> None:
@@ -490,17 +524,21 @@ def _check_key_in_force(proof: dict[str, Any], method: VerificationMethod) -> No
     Controlled Identifiers 1.0 section 2.2: proofs at or after ``revoked``/``expires`` are not verified;
     proofs created before keep verifying, so a rotation or a compromise does not void old credentials.
     """
-    for cutoff, code, what in (
-        (method.revoked, ErrorCode.KEY_REVOKED, "revoked as compromised"),
-        (method.expires, ErrorCode.KEY_NOT_AUTHORIZED, "expired"),
+    for cutoff, code, what, what_nl in (
+        (method.revoked, ErrorCode.KEY_REVOKED, "revoked as compromised", "ingetrokken omdat hij in verkeerde handen kan zijn"),
+        (method.expires, ErrorCode.KEY_NOT_AUTHORIZED, "expired", "verlopen"),
     ):
         if cutoff is None:
             continue
-        created = proof.get("created")
+        created, when = proof.get("created"), format_datetime(cutoff)
         if created is None:
-            raise error_for(code, f"the key was {what} at {format_datetime(cutoff)} and the proof has no created date", "/proof/created")
+            raise localized_error(code, en=f"the key was {what} at {when} and the proof has no created date",
+                                  nl=f"de sleutel is op {when} {what_nl}, en de handtekening heeft geen datum",
+                                  path="/proof/created")
         if instant(created) >= cutoff:
-            raise error_for(code, f"the key was {what} at {format_datetime(cutoff)}; this proof was created at {created}", "/proof/created")
+            raise localized_error(code, en=f"the key was {what} at {when}; this proof was created at {created}",
+                                  nl=f"de sleutel is op {when} {what_nl}; deze handtekening is gezet op {created}",
+                                  path="/proof/created")
 
 
 def _issued_at(
@@ -520,10 +558,13 @@ def _check_validity(credential: dict[str, Any], now: dt.datetime) -> None:
     from_key, until_key = validity_keys(credential)
     valid_from = credential.get(from_key)
     if valid_from is not None and instant(valid_from) > now:
-        raise error_for(ErrorCode.NOT_YET_VALID, f"the credential is valid from {valid_from}", f"/{from_key}")
+        raise localized_error(ErrorCode.NOT_YET_VALID, en=f"the credential is valid from {valid_from}",
+                              nl=f"het bewijsstuk is pas geldig vanaf {valid_from}", path=f"/{from_key}")
     valid_until = credential.get(until_key)
     if valid_until is not None and instant(valid_until) < now:
-        raise error_for(ErrorCode.EXPIRED, f"the credential expired at {valid_until}", f"/{until_key}")
+        raise localized_error(ErrorCode.EXPIRED, en=f"the credential expired at {valid_until}",
+                              nl=f"het bewijsstuk is verlopen op {valid_until}; vraag de houder om een geldig bewijsstuk",
+                              path=f"/{until_key}")
 
 
 def _summary(

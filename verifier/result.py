@@ -219,7 +219,7 @@ class VerificationResult:
         """Raise the deciding problem as its typed ``SkillspasError``; do nothing when verified."""
         problem = self.first_error
         if problem is not None:
-            raise error_for(problem.code, problem.message, problem.path)
+            raise error_for(problem.code, problem.message, problem.path, nl=problem.message_nl)
         if not self.verified:
             raise error_for(ErrorCode.INVALID_PROOF, "not verified")
 

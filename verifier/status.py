@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Protocol, runtime_checkable
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.result import Problem
 
@@ -47,6 +47,8 @@ MIN_STATUS_LIST_BITS: Final = 131_072
 DEFAULT_FRESHNESS: Final = dt.timedelta(days=7)
 _CLOCK_SKEW: Final = dt.timedelta(minutes=5)
 _PURPOSES: Final = {"revocation": ErrorCode.REVOKED, "suspension": ErrorCode.SUSPENDED}
+_SET_NL: Final = {"revocation": "de uitgever heeft dit bewijsstuk ingetrokken: het telt niet meer",
+                  "suspension": "de uitgever heeft dit bewijsstuk geschorst: het telt nu niet; vraag de uitgever waarom"}
 _INDEX: Final = re.compile(r"[0-9]{1,15}")
 _BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]*")
 _MAX_ENTRIES: Final = 16
@@ -70,17 +72,22 @@ class NoStatusSource:
     def check(self, credential: dict[str, Any], now: dt.datetime) -> list[Problem]:
         """Fail closed when the credential has a status entry; nothing to say otherwise."""
         if "credentialStatus" in credential:
-            raise error_for(
-                ErrorCode.STATUS_UNAVAILABLE,
+            raise _unavailable(
                 "the credential has a status entry and no status list is available; use a bundle",
-                "/credentialStatus",
+                "of het bewijsstuk is ingetrokken staat in een statuslijst, en die is er niet: "
+                "controleer met een controlebundel (--bundle)",
             )
         return []
 
 
-def _unavailable(message: str, path: str = "/credentialStatus") -> SkillspasError:
-    """Build the fail-closed ``status_unavailable`` error."""
-    return error_for(ErrorCode.STATUS_UNAVAILABLE, message, path)
+def _unavailable(en: str, nl: str, path: str = "/credentialStatus") -> SkillspasError:
+    """Build the fail-closed ``status_unavailable`` error (English and Dutch)."""
+    return localized_error(ErrorCode.STATUS_UNAVAILABLE, en=en, nl=nl, path=path)
+
+
+def _unreadable(en: str, nl: str) -> SkillspasError:
+    """``status_unavailable`` for a status list whose ``encodedList`` cannot be read."""
+    return _unavailable(en, f"de statuslijst is onleesbaar ({nl})")
 
 
 def encode_bitstring(bits: bytes) -> str:
@@ -92,20 +99,22 @@ def encode_bitstring(bits: bytes) -> str:
 def decode_bitstring(encoded: object, *, max_bytes: int) -> bytes:
     """Decode an ``encodedList``: multibase base64url, then a GZIP inflate bounded by ``max_bytes``."""
     if not isinstance(encoded, str) or not encoded.startswith("u") or not _BASE64URL.fullmatch(encoded[1:]):
-        raise _unavailable("encodedList is not multibase base64url ('u' prefix)")
+        raise _unreadable("encodedList is not multibase base64url ('u' prefix)", "encodedList is geen multibase base64url")
     try:
         compressed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
     except (binascii.Error, ValueError):
-        raise _unavailable("encodedList is not valid base64url") from None
+        raise _unreadable("encodedList is not valid base64url", "encodedList is geen geldige base64url") from None
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP framing only
     try:
         bits = inflater.decompress(compressed, max_bytes + 1)
     except zlib.error:
-        raise _unavailable("encodedList is not a GZIP stream") from None
+        raise _unreadable("encodedList is not a GZIP stream", "encodedList is geen GZIP-gegevens") from None
     if len(bits) > max_bytes or inflater.unconsumed_tail:
-        raise _unavailable(f"the status list inflates beyond {max_bytes} bytes; refused")
+        raise _unavailable(f"the status list inflates beyond {max_bytes} bytes; refused",
+                           f"de statuslijst wordt uitgepakt groter dan {max_bytes} bytes; geweigerd")
     if not inflater.eof or inflater.unused_data:
-        raise _unavailable("encodedList is a truncated GZIP stream or has data after it")
+        raise _unreadable("encodedList is a truncated GZIP stream or has data after it",
+                          "encodedList is afgebroken of heeft gegevens erachter")
     return bits
 
 
@@ -138,7 +147,8 @@ def _entries(credential: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
         return [(value, "/credentialStatus")]
     if isinstance(value, list) and 0 < len(value) <= _MAX_ENTRIES and all(isinstance(v, dict) for v in value):
         return [(v, f"/credentialStatus/{i}") for i, v in enumerate(value)]
-    raise _unavailable(f"credentialStatus must be an object or a list of at most {_MAX_ENTRIES} objects")
+    raise _unavailable(f"credentialStatus must be an object or a list of at most {_MAX_ENTRIES} objects",
+                       f"credentialStatus moet een object zijn of een lijst van hoogstens {_MAX_ENTRIES} objecten")
 
 
 def _types(node: dict[str, Any]) -> list[str]:
@@ -183,25 +193,33 @@ class BitstringStatusSource:
     def _check_entry(self, entry: dict[str, Any], path: str, issuer: str, now: dt.datetime) -> Problem | None:
         """(10) one entry: a known purpose, an index inside a verified list of the same issuer; the bit."""
         if "BitstringStatusListEntry" not in _types(entry):
-            raise _unavailable(f"status type {entry.get('type')!r} is not supported", path)
+            raise _unavailable(f"status type {entry.get('type')!r} is not supported",
+                               f"het soort status {entry.get('type')!r} wordt niet ondersteund", path)
         purpose = entry.get("statusPurpose")
         if purpose not in _PURPOSES:
-            raise _unavailable(f"status purpose {purpose!r} is not supported", f"{path}/statusPurpose")
+            raise _unavailable(f"status purpose {purpose!r} is not supported",
+                               f"het statusdoel {purpose!r} wordt niet ondersteund", f"{path}/statusPurpose")
         if entry.get("statusSize", 1) != 1:
-            raise _unavailable("only one-bit statuses (statusSize 1) are supported", f"{path}/statusSize")
+            raise _unavailable("only one-bit statuses (statusSize 1) are supported",
+                               "alleen statussen van één bit (statusSize 1) worden ondersteund", f"{path}/statusSize")
         index = entry.get("statusListIndex")
         if not isinstance(index, str) or not _INDEX.fullmatch(index):
-            raise _unavailable("statusListIndex must be a non-negative integer in a string", f"{path}/statusListIndex")
+            raise _unavailable("statusListIndex must be a non-negative integer in a string",
+                               "statusListIndex moet een geheel getal (0 of meer) in een tekst zijn", f"{path}/statusListIndex")
         url = entry.get("statusListCredential")
         if not isinstance(url, str):
-            raise _unavailable("statusListCredential must be a URL", f"{path}/statusListCredential")
+            raise _unavailable("statusListCredential must be a URL", "statusListCredential moet een URL zijn",
+                               f"{path}/statusListCredential")
         status_list, bits = self._list(url, issuer, purpose, path)
         position = int(index)
         if position >= len(bits) * 8:
-            raise _unavailable(f"statusListIndex {position} is outside the list of {len(bits) * 8} entries", f"{path}/statusListIndex")
+            raise _unavailable(f"statusListIndex {position} is outside the list of {len(bits) * 8} entries",
+                               f"statusListIndex {position} valt buiten de lijst van {len(bits) * 8} plaatsen",
+                               f"{path}/statusListIndex")
         if bit_at(bits, position):
             code = _PURPOSES[purpose]
-            raise error_for(code, f"the issuer has set the {purpose} status of this credential", path)
+            raise localized_error(code, en=f"the issuer has set the {purpose} status of this credential",
+                                  nl=_SET_NL[purpose], path=path)
         return self._staleness(status_list, url, path, now)
 
     def _list(self, url: str, issuer: str, purpose: str, path: str) -> tuple[dict[str, Any], bytes]:
@@ -214,30 +232,37 @@ class BitstringStatusSource:
                 self._checked[key] = exc
         found = self._checked[key]
         if isinstance(found, SkillspasError):
-            raise _unavailable(found.message, path) from None
+            raise _unavailable(found.message, found.text("nl"), path) from None
         status_list, bits = found
         listed = status_list["credentialSubject"].get("statusPurpose")
         if purpose != listed and not (isinstance(listed, list) and purpose in listed):
-            raise _unavailable(f"the status list {url} is not a {purpose} list", f"{path}/statusPurpose")
+            raise _unavailable(f"the status list {url} is not a {purpose} list",
+                               f"de statuslijst {url} is geen lijst voor {purpose}", f"{path}/statusPurpose")
         return status_list, bits
 
     def _load(self, url: str, issuer: str) -> tuple[dict[str, Any], bytes]:
         """Find, verify and decode one status list credential."""
         document = self._lists.get(url)
         if document is None:
-            raise _unavailable(f"the status list {url} is not in the bundle")
+            raise _unavailable(f"the status list {url} is not in the bundle",
+                               f"de statuslijst {url} zit niet in de controlebundel: gebruik een recente bundel")
         try:
             status_list = self._verify_list(document, issuer)
         except SkillspasError as exc:
-            raise _unavailable(f"the status list {url} does not verify [{exc.code.value}]: {exc.message}") from None
+            raise _unavailable(f"the status list {url} does not verify [{exc.code.value}]: {exc.message}",
+                               f"de statuslijst {url} is niet echt of niet geldig [{exc.code.value}]: {exc.text('nl')}"
+                               ) from None
         if "BitstringStatusListCredential" not in _types(status_list) or status_list.get("id") != url:
-            raise _unavailable(f"{url} is not a BitstringStatusListCredential with that id")
+            raise _unavailable(f"{url} is not a BitstringStatusListCredential with that id",
+                               f"{url} is geen statuslijst (BitstringStatusListCredential) met die id")
         subject = status_list.get("credentialSubject")
         if not isinstance(subject, dict) or "BitstringStatusList" not in _types(subject):
-            raise _unavailable(f"the status list {url} has no BitstringStatusList subject")
+            raise _unavailable(f"the status list {url} has no BitstringStatusList subject",
+                               f"de statuslijst {url} bevat geen lijst (BitstringStatusList)")
         bits = decode_bitstring(subject.get("encodedList"), max_bytes=self._limits.max_status_list_bytes)
         if len(bits) * 8 < MIN_STATUS_LIST_BITS:
-            raise _unavailable(f"the status list {url} has fewer than {MIN_STATUS_LIST_BITS} entries")
+            raise _unavailable(f"the status list {url} has fewer than {MIN_STATUS_LIST_BITS} entries",
+                               f"de statuslijst {url} heeft minder dan {MIN_STATUS_LIST_BITS} plaatsen")
         return status_list, bits
 
     def _staleness(self, status_list: dict[str, Any], url: str, path: str, now: dt.datetime) -> Problem | None:
@@ -251,24 +276,31 @@ class BitstringStatusSource:
         if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl > 0:
             limit = min(limit, dt.timedelta(milliseconds=ttl))
         if issued is None:
-            reason = "has no date, so its freshness is unknown"
+            reason = ("has no date, so its freshness is unknown", "heeft geen datum, dus hoe recent hij is, is onbekend")
         elif issued > now + _CLOCK_SKEW:
-            reason = f"is dated in the future ({status_list.get('validFrom')})"
+            dated = status_list.get("validFrom")
+            reason = (f"is dated in the future ({dated})", f"is gedateerd in de toekomst ({dated})")
         elif until is not None and until < now:
-            reason = f"expired at {status_list.get('validUntil')}"
+            ended = status_list.get("validUntil")
+            reason = (f"expired at {ended}", f"is verlopen op {ended}")
         elif now - issued > limit:
-            reason = f"is {_age(now - issued)} old (limit {_age(limit)})"
+            reason = (f"is {_age(now - issued)} old (limit {_age(limit)})",
+                      f"is {_age(now - issued, 'nl')} oud (grens {_age(limit, 'nl')})")
         else:
             return None
         return Problem(
             ErrorCode.STATUS_UNAVAILABLE,
-            f"the status list {url} {reason}; revocations since then are not known",
+            f"the status list {url} {reason[0]}; revocations since then are not known",
             path,
+            f"de statuslijst {url} {reason[1]}; of het bewijsstuk sindsdien is ingetrokken, is niet bekend: "
+            "gebruik een recente controlebundel",
         )
 
 
-def _age(delta: dt.timedelta) -> str:
-    """A duration for a person: days, else hours."""
-    if delta >= dt.timedelta(days=1):
-        return f"{delta.total_seconds() / 86400:.1f} days"
-    return f"{delta.total_seconds() / 3600:.1f} hours"
+def _age(delta: dt.timedelta, lang: str = "en") -> str:
+    """A duration for a person: days, else hours (in ``lang``: "nl" writes "2,5 dagen")."""
+    days = delta >= dt.timedelta(days=1)
+    amount = f"{delta.total_seconds() / (86400 if days else 3600):.1f}"
+    if lang == "nl":
+        return f"{amount.replace('.', ',')} {'dagen' if days else 'uur'}"
+    return f"{amount} {'days' if days else 'hours'}"

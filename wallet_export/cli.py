@@ -160,11 +160,13 @@ def add_command(
     passport: PassportOption = None,
     bundle: BundleOption = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
+    lang: LangOption = "nl",
 ) -> None:
     """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort.
 
     With ``--bundle`` did:web credentials are checked with the bundle's DID documents, and the passport
     keeps the bundle for later ``show`` and ``export``."""
+    language = _lang(lang)
     store = _store(passport)
     given = _bundle(bundle)
     for file in files:
@@ -174,10 +176,10 @@ def add_command(
             raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
         except OSError as exc:
             raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
-        typer.echo(f"{entry.ref}  {entry.view().title}  ({file})")
+        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file})")
     if given is not None:
         try:
-            typer.echo(f"bundle: {store.keep_bundle(given)}")
+            typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
         except OSError as exc:
             raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
 
@@ -217,8 +219,10 @@ def list_command(
 def remove_command(
     refs: Annotated[list[str], typer.Argument(help="Reference(s) shown by `passport list`")],
     passport: PassportOption = None,
+    lang: LangOption = "nl",
 ) -> None:
     """Remove credentials from the passport / Verwijder bewijsstukken uit je paspoort."""
+    language = _lang(lang)
     store = _store(passport)
     for ref in refs:
         try:
@@ -227,7 +231,7 @@ def remove_command(
             raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
         except OSError as exc:
             raise refuse(file_error(exc, ref, "remove")) from None
-        typer.echo(f"removed {entry.ref}  {entry.view().title}")
+        typer.echo(TEXT["removed"][language].format(ref=entry.ref, title=entry.view(language).title))
 
 
 def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:

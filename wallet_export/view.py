@@ -81,6 +81,8 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "WARNING: “{title}” is about {name}, not about {owner}. An employer sees that this is not one person's passport.",
     },
     "wrote_presentation": {"nl": "presentatie: {path}", "en": "presentation: {path}"},
+    "kept_bundle": {"nl": "controlebundel: {path}", "en": "bundle: {path}"},
+    "removed": {"nl": "verwijderd: {ref}  {title}", "en": "removed {ref}  {title}"},
     "signed_by_holder": {"nl": " (ondertekend door de houder)", "en": " (signed by the holder)"},
     "wrote_qr": {"nl": "QR: {n} PNG-bestand(en) in {folder}", "en": "QR: {n} PNG file(s) in {folder}"},
     "wrote_pdf": {"nl": "pdf: {path}", "en": "PDF: {path}"},

@@ -15,11 +15,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
-__all__ = ["ContextRegistry", "Context", "VC_V1", "VC_V2", "DATA_INTEGRITY_V2", "STATUS_V1", "bundled_registry", "export_contexts"]
+__all__ = ["ContextRegistry", "Context", "VC_V1", "VC_V2", "DATA_INTEGRITY_V2", "STATUS_V1", "bundled_registry", "export_contexts",
+           "unknown_context"]
+
+
+def unknown_context(url: object, path: str | None = None) -> SkillspasError:
+    """``unknown_context`` for a context URL that is not bundled (never fetched), in English and Dutch; the URL
+    shown to 100 characters."""
+    shown = url[:100] if isinstance(url, str) else url
+    return localized_error(ErrorCode.UNKNOWN_CONTEXT, en=f"context {shown!r} is not bundled and is never fetched",
+                           nl=f"de context {shown!r} kent deze verificateur niet (en hij haalt niets van internet)", path=path)
+
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -59,9 +69,7 @@ class ContextRegistry:
         try:
             return self._contexts[url]
         except KeyError:
-            raise error_for(
-                ErrorCode.UNKNOWN_CONTEXT, f"context {url[:100]!r} is not bundled and is never fetched"
-            ) from None
+            raise unknown_context(url) from None
 
     def urls(self) -> list[str]:
         """All known context URLs."""

@@ -120,7 +120,8 @@ def _check_keys(document: Any) -> None:
     """Keys that look like keywords but are not are dropped by JSON-LD: refuse them."""
     for path, key, _ in _walk_keys(document, ""):
         if key.startswith("@") and key not in _KEYWORDS:
-            raise error_for(ErrorCode.UNDEFINED_TERM, f"{key!r} is not a JSON-LD keyword and would be dropped", path)
+            raise error_for(ErrorCode.UNDEFINED_TERM, f"{key!r} is not a JSON-LD keyword and would be dropped", path,
+                            nl=f"{key!r} is geen JSON-LD-sleutelwoord; het veld valt buiten de handtekening")
 
 
 def _walk_keys(node: Any, path: str) -> Iterator[tuple[str, str, Any]]:
@@ -167,6 +168,7 @@ def _check_expanded(expanded: Any, document: dict[str, Any]) -> None:
                             ErrorCode.SCHEMA_INVALID,
                             f"{value!r} is not an absolute URL; JSON-LD would drop it",
                             _find(document, value, keys=False),
+                            nl=f"{value!r} is geen volledige URL; zo valt hij buiten de handtekening",
                         )
             elif key == "@value" and node.get("@type", "").startswith(SENTINEL):
                 _undefined(node["@type"][len(SENTINEL):], document, "datatype")
@@ -183,7 +185,12 @@ def _undefined(term: str, document: dict[str, Any], what: str) -> None:
         ErrorCode.UNDEFINED_TERM,
         f"{what} {term!r} is not defined by any context; it would be dropped from the signed data",
         _find(document, term, keys=True) or _find(document, term, keys=False),
+        nl=f"{_WHAT_NL.get(what, what)} {term!r} is nergens vastgelegd (in geen enkele context), dus valt het buiten de "
+           "handtekening: het kan zijn toegevoegd of veranderd",
     )
+
+
+_WHAT_NL = {"property": "het veld", "type": "de soort", "value": "de waarde", "datatype": "het gegevenstype"}
 
 
 def _find(document: Any, needle: str, *, keys: bool) -> str | None:

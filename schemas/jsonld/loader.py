@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from skillspas.schemas.jsonld._pyld_cache import immutable_objects, jsonld
-from skillspas.schemas.jsonld.contexts import ContextRegistry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonld.contexts import ContextRegistry, unknown_context
+from skillspas.schemas.errors import SkillspasError
 
 __all__ = ["document_loader", "OfflineLoader", "DocumentLoader", "unwrap_pyld_error"]
 
@@ -38,7 +38,7 @@ def document_loader(registry: ContextRegistry) -> OfflineLoader:
 
 
 def _refuse(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url[:100]!r} is not bundled and is never fetched")
+    raise unknown_context(url)
 
 
 jsonld.set_document_loader(_refuse)

@@ -85,10 +85,10 @@ def validate_shape(document: dict[str, Any], kind: str = "credential") -> None:
         shown = path if len(path) <= 80 else path[:80] + "…"
         where = ("the document", "het document") if path == "/" else (f"the value at {shown}", f"de waarde bij {shown}")
         raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {f'VC {model} ' if model else ''}{what}: {where[0]} {en}",
-                        path, nl=f"Geen geldige {f'VC {model}-' if model else ''}{_WHAT_NL[what]}: {where[1]} {nl}.")
+                        path, nl=f"Geen {_WHAT_NL[what].format(f'VC {model}-' if model else '')}: {where[1]} {nl}.")
 
 
-_WHAT_NL = {"credential": "bewijsstuk", "presentation": "presentatie"}
+_WHAT_NL = {"credential": "geldig {}bewijsstuk", "presentation": "geldige {}presentatie"}
 _TYPE_NAMES = {"object": ("an object", "een object"), "array": ("a list", "een lijst"), "string": ("a string", "tekst"),
                "number": ("a number", "een getal"), "integer": ("an integer", "een geheel getal"),
                "boolean": ("true or false", "true of false"), "null": ("null", "null")}

@@ -196,6 +196,19 @@ def test_a_revoked_verdict_is_one_sentence_in_each_language_naming_the_credentia
     assert view["credentials"] == []  # nothing a failed credential claims is shown
 
 
+@pytest.mark.parametrize("body", [b'{"a": 1, "a": 2}', "tampered"], ids=["duplicate keys", "a changed diploma"])
+def test_the_detail_under_a_verdict_is_in_the_page_language_and_the_json_message_stays_english(client, world, body):
+    if body == "tampered":
+        changed = json.loads(world.files["diploma"].read_bytes())
+        changed["credentialSubject"]["name"] = "Iemand Anders"
+        body = json.dumps(changed).encode()
+    page, _ = _post(client, body)
+    message = page["errors"][0]["message"]
+    assert page["view"]["detail"]["en"] == message
+    dutch = page["view"]["detail"]["nl"]
+    assert dutch != message and ("handtekening" in dutch or "twee keer" in dutch), dutch
+
+
 def test_a_stale_status_list_is_orange(world):
     old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
     stale = sign(status_list_credential(STATUS_URL, issuer=world.roc.controller, revoked=[8], valid_from=old), world.roc)

@@ -50,6 +50,24 @@ def test_add_list_remove_round_trip(files):
     assert [item["ref"] for item in json.loads(run("list", "--passport", passport, "--json").output)] == [refs[0], refs[2]]
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_add_and_remove_report_the_kept_bundle_and_the_removal_in_the_language_of_lang(files, lang):
+    from skillspas.verifier import Bundle
+
+    folder, paths, _ = files
+    passport = folder / "passport"
+    bundle = Bundle.create().to_file(folder / "bundle.json")
+    added = run("add", str(paths[0]), "--passport", str(passport), "--bundle", str(bundle), "--lang", lang)
+    assert added.exit_code == 0, added.output
+    ref, kept = added.stdout.splitlines()[0].split()[0], added.stdout.splitlines()[-1]
+    removed = run("remove", ref, "--passport", str(passport), "--lang", lang)
+    assert removed.exit_code == 0, removed.output
+    if lang == "nl":
+        assert kept.startswith("controlebundel: ") and removed.stdout.startswith(f"verwijderd: {ref}  ")
+    else:
+        assert kept.startswith("bundle: ") and removed.stdout.startswith(f"removed {ref}  ")
+
+
 def test_passport_folder_defaults_to_skillspas_home(files):
     folder, paths, _ = files
     home = folder / "home"

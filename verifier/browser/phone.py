@@ -26,7 +26,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, passport_of, qr_credentials, too_large
-from skillspas.verifier.page.view import build_view, error_view, trust_list_names
+from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names
 from skillspas.verifier.pdf import qr_texts, read_pdf_images
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload
 from skillspas.verifier.run import input_verifier, refusal, result_text, verify_with
@@ -52,7 +52,7 @@ def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False) ->
         verifier = input_verifier(**parse_json(options))
         result = verify_with(verifier, todo)
     except SkillspasError as exc:  # an unusable input: the laptop page's error_view
-        return json.dumps({"text": json.dumps(refusal(exc)), "view": {**error_view(exc.code, exc.message), "problem": exc.code.value}})
+        return json.dumps({"text": json.dumps(refusal(exc)), "view": {**error_view(exc.code, detail_of(exc)), "problem": exc.code.value}})
     problem = result.first_error or next(iter(result.all_warnings), None)
     document = parse_json(todo) if result.checks and result.checks[0].ok else None
     # the laptop page's view (whose, which, the skills), its signers named from the same trust list

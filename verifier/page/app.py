@@ -62,7 +62,7 @@ from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both, page_html
-from skillspas.verifier.page.view import build_view, error_view, trust_list_names, trust_list_policies
+from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names, trust_list_policies
 from skillspas.verifier.qr import read_qr_image
 from skillspas.verifier.result import Check, Problem, VerificationResult
 from skillspas.verifier.summary import MAX_VACANCY_LINE, MAX_VACANCY_LINES
@@ -257,7 +257,7 @@ def _index_html(settings: PageSettings, *, phone: bool = False) -> bytes:
 def _input_error(exc: SkillspasError) -> VerificationResult:
     """The result object for an input that never reached the pipeline (as ``skillspas verify`` reports it)."""
     return VerificationResult(
-        checks=(Check("parse", False, exc.code, exc.message),), errors=(Problem(exc.code, exc.message, exc.path),)
+        checks=(Check("parse", False, exc.code, exc.message),), errors=(Problem(exc.code, exc.message, exc.path, exc.message_nl),)
     )
 
 
@@ -391,10 +391,10 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         body = await _read_body(request, settings.max_upload_bytes)
         if body is None:
             exc = too_large(kind == "image", settings.max_upload_bytes if kind == "image" else settings.limits.max_bytes)
-            return _answer(_input_error(exc), error_view(exc.code, exc.message))
+            return _answer(_input_error(exc), error_view(exc.code, detail_of(exc)))
         if len(body) > settings.max_image_bytes and (is_image(body) or is_pdf(body)):
             exc = too_large(is_image(body), settings.max_image_bytes)
-            return _answer(_input_error(exc), error_view(exc.code, exc.message))
+            return _answer(_input_error(exc), error_view(exc.code, detail_of(exc)))
         lines = [line[:MAX_VACANCY_LINE + 1] for item in vacancy for line in item.splitlines()]
         target = {"occupation": occupation.strip()} if occupation.strip() else {"crebo": crebo.strip()} if crebo.strip() else None
 
@@ -406,7 +406,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
                 result, view = await anyio.to_thread.run_sync(check, abandon_on_cancel=True, limiter=limiter)
         except TimeoutError:
             late = error_for(ErrorCode.RESOURCE_LIMIT, f"the check took longer than {settings.deadline} s and was stopped")
-            return _answer(_input_error(late), error_view(late.code, late.message, sentence=both("timeout")))
+            return _answer(_input_error(late), error_view(late.code, detail_of(late), sentence=both("timeout")))
         except _InternalError:
             return _internal_error()
         return _answer(result, view)
@@ -464,7 +464,7 @@ def _check(
     try:
         data = document_bytes(body, kind=kind, limits=settings.limits, max_image_bytes=settings.max_image_bytes)
     except SkillspasError as exc:
-        return _input_error(exc), error_view(exc.code, exc.message)
+        return _input_error(exc), error_view(exc.code, detail_of(exc))
     try:
         verifier = settings.verifier()
         result = verifier.verify(data)
@@ -474,7 +474,7 @@ def _check(
         view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
-        return _input_error(exc), error_view(exc.code, exc.message)
+        return _input_error(exc), error_view(exc.code, detail_of(exc))
     except Exception as exc:  # a bug: logged; the page answers, says so, and stays up
         _log.exception("the verifier page failed on an input")
         raise _InternalError() from exc

@@ -32,7 +32,7 @@ from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacan
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
-__all__ = ["build_view", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+__all__ = ["build_view", "detail_of", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -65,12 +65,18 @@ def verdict_of(result: VerificationResult) -> str:
     return result.verdict
 
 
+def detail_of(problem: Problem | SkillspasError) -> dict[str, str]:
+    """A problem's own message in both languages, for the page's "support code" line (the JSON API keeps
+    ``message`` in English; the page shows the language it is in)."""
+    return {lang: problem.text(lang) for lang in ("nl", "en")}
+
+
 def _problem_json(problem: Problem) -> dict[str, Any]:
     return {
         "code": problem.code.value,
         "sentence": reason(problem.code),
         "next": next_step(problem.code),
-        "detail": problem.message,
+        "detail": detail_of(problem),
         "path": problem.path,
     }
 
@@ -287,11 +293,11 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
         "sentence": both("some_invalid", bad=bad, n=total),
         "code": code.value,
         "next": next_step(code),
-        "detail": first.message if first else None,
+        "detail": detail_of(first) if first else None,
     }
 
 
-def error_view(code: ErrorCode, message: str, *, sentence: dict[str, str] | None = None) -> dict[str, Any]:
+def error_view(code: ErrorCode, message: str | dict[str, str], *, sentence: dict[str, str] | None = None) -> dict[str, Any]:
     """The view of an input that could not be checked at all (too large, unreadable QR, too slow)."""
     verdict = "unusable" if code.exit_code == 2 else "invalid"
     return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.verifier.suites._data_integrity import RdfcSuite, proof_config
 from skillspas.verifier.suites.ecdsa_rdfc_2019 import ECDSA_RDFC_2019
 from skillspas.verifier.suites.eddsa_rdfc_2022 import EDDSA_RDFC_2022
@@ -16,7 +16,8 @@ def get_suite(name: object) -> RdfcSuite:
     """The suite named in a proof, or ``unsupported_cryptosuite``."""
     suite = SUITES.get(name) if isinstance(name, str) else None
     if suite is None:
-        raise error_for(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"cryptosuite {name!r} is not supported", "/proof/cryptosuite")
+        raise localized_error(ErrorCode.UNSUPPORTED_CRYPTOSUITE, en=f"cryptosuite {name!r} is not supported",
+                              nl=f"de ondertekenmethode {name!r} wordt niet ondersteund", path="/proof/cryptosuite")
     return suite
 
 

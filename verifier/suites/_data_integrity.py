@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 
 from skillspas.keys import PublicKey, Signer, base58btc
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonld.processor import DocumentProcessor, Expansion
 
 __all__ = ["RdfcSuite", "proof_config", "hash_data", "decode_proof_value"]
@@ -39,14 +39,20 @@ def hash_data(
 def decode_proof_value(value: object, length: int) -> bytes:
     """A base58btc multibase ``proofValue`` of exactly ``length`` bytes, or ``invalid_proof``."""
     if not isinstance(value, str) or not value.startswith("z") or len(value) > 2 * length + 8:
-        raise error_for(ErrorCode.INVALID_PROOF, "proofValue must be a base58btc multibase string ('z…')", "/proof/proofValue")
+        raise localized_error(ErrorCode.INVALID_PROOF, en="proofValue must be a base58btc multibase string ('z…')",
+                              nl="de handtekening (proofValue) is onleesbaar: geen base58btc-tekst die met 'z' begint",
+                              path="/proof/proofValue")
     try:
         raw = base58btc.decode(value[1:])
     except ValueError:
-        raise error_for(ErrorCode.INVALID_PROOF, "proofValue is not valid base58btc", "/proof/proofValue") from None
+        raise localized_error(ErrorCode.INVALID_PROOF, en="proofValue is not valid base58btc",
+                              nl="de handtekening (proofValue) is onleesbaar: geen geldige base58btc",
+                              path="/proof/proofValue") from None
     if len(raw) != length:
-        raise error_for(
-            ErrorCode.INVALID_PROOF, f"proofValue decodes to {len(raw)} bytes, expected {length}", "/proof/proofValue"
+        raise localized_error(
+            ErrorCode.INVALID_PROOF, en=f"proofValue decodes to {len(raw)} bytes, expected {length}",
+            nl=f"de handtekening (proofValue) is {len(raw)} bytes lang in plaats van {length}: hij is beschadigd of ingekort",
+            path="/proof/proofValue",
         )
     return raw
 
@@ -64,8 +70,9 @@ class RdfcSuite:
         try:
             return self.hashes[kind]
         except KeyError:
-            raise error_for(
-                ErrorCode.UNRESOLVABLE_KEY, f"{self.name} cannot use a {kind} key", "/proof/verificationMethod"
+            raise localized_error(
+                ErrorCode.UNRESOLVABLE_KEY, en=f"{self.name} cannot use a {kind} key",
+                nl=f"{self.name} kan geen {kind}-sleutel gebruiken", path="/proof/verificationMethod"
             ) from None
 
     def create_proof(
@@ -100,13 +107,18 @@ class RdfcSuite:
             own = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
             doc = context if isinstance(context, list) else [context]
             if doc[: len(own)] != own:
-                raise error_for(ErrorCode.INVALID_PROOF, "the proof's @context does not match the document's", "/proof/@context")
+                raise localized_error(ErrorCode.INVALID_PROOF, en="the proof's @context does not match the document's",
+                                      nl="de @context van de handtekening past niet bij die van het document",
+                                      path="/proof/@context")
             unsecured = {**unsecured, "@context": proof["@context"]}
             context = proof["@context"]
         data = hash_data(processor, unsecured, proof_config(proof, context), hash_name, expansion)
         try:
             public_key.verify(signature, data)
         except InvalidSignature:
-            raise error_for(
-                ErrorCode.INVALID_SIGNATURE, "the signature does not match the document", "/proof/proofValue"
+            raise localized_error(
+                ErrorCode.INVALID_SIGNATURE, en="the signature does not match the document",
+                nl="de handtekening past niet bij de inhoud: het bewijsstuk is na ondertekening gewijzigd, "
+                   "of met een andere sleutel ondertekend",
+                path="/proof/proofValue",
             ) from None

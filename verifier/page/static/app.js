@@ -317,7 +317,7 @@
     }
     if (view.code) {
       text.appendChild(el("p", { "class": "verdict-code", "data-code": view.code },
-        t("support_code") + ": ", el("code", { text: view.code }), view.detail ? " — " + view.detail : ""));
+        t("support_code") + ": ", el("code", { text: view.code }), view.detail ? " — " + pick(view.detail) : ""));
     }
     return el("div", { "class": "verdict verdict-" + view.verdict, "data-verdict": view.verdict, id: "verdict" },
       el("div", { "class": "verdict-bar" },

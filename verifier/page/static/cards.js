@@ -80,7 +80,7 @@
       if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
         body.appendChild(el("p", { text: pick(c.sentence) }));
         if (c.code) {
-          body.appendChild(el("p", { "class": "verdict-code" }, t("support_code") + ": ", el("code", { text: c.code }), c.detail ? " — " + c.detail : ""));
+          body.appendChild(el("p", { "class": "verdict-code" }, t("support_code") + ": ", el("code", { text: c.code }), c.detail ? " — " + pick(c.detail) : ""));
         }
         return;
       }
