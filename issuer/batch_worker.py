@@ -13,7 +13,6 @@ import hashlib
 import marshal
 import os
 import signal
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -28,6 +27,7 @@ from skillspas.issuer.stored_form import canonical_text, check_stored_ids, row_c
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.vc import issuer_id
 
 if TYPE_CHECKING:
@@ -166,43 +166,6 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
         else:
             results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind))
     return results
-
-
-def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write ``data`` via a temp file and rename: a killed process leaves the old file or the new, never half.
-
-    ``durable`` also fsyncs (surviving power loss costs milliseconds per file); without it a re-run
-    still finds and rewrites any file that is missing or does not match the stored hash. An ``OSError``
-    names ``path`` (what a person asked for), not the temp file.
-    """
-    try:
-        _write_atomic(path, data, durable)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-
-
-def _write_atomic(path: Path, data: bytes, durable: bool) -> None:
-    # The temp file is named after the process (a batch worker writes one file at a time), written with
-    # os calls: measured 59 -> 42 us a file against ``tempfile.mkstemp`` and a file object. Its mode is
-    # mkstemp's (0600). Taken (another thread, or a killed process's leftover): mkstemp's random name.
-    tmp = f"{path.parent}{os.sep}.{path.name}.{os.getpid()}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-    except FileExistsError:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        try:
-            view = memoryview(data)
-            while view:  # a write may take part of the data (a full disk: the next one raises)
-                view = view[os.write(fd, view):]
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)

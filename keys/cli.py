@@ -31,6 +31,7 @@ from skillspas.keys.keyfile import Keystore, Pkcs11Token
 from skillspas.keys.keypair import generate as generate_keypair
 from skillspas.keys.verification_method import parse_datetime
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.report import refuse
 
 __all__ = ["app"]
@@ -259,5 +260,5 @@ def export_public(
     if out is None:
         _print(document)
     else:
-        _keystore_call(lambda: out.write_text(json.dumps(document, indent=2) + "\n", "utf-8"))
+        _keystore_call(lambda: write_atomic(out, (json.dumps(document, indent=2) + "\n").encode("utf-8"), mode=0o644))
         typer.echo(f"wrote {out}", err=True)

@@ -19,12 +19,10 @@ The passphrase may come from ``SKILLSPAS_KEY_PASSPHRASE``. No error message carr
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -39,6 +37,7 @@ from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 
 __all__ = ["PASSPHRASE_ENV", "save", "load", "read_public", "Keystore", "Pkcs11Token"]
@@ -59,29 +58,8 @@ def _passphrase_bytes(passphrase: str | bytes) -> bytes:
 
 
 def _write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` atomically with mode 0600; FileExistsError unless ``overwrite``."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            # link() fails if ``path`` exists, so a key file is never silently replaced.
-            os.link(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    """Write ``data`` with mode 0600, durably; FileExistsError unless ``overwrite``."""
+    write_atomic(path, data, durable=True, overwrite=overwrite)
 
 
 def save(

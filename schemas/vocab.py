@@ -30,7 +30,6 @@ import json
 import lzma
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Sequence
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -467,10 +467,7 @@ def _encode_import(lang: str, skills: Iterable[Skill]) -> bytes:
 
 def _write(path: Path, data: bytes) -> None:
     """``data`` at ``path``, written atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, data)
 
 
 _IMPORT_LIMITS: Final = Limits(max_bytes=256 * 1024 * 1024)

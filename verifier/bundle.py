@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.jsonld.contexts import MAP_FILE, bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -203,7 +203,7 @@ class Bundle:
         """Write the bundle as one JSON file (atomically), or as a new folder."""
         target = Path(path)
         if not folder:
-            _write_atomic(target, (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            write_atomic(target, (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
             return target
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise FileExistsError(f"{str(target)!r} exists and is not an empty folder")
@@ -246,16 +246,3 @@ def _write_json(file: Path, document: Any) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
-
-def _write_atomic(file: Path, data: bytes) -> None:
-    """Replace ``file`` with ``data`` atomically (a reader never sees half a bundle)."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

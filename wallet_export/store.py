@@ -28,6 +28,7 @@ from typing import Any
 from skillspas.keys import Signer, generate
 from skillspas.keys.keyfile import load, save
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
@@ -176,13 +177,7 @@ def private_folder(folder: Path) -> Path:
 def write_private(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path``, readable by the owner only (0600), through a temporary file that
     replaces it whole (personal data: the passport's credentials and everything exported from them)."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.unlink(missing_ok=True)
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    temporary.replace(path)
-    return path
+    return write_atomic(path, data)
 
 
 def _credential(data: bytes, limits: Limits) -> dict[str, Any]:

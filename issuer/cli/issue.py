@@ -27,6 +27,7 @@ from skillspas.issuer.sign import sign
 from skillspas.keys import load
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.report import refuse
@@ -113,7 +114,7 @@ def issue_command(
         typer.echo(text, nl=False)
     else:
         try:
-            out.write_text(text, "utf-8")
+            write_atomic(out, text.encode("utf-8"), mode=0o644)
         except OSError as exc:
             raise refuse(file_error(exc, out, "write")) from None
         typer.echo(f"uitgegeven / issued: {name} {signed['id']} -> {out}", err=True)

@@ -24,6 +24,7 @@ from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
@@ -133,9 +134,7 @@ def trust_list_sign(
         if entry.did.startswith("did:web:") and not entry.keys:
             typer.echo(f"warning: {entry.did} has no pinned keys (give its did.json) / sleutels niet vastgelegd", err=True)
     try:
-        partial = out.with_name(out.name + ".partial")
-        partial.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        partial.replace(out)  # whole or not at all
+        write_atomic(out, (json.dumps(signed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
 from skillspas.schemas.cachedir import cache_folder
+from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonld.fastcontext import CompiledContext, ContextSpace
 from skillspas.schemas.jsonld.pyld_facts import PYLD_VERSION
 
@@ -64,14 +63,7 @@ def write(path: Path, data: dict[str, Any]) -> bool:
     try:
         text = json.dumps({**data, "format": FORMAT, "file": path.name}, ensure_ascii=False, separators=(",", ":"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".fastcontext-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomic(path, text.encode("utf-8"))
     except (OSError, ValueError, TypeError, RecursionError):
         return False
     return True

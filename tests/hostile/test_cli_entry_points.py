@@ -5,6 +5,8 @@ never a traceback, never ``[internal]``. One table row per entry point, one line
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -347,3 +349,21 @@ def test_a_file_name_with_a_typo_is_a_file_error_not_a_broken_file(world, tmp_pa
     run = run_cli(*[part.format(**names) for part in argv])
     assert_coded_refusal(run, codes={"file_error"}, exit_codes=(2,))
     assert "niet lezen" in run.stdout + run.stderr
+
+
+FIFO_OUTPUTS: dict[str, Callable[[World, Path], list[str]]] = {
+    "issue --out": lambda w, out: ["issue", "mbo-diploma", "--data", str(EXAMPLE_ROW), "--key", str(w.key), "--out", str(out)],
+    "bundle create --out": lambda w, out: ["bundle", "create", "--out", str(out)],
+    "keys generate --out": lambda w, out: ["keys", "generate", "--out", str(out)],
+}
+
+
+@pytest.mark.parametrize("entry", list(FIFO_OUTPUTS))
+def test_an_output_path_that_is_a_pipe_or_device_is_refused_and_left_as_it_was(world, tmp_path, entry):
+    """As root, ``--out /dev/full`` once replaced the device with a regular file; a pipe stands in for it here
+    (and writing into one with no reader would hang)."""
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    # a key file is never written over anything that exists: key_exists
+    assert_coded_refusal(run_cli(*FIFO_OUTPUTS[entry](world, fifo)), codes={"file_error", "key_exists"})
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

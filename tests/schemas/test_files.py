@@ -1,0 +1,71 @@
+"""One way to write a file (``schemas.files.write_atomic``): whole or not at all, and never over a device,
+folder or pipe."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from skillspas.schemas.files import write_atomic
+
+
+def test_a_file_is_written_whole_for_its_owner_only_by_default(tmp_path):
+    path = write_atomic(tmp_path / "a.json", b"{}")
+    assert path.read_bytes() == b"{}" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]  # no temp file left
+
+
+def test_a_mode_is_set_exactly_whatever_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        path = write_atomic(tmp_path / "bundle.json", b"{}", mode=0o644)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_an_existing_file_is_replaced_and_a_link_to_one_replaced_as_a_link(tmp_path):
+    (tmp_path / "target").write_bytes(b"old")
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    write_atomic(tmp_path / "link", b"new")
+    assert (tmp_path / "link").read_bytes() == b"new" and not (tmp_path / "link").is_symlink()
+    assert (tmp_path / "target").read_bytes() == b"old"  # never written through the link
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "link to a pipe"])
+def test_what_is_not_a_regular_file_is_never_replaced(tmp_path, kind):
+    path = tmp_path / "out"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(tmp_path / "fifo")
+        path = tmp_path / "fifo" if kind == "pipe" else path
+        if kind == "link to a pipe":
+            path.symlink_to(tmp_path / "fifo")
+    with pytest.raises(OSError) as caught:
+        write_atomic(path, b"data")
+    assert caught.value.filename == str(path)
+    assert path.is_dir() if kind == "folder" else stat.S_ISFIFO(path.stat().st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_without_overwrite_an_existing_file_is_kept(tmp_path):
+    (tmp_path / "key.json").write_bytes(b"old key")
+    with pytest.raises(FileExistsError):
+        write_atomic(tmp_path / "key.json", b"new key", durable=True, overwrite=False)
+    assert (tmp_path / "key.json").read_bytes() == b"old key"
+    assert [p.name for p in tmp_path.iterdir()] == ["key.json"]
+
+
+def test_an_error_names_the_file_asked_for_not_its_temp_file(tmp_path):
+    with pytest.raises(FileNotFoundError) as caught:
+        write_atomic(tmp_path / "missing-folder" / "manifest.json", b"{}")
+    assert caught.value.filename == str(tmp_path / "missing-folder" / "manifest.json")
+
+
+def test_a_temp_file_left_by_a_killed_process_does_not_stop_the_next_write(tmp_path):
+    (tmp_path / f".a.json.{os.getpid()}.tmp").write_bytes(b"half")
+    write_atomic(tmp_path / "a.json", b"whole")
+    assert (tmp_path / "a.json").read_bytes() == b"whole"
