@@ -129,6 +129,19 @@ def test_pasted_qr_text_is_the_credential(client, world):
     assert page["view"]["credentials"][0]["subjectName"] == "Anouk Testdata"
 
 
+def test_a_photo_of_one_part_of_a_set_gives_the_page_its_text_to_keep_and_the_joined_set_verifies(client, world):
+    from skillspas.verifier.qr import split_payload
+    from skillspas.wallet_export.qr import qr_for_text
+
+    parts = split_payload(encode_payload(world.credentials["diploma"]), 3)
+    for part in (parts[2], parts[0]):  # a photo of each, in any order: each is one code of the set, kept by the page
+        page, exit_code = _post(client, qr_for_text(part).png(), kind="image")
+        assert exit_code == 2 and page["errors"][0]["code"] == "qr_incomplete"
+        assert page["view"]["collect"] == {"mode": "part", "text": part}
+    page, exit_code = _post(client, "\n".join(parts), kind="text")  # what the page sends once every part is in
+    assert exit_code == 0 and page["view"]["verdict"] == "valid"
+
+
 def test_the_view_of_a_valid_diploma_names_issuer_holder_facts_and_skills(client, world):
     page, _ = _post(client, world.files["diploma"].read_bytes())
     view = page["view"]
