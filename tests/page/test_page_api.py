@@ -229,11 +229,20 @@ def test_without_a_bundle_only_named_issuers_are_trusted(world):
     assert exit_code == 1 and page["view"]["code"] == "untrusted_issuer"
 
 
+def test_a_valid_passport_of_one_person_names_that_person_in_its_verdict_sentence(client, world):
+    page, exit_code = _post(client, world.files["passport"].read_bytes())
+    assert exit_code == 0 and [p["names"] for p in page["view"]["persons"]] == [["Anouk Testdata"]]
+    sentence = page["view"]["sentence"]  # whose credentials they are, next to "compare the name with an ID"
+    assert "Anouk Testdata" in sentence["nl"] and "Anouk Testdata" in sentence["en"], sentence
+    page, exit_code = _post(client, world.files["mixed_passport"].read_bytes())  # one is revoked: no name vouched for
+    assert exit_code == 1 and "Anouk" not in page["view"]["sentence"]["nl"]
+
+
 def test_passport_view_has_the_skills_summary_and_the_vacancy_match(client, world):
     vacancy = ["http://data.europa.eu/esco/skill/5ba1d5b9-3f8d-46ca-bf9f-2e9ca65d1350", "samenwerken met collega's"]
     page, _ = _post(client, world.files["passport"].read_bytes(), vacancy=vacancy)
     view = page["view"]
-    assert view["presentation"] is True and view["sentence"]["nl"] == "Alle 4 bewijsstukken zijn echt en geldig."
+    assert view["presentation"] is True and view["sentence"]["nl"] == "Alle 4 bewijsstukken van Anouk Testdata zijn echt en geldig."
     assert len(view["credentials"]) == 4 and view["skills"]["verifiedCredentials"] == [0, 1, 2, 3]
     assert [line["covered"] for line in view["vacancy"]["lines"]] == [True, False]
     signers = view["credentials"][1]["signers"]

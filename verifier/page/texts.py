@@ -37,6 +37,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Alle {n} bewijsstukken zijn echt en geldig.",
         "en": "All {n} credentials are genuine and valid.",
     },
+    "all_valid_of": {
+        "nl": "Alle {n} bewijsstukken van {name} zijn echt en geldig.",
+        "en": "All {n} credentials of {name} are genuine and valid.",
+    },
     "some_invalid": {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",
