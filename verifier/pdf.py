@@ -11,7 +11,7 @@ reader (``verifier/qr/``); images that hold no skillspas QR code are skipped. Th
 (``verifier/browser/phone.py``) reads the same images with its own QR reader (zxing-wasm: no Pillow
 or zxing-cpp in the browser) under the same bounds and rules. The bounds are
 checked before anything is decoded: at most ``MAX_PAGES`` pages and ``MAX_IMAGES`` images, each at
-most ``MAX_IMAGE_PIXELS`` pixels; every decompressed stream at most ``MAX_STREAM_BYTES`` bytes
+most ``MAX_IMAGE_PIXELS`` pixels and all together ``MAX_TOTAL_PIXELS``; every decompressed stream at most ``MAX_STREAM_BYTES`` bytes
 (pypdf's own limits, lowered here), so a zip bomb stops early. Refusals are coded:
 ``pdf_unreadable`` (not a PDF, corrupt, encrypted), ``resource_limit`` (too many pages or images, an
 image or stream too large) and ``qr_unreadable`` (no skillspas QR code in the PDF).
@@ -26,7 +26,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.verifier.qr import is_payload
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
-           "MAX_IMAGE_PIXELS", "MAX_PDF_BYTES"]
+           "MAX_IMAGE_PIXELS", "MAX_TOTAL_PIXELS", "MAX_PDF_BYTES"]
 
 PDF_MAGIC: Final = b"%PDF-"
 MAX_PDF_BYTES: Final = 32 * 1024 * 1024
@@ -37,6 +37,9 @@ MAX_IMAGES: Final = 60
 """Most images decoded in one PDF."""
 MAX_IMAGE_PIXELS: Final = 4096 * 4096
 """Largest image decoded (a QR code at 300 dpi on A4 is far below this)."""
+MAX_TOTAL_PIXELS: Final = 2 * MAX_IMAGE_PIXELS
+"""Most pixels of all images of one PDF together (a passport's QR codes are far below this; the phone page holds
+every image's samples at once)."""
 MAX_STREAM_BYTES: Final = 20_000_000
 """Most bytes one stream of the PDF may decompress to."""
 T = TypeVar("T")
@@ -124,16 +127,18 @@ def _read(reader: Any, decode: Callable[[Any], T | None]) -> list[T]:
         raise error_for(ErrorCode.PDF_UNREADABLE, "the PDF is encrypted")
     if len(reader.pages) > MAX_PAGES:
         raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF has more than {MAX_PAGES} pages")
-    found: list[T] = []
-    seen = 0
+    images: list[Any] = []
     for page in reader.pages:
-        for image in _images(page):
-            seen += 1
-            if seen > MAX_IMAGES:
-                raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_IMAGES} images")
-            decoded = decode(image)
-            if decoded is not None:
-                found.append(decoded)
+        images.extend(_images(page))
+        if len(images) > MAX_IMAGES:
+            raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_IMAGES} images")
+    if sum(image["/Width"] * image["/Height"] for image in images) > MAX_TOTAL_PIXELS:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the images in the PDF together are more than {MAX_TOTAL_PIXELS} pixels")
+    found: list[T] = []
+    for image in images:
+        decoded = decode(image)
+        if decoded is not None:
+            found.append(decoded)
     return found
 
 

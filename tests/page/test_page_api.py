@@ -129,6 +129,19 @@ def test_pasted_qr_text_is_the_credential(client, world):
     assert page["view"]["credentials"][0]["subjectName"] == "Anouk Testdata"
 
 
+def test_a_photo_of_one_part_of_a_set_gives_the_page_its_text_to_keep_and_the_joined_set_verifies(client, world):
+    from skillspas.verifier.qr import split_payload
+    from skillspas.wallet_export.qr import qr_for_text
+
+    parts = split_payload(encode_payload(world.credentials["diploma"]), 3)
+    for part in (parts[2], parts[0]):  # a photo of each, in any order: each is one code of the set, kept by the page
+        page, exit_code = _post(client, qr_for_text(part).png(), kind="image")
+        assert exit_code == 2 and page["errors"][0]["code"] == "qr_incomplete"
+        assert page["view"]["collect"] == {"mode": "part", "text": part}
+    page, exit_code = _post(client, "\n".join(parts), kind="text")  # what the page sends once every part is in
+    assert exit_code == 0 and page["view"]["verdict"] == "valid"
+
+
 def test_the_view_of_a_valid_diploma_names_issuer_holder_facts_and_skills(client, world):
     page, _ = _post(client, world.files["diploma"].read_bytes())
     view = page["view"]
@@ -229,11 +242,20 @@ def test_without_a_bundle_only_named_issuers_are_trusted(world):
     assert exit_code == 1 and page["view"]["code"] == "untrusted_issuer"
 
 
+def test_a_valid_passport_of_one_person_names_that_person_in_its_verdict_sentence(client, world):
+    page, exit_code = _post(client, world.files["passport"].read_bytes())
+    assert exit_code == 0 and [p["names"] for p in page["view"]["persons"]] == [["Anouk Testdata"]]
+    sentence = page["view"]["sentence"]  # whose credentials they are, next to "compare the name with an ID"
+    assert "Anouk Testdata" in sentence["nl"] and "Anouk Testdata" in sentence["en"], sentence
+    page, exit_code = _post(client, world.files["mixed_passport"].read_bytes())  # one is revoked: no name vouched for
+    assert exit_code == 1 and "Anouk" not in page["view"]["sentence"]["nl"]
+
+
 def test_passport_view_has_the_skills_summary_and_the_vacancy_match(client, world):
     vacancy = ["http://data.europa.eu/esco/skill/5ba1d5b9-3f8d-46ca-bf9f-2e9ca65d1350", "samenwerken met collega's"]
     page, _ = _post(client, world.files["passport"].read_bytes(), vacancy=vacancy)
     view = page["view"]
-    assert view["presentation"] is True and view["sentence"]["nl"] == "Alle 4 bewijsstukken zijn echt en geldig."
+    assert view["presentation"] is True and view["sentence"]["nl"] == "Alle 4 bewijsstukken van Anouk Testdata zijn echt en geldig."
     assert len(view["credentials"]) == 4 and view["skills"]["verifiedCredentials"] == [0, 1, 2, 3]
     assert [line["covered"] for line in view["vacancy"]["lines"]] == [True, False]
     signers = view["credentials"][1]["signers"]

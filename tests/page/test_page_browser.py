@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -296,6 +297,27 @@ def test_the_parts_of_a_set_pasted_one_by_one_are_counted_and_verified_when_comp
     visit.page.fill("#paste", parts[1])
     visit.page.click("#paste-check")
     assert visit.verdict() == "valid"
+    visit.assert_clean()
+
+
+def test_photos_of_the_parts_of_a_set_chosen_one_by_one_or_together_are_joined_and_verified(
+    visit: Visit, world: PageWorld, tmp_path: Path
+) -> None:
+    from skillspas.verifier.qr import encode_payload, split_payload
+    from skillspas.wallet_export.qr import qr_for_text
+
+    parts = split_payload(encode_payload(world.credentials["diploma"]), 3)
+    photos = [qr_for_text(part).save(tmp_path / f"part-{number}.png") for number, part in enumerate(parts, 1)]
+    page = visit.page
+    for number, photo in enumerate([photos[2], photos[0]], 1):  # one by one, in any order
+        page.set_input_files("#file", str(photo))
+        page.wait_for_function(f"() => document.body.dataset.parts === '{number}/3'", timeout=10_000)
+        assert f"{number} van 3 delen gescand" in page.inner_text("#status")
+    assert page.is_hidden(VERDICT)  # a part alone is not a verdict
+    assert visit.upload(photos[1]) == "valid" and "Anouk Testdata" in page.inner_text("article.credential")
+    visit.clear_verdict()
+    page.set_input_files("#file", [str(photos[1]), str(photos[2]), str(photos[0])])  # all at once
+    assert visit.verdict() == "valid" and "Klaar" in page.inner_text("#status")
     visit.assert_clean()
 
 

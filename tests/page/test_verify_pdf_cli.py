@@ -92,3 +92,32 @@ def test_a_json_file_is_still_read_within_the_json_limit(world, tmp_path: Path):
     big.write_bytes(b'{"a": "' + b"x" * (2 * 1024 * 1024) + b'"}')
     result = CliRunner().invoke(cli_app, ["verify", str(big), "--json"])
     assert result.exit_code == 2 and json.loads(result.stdout)["errors"][0]["code"] == "too_large"
+
+
+def _pdf_with_images(count: int, width: int, height: int) -> bytes:
+    """A one-page PDF holding ``count`` grey image XObjects of the given size (their samples are not valid)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources << /XObject << "
+               + b" ".join(b"/I%d %d 0 R" % (i, 4 + i) for i in range(count)) + b" >> >> >>"]
+    objects += [b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x00\nendstream" % (width, height)] * count
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_a_pdf_whose_images_together_are_too_many_pixels_is_refused_before_any_is_decoded():
+    from skillspas.schemas.errors import ErrorCode, SkillspasError
+    from skillspas.verifier.pdf import MAX_IMAGE_PIXELS, read_pdf_images
+
+    decoded: list[Any] = []
+    hostile = _pdf_with_images(30, 3000, 3000)  # each under MAX_IMAGE_PIXELS; together 270 million (the phone tab died)
+    assert 3000 * 3000 <= MAX_IMAGE_PIXELS
+    with pytest.raises(SkillspasError) as refused:
+        read_pdf_images(hostile, decoded.append)
+    assert refused.value.code is ErrorCode.RESOURCE_LIMIT and "pixels" in refused.value.message
+    assert decoded == []

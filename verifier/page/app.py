@@ -59,11 +59,12 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, too_large
+from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, qr_image_text, too_large
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both, page_html
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names, trust_list_policies
-from skillspas.verifier.qr import read_qr_image
+from skillspas.verifier.qr import decode_payload, read_qr_image
+from skillspas.verifier.qr.parts import is_part
 from skillspas.verifier.result import Check, Problem, VerificationResult
 from skillspas.verifier.summary import MAX_VACANCY_LINE, MAX_VACANCY_LINES
 
@@ -461,10 +462,16 @@ def _check(
     target: dict[str, str] | None = None,
 ) -> tuple[VerificationResult, dict[str, Any]]:
     """Decode, verify and describe one input (runs in a worker thread)."""
+    text: str | None = None
     try:
-        data = document_bytes(body, kind=kind, limits=settings.limits, max_image_bytes=settings.max_image_bytes)
+        text = qr_image_text(body, kind=kind, max_image_bytes=settings.max_image_bytes)
+        data = decode_payload(text, settings.limits) if text is not None else document_bytes(
+            body, kind=kind, limits=settings.limits, max_image_bytes=settings.max_image_bytes)
     except SkillspasError as exc:
-        return _input_error(exc), error_view(exc.code, detail_of(exc))
+        view = error_view(exc.code, detail_of(exc))
+        if exc.code is ErrorCode.QR_INCOMPLETE and text is not None and is_part(text):
+            view["collect"] = {"mode": "part", "text": text}  # a photo of one code of a numbered set: the page keeps it
+        return _input_error(exc), view
     try:
         verifier = settings.verifier()
         result = verifier.verify(data)

@@ -27,7 +27,7 @@ from skillspas.schemas.vc import types_of
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "is_image", "is_pdf", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of", "collect_hint", "too_large"]
+__all__ = ["KINDS", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of", "collect_hint", "too_large"]
 
 KINDS: Final = ("auto", "image", "text")
 """What the browser says a body is: unknown, an image file, or typed / scanned text."""
@@ -53,6 +53,19 @@ def too_large(data_is_image: bool, limit: int) -> SkillspasError:
     return error_for(ErrorCode.TOO_LARGE, f"the input is larger than {limit} bytes")
 
 
+def qr_image_text(data: bytes, *, kind: str = "auto", max_image_bytes: int) -> str | None:
+    """The text of the QR code in ``data`` when it is an image (by its first bytes, or ``kind="image"``), else ``None``.
+
+    Raises:
+        SkillspasError: ``qr_unreadable`` or ``qr_too_large``.
+    """
+    if is_pdf(data) or not (is_image(data) or kind == "image"):
+        return None
+    if len(data) > max_image_bytes:
+        raise too_large(True, max_image_bytes)
+    return read_qr_image(data)
+
+
 def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image_bytes: int) -> bytes:
     """The JSON bytes to verify for a request body (an image or QR text is decoded first).
 
@@ -66,10 +79,9 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
         if len(data) > max_image_bytes:
             raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {max_image_bytes} bytes")
         return passport_of(pdf_credentials(data, limits), limits)
-    if is_image(data) or kind == "image":
-        if len(data) > max_image_bytes:
-            raise too_large(True, max_image_bytes)
-        return decode_payload(read_qr_image(data), limits)  # like ``skillspas verify --qr``
+    text = qr_image_text(data, kind=kind, max_image_bytes=max_image_bytes)
+    if text is not None:
+        return decode_payload(text, limits)  # like ``skillspas verify --qr``
     data = data[: limits.max_bytes + 1]  # as ``skillspas verify`` reads it: one byte more tells "too large"
     if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a skillspas QR code, as ``skillspas verify -`` takes it
         return decode_payload(data.decode("utf-8", "replace"), limits)

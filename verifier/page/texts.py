@@ -37,6 +37,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Alle {n} bewijsstukken zijn echt en geldig.",
         "en": "All {n} credentials are genuine and valid.",
     },
+    "all_valid_of": {
+        "nl": "Alle {n} bewijsstukken van {name} zijn echt en geldig.",
+        "en": "All {n} credentials of {name} are genuine and valid.",
+    },
     "some_invalid": {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",
@@ -195,6 +199,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "camera_other": "Deze QR-code is geen skillspas-bewijsstuk. Houd de juiste QR-code voor de camera.",
         "camera_found": "QR-code gelezen.",
         "parts_scanned": "{n} van {k} delen gescand. Scan de volgende QR-code van deze reeks.",
+        "parts_set": "de reeks QR-codes",
         "camera_again": "Deze QR-code zit al in het paspoort. Houd de volgende QR-code voor de camera.",
         "camera_stopped": "Camera uit.",
         "issuer": "Uitgever",
@@ -294,6 +299,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "camera_other": "This QR code is not a skillspas credential. Hold the right QR code in front of the camera.",
         "camera_found": "QR code read.",
         "parts_scanned": "{n} of {k} parts scanned. Scan the next QR code of this set.",
+        "parts_set": "the set of QR codes",
         "camera_again": "This QR code is already in the passport. Hold the next QR code in front of the camera.",
         "camera_stopped": "Camera off.",
         "issuer": "Issuer",

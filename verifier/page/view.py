@@ -286,7 +286,10 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
         return {"verdict": "warning", "heading": dict(HEADINGS["warning"]), "sentence": both("empty"), "next": None}
     if bad == 0:
         warnings = view["warnings"]
-        return {"sentence": both("all_valid", n=total), "next": warnings[0]["next"] if warnings else None}
+        named = [p.names for p in result.persons]  # one person: whose they are (the name to compare with an ID)
+        sentence = both("all_valid_of", n=total, name=" / ".join(named[0])) if len(named) == 1 and named[0] \
+            else both("all_valid", n=total)
+        return {"sentence": sentence, "next": warnings[0]["next"] if warnings else None}
     first = result.first_error
     code = first.code if first else ErrorCode.INVALID_PROOF
     return {

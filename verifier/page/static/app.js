@@ -160,6 +160,7 @@
   // What the answer means for the passport being collected; true when a combined check was started.
   function collect(how) {
     if (!how) { return false; }  // nothing was read (e.g. a blurred photo): the collection stays
+    if (how.mode === "part") { return collectPart(how.text, false); }  // a photo of one code of a numbered set
     if (how.mode === "none") { resetCollection([]); showCollection(); return false; }  // a presentation stands alone
     if (how.mode === "replace") { resetCollection(how.credentials); showCollection(); return false; }
     how.credentials.forEach(addToCollection);
@@ -191,8 +192,18 @@
   // True when text is a part of a set: kept, and the joined set verified once every part is in (the
   // server joins them and refuses a broken set with a code). A part of another set starts a new one.
   function collectPart(text, fromCamera) {
+    if (!PART.test(text)) { return false; }
+    var joined = keepPart(text);
+    if (joined === null) { return true; }
+    if (fromCamera) { stopCamera(t("camera_found")); }
+    verify(joined, "text", false);
+    return true;
+  }
+
+  // Keeps one part (scanned, pasted or a photo's, as the server read it): null while parts are missing (said in
+  // the status line), else the text of the whole set, one part a line, to check once.
+  function keepPart(text) {
     var m = PART.exec(text);
-    if (!m) { return false; }
     if (!state.parts || state.parts.set !== m[3] || state.parts.count !== Number(m[2])) {
       state.parts = { set: m[3], count: Number(m[2]), texts: {} };
     }
@@ -201,12 +212,10 @@
     document.body.dataset.parts = texts.length + "/" + state.parts.count;  // for tests and tools
     if (texts.length < state.parts.count) {
       say(t("parts_scanned", { n: texts.length, k: state.parts.count }));
-      return true;
+      return null;
     }
     state.parts = null;
-    if (fromCamera) { stopCamera(t("camera_found")); }
-    verify(texts.join("\n"), "text", false);
-    return true;
+    return texts.join("\n");
   }
 
   // What the browser knows a file is ("image" or "auto"), or null (said why) when it is too large.
@@ -238,6 +247,16 @@
     if (files.length > MAX_FILES) { say(t("too_many_files", { n: MAX_FILES })); return; }
     var skipped = [];
     var last = null;
+    function take(answer, body, kind) {  // a file's (or a joined set's) credentials into the passport
+      var how = answer.view && answer.view.collect;
+      if (how && (how.mode === "add" || how.mode === "replace")) {
+        how.credentials.forEach(addToCollection);
+        last = { answer: answer, body: body, kind: kind };
+      } else {
+        skipped.push(body.name || t("parts_set"));
+        if (!last) { last = { answer: answer, body: body, kind: kind }; }
+      }
+    }
     setBusy(true);
     say(t("checking_files", { n: files.length }));
     var chain = Promise.resolve();
@@ -247,20 +266,20 @@
         if (!kind) { skipped.push(file.name); return null; }
         return request(file, new URLSearchParams({ kind: kind })).then(function (answer) {
           var how = answer.view && answer.view.collect;
-          if (how && (how.mode === "add" || how.mode === "replace")) {
-            how.credentials.forEach(addToCollection);
-            last = { answer: answer, body: file, kind: kind };
-          } else {
-            skipped.push(file.name);
-            if (!last) { last = { answer: answer, body: file, kind: kind }; }
+          if (how && how.mode === "part") {  // one code of a numbered set: kept; the whole set is checked once it is in
+            var joined = keepPart(how.text);
+            if (joined === null) { return null; }
+            return request(joined, new URLSearchParams({ kind: "text" })).then(function (whole) { take(whole, joined, "text"); });
           }
-        }, function () { skipped.push(file.name); });
+          take(answer, file, kind);
+        }).catch(function () { skipped.push(file.name); });
       });
     });
     chain.then(function () {
       setBusy(false);
       showCollection();
       state.note = skipped.length ? t("files_skipped", { n: skipped.length, names: skipped.join(", ") }) : null;
+      if (!last && state.parts) { say(t("parts_scanned", { n: Object.keys(state.parts.texts).length, k: state.parts.count })); return; }
       if (state.collected.length >= 2) { verifyCollection(false); return; }
       if (!last) { say(state.note || t("no_answer")); state.note = null; return; }
       state.input = { body: last.body, kind: last.kind, collection: false };
