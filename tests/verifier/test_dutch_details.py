@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import io
+import random
 import re
 import subprocess
 import sys
+import zlib
 from typing import Any, Callable
 
 import pytest
@@ -15,10 +18,20 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.status_lists import status_entry, status_list_credential
 from skillspas.issuer import sign
 from skillspas.keys.multikey import encode_multibase
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.messages import text
+from skillspas.schemas.report import refusal
 from skillspas.verifier import Bundle, VerificationResult, verify
+from skillspas.verifier.browser import phone
+from skillspas.verifier.cli import _qr_parts_input
+from skillspas.verifier.page.inputs import document_bytes, passport_of
+from skillspas.verifier.page.view import detail_of
+from skillspas.verifier.qr.cbor import _head as cbor_head
+from skillspas.verifier.qr import (MAX_IMAGE_BYTES, MAX_PARTS, PREFIX, PREFIX_SP2, PREFIX_SP3, PREFIX_SP4, b45encode,
+                                   bundled_dictionary, decode_payload, digits_encode, encode_payload, join_parts,
+                                   read_qr_image, split_payload)
 from skillspas.verifier.suites import get_suite
 from skillspas.wallet_export import build_presentation
 
@@ -30,10 +43,10 @@ ENGLISH = frozenset(
 """Words that show an English sentence (none of them is Dutch; ``is`` and ``of`` are left out: they are)."""
 
 
-def english_words(text: str) -> set[str]:
-    """The English words of ``text`` outside its dynamic parts (quoted values, URLs, DIDs, JSON pointers, codes)."""
+def english_words(text: str, words: frozenset[str] = ENGLISH) -> set[str]:
+    """The English ``words`` of ``text`` outside its dynamic parts (quoted values, URLs, DIDs, JSON pointers, codes)."""
     text = re.sub(r"'[^']*'|\"[^\"]*\"|\[[a-z_]+\]|\S+://\S+|did:\S+|urn:\S+|(?<!\w)/\S*", " ", text)
-    return {word for word in re.findall(r"[A-Za-z']+", text)} & ENGLISH
+    return {word for word in re.findall(r"[A-Za-z']+", text)} & words
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +181,164 @@ def test_skillspas_verify_lang_nl_prints_the_dutch_detail_and_verify_json_the_en
     assert "2021-01-01T00:00:00Z" in detail and not english_words(detail), detail
     english = subprocess.run([*base, "--json"], capture_output=True, text=True, timeout=120)
     assert "expired" in __import__("json").loads(english.stdout)["errors"][0]["message"]
+
+
+# -- refusals before the pipeline: a QR code scanned on a phone, its image, a set of codes --------------------------
+
+ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image".split())
+"""More words of an English refusal (a QR code's, a key's), none of them Dutch."""
+
+
+def _frame(prefix: str, body: bytes) -> str:
+    """A payload text around ``body`` (flags byte first) with a correct checksum: what an attacker can make."""
+    framed = body + zlib.crc32(body).to_bytes(4, "big")
+    return prefix + (digits_encode(framed) if prefix == PREFIX_SP4 else b45encode(framed))
+
+
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    return packer.compress(data) + packer.flush()
+
+
+def _png(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` pixels (nothing is decoded to see the size)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def _blank_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(out, "PNG")
+    return out.getvalue()
+
+
+def _qr_text(issuer) -> str:
+    return encode_payload(sign(sample_credential(issuer.controller), issuer))
+
+
+def _other_qr_text(issuer) -> str:
+    other = {**sample_credential(issuer.controller), "id": "urn:uuid:0e8b9a3c-1f7d-4c2e-9b6a-5d4f3e2c1b0a"}
+    return encode_payload(sign(other, issuer))
+
+
+def _forged_part(issuer) -> list[str]:
+    first, second = split_payload(_qr_text(issuer), 2)
+    return [first, second[:second.index(":", 4) + 1] + second[second.index(":", 4) + 1:][::-1]]
+
+
+def _sp2(cbor: bytes) -> str:
+    return _frame(PREFIX_SP2, b"\x00" + bundled_dictionary().version + cbor)
+
+
+def _no_label() -> bytes:
+    """An SP2 alignment asking for the English label of an entry that has only a Dutch one."""
+    number = next(i for i, entry in enumerate(bundled_dictionary().entries) if not entry[3])
+    return b"\xa1\x01" + cbor_head(6, 16) + cbor_head(0, number * 2 + 1)
+
+
+def _cbor(cbor: bytes, limits: Limits = Limits()) -> Callable[[Any], Any]:
+    return lambda s: decode_payload(_frame(PREFIX, b"\x00" + cbor), limits)
+
+
+CBOR_CASES = {  # each malformed CBOR body (tests/verifier/test_qr_codec.py) and what it breaks
+    "trailing bytes": b"\xa1\x01\x01\xff", "a duplicate key": b"\xa2\x01\x01\x01\x01",
+    "a head not in its shortest form": b"\xa1\x18\x01\x01", "an indefinite map": b"\xbf\x01\x01\xff",
+    "a term beyond the dictionary": b"\xa1\x19\xff\xff\x01", "an unknown tag": b"\xa1\x01\xd8\x20\x01",
+    "a UUID of one byte": b"\xa1\x01\xc7\x41\x00", "NaN": b"\xa1\x01\xfb\x7f\xf8\x00\x00\x00\x00\x00\x00",
+    "a bare byte string": b"\xa1\x01\x42\x00\x00", "an undefined value": b"\xa1\x01\xf7",
+    "a text that is not UTF-8": b"\xa1\x01\x63\xff\xfe\xfd", "a byte-string key": b"\xa1\x41\x00\x01",
+    "an array claiming 2^64 items": b"\x9b\xff\xff\xff\xff\xff\xff\xff\xff", "not an object": b"\x81\x01",
+    "a truncated text": b"\xa1\x01\x65ab", "a head not in its shortest form in a text": b"\xa1\x01\x78\x05ab", "a date beyond 9999": b"\xa1\x01\xcc\x1b\x00\x00\x00\x3b\x00\x00\x00\x00",
+    "a term written as text": b"\xa1\x62id\x01", "a tag 6 holding text": b"\xa1\x01\xc6\x61a",
+    "a multibase of no bytes": b"\xa1\x01\xcb\x40", "a SHA-256 of one byte": b"\xa1\x01\xcf\x41\x00",
+    "a hexadecimal value of one byte": b"\xa1\x01\xce\x41\x00",
+    "a date as a negative number": b"\xa1\x01\xcc\x20",
+    "a day beyond any calendar": b"\xa1\x01\xcd\x1b" + (253_402_300_799).to_bytes(8, "big"),
+}
+SP2_CASES = {  # malformed references into the vocabulary dictionary (tests/verifier/test_qr_dictionary.py)
+    "an entry beyond the vocabulary": b"\xa1\x01\xd0\x1a\x7f\xff\xff\xff", "an entry as bytes": b"\xa1\x01\xd0\x41\x00",
+    "an alignment run in SP2": b"\xa1\x01\xd5\x43\x00\x02\x02", "an unknown evidence kind": b"\xa1\x01\xd4\x00",
+}
+SP3_CASES = {
+    "an empty alignment run": b"\xa1\x01\xd5\x40", "a broken number in a run": b"\xa1\x01\xd5\x43\x00\x02\x80",
+    "a negative entry in a run": b"\xa1\x01\xd5\x43\x00\x02\x05", "a run of an unknown key order": b"\xa1\x01\xd5\x43\x07\x02\x02",
+    "a run as an integer": b"\xa1\x01\xd5\x02",
+}
+
+RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
+    "a text that is no skillspas code": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("https://example.org/")),
+    "a damaged code": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:" + b45encode(bytes(range(256)) * 4))),
+    "a code that is too short": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BB8")),
+    "a Base45 text of a wrong length": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BB8A")),
+    "a character that is no Base45": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BBa")),
+    "a Base45 text that is not canonical": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:GGW")),
+    "a letter among SP4's digits": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP4:12A")),
+    "SP4 digits of a wrong length": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP4:12")),
+    "SP4 digits that are not canonical": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP4:256")),
+    "unknown flags": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(_frame(PREFIX, b"\x02\xa1\x01\x01"))),
+    "a stream that does not decompress": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(_frame(PREFIX, b"\x01\xff\xff"))),
+    "a truncated compressed stream": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(
+        _frame(PREFIX, b"\x01" + _deflate(b"\xa1\x01\x01" * 50)[:-3]))),
+    **{f"CBOR with {name}": (ErrorCode.QR_UNREADABLE, _cbor(cbor)) for name, cbor in CBOR_CASES.items()},
+    **{f"SP2 with {name}": (ErrorCode.QR_UNREADABLE, lambda s, c=cbor: decode_payload(_sp2(c))) for name, cbor in SP2_CASES.items()},
+    **{f"SP3 with {name}": (ErrorCode.QR_UNREADABLE, lambda s, c=cbor: decode_payload(
+        _frame(PREFIX_SP3, b"\x00" + bundled_dictionary().version + c))) for name, cbor in SP3_CASES.items()},
+    "a label the entry has not": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(_sp2(_no_label()))),
+    "a code nested too deep": (ErrorCode.TOO_DEEP, _cbor(b"\xa1\x01" + b"\x81" * 200 + b"\xf6")),
+    "a zlib bomb": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(_frame(PREFIX, b"\x01" + _deflate(b"\x00" * 2_000_000)))),
+    "a term repeated beyond the limit": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(_frame(
+        PREFIX, b"\x01" + _deflate(bytes([0xA1, 0x61, 0x61, 0x99, 0x0F, 0xA0]) + b"\x01" * 4000)), Limits(max_bytes=5_000))),
+    "a document larger than the limit": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(
+        encode_payload({"skills": ["x" * 100] * 200}, dictionary=None), Limits(max_bytes=5_000))),
+    "a text longer than one QR code": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(PREFIX + "A" * 10_000)),
+    "a code of another vocabulary version": (ErrorCode.QR_UNKNOWN_DICTIONARY, lambda s: decode_payload(
+        _frame(PREFIX_SP2, b"\x00OLD1\xa1\x01\x01"))),
+    "a photo without a QR code": (ErrorCode.QR_UNREADABLE, lambda s: read_qr_image(_blank_png())),
+    "random bytes as a photo": (ErrorCode.QR_UNREADABLE, lambda s: read_qr_image(random.Random(1).randbytes(5000))),
+    "an empty photo": (ErrorCode.QR_UNREADABLE, lambda s: read_qr_image(b"")),
+    "a photo of too many pixels": (ErrorCode.QR_TOO_LARGE, lambda s: read_qr_image(_png(8_000, 6_000))),
+    "a photo that would fill the memory": (ErrorCode.QR_TOO_LARGE, lambda s: read_qr_image(_png(100_000, 100_000))),
+    "a photo file that is too large": (ErrorCode.QR_TOO_LARGE, lambda s: read_qr_image(b"\0" * (MAX_IMAGE_BYTES + 1))),
+    "a malformed part header": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SPP:0/2/00000000:AB")),
+    "a part beyond its set": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SPP:3/2/00000000:AB")),
+    "a set of too many codes": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload("SPP:1/17/00000000:AB")),
+    "too many codes for one set": (ErrorCode.QR_TOO_LARGE, lambda s: join_parts(["SPP:1/2/00000000:AB"] * (MAX_PARTS * 2 + 1))),
+    "a set text longer than a set holds": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload("SPP:1/2/00000000:" + "A" * 300_000)),
+    "no part at all": (ErrorCode.QR_UNREADABLE, lambda s: join_parts([])),
+    "one part of two": (ErrorCode.QR_INCOMPLETE, lambda s: decode_payload(split_payload(_qr_text(s), 2)[0])),
+    "parts of two credentials": (ErrorCode.QR_MIXED_SET, lambda s: decode_payload(
+        "\n".join([split_payload(_qr_text(s), 2)[0], split_payload(_other_qr_text(s), 2)[1]]))),
+    "parts of two prints": (ErrorCode.QR_MIXED_SET, lambda s: decode_payload(
+        "\n".join([split_payload(_qr_text(s), 2)[0], split_payload(_qr_text(s), 3)[1]]))),
+    "parts whose pieces were swapped": (ErrorCode.QR_MIXED_SET, lambda s: decode_payload("\n".join(_forged_part(s)))),
+    "two codes claiming one part": (ErrorCode.QR_DUPLICATE_PART, lambda s: decode_payload("\n".join(
+        [(first := split_payload(_qr_text(s), 2)[0]), first[:-1] + ("A" if first[-1] != "A" else "B")]))),
+    "too many codes given to verify": (ErrorCode.QR_TOO_LARGE, lambda s: _qr_parts_input(["x"] * (MAX_PARTS * 2 + 1), Limits())),
+    "a photo larger than the page takes": (ErrorCode.QR_TOO_LARGE, lambda s: document_bytes(
+        _blank_png(), limits=Limits(), max_image_bytes=100)),
+    "a PDF larger than the page takes": (ErrorCode.TOO_LARGE, lambda s: document_bytes(
+        b"%PDF-1.7\n" + b"\0" * 200, limits=Limits(), max_image_bytes=100)),
+    "credentials together too large": (ErrorCode.TOO_LARGE, lambda s: passport_of([{"a": "x" * 2000}], Limits(max_bytes=1000))),
+    "a phone photo without a QR code": (ErrorCode.QR_UNREADABLE, lambda s: phone._document([[]], "image", Limits())),
+    "a PDF larger than the phone takes": (ErrorCode.TOO_LARGE, lambda s: phone._read_first(
+        b"%PDF-1.7\n" + b"\0" * (MAX_IMAGE_BYTES + 1), "auto")),
+}
+
+
+@pytest.mark.parametrize("case", list(RAISED))
+def test_every_refusal_before_the_pipeline_has_its_detail_in_dutch_and_its_json_message_in_english(case, issuer):
+    code, build = RAISED[case]
+    with pytest.raises(SkillspasError) as caught:
+        build(issuer)
+    error = caught.value
+    assert error.code is code, error
+    dutch = error.text("nl")
+    assert error.message_nl is not None and dutch != text(code, "nl"), dutch  # its own sentence, not only the code's
+    assert not english_words(dutch, ENGLISH | ENGLISH_TOO), dutch
+    assert refusal(error)["errors"][0]["message"] == error.message and english_words(error.message, ENGLISH | ENGLISH_TOO), error.message
+    shown = detail_of(error)
+    assert shown == {"nl": dutch, "en": error.message}
