@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
+import json
 import random
 import re
 import subprocess
+import tempfile
 import sys
 import zlib
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -17,6 +21,8 @@ from helpers import new_signer, signed_credential
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.status_lists import status_entry, status_list_credential
 from skillspas.issuer import sign
+from skillspas.keys.did_jwk import resolve_did_jwk
+from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.multikey import encode_multibase
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonld.processor import DocumentProcessor
@@ -41,6 +47,8 @@ ENGLISH = frozenset(
     "by and or no be are was were its it's status list credential key proof issuer presentation".split()
 )
 """Words that show an English sentence (none of them is Dutch; ``is`` and ``of`` are left out: they are)."""
+ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image for second".split())
+"""More words of an English refusal (a QR code's, a key's), none of them Dutch."""
 
 
 def english_words(text: str, words: frozenset[str] = ENGLISH) -> set[str]:
@@ -105,6 +113,18 @@ def _presentation(issuer, issued, *, asked: dict[str, str], holder_is_subject: b
     return verify(vp, trusted_issuers=[issuer.controller], **{"challenge": "c-123", "domain": "werkgever.example", **asked})
 
 
+def _jwk(key: dict[str, str]) -> str:
+    """The method URL of a did:jwk holding ``key``."""
+    return "did:jwk:" + base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=") + "#0"
+
+
+def _signed_by(issuer, issued: dict[str, Any], method: str) -> VerificationResult:
+    """``issued`` with its proof naming the verification ``method`` (and its issuer that DID)."""
+    document = _changed(issued, lambda d: d["proof"].update(verificationMethod=method))
+    document["issuer"]["id"] = method.split("#")[0]
+    return verify(document, trusted_issuers=[method.split("#")[0]])
+
+
 CASES: dict[str, tuple[ErrorCode, Callable[[Any, dict[str, Any]], VerificationResult]]] = {
     "a changed credential": (ErrorCode.INVALID_SIGNATURE, lambda s, c: verify(
         _changed(c, lambda d: d["credentialSubject"].update(name="Iemand Anders")), trusted_issuers=[s.controller])),
@@ -152,6 +172,11 @@ CASES: dict[str, tuple[ErrorCode, Callable[[Any, dict[str, Any]], VerificationRe
     "a file that is too large": (ErrorCode.TOO_LARGE, lambda s, c: verify(b'{"a": "' + b"x" * Limits().max_bytes + b'"}')),
     "a long array": (ErrorCode.TOO_LARGE, lambda s, c: verify(b'{"a": [' + b"1," * 20_000 + b'1]}')),
     "a file nested too deep": (ErrorCode.TOO_DEEP, lambda s, c: verify(b'{"a":' * 65 + b"1" + b"}" * 65)),
+    **{f"a key {name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, c, m=method: _signed_by(s, c, m)) for name, method in {
+        "that is no base58btc": "did:key:z0OIl#z0OIl",
+        "with an unknown multicodec": "did:key:z11111111#z11111111",
+        "too long for a key": "did:key:z" + "2" * 200 + "#z" + "2" * 200,
+    }.items()},
     "too many proofs": (ErrorCode.RESOURCE_LIMIT, lambda s, c: verify(
         _changed(c, lambda d: d.update(proof=[d["proof"]] * (Limits().max_proofs + 1))), trusted_issuers=[s.controller])),
 }
@@ -164,8 +189,8 @@ def test_every_refusal_of_a_credential_has_its_detail_in_dutch_and_its_json_mess
     problem = result.first_error
     assert problem is not None and problem.code is code, result.to_json()
     dutch = problem.text("nl")
-    assert dutch != problem.message and not english_words(dutch), dutch
-    assert problem.text("en") == problem.message and english_words(problem.message), problem.message
+    assert dutch != problem.message and not english_words(dutch, ENGLISH | ENGLISH_TOO), dutch
+    assert problem.text("en") == problem.message and english_words(problem.message, ENGLISH | ENGLISH_TOO), problem.message
     json_errors = [e for r in (result, *result.credentials) for e in r.to_json()["errors"]]
     assert {"code": code.value, "message": problem.message, "path": problem.path} in json_errors
 
@@ -184,9 +209,6 @@ def test_skillspas_verify_lang_nl_prints_the_dutch_detail_and_verify_json_the_en
 
 
 # -- refusals before the pipeline: a QR code scanned on a phone, its image, a set of codes --------------------------
-
-ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image".split())
-"""More words of an English refusal (a QR code's, a key's), none of them Dutch."""
 
 
 def _frame(prefix: str, body: bytes) -> str:
@@ -230,6 +252,18 @@ def _forged_part(issuer) -> list[str]:
     return [first, second[:second.index(":", 4) + 1] + second[second.index(":", 4) + 1:][::-1]]
 
 
+def _did_folder(files: dict[str, bytes], *, linked: str | None = None, limit: int | None = None) -> Any:
+    """Load a did:web folder holding ``files`` (path -> bytes), ``linked`` a symbolic link to the first."""
+    root = Path(tempfile.mkdtemp(prefix="did-web-"))
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    if linked is not None:
+        (root / linked).parent.mkdir(parents=True, exist_ok=True)
+        (root / linked).symlink_to(root / next(iter(files)))
+    return load_did_web_folder(root, limits=Limits(max_bytes=limit) if limit else None)
+
+
 def _sp2(cbor: bytes) -> str:
     return _frame(PREFIX_SP2, b"\x00" + bundled_dictionary().version + cbor)
 
@@ -270,6 +304,38 @@ SP3_CASES = {
 }
 
 RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
+    **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
+        "a did:jwk that is no base64url": "did:jwk:a*b#0",
+        "a did:jwk of padded base64url": "did:jwk:" + "a" * 5 + "#0",
+        "a did:jwk with a private key part": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43, "d": "A" * 43}),
+        "a did:jwk of RSA": _jwk({"kty": "RSA", "n": "AQAB", "e": "AQAB"}),
+        "a did:jwk with a short coordinate": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}),
+        "a did:jwk off the P-256 curve": _jwk({"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "A" * 43}),
+        "a did:jwk that is no JSON": "did:jwk:" + base64.urlsafe_b64encode(b"not json").decode().rstrip("=") + "#0",
+        "a did:jwk that is a list": "did:jwk:" + base64.urlsafe_b64encode(b"[1]").decode().rstrip("=") + "#0",
+        "a did:jwk of another use": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43, "use": "wrap"}),
+        "a did:jwk with a second method": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43})[:-1] + "1",
+        "a did:jwk that is too long": "did:jwk:" + "A" * 5000 + "#0",
+        "no did:jwk at all": "did:example:123#0",
+    }.items()},
+    **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, d=did: did_web_to_path(d)) for name, did in {
+        "no did:web at all": "did:key:z6Mk", "a did:web with a path": "did:web:example.com/x",
+        "a did:web of a bad host": "did:web:exa_mple.com", "a did:web with a dot segment": "did:web:example.com:..",
+    }.items()},
+    "a did:web folder that does not exist": (ErrorCode.UNRESOLVABLE_KEY, lambda s: load_did_web_folder("/nonexistent/dids")),
+    "a did.json laid out wrongly": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/did.json": b"{}"})),
+    "a did.json at a bad host": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"exa_mple.com/.well-known/did.json": b"{}"})),
+    "a did.json that is too large": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
+        {"example.com/.well-known/did.json": b'{"id": "did:web:example.com"}'}, limit=10)),
+    "a did.json that is no JSON": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/.well-known/did.json": b"{"})),
+    "a did.json that is a list": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/.well-known/did.json": b"[]"})),
+    "a did.json of another DID": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
+        {"example.com/.well-known/did.json": b'{"id": "did:web:other.example"}'})),
+    "a did.json that is a symbolic link": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
+        {"a/b.json": b"{}"}, linked="example.com/.well-known/did.json")),
+    "two did.json of one DID": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({
+        "example.com:8443/.well-known/did.json": b'{"id": "did:web:example.com%3A8443"}',
+        "example.com%3A8443/.well-known/did.json": b'{"id": "did:web:example.com%3A8443"}'})),
     "a text that is no skillspas code": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("https://example.org/")),
     "a damaged code": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:" + b45encode(bytes(range(256)) * 4))),
     "a code that is too short": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BB8")),
