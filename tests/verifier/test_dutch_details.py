@@ -47,7 +47,7 @@ ENGLISH = frozenset(
     "by and or no be are was were its it's status list credential key proof issuer presentation".split()
 )
 """Words that show an English sentence (none of them is Dutch; ``is`` and ``of`` are left out: they are)."""
-ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image for second".split())
+ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image for second may most".split())
 """More words of an English refusal (a QR code's, a key's), none of them Dutch."""
 
 
@@ -177,6 +177,24 @@ CASES: dict[str, tuple[ErrorCode, Callable[[Any, dict[str, Any]], VerificationRe
         "with an unknown multicodec": "did:key:z11111111#z11111111",
         "too long for a key": "did:key:z" + "2" * 200 + "#z" + "2" * 200,
     }.items()},
+    **{f"an inline context with {name}": (code, lambda s, c, x=context: verify(
+        _changed(c, lambda d: d["@context"].append(x)), trusted_issuers=[s.controller])) for name, (code, context) in {
+        "@vocab": (ErrorCode.INLINE_CONTEXT_REFUSED, {"@vocab": "https://example.org/"}),
+        "a bundled term": (ErrorCode.REDEFINED_TERM, {"name": "https://example.org/name"}),
+        "a keyword alias": (ErrorCode.REDEFINED_TERM, {"soort": "@type"}),
+        "a term that is no plain name": (ErrorCode.INLINE_CONTEXT_REFUSED, {"a b": "https://example.org/x"}),
+        "a definition that is a number": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": 5}),
+        "a definition without @id": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@type": "@id"}}),
+        "a definition with @reverse": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@id": "https://example.org/x", "@reverse": "y"}}),
+        "a relative IRI": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": "foo"}),
+        "a compact IRI": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": "name:foo"}),
+        "an index container": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@id": "https://example.org/x", "@container": "@index"}}),
+        "@protected as a number": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@id": "https://example.org/x", "@protected": 1}}),
+        "too many terms": (ErrorCode.RESOURCE_LIMIT, {f"t{i}": f"https://example.org/t{i}" for i in range(Limits().max_inline_terms + 1)}),
+    }.items()},
+    "a context that is a number": (ErrorCode.UNKNOWN_CONTEXT, lambda s, c: verify(
+        _changed(c, lambda d: d["@context"].append(5)), trusted_issuers=[s.controller])),
+    "too many blank nodes": (ErrorCode.RESOURCE_LIMIT, lambda s, c: verify(c, trusted_issuers=[s.controller], limits=Limits(max_blank_nodes=0))),
     "too many proofs": (ErrorCode.RESOURCE_LIMIT, lambda s, c: verify(
         _changed(c, lambda d: d.update(proof=[d["proof"]] * (Limits().max_proofs + 1))), trusted_issuers=[s.controller])),
 }
