@@ -41,31 +41,34 @@ _SIGNING: Final = ("authentication", "assertionMethod", "capabilityInvocation", 
 _COORDINATE: Final = {"Ed25519": 32, "P-256": 32}
 
 
-def _unresolvable(message: str) -> SkillspasError:
-    return error_for(ErrorCode.UNRESOLVABLE_KEY, message)
+def _unresolvable(message: str, nl: str) -> SkillspasError:
+    """Build the ``unresolvable_key`` error (English and Dutch)."""
+    return error_for(ErrorCode.UNRESOLVABLE_KEY, message, nl=nl)
 
 
 def _b64(value: str) -> bytes:
     """Strict base64url without padding."""
     if not isinstance(value, str) or not _BASE64URL.fullmatch(value) or len(value) % 4 == 1:
-        raise _unresolvable("did:jwk: not base64url without padding")
+        raise _unresolvable("did:jwk: not base64url without padding", "did:jwk: geen base64url zonder opvulling")
     try:
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
-        raise _unresolvable("did:jwk: not base64url") from None
+        raise _unresolvable("did:jwk: not base64url", "did:jwk: geen base64url") from None
 
 
 def _coordinate(jwk: dict[str, Any], name: str, kind: str) -> bytes:
     raw = _b64(jwk.get(name))  # type: ignore[arg-type]
     if len(raw) != _COORDINATE[kind]:
-        raise _unresolvable(f"did:jwk: {kind} coordinate {name} must be {_COORDINATE[kind]} bytes")
+        raise _unresolvable(f"did:jwk: {kind} coordinate {name} must be {_COORDINATE[kind]} bytes",
+                            f"did:jwk: de {kind}-coördinaat {name} hoort {_COORDINATE[kind]} bytes te zijn")
     return raw
 
 
 def _public_key(jwk: dict[str, Any]) -> PublicKey:
     """The public key a JWK describes: OKP/Ed25519 or EC/P-256; nothing private, nothing else."""
     if "d" in jwk:
-        raise _unresolvable("did:jwk holds a private key part (d): refused")
+        raise _unresolvable("did:jwk holds a private key part (d): refused",
+                            "de did:jwk bevat een deel van een privésleutel (d): geweigerd")
     kty, crv = jwk.get("kty"), jwk.get("crv")
     if kty == "OKP" and crv == "Ed25519":
         return PublicKey(ed25519.Ed25519PublicKey.from_public_bytes(_coordinate(jwk, "x", "Ed25519")))
@@ -74,8 +77,11 @@ def _public_key(jwk: dict[str, Any]) -> PublicKey:
         try:
             return PublicKey(ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key())
         except ValueError:
-            raise _unresolvable("did:jwk: the P-256 key is not a point on the curve") from None
-    raise _unresolvable(f"did:jwk: key type {str(kty)[:20]!r}/{str(crv)[:20]!r} is not supported (OKP/Ed25519, EC/P-256)")
+            raise _unresolvable("did:jwk: the P-256 key is not a point on the curve",
+                                "did:jwk: de P-256-sleutel ligt niet op de curve") from None
+    raise _unresolvable(f"did:jwk: key type {str(kty)[:20]!r}/{str(crv)[:20]!r} is not supported (OKP/Ed25519, EC/P-256)",
+                        f"did:jwk: sleuteltype {str(kty)[:20]!r}/{str(crv)[:20]!r} wordt niet ondersteund "
+                        "(wel OKP/Ed25519 en EC/P-256)")
 
 
 def resolve_did_jwk(did_url: str) -> VerificationMethod:
@@ -83,23 +89,26 @@ def resolve_did_jwk(did_url: str) -> VerificationMethod:
     if not isinstance(did_url, str):
         raise TypeError("did_url must be a string")
     if len(did_url) > MAX_DID_JWK:
-        raise _unresolvable(f"did:jwk URL is longer than {MAX_DID_JWK} characters")
+        raise _unresolvable(f"did:jwk URL is longer than {MAX_DID_JWK} characters",
+                            f"de did:jwk is langer dan {MAX_DID_JWK} tekens")
     if not did_url.startswith(DID_JWK_PREFIX):
-        raise _unresolvable("not a did:jwk identifier")
+        raise _unresolvable("not a did:jwk identifier", "dit is geen did:jwk")
     did, hash_sign, fragment = did_url.partition("#")
     if hash_sign and fragment != "0":
-        raise _unresolvable("a did:jwk has one verification method, #0")
+        raise _unresolvable("a did:jwk has one verification method, #0",
+                            "een did:jwk heeft één verificatiemethode: #0")
     try:
         jwk = parse_json(_b64(did[len(DID_JWK_PREFIX):]), _JWK_LIMITS)
     except SkillspasError as exc:
         if exc.code is ErrorCode.UNRESOLVABLE_KEY:
             raise
-        raise _unresolvable(f"did:jwk: the key is not strict JSON ({exc.code.value})") from None
+        raise _unresolvable(f"did:jwk: the key is not strict JSON ({exc.code.value})",
+                            f"did:jwk: de sleutel is geen strikte JSON ({exc.code.value})") from None
     if not isinstance(jwk, dict):
-        raise _unresolvable("did:jwk: not a JSON object")
+        raise _unresolvable("did:jwk: not a JSON object", "did:jwk: geen JSON-object")
     use = jwk.get("use")
     if use not in (None, "sig", "enc"):
-        raise _unresolvable("did:jwk: use must be sig or enc")
+        raise _unresolvable("did:jwk: use must be sig or enc", "did:jwk: 'use' is 'sig' of 'enc'")
     return VerificationMethod(
         id=f"{did}#0", type=JSON_WEB_KEY, controller=did, public_key=_public_key(jwk),
         relationships=frozenset(("keyAgreement",) if use == "enc" else _SIGNING),

@@ -36,9 +36,9 @@ _SEGMENT: Final = re.compile(r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+")
 _MAX_DID: Final = 512
 
 
-def _unresolvable(message: str) -> SkillspasError:
-    """Build the ``unresolvable_key`` error."""
-    return error_for(ErrorCode.UNRESOLVABLE_KEY, message)
+def _unresolvable(message: str, nl: str) -> SkillspasError:
+    """Build the ``unresolvable_key`` error (English and Dutch)."""
+    return error_for(ErrorCode.UNRESOLVABLE_KEY, message, nl=nl)
 
 
 def did_web_to_path(did: str) -> str:
@@ -46,17 +46,20 @@ def did_web_to_path(did: str) -> str:
     if not isinstance(did, str):
         raise TypeError("did must be a string")
     if len(did) > _MAX_DID or not did.startswith(DID_WEB_PREFIX):
-        raise _unresolvable("not a did:web identifier")
+        raise _unresolvable("not a did:web identifier", "dit is geen did:web")
     if any(c in did for c in "#?/\\"):
-        raise _unresolvable("a did:web DID has no path, query or fragment")
+        raise _unresolvable("a did:web DID has no path, query or fragment",
+                            "een did:web heeft geen pad, zoekvraag of fragment (/, ?, #)")
     host, *segments = did[len(DID_WEB_PREFIX) :].split(":")
     host = re.sub("%3[Aa]", ":", host, count=1)
     if _HOST.fullmatch(host) is None:
-        raise _unresolvable("did:web host is not a valid domain name (with optional %3A port)")
+        raise _unresolvable("did:web host is not a valid domain name (with optional %3A port)",
+                            "de host van de did:web is geen geldige domeinnaam (eventueel met %3A en een poort)")
     for segment in segments:
         # A leading dot would allow ".", ".." and a second spelling of ".well-known".
         if _SEGMENT.fullmatch(segment) is None or segment.startswith("."):
-            raise _unresolvable("did:web path segment is empty or has characters not allowed")
+            raise _unresolvable("did:web path segment is empty or has characters not allowed",
+                                "een stuk van het pad van de did:web is leeg of heeft tekens die niet mogen")
     if not segments:
         return f"{host}/.well-known/did.json"
     return "/".join([host, *segments, "did.json"])
@@ -118,11 +121,13 @@ def _did_for(parts: Sequence[str]) -> str:
         did = DID_WEB_PREFIX + ":".join([host, *middle])
     else:
         raise _unresolvable(
-            f"{'/'.join(parts)} is not laid out as host/.well-known/did.json or host/path/did.json"
+            f"{'/'.join(parts)} is not laid out as host/.well-known/did.json or host/path/did.json",
+            f"{'/'.join(parts)} staat niet als host/.well-known/did.json of host/pad/did.json in de map",
         )
     expected = re.sub("%3[Aa]", ":", parts[0], count=1) + "/" + "/".join(parts[1:])
     if did_web_to_path(did) != expected:
-        raise _unresolvable(f"{'/'.join(parts)} is not a valid did:web location")
+        raise _unresolvable(f"{'/'.join(parts)} is not a valid did:web location",
+                            f"{'/'.join(parts)} is geen geldige plek voor een did:web")
     return did
 
 
@@ -131,13 +136,14 @@ def _read_document(file: Path, shown: str, max_bytes: int) -> dict[str, Any]:
     with file.open("rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _unresolvable(f"{shown} is larger than {max_bytes} bytes")
+        raise _unresolvable(f"{shown} is larger than {max_bytes} bytes", f"{shown} is groter dan {max_bytes} bytes")
     try:
         document = parse_json(data, Limits(max_bytes=max_bytes))
     except SkillspasError:
-        raise _unresolvable(f"{shown} is not a strict UTF-8 JSON document") from None
+        raise _unresolvable(f"{shown} is not a strict UTF-8 JSON document",
+                            f"{shown} is geen strikt JSON-document in UTF-8") from None
     if not isinstance(document, dict):
-        raise _unresolvable(f"{shown} is not a JSON object")
+        raise _unresolvable(f"{shown} is not a JSON object", f"{shown} is geen JSON-object")
     return document
 
 
@@ -147,7 +153,8 @@ def load_did_web_folder(
     """Load every did.json under ``path`` (host/.well-known/did.json, host/a/b/did.json) by DID."""
     root = Path(path)
     if not root.is_dir():
-        raise _unresolvable(f"DID document folder {str(root)!r} does not exist")
+        raise _unresolvable(f"DID document folder {str(root)!r} does not exist",
+                            f"de map met DID-documenten {str(root)!r} bestaat niet")
     max_bytes = (limits or Limits()).max_bytes
     documents: dict[str, dict[str, Any]] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -159,11 +166,13 @@ def load_did_web_folder(
         shown = "/".join(parts)
         did = _did_for(parts)
         if file.is_symlink():
-            raise _unresolvable(f"{shown} is a symbolic link; copy the document instead")
+            raise _unresolvable(f"{shown} is a symbolic link; copy the document instead",
+                                f"{shown} is een symbolische koppeling; kopieer het document zelf in de map")
         document = _read_document(file, shown, max_bytes)
         if document.get("id") != did:
-            raise _unresolvable(f"{shown}: the document's id does not match its path ({did})")
+            raise _unresolvable(f"{shown}: the document's id does not match its path ({did})",
+                                f"{shown}: de id van het document past niet bij zijn plek ({did})")
         if did in documents:
-            raise _unresolvable(f"{shown}: a second document for {did}")
+            raise _unresolvable(f"{shown}: a second document for {did}", f"{shown}: een tweede document voor {did}")
         documents[did] = document
     return documents

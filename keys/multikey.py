@@ -80,17 +80,20 @@ def encode_multibase(data: bytes) -> str:
 def decode_multibase(value: str, *, code: ErrorCode = ErrorCode.UNRESOLVABLE_KEY) -> bytes:
     """Decode a base58btc multibase string strictly, raising a ``code`` error on any defect."""
     if not isinstance(value, str):
-        raise error_for(code, "multibase value must be a string")
+        raise error_for(code, "multibase value must be a string", nl="de multibase-waarde hoort tekst te zijn")
     if len(value) > _MAX_MULTIBASE_CHARS:
-        raise error_for(code, "multibase value is too long for a key")
+        raise error_for(code, "multibase value is too long for a key", nl="de multibase-waarde is te lang voor een sleutel")
     if not value.startswith("z"):
-        raise error_for(code, "multibase value must be base58btc (start with 'z')")
+        raise error_for(code, "multibase value must be base58btc (start with 'z')",
+                        nl="de multibase-waarde hoort base58btc te zijn (te beginnen met 'z')")
     if _BASE58BTC.fullmatch(value) is None:
-        raise error_for(code, "multibase value has characters outside the base58btc alphabet")
+        raise error_for(code, "multibase value has characters outside the base58btc alphabet",
+                        nl="de multibase-waarde heeft tekens buiten het base58btc-alfabet")
     data = base58btc.decode(value[1:])
     # base58 is canonical (leading '1's are leading zero bytes): re-encoding must round-trip.
     if encode_multibase(data) != value:
-        raise error_for(code, "multibase value is not canonical base58btc")
+        raise error_for(code, "multibase value is not canonical base58btc",
+                        nl="de multibase-waarde staat niet in de vaste vorm van base58btc")
     return data
 
 
@@ -115,10 +118,12 @@ def _decode(
             raw = data[len(prefix) :]
             if len(raw) != length:
                 raise error_for(
-                    code, f"{what} with the {kind} prefix must be {length} bytes, got {len(raw)}"
+                    code, f"{what} with the {kind} prefix must be {length} bytes, got {len(raw)}",
+                    nl=f"{what} met het {kind}-voorvoegsel hoort {length} bytes te zijn, niet {len(raw)}",
                 )
             return kind, raw
-    raise error_for(code, f"{what} has an unknown or unsupported multicodec prefix")
+    raise error_for(code, f"{what} has an unknown or unsupported multicodec prefix",
+                    nl=f"{what} heeft een onbekend of niet ondersteund multicodec-voorvoegsel")
 
 
 def encode_public_key(kind: KeyKind, raw: bytes) -> str:

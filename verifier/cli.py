@@ -104,10 +104,10 @@ def verify_command(
 def _pdf_input(data: bytes, limits: Limits) -> bytes:
     """The credentials of every QR code of a passport PDF, as one presentation without holder proof (as the
     page checks a dropped PDF: ``verifier/page/inputs.py``)."""
-    from skillspas.verifier.page.inputs import passport_of, pdf_credentials  # pypdf, Pillow, zxing only here
+    from skillspas.verifier.page.inputs import passport_of, pdf_credentials, pdf_too_large  # pypdf, Pillow, zxing only here
 
     if len(data) > MAX_PDF_BYTES:
-        raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {MAX_PDF_BYTES} bytes")
+        raise pdf_too_large(MAX_PDF_BYTES)
     return passport_of(pdf_credentials(data, limits), limits)
 
 
@@ -175,7 +175,8 @@ def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
     from skillspas.verifier.qr import MAX_IMAGE_BYTES, MAX_PARTS, decode_payload, read_qr_image  # zxing/Pillow only here
 
     if len(inputs) > MAX_PARTS * 2:
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(inputs)} QR codes given; a set has at most {MAX_PARTS} parts")
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(inputs)} QR codes given; a set has at most {MAX_PARTS} parts",
+                        nl=f"{len(inputs)} QR-codes gegeven; een reeks heeft hoogstens {MAX_PARTS} delen")
     texts = []
     for item in inputs:
         if isinstance(item, str) and is_payload(item.lstrip()):  # the QR text itself

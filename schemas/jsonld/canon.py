@@ -128,7 +128,9 @@ class _Canonicalizer:
         self.templates = indexed.templates
         if len(self.templates) > limits.max_blank_nodes:
             raise error_for(ErrorCode.RESOURCE_LIMIT, f"dataset has {len(self.templates)} blank nodes, "
-                            f"more than the {limits.max_blank_nodes} allowed")
+                            f"more than the {limits.max_blank_nodes} allowed",
+                            nl=f"de gegevens hebben {len(self.templates)} lege knopen, meer dan de {limits.max_blank_nodes} "
+                               "die worden gecontroleerd")
         try:
             self.hash = HASH_ALGORITHMS[hash_name]
         except KeyError:
@@ -143,7 +145,9 @@ class _Canonicalizer:
         self.budget -= steps
         if self.budget < 0:
             raise error_for(ErrorCode.RESOURCE_LIMIT, "RDFC-1.0 canonicalization needs more than "
-                            f"{self.max_work} hash-n-degree-quads steps")
+                            f"{self.max_work} hash-n-degree-quads steps",
+                            nl=f"de canonisering (RDFC-1.0) zou meer dan {self.max_work} stappen kosten; zo veel werk "
+                               "wordt niet gedaan")
 
     def _issue(self, node: str) -> None:
         """Issue the next canonical identifier to ``node`` unless it already has one."""
@@ -211,7 +215,8 @@ class _Canonicalizer:
         self._spend(1 + len(self.templates[node]) + len(self.links.get(node, ())))
         if depth > _MAX_DEPTH:
             raise error_for(ErrorCode.RESOURCE_LIMIT, "RDFC-1.0 canonicalization recurses more "
-                            f"than {_MAX_DEPTH} blank nodes deep")
+                            f"than {_MAX_DEPTH} blank nodes deep",
+                            nl=f"de canonisering (RDFC-1.0) gaat meer dan {_MAX_DEPTH} lege knopen diep")
         data = []
         groups = self._related_groups(node, issuer)
         for related_hash in sorted(groups):

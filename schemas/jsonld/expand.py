@@ -84,7 +84,8 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
         raise error_for(ErrorCode.SCHEMA_INVALID, f"not valid JSON-LD (JSON-LD error '{code}'){en}",
                         nl=f"Geen geldige JSON-LD (JSON-LD-fout '{code}'){nl}.") from None
     except RecursionError:
-        raise error_for(ErrorCode.TOO_DEEP, "JSON-LD structure is nested too deeply") from None
+        raise error_for(ErrorCode.TOO_DEEP, "JSON-LD structure is nested too deeply",
+                        nl="de JSON-LD-structuur is te diep genest") from None
     _check_expanded(expanded, document)
     return expanded
 

@@ -455,6 +455,8 @@ def test_a_rejected_trust_list_is_told_on_the_page(world):
     other = PageSettings(bundle=world.bundle(), trust_anchors=(world.roc.controller,))  # not the list's signer
     info = TestClient(create_page_app(other), base_url=BASE).get("/api/info").json()
     assert info["trustList"]["ok"] is False and info["trustList"]["code"] == "untrusted_issuer"
+    detail = info["trustList"]["detail"]  # in both languages, as a verdict's detail (the page picks its language)
+    assert "expected" in detail["en"] and detail["nl"] != detail["en"] and "expected" not in detail["nl"], detail
 
 
 def test_a_bundle_loader_is_asked_at_each_check(world):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import io
+import json
+import random
 import re
 import subprocess
+import tempfile
 import sys
+import zlib
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -14,11 +21,23 @@ from helpers import new_signer, signed_credential
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.status_lists import status_entry, status_list_credential
 from skillspas.issuer import sign
+from skillspas.keys.did_jwk import resolve_did_jwk
+from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.multikey import encode_multibase
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.messages import text
+from skillspas.schemas.report import refusal
 from skillspas.verifier import Bundle, VerificationResult, verify
+from skillspas.verifier.browser import phone
+from skillspas.verifier.cli import _qr_parts_input
+from skillspas.verifier.page.inputs import document_bytes, passport_of
+from skillspas.verifier.page.view import detail_of
+from skillspas.verifier.qr.cbor import _head as cbor_head
+from skillspas.verifier.qr import (MAX_IMAGE_BYTES, MAX_PARTS, PREFIX, PREFIX_SP2, PREFIX_SP3, PREFIX_SP4, b45encode,
+                                   bundled_dictionary, decode_payload, digits_encode, encode_payload, join_parts,
+                                   read_qr_image, split_payload)
 from skillspas.verifier.suites import get_suite
 from skillspas.wallet_export import build_presentation
 
@@ -28,12 +47,14 @@ ENGLISH = frozenset(
     "by and or no be are was were its it's status list credential key proof issuer presentation".split()
 )
 """Words that show an English sentence (none of them is Dutch; ``is`` and ``of`` are left out: they are)."""
+ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image for second may most".split())
+"""More words of an English refusal (a QR code's, a key's), none of them Dutch."""
 
 
-def english_words(text: str) -> set[str]:
-    """The English words of ``text`` outside its dynamic parts (quoted values, URLs, DIDs, JSON pointers, codes)."""
+def english_words(text: str, words: frozenset[str] = ENGLISH) -> set[str]:
+    """The English ``words`` of ``text`` outside its dynamic parts (quoted values, URLs, DIDs, JSON pointers, codes)."""
     text = re.sub(r"'[^']*'|\"[^\"]*\"|\[[a-z_]+\]|\S+://\S+|did:\S+|urn:\S+|(?<!\w)/\S*", " ", text)
-    return {word for word in re.findall(r"[A-Za-z']+", text)} & ENGLISH
+    return {word for word in re.findall(r"[A-Za-z']+", text)} & words
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +113,18 @@ def _presentation(issuer, issued, *, asked: dict[str, str], holder_is_subject: b
     return verify(vp, trusted_issuers=[issuer.controller], **{"challenge": "c-123", "domain": "werkgever.example", **asked})
 
 
+def _jwk(key: dict[str, str]) -> str:
+    """The method URL of a did:jwk holding ``key``."""
+    return "did:jwk:" + base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=") + "#0"
+
+
+def _signed_by(issuer, issued: dict[str, Any], method: str) -> VerificationResult:
+    """``issued`` with its proof naming the verification ``method`` (and its issuer that DID)."""
+    document = _changed(issued, lambda d: d["proof"].update(verificationMethod=method))
+    document["issuer"]["id"] = method.split("#")[0]
+    return verify(document, trusted_issuers=[method.split("#")[0]])
+
+
 CASES: dict[str, tuple[ErrorCode, Callable[[Any, dict[str, Any]], VerificationResult]]] = {
     "a changed credential": (ErrorCode.INVALID_SIGNATURE, lambda s, c: verify(
         _changed(c, lambda d: d["credentialSubject"].update(name="Iemand Anders")), trusted_issuers=[s.controller])),
@@ -139,6 +172,29 @@ CASES: dict[str, tuple[ErrorCode, Callable[[Any, dict[str, Any]], VerificationRe
     "a file that is too large": (ErrorCode.TOO_LARGE, lambda s, c: verify(b'{"a": "' + b"x" * Limits().max_bytes + b'"}')),
     "a long array": (ErrorCode.TOO_LARGE, lambda s, c: verify(b'{"a": [' + b"1," * 20_000 + b'1]}')),
     "a file nested too deep": (ErrorCode.TOO_DEEP, lambda s, c: verify(b'{"a":' * 65 + b"1" + b"}" * 65)),
+    **{f"a key {name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, c, m=method: _signed_by(s, c, m)) for name, method in {
+        "that is no base58btc": "did:key:z0OIl#z0OIl",
+        "with an unknown multicodec": "did:key:z11111111#z11111111",
+        "too long for a key": "did:key:z" + "2" * 200 + "#z" + "2" * 200,
+    }.items()},
+    **{f"an inline context with {name}": (code, lambda s, c, x=context: verify(
+        _changed(c, lambda d: d["@context"].append(x)), trusted_issuers=[s.controller])) for name, (code, context) in {
+        "@vocab": (ErrorCode.INLINE_CONTEXT_REFUSED, {"@vocab": "https://example.org/"}),
+        "a bundled term": (ErrorCode.REDEFINED_TERM, {"name": "https://example.org/name"}),
+        "a keyword alias": (ErrorCode.REDEFINED_TERM, {"soort": "@type"}),
+        "a term that is no plain name": (ErrorCode.INLINE_CONTEXT_REFUSED, {"a b": "https://example.org/x"}),
+        "a definition that is a number": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": 5}),
+        "a definition without @id": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@type": "@id"}}),
+        "a definition with @reverse": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@id": "https://example.org/x", "@reverse": "y"}}),
+        "a relative IRI": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": "foo"}),
+        "a compact IRI": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": "name:foo"}),
+        "an index container": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@id": "https://example.org/x", "@container": "@index"}}),
+        "@protected as a number": (ErrorCode.INLINE_CONTEXT_REFUSED, {"x": {"@id": "https://example.org/x", "@protected": 1}}),
+        "too many terms": (ErrorCode.RESOURCE_LIMIT, {f"t{i}": f"https://example.org/t{i}" for i in range(Limits().max_inline_terms + 1)}),
+    }.items()},
+    "a context that is a number": (ErrorCode.UNKNOWN_CONTEXT, lambda s, c: verify(
+        _changed(c, lambda d: d["@context"].append(5)), trusted_issuers=[s.controller])),
+    "too many blank nodes": (ErrorCode.RESOURCE_LIMIT, lambda s, c: verify(c, trusted_issuers=[s.controller], limits=Limits(max_blank_nodes=0))),
     "too many proofs": (ErrorCode.RESOURCE_LIMIT, lambda s, c: verify(
         _changed(c, lambda d: d.update(proof=[d["proof"]] * (Limits().max_proofs + 1))), trusted_issuers=[s.controller])),
 }
@@ -151,8 +207,8 @@ def test_every_refusal_of_a_credential_has_its_detail_in_dutch_and_its_json_mess
     problem = result.first_error
     assert problem is not None and problem.code is code, result.to_json()
     dutch = problem.text("nl")
-    assert dutch != problem.message and not english_words(dutch), dutch
-    assert problem.text("en") == problem.message and english_words(problem.message), problem.message
+    assert dutch != problem.message and not english_words(dutch, ENGLISH | ENGLISH_TOO), dutch
+    assert problem.text("en") == problem.message and english_words(problem.message, ENGLISH | ENGLISH_TOO), problem.message
     json_errors = [e for r in (result, *result.credentials) for e in r.to_json()["errors"]]
     assert {"code": code.value, "message": problem.message, "path": problem.path} in json_errors
 
@@ -168,3 +224,205 @@ def test_skillspas_verify_lang_nl_prints_the_dutch_detail_and_verify_json_the_en
     assert "2021-01-01T00:00:00Z" in detail and not english_words(detail), detail
     english = subprocess.run([*base, "--json"], capture_output=True, text=True, timeout=120)
     assert "expired" in __import__("json").loads(english.stdout)["errors"][0]["message"]
+
+
+# -- refusals before the pipeline: a QR code scanned on a phone, its image, a set of codes --------------------------
+
+
+def _frame(prefix: str, body: bytes) -> str:
+    """A payload text around ``body`` (flags byte first) with a correct checksum: what an attacker can make."""
+    framed = body + zlib.crc32(body).to_bytes(4, "big")
+    return prefix + (digits_encode(framed) if prefix == PREFIX_SP4 else b45encode(framed))
+
+
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    return packer.compress(data) + packer.flush()
+
+
+def _png(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` pixels (nothing is decoded to see the size)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def _blank_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(out, "PNG")
+    return out.getvalue()
+
+
+def _qr_text(issuer) -> str:
+    return encode_payload(sign(sample_credential(issuer.controller), issuer))
+
+
+def _other_qr_text(issuer) -> str:
+    other = {**sample_credential(issuer.controller), "id": "urn:uuid:0e8b9a3c-1f7d-4c2e-9b6a-5d4f3e2c1b0a"}
+    return encode_payload(sign(other, issuer))
+
+
+def _forged_part(issuer) -> list[str]:
+    first, second = split_payload(_qr_text(issuer), 2)
+    return [first, second[:second.index(":", 4) + 1] + second[second.index(":", 4) + 1:][::-1]]
+
+
+def _did_folder(files: dict[str, bytes], *, linked: str | None = None, limit: int | None = None) -> Any:
+    """Load a did:web folder holding ``files`` (path -> bytes), ``linked`` a symbolic link to the first."""
+    root = Path(tempfile.mkdtemp(prefix="did-web-"))
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    if linked is not None:
+        (root / linked).parent.mkdir(parents=True, exist_ok=True)
+        (root / linked).symlink_to(root / next(iter(files)))
+    return load_did_web_folder(root, limits=Limits(max_bytes=limit) if limit else None)
+
+
+def _sp2(cbor: bytes) -> str:
+    return _frame(PREFIX_SP2, b"\x00" + bundled_dictionary().version + cbor)
+
+
+def _no_label() -> bytes:
+    """An SP2 alignment asking for the English label of an entry that has only a Dutch one."""
+    number = next(i for i, entry in enumerate(bundled_dictionary().entries) if not entry[3])
+    return b"\xa1\x01" + cbor_head(6, 16) + cbor_head(0, number * 2 + 1)
+
+
+def _cbor(cbor: bytes, limits: Limits = Limits()) -> Callable[[Any], Any]:
+    return lambda s: decode_payload(_frame(PREFIX, b"\x00" + cbor), limits)
+
+
+CBOR_CASES = {  # each malformed CBOR body (tests/verifier/test_qr_codec.py) and what it breaks
+    "trailing bytes": b"\xa1\x01\x01\xff", "a duplicate key": b"\xa2\x01\x01\x01\x01",
+    "a head not in its shortest form": b"\xa1\x18\x01\x01", "an indefinite map": b"\xbf\x01\x01\xff",
+    "a term beyond the dictionary": b"\xa1\x19\xff\xff\x01", "an unknown tag": b"\xa1\x01\xd8\x20\x01",
+    "a UUID of one byte": b"\xa1\x01\xc7\x41\x00", "NaN": b"\xa1\x01\xfb\x7f\xf8\x00\x00\x00\x00\x00\x00",
+    "a bare byte string": b"\xa1\x01\x42\x00\x00", "an undefined value": b"\xa1\x01\xf7",
+    "a text that is not UTF-8": b"\xa1\x01\x63\xff\xfe\xfd", "a byte-string key": b"\xa1\x41\x00\x01",
+    "an array claiming 2^64 items": b"\x9b\xff\xff\xff\xff\xff\xff\xff\xff", "not an object": b"\x81\x01",
+    "a truncated text": b"\xa1\x01\x65ab", "a head not in its shortest form in a text": b"\xa1\x01\x78\x05ab", "a date beyond 9999": b"\xa1\x01\xcc\x1b\x00\x00\x00\x3b\x00\x00\x00\x00",
+    "a term written as text": b"\xa1\x62id\x01", "a tag 6 holding text": b"\xa1\x01\xc6\x61a",
+    "a multibase of no bytes": b"\xa1\x01\xcb\x40", "a SHA-256 of one byte": b"\xa1\x01\xcf\x41\x00",
+    "a hexadecimal value of one byte": b"\xa1\x01\xce\x41\x00",
+    "a date as a negative number": b"\xa1\x01\xcc\x20",
+    "a day beyond any calendar": b"\xa1\x01\xcd\x1b" + (253_402_300_799).to_bytes(8, "big"),
+}
+SP2_CASES = {  # malformed references into the vocabulary dictionary (tests/verifier/test_qr_dictionary.py)
+    "an entry beyond the vocabulary": b"\xa1\x01\xd0\x1a\x7f\xff\xff\xff", "an entry as bytes": b"\xa1\x01\xd0\x41\x00",
+    "an alignment run in SP2": b"\xa1\x01\xd5\x43\x00\x02\x02", "an unknown evidence kind": b"\xa1\x01\xd4\x00",
+}
+SP3_CASES = {
+    "an empty alignment run": b"\xa1\x01\xd5\x40", "a broken number in a run": b"\xa1\x01\xd5\x43\x00\x02\x80",
+    "a negative entry in a run": b"\xa1\x01\xd5\x43\x00\x02\x05", "a run of an unknown key order": b"\xa1\x01\xd5\x43\x07\x02\x02",
+    "a run as an integer": b"\xa1\x01\xd5\x02",
+}
+
+RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
+    **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
+        "a did:jwk that is no base64url": "did:jwk:a*b#0",
+        "a did:jwk of padded base64url": "did:jwk:" + "a" * 5 + "#0",
+        "a did:jwk with a private key part": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43, "d": "A" * 43}),
+        "a did:jwk of RSA": _jwk({"kty": "RSA", "n": "AQAB", "e": "AQAB"}),
+        "a did:jwk with a short coordinate": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}),
+        "a did:jwk off the P-256 curve": _jwk({"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "A" * 43}),
+        "a did:jwk that is no JSON": "did:jwk:" + base64.urlsafe_b64encode(b"not json").decode().rstrip("=") + "#0",
+        "a did:jwk that is a list": "did:jwk:" + base64.urlsafe_b64encode(b"[1]").decode().rstrip("=") + "#0",
+        "a did:jwk of another use": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43, "use": "wrap"}),
+        "a did:jwk with a second method": _jwk({"kty": "OKP", "crv": "Ed25519", "x": "A" * 43})[:-1] + "1",
+        "a did:jwk that is too long": "did:jwk:" + "A" * 5000 + "#0",
+        "no did:jwk at all": "did:example:123#0",
+    }.items()},
+    **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, d=did: did_web_to_path(d)) for name, did in {
+        "no did:web at all": "did:key:z6Mk", "a did:web with a path": "did:web:example.com/x",
+        "a did:web of a bad host": "did:web:exa_mple.com", "a did:web with a dot segment": "did:web:example.com:..",
+    }.items()},
+    "a did:web folder that does not exist": (ErrorCode.UNRESOLVABLE_KEY, lambda s: load_did_web_folder("/nonexistent/dids")),
+    "a did.json laid out wrongly": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/did.json": b"{}"})),
+    "a did.json at a bad host": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"exa_mple.com/.well-known/did.json": b"{}"})),
+    "a did.json that is too large": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
+        {"example.com/.well-known/did.json": b'{"id": "did:web:example.com"}'}, limit=10)),
+    "a did.json that is no JSON": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/.well-known/did.json": b"{"})),
+    "a did.json that is a list": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/.well-known/did.json": b"[]"})),
+    "a did.json of another DID": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
+        {"example.com/.well-known/did.json": b'{"id": "did:web:other.example"}'})),
+    "a did.json that is a symbolic link": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
+        {"a/b.json": b"{}"}, linked="example.com/.well-known/did.json")),
+    "two did.json of one DID": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({
+        "example.com:8443/.well-known/did.json": b'{"id": "did:web:example.com%3A8443"}',
+        "example.com%3A8443/.well-known/did.json": b'{"id": "did:web:example.com%3A8443"}'})),
+    "a text that is no skillspas code": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("https://example.org/")),
+    "a damaged code": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:" + b45encode(bytes(range(256)) * 4))),
+    "a code that is too short": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BB8")),
+    "a Base45 text of a wrong length": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BB8A")),
+    "a character that is no Base45": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:BBa")),
+    "a Base45 text that is not canonical": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP1:GGW")),
+    "a letter among SP4's digits": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP4:12A")),
+    "SP4 digits of a wrong length": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP4:12")),
+    "SP4 digits that are not canonical": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SP4:256")),
+    "unknown flags": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(_frame(PREFIX, b"\x02\xa1\x01\x01"))),
+    "a stream that does not decompress": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(_frame(PREFIX, b"\x01\xff\xff"))),
+    "a truncated compressed stream": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(
+        _frame(PREFIX, b"\x01" + _deflate(b"\xa1\x01\x01" * 50)[:-3]))),
+    **{f"CBOR with {name}": (ErrorCode.QR_UNREADABLE, _cbor(cbor)) for name, cbor in CBOR_CASES.items()},
+    **{f"SP2 with {name}": (ErrorCode.QR_UNREADABLE, lambda s, c=cbor: decode_payload(_sp2(c))) for name, cbor in SP2_CASES.items()},
+    **{f"SP3 with {name}": (ErrorCode.QR_UNREADABLE, lambda s, c=cbor: decode_payload(
+        _frame(PREFIX_SP3, b"\x00" + bundled_dictionary().version + c))) for name, cbor in SP3_CASES.items()},
+    "a label the entry has not": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload(_sp2(_no_label()))),
+    "a code nested too deep": (ErrorCode.TOO_DEEP, _cbor(b"\xa1\x01" + b"\x81" * 200 + b"\xf6")),
+    "a zlib bomb": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(_frame(PREFIX, b"\x01" + _deflate(b"\x00" * 2_000_000)))),
+    "a term repeated beyond the limit": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(_frame(
+        PREFIX, b"\x01" + _deflate(bytes([0xA1, 0x61, 0x61, 0x99, 0x0F, 0xA0]) + b"\x01" * 4000)), Limits(max_bytes=5_000))),
+    "a document larger than the limit": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(
+        encode_payload({"skills": ["x" * 100] * 200}, dictionary=None), Limits(max_bytes=5_000))),
+    "a text longer than one QR code": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload(PREFIX + "A" * 10_000)),
+    "a code of another vocabulary version": (ErrorCode.QR_UNKNOWN_DICTIONARY, lambda s: decode_payload(
+        _frame(PREFIX_SP2, b"\x00OLD1\xa1\x01\x01"))),
+    "a photo without a QR code": (ErrorCode.QR_UNREADABLE, lambda s: read_qr_image(_blank_png())),
+    "random bytes as a photo": (ErrorCode.QR_UNREADABLE, lambda s: read_qr_image(random.Random(1).randbytes(5000))),
+    "an empty photo": (ErrorCode.QR_UNREADABLE, lambda s: read_qr_image(b"")),
+    "a photo of too many pixels": (ErrorCode.QR_TOO_LARGE, lambda s: read_qr_image(_png(8_000, 6_000))),
+    "a photo that would fill the memory": (ErrorCode.QR_TOO_LARGE, lambda s: read_qr_image(_png(100_000, 100_000))),
+    "a photo file that is too large": (ErrorCode.QR_TOO_LARGE, lambda s: read_qr_image(b"\0" * (MAX_IMAGE_BYTES + 1))),
+    "a malformed part header": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SPP:0/2/00000000:AB")),
+    "a part beyond its set": (ErrorCode.QR_UNREADABLE, lambda s: decode_payload("SPP:3/2/00000000:AB")),
+    "a set of too many codes": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload("SPP:1/17/00000000:AB")),
+    "too many codes for one set": (ErrorCode.QR_TOO_LARGE, lambda s: join_parts(["SPP:1/2/00000000:AB"] * (MAX_PARTS * 2 + 1))),
+    "a set text longer than a set holds": (ErrorCode.QR_TOO_LARGE, lambda s: decode_payload("SPP:1/2/00000000:" + "A" * 300_000)),
+    "no part at all": (ErrorCode.QR_UNREADABLE, lambda s: join_parts([])),
+    "one part of two": (ErrorCode.QR_INCOMPLETE, lambda s: decode_payload(split_payload(_qr_text(s), 2)[0])),
+    "parts of two credentials": (ErrorCode.QR_MIXED_SET, lambda s: decode_payload(
+        "\n".join([split_payload(_qr_text(s), 2)[0], split_payload(_other_qr_text(s), 2)[1]]))),
+    "parts of two prints": (ErrorCode.QR_MIXED_SET, lambda s: decode_payload(
+        "\n".join([split_payload(_qr_text(s), 2)[0], split_payload(_qr_text(s), 3)[1]]))),
+    "parts whose pieces were swapped": (ErrorCode.QR_MIXED_SET, lambda s: decode_payload("\n".join(_forged_part(s)))),
+    "two codes claiming one part": (ErrorCode.QR_DUPLICATE_PART, lambda s: decode_payload("\n".join(
+        [(first := split_payload(_qr_text(s), 2)[0]), first[:-1] + ("A" if first[-1] != "A" else "B")]))),
+    "too many codes given to verify": (ErrorCode.QR_TOO_LARGE, lambda s: _qr_parts_input(["x"] * (MAX_PARTS * 2 + 1), Limits())),
+    "a photo larger than the page takes": (ErrorCode.QR_TOO_LARGE, lambda s: document_bytes(
+        _blank_png(), limits=Limits(), max_image_bytes=100)),
+    "a PDF larger than the page takes": (ErrorCode.TOO_LARGE, lambda s: document_bytes(
+        b"%PDF-1.7\n" + b"\0" * 200, limits=Limits(), max_image_bytes=100)),
+    "credentials together too large": (ErrorCode.TOO_LARGE, lambda s: passport_of([{"a": "x" * 2000}], Limits(max_bytes=1000))),
+    "a phone photo without a QR code": (ErrorCode.QR_UNREADABLE, lambda s: phone._document([[]], "image", Limits())),
+    "a PDF larger than the phone takes": (ErrorCode.TOO_LARGE, lambda s: phone._read_first(
+        b"%PDF-1.7\n" + b"\0" * (MAX_IMAGE_BYTES + 1), "auto")),
+}
+
+
+@pytest.mark.parametrize("case", list(RAISED))
+def test_every_refusal_before_the_pipeline_has_its_detail_in_dutch_and_its_json_message_in_english(case, issuer):
+    code, build = RAISED[case]
+    with pytest.raises(SkillspasError) as caught:
+        build(issuer)
+    error = caught.value
+    assert error.code is code, error
+    dutch = error.text("nl")
+    assert error.message_nl is not None and dutch != text(code, "nl"), dutch  # its own sentence, not only the code's
+    assert not english_words(dutch, ENGLISH | ENGLISH_TOO), dutch
+    assert refusal(error)["errors"][0]["message"] == error.message and english_words(error.message, ENGLISH | ENGLISH_TOO), error.message
+    shown = detail_of(error)
+    assert shown == {"nl": dutch, "en": error.message}

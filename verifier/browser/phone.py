@@ -25,10 +25,11 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, passport_of, qr_credentials, too_large
+from skillspas.verifier.page.inputs import (collect_hint, document_bytes, is_image, is_pdf, passport_of, pdf_too_large,
+                                            qr_credentials, too_large)
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names
 from skillspas.verifier.pdf import qr_texts, read_pdf_images
-from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload
+from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload, no_qr_code
 from skillspas.verifier.run import input_verifier, refusal, result_text, verify_with
 
 __all__ = ["check", "check_read"]
@@ -78,7 +79,8 @@ def _image(stream: Any) -> dict[str, Any] | None:
     elif stream.get("/BitsPerComponent") == 8 and stream.get("/ColorSpace") in ("/DeviceGray", "/DeviceRGB"):
         kind = "grey" if stream.get("/ColorSpace") == "/DeviceGray" else "rgb"
         if len(data) < size["width"] * size["height"] * (1 if kind == "grey" else 3):
-            raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF holds fewer samples than its size")
+            raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF holds fewer samples than its size",
+                            nl="een afbeelding in de pdf is kleiner dan ze zegt te zijn; de pdf is beschadigd")
     else:
         return None
     return {"kind": kind, **size, "data": base64.b64encode(data).decode("ascii")}
@@ -88,7 +90,7 @@ def _read_first(data: bytes, kind: str) -> dict[str, Any]:
     """What the page must read before anything is verified (an image or a PDF), within the laptop's bounds."""
     if len(data) > MAX_IMAGE_BYTES:
         if is_pdf(data):
-            raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {MAX_IMAGE_BYTES} bytes")
+            raise pdf_too_large(MAX_IMAGE_BYTES)
         raise too_large(True, MAX_IMAGE_BYTES)
     if is_pdf(data):
         return {"read": "pdf", "images": read_pdf_images(data, _image)}
@@ -109,7 +111,7 @@ def _document(found: list[list[str]], source: str, limits: Limits) -> bytes:
         return passport_of(qr_credentials(qr_texts(found), limits), limits)
     texts = [text for read in found for text in read]
     if not texts:
-        raise error_for(ErrorCode.QR_UNREADABLE, "no QR code found in the image")
+        raise no_qr_code("no QR code found in the image")
     return decode_payload(next((t for t in texts if is_payload(t)), texts[0]), limits)  # as verifier.qr.read_qr_image
 
 

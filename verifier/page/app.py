@@ -274,7 +274,7 @@ def _info(settings: PageSettings) -> dict[str, Any]:
                      "issuers": len(listed.entries), "validUntil": _iso(listed.valid_until)}
         else:
             trust = {"ok": False, "code": problem.code.value if problem else None,
-                     "detail": problem.message if problem else None}
+                     "detail": detail_of(problem) if problem else None}  # {nl, en}, like a verdict's detail
     return {
         "bundle": None if bundle is None else {
             "source": settings.bundle_source,

@@ -25,9 +25,10 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.jsonld.contexts import VC_V2
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
-from skillspas.verifier.qr import decode_document, decode_payload, is_payload, join_sets, read_qr_image
+from skillspas.verifier.qr import decode_document, decode_payload, image_too_large, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of", "collect_hint", "too_large"]
+__all__ = ["KINDS", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
+           "collect_hint", "too_large", "pdf_too_large"]
 
 KINDS: Final = ("auto", "image", "text")
 """What the browser says a body is: unknown, an image file, or typed / scanned text."""
@@ -49,8 +50,15 @@ def is_image(data: bytes) -> bool:
 def too_large(data_is_image: bool, limit: int) -> SkillspasError:
     """The coded error for a body over ``limit`` bytes."""
     if data_is_image:
-        return error_for(ErrorCode.QR_TOO_LARGE, f"the image file is larger than {limit} bytes")
-    return error_for(ErrorCode.TOO_LARGE, f"the input is larger than {limit} bytes")
+        return image_too_large(limit)
+    return error_for(ErrorCode.TOO_LARGE, f"the input is larger than {limit} bytes",
+                     nl=f"de invoer is groter dan {limit} bytes")
+
+
+def pdf_too_large(limit: int) -> SkillspasError:
+    """``too_large`` for a passport PDF over ``limit`` bytes (the page, the phone page, ``skillspas verify``)."""
+    return error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {limit} bytes",
+                     nl=f"de pdf is groter dan {limit} bytes; stuur het paspoort als kleinere pdf, of scan de QR-codes")
 
 
 def qr_image_text(data: bytes, *, kind: str = "auto", max_image_bytes: int) -> str | None:
@@ -77,7 +85,7 @@ def document_bytes(data: bytes, *, kind: str = "auto", limits: Limits, max_image
         raise ValueError(f"kind must be one of {KINDS}")
     if is_pdf(data):
         if len(data) > max_image_bytes:
-            raise error_for(ErrorCode.TOO_LARGE, f"the PDF is larger than {max_image_bytes} bytes")
+            raise pdf_too_large(max_image_bytes)
         return passport_of(pdf_credentials(data, limits), limits)
     text = qr_image_text(data, kind=kind, max_image_bytes=max_image_bytes)
     if text is not None:
@@ -117,7 +125,8 @@ def passport_of(credentials: list[Any], limits: Limits) -> bytes:
     presentation = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "verifiableCredential": credentials}
     data = json.dumps(presentation, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > limits.max_bytes:
-        raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes")
+        raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes",
+                        nl=f"de bewijsstukken zijn samen groter dan {limits.max_bytes} bytes; controleer ze apart")
     return data
 
 

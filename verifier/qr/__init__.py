@@ -97,7 +97,7 @@ from __future__ import annotations
 
 from skillspas.verifier.qr.base45 import b45decode, b45encode
 from skillspas.verifier.qr.digits import digits_decode, digits_encode, qr_bits, split_digits
-from skillspas.verifier.qr.image import MAX_IMAGE_BYTES, read_qr_image, read_qr_images
+from skillspas.verifier.qr.image import MAX_IMAGE_BYTES, image_too_large, no_qr_code, read_qr_image, read_qr_images
 from skillspas.verifier.qr.parts import MAX_PARTS, PART_PREFIX, join_parts, join_sets, split_payload
 from skillspas.verifier.qr.payload import (
     MAX_QR_DIGITS,
@@ -143,6 +143,8 @@ __all__ = [
     "decode_document",
     "read_qr_image",
     "read_qr_images",
+    "no_qr_code",
+    "image_too_large",
     "is_payload",
     "PART_PREFIX",
     "MAX_PARTS",

@@ -17,7 +17,7 @@ from typing import Any, Final
 from skillspas.keys import base58btc
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.limits import Limits
-from skillspas.verifier.qr.base45 import unreadable
+from skillspas.verifier.qr.base45 import damaged, expands_beyond, unreadable
 from skillspas.verifier.qr.terms import SP3_TERM_INDEX, TERM_INDEX
 from skillspas.verifier.qr.vocab import VocabDictionary, is_vocab_tag
 
@@ -110,32 +110,34 @@ def _expand_tag(tag: int, content: Any) -> str:
     """The string a compact (tag, content) stands for; ``qr_unreadable`` when the content does not fit."""
     if tag in (_TAG_URN_UUID, _TAG_ESCO_SKILL):
         if not isinstance(content, bytes) or len(content) != 16:
-            raise unreadable("a UUID must be 16 bytes")
+            raise unreadable("a UUID must be 16 bytes", damaged("een UUID is 16 bytes"))
         text = str(uuid.UUID(bytes=content))
         return ("urn:uuid:" if tag == _TAG_URN_UUID else _ESCO_SKILL) + text
     if tag in (_TAG_DID_KEY, _TAG_DID_KEY_VM, _TAG_MULTIBASE58):
         if not isinstance(content, bytes) or not 0 < len(content) <= 256:
-            raise unreadable("a multibase value must be 1 to 256 bytes")
+            raise unreadable("a multibase value must be 1 to 256 bytes",
+                             damaged("een multibase-waarde is 1 tot 256 bytes"))
         b58 = "z" + base58btc.encode(content)
         if tag == _TAG_MULTIBASE58:
             return b58
         return f"did:key:{b58}" if tag == _TAG_DID_KEY else f"did:key:{b58}#{b58}"
     if tag == _TAG_SHA256_HEX:
         if not isinstance(content, bytes) or len(content) != 32:
-            raise unreadable("a SHA-256 must be 32 bytes")
+            raise unreadable("a SHA-256 must be 32 bytes", damaged("een SHA-256 is 32 bytes"))
         return "sha256$" + content.hex()
     if tag == _TAG_HEX:
         if not isinstance(content, bytes) or not 8 <= len(content) <= 256:
-            raise unreadable("a hexadecimal value must be 8 to 256 bytes")
+            raise unreadable("a hexadecimal value must be 8 to 256 bytes",
+                             damaged("een hexadecimale waarde is 8 tot 256 bytes"))
         return content.hex()
     if tag in (_TAG_DATETIME, _TAG_DATE):
         if not isinstance(content, int) or isinstance(content, bool) or not 0 <= content < 253_402_300_800:
-            raise unreadable("a date must be a count from 1970")
+            raise unreadable("a date must be a count from 1970", damaged("een datum telt vanaf 1970"))
         try:
             return _datetime_text(content) if tag == _TAG_DATETIME else _date_text(content)
         except OverflowError:
-            raise unreadable("the date is out of range") from None
-    raise unreadable(f"CBOR tag {tag} is not part of format SP1")
+            raise unreadable("the date is out of range", damaged("de datum valt buiten het bereik")) from None
+    raise unreadable(f"CBOR tag {tag} is not part of format SP1", damaged(f"CBOR-tag {tag} kent formaat SP1 niet"))
 
 
 # -- CBOR (RFC 8949), the strict subset SP1 uses ------------------------------------------------
@@ -181,13 +183,15 @@ def _alignment_run(items: list[Any], vocab: VocabDictionary) -> bytes | None:
 def _read_run(content: bytes) -> tuple[int, list[int]]:
     """The (tag, codes) of an SP3 alignment run; ``qr_unreadable`` when it is malformed."""
     if len(content) < 3:
-        raise unreadable("an alignment run holds at least two alignments")
+        raise unreadable("an alignment run holds at least two alignments",
+                         damaged("een reeks koppelingen heeft er minstens twee"))
     codes, previous, pos = [], 0, 1
     while pos < len(content):
         zigzag, shift = 0, 0
         while True:
             if pos >= len(content) or shift >= 7 * _MAX_VARINT:
-                raise unreadable("an alignment run has a broken number")
+                raise unreadable("an alignment run has a broken number",
+                                 damaged("een reeks koppelingen heeft een kapot getal"))
             byte = content[pos]
             pos += 1
             zigzag |= (byte & 0x7F) << shift
@@ -196,7 +200,8 @@ def _read_run(content: bytes) -> tuple[int, list[int]]:
                 break
         previous += zigzag // 2 if zigzag % 2 == 0 else -(zigzag + 1) // 2
         if previous < 0:
-            raise unreadable("an alignment run has a negative entry")
+            raise unreadable("an alignment run has a negative entry",
+                             damaged("een reeks koppelingen heeft een negatief nummer"))
         codes.append(previous)
     return 16 + content[0], codes
 
@@ -263,11 +268,11 @@ class Reader:
     def _spend(self, size: int) -> None:
         self.budget -= size
         if self.budget < 0:
-            raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands beyond {self.limits.max_bytes} bytes")
+            raise expands_beyond(self.limits.max_bytes)
 
     def _take(self, size: int) -> bytes:
         if size > len(self.data) - self.pos:
-            raise unreadable("the CBOR payload is truncated")
+            raise unreadable("the CBOR payload is truncated", damaged("de CBOR-inhoud is afgebroken"))
         chunk = self.data[self.pos:self.pos + size]
         self.pos += size
         return chunk
@@ -281,11 +286,13 @@ class Reader:
         if info < 24:
             return major, info, info
         if info > 27:
-            raise unreadable("indefinite lengths are not part of format SP1")
+            raise unreadable("indefinite lengths are not part of format SP1",
+                             damaged("een onbepaalde lengte kent formaat SP1 niet"))
         size = 1 << (info - 24)
         value = int.from_bytes(self._take(size), "big")
         if value < (24 if size == 1 else 1 << (4 * size)):
-            raise unreadable("the CBOR payload is not in its shortest form")
+            raise unreadable("the CBOR payload is not in its shortest form",
+                             damaged("de CBOR-inhoud staat niet in zijn kortste vorm"))
         return major, info, value
 
     def key(self) -> str:
@@ -294,11 +301,13 @@ class Reader:
             return self.term(value)
         if major == 3:
             return self.text(value)
-        raise unreadable("an object key must be a text or a dictionary index")
+        raise unreadable("an object key must be a text or a dictionary index",
+                         damaged("een veldnaam is een tekst of een woordenboeknummer"))
 
     def term(self, index: int) -> str:
         if index >= len(self.terms):
-            raise unreadable(f"dictionary index {index} is not in the SP1 dictionary")
+            raise unreadable(f"dictionary index {index} is not in the SP1 dictionary",
+                             damaged(f"woordenboeknummer {index} staat niet in het SP1-woordenboek"))
         term = self.terms[index]
         self._spend(len(term) + 2)
         return term
@@ -309,11 +318,12 @@ class Reader:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise unreadable("a text is not UTF-8") from None
+            raise unreadable("a text is not UTF-8", damaged("een tekst is geen UTF-8")) from None
 
     def value(self, depth: int) -> Any:
         if depth > self.limits.max_depth:
-            raise error_for(ErrorCode.TOO_DEEP, f"the QR payload nests deeper than {self.limits.max_depth}")
+            raise error_for(ErrorCode.TOO_DEEP, f"the QR payload nests deeper than {self.limits.max_depth}",
+                            nl=damaged(f"dieper genest dan {self.limits.max_depth}"))
         major, info, arg = self.head()
         if major == 0:
             return self.term(arg)
@@ -328,40 +338,43 @@ class Reader:
             for _ in range(self._count(arg)):
                 key = self.key()
                 if key in obj:
-                    raise unreadable(f"duplicate key {key!r}")
+                    raise unreadable(f"duplicate key {key!r}", damaged(f"veld {key[:100]!r} staat er twee keer in"))
                 obj[key] = self.value(depth + 1)
             return obj
         if major == 6:
             return self.tagged(arg)
         if major == 7:
             return self.simple(info)
-        raise unreadable("byte strings and negative integers stand only inside SP1 tags")
+        raise unreadable("byte strings and negative integers stand only inside SP1 tags",
+                         damaged("losse bytes en negatieve getallen mogen hier niet staan"))
 
     def _count(self, count: int) -> int:
         # Every item takes at least one byte: a count beyond what is left is a lie.
         if count > len(self.data) - self.pos:
-            raise unreadable("the CBOR payload is truncated")
+            raise unreadable("the CBOR payload is truncated", damaged("de CBOR-inhoud is afgebroken"))
         return count
 
     def tagged(self, tag: int) -> Any:
         major, _, arg = self.head()
         if tag == _TAG_NUMBER:
             if major not in (0, 1):
-                raise unreadable("tag 6 must hold an integer")
+                raise unreadable("tag 6 must hold an integer", damaged("tag 6 hoort een geheel getal te bevatten"))
             self._spend(20)
             return arg if major == 0 else -1 - arg
         if is_vocab_tag(tag) and self.vocab is not None:
             if major != 0:
-                raise unreadable("a dictionary alignment must be an unsigned integer")
+                raise unreadable("a dictionary alignment must be an unsigned integer",
+                                 damaged("een koppeling uit het woordenboek is een getal zonder teken"))
             node = self.vocab.alignment(tag, arg)
             self._spend(sum(len(key) + len(str(value)) + 6 for key, value in node.items()))
             return node
         if tag == _TAG_ALIGNMENT_RUN and self.runs and self.vocab is not None:
             if major != 2:
-                raise unreadable("an alignment run must be bytes")
+                raise unreadable("an alignment run must be bytes", damaged("een reeks koppelingen is een rij bytes"))
             run_tag, codes = _read_run(self._take(arg))
             if not is_vocab_tag(run_tag):
-                raise unreadable(f"an alignment run names an unknown key order {run_tag - 16}")
+                raise unreadable(f"an alignment run names an unknown key order {run_tag - 16}",
+                                 damaged(f"een reeks koppelingen noemt een onbekende volgorde {run_tag - 16}"))
             nodes = []
             for code in codes:
                 nodes.append(self.vocab.alignment(run_tag, code))
@@ -372,7 +385,8 @@ class Reader:
         elif major == 0:
             content = arg
         else:
-            raise unreadable(f"tag {tag} must hold bytes or an unsigned integer")
+            raise unreadable(f"tag {tag} must hold bytes or an unsigned integer",
+                             damaged(f"tag {tag} hoort bytes of een getal zonder teken te bevatten"))
         text = _expand_tag(tag, content)
         self._spend(len(text) + 2)
         return text
@@ -387,10 +401,11 @@ class Reader:
         if info == 27:
             (number,) = struct.unpack(">d", self._take(8))
             if not math.isfinite(number):
-                raise unreadable("NaN and Infinity are not JSON")
+                raise unreadable("NaN and Infinity are not JSON", damaged("NaN en Infinity bestaan in JSON niet"))
             self._spend(24)
             return number
-        raise unreadable("this CBOR simple value is not part of format SP1")
+        raise unreadable("this CBOR simple value is not part of format SP1",
+                         damaged("deze eenvoudige CBOR-waarde kent formaat SP1 niet"))
 
 
 def to_cbor(document: Any, vocab: VocabDictionary | None = None, *, sp3: bool = False) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from skillspas.verifier.qr.base45 import unreadable
+from skillspas.verifier.qr.base45 import damaged, unreadable
 
 __all__ = ["digits_encode", "digits_decode", "split_digits", "qr_bits"]
 
@@ -32,16 +32,18 @@ def digits_encode(data: bytes) -> str:
 def digits_decode(text: str) -> bytes:
     """The bytes ``text`` holds; anything but the canonical digits of some bytes is ``qr_unreadable``."""
     if text and not (text.isascii() and text.isdigit()):
-        raise unreadable("an SP4 text holds only the digits 0-9 after its prefix")
+        raise unreadable("an SP4 text holds only the digits 0-9 after its prefix",
+                         damaged("een SP4-code heeft na het begin alleen de cijfers 0-9"))
     if len(text) % _DIGITS[_GROUP] not in _BYTES:
-        raise unreadable("the digits of the QR payload have a wrong length")
+        raise unreadable("the digits of the QR payload have a wrong length", damaged("het aantal cijfers klopt niet"))
     out = bytearray()
     for i in range(0, len(text), _DIGITS[_GROUP]):
         chunk = text[i:i + _DIGITS[_GROUP]]
         size = _BYTES[len(chunk)]
         value = int(chunk)
         if value >= 256 ** size:
-            raise unreadable("the digits of the QR payload are not canonical")
+            raise unreadable("the digits of the QR payload are not canonical",
+                             damaged("de cijfers staan niet in hun vaste vorm"))
         out += value.to_bytes(size, "big")
     return bytes(out)
 

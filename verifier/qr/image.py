@@ -14,13 +14,26 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.verifier.qr.base45 import unreadable
 from skillspas.verifier.qr.payload import is_payload
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "read_qr_image", "read_qr_images"]
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "read_qr_image", "read_qr_images", "no_qr_code", "image_too_large"]
 
 MAX_IMAGE_BYTES: Final = 32 * 1024 * 1024
 """Largest image file read for a QR code."""
 
 MAX_IMAGE_PIXELS: Final = 40_000_000
 """Largest image (width x height) decoded for a QR code."""
+
+_SHARPER: Final = "maak een scherpere foto, recht van voren, met de hele code in beeld en genoeg licht"
+
+
+def no_qr_code(message: str = "no readable QR code was found in the image") -> SkillspasError:
+    """``qr_unreadable`` for an image in which no QR code could be read (here, or by the phone page's reader)."""
+    return unreadable(message, f"er is geen leesbare QR-code in de afbeelding gevonden; {_SHARPER}")
+
+
+def image_too_large(limit: int) -> SkillspasError:
+    """``qr_too_large`` for an image file over ``limit`` bytes (here, on the page and on the phone)."""
+    return error_for(ErrorCode.QR_TOO_LARGE, f"the image file is larger than {limit} bytes",
+                     nl=f"het afbeeldingsbestand is groter dan {limit} bytes; stuur een kleinere foto of schermafbeelding")
 
 
 def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
@@ -36,20 +49,24 @@ def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
         with Image.open(io.BytesIO(data)) as picture:
             width, height = picture.size
             if width * height > MAX_IMAGE_PIXELS:
-                raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has {width}x{height} pixels; at most {MAX_IMAGE_PIXELS} are read")
+                raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has {width}x{height} pixels; at most {MAX_IMAGE_PIXELS} are read",
+                                nl=f"de afbeelding heeft {width}x{height} pixels en er worden er hoogstens {MAX_IMAGE_PIXELS} "
+                                   "gelezen; stuur een kleinere foto of schermafbeelding")
             picture.draft("L", picture.size)  # JPEG: decode straight to grey
             grey = picture.convert("L")
     except SkillspasError:
         raise
     except Image.DecompressionBombError:
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has more than {MAX_IMAGE_PIXELS} pixels") from None
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has more than {MAX_IMAGE_PIXELS} pixels",
+                        nl=f"de afbeelding heeft meer dan {MAX_IMAGE_PIXELS} pixels; stuur een kleinere foto") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise unreadable(f"the image cannot be read ({type(exc).__name__})") from None
+        raise unreadable(f"the image cannot be read ({type(exc).__name__})",
+                         f"de afbeelding is niet te openen ({type(exc).__name__}); stuur een foto als PNG of JPEG") from None
     found = [b for b in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)) if b.valid and b.text]
     found.sort(key=lambda b: (b.position.top_left.y, b.position.top_left.x))
     texts = [barcode.text for barcode in found]
     if not texts:
-        raise unreadable("no readable QR code was found in the image")
+        raise no_qr_code()
     return texts
 
 
@@ -68,11 +85,11 @@ def _image_bytes(image: str | os.PathLike[str] | bytes) -> bytes:
             with path.open("rb") as handle:
                 data = handle.read(MAX_IMAGE_BYTES + 1)
         except OSError as exc:
-            raise unreadable(f"cannot read {path}: {exc.strerror}") from None
+            raise unreadable(f"cannot read {path}: {exc.strerror}", f"kan {path} niet lezen: {exc.strerror}") from None
     else:
         raise TypeError("image must be a path or bytes")
     if len(data) > MAX_IMAGE_BYTES:
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"the image file is larger than {MAX_IMAGE_BYTES} bytes")
+        raise image_too_large(MAX_IMAGE_BYTES)
     if not data:
-        raise unreadable("the image is empty")
+        raise unreadable("the image is empty", f"de afbeelding is leeg; {_SHARPER}")
     return data

@@ -16,7 +16,7 @@ import re
 from typing import Final, Iterable, NamedTuple
 
 from skillspas.schemas.errors import ErrorCode, error_for
-from skillspas.verifier.qr.base45 import unreadable
+from skillspas.verifier.qr.base45 import damaged, unreadable
 
 __all__ = ["PART_PREFIX", "MAX_PARTS", "Part", "is_part", "read_part", "set_id", "split_payload", "join_parts",
            "join_sets"]
@@ -53,12 +53,14 @@ def read_part(text: str) -> Part:
     """The part ``text`` holds; ``qr_unreadable`` or ``qr_too_large`` when its header is malformed or absurd."""
     found = _HEADER.match(text)
     if found is None:
-        raise unreadable("this is not a well-formed part of a set of QR codes (SPP:i/k/SET:...)")
+        raise unreadable("this is not a well-formed part of a set of QR codes (SPP:i/k/SET:...)",
+                         damaged("dit is geen goed deel van een reeks QR-codes (SPP:i/k/SET:...)"))
     index, count = int(found[1]), int(found[2])
     if count > MAX_PARTS:
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"a set of {count} QR codes is more than {MAX_PARTS}")
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"a set of {count} QR codes is more than {MAX_PARTS}",
+                        nl=f"een reeks van {count} QR-codes is meer dan {MAX_PARTS}; zo'n reeks maakt skillspas niet")
     if index > count:
-        raise unreadable(f"part {index} of {count} does not exist")
+        raise unreadable(f"part {index} of {count} does not exist", damaged(f"deel {index} van {count} bestaat niet"))
     return Part(index, count, found[3], text[found.end():])
 
 
@@ -75,29 +77,39 @@ def join_parts(texts: Iterable[str]) -> str:
     parts: dict[int, Part] = {}
     for number, text in enumerate(texts):
         if number >= MAX_PARTS * 2:  # the same code read twice is allowed, thousands are not
-            raise error_for(ErrorCode.QR_TOO_LARGE, f"more than {MAX_PARTS * 2} QR codes given for one set")
+            raise error_for(ErrorCode.QR_TOO_LARGE, f"more than {MAX_PARTS * 2} QR codes given for one set",
+                            nl=f"meer dan {MAX_PARTS * 2} QR-codes voor één reeks; scan elk deel één keer")
         part = read_part(text.strip("\r\n"))
         first = next(iter(parts.values()), part)
         if part.set == first.set and part.total != first.total:
             raise error_for(ErrorCode.QR_MIXED_SET, f"part {part.number}/{part.total} is from another print of the "
-                                                    f"same credential ({part.total} codes, not {first.total})")
+                                                    f"same credential ({part.total} codes, not {first.total})",
+                            nl=f"deel {part.number}/{part.total} komt van een andere afdruk van hetzelfde bewijsstuk "
+                               f"({part.total} codes, niet {first.total}); scan alleen de delen van één afdruk")
         if part.set != first.set:
             raise error_for(ErrorCode.QR_MIXED_SET, f"part {part.number}/{part.total} of set {part.set} "
-                                                    f"is not part of set {first.set} ({first.total} parts)")
+                                                    f"is not part of set {first.set} ({first.total} parts)",
+                            nl=f"deel {part.number}/{part.total} van reeks {part.set} hoort niet bij reeks {first.set} "
+                               f"({first.total} delen); scan alleen de delen van één bewijsstuk")
         if parts.get(part.number, part) != part:
             raise error_for(ErrorCode.QR_DUPLICATE_PART, f"two different codes claim to be part {part.number} "
-                                                         f"of set {part.set}")
+                                                         f"of set {part.set}",
+                            nl=f"twee verschillende codes zeggen deel {part.number} van reeks {part.set} te zijn; "
+                               "scan de delen opnieuw, allemaal van één afdruk")
         parts[part.number] = part
     if not parts:
-        raise unreadable("no part of a set of QR codes was given")
+        raise unreadable("no part of a set of QR codes was given", "er is geen deel van een reeks QR-codes gegeven; scan de delen")
     count = next(iter(parts.values())).total
     missing = [i for i in range(1, count + 1) if i not in parts]
     if missing:
-        raise error_for(ErrorCode.QR_INCOMPLETE, f"{len(parts)} of {count} parts read; missing part "
-                                                 f"{', '.join(f'{i}/{count}' for i in missing)}")
+        shown = ", ".join(f"{i}/{count}" for i in missing)
+        raise error_for(ErrorCode.QR_INCOMPLETE, f"{len(parts)} of {count} parts read; missing part {shown}",
+                        nl=f"{len(parts)} van de {count} delen gelezen; scan ook deel {shown}")
     payload = "".join(parts[i].chunk for i in range(1, count + 1))
     if set_id(payload) != parts[1].set:
-        raise error_for(ErrorCode.QR_MIXED_SET, f"the {count} parts do not join into set {parts[1].set}")
+        raise error_for(ErrorCode.QR_MIXED_SET, f"the {count} parts do not join into set {parts[1].set}",
+                        nl=f"de {count} delen vormen samen niet reeks {parts[1].set}: een deel is beschadigd of van een "
+                           "ander bewijsstuk; scan de delen opnieuw, allemaal van één afdruk")
     return payload
 
 

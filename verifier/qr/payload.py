@@ -15,7 +15,7 @@ from typing import Any, Collection, Final, Iterable
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier.qr.base45 import b45decode, b45encode, unreadable
+from skillspas.verifier.qr.base45 import b45decode, b45encode, damaged, expands_beyond, unreadable
 from skillspas.verifier.qr.cbor import Reader, to_cbor
 from skillspas.verifier.qr.digits import digits_decode, digits_encode, qr_bits
 from skillspas.verifier.qr.parts import MAX_PARTS, is_part, join_parts
@@ -120,45 +120,56 @@ def decode_document(text: str, limits: Limits = Limits(), *,
         raise TypeError("the QR text must be a str")
     if is_part(text.lstrip()):  # the parts of a numbered set, one per line, in any order
         if len(text) > _MAX_PARTS_TEXT:
-            raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than a set of QR codes holds")
+            raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than a set of QR codes holds",
+                            nl=f"{len(text)} tekens is meer dan een reeks QR-codes bevat; scan alleen de codes van één bewijsstuk")
         text = join_parts(line.lstrip() for line in text.split("\n") if line.strip())
     if len(text) > max_text_length(text):
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds")
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(text)} characters is more than one QR code holds",
+                        nl=f"{len(text)} tekens is meer dan één QR-code bevat; scan alleen de code van één bewijsstuk")
     text = text.lstrip().rstrip("\r\n")  # a space is a Base45 digit: only line ends are dropped ...
     text = text.rstrip() if text.startswith(PREFIX_SP4) else text  # ... but never one of SP4's
     if not text.startswith(PREFIXES):
-        raise unreadable("this is not a skillspas QR code (no SP1:, SP2:, SP3: or SP4: prefix)")
+        raise unreadable("this is not a skillspas QR code (no SP1:, SP2:, SP3: or SP4: prefix)",
+                         "dit is geen QR-code van skillspas (de tekst begint niet met SP1:, SP2:, SP3: of SP4:); "
+                         "scan de QR-code op het bewijsstuk of paspoort van de werknemer")
     sp4 = text.startswith(PREFIX_SP4)
     sp3 = sp4 or text.startswith(PREFIX_SP3)
     sp2 = sp3 or text.startswith(PREFIX_SP2)
     raw = frame_bytes(text)
     if len(raw) < (10 if sp2 else 6):
-        raise unreadable("the QR payload is too short")
+        raise unreadable("the QR payload is too short", damaged("de code is te kort"))
     body, check = raw[:-4], raw[-4:]
     if zlib.crc32(body).to_bytes(4, "big") != check:
-        raise unreadable("the QR payload is damaged (checksum mismatch)")
+        raise unreadable("the QR payload is damaged (checksum mismatch)",
+                         "de QR-code is beschadigd of niet goed gelezen (het controlegetal klopt niet); "
+                         "maak een scherpere foto of scan de code opnieuw")
     flags, cbor = body[0], body[1:]
     if flags & ~_FLAG_DEFLATE:
-        raise unreadable(f"unknown flags {flags:#x}")
+        raise unreadable(f"unknown flags {flags:#x}", damaged(f"onbekende vlaggen {flags:#x}"))
     vocab = None
     if sp2:
         version, cbor = cbor[:4], cbor[4:]
         known = held_dictionaries() if dictionaries is None else list(dictionaries)
         vocab = next((d for d in known if d.version == version), None)
         if vocab is None:
+            held = ", ".join(d.version.hex() for d in known[:8])
             raise error_for(ErrorCode.QR_UNKNOWN_DICTIONARY,
                             f"the QR code was made with vocabulary dictionary {version.hex()}, which this verifier "
-                            f"does not hold (it has {', '.join(d.version.hex() for d in known) or 'none'})")
+                            f"does not hold (it has {held or 'none'})",
+                            nl=f"de QR-code is gemaakt met versie {version.hex()} van de vaardighedenlijst, en die heeft "
+                               f"deze verificateur niet (wel: {held or 'geen'}); werk de verificateur bij, of vraag om "
+                               "het bewijsstuk als bestand")
     if flags & _FLAG_DEFLATE:
         cbor = _inflate(cbor, limits.max_bytes, vocab.preset(specimens=sp4) if vocab is not None else SP1_ZDICT)
     reader = Reader(cbor, SP3_TERMS if sp3 else term_dictionary(), limits, vocab, runs=sp3)
     document = reader.value(0)
     if reader.pos != len(cbor):
-        raise unreadable("the QR payload has trailing bytes")
+        raise unreadable("the QR payload has trailing bytes", damaged("er staan bytes achter de inhoud"))
     if not isinstance(document, dict):
-        raise unreadable("the QR payload is not a JSON object")
+        raise unreadable("the QR payload is not a JSON object", damaged("de inhoud is geen JSON-object"))
     if to_cbor(document, vocab, sp3=sp3) != cbor:
-        raise unreadable("the QR payload is not in its canonical form")
+        raise unreadable("the QR payload is not in its canonical form",
+                         damaged("de inhoud staat niet in zijn vaste vorm"))
     return document
 
 
@@ -168,7 +179,8 @@ def decode_payload(text: str, limits: Limits = Limits(), *,
     document = decode_document(text, limits, dictionaries=dictionaries)
     data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > limits.max_bytes:
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands to more than {limits.max_bytes} bytes")
+        raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands to more than {limits.max_bytes} bytes",
+                        nl=f"de QR-code pakt uit tot meer dan {limits.max_bytes} bytes; vraag om het bewijsstuk als bestand")
     return data
 
 
@@ -178,9 +190,10 @@ def _inflate(data: bytes, limit: int, zdict: bytes = SP1_ZDICT) -> bytes:
     try:
         out = inflater.decompress(data, limit + 1)
     except zlib.error:
-        raise unreadable("the QR payload does not decompress") from None
+        raise unreadable("the QR payload does not decompress", damaged("niet uit te pakken")) from None
     if len(out) > limit or inflater.unconsumed_tail:
-        raise error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload expands beyond {limit} bytes")
+        raise expands_beyond(limit)
     if not inflater.eof or inflater.unused_data:
-        raise unreadable("the compressed QR payload is incomplete or has trailing bytes")
+        raise unreadable("the compressed QR payload is incomplete or has trailing bytes",
+                         damaged("de ingepakte inhoud is onvolledig of heeft bytes over"))
     return out

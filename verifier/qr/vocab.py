@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final, Iterable
 
-from skillspas.verifier.qr.base45 import unreadable
+from skillspas.verifier.qr.base45 import damaged, unreadable
 from skillspas.verifier.qr.specimens import SP4_SPECIMENS
 from skillspas.verifier.qr.terms import SP1_ZDICT
 
@@ -120,15 +120,18 @@ class VocabDictionary:
         if "evidenceKind" in _ALIGNMENT_ORDERS[order]:
             code, kind_number = divmod(code, 8)
             if not 1 <= kind_number <= len(_EVIDENCE_KINDS):
-                raise unreadable(f"evidence kind {kind_number} is not known to this format")
+                raise unreadable(f"evidence kind {kind_number} is not known to this format",
+                                 damaged(f"soort bewijs {kind_number} kent dit formaat niet"))
             evidence = _EVIDENCE_KINDS[kind_number - 1]
         number, lang = divmod(code, 2)
         if number >= len(self.entries):
-            raise unreadable(f"entry {number} is not in vocabulary dictionary {self.version.hex()}")
+            raise unreadable(f"entry {number} is not in vocabulary dictionary {self.version.hex()}",
+                             damaged(f"nummer {number} staat niet in versie {self.version.hex()} van de vaardighedenlijst"))
         uri, kind, label_nl, label_en = self.entries[number]
         name = label_en if lang else label_nl
         if not name:
-            raise unreadable(f"entry {number} of vocabulary dictionary {self.version.hex()} has no such label")
+            raise unreadable(f"entry {number} of vocabulary dictionary {self.version.hex()} has no such label",
+                             damaged(f"nummer {number} van versie {self.version.hex()} van de vaardighedenlijst heeft die naam niet"))
         target_type, framework = _ALIGNMENT_KIND[kind]
         values = {"type": ["Alignment"], "targetType": target_type, "targetFramework": framework,
                   "targetName": name, "targetUrl": uri, "evidenceKind": evidence}
