@@ -34,7 +34,7 @@ from typing import Any, Final
 from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.jsonld.contexts import MAP_FILE, bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -51,9 +51,18 @@ _CONTEXTS: Final = "contexts"
 _LIMITS: Final = Limits(max_bytes=64 * 1024 * 1024, max_string_length=32 * 1024 * 1024, max_array_length=100_000)
 
 
-def _invalid(message: str, path: str | None = None) -> SkillspasError:
-    """Build the ``schema_invalid`` error for a malformed bundle."""
-    return error_for(ErrorCode.SCHEMA_INVALID, f"bundle: {message}", path)
+def _invalid(en: str, nl: str, path: str | None = None) -> SkillspasError:
+    """Build the ``schema_invalid`` error for a malformed bundle, in English and Dutch (asking for a new bundle)."""
+    return localized_error(ErrorCode.SCHEMA_INVALID, en=f"bundle: {en}", path=path,
+                           nl=f"controlebundel: {nl}; vraag een nieuwe controlebundel aan wie hem maakte")
+
+
+def _shown(value: object) -> str:
+    """A value of the bundle for a message: its repr, at most 80 characters."""
+    return repr(value)[:80]
+
+
+_WHAT_NL: Final = {"DID document": "DID-document", "status list": "statuslijst"}
 
 
 def _by_id(documents: Iterable[Any], what: str) -> dict[str, dict[str, Any]]:
@@ -61,9 +70,10 @@ def _by_id(documents: Iterable[Any], what: str) -> dict[str, dict[str, Any]]:
     indexed: dict[str, dict[str, Any]] = {}
     for document in documents:
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-            raise _invalid(f"every {what} must be a JSON object with an id")
+            raise _invalid(f"every {what} must be a JSON object with an id", f"elk {_WHAT_NL[what]} moet een JSON-object met een id zijn")
         if document["id"] in indexed:
-            raise _invalid(f"two {what}s have the id {document['id']!r}")
+            raise _invalid(f"two {what}s have the id {_shown(document['id'])}",
+                           f"twee keer een {_WHAT_NL[what]} met id {_shown(document['id'])}")
         indexed[document["id"]] = document
     return indexed
 
@@ -98,25 +108,28 @@ class Bundle:
     def __post_init__(self) -> None:
         """Refuse a bundle whose parts could be misread: wrong version, non-did:web documents, ids."""
         if self.version != BUNDLE_VERSION:
-            raise _invalid(f"version {self.version!r} is not supported (expected {BUNDLE_VERSION})", "/version")
+            raise _version(self.version)
         if not isinstance(self.created_at, dt.datetime) or self.created_at.tzinfo is None:
-            raise _invalid("createdAt must be a date-time with a time zone", "/createdAt")
+            raise _no_date()
         if self.trust_list is not None and not isinstance(self.trust_list, dict):
-            raise _invalid("trustList must be a credential object", "/trustList")
+            raise _invalid("trustList must be a credential object", "trustList moet een bewijsstuk (JSON-object) zijn", "/trustList")
         for did, document in self.did_documents.items():
             # did:key needs no document; one here could only disagree with the key itself.
             try:
                 did_web_to_path(did)
             except SkillspasError:
-                raise _invalid(f"{did!r}: only did:web documents belong in a bundle", "/didDocuments") from None
+                raise _invalid(f"{_shown(did)}: only did:web documents belong in a bundle",
+                               f"{_shown(did)}: alleen did:web-documenten horen in een controlebundel", "/didDocuments") from None
             if not isinstance(document, dict) or document.get("id") != did:
-                raise _invalid(f"the DID document for {did!r} does not have that id", "/didDocuments")
+                raise _invalid(f"the DID document for {_shown(did)} does not have that id",
+                               f"het DID-document voor {_shown(did)} heeft niet dat id", "/didDocuments")
         for url, status_list in self.status_lists.items():
             if not isinstance(status_list, dict) or status_list.get("id") != url:
-                raise _invalid(f"the status list for {url!r} does not have that id", "/statusLists")
+                raise _invalid(f"the status list for {_shown(url)} does not have that id",
+                               f"de statuslijst voor {_shown(url)} heeft niet dat id", "/statusLists")
         for url, raw in self.contexts.items():
             if not isinstance(url, str) or not isinstance(raw, bytes):
-                raise _invalid("contexts must map URLs to their exact text", "/contexts")
+                raise _invalid("contexts must map URLs to their exact text", "contexts moet URL's op hun precieze tekst afbeelden", "/contexts")
 
     @classmethod
     def create(
@@ -156,10 +169,10 @@ class Bundle:
         header = cls._header(document)
         contexts = document.get("contexts", {})
         if not isinstance(contexts, dict) or not all(isinstance(v, str) for v in contexts.values()):
-            raise _invalid("contexts must map URLs to context text", "/contexts")
+            raise _invalid("contexts must map URLs to context text", "contexts moet URL's op de tekst van een context afbeelden", "/contexts")
         for key in ("didDocuments", "statusLists"):
             if not isinstance(document.get(key, []), list):
-                raise _invalid(f"{key} must be a list", f"/{key}")
+                raise _invalid(f"{key} must be a list", f"{key} moet een lijst zijn", f"/{key}")
         return cls(
             created_at=header,
             trust_list=document.get("trustList"),
@@ -172,13 +185,14 @@ class Bundle:
     def _header(document: Any) -> dt.datetime:
         """Check type and version; return createdAt."""
         if not isinstance(document, dict) or document.get("type") != BUNDLE_TYPE:
-            raise _invalid(f'not a skillspas bundle ("type": "{BUNDLE_TYPE}")', "/type")
+            raise _invalid(f'not a skillspas bundle ("type": "{BUNDLE_TYPE}")',
+                           f'dit is geen skillspas-controlebundel ("type": "{BUNDLE_TYPE}")', "/type")
         if document.get("version") != BUNDLE_VERSION:
-            raise _invalid(f"version {document.get('version')!r} is not supported (expected {BUNDLE_VERSION})", "/version")
+            raise _version(document.get("version"))
         try:
             return parse_datetime(document.get("createdAt"))
         except ValueError:
-            raise _invalid("createdAt must be a date-time with a time zone", "/createdAt") from None
+            raise _no_date() from None
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Bundle:
@@ -230,6 +244,18 @@ class Bundle:
             f"Bundle(created_at={format_datetime(self.created_at)!r}, trust_list={self.trust_list is not None}, "
             f"did_documents={len(self.did_documents)}, status_lists={len(self.status_lists)}, contexts={len(self.contexts)})"
         )
+
+
+def _version(version: object) -> SkillspasError:
+    """A bundle of a format version this verifier does not read."""
+    return _invalid(f"version {_shown(version)} is not supported (expected {BUNDLE_VERSION})",
+                    f"versie {_shown(version)} kan deze verificateur niet lezen (verwacht {BUNDLE_VERSION})", "/version")
+
+
+def _no_date() -> SkillspasError:
+    """A bundle without a proper createdAt."""
+    return _invalid("createdAt must be a date-time with a time zone", "createdAt moet een datum en tijd met tijdzone zijn",
+                    "/createdAt")
 
 
 def _read_bytes(file: Path) -> bytes:

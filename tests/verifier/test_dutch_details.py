@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import io
 import json
 import random
@@ -321,6 +322,12 @@ SP3_CASES = {
     "a run as an integer": b"\xa1\x01\xd5\x02",
 }
 
+def _bundle(**changes: Any) -> Bundle:
+    """A one-file bundle with ``changes`` to its fields (None removes one)."""
+    document = {"type": "SkillspasBundle", "version": 1, "createdAt": "2026-01-01T00:00:00Z", **changes}
+    return Bundle.from_json(json.dumps({k: v for k, v in document.items() if v is not None}))
+
+
 RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
         "a did:jwk that is no base64url": "did:jwk:a*b#0",
@@ -410,6 +417,26 @@ RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     "a phone photo without a QR code": (ErrorCode.QR_UNREADABLE, lambda s: phone._document([[]], "image", Limits())),
     "a PDF larger than the phone takes": (ErrorCode.TOO_LARGE, lambda s: phone._read_first(
         b"%PDF-1.7\n" + b"\0" * (MAX_IMAGE_BYTES + 1), "auto")),
+    **{f"a bundle {name}": (ErrorCode.SCHEMA_INVALID, build) for name, build in {
+        "of another type": lambda s: _bundle(type="SomethingElse"),
+        "that is a list": lambda s: Bundle.from_json(b"[]"),
+        "of format version 2": lambda s: _bundle(version=2),
+        "without createdAt": lambda s: _bundle(createdAt=None),
+        "whose createdAt has no time zone": lambda s: _bundle(createdAt="2026-01-01T00:00:00"),
+        "whose trustList is a list": lambda s: _bundle(trustList=[]),
+        "whose didDocuments is an object": lambda s: _bundle(didDocuments={}),
+        "whose statusLists is a text": lambda s: _bundle(statusLists="x"),
+        "with a DID document without id": lambda s: _bundle(didDocuments=[{"x": 1}]),
+        "with a did:key document": lambda s: _bundle(didDocuments=[{"id": "did:key:z6Mk"}]),
+        "with two status lists of one id": lambda s: _bundle(statusLists=[{"id": STATUS_URL}, {"id": STATUS_URL}]),
+        "whose contexts are numbers": lambda s: _bundle(contexts={"https://example.org/c": 5}),
+        "whose DID document has another id": lambda s: Bundle(created_at=dt.datetime.now(dt.timezone.utc),
+                                                              did_documents={"did:web:a.example": {"id": "did:web:b.example"}}),
+        "whose status list has another id": lambda s: Bundle(created_at=dt.datetime.now(dt.timezone.utc),
+                                                             status_lists={STATUS_URL: {"id": STATUS_URL + "2"}}),
+        "whose contexts are texts, not bytes": lambda s: Bundle(created_at=dt.datetime.now(dt.timezone.utc),
+                                                               contexts={"https://example.org/c": "{}"}),  # type: ignore[dict-item]
+    }.items()},
 }
 
 
