@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -29,6 +29,16 @@ def unknown_context(url: object, path: str | None = None) -> SkillspasError:
     shown = url[:100] if isinstance(url, str) else url
     return localized_error(ErrorCode.UNKNOWN_CONTEXT, en=f"context {shown!r} is not bundled and is never fetched",
                            nl=f"de context {shown!r} kent deze verificateur niet (en hij haalt niets van internet)", path=path)
+
+
+def _context_refused(en: str, nl: str, code: ErrorCode = ErrorCode.UNKNOWN_CONTEXT) -> SkillspasError:
+    """A context of a folder (``--contexts``) or bundle, or the folder's map, that cannot be used: English and Dutch."""
+    return localized_error(code, en=en, nl=f"{nl}; controleer de map met contexten (--contexts) of de controlebundel")
+
+
+def _name(value: object) -> str:
+    """A file name or URL of a contexts folder for a message: its repr, at most 100 characters."""
+    return repr(value[:100] if isinstance(value, str) else value)[:110]
 
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -78,31 +88,32 @@ class ContextRegistry:
     def with_folder(self, folder: str | os.PathLike[str]) -> "ContextRegistry":
         """A new registry with the contexts of a user folder (``contexts.map.json``) added."""
         root = Path(folder)
+        map_file = root / MAP_FILE
         try:
-            raw = (root / MAP_FILE).read_bytes()
+            raw = map_file.read_bytes()
         except FileNotFoundError:
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"{root / MAP_FILE} not found") from None
+            raise _context_refused(f"{map_file} not found", f"{map_file} ontbreekt") from None
         except OSError as exc:
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read {root / MAP_FILE}: {exc.strerror}") from None
+            raise _context_refused(f"cannot read {map_file}: {exc.strerror}", f"kan {map_file} niet lezen: {exc.strerror}") from None
         try:
             mapping = parse_json(raw, _CONTEXT_LIMITS)
         except SkillspasError as exc:
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read {root / MAP_FILE}: {exc.message}") from None
+            raise _context_refused(f"cannot read {map_file}: {exc.message}", f"kan {map_file} niet lezen: {exc.text('nl')}") from None
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"{root / MAP_FILE} must map URLs to file names")
+            raise _context_refused(f"{map_file} must map URLs to file names",
+                                  f"{map_file} moet elke URL op een bestandsnaam afbeelden")
         contexts = dict(self._contexts)
         for url, name in mapping.items():
             path = (root / name).resolve()
             if root.resolve() not in path.parents:
-                raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context file {name!r} is outside {root}")
+                raise _context_refused(f"context file {_name(name)} is outside {root}",
+                                      f"het contextbestand {_name(name)} staat buiten {root}")
             raw = _read(path)
             digest = hashlib.sha256(raw).hexdigest()
             if url in self._accepted:
                 if digest not in self._accepted[url]:
-                    raise error_for(
-                        ErrorCode.UNKNOWN_CONTEXT,
-                        f"{name} differs from the bundled context {url} (sha256 {digest})",
-                    )
+                    raise _context_refused(f"{_name(name)} differs from the bundled context {url} (sha256 {digest})",
+                                          f"{_name(name)} verschilt van de meegeleverde context {url} (sha256 {digest})")
                 continue  # the bundled copy is served
             contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
         return ContextRegistry(contexts, self._accepted)
@@ -117,11 +128,13 @@ class ContextRegistry:
             if not isinstance(url, str) or not isinstance(raw, bytes):
                 raise TypeError("documents must map context URLs to bytes")
             if len(raw) > _MAX_CONTEXT_BYTES:
-                raise error_for(ErrorCode.TOO_LARGE, f"context {url} is too large")
+                raise _context_refused(f"context {url[:100]} is too large",
+                                       f"de context {url[:100]} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)", ErrorCode.TOO_LARGE)
             digest = hashlib.sha256(raw).hexdigest()
             if url in self._accepted:
                 if digest not in self._accepted[url]:
-                    raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"a copy of the bundled context {url} differs (sha256 {digest})")
+                    raise _context_refused(f"a copy of the bundled context {url[:100]} differs (sha256 {digest})",
+                                           f"een kopie van de meegeleverde context {url[:100]} wijkt af (sha256 {digest})")
                 continue
             contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
         return ContextRegistry(contexts, self._accepted)
@@ -134,19 +147,24 @@ class ContextRegistry:
 def _read(path: Path) -> bytes:
     try:
         if path.stat().st_size > _MAX_CONTEXT_BYTES:
-            raise error_for(ErrorCode.TOO_LARGE, f"context file {path.name} is too large")
+            raise _context_refused(f"context file {_name(path.name)} is too large",
+                                  f"het contextbestand {_name(path.name)} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)",
+                                  ErrorCode.TOO_LARGE)
         return path.read_bytes()
     except OSError as exc:
-        raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"cannot read context file {path.name}: {exc.strerror}") from None
+        missing = isinstance(exc, FileNotFoundError)
+        raise _context_refused(f"cannot read context file {_name(path.name)}: {exc.strerror}",
+                               f"het contextbestand {_name(path.name)} ontbreekt" if missing
+                               else f"kan het contextbestand {_name(path.name)} niet lezen: {exc.strerror}") from None
 
 
 def _parse(raw: bytes, url: str) -> Any:
     try:
         document = parse_json(raw, _CONTEXT_LIMITS)
     except SkillspasError:
-        raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url} is not JSON") from None
+        raise _context_refused(f"context {url[:100]} is not JSON", f"de context {url[:100]} is geen JSON") from None
     if not isinstance(document, dict) or "@context" not in document:
-        raise error_for(ErrorCode.UNKNOWN_CONTEXT, f"context {url} has no @context")
+        raise _context_refused(f"context {url[:100]} has no @context", f"de context {url[:100]} heeft geen @context")
     return document
 
 

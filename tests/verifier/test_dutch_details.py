@@ -26,6 +26,7 @@ from skillspas.keys.did_jwk import resolve_did_jwk
 from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.multikey import encode_multibase
 from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.jsonld.contexts import VC_V2, bundled_registry
 from skillspas.schemas.jsonld.processor import DocumentProcessor
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
@@ -48,7 +49,7 @@ ENGLISH = frozenset(
     "by and or no be are was were its it's status list credential key proof issuer presentation".split()
 )
 """Words that show an English sentence (none of them is Dutch; ``is`` and ``of`` are left out: they are)."""
-ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image for second may most".split())
+ENGLISH_TOO = frozenset("unknown too from given found read characters holds part parts image for second may most outside".split())
 """More words of an English refusal (a QR code's, a key's), none of them Dutch."""
 
 
@@ -328,6 +329,19 @@ def _bundle(**changes: Any) -> Bundle:
     return Bundle.from_json(json.dumps({k: v for k, v in document.items() if v is not None}))
 
 
+def _contexts(files: dict[str, bytes]) -> Any:
+    """Add a contexts folder holding ``files`` (name -> bytes) to the bundled registry."""
+    root = Path(tempfile.mkdtemp(prefix="contexts-"))
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    return bundled_registry().with_folder(root)
+
+
+def _mapped(url: str, data: bytes) -> Any:
+    """A contexts folder mapping ``url`` to one file holding ``data``."""
+    return _contexts({"contexts.map.json": json.dumps({url: "c.jsonld"}).encode(), "c.jsonld": data})
+
+
 RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
         "a did:jwk that is no base64url": "did:jwk:a*b#0",
@@ -437,6 +451,24 @@ RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
         "whose contexts are texts, not bytes": lambda s: Bundle(created_at=dt.datetime.now(dt.timezone.utc),
                                                                contexts={"https://example.org/c": "{}"}),  # type: ignore[dict-item]
     }.items()},
+    **{f"a contexts folder {name}": (code, build) for name, (code, build) in {
+        "without contexts.map.json": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _contexts({})),
+        "whose map is no JSON": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _contexts({"contexts.map.json": b"{"})),
+        "whose map is a list": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _contexts({"contexts.map.json": b"[]"})),
+        "whose map names a file outside it": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _contexts(
+            {"contexts.map.json": b'{"https://example.org/c": "../c.jsonld"}'})),
+        "whose map names a missing file": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _contexts(
+            {"contexts.map.json": b'{"https://example.org/c": "missing.jsonld"}'})),
+        "with a context file that is too large": (ErrorCode.TOO_LARGE, lambda s: _mapped(
+            "https://example.org/c", b" " * (512 * 1024 + 1))),
+        "with a context that is no JSON": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _mapped("https://example.org/c", b"{")),
+        "with a context without @context": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _mapped("https://example.org/c", b"{}")),
+        "with a changed copy of a bundled context": (ErrorCode.UNKNOWN_CONTEXT, lambda s: _mapped(VC_V2, b'{"@context": {}}')),
+    }.items()},
+    "a bundle context that is too large": (ErrorCode.TOO_LARGE, lambda s: bundled_registry().with_documents(
+        {"https://example.org/c": b" " * (512 * 1024 + 1)})),
+    "a bundle's changed copy of a bundled context": (ErrorCode.UNKNOWN_CONTEXT, lambda s: bundled_registry().with_documents(
+        {VC_V2: b'{"@context": {}}'})),
 }
 
 
