@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import format_datetime, parse_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 
 __all__ = [
     "TRUST_LIST_CONTEXT",
@@ -47,9 +47,28 @@ _BASE_TYPE: Final = "VerifiableCredential"
 _MAX_ENTRIES: Final = 10_000
 
 
-def _shape(message: str, path: str) -> SkillspasError:
-    """Build the ``schema_invalid`` error for a malformed trust list."""
-    return error_for(ErrorCode.SCHEMA_INVALID, f"trust list: {message}", path)
+def _shape(en: str, nl: str, path: str) -> SkillspasError:
+    """Build the ``schema_invalid`` error for a malformed trust list, in English and Dutch."""
+    return localized_error(ErrorCode.SCHEMA_INVALID, en=f"trust list: {en}", path=path,
+                           nl=f"vertrouwenslijst: {nl}; vraag een nieuwe lijst aan wie hem uitgeeft")
+
+
+_DEFECTS_NL: Final = {
+    "an entry's did must be a DID": "het id van een vermelding moet een DID zijn",
+    "an entry needs a name": "een vermelding heeft een naam nodig",
+    "an entry needs at least one credential type": "een vermelding noemt minstens één soort bewijsstuk",
+    "role must be a string": "role moet tekst zijn",
+    "a DID may appear only once in a trust list": "een DID mag maar één keer op de lijst staan",
+}
+"""The Dutch sentences of the data model's ``ValueError`` messages."""
+_NOT_A_KEY: Final = (" is not a Multikey public key (publicKeyMultibase)", " is geen publieke sleutel als Multikey (publicKeyMultibase)")
+
+
+def _defect_shape(exc: ValueError, path: str) -> SkillspasError:
+    """The ``schema_invalid`` of a list or entry the data model refused (``__post_init__``)."""
+    en = str(exc)
+    nl = en[:-len(_NOT_A_KEY[0])] + _NOT_A_KEY[1] if en.endswith(_NOT_A_KEY[0]) else _DEFECTS_NL.get(en, "deze vermelding klopt niet")
+    return _shape(en, nl, path)
 
 
 def read_moment(data: dict[str, Any], key: str, path: str) -> dt.datetime | None:
@@ -59,7 +78,7 @@ def read_moment(data: dict[str, Any], key: str, path: str) -> dt.datetime | None
     try:
         return parse_datetime(data[key])
     except ValueError as exc:
-        raise _shape(f"{key}: {exc}", f"{path}/{key}") from None
+        raise _shape(f"{key}: {exc}", f"{key} moet een datum en tijd met tijdzone zijn", f"{path}/{key}") from None
 
 
 def _window(valid_from: dt.datetime | None, valid_until: dt.datetime | None, moment: dt.datetime) -> bool:
@@ -97,7 +116,7 @@ class TrustListEntry:
             try:
                 PublicKey.from_multibase(key)
             except (SkillspasError, TypeError):
-                raise ValueError(f"{key!r} is not a Multikey public key (publicKeyMultibase)") from None
+                raise ValueError(f"{repr(key)[:80]}{_NOT_A_KEY[0]}") from None
 
     def allows(self, types: Iterable[str]) -> bool:
         """Whether this issuer may issue a credential of ``types`` (see the module docstring)."""
@@ -127,23 +146,25 @@ class TrustListEntry:
     def from_json(cls, data: Any, path: str) -> TrustListEntry:
         """Read one entry; ``schema_invalid`` at ``path`` on defects."""
         if not isinstance(data, dict) or data.get("type") != "TrustedIssuer":
-            raise _shape('an entry must be an object of type "TrustedIssuer"', path)
+            raise _shape('an entry must be an object of type "TrustedIssuer"',
+                         'een vermelding moet een object van type "TrustedIssuer" zijn', path)
         types = data.get("credentialType")
         types = [types] if isinstance(types, str) else types
         role = data.get("role")
         if role is not None and not isinstance(role, str):
-            raise _shape("role must be a string", f"{path}/role")
+            raise _shape("role must be a string", "role moet tekst zijn", f"{path}/role")
         keys = data.get("publicKeyMultibase", [])
         keys = [keys] if isinstance(keys, str) else keys
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise _shape("publicKeyMultibase must be a list of Multikey strings", f"{path}/publicKeyMultibase")
+            raise _shape("publicKeyMultibase must be a list of Multikey strings",
+                         "publicKeyMultibase moet een lijst van Multikey-teksten zijn", f"{path}/publicKeyMultibase")
         try:
             return cls(
                 data.get("id", ""), data.get("name", ""), tuple(types) if isinstance(types, list) else (),
                 read_moment(data, "validFrom", path), read_moment(data, "validUntil", path), role, tuple(keys),
             )
         except ValueError as exc:
-            raise _shape(str(exc), path) from None
+            raise _defect_shape(exc, path) from None
 
 
 @dataclass(frozen=True)
@@ -199,21 +220,23 @@ class TrustList:
     def from_credential(cls, credential: Any) -> TrustList:
         """Read a trust list credential (its proof is checked elsewhere); ``schema_invalid`` on defects."""
         if not isinstance(credential, dict):
-            raise _shape("must be a JSON object", "/")
+            raise _shape("must be a JSON object", "moet een JSON-object zijn", "/")
         types = credential.get("type")
         if not isinstance(types, list) or TRUST_LIST_TYPE not in types:
-            raise _shape(f"type must include {TRUST_LIST_TYPE}", "/type")
+            raise _shape(f"type must include {TRUST_LIST_TYPE}", f"type moet {TRUST_LIST_TYPE} bevatten", "/type")
         issuer = credential.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
         if not isinstance(issuer, str):
-            raise _shape("issuer must be a DID", "/issuer")
+            raise _shape("issuer must be a DID", "de uitgever moet een DID zijn", "/issuer")
         subject = credential.get("credentialSubject")
         if not isinstance(subject, dict) or subject.get("type") != "TrustedIssuerList":
-            raise _shape('credentialSubject must be one object of type "TrustedIssuerList"', "/credentialSubject")
+            raise _shape('credentialSubject must be one object of type "TrustedIssuerList"',
+                         'credentialSubject moet één object van type "TrustedIssuerList" zijn', "/credentialSubject")
         listed = subject.get("trustedIssuer", [])
         listed = [listed] if isinstance(listed, dict) else listed
         if not isinstance(listed, list) or len(listed) > _MAX_ENTRIES:
-            raise _shape(f"trustedIssuer must be a list of at most {_MAX_ENTRIES} entries", "/credentialSubject/trustedIssuer")
+            raise _shape(f"trustedIssuer must be a list of at most {_MAX_ENTRIES} entries",
+                         f"trustedIssuer moet een lijst van hoogstens {_MAX_ENTRIES} vermeldingen zijn", "/credentialSubject/trustedIssuer")
         entries = tuple(
             TrustListEntry.from_json(item, f"/credentialSubject/trustedIssuer/{i}") for i, item in enumerate(listed)
         )
@@ -225,4 +248,4 @@ class TrustList:
                 read_moment(credential, "validFrom", ""), read_moment(credential, "validUntil", ""),
             )
         except ValueError as exc:
-            raise _shape(str(exc), "/credentialSubject/trustedIssuer") from None
+            raise _defect_shape(exc, "/credentialSubject/trustedIssuer") from None

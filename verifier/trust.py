@@ -22,7 +22,7 @@ from typing import Any
 
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 
 __all__ = ["TrustListPolicy", "VerifyCredential", "load_trust_list", "pinned_keys"]
 
@@ -54,10 +54,10 @@ def load_trust_list(
     allowed = pinned or frozenset([unverified_issuer] if isinstance(unverified_issuer, str) else [])
     credential = verify(document, allowed)
     if "credentialStatus" in credential:
-        raise error_for(
-            ErrorCode.SCHEMA_INVALID,
-            "a trust list is replaced by a newer one, not revoked through a status list",
-            "/credentialStatus",
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID, path="/credentialStatus",
+            en="a trust list is replaced by a newer one, not revoked through a status list",
+            nl="een vertrouwenslijst wordt vervangen door een nieuwere, niet ingetrokken via een statuslijst",
         )
     trust_list = TrustList.from_credential(credential)
     if now is not None:
@@ -68,9 +68,15 @@ def load_trust_list(
 def _check_window(trust_list: TrustList, now: dt.datetime) -> None:
     """The list itself must be valid at ``now`` (``not_yet_valid`` / ``expired``)."""
     if trust_list.valid_from is not None and now < trust_list.valid_from:
-        raise error_for(ErrorCode.NOT_YET_VALID, f"the trust list is valid {_span(trust_list.valid_from, trust_list.valid_until)}", "/validFrom")
+        raise localized_error(ErrorCode.NOT_YET_VALID, path="/validFrom",
+                              en=f"the trust list is valid {_span(trust_list.valid_from, trust_list.valid_until)}",
+                              nl=f"de vertrouwenslijst geldt {_span(trust_list.valid_from, trust_list.valid_until, 'nl')}; "
+                                 "controleer de klok van deze computer of vraag een andere controlebundel")
     if trust_list.valid_until is not None and now > trust_list.valid_until:
-        raise error_for(ErrorCode.EXPIRED, f"the trust list expired at {format_datetime(trust_list.valid_until)}; get a newer bundle", "/validUntil")
+        raise localized_error(ErrorCode.EXPIRED, path="/validUntil",
+                              en=f"the trust list expired at {format_datetime(trust_list.valid_until)}; get a newer bundle",
+                              nl=f"de vertrouwenslijst is verlopen op {format_datetime(trust_list.valid_until)}; "
+                                 "vraag een nieuwere controlebundel")
 
 
 def pinned_keys(policy: object) -> dict[str, frozenset[str]]:

@@ -25,6 +25,7 @@ from skillspas.issuer import sign
 from skillspas.keys.did_jwk import resolve_did_jwk
 from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.multikey import encode_multibase
+from skillspas.keys.trust_list import TrustList
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.jsonld.contexts import VC_V2, bundled_registry
 from skillspas.schemas.jsonld.processor import DocumentProcessor
@@ -41,6 +42,7 @@ from skillspas.verifier.qr import (MAX_IMAGE_BYTES, MAX_PARTS, PREFIX, PREFIX_SP
                                    bundled_dictionary, decode_payload, digits_encode, encode_payload, join_parts,
                                    read_qr_image, split_payload)
 from skillspas.verifier.suites import get_suite
+from skillspas.verifier.trust import load_trust_list
 from skillspas.wallet_export import build_presentation
 
 STATUS_URL = "https://status.example/lists/1"
@@ -342,6 +344,20 @@ def _mapped(url: str, data: bytes) -> Any:
     return _contexts({"contexts.map.json": json.dumps({url: "c.jsonld"}).encode(), "c.jsonld": data})
 
 
+ENTRY = {"id": "did:web:roc.example", "type": "TrustedIssuer", "name": "ROC Voorbeeldstad", "credentialType": ["MboDiploma"]}
+
+
+def _trust_list(*entries: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A trust list credential (unsigned) of ``entries`` with ``changes`` to its fields."""
+    return {"type": ["VerifiableCredential", "SkillspasTrustList"], "issuer": "did:web:erkenning.example",
+            "credentialSubject": {"type": "TrustedIssuerList", "trustedIssuer": list(entries)}, **changes}
+
+
+def _load_trust_list(document: dict[str, Any]) -> TrustList:
+    """Load ``document`` as if its proof verified, checking its validity now."""
+    return load_trust_list(document, lambda d, _: d, now=dt.datetime.now(dt.timezone.utc))
+
+
 RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
         "a did:jwk that is no base64url": "did:jwk:a*b#0",
@@ -469,6 +485,28 @@ RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
         {"https://example.org/c": b" " * (512 * 1024 + 1)})),
     "a bundle's changed copy of a bundled context": (ErrorCode.UNKNOWN_CONTEXT, lambda s: bundled_registry().with_documents(
         {VC_V2: b'{"@context": {}}'})),
+    **{f"a trust list {name}": (ErrorCode.SCHEMA_INVALID, lambda s, d=document: TrustList.from_credential(d)) for name, document in {
+        "that is a list": [],
+        "of another type": _trust_list(ENTRY, type=["VerifiableCredential"]),
+        "whose issuer is a number": _trust_list(ENTRY, issuer=5),
+        "whose subject is a text": _trust_list(ENTRY, credentialSubject="x"),
+        "whose entries are a number": _trust_list(credentialSubject={"type": "TrustedIssuerList", "trustedIssuer": 5}),
+        "with an entry of another type": _trust_list({**ENTRY, "type": "Issuer"}),
+        "with a role that is a number": _trust_list({**ENTRY, "role": 5}),
+        "with keys that are numbers": _trust_list({**ENTRY, "publicKeyMultibase": [5]}),
+        "with an entry without a name": _trust_list({**ENTRY, "name": " "}),
+        "with an entry whose id is no DID": _trust_list({**ENTRY, "id": "roc.example"}),
+        "with an entry of no credential type": _trust_list({**ENTRY, "credentialType": []}),
+        "with a key that is no Multikey": _trust_list({**ENTRY, "publicKeyMultibase": "zNotAKey"}),
+        "with an entry's validFrom that is no date": _trust_list({**ENTRY, "validFrom": "gisteren"}),
+        "whose validUntil is no date": _trust_list(ENTRY, validUntil="morgen"),
+        "with one DID twice": _trust_list(ENTRY, {**ENTRY, "name": "ROC Anders"}),
+    }.items()},
+    "a trust list valid from 2999": (ErrorCode.NOT_YET_VALID, lambda s: _load_trust_list(
+        _trust_list(ENTRY, validFrom="2999-01-01T00:00:00Z"))),
+    "an expired trust list": (ErrorCode.EXPIRED, lambda s: _load_trust_list(_trust_list(ENTRY, validUntil="2020-01-01T00:00:00Z"))),
+    "a trust list with a status entry": (ErrorCode.SCHEMA_INVALID, lambda s: _load_trust_list(
+        _trust_list(ENTRY, credentialStatus={"id": STATUS_URL + "#1", "type": "BitstringStatusListEntry"}))),
 }
 
 
