@@ -30,7 +30,7 @@ from rich.text import Text
 
 from skillspas.keys import Signer, load
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
@@ -227,8 +227,8 @@ def remove_command(
     for ref in refs:
         try:
             entry = store.remove(ref)
-        except LookupError as exc:
-            raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
+        except SkillspasError as exc:
+            raise refuse(exc, lang=language) from None
         except OSError as exc:
             raise refuse(file_error(exc, ref, "remove")) from None
         typer.echo(TEXT["removed"][language].format(ref=entry.ref, title=entry.view(language).title))
@@ -253,9 +253,12 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         else:
             try:
                 chosen.append(store.get(item).document)
-            except LookupError as exc:
-                raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                       f"{item} is neither a file nor a passport reference ({exc})")) from None
+            except SkillspasError as exc:
+                if exc.code is not ErrorCode.INVALID_OPTION:  # a damaged stored credential keeps its own refusal
+                    raise
+                raise refuse(localized_error(ErrorCode.INVALID_OPTION,
+                                             en=f"{item} is neither a file nor a passport reference ({exc.message})",
+                                             nl=f"{item} is geen bestand en geen referentie in je paspoort ({exc.text('nl')})")) from None
     return chosen
 
 

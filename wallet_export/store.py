@@ -27,7 +27,7 @@ from typing import Any
 
 from skillspas.keys import Signer, generate
 from skillspas.keys.keyfile import load, save
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -142,15 +142,19 @@ class PassportStore:
         return [self._load(path) for path in paths]
 
     def get(self, ref: str) -> StoredCredential:
-        """The credential whose reference starts with ``ref`` (at least 4 hex digits, unambiguous)."""
+        """The credential whose reference starts with ``ref`` (at least 4 hex digits, unambiguous); else
+        ``invalid_option``."""
         ref = ref.strip().lower()
+        shown = repr(ref[:64])
         if len(ref) < 4 or not _is_hex(ref):
-            raise LookupError(f"{ref!r} is not a credential reference (at least 4 hex digits)")
+            raise _no_reference(f"{shown} is not a credential reference (at least 4 hex digits)",
+                                f"{shown} is geen referentie van een bewijsstuk (minstens 4 hexadecimale cijfers)")
         matches = [e for e in self.entries() if e.digest.startswith(ref)]
         if not matches:
-            raise LookupError(f"no credential {ref!r} in {self.folder}")
+            raise _no_reference(f"no credential {shown} in {self.folder}", f"geen bewijsstuk {shown} in {self.folder}")
         if len(matches) > 1:
-            raise LookupError(f"{ref!r} matches {len(matches)} credentials; type more digits")
+            raise _no_reference(f"{shown} matches {len(matches)} credentials; type more digits",
+                                f"{shown} past bij {len(matches)} bewijsstukken; typ meer cijfers")
         return matches[0]
 
     def remove(self, ref: str) -> StoredCredential:
@@ -166,6 +170,11 @@ class PassportStore:
         except SkillspasError as exc:
             raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path) from None
         return StoredCredential(path.stem, path, data, document)
+
+
+def _no_reference(en: str, nl: str) -> SkillspasError:
+    """``invalid_option`` for a reference that names no one credential of the passport; the Dutch says how to see them."""
+    return localized_error(ErrorCode.INVALID_OPTION, en=en, nl=f"{nl}; `skillspas passport list` toont de referenties")
 
 
 def private_folder(folder: Path) -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from typer.testing import CliRunner
 
 from helpers import new_signer, signed_credential
 from skillspas.issuer.demo import sample_credential
@@ -43,7 +44,8 @@ from skillspas.verifier.qr import (MAX_IMAGE_BYTES, MAX_PARTS, PREFIX, PREFIX_SP
                                    read_qr_image, split_payload)
 from skillspas.verifier.suites import get_suite
 from skillspas.verifier.trust import load_trust_list
-from skillspas.wallet_export import build_presentation
+from skillspas.wallet_export import PassportStore, build_presentation
+from skillspas.wallet_export.cli import passport_app
 
 STATUS_URL = "https://status.example/lists/1"
 ENGLISH = frozenset(
@@ -56,8 +58,8 @@ ENGLISH_TOO = frozenset("unknown too from given found read characters holds part
 
 
 def english_words(text: str, words: frozenset[str] = ENGLISH) -> set[str]:
-    """The English ``words`` of ``text`` outside its dynamic parts (quoted values, URLs, DIDs, JSON pointers, codes)."""
-    text = re.sub(r"'[^']*'|\"[^\"]*\"|\[[a-z_]+\]|\S+://\S+|did:\S+|urn:\S+|(?<!\w)/\S*", " ", text)
+    """The English ``words`` of ``text`` outside its dynamic parts (quoted values, commands, URLs, DIDs, JSON pointers, codes)."""
+    text = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\[[a-z_]+\]|\S+://\S+|did:\S+|urn:\S+|(?<!\w)/\S*", " ", text)
     return {word for word in re.findall(r"[A-Za-z']+", text)} & words
 
 
@@ -358,6 +360,11 @@ def _load_trust_list(document: dict[str, Any]) -> TrustList:
     return load_trust_list(document, lambda d, _: d, now=dt.datetime.now(dt.timezone.utc))
 
 
+def _passport_ref(ref: str) -> Any:
+    """Look ``ref`` up in an empty passport."""
+    return PassportStore(Path(tempfile.mkdtemp(prefix="passport-"))).get(ref)
+
+
 RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
         "a did:jwk that is no base64url": "did:jwk:a*b#0",
@@ -507,6 +514,9 @@ RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     "an expired trust list": (ErrorCode.EXPIRED, lambda s: _load_trust_list(_trust_list(ENTRY, validUntil="2020-01-01T00:00:00Z"))),
     "a trust list with a status entry": (ErrorCode.SCHEMA_INVALID, lambda s: _load_trust_list(
         _trust_list(ENTRY, credentialStatus={"id": STATUS_URL + "#1", "type": "BitstringStatusListEntry"}))),
+    "a passport reference that is no hex": (ErrorCode.INVALID_OPTION, lambda s: _passport_ref("zzzzzz")),
+    "a passport reference that is too short": (ErrorCode.INVALID_OPTION, lambda s: _passport_ref("abc")),
+    "a passport reference of no credential": (ErrorCode.INVALID_OPTION, lambda s: _passport_ref("0000000000")),
 }
 
 
@@ -523,3 +533,20 @@ def test_every_refusal_before_the_pipeline_has_its_detail_in_dutch_and_its_json_
     assert refusal(error)["errors"][0]["message"] == error.message and english_words(error.message, ENGLISH | ENGLISH_TOO), error.message
     shown = detail_of(error)
     assert shown == {"nl": dutch, "en": error.message}
+
+
+def test_bundle_and_trust_list_refusals_show_a_long_value_shortened(issuer):
+    for build in (lambda: _bundle(version="9" * 10_000), lambda: _bundle(didDocuments=[{"id": "did:key:" + "z" * 10_000}]),
+                  lambda: TrustList.from_credential(_trust_list({**ENTRY, "publicKeyMultibase": "z" * 10_000})),
+                  lambda: _passport_ref("0" * 10_000)):
+        with pytest.raises(SkillspasError) as caught:
+            build()
+        assert len(caught.value.message) < 300 and len(caught.value.text("nl")) < 400, caught.value.message
+
+
+def test_passport_remove_of_an_unknown_reference_says_in_dutch_how_to_list_the_references(tmp_path):
+    result = CliRunner().invoke(passport_app, ["remove", "0000000000", "--passport", str(tmp_path)])
+    assert result.exit_code != 0
+    dutch = next(line for line in result.output.splitlines() if line.startswith("fout [invalid_option]: "))
+    assert "'0000000000'" in dutch and "passport list" in dutch and not english_words(dutch, ENGLISH | ENGLISH_TOO), dutch
+    assert "error [invalid_option]: no credential '0000000000'" in result.output

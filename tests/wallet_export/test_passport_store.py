@@ -50,11 +50,12 @@ def test_get_and_remove_by_a_reference_prefix(tmp_path, diplomas):
 
 
 @pytest.mark.parametrize("ref", ["", "abc", "zzzzzz", "0000000000"], ids=["empty", "too short", "not hex", "unknown"])
-def test_unknown_or_bad_reference_is_a_lookup_error(tmp_path, diplomas, ref):
+def test_unknown_or_bad_reference_is_an_invalid_option(tmp_path, diplomas, ref):
     store = PassportStore(tmp_path)
     store.add(_bytes(diplomas[2]))
-    with pytest.raises(LookupError):
+    with pytest.raises(SkillspasError) as caught:
         store.get(ref)
+    assert caught.value.code is ErrorCode.INVALID_OPTION
 
 
 def test_tampered_credential_is_refused(tmp_path, diplomas):
