@@ -22,10 +22,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from pageworld import STATUS_URL, PageWorld, deep_json, zlib_bomb_text
+from pageworld import STATUS_URL, PageWorld, deep_json, example, zlib_bomb_text
 from skillspas.issuer import sign
 from skillspas.issuer.cli import app as cli_app
 from skillspas.issuer.status_lists import status_list_credential
+from skillspas.keys import LocalSigner, generate
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
@@ -609,3 +610,22 @@ def test_the_phones_bundle_is_serialised_and_compressed_once_for_each_bundle(pho
     third = client.get("/app/bundle.json", headers={"accept-encoding": "gzip"})
     assert third.headers["etag"] != first.headers["etag"]
     assert json.loads(third.content) == current["bundle"].to_json() != json.loads(first.content)
+
+
+@pytest.mark.parametrize("challenge", [None, "code-of-another-employer"])
+def test_a_holder_signed_presentation_without_the_pages_challenge_is_genuine_but_warns_it_may_be_a_replay(
+        client, world, challenge):
+    holder = LocalSigner(generate("ed25519"))
+    row = example("mbo-diploma", "kok-anouk-testdata")
+    own = world._diploma({**row, "learner_did": holder.controller}, 7)
+    presentation = build_presentation([own], holder=holder, challenge=challenge)
+    page, exit_code = _post(client, json.dumps(presentation))
+    view = page["view"]
+    assert exit_code == 0 and page["holder"] == holder.controller
+    assert view["verdict"] == "warning" and "echt" in view["sentence"]["nl"], view["sentence"]
+    replay = view["warnings"][0]
+    assert replay["code"] == "challenge_not_given", view["warnings"]
+    assert "challenge" in replay["sentence"]["nl"] and "challenge" in replay["sentence"]["en"]
+    assert "--challenge" in view["next"]["nl"] and "--challenge" in view["next"]["en"]
+    unsigned, _ = _post(client, world.files["passport"].read_bytes())  # no holder proof: holder_not_proven says it
+    assert "challenge_not_given" not in [w["code"] for w in unsigned["view"]["warnings"]]

@@ -53,6 +53,14 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Ga uit van de naam op de vertrouwenslijst, niet van de naam in het bewijsstuk.",
         "en": "Rely on the name on the trust list, not on the name in the credential.",
     },
+    "challenge_not_given": {
+        "nl": "Deze presentatie bevat geen code van u (challenge): ze kan eerder aan iemand anders zijn getoond.",
+        "en": "This presentation carries no code of yours (challenge): it may have been shown to someone else before.",
+    },
+    "challenge_next": {
+        "nl": "Vraag de kandidaat om er een te maken met uw code: skillspas passport export … --challenge CODE",
+        "en": "Ask the candidate to make one with your code: skillspas passport export … --challenge CODE",
+    },
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
         "en": "This presentation holds no credentials.",
