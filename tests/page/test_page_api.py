@@ -629,3 +629,37 @@ def test_a_holder_signed_presentation_without_the_pages_challenge_is_genuine_but
     assert "--challenge" in view["next"]["nl"] and "--challenge" in view["next"]["en"]
     unsigned, _ = _post(client, world.files["passport"].read_bytes())  # no holder proof: holder_not_proven says it
     assert "challenge_not_given" not in [w["code"] for w in unsigned["view"]["warnings"]]
+
+
+def test_a_pasted_damaged_qr_text_is_not_told_there_is_no_code_in_an_image(client):
+    page, exit_code = _post(client, "SP1:%%%%NOT-BASE45%%%%", kind="text")
+    view = page["view"]
+    assert exit_code == 2 and view["code"] == "qr_unreadable", view
+    assert "afbeelding" not in view["sentence"]["nl"] and "image" not in view["sentence"]["en"], view["sentence"]
+
+
+def test_an_image_of_too_many_pixels_is_told_the_image_is_too_large_not_the_code(client):
+    import io
+
+    from PIL import Image
+
+    from skillspas.verifier.qr.image import MAX_IMAGE_PIXELS
+
+    png = io.BytesIO()
+    Image.new("1", (8000, MAX_IMAGE_PIXELS // 8000 + 1), 1).save(png, "PNG")
+    page, exit_code = _post(client, png.getvalue(), kind="image")
+    view = page["view"]
+    assert exit_code == 2 and view["code"] == "qr_too_large", view
+    assert "afbeelding" in view["sentence"]["nl"] and "image" in view["sentence"]["en"], view["sentence"]
+    assert "gegevens" not in view["sentence"]["nl"], view["sentence"]
+
+
+def test_the_advice_after_an_incomplete_set_or_a_too_deep_file_is_not_a_sharper_photo(client, world):
+    from skillspas.verifier.qr import split_payload
+
+    part = split_payload(encode_payload(world.credentials["diploma"]), 3)[1]
+    for body, code in ((part, "qr_incomplete"), (deep_json(), "too_deep")):
+        page, _ = _post(client, body, kind="text" if code == "qr_incomplete" else "auto")
+        view = page["view"]
+        assert view["code"] == code and "foto" not in view["next"]["nl"] and "photo" not in view["next"]["en"], view["next"]
+    assert "delen" in _post(client, part, kind="text")[0]["view"]["next"]["nl"]

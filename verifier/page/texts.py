@@ -96,6 +96,14 @@ _NEXT: Final[Mapping[str, Both]] = {
         "nl": "Vraag om het originele bestand, of maak een scherpere foto van de QR-code en probeer het opnieuw.",
         "en": "Ask for the original file, or take a sharper photo of the QR code and try again.",
     },
+    "parts": {
+        "nl": "Scan of voeg ook de andere delen van de reeks toe (1/3, 2/3, 3/3 …); daarna wordt het geheel gecontroleerd.",
+        "en": "Scan or add the other parts of the set too (1/3, 2/3, 3/3 …); then the whole is checked.",
+    },
+    "file": {
+        "nl": "Vraag de kandidaat om het originele bestand (het bewijsstuk als JSON of het paspoort als pdf).",
+        "en": "Ask the candidate for the original file (the credential as JSON or the passport as PDF).",
+    },
     "forged": {
         "nl": "Vertrouw dit bewijsstuk niet. Vraag de kandidaat om het originele bestand of neem contact op met de uitgever.",
         "en": "Do not rely on this credential. Ask the candidate for the original file or contact the issuer.",
@@ -148,6 +156,8 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.HOLDER_MISMATCH: "person",
     ErrorCode.MULTIPLE_SUBJECTS: "person",
     ErrorCode.HOLDER_NOT_PROVEN: "identity",
+    ErrorCode.QR_INCOMPLETE: "parts",
+    ErrorCode.TOO_DEEP: "file",
 }
 
 WORDS: Final[Mapping[str, Mapping[str, str]]] = {
