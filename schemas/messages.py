@@ -40,12 +40,12 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "nl": "Het controleren van deze invoer zou te veel werk kosten; het is geweigerd.",
     },
     ErrorCode.QR_UNREADABLE: {
-        "en": "No readable QR code was found in the image.",
-        "nl": "Er is geen leesbare QR-code in de afbeelding gevonden.",
+        "en": "The QR code cannot be read.",
+        "nl": "De QR-code is niet te lezen.",
     },
     ErrorCode.QR_TOO_LARGE: {
-        "en": "The QR code holds more data than the verifier accepts.",
-        "nl": "De QR-code bevat meer gegevens dan de verificateur accepteert.",
+        "en": "The QR code, or the image of it, is larger than the verifier accepts.",
+        "nl": "De QR-code, of de afbeelding ervan, is groter dan de verificateur accepteert.",
     },
     ErrorCode.PDF_UNREADABLE: {
         "en": "The PDF could not be read: it is damaged, encrypted or not a PDF.",

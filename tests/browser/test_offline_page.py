@@ -381,3 +381,32 @@ def test_more_files_dropped_at_once_than_the_phone_checks_are_refused_with_the_l
     }""", [image, MAX_FILES + 1])
     assert page.text_content("#status") == WORDS["nl"]["too_many_files"].format(n=MAX_FILES)
     assert page.is_hidden("#verdict")  # none of them was checked
+
+
+def test_the_phones_status_line_tells_each_checks_verdict_not_the_time_it_took_to_load(site, world, phone):
+    from skillspas.verifier.page.texts import HEADINGS
+
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    loaded = page.text_content("#status")
+    for body, verdict in ((world.files["tampered"].read_text("utf-8"), "invalid"), ("SP1:%%%%NOT-BASE45%%%%", "unusable")):
+        page.evaluate("document.getElementById('verdict').hidden = true")
+        page.fill("#input", body)
+        page.click("#verify")
+        assert _verdict(page)["verdict"] == verdict
+        status = page.text_content("#status")
+        assert status != loaded and HEADINGS[verdict]["nl"] in status, (loaded, status)
+
+
+def test_a_qr_code_already_in_the_phones_passport_is_said_to_be_in_it(site, world, phone):
+    from skillspas.verifier.qr import encode_payload
+
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    for _ in range(2):  # the same code twice, as a second photo of it gives
+        page.evaluate("document.getElementById('verdict').hidden = true")
+        page.fill("#input", encode_payload(world.credentials["diploma"]))
+        page.click("#verify")
+        assert _verdict(page)["verdict"] == "valid"
+    assert "al in het paspoort" in page.text_content("#status"), page.text_content("#status")
+    assert json.loads(page.get_attribute("body", "data-collected")) == [world.credentials["diploma"]["id"]]

@@ -22,10 +22,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from pageworld import STATUS_URL, PageWorld, deep_json, zlib_bomb_text
+from pageworld import STATUS_URL, PageWorld, deep_json, example, zlib_bomb_text
 from skillspas.issuer import sign
 from skillspas.issuer.cli import app as cli_app
 from skillspas.issuer.status_lists import status_list_credential
+from skillspas.keys import LocalSigner, generate
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.verifier.page.app import CONTENT_SECURITY_POLICY, EXIT_CODE_HEADER
@@ -609,3 +610,56 @@ def test_the_phones_bundle_is_serialised_and_compressed_once_for_each_bundle(pho
     third = client.get("/app/bundle.json", headers={"accept-encoding": "gzip"})
     assert third.headers["etag"] != first.headers["etag"]
     assert json.loads(third.content) == current["bundle"].to_json() != json.loads(first.content)
+
+
+@pytest.mark.parametrize("challenge", [None, "code-of-another-employer"])
+def test_a_holder_signed_presentation_without_the_pages_challenge_is_genuine_but_warns_it_may_be_a_replay(
+        client, world, challenge):
+    holder = LocalSigner(generate("ed25519"))
+    row = example("mbo-diploma", "kok-anouk-testdata")
+    own = world._diploma({**row, "learner_did": holder.controller}, 7)
+    presentation = build_presentation([own], holder=holder, challenge=challenge)
+    page, exit_code = _post(client, json.dumps(presentation))
+    view = page["view"]
+    assert exit_code == 0 and page["holder"] == holder.controller
+    assert view["verdict"] == "warning" and "echt" in view["sentence"]["nl"], view["sentence"]
+    replay = view["warnings"][0]
+    assert replay["code"] == "challenge_not_given", view["warnings"]
+    assert "challenge" in replay["sentence"]["nl"] and "challenge" in replay["sentence"]["en"]
+    assert "--challenge" in view["next"]["nl"] and "--challenge" in view["next"]["en"]
+    unsigned, _ = _post(client, world.files["passport"].read_bytes())  # no holder proof: holder_not_proven says it
+    assert "challenge_not_given" not in [w["code"] for w in unsigned["view"]["warnings"]]
+
+
+def test_a_pasted_damaged_qr_text_is_not_told_there_is_no_code_in_an_image(client):
+    page, exit_code = _post(client, "SP1:%%%%NOT-BASE45%%%%", kind="text")
+    view = page["view"]
+    assert exit_code == 2 and view["code"] == "qr_unreadable", view
+    assert "afbeelding" not in view["sentence"]["nl"] and "image" not in view["sentence"]["en"], view["sentence"]
+
+
+def test_an_image_of_too_many_pixels_is_told_the_image_is_too_large_not_the_code(client):
+    import io
+
+    from PIL import Image
+
+    from skillspas.verifier.qr.image import MAX_IMAGE_PIXELS
+
+    png = io.BytesIO()
+    Image.new("1", (8000, MAX_IMAGE_PIXELS // 8000 + 1), 1).save(png, "PNG")
+    page, exit_code = _post(client, png.getvalue(), kind="image")
+    view = page["view"]
+    assert exit_code == 2 and view["code"] == "qr_too_large", view
+    assert "afbeelding" in view["sentence"]["nl"] and "image" in view["sentence"]["en"], view["sentence"]
+    assert "gegevens" not in view["sentence"]["nl"], view["sentence"]
+
+
+def test_the_advice_after_an_incomplete_set_or_a_too_deep_file_is_not_a_sharper_photo(client, world):
+    from skillspas.verifier.qr import split_payload
+
+    part = split_payload(encode_payload(world.credentials["diploma"]), 3)[1]
+    for body, code in ((part, "qr_incomplete"), (deep_json(), "too_deep")):
+        page, _ = _post(client, body, kind="text" if code == "qr_incomplete" else "auto")
+        view = page["view"]
+        assert view["code"] == code and "foto" not in view["next"]["nl"] and "photo" not in view["next"]["en"], view["next"]
+    assert "delen" in _post(client, part, kind="text")[0]["view"]["next"]["nl"]

@@ -226,6 +226,31 @@ def test_a_file_among_several_that_gives_no_credential_is_named(browser: Any, se
         visit.close()
 
 
+def test_a_qr_image_file_already_in_the_passport_is_said_to_be_in_it_chosen_alone_or_among_others(
+    browser: Any, server: Server, world: PageWorld, tmp_path: Path  # noqa: F811
+) -> None:
+    images = [credential_qr(world.credentials[name]).save(tmp_path / f"{name}.png") for name in THREE[:2]]
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        for image in images:  # one by one: the second makes a passport of two
+            page.set_input_files("#file", str(image))
+            page.wait_for_function("() => /Klaar/.test(document.getElementById('status').textContent)", timeout=30_000)
+        page.evaluate("() => { document.getElementById('status').textContent = ''; }")
+        page.set_input_files("#file", str(images[0]))  # the diploma again, as the camera path says it
+        page.wait_for_function("() => /Klaar/.test(document.getElementById('status').textContent)", timeout=30_000)
+        assert "al in het paspoort" in page.inner_text("#status"), page.inner_text("#status")
+        page.evaluate("() => { document.getElementById('status').textContent = ''; }")
+        page.set_input_files("#file", [str(p) for p in images])  # both again, at once
+        page.wait_for_function("() => /Klaar/.test(document.getElementById('status').textContent)", timeout=30_000)
+        status = page.inner_text("#status")
+        assert "al in het paspoort" in status.lower() and images[0].name in status and images[1].name in status, status
+        assert len(page.evaluate("() => JSON.parse(document.body.dataset.collected || '[]')")) == 2
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
 def test_more_files_dropped_at_once_than_the_page_checks_are_refused_with_its_limit(
     browser: Any, server: Server, world: PageWorld  # noqa: F811
 ) -> None:

@@ -53,6 +53,14 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Ga uit van de naam op de vertrouwenslijst, niet van de naam in het bewijsstuk.",
         "en": "Rely on the name on the trust list, not on the name in the credential.",
     },
+    "challenge_not_given": {
+        "nl": "Deze presentatie bevat geen code van u (challenge): ze kan eerder aan iemand anders zijn getoond.",
+        "en": "This presentation carries no code of yours (challenge): it may have been shown to someone else before.",
+    },
+    "challenge_next": {
+        "nl": "Vraag de kandidaat om er een te maken met uw code: skillspas passport export … --challenge CODE",
+        "en": "Ask the candidate to make one with your code: skillspas passport export … --challenge CODE",
+    },
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
         "en": "This presentation holds no credentials.",
@@ -87,6 +95,14 @@ _NEXT: Final[Mapping[str, Both]] = {
     "input": {
         "nl": "Vraag om het originele bestand, of maak een scherpere foto van de QR-code en probeer het opnieuw.",
         "en": "Ask for the original file, or take a sharper photo of the QR code and try again.",
+    },
+    "parts": {
+        "nl": "Scan of voeg ook de andere delen van de reeks toe (1/3, 2/3, 3/3 …); daarna wordt het geheel gecontroleerd.",
+        "en": "Scan or add the other parts of the set too (1/3, 2/3, 3/3 …); then the whole is checked.",
+    },
+    "file": {
+        "nl": "Vraag de kandidaat om het originele bestand (het bewijsstuk als JSON of het paspoort als pdf).",
+        "en": "Ask the candidate for the original file (the credential as JSON or the passport as PDF).",
     },
     "forged": {
         "nl": "Vertrouw dit bewijsstuk niet. Vraag de kandidaat om het originele bestand of neem contact op met de uitgever.",
@@ -140,6 +156,8 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.HOLDER_MISMATCH: "person",
     ErrorCode.MULTIPLE_SUBJECTS: "person",
     ErrorCode.HOLDER_NOT_PROVEN: "identity",
+    ErrorCode.QR_INCOMPLETE: "parts",
+    ErrorCode.TOO_DEEP: "file",
 }
 
 WORDS: Final[Mapping[str, Mapping[str, str]]] = {
@@ -246,6 +264,9 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "collection_cleared": "Het verzamelde paspoort is leeggemaakt.",
         "checking_files": "{n} bestanden worden gecontroleerd…",
         "files_skipped": "Niet toegevoegd aan het paspoort ({n}): {names}.",
+        "already_in": "Dit bewijsstuk zit al in het paspoort.",
+        "verdict_done": "Klaar: {verdict}. De uitkomst staat hieronder.",
+        "files_again": "Zit al in het paspoort: {names}.",
         "too_many_files": "Te veel bestanden tegelijk (hoogstens {n}).",
         "persons": "Deze bewijsstukken gaan over {n} verschillende personen:",
         "person_counted": "telt mee",
@@ -362,6 +383,9 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "collection_cleared": "The collected passport was cleared.",
         "checking_files": "Checking {n} files…",
         "files_skipped": "Not added to the passport ({n}): {names}.",
+        "already_in": "This credential is already in the passport.",
+        "verdict_done": "Done: {verdict}. The result is below.",
+        "files_again": "Already in the passport: {names}.",
         "too_many_files": "Too many files at once (at most {n}).",
         "persons": "These credentials are about {n} different people:",
         "person_counted": "counted",

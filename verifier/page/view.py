@@ -151,6 +151,13 @@ def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
     }
 
 
+def _replay_warning() -> dict[str, Any]:
+    """A holder proof the page checked against no challenge of its own (the page asks none): it proves the holder
+    once signed it, not that it was made for this employer, so it may be replayed (``verify --challenge`` checks one)."""
+    return {"code": "challenge_not_given", "sentence": both("challenge_not_given"), "next": both("challenge_next"),
+            "detail": None, "path": "/proof/challenge"}
+
+
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
@@ -245,7 +252,9 @@ def build_view(
         ]
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
         view["warnings"].extend(named)
-        if named and verdict == "valid":
+        if result.holder is not None and not result.errors:  # first: its advice is the page's "what now"
+            view["warnings"].insert(0, _replay_warning())
+        if (named or result.holder is not None) and verdict == "valid":
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
             view.update(_presentation_sentence(result, view))

@@ -23,7 +23,7 @@ const pick = (both) => (both === null || both === undefined ? "" : typeof both =
 // The drawing of a credential (and el, ICONS) is the laptop page's: cards.js, loaded by the shared <head>.
 const { ICONS, el, credentialCard } = window.SkillspasCards({ t, pick, lang: () => lang });
 let lastView = null;
-const state = { ready: null, bundle: null, summary: null };
+const state = { ready: null, bundle: null, summary: null, note: null };
 const passport = { credentials: [], keys: new Set() };  // the credentials collected from several codes or files
 
 function t(key, values = {}) {
@@ -37,7 +37,7 @@ function applyLang(next) {
     if (node.id !== "status" || state.ready === null) node.textContent = t(node.dataset.t);
   }
   for (const button of document.querySelectorAll(".lang")) button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
-  if (state.ready !== null) $("status").textContent = t("ready", { s: state.ready });
+  if (state.ready !== null) $("status").textContent = lastView ? verdictStatus(lastView) : t("ready", { s: state.ready });
   showBundle();
   if (lastView) showView(lastView);
   showSummary();
@@ -161,6 +161,12 @@ function show(answer) {
   $("json").textContent = answer.text;
   lastView = answer.view;
   showView(answer.view);
+  $("status").textContent = verdictStatus(answer.view) + (state.note ? ` ${state.note}` : "");  // not the load time
+  state.note = null;
+}
+
+function verdictStatus(view) {  // the status line after a check: its verdict, whatever the colour
+  return t("verdict_done", { verdict: pick(view.heading) });
 }
 
 async function readQr(input) {  // the texts of the QR codes zxing-wasm finds in an image file or ImageData
@@ -211,11 +217,12 @@ function resetCollection(credentials = []) {
   credentials.forEach(addToCollection);
 }
 
-function addToCollection(credential) {
+function addToCollection(credential) {  // true when the credential was not in the passport yet
   const key = collectionKey(credential);
-  if (passport.keys.has(key)) return;
+  if (passport.keys.has(key)) return false;
   passport.keys.add(key);
   passport.credentials.push(credential);
+  return true;
 }
 
 function showCollection() {
@@ -229,7 +236,7 @@ async function collect(how) {  // what phone.py's view.collect means for the pas
   if (!how) return false;  // nothing was read, or a credential that did not verify: shown alone, the collection stays
   if (how.mode === "none") { resetCollection(); showCollection(); return false; }  // a presentation stands alone
   if (how.mode === "replace") { resetCollection(how.credentials); showCollection(); return false; }  // a PDF
-  how.credentials.forEach(addToCollection);
+  if (!how.credentials.filter(addToCollection).length) state.note = t("already_in");  // as the laptop page says it
   showCollection();
   if (passport.credentials.length < 2) return false;
   const presentation = { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiablePresentation"],

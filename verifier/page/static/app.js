@@ -150,11 +150,13 @@
     (credentials || []).forEach(addToCollection);
   }
 
+  // True when the credential was not in the passport yet.
   function addToCollection(credential) {
     var key = collectionKey(credential);
-    if (state.collectedKeys[key]) { return; }
+    if (state.collectedKeys[key]) { return false; }
     state.collectedKeys[key] = true;
     state.collected.push(credential);
+    return true;
   }
 
   // What the answer means for the passport being collected; true when a combined check was started.
@@ -163,7 +165,7 @@
     if (how.mode === "part") { return collectPart(how.text, false); }  // a photo of one code of a numbered set
     if (how.mode === "none") { resetCollection([]); showCollection(); return false; }  // a presentation stands alone
     if (how.mode === "replace") { resetCollection(how.credentials); showCollection(); return false; }
-    how.credentials.forEach(addToCollection);
+    if (!how.credentials.filter(addToCollection).length) { state.note = t("already_in"); }  // as the camera says it
     if (state.input && state.input.kind === "text" && typeof state.input.body === "string") {
       state.collectedTexts[state.input.body] = true;  // the camera skips this code from now on
     }
@@ -246,11 +248,12 @@
     if (state.busy) { return; }
     if (files.length > MAX_FILES) { say(t("too_many_files", { n: MAX_FILES })); return; }
     var skipped = [];
+    var again = [];
     var last = null;
     function take(answer, body, kind) {  // a file's (or a joined set's) credentials into the passport
       var how = answer.view && answer.view.collect;
       if (how && (how.mode === "add" || how.mode === "replace")) {
-        how.credentials.forEach(addToCollection);
+        if (!how.credentials.filter(addToCollection).length) { again.push(body.name || t("parts_set")); }
         last = { answer: answer, body: body, kind: kind };
       } else {
         skipped.push(body.name || t("parts_set"));
@@ -278,7 +281,10 @@
     chain.then(function () {
       setBusy(false);
       showCollection();
-      state.note = skipped.length ? t("files_skipped", { n: skipped.length, names: skipped.join(", ") }) : null;
+      var notes = [];
+      if (skipped.length) { notes.push(t("files_skipped", { n: skipped.length, names: skipped.join(", ") })); }
+      if (again.length) { notes.push(t("files_again", { names: again.join(", ") })); }
+      state.note = notes.length ? notes.join(" ") : null;
       if (!last && state.parts) { say(t("parts_scanned", { n: Object.keys(state.parts.texts).length, k: state.parts.count })); return; }
       if (state.collected.length >= 2) { verifyCollection(false); return; }
       if (!last) { say(state.note || t("no_answer")); state.note = null; return; }
