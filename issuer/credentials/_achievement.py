@@ -333,6 +333,27 @@ def country(row: Row) -> dict[str, Any]:
     return {"type": ["Address"], "addressCountry": name, "addressCountryCode": code}
 
 
+_EARLIEST_YEAR = 1950
+"""No credential skillspas builds is dated earlier: the mbo kwalificaties date from 1996; year 0001 is a typing error."""
+_MOST_AHEAD = dt.timedelta(days=366)
+"""A credential may be dated ahead (a diploma signed before its ceremony), by a year at most: further is a mistyped
+year, and every verifier would call it "not yet valid" until then."""
+
+
+def _credential_date(valid_from: str | None) -> str | None:
+    """``valid_from`` (the row's ``date``) unless it is before ``_EARLIEST_YEAR`` or more than ``_MOST_AHEAD`` from now."""
+    if valid_from is None:
+        return None
+    moment = dt.datetime.fromisoformat(valid_from.replace("Z", "+00:00"))
+    latest = dt.datetime.now(dt.timezone.utc) + _MOST_AHEAD
+    if moment.year < _EARLIEST_YEAR or moment > latest:
+        raise field_error("date", nl=f"De datum van het bewijsstuk ({valid_from[:10]}) ligt vóór {_EARLIEST_YEAR} of meer dan "
+                                     f"een jaar vooruit (na {latest.date().isoformat()}); is het jaartal goed getypt? (veld 'date')",
+                          en=f"The date of the credential ({valid_from[:10]}) is before {_EARLIEST_YEAR} or more than a year "
+                             f"ahead (after {latest.date().isoformat()}); is the year typed right? (field 'date')")
+    return valid_from
+
+
 def envelope(
     type_name: str,
     row: Row,
@@ -344,7 +365,7 @@ def envelope(
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The VC 2.0 + OB 3.0 credential around a subject: contexts, id, types, issuer, dates, title."""
-    valid_from = row.timestamp("date", required=True)
+    valid_from = _credential_date(row.timestamp("date", required=True))
     learner = row.name("learner_name", required=True)
     holder: dict[str, Any] = {"type": ["AchievementSubject"], "name": learner}
     if row.text("learner_did"):

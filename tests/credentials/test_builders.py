@@ -197,6 +197,12 @@ def test_unknown_crebo_takes_name_and_niveau_from_the_row_and_signs_only_the_ski
                      "moet een bestaande datum (JJJJ-MM-DD) zijn", "must be an existing date (YYYY-MM-DD)", id="month 13"),
         pytest.param("mbo-diploma", {"date": "1 juli"}, ErrorCode.SCHEMA_INVALID, "/date",
                      "datum van het bewijsstuk", "date of the credential", id="a date in words"),
+        pytest.param("mbo-diploma", {"date": "0001-01-01"}, ErrorCode.SCHEMA_INVALID, "/date",
+                     "is het jaartal goed getypt", "is the year typed right", id="year 0001"),
+        pytest.param("mbo-diploma", {"date": "9999-12-31"}, ErrorCode.SCHEMA_INVALID, "/date",
+                     "meer dan een jaar vooruit", "more than a year ahead", id="year 9999"),
+        pytest.param("microcredential", {"date": "2052-07-01"}, ErrorCode.SCHEMA_INVALID, "/date",
+                     "meer dan een jaar vooruit", "more than a year ahead", id="2052 typed for 2025"),
         pytest.param("mbo-diploma", {"skills": [UNKNOWN_SKILL]}, ErrorCode.UNKNOWN_SKILL, "/skills/0",
                      "staat niet in de vaardighedenlijst", "is not in the skills vocabulary", id="unknown skill URI"),
         pytest.param("mbo-certificaat", {"skills": ["samenwerken"]}, ErrorCode.UNKNOWN_SKILL, "/skills/0",
@@ -265,3 +271,11 @@ def test_type_names_as_people_type_them():
 def test_a_row_that_is_not_a_mapping_is_a_programmer_error():
     with pytest.raises(TypeError):
         build_mbo_diploma(["not", "a", "row"], issuer=ISSUER)  # type: ignore[arg-type]
+
+
+def test_a_credential_may_be_dated_ahead_up_to_a_year_as_a_diploma_signed_before_its_ceremony():
+    import datetime as dt
+
+    ahead = (dt.date.today() + dt.timedelta(days=300)).isoformat()
+    row = {**example("mbo-diploma"), "date": ahead}
+    assert build_row("mbo-diploma", row, new_signer())["validFrom"] == f"{ahead}T00:00:00Z"
