@@ -631,6 +631,30 @@ def test_a_holder_signed_presentation_without_the_pages_challenge_is_genuine_but
     assert "challenge_not_given" not in [w["code"] for w in unsigned["view"]["warnings"]]
 
 
+def test_the_code_the_employer_gave_makes_a_presentation_made_with_it_green_and_refuses_one_made_without_it(
+        client, world):
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    made_for_us = json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-17"))
+    page, exit_code = _post(client, made_for_us, challenge="  vacature-2026-17 ")  # trimmed, as typed
+    assert exit_code == 0 and page["holder"] == holder.controller and page["view"]["verdict"] == "valid", page["view"]
+    assert "challenge_not_given" not in [w["code"] for w in page["view"]["warnings"]]
+    for challenge in ("code-of-another-employer", None):
+        other = json.dumps(build_presentation([own], holder=holder, challenge=challenge))
+        refused, exit_code = _post(client, other, challenge="vacature-2026-17")
+        assert exit_code == 1 and refused["view"]["code"] == "challenge_mismatch", refused["view"]
+        assert refused["view"]["verdict"] == "invalid"
+    unchanged, exit_code = _post(client, made_for_us, challenge="   ")  # an empty field: as before, orange
+    assert exit_code == 0 and unchanged["view"]["verdict"] == "warning"
+    assert unchanged["view"]["warnings"][0]["code"] == "challenge_not_given"
+
+
+def test_an_over_long_challenge_is_refused_with_a_code_and_not_echoed(client, world):
+    too_long = client.post("/api/verify", content=b"{}", params={"challenge": "c" * 101})
+    assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid", too_long.text
+    assert "c" * 101 not in too_long.text and too_long.headers[EXIT_CODE_HEADER] == "2"
+
+
 def test_a_pasted_damaged_qr_text_is_not_told_there_is_no_code_in_an_image(client):
     page, exit_code = _post(client, "SP1:%%%%NOT-BASE45%%%%", kind="text")
     view = page["view"]

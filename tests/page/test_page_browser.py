@@ -465,3 +465,22 @@ def test_the_employer_picks_kok_by_name_and_sees_the_same_bridge_as_the_cli(visi
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "bridge-kok.png"), full_page=True)
     visit.assert_clean()
+
+
+def test_the_employer_types_the_code_they_gave_and_a_presentation_made_with_it_is_green(visit: Visit, world: PageWorld) -> None:
+    from pageworld import example
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = visit.page
+    page.fill("#paste", json.dumps(build_presentation([own], holder=holder, challenge="vacature-17")))
+    page.fill("#challenge", " vacature-17 ")
+    page.click("#paste-check")
+    assert visit.verdict() == "valid"
+    visit.clear_verdict()
+    page.fill("#challenge", "vacature-18")
+    page.click("#paste-check")
+    assert visit.verdict() == "invalid" and "challenge_mismatch" in page.inner_text("#verdict")
+    visit.assert_clean()

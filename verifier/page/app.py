@@ -17,6 +17,8 @@ Routes (all relative, so the app can be mounted under a prefix):
   carries the CLI's exit code (0 valid, 1 not valid, 2 unusable). Only a bug answers 500.
   ``?occupation=`` (an ESCO occupation's URI or Dutch/English name) or ``?crebo=`` adds the
   werk-naar-werk bridge (``view.bridge``: ``BridgeResult.to_json()``, or a coded error).
+  ``?challenge=`` (the code the employer gave the candidate, trimmed, at most 100 characters) is checked as
+  ``skillspas verify --challenge`` checks it: a holder proof made with another or no challenge is ``challenge_mismatch``.
   ``view.collect`` tells the page how to put several QR codes together into one passport: ``add``
   (one credential that verified: the page adds it to the passport it is collecting and checks them together, as a
   presentation without holder proof), ``replace`` (a PDF: its credentials are the passport), ``none``
@@ -388,6 +390,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         vacancy: list[str] = Query(default_factory=list, max_length=MAX_VACANCY_LINES),
         occupation: str = Query("", max_length=_MAX_QUERY),
         crebo: str = Query("", max_length=20),
+        challenge: str = Query("", max_length=_MAX_QUERY),
     ) -> JSONResponse:
         body = await _read_body(request, settings.max_upload_bytes)
         if body is None:
@@ -400,7 +403,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         target = {"occupation": occupation.strip()} if occupation.strip() else {"crebo": crebo.strip()} if crebo.strip() else None
 
         def check() -> tuple[VerificationResult, dict[str, Any]]:
-            return _check(settings, vocabulary, body, kind, lines, target)
+            return _check(settings, vocabulary, body, kind, lines, target, challenge.strip() or None)
 
         try:
             with anyio.fail_after(settings.deadline):
@@ -459,9 +462,9 @@ def _search(vocabulary: Any, q: str, limit: int, kinds: tuple[str, ...], key: st
 
 def _check(
     settings: PageSettings, vocabulary: Any, body: bytes, kind: str, vacancy: list[str],
-    target: dict[str, str] | None = None,
+    target: dict[str, str] | None = None, challenge: str | None = None,
 ) -> tuple[VerificationResult, dict[str, Any]]:
-    """Decode, verify and describe one input (runs in a worker thread)."""
+    """Decode, verify and describe one input (runs in a worker thread); ``challenge`` as ``verify --challenge``."""
     text: str | None = None
     try:
         text = qr_image_text(body, kind=kind, max_image_bytes=settings.max_image_bytes)
@@ -474,10 +477,10 @@ def _check(
         return _input_error(exc), view
     try:
         verifier = settings.verifier()
-        result = verifier.verify(data)
+        result = verifier.verify(data, challenge=challenge)
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
-        view = build_view(result, document=document, names=trust_list_names(verifier),
-                          vocabulary=vocabulary, vacancy=vacancy, bridge_to=target)
+        view = build_view(result, document=document, names=trust_list_names(verifier), vocabulary=vocabulary,
+                          vacancy=vacancy, bridge_to=target, challenge_checked=challenge is not None)
         view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)

@@ -152,7 +152,7 @@ def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
 
 
 def _replay_warning() -> dict[str, Any]:
-    """A holder proof the page checked against no challenge of its own (the page asks none): it proves the holder
+    """A holder proof the page checked against no challenge of its own (the employer gave none): it proves the holder
     once signed it, not that it was made for this employer, so it may be replayed (``verify --challenge`` checks one)."""
     return {"code": "challenge_not_given", "sentence": both("challenge_not_given"), "next": both("challenge_next"),
             "detail": None, "path": "/proof/challenge"}
@@ -217,9 +217,12 @@ def build_view(
     vacancy: Iterable[str] | None = None,
     bridge_to: Mapping[str, str] | None = None,
     register: Kwalificaties | None = None,
+    challenge_checked: bool = False,
 ) -> dict[str, Any]:
     """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives).
     ``register`` is the kwalificatie register for progress (the bundled one when ``None``).
+    ``challenge_checked``: ``result`` was verified with the employer's challenge (``Verifier.verify(challenge=)``),
+    so a holder proof that passed was made for this employer: no ``challenge_not_given`` warning.
 
     ``bridge_to`` (``{"occupation": name or URI}`` or ``{"crebo": code}``) adds the werk-naar-werk bridge.
     """
@@ -252,9 +255,10 @@ def build_view(
         ]
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
         view["warnings"].extend(named)
-        if result.holder is not None and not result.errors:  # first: its advice is the page's "what now"
+        replay = result.holder is not None and not result.errors and not challenge_checked
+        if replay:  # first: its advice is the page's "what now"
             view["warnings"].insert(0, _replay_warning())
-        if (named or result.holder is not None) and verdict == "valid":
+        if (named or replay) and verdict == "valid":
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
             view.update(_presentation_sentence(result, view))
