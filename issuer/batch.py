@@ -54,7 +54,7 @@ from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import parse_json, read_input
 from skillspas.schemas.limits import Limits
 
 __all__ = [
@@ -180,8 +180,7 @@ def _csv_text(path: Path) -> str:
     limit = Limits.max_csv_bytes
     if path.stat().st_size > limit:
         raise _csv_too_large(path, limit)
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)  # a file that grew since stat() is bounded too
+    data = read_input(path, limit)  # a file that grew since stat() is bounded too
     if len(data) > limit:
         raise _csv_too_large(path, limit)
     try:

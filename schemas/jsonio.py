@@ -126,7 +126,7 @@ def parse_scanned(
 
 def read_input(source: str | Path, limit: int) -> bytes:
     """The bytes of a file or ``-`` (stdin), at most ``limit`` + 1 (one more tells ``parse_json`` it is too
-    large); ``malformed_json`` when it cannot be read."""
+    large); ``file_error`` when it cannot be read."""
     try:
         if str(source) == "-":
             return sys.stdin.buffer.read(limit + 1)
