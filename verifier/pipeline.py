@@ -73,7 +73,7 @@ class _Run:
 
     def fail(self, name: str, exc: SkillspasError) -> None:
         self.checks.append(Check(name, False, exc.code, exc.message))
-        self.errors.append(Problem(exc.code, exc.message, exc.path, exc.message_nl))
+        self.errors.append(Problem.of(exc))
 
     def result(self, now: dt.datetime) -> VerificationResult:
         return VerificationResult(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skillspas.schemas.catalogue import Fact
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.messages import text
 from skillspas.verifier.persons import Person
 
@@ -38,6 +38,11 @@ class Problem:
     path: str | None = None
     message_nl: str | None = field(default=None, compare=False)
     """The message in Dutch, when the error has its own Dutch sentence (``SkillspasError.message_nl``)."""
+
+    @classmethod
+    def of(cls, error: SkillspasError) -> Problem:
+        """The problem a coded error describes: its code, message, path and Dutch sentence."""
+        return cls(error.code, error.message, error.path, error.message_nl)
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang``: Dutch when there is a Dutch sentence, else the English ``message``."""

@@ -260,7 +260,7 @@ def _index_html(settings: PageSettings, *, phone: bool = False) -> bytes:
 def _input_error(exc: SkillspasError) -> VerificationResult:
     """The result object for an input that never reached the pipeline (as ``skillspas verify`` reports it)."""
     return VerificationResult(
-        checks=(Check("parse", False, exc.code, exc.message),), errors=(Problem(exc.code, exc.message, exc.path, exc.message_nl),)
+        checks=(Check("parse", False, exc.code, exc.message),), errors=(Problem.of(exc),)
     )
 
 
