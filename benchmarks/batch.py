@@ -16,6 +16,13 @@ also runs the SIGKILL crash test of tests/service/test_service_batch.py with the
 on both databases. ``--baseline REF`` measures the code of commit REF (``git archive``, imported in
 place of this tree's, as pure Python: nothing there is compiled with mypyc) and this tree alternately, so both
 figures share the machine's load.
+After each run the same number of plain files, as large as the credentials, is written into a
+folder beside its output (one ``open``/``write``/``close`` each: no temp file, rename or JSON): the
+file system's own cost in the same run, printed as ``plain files``. It varies more than anything
+else here: on this project's machines the root file system is ext4 without a journal, whose inode
+allocator skips inodes deleted in the last 1-6 minutes one by one (``recently_deleted``; perf: 70 % of
+the CPU of a file creation), so a new file costs 20 us on a quiet disk and up to 500 us after many
+deletions (a test run's) -- 0.2 to 5 s for 10,000 files. ``TMPDIR=/dev/shm`` runs the batch on tmpfs.
 Not a test: prints figures.
 """
 
@@ -107,6 +114,7 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
         signing.sign_as = real_sign
         store.dispose()
     assert manifest.issued == count and again.issued == 0
+    size = max(path.stat().st_size for path in list((folder / "out").glob("*.json"))[:10])
     total = validated + issued
     seconds = {k: round(v, 2) for k, v in manifest.seconds.items()}
     return {"backend": backend, "rows": count, "stub_signing": stub, "workers": manifest.workers,
@@ -116,8 +124,21 @@ def run(backend: str, url: str, folder: Path, count: int, workers: int, *, stub:
             # Workers count when reaped (at the end): their CPU covers validating and issuing.
             "cpu_s": {"parent_validate": round(cpu1[0] - cpu0[0], 2), "parent_issue": round(cpu2[0] - cpu1[0], 2),
                       "workers": round(cpu2[1] - cpu0[1], 2)},
-            "rerun_s": round(rerun, 2), "load_average": os.getloadavg()[0],
+            "rerun_s": round(rerun, 2), "plain_files_s": round(_plain_files(folder / "plain", count, size), 2),
+            "load_average": os.getloadavg()[0],
             "target_ratio": round(total / (TARGET_S * count / TARGET_ROWS), 2)}
+
+
+def _plain_files(folder: Path, count: int, size: int) -> float:
+    """Seconds to write ``count`` new files of ``size`` bytes in ``folder`` plainly: this file system's own cost."""
+    folder.mkdir()
+    data = b"x" * size
+    start = time.perf_counter()
+    for number in range(count):
+        handle = os.open(folder / f"{number:06d}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(handle, data)
+        os.close(handle)
+    return time.perf_counter() - start
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -128,7 +149,8 @@ def _print(result: dict[str, Any]) -> None:
           f"{result['rows_per_s']} rows/s ({result['target_ratio']}x the {TARGET_S:.0f} s per {TARGET_ROWS} target); "
           f"validate {result['validate_s']} s ({result['validated_per_s']}/s), issue {result['issue_s']} s "
           f"({result['issued_per_s']}/s): sign {split['sign']} s, files {split['files']} s (worker seconds), "
-          f"store {split['store']} s, issue wall {split['wall']} s; re-run issuing nothing {result['rerun_s']} s; CPU s " +
+          f"store {split['store']} s, issue wall {split['wall']} s; plain files {result['plain_files_s']} s; "
+          f"re-run issuing nothing {result['rerun_s']} s; CPU s " +
           ", ".join(f"{k} {v}" for k, v in result["cpu_s"].items()) + f"; load average {result['load_average']:.1f}",
           flush=True)
 

@@ -9,12 +9,14 @@ too: a row as it comes back (``BatchRow``, ``RowError``), a row to sign and a si
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
 import hashlib
 import marshal
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from skillspas.issuer.store.issuance import Slot
 
 __all__ = ["RowError", "BatchRow", "OrgRef", "SignJob", "ToSign", "Signed", "build_rows", "sign_rows", "row_error",
-           "worker_init", "write_atomic"]
+           "without_gc_pauses", "worker_init", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,25 @@ def row_error(line: int, error: SkillspasError) -> RowError:
     return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
 
 
+def without_gc_pauses(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a batch step with the cyclic garbage collector paused (and resumed after, if it ran before):
+    its passes over a plan of 10,000 credentials cost more than the step itself (profiled: 0.9 of the
+    1.1 CPU seconds of a re-run of 10,000 rows), and in a worker its young-generation passes over the
+    documents being built and signed cost 7 % of a signature (measured: 518 -> 552 us a row). The rows'
+    objects are freed by reference counting."""
+    @functools.wraps(function)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return paused
+
+
+@without_gc_pauses
 @remembering_passed_values()  # the national-id check: most strings are the same in every row
 def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> list[BatchRow | RowError]:
     """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
@@ -200,6 +221,7 @@ class Signed:
     credential: dict[str, Any] | None
 
 
+@without_gc_pauses
 def sign_rows(
     job: SignJob, items: Sequence[ToSign], signer: Signer | None = None
 ) -> tuple[list[Signed], float, float]:
