@@ -226,6 +226,7 @@ def run_demo(out: Path | None = None) -> int:
         bundle = Bundle.create(trust_list=trust_list, did_documents=served.did_documents.values(),
                                status_lists=served.status_lists.values())
         bundle.to_file(folder / "bundle.json")
+        (folder / "trust-anchor.txt").write_text(anchor.controller + "\n", "utf-8")  # the DID an employer pins
     finally:
         store.dispose()
 
@@ -273,6 +274,8 @@ def run_demo(out: Path | None = None) -> int:
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
          f"done: {'all as expected' if ok else 'NOT as expected'}")
+    _say(f"   de controlepagina voor de werkgever: skillspas verifier --bundle {folder / 'bundle.json'} "
+         f"--trust-anchor {anchor.controller}", "the employer's verifier page, the trust list pinned to its anchor")
     return 0 if ok else 1
 
 

@@ -125,6 +125,9 @@ class ErrorCode(enum.StrEnum):
     """A presentation's credentials name more than one person (``verifier/persons.py``)."""
     HOLDER_NOT_PROVEN = "holder_not_proven", ErrorKind.INVALID
     """Only a warning (exit 0): nothing proves that whoever shows the presentation is the person it names."""
+    TRUST_LIST_NOT_PINNED = "trust_list_not_pinned", ErrorKind.INVALID
+    """Only a warning (exit 0): the issuer is trusted by a bundle's trust list that no ``--trust-anchor`` pinned, so
+    the list vouches for itself: it is only as trustworthy as the bundle file (DESIGN.md threat 8)."""
     BATCH_INVALID = "batch_invalid", ErrorKind.INVALID, 400
     """Rows of a batch were checked and some are not valid; nothing was issued (a request the service refuses: 400)."""
     # issuer side

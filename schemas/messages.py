@@ -143,6 +143,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "Nothing proves that the person in front of you is the person these credentials are about: check their identity yourself.",
         "nl": "Niets bewijst dat de persoon tegenover u de persoon is over wie deze bewijsstukken gaan: controleer zelf de identiteit.",
     },
+    ErrorCode.TRUST_LIST_NOT_PINNED: {
+        "en": "The issuer is trusted by a trust list that vouches for itself (no trust anchor given): it is only as reliable as the bundle file it came in.",
+        "nl": "De uitgever wordt vertrouwd door een vertrouwenslijst die voor zichzelf instaat (geen vertrouwensanker opgegeven): hij is maar zo betrouwbaar als het bundelbestand waarin hij kwam.",
+    },
     ErrorCode.ISSUER_MISMATCH: {
         "en": "The credential names another issuer than the owner of the signing key.",
         "nl": "Het bewijsstuk noemt een andere uitgever dan de eigenaar van de ondertekeningssleutel.",

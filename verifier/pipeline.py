@@ -115,6 +115,8 @@ class Verifier:
             BitstringStatusSource(bundle.status_lists, self.verified_status_list, freshness=status_freshness, limits=limits)
             if bundle is not None else NoStatusSource()
         )
+        self._self_vouched: tuple[str, frozenset[str]] | None = None
+        """The bundle's trust list's signer when no trust anchor pinned it, and the DIDs trusted besides (``--trust-issuer``)."""
         self.policy: TrustPolicy = policy or self._default_policy(trusted_issuers, trust_anchors)
         pins = pinned_keys(self.policy)  # a trust list's keys bind every later resolution
         if pins:
@@ -123,8 +125,13 @@ class Verifier:
     def _default_policy(self, trusted_issuers: Iterable[str] | None, anchors: Iterable[str] | None) -> TrustPolicy:
         """The bundle's trust list (verified here), and/or ``--trust-issuer`` DIDs; else trust no one."""
         policies: list[TrustPolicy] = []
+        anchors = tuple(anchors or ())
+        trusted_issuers = tuple(trusted_issuers or ())
         if self.bundle is not None and self.bundle.trust_list is not None:
-            policies.append(TrustListPolicy.from_credential(self.bundle.trust_list, self.verified_credential, anchors=anchors))
+            from_list = TrustListPolicy.from_credential(self.bundle.trust_list, self.verified_credential, anchors=anchors)
+            if from_list.trust_list is not None and not anchors:  # it vouches for itself: say so with what it trusts
+                self._self_vouched = (from_list.trust_list.issuer, frozenset(trusted_issuers))
+            policies.append(from_list)
         if trusted_issuers or not policies:
             policies.append(TrustedIssuers(trusted_issuers or ()))
         return policies[0] if len(policies) == 1 else AnyOf(*policies)
@@ -256,6 +263,8 @@ class Verifier:
         except SkillspasError as exc:
             return run.fail("trust", exc)
         run.ok("trust")
+        if self._self_vouched is not None and issuer not in self._self_vouched[1]:
+            run.warnings.append(_self_vouched(self._self_vouched[0]))
         about = _summary(credential, issuer_name, methods)  # genuine and trusted: a verdict may name it
         try:  # (8)
             _check_validity(credential, now)
@@ -442,6 +451,17 @@ def _proof_result(
         text("verificationMethod"), text("cryptosuite"), text("proofPurpose"),
         method.controller if method else None, ok, code,
     )
+
+
+def _self_vouched(signer: str) -> Problem:
+    """The warning ``trust_list_not_pinned``: trusted by a bundle's trust list that no ``--trust-anchor`` pinned."""
+    shown = signer if len(signer) <= 120 else signer[:120] + "…"
+    return Problem(
+        ErrorCode.TRUST_LIST_NOT_PINNED,
+        f"trusted by a trust list signed by {shown} itself: no --trust-anchor pins it, so it is only as reliable as "
+        "the bundle file it came in", "/issuer",
+        f"vertrouwd volgens een vertrouwenslijst die {shown} zelf ondertekende: geen --trust-anchor zet hem vast, dus "
+        "hij is maar zo betrouwbaar als het bundelbestand waarin hij kwam")
 
 
 def _check_signers(

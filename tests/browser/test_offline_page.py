@@ -322,6 +322,21 @@ def test_the_phone_shows_whose_credential_and_which_as_the_laptop_page_does(site
     assert page.is_hidden(".verdict-code")  # a valid credential has no support code: no empty line
 
 
+def test_the_code_typed_into_the_phones_challenge_field_is_checked_as_on_the_laptop_page(site, world, phone):
+    """The laptop page's field (its words): a credential cannot carry the employer's code, so with one typed it is
+    orange, challenge_not_used, not green and not red; emptied again, the same credential is green."""
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    assert page.text_content("label[for=challenge]") == "Code die u de kandidaat gaf (challenge)"
+    page.fill("#challenge", "vacature-2026-17")
+    page.fill("#input", world.files["diploma"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "warning"
+    assert "challenge_not_used" in page.text_content("#verdict-warnings")
+    page.fill("#challenge", "")
+    assert _check(page, world, "diploma")["verdict"] == "valid"
+
+
 def _parts(world: Any) -> list[str]:
     """The diploma's QR text as a numbered set of two parts (``SPP:1/2/SET:…``, ``SPP:2/2/SET:…``)."""
     from skillspas.verifier.qr import encode_payload

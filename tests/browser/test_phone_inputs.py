@@ -56,11 +56,11 @@ def _read(image: dict[str, Any], file: bytes) -> list[str]:
         return []
 
 
-def _phone(data: bytes, options: str, kind: str = "auto") -> dict[str, Any]:
-    answer = json.loads(check(data, options, kind))
+def _phone(data: bytes, options: str, kind: str = "auto", challenge: str = "") -> dict[str, Any]:
+    answer = json.loads(check(data, options, kind, challenge))
     if "read" in answer:
         found = [_read(image, data) for image in answer["images"]]
-        answer = json.loads(check_read(json.dumps(found), options, answer["read"]))
+        answer = json.loads(check_read(json.dumps(found), options, answer["read"], challenge))
     return answer
 
 
@@ -126,3 +126,22 @@ def test_the_phone_names_a_cosigner_from_the_trust_list_as_the_laptop_page_does(
     signers = answer["view"]["credentials"][0]["signers"]
     assert [(s["name"], s["source"], s["role"]) for s in signers] == [
         (world.ROC_NAME, "trustList", "issuer"), (world.BISTRO_NAME, "trustList", "cosigner")]
+
+
+def test_the_employers_code_on_the_phone_is_checked_as_on_the_laptop_page(world):
+    """A presentation made with the code is green, one made with another is red challenge_mismatch; a passport PDF
+    cannot carry it: orange challenge_not_used, not invalid_proof (the laptop page's rule, inputs.challenge_for)."""
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**pageworld.example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    options = _options(world)
+    made_for_us = json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-17")).encode()
+    assert _phone(made_for_us, options, challenge=" vacature-2026-17 ")["view"]["verdict"] == "valid"
+    assert _phone(made_for_us, options)["view"]["warnings"][0]["code"] == "challenge_not_given"
+    other = _phone(made_for_us, options, challenge="code-of-another-employer")["view"]
+    assert other["verdict"] == "invalid" and other["code"] == "challenge_mismatch", other
+    pdf = _phone(pageworld.passport_pdf(world), options, challenge="vacature-2026-17")["view"]
+    assert pdf["verdict"] == "warning" and pdf["warnings"][0]["code"] == "challenge_not_used", pdf
+    assert pdf["problem"] != "invalid_proof"

@@ -649,6 +649,25 @@ def test_the_code_the_employer_gave_makes_a_presentation_made_with_it_green_and_
     assert unchanged["view"]["warnings"][0]["code"] == "challenge_not_given"
 
 
+@pytest.mark.parametrize("given", ["passport pdf", "credential", "unsigned presentation"])
+def test_the_employers_code_with_an_input_no_holder_signed_is_orange_not_checked_never_red(client, world, given):
+    """Only a holder proof can carry the employer's code: a passport PDF, one credential or an unsigned presentation
+    is checked as it is (not refused invalid_proof, which says "forged"), and never green: the code was not checked."""
+    from pageworld import passport_pdf
+
+    body = {"passport pdf": lambda: passport_pdf(world), "credential": lambda: world.files["diploma"].read_bytes(),
+            "unsigned presentation": lambda: world.files["passport"].read_bytes()}[given]()
+    plain, plain_exit = _post(client, body)
+    page, exit_code = _post(client, body, challenge="vacature-2026-17")
+    view = page["view"]
+    assert plain_exit == 0 and plain["view"]["verdict"] in ("valid", "warning"), plain["view"]
+    assert exit_code == 0 and view["verdict"] == "warning", view
+    assert view["warnings"][0]["code"] == "challenge_not_used", view["warnings"]
+    assert "code" in view["warnings"][0]["sentence"]["nl"] and "--challenge" in view["next"]["en"]
+    assert "invalid_proof" not in json.dumps(page)
+    assert [c["verdict"] for c in view["credentials"]] == [c["verdict"] for c in plain["view"]["credentials"]]
+
+
 def test_an_over_long_challenge_is_refused_with_a_code_and_not_echoed(client, world):
     too_long = client.post("/api/verify", content=b"{}", params={"challenge": "c" * 101})
     assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid", too_long.text

@@ -35,7 +35,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_server(demo: Path) -> Iterator[Server]:
-    running = start_server("--bundle", str(demo / "bundle.json"), log=demo / "server.log")
+    anchor = (demo / "trust-anchor.txt").read_text("utf-8").strip()  # as the demo's last line says to start the page
+    running = start_server("--bundle", str(demo / "bundle.json"), "--trust-anchor", anchor, log=demo / "server.log")
     yield running
     running.stop()
 

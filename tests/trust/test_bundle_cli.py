@@ -65,13 +65,31 @@ def test_bundle_create_reports_what_it_gathered(files):
     assert info["createdAt"].endswith("Z")
 
 
-def test_verify_with_bundle_is_valid_and_names_the_issuer_from_the_trust_list(files):
-    proc = run("verify", files / "diploma.json", "--bundle", files / "bundle.json")
+def test_verify_with_bundle_is_valid_and_names_the_issuer_from_the_trust_list(files, world):
+    pinned = ("--trust-anchor", world.anchor.controller)
+    proc = run("verify", files / "diploma.json", "--bundle", files / "bundle.json", *pinned)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "GELDIG" in proc.stdout and "ROC Voorbeeldstad" in proc.stdout
-    result = json.loads(run("verify", files / "diploma.json", "--bundle", files / "bundle.json", "--json").stdout)
+    assert "GELDIG" in proc.stdout and "ROC Voorbeeldstad" in proc.stdout and "trust_list_not_pinned" not in proc.stdout
+    result = json.loads(run("verify", files / "diploma.json", "--bundle", files / "bundle.json", *pinned, "--json").stdout)
     assert result["verified"] and result["summary"]["issuerName"] == "ROC Voorbeeldstad"
     assert result["warnings"] == []
+
+
+def test_a_trust_list_no_anchor_pins_is_valid_with_a_warning_naming_who_signed_it(files, world):
+    """DESIGN.md threat 8: a bundle the candidate hands over can carry a list its maker signed; without
+    --trust-anchor the verdict says that the list vouches for itself (exit 0, orange), in Dutch and English."""
+    proc = run("verify", files / "diploma.json", "--bundle", files / "bundle.json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "trust_list_not_pinned" in proc.stdout and world.anchor.controller in proc.stdout
+    assert "vertrouwenslijst" in proc.stdout
+    result = json.loads(run("verify", files / "diploma.json", "--bundle", files / "bundle.json", "--json",
+                            "--lang", "en").stdout)
+    assert result["verified"] and [w["code"] for w in result["warnings"]] == ["trust_list_not_pinned"]
+    assert "--trust-anchor" in result["warnings"][0]["message"]
+    # an issuer the employer names on the command line is trusted by that, not by the list: no warning
+    named = run("verify", files / "diploma.json", "--bundle", files / "bundle.json", "--trust-issuer",
+                world.roc.did, "--json")
+    assert json.loads(named.stdout)["warnings"] == []
 
 
 @pytest.mark.parametrize(
@@ -84,13 +102,14 @@ def test_verify_with_bundle_reports_not_valid_with_exit_1(files, name, code):
     assert json.loads(proc.stdout)["errors"][0]["code"] == code
 
 
-def test_stale_status_list_is_shown_as_a_warning_with_exit_0(files):
-    proc = run("verify", files / "diploma.json", "--bundle", files / "stale-bundle")
+def test_stale_status_list_is_shown_as_a_warning_with_exit_0(files, world):
+    stale = ("--bundle", files / "stale-bundle", "--trust-anchor", world.anchor.controller)
+    proc = run("verify", files / "diploma.json", *stale)
     assert proc.returncode == 0, proc.stdout
     assert "LET OP" in proc.stdout
-    result = json.loads(run("verify", files / "diploma.json", "--bundle", files / "stale-bundle", "--json", "--lang", "en").stdout)
+    result = json.loads(run("verify", files / "diploma.json", *stale, "--json", "--lang", "en").stdout)
     assert [w["code"] for w in result["warnings"]] == ["status_unavailable"]
-    relaxed = run("verify", files / "diploma.json", "--bundle", files / "stale-bundle", "--max-status-age", "30d", "--json")
+    relaxed = run("verify", files / "diploma.json", *stale, "--max-status-age", "30d", "--json")
     assert relaxed.returncode == 0 and json.loads(relaxed.stdout)["warnings"] == []
 
 

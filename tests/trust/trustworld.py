@@ -156,6 +156,9 @@ class World:
         return Bundle.create(**values)
 
     def verify(self, document: Any, bundle: Bundle | None = None, *, now: dt.datetime = NOW, **options: Any):
+        """Verify as a careful employer does: the bundle's trust list pinned to this world's anchor (unless told)."""
+        if "policy" not in options:
+            options.setdefault("trust_anchors", [self.anchor.controller])
         verifier = Verifier(bundle=bundle if bundle is not None else self.bundle(), **options)
         return verifier.verify(document, now=now)
 

@@ -19,6 +19,8 @@ Routes (all relative, so the app can be mounted under a prefix):
   werk-naar-werk bridge (``view.bridge``: ``BridgeResult.to_json()``, or a coded error).
   ``?challenge=`` (the code the employer gave the candidate, trimmed, at most 100 characters) is checked as
   ``skillspas verify --challenge`` checks it: a holder proof made with another or no challenge is ``challenge_mismatch``.
+  An input without a holder proof (a credential, a passport PDF, an unsigned presentation) cannot carry it: it is
+  checked as it is, and a valid one is orange, ``challenge_not_used`` (``inputs.challenge_for``).
   ``view.collect`` tells the page how to put several QR codes together into one passport: ``add``
   (one credential that verified: the page adds it to the passport it is collecting and checks them together, as a
   presentation without holder proof), ``replace`` (a PDF: its credentials are the passport), ``none``
@@ -61,7 +63,8 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.inputs import collect_hint, document_bytes, is_image, is_pdf, qr_image_text, too_large
+from skillspas.verifier.page.inputs import (challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
+                                            too_large)
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both, page_html
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names, trust_list_policies
@@ -477,10 +480,12 @@ def _check(
         return _input_error(exc), view
     try:
         verifier = settings.verifier()
-        result = verifier.verify(data, challenge=challenge)
+        applied = challenge_for(data, challenge, settings.limits)
+        result = verifier.verify(data, challenge=applied)
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
         view = build_view(result, document=document, names=trust_list_names(verifier), vocabulary=vocabulary,
-                          vacancy=vacancy, bridge_to=target, challenge_checked=challenge is not None)
+                          vacancy=vacancy, bridge_to=target, challenge_checked=applied is not None,
+                          challenge_unused=challenge is not None and applied is None)
         view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)

@@ -21,13 +21,14 @@ import json
 from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.jsonld.contexts import VC_V2
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, image_too_large, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
+__all__ = ["KINDS", "challenge_for", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
            "collect_hint", "too_large", "pdf_too_large"]
 
 KINDS: Final = ("auto", "image", "text")
@@ -128,6 +129,21 @@ def passport_of(credentials: list[Any], limits: Limits) -> bytes:
         raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes",
                         nl=f"de bewijsstukken zijn samen groter dan {limits.max_bytes} bytes; controleer ze apart")
     return data
+
+
+def challenge_for(data: bytes, challenge: str | None, limits: Limits) -> str | None:
+    """The employer's code (challenge) when ``data`` is a presentation with a proof, the only input that can carry
+    one; else None. A credential, a passport PDF's QR codes or an unsigned presentation is checked as it is, and
+    the page says that the code was not checked (``build_view(challenge_unused=True)``, orange) instead of the red
+    ``invalid_proof`` that ``verify --challenge`` gives an integrator who asked for a signed presentation."""
+    if not challenge:
+        return None
+    try:
+        document = parse_json(data, limits)
+    except SkillspasError:
+        return challenge  # not JSON the verifier takes: it says why, whatever the challenge
+    holder_signed = isinstance(document, dict) and "proof" in document and "VerifiablePresentation" in types_of(document)
+    return challenge if holder_signed else None
 
 
 def collect_hint(document: Any, *, from_pdf: bool, verified: bool) -> dict[str, Any] | None:

@@ -57,6 +57,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Deze presentatie bevat geen code van u (challenge): ze kan eerder aan iemand anders zijn getoond.",
         "en": "This presentation carries no code of yours (challenge): it may have been shown to someone else before.",
     },
+    "challenge_not_used": {
+        "nl": "U gaf een code (challenge), maar dit is niet door de kandidaat zelf ondertekend, dus de code is niet gecontroleerd: het kan een kopie zijn van wat eerder aan iemand anders is getoond.",
+        "en": "You gave a code (challenge), but this is not signed by the candidate, so the code was not checked: it may be a copy of what was shown to someone else before.",
+    },
     "challenge_next": {
         "nl": "Vraag de kandidaat om er een te maken met uw code: skillspas passport export … --challenge CODE",
         "en": "Ask the candidate to make one with your code: skillspas passport export … --challenge CODE",
@@ -132,6 +136,10 @@ _NEXT: Final[Mapping[str, Both]] = {
         "nl": "Vraag de kandidaat om een paspoort met alleen de eigen bewijsstukken, door de kandidaat zelf ondertekend.",
         "en": "Ask the candidate for a passport with only their own credentials, signed by the candidate.",
     },
+    "anchor": {
+        "nl": "Gebruik een controlebundel uit een bron die u vertrouwt, en start de controle met --trust-anchor en de DID van de instantie die de uitgevers erkent.",
+        "en": "Use a verification bundle from a source you trust, and start the check with --trust-anchor and the DID of the body that recognises the issuers.",
+    },
     "identity": {
         "nl": "Vergelijk de naam met een identiteitsbewijs, of vraag om een presentatie die de kandidaat zelf voor u ondertekent.",
         "en": "Compare the name with an identity document, or ask for a presentation the candidate signs for you.",
@@ -156,6 +164,7 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.HOLDER_MISMATCH: "person",
     ErrorCode.MULTIPLE_SUBJECTS: "person",
     ErrorCode.HOLDER_NOT_PROVEN: "identity",
+    ErrorCode.TRUST_LIST_NOT_PINNED: "anchor",
     ErrorCode.QR_INCOMPLETE: "parts",
     ErrorCode.TOO_DEEP: "file",
 }

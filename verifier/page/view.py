@@ -158,6 +158,13 @@ def _replay_warning() -> dict[str, Any]:
             "detail": None, "path": "/proof/challenge"}
 
 
+def _unchecked_code_warning() -> dict[str, Any]:
+    """The employer gave a code (challenge), and the input carries no holder proof that could hold it (a credential,
+    a passport PDF's QR codes, an unsigned presentation): checked as it is, and never green."""
+    return {"code": "challenge_not_used", "sentence": both("challenge_not_used"), "next": both("challenge_next"),
+            "detail": None, "path": "/proof/challenge"}
+
+
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
@@ -218,11 +225,14 @@ def build_view(
     bridge_to: Mapping[str, str] | None = None,
     register: Kwalificaties | None = None,
     challenge_checked: bool = False,
+    challenge_unused: bool = False,
 ) -> dict[str, Any]:
     """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives).
     ``register`` is the kwalificatie register for progress (the bundled one when ``None``).
     ``challenge_checked``: ``result`` was verified with the employer's challenge (``Verifier.verify(challenge=)``),
     so a holder proof that passed was made for this employer: no ``challenge_not_given`` warning.
+    ``challenge_unused``: the employer gave a challenge that ``result`` could not check (``inputs.challenge_for``):
+    a valid input is orange, ``challenge_not_used``.
 
     ``bridge_to`` (``{"occupation": name or URI}`` or ``{"crebo": code}``) adds the werk-naar-werk bridge.
     """
@@ -269,6 +279,11 @@ def build_view(
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
         view["credentials"] = [single]
         view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
+    if challenge_unused and view["verdict"] in ("valid", "warning"):  # first: its advice is the page's "what now"
+        view["warnings"].insert(0, _unchecked_code_warning())
+        if view["sentence"] == both("valid"):
+            view["sentence"] = both("valid_with_warning")
+        view.update(verdict="warning", heading=dict(HEADINGS["warning"]), next=view["warnings"][0]["next"])
     summary = summarize_skills(result, vocabulary=vocabulary, register=register)
     if summary.verified:
         view["skills"] = summary.to_json()

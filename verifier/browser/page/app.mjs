@@ -247,8 +247,9 @@ async function collect(how) {  // what phone.py's view.collect means for the pas
 
 async function run(bytes, kind = "auto", collection = false) {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
   if (needsExtra(bytes)) await loadExtra();
+  const challenge = collection ? "" : $("challenge").value.trim().slice(0, 100);  // the employer's code, as on the laptop page
   performance.mark("verify");
-  let answer = JSON.parse(check(bytes, options, kind));
+  let answer = JSON.parse(check(bytes, options, kind, challenge));
   performance.measure("verify", "verify");
   if (answer.read) {
     $("status").textContent = t("reading");
@@ -270,7 +271,7 @@ async function run(bytes, kind = "auto", collection = false) {  // as the laptop
       if (joined) await run(new TextEncoder().encode(joined), "text");
       return;
     }
-    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read));
+    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge));
   }
   if (!collection && await collect(answer.view.collect)) return;
   show(answer);
