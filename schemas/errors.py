@@ -24,6 +24,8 @@ Usage::
 from __future__ import annotations
 
 import enum
+import errno
+import os
 from typing import Any
 
 __all__ = [
@@ -258,11 +260,39 @@ def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = Non
 
 _FILE_VERBS: dict[str, str] = {"read": "lezen", "write": "schrijven", "remove": "verwijderen", "use": "gebruiken"}
 
+NOT_A_REGULAR_FILE = "it exists and is not a regular file"
+"""The reason of the ``OSError`` a file writer raises rather than replace a folder, device or pipe (``schemas.files``)."""
+
+_REASONS_NL: dict[int | str, str] = {
+    errno.ENOENT: "het bestand of de map bestaat niet",
+    errno.EACCES: "geen toestemming",
+    errno.EPERM: "dit mag niet",
+    errno.EISDIR: "dit is een map, geen bestand",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.EEXIST: "het bestand bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang",
+    errno.ELOOP: "te veel symbolische koppelingen",
+    errno.EMFILE: "te veel open bestanden",
+    errno.EBUSY: "het bestand is in gebruik",
+    errno.ETXTBSY: "het bestand is in gebruik",
+    errno.EFBIG: "het bestand is te groot",
+    errno.EIO: "lees- of schrijffout van de schijf",
+    errno.ENXIO: "het apparaat bestaat niet",
+    NOT_A_REGULAR_FILE: "het bestaat al en is geen gewoon bestand",
+}
+"""The system's reasons (by ``errno``, when the error carries the system's own text) and ours, in Dutch."""
+
 
 def file_error(exc: OSError, path: object | None = None, verb: str = "use") -> SkillspasError:
     """``file_error`` for an ``OSError``: which file (``path``, else the one the error names), what could not be
-    done with it (``verb``: read, write, remove or use) and the system's reason, in Dutch and English."""
+    done with it (``verb``: read, write, remove or use) and the system's reason, in Dutch and English (a reason
+    without a Dutch text stays as the system gives it)."""
     name = path if path is not None else exc.filename
     reason = exc.strerror or type(exc).__name__
+    key: int | str = exc.errno if exc.errno is not None and exc.strerror == os.strerror(exc.errno) else reason
+    reason_nl = _REASONS_NL.get(key, reason)
     return localized_error(ErrorCode.FILE_ERROR, en=f"cannot {verb} {name}: {reason}",
-                           nl=f"kan {name} niet {_FILE_VERBS[verb]}: {reason}")
+                           nl=f"kan {name} niet {_FILE_VERBS[verb]}: {reason_nl}")

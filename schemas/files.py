@@ -20,6 +20,8 @@ import os
 import stat
 from pathlib import Path
 
+from skillspas.schemas.errors import NOT_A_REGULAR_FILE
+
 __all__ = ["write_atomic"]
 
 
@@ -40,7 +42,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600
 def _write(path: Path, data: bytes, mode: int, durable: bool, overwrite: bool) -> None:
     with contextlib.suppress(FileNotFoundError):
         if not stat.S_ISREG(os.stat(path).st_mode):
-            raise OSError(errno.EINVAL, "it exists and is not a regular file", str(path))
+            raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(path))
     # The temp file is named after the process (one process writes one file at a time), written with os calls:
     # measured 59 -> 42 us a file against ``tempfile.mkstemp`` and a file object (a batch writes thousands).
     # Taken (another thread, or a killed process's leftover): mkstemp's random name.

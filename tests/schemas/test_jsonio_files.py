@@ -15,7 +15,26 @@ def test_a_file_that_cannot_be_read_is_a_file_error_naming_it_in_both_languages(
         read_json_file(missing)
     assert caught.value.code is ErrorCode.FILE_ERROR
     assert caught.value.text("en") == f"cannot read {missing}: No such file or directory"
-    assert caught.value.text("nl") == f"kan {missing} niet lezen: No such file or directory"
+    assert caught.value.text("nl") == f"kan {missing} niet lezen: het bestand of de map bestaat niet"
+
+
+def test_the_reason_of_a_file_error_is_dutch_in_dutch_and_stays_the_systems_where_there_is_no_dutch_one(tmp_path):
+    import errno
+    import os
+
+    from skillspas.schemas.errors import file_error
+    from skillspas.schemas.files import write_atomic
+
+    full = file_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "x"), "paspoort.pdf", "write")
+    assert full.text("en") == "cannot write paspoort.pdf: No space left on device"
+    assert full.text("nl") == "kan paspoort.pdf niet schrijven: de schijf is vol"
+    rare = file_error(OSError(errno.EXDEV, os.strerror(errno.EXDEV)), "a", "write")
+    assert rare.text("nl").endswith(os.strerror(errno.EXDEV))  # no Dutch text for it: the system's, not nothing
+    other = file_error(OSError(errno.ENOENT, "some other text"), "a", "read")
+    assert other.text("nl").endswith("some other text")  # not the system's text for its errno: kept as given
+    with pytest.raises(OSError) as raised:
+        write_atomic(tmp_path, b"{}")  # a folder: never replaced
+    assert file_error(raised.value, tmp_path, "write").text("nl").endswith("het bestaat al en is geen gewoon bestand")
 
 
 def test_a_folder_given_as_a_file_is_a_file_error(tmp_path):
