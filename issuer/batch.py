@@ -330,7 +330,12 @@ def validate_rows(
     keyed: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        key = str(row.get(key_column) or "").strip()
+        given = row.get(key_column)
+        if isinstance(given, bool) or not isinstance(given, (str, int, type(None))):  # 1.0 and 1 would be two keys
+            errors.append(_key_error(line, f"the row key (column '{key_column}') must be text or a whole number",
+                                     f"De rijsleutel (kolom '{key_column}') moet tekst of een geheel getal zijn."))
+            continue
+        key = str(given if given is not None else "").strip()
         if not key:
             errors.append(_key_error(line, f"the row key (column '{key_column}') is missing",
                                      f"De rijsleutel (kolom '{key_column}') ontbreekt."))

@@ -165,7 +165,7 @@ class Row:
             if required:
                 raise missing_field(key)
             return None
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not isinstance(value, (str, int)) or isinstance(value, bool):  # a JSON 1e308 is no text ("1e+308")
             raise invalid_field(key, value, "tekst", "text")
         return str(value).strip()
 
@@ -198,7 +198,7 @@ class Row:
             if required:
                 raise missing_field(key)
             return None
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**9:  # as the text form's 9 digits
             return value
         if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value):
             return int(value)
@@ -211,8 +211,9 @@ class Row:
             if required:
                 raise missing_field(key)
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 10**6 \
+                and round(value, 3) == value:  # a JSON number within the text form's bounds (6 digits, 3 decimals)
+            return int(value) if value == int(value) else value
         if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}([.,][0-9]{1,3})?", value):
             number = float(value.replace(",", "."))
             return int(number) if number.is_integer() else number

@@ -148,6 +148,14 @@ def test_praktijkverklaring_needs_the_leerbedrijf_did_from_the_row_or_the_cosign
                                  issuer=ISSUER, cosigner="did:example:b")
 
 
+def test_a_workload_is_taken_as_a_json_number_with_a_fraction_as_from_a_csv_cell():
+    for hours in (2.5, "2,5", "2.5"):
+        credential = build_microcredential({**example("microcredential", 1), "hours": hours}, issuer=ISSUER)
+        assert credential["credentialSubject"]["achievement"]["workload"]["hours"] == 2.5
+    whole = build_microcredential({**example("microcredential", 1), "hours": 84.0}, issuer=ISSUER)
+    assert whole["credentialSubject"]["achievement"]["workload"]["hours"] == 84 and "84.0" not in str(whole)
+
+
 def test_microcredential_carries_every_mandatory_eu_element():
     credential = build_microcredential(example("microcredential", 1), issuer=ISSUER)  # programmeren, 84 h, EQF 4
     achievement = credential["credentialSubject"]["achievement"]
@@ -222,6 +230,14 @@ def test_unknown_crebo_takes_name_and_niveau_from_the_row_and_signs_only_the_ski
                      "ligt vóór de begindatum", "is before its start date", id="period ends before it starts"),
         pytest.param("microcredential", {"hours": "acht"}, ErrorCode.SCHEMA_INVALID, "/hours",
                      "moet een getal zijn", "must be a number", id="hours in words"),
+        pytest.param("microcredential", {"hours": 1e308}, ErrorCode.SCHEMA_INVALID, "/hours",
+                     "moet een getal zijn", "must be a number", id="hours 1e308 as a JSON number"),
+        pytest.param("microcredential", {"hours": 2.0001}, ErrorCode.SCHEMA_INVALID, "/hours",
+                     "moet een getal zijn", "must be a number", id="hours with 4 decimals as a JSON number"),
+        pytest.param("mbo-diploma", {"learner_name": 1e308}, ErrorCode.SCHEMA_INVALID, "/learner_name",
+                     "moet tekst zijn", "must be text", id="a JSON number with an exponent as name"),
+        pytest.param("mbo-diploma", {"niveau": 10**12}, ErrorCode.SCHEMA_INVALID, "/niveau",
+                     "moet een geheel getal zijn", "must be a whole number", id="a 13-digit JSON number as niveau"),
         pytest.param("ervaringscertificaat", {"valid_until": "2024-01-01"}, ErrorCode.SCHEMA_INVALID, "/validUntil",
                      "niet na de uitgiftedatum", "not after the date of issue", id="expires before it is issued"),
     ],

@@ -109,8 +109,24 @@ def test_batch_endpoint_reports_every_bad_row_and_issues_nothing(service: LiveSe
 
 
 @pytest.mark.parametrize("field, value", [("learner_name", 1e308), ("row_key", -0.0), ("row_key", 1.0),
-                                          ("leerweg", True), ("learner_name", {"nl": "Anouk"})])
-def test_a_batch_row_value_that_is_no_text_whole_number_list_or_null_is_refused_naming_its_row_and_field(
+                                          ("crebo", 25180.5), ("niveau", 10**12)])
+def test_a_number_with_a_fraction_in_a_text_field_or_the_row_key_is_a_row_error_naming_its_row_and_field(
+        service: LiveService, field, value):
+    """1e308 would be signed as "1e+308", 1.0 and 1 would be two keys, -0.0 an absent key: each row path reads a
+    value as the builders' Row does (text, a whole number, a bounded number where a field takes one)."""
+    key = f"typed-{uuid.uuid4()}"
+    rows = [diploma_row(key), {**diploma_row(f"{key}-2"), field: value}]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "batch_invalid" and [(e["line"], e["field"]) for e in body["rowErrors"]] == [(2, field)]
+    assert all(e["messageNl"] and e["message"] for e in body["rowErrors"])
+    good = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows[:1]}).json()
+    assert good["manifest"]["issuedNow"] == 1  # nothing was issued
+
+
+@pytest.mark.parametrize("field, value", [("leerweg", True), ("learner_name", {"nl": "Anouk"})])
+def test_a_batch_row_value_that_is_no_text_number_list_or_null_is_refused_naming_its_row_and_field(
         service: LiveService, field, value):
     key = f"typed-{uuid.uuid4()}"
     rows = [diploma_row(key), {**diploma_row(f"{key}-2"), field: value}]

@@ -248,25 +248,24 @@ async def issue_batch(
     return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)
 
 
-_NOT_ROW_VALUES = {bool: ("true/false", "true/false"), float: ("a number with a fraction or exponent", "kommagetal"),
-                   dict: ("an object", "object")}
+_NOT_ROW_VALUES = {bool: ("true/false", "true/false"), dict: ("an object", "object")}
 
 
 def _row_values(rows: list[tuple[int, dict[str, Any]]]) -> None:
-    """A row value is what the builders read from a CSV cell or ``issue --data`` JSON: text, a whole number, a
-    list (``;`` in a CSV) or null (an empty cell). A JSON number with a fraction or exponent would be signed as
-    Python writes it (``1e308`` as "1e+308", ``row_key`` 1.0 a key other than 1), true/false is no text, and an
-    object no field: ``schema_invalid`` names the first such value, its row and field."""
+    """A row value is what the builders read from a CSV cell or ``issue --data`` JSON: text, a number, a list
+    (``;`` in a CSV) or null (an empty cell); true/false is no text and an object no field: ``schema_invalid``
+    names the first such value, its row and field. (Which fields take a number with a fraction, and how large,
+    is the builders' ``Row``'s to say, for every path alike: a text field or the row key refuses one.)"""
     for line, row in rows:
         for field, value in row.items():
             refused = _NOT_ROW_VALUES.get(type(value))
             if refused is not None:
                 en, nl = refused
                 name = field if len(field) <= 40 else field[:40] + "…"
-                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name!r}: a row value is text, a whole "
+                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name!r}: a row value is text, a "
                                 f"number, a list or null, not {en}",
                                 f"/rows/{line - 1}/" + field.replace("~", "~0").replace("/", "~1"),
-                                nl=f"Regel {line}, veld {name!r}: een waarde is tekst, een geheel getal, een lijst of "
+                                nl=f"Regel {line}, veld {name!r}: een waarde is tekst, een getal, een lijst of "
                                    f"null, geen {nl}.")
 
 
