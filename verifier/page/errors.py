@@ -7,6 +7,7 @@ Usage::
 
 One shape for the verifier page and the issuer service (``skillspas.issuer.service.errors``), which
 mounts the page and takes both from here: the page may not import the issuer (the layers of DESIGN.md).
+The raw answers of the HTTP protocol (``verifier/page/http_protocol.py``) have this shape too.
 """
 
 from __future__ import annotations
