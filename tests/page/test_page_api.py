@@ -354,6 +354,7 @@ def test_every_response_carries_the_security_headers(client):
     pytest.param("GET", "/nope", 404, "not_found", id="a path the page does not have"),
     pytest.param("GET", "/api/nope", 404, "not_found", id="an API path the page does not have"),
     pytest.param("POST", "/api/verify/x", 404, "not_found", id="a path below a route"),
+    pytest.param("GET", "/static/nope.js", 404, "not_found", id="a static file the page does not have"),
     pytest.param("DELETE", "/api/info", 405, "method_not_allowed", id="a method the route does not take"),
     pytest.param("GET", "/api/verify", 405, "method_not_allowed", id="GET of the verify route"),
 ])

@@ -349,7 +349,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     async def static_file(name: str) -> Response:
         found = static.get(name)
         if found is None:
-            return Response("Not found\n", status_code=404, media_type="text/plain")
+            raise StarletteHTTPException(404)  # coded by http_error, as a path without a route
         body, media_type = found
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return Response(body, media_type=media_type, headers={"cache-control": "no-cache", "etag": etag})
@@ -367,7 +367,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     async def phone_file(name: str, request: Request) -> Response:
         found = await anyio.to_thread.run_sync(phone.encoded, name, request.headers.get("accept-encoding", ""))
         if found is None:
-            return Response("Not found\n", status_code=404, media_type="text/plain")
+            raise StarletteHTTPException(404)
         body, encoding = found
         suffix = "." + (name or "index.html").rsplit(".", 1)[-1]
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # of the bytes sent: the gzip variant has its own
