@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.service.body_guard import ASGIApp, Message, Receive, Scope, Send, StrictJSONBody
-from skillspas.issuer.service.errors import http_error, install_error_handlers
+from skillspas.issuer.service.errors import install_error_handlers
 from skillspas.issuer.service.routes import audit, credentials, dids, exchanges, status_lists, verify
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
@@ -110,9 +109,7 @@ def _verifier_page(issuer: Issuer, settings: Settings) -> FastAPI:
     from skillspas.verifier.page import PageSettings, create_page_app
 
     hosts = {"127.0.0.1", "localhost", settings.host, urlsplit(settings.base_url).hostname or "localhost"}
-    page = create_page_app(PageSettings(
+    return create_page_app(PageSettings(  # its 404/405 are coded as the service's (both use page.errors.http_error)
         bundle_loader=lambda: build_bundle(issuer), bundle_source="skillspas serve", trust_bundle_dids=True,
         allowed_hosts=tuple(sorted(hosts)),
     ))
-    page.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]  # coded, as the service's
-    return page

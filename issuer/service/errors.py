@@ -3,7 +3,9 @@ key to 503, never a 500 for input.
 
 The HTTP status is derived from the code's kind (``ErrorCode.http_status``), never chosen at the
 raise site. Messages are English with a Dutch ``messageNl``; nothing here
-prints a key, a passphrase or a stack trace.
+prints a key, a passphrase or a stack trace. The body's shape (``error_body``) and the answer to Starlette's own
+404/405 (``http_error``) are the verifier page's (``skillspas.verifier.page.errors``), which the service mounts:
+one shape for both, kept where the page may import it.
 """
 
 from __future__ import annotations
@@ -18,26 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.messages import text
+from skillspas.verifier.page.errors import error_body, http_error
 
 __all__ = ["error_body", "error_response", "http_error", "install_error_handlers"]
 
 _log = logging.getLogger("skillspas.issuer.service")
-
-_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN,
-               405: ErrorCode.METHOD_NOT_ALLOWED}
-
-
-def error_body(code: str, message: str, message_nl: str, path: str | None = None,
-               errors: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
-    """The JSON body of every 4xx answer."""
-    return {
-        "code": code,
-        "message": message,
-        "messageNl": message_nl,
-        "path": path,
-        "errors": errors if errors is not None else [{"code": code, "message": message, "path": path}],
-        **extra,
-    }
 
 
 def error_response(exc: SkillspasError) -> JSONResponse:
@@ -55,17 +42,6 @@ def error_response(exc: SkillspasError) -> JSONResponse:
 def _pointer(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p != "body"]
     return "/" + "/".join(parts) if parts else "/"
-
-
-async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    """Starlette's own refusals (no route: 404, a method the route does not take: 405) as coded errors. Also
-    registered on the verifier page that the service mounts (``app._verifier_page``), which cannot import this."""
-    problem = _HTTP_CODES.get(exc.status_code)
-    if problem is not None:
-        body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
-    else:
-        body = error_body("http_error", str(exc.detail), str(exc.detail))
-    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -13,18 +13,17 @@ connection's start or of the request's first byte (``with_head_timeout``; ``serv
 ``Settings.body_read_timeout``): uvicorn has no such bound, so a client that sends nothing, or a head
 byte by byte (slow loris), held its connection for ever. Past it a begun request is answered 408
 ``request_timeout`` and the connection closed. The body's time is the application's (``StrictJSONBody``).
+A request the parser cannot read is a coded 400 ``schema_invalid``, as on the verifier page: both come from
+``CodedHTTPProtocol`` (``skillspas.verifier.page.http_protocol``), whose ``refuse`` writes such raw answers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
-from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
 
 __all__ = ["OneWriteProtocol"]
 
@@ -63,9 +62,9 @@ class _HeadWithBody:
         return getattr(self._transport, name)
 
 
-class OneWriteProtocol(HttpToolsProtocol):
-    """``HttpToolsProtocol`` over ``_HeadWithBody``, with a bound on the time a request's head may take
-    (``uvicorn.run(..., http=OneWriteProtocol.with_head_timeout(seconds))``)."""
+class OneWriteProtocol(CodedHTTPProtocol):
+    """``CodedHTTPProtocol`` (uvicorn's ``HttpToolsProtocol``) over ``_HeadWithBody``, with a bound on the time a
+    request's head may take (``uvicorn.run(..., http=OneWriteProtocol.with_head_timeout(seconds))``)."""
 
     head_timeout: float = 30.0
     _head_timer: asyncio.TimerHandle | None = None
@@ -106,8 +105,7 @@ class OneWriteProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self._in_head:
-            exc = error_for(ErrorCode.REQUEST_TIMEOUT, f"the request head did not arrive within {self.head_timeout:g} s", "/")
-            body = json.dumps(error_body(exc.code.value, exc.message, exc.text("nl"), exc.path)).encode()
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\ncontent-length: "
-                                 + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
-        self.transport.close()
+            self.refuse(error_for(ErrorCode.REQUEST_TIMEOUT,
+                                  f"the request head did not arrive within {self.head_timeout:g} s", "/"))
+        else:
+            self.transport.close()

@@ -350,6 +350,27 @@ def test_every_response_carries_the_security_headers(client):
     assert "script-src 'self' 'wasm-unsafe-eval';" in CONTENT_SECURITY_POLICY  # the QR reader is WebAssembly
 
 
+@pytest.mark.parametrize("method, path, status, code", [
+    pytest.param("GET", "/nope", 404, "not_found", id="a path the page does not have"),
+    pytest.param("GET", "/api/nope", 404, "not_found", id="an API path the page does not have"),
+    pytest.param("POST", "/api/verify/x", 404, "not_found", id="a path below a route"),
+    pytest.param("GET", "/static/nope.js", 404, "not_found", id="a static file the page does not have"),
+    pytest.param("DELETE", "/api/info", 405, "method_not_allowed", id="a method the route does not take"),
+    pytest.param("GET", "/api/verify", 405, "method_not_allowed", id="GET of the verify route"),
+])
+def test_an_unknown_path_or_method_on_the_page_alone_is_the_services_coded_error_with_the_security_headers(
+        client, method, path, status, code):
+    response = client.request(method, path)
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == {"code", "message", "messageNl", "path", "errors"}  # the service's error shape
+    assert body["code"] == code and body["errors"][0]["code"] == code and body["messageNl"]
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if status == 405:
+        assert response.headers["allow"]
+
+
 def _rendered(phone: bool) -> str:
     """The page's index.html as served: the laptop's template, or the phone's as the static build writes it."""
     template = PAGE.parent / "browser" / "page" / "index.html" if phone else PAGE / "templates" / "index.html"

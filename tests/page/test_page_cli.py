@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -70,6 +71,31 @@ def test_the_page_listens_on_127_0_0_1_only(tmp_path):
         assert _listening(server.port) == ["0100007F"]  # 127.0.0.1, and no other address
         with urllib.request.urlopen(server.url, timeout=5) as page:
             assert page.status == 200 and b"skillspas" in page.read()
+    finally:
+        server.stop()
+
+
+def _raw_exchange(port: int, request: bytes) -> bytes:
+    """Send ``request`` as it is on a new connection; everything the server sends until it closes the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):  # b"": the server closed the connection
+            answer += chunk
+    return answer
+
+
+def test_a_request_uvicorn_cannot_read_gets_a_coded_json_400_from_the_page_and_the_connection_is_closed(tmp_path):
+    server = start_server(log=tmp_path / "server.log")
+    try:
+        for request in (b"\x00\x01 garbage\r\n\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n"):
+            head, _, body = _raw_exchange(server.port, request).partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 ") and b"connection: close" in head.lower(), head
+            assert b"content-type: application/json" in head.lower()
+            answer = json.loads(body)
+            assert answer["code"] == "schema_invalid" and answer["messageNl"]
+        with urllib.request.urlopen(server.url + "api/info", timeout=5) as info:  # and the page answers on
+            assert info.status == 200
     finally:
         server.stop()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
+import pytest
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
@@ -119,8 +121,6 @@ async def _stalled_head(sent: bytes, *, wait: float = 0.3) -> _Transport:
 
 
 def test_a_client_that_sends_half_a_request_head_and_stalls_gets_a_coded_408_and_is_closed() -> None:
-    import json
-
     transport = asyncio.run(_stalled_head(b"POST /credentials/verify HTTP/1.1\r\nHost: example\r\nX-Slow: 1\r\n"))
     assert transport.closed
     head, _, body = b"".join(transport.writes).partition(b"\r\n\r\n")
@@ -152,3 +152,26 @@ def test_a_whole_head_is_answered_after_the_head_timeout_and_the_connection_kept
     transport = asyncio.run(run())
     assert len(transport.writes) == 1 and transport.writes[0].startswith(b"HTTP/1.1 201 ")
     assert not transport.closed
+
+
+# -- a request the parser cannot read ---------------------------------------------------------------
+
+MALFORMED = [
+    pytest.param(b"\x00\x01 garbage\r\n\r\n", id="a request line that is not HTTP"),
+    pytest.param(b"GET / HTTP/1.1\r\nHost: example\r\nBad Header: x\r\n\r\n", id="a header name with a space"),
+    pytest.param(b"GET / HTTP/1.1\r\nHost: example\r\nX-A: a\x01b\r\n\r\n", id="a control character in a header"),
+    pytest.param(b"POST / HTTP/1.1\r\nHost: example\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+                 id="two Content-Length headers"),
+]
+
+
+@pytest.mark.parametrize("request_bytes", MALFORMED)
+def test_a_request_the_parser_cannot_read_gets_a_coded_json_400_and_the_connection_is_closed(request_bytes) -> None:
+    transport = asyncio.run(_serve(_json_app, request_bytes))
+    assert transport.closed
+    head, _, body = b"".join(transport.writes).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"connection: close" in head
+    assert b"content-type: application/json" in head and b"content-length: %d" % len(body) in head
+    answer = json.loads(body)
+    assert answer["code"] == "schema_invalid" and answer["errors"][0]["code"] == "schema_invalid"
+    assert answer["messageNl"] and "HTTP" in answer["message"]

@@ -37,7 +37,9 @@ Routes (all relative, so the app can be mounted under a prefix):
 Every response carries a Content-Security-Policy that allows only the page's own origin, and only
 Host headers of this machine are answered (``PageSettings.allowed_hosts``). Bodies are read up to
 the CLI's limits; each check runs in a worker thread under ``PageSettings.deadline``, so no input
-holds the page: a hostile one gets a coded message, and the next request is served.
+holds the page: a hostile one gets a coded message, and the next request is served. A path the page does not
+have is 404 ``not_found``, a method a route does not take 405 ``method_not_allowed``: coded JSON in the issuer
+service's error shape (``verifier/page/errors.py``), whether the page runs alone or inside the service.
 """
 
 from __future__ import annotations
@@ -57,12 +59,14 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
+from skillspas.verifier.page.errors import http_error
 from skillspas.verifier.page.inputs import (challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
                                             too_large)
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
@@ -326,6 +330,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     _warm_up(settings)
 
     app = FastAPI(title="skillspas verifier page", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]  # no route, wrong method: coded
 
     @app.exception_handler(RequestValidationError)
     async def bad_query(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -344,7 +349,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     async def static_file(name: str) -> Response:
         found = static.get(name)
         if found is None:
-            return Response("Not found\n", status_code=404, media_type="text/plain")
+            raise StarletteHTTPException(404)  # coded by http_error, as a path without a route
         body, media_type = found
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return Response(body, media_type=media_type, headers={"cache-control": "no-cache", "etag": etag})
@@ -362,7 +367,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     async def phone_file(name: str, request: Request) -> Response:
         found = await anyio.to_thread.run_sync(phone.encoded, name, request.headers.get("accept-encoding", ""))
         if found is None:
-            return Response("Not found\n", status_code=404, media_type="text/plain")
+            raise StarletteHTTPException(404)
         body, encoding = found
         suffix = "." + (name or "index.html").rsplit(".", 1)[-1]
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # of the bytes sent: the gzip variant has its own

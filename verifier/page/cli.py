@@ -66,8 +66,11 @@ def verifier_command(
         raise refuse(exc) from None
     import uvicorn
 
+    from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
+
     typer.echo(f"skillspas verifier: http://{HOST}:{port}/  (Ctrl+C stops it)")
-    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False)
+    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False,
+                            http=CodedHTTPProtocol)  # a request uvicorn cannot read: a coded 400, as the page's own
     server = uvicorn.Server(config)
     try:
         server.run()

@@ -1,0 +1,51 @@
+"""The JSON shape of every coded HTTP refusal, and Starlette's own refusals (404, 405) in it.
+
+Usage::
+
+    app.add_exception_handler(StarletteHTTPException, http_error)   # GET /nope: 404 not_found, coded
+    JSONResponse(error_body(exc.code.value, exc.message, exc.text("nl"), exc.path), status_code=exc.http_status)
+
+One shape for the verifier page and the issuer service (``skillspas.issuer.service.errors``), which
+mounts the page and takes both from here: the page may not import the issuer (the layers of DESIGN.md).
+The raw answers of the HTTP protocol (``verifier/page/http_protocol.py``) have this shape too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.messages import text
+
+__all__ = ["error_body", "http_error"]
+
+_HTTP_CODES: Final = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN,
+                      405: ErrorCode.METHOD_NOT_ALLOWED}
+
+
+def error_body(code: str, message: str, message_nl: str, path: str | None = None,
+               errors: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """The JSON body of every 4xx answer."""
+    return {
+        "code": code,
+        "message": message,
+        "messageNl": message_nl,
+        "path": path,
+        "errors": errors if errors is not None else [{"code": code, "message": message, "path": path}],
+        **extra,
+    }
+
+
+async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own refusals (no route: 404, a method the route does not take: 405) as coded errors,
+    with the refusal's own headers (405's ``Allow``)."""
+    problem = _HTTP_CODES.get(exc.status_code)
+    if problem is not None:
+        body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
+    else:
+        body = error_body("http_error", str(exc.detail), str(exc.detail))
+    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
