@@ -175,3 +175,44 @@ def test_a_request_the_parser_cannot_read_gets_a_coded_json_400_and_the_connecti
     answer = json.loads(body)
     assert answer["code"] == "schema_invalid" and answer["errors"][0]["code"] == "schema_invalid"
     assert answer["messageNl"] and "HTTP" in answer["message"]
+
+
+# -- a request head too large ---------------------------------------------------------------------
+
+async def _serve_in_reads(app: Any, reads: list[bytes]) -> _Transport:
+    config = Config(app=app, log_level="warning", lifespan="off")
+    protocol = OneWriteProtocol(config=config, server_state=ServerState(), app_state={}, _loop=asyncio.get_running_loop())
+    transport = _Transport()
+    protocol.connection_made(transport)
+    for data in reads:
+        if transport.closed:
+            break
+        protocol.data_received(data)
+        await asyncio.sleep(0)
+    await asyncio.sleep(0.05)
+    return transport
+
+
+def test_a_request_head_larger_than_the_bound_is_a_coded_400_too_large_and_the_connection_closed() -> None:
+    from skillspas.verifier.page.http_protocol import MAX_HEAD_BYTES
+
+    line = b"X-Pad: " + b"a" * 8000 + b"\r\n"
+    reads = [b"GET / HTTP/1.1\r\nHost: example\r\n"] + [line] * (MAX_HEAD_BYTES // len(line) + 2) + [b"\r\n"]
+    transport = asyncio.run(_serve_in_reads(_json_app, reads))
+    assert transport.closed
+    head, _, body = b"".join(transport.writes).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"connection: close" in head
+    answer = json.loads(body)
+    assert answer["code"] == "too_large" and str(MAX_HEAD_BYTES) in answer["message"] and answer["messageNl"]
+
+
+def test_a_head_just_under_the_bound_and_a_large_body_in_the_same_read_are_answered() -> None:
+    """Only the head counts: a body that arrives in the same read as the head's end is the application's."""
+    from skillspas.verifier.page.http_protocol import MAX_HEAD_BYTES
+
+    body = b"x" * (200 * 1024)
+    pad = b"X-Pad: " + b"a" * (MAX_HEAD_BYTES - 200) + b"\r\n"
+    request = (b"POST / HTTP/1.1\r\nHost: example\r\n" + pad + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    transport = asyncio.run(_serve_in_reads(_json_app, [request, GET, GET]))
+    answers = b"".join(transport.writes)
+    assert answers.count(b"HTTP/1.1 201 ") == 3 and not transport.closed, answers[:200]
