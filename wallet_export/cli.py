@@ -17,9 +17,11 @@ data folder. Exit codes follow ``skillspas verify``: 0 done, 1 a credential is n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -73,6 +75,15 @@ def _store(folder: Path | None) -> PassportStore:
     return PassportStore(folder or default_passport_dir())
 
 
+@contextlib.contextmanager
+def _writing(store: PassportStore) -> Iterator[None]:
+    """An ``OSError`` while the passport folder is written is ``file_error`` naming the file (else the folder)."""
+    try:
+        yield
+    except OSError as exc:
+        raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
+
+
 def _console() -> Console:
     # emoji=False: "did:key:" must not turn into a key emoji.
     return Console(emoji=False, highlight=False)
@@ -118,11 +129,10 @@ def init_command(
     presentations (``export --presentation``) and proves your DID when you claim a credential."""
     store = _store(passport)
     try:
-        signer = store.init_holder_key(force=force)
+        with _writing(store):
+            signer = store.init_holder_key(force=force)
     except SkillspasError as exc:
         raise refuse(exc) from None
-    except OSError as exc:
-        raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
     typer.echo(signer.controller)
 
 
@@ -143,13 +153,12 @@ def claim_command(
     store = _store(passport)
     given = _bundle(bundle)
     try:
-        stored = claim(store, url, bundle=given)
-        if given is not None:
-            store.keep_bundle(given)
+        with _writing(store):
+            stored = claim(store, url, bundle=given)
+            if given is not None:
+                store.keep_bundle(given)
     except SkillspasError as exc:
         raise refuse(exc) from None
-    except OSError as exc:
-        raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
     for entry in stored:
         typer.echo(f"{entry.ref}  {entry.view().title}")
 
@@ -171,17 +180,14 @@ def add_command(
     given = _bundle(bundle)
     for file in files:
         try:
-            entry = store.add(_read(file), check=check, bundle=given)
+            with _writing(store):
+                entry = store.add(_read(file), check=check, bundle=given)
         except SkillspasError as exc:
             raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
-        except OSError as exc:
-            raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
         typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file})")
     if given is not None:
-        try:
+        with _writing(store):
             typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
-        except OSError as exc:
-            raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
 
 
 @passport_app.command("list")
