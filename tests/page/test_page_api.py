@@ -468,9 +468,20 @@ def test_the_bridge_on_the_page_is_the_bridge_of_the_verified_passport(client, w
 
 def test_info_tells_the_trust_material_in_use(client, world):
     info = client.get("/api/info").json()
-    assert info["trustList"]["ok"] is True and info["trustList"]["issuers"] == 3
+    assert info["trustList"]["ok"] is True and info["trustList"]["issuers"] == 3 and info["trustList"]["pinned"] is True
     assert info["limits"]["maxJsonBytes"] == Limits().max_bytes
     assert info["bundle"]["statusLists"] == 1
+
+
+def test_a_page_started_without_a_trust_anchor_says_so_and_every_verdict_it_trusts_is_orange(world):
+    """The trust list then vouches for itself (a bundle from anyone): the page's info line says so before any check."""
+    unpinned = TestClient(create_page_app(PageSettings(bundle=world.bundle())), base_url=BASE)
+    info = unpinned.get("/api/info").json()
+    assert info["trustList"]["ok"] is True and info["trustList"]["pinned"] is False
+    page, exit_code = _post(unpinned, world.files["diploma"].read_bytes())
+    assert exit_code == 0 and page["view"]["verdict"] == "warning", page["view"]
+    assert [w["code"] for w in page["view"]["warnings"]] == ["trust_list_not_pinned"]
+    assert "--trust-anchor" in page["view"]["next"]["nl"] and world.anchor.controller in json.dumps(page["warnings"])
 
 
 def test_a_rejected_trust_list_is_told_on_the_page(world):

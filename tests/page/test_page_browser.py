@@ -125,6 +125,19 @@ def _labels_nl(uris: list[str]) -> list[str]:
     return [vocabulary.get(uri).label("nl") for uri in uris]
 
 
+def test_the_page_started_without_a_trust_anchor_says_so_and_a_diploma_it_trusts_is_orange(
+        browser: Any, world: PageWorld, tmp_path: Any) -> None:
+    running = start_server("--bundle", str(world.files["bundle"]), log=tmp_path / "server.log")
+    try:
+        visit = Visit(browser, running)
+        assert "niet vastgezet met --trust-anchor" in visit.page.text_content("#trust-info")
+        assert visit.upload(world.files["diploma"]) == "warning"
+        assert "trust_list_not_pinned" in visit.page.text_content("#result")
+        visit.close()
+    finally:
+        running.stop()
+
+
 def test_valid_diploma_upload_is_green_with_its_skills(visit: Visit, world: PageWorld) -> None:
     assert visit.upload(world.files["diploma"]) == "valid"
     page = visit.page

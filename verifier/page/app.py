@@ -279,7 +279,7 @@ def _info(settings: PageSettings) -> dict[str, Any]:
     for policy in trust_list_policies(verifier)[:1]:  # a bundle carries one trust list
         listed, problem = policy.trust_list, policy.problem
         if listed is not None:
-            trust = {"ok": True, "issuer": listed.issuer, "name": listed.name,
+            trust = {"ok": True, "issuer": listed.issuer, "name": listed.name, "pinned": bool(settings.trust_anchors),
                      "issuers": len(listed.entries), "validUntil": _iso(listed.valid_until)}
         else:
             trust = {"ok": False, "code": problem.code.value if problem else None,

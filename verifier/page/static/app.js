@@ -431,6 +431,7 @@
     if (info.trustList) {
       parts.push(info.trustList.ok ? t("trust_ok", { name: info.trustList.name || info.trustList.issuer, n: info.trustList.issuers })
         : t("trust_bad", { code: info.trustList.code }));
+      if (info.trustList.ok && !info.trustList.pinned) { parts.push(t("trust_unpinned")); }
     }
     if (info.trustedIssuers && info.trustedIssuers.length) { parts.push(t("trusted_issuers", { n: info.trustedIssuers.length })); }
     node.textContent = parts.join(" ");
