@@ -208,6 +208,15 @@ def test_a_batch_row_whose_credential_id_an_open_offer_holds_is_refused_naming_t
     assert "open claim offer" in error["message"] and "ophaalaanbod" in error["messageNl"]
 
 
+@pytest.mark.parametrize("route", ["/exchanges", "/credentials/issue"])
+def test_a_credential_id_of_more_bytes_than_the_stores_unique_indexes_take_is_a_coded_refusal(service, route):
+    long_id = "urn:x:" + "".join(chr(0x4E00 + n) for n in range(990))  # 996 characters, 2976 bytes in UTF-8
+    body = {**unsigned(), "id": long_id} if route == "/exchanges" else _direct(long_id)
+    refused = service.post(route, {"credential": body})
+    assert refused.status_code == 400 and refused.json()["code"] == "too_large", refused.text[:300]
+    assert "bytes" in refused.json()["message"] and "bytes" in refused.json()["messageNl"]
+
+
 @pytest.mark.parametrize("path", ["/exchanges/short", "/exchanges/" + "a" * 33, "/exchanges/" + "%2E" * 32,
                                   "/exchanges/" + "x" * 5000])
 def test_a_bad_exchange_id_is_a_coded_refusal(service, path):
