@@ -45,7 +45,6 @@ from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, S
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
 from skillspas.issuer.credentials import type_name
-from skillspas.issuer import status_registry
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
@@ -389,7 +388,8 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
 
 
 def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[RowError]:
-    """Rows whose credential id another row has, or was issued before under another row key."""
+    """Rows whose credential id another row has, or was issued before under another row key, or an open claim offer
+    holds."""
     errors: list[RowError] = []
     first: dict[str, BatchRow] = {}
     for row in plan:
@@ -400,10 +400,10 @@ def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[R
                                    f"Bewijsstuk-id {cid!r} staat ook op regel {first[cid].line}."))
         else:
             first[cid] = row
-    for cid in issuer.issuance(org).held_by_others({cid: row.key for cid, row in first.items()}):
-        row = first[cid]
-        taken = status_registry.taken(cid)  # worded the same whoever holds it
-        errors.append(RowError(row.line, "id", taken.code.value, taken.message, taken.text("nl")))
+    held = issuer.issuance(org).held_by_others({cid: row.key for cid, row in first.items()})
+    for cid, row in first.items():
+        if cid in held:  # worded the same whoever holds it (saying so when an open claim offer does)
+            errors.append(RowError(row.line, "id", held[cid].code.value, held[cid].message, held[cid].text("nl")))
     return errors
 
 

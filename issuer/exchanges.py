@@ -15,7 +15,9 @@ credential, its ``credentialSubject.id`` the DID that signed, issued through ``I
 (status entries, self-verification, store, audit). The DID-Auth's proof may leave out the ``domain`` (the
 Learner Credential Wallet signs only the challenge, a fresh secret of this one offer); a domain it does
 carry must be this service's (``domain_mismatch``). An offer is single-use (``offer_used``) and
-expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. The holder's DID is resolved
+expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. An offer that names its
+credential's ``id`` holds it (``ClaimOffer.reserved_id``): another offer of it, a direct issue or a batch row naming
+it is ``duplicate_id`` until the offer is claimed or expires unclaimed. The holder's DID is resolved
 offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
 (did:web, ...) would need the network and is ``did_method_unsupported``.
 """
@@ -36,7 +38,7 @@ from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer, Organisation
-from skillspas.issuer.store.queries import credential_for_update, open_offer_of
+from skillspas.issuer.store.queries import add_offer, credential_for_update
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
@@ -144,15 +146,16 @@ class Exchanges:
         token, challenge = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:
-            if "id" in document and (credential_for_update(session, document["id"]) is not None
-                                     or open_offer_of(session, document["id"], now)):
-                raise status_registry.taken(document["id"])  # else only the worker's claim would find out
-            session.add(ClaimOffer(
-                id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
-                credential_id=document.get("id"),  # the id it will be issued with, if it names one
-                document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
-                purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
-                created_at=now, expires_at=now + ttl))
+            named = document.get("id")  # the id it will be issued with, if it names one: held for its claim
+            if named is not None and credential_for_update(session, named) is not None:
+                raise status_registry.taken(named)  # else only the worker's claim would find out
+            if not add_offer(session, ClaimOffer(
+                    id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
+                    credential_id=named, reserved_id=named,
+                    document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+                    purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
+                    created_at=now, expires_at=now + ttl), now):
+                raise status_registry.taken(named, offered=True)  # the database decides, also between two at once
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
                          target=f"offer:{_digest(token)[:16]}", detail={"types": types_of(document)})
         return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl, challenge)
@@ -209,8 +212,8 @@ class Exchanges:
             raise
         with self.issuer.store.transaction() as session:
             claimed = session.get(ClaimOffer, offer.id, with_for_update=True)
-            if claimed is not None:
-                claimed.credential_id = issued.credential_id
+            if claimed is not None:  # issued: the credential holds its id now, not the offer
+                claimed.credential_id, claimed.reserved_id = issued.credential_id, None
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.claim",
                          target=f"offer:{offer.id[:16]}", detail={"credentialId": issued.credential_id})
         return {"verifiablePresentation": {"@context": [VC_V2], "type": ["VerifiablePresentation"],

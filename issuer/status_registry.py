@@ -23,7 +23,7 @@ from skillspas.issuer.status_lists import set_status
 from skillspas.issuer.store import Session, queries
 from skillspas.issuer.store.models import IssuedCredential, StatusListCredential
 from skillspas.keys.verification_method import format_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 
 __all__ = [
     "PURPOSES",
@@ -58,13 +58,22 @@ def signed_text(publish: Publisher, unsigned: dict[str, Any]) -> str:
     return json.dumps(publish(unsigned), separators=(",", ":"), ensure_ascii=False)
 
 
-def taken(credential_id: str) -> SkillspasError:
-    """``duplicate_id``, worded the same whoever holds the id.
+def taken(credential_id: str, *, offered: bool = False) -> SkillspasError:
+    """``duplicate_id``, worded the same whoever holds the id; ``offered``: an open claim offer holds it.
 
     Credential ids are global (one id names one credential; the store's column is unique), so a
     taken id must be refused; the answer neither says who holds it nor whether it was issued or is
     only reserved. Ids the service makes are random (urn:uuid v4), so no one finds another
-    organisation's by trying."""
+    organisation's by trying. An id an open claim offer holds (one its maker chose) is said to be
+    so, since it is free again if the offer expires unclaimed: of whose offer, it does not say."""
+    if offered:
+        return localized_error(
+            ErrorCode.DUPLICATE_ID, path="/id",
+            en=f"the credential id {credential_id!r} is held by an open claim offer: it is issued to whoever claims "
+               "it (and free again if the offer expires unclaimed); leave id out and the service makes a new one",
+            nl=f"Bewijsstuk-id {credential_id!r} is gereserveerd voor een open ophaalaanbod: het wordt uitgegeven aan "
+               "wie het ophaalt (en is weer vrij als het aanbod ongebruikt verloopt); laat de id weg, dan maakt de "
+               "dienst een nieuwe.")
     return error_for(ErrorCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken: leave id out "
                      "and the service makes a new one", "/id")
 

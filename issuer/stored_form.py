@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, localized_error
 from skillspas.schemas.vc import types_of
 
 __all__ = ["MAX_ID_LENGTH", "canonical_text", "row_credential_id", "check_stored_ids"]
@@ -19,7 +19,11 @@ __all__ = ["MAX_ID_LENGTH", "canonical_text", "row_credential_id", "check_stored
 _ROW_NAMESPACE: Final = uuid.UUID("5b0d9f5e-5c1a-4a55-9d8e-6b1c2f0a7e11")
 MAX_ID_LENGTH: Final = 1000
 """The longest credential id (and JSON type list) the store keeps: ``credentials.credential_id`` and
-``credentials.types`` are ``String(1000)``, ``audit_log.target`` too."""
+``credentials.types`` are ``String(1000)``, ``audit_log.target`` and ``claim_offers.reserved_id`` too."""
+MAX_ID_BYTES: Final = 2000
+"""The most UTF-8 bytes of a credential id: it is a key of unique indexes (``credentials.credential_id``,
+``claim_offers.reserved_id``), and PostgreSQL refuses an index entry over 2704 bytes (1000 characters of
+Chinese script are 3000)."""
 
 
 def canonical_text(credential: dict[str, Any]) -> str:
@@ -34,9 +38,12 @@ def row_credential_id(org_id: str, row_key: str) -> str:
 
 def check_stored_ids(document: dict[str, Any], path: str = "/id") -> None:
     """``too_large`` for an id (or type list) longer than the store keeps, before the store is asked:
-    PostgreSQL refuses what SQLite would keep, so one bound (``MAX_ID_LENGTH``) holds for both."""
+    PostgreSQL refuses what SQLite would keep, so one bound (``MAX_ID_LENGTH``, ``MAX_ID_BYTES``) holds for both."""
     credential_id = document.get("id")
-    if isinstance(credential_id, str) and len(credential_id) > MAX_ID_LENGTH:
-        raise error_for(ErrorCode.TOO_LARGE, f"an id has at most {MAX_ID_LENGTH} characters", path)
+    if isinstance(credential_id, str) and (len(credential_id) > MAX_ID_LENGTH
+                                           or len(credential_id.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES):
+        raise localized_error(ErrorCode.TOO_LARGE, path=path,
+                              en=f"an id has at most {MAX_ID_LENGTH} characters and {MAX_ID_BYTES} bytes in UTF-8",
+                              nl=f"een id heeft hoogstens {MAX_ID_LENGTH} tekens en {MAX_ID_BYTES} bytes in UTF-8")
     if "type" in document and len(json.dumps(types_of(document))) > MAX_ID_LENGTH:
         raise error_for(ErrorCode.TOO_LARGE, f"the types have at most {MAX_ID_LENGTH} characters together", "/type")

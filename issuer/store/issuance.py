@@ -14,7 +14,9 @@ anything is signed; ``complete`` marks the rows ``active`` with the hash of the 
 (and its JSON text, unless ``Settings.store_credentials == "hash"``) and audits each, in one
 transaction. A crash in between leaves ``pending`` rows whose indexes are never handed to another
 credential: a batch row's row is resumed by its row key, a single issue's by a retry with the same
-id from the same organisation once it is older than ``STALE_PENDING``; anyone else gets ``taken``.
+id from the same organisation once it is older than ``STALE_PENDING``; anyone else gets ``taken``. An id
+an open claim offer holds (``ClaimOffer.reserved_id``: not claimed, not expired) is ``taken`` too, saying
+so, for every reservation but that offer's own claim (which marks the offer used before it reserves).
 
 Status indexes are drawn at random per list pair (``Settings.status_list_size`` entries, filled
 to three quarters, then the next pair starts); the draws are checked against the pair in one query
@@ -40,8 +42,16 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_lists import status_list_credential
 from skillspas.issuer.status_registry import PURPOSES, STALE_PENDING, Publisher, list_url, signed_text, taken
 from skillspas.issuer.store.engine import Store
-from skillspas.issuer.store.models import ApiKey, AuditEvent, IssuedCredential, OrgKey, StatusList, StatusListCredential
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.issuer.store.models import (
+    ApiKey,
+    AuditEvent,
+    ClaimOffer,
+    IssuedCredential,
+    OrgKey,
+    StatusList,
+    StatusListCredential,
+)
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = ["Issuance", "Pending", "Slot", "Done", "allocated_count"]
 
@@ -57,6 +67,7 @@ _AUDIT: Final = AuditEvent.__table__
 _LISTS: Final = StatusList.__table__
 _KEYS: Final = ApiKey.__table__
 _SIGNING: Final = OrgKey.__table__
+_OFFERS: Final = ClaimOffer.__table__
 _C = _CREDENTIALS.c
 
 
@@ -88,24 +99,30 @@ _ACCESS_SQL: Final = (
     " AND (expires_at IS NULL OR expires_at > %(at)s)) AND EXISTS (SELECT 1 FROM org_keys WHERE id = %(signing_key)s"
     " AND active)")
 """``Issuance.access`` holds: the API key is neither revoked nor expired, the signing key not rotated away."""
+_UNOFFERED_SQL: Final = (" AND NOT EXISTS (SELECT 1 FROM claim_offers WHERE reserved_id = %(id)s::varchar"
+                          " AND used_at IS NULL AND expires_at > %(at)s)")
+"""No open claim offer holds the id (``_offered``): else nothing is reserved here and the general path refuses it.
+(The cast: ``_PLACE`` names the id first in its select list, as text.)"""
 _CLAIM_AND_PLACE: Final = {guard: (
     "WITH claim AS (UPDATE status_lists SET allocated = allocated + 1"
     " WHERE org_id = %(org)s AND allocated + 1 <= size * %(fill)s::float8"
     " AND seq = (SELECT max(seq) FROM status_lists WHERE org_id = %(org)s)"
-    " AND NOT EXISTS (SELECT 1 FROM credentials WHERE credential_id = %(id)s)" + guard + " RETURNING seq, size),"
+    " AND NOT EXISTS (SELECT 1 FROM credentials WHERE credential_id = %(id)s)" + _UNOFFERED_SQL + guard +
+    " RETURNING seq, size),"
     " placed AS (" + _PENDING_COLUMNS +
     "SELECT %(id)s, %(org)s, %(types)s, 'pending', seq, %(draw)s::bigint %% size, %(purposes)s, %(row_key)s, %(at)s, %(at)s"
     " FROM claim ON CONFLICT DO NOTHING RETURNING status_index)"
     " SELECT claim.seq, claim.size, placed.status_index FROM claim LEFT JOIN placed ON true") for guard in ("", _ACCESS_SQL)}
-"""Count one more credential against the latest list pair (if it has room, the id is new and, with the guard
-``_ACCESS_SQL``, the access holds) and insert the ``pending`` row with the index ``draw mod size`` unless it
-clashes: one row (index None: it clashed), or none."""
+"""Count one more credential against the latest list pair (if it has room, the id is new, no open offer holds it
+and, with the guard ``_ACCESS_SQL``, the access holds) and insert the ``pending`` row with the index ``draw mod
+size`` unless it clashes: one row (index None: it clashed), or none."""
 _PLACE: Final = {guard: (
     _PENDING_COLUMNS + "SELECT %(id)s, %(org)s, %(types)s, 'pending', %(seq)s::integer,"
-    " (%(draw)s::bigint %% %(size)s::integer)::integer, %(purposes)s, %(row_key)s, %(at)s, %(at)s WHERE true" + guard +
+    " (%(draw)s::bigint %% %(size)s::integer)::integer, %(purposes)s, %(row_key)s, %(at)s, %(at)s WHERE true" +
+    _UNOFFERED_SQL + guard +
     " ON CONFLICT DO NOTHING RETURNING status_index") for guard in ("", _ACCESS_SQL)}
-"""Insert a ``pending`` row (another draw after a clash, or no status entries) unless it clashes (or the access
-does not hold)."""
+"""Insert a ``pending`` row (another draw after a clash, or no status entries) unless it clashes (or an open offer
+holds the id, or the access does not hold)."""
 _ACCESS: Final = select(literal(1)).where(
     exists().where(_KEYS.c.id == bindparam("b_key"), _KEYS.c.revoked_at.is_(None),
                    or_(_KEYS.c.expires_at.is_(None), _KEYS.c.expires_at > bindparam("b_at"))),
@@ -185,6 +202,13 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def _offered(session: Session, ids: Sequence[str], now: dt.datetime) -> set[str]:
+    """Those of ``ids`` that an open claim offer holds (neither claimed nor expired), through its unique index."""
+    offers = _OFFERS.c
+    return {cid for chunk in _chunks(ids) for cid in session.scalars(select(offers.reserved_id).where(
+        offers.reserved_id.in_(chunk), offers.used_at.is_(None), offers.expires_at > now))}
+
+
 class Issuance:
     """The issuance lifecycle of one organisation: ``reserve`` -> (sign) -> ``complete`` or ``release``."""
 
@@ -257,8 +281,11 @@ class Issuance:
                 if resumed is not None:
                     slots[item.credential_id] = resumed
         fresh = [w for w in wanted if w.credential_id not in slots]
-        draws = iter(self._draw(session, sum(1 for w in fresh if w.purposes)))
         now = dt.datetime.now(dt.timezone.utc)
+        offered = _offered(session, [w.credential_id for w in fresh], now)
+        if offered:
+            raise taken(next(w.credential_id for w in fresh if w.credential_id in offered), offered=True)
+        draws = iter(self._draw(session, sum(1 for w in fresh if w.purposes)))
         rows = []
         for item in fresh:
             seq, index = next(draws) if item.purposes else (None, None)
@@ -273,11 +300,15 @@ class Issuance:
         return [slots[w.credential_id] for w in wanted]
 
     def _reserve_one(self, session: Session, item: Pending) -> Slot | None:
-        """The common case in two statements: count one more against the current list pair, insert the
-        ``pending`` row with a fresh random index. None when the pair is full or missing (nothing changed);
-        ``_Busy`` (roll back) when the id is held already or the draws keep meeting indexes in use. The
-        unique constraints decide, as in the general path: a row is only inserted where none clashes."""
+        """The common case in three statements: see that no open offer holds the id, count one more against the
+        current list pair, insert the ``pending`` row with a fresh random index. None when the pair is full or missing
+        (nothing changed); ``_Busy`` (roll back) when the id is held already (by a row or an open offer) or the draws
+        keep meeting indexes in use. The unique constraints decide, as in the general path: a row is only inserted
+        where none clashes."""
         purposes = _purposes(item.purposes)
+        now = dt.datetime.now(dt.timezone.utc)
+        if _offered(session, [item.credential_id], now):
+            raise _Busy  # an open offer holds the id: refused in the general path
         seq: int | None = None
         size = 0
         if purposes:
@@ -286,7 +317,6 @@ class Issuance:
                 return None
             seq, size = pair.seq, pair.size
         statement = _INSERT_ONE[postgresql if self.store.is_postgres else sqlite]
-        now = dt.datetime.now(dt.timezone.utc)
         row = {"credential_id": item.credential_id, "org_id": self.org_id, "types": json.dumps(list(item.types)),
                "state": "pending", "status_seq": seq, "status_purposes": " ".join(purposes), "row_key": item.row_key,
                "created_at": now, "updated_at": now}
@@ -514,14 +544,18 @@ class Issuance:
                     found[cid] = text or None
         return found
 
-    def held_by_others(self, keys_by_id: dict[str, str]) -> list[str]:
-        """The credential ids (of ``{credential id: row key}``) that a row of another key holds (any organisation)."""
-        found = []
+    def held_by_others(self, keys_by_id: dict[str, str]) -> dict[str, SkillspasError]:
+        """The refusal (``taken``) of each credential id (of ``{credential id: row key}``) that a row of another key
+        holds (any organisation), or an open claim offer."""
+        found: dict[str, SkillspasError] = {}
         with self.transaction() as session:
             for chunk in _chunks(list(keys_by_id)):
                 for cid, key in session.execute(select(_C.credential_id, _C.row_key).where(_C.credential_id.in_(chunk))):
                     if key != keys_by_id[cid]:
-                        found.append(cid)
+                        found[cid] = taken(cid)
+            free = [cid for cid in keys_by_id if cid not in found]
+            now = dt.datetime.now(dt.timezone.utc)
+            found.update((cid, taken(cid, offered=True)) for cid in _offered(session, free, now))
         return found
 
 

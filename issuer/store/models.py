@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -168,6 +169,7 @@ class ClaimOffer(Base):
     ``id`` is the SHA-256 of the URL's secret token, so the table holds no claimable URL."""
 
     __tablename__ = "claim_offers"
+    __table_args__ = (Index("uq_claim_offers_reserved_id", "reserved_id", unique=True),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -184,4 +186,9 @@ class ClaimOffer(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     holder: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     credential_id: Mapped[str | None] = mapped_column(String(1000), nullable=True)
-    """The credential's id: from the start when the offer names one (a second open offer of it is refused), else once claimed."""
+    """The credential's id: from the start when the offer names one, else once claimed."""
+    reserved_id: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    """The credential id the offer names, held for its claim: unique, so the database refuses a second offer of it
+    (also one made at the same instant), and the store's reservation refuses it to any other issue while the offer is
+    open (``Issuance.reserve``). Cleared when the claim has issued it; an expired offer's hold counts for nothing and
+    is cleared by the next offer of the id (``queries.add_offer``)."""

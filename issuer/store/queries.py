@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from skillspas.issuer.store.engine import Store
@@ -33,7 +34,7 @@ from skillspas.issuer.store.models import (
 
 __all__ = [
     "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
-    "org_keys", "org_key_by_file", "credential_for_update", "open_offer_of", "issued_matching", "status_list_for_update",
+    "org_keys", "org_key_by_file", "credential_for_update", "add_offer", "issued_matching", "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
 
@@ -124,12 +125,25 @@ def credential_for_update(session: Session, credential_id: str, org_id: str | No
     return session.scalar(query.with_for_update())
 
 
-def open_offer_of(session: Session, credential_id: str, now: dt.datetime) -> bool:
-    """Whether an offer not yet claimed nor expired (of any organisation) carries ``credential_id``. Not indexed:
-    only an offer that names its credential's id asks, and offers are few next to credentials."""
-    return session.scalar(select(ClaimOffer.id).where(
-        ClaimOffer.credential_id == credential_id, ClaimOffer.used_at.is_(None), ClaimOffer.expires_at > now,
-    ).limit(1)) is not None
+_INSERT_OFFER: Final = {
+    dialect: dialect.insert(ClaimOffer.__table__).on_conflict_do_nothing(index_elements=["reserved_id"])
+    .returning(ClaimOffer.__table__.c.id) for dialect in (postgresql, sqlite)}
+"""Insert an offer unless another one holds its credential id: the unique index decides (also on PostgreSQL between
+two offers made at once: the second waits for the first's transaction, then inserts nothing)."""
+
+
+def add_offer(session: Session, offer: ClaimOffer, now: dt.datetime) -> bool:
+    """Insert ``offer``, holding the credential id it names (``reserved_id``) against every other offer of it; False
+    (nothing inserted) when another offer holds that id and has not expired. An expired offer's hold is released
+    first; a claimed offer's was released by its claim, and the credential then holds the id."""
+    if offer.reserved_id is not None:
+        session.execute(update(ClaimOffer)
+                        .where(ClaimOffer.reserved_id == offer.reserved_id, ClaimOffer.expires_at <= now)
+                        .values(reserved_id=None).execution_options(synchronize_session=False))
+    values = {column.key: getattr(offer, column.key) for column in ClaimOffer.__table__.columns
+              if getattr(offer, column.key) is not None}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return session.execute(_INSERT_OFFER[dialect], values).first() is not None
 
 
 def issued_matching(session: Session, ref: str, org_id: str | None = None) -> list[IssuedCredential]:

@@ -168,6 +168,55 @@ def test_a_second_open_offer_of_the_same_credential_id_is_refused_when_made_but_
     assert service.post("/exchanges", {"credential": {**unsigned(), "id": credential_id}}, org=second).status_code == 201
 
 
+def _direct(credential_id: str) -> dict[str, Any]:
+    """A credential to issue directly (``POST /credentials/issue``) with ``credential_id``."""
+    return {**unsigned(), "id": credential_id, "credentialSubject": {**unsigned()["credentialSubject"], "id": "did:example:direct"}}
+
+
+@pytest.mark.parametrize("issuer", ["roc", "evc"], ids=["the offering organisation", "another organisation"])
+def test_a_credential_id_an_open_offer_holds_is_refused_to_a_direct_issue_and_the_worker_still_claims_it(service, issuer):
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    path = offer(service, credential={**unsigned(), "id": credential_id})
+    refused = service.post("/credentials/issue", {"credential": _direct(credential_id)}, org=issuer)
+    assert refused.status_code == 400 and refused.json()["code"] == "duplicate_id", refused.text
+    assert "open claim offer" in refused.json()["message"] and "ophaalaanbod" in refused.json()["messageNl"]
+    worker = LocalSigner(generate("ed25519"))
+    claimed = service.post(path, {"verifiablePresentation": did_auth(worker, start(service, path))}, org=None)
+    assert claimed.status_code == 200, claimed.text  # not taken from under the offer
+    assert claimed.json()["verifiablePresentation"]["verifiableCredential"][0]["id"] == credential_id
+    again = service.post("/credentials/issue", {"credential": _direct(credential_id)}, org=issuer)
+    assert again.json()["code"] == "duplicate_id" and "offer" not in again.json()["message"]  # issued: taken as any id
+
+
+def test_a_credential_id_held_by_an_offer_that_expired_unclaimed_is_free_to_issue_directly(service):
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    path = offer(service, credential={**unsigned(), "id": credential_id})
+    age_offer(service.settings.database, path, expired=True)
+    issued = service.post("/credentials/issue", {"credential": _direct(credential_id)})
+    assert issued.status_code == 201, issued.text
+
+
+def test_a_batch_row_whose_credential_id_an_open_offer_holds_is_refused_naming_the_offer(service):
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    offer(service, credential={**unsigned(), "id": credential_id})
+    row = {"row_key": f"offered-{uuid.uuid4()}", "learner_name": "Leerling Aanbod", "crebo": "25180", "leerweg": "BBL",
+           "date": "2025-07-01", "id": credential_id}
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [row]})
+    assert response.status_code == 400, response.text
+    [error] = response.json()["rowErrors"]
+    assert (error["line"], error["field"], error["code"]) == (1, "id", "duplicate_id")
+    assert "open claim offer" in error["message"] and "ophaalaanbod" in error["messageNl"]
+
+
+@pytest.mark.parametrize("route", ["/exchanges", "/credentials/issue"])
+def test_a_credential_id_of_more_bytes_than_the_stores_unique_indexes_take_is_a_coded_refusal(service, route):
+    long_id = "urn:x:" + "".join(chr(0x4E00 + n) for n in range(990))  # 996 characters, 2976 bytes in UTF-8
+    body = {**unsigned(), "id": long_id} if route == "/exchanges" else _direct(long_id)
+    refused = service.post(route, {"credential": body})
+    assert refused.status_code == 400 and refused.json()["code"] == "too_large", refused.text[:300]
+    assert "bytes" in refused.json()["message"] and "bytes" in refused.json()["messageNl"]
+
+
 @pytest.mark.parametrize("path", ["/exchanges/short", "/exchanges/" + "a" * 33, "/exchanges/" + "%2E" * 32,
                                   "/exchanges/" + "x" * 5000])
 def test_a_bad_exchange_id_is_a_coded_refusal(service, path):

@@ -10,7 +10,9 @@ import hashlib
 import json
 import os
 import resource
+import threading
 import time
+import uuid
 
 import psycopg
 import pytest
@@ -24,6 +26,7 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer import batch as batch_module
 from skillspas.issuer import batch_worker
 from skillspas.issuer.batch import issue_rows, validate_rows
+from skillspas.issuer.exchanges import Exchanges
 from skillspas.issuer.issuing import Issuer, credential_hash
 from skillspas.issuer.orgs import Organisations, create_organisation
 from skillspas.issuer.settings import STATUS_LIST_SIZE, Settings
@@ -345,6 +348,122 @@ def test_a_rerun_builds_no_row_issued_before_and_finds_each_file_intact_by_its_s
         assert hashlib.sha256(data).hexdigest() == hashes[entry["credentialId"]] == credential_hash(json.loads(data))
 
 
+# -- claim offers ----------------------------------------------------------------------------------
+
+def _offered(org, credential_id: str) -> dict:
+    """A credential to offer (no ``credentialSubject.id``) with ``credential_id``."""
+    return {**credential(org), "id": credential_id}
+
+
+def _open_offers_of(store, credential_id: str) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM claim_offers WHERE credential_id = :id AND used_at IS NULL"),
+                                  {"id": credential_id}).scalar_one()
+
+
+def _inserts_an_offer(statement: str) -> bool:
+    return statement.lstrip().upper().startswith("INSERT INTO CLAIM_OFFERS")
+
+
+def test_an_offer_of_a_credential_id_whose_twin_lands_between_its_check_and_its_insert_is_refused_by_the_database(setup):
+    """Two requests offer one credential id at the same instant, each looking for an open offer of it before either
+    has inserted one. Here the other request's offer (the same row, another token) lands in this request's
+    window, just before its insert and after any look-up it made: the database, not the look-up, refuses it."""
+    settings, store, issuer, org = setup
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    landed: list[str] = []
+
+    def land_the_twin_first(_connection, cursor, statement, parameters, _context, _executemany):
+        if landed or not _inserts_an_offer(statement):
+            return
+        twin = hashlib.sha256(credential_id.encode()).hexdigest()
+        landed.append(twin)
+        if isinstance(parameters, dict):  # psycopg: named parameters
+            cursor.execute(statement, {**parameters, "id": twin})
+        else:  # sqlite3: positional, in the statement's column order
+            columns = [c.strip() for c in statement.split("(", 1)[1].split(")", 1)[0].split(",")]
+            cursor.execute(statement, tuple(twin if column == "id" else value for column, value in zip(columns, parameters)))
+
+    event.listen(store.engine, "before_cursor_execute", land_the_twin_first)
+    try:
+        with pytest.raises(SkillspasError) as refused:
+            Exchanges(issuer).create(org, _offered(org, credential_id))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", land_the_twin_first)
+    assert landed and refused.value.code is ErrorCode.DUPLICATE_ID
+    assert _open_offers_of(store, credential_id) == 0  # this request's transaction, the twin's row with it, rolled back
+
+
+def test_two_offers_of_one_credential_id_made_at_once_on_postgresql_leave_one_open_offer(postgres, tmp_path):
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+    store = open_store(url)
+    try:
+        created = create_organisation(store, settings, "ROC Tegelijk", role="mbo", did_web="tegelijk.example")
+        issuer = Issuer(store, settings)
+        org = issuer.orgs.get(created.id)
+        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        both_checked = threading.Barrier(2, timeout=30)  # each has made every check before either inserts
+
+        def wait_for_the_other(_connection, _cursor, statement, *_args):
+            if _inserts_an_offer(statement):
+                both_checked.wait()
+
+        def make(_: int) -> object:
+            try:
+                return Exchanges(issuer).create(org, _offered(org, credential_id))
+            except SkillspasError as exc:
+                return exc
+
+        event.listen(store.engine, "before_cursor_execute", wait_for_the_other)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(make, range(2)))
+        refused = [r for r in results if isinstance(r, SkillspasError)]
+        assert len(refused) == 1 and refused[0].code is ErrorCode.DUPLICATE_ID, results
+        assert _open_offers_of(store, credential_id) == 1
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_database_from_before_offers_held_their_ids_is_migrated_and_the_older_of_two_open_offers_holds_the_id(
+        backend, tmp_path, request):
+    from alembic import command
+    from alembic.config import Config
+
+    from skillspas.issuer.store.engine import MIGRATIONS
+    from skillspas.issuer.store.models import ClaimOffer, Organisation
+
+    url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else request.getfixturevalue("postgres").new_database()
+    engine = create_engine(make_url(url).set(drivername="postgresql+psycopg") if backend == "postgresql" else url)
+    now = dt.datetime.now(dt.timezone.utc)
+    offers = {  # offer id: (credential id, made, expires, used)
+        "a" * 64: ("urn:example:twice", now - dt.timedelta(hours=2), now + dt.timedelta(hours=1), None),
+        "b" * 64: ("urn:example:twice", now - dt.timedelta(hours=1), now + dt.timedelta(hours=1), None),
+        "c" * 64: ("urn:example:expired", now - dt.timedelta(hours=2), now - dt.timedelta(hours=1), None),
+        "d" * 64: ("urn:example:claimed", now - dt.timedelta(hours=2), now + dt.timedelta(hours=1), now),
+        "e" * 64: (None, now, now + dt.timedelta(hours=1), None),
+    }
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0004")  # as the service left it before 0005
+            connection.execute(Organisation.__table__.insert().values(id="org", name="ROC Oud", role="mbo",
+                                                                      did="did:web:oud.example", created_at=now))
+            connection.execute(ClaimOffer.__table__.insert(), [{
+                "id": offer_id, "org_id": "org", "actor": "cli", "scopes": "credentials:issue", "document": "{}",
+                "challenge": "c", "credential_id": cid, "created_at": made, "expires_at": expires, "used_at": used,
+            } for offer_id, (cid, made, expires, used) in offers.items()])
+        open_store(url).dispose()  # migrates to head
+        with engine.connect() as connection:
+            held = dict(connection.execute(select(ClaimOffer.id, ClaimOffer.reserved_id)).all())
+    finally:
+        engine.dispose()
+    assert held == {"a" * 64: "urn:example:twice", "b" * 64: None, "c" * 64: None, "d" * 64: None, "e" * 64: None}
+
+
 def test_a_process_with_more_than_1024_open_files_still_reaches_postgresql(postgres, tmp_path):
     """The pool's liveness check polls the connection's socket: a socket numbered 1024 or above must work too
     (``select.select`` refuses those; a busy service holds that many connections)."""
@@ -515,6 +634,7 @@ def test_the_hot_statements_reach_credentials_by_their_unique_id_in_a_plan_made_
     for name, plan in plans.items():
         assert "ix_credentials_org_id" not in plan and "Seq Scan on credentials" not in plan, (name, plan)
     assert "credentials_credential_id_key" in plans["claim"] and "credentials_credential_id_key" in plans["completion"]
+    assert "uq_claim_offers_reserved_id" in plans["claim"] and "uq_claim_offers_reserved_id" in plans["place"]  # offers too
 
 
 def test_a_failed_request_on_the_event_loop_returns_its_connection_and_a_cancelled_one_drops_it(postgres):
