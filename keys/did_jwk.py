@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import VerificationMethod
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -79,8 +79,9 @@ def _public_key(jwk: dict[str, Any]) -> PublicKey:
         except ValueError:
             raise _unresolvable("did:jwk: the P-256 key is not a point on the curve",
                                 "did:jwk: de P-256-sleutel ligt niet op de curve") from None
-    raise _unresolvable(f"did:jwk: key type {str(kty)[:20]!r}/{str(crv)[:20]!r} is not supported (OKP/Ed25519, EC/P-256)",
-                        f"did:jwk: sleuteltype {str(kty)[:20]!r}/{str(crv)[:20]!r} wordt niet ondersteund "
+    kind = f"{shown(kty, 20, quoted=True)}/{shown(crv, 20, quoted=True)}"
+    raise _unresolvable(f"did:jwk: key type {kind} is not supported (OKP/Ed25519, EC/P-256)",
+                        f"did:jwk: sleuteltype {kind} wordt niet ondersteund "
                         "(wel OKP/Ed25519 en EC/P-256)")
 
 

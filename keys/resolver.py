@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 
 from collections.abc import Mapping
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from skillspas.keys.did_key import resolve_did_key
 from skillspas.keys.keypair import PublicKey
@@ -25,7 +25,7 @@ from skillspas.keys.verification_method import (
     VerificationMethod,
     parse_datetime,
 )
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 
 __all__ = [
     "VerificationMethod",
@@ -36,17 +36,10 @@ __all__ = [
     "PinnedKeys",
 ]
 
-_MAX_ID_IN_MESSAGE: Final = 200
-
 
 def _unresolvable(message: str, nl: str) -> SkillspasError:
     """Build the ``unresolvable_key`` error (English and Dutch)."""
     return error_for(ErrorCode.UNRESOLVABLE_KEY, message, nl=nl)
-
-
-def _shown(value: str) -> str:
-    """Shorten an untrusted identifier for an error message."""
-    return value if len(value) <= _MAX_ID_IN_MESSAGE else value[:_MAX_ID_IN_MESSAGE] + "..."
 
 
 @runtime_checkable
@@ -90,13 +83,13 @@ class StaticResolver:
         did, hash_sign, fragment = verification_method_id.partition("#")
         if not hash_sign or not fragment:
             raise _unresolvable(
-                f"verification method {_shown(verification_method_id)!r} has no fragment",
-                f"de sleutel {_shown(verification_method_id)!r} heeft geen fragment (#...)",
+                f"verification method {shown(verification_method_id, 200, quoted=True)} has no fragment",
+                f"de sleutel {shown(verification_method_id, 200, quoted=True)} heeft geen fragment (#...)",
             )
         document = self._documents.get(did)
         if document is None:
-            raise _unresolvable(f"no DID document for {_shown(did)!r}",
-                                f"de sleutels van {_shown(did)!r} staan niet in de controlebundel")
+            raise _unresolvable(f"no DID document for {shown(did, 200, quoted=True)}",
+                                f"de sleutels van {shown(did, 200, quoted=True)} staan niet in de controlebundel")
         return _find_verification_method(document, did, verification_method_id)
 
     def __repr__(self) -> str:
@@ -156,11 +149,11 @@ class PinnedKeys:
                 continue
             raise error_for(
                 ErrorCode.KEY_NOT_AUTHORIZED,
-                f"the trust list vouches for other keys of {_shown(did)!r}, not for "
-                f"{_shown(verification_method_id)!r}: a DID document in the bundle may not add keys",
+                f"the trust list vouches for other keys of {shown(did, 200, quoted=True)}, not for "
+                f"{shown(verification_method_id, 200, quoted=True)}: a DID document in the bundle may not add keys",
                 "/proof/verificationMethod",
-                nl=f"de vertrouwenslijst staat in voor andere sleutels van {_shown(did)!r}, niet voor "
-                   f"{_shown(verification_method_id)!r}: een DID-document in de bundel mag geen sleutels toevoegen",
+                nl=f"de vertrouwenslijst staat in voor andere sleutels van {shown(did, 200, quoted=True)}, niet voor "
+                   f"{shown(verification_method_id, 200, quoted=True)}: een DID-document in de bundel mag geen sleutels toevoegen",
             )
         return method
 
@@ -171,8 +164,8 @@ class PinnedKeys:
 def _absolute(did: str, value: object, where: str) -> str:
     """Resolve a (possibly relative "#frag") verification method id against the document's DID."""
     if not isinstance(value, str) or not value:
-        raise _unresolvable(f"DID document for {_shown(did)!r} has a malformed id in {where}",
-                            f"het DID-document van {_shown(did)!r} heeft een onjuiste id in {where}")
+        raise _unresolvable(f"DID document for {shown(did, 200, quoted=True)} has a malformed id in {where}",
+                            f"het DID-document van {shown(did, 200, quoted=True)} heeft een onjuiste id in {where}")
     return did + value if value.startswith("#") else value
 
 
@@ -181,27 +174,27 @@ def _find_verification_method(
 ) -> VerificationMethod:
     """Locate ``target`` in ``document``: its one definition and the relationships naming it."""
     if not isinstance(document, Mapping) or document.get("id") != did:
-        raise _unresolvable(f"DID document for {_shown(did)!r} does not have that id",
-                            f"het DID-document van {_shown(did)!r} heeft niet die id")
+        raise _unresolvable(f"DID document for {shown(did, 200, quoted=True)} does not have that id",
+                            f"het DID-document van {shown(did, 200, quoted=True)} heeft niet die id")
     definitions: list[Mapping[str, Any]] = []
     relationships: set[str] = set()
     listed = document.get("verificationMethod", [])
     if not isinstance(listed, list):
-        raise _unresolvable(f"DID document for {_shown(did)!r}: verificationMethod must be a list",
-                            f"het DID-document van {_shown(did)!r}: verificationMethod moet een lijst zijn")
+        raise _unresolvable(f"DID document for {shown(did, 200, quoted=True)}: verificationMethod must be a list",
+                            f"het DID-document van {shown(did, 200, quoted=True)}: verificationMethod moet een lijst zijn")
     for entry in listed:
         if not isinstance(entry, Mapping):
             raise _unresolvable(
-                f"DID document for {_shown(did)!r}: verificationMethod entries must be objects",
-                f"het DID-document van {_shown(did)!r}: elke verificationMethod moet een object zijn",
+                f"DID document for {shown(did, 200, quoted=True)}: verificationMethod entries must be objects",
+                f"het DID-document van {shown(did, 200, quoted=True)}: elke verificationMethod moet een object zijn",
             )
         if _absolute(did, entry.get("id"), "verificationMethod") == target:
             definitions.append(entry)
     for relationship in RELATIONSHIPS:
         entries = document.get(relationship, [])
         if not isinstance(entries, list):
-            raise _unresolvable(f"DID document for {_shown(did)!r}: {relationship} must be a list",
-                                f"het DID-document van {_shown(did)!r}: {relationship} moet een lijst zijn")
+            raise _unresolvable(f"DID document for {shown(did, 200, quoted=True)}: {relationship} must be a list",
+                                f"het DID-document van {shown(did, 200, quoted=True)}: {relationship} moet een lijst zijn")
         for entry in entries:
             # An entry is a reference (string) or an embedded verification method (object).
             embedded = isinstance(entry, Mapping)
@@ -211,12 +204,12 @@ def _find_verification_method(
                 if embedded:
                     definitions.append(entry)
     if not definitions:
-        raise _unresolvable(f"verification method {_shown(target)!r} is not in its DID document",
-                            f"de sleutel {_shown(target)!r} staat niet in het DID-document van de eigenaar")
+        raise _unresolvable(f"verification method {shown(target, 200, quoted=True)} is not in its DID document",
+                            f"de sleutel {shown(target, 200, quoted=True)} staat niet in het DID-document van de eigenaar")
     if any(dict(d) != dict(definitions[0]) for d in definitions[1:]):
         raise _unresolvable(
-            f"verification method {_shown(target)!r} is defined more than once, differently",
-            f"de sleutel {_shown(target)!r} staat meer dan eens, en verschillend, in het DID-document",
+            f"verification method {shown(target, 200, quoted=True)} is defined more than once, differently",
+            f"de sleutel {shown(target, 200, quoted=True)} staat meer dan eens, en verschillend, in het DID-document",
         )
     return _parse_definition(definitions[0], target, frozenset(relationships))
 
@@ -226,16 +219,16 @@ def _parse_definition(
 ) -> VerificationMethod:
     """Build a ``VerificationMethod`` from a Multikey definition."""
     if definition.get("type") != MULTIKEY:
-        raise _unresolvable(f"verification method {_shown(target)!r} is not of type Multikey",
-                            f"de sleutel {_shown(target)!r} is niet van het soort Multikey")
+        raise _unresolvable(f"verification method {shown(target, 200, quoted=True)} is not of type Multikey",
+                            f"de sleutel {shown(target, 200, quoted=True)} is niet van het soort Multikey")
     controller = definition.get("controller")
     if not isinstance(controller, str) or not controller.startswith("did:"):
-        raise _unresolvable(f"verification method {_shown(target)!r} has no controller DID",
-                            f"bij de sleutel {_shown(target)!r} staat geen eigenaar (controller)")
+        raise _unresolvable(f"verification method {shown(target, 200, quoted=True)} has no controller DID",
+                            f"bij de sleutel {shown(target, 200, quoted=True)} staat geen eigenaar (controller)")
     multibase = definition.get("publicKeyMultibase")
     if not isinstance(multibase, str):
-        raise _unresolvable(f"verification method {_shown(target)!r} has no publicKeyMultibase",
-                            f"de sleutel {_shown(target)!r} heeft geen publicKeyMultibase")
+        raise _unresolvable(f"verification method {shown(target, 200, quoted=True)} has no publicKeyMultibase",
+                            f"de sleutel {shown(target, 200, quoted=True)} heeft geen publicKeyMultibase")
     moments = {}
     for name in ("revoked", "expires"):
         if name in definition:
@@ -243,8 +236,8 @@ def _parse_definition(
                 moments[name] = parse_datetime(definition[name])
             except ValueError:
                 raise _unresolvable(
-                    f"verification method {_shown(target)!r}: {name} is not a date-time",
-                    f"de sleutel {_shown(target)!r}: {name} is geen datum en tijd",
+                    f"verification method {shown(target, 200, quoted=True)}: {name} is not a date-time",
+                    f"de sleutel {shown(target, 200, quoted=True)}: {name} is geen datum en tijd",
                 ) from None
     return VerificationMethod(
         id=target,

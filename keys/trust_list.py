@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import format_datetime, parse_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 
 __all__ = [
     "TRUST_LIST_CONTEXT",
@@ -116,7 +116,7 @@ class TrustListEntry:
             try:
                 PublicKey.from_multibase(key)
             except (SkillspasError, TypeError):
-                raise ValueError(f"{repr(key)[:80]}{_NOT_A_KEY[0]}") from None
+                raise ValueError(f"{shown(key, quoted=True)}{_NOT_A_KEY[0]}") from None
 
     def allows(self, types: Iterable[str]) -> bool:
         """Whether this issuer may issue a credential of ``types`` (see the module docstring)."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from skillspas.keys.keypair import PublicKey
+from skillspas.schemas.errors import shown
 
 __all__ = ["VerificationMethod", "RELATIONSHIPS", "MULTIKEY", "format_datetime", "parse_datetime"]
 
@@ -73,5 +74,5 @@ def format_datetime(moment: dt.datetime) -> str:
 def parse_datetime(value: object) -> dt.datetime:
     """Parse an XML Schema dateTimeStamp (time zone required); ValueError otherwise."""
     if not isinstance(value, str) or not _DATETIME_STAMP.fullmatch(value):
-        raise ValueError(f"{str(value)[:40]!r} is not a date-time with a time zone")
+        raise ValueError(f"{shown(value, 40, quoted=True)} is not a date-time with a time zone")
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)

@@ -19,6 +19,7 @@ Usage::
 
     raise error_for(ErrorCode.SCHEMA_INVALID, "the name is missing", "/name", nl="De naam ontbreekt.")
     exc.text("nl"), exc.code.exit_code, exc.code.http_status
+    f"no skill {shown(uri, quoted=True)}"   # a value from outside in a message: 'http://…', at most 100 characters
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "error_for",
     "localized_error",
     "file_error",
+    "shown",
 ]
 
 
@@ -256,6 +258,20 @@ def error_for(code: ErrorCode, message: str | None = None, path: str | None = No
 def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
     """``error_for`` with the message in both languages."""
     return error_for(code, en, path, nl=nl)
+
+
+def shown(value: object, limit: int = 100, *, quoted: bool = False) -> str:
+    """A value for a message (often from outside: a term, IRI, URL, name, field or DID), at most ``limit``
+    characters of it and then "…" when it is longer, so a reader sees it was cut and no value floods a message.
+
+    A string is shown as it is, or with ``quoted`` in quotes (its repr: control characters escaped); anything
+    else as its repr, which tells what it is (``None``, ``3``, ``['a']``; str() would show the number 3 and the
+    text "3" alike). Write ``quoted=True`` rather than ``!r`` on the result, which would quote a non-string too.
+    """
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return repr(text) if quoted and isinstance(value, str) else text
 
 
 _FILE_VERBS: dict[str, str] = {"read": "lezen", "write": "schrijven", "remove": "verwijderen", "use": "gebruiken"}

@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Sequence
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -296,8 +296,8 @@ def _members(source: Path) -> dict[str, bytes]:
                 raise _import_error("het zip-bestand bevat te veel bestanden", "the zip file holds too many files")
             unsafe = [i.filename for i in infos if not _safe_name(i.filename)]
             if unsafe:
-                raise _import_error(f"het zip-bestand bevat een onveilige bestandsnaam ({unsafe[0][:80]!r})",
-                                    f"the zip file holds an unsafe member name ({unsafe[0][:80]!r})")
+                raise _import_error(f"het zip-bestand bevat een onveilige bestandsnaam ({shown(unsafe[0], quoted=True)})",
+                                    f"the zip file holds an unsafe member name ({shown(unsafe[0], quoted=True)})")
             for info in infos:
                 if info.is_dir() or not _wanted(info.filename):
                     continue
@@ -338,12 +338,12 @@ def import_esco(
         members.update(_members(Path(item)))
     plan = _plan(members)
     if not plan:
-        shown = ", ".join(str(s) for s in sources)
+        names = ", ".join(str(s) for s in sources)
         raise _import_error(
             f"Geen ESCO-bestand (skills_<taal>.csv, occupations_<taal>.csv, occupationSkillRelations.csv) of "
-            f"register (kwalificaties-register.csv) gevonden in {shown}.",
+            f"register (kwalificaties-register.csv) gevonden in {names}.",
             f"No ESCO file (skills_<lang>.csv, occupations_<lang>.csv, occupationSkillRelations.csv) or register "
-            f"(kwalificaties-register.csv) found in {shown}.",
+            f"(kwalificaties-register.csv) found in {names}.",
         )
     folder = Path(home) / IMPORT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from skillspas.schemas.cachedir import cache_folder
-from skillspas.schemas.errors import ErrorCode, localized_error
+from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.vocab import (
@@ -360,16 +360,16 @@ class VocabIndex:
             if result.best is not None:
                 return result.best.concept
             hits = result.hits
-        shown = "; ".join(f"{h.concept.label('nl')} ({h.concept.uri.rsplit('/', 1)[-1]})" for h in hits[:8])
+        choices = "; ".join(f"{h.concept.label('nl')} ({h.concept.uri.rsplit('/', 1)[-1]})" for h in hits[:8])
         if hits:
             raise localized_error(
                 ErrorCode.SCHEMA_INVALID,
-                nl=f"'{name[:60]}' past bij meer dan één beroep; kies er één: {shown}.",
-                en=f"'{name[:60]}' matches more than one occupation; pick one: {shown}.",
+                nl=f"'{shown(name)}' past bij meer dan één beroep; kies er één: {choices}.",
+                en=f"'{shown(name)}' matches more than one occupation; pick one: {choices}.",
             )
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
-            nl=f"Geen ESCO-beroep gevonden voor '{name[:60]}'.", en=f"No ESCO occupation found for '{name[:60]}'.",
+            nl=f"Geen ESCO-beroep gevonden voor '{shown(name)}'.", en=f"No ESCO occupation found for '{shown(name)}'.",
         )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, localized_error
+from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab_index import ATTRIBUTION, Concept, VocabIndex
 from skillspas.verifier.summary import Evidence, ProvenSkill, SkillsSummary
@@ -144,8 +144,8 @@ def bridge(
         entry = register.entry(code)
         if entry is None or entry.kind != "kwalificatie":
             raise localized_error(ErrorCode.SCHEMA_INVALID,
-                                  nl=f"Crebo {code[:20]} staat niet als kwalificatie in het register.",
-                                  en=f"Crebo {code[:20]} is not a kwalificatie in the register.")
+                                  nl=f"Crebo {shown(code, 20)} staat niet als kwalificatie in het register.",
+                                  en=f"Crebo {shown(code, 20)} is not a kwalificatie in the register.")
         links = index.concepts(uri for uri, _ in register.links(code))
         wanted = [(links[uri], True) for uri, _ in register.links(code) if uri in links]
         info = {"kind": "kwalificatie", "crebo": code, "label": {"nl": entry.name, "en": entry.name}, "source": entry.source}

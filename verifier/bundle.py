@@ -34,7 +34,7 @@ from typing import Any, Final
 from skillspas.keys.did_web import did_web_to_path, load_did_web_folder
 from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.jsonld.contexts import MAP_FILE, bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -57,11 +57,6 @@ def _invalid(en: str, nl: str, path: str | None = None) -> SkillspasError:
                            nl=f"controlebundel: {nl}; vraag een nieuwe controlebundel aan wie hem maakte")
 
 
-def _shown(value: object) -> str:
-    """A value of the bundle for a message: its repr, at most 80 characters."""
-    return repr(value)[:80]
-
-
 _WHAT_NL: Final = {"DID document": "DID-document", "status list": "statuslijst"}
 
 
@@ -72,8 +67,8 @@ def _by_id(documents: Iterable[Any], what: str) -> dict[str, dict[str, Any]]:
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
             raise _invalid(f"every {what} must be a JSON object with an id", f"elk {_WHAT_NL[what]} moet een JSON-object met een id zijn")
         if document["id"] in indexed:
-            raise _invalid(f"two {what}s have the id {_shown(document['id'])}",
-                           f"twee keer een {_WHAT_NL[what]} met id {_shown(document['id'])}")
+            raise _invalid(f"two {what}s have the id {shown(document['id'], quoted=True)}",
+                           f"twee keer een {_WHAT_NL[what]} met id {shown(document['id'], quoted=True)}")
         indexed[document["id"]] = document
     return indexed
 
@@ -118,15 +113,15 @@ class Bundle:
             try:
                 did_web_to_path(did)
             except SkillspasError:
-                raise _invalid(f"{_shown(did)}: only did:web documents belong in a bundle",
-                               f"{_shown(did)}: alleen did:web-documenten horen in een controlebundel", "/didDocuments") from None
+                raise _invalid(f"{shown(did, quoted=True)}: only did:web documents belong in a bundle",
+                               f"{shown(did, quoted=True)}: alleen did:web-documenten horen in een controlebundel", "/didDocuments") from None
             if not isinstance(document, dict) or document.get("id") != did:
-                raise _invalid(f"the DID document for {_shown(did)} does not have that id",
-                               f"het DID-document voor {_shown(did)} heeft niet dat id", "/didDocuments")
+                raise _invalid(f"the DID document for {shown(did, quoted=True)} does not have that id",
+                               f"het DID-document voor {shown(did, quoted=True)} heeft niet dat id", "/didDocuments")
         for url, status_list in self.status_lists.items():
             if not isinstance(status_list, dict) or status_list.get("id") != url:
-                raise _invalid(f"the status list for {_shown(url)} does not have that id",
-                               f"de statuslijst voor {_shown(url)} heeft niet dat id", "/statusLists")
+                raise _invalid(f"the status list for {shown(url, quoted=True)} does not have that id",
+                               f"de statuslijst voor {shown(url, quoted=True)} heeft niet dat id", "/statusLists")
         for url, raw in self.contexts.items():
             if not isinstance(url, str) or not isinstance(raw, bytes):
                 raise _invalid("contexts must map URLs to their exact text", "contexts moet URL's op hun precieze tekst afbeelden", "/contexts")
@@ -248,8 +243,8 @@ class Bundle:
 
 def _version(version: object) -> SkillspasError:
     """A bundle of a format version this verifier does not read."""
-    return _invalid(f"version {_shown(version)} is not supported (expected {BUNDLE_VERSION})",
-                    f"versie {_shown(version)} kan deze verificateur niet lezen (verwacht {BUNDLE_VERSION})", "/version")
+    return _invalid(f"version {shown(version, quoted=True)} is not supported (expected {BUNDLE_VERSION})",
+                    f"versie {shown(version, quoted=True)} kan deze verificateur niet lezen (verwacht {BUNDLE_VERSION})", "/version")
 
 
 def _no_date() -> SkillspasError:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 from typing import Any, Callable, Final, Iterable, TypeVar
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.verifier.qr import is_payload
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
@@ -86,7 +86,7 @@ def read_pdf_images(data: bytes, decode: Callable[[Any], T | None]) -> list[T]:
     except SkillspasError:
         raise
     except LimitReachedError as exc:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF asks for too much work: {str(exc)[:200]}") from None
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF asks for too much work: {shown(str(exc), 200)}") from None
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, OSError, RecursionError,
             MemoryError, NotImplementedError, AssertionError, ZeroDivisionError) as exc:
         # pypdf and Pillow raise many kinds of error on a corrupt file; none of them may become a 500

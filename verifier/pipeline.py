@@ -24,7 +24,7 @@ from skillspas.keys import ChainResolver, DidKeyResolver, KeyResolver, PinnedKey
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import EVIDENCE_KINDS, facts
 from skillspas.schemas.jsonld.contexts import bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_scanned
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.jsonld.processor import DocumentProcessor, Expansion
@@ -455,12 +455,12 @@ def _proof_result(
 
 def _self_vouched(signer: str) -> Problem:
     """The warning ``trust_list_not_pinned``: trusted by a bundle's trust list that no ``--trust-anchor`` pinned."""
-    shown = signer if len(signer) <= 120 else signer[:120] + "…"
+    signed_by = shown(signer, 200)
     return Problem(
         ErrorCode.TRUST_LIST_NOT_PINNED,
-        f"trusted by a trust list signed by {shown} itself: no --trust-anchor pins it, so it is only as reliable as "
+        f"trusted by a trust list signed by {signed_by} itself: no --trust-anchor pins it, so it is only as reliable as "
         "the bundle file it came in", "/issuer",
-        f"vertrouwd volgens een vertrouwenslijst die {shown} zelf ondertekende: geen --trust-anchor zet hem vast, dus "
+        f"vertrouwd volgens een vertrouwenslijst die {signed_by} zelf ondertekende: geen --trust-anchor zet hem vast, dus "
         "hij is maar zo betrouwbaar als het bundelbestand waarin hij kwam")
 
 

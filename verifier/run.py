@@ -17,7 +17,7 @@ import os
 import re
 from typing import Any, Iterable
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refusal
 from skillspas.verifier.bundle import Bundle
@@ -34,11 +34,11 @@ def parse_duration(value: str) -> dt.timedelta:
     """Parse "7d", "36h" or "90m" into a timedelta; ValueError otherwise."""
     match = _DURATION.fullmatch(value.strip())
     if match is None or len(match.group(1)) > 12 or float(match.group(1)) <= 0:
-        raise ValueError(f"{value[:40]!r} is not a duration like 7d, 36h or 90m")
+        raise ValueError(f"{shown(value, 40, quoted=True)} is not a duration like 7d, 36h or 90m")
     try:
         return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
     except OverflowError:
-        raise ValueError(f"{value[:40]!r} is longer than any date can reach") from None
+        raise ValueError(f"{shown(value, 40, quoted=True)} is longer than any date can reach") from None
 
 
 def parse_now(value: str) -> dt.datetime:
@@ -46,9 +46,9 @@ def parse_now(value: str) -> dt.datetime:
     try:
         instant = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise error_for(ErrorCode.INVALID_OPTION, f"{value[:40]!r} is not an ISO 8601 instant") from None
+        raise error_for(ErrorCode.INVALID_OPTION, f"{shown(value, 40, quoted=True)} is not an ISO 8601 instant") from None
     if instant.tzinfo is None:
-        raise error_for(ErrorCode.INVALID_OPTION, f"{value[:40]!r} has no time zone offset")
+        raise error_for(ErrorCode.INVALID_OPTION, f"{shown(value, 40, quoted=True)} has no time zone offset")
     return instant.astimezone(dt.timezone.utc)
 
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from skillspas.keys import Signer
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle
@@ -46,7 +46,7 @@ def _check_url(url: str) -> str:
     """``url`` when it is an http(s) address with a host (a string the worker was given)."""
     parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 else None
     if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise _failed(f"{url[:200]!r} is not an http(s) exchange address" if isinstance(url, str) else "no exchange address")
+        raise _failed(f"{shown(url, 200, quoted=True)} is not an http(s) exchange address" if isinstance(url, str) else "no exchange address")
     return url
 
 
@@ -74,7 +74,7 @@ def _answer(client: httpx.Client, method: str, url: str, limit: int, **kwargs: A
     if not 200 <= status < 300:  # a redirect is not followed: it is a refusal too
         code = document.get("code") if isinstance(document, dict) else None
         message = document.get("message") if isinstance(document, dict) else None
-        raise _failed(f"the issuer refused (HTTP {status}): {str(code)[:60]}: {str(message)[:300]}")
+        raise _failed(f"the issuer refused (HTTP {status}): {shown(code, 40)}: {shown(message, 200)}")
     return document
 
 

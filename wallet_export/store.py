@@ -27,7 +27,7 @@ from typing import Any
 
 from skillspas.keys import Signer, generate
 from skillspas.keys.keyfile import load, save
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -145,13 +145,13 @@ class PassportStore:
         """The credential whose reference starts with ``ref`` (at least 4 hex digits, unambiguous); else
         ``invalid_option``."""
         ref = ref.strip().lower()
-        shown = repr(ref[:64])
+        quoted = shown(ref, quoted=True)
         if len(ref) < 4 or not _is_hex(ref):
-            raise _no_reference(f"{shown} is not a credential reference (at least 4 hex digits)",
-                                f"{shown} is geen referentie van een bewijsstuk (minstens 4 hexadecimale cijfers)")
+            raise _no_reference(f"{quoted} is not a credential reference (at least 4 hex digits)",
+                                f"{quoted} is geen referentie van een bewijsstuk (minstens 4 hexadecimale cijfers)")
         matches = [e for e in self.entries() if e.digest.startswith(ref)]
         if not matches:
-            raise _no_reference(f"no credential {shown} in {self.folder}", f"geen bewijsstuk {shown} in {self.folder}")
+            raise _no_reference(f"no credential {quoted} in {self.folder}", f"geen bewijsstuk {quoted} in {self.folder}")
         if len(matches) > 1:
             raise _no_reference(f"{shown} matches {len(matches)} credentials; type more digits",
                                 f"{shown} past bij {len(matches)} bewijsstukken; typ meer cijfers")

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.report import refuse
 from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco
@@ -119,8 +119,8 @@ def vocab_show(
         return
     skill = vocabulary.get(item.strip())
     if skill is None:
-        raise refuse(localized_error(ErrorCode.NOT_FOUND, en=f"no skill URI or crebo code {item[:200]!r} in the vocabulary",
-                                     nl=f"geen vaardigheid-URI of crebocode {item[:200]!r} in de vaardighedenlijst"))
+        raise refuse(localized_error(ErrorCode.NOT_FOUND, en=f"no skill URI or crebo code {shown(item, quoted=True)} in the vocabulary",
+                                     nl=f"geen vaardigheid-URI of crebocode {shown(item, quoted=True)} in de vaardighedenlijst"))
     typer.echo(_describe(dict(skill.labels)))
     typer.echo(f"  {skill.uri}")
     typer.echo(f"  {skill.framework}" + (f", {skill.skill_type}" if skill.skill_type else "")

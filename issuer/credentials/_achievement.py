@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal, Mapping, overload
 
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
 from skillspas.schemas.catalogue import EVIDENCE_KINDS
 from skillspas.schemas.scan import FORBIDDEN_TEXT
@@ -129,11 +129,11 @@ def missing_field(key: str) -> SkillspasError:
 
 def invalid_field(key: str, value: Any, nl_expected: str, en_expected: str) -> SkillspasError:
     nl, en = _label(key)
-    shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "..."
+    value = shown(value)
     return field_error(
         key,
-        nl=f"{_cap(nl)} moet {nl_expected} zijn; '{shown}' kan niet (veld '{key}').",
-        en=f"{_cap(en)} must be {en_expected}; '{shown}' is not accepted (field '{key}').",
+        nl=f"{_cap(nl)} moet {nl_expected} zijn; '{value}' kan niet (veld '{key}').",
+        en=f"{_cap(en)} must be {en_expected}; '{value}' is not accepted (field '{key}').",
     )
 
 
@@ -408,13 +408,13 @@ def achievement(
     return node
 
 
-def unknown_skill(shown: str, path: str) -> SkillspasError:
+def unknown_skill(uri: str, path: str) -> SkillspasError:
     """``unknown_skill`` for a skill URI that is not in the vocabulary (every issuing path says this)."""
     return localized_error(
         ErrorCode.UNKNOWN_SKILL,
-        nl=f"De vaardigheid {shown} staat niet in de vaardighedenlijst (ESCO); controleer de URI of "
+        nl=f"De vaardigheid {uri} staat niet in de vaardighedenlijst (ESCO); controleer de URI of "
         "importeer ESCO met 'skillspas vocab import'.",
-        en=f"The skill {shown} is not in the skills vocabulary (ESCO); check the URI or import ESCO "
+        en=f"The skill {uri} is not in the skills vocabulary (ESCO); check the URI or import ESCO "
         "with 'skillspas vocab import'.",
         path=path,
     )
@@ -630,8 +630,8 @@ def counts_toward(row: Row, context: Context, crebo: str | None = None) -> list[
         else:
             raise field_error(
                 "counts_toward",
-                nl=f"'{text[:40]}' is geen kwalificatie (25180), kerntaak (25180/B1-K1) of certificaat (C0021) (veld 'counts_toward', nummer {index + 1}).",
-                en=f"'{text[:40]}' is not a qualification (25180), core task (25180/B1-K1) or certificate (C0021) (field 'counts_toward', item {index + 1}).",
+                nl=f"'{shown(text, 40)}' is geen kwalificatie (25180), kerntaak (25180/B1-K1) of certificaat (C0021) (veld 'counts_toward', nummer {index + 1}).",
+                en=f"'{shown(text, 40)}' is not a qualification (25180), core task (25180/B1-K1) or certificate (C0021) (field 'counts_toward', item {index + 1}).",
             )
         nodes.append(node)
     return nodes

@@ -25,6 +25,7 @@ from skillspas.issuer.credentials._achievement import (
     Context, Row, invalid_field, achievement, not_in_register, alignments, check_register, envelope, finish, kwalificatie_node,
 )
 from skillspas.schemas.catalogue import CATALOGUE
+from skillspas.schemas.errors import shown
 from skillspas.schemas.kwalificaties import NIVEAU_NAMES, Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
 
@@ -35,8 +36,8 @@ def check_keuzedeel(context: Context, code: Any, crebo: str, key: str) -> None:
     """A keuzedeel must be listed in the register for kwalificatie ``crebo`` (else refused or noted)."""
     entry = context.register.entry(code) if isinstance(code, str) else None
     if entry is None or entry.kind != "keuzedeel":
-        context.refuse_or_note(key, nl=f"Keuzedeel {str(code)[:20]} staat niet in het register.",
-                               en=f"Keuzedeel {str(code)[:20]} is not in the register.")
+        context.refuse_or_note(key, nl=f"Keuzedeel {shown(code, 20)} staat niet in het register.",
+                               en=f"Keuzedeel {shown(code, 20)} is not in the register.")
     elif crebo not in entry.part_of:
         listed = ", ".join(entry.part_of) or "geen / none"
         context.refuse_or_note(

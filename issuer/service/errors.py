@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.messages import text
 from skillspas.verifier.page.errors import error_body, http_error
 
@@ -57,7 +57,7 @@ def install_error_handlers(app: FastAPI) -> None:
         for error in exc.errors()[:20]:
             kind = str(error.get("type", ""))
             code = ErrorCode.MALFORMED_JSON if kind.startswith("json") else ErrorCode.SCHEMA_INVALID
-            problems.append({"code": code.value, "message": str(error.get("msg", "invalid"))[:300],
+            problems.append({"code": code.value, "message": shown(str(error.get("msg", "invalid")), 200),
                              "path": _pointer(tuple(error.get("loc", ())))})
         first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
         code = ErrorCode[str(first["code"]).upper()]

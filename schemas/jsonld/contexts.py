@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -26,19 +26,14 @@ __all__ = ["ContextRegistry", "Context", "VC_V1", "VC_V2", "DATA_INTEGRITY_V2", 
 def unknown_context(url: object, path: str | None = None) -> SkillspasError:
     """``unknown_context`` for a context URL that is not bundled (never fetched), in English and Dutch; the URL
     shown to 100 characters."""
-    shown = url[:100] if isinstance(url, str) else url
-    return localized_error(ErrorCode.UNKNOWN_CONTEXT, en=f"context {shown!r} is not bundled and is never fetched",
-                           nl=f"de context {shown!r} kent deze verificateur niet (en hij haalt niets van internet)", path=path)
+    name = shown(url, quoted=True)
+    return localized_error(ErrorCode.UNKNOWN_CONTEXT, en=f"context {name} is not bundled and is never fetched",
+                           nl=f"de context {name} kent deze verificateur niet (en hij haalt niets van internet)", path=path)
 
 
 def _context_refused(en: str, nl: str, code: ErrorCode = ErrorCode.UNKNOWN_CONTEXT) -> SkillspasError:
     """A context of a folder (``--contexts``) or bundle, or the folder's map, that cannot be used: English and Dutch."""
     return localized_error(code, en=en, nl=f"{nl}; controleer de map met contexten (--contexts) of de controlebundel")
-
-
-def _name(value: object) -> str:
-    """A file name or URL of a contexts folder for a message: its repr, at most 100 characters."""
-    return repr(value[:100] if isinstance(value, str) else value)[:110]
 
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -106,14 +101,14 @@ class ContextRegistry:
         for url, name in mapping.items():
             path = (root / name).resolve()
             if root.resolve() not in path.parents:
-                raise _context_refused(f"context file {_name(name)} is outside {root}",
-                                      f"het contextbestand {_name(name)} staat buiten {root}")
+                raise _context_refused(f"context file {shown(name, quoted=True)} is outside {root}",
+                                      f"het contextbestand {shown(name, quoted=True)} staat buiten {root}")
             raw = _read(path)
             digest = hashlib.sha256(raw).hexdigest()
             if url in self._accepted:
                 if digest not in self._accepted[url]:
-                    raise _context_refused(f"{_name(name)} differs from the bundled context {url} (sha256 {digest})",
-                                          f"{_name(name)} verschilt van de meegeleverde context {url} (sha256 {digest})")
+                    raise _context_refused(f"{shown(name, quoted=True)} differs from the bundled context {url} (sha256 {digest})",
+                                          f"{shown(name, quoted=True)} verschilt van de meegeleverde context {url} (sha256 {digest})")
                 continue  # the bundled copy is served
             contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
         return ContextRegistry(contexts, self._accepted)
@@ -128,13 +123,13 @@ class ContextRegistry:
             if not isinstance(url, str) or not isinstance(raw, bytes):
                 raise TypeError("documents must map context URLs to bytes")
             if len(raw) > _MAX_CONTEXT_BYTES:
-                raise _context_refused(f"context {url[:100]} is too large",
-                                       f"de context {url[:100]} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)", ErrorCode.TOO_LARGE)
+                raise _context_refused(f"context {shown(url)} is too large",
+                                       f"de context {shown(url)} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)", ErrorCode.TOO_LARGE)
             digest = hashlib.sha256(raw).hexdigest()
             if url in self._accepted:
                 if digest not in self._accepted[url]:
-                    raise _context_refused(f"a copy of the bundled context {url[:100]} differs (sha256 {digest})",
-                                           f"een kopie van de meegeleverde context {url[:100]} wijkt af (sha256 {digest})")
+                    raise _context_refused(f"a copy of the bundled context {shown(url)} differs (sha256 {digest})",
+                                           f"een kopie van de meegeleverde context {shown(url)} wijkt af (sha256 {digest})")
                 continue
             contexts[url] = Context(url, digest, raw, _parse(raw, url), bundled=False)
         return ContextRegistry(contexts, self._accepted)
@@ -145,26 +140,27 @@ class ContextRegistry:
 
 
 def _read(path: Path) -> bytes:
+    name = shown(path.name, quoted=True)
     try:
         if path.stat().st_size > _MAX_CONTEXT_BYTES:
-            raise _context_refused(f"context file {_name(path.name)} is too large",
-                                  f"het contextbestand {_name(path.name)} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)",
+            raise _context_refused(f"context file {name} is too large",
+                                  f"het contextbestand {name} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)",
                                   ErrorCode.TOO_LARGE)
         return path.read_bytes()
     except OSError as exc:
         missing = isinstance(exc, FileNotFoundError)
-        raise _context_refused(f"cannot read context file {_name(path.name)}: {exc.strerror}",
-                               f"het contextbestand {_name(path.name)} ontbreekt" if missing
-                               else f"kan het contextbestand {_name(path.name)} niet lezen: {exc.strerror}") from None
+        raise _context_refused(f"cannot read context file {name}: {exc.strerror}",
+                               f"het contextbestand {name} ontbreekt" if missing
+                               else f"kan het contextbestand {name} niet lezen: {exc.strerror}") from None
 
 
 def _parse(raw: bytes, url: str) -> Any:
     try:
         document = parse_json(raw, _CONTEXT_LIMITS)
     except SkillspasError:
-        raise _context_refused(f"context {url[:100]} is not JSON", f"de context {url[:100]} is geen JSON") from None
+        raise _context_refused(f"context {shown(url)} is not JSON", f"de context {shown(url)} is geen JSON") from None
     if not isinstance(document, dict) or "@context" not in document:
-        raise _context_refused(f"context {url[:100]} has no @context", f"de context {url[:100]} heeft geen @context")
+        raise _context_refused(f"context {shown(url)} has no @context", f"de context {shown(url)} heeft geen @context")
     return document
 
 

@@ -20,7 +20,7 @@ from skillspas.schemas.jsonld._pyld_cache import (
     jsonld,
     resolved_context_cache,
 )
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonld.loader import DocumentLoader, unwrap_pyld_error
 from skillspas.schemas.jsonld.nquads import Quad, dataset_from_pyld
 from skillspas.schemas.jsonld.sentinel import SENTINEL, SENTINEL_CONTEXT
@@ -76,7 +76,7 @@ def expand_strict(document: dict[str, Any], loader: DocumentLoader) -> list[Any]
         if inner is not None:
             raise inner from None
         codes = _codes(exc)
-        code = codes[-1][:60] if codes else "unknown"  # the innermost: the most specific
+        code = shown(codes[-1]) if codes else "unknown"  # the innermost: the most specific
         if set(codes) & _REDEFINITIONS:
             raise error_for(ErrorCode.REDEFINED_TERM, f"a context redefines a protected term (JSON-LD error '{code}')",
                             nl=f"Een context definieert een beschermde term opnieuw (JSON-LD-fout '{code}').") from None

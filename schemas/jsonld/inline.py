@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillspas.schemas.jsonld.contexts import ContextRegistry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.limits import Limits
 
 __all__ = ["KnownTerms", "known_terms", "check_inline_context"]
@@ -105,54 +105,55 @@ def check_inline_context(context: Any, path: str, known: KnownTerms, limits: Lim
         if key == "@protected" and isinstance(value, bool):
             continue
         if key.startswith("@"):
-            raise _refused(f"{key} is not allowed in an inline context", f"{key[:100]} mag niet in een inline context", here)
+            raise _refused(f"{shown(key)} is not allowed in an inline context", f"{shown(key)} mag niet in een inline context", here)
         _check_term(key, value, context, here, known)
 
 
 def _check_term(term: str, value: Any, context: dict[str, Any], path: str, known: KnownTerms) -> None:
     if not _TERM.fullmatch(term):
-        raise _refused(f"{term!r} is not a plain term name (letters, digits, '_', '-', '.')",
-                       f"{term[:100]!r} is geen gewone termnaam (letters, cijfers, '_', '-', '.')", path)
+        raise _refused(f"{shown(term, quoted=True)} is not a plain term name (letters, digits, '_', '-', '.')",
+                       f"{shown(term, quoted=True)} is geen gewone termnaam (letters, cijfers, '_', '-', '.')", path)
     if term in known.names:
-        raise error_for(ErrorCode.REDEFINED_TERM, f"{term!r} is defined by a bundled context and cannot be redefined", path,
-                        nl=f"{term[:100]!r} staat al in een meegeleverde context en mag geen andere betekenis krijgen")
+        raise error_for(ErrorCode.REDEFINED_TERM, f"{shown(term, quoted=True)} is defined by a bundled context and cannot be redefined", path,
+                        nl=f"{shown(term, quoted=True)} staat al in een meegeleverde context en mag geen andere betekenis krijgen")
     if isinstance(value, str):
         _check_iri(value, context, path, known)
         return
     if not isinstance(value, dict):
-        raise _refused(f"the definition of {term!r} must be an IRI or an object with @id",
-                       f"de definitie van {term[:100]!r} is een IRI of een object met @id", path)
+        raise _refused(f"the definition of {shown(term, quoted=True)} must be an IRI or an object with @id",
+                       f"de definitie van {shown(term, quoted=True)} is een IRI of een object met @id", path)
     extra = sorted(set(value) - _DEFINITION_KEYS)
     if extra:
-        raise _refused(f"{extra[0]} is not allowed in an inline term definition",
-                       f"{extra[0][:100]} mag niet in de definitie van een term in een inline context", f"{path}/{_pointer(extra[0])}")
+        raise _refused(f"{shown(extra[0])} is not allowed in an inline term definition",
+                       f"{shown(extra[0])} mag niet in de definitie van een term in een inline context", f"{path}/{_pointer(extra[0])}")
     if "@id" not in value:
-        raise _refused(f"the definition of {term!r} needs an @id", f"de definitie van {term[:100]!r} mist @id", path)
+        raise _refused(f"the definition of {shown(term, quoted=True)} needs an @id",
+                       f"de definitie van {shown(term, quoted=True)} mist @id", path)
     _check_iri(value["@id"], context, f"{path}/@id", known)
     kind = value.get("@type", "@id")
     if kind != "@id":
         _check_iri(kind, context, f"{path}/@type", known, datatype=True)
     container = value.get("@container", "@set")
     if container not in _CONTAINERS:
-        raise _refused(f"@container {container!r} is not allowed in an inline context",
-                       f"@container {str(container)[:100]!r} mag niet in een inline context", f"{path}/@container")
+        raise _refused(f"@container {shown(container, quoted=True)} is not allowed in an inline context",
+                       f"@container {shown(container, quoted=True)} mag niet in een inline context", f"{path}/@container")
     if not isinstance(value.get("@protected", True), bool):
         raise _refused("@protected must be true or false", "@protected is true of false", f"{path}/@protected")
 
 
 def _check_iri(iri: Any, context: dict[str, Any], path: str, known: KnownTerms, *, datatype: bool = False) -> None:
     if isinstance(iri, str) and iri.startswith("@"):
-        raise error_for(ErrorCode.REDEFINED_TERM, f"{iri} is a keyword; an inline context may not alias it", path,
-                        nl=f"{iri[:100]} is een sleutelwoord; een inline context mag het geen andere naam geven")
+        raise error_for(ErrorCode.REDEFINED_TERM, f"{shown(iri)} is a keyword; an inline context may not alias it", path,
+                        nl=f"{shown(iri)} is een sleutelwoord; een inline context mag het geen andere naam geven")
     if not isinstance(iri, str) or not _IRI.fullmatch(iri) or iri.startswith("_:"):
-        raise _refused(f"{iri!r} is not an absolute IRI", f"{str(iri)[:100]!r} is geen volledige IRI", path)
+        raise _refused(f"{shown(iri, quoted=True)} is not an absolute IRI", f"{shown(iri, quoted=True)} is geen volledige IRI", path)
     prefix = iri.split(":", 1)[0]
     if prefix in known.names or prefix in context:
-        raise _refused(f"{iri!r} is a compact IRI; write the full IRI",
-                       f"{iri[:100]!r} is een verkorte IRI; in een inline context staat de volledige IRI", path)
+        raise _refused(f"{shown(iri, quoted=True)} is a compact IRI; write the full IRI",
+                       f"{shown(iri, quoted=True)} is een verkorte IRI; in een inline context staat de volledige IRI", path)
     if not datatype and iri in known.iris:
-        raise error_for(ErrorCode.REDEFINED_TERM, f"{iri} is already the IRI of a bundled term; an inline context may not alias it", path,
-                        nl=f"{iri[:100]} is al de IRI van een meegeleverde term; een inline context mag die geen tweede naam geven")
+        raise error_for(ErrorCode.REDEFINED_TERM, f"{shown(iri)} is already the IRI of a bundled term; an inline context may not alias it", path,
+                        nl=f"{shown(iri)} is al de IRI van een meegeleverde term; een inline context mag die geen tweede naam geven")
 
 
 def _refused(message: str, nl: str, path: str) -> SkillspasError:

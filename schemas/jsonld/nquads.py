@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from skillspas.schemas.errors import shown
+
 __all__ = ["Quad", "XSD_STRING", "RDF_LANGSTRING", "escape_literal", "parse_nquads",
            "dataset_from_pyld", "serialize"]
 
@@ -125,7 +127,7 @@ def parse_nquads(text: str) -> list[Quad]:
             except ValueError as error:
                 raise ValueError(f"N-Quads line {number}: {error}") from None
         elif _BLANK_OR_COMMENT.fullmatch(line) is None:
-            raise ValueError(f"N-Quads line {number}: not a statement: {line[:80]!r}")
+            raise ValueError(f"N-Quads line {number}: not a statement: {shown(line, quoted=True)}")
     return quads
 
 

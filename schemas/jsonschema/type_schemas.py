@@ -26,7 +26,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Final, Iterable, Mapping
 
 from skillspas.schemas.catalogue import CATALOGUE
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.jsonio import content_key, parse_json
 from skillspas.schemas.jsonschema.validate import schema_reason
 from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check, holding
@@ -244,8 +244,8 @@ def validate_ob3(credential: Mapping[str, Any], path: str = "", *, strict: bool 
         detail = schema_reason(str(error.validator), error.validator_value, error.instance)  # not jsonschema's repr of the input
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
-            nl=f"Het bewijsstuk voldoet niet aan het Open Badges 3.0-schema bij {where[:80] or '/'}: de waarde {detail[1]}.",
-            en=f"The credential does not meet the Open Badges 3.0 schema at {where[:80] or '/'}: the value {detail[0]}",
+            nl=f"Het bewijsstuk voldoet niet aan het Open Badges 3.0-schema bij {shown(where) or '/'}: de waarde {detail[1]}.",
+            en=f"The credential does not meet the Open Badges 3.0 schema at {shown(where) or '/'}: the value {detail[0]}",
             path=where or "/",
         )
 
@@ -302,11 +302,6 @@ def _hint(nodes: list[Mapping[str, Any]]) -> dict[str, str] | None:
         if "x-label" in node:
             break
     return None
-
-
-def _show(value: Any) -> str:
-    shown = json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _sentence(text: str) -> str:
@@ -382,12 +377,13 @@ def _explain(error: ValidationError, root: Mapping[str, Any], path: str) -> Skil
             path=where or "/",
         )
     hint = _hint(nodes)
+    value = shown(json.dumps(error.instance, ensure_ascii=False))  # as JSON writes it: "text", 3, null
     expected_nl = f" moet {hint['nl']} zijn" if hint else " is niet geldig"
     expected_en = f" must be {hint['en']}" if hint else " is not valid"
     return localized_error(
         ErrorCode.SCHEMA_INVALID,
-        nl=f"{_sentence(label['nl'])}{expected_nl}; {_show(error.instance)} kan niet.",
-        en=f"{_sentence(label['en'])}{expected_en}; {_show(error.instance)} is not accepted.",
+        nl=f"{_sentence(label['nl'])}{expected_nl}; {value} kan niet.",
+        en=f"{_sentence(label['en'])}{expected_en}; {value} is not accepted.",
         path=where or "/",
     )
 

@@ -13,7 +13,7 @@ import hashlib
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check
 
@@ -82,8 +82,7 @@ def validate_shape(document: dict[str, Any], kind: str = "credential") -> None:
         path = "".join(f"/{p}" for p in error.absolute_path) or "/"
         what, _, model = kind.partition("-")
         en, nl = schema_reason(str(error.validator), error.validator_value, error.instance)
-        shown = path if len(path) <= 80 else path[:80] + "…"
-        where = ("the document", "het document") if path == "/" else (f"the value at {shown}", f"de waarde bij {shown}")
+        where = ("the document", "het document") if path == "/" else (f"the value at {shown(path)}", f"de waarde bij {shown(path)}")
         raise error_for(ErrorCode.SCHEMA_INVALID, f"not a valid {f'VC {model} ' if model else ''}{what}: {where[0]} {en}",
                         path, nl=f"Geen {_WHAT_NL[what].format(f'VC {model}-' if model else '')}: {where[1]} {nl}.")
 

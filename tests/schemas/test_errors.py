@@ -1,5 +1,6 @@
 """One error tree: every code carries its kind (exit code, HTTP status), has nl/en text, and a coded
-error crosses process boundaries unchanged (batch workers raise them in another process)."""
+error crosses process boundaries unchanged (batch workers raise them in another process). A value from
+outside goes into a message through ``shown``: cut, visibly."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import pickle
 import pytest
 
 from skillspas.schemas import errors
-from skillspas.schemas.errors import ErrorCode, ErrorKind, ServiceRefused, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import (
+    ErrorCode,
+    ErrorKind,
+    ServiceRefused,
+    SkillspasError,
+    error_for,
+    localized_error,
+    shown,
+)
 from skillspas.schemas.messages import MESSAGES
 
 
@@ -69,3 +78,24 @@ def test_an_error_without_its_own_message_says_the_codes_text_in_both_languages(
     error = error_for(ErrorCode.OFFER_EXPIRED)
     assert error.message == MESSAGES[ErrorCode.OFFER_EXPIRED]["en"]
     assert error.text("nl") == MESSAGES[ErrorCode.OFFER_EXPIRED]["nl"]
+
+
+def test_a_long_value_is_shown_cut_to_its_limit_with_an_ellipsis():
+    assert shown("x" * 500) == "x" * 100 + "…"
+    assert shown("did:web:" + "a" * 300, 20) == "did:web:aaaaaaaaaaaa…"
+
+
+def test_a_value_within_its_limit_is_shown_unchanged():
+    assert shown("did:web:roc.example") == "did:web:roc.example"
+    assert shown("x" * 40, 40) == "x" * 40
+
+
+def test_a_value_that_is_not_a_string_is_shown_as_its_repr_cut_alike():
+    assert (shown(None), shown(3), shown(["a"]), shown({"@id": 1})) == ("None", "3", "['a']", "{'@id': 1}")
+    assert shown(list(range(100)), 10) == "[0, 1, 2, …"
+
+
+def test_a_quoted_value_is_a_string_in_quotes_with_the_ellipsis_inside_and_anything_else_its_repr():
+    assert shown("term", quoted=True) == "'term'"
+    assert shown("a\x1b[2Jb" + "c" * 200, quoted=True) == "'a\\x1b[2Jb" + "c" * 94 + "…'"  # escaped: no terminal control
+    assert (shown(3, quoted=True), shown(None, quoted=True)) == ("3", "None")  # not '3': a number is no text

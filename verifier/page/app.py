@@ -62,7 +62,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
@@ -337,7 +337,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         """A query parameter out of range (only a hand-made request has one): 400 ``schema_invalid``, not echoed."""
         first = (exc.errors() or [{}])[0]
         where = "/" + "/".join(str(part) for part in first.get("loc", ()))
-        problem = error_for(ErrorCode.SCHEMA_INVALID, f"{where}: {str(first.get('msg', 'not valid'))[:200]}", where)
+        problem = error_for(ErrorCode.SCHEMA_INVALID, f"{where}: {shown(str(first.get('msg', 'not valid')), 200)}", where)
         body = {**_input_error(problem).to_json(), "code": problem.code.value, "message": problem.message}
         return JSONResponse(body, status_code=400, headers={"cache-control": "no-store", EXIT_CODE_HEADER: "2"})
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from skillspas.schemas.catalogue import evidence_label, kind_label
-from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
 from skillspas.schemas.vc import types_of
@@ -132,16 +132,11 @@ def _named(did: str | None, names: Names, claimed: dict[str, str]) -> dict[str, 
     return {"did": did, "name": None, "source": None}
 
 
-_CLAIMED_SHOWN = 200
-"""Characters of a credential's own issuer name shown in the warning (the rest is cut off)."""
-
-
 def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
     """A warning when the credential names its issuer otherwise than the trust list (DESIGN.md threat 8)."""
     if not summary.issuer_name_differs:
         return None
-    claimed = str(summary.claimed_issuer_name)
-    claimed = claimed if len(claimed) <= _CLAIMED_SHOWN else claimed[:_CLAIMED_SHOWN] + "…"
+    claimed = shown(str(summary.claimed_issuer_name), 200)
     return {
         "code": "issuer_name_differs",
         "sentence": both("issuer_name_differs", claimed=claimed, listed=summary.issuer_name),

@@ -15,7 +15,7 @@ import uuid
 from typing import Any, Final
 
 from skillspas.keys import base58btc
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, shown
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr.base45 import damaged, expands_beyond, unreadable
 from skillspas.verifier.qr.terms import SP3_TERM_INDEX, TERM_INDEX
@@ -338,7 +338,8 @@ class Reader:
             for _ in range(self._count(arg)):
                 key = self.key()
                 if key in obj:
-                    raise unreadable(f"duplicate key {key!r}", damaged(f"veld {key[:100]!r} staat er twee keer in"))
+                    raise unreadable(f"duplicate key {shown(key, quoted=True)}",
+                                     damaged(f"veld {shown(key, quoted=True)} staat er twee keer in"))
                 obj[key] = self.value(depth + 1)
             return obj
         if major == 6:

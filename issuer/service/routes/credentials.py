@@ -19,7 +19,7 @@ from skillspas.issuer.issuing import Issued, Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.service.body_guard import PARSED_BODY
 from skillspas.issuer.service.errors import error_body
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import (
     BatchErrorBody,
@@ -261,11 +261,11 @@ def _row_values(rows: list[tuple[int, dict[str, Any]]]) -> None:
             refused = _NOT_ROW_VALUES.get(type(value))
             if refused is not None:
                 en, nl = refused
-                name = field if len(field) <= 40 else field[:40] + "…"
-                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name!r}: a row value is text, a "
+                name = shown(field, 40, quoted=True)
+                raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name}: a row value is text, a "
                                 f"number, a list or null, not {en}",
                                 f"/rows/{line - 1}/" + field.replace("~", "~0").replace("/", "~1"),
-                                nl=f"Regel {line}, veld {name!r}: een waarde is tekst, een getal, een lijst of "
+                                nl=f"Regel {line}, veld {name}: een waarde is tekst, een getal, een lijst of "
                                    f"null, geen {nl}.")
 
 
