@@ -19,7 +19,7 @@ import typer
 from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.catalogue import evidence_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, shown
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
@@ -211,7 +211,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         named = f" — {summary.issuer_name} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
         typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
         if summary.issuer_name_differs:
-            note = both("issuer_name_differs", claimed=summary.claimed_issuer_name, listed=summary.issuer_name)
+            note = both("issuer_name_differs", claimed=shown(summary.claimed_issuer_name, 200), listed=summary.issuer_name)
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
         typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
         typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")

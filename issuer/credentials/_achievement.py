@@ -410,6 +410,7 @@ def achievement(
 
 def unknown_skill(uri: str, path: str) -> SkillspasError:
     """``unknown_skill`` for a skill URI that is not in the vocabulary (every issuing path says this)."""
+    uri = shown(uri)
     return localized_error(
         ErrorCode.UNKNOWN_SKILL,
         nl=f"De vaardigheid {uri} staat niet in de vaardighedenlijst (ESCO); controleer de URI of "
