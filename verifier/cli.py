@@ -11,6 +11,7 @@ No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARN
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -30,7 +31,7 @@ from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
-from skillspas.verifier.result import CredentialSummary, VerificationResult
+from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
@@ -155,6 +156,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool) -> Non
             what = f" — {_named(named, nl)}" if named is not None else ""
             code = f" [{row['code']}]" if row["code"] else ""
             typer.echo(f"    {mark} #{index} {HEADINGS[item.verdict][lang]}{code}{what}")
+            _print_warnings(item.warnings, lang, "        ")
             if item.verified and item.summary is not None:
                 _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
             elif item.first_error is not None:
@@ -202,8 +204,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
-    for warning in result.warnings:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}] {warning.text(lang)}")
+    _print_warnings(result.warnings, lang, "  ")
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
@@ -224,6 +225,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         verdict = "ok" if credential.verified else credential.first_error.code.value if credential.first_error else "not verified"
         what = credential.summary or credential.about
         typer.echo(f"  credential {index}: {verdict}" + (f" — {_named(what, nl)}" if what else ""))
+        _print_warnings(credential.warnings, lang, "    ")  # e.g. trust_list_not_pinned: orange, as on the page
         if credential.verified and credential.summary is not None:
             _print_proven(credential.summary, lang, "    ")
     if len(result.persons) > 1:
@@ -237,6 +239,14 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
 
         for item in summarize_skills(result).progress:
             typer.echo(f"  {item.sentence()[lang]}")
+
+
+def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None:
+    """What a person must see though it fails nothing (a credential's or the whole result's): one line each,
+    the code's sentence, the code and the detail (who signed a trust list that no anchor pins, how old a status list is)."""
+    for warning in warnings:
+        typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang)} "
+                   f"[{warning.code.value}] {warning.text(lang)}")
 
 
 def _kind(types: tuple[str, ...]) -> str:
