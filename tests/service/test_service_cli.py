@@ -323,3 +323,26 @@ def test_a_remembered_api_key_once_revoked_is_answered_401_whatever_it_sends(ser
     refused = {**credential, "credentialStatus": {"id": "https://elders.example/status#1"}}
     answer = service.client.post("/credentials/issue", json={"credential": refused}, headers=headers)
     assert answer.status_code == 401 and answer.json()["code"] == "unauthorized", answer.text
+
+
+def test_a_status_command_given_an_oversized_id_is_refused_too_large_in_dutch_and_english(database):
+    """An id or row key longer than any stored one (100,000 characters) is ``too_large``, never an internal error
+    (SQLite refused the row key's LIKE pattern as "too complex" and the SQL was printed)."""
+    org = _create(database, f"ROC Lang {uuid.uuid4().hex[:6]}")
+    for command in ("show", "revoke"):
+        refused = run_cli("status", command, "x" * 100_000, "--org", org["id"], *_db(database))
+        assert refused.returncode == 2 and "[too_large]" in refused.stderr, refused.stderr
+        assert "fout [too_large]: Een bewijsstuk-id" in refused.stderr and "internal" not in refused.stderr
+
+
+def test_status_refusals_say_in_dutch_what_was_not_found_and_which_status_entry_is_missing(database, tmp_path):
+    org = _create(database, f"ROC Nederlands {uuid.uuid4().hex[:6]}")
+    rows = _rows_csv(tmp_path / "rows.csv", ["n-1"])
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
+                     "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    unknown = run_cli("status", "show", "geen-rij", "--org", org["id"], *_db(database))
+    assert unknown.returncode == 2 and "fout [not_found]: Geen uitgegeven bewijsstuk heeft de id of rijsleutel 'geen-rij'" in unknown.stderr
+    suspend = run_cli("status", "suspend", "n-1", "--org", org["id"], *_db(database))  # a revocation entry only
+    assert suspend.returncode == 2, suspend.stderr
+    assert "fout [no_status]: Dit bewijsstuk is uitgegeven zonder statusvermelding voor schorsing" in suspend.stderr
