@@ -147,3 +147,11 @@ def test_lists_signed_before_stay_readable_even_where_signing_now_is_stricter():
     entry["validFrom"], entry["validUntil"] = "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
     listed = TrustList.from_credential(credential)
     assert listed.entries[0].role == "" and not listed.entries[0].active_at(dt.datetime(2026, 6, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("dids", ["missing", "issuers.json"], ids=["a folder that does not exist", "a file"])
+def test_dids_that_is_no_folder_is_a_file_error_with_exit_2(folder, tmp_path, dids):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json",
+               "--dids", folder / dids, "--out", tmp_path / "tl.json")
+    assert proc.returncode == 2 and "fout [file_error]" in proc.stderr and dids in proc.stderr, proc.stderr
+    assert ("bestaat niet" in proc.stderr) == (dids == "missing") and not (tmp_path / "tl.json").exists()
