@@ -297,7 +297,8 @@ def _json_object(path: Path) -> dict[str, Any]:
     """One JSON object from a file (``read_json_file``); anything else is ``schema_invalid``."""
     document = read_json_file(path, _BUNDLE_INPUT)
     if not isinstance(document, dict):
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{path.name} must hold one JSON object", "/")
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{path.name} must hold one JSON object", "/",
+                        nl=f"{path.name} moet één JSON-object bevatten")
     return document
 
 
@@ -326,8 +327,13 @@ def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
             try:
                 verifier.resolver.resolve(method_id)
             except SkillspasError as exc:
-                if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:
-                    raise error_for(exc.code, f"DID document of {did}: {exc.message}", "/didDocuments") from None
+                if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:  # after a key rotation, most likely: say what to do
+                    raise error_for(
+                        exc.code, f"DID document of {did}: {exc.message}; if {did} has a new key, sign the trust "
+                        "list again with its new did.json (skillspas trust-list sign --dids)", "/didDocuments",
+                        nl=f"DID-document van {did}: {exc.text('nl')}; heeft {did} een nieuwe sleutel, onderteken de "
+                           "vertrouwenslijst dan opnieuw met zijn nieuwe did.json (skillspas trust-list sign --dids)",
+                    ) from None
 
 
 @bundle_app.command("create")
