@@ -22,7 +22,7 @@ import typer
 
 from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
-from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
+from skillspas.keys.trust_list import TrustList, TrustListEntry, defect_nl, read_moment
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
@@ -44,16 +44,18 @@ _FIELDS = frozenset({"did", "name", "credentialTypes", "role", "validFrom", "val
 def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustListEntry]:
     """Entries from the issuers file; pins each issuer's keys from its DID document when given."""
     if not isinstance(data, list):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "the issuers file must be a JSON list of entries", "/")
+        raise error_for(ErrorCode.SCHEMA_INVALID, "the issuers file must be a JSON list of entries", "/",
+                        nl="het uitgeversbestand moet een JSON-lijst van vermeldingen zijn")
     entries = []
     for index, item in enumerate(data):
         where = f"/{index}"
         if not isinstance(item, dict):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "an entry must be an object", where)
+            raise error_for(ErrorCode.SCHEMA_INVALID, "an entry must be an object", where,
+                            nl="een vermelding moet een JSON-object zijn")
         unknown = sorted(set(item) - _FIELDS)
         if unknown:
             raise error_for(ErrorCode.SCHEMA_INVALID, f"unknown field {unknown[0]!r} (known: {', '.join(sorted(_FIELDS))})",
-                            f"{where}/{unknown[0]}")
+                            f"{where}/{unknown[0]}", nl=f"onbekend veld {unknown[0]!r} (bekend: {', '.join(sorted(_FIELDS))})")
         given = item.get("publicKeyMultibase", [])
         keys = [given] if isinstance(given, str) else list(given) if isinstance(given, list) else [given]
         did = item.get("did")
@@ -62,14 +64,16 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
             keys += _signing_keys(did, document)  # type: ignore[arg-type]
         role = item.get("role")
         if role is not None and (not isinstance(role, str) or not role.strip()):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "role must be a non-empty string", f"{where}/role")
+            raise error_for(ErrorCode.SCHEMA_INVALID, "role must be a non-empty string", f"{where}/role",
+                            nl="role moet een niet-lege tekst zijn")
         window = (read_moment(item, "validFrom", where), read_moment(item, "validUntil", where))
         if window[0] and window[1] and window[0] > window[1]:
-            raise error_for(ErrorCode.SCHEMA_INVALID, "validFrom is after validUntil", f"{where}/validFrom")
+            raise error_for(ErrorCode.SCHEMA_INVALID, "validFrom is after validUntil", f"{where}/validFrom",
+                            nl="validFrom ligt na validUntil")
         types = item.get("credentialTypes")
         if not isinstance(types, list):
             raise error_for(ErrorCode.SCHEMA_INVALID, "credentialTypes must be a list of credential types",
-                            f"{where}/credentialTypes")
+                            f"{where}/credentialTypes", nl="credentialTypes moet een lijst van soorten bewijsstukken zijn")
         try:
             entries.append(TrustListEntry(
                 item.get("did"), item.get("name"), tuple(types) if isinstance(types, list) else (),  # type: ignore[arg-type]
@@ -77,7 +81,7 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
                 tuple(dict.fromkeys(keys)),
             ))
         except ValueError as exc:
-            raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where) from None
+            raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where, nl=defect_nl(exc)) from None
     return entries
 
 
@@ -113,7 +117,8 @@ def trust_list_sign(
     from skillspas.issuer.trust_list import sign_trust_list
 
     if not 1 <= valid_days <= _MAX_DAYS:
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"--valid-days must be from 1 to {_MAX_DAYS}"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"--valid-days must be from 1 to {_MAX_DAYS}",
+                               nl=f"--valid-days moet van 1 tot en met {_MAX_DAYS} zijn"))
     try:
         documents = {d["id"]: d for d in (read_json_file(p, _LIMITS) for p in did_document or []) if isinstance(d, dict) and "id" in d}
         if dids is not None:
@@ -129,10 +134,11 @@ def trust_list_sign(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except ValueError as exc:
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc))) from None
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc), nl=defect_nl(exc))) from None
     for entry in entries:
         if entry.did.startswith("did:web:") and not entry.keys:
-            typer.echo(f"warning: {entry.did} has no pinned keys (give its did.json) / sleutels niet vastgelegd", err=True)
+            typer.echo(f"let op: van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)\n"
+                       f"warning: {entry.did} has no pinned keys (give its did.json)", err=True)
     try:
         write_atomic(out, (json.dumps(signed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
     except OSError as exc:

@@ -155,3 +155,40 @@ def test_dids_that_is_no_folder_is_a_file_error_with_exit_2(folder, tmp_path, di
                "--dids", folder / dids, "--out", tmp_path / "tl.json")
     assert proc.returncode == 2 and "fout [file_error]" in proc.stderr and dids in proc.stderr, proc.stderr
     assert ("bestaat niet" in proc.stderr) == (dids == "missing") and not (tmp_path / "tl.json").exists()
+
+
+@pytest.mark.parametrize("issuers, dutch", [
+    pytest.param({"did": "x"}, "JSON-lijst", id="not a list"),
+    pytest.param(["x"], "JSON-object", id="an entry that is no object"),
+    pytest.param([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "colour": "red"}],
+                 "onbekend veld 'colour'", id="an unknown field"),
+    pytest.param([{"did": "not-a-did", "name": "A", "credentialTypes": ["MboDiploma"]}], "moet een DID zijn",
+                 id="no DID"),
+    pytest.param([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "role": ""}], "niet-lege tekst",
+                 id="an empty role"),
+    pytest.param([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"]},
+                  {"did": "did:web:a.example", "name": "B", "credentialTypes": ["Y"]}], "maar één keer",
+                 id="one DID twice"),
+])
+def test_a_bad_issuers_file_is_explained_in_dutch_too(folder, tmp_path, issuers, dutch):
+    """The trust anchor reads the Dutch line first: it says what is wrong with the issuers file, not the code's
+    sentence about a credential ("Het bewijsstuk heeft niet de vereiste opbouw")."""
+    (tmp_path / "issuers.json").write_text(json.dumps(issuers), "utf-8")
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
+    first = proc.stderr.splitlines()[0]
+    assert proc.returncode == 2 and first.startswith("fout [schema_invalid]: ") and dutch in first, proc.stderr
+
+
+def test_valid_days_out_of_bounds_is_an_invalid_option_in_dutch_and_english(folder, tmp_path):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--valid-days", "0",
+               "--out", tmp_path / "tl.json")
+    assert proc.returncode == 2 and proc.stderr.splitlines() == [
+        "fout [invalid_option]: --valid-days moet van 1 tot en met 3660 zijn",
+        "error [invalid_option]: --valid-days must be from 1 to 3660"]
+
+
+def test_an_issuer_left_without_pinned_keys_is_named_in_dutch_and_english(folder, tmp_path):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    assert "let op: van did:web:roc.example zijn geen sleutels vastgelegd (geef zijn did.json)" in proc.stderr.splitlines()
+    assert "warning: did:web:roc.example has no pinned keys (give its did.json)" in proc.stderr.splitlines()
