@@ -346,3 +346,29 @@ def test_status_refusals_say_in_dutch_what_was_not_found_and_which_status_entry_
     suspend = run_cli("status", "suspend", "n-1", "--org", org["id"], *_db(database))  # a revocation entry only
     assert suspend.returncode == 2, suspend.stderr
     assert "fout [no_status]: Dit bewijsstuk is uitgegeven zonder statusvermelding voor schorsing" in suspend.stderr
+
+
+def test_org_and_api_key_refusals_say_in_dutch_what_is_wrong(tmp_path):
+    """A school's administrator reads the Dutch line first: it names the problem (role, host, name, scope, label,
+    rotation), not only the code's sentence about "een optie die hij niet kan gebruiken"."""
+    args = ["--data-dir", str(tmp_path)]
+    made = run_cli("org", "create", "ROC Voorbeeldstad", "--role", "mbo", "--did-web", "roc.example", *args)
+    assert made.returncode == 0, made.stderr
+    assert run_cli("org", "create", "Cursus BV", "--role", "training", "--did-key", *args).returncode == 0
+    cases = [
+        (["org", "create", "X", "--role", "school", "--did-web", "x.example"], "--role is een van mbo, evc"),
+        (["org", "create", "X", "--role", "mbo", "--did-web", "https://x.example/"], "is geen webhost voor een did:web-DID"),
+        (["org", "create", "X", "--role", "mbo"], "geef --did-web HOST of --did-key"),
+        (["org", "create", "ROC Voorbeeldstad", "--role", "mbo", "--did-web", "roc2.example"],
+         "er is al een organisatie met de naam 'ROC Voorbeeldstad'"),
+        (["org", "create", "N" * 300, "--role", "mbo", "--did-key"], "een naam van 1 tot 200 tekens"),
+        (["org", "api-key", "create", "ROC Voorbeeldstad", "--scope", "credentials:stat"], "--scope is een of meer van"),
+        (["org", "api-key", "create", "ROC Voorbeeldstad", "--label", " "], "een label heeft 1 tot 200 tekens"),
+        (["org", "api-key", "create", "ROC Voorbeeldstad", "--expires-at", "2020-01-01T00:00:00Z"],
+         "de vervaldatum ligt in het verleden"),
+        (["org", "rotate-key", "Cursus BV"], "de DID van een did:key-organisatie is haar sleutel"),
+    ]
+    for command, dutch in cases:
+        refused = run_cli(*command, *args)
+        line = next(line for line in refused.stderr.splitlines() if line.startswith("fout ["))
+        assert refused.returncode == 2 and line.startswith("fout [invalid_option]: ") and dutch in line, refused.stderr
