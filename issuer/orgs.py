@@ -237,7 +237,8 @@ def revoke_api_key(store: Store, org_id: str, key_id: str, *, actor: str = "cli"
     with store.transaction() as session:
         row = session.get(ApiKey, key_id, with_for_update=True)
         if row is None or row.org_id != org_id:
-            raise error_for(ErrorCode.NOT_FOUND, f"this organisation has no API key {key_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"this organisation has no API key {key_id!r}",
+                            nl=f"deze organisatie heeft geen API-sleutel {key_id!r} (skillspas org api-key list)")
         if row.revoked_at is None:
             row.revoked_at = dt.datetime.now(dt.timezone.utc)
             audit.record(session, org_id=org_id, actor=actor, action="api_key.revoke", target=key_id)

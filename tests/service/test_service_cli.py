@@ -372,3 +372,5 @@ def test_org_and_api_key_refusals_say_in_dutch_what_is_wrong(tmp_path):
         refused = run_cli(*command, *args)
         line = next(line for line in refused.stderr.splitlines() if line.startswith("fout ["))
         assert refused.returncode == 2 and line.startswith("fout [invalid_option]: ") and dutch in line, refused.stderr
+    unknown = run_cli("org", "api-key", "revoke", "ROC Voorbeeldstad", "deadbeef", *args)
+    assert unknown.returncode == 2 and "fout [not_found]: deze organisatie heeft geen API-sleutel 'deadbeef'" in unknown.stderr
