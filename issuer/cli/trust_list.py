@@ -8,7 +8,9 @@ Usage::
 ``issuers.json`` is a JSON list of entries: ``{"did", "name", "credentialTypes": [...], "role"?,
 "validFrom"?, "validUntil"?, "publicKeyMultibase"?: [...]}``. Each issuer whose did:web document is
 given (``--did-document``, ``--dids``) gets all the keys of that document pinned, so a bundle's copy
-of it cannot add one (``key_not_authorized``); a did:web issuer left without pins is named on stderr.
+of it cannot add one (``key_not_authorized``). What is most likely a typing error is named on stderr (nl/en),
+since the list is signed as it is: a did:web issuer left without pins, a did.json that belongs to no entry,
+a credential type skillspas does not know.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import typer
 
 from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
-from skillspas.keys.trust_list import TrustList, TrustListEntry, defect_nl, read_moment
+from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList, TrustListEntry, defect_nl, read_moment
+from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
@@ -38,6 +41,8 @@ trust_list_app = typer.Typer(help="Trust list of recognised issuers / Vertrouwen
 
 _LIMITS = Limits(max_bytes=16 * 1024 * 1024)
 _MAX_DAYS = 3660
+_KNOWN_TYPES = frozenset({*CATALOGUE, *ENVELOPE_TYPES, "VerifiableCredential"})
+"""The credential types a trust list entry can name to match a credential skillspas issues."""
 _FIELDS = frozenset({"did", "name", "credentialTypes", "role", "validFrom", "validUntil", "publicKeyMultibase"})
 
 
@@ -135,16 +140,36 @@ def trust_list_sign(
         raise refuse(exc) from None
     except ValueError as exc:
         raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc), nl=defect_nl(exc))) from None
-    for entry in entries:
-        if entry.did.startswith("did:web:") and not entry.keys:
-            typer.echo(f"let op: van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)\n"
-                       f"warning: {entry.did} has no pinned keys (give its did.json)", err=True)
+    _warn_about(entries, documents, issuers.name)
     try:
         write_atomic(out, (json.dumps(signed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),
                            "pinned": sum(1 for e in entries if e.keys), "validUntil": signed.get("validUntil")}, indent=2))
+
+
+def _warn_about(entries: list[TrustListEntry], documents: dict[str, dict[str, Any]], source: str) -> None:
+    """Name on stderr what is most likely a typing error, since the list is signed as it is: a did:web issuer
+    left without pinned keys, a did.json that belongs to no entry, a credential type skillspas does not know."""
+    for entry in entries:
+        if entry.did.startswith("did:web:") and not entry.keys:
+            _warn(f"van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)",
+                  f"{entry.did} has no pinned keys (give its did.json)")
+        for kind in entry.credential_types:
+            if kind not in _KNOWN_TYPES:
+                _warn(f"{entry.did}: soort bewijsstuk {kind!r} bestaat niet in skillspas (een tikfout? bekend: "
+                      f"{', '.join(CATALOGUE)}); geen bewijsstuk heeft die soort, dus dit vertrouwt niets",
+                      f"{entry.did}: credential type {kind!r} does not exist in skillspas (a typing error? known: "
+                      f"{', '.join(CATALOGUE)}); no credential has this type, so this trusts nothing")
+    listed = {entry.did for entry in entries}
+    for did in sorted(set(documents) - listed):
+        _warn(f"het did.json van {did} hoort bij geen vermelding in {source} (een tikfout in een DID?)",
+              f"the did.json of {did} belongs to no entry in {source} (a typing error in a DID?)")
+
+
+def _warn(nl: str, en: str) -> None:
+    typer.echo(f"let op: {nl}\nwarning: {en}", err=True)
 
 
 @trust_list_app.command("show")

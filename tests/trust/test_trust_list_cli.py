@@ -192,3 +192,24 @@ def test_an_issuer_left_without_pinned_keys_is_named_in_dutch_and_english(folder
     assert proc.returncode == 0, proc.stderr
     assert "let op: van did:web:roc.example zijn geen sleutels vastgelegd (geef zijn did.json)" in proc.stderr.splitlines()
     assert "warning: did:web:roc.example has no pinned keys (give its did.json)" in proc.stderr.splitlines()
+
+
+def test_a_typed_wrong_credential_type_or_did_is_named_on_stderr_in_dutch_and_english(folder, tmp_path):
+    """A list is signed as it is: "MboDiplom" would make every diploma of the ROC untrusted for a year, and a
+    DID typed wrongly leaves its did.json unused; both are named before the list is published (exit 0)."""
+    issuers = json.loads((folder / "issuers.json").read_text("utf-8"))
+    issuers[0]["credentialTypes"] = ["MboDiplom"]
+    evc = issuers[1]["did"]
+    issuers[1]["did"] = evc.replace(".example", ".exmaple")
+    (tmp_path / "issuers.json").write_text(json.dumps(issuers), "utf-8")
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json",
+               "--dids", folder / "dids", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(line.startswith("let op: ") and "'MboDiplom' bestaat niet" in line for line in lines), lines
+    assert any(line.startswith("warning: ") and "'MboDiplom' does not exist" in line for line in lines)
+    assert any(line.startswith("let op: het did.json van " + evc) for line in lines)
+    assert any(line.startswith("warning: the did.json of " + evc) for line in lines)
+    clean = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json",
+                "--dids", folder / "dids", "--out", tmp_path / "tl2.json")
+    assert "does not exist" not in clean.stderr and "belongs to no entry" not in clean.stderr
