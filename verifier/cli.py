@@ -24,7 +24,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
-from skillspas.schemas.report import refuse
+from skillspas.schemas.report import refuse, warn
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
@@ -313,9 +313,17 @@ def checked_trust_list(bundle: Bundle, anchors: list[str] | None) -> Verifier:
 
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
-    documents hold a key that the trust list does not pin for that DID."""
+    documents hold a key that the trust list does not pin for that DID; warn of a did:web issuer on the
+    trust list whose DID document the bundle lacks."""
     verifier = checked_trust_list(bundle, anchors)
     policy = verifier.policy
+    listed = policy.trust_list if isinstance(policy, TrustListPolicy) else None
+    for entry in listed.entries if listed is not None else ():
+        if entry.did.startswith("did:web:") and entry.did not in bundle.did_documents:
+            warn(f"de bundel heeft geen DID-document van {entry.did} (op de vertrouwenslijst): zijn bewijsstukken "
+                 "zijn met deze bundel niet te controleren; geef zijn did.json (--dids, --did-document)",
+                 f"the bundle has no DID document of {entry.did} (on the trust list): its credentials cannot be "
+                 "checked with this bundle; give its did.json (--dids, --did-document)")
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer

@@ -53,7 +53,9 @@ def _die(nl: str, en: str) -> SystemExit:
 
 
 def _warn(nl: str, en: str) -> None:
-    typer.echo(f"let op: {nl}\nwarning: {en}", err=True)
+    from skillspas.schemas.report import warn
+
+    warn(nl, en)
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.report import refuse
+from skillspas.schemas.report import refuse, warn
 from skillspas.verifier import Verifier
 from skillspas.verifier.trust import load_trust_list
 
@@ -154,22 +154,18 @@ def _warn_about(entries: list[TrustListEntry], documents: dict[str, dict[str, An
     left without pinned keys, a did.json that belongs to no entry, a credential type skillspas does not know."""
     for entry in entries:
         if entry.did.startswith("did:web:") and not entry.keys:
-            _warn(f"van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)",
-                  f"{entry.did} has no pinned keys (give its did.json)")
+            warn(f"van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)",
+                 f"{entry.did} has no pinned keys (give its did.json)")
         for kind in entry.credential_types:
             if kind not in _KNOWN_TYPES:
-                _warn(f"{entry.did}: soort bewijsstuk {kind!r} bestaat niet in skillspas (een tikfout? bekend: "
-                      f"{', '.join(CATALOGUE)}); geen bewijsstuk heeft die soort, dus dit vertrouwt niets",
-                      f"{entry.did}: credential type {kind!r} does not exist in skillspas (a typing error? known: "
-                      f"{', '.join(CATALOGUE)}); no credential has this type, so this trusts nothing")
+                warn(f"{entry.did}: soort bewijsstuk {kind!r} bestaat niet in skillspas (een tikfout? bekend: "
+                     f"{', '.join(CATALOGUE)}); geen bewijsstuk heeft die soort, dus dit vertrouwt niets",
+                     f"{entry.did}: credential type {kind!r} does not exist in skillspas (a typing error? known: "
+                     f"{', '.join(CATALOGUE)}); no credential has this type, so this trusts nothing")
     listed = {entry.did for entry in entries}
     for did in sorted(set(documents) - listed):
-        _warn(f"het did.json van {did} hoort bij geen vermelding in {source} (een tikfout in een DID?)",
-              f"the did.json of {did} belongs to no entry in {source} (a typing error in a DID?)")
-
-
-def _warn(nl: str, en: str) -> None:
-    typer.echo(f"let op: {nl}\nwarning: {en}", err=True)
+        warn(f"het did.json van {did} hoort bij geen vermelding in {source} (een tikfout in een DID?)",
+             f"the did.json of {did} belongs to no entry in {source} (a typing error in a DID?)")
 
 
 @trust_list_app.command("show")
