@@ -137,12 +137,12 @@ class Manifest:
                 "issuedNow": self.issued, "credentials": self.entries}
 
 
-def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, dict[str, str]]]:
+def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str = KEY_COLUMN) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers: ``,`` or ``;`` separated (Dutch Excel's default; an
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
     missing file, a file over ``Limits.max_csv_bytes`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
-    file, a column named like a national id (one error for the column, not one per row), and a file without
-    data rows."""
+    file, a column named like a national id (one error for the column, not one per row), a file without
+    data rows, and one without the ``key_column`` (one error naming the columns, not one per row)."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
     else:
@@ -167,6 +167,16 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase) -> list[tuple[int, 
     if not rows:  # an empty export is a mistake to say, not a batch that quietly issues nothing
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
                               en="The CSV file has no data rows (only a header line, or nothing).")
+    columns = [str(column).strip() for column in reader.fieldnames or []]
+    if key_column not in columns:
+        shown = ", ".join(f"'{c}'" for c in columns[:20]) + (", …" if len(columns) > 20 else "")
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID, path=f"/{key_column}",
+            nl=f"Het CSV-bestand heeft geen kolom '{key_column}' met de unieke sleutel van elke regel (kolommen: {shown}). "
+               f"Noem die kolom '{key_column}', of geef haar naam met --key-column.",
+            en=f"The CSV file has no column '{key_column}' with each row's unique key (columns: {shown}). "
+               f"Name that column '{key_column}', or give its name with --key-column.",
+        )
     return rows
 
 

@@ -280,14 +280,18 @@ class Issuer:
     def find_issued(self, ref: str, org_id: str | None = None) -> IssuedRecord:
         """The credential issued (of ``org_id`` when given) whose id is ``ref``, or whose batch row key is
         ``ref`` (``TYPE/KEY`` as stored, or the bare ``KEY`` of the CSV); ``not_found``, or ``ambiguous``
-        listing the credential ids when a bare row key fits several."""
+        listing the credential ids when a bare row key fits several; ``too_large`` over ``MAX_ID_LENGTH``."""
+        if len(ref) > MAX_ID_LENGTH:  # no credential has it, and a row key's LIKE pattern would be refused by SQLite
+            raise error_for(ErrorCode.TOO_LARGE, f"a credential id or row key has at most {MAX_ID_LENGTH} characters",
+                            nl=f"Een bewijsstuk-id of rijsleutel heeft hoogstens {MAX_ID_LENGTH} tekens.")
         with self.store.transaction() as session:
             rows = queries.issued_matching(session, ref, org_id)
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
         if not found:
-            raise error_for(ErrorCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}",
+                            nl=f"Geen uitgegeven bewijsstuk heeft de id of rijsleutel {ref!r}.")
         if len(found) > 1:
             listed = ", ".join(f"{r.credential_id} ({r.row_key})" for r in found)
             raise error_for(ErrorCode.AMBIGUOUS, f"row key {ref!r} fits {len(found)} credentials: {listed}",

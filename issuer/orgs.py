@@ -40,7 +40,7 @@ from skillspas.keys.did_key import DID_KEY_PREFIX, did_key_document, did_key_for
 from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
 from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
@@ -146,9 +146,11 @@ def role_may_issue(role: str, kind: str | None) -> bool:
 
 
 def did_for_host(host: str) -> str:
-    """``roc.example`` -> ``did:web:roc.example``; ``host:8443/a/b`` -> ``did:web:host%3A8443:a:b``."""
+    """``roc.example`` -> ``did:web:roc.example``; ``host:8443/a/b`` -> ``did:web:host%3A8443:a:b``;
+    ``invalid_option`` (nl/en) for anything else."""
     if not isinstance(host, str) or not host:
-        raise ValueError("give the organisation's web host, e.g. roc.example")
+        raise localized_error(ErrorCode.INVALID_OPTION, en="give the organisation's web host, e.g. roc.example",
+                              nl="geef de webhost van de organisatie, bijvoorbeeld roc.example")
     if host.startswith(DID_WEB_PREFIX):
         did = host
     else:
@@ -157,7 +159,8 @@ def did_for_host(host: str) -> str:
     try:
         did_web_to_path(did)
     except SkillspasError as exc:
-        raise ValueError(f"{host!r} is not a web host for a did:web DID: {exc.message}") from None
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{host!r} is not a web host for a did:web DID: {exc.message}",
+                              nl=f"{host!r} is geen webhost voor een did:web-DID (zoals roc.example): {exc.text('nl')}") from None
     return did
 
 
@@ -170,18 +173,22 @@ def add_api_key(
     expires_at: dt.datetime | None = None, actor: str = "cli",
 ) -> str:
     """Make a new API key for ``org_id`` (narrowed to ``scopes``, refused after ``expires_at``) and
-    return it; only its hash is stored. Audited."""
+    return it; only its hash is stored. Audited. ``invalid_option`` (nl/en) for unknown scopes, a bad label or expiry."""
     wanted = sorted(set(scopes))
     unknown = [s for s in wanted if s not in SCOPES]
     if unknown or not wanted:
-        raise ValueError(f"scopes must be some of {', '.join(SCOPES)}")
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"scopes must be some of {', '.join(SCOPES)}",
+                              nl=f"--scope is een of meer van {', '.join(SCOPES)}")
     if label is not None and not 0 < len(label.strip()) <= 200:
-        raise ValueError("a label has 1 to 200 characters")
+        raise localized_error(ErrorCode.INVALID_OPTION, en="a label has 1 to 200 characters",
+                              nl="een label heeft 1 tot 200 tekens")
     if expires_at is not None:
         if expires_at.tzinfo is None:
-            raise ValueError("give the expiry with a time zone, e.g. 2026-12-31T23:59:59Z")
+            raise localized_error(ErrorCode.INVALID_OPTION, en="give the expiry with a time zone, e.g. 2026-12-31T23:59:59Z",
+                                  nl="geef de vervaldatum met tijdzone, bijvoorbeeld 2026-12-31T23:59:59Z")
         if expires_at <= dt.datetime.now(dt.timezone.utc):
-            raise ValueError("the expiry is in the past")
+            raise localized_error(ErrorCode.INVALID_OPTION, en="the expiry is in the past",
+                                  nl="de vervaldatum ligt in het verleden")
     key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     with store.transaction() as session:
         if session.get(Organisation, org_id) is None:
@@ -230,7 +237,8 @@ def revoke_api_key(store: Store, org_id: str, key_id: str, *, actor: str = "cli"
     with store.transaction() as session:
         row = session.get(ApiKey, key_id, with_for_update=True)
         if row is None or row.org_id != org_id:
-            raise error_for(ErrorCode.NOT_FOUND, f"this organisation has no API key {key_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"this organisation has no API key {key_id!r}",
+                            nl=f"deze organisatie heeft geen API-sleutel {key_id!r} (skillspas org api-key list)")
         if row.revoked_at is None:
             row.revoked_at = dt.datetime.now(dt.timezone.utc)
             audit.record(session, org_id=org_id, actor=actor, action="api_key.revoke", target=key_id)
@@ -251,24 +259,34 @@ def create_organisation(
     key_type: str = "ed25519", hsm: bool = False,
 ) -> CreatedOrganisation:
     """Register an organisation: a new signing key in the keystore (or on the HSM), its DID (did:web on
-    ``did_web``'s host, or with ``did_key`` the key's own did:key: no domain needed), an API key."""
+    ``did_web``'s host, or with ``did_key`` the key's own did:key: no domain needed), an API key.
+    ``invalid_option`` (nl/en) for a bad role, name or host, or a name or DID already registered."""
     if role not in ROLE_TYPES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"role must be one of {', '.join(ROLES)}",
+                              nl=f"--role is een van {', '.join(ROLES)}")
     name = name.strip()
     if not name or len(name) > 200:
-        raise ValueError("an organisation needs a name of 1 to 200 characters")
+        raise localized_error(ErrorCode.INVALID_OPTION, en="an organisation needs a name of 1 to 200 characters",
+                              nl="een organisatie heeft een naam van 1 tot 200 tekens nodig")
     if (did_web is None) != did_key:
-        raise ValueError("give either a did:web host or did:key")
+        raise localized_error(ErrorCode.INVALID_OPTION, en="give either a did:web host or did:key",
+                              nl="geef --did-web HOST of --did-key (één van de twee)")
     if did_key and hsm:
-        raise ValueError("a did:key organisation keeps its key in the keystore; an HSM key needs did:web")
+        raise localized_error(ErrorCode.INVALID_OPTION,
+                              en="a did:key organisation keeps its key in the keystore; an HSM key needs did:web",
+                              nl="een did:key-organisatie bewaart haar sleutel in de sleutelopslag; een HSM-sleutel vraagt did:web")
     pair = generate(key_type) if did_key else None
     did = did_key_for(pair.public_key) if pair is not None else did_for_host(str(did_web))
     org_id = str(uuid.uuid4())
     with _undone_on_failure(store, settings) as made, store.transaction() as session:
         if queries.organisation_id_by_did(session, did) is not None:
-            raise ValueError(f"an organisation with DID {did} already exists")
+            raise localized_error(ErrorCode.INVALID_OPTION, en=f"an organisation with DID {did} already exists",
+                                  nl=f"er is al een organisatie met DID {did}")
         if queries.organisation_id_by_name(session, name) is not None:
-            raise ValueError(f"an organisation named {name!r} already exists (skillspas org list); choose another name")
+            raise localized_error(
+                ErrorCode.INVALID_OPTION,
+                en=f"an organisation named {name!r} already exists (skillspas org list); choose another name",
+                nl=f"er is al een organisatie met de naam {name!r} (skillspas org list); kies een andere naam")
         session.add(Organisation(id=org_id, name=name, role=role, did=did))
         session.flush()
         method, _ = _new_key(session, settings, org_id, did, key_type, hsm=hsm, made=made, pair=pair)
@@ -314,7 +332,10 @@ def rotate_signing_key(
         if org is None:
             raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
         if org.did.startswith(DID_KEY_PREFIX):
-            raise ValueError("a did:key organisation's DID is its key: it cannot rotate (make a new organisation)")
+            raise localized_error(
+                ErrorCode.INVALID_OPTION,
+                en="a did:key organisation's DID is its key: it cannot rotate (make a new organisation)",
+                nl="de DID van een did:key-organisatie is haar sleutel: die kan niet wisselen (maak een nieuwe organisatie)")
         keys = queries.org_keys(session, org_id)
         active = [k for k in keys if k.active]
         kind = key_type or (PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")

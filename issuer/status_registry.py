@@ -103,6 +103,8 @@ _TRANSITIONS: Final = {
     "suspend": {"active": ("suspended", "suspension", True)},
     "reinstate": {"suspended": ("active", "suspension", False)},
 }
+_PURPOSES_NL: Final = {"revocation": ("intrekking", "ingetrokken"), "suspension": ("schorsing", "geschorst")}
+"""A status purpose in Dutch, and what it does to a credential."""
 _NO_OP: Final = {"revoke": {"revoked"}, "suspend": {"suspended"}, "reinstate": {"active"}}
 
 
@@ -123,7 +125,10 @@ def change(
         )
     state, purpose, value = transition
     if purpose not in row.status_purposes.split():
-        raise error_for(ErrorCode.NO_STATUS, f"the credential has no {purpose} status entry", "/credentialId")
+        dutch, verb = _PURPOSES_NL[purpose]
+        raise error_for(ErrorCode.NO_STATUS, f"the credential has no {purpose} status entry", "/credentialId",
+                        nl=f"Dit bewijsstuk is uitgegeven zonder statusvermelding voor {dutch}, dus het kan niet "
+                           f"worden {verb}.")
     lst = queries.status_list_for_update(session, org_id, row.status_seq, purpose)
     if lst is None:  # pragma: no cover - the pair is created before any index in it is handed out
         raise error_for(ErrorCode.NOT_FOUND, "the credential's status list is missing")

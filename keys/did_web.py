@@ -13,6 +13,7 @@ maps to ``/.well-known/did.json``.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from typing import Any, Final
 from skillspas.keys.did_key import DID_CONTEXTS
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import MULTIKEY
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import NOT_A_FOLDER, ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -150,11 +151,13 @@ def _read_document(file: Path, shown: str, max_bytes: int) -> dict[str, Any]:
 def load_did_web_folder(
     path: str | os.PathLike[str], *, limits: Limits | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Load every did.json under ``path`` (host/.well-known/did.json, host/a/b/did.json) by DID."""
+    """Load every did.json under ``path`` (host/.well-known/did.json, host/a/b/did.json) by DID;
+    ``file_error`` when ``path`` is missing or no folder, ``unresolvable_key`` for a did.json in it that is wrong."""
     root = Path(path)
-    if not root.is_dir():
-        raise _unresolvable(f"DID document folder {str(root)!r} does not exist",
-                            f"de map met DID-documenten {str(root)!r} bestaat niet")
+    if not root.is_dir():  # a folder given wrongly is the user's file problem (exit 2), not an unresolvable key
+        missing = not root.exists()
+        reason = (errno.ENOENT, os.strerror(errno.ENOENT)) if missing else (errno.ENOTDIR, NOT_A_FOLDER)
+        raise file_error(OSError(*reason, str(root)), root, "read")
     max_bytes = (limits or Limits()).max_bytes
     documents: dict[str, dict[str, Any]] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):

@@ -103,7 +103,8 @@ def _read(path: Path) -> tuple[dict[str, Any], int]:
                 raise _invalid(path, "not a regular file")
             data = handle.read(_MAX_KEY_FILE_BYTES + 1)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise error_for(ErrorCode.KEY_NOT_FOUND, f"no key file at {str(path)!r}") from None
+        raise error_for(ErrorCode.KEY_NOT_FOUND, f"no key file at {str(path)!r}",
+                        nl=f"er is geen sleutelbestand {str(path)!r}") from None
     except PermissionError:
         raise _invalid(path, "cannot be read (permission denied)") from None
     if len(data) > _MAX_KEY_FILE_BYTES:
@@ -153,6 +154,7 @@ def _decrypt(path: Path, pem: str, passphrase: str | bytes | None) -> KeyPair:
         raise error_for(
             ErrorCode.WRONG_PASSPHRASE,
             f"key file {str(path)!r} is encrypted; give a passphrase or set {PASSPHRASE_ENV}",
+            nl=f"sleutelbestand {str(path)!r} is versleuteld en er is geen wachtwoord gegeven; geef het, of zet {PASSPHRASE_ENV}",
         )
     if not pem.lstrip().startswith(_ENCRYPTED_PEM_HEADER):
         raise _invalid(path, "encryptedPrivateKeyPem is not an encrypted PKCS#8 PEM")
@@ -163,6 +165,7 @@ def _decrypt(path: Path, pem: str, passphrase: str | bytes | None) -> KeyPair:
         raise error_for(
             ErrorCode.WRONG_PASSPHRASE,
             f"key file {str(path)!r} could not be decrypted: wrong passphrase or damaged key",
+            nl=f"sleutelbestand {str(path)!r} kon niet worden ontsleuteld: verkeerd wachtwoord of beschadigde sleutel",
         ) from None
     if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
         raise _invalid(path, "holds an unsupported key type")

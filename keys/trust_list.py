@@ -35,6 +35,7 @@ __all__ = [
     "TrustListEntry",
     "TrustList",
     "read_moment",
+    "defect_nl",
 ]
 
 VC_V2: Final = "https://www.w3.org/ns/credentials/v2"
@@ -64,11 +65,15 @@ _DEFECTS_NL: Final = {
 _NOT_A_KEY: Final = (" is not a Multikey public key (publicKeyMultibase)", " is geen publieke sleutel als Multikey (publicKeyMultibase)")
 
 
+def defect_nl(exc: ValueError) -> str:
+    """The Dutch sentence of a ``ValueError`` by which the data model (``__post_init__``) refused a list or entry."""
+    en = str(exc)
+    return en[:-len(_NOT_A_KEY[0])] + _NOT_A_KEY[1] if en.endswith(_NOT_A_KEY[0]) else _DEFECTS_NL.get(en, "deze vermelding klopt niet")
+
+
 def _defect_shape(exc: ValueError, path: str) -> SkillspasError:
     """The ``schema_invalid`` of a list or entry the data model refused (``__post_init__``)."""
-    en = str(exc)
-    nl = en[:-len(_NOT_A_KEY[0])] + _NOT_A_KEY[1] if en.endswith(_NOT_A_KEY[0]) else _DEFECTS_NL.get(en, "deze vermelding klopt niet")
-    return _shape(en, nl, path)
+    return _shape(str(exc), defect_nl(exc), path)
 
 
 def read_moment(data: dict[str, Any], key: str, path: str) -> dt.datetime | None:

@@ -278,6 +278,8 @@ _FILE_VERBS: dict[str, str] = {"read": "lezen", "write": "schrijven", "remove": 
 
 NOT_A_REGULAR_FILE = "it exists and is not a regular file"
 """The reason of the ``OSError`` a file writer raises rather than replace a folder, device or pipe (``schemas.files``)."""
+NOT_A_FOLDER = "it is not a folder"
+"""The reason of the ``OSError`` for a file (or anything else) given where a folder is read (``--dids``)."""
 
 _REASONS_NL: dict[int | str, str] = {
     errno.ENOENT: "het bestand of de map bestaat niet",
@@ -298,6 +300,7 @@ _REASONS_NL: dict[int | str, str] = {
     errno.EIO: "lees- of schrijffout van de schijf",
     errno.ENXIO: "het apparaat bestaat niet",
     NOT_A_REGULAR_FILE: "het bestaat al en is geen gewoon bestand",
+    NOT_A_FOLDER: "het is geen map",
 }
 """The system's reasons (by ``errno``, when the error carries the system's own text) and ours, in Dutch."""
 

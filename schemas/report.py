@@ -14,6 +14,7 @@ Text (stderr)::
     error [code]: <English> (path)
 
 JSON (stdout, ``verify --json``): ``{"verified": false, "errors": [{"code", "message", "path": null}]}``.
+A warning (``warn``: the command goes on) is ``let op: <Dutch>`` and ``warning: <English>`` on stderr.
 An error may list its own lines above the two (``details``: a batch's bad rows) in ``lang``.
 No other module writes an error to stderr (``tests/test_layering.py``).
 """
@@ -26,7 +27,7 @@ from typing import Any
 
 from skillspas.schemas.errors import SkillspasError
 
-__all__ = ["refuse", "refusal", "refusal_lines", "crash"]
+__all__ = ["refuse", "refusal", "refusal_lines", "crash", "warn"]
 
 
 def refusal(error: SkillspasError) -> dict[str, Any]:
@@ -48,6 +49,11 @@ def refuse(error: SkillspasError, *, as_json: bool = False, lang: str = "nl") ->
     else:
         sys.stderr.write("\n".join(refusal_lines(error, lang)) + "\n")
     return SystemExit(error.code.exit_code)
+
+
+def warn(nl: str, en: str) -> None:
+    """Print what a person must see though nothing is refused: ``let op: <Dutch>`` and ``warning: <English>`` on stderr."""
+    sys.stderr.write(f"let op: {nl}\nwarning: {en}\n")
 
 
 def crash(exc: BaseException) -> SystemExit:

@@ -11,6 +11,7 @@ No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARN
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -23,14 +24,14 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
-from skillspas.schemas.report import refuse
+from skillspas.schemas.report import refuse, warn
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
-from skillspas.verifier.result import CredentialSummary, VerificationResult
+from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
@@ -155,6 +156,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool) -> Non
             what = f" — {_named(named, nl)}" if named is not None else ""
             code = f" [{row['code']}]" if row["code"] else ""
             typer.echo(f"    {mark} #{index} {HEADINGS[item.verdict][lang]}{code}{what}")
+            _print_warnings(item.warnings, lang, "        ")
             if item.verified and item.summary is not None:
                 _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
             elif item.first_error is not None:
@@ -202,8 +204,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
             typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
-    for warning in result.warnings:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}] {warning.text(lang)}")
+    _print_warnings(result.warnings, lang, "  ")
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
@@ -224,6 +225,7 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         verdict = "ok" if credential.verified else credential.first_error.code.value if credential.first_error else "not verified"
         what = credential.summary or credential.about
         typer.echo(f"  credential {index}: {verdict}" + (f" — {_named(what, nl)}" if what else ""))
+        _print_warnings(credential.warnings, lang, "    ")  # e.g. trust_list_not_pinned: orange, as on the page
         if credential.verified and credential.summary is not None:
             _print_proven(credential.summary, lang, "    ")
     if len(result.persons) > 1:
@@ -237,6 +239,14 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
 
         for item in summarize_skills(result).progress:
             typer.echo(f"  {item.sentence()[lang]}")
+
+
+def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None:
+    """What a person must see though it fails nothing (a credential's or the whole result's): one line each,
+    the code's sentence, the code and the detail (who signed a trust list that no anchor pins, how old a status list is)."""
+    for warning in warnings:
+        typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang)} "
+                   f"[{warning.code.value}] {warning.text(lang)}")
 
 
 def _kind(types: tuple[str, ...]) -> str:
@@ -287,7 +297,8 @@ def _json_object(path: Path) -> dict[str, Any]:
     """One JSON object from a file (``read_json_file``); anything else is ``schema_invalid``."""
     document = read_json_file(path, _BUNDLE_INPUT)
     if not isinstance(document, dict):
-        raise error_for(ErrorCode.SCHEMA_INVALID, f"{path.name} must hold one JSON object", "/")
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{path.name} must hold one JSON object", "/",
+                        nl=f"{path.name} moet één JSON-object bevatten")
     return document
 
 
@@ -302,9 +313,17 @@ def checked_trust_list(bundle: Bundle, anchors: list[str] | None) -> Verifier:
 
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
-    documents hold a key that the trust list does not pin for that DID."""
+    documents hold a key that the trust list does not pin for that DID; warn of a did:web issuer on the
+    trust list whose DID document the bundle lacks."""
     verifier = checked_trust_list(bundle, anchors)
     policy = verifier.policy
+    listed = policy.trust_list if isinstance(policy, TrustListPolicy) else None
+    for entry in listed.entries if listed is not None else ():
+        if entry.did.startswith("did:web:") and entry.did not in bundle.did_documents:
+            warn(f"de bundel heeft geen DID-document van {entry.did} (op de vertrouwenslijst): zijn bewijsstukken "
+                 "zijn met deze bundel niet te controleren; geef zijn did.json (--dids, --did-document)",
+                 f"the bundle has no DID document of {entry.did} (on the trust list): its credentials cannot be "
+                 "checked with this bundle; give its did.json (--dids, --did-document)")
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -316,8 +335,13 @@ def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
             try:
                 verifier.resolver.resolve(method_id)
             except SkillspasError as exc:
-                if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:
-                    raise error_for(exc.code, f"DID document of {did}: {exc.message}", "/didDocuments") from None
+                if exc.code is ErrorCode.KEY_NOT_AUTHORIZED:  # after a key rotation, most likely: say what to do
+                    raise error_for(
+                        exc.code, f"DID document of {did}: {exc.message}; if {did} has a new key, sign the trust "
+                        "list again with its new did.json (skillspas trust-list sign --dids)", "/didDocuments",
+                        nl=f"DID-document van {did}: {exc.text('nl')}; heeft {did} een nieuwe sleutel, onderteken de "
+                           "vertrouwenslijst dan opnieuw met zijn nieuwe did.json (skillspas trust-list sign --dids)",
+                    ) from None
 
 
 @bundle_app.command("create")

@@ -46,7 +46,17 @@ def _span(start: dt.datetime | None, end: dt.datetime | None, lang: str = "en") 
 def load_trust_list(
     document: Any, verify: VerifyCredential, *, anchors: Iterable[str] | None = None, now: dt.datetime | None = None
 ) -> TrustList:
-    """Verify a trust list credential (proof by a trust anchor, shape, and validity at ``now`` if given)."""
+    """Verify a trust list credential (proof by a trust anchor, shape, and validity at ``now`` if given);
+    ``invalid_option`` for an anchor that is no DID (a key id with ``#…`` copied from ``keys generate``, a name)."""
+    for anchor in anchors or ():
+        if not isinstance(anchor, str) or not anchor.startswith("did:") or "#" in anchor:
+            raise localized_error(
+                ErrorCode.INVALID_OPTION,
+                en=f"--trust-anchor {anchor!r} is not a DID: give the trust anchor's DID without '#…' "
+                   "(the 'controller' that skillspas keys show prints, e.g. did:key:z6Mk…)",
+                nl=f"--trust-anchor {anchor!r} is geen DID: geef de DID van het vertrouwensanker zonder '#…' "
+                   "(de 'controller' die skillspas keys show toont, bijvoorbeeld did:key:z6Mk…)",
+            )
     unverified_issuer = document.get("issuer") if isinstance(document, dict) else None
     if isinstance(unverified_issuer, dict):
         unverified_issuer = unverified_issuer.get("id")

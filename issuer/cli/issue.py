@@ -42,7 +42,20 @@ def _usage(nl: str, en: str) -> SystemExit:
 
 
 def _row(path: str) -> dict[str, Any]:
-    if path != "-" and not Path(path).is_file():
+    """The row of ``--data``: a JSON file, or ``-`` for stdin; JSON text given in its place is refused saying so."""
+    if path.lstrip().startswith("{"):
+        raise localized_error(
+            ErrorCode.INVALID_OPTION,
+            nl="--data neemt een bestand met de regel (JSON), of - om hem via stdin te lezen, geen JSON-tekst: "
+               "echo '{…}' | skillspas issue SOORT --data - --key SLEUTEL",
+            en="--data takes a file with the row (JSON), or - to read it from stdin, not JSON text: "
+               "echo '{…}' | skillspas issue TYPE --data - --key KEY",
+        )
+    try:
+        exists = path == "-" or Path(path).is_file()
+    except OSError as exc:  # e.g. a name longer than the system allows
+        raise file_error(exc, path, "read") from None
+    if not exists:
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,
             nl=f"Het gegevensbestand {path} bestaat niet of is geen bestand.",
@@ -61,7 +74,7 @@ def _row(path: str) -> dict[str, Any]:
 
 def issue_command(
     kind: Annotated[str, typer.Argument(help="mbo-diploma, mbo-certificaat, ervaringscertificaat, praktijkverklaring or microcredential")],
-    data: Annotated[str, typer.Option("--data", help="The row: a JSON object (see examples/), or - for stdin")],
+    data: Annotated[str, typer.Option("--data", help="The row: a JSON file (see examples/), or - for stdin")],
     key: Annotated[Path, typer.Option("--key", help="The issuer's key file (skillspas keys generate)")],
     cosign: Annotated[Optional[Path], typer.Option("--cosign", help="The leerbedrijf's key file (praktijkverklaring)")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the signed credential here (default: stdout)")] = None,

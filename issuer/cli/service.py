@@ -53,7 +53,9 @@ def _die(nl: str, en: str) -> SystemExit:
 
 
 def _warn(nl: str, en: str) -> None:
-    typer.echo(f"let op: {nl}\nwarning: {en}", err=True)
+    from skillspas.schemas.report import warn
+
+    warn(nl, en)
 
 
 @contextlib.contextmanager
@@ -296,7 +298,7 @@ def batch_command(
     settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir, public_url=public_url,
                                         dev=dev or None))
     base = None if dry_run else _public_base(settings)
-    rows = _guard(lambda: read_csv(csv_file))
+    rows = _guard(lambda: read_csv(csv_file, key_column=key_column))
     store = open_store(settings.database)
     try:
         issuer = Issuer(store, settings)

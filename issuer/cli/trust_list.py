@@ -8,7 +8,9 @@ Usage::
 ``issuers.json`` is a JSON list of entries: ``{"did", "name", "credentialTypes": [...], "role"?,
 "validFrom"?, "validUntil"?, "publicKeyMultibase"?: [...]}``. Each issuer whose did:web document is
 given (``--did-document``, ``--dids``) gets all the keys of that document pinned, so a bundle's copy
-of it cannot add one (``key_not_authorized``); a did:web issuer left without pins is named on stderr.
+of it cannot add one (``key_not_authorized``). What is most likely a typing error is named on stderr (nl/en),
+since the list is signed as it is: a did:web issuer left without pins, a did.json that belongs to no entry,
+a credential type skillspas does not know.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ import typer
 
 from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
-from skillspas.keys.trust_list import TrustList, TrustListEntry, read_moment
+from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList, TrustListEntry, defect_nl, read_moment
+from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.report import refuse
+from skillspas.schemas.report import refuse, warn
 from skillspas.verifier import Verifier
 from skillspas.verifier.trust import load_trust_list
 
@@ -38,22 +41,26 @@ trust_list_app = typer.Typer(help="Trust list of recognised issuers / Vertrouwen
 
 _LIMITS = Limits(max_bytes=16 * 1024 * 1024)
 _MAX_DAYS = 3660
+_KNOWN_TYPES = frozenset({*CATALOGUE, *ENVELOPE_TYPES, "VerifiableCredential"})
+"""The credential types a trust list entry can name to match a credential skillspas issues."""
 _FIELDS = frozenset({"did", "name", "credentialTypes", "role", "validFrom", "validUntil", "publicKeyMultibase"})
 
 
 def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustListEntry]:
     """Entries from the issuers file; pins each issuer's keys from its DID document when given."""
     if not isinstance(data, list):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "the issuers file must be a JSON list of entries", "/")
+        raise error_for(ErrorCode.SCHEMA_INVALID, "the issuers file must be a JSON list of entries", "/",
+                        nl="het uitgeversbestand moet een JSON-lijst van vermeldingen zijn")
     entries = []
     for index, item in enumerate(data):
         where = f"/{index}"
         if not isinstance(item, dict):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "an entry must be an object", where)
+            raise error_for(ErrorCode.SCHEMA_INVALID, "an entry must be an object", where,
+                            nl="een vermelding moet een JSON-object zijn")
         unknown = sorted(set(item) - _FIELDS)
         if unknown:
             raise error_for(ErrorCode.SCHEMA_INVALID, f"unknown field {unknown[0]!r} (known: {', '.join(sorted(_FIELDS))})",
-                            f"{where}/{unknown[0]}")
+                            f"{where}/{unknown[0]}", nl=f"onbekend veld {unknown[0]!r} (bekend: {', '.join(sorted(_FIELDS))})")
         given = item.get("publicKeyMultibase", [])
         keys = [given] if isinstance(given, str) else list(given) if isinstance(given, list) else [given]
         did = item.get("did")
@@ -62,14 +69,16 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
             keys += _signing_keys(did, document)  # type: ignore[arg-type]
         role = item.get("role")
         if role is not None and (not isinstance(role, str) or not role.strip()):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "role must be a non-empty string", f"{where}/role")
+            raise error_for(ErrorCode.SCHEMA_INVALID, "role must be a non-empty string", f"{where}/role",
+                            nl="role moet een niet-lege tekst zijn")
         window = (read_moment(item, "validFrom", where), read_moment(item, "validUntil", where))
         if window[0] and window[1] and window[0] > window[1]:
-            raise error_for(ErrorCode.SCHEMA_INVALID, "validFrom is after validUntil", f"{where}/validFrom")
+            raise error_for(ErrorCode.SCHEMA_INVALID, "validFrom is after validUntil", f"{where}/validFrom",
+                            nl="validFrom ligt na validUntil")
         types = item.get("credentialTypes")
         if not isinstance(types, list):
             raise error_for(ErrorCode.SCHEMA_INVALID, "credentialTypes must be a list of credential types",
-                            f"{where}/credentialTypes")
+                            f"{where}/credentialTypes", nl="credentialTypes moet een lijst van soorten bewijsstukken zijn")
         try:
             entries.append(TrustListEntry(
                 item.get("did"), item.get("name"), tuple(types) if isinstance(types, list) else (),  # type: ignore[arg-type]
@@ -77,7 +86,7 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
                 tuple(dict.fromkeys(keys)),
             ))
         except ValueError as exc:
-            raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where) from None
+            raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where, nl=defect_nl(exc)) from None
     return entries
 
 
@@ -113,7 +122,8 @@ def trust_list_sign(
     from skillspas.issuer.trust_list import sign_trust_list
 
     if not 1 <= valid_days <= _MAX_DAYS:
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"--valid-days must be from 1 to {_MAX_DAYS}"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"--valid-days must be from 1 to {_MAX_DAYS}",
+                               nl=f"--valid-days moet van 1 tot en met {_MAX_DAYS} zijn"))
     try:
         documents = {d["id"]: d for d in (read_json_file(p, _LIMITS) for p in did_document or []) if isinstance(d, dict) and "id" in d}
         if dids is not None:
@@ -129,16 +139,33 @@ def trust_list_sign(
     except SkillspasError as exc:
         raise refuse(exc) from None
     except ValueError as exc:
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc))) from None
-    for entry in entries:
-        if entry.did.startswith("did:web:") and not entry.keys:
-            typer.echo(f"warning: {entry.did} has no pinned keys (give its did.json) / sleutels niet vastgelegd", err=True)
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, str(exc), nl=defect_nl(exc))) from None
+    _warn_about(entries, documents, issuers.name)
     try:
         write_atomic(out, (json.dumps(signed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"trustList": str(out), "issuer": signer.controller, "issuers": len(entries),
                            "pinned": sum(1 for e in entries if e.keys), "validUntil": signed.get("validUntil")}, indent=2))
+
+
+def _warn_about(entries: list[TrustListEntry], documents: dict[str, dict[str, Any]], source: str) -> None:
+    """Name on stderr what is most likely a typing error, since the list is signed as it is: a did:web issuer
+    left without pinned keys, a did.json that belongs to no entry, a credential type skillspas does not know."""
+    for entry in entries:
+        if entry.did.startswith("did:web:") and not entry.keys:
+            warn(f"van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)",
+                 f"{entry.did} has no pinned keys (give its did.json)")
+        for kind in entry.credential_types:
+            if kind not in _KNOWN_TYPES:
+                warn(f"{entry.did}: soort bewijsstuk {kind!r} bestaat niet in skillspas (een tikfout? bekend: "
+                     f"{', '.join(CATALOGUE)}); geen bewijsstuk heeft die soort, dus dit vertrouwt niets",
+                     f"{entry.did}: credential type {kind!r} does not exist in skillspas (a typing error? known: "
+                     f"{', '.join(CATALOGUE)}); no credential has this type, so this trusts nothing")
+    listed = {entry.did for entry in entries}
+    for did in sorted(set(documents) - listed):
+        warn(f"het did.json van {did} hoort bij geen vermelding in {source} (een tikfout in een DID?)",
+             f"the did.json of {did} belongs to no entry in {source} (a typing error in a DID?)")
 
 
 @trust_list_app.command("show")

@@ -202,7 +202,7 @@ class Row:
             return value
         if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value):
             return int(value)
-        raise invalid_field(key, value, "een geheel getal", "a whole number")
+        raise invalid_field(key, value, "een geheel getal van hoogstens 9 cijfers", "a whole number of at most 9 digits")
 
     def number(self, key: str, *, required: bool = False) -> float | int | None:
         """A number; a decimal comma is accepted ("1,5")."""
@@ -217,7 +217,8 @@ class Row:
         if isinstance(value, str) and re.fullmatch(r"[0-9]{1,6}([.,][0-9]{1,3})?", value):
             number = float(value.replace(",", "."))
             return int(number) if number.is_integer() else number
-        raise invalid_field(key, value, "een getal", "a number")
+        raise invalid_field(key, value, "een getal van hoogstens 6 cijfers en 3 decimalen (zoals 2,5)",
+                            "a number of at most 6 digits and 3 decimals (such as 2.5)")
 
     def items(self, key: str, *, required: bool = False) -> list[Any]:
         """A list: a JSON array, or text separated by ";" or "|" (CSV)."""

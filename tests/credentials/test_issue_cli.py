@@ -204,3 +204,19 @@ def test_vocab_show_of_an_unknown_skill_or_crebo_is_a_coded_not_found_in_dutch_a
         dutch, english = proc.stderr.decode().splitlines()
         assert dutch.startswith("fout [not_found]: ") and english.startswith("error [not_found]: ")
         assert item in dutch and item in english and dutch != english
+
+
+@pytest.mark.parametrize("length", [10, 100_000], ids=["a short row", "a row longer than any file name"])
+def test_a_row_given_as_json_text_to_data_is_refused_saying_data_takes_a_file_or_stdin(length, keys, tmp_path):
+    """``--data '{…}'`` (the help said "a JSON object") was looked up as a file: "does not exist", or an
+    internal error (file name too long) for a long row; it is ``invalid_option`` saying how to pass the row."""
+    row = json.dumps({**example("mbo-diploma"), "examencommissie": "P" * length})
+    proc = run("issue", "mbo-diploma", "--data", row, "--key", keys["school"], home=tmp_path)
+    _clean(proc)
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 2 and len(lines) == 2, lines
+    assert lines[0].startswith("fout [invalid_option]") and "--data -" in lines[0] and "PPPP" not in lines[0]
+    assert lines[1].startswith("error [invalid_option]") and "--data -" in lines[1]
+    if length == 10:  # what the message advises works
+        piped = run("issue", "mbo-diploma", "--data", "-", "--key", keys["school"], home=tmp_path, stdin=row.encode())
+        assert piped.returncode == 0, piped.stderr.decode()

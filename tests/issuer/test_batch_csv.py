@@ -182,3 +182,19 @@ def test_a_csv_larger_than_the_limit_is_refused_too_large_before_it_is_read(tmp_
     error = _refusal(path)
     assert error.code is ErrorCode.TOO_LARGE
     assert "128 MiB" in error.text("nl") and "128 MiB" in error.text("en") and error.text("nl") != error.text("en")
+
+
+@pytest.mark.parametrize("key_column", ["row_key", "studentnummer"], ids=["the default row_key", "--key-column in other case"])
+def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_per_row(tmp_path, key_column):
+    """A student administration's export names its key 'Studentnummer': the school reads once which columns
+    there are and what to do, not "De rijsleutel ontbreekt" on each of its 10,000 rows."""
+    path = tmp_path / "export.csv"
+    path.write_text("Studentnummer;learner_name;crebo;leerweg;date\n" +
+                    "".join(f"{1000 + n};A;25180;BBL;01-07-2025\n" for n in range(50)), "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        read_csv(path, key_column=key_column)
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID and refused.value.details("nl") == []
+    assert f"geen kolom '{key_column}'" in refused.value.text("nl") and "'Studentnummer'" in refused.value.text("nl")
+    assert "--key-column" in refused.value.text("nl") and "--key-column" in refused.value.text("en")
+    assert read_csv(path, key_column="Studentnummer")[0] == (2, {"Studentnummer": "1000", "learner_name": "A",
+                                                                  "crebo": "25180", "leerweg": "BBL", "date": "01-07-2025"})

@@ -229,10 +229,15 @@ def test_oversized_document_is_refused(tmp_path: Path) -> None:
     assert info.value.code is ErrorCode.UNRESOLVABLE_KEY
 
 
-def test_missing_folder_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(SkillspasError) as info:
-        load_did_web_folder(tmp_path / "missing")
-    assert info.value.code is ErrorCode.UNRESOLVABLE_KEY
+def test_a_missing_folder_or_a_file_given_as_the_folder_is_a_file_error_naming_it(tmp_path: Path) -> None:
+    """A ``--dids`` given wrongly is the user's file problem (exit 2, "does not exist" only when it does not),
+    not an unresolvable key (exit 1: "checked and not valid")."""
+    (tmp_path / "issuers.json").write_text("[]", "utf-8")
+    for name, nl in (("missing", "bestaat niet"), ("issuers.json", "het is geen map")):
+        with pytest.raises(SkillspasError) as info:
+            load_did_web_folder(tmp_path / name)
+        assert info.value.code is ErrorCode.FILE_ERROR and info.value.code.exit_code == 2
+        assert name in info.value.message and nl in info.value.text("nl")
 
 
 def test_empty_folder_loads_no_documents(tmp_path: Path) -> None:

@@ -289,3 +289,20 @@ def test_loaded_signer_repr_shows_no_secret(tmp_path: Path) -> None:
     for text in (repr(signer), str(signer), repr(signer.keypair), str(signer.keypair)):
         assert secret[1:] not in text
         assert "PRIVATE KEY" not in text
+
+
+def test_a_missing_wrong_or_absent_passphrase_and_a_missing_key_file_are_told_apart_in_dutch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code's Dutch sentence says the passphrase is wrong; when none was given, the Dutch line says that."""
+    monkeypatch.delenv(keyfile.PASSPHRASE_ENV, raising=False)
+    path = tmp_path / "k.json"
+    keyfile.save(generate("ed25519"), path, passphrase="right")
+    texts = {}
+    for case, where, passphrase in (("none", path, None), ("wrong", path, "wrong"), ("absent", tmp_path / "absent.json", None)):
+        with pytest.raises(SkillspasError) as info:
+            load(where, passphrase)
+        texts[case] = info.value.text("nl")
+    assert "geen wachtwoord gegeven" in texts["none"] and keyfile.PASSPHRASE_ENV in texts["none"]
+    assert "verkeerd wachtwoord" in texts["wrong"] and "k.json" in texts["wrong"]
+    assert "absent.json" in texts["absent"]

@@ -121,3 +121,21 @@ def test_a_pdf_whose_images_together_are_too_many_pixels_is_refused_before_any_i
         read_pdf_images(hostile, decoded.append)
     assert refused.value.code is ErrorCode.RESOURCE_LIMIT and "pixels" in refused.value.message
     assert decoded == []
+
+
+@pytest.mark.parametrize("source", ["pdf", "presentation"], ids=["a passport PDF", "a presentation file"])
+def test_a_passport_checked_without_trust_anchor_names_the_unpinned_trust_list_under_each_credential(world, source):
+    """Each credential a self-vouching trust list trusts is orange, ``trust_list_not_pinned`` (README, "Verifier
+    page"): the text view of a passport says so under that credential, naming who signed the list, as a single
+    credential's view does."""
+    if source == "pdf":
+        path = world.folder / "paspoort-unpinned.pdf"
+        path.write_bytes(passport_pdf(world))
+    else:
+        path = world.files["passport"]
+    for lang, words in (("nl", "LET OP: "), ("en", "WARNING: ")):
+        result = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]), "--lang", lang])
+        assert result.exit_code == 0, result.stdout
+        warned = [line for line in result.stdout.splitlines() if "[trust_list_not_pinned]" in line]
+        assert len(warned) == 4 and all(line.lstrip().startswith(words) for line in warned), result.stdout
+        assert all(world.anchor.controller in line for line in warned)

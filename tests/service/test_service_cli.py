@@ -323,3 +323,54 @@ def test_a_remembered_api_key_once_revoked_is_answered_401_whatever_it_sends(ser
     refused = {**credential, "credentialStatus": {"id": "https://elders.example/status#1"}}
     answer = service.client.post("/credentials/issue", json={"credential": refused}, headers=headers)
     assert answer.status_code == 401 and answer.json()["code"] == "unauthorized", answer.text
+
+
+def test_a_status_command_given_an_oversized_id_is_refused_too_large_in_dutch_and_english(database):
+    """An id or row key longer than any stored one (100,000 characters) is ``too_large``, never an internal error
+    (SQLite refused the row key's LIKE pattern as "too complex" and the SQL was printed)."""
+    org = _create(database, f"ROC Lang {uuid.uuid4().hex[:6]}")
+    for command in ("show", "revoke"):
+        refused = run_cli("status", command, "x" * 100_000, "--org", org["id"], *_db(database))
+        assert refused.returncode == 2 and "[too_large]" in refused.stderr, refused.stderr
+        assert "fout [too_large]: Een bewijsstuk-id" in refused.stderr and "internal" not in refused.stderr
+
+
+def test_status_refusals_say_in_dutch_what_was_not_found_and_which_status_entry_is_missing(database, tmp_path):
+    org = _create(database, f"ROC Nederlands {uuid.uuid4().hex[:6]}")
+    rows = _rows_csv(tmp_path / "rows.csv", ["n-1"])
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
+                     "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    unknown = run_cli("status", "show", "geen-rij", "--org", org["id"], *_db(database))
+    assert unknown.returncode == 2 and "fout [not_found]: Geen uitgegeven bewijsstuk heeft de id of rijsleutel 'geen-rij'" in unknown.stderr
+    suspend = run_cli("status", "suspend", "n-1", "--org", org["id"], *_db(database))  # a revocation entry only
+    assert suspend.returncode == 2, suspend.stderr
+    assert "fout [no_status]: Dit bewijsstuk is uitgegeven zonder statusvermelding voor schorsing" in suspend.stderr
+
+
+def test_org_and_api_key_refusals_say_in_dutch_what_is_wrong(tmp_path):
+    """A school's administrator reads the Dutch line first: it names the problem (role, host, name, scope, label,
+    rotation), not only the code's sentence about "een optie die hij niet kan gebruiken"."""
+    args = ["--data-dir", str(tmp_path)]
+    made = run_cli("org", "create", "ROC Voorbeeldstad", "--role", "mbo", "--did-web", "roc.example", *args)
+    assert made.returncode == 0, made.stderr
+    assert run_cli("org", "create", "Cursus BV", "--role", "training", "--did-key", *args).returncode == 0
+    cases = [
+        (["org", "create", "X", "--role", "school", "--did-web", "x.example"], "--role is een van mbo, evc"),
+        (["org", "create", "X", "--role", "mbo", "--did-web", "https://x.example/"], "is geen webhost voor een did:web-DID"),
+        (["org", "create", "X", "--role", "mbo"], "geef --did-web HOST of --did-key"),
+        (["org", "create", "ROC Voorbeeldstad", "--role", "mbo", "--did-web", "roc2.example"],
+         "er is al een organisatie met de naam 'ROC Voorbeeldstad'"),
+        (["org", "create", "N" * 300, "--role", "mbo", "--did-key"], "een naam van 1 tot 200 tekens"),
+        (["org", "api-key", "create", "ROC Voorbeeldstad", "--scope", "credentials:stat"], "--scope is een of meer van"),
+        (["org", "api-key", "create", "ROC Voorbeeldstad", "--label", " "], "een label heeft 1 tot 200 tekens"),
+        (["org", "api-key", "create", "ROC Voorbeeldstad", "--expires-at", "2020-01-01T00:00:00Z"],
+         "de vervaldatum ligt in het verleden"),
+        (["org", "rotate-key", "Cursus BV"], "de DID van een did:key-organisatie is haar sleutel"),
+    ]
+    for command, dutch in cases:
+        refused = run_cli(*command, *args)
+        line = next(line for line in refused.stderr.splitlines() if line.startswith("fout ["))
+        assert refused.returncode == 2 and line.startswith("fout [invalid_option]: ") and dutch in line, refused.stderr
+    unknown = run_cli("org", "api-key", "revoke", "ROC Voorbeeldstad", "deadbeef", *args)
+    assert unknown.returncode == 2 and "fout [not_found]: deze organisatie heeft geen API-sleutel 'deadbeef'" in unknown.stderr

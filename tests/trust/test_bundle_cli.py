@@ -175,3 +175,20 @@ def test_verify_with_bundle_passes_with_networking_disabled(files):
     assert json.loads(proc.stdout)["summary"]["issuerName"] == "ROC Voorbeeldstad"
     revoked = run("verify", files / "revoked.json", "--bundle", files / "bundle.json", "--json", prefix=(unshare, "-n"))
     assert revoked.returncode == 1 and json.loads(revoked.stdout)["errors"][0]["code"] == "revoked"
+
+
+def test_bundle_create_warns_of_an_issuer_on_the_trust_list_whose_did_document_it_lacks(files, world, tmp_path):
+    """A did.json left out makes every credential of that issuer "cannot be checked" with the bundle; the
+    trust anchor is told before it hands the bundle out (the bundle is still written: exit 0)."""
+    shutil.copytree(files / "dids", tmp_path / "dids")
+    shutil.rmtree(tmp_path / "dids" / did_web_to_path(world.roc.did).split("/")[0])
+    made = run("bundle", "create", "--trust-list", files / "trust-list.json", "--dids", tmp_path / "dids",
+               "--contexts", TYPES_CONTEXT_DIR, "--out", tmp_path / "bundle.json")
+    assert made.returncode == 0, made.stderr
+    lines = made.stderr.splitlines()
+    assert f"let op: de bundel heeft geen DID-document van {world.roc.did} (op de vertrouwenslijst): zijn bewijsstukken " \
+           "zijn met deze bundel niet te controleren; geef zijn did.json (--dids, --did-document)" in lines
+    assert any(line.startswith(f"warning: the bundle has no DID document of {world.roc.did}") for line in lines)
+    complete = run("bundle", "create", "--trust-list", files / "trust-list.json", "--dids", files / "dids",
+                   "--contexts", TYPES_CONTEXT_DIR, "--out", tmp_path / "complete.json")
+    assert complete.returncode == 0 and world.roc.did not in complete.stderr

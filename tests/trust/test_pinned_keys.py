@@ -178,3 +178,19 @@ def test_bundle_create_finds_an_unpinned_key_wherever_a_document_puts_it(world, 
         _check_new_bundle(bundle, [world.anchor.controller])
     assert info.value.code is ErrorCode.KEY_NOT_AUTHORIZED
     _check_new_bundle(world.bundle(trust_list=world.signed_trust_list(_pinned(world))), [world.anchor.controller])
+
+
+def test_bundle_create_says_in_dutch_and_english_which_document_adds_a_key_and_to_sign_the_list_again(world, tmp_path):
+    """An issuer that rotated its key (``org rotate-key``) publishes a did.json with a key the list does not pin
+    yet: the trust anchor reads in Dutch too which document it is and what to do, not only the code's sentence."""
+    test_bundle_create_refuses_a_did_document_with_a_key_the_trust_list_does_not_pin(world, tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "bundle", "create",
+         "--trust-list", str(tmp_path / "tl.json"), "--dids", str(tmp_path / "dids"),
+         "--contexts", str(TYPES_CONTEXT_DIR), "--out", str(tmp_path / "bundle.json")],
+        capture_output=True, text=True, timeout=120,
+    )
+    dutch, english = proc.stderr.splitlines()[-2:]
+    assert dutch.startswith(f"fout [key_not_authorized]: DID-document van {world.roc.did}: de vertrouwenslijst")
+    assert english.startswith(f"error [key_not_authorized]: DID document of {world.roc.did}: the trust list")
+    assert all("skillspas trust-list sign --dids" in line for line in (dutch, english))

@@ -147,3 +147,88 @@ def test_lists_signed_before_stay_readable_even_where_signing_now_is_stricter():
     entry["validFrom"], entry["validUntil"] = "2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z"
     listed = TrustList.from_credential(credential)
     assert listed.entries[0].role == "" and not listed.entries[0].active_at(dt.datetime(2026, 6, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("dids", ["missing", "issuers.json"], ids=["a folder that does not exist", "a file"])
+def test_dids_that_is_no_folder_is_a_file_error_with_exit_2(folder, tmp_path, dids):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json",
+               "--dids", folder / dids, "--out", tmp_path / "tl.json")
+    assert proc.returncode == 2 and "fout [file_error]" in proc.stderr and dids in proc.stderr, proc.stderr
+    assert ("bestaat niet" in proc.stderr) == (dids == "missing") and not (tmp_path / "tl.json").exists()
+
+
+@pytest.mark.parametrize("issuers, dutch", [
+    pytest.param({"did": "x"}, "JSON-lijst", id="not a list"),
+    pytest.param(["x"], "JSON-object", id="an entry that is no object"),
+    pytest.param([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "colour": "red"}],
+                 "onbekend veld 'colour'", id="an unknown field"),
+    pytest.param([{"did": "not-a-did", "name": "A", "credentialTypes": ["MboDiploma"]}], "moet een DID zijn",
+                 id="no DID"),
+    pytest.param([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"], "role": ""}], "niet-lege tekst",
+                 id="an empty role"),
+    pytest.param([{"did": "did:web:a.example", "name": "A", "credentialTypes": ["X"]},
+                  {"did": "did:web:a.example", "name": "B", "credentialTypes": ["Y"]}], "maar één keer",
+                 id="one DID twice"),
+])
+def test_a_bad_issuers_file_is_explained_in_dutch_too(folder, tmp_path, issuers, dutch):
+    """The trust anchor reads the Dutch line first: it says what is wrong with the issuers file, not the code's
+    sentence about a credential ("Het bewijsstuk heeft niet de vereiste opbouw")."""
+    (tmp_path / "issuers.json").write_text(json.dumps(issuers), "utf-8")
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
+    first = proc.stderr.splitlines()[0]
+    assert proc.returncode == 2 and first.startswith("fout [schema_invalid]: ") and dutch in first, proc.stderr
+
+
+def test_valid_days_out_of_bounds_is_an_invalid_option_in_dutch_and_english(folder, tmp_path):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--valid-days", "0",
+               "--out", tmp_path / "tl.json")
+    assert proc.returncode == 2 and proc.stderr.splitlines() == [
+        "fout [invalid_option]: --valid-days moet van 1 tot en met 3660 zijn",
+        "error [invalid_option]: --valid-days must be from 1 to 3660"]
+
+
+def test_an_issuer_left_without_pinned_keys_is_named_in_dutch_and_english(folder, tmp_path):
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    assert "let op: van did:web:roc.example zijn geen sleutels vastgelegd (geef zijn did.json)" in proc.stderr.splitlines()
+    assert "warning: did:web:roc.example has no pinned keys (give its did.json)" in proc.stderr.splitlines()
+
+
+def test_a_typed_wrong_credential_type_or_did_is_named_on_stderr_in_dutch_and_english(folder, tmp_path):
+    """A list is signed as it is: "MboDiplom" would make every diploma of the ROC untrusted for a year, and a
+    DID typed wrongly leaves its did.json unused; both are named before the list is published (exit 0)."""
+    issuers = json.loads((folder / "issuers.json").read_text("utf-8"))
+    issuers[0]["credentialTypes"] = ["MboDiplom"]
+    evc = issuers[1]["did"]
+    issuers[1]["did"] = evc.replace(".example", ".exmaple")
+    (tmp_path / "issuers.json").write_text(json.dumps(issuers), "utf-8")
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json",
+               "--dids", folder / "dids", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(line.startswith("let op: ") and "'MboDiplom' bestaat niet" in line for line in lines), lines
+    assert any(line.startswith("warning: ") and "'MboDiplom' does not exist" in line for line in lines)
+    assert any(line.startswith("let op: het did.json van " + evc) for line in lines)
+    assert any(line.startswith("warning: the did.json of " + evc) for line in lines)
+    clean = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json",
+                "--dids", folder / "dids", "--out", tmp_path / "tl2.json")
+    assert "does not exist" not in clean.stderr and "belongs to no entry" not in clean.stderr
+
+
+@pytest.mark.parametrize("anchor", ["roc", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"],
+                         ids=["a name", "the key id that keys generate prints first"])
+def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(folder, tmp_path, anchor):
+    signed = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--dids", folder / "dids",
+                 "--out", tmp_path / "tl.json")
+    assert signed.returncode == 0, signed.stderr
+    shown = run("trust-list", "show", tmp_path / "tl.json", "--trust-anchor", anchor)
+    assert shown.returncode == 2 and "fout [invalid_option]: --trust-anchor" in shown.stderr, shown.stderr
+    assert "zonder '#…'" in shown.stderr and "without '#…'" in shown.stderr
+    bundled = run("bundle", "create", "--trust-list", tmp_path / "tl.json", "--trust-anchor", anchor,
+                  "--out", tmp_path / "bundle.json")
+    assert bundled.returncode == 2 and "[invalid_option]" in bundled.stderr and not (tmp_path / "bundle.json").exists()
+    made = run("bundle", "create", "--trust-list", tmp_path / "tl.json", "--dids", folder / "dids",
+               "--contexts", TYPES_CONTEXT_DIR, "--out", tmp_path / "bundle.json")
+    assert made.returncode == 0, made.stderr
+    checked = run("verify", folder / "diploma.json", "--bundle", tmp_path / "bundle.json", "--trust-anchor", anchor)
+    assert checked.returncode == 1 and "[invalid_option]" in checked.stdout and "zonder '#…'" in checked.stdout

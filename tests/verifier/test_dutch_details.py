@@ -384,7 +384,7 @@ RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
         "no did:web at all": "did:key:z6Mk", "a did:web with a path": "did:web:example.com/x",
         "a did:web of a bad host": "did:web:exa_mple.com", "a did:web with a dot segment": "did:web:example.com:..",
     }.items()},
-    "a did:web folder that does not exist": (ErrorCode.UNRESOLVABLE_KEY, lambda s: load_did_web_folder("/nonexistent/dids")),
+    "a did:web folder that does not exist": (ErrorCode.FILE_ERROR, lambda s: load_did_web_folder("/nonexistent/dids")),
     "a did.json laid out wrongly": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"example.com/did.json": b"{}"})),
     "a did.json at a bad host": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder({"exa_mple.com/.well-known/did.json": b"{}"})),
     "a did.json that is too large": (ErrorCode.UNRESOLVABLE_KEY, lambda s: _did_folder(
