@@ -458,10 +458,8 @@ def _self_vouched(signer: str) -> Problem:
     signed_by = shown(signer, 200)
     return Problem(
         ErrorCode.TRUST_LIST_NOT_PINNED,
-        f"trusted by a trust list signed by {signed_by} itself: no --trust-anchor pins it, so it is only as reliable as "
-        "the bundle file it came in", "/issuer",
-        f"vertrouwd volgens een vertrouwenslijst die {signed_by} zelf ondertekende: geen --trust-anchor zet hem vast, dus "
-        "hij is maar zo betrouwbaar als het bundelbestand waarin hij kwam")
+        f"the trust list is signed by {signed_by}, and no --trust-anchor says who must sign it", "/issuer",
+        f"de vertrouwenslijst is ondertekend door {signed_by}, en geen --trust-anchor zegt wie hem moet ondertekenen")
 
 
 def _check_signers(

@@ -17,7 +17,7 @@ import os
 import re
 from typing import Any, Iterable
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refusal
 from skillspas.verifier.bundle import Bundle
@@ -31,14 +31,17 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 def parse_duration(value: str) -> dt.timedelta:
-    """Parse "7d", "36h" or "90m" into a timedelta; ValueError otherwise."""
+    """Parse "7d", "36h" or "90m" into a timedelta; ``invalid_option`` (nl/en) otherwise."""
     match = _DURATION.fullmatch(value.strip())
+    given = shown(value, 40, quoted=True)
     if match is None or len(match.group(1)) > 12 or float(match.group(1)) <= 0:
-        raise ValueError(f"{shown(value, 40, quoted=True)} is not a duration like 7d, 36h or 90m")
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is not a duration like 7d, 36h or 90m",
+                              nl=f"{given} is geen duur zoals 7d (dagen), 36h (uren) of 90m (minuten)")
     try:
         return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
     except OverflowError:
-        raise ValueError(f"{shown(value, 40, quoted=True)} is longer than any date can reach") from None
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is longer than any date can reach",
+                              nl=f"{given} is langer dan een datum kan reiken") from None
 
 
 def parse_now(value: str) -> dt.datetime:
@@ -85,10 +88,7 @@ def input_verifier(
 ) -> Verifier:
     """The verifier ``verify_input`` checks with for these settings (``skillspas verify``'s options);
     ``invalid_option`` for a bad duration, the bundle's own code for a malformed bundle."""
-    try:
-        freshness = parse_duration(max_status_age)
-    except ValueError as exc:
-        raise error_for(ErrorCode.INVALID_OPTION, str(exc)) from None
+    freshness = parse_duration(max_status_age)
     return Verifier(
         bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
         trusted_issuers=trusted_issuers, trust_anchors=trust_anchors,

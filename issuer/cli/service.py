@@ -208,17 +208,21 @@ def _expiry(expires_in: str | None, expires_at: str | None) -> Any:
     """The expiry moment from ``--expires-in`` or ``--expires-at`` (not both), or ``None``."""
     import datetime as dt
 
+    from skillspas.schemas.errors import ErrorCode, localized_error, shown
     from skillspas.verifier.run import parse_duration
 
     if expires_in is not None and expires_at is not None:
-        raise ValueError("give --expires-in or --expires-at, not both")
+        raise localized_error(ErrorCode.INVALID_OPTION, en="give --expires-in or --expires-at, not both",
+                              nl="geef --expires-in of --expires-at, niet allebei")
     if expires_in is not None:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + parse_duration(expires_in)
     if expires_at is not None:
         try:
             return dt.datetime.fromisoformat(expires_at.strip())
         except ValueError:
-            raise ValueError(f"{expires_at!r} is not a moment like 2026-12-31T23:59:59Z") from None
+            given = shown(expires_at, 40, quoted=True)
+            raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is not a moment like 2026-12-31T23:59:59Z",
+                                  nl=f"{given} is geen moment zoals 2026-12-31T23:59:59Z") from None
     return None
 
 

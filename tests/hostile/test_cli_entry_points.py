@@ -340,6 +340,19 @@ def test_a_bad_verifier_page_option_is_invalid_option(option):
     assert_coded_refusal(run_cli("verifier", *option), codes={"invalid_option"})
 
 
+@pytest.mark.parametrize("value, en, nl", [("soon", "is not a duration", "is geen duur"),
+                                           ("9" * 12 + "d", "longer than any date", "langer dan een datum")])
+def test_a_duration_that_is_not_one_is_told_in_dutch_and_english(value, en, nl):
+    from skillspas.schemas.errors import ErrorCode, SkillspasError
+    from skillspas.verifier.run import parse_duration
+
+    with pytest.raises(SkillspasError) as caught:
+        parse_duration(value)
+    assert caught.value.code is ErrorCode.INVALID_OPTION
+    assert en in caught.value.text("en") and nl in caught.value.text("nl")
+    assert parse_duration(" 36h ").total_seconds() == 36 * 3600
+
+
 @pytest.mark.parametrize("argv", [["verify", "{missing}"], ["verify", "{folder}"], ["verify", "{signed}", "--bundle", "{missing}"],
                                   ["passport", "add", "{missing}", "--passport", "{folder}/passport"]],
                          ids=["verify a typo", "verify a folder", "verify --bundle a typo", "passport add a typo"])

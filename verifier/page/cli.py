@@ -45,8 +45,8 @@ def verifier_command(
         raise refuse(error_for(ErrorCode.INVALID_OPTION, f"--lang must be one of {', '.join(LANGUAGES)}"))
     try:
         freshness = parse_duration(max_status_age)
-    except ValueError as exc:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
+    except SkillspasError as exc:
+        raise refuse(exc) from None
     if build_static is not None:
         _build_static(build_static, bundle, trust_issuer, trust_anchor, max_status_age)
         return
