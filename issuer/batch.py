@@ -64,6 +64,7 @@ __all__ = [
     "read_csv",
     "validate_rows",
     "issue_rows",
+    "unread_columns",
     "Workers",
     "batch_workers",
 ]
@@ -125,6 +126,8 @@ class Manifest:
     """Where the time went: ``sign`` and ``files`` (summed over the workers), ``store``, ``wall``."""
     workers: int = 1
     """Processes that signed (1: this one)."""
+    unread: dict[str, str | None] = field(default_factory=dict)
+    """Columns with a value that no row's builder read, each with the field it most looks like (``unread_columns``)."""
 
     @property
     def issued(self) -> int:
@@ -133,8 +136,21 @@ class Manifest:
 
     def to_json(self) -> dict[str, Any]:
         """The ``manifest.json`` document."""
-        return {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
-                "issuedNow": self.issued, "credentials": self.entries}
+        found = {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
+                 "issuedNow": self.issued, "credentials": self.entries}
+        if self.unread:
+            found["unusedColumns"] = [{"column": column, "didYouMean": like} for column, like in self.unread.items()]
+        return found
+
+
+def unread_columns(plan: Iterable[BatchRow]) -> dict[str, str | None]:
+    """The columns with a value that a row's builder did not read, in row order: a misspelled column, or one of the
+    export that no credential holds (its values are in no credential), each with the field it most looks like."""
+    found: dict[str, str | None] = {}
+    for row in plan:
+        for column, like in row.unread:
+            found.setdefault(column, like)
+    return found
 
 
 def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str = KEY_COLUMN) -> list[tuple[int, dict[str, str]]]:
@@ -634,7 +650,8 @@ def issue_rows(
         earlier = run.issuance.documents([str(run.ids[p]) for p in range(len(plan)) if p not in run.now_issued])
         credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
                        for p in range(len(plan))]
-    manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count)
+    manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
+                        unread=unread_columns(plan))
     if out is not None:
         start = time.perf_counter()
         write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))

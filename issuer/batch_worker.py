@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillspas.issuer.credentials import build
+from skillspas.issuer.credentials import build, noting_unread
 from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.privacy import remembering_passed_values
@@ -75,6 +75,8 @@ class BatchRow:
     kind: str | None = None
     """The checked credential's id, types and skillspas type: what the store and the role check need."""
     issued: Slot | None = None
+    unread: tuple[tuple[str, str | None], ...] = ()
+    """The row's columns with a value that its builder did not read, each with the field it most looks like."""
 
     @property
     def checked(self) -> CheckedCredential | None:
@@ -167,7 +169,8 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
             # The builders refuse national ids and check the type's schemas; preflight what a
             # verifier checks (bounds, contexts, VC shape, related resources, strict expansion) and
             # the issuer's rules on the expansion (dates, skills, issuer name). (The role: validate_rows.)
-            credential = build(name, data, issuer=org.did)
+            with noting_unread() as unread:  # a column no builder reads: its value would be in no credential
+                credential = build(name, data, issuer=org.did)
             if issuer_id(credential) != org.did:
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
             check_stored_ids(credential)
@@ -185,7 +188,8 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
                                     f"the row could not be read ({type(exc).__name__})",
                                     "De regel kon niet worden gelezen."))
         else:
-            results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind))
+            results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind,
+                                    unread=tuple(unread.items())))
     return results
 
 

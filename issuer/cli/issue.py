@@ -22,7 +22,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.issuer.credentials import build, type_name
+from skillspas.issuer.credentials import build, noting_unread, type_name, unread_warning
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
 from skillspas.schemas.datafolder import data_folder
@@ -30,7 +30,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, loca
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.report import refuse
+from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.issuer.cli.vocab import HomeOption
 
@@ -117,7 +117,11 @@ def issue_command(
                                    "register": Kwalificaties.load(data_folder(home)), "allow_unregistered": allow_unregistered}
         if cosigner is not None:
             options["cosigner"] = cosigner.controller
-        signed = sign(build(name, row, **options), signer, suite=suite)
+        with noting_unread() as unread:  # a field no builder reads: its value would be in no credential
+            built = build(name, row, **options)
+        if unread:
+            warn(*unread_warning(unread, name))
+        signed = sign(built, signer, suite=suite)
         if cosigner is not None:
             signed = sign(signed, cosigner, suite=suite, append=True)
     except SkillspasError as exc:

@@ -286,8 +286,9 @@ def batch_command(
     onderbreking geeft niets dubbel uit."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, validate_rows
-    from skillspas.issuer.credentials import type_name
+    from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, unread_columns, validate_rows
+    from skillspas.issuer.credentials import type_name, unread_warning
+    from skillspas.schemas.report import warn
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.store import open_store
 
@@ -313,8 +314,12 @@ def batch_command(
         with batch_workers(issuer, len(rows)) as workers:  # started once for checking and signing
             plan = _guard(lambda: validate_rows(issuer, organisation, kind, rows, key_column=key_column,
                                                 workers=workers), lang)  # batch_invalid lists every bad row
+            unread = unread_columns(plan)
+            if unread:  # before anything is signed: a misspelled column's values would be in no credential
+                warn(*unread_warning(unread, type_name(kind)))
             if dry_run:
-                typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}))
+                typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}
+                                      | ({"unusedColumns": list(unread)} if unread else {})))
                 return
             assert out is not None
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final, Mapping
 
+from skillspas.issuer.credentials._achievement import noting_unread, unread_warning
 from skillspas.issuer.credentials.ervaringscertificaat import build_ervaringscertificaat
 from skillspas.issuer.credentials.mbo_certificaat import build_mbo_certificaat
 from skillspas.issuer.credentials.mbo_diploma import build_mbo_diploma
@@ -33,6 +34,8 @@ __all__ = [
     "build_ervaringscertificaat",
     "build_praktijkverklaring",
     "build_microcredential",
+    "noting_unread",
+    "unread_warning",
 ]
 
 BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {

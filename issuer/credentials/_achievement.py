@@ -8,14 +8,17 @@ schema. Every error is coded and carries its message in Dutch and English.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import difflib
 import functools
 import re
 import unicodedata
 import uuid
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Mapping, overload
+from typing import Any, Iterable, Iterator, Literal, Mapping, overload
 
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
@@ -137,6 +140,47 @@ def invalid_field(key: str, value: Any, nl_expected: str, en_expected: str) -> S
     )
 
 
+_NOTING: contextvars.ContextVar[list[Row] | None] = contextvars.ContextVar("skillspas_rows_noted", default=None)
+
+
+@contextlib.contextmanager
+def noting_unread() -> Iterator[dict[str, str | None]]:
+    """Inside, every ``Row`` a builder makes notes the fields it never read; when the block ends the dict holds
+    each such field that has a value (its name as given) with the field of the same rows it most looks like
+    (``None``: none): a misspelled or unknown column, whose value is in no credential."""
+    rows: list[Row] = []
+    token = _NOTING.set(rows)
+    unread: dict[str, str | None] = {}
+    try:
+        yield unread
+    finally:
+        _NOTING.reset(token)
+        asked = {key for row in rows for key in row.asked}
+        for row in rows:
+            for name in row.unread():
+                close = difflib.get_close_matches(_row_key(name), sorted(asked), n=1, cutoff=0.75)
+                unread.setdefault(name, close[0] if close else None)
+
+
+_UNREAD_SHOWN = 10
+"""Columns an unread-column warning names (then how many more)."""
+
+
+def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, str]:
+    """The warning (Dutch, English) for the columns ``noting_unread`` found: their values are in no ``kind``."""
+    names = list(unread.items())[:_UNREAD_SHOWN]
+    more = len(unread) - len(names)
+
+    def listed(like_word: str, more_word: str) -> str:
+        text = ", ".join(shown(column, 40, quoted=True) + (f" ({like_word} '{like}'?)" if like else "")
+                         for column, like in names)
+        return text + (f" {more_word.format(n=more)}" if more else "")
+
+    return (f"deze kolommen gebruikt een {kind} niet, hun waarden staan in geen enkel bewijsstuk: "
+            f"{listed('bedoelt u', 'en nog {n}')}",
+            f"a {kind} does not use these columns, their values are in no credential: {listed('did you mean', 'and {n} more')}")
+
+
 class Row:
     """A plain input row; keys compared without case, spaces or dashes; empty values count as absent."""
 
@@ -145,9 +189,21 @@ class Row:
             raise TypeError("a row must be a mapping (dict or CSV row)")
         check_no_national_id(dict(data))
         self._data = {_row_key(str(k)): v for k, v in data.items()}
+        self._names = {_row_key(str(k)): str(k) for k in data}
+        self.asked: set[str] = set()
+        """The fields a builder looked up (``raw``), given or not."""
+        noted = _NOTING.get()
+        if noted is not None:
+            noted.append(self)
+
+    def unread(self) -> list[str]:
+        """The names (as given) of the fields with a value that no builder looked up."""
+        return [self._names[key] for key, value in self._data.items()
+                if key not in self.asked and value not in ("", None, [])]
 
     def raw(self, key: str) -> Any:
         """The value as given, ``None`` when absent or empty."""
+        self.asked.add(key)
         value = self._data.get(key)
         if isinstance(value, str):
             value = value.strip()

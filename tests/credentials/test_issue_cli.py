@@ -220,3 +220,17 @@ def test_a_row_given_as_json_text_to_data_is_refused_saying_data_takes_a_file_or
     if length == 10:  # what the message advises works
         piped = run("issue", "mbo-diploma", "--data", "-", "--key", keys["school"], home=tmp_path, stdin=row.encode())
         assert piped.returncode == 0, piped.stderr.decode()
+
+
+def test_a_field_of_the_data_no_builder_reads_is_said_with_the_field_it_looks_like(keys, tmp_path):
+    """``keuzedeel`` for ``keuzedelen``: the credential is signed without it, so the issuer is told on stderr."""
+    data = tmp_path / "row.json"
+    data.write_text(json.dumps({**example("mbo-diploma", 0), "keuzedeel": ["K0186"]}), "utf-8")
+    proc = run("issue", "mbo-diploma", "--data", data, "--key", keys["school"], "--out", tmp_path / "c.json", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    stderr = proc.stderr.decode()
+    assert "let op:" in stderr and "'keuzedeel' (bedoelt u 'keuzedelen'?)" in stderr and "warning:" in stderr
+    assert "keuzedelen" not in json.loads((tmp_path / "c.json").read_text("utf-8"))["credentialSubject"]
+    plain = run("issue", "mbo-diploma", "--data", EXAMPLES / "mbo-diploma" / sorted(
+        p.name for p in (EXAMPLES / "mbo-diploma").glob("*.json"))[0], "--key", keys["school"], home=tmp_path)
+    assert plain.returncode == 0 and plain.stderr == b""

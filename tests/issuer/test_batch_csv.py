@@ -4,7 +4,9 @@ sample CSV per type in examples/ (each row checked as ``skillspas batch --dry-ru
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from skillspas.issuer import batch as batch_module
-from skillspas.issuer.batch import issue_rows, read_csv, validate_rows
+from skillspas.issuer.batch import issue_rows, read_csv, unread_columns, validate_rows
 from skillspas.issuer.credentials import KINDS
 from skillspas.issuer.issuing import Issuer, canonical_text
 from skillspas.issuer.org_signing import sign_as
@@ -112,6 +114,7 @@ def test_every_row_of_the_sample_csv_validates_and_matches_the_json_samples(issu
     rows = read_csv(EXAMPLES / kind / f"{kind}.csv")
     plan = validate_rows(issuer, issuer.orgs.get(created.id), kind, rows)
     assert len(plan) == len(rows) == len(list((EXAMPLES / kind).glob("*.json")))
+    assert unread_columns(plan) == {}  # every column of a sample is signed into its credential
     for line, row in rows:  # each row is one of the JSON samples (named by its row key)
         sample = json.loads((EXAMPLES / kind / f"{row['row_key']}.json").read_text("utf-8"))
         assert row["learner_name"] == sample["learner_name"] and row["date"] == sample["date"], line
@@ -198,3 +201,30 @@ def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_pe
     assert "--key-column" in refused.value.text("nl") and "--key-column" in refused.value.text("en")
     assert read_csv(path, key_column="Studentnummer")[0] == (2, {"Studentnummer": "1000", "learner_name": "A",
                                                                   "crebo": "25180", "leerweg": "BBL", "date": "01-07-2025"})
+
+
+def test_a_misspelled_or_unknown_column_is_said_before_signing_with_the_field_it_looks_like(tmp_path):
+    """A column no builder reads (``keuzedeel`` for ``keuzedelen``, the export's ``klas``) would be in no credential:
+    skillspas batch says so on stderr, in Dutch and English, before anything is signed, and the manifest lists it."""
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;keuzedeel;klas\r\n"
+                    "r-1;Anouk Testdata;25180;BBL;2025-07-01;K0186;4A\r\n", "utf-8")
+    data = tmp_path / "d"
+    cli = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
+    env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": "test-only passphrase (never a real one)"}
+    run = functools.partial(subprocess.run, capture_output=True, text=True, timeout=120, env=env)
+    made = run([*cli, "org", "create", "ROC Kolommen", "--role", "mbo", "--did-web", "kolommen.example",
+                "--data-dir", str(data)])
+    assert made.returncode == 0, made.stderr
+    org = json.loads(made.stdout)["id"]
+    dry = run([*cli, "batch", "mbo-diploma", "--csv", str(path), "--org", org, "--dry-run", "--data-dir", str(data)])
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["unusedColumns"] == ["keuzedeel", "klas"]
+    assert "let op:" in dry.stderr and "'keuzedeel' (bedoelt u 'keuzedelen'?)" in dry.stderr and "'klas'" in dry.stderr
+    assert "warning:" in dry.stderr and "did you mean 'keuzedelen'" in dry.stderr
+    done = run([*cli, "batch", "mbo-diploma", "--csv", str(path), "--org", org, "--out", str(tmp_path / "out"),
+                "--data-dir", str(data), "--dev"])
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["unusedColumns"] == [{"column": "keuzedeel", "didYouMean": "keuzedelen"},
+                                         {"column": "klas", "didYouMean": None}]

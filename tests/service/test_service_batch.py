@@ -390,3 +390,14 @@ def test_a_temp_file_left_by_a_killed_process_with_the_same_pid_does_not_stop_a_
     write_atomic(target, b'{"whole": true}\n')
     assert target.read_bytes() == b'{"whole": true}\n' and leftover.read_bytes() == b'{"half'
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_batch_rows_field_no_builder_reads_is_listed_in_the_manifest(service: LiveService):
+    key = f"unread-{uuid.uuid4()}"
+    rows = [{**diploma_row(key), "leerwg": "BOL", "klas": "4A"}]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 201, response.text
+    assert response.json()["manifest"]["unusedColumns"] == [{"column": "leerwg", "didYouMean": "leerweg"},
+                                                            {"column": "klas", "didYouMean": None}]
+    again = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row(f"{key}-2")]}).json()
+    assert "unusedColumns" not in again["manifest"]
