@@ -100,8 +100,8 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "nl": "De ondertekeningssleutel kon niet worden gevonden of is niet acceptabel.",
     },
     ErrorCode.UNTRUSTED_ISSUER: {
-        "en": "The issuer is not on the trust list for this kind of credential.",
-        "nl": "De uitgever staat niet op de vertrouwenslijst voor dit soort bewijsstuk.",
+        "en": "No valid trust list recognises the issuer for this kind of credential.",
+        "nl": "Geen geldige vertrouwenslijst erkent de uitgever voor dit soort bewijsstuk.",
     },
     ErrorCode.NOT_YET_VALID: {
         "en": "The credential is not valid yet.",

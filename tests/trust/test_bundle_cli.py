@@ -192,3 +192,12 @@ def test_bundle_create_warns_of_an_issuer_on_the_trust_list_whose_did_document_i
     complete = run("bundle", "create", "--trust-list", files / "trust-list.json", "--dids", files / "dids",
                    "--contexts", TYPES_CONTEXT_DIR, "--out", tmp_path / "complete.json")
     assert complete.returncode == 0 and world.roc.did not in complete.stderr
+
+
+def test_an_expired_trust_list_is_not_said_to_leave_the_issuer_off_the_list(files, world):
+    """The headline of untrusted_issuer fits both cases: not on the list, or no valid list (expired, rejected)."""
+    later = run("verify", files / "diploma.json", "--bundle", files / "bundle.json", "--trust-anchor",
+                world.anchor.controller, "--now", "2099-01-15T12:00:00Z")
+    assert later.returncode == 1, later.stdout + later.stderr
+    assert "staat niet op de vertrouwenslijst" not in later.stdout and "Geen geldige vertrouwenslijst" in later.stdout
+    assert "verlopen" in later.stdout, later.stdout

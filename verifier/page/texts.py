@@ -113,8 +113,8 @@ _NEXT: Final[Mapping[str, Both]] = {
         "en": "Do not rely on this credential. Ask the candidate for the original file or contact the issuer.",
     },
     "untrusted": {
-        "nl": "De uitgever staat niet op uw vertrouwenslijst. Werk de controlebundel bij, of ga zelf na wie dit heeft uitgegeven.",
-        "en": "The issuer is not on your trust list. Update the verification bundle, or find out yourself who issued this.",
+        "nl": "Werk de controlebundel bij (met een geldige vertrouwenslijst waarop de uitgever staat), of ga zelf na wie dit heeft uitgegeven.",
+        "en": "Update the verification bundle (with a valid trust list that lists the issuer), or find out yourself who issued this.",
     },
     "withdrawn": {
         "nl": "Vraag de kandidaat wat er is gebeurd, of neem contact op met de uitgever.",
