@@ -153,8 +153,8 @@ class PassportStore:
         if not matches:
             raise _no_reference(f"no credential {quoted} in {self.folder}", f"geen bewijsstuk {quoted} in {self.folder}")
         if len(matches) > 1:
-            raise _no_reference(f"{shown} matches {len(matches)} credentials; type more digits",
-                                f"{shown} past bij {len(matches)} bewijsstukken; typ meer cijfers")
+            raise _no_reference(f"{quoted} matches {len(matches)} credentials; type more digits",
+                                f"{quoted} past bij {len(matches)} bewijsstukken; typ meer cijfers")
         return matches[0]
 
     def remove(self, ref: str) -> StoredCredential:

@@ -111,3 +111,16 @@ def test_the_passport_folder_and_its_files_are_readable_by_the_owner_only(tmp_pa
             assert oct(entry.path.stat().st_mode & 0o777) == "0o600"
     finally:
         os.umask(old)
+
+
+def test_a_reference_that_fits_two_credentials_is_named_in_the_refusal_in_both_languages(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    entry = store.add(_bytes(diplomas[2]))
+    twin = tmp_path / (entry.digest[:60] + "ffff.json")  # another stored file whose name starts the same
+    twin.write_bytes(entry.data)
+    with pytest.raises(SkillspasError) as caught:
+        store.get(entry.digest[:6])
+    error = caught.value
+    assert error.code is ErrorCode.INVALID_OPTION
+    for text in (error.text("en"), error.text("nl")):
+        assert f"'{entry.digest[:6]}'" in text and "function" not in text
