@@ -442,7 +442,7 @@ def show_command(
         else:
             seal = ("NIET geldig" if language == "nl" else "NOT valid") if full else (
                 "handtekening NIET in orde" if language == "nl" else "signature NOT valid")
-            console.print(Text.assemble("  ", (f"✗ {seal}", "red"), f" [{problem.code.value}] {problem.message}"))
+            console.print(Text.assemble("  ", (f"✗ {seal}", "red"), f" [{problem.code.value}] {problem.text(language)}"))
         table = Table(title=f"{TEXT['skills'][language]} ({len(view.skills)})", title_justify="left")
         table.add_column("#", justify="right")
         table.add_column(TEXT["skill"][language])

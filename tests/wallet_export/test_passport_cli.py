@@ -221,6 +221,17 @@ def test_show_tampered_credential_exits_1(files, diplomas):
     assert result.exit_code == 1 and "NIET in orde" in result.output
 
 
+def test_show_says_why_a_credential_is_not_valid_in_the_language_of_lang(files, diplomas):
+    folder, _, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    path = folder / "t.json"
+    path.write_text(json.dumps(tampered))
+    dutch, english = run("show", str(path)), run("show", str(path), "--lang", "en")
+    assert "het bewijsstuk is na ondertekening gewijzigd" in dutch.output and "does not match" not in dutch.output
+    assert "does not match" in english.output
+
+
 def test_show_unreadable_image_exits_2(files):
     folder, _, _ = files
     path = folder / "noise.png"
