@@ -91,7 +91,7 @@ def _console() -> Console:
 
 def _lang(value: str) -> Lang:
     if value not in ("nl", "en"):
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, "--lang must be nl or en"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "--lang must be nl or en", nl="--lang moet nl of en zijn"))
     return "nl" if value == "nl" else "en"
 
 
@@ -246,7 +246,9 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         entries = store.entries()
         if not entries:
             raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                   f"the passport {store.folder} is empty; name credential files or add some first"))
+                                   f"the passport {store.folder} is empty; name credential files or add some first",
+                                   nl=f"je paspoort {store.folder} is leeg; noem bestanden of voeg eerst bewijsstukken toe"
+                                      " (`skillspas passport add`)"))
         return [entry.document for entry in entries]
     chosen = []
     for item in items:
@@ -254,7 +256,8 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         if path.is_file():
             document = parse_json(_read(path))
             if not isinstance(document, dict):
-                raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)"))
+                raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)",
+                                       nl=f"{item} is geen bewijsstuk (JSON-object)"))
             chosen.append(document)
         else:
             try:
@@ -297,16 +300,19 @@ def export_command(
     language = _lang(lang)
     if not any((qr, pdf, presentation, openbadges)):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               "name at least one of --qr, --pdf, --presentation, --openbadges"))
+                               "name at least one of --qr, --pdf, --presentation, --openbadges",
+                               nl="noem minstens één van --qr, --pdf, --presentation, --openbadges"))
     if (bridge_to or bridge_crebo) and pdf is None:
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too"))
+                               "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too",
+                               nl="--bridge-to en --bridge-crebo voegen een pagina toe aan de pdf: geef ook --pdf"))
     if bridge_to and bridge_crebo:
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "give one of --bridge-to or --bridge-crebo", nl="geef --bridge-to of --bridge-crebo"))
     if unsigned and (holder_key or challenge or domain):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain"))
+                               "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain",
+                               nl="--unsigned laat de presentatie onondertekend: laat --holder-key, --challenge en --domain weg"))
     try:
         store = _store(passport)
         chosen = build_passport(_select(store, credentials or []))
@@ -317,7 +323,9 @@ def export_command(
             holder = store.holder()
         if (challenge or domain) and holder is None:
             raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                   "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key"))
+                                   "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key",
+                                   nl="--challenge en --domain hebben je sleutel nodig: maak die met `skillspas passport init`"
+                                      " of geef --holder-key"))
         for warning in export_warnings(chosen.credentials, store.verifier(_bundle(bundle)), language, holder.controller if holder else None):
             typer.echo(warning, err=True)
         for target in (presentation, pdf):
@@ -386,7 +394,8 @@ def _documents(file: Path) -> list[dict[str, Any]]:
         data = decode_payload(read_qr_image(data))
     document = parse_json(data)
     if not isinstance(document, dict):
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation"))
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation",
+                               nl=f"{file} is geen bewijsstuk en geen presentatie"))
     types = document.get("type")
     if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
         inner = document.get("verifiableCredential")

@@ -94,7 +94,9 @@ class PassportStore:
     def init_holder_key(self, *, force: bool = False) -> Signer:
         """Make the worker's did:key holder key (folder 0700, file 0600); ``key_exists`` unless ``force``."""
         if self.holder_key_path.exists() and not force:
-            raise error_for(ErrorCode.KEY_EXISTS, f"{self.holder_key_path} already holds your key; --force replaces it")
+            raise error_for(ErrorCode.KEY_EXISTS, f"{self.holder_key_path} already holds your key; --force replaces it",
+                            nl=f"{self.holder_key_path} bevat je sleutel al; --force vervangt hem (bewijsstukken op de oude"
+                               " sleutel passen er dan niet meer bij)")
         self._private_folder()
         return save(generate("ed25519"), self.holder_key_path, overwrite=force)
 
@@ -125,7 +127,7 @@ class PassportStore:
             result = self.verifier(bundle).check_proofs(data)
             if result.first_error is not None:
                 problem = result.first_error
-                raise error_for(problem.code, problem.message, problem.path)
+                raise error_for(problem.code, problem.message, problem.path, nl=problem.message_nl)
         digest = hashlib.sha256(data).hexdigest()
         path = self.folder / f"{digest}{_SUFFIX}"
         if not path.exists():
@@ -168,7 +170,7 @@ class PassportStore:
         try:
             document = _credential(data, self.limits)
         except SkillspasError as exc:
-            raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path) from None
+            raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path, nl=f"{path.name}: {exc.text('nl')}") from None
         return StoredCredential(path.stem, path, data, document)
 
 
@@ -194,11 +196,13 @@ def _credential(data: bytes, limits: Limits) -> dict[str, Any]:
         raise TypeError("a credential is added as its JSON bytes")
     document = parse_json(bytes(data), limits)
     if not isinstance(document, dict):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
+        raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/",
+                        nl="een bewijsstuk moet een JSON-object zijn")
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
     if "VerifiableCredential" not in types:
-        raise error_for(ErrorCode.SCHEMA_INVALID, "only a VerifiableCredential goes into a passport", "/type")
+        raise error_for(ErrorCode.SCHEMA_INVALID, "only a VerifiableCredential goes into a passport", "/type",
+                        nl="alleen een bewijsstuk (VerifiableCredential) kan in je paspoort")
     return document
 
 

@@ -83,6 +83,7 @@ def test_add_tampered_credential_exits_1_and_stores_nothing(files, diplomas):
     path.write_text(json.dumps(tampered))
     result = run("add", str(path), "--passport", str(folder / "p"))
     assert result.exit_code == 1 and "invalid_signature" in result.output
+    assert "de handtekening past niet bij de inhoud" in result.output  # the reason, in Dutch too
     assert not (folder / "p").exists()
 
 
@@ -191,6 +192,33 @@ def test_export_without_names_exports_the_whole_passport(files):
 def test_export_usage_errors_exit_2(files, args):
     folder, _, _ = files
     assert run(*args, "--passport", str(folder / "empty")).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "args, dutch",
+    [
+        pytest.param(["export", "x.json"], "noem minstens één van --qr", id="no output named"),
+        pytest.param(["export", "CREDENTIAL", "--presentation", "vp.json", "--challenge", "c"], "hebben je sleutel nodig",
+                     id="challenge without key"),
+        pytest.param(["export", "--presentation", "vp.json"], "is leeg", id="empty passport"),
+        pytest.param(["export", "--qr", "q", "--bridge-to", "kok"], "geef ook --pdf", id="bridge without pdf"),
+        pytest.param(["export", "--presentation", "vp.json", "--unsigned", "--challenge", "c"], "laat --holder-key", id="unsigned with challenge"),
+        pytest.param(["list", "--lang", "de"], "--lang moet nl of en zijn", id="unknown language"),
+    ],
+)
+def test_a_usage_error_says_what_is_wrong_in_dutch_too(files, args, dutch):
+    folder, paths, _ = files
+    result = run(*(str(paths[0]) if arg == "CREDENTIAL" else arg for arg in args), "--passport", str(folder / "empty"))
+    dutch_line = next(line for line in result.output.splitlines() if line.startswith("fout ["))
+    assert result.exit_code == 2 and dutch in dutch_line, result.output
+
+
+def test_an_added_file_that_is_no_credential_is_refused_in_dutch_too(files):
+    folder, _, _ = files
+    path = folder / "presentation.json"
+    path.write_text('{"type": ["VerifiablePresentation"]}')
+    result = run("add", str(path), "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "alleen een bewijsstuk (VerifiableCredential) kan in je paspoort" in result.output
 
 
 def test_show_prints_a_table_of_skills(files, diplomas):
