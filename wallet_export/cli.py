@@ -341,7 +341,8 @@ def export_command(
         if pdf is not None:
             extra = None
             if bridge_to or bridge_crebo:
-                extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, bundle, trust_issuer, trust_anchor)[0].to_json()
+                extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, _bundle_or_passports(bundle, store),
+                                   trust_issuer, trust_anchor)[0].to_json()
             chosen.to_pdf(pdf, lang=language, bridge=extra, max_version=qr_version)
             typer.echo(TEXT["wrote_pdf"][language].format(path=pdf) + (TEXT["with_bridge"][language] if extra else ""))
         if openbadges is not None:
@@ -486,20 +487,32 @@ def bridge_command(
     if (to is None) == (crebo is None):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "give one of --to (an occupation) or --crebo", nl="geef --to (een beroep) of --crebo"))
-    result, summary = _bridge_of(_select(_store(passport), credentials or []), to, crebo, bundle, trust_issuer, trust_anchor)
+    store = _store(passport)
+    result, summary = _bridge_of(_select(store, credentials or []), to, crebo, _bundle_or_passports(bundle, store),
+                                 trust_issuer, trust_anchor)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     _print_bridge(result, language, summary.excluded)
 
 
-def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | None, bundle: Path | None,
+def _bundle_or_passports(path: Path | None, store: PassportStore) -> Bundle | None:
+    """The bundle of ``--bundle``, else the one the passport keeps (as ``show`` and ``export`` use), else None."""
+    given = _bundle(path)
+    if given is not None:
+        return given
+    try:
+        return store.bundle()
+    except SkillspasError as exc:
+        raise refuse(exc) from None
+
+
+def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | None, bundle: Bundle | None,
                trust_issuer: list[str] | None, trust_anchor: list[str] | None) -> tuple[BridgeResult, SkillsSummary]:
     """Verify ``credentials`` as one passport, then bridge its verified skills to ``to`` or ``crebo``."""
     try:
         passport_vp = build_presentation(credentials)
-        verifier = Verifier(bundle=Bundle.from_file(bundle) if bundle is not None else None,
-                            trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
+        verifier = Verifier(bundle=bundle, trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
         summary = summarize_skills(verifier.verify(passport_vp))
         return bridge(summary, occupation=to, crebo=crebo), summary
     except SkillspasError as exc:
@@ -534,8 +547,8 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
                     "Not comparable (no ESCO-CompetentNL link in the data): ")
                    + "; ".join(p.label(lang) for p in result.not_comparable))
     if excluded:
-        typer.echo(("Niet meegeteld (niet geverifieerd): #" if nl else "Not counted (did not verify): #")
-                   + ", #".join(str(i + 1) for i, _ in excluded))
+        typer.echo(("Niet meegeteld (niet geverifieerd): " if nl else "Not counted (did not verify): ")
+                   + ", ".join(f"#{i + 1}" + (f" [{code.value}]" if code else "") for i, code in excluded))
     for note in result.notes:
         typer.echo(note[lang])
     typer.echo(f"{'Bron' if nl else 'Source'}: {data['attribution']}")
