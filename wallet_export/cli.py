@@ -181,10 +181,13 @@ def add_command(
     for file in files:
         try:
             with _writing(store):
-                entry = store.add(_read(file), check=check, bundle=given)
+                data = _read(file)
+                entry = store.add(data, check=check, bundle=given)
         except SkillspasError as exc:
             raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
-        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file})")
+        note = (TEXT["replaced"][language].format(refs=", ".join(entry.replaced)) if entry.replaced else
+                TEXT["already_kept"][language] if entry.data != data else "")
+        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file}){note}")
     if given is not None:
         with _writing(store):
             typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
@@ -354,13 +357,19 @@ def export_command(
         raise refuse(file_error(exc, verb="write")) from None
 
 
+_NOT_VALID_ANYWHERE = (ErrorCode.INVALID_PROOF, ErrorCode.INVALID_SIGNATURE, ErrorCode.WRONG_PROOF_PURPOSE,
+                       ErrorCode.NOT_YET_VALID)
+"""What makes a credential not valid for every employer, whatever trust material they hold (a praktijkverklaring the
+leerbedrijf has not co-signed yet is ``invalid_proof``); a key or trust the passport's bundle lacks is not among them."""
+
+
 def export_warnings(
     credentials: tuple[dict[str, Any], ...], verifier: Verifier, lang: Lang, holder: str | None = None
 ) -> list[str]:
     """What an employer would hold against this export (nl/en): a credential bound to another DID than
     the ``holder`` who signs the presentation (``holder_mismatch``), else one about another person
     than the passport's (the holder's, else the person with the most credentials), a revoked or
-    suspended one (with the passport's bundle), an expired one."""
+    suspended one (with the passport's bundle), an expired one, one whose proofs fail (``_NOT_VALID_ANYWHERE``)."""
     warnings: list[str] = []
     persons = group_persons(credentials, holder)
     owner = next((p for p in persons if p.counted), None)
@@ -385,6 +394,9 @@ def export_warnings(
         problem = verifier.verify(credential, now=now).first_error
         if problem is not None and problem.code in (ErrorCode.REVOKED, ErrorCode.SUSPENDED):
             warnings.append(TEXT[f"warn_{problem.code.value}"][lang].format(title=view.title))
+        elif problem is not None and problem.code in _NOT_VALID_ANYWHERE:
+            warnings.append(TEXT["warn_not_valid"][lang].format(title=view.title, code=problem.code.value,
+                                                                reason=problem.text(lang)))
     return warnings
 
 

@@ -275,3 +275,33 @@ def test_root_command_offers_passport(files):
         capture_output=True, timeout=120,
     )
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+
+
+def test_add_says_which_version_a_co_signed_credential_replaces(files, diplomas, issuer):
+    import datetime as dt
+
+    from skillspas.issuer import sign
+
+    folder, _, _ = files
+    single, double = folder / "single.json", folder / "double.json"
+    single.write_text(json.dumps(diplomas[5]))
+    double.write_text(json.dumps(sign(json.loads(json.dumps(diplomas[5])), issuer, append=True,
+                                      created=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))))
+    passport = str(folder / "p")
+    first = run("add", str(single), "--passport", passport).output.split()[0]
+    assert f"vervangt {first}" in run("add", str(double), "--passport", passport).output
+    assert "staat al in je paspoort" in run("add", str(single), "--passport", passport).output
+    assert len(json.loads(run("list", "--json", "--passport", passport).output)) == 1
+
+
+def test_export_warns_before_it_shares_a_credential_whose_proof_fails(files, diplomas):
+    folder, paths, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    path = folder / "t.json"
+    path.write_text(json.dumps(tampered))
+    result = run("export", str(paths[0]), str(path), "--presentation", str(folder / "vp.json"), "--unsigned",
+                 "--passport", str(folder / "p"))
+    assert result.exit_code == 0
+    warned = [line for line in result.output.splitlines() if line.startswith("LET OP")]
+    assert len(warned) == 1 and "„Iets anders” is niet geldig (invalid_signature" in warned[0], result.output
