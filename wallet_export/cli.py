@@ -434,7 +434,9 @@ def show_command(
         given = _bundle(bundle)
         store = _store(passport)
         verifier = store.verifier(given)
-        full = given is not None or verifier.bundle is not None
+        # Trust, validity and revocation only with a trust list: the bundle `passport claim` keeps (the issuer's
+        # /bundle: keys and status lists) vouches for no issuer, and every genuine credential would be untrusted.
+        full = verifier.bundle is not None and verifier.bundle.trust_list is not None
     except SkillspasError as exc:
         raise refuse(exc) from None
     console = _console()
@@ -475,9 +477,9 @@ def show_command(
         console.print(table)
     if not full:
         note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
-                "`skillspas verify` (of geef --bundle)." if language == "nl" else
+                "`skillspas verify` (of geef --bundle met een vertrouwenslijst)." if language == "nl" else
                 "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify` "
-                "(or give --bundle).")
+                "(or give --bundle with a trust list).")
         console.print(note, style="dim", highlight=False)
     raise typer.Exit(worst)
 

@@ -260,6 +260,16 @@ def test_show_says_why_a_credential_is_not_valid_in_the_language_of_lang(files, 
     assert "does not match" in english.output
 
 
+def test_show_with_a_bundle_that_has_no_trust_list_checks_the_signature_and_does_not_call_a_credential_untrusted(files):
+    from skillspas.verifier import Bundle
+
+    folder, paths, _ = files
+    keys_only = Bundle.create().to_file(folder / "keys-only.json")  # as the issuer's /bundle that `claim` keeps
+    result = run("show", str(paths[0]), "--bundle", str(keys_only))
+    assert result.exit_code == 0, result.output
+    assert "handtekening(en) in orde" in result.output and "untrusted_issuer" not in result.output
+
+
 def test_show_unreadable_image_exits_2(files):
     folder, _, _ = files
     path = folder / "noise.png"
