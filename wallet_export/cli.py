@@ -419,7 +419,7 @@ def _documents(file: Path) -> list[dict[str, Any]]:
 
 @passport_app.command("show")
 def show_command(
-    file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, or a QR image")],
+    file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, a QR image, or a reference shown by `passport list`")],
     lang: LangOption = "nl",
     bundle: BundleOption = None,
     passport: PassportOption = None,
@@ -430,9 +430,9 @@ def show_command(
     did:key keys only; with a bundle, trust, validity and revocation are checked too."""
     language = _lang(lang)
     try:
-        documents = _documents(file)
-        given = _bundle(bundle)
         store = _store(passport)
+        documents = _documents(file) if file.exists() else _select(store, [str(file)])  # else a passport reference
+        given = _bundle(bundle)
         verifier = store.verifier(given)
         # Trust, validity and revocation only with a trust list: the bundle `passport claim` keeps (the issuer's
         # /bundle: keys and status lists) vouches for no issuer, and every genuine credential would be untrusted.

@@ -270,6 +270,16 @@ def test_show_with_a_bundle_that_has_no_trust_list_checks_the_signature_and_does
     assert "handtekening(en) in orde" in result.output and "untrusted_issuer" not in result.output
 
 
+def test_show_takes_the_reference_that_list_shows(files, diplomas):
+    folder, paths, _ = files
+    passport = str(folder / "p")
+    ref = run("add", str(paths[0]), "--passport", passport).output.split()[0]
+    result = run("show", ref, "--passport", passport)
+    assert result.exit_code == 0 and "Vaardigheden (8)" in result.output, result.output
+    missing = run("show", "nothing-here.json", "--passport", passport)
+    assert missing.exit_code == 2 and "geen bestand en geen referentie" in missing.output
+
+
 def test_show_unreadable_image_exits_2(files):
     folder, _, _ = files
     path = folder / "noise.png"
