@@ -36,6 +36,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
+from skillspas.schemas.text import check_text
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant
@@ -312,6 +313,7 @@ def export_command(
     if bridge_to and bridge_crebo:
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "give one of --bridge-to or --bridge-crebo", nl="geef --bridge-to of --bridge-crebo"))
+    challenge, domain = _code("--challenge", challenge), _code("--domain", domain)
     if unsigned and (holder_key or challenge or domain):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain",
@@ -355,6 +357,29 @@ def export_command(
         raise refuse(exc) from None
     except OSError as exc:
         raise refuse(file_error(exc, verb="write")) from None
+
+
+MAX_CODE = 100
+"""Longest ``--challenge``/``--domain``: the verifier page's code field takes at most 100 characters."""
+
+
+def _code(option: str, value: str | None) -> str | None:
+    """The verifier's challenge or domain as the verifier takes it: trimmed (the page trims the code typed into it),
+    1 to ``MAX_CODE`` characters, no control or bidi character (which a verifier refuses): else ``invalid_option``,
+    rather than a presentation no employer can check."""
+    if value is None:
+        return None
+    code = value.strip()
+    if not code or len(code) > MAX_CODE:
+        raise refuse(localized_error(
+            ErrorCode.INVALID_OPTION, en=f"{option} takes the code the verifier gave you: 1 to {MAX_CODE} characters",
+            nl=f"{option} neemt de code die de controleur je gaf: 1 tot {MAX_CODE} tekens"))
+    try:
+        check_text(code)
+    except SkillspasError as exc:
+        raise refuse(localized_error(ErrorCode.INVALID_OPTION, en=f"{option}: {exc.message}",
+                                     nl=f"{option}: {exc.text('nl')}")) from None
+    return code
 
 
 _NOT_VALID_ANYWHERE = (ErrorCode.INVALID_PROOF, ErrorCode.INVALID_SIGNATURE, ErrorCode.WRONG_PROOF_PURPOSE,

@@ -325,3 +325,22 @@ def test_export_warns_before_it_shares_a_credential_whose_proof_fails(files, dip
     assert result.exit_code == 0
     warned = [line for line in result.output.splitlines() if line.startswith("LET OP")]
     assert len(warned) == 1 and "„Iets anders” is niet geldig (invalid_signature" in warned[0], result.output
+
+
+@pytest.mark.parametrize("code", ["c" * 101, "sollicitatie\u202e24", "  ", "a\x07b"],
+                         ids=["longer than the page takes", "bidi override", "blank", "control character"])
+@pytest.mark.parametrize("option", ["--challenge", "--domain"])
+def test_export_refuses_a_challenge_or_domain_no_verifier_would_take(files, option, code):
+    folder, paths, key = files
+    result = run("export", str(paths[0]), "--presentation", str(folder / "vp.json"), "--holder-key", str(key),
+                 option, code, "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "[invalid_option]" in result.output and option in result.output
+    assert not (folder / "vp.json").exists()
+
+
+def test_export_signs_the_challenge_trimmed_as_the_page_trims_the_code_typed_into_it(files, issuer):
+    folder, paths, key = files
+    run("export", str(paths[0]), "--presentation", str(folder / "vp.json"), "--holder-key", str(key),
+        "--challenge", " sollicitatie-24\n", "--passport", str(folder / "p"))
+    presentation = (folder / "vp.json").read_bytes()
+    assert verify(presentation, challenge="sollicitatie-24", trusted_issuers=[issuer.controller])
