@@ -344,3 +344,12 @@ def test_export_signs_the_challenge_trimmed_as_the_page_trims_the_code_typed_int
         "--challenge", " sollicitatie-24\n", "--passport", str(folder / "p"))
     presentation = (folder / "vp.json").read_bytes()
     assert verify(presentation, challenge="sollicitatie-24", trusted_issuers=[issuer.controller])
+
+
+def test_a_huge_file_is_refused_without_a_wrong_size(files):
+    folder, _, _ = files
+    path = folder / "huge.json"
+    path.write_bytes(b'{"x": "' + b"y" * (3 * 1024 * 1024) + b'"}')
+    result = run("add", str(path), "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "[too_large]" in result.output
+    assert "1048577" not in result.output and "groter dan 1048576 bytes" in result.output, result.output
