@@ -179,12 +179,16 @@ class PassportStore:
     def get(self, ref: str) -> StoredCredential:
         """The credential whose reference starts with ``ref`` (at least 4 hex digits, unambiguous); else
         ``invalid_option``."""
+        return self._load(self._path_of(ref))
+
+    def _path_of(self, ref: str) -> Path:
+        """The one stored file whose name starts with ``ref`` (found by name: another damaged file is no matter)."""
         ref = ref.strip().lower()
         quoted = shown(ref, quoted=True)
         if len(ref) < 4 or not _is_hex(ref):
             raise _no_reference(f"{quoted} is not a credential reference (at least 4 hex digits)",
                                 f"{quoted} is geen referentie van een bewijsstuk (minstens 4 hexadecimale cijfers)")
-        matches = [e for e in self.entries() if e.digest.startswith(ref)]
+        matches = [p for p in self._paths() if p.stem.startswith(ref)]
         if not matches:
             raise _no_reference(f"no credential {quoted} in {self.folder}", f"geen bewijsstuk {quoted} in {self.folder}")
         if len(matches) > 1:
@@ -193,9 +197,13 @@ class PassportStore:
         return matches[0]
 
     def remove(self, ref: str) -> StoredCredential:
-        """Delete one credential from the passport and return it."""
-        entry = self.get(ref)
-        entry.path.unlink()
+        """Delete one credential from the passport and return it; a damaged file too (its document is then empty)."""
+        path = self._path_of(ref)
+        try:
+            entry = self._load(path)
+        except SkillspasError:
+            entry = StoredCredential(path.stem, path, b"", {})
+        path.unlink()
         return entry
 
     def _load(self, path: Path) -> StoredCredential:
@@ -203,7 +211,10 @@ class PassportStore:
         try:
             document = _credential(data, self.limits)
         except SkillspasError as exc:
-            raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path, nl=f"{path.name}: {exc.text('nl')}") from None
+            ref = path.stem[:REF_LENGTH]
+            raise error_for(exc.code, f"{path.name}: {exc.message}; `skillspas passport remove {ref}` removes it",
+                            exc.path, nl=f"{path.name}: {exc.text('nl')}; `skillspas passport remove {ref}` verwijdert het"
+                            ) from None
         return StoredCredential(path.stem, path, data, document)
 
 

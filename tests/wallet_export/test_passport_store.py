@@ -159,3 +159,16 @@ def test_the_same_credential_written_otherwise_is_kept_once_and_other_credential
     compact = json.dumps(diplomas[5], separators=(",", ":")).encode("utf-8")
     assert store.add(compact).digest == first.digest
     assert [e.digest for e in store.entries()] == [other.digest, first.digest]
+
+
+def test_a_damaged_stored_file_can_be_removed_by_its_reference_and_the_refusal_says_how(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    kept = store.add(_bytes(diplomas[2]))
+    damaged = tmp_path / ("ab" * 32 + ".json")
+    damaged.write_text("{broken")
+    with pytest.raises(SkillspasError) as caught:
+        store.entries()
+    assert "`skillspas passport remove abababab" in caught.value.text("nl")
+    assert store.get(kept.ref).digest == kept.digest  # the other credentials are still found by reference
+    assert store.remove("abab").digest == "ab" * 32 and not damaged.exists()
+    assert [e.digest for e in store.entries()] == [kept.digest]
