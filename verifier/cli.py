@@ -233,12 +233,16 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         if summary.subject_name:
             typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
         _print_proven(summary, lang, "  ")
-    for index, credential in enumerate(result.credentials):
-        verdict = "ok" if credential.verified else credential.first_error.code.value if credential.first_error else "not verified"
+    for index, credential in enumerate(result.credentials):  # as the passport view of a PDF: mark, number, verdict
+        problem = credential.first_error
         what = credential.summary or credential.about
-        typer.echo(f"  credential {index}: {verdict}" + (f" — {_named(what, nl)}" if what else ""))
+        code = f" [{problem.code.value}]" if problem is not None else ""
+        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index} {HEADINGS[credential.verdict][lang]}{code}"
+                   + (f" — {_named(what, nl)}" if what else ""))
         if credential.verified and credential.summary is not None:
             _print_proven(credential.summary, lang, "    ")
+        elif problem is not None:  # why, in the language asked for
+            typer.echo(f"    {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:

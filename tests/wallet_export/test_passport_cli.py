@@ -353,3 +353,21 @@ def test_a_huge_file_is_refused_without_a_wrong_size(files):
     result = run("add", str(path), "--passport", str(folder / "p"))
     assert result.exit_code == 2 and "[too_large]" in result.output
     assert "1048577" not in result.output and "groter dan 1048576 bytes" in result.output, result.output
+
+
+def test_verify_of_a_presentation_names_each_credential_verdict_and_why_in_the_language_of_lang(files, diplomas, issuer):
+    from skillspas.issuer.cli import app
+
+    folder, paths, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    (folder / "t.json").write_text(json.dumps(tampered))
+    run("export", str(paths[0]), str(folder / "t.json"), "--presentation", str(folder / "vp.json"), "--unsigned",
+        "--passport", str(folder / "p"))
+    common = ["verify", str(folder / "vp.json"), "--trust-issuer", issuer.controller]
+    dutch = CliRunner().invoke(app, common).output.splitlines()
+    assert any(line.startswith("  ✓ #0 Geldig — ") for line in dutch), dutch
+    assert "  ✗ #1 Niet geldig [invalid_signature]" in dutch
+    assert any(line.startswith("    de handtekening past niet bij de inhoud") for line in dutch)
+    english = CliRunner().invoke(app, [*common, "--lang", "en"]).output.splitlines()
+    assert "  ✗ #1 Not valid [invalid_signature]" in english and not any("credential 1" in line for line in english)
