@@ -95,9 +95,10 @@ def parse_scanned(
         return data, _bounded(data, limits, registry)
     if isinstance(data, (bytes, bytearray)):
         if len(data) > limits.max_bytes:
-            raise localized_error(ErrorCode.TOO_LARGE, en=f"input is {len(data)} bytes; the limit is {limits.max_bytes}",
-                                  nl=f"het bestand is {len(data)} bytes; de verificateur neemt hoogstens "
-                                     f"{limits.max_bytes} bytes aan")
+            # No size: readers pass at most limit + 1 bytes ("one byte more tells too large"), not the input's length.
+            raise localized_error(ErrorCode.TOO_LARGE, en=f"input is larger than {limits.max_bytes} bytes, the limit",
+                                  nl=f"het bestand is groter dan {limits.max_bytes} bytes, het meeste dat de "
+                                     "verificateur aanneemt")
         try:
             text = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:

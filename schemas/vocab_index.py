@@ -55,6 +55,11 @@ __all__ = [
 ]
 
 ESCO_OCCUPATION = re.compile(r"http://data\.europa\.eu/esco/occupation/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_OCCUPATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""An ESCO occupation's id: the last part of its URI, as ``occupation_named`` lists candidates."""
+_WHOLE_WORDS = 3.0
+"""A search score below this matched every word of the query as a whole word of a label (``_score``); from it on
+only word beginnings matched ("kook" in "kookketel"), which names no occupation for sure."""
 MAX_QUERY = 200
 """Longest search text (characters)."""
 _MAX_WORDS = 8
@@ -350,6 +355,8 @@ class VocabIndex:
         Raises a coded ``schema_invalid`` naming the candidates when the name is unknown or ambiguous.
         """
         name = name.strip()
+        if _OCCUPATION_ID.fullmatch(name):  # the id a refusal below lists for each candidate
+            name = "http://data.europa.eu/esco/occupation/" + name
         if ESCO_OCCUPATION.fullmatch(name):
             found = self.get(name)
             if found is not None:
@@ -357,15 +364,21 @@ class VocabIndex:
             hits: tuple[Hit, ...] = ()
         else:
             result = self.search(name, limit=8, kinds=("occupation",), relations=False)
-            if result.best is not None:
+            if result.best is not None and result.best.score < _WHOLE_WORDS:
                 return result.best.concept
             hits = result.hits
         choices = "; ".join(f"{h.concept.label('nl')} ({h.concept.uri.rsplit('/', 1)[-1]})" for h in hits[:8])
+        if len(hits) == 1:  # one occupation whose label only has words that start like the name: offered, not picked
+            raise localized_error(
+                ErrorCode.SCHEMA_INVALID,
+                nl=f"'{shown(name)}' is geen beroepsnaam; bedoelt u {choices}? Geef die naam of id.",
+                en=f"'{shown(name)}' is not the name of an occupation; do you mean {choices}? Give that name or id.",
+            )
         if hits:
             raise localized_error(
                 ErrorCode.SCHEMA_INVALID,
-                nl=f"'{shown(name)}' past bij meer dan één beroep; kies er één: {choices}.",
-                en=f"'{shown(name)}' matches more than one occupation; pick one: {choices}.",
+                nl=f"'{shown(name)}' past bij meer dan één beroep; kies er één (naam of id): {choices}.",
+                en=f"'{shown(name)}' matches more than one occupation; pick one (name or id): {choices}.",
             )
         raise localized_error(
             ErrorCode.SCHEMA_INVALID,

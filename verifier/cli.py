@@ -86,15 +86,18 @@ def verify_command(
                 data = _qr_parts_input([data], limits)
             else:
                 data = data[: limits.max_bytes + 1]
+        # A PDF's QR codes are put together here into a presentation nobody signed: nothing in it can carry the
+        # employer's challenge or domain. It is checked as it is and says so, as the page does (inputs.challenge_for).
+        code_unused = from_pdf and bool(challenge or domain)
         result = verify_input(
             data, bundle=bundle, contexts=contexts, trusted_issuers=trust_issuer, trust_anchors=trust_anchor,
-            max_status_age=max_status_age, challenge=challenge, domain=domain, limits=limits,
-            now=parse_now(now) if now is not None else None,
+            max_status_age=max_status_age, challenge=None if from_pdf else challenge,
+            domain=None if from_pdf else domain, limits=limits, now=parse_now(now) if now is not None else None,
         )
     except SkillspasError as exc:
         raise refuse(exc, as_json=as_json) from None
     if from_pdf:
-        _print_passport(result, lang, as_json)
+        _print_passport(result, lang, as_json, code_unused=code_unused)
     elif as_json:
         typer.echo(result_text(result))
     else:
@@ -112,9 +115,11 @@ def _pdf_input(data: bytes, limits: Limits) -> bytes:
     return passport_of(pdf_credentials(data, limits), limits)
 
 
-def passport_json(result: VerificationResult, summary: SkillsSummary) -> dict[str, Any]:
+def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_unused: bool = False) -> dict[str, Any]:
     """The ``passport`` key of ``verify passport.pdf --json``: one row per credential (its verdict, what it is,
-    whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``)."""
+    whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``).
+    ``code_unused``: the employer's challenge or domain could not be checked (a PDF carries no holder proof), so a
+    valid passport is a ``warning``, as on the page (``challenge_not_used``)."""
     owner = {index: person.key for person in result.persons for index in person.credentials}
     rows = []
     for index, item in enumerate(result.credentials):
@@ -126,23 +131,31 @@ def passport_json(result: VerificationResult, summary: SkillsSummary) -> dict[st
             "issuer": what.issuer if what else None, "issuerName": what.issuer_name if what else None,
             "person": owner.get(index),
         })
-    return {"source": "pdf", "verdict": result.verdict, "credentials": rows, "summary": summary.to_json()}
+    verdict = "warning" if code_unused and result.verdict == "valid" else result.verdict
+    return {"source": "pdf", "verdict": verdict, "credentials": rows, "summary": summary.to_json()}
 
 
-def _print_passport(result: VerificationResult, lang: str, as_json: bool) -> None:
+def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, code_unused: bool = False) -> None:
     """One passport view of a passport PDF: the verdict, per person their credentials with each verdict, then
     the skills summary of the person that counts (like the page's passport view)."""
     from skillspas.verifier.summary import summarize_skills  # the vocabulary index: only for a passport view
 
     summary = summarize_skills(result)
+    view = passport_json(result, summary, code_unused=code_unused)
     if as_json:
-        typer.echo(json.dumps({**result.to_json(), "passport": passport_json(result, summary)}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({**result.to_json(), "passport": view}, indent=2, ensure_ascii=False))
         return
     nl = lang == "nl"
-    view = passport_json(result, summary)
     total, bad = len(result.credentials), sum(1 for c in result.credentials if not c.verified)
     sentence = both("all_valid", n=total) if not bad else both("some_invalid", bad=bad, n=total)
-    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[result.verdict][lang].upper()} — {sentence[lang]}")
+    problem = result.first_error
+    said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
+    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[view['verdict']][lang].upper()} — {said}")
+    if problem is not None and not total:  # the presentation itself failed: no credential says why
+        typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
+    if code_unused:
+        typer.echo(("  LET OP: " if nl else "  WARNING: ") + both("challenge_not_used")[lang] + " [challenge_not_used] "
+                   + both("challenge_next")[lang])
     for warning in result.warnings:
         typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}]")
     for person in result.persons:
@@ -221,13 +234,17 @@ def _print_verdict(result: VerificationResult, lang: str) -> None:
         if summary.subject_name:
             typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
         _print_proven(summary, lang, "  ")
-    for index, credential in enumerate(result.credentials):
-        verdict = "ok" if credential.verified else credential.first_error.code.value if credential.first_error else "not verified"
+    for index, credential in enumerate(result.credentials):  # as the passport view of a PDF: mark, number, verdict
+        problem = credential.first_error
         what = credential.summary or credential.about
-        typer.echo(f"  credential {index}: {verdict}" + (f" — {_named(what, nl)}" if what else ""))
+        code = f" [{problem.code.value}]" if problem is not None else ""
+        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index} {HEADINGS[credential.verdict][lang]}{code}"
+                   + (f" — {_named(what, nl)}" if what else ""))
         _print_warnings(credential.warnings, lang, "    ")  # e.g. trust_list_not_pinned: orange, as on the page
         if credential.verified and credential.summary is not None:
             _print_proven(credential.summary, lang, "    ")
+        elif problem is not None:  # why, in the language asked for
+            typer.echo(f"    {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:

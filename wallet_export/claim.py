@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from skillspas.keys import Signer
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle
@@ -38,15 +38,23 @@ MAX_BUNDLE_BYTES: Final = 16 * 1024 * 1024
 _MAX_FIELD: Final = 1000
 
 
-def _failed(message: str) -> SkillspasError:
-    return error_for(ErrorCode.EXCHANGE_FAILED, message)
+def _failed(message: str, nl: str) -> SkillspasError:
+    """``exchange_failed`` saying why, in English and Dutch."""
+    return localized_error(ErrorCode.EXCHANGE_FAILED, en=message, nl=nl)
 
 
 def _check_url(url: str) -> str:
     """``url`` when it is an http(s) address with a host (a string the worker was given)."""
-    parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 else None
-    if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
-        raise _failed(f"{shown(url, 200, quoted=True)} is not an http(s) exchange address" if isinstance(url, str) else "no exchange address")
+    try:  # urlsplit, .hostname and .port raise ValueError on a malformed address ("http://[::1", "https://h:x/")
+        parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 else None
+        host = parts.hostname if parts is not None and parts.port != 0 else None
+    except ValueError:
+        parts = host = None
+    if parts is None or parts.scheme not in ("https", "http") or not host:
+        if not isinstance(url, str):
+            raise _failed("no exchange address", "geen ophaaladres")
+        quoted = shown(url, 200, quoted=True)
+        raise _failed(f"{quoted} is not an http(s) exchange address", f"{quoted} is geen http(s)-ophaaladres")
     return url
 
 
@@ -63,25 +71,29 @@ def _answer(client: httpx.Client, method: str, url: str, limit: int, **kwargs: A
             for chunk in response.iter_bytes():
                 data += chunk
                 if len(data) > limit:
-                    raise _failed(f"the answer of {url} is larger than {limit} bytes")
+                    raise _failed(f"the answer of {shown(url, 200)} is larger than {limit} bytes",
+                                  f"het antwoord van {shown(url, 200)} is groter dan {limit} bytes")
             status = response.status_code
-    except httpx.HTTPError as exc:
-        raise _failed(f"{url} could not be reached: {type(exc).__name__}") from None
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise _failed(f"{shown(url, 200)} could not be reached: {type(exc).__name__}",
+                      f"{shown(url, 200)} is niet bereikbaar: {type(exc).__name__}") from None
     try:
         document = parse_json(bytes(data), Limits(max_bytes=limit))
     except SkillspasError:
-        raise _failed(f"{url} answered HTTP {status} without JSON") from None
+        raise _failed(f"{shown(url, 200)} answered HTTP {status} without JSON",
+                      f"{shown(url, 200)} antwoordde HTTP {status} zonder JSON") from None
     if not 200 <= status < 300:  # a redirect is not followed: it is a refusal too
         code = document.get("code") if isinstance(document, dict) else None
         message = document.get("message") if isinstance(document, dict) else None
-        raise _failed(f"the issuer refused (HTTP {status}): {shown(code, 40)}: {shown(message, 200)}")
+        said = f"{shown(code, 40)}: {shown(message, 200)}"
+        raise _failed(f"the issuer refused (HTTP {status}): {said}", f"de uitgever weigerde (HTTP {status}): {said}")
     return document
 
 
 def _text(document: Any, key: str) -> str:
     value = document.get(key) if isinstance(document, dict) else None
     if not isinstance(value, str) or not value or len(value) > _MAX_FIELD:
-        raise _failed(f"the exchange's request has no usable {key}")
+        raise _failed(f"the exchange's request has no usable {key}", f"het verzoek van de uitgever heeft geen bruikbare {key}")
     return value
 
 
@@ -90,7 +102,8 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
     """Run the exchange at ``url`` with the passport key, verify what it answers and store it."""
     holder = holder or store.holder()
     if holder is None:
-        raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first")
+        raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first",
+                        nl="je paspoort heeft nog geen sleutel: maak die eerst met `skillspas passport init`")
     _check_url(url)
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
@@ -104,12 +117,13 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
         credentials = presentation.get("verifiableCredential") if isinstance(presentation, dict) else None
         credentials = credentials if isinstance(credentials, list) else [credentials]
         if not credentials or not all(isinstance(c, dict) for c in credentials):
-            raise _failed("the exchange answered no credential")
+            raise _failed("the exchange answered no credential", "de uitgever gaf geen bewijsstuk terug")
         for credential in credentials:
             subject = credential.get("credentialSubject")
             if not isinstance(subject, dict) or subject.get("id") != holder.controller:
                 raise error_for(ErrorCode.HOLDER_MISMATCH, "the credential does not name your DID "
-                                f"({holder.controller}) as its subject", "/credentialSubject/id")
+                                f"({holder.controller}) as its subject", "/credentialSubject/id",
+                                nl=f"het bewijsstuk staat niet op jouw DID ({holder.controller})")
         fetched = None
         if bundle is None and store.bundle() is None:
             origin = urlsplit(url)

@@ -36,6 +36,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
+from skillspas.schemas.text import check_text
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant
@@ -91,7 +92,7 @@ def _console() -> Console:
 
 def _lang(value: str) -> Lang:
     if value not in ("nl", "en"):
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, "--lang must be nl or en"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "--lang must be nl or en", nl="--lang moet nl of en zijn"))
     return "nl" if value == "nl" else "en"
 
 
@@ -181,10 +182,13 @@ def add_command(
     for file in files:
         try:
             with _writing(store):
-                entry = store.add(_read(file), check=check, bundle=given)
+                data = _read(file)
+                entry = store.add(data, check=check, bundle=given)
         except SkillspasError as exc:
             raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
-        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file})")
+        note = (TEXT["replaced"][language].format(refs=", ".join(entry.replaced)) if entry.replaced else
+                TEXT["already_kept"][language] if entry.data != data else "")
+        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file}){note}")
     if given is not None:
         with _writing(store):
             typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
@@ -246,7 +250,9 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         entries = store.entries()
         if not entries:
             raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                   f"the passport {store.folder} is empty; name credential files or add some first"))
+                                   f"the passport {store.folder} is empty; name credential files or add some first",
+                                   nl=f"je paspoort {store.folder} is leeg; noem bestanden of voeg eerst bewijsstukken toe"
+                                      " (`skillspas passport add`)"))
         return [entry.document for entry in entries]
     chosen = []
     for item in items:
@@ -254,7 +260,8 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         if path.is_file():
             document = parse_json(_read(path))
             if not isinstance(document, dict):
-                raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)"))
+                raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)",
+                                       nl=f"{item} is geen bewijsstuk (JSON-object)"))
             chosen.append(document)
         else:
             try:
@@ -297,16 +304,20 @@ def export_command(
     language = _lang(lang)
     if not any((qr, pdf, presentation, openbadges)):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               "name at least one of --qr, --pdf, --presentation, --openbadges"))
+                               "name at least one of --qr, --pdf, --presentation, --openbadges",
+                               nl="noem minstens één van --qr, --pdf, --presentation, --openbadges"))
     if (bridge_to or bridge_crebo) and pdf is None:
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too"))
+                               "--bridge-to and --bridge-crebo add a page to the PDF: give --pdf too",
+                               nl="--bridge-to en --bridge-crebo voegen een pagina toe aan de pdf: geef ook --pdf"))
     if bridge_to and bridge_crebo:
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "give one of --bridge-to or --bridge-crebo", nl="geef --bridge-to of --bridge-crebo"))
+    challenge, domain = _code("--challenge", challenge), _code("--domain", domain)
     if unsigned and (holder_key or challenge or domain):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain"))
+                               "--unsigned leaves the presentation unsigned: drop --holder-key, --challenge and --domain",
+                               nl="--unsigned laat de presentatie onondertekend: laat --holder-key, --challenge en --domain weg"))
     try:
         store = _store(passport)
         chosen = build_passport(_select(store, credentials or []))
@@ -317,7 +328,9 @@ def export_command(
             holder = store.holder()
         if (challenge or domain) and holder is None:
             raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                   "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key"))
+                                   "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key",
+                                   nl="--challenge en --domain hebben je sleutel nodig: maak die met `skillspas passport init`"
+                                      " of geef --holder-key"))
         for warning in export_warnings(chosen.credentials, store.verifier(_bundle(bundle)), language, holder.controller if holder else None):
             typer.echo(warning, err=True)
         for target in (presentation, pdf):
@@ -333,7 +346,8 @@ def export_command(
         if pdf is not None:
             extra = None
             if bridge_to or bridge_crebo:
-                extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, bundle, trust_issuer, trust_anchor)[0].to_json()
+                extra = _bridge_of(list(chosen.credentials), bridge_to, bridge_crebo, _bundle_or_passports(bundle, store),
+                                   trust_issuer, trust_anchor)[0].to_json()
             chosen.to_pdf(pdf, lang=language, bridge=extra, max_version=qr_version)
             typer.echo(TEXT["wrote_pdf"][language].format(path=pdf) + (TEXT["with_bridge"][language] if extra else ""))
         if openbadges is not None:
@@ -345,13 +359,42 @@ def export_command(
         raise refuse(file_error(exc, verb="write")) from None
 
 
+MAX_CODE = 100
+"""Longest ``--challenge``/``--domain``: the verifier page's code field takes at most 100 characters."""
+
+
+def _code(option: str, value: str | None) -> str | None:
+    """The verifier's challenge or domain as the verifier takes it: trimmed (the page trims the code typed into it),
+    1 to ``MAX_CODE`` characters, no control or bidi character (which a verifier refuses): else ``invalid_option``,
+    rather than a presentation no employer can check."""
+    if value is None:
+        return None
+    code = value.strip()
+    if not code or len(code) > MAX_CODE:
+        raise refuse(localized_error(
+            ErrorCode.INVALID_OPTION, en=f"{option} takes the code the verifier gave you: 1 to {MAX_CODE} characters",
+            nl=f"{option} neemt de code die de controleur je gaf: 1 tot {MAX_CODE} tekens"))
+    try:
+        check_text(code)
+    except SkillspasError as exc:
+        raise refuse(localized_error(ErrorCode.INVALID_OPTION, en=f"{option}: {exc.message}",
+                                     nl=f"{option}: {exc.text('nl')}")) from None
+    return code
+
+
+_NOT_VALID_ANYWHERE = (ErrorCode.INVALID_PROOF, ErrorCode.INVALID_SIGNATURE, ErrorCode.WRONG_PROOF_PURPOSE,
+                       ErrorCode.NOT_YET_VALID)
+"""What makes a credential not valid for every employer, whatever trust material they hold (a praktijkverklaring the
+leerbedrijf has not co-signed yet is ``invalid_proof``); a key or trust the passport's bundle lacks is not among them."""
+
+
 def export_warnings(
     credentials: tuple[dict[str, Any], ...], verifier: Verifier, lang: Lang, holder: str | None = None
 ) -> list[str]:
     """What an employer would hold against this export (nl/en): a credential bound to another DID than
     the ``holder`` who signs the presentation (``holder_mismatch``), else one about another person
     than the passport's (the holder's, else the person with the most credentials), a revoked or
-    suspended one (with the passport's bundle), an expired one."""
+    suspended one (with the passport's bundle), an expired one, one whose proofs fail (``_NOT_VALID_ANYWHERE``)."""
     warnings: list[str] = []
     persons = group_persons(credentials, holder)
     owner = next((p for p in persons if p.counted), None)
@@ -376,6 +419,9 @@ def export_warnings(
         problem = verifier.verify(credential, now=now).first_error
         if problem is not None and problem.code in (ErrorCode.REVOKED, ErrorCode.SUSPENDED):
             warnings.append(TEXT[f"warn_{problem.code.value}"][lang].format(title=view.title))
+        elif problem is not None and problem.code in _NOT_VALID_ANYWHERE:
+            warnings.append(TEXT["warn_not_valid"][lang].format(title=view.title, code=problem.code.value,
+                                                                reason=problem.text(lang)))
     return warnings
 
 
@@ -386,7 +432,8 @@ def _documents(file: Path) -> list[dict[str, Any]]:
         data = decode_payload(read_qr_image(data))
     document = parse_json(data)
     if not isinstance(document, dict):
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation"))
+        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation",
+                               nl=f"{file} is geen bewijsstuk en geen presentatie"))
     types = document.get("type")
     if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
         inner = document.get("verifiableCredential")
@@ -397,7 +444,7 @@ def _documents(file: Path) -> list[dict[str, Any]]:
 
 @passport_app.command("show")
 def show_command(
-    file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, or a QR image")],
+    file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, a QR image, or a reference shown by `passport list`")],
     lang: LangOption = "nl",
     bundle: BundleOption = None,
     passport: PassportOption = None,
@@ -408,11 +455,13 @@ def show_command(
     did:key keys only; with a bundle, trust, validity and revocation are checked too."""
     language = _lang(lang)
     try:
-        documents = _documents(file)
-        given = _bundle(bundle)
         store = _store(passport)
+        documents = _documents(file) if file.exists() else _select(store, [str(file)])  # else a passport reference
+        given = _bundle(bundle)
         verifier = store.verifier(given)
-        full = given is not None or verifier.bundle is not None
+        # Trust, validity and revocation only with a trust list: the bundle `passport claim` keeps (the issuer's
+        # /bundle: keys and status lists) vouches for no issuer, and every genuine credential would be untrusted.
+        full = verifier.bundle is not None and verifier.bundle.trust_list is not None
     except SkillspasError as exc:
         raise refuse(exc) from None
     console = _console()
@@ -442,7 +491,7 @@ def show_command(
         else:
             seal = ("NIET geldig" if language == "nl" else "NOT valid") if full else (
                 "handtekening NIET in orde" if language == "nl" else "signature NOT valid")
-            console.print(Text.assemble("  ", (f"✗ {seal}", "red"), f" [{problem.code.value}] {problem.message}"))
+            console.print(Text.assemble("  ", (f"✗ {seal}", "red"), f" [{problem.code.value}] {problem.text(language)}"))
         table = Table(title=f"{TEXT['skills'][language]} ({len(view.skills)})", title_justify="left")
         table.add_column("#", justify="right")
         table.add_column(TEXT["skill"][language])
@@ -453,9 +502,9 @@ def show_command(
         console.print(table)
     if not full:
         note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
-                "`skillspas verify` (of geef --bundle)." if language == "nl" else
+                "`skillspas verify` (of geef --bundle met een vertrouwenslijst)." if language == "nl" else
                 "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify` "
-                "(or give --bundle).")
+                "(or give --bundle with a trust list).")
         console.print(note, style="dim", highlight=False)
     raise typer.Exit(worst)
 
@@ -477,20 +526,32 @@ def bridge_command(
     if (to is None) == (crebo is None):
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "give one of --to (an occupation) or --crebo", nl="geef --to (een beroep) of --crebo"))
-    result, summary = _bridge_of(_select(_store(passport), credentials or []), to, crebo, bundle, trust_issuer, trust_anchor)
+    store = _store(passport)
+    result, summary = _bridge_of(_select(store, credentials or []), to, crebo, _bundle_or_passports(bundle, store),
+                                 trust_issuer, trust_anchor)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     _print_bridge(result, language, summary.excluded)
 
 
-def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | None, bundle: Path | None,
+def _bundle_or_passports(path: Path | None, store: PassportStore) -> Bundle | None:
+    """The bundle of ``--bundle``, else the one the passport keeps (as ``show`` and ``export`` use), else None."""
+    given = _bundle(path)
+    if given is not None:
+        return given
+    try:
+        return store.bundle()
+    except SkillspasError as exc:
+        raise refuse(exc) from None
+
+
+def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | None, bundle: Bundle | None,
                trust_issuer: list[str] | None, trust_anchor: list[str] | None) -> tuple[BridgeResult, SkillsSummary]:
     """Verify ``credentials`` as one passport, then bridge its verified skills to ``to`` or ``crebo``."""
     try:
         passport_vp = build_presentation(credentials)
-        verifier = Verifier(bundle=Bundle.from_file(bundle) if bundle is not None else None,
-                            trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
+        verifier = Verifier(bundle=bundle, trusted_issuers=trust_issuer, trust_anchors=trust_anchor)
         summary = summarize_skills(verifier.verify(passport_vp))
         return bridge(summary, occupation=to, crebo=crebo), summary
     except SkillspasError as exc:
@@ -525,8 +586,8 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
                     "Not comparable (no ESCO-CompetentNL link in the data): ")
                    + "; ".join(p.label(lang) for p in result.not_comparable))
     if excluded:
-        typer.echo(("Niet meegeteld (niet geverifieerd): #" if nl else "Not counted (did not verify): #")
-                   + ", #".join(str(i + 1) for i, _ in excluded))
+        typer.echo(("Niet meegeteld (niet geverifieerd): " if nl else "Not counted (did not verify): ")
+                   + ", ".join(f"#{i + 1}" + (f" [{code.value}]" if code else "") for i, code in excluded))
     for note in result.notes:
         typer.echo(note[lang])
     typer.echo(f"{'Bron' if nl else 'Source'}: {data['attribution']}")

@@ -8,7 +8,11 @@ Usage::
     store.remove(entry.ref)
 
 A credential is stored under the SHA-256 of its bytes (``<64 hex>.json``), so adding the same
-file twice keeps one copy, and there is no index that can drift from the files. The folder is the
+file twice keeps one copy, and there is no index that can drift from the files. A checked credential that is
+a stored one with more proofs (the same ``id`` and content, its proof set a superset: a praktijkverklaring the
+leerbedrijf co-signed after the worker claimed it) replaces that version, and the version with fewer proofs is not
+added next to one with the same or more proofs: a passport never holds the half-signed copy an employer would see as
+not valid. The folder is the
 owner's only (0700) and each file too (0600): they hold names and achievements. The offline
 bundle (``bundle.json``: trust list, did:web documents, status lists) is kept next to them when
 given (``keep_bundle``), so did:web credentials (everything an issuer service produces) can be
@@ -20,6 +24,7 @@ loads it to sign presentations and DID-Auth.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +59,8 @@ class StoredCredential:
     path: Path
     data: bytes
     document: dict[str, Any]
+    replaced: tuple[str, ...] = ()
+    """References of the stored versions with fewer proofs that this one replaced (``PassportStore.add``)."""
 
     @property
     def ref(self) -> str:
@@ -94,7 +101,9 @@ class PassportStore:
     def init_holder_key(self, *, force: bool = False) -> Signer:
         """Make the worker's did:key holder key (folder 0700, file 0600); ``key_exists`` unless ``force``."""
         if self.holder_key_path.exists() and not force:
-            raise error_for(ErrorCode.KEY_EXISTS, f"{self.holder_key_path} already holds your key; --force replaces it")
+            raise error_for(ErrorCode.KEY_EXISTS, f"{self.holder_key_path} already holds your key; --force replaces it",
+                            nl=f"{self.holder_key_path} bevat je sleutel al; --force vervangt hem (bewijsstukken op de oude"
+                               " sleutel passen er dan niet meer bij)")
         self._private_folder()
         return save(generate("ed25519"), self.holder_key_path, overwrite=force)
 
@@ -125,42 +134,76 @@ class PassportStore:
             result = self.verifier(bundle).check_proofs(data)
             if result.first_error is not None:
                 problem = result.first_error
-                raise error_for(problem.code, problem.message, problem.path)
+                raise error_for(problem.code, problem.message, problem.path, nl=problem.message_nl)
         digest = hashlib.sha256(data).hexdigest()
+        versions = [v for v in self._versions(document) if v.digest != digest] if check else []
+        proofs = _proof_set(document)
+        kept = next((v for v in versions if proofs <= _proof_set(v.document)), None)
+        if kept is not None:  # the passport already holds this credential, with these proofs or more
+            return kept
         path = self.folder / f"{digest}{_SUFFIX}"
         if not path.exists():
             self._private_folder()
             write_private(path, data)
-        return StoredCredential(digest, path, data, document)
+        replaced = [v for v in versions if _proof_set(v.document) < proofs]
+        for version in replaced:
+            version.path.unlink()
+        return StoredCredential(digest, path, data, document, tuple(v.ref for v in replaced))
 
     def entries(self) -> list[StoredCredential]:
         """Every stored credential, oldest first (by file time, then digest)."""
+        return [self._load(path) for path in self._paths()]
+
+    def _paths(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
         paths = [p for p in self.folder.iterdir() if p.suffix == _SUFFIX and _is_digest(p.stem)]
         paths.sort(key=lambda p: (p.stat().st_mtime_ns, p.stem))
-        return [self._load(path) for path in paths]
+        return paths
+
+    def _versions(self, document: dict[str, Any]) -> list[StoredCredential]:
+        """The stored credentials that are ``document`` with another proof set: the same ``id`` and content."""
+        if not isinstance(document.get("id"), str):
+            return []
+        unsigned = _without_proof(document)
+        found = []
+        for path in self._paths():
+            try:
+                entry = self._load(path)
+            except (SkillspasError, OSError):  # a damaged file is for list and show to report, not for add
+                continue
+            if entry.document.get("id") == document["id"] and _without_proof(entry.document) == unsigned:
+                found.append(entry)
+        return found
 
     def get(self, ref: str) -> StoredCredential:
         """The credential whose reference starts with ``ref`` (at least 4 hex digits, unambiguous); else
         ``invalid_option``."""
+        return self._load(self._path_of(ref))
+
+    def _path_of(self, ref: str) -> Path:
+        """The one stored file whose name starts with ``ref`` (found by name: another damaged file is no matter)."""
         ref = ref.strip().lower()
         quoted = shown(ref, quoted=True)
         if len(ref) < 4 or not _is_hex(ref):
             raise _no_reference(f"{quoted} is not a credential reference (at least 4 hex digits)",
                                 f"{quoted} is geen referentie van een bewijsstuk (minstens 4 hexadecimale cijfers)")
-        matches = [e for e in self.entries() if e.digest.startswith(ref)]
+        matches = [p for p in self._paths() if p.stem.startswith(ref)]
         if not matches:
             raise _no_reference(f"no credential {quoted} in {self.folder}", f"geen bewijsstuk {quoted} in {self.folder}")
         if len(matches) > 1:
-            raise _no_reference(f"{shown} matches {len(matches)} credentials; type more digits",
-                                f"{shown} past bij {len(matches)} bewijsstukken; typ meer cijfers")
+            raise _no_reference(f"{quoted} matches {len(matches)} credentials; type more digits",
+                                f"{quoted} past bij {len(matches)} bewijsstukken; typ meer cijfers")
         return matches[0]
 
     def remove(self, ref: str) -> StoredCredential:
-        """Delete one credential from the passport and return it."""
-        entry = self.get(ref)
-        entry.path.unlink()
+        """Delete one credential from the passport and return it; a damaged file too (its document is then empty)."""
+        path = self._path_of(ref)
+        try:
+            entry = self._load(path)
+        except SkillspasError:
+            entry = StoredCredential(path.stem, path, b"", {})
+        path.unlink()
         return entry
 
     def _load(self, path: Path) -> StoredCredential:
@@ -168,7 +211,10 @@ class PassportStore:
         try:
             document = _credential(data, self.limits)
         except SkillspasError as exc:
-            raise error_for(exc.code, f"{path.name}: {exc.message}", exc.path) from None
+            ref = path.stem[:REF_LENGTH]
+            raise error_for(exc.code, f"{path.name}: {exc.message}; `skillspas passport remove {ref}` removes it",
+                            exc.path, nl=f"{path.name}: {exc.text('nl')}; `skillspas passport remove {ref}` verwijdert het"
+                            ) from None
         return StoredCredential(path.stem, path, data, document)
 
 
@@ -194,12 +240,25 @@ def _credential(data: bytes, limits: Limits) -> dict[str, Any]:
         raise TypeError("a credential is added as its JSON bytes")
     document = parse_json(bytes(data), limits)
     if not isinstance(document, dict):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/")
+        raise error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object", "/",
+                        nl="een bewijsstuk moet een JSON-object zijn")
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
     if "VerifiableCredential" not in types:
-        raise error_for(ErrorCode.SCHEMA_INVALID, "only a VerifiableCredential goes into a passport", "/type")
+        raise error_for(ErrorCode.SCHEMA_INVALID, "only a VerifiableCredential goes into a passport", "/type",
+                        nl="alleen een bewijsstuk (VerifiableCredential) kan in je paspoort")
     return document
+
+
+def _without_proof(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key != "proof"}
+
+
+def _proof_set(document: dict[str, Any]) -> frozenset[str]:
+    """A document's proofs (one or a set), each as canonical JSON, to compare proof sets."""
+    proofs = document.get("proof")
+    proofs = proofs if isinstance(proofs, list) else [] if proofs is None else [proofs]
+    return frozenset(json.dumps(proof, sort_keys=True, ensure_ascii=False) for proof in proofs)
 
 
 def _is_hex(text: str) -> bool:

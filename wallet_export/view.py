@@ -83,6 +83,10 @@ TEXT: dict[str, dict[str, str]] = {
     "wrote_presentation": {"nl": "presentatie: {path}", "en": "presentation: {path}"},
     "kept_bundle": {"nl": "controlebundel: {path}", "en": "bundle: {path}"},
     "removed": {"nl": "verwijderd: {ref}  {title}", "en": "removed {ref}  {title}"},
+    "replaced": {"nl": " — vervangt {refs}: hetzelfde bewijsstuk, nu met meer handtekeningen",
+                 "en": " — replaces {refs}: the same credential, now with more signatures"},
+    "already_kept": {"nl": " — staat al in je paspoort (met dezelfde of meer handtekeningen)",
+                     "en": " — already in your passport (with the same or more signatures)"},
     "signed_by_holder": {"nl": " (ondertekend door de houder)", "en": " (signed by the holder)"},
     "wrote_qr": {"nl": "QR: {n} PNG-bestand(en) in {folder}", "en": "QR: {n} PNG file(s) in {folder}"},
     "wrote_pdf": {"nl": "pdf: {path}", "en": "PDF: {path}"},
@@ -104,6 +108,10 @@ TEXT: dict[str, dict[str, str]] = {
     "warn_suspended": {
         "nl": "LET OP: „{title}” is geschorst door de uitgever. Een werkgever ziet het als niet geldig.",
         "en": "WARNING: “{title}” has been suspended by its issuer. An employer sees it as not valid.",
+    },
+    "warn_not_valid": {
+        "nl": "LET OP: „{title}” is niet geldig ({code}: {reason}). Een werkgever ziet het als niet geldig.",
+        "en": "WARNING: “{title}” is not valid ({code}: {reason}). An employer sees it as not valid.",
     },
     "warn_expired": {
         "nl": "LET OP: „{title}” is verlopen op {date}. Een werkgever ziet het als niet geldig.",

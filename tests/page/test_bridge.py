@@ -156,3 +156,31 @@ def test_the_passport_pdf_has_the_bridge_page_when_asked(world, summary, tmp_pat
     assert "Werk naar werk" not in without
     refused = CliRunner().invoke(app, [*common, str(tmp_path / "x.pdf"), *trust, "--bridge-crebo", "12345"])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+def test_the_cli_bridge_checks_with_the_bundle_the_passport_keeps_when_no_bundle_is_given(world, summary, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    folder = str(tmp_path / "passport")
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    added = CliRunner().invoke(app, ["passport", "add", *files, "--bundle", str(world.files["bundle"]), "--passport", folder])
+    assert added.exit_code == 0, added.output
+    run = CliRunner().invoke(app, ["passport", "bridge", "--to", "kok", "--json", "--passport", folder,
+                                   "--trust-anchor", world.anchor.controller])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output) == bridge(summary, occupation="kok").to_json()
+
+
+def test_the_cli_bridge_says_why_a_credential_is_not_counted(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    files = [str(world.files[k]) for k in ("diploma", "evc")]
+    run = CliRunner().invoke(app, ["passport", "bridge", *files, "--to", "kok", "--passport", str(tmp_path / "none")])
+    assert run.exit_code == 0, run.output
+    assert "Niet meegeteld (niet geverifieerd): #1 [untrusted_issuer], #2 [untrusted_issuer]" in run.output

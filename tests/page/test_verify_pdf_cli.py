@@ -55,6 +55,19 @@ def test_verify_reads_a_passport_pdf_with_the_pages_result_and_summary(world):
     assert {row["person"] for row in passport["credentials"]} == {world.credentials["diploma"]["credentialSubject"]["id"]}
 
 
+def test_a_challenge_given_for_a_passport_pdf_is_not_used_and_the_valid_passport_is_orange_as_on_the_page(world):
+    pdf = passport_pdf(world)
+    out, exit_code = _verify(world, pdf, "--json", "--challenge", "sollicitatie-42")
+    page = TestClient(create_page_app(PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))),
+                      base_url="http://127.0.0.1:8765").post("/api/verify?challenge=sollicitatie-42", content=pdf).json()
+    cli = json.loads(out)
+    assert exit_code == 0 and cli["verified"] is True and len(cli["credentials"]) == 4
+    assert cli["passport"]["verdict"] == page["view"]["verdict"] == "warning"
+    assert "challenge_not_used" in [w["code"] for w in page["view"]["warnings"]]
+    text, exit_code = _verify(world, pdf, "--challenge", "sollicitatie-42")
+    assert exit_code == 0 and "[challenge_not_used]" in text and "Alle 4 bewijsstukken zijn echt en geldig" in text
+
+
 def test_a_passport_pdf_of_two_people_shows_each_person_each_verdict_and_one_summary(world):
     names = ("diploma", "praktijkverklaring", "evc_dennis", "revoked")
     out, exit_code = _verify(world, passport_pdf(world, names), "--lang", "en")

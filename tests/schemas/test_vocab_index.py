@@ -107,6 +107,21 @@ def test_a_name_that_fits_several_occupations_is_refused_with_the_candidates(ind
     assert "No ESCO occupation" in caught.value.message
 
 
+@pytest.mark.parametrize("name, offered", [("kook", "operator verpulping"), ("kokk", "kok")])
+def test_a_name_that_only_starts_a_word_of_one_occupation_is_offered_not_silently_picked(index, name, offered):
+    with pytest.raises(SkillspasError) as caught:
+        index.occupation_named(name)  # "kook" once became "operator verpulping" (its label "operator kookketel")
+    assert caught.value.code is ErrorCode.SCHEMA_INVALID
+    assert offered in caught.value.text("nl") and offered in caught.value.message
+
+
+def test_the_id_a_refusal_lists_for_a_candidate_picks_that_occupation(index):
+    with pytest.raises(SkillspasError) as caught:
+        index.occupation_named("kokk")
+    assert COOK.rsplit("/", 1)[-1] in caught.value.message
+    assert index.occupation_named(" " + COOK.rsplit("/", 1)[-1]).uri == COOK
+
+
 @pytest.mark.parametrize("query", ["x" * (MAX_QUERY + 1), "samenwerken " * 1000])
 def test_a_huge_search_text_is_refused_with_a_code(index, query):
     with pytest.raises(SkillspasError) as caught:

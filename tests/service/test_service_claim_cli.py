@@ -132,8 +132,17 @@ def test_a_hostile_exchange_answer_is_a_coded_refusal(passport, handler):
     assert PassportStore(folder).entries() == []
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "not a url", "https://", "ftp://roc.example/x"])
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "not a url", "https://", "ftp://roc.example/x",
+                                 "http://[::1", "https://[::1]x/exchanges/1", "https://roc.example:99999/x"])
 def test_claim_refuses_an_address_that_is_no_http_exchange(passport, url):
     folder, _ = passport
     refused = run("claim", url, "--dir", folder)
-    assert refused.exit_code == 2 and "[exchange_failed]" in refused.output
+    assert refused.exit_code == 2 and "[exchange_failed]" in refused.output and "internal" not in refused.output
+
+
+def test_a_refused_claim_says_why_in_dutch_too(passport, tmp_path):
+    folder, _ = passport
+    assert "geen http(s)-ophaaladres" in run("claim", "ftp://roc.example/x", "--dir", folder).output
+    unreachable = run("claim", "http://127.0.0.1:1/exchanges/x", "--dir", folder).output
+    assert "fout [exchange_failed]: http://127.0.0.1:1/exchanges/x is niet bereikbaar" in unreachable
+    assert "skillspas passport init" in run("claim", "https://roc.example/x", "--dir", str(tmp_path / "no-key")).output.split("error [")[0]

@@ -83,6 +83,7 @@ def test_add_tampered_credential_exits_1_and_stores_nothing(files, diplomas):
     path.write_text(json.dumps(tampered))
     result = run("add", str(path), "--passport", str(folder / "p"))
     assert result.exit_code == 1 and "invalid_signature" in result.output
+    assert "de handtekening past niet bij de inhoud" in result.output  # the reason, in Dutch too
     assert not (folder / "p").exists()
 
 
@@ -193,6 +194,33 @@ def test_export_usage_errors_exit_2(files, args):
     assert run(*args, "--passport", str(folder / "empty")).exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "args, dutch",
+    [
+        pytest.param(["export", "x.json"], "noem minstens één van --qr", id="no output named"),
+        pytest.param(["export", "CREDENTIAL", "--presentation", "vp.json", "--challenge", "c"], "hebben je sleutel nodig",
+                     id="challenge without key"),
+        pytest.param(["export", "--presentation", "vp.json"], "is leeg", id="empty passport"),
+        pytest.param(["export", "--qr", "q", "--bridge-to", "kok"], "geef ook --pdf", id="bridge without pdf"),
+        pytest.param(["export", "--presentation", "vp.json", "--unsigned", "--challenge", "c"], "laat --holder-key", id="unsigned with challenge"),
+        pytest.param(["list", "--lang", "de"], "--lang moet nl of en zijn", id="unknown language"),
+    ],
+)
+def test_a_usage_error_says_what_is_wrong_in_dutch_too(files, args, dutch):
+    folder, paths, _ = files
+    result = run(*(str(paths[0]) if arg == "CREDENTIAL" else arg for arg in args), "--passport", str(folder / "empty"))
+    dutch_line = next(line for line in result.output.splitlines() if line.startswith("fout ["))
+    assert result.exit_code == 2 and dutch in dutch_line, result.output
+
+
+def test_an_added_file_that_is_no_credential_is_refused_in_dutch_too(files):
+    folder, _, _ = files
+    path = folder / "presentation.json"
+    path.write_text('{"type": ["VerifiablePresentation"]}')
+    result = run("add", str(path), "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "alleen een bewijsstuk (VerifiableCredential) kan in je paspoort" in result.output
+
+
 def test_show_prints_a_table_of_skills(files, diplomas):
     _, paths, _ = files
     result = run("show", str(paths[0]))
@@ -221,6 +249,37 @@ def test_show_tampered_credential_exits_1(files, diplomas):
     assert result.exit_code == 1 and "NIET in orde" in result.output
 
 
+def test_show_says_why_a_credential_is_not_valid_in_the_language_of_lang(files, diplomas):
+    folder, _, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    path = folder / "t.json"
+    path.write_text(json.dumps(tampered))
+    dutch, english = run("show", str(path)), run("show", str(path), "--lang", "en")
+    assert "het bewijsstuk is na ondertekening gewijzigd" in dutch.output and "does not match" not in dutch.output
+    assert "does not match" in english.output
+
+
+def test_show_with_a_bundle_that_has_no_trust_list_checks_the_signature_and_does_not_call_a_credential_untrusted(files):
+    from skillspas.verifier import Bundle
+
+    folder, paths, _ = files
+    keys_only = Bundle.create().to_file(folder / "keys-only.json")  # as the issuer's /bundle that `claim` keeps
+    result = run("show", str(paths[0]), "--bundle", str(keys_only))
+    assert result.exit_code == 0, result.output
+    assert "handtekening(en) in orde" in result.output and "untrusted_issuer" not in result.output
+
+
+def test_show_takes_the_reference_that_list_shows(files, diplomas):
+    folder, paths, _ = files
+    passport = str(folder / "p")
+    ref = run("add", str(paths[0]), "--passport", passport).output.split()[0]
+    result = run("show", ref, "--passport", passport)
+    assert result.exit_code == 0 and "Vaardigheden (8)" in result.output, result.output
+    missing = run("show", "nothing-here.json", "--passport", passport)
+    assert missing.exit_code == 2 and "geen bestand en geen referentie" in missing.output
+
+
 def test_show_unreadable_image_exits_2(files):
     folder, _, _ = files
     path = folder / "noise.png"
@@ -236,3 +295,79 @@ def test_root_command_offers_passport(files):
         capture_output=True, timeout=120,
     )
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+
+
+def test_add_says_which_version_a_co_signed_credential_replaces(files, diplomas, issuer):
+    import datetime as dt
+
+    from skillspas.issuer import sign
+
+    folder, _, _ = files
+    single, double = folder / "single.json", folder / "double.json"
+    single.write_text(json.dumps(diplomas[5]))
+    double.write_text(json.dumps(sign(json.loads(json.dumps(diplomas[5])), issuer, append=True,
+                                      created=dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))))
+    passport = str(folder / "p")
+    first = run("add", str(single), "--passport", passport).output.split()[0]
+    assert f"vervangt {first}" in run("add", str(double), "--passport", passport).output
+    assert "staat al in je paspoort" in run("add", str(single), "--passport", passport).output
+    assert len(json.loads(run("list", "--json", "--passport", passport).output)) == 1
+
+
+def test_export_warns_before_it_shares_a_credential_whose_proof_fails(files, diplomas):
+    folder, paths, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    path = folder / "t.json"
+    path.write_text(json.dumps(tampered))
+    result = run("export", str(paths[0]), str(path), "--presentation", str(folder / "vp.json"), "--unsigned",
+                 "--passport", str(folder / "p"))
+    assert result.exit_code == 0
+    warned = [line for line in result.output.splitlines() if line.startswith("LET OP")]
+    assert len(warned) == 1 and "„Iets anders” is niet geldig (invalid_signature" in warned[0], result.output
+
+
+@pytest.mark.parametrize("code", ["c" * 101, "sollicitatie\u202e24", "  ", "a\x07b"],
+                         ids=["longer than the page takes", "bidi override", "blank", "control character"])
+@pytest.mark.parametrize("option", ["--challenge", "--domain"])
+def test_export_refuses_a_challenge_or_domain_no_verifier_would_take(files, option, code):
+    folder, paths, key = files
+    result = run("export", str(paths[0]), "--presentation", str(folder / "vp.json"), "--holder-key", str(key),
+                 option, code, "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "[invalid_option]" in result.output and option in result.output
+    assert not (folder / "vp.json").exists()
+
+
+def test_export_signs_the_challenge_trimmed_as_the_page_trims_the_code_typed_into_it(files, issuer):
+    folder, paths, key = files
+    run("export", str(paths[0]), "--presentation", str(folder / "vp.json"), "--holder-key", str(key),
+        "--challenge", " sollicitatie-24\n", "--passport", str(folder / "p"))
+    presentation = (folder / "vp.json").read_bytes()
+    assert verify(presentation, challenge="sollicitatie-24", trusted_issuers=[issuer.controller])
+
+
+def test_a_huge_file_is_refused_without_a_wrong_size(files):
+    folder, _, _ = files
+    path = folder / "huge.json"
+    path.write_bytes(b'{"x": "' + b"y" * (3 * 1024 * 1024) + b'"}')
+    result = run("add", str(path), "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "[too_large]" in result.output
+    assert "1048577" not in result.output and "groter dan 1048576 bytes" in result.output, result.output
+
+
+def test_verify_of_a_presentation_names_each_credential_verdict_and_why_in_the_language_of_lang(files, diplomas, issuer):
+    from skillspas.issuer.cli import app
+
+    folder, paths, _ = files
+    tampered = json.loads(json.dumps(diplomas[3]))
+    tampered["name"] = "Iets anders"
+    (folder / "t.json").write_text(json.dumps(tampered))
+    run("export", str(paths[0]), str(folder / "t.json"), "--presentation", str(folder / "vp.json"), "--unsigned",
+        "--passport", str(folder / "p"))
+    common = ["verify", str(folder / "vp.json"), "--trust-issuer", issuer.controller]
+    dutch = CliRunner().invoke(app, common).output.splitlines()
+    assert any(line.startswith("  ✓ #0 Geldig — ") for line in dutch), dutch
+    assert "  ✗ #1 Niet geldig [invalid_signature]" in dutch
+    assert any(line.startswith("    de handtekening past niet bij de inhoud") for line in dutch)
+    english = CliRunner().invoke(app, [*common, "--lang", "en"]).output.splitlines()
+    assert "  ✗ #1 Not valid [invalid_signature]" in english and not any("credential 1" in line for line in english)

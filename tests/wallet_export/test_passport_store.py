@@ -111,3 +111,64 @@ def test_the_passport_folder_and_its_files_are_readable_by_the_owner_only(tmp_pa
             assert oct(entry.path.stat().st_mode & 0o777) == "0o600"
     finally:
         os.umask(old)
+
+
+def test_a_reference_that_fits_two_credentials_is_named_in_the_refusal_in_both_languages(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    entry = store.add(_bytes(diplomas[2]))
+    twin = tmp_path / (entry.digest[:60] + "ffff.json")  # another stored file whose name starts the same
+    twin.write_bytes(entry.data)
+    with pytest.raises(SkillspasError) as caught:
+        store.get(entry.digest[:6])
+    error = caught.value
+    assert error.code is ErrorCode.INVALID_OPTION
+    for text in (error.text("en"), error.text("nl")):
+        assert f"'{entry.digest[:6]}'" in text and "function" not in text
+
+
+def _cosigned(credential, signer):
+    """``credential`` with one more proof (a proof set), as a co-signer adds it after the worker claimed it."""
+    import datetime as dt
+
+    from skillspas.issuer import sign
+
+    later = dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)  # another proof than the first, though by the same key
+    return sign(copy.deepcopy(credential), signer, append=True, created=later)
+
+
+def test_a_co_signed_version_replaces_the_stored_version_with_fewer_proofs(tmp_path, diplomas, issuer):
+    assert isinstance(diplomas[3].get("id"), str)
+    store = PassportStore(tmp_path)
+    first = store.add(_bytes(diplomas[3]))
+    cosigned = store.add(_bytes(_cosigned(diplomas[3], issuer)))
+    assert cosigned.replaced == (first.ref,) and not first.path.exists()
+    assert [e.digest for e in store.entries()] == [cosigned.digest]
+
+
+def test_a_version_with_fewer_proofs_is_not_added_next_to_a_fuller_one(tmp_path, diplomas, issuer):
+    store = PassportStore(tmp_path)
+    cosigned = store.add(_bytes(_cosigned(diplomas[4], issuer)))
+    again = store.add(_bytes(diplomas[4]))
+    assert again.digest == cosigned.digest and [e.digest for e in store.entries()] == [cosigned.digest]
+
+
+def test_the_same_credential_written_otherwise_is_kept_once_and_other_credentials_stay(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    other = store.add(_bytes(diplomas[6]))
+    first = store.add(_bytes(diplomas[5]))
+    compact = json.dumps(diplomas[5], separators=(",", ":")).encode("utf-8")
+    assert store.add(compact).digest == first.digest
+    assert [e.digest for e in store.entries()] == [other.digest, first.digest]
+
+
+def test_a_damaged_stored_file_can_be_removed_by_its_reference_and_the_refusal_says_how(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    kept = store.add(_bytes(diplomas[2]))
+    damaged = tmp_path / ("ab" * 32 + ".json")
+    damaged.write_text("{broken")
+    with pytest.raises(SkillspasError) as caught:
+        store.entries()
+    assert "`skillspas passport remove abababab" in caught.value.text("nl")
+    assert store.get(kept.ref).digest == kept.digest  # the other credentials are still found by reference
+    assert store.remove("abab").digest == "ab" * 32 and not damaged.exists()
+    assert [e.digest for e in store.entries()] == [kept.digest]
