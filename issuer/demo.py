@@ -274,8 +274,9 @@ def run_demo(out: Path | None = None) -> int:
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
          f"done: {'all as expected' if ok else 'NOT as expected'}")
-    _say(f"   de controlepagina voor de werkgever: skillspas verifier --bundle {folder / 'bundle.json'} "
-         f"--trust-anchor {anchor.controller}", "the employer's verifier page, the trust list pinned to its anchor")
+    _say("de controlepagina voor de werkgever (de vertrouwenslijst vastgezet op haar anker):",
+         "the employer's verifier page (the trust list pinned to its anchor):")
+    typer.echo(f"skillspas verifier --bundle {folder / 'bundle.json'} --trust-anchor {anchor.controller}")
     return 0 if ok else 1
 
 

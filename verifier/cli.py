@@ -47,8 +47,6 @@ bundle_app = typer.Typer(
 contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde JSON-LD-contexten.", no_args_is_help=True)
 
 
-
-
 def verify_command(
     files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP4:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
     qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code; the names after it are read as QR codes too (the parts of a set: --qr a.png b.png)")] = None,
@@ -101,7 +99,7 @@ def verify_command(
     elif as_json:
         typer.echo(result_text(result))
     else:
-        _print_verdict(result, lang)
+        _print_verdict(result, lang, replay=result.holder is not None and challenge is None)
     raise typer.Exit(result.exit_code)
 
 
@@ -204,10 +202,14 @@ def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
     return decode_payload("\n".join(texts), limits)
 
 
-def _print_verdict(result: VerificationResult, lang: str) -> None:
+def _print_verdict(result: VerificationResult, lang: str, *, replay: bool = False) -> None:
+    """The verdict for a person; ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
     if result.verified:
         typer.echo(("GELDIG: " if nl else "VALID: ") + result.message(lang))
+        if replay:  # it proves the holder once signed it, not that it was made for this check
+            typer.echo(("  LET OP: " if nl else "  WARNING: ") + both("challenge_not_given")[lang]
+                       + " [challenge_not_given] " + both("challenge_next")[lang])
     else:
         problem = result.first_error
         heading = ("NIET TE CONTROLEREN: " if nl else "CANNOT BE CHECKED: ") if result.cannot_be_checked else (

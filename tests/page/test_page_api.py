@@ -663,6 +663,19 @@ def test_a_holder_signed_presentation_without_the_pages_challenge_is_genuine_but
     assert "challenge_not_given" not in [w["code"] for w in unsigned["view"]["warnings"]]
 
 
+def test_skillspas_verify_says_as_the_page_does_that_a_holder_proof_without_your_code_may_be_a_replay(world, tmp_path):
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-17")), "utf-8")
+    trust = ["--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller]
+    plain = CliRunner().invoke(cli_app, ["verify", str(path), *trust])
+    assert plain.exit_code == 0 and plain.stdout.startswith("GELDIG"), plain.stdout
+    assert "[challenge_not_given]" in plain.stdout and "--challenge" in plain.stdout
+    asked = CliRunner().invoke(cli_app, ["verify", str(path), *trust, "--challenge", "vacature-2026-17"])
+    assert asked.exit_code == 0 and "challenge_not_given" not in asked.stdout, asked.stdout
+
+
 def test_the_code_the_employer_gave_makes_a_presentation_made_with_it_green_and_refuses_one_made_without_it(
         client, world):
     holder = LocalSigner(generate("ed25519"))
