@@ -32,7 +32,7 @@ from rich.text import Text
 
 from skillspas.keys import Signer, load
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
@@ -44,6 +44,7 @@ from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
+from skillspas.verifier.pdf import is_pdf
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
 from skillspas.wallet_export.store import PassportStore, private_folder, write_private
@@ -97,11 +98,19 @@ def _lang(value: str) -> Lang:
 
 
 def _read(path: Path) -> bytes:
+    """A credential file's bytes (one byte over the limit tells ``too_large``); a passport PDF is pointed to ``verify``."""
     try:
         with path.open("rb") as handle:
             data = handle.read(Limits.max_bytes + 1)
     except OSError as exc:
         raise refuse(file_error(exc, path, "read")) from None
+    if is_pdf(data):
+        raise refuse(localized_error(
+            ErrorCode.INVALID_OPTION,
+            nl=f"{path} is een pdf; de paspoortopdrachten lezen bewijsstukken als JSON (of een QR-afbeelding). De QR-codes "
+               f"van een paspoort-pdf controleert u met: skillspas verify {path}",
+            en=f"{path} is a PDF; the passport commands read credentials as JSON (or a QR image). Check the QR codes of "
+               f"a passport PDF with: skillspas verify {path}"))
     return data
 
 
@@ -179,19 +188,35 @@ def add_command(
     language = _lang(lang)
     store = _store(passport)
     given = _bundle(bundle)
-    for file in files:
+    worst = 0
+    try:
+        own = store.holder()
+    except SkillspasError:  # a key file that cannot be read now: nothing to compare with
+        own = None
+    for file in files:  # a refused file is said and the others are still added; the exit code is the worst
         try:
             with _writing(store):
                 data = _read(file)
                 entry = store.add(data, check=check, bundle=given)
+        except SystemExit as exc:  # a file that cannot be read (already said)
+            worst = max(worst, int(exc.code or 0))
+            continue
         except SkillspasError as exc:
-            raise refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}")) from None
+            said = refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}"), lang=language)
+            worst = max(worst, int(said.code or 0))
+            continue
         note = (TEXT["replaced"][language].format(refs=", ".join(entry.replaced)) if entry.replaced else
                 TEXT["already_kept"][language] if entry.data != data else "")
         typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file}){note}")
+        subject = subject_of(entry.document)[0]
+        if own is not None and subject not in (None, own.controller):  # as export warns, at once
+            typer.echo(TEXT["warn_added_other"][language].format(title=entry.view(language).title, subject=shown(
+                subject, 200), holder=own.controller), err=True)
     if given is not None:
         with _writing(store):
             typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
+    if worst:
+        raise typer.Exit(worst)
 
 
 @passport_app.command("list")

@@ -93,6 +93,12 @@ TEXT: dict[str, dict[str, str]] = {
     "with_bridge": {"nl": " (met werk-naar-werk)", "en": " (with job to job)"},
     "wrote_openbadges": {"nl": "Open Badges 3.0: {n} JSON-bestand(en) in {folder}",
                          "en": "Open Badges 3.0: {n} JSON file(s) in {folder}"},
+    "warn_added_other": {
+        "nl": "LET OP: „{title}” staat op naam van {subject}, niet op jouw sleutel ({holder}): een werkgever ziet het als "
+              "het bewijsstuk van een ander (holder_mismatch) als je het toont.",
+        "en": "WARNING: “{title}” is bound to {subject}, not to your key ({holder}): an employer sees it as someone "
+              "else's credential (holder_mismatch) if you show it.",
+    },
     "warn_holder_mismatch": {
         "nl": "LET OP: „{title}” staat op naam van {subject}, maar de presentatie wordt ondertekend met de sleutel van "
               "{holder}. De controle van een werkgever faalt daarom (holder_mismatch): alleen wie het bewijsstuk op naam "

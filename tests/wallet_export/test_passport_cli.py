@@ -371,3 +371,43 @@ def test_verify_of_a_presentation_names_each_credential_verdict_and_why_in_the_l
     assert any(line.startswith("    de handtekening past niet bij de inhoud") for line in dutch)
     english = CliRunner().invoke(app, [*common, "--lang", "en"]).output.splitlines()
     assert "  ✗ #1 Not valid [invalid_signature]" in english and not any("credential 1" in line for line in english)
+
+
+def test_add_of_several_files_adds_every_good_one_and_says_each_refused_one(files):
+    folder, paths, _ = files
+    broken = folder / "broken.json"
+    broken.write_text("{")
+    result = run("add", str(paths[0]), str(broken), str(folder / "missing.json"), str(paths[1]),
+                 "--passport", str(folder / "p"))
+    assert result.exit_code == 2, result.output
+    assert "broken.json" in result.output and "missing.json" in result.output
+    listed = run("list", "--passport", str(folder / "p"), "--json")
+    assert len(json.loads(listed.output)) == 2  # the first and the last file, around the refused ones
+
+
+def test_a_passport_pdf_given_to_add_or_show_points_to_skillspas_verify(files):
+    folder, _, _ = files
+    pdf = folder / "paspoort.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    for command in ("add", "show"):
+        result = run(command, str(pdf), "--passport", str(folder / "p"))
+        assert result.exit_code == 2 and "[invalid_option]" in result.output, result.output
+        assert f"skillspas verify {pdf}" in result.output and "UTF-8" not in result.output
+
+
+def test_adding_a_credential_bound_to_another_did_than_your_key_warns_at_once(files, diplomas, issuer):
+    from skillspas.issuer import sign
+    from skillspas.keys import LocalSigner, generate
+
+    folder, paths, _ = files
+    passport = str(folder / "p")
+    mine = run("init", "--passport", passport).output.strip()
+    someone = LocalSigner(generate("ed25519")).controller
+    other = json.loads(json.dumps(diplomas[2]))
+    other.pop("proof")
+    other["credentialSubject"]["id"] = someone
+    path = folder / "other.json"
+    path.write_text(json.dumps(sign(other, issuer)), "utf-8")
+    result = run("add", str(path), "--passport", passport)
+    assert result.exit_code == 0, result.output
+    assert "holder_mismatch" in result.output and someone in result.output and mine in result.output
