@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Iterable, Sequence
@@ -209,6 +210,10 @@ def qr_caption(credential: dict[str, Any], lang: Lang = "nl") -> list[str]:
     return [view.title if named else f"{view.kind}: {view.title}", view.subject_name or ""]
 
 
+_SET_FILE = re.compile(r"qr-[0-9]{2,}-of-[0-9]{2,}(-[a-z0-9-]+)?\.png")
+"""The name of a file ``write_qr_set`` writes (``qr_file_names``, with ``-part-i-of-k``)."""
+
+
 def write_qr_set(
     credentials: Iterable[dict[str, Any]] | Sequence[dict[str, Any]],
     folder: str | os.PathLike[str],
@@ -219,10 +224,15 @@ def write_qr_set(
 ) -> list[Path]:
     """Write one PNG per credential into ``folder`` (a numbered set, each code self-contained, each
     named after its kind and captioned with its title and holder). A credential larger than version
-    ``max_version`` is written as the parts of a numbered set of codes (``...-part-1-of-2.png``, captioned 1/2)."""
+    ``max_version`` is written as the parts of a numbered set of codes (``...-part-1-of-2.png``, captioned 1/2).
+    The codes of an earlier export into ``folder`` (files named as these are) are removed first, so the folder holds
+    one numbered set; no other file is touched."""
     items = list(credentials)
     sets = [credential_qr_set(credential, max_version=max_version) for credential in items]
     root = private_folder(Path(folder))
+    for earlier in root.glob("qr-*-of-*.png"):  # an earlier export's codes (only names this writes): not mixed in
+        if _SET_FILE.fullmatch(earlier.name) and earlier.is_file():
+            earlier.unlink()
     written = []
     for images, name, credential in zip(sets, qr_file_names(len(items), items), items):
         for index, image in enumerate(images, 1):

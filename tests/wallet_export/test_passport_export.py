@@ -74,6 +74,17 @@ def test_qr_set_has_one_numbered_self_contained_png_per_credential(diplomas, iss
         assert verifier.verify(data).verified
 
 
+def test_a_second_export_into_the_same_folder_leaves_only_its_own_numbered_set(diplomas, tmp_path):
+    folder = tmp_path / "qr"
+    build_passport(diplomas[1:7]).to_qr_images(folder)
+    (folder / "mijn-notities.txt").write_text("van mij", "utf-8")
+    (folder / "qr-code-van-de-kok.png").write_bytes(b"not ours")  # not a name the export writes
+    again = build_passport(diplomas[1:3]).to_qr_images(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [p.name for p in again] + ["mijn-notities.txt", "qr-code-van-de-kok.png"])
+    assert [p.name for p in again] == ["qr-01-of-02-open-badge.png", "qr-02-of-02-open-badge.png"]
+
+
 def test_each_qr_image_names_the_kind_title_and_holder_of_its_credential(diplomas, tmp_path):
     from PIL import Image
 
