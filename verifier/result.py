@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from skillspas.schemas.catalogue import Fact
@@ -183,12 +183,15 @@ class VerificationResult:
 
     @property
     def first_error(self) -> Problem | None:
-        """The error that decides the verdict (the first failing check), if any."""
+        """The error that decides the verdict (the first failing check), if any; a presentation's credential's
+        with its path from the presentation (``/verifiableCredential/3/proof``)."""
         if self.errors:
             return self.errors[0]
-        for credential in self.credentials:
-            if credential.first_error:
-                return credential.first_error
+        for index, credential in enumerate(self.credentials):
+            problem = credential.first_error
+            if problem is not None:
+                inner = "" if problem.path in (None, "", "/") else problem.path
+                return replace(problem, path=f"/verifiableCredential/{index}{inner}")
         return None
 
     @property

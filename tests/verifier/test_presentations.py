@@ -78,6 +78,9 @@ def test_tampered_embedded_credential_fails_the_presentation(setup):
     assert not result.verified
     assert result.credentials[0].verified and not result.credentials[1].verified
     assert result.first_error.code is ErrorCode.INVALID_SIGNATURE
+    # the deciding error points into the presentation, at the credential that failed (its own result says /proof)
+    assert result.first_error.path == "/verifiableCredential/1" + (result.credentials[1].first_error.path or "")
+    assert result.first_error.path.startswith("/verifiableCredential/1/proof"), result.first_error.path
 
 
 def test_changing_the_holder_after_signing_breaks_the_signature(setup):
