@@ -24,6 +24,13 @@ def run(*args: str, env: dict[str, str] | None = None):
     return result
 
 
+def _tampered(folder, credential: dict, file: str = "t.json", **changes: str):
+    """``credential`` changed after signing (its proof no longer holds), written to ``folder / file``."""
+    path = folder / file
+    path.write_text(json.dumps({**credential, **changes}))
+    return path
+
+
 @pytest.fixture()
 def files(tmp_path, diplomas, holder):
     paths = []
@@ -77,10 +84,7 @@ def test_passport_folder_defaults_to_skillspas_home(files):
 
 def test_add_tampered_credential_exits_1_and_stores_nothing(files, diplomas):
     folder, _, _ = files
-    tampered = json.loads(json.dumps(diplomas[8]))
-    tampered["validFrom"] = "2020-01-01T00:00:00Z"
-    path = folder / "tampered.json"
-    path.write_text(json.dumps(tampered))
+    path = _tampered(folder, diplomas[8], "tampered.json", validFrom="2020-01-01T00:00:00Z")
     result = run("add", str(path), "--passport", str(folder / "p"))
     assert result.exit_code == 1 and "invalid_signature" in result.output
     assert "de handtekening past niet bij de inhoud" in result.output  # the reason, in Dutch too
@@ -241,20 +245,14 @@ def test_show_reads_a_qr_image_and_a_presentation(files, holder):
 
 def test_show_tampered_credential_exits_1(files, diplomas):
     folder, _, _ = files
-    tampered = json.loads(json.dumps(diplomas[3]))
-    tampered["name"] = "Iets anders"
-    path = folder / "t.json"
-    path.write_text(json.dumps(tampered))
+    path = _tampered(folder, diplomas[3], name="Iets anders")
     result = run("show", str(path))
     assert result.exit_code == 1 and "NIET in orde" in result.output
 
 
 def test_show_says_why_a_credential_is_not_valid_in_the_language_of_lang(files, diplomas):
     folder, _, _ = files
-    tampered = json.loads(json.dumps(diplomas[3]))
-    tampered["name"] = "Iets anders"
-    path = folder / "t.json"
-    path.write_text(json.dumps(tampered))
+    path = _tampered(folder, diplomas[3], name="Iets anders")
     dutch, english = run("show", str(path)), run("show", str(path), "--lang", "en")
     assert "het bewijsstuk is na ondertekening gewijzigd" in dutch.output and "does not match" not in dutch.output
     assert "does not match" in english.output
@@ -316,10 +314,7 @@ def test_add_says_which_version_a_co_signed_credential_replaces(files, diplomas,
 
 def test_export_warns_before_it_shares_a_credential_whose_proof_fails(files, diplomas):
     folder, paths, _ = files
-    tampered = json.loads(json.dumps(diplomas[3]))
-    tampered["name"] = "Iets anders"
-    path = folder / "t.json"
-    path.write_text(json.dumps(tampered))
+    path = _tampered(folder, diplomas[3], name="Iets anders")
     result = run("export", str(paths[0]), str(path), "--presentation", str(folder / "vp.json"), "--unsigned",
                  "--passport", str(folder / "p"))
     assert result.exit_code == 0
@@ -359,9 +354,7 @@ def test_verify_of_a_presentation_names_each_credential_verdict_and_why_in_the_l
     from skillspas.issuer.cli import app
 
     folder, paths, _ = files
-    tampered = json.loads(json.dumps(diplomas[3]))
-    tampered["name"] = "Iets anders"
-    (folder / "t.json").write_text(json.dumps(tampered))
+    _tampered(folder, diplomas[3], name="Iets anders")
     run("export", str(paths[0]), str(folder / "t.json"), "--presentation", str(folder / "vp.json"), "--unsigned",
         "--passport", str(folder / "p"))
     common = ["verify", str(folder / "vp.json"), "--trust-issuer", issuer.controller]
