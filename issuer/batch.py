@@ -52,7 +52,7 @@ from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
-from skillspas.schemas.jsonio import parse_json, read_input
+from skillspas.schemas.jsonio import parse_json, read_input, regular_file
 from skillspas.schemas.limits import Limits
 
 __all__ = [
@@ -197,12 +197,9 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
 
 
 def _csv_text(path: Path) -> str:
-    """The text of a CSV file, refused (``schema_invalid``, nl/en) unless it is a UTF-8 CSV file."""
-    if not path.is_file():
-        raise localized_error(ErrorCode.SCHEMA_INVALID, nl=f"Het CSV-bestand {path} bestaat niet of is geen bestand.",
-                              en=f"The CSV file {path} does not exist or is not a file.")
+    """The text of a CSV file: ``file_error`` unless it is a regular file, ``schema_invalid`` (nl/en) unless UTF-8 CSV."""
     limit = Limits.max_csv_bytes
-    if path.stat().st_size > limit:
+    if regular_file(path).st_size > limit:
         raise _csv_too_large(path, limit)
     data = read_input(path, limit)  # a file that grew since stat() is bounded too
     if len(data) > limit:

@@ -299,7 +299,7 @@ _REASONS_NL: dict[int | str, str] = {
     errno.EFBIG: "het bestand is te groot",
     errno.EIO: "lees- of schrijffout van de schijf",
     errno.ENXIO: "het apparaat bestaat niet",
-    NOT_A_REGULAR_FILE: "het bestaat al en is geen gewoon bestand",
+    NOT_A_REGULAR_FILE: "het bestaat, maar is geen gewoon bestand",
     NOT_A_FOLDER: "het is geen map",
 }
 """The system's reasons (by ``errno``, when the error carries the system's own text) and ours, in Dutch."""

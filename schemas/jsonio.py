@@ -8,21 +8,24 @@ keeps, so all of those are ``malformed_json`` here; size and depth are ``too_lar
 from __future__ import annotations
 
 import copy
+import errno
 import io
 import json
+import os
 import pickle
 import re
+import stat
 import sys
 import threading
 from collections.abc import Container
 from pathlib import Path
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
+from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
-__all__ = ["parse_json", "parse_scanned", "read_input", "read_json_file", "check_bounds", "copy_json", "content_key",
+__all__ = ["parse_json", "parse_scanned", "read_input", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
            "MAX_SAFE_INTEGER"]
 
 
@@ -135,6 +138,18 @@ def read_input(source: str | Path, limit: int) -> bytes:
             return handle.read(limit + 1)
     except OSError as exc:
         raise file_error(exc, source, "read") from None
+
+
+def regular_file(path: str | Path) -> os.stat_result:
+    """The ``stat`` of a file to read whole; ``file_error`` when it is missing or not a regular file (a folder, or
+    a pipe: reading one would wait for a writer). For inputs that must be files (``issue --data``, ``batch --csv``)."""
+    try:
+        found = os.stat(path)
+    except OSError as exc:  # missing, or a name longer than the system allows
+        raise file_error(exc, path, "read") from None
+    if not stat.S_ISREG(found.st_mode):
+        raise file_error(OSError(errno.EINVAL, NOT_A_REGULAR_FILE), path, "read")
+    return found
 
 
 def read_json_file(path: str | Path, limits: Limits = Limits()) -> Any:

@@ -28,7 +28,7 @@ from skillspas.keys import load
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.files import write_atomic
-from skillspas.schemas.jsonio import read_json_file
+from skillspas.schemas.jsonio import read_json_file, regular_file
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vocab import SkillsVocabulary
@@ -38,7 +38,8 @@ __all__ = ["issue_command"]
 
 
 def _usage(nl: str, en: str) -> SystemExit:
-    return refuse(localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en))
+    """A command line that cannot be used (an unknown type, a co-signer missing or not wanted): ``invalid_option``."""
+    return refuse(localized_error(ErrorCode.INVALID_OPTION, nl=nl, en=en))
 
 
 def _row(path: str) -> dict[str, Any]:
@@ -51,16 +52,8 @@ def _row(path: str) -> dict[str, Any]:
             en="--data takes a file with the row (JSON), or - to read it from stdin, not JSON text: "
                "echo '{…}' | skillspas issue TYPE --data - --key KEY",
         )
-    try:
-        exists = path == "-" or Path(path).is_file()
-    except OSError as exc:  # e.g. a name longer than the system allows
-        raise file_error(exc, path, "read") from None
-    if not exists:
-        raise localized_error(
-            ErrorCode.SCHEMA_INVALID,
-            nl=f"Het gegevensbestand {path} bestaat niet of is geen bestand.",
-            en=f"The data file {path} does not exist or is not a file.",
-        )
+    if path != "-":
+        regular_file(path)  # file_error: missing, a folder, or a pipe that would wait for a writer
     row = read_json_file(path)
     if not isinstance(row, dict):
         raise localized_error(

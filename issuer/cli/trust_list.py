@@ -25,6 +25,7 @@ import typer
 from skillspas.keys import StaticResolver, load
 from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList, TrustListEntry, defect_nl, read_moment
+from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.files import write_atomic
@@ -181,6 +182,6 @@ def trust_list_show(
         raise refuse(exc) from None
     typer.echo(json.dumps({
         "issuer": trust_list.issuer, "name": trust_list.name,
-        "validUntil": trust_list.valid_until.isoformat() if trust_list.valid_until else None,
+        "validUntil": format_datetime(trust_list.valid_until) if trust_list.valid_until else None,  # as `sign` writes it
         "entries": [e.to_json() for e in trust_list.entries],
     }, indent=2, ensure_ascii=False))

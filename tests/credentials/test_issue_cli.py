@@ -103,23 +103,26 @@ def test_invalid_input_gives_one_message_in_dutch_and_english_and_exit_2(kind, c
 
 
 @pytest.mark.parametrize(
-    "args",
+    "args, code",
     [
-        pytest.param(["issue", "rijbewijs", "--data", "{data}", "--key", "{key}"], id="unknown type"),
-        pytest.param(["issue", "praktijkverklaring", "--data", "{data}", "--key", "{key}"], id="praktijkverklaring without --cosign"),
-        pytest.param(["issue", "mbo-diploma", "--data", "{data}", "--key", "{key}", "--cosign", "{key}"], id="co-signer on a diploma"),
-        pytest.param(["issue", "mbo-diploma", "--data", "{missing}", "--key", "{key}"], id="no such data file"),
-        pytest.param(["issue", "mbo-diploma", "--data", "{data}", "--key", "{missing}"], id="no such key file"),
-        pytest.param(["issue", "mbo-diploma", "--data", "{notjson}", "--key", "{key}"], id="data is not JSON"),
+        pytest.param(["issue", "rijbewijs", "--data", "{data}", "--key", "{key}"], "invalid_option", id="unknown type"),
+        pytest.param(["issue", "praktijkverklaring", "--data", "{data}", "--key", "{key}"], "invalid_option",
+                     id="praktijkverklaring without --cosign"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{data}", "--key", "{key}", "--cosign", "{key}"], "invalid_option",
+                     id="co-signer on a diploma"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{missing}", "--key", "{key}"], "file_error", id="no such data file"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{folder}", "--key", "{key}"], "file_error", id="a folder as data"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{data}", "--key", "{missing}"], "key_not_found", id="no such key file"),
+        pytest.param(["issue", "mbo-diploma", "--data", "{notjson}", "--key", "{key}"], "malformed_json", id="data is not JSON"),
     ],
 )
-def test_usage_errors_exit_2_without_traceback(args, keys, tmp_path):
+def test_usage_errors_exit_2_with_their_code_without_traceback(args, code, keys, tmp_path):
     (tmp_path / "bad.json").write_text("[1, 2", "utf-8")
     values = {"data": EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json", "key": keys["school"],
-              "missing": tmp_path / "missing.json", "notjson": tmp_path / "bad.json"}
+              "missing": tmp_path / "missing.json", "notjson": tmp_path / "bad.json", "folder": tmp_path}
     proc = run(*[a.format(**values) for a in args], home=tmp_path)
     _clean(proc)
-    assert proc.returncode == 2
+    assert proc.returncode == 2 and proc.stderr.decode().startswith(f"fout [{code}]"), proc.stderr
 
 
 def test_vocab_search_samenwerken_lists_esco_skills_with_uris(tmp_path):
@@ -234,3 +237,4 @@ def test_a_field_of_the_data_no_builder_reads_is_said_with_the_field_it_looks_li
     plain = run("issue", "mbo-diploma", "--data", EXAMPLES / "mbo-diploma" / sorted(
         p.name for p in (EXAMPLES / "mbo-diploma").glob("*.json"))[0], "--key", keys["school"], home=tmp_path)
     assert plain.returncode == 0 and plain.stderr == b""
+

@@ -72,8 +72,11 @@ def test_a_column_named_twice_is_refused_naming_it_instead_of_signing_one_of_the
 def test_a_json_file_given_as_csv_says_it_is_json(tmp_path):
     error = _refusal(EXAMPLES / "mbo-diploma" / "kok-anouk-testdata.json")
     assert "JSON" in error.text("en") and "skillspas issue" in error.text("nl")
-    missing = _refusal(tmp_path / "nothing.csv")
-    assert "does not exist" in missing.text("en")
+    missing = _refusal(tmp_path / "nothing.csv")  # file_error, as every file a command cannot read
+    assert missing.code is ErrorCode.FILE_ERROR and "nothing.csv" in missing.text("en")
+    assert "bestaat niet" in missing.text("nl")
+    folder = _refusal(tmp_path)
+    assert folder.code is ErrorCode.FILE_ERROR and "geen gewoon bestand" in folder.text("nl")
 
 
 def test_the_cli_refuses_a_windows_1252_csv_in_dutch_and_english_without_a_traceback(tmp_path):

@@ -34,7 +34,7 @@ def test_the_reason_of_a_file_error_is_dutch_in_dutch_and_stays_the_systems_wher
     assert other.text("nl").endswith("some other text")  # not the system's text for its errno: kept as given
     with pytest.raises(OSError) as raised:
         write_atomic(tmp_path, b"{}")  # a folder: never replaced
-    assert file_error(raised.value, tmp_path, "write").text("nl").endswith("het bestaat al en is geen gewoon bestand")
+    assert file_error(raised.value, tmp_path, "write").text("nl").endswith("het bestaat, maar is geen gewoon bestand")
 
 
 def test_a_folder_given_as_a_file_is_a_file_error(tmp_path):

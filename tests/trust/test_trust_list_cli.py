@@ -55,6 +55,7 @@ def test_sign_pins_the_keys_of_the_given_did_documents_and_warns_about_the_rest(
     assert shown.returncode == 0, shown.stderr
     entries = json.loads(shown.stdout)["entries"]
     assert [len(e.get("publicKeyMultibase", [])) for e in entries] == [1, 1, 0]
+    assert json.loads(shown.stdout)["validUntil"] == json.loads((folder / "tl.json").read_text())["validUntil"]  # ...Z
     other_anchor = run("trust-list", "show", folder / "tl.json", "--trust-anchor", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
     assert other_anchor.returncode == 1 and "untrusted_issuer" in other_anchor.stderr
 
