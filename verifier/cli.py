@@ -20,7 +20,7 @@ import typer
 from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.catalogue import evidence_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
@@ -377,6 +377,12 @@ def bundle_create(
     """Gather trust list, DID documents, status lists and contexts into one offline bundle."""
     from skillspas.keys.did_web import load_did_web_folder
 
+    if trust_list is None and not did_document and dids is None and not status_list and contexts is None:
+        raise refuse(localized_error(  # an empty bundle checks nothing: nothing is written
+            ErrorCode.INVALID_OPTION,
+            nl="een controlebundel zonder inhoud controleert niets: geef --trust-list, --dids of --did-document, "
+               "--status-list of --contexts",
+            en="an empty bundle checks nothing: give --trust-list, --dids or --did-document, --status-list or --contexts"))
     try:
         documents = [_json_object(p) for p in did_document or []]
         if dids is not None:

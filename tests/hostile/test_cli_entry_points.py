@@ -364,9 +364,17 @@ def test_a_file_name_with_a_typo_is_a_file_error_not_a_broken_file(world, tmp_pa
     assert "niet lezen" in run.stdout + run.stderr
 
 
+def _exported_contexts(world: World) -> str:
+    """A contexts folder ``skillspas contexts export`` wrote (a bundle needs some input: an empty one is refused)."""
+    folder = world.folder / "exported-contexts"
+    if not folder.exists():
+        assert run_cli("contexts", "export", str(folder)).exit_code == 0
+    return str(folder)
+
+
 FIFO_OUTPUTS: dict[str, Callable[[World, Path], list[str]]] = {
     "issue --out": lambda w, out: ["issue", "mbo-diploma", "--data", str(EXAMPLE_ROW), "--key", str(w.key), "--out", str(out)],
-    "bundle create --out": lambda w, out: ["bundle", "create", "--out", str(out)],
+    "bundle create --out": lambda w, out: ["bundle", "create", "--contexts", _exported_contexts(w), "--out", str(out)],
     "keys generate --out": lambda w, out: ["keys", "generate", "--out", str(out)],
 }
 

@@ -201,3 +201,10 @@ def test_an_expired_trust_list_is_not_said_to_leave_the_issuer_off_the_list(file
     assert later.returncode == 1, later.stdout + later.stderr
     assert "staat niet op de vertrouwenslijst" not in later.stdout and "Geen geldige vertrouwenslijst" in later.stdout
     assert "verlopen" in later.stdout, later.stdout
+
+
+def test_bundle_create_without_any_input_writes_nothing_and_says_what_to_give(tmp_path):
+    proc = run("bundle", "create", "--out", tmp_path / "b.json")
+    assert proc.returncode == 2 and "[invalid_option]" in proc.stderr, proc.stderr
+    assert "--trust-list" in proc.stderr and "controleert niets" in proc.stderr
+    assert not (tmp_path / "b.json").exists()
