@@ -152,8 +152,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, cod
     if problem is not None and not total:  # the presentation itself failed: no credential says why
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + both("challenge_not_used")[lang] + " [challenge_not_used] "
-                   + both("challenge_next")[lang])
+        _print_challenge_note("challenge_not_used", lang)
     for warning in result.warnings:
         typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}]")
     for person in result.persons:
@@ -208,8 +207,7 @@ def _print_verdict(result: VerificationResult, lang: str, *, replay: bool = Fals
     if result.verified:
         typer.echo(("GELDIG: " if nl else "VALID: ") + result.message(lang))
         if replay:  # it proves the holder once signed it, not that it was made for this check
-            typer.echo(("  LET OP: " if nl else "  WARNING: ") + both("challenge_not_given")[lang]
-                       + " [challenge_not_given] " + both("challenge_next")[lang])
+            _print_challenge_note("challenge_not_given", lang)
     else:
         problem = result.first_error
         heading = ("NIET TE CONTROLEREN: " if nl else "CANNOT BE CHECKED: ") if result.cannot_be_checked else (
@@ -266,6 +264,11 @@ def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None
     for warning in warnings:
         typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang)} "
                    f"[{warning.code.value}] {warning.text(lang)}")
+
+
+def _print_challenge_note(code: str, lang: str) -> None:
+    """The page's note about the employer's code (``view.challenge_warning``): its sentence, code and advice."""
+    typer.echo(f"  {'LET OP' if lang == 'nl' else 'WARNING'}: {both(code)[lang]} [{code}] {both('challenge_next')[lang]}")
 
 
 def _kind(types: tuple[str, ...]) -> str:

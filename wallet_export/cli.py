@@ -44,6 +44,7 @@ from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
+from skillspas.verifier.page.inputs import MAX_CHALLENGE
 from skillspas.verifier.pdf import is_pdf
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
@@ -384,8 +385,8 @@ def export_command(
         raise refuse(file_error(exc, verb="write")) from None
 
 
-MAX_CODE = 100
-"""Longest ``--challenge``/``--domain``: the verifier page's code field takes at most 100 characters."""
+MAX_CODE = MAX_CHALLENGE
+"""Longest ``--challenge``/``--domain``: what the verifier page's code field takes."""
 
 
 def _code(option: str, value: str | None) -> str | None:

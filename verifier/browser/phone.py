@@ -25,7 +25,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.verifier.page.inputs import (challenge_for, collect_hint, document_bytes, is_image, is_pdf, passport_of,
+from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, passport_of,
                                             pdf_too_large, qr_credentials, too_large)
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names
 from skillspas.verifier.pdf import qr_texts, read_pdf_images
@@ -34,8 +34,6 @@ from skillspas.verifier.run import input_verifier, refusal, result_text, verify_
 
 __all__ = ["check", "check_read"]
 
-_MAX_CHALLENGE = 100
-"""Characters of the employer's code that count, as on the laptop page (``?challenge=``)."""
 
 
 class _NoData:
@@ -50,7 +48,7 @@ def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False, ch
     """``work()`` (the bytes to verify, or a dict the page acts on) verified with ``options``, as JSON; its view's
     ``collect`` says how the page puts it into the passport it collects, as the laptop page's (``collect_hint``).
     ``challenge``: the code the employer gave the candidate, checked as the laptop page checks it (``challenge_for``)."""
-    code = challenge.strip()[:_MAX_CHALLENGE] or None
+    code = challenge.strip()[:MAX_CHALLENGE] or None
     try:
         todo = work()
         if isinstance(todo, dict):

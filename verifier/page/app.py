@@ -67,7 +67,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.errors import http_error
-from skillspas.verifier.page.inputs import (challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
+from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
                                             too_large)
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both, page_html
@@ -398,7 +398,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         vacancy: list[str] = Query(default_factory=list, max_length=MAX_VACANCY_LINES),
         occupation: str = Query("", max_length=_MAX_QUERY),
         crebo: str = Query("", max_length=20),
-        challenge: str = Query("", max_length=_MAX_QUERY),
+        challenge: str = Query("", max_length=MAX_CHALLENGE),
     ) -> JSONResponse:
         body = await _read_body(request, settings.max_upload_bytes)
         if body is None:

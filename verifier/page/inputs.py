@@ -28,7 +28,7 @@ from skillspas.schemas.vc import types_of
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, image_too_large, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "challenge_for", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
+__all__ = ["KINDS", "MAX_CHALLENGE", "challenge_for", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
            "collect_hint", "too_large", "pdf_too_large"]
 
 KINDS: Final = ("auto", "image", "text")
@@ -129,6 +129,10 @@ def passport_of(credentials: list[Any], limits: Limits) -> bytes:
         raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes",
                         nl=f"de bewijsstukken zijn samen groter dan {limits.max_bytes} bytes; controleer ze apart")
     return data
+
+
+MAX_CHALLENGE: Final = 100
+"""The most characters of the employer's code (challenge): the pages' field and ``passport export --challenge``."""
 
 
 def challenge_for(data: bytes, challenge: str | None, limits: Limits) -> str | None:

@@ -32,7 +32,7 @@ from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacan
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
-__all__ = ["build_view", "detail_of", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+__all__ = ["build_view", "challenge_warning", "detail_of", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -146,18 +146,13 @@ def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
     }
 
 
-def _replay_warning() -> dict[str, Any]:
-    """A holder proof the page checked against no challenge of its own (the employer gave none): it proves the holder
-    once signed it, not that it was made for this employer, so it may be replayed (``verify --challenge`` checks one)."""
-    return {"code": "challenge_not_given", "sentence": both("challenge_not_given"), "next": both("challenge_next"),
-            "detail": None, "path": "/proof/challenge"}
-
-
-def _unchecked_code_warning() -> dict[str, Any]:
-    """The employer gave a code (challenge), and the input carries no holder proof that could hold it (a credential,
-    a passport PDF's QR codes, an unsigned presentation): checked as it is, and never green."""
-    return {"code": "challenge_not_used", "sentence": both("challenge_not_used"), "next": both("challenge_next"),
-            "detail": None, "path": "/proof/challenge"}
+def challenge_warning(code: str) -> dict[str, Any]:
+    """A warning about the employer's code (challenge), whose advice is to ask for a presentation made with it:
+    ``challenge_not_given``, a holder proof the page checked against no code of its own (it proves the holder once
+    signed it, not that it was made for this employer: it may be replayed); ``challenge_not_used``, a code given
+    with an input that has no holder proof to hold it (a credential, a passport PDF, an unsigned presentation)."""
+    return {"code": code, "sentence": both(code), "next": both("challenge_next"), "detail": None,
+            "path": "/proof/challenge"}
 
 
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
@@ -262,7 +257,7 @@ def build_view(
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
         if replay:  # first: its advice is the page's "what now"
-            view["warnings"].insert(0, _replay_warning())
+            view["warnings"].insert(0, challenge_warning("challenge_not_given"))
         if (named or replay) and verdict == "valid":
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
@@ -275,7 +270,7 @@ def build_view(
         view["credentials"] = [single]
         view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
     if challenge_unused and view["verdict"] in ("valid", "warning"):  # first: its advice is the page's "what now"
-        view["warnings"].insert(0, _unchecked_code_warning())
+        view["warnings"].insert(0, challenge_warning("challenge_not_used"))
         if view["sentence"] == both("valid"):
             view["sentence"] = both("valid_with_warning")
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]), next=view["warnings"][0]["next"])
