@@ -155,11 +155,17 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
         yield unread
     finally:
         _NOTING.reset(token)
-        asked = {key for row in rows for key in row.asked}
+        asked = tuple(sorted({key for row in rows for key in row.asked}))
         for row in rows:
             for name in row.unread():
-                close = difflib.get_close_matches(_row_key(name), sorted(asked), n=1, cutoff=0.75)
-                unread.setdefault(name, close[0] if close else None)
+                unread.setdefault(name, _looks_like(_row_key(name), asked))
+
+
+@functools.lru_cache(maxsize=256)  # a batch's extra column is the same in every row: matched once, not per row
+def _looks_like(key: str, asked: tuple[str, ...]) -> str | None:
+    """The field of ``asked`` that ``key`` most looks like (a misspelling of it), or ``None``."""
+    close = difflib.get_close_matches(key, asked, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 _UNREAD_SHOWN = 10
