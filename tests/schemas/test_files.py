@@ -8,7 +8,16 @@ import stat
 
 import pytest
 
+from skillspas.schemas import files
 from skillspas.schemas.files import write_atomic
+
+
+@pytest.fixture(autouse=True, params=["unnamed first", "named temp file"])
+def way(request, monkeypatch):
+    """Every rule holds both where a new file is written without a name first (Linux) and where not."""
+    if request.param == "named temp file":
+        monkeypatch.setattr(files, "_TMPFILE", None)
+    return request.param
 
 
 def test_a_file_is_written_whole_for_its_owner_only_by_default(tmp_path):
@@ -69,3 +78,34 @@ def test_a_temp_file_left_by_a_killed_process_does_not_stop_the_next_write(tmp_p
     (tmp_path / f".a.json.{os.getpid()}.tmp").write_bytes(b"half")
     write_atomic(tmp_path / "a.json", b"whole")
     assert (tmp_path / "a.json").read_bytes() == b"whole"
+
+
+def test_a_new_file_has_no_name_in_its_folder_until_it_is_whole(tmp_path, monkeypatch, way):
+    seen: list[list[str]] = []
+    fill = files._fill
+
+    def watched(fd, data, mode, durable):
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+        fill(fd, data, mode, durable)
+    monkeypatch.setattr(files, "_fill", watched)
+    write_atomic(tmp_path / "diploma.json", b"{}", durable=True)
+    assert (tmp_path / "diploma.json").read_bytes() == b"{}"
+    if way == "unnamed first":  # a process killed while writing leaves nothing behind, not even a temp file
+        assert seen == [[]]
+    else:
+        assert len(seen) == 1 and seen[0][0].startswith(".diploma.json.") and seen[0][0].endswith(".tmp")
+
+
+def test_without_proc_a_new_file_is_written_by_a_named_temp_file_from_then_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "_TMPFILE", os.O_TMPFILE)  # Linux, with or without the fixture's choice
+    link = os.link
+
+    def no_proc(source, *args, **kwargs):
+        if str(source).startswith("/proc/"):
+            raise FileNotFoundError(2, "No such file or directory", source)
+        return link(source, *args, **kwargs)
+    monkeypatch.setattr(os, "link", no_proc)
+    monkeypatch.setattr(os.path, "isdir", lambda path: False)
+    write_atomic(tmp_path / "a.json", b"whole")
+    assert (tmp_path / "a.json").read_bytes() == b"whole" and files._TMPFILE is None
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
