@@ -374,25 +374,38 @@ def bundle_create(
     dids: Annotated[Optional[Path], typer.Option("--dids", help="Folder of did.json files (host/.well-known/did.json)")] = None,
     status_list: Annotated[Optional[list[Path]], typer.Option("--status-list", help="Signed status list credential (repeatable)")] = None,
     contexts: Annotated[Optional[Path], typer.Option("--contexts", help="Folder of extra contexts to include")] = None,
+    issuer_bundle: Annotated[Optional[list[Path]], typer.Option(
+        "--bundle", help="An issuer's bundle (skillspas org publish, or serve's /bundle): its DID documents, status "
+                         "lists and contexts (repeatable; never its trust list)")] = None,
     trust_anchor: Annotated[Optional[list[str]], typer.Option("--trust-anchor", help="The trust list must be signed by this DID")] = None,
     folder: Annotated[bool, typer.Option("--folder", help="Write a folder instead of one JSON file")] = False,
 ) -> None:
     """Gather trust list, DID documents, status lists and contexts into one offline bundle."""
     from skillspas.keys.did_web import load_did_web_folder
+    from skillspas.verifier.bundle import folder_contexts
 
-    if trust_list is None and not did_document and dids is None and not status_list and contexts is None:
+    if (trust_list is None and not did_document and dids is None and not status_list and contexts is None
+            and not issuer_bundle):
         raise refuse(localized_error(  # an empty bundle checks nothing: nothing is written
             ErrorCode.INVALID_OPTION,
             nl="een controlebundel zonder inhoud controleert niets: geef --trust-list, --dids of --did-document, "
-               "--status-list of --contexts",
-            en="an empty bundle checks nothing: give --trust-list, --dids or --did-document, --status-list or --contexts"))
+               "--status-list, --bundle of --contexts",
+            en="an empty bundle checks nothing: give --trust-list, --dids or --did-document, --status-list, --bundle "
+               "or --contexts"))
     try:
         documents = [_json_object(p) for p in did_document or []]
         if dids is not None:
             documents.extend(load_did_web_folder(dids).values())
+        lists = [_json_object(p) for p in status_list or []]
+        extra = folder_contexts(contexts) if contexts is not None else {}
+        for source in issuer_bundle or []:  # an issuer's own: its trust list, if any, vouches for nothing here
+            given = Bundle.from_file(source)
+            documents.extend(given.did_documents.values())
+            lists.extend(given.status_lists.values())
+            extra.update(given.contexts)
         bundle = Bundle.create(
-            trust_list=_json_object(trust_list) if trust_list else None, did_documents=documents,
-            status_lists=[_json_object(p) for p in status_list or []], contexts=contexts,
+            trust_list=_json_object(trust_list) if trust_list else None, did_documents=_once(documents),
+            status_lists=_once(lists), contexts=extra,
         )
         _check_new_bundle(bundle, trust_anchor)
         written = bundle.to_file(out, folder=folder)
@@ -401,6 +414,19 @@ def bundle_create(
     except OSError as exc:
         raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"bundle": str(written), **_describe(bundle)}, indent=2))
+
+
+def _once(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents without exact repeats (one issuer's bundle given twice, or beside its own files); two
+    different documents with one id stay, for ``Bundle.create`` to refuse."""
+    first: dict[str, dict[str, Any]] = {}
+    kept: list[dict[str, Any]] = []
+    for document in documents:
+        key = document.get("id") if isinstance(document, dict) else None
+        if isinstance(key, str) and first.setdefault(key, document) is not document and first[key] == document:
+            continue
+        kept.append(document)
+    return kept
 
 
 @bundle_app.command("show")

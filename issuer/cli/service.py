@@ -267,6 +267,42 @@ def org_rotate_key(
     typer.echo(json.dumps(rotated.to_json(), indent=2, ensure_ascii=False))
 
 
+@org_app.command("publish")
+def org_publish(
+    org: OrgArgument,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write bundle.json and site/ into (made if missing)")],
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write the organisation's offline bundle and its web files (DID document, status lists), without a server /
+    Controlebundel en webbestanden van een organisatie, zonder server."""
+    from skillspas.issuer.bundle_build import build_bundle, site_pages
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.orgs import Organisations
+    from skillspas.schemas.files import write_atomic
+
+    with _opened(database_url, data_dir) as (settings, store):
+        found = _guard(lambda: Organisations(store, settings).find(org))
+        bundle = _guard(lambda: build_bundle(Issuer(store, settings), org_id=found.id))
+    pages = _guard(lambda: site_pages(bundle))
+
+    def write() -> Path:
+        for page in pages:  # public documents: readable by the web server
+            (out / "site" / page.path).parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(out / "site" / page.path, page.data, mode=0o644)
+        return bundle.to_file(out / "bundle.json")
+    written = _guard(write)
+    _warn(f"zet elk bestand onder {out / 'site'} op zijn URL (host/pad) en publiceer opnieuw na elke intrekking of "
+          f"schorsing, en regelmatig (dagelijks): een verificateur kan een statuslijst weigeren die ouder is dan zijn "
+          f"--max-status-age. Werkgevers gebruiken {written} (skillspas verify --bundle, of bundle create --bundle).",
+          f"put each file under {out / 'site'} at its URL (host/path) and publish again after every revocation or "
+          f"suspension, and regularly (daily): a verifier may refuse a status list older than its --max-status-age. "
+          f"Employers use {written} (skillspas verify --bundle, or bundle create --bundle).")
+    typer.echo(json.dumps({"orgId": found.id, "did": found.did, "bundle": str(written),
+                           "site": [{"url": page.url, "file": str(out / "site" / page.path)} for page in pages]},
+                          indent=2, ensure_ascii=False))
+
+
 def batch_command(
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="mbo-diploma, mbo-certificaat, ervaringscertificaat, praktijkverklaring or microcredential")],
     csv_file: Annotated[Path, typer.Option("--csv", help="CSV export (UTF-8; , or ; separated), one credential per row, with a row_key column; see examples/")],

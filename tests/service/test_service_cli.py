@@ -374,3 +374,61 @@ def test_org_and_api_key_refusals_say_in_dutch_what_is_wrong(tmp_path):
         assert refused.returncode == 2 and line.startswith("fout [invalid_option]: ") and dutch in line, refused.stderr
     unknown = run_cli("org", "api-key", "revoke", "ROC Voorbeeldstad", "deadbeef", *args)
     assert unknown.returncode == 2 and "fout [not_found]: deze organisatie heeft geen API-sleutel 'deadbeef'" in unknown.stderr
+
+
+def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and_an_employer_sees_a_revocation_offline(
+        database, tmp_path):
+    org = _create(database, f"ROC Zonder Server {uuid.uuid4().hex[:6]}")
+    host = org["did"].removeprefix("did:web:")
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(_rows_csv(tmp_path / "rows.csv", ["p-1", "p-2"])),
+                     "--org", org["id"], "--out", str(tmp_path / "out"), "--public-url", "https://issuer.example",
+                     *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    assert run_cli("status", "revoke", "p-1", "--org", org["id"], *_db(database)).returncode == 0
+    published = run_cli("org", "publish", org["name"], "--out", str(tmp_path / "pub"), *_db(database))
+    assert published.returncode == 0, published.stderr
+    answer = json.loads(published.stdout)
+    site = {page["url"]: Path(page["file"]) for page in answer["site"]}
+    did_url = f"https://{host}/.well-known/did.json"
+    assert site[did_url] == tmp_path / "pub" / "site" / host / ".well-known" / "did.json"
+    assert json.loads(site[did_url].read_text())["id"] == org["did"]
+    lists = [url for url in site if url != did_url]
+    assert lists and all(url.startswith(f"https://issuer.example/status/{org['id']}/") for url in lists)
+    for url in lists:  # each file holds the signed list that its URL names, readable by a web server
+        assert json.loads(site[url].read_text())["id"] == url and site[url].stat().st_mode & 0o777 == 0o644
+    assert "publiceer opnieuw" in published.stderr and "publish again" in published.stderr
+    # An employer gathers the school's bundle (or its web files) and verifies with no server at all.
+    for how in (["--bundle", answer["bundle"]],
+                ["--dids", str(tmp_path / "pub" / "site"), *[a for url in lists for a in ("--status-list", str(site[url]))]]):
+        made = run_cli("bundle", "create", *how, "--out", str(tmp_path / "employer.json"))
+        assert made.returncode == 0, made.stderr
+        files = {c["rowKey"]: tmp_path / "out" / c["file"]
+                 for c in json.loads((tmp_path / "out" / "manifest.json").read_text())["credentials"]}
+        check = ["--bundle", str(tmp_path / "employer.json"), "--trust-issuer", org["did"]]
+        assert run_cli("verify", str(files["p-2"]), *check).returncode == 0
+        revoked = run_cli("verify", str(files["p-1"]), *check)
+        assert revoked.returncode == 1 and "revoked" in revoked.stdout + revoked.stderr
+    # The school's bundle given twice counts once; two different lists with one id are refused, nothing written.
+    twice = run_cli("bundle", "create", "--bundle", answer["bundle"], "--bundle", answer["bundle"],
+                    "--out", str(tmp_path / "twice.json"))
+    assert twice.returncode == 0, twice.stderr
+    assert sorted(json.loads(twice.stdout)["statusLists"]) == sorted(lists)
+    other = json.loads(site[lists[0]].read_text()) | {"validFrom": "2020-01-01T00:00:00Z"}
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    clash = run_cli("bundle", "create", "--bundle", answer["bundle"], "--status-list", str(tmp_path / "other.json"),
+                    "--out", str(tmp_path / "clash.json"))
+    assert clash.returncode == 2 and "[schema_invalid]" in clash.stderr and "Traceback" not in clash.stderr
+    assert not (tmp_path / "clash.json").exists()
+    missing = run_cli("bundle", "create", "--bundle", str(tmp_path / "none.json"), "--out", str(tmp_path / "x.json"))
+    assert missing.returncode == 2 and "[file_error]" in missing.stderr and "none.json" in missing.stderr
+
+
+def test_org_publish_refuses_an_unknown_organisation_and_an_out_that_is_a_file_in_dutch_and_english(tmp_path):
+    args = ["--data-dir", str(tmp_path)]
+    assert run_cli("org", "create", "ROC Publiceer", "--role", "mbo", "--did-web", "roc.example", *args).returncode == 0
+    unknown = run_cli("org", "publish", "ROC Onbekend", "--out", str(tmp_path / "pub"), *args)
+    assert unknown.returncode == 2 and "[not_found]" in unknown.stderr and not (tmp_path / "pub").exists()
+    (tmp_path / "file").write_text("x")
+    blocked = run_cli("org", "publish", "ROC Publiceer", "--out", str(tmp_path / "file"), *args)
+    assert blocked.returncode == 2 and "[file_error]" in blocked.stderr and "Traceback" not in blocked.stderr
+    assert "fout" in blocked.stderr and (tmp_path / "file").read_text() == "x"
