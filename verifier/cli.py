@@ -165,7 +165,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, cod
             named = item.summary or item.about
             what = f" — {_named(named, nl)}" if named is not None else ""
             code = f" [{row['code']}]" if row["code"] else ""
-            typer.echo(f"    {mark} #{index} {HEADINGS[item.verdict][lang]}{code}{what}")
+            typer.echo(f"    {mark} #{index + 1} {HEADINGS[item.verdict][lang]}{code}{what}")
             _print_warnings(item.warnings, lang, "        ")
             if item.verified and item.summary is not None:
                 _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
@@ -238,7 +238,7 @@ def _print_verdict(result: VerificationResult, lang: str, *, replay: bool = Fals
         problem = credential.first_error
         what = credential.summary or credential.about
         code = f" [{problem.code.value}]" if problem is not None else ""
-        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index} {HEADINGS[credential.verdict][lang]}{code}"
+        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index + 1} {HEADINGS[credential.verdict][lang]}{code}"
                    + (f" — {_named(what, nl)}" if what else ""))
         _print_warnings(credential.warnings, lang, "    ")  # e.g. trust_list_not_pinned: orange, as on the page
         if credential.verified and credential.summary is not None:
@@ -250,7 +250,7 @@ def _print_verdict(result: VerificationResult, lang: str, *, replay: bool = Fals
         for person in result.persons:
             counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
-            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i) for i in person.credentials)} — {counted}")
+            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {counted}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
         from skillspas.verifier.summary import summarize_skills
 

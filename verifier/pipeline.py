@@ -375,11 +375,11 @@ def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None,
     if holder is not None:
         strangers = [(i, sid) for i, sid in enumerate(subject_of(c)[0] for c in credentials) if sid not in (None, holder)]
         if strangers:
-            index, subject_id = strangers[0]
+            index, subject_id = strangers[0]  # a person counts from 1 (as ``verify`` and the PDF); the path from 0
             return run.fail("holder", localized_error(
                 ErrorCode.HOLDER_MISMATCH,
-                en=f"the presentation is signed by {holder!r}, but credential {index} is about {subject_id!r}",
-                nl=f"de presentatie is ondertekend door {holder!r}, maar bewijsstuk {index} gaat over {subject_id!r}: "
+                en=f"the presentation is signed by {holder!r}, but credential {index + 1} is about {subject_id!r}",
+                nl=f"de presentatie is ondertekend door {holder!r}, maar bewijsstuk {index + 1} gaat over {subject_id!r}: "
                    "iemand laat een bewijsstuk van een ander zien",
                 path=f"/verifiableCredential/{index}/credentialSubject/id",
             ))

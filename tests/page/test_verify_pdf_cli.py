@@ -77,8 +77,9 @@ def test_a_passport_pdf_of_two_people_shows_each_person_each_verdict_and_one_sum
     anouk = next(i for i, line in enumerate(lines) if line.startswith("  person: Anouk Testdata"))
     dennis = next(i for i, line in enumerate(lines) if line.startswith("  person: Dennis"))
     assert lines[anouk].endswith("— counted") and lines[dennis].endswith("— not counted")
-    assert any(line.startswith("    ✗ #3 Not valid [revoked] — ") and world.ROC_NAME in line for line in lines[anouk:dennis])
-    assert any(line.startswith("    ✓ #2 Valid — ") for line in lines[dennis:])
+    # Numbered as the PDF numbers its pages of credentials ("4/4"): from 1.
+    assert any(line.startswith("    ✗ #4 Not valid [revoked] — ") and world.ROC_NAME in line for line in lines[anouk:dennis])
+    assert any(line.startswith("    ✓ #3 Valid — ") for line in lines[dennis:])
     summary = [line for line in lines if line.startswith("  summary: ")]
     assert len(summary) == 1 and "from 2 credentials (Anouk Testdata" in summary[0]  # never Dennis's, never the revoked
     rows = json.loads(_verify(world, passport_pdf(world, names), "--json")[0])["passport"]["credentials"]

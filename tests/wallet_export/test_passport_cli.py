@@ -359,11 +359,11 @@ def test_verify_of_a_presentation_names_each_credential_verdict_and_why_in_the_l
         "--passport", str(folder / "p"))
     common = ["verify", str(folder / "vp.json"), "--trust-issuer", issuer.controller]
     dutch = CliRunner().invoke(app, common).output.splitlines()
-    assert any(line.startswith("  ✓ #0 Geldig — ") for line in dutch), dutch
-    assert "  ✗ #1 Niet geldig [invalid_signature]" in dutch
+    assert any(line.startswith("  ✓ #1 Geldig — ") for line in dutch), dutch
+    assert "  ✗ #2 Niet geldig [invalid_signature]" in dutch
     assert any(line.startswith("    de handtekening past niet bij de inhoud") for line in dutch)
     english = CliRunner().invoke(app, [*common, "--lang", "en"]).output.splitlines()
-    assert "  ✗ #1 Not valid [invalid_signature]" in english and not any("credential 1" in line for line in english)
+    assert "  ✗ #2 Not valid [invalid_signature]" in english and not any("credential 2" in line for line in english)
 
 
 def test_add_of_several_files_adds_every_good_one_and_says_each_refused_one(files):
