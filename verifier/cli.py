@@ -153,8 +153,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, cod
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
         _print_challenge_note("challenge_not_used", lang)
-    for warning in result.warnings:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}]")
+    _print_warnings(result.warnings, lang, "  ")
     for person in result.persons:
         who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
         counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")

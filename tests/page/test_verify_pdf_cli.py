@@ -153,3 +153,16 @@ def test_a_passport_checked_without_trust_anchor_names_the_unpinned_trust_list_u
         warned = [line for line in result.stdout.splitlines() if "[trust_list_not_pinned]" in line]
         assert len(warned) == 4 and all(line.lstrip().startswith(words) for line in warned), result.stdout
         assert all(world.anchor.controller in line for line in warned)
+
+
+@pytest.mark.parametrize(("lang", "words", "detail"), [
+    ("nl", "  LET OP: ", "de houder heeft de presentatie niet ondertekend"),
+    ("en", "  WARNING: ", "the presentation has no holder proof"),
+])
+def test_a_passport_pdfs_own_warning_is_printed_with_its_detail_as_each_credentials_warning_is(world, lang, words, detail):
+    """The passport's own warnings (``holder_not_proven``: a PDF proves no holder) go through the one helper that
+    prints a credential's: the sentence, the code and the detail that says why."""
+    out, exit_code = _verify(world, passport_pdf(world), "--lang", lang)
+    warned = [line for line in out.splitlines() if "[holder_not_proven]" in line]
+    assert exit_code == 0 and len(warned) == 1, out
+    assert warned[0].startswith(words) and warned[0].endswith(f"[holder_not_proven] {detail}"), warned
