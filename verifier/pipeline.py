@@ -35,8 +35,10 @@ from skillspas.schemas.vc import (
     data_model,
     instant,
     issuer_id,
+    issuer_name_of,
     parse_datetime,
     proofs_of,
+    title_of,
     types_of,
     validity_keys,
 )
@@ -612,12 +614,12 @@ def _summary(
         issuer_name=issuer_name,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
         types=tuple(types_of(credential)),
         subject_name=text(subject, "name"),
-        name=text(credential, "name") or text(achievement, "name"),
+        name=title_of(credential),
         valid_from=text(credential, from_key),
         valid_until=text(credential, until_key),
         skills=skills,
         signers=tuple(dict.fromkeys(m.controller for m in methods)),
-        claimed_issuer_name=text(credential.get("issuer"), "name"),
+        claimed_issuer_name=issuer_name_of(credential),
         data_model=data_model(credential),
         facts=facts(credential),
     )

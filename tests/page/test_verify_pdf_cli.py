@@ -166,3 +166,35 @@ def test_a_passport_pdfs_own_warning_is_printed_with_its_detail_as_each_credenti
     warned = [line for line in out.splitlines() if "[holder_not_proven]" in line]
     assert exit_code == 0 and len(warned) == 1, out
     assert warned[0].startswith(words) and warned[0].endswith(f"[holder_not_proven] {detail}"), warned
+
+
+@pytest.mark.parametrize("source", ["pdf", "presentation"], ids=["a passport PDF", "a presentation file"])
+@pytest.mark.parametrize(("lang", "heading", "claimed", "issuer", "nobody"), [
+    pytest.param("nl", "✗ #2 Niet geldig [invalid_signature]", "volgens het bestand (niet gecontroleerd): ", "uitgever",
+                 "persoon: niet vast te stellen (niet echt bevonden) — telt niet mee", id="in Dutch"),
+    pytest.param("en", "✗ #2 Not valid [invalid_signature]", "as claimed in the file (not verified): ", "issuer",
+                 "person: cannot be told (not found genuine) — not counted", id="in English"),
+])
+def test_a_failed_credential_in_a_passport_is_named_as_its_file_claims_and_marked_not_verified(
+        world, source, lang, heading, claimed, issuer, nobody):
+    """The employer sees which credential failed: its type, title and issuer as written in it, quoted, on a line
+    of its own that says it is what the file claims; never on the verdict line, where a verified one's name is.
+    A passport PDF's view lists it apart from the persons: a forged credential says nothing true about whose it is."""
+    from skillspas.wallet_export import build_presentation
+
+    tampered = world.credentials["tampered"]
+    if source == "pdf":
+        path = world.folder / "paspoort-tampered.pdf"
+        path.write_bytes(passport_pdf(world, ("diploma", "tampered")))
+    else:
+        path = world.folder / "passport-tampered.json"
+        path.write_text(json.dumps(build_presentation([world.credentials["diploma"], tampered])), "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                          "--trust-anchor", world.anchor.controller, "--lang", lang])
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and heading in lines, result.stdout
+    said = lines[lines.index(heading) + 1]
+    assert said == (f"{claimed}'MboDiploma' '{tampered['name']}', {issuer} '{tampered['issuer']['name']}' "
+                    f"('{world.roc.controller}')"), said
+    if source == "pdf":
+        assert lines.index(nobody) == lines.index(heading) - 1, result.stdout
