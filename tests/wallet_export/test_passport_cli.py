@@ -404,3 +404,39 @@ def test_adding_a_credential_bound_to_another_did_than_your_key_warns_at_once(fi
     result = run("add", str(path), "--passport", passport)
     assert result.exit_code == 0, result.output
     assert "holder_mismatch" in result.output and someone in result.output and mine in result.output
+
+
+def test_reading_a_credential_file_raises_its_coded_error_for_the_command_to_refuse(files):
+    """``_read`` raises ``file_error`` / ``invalid_option``; each command refuses it (``schemas.report.refuse``, the
+    one place that makes an exit code), rather than ``_read`` exiting and ``add`` catching ``SystemExit``."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.wallet_export.cli import _read
+
+    folder, _, _ = files
+    pdf = folder / "paspoort.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    for path, code in ((folder / "missing.json", ErrorCode.FILE_ERROR), (folder, ErrorCode.FILE_ERROR),
+                       (pdf, ErrorCode.INVALID_OPTION)):
+        with pytest.raises(SkillspasError) as raised:
+            _read(path)
+        assert raised.value.code is code and str(path) in raised.value.message
+
+
+def test_add_refuses_an_unreadable_file_as_before_naming_it_once_and_goes_on(files):
+    folder, paths, _ = files
+    missing = folder / "missing.json"
+    result = run("add", str(missing), str(paths[0]), "--passport", str(folder / "p"))
+    assert result.exit_code == 2, result.output
+    said = [line for line in result.output.splitlines() if "[file_error]" in line]
+    assert [line.split(" [")[0] for line in said] == ["fout", "error"], result.output
+    assert all(line.count(str(missing)) == 1 for line in said), said  # not "missing.json: … missing.json"
+    assert len(json.loads(run("list", "--passport", str(folder / "p"), "--json").output)) == 1
+
+
+def test_bridge_refuses_a_malformed_credential_file_with_its_code_not_as_an_internal_error(files):
+    """``passport bridge`` read its files outside the command's refusal: a coded error escaped as a crash."""
+    folder, _, _ = files
+    broken = folder / "broken.json"
+    broken.write_text("{")
+    result = runner.invoke(passport_app, ["bridge", str(broken), "--to", "kok", "--passport", str(folder / "p")])
+    assert result.exit_code == 2 and "[malformed_json]" in result.output, (result.output, result.exception)
