@@ -48,7 +48,8 @@ from skillspas.verifier.page.inputs import MAX_CHALLENGE
 from skillspas.verifier.pdf import is_pdf
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
-from skillspas.wallet_export.store import PassportStore, private_folder, write_private
+from skillspas.schemas.files import private_folder
+from skillspas.wallet_export.store import PassportStore, write_private
 from skillspas.wallet_export.view import TEXT, Lang, describe, vocabulary_labels
 
 __all__ = ["passport_app", "default_passport_dir"]

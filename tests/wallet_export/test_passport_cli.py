@@ -175,6 +175,25 @@ def test_every_exported_file_and_new_folder_is_the_owners_only_like_the_passport
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folders} == {p.name: 0o700 for p in folders}
 
 
+def test_export_makes_every_missing_folder_above_a_pdf_or_presentation_the_owners_only(files):
+    """``--pdf a/b/p.pdf``: a passport is personal data, so ``a`` is 0700 as well as ``b``, not the umask's 0755."""
+    import os
+    import stat
+
+    folder, paths, _ = files
+    out = folder / "a"
+    previous = os.umask(0o022)
+    try:
+        result = run("export", str(paths[0]), "--passport", str(folder / "p"), "--unsigned",
+                     "--pdf", str(out / "b" / "p.pdf"), "--presentation", str(out / "c" / "d" / "vp.json"),
+                     "--qr", str(out / "e" / "qr"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    made = [out, out / "b", out / "c", out / "c" / "d", out / "e", out / "e" / "qr"]
+    assert {str(p): stat.S_IMODE(p.stat().st_mode) for p in made} == {str(p): 0o700 for p in made}
+
+
 def test_export_without_names_exports_the_whole_passport(files):
     folder, paths, _ = files
     passport = str(folder / "passport")
