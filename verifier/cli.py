@@ -184,8 +184,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     owned = {index for person in result.persons for index in person.credentials}
     unowned = [index for index in range(total) if index not in owned]
     if unowned:  # one whose proof failed says nothing true about its person (verifier/persons.py): shown apart
-        typer.echo("  persoon: niet vast te stellen (niet echt bevonden) — telt niet mee" if nl else
-                   "  person: cannot be told (not found genuine) — not counted")
+        typer.echo("  persoon: niet vast te stellen (niet als echt bevestigd) — telt niet mee" if nl else
+                   "  person: cannot be told (not confirmed genuine) — not counted")
     for index in unowned:
         _print_passport_row(result, index, inner[index] if index < len(inner) else None, lang)
     counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""

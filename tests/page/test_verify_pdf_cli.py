@@ -171,9 +171,9 @@ def test_a_passport_pdfs_own_warning_is_printed_with_its_detail_as_each_credenti
 @pytest.mark.parametrize("source", ["pdf", "presentation"], ids=["a passport PDF", "a presentation file"])
 @pytest.mark.parametrize(("lang", "heading", "claimed", "issuer", "nobody"), [
     pytest.param("nl", "✗ #2 Niet geldig [invalid_signature]", "volgens het bestand (niet gecontroleerd): ", "uitgever",
-                 "persoon: niet vast te stellen (niet echt bevonden) — telt niet mee", id="in Dutch"),
+                 "persoon: niet vast te stellen (niet als echt bevestigd) — telt niet mee", id="in Dutch"),
     pytest.param("en", "✗ #2 Not valid [invalid_signature]", "as claimed in the file (not verified): ", "issuer",
-                 "person: cannot be told (not found genuine) — not counted", id="in English"),
+                 "person: cannot be told (not confirmed genuine) — not counted", id="in English"),
 ])
 def test_a_failed_credential_in_a_passport_is_named_as_its_file_claims_and_marked_not_verified(
         world, source, lang, heading, claimed, issuer, nobody):
