@@ -41,6 +41,7 @@ from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_
 from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
@@ -397,7 +398,7 @@ def _new_key(
         made.append(location)
     else:
         keystore = Path(settings.keys)
-        keystore.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(keystore)
         location = f"{unique}.json"
         pair = pair or generate(key_type)
         save(pair, keystore / location, passphrase=settings.key_passphrase, controller=did,

@@ -37,7 +37,7 @@ from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
-from skillspas.schemas.files import write_atomic
+from skillspas.schemas.files import private_folder, write_atomic
 from skillspas.schemas.jsonio import parse_json
 
 __all__ = ["PASSPHRASE_ENV", "save", "load", "read_public", "Keystore", "Pkcs11Token"]
@@ -248,7 +248,7 @@ class Keystore:
         folder = Path(path)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise FileExistsError(f"{str(folder)!r} exists and is not an empty folder")
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(folder)  # and any folder above it that it makes
         folder.chmod(0o700)
         store = cls(folder)
         key_id = f"{did}#key-1"

@@ -1,11 +1,12 @@
-"""Writing a file whole: the one way every part of skillspas writes its files.
+"""Writing a file whole: the one way every part of skillspas writes its files (and makes a private folder).
 
 Usage::
 
-    from skillspas.schemas.files import write_atomic
+    from skillspas.schemas.files import private_folder, write_atomic
     write_atomic(out / "manifest.json", data)                      # 0600, replaces what was there
     write_atomic(folder / "bundle.json", data, mode=0o644)          # what others may read
     write_atomic(path, key_file, durable=True, overwrite=False)     # a key file: never replaced, survives power loss
+    private_folder(pdf.parent)                                      # it and every folder made above it: 0700
 
 The data goes to a temp file in the same folder, which then replaces the file by a rename: a reader, or a
 process killed midway, finds the old file or the new one, never half of one. Where the file system can (Linux:
@@ -26,7 +27,26 @@ from pathlib import Path
 
 from skillspas.schemas.errors import NOT_A_REGULAR_FILE
 
-__all__ = ["write_atomic"]
+__all__ = ["private_folder", "write_atomic"]
+
+
+def private_folder(folder: str | os.PathLike[str]) -> Path:
+    """Create ``folder`` and each missing folder above it for the owner only (0700), for personal data and keys:
+    ``Path.mkdir(parents=True, mode=0o700)`` gives only the last one that mode, the ones above it the umask's (often
+    0755). An existing folder keeps its mode; something else in the way raises ``OSError`` as ``mkdir`` does."""
+    target = Path(folder)
+    missing = []
+    current = target
+    while not current.is_dir() and current.parent != current:  # a link to a folder is a folder
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            if not path.is_dir():  # a file in the way; a folder another process made just now is fine
+                raise
+    return target
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600, durable: bool = False,

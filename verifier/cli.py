@@ -21,10 +21,11 @@ from skillspas.keys.did_web import verification_method_ids
 from skillspas.schemas.catalogue import evidence_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
-from skillspas.schemas.jsonio import read_input, read_json_file
+from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
+from skillspas.schemas.vc import issuer_id, issuer_name_of, title_of, types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
@@ -94,13 +95,31 @@ def verify_command(
         )
     except SkillspasError as exc:
         raise refuse(exc, as_json=as_json) from None
+    inner = [] if as_json else _inner_credentials(data, result, limits)
     if from_pdf:
-        _print_passport(result, lang, as_json, code_unused=code_unused)
+        _print_passport(result, lang, as_json, inner, code_unused=code_unused)
     elif as_json:
         typer.echo(result_text(result))
     else:
-        _print_verdict(result, lang, replay=result.holder is not None and challenge is None)
+        _print_verdict(result, lang, inner, replay=result.holder is not None and challenge is None)
     raise typer.Exit(result.exit_code)
+
+
+def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) -> list[Any]:
+    """The credentials of a presentation as written in the input, by position, read again once it parsed (as the
+    page reads its input again for its view): to say what a failed one claims to be. None for a credential."""
+    if all(c.verified for c in result.credentials) or not (result.checks and result.checks[0].ok):
+        return []
+    try:
+        if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a QR code: run.verify_with decoded it
+            from skillspas.verifier.qr import decode_payload
+
+            data = decode_payload(data.decode("utf-8", "replace"), limits)
+        document = parse_json(data, limits)
+    except SkillspasError:  # it parsed for the verifier: this is no more than a name for a person
+        return []
+    inner = document.get("verifiableCredential") if isinstance(document, dict) else None
+    return inner if isinstance(inner, list) else [inner]
 
 
 def _pdf_input(data: bytes, limits: Limits) -> bytes:
@@ -133,9 +152,11 @@ def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_un
     return {"source": "pdf", "verdict": verdict, "credentials": rows, "summary": summary.to_json()}
 
 
-def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, code_unused: bool = False) -> None:
-    """One passport view of a passport PDF: the verdict, per person their credentials with each verdict, then
-    the skills summary of the person that counts (like the page's passport view)."""
+def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner: list[Any],
+                    *, code_unused: bool = False) -> None:
+    """One passport view of a passport PDF: the verdict, per person their credentials with each verdict (a failed
+    one with what it claims to be, from ``inner``: the credentials as written), then the skills summary of the
+    person that counts (like the page's passport view)."""
     from skillspas.verifier.summary import summarize_skills  # the vocabulary index: only for a passport view
 
     summary = summarize_skills(result)
@@ -153,24 +174,20 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, cod
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
         _print_challenge_note("challenge_not_used", lang)
-    for warning in result.warnings:
-        typer.echo(("  LET OP: " if nl else "  WARNING: ") + text(warning.code, lang) + f" [{warning.code.value}]")
+    _print_warnings(result.warnings, lang, "  ")
     for person in result.persons:
         who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
         counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
         typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {counted}")
         for index in person.credentials:
-            row, item = view["credentials"][index], result.credentials[index]
-            mark = "✓" if item.verified else "✗"
-            named = item.summary or item.about
-            what = f" — {_named(named, nl)}" if named is not None else ""
-            code = f" [{row['code']}]" if row["code"] else ""
-            typer.echo(f"    {mark} #{index} {HEADINGS[item.verdict][lang]}{code}{what}")
-            _print_warnings(item.warnings, lang, "        ")
-            if item.verified and item.summary is not None:
-                _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
-            elif item.first_error is not None:
-                typer.echo(f"        {item.message(lang)}")
+            _print_passport_row(result, index, inner[index] if index < len(inner) else None, lang)
+    owned = {index for person in result.persons for index in person.credentials}
+    unowned = [index for index in range(total) if index not in owned]
+    if unowned:  # one whose proof failed says nothing true about its person (verifier/persons.py): shown apart
+        typer.echo("  persoon: niet vast te stellen (niet als echt bevestigd) — telt niet mee" if nl else
+                   "  person: cannot be told (not confirmed genuine) — not counted")
+    for index in unowned:
+        _print_passport_row(result, index, inner[index] if index < len(inner) else None, lang)
     counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""
     typer.echo(f"  {'samenvatting' if nl else 'summary'}: {len(summary.skills)} "
                f"{'bewezen vaardigheden uit' if nl else 'verified skills from'} {len(summary.verified)} "
@@ -179,6 +196,23 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, *, cod
         typer.echo(f"    - {skill.label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
     for step in summary.progress:
         typer.echo(f"    {step.sentence()[lang]}")
+
+
+def _print_passport_row(result: VerificationResult, index: int, credential: Any, lang: str) -> None:
+    """One credential of a passport view: its number (from 1), verdict, code and name; then what it proves, or what
+    it claims to be (``credential``: as written) and why it failed."""
+    item = result.credentials[index]
+    problem = item.first_error
+    named = item.summary or item.about
+    what = f" — {_named(named, lang == 'nl')}" if named is not None else ""
+    code = f" [{problem.code.value}]" if problem is not None else ""
+    typer.echo(f"    {'✓' if item.verified else '✗'} #{index + 1} {HEADINGS[item.verdict][lang]}{code}{what}")
+    _print_warnings(item.warnings, lang, "        ")
+    if item.verified and item.summary is not None:
+        _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
+    elif problem is not None:
+        _print_claimed(item, credential, lang, "        ")
+        typer.echo(f"        {item.message(lang)}")
 
 
 def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
@@ -201,8 +235,9 @@ def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
     return decode_payload("\n".join(texts), limits)
 
 
-def _print_verdict(result: VerificationResult, lang: str, *, replay: bool = False) -> None:
-    """The verdict for a person; ``replay``: a holder proof checked against no challenge (the page's orange note)."""
+def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, replay: bool = False) -> None:
+    """The verdict for a person; ``inner``: a presentation's credentials as written (a failed one is said with what
+    it claims to be); ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
     if result.verified:
         typer.echo(("GELDIG: " if nl else "VALID: ") + result.message(lang))
@@ -238,19 +273,20 @@ def _print_verdict(result: VerificationResult, lang: str, *, replay: bool = Fals
         problem = credential.first_error
         what = credential.summary or credential.about
         code = f" [{problem.code.value}]" if problem is not None else ""
-        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index} {HEADINGS[credential.verdict][lang]}{code}"
+        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index + 1} {HEADINGS[credential.verdict][lang]}{code}"
                    + (f" — {_named(what, nl)}" if what else ""))
         _print_warnings(credential.warnings, lang, "    ")  # e.g. trust_list_not_pinned: orange, as on the page
         if credential.verified and credential.summary is not None:
             _print_proven(credential.summary, lang, "    ")
-        elif problem is not None:  # why, in the language asked for
+        elif problem is not None:  # what it claims to be, then why, in the language asked for
+            _print_claimed(credential, inner[index] if index < len(inner) else None, lang, "    ")
             typer.echo(f"    {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:
             counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
-            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i) for i in person.credentials)} — {counted}")
+            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {counted}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
         from skillspas.verifier.summary import summarize_skills
 
@@ -264,6 +300,21 @@ def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None
     for warning in warnings:
         typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang)} "
                    f"[{warning.code.value}] {warning.text(lang)}")
+
+
+def _print_claimed(result: VerificationResult, credential: Any, lang: str, indent: str) -> None:
+    """What a credential that failed says it is (its type, title and issuer as written in it), marked as not
+    verified: never as a fact (DESIGN.md threat 8), each value quoted with its control characters escaped. Nothing
+    when the verifier could name it itself (``result.about``: genuine, only expired, revoked or suspended)."""
+    if result.about is not None or not isinstance(credential, dict):
+        return
+    types = tuple(types_of(credential))
+    title = title_of(credential)
+    what = " ".join(shown(value, 100, quoted=True) for value in (_kind(types) if types else None, title) if value)
+    name, did = issuer_name_of(credential), issuer_id(credential)
+    issuer = " ".join(filter(None, (shown(name, 100, quoted=True) if name else None,
+                                    f"({shown(did, 100, quoted=True)})" if did else None)))
+    typer.echo(indent + both("as_claimed", what=what or "?", issuer=issuer or "?")[lang])
 
 
 def _print_challenge_note(code: str, lang: str) -> None:

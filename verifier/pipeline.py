@@ -35,8 +35,10 @@ from skillspas.schemas.vc import (
     data_model,
     instant,
     issuer_id,
+    issuer_name_of,
     parse_datetime,
     proofs_of,
+    title_of,
     types_of,
     validity_keys,
 )
@@ -375,11 +377,11 @@ def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None,
     if holder is not None:
         strangers = [(i, sid) for i, sid in enumerate(subject_of(c)[0] for c in credentials) if sid not in (None, holder)]
         if strangers:
-            index, subject_id = strangers[0]
+            index, subject_id = strangers[0]  # a person counts from 1 (as ``verify`` and the PDF); the path from 0
             return run.fail("holder", localized_error(
                 ErrorCode.HOLDER_MISMATCH,
-                en=f"the presentation is signed by {holder!r}, but credential {index} is about {subject_id!r}",
-                nl=f"de presentatie is ondertekend door {holder!r}, maar bewijsstuk {index} gaat over {subject_id!r}: "
+                en=f"the presentation is signed by {holder!r}, but credential {index + 1} is about {subject_id!r}",
+                nl=f"de presentatie is ondertekend door {holder!r}, maar bewijsstuk {index + 1} gaat over {subject_id!r}: "
                    "iemand laat een bewijsstuk van een ander zien",
                 path=f"/verifiableCredential/{index}/credentialSubject/id",
             ))
@@ -612,12 +614,12 @@ def _summary(
         issuer_name=issuer_name,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
         types=tuple(types_of(credential)),
         subject_name=text(subject, "name"),
-        name=text(credential, "name") or text(achievement, "name"),
+        name=title_of(credential),
         valid_from=text(credential, from_key),
         valid_until=text(credential, until_key),
         skills=skills,
         signers=tuple(dict.fromkeys(m.controller for m in methods)),
-        claimed_issuer_name=text(credential.get("issuer"), "name"),
+        claimed_issuer_name=issuer_name_of(credential),
         data_model=data_model(credential),
         facts=facts(credential),
     )

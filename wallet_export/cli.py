@@ -48,7 +48,8 @@ from skillspas.verifier.page.inputs import MAX_CHALLENGE
 from skillspas.verifier.pdf import is_pdf
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
-from skillspas.wallet_export.store import PassportStore, private_folder, write_private
+from skillspas.schemas.files import private_folder
+from skillspas.wallet_export.store import PassportStore, write_private
 from skillspas.wallet_export.view import TEXT, Lang, describe, vocabulary_labels
 
 __all__ = ["passport_app", "default_passport_dir"]
@@ -80,11 +81,12 @@ def _store(folder: Path | None) -> PassportStore:
 
 @contextlib.contextmanager
 def _writing(store: PassportStore) -> Iterator[None]:
-    """An ``OSError`` while the passport folder is written is ``file_error`` naming the file (else the folder)."""
+    """An ``OSError`` while the passport folder is written raises ``file_error`` naming the file (else the folder),
+    for the command to ``refuse``."""
     try:
         yield
     except OSError as exc:
-        raise refuse(file_error(exc, exc.filename or store.folder, "write")) from None
+        raise file_error(exc, exc.filename or store.folder, "write") from None
 
 
 def _console() -> Console:
@@ -99,20 +101,26 @@ def _lang(value: str) -> Lang:
 
 
 def _read(path: Path) -> bytes:
-    """A credential file's bytes (one byte over the limit tells ``too_large``); a passport PDF is pointed to ``verify``."""
+    """A credential file's bytes (one byte over the limit tells ``too_large``). Raises, for the command to ``refuse``:
+    ``file_error`` naming the file, ``invalid_option`` for a passport PDF (pointed to ``verify``)."""
     try:
         with path.open("rb") as handle:
             data = handle.read(Limits.max_bytes + 1)
     except OSError as exc:
-        raise refuse(file_error(exc, path, "read")) from None
+        raise file_error(exc, path, "read") from None
     if is_pdf(data):
-        raise refuse(localized_error(
+        raise localized_error(
             ErrorCode.INVALID_OPTION,
             nl=f"{path} is een pdf; de paspoortopdrachten lezen bewijsstukken als JSON (of een QR-afbeelding). De QR-codes "
                f"van een paspoort-pdf controleert u met: skillspas verify {path}",
             en=f"{path} is a PDF; the passport commands read credentials as JSON (or a QR image). Check the QR codes of "
-               f"a passport PDF with: skillspas verify {path}"))
+               f"a passport PDF with: skillspas verify {path}")
     return data
+
+
+def _of_file(path: object, exc: SkillspasError) -> SkillspasError:
+    """``exc`` with the file it is about before its message (nl/en): which one of several files was refused."""
+    return error_for(exc.code, f"{path}: {exc.message}", exc.path, nl=f"{path}: {exc.text('nl')}")
 
 
 BundleOption = Annotated[
@@ -126,7 +134,7 @@ def _bundle(path: Path | None) -> Bundle | None:
     try:
         return Bundle.from_file(path)
     except SkillspasError as exc:
-        raise refuse(error_for(exc.code, f"{path}: {exc.message}", exc.path, nl=f"{path}: {exc.text('nl')}")) from None
+        raise refuse(_of_file(path, exc)) from None
 
 
 @passport_app.command("init")
@@ -196,14 +204,14 @@ def add_command(
         own = None
     for file in files:  # a refused file is said and the others are still added; the exit code is the worst
         try:
-            with _writing(store):
-                data = _read(file)
-                entry = store.add(data, check=check, bundle=given)
-        except SystemExit as exc:  # a file that cannot be read (already said)
-            worst = max(worst, int(exc.code or 0))
-            continue
+            data = _read(file)  # its refusals name the file
+            with _writing(store):  # so does a failed write
+                try:
+                    entry = store.add(data, check=check, bundle=given)
+                except SkillspasError as exc:
+                    raise _of_file(file, exc) from None
         except SkillspasError as exc:
-            said = refuse(error_for(exc.code, f"{file}: {exc.message}", exc.path, nl=f"{file}: {exc.text('nl')}"), lang=language)
+            said = refuse(exc, lang=language)
             worst = max(worst, int(said.code or 0))
             continue
         note = (TEXT["replaced"][language].format(refs=", ".join(entry.replaced)) if entry.replaced else
@@ -214,8 +222,11 @@ def add_command(
             typer.echo(TEXT["warn_added_other"][language].format(title=entry.view(language).title, subject=shown(
                 subject, 200), holder=own.controller), err=True)
     if given is not None:
-        with _writing(store):
-            typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
+        try:
+            with _writing(store):
+                typer.echo(TEXT["kept_bundle"][language].format(path=store.keep_bundle(given)))
+        except SkillspasError as exc:
+            raise refuse(exc) from None
     if worst:
         raise typer.Exit(worst)
 
@@ -271,14 +282,15 @@ def remove_command(
 
 
 def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
-    """Credentials named by file path or passport reference; none named means the whole passport."""
+    """Credentials named by file path or passport reference; none named means the whole passport. Raises coded
+    errors, for the command to ``refuse``."""
     if not items:
         entries = store.entries()
         if not entries:
-            raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                   f"the passport {store.folder} is empty; name credential files or add some first",
-                                   nl=f"je paspoort {store.folder} is leeg; noem bestanden of voeg eerst bewijsstukken toe"
-                                      " (`skillspas passport add`)"))
+            raise error_for(ErrorCode.INVALID_OPTION,
+                            f"the passport {store.folder} is empty; name credential files or add some first",
+                            nl=f"je paspoort {store.folder} is leeg; noem bestanden of voeg eerst bewijsstukken toe"
+                               " (`skillspas passport add`)")
         return [entry.document for entry in entries]
     chosen = []
     for item in items:
@@ -286,8 +298,8 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
         if path.is_file():
             document = parse_json(_read(path))
             if not isinstance(document, dict):
-                raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)",
-                                       nl=f"{item} is geen bewijsstuk (JSON-object)"))
+                raise error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)",
+                                nl=f"{item} is geen bewijsstuk (JSON-object)")
             chosen.append(document)
         else:
             try:
@@ -295,9 +307,9 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
             except SkillspasError as exc:
                 if exc.code is not ErrorCode.INVALID_OPTION:  # a damaged stored credential keeps its own refusal
                     raise
-                raise refuse(localized_error(ErrorCode.INVALID_OPTION,
-                                             en=f"{item} is neither a file nor a passport reference ({exc.message})",
-                                             nl=f"{item} is geen bestand en geen referentie in je paspoort ({exc.text('nl')})")) from None
+                raise localized_error(ErrorCode.INVALID_OPTION,
+                                      en=f"{item} is neither a file nor a passport reference ({exc.message})",
+                                      nl=f"{item} is geen bestand en geen referentie in je paspoort ({exc.text('nl')})") from None
     return chosen
 
 
@@ -452,14 +464,14 @@ def export_warnings(
 
 
 def _documents(file: Path) -> list[dict[str, Any]]:
-    """The credential(s) in a JSON file (credential or presentation) or in a QR image."""
+    """The credential(s) in a JSON file (credential or presentation) or in a QR image; coded errors otherwise."""
     data = _read(file)
     if file.suffix.lower() in _IMAGE_SUFFIXES:
         data = decode_payload(read_qr_image(data))
     document = parse_json(data)
     if not isinstance(document, dict):
-        raise refuse(error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation",
-                               nl=f"{file} is geen bewijsstuk en geen presentatie"))
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation",
+                        nl=f"{file} is geen bewijsstuk en geen presentatie")
     types = document.get("type")
     if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
         inner = document.get("verifiableCredential")
@@ -553,8 +565,11 @@ def bridge_command(
         raise refuse(error_for(ErrorCode.INVALID_OPTION,
                                "give one of --to (an occupation) or --crebo", nl="geef --to (een beroep) of --crebo"))
     store = _store(passport)
-    result, summary = _bridge_of(_select(store, credentials or []), to, crebo, _bundle_or_passports(bundle, store),
-                                 trust_issuer, trust_anchor)
+    try:
+        chosen = _select(store, credentials or [])
+    except SkillspasError as exc:
+        raise refuse(exc) from None
+    result, summary = _bridge_of(chosen, to, crebo, _bundle_or_passports(bundle, store), trust_issuer, trust_anchor)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return

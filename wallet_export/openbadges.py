@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from skillspas.schemas.errors import ErrorCode, UnusableInput
-from skillspas.wallet_export.store import private_folder, write_private
+from skillspas.schemas.files import private_folder
+from skillspas.wallet_export.store import write_private
 
 __all__ = ["OB3_CONTEXT_PREFIX", "NotAnOpenBadge", "to_openbadge", "write_openbadges", "slug"]
 

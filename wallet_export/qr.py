@@ -29,7 +29,8 @@ import segno
 from skillspas.schemas.errors import ErrorCode, UnusableInput
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_KINDS
 from skillspas.verifier.qr import MAX_PARTS, PREFIX, encode_payload, max_text_length, split_digits, split_payload
-from skillspas.wallet_export.store import private_folder, write_private
+from skillspas.schemas.files import private_folder
+from skillspas.wallet_export.store import write_private
 from skillspas.wallet_export.view import Lang, describe
 
 __all__ = ["DEFAULT_MAX_VERSION", "QRImage", "QRCapacityError", "credential_qr", "credential_qr_set", "part_caption", "qr_for_text", "write_qr_set", "qr_file_names", "qr_caption"]

@@ -33,13 +33,13 @@ from typing import Any
 from skillspas.keys import Signer, generate
 from skillspas.keys.keyfile import load, save
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
-from skillspas.schemas.files import write_atomic
+from skillspas.schemas.files import private_folder, write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.wallet_export.view import CredentialView, Lang, describe
 
-__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH", "private_folder", "write_private"]
+__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH", "write_private"]
 
 REF_LENGTH = 10
 """Hex digits of the SHA-256 shown as a credential's reference (more may be typed)."""
@@ -90,7 +90,7 @@ class PassportStore:
 
     def keep_bundle(self, bundle: Bundle) -> Path:
         """Keep ``bundle`` as the passport's bundle (replacing an older one)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self._private_folder()
         self._verifier = None
         return bundle.to_file(self.bundle_path)
 
@@ -221,12 +221,6 @@ class PassportStore:
 def _no_reference(en: str, nl: str) -> SkillspasError:
     """``invalid_option`` for a reference that names no one credential of the passport; the Dutch says how to see them."""
     return localized_error(ErrorCode.INVALID_OPTION, en=en, nl=f"{nl}; `skillspas passport list` toont de referenties")
-
-
-def private_folder(folder: Path) -> Path:
-    """Create ``folder`` (and its missing parents) for the owner only (0700); an existing folder keeps its mode."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
 
 
 def write_private(path: Path, data: bytes) -> Path:

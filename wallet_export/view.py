@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
 from skillspas.schemas import catalogue
+from skillspas.schemas.vc import issuer_name_of, title_of
 
 __all__ = ["Lang", "Labels", "SkillView", "CredentialView", "describe", "kind_label", "vocabulary_labels", "TEXT"]
 
@@ -233,7 +234,7 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         p["verificationMethod"].split("#", 1)[0] for p in proofs
         if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)
     ))
-    title = _text(credential, "name") or _text(achievement, "name") or TEXT["unknown"][lang]
+    title = title_of(credential) or TEXT["unknown"][lang]
     issuer_id = issuer if isinstance(issuer, str) else _text(issuer, "id")
     names = {_text(node, "id"): _text(node, "name") for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
     cosigners = tuple(f"{names[s]} ({s})" if names.get(s) else s for s in signers if s != issuer_id)
@@ -243,7 +244,7 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         kind=kind_label(types, lang),
         types=types,
         issuer=issuer_id,
-        issuer_name=_text(issuer, "name"),
+        issuer_name=issuer_name_of(credential),
         subject_name=_subject_name(subject),
         valid_from=_date(_text(credential, "validFrom")),
         valid_until=_date(_text(credential, "validUntil")),

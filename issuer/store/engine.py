@@ -33,6 +33,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util import await_, greenlet_spawn
 
+from skillspas.schemas.files import private_folder
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -205,7 +207,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
 def _private_file(database: Path) -> None:
     """Create the database file 0600 (whatever the umask or the folder's mode), or make an existing
     one of ours 0600; SQLite gives its -wal and -shm files the database file's mode."""
-    database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(database.parent)
     try:
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         return

@@ -527,7 +527,7 @@ def test_two_peoples_credentials_are_never_summed_on_the_page_or_the_cli(client,
     text = CliRunner().invoke(cli_app, ["verify", str(world.files["two_people"]), "--bundle", str(world.files["bundle"]),
                                         "--trust-anchor", world.anchor.controller])
     assert text.exit_code == 1 and "[multiple_subjects]" in text.stdout
-    assert "Anouk Testdata (did:example:learner-01): #0, #2 — telt mee" in text.stdout
+    assert "Anouk Testdata (did:example:learner-01): #1, #3 — telt mee" in text.stdout
 
 
 @pytest.mark.parametrize("lang, heading", [("nl", "NIET TE CONTROLEREN: "), ("en", "CANNOT BE CHECKED: ")])

@@ -77,8 +77,9 @@ def test_a_passport_pdf_of_two_people_shows_each_person_each_verdict_and_one_sum
     anouk = next(i for i, line in enumerate(lines) if line.startswith("  person: Anouk Testdata"))
     dennis = next(i for i, line in enumerate(lines) if line.startswith("  person: Dennis"))
     assert lines[anouk].endswith("— counted") and lines[dennis].endswith("— not counted")
-    assert any(line.startswith("    ✗ #3 Not valid [revoked] — ") and world.ROC_NAME in line for line in lines[anouk:dennis])
-    assert any(line.startswith("    ✓ #2 Valid — ") for line in lines[dennis:])
+    # Numbered as the PDF numbers its pages of credentials ("4/4"): from 1.
+    assert any(line.startswith("    ✗ #4 Not valid [revoked] — ") and world.ROC_NAME in line for line in lines[anouk:dennis])
+    assert any(line.startswith("    ✓ #3 Valid — ") for line in lines[dennis:])
     summary = [line for line in lines if line.startswith("  summary: ")]
     assert len(summary) == 1 and "from 2 credentials (Anouk Testdata" in summary[0]  # never Dennis's, never the revoked
     rows = json.loads(_verify(world, passport_pdf(world, names), "--json")[0])["passport"]["credentials"]
@@ -152,3 +153,48 @@ def test_a_passport_checked_without_trust_anchor_names_the_unpinned_trust_list_u
         warned = [line for line in result.stdout.splitlines() if "[trust_list_not_pinned]" in line]
         assert len(warned) == 4 and all(line.lstrip().startswith(words) for line in warned), result.stdout
         assert all(world.anchor.controller in line for line in warned)
+
+
+@pytest.mark.parametrize(("lang", "words", "detail"), [
+    ("nl", "  LET OP: ", "de houder heeft de presentatie niet ondertekend"),
+    ("en", "  WARNING: ", "the presentation has no holder proof"),
+])
+def test_a_passport_pdfs_own_warning_is_printed_with_its_detail_as_each_credentials_warning_is(world, lang, words, detail):
+    """The passport's own warnings (``holder_not_proven``: a PDF proves no holder) go through the one helper that
+    prints a credential's: the sentence, the code and the detail that says why."""
+    out, exit_code = _verify(world, passport_pdf(world), "--lang", lang)
+    warned = [line for line in out.splitlines() if "[holder_not_proven]" in line]
+    assert exit_code == 0 and len(warned) == 1, out
+    assert warned[0].startswith(words) and warned[0].endswith(f"[holder_not_proven] {detail}"), warned
+
+
+@pytest.mark.parametrize("source", ["pdf", "presentation"], ids=["a passport PDF", "a presentation file"])
+@pytest.mark.parametrize(("lang", "heading", "claimed", "issuer", "nobody"), [
+    pytest.param("nl", "✗ #2 Niet geldig [invalid_signature]", "volgens het bestand (niet gecontroleerd): ", "uitgever",
+                 "persoon: niet vast te stellen (niet als echt bevestigd) — telt niet mee", id="in Dutch"),
+    pytest.param("en", "✗ #2 Not valid [invalid_signature]", "as claimed in the file (not verified): ", "issuer",
+                 "person: cannot be told (not confirmed genuine) — not counted", id="in English"),
+])
+def test_a_failed_credential_in_a_passport_is_named_as_its_file_claims_and_marked_not_verified(
+        world, source, lang, heading, claimed, issuer, nobody):
+    """The employer sees which credential failed: its type, title and issuer as written in it, quoted, on a line
+    of its own that says it is what the file claims; never on the verdict line, where a verified one's name is.
+    A passport PDF's view lists it apart from the persons: a forged credential says nothing true about whose it is."""
+    from skillspas.wallet_export import build_presentation
+
+    tampered = world.credentials["tampered"]
+    if source == "pdf":
+        path = world.folder / "paspoort-tampered.pdf"
+        path.write_bytes(passport_pdf(world, ("diploma", "tampered")))
+    else:
+        path = world.folder / "passport-tampered.json"
+        path.write_text(json.dumps(build_presentation([world.credentials["diploma"], tampered])), "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                          "--trust-anchor", world.anchor.controller, "--lang", lang])
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and heading in lines, result.stdout
+    said = lines[lines.index(heading) + 1]
+    assert said == (f"{claimed}'MboDiploma' '{tampered['name']}', {issuer} '{tampered['issuer']['name']}' "
+                    f"('{world.roc.controller}')"), said
+    if source == "pdf":
+        assert lines.index(nobody) == lines.index(heading) - 1, result.stdout

@@ -109,3 +109,30 @@ def test_without_proc_a_new_file_is_written_by_a_named_temp_file_from_then_on(tm
     write_atomic(tmp_path / "a.json", b"whole")
     assert (tmp_path / "a.json").read_bytes() == b"whole" and files._TMPFILE is None
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_a_private_folder_and_every_folder_made_above_it_are_the_owners_only_whatever_the_umask(tmp_path):
+    """``Path.mkdir(parents=True, mode=0o700)`` gives the folders above the last one the umask's mode (0755)."""
+    from skillspas.schemas.files import private_folder
+
+    (tmp_path / "kept").mkdir(mode=0o755)
+    old = os.umask(0o022)
+    try:
+        made = private_folder(tmp_path / "kept" / "a" / "b" / "c")
+        again = private_folder(made)  # there already: nothing to do
+    finally:
+        os.umask(old)
+    assert made == again and made.is_dir()
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (made, made.parent, made.parent.parent)}
+    assert modes == {"c": 0o700, "b": 0o700, "a": 0o700}
+    assert stat.S_IMODE((tmp_path / "kept").stat().st_mode) == 0o755  # an existing folder keeps its mode
+
+
+def test_a_private_folder_is_refused_where_a_file_is_in_the_way(tmp_path):
+    from skillspas.schemas.files import private_folder
+
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(OSError):
+        private_folder(tmp_path / "file" / "sub")
+    with pytest.raises(FileExistsError):
+        private_folder(tmp_path / "file")

@@ -252,3 +252,27 @@ def test_verify_json_reports_holder_mismatch_with_exit_1_and_the_persons(people,
     body = json.loads(result.stdout)
     assert result.exit_code == 1 and body["errors"][0]["code"] == "holder_mismatch"
     assert body["holder"] == stranger.controller and body["persons"][0]["holder"] is False
+
+
+def test_verify_counts_a_presentations_credentials_from_1_for_people_and_keeps_json_pointers_from_0(people, tmp_path):
+    """The passport PDF and its QR files count from 1 ("qr-01-of-03"); so do the lines of ``verify``, its list of
+    persons and the holder_mismatch sentence. The error's path stays a JSON Pointer: ``/verifiableCredential/2``."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    issuer, worker, _, own, other = people
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(build_presentation([*own, other], holder=worker)), "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--trust-issuer", issuer.controller])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1, result.stdout
+    assert [line.split()[1] for line in lines if line.startswith(("  ✓ #", "  ✗ #"))] == ["#1", "#2", "#3"], lines
+    assert any(line.endswith(f"({worker.controller}): #1, #2 — telt mee") for line in lines), lines
+    assert "bewijsstuk 3 gaat over" in result.stdout and "(/verifiableCredential/2/credentialSubject/id)" in result.stdout
+    english = CliRunner().invoke(cli_app, ["verify", str(path), "--json", "--trust-issuer", issuer.controller])
+    error = json.loads(english.stdout)["errors"][0]
+    assert "but credential 3 is about" in error["message"]
+    assert error["path"] == "/verifiableCredential/2/credentialSubject/id"

@@ -175,6 +175,25 @@ def test_every_exported_file_and_new_folder_is_the_owners_only_like_the_passport
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in folders} == {p.name: 0o700 for p in folders}
 
 
+def test_export_makes_every_missing_folder_above_a_pdf_or_presentation_the_owners_only(files):
+    """``--pdf a/b/p.pdf``: a passport is personal data, so ``a`` is 0700 as well as ``b``, not the umask's 0755."""
+    import os
+    import stat
+
+    folder, paths, _ = files
+    out = folder / "a"
+    previous = os.umask(0o022)
+    try:
+        result = run("export", str(paths[0]), "--passport", str(folder / "p"), "--unsigned",
+                     "--pdf", str(out / "b" / "p.pdf"), "--presentation", str(out / "c" / "d" / "vp.json"),
+                     "--qr", str(out / "e" / "qr"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    made = [out, out / "b", out / "c", out / "c" / "d", out / "e", out / "e" / "qr"]
+    assert {str(p): stat.S_IMODE(p.stat().st_mode) for p in made} == {str(p): 0o700 for p in made}
+
+
 def test_export_without_names_exports_the_whole_passport(files):
     folder, paths, _ = files
     passport = str(folder / "passport")
@@ -359,11 +378,11 @@ def test_verify_of_a_presentation_names_each_credential_verdict_and_why_in_the_l
         "--passport", str(folder / "p"))
     common = ["verify", str(folder / "vp.json"), "--trust-issuer", issuer.controller]
     dutch = CliRunner().invoke(app, common).output.splitlines()
-    assert any(line.startswith("  ✓ #0 Geldig — ") for line in dutch), dutch
-    assert "  ✗ #1 Niet geldig [invalid_signature]" in dutch
+    assert any(line.startswith("  ✓ #1 Geldig — ") for line in dutch), dutch
+    assert "  ✗ #2 Niet geldig [invalid_signature]" in dutch
     assert any(line.startswith("    de handtekening past niet bij de inhoud") for line in dutch)
     english = CliRunner().invoke(app, [*common, "--lang", "en"]).output.splitlines()
-    assert "  ✗ #1 Not valid [invalid_signature]" in english and not any("credential 1" in line for line in english)
+    assert "  ✗ #2 Not valid [invalid_signature]" in english and not any("credential 2" in line for line in english)
 
 
 def test_add_of_several_files_adds_every_good_one_and_says_each_refused_one(files):
@@ -404,3 +423,39 @@ def test_adding_a_credential_bound_to_another_did_than_your_key_warns_at_once(fi
     result = run("add", str(path), "--passport", passport)
     assert result.exit_code == 0, result.output
     assert "holder_mismatch" in result.output and someone in result.output and mine in result.output
+
+
+def test_reading_a_credential_file_raises_its_coded_error_for_the_command_to_refuse(files):
+    """``_read`` raises ``file_error`` / ``invalid_option``; each command refuses it (``schemas.report.refuse``, the
+    one place that makes an exit code), rather than ``_read`` exiting and ``add`` catching ``SystemExit``."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.wallet_export.cli import _read
+
+    folder, _, _ = files
+    pdf = folder / "paspoort.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    for path, code in ((folder / "missing.json", ErrorCode.FILE_ERROR), (folder, ErrorCode.FILE_ERROR),
+                       (pdf, ErrorCode.INVALID_OPTION)):
+        with pytest.raises(SkillspasError) as raised:
+            _read(path)
+        assert raised.value.code is code and str(path) in raised.value.message
+
+
+def test_add_refuses_an_unreadable_file_as_before_naming_it_once_and_goes_on(files):
+    folder, paths, _ = files
+    missing = folder / "missing.json"
+    result = run("add", str(missing), str(paths[0]), "--passport", str(folder / "p"))
+    assert result.exit_code == 2, result.output
+    said = [line for line in result.output.splitlines() if "[file_error]" in line]
+    assert [line.split(" [")[0] for line in said] == ["fout", "error"], result.output
+    assert all(line.count(str(missing)) == 1 for line in said), said  # not "missing.json: … missing.json"
+    assert len(json.loads(run("list", "--passport", str(folder / "p"), "--json").output)) == 1
+
+
+def test_bridge_refuses_a_malformed_credential_file_with_its_code_not_as_an_internal_error(files):
+    """``passport bridge`` read its files outside the command's refusal: a coded error escaped as a crash."""
+    folder, _, _ = files
+    broken = folder / "broken.json"
+    broken.write_text("{")
+    result = runner.invoke(passport_app, ["bridge", str(broken), "--to", "kok", "--passport", str(folder / "p")])
+    assert result.exit_code == 2 and "[malformed_json]" in result.output, (result.output, result.exception)

@@ -65,6 +65,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Vraag de kandidaat om er een te maken met uw code: skillspas passport export … --challenge CODE",
         "en": "Ask the candidate to make one with your code: skillspas passport export … --challenge CODE",
     },
+    "as_claimed": {
+        "nl": "volgens het bestand (niet gecontroleerd): {what}, uitgever {issuer}",
+        "en": "as claimed in the file (not verified): {what}, issuer {issuer}",
+    },
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
         "en": "This presentation holds no credentials.",
