@@ -206,6 +206,20 @@ def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_pe
                                                                   "crebo": "25180", "leerweg": "BBL", "date": "01-07-2025"})
 
 
+def test_a_csv_without_the_key_column_shows_each_column_name_cut_short_and_quoted_as_every_message_does(tmp_path):
+    """A column name from the export is shown as ``shown()`` shows any outside value: at most 40 characters and
+    then "…", a control character escaped, so a pasted paragraph as a header does not flood the message."""
+    long_name = "Opmerkingen van de mentor " * 20
+    path = tmp_path / "export.csv"
+    path.write_text(f'Studentnummer;"{long_name}";"klas\x07"\n1000;x;4A\n', "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        read_csv(path)
+    for lang in ("nl", "en"):
+        message = refused.value.text(lang)
+        assert long_name not in message and f"'{long_name[:40]}…'" in message, message
+        assert "'klas\\x07'" in message and "\x07" not in message and "'Studentnummer'" in message
+
+
 def test_a_misspelled_or_unknown_column_is_said_before_signing_with_the_field_it_looks_like(tmp_path):
     """A column no builder reads (``keuzedeel`` for ``keuzedelen``, the export's ``klas``) would be in no credential:
     skillspas batch says so on stderr, in Dutch and English, before anything is signed, and the manifest lists it."""
