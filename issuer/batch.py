@@ -571,12 +571,14 @@ def issue_rows(
     durable: bool = False,
     collect: bool = False,
     workers: Workers | None = None,
+    unread: Mapping[str, str | None] | None = None,
 ) -> Manifest:
     """Issue each planned row (skipping keys issued before), write its file to ``out``, then the manifest.
 
     A row issued before keeps its credential; its file is rewritten from the store when it is
     missing or damaged. ``collect`` also returns the signed credentials (``Manifest.credentials``).
     ``workers`` (``batch_workers``) signs in worker processes; else they are started for this call.
+    ``unread``: ``unread_columns(plan)`` when the caller found them already (to warn before signing); else found here.
     """
     org.require("credentials:issue")
     started = time.perf_counter()
@@ -648,7 +650,7 @@ def issue_rows(
         credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
                        for p in range(len(plan))]
     manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
-                        unread=unread_columns(plan))
+                        unread=unread_columns(plan) if unread is None else dict(unread))
     if out is not None:
         start = time.perf_counter()
         write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))

@@ -245,3 +245,31 @@ def test_a_misspelled_or_unknown_column_is_said_before_signing_with_the_field_it
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
     assert manifest["unusedColumns"] == [{"column": "keuzedeel", "didYouMean": "keuzedelen"},
                                          {"column": "klas", "didYouMean": None}]
+
+
+def test_skillspas_batch_finds_the_unread_columns_once_for_the_warning_and_the_manifest(tmp_path, monkeypatch):
+    """The columns no builder read are looked for once, before signing (the warning), and that answer is the one
+    the manifest lists: not a second walk over every row of the plan after signing."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Eenmaal", "--role", "mbo", "--did-web", "eenmaal.example", *data])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;klas\r\nr-1;Anouk Testdata;25180;BBL;2025-07-01;4A\r\n", "utf-8")
+    found: list[dict[str, str | None]] = []
+
+    def counted(plan):
+        found.append(unread_columns(plan))
+        return found[-1]
+
+    monkeypatch.setattr(batch_module, "unread_columns", counted)
+    done = CliRunner().invoke(cli_app, ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Eenmaal",
+                                        "--out", str(tmp_path / "out"), "--dev", *data])
+    assert done.exit_code == 0, done.output
+    assert found == [{"klas": None}]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["unusedColumns"] == [{"column": "klas", "didYouMean": None}]
