@@ -273,3 +273,22 @@ def test_skillspas_batch_finds_the_unread_columns_once_for_the_warning_and_the_m
     assert found == [{"klas": None}]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
     assert manifest["unusedColumns"] == [{"column": "klas", "didYouMean": None}]
+
+
+def test_a_batch_refuses_each_row_whose_learner_email_is_not_an_address_and_names_the_field(issuer, tmp_path):
+    """An export writes "geen-email" or a name where there is no address: each such row is a coded error on its
+    own line, field ``learner_email`` (nl/en), and nothing is issued; an empty cell still means no address."""
+    created = create_organisation(issuer.store, issuer.settings, "ROC E-mail", role="mbo", did_web="e-mail.example")
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;learner_email\r\n"
+                    "r-1;Anouk Testdata;25180;BBL;2025-07-01;anouk@example.org\r\n"
+                    "r-2;Bram Voorbeeld;25180;BBL;2025-07-01;geen-email\r\n"
+                    "r-3;Chantal Proefpersoon;25180;BBL;2025-07-01;\r\n"
+                    "r-4;Esra Demodata;25180;BBL;2025-07-01;Esra Demodata\r\n", "utf-8")
+    with pytest.raises(batch_module.BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    errors = refused.value.errors
+    assert [(e.line, e.field, e.code) for e in errors] == [(3, "learner_email", "schema_invalid"),
+                                                           (5, "learner_email", "schema_invalid")]
+    assert "'geen-email'" in errors[0].message and "'geen-email'" in errors[0].message_nl
+    assert "e-mail address" in errors[0].message and "e-mailadres" in errors[0].message_nl
