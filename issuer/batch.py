@@ -51,7 +51,7 @@ from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.orgs import Org, role_may_issue
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
-from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, regular_file
 from skillspas.schemas.limits import Limits
 
@@ -185,12 +185,12 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
                               en="The CSV file has no data rows (only a header line, or nothing).")
     columns = [str(column).strip() for column in reader.fieldnames or []]
     if key_column not in columns:
-        shown = ", ".join(f"'{c}'" for c in columns[:20]) + (", …" if len(columns) > 20 else "")
+        listed = ", ".join(shown(c, 40, quoted=True) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
         raise localized_error(
             ErrorCode.SCHEMA_INVALID, path=f"/{key_column}",
-            nl=f"Het CSV-bestand heeft geen kolom '{key_column}' met de unieke sleutel van elke regel (kolommen: {shown}). "
+            nl=f"Het CSV-bestand heeft geen kolom '{key_column}' met de unieke sleutel van elke regel (kolommen: {listed}). "
                f"Noem die kolom '{key_column}', of geef haar naam met --key-column.",
-            en=f"The CSV file has no column '{key_column}' with each row's unique key (columns: {shown}). "
+            en=f"The CSV file has no column '{key_column}' with each row's unique key (columns: {listed}). "
                f"Name that column '{key_column}', or give its name with --key-column.",
         )
     return rows
@@ -571,12 +571,14 @@ def issue_rows(
     durable: bool = False,
     collect: bool = False,
     workers: Workers | None = None,
+    unread: Mapping[str, str | None] | None = None,
 ) -> Manifest:
     """Issue each planned row (skipping keys issued before), write its file to ``out``, then the manifest.
 
     A row issued before keeps its credential; its file is rewritten from the store when it is
     missing or damaged. ``collect`` also returns the signed credentials (``Manifest.credentials``).
     ``workers`` (``batch_workers``) signs in worker processes; else they are started for this call.
+    ``unread``: ``unread_columns(plan)`` when the caller found them already (to warn before signing); else found here.
     """
     org.require("credentials:issue")
     started = time.perf_counter()
@@ -648,7 +650,7 @@ def issue_rows(
         credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
                        for p in range(len(plan))]
     manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
-                        unread=unread_columns(plan))
+                        unread=unread_columns(plan) if unread is None else dict(unread))
     if out is not None:
         start = time.perf_counter()
         write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))

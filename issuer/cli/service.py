@@ -363,6 +363,7 @@ def batch_command(
                 with Progress(*columns, transient=False) as bar:
                     task = bar.add_task(say("uitgeven", "issuing"), total=len(plan))
                     manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out, workers=workers,
+                                                         unread=unread,
                                                          progress=lambda done, total: bar.update(task, completed=done)))
             except KeyboardInterrupt:  # Ctrl-C: say what stands and how to finish (exit 130, as before)
                 typer.echo(say("Gestopt. Wat al is uitgegeven blijft geldig en bewaard; start dezelfde opdracht "

@@ -94,6 +94,11 @@ LABELS: dict[str, tuple[str, str]] = {
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DUTCH_DATE = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})")
+_EMAIL = re.compile(r"[^\s@<>()\[\]\\,;:\"\x00-\x1f\x7f]{1,64}@(?=.{1,253}\Z)[\w-]+(\.[\w-]+)+")
+"""An e-mail address as a learner's is written: one ``@``, a local part of at most 64 characters and a domain of at
+least two labels (letters, digits, "-"; IDN letters too) and at most 253 characters (RFC 5321), no space, control
+or special character (``<>()[]\\,;:"``); not every address RFC 5322 allows (quoted local parts, comments): a school's
+export holds plain ones, and a slip ("geen-email", a name, "naam@school") is caught."""
 _COUNTRIES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "LU": "Luxemburg", "FR": "Frankrijk"}
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters and a symbol that show as blank space (Hangul fillers, the blank braille pattern)."""
@@ -295,6 +300,15 @@ class Row:
             return value
         raise invalid_field(key, value, "een lijst", "a list")
 
+    def email(self, key: str) -> str | None:
+        """An e-mail address (``_EMAIL``), or ``None`` when empty: a value such as "geen-email" is refused, not hashed
+        as if it were an address."""
+        value = self.text(key)
+        if value is None or _EMAIL.fullmatch(value):
+            return value
+        raise invalid_field(key, value, "een geldig e-mailadres (zoals naam@voorbeeld.nl) of leeg",
+                            "a valid e-mail address (such as name@example.org) or empty")
+
     def date(self, key: str, *, required: bool = False) -> str | None:
         """A calendar date as ``YYYY-MM-DD``; ``DD-MM-YYYY`` is accepted too."""
         value = self.text(key, required=required)
@@ -434,7 +448,7 @@ def envelope(
     holder: dict[str, Any] = {"type": ["AchievementSubject"], "name": learner}
     if row.text("learner_did"):
         holder = {"id": row.text("learner_did"), **holder}
-    holder["identifier"] = identity_objects(learner, email=row.text("learner_email"), salt=row.text("learner_email_salt"))
+    holder["identifier"] = identity_objects(learner, email=row.email("learner_email"), salt=row.text("learner_email_salt"))
     credential: dict[str, Any] = {
         "@context": list(CREDENTIAL_CONTEXTS),
         "id": row.text("id") or f"urn:uuid:{uuid.uuid4()}",

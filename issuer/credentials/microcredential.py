@@ -19,6 +19,7 @@ type of assessment, form of participation (online, onsite, blended) and quality 
 from __future__ import annotations
 
 from typing import Any, Mapping
+from urllib.parse import urlencode
 
 from skillspas.issuer.credentials._achievement import (
     Context, Row, achievement, alignments, counts_toward, country, envelope, finish,
@@ -63,7 +64,7 @@ def build_microcredential(
     issuer_name = data.text("issuer_name", required=True)
     subject = {
         "achievement": achievement(
-            "microcredential", f"{data.text('issuer_id') or issuer}/{title}",
+            "microcredential", _achievement_code(data.text("issuer_id") or issuer, title, extra),
             achievement_type="MicroCredential",
             name=title,
             description=data.text("description", required=True) or "",
@@ -78,3 +79,14 @@ def build_microcredential(
         issuer_extra={"address": country(data)},
     )
     return finish(credential)
+
+
+def _achievement_code(issuer: str | None, title: str, extra: Mapping[str, Any]) -> str:
+    """What names a micro-credential's achievement (its id is a name-based UUID of it): the issuer, the title, and
+    the workload (``hours``, ``ects``) and level (``eqf``, ``nlqf``) it was given, as read (a number is one number
+    however it was written), so two courses of one title that differ in size or level are two achievements.
+    Credentials issued before this named issuer and title only; they keep their ids (signed), new ones differ."""
+    workload = extra["workload"]
+    facets = (("hours", workload["hours"]), ("ects", workload.get("ects")), ("eqf", extra.get("eqf")),
+              ("nlqf", extra.get("nlqf")))
+    return f"{issuer}/{title}?{urlencode([(name, value) for name, value in facets if value is not None])}"

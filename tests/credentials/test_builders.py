@@ -179,6 +179,41 @@ def test_achievement_id_is_stable_for_the_same_kwalificatie():
     assert first["credentialSubject"]["achievement"]["id"] == second["credentialSubject"]["achievement"]["id"]
 
 
+def _achievement_id(row: dict) -> str:
+    return build_microcredential(row, issuer=ISSUER)["credentialSubject"]["achievement"]["id"]
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param({"hours": 16}, id="another number of hours"),
+    pytest.param({"ects": 2}, id="ECTS credits added"),
+    pytest.param({"eqf": 5, "nlqf": 5}, id="another level"),
+])
+def test_two_micro_credentials_of_one_title_that_differ_in_workload_or_level_are_two_achievements(change):
+    course = example("microcredential", 1)  # 84 hours, EQF 4
+    assert _achievement_id(course) != _achievement_id({**course, **change})
+
+
+def test_a_micro_credentials_achievement_id_is_the_same_for_the_same_course_however_its_numbers_are_written():
+    course = {**example("microcredential", 1), "hours": 2.5}
+    same = {**course, "learner_name": "Iemand Anders", "hours": "2,5", "eqf": "4", "description": "Anders verwoord."}
+    assert _achievement_id(course) == _achievement_id(same)
+
+
+def test_a_micro_credential_issued_with_the_former_achievement_id_still_verifies():
+    """Ids once named only issuer and title; a credential signed so is unchanged, so it verifies as before."""
+    import uuid
+
+    from skillspas.issuer import sign
+    from skillspas.verifier import verify
+
+    signer = new_signer()
+    row = example("microcredential", 1)
+    credential = build_microcredential(row, issuer=signer.controller)
+    former = f"https://w3id.org/skillspas/achievement/microcredential/{signer.controller}/{row['title']}"
+    credential["credentialSubject"]["achievement"]["id"] = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, former)}"
+    assert verify(sign(credential, signer), trusted_issuers=[signer.controller])
+
+
 def test_unknown_crebo_takes_name_and_niveau_from_the_row_and_signs_only_the_skills_the_row_gives():
     row = {**example("mbo-diploma", 1), "crebo": "25655", "kwalificatie_naam": "Mbo-Verpleegkundige", "niveau": 4}
     credential = build_mbo_diploma(row, issuer=ISSUER)

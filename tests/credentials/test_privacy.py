@@ -96,6 +96,29 @@ def test_built_credential_carries_no_plain_email_and_a_fresh_salt_each_time():
     assert salts[0] != salts[1]
 
 
+@pytest.mark.parametrize("email", [
+    pytest.param("geen-email", id="a word where the address should be"),
+    pytest.param("Anouk Testdata", id="the learner's name"),
+    pytest.param("anouk@example", id="a domain without a dot"),
+    pytest.param("anouk@@example.org", id="two at signs"),
+    pytest.param("anouk@example.org; bram@example.org", id="two addresses in one cell"),
+    pytest.param("Anouk <anouk@example.org>", id="a name with the address in angle brackets"),
+])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_learner_email_that_is_not_an_e_mail_address_is_refused_naming_the_field(kind, email):
+    with pytest.raises(SkillspasError) as caught:
+        build_row(kind, {**example(kind, 1), "learner_email": email}, new_signer())
+    assert caught.value.code is ErrorCode.SCHEMA_INVALID and caught.value.path == "/learner_email"
+    assert "'learner_email'" in caught.value.text("nl") and "'learner_email'" in caught.value.text("en")
+    assert caught.value.text("nl") != caught.value.text("en")
+
+
+@pytest.mark.parametrize("email", ["", "   ", None], ids=["an empty value", "only spaces", "null"])
+def test_an_empty_learner_email_still_means_no_e_mail_address(email):
+    built = build_row("mbo-diploma", {**example("mbo-diploma", 2), "learner_email": email}, new_signer())
+    assert [i["identityType"] for i in built["credentialSubject"]["identifier"]] == ["name"]
+
+
 # -- the fast paths agree with the exact walk --------------------------------------------------------
 
 _PLAIN_NUMBER = re.compile(  # the obvious form of privacy._NUMBER: a look-behind at every position

@@ -206,6 +206,20 @@ def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_pe
                                                                   "crebo": "25180", "leerweg": "BBL", "date": "01-07-2025"})
 
 
+def test_a_csv_without_the_key_column_shows_each_column_name_cut_short_and_quoted_as_every_message_does(tmp_path):
+    """A column name from the export is shown as ``shown()`` shows any outside value: at most 40 characters and
+    then "…", a control character escaped, so a pasted paragraph as a header does not flood the message."""
+    long_name = "Opmerkingen van de mentor " * 20
+    path = tmp_path / "export.csv"
+    path.write_text(f'Studentnummer;"{long_name}";"klas\x07"\n1000;x;4A\n', "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        read_csv(path)
+    for lang in ("nl", "en"):
+        message = refused.value.text(lang)
+        assert long_name not in message and f"'{long_name[:40]}…'" in message, message
+        assert "'klas\\x07'" in message and "\x07" not in message and "'Studentnummer'" in message
+
+
 def test_a_misspelled_or_unknown_column_is_said_before_signing_with_the_field_it_looks_like(tmp_path):
     """A column no builder reads (``keuzedeel`` for ``keuzedelen``, the export's ``klas``) would be in no credential:
     skillspas batch says so on stderr, in Dutch and English, before anything is signed, and the manifest lists it."""
@@ -231,3 +245,50 @@ def test_a_misspelled_or_unknown_column_is_said_before_signing_with_the_field_it
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
     assert manifest["unusedColumns"] == [{"column": "keuzedeel", "didYouMean": "keuzedelen"},
                                          {"column": "klas", "didYouMean": None}]
+
+
+def test_skillspas_batch_finds_the_unread_columns_once_for_the_warning_and_the_manifest(tmp_path, monkeypatch):
+    """The columns no builder read are looked for once, before signing (the warning), and that answer is the one
+    the manifest lists: not a second walk over every row of the plan after signing."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Eenmaal", "--role", "mbo", "--did-web", "eenmaal.example", *data])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;klas\r\nr-1;Anouk Testdata;25180;BBL;2025-07-01;4A\r\n", "utf-8")
+    found: list[dict[str, str | None]] = []
+
+    def counted(plan):
+        found.append(unread_columns(plan))
+        return found[-1]
+
+    monkeypatch.setattr(batch_module, "unread_columns", counted)
+    done = CliRunner().invoke(cli_app, ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Eenmaal",
+                                        "--out", str(tmp_path / "out"), "--dev", *data])
+    assert done.exit_code == 0, done.output
+    assert found == [{"klas": None}]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["unusedColumns"] == [{"column": "klas", "didYouMean": None}]
+
+
+def test_a_batch_refuses_each_row_whose_learner_email_is_not_an_address_and_names_the_field(issuer, tmp_path):
+    """An export writes "geen-email" or a name where there is no address: each such row is a coded error on its
+    own line, field ``learner_email`` (nl/en), and nothing is issued; an empty cell still means no address."""
+    created = create_organisation(issuer.store, issuer.settings, "ROC E-mail", role="mbo", did_web="e-mail.example")
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;learner_email\r\n"
+                    "r-1;Anouk Testdata;25180;BBL;2025-07-01;anouk@example.org\r\n"
+                    "r-2;Bram Voorbeeld;25180;BBL;2025-07-01;geen-email\r\n"
+                    "r-3;Chantal Proefpersoon;25180;BBL;2025-07-01;\r\n"
+                    "r-4;Esra Demodata;25180;BBL;2025-07-01;Esra Demodata\r\n", "utf-8")
+    with pytest.raises(batch_module.BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    errors = refused.value.errors
+    assert [(e.line, e.field, e.code) for e in errors] == [(3, "learner_email", "schema_invalid"),
+                                                           (5, "learner_email", "schema_invalid")]
+    assert "'geen-email'" in errors[0].message and "'geen-email'" in errors[0].message_nl
+    assert "e-mail address" in errors[0].message and "e-mailadres" in errors[0].message_nl
