@@ -232,22 +232,19 @@ def list_api_keys(store: Store, org_id: str) -> list[ApiKeyInfo]:
         return [ApiKeyInfo.of(row) for row in rows]
 
 
-def revoke_api_key(store: Store, org_id: str, key_id: str, *, actor: str = "cli") -> ApiKeyInfo:
-    """Revoke one of the organisation's API keys (refused with 401 from then on); audited. A key revoked
-    before is ``invalid_status_change`` (nl/en, saying when): its revocation time stays as it is."""
+def revoke_api_key(store: Store, org_id: str, key_id: str, *, actor: str = "cli") -> tuple[ApiKeyInfo, bool]:
+    """Revoke one of the organisation's API keys (refused with 401 from then on); audited. Also whether it
+    changed anything: a key revoked before keeps its revocation time (as a revoked credential stays revoked)."""
     with store.transaction() as session:
         row = session.get(ApiKey, key_id, with_for_update=True)
         if row is None or row.org_id != org_id:
             raise error_for(ErrorCode.NOT_FOUND, f"this organisation has no API key {key_id!r}",
                             nl=f"deze organisatie heeft geen API-sleutel {key_id!r} (skillspas org api-key list)")
         if row.revoked_at is not None:
-            when = _iso(_utc(row.revoked_at))
-            raise localized_error(ErrorCode.INVALID_STATUS_CHANGE,
-                                  en=f"API key {key_id} was already revoked at {when}; nothing changed",
-                                  nl=f"API-sleutel {key_id} is al ingetrokken op {when}; er is niets veranderd")
+            return ApiKeyInfo.of(row), False
         row.revoked_at = dt.datetime.now(dt.timezone.utc)
         audit.record(session, org_id=org_id, actor=actor, action="api_key.revoke", target=key_id)
-        return ApiKeyInfo.of(row)
+        return ApiKeyInfo.of(row), True
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -229,8 +229,8 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "nl": "Deze id is al in gebruik; laat hem weg, dan maakt de dienst een nieuwe.",
     },
     ErrorCode.INVALID_STATUS_CHANGE: {
-        "en": "This status change is not possible: a revoked credential or API key stays revoked.",
-        "nl": "Deze statuswijziging kan niet: een ingetrokken bewijsstuk of API-sleutel blijft ingetrokken.",
+        "en": "This status change is not possible: a revoked credential stays revoked.",
+        "nl": "Deze statuswijziging kan niet: een ingetrokken bewijsstuk blijft ingetrokken.",
     },
     ErrorCode.NO_STATUS: {
         "en": "This credential was issued without a status entry, so its status cannot change.",

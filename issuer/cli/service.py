@@ -247,8 +247,12 @@ def api_key_revoke(
     from skillspas.issuer.orgs import Organisations, revoke_api_key
     with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
-        revoked = _guard(lambda: revoke_api_key(store, found.id, key_id))
-    typer.echo(json.dumps(revoked.to_json(), indent=2, ensure_ascii=False))
+        revoked, changed = _guard(lambda: revoke_api_key(store, found.id, key_id))
+    if not changed:  # as `status revoke` of a revoked credential: nothing to do, said, exit 0 (a script may run twice)
+        when = revoked.to_json()["revoked"]
+        _warn(f"API-sleutel {key_id} was al ingetrokken op {when}; er is niets veranderd",
+              f"API key {key_id} was already revoked at {when}; nothing changed")
+    typer.echo(json.dumps({**revoked.to_json(), "changed": changed}, indent=2, ensure_ascii=False))
 
 
 @org_app.command("rotate-key")
