@@ -629,6 +629,13 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
     if excluded:
         typer.echo(("Niet meegeteld (niet geverifieerd): " if nl else "Not counted (did not verify): ")
                    + ", ".join(f"#{i + 1}" + (f" [{code.value}]" if code else "") for i, code in excluded))
+        if any(code is ErrorCode.UNTRUSTED_ISSUER for _, code in excluded):  # e.g. after only `passport claim`
+            typer.echo("Een bewijsstuk telt pas mee als zijn uitgever vertrouwd is: geef --bundle met een "
+                       "vertrouwenslijst (van de vertrouwensautoriteit of van wie uw paspoort controleert) of "
+                       "--trust-issuer met de DID van de uitgever." if nl else
+                       "A credential counts only when its issuer is trusted: give --bundle with a trust list (from "
+                       "the trust authority or from whoever checks your passport) or --trust-issuer with the "
+                       "issuer's DID.")
     for note in result.notes:
         typer.echo(note[lang])
     typer.echo(f"{'Bron' if nl else 'Source'}: {data['attribution']}")

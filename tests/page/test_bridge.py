@@ -184,3 +184,10 @@ def test_the_cli_bridge_says_why_a_credential_is_not_counted(world, tmp_path):
     run = CliRunner().invoke(app, ["passport", "bridge", *files, "--to", "kok", "--passport", str(tmp_path / "none")])
     assert run.exit_code == 0, run.output
     assert "Niet meegeteld (niet geverifieerd): #1 [untrusted_issuer], #2 [untrusted_issuer]" in run.output
+    assert "geef --bundle met een vertrouwenslijst" in run.output and "--trust-issuer" in run.output
+
+
+def test_the_cli_bridge_says_how_an_untrusted_issuer_comes_to_count_only_when_one_is_untrusted(world):
+    english = run_bridge(world, "--to", "kok", "--lang", "en")
+    assert english.exit_code == 0, english.output
+    assert "Not counted" not in english.output and "counts only when its issuer is trusted" not in english.output
