@@ -225,6 +225,10 @@ class VerificationResultModel(BaseModel):
     persons: list[dict[str, Any]] = Field(default_factory=list, description="A presentation's credentials per person; only one person's are counted")
     about: dict[str, Any] | None = None
     checkedAt: str
+    code: str | None = Field(default=None, description="Not verified (422, 400): the deciding error's code, as in ErrorBody")
+    message: str | None = Field(default=None, description="Not verified: that error's English message")
+    messageNl: str | None = Field(default=None, description="Not verified: its Dutch text")
+    path: str | None = Field(default=None, description="Not verified: its JSON pointer into the document")
 
 
 class StatusEntryUpdate(_Strict):

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.service._responses import coded_openapi
 from skillspas.issuer.service.body_guard import ASGIApp, Message, Receive, Scope, Send, StrictJSONBody
 from skillspas.issuer.service.errors import install_error_handlers
 from skillspas.issuer.service.routes import audit, credentials, dids, exchanges, status_lists, verify
@@ -64,6 +65,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.issuer = issuer
     app.state.verifier = ServiceVerifier(issuer)
     install_error_handlers(app)
+    app.openapi = coded_openapi(app)  # type: ignore[method-assign]  # 400 ErrorBody, not FastAPI's 422 HTTPValidationError
     for module in (credentials, exchanges, verify, status_lists, audit, dids):
         app.include_router(module.router)
     app.router.on_shutdown.append(issuer.orgs.close)  # log out of the HSM, if organisations use one

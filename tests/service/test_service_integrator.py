@@ -3,6 +3,7 @@ the error bodies (code, English and Dutch), the paths they point at and the head
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from skillspas.issuer.credentials import build
 
 from svc_live import LiveService
-from test_service_api import issue, unsigned
+from test_service_api import assert_refused, issue, unsigned
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -42,3 +43,40 @@ def test_a_diploma_sent_without_an_issuer_is_issued_with_the_organisations_profi
 
 def test_a_plain_badge_sent_without_an_issuer_still_names_the_bare_did(service):
     assert issue(service, unsigned())["issuer"] == service.orgs["roc"].did
+
+
+# -- the OpenAPI document says what the service answers ---------------------------------------
+
+def test_the_openapi_document_has_no_validation_error_model_the_service_never_sends(service):
+    document = spec(service)
+    assert "HTTPValidationError" not in json.dumps(document) and "ValidationError" not in document["components"]["schemas"]
+    for method, path, operation in operations(document):
+        for status, answer in operation["responses"].items():
+            if status == "422":
+                schema = answer["content"]["application/json"]["schema"]["$ref"]
+                assert schema.rsplit("/", 1)[1] in ("ErrorBody", "VerificationResultModel"), (method, path)
+        if operation.get("parameters") or operation.get("requestBody"):
+            assert "400" in operation["responses"], (method, path)  # what a request that does not fit gets
+
+
+def test_a_status_list_url_that_does_not_fit_is_the_400_the_openapi_document_names(service):
+    documented = spec(service)["paths"]["/status/{org_id}/{seq}/{purpose}"]["get"]["responses"]
+    refused = assert_refused(service.client.get(f"/status/{service.orgs['roc'].id}/one/revocation"), 400, "schema_invalid")
+    assert refused["path"] == "/path/seq" and "ErrorBody" in json.dumps(documented["400"])
+
+
+def test_every_documented_example_of_the_verify_routes_has_a_shape_they_accept(service):
+    for method, path, operation in operations(spec(service)):
+        if path not in VERIFY_ROUTES:
+            continue
+        for name, example in operation["requestBody"]["content"]["application/json"]["examples"].items():
+            answer = service.post(path, example["value"], org=None)
+            # a placeholder signature: checked and not valid, never refused as a malformed request or document
+            assert answer.status_code == 422, (path, name, answer.text)
+
+
+def test_a_verification_refusal_documents_its_code_and_dutch_text(service):
+    model = spec(service)["components"]["schemas"]["VerificationResultModel"]["properties"]
+    assert {"code", "message", "messageNl", "path"} <= set(model)
+    refused = service.post("/credentials/verify", {"verifiableCredential": {**issue(service), "name": "Anders"}}, org=None)
+    assert {"code", "message", "messageNl", "path"} <= set(refused.json())
