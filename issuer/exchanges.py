@@ -138,7 +138,9 @@ class Exchanges:
         document = copy_json(parse_json(credential))
         if "id" in _subject(document):
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "leave credentialSubject.id out: the worker's DID is "
-                            "filled in when they claim the credential", "/credential/credentialSubject/id")
+                            "filled in when they claim the credential", "/credential/credentialSubject/id",
+                            nl="Laat credentialSubject.id weg: de DID van de werkende wordt ingevuld wanneer die het "
+                               "bewijsstuk ophaalt.")
         trial = copy_json(document)
         _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
         with reusing(self.issuer.contexts):  # refused now, not when the worker claims it

@@ -232,7 +232,8 @@ class Issuer:
         if "proof" not in document:
             raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof")
         if any(_controller(p) == org.did for p in proofs_of(document, Limits())):
-            raise error_for(ErrorCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof")
+            raise error_for(ErrorCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof",
+                            nl="Deze organisatie heeft dit bewijsstuk al medeondertekend.")
         owner = self.orgs.by_did(issuer_id(document) or "")
         if owner is None:
             raise error_for(ErrorCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",

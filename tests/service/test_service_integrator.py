@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 
 from skillspas.issuer.credentials import build
+from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.messages import text
 
 from svc_live import LiveService
 from test_service_api import assert_refused, issue, unsigned
+from test_service_cosign import cosign, praktijkverklaring
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -80,3 +83,49 @@ def test_a_verification_refusal_documents_its_code_and_dutch_text(service):
     assert {"code", "message", "messageNl", "path"} <= set(model)
     refused = service.post("/credentials/verify", {"verifiableCredential": {**issue(service), "name": "Anders"}}, org=None)
     assert {"code", "message", "messageNl", "path"} <= set(refused.json())
+
+
+# -- error bodies: where they point, what they say in Dutch -------------------------------------
+
+def test_a_refusal_path_names_the_body_field_not_the_union_member_pydantic_tried(service):
+    body = {"credential": unsigned(), "options": {"credentialStatus": "no"}}
+    refused = assert_refused(service.post("/credentials/issue", body), 400, "schema_invalid")
+    assert refused["path"] == "/options/credentialStatus"
+    assert {e["path"] for e in refused["errors"]} == {"/options/credentialStatus"}
+    half = {"credential": unsigned(), "options": {"credentialStatus": {"type": "BitstringStatusListEntry"}}}
+    refused = assert_refused(service.post("/exchanges", half), 400, "schema_invalid")
+    assert "/options/credentialStatus/statusPurpose" in {e["path"] for e in refused["errors"]}
+    assert all("StatusOption" not in e["path"] and "bool" not in e["path"] for e in refused["errors"])
+
+
+def test_cosigning_twice_says_so_in_dutch_too(service):
+    cosigned = cosign(service, praktijkverklaring(service)).json()["verifiableCredential"]
+    refused = assert_refused(cosign(service, cosigned), 400, "duplicate_id")
+    assert refused["messageNl"] != text(ErrorCode.DUPLICATE_ID, "nl") and "medeondertekend" in refused["messageNl"]
+
+
+def test_a_status_change_without_action_says_so_in_dutch_too(service):
+    refused = assert_refused(service.post("/credentials/status", {"credentialId": issue(service)["id"]}), 400,
+                             "invalid_status_change")
+    assert "ingetrokken" not in refused["messageNl"] and "action" in refused["messageNl"]
+
+
+def test_an_offer_naming_the_workers_did_says_so_in_dutch_too(service):
+    bound = unsigned()
+    bound["credentialSubject"] = {**bound["credentialSubject"], "id": "did:example:someone"}
+    refused = assert_refused(service.post("/exchanges", {"credential": bound}), 400, "forbidden_field")
+    assert "BSN" not in refused["messageNl"] and "credentialSubject.id" in refused["messageNl"]
+
+
+def test_options_that_ask_for_two_different_status_entries_say_so_in_dutch_too(service):
+    options = {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"},
+               "statusPurposes": ["revocation"]}
+    for path in ("/credentials/issue", "/exchanges"):
+        refused = assert_refused(service.post(path, {"credential": unsigned(), "options": options}), 400, "schema_invalid")
+        assert refused["path"] == "/options/credentialStatus" and "statusPurposes" in refused["messageNl"]
+
+
+def test_a_batch_of_an_unknown_type_names_the_types_in_dutch_too(service):
+    refused = assert_refused(service.post("/credentials/batch", {"type": "diploma", "rows": [{"row_key": "1"}]}), 400,
+                             "schema_invalid")
+    assert "mbo-diploma" in refused["messageNl"]
