@@ -11,6 +11,7 @@ import pytest
 from skillspas.issuer.credentials import build
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
+from skillspas.wallet_export.presentation import build_presentation
 
 from svc_live import LiveService
 from test_service_api import assert_refused, issue, unsigned
@@ -129,3 +130,9 @@ def test_a_batch_of_an_unknown_type_names_the_types_in_dutch_too(service):
     refused = assert_refused(service.post("/credentials/batch", {"type": "diploma", "rows": [{"row_key": "1"}]}), 400,
                              "schema_invalid")
     assert "mbo-diploma" in refused["messageNl"]
+
+
+def test_an_ambiguous_occupation_is_refused_as_ambiguous_with_its_candidates(service):
+    body = {"verifiablePresentation": build_presentation([issue(service)]), "occupation": "monteur"}
+    refused = assert_refused(service.post("/presentations/bridge", body, org=None), 400, "ambiguous")
+    assert "monteur" in refused["message"] and "monteur" in refused["messageNl"]

@@ -145,8 +145,9 @@ _BRIDGE_EXAMPLES: dict[str, Any] = {
     responses={
         200: {"model": BridgeResponse, "description": "The target's skills covered (with proof) or missing, and suggestions."},
         422: _RESULTS[422],
-        400: {"model": ErrorBody, "description": "Unusable input, no or two targets, an unknown or ambiguous occupation "
-                                                 "(the message names the candidates), or a crebo that is no kwalificatie."},
+        400: {"model": ErrorBody, "description": "Unusable input, no or two targets, an unknown occupation, an ambiguous "
+                                                 "one (`ambiguous`: the message names the candidates with their ids), or a "
+                                                 "crebo that is no kwalificatie."},
     },
 )
 async def bridge_presentation(
