@@ -136,3 +136,19 @@ def test_an_ambiguous_occupation_is_refused_as_ambiguous_with_its_candidates(ser
     body = {"verifiablePresentation": build_presentation([issue(service)]), "occupation": "monteur"}
     refused = assert_refused(service.post("/presentations/bridge", body, org=None), 400, "ambiguous")
     assert "monteur" in refused["message"] and "monteur" in refused["messageNl"]
+
+
+# -- headers -------------------------------------------------------------------------------------
+
+def test_a_405_names_every_method_the_path_takes(service):
+    response = service.client.delete("/exchanges/" + "A" * 32)
+    assert_refused(response, 405, "method_not_allowed")
+    assert {m.strip() for m in response.headers["allow"].split(",")} == {"GET", "POST"}
+    assert service.client.put("/credentials/issue").headers["allow"] == "POST"
+
+
+def test_a_new_offer_names_its_exchange_url_in_location(service):
+    response = service.post("/exchanges", {"credential": unsigned()})
+    assert response.status_code == 201 and response.headers["location"] == response.json()["exchangeUrl"]
+    documented = spec(service)["paths"]["/exchanges"]["post"]["responses"]["201"]
+    assert "Location" in documented["headers"]
