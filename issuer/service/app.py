@@ -35,7 +35,9 @@ Issue, verify and revoke skills credentials (W3C VC 2.0, Data Integrity, Open Ba
 shapes of the W3C VC-API. Every credential is verified by the service before it is returned.
 
 Errors are JSON objects with a stable `code`, an English `message`, a Dutch `messageNl`, a JSON
-pointer `path` and all `errors` found: 400 for an unusable request or a refused document, 422 for
+pointer `path` (into the credential or presentation the route checks when that document is refused; into
+the request body when the request itself does not fit: its shape, its size, and on the claim route
+`/exchanges/{id}` always) and all `errors` found: 400 for an unusable request or a refused document, 422 for
 a credential that was checked and is not valid, 401/403 for a missing or insufficient API key, 408 for a
 body that did not arrive in time, 503 when the organisation's signing key cannot be used.
 

@@ -99,6 +99,19 @@ def test_a_refusal_path_names_the_body_field_not_the_union_member_pydantic_tried
     assert all("StatusOption" not in e["path"] and "bool" not in e["path"] for e in refused["errors"])
 
 
+def test_an_offers_own_refusals_point_into_the_credential_as_its_other_checks_do(service):
+    bound = unsigned()
+    bound["credentialSubject"] = {**bound["credentialSubject"], "id": "did:example:someone"}
+    assert assert_refused(service.post("/exchanges", {"credential": bound}), 400, "forbidden_field")["path"] == \
+        "/credentialSubject/id"
+    several = {**unsigned(), "credentialSubject": [unsigned()["credentialSubject"]]}
+    refused = assert_refused(service.post("/exchanges", {"credential": several}), 400, "schema_invalid")
+    assert refused["path"] == "/credentialSubject" and refused["messageNl"] != text(ErrorCode.SCHEMA_INVALID, "nl")
+    dated = {**unsigned(), "validFrom": "yesterday"}
+    for route in ("/exchanges", "/credentials/issue"):
+        assert assert_refused(service.post(route, {"credential": dated}), 400, "schema_invalid")["path"] == "/validFrom"
+
+
 def test_cosigning_twice_says_so_in_dutch_too(service):
     cosigned = cosign(service, praktijkverklaring(service)).json()["verifiableCredential"]
     refused = assert_refused(cosign(service, cosigned), 400, "duplicate_id")
@@ -152,3 +165,4 @@ def test_a_new_offer_names_its_exchange_url_in_location(service):
     assert response.status_code == 201 and response.headers["location"] == response.json()["exchangeUrl"]
     documented = spec(service)["paths"]["/exchanges"]["post"]["responses"]["201"]
     assert "Location" in documented["headers"]
+
