@@ -109,11 +109,12 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _subject(document: dict[str, Any]) -> dict[str, Any]:
-    """The credential's one ``credentialSubject`` object (the worker's DID goes into it)."""
+    """The credential's one ``credentialSubject`` object (the worker's DID goes into it). A refusal points into
+    the credential (``/credentialSubject``), as ``/credentials/issue`` and the offer's other checks do."""
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict):
         raise error_for(ErrorCode.SCHEMA_INVALID, "a claim offer's credential has one credentialSubject object",
-                        "/credential/credentialSubject")
+                        "/credentialSubject", nl="Het bewijsstuk van een ophaalaanbod heeft één credentialSubject-object.")
     return subject
 
 
@@ -138,7 +139,9 @@ class Exchanges:
         document = copy_json(parse_json(credential))
         if "id" in _subject(document):
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "leave credentialSubject.id out: the worker's DID is "
-                            "filled in when they claim the credential", "/credential/credentialSubject/id")
+                            "filled in when they claim the credential", "/credentialSubject/id",
+                            nl="Laat credentialSubject.id weg: de DID van de werkende wordt ingevuld wanneer die het "
+                               "bewijsstuk ophaalt.")
         trial = copy_json(document)
         _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
         with reusing(self.issuer.contexts):  # refused now, not when the worker claims it

@@ -143,14 +143,14 @@ class Issuer:
         if not isinstance(credential, dict):
             raise TypeError("credential must be a dict")
         document: dict[str, Any] = copy_json(parse_json(credential))  # a dict: checked above
-        _set_issuer(document, org)
-        if "id" not in document:
-            document["id"] = f"urn:uuid:{uuid.uuid4()}"
-        check_stored_ids(document)
         try:
             kind = credential_kind(document, self.contexts)
         except SkillspasError:  # unexpandable: preflight refuses it, with the verifier's order of checks
             kind = None
+        _set_issuer(document, org, profile=kind is not None)
+        if "id" not in document:
+            document["id"] = f"urn:uuid:{uuid.uuid4()}"
+        check_stored_ids(document)
         if not org.may_issue(kind):
             raise error_for(
                 ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type"
@@ -232,7 +232,8 @@ class Issuer:
         if "proof" not in document:
             raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof")
         if any(_controller(p) == org.did for p in proofs_of(document, Limits())):
-            raise error_for(ErrorCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof")
+            raise error_for(ErrorCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof",
+                            nl="Deze organisatie heeft dit bewijsstuk al medeondertekend.")
         owner = self.orgs.by_did(issuer_id(document) or "")
         if owner is None:
             raise error_for(ErrorCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
@@ -339,14 +340,17 @@ def _controller(proof: dict[str, Any]) -> str | None:
     return method.split("#", 1)[0] if isinstance(method, str) else None
 
 
-def _set_issuer(document: dict[str, Any], org: Org) -> None:
+def _set_issuer(document: dict[str, Any], org: Org, *, profile: bool = False) -> None:
     """Fill in the issuer when absent; refuse ``null``, a non-URL, or anyone else (DESIGN.md HTTP API).
 
-    An issuer profile (an object) carries the organisation's name from its record: filled in here when
-    absent; ``preflight`` refuses another name (``issuer_mismatch``; the builders' ``name —
-    examencommissie`` is the organisation's), read from the expansion, so a name under another key counts."""
+    ``profile``: the credential is one of the five skillspas types, whose schema wants the issuer as a profile
+    (``id``, ``type``, ``name``): an absent one is filled in as the organisation's profile, not as its bare DID
+    (which the type's schema would refuse, quoting a value the caller never sent). An issuer profile (an
+    object) carries the organisation's name from its record: filled in here when absent; ``preflight``
+    refuses another name (``issuer_mismatch``; the builders' ``name — examencommissie`` is the
+    organisation's), read from the expansion, so a name under another key counts."""
     if "issuer" not in document:
-        document["issuer"] = org.did
+        document["issuer"] = {"id": org.did, "type": ["Profile"], "name": org.name} if profile else org.did
         return
     issuer = document["issuer"]
     path = "/issuer"

@@ -352,7 +352,8 @@ class VocabIndex:
     def occupation_named(self, name: str) -> Concept:
         """The one ESCO occupation a person means by ``name`` (Dutch or English) or its URI.
 
-        Raises a coded ``schema_invalid`` naming the candidates when the name is unknown or ambiguous.
+        Raises a coded ``schema_invalid`` when the name is unknown (naming the one occupation it may mean), and
+        ``ambiguous`` naming the candidates when it fits several.
         """
         name = name.strip()
         if _OCCUPATION_ID.fullmatch(name):  # the id a refusal below lists for each candidate
@@ -374,9 +375,9 @@ class VocabIndex:
                 nl=f"'{shown(name)}' is geen beroepsnaam; bedoelt u {choices}? Geef die naam of id.",
                 en=f"'{shown(name)}' is not the name of an occupation; do you mean {choices}? Give that name or id.",
             )
-        if hits:
+        if hits:  # the code a client shows a choice for, as a row key that fits several credentials
             raise localized_error(
-                ErrorCode.SCHEMA_INVALID,
+                ErrorCode.AMBIGUOUS,
                 nl=f"'{shown(name)}' past bij meer dan één beroep; kies er één (naam of id): {choices}.",
                 en=f"'{shown(name)}' matches more than one occupation; pick one (name or id): {choices}.",
             )

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
 
+from skillspas.schemas.errors import ErrorCode, localized_error
+
 __all__ = [
     "CHECKS",
     "ProblemModel",
@@ -83,12 +85,16 @@ class IssueOptions(_Strict):
     statusPurposes: list[Literal["revocation", "suspension"]] | None = Field(default=None, min_length=1, max_length=2)
 
     def purposes(self) -> tuple[str, ...] | None:
-        """The status purposes asked for: () for none, None for the default."""
+        """The status purposes asked for: () for none, None for the default; ``schema_invalid`` (nl/en) when
+        ``credentialStatus`` and ``statusPurposes`` ask for different ones."""
         if self.credentialStatus is False:
             return ()
         if isinstance(self.credentialStatus, StatusOption):
             if self.statusPurposes and self.statusPurposes != [self.credentialStatus.statusPurpose]:
-                raise ValueError("options.credentialStatus and options.statusPurposes ask for different entries")
+                raise localized_error(ErrorCode.SCHEMA_INVALID, path="/options/credentialStatus",
+                                      en="options.credentialStatus and options.statusPurposes ask for different entries",
+                                      nl="options.credentialStatus en options.statusPurposes vragen om verschillende "
+                                         "statusvermeldingen.")
             return (self.credentialStatus.statusPurpose,)
         return tuple(dict.fromkeys(self.statusPurposes)) if self.statusPurposes else None
 
@@ -225,6 +231,10 @@ class VerificationResultModel(BaseModel):
     persons: list[dict[str, Any]] = Field(default_factory=list, description="A presentation's credentials per person; only one person's are counted")
     about: dict[str, Any] | None = None
     checkedAt: str
+    code: str | None = Field(default=None, description="Not verified (422, 400): the deciding error's code, as in ErrorBody")
+    message: str | None = Field(default=None, description="Not verified: that error's English message")
+    messageNl: str | None = Field(default=None, description="Not verified: its Dutch text")
+    path: str | None = Field(default=None, description="Not verified: its JSON pointer into the document")
 
 
 class StatusEntryUpdate(_Strict):

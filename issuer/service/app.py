@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.service._responses import coded_openapi
 from skillspas.issuer.service.body_guard import ASGIApp, Message, Receive, Scope, Send, StrictJSONBody
 from skillspas.issuer.service.errors import install_error_handlers
 from skillspas.issuer.service.routes import audit, credentials, dids, exchanges, status_lists, verify
@@ -34,7 +35,9 @@ Issue, verify and revoke skills credentials (W3C VC 2.0, Data Integrity, Open Ba
 shapes of the W3C VC-API. Every credential is verified by the service before it is returned.
 
 Errors are JSON objects with a stable `code`, an English `message`, a Dutch `messageNl`, a JSON
-pointer `path` and all `errors` found: 400 for an unusable request or a refused document, 422 for
+pointer `path` (into the credential or presentation the route checks when that document is refused; into
+the request body when the request itself does not fit: its shape, its size, and on the claim route
+`/exchanges/{id}` always) and all `errors` found: 400 for an unusable request or a refused document, 422 for
 a credential that was checked and is not valid, 401/403 for a missing or insufficient API key, 408 for a
 body that did not arrive in time, 503 when the organisation's signing key cannot be used.
 
@@ -64,6 +67,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.issuer = issuer
     app.state.verifier = ServiceVerifier(issuer)
     install_error_handlers(app)
+    app.openapi = coded_openapi(app)  # type: ignore[method-assign]  # 400 ErrorBody, not FastAPI's 422 HTTPValidationError
     for module in (credentials, exchanges, verify, status_lists, audit, dids):
         app.include_router(module.router)
     app.router.on_shutdown.append(issuer.orgs.close)  # log out of the HSM, if organisations use one

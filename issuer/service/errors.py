@@ -39,9 +39,28 @@ def error_response(exc: SkillspasError) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _pointer(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p != "body"]
+def _pointer(loc: tuple[Any, ...], body: Any, kind: str) -> str:
+    """The JSON pointer of a validation error's location: into the body as sent (``/options/credentialStatus``),
+    or ``/path/NAME``, ``/query/NAME`` for a parameter. pydantic's location also names the union member it tried
+    (``.../credentialStatus/bool``, ``.../StatusOption/...``), a step the body does not have: only the steps the body
+    has are kept, and the last one of a missing field (``kind`` "missing")."""
+    if not loc or loc[0] != "body":
+        return "/" + "/".join(_escaped(p) for p in loc) if loc else "/"
+    parts: list[str] = []
+    value = body
+    for position, step in enumerate(loc[1:], start=2):
+        if isinstance(value, dict) and isinstance(step, str) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            value = value[step]
+        elif not (position == len(loc) and kind == "missing"):
+            continue  # a union member's tag: no step of the body
+        parts.append(_escaped(step))
     return "/" + "/".join(parts) if parts else "/"
+
+
+def _escaped(step: Any) -> str:
+    return str(step).replace("~", "~0").replace("/", "~1")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -58,7 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
             kind = str(error.get("type", ""))
             code = ErrorCode.MALFORMED_JSON if kind.startswith("json") else ErrorCode.SCHEMA_INVALID
             problems.append({"code": code.value, "message": shown(str(error.get("msg", "invalid")), 200),
-                             "path": _pointer(tuple(error.get("loc", ())))})
+                             "path": _pointer(tuple(error.get("loc", ())), exc.body, kind)})
         first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
         code = ErrorCode[str(first["code"]).upper()]
         body = error_body(code.value, "the request does not have the documented shape: " + first["message"],

@@ -17,12 +17,14 @@ from typing import Any, Final
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
 __all__ = ["error_body", "http_error"]
 
+_METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _HTTP_CODES: Final = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN,
                       405: ErrorCode.METHOD_NOT_ALLOWED}
 
@@ -40,12 +42,23 @@ def error_body(code: str, message: str, message_nl: str, path: str | None = None
     }
 
 
-async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """Starlette's own refusals (no route: 404, a method the route does not take: 405) as coded errors,
-    with the refusal's own headers (405's ``Allow``)."""
+    with the refusal's own headers; 405's ``Allow`` names the methods of every route at the path."""
     problem = _HTTP_CODES.get(exc.status_code)
     if problem is not None:
         body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
     else:
         body = error_body("http_error", str(exc.detail), str(exc.detail))
-    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed(request) or headers.get("Allow", "")
+    return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
+
+
+def _allowed(request: Request) -> str:
+    """The methods some route of the app takes at this request's path: Starlette's own ``Allow`` names only the
+    first route whose path fits (``DELETE /exchanges/{id}`` said ``POST``, though ``GET`` is there too)."""
+    routes = request.app.router.routes
+    return ", ".join(method for method in _METHODS if any(
+        route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes))

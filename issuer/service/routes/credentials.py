@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from fastapi.responses import JSONResponse, Response
 
 from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, validate_rows
-from skillspas.issuer.credentials import type_name
+from skillspas.issuer.credentials import KINDS, type_name
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issued, Issuer
 from skillspas.issuer.orgs import Org
@@ -81,10 +81,7 @@ async def issue_credential(
     A document VC Data Model 2.0 forbids is refused with 400 and a code, never signed; so is a
     ``credentialStatus`` of the caller's (``forbidden_field``: the service allocates the entries).
     """
-    try:
-        purposes = request.options.purposes() if request.options else None
-    except ValueError as exc:
-        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/options/credentialStatus") from None
+    purposes = request.options.purposes() if request.options else None
     if issuer.store.is_postgres:  # on the event loop, the database awaited (Store.on_loop)
         issued = await issuer.store.on_loop(_issue, issuer, api_key, request.credential, purposes)
     else:
@@ -107,7 +104,8 @@ class _DirectRoute(APIRoute):
             try:
                 parsed = IssueRequest.model_validate(state[PARSED_BODY], from_attributes=True)  # as FastAPI validates
             except ValidationError as exc:
-                raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+                raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()],
+                                             body=state[PARSED_BODY]) from None
             return await issue_credential(parsed, api_key, request.app.state.issuer)
 
         return handle
@@ -193,7 +191,8 @@ async def update_status(
     with ``status`` revoked, suspended or active. Revocation is permanent.
     """
     if (request.action is None) == (request.credentialStatus is None):
-        raise error_for(ErrorCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action")
+        raise error_for(ErrorCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action",
+                        nl="Geef óf action óf credentialStatus mee.")
     action = request.action or _ACTION_FOR_STATUS[request.credentialStatus[0].status]  # type: ignore[index]
     change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
     return JSONResponse(change.to_json())
@@ -234,7 +233,9 @@ async def issue_batch(
     try:
         type_name(request.type)
     except ValueError as exc:
-        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/type") from None
+        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/type",
+                        nl=f"Onbekende soort bewijsstuk {shown(request.type, 40, quoted=True)}; kies uit "
+                           f"{', '.join(KINDS)}.") from None
     rows = [(line, row) for line, row in enumerate(request.rows, start=1)]
     _row_values(rows)
     try:

@@ -16,7 +16,7 @@ from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import ExchangeRequest, ExchangeResponse, OfferRequest, OfferResponse
 from skillspas.issuer.service.deps import CurrentOrg
 from skillspas.issuer.service.claim_page import PAGE_HEADERS, language, render, render_error, wants_html
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import SkillspasError
 
 __all__ = ["router"]
 
@@ -49,7 +49,8 @@ def _exchanges(request: Request) -> Exchanges:
     status_code=201,
     response_model=None,
     summary="Make a one-time claim offer / Ophaalaanbod maken",
-    responses={201: json_content(OfferResponse), **errors(400, 401, 403)},
+    responses={201: {**json_content(OfferResponse), "headers": {"Location": {
+        "description": "The offer's exchange URL (as exchangeUrl)", "schema": {"type": "string"}}}}, **errors(400, 401, 403)},
 )
 async def create_offer(
     body: Annotated[OfferRequest, Body(openapi_examples=_OFFER_EXAMPLES)], org: CurrentOrg, request: Request,
@@ -58,14 +59,11 @@ async def create_offer(
 
     The credential is checked now as it will be issued (``credentialSubject.id`` must be left out:
     the worker's DID is filled in when they claim). The offer expires after ``expiresIn`` seconds
-    (default 24 hours); ``qr`` is the text for a QR code (the URL)."""
-    try:
-        purposes = body.options.purposes() if body.options else None
-    except ValueError as exc:
-        raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), "/options/credentialStatus") from None
+    (default 24 hours); ``qr`` is the text for a QR code (the URL), and ``Location`` names it too."""
+    purposes = body.options.purposes() if body.options else None
     ttl = dt.timedelta(seconds=body.expiresIn) if body.expiresIn else DEFAULT_TTL
     offer = await run_in_threadpool(_exchanges(request).create, org, body.credential, purposes=purposes, ttl=ttl)
-    return JSONResponse(offer.to_json(), status_code=201)
+    return JSONResponse(offer.to_json(), status_code=201, headers={"Location": offer.url})
 
 
 @router.post(

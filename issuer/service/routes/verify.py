@@ -39,20 +39,31 @@ _RESULTS: dict[int | str, dict[str, Any]] = {
     422: {"model": VerificationResultModel, "description": "Checked and not valid (revoked, expired, bad signature…); the same result object, with its error codes."},
     400: {"model": ErrorBody, "description": "Unusable input (malformed, unknown context, not a credential…): the result object with code and message."},
 }
+_SIGNED: dict[str, Any] = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:web:roc.example",
+    "credentialSubject": {"id": "did:example:learner"},
+    "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "verificationMethod": "did:web:roc.example#key-1",
+              "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"},
+}
+"""The shape of a signed credential (its proofValue shortened: it does not verify, 422 ``invalid_proof``)."""
 _CREDENTIAL_EXAMPLES: dict[str, Any] = {
     "all-checks": {
         "summary": "Verify with every check",
-        "value": {"verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:web:roc.example", "credentialSubject": {"id": "did:example:learner"}, "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "verificationMethod": "did:web:roc.example#key-1", "proofPurpose": "assertionMethod", "proofValue": "z3FXQ…"}}},
+        "value": {"verifiableCredential": _SIGNED},
     },
     "proof-and-status": {
         "summary": "Only the signature and the status",
-        "value": {"verifiableCredential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "issuer": "did:web:roc.example", "credentialSubject": {"id": "did:example:learner"}}, "options": {"checks": ["proof", "credentialStatus"]}},
+        "value": {"verifiableCredential": _SIGNED, "options": {"checks": ["proof", "credentialStatus"]}},
     },
 }
+_PASSPORT: dict[str, Any] = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                             "verifiableCredential": [_SIGNED]}
+"""A presentation with one credential (at least one: an empty ``verifiableCredential`` list is no presentation)."""
 _PRESENTATION_EXAMPLES: dict[str, Any] = {
     "with-challenge": {
         "summary": "A holder-signed presentation, checked against the challenge and domain asked for",
-        "value": {"verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": []}, "options": {"challenge": "c0ae1c8e-c7e7-469f-b252-86e6a0e7387e", "domain": "werkgever.example"}},
+        "value": {"verifiablePresentation": _PASSPORT, "options": {"challenge": "c0ae1c8e-c7e7-469f-b252-86e6a0e7387e",
+                                                                  "domain": "werkgever.example"}},
     },
 }
 
@@ -118,11 +129,11 @@ async def verify_presentation(
 _BRIDGE_EXAMPLES: dict[str, Any] = {
     "to-kok": {
         "summary": "A verified passport against the ESCO occupation kok (cook)",
-        "value": {"verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": []}, "occupation": "kok"},
+        "value": {"verifiablePresentation": _PASSPORT, "occupation": "kok"},
     },
     "to-crebo": {
         "summary": "... or against a kwalificatie by crebo",
-        "value": {"verifiablePresentation": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"], "verifiableCredential": []}, "crebo": "25180"},
+        "value": {"verifiablePresentation": _PASSPORT, "crebo": "25180"},
     },
 }
 
@@ -134,8 +145,9 @@ _BRIDGE_EXAMPLES: dict[str, Any] = {
     responses={
         200: {"model": BridgeResponse, "description": "The target's skills covered (with proof) or missing, and suggestions."},
         422: _RESULTS[422],
-        400: {"model": ErrorBody, "description": "Unusable input, no or two targets, an unknown or ambiguous occupation "
-                                                 "(the message names the candidates), or a crebo that is no kwalificatie."},
+        400: {"model": ErrorBody, "description": "Unusable input, no or two targets, an unknown occupation, an ambiguous "
+                                                 "one (`ambiguous`: the message names the candidates with their ids), or a "
+                                                 "crebo that is no kwalificatie."},
     },
 )
 async def bridge_presentation(
