@@ -149,6 +149,9 @@ def check_presentation_shape(
             raise _shape("holder must be a URL", "de houder (holder) moet een URL zijn", "/holder")
     value = presentation.get("verifiableCredential", [])
     credentials = value if isinstance(value, list) else [value]
+    if not credentials and "proof" not in presentation:  # else "valid", with nothing checked at all
+        raise _shape("the presentation holds no credential and no proof: it proves nothing",
+                     "de presentatie bevat geen bewijsstuk en geen handtekening: ze bewijst niets", "/verifiableCredential")
     if len(credentials) > limits.max_credentials:
         raise localized_error(ErrorCode.RESOURCE_LIMIT, en=f"more than {limits.max_credentials} credentials",
                               nl=f"meer dan {limits.max_credentials} bewijsstukken", path="/verifiableCredential")

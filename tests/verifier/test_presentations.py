@@ -276,3 +276,23 @@ def test_verify_counts_a_presentations_credentials_from_1_for_people_and_keeps_j
     error = json.loads(english.stdout)["errors"][0]
     assert "but credential 3 is about" in error["message"]
     assert error["path"] == "/verifiableCredential/2/credentialSubject/id"
+
+
+@pytest.mark.parametrize("credentials", [None, []], ids=["no verifiableCredential", "an empty list"])
+def test_a_presentation_with_no_credential_and_no_proof_proves_nothing_and_is_not_valid(credentials):
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]}
+    if credentials is not None:
+        vp["verifiableCredential"] = credentials
+    result = verify(vp)
+    assert not result.verified and result.exit_code == 2
+    assert result.first_error.code is ErrorCode.SCHEMA_INVALID and result.first_error.path == "/verifiableCredential"
+    if credentials is None:  # an empty list is refused by the presentation schema already
+        assert "bewijst niets" in result.first_error.text("nl") and "proves nothing" in result.first_error.message
+
+
+def test_a_holder_signed_presentation_with_no_credential_still_verifies_its_proof(setup):
+    _, _, holder = setup  # DID authentication (a claim exchange's): the holder's proof is what it shows
+    vp = build_presentation([], holder=holder, challenge="c-9", domain="werkgever.example")
+    result = verify(vp, challenge="c-9", domain="werkgever.example")
+    assert result.verified, result.to_json()
+    assert result.holder == holder.controller
