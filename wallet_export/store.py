@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,10 @@ class PassportStore:
         if not path.exists():
             self._private_folder()
             write_private(path, data)
+            # Its time to the nanosecond: the file system's own clock ticks every few milliseconds, so two
+            # credentials added in one tick were listed by digest, not in the order they were added.
+            moment = time.time_ns()
+            os.utime(path, ns=(moment, moment))
         replaced = [v for v in versions if _proof_set(v.document) < proofs]
         for version in replaced:
             version.path.unlink()

@@ -38,6 +38,12 @@ def test_entries_come_back_in_the_order_they_were_added(tmp_path, diplomas):
     assert [e.digest for e in store.entries()] == added
 
 
+def test_credentials_added_within_one_tick_of_the_file_systems_clock_are_listed_in_the_order_added(tmp_path, diplomas):
+    store = PassportStore(tmp_path)
+    added = [store.add(_bytes(diplomas[n]), check=False).digest for n in range(20, 0, -1)]  # ~50 us each
+    assert [e.digest for e in store.entries()] == added
+
+
 def test_get_and_remove_by_a_reference_prefix(tmp_path, diplomas):
     store = PassportStore(tmp_path)
     entry = store.add(_bytes(diplomas[3]))
