@@ -32,13 +32,13 @@ __all__ = ["parse_json", "parse_scanned", "read_input", "read_json_file", "regul
 def _too_deep(limit: int, path: str | None = None) -> SkillspasError:
     """``too_deep``: nested deeper than ``limit``, in English and Dutch."""
     return localized_error(ErrorCode.TOO_DEEP, en=f"nesting is deeper than {limit}",
-                           nl=f"de gegevens zijn dieper genest dan {limit} lagen; dat neemt de verificateur niet aan",
+                           nl=f"de gegevens zijn dieper genest dan {limit} lagen; dat wordt niet aangenomen",
                            path=path)
 
 
 def _malformed(en: str, nl: str, path: str | None = None) -> SkillspasError:
-    """``malformed_json``, in English and Dutch (what a person reads: the file is damaged or not JSON)."""
-    return localized_error(ErrorCode.MALFORMED_JSON, en=en, nl=f"het bestand is geen geldige JSON: {nl}", path=path)
+    """``malformed_json``, in English and Dutch (what a person reads: the file or request body is damaged or not JSON)."""
+    return localized_error(ErrorCode.MALFORMED_JSON, en=en, nl=f"de gegevens zijn geen geldige JSON: {nl}", path=path)
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -100,8 +100,8 @@ def parse_scanned(
         if len(data) > limits.max_bytes:
             # No size: readers pass at most limit + 1 bytes ("one byte more tells too large"), not the input's length.
             raise localized_error(ErrorCode.TOO_LARGE, en=f"input is larger than {limits.max_bytes} bytes, the limit",
-                                  nl=f"het bestand is groter dan {limits.max_bytes} bytes, het meeste dat de "
-                                     "verificateur aanneemt")
+                                  nl=f"de gegevens zijn groter dan {limits.max_bytes} bytes, het meeste dat "
+                                     "wordt aangenomen")
         try:
             text = bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:

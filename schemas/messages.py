@@ -8,16 +8,16 @@ __all__ = ["MESSAGES", "text"]
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.MALFORMED_JSON: {
-        "en": "The file is not valid JSON, or uses JSON features that make a signature ambiguous.",
-        "nl": "Het bestand is geen geldige JSON, of gebruikt JSON-constructies die een handtekening dubbelzinnig maken.",
+        "en": "The file or request is not valid JSON, or uses JSON features that make a signature ambiguous.",
+        "nl": "Het bestand of verzoek is geen geldige JSON, of gebruikt JSON-constructies die een handtekening dubbelzinnig maken.",
     },
     ErrorCode.TOO_LARGE: {
-        "en": "The input is larger than the verifier accepts.",
-        "nl": "De invoer is groter dan de verificateur accepteert.",
+        "en": "The input is larger than skillspas accepts.",
+        "nl": "De invoer is groter dan skillspas aanneemt.",
     },
     ErrorCode.TOO_DEEP: {
-        "en": "The input is nested deeper than the verifier accepts.",
-        "nl": "De invoer is dieper genest dan de verificateur accepteert.",
+        "en": "The input is nested deeper than skillspas accepts.",
+        "nl": "De invoer is dieper genest dan skillspas aanneemt.",
     },
     ErrorCode.UNKNOWN_CONTEXT: {
         "en": "The credential uses a JSON-LD context this verifier does not have; it is never fetched from the internet.",
