@@ -53,6 +53,7 @@ from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, regular_file
+from skillspas.schemas.files import private_folder
 from skillspas.schemas.limits import Limits
 
 __all__ = [
@@ -582,8 +583,8 @@ def issue_rows(
     """
     org.require("credentials:issue")
     started = time.perf_counter()
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+    if out is not None:  # the learners' diplomas, named by row key: the owner's only (the files are 0600)
+        private_folder(out)
     run = _Run(issuer, org, plan, out, progress)
     stored = run.issuance.by_row_key([row.key for row in plan if row.issued is None])  # the rest: read by validate_rows
     before: dict[int, Slot] = {}

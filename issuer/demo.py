@@ -157,9 +157,10 @@ def run_demo(out: Path | None = None) -> int:
     from skillspas.wallet_export.passport import build_passport
     from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
     from skillspas.wallet_export.store import PassportStore
+    from skillspas.schemas.files import private_folder
 
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="skillspas-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)  # an issuer's keys and learners' credentials, if only example ones
     settings = Settings(data_dir=folder / "issuer", database_url=f"sqlite:///{folder / 'issuer.db'}",
                         public_url="https://issuer.roc-voorbeeldstad.example")
     store = open_store(settings.database)

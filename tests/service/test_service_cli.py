@@ -457,3 +457,13 @@ def test_org_publish_refuses_an_unknown_organisation_and_an_out_that_is_a_file_i
     blocked = run_cli("org", "publish", "ROC Publiceer", "--out", str(tmp_path / "file"), *args)
     assert blocked.returncode == 2 and "[file_error]" in blocked.stderr and "Traceback" not in blocked.stderr
     assert "fout" in blocked.stderr and (tmp_path / "file").read_text() == "x"
+
+
+def test_batch_out_folders_it_makes_are_the_owners_only_as_the_diplomas_in_them(database, tmp_path):
+    org = _create(database, f"ROC Map {uuid.uuid4().hex[:6]}")
+    out = tmp_path / "uitgifte" / "2026" / "diplomas"
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(_rows_csv(tmp_path / "rows.csv", ["m-1"])), "--org", org["id"],
+                     "--out", str(out), "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    assert [oct(p.stat().st_mode & 0o777) for p in (out.parent.parent, out.parent, out)] == ["0o700"] * 3
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
