@@ -25,10 +25,10 @@ from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
-from skillspas.schemas.vc import issuer_id, issuer_name_of, title_of, types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
+from skillspas.verifier.page.view import as_claimed, own_type
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -144,7 +144,7 @@ def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_un
         problem = item.first_error
         rows.append({
             "credential": index, "verdict": item.verdict, "code": problem.code.value if problem else None,
-            "name": what.name if what else None, "type": _kind(what.types) if what else None,
+            "name": what.name if what else None, "type": own_type(what.types) if what else None,
             "issuer": what.issuer if what else None, "issuerName": what.issuer_name if what else None,
             "person": owner.get(index),
         })
@@ -303,18 +303,11 @@ def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None
 
 
 def _print_claimed(result: VerificationResult, credential: Any, lang: str, indent: str) -> None:
-    """What a credential that failed says it is (its type, title and issuer as written in it), marked as not
-    verified: never as a fact (DESIGN.md threat 8), each value quoted with its control characters escaped. Nothing
-    when the verifier could name it itself (``result.about``: genuine, only expired, revoked or suspended)."""
-    if result.about is not None or not isinstance(credential, dict):
-        return
-    types = tuple(types_of(credential))
-    title = title_of(credential)
-    what = " ".join(shown(value, 100, quoted=True) for value in (_kind(types) if types else None, title) if value)
-    name, did = issuer_name_of(credential), issuer_id(credential)
-    issuer = " ".join(filter(None, (shown(name, 100, quoted=True) if name else None,
-                                    f"({shown(did, 100, quoted=True)})" if did else None)))
-    typer.echo(indent + both("as_claimed", what=what or "?", issuer=issuer or "?")[lang])
+    """What a credential that failed says it is (``view.as_claimed``: as the page says it), marked as not verified.
+    Nothing when the verifier could name it itself (``result.about``: genuine, only expired, revoked or suspended)."""
+    claimed = as_claimed(credential) if result.about is None else None
+    if claimed is not None:
+        typer.echo(indent + claimed[lang])
 
 
 def _print_challenge_note(code: str, lang: str) -> None:
@@ -322,15 +315,9 @@ def _print_challenge_note(code: str, lang: str) -> None:
     typer.echo(f"  {'LET OP' if lang == 'nl' else 'WARNING'}: {both(code)[lang]} [{code}] {both('challenge_next')[lang]}")
 
 
-def _kind(types: tuple[str, ...]) -> str:
-    """A credential's own type (``MboDiploma``), not the generic ones."""
-    return next((t for t in types if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
-                types[-1] if types else "?")
-
-
 def _named(summary: CredentialSummary, nl: bool) -> str:
     """A credential for a person: its title and type, and its issuer (the trust list's name when known)."""
-    kind = _kind(summary.types)
+    kind = own_type(summary.types)
     issuer = summary.issuer_name or summary.issuer
     return f"{summary.name or kind} ({kind}), {'uitgever' if nl else 'issuer'} {issuer}"
 

@@ -751,3 +751,22 @@ def test_the_advice_after_an_incomplete_set_or_a_too_deep_file_is_not_a_sharper_
         view = page["view"]
         assert view["code"] == code and "foto" not in view["next"]["nl"] and "photo" not in view["next"]["en"], view["next"]
     assert "delen" in _post(client, part, kind="text")[0]["view"]["next"]["nl"]
+
+
+def test_the_page_names_a_failed_credential_of_a_passport_as_its_file_claims_it_as_skillspas_verify_does(
+        client, world, tmp_path):
+    """Which of the candidate's credentials is false: the page says what its file claims it is (type, title, issuer as
+    written, quoted), marked not verified, in the words `skillspas verify` prints for it; a genuine one has no such line."""
+    tampered = world.credentials["tampered"]
+    passport = json.dumps(build_presentation([world.credentials["diploma"], tampered]))
+    page, exit_code = _post(client, passport)
+    genuine, failed = page["view"]["credentials"]
+    assert exit_code == 1 and failed["code"] == "invalid_signature" and "claimed" not in genuine, page["view"]
+    assert failed["claimed"]["nl"].startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma' "), failed
+    assert f"'{tampered['name']}'" in failed["claimed"]["en"] and f"'{tampered['issuer']['name']}'" in failed["claimed"]["en"]
+    path = tmp_path / "passport.json"
+    path.write_text(passport, "utf-8")
+    for lang in ("nl", "en"):
+        said = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                            "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
+        assert failed["claimed"][lang] in [line.strip() for line in said.splitlines()], said

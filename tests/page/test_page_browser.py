@@ -497,3 +497,21 @@ def test_the_employer_types_the_code_they_gave_and_a_presentation_made_with_it_i
     page.click("#paste-check")
     assert visit.verdict() == "invalid" and "challenge_mismatch" in page.inner_text("#verdict")
     visit.assert_clean()
+
+
+def test_a_failed_credential_of_a_passport_is_numbered_once_and_named_as_its_file_claims_it(
+        visit: Visit, world: PageWorld, tmp_path: Path) -> None:
+    """The card of a credential whose signature fails says which one it is: "Bewijsstuk 2" (not "Bewijsstuk 2:
+    Bewijsstuk 2") and, on its own line marked not verified, its type, title and issuer as its file claims them."""
+    from skillspas.wallet_export import build_presentation
+
+    tampered = world.credentials["tampered"]
+    path = tmp_path / "paspoort-met-vervalsing.json"
+    path.write_text(json.dumps(build_presentation([world.credentials["diploma"], tampered])), "utf-8")
+    assert visit.upload(path) == "invalid"
+    card = visit.page.locator("article.credential[data-verdict=invalid]")
+    assert card.locator("h3").inner_text() == "Bewijsstuk 2"
+    claimed = card.locator("[data-claimed]").inner_text()
+    assert claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'") and tampered["name"] in claimed
+    assert visit.page.locator("[data-claimed]").count() == 1  # the genuine diploma states its facts, not a claim
+    visit.assert_clean()

@@ -23,7 +23,7 @@ from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
-from skillspas.schemas.vc import types_of
+from skillspas.schemas.vc import issuer_id, issuer_name_of, title_of, types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
@@ -32,7 +32,8 @@ from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacan
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
-__all__ = ["build_view", "challenge_warning", "detail_of", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+__all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "trust_list_names",
+           "trust_list_policies", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -79,6 +80,28 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "detail": detail_of(problem),
         "path": problem.path,
     }
+
+
+def own_type(types: Iterable[str]) -> str:
+    """A credential's own type (``MboDiploma``), not the generic ones."""
+    names = tuple(types)
+    return next((t for t in names if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
+                names[-1] if names else "?")
+
+
+def as_claimed(credential: Any) -> dict[str, str] | None:
+    """What a credential that failed says it is (its type, title and issuer as written in it), in both languages, on
+    the line "volgens het bestand (niet gecontroleerd): …": never as a fact (DESIGN.md threat 8), each value quoted
+    with its control characters escaped. ``None`` for no credential (a presentation's entry that is not an object)."""
+    if not isinstance(credential, dict):
+        return None
+    types = tuple(t for t in types_of(credential) if isinstance(t, str))
+    title = title_of(credential)
+    what = " ".join(shown(value, 100, quoted=True) for value in (own_type(types) if types else None, title) if value)
+    name, did = issuer_name_of(credential), issuer_id(credential)
+    issuer = " ".join(filter(None, (shown(name, 100, quoted=True) if name else None,
+                                    f"({shown(did, 100, quoted=True)})" if did else None)))
+    return both("as_claimed", what=what or "?", issuer=issuer or "?")
 
 
 _NAMED = {ErrorCode.REVOKED: "named_revoked", ErrorCode.SUSPENDED: "named_suspended",
@@ -174,6 +197,8 @@ def _credential_view(
     problem = result.first_error
     if problem is not None or result.summary is None:
         view.update(_failure_json(result))
+        if result.about is None:  # not named by the verifier (forged, unknown issuer): what its file claims, marked so
+            view["claimed"] = as_claimed(document)
         return view
     summary = result.summary
     named = _name_warning(summary)

@@ -59,9 +59,10 @@
     }
 
     function credentialCard(c, numbered) {
-      var title = c.title || pick(c.kind) || t("credential_n", { n: c.index + 1 });
+      var title = c.title || pick(c.kind);  // none for one that failed: what it claims is said below, marked so
+      var number = t("credential_n", { n: c.index + 1 });
       var heading = el("h3", { id: "cred-" + c.index + "-h",
-        text: numbered ? t("credential_n", { n: c.index + 1 }) + ": " + title : title });
+        text: numbered ? number + (title ? ": " + title : "") : (title || number) });
       var badge = el("span", { "class": "badge badge-" + c.verdict }, (ICONS[c.verdict] || "") + " " + pick(c.heading));
       var card = el("article", { "class": "credential c-" + c.verdict, "data-verdict": c.verdict, "aria-labelledby": "cred-" + c.index + "-h" });
       var body = card;
@@ -77,8 +78,9 @@
     }
 
     function credentialFacts(body, c) {
-      if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
+      if (c.code || !c.issuer) {  // not verified: why, and what its file claims only on a line that says so
         body.appendChild(el("p", { text: pick(c.sentence) }));
+        if (c.claimed) { body.appendChild(el("p", { "class": "claimed", "data-claimed": "" }, pick(c.claimed))); }
         if (c.code) {
           body.appendChild(el("p", { "class": "verdict-code" }, t("support_code") + ": ", el("code", { text: c.code }), c.detail ? " — " + pick(c.detail) : ""));
         }
