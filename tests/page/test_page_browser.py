@@ -515,3 +515,20 @@ def test_a_failed_credential_of_a_passport_is_numbered_once_and_named_as_its_fil
     assert claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'") and tampered["name"] in claimed
     assert visit.page.locator("[data-claimed]").count() == 1  # the genuine diploma states its facts, not a claim
     visit.assert_clean()
+
+
+def test_the_bridge_says_a_suggested_kwalificatie_the_candidate_already_holds_is_held(visit: Visit, world: PageWorld) -> None:
+    """Kok (crebo 25180) suggested to close the gap to ESCO "kok" for a Kok diploma holder is marked as already held,
+    as `skillspas passport bridge` says it; the other suggestions are not."""
+    assert visit.upload(world.files["passport"]) == "warning"
+    page = visit.page
+    page.fill("#occupation-search", "kok")
+    page.click("#occupation-search-button")
+    page.wait_for_selector("#occupation-results button[data-uri]")
+    page.locator("#occupation-results button[data-uri]").first.click()
+    page.wait_for_selector("#bridge-suggestions li")
+    held = page.eval_on_selector_all("#bridge-suggestions li", "items => items.map(i => [i.dataset.crebo, "
+                                     "(i.querySelector('[data-held]') || {}).textContent || null])")
+    assert dict(held)["25180"] == "(al behaald: dit paspoort heeft er een geldig bewijsstuk van) ", held
+    assert all(text is None for crebo, text in held if crebo != "25180"), held
+    visit.assert_clean()

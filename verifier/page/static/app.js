@@ -499,6 +499,7 @@
       b.suggestions.forEach(function (s) {
         ideas.appendChild(el("li", { "data-crebo": s.crebo },
           t("suggestion_line", { name: s.name, crebo: s.crebo, k: s.closes.length, n: missing, pct: Math.round(s.share * 100) }) + " ",
+          s.heldLabel ? el("strong", { "class": "held", "data-held": "", text: "(" + pick(s.heldLabel) + ") " }) : null,
           el("span", { "class": "hint", text: t("suggestion_basis", { basis: pick(s.basisLabel) }) })));
       });
       body.appendChild(ideas);
