@@ -28,7 +28,7 @@ from skillspas.schemas.report import refuse, warn
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
-from skillspas.verifier.page.view import as_claimed, own_type
+from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -166,7 +166,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         return
     nl = lang == "nl"
     total, bad = len(result.credentials), sum(1 for c in result.credentials if not c.verified)
-    sentence = both("all_valid", n=total) if not bad else both("some_invalid", bad=bad, n=total)
+    sentence = passport_sentence(result) if not bad else both("some_invalid", bad=bad, n=total)
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
     typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[view['verdict']][lang].upper()} — {said}")
@@ -239,8 +239,11 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
     """The verdict for a person; ``inner``: a presentation's credentials as written (a failed one is said with what
     it claims to be); ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
-    if result.verified:
-        typer.echo(("GELDIG: " if nl else "VALID: ") + result.message(lang))
+    if result.verified:  # the page's words: orange ("met een waarschuwing") for whatever it warns about below
+        borrowed = any(s is not None and s.issuer_name_differs for s in (result.summary, *(c.summary for c in result.credentials)))
+        warned = replay or result.verdict == "warning" or borrowed
+        said = passport_sentence(result) if result.credentials else both("valid_with_warning" if warned else "valid")
+        typer.echo(f"{HEADINGS['warning' if warned else 'valid'][lang].upper()}: {said[lang]}")
         if replay:  # it proves the holder once signed it, not that it was made for this check
             _print_challenge_note("challenge_not_given", lang)
     else:

@@ -770,3 +770,24 @@ def test_the_page_names_a_failed_credential_of_a_passport_as_its_file_claims_it_
         said = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
                                             "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
         assert failed["claimed"][lang] in [line.strip() for line in said.splitlines()], said
+
+
+@pytest.mark.parametrize("name", ["diploma", "misnamed", "passport", "signed without a code"],
+                         ids=["a valid diploma", "a diploma naming another issuer", "an unsigned passport",
+                              "a passport its holder signed without the employer's code"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_heads_a_valid_result_with_the_pages_verdict_and_sentence(client, world, tmp_path, name, lang):
+    """What the page shows orange ("Geldig, met een waarschuwing"), `skillspas verify` does not head "GELDIG" alone; and
+    a passport of one person says whose it is, as the page does, so the employer can compare the name with an ID."""
+    if name == "signed without a code":
+        holder = LocalSigner(generate("ed25519"))
+        own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+        path = tmp_path / "vp.json"
+        path.write_text(json.dumps(build_presentation([own], holder=holder)), "utf-8")
+    else:
+        path = world.files[name]
+    view = _post(client, path.read_bytes())[0]["view"]
+    said = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                        "--trust-anchor", world.anchor.controller, "--lang", lang])
+    assert said.exit_code == 0 and view["verdict"] in ("valid", "warning"), view
+    assert said.stdout.splitlines()[0] == f"{view['heading'][lang].upper()}: {view['sentence'][lang]}", said.stdout

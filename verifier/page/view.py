@@ -32,8 +32,8 @@ from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacan
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
-__all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "trust_list_names",
-           "trust_list_policies", "verdict_of", "Names"]
+__all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
+           "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -322,6 +322,16 @@ def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: S
         return {"error": {"code": str(exc.code), "message": {lang: exc.text(lang) for lang in ("nl", "en")}}}
 
 
+def passport_sentence(result: VerificationResult) -> dict[str, str]:
+    """The sentence for a presentation whose credentials all verified, in both languages: whose they are when they
+    are one named person's (the name to compare with an identity document), else how many (the page and the CLI)."""
+    total = len(result.credentials)
+    named = [p.names for p in result.persons]
+    if len(named) == 1 and named[0]:
+        return both("all_valid_of", n=total, name=" / ".join(named[0]))
+    return both("all_valid", n=total)
+
+
 def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
@@ -329,10 +339,7 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
         return {"verdict": "warning", "heading": dict(HEADINGS["warning"]), "sentence": both("empty"), "next": None}
     if bad == 0:
         warnings = view["warnings"]
-        named = [p.names for p in result.persons]  # one person: whose they are (the name to compare with an ID)
-        sentence = both("all_valid_of", n=total, name=" / ".join(named[0])) if len(named) == 1 and named[0] \
-            else both("all_valid", n=total)
-        return {"sentence": sentence, "next": warnings[0]["next"] if warnings else None}
+        return {"sentence": passport_sentence(result), "next": warnings[0]["next"] if warnings else None}
     first = result.first_error
     code = first.code if first else ErrorCode.INVALID_PROOF
     return {
