@@ -791,3 +791,26 @@ def test_skillspas_verify_heads_a_valid_result_with_the_pages_verdict_and_senten
                                         "--trust-anchor", world.anchor.controller, "--lang", lang])
     assert said.exit_code == 0 and view["verdict"] in ("valid", "warning"), view
     assert said.stdout.splitlines()[0] == f"{view['heading'][lang].upper()}: {view['sentence'][lang]}", said.stdout
+
+
+def test_the_advice_after_an_old_status_list_says_where_a_newer_bundle_comes_from_not_a_command_that_builds_one():
+    """`skillspas bundle` builds a bundle from a trust list and DID documents: nothing an employer has. The advice says
+    whom to ask and what it shows (the page's stale-status test pins how it opens)."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.verifier.page.texts import next_step
+
+    advice = next_step(ErrorCode.STATUS_UNAVAILABLE)
+    assert "skillspas bundle" not in advice["nl"] and "skillspas bundle" not in advice["en"], advice
+    assert "uitgever" in advice["nl"] and "ingetrokken" in advice["nl"] and "issuer" in advice["en"], advice
+
+
+def test_the_advice_about_the_employers_code_says_to_make_one_up_and_where_to_type_it_and_makes_a_signed_file():
+    """The employer has no code until they make one up: the advice says so, names the field the page asks it in (and
+    --challenge for the CLI), and its command makes the file that can carry it (--presentation, signed by the holder)."""
+    from skillspas.verifier.page.texts import WORDS, both
+
+    advice = both("challenge_next")
+    for lang in ("nl", "en"):
+        field = WORDS[lang]["challenge_label"].split(" (")[0]
+        assert field in advice[lang] and "--presentation" in advice[lang] and "--challenge CODE" in advice[lang], advice
+    assert "Bedenk een code" in advice["nl"] and "Make up a code" in advice["en"]

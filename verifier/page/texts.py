@@ -62,8 +62,12 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "en": "You gave a code (challenge), but this is not signed by the candidate, so the code was not checked: it may be a copy of what was shown to someone else before.",
     },
     "challenge_next": {
-        "nl": "Vraag de kandidaat om er een te maken met uw code: skillspas passport export … --challenge CODE",
-        "en": "Ask the candidate to make one with your code: skillspas passport export … --challenge CODE",
+        "nl": "Bedenk een code (bijvoorbeeld sollicitatie-2026-17) en geef die de kandidaat; die ondertekent er een "
+              "paspoortbestand mee (skillspas passport export … --presentation paspoort.json --challenge CODE). Controleer "
+              "dat bestand met dezelfde code: op de pagina in „Code die u de kandidaat gaf”, met skillspas verify als --challenge CODE.",
+        "en": "Make up a code (for example application-2026-17) and give it to the candidate, who signs a passport file "
+              "with it (skillspas passport export … --presentation passport.json --challenge CODE). Check that file with "
+              "the same code: on the page in “Code you gave the candidate”, with skillspas verify as --challenge CODE.",
     },
     "as_claimed": {
         "nl": "volgens het bestand (niet gecontroleerd): {what}, uitgever {issuer}",
@@ -129,8 +133,10 @@ _NEXT: Final[Mapping[str, Both]] = {
         "en": "Look at the dates on the credential and ask the candidate for a current one.",
     },
     "status": {
-        "nl": "Haal een nieuwe controlebundel op (skillspas bundle) zodat intrekkingen te zien zijn.",
-        "en": "Get a newer verification bundle (skillspas bundle) so that revocations can be seen.",
+        "nl": "Haal een nieuwe controlebundel op bij wie u deze gaf (de uitgever of de instantie die de uitgevers erkent) "
+              "en controleer opnieuw: pas dan is te zien of het bewijsstuk intussen is ingetrokken.",
+        "en": "Get a newer verification bundle from whoever gave you this one (the issuer or the body that recognises the "
+              "issuers) and check again: only then can you see whether the credential has been revoked since.",
     },
     "presentation": {
         "nl": "Vraag de kandidaat om een nieuwe presentatie, voor u gemaakt.",
