@@ -814,3 +814,16 @@ def test_the_advice_about_the_employers_code_says_to_make_one_up_and_where_to_ty
         field = WORDS[lang]["challenge_label"].split(" (")[0]
         assert field in advice[lang] and "--presentation" in advice[lang] and "--challenge CODE" in advice[lang], advice
     assert "Bedenk een code" in advice["nl"] and "Make up a code" in advice["en"]
+
+
+@pytest.mark.parametrize(("name", "kind"), [("diploma", "auto"), ("qr_valid", "image")], ids=["a diploma file", "its QR code"])
+def test_a_valid_credential_alone_stays_green_and_says_to_compare_the_holders_name_with_an_identity_document(
+        client, world, name, kind):
+    """One credential proves who it was issued to, not that the person in front of the employer is that person (the
+    same credentials in a passport PDF are orange, holder_not_proven): its green verdict says what to do about it."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.verifier.page.texts import next_step
+
+    view = _post(client, world.files[name].read_bytes(), kind=kind)[0]["view"]
+    assert view["verdict"] == "valid" and view["credentials"][0]["subjectName"] == "Anouk Testdata", view
+    assert view["next"] == next_step(ErrorCode.HOLDER_NOT_PROVEN) and "identiteitsbewijs" in view["next"]["nl"]

@@ -294,6 +294,8 @@ def build_view(
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
         view["credentials"] = [single]
         view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
+        if view["next"] is None and single.get("subjectName"):  # green, but a credential alone proves no holder
+            view["next"] = next_step(ErrorCode.HOLDER_NOT_PROVEN)
     if challenge_unused and view["verdict"] in ("valid", "warning"):  # first: its advice is the page's "what now"
         view["warnings"].insert(0, challenge_warning("challenge_not_used"))
         if view["sentence"] == both("valid"):
