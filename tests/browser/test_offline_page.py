@@ -425,3 +425,20 @@ def test_a_qr_code_already_in_the_phones_passport_is_said_to_be_in_it(site, worl
         assert _verdict(page)["verdict"] == "valid"
     assert "al in het paspoort" in page.text_content("#status"), page.text_content("#status")
     assert json.loads(page.get_attribute("body", "data-collected")) == [world.credentials["diploma"]["id"]]
+
+
+def test_a_revoked_credential_checked_beside_the_phones_passport_is_said_not_to_be_in_it(site, world, phone):
+    """As on the laptop page: after two credentials make a passport, a revoked one is shown alone and the line above it
+    says it was not added, instead of "2 bewijsstukken samen gecontroleerd als één paspoort" over its red verdict."""
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    for name in ("diploma", "evc", "revoked"):
+        page.evaluate("document.getElementById('verdict').hidden = true")
+        page.fill("#input", world.files[name].read_text("utf-8"))
+        page.click("#verify")
+        verdict = _verdict(page)
+    assert verdict["verdict"] == "invalid" and json.loads(page.get_attribute("body", "data-collected")) == [
+        world.credentials[n]["id"] for n in ("diploma", "evc")]
+    note = page.text_content("#collection-note")
+    assert note.startswith("De uitkomst hieronder is niet aan het paspoort van 2 bewijsstukken toegevoegd"), note
+    assert "Scan of kies het volgende" in note  # the phone's words: choose, not drop

@@ -532,3 +532,24 @@ def test_the_bridge_says_a_suggested_kwalificatie_the_candidate_already_holds_is
     assert dict(held)["25180"] == "(al behaald: dit paspoort heeft er een geldig bewijsstuk van) ", held
     assert all(text is None for crebo, text in held if crebo != "25180"), held
     visit.assert_clean()
+
+
+def test_a_revoked_credential_dropped_beside_a_collected_passport_is_said_not_to_be_in_it(visit: Visit, world: PageWorld) -> None:
+    """Two credentials collected make a passport; a revoked one dropped next is shown alone, in red, and the line above
+    it no longer says "2 bewijsstukken samen gecontroleerd als één paspoort" as if that red verdict were the passport's."""
+    page = visit.page
+    for name in ("diploma", "evc"):
+        visit.clear_verdict()
+        visit.upload(world.files[name])
+    assert page.inner_text("#collection-note").startswith("2 bewijsstukken samen gecontroleerd")
+    visit.clear_verdict()
+    assert visit.upload(world.files["revoked"]) == "invalid"
+    assert page.inner_text("#collection-note").startswith("De uitkomst hieronder is niet aan het paspoort van 2 bewijsstukken"), \
+        page.inner_text("#collection-note")
+    page.click("button[data-lang=en]")
+    assert page.inner_text("#collection-note").startswith("The result below was not added to the passport of 2 credentials")
+    page.click("button[data-lang=nl]")
+    visit.clear_verdict()
+    visit.upload(world.files["microcredential"])  # a valid one joins: the passport of three is the result again
+    assert page.inner_text("#collection-note").startswith("3 bewijsstukken samen gecontroleerd")
+    visit.assert_clean()

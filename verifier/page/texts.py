@@ -281,6 +281,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "trust_bad": "Let op: de vertrouwenslijst in de bundel is afgewezen ({code}). Daardoor wordt geen uitgever van die lijst vertrouwd.",
         "trusted_issuers": "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven.",
         "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of sleep er meer bij, of begin opnieuw.",
+        "collection_apart": "De uitkomst hieronder is niet aan het paspoort van {n} bewijsstukken toegevoegd: alleen geldige bewijsstukken komen erin. Scan of sleep het volgende, of begin opnieuw.",
         "collection_clear": "Nieuw paspoort beginnen",
         "collection_cleared": "Het verzamelde paspoort is leeggemaakt.",
         "checking_files": "{n} bestanden worden gecontroleerd…",
@@ -402,6 +403,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "trust_bad": "Note: the bundle's trust list was rejected ({code}). No issuer on that list is trusted.",
         "trusted_issuers": "Also trusted: {n} issuer(s) named at start-up.",
         "collection_note": "{n} credentials checked together as one passport. Scan or drop more, or start again.",
+        "collection_apart": "The result below was not added to the passport of {n} credentials: only valid credentials go in. Scan or drop the next one, or start again.",
         "collection_clear": "Start a new passport",
         "collection_cleared": "The collected passport was cleared.",
         "checking_files": "Checking {n} files…",
@@ -433,6 +435,7 @@ PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "bundle": "Controlebundel van {date} ({days} dagen oud).",
         "no_bundle": "Geen controlebundel: alleen uitgevers die de site opgeeft worden vertrouwd.",
         "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of kies er meer bij, of begin opnieuw.",
+        "collection_apart": "De uitkomst hieronder is niet aan het paspoort van {n} bewijsstukken toegevoegd: alleen geldige bewijsstukken komen erin. Scan of kies het volgende, of begin opnieuw.",
     },
     "en": {
         "offline_note": "Everything is checked on this device. Nothing is sent to a server.",
@@ -440,6 +443,7 @@ PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "bundle": "Verification bundle of {date} ({days} days old).",
         "no_bundle": "No verification bundle: only the issuers the site names are trusted.",
         "collection_note": "{n} credentials checked together as one passport. Scan or choose more, or start again.",
+        "collection_apart": "The result below was not added to the passport of {n} credentials: only valid credentials go in. Scan or choose the next one, or start again.",
     },
 }
 """Where the phone page says it otherwise (this device, not this computer; the bundle the site publishes)."""

@@ -23,7 +23,7 @@ const pick = (both) => (both === null || both === undefined ? "" : typeof both =
 // The drawing of a credential (and el, ICONS) is the laptop page's: cards.js, loaded by the shared <head>.
 const { ICONS, el, credentialCard } = window.SkillspasCards({ t, pick, lang: () => lang });
 let lastView = null;
-const state = { ready: null, bundle: null, summary: null, note: null };
+const state = { ready: null, bundle: null, summary: null, note: null, apart: false };
 const passport = { credentials: [], keys: new Set() };  // the credentials collected from several codes or files
 
 function t(key, values = {}) {
@@ -212,6 +212,7 @@ function collectionKey(credential) {
 }
 
 function resetCollection(credentials = []) {
+  state.apart = false;
   passport.credentials = [];
   passport.keys = new Set();
   credentials.forEach(addToCollection);
@@ -229,7 +230,7 @@ function showCollection() {
   const n = passport.credentials.length;
   document.body.dataset.collected = JSON.stringify(passport.credentials.map(collectionKey));  // for tests and tools
   $("collection").hidden = n < 2;
-  $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n });
+  $("collection-note").textContent = n < 2 ? "" : t(state.apart ? "collection_apart" : "collection_note", { n });
 }
 
 async function collect(how) {  // what phone.py's view.collect means for the passport; true when it was checked together
@@ -274,6 +275,8 @@ async function run(bytes, kind = "auto", collection = false) {  // as the laptop
     answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge));
   }
   if (!collection && await collect(answer.view.collect)) return;
+  state.apart = !collection && !answer.view.collect;  // shown alone, not put into the passport being collected
+  showCollection();
   show(answer);
 }
 

@@ -19,7 +19,7 @@
   var MAX_FILES = DATA.maxFiles;  // files checked at once (dropped or chosen together)
 
   var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null,
-    collected: [], collectedKeys: {}, collectedTexts: {} };
+    collected: [], collectedKeys: {}, collectedTexts: {}, apart: false };
   var VC_V2 = "https://www.w3.org/ns/credentials/v2";
 
   // -- small helpers -------------------------------------------------------------------------------
@@ -68,6 +68,7 @@
     });
     try { window.localStorage.setItem("skillspas-lang", state.lang); } catch (e) { /* private mode: not kept */ }
     renderInfo();
+    showCollection();
     if (state.view) { render(state.view, false); }
   }
 
@@ -112,6 +113,8 @@
     request(body, params).then(function (answer) {
       setBusy(false);
       if (!collection && collect(answer.view && answer.view.collect)) { return; }
+      state.apart = !collection && !(answer.view && answer.view.collect);  // shown alone, not put into the passport
+      showCollection();
       render(answer.view, occupation ? "bridge" : withVacancy ? "vacancy" : true);
       say(t("done") + (state.note ? " " + state.note : ""));
       state.note = null;
@@ -146,6 +149,7 @@
   }
 
   function resetCollection(credentials) {
+    state.apart = false;
     state.collected = [];
     state.collectedKeys = {};
     state.collectedTexts = {};
@@ -186,7 +190,7 @@
     var n = state.collected.length;
     document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
     $("collection").hidden = n < 2;
-    $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n: n });
+    $("collection-note").textContent = n < 2 ? "" : t(state.apart ? "collection_apart" : "collection_note", { n: n });
   }
 
   // -- the parts of a numbered set of QR codes ("SPP:i/k/SET:..."): collected, checked when complete --
