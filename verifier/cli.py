@@ -165,8 +165,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         typer.echo(json.dumps({**result.to_json(), "passport": view}, indent=2, ensure_ascii=False))
         return
     nl = lang == "nl"
-    total, bad = len(result.credentials), sum(1 for c in result.credentials if not c.verified)
-    sentence = passport_sentence(result) if not bad else both("some_invalid", bad=bad, n=total)
+    total = len(result.credentials)
+    sentence = passport_sentence(result)
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
     typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[view['verdict']][lang].upper()} — {said}")

@@ -267,7 +267,7 @@ def test_a_passport_with_a_revoked_diploma_counts_only_the_valid_one(client, wor
     page, exit_code = _post(client, world.files["mixed_passport"].read_bytes())
     view = page["view"]
     assert exit_code == 1 and view["verdict"] == "invalid" and view["code"] == "revoked"
-    assert view["sentence"]["nl"] == "1 van de 2 bewijsstukken zijn niet geldig; alleen de geldige tellen mee."
+    assert view["sentence"]["nl"] == "1 van de 2 bewijsstukken is niet geldig; alleen de geldige tellen mee."
     assert [c["verdict"] for c in view["credentials"]] == ["valid", "invalid"]
     assert view["skills"]["excludedCredentials"] == [{"credential": 1, "code": "revoked"}]
 
@@ -827,3 +827,13 @@ def test_a_valid_credential_alone_stays_green_and_says_to_compare_the_holders_na
     view = _post(client, world.files[name].read_bytes(), kind=kind)[0]["view"]
     assert view["verdict"] == "valid" and view["credentials"][0]["subjectName"] == "Anouk Testdata", view
     assert view["next"] == next_step(ErrorCode.HOLDER_NOT_PROVEN) and "identiteitsbewijs" in view["next"]["nl"]
+
+
+@pytest.mark.parametrize(("names", "nl", "en"), [
+    (("diploma", "revoked"), "1 van de 2 bewijsstukken is niet geldig", "1 of the 2 credentials is not valid"),
+    (("diploma", "revoked", "tampered"), "2 van de 3 bewijsstukken zijn niet geldig", "2 of the 3 credentials are not valid"),
+], ids=["one not valid", "two not valid"])
+def test_the_sentence_over_a_passport_with_credentials_that_are_not_valid_counts_them_in_correct_dutch_and_english(
+        client, world, names, nl, en):
+    view = _post(client, json.dumps(build_presentation([world.credentials[n] for n in names])))[0]["view"]
+    assert view["sentence"] == {"nl": f"{nl}; alleen de geldige tellen mee.", "en": f"{en}; only the valid ones count."}

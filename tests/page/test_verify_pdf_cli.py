@@ -75,7 +75,7 @@ def test_a_passport_pdf_of_two_people_shows_each_person_each_verdict_and_one_sum
     out, exit_code = _verify(world, passport_pdf(world, names), "--lang", "en")
     assert exit_code == 1, out
     lines = out.splitlines()
-    assert lines[0].startswith("PASSPORT (pdf): NOT VALID — 1 of the 4 credentials are not valid")
+    assert lines[0].startswith("PASSPORT (pdf): NOT VALID — 1 of the 4 credentials is not valid")
     anouk = next(i for i, line in enumerate(lines) if line.startswith("  person: Anouk Testdata"))
     dennis = next(i for i, line in enumerate(lines) if line.startswith("  person: Dennis"))
     assert lines[anouk].endswith("— counted") and lines[dennis].endswith("— not counted")

@@ -41,6 +41,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Alle {n} bewijsstukken van {name} zijn echt en geldig.",
         "en": "All {n} credentials of {name} are genuine and valid.",
     },
+    "one_invalid": {
+        "nl": "1 van de {n} bewijsstukken is niet geldig; alleen de geldige tellen mee.",
+        "en": "1 of the {n} credentials is not valid; only the valid ones count.",
+    },
     "some_invalid": {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",

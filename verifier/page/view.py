@@ -325,9 +325,13 @@ def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: S
 
 
 def passport_sentence(result: VerificationResult) -> dict[str, str]:
-    """The sentence for a presentation whose credentials all verified, in both languages: whose they are when they
-    are one named person's (the name to compare with an identity document), else how many (the page and the CLI)."""
+    """The sentence for a presentation's credentials, in both languages (the page and the CLI): how many are not valid
+    ("1 van de 3 bewijsstukken is niet geldig"); or, all valid, whose they are when they are one named person's (the
+    name to compare with an identity document), else how many."""
     total = len(result.credentials)
+    bad = sum(1 for c in result.credentials if not c.verified)
+    if bad:
+        return both("one_invalid" if bad == 1 else "some_invalid", bad=bad, n=total)
     named = [p.names for p in result.persons]
     if len(named) == 1 and named[0]:
         return both("all_valid_of", n=total, name=" / ".join(named[0]))
@@ -345,7 +349,7 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
     first = result.first_error
     code = first.code if first else ErrorCode.INVALID_PROOF
     return {
-        "sentence": both("some_invalid", bad=bad, n=total),
+        "sentence": passport_sentence(result),
         "code": code.value,
         "next": next_step(code),
         "detail": detail_of(first) if first else None,
