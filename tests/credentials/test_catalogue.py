@@ -140,6 +140,16 @@ def test_the_passport_shows_progress_toward_a_kwalificatie():
     assert [p.to_json()["sentence"]["nl"] for p in progress] == ["5 van de 11 werkprocessen van Kok aangetoond"]
 
 
+def test_a_certificate_whose_werkprocessen_the_register_does_not_name_gives_no_progress_line_of_zero():
+    """An mbo-certificaat of Verzorgende-IG (C0053: the register names no kerntaken for it) proves part of the
+    kwalificatie; "0 van de 11 werkprocessen van Verzorgende-IG aangetoond" would tell the employer it proves none."""
+    school = new_signer()
+    certificate = issue("mbo-certificaat", example("mbo-certificaat"), school, school)
+    assert certificate["credentialSubject"]["achievement"].get("werkprocessen") is None
+    result = verify(build_presentation([certificate]), trusted_issuers=[school.controller])
+    assert result.verified and summarize_skills(result).progress == ()
+
+
 def test_one_catalogue_names_the_types_and_their_issuing_roles():
     assert ORG_ROLE_TYPES is ROLE_TYPES
     assert ROLE_TYPES["evc"] == {"Ervaringscertificaat"} and "MboDiploma" not in ROLE_TYPES["employer"]
