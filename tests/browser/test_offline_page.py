@@ -442,3 +442,19 @@ def test_a_revoked_credential_checked_beside_the_phones_passport_is_said_not_to_
     note = page.text_content("#collection-note")
     assert note.startswith("De uitkomst hieronder is niet aan het paspoort van 2 bewijsstukken toegevoegd"), note
     assert "Scan of kies het volgende" in note  # the phone's words: choose, not drop
+
+
+def test_the_phone_dates_a_fresh_bundle_in_words_and_counts_one_credential_in_the_singular(site, world, phone):
+    """The phone says "Controlebundel van 7 december 2026 (van vandaag)." as the laptop page dates it, not
+    "2026-12-07 (0 dagen oud)"; a passport with one valid credential sums up "uit 1 bewijsstuk"."""
+    import re
+
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    info = page.text_content("#bundle-info")
+    assert re.fullmatch(r"Controlebundel van \d{1,2} [a-z]+ \d{4} \(van vandaag\)\.", info), info
+    page.fill("#input", world.files["mixed_passport"].read_text("utf-8"))  # the diploma and a revoked one
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "invalid"
+    assert re.fullmatch(r"Samenvatting: \d+ bewezen vaardigheden uit 1 bewijsstuk\.", page.text_content("#summary")), \
+        page.text_content("#summary")

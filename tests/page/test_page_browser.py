@@ -553,3 +553,13 @@ def test_a_revoked_credential_dropped_beside_a_collected_passport_is_said_not_to
     visit.upload(world.files["microcredential"])  # a valid one joins: the passport of three is the result again
     assert page.inner_text("#collection-note").startswith("3 bewijsstukken samen gecontroleerd")
     visit.assert_clean()
+
+
+def test_a_passport_with_one_valid_credential_says_proven_by_1_geldig_bewijsstuk(visit: Visit, world: PageWorld) -> None:
+    """The skills table's caption counts in Dutch: "bewezen door 1 geldig bewijsstuk", not "1 geldige bewijsstukken"."""
+    assert visit.upload(world.files["mixed_passport"]) == "invalid"  # the diploma and a revoked one
+    caption = visit.page.inner_text("#skills-table caption")
+    assert caption.endswith("vaardigheden, bewezen door 1 geldig bewijsstuk"), caption
+    visit.page.click("button[data-lang=en]")
+    assert visit.page.inner_text("#skills-table caption").endswith("skills, proven by 1 valid credential")
+    visit.assert_clean()

@@ -21,7 +21,7 @@ const MAX_FILES = DATA.maxFiles;  // files checked at once, dropped or chosen to
 let lang = "nl";
 const pick = (both) => (both === null || both === undefined ? "" : typeof both === "string" ? both : both[lang] || both.nl || both.en || "");
 // The drawing of a credential (and el, ICONS) is the laptop page's: cards.js, loaded by the shared <head>.
-const { ICONS, el, credentialCard } = window.SkillspasCards({ t, pick, lang: () => lang });
+const { ICONS, el, credentialCard, counted, date } = window.SkillspasCards({ t, pick, lang: () => lang });
 let lastView = null;
 const state = { ready: null, bundle: null, summary: null, note: null, apart: false };
 const passport = { credentials: [], keys: new Set() };  // the credentials collected from several codes or files
@@ -47,7 +47,7 @@ function applyLang(next) {
 function showSummary() {  // one passport, one summary (verifier/summary.py's, as on the laptop page)
   const summary = state.summary;
   $("summary").hidden = !summary;
-  $("summary").textContent = summary ? t("summary", { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
+  $("summary").textContent = summary ? counted("summary", summary.verifiedCredentials.length, { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
   $("summary").dataset.summary = summary ? JSON.stringify(summary) : "";  // for tests and tools
 }
 
@@ -78,7 +78,8 @@ function showBundle() {
   const age = Date.now() - created.getTime();
   const days = Math.max(0, Math.floor(age / DURATION_MS.d));
   const old = age > durationMs(state.settings.max_status_age);
-  info.textContent = t(old ? "bundle_old" : "bundle", { date: state.bundle.createdAt.slice(0, 10), days, max: state.settings.max_status_age ?? "7d" });
+  const words = { date: date(state.bundle.createdAt), days, max: state.settings.max_status_age ?? "7d" };
+  info.textContent = old ? t("bundle_old", words) : days === 0 ? t("bundle_today", words) : counted("bundle", days, words);
   info.dataset.ageDays = String(days);
   info.dataset.old = String(old);
   info.className = old ? "verdict-warning" : "";

@@ -46,6 +46,7 @@
   var date = shared.date;
   var ICONS = shared.ICONS;
   var credentialCard = shared.credentialCard;
+  var counted = shared.counted;
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
@@ -365,7 +366,7 @@
     section.hidden = !(view.presentation && summary);
     if (section.hidden) { return; }
     var table = el("table", { id: "skills-table" },
-      el("caption", { text: t("skills_caption", { n: summary.skills.length, c: summary.verifiedCredentials.length }) }),
+      el("caption", { text: counted("skills_caption", summary.verifiedCredentials.length, { n: summary.skills.length, c: summary.verifiedCredentials.length }) }),
       el("thead", {}, el("tr", {},
         el("th", { scope: "col", text: t("skill_col") }),
         el("th", { scope: "col", text: t("framework_col") }),
@@ -508,7 +509,7 @@
       });
       body.appendChild(ideas);
     }
-    if (b.notComparable.length) { body.appendChild(el("p", { "class": "hint", text: t("not_comparable", { n: b.notComparable.length }) })); }
+    if (b.notComparable.length) { body.appendChild(el("p", { "class": "hint", text: counted("not_comparable", b.notComparable.length, { n: b.notComparable.length }) })); }
     body.appendChild(el("p", { "class": "hint", id: "bridge-attribution", text: t("attribution", { text: b.attribution }) }));
   }
 

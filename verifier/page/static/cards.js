@@ -4,6 +4,7 @@
  *
  *   var cards = window.SkillspasCards({ t: t, pick: pick, lang: function () { return state.lang; } });
  *   cards.credentialCard(credential, numbered); cards.el(...); cards.date(iso); cards.party(who, role); cards.ICONS
+ *   cards.counted(key, count, values): t(key) or, for a count of 1, t(key + "_one")
  */
 (function () {
   "use strict";
@@ -40,6 +41,10 @@
       } catch (e) {
         return iso.slice(0, 10);
       }
+    }
+
+    function counted(key, count, values) {  // the words for a count: their "_one" form (texts.py WORDS) for 1
+      return t(count === 1 ? key + "_one" : key, values);
     }
 
     function fact(list, label, value, key) {
@@ -124,6 +129,6 @@
       body.appendChild(list);
     }
 
-    return { ICONS: ICONS, el: el, date: date, party: party, credentialCard: credentialCard };
+    return { ICONS: ICONS, el: el, date: date, counted: counted, party: party, credentialCard: credentialCard };
   };
 }());
