@@ -837,3 +837,14 @@ def test_the_sentence_over_a_passport_with_credentials_that_are_not_valid_counts
         client, world, names, nl, en):
     view = _post(client, json.dumps(build_presentation([world.credentials[n] for n in names])))[0]["view"]
     assert view["sentence"] == {"nl": f"{nl}; alleen de geldige tellen mee.", "en": f"{en}; only the valid ones count."}
+
+
+def test_a_passport_whose_credentials_warn_alike_says_each_warning_once_above_them_and_on_each_card(world):
+    """Four credentials trusted through a trust list nothing pins: the verdict box says trust_list_not_pinned once
+    (not four identical lines under "Geldig, met een waarschuwing"); each credential's card still says it."""
+    unpinned = TestClient(create_page_app(PageSettings(bundle=world.bundle())), base_url=BASE)
+    page, exit_code = _post(unpinned, world.files["passport"].read_bytes())
+    view = page["view"]
+    assert exit_code == 0 and view["verdict"] == "warning", view
+    assert [w["code"] for w in view["warnings"]] == ["holder_not_proven", "trust_list_not_pinned"], view["warnings"]
+    assert [[w["code"] for w in c["warnings"]] for c in view["credentials"]] == [["trust_list_not_pinned"]] * 4

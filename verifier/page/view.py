@@ -301,6 +301,7 @@ def build_view(
         if view["sentence"] == both("valid"):
             view["sentence"] = both("valid_with_warning")
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]), next=view["warnings"][0]["next"])
+    view["warnings"] = _once(view["warnings"])
     summary = summarize_skills(result, vocabulary=vocabulary, register=register)
     if summary.verified:
         view["skills"] = summary.to_json()
@@ -313,6 +314,19 @@ def build_view(
         if bridge_to:
             view["bridge"] = bridge_json(summary, bridge_to, vocabulary)
     return view
+
+
+def _once(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The verdict's warnings with each sentence once: a passport's credentials that warn alike (a trust list nothing
+    pins, status lists too old) are one line above them, not one per credential; each card keeps its own."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for warning in warnings:
+        key = (warning["code"], warning["sentence"]["nl"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(warning)
+    return kept
 
 
 def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: SkillsVocabulary) -> dict[str, Any]:
