@@ -458,3 +458,13 @@ def test_the_phone_dates_a_fresh_bundle_in_words_and_counts_one_credential_in_th
     assert _verdict(page)["verdict"] == "invalid"
     assert re.fullmatch(r"Samenvatting: \d+ bewezen vaardigheden uit 1 bewijsstuk\.", page.text_content("#summary")), \
         page.text_content("#summary")
+
+
+def test_the_phone_heads_what_to_do_next_with_wat_nu_as_the_laptop_page_does(site, world, phone):
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", world.files["revoked"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "invalid"
+    said = page.text_content("#verdict-next")
+    assert said.startswith("Wat nu? ") and "uitgever" in said, said

@@ -144,7 +144,7 @@ function showView(view) {
     el("span", { class: "verdict-code" }, "[", el("code", { text: w.code }), "]"))));
   warnings.hidden = !warnings.childElementCount;
   warnings.setAttribute("aria-label", t("warnings"));
-  $("verdict-next").textContent = view.next ? pick(view.next) : "";
+  $("verdict-next").replaceChildren(...(view.next ? [el("strong", { text: t("next") }), ` ${pick(view.next)}`] : []));  // as on the laptop
   $("verdict-code").textContent = view.code ?? "";
   $("verdict-code").parentElement.hidden = !view.code;  // no code, no "Code voor ondersteuning:" line
   $("credentials").replaceChildren(...(view.credentials ?? []).map((c) => credentialCard(c, view.presentation)));
