@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from skillspas.keys.did_web import verification_method_ids
-from skillspas.schemas.catalogue import evidence_label
+from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
@@ -265,7 +265,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if summary.issuer_name_differs:
             note = both("issuer_name_differs", claimed=shown(summary.claimed_issuer_name, 200), listed=summary.issuer_name)
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
-        typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
+        typer.echo(f"  {'soort' if nl else 'type'}: {kind_label(summary.types)[lang]} ({own_type(summary.types)})")  # the page's word
         typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")

@@ -848,3 +848,12 @@ def test_a_passport_whose_credentials_warn_alike_says_each_warning_once_above_th
     assert exit_code == 0 and view["verdict"] == "warning", view
     assert [w["code"] for w in view["warnings"]] == ["holder_not_proven", "trust_list_not_pinned"], view["warnings"]
     assert [[w["code"] for w in c["warnings"]] for c in view["credentials"]] == [["trust_list_not_pinned"]] * 4
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_names_a_credentials_kind_in_the_pages_words_not_its_list_of_json_ld_types(client, world, lang):
+    view = _post(client, world.files["diploma"].read_bytes())[0]["view"]
+    said = CliRunner().invoke(cli_app, ["verify", str(world.files["diploma"]), "--bundle", str(world.files["bundle"]),
+                                        "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
+    kind = f"  {'soort' if lang == 'nl' else 'type'}: {view['credentials'][0]['kind'][lang]} (MboDiploma)"
+    assert kind in said.splitlines() and "VerifiableCredential" not in said, said
