@@ -25,6 +25,7 @@ from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
+from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
@@ -107,8 +108,8 @@ def verify_command(
 
 def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) -> list[Any]:
     """The credentials of a presentation as written in the input, by position, read again once it parsed (as the
-    page reads its input again for its view): to say what a failed one claims to be. None for a credential."""
-    if all(c.verified for c in result.credentials) or not (result.checks and result.checks[0].ok):
+    page reads its input again for its view): to say what a failed one claims to be. A credential's own, alone."""
+    if result.verified or not (result.checks and result.checks[0].ok):
         return []
     try:
         if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a QR code: run.verify_with decoded it
@@ -118,6 +119,8 @@ def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) 
         document = parse_json(data, limits)
     except SkillspasError:  # it parsed for the verifier: this is no more than a name for a person
         return []
+    if isinstance(document, dict) and "VerifiablePresentation" not in types_of(document):
+        return [document]
     inner = document.get("verifiableCredential") if isinstance(document, dict) else None
     return inner if isinstance(inner, list) else [inner]
 
@@ -255,6 +258,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
             typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
+        elif not result.credentials and inner:  # a credential alone: what its file claims, marked so (as the page)
+            _print_claimed(result, inner[0], lang, "  ")
     _print_warnings(result.warnings, lang, "  ")
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")

@@ -468,3 +468,17 @@ def test_the_phone_heads_what_to_do_next_with_wat_nu_as_the_laptop_page_does(sit
     assert _verdict(page)["verdict"] == "invalid"
     said = page.text_content("#verdict-next")
     assert said.startswith("Wat nu? ") and "uitgever" in said, said
+
+
+def test_a_tampered_credential_alone_on_the_phone_is_named_as_its_file_claims_it(site, world, phone):
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", world.files["tampered"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "invalid"
+    claimed = page.text_content("#verdict-claimed")
+    assert page.is_visible("#verdict-claimed") and claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'")
+    page.evaluate("document.getElementById('verdict').hidden = true")
+    page.fill("#input", world.files["diploma"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "valid" and page.is_hidden("#verdict-claimed")

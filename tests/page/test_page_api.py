@@ -857,3 +857,21 @@ def test_skillspas_verify_names_a_credentials_kind_in_the_pages_words_not_its_li
                                         "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
     kind = f"  {'soort' if lang == 'nl' else 'type'}: {view['credentials'][0]['kind'][lang]} (MboDiploma)"
     assert kind in said.splitlines() and "VerifiableCredential" not in said, said
+
+
+@pytest.mark.parametrize(("name", "kind", "args"), [("tampered", "auto", ()), ("qr_tampered", "image", ("--qr",))],
+                         ids=["a changed diploma file", "its QR code"])
+def test_a_credential_alone_whose_signature_fails_is_named_as_its_file_claims_it_on_the_page_and_by_skillspas_verify(
+        client, world, name, kind, args):
+    """Scanning codes one after another, the employer sees which one is false: what it claims to be, marked not
+    verified (never its holder's name, never as a fact), in the same words on the page and in the CLI."""
+    view = _post(client, world.files[name].read_bytes(), kind=kind)[0]["view"]
+    assert view["code"] == "invalid_signature" and view["credentials"] == [], view
+    tampered = world.credentials["tampered"]
+    assert view["claimed"]["nl"] == (f"volgens het bestand (niet gecontroleerd): 'MboDiploma' '{tampered['name']}', "
+                                     f"uitgever '{tampered['issuer']['name']}' ('{world.roc.controller}')"), view["claimed"]
+    assert "Iemand Anders" not in json.dumps(view)
+    for lang in ("nl", "en"):
+        said = CliRunner().invoke(cli_app, ["verify", *args, str(world.files[name]), "--bundle", str(world.files["bundle"]),
+                                            "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
+        assert view["claimed"][lang] in [line.strip() for line in said.splitlines()], said

@@ -563,3 +563,13 @@ def test_a_passport_with_one_valid_credential_says_proven_by_1_geldig_bewijsstuk
     visit.page.click("button[data-lang=en]")
     assert visit.page.inner_text("#skills-table caption").endswith("skills, proven by 1 valid credential")
     visit.assert_clean()
+
+
+def test_a_tampered_qr_code_alone_is_named_as_its_file_claims_it_under_the_red_verdict(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["qr_tampered"]) == "invalid"
+    claimed = visit.page.inner_text("#verdict [data-claimed]")
+    assert claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'"), claimed
+    assert "Iemand Anders" not in visit.page.inner_text("#result")
+    visit.clear_verdict()
+    assert visit.upload(world.files["qr_valid"]) == "valid" and visit.page.locator("[data-claimed]").count() == 0
+    visit.assert_clean()

@@ -287,8 +287,10 @@ def build_view(
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
             view.update(_presentation_sentence(result, view))
-    elif result.summary is None:  # not verified: why, and nothing the credential claims (but its name if withdrawn)
+    elif result.summary is None:  # not verified: why, and nothing the credential claims as a fact (its name if withdrawn)
         view.update(_failure_json(result))
+        if result.about is None:  # what its file claims, on a line that says so (as `skillspas verify` prints it)
+            view["claimed"] = as_claimed(document)
         return view
     else:
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)

@@ -139,6 +139,8 @@ function showView(view) {
   verdict.querySelector(".verdict-icon").textContent = ICONS[view.verdict];
   $("verdict-heading").textContent = pick(view.heading);
   $("verdict-sentence").textContent = pick(view.sentence);
+  $("verdict-claimed").textContent = view.claimed ? pick(view.claimed) : "";  // a credential alone that failed
+  $("verdict-claimed").hidden = !view.claimed;
   const warnings = $("verdict-warnings");
   warnings.replaceChildren(...(view.warnings ?? []).map((w) => el("li", {}, `${pick(w.sentence)} `,
     el("span", { class: "verdict-code" }, "[", el("code", { text: w.code }), "]"))));

@@ -325,7 +325,8 @@
 
   function verdictBox(view) {
     var text = el("div", { "class": "verdict-text" },
-      el("p", { "class": "verdict-sentence", text: pick(view.sentence) }));
+      el("p", { "class": "verdict-sentence", text: pick(view.sentence) }),
+      view.claimed ? el("p", { "class": "claimed", "data-claimed": "" }, pick(view.claimed)) : null);
     if (view.persons && view.persons.length > 1) {  // never one passport: who is who, and who counts
       text.appendChild(el("p", { text: t("persons", { n: view.persons.length }) }));
       var people = el("ul", { "class": "persons", id: "persons" });
