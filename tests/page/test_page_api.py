@@ -875,3 +875,15 @@ def test_a_credential_alone_whose_signature_fails_is_named_as_its_file_claims_it
         said = CliRunner().invoke(cli_app, ["verify", *args, str(world.files[name]), "--bundle", str(world.files["bundle"]),
                                             "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
         assert view["claimed"][lang] in [line.strip() for line in said.splitlines()], said
+
+
+def test_the_advice_over_a_passport_with_a_false_credential_says_which_one_it_is_about(client, world):
+    """"Wat nu? Vertrouw dit bewijsstuk niet." over a passport of three: which one? The one its card numbers."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.verifier.page.texts import next_step
+
+    passport = build_presentation([world.credentials[n] for n in ("diploma", "tampered", "evc")])
+    view = _post(client, json.dumps(passport))[0]["view"]
+    advice = next_step(ErrorCode.INVALID_SIGNATURE)
+    assert view["code"] == "invalid_signature" and view["credentials"][1]["verdict"] == "invalid", view
+    assert view["next"] == {"nl": f"Bewijsstuk 2: {advice['nl']}", "en": f"Credential 2: {advice['en']}"}

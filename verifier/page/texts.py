@@ -77,6 +77,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "volgens het bestand (niet gecontroleerd): {what}, uitgever {issuer}",
         "en": "as claimed in the file (not verified): {what}, issuer {issuer}",
     },
+    "next_about": {
+        "nl": "Bewijsstuk {n}: {next}",
+        "en": "Credential {n}: {next}",
+    },
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
         "en": "This presentation holds no credentials.",

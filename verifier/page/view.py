@@ -364,10 +364,11 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
         return {"sentence": passport_sentence(result), "next": warnings[0]["next"] if warnings else None}
     first = result.first_error
     code = first.code if first else ErrorCode.INVALID_PROOF
+    failed = next(i for i, c in enumerate(result.credentials) if not c.verified)  # the one the code and advice are about
     return {
         "sentence": passport_sentence(result),
         "code": code.value,
-        "next": next_step(code),
+        "next": {lang: both("next_about", n=failed + 1, next=advice)[lang] for lang, advice in next_step(code).items()},
         "detail": detail_of(first) if first else None,
     }
 
