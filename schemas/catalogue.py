@@ -374,8 +374,11 @@ def _age(value: Any, now: dt.date) -> Both | None:
     months = (now.year - day.year) * 12 + now.month - day.month - (now.day < day.day)
     if months < 0:
         return _same(day.isoformat())
-    if months < 12:
-        ago = {"nl": f"{months} maanden geleden", "en": f"{months} months ago"}
+    if months < 1:
+        ago = {"nl": "minder dan een maand geleden", "en": "less than a month ago"}
+    elif months < 12:
+        ago = {"nl": f"{months} {'maand' if months == 1 else 'maanden'} geleden",
+               "en": f"{months} month{'s' if months > 1 else ''} ago"}
     else:
         years = months // 12
         ago = {"nl": f"{years} jaar geleden", "en": f"{years} year{'s' if years > 1 else ''} ago"}

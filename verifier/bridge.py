@@ -37,6 +37,8 @@ _BASIS: Final = {
     _VIA_OCCUPATION: {"nl": "voorgesteld ESCO-beroep van de kwalificatie en de ESCO-relaties (geen officiële koppeling)",
                       "en": "the kwalificatie's suggested ESCO occupation and ESCO's relations (not an official crosswalk)"},
 }
+_HELD: Final = {"nl": "al behaald: dit paspoort heeft er een geldig bewijsstuk van",
+                "en": "already held: this passport has a verified credential of it"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ class Suggestion:
     def to_json(self) -> dict[str, Any]:
         return {"kind": "kwalificatie", "crebo": self.crebo, "name": self.name, "closes": list(self.closes),
                 "share": round(self.share, 3), "basis": self.basis, "basisLabel": dict(_BASIS[self.basis]),
-                "alreadyHeld": self.held, "parts": list(self.parts), "suggestion": True}
+                "alreadyHeld": self.held, "heldLabel": dict(_HELD) if self.held else None, "parts": list(self.parts),
+                "suggestion": True}
 
 
 @dataclass(frozen=True)

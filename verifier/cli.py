@@ -18,17 +18,18 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from skillspas.keys.did_web import verification_method_ids
-from skillspas.schemas.catalogue import evidence_label
+from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
-from skillspas.schemas.vc import issuer_id, issuer_name_of, title_of, types_of
+from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
+from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -107,8 +108,8 @@ def verify_command(
 
 def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) -> list[Any]:
     """The credentials of a presentation as written in the input, by position, read again once it parsed (as the
-    page reads its input again for its view): to say what a failed one claims to be. None for a credential."""
-    if all(c.verified for c in result.credentials) or not (result.checks and result.checks[0].ok):
+    page reads its input again for its view): to say what a failed one claims to be. A credential's own, alone."""
+    if result.verified or not (result.checks and result.checks[0].ok):
         return []
     try:
         if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a QR code: run.verify_with decoded it
@@ -118,6 +119,8 @@ def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) 
         document = parse_json(data, limits)
     except SkillspasError:  # it parsed for the verifier: this is no more than a name for a person
         return []
+    if isinstance(document, dict) and "VerifiablePresentation" not in types_of(document):
+        return [document]
     inner = document.get("verifiableCredential") if isinstance(document, dict) else None
     return inner if isinstance(inner, list) else [inner]
 
@@ -144,7 +147,7 @@ def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_un
         problem = item.first_error
         rows.append({
             "credential": index, "verdict": item.verdict, "code": problem.code.value if problem else None,
-            "name": what.name if what else None, "type": _kind(what.types) if what else None,
+            "name": what.name if what else None, "type": own_type(what.types) if what else None,
             "issuer": what.issuer if what else None, "issuerName": what.issuer_name if what else None,
             "person": owner.get(index),
         })
@@ -165,8 +168,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         typer.echo(json.dumps({**result.to_json(), "passport": view}, indent=2, ensure_ascii=False))
         return
     nl = lang == "nl"
-    total, bad = len(result.credentials), sum(1 for c in result.credentials if not c.verified)
-    sentence = both("all_valid", n=total) if not bad else both("some_invalid", bad=bad, n=total)
+    total = len(result.credentials)
+    sentence = passport_sentence(result)
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
     typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[view['verdict']][lang].upper()} — {said}")
@@ -239,8 +242,11 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
     """The verdict for a person; ``inner``: a presentation's credentials as written (a failed one is said with what
     it claims to be); ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
-    if result.verified:
-        typer.echo(("GELDIG: " if nl else "VALID: ") + result.message(lang))
+    if result.verified:  # the page's words: orange ("met een waarschuwing") for whatever it warns about below
+        borrowed = any(s is not None and s.issuer_name_differs for s in (result.summary, *(c.summary for c in result.credentials)))
+        warned = replay or result.verdict == "warning" or borrowed
+        said = passport_sentence(result) if result.credentials else both("valid_with_warning" if warned else "valid")
+        typer.echo(f"{HEADINGS['warning' if warned else 'valid'][lang].upper()}: {said[lang]}")
         if replay:  # it proves the holder once signed it, not that it was made for this check
             _print_challenge_note("challenge_not_given", lang)
     else:
@@ -252,6 +258,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
             typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
+        elif not result.credentials and inner:  # a credential alone: what its file claims, marked so (as the page)
+            _print_claimed(result, inner[0], lang, "  ")
     _print_warnings(result.warnings, lang, "  ")
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
@@ -262,7 +270,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if summary.issuer_name_differs:
             note = both("issuer_name_differs", claimed=shown(summary.claimed_issuer_name, 200), listed=summary.issuer_name)
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
-        typer.echo(f"  {'soort' if nl else 'type'}: {', '.join(summary.types)}")
+        typer.echo(f"  {'soort' if nl else 'type'}: {kind_label(summary.types)[lang]} ({own_type(summary.types)})")  # the page's word
         typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
@@ -303,18 +311,11 @@ def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None
 
 
 def _print_claimed(result: VerificationResult, credential: Any, lang: str, indent: str) -> None:
-    """What a credential that failed says it is (its type, title and issuer as written in it), marked as not
-    verified: never as a fact (DESIGN.md threat 8), each value quoted with its control characters escaped. Nothing
-    when the verifier could name it itself (``result.about``: genuine, only expired, revoked or suspended)."""
-    if result.about is not None or not isinstance(credential, dict):
-        return
-    types = tuple(types_of(credential))
-    title = title_of(credential)
-    what = " ".join(shown(value, 100, quoted=True) for value in (_kind(types) if types else None, title) if value)
-    name, did = issuer_name_of(credential), issuer_id(credential)
-    issuer = " ".join(filter(None, (shown(name, 100, quoted=True) if name else None,
-                                    f"({shown(did, 100, quoted=True)})" if did else None)))
-    typer.echo(indent + both("as_claimed", what=what or "?", issuer=issuer or "?")[lang])
+    """What a credential that failed says it is (``view.as_claimed``: as the page says it), marked as not verified.
+    Nothing when the verifier could name it itself (``result.about``: genuine, only expired, revoked or suspended)."""
+    claimed = as_claimed(credential) if result.about is None else None
+    if claimed is not None:
+        typer.echo(indent + claimed[lang])
 
 
 def _print_challenge_note(code: str, lang: str) -> None:
@@ -322,15 +323,9 @@ def _print_challenge_note(code: str, lang: str) -> None:
     typer.echo(f"  {'LET OP' if lang == 'nl' else 'WARNING'}: {both(code)[lang]} [{code}] {both('challenge_next')[lang]}")
 
 
-def _kind(types: tuple[str, ...]) -> str:
-    """A credential's own type (``MboDiploma``), not the generic ones."""
-    return next((t for t in types if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
-                types[-1] if types else "?")
-
-
 def _named(summary: CredentialSummary, nl: bool) -> str:
     """A credential for a person: its title and type, and its issuer (the trust list's name when known)."""
-    kind = _kind(summary.types)
+    kind = own_type(summary.types)
     issuer = summary.issuer_name or summary.issuer
     return f"{summary.name or kind} ({kind}), {'uitgever' if nl else 'issuer'} {issuer}"
 

@@ -280,8 +280,8 @@ def progress(summaries: Iterable[CredentialSummary], register: Kwalificaties | N
     found = []
     for crebo, codes in shown.items():
         known = register.get(crebo)
-        if known is None or not known.werkprocessen:
-            continue
+        if known is None or not known.werkprocessen or not codes:  # none named (a certificate the register does not
+            continue  # map to werkprocessen): not "0 van de 11 aangetoond", which reads as if it proved nothing of it
         order = [w.code for w in known.werkprocessen]
         found.append(Progress(crebo, known.name, tuple(c for c in order if c in codes), len(order)))
     return tuple(found)

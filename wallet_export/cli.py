@@ -617,9 +617,10 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
     if result.suggestions:
         typer.echo("Suggesties om het gat te dichten (geen feiten):" if nl else "Suggestions to close the gap (not facts):")
         for suggestion in result.suggestions:
-            held = (" — al behaald" if nl else " — already held") if suggestion.held else ""
+            shown = suggestion.to_json()
+            held = f" — {shown['heldLabel'][lang]}" if shown["heldLabel"] else ""
             typer.echo(f"  crebo {suggestion.crebo} {suggestion.name}: {len(suggestion.closes)} "
-                       f"({suggestion.share:.0%}){held}; {suggestion.to_json()['basisLabel'][lang]}")
+                       f"({suggestion.share:.0%}){held}; {shown['basisLabel'][lang]}")
             if suggestion.parts:
                 typer.echo(f"      {'onderdelen' if nl else 'parts'}: {', '.join(suggestion.parts)}")
     if result.not_comparable:

@@ -311,7 +311,8 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
         for suggestion in data["suggestions"]:
             pdf.multi_cell(0, 4.5, pdf.clean("• " + TEXT["suggestion"][lang].format(
                 crebo=suggestion["crebo"], name=suggestion["name"], k=len(suggestion["closes"]), n=missing,
-                pct=round(suggestion["share"] * 100), basis=suggestion["basisLabel"][lang])), align="L",
+                pct=round(suggestion["share"] * 100), basis=suggestion["basisLabel"][lang])
+                + (f" ({suggestion['heldLabel'][lang]})" if suggestion.get("heldLabel") else "")), align="L",
                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if data["notComparable"]:
         pdf.ln(2)

@@ -425,3 +425,60 @@ def test_a_qr_code_already_in_the_phones_passport_is_said_to_be_in_it(site, worl
         assert _verdict(page)["verdict"] == "valid"
     assert "al in het paspoort" in page.text_content("#status"), page.text_content("#status")
     assert json.loads(page.get_attribute("body", "data-collected")) == [world.credentials["diploma"]["id"]]
+
+
+def test_a_revoked_credential_checked_beside_the_phones_passport_is_said_not_to_be_in_it(site, world, phone):
+    """As on the laptop page: after two credentials make a passport, a revoked one is shown alone and the line above it
+    says it was not added, instead of "2 bewijsstukken samen gecontroleerd als één paspoort" over its red verdict."""
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    for name in ("diploma", "evc", "revoked"):
+        page.evaluate("document.getElementById('verdict').hidden = true")
+        page.fill("#input", world.files[name].read_text("utf-8"))
+        page.click("#verify")
+        verdict = _verdict(page)
+    assert verdict["verdict"] == "invalid" and json.loads(page.get_attribute("body", "data-collected")) == [
+        world.credentials[n]["id"] for n in ("diploma", "evc")]
+    note = page.text_content("#collection-note")
+    assert note.startswith("De uitkomst hieronder is niet aan het paspoort van 2 bewijsstukken toegevoegd"), note
+    assert "Scan of kies het volgende" in note  # the phone's words: choose, not drop
+
+
+def test_the_phone_dates_a_fresh_bundle_in_words_and_counts_one_credential_in_the_singular(site, world, phone):
+    """The phone says "Controlebundel van 7 december 2026 (van vandaag)." as the laptop page dates it, not
+    "2026-12-07 (0 dagen oud)"; a passport with one valid credential sums up "uit 1 bewijsstuk"."""
+    import re
+
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    info = page.text_content("#bundle-info")
+    assert re.fullmatch(r"Controlebundel van \d{1,2} [a-z]+ \d{4} \(van vandaag\)\.", info), info
+    page.fill("#input", world.files["mixed_passport"].read_text("utf-8"))  # the diploma and a revoked one
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "invalid"
+    assert re.fullmatch(r"Samenvatting: \d+ bewezen vaardigheden uit 1 bewijsstuk\.", page.text_content("#summary")), \
+        page.text_content("#summary")
+
+
+def test_the_phone_heads_what_to_do_next_with_wat_nu_as_the_laptop_page_does(site, world, phone):
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", world.files["revoked"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "invalid"
+    said = page.text_content("#verdict-next")
+    assert said.startswith("Wat nu? ") and "uitgever" in said, said
+
+
+def test_a_tampered_credential_alone_on_the_phone_is_named_as_its_file_claims_it(site, world, phone):
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", world.files["tampered"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "invalid"
+    claimed = page.text_content("#verdict-claimed")
+    assert page.is_visible("#verdict-claimed") and claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'")
+    page.evaluate("document.getElementById('verdict').hidden = true")
+    page.fill("#input", world.files["diploma"].read_text("utf-8"))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "valid" and page.is_hidden("#verdict-claimed")

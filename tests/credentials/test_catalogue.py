@@ -77,6 +77,18 @@ def test_an_evc_result_from_the_examples_has_no_end_date_and_shows_its_age():
     assert shown["assessmentDate"] == {"nl": "2025-09-15 (2 jaar geleden)", "en": "2025-09-15 (2 years ago)"}
 
 
+@pytest.mark.parametrize(("now", "nl", "en"), [
+    (dt.date(2025, 9, 30), "minder dan een maand geleden", "less than a month ago"),
+    (dt.date(2025, 10, 20), "1 maand geleden", "1 month ago"),
+    (dt.date(2026, 3, 15), "6 maanden geleden", "6 months ago"),
+], ids=["the same month", "one month", "six months"])
+def test_the_age_of_an_evc_result_reads_right_for_less_than_a_month_and_for_one_month(now, nl, en):
+    """What an employer weighs: "1 maanden geleden" or "0 maanden geleden" is not Dutch, nor "1 months ago" English."""
+    credential = build_row("ervaringscertificaat", example("ervaringscertificaat", 2), new_signer())  # assessed 2025-09-15
+    shown = {f.key: f.text for f in facts(credential, now=now)}
+    assert shown["assessmentDate"] == {"nl": f"2025-09-15 ({nl})", "en": f"2025-09-15 ({en})"}
+
+
 def test_an_ervaringscertificaat_with_an_end_date_is_refused():
     with pytest.raises(SkillspasError) as caught:
         build_row("ervaringscertificaat", {**example("ervaringscertificaat"), "valid_until": "2028-03-11"}, new_signer())
@@ -126,6 +138,16 @@ def test_the_passport_shows_progress_toward_a_kwalificatie():
     result = verify(build_presentation(credentials), trusted_issuers=[school.controller, leerbedrijf.controller])
     progress = summarize_skills(result).progress
     assert [p.to_json()["sentence"]["nl"] for p in progress] == ["5 van de 11 werkprocessen van Kok aangetoond"]
+
+
+def test_a_certificate_whose_werkprocessen_the_register_does_not_name_gives_no_progress_line_of_zero():
+    """An mbo-certificaat of Verzorgende-IG (C0053: the register names no kerntaken for it) proves part of the
+    kwalificatie; "0 van de 11 werkprocessen van Verzorgende-IG aangetoond" would tell the employer it proves none."""
+    school = new_signer()
+    certificate = issue("mbo-certificaat", example("mbo-certificaat"), school, school)
+    assert certificate["credentialSubject"]["achievement"].get("werkprocessen") is None
+    result = verify(build_presentation([certificate]), trusted_issuers=[school.controller])
+    assert result.verified and summarize_skills(result).progress == ()
 
 
 def test_one_catalogue_names_the_types_and_their_issuing_roles():

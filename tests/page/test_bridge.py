@@ -191,3 +191,29 @@ def test_the_cli_bridge_says_how_an_untrusted_issuer_comes_to_count_only_when_on
     english = run_bridge(world, "--to", "kok", "--lang", "en")
     assert english.exit_code == 0, english.output
     assert "Not counted" not in english.output and "counts only when its issuer is trusted" not in english.output
+
+
+def test_a_suggested_kwalificatie_the_passport_already_holds_is_said_to_be_held_by_the_cli_and_the_pdf(world, summary, tmp_path):
+    """A Kok diploma holder bridged to ESCO "kok" gets Kok (crebo 25180) among the suggestions (its ESCO skills are not
+    in the diploma): the employer and the worker read that it is already held, in the same words everywhere."""
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    suggestions = bridge(summary, occupation="kok").to_json()["suggestions"]
+    held = [s for s in suggestions if s["alreadyHeld"]]
+    assert [s["crebo"] for s in held] == ["25180"], suggestions
+    assert held[0]["heldLabel"]["nl"].startswith("al behaald") and held[0]["heldLabel"]["en"].startswith("already held")
+    assert all(s["heldLabel"] is None for s in suggestions if not s["alreadyHeld"])
+    printed = [line for line in run_bridge(world, "--to", "kok").output.splitlines() if "crebo 25180" in line]
+    assert len(printed) == 1 and held[0]["heldLabel"]["nl"] in printed[0], printed
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
+                                   str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
+    assert run.exit_code == 0, run.output
+    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
+                                   capture_output=True, check=True, text=True).stdout.split())
+    assert held[0]["heldLabel"]["nl"] in text, "the PDF does not say the suggested kwalificatie is held"

@@ -267,7 +267,7 @@ def test_a_passport_with_a_revoked_diploma_counts_only_the_valid_one(client, wor
     page, exit_code = _post(client, world.files["mixed_passport"].read_bytes())
     view = page["view"]
     assert exit_code == 1 and view["verdict"] == "invalid" and view["code"] == "revoked"
-    assert view["sentence"]["nl"] == "1 van de 2 bewijsstukken zijn niet geldig; alleen de geldige tellen mee."
+    assert view["sentence"]["nl"] == "1 van de 2 bewijsstukken is niet geldig; alleen de geldige tellen mee."
     assert [c["verdict"] for c in view["credentials"]] == ["valid", "invalid"]
     assert view["skills"]["excludedCredentials"] == [{"credential": 1, "code": "revoked"}]
 
@@ -751,3 +751,139 @@ def test_the_advice_after_an_incomplete_set_or_a_too_deep_file_is_not_a_sharper_
         view = page["view"]
         assert view["code"] == code and "foto" not in view["next"]["nl"] and "photo" not in view["next"]["en"], view["next"]
     assert "delen" in _post(client, part, kind="text")[0]["view"]["next"]["nl"]
+
+
+def test_the_page_names_a_failed_credential_of_a_passport_as_its_file_claims_it_as_skillspas_verify_does(
+        client, world, tmp_path):
+    """Which of the candidate's credentials is false: the page says what its file claims it is (type, title, issuer as
+    written, quoted), marked not verified, in the words `skillspas verify` prints for it; a genuine one has no such line."""
+    tampered = world.credentials["tampered"]
+    passport = json.dumps(build_presentation([world.credentials["diploma"], tampered]))
+    page, exit_code = _post(client, passport)
+    genuine, failed = page["view"]["credentials"]
+    assert exit_code == 1 and failed["code"] == "invalid_signature" and "claimed" not in genuine, page["view"]
+    assert failed["claimed"]["nl"].startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma' "), failed
+    assert f"'{tampered['name']}'" in failed["claimed"]["en"] and f"'{tampered['issuer']['name']}'" in failed["claimed"]["en"]
+    path = tmp_path / "passport.json"
+    path.write_text(passport, "utf-8")
+    for lang in ("nl", "en"):
+        said = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                            "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
+        assert failed["claimed"][lang] in [line.strip() for line in said.splitlines()], said
+
+
+@pytest.mark.parametrize("name", ["diploma", "misnamed", "passport", "signed without a code"],
+                         ids=["a valid diploma", "a diploma naming another issuer", "an unsigned passport",
+                              "a passport its holder signed without the employer's code"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_heads_a_valid_result_with_the_pages_verdict_and_sentence(client, world, tmp_path, name, lang):
+    """What the page shows orange ("Geldig, met een waarschuwing"), `skillspas verify` does not head "GELDIG" alone; and
+    a passport of one person says whose it is, as the page does, so the employer can compare the name with an ID."""
+    if name == "signed without a code":
+        holder = LocalSigner(generate("ed25519"))
+        own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+        path = tmp_path / "vp.json"
+        path.write_text(json.dumps(build_presentation([own], holder=holder)), "utf-8")
+    else:
+        path = world.files[name]
+    view = _post(client, path.read_bytes())[0]["view"]
+    said = CliRunner().invoke(cli_app, ["verify", str(path), "--bundle", str(world.files["bundle"]),
+                                        "--trust-anchor", world.anchor.controller, "--lang", lang])
+    assert said.exit_code == 0 and view["verdict"] in ("valid", "warning"), view
+    assert said.stdout.splitlines()[0] == f"{view['heading'][lang].upper()}: {view['sentence'][lang]}", said.stdout
+
+
+def test_the_advice_after_an_old_status_list_says_where_a_newer_bundle_comes_from_not_a_command_that_builds_one():
+    """`skillspas bundle` builds a bundle from a trust list and DID documents: nothing an employer has. The advice says
+    whom to ask and what it shows (the page's stale-status test pins how it opens)."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.verifier.page.texts import next_step
+
+    advice = next_step(ErrorCode.STATUS_UNAVAILABLE)
+    assert "skillspas bundle" not in advice["nl"] and "skillspas bundle" not in advice["en"], advice
+    assert "uitgever" in advice["nl"] and "ingetrokken" in advice["nl"] and "issuer" in advice["en"], advice
+
+
+def test_the_advice_about_the_employers_code_says_to_make_one_up_and_where_to_type_it_and_makes_a_signed_file():
+    """The employer has no code until they make one up: the advice says so, names the field the page asks it in (and
+    --challenge for the CLI), and its command makes the file that can carry it (--presentation, signed by the holder)."""
+    from skillspas.verifier.page.texts import WORDS, both
+
+    advice = both("challenge_next")
+    for lang in ("nl", "en"):
+        field = WORDS[lang]["challenge_label"].split(" (")[0]
+        assert field in advice[lang] and "--presentation" in advice[lang] and "--challenge CODE" in advice[lang], advice
+    assert "Bedenk een code" in advice["nl"] and "Make up a code" in advice["en"]
+
+
+@pytest.mark.parametrize(("name", "kind"), [("diploma", "auto"), ("qr_valid", "image")], ids=["a diploma file", "its QR code"])
+def test_a_valid_credential_alone_stays_green_and_says_to_compare_the_holders_name_with_an_identity_document(
+        client, world, name, kind):
+    """One credential proves who it was issued to, not that the person in front of the employer is that person (the
+    same credentials in a passport PDF are orange, holder_not_proven): its green verdict says what to do about it."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.verifier.page.texts import next_step
+
+    view = _post(client, world.files[name].read_bytes(), kind=kind)[0]["view"]
+    assert view["verdict"] == "valid" and view["credentials"][0]["subjectName"] == "Anouk Testdata", view
+    assert view["next"] == next_step(ErrorCode.HOLDER_NOT_PROVEN) and "identiteitsbewijs" in view["next"]["nl"]
+
+
+@pytest.mark.parametrize(("names", "nl", "en"), [
+    (("diploma", "revoked"), "1 van de 2 bewijsstukken is niet geldig", "1 of the 2 credentials is not valid"),
+    (("diploma", "revoked", "tampered"), "2 van de 3 bewijsstukken zijn niet geldig", "2 of the 3 credentials are not valid"),
+], ids=["one not valid", "two not valid"])
+def test_the_sentence_over_a_passport_with_credentials_that_are_not_valid_counts_them_in_correct_dutch_and_english(
+        client, world, names, nl, en):
+    view = _post(client, json.dumps(build_presentation([world.credentials[n] for n in names])))[0]["view"]
+    assert view["sentence"] == {"nl": f"{nl}; alleen de geldige tellen mee.", "en": f"{en}; only the valid ones count."}
+
+
+def test_a_passport_whose_credentials_warn_alike_says_each_warning_once_above_them_and_on_each_card(world):
+    """Four credentials trusted through a trust list nothing pins: the verdict box says trust_list_not_pinned once
+    (not four identical lines under "Geldig, met een waarschuwing"); each credential's card still says it."""
+    unpinned = TestClient(create_page_app(PageSettings(bundle=world.bundle())), base_url=BASE)
+    page, exit_code = _post(unpinned, world.files["passport"].read_bytes())
+    view = page["view"]
+    assert exit_code == 0 and view["verdict"] == "warning", view
+    assert [w["code"] for w in view["warnings"]] == ["holder_not_proven", "trust_list_not_pinned"], view["warnings"]
+    assert [[w["code"] for w in c["warnings"]] for c in view["credentials"]] == [["trust_list_not_pinned"]] * 4
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_names_a_credentials_kind_in_the_pages_words_not_its_list_of_json_ld_types(client, world, lang):
+    view = _post(client, world.files["diploma"].read_bytes())[0]["view"]
+    said = CliRunner().invoke(cli_app, ["verify", str(world.files["diploma"]), "--bundle", str(world.files["bundle"]),
+                                        "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
+    kind = f"  {'soort' if lang == 'nl' else 'type'}: {view['credentials'][0]['kind'][lang]} (MboDiploma)"
+    assert kind in said.splitlines() and "VerifiableCredential" not in said, said
+
+
+@pytest.mark.parametrize(("name", "kind", "args"), [("tampered", "auto", ()), ("qr_tampered", "image", ("--qr",))],
+                         ids=["a changed diploma file", "its QR code"])
+def test_a_credential_alone_whose_signature_fails_is_named_as_its_file_claims_it_on_the_page_and_by_skillspas_verify(
+        client, world, name, kind, args):
+    """Scanning codes one after another, the employer sees which one is false: what it claims to be, marked not
+    verified (never its holder's name, never as a fact), in the same words on the page and in the CLI."""
+    view = _post(client, world.files[name].read_bytes(), kind=kind)[0]["view"]
+    assert view["code"] == "invalid_signature" and view["credentials"] == [], view
+    tampered = world.credentials["tampered"]
+    assert view["claimed"]["nl"] == (f"volgens het bestand (niet gecontroleerd): 'MboDiploma' '{tampered['name']}', "
+                                     f"uitgever '{tampered['issuer']['name']}' ('{world.roc.controller}')"), view["claimed"]
+    assert "Iemand Anders" not in json.dumps(view)
+    for lang in ("nl", "en"):
+        said = CliRunner().invoke(cli_app, ["verify", *args, str(world.files[name]), "--bundle", str(world.files["bundle"]),
+                                            "--trust-anchor", world.anchor.controller, "--lang", lang]).stdout
+        assert view["claimed"][lang] in [line.strip() for line in said.splitlines()], said
+
+
+def test_the_advice_over_a_passport_with_a_false_credential_says_which_one_it_is_about(client, world):
+    """"Wat nu? Vertrouw dit bewijsstuk niet." over a passport of three: which one? The one its card numbers."""
+    from skillspas.schemas.errors import ErrorCode
+    from skillspas.verifier.page.texts import next_step
+
+    passport = build_presentation([world.credentials[n] for n in ("diploma", "tampered", "evc")])
+    view = _post(client, json.dumps(passport))[0]["view"]
+    advice = next_step(ErrorCode.INVALID_SIGNATURE)
+    assert view["code"] == "invalid_signature" and view["credentials"][1]["verdict"] == "invalid", view
+    assert view["next"] == {"nl": f"Bewijsstuk 2: {advice['nl']}", "en": f"Credential 2: {advice['en']}"}

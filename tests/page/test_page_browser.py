@@ -497,3 +497,79 @@ def test_the_employer_types_the_code_they_gave_and_a_presentation_made_with_it_i
     page.click("#paste-check")
     assert visit.verdict() == "invalid" and "challenge_mismatch" in page.inner_text("#verdict")
     visit.assert_clean()
+
+
+def test_a_failed_credential_of_a_passport_is_numbered_once_and_named_as_its_file_claims_it(
+        visit: Visit, world: PageWorld, tmp_path: Path) -> None:
+    """The card of a credential whose signature fails says which one it is: "Bewijsstuk 2" (not "Bewijsstuk 2:
+    Bewijsstuk 2") and, on its own line marked not verified, its type, title and issuer as its file claims them."""
+    from skillspas.wallet_export import build_presentation
+
+    tampered = world.credentials["tampered"]
+    path = tmp_path / "paspoort-met-vervalsing.json"
+    path.write_text(json.dumps(build_presentation([world.credentials["diploma"], tampered])), "utf-8")
+    assert visit.upload(path) == "invalid"
+    card = visit.page.locator("article.credential[data-verdict=invalid]")
+    assert card.locator("h3").inner_text() == "Bewijsstuk 2"
+    claimed = card.locator("[data-claimed]").inner_text()
+    assert claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'") and tampered["name"] in claimed
+    assert visit.page.locator("[data-claimed]").count() == 1  # the genuine diploma states its facts, not a claim
+    visit.assert_clean()
+
+
+def test_the_bridge_says_a_suggested_kwalificatie_the_candidate_already_holds_is_held(visit: Visit, world: PageWorld) -> None:
+    """Kok (crebo 25180) suggested to close the gap to ESCO "kok" for a Kok diploma holder is marked as already held,
+    as `skillspas passport bridge` says it; the other suggestions are not."""
+    assert visit.upload(world.files["passport"]) == "warning"
+    page = visit.page
+    page.fill("#occupation-search", "kok")
+    page.click("#occupation-search-button")
+    page.wait_for_selector("#occupation-results button[data-uri]")
+    page.locator("#occupation-results button[data-uri]").first.click()
+    page.wait_for_selector("#bridge-suggestions li")
+    held = page.eval_on_selector_all("#bridge-suggestions li", "items => items.map(i => [i.dataset.crebo, "
+                                     "(i.querySelector('[data-held]') || {}).textContent || null])")
+    assert dict(held)["25180"] == "(al behaald: dit paspoort heeft er een geldig bewijsstuk van) ", held
+    assert all(text is None for crebo, text in held if crebo != "25180"), held
+    visit.assert_clean()
+
+
+def test_a_revoked_credential_dropped_beside_a_collected_passport_is_said_not_to_be_in_it(visit: Visit, world: PageWorld) -> None:
+    """Two credentials collected make a passport; a revoked one dropped next is shown alone, in red, and the line above
+    it no longer says "2 bewijsstukken samen gecontroleerd als één paspoort" as if that red verdict were the passport's."""
+    page = visit.page
+    for name in ("diploma", "evc"):
+        visit.clear_verdict()
+        visit.upload(world.files[name])
+    assert page.inner_text("#collection-note").startswith("2 bewijsstukken samen gecontroleerd")
+    visit.clear_verdict()
+    assert visit.upload(world.files["revoked"]) == "invalid"
+    assert page.inner_text("#collection-note").startswith("De uitkomst hieronder is niet aan het paspoort van 2 bewijsstukken"), \
+        page.inner_text("#collection-note")
+    page.click("button[data-lang=en]")
+    assert page.inner_text("#collection-note").startswith("The result below was not added to the passport of 2 credentials")
+    page.click("button[data-lang=nl]")
+    visit.clear_verdict()
+    visit.upload(world.files["microcredential"])  # a valid one joins: the passport of three is the result again
+    assert page.inner_text("#collection-note").startswith("3 bewijsstukken samen gecontroleerd")
+    visit.assert_clean()
+
+
+def test_a_passport_with_one_valid_credential_says_proven_by_1_geldig_bewijsstuk(visit: Visit, world: PageWorld) -> None:
+    """The skills table's caption counts in Dutch: "bewezen door 1 geldig bewijsstuk", not "1 geldige bewijsstukken"."""
+    assert visit.upload(world.files["mixed_passport"]) == "invalid"  # the diploma and a revoked one
+    caption = visit.page.inner_text("#skills-table caption")
+    assert caption.endswith("vaardigheden, bewezen door 1 geldig bewijsstuk"), caption
+    visit.page.click("button[data-lang=en]")
+    assert visit.page.inner_text("#skills-table caption").endswith("skills, proven by 1 valid credential")
+    visit.assert_clean()
+
+
+def test_a_tampered_qr_code_alone_is_named_as_its_file_claims_it_under_the_red_verdict(visit: Visit, world: PageWorld) -> None:
+    assert visit.upload(world.files["qr_tampered"]) == "invalid"
+    claimed = visit.page.inner_text("#verdict [data-claimed]")
+    assert claimed.startswith("volgens het bestand (niet gecontroleerd): 'MboDiploma'"), claimed
+    assert "Iemand Anders" not in visit.page.inner_text("#result")
+    visit.clear_verdict()
+    assert visit.upload(world.files["qr_valid"]) == "valid" and visit.page.locator("[data-claimed]").count() == 0
+    visit.assert_clean()

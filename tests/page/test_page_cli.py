@@ -160,3 +160,16 @@ def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_tr
     assert result.exit_code == 2, result.output
     assert "[invalid_option]" in result.output and "vertrouwenslijst" in result.output
     assert started == []
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nl", "(open dit adres in uw browser; Ctrl+C stopt de pagina)"),
+    ("en", "(open this address in your browser; Ctrl+C stops the page)"),
+])
+def test_the_line_that_starts_the_page_says_what_to_do_in_the_pages_language(monkeypatch, lang, said):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server: setattr(server, "started", True))
+    result = CliRunner().invoke(cli_app, ["verifier", "--port", "8799", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"skillspas verifier: http://127.0.0.1:8799/  {said}"

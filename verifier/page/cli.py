@@ -68,7 +68,8 @@ def verifier_command(
 
     from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
 
-    typer.echo(f"skillspas verifier: http://{HOST}:{port}/  (Ctrl+C stops it)")
+    typer.echo(f"skillspas verifier: http://{HOST}:{port}/  " + ("(open dit adres in uw browser; Ctrl+C stopt de pagina)"
+               if settings.lang == "nl" else "(open this address in your browser; Ctrl+C stops the page)"))
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False,
                             http=CodedHTTPProtocol)  # a request uvicorn cannot read: a coded 400, as the page's own
     server = uvicorn.Server(config)

@@ -41,6 +41,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Alle {n} bewijsstukken van {name} zijn echt en geldig.",
         "en": "All {n} credentials of {name} are genuine and valid.",
     },
+    "one_invalid": {
+        "nl": "1 van de {n} bewijsstukken is niet geldig; alleen de geldige tellen mee.",
+        "en": "1 of the {n} credentials is not valid; only the valid ones count.",
+    },
     "some_invalid": {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",
@@ -62,12 +66,20 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "en": "You gave a code (challenge), but this is not signed by the candidate, so the code was not checked: it may be a copy of what was shown to someone else before.",
     },
     "challenge_next": {
-        "nl": "Vraag de kandidaat om er een te maken met uw code: skillspas passport export … --challenge CODE",
-        "en": "Ask the candidate to make one with your code: skillspas passport export … --challenge CODE",
+        "nl": "Bedenk een code (bijvoorbeeld sollicitatie-2026-17) en geef die de kandidaat; die ondertekent er een "
+              "paspoortbestand mee (skillspas passport export … --presentation paspoort.json --challenge CODE). Controleer "
+              "dat bestand met dezelfde code: op de pagina in „Code die u de kandidaat gaf”, met skillspas verify als --challenge CODE.",
+        "en": "Make up a code (for example application-2026-17) and give it to the candidate, who signs a passport file "
+              "with it (skillspas passport export … --presentation passport.json --challenge CODE). Check that file with "
+              "the same code: on the page in “Code you gave the candidate”, with skillspas verify as --challenge CODE.",
     },
     "as_claimed": {
         "nl": "volgens het bestand (niet gecontroleerd): {what}, uitgever {issuer}",
         "en": "as claimed in the file (not verified): {what}, issuer {issuer}",
+    },
+    "next_about": {
+        "nl": "Bewijsstuk {n}: {next}",
+        "en": "Credential {n}: {next}",
     },
     "empty": {
         "nl": "Deze presentatie bevat geen bewijsstukken.",
@@ -129,8 +141,10 @@ _NEXT: Final[Mapping[str, Both]] = {
         "en": "Look at the dates on the credential and ask the candidate for a current one.",
     },
     "status": {
-        "nl": "Haal een nieuwe controlebundel op (skillspas bundle) zodat intrekkingen te zien zijn.",
-        "en": "Get a newer verification bundle (skillspas bundle) so that revocations can be seen.",
+        "nl": "Haal een nieuwe controlebundel op bij wie u deze gaf (de uitgever of de instantie die de uitgevers erkent) "
+              "en controleer opnieuw: pas dan is te zien of het bewijsstuk intussen is ingetrokken.",
+        "en": "Get a newer verification bundle from whoever gave you this one (the issuer or the body that recognises the "
+              "issuers) and check again: only then can you see whether the credential has been revoked since.",
     },
     "presentation": {
         "nl": "Vraag de kandidaat om een nieuwe presentatie, voor u gemaakt.",
@@ -215,7 +229,8 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "suggestions_heading": "Opleidingen die het gat kunnen dichten (suggesties)",
         "suggestion_line": "{name} (crebo {crebo}): dekt {k} van de {n} ontbrekende vaardigheden ({pct}%)",
         "suggestion_basis": "grond: {basis}",
-        "not_comparable": "{n} bewezen vaardigheid/vaardigheden uit een ander kader (CompetentNL) kunnen niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
+        "not_comparable": "{n} bewezen vaardigheden uit een ander kader (CompetentNL) kunnen niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
+        "not_comparable_one": "1 bewezen vaardigheid uit een ander kader (CompetentNL) kan niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
         "attribution": "Labels: {text}",
         "footer_note": "ESCO-vaardigheden: ESCO, Europese Commissie.",
         "phone_link": "Deze controle zonder internet, geïnstalleerd op dit toestel",
@@ -257,6 +272,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "framework_col": "Kader",
         "proven_col": "Bewezen door",
         "skills_caption": "{n} vaardigheden, bewezen door {c} geldige bewijsstukken",
+        "skills_caption_one": "{n} vaardigheden, bewezen door 1 geldig bewijsstuk",
         "excluded": "Niet meegeteld (niet geldig): {list}.",
         "covered": "Aanwezig",
         "missing": "Ontbreekt",
@@ -275,6 +291,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "trust_bad": "Let op: de vertrouwenslijst in de bundel is afgewezen ({code}). Daardoor wordt geen uitgever van die lijst vertrouwd.",
         "trusted_issuers": "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven.",
         "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of sleep er meer bij, of begin opnieuw.",
+        "collection_apart": "De uitkomst hieronder is niet aan het paspoort van {n} bewijsstukken toegevoegd: alleen geldige bewijsstukken komen erin. Scan of sleep het volgende, of begin opnieuw.",
         "collection_clear": "Nieuw paspoort beginnen",
         "collection_cleared": "Het verzamelde paspoort is leeggemaakt.",
         "checking_files": "{n} bestanden worden gecontroleerd…",
@@ -294,6 +311,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "result_json": "Uitkomst (JSON)",
         "bundle_old": "Controlebundel van {date} ({days} dagen oud): ouder dan {max}. De status (ingetrokken of niet) kon niet recent worden gecontroleerd; maak verbinding met internet om de bundel te vernieuwen.",
         "summary": "Samenvatting: {skills} bewezen vaardigheden uit {n} bewijsstukken.",
+        "summary_one": "Samenvatting: {skills} bewezen vaardigheden uit 1 bewijsstuk.",
     },
     "en": {
         "doc_title": "Skillspas – check a credential",
@@ -362,6 +380,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "framework_col": "Framework",
         "proven_col": "Proven by",
         "skills_caption": "{n} skills, proven by {c} valid credentials",
+        "skills_caption_one": "{n} skills, proven by 1 valid credential",
         "excluded": "Not counted (not valid): {list}.",
         "covered": "Present",
         "missing": "Missing",
@@ -380,7 +399,8 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "suggestions_heading": "Qualifications that could close the gap (suggestions)",
         "suggestion_line": "{name} (crebo {crebo}): covers {k} of the {n} missing skills ({pct}%)",
         "suggestion_basis": "basis: {basis}",
-        "not_comparable": "{n} proven skill(s) of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
+        "not_comparable": "{n} proven skills of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
+        "not_comparable_one": "1 proven skill of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
         "attribution": "Labels: {text}",
         "vacancy_summary": "{c} of the {n} skills asked for are proven.",
         "vacancy_empty": "First enter skills from the vacancy.",
@@ -396,6 +416,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "trust_bad": "Note: the bundle's trust list was rejected ({code}). No issuer on that list is trusted.",
         "trusted_issuers": "Also trusted: {n} issuer(s) named at start-up.",
         "collection_note": "{n} credentials checked together as one passport. Scan or drop more, or start again.",
+        "collection_apart": "The result below was not added to the passport of {n} credentials: only valid credentials go in. Scan or drop the next one, or start again.",
         "collection_clear": "Start a new passport",
         "collection_cleared": "The collected passport was cleared.",
         "checking_files": "Checking {n} files…",
@@ -415,6 +436,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "result_json": "Result (JSON)",
         "bundle_old": "Verification bundle of {date} ({days} days old): older than {max}. The status (revoked or not) could not be checked recently; connect to the internet to refresh the bundle.",
         "summary": "Summary: {skills} proven skills from {n} credentials.",
+        "summary_one": "Summary: {skills} proven skills from 1 credential.",
     },
 }
 """Every word of the two verifier pages, the laptop's (``static/app.js``) and the phone's (``browser/page/app.mjs``),
@@ -425,15 +447,21 @@ PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "offline_note": "Alles wordt op dit toestel gecontroleerd. Er gaat niets naar een server.",
         "camera_hint": "Houd de QR-code voor de camera van deze telefoon.",
         "bundle": "Controlebundel van {date} ({days} dagen oud).",
+        "bundle_one": "Controlebundel van {date} (1 dag oud).",
+        "bundle_today": "Controlebundel van {date} (van vandaag).",
         "no_bundle": "Geen controlebundel: alleen uitgevers die de site opgeeft worden vertrouwd.",
         "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of kies er meer bij, of begin opnieuw.",
+        "collection_apart": "De uitkomst hieronder is niet aan het paspoort van {n} bewijsstukken toegevoegd: alleen geldige bewijsstukken komen erin. Scan of kies het volgende, of begin opnieuw.",
     },
     "en": {
         "offline_note": "Everything is checked on this device. Nothing is sent to a server.",
         "camera_hint": "Hold the QR code in front of this phone's camera.",
         "bundle": "Verification bundle of {date} ({days} days old).",
+        "bundle_one": "Verification bundle of {date} (1 day old).",
+        "bundle_today": "Verification bundle of {date} (from today).",
         "no_bundle": "No verification bundle: only the issuers the site names are trusted.",
         "collection_note": "{n} credentials checked together as one passport. Scan or choose more, or start again.",
+        "collection_apart": "The result below was not added to the passport of {n} credentials: only valid credentials go in. Scan or choose the next one, or start again.",
     },
 }
 """Where the phone page says it otherwise (this device, not this computer; the bundle the site publishes)."""

@@ -23,7 +23,7 @@ from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
-from skillspas.schemas.vc import types_of
+from skillspas.schemas.vc import issuer_id, issuer_name_of, title_of, types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
@@ -32,7 +32,8 @@ from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacan
 from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
-__all__ = ["build_view", "challenge_warning", "detail_of", "error_view", "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+__all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
+           "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -79,6 +80,28 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "detail": detail_of(problem),
         "path": problem.path,
     }
+
+
+def own_type(types: Iterable[str]) -> str:
+    """A credential's own type (``MboDiploma``), not the generic ones."""
+    names = tuple(types)
+    return next((t for t in names if t not in ("VerifiableCredential", "OpenBadgeCredential", "AchievementCredential")),
+                names[-1] if names else "?")
+
+
+def as_claimed(credential: Any) -> dict[str, str] | None:
+    """What a credential that failed says it is (its type, title and issuer as written in it), in both languages, on
+    the line "volgens het bestand (niet gecontroleerd): …": never as a fact (DESIGN.md threat 8), each value quoted
+    with its control characters escaped. ``None`` for no credential (a presentation's entry that is not an object)."""
+    if not isinstance(credential, dict):
+        return None
+    types = tuple(t for t in types_of(credential) if isinstance(t, str))
+    title = title_of(credential)
+    what = " ".join(shown(value, 100, quoted=True) for value in (own_type(types) if types else None, title) if value)
+    name, did = issuer_name_of(credential), issuer_id(credential)
+    issuer = " ".join(filter(None, (shown(name, 100, quoted=True) if name else None,
+                                    f"({shown(did, 100, quoted=True)})" if did else None)))
+    return both("as_claimed", what=what or "?", issuer=issuer or "?")
 
 
 _NAMED = {ErrorCode.REVOKED: "named_revoked", ErrorCode.SUSPENDED: "named_suspended",
@@ -174,6 +197,8 @@ def _credential_view(
     problem = result.first_error
     if problem is not None or result.summary is None:
         view.update(_failure_json(result))
+        if result.about is None:  # not named by the verifier (forged, unknown issuer): what its file claims, marked so
+            view["claimed"] = as_claimed(document)
         return view
     summary = result.summary
     named = _name_warning(summary)
@@ -262,18 +287,23 @@ def build_view(
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
             view.update(_presentation_sentence(result, view))
-    elif result.summary is None:  # not verified: why, and nothing the credential claims (but its name if withdrawn)
+    elif result.summary is None:  # not verified: why, and nothing the credential claims as a fact (its name if withdrawn)
         view.update(_failure_json(result))
+        if result.about is None:  # what its file claims, on a line that says so (as `skillspas verify` prints it)
+            view["claimed"] = as_claimed(document)
         return view
     else:
         single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
         view["credentials"] = [single]
         view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
+        if view["next"] is None and single.get("subjectName"):  # green, but a credential alone proves no holder
+            view["next"] = next_step(ErrorCode.HOLDER_NOT_PROVEN)
     if challenge_unused and view["verdict"] in ("valid", "warning"):  # first: its advice is the page's "what now"
         view["warnings"].insert(0, challenge_warning("challenge_not_used"))
         if view["sentence"] == both("valid"):
             view["sentence"] = both("valid_with_warning")
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]), next=view["warnings"][0]["next"])
+    view["warnings"] = _once(view["warnings"])
     summary = summarize_skills(result, vocabulary=vocabulary, register=register)
     if summary.verified:
         view["skills"] = summary.to_json()
@@ -288,6 +318,19 @@ def build_view(
     return view
 
 
+def _once(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The verdict's warnings with each sentence once: a passport's credentials that warn alike (a trust list nothing
+    pins, status lists too old) are one line above them, not one per credential; each card keeps its own."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for warning in warnings:
+        key = (warning["code"], warning["sentence"]["nl"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(warning)
+    return kept
+
+
 def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: SkillsVocabulary) -> dict[str, Any]:
     """``bridge(...).to_json()`` for ``target``, or ``{"error": {code, message: {nl, en}}}`` for a refused target."""
     try:
@@ -297,6 +340,20 @@ def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: S
         return {"error": {"code": str(exc.code), "message": {lang: exc.text(lang) for lang in ("nl", "en")}}}
 
 
+def passport_sentence(result: VerificationResult) -> dict[str, str]:
+    """The sentence for a presentation's credentials, in both languages (the page and the CLI): how many are not valid
+    ("1 van de 3 bewijsstukken is niet geldig"); or, all valid, whose they are when they are one named person's (the
+    name to compare with an identity document), else how many."""
+    total = len(result.credentials)
+    bad = sum(1 for c in result.credentials if not c.verified)
+    if bad:
+        return both("one_invalid" if bad == 1 else "some_invalid", bad=bad, n=total)
+    named = [p.names for p in result.persons]
+    if len(named) == 1 and named[0]:
+        return both("all_valid_of", n=total, name=" / ".join(named[0]))
+    return both("all_valid", n=total)
+
+
 def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
@@ -304,16 +361,14 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
         return {"verdict": "warning", "heading": dict(HEADINGS["warning"]), "sentence": both("empty"), "next": None}
     if bad == 0:
         warnings = view["warnings"]
-        named = [p.names for p in result.persons]  # one person: whose they are (the name to compare with an ID)
-        sentence = both("all_valid_of", n=total, name=" / ".join(named[0])) if len(named) == 1 and named[0] \
-            else both("all_valid", n=total)
-        return {"sentence": sentence, "next": warnings[0]["next"] if warnings else None}
+        return {"sentence": passport_sentence(result), "next": warnings[0]["next"] if warnings else None}
     first = result.first_error
     code = first.code if first else ErrorCode.INVALID_PROOF
+    failed = next(i for i, c in enumerate(result.credentials) if not c.verified)  # the one the code and advice are about
     return {
-        "sentence": both("some_invalid", bad=bad, n=total),
+        "sentence": passport_sentence(result),
         "code": code.value,
-        "next": next_step(code),
+        "next": {lang: both("next_about", n=failed + 1, next=advice)[lang] for lang, advice in next_step(code).items()},
         "detail": detail_of(first) if first else None,
     }
 

@@ -21,9 +21,9 @@ const MAX_FILES = DATA.maxFiles;  // files checked at once, dropped or chosen to
 let lang = "nl";
 const pick = (both) => (both === null || both === undefined ? "" : typeof both === "string" ? both : both[lang] || both.nl || both.en || "");
 // The drawing of a credential (and el, ICONS) is the laptop page's: cards.js, loaded by the shared <head>.
-const { ICONS, el, credentialCard } = window.SkillspasCards({ t, pick, lang: () => lang });
+const { ICONS, el, credentialCard, counted, date } = window.SkillspasCards({ t, pick, lang: () => lang });
 let lastView = null;
-const state = { ready: null, bundle: null, summary: null, note: null };
+const state = { ready: null, bundle: null, summary: null, note: null, apart: false };
 const passport = { credentials: [], keys: new Set() };  // the credentials collected from several codes or files
 
 function t(key, values = {}) {
@@ -47,7 +47,7 @@ function applyLang(next) {
 function showSummary() {  // one passport, one summary (verifier/summary.py's, as on the laptop page)
   const summary = state.summary;
   $("summary").hidden = !summary;
-  $("summary").textContent = summary ? t("summary", { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
+  $("summary").textContent = summary ? counted("summary", summary.verifiedCredentials.length, { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
   $("summary").dataset.summary = summary ? JSON.stringify(summary) : "";  // for tests and tools
 }
 
@@ -78,7 +78,8 @@ function showBundle() {
   const age = Date.now() - created.getTime();
   const days = Math.max(0, Math.floor(age / DURATION_MS.d));
   const old = age > durationMs(state.settings.max_status_age);
-  info.textContent = t(old ? "bundle_old" : "bundle", { date: state.bundle.createdAt.slice(0, 10), days, max: state.settings.max_status_age ?? "7d" });
+  const words = { date: date(state.bundle.createdAt), days, max: state.settings.max_status_age ?? "7d" };
+  info.textContent = old ? t("bundle_old", words) : days === 0 ? t("bundle_today", words) : counted("bundle", days, words);
   info.dataset.ageDays = String(days);
   info.dataset.old = String(old);
   info.className = old ? "verdict-warning" : "";
@@ -138,12 +139,14 @@ function showView(view) {
   verdict.querySelector(".verdict-icon").textContent = ICONS[view.verdict];
   $("verdict-heading").textContent = pick(view.heading);
   $("verdict-sentence").textContent = pick(view.sentence);
+  $("verdict-claimed").textContent = view.claimed ? pick(view.claimed) : "";  // a credential alone that failed
+  $("verdict-claimed").hidden = !view.claimed;
   const warnings = $("verdict-warnings");
   warnings.replaceChildren(...(view.warnings ?? []).map((w) => el("li", {}, `${pick(w.sentence)} `,
     el("span", { class: "verdict-code" }, "[", el("code", { text: w.code }), "]"))));
   warnings.hidden = !warnings.childElementCount;
   warnings.setAttribute("aria-label", t("warnings"));
-  $("verdict-next").textContent = view.next ? pick(view.next) : "";
+  $("verdict-next").replaceChildren(...(view.next ? [el("strong", { text: t("next") }), ` ${pick(view.next)}`] : []));  // as on the laptop
   $("verdict-code").textContent = view.code ?? "";
   $("verdict-code").parentElement.hidden = !view.code;  // no code, no "Code voor ondersteuning:" line
   $("credentials").replaceChildren(...(view.credentials ?? []).map((c) => credentialCard(c, view.presentation)));
@@ -212,6 +215,7 @@ function collectionKey(credential) {
 }
 
 function resetCollection(credentials = []) {
+  state.apart = false;
   passport.credentials = [];
   passport.keys = new Set();
   credentials.forEach(addToCollection);
@@ -229,7 +233,7 @@ function showCollection() {
   const n = passport.credentials.length;
   document.body.dataset.collected = JSON.stringify(passport.credentials.map(collectionKey));  // for tests and tools
   $("collection").hidden = n < 2;
-  $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n });
+  $("collection-note").textContent = n < 2 ? "" : t(state.apart ? "collection_apart" : "collection_note", { n });
 }
 
 async function collect(how) {  // what phone.py's view.collect means for the passport; true when it was checked together
@@ -274,6 +278,8 @@ async function run(bytes, kind = "auto", collection = false) {  // as the laptop
     answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge));
   }
   if (!collection && await collect(answer.view.collect)) return;
+  state.apart = !collection && !answer.view.collect;  // shown alone, not put into the passport being collected
+  showCollection();
   show(answer);
 }
 

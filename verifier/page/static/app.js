@@ -19,7 +19,7 @@
   var MAX_FILES = DATA.maxFiles;  // files checked at once (dropped or chosen together)
 
   var state = { lang: "nl", view: null, input: null, info: null, busy: false, stream: null, timer: null,
-    collected: [], collectedKeys: {}, collectedTexts: {} };
+    collected: [], collectedKeys: {}, collectedTexts: {}, apart: false };
   var VC_V2 = "https://www.w3.org/ns/credentials/v2";
 
   // -- small helpers -------------------------------------------------------------------------------
@@ -46,6 +46,7 @@
   var date = shared.date;
   var ICONS = shared.ICONS;
   var credentialCard = shared.credentialCard;
+  var counted = shared.counted;
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
@@ -68,6 +69,7 @@
     });
     try { window.localStorage.setItem("skillspas-lang", state.lang); } catch (e) { /* private mode: not kept */ }
     renderInfo();
+    showCollection();
     if (state.view) { render(state.view, false); }
   }
 
@@ -112,6 +114,8 @@
     request(body, params).then(function (answer) {
       setBusy(false);
       if (!collection && collect(answer.view && answer.view.collect)) { return; }
+      state.apart = !collection && !(answer.view && answer.view.collect);  // shown alone, not put into the passport
+      showCollection();
       render(answer.view, occupation ? "bridge" : withVacancy ? "vacancy" : true);
       say(t("done") + (state.note ? " " + state.note : ""));
       state.note = null;
@@ -146,6 +150,7 @@
   }
 
   function resetCollection(credentials) {
+    state.apart = false;
     state.collected = [];
     state.collectedKeys = {};
     state.collectedTexts = {};
@@ -186,7 +191,7 @@
     var n = state.collected.length;
     document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
     $("collection").hidden = n < 2;
-    $("collection-note").textContent = n < 2 ? "" : t("collection_note", { n: n });
+    $("collection-note").textContent = n < 2 ? "" : t(state.apart ? "collection_apart" : "collection_note", { n: n });
   }
 
   // -- the parts of a numbered set of QR codes ("SPP:i/k/SET:..."): collected, checked when complete --
@@ -320,7 +325,8 @@
 
   function verdictBox(view) {
     var text = el("div", { "class": "verdict-text" },
-      el("p", { "class": "verdict-sentence", text: pick(view.sentence) }));
+      el("p", { "class": "verdict-sentence", text: pick(view.sentence) }),
+      view.claimed ? el("p", { "class": "claimed", "data-claimed": "" }, pick(view.claimed)) : null);
     if (view.persons && view.persons.length > 1) {  // never one passport: who is who, and who counts
       text.appendChild(el("p", { text: t("persons", { n: view.persons.length }) }));
       var people = el("ul", { "class": "persons", id: "persons" });
@@ -361,7 +367,7 @@
     section.hidden = !(view.presentation && summary);
     if (section.hidden) { return; }
     var table = el("table", { id: "skills-table" },
-      el("caption", { text: t("skills_caption", { n: summary.skills.length, c: summary.verifiedCredentials.length }) }),
+      el("caption", { text: counted("skills_caption", summary.verifiedCredentials.length, { n: summary.skills.length, c: summary.verifiedCredentials.length }) }),
       el("thead", {}, el("tr", {},
         el("th", { scope: "col", text: t("skill_col") }),
         el("th", { scope: "col", text: t("framework_col") }),
@@ -499,11 +505,12 @@
       b.suggestions.forEach(function (s) {
         ideas.appendChild(el("li", { "data-crebo": s.crebo },
           t("suggestion_line", { name: s.name, crebo: s.crebo, k: s.closes.length, n: missing, pct: Math.round(s.share * 100) }) + " ",
+          s.heldLabel ? el("strong", { "class": "held", "data-held": "", text: "(" + pick(s.heldLabel) + ") " }) : null,
           el("span", { "class": "hint", text: t("suggestion_basis", { basis: pick(s.basisLabel) }) })));
       });
       body.appendChild(ideas);
     }
-    if (b.notComparable.length) { body.appendChild(el("p", { "class": "hint", text: t("not_comparable", { n: b.notComparable.length }) })); }
+    if (b.notComparable.length) { body.appendChild(el("p", { "class": "hint", text: counted("not_comparable", b.notComparable.length, { n: b.notComparable.length }) })); }
     body.appendChild(el("p", { "class": "hint", id: "bridge-attribution", text: t("attribution", { text: b.attribution }) }));
   }
 

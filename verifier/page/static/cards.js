@@ -4,6 +4,7 @@
  *
  *   var cards = window.SkillspasCards({ t: t, pick: pick, lang: function () { return state.lang; } });
  *   cards.credentialCard(credential, numbered); cards.el(...); cards.date(iso); cards.party(who, role); cards.ICONS
+ *   cards.counted(key, count, values): t(key) or, for a count of 1, t(key + "_one")
  */
 (function () {
   "use strict";
@@ -42,6 +43,10 @@
       }
     }
 
+    function counted(key, count, values) {  // the words for a count: their "_one" form (texts.py WORDS) for 1
+      return t(count === 1 ? key + "_one" : key, values);
+    }
+
     function fact(list, label, value, key) {
       if (value === null || value === undefined || value === "") { return; }
       list.appendChild(el("dt", { text: label }));
@@ -59,9 +64,10 @@
     }
 
     function credentialCard(c, numbered) {
-      var title = c.title || pick(c.kind) || t("credential_n", { n: c.index + 1 });
+      var title = c.title || pick(c.kind);  // none for one that failed: what it claims is said below, marked so
+      var number = t("credential_n", { n: c.index + 1 });
       var heading = el("h3", { id: "cred-" + c.index + "-h",
-        text: numbered ? t("credential_n", { n: c.index + 1 }) + ": " + title : title });
+        text: numbered ? number + (title ? ": " + title : "") : (title || number) });
       var badge = el("span", { "class": "badge badge-" + c.verdict }, (ICONS[c.verdict] || "") + " " + pick(c.heading));
       var card = el("article", { "class": "credential c-" + c.verdict, "data-verdict": c.verdict, "aria-labelledby": "cred-" + c.index + "-h" });
       var body = card;
@@ -77,8 +83,9 @@
     }
 
     function credentialFacts(body, c) {
-      if (c.code || !c.issuer) {  // not verified: why, and nothing it claims
+      if (c.code || !c.issuer) {  // not verified: why, and what its file claims only on a line that says so
         body.appendChild(el("p", { text: pick(c.sentence) }));
+        if (c.claimed) { body.appendChild(el("p", { "class": "claimed", "data-claimed": "" }, pick(c.claimed))); }
         if (c.code) {
           body.appendChild(el("p", { "class": "verdict-code" }, t("support_code") + ": ", el("code", { text: c.code }), c.detail ? " — " + pick(c.detail) : ""));
         }
@@ -122,6 +129,6 @@
       body.appendChild(list);
     }
 
-    return { ICONS: ICONS, el: el, date: date, party: party, credentialCard: credentialCard };
+    return { ICONS: ICONS, el: el, date: date, counted: counted, party: party, credentialCard: credentialCard };
   };
 }());
