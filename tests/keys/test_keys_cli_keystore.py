@@ -72,3 +72,15 @@ def test_export_public_of_a_key_file_prints_its_multikey(tmp_path):
     assert invoke("generate", "--out", str(out)).exit_code == 0
     exported = json.loads(invoke("export-public", str(out)).stdout)
     assert set(exported) == {"id", "type", "controller", "publicKeyMultibase"}
+
+
+def test_a_missing_passphrase_or_half_an_hsm_says_what_to_give_in_dutch_too(tmp_path):
+    """The Dutch line was the code's general text ("een optie ... ontbrekend, onbekend, ..."): only the English
+    one said which variable or option was missing."""
+    ks = str(tmp_path / "ks")
+    no_passphrase = invoke("generate", "--keystore", ks, "--did", DID)  # stdin is no terminal: no prompt
+    unset = invoke("generate", "--keystore", ks, "--did", DID, "--passphrase-env", "NOT_SET_HERE")
+    half_hsm = invoke("rotate", "--keystore", ks, "--token-label", "roc")
+    for result, words in [(no_passphrase, "SKILLSPAS_KEY_PASSPHRASE"), (unset, "NOT_SET_HERE"), (half_hsm, "--pkcs11-module")]:
+        dutch = next(line for line in result.output.splitlines() if line.startswith("fout [invalid_option]: "))
+        assert result.exit_code == 2 and words in dutch, result.output
