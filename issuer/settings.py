@@ -100,10 +100,11 @@ class Settings:
         return self.database_url or f"sqlite:///{self.data_dir / 'skillspas.db'}"
 
     def token(self) -> Pkcs11Token:
-        """The HSM token for organisation keys; ValueError naming what is missing."""
+        """The HSM token for organisation keys; ``invalid_option`` naming the settings that are missing."""
         missing = [ENV_PREFIX + n.upper() for n in ("pkcs11_module", "pkcs11_token", "pkcs11_pin") if not getattr(self, n)]
         if missing:
-            raise ValueError(f"HSM keys need {', '.join(missing)}")
+            raise error_for(ErrorCode.INVALID_OPTION, f"HSM keys need {', '.join(missing)}",
+                            nl=f"sleutels op een HSM hebben {', '.join(missing)} nodig")
         return Pkcs11Token(str(self.pkcs11_module), str(self.pkcs11_token), str(self.pkcs11_pin))
 
     @property

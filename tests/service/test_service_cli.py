@@ -401,6 +401,16 @@ def test_org_and_api_key_refusals_say_in_dutch_what_is_wrong(tmp_path):
     assert unknown.returncode == 2 and "fout [not_found]: deze organisatie heeft geen API-sleutel 'deadbeef'" in unknown.stderr
 
 
+def test_org_create_on_an_hsm_without_its_settings_names_them_in_dutch_too(tmp_path):
+    """The Dutch line said only "een optie die hij niet kan gebruiken"; the English one named the variables."""
+    env = {"SKILLSPAS_PKCS11_MODULE": "", "SKILLSPAS_PKCS11_TOKEN": "", "SKILLSPAS_PKCS11_PIN": ""}
+    refused = run_cli("org", "create", "ROC Noord", "--role", "mbo", "--did-web", "roc-noord.example", "--hsm",
+                      "--data-dir", str(tmp_path), env=env)
+    line = next(line for line in refused.stderr.splitlines() if line.startswith("fout ["))
+    assert refused.returncode == 2 and line.startswith("fout [invalid_option]: sleutels op een HSM hebben "), refused.stderr
+    assert "SKILLSPAS_PKCS11_MODULE" in line and "SKILLSPAS_PKCS11_PIN" in line
+
+
 def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and_an_employer_sees_a_revocation_offline(
         database, tmp_path):
     org = _create(database, f"ROC Zonder Server {uuid.uuid4().hex[:6]}")
