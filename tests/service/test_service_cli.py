@@ -240,6 +240,18 @@ def test_serve_refuses_to_start_without_a_public_https_url(tmp_path):
         assert "--public-url https://" in stderr and "Traceback" not in stderr
 
 
+def test_serve_refused_for_its_public_url_says_in_dutch_too_what_is_wrong_with_it(tmp_path):
+    """``serve --ssl-certfile … --ssl-keyfile …`` as the README showed it: the public URL defaults to
+    https://127.0.0.1:8000, and only the English line said why that is refused."""
+    for extra, dutch in [([], "(Hier: er is geen openbaar adres ingesteld"),
+                         (["--public-url", "http://issuer.example"], "(Hier: het openbare adres http://issuer.example is geen https"),
+                         (["--public-url", "https://127.0.0.1:8000"], "(Hier: het openbare adres https://127.0.0.1:8000 wijst naar deze computer")]:
+        process = _serve(tmp_path, *extra)
+        _, stderr = process.communicate(timeout=60)
+        line = next(line for line in stderr.splitlines() if line.startswith("fout [public_url_required]: "))
+        assert process.returncode == 2 and dutch in line, stderr
+
+
 def test_serve_with_dev_says_so_and_warns_about_unencrypted_keys(tmp_path):
     stderr = _started_stderr(_serve(tmp_path, "--dev"))
     assert "ontwikkelmodus (--dev)" in stderr and "development mode (--dev)" in stderr
