@@ -267,4 +267,4 @@ def export_public(
         _print(document)
     else:
         _keystore_call(lambda: write_atomic(out, (json.dumps(document, indent=2) + "\n").encode("utf-8"), mode=0o644))
-        typer.echo(f"wrote {out}", err=True)
+        typer.echo(f"geschreven / wrote: {out}", err=True)

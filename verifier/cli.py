@@ -368,7 +368,8 @@ def contexts_export(folder: Annotated[Path, typer.Argument(help="Folder to write
         root = bundled_registry().export(folder)
     except OSError as exc:
         raise refuse(file_error(exc, verb="write")) from None
-    typer.echo(f"wrote {len(bundled_registry().urls())} contexts and contexts.map.json to {root}")
+    count = len(bundled_registry().urls())
+    typer.echo(f"{count} contexten en contexts.map.json geschreven in {root} / wrote {count} contexts and contexts.map.json to {root}")
 
 
 @contexts_app.command("list")

@@ -84,3 +84,15 @@ def test_a_missing_passphrase_or_half_an_hsm_says_what_to_give_in_dutch_too(tmp_
     for result, words in [(no_passphrase, "SKILLSPAS_KEY_PASSPHRASE"), (unset, "NOT_SET_HERE"), (half_hsm, "--pkcs11-module")]:
         dutch = next(line for line in result.output.splitlines() if line.startswith("fout [invalid_option]: "))
         assert result.exit_code == 2 and words in dutch, result.output
+
+
+def test_export_public_and_contexts_export_say_what_they_wrote_in_dutch_too(tmp_path):
+    """What a new user reads after the README's lines: they said only "wrote did.json" / "wrote 13 contexts …"."""
+    from skillspas.verifier.cli import contexts_app
+
+    ks = str(tmp_path / "ks")
+    assert invoke("generate", "--keystore", ks, "--did", DID, "--passphrase-env", "KS_PASS").exit_code == 0
+    exported = invoke("export-public", "--keystore", ks, "--out", str(tmp_path / "did.json"))
+    assert exported.exit_code == 0 and f"geschreven / wrote: {tmp_path / 'did.json'}" in exported.output
+    contexts = runner.invoke(contexts_app, ["export", str(tmp_path / "ctx")])
+    assert contexts.exit_code == 0 and "contexten en contexts.map.json geschreven in" in contexts.output
