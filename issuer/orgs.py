@@ -454,8 +454,8 @@ class _HsmSigner(PublicFacts):
             return self._signer
         try:
             token = self._settings.token()
-        except ValueError as exc:
-            raise error_for(ErrorCode.SIGNER_FAILED, str(exc)) from None
+        except SkillspasError as exc:  # a setting missing: the service cannot sign (503), whatever the CLI calls it
+            raise error_for(ErrorCode.SIGNER_FAILED, exc.message, nl=exc.message_nl) from None
         token_label, key_label = parse_pkcs11_uri(self._location)
         signer = Pkcs11Signer(module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
                               verification_method=self._verification_method, controller=self._controller)

@@ -100,10 +100,11 @@ class Settings:
         return self.database_url or f"sqlite:///{self.data_dir / 'skillspas.db'}"
 
     def token(self) -> Pkcs11Token:
-        """The HSM token for organisation keys; ValueError naming what is missing."""
+        """The HSM token for organisation keys; ``invalid_option`` naming the settings that are missing."""
         missing = [ENV_PREFIX + n.upper() for n in ("pkcs11_module", "pkcs11_token", "pkcs11_pin") if not getattr(self, n)]
         if missing:
-            raise ValueError(f"HSM keys need {', '.join(missing)}")
+            raise error_for(ErrorCode.INVALID_OPTION, f"HSM keys need {', '.join(missing)}",
+                            nl=f"sleutels op een HSM hebben {', '.join(missing)} nodig")
         return Pkcs11Token(str(self.pkcs11_module), str(self.pkcs11_token), str(self.pkcs11_pin))
 
     @property
@@ -117,22 +118,24 @@ class Settings:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @functools.cached_property  # a frozen dataclass still has a __dict__; every signed status URL asks
-    def public_url_problem(self) -> str | None:
-        """Why ``base_url`` is no URL to sign into credentials (English), or ``None`` when it is public https."""
+    def public_url_problem(self) -> tuple[str, str] | None:
+        """Why ``base_url`` is no URL to sign into credentials (English, Dutch), or ``None`` when it is public https."""
         parts = urlsplit(self.base_url)
         if self.public_url is None:
-            return f"no public URL is set (the default is {self.base_url})"
+            return (f"no public URL is set (the default is {self.base_url})",
+                    f"er is geen openbaar adres ingesteld (de standaard is {self.base_url})")
         if parts.scheme != "https":
-            return f"the public URL {self.base_url} is not https"
+            return f"the public URL {self.base_url} is not https", f"het openbare adres {self.base_url} is geen https"
+        here = f"the public URL {self.base_url} names this machine", f"het openbare adres {self.base_url} wijst naar deze computer"
         host = (parts.hostname or "").rstrip(".").lower()
         if not host or host == "localhost" or host.endswith(".localhost"):
-            return f"the public URL {self.base_url} names this machine"
+            return here
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
             return None
         if address.is_loopback or address.is_unspecified or address.is_link_local:
-            return f"the public URL {self.base_url} names this machine"
+            return here
         return None
 
     def signing_base_url(self) -> str:
@@ -140,7 +143,8 @@ class Settings:
         unless it is a public https URL or ``dev`` is set."""
         problem = self.public_url_problem
         if problem is not None and not self.dev:
-            raise error_for(ErrorCode.PUBLIC_URL_REQUIRED, f"{text(ErrorCode.PUBLIC_URL_REQUIRED)} (Here {problem}.)")
+            code = ErrorCode.PUBLIC_URL_REQUIRED
+            raise error_for(code, f"{text(code)} (Here {problem[0]}.)", nl=f"{text(code, 'nl')} (Hier: {problem[1]}.)")
         return self.base_url
 
     def replace(self, **changes: Any) -> Settings:

@@ -63,20 +63,25 @@ PinEnv = Annotated[
 ]
 
 
-def _secret(variable: str | None, default_variable: str, what: str, *, confirm: bool) -> str:
-    """A secret from ``$variable``, else ``$default_variable``, else a hidden prompt on a terminal."""
+_PASSPHRASE = ("passphrase", "wachtwoordzin", "--passphrase-env")
+
+
+def _secret(variable: str | None, default_variable: str, what: tuple[str, str, str], *, confirm: bool) -> str:
+    """A secret from ``$variable``, else ``$default_variable``, else a hidden prompt on a terminal; ``what`` names it
+    in English and Dutch, and its option."""
     if variable is not None:
         value = os.environ.get(variable)
         if not value:
-            raise refuse(error_for(ErrorCode.INVALID_OPTION, f"environment variable {variable} is not set or empty"))
+            raise refuse(error_for(ErrorCode.INVALID_OPTION, f"environment variable {variable} is not set or empty",
+                                   nl=f"de omgevingsvariabele {variable} is niet gezet of leeg"))
         return value
     value = os.environ.get(default_variable)
     if value:
         return value
     if not sys.stdin.isatty():
-        raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               f"no {what}: set {default_variable} or use the --*-env option"))
-    return str(typer.prompt(what.capitalize(), hide_input=True, confirmation_prompt=confirm))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"no {what[0]}: set {default_variable} or use {what[2]} VAR",
+                               nl=f"geen {what[1]}: zet {default_variable} of gebruik {what[2]} VAR"))
+    return str(typer.prompt(f"{what[1].capitalize()} / {what[0]}", hide_input=True, confirmation_prompt=confirm))
 
 
 def _token(module: str | None, label: str | None, pin_env: str | None) -> Pkcs11Token | None:
@@ -84,8 +89,9 @@ def _token(module: str | None, label: str | None, pin_env: str | None) -> Pkcs11
     if module is None and label is None:
         return None
     if module is None or label is None:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, "an HSM key needs both --pkcs11-module and --token-label"))
-    pin = _secret(pin_env, "SKILLSPAS_PKCS11_PIN", "token PIN", confirm=False)
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "an HSM key needs both --pkcs11-module and --token-label",
+                               nl="een sleutel op een HSM heeft zowel --pkcs11-module als --token-label nodig"))
+    pin = _secret(pin_env, "SKILLSPAS_PKCS11_PIN", ("token PIN", "pincode van het token", "--pin-env"), confirm=False)
     return Pkcs11Token(module, label, pin)
 
 
@@ -115,7 +121,7 @@ def _create_keystore(
     keystore: Path, did: str, key_type: str | None, passphrase_env: str | None, token: Pkcs11Token | None
 ) -> None:
     """Start a keystore with its first key (an encrypted file, or a key on the HSM token)."""
-    passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, "passphrase", confirm=True)
+    passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, _PASSPHRASE, confirm=True)
     kind = key_type or ("auto" if token else "ed25519")
     store = _keystore_call(lambda: Keystore.create(keystore, did, kind=kind, passphrase=passphrase, token=token))
     _print({**store.history().keys[0].to_json(), "keystore": str(keystore)})
@@ -225,7 +231,7 @@ def rotate(
 ) -> None:
     """Make a new signing key; old keys stay in the DID document so old credentials keep verifying."""
     token = _token(pkcs11_module, token_label, pin_env)
-    passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, "passphrase", confirm=True)
+    passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, _PASSPHRASE, confirm=True)
     kind = key_type or ("auto" if token else "ed25519")
     record = _keystore_call(lambda: Keystore(keystore).rotate(kind=kind, passphrase=passphrase, token=token))
     _print({**record.to_json(), "next": "publish the new DID document: skillspas keys export-public"})
@@ -261,4 +267,4 @@ def export_public(
         _print(document)
     else:
         _keystore_call(lambda: write_atomic(out, (json.dumps(document, indent=2) + "\n").encode("utf-8"), mode=0o644))
-        typer.echo(f"wrote {out}", err=True)
+        typer.echo(f"geschreven / wrote: {out}", err=True)

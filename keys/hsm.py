@@ -73,7 +73,8 @@ def _pkcs11() -> Any:
         import pkcs11
     except ImportError:
         raise error_for(
-            ErrorCode.SIGNER_FAILED, "python-pkcs11 is not installed (pip install 'skillspas[hsm]')"
+            ErrorCode.SIGNER_FAILED, "python-pkcs11 is not installed (pip install 'skillspas[hsm]')",
+            nl="python-pkcs11 is niet geïnstalleerd (pip install 'skillspas[hsm]')",
         ) from None
     return pkcs11
 
@@ -84,22 +85,33 @@ def _library(module: str) -> Any:
     try:
         return _pkcs11().lib(module)
     except (OSError, RuntimeError) as exc:
-        raise error_for(ErrorCode.KEY_NOT_FOUND, f"cannot load PKCS#11 module {module!r}: {exc}") from None
+        raise error_for(ErrorCode.KEY_NOT_FOUND, f"cannot load PKCS#11 module {module!r}: {exc}",
+                        nl=f"de PKCS#11-module {module!r} is niet te laden: {exc}") from None
+
+
+def _token(module: str, token_label: str) -> Any:
+    """The one token labelled ``token_label``; ``key_not_found`` when there is none or more than one."""
+    pkcs11 = _pkcs11()
+    try:
+        return _library(module).get_token(token_label=token_label)
+    except (pkcs11.exceptions.NoSuchToken, pkcs11.exceptions.MultipleTokensReturned):
+        raise error_for(ErrorCode.KEY_NOT_FOUND, f"no single PKCS#11 token labelled {token_label!r}",
+                        nl=f"er is niet precies één PKCS#11-token met het label {token_label!r} (is het "
+                           "geïnitialiseerd, en is dit de goede module?)") from None
 
 
 def _open(module: str, token_label: str, pin: str, *, rw: bool = False) -> Any:
     """Log in to the token labelled ``token_label``; coded errors for a missing token or wrong PIN."""
     pkcs11 = _pkcs11()
-    try:
-        token = _library(module).get_token(token_label=token_label)
-    except (pkcs11.exceptions.NoSuchToken, pkcs11.exceptions.MultipleTokensReturned):
-        raise error_for(ErrorCode.KEY_NOT_FOUND, f"no single PKCS#11 token labelled {token_label!r}") from None
+    token = _token(module, token_label)
     try:
         return token.open(rw=rw, user_pin=pin)
     except (pkcs11.exceptions.PinIncorrect, pkcs11.exceptions.PinInvalid, pkcs11.exceptions.PinLenRange):
-        raise error_for(ErrorCode.WRONG_PASSPHRASE, f"the PIN for token {token_label!r} is wrong") from None
+        raise error_for(ErrorCode.WRONG_PASSPHRASE, f"the PIN for token {token_label!r} is wrong",
+                        nl=f"de pincode voor token {token_label!r} is onjuist") from None
     except pkcs11.exceptions.PKCS11Error as exc:
-        raise error_for(ErrorCode.SIGNER_FAILED, f"cannot open token {token_label!r}: {type(exc).__name__}") from None
+        raise error_for(ErrorCode.SIGNER_FAILED, f"cannot open token {token_label!r}: {type(exc).__name__}",
+                        nl=f"token {token_label!r} is niet te openen: {type(exc).__name__}") from None
 
 
 def _acquire(module: str, token_label: str, pin: str) -> Any:
@@ -131,7 +143,7 @@ def _open_for_writing(module: str, token_label: str, pin: str) -> Any:
     """A read-write session: logged in itself, or riding on the shared login when there is one."""
     with _LOCK:
         if (module, token_label) in _SESSIONS:
-            return _library(module).get_token(token_label=token_label).open(rw=True)
+            return _token(module, token_label).open(rw=True)
     return _open(module, token_label, pin, rw=True)
 
 
@@ -139,8 +151,7 @@ def token_supports_ed25519(module: str, token_label: str) -> bool:
     """Whether the token offers Ed25519 key generation and CKM_EDDSA signing."""
     pkcs11 = _pkcs11()
     with _module_lock(module):
-        token = _library(module).get_token(token_label=token_label)
-        mechanisms = token.slot.get_mechanisms()
+        mechanisms = _token(module, token_label).slot.get_mechanisms()
     return {pkcs11.Mechanism.EDDSA, pkcs11.Mechanism.EC_EDWARDS_KEY_PAIR_GEN} <= set(mechanisms)
 
 
@@ -162,7 +173,8 @@ def _public_key(public: Any, pkcs11: Any) -> PublicKey:
         raw = _octet_string(point)
         key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         return PublicKey(key)
-    raise error_for(ErrorCode.SIGNER_FAILED, "the token key is neither Ed25519 nor P-256")
+    raise error_for(ErrorCode.SIGNER_FAILED, "the token key is neither Ed25519 nor P-256",
+                    nl="de sleutel op het token is geen Ed25519- of P-256-sleutel")
 
 
 class Pkcs11Signer(PublicFacts):
@@ -191,7 +203,8 @@ class Pkcs11Signer(PublicFacts):
             except (pkcs11.exceptions.NoSuchKey, pkcs11.exceptions.MultipleObjectsReturned):
                 self.close()
                 raise error_for(
-                    ErrorCode.KEY_NOT_FOUND, f"no single key pair labelled {key_label!r} on token {token_label!r}"
+                    ErrorCode.KEY_NOT_FOUND, f"no single key pair labelled {key_label!r} on token {token_label!r}",
+                    nl=f"er is niet precies één sleutelpaar met het label {key_label!r} op token {token_label!r}",
                 ) from None
             self._public_key = _public_key(public, pkcs11)
         self._mechanism = pkcs11.Mechanism.EDDSA if self._public_key.kind == "Ed25519" else pkcs11.Mechanism.ECDSA
@@ -246,7 +259,8 @@ class Pkcs11Signer(PublicFacts):
                     private_template={attribute.SENSITIVE: True, attribute.EXTRACTABLE: False},
                 )
             except pkcs11.exceptions.PKCS11Error as exc:
-                raise error_for(ErrorCode.SIGNER_FAILED, f"the token could not generate a {kind} key: {type(exc).__name__}") from None
+                raise error_for(ErrorCode.SIGNER_FAILED, f"the token could not generate a {kind} key: {type(exc).__name__}",
+                                nl=f"het token kon geen {kind}-sleutel maken: {type(exc).__name__}") from None
         return cls(
             module=module, token_label=token_label, key_label=key_label, pin=pin,
             verification_method=verification_method, controller=controller,
@@ -266,11 +280,12 @@ class Pkcs11Signer(PublicFacts):
         message = data if self._public_key.kind == "Ed25519" else hashlib.sha256(data).digest()
         with self._lock:
             if self._session is None:
-                raise error_for(ErrorCode.SIGNER_FAILED, "the signer is closed")
+                raise error_for(ErrorCode.SIGNER_FAILED, "the signer is closed", nl="de ondertekenaar is al gesloten")
             try:
                 return bytes(self._private.sign(message, mechanism=self._mechanism))
             except pkcs11.exceptions.PKCS11Error as exc:
-                raise error_for(ErrorCode.SIGNER_FAILED, f"the token refused to sign: {type(exc).__name__}") from None
+                raise error_for(ErrorCode.SIGNER_FAILED, f"the token refused to sign: {type(exc).__name__}",
+                                nl=f"het token weigerde te ondertekenen: {type(exc).__name__}") from None
 
     def close(self) -> None:
         """Stop using the token (the last signer of a token closes its session and logs out)."""

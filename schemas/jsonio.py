@@ -115,6 +115,8 @@ def parse_scanned(
         raise TypeError("data must be JSON text (str, bytes) or a parsed JSON value")
     if text.startswith("\ufeff"):
         raise _malformed("a byte order mark is not allowed", "een byte order mark (BOM) aan het begin mag niet")
+    if not text.strip(" \t\n\r"):  # JSON white space only, e.g. `skillspas sign … > signed.json` after signing failed
+        raise _malformed("the input is empty", "het is leeg (er staat niets in)")
     _check_nesting(text, limits)
     try:
         value = json.loads(

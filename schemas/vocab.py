@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Sequence
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -308,8 +308,8 @@ def _members(source: Path) -> dict[str, bytes]:
                 if len(data) > _MAX_MEMBER_BYTES:
                     raise _too_large(info.filename)
                 add(info.filename, data)
-    except FileNotFoundError:
-        raise _import_error(f"{source} bestaat niet", f"{source} does not exist") from None
+    except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:  # what any command says of such a file
+        raise file_error(exc, exc.filename or source, "read") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, lzma.LZMAError, OSError) as exc:
         raise _import_error(
             f"{source} is geen leesbaar zip-bestand of map ({exc})", f"{source} is not a readable zip file or folder ({exc})"

@@ -233,9 +233,25 @@ def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
             continue
         # a file with the QR text, or a photo of the code (read_qr_image bounds bytes given to it)
         data = item if isinstance(item, bytes) else read_input(str(item), MAX_IMAGE_BYTES)
+        if not isinstance(item, bytes):
+            _refuse_a_whole_file(str(item), data)
         texts.append(data.decode("utf-8", "replace").strip() if is_payload(data.lstrip()[:4].decode("latin-1"))
                      else read_qr_image(data))
     return decode_payload("\n".join(texts), limits)
+
+
+def _refuse_a_whole_file(name: str, data: bytes) -> None:
+    """``qr_unreadable`` naming ``name`` when it is a JSON file or a PDF given where QR codes are read (after ``--qr``,
+    or as one of several files): it is checked on its own (``verify diploma.json evc.json`` is not two checks)."""
+    kind = ("pdf", "PDF") if is_pdf(data) else ("JSON-bestand", "JSON file") if data.lstrip()[:1] in (b"{", b"[") else None
+    if kind is not None:
+        shown_name = shown(name, 200)
+        raise localized_error(
+            ErrorCode.QR_UNREADABLE,
+            nl=f"{shown_name} is een {kind[0]}, geen QR-code: na --qr, en als u meer dan één bestand geeft, is elk "
+               f"bestand (een deel van) een QR-code; controleer het apart: skillspas verify {shown_name}",
+            en=f"{shown_name} is a {kind[1]}, not a QR code: after --qr, and when several files are given, each is "
+               f"(a part of) a QR code; check it on its own: skillspas verify {shown_name}")
 
 
 def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, replay: bool = False) -> None:
@@ -347,7 +363,8 @@ def contexts_export(folder: Annotated[Path, typer.Argument(help="Folder to write
         root = bundled_registry().export(folder)
     except OSError as exc:
         raise refuse(file_error(exc, verb="write")) from None
-    typer.echo(f"wrote {len(bundled_registry().urls())} contexts and contexts.map.json to {root}")
+    count = len(bundled_registry().urls())
+    typer.echo(f"{count} contexten en contexts.map.json geschreven in {root} / wrote {count} contexts and contexts.map.json to {root}")
 
 
 @contexts_app.command("list")

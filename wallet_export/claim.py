@@ -8,7 +8,8 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 ``POST {}`` answers a DID-Auth request (challenge, domain); the passport key signs a presentation
 over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
-from ``bundle``, else the passport's bundle, else the issuer's ``/bundle`` on the same origin.
+from ``bundle``, else the passport's bundle when it holds the signers' documents, else the issuer's
+``/bundle`` on the same origin.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
 is read up to a bound. The verifier never uses this module.
 """
@@ -125,7 +126,10 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
                                 f"({holder.controller}) as its subject", "/credentialSubject/id",
                                 nl=f"het bewijsstuk staat niet op jouw DID ({holder.controller})")
         fetched = None
-        if bundle is None and store.bundle() is None:
+        kept = store.bundle() if bundle is None else None
+        # The offer is used now: a proof the passport's own bundle cannot check (another school's) would lose the
+        # credential for good, so the issuer's /bundle checks it then, as it does for a passport without one.
+        if bundle is None and (kept is None or not _did_web_signers(credentials) <= set(kept.did_documents)):
             origin = urlsplit(url)
             fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
     finally:
@@ -133,6 +137,18 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
             client.close()
     stored = [store.add(json.dumps(c, ensure_ascii=False).encode("utf-8"), bundle=bundle or fetched)
               for c in credentials]
-    if fetched is not None:  # the passport had none: keep the issuer's, so `show` can check it later
+    if fetched is not None and kept is None:  # the passport had none: keep the issuer's, so `show` can check it later
         store.keep_bundle(fetched)
     return stored
+
+
+def _did_web_signers(credentials: list[dict[str, Any]]) -> set[str]:
+    """The did:web DIDs whose documents check the credentials' proofs (a did:key or did:jwk carries its key)."""
+    dids = set()
+    for credential in credentials:
+        proof = credential.get("proof")
+        for item in proof if isinstance(proof, list) else [proof]:
+            method = item.get("verificationMethod") if isinstance(item, dict) else None
+            if isinstance(method, str) and method.startswith("did:web:"):
+                dids.add(method.split("#", 1)[0])
+    return dids

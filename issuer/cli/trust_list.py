@@ -23,7 +23,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.keys import StaticResolver, load
-from skillspas.keys.did_web import load_did_web_folder, verification_method_ids
+from skillspas.keys.did_web import did_web_to_path, load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList, TrustListEntry, defect_nl, read_moment
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import CATALOGUE
@@ -152,11 +152,20 @@ def trust_list_sign(
 
 def _warn_about(entries: list[TrustListEntry], documents: dict[str, dict[str, Any]], source: str) -> None:
     """Name on stderr what is most likely a typing error, since the list is signed as it is: a did:web issuer
-    left without pinned keys, a did.json that belongs to no entry, a credential type skillspas does not know."""
+    left without pinned keys (and where its did.json goes) or that is no valid did:web DID, a did.json that belongs
+    to no entry, a credential type skillspas does not know."""
     for entry in entries:
         if entry.did.startswith("did:web:") and not entry.keys:
-            warn(f"van {entry.did} zijn geen sleutels vastgelegd (geef zijn did.json)",
-                 f"{entry.did} has no pinned keys (give its did.json)")
+            try:
+                where = did_web_to_path(entry.did)  # --dids reads only this layout: a did.json named otherwise is unseen
+            except SkillspasError as exc:
+                warn(f"{entry.did} is geen geldige did:web-DID ({exc.text('nl')}): geen bewijsstuk noemt hem",
+                     f"{entry.did} is no valid did:web DID ({exc.text('en')}): no credential names it")
+            else:
+                warn(f"van {entry.did} zijn geen sleutels vastgelegd: geef zijn did.json met --did-document BESTAND, "
+                     f"of in --dids MAP als MAP/{where}",
+                     f"{entry.did} has no pinned keys: give its did.json with --did-document FILE, or in --dids DIR as "
+                     f"DIR/{where}")
         for kind in entry.credential_types:
             if kind not in _KNOWN_TYPES:
                 warn(f"{entry.did}: soort bewijsstuk {kind!r} bestaat niet in skillspas (een tikfout? bekend: "

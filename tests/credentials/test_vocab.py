@@ -239,7 +239,7 @@ def _one(name: str, data: bytes):
         pytest.param(_lying_zip, ErrorCode.SCHEMA_INVALID, id="member larger than its header says"),
         pytest.param(_bomb, ErrorCode.TOO_LARGE, id="zip bomb"),
         pytest.param(_oversized_folder, ErrorCode.TOO_LARGE, id="oversized file"),
-        pytest.param(lambda p: None, ErrorCode.SCHEMA_INVALID, id="missing file"),
+        pytest.param(lambda p: None, ErrorCode.FILE_ERROR, id="missing file"),
     ],
 )
 def test_import_of_something_else_is_a_coded_error_in_dutch_and_english(tmp_path, make, code):
@@ -259,6 +259,15 @@ def test_the_cli_refuses_a_hostile_download_with_a_code_and_no_traceback(tmp_pat
     done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "vocab", "import",
                            str(source), "--home", str(tmp_path / "home")], capture_output=True)
     assert done.returncode != 0 and b"schema_invalid" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_vocab_import_of_a_file_that_is_not_there_is_a_file_error_as_every_command_says_it(tmp_path):
+    """The README's own line, run before the download is there: it was schema_invalid ("… bestaat niet")."""
+    missing = tmp_path / "kwalificaties-register.csv"
+    done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "vocab", "import",
+                           str(missing), "--home", str(tmp_path / "home")], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert f"fout [file_error]: kan {missing} niet lezen: het bestand of de map bestaat niet" in done.stderr.splitlines()
 
 
 def test_a_damaged_imported_file_is_reported_not_a_crash(tmp_path):

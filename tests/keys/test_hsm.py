@@ -93,6 +93,27 @@ def test_token_problems_are_coded_errors_without_the_pin(token, changes, code):
     assert token.pin not in str(info.value)
 
 
+def test_a_token_that_is_not_there_is_key_not_found_in_dutch_and_english_when_keys_rotate_picks_the_key_type(token, tmp_path):
+    """``keys rotate --pkcs11-module M --token-label T`` asks the token which key type it offers first: a label with no
+    token crashed there ("error [internal]: NoSuchToken"), before the signer's own coded error."""
+    from typer.testing import CliRunner
+
+    from skillspas.keys.cli import app
+
+    runner = CliRunner()
+    ks = str(tmp_path / "ks")
+    env = {"KS_PASS": "pw", "TOKEN_PIN": token.pin}
+    assert runner.invoke(app, ["generate", "--keystore", ks, "--did", "did:web:no-token.example",
+                               "--passphrase-env", "KS_PASS"], env=env).exit_code == 0
+    rotated = runner.invoke(app, ["rotate", "--keystore", ks, "--pkcs11-module", token.module, "--token-label",
+                                  "no-such-token", "--pin-env", "TOKEN_PIN"], env=env)
+    assert rotated.exit_code == 2, rotated.output
+    assert "fout [key_not_found]: " in rotated.output and "'no-such-token'" in rotated.output.split("error [")[0]
+    with pytest.raises(SkillspasError) as info:
+        token_supports_ed25519(token.module, "no-such-token")
+    assert info.value.code is ErrorCode.KEY_NOT_FOUND and info.value.message_nl
+
+
 def test_signer_repr_names_the_key_not_the_pin(token):
     with _signer(token, "repr-key", "p256") as signer:
         assert token.pin not in repr(signer) and "pkcs11:token=skillspas-test;object=repr-key" in repr(signer)

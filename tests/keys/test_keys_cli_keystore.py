@@ -72,3 +72,27 @@ def test_export_public_of_a_key_file_prints_its_multikey(tmp_path):
     assert invoke("generate", "--out", str(out)).exit_code == 0
     exported = json.loads(invoke("export-public", str(out)).stdout)
     assert set(exported) == {"id", "type", "controller", "publicKeyMultibase"}
+
+
+def test_a_missing_passphrase_or_half_an_hsm_says_what_to_give_in_dutch_too(tmp_path):
+    """The Dutch line was the code's general text ("een optie ... ontbrekend, onbekend, ..."): only the English
+    one said which variable or option was missing."""
+    ks = str(tmp_path / "ks")
+    no_passphrase = invoke("generate", "--keystore", ks, "--did", DID)  # stdin is no terminal: no prompt
+    unset = invoke("generate", "--keystore", ks, "--did", DID, "--passphrase-env", "NOT_SET_HERE")
+    half_hsm = invoke("rotate", "--keystore", ks, "--token-label", "roc")
+    for result, words in [(no_passphrase, "SKILLSPAS_KEY_PASSPHRASE"), (unset, "NOT_SET_HERE"), (half_hsm, "--pkcs11-module")]:
+        dutch = next(line for line in result.output.splitlines() if line.startswith("fout [invalid_option]: "))
+        assert result.exit_code == 2 and words in dutch, result.output
+
+
+def test_export_public_and_contexts_export_say_what_they_wrote_in_dutch_too(tmp_path):
+    """What a new user reads after the README's lines: they said only "wrote did.json" / "wrote 13 contexts …"."""
+    from skillspas.verifier.cli import contexts_app
+
+    ks = str(tmp_path / "ks")
+    assert invoke("generate", "--keystore", ks, "--did", DID, "--passphrase-env", "KS_PASS").exit_code == 0
+    exported = invoke("export-public", "--keystore", ks, "--out", str(tmp_path / "did.json"))
+    assert exported.exit_code == 0 and f"geschreven / wrote: {tmp_path / 'did.json'}" in exported.output
+    contexts = runner.invoke(contexts_app, ["export", str(tmp_path / "ctx")])
+    assert contexts.exit_code == 0 and "contexten en contexts.map.json geschreven in" in contexts.output

@@ -58,3 +58,14 @@ def test_a_file_is_read_as_strictly_as_bytes(tmp_path):
     with pytest.raises(SkillspasError) as caught:
         read_json_file(path)
     assert caught.value.code is ErrorCode.MALFORMED_JSON
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n"], ids=["empty", "only white space"])
+def test_an_empty_file_is_malformed_json_that_says_it_is_empty(tmp_path, content):
+    """``skillspas sign … > signed.json`` leaves an empty file when signing fails; verifying it said only
+    "Expecting value at line 1 column 1" / "fout op regel 1, kolom 1"."""
+    (tmp_path / "signed.json").write_bytes(content)
+    with pytest.raises(SkillspasError) as caught:
+        read_json_file(tmp_path / "signed.json")
+    assert caught.value.code is ErrorCode.MALFORMED_JSON
+    assert "empty" in caught.value.text("en") and "leeg" in caught.value.text("nl")

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from skillspas.issuer.demo import sample_credential
 from skillspas.schemas.errors import SkillspasError
+from skillspas.verifier import Bundle
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.cli import passport_app
 from skillspas.wallet_export.store import PassportStore
@@ -50,6 +51,18 @@ def test_a_worker_claims_a_credential_into_the_passport_and_it_names_their_did(s
     assert entries[0].ref in result.output
     kept = PassportStore(folder)  # the issuer's bundle is kept: its did:web key checks the proof later too
     assert kept.bundle() is not None and kept.verifier().check_proofs(entries[0].data).first_error is None
+
+
+def test_a_claim_into_a_passport_whose_bundle_lacks_the_issuer_is_checked_with_the_issuers_bundle(service, passport):
+    # The offer is used once: a claim that then could not check the proof lost the credential for good.
+    folder, did = passport
+    other_school = Bundle.create(did_documents=[{"id": "did:web:other-school.example"}])
+    PassportStore(folder).keep_bundle(other_school)
+    result = run("claim", offer_url(service), "--dir", folder)
+    assert result.exit_code == 0, result.output
+    entries = PassportStore(folder).entries()
+    assert len(entries) == 1 and entries[0].document["credentialSubject"]["id"] == did
+    assert set(PassportStore(folder).bundle().did_documents) == {"did:web:other-school.example"}  # the worker's own
 
 
 def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):

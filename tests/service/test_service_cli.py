@@ -240,6 +240,18 @@ def test_serve_refuses_to_start_without_a_public_https_url(tmp_path):
         assert "--public-url https://" in stderr and "Traceback" not in stderr
 
 
+def test_serve_refused_for_its_public_url_says_in_dutch_too_what_is_wrong_with_it(tmp_path):
+    """``serve --ssl-certfile … --ssl-keyfile …`` as the README showed it: the public URL defaults to
+    https://127.0.0.1:8000, and only the English line said why that is refused."""
+    for extra, dutch in [([], "(Hier: er is geen openbaar adres ingesteld"),
+                         (["--public-url", "http://issuer.example"], "(Hier: het openbare adres http://issuer.example is geen https"),
+                         (["--public-url", "https://127.0.0.1:8000"], "(Hier: het openbare adres https://127.0.0.1:8000 wijst naar deze computer")]:
+        process = _serve(tmp_path, *extra)
+        _, stderr = process.communicate(timeout=60)
+        line = next(line for line in stderr.splitlines() if line.startswith("fout [public_url_required]: "))
+        assert process.returncode == 2 and dutch in line, stderr
+
+
 def test_serve_with_dev_says_so_and_warns_about_unencrypted_keys(tmp_path):
     stderr = _started_stderr(_serve(tmp_path, "--dev"))
     assert "ontwikkelmodus (--dev)" in stderr and "development mode (--dev)" in stderr
@@ -399,6 +411,16 @@ def test_org_and_api_key_refusals_say_in_dutch_what_is_wrong(tmp_path):
         assert refused.returncode == 2 and line.startswith("fout [invalid_option]: ") and dutch in line, refused.stderr
     unknown = run_cli("org", "api-key", "revoke", "ROC Voorbeeldstad", "deadbeef", *args)
     assert unknown.returncode == 2 and "fout [not_found]: deze organisatie heeft geen API-sleutel 'deadbeef'" in unknown.stderr
+
+
+def test_org_create_on_an_hsm_without_its_settings_names_them_in_dutch_too(tmp_path):
+    """The Dutch line said only "een optie die hij niet kan gebruiken"; the English one named the variables."""
+    env = {"SKILLSPAS_PKCS11_MODULE": "", "SKILLSPAS_PKCS11_TOKEN": "", "SKILLSPAS_PKCS11_PIN": ""}
+    refused = run_cli("org", "create", "ROC Noord", "--role", "mbo", "--did-web", "roc-noord.example", "--hsm",
+                      "--data-dir", str(tmp_path), env=env)
+    line = next(line for line in refused.stderr.splitlines() if line.startswith("fout ["))
+    assert refused.returncode == 2 and line.startswith("fout [invalid_option]: sleutels op een HSM hebben "), refused.stderr
+    assert "SKILLSPAS_PKCS11_MODULE" in line and "SKILLSPAS_PKCS11_PIN" in line
 
 
 def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and_an_employer_sees_a_revocation_offline(

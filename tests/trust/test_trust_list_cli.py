@@ -191,8 +191,23 @@ def test_valid_days_out_of_bounds_is_an_invalid_option_in_dutch_and_english(fold
 def test_an_issuer_left_without_pinned_keys_is_named_in_dutch_and_english(folder, tmp_path):
     proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
     assert proc.returncode == 0, proc.stderr
-    assert "let op: van did:web:roc.example zijn geen sleutels vastgelegd (geef zijn did.json)" in proc.stderr.splitlines()
-    assert "warning: did:web:roc.example has no pinned keys (give its did.json)" in proc.stderr.splitlines()
+    assert "let op: van did:web:roc.example zijn geen sleutels vastgelegd: geef zijn did.json met --did-document " \
+           "BESTAND, of in --dids MAP als MAP/roc.example/.well-known/did.json" in proc.stderr.splitlines()
+    assert "warning: did:web:roc.example has no pinned keys: give its did.json with --did-document FILE, or in " \
+           "--dids DIR as DIR/roc.example/.well-known/did.json" in proc.stderr.splitlines()
+
+
+def test_a_did_json_put_in_dids_under_another_name_leaves_a_warning_that_says_where_it_belongs(folder, tmp_path):
+    """A new user puts the ROC's did.json in dids/roc.json: --dids reads only HOST/.well-known/did.json, so the keys
+    were not pinned, and the warning said "give its did.json", which the user had done."""
+    (tmp_path / "dids").mkdir()
+    (tmp_path / "dids" / "roc.json").write_text((folder / "dids" / "roc.example" / ".well-known" / "did.json").read_text())
+    proc = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--dids", tmp_path / "dids",
+               "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["pinned"] == 0
+    roc = [line for line in proc.stderr.splitlines() if "did:web:roc.example" in line]
+    assert len(roc) == 2 and all("roc.example/.well-known/did.json" in line for line in roc), proc.stderr
 
 
 def test_a_typed_wrong_credential_type_or_did_is_named_on_stderr_in_dutch_and_english(folder, tmp_path):
@@ -233,3 +248,11 @@ def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(
     assert made.returncode == 0, made.stderr
     checked = run("verify", folder / "diploma.json", "--bundle", tmp_path / "bundle.json", "--trust-anchor", anchor)
     assert checked.returncode == 1 and "[invalid_option]" in checked.stdout and "zonder '#…'" in checked.stdout
+
+
+def test_a_did_web_entry_that_is_no_valid_did_web_is_named_on_stderr(folder, tmp_path):
+    (tmp_path / "issuers.json").write_text(json.dumps([{"did": "did:web:", "name": "X", "credentialTypes": ["MboDiploma"]}]))
+    proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
+    assert proc.returncode == 0, proc.stderr
+    assert any(line.startswith("let op: did:web: is geen geldige did:web-DID") for line in proc.stderr.splitlines())
+    assert any(line.startswith("warning: did:web: is no valid did:web DID") for line in proc.stderr.splitlines())

@@ -96,3 +96,16 @@ def test_the_images_of_a_numbered_set_after_qr_are_joined_and_verified_as_withou
     without = run("verify", *parts, "--trust-issuer", issuer.controller, "--json")
     assert with_qr.returncode == without.returncode == 0, with_qr.stdout + with_qr.stderr
     assert json.loads(with_qr.stdout)["verified"] is True
+
+
+@pytest.mark.parametrize("kind", ["json", "pdf"])
+def test_a_json_or_pdf_file_among_several_is_named_and_said_to_be_checked_on_its_own(issued, tmp_path, kind):
+    """What a new user tries: ``skillspas verify diploma.json evc.json``. Several files are the parts of one QR set;
+    it said "the image cannot be read (UnidentifiedImageError)", naming no file, of a JSON file."""
+    (tmp_path / "diploma.json").write_text(json.dumps(issued[0]))
+    (tmp_path / "paspoort.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    named = str(tmp_path / ("diploma.json" if kind == "json" else "paspoort.pdf"))
+    proc = run("verify", named, str(tmp_path / "diploma.json"))
+    nl, en = proc.stderr.decode().splitlines()[:2]
+    assert proc.returncode == 2 and nl.startswith("fout [qr_unreadable]: ") and en.startswith("error [qr_unreadable]: ")
+    assert named in nl and f"skillspas verify {named}" in nl and named in en and "UnidentifiedImageError" not in nl + en
