@@ -12,8 +12,9 @@ The data goes to a temp file in the same folder, which then replaces the file by
 process killed midway, finds the old file or the new one, never half of one. Where the file system can (Linux:
 ``O_TMPFILE``), a new file is first written as a file without a name and then given its name (``linkat``): a
 process killed midway leaves nothing behind at all, and a new file costs one change of the folder instead of
-three (create, rename, remove) -- measured on ext4, 10,000 files: 0.48 -> 0.36 s in one process, 0.49-0.67 ->
-0.18-0.20 s in two processes writing one folder (a batch's workers), whose folder changes wait for each other. It replaces a regular file (or a
+two (a name made, then renamed), which two processes writing one folder (a batch's workers) wait for each other
+to make. Measured with ``benchmarks/files.py`` (ext4, 10,000 files of 5.4 KB, three rounds of one run): two
+processes 0.52-0.66 -> 0.41-0.51 s, one process 0.71-0.89 -> 0.70-0.74 s (plain files: 0.24-0.26 and 0.31-0.41 s). It replaces a regular file (or a
 link to one) only: given a folder, a device such as ``/dev/full`` or a pipe, it refuses and leaves it as it was.
 """
 
