@@ -20,7 +20,7 @@ from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.limits import Limits
 
 __all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "types_of", "issuer_id",
-           "issuer_name_of", "title_of", "cosigner_ids", "date_exists", "parse_datetime", "instant", "proofs_of"]
+           "issuer_name_of", "title_of", "text_of", "first_of", "cosigner_ids", "date_exists", "parse_datetime", "instant", "proofs_of"]
 
 # XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
 _DATETIME_STAMP = re.compile(
@@ -65,20 +65,22 @@ def issuer_id(credential: dict[str, Any]) -> str | None:
 
 def issuer_name_of(credential: dict[str, Any]) -> str | None:
     """The name the credential gives its issuer (``issuer.name``), as written in it: never the trust list's name."""
-    return _text(credential.get("issuer"), "name")
+    return text_of(credential.get("issuer"), "name")
 
 def title_of(credential: dict[str, Any]) -> str | None:
     """The title the credential gives itself, as written in it: its ``name``, else the ``name`` of its (first)
     subject's ``achievement`` (Open Badges 3.0); ``None`` when neither is text that is not blank."""
-    subject = _first(credential.get("credentialSubject"))
-    achievement = _first(subject.get("achievement")) if isinstance(subject, dict) else None
-    return _text(credential, "name") or _text(achievement, "name")
+    subject = first_of(credential.get("credentialSubject"))
+    achievement = first_of(subject.get("achievement")) if isinstance(subject, dict) else None
+    return text_of(credential, "name") or text_of(achievement, "name")
 
-def _text(node: Any, key: str) -> str | None:
+def text_of(node: Any, key: str) -> str | None:
+    """``node[key]`` when ``node`` is an object and that is text that is not blank; else ``None``."""
     value = node.get(key) if isinstance(node, dict) else None
     return value if isinstance(value, str) and value.strip() else None
 
-def _first(node: Any) -> Any:
+def first_of(node: Any) -> Any:
+    """The first item of a non-empty list (a JSON-LD value may be one or several); anything else as it is."""
     return node[0] if isinstance(node, list) and node else node
 
 def cosigner_ids(credential: dict[str, Any]) -> list[str]:

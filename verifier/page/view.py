@@ -23,7 +23,7 @@ from skillspas.schemas.catalogue import evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
-from skillspas.schemas.vc import issuer_id, issuer_name_of, title_of, types_of
+from skillspas.schemas.vc import issuer_id, issuer_name_of, text_of, title_of, types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
@@ -126,11 +126,6 @@ def _failure_json(result: VerificationResult) -> dict[str, Any]:
     return found
 
 
-def _text(node: Any, key: str) -> str | None:
-    value = node.get(key) if isinstance(node, dict) else None
-    return value if isinstance(value, str) and value.strip() else None
-
-
 def _claimed_names(document: dict[str, Any]) -> dict[str, str]:
     """Names a verified credential gives its issuer and co-signers (the leerbedrijf), by DID."""
     found: dict[str, str] = {}
@@ -140,7 +135,7 @@ def _claimed_names(document: dict[str, Any]) -> dict[str, str]:
     nodes = [document.get("issuer"), *(cosigners if isinstance(cosigners, list) else [cosigners])]
     nodes += [s.get("leerbedrijf") for s in subjects if isinstance(s, dict)]
     for node in nodes:
-        did, name = _text(node, "id"), _text(node, "name")
+        did, name = text_of(node, "id"), text_of(node, "name")
         if did and name:
             found.setdefault(did, name)
     return found
@@ -219,7 +214,7 @@ def _credential_view(
         subjectName=summary.subject_name,
         validFrom=summary.valid_from,
         validUntil=summary.valid_until,
-        awarded=_text(document, "awardedDate") if isinstance(document, dict) else None,
+        awarded=text_of(document, "awardedDate") if isinstance(document, dict) else None,
         signers=[
             {**_named(did, names, claimed), "role": "issuer" if did == summary.issuer else "cosigner"}
             for did in summary.signers
