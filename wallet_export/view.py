@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
 from skillspas.schemas import catalogue
-from skillspas.schemas.vc import issuer_name_of, title_of
+from skillspas.schemas.vc import first_of, issuer_name_of, text_of, title_of
 
 __all__ = ["Lang", "Labels", "SkillView", "CredentialView", "describe", "kind_label", "vocabulary_labels", "TEXT"]
 
@@ -174,15 +174,6 @@ class CredentialView:
     """Signers other than the issuer, named where the credential names them (e.g. the leerbedrijf)."""
 
 
-def _text(node: Any, key: str) -> str | None:
-    value = node.get(key) if isinstance(node, dict) else None
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _first(node: Any) -> Any:
-    return node[0] if isinstance(node, list) and node else node
-
-
 def _as_list(node: Any) -> list[Any]:
     return node if isinstance(node, list) else [] if node is None else [node]
 
@@ -193,12 +184,12 @@ def kind_label(types: tuple[str, ...] | list[str], lang: Lang = "nl") -> str:
 
 
 def _subject_name(subject: Any) -> str | None:
-    name = _text(subject, "name")
+    name = text_of(subject, "name")
     if name:
         return name
     for identity in _as_list(subject.get("identifier") if isinstance(subject, dict) else None):
         if isinstance(identity, dict) and identity.get("identityType") == "name" and identity.get("hashed") is False:
-            return _text(identity, "identityHash")
+            return text_of(identity, "identityHash")
     return None
 
 
@@ -211,7 +202,7 @@ def _date(value: str | None) -> str | None:
 
 def _label(alignment: dict[str, Any], lang: Lang, labels: Labels | None) -> str | None:
     """The credential's own label; in English, the vocabulary's English label when it has one."""
-    own = _text(alignment, "targetName")
+    own = text_of(alignment, "targetName")
     if labels is not None and (lang == "en" or own is None):
         return labels(alignment["targetUrl"], lang) or own
     return own
@@ -221,9 +212,9 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
     """The claims of ``credential`` for a person, with ``lang`` (nl/en) words; ``labels`` looks up skill names."""
     types = tuple(t for t in _as_list(credential.get("type")) if isinstance(t, str))
     issuer = credential.get("issuer")
-    subject = _first(credential.get("credentialSubject"))
+    subject = first_of(credential.get("credentialSubject"))
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    achievement = _first(achievement)
+    achievement = first_of(achievement)
     skills = tuple(
         SkillView(a["targetUrl"], _label(a, lang, labels), (catalogue.evidence_label(a.get("evidenceKind")) or {}).get(lang))
         for a in _as_list(achievement.get("alignment") if isinstance(achievement, dict) else None)
@@ -235,21 +226,21 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)
     ))
     title = title_of(credential) or TEXT["unknown"][lang]
-    issuer_id = issuer if isinstance(issuer, str) else _text(issuer, "id")
-    names = {_text(node, "id"): _text(node, "name") for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
+    issuer_id = issuer if isinstance(issuer, str) else text_of(issuer, "id")
+    names = {text_of(node, "id"): text_of(node, "name") for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
     cosigners = tuple(f"{names[s]} ({s})" if names.get(s) else s for s in signers if s != issuer_id)
     return CredentialView(
-        id=_text(credential, "id"),
+        id=text_of(credential, "id"),
         title=title,
         kind=kind_label(types, lang),
         types=types,
         issuer=issuer_id,
         issuer_name=issuer_name_of(credential),
         subject_name=_subject_name(subject),
-        valid_from=_date(_text(credential, "validFrom")),
-        valid_until=_date(_text(credential, "validUntil")),
-        awarded=_date(_text(subject, "awardedDate") or _text(credential, "awardedDate")),
-        description=_text(achievement, "description") or _text(credential, "description"),
+        valid_from=_date(text_of(credential, "validFrom")),
+        valid_until=_date(text_of(credential, "validUntil")),
+        awarded=_date(text_of(subject, "awardedDate") or text_of(credential, "awardedDate")),
+        description=text_of(achievement, "description") or text_of(credential, "description"),
         skills=skills,
         signers=signers,
         details=tuple((fact.label[lang], fact.text[lang]) for fact in catalogue.facts(credential)),
