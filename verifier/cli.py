@@ -183,14 +183,14 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
         typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {counted}")
         for index in person.credentials:
-            _print_passport_row(result, index, inner[index] if index < len(inner) else None, lang)
+            _print_row(result, index, inner, lang, "    ", passport=True)
     owned = {index for person in result.persons for index in person.credentials}
     unowned = [index for index in range(total) if index not in owned]
     if unowned:  # one whose proof failed says nothing true about its person (verifier/persons.py): shown apart
         typer.echo("  persoon: niet vast te stellen (niet als echt bevestigd) — telt niet mee" if nl else
                    "  person: cannot be told (not confirmed genuine) — not counted")
     for index in unowned:
-        _print_passport_row(result, index, inner[index] if index < len(inner) else None, lang)
+        _print_row(result, index, inner, lang, "    ", passport=True)
     counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""
     typer.echo(f"  {'samenvatting' if nl else 'summary'}: {len(summary.skills)} "
                f"{'bewezen vaardigheden uit' if nl else 'verified skills from'} {len(summary.verified)} "
@@ -201,21 +201,24 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         typer.echo(f"    {step.sentence()[lang]}")
 
 
-def _print_passport_row(result: VerificationResult, index: int, credential: Any, lang: str) -> None:
-    """One credential of a passport view: its number (from 1), verdict, code and name; then what it proves, or what
-    it claims to be (``credential``: as written) and why it failed."""
-    item = result.credentials[index]
+def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: str, indent: str, *,
+               passport: bool = False) -> None:
+    """One credential of a presentation: its number (from 1), verdict, code and name; then what it proves, or what it
+    claims to be (``inner``: the credentials as written) and why it failed. ``passport`` (a PDF's view): its skills
+    are said once, in the summary, and why it failed in the code's own sentence."""
+    item, deeper = result.credentials[index], indent * 2  # its lines below it: twice its own indent
     problem = item.first_error
     named = item.summary or item.about
     what = f" — {_named(named, lang == 'nl')}" if named is not None else ""
     code = f" [{problem.code.value}]" if problem is not None else ""
-    typer.echo(f"    {'✓' if item.verified else '✗'} #{index + 1} {HEADINGS[item.verdict][lang]}{code}{what}")
-    _print_warnings(item.warnings, lang, "        ")
+    typer.echo(f"{indent}{'✓' if item.verified else '✗'} #{index + 1} {HEADINGS[item.verdict][lang]}{code}{what}")
+    _print_warnings(item.warnings, lang, deeper)  # e.g. trust_list_not_pinned: orange, as on the page
     if item.verified and item.summary is not None:
-        _print_proven(item.summary, lang, "        ", skills=False)  # the skills: once, in the summary
-    elif problem is not None:
-        _print_claimed(item, credential, lang, "        ")
-        typer.echo(f"        {item.message(lang)}")
+        _print_proven(item.summary, lang, deeper, skills=not passport)
+    elif problem is not None:  # what it claims to be, then why, in the language asked for
+        _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
+        typer.echo(deeper + (item.message(lang) if passport else
+                             problem.text(lang) + (f" ({problem.path})" if problem.path else "")))
 
 
 def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
@@ -293,18 +296,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if summary.subject_name:
             typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
         _print_proven(summary, lang, "  ")
-    for index, credential in enumerate(result.credentials):  # as the passport view of a PDF: mark, number, verdict
-        problem = credential.first_error
-        what = credential.summary or credential.about
-        code = f" [{problem.code.value}]" if problem is not None else ""
-        typer.echo(f"  {'✓' if credential.verified else '✗'} #{index + 1} {HEADINGS[credential.verdict][lang]}{code}"
-                   + (f" — {_named(what, nl)}" if what else ""))
-        _print_warnings(credential.warnings, lang, "    ")  # e.g. trust_list_not_pinned: orange, as on the page
-        if credential.verified and credential.summary is not None:
-            _print_proven(credential.summary, lang, "    ")
-        elif problem is not None:  # what it claims to be, then why, in the language asked for
-            _print_claimed(credential, inner[index] if index < len(inner) else None, lang, "    ")
-            typer.echo(f"    {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
+    for index in range(len(result.credentials)):  # as the passport view of a PDF: mark, number, verdict
+        _print_row(result, index, inner, lang, "  ")
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:
