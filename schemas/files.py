@@ -14,8 +14,10 @@ process killed midway, finds the old file or the new one, never half of one. Whe
 process killed midway leaves nothing behind at all, and a new file costs one change of the folder instead of
 two (a name made, then renamed), which two processes writing one folder (a batch's workers) wait for each other
 to make. Measured with ``benchmarks/files.py`` (ext4, 10,000 files of 5.4 KB, three rounds of one run): two
-processes 0.52-0.66 -> 0.41-0.51 s, one process 0.71-0.89 -> 0.70-0.74 s (plain files: 0.24-0.26 and 0.31-0.41 s). It replaces a regular file (or a
-link to one) only: given a folder, a device such as ``/dev/full`` or a pipe, it refuses and leaves it as it was.
+processes 0.52-0.66 -> 0.41-0.51 s, one process 0.71-0.89 -> 0.70-0.74 s (plain files: 0.24-0.26 and 0.31-0.41 s).
+
+It replaces a regular file (or a link to one) only: given a folder, a device such as ``/dev/full`` or a pipe, it
+refuses and leaves it as it was.
 """
 
 from __future__ import annotations
