@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer._click import Context
+from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
 
+from skillspas.issuer.cli.usage import usage_refusal
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.report import crash
 
@@ -39,9 +43,28 @@ _COMMANDS: dict[str, tuple[str, str, bool, str | None]] = {
 }
 
 
+class _Root(TyperGroup):
+    """The root command. A usage error of any sub-command (unknown option or command, missing argument, bad
+    value) reaches it and is refused the one way (``invalid_option``, nl and en, exit 2), not in click's
+    English box; help (``--help``, a group without its command) is shown as click shows it."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None,
+                     **extra: Any) -> Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            raise usage_refusal(exc) from None
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise usage_refusal(exc) from None
+
+
 def build_app(only: str | None = None) -> typer.Typer:
     """The ``skillspas`` command with every sub-command, or with ``only`` that one (its imports alone)."""
-    built = typer.Typer(name="skillspas", help=_HELP, no_args_is_help=True, pretty_exceptions_enable=False)
+    built = typer.Typer(name="skillspas", help=_HELP, no_args_is_help=True, pretty_exceptions_enable=False, cls=_Root)
     if only is not None:
         built.callback()(_no_options)  # a group even with one command: ``skillspas verify FILE`` keeps its name
     for name, (module, attribute, group, help_text) in _COMMANDS.items():

@@ -1,0 +1,92 @@
+"""click's usage errors (unknown option or command, missing argument, bad value) as the one refusal of every
+command: ``invalid_option`` in Dutch and English, exit 2, instead of click's English box.
+
+Usage (the root command, ``issuer/cli/__init__.py``)::
+
+    except UsageError as exc:
+        raise usage_refusal(exc) from None
+
+typer 0.28 runs its own copy of click (``typer._click``; pyproject pins typer below 0.29): its usage errors are
+these classes, not those of an installed click. Its messages are English only; the Dutch line is built from the
+error's fields, or from click's sentence where it has no fields (an unknown command, extra arguments).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption,
+                                     UsageError)
+
+from skillspas.schemas.errors import ErrorCode, localized_error, shown
+from skillspas.schemas.report import refuse
+
+__all__ = ["usage_refusal"]
+
+_NO_SUCH_COMMAND = re.compile(r"No such command (.+?)\.(?: Did you mean (.+)\?)?", re.DOTALL)
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)", re.DOTALL)
+
+
+def usage_refusal(exc: UsageError) -> BaseException:
+    """Print click's usage error as ``invalid_option`` and return the exit to raise; help passes through."""
+    if isinstance(exc, NoArgsIsHelpError):
+        return exc  # ``skillspas keys``: the group's help, as before
+    hint = _param_hint(exc)
+    if isinstance(exc, NoSuchOption):
+        nl = f"onbekende optie {shown(exc.option_name, quoted=True)}" + _did_you_mean(exc.possibilities)
+    elif isinstance(exc, MissingParameter):
+        nl = f"{'argument' if _param_type(exc) == 'argument' else 'optie'} {hint} ontbreekt"
+    elif isinstance(exc, BadParameter):
+        nl = f"ongeldige waarde voor {hint}" + _value_problem(exc.message)
+    elif isinstance(exc, BadOptionUsage):
+        name = shown(exc.option_name, quoted=True)
+        nl = f"optie {name} heeft een waarde nodig" if "requires" in exc.message else f"optie {name} neemt geen waarde"
+    elif (unknown := _NO_SUCH_COMMAND.fullmatch(exc.message)) is not None:  # typer's words for a group's command
+        nl = f"onbekende opdracht {shown(unknown.group(1))}" + _did_you_mean((unknown.group(2) or "").split(", "))
+    elif (extra := _EXTRA_ARGUMENTS.fullmatch(exc.message)) is not None:
+        nl = f"onverwacht extra argument: {shown(extra.group(1))}"
+    else:
+        nl = "de opdracht is verkeerd gebruikt"
+    en = shown(exc.format_message(), 300).rstrip(".")
+    if exc.ctx is not None:  # the parser's own errors (an option without its value) do not know their command
+        nl, en = f"{nl}; zie '{exc.ctx.command_path} --help'", f"{en}; see '{exc.ctx.command_path} --help'"
+    return refuse(localized_error(ErrorCode.INVALID_OPTION, nl=nl, en=en))
+
+
+_VALUE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(.+) is not a valid (?:integer|int|float)\.", re.DOTALL), "{0} is geen getal"),
+    (re.compile(r"(.+) is not in the range (.+)\.", re.DOTALL), "{0} ligt buiten {1}"),
+    (re.compile(r"(?:File|Directory|Path) (.+) does not exist\.", re.DOTALL), "{0} bestaat niet"),
+    (re.compile(r"(?:File|Directory|Path) (.+) is a directory\.", re.DOTALL), "{0} is een map"),
+    (re.compile(r"(.+) is not one of (.+)\.", re.DOTALL), "{0} is niet een van {1}"),
+)
+"""What typer and click say about a value, in Dutch (their messages are English only)."""
+
+
+def _value_problem(message: str) -> str:
+    """``: <what is wrong with the value>`` in Dutch, or nothing when click's sentence is not one of these."""
+    for pattern, dutch in _VALUE_PROBLEMS:
+        if (found := pattern.fullmatch(message)) is not None:
+            return ": " + dutch.format(*(shown(part, 80) for part in found.groups()))
+    return ""
+
+
+def _param_hint(exc: UsageError) -> str:
+    """The option or argument a ``BadParameter`` is about, as click names it ('--port', 'FILE')."""
+    if not isinstance(exc, BadParameter):
+        return ""
+    if exc.param_hint is not None:
+        given = exc.param_hint
+        return given if isinstance(given, str) else " / ".join(repr(x) for x in given)
+    return str(exc.param.get_error_hint(exc.ctx)) if exc.param is not None and exc.ctx is not None else "?"
+
+
+def _param_type(exc: MissingParameter) -> str | None:
+    return exc.param_type or (exc.param.param_type_name if exc.param is not None else None)
+
+
+def _did_you_mean(possibilities: Sequence[str] | None) -> str:
+    """`` (bedoelt u 'verify' of 'verifier'?)``, or nothing without possibilities."""
+    named = [shown(p) for p in possibilities or () if p]
+    return f" (bedoelt u {' of '.join(named)}?)" if named else ""
