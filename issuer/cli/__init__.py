@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -133,9 +135,53 @@ def demo_command(
     raise typer.Exit(code)
 
 
+class _OutlivesItsReader(io.RawIOBase):
+    """Standard output that outlives its reader: once the reader has closed the pipe (``verify FILE | head -1``),
+    what is still written goes to ``os.devnull``, so the command ends as it would have, with its own exit code
+    (typer would end it with exit 1 at the first write), and Python's last flush raises no BrokenPipeError."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, data: Any) -> int:
+        try:
+            return os.write(self._fd, data)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._fd)  # the descriptor stays open: nothing more is written to the closed pipe
+            os.close(devnull)
+            return memoryview(data).nbytes
+
+
+def _stdout_outliving_its_reader() -> None:
+    """Put ``_OutlivesItsReader`` under ``sys.stdout`` when it is not a terminal (a terminal's reader stays),
+    buffered as it was (``python -u``: not)."""
+    stdout = sys.stdout
+    try:
+        if stdout.isatty():
+            return
+        fd = stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (pythonw, a test's capture): left as it is
+        return
+    stdout.flush()
+    raw = _OutlivesItsReader(fd)
+    binary = raw if isinstance(stdout.buffer, io.RawIOBase) else io.BufferedWriter(raw)
+    sys.stdout = io.TextIOWrapper(binary, encoding=stdout.encoding, errors=stdout.errors,
+                                  line_buffering=bool(stdout.line_buffering),
+                                  write_through=getattr(stdout, "write_through", False))
+
+
 def main() -> None:
-    """Console entry point; never shows a traceback."""
+    """Console entry point; never shows a traceback, and a closed standard output does not change the exit code."""
     only = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in _COMMANDS else None
+    _stdout_outliving_its_reader()
     try:
         build_app(only)()
     except SystemExit:
