@@ -218,6 +218,11 @@ def list_keys(keystore: KeystoreOption) -> None:
     _print({"id": history.did, "keys": [record.to_json() for record in history.keys]})
 
 
+_PUBLISH_NEXT = ("publiceer het nieuwe DID-document: skillspas keys export-public / "
+                 "publish the new DID document: skillspas keys export-public")
+"""What to do after ``rotate`` and ``revoke``: until the DID document is published, verifiers know the old keys."""
+
+
 @app.command()
 def rotate(
     keystore: KeystoreOption,
@@ -234,7 +239,7 @@ def rotate(
     passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, _PASSPHRASE, confirm=True)
     kind = key_type or ("auto" if token else "ed25519")
     record = _keystore_call(lambda: Keystore(keystore).rotate(kind=kind, passphrase=passphrase, token=token))
-    _print({**record.to_json(), "next": "publish the new DID document: skillspas keys export-public"})
+    _print({**record.to_json(), "next": _PUBLISH_NEXT})
 
 
 @app.command()
@@ -246,7 +251,7 @@ def revoke(
     """Revoke a compromised key: credentials it signed from that moment fail (key_revoked)."""
     moment = _moment(compromised_at)
     record = _keystore_call(lambda: Keystore(keystore).revoke(key_id, compromised_at=moment))
-    _print({**record.to_json(), "next": "publish the new DID document: skillspas keys export-public"})
+    _print({**record.to_json(), "next": _PUBLISH_NEXT})
 
 
 @app.command("export-public")

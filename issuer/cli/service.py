@@ -140,7 +140,9 @@ def serve_command(
     base = _public_base(settings)
     _warn_unencrypted(settings)
     app = _guard(lambda: create_app(settings))
-    typer.echo(f"skillspas issuer on {scheme}://{host}:{port} (public URL {base}); OpenAPI at /docs", err=True)
+    address = f"{scheme}://{host}:{port}"
+    typer.echo(f"skillspas-uitgifte op {address} (openbaar adres {base}); OpenAPI op /docs / "
+               f"skillspas issuer on {address} (public URL {base}); OpenAPI at /docs", err=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level,
                 http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
                 ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),

@@ -109,7 +109,7 @@ def vocab_show(
             typer.echo(f"  {kerntaak.code} {kerntaak.title or ''}")
             for werkproces in kerntaak.werkprocessen:
                 typer.echo(f"    {werkproces.code} {werkproces.title}")
-        typer.echo(f"  ESCO ({kwalificatie.mapping_status or 'suggested'}):")
+        typer.echo(f"  ESCO ({_mapping_note(kwalificatie.mapping_status)}):")
         for uri in kwalificatie.esco_skills:
             skill = vocabulary.get(uri)
             typer.echo(f"    {skill.label('nl') if skill else '?'}  {uri}")
@@ -131,6 +131,16 @@ def vocab_show(
         typer.echo(f"  {'essentieel' if essential else 'optioneel'} voor / {'essential' if essential else 'optional'} "
                    f"for: {occupation}")
     typer.echo(f"Labels: {ATTRIBUTION}")
+
+
+def _mapping_note(status: str | None) -> str:
+    """The status of a kwalificatie's ESCO skills in Dutch and English: "suggested" (the register's own word) is
+    a mapping nobody made official; the source note after it, and any other status, stay as the register has them."""
+    status = status or "suggested"
+    if not status.startswith("suggested"):
+        return status
+    source = status.removeprefix("suggested").strip().removeprefix("(").removesuffix(")").strip()
+    return "voorgesteld, niet officieel / suggested, not official" + (f"; {source}" if source else "")
 
 
 def _occupations_of(vocabulary: SkillsVocabulary, uri: str) -> list[tuple[str, bool]]:

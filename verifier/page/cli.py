@@ -117,10 +117,12 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
         try:
             runtime = runtime_folder()
         except FileNotFoundError:  # an installed skillspas: the pinned runtime goes into the cache once
-            typer.echo(f"installing the Pyodide runtime {runtime_version()} (npm ci, pinned by package-lock.json) ...", err=True)
+            typer.echo(f"de Pyodide-runtime {runtime_version()} wordt geïnstalleerd (npm ci, vastgelegd in package-lock.json) ... / "
+                       f"installing the Pyodide runtime {runtime_version()} (npm ci, pinned by package-lock.json) ...", err=True)
             runtime = install_runtime()
         sums = build(out, runtime, bundle=bundle, settings=settings)
     except FileNotFoundError as exc:
         raise refuse(error_for(ErrorCode.NOT_INSTALLED, str(exc))) from None
-    typer.echo(f"wrote {len(sums)} files to {out}; {out / 'SHA256SUMS'} lists the SHA-256 of each")
+    typer.echo(f"{len(sums)} bestanden geschreven in {out}; {out / 'SHA256SUMS'} geeft van elk de SHA-256 / "
+               f"wrote {len(sums)} files to {out}; {out / 'SHA256SUMS'} lists the SHA-256 of each")
 

@@ -1,0 +1,62 @@
+"""Lines of the ``skillspas`` command that people read say it in Dutch and in English (``nl / en``), as the rest
+of the command does: ``serve``'s start line, ``verifier --build-static``'s progress, ``keys rotate``/``revoke``'s
+next step and ``vocab show``'s note on a kwalificatie's ESCO mapping."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from skillspas.issuer.cli import build_app
+
+
+def _invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(build_app(), list(args), env=env)
+
+
+def test_serve_says_where_it_listens_in_dutch_and_english(tmp_path, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)  # the I/O seam: nothing listens
+    result = _invoke("serve", "--dev", "--data-dir", str(tmp_path), "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "skillspas-uitgifte op http://127.0.0.1:8123" in result.stderr, result.stderr
+    assert "skillspas issuer on http://127.0.0.1:8123" in result.stderr, result.stderr
+
+
+def test_build_static_says_its_progress_in_dutch_and_english(tmp_path, monkeypatch):
+    import skillspas.verifier.browser_build as browser_build
+
+    def no_runtime() -> None:
+        raise FileNotFoundError("no runtime")
+
+    monkeypatch.setattr(browser_build, "runtime_folder", no_runtime)
+    monkeypatch.setattr(browser_build, "install_runtime", lambda: tmp_path)  # the I/O seams: no npm, no files
+    monkeypatch.setattr(browser_build, "build", lambda out, runtime, **options: {"index.html": "", "app.js": ""})
+    result = _invoke("verifier", "--build-static", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert "Pyodide-runtime" in result.stderr and "wordt geïnstalleerd" in result.stderr, result.stderr
+    assert "installing the Pyodide runtime" in result.stderr, result.stderr
+    assert "2 bestanden geschreven" in result.stdout and "wrote 2 files" in result.stdout, result.stdout
+
+
+def test_keys_rotate_and_revoke_name_the_next_step_in_dutch_and_english(tmp_path):
+    env = {"KS_PASS": "een lange geheime zin", "SKILLSPAS_KEY_PASSPHRASE": ""}
+    keystore = str(tmp_path / "ks")
+    made = _invoke("keys", "generate", "--keystore", keystore, "--did", "did:web:roc.example",
+                   "--passphrase-env", "KS_PASS", env=env)
+    assert made.exit_code == 0, made.output
+    rotated = _invoke("keys", "rotate", "--keystore", keystore, "--passphrase-env", "KS_PASS", env=env)
+    revoked = _invoke("keys", "revoke", "key-1", "--keystore", keystore, "--compromised-at", "2026-01-15", env=env)
+    for result in (rotated, revoked):
+        assert result.exit_code == 0, result.output
+        step = json.loads(result.stdout)["next"]
+        assert "publiceer het nieuwe DID-document" in step and "publish the new DID document" in step, step
+
+
+def test_vocab_show_says_a_suggested_esco_mapping_is_not_official_in_dutch_and_english():
+    result = _invoke("vocab", "show", "25180")
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.stdout.splitlines() if line.strip().startswith("ESCO ("))
+    assert "voorgesteld, niet officieel" in note and "suggested, not official" in note, note
