@@ -180,7 +180,11 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
                 rows.append((reader.line_num + skipped, values))
     except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
         code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
-        raise error_for(code, f"line {reader.line_num + skipped} of the CSV file: {exc}") from None
+        line = reader.line_num + skipped
+        raise error_for(code, f"line {line} of the CSV file: {exc}",
+                        nl=f"regel {line} van het CSV-bestand: " + ("een veld is te lang" if code is ErrorCode.TOO_LARGE
+                                                                    else "geen geldige CSV (bijvoorbeeld een NUL-teken "
+                                                                         "of een aanhalingsteken dat niet sluit)")) from None
     if not rows:  # an empty export is a mistake to say, not a batch that quietly issues nothing
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
                               en="The CSV file has no data rows (only a header line, or nothing).")
@@ -348,7 +352,8 @@ def validate_rows(
     org.require("credentials:batch")
     name = type_name(kind)
     if not org.may_issue(name):
-        raise error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {name}")
+        raise error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {name}",
+                        nl=f"een organisatie met de rol {org.role!r} mag geen {name} uitgeven")
     errors: list[RowError] = []
     keyed: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
@@ -407,7 +412,7 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     if isinstance(result, RowError) or role_may_issue(org.role, result.kind):
         return result
     refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
-                        f"{result.kind}", "/type")
+                        f"{result.kind}", "/type", nl=f"een organisatie met de rol {org.role!r} mag geen {result.kind} uitgeven")
     return row_error(result.line, refused)
 
 
@@ -557,7 +562,9 @@ class _Run:
             text = documents.get(cid)
             if text is None:  # hash-only store and the file is gone: say so, never re-sign
                 raise error_for(ErrorCode.NOT_FOUND, f"the file of row {self.plan[position].line} is gone "
-                                "and the store keeps only hashes")
+                                "and the store keeps only hashes",
+                                nl=f"het bestand van regel {self.plan[position].line} is weg en de opslag bewaart "
+                                   "alleen hashes")
             write_atomic(self.out / _file_name(self.plan[position].key), (text + "\n").encode("utf-8"))
 
 

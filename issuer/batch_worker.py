@@ -165,18 +165,22 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
         try:
             if data["issuer_name"] != org.name:  # the name comes from the organisation record
                 raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {data['issuer_name']!r}; "
-                                f"this organisation is {org.name!r}", "/issuer_name")
+                                f"this organisation is {org.name!r}", "/issuer_name",
+                                nl=f"de regel noemt uitgever {data['issuer_name']!r}; deze organisatie is {org.name!r}")
             # The builders refuse national ids and check the type's schemas; preflight what a
             # verifier checks (bounds, contexts, VC shape, related resources, strict expansion) and
             # the issuer's rules on the expansion (dates, skills, issuer name). (The role: validate_rows.)
             with noting_unread() as unread:  # a column no builder reads: its value would be in no credential
                 credential = build(name, data, issuer=org.did)
             if issuer_id(credential) != org.did:
-                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}", "/issuer")
+                raise error_for(ErrorCode.ISSUER_MISMATCH, f"the row names issuer {issuer_id(credential)!r}; this "
+                                f"organisation is {org.did!r}", "/issuer",
+                                nl=f"de regel noemt uitgever {issuer_id(credential)!r}; deze organisatie is {org.did!r}")
             check_stored_ids(credential)
             if "credentialStatus" in credential:  # the service allocates status entries itself
                 raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself",
-                                "/credentialStatus")
+                                "/credentialStatus", nl="de dienst voegt de statusvermeldingen zelf toe: laat "
+                                                        "credentialStatus weg")
             # ``built``: the builder's credential, unchanged (the checks above only read it) and used
             # no more here: preflight neither copies it nor looks for the national ids ``finish`` refused.
             with reusing():  # the achievement's expansion, the same in every row of a kwalificatie, made once
@@ -239,7 +243,8 @@ def sign_rows(
             checked = _unsealed(item.sealed).with_status(item.status, item.credential_id)
             signed = sign_as(signer, checked, handed_over=True)  # a new value of this loop's only
         except SkillspasError as exc:  # the rows were checked: a failing key, not a bad row, as a rule
-            raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path) from None
+            raise error_for(exc.code, f"line {item.line}: {exc.message}", exc.path,
+                            nl=f"regel {item.line}: {exc.text('nl')}") from None
         text = canonical_text(signed)  # the file, the stored document and (its SHA-256) the stored hash
         data = text.encode("utf-8")
         middle = time.perf_counter()

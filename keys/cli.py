@@ -30,7 +30,7 @@ from skillspas.keys import keyfile
 from skillspas.keys.keyfile import Keystore, Pkcs11Token
 from skillspas.keys.keypair import generate as generate_keypair
 from skillspas.keys.verification_method import parse_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.report import refuse
 
@@ -110,7 +110,9 @@ def _keystore_call(action: Any) -> Any:
     except SkillspasError as exc:
         raise refuse(exc) from None
     except FileExistsError as exc:
-        raise refuse(error_for(ErrorCode.KEY_EXISTS, str(exc))) from None
+        raise refuse(error_for(ErrorCode.KEY_EXISTS, str(exc),
+                               nl="hier staat al iets: een sleutelopslag begint in een nieuwe of lege map, en een "
+                                  "sleutelbestand wordt nooit overschreven")) from None
     except ValueError as exc:
         raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
@@ -152,17 +154,19 @@ def generate(
     """Generate a key pair into a new key file (mode 0600), or start a keystore; print the public part."""
     if keystore is not None:
         if out is not None or did is None:
-            raise refuse(error_for(ErrorCode.INVALID_OPTION, "--keystore needs --did and no --out"))
+            raise refuse(error_for(ErrorCode.INVALID_OPTION, "--keystore needs --did and no --out",
+                                   nl="--keystore heeft --did nodig, en geen --out"))
         _create_keystore(keystore, did, key_type, passphrase_env, _token(pkcs11_module, token_label, pin_env))
         return
     if out is None:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give --out FILE (a key file) or --keystore DIR --did DID"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give --out FILE (a key file) or --keystore DIR --did DID",
+                               nl="geef --out BESTAND (een sleutelbestand) of --keystore MAP --did DID"))
     key_type = key_type or "ed25519"
     try:
         keypair = generate_keypair(key_type)
     except ValueError:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                               f"unknown key type {key_type!r}; use ed25519 or p256")) from None
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"unknown key type {shown(key_type, 40, quoted=True)}; use ed25519 or p256",
+                               nl=f"onbekend sleuteltype {shown(key_type, 40, quoted=True)}; gebruik ed25519 of p256")) from None
     if out.exists() or out.is_symlink():
         raise refuse(error_for(ErrorCode.KEY_EXISTS, f"{str(out)!r} already exists; refusing to overwrite a key file",
                                nl=f"{str(out)!r} bestaat al; een sleutelbestand wordt niet overschreven"))
@@ -170,8 +174,8 @@ def generate(
     if passphrase_env is not None:
         passphrase = os.environ.get(passphrase_env)
         if not passphrase:
-            raise refuse(error_for(ErrorCode.INVALID_OPTION,
-                                   f"environment variable {passphrase_env} is not set or empty"))
+            raise refuse(error_for(ErrorCode.INVALID_OPTION, f"environment variable {passphrase_env} is not set or empty",
+                                   nl=f"de omgevingsvariabele {passphrase_env} is niet gezet of leeg"))
     try:
         signer = keyfile.save(
             keypair,
@@ -262,7 +266,8 @@ def export_public(
 ) -> None:
     """Print the public keys: a keystore's DID document (/.well-known/did.json) or a key file's Multikey."""
     if (keyfile_path is None) == (keystore is None):
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give either a KEYFILE or --keystore DIR"))
+        raise refuse(error_for(ErrorCode.INVALID_OPTION, "give either a KEYFILE or --keystore DIR",
+                               nl="geef een SLEUTELBESTAND of --keystore MAP, niet allebei"))
     if keystore is not None:
         document = _keystore_call(lambda: Keystore(keystore).did_document())
     elif keyfile_path is not None:  # exactly one of the two is given (checked above)

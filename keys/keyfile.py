@@ -36,7 +36,7 @@ from skillspas.keys.history import KeyHistory, KeyRecord
 from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.files import private_folder, write_atomic
 from skillspas.schemas.jsonio import parse_json
 
@@ -89,9 +89,13 @@ def save(
     return signer
 
 
-def _invalid(path: Path, message: str) -> SkillspasError:
-    """Build the ``invalid_key_file`` error."""
-    return error_for(ErrorCode.INVALID_KEY_FILE, f"key file {str(path)!r}: {message}")
+def _invalid(path: Path, en: str, nl: str) -> SkillspasError:
+    """Build the ``invalid_key_file`` error: what is wrong with the file at ``path``, in English and Dutch."""
+    return localized_error(ErrorCode.INVALID_KEY_FILE, en=f"key file {str(path)!r}: {en}",
+                           nl=f"sleutelbestand {str(path)!r}: {nl}")
+
+
+_UNSUPPORTED_NL: Final = "bevat een soort sleutel die skillspas niet ondersteunt"
 
 
 def _read(path: Path) -> tuple[dict[str, Any], int]:
@@ -100,27 +104,28 @@ def _read(path: Path) -> tuple[dict[str, Any], int]:
         with path.open("rb") as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
-                raise _invalid(path, "not a regular file")
+                raise _invalid(path, "not a regular file", "geen gewoon bestand")
             data = handle.read(_MAX_KEY_FILE_BYTES + 1)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise error_for(ErrorCode.KEY_NOT_FOUND, f"no key file at {str(path)!r}",
                         nl=f"er is geen sleutelbestand {str(path)!r}") from None
     except PermissionError:
-        raise _invalid(path, "cannot be read (permission denied)") from None
+        raise _invalid(path, "cannot be read (permission denied)", "niet te lezen (geen toestemming)") from None
     if len(data) > _MAX_KEY_FILE_BYTES:
-        raise _invalid(path, "too large to be a key file")
+        raise _invalid(path, "too large to be a key file", "te groot voor een sleutelbestand")
     try:
         document = parse_json(data)
     except SkillspasError:
-        raise _invalid(path, "not a strict UTF-8 JSON document") from None
+        raise _invalid(path, "not a strict UTF-8 JSON document", "geen strikt UTF-8 JSON-document") from None
     if not isinstance(document, dict) or document.get("type") != MULTIKEY:
-        raise _invalid(path, 'not a Multikey document ("type": "Multikey")')
+        raise _invalid(path, 'not a Multikey document ("type": "Multikey")', 'geen Multikey-document ("type": "Multikey")')
     for name in ("id", "controller", "publicKeyMultibase"):
         if not isinstance(document.get(name), str):
-            raise _invalid(path, f"{name} must be a string")
+            raise _invalid(path, f"{name} must be a string", f"{name} hoort tekst te zijn")
     secrets = [f for f in ("secretKeyMultibase", "encryptedPrivateKeyPem") if f in document]
     if len(secrets) != 1 or not isinstance(document[secrets[0]], str):
-        raise _invalid(path, "needs exactly one of secretKeyMultibase or encryptedPrivateKeyPem")
+        raise _invalid(path, "needs exactly one of secretKeyMultibase or encryptedPrivateKeyPem",
+                       "hoort precies één van secretKeyMultibase of encryptedPrivateKeyPem te hebben")
     return document, stat.S_IMODE(mode)
 
 
@@ -129,7 +134,7 @@ def _public_key(path: Path, document: dict[str, Any]) -> PublicKey:
     try:
         return PublicKey.from_multibase(document["publicKeyMultibase"])
     except SkillspasError as exc:
-        raise _invalid(path, f"publicKeyMultibase: {exc.message}") from None
+        raise _invalid(path, f"publicKeyMultibase: {exc.message}", f"publicKeyMultibase: {exc.text('nl')}") from None
 
 
 def read_public(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -157,7 +162,8 @@ def _decrypt(path: Path, pem: str, passphrase: str | bytes | None) -> KeyPair:
             nl=f"sleutelbestand {str(path)!r} is versleuteld en er is geen wachtwoord gegeven; geef het, of zet {PASSPHRASE_ENV}",
         )
     if not pem.lstrip().startswith(_ENCRYPTED_PEM_HEADER):
-        raise _invalid(path, "encryptedPrivateKeyPem is not an encrypted PKCS#8 PEM")
+        raise _invalid(path, "encryptedPrivateKeyPem is not an encrypted PKCS#8 PEM",
+                       "encryptedPrivateKeyPem is geen versleutelde PKCS#8-PEM")
     secret = _passphrase_bytes(passphrase)
     try:
         key = serialization.load_pem_private_key(pem.encode("ascii"), secret)
@@ -168,11 +174,11 @@ def _decrypt(path: Path, pem: str, passphrase: str | bytes | None) -> KeyPair:
             nl=f"sleutelbestand {str(path)!r} kon niet worden ontsleuteld: verkeerd wachtwoord of beschadigde sleutel",
         ) from None
     if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
-        raise _invalid(path, "holds an unsupported key type")
+        raise _invalid(path, "holds an unsupported key type", _UNSUPPORTED_NL)
     try:
         return KeyPair(key)
     except ValueError:
-        raise _invalid(path, "holds an unsupported key type") from None
+        raise _invalid(path, "holds an unsupported key type", _UNSUPPORTED_NL) from None
 
 
 def load(
@@ -188,24 +194,26 @@ def load(
     if "secretKeyMultibase" in document:
         # An unencrypted secret readable by others is refused, as OpenSSH does.
         if check_permissions and os.name == "posix" and mode & 0o077:
-            raise error_for(
+            raise localized_error(
                 ErrorCode.INSECURE_PERMISSIONS,
-                f"key file {str(file)!r} is accessible by others (mode {mode:04o}); chmod 600 it",
+                en=f"key file {str(file)!r} is accessible by others (mode {mode:04o}); chmod 600 it",
+                nl=f"sleutelbestand {str(file)!r} is toegankelijk voor anderen (modus {mode:04o}); zet het op chmod 600",
             )
         try:
             keypair = KeyPair.from_secret_multibase(document["secretKeyMultibase"])
         except SkillspasError as exc:
-            raise _invalid(file, exc.message) from None
+            raise _invalid(file, exc.message, exc.text("nl")) from None
     else:
         keypair = _decrypt(file, document["encryptedPrivateKeyPem"], passphrase)
     if keypair.public_key != public_key:
-        raise _invalid(file, "the secret key does not belong to publicKeyMultibase")
+        raise _invalid(file, "the secret key does not belong to publicKeyMultibase",
+                       "de geheime sleutel hoort niet bij publicKeyMultibase")
     try:
         return LocalSigner(
             keypair, verification_method=document["id"], controller=document["controller"]
         )
     except ValueError as exc:
-        raise _invalid(file, str(exc)) from None
+        raise _invalid(file, str(exc), "id en controller passen niet bij de sleutel of bij elkaar (controller#fragment)") from None
 
 
 HISTORY_FILE: Final = "history.json"
@@ -263,13 +271,14 @@ class Keystore:
             with file.open("rb") as handle:
                 data = handle.read(_MAX_KEY_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
-            raise error_for(ErrorCode.KEY_NOT_FOUND, f"no keystore at {str(self.path)!r}") from None
+            raise localized_error(ErrorCode.KEY_NOT_FOUND, en=f"no keystore at {str(self.path)!r}",
+                                  nl=f"er is geen sleutelopslag in {str(self.path)!r}") from None
         if len(data) > _MAX_KEY_FILE_BYTES:
-            raise _invalid(file, "too large to be a key history")
+            raise _invalid(file, "too large to be a key history", "te groot voor een sleutelgeschiedenis")
         try:
             document = parse_json(data)
         except SkillspasError:
-            raise _invalid(file, "not a strict UTF-8 JSON document") from None
+            raise _invalid(file, "not a strict UTF-8 JSON document", "geen strikt UTF-8 JSON-document") from None
         return KeyHistory.from_json(document)
 
     def did_document(self) -> dict[str, Any]:
@@ -283,12 +292,14 @@ class Keystore:
         history = self.history()
         record = history.current
         if record is None:
-            raise error_for(ErrorCode.KEY_NOT_FOUND, "every key is revoked or retired; rotate to a new key")
+            raise localized_error(ErrorCode.KEY_NOT_FOUND, en="every key is revoked or retired; rotate to a new key",
+                                  nl="elke sleutel is ingetrokken of buiten gebruik; maak een nieuwe (keys rotate)")
         if record.location.startswith("pkcs11:"):
             return self._token_signer(record, token)
         signer = load(self._key_file(record.location), passphrase)
         if signer.public_key != record.public_key or signer.verification_method != record.id:
-            raise _invalid(self.path / record.location, "does not hold the key the history names")
+            raise _invalid(self.path / record.location, "does not hold the key the history names",
+                           "bevat niet de sleutel die de sleutelgeschiedenis noemt")
         return SealedSigner(signer)
 
     def rotate(
@@ -341,7 +352,8 @@ class Keystore:
         from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
 
         if token is None:
-            raise error_for(ErrorCode.KEY_NOT_FOUND, f"{record.id} is on a PKCS#11 token: give the module and PIN")
+            raise localized_error(ErrorCode.KEY_NOT_FOUND, en=f"{record.id} is on a PKCS#11 token: give the module and PIN",
+                                  nl=f"{record.id} staat op een PKCS#11-token: geef de module en de pincode")
         token_label, key_label = parse_pkcs11_uri(record.location)
         signer = Pkcs11Signer(
             module=token.module, token_label=token_label, key_label=key_label, pin=token.pin,
@@ -349,13 +361,15 @@ class Keystore:
         )
         if signer.public_key != record.public_key:
             signer.close()
-            raise error_for(ErrorCode.INVALID_KEY_FILE, f"the token key {record.location} is not {record.id}")
+            raise localized_error(ErrorCode.INVALID_KEY_FILE, en=f"the token key {record.location} is not {record.id}",
+                                  nl=f"de sleutel op het token ({record.location}) is niet {record.id}")
         return signer
 
     def _key_file(self, name: str) -> Path:
         """The path of a key file inside the keystore; ValueError for names that would leave it."""
         if "/" in name or "\\" in name or name.startswith("."):
-            raise _invalid(self.path / HISTORY_FILE, f"key location {name!r} is not a file in the keystore")
+            raise _invalid(self.path / HISTORY_FILE, f"key location {name!r} is not a file in the keystore",
+                           f"sleutellocatie {name!r} is geen bestand in de sleutelopslag")
         return self.path / name
 
     def _write_history(self, history: KeyHistory) -> None:

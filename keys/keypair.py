@@ -221,7 +221,8 @@ class KeyPair:
             key = ec.derive_private_key(int.from_bytes(raw, "big"), _CURVES[kind][0]())
         except ValueError:
             raise error_for(
-                ErrorCode.INVALID_KEY_FILE, f"{kind} secret key is out of range"
+                ErrorCode.INVALID_KEY_FILE, f"{kind} secret key is out of range",
+                nl=f"de geheime {kind}-sleutel valt buiten het geldige bereik",
             ) from None
         return cls(key)
 
@@ -232,7 +233,8 @@ class KeyPair:
         pair = cls.from_secret_multibase(secret)
         if pair.public_key != expected:
             raise error_for(
-                ErrorCode.INVALID_KEY_FILE, "secret key does not belong to the given public key"
+                ErrorCode.INVALID_KEY_FILE, "secret key does not belong to the given public key",
+                nl="de geheime sleutel hoort niet bij de gegeven publieke sleutel",
             )
         return pair
 
