@@ -57,6 +57,7 @@ LCW_REQUEST: Final = "https://lcw.app/request.html"
 """The Learner Credential Wallet's deep-link page (``issuer``, ``auth_type=bearer``, ``challenge``, ``vc_request_url``)."""
 HOLDER_DID_METHODS: Final = ("did:key", "did:jwk")
 """The DID methods a claiming holder may use: resolved from the DID itself, without the network."""
+_NO_OFFER_NL: Final = "Niet gevonden: op dit adres staat geen aanbod om een bewijsstuk op te halen."
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class Exchanges:
         with self.issuer.store.transaction() as session:
             row = session.get(ClaimOffer, _digest(token))
             if row is None:
-                raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
+                raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId", nl=_NO_OFFER_NL)
             org = session.get(Organisation, row.org_id)
             expires, used, challenge, document = _utc(row.expires_at), row.used_at, row.challenge, row.document
             org_name = org.name if org is not None else ""
@@ -227,22 +228,26 @@ class Exchanges:
         one: the challenge alone is this offer's single-use secret); coded errors otherwise."""
         where = "/verifiablePresentation"
         if not isinstance(presentation, dict) or "VerifiablePresentation" not in types_of(presentation):
-            raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation has type VerifiablePresentation", where + "/type")
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation has type VerifiablePresentation", where + "/type",
+                            nl="een DID-Auth-presentatie heeft type VerifiablePresentation")
         if presentation.get("verifiableCredential"):
             raise error_for(ErrorCode.SCHEMA_INVALID, "a DID-Auth presentation carries no credentials",
-                            where + "/verifiableCredential")
+                            where + "/verifiableCredential", nl="een DID-Auth-presentatie bevat geen bewijsstukken")
         proof = presentation.get("proof")
         if not isinstance(proof, dict):  # one proof: the holder's
-            raise error_for(ErrorCode.INVALID_PROOF, "the DID-Auth presentation needs one proof by the holder", where + "/proof")
+            raise error_for(ErrorCode.INVALID_PROOF, "the DID-Auth presentation needs one proof by the holder", where + "/proof",
+                            nl="de DID-Auth-presentatie heeft één bewijs (handtekening) van de houder nodig")
         if proof.get("proofPurpose") != "authentication":
             raise error_for(ErrorCode.WRONG_PROOF_PURPOSE, "a DID-Auth proof has proofPurpose authentication",
-                            where + "/proof/proofPurpose")
+                            where + "/proof/proofPurpose", nl="een DID-Auth-bewijs heeft proofPurpose authentication")
         method = proof.get("verificationMethod")
         if not isinstance(method, str) or not method.startswith(tuple(m + ":" for m in HOLDER_DID_METHODS)):
             shown = method.partition("#")[0][:60] if isinstance(method, str) else "none"
             raise error_for(ErrorCode.DID_METHOD_UNSUPPORTED, f"the holder's DID ({shown}) cannot be resolved here "
                             f"without the network: claim with a {' or '.join(HOLDER_DID_METHODS)} DID",
-                            where + "/proof/verificationMethod")
+                            where + "/proof/verificationMethod",
+                            nl=f"de DID van de houder ({shown}) is hier niet op te zoeken zonder netwerk: haal het "
+                               f"bewijsstuk op met een {' of '.join(HOLDER_DID_METHODS)}-DID")
         domain = self.domain if "domain" in proof else None  # the LCW signs no domain; a wrong one is refused
         result = Verifier(resolver=DidJwkResolver()).verify(presentation, challenge=challenge, domain=domain)
         problem = result.first_error
@@ -251,14 +256,14 @@ class Exchanges:
         did = method.partition("#")[0]
         if not did.startswith("did:") or presentation.get("holder", did) != did:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",
-                            where + "/holder")
+                            where + "/holder", nl="de houder (holder) van de presentatie is niet de DID die haar ondertekende")
         return did
 
 
 def _usable(offer: ClaimOffer | None) -> ClaimOffer:
     """``offer`` when it can still be claimed."""
     if offer is None:
-        raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId")
+        raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId", nl=_NO_OFFER_NL)
     if offer.used_at is not None:
         raise error_for(ErrorCode.OFFER_USED, "this offer has already been claimed", "/exchangeId")
     if _utc(offer.expires_at) <= _now():

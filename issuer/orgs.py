@@ -40,7 +40,7 @@ from skillspas.keys.did_key import DID_KEY_PREFIX, did_key_document, did_key_for
 from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
 from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error
 from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
@@ -100,7 +100,8 @@ class Org:
     def require(self, scope: str) -> None:
         """Raise ``forbidden`` unless the acting API key has ``scope``."""
         if scope not in self.scopes:
-            raise error_for(ErrorCode.FORBIDDEN, f"this API key lacks the scope {scope!r}")
+            raise error_for(ErrorCode.FORBIDDEN, f"this API key lacks the scope {scope!r}",
+                            nl=f"deze API-sleutel heeft de bevoegdheid (scope) {scope!r} niet")
 
     def may_issue(self, kind: str | None) -> bool:
         """True when the role allows credentials of ``kind`` (``None``: a generic badge)."""
@@ -193,7 +194,7 @@ def add_api_key(
     key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     with store.transaction() as session:
         if session.get(Organisation, org_id) is None:
-            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}", nl=f"geen organisatie {org_id!r}")
         session.add(ApiKey(id=key_id, org_id=org_id, secret_sha256=_hash(secret), scopes=" ".join(wanted),
                            label=label.strip() if label else None, expires_at=expires_at))
         detail: dict[str, Any] = {"scopes": wanted}
@@ -332,7 +333,7 @@ def rotate_signing_key(
     with _undone_on_failure(store, settings) as made, store.transaction() as session:
         org = session.get(Organisation, org_id, with_for_update=True)  # one rotation at a time (PostgreSQL)
         if org is None:
-            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}", nl=f"geen organisatie {org_id!r}")
         if org.did.startswith(DID_KEY_PREFIX):
             raise localized_error(
                 ErrorCode.INVALID_OPTION,
@@ -435,7 +436,9 @@ class _HsmSigner(PublicFacts):
             except SkillspasError as exc:
                 _log.warning("%s: the HSM could not sign: [%s] %s", self._verification_method, exc.code.value, exc.message)
                 raise error_for(ErrorCode.SIGNER_FAILED, "the organisation's key is on an HSM the service "
-                                                         "cannot use now (see the server log)") from None
+                                                         "cannot use now (see the server log)",
+                                nl="de sleutel van de organisatie staat op een HSM die de dienst nu niet kan "
+                                   "gebruiken (zie het serverlog)") from None
 
     def close(self) -> None:
         """Stop using the token."""
@@ -449,7 +452,8 @@ class _HsmSigner(PublicFacts):
         from skillspas.keys.hsm import Pkcs11Signer, parse_pkcs11_uri
 
         if self._stopped.is_set():
-            raise error_for(ErrorCode.SIGNER_FAILED, "the service has stopped using its HSM")
+            raise error_for(ErrorCode.SIGNER_FAILED, "the service has stopped using its HSM",
+                            nl="de dienst gebruikt zijn HSM niet meer")
         if self._signer is not None:
             return self._signer
         try:
@@ -461,7 +465,8 @@ class _HsmSigner(PublicFacts):
                               verification_method=self._verification_method, controller=self._controller)
         if signer.public_key != self._public_key:
             signer.close()
-            raise error_for(ErrorCode.SIGNER_FAILED, f"the HSM key {self._location} is not {self._verification_method}")
+            raise error_for(ErrorCode.SIGNER_FAILED, f"the HSM key {self._location} is not {self._verification_method}",
+                            nl=f"de sleutel op de HSM ({self._location}) is niet {self._verification_method}")
         self._signer = signer
         return signer
 
@@ -472,16 +477,17 @@ class _UnavailableSigner(PublicFacts):
     ``signer_failed`` with the reason (the service answers 503 and shows no message; the CLI shows it).
     The reason was logged once, when the file was read."""
 
-    __slots__ = ("_reason",)
+    __slots__ = ("_reason", "_reason_nl")
 
-    def __init__(self, key: OrgKey, did: str, reason: str) -> None:
+    def __init__(self, key: OrgKey, did: str, reason: str, reason_nl: str) -> None:
         self._verification_method, self._controller = key.verification_method, did
         self._public_key = PublicKey.from_multibase(key.public_key_multibase)
-        self._reason = reason
+        self._reason, self._reason_nl = reason, reason_nl
 
     def sign(self, data: bytes) -> bytes:
         """Refuse: the key is not available."""
-        raise error_for(ErrorCode.SIGNER_FAILED, f"the organisation's signing key is not available: {self._reason}")
+        raise error_for(ErrorCode.SIGNER_FAILED, f"the organisation's signing key is not available: {self._reason}",
+                        nl=f"de ondertekensleutel van de organisatie is niet beschikbaar: {self._reason_nl}")
 
 
 def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Event) -> tuple[Signer, Path | None]:
@@ -493,10 +499,11 @@ def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Ev
     try:
         return load(key_file, settings.key_passphrase), key_file
     except (SkillspasError, OSError) as exc:
-        reason = f"[{exc.code.value}] {exc.message}" if isinstance(exc, SkillspasError) else f"{key_file}: {exc}"
+        error = exc if isinstance(exc, SkillspasError) else file_error(exc, key_file, "read")
+        reason, reason_nl = (f"[{error.code.value}] {error.text(lang)}" for lang in ("en", "nl"))
         _log.error("%s cannot sign until its key file is repaired (then restart) or the key rotated: %s",
                    key.verification_method, reason)
-        return _UnavailableSigner(key, did, reason), None
+        return _UnavailableSigner(key, did, reason, reason_nl), None
 
 
 class _KnownKey(NamedTuple):
@@ -527,7 +534,7 @@ class Organisations:
         with self.store.transaction() as session:
             org, keys = queries.org_with_keys(session, org_id)
         if org is None:
-            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}")
+            raise error_for(ErrorCode.NOT_FOUND, f"no organisation {org_id!r}", nl=f"geen organisatie {org_id!r}")
         return self._org(org, keys)
 
     def find(self, ref: str) -> Org:
@@ -561,7 +568,8 @@ class Organisations:
         per credential (measured: 0.5 ms of the machine's CPU, server and database)."""
         match = _KEY_SHAPE.fullmatch(api_key or "")
         if match is None:
-            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is missing or malformed")
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is missing or malformed",
+                            nl="de API-sleutel ontbreekt of heeft niet de vorm van een API-sleutel")
         key_id, secret = match.groups()
         if remembered:
             known = self._keys.get(key_id)
@@ -574,10 +582,11 @@ class Organisations:
         # Compare even when the key id is unknown, so timing does not tell which ids exist.
         expected = found[0].secret_sha256 if found is not None else _hash("")
         if not hmac.compare_digest(expected, _hash(secret)) or found is None or found[0].revoked_at is not None:
-            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid")
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid",
+                            nl="de API-sleutel is niet geldig (onbekend of ingetrokken)")
         row, org, keys = found
         if row.expires_at is not None and _utc(row.expires_at) <= dt.datetime.now(dt.timezone.utc):
-            raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired")
+            raise error_for(ErrorCode.UNAUTHORIZED, "the API key has expired", nl="de API-sleutel is verlopen")
         acting = self._org(org, keys).with_access(key_id, row.scopes.split(), api_key=key_id)
         if len(self._keys) >= 1024:
             self._keys.clear()
@@ -612,7 +621,8 @@ class Organisations:
                 return cached[1]
         active = [k for k in keys if k.active]
         if not active:
-            raise error_for(ErrorCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key")
+            raise error_for(ErrorCode.FORBIDDEN, f"organisation {org.name!r} has no active signing key",
+                            nl=f"organisatie {org.name!r} heeft geen actieve ondertekensleutel")
         signer, key_file = _org_signer(self.settings, active[-1], org.did, self._stopped)
         if isinstance(signer, _HsmSigner):
             with self._lock:

@@ -75,7 +75,8 @@ def taken(credential_id: str, *, offered: bool = False) -> SkillspasError:
                "wie het ophaalt (en is weer vrij als het aanbod ongebruikt verloopt); laat de id weg, dan maakt de "
                "dienst een nieuwe.")
     return error_for(ErrorCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken: leave id out "
-                     "and the service makes a new one", "/id")
+                     "and the service makes a new one", "/id",
+                     nl=f"bewijsstuk-id {credential_id!r} is al in gebruik: laat de id weg, dan maakt de dienst een nieuwe")
 
 
 def slot_entries(
@@ -106,6 +107,9 @@ _TRANSITIONS: Final = {
 _PURPOSES_NL: Final = {"revocation": ("intrekking", "ingetrokken"), "suspension": ("schorsing", "geschorst")}
 """A status purpose in Dutch, and what it does to a credential."""
 _NO_OP: Final = {"revoke": {"revoked"}, "suspend": {"suspended"}, "reinstate": {"active"}}
+_STATES_NL: Final = {"active": "geldig", "revoked": "ingetrokken", "suspended": "geschorst"}
+_ACTIONS_NL: Final = {"revoke": "ingetrokken worden", "suspend": "geschorst worden", "reinstate": "weer geldig worden"}
+"""For ``invalid_status_change`` in Dutch: a credential's states, and what an action would make of it."""
 
 
 def change(
@@ -121,7 +125,8 @@ def change(
     transition = _TRANSITIONS[action].get(row.state)
     if transition is None:
         raise error_for(
-            ErrorCode.INVALID_STATUS_CHANGE, f"cannot {action} a credential that is {row.state}", "/credentialStatus"
+            ErrorCode.INVALID_STATUS_CHANGE, f"cannot {action} a credential that is {row.state}", "/credentialStatus",
+            nl=f"een bewijsstuk dat {_STATES_NL.get(row.state, row.state)} is, kan niet {_ACTIONS_NL[action]}",
         )
     state, purpose, value = transition
     if purpose not in row.status_purposes.split():
@@ -131,7 +136,8 @@ def change(
                            f"worden {verb}.")
     lst = queries.status_list_for_update(session, org_id, row.status_seq, purpose)
     if lst is None:  # pragma: no cover - the pair is created before any index in it is handed out
-        raise error_for(ErrorCode.NOT_FOUND, "the credential's status list is missing")
+        raise error_for(ErrorCode.NOT_FOUND, "the credential's status list is missing",
+                        nl="de statuslijst van het bewijsstuk ontbreekt")
     now = dt.datetime.now(dt.timezone.utc)
     lst.document = signed_text(publish, set_status(json.loads(lst.document), row.status_index, value, now=now))
     lst.version += 1

@@ -1,24 +1,33 @@
-"""The refusals a school administrator or a worker meets most (key files, keystores, key options, a batch's CSV)
-say what is wrong in Dutch too: their own Dutch sentence, not only the code's general one (``schemas/messages.py``)."""
+"""The refusals a school administrator, a worker or an HTTP integrator meets most (key files, keystores, key
+options, a batch's CSV, API keys, claim offers, status changes) say what is wrong in Dutch too: their own Dutch
+sentence, not only the code's general one (``schemas/messages.py``)."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from skillspas.issuer.batch import read_csv
 from skillspas.issuer.cli import build_app
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.orgs import add_api_key, create_organisation
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import open_store
 from skillspas.keys import generate
 from skillspas.keys import keyfile
 from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.messages import text
+
+BASE = "http://127.0.0.1:8000"
 
 
 def _refused(call: Callable[[], Any]) -> SkillspasError:
@@ -94,3 +103,76 @@ def test_a_keys_command_refusal_says_what_is_wrong_in_dutch(args, dutch, tmp_pat
     result = CliRunner().invoke(build_app(), argv, env=env)
     dutch_line = next((line for line in result.stderr.splitlines() if line.startswith("fout [")), "")
     assert result.exit_code == 2 and dutch in dutch_line, result.output
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Any]]:
+    """The issuer service in this process (SQLite) with one ROC, and the ROC's organisation record."""
+    from skillspas.issuer.service.app import create_app
+
+    folder: Path = tmp_path_factory.mktemp("errors-in-dutch")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'db.sqlite'}", public_url=BASE, dev=True,
+                        key_passphrase="test-only passphrase (never a real one)")
+    store = open_store(settings.database)
+    roc = create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app = create_app(settings, store=store)
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as client:
+        client.headers["Authorization"] = f"Bearer {roc.api_key}"
+        yield client, roc
+    store.dispose()
+
+
+def _dutch_of(response: Any, status: int, code: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code and body["messageNl"] != text(body["code"], "nl"), body
+    return str(body["messageNl"])
+
+
+def _unsigned() -> dict[str, Any]:
+    return {k: v for k, v in sample_credential("did:web:placeholder").items() if k not in ("id", "issuer")}
+
+
+def test_an_api_key_of_the_wrong_shape_is_refused_in_dutch_too(service):
+    client, _ = service
+    response = client.post("/credentials/issue", json={"credential": _unsigned()},
+                           headers={"Authorization": "Bearer geen-sleutel"})
+    assert "de API-sleutel ontbreekt of heeft niet de vorm" in _dutch_of(response, 401, "unauthorized")
+
+
+def test_an_unknown_api_key_is_refused_in_dutch_too(service):
+    client, _ = service
+    unknown = "skp_" + "0" * 16 + "_" + "A" * 43
+    response = client.post("/credentials/issue", json={"credential": _unsigned()},
+                           headers={"Authorization": f"Bearer {unknown}"})
+    assert "de API-sleutel is niet geldig" in _dutch_of(response, 401, "unauthorized")
+
+
+def test_an_api_key_without_the_scope_is_refused_in_dutch_too(service):
+    client, roc = service
+    narrow = add_api_key(client.app.state.issuer.store, roc.id, ["audit:read"])  # type: ignore[attr-defined]
+    response = client.post("/credentials/issue", json={"credential": _unsigned()},
+                           headers={"Authorization": f"Bearer {narrow}"})
+    assert "deze API-sleutel heeft de bevoegdheid (scope) 'credentials:issue' niet" in _dutch_of(response, 403, "forbidden")
+
+
+def test_a_claim_with_no_presentation_is_refused_in_dutch_too(service):
+    client, _ = service
+    offered = client.post("/exchanges", json={"credential": {**_unsigned(), "credentialSubject": {"name": "Anouk"}}})
+    assert offered.status_code == 201, offered.text
+    path = str(offered.json()["exchangeUrl"])[len(BASE):]
+    response = client.post(path, json={"verifiablePresentation": {"type": ["VerifiableCredential"]}})
+    assert "een DID-Auth-presentatie heeft type VerifiablePresentation" in _dutch_of(response, 400, "schema_invalid")
+
+
+def test_a_status_change_that_cannot_be_is_refused_in_dutch_too(service):
+    client, _ = service
+    issued = client.post("/credentials/issue", json={"credential": _unsigned()})
+    assert issued.status_code == 201, issued.text
+    credential_id = issued.json()["verifiableCredential"]["id"]
+    assert client.post("/credentials/status", json={"credentialId": credential_id, "action": "revoke"}).status_code == 200
+    response = client.post("/credentials/status", json={"credentialId": credential_id, "action": "reinstate"})
+    dutch = _dutch_of(response, 400, "invalid_status_change")
+    assert "een bewijsstuk dat ingetrokken is, kan niet weer geldig worden" in dutch
