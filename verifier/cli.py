@@ -29,7 +29,7 @@ from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, both
 from skillspas.verifier.page.inputs import is_image
-from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence
+from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -211,14 +211,22 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     named = item.summary or item.about
     what = f" — {_named(named, lang == 'nl')}" if named is not None else ""
     code = f" [{problem.code.value}]" if problem is not None else ""
-    typer.echo(f"{indent}{'✓' if item.verified else '✗'} #{index + 1} {HEADINGS[item.verdict][lang]}{code}{what}")
-    _print_warnings(item.warnings, lang, deeper)  # e.g. trust_list_not_pinned: orange, as on the page
+    unbound = unbound_warning(result) if item.verified else None  # genuine, but not shown to be this person's
+    verdict = "warning" if unbound is not None else item.verdict
+    typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{index + 1} {HEADINGS[verdict][lang]}{code}{what}")
+    _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
+        if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
+            typer.echo(f"{deeper}{'houder' if lang == 'nl' else 'holder'}: {item.summary.subject_name}")
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
         _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
         typer.echo(deeper + (item.message(lang) if passport else
                              problem.text(lang) + (f" ({problem.path})" if problem.path else "")))
+
+
+_MARKS = {"valid": "✓", "warning": "!"}
+"""The mark before a credential's line by its verdict, as the page's badge (``✗`` for the others)."""
 
 
 def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
@@ -300,8 +308,9 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         _print_row(result, index, inner, lang, "  ")
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
-        for person in result.persons:
-            counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
+        for person in result.persons:  # none counts when the holder binding failed (summarize_skills)
+            counts = person.counted and result.holder_failed is None
+            counted = ("telt mee" if nl else "counted") if counts else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
             typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {counted}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)

@@ -337,6 +337,28 @@ def test_the_code_typed_into_the_phones_challenge_field_is_checked_as_on_the_lap
     assert _check(page, world, "diploma")["verdict"] == "valid"
 
 
+def test_a_presentation_made_for_another_code_on_the_phone_lists_its_credential_orange_and_sums_no_skills(
+        site, world, phone):
+    """As on the laptop page: red for the presentation, its genuine diploma still listed but orange with the unsigned
+    passport's warning (holder_not_proven), and no summary of proven skills."""
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**pageworld.example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#challenge", "vacature-2026-17")
+    page.fill("#input", json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-16")))
+    page.click("#verify")
+    assert _verdict(page) == {"verified": "false", "code": "challenge_mismatch", "verdict": "invalid"}
+    assert "holder_not_proven" in page.text_content("#verdict-warnings")
+    card = page.locator("#credentials article.credential")
+    assert card.count() == 1 and card.get_attribute("data-verdict") == "warning"
+    assert "Niets bewijst dat de persoon tegenover u de persoon is" in card.text_content()
+    assert world.ROC_NAME in card.text_content() and page.is_hidden("#summary")
+
+
 def _parts(world: Any) -> list[str]:
     """The diploma's QR text as a numbered set of two parts (``SPP:1/2/SET:…``, ``SPP:2/2/SET:…``)."""
     from skillspas.verifier.qr import encode_payload

@@ -499,6 +499,33 @@ def test_the_employer_types_the_code_they_gave_and_a_presentation_made_with_it_i
     visit.assert_clean()
 
 
+def test_a_presentation_made_for_another_code_lists_its_credential_orange_as_not_this_persons_and_proves_no_skills(
+        visit: Visit, world: PageWorld) -> None:
+    """A replayed presentation (its holder proof made for another code) is red; its genuine diploma is still listed,
+    with its issuer and whom it names, but orange with an unsigned passport's warning (holder_not_proven), and no
+    skill is called proven: no "Bewezen vaardigheden" table, no vacancy or bridge."""
+    from pageworld import example
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = visit.page
+    page.fill("#paste", json.dumps(build_presentation([own], holder=holder, challenge="vacature-16")))
+    page.fill("#challenge", "vacature-17")
+    page.click("#paste-check")
+    assert visit.verdict() == "invalid" and "challenge_mismatch" in page.inner_text("#verdict")
+    assert "[holder_not_proven]" in page.inner_text("#verdict")
+    card = page.locator("article.credential")
+    assert card.count() == 1 and card.get_attribute("data-verdict") == "warning"
+    text = card.inner_text()
+    assert "Geldig, met een waarschuwing" in text and world.ROC_NAME in text and "Anouk Testdata" in text
+    assert "Niets bewijst dat de persoon tegenover u de persoon is" in text
+    assert page.locator("#skills").is_hidden() and page.locator("#vacancy").is_hidden() and page.locator("#bridge").is_hidden()
+    assert "Bewezen" not in page.inner_text("#result")
+    visit.assert_clean()
+
+
 def test_a_failed_credential_of_a_passport_is_numbered_once_and_named_as_its_file_claims_it(
         visit: Visit, world: PageWorld, tmp_path: Path) -> None:
     """The card of a credential whose signature fails says which one it is: "Bewijsstuk 2" (not "Bewijsstuk 2:

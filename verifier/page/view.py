@@ -33,7 +33,7 @@ from skillspas.verifier.trust import TrustListPolicy
 from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
 
 __all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
-           "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+           "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -173,6 +173,21 @@ def challenge_warning(code: str) -> dict[str, Any]:
             "path": "/proof/challenge"}
 
 
+def unbound_warning(result: VerificationResult) -> Problem | None:
+    """The warning for each genuine credential of a presentation whose holder binding failed
+    (``result.holder_failed``): ``holder_not_proven``, an unsigned passport PDF's warning (orange), whose detail names
+    the presentation's code. The credential is listed (issuer, type, whom it names), but nothing shows that it is the
+    person's who shows it, so none of its skills is proven for them. ``None`` when the binding holds or there is none."""
+    failed = result.holder_failed
+    if failed is None:
+        return None
+    code = failed.code.value
+    return Problem(ErrorCode.HOLDER_NOT_PROVEN,
+                   f"the presentation's holder proof does not hold ({code}): not shown to belong to this person",
+                   "/proof", f"de handtekening van de houder op de presentatie klopt niet ({code}): niet aangetoond "
+                             "dat dit bewijsstuk van deze persoon is")
+
+
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
@@ -183,8 +198,10 @@ def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, estab
 
 
 def _credential_view(
-    index: int, result: VerificationResult, document: dict[str, Any] | None, names: Names, vocabulary: SkillsVocabulary
+    index: int, result: VerificationResult, document: dict[str, Any] | None, names: Names, vocabulary: SkillsVocabulary,
+    unbound: Problem | None = None,
 ) -> dict[str, Any]:
+    """One credential's card; ``unbound``: its presentation's ``unbound_warning`` (a genuine one is then orange)."""
     verdict = verdict_of(result)
     view: dict[str, Any] = {"index": index, "verdict": verdict, "heading": dict(HEADINGS[verdict])}
     warnings = [_problem_json(w) for w in result.all_warnings]
@@ -199,6 +216,9 @@ def _credential_view(
     named = _name_warning(summary)
     if named is not None:  # never green: the page says whose name the credential borrows
         warnings.append(named)
+        view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
+    if unbound is not None:  # genuine, but not shown to be this person's: first, as on an unsigned passport
+        warnings.insert(0, _problem_json(unbound))
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
     claimed = _claimed_names(document) if isinstance(document, dict) else {}
     view.update(
@@ -269,10 +289,14 @@ def build_view(
             view.update(_problem_json(result.errors[0]))
         inner = document.get("verifiableCredential", [])
         inner = inner if isinstance(inner, list) else [inner]
+        unbound = unbound_warning(result)
         view["credentials"] = [
-            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary)
+            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary, unbound)
             for i, r in enumerate(result.credentials)
         ]
+        if unbound is not None:  # above the cards, once; nobody's credentials count (summarize_skills)
+            view["warnings"].insert(0, _problem_json(unbound))
+            view["persons"] = [{**person, "counted": False} for person in view["persons"]]
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
