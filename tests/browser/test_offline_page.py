@@ -337,6 +337,27 @@ def test_the_code_typed_into_the_phones_challenge_field_is_checked_as_on_the_lap
     assert _check(page, world, "diploma")["verdict"] == "valid"
 
 
+def test_the_domain_typed_into_the_phones_domain_field_is_checked_as_on_the_laptop_page(site, world, phone):
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**pageworld.example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    assert page.text_content("label[for=domain]") == "Domein dat u de kandidaat gaf (domain, niet verplicht)"
+    page.fill("#challenge", "vacature-2026-17")
+    page.fill("#domain", "ander.example")
+    page.fill("#input", json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-17",
+                                                      domain="werkgever.example")))
+    page.click("#verify")
+    assert _verdict(page)["code"] == "domain_mismatch"
+    page.evaluate("document.getElementById('verdict').hidden = true")
+    page.fill("#domain", "werkgever.example")
+    page.click("#verify")
+    assert _verdict(page) == {"verified": "true", "code": "", "verdict": "valid"}
+
+
 def test_a_presentation_made_for_another_code_on_the_phone_lists_its_credential_orange_and_sums_no_skills(
         site, world, phone):
     """As on the laptop page: red for the presentation, its genuine diploma still listed but orange with the unsigned

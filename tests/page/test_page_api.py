@@ -713,6 +713,36 @@ def test_the_employers_code_with_an_input_no_holder_signed_is_orange_not_checked
     assert [c["verdict"] for c in view["credentials"]] == [c["verdict"] for c in plain["view"]["credentials"]]
 
 
+def test_the_domain_the_employer_types_is_checked_as_verify_domain_checks_it(client, world, tmp_path):
+    """Beside the code, the page takes the domain the employer gave the candidate (optional, trimmed): a presentation
+    made for it is green, one made for another domain red domain_mismatch, as ``skillspas verify --domain``; a
+    credential alone cannot carry it: orange challenge_not_used, never red."""
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    ours = build_presentation([own], holder=holder, challenge="vacature-2026-17", domain="werkgever.example")
+    page, exit_code = _post(client, json.dumps(ours), challenge="vacature-2026-17", domain=" werkgever.example ")
+    assert exit_code == 0 and page["view"]["verdict"] == "valid", page["view"]
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(ours), "utf-8")
+    for domain in ("ander.example", "werkgever.example.evil"):
+        refused, exit_code = _post(client, json.dumps(ours), challenge="vacature-2026-17", domain=domain)
+        cli, cli_exit = _cli(world, str(path), "--challenge", "vacature-2026-17", "--domain", domain)
+        assert exit_code == cli_exit == 1 and refused["view"]["code"] == "domain_mismatch", refused["view"]
+        assert refused["errors"] == cli["errors"]
+    alone, exit_code = _post(client, world.files["diploma"].read_bytes(), domain="werkgever.example")
+    assert exit_code == 0 and alone["view"]["warnings"][0]["code"] == "challenge_not_used", alone["view"]
+    too_long = client.post("/api/verify", content=b"{}", params={"domain": "d" * 101})
+    assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid"
+
+
+def test_the_page_has_an_optional_domain_field_beside_the_code_with_dutch_and_english_words(client):
+    html = client.get("/").text
+    assert '<label for="domain" data-t="domain_label">' in html and 'id="domain"' in html
+    words = page_words()
+    assert "domein" in words["nl"]["domain_label"].lower() and "domain" in words["en"]["domain_label"].lower()
+    assert page_words(phone=True)["nl"]["domain_label"] == words["nl"]["domain_label"]
+
+
 def test_an_over_long_challenge_is_refused_with_a_code_and_not_echoed(client, world):
     too_long = client.post("/api/verify", content=b"{}", params={"challenge": "c" * 101})
     assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid", too_long.text

@@ -499,6 +499,30 @@ def test_the_employer_types_the_code_they_gave_and_a_presentation_made_with_it_i
     visit.assert_clean()
 
 
+def test_the_employer_types_the_domain_they_gave_and_a_presentation_made_for_another_is_red(
+        visit: Visit, world: PageWorld) -> None:
+    from pageworld import example
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = visit.page
+    assert page.inner_text("label[for=domain]") == "Domein dat u de kandidaat gaf (domain, niet verplicht)"
+    page.fill("#paste", json.dumps(build_presentation([own], holder=holder, challenge="vacature-17", domain="werkgever.example")))
+    page.fill("#challenge", "vacature-17")
+    page.fill("#domain", " werkgever.example ")
+    page.click("#paste-check")
+    assert visit.verdict() == "valid"
+    visit.clear_verdict()
+    page.fill("#domain", "ander.example")
+    page.click("#paste-check")
+    assert visit.verdict() == "invalid" and "domain_mismatch" in page.inner_text("#verdict")
+    page.click("button[data-lang=en]")
+    assert page.inner_text("label[for=domain]") == "Domain you gave the candidate (domain, optional)"
+    visit.assert_clean()
+
+
 def test_a_presentation_made_for_another_code_lists_its_credential_orange_as_not_this_persons_and_proves_no_skills(
         visit: Visit, world: PageWorld) -> None:
     """A replayed presentation (its holder proof made for another code) is red; its genuine diploma is still listed,

@@ -252,8 +252,9 @@ async function collect(how) {  // what phone.py's view.collect means for the pas
 async function run(bytes, kind = "auto", collection = false) {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
   if (needsExtra(bytes)) await loadExtra();
   const challenge = collection ? "" : $("challenge").value.trim().slice(0, 100);  // the employer's code, as on the laptop page
+  const domain = collection ? "" : $("domain").value.trim().slice(0, 100);  // and the domain they gave, if any
   performance.mark("verify");
-  let answer = JSON.parse(check(bytes, options, kind, challenge));
+  let answer = JSON.parse(check(bytes, options, kind, challenge, domain));
   performance.measure("verify", "verify");
   if (answer.read) {
     $("status").textContent = t("reading");
@@ -275,7 +276,7 @@ async function run(bytes, kind = "auto", collection = false) {  // as the laptop
       if (joined) await run(new TextEncoder().encode(joined), "text");
       return;
     }
-    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge));
+    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge, domain));
   }
   if (!collection && await collect(answer.view.collect)) return;
   state.apart = !collection && !answer.view.collect;  // shown alone, not put into the passport being collected

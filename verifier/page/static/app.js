@@ -102,6 +102,8 @@
     if (occupation) { params.append("occupation", occupation); }
     var challenge = $("challenge") ? $("challenge").value.trim() : "";  // the employer's code: not for the page's own passport of QR codes
     if (challenge && !collection) { params.append("challenge", challenge.slice(0, 100)); }
+    var domain = $("domain") ? $("domain").value.trim() : "";  // and the domain they gave, if any (checked likewise)
+    if (domain && !collection) { params.append("domain", domain.slice(0, 100)); }
     if (withVacancy) {
       var lines = vacancyLines();
       if (lines.length > MAX_VACANCY_LINES) { say(t("vacancy_too_long", { n: MAX_VACANCY_LINES })); return; }
