@@ -27,7 +27,7 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, both
+from skillspas.verifier.page.texts import HEADINGS, both, heading_for
 from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
@@ -172,7 +172,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     sentence = passport_sentence(result)
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
-    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[view['verdict']][lang].upper()} — {said}")
+    words = heading_for(view["verdict"], problem.code if problem is not None else None)[lang]
+    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {words.upper()} — {said}")
     if problem is not None and not total:  # the presentation itself failed: no credential says why
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
@@ -213,7 +214,8 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     code = f" [{problem.code.value}]" if problem is not None else ""
     unbound = unbound_warning(result) if item.verified else None  # genuine, but not shown to be this person's
     verdict = "warning" if unbound is not None else item.verdict
-    typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{index + 1} {HEADINGS[verdict][lang]}{code}{what}")
+    words = heading_for(verdict, problem.code if problem is not None else None)[lang]
+    typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{index + 1} {words}{code}{what}")
     _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
         if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
@@ -277,10 +279,9 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if replay:  # it proves the holder once signed it, not that it was made for this check
             _print_challenge_note("challenge_not_given", lang)
     else:
-        problem = result.first_error
-        heading = ("NIET TE CONTROLEREN: " if nl else "CANNOT BE CHECKED: ") if result.cannot_be_checked else (
-            "NIET GELDIG: " if nl else "NOT VALID: ")
-        typer.echo(heading + result.message(lang))
+        problem = result.first_error  # the page's words: exit 1 "niet bevestigd" (neutral) or "niet geldig", exit 2
+        heading = heading_for(result.verdict, problem.code if problem is not None else None)[lang]  # "niet te controleren"
+        typer.echo(f"{heading.upper()}: {result.message(lang)}")
         if problem is not None:
             typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:

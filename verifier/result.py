@@ -16,7 +16,8 @@ __all__ = ["CANNOT_BE_CHECKED", "Check", "Problem", "ProofResult", "SkillSummary
 
 CANNOT_BE_CHECKED = frozenset({ErrorCode.UNRESOLVABLE_KEY, ErrorCode.UNTRUSTED_ISSUER})
 """Exit-1 codes that say "this verifier cannot vouch for it" (no key, no trust material for the issuer),
-not "it is false": shown as the neutral verdict "cannot be checked", like every exit-2 code."""
+not "it is false": shown in the neutral colour of every exit-2 code, in the words of their own exit code ("niet
+bevestigd", ``page.texts.heading_for``), never as the red of a forgery."""
 
 _HOLDER_CHECKS = frozenset({"key", "proof", "purpose", "holder"})
 """The pipeline's checks of a presentation that bind it to its holder (its own proof, and the holder as subject)."""

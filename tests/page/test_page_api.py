@@ -530,13 +530,53 @@ def test_two_peoples_credentials_are_never_summed_on_the_page_or_the_cli(client,
     assert "Anouk Testdata (did:example:learner-01): #1, #3 — telt mee" in text.stdout
 
 
-@pytest.mark.parametrize("lang, heading", [("nl", "NIET TE CONTROLEREN: "), ("en", "CANNOT BE CHECKED: ")])
-def test_a_genuine_credential_without_trust_material_cannot_be_checked_and_is_not_called_invalid(world, lang, heading):
-    result = CliRunner().invoke(cli_app, ["verify", str(world.files["diploma"]), "--lang", lang])
-    assert result.exit_code == 1 and result.stdout.startswith(heading), result.stdout
+def _unresolvable(world: PageWorld, folder: Path) -> Path:
+    """The diploma with its proof pointing at a did:web key that nothing here holds: ``unresolvable_key``."""
+    credential = json.loads(world.files["diploma"].read_text("utf-8"))
+    credential["proof"]["verificationMethod"] = "did:web:nergens.example#key-1"
+    path = folder / "unresolvable.json"
+    path.write_text(json.dumps(credential), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("code", ["untrusted_issuer", "unresolvable_key"])
+@pytest.mark.parametrize("lang, heading, page_heading", [("nl", "NIET BEVESTIGD: ", "Niet bevestigd"),
+                                                         ("en", "NOT CONFIRMED: ", "Not confirmed")])
+def test_a_credential_without_trust_material_or_key_is_not_confirmed_as_its_exit_code_1_says_and_not_called_invalid(
+        world, tmp_path, code, lang, heading, page_heading):
+    """Exit 1 is "checked, and not valid": the words say it was checked and could not be confirmed, not that it
+    "cannot be checked" (exit 2, an input that could not be read), and not "invalid" (the red of a forgery)."""
+    path = world.files["diploma"] if code == "untrusted_issuer" else _unresolvable(world, tmp_path)
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--lang", lang])
+    assert result.exit_code == 1 and result.stdout.startswith(heading) and f"[{code}]" in result.stdout, result.stdout
     bare = TestClient(create_page_app(PageSettings()), base_url=BASE)
-    page, _ = _post(bare, world.files["diploma"].read_bytes())
-    assert page["view"]["verdict"] == "unusable" and page["view"]["code"] == "untrusted_issuer"
+    page, exit_code = _post(bare, path.read_bytes())
+    view = page["view"]
+    assert exit_code == 1 and view["verdict"] == "unusable" and view["code"] == code  # neutral colour, as before
+    assert view["heading"][lang] == page_heading and view["credentials"] == []
+
+
+@pytest.mark.parametrize("lang, heading, page_heading", [("nl", "NIET TE CONTROLEREN: ", "Niet te controleren"),
+                                                         ("en", "CANNOT BE CHECKED: ", "Cannot be checked")])
+def test_an_input_that_cannot_be_read_cannot_be_checked_as_its_exit_code_2_says(tmp_path, lang, heading, page_heading):
+    path = tmp_path / "broken.json"
+    path.write_text("{", "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--lang", lang])
+    assert result.exit_code == 2 and result.stdout.startswith(heading), result.stdout
+    page, exit_code = _post(TestClient(create_page_app(PageSettings()), base_url=BASE), b"{")
+    assert exit_code == 2 and page["view"]["verdict"] == "unusable" and page["view"]["heading"][lang] == page_heading
+
+
+def test_a_passport_of_credentials_nothing_vouches_for_is_not_confirmed_on_each_line(world):
+    from pageworld import passport_pdf
+
+    pdf = world.folder / "paspoort-zonder-bundel.pdf"
+    pdf.write_bytes(passport_pdf(world))
+    result = CliRunner().invoke(cli_app, ["verify", str(pdf)])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and lines[0].startswith("PASPOORT (pdf): NIET BEVESTIGD — "), result.stdout
+    rows = [line.strip() for line in lines if line.lstrip().startswith("✗ #")]
+    assert len(rows) == 4 and all(row.split(" [")[0].endswith("Niet bevestigd") for row in rows), rows
 
 
 def test_a_revoked_credential_in_the_cli_text_is_named_with_its_issuer(world):

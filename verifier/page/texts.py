@@ -14,7 +14,7 @@ from typing import Final, Mapping
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
+__all__ = ["HEADINGS", "NOT_CONFIRMED", "heading_for", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
            "page_html"]
 
 Both = dict[str, str]
@@ -25,7 +25,11 @@ HEADINGS: Final[Mapping[str, Both]] = {
     "invalid": {"nl": "Niet geldig", "en": "Not valid"},
     "unusable": {"nl": "Niet te controleren", "en": "Cannot be checked"},
 }
-"""The verdict, as the big words on the coloured bar (green, orange, red, neutral blue-grey)."""
+"""The verdict, as the big words on the coloured bar (green, orange, red, neutral blue-grey); ``heading_for`` picks them."""
+
+NOT_CONFIRMED: Final[Both] = {"nl": "Niet bevestigd", "en": "Not confirmed"}
+"""The neutral verdict's words when it was checked and not found valid (exit 1): no key or trust material for the
+issuer (``result.CANNOT_BE_CHECKED``). "Niet te controleren" is an input that could not be checked at all (exit 2)."""
 
 SENTENCES: Final[Mapping[str, Both]] = {
     "valid": {"nl": "Echt en geldig.", "en": "Genuine and valid."},
@@ -472,6 +476,14 @@ PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
 MAX_FILES: Final = 20
 """Files one page checks at once (dropped or chosen together; more get ``too_many_files``): in each page's data
 (``#page-data``, with the words), where both scripts read it."""
+
+
+def heading_for(verdict: str, code: ErrorCode | None = None) -> Both:
+    """The big words for ``verdict``, decided by ``code`` (the deciding error, if any): the neutral verdict says what
+    its exit code says, "Niet bevestigd" for exit 1 (checked, and not valid here), "Niet te controleren" for exit 2."""
+    if verdict == "unusable" and code is not None and code.exit_code == 1:
+        return dict(NOT_CONFIRMED)
+    return dict(HEADINGS[verdict])
 
 
 def both(key: str, **values: object) -> Both:

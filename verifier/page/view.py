@@ -30,7 +30,7 @@ from skillspas.verifier.result import CredentialSummary, Problem, VerificationRe
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
-from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
+from skillspas.verifier.page.texts import HEADINGS, both, heading_for, next_step, reason
 
 __all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
            "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
@@ -203,10 +203,11 @@ def _credential_view(
 ) -> dict[str, Any]:
     """One credential's card; ``unbound``: its presentation's ``unbound_warning`` (a genuine one is then orange)."""
     verdict = verdict_of(result)
-    view: dict[str, Any] = {"index": index, "verdict": verdict, "heading": dict(HEADINGS[verdict])}
+    problem = result.first_error
+    view: dict[str, Any] = {"index": index, "verdict": verdict,
+                            "heading": heading_for(verdict, problem.code if problem else None)}
     warnings = [_problem_json(w) for w in result.all_warnings]
     view["warnings"] = warnings
-    problem = result.first_error
     if problem is not None or result.summary is None:
         view.update(_failure_json(result))
         if result.about is None:  # not named by the verifier (forged, unknown issuer): what its file claims, marked so
@@ -269,9 +270,10 @@ def build_view(
     vocabulary = vocabulary or SkillsVocabulary.bundled()
     is_presentation = isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
     verdict = verdict_of(result)
+    deciding = result.first_error
     view: dict[str, Any] = {
         "verdict": verdict,
-        "heading": dict(HEADINGS[verdict]),
+        "heading": heading_for(verdict, deciding.code if deciding else None),
         "presentation": is_presentation,
         "code": None,
         "detail": None,
