@@ -27,7 +27,7 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, both, heading_for
+from skillspas.verifier.page.texts import HEADINGS, both, heading_for, readable_dates
 from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
@@ -353,7 +353,7 @@ def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills:
     """What a verified credential proves: its facts (from the catalogue of types), then (``skills``) its skills
     and how each was established."""
     for fact in summary.facts:
-        typer.echo(f"{indent}{fact.label[lang]}: " + fact.text[lang].replace("\n", f"\n{indent}    "))
+        typer.echo(f"{indent}{fact.label[lang]}: " + readable_dates(fact.text[lang], lang).replace("\n", f"\n{indent}    "))
     for skill in summary.skills if skills else ():
         how = evidence_label(skill.evidence)
         typer.echo(f"{indent}- {skill.name or ''} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))

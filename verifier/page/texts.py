@@ -7,14 +7,16 @@ the words of both verifier pages, the laptop's and the phone's, which ``page_htm
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from importlib import resources
 from typing import Final, Mapping
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "NOT_CONFIRMED", "heading_for", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
+__all__ = ["HEADINGS", "NOT_CONFIRMED", "MONTHS", "heading_for", "human_date", "readable_dates", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
            "page_html"]
 
 Both = dict[str, str]
@@ -484,6 +486,34 @@ def heading_for(verdict: str, code: ErrorCode | None = None) -> Both:
     if verdict == "unusable" and code is not None and code.exit_code == 1:
         return dict(NOT_CONFIRMED)
     return dict(HEADINGS[verdict])
+
+
+MONTHS: Final[Mapping[str, tuple[str, ...]]] = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+"""The months as a date is written for people, by language."""
+
+_ISO_DAY = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
+
+
+def human_date(value: str, lang: str) -> str:
+    """``2026-05-20`` (or a date-time: its day in UTC) as people write it, "20 mei 2026" in Dutch and "20 May 2026" in
+    English, as the pages' ``cards.js`` writes a validity date; a value that is no date stays as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    day = moment.astimezone(dt.timezone.utc).date() if moment.tzinfo else moment.date()
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def readable_dates(text: str, lang: str) -> str:
+    """``text`` with each date in it written as ``human_date`` does ("Beoordeeld op: 4 maart 2026", "Periode:
+    1 februari 2024 – 20 december 2024"): a fact's text from the catalogue, whose ``--json`` form keeps ISO dates."""
+    return _ISO_DAY.sub(lambda found: human_date(found.group(0), lang), text)
 
 
 def both(key: str, **values: object) -> Both:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from skillspas.schemas.catalogue import evidence_label, kind_label
+from skillspas.schemas.catalogue import Fact, evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
@@ -30,7 +30,7 @@ from skillspas.verifier.result import CredentialSummary, Problem, VerificationRe
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
-from skillspas.verifier.page.texts import HEADINGS, both, heading_for, next_step, reason
+from skillspas.verifier.page.texts import HEADINGS, both, heading_for, human_date, next_step, readable_dates, reason
 
 __all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
            "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
@@ -120,7 +120,7 @@ def _failure_json(result: VerificationResult) -> dict[str, Any]:
         what = {lang: (f"„{title}”" if lang == "nl" else f"“{title}”") if kind[lang].casefold() in title.casefold()
                 else f"{kind[lang]} „{title}”" if lang == "nl" else f"{kind[lang]} “{title}”" for lang in ("nl", "en")}
         found["sentence"] = {lang: both(_NAMED[problem.code], what=what[lang] if title else kind[lang],
-                                        issuer=about.issuer_name or about.issuer, date=date[:10])[lang]
+                                        issuer=about.issuer_name or about.issuer, date=human_date(date, lang))[lang]
                              for lang in ("nl", "en")}
         found["about"] = {"title": about.name, "kind": kind, "issuer": {"did": about.issuer, "name": about.issuer_name}}
     return found
@@ -188,6 +188,13 @@ def unbound_warning(result: VerificationResult) -> Problem | None:
                              "dat dit bewijsstuk van deze persoon is")
 
 
+def _fact_json(fact: Fact) -> dict[str, Any]:
+    """A fact as the page shows it: ``fact.to_json()`` with its dates written for people ("4 maart 2026")."""
+    found = fact.to_json()
+    found["text"] = {lang: readable_dates(text, lang) for lang, text in found["text"].items()}
+    return found
+
+
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
@@ -240,7 +247,7 @@ def _credential_view(
             {**_named(did, names, claimed), "role": "issuer" if did == summary.issuer else "cosigner"}
             for did in summary.signers
         ],
-        facts=[fact.to_json() for fact in summary.facts],
+        facts=[_fact_json(fact) for fact in summary.facts],
         skills=[_skill_json(s.url, s.name, vocabulary, s.evidence) for s in summary.skills],
     )
     return view
