@@ -27,7 +27,7 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, both, heading_for, readable_dates
+from skillspas.verifier.page.texts import HEADINGS, both, counted, heading_for, readable_dates
 from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
@@ -181,8 +181,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     _print_warnings(result.warnings, lang, "  ")
     for person in result.persons:
         who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
-        counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
-        typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {counted}")
+        standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
+        typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {standing}")
         for index in person.credentials:
             _print_row(result, index, inner, lang, "    ", passport=True)
     owned = {index for person in result.persons for index in person.credentials}
@@ -193,9 +193,9 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     for index in unowned:
         _print_row(result, index, inner, lang, "    ", passport=True)
     counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""
-    typer.echo(f"  {'samenvatting' if nl else 'summary'}: {len(summary.skills)} "
-               f"{'bewezen vaardigheden uit' if nl else 'verified skills from'} {len(summary.verified)} "
-               f"{'bewijsstukken' if nl else 'credentials'}" + (f" ({counted_names})" if counted_names else ""))
+    typer.echo(f"  {'samenvatting' if nl else 'summary'}: {counted('n_proven_skills', len(summary.skills), lang)} "
+               f"{'uit' if nl else 'from'} {counted('n_credentials', len(summary.verified), lang)}"
+               + (f" ({counted_names})" if counted_names else ""))
     for skill in summary.skills:
         typer.echo(f"    - {skill.label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
     for step in summary.progress:
@@ -311,9 +311,9 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:  # none counts when the holder binding failed (summarize_skills)
             counts = person.counted and result.holder_failed is None
-            counted = ("telt mee" if nl else "counted") if counts else ("telt niet mee" if nl else "not counted")
+            standing = ("telt mee" if nl else "counted") if counts else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
-            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {counted}")
+            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {standing}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
         from skillspas.verifier.summary import summarize_skills
 

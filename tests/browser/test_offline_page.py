@@ -501,6 +501,27 @@ def test_the_phone_dates_a_fresh_bundle_in_words_and_counts_one_credential_in_th
         page.text_content("#summary")
 
 
+def test_the_phone_counts_one_proven_skill_of_one_credential_in_the_singular(site, world, phone, tmp_path):
+    from skillspas.issuer import sign
+    from skillspas.issuer.credentials import build
+    from skillspas.wallet_export import build_presentation
+
+    row = pageworld.example("microcredential", "veilig-werken-op-hoogte-steenrood")
+    anouk = pageworld.example("mbo-diploma", "kok-anouk-testdata")
+    row.update(issuer_name=world.BISTRO_NAME, learner_name=anouk["learner_name"], learner_did=anouk["learner_did"],
+               skills=row["skills"][:1])
+    micro = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", json.dumps(build_presentation([micro])))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "warning"
+    assert page.text_content("#summary") == "Samenvatting: 1 bewezen vaardigheid uit 1 bewijsstuk."
+    assert page.text_content("#verdict-sentence") == "Het bewijsstuk van Anouk Testdata is echt en geldig."
+    page.click("button[data-lang=en]")
+    assert page.text_content("#summary") == "Summary: 1 proven skill from 1 credential."
+
+
 def test_the_phone_heads_what_to_do_next_with_wat_nu_as_the_laptop_page_does(site, world, phone):
     page = phone.new_page()
     _load(page, site + "index.html")

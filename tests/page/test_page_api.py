@@ -404,9 +404,12 @@ def test_every_word_a_page_uses_is_in_the_one_word_table_in_both_languages(phone
     index = _rendered(phone)
     script = _script(phone) + (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
     used = set(re.findall(r'data-t(?:-label)?="(\w+)"', index))
-    for choice, key in re.findall(r'\bt\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
+    for call, choice, key in re.findall(r'\b(t|counted)\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
         used |= {key, choice} - {""}
+        if call == "counted":  # a word for a count has its form for 1 too (cards.js counted: key + "_one")
+            used.add(key + "_one")
     assert {"doc_title", "camera_found", "bundle_old" if phone else "image_too_large"} <= used  # the patterns find them
+    assert {"n_proven_skills_one" if phone else "n_skills_one"} <= used
     words = _page_data(index)["words"]
     assert words == page_words(phone)  # the page carries the one table (verifier/page/texts.py)
     for lang in ("nl", "en"):

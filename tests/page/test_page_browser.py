@@ -616,6 +616,38 @@ def test_a_passport_with_one_valid_credential_says_proven_by_1_geldig_bewijsstuk
     visit.assert_clean()
 
 
+def test_a_passport_of_one_credential_proving_one_skill_counts_it_in_the_singular_in_both_languages(
+        visit: Visit, world: PageWorld, tmp_path: Path) -> None:
+    """"1 vaardigheid, bewezen door 1 geldig bewijsstuk", "1 van de 1 gevraagde vaardigheid is bewezen.", never
+    "1 vaardigheden"; in English "1 skill", "1 of the 1 skill asked for is proven."."""
+    from pageworld import example
+    from skillspas.issuer.credentials import build
+    from skillspas.wallet_export import build_presentation
+
+    row = example("microcredential", "veilig-werken-op-hoogte-steenrood")
+    anouk = example("mbo-diploma", "kok-anouk-testdata")
+    row.update(issuer_name=world.BISTRO_NAME, learner_name=anouk["learner_name"], learner_did=anouk["learner_did"],
+               skills=row["skills"][:1])
+    micro = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    path = tmp_path / "paspoort-een-vaardigheid.json"
+    path.write_text(json.dumps(build_presentation([micro])), "utf-8")
+    page = visit.page
+    assert visit.upload(path) == "warning"
+    assert page.inner_text("#verdict-heading") == "Geldig, met een waarschuwing"
+    assert "Het bewijsstuk van Anouk Testdata is echt en geldig." in page.inner_text("#verdict")
+    assert page.inner_text("#skills-table caption") == "1 vaardigheid, bewezen door 1 geldig bewijsstuk"
+    page.fill("#vacancy-input", row["skills"][0])
+    page.click("#vacancy-check")
+    page.wait_for_selector("#vacancy-list")
+    assert page.inner_text("#vacancy-summary") == "1 van de 1 gevraagde vaardigheid is bewezen."
+    page.click("button[data-lang=en]")
+    assert page.inner_text("#skills-table caption") == "1 skill, proven by 1 valid credential"
+    assert page.inner_text("#vacancy-summary") == "1 of the 1 skill asked for is proven."
+    assert "The credential of Anouk Testdata is genuine and valid." in page.inner_text("#verdict")
+    assert page.inner_text("#trust-info").startswith("Verification bundle of ") and "recognised issuers." in page.inner_text("#trust-info")
+    visit.assert_clean()
+
+
 def test_a_tampered_qr_code_alone_is_named_as_its_file_claims_it_under_the_red_verdict(visit: Visit, world: PageWorld) -> None:
     assert visit.upload(world.files["qr_tampered"]) == "invalid"
     claimed = visit.page.inner_text("#verdict [data-claimed]")

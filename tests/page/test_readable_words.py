@@ -16,9 +16,12 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from pageworld import PageWorld, example
+from skillspas.issuer import sign
 from skillspas.issuer.cli import app as cli_app
+from skillspas.issuer.credentials import build
 from skillspas.verifier.browser.phone import check
 from skillspas.verifier.page import PageSettings, create_page_app
+from skillspas.wallet_export import build_presentation
 
 BASE = "http://127.0.0.1:8765"
 
@@ -83,3 +86,57 @@ def test_the_sentence_about_an_expired_credential_says_its_date_in_words(client:
     view = client.post("/api/verify", content=json.dumps(expired)).json()["view"]
     assert view["code"] == "expired", view
     assert "verlopen op 31 januari 2025" in view["sentence"]["nl"] and "expired on 31 January 2025" in view["sentence"]["en"]
+
+
+def _one_skill(world: PageWorld) -> dict[str, Any]:
+    """A micro-credential of Anouk's that proves exactly one skill, from an issuer the trust list names."""
+    row = example("microcredential", "veilig-werken-op-hoogte-steenrood")
+    anouk = example("mbo-diploma", "kok-anouk-testdata")
+    row.update(issuer_name=world.BISTRO_NAME, learner_name=anouk["learner_name"], learner_did=anouk["learner_did"],
+               skills=row["skills"][:1])
+    return sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+
+
+def test_a_passport_of_one_credential_is_said_in_the_singular(client: TestClient, world: PageWorld) -> None:
+    one = build_presentation([world.credentials["diploma"]])
+    view = client.post("/api/verify", content=json.dumps(one)).json()["view"]
+    assert view["sentence"] == {"nl": "Het bewijsstuk van Anouk Testdata is echt en geldig.",
+                                "en": "The credential of Anouk Testdata is genuine and valid."}, view["sentence"]
+    revoked = client.post("/api/verify", content=json.dumps(build_presentation([world.credentials["revoked"]]))).json()
+    assert revoked["view"]["sentence"] == {"nl": "Het bewijsstuk is niet geldig.", "en": "The credential is not valid."}
+    two = client.post("/api/verify", content=json.dumps(build_presentation(
+        [world.credentials["diploma"], world.credentials["evc"]]))).json()["view"]
+    assert two["sentence"]["nl"] == "Alle 2 bewijsstukken van Anouk Testdata zijn echt en geldig."
+
+
+@pytest.mark.parametrize(("lang", "line"), [("nl", "  samenvatting: 1 bewezen vaardigheid uit 1 bewijsstuk (Anouk Testdata)"),
+                                            ("en", "  summary: 1 proven skill from 1 credential (Anouk Testdata)")])
+def test_skillspas_verify_counts_one_proven_skill_of_one_credential_in_the_singular(
+        world: PageWorld, tmp_path: Path, lang: str, line: str) -> None:
+    from skillspas.wallet_export.passport import build_passport
+
+    pdf = tmp_path / "paspoort.pdf"
+    pdf.write_bytes(build_passport([_one_skill(world)]).to_pdf())
+    result = CliRunner().invoke(cli_app, ["verify", str(pdf), *_trust(world), "--lang", lang])
+    assert result.exit_code == 0 and line in result.stdout.splitlines(), result.stdout
+    if lang == "nl":
+        assert result.stdout.startswith("PASPOORT (pdf): GELDIG, MET EEN WAARSCHUWING — Het bewijsstuk van Anouk Testdata ")
+
+
+def test_every_counted_word_has_its_singular_in_both_languages() -> None:
+    """A word or sentence with a form for a count of 1 (``key_one``: cards.js ``counted``, texts ``for_count``) has it
+    in Dutch and in English, beside its plural."""
+    from skillspas.verifier.page.texts import PHONE_WORDS, SENTENCES, WORDS
+
+    for table in (WORDS, PHONE_WORDS):
+        for lang in ("nl", "en"):
+            ones = {key for key in table[lang] if key.endswith("_one")}
+            assert ones == {key for key in table["nl"] if key.endswith("_one")}, (lang, ones)
+            assert all(key[:-4] in table[lang] or key[:-4] in WORDS[lang] for key in ones), ones
+    for key in (k for k in SENTENCES if k.endswith("_one")):
+        assert key[:-4] in SENTENCES and set(SENTENCES[key]) == {"nl", "en"}
+    for key in ("n_skills", "n_proven_skills", "n_missing", "n_asked", "n_essential", "trust_ok", "trusted_issuers",
+                "vacancy_summary", "bridge_summary", "bundle_old"):
+        assert f"{key}_one" in WORDS["nl"], key
+    for key in ("all_valid", "all_valid_of", "one_invalid"):
+        assert f"{key}_one" in SENTENCES, key

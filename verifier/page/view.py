@@ -30,7 +30,8 @@ from skillspas.verifier.result import CredentialSummary, Problem, VerificationRe
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
-from skillspas.verifier.page.texts import HEADINGS, both, heading_for, human_date, next_step, readable_dates, reason
+from skillspas.verifier.page.texts import (HEADINGS, both, for_count, heading_for, human_date, next_step, readable_dates,
+                                          reason)
 
 __all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
            "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
@@ -375,11 +376,11 @@ def passport_sentence(result: VerificationResult) -> dict[str, str]:
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
     if bad:
-        return both("one_invalid" if bad == 1 else "some_invalid", bad=bad, n=total)
+        return both(for_count("one_invalid", total) if bad == 1 else "some_invalid", bad=bad, n=total)
     named = [p.names for p in result.persons]
     if len(named) == 1 and named[0]:
-        return both("all_valid_of", n=total, name=" / ".join(named[0]))
-    return both("all_valid", n=total)
+        return both(for_count("all_valid_of", total), n=total, name=" / ".join(named[0]))
+    return both(for_count("all_valid", total), n=total)
 
 
 def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:

@@ -47,7 +47,8 @@ function applyLang(next) {
 function showSummary() {  // one passport, one summary (verifier/summary.py's, as on the laptop page)
   const summary = state.summary;
   $("summary").hidden = !summary;
-  $("summary").textContent = summary ? counted("summary", summary.verifiedCredentials.length, { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
+  $("summary").textContent = summary ? counted("summary", summary.verifiedCredentials.length, {
+    skills: counted("n_proven_skills", summary.skills.length, { n: summary.skills.length }), n: summary.verifiedCredentials.length }) : "";
   $("summary").dataset.summary = summary ? JSON.stringify(summary) : "";  // for tests and tools
 }
 
@@ -79,7 +80,7 @@ function showBundle() {
   const days = Math.max(0, Math.floor(age / DURATION_MS.d));
   const old = age > durationMs(state.settings.max_status_age);
   const words = { date: date(state.bundle.createdAt), days, max: state.settings.max_status_age ?? "7d" };
-  info.textContent = old ? t("bundle_old", words) : days === 0 ? t("bundle_today", words) : counted("bundle", days, words);
+  info.textContent = old ? counted("bundle_old", days, words) : days === 0 ? t("bundle_today", words) : counted("bundle", days, words);
   info.dataset.ageDays = String(days);
   info.dataset.old = String(old);
   info.className = old ? "verdict-warning" : "";
