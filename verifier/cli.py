@@ -27,9 +27,9 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, both
+from skillspas.verifier.page.texts import HEADINGS, both, counted, heading_for, readable_dates
 from skillspas.verifier.page.inputs import is_image
-from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence
+from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -172,7 +172,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     sentence = passport_sentence(result)
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
-    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {HEADINGS[view['verdict']][lang].upper()} — {said}")
+    words = heading_for(view["verdict"], problem.code if problem is not None else None)[lang]
+    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {words.upper()} — {said}")
     if problem is not None and not total:  # the presentation itself failed: no credential says why
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
@@ -180,8 +181,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     _print_warnings(result.warnings, lang, "  ")
     for person in result.persons:
         who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
-        counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
-        typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {counted}")
+        standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
+        typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {standing}")
         for index in person.credentials:
             _print_row(result, index, inner, lang, "    ", passport=True)
     owned = {index for person in result.persons for index in person.credentials}
@@ -192,9 +193,9 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     for index in unowned:
         _print_row(result, index, inner, lang, "    ", passport=True)
     counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""
-    typer.echo(f"  {'samenvatting' if nl else 'summary'}: {len(summary.skills)} "
-               f"{'bewezen vaardigheden uit' if nl else 'verified skills from'} {len(summary.verified)} "
-               f"{'bewijsstukken' if nl else 'credentials'}" + (f" ({counted_names})" if counted_names else ""))
+    typer.echo(f"  {'samenvatting' if nl else 'summary'}: {counted('n_proven_skills', len(summary.skills), lang)} "
+               f"{'uit' if nl else 'from'} {counted('n_credentials', len(summary.verified), lang)}"
+               + (f" ({counted_names})" if counted_names else ""))
     for skill in summary.skills:
         typer.echo(f"    - {skill.label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
     for step in summary.progress:
@@ -211,14 +212,23 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     named = item.summary or item.about
     what = f" — {_named(named, lang == 'nl')}" if named is not None else ""
     code = f" [{problem.code.value}]" if problem is not None else ""
-    typer.echo(f"{indent}{'✓' if item.verified else '✗'} #{index + 1} {HEADINGS[item.verdict][lang]}{code}{what}")
-    _print_warnings(item.warnings, lang, deeper)  # e.g. trust_list_not_pinned: orange, as on the page
+    unbound = unbound_warning(result) if item.verified else None  # genuine, but not shown to be this person's
+    verdict = "warning" if unbound is not None else item.verdict
+    words = heading_for(verdict, problem.code if problem is not None else None)[lang]
+    typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{index + 1} {words}{code}{what}")
+    _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
+        if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
+            typer.echo(f"{deeper}{'houder' if lang == 'nl' else 'holder'}: {item.summary.subject_name}")
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
         _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
         typer.echo(deeper + (item.message(lang) if passport else
                              problem.text(lang) + (f" ({problem.path})" if problem.path else "")))
+
+
+_MARKS = {"valid": "✓", "warning": "!"}
+"""The mark before a credential's line by its verdict, as the page's badge (``✗`` for the others)."""
 
 
 def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
@@ -269,10 +279,9 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if replay:  # it proves the holder once signed it, not that it was made for this check
             _print_challenge_note("challenge_not_given", lang)
     else:
-        problem = result.first_error
-        heading = ("NIET TE CONTROLEREN: " if nl else "CANNOT BE CHECKED: ") if result.cannot_be_checked else (
-            "NIET GELDIG: " if nl else "NOT VALID: ")
-        typer.echo(heading + result.message(lang))
+        problem = result.first_error  # the page's words: exit 1 "niet bevestigd" (neutral) or "niet geldig", exit 2
+        heading = heading_for(result.verdict, problem.code if problem is not None else None)[lang]  # "niet te controleren"
+        typer.echo(f"{heading.upper()}: {result.message(lang)}")
         if problem is not None:
             typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
         if result.about is not None:
@@ -300,10 +309,11 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         _print_row(result, index, inner, lang, "  ")
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
-        for person in result.persons:
-            counted = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
+        for person in result.persons:  # none counts when the holder binding failed (summarize_skills)
+            counts = person.counted and result.holder_failed is None
+            standing = ("telt mee" if nl else "counted") if counts else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
-            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {counted}")
+            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {standing}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
         from skillspas.verifier.summary import summarize_skills
 
@@ -343,7 +353,7 @@ def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills:
     """What a verified credential proves: its facts (from the catalogue of types), then (``skills``) its skills
     and how each was established."""
     for fact in summary.facts:
-        typer.echo(f"{indent}{fact.label[lang]}: " + fact.text[lang].replace("\n", f"\n{indent}    "))
+        typer.echo(f"{indent}{fact.label[lang]}: " + readable_dates(fact.text[lang], lang).replace("\n", f"\n{indent}    "))
     for skill in summary.skills if skills else ():
         how = evidence_label(skill.evidence)
         typer.echo(f"{indent}- {skill.name or ''} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))

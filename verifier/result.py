@@ -16,7 +16,11 @@ __all__ = ["CANNOT_BE_CHECKED", "Check", "Problem", "ProofResult", "SkillSummary
 
 CANNOT_BE_CHECKED = frozenset({ErrorCode.UNRESOLVABLE_KEY, ErrorCode.UNTRUSTED_ISSUER})
 """Exit-1 codes that say "this verifier cannot vouch for it" (no key, no trust material for the issuer),
-not "it is false": shown as the neutral verdict "cannot be checked", like every exit-2 code."""
+not "it is false": shown in the neutral colour of every exit-2 code, in the words of their own exit code ("niet
+bevestigd", ``page.texts.heading_for``), never as the red of a forgery."""
+
+_HOLDER_CHECKS = frozenset({"key", "proof", "purpose", "holder"})
+"""The pipeline's checks of a presentation that bind it to its holder (its own proof, and the holder as subject)."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,17 @@ class VerificationResult:
         rather than shown false: the neutral verdict, never the red of a forgery."""
         problem = self.first_error
         return problem is not None and (problem.code.exit_code == 2 or problem.code in CANNOT_BE_CHECKED)
+
+    @property
+    def holder_failed(self) -> Problem | None:
+        """Of a presentation whose holder binding failed, the problem that decided it: its holder proof did not hold
+        (signature, key, purpose, challenge, domain) or its holder is not its credentials' subject. Its credentials,
+        however genuine, are then not shown to belong to the person who shows them. ``None`` otherwise (a credential,
+        a presentation without holder proof, or one whose holder proof holds)."""
+        failed = {check.check for check in self.checks if not check.ok}
+        if not self.credentials or not self.errors or not failed & _HOLDER_CHECKS:
+            return None
+        return self.errors[0]
 
     @property
     def all_warnings(self) -> list[Problem]:

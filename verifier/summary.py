@@ -184,9 +184,12 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
 
     Of a presentation whose credentials name several people, only the counted person's credentials
     (the holder's, else the person with the most credentials: ``verifier/persons.py``) are added up;
-    the others are excluded with ``multiple_subjects``. Two people's skills are never summed."""
+    the others are excluded with ``multiple_subjects``. Two people's skills are never summed. Of a presentation whose
+    holder binding failed (``VerificationResult.holder_failed``) none is counted: nothing shows that its credentials
+    are the person's who shows them; each is excluded with the presentation's code."""
     vocabulary = vocabulary or SkillsVocabulary.bundled()
     counted = result.counted_credentials
+    unbound = result.holder_failed
     found: dict[str, list[Evidence]] = {}
     given_names: dict[str, str] = {}
     verified: list[int] = []
@@ -195,6 +198,9 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
         if not item.verified or item.summary is None:
             problem = item.first_error
             excluded.append((index, problem.code if problem else None))
+            continue
+        if unbound is not None:
+            excluded.append((index, unbound.code))
             continue
         if counted is not None and index not in counted:
             excluded.append((index, ErrorCode.MULTIPLE_SUBJECTS))
@@ -212,7 +218,7 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
     ]
     # Stable: within a framework, skills with the strongest evidence first, then in the order first seen.
     skills.sort(key=lambda s: (_FRAMEWORK_ORDER.get(s.framework or "", 2), s.evidence[0].strength))
-    person = next((p for p in result.persons if p.counted), None)
+    person = next((p for p in result.persons if p.counted), None) if unbound is None else None
     counted_summaries = [item.summary for index, item in enumerate(_credential_results(result))
                          if index in verified and item.summary is not None]
     return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person, progress(counted_summaries, register))

@@ -337,6 +337,49 @@ def test_the_code_typed_into_the_phones_challenge_field_is_checked_as_on_the_lap
     assert _check(page, world, "diploma")["verdict"] == "valid"
 
 
+def test_the_domain_typed_into_the_phones_domain_field_is_checked_as_on_the_laptop_page(site, world, phone):
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**pageworld.example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    assert page.text_content("label[for=domain]") == "Domein dat u de kandidaat gaf (domain, niet verplicht)"
+    page.fill("#challenge", "vacature-2026-17")
+    page.fill("#domain", "ander.example")
+    page.fill("#input", json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-17",
+                                                      domain="werkgever.example")))
+    page.click("#verify")
+    assert _verdict(page)["code"] == "domain_mismatch"
+    page.evaluate("document.getElementById('verdict').hidden = true")
+    page.fill("#domain", "werkgever.example")
+    page.click("#verify")
+    assert _verdict(page) == {"verified": "true", "code": "", "verdict": "valid"}
+
+
+def test_a_presentation_made_for_another_code_on_the_phone_lists_its_credential_orange_and_sums_no_skills(
+        site, world, phone):
+    """As on the laptop page: red for the presentation, its genuine diploma still listed but orange with the unsigned
+    passport's warning (holder_not_proven), and no summary of proven skills."""
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**pageworld.example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#challenge", "vacature-2026-17")
+    page.fill("#input", json.dumps(build_presentation([own], holder=holder, challenge="vacature-2026-16")))
+    page.click("#verify")
+    assert _verdict(page) == {"verified": "false", "code": "challenge_mismatch", "verdict": "invalid"}
+    assert "holder_not_proven" in page.text_content("#verdict-warnings")
+    card = page.locator("#credentials article.credential")
+    assert card.count() == 1 and card.get_attribute("data-verdict") == "warning"
+    assert "Niets bewijst dat de persoon tegenover u de persoon is" in card.text_content()
+    assert world.ROC_NAME in card.text_content() and page.is_hidden("#summary")
+
+
 def _parts(world: Any) -> list[str]:
     """The diploma's QR text as a numbered set of two parts (``SPP:1/2/SET:…``, ``SPP:2/2/SET:…``)."""
     from skillspas.verifier.qr import encode_payload
@@ -456,6 +499,27 @@ def test_the_phone_dates_a_fresh_bundle_in_words_and_counts_one_credential_in_th
     assert _check(page, world, "mixed_passport")["verdict"] == "invalid"  # the diploma and a revoked one
     assert re.fullmatch(r"Samenvatting: \d+ bewezen vaardigheden uit 1 bewijsstuk\.", page.text_content("#summary")), \
         page.text_content("#summary")
+
+
+def test_the_phone_counts_one_proven_skill_of_one_credential_in_the_singular(site, world, phone, tmp_path):
+    from skillspas.issuer import sign
+    from skillspas.issuer.credentials import build
+    from skillspas.wallet_export import build_presentation
+
+    row = pageworld.example("microcredential", "veilig-werken-op-hoogte-steenrood")
+    anouk = pageworld.example("mbo-diploma", "kok-anouk-testdata")
+    row.update(issuer_name=world.BISTRO_NAME, learner_name=anouk["learner_name"], learner_did=anouk["learner_did"],
+               skills=row["skills"][:1])
+    micro = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    page = phone.new_page()
+    _load(page, site + "index.html")
+    page.fill("#input", json.dumps(build_presentation([micro])))
+    page.click("#verify")
+    assert _verdict(page)["verdict"] == "warning"
+    assert page.text_content("#summary") == "Samenvatting: 1 bewezen vaardigheid uit 1 bewijsstuk."
+    assert page.text_content("#verdict-sentence") == "Het bewijsstuk van Anouk Testdata is echt en geldig."
+    page.click("button[data-lang=en]")
+    assert page.text_content("#summary") == "Summary: 1 proven skill from 1 credential."
 
 
 def test_the_phone_heads_what_to_do_next_with_wat_nu_as_the_laptop_page_does(site, world, phone):

@@ -15,6 +15,7 @@ from skillspas.issuer.orgs import ROLE_TYPES as ORG_ROLE_TYPES
 from skillspas.schemas.catalogue import CATALOGUE, EVIDENCE_KINDS, ROLE_TYPES, facts, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.verifier import verify
+from skillspas.verifier.page.texts import readable_dates
 from skillspas.verifier.page.view import build_view
 from skillspas.verifier.summary import summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
@@ -46,7 +47,8 @@ def test_each_type_shows_the_same_facts_in_verify_the_page_and_the_passport(kind
     as_json = json.loads(json.dumps(result.to_json()))
     assert [(f["key"], f["text"]["nl"]) for f in as_json["summary"]["facts"]] == expected  # verify --json
     page = build_view(result, document=credential)["credentials"][0]
-    assert [(f["key"], f["text"]["nl"]) for f in page["facts"]] == expected  # the page
+    assert [(f["key"], f["text"]["nl"]) for f in page["facts"]] == [  # the page: the same, its dates for people
+        (key, readable_dates(text, "nl")) for key, text in expected]
     passport = describe(credential, "nl")  # passport show and the PDF
     assert [value for _, value in passport.details] == [text for _, text in expected]
     assert [label for label, _ in passport.details] == [f.label["nl"] for f in facts(credential)]

@@ -404,9 +404,12 @@ def test_every_word_a_page_uses_is_in_the_one_word_table_in_both_languages(phone
     index = _rendered(phone)
     script = _script(phone) + (PAGE / "static" / "cards.js").read_text("utf-8")  # both draw a credential with it
     used = set(re.findall(r'data-t(?:-label)?="(\w+)"', index))
-    for choice, key in re.findall(r'\bt\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
+    for call, choice, key in re.findall(r'\b(t|counted)\(\s*(?:[\w.]+\s*\?\s*"(\w+)"\s*:\s*)?"(\w+)"', script):
         used |= {key, choice} - {""}
+        if call == "counted":  # a word for a count has its form for 1 too (cards.js counted: key + "_one")
+            used.add(key + "_one")
     assert {"doc_title", "camera_found", "bundle_old" if phone else "image_too_large"} <= used  # the patterns find them
+    assert {"n_proven_skills_one" if phone else "n_skills_one"} <= used
     words = _page_data(index)["words"]
     assert words == page_words(phone)  # the page carries the one table (verifier/page/texts.py)
     for lang in ("nl", "en"):
@@ -530,13 +533,53 @@ def test_two_peoples_credentials_are_never_summed_on_the_page_or_the_cli(client,
     assert "Anouk Testdata (did:example:learner-01): #1, #3 — telt mee" in text.stdout
 
 
-@pytest.mark.parametrize("lang, heading", [("nl", "NIET TE CONTROLEREN: "), ("en", "CANNOT BE CHECKED: ")])
-def test_a_genuine_credential_without_trust_material_cannot_be_checked_and_is_not_called_invalid(world, lang, heading):
-    result = CliRunner().invoke(cli_app, ["verify", str(world.files["diploma"]), "--lang", lang])
-    assert result.exit_code == 1 and result.stdout.startswith(heading), result.stdout
+def _unresolvable(world: PageWorld, folder: Path) -> Path:
+    """The diploma with its proof pointing at a did:web key that nothing here holds: ``unresolvable_key``."""
+    credential = json.loads(world.files["diploma"].read_text("utf-8"))
+    credential["proof"]["verificationMethod"] = "did:web:nergens.example#key-1"
+    path = folder / "unresolvable.json"
+    path.write_text(json.dumps(credential), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("code", ["untrusted_issuer", "unresolvable_key"])
+@pytest.mark.parametrize("lang, heading, page_heading", [("nl", "NIET BEVESTIGD: ", "Niet bevestigd"),
+                                                         ("en", "NOT CONFIRMED: ", "Not confirmed")])
+def test_a_credential_without_trust_material_or_key_is_not_confirmed_as_its_exit_code_1_says_and_not_called_invalid(
+        world, tmp_path, code, lang, heading, page_heading):
+    """Exit 1 is "checked, and not valid": the words say it was checked and could not be confirmed, not that it
+    "cannot be checked" (exit 2, an input that could not be read), and not "invalid" (the red of a forgery)."""
+    path = world.files["diploma"] if code == "untrusted_issuer" else _unresolvable(world, tmp_path)
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--lang", lang])
+    assert result.exit_code == 1 and result.stdout.startswith(heading) and f"[{code}]" in result.stdout, result.stdout
     bare = TestClient(create_page_app(PageSettings()), base_url=BASE)
-    page, _ = _post(bare, world.files["diploma"].read_bytes())
-    assert page["view"]["verdict"] == "unusable" and page["view"]["code"] == "untrusted_issuer"
+    page, exit_code = _post(bare, path.read_bytes())
+    view = page["view"]
+    assert exit_code == 1 and view["verdict"] == "unusable" and view["code"] == code  # neutral colour, as before
+    assert view["heading"][lang] == page_heading and view["credentials"] == []
+
+
+@pytest.mark.parametrize("lang, heading, page_heading", [("nl", "NIET TE CONTROLEREN: ", "Niet te controleren"),
+                                                         ("en", "CANNOT BE CHECKED: ", "Cannot be checked")])
+def test_an_input_that_cannot_be_read_cannot_be_checked_as_its_exit_code_2_says(tmp_path, lang, heading, page_heading):
+    path = tmp_path / "broken.json"
+    path.write_text("{", "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--lang", lang])
+    assert result.exit_code == 2 and result.stdout.startswith(heading), result.stdout
+    page, exit_code = _post(TestClient(create_page_app(PageSettings()), base_url=BASE), b"{")
+    assert exit_code == 2 and page["view"]["verdict"] == "unusable" and page["view"]["heading"][lang] == page_heading
+
+
+def test_a_passport_of_credentials_nothing_vouches_for_is_not_confirmed_on_each_line(world):
+    from pageworld import passport_pdf
+
+    pdf = world.folder / "paspoort-zonder-bundel.pdf"
+    pdf.write_bytes(passport_pdf(world))
+    result = CliRunner().invoke(cli_app, ["verify", str(pdf)])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and lines[0].startswith("PASPOORT (pdf): NIET BEVESTIGD — "), result.stdout
+    rows = [line.strip() for line in lines if line.lstrip().startswith("✗ #")]
+    assert len(rows) == 4 and all(row.split(" [")[0].endswith("Niet bevestigd") for row in rows), rows
 
 
 def test_a_revoked_credential_in_the_cli_text_is_named_with_its_issuer(world):
@@ -711,6 +754,36 @@ def test_the_employers_code_with_an_input_no_holder_signed_is_orange_not_checked
     assert "code" in view["warnings"][0]["sentence"]["nl"] and "--challenge" in view["next"]["en"]
     assert "invalid_proof" not in json.dumps(page)
     assert [c["verdict"] for c in view["credentials"]] == [c["verdict"] for c in plain["view"]["credentials"]]
+
+
+def test_the_domain_the_employer_types_is_checked_as_verify_domain_checks_it(client, world, tmp_path):
+    """Beside the code, the page takes the domain the employer gave the candidate (optional, trimmed): a presentation
+    made for it is green, one made for another domain red domain_mismatch, as ``skillspas verify --domain``; a
+    credential alone cannot carry it: orange challenge_not_used, never red."""
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    ours = build_presentation([own], holder=holder, challenge="vacature-2026-17", domain="werkgever.example")
+    page, exit_code = _post(client, json.dumps(ours), challenge="vacature-2026-17", domain=" werkgever.example ")
+    assert exit_code == 0 and page["view"]["verdict"] == "valid", page["view"]
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(ours), "utf-8")
+    for domain in ("ander.example", "werkgever.example.evil"):
+        refused, exit_code = _post(client, json.dumps(ours), challenge="vacature-2026-17", domain=domain)
+        cli, cli_exit = _cli(world, str(path), "--challenge", "vacature-2026-17", "--domain", domain)
+        assert exit_code == cli_exit == 1 and refused["view"]["code"] == "domain_mismatch", refused["view"]
+        assert refused["errors"] == cli["errors"]
+    alone, exit_code = _post(client, world.files["diploma"].read_bytes(), domain="werkgever.example")
+    assert exit_code == 0 and alone["view"]["warnings"][0]["code"] == "challenge_not_used", alone["view"]
+    too_long = client.post("/api/verify", content=b"{}", params={"domain": "d" * 101})
+    assert too_long.status_code == 400 and too_long.json()["code"] == "schema_invalid"
+
+
+def test_the_page_has_an_optional_domain_field_beside_the_code_with_dutch_and_english_words(client):
+    html = client.get("/").text
+    assert '<label for="domain" data-t="domain_label">' in html and 'id="domain"' in html
+    words = page_words()
+    assert "domein" in words["nl"]["domain_label"].lower() and "domain" in words["en"]["domain_label"].lower()
+    assert page_words(phone=True)["nl"]["domain_label"] == words["nl"]["domain_label"]
 
 
 def test_an_over_long_challenge_is_refused_with_a_code_and_not_echoed(client, world):

@@ -499,6 +499,57 @@ def test_the_employer_types_the_code_they_gave_and_a_presentation_made_with_it_i
     visit.assert_clean()
 
 
+def test_the_employer_types_the_domain_they_gave_and_a_presentation_made_for_another_is_red(
+        visit: Visit, world: PageWorld) -> None:
+    from pageworld import example
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = visit.page
+    assert page.inner_text("label[for=domain]") == "Domein dat u de kandidaat gaf (domain, niet verplicht)"
+    page.fill("#paste", json.dumps(build_presentation([own], holder=holder, challenge="vacature-17", domain="werkgever.example")))
+    page.fill("#challenge", "vacature-17")
+    page.fill("#domain", " werkgever.example ")
+    page.click("#paste-check")
+    assert visit.verdict() == "valid"
+    visit.clear_verdict()
+    page.fill("#domain", "ander.example")
+    page.click("#paste-check")
+    assert visit.verdict() == "invalid" and "domain_mismatch" in page.inner_text("#verdict")
+    page.click("button[data-lang=en]")
+    assert page.inner_text("label[for=domain]") == "Domain you gave the candidate (domain, optional)"
+    visit.assert_clean()
+
+
+def test_a_presentation_made_for_another_code_lists_its_credential_orange_as_not_this_persons_and_proves_no_skills(
+        visit: Visit, world: PageWorld) -> None:
+    """A replayed presentation (its holder proof made for another code) is red; its genuine diploma is still listed,
+    with its issuer and whom it names, but orange with an unsigned passport's warning (holder_not_proven), and no
+    skill is called proven: no "Bewezen vaardigheden" table, no vacancy or bridge."""
+    from pageworld import example
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export import build_presentation
+
+    holder = LocalSigner(generate("ed25519"))
+    own = world._diploma({**example("mbo-diploma", "kok-anouk-testdata"), "learner_did": holder.controller}, 7)
+    page = visit.page
+    page.fill("#paste", json.dumps(build_presentation([own], holder=holder, challenge="vacature-16")))
+    page.fill("#challenge", "vacature-17")
+    page.click("#paste-check")
+    assert visit.verdict() == "invalid" and "challenge_mismatch" in page.inner_text("#verdict")
+    assert "[holder_not_proven]" in page.inner_text("#verdict")
+    card = page.locator("article.credential")
+    assert card.count() == 1 and card.get_attribute("data-verdict") == "warning"
+    text = card.inner_text()
+    assert "Geldig, met een waarschuwing" in text and world.ROC_NAME in text and "Anouk Testdata" in text
+    assert "Niets bewijst dat de persoon tegenover u de persoon is" in text
+    assert page.locator("#skills").is_hidden() and page.locator("#vacancy").is_hidden() and page.locator("#bridge").is_hidden()
+    assert "Bewezen" not in page.inner_text("#result")
+    visit.assert_clean()
+
+
 def test_a_failed_credential_of_a_passport_is_numbered_once_and_named_as_its_file_claims_it(
         visit: Visit, world: PageWorld, tmp_path: Path) -> None:
     """The card of a credential whose signature fails says which one it is: "Bewijsstuk 2" (not "Bewijsstuk 2:
@@ -562,6 +613,38 @@ def test_a_passport_with_one_valid_credential_says_proven_by_1_geldig_bewijsstuk
     assert caption.endswith("vaardigheden, bewezen door 1 geldig bewijsstuk"), caption
     visit.page.click("button[data-lang=en]")
     assert visit.page.inner_text("#skills-table caption").endswith("skills, proven by 1 valid credential")
+    visit.assert_clean()
+
+
+def test_a_passport_of_one_credential_proving_one_skill_counts_it_in_the_singular_in_both_languages(
+        visit: Visit, world: PageWorld, tmp_path: Path) -> None:
+    """"1 vaardigheid, bewezen door 1 geldig bewijsstuk", "1 van de 1 gevraagde vaardigheid is bewezen.", never
+    "1 vaardigheden"; in English "1 skill", "1 of the 1 skill asked for is proven."."""
+    from pageworld import example
+    from skillspas.issuer.credentials import build
+    from skillspas.wallet_export import build_presentation
+
+    row = example("microcredential", "veilig-werken-op-hoogte-steenrood")
+    anouk = example("mbo-diploma", "kok-anouk-testdata")
+    row.update(issuer_name=world.BISTRO_NAME, learner_name=anouk["learner_name"], learner_did=anouk["learner_did"],
+               skills=row["skills"][:1])
+    micro = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    path = tmp_path / "paspoort-een-vaardigheid.json"
+    path.write_text(json.dumps(build_presentation([micro])), "utf-8")
+    page = visit.page
+    assert visit.upload(path) == "warning"
+    assert page.inner_text("#verdict-heading") == "Geldig, met een waarschuwing"
+    assert "Het bewijsstuk van Anouk Testdata is echt en geldig." in page.inner_text("#verdict")
+    assert page.inner_text("#skills-table caption") == "1 vaardigheid, bewezen door 1 geldig bewijsstuk"
+    page.fill("#vacancy-input", row["skills"][0])
+    page.click("#vacancy-check")
+    page.wait_for_selector("#vacancy-list")
+    assert page.inner_text("#vacancy-summary") == "1 van de 1 gevraagde vaardigheid is bewezen."
+    page.click("button[data-lang=en]")
+    assert page.inner_text("#skills-table caption") == "1 skill, proven by 1 valid credential"
+    assert page.inner_text("#vacancy-summary") == "1 of the 1 skill asked for is proven."
+    assert "The credential of Anouk Testdata is genuine and valid." in page.inner_text("#verdict")
+    assert page.inner_text("#trust-info").startswith("Verification bundle of ") and "recognised issuers." in page.inner_text("#trust-info")
     visit.assert_clean()
 
 

@@ -148,12 +148,13 @@ def test_a_phone_never_scrolls_sideways(browser: Any, server: Server, world: Pag
         visit.close()
 
 
-def test_cannot_be_checked_is_painted_neutral_not_red(browser: Any, bare_server: Server, world: PageWorld) -> None:  # noqa: F811
+def test_a_credential_nothing_vouches_for_is_painted_neutral_not_red_and_said_not_confirmed(
+        browser: Any, bare_server: Server, world: PageWorld) -> None:  # noqa: F811
     visit = Visit(browser, bare_server)
     try:
         assert visit.upload(world.files["diploma"]) == "unusable"  # genuine, but no trust material here
         page = visit.page
-        assert page.inner_text("#verdict-heading") == "Niet te controleren"
+        assert page.inner_text("#verdict-heading") == "Niet bevestigd"  # checked, exit 1: not "Niet te controleren"
         paint = page.evaluate(_PAINT)
         assert {part: colour_family(value) for part, value in paint.items()} == {"border": "blue", "ground": "blue", "bar": "blue"}, paint
         visit.assert_clean()

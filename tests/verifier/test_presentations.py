@@ -187,7 +187,7 @@ def test_a_holder_signed_presentation_of_the_holders_own_credentials_is_green(pe
     assert len(summarize_skills(result)) == 3
 
 
-def test_credentials_of_two_people_are_never_summed_and_the_holders_are_counted(people):
+def test_credentials_of_two_people_are_never_summed_and_none_counts_when_the_holder_shows_anothers(people):
     from skillspas.verifier.summary import match_vacancy, summarize_skills
 
     issuer, worker, _, own, other = people
@@ -203,7 +203,10 @@ def test_credentials_of_two_people_are_never_summed_and_the_holders_are_counted(
     assert not match_vacancy(summary, [other_skill]).covered
     signed = verify(vp_signed, trusted_issuers=[issuer.controller])
     assert signed.first_error.code is ErrorCode.HOLDER_MISMATCH  # the holder shows a credential that is not theirs
-    assert summarize_skills(signed).person.key == worker.controller
+    assert [p.key for p in signed.persons if p.counted] == [worker.controller]  # the result's grouping, as it was
+    bound = summarize_skills(signed)  # but nothing shows whose these are: none counts (holder_failed)
+    assert bound.verified == () and bound.person is None and not len(bound)
+    assert bound.excluded == tuple((i, ErrorCode.HOLDER_MISMATCH) for i in range(3))
 
 
 def test_credentials_without_ids_but_clearly_different_names_are_two_people(people):
@@ -269,8 +272,8 @@ def test_verify_counts_a_presentations_credentials_from_1_for_people_and_keeps_j
     result = CliRunner().invoke(cli_app, ["verify", str(path), "--trust-issuer", issuer.controller])
     lines = result.stdout.splitlines()
     assert result.exit_code == 1, result.stdout
-    assert [line.split()[1] for line in lines if line.startswith(("  ✓ #", "  ✗ #"))] == ["#1", "#2", "#3"], lines
-    assert any(line.endswith(f"({worker.controller}): #1, #2 — telt mee") for line in lines), lines
+    assert [line.split()[1] for line in lines if line.startswith(("  ✓ #", "  ! #", "  ✗ #"))] == ["#1", "#2", "#3"], lines
+    assert any(line.endswith(f"({worker.controller}): #1, #2 — telt niet mee") for line in lines), lines  # holder_mismatch
     assert "bewijsstuk 3 gaat over" in result.stdout and "(/verifiableCredential/2/credentialSubject/id)" in result.stdout
     english = CliRunner().invoke(cli_app, ["verify", str(path), "--json", "--trust-issuer", issuer.controller])
     error = json.loads(english.stdout)["errors"][0]

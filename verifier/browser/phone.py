@@ -44,18 +44,20 @@ class _NoData:
         return None
 
 
-def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False, challenge: str = "") -> str:
+def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False, challenge: str = "",
+            domain: str = "") -> str:
     """``work()`` (the bytes to verify, or a dict the page acts on) verified with ``options``, as JSON; its view's
     ``collect`` says how the page puts it into the passport it collects, as the laptop page's (``collect_hint``).
-    ``challenge``: the code the employer gave the candidate, checked as the laptop page checks it (``challenge_for``)."""
-    code = challenge.strip()[:MAX_CHALLENGE] or None
+    ``challenge`` and ``domain``: the code and the domain the employer gave the candidate, checked as the laptop page
+    checks them (``challenge_for``)."""
+    code, asked = challenge.strip()[:MAX_CHALLENGE] or None, domain.strip()[:MAX_CHALLENGE] or None
     try:
         todo = work()
         if isinstance(todo, dict):
             return json.dumps(todo)
         verifier = input_verifier(**parse_json(options))
-        applied = challenge_for(todo, code, verifier.limits)
-        result = verify_with(verifier, todo, challenge=applied)
+        applied, where = challenge_for(todo, code, verifier.limits), challenge_for(todo, asked, verifier.limits)
+        result = verify_with(verifier, todo, challenge=applied, domain=where)
     except SkillspasError as exc:  # an unusable input: the laptop page's error_view
         return json.dumps({"text": json.dumps(refusal(exc)), "view": {**error_view(exc.code, detail_of(exc)), "problem": exc.code.value}})
     problem = result.first_error or next(iter(result.all_warnings), None)
@@ -63,7 +65,8 @@ def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False, ch
     # the laptop page's view (whose, which, the skills), its signers named from the same trust list
     view = build_view(result, document=document, names=trust_list_names(verifier),
                       vocabulary=cast(SkillsVocabulary, _NoData()), register=cast(Kwalificaties, _NoData()),
-                      challenge_checked=applied is not None, challenge_unused=code is not None and applied is None)
+                      challenge_checked=applied is not None,
+                      challenge_unused=(code or asked) is not None and applied is None and where is None)
     view["collect"] = collect_hint(document, from_pdf=from_pdf, verified=result.verified)
     view["problem"] = problem.code.value if problem else ""  # the first problem's code, for tests and tools
     return json.dumps({"text": result_text(result), "view": view})
@@ -102,14 +105,15 @@ def _read_first(data: bytes, kind: str) -> dict[str, Any]:
     return {"read": "image", "images": [{"kind": "file"}]}
 
 
-def check(data: Any, options: str, kind: str = "auto", challenge: str = "") -> str:
+def check(data: Any, options: str, kind: str = "auto", challenge: str = "", domain: str = "") -> str:
     """The verdict on ``data`` (bytes, or a Pyodide buffer), or what the page must read first (module docstring).
-    ``kind`` is ``image`` when the browser said the file is one; ``challenge`` the employer's code (``_answer``)."""
+    ``kind`` is ``image`` when the browser said the file is one; ``challenge`` and ``domain`` the employer's code and
+    domain (``_answer``)."""
     data = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
     if is_pdf(data) or is_image(data) or kind == "image":
         return _answer(lambda: _read_first(data, kind), options)
     return _answer(lambda: document_bytes(data, kind=kind, limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES), options,
-                   challenge=challenge)
+                   challenge=challenge, domain=domain)
 
 
 def _document(found: list[list[str]], source: str, limits: Limits) -> bytes:
@@ -121,9 +125,9 @@ def _document(found: list[list[str]], source: str, limits: Limits) -> bytes:
     return decode_payload(next((t for t in texts if is_payload(t)), texts[0]), limits)  # as verifier.qr.read_qr_image
 
 
-def check_read(found: str, options: str, source: str, challenge: str = "") -> str:
+def check_read(found: str, options: str, source: str, challenge: str = "", domain: str = "") -> str:
     """The verdict on the QR texts the page read (``found``: JSON, a list of texts per image) from an
     image (``source="image"``: the first skillspas code, as ``skillspas verify --qr``) or a PDF
-    (``"pdf"``: all of them together, as the laptop page); ``challenge`` as for ``check``."""
+    (``"pdf"``: all of them together, as the laptop page); ``challenge`` and ``domain`` as for ``check``."""
     return _answer(lambda: _document(parse_json(found), source, Limits()), options, from_pdf=source == "pdf",
-                   challenge=challenge)
+                   challenge=challenge, domain=domain)

@@ -19,7 +19,9 @@ Routes (all relative, so the app can be mounted under a prefix):
   werk-naar-werk bridge (``view.bridge``: ``BridgeResult.to_json()``, or a coded error).
   ``?challenge=`` (the code the employer gave the candidate, trimmed, at most 100 characters) is checked as
   ``skillspas verify --challenge`` checks it: a holder proof made with another or no challenge is ``challenge_mismatch``.
-  An input without a holder proof (a credential, a passport PDF, an unsigned presentation) cannot carry it: it is
+  ``?domain=`` (optional, the domain the employer gave the candidate, the same bounds) is checked beside it as
+  ``skillspas verify --domain`` checks it: a holder proof made for another domain is ``domain_mismatch``.
+  An input without a holder proof (a credential, a passport PDF, an unsigned presentation) cannot carry either: it is
   checked as it is, and a valid one is orange, ``challenge_not_used`` (``inputs.challenge_for``).
   ``view.collect`` tells the page how to put several QR codes together into one passport: ``add``
   (one credential that verified: the page adds it to the passport it is collecting and checks them together, as a
@@ -399,6 +401,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         occupation: str = Query("", max_length=_MAX_QUERY),
         crebo: str = Query("", max_length=20),
         challenge: str = Query("", max_length=MAX_CHALLENGE),
+        domain: str = Query("", max_length=MAX_CHALLENGE),
     ) -> JSONResponse:
         body = await _read_body(request, settings.max_upload_bytes)
         if body is None:
@@ -411,7 +414,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         target = {"occupation": occupation.strip()} if occupation.strip() else {"crebo": crebo.strip()} if crebo.strip() else None
 
         def check() -> tuple[VerificationResult, dict[str, Any]]:
-            return _check(settings, vocabulary, body, kind, lines, target, challenge.strip() or None)
+            return _check(settings, vocabulary, body, kind, lines, target, challenge.strip() or None, domain.strip() or None)
 
         try:
             with anyio.fail_after(settings.deadline):
@@ -470,9 +473,10 @@ def _search(vocabulary: Any, q: str, limit: int, kinds: tuple[str, ...], key: st
 
 def _check(
     settings: PageSettings, vocabulary: Any, body: bytes, kind: str, vacancy: list[str],
-    target: dict[str, str] | None = None, challenge: str | None = None,
+    target: dict[str, str] | None = None, challenge: str | None = None, domain: str | None = None,
 ) -> tuple[VerificationResult, dict[str, Any]]:
-    """Decode, verify and describe one input (runs in a worker thread); ``challenge`` as ``verify --challenge``."""
+    """Decode, verify and describe one input (runs in a worker thread); ``challenge`` and ``domain`` as ``verify
+    --challenge`` and ``--domain``."""
     text: str | None = None
     try:
         text = qr_image_text(body, kind=kind, max_image_bytes=settings.max_image_bytes)
@@ -485,12 +489,12 @@ def _check(
         return _input_error(exc), view
     try:
         verifier = settings.verifier()
-        applied = challenge_for(data, challenge, settings.limits)
-        result = verifier.verify(data, challenge=applied)
+        applied, where = challenge_for(data, challenge, settings.limits), challenge_for(data, domain, settings.limits)
+        result = verifier.verify(data, challenge=applied, domain=where)
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
         view = build_view(result, document=document, names=trust_list_names(verifier), vocabulary=vocabulary,
                           vacancy=vacancy, bridge_to=target, challenge_checked=applied is not None,
-                          challenge_unused=challenge is not None and applied is None)
+                          challenge_unused=(challenge or domain) is not None and applied is None and where is None)
         view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)

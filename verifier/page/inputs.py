@@ -136,8 +136,8 @@ MAX_CHALLENGE: Final = 100
 
 
 def challenge_for(data: bytes, challenge: str | None, limits: Limits) -> str | None:
-    """The employer's code (challenge) when ``data`` is a presentation with a proof, the only input that can carry
-    one; else None. A credential, a passport PDF's QR codes or an unsigned presentation is checked as it is, and
+    """The employer's code (challenge), or the domain they gave, when ``data`` is a presentation with a proof, the only
+    input that can carry one; else None. A credential, a passport PDF's QR codes or an unsigned presentation is checked as it is, and
     the page says that the code was not checked (``build_view(challenge_unused=True)``, orange) instead of the red
     ``invalid_proof`` that ``verify --challenge`` gives an integrator who asked for a signed presentation."""
     if not challenge:

@@ -7,14 +7,16 @@ the words of both verifier pages, the laptop's and the phone's, which ``page_htm
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from importlib import resources
 from typing import Final, Mapping
 
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
+__all__ = ["HEADINGS", "NOT_CONFIRMED", "MONTHS", "heading_for", "human_date", "readable_dates", "for_count", "counted", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
            "page_html"]
 
 Both = dict[str, str]
@@ -25,7 +27,11 @@ HEADINGS: Final[Mapping[str, Both]] = {
     "invalid": {"nl": "Niet geldig", "en": "Not valid"},
     "unusable": {"nl": "Niet te controleren", "en": "Cannot be checked"},
 }
-"""The verdict, as the big words on the coloured bar (green, orange, red, neutral blue-grey)."""
+"""The verdict, as the big words on the coloured bar (green, orange, red, neutral blue-grey); ``heading_for`` picks them."""
+
+NOT_CONFIRMED: Final[Both] = {"nl": "Niet bevestigd", "en": "Not confirmed"}
+"""The neutral verdict's words when it was checked and not found valid (exit 1): no key or trust material for the
+issuer (``result.CANNOT_BE_CHECKED``). "Niet te controleren" is an input that could not be checked at all (exit 2)."""
 
 SENTENCES: Final[Mapping[str, Both]] = {
     "valid": {"nl": "Echt en geldig.", "en": "Genuine and valid."},
@@ -37,13 +43,25 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Alle {n} bewijsstukken zijn echt en geldig.",
         "en": "All {n} credentials are genuine and valid.",
     },
+    "all_valid_one": {
+        "nl": "Het bewijsstuk is echt en geldig.",
+        "en": "The credential is genuine and valid.",
+    },
     "all_valid_of": {
         "nl": "Alle {n} bewijsstukken van {name} zijn echt en geldig.",
         "en": "All {n} credentials of {name} are genuine and valid.",
     },
+    "all_valid_of_one": {
+        "nl": "Het bewijsstuk van {name} is echt en geldig.",
+        "en": "The credential of {name} is genuine and valid.",
+    },
     "one_invalid": {
         "nl": "1 van de {n} bewijsstukken is niet geldig; alleen de geldige tellen mee.",
         "en": "1 of the {n} credentials is not valid; only the valid ones count.",
+    },
+    "one_invalid_one": {
+        "nl": "Het bewijsstuk is niet geldig.",
+        "en": "The credential is not valid.",
     },
     "some_invalid": {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
@@ -201,6 +219,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "paste_label": "Plak de tekst van de QR-code (begint met SP) of de JSON",
         "paste_button": "Controleer deze tekst",
         "challenge_label": "Code die u de kandidaat gaf (challenge)",
+        "domain_label": "Domein dat u de kandidaat gaf (domain, niet verplicht)",
         "camera_heading": "Camera",
         "camera_hint": "Houd de QR-code voor de camera van deze computer.",
         "camera_start": "Scan met de camera",
@@ -222,12 +241,17 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "choose": "Kies",
         "choose_label": "Vergelijk met het beroep {label}",
         "ambiguous": "Meerdere beroepen passen; kies er één.",
-        "bridge_summary": "{c} van de {n} essentiële vaardigheden voor {name} zijn bewezen.",
+        "bridge_summary": "{c} van de {essential} voor {name} zijn bewezen.",
+        "bridge_summary_one": "1 van de {essential} voor {name} is bewezen.",
+        "n_essential": "{n} essentiële vaardigheden",
+        "n_essential_one": "1 essentiële vaardigheid",
         "bridge_optional": "Optionele vaardigheden: {c} van de {n} bewezen.",
         "essential": "essentieel",
         "optional": "optioneel",
         "suggestions_heading": "Opleidingen die het gat kunnen dichten (suggesties)",
-        "suggestion_line": "{name} (crebo {crebo}): dekt {k} van de {n} ontbrekende vaardigheden ({pct}%)",
+        "suggestion_line": "{name} (crebo {crebo}): dekt {k} van de {missing} ({pct}%)",
+        "n_missing": "{n} ontbrekende vaardigheden",
+        "n_missing_one": "1 ontbrekende vaardigheid",
         "suggestion_basis": "grond: {basis}",
         "not_comparable": "{n} bewezen vaardigheden uit een ander kader (CompetentNL) kunnen niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
         "not_comparable_one": "1 bewezen vaardigheid uit een ander kader (CompetentNL) kan niet met ESCO worden vergeleken: er is geen koppeling in de gegevens.",
@@ -271,13 +295,22 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "skill_col": "Vaardigheid",
         "framework_col": "Kader",
         "proven_col": "Bewezen door",
-        "skills_caption": "{n} vaardigheden, bewezen door {c} geldige bewijsstukken",
-        "skills_caption_one": "{n} vaardigheden, bewezen door 1 geldig bewijsstuk",
+        "skills_caption": "{skills}, bewezen door {c} geldige bewijsstukken",
+        "skills_caption_one": "{skills}, bewezen door 1 geldig bewijsstuk",
+        "n_skills": "{n} vaardigheden",
+        "n_skills_one": "1 vaardigheid",
+        "n_proven_skills": "{n} bewezen vaardigheden",
+        "n_proven_skills_one": "1 bewezen vaardigheid",
+        "n_credentials": "{n} bewijsstukken",
+        "n_credentials_one": "1 bewijsstuk",
         "excluded": "Niet meegeteld (niet geldig): {list}.",
         "covered": "Aanwezig",
         "missing": "Ontbreekt",
         "not_found": "geen vaardigheid gevonden voor deze woorden",
-        "vacancy_summary": "{c} van de {n} gevraagde vaardigheden zijn bewezen.",
+        "vacancy_summary": "{c} van de {asked} zijn bewezen.",
+        "vacancy_summary_one": "1 van de {asked} is bewezen.",
+        "n_asked": "{n} gevraagde vaardigheden",
+        "n_asked_one": "1 gevraagde vaardigheid",
         "vacancy_empty": "Vul eerst vaardigheden uit de vacature in.",
         "vacancy_too_long": "Te veel vaardigheden in de vacature (hoogstens {n} regels).",
         "add": "Toevoegen",
@@ -287,9 +320,11 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "bundle": "Controlebundel van {date}.",
         "no_bundle": "Geen controlebundel: alleen uitgevers die bij het starten zijn opgegeven worden vertrouwd.",
         "trust_ok": "Vertrouwenslijst {name}: {n} erkende uitgevers.",
+        "trust_ok_one": "Vertrouwenslijst {name}: 1 erkende uitgever.",
         "trust_unpinned": "Let op: niet vastgezet met --trust-anchor, dus de lijst staat alleen voor zichzelf in; wat ze erkent is oranje.",
         "trust_bad": "Let op: de vertrouwenslijst in de bundel is afgewezen ({code}). Daardoor wordt geen uitgever van die lijst vertrouwd.",
-        "trusted_issuers": "Ook vertrouwd: {n} uitgever(s) die bij het starten zijn opgegeven.",
+        "trusted_issuers": "Ook vertrouwd: {n} uitgevers die bij het starten zijn opgegeven.",
+        "trusted_issuers_one": "Ook vertrouwd: 1 uitgever die bij het starten is opgegeven.",
         "collection_note": "{n} bewijsstukken samen gecontroleerd als één paspoort. Scan of sleep er meer bij, of begin opnieuw.",
         "collection_apart": "De uitkomst hieronder is niet aan het paspoort van {n} bewijsstukken toegevoegd: alleen geldige bewijsstukken komen erin. Scan of sleep het volgende, of begin opnieuw.",
         "collection_clear": "Nieuw paspoort beginnen",
@@ -309,9 +344,10 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "loading": "De controle laadt…",
         "ready": "Klaar ({s} s).",
         "result_json": "Uitkomst (JSON)",
+        "bundle_old_one": "Controlebundel van {date} (1 dag oud): ouder dan {max}. De status (ingetrokken of niet) kon niet recent worden gecontroleerd; maak verbinding met internet om de bundel te vernieuwen.",
         "bundle_old": "Controlebundel van {date} ({days} dagen oud): ouder dan {max}. De status (ingetrokken of niet) kon niet recent worden gecontroleerd; maak verbinding met internet om de bundel te vernieuwen.",
-        "summary": "Samenvatting: {skills} bewezen vaardigheden uit {n} bewijsstukken.",
-        "summary_one": "Samenvatting: {skills} bewezen vaardigheden uit 1 bewijsstuk.",
+        "summary": "Samenvatting: {skills} uit {n} bewijsstukken.",
+        "summary_one": "Samenvatting: {skills} uit 1 bewijsstuk.",
     },
     "en": {
         "doc_title": "Skillspas – check a credential",
@@ -326,6 +362,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "paste_label": "Paste the text of the QR code (starts with SP) or the JSON",
         "paste_button": "Check this text",
         "challenge_label": "Code you gave the candidate (challenge)",
+        "domain_label": "Domain you gave the candidate (domain, optional)",
         "camera_heading": "Camera",
         "camera_hint": "Hold the QR code in front of this computer's camera.",
         "camera_start": "Scan with the camera",
@@ -379,8 +416,14 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "skill_col": "Skill",
         "framework_col": "Framework",
         "proven_col": "Proven by",
-        "skills_caption": "{n} skills, proven by {c} valid credentials",
-        "skills_caption_one": "{n} skills, proven by 1 valid credential",
+        "skills_caption": "{skills}, proven by {c} valid credentials",
+        "skills_caption_one": "{skills}, proven by 1 valid credential",
+        "n_skills": "{n} skills",
+        "n_skills_one": "1 skill",
+        "n_proven_skills": "{n} proven skills",
+        "n_proven_skills_one": "1 proven skill",
+        "n_credentials": "{n} credentials",
+        "n_credentials_one": "1 credential",
         "excluded": "Not counted (not valid): {list}.",
         "covered": "Present",
         "missing": "Missing",
@@ -392,17 +435,25 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "choose": "Pick",
         "choose_label": "Compare with the occupation {label}",
         "ambiguous": "Several occupations fit; pick one.",
-        "bridge_summary": "{c} of the {n} essential skills for {name} are proven.",
+        "bridge_summary": "{c} of the {essential} for {name} are proven.",
+        "bridge_summary_one": "1 of the {essential} for {name} is proven.",
+        "n_essential": "{n} essential skills",
+        "n_essential_one": "1 essential skill",
         "bridge_optional": "Optional skills: {c} of the {n} proven.",
         "essential": "essential",
         "optional": "optional",
         "suggestions_heading": "Qualifications that could close the gap (suggestions)",
-        "suggestion_line": "{name} (crebo {crebo}): covers {k} of the {n} missing skills ({pct}%)",
+        "suggestion_line": "{name} (crebo {crebo}): covers {k} of the {missing} ({pct}%)",
+        "n_missing": "{n} missing skills",
+        "n_missing_one": "1 missing skill",
         "suggestion_basis": "basis: {basis}",
         "not_comparable": "{n} proven skills of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
         "not_comparable_one": "1 proven skill of another framework (CompetentNL) cannot be compared with ESCO: the data has no link.",
         "attribution": "Labels: {text}",
-        "vacancy_summary": "{c} of the {n} skills asked for are proven.",
+        "vacancy_summary": "{c} of the {asked} are proven.",
+        "vacancy_summary_one": "1 of the {asked} is proven.",
+        "n_asked": "{n} skills asked for",
+        "n_asked_one": "1 skill asked for",
         "vacancy_empty": "First enter skills from the vacancy.",
         "vacancy_too_long": "Too many skills in the vacancy (at most {n} lines).",
         "add": "Add",
@@ -412,9 +463,11 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "bundle": "Verification bundle of {date}.",
         "no_bundle": "No verification bundle: only issuers named at start-up are trusted.",
         "trust_ok": "Trust list {name}: {n} recognised issuers.",
+        "trust_ok_one": "Trust list {name}: 1 recognised issuer.",
         "trust_unpinned": "Note: not pinned with --trust-anchor, so the list vouches only for itself; what it recognises is orange.",
         "trust_bad": "Note: the bundle's trust list was rejected ({code}). No issuer on that list is trusted.",
-        "trusted_issuers": "Also trusted: {n} issuer(s) named at start-up.",
+        "trusted_issuers": "Also trusted: {n} issuers named at start-up.",
+        "trusted_issuers_one": "Also trusted: 1 issuer named at start-up.",
         "collection_note": "{n} credentials checked together as one passport. Scan or drop more, or start again.",
         "collection_apart": "The result below was not added to the passport of {n} credentials: only valid credentials go in. Scan or drop the next one, or start again.",
         "collection_clear": "Start a new passport",
@@ -434,9 +487,10 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "loading": "Loading the verifier…",
         "ready": "Ready ({s} s).",
         "result_json": "Result (JSON)",
+        "bundle_old_one": "Verification bundle of {date} (1 day old): older than {max}. The status (revoked or not) could not be checked recently; connect to the internet to refresh the bundle.",
         "bundle_old": "Verification bundle of {date} ({days} days old): older than {max}. The status (revoked or not) could not be checked recently; connect to the internet to refresh the bundle.",
-        "summary": "Summary: {skills} proven skills from {n} credentials.",
-        "summary_one": "Summary: {skills} proven skills from 1 credential.",
+        "summary": "Summary: {skills} from {n} credentials.",
+        "summary_one": "Summary: {skills} from 1 credential.",
     },
 }
 """Every word of the two verifier pages, the laptop's (``static/app.js``) and the phone's (``browser/page/app.mjs``),
@@ -470,6 +524,54 @@ PHONE_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
 MAX_FILES: Final = 20
 """Files one page checks at once (dropped or chosen together; more get ``too_many_files``): in each page's data
 (``#page-data``, with the words), where both scripts read it."""
+
+
+def heading_for(verdict: str, code: ErrorCode | None = None) -> Both:
+    """The big words for ``verdict``, decided by ``code`` (the deciding error, if any): the neutral verdict says what
+    its exit code says, "Niet bevestigd" for exit 1 (checked, and not valid here), "Niet te controleren" for exit 2."""
+    if verdict == "unusable" and code is not None and code.exit_code == 1:
+        return dict(NOT_CONFIRMED)
+    return dict(HEADINGS[verdict])
+
+
+MONTHS: Final[Mapping[str, tuple[str, ...]]] = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+"""The months as a date is written for people, by language."""
+
+_ISO_DAY = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
+
+
+def human_date(value: str, lang: str) -> str:
+    """``2026-05-20`` (or a date-time: its day in UTC) as people write it, "20 mei 2026" in Dutch and "20 May 2026" in
+    English, as the pages' ``cards.js`` writes a validity date; a value that is no date stays as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    day = moment.astimezone(dt.timezone.utc).date() if moment.tzinfo else moment.date()
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def readable_dates(text: str, lang: str) -> str:
+    """``text`` with each date in it written as ``human_date`` does ("Beoordeeld op: 4 maart 2026", "Periode:
+    1 februari 2024 – 20 december 2024"): a fact's text from the catalogue, whose ``--json`` form keeps ISO dates."""
+    return _ISO_DAY.sub(lambda found: human_date(found.group(0), lang), text)
+
+
+def for_count(key: str, count: int) -> str:
+    """The key of ``key``'s words for ``count``: ``key + "_one"`` for 1 where ``SENTENCES`` or ``WORDS`` has it ("1
+    vaardigheid", "Het bewijsstuk is …"), else ``key`` (the pages' ``cards.js counted``, in Python)."""
+    one = key + "_one"
+    return one if count == 1 and (one in SENTENCES or one in WORDS["nl"]) else key
+
+
+def counted(key: str, count: int, lang: str) -> str:
+    """A counted noun of ``WORDS`` in ``lang`` ("18 bewezen vaardigheden", "1 bewezen vaardigheid")."""
+    return WORDS[lang][for_count(key, count)].format(n=count)
 
 
 def both(key: str, **values: object) -> Both:

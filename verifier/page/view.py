@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from skillspas.schemas.catalogue import evidence_label, kind_label
+from skillspas.schemas.catalogue import Fact, evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
@@ -30,10 +30,11 @@ from skillspas.verifier.result import CredentialSummary, Problem, VerificationRe
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
-from skillspas.verifier.page.texts import HEADINGS, both, next_step, reason
+from skillspas.verifier.page.texts import (HEADINGS, both, for_count, heading_for, human_date, next_step, readable_dates,
+                                          reason)
 
 __all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
-           "trust_list_names", "trust_list_policies", "verdict_of", "Names"]
+           "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -120,7 +121,7 @@ def _failure_json(result: VerificationResult) -> dict[str, Any]:
         what = {lang: (f"„{title}”" if lang == "nl" else f"“{title}”") if kind[lang].casefold() in title.casefold()
                 else f"{kind[lang]} „{title}”" if lang == "nl" else f"{kind[lang]} “{title}”" for lang in ("nl", "en")}
         found["sentence"] = {lang: both(_NAMED[problem.code], what=what[lang] if title else kind[lang],
-                                        issuer=about.issuer_name or about.issuer, date=date[:10])[lang]
+                                        issuer=about.issuer_name or about.issuer, date=human_date(date, lang))[lang]
                              for lang in ("nl", "en")}
         found["about"] = {"title": about.name, "kind": kind, "issuer": {"did": about.issuer, "name": about.issuer_name}}
     return found
@@ -173,6 +174,28 @@ def challenge_warning(code: str) -> dict[str, Any]:
             "path": "/proof/challenge"}
 
 
+def unbound_warning(result: VerificationResult) -> Problem | None:
+    """The warning for each genuine credential of a presentation whose holder binding failed
+    (``result.holder_failed``): ``holder_not_proven``, an unsigned passport PDF's warning (orange), whose detail names
+    the presentation's code. The credential is listed (issuer, type, whom it names), but nothing shows that it is the
+    person's who shows it, so none of its skills is proven for them. ``None`` when the binding holds or there is none."""
+    failed = result.holder_failed
+    if failed is None:
+        return None
+    code = failed.code.value
+    return Problem(ErrorCode.HOLDER_NOT_PROVEN,
+                   f"the presentation's holder proof does not hold ({code}): not shown to belong to this person",
+                   "/proof", f"de handtekening van de houder op de presentatie klopt niet ({code}): niet aangetoond "
+                             "dat dit bewijsstuk van deze persoon is")
+
+
+def _fact_json(fact: Fact) -> dict[str, Any]:
+    """A fact as the page shows it: ``fact.to_json()`` with its dates written for people ("4 maart 2026")."""
+    found = fact.to_json()
+    found["text"] = {lang: readable_dates(text, lang) for lang, text in found["text"].items()}
+    return found
+
+
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
@@ -183,13 +206,16 @@ def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, estab
 
 
 def _credential_view(
-    index: int, result: VerificationResult, document: dict[str, Any] | None, names: Names, vocabulary: SkillsVocabulary
+    index: int, result: VerificationResult, document: dict[str, Any] | None, names: Names, vocabulary: SkillsVocabulary,
+    unbound: Problem | None = None,
 ) -> dict[str, Any]:
+    """One credential's card; ``unbound``: its presentation's ``unbound_warning`` (a genuine one is then orange)."""
     verdict = verdict_of(result)
-    view: dict[str, Any] = {"index": index, "verdict": verdict, "heading": dict(HEADINGS[verdict])}
+    problem = result.first_error
+    view: dict[str, Any] = {"index": index, "verdict": verdict,
+                            "heading": heading_for(verdict, problem.code if problem else None)}
     warnings = [_problem_json(w) for w in result.all_warnings]
     view["warnings"] = warnings
-    problem = result.first_error
     if problem is not None or result.summary is None:
         view.update(_failure_json(result))
         if result.about is None:  # not named by the verifier (forged, unknown issuer): what its file claims, marked so
@@ -199,6 +225,9 @@ def _credential_view(
     named = _name_warning(summary)
     if named is not None:  # never green: the page says whose name the credential borrows
         warnings.append(named)
+        view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
+    if unbound is not None:  # genuine, but not shown to be this person's: first, as on an unsigned passport
+        warnings.insert(0, _problem_json(unbound))
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
     claimed = _claimed_names(document) if isinstance(document, dict) else {}
     view.update(
@@ -219,7 +248,7 @@ def _credential_view(
             {**_named(did, names, claimed), "role": "issuer" if did == summary.issuer else "cosigner"}
             for did in summary.signers
         ],
-        facts=[fact.to_json() for fact in summary.facts],
+        facts=[_fact_json(fact) for fact in summary.facts],
         skills=[_skill_json(s.url, s.name, vocabulary, s.evidence) for s in summary.skills],
     )
     return view
@@ -249,9 +278,10 @@ def build_view(
     vocabulary = vocabulary or SkillsVocabulary.bundled()
     is_presentation = isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
     verdict = verdict_of(result)
+    deciding = result.first_error
     view: dict[str, Any] = {
         "verdict": verdict,
-        "heading": dict(HEADINGS[verdict]),
+        "heading": heading_for(verdict, deciding.code if deciding else None),
         "presentation": is_presentation,
         "code": None,
         "detail": None,
@@ -269,10 +299,14 @@ def build_view(
             view.update(_problem_json(result.errors[0]))
         inner = document.get("verifiableCredential", [])
         inner = inner if isinstance(inner, list) else [inner]
+        unbound = unbound_warning(result)
         view["credentials"] = [
-            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary)
+            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary, unbound)
             for i, r in enumerate(result.credentials)
         ]
+        if unbound is not None:  # above the cards, once; nobody's credentials count (summarize_skills)
+            view["warnings"].insert(0, _problem_json(unbound))
+            view["persons"] = [{**person, "counted": False} for person in view["persons"]]
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
@@ -342,11 +376,11 @@ def passport_sentence(result: VerificationResult) -> dict[str, str]:
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
     if bad:
-        return both("one_invalid" if bad == 1 else "some_invalid", bad=bad, n=total)
+        return both(for_count("one_invalid", total) if bad == 1 else "some_invalid", bad=bad, n=total)
     named = [p.names for p in result.persons]
     if len(named) == 1 and named[0]:
-        return both("all_valid_of", n=total, name=" / ".join(named[0]))
-    return both("all_valid", n=total)
+        return both(for_count("all_valid_of", total), n=total, name=" / ".join(named[0]))
+    return both(for_count("all_valid", total), n=total)
 
 
 def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:

@@ -47,7 +47,8 @@ function applyLang(next) {
 function showSummary() {  // one passport, one summary (verifier/summary.py's, as on the laptop page)
   const summary = state.summary;
   $("summary").hidden = !summary;
-  $("summary").textContent = summary ? counted("summary", summary.verifiedCredentials.length, { skills: summary.skills.length, n: summary.verifiedCredentials.length }) : "";
+  $("summary").textContent = summary ? counted("summary", summary.verifiedCredentials.length, {
+    skills: counted("n_proven_skills", summary.skills.length, { n: summary.skills.length }), n: summary.verifiedCredentials.length }) : "";
   $("summary").dataset.summary = summary ? JSON.stringify(summary) : "";  // for tests and tools
 }
 
@@ -79,7 +80,7 @@ function showBundle() {
   const days = Math.max(0, Math.floor(age / DURATION_MS.d));
   const old = age > durationMs(state.settings.max_status_age);
   const words = { date: date(state.bundle.createdAt), days, max: state.settings.max_status_age ?? "7d" };
-  info.textContent = old ? t("bundle_old", words) : days === 0 ? t("bundle_today", words) : counted("bundle", days, words);
+  info.textContent = old ? counted("bundle_old", days, words) : days === 0 ? t("bundle_today", words) : counted("bundle", days, words);
   info.dataset.ageDays = String(days);
   info.dataset.old = String(old);
   info.className = old ? "verdict-warning" : "";
@@ -252,8 +253,9 @@ async function collect(how) {  // what phone.py's view.collect means for the pas
 async function run(bytes, kind = "auto", collection = false) {  // as the laptop page: JSON or QR text at once; a photo or PDF is read first
   if (needsExtra(bytes)) await loadExtra();
   const challenge = collection ? "" : $("challenge").value.trim().slice(0, 100);  // the employer's code, as on the laptop page
+  const domain = collection ? "" : $("domain").value.trim().slice(0, 100);  // and the domain they gave, if any
   performance.mark("verify");
-  let answer = JSON.parse(check(bytes, options, kind, challenge));
+  let answer = JSON.parse(check(bytes, options, kind, challenge, domain));
   performance.measure("verify", "verify");
   if (answer.read) {
     $("status").textContent = t("reading");
@@ -275,7 +277,7 @@ async function run(bytes, kind = "auto", collection = false) {  // as the laptop
       if (joined) await run(new TextEncoder().encode(joined), "text");
       return;
     }
-    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge));
+    answer = JSON.parse(checkRead(JSON.stringify(found), options, answer.read, challenge, domain));
   }
   if (!collection && await collect(answer.view.collect)) return;
   state.apart = !collection && !answer.view.collect;  // shown alone, not put into the passport being collected

@@ -102,6 +102,8 @@
     if (occupation) { params.append("occupation", occupation); }
     var challenge = $("challenge") ? $("challenge").value.trim() : "";  // the employer's code: not for the page's own passport of QR codes
     if (challenge && !collection) { params.append("challenge", challenge.slice(0, 100)); }
+    var domain = $("domain") ? $("domain").value.trim() : "";  // and the domain they gave, if any (checked likewise)
+    if (domain && !collection) { params.append("domain", domain.slice(0, 100)); }
     if (withVacancy) {
       var lines = vacancyLines();
       if (lines.length > MAX_VACANCY_LINES) { say(t("vacancy_too_long", { n: MAX_VACANCY_LINES })); return; }
@@ -367,7 +369,8 @@
     section.hidden = !(view.presentation && summary);
     if (section.hidden) { return; }
     var table = el("table", { id: "skills-table" },
-      el("caption", { text: counted("skills_caption", summary.verifiedCredentials.length, { n: summary.skills.length, c: summary.verifiedCredentials.length }) }),
+      el("caption", { text: counted("skills_caption", summary.verifiedCredentials.length, {
+        skills: counted("n_skills", summary.skills.length, { n: summary.skills.length }), c: summary.verifiedCredentials.length }) }),
       el("thead", {}, el("tr", {},
         el("th", { scope: "col", text: t("skill_col") }),
         el("th", { scope: "col", text: t("framework_col") }),
@@ -409,7 +412,8 @@
     var match = view.vacancy;
     if (!match) { return; }
     if (match.error) { body.appendChild(el("p", { "class": "missing", text: match.error })); return; }
-    body.appendChild(el("p", { "class": "verdict-sentence", id: "vacancy-summary", tabindex: "-1", text: t("vacancy_summary", { c: match.covered, n: match.total }) }));
+    body.appendChild(el("p", { "class": "verdict-sentence", id: "vacancy-summary", tabindex: "-1", text: counted("vacancy_summary", match.covered, {
+      c: match.covered, asked: counted("n_asked", match.total, { n: match.total }) }) }));
     var list = el("ul", { "class": "skill-list", id: "vacancy-list" });
     match.lines.forEach(function (line) {
       var label = line.found ? pick(line.label) : line.ambiguous
@@ -435,11 +439,11 @@
     var parts = [];
     parts.push(info.bundle ? t("bundle", { date: date(info.bundle.createdAt) }) : t("no_bundle"));
     if (info.trustList) {
-      parts.push(info.trustList.ok ? t("trust_ok", { name: info.trustList.name || info.trustList.issuer, n: info.trustList.issuers })
+      parts.push(info.trustList.ok ? counted("trust_ok", info.trustList.issuers, { name: info.trustList.name || info.trustList.issuer, n: info.trustList.issuers })
         : t("trust_bad", { code: info.trustList.code }));
       if (info.trustList.ok && !info.trustList.pinned) { parts.push(t("trust_unpinned")); }
     }
-    if (info.trustedIssuers && info.trustedIssuers.length) { parts.push(t("trusted_issuers", { n: info.trustedIssuers.length })); }
+    if (info.trustedIssuers && info.trustedIssuers.length) { parts.push(counted("trusted_issuers", info.trustedIssuers.length, { n: info.trustedIssuers.length })); }
     node.textContent = parts.join(" ");
   }
 
@@ -485,7 +489,8 @@
     if (!b) { return; }
     if (b.error) { body.appendChild(el("p", { "class": "missing", id: "bridge-error", "data-code": b.error.code, text: pick(b.error.message) })); return; }
     body.appendChild(el("p", { "class": "verdict-sentence", id: "bridge-summary", tabindex: "-1",
-      text: t("bridge_summary", { c: b.essential.covered, n: b.essential.total, name: pick(b.target.label) }) }));
+      text: counted("bridge_summary", b.essential.covered, { c: b.essential.covered, name: pick(b.target.label),
+        essential: counted("n_essential", b.essential.total, { n: b.essential.total }) }) }));
     if (b.optional.total) { body.appendChild(el("p", { "class": "hint", text: t("bridge_optional", { c: b.optional.covered, n: b.optional.total }) })); }
     var list = el("ul", { "class": "skill-list", id: "bridge-list" });
     b.skills.forEach(function (skill) {
@@ -504,7 +509,8 @@
       var ideas = el("ul", { "class": "skill-list", id: "bridge-suggestions" });
       b.suggestions.forEach(function (s) {
         ideas.appendChild(el("li", { "data-crebo": s.crebo },
-          t("suggestion_line", { name: s.name, crebo: s.crebo, k: s.closes.length, n: missing, pct: Math.round(s.share * 100) }) + " ",
+          t("suggestion_line", { name: s.name, crebo: s.crebo, k: s.closes.length, missing: counted("n_missing", missing, { n: missing }),
+            pct: Math.round(s.share * 100) }) + " ",
           s.heldLabel ? el("strong", { "class": "held", "data-held": "", text: "(" + pick(s.heldLabel) + ") " }) : null,
           el("span", { "class": "hint", text: t("suggestion_basis", { basis: pick(s.basisLabel) }) })));
       });
