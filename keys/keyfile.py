@@ -38,7 +38,7 @@ from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.files import private_folder, write_atomic
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import open_input, parse_json
 
 __all__ = ["PASSPHRASE_ENV", "save", "load", "read_public", "Keystore", "Pkcs11Token"]
 
@@ -97,7 +97,7 @@ def _invalid(path: Path, message: str) -> SkillspasError:
 def _read(path: Path) -> tuple[dict[str, Any], int]:
     """Read and shape-check a key file; return its JSON object and its permission bits."""
     try:
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 raise _invalid(path, "not a regular file")
@@ -260,7 +260,7 @@ class Keystore:
         """The key history (``history.json``); ``key_not_found`` when there is no keystore here."""
         file = self.path / HISTORY_FILE
         try:
-            with file.open("rb") as handle:
+            with open_input(file) as handle:
                 data = handle.read(_MAX_KEY_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             raise error_for(ErrorCode.KEY_NOT_FOUND, f"no keystore at {str(self.path)!r}") from None
