@@ -24,7 +24,7 @@ from skillspas.keys.did_key import DID_CONTEXTS
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import NOT_A_FOLDER, ErrorCode, SkillspasError, error_for, file_error
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
 
 __all__ = ["DID_WEB_PREFIX", "did_web_to_path", "did_web_document", "load_did_web_folder", "verification_method_ids"]
@@ -134,7 +134,7 @@ def _did_for(parts: Sequence[str]) -> str:
 
 def _read_document(file: Path, shown: str, max_bytes: int) -> dict[str, Any]:
     """Read one did.json strictly (size cap, duplicate keys, NaN) into a dict."""
-    with file.open("rb") as handle:
+    with open_input(file) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise _unresolvable(f"{shown} is larger than {max_bytes} bytes", f"{shown} is groter dan {max_bytes} bytes")

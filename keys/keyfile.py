@@ -38,7 +38,7 @@ from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.files import private_folder, write_atomic
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import open_input, parse_json
 
 __all__ = ["PASSPHRASE_ENV", "save", "load", "read_public", "Keystore", "Pkcs11Token"]
 
@@ -101,7 +101,7 @@ _UNSUPPORTED_NL: Final = "bevat een soort sleutel die skillspas niet ondersteunt
 def _read(path: Path) -> tuple[dict[str, Any], int]:
     """Read and shape-check a key file; return its JSON object and its permission bits."""
     try:
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 raise _invalid(path, "not a regular file", "geen gewoon bestand")
@@ -268,7 +268,7 @@ class Keystore:
         """The key history (``history.json``); ``key_not_found`` when there is no keystore here."""
         file = self.path / HISTORY_FILE
         try:
-            with file.open("rb") as handle:
+            with open_input(file) as handle:
                 data = handle.read(_MAX_KEY_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             raise localized_error(ErrorCode.KEY_NOT_FOUND, en=f"no keystore at {str(self.path)!r}",

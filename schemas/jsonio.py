@@ -19,13 +19,13 @@ import sys
 import threading
 from collections.abc import Container
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
-__all__ = ["parse_json", "parse_scanned", "read_input", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
+__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
            "MAX_SAFE_INTEGER"]
 
 
@@ -130,13 +130,26 @@ def parse_scanned(
     return value, _bounded(value, limits, registry)
 
 
+def open_input(path: str | os.PathLike[str]) -> BinaryIO:
+    """``open(path, "rb")``, without waiting for a writer: a named pipe that nobody writes to reads as empty
+    (``open`` would wait for ever), one with a writer (``<(...)``, ``/dev/stdin``) is read as usual. The one
+    way to open a file to read that someone else named; ``OSError`` as ``open`` raises it."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        os.set_blocking(descriptor, True)  # a pipe with a writer, or a terminal: read as usual
+        return open(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def read_input(source: str | Path, limit: int) -> bytes:
     """The bytes of a file or ``-`` (stdin), at most ``limit`` + 1 (one more tells ``parse_json`` it is too
     large); ``file_error`` when it cannot be read."""
     try:
         if str(source) == "-":
             return sys.stdin.buffer.read(limit + 1)
-        with open(source, "rb") as handle:
+        with open_input(source) as handle:
             return handle.read(limit + 1)
     except OSError as exc:
         raise file_error(exc, source, "read") from None

@@ -2,7 +2,8 @@
 
 Three checks walk every value of a document: bounds (``jsonio.check_bounds``: depth, sizes, lone
 surrogates, non-finite and unsafe numbers), text (``text.check_text``: control and bidi
-characters) and contexts (``verifier.checks.check_contexts``: only bundled context URLs). Each
+characters) and contexts (``verifier.checks.check_contexts``: only bundled context URLs, and keys
+written as their terms). Each
 exact walk builds a JSON path for every value so that it can name where a problem is; in the
 common all-clean case that is wasted. ``scan`` walks once, level by level, builds no paths, and
 answers per check "certainly passes" (True) or "ask the exact walk" (False), for the value and
@@ -41,6 +42,9 @@ class Scan:
     """No key or string holds a forbidden control or bidi character."""
     known_contexts: bool
     """Every ``@context`` is a string or a list of strings that ``registry`` holds."""
+    plain_keys: bool
+    """No key but ``@context`` holds ``@`` or ``:``: none is a keyword or an IRI written where a term of the
+    contexts could stand (``verifier.checks.check_contexts`` asks the exact walk otherwise)."""
 
 
 def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None = None) -> Scan:
@@ -48,7 +52,9 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
 
     ``registry`` None: ``known_contexts`` is False whenever any ``@context`` occurs."""
     texts: list[Any] = []
-    extend, add = texts.extend, texts.append
+    keys: list[Any] = []
+    extend, add, add_keys = texts.extend, texts.append, keys.extend
+    at_contexts = 0
     max_arr = limits.max_array_length
     bounds = contexts = True
     level: list[Any] = [value]
@@ -63,10 +69,12 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
                 add(node)
             elif kind is dict:
                 extend(node)  # the keys
+                add_keys(node)
                 more(node.values())
-                if contexts and "@context" in node:
+                if "@context" in node:
+                    at_contexts += 1
                     found = node["@context"]
-                    for url in found if type(found) is list else (found,):
+                    for url in (found if type(found) is list else (found,)) if contexts else ():
                         if type(url) is not str or registry is None or url not in registry:
                             contexts = False
                             break
@@ -83,14 +91,15 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
                 if node != node or node in _INFINITIES:
                     bounds = False
             else:  # a subclass or a non-JSON type: the exact walks decide
-                return Scan(False, False, False)
+                return Scan(False, False, False, False)
         if below and depth >= limits.max_depth and any(type(n) in (dict, list) for n in below):
-            return Scan(False, False, False)  # too deep (or a cycle, through the Python API): the exact walks decide
+            return Scan(False, False, False, False)  # too deep (or a cycle, through the Python API): the exact walks decide
         level = below
     try:
         joined = "".join(texts)
+        joined_keys = "".join(keys)
     except TypeError:  # a non-string key
-        return Scan(False, False, False)
+        return Scan(False, False, False, False)
     if bounds:
         try:
             if texts and max(map(len, texts)) > limits.max_string_length:
@@ -101,4 +110,5 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
             bounds = False
     # isprintable() is twice as fast as the regex, and every forbidden character is unprintable
     clean = joined.isprintable() or FORBIDDEN_TEXT.search(joined) is None
-    return Scan(bounds, clean, contexts)
+    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts
+    return Scan(bounds, clean, contexts, plain)

@@ -36,7 +36,7 @@ from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.jsonld.contexts import MAP_FILE, bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.files import write_atomic
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
 
 __all__ = ["Bundle", "BUNDLE_TYPE", "BUNDLE_VERSION", "folder_contexts"]
@@ -76,7 +76,7 @@ def _by_id(documents: Iterable[Any], what: str) -> dict[str, dict[str, Any]]:
 def _read(file: Path) -> Any:
     """Read and strictly parse one JSON file of a bundle."""
     try:
-        with file.open("rb") as handle:
+        with open_input(file) as handle:
             data = handle.read(_LIMITS.max_bytes + 1)
     except OSError as exc:
         raise file_error(exc, file, "read") from None
@@ -256,7 +256,7 @@ def _no_date() -> SkillspasError:
 def _read_bytes(file: Path) -> bytes:
     """Read a bundle file up to the size limit (one byte more tells it is too large)."""
     try:
-        with file.open("rb") as handle:
+        with open_input(file) as handle:
             return handle.read(_LIMITS.max_bytes + 1)
     except OSError as exc:
         raise file_error(exc, file, "read") from None

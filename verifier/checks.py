@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2, ContextRegistry, unknown_context
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
-from skillspas.schemas.jsonld.inline import check_inline_context, known_terms
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.jsonld.inline import KnownTerms, check_inline_context, known_terms
+from skillspas.schemas.jsonld.pyld_facts import KEYWORDS
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import Scan, scan
 from skillspas.schemas.text import check_text
@@ -27,7 +28,8 @@ def check_contexts(
 ) -> None:
     """Every ``@context`` a known URL, a base context first (VC 2.0's, or VC 1.1's) and the other one
     nowhere in the list; inline objects only after the first URL of a document's top-level list, and
-    only as ``schemas.inline`` allows (no fetch, ever).
+    only as ``schemas.inline`` allows (no fetch, ever); every key written as the term they define
+    (``_check_keys_with_paths``).
 
     ``scanned``: a ``Scan`` of this document, or of one holding it, made with ``registry``."""
     top = document.get("@context")
@@ -41,8 +43,11 @@ def check_contexts(
         raise _shape(f"a document is either VC 2.0 or VC 1.1: {other} may not follow {top[0]}",
                      f"een document volgt VC 2.0 of VC 1.1, niet allebei: {other} mag niet na {top[0]} komen",
                      f"/@context/{top.index(other)}")
-    if not (scanned or scan(document, registry=registry)).known_contexts:
+    found = scanned or scan(document, registry=registry)
+    if not found.known_contexts:
         _check_contexts_with_paths(document, registry, limits)
+    if not found.plain_keys:
+        _check_keys_with_paths(document, known_terms(registry))
 
 
 def _check_contexts_with_paths(document: dict[str, Any], registry: ContextRegistry, limits: Limits) -> None:
@@ -65,6 +70,51 @@ def _check_contexts_with_paths(document: dict[str, Any], registry: ContextRegist
                     stack.append((value, child, False))
         elif isinstance(node, list):
             stack.extend((item, f"{path}/{i}", False) for i, item in enumerate(node))
+
+
+_KEPT_KEYWORDS = frozenset({"@context", "@value", "@language", "@direction"})
+"""The keywords a document written with its contexts' terms holds. The others expand (and so sign) as a
+document's terms would, while what reads its JSON does not see them: ``@id``/``@type`` are written ``id``
+and ``type``; ``@nest``, ``@graph``, ``@included``... move properties into an object of their own."""
+_ALIASES = {"@id": "id", "@type": "type"}
+"""The term both base contexts (VC 2.0, VC 1.1) define for a keyword."""
+
+
+def _check_keys_with_paths(document: dict[str, Any], known: KnownTerms) -> None:
+    """Every key written as the term its contexts define (threat 2): not as a keyword (``@id`` for ``id``)
+    nor as an IRI a term names (``https://www.w3.org/2018/credentials#credentialStatus``, or a compact
+    IRI through a term). Written so, a property still counts for the signature, but the checks that read
+    the JSON (status, validity, the holder's subject id) would not see it: ``schema_invalid`` with its path."""
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, f"{path}/{i}") for i, item in enumerate(node))
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            child = f"{path}/{key.replace('~', '~0').replace('/', '~1')}"
+            if key in KEYWORDS and key not in _KEPT_KEYWORDS and _ALIASES.get(key) not in node:
+                raise _keyword_refused(key, child)  # beside its alias (id and @id), JSON-LD's "colliding keywords"
+            if ":" in key and (key in known.iris or key.split(":", 1)[0] in known.names):
+                raise _shape(f"{shown(key, quoted=True)} is written as an IRI where a context defines a term for it: "
+                             "write the term (a reader of the JSON would not see it)",
+                             f"{shown(key, quoted=True)} staat er als IRI, terwijl een context er een term voor heeft: "
+                             "schrijf de term (wie de JSON leest, ziet het anders niet)", child)
+            if key != "@context":
+                stack.append((value, child))
+
+
+def _keyword_refused(key: str, path: str) -> SkillspasError:
+    """``schema_invalid`` for a keyword written as a key (``_KEPT_KEYWORDS``)."""
+    alias = _ALIASES.get(key)
+    if alias is not None:
+        return _shape(f"write {alias!r}, not the keyword {key!r}: a reader of the JSON would not see it",
+                      f"schrijf {alias!r}, niet het sleutelwoord {key!r}: wie de JSON leest, ziet het anders niet", path)
+    return _shape(f"the JSON-LD keyword {key!r} does not belong in a credential: it moves properties where a reader "
+                  "of the JSON does not see them",
+                  f"het JSON-LD-sleutelwoord {key!r} hoort niet in een bewijsstuk: het verplaatst velden zodat wie de "
+                  "JSON leest ze niet ziet", path)
 
 
 def _check_context_value(value: Any, registry: ContextRegistry, path: str, top: bool, limits: Limits) -> None:

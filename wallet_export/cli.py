@@ -33,7 +33,7 @@ from rich.text import Text
 from skillspas.keys import Signer, load
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
 from skillspas.schemas.text import check_text
@@ -104,7 +104,7 @@ def _read(path: Path) -> bytes:
     """A credential file's bytes (one byte over the limit tells ``too_large``). Raises, for the command to ``refuse``:
     ``file_error`` naming the file, ``invalid_option`` for a passport PDF (pointed to ``verify``)."""
     try:
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             data = handle.read(Limits.max_bytes + 1)
     except OSError as exc:
         raise file_error(exc, path, "read") from None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
 
 __all__ = ["ContextRegistry", "Context", "VC_V1", "VC_V2", "DATA_INTEGRITY_V2", "STATUS_V1", "bundled_registry", "export_contexts",
@@ -85,7 +85,8 @@ class ContextRegistry:
         root = Path(folder)
         map_file = root / MAP_FILE
         try:
-            raw = map_file.read_bytes()
+            with open_input(map_file) as handle:  # a link to /dev/zero or a pipe: bounded, no wait
+                raw = handle.read(_MAX_CONTEXT_BYTES + 1)
         except FileNotFoundError:
             raise _context_refused(f"{map_file} not found", f"{map_file} ontbreekt") from None
         except OSError as exc:
@@ -142,11 +143,13 @@ class ContextRegistry:
 def _read(path: Path) -> bytes:
     name = shown(path.name, quoted=True)
     try:
-        if path.stat().st_size > _MAX_CONTEXT_BYTES:
+        with open_input(path) as handle:  # at most one byte over: a file that grows, or a device, is not read on
+            raw = handle.read(_MAX_CONTEXT_BYTES + 1)
+        if len(raw) > _MAX_CONTEXT_BYTES:
             raise _context_refused(f"context file {name} is too large",
                                   f"het contextbestand {name} is te groot (hoogstens {_MAX_CONTEXT_BYTES} bytes)",
                                   ErrorCode.TOO_LARGE)
-        return path.read_bytes()
+        return raw
     except OSError as exc:
         missing = isinstance(exc, FileNotFoundError)
         raise _context_refused(f"cannot read context file {name}: {exc.strerror}",

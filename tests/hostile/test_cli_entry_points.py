@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from skillspas.issuer.demo import sample_credential
-from hostilekit import PAYLOADS, UNREADABLE, assert_coded_refusal, run_cli
+from hostilekit import PAYLOADS, UNREADABLE, Run, assert_coded_refusal, run_cli
 
 
 @dataclass(frozen=True)
@@ -388,3 +388,67 @@ def test_an_output_path_that_is_a_pipe_or_device_is_refused_and_left_as_it_was(w
     # a key file is never written over anything that exists: key_exists
     assert_coded_refusal(run_cli(*FIFO_OUTPUTS[entry](world, fifo)), codes={"file_error", "key_exists"})
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+# -- an input that is not a file to read whole: a pipe nobody writes to, a link to /dev/zero ---------------------
+
+
+def _run_bounded(*argv: str) -> Run:
+    """``skillspas ARGV`` in a child process: one that waits for ever is killed (``TimeoutExpired``), one that
+    reads for ever runs out of its 2 GiB of address space."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *argv], capture_output=True,
+                          stdin=subprocess.DEVNULL, timeout=60, preexec_fn=limit)
+    return Run(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"), None)
+
+
+def _contexts_folder_with(folder: Path, make: Callable[[Path], None]) -> str:
+    contexts = folder / "contexts"
+    contexts.mkdir()
+    make(contexts / "contexts.map.json")
+    return str(contexts)
+
+
+PIPE_READERS: dict[str, Callable[[World, Path], list[str]]] = {
+    "verify FILE": lambda w, pipe: ["verify", str(pipe)],
+    "verify --qr IMAGE": lambda w, pipe: ["verify", "--qr", str(pipe)],
+    "verify --bundle FILE": lambda w, pipe: ["verify", str(w.folder / "signed.json"), "--bundle", str(pipe)],
+    "verify --contexts (map file)": lambda w, pipe: ["verify", str(w.folder / "signed.json"), "--contexts",
+                                                     _contexts_folder_with(pipe.parent, lambda m: os.symlink(pipe, m))],
+    "passport show FILE": lambda w, pipe: ["passport", "show", str(pipe)],
+    "bundle show FILE": lambda w, pipe: ["bundle", "show", str(pipe)],
+    "keys show FILE": lambda w, pipe: ["keys", "show", str(pipe)],
+    "sign --key FILE": lambda w, pipe: ["sign", str(w.folder / "unsigned.json"), "--key", str(pipe)],
+}
+
+
+@pytest.mark.parametrize("entry", list(PIPE_READERS))
+def test_an_input_that_is_a_pipe_nobody_writes_to_is_refused_not_waited_for(world, tmp_path, entry):
+    pipe = tmp_path / "input.json"
+    os.mkfifo(pipe)
+    assert_coded_refusal(_run_bounded(*PIPE_READERS[entry](world, pipe)))
+
+
+def test_a_contexts_map_that_links_to_dev_zero_is_too_large_not_read_for_ever(world, tmp_path):
+    folder = _contexts_folder_with(tmp_path, lambda m: os.symlink("/dev/zero", m))
+    run = _run_bounded("verify", str(world.folder / "signed.json"), "--contexts", folder)
+    assert_coded_refusal(run, codes={"unknown_context"})
+    assert "larger than" in run.stdout + run.stderr
+
+
+def test_a_pipe_with_a_writer_is_still_read(world, tmp_path):
+    """``skillspas verify <(cat signed.json)``: the shell's pipe has its writer; it is read as before."""
+    import subprocess
+    import sys
+
+    script = ("import os, sys\nfrom skillspas.issuer.cli import main\nr, w = os.pipe()\n"
+              "if os.fork() == 0:\n    os.close(r); os.write(w, open(sys.argv[1], 'rb').read()); os._exit(0)\n"
+              "os.close(w); sys.argv = ['skillspas', 'verify', f'/dev/fd/{r}', '--json']; main()")
+    done = subprocess.run([sys.executable, "-c", script, str(world.folder / "signed.json")], capture_output=True, timeout=60)
+    assert json.loads(done.stdout)["checks"][0] == {"check": "parse", "ok": True, "code": None, "message": ""}

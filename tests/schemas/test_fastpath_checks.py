@@ -27,7 +27,8 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import scan
 from skillspas.schemas.text import _check_text_with_paths, check_text
 from skillspas.schemas.jsonschema.validate import _checks, _validators, validate_shape_fast
-from skillspas.verifier.checks import _check_contexts_with_paths, check_contexts
+from skillspas.schemas.jsonld.inline import known_terms
+from skillspas.verifier.checks import _check_contexts_with_paths, _check_keys_with_paths, check_contexts
 
 SETTINGS = settings(max_examples=100, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -39,7 +40,8 @@ scalars = st.one_of(
     st.text(max_size=16),  # any code point, lone surrogates included
     st.sampled_from(["\u202e", "\x07", "tab\t", "\x7f", "ok", VC_V2, OB3, "https://example.org/c"]),
 )
-keys = st.one_of(st.text(max_size=14), st.sampled_from(["@context", "id", "type", "name", "\u2066x", "@id"]))
+keys = st.one_of(st.text(max_size=14), st.sampled_from(["@context", "id", "type", "name", "\u2066x", "@id", "@nest",
+                                                         "https://www.w3.org/2018/credentials#validUntil"]))
 json_values = st.recursive(
     scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=7), st.dictionaries(keys, inner, max_size=6)),
@@ -107,11 +109,12 @@ REGISTRY = bundled_registry()
 
 
 def _exact_check_contexts(document: Any) -> None:
-    """check_contexts as it was: the top-level rule, then the exact walk."""
+    """check_contexts as it was: the top-level rule, then the exact walks (contexts, then keys)."""
     top = document.get("@context")
     if top is None or not isinstance(top, list) or not top or top[0] != VC_V2:
         check_contexts(document, REGISTRY)  # the same top-level errors
     _check_contexts_with_paths(document, REGISTRY, Limits())
+    _check_keys_with_paths(document, known_terms(REGISTRY))
 
 
 @SETTINGS

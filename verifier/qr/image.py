@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.jsonio import open_input
 from skillspas.verifier.qr.base45 import unreadable
 from skillspas.verifier.qr.payload import is_payload
 
@@ -82,7 +83,7 @@ def _image_bytes(image: str | os.PathLike[str] | bytes) -> bytes:
     elif isinstance(image, (str, os.PathLike)):
         path = Path(image)
         try:
-            with path.open("rb") as handle:
+            with open_input(path) as handle:
                 data = handle.read(MAX_IMAGE_BYTES + 1)
         except OSError as exc:
             raise unreadable(f"cannot read {path}: {exc.strerror}", f"kan {path} niet lezen: {exc.strerror}") from None
