@@ -9,9 +9,10 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
 from ``bundle``, else the passport's bundle when it holds the signers' documents, else the issuer's
-``/bundle`` on the same origin. The offer is used once the credential is answered: a credential refused after that
-(not about the worker, its proof, the issuer's bundle unreachable) is kept in the passport's quarantine, and the
-refusal says where and how to add it later.
+``/bundle`` on the same origin, whose DID documents and status lists the passport's bundle then keeps
+(``Bundle.merged``: never its trust list). The offer is used once the credential is answered: a credential
+refused after that (not about the worker, its proof, the issuer's bundle unreachable or conflicting with the
+passport's) is kept in the passport's quarantine, and the refusal says where and how to add it later.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
 is read up to a bound. The verifier never uses this module.
 """
@@ -162,18 +163,20 @@ def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, 
 
 def _keep(store: PassportStore, credentials: list[dict[str, Any]], bundle: Bundle | None, fetched: Bundle | None,
           kept: Bundle | None) -> list[StoredCredential]:
-    """Add the credentials (checked with ``bundle``), then keep the issuer's bundle (``fetched``) when the passport
-    had none (``kept``), so ``show`` checks them later; what is refused goes to the quarantine."""
+    """Add the credentials (checked with ``bundle``), then merge the issuer's bundle (``fetched``: its DID documents and
+    status lists, never its trust list) into the passport's (``kept``), so ``show`` checks them later; what is refused
+    (a document of the issuer's that conflicts with the passport's refuses them all) goes to the quarantine."""
     stored: list[StoredCredential] = []
     try:
+        merged = None if fetched is None else (kept or Bundle.create()).merged(fetched)
         for credential in credentials:
             stored.append(store.add(_data(credential), bundle=bundle))
     except SkillspasError as exc:
         raise _quarantined(store, credentials[len(stored):], exc) from None
     except OSError as exc:
         raise _quarantined(store, credentials[len(stored):], file_error(exc, exc.filename or store.folder, "write")) from None
-    if fetched is not None and kept is None:  # the passport had none: keep the issuer's, so `show` can check it later
-        store.keep_bundle(fetched)
+    if merged is not None:
+        store.keep_bundle(merged)
     return stored
 
 

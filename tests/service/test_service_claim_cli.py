@@ -62,7 +62,20 @@ def test_a_claim_into_a_passport_whose_bundle_lacks_the_issuer_is_checked_with_t
     assert result.exit_code == 0, result.output
     entries = PassportStore(folder).entries()
     assert len(entries) == 1 and entries[0].document["credentialSubject"]["id"] == did
-    assert set(PassportStore(folder).bundle().did_documents) == {"did:web:other-school.example"}  # the worker's own
+
+
+def test_a_credential_claimed_with_the_issuers_bundle_into_a_passport_keeping_another_is_proof_checked_later_by_show(
+        service, passport):
+    folder, _ = passport
+    PassportStore(folder).keep_bundle(Bundle.create(did_documents=[{"id": "did:web:other-school.example"}]))
+    claimed = run("claim", offer_url(service), "--dir", folder)
+    assert claimed.exit_code == 0, claimed.output
+    [entry] = PassportStore(folder).entries()
+    kept = PassportStore(folder).bundle()
+    assert "did:web:other-school.example" in kept.did_documents  # the worker's own stays, the issuer's is added
+    assert {d["id"] for d in service.client.get("/bundle").json()["didDocuments"]} <= set(kept.did_documents)
+    shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
+    assert shown.exit_code == 0 and "signature(s) valid" in shown.output, shown.output
 
 
 def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):
@@ -224,6 +237,35 @@ def test_a_quarantined_credential_added_later_leaves_the_quarantine(passport):
     added = run("add", str(kept), "--dir", folder)
     assert added.exit_code == 0, added.output
     assert len(store.entries()) == 1 and not kept.exists()
+
+
+def _web_signed(did: str) -> dict[str, Any]:
+    """A credential naming ``did`` whose proof names a did:web key (roc.example): its /bundle is fetched to check it."""
+    credential = _signed_for(did)
+    credential["proof"]["verificationMethod"] = "did:web:roc.example#key-1"
+    return credential
+
+
+def test_an_issuers_bundle_whose_did_document_conflicts_with_the_passports_is_refused_and_the_credential_kept(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    store.keep_bundle(Bundle.create(did_documents=[{"id": "did:web:other-school.example", "n": 1}]))
+    theirs = Bundle.create(did_documents=[{"id": "did:web:other-school.example", "n": 2}])
+    with _mock(_answered(_web_signed(did), theirs)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "schema_invalid" and "did:web:other-school.example" in refused.value.message
+    assert len(list(store.quarantine_folder.iterdir())) == 1 and store.entries() == []
+    assert dict(store.bundle().did_documents) == {"did:web:other-school.example": {"id": "did:web:other-school.example",
+                                                                                  "n": 1}}
+
+
+def test_a_trust_list_in_an_issuers_bundle_is_never_kept_in_the_passport(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    theirs = Bundle.create(trust_list={"id": "urn:uuid:a-schools-own-trust-list"})
+    with _mock(_answered(_signed_for(did), theirs)) as client:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    assert len(store.entries()) == 1 and store.bundle() is not None and store.bundle().trust_list is None
 
 
 def test_a_passport_bundle_that_cannot_be_read_refuses_the_claim_before_the_offer_is_used(passport):
