@@ -337,8 +337,10 @@ class Issuance:
         for _ in range(_FAST_DRAWS if purposes else 1):
             index = secrets.randbelow(size) if purposes else None
             inserted = session.execute(statement, {**row, "status_index": index}).first()
-            if inserted is not None and _offered(session, [item.credential_id], now, self.offer):
-                raise _Busy  # an offer made at this instant (its look at the id made the insert wait): refused there
+            # An offer made at this instant (its look at the id made the insert wait): refused in the general path.
+            # (SQLite runs one writing transaction at a time: the look before the insert saw it already.)
+            if inserted is not None and self.store.is_postgres and _offered(session, [item.credential_id], now, self.offer):
+                raise _Busy
             if inserted is not None:
                 return Slot(item.credential_id, seq, index, purposes)
             if session.scalar(select(_C.id).where(_C.credential_id == item.credential_id)) is not None:
