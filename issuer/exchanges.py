@@ -17,7 +17,9 @@ Learner Credential Wallet signs only the challenge, a fresh secret of this one o
 carry must be this service's (``domain_mismatch``). An offer is single-use (``offer_used``) and
 expires (``offer_expired``); the store keeps only the SHA-256 of the URL token. An offer that names its
 credential's ``id`` holds it (``ClaimOffer.reserved_id``): another offer of it, a direct issue or a batch row naming
-it is ``duplicate_id`` until the offer is claimed or expires unclaimed. The holder's DID is resolved
+it is ``duplicate_id`` until the offer's claim has issued it or the offer expires unclaimed. An offer and a direct issue of one id at
+the same instant: one wins, the other is ``duplicate_id`` (``queries.credential_id_free`` makes a reservation
+wait for the offer's transaction, and a reservation looks for offers after its row is in place). The holder's DID is resolved
 offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
 (did:web, ...) would need the network and is ``did_method_unsupported``.
 """
@@ -38,7 +40,7 @@ from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer, Organisation
-from skillspas.issuer.store.queries import add_offer, credential_for_update
+from skillspas.issuer.store.queries import add_offer, credential_id_free
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
@@ -151,7 +153,7 @@ class Exchanges:
         now = _now().replace(microsecond=0)
         with self.issuer.store.transaction() as session:
             named = document.get("id")  # the id it will be issued with, if it names one: held for its claim
-            if named is not None and credential_for_update(session, named) is not None:
+            if named is not None and not credential_id_free(session, named, org.id):
                 raise status_registry.taken(named)  # else only the worker's claim would find out
             if not add_offer(session, ClaimOffer(
                     id=_digest(token), org_id=org.id, actor=org.actor, scopes=" ".join(sorted(org.scopes)),
@@ -199,7 +201,7 @@ class Exchanges:
         """Check the DID-Auth ``presentation``, then issue the offer's credential to the DID that signed it."""
         offer = self._open(token)
         holder = self._authenticated(presentation, offer.challenge)
-        with self.issuer.store.transaction() as session:  # single use: the first claim marks it
+        with self.issuer.store.transaction() as session:  # single use: the first claim marks it (the id stays held)
             row = _usable(session.get(ClaimOffer, offer.id, with_for_update=True))
             row.used_at, row.holder = _now(), holder
         org = self.issuer.orgs.get(offer.org_id).with_access(offer.actor, offer.scopes.split())
@@ -207,7 +209,8 @@ class Exchanges:
         _subject(document)["id"] = holder
         purposes = None if offer.purposes is None else tuple(offer.purposes.split())
         try:
-            issued = self.issuer.issue(org, document, with_status=purposes != (), purposes=purposes or None)
+            issued = self.issuer.issue(org, document, with_status=purposes != (), purposes=purposes or None,
+                                       offer=offer.id)  # its hold on the id is for this claim alone
         except BaseException:
             with self.issuer.store.transaction() as session:  # not handed out: the offer may be claimed again
                 back = session.get(ClaimOffer, offer.id, with_for_update=True)

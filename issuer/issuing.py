@@ -170,17 +170,20 @@ class Issuer:
         *,
         with_status: bool = True,
         purposes: Sequence[str] | None = None,
+        offer: str | None = None,
     ) -> Issued:
         """Issue ``credential`` as ``org``: status entries, proof, self-verification, store, audit.
 
         ``purposes`` picks the status entries; by default an Open Badges 3.0 credential gets one
-        (revocation: its schema allows a single ``credentialStatus`` object), others get both.
+        (revocation: its schema allows a single ``credentialStatus`` object), others get both. ``offer``: the claim
+        offer (its id) being claimed, whose hold on the credential's id is for this issue.
         """
         org.require("credentials:issue")
         with self.store.checkout():  # one connection for the reservation and the completion
-            return self._issue(org, credential, with_status=with_status, purposes=purposes)
+            return self._issue(org, credential, with_status=with_status, purposes=purposes, offer=offer)
 
-    def _issue(self, org: Org, credential: dict[str, Any], *, with_status: bool, purposes: Sequence[str] | None) -> Issued:
+    def _issue(self, org: Org, credential: dict[str, Any], *, with_status: bool, purposes: Sequence[str] | None,
+               offer: str | None = None) -> Issued:
         with reusing(self.contexts):  # prepare's expansion (the role) is preflight's
             document = self.prepare(org, credential)
             checked = preflight(document, org.did, contexts=self.contexts, org_name=org.name)  # before an index is reserved
@@ -188,7 +191,7 @@ class Issuer:
             purposes = ()
         elif purposes is None:
             purposes = default_purposes(document)
-        issuance = self.issuance(org)
+        issuance = self.issuance(org, offer=offer)
         [slot] = issuance.reserve([Pending(document["id"], None, checked.types, purposes)])
         status = slot_entries(self.settings, org.id, slot.seq, slot.index, slot.purposes)
         try:
@@ -202,11 +205,11 @@ class Issuer:
             raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
         return Issued(signed["id"], signed, digest, text)
 
-    def issuance(self, org: Org) -> Issuance:
-        """The store's issuance lifecycle (reserve, complete, release) for ``org``."""
+    def issuance(self, org: Org, *, offer: str | None = None) -> Issuance:
+        """The store's issuance lifecycle (reserve, complete, release) for ``org`` (claiming ``offer``)."""
         access = (org.api_key, org.signing_key) if org.api_key is not None and org.signing_key is not None else None
         return Issuance(self.store, self.settings, org_id=org.id, org_did=org.did, actor=org.actor,
-                        publish=functools.partial(sign_as, org.signer), access=access)
+                        publish=functools.partial(sign_as, org.signer), access=access, offer=offer)
 
     # -- co-signing ------------------------------------------------------------------------
 

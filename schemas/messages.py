@@ -260,6 +260,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "This route does not take this HTTP method; the Allow header and /docs name the ones it takes.",
         "nl": "Deze route neemt deze HTTP-methode niet aan; de Allow-header en /docs noemen de methoden die wel kunnen.",
     },
+    ErrorCode.MISDIRECTED_REQUEST: {
+        "en": "This page answers only on this computer's own addresses (such as 127.0.0.1); open it there.",
+        "nl": "Deze pagina antwoordt alleen op de eigen adressen van deze computer (zoals 127.0.0.1); open hem daar.",
+    },
     ErrorCode.OFFER_USED: {
         "en": "This credential has already been claimed; an offer can be used once. Ask the issuer for a new one.",
         "nl": "Dit bewijsstuk is al opgehaald; een aanbod werkt maar één keer. Vraag de uitgever om een nieuw aanbod.",

@@ -57,20 +57,31 @@ def _invalid(en: str, nl: str, path: str | None = None) -> SkillspasError:
                            nl=f"controlebundel: {nl}; vraag een nieuwe controlebundel aan wie hem maakte")
 
 
-_WHAT_NL: Final = {"DID document": "DID-document", "status list": "statuslijst"}
+_WHAT_NL: Final = {"DID document": "DID-document", "status list": "statuslijst", "context": "context"}
+_PLURAL_NL: Final = {"DID document": "DID-documenten", "status list": "statuslijsten", "context": "contexten"}
 
 
-def _by_id(documents: Iterable[Any], what: str) -> dict[str, dict[str, Any]]:
-    """Index documents by their ``id``; each must be an object with a unique string id."""
+def _by_id(documents: Iterable[Any], what: str, *, gathered: bool = False) -> dict[str, dict[str, Any]]:
+    """Index documents by their ``id``; each must be an object with a unique string id. ``gathered`` (from several
+    sources: ``Bundle.create``, ``Bundle.merged``): the same document given again counts once, and only two different
+    ones with one id are refused."""
     indexed: dict[str, dict[str, Any]] = {}
     for document in documents:
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
             raise _invalid(f"every {what} must be a JSON object with an id", f"elk {_WHAT_NL[what]} moet een JSON-object met een id zijn")
-        if document["id"] in indexed:
-            raise _invalid(f"two {what}s have the id {shown(document['id'], quoted=True)}",
-                           f"twee keer een {_WHAT_NL[what]} met id {shown(document['id'], quoted=True)}")
-        indexed[document["id"]] = document
+        if indexed.setdefault(document["id"], document) is not document and not (gathered and indexed[document["id"]] == document):
+            raise _twice(document["id"], what, gathered)
     return indexed
+
+
+def _twice(key: str, what: str, different: bool) -> SkillspasError:
+    """Two documents (``different`` ones) with one id, or two texts of one context URL: which is meant cannot be told."""
+    name = "URL" if what == "context" else "id"
+    if not different:
+        return _invalid(f"two {what}s have the {name} {shown(key, quoted=True)}",
+                        f"twee keer een {_WHAT_NL[what]} met {name} {shown(key, quoted=True)}")
+    return _invalid(f"two different {what}s have the {name} {shown(key, quoted=True)}",
+                    f"twee verschillende {_PLURAL_NL[what]} met {name} {shown(key, quoted=True)}")
 
 
 def _read(file: Path) -> Any:
@@ -136,15 +147,33 @@ class Bundle:
         contexts: str | os.PathLike[str] | Mapping[str, bytes] | None = None,
         created_at: dt.datetime | None = None,
     ) -> Bundle:
-        """Gather the parts (documents keyed by their ids; ``contexts`` a folder or URL -> bytes)."""
+        """Gather the parts (documents keyed by their ids, one given twice alike counted once; ``contexts`` a folder
+        or URL -> bytes)."""
         if isinstance(contexts, (str, os.PathLike)):
             contexts = folder_contexts(contexts)
         return cls(
             created_at=(created_at or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0),
             trust_list=trust_list,
-            did_documents=_by_id(did_documents, "DID document"),
-            status_lists=_by_id(status_lists, "status list"),
+            did_documents=_by_id(did_documents, "DID document", gathered=True),
+            status_lists=_by_id(status_lists, "status list", gathered=True),
             contexts=dict(contexts or {}),
+        )
+
+    def merged(self, *issuers: Bundle) -> Bundle:
+        """This bundle with the DID documents, status lists and contexts of issuers' bundles added (``bundle create
+        --bundle``, ``passport claim``), never their trust lists: an issuer's own vouches for nothing. What is given
+        alike counts once; two different documents with one id, or two texts of one context URL, are
+        ``schema_invalid`` and nothing is merged."""
+        parts = (self, *issuers)
+        contexts: dict[str, bytes] = {}
+        for url, raw in ((url, raw) for part in parts for url, raw in part.contexts.items()):
+            if contexts.setdefault(url, raw) != raw:
+                raise _twice(url, "context", True)
+        return Bundle.create(
+            trust_list=self.trust_list,
+            did_documents=[document for part in parts for document in part.did_documents.values()],
+            status_lists=[status_list for part in parts for status_list in part.status_lists.values()],
+            contexts=contexts,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -464,15 +464,10 @@ def bundle_create(
             documents.extend(load_did_web_folder(dids).values())
         lists = [_json_object(p) for p in status_list or []]
         extra = folder_contexts(contexts) if contexts is not None else {}
-        for source in issuer_bundle or []:  # an issuer's own: its trust list, if any, vouches for nothing here
-            given = Bundle.from_file(source)
-            documents.extend(given.did_documents.values())
-            lists.extend(given.status_lists.values())
-            extra.update(given.contexts)
         bundle = Bundle.create(
-            trust_list=_json_object(trust_list) if trust_list else None, did_documents=_once(documents),
-            status_lists=_once(lists), contexts=extra,
-        )
+            trust_list=_json_object(trust_list) if trust_list else None, did_documents=documents,
+            status_lists=lists, contexts=extra,
+        ).merged(*(Bundle.from_file(source) for source in issuer_bundle or []))  # never an issuer's trust list
         _check_new_bundle(bundle, trust_anchor)
         written = bundle.to_file(out, folder=folder)
     except SkillspasError as exc:
@@ -480,19 +475,6 @@ def bundle_create(
     except OSError as exc:
         raise refuse(file_error(exc, out, "write")) from None
     typer.echo(json.dumps({"bundle": str(written), **_describe(bundle)}, indent=2))
-
-
-def _once(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The documents without exact repeats (one issuer's bundle given twice, or beside its own files); two
-    different documents with one id stay, for ``Bundle.create`` to refuse."""
-    first: dict[str, dict[str, Any]] = {}
-    kept: list[dict[str, Any]] = []
-    for document in documents:
-        key = document.get("id") if isinstance(document, dict) else None
-        if isinstance(key, str) and first.setdefault(key, document) is not document and first[key] == document:
-            continue
-        kept.append(document)
-    return kept
 
 
 @bundle_app.command("show")

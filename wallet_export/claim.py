@@ -9,7 +9,10 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
 from ``bundle``, else the passport's bundle when it holds the signers' documents, else the issuer's
-``/bundle`` on the same origin.
+``/bundle`` on the same origin, whose DID documents and status lists the passport's bundle then keeps
+(``Bundle.merged``: never its trust list). The offer is used once the credential is answered: a credential
+refused after that (not about the worker, its proof, the issuer's bundle unreachable or conflicting with the
+passport's) is kept in the passport's quarantine, and the refusal says where and how to add it later.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
 is read up to a bound. The verifier never uses this module.
 """
@@ -23,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from skillspas.keys import Signer
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle
@@ -100,12 +103,15 @@ def _text(document: Any, key: str) -> str:
 
 def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
           client: httpx.Client | None = None) -> list[StoredCredential]:
-    """Run the exchange at ``url`` with the passport key, verify what it answers and store it."""
+    """Run the exchange at ``url`` with the passport key, verify what it answers and store it. Once the one-time
+    offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
+    (``PassportStore.quarantine``) and the refusal says where."""
     holder = holder or store.holder()
     if holder is None:
         raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first",
                         nl="je paspoort heeft nog geen sleutel: maak die eerst met `skillspas passport init`")
     _check_url(url)
+    kept = store.bundle() if bundle is None else None  # an unreadable one refuses now, while the offer is still open
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     try:
@@ -114,32 +120,88 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
         did_auth = build_presentation([], holder=holder, challenge=_text(request, "challenge"),
                                       domain=_text(request, "domain"))
         answer = _post(client, url, {"verifiablePresentation": did_auth})
-        presentation = answer.get("verifiablePresentation") if isinstance(answer, dict) else None
-        credentials = presentation.get("verifiableCredential") if isinstance(presentation, dict) else None
-        credentials = credentials if isinstance(credentials, list) else [credentials]
-        if not credentials or not all(isinstance(c, dict) for c in credentials):
-            raise _failed("the exchange answered no credential", "de uitgever gaf geen bewijsstuk terug")
-        for credential in credentials:
-            subject = credential.get("credentialSubject")
-            if not isinstance(subject, dict) or subject.get("id") != holder.controller:
-                raise error_for(ErrorCode.HOLDER_MISMATCH, "the credential does not name your DID "
-                                f"({holder.controller}) as its subject", "/credentialSubject/id",
-                                nl=f"het bewijsstuk staat niet op jouw DID ({holder.controller})")
-        fetched = None
-        kept = store.bundle() if bundle is None else None
-        # The offer is used now: a proof the passport's own bundle cannot check (another school's) would lose the
-        # credential for good, so the issuer's /bundle checks it then, as it does for a passport without one.
-        if bundle is None and (kept is None or not _did_web_signers(credentials) <= set(kept.did_documents)):
-            origin = urlsplit(url)
-            fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+        credentials = _credentials(answer)  # the offer is used now: from here on what it answered is never lost
+        try:
+            fetched = _issuers_bundle(client, url, credentials, holder, bundle, kept)
+        except SkillspasError as exc:
+            raise _quarantined(store, credentials, exc) from None
     finally:
         if own:
             client.close()
-    stored = [store.add(json.dumps(c, ensure_ascii=False).encode("utf-8"), bundle=bundle or fetched)
-              for c in credentials]
-    if fetched is not None and kept is None:  # the passport had none: keep the issuer's, so `show` can check it later
-        store.keep_bundle(fetched)
+    return _keep(store, credentials, bundle or fetched, fetched, kept)
+
+
+def _credentials(answer: Any) -> list[dict[str, Any]]:
+    """The credentials of the exchange's answer; ``exchange_failed`` when it holds none (or more than a passport
+    would ever be offered at once)."""
+    presentation = answer.get("verifiablePresentation") if isinstance(answer, dict) else None
+    credentials = presentation.get("verifiableCredential") if isinstance(presentation, dict) else None
+    credentials = credentials if isinstance(credentials, list) else [credentials]
+    if not credentials or not all(isinstance(c, dict) for c in credentials):
+        raise _failed("the exchange answered no credential", "de uitgever gaf geen bewijsstuk terug")
+    if len(credentials) > Limits.max_credentials:
+        raise _failed(f"the exchange answered more than {Limits.max_credentials} credentials",
+                      f"de uitgever gaf meer dan {Limits.max_credentials} bewijsstukken terug")
+    return credentials
+
+
+def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, Any]], holder: Signer,
+                    bundle: Bundle | None, kept: Bundle | None) -> Bundle | None:
+    """After checking that the credentials name the holder: the issuer's ``/bundle`` when neither ``bundle`` nor the
+    passport's bundle (``kept``) holds the DID documents that check their proofs (another school's)."""
+    for credential in credentials:
+        subject = credential.get("credentialSubject")
+        if not isinstance(subject, dict) or subject.get("id") != holder.controller:
+            raise error_for(ErrorCode.HOLDER_MISMATCH, "the credential does not name your DID "
+                            f"({holder.controller}) as its subject", "/credentialSubject/id",
+                            nl=f"het bewijsstuk staat niet op jouw DID ({holder.controller})")
+    if bundle is not None or (kept is not None and _did_web_signers(credentials) <= set(kept.did_documents)):
+        return None
+    origin = urlsplit(url)
+    return Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+
+
+def _keep(store: PassportStore, credentials: list[dict[str, Any]], bundle: Bundle | None, fetched: Bundle | None,
+          kept: Bundle | None) -> list[StoredCredential]:
+    """Add the credentials (checked with ``bundle``), then merge the issuer's bundle (``fetched``: its DID documents and
+    status lists, never its trust list) into the passport's (``kept``), so ``show`` checks them later; what is refused
+    (a document of the issuer's that conflicts with the passport's refuses them all) goes to the quarantine."""
+    stored: list[StoredCredential] = []
+    try:
+        merged = None if fetched is None else (kept or Bundle.create()).merged(fetched)
+        for credential in credentials:
+            stored.append(store.add(_data(credential), bundle=bundle))
+    except SkillspasError as exc:
+        raise _quarantined(store, credentials[len(stored):], exc) from None
+    except OSError as exc:
+        raise _quarantined(store, credentials[len(stored):], file_error(exc, exc.filename or store.folder, "write")) from None
+    if merged is not None:
+        store.keep_bundle(merged)
     return stored
+
+
+def _data(credential: dict[str, Any]) -> bytes:
+    """A received credential's bytes as the passport keeps them."""
+    return json.dumps(credential, ensure_ascii=False).encode("utf-8")
+
+
+def _quarantined(store: PassportStore, credentials: list[dict[str, Any]], exc: SkillspasError) -> SkillspasError:
+    """``exc`` (its code), saying that ``credentials`` were not added but kept in the passport's quarantine, where,
+    and how to show or add them; if they cannot be written there either, saying that."""
+    try:
+        paths = [str(store.quarantine(_data(c))) for c in credentials]
+    except OSError as failed:
+        reason = file_error(failed, failed.filename or store.quarantine_folder, "write")
+        return error_for(exc.code, f"{exc.message}; the credential could not be kept either: {reason.message}", exc.path,
+                         nl=f"{exc.text('nl')}; het bewijsstuk kon ook niet bewaard worden: {reason.text('nl')}")
+    listed = " ".join(paths)
+    return error_for(
+        exc.code, f"{exc.message}. The credential was not added to your passport (the offer is used) but kept in "
+        f"quarantine: {listed}; `skillspas passport show {paths[0]}` shows it, `skillspas passport add {listed} "
+        "--bundle BUNDLE` adds it once it can be checked", exc.path,
+        nl=f"{exc.text('nl')}. Het bewijsstuk is niet aan je paspoort toegevoegd (het aanbod is gebruikt) maar bewaard "
+           f"in quarantaine: {listed}; `skillspas passport show {paths[0]}` toont het, `skillspas passport add {listed} "
+           "--bundle BUNDEL` voegt het toe zodra het te controleren is")
 
 
 def _did_web_signers(credentials: list[dict[str, Any]]) -> set[str]:

@@ -18,7 +18,9 @@ bundle (``bundle.json``: trust list, did:web documents, status lists) is kept ne
 given (``keep_bundle``), so did:web credentials (everything an issuer service produces) can be
 checked later without naming it again. The worker's own holder key (``holder.key.json``, a
 did:key Ed25519 Multikey file, 0600) lives there too: ``init_holder_key`` makes it, ``holder``
-loads it to sign presentations and DID-Auth.
+loads it to sign presentations and DID-Auth. A credential the passport received but could not add (``passport
+claim`` after the one-time offer was used) is kept in ``quarantine/`` (0700; ``<64 hex>.json``, 0600, byte-for-byte):
+``quarantine`` puts it there, and adding it later (``add``) takes it out.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ BUNDLE_FILE = "bundle.json"
 """The passport's own copy of the offline bundle."""
 HOLDER_KEY_FILE = "holder.key.json"
 """The worker's holder key (did:key, Ed25519) in the passport folder."""
+QUARANTINE_FOLDER = "quarantine"
+"""Received credentials that could not be added yet (``PassportStore.quarantine``)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,21 @@ class PassportStore:
         if self.folder.stat().st_mode & 0o077:  # a folder of personal data and a key: the owner's only
             self.folder.chmod(0o700)
 
+    @property
+    def quarantine_folder(self) -> Path:
+        return self.folder / QUARANTINE_FOLDER
+
+    def quarantine(self, data: bytes) -> Path:
+        """Keep a received credential (JSON bytes, unchecked) that could not be added, under its SHA-256 in the
+        quarantine folder (0700, the file 0600); its path. ``add`` takes it out once it is added."""
+        self._private_folder()
+        path = private_folder(self.quarantine_folder) / f"{hashlib.sha256(data).hexdigest()}{_SUFFIX}"
+        return write_private(path, data)
+
+    def _leave_quarantine(self, digest: str) -> None:
+        """Remove the quarantined copy of a credential the passport now holds (if there is one)."""
+        (self.quarantine_folder / f"{digest}{_SUFFIX}").unlink(missing_ok=True)
+
     def verifier(self, bundle: Bundle | None = None) -> Verifier:
         """A verifier with ``bundle``, else the passport's own bundle, else did:key keys only."""
         if bundle is not None:
@@ -141,6 +160,7 @@ class PassportStore:
         proofs = _proof_set(document)
         kept = next((v for v in versions if proofs <= _proof_set(v.document)), None)
         if kept is not None:  # the passport already holds this credential, with these proofs or more
+            self._leave_quarantine(digest)
             return kept
         path = self.folder / f"{digest}{_SUFFIX}"
         if not path.exists():
@@ -153,6 +173,7 @@ class PassportStore:
         replaced = [v for v in versions if _proof_set(v.document) < proofs]
         for version in replaced:
             version.path.unlink()
+        self._leave_quarantine(digest)
         return StoredCredential(digest, path, data, document, tuple(v.ref for v in replaced))
 
     def entries(self) -> list[StoredCredential]:

@@ -8,9 +8,10 @@ Usage::
 ``issuers.json`` is a JSON list of entries: ``{"did", "name", "credentialTypes": [...], "role"?,
 "validFrom"?, "validUntil"?, "publicKeyMultibase"?: [...]}``. Each issuer whose did:web document is
 given (``--did-document``, ``--dids``) gets all the keys of that document pinned, so a bundle's copy
-of it cannot add one (``key_not_authorized``). What is most likely a typing error is named on stderr (nl/en),
-since the list is signed as it is: a did:web issuer left without pins, a did.json that belongs to no entry,
-a credential type skillspas does not know.
+of it cannot add one (``key_not_authorized``). A did:web entry that is no valid did:web DID is refused
+(``schema_invalid``, nothing written). What is most likely a typing error is named on stderr (nl/en), since the
+list is signed as it is: a did:web issuer left without pins, a did.json that belongs to no entry, a credential
+type skillspas does not know.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from skillspas.keys.did_web import did_web_to_path, load_did_web_folder, verific
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList, TrustListEntry, defect_nl, read_moment
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import CATALOGUE
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import read_json_file
 from skillspas.schemas.limits import Limits
@@ -65,6 +66,8 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         given = item.get("publicKeyMultibase", [])
         keys = [given] if isinstance(given, str) else list(given) if isinstance(given, list) else [given]
         did = item.get("did")
+        if isinstance(did, str) and did.startswith("did:web:"):
+            _check_did_web(did, f"{where}/did")
         document = documents.get(did) if isinstance(did, str) else None
         if document is not None:
             keys += _signing_keys(did, document)  # type: ignore[arg-type]
@@ -89,6 +92,18 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
         except ValueError as exc:
             raise error_for(ErrorCode.SCHEMA_INVALID, str(exc), where, nl=defect_nl(exc)) from None
     return entries
+
+
+def _check_did_web(did: str, where: str) -> None:
+    """``schema_invalid`` (nl/en) for a did:web entry that is no valid did:web DID: no credential could ever name it,
+    so signing the list would vouch for nothing there (most likely a typing error)."""
+    try:
+        did_web_to_path(did)
+    except SkillspasError as exc:
+        raise error_for(ErrorCode.SCHEMA_INVALID, f"{shown(did, 200, quoted=True)} is no valid did:web DID "
+                        f"({exc.text('en')}): no credential could name it; correct it in the issuers file", where,
+                        nl=f"{shown(did, 200, quoted=True)} is geen geldige did:web-DID ({exc.text('nl')}): geen "
+                           "bewijsstuk kan hem noemen; verbeter hem in het uitgeversbestand") from None
 
 
 def _signing_keys(did: str, document: dict[str, Any]) -> list[str]:
@@ -152,20 +167,15 @@ def trust_list_sign(
 
 def _warn_about(entries: list[TrustListEntry], documents: dict[str, dict[str, Any]], source: str) -> None:
     """Name on stderr what is most likely a typing error, since the list is signed as it is: a did:web issuer
-    left without pinned keys (and where its did.json goes) or that is no valid did:web DID, a did.json that belongs
-    to no entry, a credential type skillspas does not know."""
+    left without pinned keys (and where its did.json goes), a did.json that belongs to no entry, a credential type
+    skillspas does not know (a did:web entry that is no valid did:web DID is refused: ``read_entries``)."""
     for entry in entries:
         if entry.did.startswith("did:web:") and not entry.keys:
-            try:
-                where = did_web_to_path(entry.did)  # --dids reads only this layout: a did.json named otherwise is unseen
-            except SkillspasError as exc:
-                warn(f"{entry.did} is geen geldige did:web-DID ({exc.text('nl')}): geen bewijsstuk noemt hem",
-                     f"{entry.did} is no valid did:web DID ({exc.text('en')}): no credential names it")
-            else:
-                warn(f"van {entry.did} zijn geen sleutels vastgelegd: geef zijn did.json met --did-document BESTAND, "
-                     f"of in --dids MAP als MAP/{where}",
-                     f"{entry.did} has no pinned keys: give its did.json with --did-document FILE, or in --dids DIR as "
-                     f"DIR/{where}")
+            where = did_web_to_path(entry.did)  # valid (read_entries); --dids reads only this layout
+            warn(f"van {entry.did} zijn geen sleutels vastgelegd: geef zijn did.json met --did-document BESTAND, "
+                 f"of in --dids MAP als MAP/{where}",
+                 f"{entry.did} has no pinned keys: give its did.json with --did-document FILE, or in --dids DIR as "
+                 f"DIR/{where}")
         for kind in entry.credential_types:
             if kind not in _KNOWN_TYPES:
                 warn(f"{entry.did}: soort bewijsstuk {kind!r} bestaat niet in skillspas (een tikfout? bekend: "

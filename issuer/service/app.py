@@ -18,13 +18,14 @@ from fastapi_offline import FastAPIOffline
 
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.service._responses import coded_openapi
-from skillspas.issuer.service.body_guard import ASGIApp, Message, Receive, Scope, Send, StrictJSONBody
+from skillspas.issuer.service.body_guard import StrictJSONBody
 from skillspas.issuer.service.errors import install_error_handlers
 from skillspas.issuer.service.routes import audit, credentials, dids, exchanges, status_lists, verify
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.verification import ServiceVerifier
 from skillspas.schemas.limits import Limits
+from skillspas.verifier.page.app import HeadAsGet
 
 __all__ = ["create_app", "PAGE_PREFIX"]
 
@@ -79,29 +80,6 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
                        read_timeout=settings.body_read_timeout)
     app.add_middleware(HeadAsGet)
     return app
-
-
-class HeadAsGet:
-    """HEAD is GET without the body (RFC 9110 9.3.2): FastAPI's routes take only the methods they name, so a
-    cache's or ``curl -I``'s HEAD of a status list, DID document or bundle was 405. Here it runs as GET and
-    answers GET's status and headers (Content-Length, ETag, Cache-Control) with an empty body."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def head_only(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if message.get("more_body", False):
-                    return
-                message = {"type": "http.response.body", "body": b""}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, head_only)
 
 
 def _verifier_page(issuer: Issuer, settings: Settings) -> FastAPI:

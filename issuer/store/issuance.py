@@ -15,8 +15,11 @@ anything is signed; ``complete`` marks the rows ``active`` with the hash of the 
 transaction. A crash in between leaves ``pending`` rows whose indexes are never handed to another
 credential: a batch row's row is resumed by its row key, a single issue's by a retry with the same
 id from the same organisation once it is older than ``STALE_PENDING``; anyone else gets ``taken``. An id
-an open claim offer holds (``ClaimOffer.reserved_id``: not claimed, not expired) is ``taken`` too, saying
-so, for every reservation but that offer's own claim (which marks the offer used before it reserves).
+a claim offer holds (``ClaimOffer.reserved_id``: not expired, not yet issued by its claim, also while that claim
+is under way) is ``taken`` too, saying so, for every reservation but that offer's own claim (``Issuance.offer``).
+A reservation looks for such an offer once its row is in place (the one-statement reservation: when it completes),
+so an offer made at the same instant, whose look at the id made the row wait (``queries.credential_id_free``),
+is seen: one of the two wins.
 
 Status indexes are drawn at random per list pair (``Settings.status_list_size`` entries, filled
 to three quarters, then the next pair starts); the draws are checked against the pair in one query
@@ -99,10 +102,12 @@ _ACCESS_SQL: Final = (
     " AND (expires_at IS NULL OR expires_at > %(at)s)) AND EXISTS (SELECT 1 FROM org_keys WHERE id = %(signing_key)s"
     " AND active)")
 """``Issuance.access`` holds: the API key is neither revoked nor expired, the signing key not rotated away."""
-_UNOFFERED_SQL: Final = (" AND NOT EXISTS (SELECT 1 FROM claim_offers WHERE reserved_id = %(id)s::varchar"
-                          " AND used_at IS NULL AND expires_at > %(at)s)")
-"""No open claim offer holds the id (``_offered``): else nothing is reserved here and the general path refuses it.
-(The cast: ``_PLACE`` names the id first in its select list, as text.)"""
+_HELD_SQL: Final = ("SELECT 1 FROM claim_offers WHERE reserved_id = %(id)s::varchar"
+                    " AND id IS DISTINCT FROM %(offer)s::varchar AND expires_at > %(at)s")
+"""A claim offer other than ``offer`` (the one this issuance claims) holds the id (``_offered``)."""
+_UNOFFERED_SQL: Final = " AND NOT EXISTS (" + _HELD_SQL + ")"
+"""No claim offer holds the id: else nothing is reserved here and the general path refuses it. (The cast: ``_PLACE``
+names the id first in its select list, as text.)"""
 _CLAIM_AND_PLACE: Final = {guard: (
     "WITH claim AS (UPDATE status_lists SET allocated = allocated + 1"
     " WHERE org_id = %(org)s AND allocated + 1 <= size * %(fill)s::float8"
@@ -132,10 +137,12 @@ _ACTIVATE_AND_AUDIT: Final = (
     "WITH done AS (UPDATE credentials SET state = 'active', sha256 = %(sha)s, document = %(doc)s, updated_at = %(at)s"
     " WHERE credential_id = %(id)s AND org_id IS NOT DISTINCT FROM %(org)s AND state = 'pending'"
     " AND status_seq IS NOT DISTINCT FROM %(seq)s::integer AND status_index IS NOT DISTINCT FROM %(index)s::integer"
-    " RETURNING credential_id)"
+    " AND NOT EXISTS (" + _HELD_SQL + ") RETURNING credential_id)"
     " INSERT INTO audit_log (at, org_id, actor, action, target, detail)"
     " SELECT %(at)s, %(org)s, %(actor)s, 'credential.issue', credential_id, %(detail)s FROM done RETURNING id")
-"""Mark this reservation's ``pending`` row (its list and index) ``active`` and write its audit event. The row is
+"""Mark this reservation's ``pending`` row (its list and index) ``active`` and write its audit event, unless an open
+claim offer holds its id (an offer made at the instant of a one-statement reservation, which cannot look again after
+its insert waited for the offer: ``Issuance.complete_one`` then releases it). The row is
 found through its unique id alone (``IS NOT DISTINCT FROM`` takes no index): PostgreSQL's generic plan for it
 (``Store.on_loop``), made on a nearly empty table, chose the ``org_id`` index instead and, 30,000 rows later,
 took 8.8 ms a run against 0.2."""
@@ -202,11 +209,14 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
-def _offered(session: Session, ids: Sequence[str], now: dt.datetime) -> set[str]:
-    """Those of ``ids`` that an open claim offer holds (neither claimed nor expired), through its unique index."""
+def _offered(session: Session, ids: Sequence[str], now: dt.datetime, claiming: str | None = None) -> set[str]:
+    """Those of ``ids`` that a claim offer holds (not expired, and not yet issued by its claim: also while the claim
+    is under way), through its unique index; the offer ``claiming`` (the one being claimed) holds nothing against
+    its own claim."""
     offers = _OFFERS.c
+    own = offers.id != claiming if claiming is not None else literal(True)
     return {cid for chunk in _chunks(ids) for cid in session.scalars(select(offers.reserved_id).where(
-        offers.reserved_id.in_(chunk), offers.used_at.is_(None), offers.expires_at > now))}
+        offers.reserved_id.in_(chunk), offers.expires_at > now, own))}
 
 
 class Issuance:
@@ -214,7 +224,7 @@ class Issuance:
 
     def __init__(self, store: Store, settings: Settings, *, org_id: str, org_did: str, actor: str,
                  publish: Publisher, transaction: Callable[[], Any] | None = None,
-                 access: tuple[str, int] | None = None) -> None:
+                 access: tuple[str, int] | None = None, offer: str | None = None) -> None:
         self.store = store
         self.settings = settings
         self.org_id = org_id
@@ -227,6 +237,8 @@ class Issuance:
         """The API key acting and the signing key (``Org.api_key``, ``Org.signing_key``): a reservation is only
         made while the key is neither revoked nor expired and the signing key still active (else
         ``unauthorized``, nothing reserved), checked in the reserving statement itself."""
+        self.offer = offer
+        """The claim offer (its id) this issuance issues, if any: the id it holds is held for this issuance alone."""
 
     # -- reserve -----------------------------------------------------------------------------
 
@@ -282,9 +294,6 @@ class Issuance:
                     slots[item.credential_id] = resumed
         fresh = [w for w in wanted if w.credential_id not in slots]
         now = dt.datetime.now(dt.timezone.utc)
-        offered = _offered(session, [w.credential_id for w in fresh], now)
-        if offered:
-            raise taken(next(w.credential_id for w in fresh if w.credential_id in offered), offered=True)
         draws = iter(self._draw(session, sum(1 for w in fresh if w.purposes)))
         rows = []
         for item in fresh:
@@ -297,6 +306,11 @@ class Issuance:
                          "updated_at": now})
         if rows:
             session.execute(insert(_CREDENTIALS), rows)
+        # An open offer of an id refuses it, looked for once the rows are in place: an offer being made at this
+        # instant is committed by now (its look at the id made these inserts wait: ``queries.credential_id_free``).
+        offered = _offered(session, [w.credential_id for w in fresh], now, self.offer)
+        if offered:
+            raise taken(next(w.credential_id for w in fresh if w.credential_id in offered), offered=True)
         return [slots[w.credential_id] for w in wanted]
 
     def _reserve_one(self, session: Session, item: Pending) -> Slot | None:
@@ -307,7 +321,7 @@ class Issuance:
         where none clashes."""
         purposes = _purposes(item.purposes)
         now = dt.datetime.now(dt.timezone.utc)
-        if _offered(session, [item.credential_id], now):
+        if _offered(session, [item.credential_id], now, self.offer):
             raise _Busy  # an open offer holds the id: refused in the general path
         seq: int | None = None
         size = 0
@@ -323,6 +337,10 @@ class Issuance:
         for _ in range(_FAST_DRAWS if purposes else 1):
             index = secrets.randbelow(size) if purposes else None
             inserted = session.execute(statement, {**row, "status_index": index}).first()
+            # An offer made at this instant (its look at the id made the insert wait): refused in the general path.
+            # (SQLite runs one writing transaction at a time: the look before the insert saw it already.)
+            if inserted is not None and self.store.is_postgres and _offered(session, [item.credential_id], now, self.offer):
+                raise _Busy
             if inserted is not None:
                 return Slot(item.credential_id, seq, index, purposes)
             if session.scalar(select(_C.id).where(_C.credential_id == item.credential_id)) is not None:
@@ -336,7 +354,8 @@ class Issuance:
         purposes = _purposes(item.purposes)
         params: dict[str, Any] = {
             "id": item.credential_id, "org": self.org_id, "types": json.dumps(list(item.types)),
-            "purposes": " ".join(purposes), "row_key": item.row_key, "at": dt.datetime.now(dt.timezone.utc)}
+            "purposes": " ".join(purposes), "row_key": item.row_key, "at": dt.datetime.now(dt.timezone.utc),
+            "offer": self.offer}
         guard = ""
         if self.access is not None:
             guard = _ACCESS_SQL
@@ -475,17 +494,26 @@ class Issuance:
 
     def complete_one(self, done: Done, slot: Slot) -> bool:
         """``complete`` for the one credential reserved as ``slot``: on PostgreSQL in one autocommit statement
-        (its row only while it still holds the slot's list and index); True when completed now."""
+        (its row only while it still holds the slot's list and index); True when completed now. ``taken`` (the row
+        released) when an open claim offer made at the instant of the reservation holds the id."""
         detail = json.dumps({"types": list(done.types), "statusIndex": slot.index, "statusList": slot.seq,
                              "rowKey": done.row_key}, sort_keys=True)
         keep_document = self.settings.store_credentials == "full"
         completed = self.store.one_statement(_ACTIVATE_AND_AUDIT, {
             "id": done.credential_id, "org": self.org_id, "sha": done.sha256, "doc": done.text if keep_document else None,
             "at": dt.datetime.now(dt.timezone.utc), "seq": slot.seq, "index": slot.index, "actor": self.actor,
-            "detail": detail})
+            "detail": detail, "offer": self.offer})
         if completed is None:
             return done.credential_id in self.complete([done])
+        if not completed and self._held_by_an_offer(done.credential_id):
+            self.release(done.credential_id)  # an offer of the id won: never handed out, its index may be used again
+            raise taken(done.credential_id, offered=True)
         return bool(completed)
+
+    def _held_by_an_offer(self, credential_id: str) -> bool:
+        """Whether an open claim offer holds ``credential_id`` now."""
+        with self.transaction() as session:
+            return bool(_offered(session, [credential_id], dt.datetime.now(dt.timezone.utc), self.offer))
 
     def _activate_one(self, session: Session, done: Sequence[Done], keep_document: bool, moment: dt.datetime) -> dict[str, Any]:
         """``_activate_many`` for one credential in one statement: its list and index come back from the UPDATE."""

@@ -189,6 +189,7 @@ class ClaimOffer(Base):
     """The credential's id: from the start when the offer names one, else once claimed."""
     reserved_id: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     """The credential id the offer names, held for its claim: unique, so the database refuses a second offer of it
-    (also one made at the same instant), and the store's reservation refuses it to any other issue while the offer is
-    open (``Issuance.reserve``). Cleared when the claim has issued it; an expired offer's hold counts for nothing and
-    is cleared by the next offer of the id (``queries.add_offer``)."""
+    (also one made at the same instant), and the store's reservation refuses it to any other issue until the offer's
+    claim has issued it, also while that claim is under way (``Issuance.reserve``, ``Issuance.offer``). Cleared when
+    the claim has issued it; an expired offer's hold counts for nothing and is cleared by the next offer of the id
+    (``queries.add_offer``)."""

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ from skillspas.issuer.store.models import (
 
 __all__ = [
     "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
-    "org_keys", "org_key_by_file", "credential_for_update", "add_offer", "issued_matching", "status_list_for_update",
+    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "issued_matching", "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
 
@@ -123,6 +123,26 @@ def credential_for_update(session: Session, credential_id: str, org_id: str | No
     if org_id is not None:
         query = query.where(IssuedCredential.org_id == org_id)
     return session.scalar(query.with_for_update())
+
+
+_PROBE_ID: Final = {
+    dialect: dialect.insert(IssuedCredential.__table__).on_conflict_do_nothing(index_elements=["credential_id"])
+    .returning(IssuedCredential.__table__.c.id) for dialect in (postgresql, sqlite)}
+
+
+def credential_id_free(session: Session, credential_id: str, org_id: str) -> bool:
+    """Whether no credential row (issued or reserved) holds ``credential_id``, asked of its unique index: a row another
+    transaction is inserting right now is waited for (a look-up would not see it), and a reservation of the id that
+    starts before this transaction ends waits for it, then finds what it committed (``Exchanges.create``: an offer
+    and a direct issue of one id at one instant). The row it tries is removed again: nothing is left behind."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    probe = session.execute(_PROBE_ID[dialect], {"credential_id": credential_id, "org_id": org_id, "types": "[]",
+                                                 "state": "pending"}).first()
+    if probe is None:
+        return False
+    session.execute(delete(IssuedCredential).where(IssuedCredential.id == probe[0]).execution_options(
+        synchronize_session=False))
+    return True
 
 
 _INSERT_OFFER: Final = {

@@ -339,6 +339,36 @@ def test_only_this_machines_host_names_are_answered(client):
     assert client.get("/", headers={"host": "127.0.0.1:8765"}).status_code == 200
 
 
+@pytest.mark.parametrize("method, path", [("GET", "/"), ("POST", "/api/verify"), ("GET", "/nope")])
+def test_a_host_the_page_does_not_answer_is_a_coded_421_in_the_pages_error_shape_in_dutch_and_english(
+        client, method, path):
+    response = client.request(method, path, headers={"host": "attacker.example"})
+    assert response.status_code == 421 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"code", "message", "messageNl", "path", "errors"}  # as the page's 404 and 405
+    assert body["code"] == body["errors"][0]["code"] == "misdirected_request"
+    assert "127.0.0.1" in body["message"] and "127.0.0.1" in body["messageNl"] and body["messageNl"] != body["message"]
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert "attacker.example" not in response.text  # the Host is not echoed
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("DELETE", "/api/info", "GET, HEAD"), ("PUT", "/", "GET, HEAD"), ("GET", "/api/verify", "POST"),
+    ("HEAD", "/api/verify", "POST"),
+])
+def test_a_405_on_the_page_names_head_in_allow_wherever_get_is_allowed(client, method, path, allow):
+    response = client.request(method, path)
+    assert response.status_code == 405 and response.headers["allow"] == allow
+
+
+@pytest.mark.parametrize("path", ["/", "/api/info", "/static/app.js"])
+def test_head_of_a_page_route_answers_gets_status_and_headers_without_a_body(client, path):
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == got.headers["content-length"]
+
+
 def test_every_response_carries_the_security_headers(client):
     for path in ("/", "/static/app.js", "/static/nope.js", "/api/info", "/api/skills?q=koken"):
         response = client.get(path)

@@ -248,6 +248,22 @@ def test_a_cacheable_resource_answers_head_like_get_without_a_body(service, path
     assert int(head.headers["content-length"]) == len(got.content)
 
 
+@pytest.mark.parametrize("method, path, allow", [
+    ("DELETE", "/bundle", "GET, HEAD"), ("PUT", "/exchanges/EXCHANGE", "GET, HEAD, POST"),
+    ("POST", "/.well-known/did.json", "GET, HEAD"), ("GET", "/credentials/issue", "POST"),
+])
+def test_a_405_of_the_service_names_head_in_allow_wherever_get_is_allowed(service, method, path, allow):
+    path = path.replace("EXCHANGE", "A" * 32)
+    response = service.client.request(method, path, headers={"Host": "roc.example"} if "well-known" in path else {})
+    assert response.status_code == 405 and response.headers["allow"] == allow
+
+
+def test_the_services_verifier_page_answers_a_host_it_does_not_serve_with_a_coded_421(service):
+    response = service.client.get("/verifier/", headers={"Host": "attacker.example"})
+    body = assert_refused(response, 421, "misdirected_request")
+    assert body["messageNl"] != body["message"] and "attacker.example" not in response.text
+
+
 # -- request bodies ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, code", [

@@ -62,7 +62,20 @@ def test_a_claim_into_a_passport_whose_bundle_lacks_the_issuer_is_checked_with_t
     assert result.exit_code == 0, result.output
     entries = PassportStore(folder).entries()
     assert len(entries) == 1 and entries[0].document["credentialSubject"]["id"] == did
-    assert set(PassportStore(folder).bundle().did_documents) == {"did:web:other-school.example"}  # the worker's own
+
+
+def test_a_credential_claimed_with_the_issuers_bundle_into_a_passport_keeping_another_is_proof_checked_later_by_show(
+        service, passport):
+    folder, _ = passport
+    PassportStore(folder).keep_bundle(Bundle.create(did_documents=[{"id": "did:web:other-school.example"}]))
+    claimed = run("claim", offer_url(service), "--dir", folder)
+    assert claimed.exit_code == 0, claimed.output
+    [entry] = PassportStore(folder).entries()
+    kept = PassportStore(folder).bundle()
+    assert "did:web:other-school.example" in kept.did_documents  # the worker's own stays, the issuer's is added
+    assert {d["id"] for d in service.client.get("/bundle").json()["didDocuments"]} <= set(kept.did_documents)
+    shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
+    assert shown.exit_code == 0 and "signature(s) valid" in shown.output, shown.output
 
 
 def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):
@@ -159,3 +172,112 @@ def test_a_refused_claim_says_why_in_dutch_too(passport, tmp_path):
     unreachable = run("claim", "http://127.0.0.1:1/exchanges/x", "--dir", folder).output
     assert "fout [exchange_failed]: http://127.0.0.1:1/exchanges/x is niet bereikbaar" in unreachable
     assert "skillspas passport init" in run("claim", "https://roc.example/x", "--dir", str(tmp_path / "no-key")).output.split("error [")[0]
+
+
+# -- after the offer is used: what it answered is kept, never lost ------------------------------------------------
+
+def _answered(credential: dict[str, Any], bundle: Bundle | None = None) -> Any:
+    """An exchange answering ``credential``, and ``bundle`` (else an empty one) at ``/bundle``."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/bundle":
+            return httpx.Response(200, json=(bundle or Bundle.create()).to_json())
+        return _exchange({"verifiablePresentation": {"verifiableCredential": [credential]}})(request)
+    return handler
+
+
+def _signed_for(did: str) -> dict[str, Any]:
+    """A credential naming ``did``, signed by a did:key school (its proof checks without a bundle)."""
+    from helpers import new_signer
+    from skillspas.issuer import sign
+
+    school = new_signer()
+    return sign(sample_credential(school.controller) | {"credentialSubject": {
+        **sample_credential(school.controller)["credentialSubject"], "id": did}}, school)
+
+
+def test_a_claimed_credential_that_fails_its_check_after_the_offer_was_used_is_kept_in_quarantine(passport):
+    folder, did = passport
+    tampered = _signed_for(did)
+    tampered["name"] = "Een ander diploma"  # no longer what the school signed: invalid_signature
+    store = PassportStore(folder)
+    with _mock(_answered(tampered)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    kept = list((store.folder / "quarantine").iterdir())
+    assert refused.value.code.value == "invalid_signature" and store.entries() == []
+    assert len(kept) == 1 and json.loads(kept[0].read_bytes()) == tampered
+    assert kept[0].stat().st_mode & 0o777 == 0o600 and kept[0].parent.stat().st_mode & 0o777 == 0o700
+    assert str(kept[0]) in refused.value.message and str(kept[0]) in refused.value.text("nl")
+    assert "not added" in refused.value.message and "niet aan je paspoort toegevoegd" in refused.value.text("nl")
+
+
+def test_a_claimed_credential_whose_issuers_bundle_cannot_be_fetched_is_kept_in_quarantine_and_can_be_shown(passport):
+    folder, did = passport
+    credential = _signed_for(did)
+    credential["proof"]["verificationMethod"] = "did:web:roc.example#key-1"  # a did:web school: its /bundle is needed
+    store = PassportStore(folder)
+
+    def no_bundle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/bundle":
+            return httpx.Response(503, json={"code": "unavailable"})
+        return _answered(credential)(request)
+
+    with _mock(no_bundle) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "exchange_failed" and "quarantine" in refused.value.message
+    [kept] = (store.folder / "quarantine").iterdir()
+    shown = run("show", str(kept), "--dir", folder)  # it can be looked at where it is
+    assert "Traceback" not in shown.output and shown.exit_code in (0, 1)
+
+
+def test_a_quarantined_credential_added_later_leaves_the_quarantine(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    kept = store.quarantine(json.dumps(_signed_for(did), ensure_ascii=False).encode("utf-8"))
+    assert kept.parent == store.folder / "quarantine"
+    added = run("add", str(kept), "--dir", folder)
+    assert added.exit_code == 0, added.output
+    assert len(store.entries()) == 1 and not kept.exists()
+
+
+def _web_signed(did: str) -> dict[str, Any]:
+    """A credential naming ``did`` whose proof names a did:web key (roc.example): its /bundle is fetched to check it."""
+    credential = _signed_for(did)
+    credential["proof"]["verificationMethod"] = "did:web:roc.example#key-1"
+    return credential
+
+
+def test_an_issuers_bundle_whose_did_document_conflicts_with_the_passports_is_refused_and_the_credential_kept(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    store.keep_bundle(Bundle.create(did_documents=[{"id": "did:web:other-school.example", "n": 1}]))
+    theirs = Bundle.create(did_documents=[{"id": "did:web:other-school.example", "n": 2}])
+    with _mock(_answered(_web_signed(did), theirs)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "schema_invalid" and "did:web:other-school.example" in refused.value.message
+    assert len(list(store.quarantine_folder.iterdir())) == 1 and store.entries() == []
+    assert dict(store.bundle().did_documents) == {"did:web:other-school.example": {"id": "did:web:other-school.example",
+                                                                                  "n": 1}}
+
+
+def test_a_trust_list_in_an_issuers_bundle_is_never_kept_in_the_passport(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    theirs = Bundle.create(trust_list={"id": "urn:uuid:a-schools-own-trust-list"})
+    with _mock(_answered(_signed_for(did), theirs)) as client:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    assert len(store.entries()) == 1 and store.bundle() is not None and store.bundle().trust_list is None
+
+
+def test_a_passport_bundle_that_cannot_be_read_refuses_the_claim_before_the_offer_is_used(passport):
+    folder, _ = passport
+    (PassportStore(folder).bundle_path).write_text("{")
+    posted: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        posted.append(request.content)
+        return _answered({})(request)
+
+    with _mock(handler) as client, pytest.raises(SkillspasError) as refused:
+        claim(PassportStore(folder), "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "malformed_json"
+    assert all(body == b"{}" for body in posted)  # no DID-Auth was sent: the offer is still open

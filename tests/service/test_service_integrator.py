@@ -156,7 +156,7 @@ def test_an_ambiguous_occupation_is_refused_as_ambiguous_with_its_candidates(ser
 def test_a_405_names_every_method_the_path_takes(service):
     response = service.client.delete("/exchanges/" + "A" * 32)
     assert_refused(response, 405, "method_not_allowed")
-    assert {m.strip() for m in response.headers["allow"].split(",")} == {"GET", "POST"}
+    assert {m.strip() for m in response.headers["allow"].split(",")} == {"GET", "HEAD", "POST"}
     assert service.client.put("/credentials/issue").headers["allow"] == "POST"
 
 

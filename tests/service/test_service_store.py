@@ -403,10 +403,10 @@ def test_two_offers_of_one_credential_id_made_at_once_on_postgresql_leave_one_op
         issuer = Issuer(store, settings)
         org = issuer.orgs.get(created.id)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
-        both_checked = threading.Barrier(2, timeout=30)  # each has made every check before either inserts
+        both_checked = threading.Barrier(2, timeout=30)  # each has made every look-up before either inserts anything
 
         def wait_for_the_other(_connection, _cursor, statement, *_args):
-            if _inserts_an_offer(statement):
+            if statement.lstrip().upper().startswith("INSERT INTO CREDENTIALS"):  # its look at the id's index
                 both_checked.wait()
 
         def make(_: int) -> object:
@@ -423,6 +423,170 @@ def test_two_offers_of_one_credential_id_made_at_once_on_postgresql_leave_one_op
         assert _open_offers_of(store, credential_id) == 1
     finally:
         store.dispose()
+
+
+def _waiting_on_a_lock(url: str) -> bool:
+    """Whether a backend of the database at ``url`` waits for a lock (another transaction's row or id)."""
+    database = make_url(url).database
+    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as connection:
+        return connection.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                                  (database,)).fetchone()[0] > 0
+
+
+def _outcome(store, credential_id: str) -> tuple[int, list[str]]:
+    """Open offers holding ``credential_id``, and the states of its credential rows."""
+    with store.engine.connect() as connection:
+        offers = connection.execute(text("SELECT count(*) FROM claim_offers WHERE reserved_id = :id AND used_at IS NULL"),
+                                    {"id": credential_id}).scalar_one()
+        states = connection.execute(text("SELECT state FROM credentials WHERE credential_id = :id"),
+                                    {"id": credential_id}).scalars().all()
+    return offers, list(states)
+
+
+@pytest.fixture()
+def race(postgres, tmp_path):
+    """An organisation on a fresh PostgreSQL database: (url, store, issuer, org)."""
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=PASSPHRASE, public_url="https://issuer.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Gelijktijdig", role="mbo", did_web="gelijktijdig.example")
+    issuer = Issuer(store, settings)
+    org = issuer.orgs.get(created.id)
+    issuer.issue(org, credential(org))  # its status lists exist: a reservation signs nothing
+    yield url, store, issuer, org
+    store.dispose()
+
+
+@pytest.mark.parametrize("reservation", ["one-statement", "in-a-transaction"])
+def test_a_direct_issue_of_an_id_at_the_instant_it_is_offered_on_postgresql_is_refused_and_the_offer_holds_it(
+        race, monkeypatch, reservation):
+    """The offer has made every check and is about to insert itself when a direct issue of the same id starts: before,
+    the issue saw no offer yet and the offer no credential, and both succeeded (an offer nobody can claim). Now the issue
+    waits for the offer's transaction and then refuses, ``duplicate_id``; the offer holds the id."""
+    url, store, issuer, org = race
+    if reservation == "in-a-transaction":
+        monkeypatch.setattr(issuance_module.Issuance, "_reserve_direct", lambda self, item: None)
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    offer_checked, go_on = threading.Event(), threading.Event()
+
+    def pause_the_offer(_connection, _cursor, statement, *_args):
+        if _inserts_an_offer(statement) and threading.current_thread().name == "offer":
+            offer_checked.set()
+            assert go_on.wait(30)
+
+    def attempt(work):
+        try:
+            return work()
+        except SkillspasError as exc:
+            return exc
+
+    event.listen(store.engine, "before_cursor_execute", pause_the_offer)
+    try:
+        offer = threading.Thread(name="offer", target=lambda: results.__setitem__(
+            "offer", attempt(lambda: Exchanges(issuer).create(org, _offered(org, credential_id)))))
+        results: dict[str, object] = {}
+        offer.start()
+        assert offer_checked.wait(30)
+        issue = threading.Thread(target=lambda: results.__setitem__(
+            "issue", attempt(lambda: issuer.issue(org, _offered(org, credential_id) | {"credentialSubject": {
+                **_offered(org, credential_id)["credentialSubject"], "id": "did:example:werkende"}}))))
+        issue.start()
+        deadline = time.monotonic() + 30
+        while issue.is_alive() and not _waiting_on_a_lock(url) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        waited = issue.is_alive()  # the issue waits for the offer's transaction (before, it went on and succeeded)
+        go_on.set()
+        offer.join(30)
+        issue.join(30)
+    finally:
+        go_on.set()
+        event.remove(store.engine, "before_cursor_execute", pause_the_offer)
+    refused = [r for r in results.values() if isinstance(r, SkillspasError)]
+    assert len(results) == 2 and len(refused) == 1 and refused[0].code is ErrorCode.DUPLICATE_ID, results
+    assert not isinstance(results["offer"], SkillspasError) and waited  # the offer came first: it holds the id
+    assert _outcome(store, credential_id) == (1, [])  # one open offer, no credential row left behind
+
+
+def test_an_offer_of_an_id_a_direct_issue_has_reserved_but_not_yet_signed_is_refused_on_postgresql(race, monkeypatch):
+    """The other order: the issue has reserved the id and signs while the offer is made; the offer is refused and
+    the issue completes."""
+    from skillspas.issuer import issuing
+
+    url, store, issuer, org = race
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    reserved, go_on = threading.Event(), threading.Event()
+    real = issuing.sign_as
+
+    def pause_the_signature(*args, **kwargs):
+        reserved.set()
+        assert go_on.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(issuing, "sign_as", pause_the_signature)
+    results: dict[str, object] = {}
+    subject = {**_offered(org, credential_id)["credentialSubject"], "id": "did:example:werkende"}
+    issue = threading.Thread(target=lambda: results.__setitem__(
+        "issue", issuer.issue(org, _offered(org, credential_id) | {"credentialSubject": subject})))
+    issue.start()
+    try:
+        assert reserved.wait(30)
+        with pytest.raises(SkillspasError) as refused:
+            Exchanges(issuer).create(org, _offered(org, credential_id))
+    finally:
+        go_on.set()
+        issue.join(30)
+    assert refused.value.code is ErrorCode.DUPLICATE_ID and results["issue"].credential_id == credential_id
+    assert _outcome(store, credential_id) == (0, ["active"])
+
+
+def test_a_direct_issue_of_an_id_while_its_offer_is_being_claimed_is_refused_and_the_worker_gets_the_credential(
+        setup, monkeypatch):
+    """The worker's claim has marked the offer used and is about to issue it when a direct issue of the same id
+    comes: before, the offer no longer held the id, the direct issue took it and the claim failed ``duplicate_id``,
+    leaving an offer nobody could ever claim. Now the offer holds its id until its claim has issued it."""
+    from skillspas.keys import LocalSigner, generate
+    from skillspas.wallet_export.presentation import build_presentation
+
+    _, store, issuer, org = setup
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    exchanges = Exchanges(issuer)
+    made = exchanges.create(org, _offered(org, credential_id))
+    worker = LocalSigner(generate("ed25519"))
+    request = exchanges.request(made.token)["verifiablePresentationRequest"]
+    proof = build_presentation([], holder=worker, challenge=request["challenge"], domain=request["domain"])
+    marked_used, go_on = threading.Event(), threading.Event()
+    real = Issuer.issue
+
+    def pause_the_claim(self, *args, **kwargs):
+        if threading.current_thread().name == "claim":
+            marked_used.set()
+            assert go_on.wait(30)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Issuer, "issue", pause_the_claim)
+    results: dict[str, object] = {}
+
+    def claim() -> None:
+        try:
+            results["claim"] = exchanges.claim(made.token, proof)
+        except SkillspasError as exc:
+            results["claim"] = exc
+
+    claiming = threading.Thread(name="claim", target=claim)
+    claiming.start()
+    try:
+        assert marked_used.wait(30)
+        subject = {**_offered(org, credential_id)["credentialSubject"], "id": "did:example:iemand-anders"}
+        with pytest.raises(SkillspasError) as refused:
+            issuer.issue(org, _offered(org, credential_id) | {"credentialSubject": subject})
+    finally:
+        go_on.set()
+        claiming.join(30)
+    assert refused.value.code is ErrorCode.DUPLICATE_ID and "claim offer" in refused.value.message
+    [issued] = results["claim"]["verifiablePresentation"]["verifiableCredential"]
+    assert issued["id"] == credential_id and issued["credentialSubject"]["id"] == worker.controller
+    assert _outcome(store, credential_id) == (0, ["active"])
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

@@ -85,3 +85,32 @@ def test_bundle_json_is_parsed_strictly(bundle):
 
 def test_bundle_repr_holds_no_documents(bundle):
     assert "encodedList" not in repr(bundle) and "trust_list=True" in repr(bundle)
+
+
+def test_an_issuers_bundle_merged_in_adds_its_documents_counts_identical_ones_once_and_never_brings_its_trust_list():
+    school = {"id": "did:web:school.example", "verificationMethod": []}
+    other = {"id": "did:web:other.example"}
+    status = {"id": "https://school.example/status/1", "type": ["VerifiableCredential"]}
+    kept = Bundle.create(trust_list={"id": "urn:uuid:kept-list"}, did_documents=[school], contexts={"urn:x": b"{}"})
+    issuers = Bundle.create(trust_list={"id": "urn:uuid:the-issuers-own"}, did_documents=[dict(school), other],
+                            status_lists=[status], contexts={"urn:x": b"{}"})
+    merged = kept.merged(issuers)
+    assert merged.trust_list == {"id": "urn:uuid:kept-list"}
+    assert dict(merged.did_documents) == {school["id"]: school, other["id"]: other}
+    assert dict(merged.status_lists) == {status["id"]: status} and dict(merged.contexts) == {"urn:x": b"{}"}
+    assert Bundle.create().merged(issuers).trust_list is None
+
+
+@pytest.mark.parametrize("part", ["did_documents", "status_lists", "contexts"])
+def test_an_issuers_bundle_with_another_document_under_an_id_the_bundle_holds_is_refused_when_merged(part):
+    ids = {"did_documents": "did:web:school.example", "status_lists": "https://school.example/status/1",
+           "contexts": "urn:x"}
+    key = ids[part]
+    if part == "contexts":
+        mine, theirs = Bundle.create(contexts={key: b"{}"}), Bundle.create(contexts={key: b'{"@context": {}}'})
+    else:
+        mine, theirs = Bundle.create(**{part: [{"id": key, "n": 1}]}), Bundle.create(**{part: [{"id": key, "n": 2}]})
+    with pytest.raises(SkillspasError) as refused:
+        mine.merged(theirs)
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID and key in refused.value.message
+    assert key in refused.value.text("nl")

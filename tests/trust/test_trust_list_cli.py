@@ -250,9 +250,13 @@ def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(
     assert checked.returncode == 1 and "[invalid_option]" in checked.stdout and "zonder '#…'" in checked.stdout
 
 
-def test_a_did_web_entry_that_is_no_valid_did_web_is_named_on_stderr(folder, tmp_path):
-    (tmp_path / "issuers.json").write_text(json.dumps([{"did": "did:web:", "name": "X", "credentialTypes": ["MboDiploma"]}]))
+@pytest.mark.parametrize("did", ["did:web:", "did:web:roc example", "did:web:roc.example/path", "did:web:roc.example#key-1"])
+def test_a_did_web_entry_that_is_no_valid_did_web_is_refused_in_dutch_and_english_and_nothing_is_written(
+        folder, tmp_path, did):
+    entries = [{"did": "did:web:roc.example", "name": "ROC", "credentialTypes": ["MboDiploma"]},
+               {"did": did, "name": "X", "credentialTypes": ["MboDiploma"]}]
+    (tmp_path / "issuers.json").write_text(json.dumps(entries))
     proc = run("trust-list", "sign", tmp_path / "issuers.json", "--key", folder / "anchor.json", "--out", tmp_path / "tl.json")
-    assert proc.returncode == 0, proc.stderr
-    assert any(line.startswith("let op: did:web: is geen geldige did:web-DID") for line in proc.stderr.splitlines())
-    assert any(line.startswith("warning: did:web: is no valid did:web DID") for line in proc.stderr.splitlines())
+    assert proc.returncode == 2 and not (tmp_path / "tl.json").exists() and proc.stdout == "", proc.stderr
+    assert "fout [schema_invalid]: " in proc.stderr and "error [schema_invalid]: " in proc.stderr
+    assert "geen geldige did:web-DID" in proc.stderr and "no valid did:web DID" in proc.stderr and "/1/did" in proc.stderr

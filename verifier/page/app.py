@@ -37,7 +37,8 @@ Routes (all relative, so the app can be mounted under a prefix):
   browser that accepts it (the archives are stored uncompressed for this: gzip over the whole archive).
 
 Every response carries a Content-Security-Policy that allows only the page's own origin, and only
-Host headers of this machine are answered (``PageSettings.allowed_hosts``). Bodies are read up to
+Host headers of this machine are answered (``PageSettings.allowed_hosts``; any other is 421 ``misdirected_request``).
+HEAD is answered as GET without a body (``HeadAsGet``). Bodies are read up to
 the CLI's limits; each check runs in a worker thread under ``PageSettings.deadline``, so no input
 holds the page: a hostile one gets a coded message, and the next request is served. A path the page does not
 have is 404 ``not_found``, a method a route does not take 405 ``method_not_allowed``: coded JSON in the issuer
@@ -66,9 +67,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.messages import text
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.errors import http_error
+from skillspas.verifier.page.errors import error_body, http_error
 from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
                                             too_large)
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
@@ -119,6 +121,30 @@ _MEDIA_TYPES: Final = {
 _MAX_QUERY: Final = 100
 
 
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110 9.3.2): FastAPI's routes take only the methods they name, so a
+    cache's or ``curl -I``'s HEAD of the page, a status list, DID document or bundle was 405. Here it runs as GET and
+    answers GET's status and headers (Content-Length, ETag, Cache-Control) with an empty body; a 405's ``Allow``
+    names HEAD wherever it names GET (``errors.http_error``). The page adds it, and so does the service around it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, head_only)
+
+
 class _Guard:
     """ASGI middleware: answer only this machine's Host names, and add the security headers."""
 
@@ -134,7 +160,9 @@ class _Guard:
             await self.app(scope, receive, send)
             return
         if self.allowed_hosts is not None and _hostname(scope) not in self.allowed_hosts:
-            response = Response("Unknown host: this page answers on 127.0.0.1 only.\n", status_code=421, media_type="text/plain")
+            problem = ErrorCode.MISDIRECTED_REQUEST  # coded as the page's 404 and 405; the Host itself is not echoed
+            response = JSONResponse(error_body(problem.value, text(problem), text(problem, "nl")),
+                                    status_code=problem.http_status, headers={"cache-control": "no-store"})
             await response(scope, receive, self._with_headers(send))
             return
         await self.app(scope, receive, self._with_headers(send))
@@ -427,6 +455,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         return _answer(result, view)
 
     app.add_middleware(_Guard, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(HeadAsGet)
     return app
 
 

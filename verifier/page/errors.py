@@ -58,7 +58,11 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
 
 def _allowed(request: Request) -> str:
     """The methods some route of the app takes at this request's path: Starlette's own ``Allow`` names only the
-    first route whose path fits (``DELETE /exchanges/{id}`` said ``POST``, though ``GET`` is there too)."""
+    first route whose path fits (``DELETE /exchanges/{id}`` said ``POST``, though ``GET`` is there too). HEAD is
+    named wherever GET is: the apps answer it as GET without a body (``app.HeadAsGet``)."""
     routes = request.app.router.routes
-    return ", ".join(method for method in _METHODS if any(
-        route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes))
+    taken = {method for method in _METHODS if any(
+        route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)}
+    if "GET" in taken:
+        taken.add("HEAD")
+    return ", ".join(method for method in _METHODS if method in taken)
