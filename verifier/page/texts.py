@@ -579,9 +579,10 @@ def both(key: str, **values: object) -> Both:
     return {lang: SENTENCES[key][lang].format(**values) for lang in ("nl", "en")}
 
 
-def reason(code: ErrorCode) -> Both:
-    """The one-sentence reason for ``code`` in both languages (from ``schemas.messages``)."""
-    return {lang: text(code, lang) for lang in ("nl", "en")}
+def reason(code: ErrorCode, count: int | None = None) -> Both:
+    """The one-sentence reason for ``code`` in both languages (from ``schemas.messages``), about ``count``
+    credentials where the sentence counts them (``holder_not_proven``: "dit bewijsstuk" for 1)."""
+    return {lang: text(code, lang, count=count) for lang in ("nl", "en")}
 
 
 def next_step(code: ErrorCode) -> Both:
