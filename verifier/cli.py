@@ -309,9 +309,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         _print_row(result, index, inner, lang, "  ")
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
-        for person in result.persons:  # none counts when the holder binding failed (summarize_skills)
-            counts = person.counted and result.holder_failed is None
-            standing = ("telt mee" if nl else "counted") if counts else ("telt niet mee" if nl else "not counted")
+        for person in result.persons:  # none counts when the holder binding failed (``VerificationResult.persons``)
+            standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
             typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {standing}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)

@@ -198,3 +198,21 @@ def test_skillspas_verify_says_the_holder_not_proven_sentence_for_one_credential
                                                     domain=DOMAIN)), "utf-8")
     out = CliRunner().invoke(cli_app, ["verify", str(replay), *trust, "--challenge", CODE, "--domain", DOMAIN]).stdout
     assert out.count(f": {ONE[lang]} [holder_not_proven]") == 2 and SEVERAL[lang] not in out, out  # one under each row
+
+
+@pytest.mark.parametrize(("make", "code"), _cases())
+def test_the_result_json_counts_nobody_when_the_holder_binding_fails_as_the_page_and_verify_say(
+        client: TestClient, world: PageWorld, holder: LocalSigner, tmp_path: Path, make: Any, code: str) -> None:
+    presentation = make(world, holder)
+    answer = client.post("/api/verify", content=json.dumps(presentation), params={"challenge": CODE, "domain": DOMAIN}).json()
+    assert answer["persons"] and not any(p["counted"] for p in answer["persons"]), answer["persons"]  # the result JSON
+    assert answer["persons"] == answer["view"]["persons"]  # as the page's view says it
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(presentation), "utf-8")
+    trust = ["--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller,
+             "--challenge", CODE, "--domain", DOMAIN]
+    as_json = json.loads(CliRunner().invoke(cli_app, ["verify", str(path), *trust, "--json"]).stdout)
+    assert as_json["errors"][0]["code"] == code and not any(p["counted"] for p in as_json["persons"]), as_json["persons"]
+    good = build_presentation(_own(world, holder), holder=holder, challenge=CODE, domain=DOMAIN)
+    counted = client.post("/api/verify", content=json.dumps(good), params={"challenge": CODE, "domain": DOMAIN}).json()
+    assert [p["counted"] for p in counted["persons"]] == [True]

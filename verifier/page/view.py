@@ -308,9 +308,8 @@ def build_view(
             for i, r in enumerate(result.credentials)
         ]
         above = unbound_warning(result, len(result.credentials))
-        if above is not None:  # above the cards, once; nobody's credentials count (summarize_skills)
+        if above is not None:  # above the cards, once; nobody's credentials count (result.persons, summarize_skills)
             view["warnings"].insert(0, _problem_json(above, len(result.credentials)))
-            view["persons"] = [{**person, "counted": False} for person in view["persons"]]
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
