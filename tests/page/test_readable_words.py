@@ -190,3 +190,20 @@ def test_passport_list_json_keeps_the_signed_validity_date(world: PageWorld, tmp
     assert [item["validFrom"] for item in listed] == [world.credentials["evc"]["validFrom"]]
     table = CliRunner().invoke(cli_app, ["passport", "list", "--passport", passport]).stdout
     assert human_date(world.credentials["evc"]["validFrom"], "nl").split()[0] in table and not _ISO_DATE.search(table)
+
+
+def test_a_passport_whose_every_credential_fails_says_none_is_valid_not_that_the_valid_ones_count(
+        client: TestClient, world: PageWorld, tmp_path: Path) -> None:
+    from skillspas.wallet_export.passport import build_passport
+
+    failing = [world.credentials["revoked"], world.credentials["tampered"]]
+    view = client.post("/api/verify", content=json.dumps(build_presentation(failing))).json()["view"]
+    assert view["sentence"] == {"nl": "Geen van de 2 bewijsstukken is geldig.",
+                                "en": "None of the 2 credentials is valid."}, view["sentence"]
+    pdf = tmp_path / "paspoort.pdf"
+    pdf.write_bytes(build_passport(failing).to_pdf())
+    for lang, words in (("nl", "Geen van de 2 bewijsstukken is geldig."), ("en", "None of the 2 credentials is valid.")):
+        out = CliRunner().invoke(cli_app, ["verify", str(pdf), *_trust(world), "--lang", lang]).stdout
+        assert out.splitlines()[0].endswith(f" — {words}") and "tellen mee" not in out, out
+    some = client.post("/api/verify", content=json.dumps(build_presentation([world.credentials["diploma"], *failing])))
+    assert some.json()["view"]["sentence"]["nl"] == "2 van de 3 bewijsstukken zijn niet geldig; alleen de geldige tellen mee."

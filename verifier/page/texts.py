@@ -67,6 +67,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",
     },
+    "none_valid": {
+        "nl": "Geen van de {n} bewijsstukken is geldig.",
+        "en": "None of the {n} credentials is valid.",
+    },
     "issuer_name_differs": {
         "nl": "Het bewijsstuk noemt als uitgever „{claimed}”, maar volgens de vertrouwenslijst is de uitgever {listed}.",
         "en": "The credential names its issuer “{claimed}”, but according to the trust list the issuer is {listed}.",

@@ -374,10 +374,12 @@ def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: S
 
 def passport_sentence(result: VerificationResult) -> dict[str, str]:
     """The sentence for a presentation's credentials, in both languages (the page and the CLI): how many are not valid
-    ("1 van de 3 bewijsstukken is niet geldig"); or, all valid, whose they are when they are one named person's (the
-    name to compare with an identity document), else how many."""
+    ("1 van de 3 bewijsstukken is niet geldig"), or that none is ("Geen van de 2 …": nothing counts); or, all valid,
+    whose they are when they are one named person's (the name to compare with an identity document), else how many."""
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
+    if bad == total > 1:
+        return both("none_valid", n=total)
     if bad:
         return both(for_count("one_invalid", total) if bad == 1 else "some_invalid", bad=bad, n=total)
     named = [p.names for p in result.persons]
