@@ -151,6 +151,7 @@ def run_demo(out: Path | None = None) -> int:
     from skillspas.issuer.trust_list import sign_trust_list
     from skillspas.verifier.bridge import bridge
     from skillspas.verifier.bundle import Bundle
+    from skillspas.verifier.page.texts import WORDS, counted, for_count, readable_dates
     from skillspas.verifier.qr import decode_payload, read_qr_image
     from skillspas.verifier.summary import summarize_skills
     from skillspas.wallet_export.claim import claim
@@ -209,9 +210,10 @@ def run_demo(out: Path | None = None) -> int:
         mistake = issuer.issue(orgs[0], build("MboDiploma", {**DEMO_ROWS["MboDiploma"], "crebo": "25656", "leerweg": "BOL",
                                                              "learner_did": worker.controller}, issuer=orgs[0].did)).credential
         issuer.change_status(orgs[0], mistake["id"], "revoke")
-        _say(f"4. {len(credentials)} bewijsstukken aangeboden en door {WORKER} met haar sleutel opgehaald "
-             f"(passport claim) in {wallet.folder}; een per vergissing uitgegeven diploma is ingetrokken",
-             f"{len(credentials)} credentials offered and claimed with her key; a diploma issued by mistake is revoked")
+        _say(f"4. {counted('n_credentials', len(credentials), 'nl')} aangeboden en door {WORKER} met haar sleutel "
+             f"opgehaald (passport claim) in {wallet.folder}; een per vergissing uitgegeven diploma is ingetrokken",
+             f"{counted('n_credentials', len(credentials), 'en')} offered and claimed with her key; a diploma issued by "
+             "mistake is revoked")
 
         passport = build_passport(credentials)
         images = passport.to_qr_images(folder / "qr", max_version=DEFAULT_MAX_VERSION)  # as `passport export` draws
@@ -255,8 +257,8 @@ def run_demo(out: Path | None = None) -> int:
             continue
         signers = " + ".join(s.removeprefix("did:web:") for s in summary.signers)
         typer.echo(f"   • {summary.name} — {summary.issuer_name} ({signers})")
-        for fact in summary.facts[:3]:
-            typer.echo(f"       {fact.label['nl']}: {fact.text['nl'].splitlines()[0]}")
+        for fact in summary.facts[:3]:  # as the page writes them: dates too ("4 maart 2026")
+            typer.echo(f"       {fact.label['nl']}: {readable_dates(fact.text['nl'].splitlines()[0], 'nl')}")
     skills = summarize_skills(vp)
     shown = skills.skills[:_SKILLS_SHOWN]
     _say(f"   bewezen vaardigheden: {len(skills.skills)}, de eerste {len(shown)}:",
@@ -266,12 +268,13 @@ def run_demo(out: Path | None = None) -> int:
     for step in skills.progress:
         typer.echo(f"   {step.sentence()['nl']}")
     kok = bridge(skills, occupation="kok").to_json()
-    typer.echo(f"   werk-naar-werk: {kok['essential']['covered']} van de {kok['essential']['total']} essentiële "
-               f"vaardigheden voor {kok['target']['label']['nl']} bewezen (ESCO, European Commission)")
+    covered, total = kok["essential"]["covered"], kok["essential"]["total"]  # the page's sentence, "1 … is bewezen"
+    said = WORDS["nl"][for_count("bridge_summary", covered)].format(
+        c=covered, essential=counted("n_essential", total, "nl"), name=kok["target"]["label"]["nl"])
+    typer.echo(f"   werk-naar-werk: {said.rstrip('.')} (ESCO, European Commission)")
     if kok["notComparable"]:  # the diploma's CompetentNL skills: an HR reader must not take the count for all she can
-        _say(f"   {len(kok['notComparable'])} bewezen vaardigheden staan in CompetentNL en tellen hier niet mee: "
-             "geen koppeling tussen ESCO en CompetentNL in de gegevens",
-             f"{len(kok['notComparable'])} verified skills are CompetentNL skills, not counted: no ESCO-CompetentNL link")
+        apart = len(kok["notComparable"])
+        _say(f"   {counted('not_comparable', apart, 'nl')}", counted("not_comparable", apart, "en"))
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
          f"done: {'all as expected' if ok else 'NOT as expected'}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from skillspas.schemas.errors import ErrorCode
 
-__all__ = ["MESSAGES", "text"]
+__all__ = ["MESSAGES", "MESSAGES_ONE", "text"]
 
 MESSAGES: dict[ErrorCode, dict[str, str]] = {
     ErrorCode.MALFORMED_JSON: {
@@ -281,7 +281,18 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
 }
 
 
-def text(code: ErrorCode, lang: str = "en") -> str:
-    """The one-sentence explanation of ``code`` in ``lang`` ("nl" or "en")."""
-    entry = MESSAGES[code]
+MESSAGES_ONE: dict[ErrorCode, dict[str, str]] = {
+    ErrorCode.HOLDER_NOT_PROVEN: {
+        "en": "Nothing proves that the person in front of you is the person this credential is about: check their identity yourself.",
+        "nl": "Niets bewijst dat de persoon tegenover u de persoon is over wie dit bewijsstuk gaat: controleer zelf de identiteit.",
+    },
+}
+"""The sentence of a code whose ``MESSAGES`` sentence speaks of several credentials, for one credential (a card of
+the verifier page, a passport of one): ``text(code, lang, count=1)``."""
+
+
+def text(code: ErrorCode, lang: str = "en", *, count: int | None = None) -> str:
+    """The one-sentence explanation of ``code`` in ``lang`` ("nl" or "en"); ``count``: how many credentials it is
+    about, where the sentence counts them (``MESSAGES_ONE`` for 1)."""
+    entry = (MESSAGES_ONE.get(code) if count == 1 else None) or MESSAGES[code]
     return entry.get(lang, entry["en"])

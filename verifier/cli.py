@@ -178,7 +178,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
         _print_challenge_note("challenge_not_used", lang)
-    _print_warnings(result.warnings, lang, "  ")
+    _print_warnings(result.warnings, lang, "  ", total)
     for person in result.persons:
         who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
         standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
@@ -288,7 +288,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
         elif not result.credentials and inner:  # a credential alone: what its file claims, marked so (as the page)
             _print_claimed(result, inner[0], lang, "  ")
-    _print_warnings(result.warnings, lang, "  ")
+    _print_warnings(result.warnings, lang, "  ", len(result.credentials) or 1)
     for proof in result.proofs:
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
@@ -309,9 +309,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         _print_row(result, index, inner, lang, "  ")
     if len(result.persons) > 1:
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
-        for person in result.persons:  # none counts when the holder binding failed (summarize_skills)
-            counts = person.counted and result.holder_failed is None
-            standing = ("telt mee" if nl else "counted") if counts else ("telt niet mee" if nl else "not counted")
+        for person in result.persons:  # none counts when the holder binding failed (``VerificationResult.persons``)
+            standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(person.names) or person.key
             typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {standing}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
@@ -321,11 +320,12 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
             typer.echo(f"  {item.sentence()[lang]}")
 
 
-def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str) -> None:
-    """What a person must see though it fails nothing (a credential's or the whole result's): one line each,
-    the code's sentence, the code and the detail (who signed a trust list that no anchor pins, how old a status list is)."""
+def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str, count: int = 1) -> None:
+    """What a person must see though it fails nothing (a credential's or the whole result's, about ``count``
+    credentials): one line each, the code's sentence, the code and the detail (who signed a trust list that no anchor
+    pins, how old a status list is)."""
     for warning in warnings:
-        typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang)} "
+        typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang, count=count)} "
                    f"[{warning.code.value}] {warning.text(lang)}")
 
 

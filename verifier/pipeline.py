@@ -78,10 +78,13 @@ class _Run:
         self.errors.append(Problem.of(exc))
 
     def result(self, now: dt.datetime) -> VerificationResult:
-        return VerificationResult(
+        found = VerificationResult(
             tuple(self.checks), tuple(self.errors), tuple(self.warnings), tuple(self.proofs),
             tuple(self.credentials), self.summary, now, self.persons, self.holder, self.about,
         )
+        if found.holder_failed is not None:  # nothing binds its credentials to who shows them: nobody's count
+            found = dataclasses.replace(found, persons=tuple(dataclasses.replace(p, counted=False) for p in self.persons))
+        return found
 
 
 class Verifier:

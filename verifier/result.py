@@ -159,7 +159,8 @@ class VerificationResult:
     summary: CredentialSummary | None = None
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     persons: tuple[Person, ...] = ()
-    """A presentation's credentials grouped per person (``verifier/persons.py``); empty for a credential."""
+    """A presentation's credentials grouped per person (``verifier/persons.py``); empty for a credential. None of
+    them is ``counted`` when the holder binding failed (``holder_failed``)."""
     holder: str | None = None
     """The DID whose holder proof on the presentation verified, if any."""
     about: CredentialSummary | None = None
@@ -168,8 +169,9 @@ class VerificationResult:
 
     @property
     def counted_credentials(self) -> tuple[int, ...] | None:
-        """Positions of the credentials of the person that counts; ``None`` when there is no grouping."""
-        return next((p.credentials for p in self.persons if p.counted), None) if self.persons else None
+        """Positions of the credentials of the person that counts; ``()`` when nobody counts (the holder binding
+        failed: ``holder_failed``); ``None`` when there is no grouping."""
+        return next((p.credentials for p in self.persons if p.counted), ()) if self.persons else None
 
     @property
     def verified(self) -> bool:

@@ -218,7 +218,7 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
     ]
     # Stable: within a framework, skills with the strongest evidence first, then in the order first seen.
     skills.sort(key=lambda s: (_FRAMEWORK_ORDER.get(s.framework or "", 2), s.evidence[0].strength))
-    person = next((p for p in result.persons if p.counted), None) if unbound is None else None
+    person = next((p for p in result.persons if p.counted), None)  # nobody, when the holder binding failed
     counted_summaries = [item.summary for index, item in enumerate(_credential_results(result))
                          if index in verified and item.summary is not None]
     return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person, progress(counted_summaries, register))

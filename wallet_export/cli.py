@@ -39,12 +39,13 @@ from skillspas.schemas.report import refuse
 from skillspas.schemas.text import check_text
 from skillspas.verifier import Bundle, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
-from skillspas.schemas.vc import instant
+from skillspas.schemas.vc import instant, text_of
 from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
 from skillspas.verifier.page.inputs import MAX_CHALLENGE
+from skillspas.verifier.page.texts import human_date
 from skillspas.verifier.pdf import is_pdf
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
@@ -246,11 +247,11 @@ def list_command(
     except OSError as exc:
         raise refuse(file_error(exc, verb="read")) from None
     views = [(entry.ref, entry.view(language)) for entry in entries]
-    if as_json:
+    if as_json:  # the signed validFrom; the view's dates are written for people ("1 juli 2025")
         typer.echo(json.dumps([
             {"ref": ref, "id": v.id, "title": v.title, "kind": v.kind, "issuer": v.issuer,
-             "validFrom": v.valid_from, "skills": len(v.skills)}
-            for ref, v in views
+             "validFrom": text_of(entry.document, "validFrom"), "skills": len(v.skills)}
+            for entry, (ref, v) in zip(entries, views)
         ], indent=2, ensure_ascii=False))
         return
     table = Table(title=f"{TEXT['passport'][language]} ({len(views)})")
@@ -452,7 +453,7 @@ def export_warnings(
         except SkillspasError:
             expired = False
         if expired:
-            warnings.append(TEXT["warn_expired"][lang].format(title=view.title, date=until[:10]))
+            warnings.append(TEXT["warn_expired"][lang].format(title=view.title, date=human_date(until, lang)))
             continue
         problem = verifier.verify(credential, now=now).first_error
         if problem is not None and problem.code in (ErrorCode.REVOKED, ErrorCode.SUSPENDED):

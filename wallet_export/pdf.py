@@ -27,6 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from skillspas.schemas.vocab import ATTRIBUTION
+from skillspas.verifier.page.texts import human_date
 from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr_set, part_caption
 from skillspas.wallet_export.store import write_private
 from skillspas.wallet_export.view import TEXT, CredentialView, Lang, describe, vocabulary_labels
@@ -165,7 +166,7 @@ def _cover(pdf: _Document, views: list[CredentialView], created: dt.datetime) ->
     if holders:
         pdf.cell(0, 7, pdf.clean(f"{TEXT['holder'][lang]}: {', '.join(holders)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.style(10, grey=True)
-    pdf.cell(0, 6, f"{TEXT['made_on'][lang]}: {created.date().isoformat()}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, f"{TEXT['made_on'][lang]}: {human_date(created.isoformat(), lang)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.style(10)
     pdf.multi_cell(0, 5, pdf.clean(TEXT["how_to_check"][lang]), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -17,6 +17,7 @@ from typing import Any, Callable, Literal, Optional
 
 from skillspas.schemas import catalogue
 from skillspas.schemas.vc import first_of, issuer_name_of, text_of, title_of
+from skillspas.verifier.page.texts import human_date, readable_dates
 
 __all__ = ["Lang", "Labels", "SkillView", "CredentialView", "describe", "kind_label", "vocabulary_labels", "TEXT"]
 
@@ -163,6 +164,8 @@ class CredentialView:
     issuer_name: str | None
     subject_name: str | None
     valid_from: str | None
+    """The dates as people read them in ``lang`` ("1 juli 2025"), as the facts' in ``details``; the signed values
+    are the credential's own."""
     valid_until: str | None
     awarded: str | None
     description: str | None
@@ -193,11 +196,10 @@ def _subject_name(subject: Any) -> str | None:
     return None
 
 
-def _date(value: str | None) -> str | None:
-    """``2025-07-01T00:00:00Z`` -> ``2025-07-01``; anything else as it is."""
-    if value and len(value) >= 10 and value[4] == "-" and value[7] == "-":
-        return value[:10] if value[10:] in ("", "T00:00:00Z") else value.replace("T", " ")
-    return value
+def _date(value: str | None, lang: Lang) -> str | None:
+    """``2025-07-01T00:00:00Z`` as people write it, "1 juli 2025" / "1 July 2025" (``human_date``, as the verifier
+    and its pages write it); anything else as it is."""
+    return human_date(value, lang) if value else value
 
 
 def _label(alignment: dict[str, Any], lang: Lang, labels: Labels | None) -> str | None:
@@ -237,13 +239,13 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         issuer=issuer_id,
         issuer_name=issuer_name_of(credential),
         subject_name=_subject_name(subject),
-        valid_from=_date(text_of(credential, "validFrom")),
-        valid_until=_date(text_of(credential, "validUntil")),
-        awarded=_date(text_of(subject, "awardedDate") or text_of(credential, "awardedDate")),
+        valid_from=_date(text_of(credential, "validFrom"), lang),
+        valid_until=_date(text_of(credential, "validUntil"), lang),
+        awarded=_date(text_of(subject, "awardedDate") or text_of(credential, "awardedDate"), lang),
         description=text_of(achievement, "description") or text_of(credential, "description"),
         skills=skills,
         signers=signers,
-        details=tuple((fact.label[lang], fact.text[lang]) for fact in catalogue.facts(credential)),
+        details=tuple((fact.label[lang], readable_dates(fact.text[lang], lang)) for fact in catalogue.facts(credential)),
         cosigners=cosigners,
     )
 

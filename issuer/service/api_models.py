@@ -228,7 +228,7 @@ class VerificationResultModel(BaseModel):
     credentials: list[VerificationResultModel]
     summary: dict[str, Any] | None
     holder: str | None = None
-    persons: list[dict[str, Any]] = Field(default_factory=list, description="A presentation's credentials per person; only one person's are counted")
+    persons: list[dict[str, Any]] = Field(default_factory=list, description="A presentation's credentials per person; only one person's are counted, and nobody's when the holder proof fails (holder_mismatch, challenge_mismatch, …)")
     about: dict[str, Any] | None = None
     checkedAt: str
     code: str | None = Field(default=None, description="Not verified (422, 400): the deciding error's code, as in ErrorBody")

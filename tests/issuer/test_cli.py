@@ -168,8 +168,8 @@ def test_demo_runs_end_to_end(tmp_path):
     listed = [line for line in out.splitlines() if line.startswith("   - ")]
     assert len(listed) == shown <= total  # the counts printed are the lines that follow
     assert re.search(r"werk-naar-werk: \d+ van de 16 essentiële vaardigheden voor kok", out)
-    # the diploma's CompetentNL skills are said not to count there, so a cook's low ESCO count is not misread
-    assert re.search(r"\d+ bewezen vaardigheden staan in CompetentNL en tellen hier niet mee", out)
+    # the diploma's CompetentNL skills are said not to compare there, so a cook's low ESCO count is not misread
+    assert re.search(r"\d+ bewezen vaardigheden uit een ander kader \(CompetentNL\) kunnen niet met ESCO", out)
     anchor = json.loads((tmp_path / "bundle.json").read_text())["trustList"]["issuer"]
     assert f"ondertekend door {anchor}  /" in out  # whole: the page's --trust-anchor needs it
     *_, done, _, page = out.rstrip().splitlines()
@@ -182,6 +182,23 @@ def test_demo_runs_end_to_end(tmp_path):
     subjects = {c["credentialSubject"]["id"] for c in presentation["verifiableCredential"]}
     assert subjects == {presentation["holder"]} and presentation["holder"].startswith("did:key:")  # all hers
     assert json.loads((tmp_path / "bundle.json").read_text())["trustList"]["type"][-1] == "SkillspasTrustList"
+
+
+def test_the_demo_says_its_counts_and_dates_in_the_words_of_the_verifier_page(tmp_path):
+    """The demo's lines about the employer's view read as the page's: a count of 1 in the singular ("1 van de 16
+    essentiële vaardigheden voor kok is bewezen"), counted nouns from the one word table, dates as people write them."""
+    from skillspas.verifier.page.texts import WORDS, counted, for_count
+
+    out = run("demo", "--out", str(tmp_path)).stdout.decode()
+    assert "4. " + counted("n_credentials", 6, "nl") + " aangeboden" in out
+    assert f"  /  {counted('n_credentials', 6, 'en')} offered" in out
+    covered = int(re.search(r"werk-naar-werk: (\d+) van de 16 essentiële vaardigheden voor kok (?:is|zijn) bewezen", out)[1])
+    said = WORDS["nl"][for_count("bridge_summary", covered)].format(
+        c=covered, essential=counted("n_essential", 16, "nl"), name="kok").rstrip(".")
+    assert f"   werk-naar-werk: {said} (ESCO, European Commission)" in out, out
+    competent = int(re.search(r"(\d+) bewezen vaardighe\w+ uit een ander kader \(CompetentNL\)", out)[1])
+    assert f"   {counted('not_comparable', competent, 'nl')}  /  {counted('not_comparable', competent, 'en')}" in out
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", out.replace(str(tmp_path), "")), out
 
 
 def test_the_demo_issues_through_claim_offers_claimed_with_her_passport_key(tmp_path):

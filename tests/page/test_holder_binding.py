@@ -154,3 +154,65 @@ def test_a_presentation_made_for_the_code_still_proves_its_skills_for_its_holder
     view = client.post("/api/verify", content=json.dumps(good), params={"challenge": CODE, "domain": DOMAIN}).json()["view"]
     assert view["verdict"] == "valid" and view["skills"]["verifiedCredentials"] == [0, 1], view
     assert all(c["verdict"] == "valid" and not c["warnings"] for c in view["credentials"])
+
+
+ONE = {"nl": "Niets bewijst dat de persoon tegenover u de persoon is over wie dit bewijsstuk gaat: controleer zelf de "
+             "identiteit.",
+       "en": "Nothing proves that the person in front of you is the person this credential is about: check their "
+             "identity yourself."}
+SEVERAL = {"nl": "Niets bewijst dat de persoon tegenover u de persoon is over wie deze bewijsstukken gaan: controleer "
+                 "zelf de identiteit.",
+           "en": "Nothing proves that the person in front of you is the person these credentials are about: check their "
+                 "identity yourself."}
+
+
+def _not_proven(warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(w for w in warnings if w["code"] == "holder_not_proven")
+
+
+def test_the_holder_not_proven_sentence_says_this_credential_on_a_card_and_these_credentials_above_several(
+        client: TestClient, world: PageWorld, holder: LocalSigner) -> None:
+    replay = build_presentation(_own(world, holder), holder=holder, challenge="code-van-een-ander", domain=DOMAIN)
+    view = client.post("/api/verify", content=json.dumps(replay), params={"challenge": CODE, "domain": DOMAIN}).json()["view"]
+    assert [_not_proven(card["warnings"])["sentence"] for card in view["credentials"]] == [ONE, ONE]
+    above = _not_proven(view["warnings"])
+    assert above["sentence"] == SEVERAL, above
+    assert "niet aangetoond dat deze bewijsstukken van deze persoon zijn" in above["detail"]["nl"], above["detail"]
+    assert "niet aangetoond dat dit bewijsstuk van deze persoon is" in view["credentials"][0]["warnings"][0]["detail"]["nl"]
+    for credentials, sentence in (([world.credentials["diploma"]], ONE),
+                                  ([world.credentials["diploma"], world.credentials["evc"]], SEVERAL)):
+        unsigned = client.post("/api/verify", content=json.dumps(build_presentation(credentials))).json()["view"]
+        assert _not_proven(unsigned["warnings"])["sentence"] == sentence, unsigned["warnings"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_says_the_holder_not_proven_sentence_for_one_credential_in_the_singular(
+        world: PageWorld, holder: LocalSigner, tmp_path: Path, lang: str) -> None:
+    trust = ["--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--lang", lang]
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(build_presentation([world.credentials["diploma"]])), "utf-8")
+    out = CliRunner().invoke(cli_app, ["verify", str(one), *trust]).stdout
+    assert f": {ONE[lang]} [holder_not_proven]" in out and SEVERAL[lang] not in out, out
+    replay = tmp_path / "replay.json"
+    replay.write_text(json.dumps(build_presentation(_own(world, holder), holder=holder, challenge="code-van-een-ander",
+                                                    domain=DOMAIN)), "utf-8")
+    out = CliRunner().invoke(cli_app, ["verify", str(replay), *trust, "--challenge", CODE, "--domain", DOMAIN]).stdout
+    assert out.count(f": {ONE[lang]} [holder_not_proven]") == 2 and SEVERAL[lang] not in out, out  # one under each row
+
+
+@pytest.mark.parametrize(("make", "code"), _cases())
+def test_the_result_json_counts_nobody_when_the_holder_binding_fails_as_the_page_and_verify_say(
+        client: TestClient, world: PageWorld, holder: LocalSigner, tmp_path: Path, make: Any, code: str) -> None:
+    presentation = make(world, holder)
+    answer = client.post("/api/verify", content=json.dumps(presentation), params={"challenge": CODE, "domain": DOMAIN}).json()
+    assert answer["persons"] and not any(p["counted"] for p in answer["persons"]), answer["persons"]  # the result JSON
+    assert answer["persons"] == answer["view"]["persons"]  # as the page's view says it
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(presentation), "utf-8")
+    trust = ["--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller,
+             "--challenge", CODE, "--domain", DOMAIN]
+    as_json = json.loads(CliRunner().invoke(cli_app, ["verify", str(path), *trust, "--json"]).stdout)
+    assert as_json["errors"][0]["code"] == code and not any(p["counted"] for p in as_json["persons"]), as_json["persons"]
+    good = build_presentation(_own(world, holder), holder=holder, challenge=CODE, domain=DOMAIN)
+    counted = client.post("/api/verify", content=json.dumps(good), params={"challenge": CODE, "domain": DOMAIN}).json()
+    assert [p["counted"] for p in counted["persons"]] == [True]

@@ -8,6 +8,7 @@ they were. A count of 1 takes the singular: "1 vaardigheid", "1 skill", never "1
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from skillspas.issuer import sign
 from skillspas.issuer.cli import app as cli_app
 from skillspas.issuer.credentials import build
 from skillspas.verifier.browser.phone import check
+from skillspas.verifier.page.texts import human_date
 from skillspas.verifier.page import PageSettings, create_page_app
 from skillspas.wallet_export import build_presentation
 
@@ -140,3 +142,68 @@ def test_every_counted_word_has_its_singular_in_both_languages() -> None:
         assert f"{key}_one" in WORDS["nl"], key
     for key in ("all_valid", "all_valid_of", "one_invalid"):
         assert f"{key}_one" in SENTENCES, key
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.mark.parametrize(("lang", "assessed", "period"), [
+    ("nl", "Beoordeeld op: 4 maart 2026 (", "Periode: 1 februari 2024 – 20 december 2024"),
+    ("en", "Assessed on: 4 March 2026 (", "Period: 1 February 2024 – 20 December 2024"),
+])
+def test_passport_show_prints_the_dates_people_read_as_skillspas_verify_does(
+        world: PageWorld, tmp_path: Path, lang: str, assessed: str, period: str) -> None:
+    for name, expected in (("evc", assessed), ("praktijkverklaring", period)):
+        shown = CliRunner().invoke(cli_app, ["passport", "show", str(world.files[name]), "--lang", lang,
+                                             "--passport", str(tmp_path / "p")])
+        assert f"  {expected}" in shown.stdout, shown.stdout
+        assert not _ISO_DATE.search(shown.stdout), shown.stdout  # nor its validity dates: "Geldig vanaf: 1 juli 2025"
+    valid_from = world.credentials["evc"]["validFrom"]
+    shown = CliRunner().invoke(cli_app, ["passport", "show", str(world.files["evc"]), "--lang", lang,
+                                         "--passport", str(tmp_path / "p")])
+    assert f": {human_date(valid_from, lang)}\n" in shown.stdout, shown.stdout
+
+
+@pytest.mark.parametrize(("lang", "period"), [("nl", "1 februari 2024 – 20 december 2024"),
+                                              ("en", "1 February 2024 – 20 December 2024")])
+def test_the_passport_pdf_writes_the_dates_people_read_as_the_verifier_does(
+        world: PageWorld, tmp_path: Path, lang: str, period: str) -> None:
+    import shutil
+    import subprocess
+
+    from skillspas.wallet_export.pdf import render_pdf
+
+    path = tmp_path / "paspoort.pdf"
+    path.write_bytes(render_pdf([world.credentials["evc"], world.credentials["praktijkverklaring"]], lang=lang))
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is missing: apt-get install poppler-utils"
+    text = subprocess.run([pdftotext, str(path), "-"], check=True, capture_output=True, timeout=60).stdout.decode("utf-8")
+    assert period in text and ("4 maart 2026" if lang == "nl" else "4 March 2026") in text, text
+    assert human_date(world.credentials["evc"]["validFrom"], lang) in text, text
+    assert not _ISO_DATE.search(text), _ISO_DATE.findall(text)  # nor the cover's "Gemaakt op"
+
+
+def test_passport_list_json_keeps_the_signed_validity_date(world: PageWorld, tmp_path: Path) -> None:
+    passport = str(tmp_path / "p")
+    assert CliRunner().invoke(cli_app, ["passport", "add", str(world.files["evc"]), "--passport", passport]).exit_code == 0
+    listed = json.loads(CliRunner().invoke(cli_app, ["passport", "list", "--passport", passport, "--json"]).stdout)
+    assert [item["validFrom"] for item in listed] == [world.credentials["evc"]["validFrom"]]
+    table = CliRunner().invoke(cli_app, ["passport", "list", "--passport", passport]).stdout
+    assert human_date(world.credentials["evc"]["validFrom"], "nl").split()[0] in table and not _ISO_DATE.search(table)
+
+
+def test_a_passport_whose_every_credential_fails_says_none_is_valid_not_that_the_valid_ones_count(
+        client: TestClient, world: PageWorld, tmp_path: Path) -> None:
+    from skillspas.wallet_export.passport import build_passport
+
+    failing = [world.credentials["revoked"], world.credentials["tampered"]]
+    view = client.post("/api/verify", content=json.dumps(build_presentation(failing))).json()["view"]
+    assert view["sentence"] == {"nl": "Geen van de 2 bewijsstukken is geldig.",
+                                "en": "None of the 2 credentials is valid."}, view["sentence"]
+    pdf = tmp_path / "paspoort.pdf"
+    pdf.write_bytes(build_passport(failing).to_pdf())
+    for lang, words in (("nl", "Geen van de 2 bewijsstukken is geldig."), ("en", "None of the 2 credentials is valid.")):
+        out = CliRunner().invoke(cli_app, ["verify", str(pdf), *_trust(world), "--lang", lang]).stdout
+        assert out.splitlines()[0].endswith(f" — {words}") and "tellen mee" not in out, out
+    some = client.post("/api/verify", content=json.dumps(build_presentation([world.credentials["diploma"], *failing])))
+    assert some.json()["view"]["sentence"]["nl"] == "2 van de 3 bewijsstukken zijn niet geldig; alleen de geldige tellen mee."

@@ -203,8 +203,9 @@ def test_credentials_of_two_people_are_never_summed_and_none_counts_when_the_hol
     assert not match_vacancy(summary, [other_skill]).covered
     signed = verify(vp_signed, trusted_issuers=[issuer.controller])
     assert signed.first_error.code is ErrorCode.HOLDER_MISMATCH  # the holder shows a credential that is not theirs
-    assert [p.key for p in signed.persons if p.counted] == [worker.controller]  # the result's grouping, as it was
-    bound = summarize_skills(signed)  # but nothing shows whose these are: none counts (holder_failed)
+    assert [p.key for p in signed.persons if p.holder] == [worker.controller]  # the result's grouping, as it was,
+    assert not any(p.counted for p in signed.persons) and signed.counted_credentials == ()  # but nobody counts
+    bound = summarize_skills(signed)  # nothing shows whose these are (holder_failed)
     assert bound.verified == () and bound.person is None and not len(bound)
     assert bound.excluded == tuple((i, ErrorCode.HOLDER_MISMATCH) for i in range(3))
 

@@ -13,6 +13,7 @@ import pytest
 from helpers import signed_credential
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.verifier import Verifier, verify
+from skillspas.verifier.page.texts import human_date
 from skillspas.verifier.qr import decode_payload, read_qr_images
 from skillspas.wallet_export import build_passport
 from skillspas.wallet_export.pdf import render_pdf
@@ -81,7 +82,7 @@ def test_pdf_is_dutch_by_default_with_issuer_title_dates_and_skill_labels(passpo
     _, path = passport_pdf
     text = _text(path)
     for words in ("Vaardighedenpaspoort", "Uitgever", "Houder", "Geldig vanaf", "Vaardigheden (20)",
-                  "ROC Voorbeeldstad (fictief)", "Mbo-diploma Software developer", "2025-07-01", "QR-code 20 van 20"):
+                  "ROC Voorbeeldstad (fictief)", "Mbo-diploma Software developer", "1 juli 2025", "QR-code 20 van 20"):
         assert words in text, words
     for alignment in diplomas[20]["credentialSubject"]["achievement"]["alignment"]:
         assert alignment["targetName"] in text
@@ -155,4 +156,4 @@ def test_type_specific_facts_are_printed(tmp_path, issuer):
         assert words in text, words
     subject = verklaring["credentialSubject"]
     assert subject["leerbedrijf"]["name"] in text
-    assert f"{subject['period']['startDate']} – {subject['period']['endDate']}" in text
+    assert f"{human_date(subject['period']['startDate'], 'nl')} – {human_date(subject['period']['endDate'], 'nl')}" in text

@@ -90,10 +90,10 @@ def test_passport_export_warns_before_sharing_another_persons_a_revoked_or_an_ex
         assert sorted(w.split("„")[0] + w.split("”", 1)[1].split(".")[0] for w in warnings) == sorted([
             f"LET OP:  gaat over Iemand Anders, niet over {holder.controller}",
             "LET OP:  is ingetrokken door de uitgever",
-            "LET OP:  is verlopen op 2026-01-01",
+            "LET OP:  is verlopen op 1 januari 2026",
         ])
     else:
-        assert len(warnings) == 3 and any("revoked" in w for w in warnings) and any("expired on 2026-01-01" in w for w in warnings)
+        assert len(warnings) == 3 and any("revoked" in w for w in warnings) and any("expired on 1 January 2026" in w for w in warnings)
     quiet = run("export", str(world["own"]), "--presentation", str(tmp_path / "own.json"), "--passport", passport)
     assert quiet.exit_code == 0 and not quiet.stderr.strip()
 

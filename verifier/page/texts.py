@@ -67,6 +67,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "{bad} van de {n} bewijsstukken zijn niet geldig; alleen de geldige tellen mee.",
         "en": "{bad} of the {n} credentials are not valid; only the valid ones count.",
     },
+    "none_valid": {
+        "nl": "Geen van de {n} bewijsstukken is geldig.",
+        "en": "None of the {n} credentials is valid.",
+    },
     "issuer_name_differs": {
         "nl": "Het bewijsstuk noemt als uitgever „{claimed}”, maar volgens de vertrouwenslijst is de uitgever {listed}.",
         "en": "The credential names its issuer “{claimed}”, but according to the trust list the issuer is {listed}.",
@@ -579,9 +583,10 @@ def both(key: str, **values: object) -> Both:
     return {lang: SENTENCES[key][lang].format(**values) for lang in ("nl", "en")}
 
 
-def reason(code: ErrorCode) -> Both:
-    """The one-sentence reason for ``code`` in both languages (from ``schemas.messages``)."""
-    return {lang: text(code, lang) for lang in ("nl", "en")}
+def reason(code: ErrorCode, count: int | None = None) -> Both:
+    """The one-sentence reason for ``code`` in both languages (from ``schemas.messages``), about ``count``
+    credentials where the sentence counts them (``holder_not_proven``: "dit bewijsstuk" for 1)."""
+    return {lang: text(code, lang, count=count) for lang in ("nl", "en")}
 
 
 def next_step(code: ErrorCode) -> Both:

@@ -73,10 +73,11 @@ def detail_of(problem: Problem | SkillspasError) -> dict[str, str]:
     return {lang: problem.text(lang) for lang in ("nl", "en")}
 
 
-def _problem_json(problem: Problem) -> dict[str, Any]:
+def _problem_json(problem: Problem, count: int | None = None) -> dict[str, Any]:
+    """A problem as the page says it; ``count``: how many credentials it is about (``texts.reason``)."""
     return {
         "code": problem.code.value,
-        "sentence": reason(problem.code),
+        "sentence": reason(problem.code, count),
         "next": next_step(problem.code),
         "detail": detail_of(problem),
         "path": problem.path,
@@ -174,19 +175,21 @@ def challenge_warning(code: str) -> dict[str, Any]:
             "path": "/proof/challenge"}
 
 
-def unbound_warning(result: VerificationResult) -> Problem | None:
+def unbound_warning(result: VerificationResult, count: int = 1) -> Problem | None:
     """The warning for each genuine credential of a presentation whose holder binding failed
     (``result.holder_failed``): ``holder_not_proven``, an unsigned passport PDF's warning (orange), whose detail names
     the presentation's code. The credential is listed (issuer, type, whom it names), but nothing shows that it is the
-    person's who shows it, so none of its skills is proven for them. ``None`` when the binding holds or there is none."""
+    person's who shows it, so none of its skills is proven for them. ``None`` when the binding holds or there is none.
+    ``count``: how many credentials it is said of (one card's, or the ``count`` above them)."""
     failed = result.holder_failed
     if failed is None:
         return None
     code = failed.code.value
+    whose = "dit bewijsstuk van deze persoon is" if count == 1 else "deze bewijsstukken van deze persoon zijn"
     return Problem(ErrorCode.HOLDER_NOT_PROVEN,
                    f"the presentation's holder proof does not hold ({code}): not shown to belong to this person",
                    "/proof", f"de handtekening van de houder op de presentatie klopt niet ({code}): niet aangetoond "
-                             "dat dit bewijsstuk van deze persoon is")
+                             f"dat {whose}")
 
 
 def _fact_json(fact: Fact) -> dict[str, Any]:
@@ -214,7 +217,7 @@ def _credential_view(
     problem = result.first_error
     view: dict[str, Any] = {"index": index, "verdict": verdict,
                             "heading": heading_for(verdict, problem.code if problem else None)}
-    warnings = [_problem_json(w) for w in result.all_warnings]
+    warnings = [_problem_json(w, 1) for w in result.all_warnings]
     view["warnings"] = warnings
     if problem is not None or result.summary is None:
         view.update(_failure_json(result))
@@ -227,7 +230,7 @@ def _credential_view(
         warnings.append(named)
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
     if unbound is not None:  # genuine, but not shown to be this person's: first, as on an unsigned passport
-        warnings.insert(0, _problem_json(unbound))
+        warnings.insert(0, _problem_json(unbound, 1))
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
     claimed = _claimed_names(document) if isinstance(document, dict) else {}
     view.update(
@@ -286,7 +289,7 @@ def build_view(
         "code": None,
         "detail": None,
         "path": None,
-        "warnings": [_problem_json(w) for w in result.all_warnings],
+        "warnings": [_problem_json(w, len(result.credentials) or 1) for w in result.all_warnings],
         "credentials": [],
         "skills": None,
         "vacancy": None,
@@ -304,9 +307,9 @@ def build_view(
             _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary, unbound)
             for i, r in enumerate(result.credentials)
         ]
-        if unbound is not None:  # above the cards, once; nobody's credentials count (summarize_skills)
-            view["warnings"].insert(0, _problem_json(unbound))
-            view["persons"] = [{**person, "counted": False} for person in view["persons"]]
+        above = unbound_warning(result, len(result.credentials))
+        if above is not None:  # above the cards, once; nobody's credentials count (result.persons, summarize_skills)
+            view["warnings"].insert(0, _problem_json(above, len(result.credentials)))
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
@@ -371,10 +374,12 @@ def bridge_json(summary: SkillsSummary, target: Mapping[str, str], vocabulary: S
 
 def passport_sentence(result: VerificationResult) -> dict[str, str]:
     """The sentence for a presentation's credentials, in both languages (the page and the CLI): how many are not valid
-    ("1 van de 3 bewijsstukken is niet geldig"); or, all valid, whose they are when they are one named person's (the
-    name to compare with an identity document), else how many."""
+    ("1 van de 3 bewijsstukken is niet geldig"), or that none is ("Geen van de 2 …": nothing counts); or, all valid,
+    whose they are when they are one named person's (the name to compare with an identity document), else how many."""
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
+    if bad == total > 1:
+        return both("none_valid", n=total)
     if bad:
         return both(for_count("one_invalid", total) if bad == 1 else "some_invalid", bad=bad, n=total)
     named = [p.names for p in result.persons]
