@@ -47,8 +47,9 @@ class Scan:
     known_contexts: bool
     """Every ``@context`` is a string or a list of strings that ``registry`` holds."""
     plain_keys: bool
-    """No key but ``@context`` holds ``@`` or ``:``: none is a keyword or an IRI written where a term of the
-    contexts could stand (``verifier.checks.check_contexts`` asks the exact walk otherwise)."""
+    """No key but ``@context`` holds ``@`` or ``:``, and none starts with a capital: none is a keyword, an IRI
+    or a class term (``Criteria``) written where a term of the contexts could stand
+    (``verifier.checks.check_contexts`` asks the exact walk otherwise)."""
 
 
 def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None = None) -> Scan:
@@ -114,5 +115,5 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
             bounds = False
     # isprintable() is twice as fast as the regex, and every forbidden character is unprintable
     clean = joined.isprintable() or FORBIDDEN_TEXT.search(joined) is None
-    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts
+    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts and not any(k[:1].isupper() for k in keys)
     return Scan(bounds, clean, contexts, plain)

@@ -66,3 +66,62 @@ def test_the_issuer_refuses_to_sign_a_c1_control_character():
         sign(unsigned, signer)
     assert refused.value.code is ErrorCode.SCHEMA_INVALID and "U+0085" in refused.value.text("nl")
 
+
+def test_a_signed_name_rewritten_as_a_value_object_is_refused_in_a_credential_and_a_presentation(world):
+    credential = world.credential(world.roc)
+    assert world.verify(credential).summary.subject_name == NAME
+    hidden = copy.deepcopy(credential)  # the same RDF, so the same signature; the page read no name
+    hidden["credentialSubject"]["name"] = {"@value": NAME}
+    _refused(world.verify(hidden), "/credentialSubject/name", "@value")
+    _refused(world.verify(_shown(hidden)), "/verifiableCredential/0/credentialSubject/name", "@value")
+    typed = copy.deepcopy(credential)
+    typed["credentialSubject"]["achievement"]["name"] = {"@value": "Basiszorg in de praktijk",
+                                                         "@type": "http://www.w3.org/2001/XMLSchema#string"}
+    _refused(world.verify(typed), "/credentialSubject/achievement/name")
+
+
+def test_signed_names_rewritten_as_lists_of_one_still_show_each_name_in_a_credential_and_a_presentation(world):
+    credential = world.credential(world.roc)
+    listed = copy.deepcopy(credential)  # the same RDF: the signature holds, and the names are what it means
+    for node in (listed, listed["issuer"], listed["credentialSubject"], listed["credentialSubject"]["achievement"]["alignment"][0]):
+        key = "targetName" if "targetUrl" in node else "name"
+        node[key] = [node[key]]
+    result = world.verify(listed)
+    assert result.verified, result.to_json()["errors"]
+    expected = world.verify(credential).summary
+    assert result.summary == expected  # subject, title (not the achievement's name), issuer's claimed name, skills
+    shown = world.verify(_shown(listed))
+    assert shown.verified and shown.credentials[0].summary == expected
+    assert [p.names for p in shown.persons] == [(NAME,)]  # a named person, not an "unknown" one of its own
+
+
+def test_a_name_in_a_language_reads_as_its_text(world):
+    credential = copy.deepcopy(world.credential(world.roc))
+    credential["credentialSubject"]["name"] = {"@value": NAME, "@language": "nl"}
+    result = world.verify(_signed_anyway(world, credential))
+    assert result.verified and result.summary.subject_name == NAME
+
+
+@pytest.mark.parametrize("term, written", [("criteria", "Criteria"), ("image", "Image")])
+def test_a_property_written_as_its_class_term_is_refused_in_a_credential_and_a_presentation(world, term, written):
+    credential = world.credential(world.roc)
+    credential["credentialSubject"]["achievement"]["image"] = {"id": "https://roc.example/badge.png", "type": "Image"}
+    credential = world.credential(world.roc, credentialSubject=credential["credentialSubject"])
+    assert world.verify(credential).verified
+    respelled = copy.deepcopy(credential)  # "Criteria" and "criteria" expand to one IRI: the signature holds
+    achievement = respelled["credentialSubject"]["achievement"]
+    achievement[written] = achievement.pop(term)
+    _refused(world.verify(respelled), f"/credentialSubject/achievement/{written}", repr(term), repr(written))
+    _refused(world.verify(_shown(respelled)), f"/verifiableCredential/0/credentialSubject/achievement/{written}")
+
+
+def test_a_skill_whose_evidence_kind_is_a_list_verifies_without_an_internal_error():
+    signer = LocalSigner(generate("ed25519"))
+    unsigned = sample_credential(signer.controller)
+    unsigned["@context"].append("https://w3id.org/skillspas/v2")
+    unsigned["credentialSubject"]["achievement"]["alignment"][0]["evidenceKind"] = ["exam"]
+    signed = sign(unsigned, signer)  # its own check crashed: ['exam'] in a dict is a TypeError
+    from skillspas.verifier import verify
+
+    result = verify(signed, trusted_issuers=[signer.controller])
+    assert result.verified and result.summary.skills[0].evidence == "exam"
