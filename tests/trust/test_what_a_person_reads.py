@@ -125,3 +125,13 @@ def test_a_skill_whose_evidence_kind_is_a_list_verifies_without_an_internal_erro
 
     result = verify(signed, trusted_issuers=[signer.controller])
     assert result.verified and result.summary.skills[0].evidence == "exam"
+@pytest.mark.parametrize("spelled, code", [(["revocation"], ErrorCode.STATUS_UNAVAILABLE),
+                                           ({"@value": "revocation"}, ErrorCode.SCHEMA_INVALID)], ids=["list", "object"])
+def test_a_revoked_credential_with_its_status_purpose_respelled_is_not_valid_and_no_internal_error(world, spelled, code):
+    bundle = world.bundle(status_lists=[world.status_list(revoked=(42,))])
+    revoked = world.credential(world.roc, status_index=42)
+    revoked["credentialStatus"]["statusPurpose"] = spelled  # the same RDF; was a TypeError (unhashable) in the status check
+    result = world.verify(revoked, bundle, now=NOW)
+    assert not result.verified and result.first_error.code is code
+
+
