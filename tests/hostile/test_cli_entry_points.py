@@ -490,3 +490,12 @@ def test_a_pipe_with_a_writer_is_still_read(world, tmp_path):
               "os.close(w); sys.argv = ['skillspas', 'verify', f'/dev/fd/{r}', '--json']; main()")
     done = subprocess.run([sys.executable, "-c", script, str(world.folder / "signed.json")], capture_output=True, timeout=60)
     assert json.loads(done.stdout)["checks"][0] == {"check": "parse", "ok": True, "code": None, "message": ""}
+
+
+@pytest.mark.parametrize("query", ["qqxzzq\u009b31m", "zorg\u009b2J", "(a+)+$\x07", "[" * 150])
+def test_vocab_search_echoes_its_query_without_a_terminal_control(query):
+    """The query comes back in the answer ('Niets gevonden voor ...'): a C1 CSI (U+009B) or BEL went to the terminal as
+    it was; now escaped, as every message shows a value from outside (``shown``). Regex characters are only text."""
+    run = run_cli("vocab", "search", query)
+    assert run.exit_code == 0 and run.exception is None, run.stderr
+    assert not any(ch in run.stdout for ch in "\u009b\x07\x1b"), run.stdout[:300]
