@@ -180,7 +180,7 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
                 rows.append((reader.line_num + skipped, values))
     except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
         code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
-        line = reader.line_num + skipped
+        line = reader.line_num + 1 + skipped  # line_num counts the lines read before the failing one
         raise error_for(code, f"line {line} of the CSV file: {exc}",
                         nl=f"regel {line} van het CSV-bestand: " + ("een veld is te lang" if code is ErrorCode.TOO_LARGE
                                                                     else "geen geldige CSV (bijvoorbeeld een NUL-teken "

@@ -25,8 +25,12 @@ __all__ = ["Scan", "scan", "FORBIDDEN_TEXT", "MAX_SAFE_INTEGER"]
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer every JSON implementation reads exactly (2^53 - 1)."""
 
-FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-"""C0 controls other than TAB/LF/CR, DEL, and the bidi marks: all unprintable (a test checks)."""
+FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+"""Every control character (Unicode Cc: C0 other than TAB/LF/CR, DEL, and C1 U+0080-U+009F, where U+0085 is a
+line break to some readers and U+009B a terminal's escape) and every Bidi_Control character (the embeddings,
+overrides, isolates and marks): all unprintable (a test checks). Zero-width characters (U+200B-U+200D,
+U+2060, U+FEFF) are not refused: they reorder and hide nothing a person reads, and ZWJ/ZWNJ are part of
+correct Persian, Indic and emoji text; a name of nothing but such characters is the issuer's own refusal."""
 
 _INFINITIES = (float("inf"), float("-inf"))
 
@@ -43,8 +47,9 @@ class Scan:
     known_contexts: bool
     """Every ``@context`` is a string or a list of strings that ``registry`` holds."""
     plain_keys: bool
-    """No key but ``@context`` holds ``@`` or ``:``: none is a keyword or an IRI written where a term of the
-    contexts could stand (``verifier.checks.check_contexts`` asks the exact walk otherwise)."""
+    """No key but ``@context`` holds ``@`` or ``:``, and none starts with a capital: none is a keyword, an IRI
+    or a class term (``Criteria``) written where a term of the contexts could stand
+    (``verifier.checks.check_contexts`` asks the exact walk otherwise)."""
 
 
 def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None = None) -> Scan:
@@ -110,5 +115,5 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
             bounds = False
     # isprintable() is twice as fast as the regex, and every forbidden character is unprintable
     clean = joined.isprintable() or FORBIDDEN_TEXT.search(joined) is None
-    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts
+    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts and not any(k[:1].isupper() for k in keys)
     return Scan(bounds, clean, contexts, plain)

@@ -1,8 +1,9 @@
 """What a person reads must be what was signed (DESIGN.md threat 4).
 
-C0 control characters other than TAB/LF/CR, DEL, and the Unicode bidi override/isolate/embedding
-marks can make a displayed string differ from its signed bytes (or hash differently in other
-N-Quads serializers, see rdf-canon test060c). They are refused in every string: ``schema_invalid``.
+Control characters (C0 other than TAB/LF/CR, DEL, and C1 U+0080-U+009F) and the Unicode bidi
+override/isolate/embedding marks can make a displayed string differ from its signed bytes (or hash
+differently in other N-Quads serializers, see rdf-canon test060c). They are refused in every
+string: ``schema_invalid`` (``scan.FORBIDDEN_TEXT`` says which and why zero-width characters are not).
 """
 
 from __future__ import annotations

@@ -75,8 +75,16 @@ def title_of(credential: dict[str, Any]) -> str | None:
     return text_of(credential, "name") or text_of(achievement, "name")
 
 def text_of(node: Any, key: str) -> str | None:
-    """``node[key]`` when ``node`` is an object and that is text that is not blank; else ``None``."""
+    """The one text ``node[key]`` means when ``node`` is an object, if that is not blank; else ``None``.
+
+    JSON-LD signs ``"Anouk"``, ``["Anouk"]`` and ``{"@value": "Anouk", "@language": "nl"}`` (its text, in a language)
+    alike, so each reads as ``Anouk``: a holder cannot hide a signed name by re-spelling it. Several values read
+    as ``None``: their order is not signed, so no first one is what the issuer said first."""
     value = node.get(key) if isinstance(node, dict) else None
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, dict) and "@value" in value and ("@language" in value or "@direction" in value):
+        value = value["@value"]  # a value object without either is refused (verifier.checks)
     return value if isinstance(value, str) and value.strip() else None
 
 def first_of(node: Any) -> Any:

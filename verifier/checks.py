@@ -83,8 +83,10 @@ _ALIASES = {"@id": "id", "@type": "type"}
 def _check_keys_with_paths(document: dict[str, Any], known: KnownTerms) -> None:
     """Every key written as the term its contexts define (threat 2): not as a keyword (``@id`` for ``id``)
     nor as an IRI a term names (``https://www.w3.org/2018/credentials#credentialStatus``, or a compact
-    IRI through a term). Written so, a property still counts for the signature, but the checks that read
-    the JSON (status, validity, the holder's subject id) would not see it: ``schema_invalid`` with its path."""
+    IRI through a term), nor as the class term of the same IRI (``Criteria`` for ``criteria``); and no
+    value object but one with a language or direction (``{"@value": "Anouk"}`` is ``"Anouk"``). Written
+    so, a property still counts for the signature, but the checks and pages that read the JSON (status,
+    validity, the holder's subject id, names) would not see it: ``schema_invalid`` with its path."""
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
         node, path = stack.pop()
@@ -92,8 +94,19 @@ def _check_keys_with_paths(document: dict[str, Any], known: KnownTerms) -> None:
             stack.extend((item, f"{path}/{i}") for i, item in enumerate(node))
         if not isinstance(node, dict):
             continue
+        if "@value" in node and "@language" not in node and "@direction" not in node:
+            raise _shape("write the value itself, not as a value object ({\"@value\": ...}): one is for a language or "
+                         "writing direction only, and a reader of the JSON would not see the value",
+                         "schrijf de waarde zelf, niet als waarde-object ({\"@value\": ...}): dat is er alleen voor een taal "
+                         "of schrijfrichting, en wie de JSON leest, ziet de waarde anders niet", path or "/")
         for key, value in node.items():
             child = f"{path}/{key.replace('~', '~0').replace('/', '~1')}"
+            if key in known.class_terms:
+                term = known.class_terms[key]
+                raise _shape(f"write the property {term!r}, not its class {key!r}: both name one thing, but a reader "
+                             "of the JSON would not see it",
+                             f"schrijf het veld {term!r}, niet de klasse {key!r}: beide betekenen hetzelfde, maar wie de "
+                             "JSON leest, ziet het anders niet", child)
             if key in KEYWORDS and key not in _KEPT_KEYWORDS and _ALIASES.get(key) not in node:
                 raise _keyword_refused(key, child)  # beside its alias (id and @id), JSON-LD's "colliding keywords"
             if ":" in key and (key in known.iris or key.split(":", 1)[0] in known.names):

@@ -109,11 +109,21 @@ def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:
 
 def _qr_texts_of(image: Any) -> list[str]:
     """The QR texts in one image XObject (Pillow and zxing-cpp); none for a logo or photo."""
+    from PIL import Image
+
     from skillspas.verifier.qr import read_qr_images
 
-    picture = image.decode_as_image() if hasattr(image, "decode_as_image") else None
+    try:
+        picture = image.decode_as_image() if hasattr(image, "decode_as_image") else None
+    except Image.DecompressionBombError:  # a JPEG whose own header claims far more pixels than the PDF says
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"an image in the PDF is larger than {MAX_IMAGE_PIXELS} pixels",
+                        nl=f"een afbeelding in de pdf is groter dan {MAX_IMAGE_PIXELS} pixels") from None
     if picture is None:
         return []
+    if picture.size != (image["/Width"], image["/Height"]):  # checked before it is decoded (Pillow loads lazily)
+        raise error_for(ErrorCode.PDF_UNREADABLE, f"an image in the PDF is {picture.size[0]}x{picture.size[1]} pixels, "
+                        f"not the {image['/Width']}x{image['/Height']} the PDF declares",
+                        nl="een afbeelding in de pdf is niet zo groot als de pdf zegt; de pdf is beschadigd of bewerkt")
     png = io.BytesIO()
     picture.convert("L").save(png, format="PNG")
     try:

@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from skillspas.schemas.vc import text_of
+
 __all__ = ["Person", "group_persons", "name_tokens", "same_person_name", "subject_of"]
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -61,8 +63,7 @@ def subject_of(credential: Any) -> tuple[str | None, str | None]:
     subject = subject[0] if isinstance(subject, list) and subject else subject
     if not isinstance(subject, dict):
         return None, None
-    found = [subject.get(key) for key in ("id", "name")]
-    subject_id, name = (value.strip() if isinstance(value, str) and value.strip() else None for value in found)
+    subject_id, name = (text.strip() if text else None for text in (text_of(subject, "id"), text_of(subject, "name")))
     return subject_id, name
 
 

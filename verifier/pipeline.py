@@ -38,6 +38,7 @@ from skillspas.schemas.vc import (
     issuer_name_of,
     parse_datetime,
     proofs_of,
+    text_of,
     title_of,
     types_of,
     validity_keys,
@@ -599,27 +600,20 @@ def _summary(
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     alignments = achievement.get("alignment", []) if isinstance(achievement, dict) else []
     skills = tuple(
-        SkillSummary(
-            a["targetUrl"], a.get("targetName") if isinstance(a.get("targetName"), str) else None,
-            a["evidenceKind"] if a.get("evidenceKind") in EVIDENCE_KINDS else None,
-        )
+        SkillSummary(url, text_of(a, "targetName"), kind if (kind := text_of(a, "evidenceKind")) in EVIDENCE_KINDS else None)
         for a in (alignments if isinstance(alignments, list) else [alignments])
-        if isinstance(a, dict) and isinstance(a.get("targetUrl"), str)
+        if (url := text_of(a, "targetUrl")) is not None
     )
-
-    def text(node: Any, key: str) -> str | None:
-        value = node.get(key) if isinstance(node, dict) else None
-        return value if isinstance(value, str) else None
 
     from_key, until_key = validity_keys(credential)
     return CredentialSummary(
         issuer=issuer_id(credential),
         issuer_name=issuer_name,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
         types=tuple(types_of(credential)),
-        subject_name=text(subject, "name"),
+        subject_name=text_of(subject, "name"),
         name=title_of(credential),
-        valid_from=text(credential, from_key),
-        valid_until=text(credential, until_key),
+        valid_from=text_of(credential, from_key),
+        valid_until=text_of(credential, until_key),
         skills=skills,
         signers=tuple(dict.fromkeys(m.controller for m in methods)),
         claimed_issuer_name=issuer_name_of(credential),

@@ -196,7 +196,7 @@ class BitstringStatusSource:
             raise _unavailable(f"status type {entry.get('type')!r} is not supported",
                                f"het soort status {entry.get('type')!r} wordt niet ondersteund", path)
         purpose = entry.get("statusPurpose")
-        if purpose not in _PURPOSES:
+        if not isinstance(purpose, str) or purpose not in _PURPOSES:  # a list or object: unhashable, and unread
             raise _unavailable(f"status purpose {purpose!r} is not supported",
                                f"het statusdoel {purpose!r} wordt niet ondersteund", f"{path}/statusPurpose")
         if entry.get("statusSize", 1) != 1:

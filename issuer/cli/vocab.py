@@ -48,10 +48,11 @@ def vocab_search(
     if as_json:
         typer.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
         return
+    said = shown(query, 200, quoted=True)  # in quotes, control characters escaped: no terminal sequence echoed
     if not found.hits:
-        typer.echo(f"Niets gevonden voor '{query}' / Nothing found for '{query}'.")
+        typer.echo(f"Niets gevonden voor {said} / Nothing found for {said}.")
     elif found.ambiguous:
-        typer.echo(f"'{query}' past bij meerdere; kies er één / matches several; pick one:")
+        typer.echo(f"{said} past bij meerdere; kies er één / matches several; pick one:")
     for hit in found.hits:
         concept = hit.concept
         via = f"; via {hit.via.label('nl')}" if hit.via else ""

@@ -41,6 +41,9 @@ class KnownTerms:
 
     names: frozenset[str]
     iris: frozenset[str]
+    class_terms: dict[str, str]
+    """A capitalised term (a class, as ``Criteria``) -> the one lower-case term of the same IRI (the property,
+    ``criteria``): written as a key, either signs the same, but only the property is what readers read."""
 
 
 _KNOWN: dict[frozenset[tuple[str, str]], KnownTerms] = {}
@@ -69,6 +72,7 @@ def _collect(registry: ContextRegistry) -> KnownTerms:
     options = processing_options(shared_loader(registry))
     names: set[str] = set()
     iris: set[str] = set()
+    by_iri: dict[str, set[str]] = {}
     seen: set[int] = set()
 
     def walk(active: dict[str, Any], local: Any) -> None:
@@ -79,6 +83,7 @@ def _collect(registry: ContextRegistry) -> KnownTerms:
             names.add(term)
             if isinstance(mapping.get("@id"), str):
                 iris.add(mapping["@id"])
+                by_iri.setdefault(mapping["@id"], set()).add(term)
             scoped = mapping.get("@context")
             if scoped is not None and id(scoped) not in seen:
                 seen.add(id(scoped))
@@ -86,7 +91,12 @@ def _collect(registry: ContextRegistry) -> KnownTerms:
 
     for url in registry.urls():
         walk(PROCESSOR.initial_context(options), url)
-    return KnownTerms(frozenset(names), frozenset(iris))
+    class_terms: dict[str, str] = {}
+    for terms in by_iri.values():
+        lower = [t for t in terms if t[:1].islower()]
+        if len(lower) == 1:
+            class_terms.update((t, lower[0]) for t in terms if t[:1].isupper())
+    return KnownTerms(frozenset(names), frozenset(iris), class_terms)
 
 
 def check_inline_context(context: Any, path: str, known: KnownTerms, limits: Limits) -> None:

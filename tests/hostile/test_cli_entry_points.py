@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skillspas.issuer.demo import sample_credential
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from hostilekit import PAYLOADS, UNREADABLE, Run, assert_coded_refusal, run_cli
 
 
@@ -213,7 +214,35 @@ def _pdfs() -> dict[str, Callable[[], bytes]]:
         "one 60,000 x 60,000 image": lambda: pdf_with_images(1, width=60_000, height=60_000, data=zlib.compress(b"")),
         "a zip bomb": zip_bomb_pdf,
         "images without a QR code": lambda: pdf_with_images(3, width=40, height=40),
+        "a JPEG whose header claims 30,000 x 30,000": lambda: _jpeg_pdf(30_000, 30_000),
+        "a JPEG of 4000 x 4000 declared 16 x 16": lambda: _jpeg_pdf(4000, 4000),
     }
+
+
+def _jpeg_pdf(width: int, height: int) -> bytes:
+    """A PDF with one image declared 16 x 16 whose JPEG header (SOF0) says ``width`` x ``height``: Pillow believes
+    the header (a DecompressionBombError past 179 million pixels, a large decode below)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(out, format="JPEG")
+    jpeg = bytearray(out.getvalue())
+    sof = jpeg.index(b"\xff\xc0")
+    jpeg[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im1 4 0 R >> >> >>",
+               b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+               b"/Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg) + bytes(jpeg) + b"\nendstream"]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
 
 
 PDFS = _pdfs()
@@ -226,6 +255,15 @@ def test_verify_refuses_a_hostile_passport_pdf_with_a_code(tmp_path, pdf, json_o
     path.write_bytes(PDFS[pdf]())
     run = run_cli("verify", str(path), *(["--json"] if json_output else []))
     assert_coded_refusal(run, codes={"pdf_unreadable", "too_large", "resource_limit", "qr_unreadable"}, exit_codes=(2,))
+
+
+def test_a_pdf_image_larger_than_it_declares_is_refused_before_it_is_decoded():
+    """The bounds on pixels are checked on what the PDF declares; a JPEG says its own size, 62,500 times more here."""
+    from skillspas.verifier.pdf import read_pdf_qr_texts
+
+    with pytest.raises(SkillspasError) as refused:
+        read_pdf_qr_texts(_jpeg_pdf(4000, 4000))
+    assert refused.value.code is ErrorCode.PDF_UNREADABLE and "4000x4000" in refused.value.message
 
 
 HEADER = "row_key,learner_name,crebo,leerweg,date\n"
@@ -452,3 +490,12 @@ def test_a_pipe_with_a_writer_is_still_read(world, tmp_path):
               "os.close(w); sys.argv = ['skillspas', 'verify', f'/dev/fd/{r}', '--json']; main()")
     done = subprocess.run([sys.executable, "-c", script, str(world.folder / "signed.json")], capture_output=True, timeout=60)
     assert json.loads(done.stdout)["checks"][0] == {"check": "parse", "ok": True, "code": None, "message": ""}
+
+
+@pytest.mark.parametrize("query", ["qqxzzq\u009b31m", "zorg\u009b2J", "(a+)+$\x07", "[" * 150])
+def test_vocab_search_echoes_its_query_without_a_terminal_control(query):
+    """The query comes back in the answer ('Niets gevonden voor ...'): a C1 CSI (U+009B) or BEL went to the terminal as
+    it was; now escaped, as every message shows a value from outside (``shown``). Regex characters are only text."""
+    run = run_cli("vocab", "search", query)
+    assert run.exit_code == 0 and run.exception is None, run.stderr
+    assert not any(ch in run.stdout for ch in "\u009b\x07\x1b"), run.stdout[:300]

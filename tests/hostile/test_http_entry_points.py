@@ -124,3 +124,33 @@ def test_a_hostile_did_jwk_in_a_did_auth_gets_a_coded_4xx_and_leaves_the_offer_u
     response = service.client.post(path, json={"verifiablePresentation": vp})
     _assert_coded_4xx(response)
     assert service.client.post(path, json={}).status_code == 200
+
+
+def test_a_client_going_away_mid_upload_to_the_verifier_page_is_no_internal_error(service, caplog):
+    """Half a body, then ``http.disconnect``: Starlette's ``ClientDisconnect`` was logged as "internal error" with a
+    traceback (and answered 500); now one quiet line."""
+    import asyncio
+    import logging
+
+    async def upload() -> list[dict]:
+        events = [{"type": "http.request", "body": b'{"@context": ', "more_body": True}, {"type": "http.disconnect"}]
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return events.pop(0) if events else {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+                 "path": "/verifier/api/verify", "raw_path": b"/verifier/api/verify", "root_path": "", "query_string": b"",
+                 "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json")],
+                 "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+        await service.client.app(scope, receive, send)
+        return sent
+
+    with caplog.at_level(logging.INFO):
+        sent = asyncio.run(upload())
+    assert sent[0]["status"] != 500
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info], caplog.text
+    assert len([r for r in caplog.records if "went away" in r.getMessage()]) == 1

@@ -292,3 +292,16 @@ def test_a_batch_refuses_each_row_whose_learner_email_is_not_an_address_and_name
                                                            (5, "learner_email", "schema_invalid")]
     assert "'geen-email'" in errors[0].message and "'geen-email'" in errors[0].message_nl
     assert "e-mail address" in errors[0].message and "e-mailadres" in errors[0].message_nl
+
+
+@pytest.mark.parametrize("before, line", [("", 2), ("k1;Anouk;25180;BBL;2025-07-01\r\n", 3), ("sep=;\r\n", 3)],
+                         ids=["first data row", "second data row", "after Excel's sep= line"])
+def test_a_field_over_the_csv_limit_is_reported_on_its_own_line(tmp_path, before, line):
+    """csv's ``line_num`` counts the lines read before the failing one: the error said 'line 1' for line 2."""
+    path = tmp_path / "long.csv"
+    header = HEADER if not before.startswith("sep=") else before + HEADER
+    rows = "" if before.startswith("sep=") else before
+    path.write_text(header + rows + "k2;" + "x" * 140_000 + ";25180;BBL;2025-07-01\r\n", encoding="utf-8")
+    error = _refusal(path)
+    assert error.code is ErrorCode.TOO_LARGE
+    assert f"line {line} " in error.text("en") and f"regel {line} " in error.text("nl"), error.text("en")

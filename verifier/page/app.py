@@ -63,6 +63,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
@@ -430,8 +431,12 @@ def create_page_app(settings: PageSettings) -> FastAPI:
         crebo: str = Query("", max_length=20),
         challenge: str = Query("", max_length=MAX_CHALLENGE),
         domain: str = Query("", max_length=MAX_CHALLENGE),
-    ) -> JSONResponse:
-        body = await _read_body(request, settings.max_upload_bytes)
+    ) -> Response:
+        try:
+            body = await _read_body(request, settings.max_upload_bytes)
+        except ClientDisconnect:  # the client went away mid-upload: no bug, and nobody to answer
+            _log.info("a client went away during its upload to %s", request.url.path)
+            return Response(status_code=400)
         if body is None:
             exc = too_large(kind == "image", settings.max_upload_bytes if kind == "image" else settings.limits.max_bytes)
             return _answer(_input_error(exc), error_view(exc.code, detail_of(exc)))
