@@ -93,8 +93,9 @@ class BatchInvalid(InvalidCredential):
 
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors = list(errors)
-        super().__init__(ErrorCode.BATCH_INVALID, f"{len(self.errors)} row(s) are not valid; nothing was issued",
-                         message_nl=f"{len(self.errors)} regel(s) zijn ongeldig; er is niets uitgegeven")
+        n = len(self.errors)
+        super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was issued",
+                         message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets uitgegeven")
 
     def details(self, lang: str = "en") -> list[str]:
         """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``."""

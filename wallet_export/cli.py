@@ -45,7 +45,7 @@ from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
 from skillspas.verifier.page.inputs import MAX_CHALLENGE
-from skillspas.verifier.page.texts import human_date
+from skillspas.verifier.page.texts import for_count, human_date
 from skillspas.verifier.pdf import is_pdf
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
@@ -381,7 +381,7 @@ def export_command(
                        + (TEXT["signed_by_holder"][language] if holder else ""))
         if qr is not None:
             paths = chosen.to_qr_images(qr, max_version=qr_version)
-            typer.echo(TEXT["wrote_qr"][language].format(n=len(paths), folder=qr))
+            typer.echo(TEXT[for_count("wrote_qr", len(paths), TEXT)][language].format(n=len(paths), folder=qr))
         if pdf is not None:
             extra = None
             if bridge_to or bridge_crebo:
@@ -391,7 +391,7 @@ def export_command(
             typer.echo(TEXT["wrote_pdf"][language].format(path=pdf) + (TEXT["with_bridge"][language] if extra else ""))
         if openbadges is not None:
             paths = chosen.to_openbadges(openbadges)
-            typer.echo(TEXT["wrote_openbadges"][language].format(n=len(paths), folder=openbadges))
+            typer.echo(TEXT[for_count("wrote_openbadges", len(paths), TEXT)][language].format(n=len(paths), folder=openbadges))
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
@@ -525,7 +525,7 @@ def show_command(
             seal = "echt en geldig (controlebundel)" if language == "nl" else "genuine and valid (bundle)"
             console.print(Text.assemble("  ", (f"✓ {seal}", "green"), f" ({', '.join(view.signers)})"))
         elif problem is None:
-            seal = "handtekening(en) in orde" if language == "nl" else "signature(s) valid"
+            seal = TEXT[for_count("signatures_valid", len(view.signers), TEXT)][language]
             console.print(Text.assemble("  ", (f"✓ {seal}", "green"), f" ({', '.join(view.signers)})"))
         else:
             seal = ("NIET geldig" if language == "nl" else "NOT valid") if full else (

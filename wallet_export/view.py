@@ -90,11 +90,15 @@ TEXT: dict[str, dict[str, str]] = {
     "already_kept": {"nl": " — staat al in je paspoort (met dezelfde of meer handtekeningen)",
                      "en": " — already in your passport (with the same or more signatures)"},
     "signed_by_holder": {"nl": " (ondertekend door de houder)", "en": " (signed by the holder)"},
-    "wrote_qr": {"nl": "QR: {n} PNG-bestand(en) in {folder}", "en": "QR: {n} PNG file(s) in {folder}"},
+    "wrote_qr": {"nl": "QR: {n} PNG-bestanden in {folder}", "en": "QR: {n} PNG files in {folder}"},
+    "wrote_qr_one": {"nl": "QR: 1 PNG-bestand in {folder}", "en": "QR: 1 PNG file in {folder}"},
     "wrote_pdf": {"nl": "pdf: {path}", "en": "PDF: {path}"},
     "with_bridge": {"nl": " (met werk-naar-werk)", "en": " (with job to job)"},
-    "wrote_openbadges": {"nl": "Open Badges 3.0: {n} JSON-bestand(en) in {folder}",
-                         "en": "Open Badges 3.0: {n} JSON file(s) in {folder}"},
+    "wrote_openbadges": {"nl": "Open Badges 3.0: {n} JSON-bestanden in {folder}",
+                         "en": "Open Badges 3.0: {n} JSON files in {folder}"},
+    "wrote_openbadges_one": {"nl": "Open Badges 3.0: 1 JSON-bestand in {folder}", "en": "Open Badges 3.0: 1 JSON file in {folder}"},
+    "signatures_valid": {"nl": "handtekeningen in orde", "en": "signatures valid"},
+    "signatures_valid_one": {"nl": "handtekening in orde", "en": "signature valid"},
     "warn_added_other": {
         "nl": "LET OP: „{title}” staat op naam van {subject}, niet op jouw sleutel ({holder}): een werkgever ziet het als "
               "het bewijsstuk van een ander (holder_mismatch) als je het toont.",

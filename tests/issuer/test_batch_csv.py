@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from skillspas.issuer import batch as batch_module
-from skillspas.issuer.batch import issue_rows, read_csv, unread_columns, validate_rows
+from skillspas.issuer.batch import BatchInvalid, RowError, issue_rows, read_csv, unread_columns, validate_rows
 from skillspas.issuer.credentials import KINDS
 from skillspas.issuer.issuing import Issuer, canonical_text
 from skillspas.issuer.org_signing import sign_as
@@ -305,3 +305,11 @@ def test_a_field_over_the_csv_limit_is_reported_on_its_own_line(tmp_path, before
     error = _refusal(path)
     assert error.code is ErrorCode.TOO_LARGE
     assert f"line {line} " in error.text("en") and f"regel {line} " in error.text("nl"), error.text("en")
+
+
+def test_a_refused_batch_counts_its_bad_rows_in_the_singular_for_one_and_the_plural_for_more():
+    one = RowError(2, "crebo", "schema_invalid", "unknown crebo", "onbekend crebo")
+    assert BatchInvalid([one]).text("nl") == "1 regel is ongeldig; er is niets uitgegeven"
+    assert BatchInvalid([one]).text("en") == "1 row is not valid; nothing was issued"
+    assert BatchInvalid([one, one]).text("nl") == "2 regels zijn ongeldig; er is niets uitgegeven"
+    assert BatchInvalid([one, one]).text("en") == "2 rows are not valid; nothing was issued"

@@ -566,11 +566,12 @@ def readable_dates(text: str, lang: str) -> str:
     return _ISO_DAY.sub(lambda found: human_date(found.group(0), lang), text)
 
 
-def for_count(key: str, count: int) -> str:
-    """The key of ``key``'s words for ``count``: ``key + "_one"`` for 1 where ``SENTENCES`` or ``WORDS`` has it ("1
-    vaardigheid", "Het bewijsstuk is …"), else ``key`` (the pages' ``cards.js counted``, in Python)."""
+def for_count(key: str, count: int, *tables: Mapping[str, object]) -> str:
+    """The key of ``key``'s words for ``count``: ``key + "_one"`` for 1 where ``SENTENCES`` or ``WORDS`` (or the
+    ``tables`` given, e.g. the passport's ``TEXT``) has it ("1 vaardigheid", "Het bewijsstuk is …"), else ``key``
+    (the pages' ``cards.js counted``, in Python)."""
     one = key + "_one"
-    return one if count == 1 and (one in SENTENCES or one in WORDS["nl"]) else key
+    return one if count == 1 and any(one in table for table in tables or (SENTENCES, WORDS["nl"])) else key
 
 
 def counted(key: str, count: int, lang: str) -> str:
