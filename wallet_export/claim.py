@@ -8,11 +8,13 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 ``POST {}`` answers a DID-Auth request (challenge, domain); the passport key signs a presentation
 over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
-from ``bundle``, else the passport's bundle when it holds the signers' documents, else the issuer's
-``/bundle`` on the same origin, whose DID documents and status lists the passport's bundle then keeps
-(``Bundle.merged``: never its trust list). The offer is used once the credential is answered: a credential
-refused after that (not about the worker, its proof, the issuer's bundle unreachable or conflicting with the
-passport's) is kept in the passport's quarantine, and the refusal says where and how to add it later.
+from ``bundle``, else the passport's bundle when it checks the proofs, else the issuer's ``/bundle`` on the
+same origin merged into the passport's (``Bundle.merged``, fresh for the DIDs that signed what it issued: their
+documents replace the passport's copies, so a key the issuer rotated in checks and a key it dropped no longer
+does; the newer of two status lists is kept; never its trust list), which the passport then keeps. The offer is
+used once the credential is answered: a credential refused after that (not about the worker, its proof, the
+issuer's bundle unreachable or conflicting with the passport's) is kept in the passport's quarantine, and the
+refusal says where and how to add it later.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
 is read up to a bound. The verifier never uses this module.
 """
@@ -122,13 +124,14 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
         answer = _post(client, url, {"verifiablePresentation": did_auth})
         credentials = _credentials(answer)  # the offer is used now: from here on what it answered is never lost
         try:
-            fetched = _issuers_bundle(client, url, credentials, holder, bundle, kept)
+            _check_holder(credentials, holder)
+            fetched = None if bundle is not None else _issuers_bundle(client, url, credentials, store, kept)
         except SkillspasError as exc:
             raise _quarantined(store, credentials, exc) from None
     finally:
         if own:
             client.close()
-    return _keep(store, credentials, bundle or fetched, fetched, kept)
+    return _keep(store, credentials, bundle or fetched, fetched)
 
 
 def _credentials(answer: Any) -> list[dict[str, Any]]:
@@ -145,30 +148,34 @@ def _credentials(answer: Any) -> list[dict[str, Any]]:
     return credentials
 
 
-def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, Any]], holder: Signer,
-                    bundle: Bundle | None, kept: Bundle | None) -> Bundle | None:
-    """After checking that the credentials name the holder: the issuer's ``/bundle`` when neither ``bundle`` nor the
-    passport's bundle (``kept``) holds the DID documents that check their proofs (another school's)."""
+def _check_holder(credentials: list[dict[str, Any]], holder: Signer) -> None:
+    """``holder_mismatch`` unless every credential names the holder's DID as its subject."""
     for credential in credentials:
         subject = credential.get("credentialSubject")
         if not isinstance(subject, dict) or subject.get("id") != holder.controller:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the credential does not name your DID "
                             f"({holder.controller}) as its subject", "/credentialSubject/id",
                             nl=f"het bewijsstuk staat niet op jouw DID ({holder.controller})")
-    if bundle is not None or (kept is not None and _did_web_signers(credentials) <= set(kept.did_documents)):
+
+
+def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, Any]], store: PassportStore,
+                    kept: Bundle | None) -> Bundle | None:
+    """None when the passport's bundle (``kept``) checks the credentials' proofs; else the passport's bundle with the
+    issuer's ``/bundle`` merged in (``Bundle.merged``: fresh for the DIDs that signed the credentials, so a key the
+    issuer rotated in since the passport kept its document checks them; ``schema_invalid`` for a conflict)."""
+    if kept is not None and all(store.verifier().check_proofs(c).first_error is None for c in credentials):
         return None
     origin = urlsplit(url)
-    return Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+    fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+    return (kept or Bundle.create()).merged(fetched, fresh=_did_web_signers(credentials))
 
 
-def _keep(store: PassportStore, credentials: list[dict[str, Any]], bundle: Bundle | None, fetched: Bundle | None,
-          kept: Bundle | None) -> list[StoredCredential]:
-    """Add the credentials (checked with ``bundle``), then merge the issuer's bundle (``fetched``: its DID documents and
-    status lists, never its trust list) into the passport's (``kept``), so ``show`` checks them later; what is refused
-    (a document of the issuer's that conflicts with the passport's refuses them all) goes to the quarantine."""
+def _keep(store: PassportStore, credentials: list[dict[str, Any]], bundle: Bundle | None,
+          merged: Bundle | None) -> list[StoredCredential]:
+    """Add the credentials (checked with ``bundle``), then keep ``merged`` (the passport's bundle with the issuer's
+    merged in) as the passport's bundle, so ``show`` checks them later; what is refused goes to the quarantine."""
     stored: list[StoredCredential] = []
     try:
-        merged = None if fetched is None else (kept or Bundle.create()).merged(fetched)
         for credential in credentials:
             stored.append(store.add(_data(credential), bundle=bundle))
     except SkillspasError as exc:
