@@ -8,13 +8,13 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 ``POST {}`` answers a DID-Auth request (challenge, domain); the passport key signs a presentation
 over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
-from ``bundle``, else the passport's bundle when it checks the proofs, else the issuer's ``/bundle`` on the
-same origin merged into the passport's (``Bundle.merged``, fresh for the DIDs that signed what it issued: their
-documents replace the passport's copies, so a key the issuer rotated in checks and a key it dropped no longer
-does; the newer of two status lists is kept; never its trust list), which the passport then keeps. The offer is
-used once the credential is answered: a credential refused after that (not about the worker, its proof, the
-issuer's bundle unreachable or conflicting with the passport's) is kept in the passport's quarantine, and the
-refusal says where and how to add it later.
+from ``bundle`` (the worker's) merged into the passport's bundle, else the passport's bundle when it checks the
+proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's (``PassportStore.merged_bundle``:
+fresh for the DIDs that signed what it issued, whose documents replace the passport's copies, so a key the issuer
+rotated in checks and a key it dropped no longer does; the newer of two status lists is kept; never its trust
+list); the passport then keeps the merged bundle. The offer is used once the credential is answered: a credential
+refused after that (not about the worker, its proof, the issuer's bundle unreachable or conflicting with the
+passport's) is kept in the passport's quarantine, and the refusal says where and how to add it later.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
 is read up to a bound. The verifier never uses this module.
 """
@@ -105,15 +105,17 @@ def _text(document: Any, key: str) -> str:
 
 def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
           client: httpx.Client | None = None) -> list[StoredCredential]:
-    """Run the exchange at ``url`` with the passport key, verify what it answers and store it. Once the one-time
-    offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
+    """Run the exchange at ``url`` with the passport key, verify what it answers and store it; ``bundle`` (one the
+    worker names) is merged into the passport's bundle to check it and kept (``PassportStore.merged_bundle``). Once
+    the one-time offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
     (``PassportStore.quarantine``) and the refusal says where."""
     holder = holder or store.holder()
     if holder is None:
         raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first",
                         nl="je paspoort heeft nog geen sleutel: maak die eerst met `skillspas passport init`")
     _check_url(url)
-    kept = store.bundle() if bundle is None else None  # an unreadable one refuses now, while the offer is still open
+    kept = store.bundle()  # an unreadable one refuses now, while the offer is still open
+    named = None if bundle is None else store.merged_bundle(bundle)  # and so does a bundle named that cannot merge
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     try:
@@ -125,13 +127,13 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
         credentials = _credentials(answer)  # the offer is used now: from here on what it answered is never lost
         try:
             _check_holder(credentials, holder)
-            fetched = None if bundle is not None else _issuers_bundle(client, url, credentials, store, kept)
+            merged = named or _issuers_bundle(client, url, credentials, store, kept)
         except SkillspasError as exc:
             raise _quarantined(store, credentials, exc) from None
     finally:
         if own:
             client.close()
-    return _keep(store, credentials, bundle or fetched, fetched)
+    return _keep(store, credentials, merged)
 
 
 def _credentials(answer: Any) -> list[dict[str, Any]]:
@@ -167,17 +169,17 @@ def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, 
         return None
     origin = urlsplit(url)
     fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
-    return (kept or Bundle.create()).merged(fetched, fresh=_did_web_signers(credentials))
+    return store.merged_bundle(fetched, signers=_did_web_signers(credentials))
 
 
-def _keep(store: PassportStore, credentials: list[dict[str, Any]], bundle: Bundle | None,
-          merged: Bundle | None) -> list[StoredCredential]:
-    """Add the credentials (checked with ``bundle``), then keep ``merged`` (the passport's bundle with the issuer's
-    merged in) as the passport's bundle, so ``show`` checks them later; what is refused goes to the quarantine."""
+def _keep(store: PassportStore, credentials: list[dict[str, Any]], merged: Bundle | None) -> list[StoredCredential]:
+    """Add the credentials, checked with ``merged`` (the passport's bundle with the one named or the issuer's merged
+    in; None: the passport's), then keep it as the passport's bundle, so ``show`` checks them later; what is refused
+    goes to the quarantine."""
     stored: list[StoredCredential] = []
     try:
         for credential in credentials:
-            stored.append(store.add(_data(credential), bundle=bundle))
+            stored.append(store.add(_data(credential), bundle=merged))
     except SkillspasError as exc:
         raise _quarantined(store, credentials[len(stored):], exc) from None
     except OSError as exc:

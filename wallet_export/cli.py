@@ -128,6 +128,12 @@ BundleOption = Annotated[
 ]
 
 
+MergedBundleOption = Annotated[Optional[Path], typer.Option("--bundle", help=(
+    "Offline bundle to check with, merged into the passport's bundle, which keeps it: its DID documents replace the "
+    "passport's copies, of two status lists the newer is kept, and its trust list (if it has one) replaces the "
+    "passport's; the passport's other documents and trust list stay"))]
+
+
 def _bundle(path: Path | None) -> Bundle | None:
     if path is None:
         return None
@@ -159,14 +165,15 @@ def init_command(
 def claim_command(
     url: Annotated[str, typer.Argument(help="The exchange address the issuer gave you (from its QR code)")],
     passport: PassportOption = None,
-    bundle: BundleOption = None,
+    bundle: MergedBundleOption = None,
 ) -> None:
     """Claim a credential bound to your DID / Haal een bewijsstuk op dat op jouw DID staat.
 
     Proves your DID (the key of ``passport init``) to the issuer's exchange, receives the credential,
-    checks that it names you and that its signature verifies (``--bundle``, else the passport's
-    bundle, else the issuer's ``/bundle``), and adds it to the passport. The only command that uses
-    the network, and only the issuer's address you give it."""
+    checks that it names you and that its signature verifies (``--bundle`` merged into the passport's
+    bundle, else the passport's bundle, else the issuer's ``/bundle`` merged into it: the passport keeps
+    the merged bundle), and adds it to the passport. The only command that uses the network, and only
+    the issuer's address you give it."""
     from skillspas.wallet_export.claim import claim
 
     store = _store(passport)
@@ -174,8 +181,6 @@ def claim_command(
     try:
         with _writing(store):
             stored = claim(store, url, bundle=given)
-            if given is not None:
-                store.keep_bundle(given)
     except SkillspasError as exc:
         raise refuse(exc) from None
     for entry in stored:
@@ -186,17 +191,23 @@ def claim_command(
 def add_command(
     files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files")],
     passport: PassportOption = None,
-    bundle: BundleOption = None,
+    bundle: MergedBundleOption = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
     lang: LangOption = "nl",
 ) -> None:
     """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort.
 
-    With ``--bundle`` did:web credentials are checked with the bundle's DID documents, and the passport
-    keeps the bundle for later ``show`` and ``export``."""
+    With ``--bundle`` the bundle is merged into the passport's bundle (its DID documents replace the
+    passport's copies, the newer status list is kept, its trust list, if it has one, replaces the
+    passport's), did:web credentials are checked with the merged bundle, and the passport keeps it
+    for later ``show`` and ``export``."""
     language = _lang(lang)
     store = _store(passport)
-    given = _bundle(bundle)
+    named = _bundle(bundle)
+    try:  # before anything is added: the passport's bundle unreadable, or a document that cannot be merged
+        given = None if named is None else store.merged_bundle(named)
+    except SkillspasError as exc:
+        raise refuse(exc) from None
     worst = 0
     try:
         own = store.holder()

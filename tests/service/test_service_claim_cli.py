@@ -87,6 +87,20 @@ def test_a_credential_claimed_with_the_issuers_bundle_into_a_passport_keeping_an
     assert shown.exit_code == 0 and "signature(s) valid" in shown.output, shown.output
 
 
+def test_a_claim_with_a_bundle_merges_it_into_the_passports_bundle_and_keeps_the_passports_trust_list(
+        service, passport, tmp_path):
+    folder, _ = passport
+    authority = {"id": "urn:uuid:the-trust-authoritys-list"}
+    PassportStore(folder).keep_bundle(Bundle.create(trust_list=authority,
+                                                    did_documents=[{"id": "did:web:other-school.example"}]))
+    schools = Bundle.from_json(service.client.get("/bundle").content).to_file(tmp_path / "school-bundle.json")
+    claimed = run("claim", offer_url(service), "--dir", folder, "--bundle", str(schools))
+    assert claimed.exit_code == 0, claimed.output
+    kept = PassportStore(folder).bundle()
+    assert kept.trust_list == authority and "did:web:other-school.example" in kept.did_documents
+    assert set(Bundle.from_file(schools).did_documents) <= set(kept.did_documents)
+
+
 def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):
     folder, _ = passport
     url = offer_url(service)
