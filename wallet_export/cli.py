@@ -248,21 +248,29 @@ def list_command(
     lang: LangOption = "nl",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """List the credentials in the passport / Toon de bewijsstukken in je paspoort."""
+    """List the credentials in the passport / Toon de bewijsstukken in je paspoort.
+
+    Credentials a claim received but could not add (its quarantine) are counted after the list (with ``--json`` on
+    stderr), with the commands that show and add them."""
     language = _lang(lang)
+    store = _store(passport)
     try:
-        entries = _store(passport).entries()
+        entries = store.entries()
+        quarantined = store.quarantined()
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
         raise refuse(file_error(exc, verb="read")) from None
     views = [(entry.ref, entry.view(language)) for entry in entries]
+    note = _quarantine_note(store, quarantined, passport, language)
     if as_json:
         typer.echo(json.dumps([
             {"ref": ref, "id": v.id, "title": v.title, "kind": v.kind, "issuer": v.issuer,
              "validFrom": v.valid_from, "skills": len(v.skills)}
             for ref, v in views
         ], indent=2, ensure_ascii=False))
+        if note:
+            typer.echo(note, err=True)
         return
     table = Table(title=f"{TEXT['passport'][language]} ({len(views)})")
     for column in ("ref", TEXT["title"][language], TEXT["kind"][language], TEXT["issuer"][language],
@@ -271,6 +279,19 @@ def list_command(
     for ref, view in views:
         table.add_row(ref, view.title, view.kind, view.issuer_name or view.issuer or "", view.valid_from or "", str(len(view.skills)))
     _console().print(table)
+    if note:
+        typer.echo(note)
+
+
+def _quarantine_note(store: PassportStore, quarantined: list[Path], passport: Path | None, lang: Lang) -> str:
+    """How many credentials the passport's quarantine keeps and the commands that show and add them (nl/en); ""
+    when it keeps none. The add names ``--passport`` when the passport is not the default one."""
+    if not quarantined:
+        return ""
+    chosen = "" if passport is None else f" --passport {store.folder}"
+    key = "quarantined_one" if len(quarantined) == 1 else "quarantined"
+    return TEXT[key][lang].format(n=len(quarantined), path=quarantined[0], folder=store.quarantine_folder,
+                                  passport=chosen)
 
 
 @passport_app.command("remove")

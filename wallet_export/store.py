@@ -148,6 +148,14 @@ class PassportStore:
         path = private_folder(self.quarantine_folder) / f"{hashlib.sha256(data).hexdigest()}{_SUFFIX}"
         return write_private(path, data)
 
+    def quarantined(self) -> list[Path]:
+        """The credentials kept in the quarantine (``quarantine``), oldest first: received, not added yet."""
+        folder = self.quarantine_folder
+        if not folder.is_dir():
+            return []
+        paths = [p for p in folder.iterdir() if p.suffix == _SUFFIX and _is_digest(p.stem)]
+        return sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.stem))
+
     def _leave_quarantine(self, digest: str) -> None:
         """Remove the quarantined copy of a credential the passport now holds (if there is one)."""
         (self.quarantine_folder / f"{digest}{_SUFFIX}").unlink(missing_ok=True)

@@ -410,3 +410,23 @@ def test_a_worker_claims_again_after_the_school_revoked_another_credential_and_r
     for entry in (first, second):
         shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
         assert shown.exit_code == 0 and "signature(s) valid" in shown.output, shown.output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_passport_list_tells_the_worker_how_many_credentials_wait_in_quarantine_and_how_to_show_and_add_them(
+        passport, lang):
+    folder, did = passport
+    store = PassportStore(folder)
+    assert "quaranta" not in run("list", "--dir", folder, "--lang", lang).output
+    counted = {"nl": "{} bewijsstuk in quarantaine", "en": "{} credential in quarantine"}[lang]
+    first = store.quarantine(json.dumps(_signed_for(did)).encode())
+    one = run("list", "--dir", folder, "--lang", lang)
+    assert one.exit_code == 0 and f"passport show {first}" in one.output
+    assert f"passport add {first} --passport {folder}" in one.output and counted.format(1) in one.output
+    store.quarantine(json.dumps(_signed_for(did)).encode())
+    two = run("list", "--dir", folder, "--lang", lang, "--json")
+    assert json.loads(two.stdout) == []  # the note is on stderr: the JSON stays the list
+    assert ("2 bewijsstukken in quarantaine" if lang == "nl" else "2 credentials in quarantine") in two.stderr
+    assert f"passport add {store.quarantine_folder}/*.json --passport {folder}" in two.stderr
+    assert run("add", str(first), "--dir", folder).exit_code == 0  # it leaves the quarantine
+    assert counted.format(1) in run("list", "--dir", folder, "--lang", lang).output
