@@ -204,13 +204,14 @@ def _quarantined(store: PassportStore, credentials: list[dict[str, Any]], exc: S
         return error_for(exc.code, f"{exc.message}; the credential could not be kept either: {reason.message}", exc.path,
                          nl=f"{exc.text('nl')}; het bewijsstuk kon ook niet bewaard worden: {reason.text('nl')}")
     listed = " ".join(paths)
+    into = f"--passport {store.folder}"  # this passport, which need not be the default one
     return error_for(
         exc.code, f"{exc.message}. The credential was not added to your passport (the offer is used) but kept in "
         f"quarantine: {listed}; `skillspas passport show {paths[0]}` shows it, `skillspas passport add {listed} "
-        "--bundle BUNDLE` adds it once it can be checked", exc.path,
+        f"{into} --bundle BUNDLE` adds it once it can be checked", exc.path,
         nl=f"{exc.text('nl')}. Het bewijsstuk is niet aan je paspoort toegevoegd (het aanbod is gebruikt) maar bewaard "
            f"in quarantaine: {listed}; `skillspas passport show {paths[0]}` toont het, `skillspas passport add {listed} "
-           "--bundle BUNDEL` voegt het toe zodra het te controleren is")
+           f"{into} --bundle BUNDEL` voegt het toe zodra het te controleren is")
 
 
 def _did_web_signers(credentials: list[dict[str, Any]]) -> set[str]:

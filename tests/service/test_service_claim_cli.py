@@ -233,6 +233,17 @@ def test_a_claimed_credential_that_fails_its_check_after_the_offer_was_used_is_k
     assert "not added" in refused.value.message and "niet aan je paspoort toegevoegd" in refused.value.text("nl")
 
 
+def test_the_command_a_quarantine_refusal_gives_to_add_the_credential_adds_it_to_this_passport_not_the_default(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    tampered = _signed_for(did) | {"name": "Een ander diploma"}
+    with _mock(_answered(tampered)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    [kept] = store.quarantine_folder.iterdir()
+    for text in (refused.value.message, refused.value.text("nl")):
+        assert f"skillspas passport add {kept} --passport {store.folder} --bundle BUND" in text
+
+
 def test_a_claimed_credential_whose_issuers_bundle_cannot_be_fetched_is_kept_in_quarantine_and_can_be_shown(passport):
     folder, did = passport
     credential = _signed_for(did)
