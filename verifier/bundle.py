@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -63,15 +63,64 @@ _PLURAL_NL: Final = {"DID document": "DID-documenten", "status list": "statuslij
 
 def _by_id(documents: Iterable[Any], what: str, *, gathered: bool = False) -> dict[str, dict[str, Any]]:
     """Index documents by their ``id``; each must be an object with a unique string id. ``gathered`` (from several
-    sources: ``Bundle.create``, ``Bundle.merged``): the same document given again counts once, and only two different
-    ones with one id are refused."""
+    sources: ``Bundle.create``, ``Bundle.merged``): two with one id are settled by ``_settle`` (the same one counts
+    once, of two status lists the newer is kept), and only what it cannot settle is refused."""
     indexed: dict[str, dict[str, Any]] = {}
     for document in documents:
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
             raise _invalid(f"every {what} must be a JSON object with an id", f"elk {_WHAT_NL[what]} moet een JSON-object met een id zijn")
-        if indexed.setdefault(document["id"], document) is not document and not (gathered and indexed[document["id"]] == document):
-            raise _twice(document["id"], what, gathered)
+        key = document["id"]
+        if key in indexed:
+            if not gathered:
+                raise _twice(key, what, False)
+            document = _settle(indexed[key], document, what)
+        indexed[key] = document
     return indexed
+
+
+def _settle(kept: dict[str, Any], given: dict[str, Any], what: str, *, fresh: bool = False) -> dict[str, Any]:
+    """Of two documents with one id, the one a bundle keeps (``given`` is the later source): the same one counts once;
+    of two status list credentials of one issuer the newer (``validFrom``, else ``issuanceDate``), and on a tie or
+    without dates ``given`` when ``fresh`` (just fetched from the issuer, or named by the worker); else
+    ``schema_invalid``, for which is meant cannot be told."""
+    if kept == given:
+        return kept
+    order = _status_list_order(kept, given) if what == "status list" else None
+    if order is not None and (order or fresh):
+        return kept if order > 0 else given
+    raise _twice(given["id"], what, True)
+
+
+def _status_list_order(kept: dict[str, Any], given: dict[str, Any]) -> int | None:
+    """1 when ``kept`` is the newer status list, -1 when ``given`` is, 0 when their dates are equal or missing; None
+    unless both are status list credentials of one issuer (what can be compared without the network: their
+    proofs are checked when they are used)."""
+    issuer = _issuer_id(kept)
+    if issuer is None or issuer != _issuer_id(given) or not (_is_status_list(kept) and _is_status_list(given)):
+        return None
+    old, new = _issued(kept), _issued(given)
+    if old is None or new is None or old == new:
+        return 0
+    return 1 if old > new else -1
+
+
+def _is_status_list(document: dict[str, Any]) -> bool:
+    types = document.get("type")
+    return "BitstringStatusListCredential" in (types if isinstance(types, list) else [types])
+
+
+def _issuer_id(document: dict[str, Any]) -> str | None:
+    issuer = document.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return issuer if isinstance(issuer, str) else None
+
+
+def _issued(document: dict[str, Any]) -> dt.datetime | None:
+    """A status list credential's date (VC 2.0 ``validFrom``, else VC 1.1 ``issuanceDate``), None without one."""
+    try:
+        return parse_datetime(document.get("validFrom", document.get("issuanceDate")))
+    except ValueError:
+        return None
 
 
 def _twice(key: str, what: str, different: bool) -> SkillspasError:
@@ -80,6 +129,11 @@ def _twice(key: str, what: str, different: bool) -> SkillspasError:
     if not different:
         return _invalid(f"two {what}s have the {name} {shown(key, quoted=True)}",
                         f"twee keer een {_WHAT_NL[what]} met {name} {shown(key, quoted=True)}")
+    if what == "status list":
+        return _invalid(f"two different status lists have the id {shown(key, quoted=True)}, and neither is a newer "
+                        "status list credential of the same issuer",
+                        f"twee verschillende statuslijsten met id {shown(key, quoted=True)}, en geen van beide is een "
+                        "nieuwere statuslijst van dezelfde uitgever")
     return _invalid(f"two different {what}s have the {name} {shown(key, quoted=True)}",
                     f"twee verschillende {_PLURAL_NL[what]} met {name} {shown(key, quoted=True)}")
 
@@ -159,22 +213,33 @@ class Bundle:
             contexts=dict(contexts or {}),
         )
 
-    def merged(self, *issuers: Bundle) -> Bundle:
-        """This bundle with the DID documents, status lists and contexts of issuers' bundles added (``bundle create
-        --bundle``, ``passport claim``), never their trust lists: an issuer's own vouches for nothing. What is given
-        alike counts once; two different documents with one id, or two texts of one context URL, are
-        ``schema_invalid`` and nothing is merged."""
-        parts = (self, *issuers)
-        contexts: dict[str, bytes] = {}
-        for url, raw in ((url, raw) for part in parts for url, raw in part.contexts.items()):
+    def merged(self, *others: Bundle, fresh: AbstractSet[str] | bool = False) -> Bundle:
+        """This bundle with the DID documents, status lists and contexts of ``others`` added in turn (``bundle create
+        --bundle``, ``passport claim``, ``passport add --bundle``), never their trust lists: an issuer's own vouches
+        for nothing. Of two documents with one id: the same one counts once; of two status list credentials of one
+        issuer the newer is kept (``validFrom``, else ``issuanceDate``: each revocation re-signs the list); anything
+        else is ``schema_invalid`` and nothing is merged, as are two texts of one context URL.
+
+        ``fresh``: ``others`` are newer than this bundle (an issuer's ``/bundle`` a claim just fetched, a bundle the
+        worker names): on a tie, or without dates, their status list wins, and their DID document replaces this
+        bundle's (key rotation: what the issuer publishes now is what it vouches for, and a key it dropped stops
+        verifying), for every DID (``True``) or only for these DIDs (an issuer's ``/bundle`` speaks for the DIDs that
+        signed what it issued, not for another issuer's)."""
+        contexts = dict(self.contexts)
+        for url, raw in ((url, raw) for part in others for url, raw in part.contexts.items()):
             if contexts.setdefault(url, raw) != raw:
                 raise _twice(url, "context", True)
-        return Bundle.create(
-            trust_list=self.trust_list,
-            did_documents=[document for part in parts for document in part.did_documents.values()],
-            status_lists=[status_list for part in parts for status_list in part.status_lists.values()],
-            contexts=contexts,
-        )
+        documents, lists = dict(self.did_documents), dict(self.status_lists)
+        for part in others:
+            for did, document in part.did_documents.items():
+                replaces = fresh is True or (not isinstance(fresh, bool) and did in fresh)
+                documents[did] = document if replaces or did not in documents else _settle(
+                    documents[did], document, "DID document")
+            for url, status_list in part.status_lists.items():
+                lists[url] = status_list if url not in lists else _settle(
+                    lists[url], status_list, "status list", fresh=fresh is not False)
+        return Bundle.create(trust_list=self.trust_list, did_documents=documents.values(),
+                             status_lists=lists.values(), contexts=contexts)
 
     def to_json(self) -> dict[str, Any]:
         """The one-file form."""

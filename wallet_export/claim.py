@@ -8,9 +8,11 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 ``POST {}`` answers a DID-Auth request (challenge, domain); the passport key signs a presentation
 over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
-from ``bundle``, else the passport's bundle when it holds the signers' documents, else the issuer's
-``/bundle`` on the same origin, whose DID documents and status lists the passport's bundle then keeps
-(``Bundle.merged``: never its trust list). The offer is used once the credential is answered: a credential
+from ``bundle`` (the worker's) merged into the passport's bundle, else the passport's bundle when it checks the
+proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's (``PassportStore.merged_bundle``:
+fresh for the DIDs that signed what it issued, whose documents replace the passport's copies, so a key the issuer
+rotated in checks and a key it dropped no longer does; the newer of two status lists is kept; never its trust
+list); the passport then keeps the merged bundle. The offer is used once the credential is answered: a credential
 refused after that (not about the worker, its proof, the issuer's bundle unreachable or conflicting with the
 passport's) is kept in the passport's quarantine, and the refusal says where and how to add it later.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
@@ -103,15 +105,17 @@ def _text(document: Any, key: str) -> str:
 
 def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
           client: httpx.Client | None = None) -> list[StoredCredential]:
-    """Run the exchange at ``url`` with the passport key, verify what it answers and store it. Once the one-time
-    offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
+    """Run the exchange at ``url`` with the passport key, verify what it answers and store it; ``bundle`` (one the
+    worker names) is merged into the passport's bundle to check it and kept (``PassportStore.merged_bundle``). Once
+    the one-time offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
     (``PassportStore.quarantine``) and the refusal says where."""
     holder = holder or store.holder()
     if holder is None:
         raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first",
                         nl="je paspoort heeft nog geen sleutel: maak die eerst met `skillspas passport init`")
     _check_url(url)
-    kept = store.bundle() if bundle is None else None  # an unreadable one refuses now, while the offer is still open
+    kept = store.bundle()  # an unreadable one refuses now, while the offer is still open
+    named = None if bundle is None else store.merged_bundle(bundle)  # and so does a bundle named that cannot merge
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     try:
@@ -122,13 +126,14 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
         answer = _post(client, url, {"verifiablePresentation": did_auth})
         credentials = _credentials(answer)  # the offer is used now: from here on what it answered is never lost
         try:
-            fetched = _issuers_bundle(client, url, credentials, holder, bundle, kept)
+            _check_holder(credentials, holder)
+            merged = named or _issuers_bundle(client, url, credentials, store, kept)
         except SkillspasError as exc:
             raise _quarantined(store, credentials, exc) from None
     finally:
         if own:
             client.close()
-    return _keep(store, credentials, bundle or fetched, fetched, kept)
+    return _keep(store, credentials, merged)
 
 
 def _credentials(answer: Any) -> list[dict[str, Any]]:
@@ -145,32 +150,36 @@ def _credentials(answer: Any) -> list[dict[str, Any]]:
     return credentials
 
 
-def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, Any]], holder: Signer,
-                    bundle: Bundle | None, kept: Bundle | None) -> Bundle | None:
-    """After checking that the credentials name the holder: the issuer's ``/bundle`` when neither ``bundle`` nor the
-    passport's bundle (``kept``) holds the DID documents that check their proofs (another school's)."""
+def _check_holder(credentials: list[dict[str, Any]], holder: Signer) -> None:
+    """``holder_mismatch`` unless every credential names the holder's DID as its subject."""
     for credential in credentials:
         subject = credential.get("credentialSubject")
         if not isinstance(subject, dict) or subject.get("id") != holder.controller:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the credential does not name your DID "
                             f"({holder.controller}) as its subject", "/credentialSubject/id",
                             nl=f"het bewijsstuk staat niet op jouw DID ({holder.controller})")
-    if bundle is not None or (kept is not None and _did_web_signers(credentials) <= set(kept.did_documents)):
+
+
+def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, Any]], store: PassportStore,
+                    kept: Bundle | None) -> Bundle | None:
+    """None when the passport's bundle (``kept``) checks the credentials' proofs; else the passport's bundle with the
+    issuer's ``/bundle`` merged in (``Bundle.merged``: fresh for the DIDs that signed the credentials, so a key the
+    issuer rotated in since the passport kept its document checks them; ``schema_invalid`` for a conflict)."""
+    if kept is not None and all(store.verifier().check_proofs(c).first_error is None for c in credentials):
         return None
     origin = urlsplit(url)
-    return Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+    fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+    return store.merged_bundle(fetched, signers=_did_web_signers(credentials))
 
 
-def _keep(store: PassportStore, credentials: list[dict[str, Any]], bundle: Bundle | None, fetched: Bundle | None,
-          kept: Bundle | None) -> list[StoredCredential]:
-    """Add the credentials (checked with ``bundle``), then merge the issuer's bundle (``fetched``: its DID documents and
-    status lists, never its trust list) into the passport's (``kept``), so ``show`` checks them later; what is refused
-    (a document of the issuer's that conflicts with the passport's refuses them all) goes to the quarantine."""
+def _keep(store: PassportStore, credentials: list[dict[str, Any]], merged: Bundle | None) -> list[StoredCredential]:
+    """Add the credentials, checked with ``merged`` (the passport's bundle with the one named or the issuer's merged
+    in; None: the passport's), then keep it as the passport's bundle, so ``show`` checks them later; what is refused
+    goes to the quarantine."""
     stored: list[StoredCredential] = []
     try:
-        merged = None if fetched is None else (kept or Bundle.create()).merged(fetched)
         for credential in credentials:
-            stored.append(store.add(_data(credential), bundle=bundle))
+            stored.append(store.add(_data(credential), bundle=merged))
     except SkillspasError as exc:
         raise _quarantined(store, credentials[len(stored):], exc) from None
     except OSError as exc:
@@ -195,13 +204,14 @@ def _quarantined(store: PassportStore, credentials: list[dict[str, Any]], exc: S
         return error_for(exc.code, f"{exc.message}; the credential could not be kept either: {reason.message}", exc.path,
                          nl=f"{exc.text('nl')}; het bewijsstuk kon ook niet bewaard worden: {reason.text('nl')}")
     listed = " ".join(paths)
+    into = f"--passport {store.folder}"  # this passport, which need not be the default one
     return error_for(
         exc.code, f"{exc.message}. The credential was not added to your passport (the offer is used) but kept in "
         f"quarantine: {listed}; `skillspas passport show {paths[0]}` shows it, `skillspas passport add {listed} "
-        "--bundle BUNDLE` adds it once it can be checked", exc.path,
+        f"{into} --bundle BUNDLE` adds it once it can be checked", exc.path,
         nl=f"{exc.text('nl')}. Het bewijsstuk is niet aan je paspoort toegevoegd (het aanbod is gebruikt) maar bewaard "
            f"in quarantaine: {listed}; `skillspas passport show {paths[0]}` toont het, `skillspas passport add {listed} "
-           "--bundle BUNDEL` voegt het toe zodra het te controleren is")
+           f"{into} --bundle BUNDEL` voegt het toe zodra het te controleren is")
 
 
 def _did_web_signers(credentials: list[dict[str, Any]]) -> set[str]:

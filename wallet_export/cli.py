@@ -129,6 +129,12 @@ BundleOption = Annotated[
 ]
 
 
+MergedBundleOption = Annotated[Optional[Path], typer.Option("--bundle", help=(
+    "Offline bundle to check with, merged into the passport's bundle, which keeps it: its DID documents replace the "
+    "passport's copies, of two status lists the newer is kept, and its trust list (if it has one) replaces the "
+    "passport's; the passport's other documents and trust list stay"))]
+
+
 def _bundle(path: Path | None) -> Bundle | None:
     if path is None:
         return None
@@ -160,14 +166,15 @@ def init_command(
 def claim_command(
     url: Annotated[str, typer.Argument(help="The exchange address the issuer gave you (from its QR code)")],
     passport: PassportOption = None,
-    bundle: BundleOption = None,
+    bundle: MergedBundleOption = None,
 ) -> None:
     """Claim a credential bound to your DID / Haal een bewijsstuk op dat op jouw DID staat.
 
     Proves your DID (the key of ``passport init``) to the issuer's exchange, receives the credential,
-    checks that it names you and that its signature verifies (``--bundle``, else the passport's
-    bundle, else the issuer's ``/bundle``), and adds it to the passport. The only command that uses
-    the network, and only the issuer's address you give it."""
+    checks that it names you and that its signature verifies (``--bundle`` merged into the passport's
+    bundle, else the passport's bundle, else the issuer's ``/bundle`` merged into it: the passport keeps
+    the merged bundle), and adds it to the passport. The only command that uses the network, and only
+    the issuer's address you give it."""
     from skillspas.wallet_export.claim import claim
 
     store = _store(passport)
@@ -175,8 +182,6 @@ def claim_command(
     try:
         with _writing(store):
             stored = claim(store, url, bundle=given)
-            if given is not None:
-                store.keep_bundle(given)
     except SkillspasError as exc:
         raise refuse(exc) from None
     for entry in stored:
@@ -187,17 +192,23 @@ def claim_command(
 def add_command(
     files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files")],
     passport: PassportOption = None,
-    bundle: BundleOption = None,
+    bundle: MergedBundleOption = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
     lang: LangOption = "nl",
 ) -> None:
     """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort.
 
-    With ``--bundle`` did:web credentials are checked with the bundle's DID documents, and the passport
-    keeps the bundle for later ``show`` and ``export``."""
+    With ``--bundle`` the bundle is merged into the passport's bundle (its DID documents replace the
+    passport's copies, the newer status list is kept, its trust list, if it has one, replaces the
+    passport's), did:web credentials are checked with the merged bundle, and the passport keeps it
+    for later ``show`` and ``export``."""
     language = _lang(lang)
     store = _store(passport)
-    given = _bundle(bundle)
+    named = _bundle(bundle)
+    try:  # before anything is added: the passport's bundle unreadable, or a document that cannot be merged
+        given = None if named is None else store.merged_bundle(named)
+    except SkillspasError as exc:
+        raise refuse(exc) from None
     worst = 0
     try:
         own = store.holder()
@@ -238,21 +249,29 @@ def list_command(
     lang: LangOption = "nl",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
-    """List the credentials in the passport / Toon de bewijsstukken in je paspoort."""
+    """List the credentials in the passport / Toon de bewijsstukken in je paspoort.
+
+    Credentials a claim received but could not add (its quarantine) are counted after the list (with ``--json`` on
+    stderr), with the commands that show and add them."""
     language = _lang(lang)
+    store = _store(passport)
     try:
-        entries = _store(passport).entries()
+        entries = store.entries()
+        quarantined = store.quarantined()
     except SkillspasError as exc:
         raise refuse(exc) from None
     except OSError as exc:
         raise refuse(file_error(exc, verb="read")) from None
     views = [(entry.ref, entry.view(language)) for entry in entries]
+    note = _quarantine_note(store, quarantined, passport, language)
     if as_json:  # the signed validFrom; the view's dates are written for people ("1 juli 2025")
         typer.echo(json.dumps([
             {"ref": ref, "id": v.id, "title": v.title, "kind": v.kind, "issuer": v.issuer,
              "validFrom": text_of(entry.document, "validFrom"), "skills": len(v.skills)}
             for entry, (ref, v) in zip(entries, views)
         ], indent=2, ensure_ascii=False))
+        if note:
+            typer.echo(note, err=True)
         return
     table = Table(title=f"{TEXT['passport'][language]} ({len(views)})")
     for column in ("ref", TEXT["title"][language], TEXT["kind"][language], TEXT["issuer"][language],
@@ -261,6 +280,19 @@ def list_command(
     for ref, view in views:
         table.add_row(ref, view.title, view.kind, view.issuer_name or view.issuer or "", view.valid_from or "", str(len(view.skills)))
     _console().print(table)
+    if note:
+        typer.echo(note)
+
+
+def _quarantine_note(store: PassportStore, quarantined: list[Path], passport: Path | None, lang: Lang) -> str:
+    """How many credentials the passport's quarantine keeps and the commands that show and add them (nl/en); ""
+    when it keeps none. The add names ``--passport`` when the passport is not the default one."""
+    if not quarantined:
+        return ""
+    chosen = "" if passport is None else f" --passport {store.folder}"
+    key = "quarantined_one" if len(quarantined) == 1 else "quarantined"
+    return TEXT[key][lang].format(n=len(quarantined), path=quarantined[0], folder=store.quarantine_folder,
+                                  passport=chosen)
 
 
 @passport_app.command("remove")

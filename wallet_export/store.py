@@ -14,9 +14,9 @@ leerbedrijf co-signed after the worker claimed it) replaces that version, and th
 added next to one with the same or more proofs: a passport never holds the half-signed copy an employer would see as
 not valid. The folder is the
 owner's only (0700) and each file too (0600): they hold names and achievements. The offline
-bundle (``bundle.json``: trust list, did:web documents, status lists) is kept next to them when
-given (``keep_bundle``), so did:web credentials (everything an issuer service produces) can be
-checked later without naming it again. The worker's own holder key (``holder.key.json``, a
+bundle (``bundle.json``: trust list, did:web documents, status lists) is kept next to them, each bundle
+given or fetched merged into it (``merged_bundle``, ``keep_bundle``), so did:web credentials (everything
+an issuer service produces) can be checked later without naming it again. The worker's own holder key (``holder.key.json``, a
 did:key Ed25519 Multikey file, 0600) lives there too: ``init_holder_key`` makes it, ``holder``
 loads it to sign presentations and DID-Auth. A credential the passport received but could not add (``passport
 claim`` after the one-time offer was used) is kept in ``quarantine/`` (0700; ``<64 hex>.json``, 0600, byte-for-byte):
@@ -29,7 +29,8 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +94,20 @@ class PassportStore:
         """The bundle the passport keeps, or ``None`` (coded errors when it is unusable)."""
         return Bundle.from_file(self.bundle_path) if self.bundle_path.is_file() else None
 
+    def merged_bundle(self, given: Bundle, *, signers: AbstractSet[str] | None = None) -> Bundle:
+        """The passport's bundle with ``given`` merged in (``Bundle.merged``, ``given`` fresh), for ``keep_bundle``:
+        the newer of two status lists is kept, on a tie ``given``'s. A bundle the worker names (``passport add
+        --bundle``, ``claim --bundle``; ``signers`` None): its DID documents replace the passport's copies and its
+        trust list, if it has one, the passport's. An issuer's ``/bundle`` a claim fetched (``signers``: the DIDs
+        that signed what it issued): only their documents replace the passport's, and its trust list is never kept
+        (an issuer's own vouches for nothing). ``schema_invalid`` for what cannot be merged."""
+        merged = (self.bundle() or Bundle.create()).merged(given, fresh=True if signers is None else signers)
+        if signers is None and given.trust_list is not None:
+            merged = replace(merged, trust_list=given.trust_list)
+        return merged
+
     def keep_bundle(self, bundle: Bundle) -> Path:
-        """Keep ``bundle`` as the passport's bundle (replacing an older one)."""
+        """Keep ``bundle`` as the passport's bundle (replacing the one it kept: ``merged_bundle`` merges first)."""
         self._private_folder()
         self._verifier = None
         return bundle.to_file(self.bundle_path)
@@ -134,6 +147,14 @@ class PassportStore:
         self._private_folder()
         path = private_folder(self.quarantine_folder) / f"{hashlib.sha256(data).hexdigest()}{_SUFFIX}"
         return write_private(path, data)
+
+    def quarantined(self) -> list[Path]:
+        """The credentials kept in the quarantine (``quarantine``), oldest first: received, not added yet."""
+        folder = self.quarantine_folder
+        if not folder.is_dir():
+            return []
+        paths = [p for p in folder.iterdir() if p.suffix == _SUFFIX and _is_digest(p.stem)]
+        return sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.stem))
 
     def _leave_quarantine(self, digest: str) -> None:
         """Remove the quarantined copy of a credential the passport now holds (if there is one)."""

@@ -89,6 +89,22 @@ TEXT: dict[str, dict[str, str]] = {
                  "en": " — replaces {refs}: the same credential, now with more signatures"},
     "already_kept": {"nl": " — staat al in je paspoort (met dezelfde of meer handtekeningen)",
                      "en": " — already in your passport (with the same or more signatures)"},
+    "quarantined_one": {
+        "nl": "1 bewijsstuk in quarantaine (ontvangen, maar niet toegevoegd): {path}. `skillspas passport show {path}` "
+              "toont het; `skillspas passport add {path}{passport}` voegt het toe zodra het te controleren is (met "
+              "--bundle BUNDEL als je paspoort de sleutels van de uitgever nog niet heeft).",
+        "en": "1 credential in quarantine (received, not added): {path}. `skillspas passport show {path}` shows it; "
+              "`skillspas passport add {path}{passport}` adds it once it can be checked (with --bundle BUNDLE if your "
+              "passport lacks its issuer's keys).",
+    },
+    "quarantined": {
+        "nl": "{n} bewijsstukken in quarantaine (ontvangen, maar niet toegevoegd) in {folder}. `skillspas passport show "
+              "{path}` toont er een; `skillspas passport add {folder}/*.json{passport}` voegt ze toe zodra ze te "
+              "controleren zijn (met --bundle BUNDEL als je paspoort de sleutels van de uitgever nog niet heeft).",
+        "en": "{n} credentials in quarantine (received, not added) in {folder}. `skillspas passport show {path}` shows "
+              "one; `skillspas passport add {folder}/*.json{passport}` adds them once they can be checked (with "
+              "--bundle BUNDLE if your passport lacks their issuers' keys).",
+    },
     "signed_by_holder": {"nl": " (ondertekend door de houder)", "en": " (signed by the holder)"},
     "wrote_qr": {"nl": "QR: {n} PNG-bestanden in {folder}", "en": "QR: {n} PNG files in {folder}"},
     "wrote_qr_one": {"nl": "QR: 1 PNG-bestand in {folder}", "en": "QR: 1 PNG file in {folder}"},

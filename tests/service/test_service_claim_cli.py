@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
+from skillspas.issuer import sign
 from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.orgs import rotate_signing_key
+from skillspas.issuer.status_lists import status_list_credential
+from skillspas.issuer.store import open_store
+from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.errors import SkillspasError
 from skillspas.verifier import Bundle
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.cli import passport_app
 from skillspas.wallet_export.store import PassportStore
 
-from svc_live import LiveService, age_offer
+from svc_live import LiveService, age_offer, start_service
+from svc_postgres import free_port
+from test_service_api import issue
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 runner = CliRunner()
@@ -76,6 +85,20 @@ def test_a_credential_claimed_with_the_issuers_bundle_into_a_passport_keeping_an
     assert {d["id"] for d in service.client.get("/bundle").json()["didDocuments"]} <= set(kept.did_documents)
     shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
     assert shown.exit_code == 0 and "signature valid" in shown.output, shown.output
+
+
+def test_a_claim_with_a_bundle_merges_it_into_the_passports_bundle_and_keeps_the_passports_trust_list(
+        service, passport, tmp_path):
+    folder, _ = passport
+    authority = {"id": "urn:uuid:the-trust-authoritys-list"}
+    PassportStore(folder).keep_bundle(Bundle.create(trust_list=authority,
+                                                    did_documents=[{"id": "did:web:other-school.example"}]))
+    schools = Bundle.from_json(service.client.get("/bundle").content).to_file(tmp_path / "school-bundle.json")
+    claimed = run("claim", offer_url(service), "--dir", folder, "--bundle", str(schools))
+    assert claimed.exit_code == 0, claimed.output
+    kept = PassportStore(folder).bundle()
+    assert kept.trust_list == authority and "did:web:other-school.example" in kept.did_documents
+    assert set(Bundle.from_file(schools).did_documents) <= set(kept.did_documents)
 
 
 def test_a_claimed_offer_cannot_be_claimed_again(service, passport, tmp_path):
@@ -210,6 +233,17 @@ def test_a_claimed_credential_that_fails_its_check_after_the_offer_was_used_is_k
     assert "not added" in refused.value.message and "niet aan je paspoort toegevoegd" in refused.value.text("nl")
 
 
+def test_the_command_a_quarantine_refusal_gives_to_add_the_credential_adds_it_to_this_passport_not_the_default(passport):
+    folder, did = passport
+    store = PassportStore(folder)
+    tampered = _signed_for(did) | {"name": "Een ander diploma"}
+    with _mock(_answered(tampered)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    [kept] = store.quarantine_folder.iterdir()
+    for text in (refused.value.message, refused.value.text("nl")):
+        assert f"skillspas passport add {kept} --passport {store.folder} --bundle BUND" in text
+
+
 def test_a_claimed_credential_whose_issuers_bundle_cannot_be_fetched_is_kept_in_quarantine_and_can_be_shown(passport):
     folder, did = passport
     credential = _signed_for(did)
@@ -281,3 +315,129 @@ def test_a_passport_bundle_that_cannot_be_read_refuses_the_claim_before_the_offe
         claim(PassportStore(folder), "https://roc.example/exchanges/x", client=client)
     assert refused.value.code.value == "malformed_json"
     assert all(body == b"{}" for body in posted)  # no DID-Auth was sent: the offer is still open
+
+
+# -- status lists change and keys rotate: a worker's later claims from the same school --------------------------
+
+ROC, EVC = "did:web:roc.example", "did:web:evc.example"
+ROC_LIST = "https://issuer.roc.example/status/1"
+_PASS = "test-only passphrase (never a real one)"
+_NOW = dt.datetime.now(dt.timezone.utc)
+
+
+def _keystore(tmp_path, did: str) -> Keystore:
+    """A school's keystore with its first key (``keys generate --keystore``); ``rotate`` is ``keys rotate``."""
+    return Keystore.create(tmp_path / did.rsplit(":", 1)[1], did, passphrase=_PASS)
+
+
+def _school_signed(did: str, keys: Keystore) -> dict[str, Any]:
+    """A credential naming ``did``, signed with the school's current did:web key."""
+    signer = keys.signer(_PASS)
+    credential = sample_credential(signer.controller) | {"id": f"urn:uuid:{uuid.uuid4()}"}
+    credential["credentialSubject"] = {**credential["credentialSubject"], "id": did}
+    return sign(credential, signer)
+
+
+def _roc_list(*revoked: int, days_ago: float) -> dict[str, Any]:
+    """roc's status list as signed ``days_ago`` (the merge compares issuer and date; its proof is checked on use)."""
+    return status_list_credential(ROC_LIST, issuer=ROC, revoked=revoked, valid_from=_NOW - dt.timedelta(days=days_ago))
+
+
+def test_a_claim_from_another_school_of_the_service_after_a_revocation_at_the_first_keeps_the_newer_list(
+        passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    evc = _keystore(tmp_path, EVC)
+    store.keep_bundle(Bundle.create(status_lists=[_roc_list(days_ago=2)]))  # kept from a claim at roc
+    newer = _roc_list(7, days_ago=1)  # roc revoked someone's credential since: its list is re-signed
+    theirs = Bundle.create(did_documents=[evc.did_document()], status_lists=[newer])
+    with _mock(_answered(_school_signed(did, evc), theirs)) as client:
+        [entry] = claim(store, "https://issuer.roc.example/exchanges/x", client=client)
+    assert not store.quarantine_folder.exists() and store.entries() == [entry]
+    assert store.bundle().status_lists[ROC_LIST] == newer and EVC in store.bundle().did_documents
+
+
+def test_a_claim_signed_with_a_key_the_school_rotated_in_since_the_passport_kept_its_document_is_added(passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc = _keystore(tmp_path, ROC)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(days_ago=2)]))
+    roc.rotate(passphrase=_PASS)  # keys rotate: key-2 signs from now on, key-1 stays in the document
+    credential = _school_signed(did, roc)
+    assert credential["proof"]["verificationMethod"] == f"{ROC}#key-2"
+    theirs = Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(days_ago=1)])
+    with _mock(_answered(credential, theirs)) as client:
+        [entry] = claim(store, "https://roc.example/exchanges/x", client=client)
+    assert not store.quarantine_folder.exists()
+    assert store.bundle().did_documents[ROC] == roc.did_document() and store.bundle().status_lists == theirs.status_lists
+    shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
+    assert shown.exit_code == 0 and "signature(s) valid" in shown.output, shown.output
+
+
+def test_a_key_the_school_dropped_from_its_did_document_stops_verifying_in_the_passport_after_a_claim_there(
+        passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc = _keystore(tmp_path, ROC)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()]))
+    earlier = store.add(json.dumps(_school_signed(did, roc)).encode())  # signed with key-1
+    roc.rotate(passphrase=_PASS)
+    dropped = roc.did_document()
+    dropped["verificationMethod"] = [m for m in dropped["verificationMethod"] if not m["id"].endswith("#key-1")]
+    dropped["assertionMethod"] = [m for m in dropped["assertionMethod"] if not m.endswith("#key-1")]
+    with _mock(_answered(_school_signed(did, roc), Bundle.create(did_documents=[dropped]))) as client:
+        claim(store, "https://roc.example/exchanges/x", client=client)
+    assert store.bundle().did_documents[ROC] == dropped
+    assert run("show", earlier.ref, "--dir", folder).exit_code == 1
+
+
+@pytest.fixture(scope="module")
+def own_service(tmp_path_factory) -> Any:
+    """A service of this module's own (SQLite), whose school rotates its key: the shared one must not."""
+    folder = tmp_path_factory.mktemp("rotating-service")
+    live = start_service(folder, f"sqlite:///{folder / 'skillspas.db'}", free_port())
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def test_a_worker_claims_again_after_the_school_revoked_another_credential_and_rotated_its_key(own_service, passport):
+    folder, _ = passport
+    assert run("claim", offer_url(own_service), "--dir", folder).exit_code == 0
+    revoked = own_service.post("/credentials/status", {"credentialId": issue(own_service)["id"], "action": "revoke"})
+    assert revoked.status_code == 200, revoked.text  # roc's status list is re-signed
+    store = open_store(own_service.settings.database)
+    try:
+        rotate_signing_key(store, own_service.settings, own_service.orgs["roc"].id)  # org rotate-key
+    finally:
+        store.dispose()
+    again = run("claim", offer_url(own_service), "--dir", folder)
+    assert again.exit_code == 0, again.output
+    passport_store = PassportStore(folder)
+    first, second = passport_store.entries()
+    assert second.document["proof"]["verificationMethod"].endswith("#key-2")
+    assert not passport_store.quarantine_folder.exists()
+    for entry in (first, second):
+        shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
+        assert shown.exit_code == 0 and "signature(s) valid" in shown.output, shown.output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_passport_list_tells_the_worker_how_many_credentials_wait_in_quarantine_and_how_to_show_and_add_them(
+        passport, lang):
+    folder, did = passport
+    store = PassportStore(folder)
+    assert "quaranta" not in run("list", "--dir", folder, "--lang", lang).output
+    counted = {"nl": "{} bewijsstuk in quarantaine", "en": "{} credential in quarantine"}[lang]
+    first = store.quarantine(json.dumps(_signed_for(did)).encode())
+    one = run("list", "--dir", folder, "--lang", lang)
+    assert one.exit_code == 0 and f"passport show {first}" in one.output
+    assert f"passport add {first} --passport {folder}" in one.output and counted.format(1) in one.output
+    store.quarantine(json.dumps(_signed_for(did)).encode())
+    two = run("list", "--dir", folder, "--lang", lang, "--json")
+    assert json.loads(two.stdout) == []  # the note is on stderr: the JSON stays the list
+    assert ("2 bewijsstukken in quarantaine" if lang == "nl" else "2 credentials in quarantine") in two.stderr
+    assert f"passport add {store.quarantine_folder}/*.json --passport {folder}" in two.stderr
+    assert run("add", str(first), "--dir", folder).exit_code == 0  # it leaves the quarantine
+    assert counted.format(1) in run("list", "--dir", folder, "--lang", lang).output

@@ -17,6 +17,7 @@ from skillspas.issuer import audit
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.store import open_store
 from skillspas.issuer.store.models import ApiKey, IssuedCredential, Organisation
+from skillspas.verifier import Bundle
 
 from svc_live import PASSPHRASE, LiveService, run_cli
 from svc_postgres import free_port
@@ -455,16 +456,23 @@ def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and
         assert run_cli("verify", str(files["p-2"]), *check).returncode == 0
         revoked = run_cli("verify", str(files["p-1"]), *check)
         assert revoked.returncode == 1 and "revoked" in revoked.stdout + revoked.stderr
-    # The school's bundle given twice counts once; two different lists with one id are refused, nothing written.
+    # The school's bundle given twice counts once; of two lists of the school with one id the newer is kept (each
+    # revocation re-signs a list); a list of another issuer under that id is refused, nothing written.
     twice = run_cli("bundle", "create", "--bundle", answer["bundle"], "--bundle", answer["bundle"],
                     "--out", str(tmp_path / "twice.json"))
     assert twice.returncode == 0, twice.stderr
     assert sorted(json.loads(twice.stdout)["statusLists"]) == sorted(lists)
-    other = json.loads(site[lists[0]].read_text()) | {"validFrom": "2020-01-01T00:00:00Z"}
-    (tmp_path / "other.json").write_text(json.dumps(other))
+    current = json.loads(site[lists[0]].read_text())
+    (tmp_path / "older.json").write_text(json.dumps(current | {"validFrom": "2020-01-01T00:00:00Z"}))
+    newer = run_cli("bundle", "create", "--status-list", str(tmp_path / "older.json"), "--bundle", answer["bundle"],
+                    "--out", str(tmp_path / "newer.json"))
+    assert newer.returncode == 0, newer.stderr
+    assert Bundle.from_file(tmp_path / "newer.json").status_lists[lists[0]] == current
+    (tmp_path / "other.json").write_text(json.dumps(current | {"issuer": "did:web:someone-else.example"}))
     clash = run_cli("bundle", "create", "--bundle", answer["bundle"], "--status-list", str(tmp_path / "other.json"),
                     "--out", str(tmp_path / "clash.json"))
     assert clash.returncode == 2 and "[schema_invalid]" in clash.stderr and "Traceback" not in clash.stderr
+    assert "newer" in clash.stderr or "nieuwere" in clash.stderr
     assert not (tmp_path / "clash.json").exists()
     missing = run_cli("bundle", "create", "--bundle", str(tmp_path / "none.json"), "--out", str(tmp_path / "x.json"))
     assert missing.returncode == 2 and "[file_error]" in missing.stderr and "none.json" in missing.stderr

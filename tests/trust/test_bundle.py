@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
-from trustworld import NOW, TYPES_CONTEXT, TYPES_CONTEXT_DIR
+from trustworld import NOW, STATUS_URL, TYPES_CONTEXT, TYPES_CONTEXT_DIR, ts
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.verifier import Bundle, Verifier
 
@@ -114,3 +115,65 @@ def test_an_issuers_bundle_with_another_document_under_an_id_the_bundle_holds_is
         mine.merged(theirs)
     assert refused.value.code is ErrorCode.SCHEMA_INVALID and key in refused.value.message
     assert key in refused.value.text("nl")
+
+
+# -- status lists change over time, an issuer's keys too: what a merge keeps ------------------------------------
+
+def _merged_list(kept: dict, given: dict, **policy) -> dict:
+    return Bundle.create(status_lists=[kept]).merged(Bundle.create(status_lists=[given]), **policy).status_lists[
+        STATUS_URL]
+
+
+def test_of_two_status_lists_of_one_issuer_with_one_id_the_newer_is_kept_in_whichever_order_they_come(world):
+    older = world.status_list(valid_from=NOW - dt.timedelta(days=3))
+    newer = world.status_list(revoked=(5,), valid_from=NOW - dt.timedelta(days=1))  # a revocation re-signed it
+    assert _merged_list(older, newer) == newer and _merged_list(newer, older) == newer
+    assert Bundle.create(status_lists=[newer, older]).status_lists[STATUS_URL] == newer  # bundle create --status-list
+    vc11 = {k: v for k, v in older.items() if k != "validFrom"} | {"issuanceDate": ts(NOW - dt.timedelta(days=5))}
+    assert _merged_list(newer, vc11) == newer and _merged_list(vc11, newer) == newer
+
+
+def test_two_status_lists_with_one_id_of_one_date_or_undated_are_refused_unless_the_bundle_merged_in_is_fresh(world):
+    mine = world.status_list(valid_from=NOW - dt.timedelta(days=1))
+    same_day = world.status_list(revoked=(5,), valid_from=NOW - dt.timedelta(days=1))
+    undated = {k: v for k, v in same_day.items() if k != "validFrom"}
+    for theirs in (same_day, undated):
+        with pytest.raises(SkillspasError) as refused:
+            _merged_list(mine, theirs)
+        assert refused.value.code is ErrorCode.SCHEMA_INVALID and STATUS_URL in refused.value.message
+        assert "newer" in refused.value.message and "nieuwere statuslijst" in refused.value.text("nl")
+        assert _merged_list(mine, theirs, fresh=True) == theirs  # a claim's fetch or a bundle the worker names
+        assert _merged_list(mine, theirs, fresh={"did:web:somebody.example"}) == theirs
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_status_list_of_another_issuer_or_no_status_list_under_a_kept_ones_id_is_refused_even_when_newer(world, fresh):
+    mine = world.status_list(valid_from=NOW - dt.timedelta(days=3))
+    for theirs in (world.status_list(world.evc, valid_from=NOW - dt.timedelta(days=1)),
+                   {**mine, "type": ["VerifiableCredential"], "validFrom": ts(NOW)}):
+        with pytest.raises(SkillspasError) as refused:
+            _merged_list(mine, theirs, fresh=fresh)
+        assert refused.value.code is ErrorCode.SCHEMA_INVALID and STATUS_URL in refused.value.message
+
+
+def test_a_fresh_bundle_replaces_the_did_documents_of_the_dids_it_speaks_for_and_only_of_those():
+    roc, evc = "did:web:roc.example", "did:web:evc.example"
+    kept = Bundle.create(did_documents=[{"id": roc, "n": 1}, {"id": evc, "n": 1}])
+    theirs = Bundle.create(did_documents=[{"id": roc, "n": 2}, {"id": evc, "n": 2}])
+    for policy, named in (({}, roc), ({"fresh": {roc}}, evc)):  # bundle create --bundle; a claim from roc's service
+        with pytest.raises(SkillspasError) as refused:
+            kept.merged(theirs, **policy)
+        assert refused.value.code is ErrorCode.SCHEMA_INVALID and named in refused.value.message
+    own = kept.merged(Bundle.create(did_documents=[{"id": roc, "n": 2}, {"id": evc, "n": 1}]), fresh={roc})
+    assert dict(own.did_documents) == {roc: {"id": roc, "n": 2}, evc: {"id": evc, "n": 1}}
+    assert dict(kept.merged(theirs, fresh=True).did_documents) == {roc: {"id": roc, "n": 2}, evc: {"id": evc, "n": 2}}
+
+
+def test_a_key_the_issuer_dropped_from_its_did_document_stops_verifying_once_its_fresh_document_is_merged_in(world):
+    credential = world.credential(world.roc)
+    kept = world.bundle()
+    assert Verifier(bundle=kept).verify(credential, now=NOW).verified
+    dropped = {**world.roc.document(), "verificationMethod": [], "assertionMethod": []}
+    merged = kept.merged(Bundle.create(did_documents=[dropped]), fresh={world.roc.did})
+    assert merged.did_documents[world.roc.did] == dropped and merged.trust_list == kept.trust_list
+    assert Verifier(bundle=merged).verify(credential, now=NOW).first_error is not None

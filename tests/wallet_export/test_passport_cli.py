@@ -75,6 +75,39 @@ def test_add_and_remove_report_the_kept_bundle_and_the_removal_in_the_language_o
         assert kept.startswith("bundle: ") and removed.stdout.startswith(f"removed {ref}  ")
 
 
+def test_add_with_a_bundle_merges_it_into_the_passports_bundle_whose_trust_list_stays_unless_the_bundle_has_one(files):
+    import datetime as dt
+
+    from skillspas.issuer.status_lists import status_list_credential
+    from skillspas.verifier import Bundle
+    from skillspas.wallet_export.store import PassportStore
+
+    folder, paths, _ = files
+    passport = folder / "passport"
+    school, other, url = "did:web:school.example", "did:web:other.example", "https://school.example/status/1"
+
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def status_list(days_ago: int) -> dict:
+        return status_list_credential(url, issuer=school, valid_from=now - dt.timedelta(days=days_ago))
+
+    authority = {"id": "urn:uuid:the-trust-authoritys-list"}
+    PassportStore(passport).keep_bundle(Bundle.create(trust_list=authority, did_documents=[{"id": school, "n": 1}],
+                                                      status_lists=[status_list(1)]))
+    named = Bundle.create(did_documents=[{"id": other}], status_lists=[status_list(5)])
+    added = run("add", str(paths[0]), "--passport", str(passport), "--bundle", str(named.to_file(folder / "b1.json")))
+    assert added.exit_code == 0, added.output
+    kept = PassportStore(passport).bundle()
+    assert kept.trust_list == authority and set(kept.did_documents) == {school, other}
+    assert kept.status_lists[url] == status_list(1)  # the newer one
+    newer = Bundle.create(trust_list={"id": "urn:uuid:a-newer-list"}, did_documents=[{"id": school, "n": 2}])
+    added = run("add", str(paths[1]), "--passport", str(passport), "--bundle", str(newer.to_file(folder / "b2.json")))
+    assert added.exit_code == 0, added.output
+    kept = PassportStore(passport).bundle()
+    assert kept.trust_list == {"id": "urn:uuid:a-newer-list"} and kept.did_documents[school] == {"id": school, "n": 2}
+    assert other in kept.did_documents and len(PassportStore(passport).entries()) == 2
+
+
 def test_passport_folder_defaults_to_skillspas_home(files):
     folder, paths, _ = files
     home = folder / "home"
