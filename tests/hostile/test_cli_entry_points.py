@@ -499,3 +499,44 @@ def test_vocab_search_echoes_its_query_without_a_terminal_control(query):
     run = run_cli("vocab", "search", query)
     assert run.exit_code == 0 and run.exception is None, run.stderr
     assert not any(ch in run.stdout for ch in "\u009b\x07\x1b"), run.stdout[:300]
+
+
+# -- bundle create: what it gathers is bounded as a verifier reads it --------------------------------------------
+
+
+def _status_list_inflating_to(size: int, folder: Path) -> Path:
+    """A genuinely signed status list (did:key) whose encodedList inflates to ``size`` zero bytes."""
+    import base64
+    import gzip
+
+    from skillspas.issuer.sign import sign
+    from skillspas.issuer.status_lists import status_list_credential
+    from skillspas.keys import LocalSigner, generate
+
+    signer = LocalSigner(generate("ed25519"))
+    unsigned = status_list_credential("https://roc.example/status/1", issuer=signer.controller)
+    unsigned["credentialSubject"]["encodedList"] = "u" + base64.urlsafe_b64encode(
+        gzip.compress(bytes(size), mtime=0)).decode("ascii").rstrip("=")
+    path = folder / "status-list.json"
+    path.write_text(json.dumps(sign(unsigned, signer)), "utf-8")
+    return path
+
+
+def test_bundle_create_refuses_a_status_list_that_inflates_past_the_limit_and_writes_nothing(tmp_path):
+    """A 16 KiB gzip bomb of 16 MiB + 1 zero bytes was bundled; every credential checked with it was status_unavailable."""
+    from skillspas.schemas.limits import Limits
+
+    bomb = _status_list_inflating_to(Limits().max_status_list_bytes + 1, tmp_path)
+    out = tmp_path / "bundle.json"
+    run = run_cli("bundle", "create", "--status-list", str(bomb), "--out", str(out))
+    assert_coded_refusal(run, codes={"resource_limit"}, exit_codes=(2,))
+    assert "16777216" in run.stderr and not out.exists()
+
+
+def test_bundle_create_refuses_a_status_list_it_cannot_inflate_or_too_short_and_writes_nothing(tmp_path):
+    bomb = _status_list_inflating_to(1000, tmp_path)  # 8000 entries: fewer than any verifier accepts
+    out = tmp_path / "bundle.json"
+    assert_coded_refusal(run_cli("bundle", "create", "--status-list", str(bomb), "--out", str(out)),
+                         codes={"status_unavailable"}, exit_codes=(1,))
+    assert not out.exists()
+
