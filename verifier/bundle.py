@@ -119,6 +119,11 @@ class Bundle:
             raise _no_date()
         if self.trust_list is not None and not isinstance(self.trust_list, dict):
             raise _invalid("trustList must be a credential object", "trustList moet een bewijsstuk (JSON-object) zijn", "/trustList")
+        for key, documents in (("didDocuments", self.did_documents), ("statusLists", self.status_lists)):
+            if len(documents) > Limits.max_bundle_documents:
+                raise localized_error(ErrorCode.TOO_LARGE, path=f"/{key}",
+                                      en=f"bundle: more than {Limits.max_bundle_documents} {key} ({len(documents)})",
+                                      nl=f"controlebundel: meer dan {Limits.max_bundle_documents} {key} ({len(documents)})")
         for did, document in self.did_documents.items():
             # did:key needs no document; one here could only disagree with the key itself.
             try:

@@ -540,3 +540,27 @@ def test_bundle_create_refuses_a_status_list_it_cannot_inflate_or_too_short_and_
                          codes={"status_unavailable"}, exit_codes=(1,))
     assert not out.exists()
 
+
+def test_bundle_create_refuses_more_did_documents_than_a_bundle_holds_and_writes_nothing(tmp_path):
+    from skillspas.schemas.limits import Limits
+
+    dids = tmp_path / "dids"
+    for number in range(Limits().max_bundle_documents + 1):
+        host = dids / f"h{number}.example" / ".well-known"
+        host.mkdir(parents=True)
+        (host / "did.json").write_text(json.dumps({"id": f"did:web:h{number}.example"}), "utf-8")
+    out = tmp_path / "bundle.json"
+    run = run_cli("bundle", "create", "--dids", str(dids), "--out", str(out))
+    assert_coded_refusal(run, codes={"too_large"}, exit_codes=(2,))
+    assert str(Limits().max_bundle_documents) in run.stderr and not out.exists()
+
+
+def test_a_bundle_merged_from_issuers_bundles_holds_no_more_documents_than_one_bundle_may():
+    from skillspas.schemas.limits import Limits
+    from skillspas.verifier import Bundle
+
+    half = Limits().max_bundle_documents // 2 + 1
+    first, second = ([{"id": f"did:web:{part}{n}.example"} for n in range(half)] for part in "ab")
+    with pytest.raises(SkillspasError) as refused:
+        Bundle.create(did_documents=first).merged(Bundle.create(did_documents=second))
+    assert refused.value.code is ErrorCode.TOO_LARGE and refused.value.path == "/didDocuments"
