@@ -204,7 +204,7 @@ def _pdfs() -> dict[str, Callable[[], bytes]]:
     import os
     import zlib
 
-    from helpers import pdf_with_images, zip_bomb_pdf
+    from helpers import jpeg_pdf, pdf_with_images, zip_bomb_pdf
 
     return {
         "a corrupt PDF": lambda: b"%PDF-1.7\n" + os.urandom(20_000),
@@ -214,35 +214,9 @@ def _pdfs() -> dict[str, Callable[[], bytes]]:
         "one 60,000 x 60,000 image": lambda: pdf_with_images(1, width=60_000, height=60_000, data=zlib.compress(b"")),
         "a zip bomb": zip_bomb_pdf,
         "images without a QR code": lambda: pdf_with_images(3, width=40, height=40),
-        "a JPEG whose header claims 30,000 x 30,000": lambda: _jpeg_pdf(30_000, 30_000),
-        "a JPEG of 4000 x 4000 declared 16 x 16": lambda: _jpeg_pdf(4000, 4000),
+        "a JPEG whose header claims 30,000 x 30,000": lambda: jpeg_pdf(30_000, 30_000),
+        "a JPEG of 4000 x 4000 declared 16 x 16": lambda: jpeg_pdf(4000, 4000),
     }
-
-
-def _jpeg_pdf(width: int, height: int) -> bytes:
-    """A PDF with one image declared 16 x 16 whose JPEG header (SOF0) says ``width`` x ``height``: Pillow believes
-    the header (a DecompressionBombError past 179 million pixels, a large decode below)."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("L", (16, 16), 255).save(out, format="JPEG")
-    jpeg = bytearray(out.getvalue())
-    sof = jpeg.index(b"\xff\xc0")
-    jpeg[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im1 4 0 R >> >> >>",
-               b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-               b"/Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg) + bytes(jpeg) + b"\nendstream"]
-    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(pdf)
 
 
 PDFS = _pdfs()
@@ -259,10 +233,11 @@ def test_verify_refuses_a_hostile_passport_pdf_with_a_code(tmp_path, pdf, json_o
 
 def test_a_pdf_image_larger_than_it_declares_is_refused_before_it_is_decoded():
     """The bounds on pixels are checked on what the PDF declares; a JPEG says its own size, 62,500 times more here."""
+    from helpers import jpeg_pdf
     from skillspas.verifier.pdf import read_pdf_qr_texts
 
     with pytest.raises(SkillspasError) as refused:
-        read_pdf_qr_texts(_jpeg_pdf(4000, 4000))
+        read_pdf_qr_texts(jpeg_pdf(4000, 4000))
     assert refused.value.code is ErrorCode.PDF_UNREADABLE and "4000x4000" in refused.value.message
 
 
