@@ -152,18 +152,22 @@ def load_did_web_folder(
     path: str | os.PathLike[str], *, limits: Limits | None = None
 ) -> dict[str, dict[str, Any]]:
     """Load every did.json under ``path`` (host/.well-known/did.json, host/a/b/did.json) by DID;
-    ``file_error`` when ``path`` is missing or no folder, ``unresolvable_key`` for a did.json in it that is wrong."""
+    ``file_error`` when ``path`` is missing or no folder, ``unresolvable_key`` for a did.json in it that is wrong,
+    ``too_large`` past ``Limits.max_bundle_documents`` of them."""
     root = Path(path)
     if not root.is_dir():  # a folder given wrongly is the user's file problem (exit 2), not an unresolvable key
         missing = not root.exists()
         reason = (errno.ENOENT, os.strerror(errno.ENOENT)) if missing else (errno.ENOTDIR, NOT_A_FOLDER)
         raise file_error(OSError(*reason, str(root)), root, "read")
-    max_bytes = (limits or Limits()).max_bytes
+    limits = limits or Limits()
     documents: dict[str, dict[str, Any]] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         if "did.json" not in filenames:
             continue
+        if len(documents) == limits.max_bundle_documents:  # a bundle holds no more: not read on
+            raise error_for(ErrorCode.TOO_LARGE, f"{root} holds more than {limits.max_bundle_documents} did.json files",
+                            nl=f"{root} bevat meer dan {limits.max_bundle_documents} did.json-bestanden")
         file = Path(dirpath) / "did.json"
         parts = file.relative_to(root).parts
         shown = "/".join(parts)
@@ -171,7 +175,7 @@ def load_did_web_folder(
         if file.is_symlink():
             raise _unresolvable(f"{shown} is a symbolic link; copy the document instead",
                                 f"{shown} is een symbolische koppeling; kopieer het document zelf in de map")
-        document = _read_document(file, shown, max_bytes)
+        document = _read_document(file, shown, limits.max_bytes)
         if document.get("id") != did:
             raise _unresolvable(f"{shown}: the document's id does not match its path ({did})",
                                 f"{shown}: de id van het document past niet bij zijn plek ({did})")

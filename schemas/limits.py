@@ -31,6 +31,9 @@ class Limits:
     """Most terms one inline ``@context`` object may define."""
     max_credentials: int = 100
     """Most credentials in one presentation."""
+    max_bundle_documents: int = 10_000
+    """Most DID documents, and most status lists, in one offline bundle (``bundle create``, a bundle read, an issuer's
+    ``/bundle`` merged): a bundle is read whole into memory by every verifier."""
     max_status_list_bytes: int = 16 * 1024 * 1024
     """Largest Bitstring Status List after gzip inflation (16 MiB: 134 million entries)."""
     max_csv_bytes: int = 128 * 1024 * 1024

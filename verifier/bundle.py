@@ -173,6 +173,13 @@ class Bundle:
             raise _no_date()
         if self.trust_list is not None and not isinstance(self.trust_list, dict):
             raise _invalid("trustList must be a credential object", "trustList moet een bewijsstuk (JSON-object) zijn", "/trustList")
+        for key, what, documents in (("didDocuments", "DID document", self.did_documents),
+                                     ("statusLists", "status list", self.status_lists)):
+            if len(documents) > Limits.max_bundle_documents:
+                raise localized_error(ErrorCode.TOO_LARGE, path=f"/{key}",
+                                      en=f"bundle: {len(documents)} {what}s, more than {Limits.max_bundle_documents}",
+                                      nl=f"controlebundel: {len(documents)} {_PLURAL_NL[what]}, meer dan "
+                                         f"{Limits.max_bundle_documents}")
         for did, document in self.did_documents.items():
             # did:key needs no document; one here could only disagree with the key itself.
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2, ContextRegistry, unknown_context
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
@@ -193,6 +193,28 @@ def check_credential_shape(credential: dict[str, Any], path: str = "", scanned: 
         raise error_for(exc.code, exc.message, path + (exc.path if exc.path and exc.path != "/" else ""),
                         nl=exc.message_nl) from None
     validate_type(credential, path)  # a skillspas type: its own schema and the OB 3.0 schema
+    _check_status_entries(credential, path)
+
+
+_STATUS_FIELDS: Final = {"statusPurpose": str, "statusListIndex": str, "statusListCredential": str, "statusSize": int}
+"""A ``BitstringStatusListEntry``'s fields and their one JSON kind (W3C Bitstring Status List v1.0 §2.1)."""
+
+
+def _check_status_entries(credential: dict[str, Any], path: str) -> None:
+    """Each ``BitstringStatusListEntry`` has its fields as one text (``statusSize`` one integer): a list of one, a
+    number or a node object (``{"id": URL}``) signs (mostly) the same RDF, but the credential is malformed, not its status
+    list unavailable: ``schema_invalid`` with the field's path. Their values are the status check's (``status.py``)."""
+    value = credential.get("credentialStatus")
+    entries = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    for index, entry in entries:
+        if not isinstance(entry, dict) or "BitstringStatusListEntry" not in types_of(entry):
+            continue
+        where = f"{path}/credentialStatus" + ("" if index is None else f"/{index}")
+        for key, kind in _STATUS_FIELDS.items():
+            if key in entry and (not isinstance(entry[key], kind) or isinstance(entry[key], bool)):
+                what, what_nl = ("one integer", "één geheel getal") if kind is int else ("one text", "één tekst")
+                raise _shape(f"{key} of a status entry must be {what}", f"{key} van een statusvermelding moet {what_nl} zijn",
+                             f"{where}/{key}")
 
 
 def check_presentation_shape(

@@ -34,6 +34,7 @@ from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
+from skillspas.verifier.status import list_bits
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
 from skillspas.verifier.trust import TrustListPolicy, pinned_keys
 
@@ -400,7 +401,8 @@ def checked_trust_list(bundle: Bundle, anchors: list[str] | None) -> Verifier:
 
 
 def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
-    """Refuse to write a bundle whose trust list or status lists do not verify, or whose DID
+    """Refuse to write a bundle whose trust list or status lists do not verify (or a list's bits cannot be read within
+    the verifier's bounds: ``status.list_bits``), or whose DID
     documents hold a key that the trust list does not pin for that DID; warn of a did:web issuer on the
     trust list whose DID document the bundle lacks."""
     verifier = checked_trust_list(bundle, anchors)
@@ -415,7 +417,7 @@ def _check_new_bundle(bundle: Bundle, anchors: list[str] | None) -> None:
     for status_list in bundle.status_lists.values():
         issuer = status_list.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
-        verifier.verified_status_list(status_list, issuer if isinstance(issuer, str) else "")
+        list_bits(verifier.verified_status_list(status_list, issuer if isinstance(issuer, str) else ""), verifier.limits)
     if not pinned_keys(policy):
         return
     for did, document in bundle.did_documents.items():  # every key of every document, wherever it is listed

@@ -26,7 +26,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.verifier.qr import is_payload
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
-           "MAX_IMAGE_PIXELS", "MAX_TOTAL_PIXELS", "MAX_PDF_BYTES"]
+           "MAX_IMAGE_PIXELS", "MAX_TOTAL_PIXELS", "MAX_PDF_BYTES", "check_jpeg_size"]
 
 PDF_MAGIC: Final = b"%PDF-"
 MAX_PDF_BYTES: Final = 32 * 1024 * 1024
@@ -107,12 +107,66 @@ def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:
     return texts
 
 
+_SOF: Final = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+"""The JPEG markers that start a frame (SOF0-SOF15 but DHT, JPG and DAC): each says the image's size."""
+
+
+def _jpeg_frame_sizes(data: bytes) -> list[tuple[int, int]]:
+    """The (width, height) of every frame header of the JPEG ``data`` before its first scan, as a decoder reads them
+    (a browser the first, Pillow the last); none when it is no JPEG."""
+    sizes: list[tuple[int, int]] = []
+    at = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: the size is known by now
+            break
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # no length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker in _SOF and length >= 7 and at + 9 <= len(data):
+            sizes.append((int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")))
+        at += 2 + length
+    return sizes
+
+
+def check_jpeg_size(image: Any, data: bytes) -> None:
+    """Refuse a JPEG (a ``/DCTDecode`` image's ``data``) whose own header says another size than the PDF declares, before
+    anything decodes it (a decoder believes the header, not the PDF): past ``MAX_IMAGE_PIXELS`` ``resource_limit``,
+    otherwise ``pdf_unreadable``. Both readers check so: this module's and the phone page's (``verifier/browser/phone.py``),
+    whose browser decodes the JPEG itself."""
+    declared = (image["/Width"], image["/Height"])
+    sizes = _jpeg_frame_sizes(data)
+    if any(width * height > MAX_IMAGE_PIXELS for width, height in sizes):
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"an image in the PDF is larger than {MAX_IMAGE_PIXELS} pixels",
+                        nl=f"een afbeelding in de pdf is groter dan {MAX_IMAGE_PIXELS} pixels")
+    if not sizes:
+        raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF is no JPEG although the PDF says so",
+                        nl="een afbeelding in de pdf is geen JPEG, al zegt de pdf van wel; de pdf is beschadigd")
+    wrong = next((size for size in sizes if size != declared), None)
+    if wrong is not None:
+        raise error_for(ErrorCode.PDF_UNREADABLE, f"an image in the PDF is {wrong[0]}x{wrong[1]} pixels, "
+                        f"not the {declared[0]}x{declared[1]} the PDF declares",
+                        nl="een afbeelding in de pdf is niet zo groot als de pdf zegt; de pdf is beschadigd of bewerkt")
+
+
+def _last_filter(image: Any) -> Any:
+    """The last filter of an image XObject: the one whose output a decoder reads (``/DCTDecode`` for a JPEG)."""
+    filters = image.get("/Filter")
+    return filters[-1] if isinstance(filters, list) and filters else filters
+
+
 def _qr_texts_of(image: Any) -> list[str]:
     """The QR texts in one image XObject (Pillow and zxing-cpp); none for a logo or photo."""
     from PIL import Image
 
     from skillspas.verifier.qr import read_qr_images
 
+    if _last_filter(image) == "/DCTDecode":
+        check_jpeg_size(image, image.get_data())
     try:
         picture = image.decode_as_image() if hasattr(image, "decode_as_image") else None
     except Image.DecompressionBombError:  # a JPEG whose own header claims far more pixels than the PDF says

@@ -4,7 +4,7 @@ Usage::
 
     source = BitstringStatusSource(bundle.status_lists, verify_list, freshness=dt.timedelta(days=7))
     warnings = source.check(credential, now)      # or raises revoked / suspended / status_unavailable
-    bits = decode_bitstring(encoded_list, max_bytes=limits.max_status_list_bytes)
+    bits = decode_bitstring(encoded_list, max_bytes=limits.max_status_list_bytes)   # or list_bits(status_list, limits)
     revoked = bit_at(bits, 94567)                 # index 0 is the left-most (most significant) bit
 
 Spec: W3C Bitstring Status List v1.0, section 3.2 "Validate Algorithm" and 3.3-3.4 (bitstring
@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_FRESHNESS",
     "encode_bitstring",
     "decode_bitstring",
+    "list_bits",
     "bit_at",
     "set_bit",
 ]
@@ -109,12 +110,29 @@ def decode_bitstring(encoded: object, *, max_bytes: int) -> bytes:
         bits = inflater.decompress(compressed, max_bytes + 1)
     except zlib.error:
         raise _unreadable("encodedList is not a GZIP stream", "encodedList is geen GZIP-gegevens") from None
-    if len(bits) > max_bytes or inflater.unconsumed_tail:
-        raise _unavailable(f"the status list inflates beyond {max_bytes} bytes; refused",
-                           f"de statuslijst wordt uitgepakt groter dan {max_bytes} bytes; geweigerd")
+    if len(bits) > max_bytes or inflater.unconsumed_tail:  # a bomb: the verifier's status check says status_unavailable
+        raise localized_error(ErrorCode.RESOURCE_LIMIT, en=f"the status list inflates beyond {max_bytes} bytes; refused",
+                              nl=f"de statuslijst wordt uitgepakt groter dan {max_bytes} bytes; geweigerd",
+                              path="/credentialSubject/encodedList")
     if not inflater.eof or inflater.unused_data:
         raise _unreadable("encodedList is a truncated GZIP stream or has data after it",
                           "encodedList is afgebroken of heeft gegevens erachter")
+    return bits
+
+
+def list_bits(status_list: dict[str, Any], limits: Limits) -> bytes:
+    """The bits of a (verified) status list credential: its ``BitstringStatusList`` subject's ``encodedList``, inflated
+    within ``limits`` (past them ``resource_limit``), at least ``MIN_STATUS_LIST_BITS`` long; ``status_unavailable``
+    otherwise. The verifier reads each list so, and ``bundle create`` refuses one that it could not read."""
+    url = status_list.get("id")
+    subject = status_list.get("credentialSubject")
+    if not isinstance(subject, dict) or "BitstringStatusList" not in _types(subject):
+        raise _unavailable(f"the status list {url} has no BitstringStatusList subject",
+                           f"de statuslijst {url} bevat geen lijst (BitstringStatusList)")
+    bits = decode_bitstring(subject.get("encodedList"), max_bytes=limits.max_status_list_bytes)
+    if len(bits) * 8 < MIN_STATUS_LIST_BITS:
+        raise _unavailable(f"the status list {url} has fewer than {MIN_STATUS_LIST_BITS} entries",
+                           f"de statuslijst {url} heeft minder dan {MIN_STATUS_LIST_BITS} plaatsen")
     return bits
 
 
@@ -255,15 +273,7 @@ class BitstringStatusSource:
         if "BitstringStatusListCredential" not in _types(status_list) or status_list.get("id") != url:
             raise _unavailable(f"{url} is not a BitstringStatusListCredential with that id",
                                f"{url} is geen statuslijst (BitstringStatusListCredential) met die id")
-        subject = status_list.get("credentialSubject")
-        if not isinstance(subject, dict) or "BitstringStatusList" not in _types(subject):
-            raise _unavailable(f"the status list {url} has no BitstringStatusList subject",
-                               f"de statuslijst {url} bevat geen lijst (BitstringStatusList)")
-        bits = decode_bitstring(subject.get("encodedList"), max_bytes=self._limits.max_status_list_bytes)
-        if len(bits) * 8 < MIN_STATUS_LIST_BITS:
-            raise _unavailable(f"the status list {url} has fewer than {MIN_STATUS_LIST_BITS} entries",
-                               f"de statuslijst {url} heeft minder dan {MIN_STATUS_LIST_BITS} plaatsen")
-        return status_list, bits
+        return status_list, list_bits(status_list, self._limits)
 
     def _staleness(self, status_list: dict[str, Any], url: str, path: str, now: dt.datetime) -> Problem | None:
         """A warning when the list is older than the freshness limit or its ttl, or past its validUntil."""

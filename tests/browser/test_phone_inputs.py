@@ -22,7 +22,7 @@ from skillspas.verifier.page.inputs import document_bytes
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, read_qr_images
 from skillspas.verifier.run import verify_input, result_text
-from helpers import load_module
+from helpers import jpeg_pdf, load_module
 
 ROOT = Path(__file__).resolve().parents[2]
 pageworld = load_module("_phone_pageworld", ROOT / "tests/page/pageworld.py")
@@ -107,6 +107,7 @@ def test_a_photo_of_a_qr_code_on_the_phone_gives_the_laptop_pages_result(world):
 @pytest.mark.parametrize(("name", "code"), [
     ("corrupt", "pdf_unreadable"), ("zip bomb", "resource_limit"), ("no qr code", "qr_unreadable"),
     ("too many images", "resource_limit"), ("too large", "too_large"),
+    ("a JPEG of 4000 x 4000 declared 16 x 16", "pdf_unreadable"), ("a JPEG whose header claims 30,000 x 30,000", "resource_limit"),
 ])
 def test_a_pdf_the_laptop_refuses_the_phone_refuses_with_the_same_code(world, name, code):
     pdf = {
@@ -115,6 +116,9 @@ def test_a_pdf_the_laptop_refuses_the_phone_refuses_with_the_same_code(world, na
         "no qr code": lambda: pageworld.pdf_with_images(2, width=40, height=40),
         "too many images": lambda: pageworld.pdf_with_images(61),
         "too large": lambda: b"%PDF-1.7\n" + bytes(MAX_IMAGE_BYTES),
+        # the browser decodes a JPEG by its own header: refused before it is handed on, as verify does (verifier/pdf.py)
+        "a JPEG of 4000 x 4000 declared 16 x 16": lambda: jpeg_pdf(4000, 4000),
+        "a JPEG whose header claims 30,000 x 30,000": lambda: jpeg_pdf(30_000, 30_000),
     }[name]()
     answer = _phone(pdf, _options(world))
     assert answer["view"]["code"] == code and answer["view"]["verdict"] == "unusable", answer["view"]

@@ -204,7 +204,7 @@ def _pdfs() -> dict[str, Callable[[], bytes]]:
     import os
     import zlib
 
-    from helpers import pdf_with_images, zip_bomb_pdf
+    from helpers import jpeg_pdf, pdf_with_images, zip_bomb_pdf
 
     return {
         "a corrupt PDF": lambda: b"%PDF-1.7\n" + os.urandom(20_000),
@@ -214,35 +214,9 @@ def _pdfs() -> dict[str, Callable[[], bytes]]:
         "one 60,000 x 60,000 image": lambda: pdf_with_images(1, width=60_000, height=60_000, data=zlib.compress(b"")),
         "a zip bomb": zip_bomb_pdf,
         "images without a QR code": lambda: pdf_with_images(3, width=40, height=40),
-        "a JPEG whose header claims 30,000 x 30,000": lambda: _jpeg_pdf(30_000, 30_000),
-        "a JPEG of 4000 x 4000 declared 16 x 16": lambda: _jpeg_pdf(4000, 4000),
+        "a JPEG whose header claims 30,000 x 30,000": lambda: jpeg_pdf(30_000, 30_000),
+        "a JPEG of 4000 x 4000 declared 16 x 16": lambda: jpeg_pdf(4000, 4000),
     }
-
-
-def _jpeg_pdf(width: int, height: int) -> bytes:
-    """A PDF with one image declared 16 x 16 whose JPEG header (SOF0) says ``width`` x ``height``: Pillow believes
-    the header (a DecompressionBombError past 179 million pixels, a large decode below)."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("L", (16, 16), 255).save(out, format="JPEG")
-    jpeg = bytearray(out.getvalue())
-    sof = jpeg.index(b"\xff\xc0")
-    jpeg[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im1 4 0 R >> >> >>",
-               b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-               b"/Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg) + bytes(jpeg) + b"\nendstream"]
-    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(pdf)
 
 
 PDFS = _pdfs()
@@ -259,10 +233,11 @@ def test_verify_refuses_a_hostile_passport_pdf_with_a_code(tmp_path, pdf, json_o
 
 def test_a_pdf_image_larger_than_it_declares_is_refused_before_it_is_decoded():
     """The bounds on pixels are checked on what the PDF declares; a JPEG says its own size, 62,500 times more here."""
+    from helpers import jpeg_pdf
     from skillspas.verifier.pdf import read_pdf_qr_texts
 
     with pytest.raises(SkillspasError) as refused:
-        read_pdf_qr_texts(_jpeg_pdf(4000, 4000))
+        read_pdf_qr_texts(jpeg_pdf(4000, 4000))
     assert refused.value.code is ErrorCode.PDF_UNREADABLE and "4000x4000" in refused.value.message
 
 
@@ -499,3 +474,68 @@ def test_vocab_search_echoes_its_query_without_a_terminal_control(query):
     run = run_cli("vocab", "search", query)
     assert run.exit_code == 0 and run.exception is None, run.stderr
     assert not any(ch in run.stdout for ch in "\u009b\x07\x1b"), run.stdout[:300]
+
+
+# -- bundle create: what it gathers is bounded as a verifier reads it --------------------------------------------
+
+
+def _status_list_inflating_to(size: int, folder: Path) -> Path:
+    """A genuinely signed status list (did:key) whose encodedList inflates to ``size`` zero bytes."""
+    import base64
+    import gzip
+
+    from skillspas.issuer.sign import sign
+    from skillspas.issuer.status_lists import status_list_credential
+    from skillspas.keys import LocalSigner, generate
+
+    signer = LocalSigner(generate("ed25519"))
+    unsigned = status_list_credential("https://roc.example/status/1", issuer=signer.controller)
+    unsigned["credentialSubject"]["encodedList"] = "u" + base64.urlsafe_b64encode(
+        gzip.compress(bytes(size), mtime=0)).decode("ascii").rstrip("=")
+    path = folder / "status-list.json"
+    path.write_text(json.dumps(sign(unsigned, signer)), "utf-8")
+    return path
+
+
+def test_bundle_create_refuses_a_status_list_that_inflates_past_the_limit_and_writes_nothing(tmp_path):
+    """A 16 KiB gzip bomb of 16 MiB + 1 zero bytes was bundled; every credential checked with it was status_unavailable."""
+    from skillspas.schemas.limits import Limits
+
+    bomb = _status_list_inflating_to(Limits().max_status_list_bytes + 1, tmp_path)
+    out = tmp_path / "bundle.json"
+    run = run_cli("bundle", "create", "--status-list", str(bomb), "--out", str(out))
+    assert_coded_refusal(run, codes={"resource_limit"}, exit_codes=(2,))
+    assert "16777216" in run.stderr and not out.exists()
+
+
+def test_bundle_create_refuses_a_status_list_it_cannot_inflate_or_too_short_and_writes_nothing(tmp_path):
+    bomb = _status_list_inflating_to(1000, tmp_path)  # 8000 entries: fewer than any verifier accepts
+    out = tmp_path / "bundle.json"
+    assert_coded_refusal(run_cli("bundle", "create", "--status-list", str(bomb), "--out", str(out)),
+                         codes={"status_unavailable"}, exit_codes=(1,))
+    assert not out.exists()
+
+
+def test_bundle_create_refuses_more_did_documents_than_a_bundle_holds_and_writes_nothing(tmp_path):
+    from skillspas.schemas.limits import Limits
+
+    dids = tmp_path / "dids"
+    for number in range(Limits().max_bundle_documents + 1):
+        host = dids / f"h{number}.example" / ".well-known"
+        host.mkdir(parents=True)
+        (host / "did.json").write_text(json.dumps({"id": f"did:web:h{number}.example"}), "utf-8")
+    out = tmp_path / "bundle.json"
+    run = run_cli("bundle", "create", "--dids", str(dids), "--out", str(out))
+    assert_coded_refusal(run, codes={"too_large"}, exit_codes=(2,))
+    assert str(Limits().max_bundle_documents) in run.stderr and not out.exists()
+
+
+def test_a_bundle_merged_from_issuers_bundles_holds_no_more_documents_than_one_bundle_may():
+    from skillspas.schemas.limits import Limits
+    from skillspas.verifier import Bundle
+
+    half = Limits().max_bundle_documents // 2 + 1
+    first, second = ([{"id": f"did:web:{part}{n}.example"} for n in range(half)] for part in "ab")
+    with pytest.raises(SkillspasError) as refused:
+        Bundle.create(did_documents=first).merged(Bundle.create(did_documents=second))
+    assert refused.value.code is ErrorCode.TOO_LARGE and refused.value.path == "/didDocuments"

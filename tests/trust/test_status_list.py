@@ -134,7 +134,6 @@ def test_missing_or_broken_list_fails_closed(world, broken, case):
     [
         pytest.param({"statusListIndex": str(MIN_STATUS_LIST_BITS)}, "statusListIndex", id="index past the end"),
         pytest.param({"statusListIndex": "-1"}, "statusListIndex", id="negative index"),
-        pytest.param({"statusListIndex": 5}, "statusListIndex", id="index not a string"),
         pytest.param({"statusPurpose": "refresh"}, "statusPurpose", id="unsupported purpose"),
         pytest.param({"statusSize": 2}, "statusSize", id="multi-bit status"),
     ],

@@ -125,7 +125,9 @@ def test_a_skill_whose_evidence_kind_is_a_list_verifies_without_an_internal_erro
 
     result = verify(signed, trusted_issuers=[signer.controller])
     assert result.verified and result.summary.skills[0].evidence == "exam"
-@pytest.mark.parametrize("spelled, code", [(["revocation"], ErrorCode.STATUS_UNAVAILABLE),
+
+
+@pytest.mark.parametrize("spelled, code", [(["revocation"], ErrorCode.SCHEMA_INVALID),
                                            ({"@value": "revocation"}, ErrorCode.SCHEMA_INVALID)], ids=["list", "object"])
 def test_a_revoked_credential_with_its_status_purpose_respelled_is_not_valid_and_no_internal_error(world, spelled, code):
     bundle = world.bundle(status_lists=[world.status_list(revoked=(42,))])
@@ -135,3 +137,27 @@ def test_a_revoked_credential_with_its_status_purpose_respelled_is_not_valid_and
     assert not result.verified and result.first_error.code is code
 
 
+RESPELLED_STATUS = {
+    "statusListIndex as a list of one": ("statusListIndex", lambda v: [v]),
+    "statusListIndex as a number": ("statusListIndex", int),
+    "statusPurpose as a list of one": ("statusPurpose", lambda v: [v]),
+    "statusListCredential as a list of one": ("statusListCredential", lambda v: [v]),
+    "statusListCredential as an object": ("statusListCredential", lambda v: {"id": v}),
+    "statusSize as a text": ("statusSize", lambda v: "1"),
+    "statusSize as a list of one": ("statusSize", lambda v: [1]),
+}
+
+
+@pytest.mark.parametrize("case", list(RESPELLED_STATUS))
+def test_a_status_entry_with_a_field_respelled_is_a_malformed_credential_not_an_unavailable_status_list(world, case):
+    """The credential is malformed (schema_invalid, with the field's path), not its status list unavailable: a list of
+    one, a number or a node object where the Bitstring Status List entry has one text (statusSize one integer). Most of
+    these sign the same RDF as the right spelling, so the signature holds."""
+    field, respell = RESPELLED_STATUS[case]
+    bundle = world.bundle(status_lists=[world.status_list(revoked=(42,))])
+    credential = copy.deepcopy(world.credential(world.roc, status_index=42))
+    entry = credential["credentialStatus"]
+    entry[field] = respell(entry.get(field, 1))
+    credential = _signed_anyway(world, credential)
+    _refused(world.verify(credential, bundle, now=NOW), f"/credentialStatus/{field}", field)
+    _refused(world.verify(_shown(credential), bundle, now=NOW), f"/verifiableCredential/0/credentialStatus/{field}")

@@ -28,7 +28,7 @@ from skillspas.schemas.vocab import SkillsVocabulary
 from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, passport_of,
                                             pdf_too_large, qr_credentials, too_large)
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names
-from skillspas.verifier.pdf import qr_texts, read_pdf_images
+from skillspas.verifier.pdf import check_jpeg_size, qr_texts, read_pdf_images
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload, no_qr_code
 from skillspas.verifier.run import input_verifier, refusal, result_text, verify_with
 
@@ -82,6 +82,8 @@ def _image(stream: Any) -> dict[str, Any] | None:
         return None
     data = stream.get_data()  # pypdf, within read_pdf_images's limits
     size = {"width": int(stream["/Width"]), "height": int(stream["/Height"])}
+    if last == "/DCTDecode":  # the browser decodes it by its own header: of the size declared, as verify reads it
+        check_jpeg_size(stream, data)
     if last in ("/CCITTFaxDecode", "/DCTDecode"):
         kind = "tiff" if last == "/CCITTFaxDecode" else "file"
     elif stream.get("/BitsPerComponent") == 8 and stream.get("/ColorSpace") in ("/DeviceGray", "/DeviceRGB"):
