@@ -24,6 +24,7 @@ from typing import Any, Callable, Final, Iterable, TypeVar
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.verifier.qr import is_payload
+from skillspas.verifier.qr.image import jpeg_frame_sizes
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
            "MAX_IMAGE_PIXELS", "MAX_TOTAL_PIXELS", "MAX_PDF_BYTES", "check_jpeg_size"]
@@ -107,39 +108,13 @@ def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:
     return texts
 
 
-_SOF: Final = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
-"""The JPEG markers that start a frame (SOF0-SOF15 but DHT, JPG and DAC): each says the image's size."""
-
-
-def _jpeg_frame_sizes(data: bytes) -> list[tuple[int, int]]:
-    """The (width, height) of every frame header of the JPEG ``data`` before its first scan, as a decoder reads them
-    (a browser the first, Pillow the last); none when it is no JPEG."""
-    sizes: list[tuple[int, int]] = []
-    at = 2 if data[:2] == b"\xff\xd8" else len(data)
-    while at + 4 <= len(data) and data[at] == 0xFF:
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: the size is known by now
-            break
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # no length
-            at += 2
-            continue
-        length = int.from_bytes(data[at + 2:at + 4], "big")
-        if marker in _SOF and length >= 7 and at + 9 <= len(data):
-            sizes.append((int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")))
-        at += 2 + length
-    return sizes
-
-
 def check_jpeg_size(image: Any, data: bytes) -> None:
     """Refuse a JPEG (a ``/DCTDecode`` image's ``data``) whose own header says another size than the PDF declares, before
     anything decodes it (a decoder believes the header, not the PDF): past ``MAX_IMAGE_PIXELS`` ``resource_limit``,
     otherwise ``pdf_unreadable``. Both readers check so: this module's and the phone page's (``verifier/browser/phone.py``),
     whose browser decodes the JPEG itself."""
     declared = (image["/Width"], image["/Height"])
-    sizes = _jpeg_frame_sizes(data)
+    sizes = jpeg_frame_sizes(data)
     if any(width * height > MAX_IMAGE_PIXELS for width, height in sizes):
         raise error_for(ErrorCode.RESOURCE_LIMIT, f"an image in the PDF is larger than {MAX_IMAGE_PIXELS} pixels",
                         nl=f"een afbeelding in de pdf is groter dan {MAX_IMAGE_PIXELS} pixels")

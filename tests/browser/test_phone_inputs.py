@@ -19,6 +19,7 @@ import pytest
 
 from skillspas.verifier.browser.phone import check, check_read
 from skillspas.verifier.page.inputs import document_bytes
+from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, read_qr_images
 from skillspas.verifier.run import verify_input, result_text
@@ -102,6 +103,37 @@ def test_a_photo_of_a_qr_code_on_the_phone_gives_the_laptop_pages_result(world):
     answer = _phone(photo, _options(world))
     assert _without_times(answer["text"]) == _without_times(_laptop(photo, world))
     assert json.loads(answer["text"])["verified"] is True
+
+
+def _claiming(kind: str, width: int, height: int) -> bytes:
+    """A 16 x 16 PNG or JPEG whose own header (IHDR, with its CRC; SOF0) claims ``width`` x ``height``."""
+    import zlib
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(out, format=kind)
+    data = bytearray(out.getvalue())
+    size = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    if kind == "PNG":
+        data[16:24] = size
+        data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    else:
+        sof = data.index(b"\xff\xc0")
+        data[sof + 5:sof + 9] = size[6:8] + size[2:4]
+    return bytes(data)
+
+
+@pytest.mark.parametrize(("kind", "width", "height"), [("PNG", 30_000, 30_000), ("JPEG", 30_000, 30_000),
+                                                       ("PNG", 8000, 5001), ("JPEG", 8000, 5001)])
+def test_a_photo_whose_header_claims_too_many_pixels_is_refused_before_the_browser_decodes_it(world, kind, width, height):
+    photo = _claiming(kind, width, height)
+    with pytest.raises(SkillspasError) as laptop:
+        document_bytes(photo, limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES)
+    answer = json.loads(check(photo, _options(world)))  # not {"read": "image"}: the phone's browser would decode it
+    assert "read" not in answer, answer
+    assert answer["view"]["code"] == laptop.value.code.value == "qr_too_large", answer["view"]
+    assert answer["view"]["verdict"] == "unusable" and "afbeelding" in answer["view"]["sentence"]["nl"]
 
 
 @pytest.mark.parametrize(("name", "code"), [

@@ -30,6 +30,7 @@ from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collec
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names
 from skillspas.verifier.pdf import check_jpeg_size, qr_texts, read_pdf_images
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload, no_qr_code
+from skillspas.verifier.qr.image import check_image_pixels
 from skillspas.verifier.run import input_verifier, refusal, result_text, verify_with
 
 __all__ = ["check", "check_read"]
@@ -104,6 +105,7 @@ def _read_first(data: bytes, kind: str) -> dict[str, Any]:
         raise too_large(True, MAX_IMAGE_BYTES)
     if is_pdf(data):
         return {"read": "pdf", "images": read_pdf_images(data, _image)}
+    check_image_pixels(data)  # the browser decodes the photo by its header: a bomb is refused first, as the laptop does
     return {"read": "image", "images": [{"kind": "file"}]}
 
 

@@ -1,6 +1,9 @@
 """Reading QR codes from a photo or screenshot (PNG, JPEG): zxing-cpp and Pillow, imported only here, when used.
 
-Bounded: at most ``MAX_IMAGE_BYTES`` of file and ``MAX_IMAGE_PIXELS`` of image are read.
+Bounded: at most ``MAX_IMAGE_BYTES`` of file and ``MAX_IMAGE_PIXELS`` of image are read. The size an image's own
+header claims (PNG IHDR, every JPEG frame header) is read in plain Python first (``check_image_pixels``), so the
+phone page (``verifier/browser/phone.py``, no Pillow in the browser) refuses a decompression bomb before its
+browser decodes it, with the laptop's code.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from skillspas.schemas.jsonio import open_input
 from skillspas.verifier.qr.base45 import unreadable
 from skillspas.verifier.qr.payload import is_payload
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "read_qr_image", "read_qr_images", "no_qr_code", "image_too_large"]
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "read_qr_image", "read_qr_images", "no_qr_code", "image_too_large",
+           "check_image_pixels", "jpeg_frame_sizes"]
 
 MAX_IMAGE_BYTES: Final = 32 * 1024 * 1024
 """Largest image file read for a QR code."""
@@ -37,9 +41,61 @@ def image_too_large(limit: int) -> SkillspasError:
                      nl=f"het afbeeldingsbestand is groter dan {limit} bytes; stuur een kleinere foto of schermafbeelding")
 
 
+_SOF: Final = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+"""The JPEG markers that start a frame (SOF0-SOF15 but DHT, JPG and DAC): each says the image's size."""
+
+
+def jpeg_frame_sizes(data: bytes) -> list[tuple[int, int]]:
+    """The (width, height) of every frame header of the JPEG ``data`` before its first scan, as a decoder reads them
+    (a browser the first, Pillow the last); none when it is no JPEG. Pure Python (Pyodide): also ``verifier/pdf.py``'s."""
+    sizes: list[tuple[int, int]] = []
+    at = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: the size is known by now
+            break
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # no length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker in _SOF and length >= 7 and at + 9 <= len(data):
+            sizes.append((int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")))
+        at += 2 + length
+    return sizes
+
+
+_PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
+
+
+def _header_sizes(data: bytes) -> list[tuple[int, int]]:
+    """The (width, height) the image file ``data`` claims in its header: a PNG's IHDR, every JPEG frame header; none
+    for another format."""
+    if data.startswith(_PNG_MAGIC) and data[12:16] == b"IHDR" and len(data) >= 24:
+        return [(int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))]
+    return jpeg_frame_sizes(data)
+
+
+def _too_many_pixels(width: int, height: int) -> SkillspasError:
+    return error_for(ErrorCode.QR_TOO_LARGE, f"the image has {width}x{height} pixels; at most {MAX_IMAGE_PIXELS} are read",
+                     nl=f"de afbeelding heeft {width}x{height} pixels en er worden er hoogstens {MAX_IMAGE_PIXELS} "
+                        "gelezen; stuur een kleinere foto of schermafbeelding")
+
+
+def check_image_pixels(data: bytes) -> None:
+    """Refuse a PNG or JPEG photo whose header claims more than ``MAX_IMAGE_PIXELS`` (``qr_too_large``), before anything
+    decodes it: here before Pillow, on the phone page before the browser (both believe the header)."""
+    for width, height in _header_sizes(data):
+        if width * height > MAX_IMAGE_PIXELS:
+            raise _too_many_pixels(width, height)
+
+
 def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
     """The texts of every QR code in a PNG/JPEG photo or screenshot (path or bytes), in reading order."""
     data = _image_bytes(image)
+    check_image_pixels(data)
     try:
         from PIL import Image, UnidentifiedImageError
         import zxingcpp
@@ -49,10 +105,8 @@ def read_qr_images(image: str | os.PathLike[str] | bytes) -> list[str]:
     try:
         with Image.open(io.BytesIO(data)) as picture:
             width, height = picture.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise error_for(ErrorCode.QR_TOO_LARGE, f"the image has {width}x{height} pixels; at most {MAX_IMAGE_PIXELS} are read",
-                                nl=f"de afbeelding heeft {width}x{height} pixels en er worden er hoogstens {MAX_IMAGE_PIXELS} "
-                                   "gelezen; stuur een kleinere foto of schermafbeelding")
+            if width * height > MAX_IMAGE_PIXELS:  # another format (GIF, BMP, WebP), by Pillow's reading of its header
+                raise _too_many_pixels(width, height)
             picture.draft("L", picture.size)  # JPEG: decode straight to grey
             grey = picture.convert("L")
     except SkillspasError:
