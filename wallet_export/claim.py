@@ -6,7 +6,8 @@ Usage::
 
 The protocol is the VC-API exchange the issuer service speaks (``skillspas.issuer.exchanges``):
 ``POST {}`` answers a DID-Auth request (challenge, domain); the passport key signs a presentation
-over them (proofPurpose ``authentication``); ``POST {"verifiablePresentation": …}`` answers the
+over them (proofPurpose ``authentication``), only for the exchange URL's own host (and port), as the issuer names its
+domain: a request for another domain is refused before anything is signed, the offer still open (``domain_mismatch``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
 from ``bundle`` (the worker's) merged into the passport's bundle, else the passport's bundle when it checks the
 proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's (``PassportStore.merged_bundle``:
@@ -103,6 +104,19 @@ def _text(document: Any, key: str) -> str:
     return value
 
 
+def _domain(request: Any, url: str) -> str:
+    """The DID-Auth ``domain`` the exchange at ``url`` asks for, when it is that URL's host (and port, as the issuer
+    names its own: ``Exchanges.domain``); a presentation signed for another domain could be replayed there."""
+    asked, own = _text(request, "domain"), urlsplit(url).netloc.rpartition("@")[2]
+    if asked.lower() != own.lower():
+        quoted = shown(asked, 200, quoted=True)
+        raise localized_error(ErrorCode.DOMAIN_MISMATCH,
+                              en=f"the exchange asks to sign for the domain {quoted}, not its own host {own}: nothing was signed",
+                              nl=f"het ophaaladres vraagt een handtekening voor het domein {quoted}, niet voor zijn eigen "
+                                 f"adres {own}: er is niets ondertekend")
+    return asked
+
+
 def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
           client: httpx.Client | None = None) -> list[StoredCredential]:
     """Run the exchange at ``url`` with the passport key, verify what it answers and store it; ``bundle`` (one the
@@ -121,8 +135,7 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
     try:
         asked = _post(client, url, {})
         request = asked.get("verifiablePresentationRequest") if isinstance(asked, dict) else None
-        did_auth = build_presentation([], holder=holder, challenge=_text(request, "challenge"),
-                                      domain=_text(request, "domain"))
+        did_auth = build_presentation([], holder=holder, challenge=_text(request, "challenge"), domain=_domain(request, url))
         answer = _post(client, url, {"verifiablePresentation": did_auth})
         credentials = _credentials(answer)  # the offer is used now: from here on what it answered is never lost
         try:

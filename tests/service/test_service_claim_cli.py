@@ -150,12 +150,31 @@ def _mock(handler: Any) -> httpx.Client:
     return httpx.Client(transport=httpx.MockTransport(handler))
 
 
-def _exchange(answer: dict[str, Any]) -> Any:
+def _exchange(answer: dict[str, Any], domain: str | None = None) -> Any:
+    """An exchange asking for DID-Auth over its own host (as the issuer service does), or ``domain``, then answering."""
     def handler(request: httpx.Request) -> httpx.Response:
         if request.content == b"{}":
-            return httpx.Response(200, json={"verifiablePresentationRequest": {"challenge": "c", "domain": "d"}})
+            asked = {"challenge": "c", "domain": domain or request.url.netloc.decode("ascii")}
+            return httpx.Response(200, json={"verifiablePresentationRequest": asked})
         return httpx.Response(200, json=answer)
     return handler
+
+
+@pytest.mark.parametrize("domain", ["bank.example", "roc.example.bank.example", "roc.example:8443"])
+def test_a_wallet_asked_to_sign_for_another_domain_than_the_exchanges_host_refuses_and_signs_nothing(passport, domain):
+    folder, _ = passport
+    posted: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        posted.append(request.content)
+        return _exchange({"verifiablePresentation": {"verifiableCredential": []}}, domain)(request)
+
+    with _mock(handler) as client, pytest.raises(SkillspasError) as refused:
+        claim(PassportStore(folder), "https://roc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "domain_mismatch" and domain in refused.value.message
+    assert "niets ondertekend" in refused.value.text("nl")
+    assert posted == [b"{}"]  # no DID-Auth was sent: the offer is still open
+    assert PassportStore(folder).entries() == []
 
 
 def test_a_credential_about_someone_else_is_refused(passport):
