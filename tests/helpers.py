@@ -6,11 +6,14 @@ in the tree would shadow the module name ``conftest``."""
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import copy
 import importlib.util
 import json
 import re
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +131,27 @@ def colour_family(css: str) -> str:
     if 180 <= degrees <= 250:
         return "blue"
     return "red" if degrees <= 12 or degrees >= 345 else "other"
+
+
+@contextlib.contextmanager
+def service_in_process(folder: Path, org_name: str, base_url: str) -> Iterator[tuple[Any, Any]]:
+    """The issuer service in this process (SQLite in ``folder``) with one ROC named ``org_name`` (did:web
+    roc.example): a TestClient that sends the ROC's API key and answers errors as HTTP, and the ROC's record."""
+    from fastapi.testclient import TestClient
+
+    from skillspas.issuer.orgs import create_organisation
+    from skillspas.issuer.service.app import create_app
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'db.sqlite'}", public_url=base_url, dev=True,
+                        key_passphrase="test-only passphrase (never a real one)")
+    store = open_store(settings.database)
+    roc = create_organisation(store, settings, org_name, role="mbo", did_web="roc.example")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app = create_app(settings, store=store)
+    with TestClient(app, base_url=base_url, raise_server_exceptions=False) as client:
+        client.headers["Authorization"] = f"Bearer {roc.api_key}"
+        yield client, roc
+    store.dispose()

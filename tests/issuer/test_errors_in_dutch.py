@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,14 @@ from typer.testing import CliRunner
 from skillspas.issuer.batch import read_csv
 from skillspas.issuer.cli import build_app
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.orgs import add_api_key, create_organisation
-from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import open_store
+from skillspas.issuer.orgs import add_api_key
 from skillspas.keys import generate
 from skillspas.keys import keyfile
 from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.errors import SkillspasError
 from skillspas.schemas.messages import text
+
+from helpers import service_in_process
 
 BASE = "http://127.0.0.1:8000"
 
@@ -108,20 +107,8 @@ def test_a_keys_command_refusal_says_what_is_wrong_in_dutch(args, dutch, tmp_pat
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Any]]:
     """The issuer service in this process (SQLite) with one ROC, and the ROC's organisation record."""
-    from skillspas.issuer.service.app import create_app
-
-    folder: Path = tmp_path_factory.mktemp("errors-in-dutch")
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'db.sqlite'}", public_url=BASE, dev=True,
-                        key_passphrase="test-only passphrase (never a real one)")
-    store = open_store(settings.database)
-    roc = create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        app = create_app(settings, store=store)
-    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as client:
-        client.headers["Authorization"] = f"Bearer {roc.api_key}"
-        yield client, roc
-    store.dispose()
+    with service_in_process(tmp_path_factory.mktemp("errors-in-dutch"), "ROC Voorbeeldstad", BASE) as pair:
+        yield pair
 
 
 def _dutch_of(response: Any, status: int, code: str) -> str:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.orgs import create_organisation
-from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import open_store
 from skillspas.verifier.qr import read_qr_image
+
+from helpers import service_in_process
 
 from svc_live import age_offer
 
@@ -28,20 +25,8 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The service in this process (SQLite), with a ROC whose name would be markup if not escaped."""
-    from skillspas.issuer.service.app import create_app
-
-    folder: Path = tmp_path_factory.mktemp("claim-page")
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'db.sqlite'}", public_url=BASE, dev=True,
-                        key_passphrase="test-only passphrase (never a real one)")
-    store = open_store(settings.database)
-    roc = create_organisation(store, settings, "ROC <b>Voorbeeldstad</b> & Co", role="mbo", did_web="roc.example")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        app = create_app(settings, store=store)
-    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as test_client:
-        test_client.headers["Authorization"] = f"Bearer {roc.api_key}"
+    with service_in_process(tmp_path_factory.mktemp("claim-page"), "ROC <b>Voorbeeldstad</b> & Co", BASE) as (test_client, _):
         yield test_client
-    store.dispose()
 
 
 def offer(client: TestClient, name: str = "Diploma Kok") -> dict[str, Any]:
