@@ -153,14 +153,18 @@ class Issuer:
         check_stored_ids(document)
         if not org.may_issue(kind):
             raise error_for(
-                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type"
+                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type",
+                nl=f"een organisatie met de rol {org.role!r} mag geen {kind} uitgeven",
             )
         if "proof" in document:
-            raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof")
+            raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof",
+                            nl="een bewijsstuk dat nog uitgegeven moet worden, heeft nog geen bewijs (proof)")
         if "credentialStatus" in document:
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "the service adds the status entries itself: leave "
                             "credentialStatus out (options.credentialStatus and statusPurposes choose them)",
-                            "/credentialStatus")
+                            "/credentialStatus",
+                            nl="de dienst voegt de statusvermeldingen zelf toe: laat credentialStatus weg (kies ze "
+                               "met options.credentialStatus en statusPurposes)")
         return document  # a national id: refused by preflight, which every caller runs next
 
     def issue(
@@ -226,21 +230,24 @@ class Issuer:
         document = parse_json(credential)
         check_stored_ids(document)
         if org.did not in cosigner_ids(document):
-            raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential does not name {org.did!r} as coSigner", "/coSigner")
+            raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential does not name {org.did!r} as coSigner", "/coSigner",
+                            nl=f"het bewijsstuk noemt {org.did!r} niet als medeondertekenaar (coSigner)")
         kind = credential_kind(document, self.contexts)
         if not org.may_issue(kind):
             raise error_for(
-                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type"
+                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type",
+                nl=f"een organisatie met de rol {org.role!r} mag geen {kind} medeondertekenen",
             )
         if "proof" not in document:
-            raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof")
+            raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof",
+                            nl="het bewijs (proof) van de uitgever ontbreekt: geef het bewijsstuk eerst uit")
         if any(_controller(p) == org.did for p in proofs_of(document, Limits())):
             raise error_for(ErrorCode.DUPLICATE_ID, "this organisation has already co-signed the credential", "/proof",
                             nl="Deze organisatie heeft dit bewijsstuk al medeondertekend.")
         owner = self.orgs.by_did(issuer_id(document) or "")
         if owner is None:
             raise error_for(ErrorCode.NOT_FOUND, "the credential's issuer is not an organisation of this service",
-                            "/issuer")
+                            "/issuer", nl="de uitgever van het bewijsstuk is geen organisatie van deze dienst")
         # sign() verifies every proof of the result: the school's with its DID document, ours with our key.
         cosigned = sign_as(org.signer, document, append=True, contexts=self.contexts, resolver=StaticResolver({owner.did: owner.did_document}))
         submitted = credential_hash(document)
@@ -249,10 +256,12 @@ class Issuer:
             row = queries.credential_for_update(session, cid, owner.id) if isinstance(cid, str) else None
             if row is None or row.state == "pending" or row.sha256 != submitted:
                 raise error_for(ErrorCode.NOT_FOUND, "the issuer issued no credential with this id and content",
-                                "/id")
+                                "/id", nl="de uitgever gaf geen bewijsstuk uit met deze id en deze inhoud")
             if row.state in ("revoked", "suspended"):
                 code = ErrorCode.REVOKED if row.state == "revoked" else ErrorCode.SUSPENDED
-                raise error_for(code, f"the credential is {row.state}", "/credentialStatus")
+                raise error_for(code, f"the credential is {row.state}", "/credentialStatus",
+                                nl=f"het bewijsstuk is {'ingetrokken' if code is ErrorCode.REVOKED else 'geschorst'}: "
+                                   "het wordt niet medeondertekend")
             row.sha256 = credential_hash(cosigned)
             if row.document is not None:
                 row.document = json.dumps(cosigned, separators=(",", ":"), ensure_ascii=False)
@@ -274,7 +283,7 @@ class Issuer:
             row = queries.credential_for_update(session, credential_id)
             if row is None or row.org_id != org.id or row.state == "pending":
                 raise error_for(ErrorCode.NOT_FOUND, "this organisation issued no credential with that id",
-                                "/credentialId")
+                                "/credentialId", nl="deze organisatie gaf geen bewijsstuk uit met die id")
             changed = status_registry.change(
                 session, org_id=org.id, org_did=org.did, actor=org.actor, publish=functools.partial(sign_as, org.signer),
                 row=row, action=action,
@@ -360,8 +369,10 @@ def _set_issuer(document: dict[str, Any], org: Org, *, profile: bool = False) ->
     if isinstance(issuer, dict):
         issuer, path = issuer.get("id"), "/issuer/id"
     if not is_url(issuer):
-        raise error_for(ErrorCode.SCHEMA_INVALID, "issuer must be a URL or an object with a URL id", path)
+        raise error_for(ErrorCode.SCHEMA_INVALID, "issuer must be a URL or an object with a URL id", path,
+                        nl="issuer is een URL, of een object met een URL als id")
     if issuer != org.did:
-        raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential names issuer {issuer!r}; this API key issues as {org.did!r}", path)
+        raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential names issuer {issuer!r}; this API key issues as {org.did!r}", path,
+                        nl=f"het bewijsstuk noemt uitgever {issuer!r}; deze API-sleutel geeft uit als {org.did!r}")
     if isinstance(document["issuer"], dict):
         document["issuer"].setdefault("name", org.name)

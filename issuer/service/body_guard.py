@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable
 import anyio
 
 from skillspas.issuer.service.errors import error_body
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 
@@ -70,7 +70,8 @@ class StrictJSONBody:
             pass
         if body_in_time.too_slow:
             await _refuse(send, error_for(ErrorCode.REQUEST_TIMEOUT,
-                                          f"the request body did not arrive within {self.read_timeout:g} s", "/"))
+                                          f"the request body did not arrive within {self.read_timeout:g} s", "/",
+                                          nl=f"de inhoud van het verzoek kwam niet binnen {self.read_timeout:g} s aan"))
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Read the body within the size cap, parse it strictly, then replay it to the application."""
@@ -78,7 +79,7 @@ class StrictJSONBody:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length", b"0")
         if not length.isdigit() or len(length) > 15 or int(length) > limit:
-            await _refuse(send, error_for(ErrorCode.TOO_LARGE, f"the request body is larger than {limit} bytes"))
+            await _refuse(send, _too_large(limit))
             return
         body = bytearray()
         more = True
@@ -89,7 +90,7 @@ class StrictJSONBody:
             body += message.get("body", b"")
             more = bool(message.get("more_body", False))
             if len(body) > limit:
-                await _refuse(send, error_for(ErrorCode.TOO_LARGE, f"the request body is larger than {limit} bytes"))
+                await _refuse(send, _too_large(limit))
                 return
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         declared = content_type == b"application/json" or content_type.endswith(b"+json")
@@ -153,6 +154,12 @@ class _Deadline:
     async def send(self, message: Message) -> None:
         if not self.too_slow:
             await self._send(message)
+
+
+def _too_large(limit: int) -> SkillspasError:
+    """``too_large`` for a body over ``limit`` bytes (as its length says, or as it arrives)."""
+    return localized_error(ErrorCode.TOO_LARGE, en=f"the request body is larger than {limit} bytes",
+                           nl=f"de inhoud van het verzoek is groter dan {limit} bytes")
 
 
 async def _refuse(send: Send, exc: SkillspasError) -> None:

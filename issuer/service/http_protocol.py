@@ -106,6 +106,7 @@ class OneWriteProtocol(CodedHTTPProtocol):
             return
         if self._in_head:
             self.refuse(error_for(ErrorCode.REQUEST_TIMEOUT,
-                                  f"the request head did not arrive within {self.head_timeout:g} s", "/"))
+                                  f"the request head did not arrive within {self.head_timeout:g} s", "/",
+                                  nl=f"de verzoekregel en de headers kwamen niet binnen {self.head_timeout:g} s aan"))
         else:
             self.transport.close()

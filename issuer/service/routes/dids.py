@@ -11,11 +11,17 @@ from fastapi.responses import JSONResponse
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.service._responses import errors
 from skillspas.issuer.service.deps import IssuerDep
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["did"])
+
+
+def _no_such_did() -> SkillspasError:
+    """``not_found`` for a DID no organisation of this service has."""
+    return localized_error(ErrorCode.NOT_FOUND, en="no organisation has this DID", nl="geen organisatie heeft deze DID")
+
 
 _DID_DOCUMENT = {
     200: {
@@ -35,7 +41,7 @@ _DID_DOCUMENT = {
 
 def _document(org: Org | None) -> JSONResponse:
     if org is None:
-        raise error_for(ErrorCode.NOT_FOUND, "no organisation has this DID")
+        raise _no_such_did()
     return JSONResponse(org.did_document, media_type="application/did+json",
                         headers={"Cache-Control": "public, max-age=300"})
 
@@ -50,7 +56,7 @@ async def well_known(request: Request, issuer: IssuerDep) -> JSONResponse:
     """The DID document of ``did:web:<Host header>`` (the service can serve several hosts)."""
     host = request.headers.get("host", "")
     if not host or len(host) > 300:
-        raise error_for(ErrorCode.NOT_FOUND, "no organisation has this DID")
+        raise _no_such_did()
     return _document(await run_in_threadpool(issuer.orgs.by_did, _did_for(host)))
 
 
@@ -59,7 +65,7 @@ async def well_known(request: Request, issuer: IssuerDep) -> JSONResponse:
 async def by_org(org_id: str, issuer: IssuerDep) -> JSONResponse:
     """The organisation's DID document, whatever host its did:web DID names."""
     if len(org_id) > 64:
-        raise error_for(ErrorCode.NOT_FOUND, "no such organisation")
+        raise localized_error(ErrorCode.NOT_FOUND, en="no such organisation", nl="deze organisatie bestaat niet")
     org = await run_in_threadpool(issuer.orgs.get, org_id)
     return _document(org)
 
@@ -69,7 +75,7 @@ def did_document_for_path(request: Request, issuer: Any, path: str) -> JSONRespo
     parts = tuple(p for p in path.split("/") if p)
     host = request.headers.get("host", "")
     if not parts or not host or len(path) > 300:
-        raise error_for(ErrorCode.NOT_FOUND, "no organisation has this DID")
+        raise _no_such_did()
     return _document(issuer.orgs.by_did(_did_for(host, parts)))
 
 

@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from skillspas.issuer.service._responses import errors
 from skillspas.issuer.service.deps import IssuerDep, SettingsDep
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, localized_error
 
 __all__ = ["router"]
 
@@ -42,10 +42,10 @@ async def status_list(
     """The current signed list; re-signed whenever a credential in it changes status."""
     # the number only as the credentials write it: not " 1", "01", "+1" or "1_0" (which pydantic reads as numbers)
     if len(org_id) > 64 or not 0 < seq < 2**31 or request.path_params["seq"] != str(seq):
-        raise error_for(ErrorCode.NOT_FOUND, "no such status list")
+        raise localized_error(ErrorCode.NOT_FOUND, en="no such status list", nl="deze statuslijst bestaat niet")
     document = await run_in_threadpool(issuer.status_list, org_id, seq, purpose)
     if document is None:
-        raise error_for(ErrorCode.NOT_FOUND, "no such status list")
+        raise localized_error(ErrorCode.NOT_FOUND, en="no such status list", nl="deze statuslijst bestaat niet")
     etag = f'"{org_id}-{seq}-{purpose}-{document.version}"'
     headers = {
         "Cache-Control": f"public, max-age={settings.status_list_max_age}",

@@ -1,0 +1,143 @@
+"""The issuer service's refusals an integrator meets when issuing, co-signing, changing a status or fetching a DID
+document or status list (and a body too large, not JSON or too slow) carry their own Dutch sentence in
+``messageNl``, not only the code's general one (``schemas/messages.py``); the English ``message`` is unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.orgs import create_organisation
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import open_store
+from skillspas.schemas.messages import text
+
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The issuer service in this process (SQLite) with one ROC, acting with the ROC's API key."""
+    from skillspas.issuer.service.app import create_app
+
+    folder = tmp_path_factory.mktemp("refusals-in-dutch")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'db.sqlite'}", public_url=BASE, dev=True,
+                        key_passphrase="test-only passphrase (never a real one)")
+    store = open_store(settings.database)
+    roc = create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app = create_app(settings, store=store)
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {roc.api_key}"
+        yield test_client
+    store.dispose()
+
+
+def _unsigned(**changes: Any) -> dict[str, Any]:
+    document = {k: v for k, v in sample_credential("did:web:placeholder").items() if k not in ("id", "issuer")}
+    return {**document, **changes}
+
+
+def _dutch_of(body: dict[str, Any], code: str) -> str:
+    assert body["code"] == code and body["messageNl"] != text(code, "nl"), body
+    return str(body["messageNl"])
+
+
+def _issued(client: TestClient) -> dict[str, Any]:
+    response = client.post("/credentials/issue", json={"credential": _unsigned()})
+    assert response.status_code == 201, response.text
+    return dict(response.json()["verifiableCredential"])
+
+
+REQUESTS = [
+    pytest.param("post", "/credentials/issue", lambda c: {"credential": _unsigned(proof={"type": "DataIntegrityProof"})},
+                 400, "schema_invalid", "heeft nog geen bewijs (proof)", id="a credential to issue that has a proof"),
+    pytest.param("post", "/credentials/issue",
+                 lambda c: {"credential": _unsigned(credentialStatus={"type": "BitstringStatusListEntry"})},
+                 400, "forbidden_field", "de dienst voegt de statusvermeldingen zelf toe",
+                 id="a credential to issue with its own status entry"),
+    pytest.param("post", "/credentials/issue", lambda c: {"credential": _unsigned(issuer="did:web:other.example")},
+                 400, "issuer_mismatch", "deze API-sleutel geeft uit als 'did:web:roc.example'",
+                 id="a credential naming another issuer"),
+    pytest.param("post", "/credentials/issue", lambda c: {"credential": _unsigned(issuer="geen URL")},
+                 400, "schema_invalid", "issuer is een URL", id="an issuer that is no URL"),
+    pytest.param("post", "/credentials/cosign", lambda c: {"verifiableCredential": _issued(c)},
+                 400, "issuer_mismatch", "noemt 'did:web:roc.example' niet als medeondertekenaar",
+                 id="co-signing a credential that does not name the organisation"),
+    pytest.param("post", "/credentials/status", lambda c: {"credentialId": "urn:uuid:nooit-uitgegeven", "action": "revoke"},
+                 404, "not_found", "deze organisatie gaf geen bewijsstuk uit met die id",
+                 id="a status change of a credential never issued"),
+    pytest.param("get", "/.well-known/did.json", None, 404, "not_found", "geen organisatie heeft deze DID",
+                 id="the DID document of a host without an organisation"),
+    pytest.param("get", "/orgs/" + "x" * 65 + "/did.json", None, 404, "not_found", "deze organisatie bestaat niet",
+                 id="the DID document of an organisation id longer than any"),
+    pytest.param("get", "/status/onbekend/1/revocation", None, 404, "not_found", "deze statuslijst bestaat niet",
+                 id="a status list that does not exist"),
+]
+
+
+@pytest.mark.parametrize("method, path, body, status, code, dutch", REQUESTS)
+def test_a_service_refusal_has_its_own_dutch_sentence(client, method, path, body, status, code, dutch):
+    if body is None:
+        response = client.request(method, path)
+    else:
+        response = client.request(method, path, json=body(client))
+    assert response.status_code == status, response.text
+    assert dutch in _dutch_of(response.json(), code)
+
+
+def test_a_body_larger_than_the_service_takes_is_refused_in_dutch_too(client):
+    response = client.post("/credentials/issue", content=b" " * (2 * 1024 * 1024),
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert "de inhoud van het verzoek is groter dan" in _dutch_of(response.json(), "too_large")
+
+
+def test_a_request_head_that_does_not_arrive_in_time_is_refused_in_dutch_too():
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol
+
+    class Transport(asyncio.Transport):
+        def __init__(self) -> None:
+            super().__init__()
+            self.writes: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: Any) -> None:
+            self.writes.append(bytes(data))
+
+        def close(self) -> None:
+            self.closed = True
+
+        def is_closing(self) -> bool:
+            return self.closed
+
+        def get_extra_info(self, name: str, default: Any = None) -> Any:
+            return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
+
+    async def never_called(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("the head never arrived")
+
+    async def stalled() -> Transport:
+        protocol = OneWriteProtocol.with_head_timeout(0.05)(
+            config=Config(app=never_called, log_level="warning", lifespan="off"), server_state=ServerState(),
+            app_state={}, _loop=asyncio.get_running_loop())
+        transport = Transport()
+        protocol.connection_made(transport)
+        protocol.data_received(b"POST /credentials/issue HTTP/1.1\r\nHost: example\r\n")
+        await asyncio.sleep(0.2)
+        return transport
+
+    transport = asyncio.run(stalled())
+    body = json.loads(b"".join(transport.writes).partition(b"\r\n\r\n")[2])
+    assert "de verzoekregel en de headers kwamen niet binnen" in _dutch_of(body, "request_timeout")
