@@ -17,7 +17,7 @@ import os
 import re
 from typing import Any, Iterable
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refusal
 from skillspas.verifier.bundle import Bundle
@@ -46,13 +46,20 @@ def parse_duration(value: str) -> dt.timedelta:
 
 def parse_now(value: str) -> dt.datetime:
     """An ISO 8601 instant with its offset ("2026-12-01T00:00:00Z"); ``invalid_option`` otherwise."""
+    given = shown(value, 40, quoted=True)
     try:
         instant = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise error_for(ErrorCode.INVALID_OPTION, f"{shown(value, 40, quoted=True)} is not an ISO 8601 instant") from None
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is not an ISO 8601 instant",
+                              nl=f"{given} is geen tijdstip (ISO 8601) zoals 2026-12-01T00:00:00Z") from None
     if instant.tzinfo is None:
-        raise error_for(ErrorCode.INVALID_OPTION, f"{shown(value, 40, quoted=True)} has no time zone offset")
-    return instant.astimezone(dt.timezone.utc)
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} has no time zone offset",
+                              nl=f"{given} heeft geen tijdzone: zet er Z (UTC) of een verschil zoals +01:00 achter")
+    try:
+        return instant.astimezone(dt.timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first instant Python has in UTC
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is outside the dates that can be checked",
+                              nl=f"{given} ligt buiten de data die te controleren zijn") from None
 
 
 def verify_input(

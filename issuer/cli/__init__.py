@@ -16,7 +16,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from skillspas.issuer.cli.usage import usage_refusal
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.report import crash
 
 __all__ = ["app", "build_app", "main"]  # noqa: F822 - ``app`` is built on first access (``__getattr__``)
@@ -108,11 +108,15 @@ def sign_command(
     from skillspas.schemas.report import refuse
 
     if suite not in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
-        raise refuse(error_for(ErrorCode.UNSUPPORTED_CRYPTOSUITE, f"unknown cryptosuite {suite!r}"))
+        raise refuse(localized_error(ErrorCode.UNSUPPORTED_CRYPTOSUITE,
+                                     en=f"unknown cryptosuite {shown(suite, 40, quoted=True)}",
+                                     nl=f"onbekende cryptosuite {shown(suite, 40, quoted=True)}: kies eddsa-rdfc-2022 "
+                                        "of ecdsa-rdfc-2019"))
     try:
         credential = read_json_file(file)
         if not isinstance(credential, dict):
-            raise refuse(error_for(ErrorCode.SCHEMA_INVALID, "a credential must be a JSON object"))
+            raise refuse(localized_error(ErrorCode.SCHEMA_INVALID, en="a credential must be a JSON object",
+                                         nl="een bewijsstuk is een JSON-object ({ … })"))
         signer = load(key)
         signed = sign(credential, signer, suite=suite, contexts=None if contexts is None else str(contexts))
     except SkillspasError as exc:
