@@ -30,7 +30,7 @@ from skillspas.keys import keyfile
 from skillspas.keys.keyfile import Keystore, Pkcs11Token
 from skillspas.keys.keypair import generate as generate_keypair
 from skillspas.keys.verification_method import parse_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.report import refuse
 
@@ -99,8 +99,26 @@ def _moment(value: str) -> dt.datetime:
     """A date-time with time zone, or a date (midnight UTC)."""
     try:
         return parse_datetime(value if "T" in value else f"{value}T00:00:00Z")
-    except ValueError as exc:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
+    except ValueError:
+        given = shown(value, 40, quoted=True)
+        raise refuse(localized_error(
+            ErrorCode.INVALID_OPTION, en=f"{given} is not a date (2026-03-01) or a date-time with a time zone "
+            "(2026-03-01T08:00:00Z)", nl=f"{given} is geen datum (2026-03-01) of datum en tijd met tijdzone "
+            "(2026-03-01T08:00:00Z)")) from None
+
+
+_KEY_TYPES = ("ed25519", "p256")
+
+
+def _key_type(key_type: str | None, token: Pkcs11Token | None) -> str:
+    """The ``--type`` of a new key (ed25519 or p256; by default ed25519, or on an HSM Ed25519 if it can: "auto")."""
+    if key_type is None:
+        return "auto" if token else "ed25519"
+    if key_type.lower().replace("-", "") not in _KEY_TYPES:  # Ed25519 and P-256 as well
+        given = shown(key_type, 40, quoted=True)
+        raise refuse(localized_error(ErrorCode.INVALID_OPTION, en=f"unknown key type {given}; use ed25519 or p256",
+                                     nl=f"onbekend sleuteltype {given}; gebruik ed25519 of p256"))
+    return key_type.lower().replace("-", "")
 
 
 def _keystore_call(action: Any) -> Any:
@@ -123,8 +141,8 @@ def _create_keystore(
     keystore: Path, did: str, key_type: str | None, passphrase_env: str | None, token: Pkcs11Token | None
 ) -> None:
     """Start a keystore with its first key (an encrypted file, or a key on the HSM token)."""
+    kind = _key_type(key_type, token)
     passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, _PASSPHRASE, confirm=True)
-    kind = key_type or ("auto" if token else "ed25519")
     store = _keystore_call(lambda: Keystore.create(keystore, did, kind=kind, passphrase=passphrase, token=token))
     _print({**store.history().keys[0].to_json(), "keystore": str(keystore)})
 
@@ -161,12 +179,7 @@ def generate(
     if out is None:
         raise refuse(error_for(ErrorCode.INVALID_OPTION, "give --out FILE (a key file) or --keystore DIR --did DID",
                                nl="geef --out BESTAND (een sleutelbestand) of --keystore MAP --did DID"))
-    key_type = key_type or "ed25519"
-    try:
-        keypair = generate_keypair(key_type)
-    except ValueError:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"unknown key type {shown(key_type, 40, quoted=True)}; use ed25519 or p256",
-                               nl=f"onbekend sleuteltype {shown(key_type, 40, quoted=True)}; gebruik ed25519 of p256")) from None
+    keypair = generate_keypair(_key_type(key_type, None))
     if out.exists() or out.is_symlink():
         raise refuse(error_for(ErrorCode.KEY_EXISTS, f"{str(out)!r} already exists; refusing to overwrite a key file",
                                nl=f"{str(out)!r} bestaat al; een sleutelbestand wordt niet overschreven"))
@@ -187,8 +200,11 @@ def generate(
     except FileExistsError:
         raise refuse(error_for(ErrorCode.KEY_EXISTS, f"{str(out)!r} already exists; refusing to overwrite a key file",
                                nl=f"{str(out)!r} bestaat al; een sleutelbestand wordt niet overschreven")) from None
-    except ValueError as exc:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
+    except ValueError as exc:  # the key's id and controller cannot belong together (LocalSigner says why)
+        raise refuse(localized_error(
+            ErrorCode.INVALID_OPTION, en=f"--id and --controller: {exc}",
+            nl="--id en --controller passen niet bij de sleutel of bij elkaar: --id is controller#fragment (zoals "
+               "did:web:roc.example#key-1), en zonder --id is de controller de did:key van de sleutel")) from None
     except OSError as exc:
         raise refuse(file_error(exc, out, "write")) from None
     _print(
@@ -240,8 +256,8 @@ def rotate(
 ) -> None:
     """Make a new signing key; old keys stay in the DID document so old credentials keep verifying."""
     token = _token(pkcs11_module, token_label, pin_env)
+    kind = _key_type(key_type, token)
     passphrase = None if token else _secret(passphrase_env, keyfile.PASSPHRASE_ENV, _PASSPHRASE, confirm=True)
-    kind = key_type or ("auto" if token else "ed25519")
     record = _keystore_call(lambda: Keystore(keystore).rotate(kind=kind, passphrase=passphrase, token=token))
     _print({**record.to_json(), "next": _PUBLISH_NEXT})
 

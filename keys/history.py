@@ -23,7 +23,7 @@ from skillspas.keys.did_key import DID_CONTEXTS
 from skillspas.keys.did_web import did_web_to_path
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import MULTIKEY, format_datetime, parse_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 
 __all__ = ["KeyStatus", "KeyRecord", "KeyHistory", "HISTORY_FORMAT"]
 
@@ -31,9 +31,21 @@ KeyStatus = Literal["current", "retired", "revoked"]
 HISTORY_FORMAT: Final = "skillspas-key-history/1"
 
 
-def _invalid(message: str) -> SkillspasError:
-    """Build the ``invalid_key_file`` error for a damaged history."""
-    return error_for(ErrorCode.INVALID_KEY_FILE, f"key history: {message}")
+def _invalid(en: str, nl: str) -> SkillspasError:
+    """Build the ``invalid_key_file`` error for a damaged history: what is wrong, in English and Dutch."""
+    return localized_error(ErrorCode.INVALID_KEY_FILE, en=f"key history: {en}", nl=f"sleutelgeschiedenis: {nl}")
+
+
+def _moment(data: dict[str, Any], name: str) -> dt.datetime | None:
+    """The date-time ``name`` of a stored key record (``None`` when absent); ``invalid_key_file`` otherwise."""
+    if name not in data:
+        return None
+    try:
+        return parse_datetime(data[name])
+    except (ValueError, OverflowError):
+        given = shown(data[name], 40, quoted=True)
+        raise _invalid(f"{name}: {given} is not a date-time with a time zone",
+                       f"{name}: {given} is geen datum en tijd met tijdzone") from None
 
 
 def _aware(moment: dt.datetime, name: str) -> dt.datetime:
@@ -99,19 +111,17 @@ class KeyRecord:
     def from_json(cls, data: Any) -> KeyRecord:
         """Read a record; ``invalid_key_file`` on any defect."""
         if not isinstance(data, dict):
-            raise _invalid("a key record must be an object")
+            raise _invalid("a key record must be an object", "een sleutel staat er als object ({ … }) in")
+        moments = {name: _moment(data, name) for name in ("created", "retired", "revoked")}
+        if moments["created"] is None:
+            raise _invalid("created is missing", "created (wanneer de sleutel is gemaakt) ontbreekt")
+        if not all(isinstance(data.get(f), str) for f in ("id", "location", "publicKeyMultibase")):
+            raise _invalid("id, location and publicKeyMultibase must be strings",
+                           "id, location en publicKeyMultibase horen tekst te zijn")
         try:
-            moments = {
-                name: parse_datetime(data[name]) if name in data else None
-                for name in ("created", "retired", "revoked")
-            }
-            if moments["created"] is None:
-                raise ValueError("created is missing")
-            if not all(isinstance(data.get(f), str) for f in ("id", "location", "publicKeyMultibase")):
-                raise ValueError("id, location and publicKeyMultibase must be strings")
             public_key = PublicKey.from_multibase(data["publicKeyMultibase"])
-        except (ValueError, SkillspasError) as exc:
-            raise _invalid(getattr(exc, "message", str(exc))) from None
+        except SkillspasError as exc:
+            raise _invalid(f"publicKeyMultibase: {exc.message}", f"publicKeyMultibase: {exc.text('nl')}") from None
         return cls(
             data["id"], public_key, moments["created"], data["location"],
             moments["retired"], moments["revoked"],
@@ -126,18 +136,22 @@ class KeyHistory:
     keys: tuple[KeyRecord, ...]
 
     def __post_init__(self) -> None:
-        """Check the invariants: a did:web DID, its own unique key ids, at most one current key."""
+        """Check the invariants: a did:web DID, its own unique key ids, at most one current key;
+        ``invalid_key_file`` (a damaged history) otherwise."""
         try:
             did_web_to_path(self.did)
-        except SkillspasError:
-            raise ValueError(f"{self.did!r} is not a did:web DID") from None
+        except SkillspasError as exc:
+            did = shown(self.did, quoted=True)
+            raise _invalid(f"{did} is not a did:web DID ({exc.message})",
+                           f"{did} is geen did:web-DID ({exc.text('nl')})") from None
         ids = [k.id for k in self.keys]
         if len(set(ids)) != len(ids):
-            raise ValueError("key ids must be unique")
+            raise _invalid("key ids must be unique", "twee sleutels hebben dezelfde id")
         if any(not i.startswith(self.did + "#") for i in ids):
-            raise ValueError("every key id must be a fragment of the DID")
+            raise _invalid("every key id must be a fragment of the DID",
+                           "elke sleutel-id is de DID met een #fragment erachter")
         if sum(k.status == "current" for k in self.keys) > 1:
-            raise ValueError("at most one key can be current")
+            raise _invalid("at most one key can be current", "meer dan één sleutel staat als huidige sleutel")
 
     @classmethod
     def start(cls, did: str, public_key: PublicKey, location: str, *, now: dt.datetime) -> KeyHistory:
@@ -155,7 +169,8 @@ class KeyHistory:
         for record in self.keys:
             if record.id == wanted:
                 return record
-        raise error_for(ErrorCode.KEY_NOT_FOUND, f"no key {key_id!r} in the history of {self.did}")
+        raise localized_error(ErrorCode.KEY_NOT_FOUND, en=f"no key {shown(key_id, quoted=True)} in the history of {self.did}",
+                              nl=f"sleutel {shown(key_id, quoted=True)} staat niet in de sleutelgeschiedenis van {self.did}")
 
     def next_id(self) -> str:
         """The id the next key gets: ``did#key-N`` with N one past the highest number in use."""
@@ -169,7 +184,8 @@ class KeyHistory:
         """Add a new current key; the previous current key is retired but stays listed."""
         now = _aware(now, "now")
         if any(k.public_key == public_key for k in self.keys):
-            raise ValueError("that public key is already in the history; rotate to a new key")
+            raise localized_error(ErrorCode.KEY_EXISTS, en="that public key is already in the history; rotate to a new key",
+                                  nl="die publieke sleutel staat al in de sleutelgeschiedenis; wissel naar een nieuwe sleutel")
         keys = tuple(replace(k, retired=now) if k.status == "current" else k for k in self.keys)
         return KeyHistory(self.did, (*keys, KeyRecord(self.next_id(), public_key, now, location)))
 
@@ -177,7 +193,8 @@ class KeyHistory:
         """Mark a key compromised from ``compromised_at``; only an earlier date may replace one set before."""
         compromised_at, now = _aware(compromised_at, "compromised_at"), _aware(now, "now")
         if compromised_at > now:
-            raise ValueError("the compromise date cannot be in the future")
+            raise localized_error(ErrorCode.INVALID_OPTION, en="the compromise date cannot be in the future",
+                                  nl="de datum waarop de sleutel gecompromitteerd raakte, kan niet in de toekomst liggen")
         record = self.get(key_id)
         if record.revoked is not None and record.revoked <= compromised_at:
             return self
@@ -202,11 +219,9 @@ class KeyHistory:
     def from_json(cls, data: Any) -> KeyHistory:
         """Read a history file's content; ``invalid_key_file`` on any defect."""
         if not isinstance(data, dict) or data.get("format") != HISTORY_FORMAT:
-            raise _invalid(f'not a key history ("format": "{HISTORY_FORMAT}")')
+            raise _invalid(f'not a key history ("format": "{HISTORY_FORMAT}")',
+                           f'geen sleutelgeschiedenis ("format": "{HISTORY_FORMAT}")')
         if not isinstance(data.get("id"), str) or not isinstance(data.get("keys"), list):
-            raise _invalid("id must be a string and keys a list")
+            raise _invalid("id must be a string and keys a list", "id hoort tekst te zijn en keys een lijst")
         records = tuple(KeyRecord.from_json(item) for item in data["keys"])
-        try:
-            return cls(data["id"], records)
-        except ValueError as exc:
-            raise _invalid(str(exc)) from None
+        return cls(data["id"], records)

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from skillspas.keys.did_key import did_key_for, verification_method_id
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.signer import PublicFacts
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
 __all__ = ["Pkcs11Signer", "pkcs11_uri", "parse_pkcs11_uri", "token_supports_ed25519"]
 
@@ -65,6 +65,13 @@ def parse_pkcs11_uri(uri: str) -> tuple[str, str]:
     if "token" not in fields or "object" not in fields:
         raise ValueError("a pkcs11: URI needs token= and object=")
     return urllib.parse.unquote(fields["token"]), urllib.parse.unquote(fields["object"])
+
+
+def _labelled(key_label: str) -> SkillspasError:
+    """``key_exists``: the token already holds a key by the label a new key would get."""
+    return error_for(ErrorCode.KEY_EXISTS, f"the token already has a key labelled {key_label!r}",
+                     nl=f"het token heeft al een sleutel met het label {key_label!r}; een sleutel op het token "
+                        "wordt niet vervangen")
 
 
 def _pkcs11() -> Any:
@@ -240,14 +247,10 @@ class Pkcs11Signer(PublicFacts):
             kind = "ed25519" if token_supports_ed25519(module, token_label) else "p256"
         attribute = pkcs11.Attribute
         with _module_lock(module), _open_for_writing(module, token_label, pin) as session:
-            try:
-                session.get_key(label=key_label)
-            except pkcs11.exceptions.NoSuchKey:
-                pass
-            except pkcs11.exceptions.MultipleObjectsReturned:
-                raise ValueError(f"the token already has keys labelled {key_label!r}") from None
-            else:
-                raise ValueError(f"the token already has a key labelled {key_label!r}")
+            # Read to its end, so the token's search is closed (get_key leaves it open when it finds two objects,
+            # a key pair, and it fails later, when the session is gone).
+            if list(session.get_objects({attribute.LABEL: key_label})):
+                raise _labelled(key_label)
             key_type = pkcs11.KeyType.EC_EDWARDS if kind == "ed25519" else pkcs11.KeyType.EC
             params = session.create_domain_parameters(
                 key_type, {attribute.EC_PARAMS: _ED25519_OID if kind == "ed25519" else _P256_OID}, local=True

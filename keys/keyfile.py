@@ -32,11 +32,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from skillspas.keys._pkcs8 import encrypt_pkcs8
+from skillspas.keys.did_web import did_web_to_path
 from skillspas.keys.history import KeyHistory, KeyRecord
 from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.files import private_folder, write_atomic
 from skillspas.schemas.jsonio import open_input, parse_json
 
@@ -252,7 +253,13 @@ class Keystore:
         now: dt.datetime | None = None,
     ) -> Keystore:
         """Make a new keystore for ``did`` with its first key (``did#key-1``), in a file or on a token."""
-        KeyHistory(did, ())  # refuses a DID that is not did:web before anything is written
+        try:  # before anything is written
+            did_web_to_path(did)
+        except SkillspasError as exc:
+            given = shown(did, quoted=True)
+            raise localized_error(ErrorCode.INVALID_OPTION, en=f"a keystore is for a did:web DID; {given} is not one "
+                                  f"({exc.message})", nl=f"een sleutelopslag is voor een did:web-DID; {given} is dat "
+                                  f"niet ({exc.text('nl')})") from None
         folder = Path(path)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise FileExistsError(f"{str(folder)!r} exists and is not an empty folder")

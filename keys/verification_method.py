@@ -75,4 +75,7 @@ def parse_datetime(value: object) -> dt.datetime:
     """Parse an XML Schema dateTimeStamp (time zone required); ValueError otherwise."""
     if not isinstance(value, str) or not _DATETIME_STAMP.fullmatch(value):
         raise ValueError(f"{shown(value, 40, quoted=True)} is not a date-time with a time zone")
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00: before the first instant Python has in UTC
+        raise ValueError(f"{shown(value, 40, quoted=True)} is outside the dates Python can hold") from None

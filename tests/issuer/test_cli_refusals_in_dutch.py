@@ -1,8 +1,10 @@
 """A command's refusal says what is wrong in Dutch too (the ``fout [code]:`` line), in its own sentence, not the
-code's general one (``schemas/messages.py``), and exits 2 without a traceback: ``sign``, ``verify --now``."""
+code's general one (``schemas/messages.py``), and exits 2 without a traceback: ``sign``, ``verify --now``, and the
+``keys`` commands (a keystore's DID, key type, dates, unknown keys, a damaged key history)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from typer.testing import CliRunner
 
 from skillspas.issuer.cli import build_app
 from skillspas.keys import generate, keyfile
+from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.messages import text
 
 
@@ -19,7 +22,22 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli-refusals")
     keyfile.save(generate("ed25519"), folder / "key.json")
     (folder / "array.json").write_text("[1]", "utf-8")
+    Keystore.create(folder / "ks", "did:web:roc.example", passphrase=PASSPHRASE)
+    history = json.loads((folder / "ks" / "history.json").read_text("utf-8"))
+    [key] = history["keys"]
+    for name, damaged in {
+        "not-a-history": {"format": "iets anders"},
+        "twice-the-same-key": {**history, "keys": [key, key]},
+        "no-created": {**history, "keys": [{k: v for k, v in key.items() if k != "created"}]},
+        "created-gisteren": {**history, "keys": [{**key, "created": "gisteren"}]},
+        "a-did-key": {**history, "id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "keys": []},
+    }.items():
+        (folder / name).mkdir(mode=0o700)
+        (folder / name / "history.json").write_text(json.dumps(damaged), "utf-8")
     return folder
+
+
+PASSPHRASE = "een lange geheime zin"
 
 
 REFUSALS = [
@@ -35,13 +53,45 @@ REFUSALS = [
                  id="verify --now without a time zone"),
     pytest.param(["verify", "TMP/array.json", "--now", "0001-01-01T00:00:00+01:00"], "invalid_option",
                  "ligt buiten de data die te controleren zijn", id="verify --now before the first instant in UTC"),
+    pytest.param(["keys", "generate", "--keystore", "TMP/new-ks", "--did", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+                  "--passphrase-env", "KS_PASS"], "invalid_option", "een sleutelopslag is voor een did:web-DID",
+                 id="a keystore for a did:key"),
+    pytest.param(["keys", "generate", "--keystore", "TMP/new-ks", "--did", "did:web:roc.example", "--type", "rsa",
+                  "--passphrase-env", "KS_PASS"], "invalid_option", "onbekend sleuteltype 'rsa'; gebruik ed25519 of p256",
+                 id="a keystore of an unknown key type"),
+    pytest.param(["keys", "rotate", "--keystore", "TMP/ks", "--type", "rsa", "--passphrase-env", "KS_PASS"],
+                 "invalid_option", "onbekend sleuteltype 'rsa'", id="a rotation to an unknown key type"),
+    pytest.param(["keys", "generate", "--out", "TMP/bound.json", "--controller", "did:web:a.example", "--id",
+                  "did:web:b.example#key-1"], "invalid_option", "--id en --controller passen niet bij de sleutel of bij elkaar",
+                 id="a key whose --id is not of its --controller"),
+    pytest.param(["keys", "revoke", "key-1", "--keystore", "TMP/ks", "--compromised-at", "2999-01-01"], "invalid_option",
+                 "kan niet in de toekomst liggen", id="a compromise date in the future"),
+    pytest.param(["keys", "revoke", "key-1", "--keystore", "TMP/ks", "--compromised-at", "gisteren"], "invalid_option",
+                 "'gisteren' is geen datum (2026-03-01) of datum en tijd met tijdzone", id="a compromise date that is no date"),
+    pytest.param(["keys", "revoke", "key-1", "--keystore", "TMP/ks", "--compromised-at", "0001-01-01T00:00:00+01:00"],
+                 "invalid_option", "is geen datum (2026-03-01) of datum en tijd met tijdzone",
+                 id="a compromise date before the first instant in UTC"),
+    pytest.param(["keys", "revoke", "key-9", "--keystore", "TMP/ks", "--compromised-at", "2020-01-01"], "key_not_found",
+                 "sleutel 'key-9' staat niet in de sleutelgeschiedenis van did:web:roc.example",
+                 id="revoking a key the keystore does not have"),
+    pytest.param(["keys", "list", "--keystore", "TMP/not-a-history"], "invalid_key_file",
+                 'sleutelgeschiedenis: geen sleutelgeschiedenis ("format"', id="a history of another format"),
+    pytest.param(["keys", "list", "--keystore", "TMP/twice-the-same-key"], "invalid_key_file",
+                 "sleutelgeschiedenis: twee sleutels hebben dezelfde id", id="a history listing one key twice"),
+    pytest.param(["keys", "list", "--keystore", "TMP/no-created"], "invalid_key_file",
+                 "sleutelgeschiedenis: created (wanneer de sleutel is gemaakt) ontbreekt", id="a history key without created"),
+    pytest.param(["keys", "list", "--keystore", "TMP/created-gisteren"], "invalid_key_file",
+                 "sleutelgeschiedenis: created: 'gisteren' is geen datum en tijd met tijdzone",
+                 id="a history key created at no date"),
+    pytest.param(["keys", "list", "--keystore", "TMP/a-did-key"], "invalid_key_file",
+                 "is geen did:web-DID (dit is geen did:web)", id="a history of a did:key"),
 ]
 
 
 @pytest.mark.parametrize("args, code, dutch", REFUSALS)
 def test_a_command_refusal_says_what_is_wrong_in_its_own_dutch_sentence(place, args, code, dutch):
     argv = [arg.replace("TMP", str(place)) for arg in args]
-    result = CliRunner().invoke(build_app(), argv)
+    result = CliRunner().invoke(build_app(), argv, env={"KS_PASS": PASSPHRASE, "SKILLSPAS_KEY_PASSPHRASE": ""})
     dutch_line = next((line for line in result.stderr.splitlines() if line.startswith(f"fout [{code}]: ")), "")
     assert result.exit_code == 2 and dutch in dutch_line, result.output
     assert text(code, "nl") not in dutch_line and "Traceback" not in result.output

@@ -216,3 +216,11 @@ def test_threads_opening_signers_while_others_sign_do_not_break_the_token(token)
 
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             assert all(pool.map(work, range(32)))
+
+
+def test_a_new_key_under_a_label_the_token_already_holds_is_key_exists_in_dutch_too(token):
+    with _signer(token, "taken-label", "ed25519"):
+        with pytest.raises(SkillspasError) as info:
+            _signer(token, "taken-label", "ed25519")
+    assert info.value.code is ErrorCode.KEY_EXISTS
+    assert "het token heeft al een sleutel met het label 'taken-label'" in info.value.text("nl")

@@ -128,8 +128,9 @@ def test_revocation_sets_the_compromise_date_in_the_did_document(store):
     # Only an earlier date can replace a compromise date.
     store.revoke("key-1", compromised_at=when + dt.timedelta(days=10), now=T0 + dt.timedelta(days=102))
     assert store.history().get("key-1").revoked == when
-    with pytest.raises(ValueError):
+    with pytest.raises(SkillspasError) as info:  # a refusal a person meets (keys revoke): coded, nl/en
         store.revoke("key-1", compromised_at=dt.datetime.now(UTC) + dt.timedelta(days=1))
+    assert info.value.code is ErrorCode.INVALID_OPTION
 
 
 def test_revoking_the_current_key_leaves_no_signer_until_a_rotation(store):
@@ -169,7 +170,9 @@ def test_history_round_trips_and_checks_its_invariants():
     history = KeyHistory.start(DID, pair.public_key, "key-1.key.json", now=T0)
     history = history.rotate(other.public_key, "pkcs11:token=roc;object=k2", now=T0 + dt.timedelta(days=1))
     assert KeyHistory.from_json(json.loads(json.dumps(history.to_json()))) == history
-    with pytest.raises(ValueError):
+    with pytest.raises(SkillspasError) as reused:
         history.rotate(pair.public_key, "again", now=T0)  # a key is never reused
-    with pytest.raises(ValueError):
+    assert reused.value.code is ErrorCode.KEY_EXISTS
+    with pytest.raises(SkillspasError) as not_web:
         KeyHistory.start("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", pair.public_key, "x", now=T0)
+    assert not_web.value.code is ErrorCode.INVALID_KEY_FILE
