@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from skillspas.keys.keyfile import Pkcs11Token
 from skillspas.schemas.datafolder import data_folder
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.messages import text
 
 __all__ = ["Settings", "ENV_PREFIX", "STATUS_LIST_SIZE"]
@@ -81,18 +81,20 @@ class Settings:
     """Its user PIN (``SKILLSPAS_PKCS11_PIN``); never shown."""
 
     def __post_init__(self) -> None:
+        """Refuse a setting the service cannot run with: ``invalid_option`` (from ``SKILLSPAS_*`` or an option)."""
         if self.store_credentials not in ("full", "hash"):
-            raise ValueError("store_credentials must be 'full' or 'hash'")
+            raise _refused("store_credentials", "must be 'full' or 'hash'", "moet 'full' of 'hash' zijn")
         if self.status_list_size < STATUS_LIST_SIZE or self.status_list_size % 8:
-            raise ValueError(f"status_list_size must be a multiple of 8 and at least {STATUS_LIST_SIZE}")
+            raise _refused("status_list_size", f"must be a multiple of 8 and at least {STATUS_LIST_SIZE}",
+                           f"moet een veelvoud van 8 zijn, en minstens {STATUS_LIST_SIZE}")
         if self.batch_workers < 0:
-            raise ValueError("batch_workers must be 0 (automatic) or more")
+            raise _refused("batch_workers", "must be 0 (automatic) or more", "moet 0 (automatisch) of meer zijn")
         if self.batch_commit_every < 1:
-            raise ValueError("batch_commit_every must be 1 or more")
+            raise _refused("batch_commit_every", "must be 1 or more", "moet 1 of meer zijn")
         if not self.body_read_timeout > 0:
-            raise ValueError("body_read_timeout must be a positive number of seconds")
+            raise _refused("body_read_timeout", "must be a positive number of seconds", "moet een aantal seconden boven 0 zijn")
         if not 0 < self.port < 65536:
-            raise ValueError("port must be between 1 and 65535")
+            raise _refused("port", "must be between 1 and 65535", "moet tussen 1 en 65535 liggen")
 
     @property
     def database(self) -> str:
@@ -175,17 +177,24 @@ def _convert(name: str, raw: str) -> Any:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer") from None
+            raise _refused(name, "must be an integer", "moet een geheel getal zijn") from None
     if name == "dev":
         if raw.strip().lower() not in _BOOLEANS:
-            raise ValueError(f"{ENV_PREFIX}DEV must be 1 or 0 (true/false, yes/no)")
+            raise _refused(name, "must be 1 or 0 (true/false, yes/no)", "moet 1 of 0 zijn (true/false, yes/no)")
         return _BOOLEANS[raw.strip().lower()]
     if name == "body_read_timeout":
         try:
             return float(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a number of seconds") from None
+            raise _refused(name, "must be a number of seconds", "moet een aantal seconden zijn") from None
     return raw
+
+
+def _refused(name: str, en: str, nl: str) -> SkillspasError:
+    """``invalid_option`` for the setting ``name``, named with its variable: ``port (SKILLSPAS_PORT)`` (an option
+    such as ``--port`` may have set it)."""
+    named = f"{name} ({ENV_PREFIX}{name.upper()})"
+    return localized_error(ErrorCode.INVALID_OPTION, en=f"{named} {en}", nl=f"{named} {nl}")
 
 
 _BOOLEANS: Final = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}

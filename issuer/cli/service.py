@@ -64,7 +64,7 @@ def _opened(database_url: str | None, data_dir: Path | None) -> Iterator[tuple[A
     from skillspas.issuer.store import open_store
 
     settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir))
-    store = open_store(settings.database)
+    store = _guard(lambda: open_store(settings.database))
     try:
         yield settings, store
     finally:
@@ -329,7 +329,8 @@ def batch_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, unread_columns, validate_rows
-    from skillspas.issuer.credentials import type_name, unread_warning
+    from skillspas.issuer.credentials import KINDS, type_name, unread_warning
+    from skillspas.schemas.errors import shown
     from skillspas.schemas.report import warn
     from skillspas.issuer.issuing import Issuer
     from skillspas.issuer.store import open_store
@@ -339,14 +340,19 @@ def batch_command(
 
     if lang not in ("nl", "en"):
         raise _die("--lang is nl of en", "--lang is nl or en")
-    _guard(lambda: type_name(kind))
+    try:
+        type_name(kind)
+    except ValueError:
+        given = shown(kind, 40, quoted=True)
+        raise _die(f"onbekende soort bewijsstuk {given}; kies uit {', '.join(KINDS)}",
+                   f"unknown credential type {given}; choose one of {', '.join(KINDS)}") from None
     if out is None and not dry_run:
         raise _die("geef --out MAP (of --dry-run)", "give --out FOLDER (or --dry-run)")
     settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir, public_url=public_url,
                                         dev=dev or None))
     base = None if dry_run else _public_base(settings)
     rows = _guard(lambda: read_csv(csv_file, key_column=key_column))
-    store = open_store(settings.database)
+    store = _guard(lambda: open_store(settings.database))
     try:
         issuer = Issuer(store, settings)
         organisation = _guard(lambda: issuer.orgs.find(org))

@@ -27,12 +27,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util import await_, greenlet_spawn
 
+from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.files import private_folder
 
 if TYPE_CHECKING:
@@ -220,8 +221,14 @@ def _private_file(database: Path) -> None:
 
 
 def _engine(url: str, echo: bool) -> Engine:
-    """Build the engine for ``url``; ``postgresql://`` means psycopg 3."""
-    parsed = make_url(url)
+    """Build the engine for ``url``; ``postgresql://`` means psycopg 3; ``invalid_option`` for another database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{shown(url, 60, quoted=True)} is not a database URL "
+                              "(sqlite:///FILE or postgresql://USER@HOST/DB)",
+                              nl=f"{shown(url, 60, quoted=True)} is geen database-URL (sqlite:///BESTAND of "
+                              "postgresql://GEBRUIKER@HOST/DB)") from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo)
     if parsed.get_backend_name() == "postgresql":
@@ -231,7 +238,9 @@ def _engine(url: str, echo: bool) -> Engine:
                                **_POSTGRES_OPTIONS)
         event.listen(engine, "checkout", _ping)
         return engine
-    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+    backend = shown(parsed.get_backend_name(), 40, quoted=True)
+    raise localized_error(ErrorCode.INVALID_OPTION, en=f"unsupported database {backend}: use sqlite or postgresql",
+                          nl=f"database {backend} wordt niet ondersteund: gebruik sqlite of postgresql")
 
 
 _POSTGRES_OPTIONS: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}

@@ -1,6 +1,7 @@
 """A command's refusal says what is wrong in Dutch too (the ``fout [code]:`` line), in its own sentence, not the
-code's general one (``schemas/messages.py``), and exits 2 without a traceback: ``sign``, ``verify --now``, and the
-``keys`` commands (a keystore's DID, key type, dates, unknown keys, a damaged key history)."""
+code's general one (``schemas/messages.py``), and exits 2 without a traceback: ``sign``, ``verify --now``, the
+``keys`` commands (a keystore's DID, key type, dates, unknown keys, a damaged key history) and the service's
+settings (``SKILLSPAS_*`` variables, ``--port``, ``--database-url``, a batch's type)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,30 @@ def test_a_command_refusal_says_what_is_wrong_in_its_own_dutch_sentence(place, a
     dutch_line = next((line for line in result.stderr.splitlines() if line.startswith(f"fout [{code}]: ")), "")
     assert result.exit_code == 2 and dutch in dutch_line, result.output
     assert text(code, "nl") not in dutch_line and "Traceback" not in result.output
+
+
+SETTINGS_REFUSALS = [
+    pytest.param({"SKILLSPAS_PORT": "achtduizend"}, ["org", "list", "--data-dir", "TMP/data"],
+                 "port (SKILLSPAS_PORT) moet een geheel getal zijn", id="a port variable that is no number"),
+    pytest.param({"SKILLSPAS_DEV": "misschien"}, ["org", "list", "--data-dir", "TMP/data"],
+                 "SKILLSPAS_DEV) moet 1 of 0 zijn", id="a dev variable that is no yes or no"),
+    pytest.param({"SKILLSPAS_STATUS_LIST_SIZE": "1024"}, ["org", "list", "--data-dir", "TMP/data"],
+                 "moet een veelvoud van 8 zijn, en minstens 131072", id="a status list smaller than the spec's"),
+    pytest.param({}, ["serve", "--port", "70000", "--dev", "--data-dir", "TMP/data"],
+                 "port (SKILLSPAS_PORT) moet tussen 1 en 65535 liggen", id="a port above 65535"),
+    pytest.param({}, ["org", "list", "--database-url", "mysql://u@localhost/db"],
+                 "database 'mysql' wordt niet ondersteund: gebruik sqlite of postgresql", id="a database other than the two"),
+    pytest.param({}, ["org", "list", "--database-url", "geen url"],
+                 "'geen url' is geen database-URL", id="a database URL that is no URL"),
+    pytest.param({}, ["batch", "diploma", "--csv", "TMP/array.json", "--org", "roc", "--dry-run", "--data-dir", "TMP/data"],
+                 "onbekende soort bewijsstuk 'diploma'; kies uit mbo-diploma", id="a batch of an unknown type"),
+]
+
+
+@pytest.mark.parametrize("env, args, dutch", SETTINGS_REFUSALS)
+def test_a_setting_the_service_cannot_run_with_is_refused_in_its_own_dutch_sentence(place, env, args, dutch):
+    argv = [arg.replace("TMP", str(place)) for arg in args]
+    result = CliRunner().invoke(build_app(), argv, env=env)
+    dutch_line = next((line for line in result.stderr.splitlines() if line.startswith("fout [invalid_option]: ")), "")
+    assert result.exit_code == 2 and dutch in dutch_line, result.output
+    assert "Traceback" not in result.output

@@ -237,8 +237,9 @@ def test_settings_come_from_skillspas_variables(tmp_path):
     assert settings.port == 9100 and settings.base_url == "https://issuer.example"
     assert settings.database == f"sqlite:///{tmp_path / 'skillspas.db'}"
     assert "s" not in repr(settings).split("key_passphrase")[0][-3:] and "key_passphrase" not in repr(settings)
-    with pytest.raises(ValueError):
+    with pytest.raises(SkillspasError) as refused:  # SKILLSPAS_STATUS_LIST_SIZE is a person's setting: coded, nl/en
         Settings(status_list_size=1024)
+    assert refused.value.code is ErrorCode.INVALID_OPTION
 
 
 def test_batches_and_single_issues_at_once_never_share_a_status_index(setup, monkeypatch):
