@@ -81,7 +81,8 @@ def _secret(variable: str | None, default_variable: str, what: tuple[str, str, s
     if not sys.stdin.isatty():
         raise refuse(error_for(ErrorCode.INVALID_OPTION, f"no {what[0]}: set {default_variable} or use {what[2]} VAR",
                                nl=f"geen {what[1]}: zet {default_variable} of gebruik {what[2]} VAR"))
-    return str(typer.prompt(f"{what[1].capitalize()} / {what[0]}", hide_input=True, confirmation_prompt=confirm))
+    again = "Herhaal ter bevestiging / Repeat for confirmation" if confirm else False
+    return str(typer.prompt(f"{what[1].capitalize()} / {what[0]}", hide_input=True, confirmation_prompt=again))
 
 
 def _token(module: str | None, label: str | None, pin_env: str | None) -> Pkcs11Token | None:

@@ -15,7 +15,7 @@ from typer._click import Context
 from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
-from skillspas.issuer.cli.usage import usage_refusal
+from skillspas.issuer.cli.usage import aborted_refusal, usage_refusal
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.report import crash
 
@@ -48,7 +48,8 @@ _COMMANDS: dict[str, tuple[str, str, bool, str | None]] = {
 class _Root(TyperGroup):
     """The root command. A usage error of any sub-command (unknown option or command, missing argument, bad
     value) reaches it and is refused the one way (``invalid_option``, nl and en, exit 2), not in click's
-    English box; help (``--help``, a group without its command) is shown as click shows it."""
+    English box, and so does a prompt closed or interrupted (click's ``Abort``: not "Aborted!" and exit 1);
+    help (``--help``, a group without its command) is shown as click shows it."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None,
                      **extra: Any) -> Context:
@@ -62,6 +63,8 @@ class _Root(TyperGroup):
             return super().invoke(ctx)
         except UsageError as exc:
             raise usage_refusal(exc) from None
+        except (typer.Abort, EOFError):
+            raise aborted_refusal() from None
 
 
 def build_app(only: str | None = None) -> typer.Typer:

@@ -1,10 +1,13 @@
 """click's usage errors (unknown option or command, missing argument, bad value) as the one refusal of every
-command: ``invalid_option`` in Dutch and English, exit 2, instead of click's English box.
+command: ``invalid_option`` in Dutch and English, exit 2, instead of click's English box; and so is a prompt
+closed (Ctrl-D) or interrupted (Ctrl-C), instead of click's English "Aborted!" and exit 1.
 
 Usage (the root command, ``issuer/cli/__init__.py``)::
 
     except UsageError as exc:
         raise usage_refusal(exc) from None
+    except (Abort, EOFError):
+        raise aborted_refusal() from None
 
 typer 0.28 runs its own copy of click (``typer._click``; pyproject pins typer below 0.29): its usage errors are
 these classes, not those of an installed click. Its messages are English only; the Dutch line is built from the
@@ -22,7 +25,7 @@ from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParame
 from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.report import refuse
 
-__all__ = ["usage_refusal"]
+__all__ = ["usage_refusal", "aborted_refusal"]
 
 _NO_SUCH_COMMAND = re.compile(r"No such command (.+?)\.(?: Did you mean (.+)\?)?", re.DOTALL)
 _EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)", re.DOTALL)
@@ -52,6 +55,14 @@ def usage_refusal(exc: UsageError) -> BaseException:
     if exc.ctx is not None:  # the parser's own errors (an option without its value) do not know their command
         nl, en = f"{nl}; zie '{exc.ctx.command_path} --help'", f"{en}; see '{exc.ctx.command_path} --help'"
     return refuse(localized_error(ErrorCode.INVALID_OPTION, nl=nl, en=en))
+
+
+def aborted_refusal() -> SystemExit:
+    """Print that a prompt (a passphrase, a PIN) got no answer, as ``invalid_option``, and return the exit to raise:
+    click raises ``Abort`` for Ctrl-D and Ctrl-C at its prompts."""
+    return refuse(localized_error(ErrorCode.INVALID_OPTION,
+                                  nl="afgebroken bij de vraag om invoer (Ctrl-D of Ctrl-C): de opdracht is gestopt",
+                                  en="aborted at the prompt (Ctrl-D or Ctrl-C): the command stopped"))
 
 
 _VALUE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
