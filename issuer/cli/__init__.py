@@ -15,7 +15,7 @@ from typer._click import Context
 from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
-from skillspas.issuer.cli.usage import aborted_refusal, usage_refusal
+from skillspas.issuer.cli.usage import aborted_refusal, asks_json, usage_refusal
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.report import crash
 
@@ -45,24 +45,32 @@ _COMMANDS: dict[str, tuple[str, str, bool, str | None]] = {
 }
 
 
+_ARGS = "skillspas.args"
+"""The key in the context's ``meta`` (shared by every sub-command's context) of the command line as given."""
+
+
 class _Root(TyperGroup):
     """The root command. A usage error of any sub-command (unknown option or command, missing argument, bad
     value) reaches it and is refused the one way (``invalid_option``, nl and en, exit 2), not in click's
-    English box, and so does a prompt closed or interrupted (click's ``Abort``: not "Aborted!" and exit 1);
-    help (``--help``, a group without its command) is shown as click shows it."""
+    English box (with ``verify --json`` also as its JSON refusal on standard output), and so does a prompt closed
+    or interrupted (click's ``Abort``: not "Aborted!" and exit 1); help (``--help``, a group without its command)
+    is shown as click shows it."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None,
                      **extra: Any) -> Context:
+        given = tuple(args)  # before click parses (and consumes) them
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            ctx = super().make_context(info_name, args, parent, **extra)
         except UsageError as exc:
-            raise usage_refusal(exc) from None
+            raise usage_refusal(exc, as_json=asks_json(given)) from None
+        ctx.meta[_ARGS] = given
+        return ctx
 
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise usage_refusal(exc) from None
+            raise usage_refusal(exc, as_json=asks_json(ctx.meta.get(_ARGS, ()))) from None
         except (typer.Abort, EOFError):
             raise aborted_refusal() from None
 

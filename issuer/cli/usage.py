@@ -1,11 +1,12 @@
 """click's usage errors (unknown option or command, missing argument, bad value) as the one refusal of every
-command: ``invalid_option`` in Dutch and English, exit 2, instead of click's English box; and so is a prompt
-closed (Ctrl-D) or interrupted (Ctrl-C), instead of click's English "Aborted!" and exit 1.
+command: ``invalid_option`` in Dutch and English, exit 2, instead of click's English box (``verify --json``
+prints it on standard output as well, as the JSON refusal it prints for any input it refuses); and so is a
+prompt closed (Ctrl-D) or interrupted (Ctrl-C), instead of click's English "Aborted!" and exit 1.
 
 Usage (the root command, ``issuer/cli/__init__.py``)::
 
     except UsageError as exc:
-        raise usage_refusal(exc) from None
+        raise usage_refusal(exc, as_json=asks_json(args)) from None
     except (Abort, EOFError):
         raise aborted_refusal() from None
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption,
                                      UsageError)
@@ -25,14 +27,15 @@ from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParame
 from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.report import refuse
 
-__all__ = ["usage_refusal", "aborted_refusal"]
+__all__ = ["usage_refusal", "aborted_refusal", "asks_json"]
 
 _NO_SUCH_COMMAND = re.compile(r"No such command (.+?)\.(?: Did you mean (.+)\?)?", re.DOTALL)
 _EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)", re.DOTALL)
 
 
-def usage_refusal(exc: UsageError) -> BaseException:
-    """Print click's usage error as ``invalid_option`` and return the exit to raise; help passes through."""
+def usage_refusal(exc: UsageError, *, as_json: bool = False) -> BaseException:
+    """Print click's usage error as ``invalid_option`` and return the exit to raise; help passes through.
+    ``as_json`` (``verify --json``): also print it on standard output as that command prints a refusal."""
     if isinstance(exc, NoArgsIsHelpError):
         return exc  # ``skillspas keys``: the group's help, as before
     hint = _param_hint(exc)
@@ -54,7 +57,21 @@ def usage_refusal(exc: UsageError) -> BaseException:
     en = shown(exc.format_message(), 300).rstrip(".")
     if exc.ctx is not None:  # the parser's own errors (an option without its value) do not know their command
         nl, en = f"{nl}; zie '{exc.ctx.command_path} --help'", f"{en}; see '{exc.ctx.command_path} --help'"
-    return refuse(localized_error(ErrorCode.INVALID_OPTION, nl=nl, en=en))
+    error = localized_error(ErrorCode.INVALID_OPTION, nl=nl, en=en)
+    if as_json:
+        refuse(error, as_json=True)  # the result object on standard output; the lines below on standard error
+    return refuse(error)
+
+
+JSON_REFUSALS: Final = frozenset({"verify"})
+"""The commands whose ``--json`` prints a refusal as JSON (``schemas.report.refusal``): their usage errors too."""
+
+
+def asks_json(args: Sequence[str]) -> bool:
+    """Whether the command line (``skillspas``'s arguments) is one of ``JSON_REFUSALS`` with ``--json``."""
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    given = args[: list(args).index("--")] if "--" in args else args
+    return command in JSON_REFUSALS and any(arg == "--json" or arg.startswith("--json=") for arg in given)
 
 
 def aborted_refusal() -> SystemExit:

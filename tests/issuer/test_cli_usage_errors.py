@@ -4,6 +4,7 @@ click's English box; ``--help`` still works."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -78,3 +79,29 @@ def test_help_still_prints_and_exits_0(args):
 def test_a_group_without_its_command_still_shows_its_help():
     result = CliRunner().invoke(build_app(), ["keys"])
     assert "Usage:" in result.output and "[invalid_option]" not in result.output
+
+
+JSON_USAGE_ERRORS = [
+    pytest.param(["verify", "--json", "x.json", "--bogus"], id="an unknown option"),
+    pytest.param(["verify", "x.json", "--json", "--max-bytes", "veel"], id="a bad value"),
+    pytest.param(["verify", "--json", "x.json", "--now"], id="an option without its value"),
+    pytest.param(["verify", "x.json", "--json=ja"], id="the --json flag given a value"),
+]
+
+
+@pytest.mark.parametrize("only", [None, "verify"], ids=["the whole command", "verify alone (as main builds it)"])
+@pytest.mark.parametrize("args", JSON_USAGE_ERRORS)
+def test_a_usage_error_of_verify_json_is_also_printed_as_verify_json_prints_a_refusal(args, only):
+    """An integrator piping ``verify --json`` reads JSON on standard output: the refusal's result object, as for
+    malformed JSON (``schemas.report.refusal``), besides the Dutch and English lines on standard error."""
+    result = CliRunner().invoke(build_app(only), args)
+    assert result.exit_code == 2, result.output
+    answer = json.loads(result.stdout)
+    assert answer["verified"] is False and [e["code"] for e in answer["errors"]] == ["invalid_option"]
+    _, said_en = _refusal_lines(result.stderr)
+    assert answer["errors"][0]["message"] == said_en.removeprefix("error [invalid_option]: ")
+
+
+def test_a_usage_error_of_verify_without_json_prints_nothing_on_standard_output():
+    result = CliRunner().invoke(build_app(), ["verify", "x.json", "--bogus"])
+    assert result.exit_code == 2 and result.stdout == ""
