@@ -133,7 +133,8 @@ def preflight(
     allowed = {issuer_id(document)} if existing is None else {issuer_id(document), *cosigner_ids(document)}
     if signer not in allowed:
         raise error_for(ErrorCode.ISSUER_MISMATCH,
-                        f"the credential names issuer {issuer_id(document)!r} but the key belongs to {signer!r}", "/issuer")
+                        f"the credential names issuer {issuer_id(document)!r} but the key belongs to {signer!r}", "/issuer",
+                        nl=f"het bewijsstuk noemt uitgever {issuer_id(document)!r}, maar de sleutel is van {signer!r}")
     model = data_model(document)
     top = document.get("@context")
     if model == "1.1" and isinstance(top, list) and DATA_INTEGRITY_V2 not in top:

@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, error_for, localized_error
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.vc import types_of
 
 __all__ = ["MAX_ID_LENGTH", "canonical_text", "row_credential_id", "check_stored_ids"]
@@ -46,4 +46,6 @@ def check_stored_ids(document: dict[str, Any], path: str = "/id") -> None:
                               en=f"an id has at most {MAX_ID_LENGTH} characters and {MAX_ID_BYTES} bytes in UTF-8",
                               nl=f"een id heeft hoogstens {MAX_ID_LENGTH} tekens en {MAX_ID_BYTES} bytes in UTF-8")
     if "type" in document and len(json.dumps(types_of(document))) > MAX_ID_LENGTH:
-        raise error_for(ErrorCode.TOO_LARGE, f"the types have at most {MAX_ID_LENGTH} characters together", "/type")
+        raise localized_error(ErrorCode.TOO_LARGE, path="/type",
+                              en=f"the types have at most {MAX_ID_LENGTH} characters together",
+                              nl=f"de types hebben samen hoogstens {MAX_ID_LENGTH} tekens")

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from skillspas.keys import base58btc
 from skillspas.schemas.jsonld.contexts import ContextRegistry
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import content_key
 from skillspas.issuer.credentials._achievement import unknown_skill
 from skillspas.schemas.vocab import SkillsVocabulary
@@ -53,18 +53,21 @@ _SRI: Final = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 _MULTIHASH: Final = {0x12: "sha256", 0x20: "sha384", 0x13: "sha512"}
 
 
-def _invalid(message: str, path: str) -> SkillspasError:
-    return error_for(ErrorCode.SCHEMA_INVALID, message, path)
+def _invalid(message: str, path: str, nl: str) -> SkillspasError:
+    """``schema_invalid`` at ``path``: what is wrong, in English (``message``) and Dutch."""
+    return error_for(ErrorCode.SCHEMA_INVALID, message, path, nl=nl)
 
 
 def _sri_matches(value: Any, raw: bytes, path: str) -> bool:
     """Whether any hash in an SRI string (``sha384-…``, space separated) matches ``raw``."""
     if not isinstance(value, str) or not value.strip():
-        raise _invalid("digestSRI must be a string like sha384-<base64>", path)
+        raise _invalid("digestSRI must be a string like sha384-<base64>", path,
+                       "digestSRI hoort tekst te zijn zoals sha384-<base64>")
     for token in value.split():
         algorithm, _, digest = token.partition("-")
         if algorithm not in _SRI or not digest:
-            raise _invalid(f"digestSRI {token!r} is not sha256/sha384/sha512-<base64>", path)
+            raise _invalid(f"digestSRI {shown(token, 60, quoted=True)} is not sha256/sha384/sha512-<base64>", path,
+                           f"digestSRI {shown(token, 60, quoted=True)} is geen sha256/sha384/sha512-<base64>")
         if base64.b64encode(hashlib.new(_SRI[algorithm], raw).digest()).decode("ascii") == digest:
             return True
     return False
@@ -73,14 +76,16 @@ def _sri_matches(value: Any, raw: bytes, path: str) -> bool:
 def _multibase_matches(value: Any, raw: bytes, path: str) -> bool:
     """Whether a multibase multihash (``u`` base64url or ``z`` base58btc) matches ``raw``."""
     if not isinstance(value, str) or not 4 <= len(value) <= 100 or value[0] not in "uz":  # sha2-512: 89
-        raise _invalid("digestMultibase must be a multibase (u… or z…) multihash", path)
+        raise _invalid("digestMultibase must be a multibase (u… or z…) multihash", path,
+                       "digestMultibase hoort een multihash in multibase te zijn (u… of z…)")
     try:
         data = (base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4)) if value[0] == "u"
                 else base58btc.decode(value[1:]))
     except (binascii.Error, ValueError):
-        raise _invalid("digestMultibase does not decode", path) from None
+        raise _invalid("digestMultibase does not decode", path, "digestMultibase is niet te decoderen") from None
     if len(data) < 2 or data[0] not in _MULTIHASH or data[1] != len(data) - 2:
-        raise _invalid("digestMultibase is not a sha2-256/384/512 multihash", path)
+        raise _invalid("digestMultibase is not a sha2-256/384/512 multihash", path,
+                       "digestMultibase is geen sha2-256/384/512-multihash")
     return hashlib.new(_MULTIHASH[data[0]], raw).digest() == data[2:]
 
 
@@ -94,21 +99,25 @@ def check_related_resources(credential: dict[str, Any], registry: ContextRegistr
     for index, entry in enumerate(entries):
         path = f"/relatedResource/{index}" if isinstance(value, list) else "/relatedResource"
         if not isinstance(entry, dict):
-            raise _invalid("each relatedResource must be an object", path)
+            raise _invalid("each relatedResource must be an object", path, "elke relatedResource hoort een object te zijn")
         resource = entry.get("id")
         if not is_url(resource):
-            raise _invalid("a relatedResource needs an id that is a URL", f"{path}/id")
+            raise _invalid("a relatedResource needs an id that is a URL", f"{path}/id",
+                           "een relatedResource heeft een id nodig die een URL is")
         if resource in seen:
-            raise _invalid(f"relatedResource {resource!r} is listed twice", f"{path}/id")
+            raise _invalid(f"relatedResource {shown(resource, quoted=True)} is listed twice", f"{path}/id",
+                           f"relatedResource {shown(resource, quoted=True)} staat er twee keer in")
         seen.add(resource)
         if "digestSRI" not in entry and "digestMultibase" not in entry:
-            raise _invalid("a relatedResource needs digestSRI or digestMultibase", path)
+            raise _invalid("a relatedResource needs digestSRI or digestMultibase", path,
+                           "een relatedResource heeft digestSRI of digestMultibase nodig")
         if resource not in registry:
             continue  # not bundled: a verifier that fetches it checks the digest
         raw = registry.get(resource).raw
         for key, matches in (("digestSRI", _sri_matches), ("digestMultibase", _multibase_matches)):
             if key in entry and not matches(entry[key], raw, f"{path}/{key}"):
-                raise _invalid(f"the {key} of {resource} does not match the bundled context", f"{path}/{key}")
+                raise _invalid(f"the {key} of {resource} does not match the bundled context", f"{path}/{key}",
+                               f"de {key} van {resource} past niet bij de meegeleverde context")
 
 
 def _name_allowed(name: object, org_name: str) -> bool:
@@ -152,7 +161,8 @@ def check_expanded(expanded: list[Any], *, org_name: str | None = None) -> None:
             if isinstance(kind, str) and kind in _DATE_TYPES:
                 value = node["@value"]
                 if not isinstance(value, str) or not date_exists(value):
-                    raise error_for(ErrorCode.SCHEMA_INVALID, f"{value!r} is not a date that exists")
+                    raise error_for(ErrorCode.SCHEMA_INVALID, f"{shown(value, 60, quoted=True)} is not a date that exists",
+                                    nl=f"{shown(value, 60, quoted=True)} is een datum die niet bestaat")
         if _TARGET_URL in node or _TARGET_FRAMEWORK in node:
             _check_alignment(node, vocabulary)
     if org_name is None:
@@ -161,8 +171,10 @@ def check_expanded(expanded: list[Any], *, org_name: str | None = None) -> None:
         for issuer in node.get(_ISSUER, []) if isinstance(node, dict) else []:
             for name in _values(issuer, _NAME) if isinstance(issuer, dict) else []:
                 if not _name_allowed(name, org_name):
-                    raise error_for(ErrorCode.ISSUER_MISMATCH, f"the issuer's name {name!r} is not this "
-                                    f"organisation's ({org_name!r})", "/issuer/name")
+                    raise error_for(ErrorCode.ISSUER_MISMATCH, f"the issuer's name {shown(name, quoted=True)} is not "
+                                    f"this organisation's ({org_name!r})", "/issuer/name",
+                                    nl=f"de naam van de uitgever ({shown(name, quoted=True)}) is niet die van deze "
+                                       f"organisatie ({org_name!r})")
 
 
 _PASSED_ACHIEVEMENTS: set[bytes] = set()

@@ -43,7 +43,8 @@ VerifierDep = Annotated[ServiceVerifier, Depends(_verifier)]
 async def api_key_of(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
     """The API key that came with the request (not looked up yet); 401 when none came."""
     if credentials is None:
-        raise error_for(ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'")
+        raise error_for(ErrorCode.UNAUTHORIZED, "send the API key as 'Authorization: Bearer KEY'",
+                        nl="stuur de API-sleutel mee als 'Authorization: Bearer SLEUTEL'")
     return credentials.credentials
 
 

@@ -278,7 +278,9 @@ class Issuance:
         if self.access is not None and session.execute(_ACCESS, {
                 "b_key": self.access[0], "b_signing": self.access[1], "b_at": dt.datetime.now(dt.timezone.utc)}).first() is None:
             raise error_for(ErrorCode.UNAUTHORIZED, "the API key is not valid (revoked or expired), or the "
-                            "organisation's signing key has changed")
+                            "organisation's signing key has changed",
+                            nl="de API-sleutel is niet geldig (ingetrokken of verlopen), of de ondertekensleutel van "
+                               "de organisatie is intussen vervangen")
 
     def _reserve(self, session: Session, wanted: Sequence[Pending]) -> list[Slot]:
         slots: dict[str, Slot] = {}

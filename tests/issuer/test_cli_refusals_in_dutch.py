@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from skillspas.issuer.cli import build_app
+from skillspas.issuer.demo import sample_credential
 from skillspas.keys import generate, keyfile
 from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.messages import text
@@ -23,6 +24,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("cli-refusals")
     keyfile.save(generate("ed25519"), folder / "key.json")
     (folder / "array.json").write_text("[1]", "utf-8")
+    (folder / "other-issuer.json").write_text(json.dumps(sample_credential("did:web:other.example")), "utf-8")
     Keystore.create(folder / "ks", "did:web:roc.example", passphrase=PASSPHRASE)
     history = json.loads((folder / "ks" / "history.json").read_text("utf-8"))
     [key] = history["keys"]
@@ -47,6 +49,9 @@ REFUSALS = [
                  id="sign with an unknown cryptosuite"),
     pytest.param(["sign", "--key", "TMP/key.json", "TMP/array.json"], "schema_invalid", "een bewijsstuk is een JSON-object",
                  id="sign of a JSON array"),
+    pytest.param(["sign", "--key", "TMP/key.json", "TMP/other-issuer.json"], "issuer_mismatch",
+                 "het bewijsstuk noemt uitgever 'did:web:other.example', maar de sleutel is van 'did:key:",
+                 id="sign of a credential naming another issuer"),
     pytest.param(["verify", "TMP/array.json", "--now", "2026"], "invalid_option", "'2026' is geen tijdstip (ISO 8601)",
                  id="verify --now of a year"),
     pytest.param(["verify", "TMP/array.json", "--now", "2026-12-01T00:00:00"], "invalid_option",

@@ -81,6 +81,24 @@ REQUESTS = [
                  id="the DID document of an organisation id longer than any"),
     pytest.param("get", "/status/onbekend/1/revocation", None, 404, "not_found", "deze statuslijst bestaat niet",
                  id="a status list that does not exist"),
+    pytest.param("post", "/credentials/issue",
+                 lambda c: {"credential": _unsigned(issuer={"id": "did:web:roc.example", "type": ["Profile"], "name": "Ander"})},
+                 400, "issuer_mismatch", "de naam van de uitgever ('Ander') is niet die van deze organisatie",
+                 id="an issuer's name that is not the organisation's"),
+    pytest.param("post", "/credentials/issue",
+                 lambda c: {"credential": _unsigned(relatedResource=[{"id": "https://www.w3.org/ns/credentials/v2"}])},
+                 400, "schema_invalid", "een relatedResource heeft digestSRI of digestMultibase nodig",
+                 id="a related resource without its digest"),
+    pytest.param("post", "/credentials/batch", lambda c: {"type": "mbo-diploma", "rows": [{}] * 1001},
+                 400, "too_large", "hoogstens 1000 regels per verzoek", id="a batch of more rows than one request takes"),
+    pytest.param("post", "/credentials/verify",
+                 lambda c: {"verifiableCredential": {"type": ["VerifiablePresentation"]}},
+                 400, "schema_invalid", "dit is een presentatie: gebruik /presentations/verify",
+                 id="a presentation sent to verify a credential"),
+    pytest.param("post", "/presentations/verify",
+                 lambda c: {"verifiablePresentation": {"type": ["VerifiableCredential"]}},
+                 400, "schema_invalid", "type hoort VerifiablePresentation te bevatten",
+                 id="a credential sent to verify a presentation"),
 ]
 
 
@@ -92,6 +110,12 @@ def test_a_service_refusal_has_its_own_dutch_sentence(client, method, path, body
         response = client.request(method, path, json=body(client))
     assert response.status_code == status, response.text
     assert dutch in _dutch_of(response.json(), code)
+
+
+def test_a_request_without_an_api_key_is_refused_in_dutch_too(client):
+    response = client.post("/credentials/issue", json={"credential": _unsigned()}, headers={"Authorization": ""})
+    assert response.status_code == 401, response.text
+    assert "stuur de API-sleutel mee als 'Authorization: Bearer SLEUTEL'" in _dutch_of(response.json(), "unauthorized")
 
 
 def test_a_body_larger_than_the_service_takes_is_refused_in_dutch_too(client):

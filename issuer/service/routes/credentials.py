@@ -229,7 +229,9 @@ async def issue_batch(
     (its stored credential is returned), so a retried request issues nothing twice.
     """
     if len(request.rows) > settings.max_batch_rows:
-        raise error_for(ErrorCode.TOO_LARGE, f"at most {settings.max_batch_rows} rows per request; use the CLI for more", "/rows")
+        raise error_for(ErrorCode.TOO_LARGE, f"at most {settings.max_batch_rows} rows per request; use the CLI for more", "/rows",
+                        nl=f"hoogstens {settings.max_batch_rows} regels per verzoek; gebruik voor meer de opdrachtregel "
+                           "(skillspas batch)")
     try:
         type_name(request.type)
     except ValueError as exc:

@@ -82,8 +82,8 @@ def _answer(result: VerificationResult) -> JSONResponse:
     return JSONResponse(body, status_code=problem_code.http_status)
 
 
-def _refuse_type(message: str, path: str) -> JSONResponse:
-    exc = error_for(ErrorCode.SCHEMA_INVALID, message, path)
+def _refuse_type(message: str, path: str, nl: str) -> JSONResponse:
+    exc = error_for(ErrorCode.SCHEMA_INVALID, message, path, nl=nl)
     return JSONResponse(error_body(exc.code.value, exc.message, exc.text("nl"), exc.path), status_code=exc.http_status)
 
 
@@ -103,7 +103,8 @@ async def verify_credential(
     (all by default; ``proof`` always runs); the result's ``checks`` lists the steps that ran.
     """
     if "VerifiablePresentation" in types_of(request.verifiableCredential):
-        return _refuse_type("this is a presentation: use /presentations/verify", "/verifiableCredential/type")
+        return _refuse_type("this is a presentation: use /presentations/verify", "/verifiableCredential/type",
+                            "dit is een presentatie: gebruik /presentations/verify")
     options = request.options
     result = await run_in_threadpool(
         verifier.verify, request.verifiableCredential, checks=options.checks if options else None
@@ -176,7 +177,8 @@ async def _presentation_result(
 ) -> VerificationResult | JSONResponse:
     """The verification of ``request.verifiablePresentation`` with its options, or the refusal of a non-presentation."""
     if "VerifiablePresentation" not in types_of(request.verifiablePresentation):
-        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type")
+        return _refuse_type("type must include VerifiablePresentation", "/verifiablePresentation/type",
+                            "type hoort VerifiablePresentation te bevatten")
     options = request.options
     return await run_in_threadpool(
         verifier.verify,
