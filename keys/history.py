@@ -181,7 +181,8 @@ class KeyHistory:
         return f"{self.did}#key-{max(numbers, default=0) + 1}"
 
     def rotate(self, public_key: PublicKey, location: str, *, now: dt.datetime) -> KeyHistory:
-        """Add a new current key; the previous current key is retired but stays listed."""
+        """Add a new current key; the previous current key is retired but stays listed (``key_exists`` for a key
+        already in the history)."""
         now = _aware(now, "now")
         if any(k.public_key == public_key for k in self.keys):
             raise localized_error(ErrorCode.KEY_EXISTS, en="that public key is already in the history; rotate to a new key",
@@ -190,7 +191,8 @@ class KeyHistory:
         return KeyHistory(self.did, (*keys, KeyRecord(self.next_id(), public_key, now, location)))
 
     def revoke(self, key_id: str, *, compromised_at: dt.datetime, now: dt.datetime) -> KeyHistory:
-        """Mark a key compromised from ``compromised_at``; only an earlier date may replace one set before."""
+        """Mark a key compromised from ``compromised_at``; only an earlier date may replace one set before
+        (``invalid_option`` for a date in the future)."""
         compromised_at, now = _aware(compromised_at, "compromised_at"), _aware(now, "now")
         if compromised_at > now:
             raise localized_error(ErrorCode.INVALID_OPTION, en="the compromise date cannot be in the future",
