@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,10 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.orgs import create_organisation
-from skillspas.issuer.settings import Settings
-from skillspas.issuer.store import open_store
 from skillspas.schemas.messages import text
+
+from helpers import service_in_process
 
 BASE = "http://127.0.0.1:8000"
 
@@ -25,20 +23,8 @@ BASE = "http://127.0.0.1:8000"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The issuer service in this process (SQLite) with one ROC, acting with the ROC's API key."""
-    from skillspas.issuer.service.app import create_app
-
-    folder = tmp_path_factory.mktemp("refusals-in-dutch")
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'db.sqlite'}", public_url=BASE, dev=True,
-                        key_passphrase="test-only passphrase (never a real one)")
-    store = open_store(settings.database)
-    roc = create_organisation(store, settings, "ROC Voorbeeldstad", role="mbo", did_web="roc.example")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        app = create_app(settings, store=store)
-    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as test_client:
-        test_client.headers["Authorization"] = f"Bearer {roc.api_key}"
+    with service_in_process(tmp_path_factory.mktemp("refusals-in-dutch"), "ROC Voorbeeldstad", BASE) as (test_client, _):
         yield test_client
-    store.dispose()
 
 
 def _unsigned(**changes: Any) -> dict[str, Any]:
