@@ -7,7 +7,7 @@
     ├── InvalidCredential  exit 1, HTTP 422  "checked, and not valid"
     ├── IssuanceRefused    exit 2, HTTP 400  the issuer refuses to sign this document
     ├── KeystoreError      exit 2, HTTP 503  a key could not be loaded or stored
-    └── ServiceRefused     exit 2, HTTP 400 unless the code says 401/403/404/405/408/409/410/421/500:
+    └── ServiceRefused     exit 2, HTTP 400 unless the code says 401/403/404/405/408/409/410/421/500/503:
                            the issuer service's own refusals (API keys, roles, stored credentials)
 
 Every ``ErrorCode`` member is declared with its ``ErrorKind`` (a member without one fails at import);
@@ -163,6 +163,8 @@ class ErrorCode(enum.StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed", ErrorKind.SERVICE, 405
     MISDIRECTED_REQUEST = "misdirected_request", ErrorKind.SERVICE, 421
     """A Host header the verifier page does not answer (it answers this machine's names only)."""
+    DATABASE_UNAVAILABLE = "database_unavailable", ErrorKind.SERVICE, 503
+    """The issuer's database cannot be reached (a server that is down, a wrong host or port, a folder SQLite cannot write)."""
     OFFER_USED = "offer_used", ErrorKind.SERVICE, 409
     OFFER_EXPIRED = "offer_expired", ErrorKind.SERVICE, 410
     DID_METHOD_UNSUPPORTED = "did_method_unsupported", ErrorKind.SERVICE
@@ -174,7 +176,7 @@ class ErrorCode(enum.StrEnum):
 
     @property
     def http_status(self) -> int:
-        """The kind's status (400/422/503), or the service code's own (401, 403, 404, 405, 408, 409, 410, 421, 500)."""
+        """The kind's status (400/422/503), or the service code's own (401, 403, 404, 405, 408, 409, 410, 421, 500, 503)."""
         return self._status or self.kind.http_status
 
 

@@ -264,6 +264,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "This page answers only on this computer's own addresses (such as 127.0.0.1); open it there.",
         "nl": "Deze pagina antwoordt alleen op de eigen adressen van deze computer (zoals 127.0.0.1); open hem daar.",
     },
+    ErrorCode.DATABASE_UNAVAILABLE: {
+        "en": "The issuer's database cannot be reached; check the database address and that its server runs.",
+        "nl": "De database van de uitgever is niet bereikbaar; controleer het databaseadres en of de server draait.",
+    },
     ErrorCode.OFFER_USED: {
         "en": "This credential has already been claimed; an offer can be used once. Ask the issuer for a new one.",
         "nl": "Dit bewijsstuk is al opgehaald; een aanbod werkt maar één keer. Vraag de uitgever om een nieuw aanbod.",

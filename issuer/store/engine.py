@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.orm import Session, sessionmaker
@@ -340,8 +340,24 @@ def migrate(engine: Engine) -> None:
 
 
 def open_store(url: str, *, echo: bool = False, upgrade: bool = True) -> Store:
-    """Open (and by default migrate) the database at ``url``."""
+    """Open (and by default migrate) the database at ``url``; ``database_unavailable`` when it cannot be reached."""
     engine = _engine(url, echo)
-    if upgrade:
-        migrate(engine)
+    try:
+        if upgrade:
+            migrate(engine)
+        else:
+            engine.connect().close()
+    except OperationalError as exc:
+        engine.dispose()
+        raise _unavailable(exc) from None
     return Store(engine)
+
+
+def _unavailable(exc: OperationalError) -> Exception:
+    """``database_unavailable`` with the driver's first line (it names host and port, never the URL's password)."""
+    reason = shown(str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__, 200)
+    return localized_error(ErrorCode.DATABASE_UNAVAILABLE,
+                           en=f"the database cannot be reached ({reason}); check --database-url (SKILLSPAS_DATABASE_URL) "
+                              "and that the database server runs",
+                           nl=f"de database is niet bereikbaar ({reason}); controleer --database-url "
+                              "(SKILLSPAS_DATABASE_URL) en of de databaseserver draait")

@@ -128,3 +128,12 @@ def test_a_setting_the_service_cannot_run_with_is_refused_in_its_own_dutch_sente
     dutch_line = next((line for line in result.stderr.splitlines() if line.startswith("fout [invalid_option]: ")), "")
     assert result.exit_code == 2 and dutch in dutch_line, result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_server_that_cannot_be_reached_is_database_unavailable_in_both_languages_without_the_urls_password():
+    url = "postgresql://school:geheim-wachtwoord@127.0.0.1:1/skillspas"  # port 1: nothing listens there
+    result = CliRunner().invoke(build_app(), ["org", "list", "--database-url", url])
+    assert result.exit_code == 2, result.output
+    assert "fout [database_unavailable]: de database is niet bereikbaar" in result.stderr, result.output
+    assert "error [database_unavailable]: the database cannot be reached" in result.stderr
+    assert "geheim-wachtwoord" not in result.output and "internal" not in result.output and "Traceback" not in result.output
