@@ -126,7 +126,7 @@ def test_a_client_that_sends_half_a_request_head_and_stalls_gets_a_coded_408_and
     head, _, body = b"".join(transport.writes).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408 ") and b"connection: close" in head
     answer = json.loads(body)
-    assert answer["code"] == "request_timeout" and answer["messageNl"]
+    assert answer["code"] == "request_timeout" and "de verzoekregel en de headers kwamen niet binnen" in answer["messageNl"]
 
 
 def test_a_connection_that_sends_nothing_is_closed_after_the_head_timeout() -> None:

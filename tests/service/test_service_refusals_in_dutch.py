@@ -4,8 +4,6 @@ document or status list (and a body too large, not JSON or too slow) carry their
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,45 +107,3 @@ def test_a_body_larger_than_the_service_takes_is_refused_in_dutch_too(client):
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 400, response.text
     assert "de inhoud van het verzoek is groter dan" in _dutch_of(response.json(), "too_large")
-
-
-def test_a_request_head_that_does_not_arrive_in_time_is_refused_in_dutch_too():
-    from uvicorn.config import Config
-    from uvicorn.server import ServerState
-
-    from skillspas.issuer.service.http_protocol import OneWriteProtocol
-
-    class Transport(asyncio.Transport):
-        def __init__(self) -> None:
-            super().__init__()
-            self.writes: list[bytes] = []
-            self.closed = False
-
-        def write(self, data: Any) -> None:
-            self.writes.append(bytes(data))
-
-        def close(self) -> None:
-            self.closed = True
-
-        def is_closing(self) -> bool:
-            return self.closed
-
-        def get_extra_info(self, name: str, default: Any = None) -> Any:
-            return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
-
-    async def never_called(scope: Any, receive: Any, send: Any) -> None:
-        raise AssertionError("the head never arrived")
-
-    async def stalled() -> Transport:
-        protocol = OneWriteProtocol.with_head_timeout(0.05)(
-            config=Config(app=never_called, log_level="warning", lifespan="off"), server_state=ServerState(),
-            app_state={}, _loop=asyncio.get_running_loop())
-        transport = Transport()
-        protocol.connection_made(transport)
-        protocol.data_received(b"POST /credentials/issue HTTP/1.1\r\nHost: example\r\n")
-        await asyncio.sleep(0.2)
-        return transport
-
-    transport = asyncio.run(stalled())
-    body = json.loads(b"".join(transport.writes).partition(b"\r\n\r\n")[2])
-    assert "de verzoekregel en de headers kwamen niet binnen" in _dutch_of(body, "request_timeout")
