@@ -106,26 +106,36 @@ def test_a_photo_of_a_qr_code_on_the_phone_gives_the_laptop_pages_result(world):
 
 
 def _claiming(kind: str, width: int, height: int) -> bytes:
-    """A 16 x 16 PNG or JPEG whose own header (IHDR, with its CRC; SOF0) claims ``width`` x ``height``."""
+    """A 16 x 16 image whose own header (PNG IHDR with its CRC, JPEG SOF0, GIF logical screen, BMP info header, lossy
+    WebP frame) claims ``width`` x ``height``."""
     import zlib
 
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("L", (16, 16), 255).save(out, format=kind)
+    Image.new("L" if kind in ("PNG", "JPEG") else "RGB", (16, 16), "white").save(out, format=kind)
     data = bytearray(out.getvalue())
     size = width.to_bytes(4, "big") + height.to_bytes(4, "big")
     if kind == "PNG":
         data[16:24] = size
         data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
-    else:
+    elif kind == "JPEG":
         sof = data.index(b"\xff\xc0")
         data[sof + 5:sof + 9] = size[6:8] + size[2:4]
+    elif kind == "GIF":
+        data[6:10] = width.to_bytes(2, "little") + height.to_bytes(2, "little")
+    elif kind == "BMP":
+        data[18:26] = width.to_bytes(4, "little") + height.to_bytes(4, "little")
+    else:
+        assert data[12:16] == b"VP8 ", bytes(data[12:16])  # Pillow's lossy WebP: the frame header carries the size
+        data[26:30] = width.to_bytes(2, "little") + height.to_bytes(2, "little")
     return bytes(data)
 
 
 @pytest.mark.parametrize(("kind", "width", "height"), [("PNG", 30_000, 30_000), ("JPEG", 30_000, 30_000),
-                                                       ("PNG", 8000, 5001), ("JPEG", 8000, 5001)])
+                                                       ("PNG", 8000, 5001), ("JPEG", 8000, 5001),
+                                                       ("GIF", 30_000, 30_000), ("BMP", 30_000, 30_000),
+                                                       ("WEBP", 16_000, 16_000)])
 def test_a_photo_whose_header_claims_too_many_pixels_is_refused_before_the_browser_decodes_it(world, kind, width, height):
     photo = _claiming(kind, width, height)
     with pytest.raises(SkillspasError) as laptop:

@@ -71,10 +71,26 @@ _PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 
 
 def _header_sizes(data: bytes) -> list[tuple[int, int]]:
-    """The (width, height) the image file ``data`` claims in its header: a PNG's IHDR, every JPEG frame header; none
-    for another format."""
+    """The (width, height) the image file ``data`` claims in its header: a PNG's IHDR, every JPEG frame header, a GIF's
+    logical screen, a BMP's info header, a WebP's canvas (VP8X) or frame (VP8, VP8L); none for another format."""
     if data.startswith(_PNG_MAGIC) and data[12:16] == b"IHDR" and len(data) >= 24:
         return [(int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))]
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        return [(int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little"))]
+    if data[:2] == b"BM" and len(data) >= 26:
+        if int.from_bytes(data[14:18], "little") == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
+            return [(int.from_bytes(data[18:20], "little"), int.from_bytes(data[20:22], "little"))]
+        return [(abs(int.from_bytes(data[18:22], "little", signed=True)),  # a negative height: rows top-down
+                 abs(int.from_bytes(data[22:26], "little", signed=True)))]
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) >= 30:
+        chunk = data[12:16]
+        if chunk == b"VP8X":
+            return [(1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little"))]
+        if chunk == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return [(1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF))]
+        if chunk == b"VP8 ":
+            return [(int.from_bytes(data[26:28], "little") & 0x3FFF, int.from_bytes(data[28:30], "little") & 0x3FFF)]
     return jpeg_frame_sizes(data)
 
 
@@ -85,7 +101,7 @@ def _too_many_pixels(width: int, height: int) -> SkillspasError:
 
 
 def check_image_pixels(data: bytes) -> None:
-    """Refuse a PNG or JPEG photo whose header claims more than ``MAX_IMAGE_PIXELS`` (``qr_too_large``), before anything
+    """Refuse a photo (PNG, JPEG, GIF, BMP, WebP) whose header claims more than ``MAX_IMAGE_PIXELS`` (``qr_too_large``), before anything
     decodes it: here before Pillow, on the phone page before the browser (both believe the header)."""
     for width, height in _header_sizes(data):
         if width * height > MAX_IMAGE_PIXELS:
