@@ -33,6 +33,9 @@ U+2060, U+FEFF) are not refused: they reorder and hide nothing a person reads, a
 correct Persian, Indic and emoji text; a name of nothing but such characters is the issuer's own refusal."""
 
 _INFINITIES = (float("inf"), float("-inf"))
+_CAPITAL_KEY = re.compile("\n[A-Z]")
+"""A key, of the keys joined by newlines, that starts with a capital: a class term's spelling (every class term of
+the bundled contexts starts with an ASCII capital)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
         level = below
     try:
         joined = "".join(texts)
-        joined_keys = "".join(keys)
+        joined_keys = "\n" + "\n".join(keys)
     except TypeError:  # a non-string key
         return Scan(False, False, False, False)
     if bounds:
@@ -115,5 +118,8 @@ def scan(value: Any, limits: Limits = Limits(), registry: Container[str] | None 
             bounds = False
     # isprintable() is twice as fast as the regex, and every forbidden character is unprintable
     clean = joined.isprintable() or FORBIDDEN_TEXT.search(joined) is None
-    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts and not any(k[:1].isupper() for k in keys)
+    # One search for a capital after a newline (each key follows one), not a look at every key: a literal the regex
+    # engine finds fast (measured on 235 keys: 2.5 us against 15 for any(k[:1].isupper())); a key with a newline
+    # of its own only sends the document to the exact walk.
+    plain = ":" not in joined_keys and joined_keys.count("@") == at_contexts and _CAPITAL_KEY.search(joined_keys) is None
     return Scan(bounds, clean, contexts, plain)
