@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from skillspas.issuer.preflight import CheckedCredential, preflight, verifier_for
 from skillspas.keys import ChainResolver, KeyResolver, Signer, VerificationMethod
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, localized_error
+from skillspas.schemas.messages import text
 from skillspas.schemas.jsonio import copy_json
 
 if TYPE_CHECKING:
@@ -119,4 +120,7 @@ def _self_check(verifier: Verifier, signed: dict[str, Any], signer: Signer, reso
     result = verifier.check_proofs(signed, resolver=ChainResolver(own, resolver) if resolver else own)
     problem = result.first_error
     if problem is not None:
-        raise error_for(problem.code, f"the signed credential does not verify: {problem.message}", problem.path)
+        raise localized_error(problem.code, path=problem.path,
+                              en=f"the signed credential does not verify: {problem.message}",
+                              nl="het ondertekende bewijsstuk doorstaat de eigen controle van de uitgever niet en wordt niet "
+                                 f"uitgegeven: {problem.message_nl or text(problem.code, 'nl')}")

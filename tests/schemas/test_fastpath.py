@@ -744,6 +744,7 @@ def test_the_issuer_self_check_still_verifies_the_signature_under_reuse():
     with pytest.raises(SkillspasError) as caught:
         sign(copy.deepcopy(credential), _SigningTheWrongBytes(signer))
     assert caught.value.code is ErrorCode.INVALID_SIGNATURE
+    assert caught.value.text("nl").startswith("het ondertekende bewijsstuk doorstaat de eigen controle van de uitgever niet")
 
 
 @pytest.mark.parametrize("fast", [True, False])
