@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, localized_error
+from skillspas.schemas.jsonio import pointer_token
 
 __all__ = ["check_no_national_id", "passes_elfproef", "identity_objects", "hash_identity", "remembering_passed_values"]
 
@@ -186,7 +187,7 @@ def _check_with_paths(value: Any, path: str) -> None:
         node, here, key = stack.pop()
         if isinstance(node, dict):
             for name, item in node.items():
-                child = f"{here}/{str(name).replace('~', '~0').replace('/', '~1')}"
+                child = f"{here}/{pointer_token(str(name))}"
                 if isinstance(name, str) and (_forbidden_name(name) or _holds_number(name)):
                     raise _refuse_name(name, child)
                 if name == "identityType" and item == "nationalIdentityNumber":

@@ -25,7 +25,7 @@ from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasErr
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
-__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
+__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key", "pointer_token",
            "MAX_SAFE_INTEGER"]
 
 
@@ -213,7 +213,7 @@ def _check_bounds_with_paths(value: Any, limits: Limits) -> None:
                 if not isinstance(key, str):
                     raise _malformed("object keys must be strings", "de sleutels van een object moeten tekst zijn", path or "/")
                 _check_string(key, max_str, path)
-                stack.append((item, depth + 1, f"{path}/{_escape(key)}"))
+                stack.append((item, depth + 1, f"{path}/{pointer_token(key)}"))
         elif isinstance(node, list):
             if depth > max_depth:
                 raise _too_deep(max_depth, path or "/")
@@ -246,8 +246,8 @@ def _check_string(text: str, max_len: int, path: str) -> None:
         raise _malformed("string contains a lone surrogate", "een tekst bevat een los surrogaatteken", path) from None
 
 
-def _escape(key: str) -> str:
-    """JSON Pointer escaping of one reference token (RFC 6901)."""
+def pointer_token(key: str) -> str:
+    """JSON Pointer escaping of one reference token (RFC 6901): ``~`` as ``~0``, ``/`` as ``~1``."""
     return key.replace("~", "~0").replace("/", "~1")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, localized_error
+from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.scan import FORBIDDEN_TEXT, scan
 
 __all__ = ["check_text"]
@@ -31,7 +32,7 @@ def _check_text_with_paths(value: Any, path: str) -> None:
             _check(node, here)
         elif isinstance(node, dict):
             for key, item in node.items():
-                child = f"{here}/{key.replace('~', '~0').replace('/', '~1')}"
+                child = f"{here}/{pointer_token(key)}"
                 _check(key, child)
                 stack.append((item, child))
         elif isinstance(node, list):

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2, ContextRegistry, unknown_context
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.jsonld.inline import KnownTerms, check_inline_context, known_terms
 from skillspas.schemas.jsonld.pyld_facts import KEYWORDS
 from skillspas.schemas.limits import Limits
@@ -100,7 +101,7 @@ def _check_keys_with_paths(document: dict[str, Any], known: KnownTerms) -> None:
                          "schrijf de waarde zelf, niet als waarde-object ({\"@value\": ...}): dat is er alleen voor een taal "
                          "of schrijfrichting, en wie de JSON leest, ziet de waarde anders niet", path or "/")
         for key, value in node.items():
-            child = f"{path}/{key.replace('~', '~0').replace('/', '~1')}"
+            child = f"{path}/{pointer_token(key)}"
             if key in known.class_terms:
                 term = known.class_terms[key]
                 raise _shape(f"write the property {term!r}, not its class {key!r}: both name one thing, but a reader "

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
+from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.messages import text
 from skillspas.verifier.page.errors import error_body, http_error
 
@@ -60,7 +61,7 @@ def _pointer(loc: tuple[Any, ...], body: Any, kind: str) -> str:
 
 
 def _escaped(step: Any) -> str:
-    return str(step).replace("~", "~0").replace("/", "~1")
+    return pointer_token(str(step))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -21,6 +21,7 @@ from skillspas.schemas.jsonld._pyld_cache import (
     resolved_context_cache,
 )
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
+from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.jsonld.loader import DocumentLoader, unwrap_pyld_error
 from skillspas.schemas.jsonld.nquads import Quad, dataset_from_pyld
 from skillspas.schemas.jsonld.sentinel import SENTINEL, SENTINEL_CONTEXT
@@ -131,7 +132,7 @@ def _walk_keys(node: Any, path: str) -> Iterator[tuple[str, str, Any]]:
         current, here = stack.pop()
         if isinstance(current, dict):
             for key, value in current.items():
-                child = f"{here}/{key.replace('~', '~0').replace('/', '~1')}"
+                child = f"{here}/{pointer_token(key)}"
                 yield child, key, value
                 if key != "@context":
                     stack.append((value, child))

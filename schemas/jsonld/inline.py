@@ -25,6 +25,7 @@ from typing import Any
 
 from skillspas.schemas.jsonld.contexts import ContextRegistry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
+from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.limits import Limits
 
 __all__ = ["KnownTerms", "known_terms", "check_inline_context"]
@@ -109,7 +110,7 @@ def check_inline_context(context: Any, path: str, known: KnownTerms, limits: Lim
         raise error_for(ErrorCode.RESOURCE_LIMIT, f"an inline context may define at most {limits.max_inline_terms} terms", path,
                         nl=f"een inline context mag hoogstens {limits.max_inline_terms} termen definiëren")
     for key, value in context.items():
-        here = f"{path}/{_pointer(key)}"
+        here = f"{path}/{pointer_token(key)}"
         if key == "@version" and value == 1.1:
             continue
         if key == "@protected" and isinstance(value, bool):
@@ -135,7 +136,7 @@ def _check_term(term: str, value: Any, context: dict[str, Any], path: str, known
     extra = sorted(set(value) - _DEFINITION_KEYS)
     if extra:
         raise _refused(f"{shown(extra[0])} is not allowed in an inline term definition",
-                       f"{shown(extra[0])} mag niet in de definitie van een term in een inline context", f"{path}/{_pointer(extra[0])}")
+                       f"{shown(extra[0])} mag niet in de definitie van een term in een inline context", f"{path}/{pointer_token(extra[0])}")
     if "@id" not in value:
         raise _refused(f"the definition of {shown(term, quoted=True)} needs an @id",
                        f"de definitie van {shown(term, quoted=True)} mist @id", path)
@@ -170,6 +171,3 @@ def _refused(message: str, nl: str, path: str) -> SkillspasError:
     """``inline_context_refused`` in English and Dutch, at ``path``."""
     return error_for(ErrorCode.INLINE_CONTEXT_REFUSED, message, path, nl=nl)
 
-
-def _pointer(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")

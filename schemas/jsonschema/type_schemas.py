@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, Iterable, Mapping
 
 from skillspas.schemas.catalogue import CATALOGUE
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
-from skillspas.schemas.jsonio import content_key, parse_json
+from skillspas.schemas.jsonio import content_key, parse_json, pointer_token
 from skillspas.schemas.jsonschema.validate import schema_reason
 from skillspas.schemas.jsonschema.yescheck import Check, LocalResolver, certainly, compile_check, holding
 
@@ -256,7 +256,7 @@ def _first_error(errors: Iterable[ValidationError]) -> ValidationError | None:
 
 
 def _pointer(parts: Iterable[Any]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "".join("/" + pointer_token(str(p)) for p in parts)
 
 
 # -- messages ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from skillspas.issuer.orgs import Org
 from skillspas.issuer.service.body_guard import PARSED_BODY
 from skillspas.issuer.service.errors import error_body
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
+from skillspas.schemas.jsonio import pointer_token
 from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import (
     BatchErrorBody,
@@ -267,7 +268,7 @@ def _row_values(rows: list[tuple[int, dict[str, Any]]]) -> None:
                 name = shown(field, 40, quoted=True)
                 raise error_for(ErrorCode.SCHEMA_INVALID, f"row {line}, field {name}: a row value is text, a "
                                 f"number, a list or null, not {en}",
-                                f"/rows/{line - 1}/" + field.replace("~", "~0").replace("/", "~1"),
+                                f"/rows/{line - 1}/" + pointer_token(field),
                                 nl=f"Regel {line}, veld {name}: een waarde is tekst, een getal, een lijst of "
                                    f"null, geen {nl}.")
 
