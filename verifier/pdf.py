@@ -87,11 +87,13 @@ def read_pdf_images(data: bytes, decode: Callable[[Any], T | None]) -> list[T]:
     except SkillspasError:
         raise
     except LimitReachedError as exc:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF asks for too much work: {shown(str(exc), 200)}") from None
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF asks for too much work: {shown(str(exc), 200)}",
+                        nl="de pdf vraagt te veel werk om te lezen; vraag om het paspoort als kleinere pdf") from None
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, OSError, RecursionError,
             MemoryError, NotImplementedError, AssertionError, ZeroDivisionError) as exc:
         # pypdf and Pillow raise many kinds of error on a corrupt file; none of them may become a 500
-        raise error_for(ErrorCode.PDF_UNREADABLE, f"the PDF cannot be read ({type(exc).__name__})") from None
+        raise error_for(ErrorCode.PDF_UNREADABLE, f"the PDF cannot be read ({type(exc).__name__})",
+                        nl=f"de pdf is niet te lezen ({type(exc).__name__}): vraag om het originele bestand") from None
 
 
 def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:
@@ -104,7 +106,8 @@ def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:
     for read in found:
         texts.extend(t for t in read if is_payload(t) and t not in texts)
     if not texts:
-        raise error_for(ErrorCode.QR_UNREADABLE, "the PDF holds no skillspas QR code")
+        raise error_for(ErrorCode.QR_UNREADABLE, "the PDF holds no skillspas QR code",
+                        nl="de pdf bevat geen skillspas-QR-code: is dit wel het vaardighedenpaspoort van de kandidaat?")
     return texts
 
 
@@ -163,16 +166,20 @@ def _qr_texts_of(image: Any) -> list[str]:
 
 def _read(reader: Any, decode: Callable[[Any], T | None]) -> list[T]:
     if reader.is_encrypted:
-        raise error_for(ErrorCode.PDF_UNREADABLE, "the PDF is encrypted")
+        raise error_for(ErrorCode.PDF_UNREADABLE, "the PDF is encrypted",
+                        nl="de pdf is versleuteld; vraag om het paspoort zonder wachtwoord")
     if len(reader.pages) > MAX_PAGES:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF has more than {MAX_PAGES} pages")
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF has more than {MAX_PAGES} pages",
+                        nl=f"de pdf heeft meer dan {MAX_PAGES} pagina's")
     images: list[Any] = []
     for page in reader.pages:
         images.extend(_images(page))
         if len(images) > MAX_IMAGES:
-            raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_IMAGES} images")
+            raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_IMAGES} images",
+                            nl=f"de pdf bevat meer dan {MAX_IMAGES} afbeeldingen")
     if sum(image["/Width"] * image["/Height"] for image in images) > MAX_TOTAL_PIXELS:
-        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the images in the PDF together are more than {MAX_TOTAL_PIXELS} pixels")
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the images in the PDF together are more than {MAX_TOTAL_PIXELS} pixels",
+                        nl=f"de afbeeldingen in de pdf zijn samen meer dan {MAX_TOTAL_PIXELS} pixels")
     found: list[T] = []
     for image in images:
         decoded = decode(image)
@@ -194,8 +201,10 @@ def _images(page: Any) -> list[Any]:
             continue
         width, height = stream.get("/Width"), stream.get("/Height")
         if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
-            raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF has no valid size")
+            raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF has no valid size",
+                            nl="een afbeelding in de pdf heeft geen geldige grootte; de pdf is beschadigd")
         if width * height > MAX_IMAGE_PIXELS:
-            raise error_for(ErrorCode.RESOURCE_LIMIT, f"an image in the PDF is larger than {MAX_IMAGE_PIXELS} pixels")
+            raise error_for(ErrorCode.RESOURCE_LIMIT, f"an image in the PDF is larger than {MAX_IMAGE_PIXELS} pixels",
+                            nl=f"een afbeelding in de pdf is groter dan {MAX_IMAGE_PIXELS} pixels")
         found.append(stream)
     return found

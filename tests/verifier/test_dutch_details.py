@@ -38,6 +38,7 @@ from skillspas.verifier.browser import phone
 from skillspas.verifier.cli import _qr_parts_input
 from skillspas.verifier.page.inputs import document_bytes, passport_of
 from skillspas.verifier.page.view import detail_of
+from skillspas.verifier.pdf import qr_texts, read_pdf_qr_texts
 from skillspas.verifier.qr.cbor import _head as cbor_head
 from skillspas.verifier.qr import (MAX_IMAGE_BYTES, MAX_PARTS, PREFIX, PREFIX_SP2, PREFIX_SP3, PREFIX_SP4, b45encode,
                                    bundled_dictionary, decode_payload, digits_encode, encode_payload, join_parts,
@@ -365,6 +366,18 @@ def _passport_ref(ref: str) -> Any:
     return PassportStore(Path(tempfile.mkdtemp(prefix="passport-"))).get(ref)
 
 
+def _encrypted_pdf() -> bytes:
+    """A one-page PDF under a password (pypdf)."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.encrypt("geheim")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     **{f"{name}": (ErrorCode.UNRESOLVABLE_KEY, lambda s, m=method: resolve_did_jwk(m)) for name, method in {
         "a did:jwk that is no base64url": "did:jwk:a*b#0",
@@ -451,6 +464,9 @@ RAISED: dict[str, tuple[ErrorCode, Callable[[Any], Any]]] = {
     "a PDF larger than the page takes": (ErrorCode.TOO_LARGE, lambda s: document_bytes(
         b"%PDF-1.7\n" + b"\0" * 200, limits=Limits(), max_image_bytes=100)),
     "credentials together too large": (ErrorCode.TOO_LARGE, lambda s: passport_of([{"a": "x" * 2000}], Limits(max_bytes=1000))),
+    "a PDF without a skillspas QR code": (ErrorCode.QR_UNREADABLE, lambda s: qr_texts([[]])),
+    "a PDF that is damaged": (ErrorCode.PDF_UNREADABLE, lambda s: read_pdf_qr_texts(b"%PDF-1.7\n" + b"x" * 50)),
+    "an encrypted PDF": (ErrorCode.PDF_UNREADABLE, lambda s: read_pdf_qr_texts(_encrypted_pdf())),
     "a phone photo without a QR code": (ErrorCode.QR_UNREADABLE, lambda s: phone._document([[]], "image", Limits())),
     "a PDF larger than the phone takes": (ErrorCode.TOO_LARGE, lambda s: phone._read_first(
         b"%PDF-1.7\n" + b"\0" * (MAX_IMAGE_BYTES + 1), "auto")),
