@@ -92,7 +92,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "counts_toward": ("waar het bewijsstuk voor meetelt", "what the credential counts toward"),
 }
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_DUTCH_DATE = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
+_DUTCH_DATE = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
+"""A date as Dutch Excel writes it: ``01-07-2025``, or ``1-7-2025`` (its default short date, d-m-jjjj)."""
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})")
 _EMAIL = re.compile(r"[^\s@<>()\[\]\\,;:\"\x00-\x1f\x7f]{1,64}@(?=.{1,253}\Z)[\w-]+(\.[\w-]+)+")
 """An e-mail address as a learner's is written: one ``@``, a local part of at most 64 characters and a domain of at
@@ -310,7 +311,7 @@ class Row:
                             "a valid e-mail address (such as name@example.org) or empty")
 
     def date(self, key: str, *, required: bool = False) -> str | None:
-        """A calendar date as ``YYYY-MM-DD``; ``DD-MM-YYYY`` is accepted too."""
+        """A calendar date as ``YYYY-MM-DD``; ``DD-MM-YYYY`` and Dutch Excel's ``D-M-YYYY`` are accepted too."""
         value = self.text(key, required=required)
         if value is None:
             return None
@@ -324,7 +325,7 @@ class Row:
                 return dt.date(int(dutch[3]), int(dutch[2]), int(dutch[1])).isoformat()
         except ValueError:
             pass
-        raise invalid_field(key, value, "een bestaande datum (JJJJ-MM-DD)", "an existing date (YYYY-MM-DD)")
+        raise invalid_field(key, value, "een bestaande datum (JJJJ-MM-DD of DD-MM-JJJJ)", "an existing date (YYYY-MM-DD or DD-MM-YYYY)")
 
     def timestamp(self, key: str, *, required: bool = False) -> str | None:
         """A date-time with time zone; a plain date means midnight UTC of that day."""
@@ -336,7 +337,7 @@ class Row:
                 dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
                 return value
             except ValueError:
-                raise invalid_field(key, value, "een bestaande datum (JJJJ-MM-DD)", "an existing date (YYYY-MM-DD)") from None
+                raise invalid_field(key, value, "een bestaande datum (JJJJ-MM-DD of DD-MM-JJJJ)", "an existing date (YYYY-MM-DD or DD-MM-YYYY)") from None
         return f"{self.date(key)}T00:00:00Z"
 
 

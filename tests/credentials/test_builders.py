@@ -103,6 +103,13 @@ def test_a_csv_row_with_text_lists_and_dutch_dates_builds_the_same_credential():
     assert from_csv == from_json
 
 
+@pytest.mark.parametrize("written", ["1-7-2025", "01-7-2025", "1-07-2025"])
+def test_a_date_as_dutch_excel_writes_it_without_leading_zeros_is_the_same_day(written):
+    row = {**example("mbo-diploma", 1), "id": "urn:uuid:3a1d4c1e-2b0f-4e57-9d2c-6f0b7a8e9d10"}
+    assert build_mbo_diploma({**row, "date": written}, issuer=ISSUER) == build_mbo_diploma(
+        {**row, "date": "2025-07-01"}, issuer=ISSUER)
+
+
 def test_certificaat_belongs_to_the_kwalificatie_the_register_says():
     error = _error("mbo-certificaat", crebo="25180")  # C0053 belongs to 25656
     assert error.code is ErrorCode.NOT_IN_REGISTER
@@ -237,7 +244,8 @@ def test_unknown_crebo_takes_name_and_niveau_from_the_row_and_signs_only_the_ski
         pytest.param("mbo-diploma", {"niveau": 4}, ErrorCode.SCHEMA_INVALID, "/credentialSubject/achievement/kwalificatie/niveau",
                      "past niet bij kwalificatie", "does not match qualification", id="niveau other than the register's"),
         pytest.param("mbo-diploma", {"date": "2025-13-01"}, ErrorCode.SCHEMA_INVALID, "/date",
-                     "moet een bestaande datum (JJJJ-MM-DD) zijn", "must be an existing date (YYYY-MM-DD)", id="month 13"),
+                     "moet een bestaande datum (JJJJ-MM-DD of DD-MM-JJJJ) zijn", "must be an existing date (YYYY-MM-DD or DD-MM-YYYY)",
+                     id="month 13"),
         pytest.param("mbo-diploma", {"date": "1 juli"}, ErrorCode.SCHEMA_INVALID, "/date",
                      "datum van het bewijsstuk", "date of the credential", id="a date in words"),
         pytest.param("mbo-diploma", {"date": "0001-01-01"}, ErrorCode.SCHEMA_INVALID, "/date",
