@@ -32,6 +32,7 @@ from skillspas.keys import Signer
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.messages import text
 from skillspas.verifier import Bundle
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.store import PassportStore, StoredCredential
@@ -82,19 +83,32 @@ def _answer(client: httpx.Client, method: str, url: str, limit: int, **kwargs: A
                                   f"het antwoord van {shown(url, 200)} is groter dan {limit} bytes")
             status = response.status_code
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise _failed(f"{shown(url, 200)} could not be reached: {type(exc).__name__}",
-                      f"{shown(url, 200)} is niet bereikbaar: {type(exc).__name__}") from None
+        raise _failed(f"{shown(url, 200)} could not be reached: {type(exc).__name__}; check the address and your "
+                      "internet connection, or try again later",
+                      f"{shown(url, 200)} is niet bereikbaar ({type(exc).__name__}): controleer het adres en je "
+                      "internetverbinding, of probeer het later opnieuw") from None
     try:
         document = parse_json(bytes(data), Limits(max_bytes=limit))
     except SkillspasError:
         raise _failed(f"{shown(url, 200)} answered HTTP {status} without JSON",
                       f"{shown(url, 200)} antwoordde HTTP {status} zonder JSON") from None
     if not 200 <= status < 300:  # a redirect is not followed: it is a refusal too
-        code = document.get("code") if isinstance(document, dict) else None
-        message = document.get("message") if isinstance(document, dict) else None
+        code, message, dutch = _refusal(document)
         said = f"{shown(code, 40)}: {shown(message, 200)}"
-        raise _failed(f"the issuer refused (HTTP {status}): {said}", f"de uitgever weigerde (HTTP {status}): {said}")
+        raise _failed(f"the issuer refused (HTTP {status}): {said}",
+                      f"de uitgever weigerde (HTTP {status}): {shown(code, 40)}: {shown(dutch, 300)}")
     return document
+
+
+def _refusal(document: Any) -> tuple[Any, Any, Any]:
+    """The code, English message and Dutch message of an issuer's coded refusal: its own ``messageNl`` (the
+    service sends one), else the code's Dutch sentence when skillspas knows the code, else its English message."""
+    found = document if isinstance(document, dict) else {}
+    code, message, dutch = found.get("code"), found.get("message"), found.get("messageNl")
+    if not isinstance(dutch, str):
+        known = next((member for member in ErrorCode if member.value == code), None)
+        dutch = text(known, "nl") if known is not None else message
+    return code, message, dutch
 
 
 def _text(document: Any, key: str) -> str:

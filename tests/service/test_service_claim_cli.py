@@ -216,6 +216,27 @@ def test_a_refused_claim_says_why_in_dutch_too(passport, tmp_path):
     assert "skillspas passport init" in run("claim", "https://roc.example/x", "--dir", str(tmp_path / "no-key")).output.split("error [")[0]
 
 
+@pytest.mark.parametrize("body", [
+    pytest.param({"code": "offer_used", "message": "this offer has already been claimed"}, id="a code skillspas knows"),
+    pytest.param({"code": "offer_used", "message": "this offer has already been claimed",
+                  "messageNl": "Dit bewijsstuk is al opgehaald; een aanbod werkt maar één keer. Vraag de uitgever om een "
+                               "nieuw aanbod."}, id="the issuer's own Dutch message"),
+])
+def test_an_issuers_refusal_is_said_in_dutch_under_a_dutch_error_not_in_its_english_words(passport, body):
+    folder, _ = passport
+    with _mock(lambda r: httpx.Response(409, json=body)) as client, pytest.raises(SkillspasError) as refused:
+        claim(PassportStore(folder), "https://roc.example/exchanges/x", client=client)
+    dutch = refused.value.text("nl")
+    assert "offer_used" in dutch and "een aanbod werkt maar één keer" in dutch and "claimed" not in dutch, dutch
+    assert "this offer has already been claimed" in refused.value.message
+
+
+def test_an_unreachable_exchange_tells_the_worker_what_to_check(passport):
+    folder, _ = passport
+    unreachable = run("claim", "http://127.0.0.1:1/exchanges/x", "--dir", folder).output
+    assert "controleer het adres en je internetverbinding" in unreachable
+
+
 # -- after the offer is used: what it answered is kept, never lost ------------------------------------------------
 
 def _answered(credential: dict[str, Any], bundle: Bundle | None = None) -> Any:
