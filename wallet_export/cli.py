@@ -44,13 +44,13 @@ from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import DEFAULT_MAX_VERSION
-from skillspas.verifier.page.inputs import MAX_CHALLENGE
+from skillspas.verifier.page.inputs import MAX_CHALLENGE, is_image
 from skillspas.verifier.page.texts import for_count, human_date
 from skillspas.verifier.pdf import is_pdf
-from skillspas.verifier.qr import decode_payload, read_qr_image
+from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, read_qr_image
 from skillspas.wallet_export.passport import build_passport
 from skillspas.schemas.files import private_folder
-from skillspas.wallet_export.store import PassportStore, write_private
+from skillspas.wallet_export.store import PassportStore, read_credential, write_private
 from skillspas.wallet_export.view import TEXT, Lang, describe, vocabulary_labels
 
 __all__ = ["passport_app", "default_passport_dir"]
@@ -102,13 +102,17 @@ def _lang(value: str) -> Lang:
 
 
 def _read(path: Path) -> bytes:
-    """A credential file's bytes (one byte over the limit tells ``too_large``). Raises, for the command to ``refuse``:
-    ``file_error`` naming the file, ``invalid_option`` for a passport PDF (pointed to ``verify``)."""
+    """A credential file's bytes (one byte over the limit tells ``too_large``), or the credential a photo of its QR
+    code holds (``verify`` reads one so too). Raises, for the command to ``refuse``: ``file_error`` naming the file,
+    ``invalid_option`` for a passport PDF (pointed to ``verify``), the QR code's refusals."""
     try:
         with open_input(path) as handle:
-            data = handle.read(Limits.max_bytes + 1)
+            data = handle.read(max(Limits.max_bytes, MAX_IMAGE_BYTES) + 1)
     except OSError as exc:
         raise file_error(exc, path, "read") from None
+    if is_image(data) or path.suffix.lower() in _IMAGE_SUFFIXES:
+        return decode_payload(read_qr_image(data))
+    data = data[: Limits.max_bytes + 1]
     if is_pdf(data):
         raise localized_error(
             ErrorCode.INVALID_OPTION,
@@ -190,7 +194,7 @@ def claim_command(
 
 @passport_app.command("add")
 def add_command(
-    files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files")],
+    files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files, or photos of their QR codes")],
     passport: PassportOption = None,
     bundle: MergedBundleOption = None,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
@@ -328,12 +332,11 @@ def _select(store: PassportStore, items: list[str]) -> list[dict[str, Any]]:
     chosen = []
     for item in items:
         path = Path(item)
-        if path.is_file():
-            document = parse_json(_read(path))
-            if not isinstance(document, dict):
-                raise error_for(ErrorCode.SCHEMA_INVALID, f"{item} is not a credential (JSON object)",
-                                nl=f"{item} is geen bewijsstuk (JSON-object)")
-            chosen.append(document)
+        if path.is_file():  # a credential, not a bundle or presentation given among them: it would fail them all
+            try:
+                chosen.append(read_credential(_read(path)))
+            except SkillspasError as exc:
+                raise _of_file(item, exc) from None
         else:
             try:
                 chosen.append(store.get(item).document)
@@ -498,10 +501,7 @@ def export_warnings(
 
 def _documents(file: Path) -> list[dict[str, Any]]:
     """The credential(s) in a JSON file (credential or presentation) or in a QR image; coded errors otherwise."""
-    data = _read(file)
-    if file.suffix.lower() in _IMAGE_SUFFIXES:
-        data = decode_payload(read_qr_image(data))
-    document = parse_json(data)
+    document = parse_json(_read(file))  # a QR image decoded
     if not isinstance(document, dict):
         raise error_for(ErrorCode.SCHEMA_INVALID, f"{file} is not a credential or presentation",
                         nl=f"{file} is geen bewijsstuk en geen presentatie")

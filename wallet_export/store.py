@@ -43,7 +43,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Verifier
 from skillspas.wallet_export.view import CredentialView, Lang, describe
 
-__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH", "write_private"]
+__all__ = ["PassportStore", "StoredCredential", "REF_LENGTH", "read_credential", "write_private"]
 
 REF_LENGTH = 10
 """Hex digits of the SHA-256 shown as a credential's reference (more may be typed)."""
@@ -170,7 +170,7 @@ class PassportStore:
     def add(self, data: bytes, *, check: bool = True, bundle: Bundle | None = None) -> StoredCredential:
         """Store a signed credential (JSON bytes); with ``check``, every proof must verify first
         (did:web keys from ``bundle``, else from the passport's bundle)."""
-        document = _credential(data, self.limits)
+        document = read_credential(data, self.limits)
         if check:
             result = self.verifier(bundle).check_proofs(data)
             if result.first_error is not None:
@@ -256,7 +256,7 @@ class PassportStore:
     def _load(self, path: Path) -> StoredCredential:
         data = path.read_bytes()
         try:
-            document = _credential(data, self.limits)
+            document = read_credential(data, self.limits)
         except SkillspasError as exc:
             ref = path.stem[:REF_LENGTH]
             raise error_for(exc.code, f"{path.name}: {exc.message}; `skillspas passport remove {ref}` removes it",
@@ -276,7 +276,9 @@ def write_private(path: Path, data: bytes) -> Path:
     return write_atomic(path, data)
 
 
-def _credential(data: bytes, limits: Limits) -> dict[str, Any]:
+def read_credential(data: bytes, limits: Limits = Limits()) -> dict[str, Any]:
+    """The credential in ``data`` (JSON bytes): ``schema_invalid`` for anything but a VerifiableCredential (a
+    presentation, a bundle), which no passport holds and no passport command takes as a credential."""
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("a credential is added as its JSON bytes")
     document = parse_json(bytes(data), limits)

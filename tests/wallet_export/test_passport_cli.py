@@ -492,3 +492,26 @@ def test_bridge_refuses_a_malformed_credential_file_with_its_code_not_as_an_inte
     broken.write_text("{")
     result = runner.invoke(passport_app, ["bridge", str(broken), "--to", "kok", "--passport", str(folder / "p")])
     assert result.exit_code == 2 and "[malformed_json]" in result.output, (result.output, result.exception)
+
+
+def test_add_takes_a_photo_of_a_credentials_qr_code_as_show_does(files):
+    folder, paths, key = files
+    run("export", str(paths[1]), "--qr", str(folder / "qr"), "--qr-version", "40", "--passport", str(folder / "p"))
+    passport = str(folder / "p")
+    added = run("add", str(folder / "qr" / "qr-01-of-01-open-badge.png"), "--passport", passport)
+    assert added.exit_code == 0, added.output
+    assert [item["skills"] for item in json.loads(run("list", "--passport", passport, "--json").output)] == [3]
+
+
+@pytest.mark.parametrize("command", [["bridge", "--to", "kok"], ["export", "--unsigned", "--presentation"]])
+def test_a_bundle_named_among_the_credentials_is_refused_by_its_name_not_made_to_fail_them_all(files, command):
+    """``passport bridge diploma.json bundle.json`` (``*.json`` in a passport folder) put the bundle into the
+    passport's presentation: the whole presentation was unusable, and the bridge counted none of the credentials."""
+    from skillspas.verifier import Bundle
+
+    folder, paths, _ = files
+    bundle = Bundle.create().to_file(folder / "bundle.json")
+    output = [str(folder / "vp.json")] if command[0] == "export" else []
+    result = run(command[0], str(paths[0]), str(bundle), *command[1:], *output, "--passport", str(folder / "p"))
+    assert result.exit_code == 2 and "[schema_invalid]" in result.output, result.output
+    assert f"{bundle}: alleen een bewijsstuk (VerifiableCredential)" in result.output
