@@ -27,9 +27,9 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, both, counted, heading_for, readable_dates
+from skillspas.verifier.page.texts import HEADINGS, WORDS, both, counted, heading_for, readable_dates
 from skillspas.verifier.page.inputs import is_image
-from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
+from skillspas.verifier.page.view import as_claimed, build_view, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload
@@ -104,7 +104,34 @@ def verify_command(
         typer.echo(result_text(result))
     else:
         _print_verdict(result, lang, inner, replay=result.holder is not None and challenge is None)
+    if not as_json:
+        _print_next(result, data, limits, lang, challenge_checked=challenge is not None and not from_pdf,
+                    challenge_unused=code_unused)
     raise typer.Exit(result.exit_code)
+
+
+def _print_next(result: VerificationResult, data: bytes, limits: Limits, lang: str, *, challenge_checked: bool,
+                challenge_unused: bool) -> None:
+    """The page's "Wat nu?" for this result (``build_view``'s ``next``): e.g. check the holder's identity yourself
+    for a credential alone, update the bundle for an issuer it does not know. Not the employer's-code advice, which
+    the note about the code above has already said."""
+    document = _parsed(data, limits) if result.checks and result.checks[0].ok else None
+    advice = build_view(result, document=document, challenge_checked=challenge_checked,
+                        challenge_unused=challenge_unused)["next"]
+    if advice and advice != both("challenge_next"):
+        typer.echo(f"{WORDS[lang]['next']} {advice[lang]}")
+
+
+def _parsed(data: bytes, limits: Limits) -> Any:
+    """The document ``data`` holds as the verifier read it (a QR code's text decoded first), or None."""
+    try:
+        if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a QR code: run.verify_with decoded it
+            from skillspas.verifier.qr import decode_payload
+
+            data = decode_payload(data.decode("utf-8", "replace"), limits)
+        return parse_json(data, limits)
+    except SkillspasError:  # it parsed for the verifier: this is no more than a name for a person
+        return None
 
 
 def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) -> list[Any]:
@@ -112,13 +139,8 @@ def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) 
     page reads its input again for its view): to say what a failed one claims to be. A credential's own, alone."""
     if result.verified or not (result.checks and result.checks[0].ok):
         return []
-    try:
-        if is_payload(data.lstrip()[:4].decode("latin-1")):  # the text of a QR code: run.verify_with decoded it
-            from skillspas.verifier.qr import decode_payload
-
-            data = decode_payload(data.decode("utf-8", "replace"), limits)
-        document = parse_json(data, limits)
-    except SkillspasError:  # it parsed for the verifier: this is no more than a name for a person
+    document = _parsed(data, limits)
+    if document is None:
         return []
     if isinstance(document, dict) and "VerifiablePresentation" not in types_of(document):
         return [document]

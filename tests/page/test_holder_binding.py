@@ -216,3 +216,25 @@ def test_the_result_json_counts_nobody_when_the_holder_binding_fails_as_the_page
     good = build_presentation(_own(world, holder), holder=holder, challenge=CODE, domain=DOMAIN)
     counted = client.post("/api/verify", content=json.dumps(good), params={"challenge": CODE, "domain": DOMAIN}).json()
     assert [p["counted"] for p in counted["persons"]] == [True]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("given", ["a credential alone", "a presentation of another person's credential",
+                                   "a credential without the bundle"])
+def test_skillspas_verify_ends_with_the_pages_what_now_as_a_credential_alone_proves_no_holder(
+        world: PageWorld, holder: LocalSigner, tmp_path: Path, lang: str, given: str) -> None:
+    """A diploma alone was "GELDIG: Echt en geldig." with its holder's name, and nothing said what the page says under
+    it: that nothing proves the person in front of you is that person (nor, without the bundle, what to do)."""
+    document = _not_the_subject(world, holder) if given.startswith("a presentation") else world.credentials["diploma"]
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(document), "utf-8")
+    trust = [] if given.endswith("bundle") else ["--bundle", str(world.files["bundle"]), "--trust-anchor",
+                                                  world.anchor.controller]
+    params = {"challenge": CODE, "domain": DOMAIN} if given.startswith("a presentation") else {}
+    codes = ["--challenge", CODE, "--domain", DOMAIN] if params else []
+    out = CliRunner().invoke(cli_app, ["verify", str(path), *trust, *codes, "--lang", lang]).stdout
+    page = TestClient(create_page_app(PageSettings(bundle=world.bundle() if trust else None,
+                                                   trust_anchors=(world.anchor.controller,) if trust else ())),
+                      base_url=BASE).post("/api/verify", content=json.dumps(document), params=params).json()["view"]
+    said = f"{'Wat nu?' if lang == 'nl' else 'What now?'} {page['next'][lang]}"
+    assert page["next"] and out.rstrip("\n").splitlines()[-1] == said, out
