@@ -67,9 +67,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "how_to_check": {
         "nl": "Elk bewijsstuk heeft een eigen QR-code met het volledige, ondertekende bewijsstuk. "
-              "Een werkgever controleert die offline, bijvoorbeeld met: skillspas verify --qr FOTO.png",
+              "Een werkgever controleert ze offline met de controlebundel van de uitgevers, alle tegelijk in deze pdf: "
+              "skillspas verify PASPOORT.pdf --bundle BUNDEL.json, of op de controlepagina (skillspas verifier).",
         "en": "Each credential has its own QR code holding the whole signed credential. "
-              "An employer checks it offline, for example with: skillspas verify --qr PHOTO.png",
+              "An employer checks them offline with the issuers' verification bundle, all at once in this PDF: "
+              "skillspas verify PASSPORT.pdf --bundle BUNDLE.json, or on the verifier page (skillspas verifier).",
     },
     "rendering_note": {
         "nl": "Deze pagina's zijn een weergave. Alleen de QR-codes (en de bestanden) zijn ondertekend "

@@ -98,6 +98,15 @@ def test_pdf_in_english(diplomas, tmp_path):
     assert "Vaardighedenpaspoort" not in text
 
 
+@pytest.mark.parametrize("lang, command", [("nl", "skillspas verify PASPOORT.pdf --bundle BUNDEL.json"),
+                                           ("en", "skillspas verify PASSPORT.pdf --bundle BUNDLE.json")])
+def test_the_pdf_tells_an_employer_to_check_it_whole_with_the_issuers_bundle(diplomas, tmp_path, lang, command):
+    """It said ``skillspas verify --qr FOTO.png``: without a bundle that says "niet bevestigd" of every code."""
+    path = tmp_path / "p.pdf"
+    path.write_bytes(render_pdf(diplomas[1:3], lang=lang))
+    assert command in " ".join(_text(path).split()) and "--qr" not in _text(path)
+
+
 def test_english_pdf_names_skills_in_english_from_the_vocabulary(tmp_path, issuer):
     credential, _ = signed_credential(issuer)  # its alignments carry Dutch targetNames
     path = tmp_path / "en.pdf"
