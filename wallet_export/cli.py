@@ -117,7 +117,7 @@ def _read(path: Path) -> bytes:
         raise localized_error(
             ErrorCode.INVALID_OPTION,
             nl=f"{path} is een pdf; de paspoortopdrachten lezen bewijsstukken als JSON (of een QR-afbeelding). De QR-codes "
-               f"van een paspoort-pdf controleert u met: skillspas verify {path}",
+               f"van een paspoort-pdf controleer je met: skillspas verify {path}",
             en=f"{path} is a PDF; the passport commands read credentials as JSON (or a QR image). Check the QR codes of "
                f"a passport PDF with: skillspas verify {path}")
     return data
@@ -665,7 +665,7 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
                    + ", ".join(f"#{i + 1}" + (f" [{code.value}]" if code else "") for i, code in excluded))
         if any(code is ErrorCode.UNTRUSTED_ISSUER for _, code in excluded):  # e.g. after only `passport claim`
             typer.echo("Een bewijsstuk telt pas mee als zijn uitgever vertrouwd is: geef --bundle met een "
-                       "vertrouwenslijst (van de vertrouwensautoriteit of van wie uw paspoort controleert) of "
+                       "vertrouwenslijst (van de vertrouwensautoriteit of van wie je paspoort controleert) of "
                        "--trust-issuer met de DID van de uitgever." if nl else
                        "A credential counts only when its issuer is trusted: give --bundle with a trust list (from "
                        "the trust authority or from whoever checks your passport) or --trust-issuer with the "
