@@ -112,7 +112,7 @@ def sign_command(
     suite: Annotated[str, typer.Option(help="eddsa-rdfc-2022 or ecdsa-rdfc-2019")] = "eddsa-rdfc-2022",
     contexts: Annotated[Optional[Path], typer.Option(help="Folder of extra contexts (contexts.map.json)")] = None,
 ) -> None:
-    """Sign any credential whose contexts are known; prints the signed JSON."""
+    """Sign any credential whose contexts are known; prints the signed JSON / Onderteken een bewijsstuk."""
     from skillspas.issuer.sign import sign
     from skillspas.keys import load
     from skillspas.schemas.jsonio import read_json_file
@@ -138,8 +138,7 @@ def sign_command(
 def demo_command(
     out: Annotated[Optional[Path], typer.Option(help="Folder for the demo's files (default: a temp folder)")] = None,
 ) -> None:
-    """The whole job once, offline: four organisations issue one credential of each type (one revoked), a
-    passport as QR codes and PDF, a bundle, every QR read back and verified / De hele keten één keer."""
+    """The whole job once, offline: four organisations issue one credential of each type (one revoked), a passport as QR codes and PDF, a bundle, every QR read back and verified / De hele keten één keer."""
     from skillspas.issuer.demo import run_demo
     from skillspas.schemas.report import refuse
 

@@ -322,10 +322,9 @@ def batch_command(
     public_url: Annotated[Optional[str], typer.Option(help="Public https URL of the service (signed into status list URLs)")] = None,
     dev: DevOption = False,
 ) -> None:
-    """Issue many credentials from CSV: all rows are checked first; re-running issues nothing twice.
+    """Issue many credentials from a CSV export / Veel bewijsstukken uitgeven uit een CSV-export.
 
-    Controleert eerst alle regels; bij een fout wordt niets uitgegeven. Opnieuw draaien na een
-    onderbreking geeft niets dubbel uit."""
+    All rows are checked first: one bad row and nothing is issued; re-running issues nothing twice. Controleert eerst alle regels; bij een fout wordt niets uitgegeven. Opnieuw draaien na een onderbreking geeft niets dubbel uit."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, unread_columns, validate_rows
