@@ -309,11 +309,12 @@ class Bundle:
             contexts=contexts,
         )
 
-    def to_file(self, path: str | os.PathLike[str], *, folder: bool = False) -> Path:
-        """Write the bundle as one JSON file (atomically), or as a new folder."""
+    def to_file(self, path: str | os.PathLike[str], *, folder: bool = False, mode: int = 0o644) -> Path:
+        """Write the bundle as one JSON file (atomically; ``mode``: readable by all, as it is published, or 0600 where
+        it keeps a person's company, as in a passport), or as a new folder."""
         target = Path(path)
         if not folder:
-            write_atomic(target, (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
+            write_atomic(target, (json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=mode)
             return target
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise FileExistsError(f"{str(target)!r} exists and is not an empty folder")

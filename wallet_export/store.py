@@ -107,10 +107,11 @@ class PassportStore:
         return merged
 
     def keep_bundle(self, bundle: Bundle) -> Path:
-        """Keep ``bundle`` as the passport's bundle (replacing the one it kept: ``merged_bundle`` merges first)."""
+        """Keep ``bundle`` as the passport's bundle (replacing the one it kept: ``merged_bundle`` merges first), the
+        owner's only as the passport's other files: its issuers' documents and status lists say where they studied."""
         self._private_folder()
         self._verifier = None
-        return bundle.to_file(self.bundle_path)
+        return bundle.to_file(self.bundle_path, mode=0o600)
 
     @property
     def holder_key_path(self) -> Path:

@@ -119,6 +119,19 @@ def test_the_passport_folder_and_its_files_are_readable_by_the_owner_only(tmp_pa
         os.umask(old)
 
 
+def test_the_bundle_a_passport_keeps_is_the_owners_only_as_its_credentials_are(tmp_path):
+    import os
+
+    from skillspas.verifier import Bundle
+
+    old = os.umask(0o022)
+    try:
+        kept = PassportStore(tmp_path / "passport").keep_bundle(Bundle.create())
+    finally:
+        os.umask(old)
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+
+
 def test_a_reference_that_fits_two_credentials_is_named_in_the_refusal_in_both_languages(tmp_path, diplomas):
     store = PassportStore(tmp_path)
     entry = store.add(_bytes(diplomas[2]))
