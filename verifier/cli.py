@@ -32,7 +32,7 @@ from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.page.view import as_claimed, build_view, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
-from skillspas.verifier.qr import is_payload
+from skillspas.verifier.qr import is_payload, join_sets
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
 from skillspas.verifier.status import list_bits
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
@@ -72,40 +72,41 @@ def verify_command(
         raise refuse(error_for(ErrorCode.INVALID_OPTION, "give a FILE (or -), or --qr IMAGE [IMAGE ...]",
                                nl="geef een BESTAND (of -), of --qr AFBEELDING [AFBEELDING ...]"), as_json=as_json)
     file = files[0] if files and len(files) == 1 else None
-    from_pdf = False
+    source: str | None = None  # "pdf" or "qr": a passport of several credentials, put together here
     try:
         if qr or (files and len(files) > 1):  # after --qr every name is a QR image or text: one code, or a set's parts
-            data = _qr_parts_input([*(qr or []), *(files or [])], limits)
+            data, several = _qr_parts_input([*(qr or []), *(files or [])], limits)
+            source = "qr" if several else None
         elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
             data = file.encode("utf-8")
         else:
             data = read_input(str(file), max(limits.max_bytes, MAX_PDF_BYTES))
-            from_pdf = is_pdf(data)
-            if from_pdf:
-                data = _pdf_input(data, limits)
+            if is_pdf(data):
+                data, source = _pdf_input(data, limits), "pdf"
             elif file != "-" and is_image(data):  # a photo of a QR code given without --qr
-                data = _qr_parts_input([data], limits)
+                data = _qr_parts_input([data], limits)[0]
             else:
                 data = data[: limits.max_bytes + 1]
-        # A PDF's QR codes are put together here into a presentation nobody signed: nothing in it can carry the
-        # employer's challenge or domain. It is checked as it is and says so, as the page does (inputs.challenge_for).
-        code_unused = from_pdf and bool(challenge or domain)
+        # A PDF's QR codes (or several QR codes) are put together here into a presentation nobody signed: nothing in
+        # it can carry the employer's challenge or domain. It is checked as it is and says so, as the page does
+        # (inputs.challenge_for).
+        code_unused = source is not None and bool(challenge or domain)
         result = verify_input(
             data, bundle=bundle, contexts=contexts, trusted_issuers=trust_issuer, trust_anchors=trust_anchor,
-            max_status_age=max_status_age, challenge=None if from_pdf else challenge,
-            domain=None if from_pdf else domain, limits=limits, now=parse_now(now) if now is not None else None,
+            max_status_age=max_status_age, challenge=None if source else challenge,
+            domain=None if source else domain, limits=limits, now=parse_now(now) if now is not None else None,
         )
     except SkillspasError as exc:
         raise refuse(exc, as_json=as_json) from None
     inner = [] if as_json else _inner_credentials(data, result, limits)
-    if from_pdf:
-        _print_passport(result, lang, as_json, inner, code_unused=code_unused)
+    if source is not None:
+        _print_passport(result, lang, as_json, inner, code_unused=code_unused, source=source)
     elif as_json:
         typer.echo(result_text(result))
     else:
         _print_verdict(result, lang, inner, replay=result.holder is not None and challenge is None)
     if not as_json:
-        _print_next(result, data, limits, lang, challenge_checked=challenge is not None and not from_pdf,
+        _print_next(result, data, limits, lang, challenge_checked=challenge is not None and source is None,
                     challenge_unused=code_unused)
     raise typer.Exit(result.exit_code)
 
@@ -158,8 +159,10 @@ def _pdf_input(data: bytes, limits: Limits) -> bytes:
     return passport_of(pdf_credentials(data, limits), limits)
 
 
-def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_unused: bool = False) -> dict[str, Any]:
-    """The ``passport`` key of ``verify passport.pdf --json``: one row per credential (its verdict, what it is,
+def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_unused: bool = False,
+                  source: str = "pdf") -> dict[str, Any]:
+    """The ``passport`` key of ``verify passport.pdf --json`` (``source`` "pdf"; "qr" for several QR codes given
+    together, each a whole credential or a set's parts): one row per credential (its verdict, what it is,
     whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``).
     ``code_unused``: the employer's challenge or domain could not be checked (a PDF carries no holder proof), so a
     valid passport is a ``warning``, as on the page (``challenge_not_used``)."""
@@ -175,18 +178,18 @@ def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_un
             "person": owner.get(index),
         })
     verdict = "warning" if code_unused and result.verdict == "valid" else result.verdict
-    return {"source": "pdf", "verdict": verdict, "credentials": rows, "summary": summary.to_json()}
+    return {"source": source, "verdict": verdict, "credentials": rows, "summary": summary.to_json()}
 
 
 def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner: list[Any],
-                    *, code_unused: bool = False) -> None:
+                    *, code_unused: bool = False, source: str = "pdf") -> None:
     """One passport view of a passport PDF: the verdict, per person their credentials with each verdict (a failed
     one with what it claims to be, from ``inner``: the credentials as written), then the skills summary of the
     person that counts (like the page's passport view)."""
     from skillspas.verifier.summary import summarize_skills  # the vocabulary index: only for a passport view
 
     summary = summarize_skills(result)
-    view = passport_json(result, summary, code_unused=code_unused)
+    view = passport_json(result, summary, code_unused=code_unused, source=source)
     if as_json:
         typer.echo(json.dumps({**result.to_json(), "passport": view}, indent=2, ensure_ascii=False))
         return
@@ -196,7 +199,8 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
     words = heading_for(view["verdict"], problem.code if problem is not None else None)[lang]
-    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} (pdf): {words.upper()} — {said}")
+    given = "pdf" if source == "pdf" else "QR-codes" if nl else "QR codes"
+    typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} ({given}): {words.upper()} — {said}")
     if problem is not None and not total:  # the presentation itself failed: no credential says why
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
@@ -254,9 +258,12 @@ _MARKS = {"valid": "✓", "warning": "!"}
 """The mark before a credential's line by its verdict, as the page's badge (``✗`` for the others)."""
 
 
-def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
+def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> tuple[bytes, bool]:
     """The signed JSON held by QR codes given as images or texts (file names, or a file's bytes already read):
-    one code, or the parts of a numbered set (coded errors: qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part)."""
+    one code, or the parts of a numbered set; or, for the codes of several credentials (a passport's ``qr/*.png``),
+    the presentation of them all without holder proof, as a passport PDF's (then ``True``). Coded errors:
+    qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part."""
+    from skillspas.verifier.page.inputs import passport_of, qr_credentials
     from skillspas.verifier.qr import MAX_IMAGE_BYTES, MAX_PARTS, decode_payload, read_qr_image  # zxing/Pillow only here
 
     if len(inputs) > MAX_PARTS * 2:
@@ -273,7 +280,17 @@ def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> bytes:
             _refuse_a_whole_file(str(item), data)
         texts.append(data.decode("utf-8", "replace").strip() if is_payload(data.lstrip()[:4].decode("latin-1"))
                      else read_qr_image(data))
-    return decode_payload("\n".join(texts), limits)
+    if len(texts) > 1 and len(_sets(texts)) > 1:  # several credentials: checked together, as a PDF's codes
+        return passport_of(qr_credentials(texts, limits), limits), True
+    return decode_payload("\n".join(texts), limits), False  # one code, or one set (its own refusals: mixed, missing)
+
+
+def _sets(texts: list[str]) -> list[str]:
+    """``join_sets(texts)``, or nothing when the parts do not join (``decode_payload`` then says why, as before)."""
+    try:
+        return list(join_sets(texts))
+    except SkillspasError:
+        return []
 
 
 def _refuse_a_whole_file(name: str, data: bytes) -> None:

@@ -109,3 +109,21 @@ def test_a_json_or_pdf_file_among_several_is_named_and_said_to_be_checked_on_its
     nl, en = proc.stderr.decode().splitlines()[:2]
     assert proc.returncode == 2 and nl.startswith("fout [qr_unreadable]: ") and en.startswith("error [qr_unreadable]: ")
     assert named in nl and f"skillspas verify {named}" in nl and named in en and "UnidentifiedImageError" not in nl + en
+
+
+def test_the_qr_images_of_several_credentials_are_checked_together_as_one_passport_as_a_pdfs_codes(issued, tmp_path):
+    """``skillspas verify qr/*.png`` (a passport's codes, one per credential) said "7340 tekens is meer dan één QR-code
+    bevat" (qr_too_large): their texts were joined as if they were one code."""
+    from skillspas.wallet_export.qr import write_qr_set
+
+    credential, issuer = issued
+    other = signed_credential(issuer, name="Tweede bewijsstuk")[0]
+    images = [str(p) for p in write_qr_set([credential, other], tmp_path)]
+    assert len(images) == 2
+    proc = run("verify", *images, "--trust-issuer", issuer.controller, "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["passport"]["source"] == "qr" and len(result["credentials"]) == 2
+    assert [row["verdict"] for row in result["passport"]["credentials"]] == ["valid", "valid"]
+    shown = run("verify", *images, "--trust-issuer", issuer.controller).stdout.decode()
+    assert shown.startswith("PASPOORT (QR-codes): "), shown
