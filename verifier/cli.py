@@ -51,7 +51,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 
 def verify_command(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP4:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or the parts of a numbered set of QR codes (texts 'SPP:…' or images), in any order")] = None,
+    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP4:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or several QR codes (images or texts), checked together as one passport, the parts of a numbered set ('SPP:…') joined in any order")] = None,
     qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code; the names after it are read as QR codes too (the parts of a set: --qr a.png b.png)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
