@@ -14,6 +14,7 @@ from skillspas.schemas.scan import Scan, scan
 from skillspas.schemas.text import check_text
 from skillspas.schemas.jsonschema.type_schemas import validate_type
 from skillspas.schemas.jsonschema.validate import validate_shape, validate_shape_fast
+from skillspas.verifier.bundle import BUNDLE_TYPE
 from skillspas.schemas.vc import BASE_CONTEXTS, VALIDITY_KEYS, data_model, instant, is_url, issuer_id, parse_datetime, types_of
 
 __all__ = ["check_contexts", "check_credential_shape", "check_presentation_shape"]
@@ -34,6 +35,9 @@ def check_contexts(
 
     ``scanned``: a ``Scan`` of this document, or of one holding it, made with ``registry``."""
     top = document.get("@context")
+    if top is None and document.get("type") == BUNDLE_TYPE:  # the file beside it, given in its place
+        raise _shape("@context is missing: this is a verification bundle, not a credential; give it with --bundle",
+                     "@context ontbreekt: dit is een controlebundel, geen bewijsstuk; geef die met --bundle", "/@context")
     if top is None:
         raise _shape("@context is missing", "@context ontbreekt: dit is geen bewijsstuk volgens de W3C-standaard", "/@context")
     if not isinstance(top, list) or not top or not isinstance(top[0], str) or top[0] not in BASE_CONTEXTS:

@@ -78,6 +78,15 @@ def test_context_must_start_with_vc_v2(issued):
     assert _code(_verify_trusted(document, signer)) is ErrorCode.SCHEMA_INVALID
 
 
+def test_a_bundle_given_in_place_of_a_credential_says_to_give_it_with_bundle():
+    """``skillspas verify bundle.json``: it said only that @context is missing, "no W3C credential"."""
+    from skillspas.verifier import Bundle
+
+    result = verify(Bundle.create().to_json())
+    assert _code(result) is ErrorCode.SCHEMA_INVALID and result.exit_code == 2
+    assert "controlebundel" in result.first_error.text("nl") and "--bundle" in result.first_error.message
+
+
 def test_undefined_term_names_its_json_path(issued):
     signed, signer = issued
     document = copy.deepcopy(signed)
