@@ -53,9 +53,11 @@ def load_trust_list(
             raise localized_error(
                 ErrorCode.INVALID_OPTION,
                 en=f"--trust-anchor {anchor!r} is not a DID: give the trust anchor's DID without '#…' "
-                   "(the 'controller' that skillspas keys show prints, e.g. did:key:z6Mk…)",
+                   "(the 'controller' that skillspas keys show prints, e.g. did:key:z6Mk…); a file that holds it, "
+                   "such as the demo's trust-anchor.txt, is given by its content: --trust-anchor \"$(cat trust-anchor.txt)\"",
                 nl=f"--trust-anchor {anchor!r} is geen DID: geef de DID van het vertrouwensanker zonder '#…' "
-                   "(de 'controller' die skillspas keys show toont, bijvoorbeeld did:key:z6Mk…)",
+                   "(de 'controller' die skillspas keys show toont, bijvoorbeeld did:key:z6Mk…); staat hij in een bestand, "
+                   "zoals trust-anchor.txt van de demo, geef dan de inhoud: --trust-anchor \"$(cat trust-anchor.txt)\"",
             )
     unverified_issuer = document.get("issuer") if isinstance(document, dict) else None
     if isinstance(unverified_issuer, dict):

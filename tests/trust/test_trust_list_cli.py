@@ -231,8 +231,9 @@ def test_a_typed_wrong_credential_type_or_did_is_named_on_stderr_in_dutch_and_en
     assert "does not exist" not in clean.stderr and "belongs to no entry" not in clean.stderr
 
 
-@pytest.mark.parametrize("anchor", ["roc", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"],
-                         ids=["a name", "the key id that keys generate prints first"])
+@pytest.mark.parametrize("anchor", ["roc", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+                                    "trust-anchor.txt"],
+                         ids=["a name", "the key id that keys generate prints first", "the demo's file that holds it"])
 def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(folder, tmp_path, anchor):
     signed = run("trust-list", "sign", folder / "issuers.json", "--key", folder / "anchor.json", "--dids", folder / "dids",
                  "--out", tmp_path / "tl.json")
@@ -240,6 +241,7 @@ def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(
     shown = run("trust-list", "show", tmp_path / "tl.json", "--trust-anchor", anchor)
     assert shown.returncode == 2 and "fout [invalid_option]: --trust-anchor" in shown.stderr, shown.stderr
     assert "zonder '#…'" in shown.stderr and "without '#…'" in shown.stderr
+    assert '--trust-anchor "$(cat trust-anchor.txt)"' in shown.stderr
     bundled = run("bundle", "create", "--trust-list", tmp_path / "tl.json", "--trust-anchor", anchor,
                   "--out", tmp_path / "bundle.json")
     assert bundled.returncode == 2 and "[invalid_option]" in bundled.stderr and not (tmp_path / "bundle.json").exists()
