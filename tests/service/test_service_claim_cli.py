@@ -16,6 +16,7 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.orgs import rotate_signing_key
 from skillspas.issuer.status_lists import status_list_credential
 from skillspas.issuer.store import open_store
+from skillspas.keys import Signer
 from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.errors import SkillspasError
 from skillspas.verifier import Bundle
@@ -357,18 +358,21 @@ def _school_signed(did: str, keys: Keystore) -> dict[str, Any]:
     return sign(credential, signer)
 
 
-def _roc_list(*revoked: int, days_ago: float) -> dict[str, Any]:
-    """roc's status list as signed ``days_ago`` (the merge compares issuer and date; its proof is checked on use)."""
-    return status_list_credential(ROC_LIST, issuer=ROC, revoked=revoked, valid_from=_NOW - dt.timedelta(days=days_ago))
+def _roc_list(key: Signer, *revoked: int, days_ago: float) -> dict[str, Any]:
+    """roc's status list as signed ``days_ago`` with ``key`` (its current one: a merge takes it only if it verifies)."""
+    unsigned = status_list_credential(ROC_LIST, issuer=ROC, revoked=revoked, valid_from=_NOW - dt.timedelta(days=days_ago))
+    return sign(unsigned, key)
 
 
 def test_a_claim_from_another_school_of_the_service_after_a_revocation_at_the_first_keeps_the_newer_list(
         passport, tmp_path):
     folder, did = passport
     store = PassportStore(folder)
-    evc = _keystore(tmp_path, EVC)
-    store.keep_bundle(Bundle.create(status_lists=[_roc_list(days_ago=2)]))  # kept from a claim at roc
-    newer = _roc_list(7, days_ago=1)  # roc revoked someone's credential since: its list is re-signed
+    roc, evc = _keystore(tmp_path, ROC), _keystore(tmp_path, EVC)
+    key = roc.signer(_PASS)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()],
+                                    status_lists=[_roc_list(key, days_ago=2)]))  # kept from a claim at roc
+    newer = _roc_list(key, 7, days_ago=1)  # roc revoked someone's credential since: its list is re-signed
     theirs = Bundle.create(did_documents=[evc.did_document()], status_lists=[newer])
     with _mock(_answered(_school_signed(did, evc), theirs)) as client:
         [entry] = claim(store, "https://issuer.roc.example/exchanges/x", client=client)
@@ -376,15 +380,38 @@ def test_a_claim_from_another_school_of_the_service_after_a_revocation_at_the_fi
     assert store.bundle().status_lists[ROC_LIST] == newer and EVC in store.bundle().did_documents
 
 
+def test_a_hostile_schools_bundle_with_a_newer_badly_signed_list_under_another_schools_id_never_reaches_the_passport(
+        passport, tmp_path):
+    # Taken, it would make every credential of roc in the passport fail closed (status_unavailable).
+    folder, did = passport
+    store = PassportStore(folder)
+    roc, evc = _keystore(tmp_path, ROC), _keystore(tmp_path, EVC)
+    key = roc.signer(_PASS)
+    mine = _roc_list(key, days_ago=2)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[mine]))
+    forged = _roc_list(key, days_ago=0.5)
+    forged["credentialSubject"]["encodedList"] = _roc_list(key, *range(64), days_ago=1)["credentialSubject"][
+        "encodedList"]  # every credential at the start of roc's list revoked, and the proof no longer holds
+    theirs = Bundle.create(did_documents=[evc.did_document()], status_lists=[forged])
+    with _mock(_answered(_school_signed(did, evc), theirs)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://evc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "status_list_refused" and refused.value.code.exit_code == 2
+    assert ROC_LIST in refused.value.message and "invalid_signature" in refused.value.message
+    assert ROC_LIST in refused.value.text("nl") and "quarantaine" in refused.value.text("nl")
+    assert dict(store.bundle().status_lists) == {ROC_LIST: mine} and EVC not in store.bundle().did_documents
+    assert len(list(store.quarantine_folder.iterdir())) == 1 and store.entries() == []
+
+
 def test_a_claim_signed_with_a_key_the_school_rotated_in_since_the_passport_kept_its_document_is_added(passport, tmp_path):
     folder, did = passport
     store = PassportStore(folder)
     roc = _keystore(tmp_path, ROC)
-    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(days_ago=2)]))
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()],
+                                    status_lists=[_roc_list(roc.signer(_PASS), days_ago=2)]))
     roc.rotate(passphrase=_PASS)  # keys rotate: key-2 signs from now on, key-1 stays in the document
     credential = _school_signed(did, roc)
     assert credential["proof"]["verificationMethod"] == f"{ROC}#key-2"
-    theirs = Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(days_ago=1)])
+    theirs = Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(roc.signer(_PASS), days_ago=1)])
     with _mock(_answered(credential, theirs)) as client:
         [entry] = claim(store, "https://roc.example/exchanges/x", client=client)
     assert not store.quarantine_folder.exists()
