@@ -263,7 +263,7 @@ class Bundle:
             contexts=dict(contexts or {}),
         )
 
-    def merged(self, *others: Bundle, fresh: AbstractSet[str] | bool = False) -> Bundle:
+    def merged(self, *others: Bundle, fresh: AbstractSet[str] | bool = False, keep_own_documents: bool = False) -> Bundle:
         """This bundle with the DID documents, status lists and contexts of ``others`` added in turn (``bundle create
         --bundle``, ``passport claim``, ``passport add --bundle``), never their trust lists: an issuer's own vouches
         for nothing. Of two documents with one id: the same one counts once; of two status list credentials of one
@@ -281,7 +281,10 @@ class Bundle:
         worker names): on a tie, or without dates, their status list wins, and their DID document replaces this
         bundle's (key rotation: what the issuer publishes now is what it vouches for, and a key it dropped stops
         verifying), for every DID (``True``) or only for these DIDs (an issuer's ``/bundle`` speaks for the DIDs that
-        signed what it issued, not for another issuer's)."""
+        signed what it issued, not for another issuer's; an empty set: for none). ``keep_own_documents``: a DID
+        document of ``others`` that differs from this bundle's (and that ``fresh`` does not name) is left out, this
+        bundle's stays, instead of being refused: DID documents carry no date, so an older one could bring back a
+        key its DID dropped (a bundle the worker names; ``differing_documents`` says which)."""
         contexts = dict(self.contexts)
         for url, raw in ((url, raw) for part in others for url, raw in part.contexts.items()):
             if contexts.setdefault(url, raw) != raw:
@@ -289,9 +292,10 @@ class Bundle:
         documents, lists = dict(self.did_documents), dict(self.status_lists)
         for part in others:
             for did, document in part.did_documents.items():
-                replaces = fresh is True or (not isinstance(fresh, bool) and did in fresh)
-                documents[did] = document if replaces or did not in documents else _settle(
-                    documents[did], document, "DID document")
+                if did not in documents or fresh is True or (not isinstance(fresh, bool) and did in fresh):
+                    documents[did] = document
+                elif documents[did] != document and not keep_own_documents:
+                    raise _twice(did, "DID document", True)
             for url, status_list in part.status_lists.items():
                 if url in lists:
                     _check_same_issuer(lists[url], status_list)
@@ -301,6 +305,12 @@ class Bundle:
                                status_lists=lists.values(), contexts=contexts)
         _check_taken(merged, self.status_lists)
         return merged
+
+    def differing_documents(self, given: Bundle) -> list[str]:
+        """The DIDs whose document in ``given`` differs from this bundle's (``merged(given, keep_own_documents=True)``
+        kept this bundle's)."""
+        return [did for did, document in given.did_documents.items()
+                if did in self.did_documents and self.did_documents[did] != document]
 
     def to_json(self) -> dict[str, Any]:
         """The one-file form."""

@@ -9,7 +9,8 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 over them (proofPurpose ``authentication``), only for the exchange URL's own host (and port), as the issuer names its
 domain: a request for another domain is refused before anything is signed, the offer still open (``domain_mismatch``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
-from ``bundle`` (the worker's) merged into the passport's bundle, else the passport's bundle when it checks the
+from ``bundle`` (the worker's) merged into the passport's bundle (its DID documents do not replace the passport's
+copies unless ``replace_documents``), else the passport's bundle when it checks the
 proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's (``PassportStore.merged_bundle``:
 fresh for the DIDs that signed what it issued, whose documents replace the passport's copies, so a key the issuer
 rotated in checks and a key it dropped no longer does; the newer of two status lists is kept; never its trust
@@ -32,7 +33,7 @@ from skillspas.keys import Signer
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier import Bundle
+from skillspas.verifier import Bundle, Problem
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.store import PassportStore, StoredCredential
 
@@ -118,18 +119,21 @@ def _domain(request: Any, url: str) -> str:
 
 
 def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
+          replace_documents: bool = False, notes: list[Problem] | None = None,
           client: httpx.Client | None = None) -> list[StoredCredential]:
     """Run the exchange at ``url`` with the passport key, verify what it answers and store it; ``bundle`` (one the
-    worker names) is merged into the passport's bundle to check it and kept (``PassportStore.merged_bundle``). Once
-    the one-time offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
-    (``PassportStore.quarantine``) and the refusal says where."""
+    worker names) is merged into the passport's bundle to check it and kept (``PassportStore.merged_bundle``, with
+    ``replace_documents``). Once the one-time offer is used, a credential that is then refused for any reason is kept
+    in the passport's quarantine (``PassportStore.quarantine``) and the refusal says where. ``notes`` gets the
+    warnings of what went on anyway: a DID document of ``bundle`` not taken (``did_document_kept``)."""
     holder = holder or store.holder()
     if holder is None:
         raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first",
                         nl="je paspoort heeft nog geen sleutel: maak die eerst met `skillspas passport init`")
     _check_url(url)
     kept = store.bundle()  # an unreadable one refuses now, while the offer is still open
-    named = None if bundle is None else store.merged_bundle(bundle)  # and so does a bundle named that cannot merge
+    named = None if bundle is None else store.merged_bundle(  # and so does a bundle named that cannot merge
+        bundle, replace_documents=replace_documents, notes=notes)
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     try:

@@ -437,6 +437,26 @@ def test_a_key_the_school_dropped_from_its_did_document_stops_verifying_in_the_p
     assert run("show", earlier.ref, "--dir", folder).exit_code == 1
 
 
+def test_an_older_bundle_the_worker_names_does_not_bring_back_a_key_the_school_dropped(passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc = _keystore(tmp_path, ROC)
+    older = Bundle.create(did_documents=[roc.did_document()]).to_file(tmp_path / "roc-bundle-of-last-year.json")
+    signed_with_key_1 = tmp_path / "diploma.json"
+    signed_with_key_1.write_text(json.dumps(_school_signed(did, roc)))
+    roc.rotate(passphrase=_PASS)
+    dropped = roc.did_document()  # key-1 was compromised: roc published its document without it
+    dropped["verificationMethod"] = [m for m in dropped["verificationMethod"] if not m["id"].endswith("#key-1")]
+    dropped["assertionMethod"] = [m for m in dropped["assertionMethod"] if not m.endswith("#key-1")]
+    store.keep_bundle(Bundle.create(did_documents=[dropped]))  # from a claim at roc since
+    added = run("add", str(signed_with_key_1), "--dir", folder, "--bundle", str(older), "--lang", "en")
+    assert added.exit_code == 1 and store.entries() == [], added.output
+    assert "warning [did_document_kept]" in added.stderr and ROC in added.stderr
+    assert store.bundle().did_documents[ROC] == dropped
+    chosen = run("add", str(signed_with_key_1), "--dir", folder, "--bundle", str(older), "--replace-did-documents")
+    assert chosen.exit_code == 0 and len(store.entries()) == 1, chosen.output  # the worker's explicit choice
+
+
 @pytest.fixture(scope="module")
 def own_service(tmp_path_factory) -> Any:
     """A service of this module's own (SQLite), whose school rotates its key: the shared one must not."""
@@ -467,6 +487,21 @@ def test_a_worker_claims_again_after_the_school_revoked_another_credential_and_r
     for entry in (first, second):
         shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
         assert shown.exit_code == 0 and "signature valid" in shown.output, shown.output
+
+
+def test_a_claim_with_a_bundle_whose_did_document_differs_from_the_passports_keeps_the_passports_and_says_so(
+        own_service, passport, tmp_path):
+    folder, _ = passport
+    assert run("claim", offer_url(own_service), "--dir", folder).exit_code == 0  # the school's documents, as it has them
+    documents = dict(PassportStore(folder).bundle().did_documents)
+    school = next(iter(documents))
+    other = {**documents[school], "alsoKnownAs": ["https://example.org/an-older-copy"]}
+    named = Bundle.create(did_documents=[other]).to_file(tmp_path / "named.json")
+    again = run("claim", offer_url(own_service), "--dir", folder, "--bundle", str(named))
+    assert again.exit_code == 0, again.output
+    assert f"let op [did_document_kept]: het DID-document van '{school}'" in again.stderr
+    assert f"warning [did_document_kept]: the bundle's DID document of '{school}'" in again.stderr
+    assert PassportStore(folder).bundle().did_documents[school] == documents[school]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

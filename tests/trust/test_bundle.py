@@ -270,6 +270,16 @@ def test_a_fresh_bundle_replaces_the_did_documents_of_the_dids_it_speaks_for_and
     assert dict(kept.merged(theirs, fresh=True).did_documents) == {roc: {"id": roc, "n": 2}, evc: {"id": evc, "n": 2}}
 
 
+def test_a_bundle_merged_in_that_keeps_this_bundles_documents_leaves_out_each_that_differs_and_says_which():
+    roc, new = "did:web:roc.example", "did:web:new.example"
+    kept = Bundle.create(did_documents=[{"id": roc, "n": 2}])
+    theirs = Bundle.create(did_documents=[{"id": roc, "n": 1}, {"id": new}])  # a bundle the worker names
+    merged = kept.merged(theirs, fresh=frozenset(), keep_own_documents=True)
+    assert dict(merged.did_documents) == {roc: {"id": roc, "n": 2}, new: {"id": new}}
+    assert kept.differing_documents(theirs) == [roc] and merged.differing_documents(theirs) == [roc]
+    assert kept.merged(theirs, fresh={roc}, keep_own_documents=True).did_documents[roc] == {"id": roc, "n": 1}
+
+
 def test_a_key_the_issuer_dropped_from_its_did_document_stops_verifying_once_its_fresh_document_is_merged_in(world):
     credential = world.credential(world.roc)
     kept = world.bundle()
