@@ -19,7 +19,7 @@ from skillspas.issuer.store import open_store
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.errors import SkillspasError
-from skillspas.verifier import Bundle
+from skillspas.verifier import Bundle, Verifier
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.cli import passport_app
 from skillspas.wallet_export.store import PassportStore
@@ -457,6 +457,53 @@ def test_an_older_bundle_the_worker_names_does_not_bring_back_a_key_the_school_d
     assert chosen.exit_code == 0 and len(store.entries()) == 1, chosen.output  # the worker's explicit choice
 
 
+def test_a_claim_the_passports_bundle_can_check_refreshes_the_schools_status_lists_and_only_those(passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc, evc = _keystore(tmp_path, ROC), _keystore(tmp_path, EVC)
+    key = roc.signer(_PASS)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(key, days_ago=2)]))
+    newer = _roc_list(key, 7, days_ago=1)  # roc revoked a credential since the passport kept its list
+    evc_list = sign(status_list_credential("https://evc.example/status/1", issuer=EVC), evc.signer(_PASS))
+    theirs = Bundle.create(did_documents=[roc.did_document(), evc.did_document()], status_lists=[newer, evc_list])
+    notes: list = []
+    with _mock(_answered(_school_signed(did, roc), theirs)) as client:
+        [entry] = claim(store, "https://roc.example/exchanges/x", client=client, notes=notes)
+    kept = store.bundle()
+    assert store.entries() == [entry] and notes == []
+    assert dict(kept.status_lists) == {ROC_LIST: newer} and set(kept.did_documents) == {ROC}
+
+
+def _bundle_answer(credential: dict[str, Any], answer: httpx.Response) -> Any:
+    """An exchange answering ``credential``, whose ``/bundle`` answers ``answer``."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answer if request.url.path == "/bundle" else _answered(credential)(request)
+    return handler
+
+
+@pytest.mark.parametrize("answer, code", [
+    pytest.param(lambda key: httpx.Response(503, json={"code": "unavailable"}), "exchange_failed", id="unreachable"),
+    pytest.param(lambda key: httpx.Response(200, json=Bundle.create(status_lists=[
+        {**_roc_list(key, days_ago=0.5), "credentialSubject": _roc_list(key, 9, days_ago=1)["credentialSubject"]}
+    ]).to_json()), "status_list_refused", id="a newer list whose proof does not hold"),
+])
+def test_a_claim_the_passports_bundle_can_check_is_added_though_the_schools_lists_cannot_be_refreshed(
+        passport, tmp_path, answer, code):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc = _keystore(tmp_path, ROC)
+    key = roc.signer(_PASS)
+    mine = _roc_list(key, days_ago=2)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[mine]))
+    notes: list = []
+    with _mock(_bundle_answer(_school_signed(did, roc), answer(key))) as client:
+        [entry] = claim(store, "https://roc.example/exchanges/x", client=client, notes=notes)
+    assert store.entries() == [entry] and not store.quarantine_folder.exists()
+    assert dict(store.bundle().status_lists) == {ROC_LIST: mine}
+    assert [note.code.value for note in notes] == [code]
+    assert "not refreshed" in notes[0].text("en") and "niet bijgewerkt" in notes[0].text("nl")
+
+
 @pytest.fixture(scope="module")
 def own_service(tmp_path_factory) -> Any:
     """A service of this module's own (SQLite), whose school rotates its key: the shared one must not."""
@@ -487,6 +534,20 @@ def test_a_worker_claims_again_after_the_school_revoked_another_credential_and_r
     for entry in (first, second):
         shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
         assert shown.exit_code == 0 and "signature valid" in shown.output, shown.output
+
+
+def test_a_second_claim_at_a_school_brings_its_revocation_of_the_first_credential_into_the_passport(
+        own_service, passport):
+    folder, _ = passport
+    assert run("claim", offer_url(own_service), "--dir", folder).exit_code == 0
+    [first] = PassportStore(folder).entries()
+    revoked = own_service.post("/credentials/status", {"credentialId": first.document["id"], "action": "revoke"})
+    assert revoked.status_code == 200, revoked.text
+    again = run("claim", offer_url(own_service), "--dir", folder)  # the passport's bundle checks this one
+    assert again.exit_code == 0 and "let op" not in again.output, again.output
+    with pytest.raises(SkillspasError) as status:
+        Verifier(bundle=PassportStore(folder).bundle()).status.check(first.document, dt.datetime.now(dt.timezone.utc))
+    assert status.value.code.value == "revoked"
 
 
 def test_a_claim_with_a_bundle_whose_did_document_differs_from_the_passports_keeps_the_passports_and_says_so(
