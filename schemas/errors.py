@@ -107,6 +107,14 @@ class ErrorCode(enum.StrEnum):
     """A command could not read, write or remove a file or folder it was asked to (not a JSON problem)."""
     NOT_INSTALLED = "not_installed", ErrorKind.UNUSABLE
     """A part the command needs is not installed (an optional package, the browser runtime)."""
+    STATUS_LIST_REFUSED = "status_list_refused", ErrorKind.UNUSABLE
+    """A status list of a bundle being merged (``Bundle.merged``: ``passport add/claim --bundle``, a claim's
+    ``/bundle``, ``bundle create --bundle``) does not verify as its issuer's, or is another issuer's than the list it
+    would replace: it is not taken, and nothing is merged."""
+    DID_DOCUMENT_KEPT = "did_document_kept", ErrorKind.UNUSABLE
+    """Only a warning (the command goes on): a bundle the worker named holds another DID document than the passport's
+    for a DID; the passport's is kept (an older document could bring back a dropped key) unless
+    ``--replace-did-documents``."""
     # 1: checked and not valid
     INVALID_PROOF = "invalid_proof", ErrorKind.INVALID
     INVALID_SIGNATURE = "invalid_signature", ErrorKind.INVALID

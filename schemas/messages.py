@@ -207,6 +207,14 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "A part this command needs is not installed; the message says how to install it.",
         "nl": "Een onderdeel dat deze opdracht nodig heeft is niet geïnstalleerd; de melding zegt hoe u het installeert.",
     },
+    ErrorCode.STATUS_LIST_REFUSED: {
+        "en": "A status list in the bundle is not taken: it does not verify as its issuer's, or it is another issuer's than the list it would replace. Nothing was merged.",
+        "nl": "Een statuslijst in de controlebundel wordt niet overgenomen: hij is niet echt van zijn uitgever, of van een andere uitgever dan de lijst die hij zou vervangen. Er is niets samengevoegd.",
+    },
+    ErrorCode.DID_DOCUMENT_KEPT: {
+        "en": "The bundle holds another DID document than the passport's; the passport's is kept, as an older one could let a key the issuer dropped count again. Only if this bundle is the issuer's newest: --replace-did-documents.",
+        "nl": "De controlebundel bevat een ander DID-document dan je paspoort; dat van je paspoort blijft, want een ouder document kan een sleutel die de uitgever liet vallen weer laten gelden. Alleen als deze bundel de nieuwste van de uitgever is: --replace-did-documents.",
+    },
     # the issuer service and its commands
     ErrorCode.UNAUTHORIZED: {
         "en": "A valid API key is needed: send it as 'Authorization: Bearer KEY'.",

@@ -14,7 +14,8 @@ Text (stderr)::
     error [code]: <English> (path)
 
 JSON (stdout, ``verify --json``): ``{"verified": false, "errors": [{"code", "message", "path": null}]}``.
-A warning (``warn``: the command goes on) is ``let op: <Dutch>`` and ``warning: <English>`` on stderr.
+A warning (``warn``: the command goes on) is ``let op: <Dutch>`` and ``warning: <English>`` on stderr (with its code:
+``let op [code]: …``).
 An error may list its own lines above the two (``details``: a batch's bad rows) in ``lang``.
 No other module writes an error to stderr (``tests/test_layering.py``).
 """
@@ -51,9 +52,11 @@ def refuse(error: SkillspasError, *, as_json: bool = False, lang: str = "nl") ->
     return SystemExit(error.code.exit_code)
 
 
-def warn(nl: str, en: str) -> None:
-    """Print what a person must see though nothing is refused: ``let op: <Dutch>`` and ``warning: <English>`` on stderr."""
-    sys.stderr.write(f"let op: {nl}\nwarning: {en}\n")
+def warn(nl: str, en: str, *, code: str | None = None) -> None:
+    """Print what a person must see though nothing is refused: ``let op: <Dutch>`` and ``warning: <English>`` on stderr
+    (a coded warning: ``let op [code]: …``, ``warning [code]: …``)."""
+    tag = f" [{code}]" if code else ""
+    sys.stderr.write(f"let op{tag}: {nl}\nwarning{tag}: {en}\n")
 
 
 def crash(exc: BaseException) -> SystemExit:

@@ -11,7 +11,8 @@ Usage::
 A bundle is data, not settings (STYLE.md 7.8): the verifier takes did:web documents, status lists
 and the trust list from it only, never from the network. Its shape is checked when it is built
 (sigstore ``Bundle``): a malformed bundle is ``schema_invalid`` (exit 2). Whether its trust list and
-status lists are genuine is checked by the pipeline, as for any credential. The did:web documents
+status lists are genuine is checked by the pipeline, as for any credential, and a status list that ``merged`` takes
+from another bundle is checked so when it is taken (``status_list_refused``). The did:web documents
 are not signed: offline there is no TLS to vouch for them, so the bundle file itself is trusted
 material (like a TUF root) and must come from a trusted source; pin the trust anchor as well.
 
@@ -38,6 +39,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, loca
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.verifier.status import checked_list
 
 __all__ = ["Bundle", "BUNDLE_TYPE", "BUNDLE_VERSION", "folder_contexts"]
 
@@ -138,6 +140,47 @@ def _twice(key: str, what: str, different: bool) -> SkillspasError:
                     f"twee verschillende {_PLURAL_NL[what]} met {name} {shown(key, quoted=True)}")
 
 
+def _refused(en: str, nl: str) -> SkillspasError:
+    """``status_list_refused``: a status list of a bundle being merged is not taken, and nothing is merged."""
+    return localized_error(ErrorCode.STATUS_LIST_REFUSED, path="/statusLists",
+                           en=f"bundle: {en}; it is not taken, and nothing was merged",
+                           nl=f"controlebundel: {nl}; hij wordt niet overgenomen, en er is niets samengevoegd")
+
+
+def _check_same_issuer(kept: dict[str, Any], given: dict[str, Any]) -> None:
+    """``status_list_refused`` when ``given`` is a status list of another issuer than ``kept``, under its id."""
+    if kept == given or not (_is_status_list(kept) and _is_status_list(given)):
+        return
+    issuer, other = _issuer_id(kept), _issuer_id(given)
+    if issuer is not None and issuer != other:
+        url = shown(kept["id"], quoted=True)
+        raise _refused(f"the status list {url} names the issuer {shown(other, quoted=True)}, and the list it would "
+                       f"replace names {shown(issuer, quoted=True)}",
+                       f"de statuslijst {url} noemt als uitgever {shown(other, quoted=True)}, en de lijst die hij zou "
+                       f"vervangen noemt {shown(issuer, quoted=True)}")
+
+
+def _check_taken(merged: Bundle, kept: Mapping[str, dict[str, Any]]) -> None:
+    """Every status list of ``merged`` that ``kept`` (the lists of the bundle merged into) does not hold must be one the
+    verifier takes (``status.checked_list``, the pipeline's own check), with ``merged``'s DID documents and contexts,
+    never its trust list: issued by the issuer of the list it replaces (an added one: by its own); else
+    ``status_list_refused`` saying which list and why."""
+    taken = [(url, document) for url, document in merged.status_lists.items() if kept.get(url) != document]
+    if not taken:
+        return
+    from skillspas.verifier.pipeline import Verifier  # the pipeline imports this module
+
+    verifier = Verifier(bundle=Bundle(created_at=merged.created_at, did_documents=merged.did_documents,
+                                      contexts=merged.contexts))
+    for url, document in taken:
+        issuer = _issuer_id(kept[url] if url in kept else document) or ""
+        try:
+            checked_list(document, url, issuer, verifier.verified_status_list, verifier.limits)
+        except SkillspasError as exc:
+            raise _refused(f"{exc.message} (checked as issued by {shown(issuer, quoted=True)})",
+                           f"{exc.text('nl')} (gecontroleerd als uitgegeven door {shown(issuer, quoted=True)})") from None
+
+
 def _read(file: Path) -> Any:
     """Read and strictly parse one JSON file of a bundle."""
     try:
@@ -220,18 +263,28 @@ class Bundle:
             contexts=dict(contexts or {}),
         )
 
-    def merged(self, *others: Bundle, fresh: AbstractSet[str] | bool = False) -> Bundle:
+    def merged(self, *others: Bundle, fresh: AbstractSet[str] | bool = False, keep_own_documents: bool = False) -> Bundle:
         """This bundle with the DID documents, status lists and contexts of ``others`` added in turn (``bundle create
         --bundle``, ``passport claim``, ``passport add --bundle``), never their trust lists: an issuer's own vouches
         for nothing. Of two documents with one id: the same one counts once; of two status list credentials of one
         issuer the newer is kept (``validFrom``, else ``issuanceDate``: each revocation re-signs the list); anything
         else is ``schema_invalid`` and nothing is merged, as are two texts of one context URL.
 
+        Every status list taken from ``others`` (added, or replacing this bundle's) must be what the verifier takes:
+        verified (``status.checked_list``) with the keys of the merged bundle's DID documents (a did:key is its own
+        key) as issued by the issuer of the list it replaces (an added one: by its own issuer). One that is not, or
+        one of another issuer under the id of this bundle's, is ``status_list_refused`` and nothing is merged: a
+        bundle merged in cannot put a list that would fail every credential of another issuer
+        (``status_unavailable``) into this one.
+
         ``fresh``: ``others`` are newer than this bundle (an issuer's ``/bundle`` a claim just fetched, a bundle the
         worker names): on a tie, or without dates, their status list wins, and their DID document replaces this
         bundle's (key rotation: what the issuer publishes now is what it vouches for, and a key it dropped stops
         verifying), for every DID (``True``) or only for these DIDs (an issuer's ``/bundle`` speaks for the DIDs that
-        signed what it issued, not for another issuer's)."""
+        signed what it issued, not for another issuer's; an empty set: for none). ``keep_own_documents``: a DID
+        document of ``others`` that differs from this bundle's (and that ``fresh`` does not name) is left out, this
+        bundle's stays, instead of being refused: DID documents carry no date, so an older one could bring back a
+        key its DID dropped (a bundle the worker names; ``differing_documents`` says which)."""
         contexts = dict(self.contexts)
         for url, raw in ((url, raw) for part in others for url, raw in part.contexts.items()):
             if contexts.setdefault(url, raw) != raw:
@@ -239,14 +292,25 @@ class Bundle:
         documents, lists = dict(self.did_documents), dict(self.status_lists)
         for part in others:
             for did, document in part.did_documents.items():
-                replaces = fresh is True or (not isinstance(fresh, bool) and did in fresh)
-                documents[did] = document if replaces or did not in documents else _settle(
-                    documents[did], document, "DID document")
+                if did not in documents or fresh is True or (not isinstance(fresh, bool) and did in fresh):
+                    documents[did] = document
+                elif documents[did] != document and not keep_own_documents:
+                    raise _twice(did, "DID document", True)
             for url, status_list in part.status_lists.items():
+                if url in lists:
+                    _check_same_issuer(lists[url], status_list)
                 lists[url] = status_list if url not in lists else _settle(
                     lists[url], status_list, "status list", fresh=fresh is not False)
-        return Bundle.create(trust_list=self.trust_list, did_documents=documents.values(),
-                             status_lists=lists.values(), contexts=contexts)
+        merged = Bundle.create(trust_list=self.trust_list, did_documents=documents.values(),
+                               status_lists=lists.values(), contexts=contexts)
+        _check_taken(merged, self.status_lists)
+        return merged
+
+    def differing_documents(self, given: Bundle) -> list[str]:
+        """The DIDs whose document in ``given`` differs from this bundle's (``merged(given, keep_own_documents=True)``
+        kept this bundle's)."""
+        return [did for did, document in given.did_documents.items()
+                if did in self.did_documents and self.did_documents[did] != document]
 
     def to_json(self) -> dict[str, Any]:
         """The one-file form."""

@@ -6,6 +6,7 @@ Usage::
     warnings = source.check(credential, now)      # or raises revoked / suspended / status_unavailable
     bits = decode_bitstring(encoded_list, max_bytes=limits.max_status_list_bytes)   # or list_bits(status_list, limits)
     revoked = bit_at(bits, 94567)                 # index 0 is the left-most (most significant) bit
+    status_list, bits = checked_list(document, url, issuer, verifier.verified_status_list, limits)  # as check() takes one
 
 Spec: W3C Bitstring Status List v1.0, section 3.2 "Validate Algorithm" and 3.3-3.4 (bitstring
 generation and expansion: multibase base64url of a GZIP stream; at least 131,072 entries so a
@@ -40,6 +41,7 @@ __all__ = [
     "encode_bitstring",
     "decode_bitstring",
     "list_bits",
+    "checked_list",
     "bit_at",
     "set_bit",
 ]
@@ -134,6 +136,25 @@ def list_bits(status_list: dict[str, Any], limits: Limits) -> bytes:
         raise _unavailable(f"the status list {url} has fewer than {MIN_STATUS_LIST_BITS} entries",
                            f"de statuslijst {url} heeft minder dan {MIN_STATUS_LIST_BITS} plaatsen")
     return bits
+
+
+def checked_list(
+    document: dict[str, Any], url: str, issuer: str, verify_list: ListVerifier, limits: Limits
+) -> tuple[dict[str, Any], bytes]:
+    """A status list credential as the verifier takes one, and its bits: verified as issued by ``issuer``
+    (``verify_list``: steps 1-6), a ``BitstringStatusListCredential`` with the id ``url``, its bits readable within
+    ``limits`` (``list_bits``); else ``status_unavailable`` saying why (``resource_limit`` for a bomb).
+    ``BitstringStatusSource`` checks every list it reads so, and ``Bundle.merged`` every list it takes."""
+    try:
+        status_list = verify_list(document, issuer)
+    except SkillspasError as exc:
+        raise _unavailable(f"the status list {url} does not verify [{exc.code.value}]: {exc.message}",
+                           f"de statuslijst {url} is niet echt of niet geldig [{exc.code.value}]: {exc.text('nl')}"
+                           ) from None
+    if "BitstringStatusListCredential" not in _types(status_list) or status_list.get("id") != url:
+        raise _unavailable(f"{url} is not a BitstringStatusListCredential with that id",
+                           f"{url} is geen statuslijst (BitstringStatusListCredential) met die id")
+    return status_list, list_bits(status_list, limits)
 
 
 def bit_at(bits: bytes, index: int) -> bool:
@@ -264,16 +285,7 @@ class BitstringStatusSource:
         if document is None:
             raise _unavailable(f"the status list {url} is not in the bundle",
                                f"de statuslijst {url} zit niet in de controlebundel: gebruik een recente bundel")
-        try:
-            status_list = self._verify_list(document, issuer)
-        except SkillspasError as exc:
-            raise _unavailable(f"the status list {url} does not verify [{exc.code.value}]: {exc.message}",
-                               f"de statuslijst {url} is niet echt of niet geldig [{exc.code.value}]: {exc.text('nl')}"
-                               ) from None
-        if "BitstringStatusListCredential" not in _types(status_list) or status_list.get("id") != url:
-            raise _unavailable(f"{url} is not a BitstringStatusListCredential with that id",
-                               f"{url} is geen statuslijst (BitstringStatusListCredential) met die id")
-        return status_list, list_bits(status_list, self._limits)
+        return checked_list(document, url, issuer, self._verify_list, self._limits)
 
     def _staleness(self, status_list: dict[str, Any], url: str, path: str, now: dt.datetime) -> Problem | None:
         """A warning when the list is older than the freshness limit or its ttl, or past its validUntil."""

@@ -9,13 +9,17 @@ The protocol is the VC-API exchange the issuer service speaks (``skillspas.issue
 over them (proofPurpose ``authentication``), only for the exchange URL's own host (and port), as the issuer names its
 domain: a request for another domain is refused before anything is signed, the offer still open (``domain_mismatch``); ``POST {"verifiablePresentation": …}`` answers the
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
-from ``bundle`` (the worker's) merged into the passport's bundle, else the passport's bundle when it checks the
+from ``bundle`` (the worker's) merged into the passport's bundle (its DID documents do not replace the passport's
+copies unless ``replace_documents``), else the passport's bundle when it checks the
 proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's (``PassportStore.merged_bundle``:
 fresh for the DIDs that signed what it issued, whose documents replace the passport's copies, so a key the issuer
-rotated in checks and a key it dropped no longer does; the newer of two status lists is kept; never its trust
-list); the passport then keeps the merged bundle. The offer is used once the credential is answered: a credential
-refused after that (not about the worker, its proof, the issuer's bundle unreachable or conflicting with the
-passport's) is kept in the passport's quarantine, and the refusal says where and how to add it later.
+rotated in checks and a key it dropped no longer does; the newer of two status lists is kept, and only if it verifies
+as its issuer's; never its trust list); the passport then keeps the merged bundle. When the passport's bundle checks
+the proofs, the status lists of the credentials' issuers are still refreshed from their ``/bundle``, best effort (a
+``notes`` warning when that fails), so a claim brings the revocations since the last one. The offer is used once the
+credential is answered: a credential refused after that (not about the worker, its proof, the issuer's bundle
+unreachable or conflicting with the passport's) is kept in the passport's quarantine, and the refusal says where and
+how to add it later.
 Only the exchange URL's origin is contacted, with a timeout, without redirects, and every answer
 is read up to a bound. The verifier never uses this module.
 """
@@ -33,7 +37,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
-from skillspas.verifier import Bundle
+from skillspas.verifier import Bundle, Problem
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.store import PassportStore, StoredCredential
 
@@ -132,18 +136,23 @@ def _domain(request: Any, url: str) -> str:
 
 
 def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundle: Bundle | None = None,
+          replace_documents: bool = False, notes: list[Problem] | None = None,
           client: httpx.Client | None = None) -> list[StoredCredential]:
     """Run the exchange at ``url`` with the passport key, verify what it answers and store it; ``bundle`` (one the
-    worker names) is merged into the passport's bundle to check it and kept (``PassportStore.merged_bundle``). Once
-    the one-time offer is used, a credential that is then refused for any reason is kept in the passport's quarantine
-    (``PassportStore.quarantine``) and the refusal says where."""
+    worker names) is merged into the passport's bundle to check it and kept (``PassportStore.merged_bundle``, with
+    ``replace_documents``). Once the one-time offer is used, a credential that is then refused for any reason is kept
+    in the passport's quarantine (``PassportStore.quarantine``) and the refusal says where. ``notes`` gets the
+    warnings of what went on anyway: a DID document of ``bundle`` not taken (``did_document_kept``), the issuer's
+    status lists not refreshed (the code of why)."""
     holder = holder or store.holder()
     if holder is None:
         raise error_for(ErrorCode.KEY_NOT_FOUND, "the passport has no key yet: run `skillspas passport init` first",
                         nl="je paspoort heeft nog geen sleutel: maak die eerst met `skillspas passport init`")
     _check_url(url)
+    notes = notes if notes is not None else []
     kept = store.bundle()  # an unreadable one refuses now, while the offer is still open
-    named = None if bundle is None else store.merged_bundle(bundle)  # and so does a bundle named that cannot merge
+    named = None if bundle is None else store.merged_bundle(  # and so does a bundle named that cannot merge
+        bundle, replace_documents=replace_documents, notes=notes)
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=False)
     try:
@@ -154,7 +163,7 @@ def claim(store: PassportStore, url: str, *, holder: Signer | None = None, bundl
         credentials = _credentials(answer)  # the offer is used now: from here on what it answered is never lost
         try:
             _check_holder(credentials, holder)
-            merged = named or _issuers_bundle(client, url, credentials, store, kept)
+            merged = named or _issuers_bundle(client, url, credentials, store, kept, notes)
         except SkillspasError as exc:
             raise _quarantined(store, credentials, exc) from None
     finally:
@@ -188,15 +197,48 @@ def _check_holder(credentials: list[dict[str, Any]], holder: Signer) -> None:
 
 
 def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, Any]], store: PassportStore,
-                    kept: Bundle | None) -> Bundle | None:
-    """None when the passport's bundle (``kept``) checks the credentials' proofs; else the passport's bundle with the
-    issuer's ``/bundle`` merged in (``Bundle.merged``: fresh for the DIDs that signed the credentials, so a key the
-    issuer rotated in since the passport kept its document checks them; ``schema_invalid`` for a conflict)."""
+                    kept: Bundle | None, notes: list[Problem]) -> Bundle | None:
+    """The passport's bundle with the issuer's ``/bundle`` merged in (``Bundle.merged``: fresh for the DIDs that signed
+    the credentials, so a key the issuer rotated in since the passport kept its document checks them;
+    ``schema_invalid`` for a conflict, ``status_list_refused`` for a status list that is not its issuer's). When the
+    passport's bundle (``kept``) checks the credentials' proofs already, only the status lists of their issuers are
+    refreshed from it, best effort (``_refreshed``)."""
     if kept is not None and all(store.verifier().check_proofs(c).first_error is None for c in credentials):
-        return None
+        return _refreshed(client, url, credentials, store, kept, notes)
+    return store.merged_bundle(_fetched_bundle(client, url), signers=_did_web_signers(credentials))
+
+
+def _fetched_bundle(client: httpx.Client, url: str) -> Bundle:
+    """The issuer's ``/bundle`` on the exchange URL's origin (bounded by ``MAX_BUNDLE_BYTES``)."""
     origin = urlsplit(url)
-    fetched = Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
-    return store.merged_bundle(fetched, signers=_did_web_signers(credentials))
+    return Bundle.from_json(_answer(client, "GET", f"{origin.scheme}://{origin.netloc}/bundle", MAX_BUNDLE_BYTES))
+
+
+def _refreshed(client: httpx.Client, url: str, credentials: list[dict[str, Any]], store: PassportStore, kept: Bundle,
+               notes: list[Problem]) -> Bundle | None:
+    """The passport's bundle with the status lists of the credentials' issuers that their ``/bundle`` holds merged in
+    (as any fetched bundle: the newer list is kept, and a list taken must verify by the key the passport holds), so a
+    claim refreshes what the passport knows of their revocations; no DID document changes (the passport's checked the
+    credentials). Best effort, since the credentials are checked already: None (the passport's bundle stays) when
+    nothing changes, or when the bundle cannot be fetched or merged, which ``notes`` then says."""
+    try:
+        issuers = {_issuer_of(c) for c in credentials} - {None}
+        lists = [s for s in _fetched_bundle(client, url).status_lists.values() if _issuer_of(s) in issuers]
+        merged = store.merged_bundle(Bundle.create(status_lists=lists), signers=frozenset())
+    except SkillspasError as exc:
+        notes.append(Problem(exc.code, f"the issuer's status lists were not refreshed, the passport keeps its own: "
+                                       f"{exc.message}", exc.path,
+                             f"de statuslijsten van de uitgever zijn niet bijgewerkt, je paspoort houdt de zijne: "
+                             f"{exc.text('nl')}"))
+        return None
+    return None if dict(merged.status_lists) == dict(kept.status_lists) else merged
+
+
+def _issuer_of(document: dict[str, Any]) -> str | None:
+    """A credential's (unverified) issuer DID, or None."""
+    issuer = document.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return issuer if isinstance(issuer, str) else None
 
 
 def _keep(store: PassportStore, credentials: list[dict[str, Any]], merged: Bundle | None) -> list[StoredCredential]:

@@ -35,9 +35,9 @@ from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.report import refuse
+from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.text import check_text
-from skillspas.verifier import Bundle, Verifier
+from skillspas.verifier import Bundle, Problem, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant, text_of
 from skillspas.verifier.persons import group_persons, subject_of
@@ -134,9 +134,30 @@ BundleOption = Annotated[
 
 
 MergedBundleOption = Annotated[Optional[Path], typer.Option("--bundle", help=(
-    "Offline bundle to check with, merged into the passport's bundle, which keeps it: its DID documents replace the "
-    "passport's copies, of two status lists the newer is kept, and its trust list (if it has one) replaces the "
-    "passport's; the passport's other documents and trust list stay"))]
+    "Offline bundle to check with, merged into the passport's bundle, which keeps it: its DID documents are added (one "
+    "that differs from the passport's copy is not taken: did_document_kept), of two status lists the newer is kept "
+    "(if it verifies as its issuer's), and its trust list (if it has one) replaces the passport's; the passport's "
+    "other documents and trust list stay"))]
+ReplaceDocumentsOption = Annotated[bool, typer.Option("--replace-did-documents", help=(
+    "The --bundle's DID documents replace the passport's copies: only for a bundle you know to be the issuer's newest "
+    "(an older DID document can let a key the issuer dropped count again)"))]
+
+
+def _replacing(bundle: Path | None, replace_did_documents: bool) -> bool:
+    """``--replace-did-documents``, which is about the documents of a ``--bundle`` only (``invalid_option`` without)."""
+    if replace_did_documents and bundle is None:
+        raise refuse(localized_error(ErrorCode.INVALID_OPTION,
+                                     en="--replace-did-documents replaces the passport's DID documents with those of the "
+                                        "--bundle given: give --bundle",
+                                     nl="--replace-did-documents vervangt de DID-documenten van je paspoort door die van "
+                                        "de opgegeven --bundle: geef --bundle"))
+    return replace_did_documents
+
+
+def _warn_notes(notes: list[Problem]) -> None:
+    """Print each coded warning of a command that went on (``let op [code]: …`` / ``warning [code]: …``)."""
+    for note in notes:
+        warn(note.text("nl"), note.text("en"), code=note.code.value)
 
 
 def _bundle(path: Path | None) -> Bundle | None:
@@ -171,23 +192,28 @@ def claim_command(
     url: Annotated[str, typer.Argument(help="The exchange address the issuer gave you (from its QR code)")],
     passport: PassportOption = None,
     bundle: MergedBundleOption = None,
+    replace_did_documents: ReplaceDocumentsOption = False,
 ) -> None:
     """Claim a credential bound to your DID / Haal een bewijsstuk op dat op jouw DID staat.
 
     Proves your DID (the key of ``passport init``) to the issuer's exchange, receives the credential,
     checks that it names you and that its signature verifies (``--bundle`` merged into the passport's
-    bundle, else the passport's bundle, else the issuer's ``/bundle`` merged into it: the passport keeps
-    the merged bundle), and adds it to the passport. The only command that uses the network, and only
-    the issuer's address you give it."""
+    bundle, else the passport's bundle, whose status lists of the issuer its ``/bundle`` then refreshes,
+    else the issuer's ``/bundle`` merged into it: the passport keeps the merged bundle), and adds it to
+    the passport. The only command that uses the network, and only the issuer's address you give it."""
     from skillspas.wallet_export.claim import claim
 
+    replacing = _replacing(bundle, replace_did_documents)
     store = _store(passport)
     given = _bundle(bundle)
+    notes: list[Problem] = []
     try:
         with _writing(store):
-            stored = claim(store, url, bundle=given)
+            stored = claim(store, url, bundle=given, replace_documents=replacing, notes=notes)
     except SkillspasError as exc:
+        _warn_notes(notes)
         raise refuse(exc) from None
+    _warn_notes(notes)
     for entry in stored:
         typer.echo(f"{entry.ref}  {entry.view().title}")
 
@@ -197,22 +223,28 @@ def add_command(
     files: Annotated[list[Path], typer.Argument(help="Signed credential JSON files, or photos of their QR codes")],
     passport: PassportOption = None,
     bundle: MergedBundleOption = None,
+    replace_did_documents: ReplaceDocumentsOption = False,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Verify every proof before storing")] = True,
     lang: LangOption = "nl",
 ) -> None:
     """Add credentials to the passport / Voeg bewijsstukken toe aan je paspoort.
 
-    With ``--bundle`` the bundle is merged into the passport's bundle (its DID documents replace the
-    passport's copies, the newer status list is kept, its trust list, if it has one, replaces the
+    With ``--bundle`` the bundle is merged into the passport's bundle (its DID documents are added, but
+    one that differs from the passport's copy replaces it only with ``--replace-did-documents``; the
+    newer status list is kept if it verifies as its issuer's; its trust list, if it has one, replaces the
     passport's), did:web credentials are checked with the merged bundle, and the passport keeps it
     for later ``show`` and ``export``."""
     language = _lang(lang)
+    replacing = _replacing(bundle, replace_did_documents)
     store = _store(passport)
     named = _bundle(bundle)
+    notes: list[Problem] = []
     try:  # before anything is added: the passport's bundle unreadable, or a document that cannot be merged
-        given = None if named is None else store.merged_bundle(named)
+        given = None if named is None else store.merged_bundle(named, replace_documents=replacing, notes=notes)
     except SkillspasError as exc:
+        _warn_notes(notes)
         raise refuse(exc) from None
+    _warn_notes(notes)
     worst = 0
     try:
         own = store.holder()

@@ -40,7 +40,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, local
 from skillspas.schemas.files import private_folder, write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.verifier import Bundle, Verifier
+from skillspas.verifier import Bundle, Problem, Verifier
 from skillspas.wallet_export.view import CredentialView, Lang, describe
 
 __all__ = ["PassportStore", "StoredCredential", "REF_LENGTH", "read_credential", "write_private"]
@@ -94,15 +94,27 @@ class PassportStore:
         """The bundle the passport keeps, or ``None`` (coded errors when it is unusable)."""
         return Bundle.from_file(self.bundle_path) if self.bundle_path.is_file() else None
 
-    def merged_bundle(self, given: Bundle, *, signers: AbstractSet[str] | None = None) -> Bundle:
-        """The passport's bundle with ``given`` merged in (``Bundle.merged``, ``given`` fresh), for ``keep_bundle``:
-        the newer of two status lists is kept, on a tie ``given``'s. A bundle the worker names (``passport add
-        --bundle``, ``claim --bundle``; ``signers`` None): its DID documents replace the passport's copies and its
-        trust list, if it has one, the passport's. An issuer's ``/bundle`` a claim fetched (``signers``: the DIDs
-        that signed what it issued): only their documents replace the passport's, and its trust list is never kept
-        (an issuer's own vouches for nothing). ``schema_invalid`` for what cannot be merged."""
-        merged = (self.bundle() or Bundle.create()).merged(given, fresh=True if signers is None else signers)
-        if signers is None and given.trust_list is not None:
+    def merged_bundle(self, given: Bundle, *, signers: AbstractSet[str] | None = None, replace_documents: bool = False,
+                      notes: list[Problem] | None = None) -> Bundle:
+        """The passport's bundle with ``given`` merged in (``Bundle.merged``), for ``keep_bundle``: the newer of two
+        status lists is kept, on a tie ``given``'s, and every status list taken must verify as its issuer's
+        (``status_list_refused`` otherwise, and nothing is merged).
+
+        A bundle the worker names (``passport add --bundle``, ``claim --bundle``; ``signers`` None): a DID document
+        that differs from the passport's copy is not taken, the passport's stays (DID documents carry no date: an older
+        one would let a key its DID dropped, perhaps a compromised one, verify again), and ``notes`` gets a
+        ``did_document_kept`` warning naming it; ``replace_documents`` (``--replace-did-documents``, for a bundle the
+        worker knows to be the issuer's newest): its DID documents replace the passport's copies. Its trust list, if it
+        has one, replaces the passport's. An issuer's ``/bundle`` a claim fetched (``signers``: the DIDs that signed
+        what it issued): only their documents replace the passport's, another that differs is ``schema_invalid``, and
+        its trust list is never kept (an issuer's own vouches for nothing)."""
+        kept = self.bundle() or Bundle.create()
+        if signers is not None:
+            return kept.merged(given, fresh=signers)
+        if notes is not None and not replace_documents:  # said first: a status list that only a document left out
+            notes.extend(_document_kept(did) for did in kept.differing_documents(given))  # verifies is refused
+        merged = kept.merged(given, fresh=True if replace_documents else frozenset(), keep_own_documents=True)
+        if given.trust_list is not None:
             merged = replace(merged, trust_list=given.trust_list)
         return merged
 
@@ -264,6 +276,20 @@ class PassportStore:
                             exc.path, nl=f"{path.name}: {exc.text('nl')}; `skillspas passport remove {ref}` verwijdert het"
                             ) from None
         return StoredCredential(path.stem, path, data, document)
+
+
+def _document_kept(did: str) -> Problem:
+    """The ``did_document_kept`` warning: the passport kept its own DID document of ``did``, not a named bundle's."""
+    quoted = shown(did, quoted=True)
+    return Problem.of(localized_error(
+        ErrorCode.DID_DOCUMENT_KEPT, path="/didDocuments",
+        en=f"the bundle's DID document of {quoted} differs from the passport's, which is kept: DID documents carry no "
+           "date, and an older one could let a key its issuer dropped count again; if this bundle is the issuer's "
+           "newest, give it again with --replace-did-documents",
+        nl=f"het DID-document van {quoted} in de controlebundel verschilt van dat in je paspoort, en dat van je paspoort "
+           "blijft: DID-documenten hebben geen datum, en een ouder document kan een sleutel die de uitgever liet vallen "
+           "weer laten gelden; is deze bundel de nieuwste van de uitgever, geef hem dan opnieuw met "
+           "--replace-did-documents"))
 
 
 def _no_reference(en: str, nl: str) -> SkillspasError:

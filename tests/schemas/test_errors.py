@@ -75,6 +75,13 @@ def test_the_exit_code_and_http_status_follow_the_kind():
     }
 
 
+def test_a_status_list_a_merge_refuses_and_a_did_document_it_keeps_are_exit_2_codes_with_dutch_and_english_text():
+    for code in (ErrorCode.STATUS_LIST_REFUSED, ErrorCode.DID_DOCUMENT_KEPT):
+        assert code.kind is ErrorKind.UNUSABLE and (code.exit_code, code.http_status) == (2, 400)
+    assert "niets samengevoegd" in MESSAGES[ErrorCode.STATUS_LIST_REFUSED]["nl"]
+    assert "--replace-did-documents" in MESSAGES[ErrorCode.DID_DOCUMENT_KEPT]["en"]
+
+
 def test_an_error_without_its_own_message_says_the_codes_text_in_both_languages():
     error = error_for(ErrorCode.OFFER_EXPIRED)
     assert error.message == MESSAGES[ErrorCode.OFFER_EXPIRED]["en"]

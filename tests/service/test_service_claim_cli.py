@@ -16,9 +16,10 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.orgs import rotate_signing_key
 from skillspas.issuer.status_lists import status_list_credential
 from skillspas.issuer.store import open_store
+from skillspas.keys import Signer
 from skillspas.keys.keyfile import Keystore
 from skillspas.schemas.errors import SkillspasError
-from skillspas.verifier import Bundle
+from skillspas.verifier import Bundle, Verifier
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.cli import passport_app
 from skillspas.wallet_export.store import PassportStore
@@ -378,18 +379,21 @@ def _school_signed(did: str, keys: Keystore) -> dict[str, Any]:
     return sign(credential, signer)
 
 
-def _roc_list(*revoked: int, days_ago: float) -> dict[str, Any]:
-    """roc's status list as signed ``days_ago`` (the merge compares issuer and date; its proof is checked on use)."""
-    return status_list_credential(ROC_LIST, issuer=ROC, revoked=revoked, valid_from=_NOW - dt.timedelta(days=days_ago))
+def _roc_list(key: Signer, *revoked: int, days_ago: float) -> dict[str, Any]:
+    """roc's status list as signed ``days_ago`` with ``key`` (its current one: a merge takes it only if it verifies)."""
+    unsigned = status_list_credential(ROC_LIST, issuer=ROC, revoked=revoked, valid_from=_NOW - dt.timedelta(days=days_ago))
+    return sign(unsigned, key)
 
 
 def test_a_claim_from_another_school_of_the_service_after_a_revocation_at_the_first_keeps_the_newer_list(
         passport, tmp_path):
     folder, did = passport
     store = PassportStore(folder)
-    evc = _keystore(tmp_path, EVC)
-    store.keep_bundle(Bundle.create(status_lists=[_roc_list(days_ago=2)]))  # kept from a claim at roc
-    newer = _roc_list(7, days_ago=1)  # roc revoked someone's credential since: its list is re-signed
+    roc, evc = _keystore(tmp_path, ROC), _keystore(tmp_path, EVC)
+    key = roc.signer(_PASS)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()],
+                                    status_lists=[_roc_list(key, days_ago=2)]))  # kept from a claim at roc
+    newer = _roc_list(key, 7, days_ago=1)  # roc revoked someone's credential since: its list is re-signed
     theirs = Bundle.create(did_documents=[evc.did_document()], status_lists=[newer])
     with _mock(_answered(_school_signed(did, evc), theirs)) as client:
         [entry] = claim(store, "https://issuer.roc.example/exchanges/x", client=client)
@@ -397,15 +401,38 @@ def test_a_claim_from_another_school_of_the_service_after_a_revocation_at_the_fi
     assert store.bundle().status_lists[ROC_LIST] == newer and EVC in store.bundle().did_documents
 
 
+def test_a_hostile_schools_bundle_with_a_newer_badly_signed_list_under_another_schools_id_never_reaches_the_passport(
+        passport, tmp_path):
+    # Taken, it would make every credential of roc in the passport fail closed (status_unavailable).
+    folder, did = passport
+    store = PassportStore(folder)
+    roc, evc = _keystore(tmp_path, ROC), _keystore(tmp_path, EVC)
+    key = roc.signer(_PASS)
+    mine = _roc_list(key, days_ago=2)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[mine]))
+    forged = _roc_list(key, days_ago=0.5)
+    forged["credentialSubject"]["encodedList"] = _roc_list(key, *range(64), days_ago=1)["credentialSubject"][
+        "encodedList"]  # every credential at the start of roc's list revoked, and the proof no longer holds
+    theirs = Bundle.create(did_documents=[evc.did_document()], status_lists=[forged])
+    with _mock(_answered(_school_signed(did, evc), theirs)) as client, pytest.raises(SkillspasError) as refused:
+        claim(store, "https://evc.example/exchanges/x", client=client)
+    assert refused.value.code.value == "status_list_refused" and refused.value.code.exit_code == 2
+    assert ROC_LIST in refused.value.message and "invalid_signature" in refused.value.message
+    assert ROC_LIST in refused.value.text("nl") and "quarantaine" in refused.value.text("nl")
+    assert dict(store.bundle().status_lists) == {ROC_LIST: mine} and EVC not in store.bundle().did_documents
+    assert len(list(store.quarantine_folder.iterdir())) == 1 and store.entries() == []
+
+
 def test_a_claim_signed_with_a_key_the_school_rotated_in_since_the_passport_kept_its_document_is_added(passport, tmp_path):
     folder, did = passport
     store = PassportStore(folder)
     roc = _keystore(tmp_path, ROC)
-    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(days_ago=2)]))
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()],
+                                    status_lists=[_roc_list(roc.signer(_PASS), days_ago=2)]))
     roc.rotate(passphrase=_PASS)  # keys rotate: key-2 signs from now on, key-1 stays in the document
     credential = _school_signed(did, roc)
     assert credential["proof"]["verificationMethod"] == f"{ROC}#key-2"
-    theirs = Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(days_ago=1)])
+    theirs = Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(roc.signer(_PASS), days_ago=1)])
     with _mock(_answered(credential, theirs)) as client:
         [entry] = claim(store, "https://roc.example/exchanges/x", client=client)
     assert not store.quarantine_folder.exists()
@@ -429,6 +456,73 @@ def test_a_key_the_school_dropped_from_its_did_document_stops_verifying_in_the_p
         claim(store, "https://roc.example/exchanges/x", client=client)
     assert store.bundle().did_documents[ROC] == dropped
     assert run("show", earlier.ref, "--dir", folder).exit_code == 1
+
+
+def test_an_older_bundle_the_worker_names_does_not_bring_back_a_key_the_school_dropped(passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc = _keystore(tmp_path, ROC)
+    older = Bundle.create(did_documents=[roc.did_document()]).to_file(tmp_path / "roc-bundle-of-last-year.json")
+    signed_with_key_1 = tmp_path / "diploma.json"
+    signed_with_key_1.write_text(json.dumps(_school_signed(did, roc)))
+    roc.rotate(passphrase=_PASS)
+    dropped = roc.did_document()  # key-1 was compromised: roc published its document without it
+    dropped["verificationMethod"] = [m for m in dropped["verificationMethod"] if not m["id"].endswith("#key-1")]
+    dropped["assertionMethod"] = [m for m in dropped["assertionMethod"] if not m.endswith("#key-1")]
+    store.keep_bundle(Bundle.create(did_documents=[dropped]))  # from a claim at roc since
+    added = run("add", str(signed_with_key_1), "--dir", folder, "--bundle", str(older), "--lang", "en")
+    assert added.exit_code == 1 and store.entries() == [], added.output
+    assert "warning [did_document_kept]" in added.stderr and ROC in added.stderr
+    assert store.bundle().did_documents[ROC] == dropped
+    chosen = run("add", str(signed_with_key_1), "--dir", folder, "--bundle", str(older), "--replace-did-documents")
+    assert chosen.exit_code == 0 and len(store.entries()) == 1, chosen.output  # the worker's explicit choice
+
+
+def test_a_claim_the_passports_bundle_can_check_refreshes_the_schools_status_lists_and_only_those(passport, tmp_path):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc, evc = _keystore(tmp_path, ROC), _keystore(tmp_path, EVC)
+    key = roc.signer(_PASS)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[_roc_list(key, days_ago=2)]))
+    newer = _roc_list(key, 7, days_ago=1)  # roc revoked a credential since the passport kept its list
+    evc_list = sign(status_list_credential("https://evc.example/status/1", issuer=EVC), evc.signer(_PASS))
+    theirs = Bundle.create(did_documents=[roc.did_document(), evc.did_document()], status_lists=[newer, evc_list])
+    notes: list = []
+    with _mock(_answered(_school_signed(did, roc), theirs)) as client:
+        [entry] = claim(store, "https://roc.example/exchanges/x", client=client, notes=notes)
+    kept = store.bundle()
+    assert store.entries() == [entry] and notes == []
+    assert dict(kept.status_lists) == {ROC_LIST: newer} and set(kept.did_documents) == {ROC}
+
+
+def _bundle_answer(credential: dict[str, Any], answer: httpx.Response) -> Any:
+    """An exchange answering ``credential``, whose ``/bundle`` answers ``answer``."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        return answer if request.url.path == "/bundle" else _answered(credential)(request)
+    return handler
+
+
+@pytest.mark.parametrize("answer, code", [
+    pytest.param(lambda key: httpx.Response(503, json={"code": "unavailable"}), "exchange_failed", id="unreachable"),
+    pytest.param(lambda key: httpx.Response(200, json=Bundle.create(status_lists=[
+        {**_roc_list(key, days_ago=0.5), "credentialSubject": _roc_list(key, 9, days_ago=1)["credentialSubject"]}
+    ]).to_json()), "status_list_refused", id="a newer list whose proof does not hold"),
+])
+def test_a_claim_the_passports_bundle_can_check_is_added_though_the_schools_lists_cannot_be_refreshed(
+        passport, tmp_path, answer, code):
+    folder, did = passport
+    store = PassportStore(folder)
+    roc = _keystore(tmp_path, ROC)
+    key = roc.signer(_PASS)
+    mine = _roc_list(key, days_ago=2)
+    store.keep_bundle(Bundle.create(did_documents=[roc.did_document()], status_lists=[mine]))
+    notes: list = []
+    with _mock(_bundle_answer(_school_signed(did, roc), answer(key))) as client:
+        [entry] = claim(store, "https://roc.example/exchanges/x", client=client, notes=notes)
+    assert store.entries() == [entry] and not store.quarantine_folder.exists()
+    assert dict(store.bundle().status_lists) == {ROC_LIST: mine}
+    assert [note.code.value for note in notes] == [code]
+    assert "not refreshed" in notes[0].text("en") and "niet bijgewerkt" in notes[0].text("nl")
 
 
 @pytest.fixture(scope="module")
@@ -461,6 +555,35 @@ def test_a_worker_claims_again_after_the_school_revoked_another_credential_and_r
     for entry in (first, second):
         shown = run("show", entry.ref, "--dir", folder, "--lang", "en")
         assert shown.exit_code == 0 and "signature valid" in shown.output, shown.output
+
+
+def test_a_second_claim_at_a_school_brings_its_revocation_of_the_first_credential_into_the_passport(
+        own_service, passport):
+    folder, _ = passport
+    assert run("claim", offer_url(own_service), "--dir", folder).exit_code == 0
+    [first] = PassportStore(folder).entries()
+    revoked = own_service.post("/credentials/status", {"credentialId": first.document["id"], "action": "revoke"})
+    assert revoked.status_code == 200, revoked.text
+    again = run("claim", offer_url(own_service), "--dir", folder)  # the passport's bundle checks this one
+    assert again.exit_code == 0 and "let op" not in again.output, again.output
+    with pytest.raises(SkillspasError) as status:
+        Verifier(bundle=PassportStore(folder).bundle()).status.check(first.document, dt.datetime.now(dt.timezone.utc))
+    assert status.value.code.value == "revoked"
+
+
+def test_a_claim_with_a_bundle_whose_did_document_differs_from_the_passports_keeps_the_passports_and_says_so(
+        own_service, passport, tmp_path):
+    folder, _ = passport
+    assert run("claim", offer_url(own_service), "--dir", folder).exit_code == 0  # the school's documents, as it has them
+    documents = dict(PassportStore(folder).bundle().did_documents)
+    school = next(iter(documents))
+    other = {**documents[school], "alsoKnownAs": ["https://example.org/an-older-copy"]}
+    named = Bundle.create(did_documents=[other]).to_file(tmp_path / "named.json")
+    again = run("claim", offer_url(own_service), "--dir", folder, "--bundle", str(named))
+    assert again.exit_code == 0, again.output
+    assert f"let op [did_document_kept]: het DID-document van '{school}'" in again.stderr
+    assert f"warning [did_document_kept]: the bundle's DID document of '{school}'" in again.stderr
+    assert PassportStore(folder).bundle().did_documents[school] == documents[school]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

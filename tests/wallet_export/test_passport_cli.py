@@ -104,8 +104,33 @@ def test_add_with_a_bundle_merges_it_into_the_passports_bundle_whose_trust_list_
     added = run("add", str(paths[1]), "--passport", str(passport), "--bundle", str(newer.to_file(folder / "b2.json")))
     assert added.exit_code == 0, added.output
     kept = PassportStore(passport).bundle()
-    assert kept.trust_list == {"id": "urn:uuid:a-newer-list"} and kept.did_documents[school] == {"id": school, "n": 2}
+    assert kept.trust_list == {"id": "urn:uuid:a-newer-list"} and kept.did_documents[school] == {"id": school, "n": 1}
     assert other in kept.did_documents and len(PassportStore(passport).entries()) == 2
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_did_document_of_a_bundle_the_worker_adds_that_differs_from_the_passports_is_kept_out_with_a_coded_warning(
+        files, lang):
+    # DID documents carry no date: an older one could bring back a key its issuer dropped (perhaps a compromised one).
+    from skillspas.verifier import Bundle
+    from skillspas.wallet_export.store import PassportStore
+
+    folder, paths, _ = files
+    passport, school, new = folder / "passport", "did:web:school.example", "did:web:new-school.example"
+    PassportStore(passport).keep_bundle(Bundle.create(did_documents=[{"id": school, "n": 2}]))
+    named = Bundle.create(did_documents=[{"id": school, "n": 1}, {"id": new}]).to_file(folder / "named.json")
+    added = run("add", str(paths[0]), "--passport", str(passport), "--bundle", str(named), "--lang", lang)
+    assert added.exit_code == 0, added.output
+    assert f"let op [did_document_kept]: het DID-document van '{school}'" in added.stderr
+    assert f"warning [did_document_kept]: the bundle's DID document of '{school}'" in added.stderr
+    assert "--replace-did-documents" in added.stderr and new not in added.stderr
+    kept = PassportStore(passport).bundle()
+    assert dict(kept.did_documents) == {school: {"id": school, "n": 2}, new: {"id": new}}
+    replaced = run("add", str(paths[1]), "--passport", str(passport), "--bundle", str(named), "--replace-did-documents")
+    assert replaced.exit_code == 0 and "did_document_kept" not in replaced.stderr, replaced.output
+    assert PassportStore(passport).bundle().did_documents[school] == {"id": school, "n": 1}  # the worker's choice
+    alone = run("add", str(paths[2]), "--passport", str(passport), "--replace-did-documents")
+    assert alone.exit_code == 2 and "[invalid_option]" in alone.stderr and len(PassportStore(passport).entries()) == 2
 
 
 def test_passport_folder_defaults_to_skillspas_home(files):
