@@ -27,7 +27,7 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, both, counted, heading_for, readable_dates
+from skillspas.verifier.page.texts import HEADINGS, WORDS, both, counted, heading_for, readable_dates
 from skillspas.verifier.page.inputs import is_image
 from skillspas.verifier.page.view import as_claimed, own_type, passport_sentence, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
@@ -220,7 +220,7 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
         if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
-            typer.echo(f"{deeper}{'houder' if lang == 'nl' else 'holder'}: {item.summary.subject_name}")
+            typer.echo(f"{deeper}{WORDS[lang]['holder'].lower()}: {item.summary.subject_name}")
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
         _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
@@ -304,7 +304,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
         if summary.subject_name:
-            typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
+            typer.echo(f"  {WORDS[lang]['holder'].lower()}: {summary.subject_name}")
         _print_proven(summary, lang, "  ")
     for index in range(len(result.credentials)):  # as the passport view of a PDF: mark, number, verdict
         _print_row(result, index, inner, lang, "  ")

@@ -28,7 +28,8 @@ Labels = Callable[[str, str], Optional[str]]
 
 TEXT: dict[str, dict[str, str]] = {
     "passport": {"nl": "Vaardighedenpaspoort", "en": "Skills passport"},
-    "holder": {"nl": "Houder", "en": "Holder"},
+    "holder": {"nl": "Op naam van", "en": "In the name of"},
+    # Whom a credential names (credentialSubject.name), never "Houder"/"Holder": only a holder proof shows who holds it.
     "issuer": {"nl": "Uitgever", "en": "Issuer"},
     "kind": {"nl": "Soort", "en": "Type"},
     "title": {"nl": "Titel", "en": "Title"},

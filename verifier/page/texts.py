@@ -279,7 +279,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "camera_stopped": "Camera uit.",
         "issuer": "Uitgever",
         "kind": "Soort",
-        "holder": "Houder",
+        "holder": "Op naam van",  # whom it names: "houder" would claim what only a holder proof shows
         "awarded": "Behaald op",
         "valid_from": "Geldig vanaf",
         "valid_until": "Geldig tot",
@@ -400,7 +400,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "camera_stopped": "Camera off.",
         "issuer": "Issuer",
         "kind": "Type",
-        "holder": "Holder",
+        "holder": "In the name of",
         "awarded": "Awarded on",
         "valid_from": "Valid from",
         "valid_until": "Valid until",
