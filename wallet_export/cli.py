@@ -558,6 +558,8 @@ def show_command(
                            ("awarded", view.awarded), ("valid_from", view.valid_from), ("valid_until", view.valid_until)):
             if value:
                 console.print(f"  {TEXT[key][language]}: {value}", highlight=False, markup=False)
+        if view.several:  # several subjects or achievements: the verifier's pages and `verify` say the same
+            console.print(f"  {'LET OP' if language == 'nl' else 'WARNING'}: {view.several}", highlight=False, markup=False)
         for label, value in view.details:
             console.print(f"  {label}: {value}".replace("\n", "\n    "))
         for cosigner in view.cosigners:
