@@ -113,7 +113,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _subject(document: dict[str, Any]) -> dict[str, Any]:
     """The credential's one ``credentialSubject`` object (the worker's DID goes into it). A refusal points into
-    the credential (``/credentialSubject``), as ``/credentials/issue`` and the offer's other checks do."""
+    the credential (``/credentialSubject``), as the offer's other checks do; ``POST /exchanges`` answers it as a
+    pointer into its body (``/credential/credentialSubject``: ``service.errors.in_body``)."""
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict):
         raise error_for(ErrorCode.SCHEMA_INVALID, "a claim offer's credential has one credentialSubject object",

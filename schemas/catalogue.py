@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from skillspas.schemas.vc import first_of
+from skillspas.schemas.vc import one_of
 
 __all__ = [
     "Both",
@@ -247,9 +247,11 @@ def evidence_label(kind: str | None) -> Both | None:
 
 
 def _at(credential: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path, through one object at each step (``one_of``): none through several subjects or
+    achievements, whose order is not signed (``vc.several_of``)."""
     node: Any = credential
     for part in path.split("."):
-        node = first_of(node)
+        node = one_of(node)
         node = node.get(part) if isinstance(node, dict) else None
         if node is None:
             return None
@@ -300,7 +302,7 @@ def _codes(value: Any, now: dt.date) -> Both | None:
 
 
 def _kwalificatie(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     name = _str(node.get("name")) if isinstance(node, dict) else None
     if not name:
         return None
@@ -309,7 +311,7 @@ def _kwalificatie(value: Any, now: dt.date) -> Both | None:
 
 
 def _niveau(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict) or _str(node.get("niveau")) is None:
         return None
     parts = {"nl": [f"mbo-niveau {node['niveau']}"], "en": [f"mbo level {node['niveau']}"]}
@@ -322,7 +324,7 @@ def _niveau(value: Any, now: dt.date) -> Both | None:
 
 
 def _dossier(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict) or not _str(node.get("name")):
         return None
     text = f"{node['name']} (crebo {node['crebo']})" if _str(node.get("crebo")) else str(node["name"])
@@ -340,7 +342,7 @@ _STANDARD_TYPES: Final[Mapping[str, Both]] = {
 
 
 def _evc_standard(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict) or not _str(node.get("name")):
         return None
     kind = _STANDARD_TYPES.get(str(node.get("standardType")), {"nl": "standaard", "en": "standard"})
@@ -384,7 +386,7 @@ def _age(value: Any, now: dt.date) -> Both | None:
 
 
 def _leerbedrijf(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict) or not _str(node.get("name")):
         return None
     kvk = f", KvK {node['kvkNummer']}" if _str(node.get("kvkNummer")) else ""
@@ -392,7 +394,7 @@ def _leerbedrijf(value: Any, now: dt.date) -> Both | None:
 
 
 def _period(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict):
         return None
     start, end = _str(node.get("startDate")), _str(node.get("endDate"))
@@ -400,7 +402,7 @@ def _period(value: Any, now: dt.date) -> Both | None:
 
 
 def _workload(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict):
         return None
     hours, ects = _str(node.get("hours")), _str(node.get("ects"))
@@ -412,7 +414,7 @@ def _workload(value: Any, now: dt.date) -> Both | None:
 
 
 def _level(value: Any, now: dt.date) -> Both | None:
-    node = first_of(value)
+    node = one_of(value)
     if not isinstance(node, dict):
         return None
     parts = [f"EQF {_eqf(node.get('eqf'))}" if _eqf(node.get("eqf")) else "", f"NLQF {node['nlqf']}" if _str(node.get("nlqf")) else ""]
@@ -472,7 +474,7 @@ def facts(credential: Mapping[str, Any], *, now: dt.date | None = None) -> tuple
         value = _at(credential, spec.path)
         text = _RENDER[spec.render](value, today) if value is not None else None
         if text and text.get("nl"):
-            if spec.key == "leerbedrijf" and _str(first_of(value).get("id")) != _str(credential.get("coSigner")):
-                text = _same(_str(first_of(value).get("name"))) or text  # named (_leerbedrijf read it), but not the co-signer
+            if spec.key == "leerbedrijf" and _str(one_of(value).get("id")) != _str(credential.get("coSigner")):
+                text = _same(_str(one_of(value).get("name"))) or text  # named (_leerbedrijf read it), but not the co-signer
             found.append(Fact(spec.key, spec.label, value, text))
     return tuple(found)

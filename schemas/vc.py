@@ -20,7 +20,8 @@ from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.limits import Limits
 
 __all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "types_of", "issuer_id",
-           "issuer_name_of", "title_of", "text_of", "first_of", "cosigner_ids", "date_exists", "parse_datetime", "instant", "proofs_of"]
+           "issuer_name_of", "title_of", "text_of", "one_of", "the_subject", "the_achievement", "several_of", "cosigner_ids",
+           "date_exists", "parse_datetime", "instant", "proofs_of"]
 
 # XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
 _DATETIME_STAMP = re.compile(
@@ -68,11 +69,9 @@ def issuer_name_of(credential: dict[str, Any]) -> str | None:
     return text_of(credential.get("issuer"), "name")
 
 def title_of(credential: dict[str, Any]) -> str | None:
-    """The title the credential gives itself, as written in it: its ``name``, else the ``name`` of its (first)
-    subject's ``achievement`` (Open Badges 3.0); ``None`` when neither is text that is not blank."""
-    subject = first_of(credential.get("credentialSubject"))
-    achievement = first_of(subject.get("achievement")) if isinstance(subject, dict) else None
-    return text_of(credential, "name") or text_of(achievement, "name")
+    """The title the credential gives itself, as written in it: its ``name``, else the ``name`` of its one
+    achievement (``the_achievement``, Open Badges 3.0); ``None`` when neither is text that is not blank."""
+    return text_of(credential, "name") or text_of(the_achievement(credential), "name")
 
 def text_of(node: Any, key: str) -> str | None:
     """The one text ``node[key]`` means when ``node`` is an object, if that is not blank; else ``None``.
@@ -90,9 +89,44 @@ def text_of(node: Any, key: str) -> str | None:
             return None
     return value if value.strip() else None
 
-def first_of(node: Any) -> Any:
-    """The first item of a non-empty list (a JSON-LD value may be one or several); anything else as it is."""
-    return node[0] if isinstance(node, list) and node else node
+def one_of(node: Any) -> Any:
+    """The one value ``node`` holds: the item of a list of one, anything but a list as it is; ``None`` for an empty
+    list or several items. JSON-LD signs a set: several values have no first one (as in ``text_of``), so a verifier
+    that read the first could show another value than the next one for the same signed document."""
+    if isinstance(node, list):
+        return node[0] if len(node) == 1 else None
+    return node
+
+
+def the_subject(credential: Any) -> dict[str, Any] | None:
+    """The one object a credential is about (its ``credentialSubject``, or a list of one); ``None`` when it has
+    several (``several_of``) or none. What every display reads of the person a credential names."""
+    subject = one_of(credential.get("credentialSubject")) if isinstance(credential, dict) else None
+    return subject if isinstance(subject, dict) else None
+
+
+def the_achievement(credential: Any) -> dict[str, Any] | None:
+    """The one ``achievement`` of ``the_subject`` (Open Badges 3.0: what was achieved, its skills); ``None`` when the
+    credential has several subjects, its subject several achievements, or none."""
+    achievement = one_of(subject.get("achievement")) if (subject := the_subject(credential)) is not None else None
+    return achievement if isinstance(achievement, dict) else None
+
+
+def several_of(credential: Any) -> tuple[str, int] | None:
+    """What a credential holds several of where a person reads one: ``("subjects", n)`` for n > 1 objects in its
+    ``credentialSubject``, else ``("achievements", n)`` for n > 1 achievements of its one subject; ``None`` otherwise.
+
+    Of such a credential nothing of its subjects (or achievements) is shown or counted as the credential's
+    (``the_subject``, ``the_achievement``): their order is not signed, and two verifiers that each picked "the first"
+    could show two people, or two titles and sets of skills, for one signature. The displays say this state instead."""
+    subjects = credential.get("credentialSubject") if isinstance(credential, dict) else None
+    if isinstance(subjects, list) and len(subjects) > 1:
+        return ("subjects", len(subjects))
+    subject = the_subject(credential)
+    achievements = subject.get("achievement") if subject is not None else None
+    if isinstance(achievements, list) and len(achievements) > 1:
+        return ("achievements", len(achievements))
+    return None
 
 def cosigner_ids(credential: dict[str, Any]) -> list[str]:
     """The DIDs in the credential's ``coSigner`` (a Praktijkverklaring's leerbedrijf signs too)."""

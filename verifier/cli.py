@@ -29,7 +29,7 @@ from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, WORDS, both, counted, heading_for, readable_dates
 from skillspas.verifier.page.inputs import is_image
-from skillspas.verifier.page.view import as_claimed, build_view, own_type, passport_sentence, unbound_warning
+from skillspas.verifier.page.view import as_claimed, build_view, own_type, passport_sentence, several_warning, unbound_warning
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload, join_sets
@@ -240,13 +240,15 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     what = f" — {_named(named, lang == 'nl')}" if named is not None else ""
     code = f" [{problem.code.value}]" if problem is not None else ""
     unbound = unbound_warning(result) if item.verified else None  # genuine, but not shown to be this person's
-    verdict = "warning" if unbound is not None else item.verdict
+    several = several_warning(item.summary) if item.verified and item.summary is not None else None
+    verdict = "warning" if unbound is not None or several is not None else item.verdict
     words = heading_for(verdict, problem.code if problem is not None else None)[lang]
     typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{index + 1} {words}{code}{what}")
     _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
         if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
-            typer.echo(f"{deeper}{'houder' if lang == 'nl' else 'holder'}: {item.summary.subject_name}")
+            typer.echo(f"{deeper}{WORDS[lang]['holder'].lower()}: {item.summary.subject_name}")
+        _print_several(item.summary, lang, deeper)
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
         _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
@@ -312,7 +314,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
     it claims to be); ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
     if result.verified:  # the page's words: orange ("met een waarschuwing") for whatever it warns about below
-        borrowed = any(s is not None and s.issuer_name_differs for s in (result.summary, *(c.summary for c in result.credentials)))
+        borrowed = any(s is not None and (s.issuer_name_differs or s.several is not None)
+                       for s in (result.summary, *(c.summary for c in result.credentials)))
         warned = replay or result.verdict == "warning" or borrowed
         said = passport_sentence(result) if result.credentials else both("valid_with_warning" if warned else "valid")
         typer.echo(f"{HEADINGS['warning' if warned else 'valid'][lang].upper()}: {said[lang]}")
@@ -343,7 +346,8 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
         if summary.subject_name:
-            typer.echo(f"  {'houder' if nl else 'holder'}: {summary.subject_name}")
+            typer.echo(f"  {WORDS[lang]['holder'].lower()}: {summary.subject_name}")
+        _print_several(summary, lang, "  ")
         _print_proven(summary, lang, "  ")
     for index in range(len(result.credentials)):  # as the passport view of a PDF: mark, number, verdict
         _print_row(result, index, inner, lang, "  ")
@@ -358,6 +362,13 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
 
         for item in summarize_skills(result).progress:
             typer.echo(f"  {item.sentence()[lang]}")
+
+
+def _print_several(summary: CredentialSummary, lang: str, indent: str) -> None:
+    """The page's ``several_warning`` of a credential with several subjects or achievements, on a "LET OP" line."""
+    said = several_warning(summary)
+    if said is not None:
+        typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {said['sentence'][lang]} [{said['code']}]")
 
 
 def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str, count: int = 1) -> None:

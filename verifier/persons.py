@@ -5,7 +5,8 @@ Usage::
     persons = group_persons(credentials, holder="did:key:z6Mk…")   # holder: the DID that signed, or None
     counted = next(p for p in persons if p.counted)               # whose skills the summary adds up
 
-A credential names its person by ``credentialSubject.id`` (a DID) and/or ``credentialSubject.name``.
+A credential names its person by ``credentialSubject.id`` (a DID) and/or ``credentialSubject.name``. One with
+several subjects names no one person (``schemas.vc.several_of``): it is a person of its own, as one without a name.
 
 - Two different ids are two people, whatever their names say.
 - The same id is one person, whatever the names (a person may change their name).
@@ -29,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from skillspas.schemas.vc import text_of
+from skillspas.schemas.vc import text_of, the_subject
 
 __all__ = ["Person", "group_persons", "name_tokens", "same_person_name", "subject_of"]
 
@@ -58,10 +59,10 @@ class Person:
 
 
 def subject_of(credential: Any) -> tuple[str | None, str | None]:
-    """The (id, name) a credential's (first) subject gives, each ``None`` when absent or not text."""
-    subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    if not isinstance(subject, dict):
+    """The (id, name) a credential's one subject gives (``the_subject``), each ``None`` when absent or not text, and
+    both for several subjects: none of them is the first."""
+    subject = the_subject(credential)
+    if subject is None:
         return None, None
     subject_id, name = (text.strip() if text else None for text in (text_of(subject, "id"), text_of(subject, "name")))
     return subject_id, name

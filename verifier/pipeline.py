@@ -38,7 +38,10 @@ from skillspas.schemas.vc import (
     issuer_name_of,
     parse_datetime,
     proofs_of,
+    several_of,
     text_of,
+    the_achievement,
+    the_subject,
     title_of,
     types_of,
     validity_keys,
@@ -594,11 +597,10 @@ def _check_validity(credential: dict[str, Any], now: dt.datetime) -> None:
 def _summary(
     credential: dict[str, Any], issuer_name: str | None, methods: list[VerificationMethod]
 ) -> CredentialSummary:
-    """What a verified credential says, for a person."""
-    subject = credential.get("credentialSubject")
-    subject = subject[0] if isinstance(subject, list) else subject
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    alignments = achievement.get("alignment", []) if isinstance(achievement, dict) else []
+    """What a verified credential says, for a person: of its one subject and achievement (``the_subject``,
+    ``the_achievement``); of several, none (``several``: nobody named, no skills, title or facts of theirs)."""
+    subject, achievement = the_subject(credential), the_achievement(credential)
+    alignments = achievement.get("alignment", []) if achievement is not None else []
     skills = tuple(
         SkillSummary(url, text_of(a, "targetName"), kind if (kind := text_of(a, "evidenceKind")) in EVIDENCE_KINDS else None)
         for a in (alignments if isinstance(alignments, list) else [alignments])
@@ -619,6 +621,7 @@ def _summary(
         claimed_issuer_name=issuer_name_of(credential),
         data_model=data_model(credential),
         facts=facts(credential),
+        several=several_of(credential),
     )
 
 

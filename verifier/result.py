@@ -129,6 +129,10 @@ class CredentialSummary:
     data_model: str = "2.0"
     """The VC Data Model the credential uses: "2.0", or "1.1" (``validFrom``/``validUntil`` then hold its
     ``issuanceDate``/``expirationDate``)."""
+    several: tuple[str, int] | None = None
+    """``("subjects", n)`` or ``("achievements", n)`` for a credential with several where a person reads one
+    (``schemas.vc.several_of``): then no ``subject_name`` (of several subjects), no ``skills``, no facts of theirs,
+    and a title only from the credential's own ``name``; every display says so (``page.view.several_warning``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -144,6 +148,7 @@ class CredentialSummary:
             "signers": list(self.signers),
             "dataModel": self.data_model,
             "facts": [fact.to_json() for fact in self.facts],
+            "several": None if self.several is None else {"of": self.several[0], "count": self.several[1]},
         }
 
 

@@ -547,19 +547,26 @@ def _documents(file: Path) -> list[dict[str, Any]]:
 
 @passport_app.command("show")
 def show_command(
-    file: Annotated[Path, typer.Argument(help="Credential or presentation JSON, a QR image, or a reference shown by `passport list`")],
+    file: Annotated[Optional[Path], typer.Argument(
+        help="Credential or presentation JSON, a QR image, or a reference shown by `passport list` (default: the whole passport)")] = None,
     lang: LangOption = "nl",
     bundle: BundleOption = None,
     passport: PassportOption = None,
 ) -> None:
     """Show what a credential says, with a table of its skills / Toon een bewijsstuk.
 
-    The signatures are checked with ``--bundle``, else the passport's bundle (did:web keys), else
+    Without FILE, every credential of the passport, then (as ``passport list``) how many credentials wait in its
+    quarantine. The signatures are checked with ``--bundle``, else the passport's bundle (did:web keys), else
     did:key keys only; with a bundle, trust, validity and revocation are checked too."""
     language = _lang(lang)
+    quarantined: list[Path] = []
     try:
         store = _store(passport)
-        documents = _documents(file) if file.exists() else _select(store, [str(file)])  # else a passport reference
+        if file is None:  # the whole passport: what waits in its quarantine is said after it
+            quarantined = store.quarantined()
+            documents = [entry.document for entry in store.entries()] if quarantined else _select(store, [])
+        else:
+            documents = _documents(file) if file.exists() else _select(store, [str(file)])  # else a passport reference
         given = _bundle(bundle)
         verifier = store.verifier(given)
         # Trust, validity and revocation only with a trust list: the bundle `passport claim` keeps (the issuer's
@@ -567,6 +574,8 @@ def show_command(
         full = verifier.bundle is not None and verifier.bundle.trust_list is not None
     except SkillspasError as exc:
         raise refuse(exc) from None
+    except OSError as exc:
+        raise refuse(file_error(exc, verb="read")) from None
     console = _console()
     labels = vocabulary_labels() if language == "en" else None
     worst = 0
@@ -581,6 +590,8 @@ def show_command(
                            ("awarded", view.awarded), ("valid_from", view.valid_from), ("valid_until", view.valid_until)):
             if value:
                 console.print(f"  {TEXT[key][language]}: {value}", highlight=False, markup=False)
+        if view.several:  # several subjects or achievements: the verifier's pages and `verify` say the same
+            console.print(f"  {'LET OP' if language == 'nl' else 'WARNING'}: {view.several}", highlight=False, markup=False)
         for label, value in view.details:
             console.print(f"  {label}: {value}".replace("\n", "\n    "))
         for cosigner in view.cosigners:
@@ -603,12 +614,14 @@ def show_command(
         for index, skill in enumerate(view.skills, 1):
             table.add_row(str(index), skill.label or "", f"{skill.framework} {skill.code}", skill.evidence or "")
         console.print(table)
-    if not full:
+    if not full and documents:
         note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
                 "`skillspas verify` (of geef --bundle met een vertrouwenslijst)." if language == "nl" else
                 "Only the signature was checked; trust, validity and revocation are checked by `skillspas verify` "
                 "(or give --bundle with a trust list).")
         console.print(note, style="dim", highlight=False)
+    if quarantined:
+        typer.echo(_quarantine_note(store, quarantined, passport, language))
     raise typer.Exit(worst)
 
 

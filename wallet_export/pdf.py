@@ -227,6 +227,7 @@ def _credential_page(pdf: _Document, view: CredentialView, codes: list[QRImage],
     issuer = view.issuer_name + (f"\n{view.issuer}" if view.issuer else "") if view.issuer_name else view.issuer
     _field(pdf, TEXT["issuer"][lang], issuer, left_width)
     _field(pdf, TEXT["holder"][lang], view.subject_name, left_width)
+    _field(pdf, TEXT["warning"][lang], view.several, left_width)
     _field(pdf, TEXT["awarded"][lang], view.awarded, left_width)
     _field(pdf, TEXT["valid_from"][lang], view.valid_from, left_width)
     _field(pdf, TEXT["valid_until"][lang], view.valid_until, left_width)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
 from skillspas.schemas import catalogue
-from skillspas.schemas.vc import first_of, issuer_name_of, text_of, title_of
-from skillspas.verifier.page.texts import human_date, readable_dates
+from skillspas.schemas.vc import issuer_name_of, several_of, text_of, the_achievement, the_subject, title_of
+from skillspas.verifier.page.texts import both, human_date, readable_dates
 
 __all__ = ["Lang", "Labels", "SkillView", "CredentialView", "describe", "kind_label", "vocabulary_labels", "TEXT"]
 
@@ -28,8 +28,10 @@ Labels = Callable[[str, str], Optional[str]]
 
 TEXT: dict[str, dict[str, str]] = {
     "passport": {"nl": "Vaardighedenpaspoort", "en": "Skills passport"},
-    "holder": {"nl": "Houder", "en": "Holder"},
+    "holder": {"nl": "Op naam van", "en": "In the name of"},
+    # Whom a credential names (credentialSubject.name), never "Houder"/"Holder": only a holder proof shows who holds it.
     "issuer": {"nl": "Uitgever", "en": "Issuer"},
+    "warning": {"nl": "Let op", "en": "Warning"},
     "kind": {"nl": "Soort", "en": "Type"},
     "title": {"nl": "Titel", "en": "Title"},
     "valid_from": {"nl": "Geldig vanaf", "en": "Valid from"},
@@ -197,6 +199,9 @@ class CredentialView:
     """Type-specific facts as (words for the field, value): kwalificatie, werkprocessen, leerbedrijf, ..."""
     cosigners: tuple[str, ...] = ()
     """Signers other than the issuer, named where the credential names them (e.g. the leerbedrijf)."""
+    several: str | None = None
+    """For a credential with several subjects or achievements (``schemas.vc.several_of``: no subject name, title,
+    facts or skills of theirs are read), the sentence that says so in ``lang``, as the verifier's pages say it."""
 
 
 def _as_list(node: Any) -> list[Any]:
@@ -236,9 +241,8 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
     """The claims of ``credential`` for a person, with ``lang`` (nl/en) words; ``labels`` looks up skill names."""
     types = tuple(t for t in _as_list(credential.get("type")) if isinstance(t, str))
     issuer = credential.get("issuer")
-    subject = first_of(credential.get("credentialSubject"))
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    achievement = first_of(achievement)
+    subject, achievement = the_subject(credential), the_achievement(credential)  # none of several
+    several = several_of(credential)
     skills = tuple(
         SkillView(a["targetUrl"], _label(a, lang, labels), (catalogue.evidence_label(a.get("evidenceKind")) or {}).get(lang))
         for a in _as_list(achievement.get("alignment") if isinstance(achievement, dict) else None)
@@ -269,6 +273,7 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         signers=signers,
         details=tuple((fact.label[lang], readable_dates(fact.text[lang], lang)) for fact in catalogue.facts(credential)),
         cosigners=cosigners,
+        several=both(f"several_{several[0]}", n=several[1])[lang] if several else None,
     )
 
 

@@ -22,8 +22,8 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "code": "issuer_mismatch",
         "message": "the credential names issuer 'did:web:other.example'; this API key issues as 'did:web:roc.example'",
         "messageNl": "De uitgever in het bewijsstuk is niet de organisatie van deze API-sleutel.",
-        "path": "/issuer",
-        "errors": [{"code": "issuer_mismatch", "message": "…", "path": "/issuer"}],
+        "path": "/credential/issuer",
+        "errors": [{"code": "issuer_mismatch", "message": "…", "path": "/credential/issuer"}],
     }),
     401: ("No API key, or an unknown one.", {
         "code": "unauthorized", "message": "the API key is not valid",
@@ -33,8 +33,8 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     403: ("The API key may not do this (scope), or the organisation's role may not issue this type.", {
         "code": "type_not_allowed", "message": "an organisation with role 'training' may not issue MboDiploma",
         "messageNl": "De rol van deze organisatie staat het uitgeven van dit soort bewijsstuk niet toe.",
-        "path": "/type",
-        "errors": [{"code": "type_not_allowed", "message": "…", "path": "/type"}],
+        "path": "/credential/type",
+        "errors": [{"code": "type_not_allowed", "message": "…", "path": "/credential/type"}],
     }),
     422: ("Checked and not valid: a signature that does not verify, a revoked or suspended credential.", {
         "code": "invalid_signature", "message": "the credential as issued does not verify: the signature does not match",

@@ -11,6 +11,8 @@ one shape for both, kept where the page may import it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,7 +25,7 @@ from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.messages import text
 from skillspas.verifier.page.errors import error_body, http_error
 
-__all__ = ["error_body", "error_response", "http_error", "install_error_handlers"]
+__all__ = ["error_body", "error_response", "http_error", "in_body", "install_error_handlers"]
 
 _log = logging.getLogger("skillspas.issuer.service")
 
@@ -38,6 +40,20 @@ def error_response(exc: SkillspasError) -> JSONResponse:
         body = error_body(exc.code.value, exc.message, exc.text("nl"), exc.path)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+@contextmanager
+def in_body(member: str) -> Iterator[None]:
+    """Point the refusals of a document the request body holds under ``member`` (``/credential``) into the body as
+    sent: the credential's ``/id`` is ``/credential/id``, as the body guard and the request's validation say it
+    (every path of an answer is a JSON pointer into the request). The library's checks point into the document
+    itself (``skillspas issue`` and ``sign`` take it as a file); a refusal without a path keeps none."""
+    try:
+        yield
+    except SkillspasError as exc:
+        if exc.path is not None and exc.path.startswith("/"):
+            exc.path = member + ("" if exc.path == "/" else exc.path)
+        raise
 
 
 def _pointer(loc: tuple[Any, ...], body: Any, kind: str) -> str:

@@ -318,7 +318,7 @@ def test_the_phone_shows_whose_credential_and_which_as_the_laptop_page_does(site
     card = page.text_content("#credentials")
     assert credential["credentialSubject"]["name"] in card and credential["name"] in card, card
     assert page.text_content("[data-fact=holder]") == credential["credentialSubject"]["name"]
-    assert "Uitgever" in card and "Houder" in card  # the laptop page's words (verifier/page/texts.py)
+    assert "Uitgever" in card and "Op naam van" in card  # the laptop page's words (verifier/page/texts.py)
     assert page.is_hidden(".verdict-code")  # a valid credential has no support code: no empty line
 
 

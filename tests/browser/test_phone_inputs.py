@@ -107,13 +107,13 @@ def test_a_photo_of_a_qr_code_on_the_phone_gives_the_laptop_pages_result(world):
 
 def _claiming(kind: str, width: int, height: int) -> bytes:
     """A 16 x 16 image whose own header (PNG IHDR with its CRC, JPEG SOF0, GIF logical screen, BMP info header, lossy
-    WebP frame) claims ``width`` x ``height``."""
+    WebP frame) claims ``width`` x ``height``; a "GIF frame": a 16 x 16 screen whose first frame claims it."""
     import zlib
 
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("L" if kind in ("PNG", "JPEG") else "RGB", (16, 16), "white").save(out, format=kind)
+    Image.new("L" if kind in ("PNG", "JPEG") else "RGB", (16, 16), "white").save(out, format=kind.split()[0])
     data = bytearray(out.getvalue())
     size = width.to_bytes(4, "big") + height.to_bytes(4, "big")
     if kind == "PNG":
@@ -124,6 +124,9 @@ def _claiming(kind: str, width: int, height: int) -> bytes:
         data[sof + 5:sof + 9] = size[6:8] + size[2:4]
     elif kind == "GIF":
         data[6:10] = width.to_bytes(2, "little") + height.to_bytes(2, "little")
+    elif kind == "GIF frame":  # the image descriptor after the screen, its colour table and any extensions
+        frame = data.index(b"\x2c\x00\x00\x00\x00\x10\x00\x10\x00")
+        data[frame + 5:frame + 9] = width.to_bytes(2, "little") + height.to_bytes(2, "little")
     elif kind == "BMP":
         data[18:26] = width.to_bytes(4, "little") + height.to_bytes(4, "little")
     else:
@@ -134,7 +137,8 @@ def _claiming(kind: str, width: int, height: int) -> bytes:
 
 @pytest.mark.parametrize(("kind", "width", "height"), [("PNG", 30_000, 30_000), ("JPEG", 30_000, 30_000),
                                                        ("PNG", 8000, 5001), ("JPEG", 8000, 5001),
-                                                       ("GIF", 30_000, 30_000), ("BMP", 30_000, 30_000),
+                                                       ("GIF", 30_000, 30_000), ("GIF frame", 65_535, 65_535),
+                                                       ("BMP", 30_000, 30_000),
                                                        ("WEBP", 16_000, 16_000)])
 def test_a_photo_whose_header_claims_too_many_pixels_is_refused_before_the_browser_decodes_it(world, kind, width, height):
     photo = _claiming(kind, width, height)

@@ -10,6 +10,7 @@ that they belong to the person who shows them: the laptop page, the phone page a
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -131,9 +132,32 @@ def test_skillspas_verify_marks_the_credentials_of_a_presentation_whose_holder_b
         genuine = [line for line in rows if world.ROC_NAME in line]
         assert genuine and all(line.startswith("  ! #") for line in genuine), rows
         assert out.count("[holder_not_proven]") == len(genuine) and words in out, out
-        assert f"{'houder' if lang == 'nl' else 'holder'}: Anouk Testdata" in out  # whom it names, still listed
+        assert f"{NAMED[lang]}: Anouk Testdata" in out  # whom it names, still listed
         assert proven not in out  # no kwalificatie progress ("werkprocessen … aangetoond") for this person
         assert "telt mee" not in out.replace("telt niet mee", "")
+
+
+NAMED = {"nl": "op naam van", "en": "in the name of"}
+"""The words before the name a credential gives its subject: whom it names, not who holds it (only a holder proof
+that holds shows that), so the same in both states of the binding."""
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_whom_a_credential_names_is_labelled_in_the_name_of_never_holder_whether_or_not_the_holder_binding_holds(
+        world: PageWorld, holder: LocalSigner, tmp_path: Path, lang: str) -> None:
+    from skillspas.verifier.page.texts import page_words
+
+    for phone in (False, True):  # the card's label on the laptop page and the phone page (static/cards.js)
+        assert page_words(phone)[lang]["holder"].lower() == NAMED[lang]
+    trust = ["--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller,
+             "--challenge", CODE, "--domain", DOMAIN, "--lang", lang]
+    bound = build_presentation(_own(world, holder), holder=holder, challenge=CODE, domain=DOMAIN)
+    for name, document in (("bound", bound), ("replayed", _other_code(world, holder)), ("alone", _own(world, holder)[0])):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(document), "utf-8")
+        out = CliRunner().invoke(cli_app, ["verify", str(path), *trust]).stdout
+        assert f"{NAMED[lang]}: Anouk Testdata" in out, (name, out)
+        assert not re.search(r"^\s*(houder|holder):", out, re.MULTILINE | re.IGNORECASE), (name, out)
 
 
 @pytest.mark.parametrize(("make", "code"), _cases())

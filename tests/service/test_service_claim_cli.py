@@ -604,3 +604,28 @@ def test_passport_list_tells_the_worker_how_many_credentials_wait_in_quarantine_
     assert f"passport add {store.quarantine_folder}/*.json --passport {folder}" in two.stderr
     assert run("add", str(first), "--dir", folder).exit_code == 0  # it leaves the quarantine
     assert counted.format(1) in run("list", "--dir", folder, "--lang", lang).output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_passport_show_of_the_whole_passport_tells_what_waits_in_quarantine_in_the_sentence_passport_list_gives(
+        passport, lang):
+    folder, did = passport
+    store = PassportStore(folder)
+    assert run("add", *_saved(store, _signed_for(did)), "--dir", folder).exit_code == 0
+    whole = run("show", "--dir", folder, "--lang", lang)
+    assert whole.exit_code == 0 and "quarant" not in whole.output, whole.output
+    first = store.quarantine(json.dumps(_signed_for(did)).encode())
+    shown, listed = run("show", "--dir", folder, "--lang", lang), run("list", "--dir", folder, "--lang", lang)
+    note = next(line for line in listed.output.splitlines() if "quarant" in line)
+    assert shown.exit_code == 0 and note in shown.output.splitlines(), shown.output
+    assert f"passport show {first}" in note and ("Vaardigheden" if lang == "nl" else "Skills") in shown.output
+    assert "quarant" not in run("show", str(first), "--dir", folder, "--lang", lang).output  # one credential: not about it
+    store.remove(store.entries()[0].ref)  # only the quarantine left: said, not "the passport is empty"
+    alone = run("show", "--dir", folder, "--lang", lang)
+    assert alone.exit_code == 0 and note in alone.output.splitlines(), alone.output
+
+
+def _saved(store: PassportStore, credential: dict[str, Any]) -> list[str]:
+    path = store.folder.parent / f"{uuid.uuid4()}.json"
+    path.write_text(json.dumps(credential), encoding="utf-8")
+    return [str(path)]

@@ -99,17 +99,32 @@ def test_a_refusal_path_names_the_body_field_not_the_union_member_pydantic_tried
     assert all("StatusOption" not in e["path"] and "bool" not in e["path"] for e in refused["errors"])
 
 
-def test_an_offers_own_refusals_point_into_the_credential_as_its_other_checks_do(service):
+def test_an_offers_own_refusals_point_into_the_request_body_as_its_other_checks_do(service):
     bound = unsigned()
     bound["credentialSubject"] = {**bound["credentialSubject"], "id": "did:example:someone"}
     assert assert_refused(service.post("/exchanges", {"credential": bound}), 400, "forbidden_field")["path"] == \
-        "/credentialSubject/id"
+        "/credential/credentialSubject/id"
     several = {**unsigned(), "credentialSubject": [unsigned()["credentialSubject"]]}
     refused = assert_refused(service.post("/exchanges", {"credential": several}), 400, "schema_invalid")
-    assert refused["path"] == "/credentialSubject" and refused["messageNl"] != text(ErrorCode.SCHEMA_INVALID, "nl")
+    assert refused["path"] == "/credential/credentialSubject" and refused["messageNl"] != text(ErrorCode.SCHEMA_INVALID, "nl")
     dated = {**unsigned(), "validFrom": "yesterday"}
     for route in ("/exchanges", "/credentials/issue"):
-        assert assert_refused(service.post(route, {"credential": dated}), 400, "schema_invalid")["path"] == "/validFrom"
+        refused = assert_refused(service.post(route, {"credential": dated}), 400, "schema_invalid")
+        assert refused["path"] == "/credential/validFrom" and refused["errors"][0]["path"] == "/credential/validFrom"
+
+
+@pytest.mark.parametrize("length", [1_200, 70_000], ids=["longer than the store keeps", "longer than a body's string"])
+def test_an_oversized_credential_id_is_pointed_at_where_the_request_body_holds_it_whichever_check_refuses_it(
+        service, length):
+    # 1,200 characters: the issuer's store bound (issuer.stored_form); 70,000: the body guard's string bound
+    credential = {**unsigned(), "id": "urn:x:" + "a" * length}
+    for route in ("/exchanges", "/credentials/issue"):
+        refused = assert_refused(service.post(route, {"credential": credential}), 400, "too_large")
+        assert refused["path"] == "/credential/id", (route, refused)
+    issued = issue(service)
+    cosigned = assert_refused(service.post("/credentials/cosign", {"verifiableCredential": {**issued, "id": credential["id"]}},
+                                           org="roc"), 400, "too_large")
+    assert cosigned["path"] == "/verifiableCredential/id"
 
 
 def test_cosigning_twice_says_so_in_dutch_too(service):

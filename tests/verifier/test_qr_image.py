@@ -118,6 +118,45 @@ def test_image_with_too_many_pixels_is_refused_before_decoding(width, height):
     assert time.perf_counter() - started < 0.5
 
 
+def _gif(*extensions: bytes, frame: tuple[int, int, int, int] = (0, 0, 16, 16)) -> bytes:
+    """A 16 x 16 GIF (screen and global colour table) with ``extensions`` before its one image, whose descriptor
+    claims ``frame`` (left, top, width, height)."""
+    out = io.BytesIO()
+    Image.new("L", (16, 16), "white").save(out, format="GIF")
+    data = out.getvalue()
+    at = data.index(b"\x2c\x00\x00\x00\x00\x10\x00\x10\x00")
+    return data[:at] + b"".join(extensions) + b"\x2c" + struct.pack("<4H", *frame) + data[at + 9:]
+
+
+def _comment(size: int) -> bytes:
+    """A GIF comment extension of ``size`` one-byte data sub-blocks."""
+    return b"\x21\xfe" + b"\x01x" * size + b"\x00"
+
+
+@pytest.mark.parametrize("frame", [(0, 0, 65_535, 65_535), (65_000, 65_000, 16, 16), (0, 0, 65_535, 700)],
+                         ids=["a frame of 65535 x 65535", "a small frame far outside the screen", "a wide frame"])
+def test_a_gif_whose_first_frame_is_larger_than_its_small_screen_is_refused_before_decoding(frame):
+    from skillspas.verifier.qr.image import check_image_pixels  # the phone page's check: no Pillow there
+
+    for gif in (_gif(frame=frame), _gif(_comment(3), b"\x21\xf9\x04\x00\x00\x00\x00\x00", frame=frame)):
+        with pytest.raises(SkillspasError) as refused:
+            check_image_pixels(gif)
+        assert refused.value.code is ErrorCode.QR_TOO_LARGE
+        assert _code(gif) is ErrorCode.QR_TOO_LARGE
+
+
+def test_a_gif_that_hides_its_first_frame_behind_thousands_of_blocks_is_refused_and_a_plain_one_is_read():
+    from skillspas.verifier.qr.image import check_image_pixels
+
+    with pytest.raises(SkillspasError) as refused:
+        check_image_pixels(_gif(_comment(5000), frame=(0, 0, 65_535, 65_535)))
+    assert refused.value.code is ErrorCode.QR_UNREADABLE
+    check_image_pixels(_gif(_comment(200)))  # a comment of a photo's size: walked past, the frame is small
+    whole = _gif(_comment(3))
+    for end in range(len(whole)):  # cut anywhere: never read past the data, never more than the screen and frame
+        check_image_pixels(whole[:end])
+
+
 def test_oversized_image_file_is_refused(tmp_path):
     path = tmp_path / "big.png"
     path.write_bytes(b"\x00" * (33 * 1024 * 1024))

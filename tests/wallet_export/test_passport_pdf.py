@@ -81,7 +81,7 @@ def test_pdf_pages_are_a4(passport_pdf):
 def test_pdf_is_dutch_by_default_with_issuer_title_dates_and_skill_labels(passport_pdf, diplomas):
     _, path = passport_pdf
     text = _text(path)
-    for words in ("Vaardighedenpaspoort", "Uitgever", "Houder", "Geldig vanaf", "Vaardigheden (20)",
+    for words in ("Vaardighedenpaspoort", "Uitgever", "Op naam van", "Geldig vanaf", "Vaardigheden (20)",
                   "ROC Voorbeeldstad (fictief)", "Mbo-diploma Software developer", "1 juli 2025", "QR-code 20 van 20"):
         assert words in text, words
     for alignment in diplomas[20]["credentialSubject"]["achievement"]["alignment"]:
@@ -93,7 +93,7 @@ def test_pdf_in_english(diplomas, tmp_path):
     path = tmp_path / "passport.pdf"
     path.write_bytes(render_pdf(diplomas[1:3], lang="en"))
     text = _text(path)
-    for words in ("Skills passport", "Issuer", "Holder", "Valid from", "Skills (1)", "QR code 2 of 2"):
+    for words in ("Skills passport", "Issuer", "In the name of", "Valid from", "Skills (1)", "QR code 2 of 2"):
         assert words in text, words
     assert "Vaardighedenpaspoort" not in text
 

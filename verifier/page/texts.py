@@ -79,6 +79,24 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Ga uit van de naam op de vertrouwenslijst, niet van de naam in het bewijsstuk.",
         "en": "Rely on the name on the trust list, not on the name in the credential.",
     },
+    "several_subjects": {
+        "nl": "Dit bewijsstuk gaat over meerdere ontvangers ({n}) en staat dus niet op één naam: er wordt niemand als "
+              "ontvanger getoond en er telt niets van mee (geen vaardigheden).",
+        "en": "This credential is about several subjects ({n}), so it is in no one person's name: nobody is shown as "
+              "its subject and nothing of it counts (no skills).",
+    },
+    "several_achievements": {
+        "nl": "Dit bewijsstuk noemt meerdere prestaties ({n}) voor één ontvanger: geen ervan wordt als „de” prestatie "
+              "getoond en er telt niets van mee (geen vaardigheden).",
+        "en": "This credential names several achievements ({n}) for one subject: none of them is shown as “the” "
+              "achievement and nothing of it counts (no skills).",
+    },
+    "several_next": {
+        "nl": "Vraag de uitgever of de kandidaat om een bewijsstuk per persoon en per prestatie; lees zo nodig het "
+              "bestand zelf.",
+        "en": "Ask the issuer or the candidate for one credential per person and per achievement; read the file "
+              "itself if needed.",
+    },
     "challenge_not_given": {
         "nl": "Deze presentatie bevat geen code van u (challenge): ze kan eerder aan iemand anders zijn getoond.",
         "en": "This presentation carries no code of yours (challenge): it may have been shown to someone else before.",
@@ -279,7 +297,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "camera_stopped": "Camera uit.",
         "issuer": "Uitgever",
         "kind": "Soort",
-        "holder": "Houder",
+        "holder": "Op naam van",  # whom it names: "houder" would claim what only a holder proof shows
         "awarded": "Behaald op",
         "valid_from": "Geldig vanaf",
         "valid_until": "Geldig tot",
@@ -400,7 +418,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "camera_stopped": "Camera off.",
         "issuer": "Issuer",
         "kind": "Type",
-        "holder": "Holder",
+        "holder": "In the name of",
         "awarded": "Awarded on",
         "valid_from": "Valid from",
         "valid_until": "Valid until",

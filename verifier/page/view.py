@@ -11,7 +11,8 @@ are given in Dutch and English, so the language switch needs no second request. 
 only from credentials that verified (``result.summary``); for a credential that failed, the view
 says why and nothing else. Names come from the trust list; a name only the credential states is
 marked as such (``source: "credential"``). A credential that names its issuer otherwise than the
-trust list does is never green: it gets an ``issuer_name_differs`` warning quoting both names.
+trust list does is never green: it gets an ``issuer_name_differs`` warning quoting both names; nor is one with
+several subjects or achievements, whose order is not signed (``several_warning``: nobody named, nothing counted).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from skillspas.schemas.catalogue import Fact, evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of
-from skillspas.schemas.vc import issuer_id, issuer_name_of, text_of, title_of, types_of
+from skillspas.schemas.vc import issuer_id, issuer_name_of, text_of, the_subject, title_of, types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
@@ -34,7 +35,7 @@ from skillspas.verifier.page.texts import (HEADINGS, both, for_count, heading_fo
                                           reason)
 
 __all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
-           "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
+           "several_warning", "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
 """Looks up a DID's name on the trust list."""
@@ -129,13 +130,12 @@ def _failure_json(result: VerificationResult) -> dict[str, Any]:
 
 
 def _claimed_names(document: dict[str, Any]) -> dict[str, str]:
-    """Names a verified credential gives its issuer and co-signers (the leerbedrijf), by DID."""
+    """Names a verified credential gives its issuer and co-signers (the leerbedrijf of its one subject), by DID."""
     found: dict[str, str] = {}
-    subject = document.get("credentialSubject")
-    subjects = subject if isinstance(subject, list) else [subject]
+    subject = the_subject(document)
     cosigners = document.get("coSigner", [])
     nodes = [document.get("issuer"), *(cosigners if isinstance(cosigners, list) else [cosigners])]
-    nodes += [s.get("leerbedrijf") for s in subjects if isinstance(s, dict)]
+    nodes += [subject.get("leerbedrijf")] if subject is not None else []
     for node in nodes:
         did, name = text_of(node, "id"), text_of(node, "name")
         if did and name:
@@ -164,6 +164,22 @@ def _name_warning(summary: CredentialSummary) -> dict[str, Any] | None:
         "detail": None,
         "path": "/issuer/name",
     }
+
+
+def several_warning(summary: CredentialSummary) -> dict[str, Any] | None:
+    """The warning for a verified credential with several subjects or achievements (``CredentialSummary.several``):
+    ``several_subjects`` / ``several_achievements``, the page's card and verdict (orange) and ``skillspas verify``'s
+    "LET OP" line alike. ``None`` for a credential of one subject with (at most) one achievement."""
+    if summary.several is None:
+        return None
+    of, count = summary.several
+    return {"code": f"several_{of}", "sentence": both(f"several_{of}", n=count), "next": both("several_next"),
+            "detail": None, "path": "/credentialSubject" if of == "subjects" else "/credentialSubject/achievement"}
+
+
+_OWN_WARNINGS = frozenset({"issuer_name_differs", "several_subjects", "several_achievements"})
+"""The page's own warnings about what a verified credential says (no ``ErrorCode``: nothing fails), shown on its card
+and, for a passport, once above the cards too; each makes the verdict orange."""
 
 
 def challenge_warning(code: str) -> dict[str, Any]:
@@ -225,10 +241,10 @@ def _credential_view(
             view["claimed"] = as_claimed(document)
         return view
     summary = result.summary
-    named = _name_warning(summary)
-    if named is not None:  # never green: the page says whose name the credential borrows
-        warnings.append(named)
-        view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
+    for said in (_name_warning(summary), several_warning(summary)):
+        if said is not None:  # never green: whose name the credential borrows; that it names no one person or achievement
+            warnings.append(said)
+            view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
     if unbound is not None:  # genuine, but not shown to be this person's: first, as on an unsigned passport
         warnings.insert(0, _problem_json(unbound, 1))
         view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
@@ -310,7 +326,7 @@ def build_view(
         above = unbound_warning(result, len(result.credentials))
         if above is not None:  # above the cards, once; nobody's credentials count (result.persons, summarize_skills)
             view["warnings"].insert(0, _problem_json(above, len(result.credentials)))
-        named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] == "issuer_name_differs"]
+        named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] in _OWN_WARNINGS]
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
         if replay:  # first: its advice is the page's "what now"

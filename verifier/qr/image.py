@@ -1,8 +1,8 @@
 """Reading QR codes from a photo or screenshot (PNG, JPEG): zxing-cpp and Pillow, imported only here, when used.
 
 Bounded: at most ``MAX_IMAGE_BYTES`` of file and ``MAX_IMAGE_PIXELS`` of image are read. The size an image's own
-header claims (PNG IHDR, every JPEG frame header) is read in plain Python first (``check_image_pixels``), so the
-phone page (``verifier/browser/phone.py``, no Pillow in the browser) refuses a decompression bomb before its
+header claims (PNG IHDR, every JPEG frame header, a GIF's screen and first frame) is read in plain Python first
+(``check_image_pixels``), so the phone page (``verifier/browser/phone.py``, no Pillow in the browser) refuses a decompression bomb before its
 browser decodes it, with the laptop's code.
 """
 
@@ -69,14 +69,51 @@ def jpeg_frame_sizes(data: bytes) -> list[tuple[int, int]]:
 
 _PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"
 
+_GIF_STEPS: Final = 4096
+"""Most GIF blocks and data sub-blocks walked before the first image descriptor: a photo's GIF has a handful (a
+graphic control extension, a loop count, perhaps a comment or XMP: 4096 steps pass 1 MiB of them); more only
+hides the frame a decoder allocates."""
+
+
+def _gif_sizes(data: bytes) -> list[tuple[int, int]]:
+    """The (width, height) a GIF ``data`` claims: its logical screen, then the extent of its first frame (the image
+    descriptor's left + width, top + height: a decoder allocates for the frame, and Pillow widens the image to hold it,
+    whatever the screen says); none when it is no GIF. Bounded (``_GIF_STEPS``; never past the data): a GIF whose
+    first frame is not found within the bound is ``qr_unreadable``, not handed to a decoder. Pure Python (Pyodide)."""
+    if data[:6] not in (b"GIF87a", b"GIF89a") or len(data) < 13:
+        return []
+    sizes = [(int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little"))]
+    at = 13 + (3 << ((data[10] & 0x07) + 1) if data[10] & 0x80 else 0)  # after the global colour table
+    in_extension = False
+    for _ in range(_GIF_STEPS):
+        if at >= len(data):
+            return sizes  # cut short: nothing more a decoder could draw
+        if in_extension:  # its data sub-blocks, each a length byte and that many bytes, up to a length of 0
+            length = data[at]
+            at += 1 + length
+            in_extension = length != 0
+        elif data[at] == 0x21 and at + 2 <= len(data):  # an extension: introducer and label, then its sub-blocks
+            at += 2
+            in_extension = True
+        elif data[at] == 0x2C:  # the first image descriptor: left, top, width, height (16 bits each)
+            if at + 9 <= len(data):
+                left, top, width, height = (int.from_bytes(data[at + i:at + i + 2], "little") for i in (1, 3, 5, 7))
+                sizes.append((left + width, top + height))
+            return sizes
+        else:  # the trailer, or no GIF block: no frame follows
+            return sizes
+    raise unreadable(f"the GIF has more than {_GIF_STEPS} blocks before its first image",
+                     f"de GIF heeft meer dan {_GIF_STEPS} blokken vóór zijn eerste beeld; {_SHARPER}")
+
 
 def _header_sizes(data: bytes) -> list[tuple[int, int]]:
     """The (width, height) the image file ``data`` claims in its header: a PNG's IHDR, every JPEG frame header, a GIF's
-    logical screen, a BMP's info header, a WebP's canvas (VP8X) or frame (VP8, VP8L); none for another format."""
+    logical screen and first frame (``_gif_sizes``), a BMP's info header, a WebP's canvas (VP8X) or frame (VP8, VP8L);
+    none for another format."""
     if data.startswith(_PNG_MAGIC) and data[12:16] == b"IHDR" and len(data) >= 24:
         return [(int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))]
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        return [(int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little"))]
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return _gif_sizes(data)
     if data[:2] == b"BM" and len(data) >= 26:
         if int.from_bytes(data[14:18], "little") == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes
             return [(int.from_bytes(data[18:20], "little"), int.from_bytes(data[20:22], "little"))]

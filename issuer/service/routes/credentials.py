@@ -18,7 +18,7 @@ from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issued, Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.service.body_guard import PARSED_BODY
-from skillspas.issuer.service.errors import error_body
+from skillspas.issuer.service.errors import error_body, in_body
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import pointer_token
 from skillspas.issuer.service._responses import errors, json_content
@@ -83,10 +83,11 @@ async def issue_credential(
     ``credentialStatus`` of the caller's (``forbidden_field``: the service allocates the entries).
     """
     purposes = request.options.purposes() if request.options else None
-    if issuer.store.is_postgres:  # on the event loop, the database awaited (Store.on_loop)
-        issued = await issuer.store.on_loop(_issue, issuer, api_key, request.credential, purposes)
-    else:
-        issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
+    with in_body("/credential"):
+        if issuer.store.is_postgres:  # on the event loop, the database awaited (Store.on_loop)
+            issued = await issuer.store.on_loop(_issue, issuer, api_key, request.credential, purposes)
+        else:
+            issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
     # the credential's canonical text, as hashed and stored: not serialised a second time
     return Response(f'{{"verifiableCredential":{issued.text}}}', status_code=201, media_type="application/json")
 
@@ -171,7 +172,8 @@ async def cosign_credential(
     not revoked or suspended, and its proof must verify; both proofs are verified before the
     co-signed credential is returned, stored in place of the first and written to the audit log.
     """
-    cosigned = await run_in_threadpool(issuer.cosign, org, request.verifiableCredential)
+    with in_body("/verifiableCredential"):
+        cosigned = await run_in_threadpool(issuer.cosign, org, request.verifiableCredential)
     return JSONResponse({"verifiableCredential": cosigned}, status_code=201)
 
 

@@ -15,6 +15,7 @@ from skillspas.issuer.exchanges import DEFAULT_TTL, TOKEN_PATTERN, Exchanges
 from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import ExchangeRequest, ExchangeResponse, OfferRequest, OfferResponse
 from skillspas.issuer.service.deps import CurrentOrg
+from skillspas.issuer.service.errors import in_body
 from skillspas.issuer.service.claim_page import PAGE_HEADERS, language, render, render_error, wants_html
 from skillspas.schemas.errors import SkillspasError
 
@@ -62,7 +63,8 @@ async def create_offer(
     (default 24 hours); ``qr`` is the text for a QR code (the URL), and ``Location`` names it too."""
     purposes = body.options.purposes() if body.options else None
     ttl = dt.timedelta(seconds=body.expiresIn) if body.expiresIn else DEFAULT_TTL
-    offer = await run_in_threadpool(_exchanges(request).create, org, body.credential, purposes=purposes, ttl=ttl)
+    with in_body("/credential"):
+        offer = await run_in_threadpool(_exchanges(request).create, org, body.credential, purposes=purposes, ttl=ttl)
     return JSONResponse(offer.to_json(), status_code=201, headers={"Location": offer.url})
 
 
