@@ -20,6 +20,10 @@ Building, checking and signing run in worker processes (``batch_worker``: one pe
 ``Settings.batch_workers``); this process does the storage through the store's issuance lifecycle
 (``skillspas.issuer.store.issuance``, as a single issue does), many rows per statement and
 transaction. A re-run reads the rows issued before once and does not build or check them again. ``manifest.json`` lists every row's credential and file.
+
+``validate_rows(..., offers=True)`` plans one-time claim offers instead (``skillspas.issuer.batch_offers``: the
+learner claims the row's credential with their own DID); a row whose claim offer is open is refused by the batch
+without offers (the learner who claims it gets it), and once claimed it counts as issued before.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -68,6 +73,7 @@ __all__ = [
     "unread_columns",
     "Workers",
     "batch_workers",
+    "row_file_name",
 ]
 
 KEY_COLUMN: Final = "row_key"
@@ -346,10 +352,14 @@ def validate_rows(
     *,
     key_column: str = KEY_COLUMN,
     workers: Workers | None = None,
+    offers: bool = False,
 ) -> list[BatchRow]:
     """Build and check every row; raise ``BatchInvalid`` with all problems, or return the plan.
 
-    ``workers`` (``batch_workers``) builds in worker processes; else they are started for this call."""
+    ``workers`` (``batch_workers``) builds in worker processes; else they are started for this call. ``offers``: the
+    plan is for one-time claim offers (``batch_offers.offer_rows``): a row whose offer is open (found by its row key) is
+    not built again, its offer stands (``BatchRow.offered``); a row that names the learner's DID is refused (the DID
+    comes with the claim), and so is one that a batch without offers left half issued."""
     org.require("credentials:batch")
     name = type_name(kind)
     if not org.may_issue(name):
@@ -380,14 +390,29 @@ def validate_rows(
         seen[key] = line
         keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
+    held = issuer.issuance(org).offers_by_row_key([scoped for _, scoped, _ in keyed])
     plan: list[BatchRow] = []
     build_now: list[tuple[int, str, dict[str, Any]]] = []
     for line, scoped, data in keyed:
-        issued = stored.get(scoped)
-        if issued is None or issued.state == "pending":
+        issued, offer = stored.get(scoped), held.get(scoped)
+        if issued is not None and issued.state != "pending":
+            plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
+        elif offer is not None and offer.open:  # (also while its claim is under way: its pending row is the claim's)
+            if not offers:  # the learner who claims it gets it: not issued a second time, without their DID
+                errors.append(_offered_error(line, scoped, offer.expires))
+                continue
+            plan.append(BatchRow(line, scoped, offered=offer))  # offered before and open: not made again,
+        elif issued is not None and offers:  # its id is held by that pending row: no offer could be made of it
+            errors.append(_key_error(line, f"row key {scoped.split('/', 1)[1]!r} was being issued by a batch without "
+                                     "--offers that stopped: run that batch again to finish it, or give the row "
+                                     "another key",
+                                     f"Rijsleutel {scoped.split('/', 1)[1]!r} werd uitgegeven door een batch zonder "
+                                     "--offers die is gestopt: draai die batch opnieuw om hem af te maken, of geef de "
+                                     "regel een andere sleutel."))
+            continue
+        else:
             build_now.append((line, scoped, data))
             continue
-        plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
         try:
             check_no_national_id(data, "")  # but a national id sent with it is refused
         except SkillspasError as exc:
@@ -398,11 +423,13 @@ def validate_rows(
         for future in futures:
             for built in future.result():
                 result = _role_checked(org, built)
+                if offers:
+                    result = _without_holder(result)
                 if isinstance(result, RowError):
                     errors.append(result)
                 else:
                     plan.append(result)
-    errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None]))
+    errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None and row.offered is None]))
     if errors:
         raise BatchInvalid(sorted(errors, key=lambda e: e.line))
     return sorted(plan, key=lambda row: row.line)
@@ -415,6 +442,31 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
                         f"{result.kind}", "/type", nl=f"een organisatie met de rol {org.role!r} mag geen {result.kind} uitgeven")
     return row_error(result.line, refused)
+
+
+def _offered_error(line: int, scoped: str, expires: dt.datetime) -> RowError:
+    """``duplicate_id``: a row of a batch without offers whose claim offer (``--offers``) is open."""
+    key, until = scoped.split("/", 1)[1], expires.strftime("%Y-%m-%d %H:%M UTC")
+    return RowError(line, KEY_COLUMN, ErrorCode.DUPLICATE_ID.value,
+                    f"row key {key!r} has an open claim offer (batch --offers) until {until}: the learner who claims "
+                    "it gets the credential; batch --offers lists its link",
+                    f"Rijsleutel {key!r} heeft een open ophaalaanbod (batch --offers) tot {until}: de deelnemer die het "
+                    "ophaalt krijgt het bewijsstuk; batch --offers toont de link.")
+
+
+def _without_holder(result: BatchRow | RowError) -> BatchRow | RowError:
+    """A row for a claim offer, or ``forbidden_field`` when it names the learner's DID (``credentialSubject.id``): the
+    DID the learner proves when claiming is the one the credential names (``Exchanges.create`` refuses one given)."""
+    if isinstance(result, RowError) or result.checked is None:
+        return result
+    subject = result.checked.unsigned.get("credentialSubject")
+    if isinstance(subject, dict) and "id" not in subject:
+        return result
+    return RowError(result.line, "learner_did", ErrorCode.FORBIDDEN_FIELD.value,
+                    "the row names the learner's DID (learner_did): with a claim offer it is the DID the learner proves "
+                    "when claiming; leave learner_did empty, or issue this row without --offers",
+                    "De regel noemt de DID van de deelnemer (learner_did): bij een ophaalaanbod is dat de DID die de "
+                    "deelnemer bij het ophalen bewijst; laat learner_did leeg, of geef deze regel uit zonder --offers.")
 
 
 def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[RowError]:
@@ -439,11 +491,11 @@ def _duplicate_ids(issuer: Issuer, org: Org, plan: Sequence[BatchRow]) -> list[R
 
 # -- files -----------------------------------------------------------------------------------
 
-def _file_name(key: str) -> str:
-    """A safe, unique file name for a row key: letters, digits, ``._-`` only, and never starting with a dot
-    (hidden by ``ls`` and Explorer) or a dash (read as an option by a shell command)."""
+def row_file_name(key: str, suffix: str = ".json") -> str:
+    """A safe, unique file name for a row key (``TYPE/KEY``): letters, digits, ``._-`` only, and never starting with a
+    dot (hidden by ``ls`` and Explorer) or a dash (read as an option by a shell command); ``suffix`` ends it."""
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-    return f"{_SAFE.sub('_', key.split('/', 1)[-1])[:80].lstrip('.-') or 'row'}-{digest}.json"
+    return f"{_SAFE.sub('_', key.split('/', 1)[-1])[:80].lstrip('.-') or 'row'}-{digest}{suffix}"
 
 
 def _manifest_text(manifest: Manifest) -> str:
@@ -522,7 +574,7 @@ class _Run:
             self.ids[position] = found.credential_id
             status = slot_entries(self.issuer.settings, self.org.id, found.seq, found.index, found.purposes)
             items.append(ToSign(position, row.line, row.sealed, found.credential_id, status,
-                                _file_name(row.key) if self.out is not None else None))
+                                row_file_name(row.key) if self.out is not None else None))
         return items
 
     @staticmethod
@@ -552,7 +604,7 @@ class _Run:
         if self.out is None:
             return
         damaged = {p: s.credential_id for p, s in issued_before.items()
-                   if not _intact(self.out / _file_name(self.plan[p].key), s.sha256)}
+                   if not _intact(self.out / row_file_name(self.plan[p].key), s.sha256)}
         self._rewrite(damaged)
 
     def _rewrite(self, positions: dict[int, str]) -> None:
@@ -566,7 +618,7 @@ class _Run:
                                 "and the store keeps only hashes",
                                 nl=f"het bestand van regel {self.plan[position].line} is weg en de opslag bewaart "
                                    "alleen hashes")
-            write_atomic(self.out / _file_name(self.plan[position].key), (text + "\n").encode("utf-8"))
+            write_atomic(self.out / row_file_name(self.plan[position].key), (text + "\n").encode("utf-8"))
 
 
 @without_gc_pauses
@@ -590,6 +642,8 @@ def issue_rows(
     ``unread``: ``unread_columns(plan)`` when the caller found them already (to warn before signing); else found here.
     """
     org.require("credentials:issue")
+    if any(row.offered is not None for row in plan):
+        raise ValueError("a plan made with offers=True is for batch_offers.offer_rows")
     started = time.perf_counter()
     if out is not None:  # the learners' diplomas, named by row key: the owner's only (the files are 0600)
         private_folder(out)
@@ -650,7 +704,7 @@ def issue_rows(
         "line": row.line,
         "rowKey": row.key.split("/", 1)[1],
         "credentialId": run.ids[position],
-        "file": _file_name(row.key) if out is not None else None,
+        "file": row_file_name(row.key) if out is not None else None,
         "issuedNow": position in run.now_issued,
     } for position, row in enumerate(plan)]
     credentials: list[dict[str, Any] | None] = []

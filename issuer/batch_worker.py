@@ -33,7 +33,7 @@ from skillspas.schemas.files import write_atomic
 from skillspas.schemas.vc import issuer_id
 
 if TYPE_CHECKING:
-    from skillspas.issuer.store.issuance import Slot
+    from skillspas.issuer.store.issuance import RowOffer, Slot
 
 __all__ = ["RowError", "BatchRow", "OrgRef", "SignJob", "ToSign", "Signed", "build_rows", "sign_rows", "row_error",
            "without_gc_pauses", "worker_init", "write_atomic"]
@@ -62,7 +62,8 @@ class RowError:
 @dataclass(frozen=True)
 class BatchRow:
     """A validated row: its line, key (type-scoped) and checked credential, sealed; or a row issued before
-    (``issued``: its record; not built again, its credential stands)."""
+    (``issued``: its record; not built again, its credential stands); or, in a plan for claim offers, a row whose
+    open offer exists (``offered``: not built again, its offer stands)."""
 
     line: int
     key: str
@@ -75,6 +76,7 @@ class BatchRow:
     kind: str | None = None
     """The checked credential's id, types and skillspas type: what the store and the role check need."""
     issued: Slot | None = None
+    offered: RowOffer | None = None
     unread: tuple[tuple[str, str | None], ...] = ()
     """The row's columns with a value that its builder did not read, each with the field it most looks like."""
 

@@ -21,7 +21,9 @@ it is ``duplicate_id`` until the offer's claim has issued it or the offer expire
 the same instant: one wins, the other is ``duplicate_id`` (``queries.credential_id_free`` makes a reservation
 wait for the offer's transaction, and a reservation looks for offers after its row is in place). The holder's DID is resolved
 offline from the DID itself, so it is a did:key or a did:jwk (``HOLDER_DID_METHODS``); any other method
-(did:web, ...) would need the network and is ``did_method_unsupported``.
+(did:web, ...) would need the network and is ``did_method_unsupported``. An offer ``skillspas batch --offers`` made
+for a CSV row keeps the row's key (``ClaimOffer.row_key``): its claim stores the credential under it, as the batch
+stores a row's (``skillspas status ROW_KEY`` finds it, and the batch counts the row as issued).
 """
 
 from __future__ import annotations
@@ -44,14 +46,17 @@ from skillspas.issuer.store.queries import add_offer, credential_id_free
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, localized_error
 from skillspas.schemas.jsonio import copy_json, parse_json
 from skillspas.verifier import Verifier
 from skillspas.schemas.vc import types_of
 
-__all__ = ["Exchanges", "Offer", "OfferView", "DEFAULT_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS"]
+__all__ = ["Exchanges", "Offer", "OfferView", "DEFAULT_TTL", "MIN_TTL", "MAX_TTL", "TOKEN_PATTERN", "HOLDER_DID_METHODS",
+           "check_ttl", "offer_id"]
 
 DEFAULT_TTL: Final = dt.timedelta(hours=24)
+MIN_TTL: Final = dt.timedelta(seconds=60)
+"""The shortest an offer lasts (``POST /exchanges``' ``expiresIn`` minimum)."""
 MAX_TTL: Final = dt.timedelta(days=30)
 TOKEN_PATTERN: Final = r"^[A-Za-z0-9_-]{32}$"
 """An offer's URL token: 24 random bytes, base64url (what ``secrets.token_urlsafe(24)`` makes)."""
@@ -102,6 +107,22 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
+def offer_id(token: str) -> str:
+    """The store's id of the offer at ``token`` (its URL's last part): its SHA-256, all the store keeps of it."""
+    return _digest(token)
+
+
+def check_ttl(ttl: dt.timedelta) -> dt.timedelta:
+    """``ttl`` when an offer may last that long (``MIN_TTL`` to ``MAX_TTL``); ``invalid_option`` (nl/en) otherwise."""
+    if not MIN_TTL <= ttl <= MAX_TTL:
+        raise localized_error(ErrorCode.INVALID_OPTION,
+                              en=f"an offer can be claimed for at least {MIN_TTL.seconds} seconds and at most "
+                                 f"{MAX_TTL.days} days (e.g. 7d, 36h or 90m)",
+                              nl=f"een aanbod is minstens {MIN_TTL.seconds} seconden en hoogstens {MAX_TTL.days} dagen "
+                                 "op te halen (bijvoorbeeld 7d, 36h of 90m)")
+    return ttl
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -133,10 +154,15 @@ class Exchanges:
         """The service's host (and port), the DID-Auth ``domain``."""
         return urlsplit(self.issuer.settings.base_url).netloc
 
+    def url(self, token: str) -> str:
+        """The offer's exchange URL: what the learner opens (its page) and ``passport claim`` takes."""
+        return f"{self.issuer.settings.base_url}/exchanges/{token}"
+
     def create(self, org: Org, credential: dict[str, Any], *, purposes: tuple[str, ...] | None = None,
-               ttl: dt.timedelta = DEFAULT_TTL) -> Offer:
+               ttl: dt.timedelta = DEFAULT_TTL, row_key: str | None = None) -> Offer:
         """Check ``credential`` as it will be issued (with a stand-in DID; an id already taken is ``duplicate_id``
-        now), then keep it as a one-time offer."""
+        now), then keep it as a one-time offer; ``row_key``: the batch row (``TYPE/KEY``) it is made for
+        (``skillspas batch --offers``), which its claim issues it under."""
         org.require("credentials:issue")
         if not dt.timedelta(0) < ttl <= MAX_TTL:
             raise ValueError(f"an offer lasts at most {MAX_TTL.days} days")
@@ -161,11 +187,12 @@ class Exchanges:
                     credential_id=named, reserved_id=named,
                     document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
                     purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
-                    created_at=now, expires_at=now + ttl), now):
+                    created_at=now, expires_at=now + ttl, row_key=row_key), now):
                 raise status_registry.taken(named, offered=True)  # the database decides, also between two at once
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
-                         target=f"offer:{_digest(token)[:16]}", detail={"types": types_of(document)})
-        return Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", now + ttl, challenge)
+                         target=f"offer:{_digest(token)[:16]}",
+                         detail={"types": types_of(document)} | ({"rowKey": row_key} if row_key is not None else {}))
+        return Offer(token, self.url(token), now + ttl, challenge)
 
     def _open(self, token: str) -> ClaimOffer:
         """The offer for ``token``: ``not_found``, ``offer_used`` or ``offer_expired`` otherwise."""
@@ -183,13 +210,13 @@ class Exchanges:
             expires, used, challenge, document = _utc(row.expires_at), row.used_at, row.challenge, row.document
             org_name = org.name if org is not None else ""
         state: Literal["open", "used", "expired"] = "used" if used is not None else "expired" if expires <= _now() else "open"
-        offer = Offer(token, f"{self.issuer.settings.base_url}/exchanges/{token}", expires, challenge)
+        offer = Offer(token, self.url(token), expires, challenge)
         return OfferView(offer, json.loads(document), org_name, state)
 
     def interaction(self, token: str) -> dict[str, Any]:
         """The VC-API interaction answer (``GET`` as JSON): the protocols this offer is claimed with."""
         self._open(token)
-        return {"protocols": {"vcapi": f"{self.issuer.settings.base_url}/exchanges/{token}"}}
+        return {"protocols": {"vcapi": self.url(token)}}
 
     def request(self, token: str) -> dict[str, Any]:
         """What the wallet must prove: DID authentication over the offer's challenge and this domain."""
@@ -209,9 +236,13 @@ class Exchanges:
         document = json.loads(offer.document)
         _subject(document)["id"] = holder
         purposes = None if offer.purposes is None else tuple(offer.purposes.split())
+        row_key = offer.row_key
+        if row_key is not None:  # a batch row's offer: stored under its row key, unless another credential has that key
+            stored = self.issuer.issuance(org).by_row_key([row_key]).get(row_key)
+            row_key = row_key if stored is None or stored.credential_id == document.get("id") else None
         try:
             issued = self.issuer.issue(org, document, with_status=purposes != (), purposes=purposes or None,
-                                       offer=offer.id)  # its hold on the id is for this claim alone
+                                       offer=offer.id, row_key=row_key)  # its hold on the id is for this claim alone
         except BaseException:
             with self.issuer.store.transaction() as session:  # not handed out: the offer may be claimed again
                 back = session.get(ClaimOffer, offer.id, with_for_update=True)

@@ -175,19 +175,22 @@ class Issuer:
         with_status: bool = True,
         purposes: Sequence[str] | None = None,
         offer: str | None = None,
+        row_key: str | None = None,
     ) -> Issued:
         """Issue ``credential`` as ``org``: status entries, proof, self-verification, store, audit.
 
         ``purposes`` picks the status entries; by default an Open Badges 3.0 credential gets one
         (revocation: its schema allows a single ``credentialStatus`` object), others get both. ``offer``: the claim
-        offer (its id) being claimed, whose hold on the credential's id is for this issue.
+        offer (its id) being claimed, whose hold on the credential's id is for this issue; ``row_key``: the batch row
+        (``TYPE/KEY``) the offer was made for, the key the credential is stored under (as a batch row's).
         """
         org.require("credentials:issue")
         with self.store.checkout():  # one connection for the reservation and the completion
-            return self._issue(org, credential, with_status=with_status, purposes=purposes, offer=offer)
+            return self._issue(org, credential, with_status=with_status, purposes=purposes, offer=offer,
+                               row_key=row_key)
 
     def _issue(self, org: Org, credential: dict[str, Any], *, with_status: bool, purposes: Sequence[str] | None,
-               offer: str | None = None) -> Issued:
+               offer: str | None = None, row_key: str | None = None) -> Issued:
         with reusing(self.contexts):  # prepare's expansion (the role) is preflight's
             document = self.prepare(org, credential)
             checked = preflight(document, org.did, contexts=self.contexts, org_name=org.name)  # before an index is reserved
@@ -196,7 +199,7 @@ class Issuer:
         elif purposes is None:
             purposes = default_purposes(document)
         issuance = self.issuance(org, offer=offer)
-        [slot] = issuance.reserve([Pending(document["id"], None, checked.types, purposes)])
+        [slot] = issuance.reserve([Pending(document["id"], row_key, checked.types, purposes)])
         status = slot_entries(self.settings, org.id, slot.seq, slot.index, slot.purposes)
         try:
             signed = sign_as(org.signer, checked.with_status(status))
@@ -205,7 +208,7 @@ class Issuer:
             raise
         text = canonical_text(signed)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if not issuance.complete_one(Done(slot.credential_id, digest, text, types_of(signed)), slot):
+        if not issuance.complete_one(Done(slot.credential_id, digest, text, types_of(signed), row_key), slot):
             raise status_registry.taken(slot.credential_id)  # a retry took over a reservation this slow request left
         return Issued(signed["id"], signed, digest, text)
 

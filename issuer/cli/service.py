@@ -313,18 +313,23 @@ def batch_command(
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="mbo-diploma, mbo-certificaat, ervaringscertificaat, praktijkverklaring or microcredential")],
     csv_file: Annotated[Path, typer.Option("--csv", help="CSV export (UTF-8; , or ; separated), one credential per row, with a row_key column; see examples/")],
     org: Annotated[str, typer.Option(help="Issuing organisation: id, name or DID (skillspas org list)")],
-    out: Annotated[Optional[Path], typer.Option(help="Folder for one signed file per credential and manifest.json")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Folder for one signed file per credential and manifest.json (with --offers: offers.csv and offers.json)")] = None,
     key_column: Annotated[str, typer.Option(help="Column holding each row's unique key")] = "row_key",
     lang: Annotated[str, typer.Option(help="Language of the messages: nl or en")] = "nl",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only check every row; issue nothing")] = False,
+    offers: Annotated[bool, typer.Option("--offers", help="Make a one-time claim offer (a secret link) per row instead: each learner claims the credential with their own DID (passport claim); links in OUT/offers.csv / Ophaalaanbod per regel")] = False,
+    expires_in: Annotated[Optional[str], typer.Option("--expires-in", help="With --offers: how long each offer can be claimed, 1m to 30d (default 7d)")] = None,
+    qr: Annotated[bool, typer.Option("--qr", help="With --offers: also a QR code (PNG) of each link in OUT/qr/")] = False,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
-    public_url: Annotated[Optional[str], typer.Option(help="Public https URL of the service (signed into status list URLs)")] = None,
+    public_url: Annotated[Optional[str], typer.Option(help="Public https URL of the service (signed into status list URLs; with --offers the links' base)")] = None,
     dev: DevOption = False,
 ) -> None:
     """Issue many credentials from a CSV export / Veel bewijsstukken uitgeven uit een CSV-export.
 
-    All rows are checked first: one bad row and nothing is issued; re-running issues nothing twice. Controleert eerst alle regels; bij een fout wordt niets uitgegeven. Opnieuw draaien na een onderbreking geeft niets dubbel uit."""
+    All rows are checked first: one bad row and nothing is issued; re-running issues nothing twice. With --offers each
+    row becomes a one-time claim offer instead. Controleert eerst alle regels; bij een fout wordt niets uitgegeven.
+    Opnieuw draaien na een onderbreking geeft niets dubbel uit; met --offers wordt elke regel een ophaalaanbod."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, unread_columns, validate_rows
@@ -347,6 +352,9 @@ def batch_command(
                    f"unknown credential type {given}; choose one of {', '.join(KINDS)}") from None
     if out is None and not dry_run:
         raise _die("geef --out MAP (of --dry-run)", "give --out FOLDER (or --dry-run)")
+    if not offers and (expires_in is not None or qr):
+        raise _die("--expires-in en --qr horen bij --offers", "--expires-in and --qr go with --offers")
+    ttl = _guard(lambda: _offer_ttl(expires_in), lang) if offers else None
     settings = _guard(lambda: _settings(database_url=database_url, data_dir=data_dir, public_url=public_url,
                                         dev=dev or None))
     base = None if dry_run else _public_base(settings)
@@ -358,12 +366,21 @@ def batch_command(
         if base is not None:
             typer.echo(say(f"statuslijsten in de bewijsstukken: {base}/status/{organisation.id}/…",
                            f"status lists in the credentials: {base}/status/{organisation.id}/…"), err=True)
+            if offers:
+                typer.echo(say(f"ophaallinks: {base}/exchanges/…, op te halen bij de dienst (skillspas serve) met deze "
+                               "database", f"claim links: {base}/exchanges/…, claimed at the service (skillspas serve) "
+                               "on this database"), err=True)
         with batch_workers(issuer, len(rows)) as workers:  # started once for checking and signing
             plan = _guard(lambda: validate_rows(issuer, organisation, kind, rows, key_column=key_column,
-                                                workers=workers), lang)  # batch_invalid lists every bad row
+                                                workers=workers, offers=offers), lang)  # batch_invalid lists every bad row
             unread = unread_columns(plan)
             if unread:  # before anything is signed: a misspelled column's values would be in no credential
                 warn(*unread_warning(unread, type_name(kind)))
+            if offers:
+                assert ttl is not None
+                _offer_batch(issuer, organisation, plan, rows, None if dry_run else out, ttl=ttl, qr=qr, lang=lang,
+                             unread=unread)
+                return
             if dry_run:
                 typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}
                                       | ({"unusedColumns": list(unread)} if unread else {})))
@@ -386,6 +403,59 @@ def batch_command(
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+
+
+def _offer_ttl(expires_in: str | None) -> Any:
+    """How long each offer of ``batch --offers`` lasts: ``--expires-in`` (bounded), else ``DEFAULT_BATCH_TTL``."""
+    from skillspas.issuer.batch_offers import DEFAULT_BATCH_TTL
+    from skillspas.issuer.exchanges import check_ttl
+    from skillspas.verifier.run import parse_duration
+
+    return DEFAULT_BATCH_TTL if expires_in is None else check_ttl(parse_duration(expires_in))
+
+
+def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path | None, *, ttl: Any, qr: bool,
+                 lang: str, unread: dict[str, str | None]) -> None:
+    """``batch --offers`` once every row is checked: say what a dry run would make, or make the offers and print the
+    manifest's counts (the links are in the manifest alone)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from skillspas.issuer.batch_offers import MANIFEST_CSV, MANIFEST_JSON, offer_rows
+
+    def say(nl: str, en: str) -> str:
+        return nl if lang == "nl" else en
+
+    if out is None:  # --dry-run: nothing is made
+        new = sum(1 for row in plan if row.issued is None and row.offered is None)
+        typer.echo(json.dumps({"count": len(plan), "valid": True, "offeredNow": 0, "toOffer": new,
+                               "alreadyOffered": sum(1 for row in plan if row.offered is not None),
+                               "alreadyIssued": sum(1 for row in plan if row.issued is not None)}
+                              | ({"unusedColumns": list(unread)} if unread else {})))
+        return
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=Console(stderr=True)) as bar:  # stdout: the counts alone (JSON)
+            task = bar.add_task(say("aanbieden", "offering"), total=len(plan))
+            manifest = _guard(lambda: offer_rows(issuer, organisation, plan, rows=rows, out=out, ttl=ttl, qr=qr,
+                                                 lang=lang, progress=lambda done, _: bar.update(task, completed=done)))
+    except KeyboardInterrupt:  # the links made so far are kept in the folder: the next run lists them again
+        typer.echo(say("Gestopt. De aanbiedingen die al gemaakt zijn blijven open en hun links staan in de map; start "
+                       "dezelfde opdracht opnieuw (zelfde --out) om de rest te maken (niets wordt twee keer aangeboden).",
+                       "Stopped. The offers made so far stay open and their links are in the folder; run the same "
+                       "command again (same --out) to make the rest (nothing is offered twice)."), err=True)
+        raise
+    _warn(f"{out / MANIFEST_CSV} bevat geheime links: wie een link heeft, kan het bewijsstuk ophalen. Stuur elke link "
+          "alleen naar de eigen deelnemer.",
+          f"{out / MANIFEST_CSV} holds secret links: whoever has a link can claim the credential. Send each link to "
+          "its own learner only.")
+    if manifest.links_missing:
+        _warn(f"{manifest.links_missing} open aanbiedingen zijn eerder gemaakt met een andere --out; hun links staan "
+              "alleen in die map. Na het verlopen maakt een nieuwe run nieuwe.",
+              f"{manifest.links_missing} open offers were made earlier with another --out; their links are only in "
+              "that folder. Once they expire, a new run makes new ones.")
+    typer.echo(json.dumps({key: value for key, value in manifest.to_json().items() if key != "offers"}
+                          | {"manifest": str(out / MANIFEST_CSV), "manifestJson": str(out / MANIFEST_JSON)}))
 
 
 StatusIdArgument = Annotated[str, typer.Argument(

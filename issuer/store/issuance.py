@@ -56,7 +56,7 @@ from skillspas.issuer.store.models import (
 )
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 
-__all__ = ["Issuance", "Pending", "Slot", "Done", "allocated_count"]
+__all__ = ["Issuance", "Pending", "Slot", "Done", "RowOffer", "allocated_count"]
 
 FILL: Final = 0.75
 """A list pair takes new indexes until it is this full."""
@@ -185,6 +185,20 @@ class Done:
     text: str
     types: Sequence[str]
     row_key: str | None = None
+
+
+@dataclass(frozen=True)
+class RowOffer:
+    """The claim offer of a batch row (``ClaimOffer.row_key``): the one that holds the row's credential id now, else
+    the newest. ``open``: it holds the id (not expired, not yet issued by its claim), so no second one is made."""
+
+    offer_id: str
+    """The offer's id in the store: the SHA-256 of its URL token."""
+    expires: dt.datetime
+    open: bool
+    holder: str | None = None
+    """The DID that claimed it (once claimed)."""
+    credential_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -572,6 +586,25 @@ class Issuance:
                 for cid, text in session.execute(select(_C.credential_id, _C.document).where(
                         _C.credential_id.in_(chunk), _C.org_id == self.org_id)):
                     found[cid] = text or None
+        return found
+
+    def offers_by_row_key(self, keys: Sequence[str]) -> dict[str, RowOffer]:
+        """The claim offer of each of these batch row keys that has one (this organisation's), by row key: the one
+        holding the row's credential id when there is one (``RowOffer.open``), else the newest."""
+        found: dict[str, RowOffer] = {}
+        offers = _OFFERS.c
+        now = dt.datetime.now(dt.timezone.utc)
+        with self.transaction() as session:
+            for chunk in _chunks(keys):
+                for row in session.execute(select(
+                        offers.id, offers.row_key, offers.expires_at, offers.reserved_id, offers.holder,
+                        offers.credential_id).where(offers.org_id == self.org_id, offers.row_key.in_(chunk))
+                        .order_by(offers.created_at, offers.id)):
+                    expires = _utc(row.expires_at)
+                    offer = RowOffer(row.id, expires, row.reserved_id is not None and expires > now, row.holder,
+                                     row.credential_id)
+                    if offer.open or not found.get(row.row_key, offer).open:  # the newest, unless one is open
+                        found[row.row_key] = offer
         return found
 
     def held_by_others(self, keys_by_id: dict[str, str]) -> dict[str, SkillspasError]:

@@ -169,7 +169,8 @@ class ClaimOffer(Base):
     ``id`` is the SHA-256 of the URL's secret token, so the table holds no claimable URL."""
 
     __tablename__ = "claim_offers"
-    __table_args__ = (Index("uq_claim_offers_reserved_id", "reserved_id", unique=True),)
+    __table_args__ = (Index("uq_claim_offers_reserved_id", "reserved_id", unique=True),
+                      Index("ix_claim_offers_org_row_key", "org_id", "row_key"))
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -193,3 +194,6 @@ class ClaimOffer(Base):
     claim has issued it, also while that claim is under way (``Issuance.reserve``, ``Issuance.offer``). Cleared when
     the claim has issued it; an expired offer's hold counts for nothing and is cleared by the next offer of the id
     (``queries.add_offer``)."""
+    row_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    """The batch row key (``TYPE/KEY``) of an offer ``skillspas batch --offers`` made: a re-run finds the row's offer
+    by it, and the claim issues the credential under it (``IssuedCredential.row_key``)."""

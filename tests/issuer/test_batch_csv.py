@@ -167,7 +167,7 @@ def test_every_batch_file_is_the_bytes_the_single_credential_path_signs_for_its_
 
 @pytest.mark.parametrize("key", ["../../../tmp/evil", ".verborgen", "-rf", "...", "a\x01b", "2025-0001"])
 def test_a_row_keys_file_is_visible_and_safe_in_a_shell(key):
-    name = batch_module._file_name(f"MboDiploma/{key}")
+    name = batch_module.row_file_name(f"MboDiploma/{key}")
     assert name[0].isalnum() or name[0] == "_", name  # not hidden (.), not an option (-)
     assert re.fullmatch(r"[A-Za-z0-9._-]+\.json", name) and "/" not in name, name
 

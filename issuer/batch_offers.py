@@ -1,0 +1,258 @@
+"""One-time claim offers from a CSV export: each row offered to its learner, who claims it with their own DID.
+
+Usage::
+
+    rows = read_csv("diplomas-juli.csv")
+    plan = validate_rows(issuer, org, "mbo-diploma", rows, offers=True)       # BatchInvalid lists every bad row
+    manifest = offer_rows(issuer, org, plan, rows=rows, out=Path("out"), ttl=dt.timedelta(days=7), qr=True)
+    manifest.entries[0]["offerUrl"]                                          # https://issuer.roc.example/exchanges/…
+
+``skillspas batch TYPE --csv FILE --offers`` checks every row as the batch does (``validate_rows``: nothing is
+made while any row is bad), then makes each row's offer the one way offers are made (``Exchanges.create``, as
+``POST /exchanges``), holding the row's credential id and keeping its row key; the learner opens the link (the
+claim page) or gives it to ``skillspas passport claim``, and the claim issues the credential naming the DID they
+proved, stored under the row key (``skillspas status ROW_KEY`` finds it). Idempotent per row key: a re-run makes no
+second offer for a row whose offer is open (``open``) or whose credential was issued, by its claim (``claimed``,
+with the DID) or by the batch without offers (``issued``); a row whose offer expired unclaimed gets a new one.
+
+The links are secrets (whoever has one can claim the credential) and the store keeps only their SHA-256, so they
+exist in ``offers.csv`` / ``offers.json`` alone (0600, in a 0700 folder). While a run makes offers, each link is
+appended to ``offers-in-progress.jsonl`` first, so a run that stops loses none: the next run in the same folder
+reads the earlier manifest and that file back, and lists each still-open offer's link again (only a link whose
+SHA-256 is the open offer's counts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import errno
+import io
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from skillspas.issuer.batch import row_file_name
+from skillspas.issuer.batch_worker import BatchRow
+from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, check_ttl, offer_id
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.orgs import Org
+from skillspas.issuer.store.issuance import RowOffer
+from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError
+from skillspas.schemas.files import private_folder, write_atomic
+from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
+from skillspas.wallet_export.qr import qr_for_text
+
+__all__ = ["OfferManifest", "offer_rows", "DEFAULT_BATCH_TTL", "CONTACT_COLUMNS", "MANIFEST_CSV", "MANIFEST_JSON",
+           "IN_PROGRESS", "QR_FOLDER"]
+
+DEFAULT_BATCH_TTL: Final = dt.timedelta(days=7)
+"""How long a batch's offers can be claimed by default: a week to read the e-mail (``POST /exchanges``: 24 hours)."""
+CONTACT_COLUMNS: Final = ("learner_name", "learner_email")
+"""The CSV columns copied into the manifest beside each link (for a mail merge), when the export has them."""
+MANIFEST_CSV: Final = "offers.csv"
+MANIFEST_JSON: Final = "offers.json"
+IN_PROGRESS: Final = "offers-in-progress.jsonl"
+QR_FOLDER: Final = "qr"
+_EARLIER_LIMIT: Final = 256 * 1024 * 1024
+"""The most of an earlier manifest (or in-progress file) read back: the links of half a million rows."""
+_EARLIER: Final = Limits(max_bytes=_EARLIER_LIMIT, max_array_length=1_000_000)
+_TOKEN: Final = re.compile(TOKEN_PATTERN)
+_FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (CSV injection): such a cell gets a leading '."""
+_CSV_COLUMNS: Final = ("row_key", *CONTACT_COLUMNS, "state", "offer_url", "expires", "credential_id", "holder",
+                       "qr_file")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class OfferManifest:
+    """What a batch of offers holds: one entry per row, in row order, each in one state.
+
+    ``offered`` (made by this run: its link), ``open`` (made before and still claimable: its link when an earlier run
+    in this folder wrote it), ``claimed`` (the learner claimed it: the credential names ``holder``, their DID) or
+    ``issued`` (issued before by the batch without offers: no offer)."""
+
+    type: str
+    organisation: str
+    entries: list[dict[str, Any]]
+    columns: tuple[str, ...] = ()
+    """The contact columns the export has (``CONTACT_COLUMNS``)."""
+
+    def count(self, state: str) -> int:
+        """How many rows are in ``state``."""
+        return sum(1 for entry in self.entries if entry["state"] == state)
+
+    @property
+    def links_missing(self) -> int:
+        """Open offers whose link this folder does not hold (written by a run elsewhere)."""
+        return sum(1 for entry in self.entries if entry["state"] in ("offered", "open") and not entry["offerUrl"])
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``offers.json`` document."""
+        return {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
+                "offeredNow": self.count("offered"), "open": self.count("open"), "claimed": self.count("claimed"),
+                "issued": self.count("issued"), "linksMissing": self.links_missing, "offers": self.entries}
+
+    def to_csv(self) -> bytes:
+        """``offers.csv``: UTF-8 with BOM, ``;``-separated (what Dutch Excel opens as it is), one row a line."""
+        names = [c for c in _CSV_COLUMNS if c not in CONTACT_COLUMNS or c in self.columns]
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow(names)
+        for entry in self.entries:
+            values = {"row_key": entry["rowKey"], **entry.get("learner", {}), "state": entry["state"],
+                      "offer_url": entry["offerUrl"], "expires": entry["expires"],
+                      "credential_id": entry["credentialId"], "holder": entry["holder"], "qr_file": entry["qrFile"]}
+            writer.writerow([_cell(values.get(name)) for name in names])
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def offer_rows(
+    issuer: Issuer,
+    org: Org,
+    plan: Sequence[BatchRow],
+    *,
+    rows: Sequence[tuple[int, Mapping[str, Any]]],
+    out: Path,
+    ttl: dt.timedelta = DEFAULT_BATCH_TTL,
+    qr: bool = False,
+    lang: str = "nl",
+    progress: Progress | None = None,
+) -> OfferManifest:
+    """Make the offer of each planned row that has none open and was not issued, then write the manifest to ``out``.
+
+    ``plan``: ``validate_rows(..., offers=True)``; ``rows``: the rows it was made from (``read_csv``), whose contact
+    columns go into the manifest. ``ttl``: how long each new offer can be claimed (``check_ttl``). ``qr``: also a QR
+    code (PNG, captioned in ``lang``) of each known link in ``out/qr/``. ``invalid_option`` for a ``ttl`` out of
+    bounds, before anything is made."""
+    org.require("credentials:issue")
+    check_ttl(ttl)
+    exchanges = Exchanges(issuer)
+    contacts = {line: {c: str(values[c]) for c in CONTACT_COLUMNS if values.get(c)} for line, values in rows}
+    columns = tuple(c for c in CONTACT_COLUMNS if any(c in values for _, values in rows))
+    private_folder(out)  # the learners' links: the owner's only
+    for name in (MANIFEST_JSON, MANIFEST_CSV):  # refused now, not once the offers exist and only their links are lost
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISREG(os.stat(out / name).st_mode):
+                raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
+    known = _earlier_links(out)
+    offers = issuer.issuance(org).offers_by_row_key([row.key for row in plan])
+    entries: list[dict[str, Any]] = []
+    with _in_progress(out / IN_PROGRESS) as note:
+        for done, row in enumerate(plan, 1):
+            entry = _entry(exchanges, org, row, offers.get(row.key), known, ttl, note)
+            entry["learner"] = contacts.get(row.line, {})
+            if qr and entry["offerUrl"]:
+                entry["qrFile"] = _write_qr(out, row, entry, lang)
+            entries.append(entry)
+            if progress is not None:
+                progress(done, len(plan))
+        manifest = OfferManifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, columns)
+        write_atomic(out / MANIFEST_JSON, (json.dumps(manifest.to_json(), indent=1, ensure_ascii=False) + "\n").encode())
+        write_atomic(out / MANIFEST_CSV, manifest.to_csv())
+    with contextlib.suppress(FileNotFoundError):  # every link is in the manifest now
+        (out / IN_PROGRESS).unlink()
+    return manifest
+
+
+def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None, known: Mapping[str, str],
+           ttl: dt.timedelta, note: Callable[[str, str], None]) -> dict[str, Any]:
+    """The manifest entry of one row, its offer made now when it has none open and was not issued."""
+    entry: dict[str, Any] = {"line": row.line, "rowKey": row.key.split("/", 1)[1], "state": "issued", "offerUrl": None,
+                             "expires": None, "credentialId": None, "holder": None, "qrFile": None}
+    if row.issued is not None:
+        claimed = offer is not None and offer.holder is not None and offer.credential_id == row.issued.credential_id
+        return {**entry, "state": "claimed" if claimed else "issued", "credentialId": row.issued.credential_id,
+                "holder": offer.holder if claimed and offer is not None else None}
+    open_offer = row.offered if row.offered is not None else offer if offer is not None and offer.open else None
+    if open_offer is None:
+        assert row.checked is not None  # a row built in this run
+        try:
+            made = exchanges.create(org, row.checked.document, ttl=ttl, row_key=row.key)
+        except SkillspasError as exc:  # another run of this batch offered the row since it was checked: that stands
+            again = exchanges.issuer.issuance(org).offers_by_row_key([row.key]).get(row.key)
+            if exc.code is not ErrorCode.DUPLICATE_ID or again is None or not again.open:
+                raise
+            open_offer = again
+        else:
+            note(row.key, made.url)
+            return {**entry, "state": "offered", "offerUrl": made.url, "expires": _when(made.expires),
+                    "credentialId": row.id}
+    token = known.get(open_offer.offer_id)
+    return {**entry, "state": "open", "offerUrl": None if token is None else exchanges.url(token),
+            "expires": _when(open_offer.expires), "credentialId": open_offer.credential_id}
+
+
+def _write_qr(out: Path, row: BatchRow, entry: dict[str, Any], lang: str) -> str:
+    """Draw the entry's link as a QR code (captioned with the learner's name and the last day to claim); its path."""
+    name = f"{QR_FOLDER}/{row_file_name(row.key, '.png')}"
+    private_folder(out / QR_FOLDER)
+    until = str(entry["expires"])[:10]
+    caption = [entry["learner"].get("learner_name", ""),
+               f"ophalen tot {until}" if lang == "nl" else f"claim until {until}"]
+    qr_for_text(str(entry["offerUrl"]), mode="byte").save(out / name, caption=caption)
+    return name
+
+
+@contextlib.contextmanager
+def _in_progress(path: Path) -> Iterator[Callable[[str, str], None]]:
+    """Append each new offer's row key and link to ``path`` (0600) as it is made, so a run that stops loses none."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(path))
+        os.fchmod(fd, 0o600)
+
+        def note(key: str, url: str) -> None:
+            os.write(fd, (json.dumps({"rowKey": key, "offerUrl": url}, ensure_ascii=False) + "\n").encode("utf-8"))
+        yield note
+    finally:
+        os.close(fd)
+
+
+def _earlier_links(out: Path) -> dict[str, str]:
+    """The URL tokens of the links an earlier run wrote into ``out`` (its manifest, or the in-progress file of one that
+    stopped), by offer id (their SHA-256). What cannot be read counts for nothing: its offers' links are then missing."""
+    urls: list[Any] = []
+    with contextlib.suppress(OSError, SkillspasError, LookupError, AttributeError, TypeError):
+        document = parse_json(_read(out / MANIFEST_JSON), _EARLIER)
+        urls.extend(entry.get("offerUrl") for entry in document["offers"])
+    with contextlib.suppress(OSError):
+        for line in _read(out / IN_PROGRESS).splitlines():  # a run killed mid-line leaves a broken last line
+            with contextlib.suppress(SkillspasError, AttributeError):
+                urls.append(parse_json(line).get("offerUrl"))
+    tokens = (url.rsplit("/", 1)[-1] for url in urls if isinstance(url, str))
+    return {offer_id(token): token for token in tokens if _TOKEN.fullmatch(token)}
+
+
+def _read(path: Path) -> bytes:
+    """A regular file's bytes (not through a link, never waiting on a pipe), at most ``_EARLIER_LIMIT``; ``OSError``
+    otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        data = handle.read(_EARLIER_LIMIT + 1)
+    if len(data) > _EARLIER_LIMIT:
+        raise OSError(f"{path} is too large")
+    return data

@@ -1,0 +1,336 @@
+"""``skillspas batch TYPE --csv FILE --offers``: one one-time claim offer per row, claimed with the learner's own DID."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import stat
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from skillspas.issuer.batch import BatchInvalid, issue_rows, read_csv, validate_rows
+from skillspas.issuer.batch_offers import IN_PROGRESS, MANIFEST_CSV, MANIFEST_JSON, OfferManifest, offer_rows
+from skillspas.issuer.exchanges import Exchanges
+from skillspas.issuer.issuing import Issuer
+from skillspas.issuer.orgs import Org, create_organisation
+from skillspas.issuer.settings import Settings
+from skillspas.issuer.store import Store, open_store
+from skillspas.issuer.store.models import ClaimOffer, IssuedCredential
+from skillspas.schemas.errors import SkillspasError
+from skillspas.verifier.qr import read_qr_image
+from skillspas.wallet_export.claim import claim
+from skillspas.wallet_export.store import PassportStore
+
+from svc_live import PASSPHRASE, age_offer, run_cli
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@dataclass
+class School:
+    settings: Settings
+    store: Store
+    issuer: Issuer
+    org: Org
+    client: Any
+
+
+@pytest.fixture(scope="module")
+def school(database):
+    """A ROC on a fresh database (SQLite and PostgreSQL), with the service app in-process for the learners' claims."""
+    url, folder = database
+    settings = Settings(data_dir=folder, database_url=url, key_passphrase=PASSPHRASE, batch_workers=1,
+                        public_url="https://issuer.roc-aanbod.example")
+    store = open_store(url)
+    created = create_organisation(store, settings, "ROC Aanbod", role="mbo", did_web="roc-aanbod.example")
+    issuer = Issuer(store, settings)
+    with warnings.catch_warnings():  # starlette's test client warns about its own httpx dependency
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+        from skillspas.issuer.service.app import create_app
+
+        client = TestClient(create_app(settings, store=store), base_url=settings.base_url)
+    try:
+        yield School(settings, store, issuer, issuer.orgs.get(created.id), client)
+    finally:
+        store.dispose()
+
+
+def rows_csv(path: Path, keys: list[str], **changes: dict[str, str]) -> Path:
+    """A CSV export of diplomas, one row per key (``changes``: per key, columns to change)."""
+    rows = [{"row_key": key, "learner_name": f"Leerling {key}", "learner_email": f"{key}@example.org",
+             "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01", **changes.get(key, {})} for key in keys]
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, delimiter=";", restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def offer(school: School, csv_file: Path, out: Path, **options: Any) -> OfferManifest:
+    """``batch --offers`` as the CLI runs it: read, check every row, then make the offers."""
+    rows = read_csv(csv_file)
+    plan = validate_rows(school.issuer, school.org, "mbo-diploma", rows, offers=True)
+    return offer_rows(school.issuer, school.org, plan, rows=rows, out=out, **options)
+
+
+def by_key(manifest: OfferManifest) -> dict[str, dict[str, Any]]:
+    return {entry["rowKey"]: entry for entry in manifest.entries}
+
+
+def claimed(school: School, url: str, folder: Path) -> tuple[dict[str, Any], str]:
+    """The learner claims the offer at ``url`` with a key of their own (``passport claim``); the credential and DID."""
+    wallet = PassportStore(folder)
+    holder = wallet.init_holder_key()
+    return claim(wallet, url, holder=holder, client=school.client)[0].document, holder.controller
+
+
+def offers_of(school: School, prefix: str) -> int:
+    with school.store.transaction() as session:
+        return int(session.scalar(select(func.count(ClaimOffer.id)).where(ClaimOffer.row_key.like(f"%/{prefix}%"))))
+
+
+def keys(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}-{n}" for n in range(1, count + 1)]
+
+
+# -- the library ------------------------------------------------------------------------------
+
+def test_a_claimed_offers_credential_names_the_learners_did_verifies_and_is_stored_under_its_row_key(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    made = by_key(offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"))
+    entry = made[f"{prefix}-1"]
+    assert entry["state"] == "offered" and entry["offerUrl"].startswith(school.settings.base_url + "/exchanges/")
+    credential, did = claimed(school, entry["offerUrl"], tmp_path / "passport")
+    assert credential["credentialSubject"]["id"] == did and credential["id"] == entry["credentialId"]
+    checked = school.client.post("/credentials/verify", json={"verifiableCredential": credential}).json()
+    assert checked["verified"] is True, checked
+    record = school.issuer.find_issued(f"{prefix}-1", school.org.id)  # `skillspas status revoke ROW_KEY` finds it
+    assert record.credential_id == credential["id"] and record.row_key == f"MboDiploma/{prefix}-1"
+
+
+def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_issued(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), tmp_path / "out"
+    # the third row was issued before by the batch without offers (no DID): it is not offered
+    plain = read_csv(rows_csv(tmp_path / "plain.csv", [f"{prefix}-3"]))
+    issue_rows(school.issuer, school.org, validate_rows(school.issuer, school.org, "mbo-diploma", plain))
+    first = by_key(offer(school, csv_file, out))
+    assert [first[k]["state"] for k in keys(prefix, 3)] == ["offered", "offered", "issued"]
+    _, did = claimed(school, first[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
+    again = offer(school, csv_file, out)
+    second = by_key(again)
+    assert [second[k]["state"] for k in keys(prefix, 3)] == ["claimed", "open", "issued"]
+    assert second[f"{prefix}-1"]["holder"] == did
+    assert second[f"{prefix}-2"]["offerUrl"] == first[f"{prefix}-2"]["offerUrl"]  # the open offer's link, listed again
+    assert second[f"{prefix}-2"]["expires"] == first[f"{prefix}-2"]["expires"]
+    assert again.count("offered") == 0 and offers_of(school, prefix) == 2
+    elsewhere = offer(school, csv_file, tmp_path / "elsewhere")  # the links are only in the first folder
+    assert elsewhere.links_missing == 1 and by_key(elsewhere)[f"{prefix}-2"]["offerUrl"] is None
+    assert offers_of(school, prefix) == 2
+
+
+def test_an_offer_that_expired_unclaimed_is_made_anew_by_a_rerun_and_the_old_link_no_longer_works(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), tmp_path / "out"
+    old = offer(school, csv_file, out).entries[0]["offerUrl"]
+    age_offer(school.store, old, expired=True)
+    renewed = offer(school, csv_file, out).entries[0]
+    assert renewed["state"] == "offered" and renewed["offerUrl"] != old
+    token = old.rsplit("/", 1)[1]
+    with pytest.raises(SkillspasError) as refused:
+        Exchanges(school.issuer).request(token)
+    assert refused.value.code.value == "offer_expired"
+    credential, did = claimed(school, renewed["offerUrl"], tmp_path / "passport")
+    assert credential["credentialSubject"]["id"] == did
+
+
+def test_a_bad_row_or_a_row_naming_the_learners_did_makes_no_offer_at_all(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 4), **{
+        f"{prefix}-2": {"date": "31-02-2025"},
+        f"{prefix}-4": {"learner_did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}})
+    with pytest.raises(BatchInvalid) as refused:
+        offer(school, csv_file, tmp_path / "out")
+    assert [(e.line, e.field, e.code) for e in refused.value.errors] == [
+        (3, "date", "schema_invalid"), (5, "learner_did", "forbidden_field")]
+    assert offers_of(school, prefix) == 0 and not (tmp_path / "out").exists()
+
+
+def test_a_row_with_an_open_offer_is_refused_by_the_batch_without_offers_and_issued_by_it_once_claimed(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 1))
+    url = offer(school, csv_file, tmp_path / "out").entries[0]["offerUrl"]
+    with pytest.raises(BatchInvalid) as refused:  # else the learner who claims it would find it issued without them
+        validate_rows(school.issuer, school.org, "mbo-diploma", read_csv(csv_file))
+    assert [(e.field, e.code) for e in refused.value.errors] == [("row_key", "duplicate_id")]
+    assert "batch --offers" in refused.value.errors[0].message_nl
+    credential, _ = claimed(school, url, tmp_path / "passport")
+    plan = validate_rows(school.issuer, school.org, "mbo-diploma", read_csv(csv_file))
+    manifest = issue_rows(school.issuer, school.org, plan)  # the claimed credential is the row's: nothing issued now
+    assert manifest.issued == 0 and manifest.entries[0]["credentialId"] == credential["id"]
+
+
+def test_a_run_stopped_after_some_offers_keeps_their_links_and_the_next_run_lists_them_and_makes_the_rest(
+        school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), tmp_path / "out"
+
+    def stop(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        offer(school, csv_file, out, progress=stop)
+    assert not (out / MANIFEST_JSON).exists() and offers_of(school, prefix) == 2
+    finished = by_key(offer(school, csv_file, out))
+    assert [finished[k]["state"] for k in keys(prefix, 3)] == ["open", "open", "offered"]
+    assert all(entry["offerUrl"] for entry in finished.values()) and not (out / IN_PROGRESS).exists()
+    credential, did = claimed(school, finished[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
+    assert credential["credentialSubject"]["id"] == did
+
+
+def test_the_manifest_and_qr_codes_are_the_owners_only_and_each_code_holds_its_link(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    out = tmp_path / "a" / "out"
+    manifest = offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), out, qr=True)
+    for path in [out / MANIFEST_CSV, out / MANIFEST_JSON, *(out / "qr").iterdir()]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    for folder in (tmp_path / "a", out, out / "qr"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for entry in manifest.entries:
+        assert read_qr_image((out / entry["qrFile"]).read_bytes()) == entry["offerUrl"]
+    table = list(csv.DictReader((out / MANIFEST_CSV).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    assert [(r["row_key"], r["learner_name"], r["learner_email"], r["offer_url"]) for r in table] == [
+        (e["rowKey"], e["learner"]["learner_name"], e["learner"]["learner_email"], e["offerUrl"]) for e in manifest.entries]
+
+
+def test_a_learner_name_that_a_spreadsheet_would_run_as_a_formula_is_text_in_the_manifest_csv(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    formula = '=HYPERLINK("https://evil.example","Klik")'
+    manifest = offer(school, rows_csv(tmp_path / "rows.csv", [prefix], **{prefix: {"learner_name": formula}}),
+                     tmp_path / "out")
+    row = next(csv.DictReader((tmp_path / "out" / MANIFEST_CSV).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    assert row["learner_name"] == "'" + formula
+    assert manifest.entries[0]["learner"]["learner_name"] == formula  # the JSON keeps the value as it is
+
+
+def test_a_link_planted_in_the_folder_is_not_listed_unless_it_is_the_open_offers_own(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"
+    first = by_key(offer(school, csv_file, out))
+    planted = f"{school.settings.base_url}/exchanges/{'A' * 32}"
+    document = json.loads((out / MANIFEST_JSON).read_text("utf-8"))
+    document["offers"][0]["offerUrl"] = planted  # a link that is no offer's
+    (out / MANIFEST_JSON).write_text(json.dumps(document), "utf-8")
+    (out / IN_PROGRESS).write_text('{"rowKey": 1}\nnot json\n{"offerUrl": "../../etc/passwd"}\n{"offerUr', "utf-8")
+    again = by_key(offer(school, csv_file, out))
+    assert again[f"{prefix}-1"]["offerUrl"] is None  # its real link was overwritten: missing, not the planted one
+    assert again[f"{prefix}-2"]["offerUrl"] == first[f"{prefix}-2"]["offerUrl"]
+
+
+@pytest.mark.parametrize("what", ["garbage", "link"])
+def test_an_earlier_manifest_that_is_unreadable_or_a_link_counts_for_nothing_and_stops_nothing(
+        school, tmp_path, what):
+    prefix = uuid.uuid4().hex[:8]
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    if what == "garbage":
+        (out / MANIFEST_JSON).write_bytes(b"\xff\x00[" * 1000)
+    else:
+        (tmp_path / "elsewhere.json").write_text(json.dumps({"offers": [{"offerUrl": "x/" + "A" * 32}]}), "utf-8")
+        (out / MANIFEST_JSON).symlink_to(tmp_path / "elsewhere.json")
+    manifest = offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), out)
+    assert manifest.entries[0]["state"] == "offered" and manifest.entries[0]["offerUrl"]
+
+
+@pytest.mark.parametrize("what", ["manifest-fifo", "manifest-folder", "in-progress-fifo", "in-progress-link"])
+def test_a_manifest_or_in_progress_file_that_is_a_pipe_folder_or_link_is_refused_before_any_offer_is_made(
+        school, tmp_path, what):
+    prefix = uuid.uuid4().hex[:8]
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    if what == "manifest-fifo":  # reading it would wait for a writer for ever; the links could not be written
+        os.mkfifo(out / MANIFEST_JSON)
+    elif what == "manifest-folder":
+        (out / MANIFEST_CSV).mkdir()
+    elif what == "in-progress-fifo":
+        os.mkfifo(out / IN_PROGRESS)
+    else:  # the links would be appended to whatever file it points at
+        (out / IN_PROGRESS).symlink_to(tmp_path / "elsewhere.jsonl")
+    with pytest.raises(OSError):
+        offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), out)
+    assert offers_of(school, prefix) == 0 and not (tmp_path / "elsewhere.jsonl").exists()
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def cli(school: School, *args: str) -> Any:
+    return run_cli("batch", "mbo-diploma", "--org", school.org.id, "--database-url", school.settings.database,
+                   "--data-dir", str(school.settings.data_dir), "--public-url", school.settings.base_url, *args)
+
+
+def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the_claim(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"
+    dry = cli(school, "--csv", str(csv_file), "--offers", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout) | {} == {"count": 2, "valid": True, "offeredNow": 0, "toOffer": 2,
+                                           "alreadyOffered": 0, "alreadyIssued": 0}
+    assert offers_of(school, prefix) == 0
+    made = cli(school, "--csv", str(csv_file), "--offers", "--out", str(out), "--qr", "--expires-in", "14d")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["offeredNow"] == 2 and "geheime links" in made.stderr and "secret links" in made.stderr
+    table = list(csv.DictReader((out / MANIFEST_CSV).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    expires = dt.datetime.fromisoformat(table[0]["expires"].replace("Z", "+00:00"))
+    assert dt.timedelta(days=13, hours=23) < expires - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=14)
+    _, did = claimed(school, table[0]["offer_url"], tmp_path / "passport")
+    again = cli(school, "--csv", str(csv_file), "--offers", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert {k: v for k, v in json.loads(again.stdout).items() if k in ("offeredNow", "open", "claimed")} == {
+        "offeredNow": 0, "open": 1, "claimed": 1}
+    rows = {r["row_key"]: r for r in csv.DictReader((out / MANIFEST_CSV).read_text("utf-8-sig").splitlines(),
+                                                    delimiter=";")}
+    assert rows[f"{prefix}-1"]["holder"] == did and rows[f"{prefix}-2"]["offer_url"] == table[1]["offer_url"]
+    assert offers_of(school, prefix) == 2
+    shown = run_cli("status", "show", f"{prefix}-1", "--database-url", school.settings.database,
+                    "--data-dir", str(school.settings.data_dir))
+    assert shown.returncode == 0 and json.loads(shown.stdout)["rowKey"] == f"MboDiploma/{prefix}-1"
+
+
+def test_cli_batch_offers_with_a_bad_row_makes_nothing_and_names_the_row_in_dutch_and_english(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 2), **{f"{prefix}-2": {"crebo": "99999"}})
+    result = cli(school, "--csv", str(csv_file), "--offers", "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.returncode == 1 and "[batch_invalid]" in result.stderr
+    assert any(line.startswith("line 3, crebo") for line in result.stderr.splitlines()), result.stderr
+    assert offers_of(school, prefix) == 0 and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("given", ["0m", "0.5m", "31d", "720.1h", "-1d", "soon", "1e400d"])
+def test_cli_batch_offers_refuses_an_expiry_out_of_bounds_before_anything_is_made(school, tmp_path, given):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 1))
+    result = cli(school, "--csv", str(csv_file), "--offers", "--out", str(tmp_path / "out"), "--expires-in", given)
+    assert result.returncode == 2 and "fout [invalid_option]" in result.stderr and "error [invalid_option]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert offers_of(school, prefix) == 0 and not (tmp_path / "out").exists()
+
+
+def test_cli_batch_refuses_expires_in_and_qr_without_offers(school, tmp_path):
+    csv_file = rows_csv(tmp_path / "rows.csv", ["x"])
+    for extra in (["--expires-in", "7d"], ["--qr"]):
+        result = cli(school, "--csv", str(csv_file), "--out", str(tmp_path / "out"), *extra)
+        assert result.returncode == 2 and "[invalid_option]" in result.stderr, result.stderr
+    with school.store.transaction() as session:
+        assert session.scalar(select(func.count(IssuedCredential.id)).where(IssuedCredential.row_key == "MboDiploma/x")) == 0
