@@ -36,6 +36,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
+    shown_label,
 )
 
 __all__ = [
@@ -107,10 +108,15 @@ class Concept:
         """The label in ``lang``, else English, else Dutch, else the URI."""
         return self.labels.get(lang) or self.labels.get("en") or self.labels.get("nl") or self.uri
 
+    def shown_label(self, lang: str = "nl") -> str:
+        """The label for a reader of ``lang``: another language's is marked as such ("dispose waste (Engels)")."""
+        return shown_label(self.labels, lang, self.uri)
+
     def to_json(self) -> dict[str, Any]:
-        """The concept as JSON (``label`` in both languages, with the fallback applied)."""
+        """The concept as JSON (``label`` in both languages, with the fallback applied; ``shownLabel`` marks it)."""
         return {"uri": self.uri, "kind": self.kind, "framework": self.framework,
                 "label": {"nl": self.label("nl"), "en": self.label("en")},
+                "shownLabel": {"nl": self.shown_label("nl"), "en": self.shown_label("en")},
                 "hasDutchLabel": "nl" in self.labels, "skillType": self.skill_type}
 
 

@@ -27,7 +27,7 @@ from typing import Any, Final
 from skillspas.schemas.catalogue import CREDENTIAL_KINDS, EVIDENCE_STRENGTH, evidence_label, kind_of
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.schemas.vocab import SkillsVocabulary, framework_of, shown_label
 from skillspas.schemas.vocab_index import MAX_QUERY
 from skillspas.verifier.persons import Person
 from skillspas.verifier.result import CredentialSummary, VerificationResult
@@ -112,6 +112,10 @@ class ProvenSkill:
         """The label in ``lang``, else English, else any, else the URI."""
         return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
 
+    def shown_label(self, lang: str = "nl") -> str:
+        """The label for a reader of ``lang``: another language's is marked as such ("Samenwerken (Dutch)")."""
+        return shown_label(self.labels, lang, self.uri)
+
     @property
     def kinds(self) -> tuple[str, ...]:
         """The kinds of evidence, without repeats, in the order first seen."""
@@ -123,6 +127,7 @@ class ProvenSkill:
             "uri": self.uri,
             "framework": self.framework,
             "label": {"nl": self.label("nl"), "en": self.label("en")},
+            "shownLabel": {"nl": self.shown_label("nl"), "en": self.shown_label("en")},
             "inVocabulary": self.in_vocabulary,
             "kinds": list(self.kinds),
             "evidence": [e.to_json() for e in self.evidence],

@@ -298,7 +298,7 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
         for skill in data["skills"]:
             row = table.row()
             row.cell("+" if skill["covered"] else "-")
-            row.cell(pdf.clean(skill["label"][lang]))
+            row.cell(pdf.clean(skill["shownLabel"][lang]))
             row.cell(pdf.clean(TEXT["essential" if skill["essential"] else "optional"][lang].lower()))
             proofs = [views[e["credential"]].title if 0 <= e["credential"] < len(views) else str(e["credential"] + 1)
                       for e in skill["evidence"]]
@@ -318,7 +318,7 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
     if data["notComparable"]:
         pdf.ln(2)
         pdf.style(8.5, grey=True)
-        names = "; ".join(p["label"][lang] for p in data["notComparable"])
+        names = "; ".join(p["shownLabel"][lang] for p in data["notComparable"])
         pdf.multi_cell(0, 4.5, pdf.clean(TEXT["not_comparable"][lang].format(list=names)), align="L",
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _attribution(pdf)

@@ -217,3 +217,49 @@ def test_a_suggested_kwalificatie_the_passport_already_holds_is_said_to_be_held_
     text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
                                    capture_output=True, check=True, text=True).stdout.split())
     assert held[0]["heldLabel"]["nl"] in text, "the PDF does not say the suggested kwalificatie is held"
+
+
+DISPOSE_WASTE = "http://data.europa.eu/esco/skill/5e433def-210d-4dfa-bf07-dbf6d04e0eaa"
+
+
+def test_an_essential_skill_of_kok_without_a_dutch_esco_label_is_marked_english_in_dutch_and_only_there(summary):
+    """"dispose waste" read as a Dutch skill name among Dutch ones: the bundled Dutch ESCO labels (and the official
+    files they were cut from) have none for it, so the Dutch output says it is English."""
+    dutch = {r["conceptUri"] for r in csv.DictReader(io.StringIO(lzma.decompress(
+        (resources.files("skillspas.schemas") / "data" / "vocab" / "esco-skills-nl-labels.csv.xz").read_bytes()).decode("utf-8"),
+        newline=""))}
+    assert DISPOSE_WASTE not in dutch
+    skills = {s["uri"]: s for s in bridge(summary, occupation="kok").to_json()["skills"]}
+    assert skills[DISPOSE_WASTE]["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}
+    assert skills[DISPOSE_WASTE]["label"] == {"nl": "dispose waste", "en": "dispose waste"}  # the data, unchanged
+    for skill in skills.values():
+        marked = skill["shownLabel"]["nl"] != skill["label"]["nl"]
+        assert marked == (not skill["hasDutchLabel"]), skill
+        assert skill["shownLabel"]["en"] == skill["label"]["en"]  # every ESCO skill has its English label
+
+
+def test_the_cli_and_the_pdf_bridge_mark_each_english_label_in_dutch_and_each_dutch_one_in_english(world, summary, tmp_path):
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    result = bridge(summary, occupation="kok")
+    english_only = [s.concept for s in result.skills if "nl" not in s.concept.labels]
+    assert english_only
+    dutch = run_bridge(world, "--to", "kok").output
+    for concept in english_only:
+        assert f" {concept.labels['en']} (Engels) [" in dutch, dutch
+    english = run_bridge(world, "--to", "kok", "--lang", "en").output
+    assert "(Engels)" not in english
+    not_comparable = [p for p in result.not_comparable if "en" not in p.labels]
+    assert not_comparable and all(f"{p.labels['nl']} (Dutch)" in english for p in not_comparable), english
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
+                                   str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
+    assert run.exit_code == 0, run.output
+    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
+                                   capture_output=True, check=True, text=True).stdout.split())
+    assert f"{english_only[0].labels['en']} (Engels)" in text

@@ -207,3 +207,12 @@ def test_a_huge_search_text_is_refused_with_a_code(index, query):
 @pytest.mark.parametrize("query", ['"', "*", "AND OR NOT", "NEAR(a b)", "kok\x00", "^", "  "])
 def test_search_syntax_in_the_words_is_plain_text_never_an_error(index, query):
     assert index.search(query).query == query
+
+
+def test_a_label_shown_in_place_of_the_readers_language_is_marked_with_its_language():
+    from skillspas.schemas.vocab import shown_label
+
+    assert shown_label({"en": "dispose waste"}, "nl", "uri") == "dispose waste (Engels)"
+    assert shown_label({"nl": "Samenwerken"}, "en", "uri") == "Samenwerken (Dutch)"
+    assert shown_label({"nl": "afval", "en": "waste"}, "nl", "uri") == "afval"
+    assert shown_label({}, "nl", "http://x") == "http://x"

@@ -496,7 +496,7 @@
     b.skills.forEach(function (skill) {
       var item = el("li", { "data-uri": skill.uri, "data-covered": skill.covered ? "true" : "false", "data-essential": skill.essential ? "true" : "false" },
         el("span", { "class": skill.covered ? "covered" : "missing", text: (skill.covered ? "✓ " : "✗ ") + (skill.covered ? t("covered") : t("missing")) + ": " }),
-        pick(skill.label) + " ", el("span", { "class": "skill-code", text: "(" + t(skill.essential ? "essential" : "optional") + ")" }));
+        pick(skill.shownLabel) + " ", el("span", { "class": "skill-code", text: "(" + t(skill.essential ? "essential" : "optional") + ")" }));
       if (skill.covered && skill.evidence.length) {
         item.appendChild(el("span", { "class": "hint" }, " (" + skill.evidence.map(function (e) { return e.title || pick(e.kindLabel); }).join(", ") + ")"));
       }
