@@ -640,6 +640,8 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
     data = result.to_json()
     for group, key in (("essentieel" if nl else "essential", "essential"), ("optioneel" if nl else "optional", "optional")):
         typer.echo(f"  {group}: {data[key]['covered']}/{data[key]['total']} {'bewezen' if nl else 'covered'}")
+    if data["notComparedNote"]:  # beside the count it qualifies: a Kok diploma's CompetentNL skills are not in it
+        typer.echo(f"  {data['notComparedNote'][lang]}")
     for skill in result.skills:
         mark = "✓" if skill.covered else "·"
         kind = ("essentieel" if nl else "essential") if skill.essential else ("optioneel" if nl else "optional")

@@ -289,6 +289,9 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
         if data[key]["total"]:
             pdf.cell(0, 5.5, pdf.clean(TEXT["bridge_count"][lang].format(
                 group=TEXT[key][lang], c=data[key]["covered"], n=data[key]["total"])), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if data["notComparedNote"]:  # beside the count it qualifies
+        pdf.style(8.5)
+        pdf.multi_cell(0, 4.5, pdf.clean(data["notComparedNote"][lang]), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     pdf.style(8.5)
     with pdf.table(col_widths=(6, 84, 22, 68), text_align="LEFT", line_height=4.4, borders_layout="HORIZONTAL_LINES") as table:
