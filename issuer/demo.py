@@ -272,9 +272,14 @@ def run_demo(out: Path | None = None) -> int:
     said = WORDS["nl"][for_count("bridge_summary", covered)].format(
         c=covered, essential=counted("n_essential", total, "nl"), name=kok["target"]["label"]["nl"])
     typer.echo(f"   werk-naar-werk: {said.rstrip('.')} (ESCO, European Commission)")
-    if kok["notComparable"]:  # the diploma's CompetentNL skills: an HR reader must not take the count for all she can
-        apart = len(kok["notComparable"])
-        _say(f"   {counted('not_comparable', apart, 'nl')}", counted("not_comparable", apart, "en"))
+    if kok["notComparedNote"]:  # the diploma's CompetentNL skills: an HR reader must not take the count for all she can
+        typer.echo(f"   {kok['notComparedNote']['nl']}")
+    for instead in kok["compareInstead"]:  # ... and the comparison that counts them, through the official link
+        own = bridge(skills, crebo=instead["crebo"]).to_json()
+        said = WORDS["nl"][for_count("bridge_summary", own["essential"]["covered"])].format(
+            c=own["essential"]["covered"], essential=counted("n_essential", own["essential"]["total"], "nl"),
+            name=f"kwalificatie {instead['name']} (crebo {instead['crebo']})")
+        typer.echo(f"   werk-naar-werk: {said.rstrip('.')} (SBB/CompetentNL)")
     ok = all(outcomes)
     _say(f"Klaar: {'alles zoals verwacht' if ok else 'NIET alles zoals verwacht'} — bestanden in {folder}",
          f"done: {'all as expected' if ok else 'NOT as expected'}")

@@ -55,6 +55,7 @@ __all__ = [
     "import_esco",
     "fold",
     "framework_of",
+    "shown_label",
 ]
 
 ESCO_SKILL = re.compile(r"http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -82,6 +83,31 @@ def fold(text: str) -> str:
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("\u2019", "'").replace("\u2018", "'").replace("\u2010", "-").replace("\u2011", "-")
     return " ".join(plain.casefold().split())
+
+
+_OTHER_LANGUAGE: Final = {"nl": {"en": "Engels"}, "en": {"nl": "Dutch"}}
+"""Per reader's language, the name of the language a label shown in its place is in."""
+
+
+def shown_label(labels: Mapping[str, str], lang: str, default: str) -> str:
+    """The label a reader of ``lang`` sees: the one in ``lang``, else the other language's marked as such
+    ("dispose waste (Engels)", "Samenwerken (Dutch)"), so a fallback never reads as a translation; else ``default``.
+
+    Args:
+        labels: Labels by language (``nl``, ``en``).
+        lang: The reader's language.
+        default: What to show when there is no label (a URI).
+
+    Returns:
+        The label, marked with its language when it is not in ``lang``.
+    """
+    if labels.get(lang):
+        return labels[lang]
+    for other, text in sorted(labels.items(), key=lambda item: item[0] != "en"):  # English first, as ``label``
+        if text:
+            name = _OTHER_LANGUAGE.get(lang, {}).get(other)
+            return f"{text} ({name})" if name else text
+    return default
 
 
 def framework_of(uri: str) -> str | None:

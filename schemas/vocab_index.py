@@ -36,6 +36,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
+    shown_label,
 )
 
 __all__ = [
@@ -57,6 +58,12 @@ __all__ = [
 ESCO_OCCUPATION = re.compile(r"http://data\.europa\.eu/esco/occupation/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _OCCUPATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 """An ESCO occupation's id: the last part of its URI, as ``occupation_named`` lists candidates."""
+_NO_PLURAL_S = "aeiouyjs'"
+"""Letters before a final s that make it no plural ending here (glas, huis, proces, kruis)."""
+_FORM = 0.125
+"""What matching through a word form costs (``_score``): a whole word found only as a form ("koks" -> kok)
+ranks below the same match of the word as typed. Like an alternative (+0.5) or English (+0.25) label it only
+orders hits of one kind of match: all three together stay below the next kind (a word's beginning)."""
 _WHOLE_WORDS = 3.0
 """A search score below this matched every word of the query as a whole word of a label (``_score``); from it on
 only word beginnings matched ("kook" in "kookketel"), which names no occupation for sure."""
@@ -101,10 +108,15 @@ class Concept:
         """The label in ``lang``, else English, else Dutch, else the URI."""
         return self.labels.get(lang) or self.labels.get("en") or self.labels.get("nl") or self.uri
 
+    def shown_label(self, lang: str = "nl") -> str:
+        """The label for a reader of ``lang``: another language's is marked as such ("dispose waste (Engels)")."""
+        return shown_label(self.labels, lang, self.uri)
+
     def to_json(self) -> dict[str, Any]:
-        """The concept as JSON (``label`` in both languages, with the fallback applied)."""
+        """The concept as JSON (``label`` in both languages, with the fallback applied; ``shownLabel`` marks it)."""
         return {"uri": self.uri, "kind": self.kind, "framework": self.framework,
                 "label": {"nl": self.label("nl"), "en": self.label("en")},
+                "shownLabel": {"nl": self.shown_label("nl"), "en": self.shown_label("en")},
                 "hasDutchLabel": "nl" in self.labels, "skillType": self.skill_type}
 
 
@@ -116,7 +128,9 @@ class Hit:
     matched: str
     score: float
     """Lower is better: 0 the whole label, 1 the label starts with the words, 2 whole words, 3 word
-    starts, 4 word forms; +0.5 an alternative label, +0.25 an English label, +6 through an occupation."""
+    starts, 4 word forms as word starts; the whole label or whole words through word forms ("koks" -> kok)
+    +0.125, an alternative label +0.5, an English label +0.25 (together below the next whole number);
+    +6 through an occupation."""
     via: Concept | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -143,19 +157,26 @@ class SearchResult:
 
 
 def word_forms(word: str) -> tuple[str, ...]:
-    """A folded word and its Dutch stems: "koken" -> koken, kok, kook; "bakstenen" -> ..., baksteen."""
+    """A folded word and its Dutch stems and singulars: "koken" -> koken, kok, kook; "bakstenen" -> ..., baksteen;
+    "verpleegkundigen" -> ..., verpleegkundige;
+    "koks" -> koks, kok; "kook" -> kook, kok (ik kook, de kok); "cooks" -> cooks, cook."""
     forms = [word]
     stem = None
     if len(word) > 4 and word.endswith("en"):
         stem = word[:-2]
+        forms.append(word[:-1])  # a noun in -e with its plural in -n: verpleegkundige-n
     elif len(word) > 4 and word.endswith("e"):
         stem = word[:-1]
+    elif len(word) > 3 and word.endswith("s") and word[-2] not in _NO_PLURAL_S:  # koks, bakkers; not glas, proces
+        forms.append(word[:-1])
     if stem:
         forms.append(stem)
         if re.search(r"[^aeiou][aeiou][^aeiouyj]$", stem):  # open syllable: kok-en -> kook
             forms.append(stem[:-1] + stem[-2] + stem[-1])
         if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":  # legg-en -> leg
             forms.append(stem[:-1])
+    elif re.search(r"(aa|ee|oo|uu)[^aeiouyj]$", word):  # closed syllable: kook -> kok (kok-en, as above reversed)
+        forms.append(word[:-3] + word[-2:])
     return tuple(dict.fromkeys(forms))
 
 
@@ -388,6 +409,8 @@ class VocabIndex:
 
 
 def _score(text: str, phrase: str, words: list[str], forms: list[tuple[str, ...]]) -> float:
+    """How well a label matches (lower is better), per ``Hit.score``: a whole word, of the word as typed or of one
+    of its forms, always ranks above a word that only starts like it ("kok" for "kook" above "operator kookketel")."""
     if text == phrase:
         return 0.0
     if text.startswith(phrase + " "):
@@ -395,6 +418,9 @@ def _score(text: str, phrase: str, words: list[str], forms: list[tuple[str, ...]
     tokens = re.findall(r"\w+", text)
     if all(w in tokens for w in words):
         return 2.0
+    if all(any(f in tokens for f in fs) for fs in forms):  # every word whole, some only as a form: the label, or in it
+        exact = len(tokens) == len(words) and all(t in fs for t, fs in zip(tokens, forms))
+        return _FORM + (0.0 if exact else 2.0)
     if all(any(t.startswith(w) for t in tokens) for w in words):
         return 3.0
     matched = sum(any(t.startswith(f) for f in fs for t in tokens) for fs in forms)

@@ -11,7 +11,9 @@ The target's skills come from real links only: an ESCO occupation's essential an
 (ESCO v1.1.1 ``occupationSkillRelations``), a kwalificatie's CompetentNL skills (the SBB educational
 norm). A skill counts as covered when a verified credential aligns to that exact URI; ESCO and
 CompetentNL are never compared (no crosswalk exists in the data), and the passport's skills of the
-other framework are listed as not comparable. Suggestions for the gap are kwalificaties whose links
+other framework are listed as not comparable, with one sentence beside the count that says so, names their
+credentials and, for an occupation, the kwalificaties those credentials show whose official links hold them
+(``compareInstead``: the bridge to that crebo counts them). Suggestions for the gap are kwalificaties whose links
 cover missing skills: through the SBB/CompetentNL link, or through the kwalificatie's suggested ESCO
 occupation and that occupation's ESCO relations; they are suggestions, never facts.
 """
@@ -24,7 +26,7 @@ from typing import Any, Final
 from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab_index import ATTRIBUTION, Concept, VocabIndex
-from skillspas.verifier.summary import Evidence, ProvenSkill, SkillsSummary
+from skillspas.verifier.summary import EVIDENCE_KINDS, Evidence, ProvenSkill, SkillsSummary
 
 __all__ = ["BridgeSkill", "Suggestion", "BridgeResult", "bridge", "MAX_SUGGESTIONS"]
 
@@ -37,6 +39,8 @@ _BASIS: Final = {
     _VIA_OCCUPATION: {"nl": "voorgesteld ESCO-beroep van de kwalificatie en de ESCO-relaties (geen officiële koppeling)",
                       "en": "the kwalificatie's suggested ESCO occupation and ESCO's relations (not an official crosswalk)"},
 }
+_MAX_NAMED: Final = 3
+"""Credentials named in the sentence on what was not compared; more are counted ("en 2 andere")."""
 _HELD: Final = {"nl": "al behaald: dit paspoort heeft er een geldig bewijsstuk van",
                 "en": "already held: this passport has a verified credential of it"}
 
@@ -91,6 +95,10 @@ class BridgeResult:
     suggestions: tuple[Suggestion, ...]
     not_comparable: tuple[ProvenSkill, ...]
     notes: tuple[dict[str, str], ...] = ()
+    framework: str = "ESCO"
+    """The framework of the target's skills: the only one the counts compare."""
+    compare_instead: tuple[tuple[str, str], ...] = ()
+    """(crebo, name) of kwalificaties the passport shows whose official links hold not comparable skills."""
 
     @property
     def covered(self) -> tuple[BridgeSkill, ...]:
@@ -112,9 +120,45 @@ class BridgeResult:
             "notComparable": [{**p.to_json(), "reason": {
                 "nl": "geen koppeling tussen ESCO en CompetentNL in de gegevens",
                 "en": "no ESCO-CompetentNL link in the data"}} for p in self.not_comparable],
+            "notComparedNote": self.not_compared_note(),
+            "compareInstead": [{"crebo": code, "name": name} for code, name in self.compare_instead],
             "notes": list(self.notes),
             "attribution": ATTRIBUTION,
         }
+
+    def not_compared_note(self) -> dict[str, str] | None:
+        """What the counts leave out, why, and where it is counted, in Dutch and English; ``None`` when nothing is."""
+        if not self.not_comparable:
+            return None
+        n, target = len(self.not_comparable), self.framework
+        frameworks = sorted({p.framework or "" for p in self.not_comparable})
+        where = {"nl": " of ".join(f or "een ander kader" for f in frameworks),
+                 "en": " or ".join(f or "another framework" for f in frameworks)}
+        named = {lang: _credential_names(self.not_comparable, lang) for lang in ("nl", "en")}
+        one = n == 1
+        nl = (f"Alleen {target}-vaardigheden zijn vergeleken. {n} bewezen {'vaardigheid' if one else 'vaardigheden'} van "
+              f"{named['nl']} {'is' if one else 'zijn'} niet meegeteld: {'die staat' if one else 'die staan'} in "
+              f"{where['nl']}, en de gegevens bevatten geen koppeling tussen {where['nl']} en {target}. Een ontbrekende "
+              f"{target}-vaardigheid kan daardoor toch gedekt zijn.")
+        en = (f"Only {target} skills were compared. {n} proven {'skill' if one else 'skills'} of {named['en']} "
+              f"{'was' if one else 'were'} not counted: {'it is' if one else 'they are'} in {where['en']}, and the data "
+              f"has no link between {where['en']} and {target}. A {target} skill missing here may therefore still be covered.")
+        if self.compare_instead:
+            kwalificaties = ", ".join(f"{name} (crebo {code})" for code, name in self.compare_instead)
+            nl += f" Vergelijk met de kwalificatie {kwalificaties} om ze te tellen."
+            en += f" Compare with the kwalificatie {kwalificaties} to count them."
+        return {"nl": nl, "en": en}
+
+
+def _credential_names(skills: tuple[ProvenSkill, ...], lang: str) -> str:
+    """The credentials proving ``skills`` by title (else kind), at most ``_MAX_NAMED``, the rest counted."""
+    names = list(dict.fromkeys(e.title or EVIDENCE_KINDS[e.kind][lang] for p in skills for e in p.evidence))
+    shown, rest = names[:_MAX_NAMED], len(names) - _MAX_NAMED
+    if rest > 0:
+        return ", ".join(shown) + (f" en {rest} andere" if lang == "nl" else f" and {rest} more")
+    if len(shown) > 1:
+        return ", ".join(shown[:-1]) + (" en " if lang == "nl" else " and ") + shown[-1]
+    return shown[0] if shown else ("bewijsstukken" if lang == "nl" else "credentials")
 
 
 def bridge(
@@ -157,10 +201,22 @@ def bridge(
     notes = () if wanted else ({"nl": "Voor dit doel staan geen vaardigheden in de gegevens.",
                                 "en": "The data lists no skills for this target."},)
     missing = [s.concept.uri for s in skills if not s.covered]
+    apart = tuple(p for p in summary.skills if (p.framework or "") != framework)
     return BridgeResult(
-        info, skills, _suggestions(missing, framework, index, register, held),
-        tuple(p for p in summary.skills if (p.framework or "") != framework), notes,
+        info, skills, _suggestions(missing, framework, index, register, held), apart, notes, framework,
+        _compare_instead(apart, summary, register) if framework == "ESCO" else (),
     )
+
+
+def _compare_instead(apart: tuple[ProvenSkill, ...], summary: SkillsSummary, register: Kwalificaties) -> tuple[tuple[str, str], ...]:
+    """The kwalificaties of the credentials that prove skills an ESCO comparison leaves apart (``summary.progress``),
+    where the kwalificatie's official SBB/CompetentNL links hold such a skill that its credential proves."""
+    found = []
+    for step in summary.progress:
+        linked = {uri for uri, _ in register.links(step.crebo)}
+        if any(p.uri in linked and any(e.credential in step.credentials for e in p.evidence) for p in apart):
+            found.append((step.crebo, step.name))
+    return tuple(found)
 
 
 def _evidence(proven: ProvenSkill | None) -> tuple[Evidence, ...]:

@@ -27,7 +27,7 @@ from typing import Any, Final
 from skillspas.schemas.catalogue import CREDENTIAL_KINDS, EVIDENCE_STRENGTH, evidence_label, kind_of
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.schemas.vocab import SkillsVocabulary, framework_of, shown_label
 from skillspas.schemas.vocab_index import MAX_QUERY
 from skillspas.verifier.persons import Person
 from skillspas.verifier.result import CredentialSummary, VerificationResult
@@ -112,6 +112,10 @@ class ProvenSkill:
         """The label in ``lang``, else English, else any, else the URI."""
         return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
 
+    def shown_label(self, lang: str = "nl") -> str:
+        """The label for a reader of ``lang``: another language's is marked as such ("Samenwerken (Dutch)")."""
+        return shown_label(self.labels, lang, self.uri)
+
     @property
     def kinds(self) -> tuple[str, ...]:
         """The kinds of evidence, without repeats, in the order first seen."""
@@ -123,6 +127,7 @@ class ProvenSkill:
             "uri": self.uri,
             "framework": self.framework,
             "label": {"nl": self.label("nl"), "en": self.label("en")},
+            "shownLabel": {"nl": self.shown_label("nl"), "en": self.shown_label("en")},
             "inVocabulary": self.in_vocabulary,
             "kinds": list(self.kinds),
             "evidence": [e.to_json() for e in self.evidence],
@@ -219,7 +224,7 @@ def summarize_skills(result: VerificationResult, *, vocabulary: SkillsVocabulary
     # Stable: within a framework, skills with the strongest evidence first, then in the order first seen.
     skills.sort(key=lambda s: (_FRAMEWORK_ORDER.get(s.framework or "", 2), s.evidence[0].strength))
     person = next((p for p in result.persons if p.counted), None)  # nobody, when the holder binding failed
-    counted_summaries = [item.summary for index, item in enumerate(_credential_results(result))
+    counted_summaries = [(index, item.summary) for index, item in enumerate(_credential_results(result))
                          if index in verified and item.summary is not None]
     return SkillsSummary(tuple(skills), tuple(verified), tuple(excluded), person, progress(counted_summaries, register))
 
@@ -245,6 +250,8 @@ class Progress:
     shown: tuple[str, ...]
     """The werkproces codes shown (a diploma shows them all), in the register's order."""
     total: int
+    credentials: tuple[int, ...] = ()
+    """Positions of the verified credentials about this kwalificatie (as ``Evidence.credential``)."""
 
     def sentence(self) -> dict[str, str]:
         """"6 van de 11 werkprocessen van Kok aangetoond", in Dutch and English."""
@@ -256,19 +263,20 @@ class Progress:
     def to_json(self) -> dict[str, Any]:
         """The progress as JSON."""
         return {"crebo": self.crebo, "name": self.name, "shown": list(self.shown), "total": self.total,
-                "sentence": self.sentence()}
+                "credentials": list(self.credentials), "sentence": self.sentence()}
 
 
 def _fact_value(summary: CredentialSummary, key: str) -> Any:
     return next((fact.value for fact in summary.facts if fact.key == key), None)
 
 
-def progress(summaries: Iterable[CredentialSummary], register: Kwalificaties | None = None) -> tuple[Progress, ...]:
-    """Per kwalificatie that verified credentials are about or count toward, the werkprocessen of it they
-    show: a praktijkverklaring's, an EVC result's and a certificate's (its kerntaken), all for a diploma."""
+def progress(summaries: Iterable[tuple[int, CredentialSummary]], register: Kwalificaties | None = None) -> tuple[Progress, ...]:
+    """Per kwalificatie that verified credentials (with their positions) are about or count toward, the werkprocessen
+    of it they show: a praktijkverklaring's, an EVC result's and a certificate's (its kerntaken), all for a diploma."""
     register = register or Kwalificaties.bundled()
     shown: dict[str, set[str]] = {}
-    for summary in summaries:
+    about: dict[str, list[int]] = {}
+    for position, summary in summaries:
         kwalificatie = _fact_value(summary, "kwalificatie")
         crebo = kwalificatie.get("crebo") if isinstance(kwalificatie, dict) else None
         for target in _fact_value(summary, "countsToward") or ():
@@ -276,6 +284,7 @@ def progress(summaries: Iterable[CredentialSummary], register: Kwalificaties | N
                 shown.setdefault(target["crebo"], set())
         if not isinstance(crebo, str):
             continue
+        about.setdefault(crebo, []).append(position)
         codes = shown.setdefault(crebo, set())
         known = register.get(crebo)
         if kind_of(summary.types) == "diploma" and known is not None:
@@ -289,7 +298,7 @@ def progress(summaries: Iterable[CredentialSummary], register: Kwalificaties | N
         if known is None or not known.werkprocessen or not codes:  # none named (a certificate the register does not
             continue  # map to werkprocessen): not "0 van de 11 aangetoond", which reads as if it proved nothing of it
         order = [w.code for w in known.werkprocessen]
-        found.append(Progress(crebo, known.name, tuple(c for c in order if c in codes), len(order)))
+        found.append(Progress(crebo, known.name, tuple(c for c in order if c in codes), len(order), tuple(about.get(crebo, ()))))
     return tuple(found)
 
 

@@ -685,10 +685,12 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
     data = result.to_json()
     for group, key in (("essentieel" if nl else "essential", "essential"), ("optioneel" if nl else "optional", "optional")):
         typer.echo(f"  {group}: {data[key]['covered']}/{data[key]['total']} {'bewezen' if nl else 'covered'}")
+    if data["notComparedNote"]:  # beside the count it qualifies: a Kok diploma's CompetentNL skills are not in it
+        typer.echo(f"  {data['notComparedNote'][lang]}")
     for skill in result.skills:
         mark = "✓" if skill.covered else "·"
         kind = ("essentieel" if nl else "essential") if skill.essential else ("optioneel" if nl else "optional")
-        typer.echo(f"  {mark} {skill.concept.label(lang)} [{kind}]")
+        typer.echo(f"  {mark} {skill.concept.shown_label(lang)} [{kind}]")
         for evidence in skill.evidence:
             typer.echo(f"      {EVIDENCE_KINDS[evidence.kind][lang]}: {evidence.title or ''} "
                        f"(#{evidence.credential + 1}{', ' + evidence.issuer_name if evidence.issuer_name else ''})")
@@ -704,7 +706,7 @@ def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, A
     if result.not_comparable:
         typer.echo(("Niet te vergelijken (geen ESCO-CompetentNL-koppeling in de gegevens): " if nl else
                     "Not comparable (no ESCO-CompetentNL link in the data): ")
-                   + "; ".join(p.label(lang) for p in result.not_comparable))
+                   + "; ".join(p.shown_label(lang) for p in result.not_comparable))
     if excluded:
         typer.echo(("Niet meegeteld (niet geverifieerd): " if nl else "Not counted (did not verify): ")
                    + ", ".join(f"#{i + 1}" + (f" [{code.value}]" if code else "") for i, code in excluded))

@@ -290,6 +290,9 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
         if data[key]["total"]:
             pdf.cell(0, 5.5, pdf.clean(TEXT["bridge_count"][lang].format(
                 group=TEXT[key][lang], c=data[key]["covered"], n=data[key]["total"])), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if data["notComparedNote"]:  # beside the count it qualifies
+        pdf.style(8.5)
+        pdf.multi_cell(0, 4.5, pdf.clean(data["notComparedNote"][lang]), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     pdf.style(8.5)
     with pdf.table(col_widths=(6, 84, 22, 68), text_align="LEFT", line_height=4.4, borders_layout="HORIZONTAL_LINES") as table:
@@ -299,7 +302,7 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
         for skill in data["skills"]:
             row = table.row()
             row.cell("+" if skill["covered"] else "-")
-            row.cell(pdf.clean(skill["label"][lang]))
+            row.cell(pdf.clean(skill["shownLabel"][lang]))
             row.cell(pdf.clean(TEXT["essential" if skill["essential"] else "optional"][lang].lower()))
             proofs = [views[e["credential"]].title if 0 <= e["credential"] < len(views) else str(e["credential"] + 1)
                       for e in skill["evidence"]]
@@ -319,7 +322,7 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
     if data["notComparable"]:
         pdf.ln(2)
         pdf.style(8.5, grey=True)
-        names = "; ".join(p["label"][lang] for p in data["notComparable"])
+        names = "; ".join(p["shownLabel"][lang] for p in data["notComparable"])
         pdf.multi_cell(0, 4.5, pdf.clean(TEXT["not_comparable"][lang].format(list=names)), align="L",
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _attribution(pdf)

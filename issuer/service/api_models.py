@@ -192,6 +192,12 @@ class BridgeResponse(BaseModel):
     skills: list[dict[str, Any]]
     suggestions: list[dict[str, Any]]
     notComparable: list[dict[str, Any]]
+    notComparedNote: dict[str, str] | None = Field(
+        default=None, description="What the counts leave out (skills of the other framework), why, and where they are "
+                                  "counted, in Dutch and English; null when nothing is left out.")
+    compareInstead: list[dict[str, str]] = Field(
+        default_factory=list, description="Kwalificaties (crebo, name) of the passport whose official SBB/CompetentNL "
+                                          "links count the skills an ESCO comparison leaves out.")
     notes: list[dict[str, str]]
     attribution: str
 

@@ -169,7 +169,8 @@ def test_demo_runs_end_to_end(tmp_path):
     assert len(listed) == shown <= total  # the counts printed are the lines that follow
     assert re.search(r"werk-naar-werk: \d+ van de 16 essentiële vaardigheden voor kok", out)
     # the diploma's CompetentNL skills are said not to compare there, so a cook's low ESCO count is not misread
-    assert re.search(r"\d+ bewezen vaardigheden uit een ander kader \(CompetentNL\) kunnen niet met ESCO", out)
+    assert re.search(r"Alleen ESCO-vaardigheden zijn vergeleken\. \d+ bewezen vaardigheden van Mbo-diploma Kok zijn niet "
+                     r"meegeteld: die staan in CompetentNL", out)
     anchor = json.loads((tmp_path / "bundle.json").read_text())["trustList"]["issuer"]
     assert f"ondertekend door {anchor}  /" in out  # whole: the page's --trust-anchor needs it
     *_, done, _, page = out.rstrip().splitlines()
@@ -186,7 +187,9 @@ def test_demo_runs_end_to_end(tmp_path):
 
 def test_the_demo_says_its_counts_and_dates_in_the_words_of_the_verifier_page(tmp_path):
     """The demo's lines about the employer's view read as the page's: a count of 1 in the singular ("1 van de 16
-    essentiële vaardigheden voor kok is bewezen"), counted nouns from the one word table, dates as people write them."""
+    essentiële vaardigheden voor kok is bewezen"), counted nouns from the one word table, dates as people write them.
+    The count of ESCO skills is followed by what it leaves out (the diploma's 14 CompetentNL skills: no link to ESCO
+    in the data) and by the comparison that counts them, with the kwalificatie through its official link."""
     from skillspas.verifier.page.texts import WORDS, counted, for_count
 
     out = run("demo", "--out", str(tmp_path)).stdout.decode()
@@ -196,8 +199,13 @@ def test_the_demo_says_its_counts_and_dates_in_the_words_of_the_verifier_page(tm
     said = WORDS["nl"][for_count("bridge_summary", covered)].format(
         c=covered, essential=counted("n_essential", 16, "nl"), name="kok").rstrip(".")
     assert f"   werk-naar-werk: {said} (ESCO, European Commission)" in out, out
-    competent = int(re.search(r"(\d+) bewezen vaardighe\w+ uit een ander kader \(CompetentNL\)", out)[1])
-    assert f"   {counted('not_comparable', competent, 'nl')}  /  {counted('not_comparable', competent, 'en')}" in out
+    lines = out.splitlines()
+    note = lines[lines.index(f"   werk-naar-werk: {said} (ESCO, European Commission)") + 1]
+    assert note.startswith("   Alleen ESCO-vaardigheden zijn vergeleken. 14 bewezen vaardigheden van Mbo-diploma Kok zijn niet meegeteld")
+    assert "Vergelijk met de kwalificatie Kok (crebo 25180)" in note
+    counted_there = WORDS["nl"]["bridge_summary"].format(c=14, essential=counted("n_essential", 14, "nl"),
+                                                         name="kwalificatie Kok (crebo 25180)").rstrip(".")
+    assert f"   werk-naar-werk: {counted_there} (SBB/CompetentNL)" in out, out
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", out.replace(str(tmp_path), "")), out
 
 

@@ -208,7 +208,7 @@ def test_a_suggested_kwalificatie_the_passport_already_holds_is_said_to_be_held_
     assert [s["crebo"] for s in held] == ["25180"], suggestions
     assert held[0]["heldLabel"]["nl"].startswith("al behaald") and held[0]["heldLabel"]["en"].startswith("already held")
     assert all(s["heldLabel"] is None for s in suggestions if not s["alreadyHeld"])
-    printed = [line for line in run_bridge(world, "--to", "kok").output.splitlines() if "crebo 25180" in line]
+    printed = [line for line in run_bridge(world, "--to", "kok").output.splitlines() if line.startswith("  crebo 25180")]
     assert len(printed) == 1 and held[0]["heldLabel"]["nl"] in printed[0], printed
     files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
     run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
@@ -217,3 +217,106 @@ def test_a_suggested_kwalificatie_the_passport_already_holds_is_said_to_be_held_
     text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
                                    capture_output=True, check=True, text=True).stdout.split())
     assert held[0]["heldLabel"]["nl"] in text, "the PDF does not say the suggested kwalificatie is held"
+
+
+DISPOSE_WASTE = "http://data.europa.eu/esco/skill/5e433def-210d-4dfa-bf07-dbf6d04e0eaa"
+
+
+def test_an_essential_skill_of_kok_without_a_dutch_esco_label_is_marked_english_in_dutch_and_only_there(summary):
+    """"dispose waste" read as a Dutch skill name among Dutch ones: the bundled Dutch ESCO labels (and the official
+    files they were cut from) have none for it, so the Dutch output says it is English."""
+    dutch = {r["conceptUri"] for r in csv.DictReader(io.StringIO(lzma.decompress(
+        (resources.files("skillspas.schemas") / "data" / "vocab" / "esco-skills-nl-labels.csv.xz").read_bytes()).decode("utf-8"),
+        newline=""))}
+    assert DISPOSE_WASTE not in dutch
+    skills = {s["uri"]: s for s in bridge(summary, occupation="kok").to_json()["skills"]}
+    assert skills[DISPOSE_WASTE]["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}
+    assert skills[DISPOSE_WASTE]["label"] == {"nl": "dispose waste", "en": "dispose waste"}  # the data, unchanged
+    for skill in skills.values():
+        marked = skill["shownLabel"]["nl"] != skill["label"]["nl"]
+        assert marked == (not skill["hasDutchLabel"]), skill
+        assert skill["shownLabel"]["en"] == skill["label"]["en"]  # every ESCO skill has its English label
+
+
+def test_the_cli_and_the_pdf_bridge_mark_each_english_label_in_dutch_and_each_dutch_one_in_english(world, summary, tmp_path):
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    result = bridge(summary, occupation="kok")
+    english_only = [s.concept for s in result.skills if "nl" not in s.concept.labels]
+    assert english_only
+    dutch = run_bridge(world, "--to", "kok").output
+    for concept in english_only:
+        assert f" {concept.labels['en']} (Engels) [" in dutch, dutch
+    english = run_bridge(world, "--to", "kok", "--lang", "en").output
+    assert "(Engels)" not in english
+    not_comparable = [p for p in result.not_comparable if "en" not in p.labels]
+    assert not_comparable and all(f"{p.labels['nl']} (Dutch)" in english for p in not_comparable), english
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
+                                   str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
+    assert run.exit_code == 0, run.output
+    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
+                                   capture_output=True, check=True, text=True).stdout.split())
+    assert f"{english_only[0].labels['en']} (Engels)" in text
+
+
+def test_the_bridge_to_kok_says_plainly_its_count_leaves_out_the_diplomas_competentnl_skills_and_why(summary):
+    """"11 van de 11 werkprocessen van Kok" next to "1 van de 16 essentiële vaardigheden voor kok": the diploma's
+    CompetentNL skills have no ESCO link in any data we hold, so the count says so, names the credential, and points
+    to the comparison that does count them (the kwalificatie, through its official SBB/CompetentNL link)."""
+    result = bridge(summary, occupation="kok").to_json()
+    note = result["notComparedNote"]
+    n = len(result["notComparable"])
+    assert n > 1 and note is not None
+    assert note["nl"].startswith("Alleen ESCO-vaardigheden zijn vergeleken.")
+    assert f"{n} bewezen vaardigheden van " in note["nl"] and "CompetentNL" in note["nl"] and "geen koppeling" in note["nl"]
+    assert note["en"].startswith("Only ESCO skills were compared.") and "no link" in note["en"]
+    titles = {e.title for p in bridge(summary, occupation="kok").not_comparable for e in p.evidence}
+    assert titles and all(title in note["nl"] and title in note["en"] for title in titles)
+    assert result["compareInstead"] == [{"crebo": "25180", "name": "Kok"}]
+    assert "crebo 25180" in note["nl"] and "crebo 25180" in note["en"]
+    by_crebo = bridge(summary, crebo="25180").to_json()["essential"]
+    assert by_crebo["covered"] == by_crebo["total"] == len(Kwalificaties.bundled().links("25180"))
+
+
+def test_the_bridge_to_a_crebo_says_the_esco_skills_are_what_it_did_not_compare(summary):
+    result = bridge(summary, crebo="25180").to_json()
+    assert result["notComparable"] and all(p["framework"] == "ESCO" for p in result["notComparable"])
+    note = result["notComparedNote"]
+    assert note["nl"].startswith("Alleen CompetentNL-vaardigheden zijn vergeleken.") and "ESCO" in note["nl"]
+    assert result["compareInstead"] == []
+
+
+def test_a_passport_whose_skills_are_all_in_the_targets_framework_gets_no_not_compared_note(world):
+    passport = build_presentation([world.credentials[k] for k in ("evc", "praktijkverklaring")])
+    esco_only = summarize_skills(Verifier(bundle=world.bundle(), trust_anchors=[world.anchor.controller]).verify(passport))
+    assert esco_only.skills and all(p.framework == "ESCO" for p in esco_only.skills)
+    result = bridge(esco_only, occupation="kok").to_json()
+    assert result["notComparedNote"] is None and result["compareInstead"] == [] and not result["notComparable"]
+
+
+def test_the_cli_and_the_pdf_say_what_was_not_compared_right_under_the_count(world, summary, tmp_path):
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    note = bridge(summary, occupation="kok").to_json()["notComparedNote"]
+    for lang in ("nl", "en"):
+        lines = run_bridge(world, "--to", "kok", "--lang", lang).output.splitlines()
+        assert lines[3] == "  " + note[lang], lines[:5]  # after the target and the two counts, before the skills
+    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
+    run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
+                                   str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
+    assert run.exit_code == 0, run.output
+    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
+                                   capture_output=True, check=True, text=True).stdout.split())
+    assert " ".join(note["nl"].split()) in text
+    assert text.index("Alleen ESCO-vaardigheden") < text.index("Bewezen door")

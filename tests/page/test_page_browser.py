@@ -585,6 +585,25 @@ def test_the_bridge_says_a_suggested_kwalificatie_the_candidate_already_holds_is
     visit.assert_clean()
 
 
+def test_the_bridge_says_right_under_its_count_what_it_did_not_compare_and_marks_english_labels(visit: Visit, world: PageWorld) -> None:
+    """A Kok diploma's CompetentNL skills are no part of the count of ESCO "kok" skills: the sentence that says so
+    (and points to crebo 25180) stands right under the count, in the page's language, and an ESCO skill without a
+    Dutch label is marked "(Engels)" in the list, as `skillspas passport bridge` prints them."""
+    assert visit.upload(world.files["passport"]) == "warning"
+    page = visit.page
+    page.fill("#occupation-search", "kok")
+    page.click("#occupation-search-button")
+    page.wait_for_selector("#occupation-results button[data-uri]")
+    page.locator("#occupation-results button[data-uri]").first.click()
+    page.wait_for_selector("#bridge-not-compared")
+    note = page.inner_text("#bridge-not-compared")
+    assert note.startswith("Alleen ESCO-vaardigheden zijn vergeleken.") and "crebo 25180" in note, note
+    order = page.eval_on_selector_all("#bridge-body > *", "items => items.map(i => i.id)")
+    assert order.index("bridge-not-compared") == order.index("bridge-summary") + 1, order
+    assert "dispose waste (Engels)" in page.inner_text("#bridge-list")
+    visit.assert_clean()
+
+
 def test_a_revoked_credential_dropped_beside_a_collected_passport_is_said_not_to_be_in_it(visit: Visit, world: PageWorld) -> None:
     """Two credentials collected make a passport; a revoked one dropped next is shown alone, in red, and the line above
     it no longer says "2 bewijsstukken samen gecontroleerd als één paspoort" as if that red verdict were the passport's."""

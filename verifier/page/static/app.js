@@ -491,12 +491,13 @@
     body.appendChild(el("p", { "class": "verdict-sentence", id: "bridge-summary", tabindex: "-1",
       text: counted("bridge_summary", b.essential.covered, { c: b.essential.covered, name: pick(b.target.label),
         essential: counted("n_essential", b.essential.total, { n: b.essential.total }) }) }));
+    if (b.notComparedNote) { body.appendChild(el("p", { "class": "hint", id: "bridge-not-compared", text: pick(b.notComparedNote) })); }
     if (b.optional.total) { body.appendChild(el("p", { "class": "hint", text: t("bridge_optional", { c: b.optional.covered, n: b.optional.total }) })); }
     var list = el("ul", { "class": "skill-list", id: "bridge-list" });
     b.skills.forEach(function (skill) {
       var item = el("li", { "data-uri": skill.uri, "data-covered": skill.covered ? "true" : "false", "data-essential": skill.essential ? "true" : "false" },
         el("span", { "class": skill.covered ? "covered" : "missing", text: (skill.covered ? "✓ " : "✗ ") + (skill.covered ? t("covered") : t("missing")) + ": " }),
-        pick(skill.label) + " ", el("span", { "class": "skill-code", text: "(" + t(skill.essential ? "essential" : "optional") + ")" }));
+        pick(skill.shownLabel) + " ", el("span", { "class": "skill-code", text: "(" + t(skill.essential ? "essential" : "optional") + ")" }));
       if (skill.covered && skill.evidence.length) {
         item.appendChild(el("span", { "class": "hint" }, " (" + skill.evidence.map(function (e) { return e.title || pick(e.kindLabel); }).join(", ") + ")"));
       }
@@ -516,7 +517,6 @@
       });
       body.appendChild(ideas);
     }
-    if (b.notComparable.length) { body.appendChild(el("p", { "class": "hint", text: counted("not_comparable", b.notComparable.length, { n: b.notComparable.length }) })); }
     body.appendChild(el("p", { "class": "hint", id: "bridge-attribution", text: t("attribution", { text: b.attribution }) }));
   }
 
