@@ -81,8 +81,14 @@ def _secret(variable: str | None, default_variable: str, what: tuple[str, str, s
     if not sys.stdin.isatty():
         raise refuse(error_for(ErrorCode.INVALID_OPTION, f"no {what[0]}: set {default_variable} or use {what[2]} VAR",
                                nl=f"geen {what[1]}: zet {default_variable} of gebruik {what[2]} VAR"))
-    again = "Herhaal ter bevestiging / Repeat for confirmation" if confirm else False
-    return str(typer.prompt(f"{what[1].capitalize()} / {what[0]}", hide_input=True, confirmation_prompt=again))
+    value = str(typer.prompt(f"{what[1].capitalize()} / {what[0]}", hide_input=True))
+    # Asked again here, not with click's confirmation_prompt: that one says "Error: The two entered values do not
+    # match." in English only and asks again without end; a typing mistake is refused as an aborted prompt is.
+    if confirm and str(typer.prompt("Herhaal ter bevestiging / Repeat for confirmation", hide_input=True)) != value:
+        raise refuse(localized_error(ErrorCode.INVALID_OPTION,
+                                     nl=f"de herhaalde {what[1]} is niet gelijk aan de eerste: de opdracht is gestopt",
+                                     en=f"the repeated {what[0]} does not match the first: the command stopped"))
+    return value
 
 
 def _token(module: str | None, label: str | None, pin_env: str | None) -> Pkcs11Token | None:
