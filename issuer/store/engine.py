@@ -260,27 +260,33 @@ def _private_file(database: Path) -> None:
 
 
 def _engine(url: str, echo: bool) -> Engine:
-    """Build the engine for ``url``; ``postgresql://`` means psycopg 3; ``invalid_option`` for another database."""
+    """Build the engine for ``url``; ``postgresql://`` means psycopg 3; ``invalid_option`` (nl/en) for another
+    database, or for a URL SQLAlchemy cannot read or has no driver for (its own words are English only)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{shown(url, 60, quoted=True)} is not a database URL "
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(url, echo)
+        if parsed.get_backend_name() == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(parsed, echo=echo, connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+                                   **_POSTGRES_OPTIONS)
+            event.listen(engine, "checkout", _ping)
+            event.listen(engine, "handle_error", _on_error)
+            return engine
+    except (ArgumentError, ValueError):  # e.g. sqlite://file.db, a port that is no number, an unknown +driver
+        given = shown(_PASSWORD.sub(r"\1***@", url), 60, quoted=True)
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is not a database URL "
                               "(sqlite:///FILE or postgresql://USER@HOST/DB)",
-                              nl=f"{shown(url, 60, quoted=True)} is geen database-URL (sqlite:///BESTAND of "
+                              nl=f"{given} is geen database-URL (sqlite:///BESTAND of "
                               "postgresql://GEBRUIKER@HOST/DB)") from None
-    if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo)
-    if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, echo=echo, connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
-                               **_POSTGRES_OPTIONS)
-        event.listen(engine, "checkout", _ping)
-        event.listen(engine, "handle_error", _on_error)
-        return engine
     backend = shown(parsed.get_backend_name(), 40, quoted=True)
     raise localized_error(ErrorCode.INVALID_OPTION, en=f"unsupported database {backend}: use sqlite or postgresql",
                           nl=f"database {backend} wordt niet ondersteund: gebruik sqlite of postgresql")
+
+
+_PASSWORD: Final = re.compile(r"(://[^/@:]*:)[^/]*@")
+"""A URL's password (``://user:PASSWORD@``), never shown."""
 
 
 _POSTGRES_OPTIONS: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
