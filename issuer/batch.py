@@ -158,7 +158,7 @@ def unread_columns(plan: Iterable[BatchRow]) -> dict[str, str | None]:
 def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str = KEY_COLUMN) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers: ``,`` or ``;`` separated (Dutch Excel's default; an
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
-    missing file, a file over ``Limits.max_csv_bytes`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
+    missing file, a file over ``Limits.max_csv_bytes`` or a field over ``Limits.max_csv_field`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
     file, a column named like a national id (one error for the column, not one per row), a file without
     data rows, and one without the ``key_column`` (one error naming the columns, not one per row)."""
     if isinstance(source, io.TextIOBase):
@@ -173,19 +173,22 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
         delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     rows = []
+    previous = csv.field_size_limit(Limits.max_csv_field)  # process-wide: set for this read, given back after it
     try:
         _check_columns(reader.fieldnames or [])
         for record in reader:
             values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
             if any(values.values()):
                 rows.append((reader.line_num + skipped, values))
-    except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
+    except csv.Error as exc:  # e.g. a field over Limits.max_csv_field characters
         code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
         line = reader.line_num + 1 + skipped  # line_num counts the lines read before the failing one
         raise error_for(code, f"line {line} of the CSV file: {exc}",
                         nl=f"regel {line} van het CSV-bestand: " + ("een veld is te lang" if code is ErrorCode.TOO_LARGE
                                                                     else "geen geldige CSV (bijvoorbeeld een NUL-teken "
                                                                          "of een aanhalingsteken dat niet sluit)")) from None
+    finally:
+        csv.field_size_limit(previous)
     if not rows:  # an empty export is a mistake to say, not a batch that quietly issues nothing
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
                               en="The CSV file has no data rows (only a header line, or nothing).")
