@@ -17,7 +17,7 @@ issued again, so re-running after a crash issues nothing twice and loses nothing
    active one when it is missing or does not match the stored hash.
 
 Building, checking and signing run in worker processes (``batch_worker``: one per CPU for a large batch, or
-``Settings.batch_workers``); this process does the storage through the store's issuance lifecycle
+``Settings.batch_workers``; forked by ``skillspas batch``, spawned in the service's threads); this process does the storage through the store's issuance lifecycle
 (``skillspas.issuer.store.issuance``, as a single issue does), many rows per statement and
 transaction. A re-run reads the rows issued before once and does not build or check them again. ``manifest.json`` lists every row's credential and file.
 
@@ -32,12 +32,14 @@ import concurrent.futures
 import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
 import multiprocessing
 import os
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -164,7 +166,7 @@ def unread_columns(plan: Iterable[BatchRow]) -> dict[str, str | None]:
 def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str = KEY_COLUMN) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers: ``,`` or ``;`` separated (Dutch Excel's default; an
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
-    missing file, a file over ``Limits.max_csv_bytes`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
+    missing file, a file over ``Limits.max_csv_bytes`` or a field over ``Limits.max_csv_field`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
     file, a column named like a national id (one error for the column, not one per row), a file without
     data rows, and one without the ``key_column`` (one error naming the columns, not one per row)."""
     if isinstance(source, io.TextIOBase):
@@ -179,19 +181,22 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
         delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     rows = []
+    previous = csv.field_size_limit(Limits.max_csv_field)  # process-wide: set for this read, given back after it
     try:
         _check_columns(reader.fieldnames or [])
         for record in reader:
             values = {str(k).strip(): (v or "").strip() for k, v in record.items() if k is not None}
             if any(values.values()):
                 rows.append((reader.line_num + skipped, values))
-    except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters
+    except csv.Error as exc:  # e.g. a field over Limits.max_csv_field characters
         code = ErrorCode.TOO_LARGE if "field limit" in str(exc) else ErrorCode.SCHEMA_INVALID
         line = reader.line_num + 1 + skipped  # line_num counts the lines read before the failing one
         raise error_for(code, f"line {line} of the CSV file: {exc}",
                         nl=f"regel {line} van het CSV-bestand: " + ("een veld is te lang" if code is ErrorCode.TOO_LARGE
                                                                     else "geen geldige CSV (bijvoorbeeld een NUL-teken "
                                                                          "of een aanhalingsteken dat niet sluit)")) from None
+    finally:
+        csv.field_size_limit(previous)
     if not rows:  # an empty export is a mistake to say, not a batch that quietly issues nothing
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
                               en="The CSV file has no data rows (only a header line, or nothing).")
@@ -304,7 +309,7 @@ def batch_workers(issuer: Issuer, rows: int) -> Iterator[Workers]:
     """Worker processes for a batch of ``rows``, started once for ``validate_rows`` and ``issue_rows``.
 
     ``Settings.batch_workers``, or one per CPU when the batch is large enough to pay for starting
-    them (spawned, so safe under threads); one means everything runs in this process.
+    them (forked or spawned: ``_start_method``); one means everything runs in this process.
     """
     count = issuer.settings.batch_workers
     if not count:
@@ -313,13 +318,35 @@ def batch_workers(issuer: Issuer, rows: int) -> Iterator[Workers]:
     if count <= 1:
         yield Workers(1, _InProcess())
         return
+    method = _start_method()
     pool = concurrent.futures.ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("spawn"), initializer=worker_init, initargs=(os.getpid(),)
+        count, mp_context=multiprocessing.get_context(method), initializer=worker_init, initargs=(os.getpid(),)
     )
     try:
+        if method == "fork":  # every worker forked now, while this process still runs no other thread
+            gc.freeze()  # a worker's collections leave this process's objects alone: no copy of their pages
+            try:
+                pool.submit(os.getpid).result()  # the first task forks them all (the pool's own threads come after)
+            finally:
+                gc.unfreeze()
         yield Workers(count, pool)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_method() -> str:
+    """How the workers start: forked on Linux by a process that runs no other thread (``skillspas batch``), else
+    spawned (the service runs a batch in one of its threads; a process forked while another thread held a lock, in
+    Python or a library, can wait for it for ever).
+
+    Why fork where it is safe: the locks of a spawned pool's queues are named semaphores (five, in /dev/shm) that the
+    process that made them must remove. Killed with ``kill -9`` it cannot; multiprocessing's resource tracker then
+    removes them and prints "There appear to be 5 leaked semaphore objects to clean up at shutdown", and when the
+    tracker is killed with it (a whole process group killed) nothing removes them. A forked pool's semaphores have no
+    name (and its workers import nothing)."""
+    if sys.platform != "linux":  # macOS forks unsafely (its system libraries), Windows not at all
+        return "spawn"
+    return "fork" if len(os.listdir("/proc/self/task")) == 1 else "spawn"  # every thread, also a library's own
 
 
 @contextlib.contextmanager

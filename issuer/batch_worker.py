@@ -1,8 +1,8 @@
 """What a batch's worker processes run: build and check rows (``validate_rows``), sign and write them (``issue_rows``).
 
-Kept apart from ``skillspas.issuer.batch`` so that a worker imports only the builders, ``preflight`` and the
-signer, not the store's stack (SQLAlchemy): each worker starts in about half the time (measured: import
-0.42 -> 0.16 s CPU), and a batch starts one per core. What crosses between the processes is defined here
+Kept apart from ``skillspas.issuer.batch`` so that a spawned worker (the service's: ``batch._start_method``) imports
+only the builders, ``preflight`` and the signer, not the store's stack (SQLAlchemy): each starts in about half the time
+(measured: import 0.42 -> 0.16 s CPU), and a batch starts one per core; a forked one imports nothing. What crosses between the processes is defined here
 too: a row as it comes back (``BatchRow``, ``RowError``), a row to sign and a signed one.
 """
 

@@ -39,7 +39,7 @@ from skillspas.keys.signer import PublicFacts
 from skillspas.keys.did_key import DID_KEY_PREFIX, did_key_document, did_key_for, verification_method_id
 from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
 from skillspas.keys.keyfile import load, save
-from skillspas.keys.keypair import KeyPair, PublicKey, normalize_kind
+from skillspas.keys.keypair import KeyPair, PublicKey, generated_kind, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error
 from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
@@ -278,6 +278,7 @@ def create_organisation(
         raise localized_error(ErrorCode.INVALID_OPTION,
                               en="a did:key organisation keeps its key in the keystore; an HSM key needs did:web",
                               nl="een did:key-organisatie bewaart haar sleutel in de sleutelopslag; een HSM-sleutel vraagt did:web")
+    key_type = generated_kind(key_type)
     pair = generate(key_type) if did_key else None
     did = did_key_for(pair.public_key) if pair is not None else did_for_host(str(did_web))
     org_id = str(uuid.uuid4())
@@ -341,7 +342,8 @@ def rotate_signing_key(
                 nl="de DID van een did:key-organisatie is haar sleutel: die kan niet wisselen (maak een nieuwe organisatie)")
         keys = queries.org_keys(session, org_id)
         active = [k for k in keys if k.active]
-        kind = key_type or (PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")
+        kind = (generated_kind(key_type) if key_type is not None else
+                PublicKey.from_multibase(active[-1].public_key_multibase).kind if active else "ed25519")
         on_token = hsm if hsm is not None else bool(active) and active[-1].key_file.startswith("pkcs11:")
         for key in active:
             key.active = False

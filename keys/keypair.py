@@ -34,9 +34,9 @@ from skillspas.keys.multikey import (
     encode_secret_key,
     public_key_length,
 )
-from skillspas.schemas.errors import ErrorCode, error_for
+from skillspas.schemas.errors import ErrorCode, error_for, localized_error, shown
 
-__all__ = ["KeyKind", "PublicKey", "KeyPair", "generate", "normalize_kind"]
+__all__ = ["KeyKind", "PublicKey", "KeyPair", "generate", "generated_kind", "normalize_kind"]
 
 PublicKeyObject = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 PrivateKeyObject = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
@@ -272,6 +272,17 @@ class KeyPair:
 
     def __repr__(self) -> str:
         return f"KeyPair(kind={self._kind!r}, public={self._public.multibase!r})"
+
+
+def generated_kind(given: str) -> str:
+    """A key type a person named for a new key (``--type``, ``--key-type``: ed25519 or p256, also Ed25519 and P-256)
+    as ``generate`` takes it; ``invalid_option`` (nl/en) for any other, which ``generate`` would refuse in English."""
+    kind = given.lower().replace("-", "")
+    if kind not in _GENERATE_ALIASES:
+        named = shown(given, 40, quoted=True)
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"unknown key type {named}; use ed25519 or p256",
+                              nl=f"onbekend sleuteltype {named}; gebruik ed25519 of p256")
+    return kind
 
 
 def generate(kind: str) -> KeyPair:

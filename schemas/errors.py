@@ -40,6 +40,7 @@ __all__ = [
     "ServiceRefused",
     "error_for",
     "localized_error",
+    "in_english_only",
     "file_error",
     "shown",
 ]
@@ -270,6 +271,13 @@ def error_for(code: ErrorCode, message: str | None = None, path: str | None = No
 def localized_error(code: ErrorCode, *, nl: str, en: str, path: str | None = None) -> SkillspasError:
     """``error_for`` with the message in both languages."""
     return error_for(code, en, path, nl=nl)
+
+
+def in_english_only(code: ErrorCode, message: str) -> SkillspasError:
+    """``error_for`` for a detail that exists in English only (a library's ``ValueError`` a command did not foresee):
+    its Dutch text is the code's sentence and says that the detail follows in English, so that a Dutch reader is not
+    left with a general sentence and English under it unexplained. A refusal a person can meet gets its own Dutch."""
+    return error_for(code, message, nl=f"{_code_text(code, 'nl')} De toelichting volgt hieronder, in het Engels.")
 
 
 def shown(value: object, limit: int = 100, *, quoted: bool = False) -> str:

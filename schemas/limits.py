@@ -40,3 +40,7 @@ class Limits:
     """Largest batch CSV file (``batch --csv``): 128 MiB is 100,000 rows of 1,300 bytes each, 1.5 times the longest
     sample row (a micro-credential with skills and learning outcomes, 851 bytes) and 9 times an mbo-diploma row;
     the whole file is held in memory, as text and as rows, so it is bounded."""
+    max_csv_field: int = 128 * 1024
+    """Longest field of a batch CSV file (128 Ki characters, csv's own default, now set for the read and given back:
+    the module's limit is process-wide, and what another reader set must not lift or lower it). A longer field is
+    ``too_large``; a field becomes one value of a credential (``max_string_length`` bounds its JSON strings)."""

@@ -73,17 +73,18 @@ def _opened(database_url: str | None, data_dir: Path | None) -> Iterator[tuple[A
 
 def _guard(call: Callable[[], _T], lang: str = "nl") -> _T:
     """Run ``call``; a coded error is printed the one way (``schemas/report.py``) and exits with its code,
-    a usage error the library words in English only is ``invalid_option``, a file or folder it cannot
+    a usage error the library words in English only is ``invalid_option`` (its Dutch line says the detail follows in
+    English: ``in_english_only``), a file or folder it cannot
     use (e.g. ``--out`` naming a file) ``file_error``; never a traceback."""
-    from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
+    from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, in_english_only
     from skillspas.schemas.report import refuse
 
     try:
         return call()
     except SkillspasError as exc:
         raise refuse(exc, lang=lang) from None
-    except ValueError as exc:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, str(exc))) from None
+    except ValueError as exc:  # one no check foresaw: those a person meets are coded where they arise, in both
+        raise refuse(in_english_only(ErrorCode.INVALID_OPTION, str(exc))) from None
     except OSError as exc:
         raise refuse(file_error(exc)) from None
 

@@ -40,7 +40,9 @@ pointer `path` (into the credential or presentation the route checks when that d
 the request body when the request itself does not fit: its shape, its size, and on the claim route
 `/exchanges/{id}` always) and all `errors` found: 400 for an unusable request or a refused document, 422 for
 a credential that was checked and is not valid, 401/403 for a missing or insufficient API key, 408 for a
-body that did not arrive in time, 503 when the organisation's signing key cannot be used.
+body that did not arrive in time, 503 when the organisation's signing key cannot be used or the issuer's
+database cannot be reached now (`database_unavailable`, with `Retry-After`: the service takes it up again by
+itself once the database is back).
 
 *Uitgeven, controleren en intrekken van bewijsstukken; foutmeldingen in het Engels en Nederlands.*
 """

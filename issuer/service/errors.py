@@ -1,11 +1,12 @@
 """Map every refusal to a JSON answer: coded errors to 400/422, access to 401/403, an unusable signing
-key to 503, never a 500 for input.
+key or a database the service cannot reach now to 503 (the latter with ``Retry-After``), never a 500 for input.
 
 The HTTP status is derived from the code's kind (``ErrorCode.http_status``), never chosen at the
 raise site. Messages are English with a Dutch ``messageNl``; nothing here
-prints a key, a passphrase or a stack trace. The body's shape (``error_body``) and the answer to Starlette's own
-404/405 (``http_error``) are the verifier page's (``skillspas.verifier.page.errors``), which the service mounts:
-one shape for both, kept where the page may import it.
+prints a key, a passphrase or a stack trace. The body's shape (``error_body``), the answer to Starlette's own
+404/405 (``http_error``) and what a caller is told of a 503 (``public_error``, ``retry_after``) are the verifier
+page's (``skillspas.verifier.page.errors``), which the service mounts: one shape for both, kept where the page may
+import it.
 """
 
 from __future__ import annotations
@@ -22,24 +23,31 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.jsonio import pointer_token
-from skillspas.schemas.messages import text
-from skillspas.verifier.page.errors import error_body, http_error
+from skillspas.verifier.page.errors import error_body, http_error, public_error, retry_after
 
-__all__ = ["error_body", "error_response", "http_error", "in_body", "install_error_handlers"]
+__all__ = ["error_body", "error_response", "http_error", "in_body", "install_error_handlers", "logged", "public_error",
+           "retry_after"]
 
 _log = logging.getLogger("skillspas.issuer.service")
 
 
+def logged(request: Request, exc: SkillspasError) -> SkillspasError:
+    """``exc``, written to the server log first when it is the database (the driver's first line: host and port,
+    never a password), which a caller is not told (``public_error``)."""
+    if exc.code is ErrorCode.DATABASE_UNAVAILABLE:
+        _log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+    return exc
+
+
 def error_response(exc: SkillspasError) -> JSONResponse:
     """The answer for one coded error. A key the service cannot use (a key file it cannot read, an HSM
-    it cannot log in to or sign with) is the service's failure, not the caller's: 503 by its kind."""
+    it cannot log in to or sign with) or a database it cannot reach is the service's failure, not the caller's:
+    503 by its kind, in words that tell no detail (``public_error``)."""
     status = exc.http_status
-    if status == 503:  # never echo keystore details (paths) to a caller
-        body = error_body(exc.code.value, "the issuer's signing key is not available", text(exc.code, "nl"))
-    else:
-        body = error_body(exc.code.value, exc.message, exc.text("nl"), exc.path)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    told = public_error(exc)
+    body = error_body(told.code.value, told.message, told.text("nl"), told.path)
+    headers = {**retry_after(exc), **({"WWW-Authenticate": "Bearer"} if status == 401 else {})}
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 @contextmanager
@@ -84,7 +92,8 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into a coded JSON answer."""
 
     @app.exception_handler(SkillspasError)
-    async def _coded(_request: Request, exc: SkillspasError) -> JSONResponse:
+    async def _coded(request: Request, exc: SkillspasError) -> JSONResponse:
+        logged(request, exc)
         return error_response(exc)
 
     @app.exception_handler(RequestValidationError)

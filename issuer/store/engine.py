@@ -19,21 +19,22 @@ import contextvars
 import os
 import re
 import select
+import sqlite3
 import stat
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
+from sqlalchemy.engine import ExceptionContext, URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util import await_, greenlet_spawn
 
-from skillspas.schemas.errors import ErrorCode, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.files import private_folder
 
 if TYPE_CHECKING:
@@ -109,12 +110,18 @@ class Store:
                 self.engine.url.set(drivername="postgresql+asyncpg"), echo=self.engine.echo,
                 connect_args={"prepared_statement_cache_size": 0}, **_POSTGRES_OPTIONS)
             event.listen(engine.sync_engine, "checkout", _ping_asyncpg)
+            event.listen(engine.sync_engine, "handle_error", _on_error)
         return await greenlet_spawn(self._holding, engine.sync_engine, function, args)
 
     def _holding(self, engine: Engine, function: Callable[..., _T], args: tuple[Any, ...]) -> _T:
         """``on_loop``'s greenlet: the checkout (and its ping), ``function`` and the return to the pool in one,
-        not AsyncEngine's connect, ``run_sync`` and close in three (~100 us of CPU a request: issue 18)."""
-        with engine.connect() as connection:
+        not AsyncEngine's connect, ``run_sync`` and close in three (~100 us of CPU a request: issue 18). asyncpg's
+        own socket errors at connecting (a server that is down) pass SQLAlchemy unwrapped: ``database_unavailable``."""
+        try:
+            connection = engine.connect()
+        except OSError as exc:
+            raise _unavailable(exc, engine.url) from exc
+        with connection:
             token = _HELD.set((self, connection))
             try:
                 return function(*args)
@@ -142,9 +149,11 @@ class Store:
             with driver.cursor() as cursor:  # plain tuples: psycopg's named tuples cost more than the statement
                 cursor.execute(compiled[0], params)
                 return cursor.fetchall() if cursor.description is not None else []
-        except Exception:
+        except Exception as exc:
             if driver.broken or driver.closed:
                 held[1].invalidate()  # not back into the pool
+            if _lost(exc):
+                raise _unavailable(exc, self.engine.url) from exc
             raise
         finally:
             if not (driver.broken or driver.closed):
@@ -163,6 +172,8 @@ class Store:
 
             if not isinstance(exc, PostgresError) or driver.is_closed():
                 connection.invalidate()
+            if _lost(exc):
+                raise _unavailable(exc, connection.engine.url) from exc
             raise
         except BaseException:  # a cancelled request (asyncio.CancelledError): its reply may still be on the way
             connection.invalidate()
@@ -180,14 +191,26 @@ class Store:
 
 
 def _sqlite_engine(url: str, echo: bool) -> Engine:
-    """SQLite with WAL, foreign keys and immediate write transactions (no SQLITE_BUSY upgrades)."""
+    """SQLite with WAL, foreign keys and immediate write transactions (no SQLITE_BUSY upgrades). A database file
+    opens read-write only, never created by a connection (``open_store`` made it): one that is gone is
+    ``database_unavailable``, not a new empty database; and a pooled connection whose file is no longer at its path
+    (its folder removed or moved) is replaced at checkout, as PostgreSQL's dead connections are (``_same_file``):
+    SQLite in WAL mode goes on reading and writing a removed file, and what it wrote would be lost."""
     database = make_url(url).database
+    file = None
     if database and database != ":memory:" and not database.startswith("file:"):
-        _private_file(Path(database).expanduser().resolve())
+        file = Path(database).expanduser().resolve()
+        _private_file(file)
     engine = create_engine(url, echo=echo, connect_args={"timeout": 60, "check_same_thread": False})
+    event.listen(engine, "handle_error", _on_error)
+
+    @event.listens_for(engine, "do_connect")
+    def _read_write(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        if file is not None:
+            cargs[0], cparams["uri"] = file.as_uri() + "?mode=rw", True
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         # pysqlite's own BEGIN handling is turned off so that every transaction is BEGIN IMMEDIATE
         # (SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL").
         dbapi_connection.isolation_level = None
@@ -197,12 +220,28 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
+        if file is not None:
+            record.info["file"] = _identity(file)
+
+    @event.listens_for(engine, "checkout")
+    def _same_file(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if file is not None and record.info.get("file") != _identity(file):
+            raise DisconnectionError("the database file is no longer at its path")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _identity(file: Path) -> tuple[int, int] | None:
+    """The file at ``file`` (device and inode), None when there is none: one ``stat``, about a microsecond."""
+    try:
+        found = file.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _private_file(database: Path) -> None:
@@ -221,26 +260,33 @@ def _private_file(database: Path) -> None:
 
 
 def _engine(url: str, echo: bool) -> Engine:
-    """Build the engine for ``url``; ``postgresql://`` means psycopg 3; ``invalid_option`` for another database."""
+    """Build the engine for ``url``; ``postgresql://`` means psycopg 3; ``invalid_option`` (nl/en) for another
+    database, or for a URL SQLAlchemy cannot read or has no driver for (its own words are English only)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{shown(url, 60, quoted=True)} is not a database URL "
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(url, echo)
+        if parsed.get_backend_name() == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(parsed, echo=echo, connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+                                   **_POSTGRES_OPTIONS)
+            event.listen(engine, "checkout", _ping)
+            event.listen(engine, "handle_error", _on_error)
+            return engine
+    except (ArgumentError, ValueError):  # e.g. sqlite://file.db, a port that is no number, an unknown +driver
+        given = shown(_PASSWORD.sub(r"\1***@", url), 60, quoted=True)
+        raise localized_error(ErrorCode.INVALID_OPTION, en=f"{given} is not a database URL "
                               "(sqlite:///FILE or postgresql://USER@HOST/DB)",
-                              nl=f"{shown(url, 60, quoted=True)} is geen database-URL (sqlite:///BESTAND of "
+                              nl=f"{given} is geen database-URL (sqlite:///BESTAND of "
                               "postgresql://GEBRUIKER@HOST/DB)") from None
-    if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo)
-    if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, echo=echo, connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
-                               **_POSTGRES_OPTIONS)
-        event.listen(engine, "checkout", _ping)
-        return engine
     backend = shown(parsed.get_backend_name(), 40, quoted=True)
     raise localized_error(ErrorCode.INVALID_OPTION, en=f"unsupported database {backend}: use sqlite or postgresql",
                           nl=f"database {backend} wordt niet ondersteund: gebruik sqlite of postgresql")
+
+
+_PASSWORD: Final = re.compile(r"(://[^/@:]*:)[^/]*@")
+"""A URL's password (``://user:PASSWORD@``), never shown."""
 
 
 _POSTGRES_OPTIONS: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
@@ -349,13 +395,63 @@ def open_store(url: str, *, echo: bool = False, upgrade: bool = True) -> Store:
             engine.connect().close()
     except OperationalError as exc:
         engine.dispose()
-        raise _unavailable(exc) from None
+        raise _unavailable(exc, engine.url) from None
+    except SkillspasError:
+        engine.dispose()
+        raise
     return Store(engine)
 
 
-def _unavailable(exc: OperationalError) -> Exception:
-    """``database_unavailable`` with the driver's first line (it names host and port, never the URL's password)."""
-    reason = shown(str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__, 200)
+_SQLSTATE_LOST: Final = frozenset({"08", "53", "57", "58"})
+"""PostgreSQL's SQLSTATE classes of a server that cannot serve now: connection exception, insufficient resources,
+operator intervention (a shutdown, a restart, a cancelled statement), system error."""
+_SQLITE_LOST: Final = frozenset({"PERM", "BUSY", "LOCKED", "READONLY", "IOERR", "CORRUPT", "FULL", "CANTOPEN", "NOLFS",
+                                 "NOTADB"})
+"""SQLite's primary result codes (``SQLITE_IOERR_SHORT_READ`` is ``IOERR``) of a database file it cannot use now; not
+``SQLITE_ERROR`` (a statement SQLite refuses: a bug, as ``no such table`` would be)."""
+
+
+def _lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached or used now (a server down or restarting, a lost
+    connection, a database file that is gone), rather than that it refused a statement: SQLAlchemy's error by the
+    driver's, a socket's error, a SQLite result code, a PostgreSQL SQLSTATE class; else (a driver's error before any
+    server answered) PEP 249's ``OperationalError`` or ``InterfaceError``."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or (exc.orig is not None and _lost(exc.orig))
+    if isinstance(exc, (OSError, DisconnectionError)):
+        return True
+    if isinstance(exc, sqlite3.Error):  # its OperationalError is also a statement's error
+        return (exc.sqlite_errorname or "").partition("_")[2].partition("_")[0] in _SQLITE_LOST
+    state = getattr(exc, "sqlstate", None)
+    if isinstance(state, str) and state:
+        return state[:2] in _SQLSTATE_LOST
+    return any(kind.__name__ in ("OperationalError", "InterfaceError") for kind in type(exc).__mro__)
+
+
+def _on_error(context: ExceptionContext) -> None:
+    """SQLAlchemy's ``handle_error``: a database that cannot be reached or used now raises ``database_unavailable``
+    (the connection is not put back into the pool, unless SQLite is only busy), wherever the statement or the
+    connect was; a statement's own error stays as it is."""
+    if context.is_pre_ping or not _lost(context.original_exception):
+        return
+    if not _busy(context.original_exception):
+        context.is_disconnect = True
+    raise _unavailable(context.original_exception, context.engine.url if context.engine is not None else None)
+
+
+def _busy(exc: BaseException) -> bool:
+    """SQLite's busy or locked: another writer held the database for longer than the busy timeout."""
+    return isinstance(exc, sqlite3.Error) and (exc.sqlite_errorname or "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def _unavailable(exc: BaseException, url: URL | None = None) -> Exception:
+    """``database_unavailable`` with the driver's first line (it names host and port, never the URL's password; a
+    password it would repeat is masked all the same)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    line = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    if url is not None and url.password:
+        line = line.replace(str(url.password), "***")
+    reason = shown(line, 200)
     return localized_error(ErrorCode.DATABASE_UNAVAILABLE,
                            en=f"the database cannot be reached ({reason}); check --database-url (SKILLSPAS_DATABASE_URL) "
                               "and that the database server runs",

@@ -3,6 +3,7 @@ sample CSV per type in examples/ (each row checked as ``skillspas batch --dry-ru
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import json
@@ -24,6 +25,7 @@ from skillspas.issuer.preflight import preflight
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import open_store
 from skillspas.schemas.errors import ErrorCode, SkillspasError
+from skillspas.schemas.limits import Limits
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADER = "row_key;learner_name;crebo;leerweg;date\r\n"
@@ -305,6 +307,23 @@ def test_a_field_over_the_csv_limit_is_reported_on_its_own_line(tmp_path, before
     error = _refusal(path)
     assert error.code is ErrorCode.TOO_LARGE
     assert f"line {line} " in error.text("en") and f"regel {line} " in error.text("nl"), error.text("en")
+
+
+@pytest.mark.parametrize("elsewhere", [1 << 24, 1024], ids=["lifted by other code", "lowered by other code"])
+def test_a_csv_fields_limit_is_the_batchs_own_whatever_other_code_set_and_is_given_back_after_reading(tmp_path, elsewhere):
+    """csv's field limit is process-wide: a vocabulary import (or a test) that set it must neither let a field over
+    ``Limits.max_csv_field`` through nor refuse one under it, and the batch leaves it as it found it."""
+    long_field, fits = tmp_path / "long.csv", tmp_path / "fits.csv"
+    long_field.write_text(HEADER + "k1;" + "x" * (Limits.max_csv_field + 1) + ";25180;BBL;2025-07-01\r\n", "utf-8")
+    fits.write_text(HEADER + "k1;" + "x" * Limits.max_csv_field + ";25180;BBL;2025-07-01\r\n", "utf-8")
+    previous = csv.field_size_limit(elsewhere)
+    try:
+        assert _refusal(long_field).code is ErrorCode.TOO_LARGE
+        assert csv.field_size_limit() == elsewhere
+        assert len(read_csv(fits)[0][1]["learner_name"]) == Limits.max_csv_field
+        assert csv.field_size_limit() == elsewhere
+    finally:
+        csv.field_size_limit(previous)
 
 
 def test_a_refused_batch_counts_its_bad_rows_in_the_singular_for_one_and_the_plural_for_more():

@@ -1,7 +1,8 @@
 """A command's refusal says what is wrong in Dutch too (the ``fout [code]:`` line), in its own sentence, not the
 code's general one (``schemas/messages.py``), and exits 2 without a traceback: ``sign``, ``verify --now``, the
 ``keys`` commands (a keystore's DID, key type, dates, unknown keys, a damaged key history) and the service's
-settings (``SKILLSPAS_*`` variables, ``--port``, ``--database-url``, a batch's type)."""
+settings (``SKILLSPAS_*`` variables, ``--port``, ``--database-url``, a batch's type, an organisation's key type).
+A ``ValueError`` no check foresaw says in Dutch that its English detail follows."""
 
 from __future__ import annotations
 
@@ -118,6 +119,15 @@ SETTINGS_REFUSALS = [
                  "'geen url' is geen database-URL", id="a database URL that is no URL"),
     pytest.param({}, ["batch", "diploma", "--csv", "TMP/array.json", "--org", "roc", "--dry-run", "--data-dir", "TMP/data"],
                  "onbekende soort bewijsstuk 'diploma'; kies uit mbo-diploma", id="a batch of an unknown type"),
+    pytest.param({}, ["org", "list", "--database-url", "postgresql://school@localhost:vijf/skillspas"],
+                 "'postgresql://school@localhost:vijf/skillspas' is geen database-URL", id="a database port that is no number"),
+    pytest.param({}, ["org", "list", "--database-url", "sqlite://skillspas.db"],
+                 "'sqlite://skillspas.db' is geen database-URL", id="a SQLite URL with two slashes, not three"),
+    pytest.param({}, ["org", "list", "--database-url", "postgresql+geendriver://school@localhost/skillspas"],
+                 "is geen database-URL", id="a database driver that is not installed"),
+    pytest.param({}, ["org", "create", "ROC Sleuteltype", "--role", "mbo", "--did-web", "sleutel.example", "--key-type",
+                      "rsa", "--data-dir", "TMP/data"],
+                 "onbekend sleuteltype 'rsa'; gebruik ed25519 of p256", id="an organisation of an unknown key type"),
 ]
 
 
@@ -128,6 +138,42 @@ def test_a_setting_the_service_cannot_run_with_is_refused_in_its_own_dutch_sente
     dutch_line = next((line for line in result.stderr.splitlines() if line.startswith("fout [invalid_option]: ")), "")
     assert result.exit_code == 2 and dutch in dutch_line, result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_url_that_is_no_url_is_refused_without_its_password():
+    url = "postgresql://school:geheim-wachtwoord@localhost:vijf/skillspas"
+    result = CliRunner().invoke(build_app(), ["org", "list", "--database-url", url])
+    assert result.exit_code == 2 and "'postgresql://school:***@localhost:vijf/skillspas' is geen database-URL" in result.stderr
+    assert "geheim-wachtwoord" not in result.output, result.output
+
+
+def test_a_rotation_of_an_organisations_key_to_an_unknown_key_type_is_refused_in_its_own_dutch_sentence(tmp_path):
+    env = {"SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE}
+    data = ["--data-dir", str(tmp_path / "data")]
+    made = CliRunner().invoke(build_app(), ["org", "create", "ROC Wissel", "--role", "mbo", "--did-web", "wissel.example",
+                                            *data], env=env)
+    assert made.exit_code == 0, made.output
+    result = CliRunner().invoke(build_app(), ["org", "rotate-key", "ROC Wissel", "--key-type", "p384", *data], env=env)
+    assert result.exit_code == 2, result.output
+    assert "fout [invalid_option]: onbekend sleuteltype 'p384'; gebruik ed25519 of p256" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("args, seam", [
+    pytest.param(["org", "list", "--data-dir", "TMP/data"], "skillspas.issuer.orgs.Organisations.all",
+                 id="a service command"),
+    pytest.param(["keys", "list", "--keystore", "TMP/ks"], "skillspas.keys.keyfile.Keystore.history",
+                 id="a keys command"),
+])
+def test_a_value_error_no_check_foresaw_says_in_dutch_that_its_english_detail_follows(place, monkeypatch, args, seam):
+    def unforeseen(*_args, **_kwargs):
+        raise ValueError("something no check foresaw")
+
+    monkeypatch.setattr(seam, unforeseen)
+    result = CliRunner().invoke(build_app(), [arg.replace("TMP", str(place)) for arg in args])
+    assert result.exit_code == 2, result.output
+    assert f"fout [invalid_option]: {text('invalid_option', 'nl')} De toelichting volgt hieronder, in het Engels." \
+        in result.stderr, result.output
+    assert "error [invalid_option]: something no check foresaw" in result.stderr
 
 
 def test_a_database_server_that_cannot_be_reached_is_database_unavailable_in_both_languages_without_the_urls_password():

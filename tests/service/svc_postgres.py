@@ -87,11 +87,19 @@ class PostgresServer:
         os.chmod(self.folder, 0o700)
         self._as_user(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "skillspas",
                       "-E", "UTF8", "--no-locale", "--no-sync")
+        return self.resume()
+
+    def resume(self) -> PostgresServer:
+        """pg_ctl start on the cluster's data (again, after ``pause``)."""
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         self._as_user(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
                       "-w", "-t", "60", "-o", options, "start")
         return self
+
+    def pause(self) -> None:
+        """Stop the server as an operator would (``pg_ctl stop``: its sessions are ended), keeping its data."""
+        self._as_user(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def url(self, database: str = "postgres") -> str:
         """SQLAlchemy URL of ``database`` (psycopg 3)."""

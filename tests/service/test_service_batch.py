@@ -238,17 +238,26 @@ def _states(store: Store, org_id: str) -> dict[str, int]:
                                     .where(IssuedCredential.org_id == org_id).group_by(IssuedCredential.state)).all())
 
 
-@pytest.mark.parametrize("workers", ["1", "2"], ids=["in-process", "2-workers"])
-def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path, workers):
-    settings, org_id = _org(database[0], database[1] / f"crash{workers}")
+def _named_semaphores() -> set[str]:
+    """multiprocessing's named semaphores on this machine (a spawned pool's queue locks)."""
+    return {path.name for path in Path("/dev/shm").glob("sem.mp-*")}
+
+
+@pytest.mark.parametrize("workers, group", [("1", False), ("2", False), ("2", True)],
+                         ids=["in-process", "2-workers", "2-workers, the whole process group killed"])
+def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_once(database, tmp_path, workers, group):
+    """Also: nothing of the killed batch is left for multiprocessing's resource tracker to clean up ("There appear to
+    be 5 leaked semaphore objects"), nor left over when the tracker is killed with it (a whole process group)."""
+    settings, org_id = _org(database[0], database[1] / f"crash{workers}{'-group' if group else ''}")
     rows = [diploma_row(f"k-{n:05d}") for n in range(CRASH_ROWS)]
     csv_file, out = tmp_path / "rows.csv", tmp_path / "out"
     _write_csv(csv_file, rows)
     args = _batch_args(settings, org_id, csv_file, out)
     batch_env = {"SKILLSPAS_BATCH_WORKERS": workers, "SKILLSPAS_BATCH_COMMIT_EVERY": "10"}  # commits before the kill
     env = {**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, **batch_env}
+    semaphores = _named_semaphores()
     process = subprocess.Popen([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=group)
     kill_after = random.Random(os.getpid()).randint(1, CRASH_ROWS // 2)
     deadline = time.monotonic() + 300
     watch = open_store(settings.database, upgrade=False)
@@ -258,13 +267,18 @@ def test_cli_batch_killed_at_a_random_point_and_rerun_issues_each_row_exactly_on
             if out.is_dir() and len(list(out.glob("*.json"))) >= kill_after and _states(watch, org_id).get("active"):
                 break
             time.sleep(0.02)  # listing thousands of files costs CPU the batch needs
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        if group:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.send_signal(signal.SIGKILL)
+        _, stderr = process.communicate(timeout=60)  # to its end: also what a resource tracker says after the kill
         committed = _states(watch, org_id).get("active", 0)
     finally:
         watch.dispose()
     assert not (out / "manifest.json").exists(), "the batch finished before it could be killed"
     assert 0 < committed < CRASH_ROWS, "the kill came before any row was committed, or after all"
+    assert b"leaked semaphore" not in stderr and b"resource_tracker" not in stderr, stderr.decode(errors="replace")
+    assert _named_semaphores() <= semaphores, "the killed batch left named semaphores behind"
 
     result = run_cli(*args, env=batch_env)
     assert result.returncode == 0, result.stderr

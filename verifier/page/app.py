@@ -71,7 +71,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.messages import text
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.errors import error_body, http_error
+from skillspas.verifier.page.errors import error_body, http_error, public_error, retry_after
 from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
                                             too_large)
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
@@ -412,7 +412,15 @@ def create_page_app(settings: PageSettings) -> FastAPI:
 
     @app.get("/api/info")
     async def info() -> JSONResponse:
-        return JSONResponse(await anyio.to_thread.run_sync(_info, settings), headers={"cache-control": "no-store"})
+        try:
+            found = await anyio.to_thread.run_sync(_info, settings)
+        except SkillspasError as exc:
+            if exc.http_status != 503:
+                raise
+            told = public_error(_logged(exc))
+            return JSONResponse(error_body(told.code.value, told.message, told.text("nl")), status_code=503,
+                                headers={"cache-control": "no-store", **retry_after(exc)})
+        return JSONResponse(found, headers={"cache-control": "no-store"})
 
     @app.get("/api/skills")
     async def skills(q: str = Query("", max_length=_MAX_QUERY), limit: int = Query(10, ge=1, le=20)) -> JSONResponse:
@@ -457,6 +465,8 @@ def create_page_app(settings: PageSettings) -> FastAPI:
             return _answer(_input_error(late), error_view(late.code, detail_of(late), sentence=both("timeout")))
         except _InternalError:
             return _internal_error()
+        except SkillspasError as exc:  # only the host's 503 leaves ``_check``
+            return _unavailable(exc)
         return _answer(result, view)
 
     app.add_middleware(_Guard, allowed_hosts=settings.allowed_hosts)
@@ -466,6 +476,22 @@ def create_page_app(settings: PageSettings) -> FastAPI:
 
 class _InternalError(Exception):
     """A bug in the page or the verifier (logged); the page answers 500 and stays up."""
+
+
+def _logged(exc: SkillspasError) -> SkillspasError:
+    """``exc``, written to the log first: what the host's operator needs and a visitor is not told."""
+    _log.warning("the trust material cannot be loaded now: [%s] %s", exc.code.value, exc.message)
+    return exc
+
+
+def _unavailable(exc: SkillspasError) -> JSONResponse:
+    """503 (with ``Retry-After`` for a database) and the page's view of it: try again later, no detail."""
+    told = public_error(_logged(exc))
+    database = told.code is ErrorCode.DATABASE_UNAVAILABLE
+    view = error_view(told.code, "", sentence=both("database_unavailable") if database else None)
+    view.update(next=None, detail=None)
+    body = {"verified": False, "errors": [{"code": told.code.value, "message": told.message, "path": None}], "view": view}
+    return JSONResponse(body, status_code=503, headers={"cache-control": "no-store", **retry_after(exc)})
 
 
 def _internal_error() -> JSONResponse:
@@ -532,6 +558,8 @@ def _check(
         view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)
+        if exc.http_status == 503:  # the host's (the issuer service's database): no verdict; the route answers 503
+            raise
         return _input_error(exc), error_view(exc.code, detail_of(exc))
     except Exception as exc:  # a bug: logged; the page answers, says so, and stays up
         _log.exception("the verifier page failed on an input")

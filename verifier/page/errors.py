@@ -19,10 +19,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.messages import text
 
-__all__ = ["error_body", "http_error"]
+__all__ = ["error_body", "http_error", "public_error", "retry_after", "RETRY_AFTER_SECONDS"]
+
+RETRY_AFTER_SECONDS: Final = 5
+"""``Retry-After`` of a ``database_unavailable`` answer: a database server restarting is back within seconds, and a
+client that waits this long does not add to the load of one that is starting."""
 
 _METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _HTTP_CODES: Final = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN,
@@ -40,6 +44,23 @@ def error_body(code: str, message: str, message_nl: str, path: str | None = None
         "errors": errors if errors is not None else [{"code": code, "message": message, "path": path}],
         **extra,
     }
+
+
+def public_error(exc: SkillspasError) -> SkillspasError:
+    """``exc`` as a caller is told it: a 503 is the host's failure (the issuer service's), and its detail (a key
+    file's path, the database's host and port, the driver's words, what the operator should check) is for the server
+    log only."""
+    if exc.code is ErrorCode.DATABASE_UNAVAILABLE:
+        return localized_error(exc.code, en="the issuer's database cannot be reached now; try again later",
+                               nl="de database van de uitgever is nu niet bereikbaar; probeer het later opnieuw")
+    if exc.http_status == 503:
+        return error_for(exc.code, "the issuer's signing key is not available", nl=text(exc.code, "nl"))
+    return exc
+
+
+def retry_after(exc: SkillspasError) -> dict[str, str]:
+    """The ``Retry-After`` header of an answer to ``exc``: for a database the host cannot reach now, none else."""
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.code is ErrorCode.DATABASE_UNAVAILABLE else {}
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

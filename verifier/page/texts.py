@@ -145,6 +145,10 @@ SENTENCES: Final[Mapping[str, Both]] = {
         "nl": "Het controleren duurde te lang en is afgebroken.",
         "en": "Checking took too long and was stopped.",
     },
+    "database_unavailable": {
+        "nl": "De database van de uitgever is nu niet bereikbaar; probeer het over een paar seconden opnieuw.",
+        "en": "The issuer's database cannot be reached now; try again in a few seconds.",
+    },
     "internal": {
         "nl": "Er ging iets mis in de verificateur zelf; probeer het opnieuw of meld het.",
         "en": "Something went wrong in the verifier itself; try again or report it.",

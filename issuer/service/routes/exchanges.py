@@ -17,6 +17,7 @@ from skillspas.issuer.service.api_models import ExchangeRequest, ExchangeRespons
 from skillspas.issuer.service.deps import CurrentOrg
 from skillspas.issuer.service.errors import in_body
 from skillspas.issuer.service.claim_page import PAGE_HEADERS, language, render, render_error, wants_html
+from skillspas.issuer.service.errors import logged, public_error, retry_after
 from skillspas.schemas.errors import SkillspasError
 
 __all__ = ["router"]
@@ -116,6 +117,7 @@ async def offer_page(
     try:
         view = await run_in_threadpool(exchanges.view, exchange_id)
     except SkillspasError as exc:
-        return HTMLResponse(render_error(exc, chosen), status_code=exc.http_status, headers=PAGE_HEADERS)
+        return HTMLResponse(render_error(public_error(logged(request, exc)), chosen), status_code=exc.http_status,
+                            headers={**PAGE_HEADERS, **retry_after(exc)})
     page = await run_in_threadpool(render, view, chosen)
     return HTMLResponse(page, status_code=_PAGE_STATUS[view.state], headers=PAGE_HEADERS)
