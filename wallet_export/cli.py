@@ -91,8 +91,9 @@ def _writing(store: PassportStore) -> Iterator[None]:
 
 
 def _console() -> Console:
-    # emoji=False: "did:key:" must not turn into a key emoji.
-    return Console(emoji=False, highlight=False)
+    # emoji=False: "did:key:" must not turn into a key emoji. markup=False: what a credential says is printed as it is
+    # written ("[/]" in a skill's label was a MarkupError, "[green]" a colour); styles are given as Text, never markup.
+    return Console(emoji=False, highlight=False, markup=False)
 
 
 def _lang(value: str) -> Lang:
