@@ -14,7 +14,7 @@ from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.scan import FORBIDDEN_TEXT, scan
 
-__all__ = ["check_text"]
+__all__ = ["check_text", "one_line"]
 
 
 def check_text(value: Any, path: str = "") -> None:
@@ -50,3 +50,10 @@ def _check(text: str, path: str) -> None:
                "lijken dan hij is",
             path=path or "/",
         )
+
+
+def one_line(value: str) -> str:
+    """``value`` (a title or a name: one line for a person) as a terminal or a table cell shows it: every run of
+    whitespace, line breaks (LF, CR, U+2028) included, one space, as a web page shows it. A signed name may hold a line
+    break, and printed as it is the next line looks like the reader's own (a forged "✓ geldig" under a title)."""
+    return " ".join(value.split())

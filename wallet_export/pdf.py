@@ -27,6 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from skillspas.schemas.errors import shown
+from skillspas.schemas.text import one_line
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.page.texts import human_date
 from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr_set, part_caption
@@ -97,7 +98,7 @@ class _Document(FPDF):
     def short(self, text: str) -> str:
         """``text`` for a table cell: on one line, at most ``_CELL_CHARS`` characters ("…" when cut), as this font can
         write it."""
-        return self.clean(shown(" ".join(text.split()), _CELL_CHARS))
+        return self.clean(shown(one_line(text), _CELL_CHARS))
 
     def style(self, size: float, bold: bool = False, grey: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)
