@@ -373,6 +373,14 @@ def import_esco(
             f"(kwalificaties-register.csv) found in {names}.",
         )
     folder = Path(home) / IMPORT_FOLDER
+    try:
+        return _store_plan(plan, folder, replace=replace)
+    except OSError as exc:  # a --home that cannot be written (a name too long, no permission, a full disk)
+        raise file_error(exc, exc.filename or folder, "write") from None
+
+
+def _store_plan(plan: list[tuple[str, str, Any, int]], folder: Path, *, replace: bool) -> ImportResult:
+    """Write the checked ``plan`` into ``folder`` (``import_esco``)."""
     folder.mkdir(parents=True, exist_ok=True)
     if replace:
         for old in folder.iterdir():

@@ -77,7 +77,17 @@ TrustAnchorOption = Annotated[Optional[list[str]], typer.Option("--trust-anchor"
 
 
 def _store(folder: Path | None) -> PassportStore:
-    return PassportStore(folder or default_passport_dir())
+    """The passport in ``folder`` (default: the user's); refused with ``file_error`` when the system cannot name or look
+    into the deepest file it may hold (a name too long, no permission): pathlib's ``exists()`` and ``is_file()`` raise
+    for those rather than answer False, an internal error in every command that looked."""
+    store = PassportStore(folder or default_passport_dir())
+    try:
+        (store.quarantine_folder / ("0" * 64 + ".json")).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError as exc:
+        raise refuse(file_error(exc, store.folder, "use")) from None
+    return store
 
 
 @contextlib.contextmanager
