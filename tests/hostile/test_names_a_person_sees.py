@@ -43,3 +43,18 @@ def test_org_create_refuses_a_name_a_person_would_not_read_as_it_is(tmp_path, na
     assert words in run.stderr
     listed = run_cli("org", "list", "--data-dir", str(tmp_path))
     assert listed.exit_code != 0 or json.loads(listed.stdout) == []
+
+
+@pytest.mark.parametrize("claimed, differs", [("ROC Cafe\u0301", False), ("ROC  CAFÉ", False), ("ROC Cafe", True),
+                                              ("ROC Café — Examencommissie", False), ("ROC C\u0430fé", True)],
+                         ids=["decomposed accent (NFD)", "case and spacing", "another letter", "a unit after the name",
+                              "a Cyrillic look-alike"])
+def test_a_claimed_issuer_name_that_looks_the_same_as_the_listed_one_raises_no_warning(claimed, differs):
+    """A name typed on a Mac is decomposed ("e" and U+0301): it looks like the trust list's "ROC Café" and is the same
+    name; the page and verify said "issuer_name_differs" (orange) for a genuine credential. A look-alike letter of
+    another script is another name, and still warned of."""
+    from skillspas.verifier.result import CredentialSummary
+
+    summary = CredentialSummary(issuer="did:web:roc.example", issuer_name="ROC Café", types=("OpenBadgeCredential",),
+                                subject_name=None, name=None, valid_from=None, valid_until=None, claimed_issuer_name=claimed)
+    assert summary.issuer_name_differs is differs
