@@ -45,6 +45,8 @@ from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
+from skillspas.schemas.scan import FORBIDDEN_TEXT
+from skillspas.schemas.text import visible
 
 __all__ = [
     "ROLES",
@@ -271,6 +273,15 @@ def create_organisation(
     if not name or len(name) > 200:
         raise localized_error(ErrorCode.INVALID_OPTION, en="an organisation needs a name of 1 to 200 characters",
                               nl="een organisatie heeft een naam van 1 tot 200 tekens nodig")
+    forbidden = FORBIDDEN_TEXT.search(name) or re.search(r"[\n\r\u2028\u2029]", name)
+    if forbidden is not None or not visible(name):  # the name its credentials and the claim page show as the issuer's
+        what = f"U+{ord(forbidden.group()):04X}" if forbidden is not None else None
+        raise localized_error(
+            ErrorCode.INVALID_OPTION,
+            en=f"an organisation's name is one line without control or bidi characters ({what})" if what else
+               "an organisation's name needs a visible character (not only spaces or format characters)",
+            nl=f"de naam van een organisatie is één regel zonder stuur- of leesrichtingstekens ({what})" if what else
+               "de naam van een organisatie heeft een zichtbaar teken nodig (niet alleen spaties of opmaaktekens)")
     if (did_web is None) != did_key:
         raise localized_error(ErrorCode.INVALID_OPTION, en="give either a did:web host or did:key",
                               nl="geef --did-web HOST of --did-key (één van de twee)")

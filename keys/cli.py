@@ -185,7 +185,11 @@ def generate(
         raise refuse(error_for(ErrorCode.INVALID_OPTION, "give --out FILE (a key file) or --keystore DIR --did DID",
                                nl="geef --out BESTAND (een sleutelbestand) of --keystore MAP --did DID"))
     keypair = generate_keypair(_key_type(key_type, None))
-    if out.exists() or out.is_symlink():
+    try:
+        taken = out.exists() or out.is_symlink()
+    except OSError as exc:  # a name too long: exists() raises, it does not answer
+        raise refuse(file_error(exc, out, "write")) from None
+    if taken:
         raise refuse(error_for(ErrorCode.KEY_EXISTS, f"{str(out)!r} already exists; refusing to overwrite a key file",
                                nl=f"{str(out)!r} bestaat al; een sleutelbestand wordt niet overschreven"))
     passphrase = None

@@ -155,8 +155,12 @@ def load_did_web_folder(
     ``file_error`` when ``path`` is missing or no folder, ``unresolvable_key`` for a did.json in it that is wrong,
     ``too_large`` past ``Limits.max_bundle_documents`` of them."""
     root = Path(path)
-    if not root.is_dir():  # a folder given wrongly is the user's file problem (exit 2), not an unresolvable key
-        missing = not root.exists()
+    try:
+        folder = root.is_dir()
+        missing = not folder and not root.exists()
+    except OSError as exc:  # a name too long: is_dir() raises, it does not answer
+        raise file_error(exc, root, "read") from None
+    if not folder:  # a folder given wrongly is the user's file problem (exit 2), not an unresolvable key
         reason = (errno.ENOENT, os.strerror(errno.ENOENT)) if missing else (errno.ENOTDIR, NOT_A_FOLDER)
         raise file_error(OSError(*reason, str(root)), root, "read")
     limits = limits or Limits()

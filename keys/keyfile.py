@@ -37,7 +37,7 @@ from skillspas.keys.history import KeyHistory, KeyRecord
 from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
 from skillspas.keys.verification_method import MULTIKEY
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.files import private_folder, write_atomic
 from skillspas.schemas.jsonio import open_input, parse_json
 
@@ -112,6 +112,8 @@ def _read(path: Path) -> tuple[dict[str, Any], int]:
                         nl=f"er is geen sleutelbestand {str(path)!r}") from None
     except PermissionError:
         raise _invalid(path, "cannot be read (permission denied)", "niet te lezen (geen toestemming)") from None
+    except OSError as exc:  # a name too long, a disk error: what any command says of a file it cannot read
+        raise file_error(exc, path, "read") from None
     if len(data) > _MAX_KEY_FILE_BYTES:
         raise _invalid(path, "too large to be a key file", "te groot voor een sleutelbestand")
     try:

@@ -26,6 +26,7 @@ from typing import Any, Final
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import format_datetime, parse_datetime
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
+from skillspas.schemas.text import visible
 
 __all__ = [
     "TRUST_LIST_CONTEXT",
@@ -111,7 +112,7 @@ class TrustListEntry:
         """Refuse an entry that could never match or is not a DID."""
         if not isinstance(self.did, str) or not self.did.startswith("did:"):
             raise ValueError("an entry's did must be a DID")
-        if not isinstance(self.name, str) or not self.name.strip():
+        if not isinstance(self.name, str) or not visible(self.name):  # what the employer reads as the issuer's name
             raise ValueError("an entry needs a name")
         if not self.credential_types or not all(isinstance(t, str) and t for t in self.credential_types):
             raise ValueError("an entry needs at least one credential type")

@@ -8,13 +8,14 @@ string: ``schema_invalid`` (``scan.FORBIDDEN_TEXT`` says which and why zero-widt
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.scan import FORBIDDEN_TEXT, scan
 
-__all__ = ["check_text"]
+__all__ = ["check_text", "one_line", "visible"]
 
 
 def check_text(value: Any, path: str = "") -> None:
@@ -50,3 +51,20 @@ def _check(text: str, path: str) -> None:
                "lijken dan hij is",
             path=path or "/",
         )
+
+
+def one_line(value: str) -> str:
+    """``value`` (a title or a name: one line for a person) as a terminal or a table cell shows it: every run of
+    whitespace, line breaks (LF, CR, U+2028) included, one space, as a web page shows it. A signed name may hold a line
+    break, and printed as it is the next line looks like the reader's own (a forged "✓ geldig" under a title)."""
+    return " ".join(value.split())
+
+
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and a symbol that show as blank space (Hangul fillers, the blank braille pattern)."""
+
+
+def visible(value: str) -> bool:
+    """Whether a person sees anything of ``value`` (a name): a letter, digit, punctuation mark or symbol that does not
+    show as blank space; not only spaces, format characters (U+200B, U+2060, tag characters) or blank letters."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in value)

@@ -41,6 +41,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, loca
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.scan import FORBIDDEN_TEXT
 
 if TYPE_CHECKING:
     from skillspas.schemas.vocab_index import Concept, VocabIndex
@@ -219,11 +220,37 @@ def _rows(text: str, name: str, required: Sequence[str] = ()) -> Iterator[dict[s
         if missing:
             raise _import_error(f"{name} mist de kolom(men) {', '.join(missing)} van het officiële ESCO-bestand",
                                 f"{name} lacks the column(s) {', '.join(missing)} of the official ESCO file")
-        yield from reader
+        for number, row in enumerate(reader, start=2):
+            _check_labels(row, name, number)
+            yield row
     except csv.Error as exc:
         raise _import_error(f"{name} is geen leesbaar CSV-bestand ({exc})", f"{name} is not a readable CSV file ({exc})") from None
     finally:
         csv.field_size_limit(previous)
+
+
+def _check_labels(row: Mapping[str, Any], name: str, number: int) -> None:
+    """Refuse a record whose labels a person would not read as written (a control or bidi character: DESIGN.md threat 4,
+    as in a credential) or that the import could not hold (a label longer than ``_IMPORT_LIMITS.max_string_length``,
+    more alternative labels than its ``max_array_length``: ``_read_import`` refused them after they were written, and
+    every later command and import with them)."""
+    for column in ("preferredLabel", "altLabels"):
+        value = row.get(column)
+        forbidden = FORBIDDEN_TEXT.search(value) if isinstance(value, str) else None
+        if forbidden is not None:
+            char = f"U+{ord(forbidden.group()):04X}"
+            raise _import_error(
+                f"{name}, regel {number}: {column} bevat het onzichtbare stuur- of leesrichtingsteken {char}, dat de tekst "
+                "anders kan laten lijken dan hij is",
+                f"{name}, line {number}: {column} contains the control or bidi character {char}")
+    alts = _split_alt(row.get("altLabels") or "")
+    longest = max(len(label) for label in (row.get("preferredLabel") or "", *alts))
+    if longest > _IMPORT_LIMITS.max_string_length or len(alts) > _IMPORT_LIMITS.max_array_length:
+        raise _import_error(
+            f"{name}, regel {number}: een label is hoogstens {_IMPORT_LIMITS.max_string_length} tekens lang, en een "
+            f"begrip heeft hoogstens {_IMPORT_LIMITS.max_array_length} andere labels",
+            f"{name}, line {number}: a label is at most {_IMPORT_LIMITS.max_string_length} characters long, and a concept "
+            f"has at most {_IMPORT_LIMITS.max_array_length} other labels", ErrorCode.TOO_LARGE)
 
 
 def _split_alt(value: str) -> tuple[str, ...]:
@@ -372,6 +399,14 @@ def import_esco(
             f"(kwalificaties-register.csv) found in {names}.",
         )
     folder = Path(home) / IMPORT_FOLDER
+    try:
+        return _store_plan(plan, folder, replace=replace)
+    except OSError as exc:  # a --home that cannot be written (a name too long, no permission, a full disk)
+        raise file_error(exc, exc.filename or folder, "write") from None
+
+
+def _store_plan(plan: list[tuple[str, str, Any, int]], folder: Path, *, replace: bool) -> ImportResult:
+    """Write the checked ``plan`` into ``folder`` (``import_esco``)."""
     folder.mkdir(parents=True, exist_ok=True)
     if replace:
         for old in folder.iterdir():

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from skillspas.schemas.cachedir import cache_folder
-from skillspas.schemas.errors import ErrorCode, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.vocab import (
@@ -440,10 +440,13 @@ def imports_of(home: str | os.PathLike[str] | None) -> list[Path]:
     if home is None:
         return []
     folder = Path(home) / IMPORT_FOLDER
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and re.fullmatch(
-        r"esco-[a-z]{2}\.json\.gz|occupations_[a-z]{2}\.csv\.xz|occupationSkillRelations\.csv\.xz|" + REPLACE_MARKER, p.name))
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_file() and re.fullmatch(
+            r"esco-[a-z]{2}\.json\.gz|occupations_[a-z]{2}\.csv\.xz|occupationSkillRelations\.csv\.xz|" + REPLACE_MARKER, p.name))
+    except OSError as exc:  # a name too long, no permission: is_dir() raises all but a missing folder
+        raise file_error(exc, folder, "read") from None
 
 
 _DICTIONARY_SOURCES = (

@@ -356,9 +356,13 @@ class Bundle:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Bundle:
-        """Read a bundle file, or a bundle folder."""
+        """Read a bundle file, or a bundle folder (``file_error`` for a name the system cannot look up, e.g. too long)."""
         source = Path(path)
-        if not source.is_dir():
+        try:
+            folder = source.is_dir()
+        except OSError as exc:
+            raise file_error(exc, source, "read") from None
+        if not folder:
             return cls.from_json(_read_bytes(source))
         created_at = cls._header(_read(source / _MANIFEST))
         trust_file = source / _TRUST_LIST

@@ -25,6 +25,7 @@ from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
+from skillspas.schemas.text import one_line
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, WORDS, both, counted, heading_for, readable_dates
@@ -207,7 +208,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
         _print_challenge_note("challenge_not_used", lang)
     _print_warnings(result.warnings, lang, "  ", total)
     for person in result.persons:
-        who = " / ".join(person.names) or ("onbekend" if nl else "unknown")
+        who = " / ".join(map(one_line, person.names)) or ("onbekend" if nl else "unknown")
         standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
         typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {standing}")
         for index in person.credentials:
@@ -219,12 +220,12 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
                    "  person: cannot be told (not confirmed genuine) — not counted")
     for index in unowned:
         _print_row(result, index, inner, lang, "    ", passport=True)
-    counted_names = " / ".join(summary.person.names) if summary.person and summary.person.names else ""
+    counted_names = " / ".join(map(one_line, summary.person.names)) if summary.person and summary.person.names else ""
     typer.echo(f"  {'samenvatting' if nl else 'summary'}: {counted('n_proven_skills', len(summary.skills), lang)} "
                f"{'uit' if nl else 'from'} {counted('n_credentials', len(summary.verified), lang)}"
                + (f" ({counted_names})" if counted_names else ""))
     for skill in summary.skills:
-        typer.echo(f"    - {skill.label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
+        typer.echo(f"    - {one_line(skill.label(lang))} <{skill.uri}> ({', '.join(skill.kinds)})")
     for step in summary.progress:
         typer.echo(f"    {step.sentence()[lang]}")
 
@@ -247,7 +248,7 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
         if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
-            typer.echo(f"{deeper}{WORDS[lang]['holder'].lower()}: {item.summary.subject_name}")
+            typer.echo(f"{deeper}{WORDS[lang]['holder'].lower()}: {one_line(item.summary.subject_name)}")
         _print_several(item.summary, lang, deeper)
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
@@ -336,17 +337,18 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
     if summary is not None:
-        named = f" — {summary.issuer_name} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
+        named = f" — {one_line(summary.issuer_name)} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
         typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
         if summary.issuer_name_differs:
-            note = both("issuer_name_differs", claimed=shown(summary.claimed_issuer_name, 200), listed=summary.issuer_name)
+            note = both("issuer_name_differs", claimed=shown(one_line(summary.claimed_issuer_name or ""), 200),
+                        listed=one_line(summary.issuer_name or ""))
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
         typer.echo(f"  {'soort' if nl else 'type'}: {kind_label(summary.types)[lang]} ({own_type(summary.types)})")  # the page's word
         typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")
         if summary.name:
-            typer.echo(f"  {'titel' if nl else 'title'}: {summary.name}")
+            typer.echo(f"  {'titel' if nl else 'title'}: {one_line(summary.name)}")
         if summary.subject_name:
-            typer.echo(f"  {WORDS[lang]['holder'].lower()}: {summary.subject_name}")
+            typer.echo(f"  {WORDS[lang]['holder'].lower()}: {one_line(summary.subject_name)}")
         _print_several(summary, lang, "  ")
         _print_proven(summary, lang, "  ")
     for index in range(len(result.credentials)):  # as the passport view of a PDF: mark, number, verdict
@@ -355,7 +357,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         typer.echo(f"  {'personen' if nl else 'people'}: {len(result.persons)}")
         for person in result.persons:  # none counts when the holder binding failed (``VerificationResult.persons``)
             standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
-            who = " / ".join(person.names) or person.key
+            who = " / ".join(map(one_line, person.names)) or person.key
             typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {standing}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
         from skillspas.verifier.summary import summarize_skills
@@ -397,7 +399,7 @@ def _named(summary: CredentialSummary, nl: bool) -> str:
     """A credential for a person: its title and type, and its issuer (the trust list's name when known)."""
     kind = own_type(summary.types)
     issuer = summary.issuer_name or summary.issuer
-    return f"{summary.name or kind} ({kind}), {'uitgever' if nl else 'issuer'} {issuer}"
+    return f"{one_line(summary.name or kind)} ({kind}), {'uitgever' if nl else 'issuer'} {one_line(issuer or '')}"
 
 
 def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills: bool = True) -> None:
@@ -407,7 +409,7 @@ def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills:
         typer.echo(f"{indent}{fact.label[lang]}: " + readable_dates(fact.text[lang], lang).replace("\n", f"\n{indent}    "))
     for skill in summary.skills if skills else ():
         how = evidence_label(skill.evidence)
-        typer.echo(f"{indent}- {skill.name or ''} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))
+        typer.echo(f"{indent}- {one_line(skill.name or '')} <{skill.url}>" + (f" [{how[lang]}]" if how else ""))
 
 
 @contexts_app.command("export")

@@ -12,7 +12,8 @@ reader (``verifier/qr/``); images that hold no skillspas QR code are skipped. Th
 or zxing-cpp in the browser) under the same bounds and rules. The bounds are
 checked before anything is decoded: at most ``MAX_PAGES`` pages and ``MAX_IMAGES`` images, each at
 most ``MAX_IMAGE_PIXELS`` pixels and all together ``MAX_TOTAL_PIXELS``; every decompressed stream at most ``MAX_STREAM_BYTES`` bytes
-(pypdf's own limits, lowered here), so a zip bomb stops early. Refusals are coded:
+(pypdf's own limits, lowered here), so a zip bomb stops early; before pypdf reads anything, at most ``MAX_OBJECTS``
+objects and ``MAX_DICTIONARIES`` dictionaries, as written in the file (pypdf bounds neither). Refusals are coded:
 ``pdf_unreadable`` (not a PDF, corrupt, encrypted), ``resource_limit`` (too many pages or images, an
 image or stream too large) and ``qr_unreadable`` (no skillspas QR code in the PDF).
 """
@@ -20,6 +21,8 @@ image or stream too large) and ``qr_unreadable`` (no skillspas QR code in the PD
 from __future__ import annotations
 
 import io
+import logging
+import re
 from typing import Any, Callable, Final, Iterable, TypeVar
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
@@ -27,7 +30,7 @@ from skillspas.verifier.qr import is_payload
 from skillspas.verifier.qr.image import jpeg_frame_sizes
 
 __all__ = ["PDF_MAGIC", "is_pdf", "read_pdf_qr_texts", "read_pdf_images", "qr_texts", "MAX_PAGES", "MAX_IMAGES",
-           "MAX_IMAGE_PIXELS", "MAX_TOTAL_PIXELS", "MAX_PDF_BYTES", "check_jpeg_size"]
+           "MAX_IMAGE_PIXELS", "MAX_TOTAL_PIXELS", "MAX_PDF_BYTES", "MAX_OBJECTS", "MAX_DICTIONARIES", "check_jpeg_size"]
 
 PDF_MAGIC: Final = b"%PDF-"
 MAX_PDF_BYTES: Final = 32 * 1024 * 1024
@@ -43,6 +46,15 @@ MAX_TOTAL_PIXELS: Final = 2 * MAX_IMAGE_PIXELS
 every image's samples at once)."""
 MAX_STREAM_BYTES: Final = 20_000_000
 """Most bytes one stream of the PDF may decompress to."""
+MAX_OBJECTS: Final = 10_000
+"""Most objects a PDF may hold or declare: ``N G obj`` in the file, and the count a cross-reference table or stream
+(``/Size``, ``/Index``) or an object stream (``/N``) declares. A passport of 60 pages has a few hundred; pypdf reads
+every one it is told of, and no limit of its own bounds that (a 20 KiB cross-reference stream declaring 2 million
+entries took 16 s, a million objects without a table 36 s)."""
+MAX_DICTIONARIES: Final = 20_000
+"""Most dictionaries (``<<``) written in a PDF: pypdf's work grows with their nesting (200,000 deep took 3 s)."""
+_OBJECT: Final = re.compile(rb"\d\s+obj\b")
+_DECLARED: Final = re.compile(rb"/(?:Size|N)\s+\+?(\d{1,30})|/Index\s*\[([0-9\s]{0,4000})\]")
 T = TypeVar("T")
 
 
@@ -79,8 +91,10 @@ def read_pdf_images(data: bytes, decode: Callable[[Any], T | None]) -> list[T]:
         SkillspasError: ``pdf_unreadable`` or ``resource_limit`` (module docstring).
     """
     import pypdf  # only when a PDF is read
-    from pypdf.errors import LimitReachedError, PyPdfError
+    from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on a hostile file ran to 16,000 lines on stderr
+    _check_structure(data)
     try:
         with pypdf.apply_configuration(None, **_limits()):
             return _read(pypdf.PdfReader(io.BytesIO(data)), decode)
@@ -89,11 +103,34 @@ def read_pdf_images(data: bytes, decode: Callable[[Any], T | None]) -> list[T]:
     except LimitReachedError as exc:
         raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF asks for too much work: {shown(str(exc), 200)}",
                         nl="de pdf vraagt te veel werk om te lezen; vraag om het paspoort als kleinere pdf") from None
+    except DependencyError:  # an image format pypdf decodes only with a program that is not here (JBIG2: jbig2dec)
+        raise error_for(ErrorCode.PDF_UNREADABLE, "an image in the PDF is in a format skillspas cannot read",
+                        nl="een afbeelding in de pdf heeft een vorm die skillspas niet kan lezen") from None
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, OSError, RecursionError,
             MemoryError, NotImplementedError, AssertionError, ZeroDivisionError) as exc:
         # pypdf and Pillow raise many kinds of error on a corrupt file; none of them may become a 500
         raise error_for(ErrorCode.PDF_UNREADABLE, f"the PDF cannot be read ({type(exc).__name__})",
                         nl=f"de pdf is niet te lezen ({type(exc).__name__}): vraag om het originele bestand") from None
+
+
+def _check_structure(data: bytes) -> None:
+    """``resource_limit`` for more objects (written or declared) than ``MAX_OBJECTS`` or more dictionaries than
+    ``MAX_DICTIONARIES``, counted in the bytes before pypdf parses them."""
+    declared = 0
+    for found in _DECLARED.finditer(data):
+        counts = [int(found[1])] if found[1] is not None else [int(n) for n in found[2].split()[1::2]]
+        declared = max(declared, *counts, 0)
+    written = 0
+    for _ in _OBJECT.finditer(data) if data.count(b"obj") > MAX_OBJECTS else ():  # counted up to the bound only
+        written += 1
+        if written > MAX_OBJECTS:
+            break
+    if max(declared, written) > MAX_OBJECTS:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds or declares more than {MAX_OBJECTS} objects",
+                        nl=f"de pdf bevat of noemt meer dan {MAX_OBJECTS} objecten")
+    if data.count(b"<<") > MAX_DICTIONARIES:
+        raise error_for(ErrorCode.RESOURCE_LIMIT, f"the PDF holds more than {MAX_DICTIONARIES} dictionaries",
+                        nl=f"de pdf bevat meer dan {MAX_DICTIONARIES} woordenboeken (<<)")
 
 
 def qr_texts(found: Iterable[Iterable[str]]) -> list[str]:

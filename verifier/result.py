@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -94,7 +95,9 @@ _UNIT = " — "
 
 
 def _plain(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A name as compared: canonically composed (NFC: "é" is one letter whether it was typed as one or as "e" and an
+    accent, as on a Mac), case and spacing aside."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class CredentialSummary:
     def issuer_name_differs(self) -> bool:
         """Whether the credential names its issuer otherwise than the trust list does.
 
-        Case and spacing aside; a unit after the listed name is the same issuer (the builders write
+        Case, spacing and canonical composition (NFC) aside; a unit after the listed name is the same issuer (the builders write
         "ROC Voorbeeldstad — Examencommissie Horeca" for a diploma of that ROC's examencommissie)."""
         if not self.issuer_name or not self.claimed_issuer_name:
             return False

@@ -20,12 +20,13 @@ vocabulary for; each line is covered when a verified credential proves that skil
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from skillspas.schemas.catalogue import CREDENTIAL_KINDS, EVIDENCE_STRENGTH, evidence_label, kind_of
-from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary, framework_of, shown_label
 from skillspas.schemas.vocab_index import MAX_QUERY
@@ -44,6 +45,7 @@ __all__ = [
     "match_vacancy",
     "MAX_VACANCY_LINES",
     "MAX_VACANCY_LINE",
+    "VACANCY_BUDGET",
     "Progress",
 ]
 
@@ -56,8 +58,11 @@ _SEARCH_DEPTH: Final = 30
 MAX_VACANCY_LINES: Final = 100
 """Most skills one vacancy may ask for."""
 MAX_VACANCY_LINE: Final = 300
-_CANDIDATES: Final = 5
 """Longest line (a URI or search words) of a vacancy."""
+VACANCY_BUDGET: Final = 0.6
+"""Most seconds the vacancy's searches may take together (a line of eight common words takes up to about 0.1 s):
+the page checks a credential and its vacancy within 1.8 s, and a vacancy must not take the verdict with it."""
+_CANDIDATES: Final = 5
 
 
 evidence_kind = kind_of
@@ -359,14 +364,18 @@ class VacancyMatch:
 
 
 def match_vacancy(
-    summary: SkillsSummary, wanted: Iterable[str], *, vocabulary: SkillsVocabulary | None = None
+    summary: SkillsSummary, wanted: Iterable[str], *, vocabulary: SkillsVocabulary | None = None,
+    budget: float | None = VACANCY_BUDGET,
 ) -> VacancyMatch:
-    """Match a vacancy (skill URIs, or words searched in the vocabulary) against a skills summary.
+    """Match a vacancy (skill URIs, or words searched in the vocabulary) against a skills summary; its searches
+    take at most ``budget`` seconds (``None``: no bound).
 
-    Raises:
-        ValueError: more than ``MAX_VACANCY_LINES`` lines, or a line longer than ``MAX_VACANCY_LINE``.
+    Raises (coded, nl/en):
+        too_large: more than ``MAX_VACANCY_LINES`` lines, or a line longer than ``MAX_VACANCY_LINE``.
+        resource_limit: the searches took longer than ``budget``.
     """
     vocabulary = vocabulary or SkillsVocabulary.bundled()
+    started = time.monotonic()
     lines: list[VacancyLine] = []
     seen: set[str] = set()
     for raw in wanted:
@@ -374,10 +383,19 @@ def match_vacancy(
         if not query or query in seen:
             continue
         if len(query) > MAX_VACANCY_LINE:
-            raise ValueError(f"a vacancy line is at most {MAX_VACANCY_LINE} characters")
+            raise localized_error(ErrorCode.TOO_LARGE, en=f"a vacancy line is at most {MAX_VACANCY_LINE} characters",
+                                  nl=f"een regel van de vacature is hoogstens {MAX_VACANCY_LINE} tekens lang")
         seen.add(query)
         if len(lines) == MAX_VACANCY_LINES:
-            raise ValueError(f"a vacancy lists at most {MAX_VACANCY_LINES} skills")
+            raise localized_error(ErrorCode.TOO_LARGE, en=f"a vacancy lists at most {MAX_VACANCY_LINES} skills",
+                                  nl=f"een vacature noemt hoogstens {MAX_VACANCY_LINES} vaardigheden")
+        if budget is not None and lines and time.monotonic() - started > budget:  # the first line is always compared
+            raise localized_error(
+                ErrorCode.RESOURCE_LIMIT,
+                en=f"comparing the vacancy took longer than {budget} s and was stopped after {len(lines)} of its lines: "
+                   "give one skill per line, in a few words or as its ESCO address",
+                nl=f"de vergelijking met de vacature duurde langer dan {budget} s en is gestopt na {len(lines)} regels: "
+                   "geef één vaardigheid per regel, in een paar woorden of als ESCO-adres")
         lines.append(_vacancy_line(query, summary, vocabulary))
     return VacancyMatch(tuple(lines))
 

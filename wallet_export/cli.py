@@ -77,7 +77,17 @@ TrustAnchorOption = Annotated[Optional[list[str]], typer.Option("--trust-anchor"
 
 
 def _store(folder: Path | None) -> PassportStore:
-    return PassportStore(folder or default_passport_dir())
+    """The passport in ``folder`` (default: the user's); refused with ``file_error`` when the system cannot name or look
+    into the deepest file it may hold (a name too long, no permission): pathlib's ``exists()`` and ``is_file()`` raise
+    for those rather than answer False, an internal error in every command that looked."""
+    store = PassportStore(folder or default_passport_dir())
+    try:
+        (store.quarantine_folder / ("0" * 64 + ".json")).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError as exc:
+        raise refuse(file_error(exc, store.folder, "use")) from None
+    return store
 
 
 @contextlib.contextmanager
@@ -91,8 +101,9 @@ def _writing(store: PassportStore) -> Iterator[None]:
 
 
 def _console() -> Console:
-    # emoji=False: "did:key:" must not turn into a key emoji.
-    return Console(emoji=False, highlight=False)
+    # emoji=False: "did:key:" must not turn into a key emoji. markup=False: what a credential says is printed as it is
+    # written ("[/]" in a skill's label was a MarkupError, "[green]" a colour); styles are given as Text, never markup.
+    return Console(emoji=False, highlight=False, markup=False)
 
 
 def _lang(value: str) -> Lang:

@@ -26,6 +26,8 @@ from typing import Any, Iterable, Sequence
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from skillspas.schemas.errors import shown
+from skillspas.schemas.text import one_line
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.page.texts import human_date
 from skillspas.wallet_export.qr import QRCapacityError, QRImage, credential_qr_set, part_caption
@@ -49,6 +51,10 @@ _GREY = (100, 100, 100)
 _RULE = (200, 200, 200)
 # Letters outside Windows-1252 that have no accent to drop (NFKD handles the rest).
 _PLAIN = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H", "ĳ": "ij", "Ĳ": "IJ"})
+_CELL_CHARS = 400
+"""The most characters of a table cell (a title, an issuer's name, a skill's label), its lines joined: a table row is
+printed on one page, and a signed text may hold 64 KiB (fpdf2 raised ValueError for a row taller than a page). The
+credential's own page prints its title and names whole; the QR code holds them exactly."""
 
 
 class _Document(FPDF):
@@ -88,6 +94,11 @@ class _Document(FPDF):
                 base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
                 out.append(base or "?")
         return "".join(out)
+
+    def short(self, text: str) -> str:
+        """``text`` for a table cell: on one line, at most ``_CELL_CHARS`` characters ("…" when cut), as this font can
+        write it."""
+        return self.clean(shown(one_line(text), _CELL_CHARS))
 
     def style(self, size: float, bold: bool = False, grey: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)
@@ -164,7 +175,7 @@ def _cover(pdf: _Document, views: list[CredentialView], created: dt.datetime) ->
     holders = list(dict.fromkeys(v.subject_name for v in views if v.subject_name))
     pdf.style(12)
     if holders:
-        pdf.cell(0, 7, pdf.clean(f"{TEXT['holder'][lang]}: {', '.join(holders)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 7, pdf.short(f"{TEXT['holder'][lang]}: {', '.join(holders)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.style(10, grey=True)
     pdf.cell(0, 6, f"{TEXT['made_on'][lang]}: {human_date(created.isoformat(), lang)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
@@ -184,7 +195,7 @@ def _cover(pdf: _Document, views: list[CredentialView], created: dt.datetime) ->
         for number, view in enumerate(views, 1):
             row = table.row()
             for value in (str(number), view.title, view.kind, view.issuer_name or view.issuer or "", view.valid_from or ""):
-                row.cell(pdf.clean(value))
+                row.cell(pdf.short(value))
 
 
 def _field(pdf: _Document, label: str, value: str | None, width: float) -> None:
@@ -261,9 +272,9 @@ def _credential_page(pdf: _Document, view: CredentialView, codes: list[QRImage],
             for index, skill in skills:
                 row = table.row()
                 row.cell(str(index))
-                row.cell(pdf.clean(skill.label or "-"))
-                row.cell(skill.framework)
-                row.cell(pdf.clean(skill.code))
+                row.cell(pdf.short(skill.label or "-"))
+                row.cell(pdf.short(skill.framework))
+                row.cell(pdf.short(skill.code))
     _attribution(pdf)
 
 
@@ -302,11 +313,11 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
         for skill in data["skills"]:
             row = table.row()
             row.cell("+" if skill["covered"] else "-")
-            row.cell(pdf.clean(skill["shownLabel"][lang]))
+            row.cell(pdf.short(skill["shownLabel"][lang]))
             row.cell(pdf.clean(TEXT["essential" if skill["essential"] else "optional"][lang].lower()))
             proofs = [views[e["credential"]].title if 0 <= e["credential"] < len(views) else str(e["credential"] + 1)
                       for e in skill["evidence"]]
-            row.cell(pdf.clean("; ".join(dict.fromkeys(proofs)) or TEXT["missing"][lang]))
+            row.cell(pdf.short("; ".join(dict.fromkeys(proofs)) or TEXT["missing"][lang]))
     if data["suggestions"]:
         missing = sum(1 for s in data["skills"] if not s["covered"])
         pdf.ln(3)

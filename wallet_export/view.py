@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
 from skillspas.schemas import catalogue
+from skillspas.schemas.text import one_line
 from skillspas.schemas.vc import issuer_name_of, several_of, text_of, the_achievement, the_subject, title_of
 from skillspas.verifier.page.texts import both, human_date, readable_dates
 
@@ -233,8 +234,13 @@ def _label(alignment: dict[str, Any], lang: Lang, labels: Labels | None) -> str 
     """The credential's own label; in English, the vocabulary's English label when it has one."""
     own = text_of(alignment, "targetName")
     if labels is not None and (lang == "en" or own is None):
-        return labels(alignment["targetUrl"], lang) or own
-    return own
+        return labels(alignment["targetUrl"], lang) or _line(own)
+    return _line(own)
+
+
+def _line(name: str | None) -> str | None:
+    """A name or title on one line (``one_line``): a view is printed in a terminal, a PDF and under a QR code."""
+    return one_line(name) if name else name
 
 
 def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | None = None) -> CredentialView:
@@ -253,9 +259,9 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         p["verificationMethod"].split("#", 1)[0] for p in proofs
         if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)
     ))
-    title = title_of(credential) or TEXT["unknown"][lang]
+    title = _line(title_of(credential)) or TEXT["unknown"][lang]
     issuer_id = issuer if isinstance(issuer, str) else text_of(issuer, "id")
-    names = {text_of(node, "id"): text_of(node, "name") for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
+    names = {text_of(node, "id"): _line(text_of(node, "name")) for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
     cosigners = tuple(f"{names[s]} ({s})" if names.get(s) else s for s in signers if s != issuer_id)
     return CredentialView(
         id=text_of(credential, "id"),
@@ -263,8 +269,8 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         kind=kind_label(types, lang),
         types=types,
         issuer=issuer_id,
-        issuer_name=issuer_name_of(credential),
-        subject_name=_subject_name(subject),
+        issuer_name=_line(issuer_name_of(credential)),
+        subject_name=_line(_subject_name(subject)),
         valid_from=_date(text_of(credential, "validFrom"), lang),
         valid_until=_date(text_of(credential, "validUntil"), lang),
         awarded=_date(text_of(subject, "awardedDate") or text_of(credential, "awardedDate"), lang),

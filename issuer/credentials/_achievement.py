@@ -14,7 +14,6 @@ import datetime as dt
 import difflib
 import functools
 import re
-import unicodedata
 import uuid
 import weakref
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error,
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
 from skillspas.schemas.catalogue import EVIDENCE_KINDS
 from skillspas.schemas.scan import FORBIDDEN_TEXT
+from skillspas.schemas.text import visible
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
@@ -101,8 +101,6 @@ least two labels (letters, digits, "-"; IDN letters too) and at most 253 charact
 or special character (``<>()[]\\,;:"``); not every address RFC 5322 allows (quoted local parts, comments): a school's
 export holds plain ones, and a slip ("geen-email", a name, "naam@school") is caught."""
 _COUNTRIES = {"NL": "Nederland", "BE": "België", "DE": "Duitsland", "LU": "Luxemburg", "FR": "Frankrijk"}
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""Letters and a symbol that show as blank space (Hangul fillers, the blank braille pattern)."""
 _ACHIEVEMENT_NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # uuid.NAMESPACE_URL
 
 
@@ -253,7 +251,7 @@ class Row:
             code = f"U+{ord(forbidden.group()):04X}"
             raise field_error(key, nl=f"{_cap(nl)} bevat het stuur- of richtingsteken {code} (veld '{key}').",
                               en=f"{_cap(en)} contains the control or bidi character {code} (field '{key}').")
-        if not any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in value):
+        if not visible(value):
             raise field_error(
                 key, nl=f"{_cap(nl)} bestaat alleen uit onzichtbare tekens (spaties, opmaaktekens); niemand zou een naam zien (veld '{key}').",
                 en=f"{_cap(en)} consists only of invisible characters (spaces, format characters); no one would see a name (field '{key}').")

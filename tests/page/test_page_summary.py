@@ -120,11 +120,18 @@ def test_words_prefer_a_skill_the_passport_proves(passport_summary):
     assert line.covered and line.uri in passport_summary
 
 
-def test_vacancy_bounds_are_enforced(passport_summary):
-    with pytest.raises(ValueError):
+def test_vacancy_bounds_are_enforced_in_dutch_and_english(passport_summary):
+    from skillspas.schemas.errors import SkillspasError
+
+    with pytest.raises(SkillspasError) as refused:
         match_vacancy(passport_summary, [f"skill {i}" for i in range(MAX_VACANCY_LINES + 1)])
-    with pytest.raises(ValueError):
+    assert refused.value.code is ErrorCode.TOO_LARGE and "hoogstens 100 vaardigheden" in refused.value.text("nl")
+    with pytest.raises(SkillspasError) as refused:
         match_vacancy(passport_summary, ["x" * (MAX_VACANCY_LINE + 1)])
+    assert refused.value.code is ErrorCode.TOO_LARGE and "300 tekens" in refused.value.text("nl")
+    with pytest.raises(SkillspasError) as refused:  # the searches' time: none left for a second line
+        match_vacancy(passport_summary, ["hygiëne", "koken"], budget=0.0)
+    assert refused.value.code is ErrorCode.RESOURCE_LIMIT and "na 1 regels" in refused.value.text("nl")
 
 
 def test_summary_json_names_the_kinds_in_both_languages(passport_summary):

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
@@ -123,6 +123,8 @@ def _build_static(out: Path, bundle: Path | None, issuers: list[str] | None, anc
         sums = build(out, runtime, bundle=bundle, settings=settings)
     except FileNotFoundError as exc:
         raise refuse(error_for(ErrorCode.NOT_INSTALLED, str(exc))) from None
+    except OSError as exc:  # a folder that cannot be made or written (a file in the way, a name too long, no permission)
+        raise refuse(file_error(exc, exc.filename or out, "write")) from None
     typer.echo(f"{len(sums)} bestanden geschreven in {out}; {out / 'SHA256SUMS'} geeft van elk de SHA-256 / "
                f"wrote {len(sums)} files to {out}; {out / 'SHA256SUMS'} lists the SHA-256 of each")
 

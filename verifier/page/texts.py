@@ -572,9 +572,9 @@ def human_date(value: str, lang: str) -> str:
     English, as the pages' ``cards.js`` writes a validity date; a value that is no date stays as it is."""
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        day = moment.astimezone(dt.timezone.utc).date() if moment.tzinfo else moment.date()
+    except (ValueError, OverflowError):  # no date, or one whose day in UTC is before year 1 or after 9999
         return value
-    day = moment.astimezone(dt.timezone.utc).date() if moment.tzinfo else moment.date()
     return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 

@@ -359,8 +359,9 @@ def build_view(
         if wanted:
             try:
                 view["vacancy"] = match_vacancy(summary, wanted, vocabulary=vocabulary).to_json()
-            except ValueError as exc:
-                view["vacancy"] = {"error": str(exc), "lines": [], "covered": 0, "total": 0}
+            except SkillspasError as exc:  # too many or too long lines, or searches too slow: the verdict stands
+                view["vacancy"] = {"error": {"nl": exc.text("nl"), "en": exc.text("en")}, "code": exc.code.value,
+                                   "lines": [], "covered": 0, "total": 0}
         if bridge_to:
             view["bridge"] = bridge_json(summary, bridge_to, vocabulary)
     return view

@@ -411,7 +411,7 @@
     clear(body);
     var match = view.vacancy;
     if (!match) { return; }
-    if (match.error) { body.appendChild(el("p", { "class": "missing", text: match.error })); return; }
+    if (match.error) { body.appendChild(el("p", { "class": "missing", text: pick(match.error) })); return; }
     body.appendChild(el("p", { "class": "verdict-sentence", id: "vacancy-summary", tabindex: "-1", text: counted("vacancy_summary", match.covered, {
       c: match.covered, asked: counted("n_asked", match.total, { n: match.total }) }) }));
     var list = el("ul", { "class": "skill-list", id: "vacancy-list" });
