@@ -471,8 +471,8 @@ def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and
     (tmp_path / "other.json").write_text(json.dumps(current | {"issuer": "did:web:someone-else.example"}))
     clash = run_cli("bundle", "create", "--bundle", answer["bundle"], "--status-list", str(tmp_path / "other.json"),
                     "--out", str(tmp_path / "clash.json"))
-    assert clash.returncode == 2 and "[schema_invalid]" in clash.stderr and "Traceback" not in clash.stderr
-    assert "newer" in clash.stderr or "nieuwere" in clash.stderr
+    assert clash.returncode == 2 and "[status_list_refused]" in clash.stderr and "Traceback" not in clash.stderr
+    assert "did:web:someone-else.example" in clash.stderr
     assert not (tmp_path / "clash.json").exists()
     missing = run_cli("bundle", "create", "--bundle", str(tmp_path / "none.json"), "--out", str(tmp_path / "x.json"))
     assert missing.returncode == 2 and "[file_error]" in missing.stderr and "none.json" in missing.stderr
