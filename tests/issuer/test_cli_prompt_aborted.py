@@ -74,7 +74,9 @@ def test_closing_or_interrupting_a_passphrase_prompt_is_a_coded_refusal_in_dutch
     assert not (tmp_path / "ks").exists()
 
 
-def test_the_passphrase_is_asked_again_in_dutch_and_english_and_closing_that_prompt_is_refused_too(tmp_path: Path):
+def _repeated_passphrase(tmp_path: Path, second: bytes) -> tuple[int, str]:
+    """``keys generate`` on a terminal: a passphrase typed, then ``second`` at the prompt to repeat it; the exit code
+    and what the terminal showed from the repeat prompt on."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}
     argv = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()",
             "keys", "generate", "--keystore", str(tmp_path / "ks"), "--did", "did:web:roc.example"]
@@ -85,33 +87,22 @@ def test_the_passphrase_is_asked_again_in_dutch_and_english_and_closing_that_pro
         assert _PROMPT in _read_until(fd, _PROMPT)
         os.write(fd, b"een lange geheime zin\r")
         again = _read_until(fd, b"confirmation: ")
-        os.write(fd, b"\x04")
+        os.write(fd, second)
         shown = again + _read_until(fd, None)
     finally:
         code = _ended(pid)
         os.close(fd)
-    output = shown.decode("utf-8", "replace")
+    return code, shown.decode("utf-8", "replace")
+
+
+def test_the_passphrase_is_asked_again_in_dutch_and_english_and_closing_that_prompt_is_refused_too(tmp_path: Path):
+    code, output = _repeated_passphrase(tmp_path, b"\x04")
     assert "Herhaal ter bevestiging / Repeat for confirmation:" in output and "een lange" not in output
     assert code == 2 and "fout [invalid_option]: afgebroken" in output, output
 
 
 def test_a_repeated_passphrase_that_does_not_match_is_refused_in_dutch_and_english_as_an_aborted_prompt(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}
-    argv = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()",
-            "keys", "generate", "--keystore", str(tmp_path / "ks"), "--did", "did:web:roc.example"]
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(sys.executable, argv, env)
-    try:
-        assert _PROMPT in _read_until(fd, _PROMPT)
-        os.write(fd, b"een lange geheime zin\r")
-        again = _read_until(fd, b"confirmation: ")
-        os.write(fd, b"een lange geheime zim\r")
-        shown = again + _read_until(fd, None)
-    finally:
-        code = _ended(pid)
-        os.close(fd)
-    output = shown.decode("utf-8", "replace")
+    code, output = _repeated_passphrase(tmp_path, b"een lange geheime zim\r")
     assert code == 2, output
     assert "fout [invalid_option]: de herhaalde wachtwoordzin is niet gelijk aan de eerste" in output
     assert "error [invalid_option]: the repeated passphrase does not match the first" in output
