@@ -196,12 +196,8 @@ def test_the_cli_bridge_says_how_an_untrusted_issuer_comes_to_count_only_when_on
 def test_a_suggested_kwalificatie_the_passport_already_holds_is_said_to_be_held_by_the_cli_and_the_pdf(world, summary, tmp_path):
     """A Kok diploma holder bridged to ESCO "kok" gets Kok (crebo 25180) among the suggestions (its ESCO skills are not
     in the diploma): the employer and the worker read that it is already held, in the same words everywhere."""
-    import shutil
-    import subprocess
 
-    from typer.testing import CliRunner
 
-    from skillspas.issuer.cli import app
 
     suggestions = bridge(summary, occupation="kok").to_json()["suggestions"]
     held = [s for s in suggestions if s["alreadyHeld"]]
@@ -210,12 +206,7 @@ def test_a_suggested_kwalificatie_the_passport_already_holds_is_said_to_be_held_
     assert all(s["heldLabel"] is None for s in suggestions if not s["alreadyHeld"])
     printed = [line for line in run_bridge(world, "--to", "kok").output.splitlines() if line.startswith("  crebo 25180")]
     assert len(printed) == 1 and held[0]["heldLabel"]["nl"] in printed[0], printed
-    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
-    run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
-                                   str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
-    assert run.exit_code == 0, run.output
-    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
-                                   capture_output=True, check=True, text=True).stdout.split())
+    text = _bridge_pdf_text(world, tmp_path)
     assert held[0]["heldLabel"]["nl"] in text, "the PDF does not say the suggested kwalificatie is held"
 
 
@@ -239,12 +230,8 @@ def test_an_essential_skill_of_kok_without_a_dutch_esco_label_is_marked_english_
 
 
 def test_the_cli_and_the_pdf_bridge_mark_each_english_label_in_dutch_and_each_dutch_one_in_english(world, summary, tmp_path):
-    import shutil
-    import subprocess
 
-    from typer.testing import CliRunner
 
-    from skillspas.issuer.cli import app
 
     result = bridge(summary, occupation="kok")
     english_only = [s.concept for s in result.skills if "nl" not in s.concept.labels]
@@ -256,12 +243,7 @@ def test_the_cli_and_the_pdf_bridge_mark_each_english_label_in_dutch_and_each_du
     assert "(Engels)" not in english
     not_comparable = [p for p in result.not_comparable if "en" not in p.labels]
     assert not_comparable and all(f"{p.labels['nl']} (Dutch)" in english for p in not_comparable), english
-    files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
-    run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
-                                   str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
-    assert run.exit_code == 0, run.output
-    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
-                                   capture_output=True, check=True, text=True).stdout.split())
+    text = _bridge_pdf_text(world, tmp_path)
     assert f"{english_only[0].labels['en']} (Engels)" in text
 
 
@@ -301,6 +283,20 @@ def test_a_passport_whose_skills_are_all_in_the_targets_framework_gets_no_not_co
 
 
 def test_the_cli_and_the_pdf_say_what_was_not_compared_right_under_the_count(world, summary, tmp_path):
+
+
+
+    note = bridge(summary, occupation="kok").to_json()["notComparedNote"]
+    for lang in ("nl", "en"):
+        lines = run_bridge(world, "--to", "kok", "--lang", lang).output.splitlines()
+        assert lines[3] == "  " + note[lang], lines[:5]  # after the target and the two counts, before the skills
+    text = _bridge_pdf_text(world, tmp_path)
+    assert " ".join(note["nl"].split()) in text
+    assert text.index("Alleen ESCO-vaardigheden") < text.index("Bewezen door")
+
+
+def _bridge_pdf_text(world: PageWorld, tmp_path) -> str:
+    """The words of the passport PDF of the diploma, EVC and praktijkverklaring with the bridge to "kok", on one line."""
     import shutil
     import subprocess
 
@@ -308,15 +304,9 @@ def test_the_cli_and_the_pdf_say_what_was_not_compared_right_under_the_count(wor
 
     from skillspas.issuer.cli import app
 
-    note = bridge(summary, occupation="kok").to_json()["notComparedNote"]
-    for lang in ("nl", "en"):
-        lines = run_bridge(world, "--to", "kok", "--lang", lang).output.splitlines()
-        assert lines[3] == "  " + note[lang], lines[:5]  # after the target and the two counts, before the skills
     files = [str(world.files[k]) for k in ("diploma", "evc", "praktijkverklaring")]
     run = CliRunner().invoke(app, ["passport", "export", *files, "--pdf", str(tmp_path / "bridge.pdf"), "--bundle",
                                    str(world.files["bundle"]), "--trust-anchor", world.anchor.controller, "--bridge-to", "kok"])
     assert run.exit_code == 0, run.output
-    text = " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
+    return " ".join(subprocess.run([shutil.which("pdftotext"), str(tmp_path / "bridge.pdf"), "-"],
                                    capture_output=True, check=True, text=True).stdout.split())
-    assert " ".join(note["nl"].split()) in text
-    assert text.index("Alleen ESCO-vaardigheden") < text.index("Bewezen door")
