@@ -36,7 +36,7 @@ from skillspas.verifier.qr import is_payload, join_sets
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
 from skillspas.verifier.status import list_bits
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
-from skillspas.verifier.trust import TrustListPolicy, pinned_keys
+from skillspas.verifier.trust import TrustListPolicy, checked_dids, pinned_keys
 
 if TYPE_CHECKING:
     from skillspas.verifier.summary import SkillsSummary
@@ -74,6 +74,8 @@ def verify_command(
     file = files[0] if files and len(files) == 1 else None
     source: str | None = None  # "pdf" or "qr": a passport of several credentials, put together here
     try:
+        checked_dids(trust_issuer, "--trust-issuer")  # before the input is read: a file name given for a DID is the
+        checked_dids(trust_anchor, "--trust-anchor")  # user's slip, not every credential's untrusted issuer
         if qr or (files and len(files) > 1):  # after --qr every name is a QR image or text: one code, or a set's parts
             data, several = _qr_parts_input([*(qr or []), *(files or [])], limits)
             source = "qr" if several else None
