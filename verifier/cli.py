@@ -104,28 +104,30 @@ def verify_command(
         )
     except SkillspasError as exc:
         raise refuse(exc, as_json=as_json) from None
-    inner = [] if as_json else _inner_credentials(data, result, limits)
+    if as_json:
+        if source is not None:
+            _print_passport(result, lang, as_json, [], code_unused=code_unused, source=source)
+        else:
+            typer.echo(result_text(result))
+        raise typer.Exit(result.exit_code)
+    inner = _inner_credentials(data, result, limits)
+    # The page's view of this result, for the words the text shares with the page (its "Wat nu?", the issuer's name).
+    document = _parsed(data, limits) if result.checks and result.checks[0].ok else None
+    view = build_view(result, document=document, challenge_checked=challenge is not None and source is None,
+                      challenge_unused=code_unused, given=given)
     if source is not None:
         _print_passport(result, lang, as_json, inner, code_unused=code_unused, source=source)
-    elif as_json:
-        typer.echo(result_text(result))
     else:
-        _print_verdict(result, lang, inner, replay=result.holder is not None and challenge is None)
-    if not as_json:
-        _print_next(result, data, limits, lang, challenge_checked=challenge is not None and source is None,
-                    challenge_unused=code_unused, given=given)
+        _print_verdict(result, lang, inner, view, replay=result.holder is not None and challenge is None)
+    _print_next(view, lang)
     raise typer.Exit(result.exit_code)
 
 
-def _print_next(result: VerificationResult, data: bytes, limits: Limits, lang: str, *, challenge_checked: bool,
-                challenge_unused: bool, given: str | None = None) -> None:
-    """The page's "Wat nu?" for this result (``build_view``'s ``next``): e.g. check the holder's identity yourself
-    for a credential alone, update the bundle for an issuer it does not know, ask for the original of a file that
-    could not be read (``given``: how it was given). Not the employer's-code advice, which the note about the code
-    above has already said."""
-    document = _parsed(data, limits) if result.checks and result.checks[0].ok else None
-    advice = build_view(result, document=document, challenge_checked=challenge_checked,
-                        challenge_unused=challenge_unused, given=given)["next"]
+def _print_next(view: dict[str, Any], lang: str) -> None:
+    """The page's "Wat nu?" (``build_view``'s ``next``): e.g. check the holder's identity yourself for a credential
+    alone, update the bundle for an issuer it does not know, ask for the original of a file that could not be read
+    (``build_view(given=)``). Not the employer's-code advice, which the note about the code above has already said."""
+    advice = view["next"]
     if advice and advice != both("challenge_next"):
         typer.echo(f"{WORDS[lang]['next']} {advice[lang]}")
 
@@ -374,9 +376,11 @@ def _refuse_a_whole_file(name: str, data: bytes, *, files: bool = False) -> None
            f"without --qr: skillspas verify {shown_name}")
 
 
-def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, replay: bool = False) -> None:
+def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], view: dict[str, Any], *,
+                   replay: bool = False) -> None:
     """The verdict for a person; ``inner``: a presentation's credentials as written (a failed one is said with what
-    it claims to be); ``replay``: a holder proof checked against no challenge (the page's orange note)."""
+    it claims to be); ``view``: the page's view of ``result`` (a credential's issuer as its card names it);
+    ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
     if result.verified:  # the page's words: orange ("met een waarschuwing") for whatever it warns about below
         borrowed = any(s is not None and (s.issuer_name_differs or s.several is not None)
@@ -401,8 +405,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
     if summary is not None:
-        named = f" — {summary.issuer_name} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
-        typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
+        typer.echo(f"  {'uitgever' if nl else 'issuer'}: {_issuer_of(view, summary, lang)}")
         if summary.issuer_name_differs:
             note = both("issuer_name_differs", claimed=shown(summary.claimed_issuer_name, 200), listed=summary.issuer_name)
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
@@ -427,6 +430,17 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
 
         for item in summarize_skills(result).progress:
             typer.echo(f"  {item.sentence()[lang]}")
+
+
+def _issuer_of(view: dict[str, Any], summary: CredentialSummary, lang: str) -> str:
+    """A verified credential's issuer as its card on the page names it: the DID, and its name with where the name
+    comes from (the trust list, or the credential it signed: an issuer trusted with ``--trust-issuer`` has no other)."""
+    cards = view.get("credentials") or [{}]
+    issuer = cards[0].get("issuer") or {"did": summary.issuer, "name": None, "source": None}
+    if not issuer.get("name"):
+        return str(summary.issuer)
+    source = {"trustList": "on_trust_list", "credential": "as_stated"}.get(issuer.get("source") or "", "no_name")
+    return f"{summary.issuer} — {shown(issuer['name'], 200)} ({WORDS[lang][source]})"
 
 
 def _print_several(summary: CredentialSummary, lang: str, indent: str) -> None:

@@ -197,6 +197,21 @@ def test_skillspas_verify_says_when_the_credential_names_its_issuer_otherwise(wo
     assert plain.exit_code == 0 and "LET OP" not in plain.stdout and "WARNING" not in plain.stdout
 
 
+@pytest.mark.parametrize(("lang", "source"), [("nl", "naam zoals vermeld in het bewijsstuk, niet op de vertrouwenslijst"),
+                                              ("en", "name as stated in the credential, not on the trust list")])
+def test_skillspas_verify_names_an_issuer_trusted_by_its_did_with_the_name_it_signed_as_the_page_does(world, lang, source):
+    """``verify x.json --trust-issuer did:…`` showed only "uitgever: did:…": the name the issuer signed is shown beside
+    the DID, marked as the credential's own (no trust list names it), as the page's card shows it."""
+    evc = world.evc.controller  # an EVC result has no status entry: no bundle is needed
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["evc"]), "--trust-issuer", evc, "--lang", lang])
+    signed = world.credentials["evc"]["issuer"]["name"]
+    line = next((line for line in result.stdout.splitlines() if line.startswith(("  uitgever:", "  issuer:"))), "")
+    assert result.exit_code == 0 and line.endswith(f": {evc} — {signed} ({source})"), result.stdout
+    page = TestClient(create_page_app(PageSettings(trusted_issuers=(evc,))), base_url=BASE)
+    card = _post(page, world.files["evc"].read_bytes())[0]["view"]["credentials"][0]
+    assert card["issuer"] == {"did": evc, "name": signed, "source": "credential"}
+
+
 def test_a_revoked_verdict_is_one_sentence_in_each_language_naming_the_credential_and_its_issuer(client, world):
     page, _ = _post(client, world.files["revoked"].read_bytes())
     view = page["view"]
