@@ -234,7 +234,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
                f"{'uit' if nl else 'from'} {counted('n_credentials', len(summary.verified), lang)}"
                + (f" ({counted_names})" if counted_names else ""))
     for skill in summary.skills:
-        typer.echo(f"    - {skill.label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
+        typer.echo(f"    - {skill.shown_label(lang)} <{skill.uri}> ({', '.join(skill.kinds)})")
     for step in summary.progress:
         typer.echo(f"    {step.sentence()[lang]}")
 

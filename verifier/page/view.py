@@ -23,7 +23,7 @@ from typing import Any
 from skillspas.schemas.catalogue import Fact, evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.schemas.vocab import SkillsVocabulary, framework_of, shown_label
 from skillspas.schemas.vc import issuer_id, issuer_name_of, text_of, the_subject, title_of, types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
@@ -223,12 +223,17 @@ def _fact_json(fact: Fact) -> dict[str, Any]:
 
 
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
+    """A skill on a credential's card: ``label`` as the data has it, ``shownLabel`` as a reader of each language sees
+    it (``schemas.vocab.shown_label``: "dispose waste (Engels)"; the credential's own name, of no known language,
+    unmarked when the vocabulary lacks the skill)."""
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
     label = {lang: labels.get(lang) or labels.get("en") or next(iter(labels.values()), url) for lang in ("nl", "en")}
     framework = known.framework if known else framework_of(url)
-    return {"uri": url, "framework": framework, "label": label, "code": url.rstrip("/").rsplit("/", 1)[-1],
-            "established": established, "establishedLabel": evidence_label(established)}
+    return {"uri": url, "framework": framework, "label": label,
+            "shownLabel": {lang: shown_label(known.labels, lang, url) for lang in ("nl", "en")} if known else dict(label),
+            "code": url.rstrip("/").rsplit("/", 1)[-1], "established": established,
+            "establishedLabel": evidence_label(established)}
 
 
 def _credential_view(

@@ -384,7 +384,7 @@
           + (e.establishedLabel ? " (" + pick(e.establishedLabel) + ")" : "")));
       });
       rows.appendChild(el("tr", { "data-uri": skill.uri },
-        el("th", { scope: "row", text: pick(skill.label) }),
+        el("th", { scope: "row", text: pick(skill.shownLabel) }),  // "dispose waste (Engels)": never read as Dutch
         el("td", { text: skill.framework || "" }),
         el("td", {}, proofs)));
     });
