@@ -172,8 +172,7 @@ def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_un
                   source: str = "pdf") -> dict[str, Any]:
     """The ``passport`` key of ``verify passport.pdf --json`` (``source`` "pdf"; "qr" for several QR codes given
     together, each a whole credential or a set's parts; "files" for several files, credentials' JSON among them):
-    one row per credential (its verdict, what it is,
-    whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``).
+    one row per credential (its verdict, what it is, whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``).
     ``code_unused``: the employer's challenge or domain could not be checked (a PDF carries no holder proof), so a
     valid passport is a ``warning``, as on the page (``challenge_not_used``)."""
     owner = {index: person.key for person in result.persons for index in person.credentials}

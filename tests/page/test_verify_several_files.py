@@ -115,3 +115,28 @@ def test_files_larger_together_than_the_bound_are_refused_too_large(world):
 def test_a_json_file_after_qr_is_still_read_as_a_qr_code_and_refused(world):
     exit_code, _out, err = _verify(world, "--qr", world.files["diploma"], world.files["evc"])
     assert exit_code == 2 and err.startswith("fout [qr_unreadable]: ") and "zonder --qr" in err, err
+
+
+def test_the_passport_a_page_collected_says_its_credentials_carry_no_holder_proof_as_verify_does(world):
+    """The laptop and phone pages send the passport they put together from several QR codes or files as
+    ``kind=passport``: its warning says what ``verify a.json b.json`` says, not that a presentation went unsigned."""
+    from fastapi.testclient import TestClient
+
+    from skillspas.verifier.browser.phone import check
+    from skillspas.verifier.page import PageSettings, create_page_app
+    from skillspas.verifier.page.inputs import passport_of
+
+    collected = passport_of([world.credentials["diploma"], world.credentials["evc"]], Limits())
+    client = TestClient(create_page_app(PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))),
+                        base_url="http://127.0.0.1:8765")
+    page = client.post("/api/verify", content=collected, params={"kind": "passport"}).json()["view"]
+    options = json.dumps({"bundle": str(world.files["bundle"]), "trust_anchors": [world.anchor.controller]})
+    phone = json.loads(check(collected, options, "passport"))["view"]
+    for view in (page, phone):
+        said = [w for w in view["warnings"] if w["code"] == "holder_not_proven"]
+        assert len(said) == 1 and said[0]["detail"] == {
+            "nl": "losse bewijsstukken bevatten geen handtekening van de houder",
+            "en": "separate credentials carry no holder proof"}, view["warnings"]
+    pasted = client.post("/api/verify", content=collected, params={"kind": "text"}).json()["view"]
+    assert [w["detail"]["nl"] for w in pasted["warnings"] if w["code"] == "holder_not_proven"] == [
+        "de houder heeft de presentatie niet ondertekend"]  # a presentation someone pasted: as before

@@ -127,3 +127,5 @@ def test_the_qr_images_of_several_credentials_are_checked_together_as_one_passpo
     assert [row["verdict"] for row in result["passport"]["credentials"]] == ["valid", "valid"]
     shown = run("verify", *images, "--trust-issuer", issuer.controller).stdout.decode()
     assert shown.startswith("PASPOORT (QR-codes): "), shown
+    assert shown.count("[holder_not_proven]") == 1  # in the terms of what was given: QR codes, not a presentation
+    assert "[holder_not_proven] QR-codes bevatten geen handtekening van de houder\n" in shown, shown

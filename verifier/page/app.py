@@ -10,7 +10,7 @@ Routes (all relative, so the app can be mounted under a prefix):
 - ``GET /``: the page (HTML, CSS, script and the QR reader zxing-wasm, all served from here; no CDN).
 - ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
   QR text (``SP1:…`` to ``SP4:…``), a QR image (PNG/JPEG) or a passport PDF (every QR code in it, checked as one
-  presentation); ``?kind=image|text`` says what the browser knows,
+  presentation); ``?kind=image|text|passport`` says what the browser knows (``passport``: the credentials it collected),
   ``?vacancy=`` (repeatable) adds a vacancy match. The answer is the result object of
   ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the
   page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
@@ -425,7 +425,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     @app.post("/api/verify")
     async def verify(
         request: Request,
-        kind: str = Query("auto", pattern="^(auto|image|text)$"),
+        kind: str = Query("auto", pattern="^(auto|image|text|passport)$"),
         vacancy: list[str] = Query(default_factory=list, max_length=MAX_VACANCY_LINES),
         occupation: str = Query("", max_length=_MAX_QUERY),
         crebo: str = Query("", max_length=20),

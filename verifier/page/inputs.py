@@ -33,8 +33,9 @@ __all__ = ["KINDS", "MAX_CHALLENGE", "challenge_for", "given_as", "is_image", "i
            "file_credential", "together_too_large",
            "collect_hint", "too_large", "pdf_too_large"]
 
-KINDS: Final = ("auto", "image", "text")
-"""What the browser says a body is: unknown, an image file, or typed / scanned text."""
+KINDS: Final = ("auto", "image", "text", "passport")
+"""What the browser says a body is: unknown, an image file, typed / scanned text, or the passport a page put together
+from the credentials of several QR codes or files (a presentation nobody signed, checked as text)."""
 
 _IMAGE_MAGIC: Final = (
     b"\x89PNG\r\n\x1a\n",  # PNG
@@ -53,13 +54,16 @@ def is_image(data: bytes) -> bool:
 def given_as(data: bytes, *, kind: str = "auto") -> str:
     """How a person gave ``data`` (``texts.GIVEN``), so that the advice fits it (``build_view(given=)``): ``pdf`` (a
     passport PDF), ``photo`` (an image, by its first bytes or ``kind="image"``), ``text`` (typed, pasted or scanned:
-    ``kind="text"``, or the text of a QR code), else ``file`` (a JSON file).
+    ``kind="text"``, or the text of a QR code), ``files`` (``kind="passport"``: what a page collected from several
+    codes or files), else ``file`` (a JSON file).
 
     Raises:
         ValueError: ``kind`` is not one of ``KINDS``.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
+    if kind == "passport":
+        return "files"
     if is_pdf(data):
         return "pdf"
     if is_image(data) or kind == "image":
