@@ -264,7 +264,7 @@ def run_demo(out: Path | None = None) -> int:
     _say(f"   bewezen vaardigheden: {len(skills.skills)}, de eerste {len(shown)}:",
          f"verified skills: {len(skills.skills)}, the first {len(shown)}:")
     for skill in shown:
-        typer.echo(f"   - {skill.label('nl')}  <{skill.uri}>  ({', '.join(skill.kinds)})")
+        typer.echo(f"   - {skill.shown_label('nl')}  <{skill.uri}>  ({', '.join(skill.kinds)})")
     for step in skills.progress:
         typer.echo(f"   {step.sentence()['nl']}")
     kok = bridge(skills, occupation="kok").to_json()

@@ -13,11 +13,14 @@ method must be found in the document of the DID it names); DID Core 1.0, section
 from __future__ import annotations
 
 import functools
+import re
 
 from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 
-from skillspas.keys.did_key import resolve_did_key
+from skillspas.keys.did_jwk import DID_JWK_PREFIX, MAX_DID_JWK, resolve_did_jwk
+from skillspas.keys.did_key import DID_KEY_PREFIX, resolve_did_key
+from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_to_path
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import (
     MULTIKEY,
@@ -34,7 +37,13 @@ __all__ = [
     "StaticResolver",
     "ChainResolver",
     "PinnedKeys",
+    "check_did",
+    "is_did",
 ]
+
+_DID_CHAR: Final = r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})"
+_DID: Final = re.compile(rf"did:[a-z0-9]+:(?:{_DID_CHAR}*:)*{_DID_CHAR}+")
+"""DID Core 1.0 section 3.1 syntax: ``did:`` method-name ``:`` method-specific-id (no path, query or fragment)."""
 
 
 def _unresolvable(message: str, nl: str) -> SkillspasError:
@@ -254,3 +263,29 @@ def _parse_definition(
 def _resolve_did_key_cached(verification_method_id: str) -> VerificationMethod:
     """did:key decoding (with its small-order point check, ~1 ms) done once per key."""
     return resolve_did_key(verification_method_id)
+
+
+def is_did(value: str) -> bool:
+    """Whether ``value`` is written as a DID (DID Core 1.0 section 3.1): ``did:method:identifier``, no ``#…``."""
+    return len(value) <= MAX_DID_JWK and _DID.fullmatch(value) is not None
+
+
+def check_did(did: str) -> None:
+    """Refuse a DID that cannot name a signer (``--trust-issuer``, ``--trust-anchor``), before anything is checked
+    with it: not DID syntax (DID Core 1.0 section 3.1; a key id with ``#…`` is no DID), a did:key or did:jwk that
+    does not decode to a key this verifier reads, a did:web that maps to no address. Other methods: syntax only.
+
+    Raises:
+        SkillspasError: ``unresolvable_key``, saying why (nl/en).
+    """
+    if not isinstance(did, str):
+        raise TypeError("did must be a string")
+    if not is_did(did):
+        raise _unresolvable("not a DID (did:method:identifier, without '#…')",
+                            "geen DID (did:methode:kenmerk, zonder '#…')")
+    if did.startswith(DID_KEY_PREFIX):
+        resolve_did_key(did)
+    elif did.startswith(DID_JWK_PREFIX):
+        resolve_did_jwk(did)
+    elif did.startswith(DID_WEB_PREFIX):
+        did_web_to_path(did)

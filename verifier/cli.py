@@ -4,6 +4,7 @@
     skillspas verify diploma.json --bundle bundle.json            # trust, keys, status: bundle only
     skillspas verify diploma.json --trust-issuer did:key:z6Mk...  # no bundle: name the issuer
     skillspas verify paspoort.pdf --bundle bundle.json            # every QR code of a worker's passport PDF
+    skillspas verify diploma.json evc.json --bundle bundle.json   # several files (JSON, QR images): one passport
 
 No tracebacks; a stale status list is a warning (exit 0), shown as LET OP / WARNING.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Final, Optional
 
 import typer
 
@@ -28,16 +29,17 @@ from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.text import one_line
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
-from skillspas.verifier.page.texts import HEADINGS, WORDS, both, counted, heading_for, readable_dates
-from skillspas.verifier.page.inputs import is_image
-from skillspas.verifier.page.view import as_claimed, build_view, own_type, passport_sentence, several_warning, unbound_warning
+from skillspas.verifier.page.texts import HEADINGS, PASSPORTS, WORDS, both, counted, heading_for, readable_dates
+from skillspas.verifier.page.inputs import given_as, is_image
+from skillspas.verifier.page.view import (as_claimed, build_view, detail_of, failure_view, own_type, passport_sentence,
+                                         several_warning, unbound_warning)
 from skillspas.verifier.pdf import MAX_PDF_BYTES, is_pdf
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.qr import is_payload, join_sets
 from skillspas.verifier.result import CredentialSummary, Problem, VerificationResult
 from skillspas.verifier.status import list_bits
 from skillspas.verifier.run import parse_duration, parse_now, result_text, verify_input
-from skillspas.verifier.trust import TrustListPolicy, pinned_keys
+from skillspas.verifier.trust import TrustListPolicy, checked_dids, pinned_keys
 
 if TYPE_CHECKING:
     from skillspas.verifier.summary import SkillsSummary
@@ -52,7 +54,7 @@ contexts_app = typer.Typer(help="The bundled JSON-LD contexts / De meegeleverde 
 
 
 def verify_command(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP4:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or several QR codes (images or texts), checked together as one passport, the parts of a numbered set ('SPP:…') joined in any order")] = None,
+    files: Annotated[Optional[list[str]], typer.Argument(help="Credential or presentation JSON (or QR text 'SP4:…'), a photo of a QR code (PNG/JPEG), a worker's passport PDF (every QR code in it), or - for stdin; or several QR codes (images or texts) and credentials' JSON files, checked together as one passport, the parts of a numbered set ('SPP:…') joined in any order")] = None,
     qr: Annotated[Optional[list[Path]], typer.Option("--qr", help="Photo or screenshot (PNG/JPEG) of a skillspas QR code; the names after it are read as QR codes too (the parts of a set: --qr a.png b.png)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result object as JSON")] = False,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", help="Offline bundle (file or folder): trust list, DID documents, status lists")] = None,
@@ -73,21 +75,25 @@ def verify_command(
         raise refuse(error_for(ErrorCode.INVALID_OPTION, "give a FILE (or -), or --qr IMAGE [IMAGE ...]",
                                nl="geef een BESTAND (of -), of --qr AFBEELDING [AFBEELDING ...]"), as_json=as_json)
     file = files[0] if files and len(files) == 1 else None
-    source: str | None = None  # "pdf" or "qr": a passport of several credentials, put together here
+    given = "file"  # how it was given (texts.GIVEN): the advice fits it; "pdf", "qr", "files": a passport put together
     try:
-        if qr or (files and len(files) > 1):  # after --qr every name is a QR image or text: one code, or a set's parts
-            data, several = _qr_parts_input([*(qr or []), *(files or [])], limits)
-            source = "qr" if several else None
+        checked_dids(trust_issuer, "--trust-issuer")  # before the input is read: a file name given for a DID is the
+        checked_dids(trust_anchor, "--trust-anchor")  # user's slip, not every credential's untrusted issuer
+        if qr or (files and len(files) > 1):  # after --qr every name is a QR image or text: one code, or a set's parts;
+            # several names without --qr may be credentials' JSON files too: all of them one passport
+            data, given = _qr_parts_input([*(qr or []), *(files or [])], limits, files=not qr)
         elif file is not None and is_payload(file.lstrip()):  # QR text given as the argument itself
-            data = file.encode("utf-8")
+            data, given = file.encode("utf-8"), "text"
         else:
             data = read_input(str(file), max(limits.max_bytes, MAX_PDF_BYTES))
+            given = given_as(data)
             if is_pdf(data):
-                data, source = _pdf_input(data, limits), "pdf"
+                data = _pdf_input(data, limits)
             elif file != "-" and is_image(data):  # a photo of a QR code given without --qr
                 data = _qr_parts_input([data], limits)[0]
             else:
                 data = data[: limits.max_bytes + 1]
+        source = given if given in PASSPORTS else None  # a passport of several credentials, put together here
         # A PDF's QR codes (or several QR codes) are put together here into a presentation nobody signed: nothing in
         # it can carry the employer's challenge or domain. It is checked as it is and says so, as the page does
         # (inputs.challenge_for).
@@ -99,27 +105,30 @@ def verify_command(
         )
     except SkillspasError as exc:
         raise refuse(exc, as_json=as_json) from None
-    inner = [] if as_json else _inner_credentials(data, result, limits)
+    if as_json:
+        if source is not None:
+            _print_passport(result, lang, as_json, [], code_unused=code_unused, source=source)
+        else:
+            typer.echo(result_text(result))
+        raise typer.Exit(result.exit_code)
+    inner = _inner_credentials(data, result, limits)
+    # The page's view of this result, for the words the text shares with the page (its "Wat nu?", the issuer's name).
+    document = _parsed(data, limits) if result.checks and result.checks[0].ok else None
+    view = build_view(result, document=document, challenge_checked=challenge is not None and source is None,
+                      challenge_unused=code_unused, given=given)
     if source is not None:
         _print_passport(result, lang, as_json, inner, code_unused=code_unused, source=source)
-    elif as_json:
-        typer.echo(result_text(result))
     else:
-        _print_verdict(result, lang, inner, replay=result.holder is not None and challenge is None)
-    if not as_json:
-        _print_next(result, data, limits, lang, challenge_checked=challenge is not None and source is None,
-                    challenge_unused=code_unused)
+        _print_verdict(result, lang, inner, view, replay=result.holder is not None and challenge is None)
+    _print_next(view, lang)
     raise typer.Exit(result.exit_code)
 
 
-def _print_next(result: VerificationResult, data: bytes, limits: Limits, lang: str, *, challenge_checked: bool,
-                challenge_unused: bool) -> None:
-    """The page's "Wat nu?" for this result (``build_view``'s ``next``): e.g. check the holder's identity yourself
-    for a credential alone, update the bundle for an issuer it does not know. Not the employer's-code advice, which
-    the note about the code above has already said."""
-    document = _parsed(data, limits) if result.checks and result.checks[0].ok else None
-    advice = build_view(result, document=document, challenge_checked=challenge_checked,
-                        challenge_unused=challenge_unused)["next"]
+def _print_next(view: dict[str, Any], lang: str) -> None:
+    """The page's "Wat nu?" (``build_view``'s ``next``): e.g. check the holder's identity yourself for a credential
+    alone, update the bundle for an issuer it does not know, ask for the original of a file that could not be read
+    (``build_view(given=)``). Not the employer's-code advice, which the note about the code above has already said."""
+    advice = view["next"]
     if advice and advice != both("challenge_next"):
         typer.echo(f"{WORDS[lang]['next']} {advice[lang]}")
 
@@ -163,8 +172,8 @@ def _pdf_input(data: bytes, limits: Limits) -> bytes:
 def passport_json(result: VerificationResult, summary: SkillsSummary, *, code_unused: bool = False,
                   source: str = "pdf") -> dict[str, Any]:
     """The ``passport`` key of ``verify passport.pdf --json`` (``source`` "pdf"; "qr" for several QR codes given
-    together, each a whole credential or a set's parts): one row per credential (its verdict, what it is,
-    whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``).
+    together, each a whole credential or a set's parts; "files" for several files, credentials' JSON among them):
+    one row per credential (its verdict, what it is, whose it is) and the skills summary of the one person that counts (``SkillsSummary.to_json()``).
     ``code_unused``: the employer's challenge or domain could not be checked (a PDF carries no holder proof), so a
     valid passport is a ``warning``, as on the page (``challenge_not_used``)."""
     owner = {index: person.key for person in result.persons for index in person.credentials}
@@ -200,41 +209,42 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     problem = result.first_error
     said = text(problem.code, lang) if problem is not None and not total else sentence[lang]
     words = heading_for(view["verdict"], problem.code if problem is not None else None)[lang]
-    given = "pdf" if source == "pdf" else "QR-codes" if nl else "QR codes"
+    given = _SOURCES[source][lang]
     typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} ({given}): {words.upper()} — {said}")
     if problem is not None and not total:  # the presentation itself failed: no credential says why
         typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
     if code_unused:
         _print_challenge_note("challenge_not_used", lang)
-    _print_warnings(result.warnings, lang, "  ", total)
+    _print_warnings(result.warnings, lang, "  ", total, given=source)  # a PDF's: it carries no holder proof
     for person in result.persons:
         who = " / ".join(map(one_line, person.names)) or ("onbekend" if nl else "unknown")
         standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
         typer.echo(f"  {'persoon' if nl else 'person'}: {who} ({person.subject_id or person.key}) — {standing}")
         for index in person.credentials:
-            _print_row(result, index, inner, lang, "    ", passport=True)
+            _print_row(result, index, inner, lang, "    ", passport=source)
     owned = {index for person in result.persons for index in person.credentials}
     unowned = [index for index in range(total) if index not in owned]
     if unowned:  # one whose proof failed says nothing true about its person (verifier/persons.py): shown apart
         typer.echo("  persoon: niet vast te stellen (niet als echt bevestigd) — telt niet mee" if nl else
                    "  person: cannot be told (not confirmed genuine) — not counted")
     for index in unowned:
-        _print_row(result, index, inner, lang, "    ", passport=True)
+        _print_row(result, index, inner, lang, "    ", passport=source)
     counted_names = " / ".join(map(one_line, summary.person.names)) if summary.person and summary.person.names else ""
     typer.echo(f"  {'samenvatting' if nl else 'summary'}: {counted('n_proven_skills', len(summary.skills), lang)} "
                f"{'uit' if nl else 'from'} {counted('n_credentials', len(summary.verified), lang)}"
                + (f" ({counted_names})" if counted_names else ""))
     for skill in summary.skills:
-        typer.echo(f"    - {one_line(skill.label(lang))} <{skill.uri}> ({', '.join(skill.kinds)})")
+        typer.echo(f"    - {one_line(skill.shown_label(lang))} <{skill.uri}> ({', '.join(skill.kinds)})")
     for step in summary.progress:
         typer.echo(f"    {step.sentence()[lang]}")
 
 
 def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: str, indent: str, *,
-               passport: bool = False) -> None:
+               passport: str | None = None) -> None:
     """One credential of a presentation: its number (from 1), verdict, code and name; then what it proves, or what it
-    claims to be (``inner``: the credentials as written) and why it failed. ``passport`` (a PDF's view): its skills
-    are said once, in the summary, and why it failed in the code's own sentence."""
+    claims to be (``inner``: the credentials as written) and why it failed. ``passport`` (a passport view: how it was
+    given, ``texts.PASSPORTS``): its skills are said once, in the summary, and why it failed as its card on the page
+    says it (``view.failure_view``: an expired one since when)."""
     item, deeper = result.credentials[index], indent * 2  # its lines below it: twice its own indent
     problem = item.first_error
     named = item.summary or item.about
@@ -253,39 +263,87 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
         _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
-        typer.echo(deeper + (item.message(lang) if passport else
+        typer.echo(deeper + (failure_view(item, passport)["sentence"][lang] if passport else
                              problem.text(lang) + (f" ({problem.path})" if problem.path else "")))
 
 
 _MARKS = {"valid": "✓", "warning": "!"}
 """The mark before a credential's line by its verdict, as the page's badge (``✗`` for the others)."""
 
+_SOURCES: Final = {"pdf": {"nl": "pdf", "en": "pdf"}, "qr": {"nl": "QR-codes", "en": "QR codes"},
+                   "files": {"nl": "bestanden", "en": "files"}}
+"""A passport view's heading, by what it was put together from (``texts.PASSPORTS``): ``PASPOORT (bestanden)``."""
 
-def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits) -> tuple[bytes, bool]:
+
+def _qr_parts_input(inputs: list[str | Path | bytes], limits: Limits, *, files: bool = False) -> tuple[bytes, str]:
     """The signed JSON held by QR codes given as images or texts (file names, or a file's bytes already read):
     one code, or the parts of a numbered set; or, for the codes of several credentials (a passport's ``qr/*.png``),
-    the presentation of them all without holder proof, as a passport PDF's (then ``True``). Coded errors:
-    qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part."""
-    from skillspas.verifier.page.inputs import passport_of, qr_credentials
+    the presentation of them all without holder proof, as a passport PDF's. With ``files`` (several names given
+    without ``--qr``) a credential's JSON file may be among them (``inputs.file_credential``): then all of them are one
+    passport too (``verify diploma.json evc.json qr/*.png``), in the order given (a set where its first part is).
+    Also returns how they were given (``texts.GIVEN``): ``photo`` or ``text`` (one credential), ``qr`` or ``files``.
+
+    Coded errors: qr_unreadable, qr_too_large, qr_incomplete, qr_mixed_set, qr_duplicate_part; with ``files``,
+    ``too_large`` for more than ``limits.max_credentials`` names or more than ``limits.max_bytes`` of JSON together,
+    and a JSON file's refusals (``file_credential``: a presentation, no credential, its parse code)."""
+    from skillspas.verifier.page.inputs import file_credential, passport_of, together_too_large
     from skillspas.verifier.qr import MAX_IMAGE_BYTES, MAX_PARTS, decode_payload, read_qr_image  # zxing/Pillow only here
 
-    if len(inputs) > MAX_PARTS * 2:
+    if files and len(inputs) > limits.max_credentials:
+        raise error_for(ErrorCode.TOO_LARGE, f"{len(inputs)} files given; at most {limits.max_credentials} credentials "
+                        "are checked together", nl=f"{len(inputs)} bestanden gegeven; hoogstens "
+                        f"{limits.max_credentials} bewijsstukken worden samen gecontroleerd")
+    if not files and len(inputs) > MAX_PARTS * 2:
         raise error_for(ErrorCode.QR_TOO_LARGE, f"{len(inputs)} QR codes given; a set has at most {MAX_PARTS} parts",
                         nl=f"{len(inputs)} QR-codes gegeven; een reeks heeft hoogstens {MAX_PARTS} delen")
-    texts = []
+    given: list[str | dict[str, Any]] = []  # in the order given: a QR code's text, or a JSON file's credential
+    read, photo = 0, False
     for item in inputs:
         if isinstance(item, str) and is_payload(item.lstrip()):  # the QR text itself
-            texts.append(item)
+            given.append(item)
             continue
-        # a file with the QR text, or a photo of the code (read_qr_image bounds bytes given to it)
+        # a file with the QR text, or a photo of the code (read_qr_image bounds bytes given to it), or a credential
         data = item if isinstance(item, bytes) else read_input(str(item), MAX_IMAGE_BYTES)
+        if files and not isinstance(item, bytes) and not is_pdf(data) and data.lstrip()[:1] in (b"{", b"["):
+            read += len(data)
+            if read > limits.max_bytes:  # the JSON read so far already exceeds what is checked together
+                raise together_too_large(limits)
+            given.append(file_credential(data, str(item), limits))
+            continue
         if not isinstance(item, bytes):
-            _refuse_a_whole_file(str(item), data)
-        texts.append(data.decode("utf-8", "replace").strip() if is_payload(data.lstrip()[:4].decode("latin-1"))
-                     else read_qr_image(data))
-    if len(texts) > 1 and len(_sets(texts)) > 1:  # several credentials: checked together, as a PDF's codes
-        return passport_of(qr_credentials(texts, limits), limits), True
-    return decode_payload("\n".join(texts), limits), False  # one code, or one set (its own refusals: mixed, missing)
+            _refuse_a_whole_file(str(item), data, files=files)
+        if is_payload(data.lstrip()[:4].decode("latin-1")):
+            given.append(data.decode("utf-8", "replace").strip())
+        else:
+            given.append(read_qr_image(data))
+            photo = True
+    texts = [entry for entry in given if isinstance(entry, str)]
+    several = len(given) > 1 and (len(texts) < len(given) or len(_sets(texts)) > 1)
+    if several:  # several credentials: checked together, as a PDF's codes
+        many = "files" if len(texts) < len(given) else "qr"
+        return passport_of(_in_given_order(given, limits), limits), many
+    return decode_payload("\n".join(texts), limits), "photo" if photo else "text"  # one code, or one set
+
+
+def _in_given_order(given: list[str | dict[str, Any]], limits: Limits) -> list[Any]:
+    """The credentials of ``given`` (QR texts, and JSON files' credentials) in the order given: a QR code's at its
+    place, a numbered set's where its first part was (``inputs.qr_credentials`` joins the sets, in that order)."""
+    from skillspas.verifier.page.inputs import qr_credentials
+    from skillspas.verifier.qr.parts import is_part, read_part
+
+    texts = [entry for entry in given if isinstance(entry, str)]
+    decoded = iter(qr_credentials(texts, limits))  # a set's refusals first, before any part is read again here
+    placed: set[str] = set()
+    found: list[Any] = []
+    for entry in given:
+        if not isinstance(entry, str):
+            found.append(entry)
+            continue
+        key = read_part(entry).set if is_part(entry) else None
+        if key is None or key not in placed:
+            placed.add(key or "")
+            found.append(next(decoded))
+    return found
 
 
 def _sets(texts: list[str]) -> list[str]:
@@ -296,23 +354,33 @@ def _sets(texts: list[str]) -> list[str]:
         return []
 
 
-def _refuse_a_whole_file(name: str, data: bytes) -> None:
-    """``qr_unreadable`` naming ``name`` when it is a JSON file or a PDF given where QR codes are read (after ``--qr``,
-    or as one of several files): it is checked on its own (``verify diploma.json evc.json`` is not two checks)."""
+def _refuse_a_whole_file(name: str, data: bytes, *, files: bool = False) -> None:
+    """``qr_unreadable`` naming ``name`` when it is a file that is checked on its own where QR codes are read: a PDF
+    among several files (a passport PDF is a passport of its own), a JSON file after ``--qr``."""
     kind = ("pdf", "PDF") if is_pdf(data) else ("JSON-bestand", "JSON file") if data.lstrip()[:1] in (b"{", b"[") else None
-    if kind is not None:
-        shown_name = shown(name, 200)
+    if kind is None:
+        return
+    shown_name = shown(name, 200)
+    if files:  # only a PDF is refused here: a JSON file's credential joins the others
         raise localized_error(
             ErrorCode.QR_UNREADABLE,
-            nl=f"{shown_name} is een {kind[0]}, geen QR-code: na --qr, en als u meer dan één bestand geeft, is elk "
-               f"bestand (een deel van) een QR-code; controleer het apart: skillspas verify {shown_name}",
-            en=f"{shown_name} is a {kind[1]}, not a QR code: after --qr, and when several files are given, each is "
-               f"(a part of) a QR code; check it on its own: skillspas verify {shown_name}")
+            nl=f"{shown_name} is een {kind[0]}: een paspoort-pdf wordt apart gecontroleerd, niet samen met andere "
+               f"bestanden; controleer het apart: skillspas verify {shown_name}",
+            en=f"{shown_name} is a {kind[1]}: a passport PDF is checked on its own, not together with other files; "
+               f"check it on its own: skillspas verify {shown_name}")
+    raise localized_error(
+        ErrorCode.QR_UNREADABLE,
+        nl=f"{shown_name} is een {kind[0]}, geen QR-code: na --qr is elk bestand (een deel van) een QR-code; "
+           f"controleer het zonder --qr: skillspas verify {shown_name}",
+        en=f"{shown_name} is a {kind[1]}, not a QR code: after --qr each file is (a part of) a QR code; check it "
+           f"without --qr: skillspas verify {shown_name}")
 
 
-def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, replay: bool = False) -> None:
+def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], view: dict[str, Any], *,
+                   replay: bool = False) -> None:
     """The verdict for a person; ``inner``: a presentation's credentials as written (a failed one is said with what
-    it claims to be); ``replay``: a holder proof checked against no challenge (the page's orange note)."""
+    it claims to be); ``view``: the page's view of ``result`` (a credential's issuer as its card names it);
+    ``replay``: a holder proof checked against no challenge (the page's orange note)."""
     nl = lang == "nl"
     if result.verified:  # the page's words: orange ("met een waarschuwing") for whatever it warns about below
         borrowed = any(s is not None and (s.issuer_name_differs or s.several is not None)
@@ -337,8 +405,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
         typer.echo(f"  {'✓' if proof.ok else '✗'} {proof.cryptosuite} {proof.verification_method}")
     summary = result.summary
     if summary is not None:
-        named = f" — {one_line(summary.issuer_name)} ({'vertrouwenslijst' if nl else 'trust list'})" if summary.issuer_name else ""
-        typer.echo(f"  {'uitgever' if nl else 'issuer'}: {summary.issuer}{named}")
+        typer.echo(f"  {'uitgever' if nl else 'issuer'}: {_issuer_of(view, summary, lang)}")
         if summary.issuer_name_differs:
             note = both("issuer_name_differs", claimed=shown(one_line(summary.claimed_issuer_name or ""), 200),
                         listed=one_line(summary.issuer_name or ""))
@@ -366,6 +433,17 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], *, r
             typer.echo(f"  {item.sentence()[lang]}")
 
 
+def _issuer_of(view: dict[str, Any], summary: CredentialSummary, lang: str) -> str:
+    """A verified credential's issuer as its card on the page names it: the DID, and its name with where the name
+    comes from (the trust list, or the credential it signed: an issuer trusted with ``--trust-issuer`` has no other)."""
+    cards = view.get("credentials") or [{}]
+    issuer = cards[0].get("issuer") or {"did": summary.issuer, "name": None, "source": None}
+    if not issuer.get("name"):
+        return str(summary.issuer)
+    source = {"trustList": "on_trust_list", "credential": "as_stated"}.get(issuer.get("source") or "", "no_name")
+    return f"{summary.issuer} — {shown(one_line(issuer['name']), 200)} ({WORDS[lang][source]})"
+
+
 def _print_several(summary: CredentialSummary, lang: str, indent: str) -> None:
     """The page's ``several_warning`` of a credential with several subjects or achievements, on a "LET OP" line."""
     said = several_warning(summary)
@@ -373,13 +451,14 @@ def _print_several(summary: CredentialSummary, lang: str, indent: str) -> None:
         typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {said['sentence'][lang]} [{said['code']}]")
 
 
-def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str, count: int = 1) -> None:
+def _print_warnings(warnings: Iterable[Problem], lang: str, indent: str, count: int = 1, *,
+                    given: str | None = None) -> None:
     """What a person must see though it fails nothing (a credential's or the whole result's, about ``count``
     credentials): one line each, the code's sentence, the code and the detail (who signed a trust list that no anchor
-    pins, how old a status list is)."""
+    pins, how old a status list is; the page's ``detail_of``: of a passport PDF, that it carries no holder proof)."""
     for warning in warnings:
         typer.echo(f"{indent}{'LET OP' if lang == 'nl' else 'WARNING'}: {text(warning.code, lang, count=count)} "
-                   f"[{warning.code.value}] {warning.text(lang)}")
+                   f"[{warning.code.value}] {detail_of(warning, given)[lang]}")
 
 
 def _print_claimed(result: VerificationResult, credential: Any, lang: str, indent: str) -> None:

@@ -23,6 +23,7 @@ from skillspas.schemas.report import refusal
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.result import VerificationResult
+from skillspas.verifier.trust import checked_dids
 
 __all__ = ["verify_input", "input_verifier", "verify_with", "verify_to_text", "result_text", "parse_duration", "parse_now"]
 
@@ -94,8 +95,11 @@ def input_verifier(
     limits: Limits = Limits(),
 ) -> Verifier:
     """The verifier ``verify_input`` checks with for these settings (``skillspas verify``'s options);
-    ``invalid_option`` for a bad duration, the bundle's own code for a malformed bundle."""
+    ``invalid_option`` for a bad duration or a trusted issuer or trust anchor that is no DID (``checked_dids``), the
+    bundle's own code for a malformed bundle."""
     freshness = parse_duration(max_status_age)
+    trusted_issuers = checked_dids(trusted_issuers, "--trust-issuer")
+    trust_anchors = checked_dids(trust_anchors, "--trust-anchor")
     return Verifier(
         bundle=Bundle.from_file(bundle) if bundle is not None else None, contexts=contexts,
         trusted_issuers=trusted_issuers, trust_anchors=trust_anchors,

@@ -118,7 +118,10 @@ class ProvenSkill:
         return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
 
     def shown_label(self, lang: str = "nl") -> str:
-        """The label for a reader of ``lang``: another language's is marked as such ("Samenwerken (Dutch)")."""
+        """The label for a reader of ``lang``: another language's is marked as such ("Samenwerken (Dutch)"). A skill
+        the vocabulary lacks keeps the name its credential gives it unmarked: its language is not known."""
+        if not self.in_vocabulary:
+            return self.label(lang)
         return shown_label(self.labels, lang, self.uri)
 
     @property

@@ -17,14 +17,17 @@ by its own issuer: it is then only as trustworthy as the bundle file that carrie
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shlex
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
+from skillspas.keys.resolver import check_did, is_did
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
+from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 
-__all__ = ["TrustListPolicy", "VerifyCredential", "load_trust_list", "pinned_keys"]
+__all__ = ["TrustListPolicy", "VerifyCredential", "checked_dids", "load_trust_list", "pinned_keys"]
 
 VerifyCredential = Callable[[Any, Collection[str]], dict[str, Any]]
 """Steps 1-6 for trust material: the credential in ``document`` if signed by one of ``issuers``, else a
@@ -43,22 +46,66 @@ def _span(start: dt.datetime | None, end: dt.datetime | None, lang: str = "en") 
     return f"from {format_datetime(start) if start else 'the start'} until {format_datetime(end) if end else 'further notice'}"
 
 
+_WHOSE: Final = {
+    "--trust-anchor": ({"nl": "het vertrouwensanker", "en": "the trust anchor"},
+                       {"nl": "de 'controller' die skillspas keys show toont, bijvoorbeeld did:key:z6Mk…",
+                        "en": "the 'controller' that skillspas keys show prints, e.g. did:key:z6Mk…"},
+                       {"nl": "trust-anchor.txt", "en": "trust-anchor.txt"},
+                       {"nl": "trust-anchor.txt van de demo", "en": "the demo's trust-anchor.txt"}),
+    "--trust-issuer": ({"nl": "de uitgever", "en": "the issuer"},
+                       {"nl": "bijvoorbeeld did:web:roc.example of did:key:z6Mk…", "en": "e.g. did:web:roc.example or did:key:z6Mk…"},
+                       {"nl": "uitgever.txt", "en": "issuer.txt"}, {"nl": "uitgever.txt", "en": "issuer.txt"}),
+}
+"""Per option: whose DID it takes, an example of one, a file that may hold it (its name, and how it is said)."""
+
+
+def checked_dids(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
+    """``values`` of ``option`` (``--trust-anchor`` or ``--trust-issuer``), each a DID that can name a signer
+    (``keys.resolver.check_did``), refused before anything is checked with them: a name, a file name (the demo's
+    trust-anchor.txt), a key id with ``#…`` or a did:key that is no key would otherwise make every credential
+    ``untrusted_issuer``, as if the bundle were at fault.
+
+    Raises:
+        SkillspasError: ``invalid_option`` (exit 2), nl/en, saying what to give and how to give a DID a file holds.
+    """
+    for value in values or ():
+        try:
+            check_did(value)
+        except SkillspasError as exc:
+            raise _not_a_did(value, option, None if not is_did(value) else exc) from None
+    return tuple(values or ())
+
+
+def _not_a_did(value: str, option: str, reason: SkillspasError | None) -> SkillspasError:
+    """``invalid_option`` for ``value`` of ``option``: no DID, or (``reason``) a DID that cannot be a key; what to give
+    instead, and how to give the DID a file holds (the file given, when ``value`` names one)."""
+    whose, example, file, such = _WHOSE[option]
+    given = shown(value, 100, quoted=True)
+    if reason is None and os.path.isfile(value):  # the file itself was given: give what it holds
+        held = shlex.quote(value)
+        return localized_error(
+            ErrorCode.INVALID_OPTION,
+            nl=f"{option} {given} is een bestand, geen DID: geef de DID die erin staat, zonder '#…': "
+               f"{option} \"$(cat {held})\"",
+            en=f"{option} {given} is a file, not a DID: give the DID it holds, without '#…': {option} \"$(cat {held})\"",
+        )
+    why = {"nl": f" die een sleutel kan zijn ({reason.text('nl')})", "en": f" that can be a key ({reason.message})"
+           } if reason is not None else {"nl": "", "en": ""}
+    return localized_error(
+        ErrorCode.INVALID_OPTION,
+        nl=f"{option} {given} is geen DID{why['nl']}: geef de DID van {whose['nl']} zonder '#…' ({example['nl']}); "
+           f"staat hij in een bestand, zoals {such['nl']}, geef dan de inhoud: {option} \"$(cat {file['nl']})\"",
+        en=f"{option} {given} is not a DID{why['en']}: give {whose['en']}'s DID without '#…' ({example['en']}); "
+           f"a file that holds it, such as {such['en']}, is given by its content: {option} \"$(cat {file['en']})\"",
+    )
+
+
 def load_trust_list(
     document: Any, verify: VerifyCredential, *, anchors: Iterable[str] | None = None, now: dt.datetime | None = None
 ) -> TrustList:
     """Verify a trust list credential (proof by a trust anchor, shape, and validity at ``now`` if given);
-    ``invalid_option`` for an anchor that is no DID (a key id with ``#…`` copied from ``keys generate``, a name)."""
-    for anchor in anchors or ():
-        if not isinstance(anchor, str) or not anchor.startswith("did:") or "#" in anchor:
-            raise localized_error(
-                ErrorCode.INVALID_OPTION,
-                en=f"--trust-anchor {anchor!r} is not a DID: give the trust anchor's DID without '#…' "
-                   "(the 'controller' that skillspas keys show prints, e.g. did:key:z6Mk…); a file that holds it, "
-                   "such as the demo's trust-anchor.txt, is given by its content: --trust-anchor \"$(cat trust-anchor.txt)\"",
-                nl=f"--trust-anchor {anchor!r} is geen DID: geef de DID van het vertrouwensanker zonder '#…' "
-                   "(de 'controller' die skillspas keys show toont, bijvoorbeeld did:key:z6Mk…); staat hij in een bestand, "
-                   "zoals trust-anchor.txt van de demo, geef dan de inhoud: --trust-anchor \"$(cat trust-anchor.txt)\"",
-            )
+    ``invalid_option`` for an anchor that is no DID (``checked_dids``)."""
+    checked_dids(anchors, "--trust-anchor")
     unverified_issuer = document.get("issuer") if isinstance(document, dict) else None
     if isinstance(unverified_issuer, dict):
         unverified_issuer = unverified_issuer.get("id")

@@ -588,7 +588,7 @@ def show_command(
     except OSError as exc:
         raise refuse(file_error(exc, verb="read")) from None
     console = _console()
-    labels = vocabulary_labels() if language == "en" else None
+    labels = vocabulary_labels()  # an English ESCO label in Dutch marked "(Engels)", as the verifier's pages show it
     worst = 0
     for document in documents:
         view = describe(document, language, labels=labels)

@@ -146,7 +146,7 @@ def render_pdf(
         raise ValueError("lang must be 'nl' or 'en'")
     items = list(credentials)
     created = created or dt.datetime.now(dt.timezone.utc)
-    labels = vocabulary_labels() if lang == "en" else None
+    labels = vocabulary_labels()  # an English ESCO label in Dutch marked "(Engels)", as `passport show` and the pages
     views = [describe(credential, lang, labels=labels) for credential in items]
     codes = [_qr_or_none(credential, max_version) for credential in items]
     pdf = _Document(lang, _font_dir(font_dirs))

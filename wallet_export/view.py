@@ -231,9 +231,10 @@ def _date(value: str | None, lang: Lang) -> str | None:
 
 
 def _label(alignment: dict[str, Any], lang: Lang, labels: Labels | None) -> str | None:
-    """The credential's own label; in English, the vocabulary's English label when it has one."""
+    """The vocabulary's label for a reader of ``lang`` when ``labels`` knows the skill (``vocabulary_labels``: another
+    language's marked as such), else the credential's own."""
     own = text_of(alignment, "targetName")
-    if labels is not None and (lang == "en" or own is None):
+    if labels is not None:
         return labels(alignment["targetUrl"], lang) or _line(own)
     return _line(own)
 
@@ -284,13 +285,15 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
 
 
 def vocabulary_labels() -> Labels:
-    """Skill labels from the bundled vocabulary (ESCO, CompetentNL), in Dutch and English."""
-    from skillspas.schemas.vocab import SkillsVocabulary
+    """Skill labels from the bundled vocabulary (ESCO, CompetentNL) for a reader of Dutch or English, as every page and
+    command shows them (``schemas.vocab.shown_label``): an English ESCO label in Dutch output is "dispose waste
+    (Engels)", never read as a Dutch name; ``None`` for a skill the vocabulary lacks."""
+    from skillspas.schemas.vocab import SkillsVocabulary, shown_label
 
     vocabulary = SkillsVocabulary.bundled()
 
     def lookup(uri: str, lang: str) -> str | None:
         skill = vocabulary.get(uri)
-        return skill.labels.get(lang) if skill is not None else None
+        return shown_label(skill.labels, lang, uri) if skill is not None else None
 
     return lookup

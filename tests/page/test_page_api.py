@@ -197,6 +197,21 @@ def test_skillspas_verify_says_when_the_credential_names_its_issuer_otherwise(wo
     assert plain.exit_code == 0 and "LET OP" not in plain.stdout and "WARNING" not in plain.stdout
 
 
+@pytest.mark.parametrize(("lang", "source"), [("nl", "naam zoals vermeld in het bewijsstuk, niet op de vertrouwenslijst"),
+                                              ("en", "name as stated in the credential, not on the trust list")])
+def test_skillspas_verify_names_an_issuer_trusted_by_its_did_with_the_name_it_signed_as_the_page_does(world, lang, source):
+    """``verify x.json --trust-issuer did:…`` showed only "uitgever: did:…": the name the issuer signed is shown beside
+    the DID, marked as the credential's own (no trust list names it), as the page's card shows it."""
+    evc = world.evc.controller  # an EVC result has no status entry: no bundle is needed
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["evc"]), "--trust-issuer", evc, "--lang", lang])
+    signed = world.credentials["evc"]["issuer"]["name"]
+    line = next((line for line in result.stdout.splitlines() if line.startswith(("  uitgever:", "  issuer:"))), "")
+    assert result.exit_code == 0 and line.endswith(f": {evc} — {signed} ({source})"), result.stdout
+    page = TestClient(create_page_app(PageSettings(trusted_issuers=(evc,))), base_url=BASE)
+    card = _post(page, world.files["evc"].read_bytes())[0]["view"]["credentials"][0]
+    assert card["issuer"] == {"did": evc, "name": signed, "source": "credential"}
+
+
 def test_a_revoked_verdict_is_one_sentence_in_each_language_naming_the_credential_and_its_issuer(client, world):
     page, _ = _post(client, world.files["revoked"].read_bytes())
     view = page["view"]
@@ -854,6 +869,50 @@ def test_the_advice_after_an_incomplete_set_or_a_too_deep_file_is_not_a_sharper_
         view = page["view"]
         assert view["code"] == code and "foto" not in view["next"]["nl"] and "photo" not in view["next"]["en"], view["next"]
     assert "delen" in _post(client, part, kind="text")[0]["view"]["next"]["nl"]
+
+
+@pytest.mark.parametrize(("body", "kind", "fits", "not_said"), [
+    pytest.param(b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ', "auto",
+                 ("originele bestand", "original file"), ("foto", "photo"), id="a JSON file that breaks off"),
+    pytest.param(b"%PDF-1.7\n" + b"x" * 50, "auto", ("originele bestand", "original file"), ("foto", "photo"),
+                 id="a damaged PDF"),
+    pytest.param("blank", "image", ("scherpere foto", "sharper photo"), ("plak", "paste"), id="a photo without a code"),
+    pytest.param(b'{"type": ', "text", ("Plak of scan", "Paste or scan"), ("foto", "photo"), id="pasted text that breaks off"),
+])
+def test_the_advice_for_an_input_that_cannot_be_read_fits_how_it_was_given(client, body, kind, fits, not_said):
+    """An unreadable JSON file was told to take a sharper photo of the QR code: a file asks for the original file, a
+    photo for a sharper photo, pasted or scanned text to paste or scan it again."""
+    if body == "blank":
+        import io
+
+        from PIL import Image
+
+        png = io.BytesIO()
+        Image.new("L", (200, 200), 255).save(png, "PNG")
+        body = png.getvalue()
+    page, exit_code = _post(client, body, kind=kind)
+    advice = page["view"]["next"]
+    assert exit_code == 2 and fits[0] in advice["nl"] and fits[1] in advice["en"], advice
+    assert not_said[0] not in advice["nl"].lower() and not_said[1] not in advice["en"].lower(), advice
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_skillspas_verify_asks_for_the_original_of_a_json_file_it_cannot_read_not_a_sharper_photo(tmp_path, lang):
+    path = tmp_path / "diploma.json"
+    path.write_text('{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ', "utf-8")
+    result = CliRunner().invoke(cli_app, ["verify", str(path), "--lang", lang])
+    advice = result.stdout.splitlines()[-1]
+    assert result.exit_code == 2 and advice.startswith("Wat nu? " if lang == "nl" else "What now? "), result.stdout
+    assert ("originele bestand" if lang == "nl" else "original file") in advice
+    assert "foto" not in advice and "photo" not in advice, advice
+
+
+def test_the_phone_page_gives_an_unreadable_json_file_the_laptops_advice(client):
+    from skillspas.verifier.browser.phone import check
+
+    body = b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": '
+    phone = json.loads(check(body, "{}"))["view"]
+    assert phone["next"] == _post(client, body)[0]["view"]["next"] and "foto" not in phone["next"]["nl"]
 
 
 def test_the_page_names_a_failed_credential_of_a_passport_as_its_file_claims_it_as_skillspas_verify_does(

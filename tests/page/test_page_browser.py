@@ -675,3 +675,26 @@ def test_a_tampered_qr_code_alone_is_named_as_its_file_claims_it_under_the_red_v
     visit.clear_verdict()
     assert visit.upload(world.files["qr_valid"]) == "valid" and visit.page.locator("[data-claimed]").count() == 0
     visit.assert_clean()
+
+
+def test_an_english_only_esco_label_is_marked_english_in_the_skills_table_and_on_its_card(visit: Visit, world: PageWorld) -> None:
+    """"dispose waste" among Dutch skill names read as Dutch: the proven-skills table and the card mark it, as the
+    bridge list does (``shownLabel``); in English it is plain."""
+    from pageworld import example
+    from skillspas.issuer.credentials import build
+    from skillspas.wallet_export.presentation import build_presentation
+
+    dispose_waste = "http://data.europa.eu/esco/skill/5e433def-210d-4dfa-bf07-dbf6d04e0eaa"
+    row = {**example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"),
+           **{k: example("mbo-diploma", "kok-anouk-testdata")[k] for k in ("learner_name", "learner_did")}}
+    row["skills"] = [*row["skills"], dispose_waste]
+    english = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    path = world.folder / "passport-english-label.json"
+    path.write_text(json.dumps(build_presentation([world.credentials["diploma"], english])), "utf-8")
+    assert visit.upload(path) == "warning"
+    page = visit.page
+    assert page.inner_text(f"#skills-table tr[data-uri='{dispose_waste}'] th") == "dispose waste (Engels)"
+    assert page.text_content(f"article.credential li[data-uri='{dispose_waste}']").startswith("dispose waste (Engels) ")
+    page.click("button[data-lang=en]")
+    assert page.inner_text(f"#skills-table tr[data-uri='{dispose_waste}'] th") == "dispose waste"
+    visit.assert_clean()

@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from pageworld import PageWorld, passport_pdf
 from skillspas.issuer.cli import app as cli_app
+from skillspas.schemas.limits import Limits
 from skillspas.verifier.page import PageSettings, create_page_app
+from skillspas.verifier.pdf import MAX_PDF_BYTES
 from skillspas.wallet_export.passport import build_passport
 
 ANOUK = ("diploma", "praktijkverklaring", "evc", "microcredential")
@@ -158,16 +160,30 @@ def test_a_passport_checked_without_trust_anchor_names_the_unpinned_trust_list_u
 
 
 @pytest.mark.parametrize(("lang", "words", "detail"), [
-    ("nl", "  LET OP: ", "de houder heeft de presentatie niet ondertekend"),
-    ("en", "  WARNING: ", "the presentation has no holder proof"),
+    ("nl", "  LET OP: ", "een paspoort als pdf bevat geen handtekening van de houder"),
+    ("en", "  WARNING: ", "a passport PDF carries no holder proof"),
 ])
-def test_a_passport_pdfs_own_warning_is_printed_with_its_detail_as_each_credentials_warning_is(world, lang, words, detail):
+def test_a_passport_pdfs_own_warning_says_once_that_a_pdf_carries_no_holder_proof_as_the_page_does(world, lang, words, detail):
     """The passport's own warnings (``holder_not_proven``: a PDF proves no holder) go through the one helper that
-    prints a credential's: the sentence, the code and the detail that says why."""
+    prints a credential's: the sentence, the code and the detail that says why, in the terms of what HR was given (a
+    PDF, not "the holder did not sign the presentation"), once; the page says the same of a dropped PDF."""
     out, exit_code = _verify(world, passport_pdf(world), "--lang", lang)
     warned = [line for line in out.splitlines() if "[holder_not_proven]" in line]
     assert exit_code == 0 and len(warned) == 1, out
     assert warned[0].startswith(words) and warned[0].endswith(f"[holder_not_proven] {detail}"), warned
+    assert "de presentatie niet ondertekend" not in out and "the presentation has no holder proof" not in out, out
+    page = TestClient(create_page_app(PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))),
+                      base_url="http://127.0.0.1:8765").post("/api/verify", content=passport_pdf(world)).json()["view"]
+    said = [w for w in page["warnings"] if w["code"] == "holder_not_proven"]
+    assert len(said) == 1 and said[0]["detail"][lang] == detail
+    assert not [w for c in page["credentials"] for w in c["warnings"] if w["code"] == "holder_not_proven"]
+
+
+def test_a_presentation_file_without_holder_proof_still_says_its_holder_did_not_sign_it(world):
+    """What a worker's JSON presentation lacks is the holder's signature on it: said so, as before."""
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["passport"]), "--bundle", str(world.files["bundle"]),
+                                          "--trust-anchor", world.anchor.controller])
+    assert result.exit_code == 0 and "[holder_not_proven] de houder heeft de presentatie niet ondertekend" in result.stdout
 
 
 @pytest.mark.parametrize("source", ["pdf", "presentation"], ids=["a passport PDF", "a presentation file"])
@@ -200,3 +216,31 @@ def test_a_failed_credential_in_a_passport_is_named_as_its_file_claims_and_marke
                     f"('{world.roc.controller}')"), said
     if source == "pdf":
         assert lines.index(nobody) == lines.index(heading) - 1, result.stdout
+
+
+@pytest.mark.parametrize(("lang", "since"), [("nl", "is verlopen op 1 januari 2030"), ("en", "expired on 1 January 2030")])
+def test_an_expired_credential_in_a_passport_says_since_when_as_its_card_on_the_page(world, lang, since):
+    """"Het bewijsstuk is verlopen." said nothing of when: the row says what its card on the page says
+    (``view.failure_view``), the date as people write it (``texts.human_date``)."""
+    import datetime as dt
+
+    from pageworld import example
+    from skillspas.issuer import sign
+    from skillspas.issuer.credentials import build
+    from skillspas.verifier.page.inputs import document_bytes
+    from skillspas.verifier.page.view import build_view
+    from skillspas.verifier.run import verify_input
+
+    row = {**example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"), "valid_until": "2030-01-01"}
+    expired = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    pdf = build_passport([world.credentials["diploma"], expired]).to_pdf()
+    out, exit_code = _verify(world, pdf, "--lang", lang, "--now", "2031-01-01T00:00:00Z")
+    lines = out.splitlines()
+    row_at = next(i for i, line in enumerate(lines) if "[expired]" in line)
+    assert exit_code == 1 and lines[row_at].lstrip().startswith("✗ #2 "), out
+    assert since in lines[row_at + 1] and world.BISTRO_NAME in lines[row_at + 1], lines[row_at + 1]
+    data = document_bytes(pdf, limits=Limits(), max_image_bytes=MAX_PDF_BYTES)
+    result = verify_input(data, bundle=world.files["bundle"], trust_anchors=[world.anchor.controller],
+                          now=dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc))
+    card = build_view(result, document=json.loads(data), given="pdf")["credentials"][1]
+    assert lines[row_at + 1].strip() == card["sentence"][lang]

@@ -248,8 +248,11 @@ def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(
     made = run("bundle", "create", "--trust-list", tmp_path / "tl.json", "--dids", folder / "dids",
                "--contexts", TYPES_CONTEXT_DIR, "--out", tmp_path / "bundle.json")
     assert made.returncode == 0, made.stderr
+    # Refused before the credential is read (exit 2, as trust-list show and bundle create), not every credential
+    # "untrusted_issuer" (exit 1) with the bundle's update as the advice.
     checked = run("verify", folder / "diploma.json", "--bundle", tmp_path / "bundle.json", "--trust-anchor", anchor)
-    assert checked.returncode == 1 and "[invalid_option]" in checked.stdout and "zonder '#…'" in checked.stdout
+    assert checked.returncode == 2 and "fout [invalid_option]: --trust-anchor" in checked.stderr, checked.stderr
+    assert "zonder '#…'" in checked.stderr and "untrusted_issuer" not in checked.stdout + checked.stderr
 
 
 @pytest.mark.parametrize("did", ["did:web:", "did:web:roc example", "did:web:roc.example/path", "did:web:roc.example#key-1"])

@@ -98,13 +98,13 @@ def test_the_images_of_a_numbered_set_after_qr_are_joined_and_verified_as_withou
     assert json.loads(with_qr.stdout)["verified"] is True
 
 
-@pytest.mark.parametrize("kind", ["json", "pdf"])
-def test_a_json_or_pdf_file_among_several_is_named_and_said_to_be_checked_on_its_own(issued, tmp_path, kind):
-    """What a new user tries: ``skillspas verify diploma.json evc.json``. Several files are the parts of one QR set;
-    it said "the image cannot be read (UnidentifiedImageError)", naming no file, of a JSON file."""
+def test_a_pdf_file_among_several_is_named_and_said_to_be_checked_on_its_own(issued, tmp_path):
+    """A passport PDF is a passport of its own: among several files it is named, never read as an image ("the image
+    cannot be read (UnidentifiedImageError)", naming no file). Credentials' JSON files among several are one passport
+    (tests/page/test_verify_several_files.py)."""
     (tmp_path / "diploma.json").write_text(json.dumps(issued[0]))
     (tmp_path / "paspoort.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    named = str(tmp_path / ("diploma.json" if kind == "json" else "paspoort.pdf"))
+    named = str(tmp_path / "paspoort.pdf")
     proc = run("verify", named, str(tmp_path / "diploma.json"))
     nl, en = proc.stderr.decode().splitlines()[:2]
     assert proc.returncode == 2 and nl.startswith("fout [qr_unreadable]: ") and en.startswith("error [qr_unreadable]: ")
@@ -127,3 +127,5 @@ def test_the_qr_images_of_several_credentials_are_checked_together_as_one_passpo
     assert [row["verdict"] for row in result["passport"]["credentials"]] == ["valid", "valid"]
     shown = run("verify", *images, "--trust-issuer", issuer.controller).stdout.decode()
     assert shown.startswith("PASPOORT (QR-codes): "), shown
+    assert shown.count("[holder_not_proven]") == 1  # in the terms of what was given: QR codes, not a presentation
+    assert "[holder_not_proven] QR-codes bevatten geen handtekening van de houder\n" in shown, shown

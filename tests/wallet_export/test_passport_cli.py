@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from skillspas.keys.keyfile import save
 from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.vocab import SkillsVocabulary, shown_label
 from skillspas.verifier import verify
 from skillspas.verifier.qr import decode_payload, read_qr_image
 from skillspas.wallet_export.cli import passport_app
@@ -304,10 +305,11 @@ def test_an_added_file_that_is_no_credential_is_refused_in_dutch_too(files):
 
 def test_show_prints_a_table_of_skills(files, diplomas):
     _, paths, _ = files
-    result = run("show", str(paths[0]))
+    result = run("show", str(paths[0]), env={"COLUMNS": "200"})  # each skill on one line
     assert result.exit_code == 0
-    for alignment in diplomas[8]["credentialSubject"]["achievement"]["alignment"]:
-        assert alignment["targetName"] in result.output
+    vocabulary = SkillsVocabulary.bundled()
+    for alignment in diplomas[8]["credentialSubject"]["achievement"]["alignment"]:  # as the verifier's pages name them
+        assert shown_label(vocabulary.get(alignment["targetUrl"]).labels, "nl", "") in result.output
     assert "Vaardigheden (8)" in result.output and "handtekening in orde" in result.output
 
 

@@ -25,8 +25,8 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.vocab import SkillsVocabulary
-from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, passport_of,
-                                            pdf_too_large, qr_credentials, too_large)
+from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, given_as, is_image, is_pdf,
+                                            passport_of, pdf_too_large, qr_credentials, too_large)
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names
 from skillspas.verifier.pdf import check_jpeg_size, qr_texts, read_pdf_images
 from skillspas.verifier.qr import MAX_IMAGE_BYTES, decode_payload, is_payload, no_qr_code
@@ -46,11 +46,11 @@ class _NoData:
 
 
 def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False, challenge: str = "",
-            domain: str = "") -> str:
+            domain: str = "", given: str | None = None) -> str:
     """``work()`` (the bytes to verify, or a dict the page acts on) verified with ``options``, as JSON; its view's
     ``collect`` says how the page puts it into the passport it collects, as the laptop page's (``collect_hint``).
     ``challenge`` and ``domain``: the code and the domain the employer gave the candidate, checked as the laptop page
-    checks them (``challenge_for``)."""
+    checks them (``challenge_for``); ``given``: how the input was given (``texts.GIVEN``), as the laptop page says it."""
     code, asked = challenge.strip()[:MAX_CHALLENGE] or None, domain.strip()[:MAX_CHALLENGE] or None
     try:
         todo = work()
@@ -60,14 +60,15 @@ def _answer(work: Callable[[], Any], options: str, *, from_pdf: bool = False, ch
         applied, where = challenge_for(todo, code, verifier.limits), challenge_for(todo, asked, verifier.limits)
         result = verify_with(verifier, todo, challenge=applied, domain=where)
     except SkillspasError as exc:  # an unusable input: the laptop page's error_view
-        return json.dumps({"text": json.dumps(refusal(exc)), "view": {**error_view(exc.code, detail_of(exc)), "problem": exc.code.value}})
+        view = error_view(exc.code, detail_of(exc), given=given)
+        return json.dumps({"text": json.dumps(refusal(exc)), "view": {**view, "problem": exc.code.value}})
     problem = result.first_error or next(iter(result.all_warnings), None)
     document = parse_json(todo) if result.checks and result.checks[0].ok else None
     # the laptop page's view (whose, which, the skills), its signers named from the same trust list
     view = build_view(result, document=document, names=trust_list_names(verifier),
                       vocabulary=cast(SkillsVocabulary, _NoData()), register=cast(Kwalificaties, _NoData()),
                       challenge_checked=applied is not None,
-                      challenge_unused=(code or asked) is not None and applied is None and where is None)
+                      challenge_unused=(code or asked) is not None and applied is None and where is None, given=given)
     view["collect"] = collect_hint(document, from_pdf=from_pdf, verified=result.verified)
     view["problem"] = problem.code.value if problem else ""  # the first problem's code, for tests and tools
     return json.dumps({"text": result_text(result), "view": view})
@@ -114,10 +115,11 @@ def check(data: Any, options: str, kind: str = "auto", challenge: str = "", doma
     ``kind`` is ``image`` when the browser said the file is one; ``challenge`` and ``domain`` the employer's code and
     domain (``_answer``)."""
     data = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+    given = given_as(data, kind=kind)
     if is_pdf(data) or is_image(data) or kind == "image":
-        return _answer(lambda: _read_first(data, kind), options)
+        return _answer(lambda: _read_first(data, kind), options, given=given)
     return _answer(lambda: document_bytes(data, kind=kind, limits=Limits(), max_image_bytes=MAX_IMAGE_BYTES), options,
-                   challenge=challenge, domain=domain)
+                   challenge=challenge, domain=domain, given=given)
 
 
 def _document(found: list[list[str]], source: str, limits: Limits) -> bytes:
@@ -134,4 +136,4 @@ def check_read(found: str, options: str, source: str, challenge: str = "", domai
     image (``source="image"``: the first skillspas code, as ``skillspas verify --qr``) or a PDF
     (``"pdf"``: all of them together, as the laptop page); ``challenge`` and ``domain`` as for ``check``."""
     return _answer(lambda: _document(parse_json(found), source, Limits()), options, from_pdf=source == "pdf",
-                   challenge=challenge, domain=domain)
+                   challenge=challenge, domain=domain, given="pdf" if source == "pdf" else "photo")

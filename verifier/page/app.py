@@ -10,7 +10,7 @@ Routes (all relative, so the app can be mounted under a prefix):
 - ``GET /``: the page (HTML, CSS, script and the QR reader zxing-wasm, all served from here; no CDN).
 - ``POST /api/verify``: the request body is the input itself, a credential or presentation (JSON),
   QR text (``SP1:…`` to ``SP4:…``), a QR image (PNG/JPEG) or a passport PDF (every QR code in it, checked as one
-  presentation); ``?kind=image|text`` says what the browser knows,
+  presentation); ``?kind=image|text|passport`` says what the browser knows (``passport``: the credentials it collected),
   ``?vacancy=`` (repeatable) adds a vacancy match. The answer is the result object of
   ``skillspas verify --json`` plus ``view`` (what the page shows). Every verdict is HTTP 200 (the
   page must not make the browser log errors for a red verdict); the header ``skillspas-exit-code``
@@ -72,8 +72,8 @@ from skillspas.schemas.messages import text
 from skillspas.schemas.vocab import ATTRIBUTION
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.errors import error_body, http_error, public_error, retry_after
-from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, is_image, is_pdf, qr_image_text,
-                                            too_large)
+from skillspas.verifier.page.inputs import (MAX_CHALLENGE, challenge_for, collect_hint, document_bytes, given_as, is_image, is_pdf,
+                                            qr_image_text, too_large)
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
 from skillspas.verifier.page.texts import both, page_html
 from skillspas.verifier.page.view import build_view, detail_of, error_view, trust_list_names, trust_list_policies
@@ -433,7 +433,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
     @app.post("/api/verify")
     async def verify(
         request: Request,
-        kind: str = Query("auto", pattern="^(auto|image|text)$"),
+        kind: str = Query("auto", pattern="^(auto|image|text|passport)$"),
         vacancy: list[str] = Query(default_factory=list, max_length=MAX_VACANCY_LINES),
         occupation: str = Query("", max_length=_MAX_QUERY),
         crebo: str = Query("", max_length=20),
@@ -450,7 +450,7 @@ def create_page_app(settings: PageSettings) -> FastAPI:
             return _answer(_input_error(exc), error_view(exc.code, detail_of(exc)))
         if len(body) > settings.max_image_bytes and (is_image(body) or is_pdf(body)):
             exc = too_large(is_image(body), settings.max_image_bytes)
-            return _answer(_input_error(exc), error_view(exc.code, detail_of(exc)))
+            return _answer(_input_error(exc), error_view(exc.code, detail_of(exc), given=given_as(body, kind=kind)))
         lines = [line[:MAX_VACANCY_LINE + 1] for item in vacancy for line in item.splitlines()]
         target = {"occupation": occupation.strip()} if occupation.strip() else {"crebo": crebo.strip()} if crebo.strip() else None
 
@@ -538,12 +538,13 @@ def _check(
     """Decode, verify and describe one input (runs in a worker thread); ``challenge`` and ``domain`` as ``verify
     --challenge`` and ``--domain``."""
     text: str | None = None
+    given = given_as(body, kind=kind)  # a file, a photo, text or a PDF: the advice fits it
     try:
         text = qr_image_text(body, kind=kind, max_image_bytes=settings.max_image_bytes)
         data = decode_payload(text, settings.limits) if text is not None else document_bytes(
             body, kind=kind, limits=settings.limits, max_image_bytes=settings.max_image_bytes)
     except SkillspasError as exc:
-        view = error_view(exc.code, detail_of(exc))
+        view = error_view(exc.code, detail_of(exc), given=given)
         if exc.code is ErrorCode.QR_INCOMPLETE and text is not None and is_part(text):
             view["collect"] = {"mode": "part", "text": text}  # a photo of one code of a numbered set: the page keeps it
         return _input_error(exc), view
@@ -554,7 +555,8 @@ def _check(
         document = parse_json(data, settings.limits) if result.checks and result.checks[0].ok else None
         view = build_view(result, document=document, names=trust_list_names(verifier), vocabulary=vocabulary,
                           vacancy=vacancy, bridge_to=target, challenge_checked=applied is not None,
-                          challenge_unused=(challenge or domain) is not None and applied is None and where is None)
+                          challenge_unused=(challenge or domain) is not None and applied is None and where is None,
+                          given=given)
         view["collect"] = collect_hint(document, from_pdf=is_pdf(body), verified=result.verified)
         return result, view
     except SkillspasError as exc:  # trust material that fails only now (it was checked at start)

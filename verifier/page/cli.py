@@ -21,6 +21,7 @@ from skillspas.schemas.report import refuse
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.cli import checked_trust_list, parse_duration
 from skillspas.verifier.page.settings import LANGUAGES, PageSettings
+from skillspas.verifier.trust import checked_dids
 
 __all__ = ["verifier_command", "HOST", "DEFAULT_PORT"]
 
@@ -45,6 +46,8 @@ def verifier_command(
         raise refuse(error_for(ErrorCode.INVALID_OPTION, f"--lang must be one of {', '.join(LANGUAGES)}"))
     try:
         freshness = parse_duration(max_status_age)
+        checked_dids(trust_issuer, "--trust-issuer")  # a file name or a key id given for a DID: said before anything
+        # (--trust-anchor is checked with the bundle's trust list: ``_checked_bundle``, which names the list)
     except SkillspasError as exc:
         raise refuse(exc) from None
     if build_static is not None:

@@ -20,19 +20,22 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.jsonld.contexts import VC_V2
 from skillspas.schemas.vc import types_of
+from skillspas.verifier.bundle import BUNDLE_TYPE
 from skillspas.verifier.pdf import is_pdf, read_pdf_qr_texts
 from skillspas.verifier.qr import decode_document, decode_payload, image_too_large, is_payload, join_sets, read_qr_image
 
-__all__ = ["KINDS", "MAX_CHALLENGE", "challenge_for", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
+__all__ = ["KINDS", "MAX_CHALLENGE", "challenge_for", "given_as", "is_image", "is_pdf", "qr_image_text", "document_bytes", "pdf_credentials", "qr_credentials", "passport_of",
+           "file_credential", "together_too_large",
            "collect_hint", "too_large", "pdf_too_large"]
 
-KINDS: Final = ("auto", "image", "text")
-"""What the browser says a body is: unknown, an image file, or typed / scanned text."""
+KINDS: Final = ("auto", "image", "text", "passport")
+"""What the browser says a body is: unknown, an image file, typed / scanned text, or the passport a page put together
+from the credentials of several QR codes or files (a presentation nobody signed, checked as text)."""
 
 _IMAGE_MAGIC: Final = (
     b"\x89PNG\r\n\x1a\n",  # PNG
@@ -46,6 +49,28 @@ _IMAGE_MAGIC: Final = (
 def is_image(data: bytes) -> bool:
     """Whether ``data`` starts like an image file (PNG, JPEG, GIF, BMP, WebP)."""
     return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def given_as(data: bytes, *, kind: str = "auto") -> str:
+    """How a person gave ``data`` (``texts.GIVEN``), so that the advice fits it (``build_view(given=)``): ``pdf`` (a
+    passport PDF), ``photo`` (an image, by its first bytes or ``kind="image"``), ``text`` (typed, pasted or scanned:
+    ``kind="text"``, or the text of a QR code), ``files`` (``kind="passport"``: what a page collected from several
+    codes or files), else ``file`` (a JSON file).
+
+    Raises:
+        ValueError: ``kind`` is not one of ``KINDS``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    if kind == "passport":
+        return "files"
+    if is_pdf(data):
+        return "pdf"
+    if is_image(data) or kind == "image":
+        return "photo"
+    if kind == "text" or is_payload(data.lstrip()[:4].decode("latin-1")):
+        return "text"
+    return "file"
 
 
 def too_large(data_is_image: bool, limit: int) -> SkillspasError:
@@ -126,9 +151,48 @@ def passport_of(credentials: list[Any], limits: Limits) -> bytes:
     presentation = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "verifiableCredential": credentials}
     data = json.dumps(presentation, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if len(data) > limits.max_bytes:
-        raise error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes",
-                        nl=f"de bewijsstukken zijn samen groter dan {limits.max_bytes} bytes; controleer ze apart")
+        raise together_too_large(limits)
     return data
+
+
+def together_too_large(limits: Limits) -> SkillspasError:
+    """``too_large`` for credentials that together exceed ``limits.max_bytes`` (``passport_of``; the files given
+    together to ``skillspas verify``, refused as soon as what was read passes the bound)."""
+    return error_for(ErrorCode.TOO_LARGE, f"the credentials together are larger than {limits.max_bytes} bytes",
+                     nl=f"de bewijsstukken zijn samen groter dan {limits.max_bytes} bytes; controleer ze apart")
+
+
+def file_credential(data: bytes, name: str, limits: Limits) -> dict[str, Any]:
+    """The credential a JSON file ``name`` holds, to check it with others as one passport without holder proof
+    (``passport_of``: ``skillspas verify a.json b.json qr/*.png``). Whatever is wrong is said naming the file.
+
+    Raises:
+        SkillspasError: the file's parse code (``malformed_json``, ``too_large``, ...); ``invalid_option`` for a
+            presentation (its holder proof covers exactly its own credentials: it is checked on its own);
+            ``schema_invalid`` for JSON that is no credential (a bundle: give it with ``--bundle``).
+    """
+    shown_name = shown(name, 200)
+    try:
+        document = parse_json(data, limits)
+    except SkillspasError as exc:
+        raise error_for(exc.code, f"{shown_name}: {exc.message}", exc.path, nl=f"{shown_name}: {exc.text('nl')}") from None
+    types = types_of(document) if isinstance(document, dict) else []
+    if "VerifiablePresentation" in types:
+        raise localized_error(
+            ErrorCode.INVALID_OPTION,
+            nl=f"{shown_name} is een presentatie: de handtekening van de houder geldt voor precies de bewijsstukken "
+               f"erin, dus die wordt niet met andere bestanden samengevoegd; controleer haar apart: skillspas verify {shown_name}",
+            en=f"{shown_name} is a presentation: its holder proof covers exactly the credentials in it, so it is not "
+               f"put together with other files; check it on its own: skillspas verify {shown_name}")
+    if not isinstance(document, dict) or "VerifiableCredential" not in types:
+        bundle = isinstance(document, dict) and document.get("type") == BUNDLE_TYPE
+        raise localized_error(
+            ErrorCode.SCHEMA_INVALID, path="/type",
+            nl=f"{shown_name} is geen bewijsstuk (geen VerifiableCredential)"
+               + (": het is een controlebundel; geef die met --bundle" if bundle else ""),
+            en=f"{shown_name} is not a credential (no VerifiableCredential)"
+               + (": it is a verification bundle; give it with --bundle" if bundle else ""))
+    return document
 
 
 MAX_CHALLENGE: Final = 100

@@ -16,7 +16,7 @@ from typing import Final, Mapping
 from skillspas.schemas.errors import ErrorCode
 from skillspas.schemas.messages import text
 
-__all__ = ["HEADINGS", "NOT_CONFIRMED", "MONTHS", "heading_for", "human_date", "readable_dates", "for_count", "counted", "both", "reason", "next_step", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
+__all__ = ["HEADINGS", "NOT_CONFIRMED", "MONTHS", "heading_for", "human_date", "readable_dates", "for_count", "counted", "both", "reason", "next_step", "GIVEN", "PASSPORTS", "SENTENCES", "WORDS", "PHONE_WORDS", "MAX_FILES", "page_words",
            "page_html"]
 
 Both = dict[str, str]
@@ -28,6 +28,14 @@ HEADINGS: Final[Mapping[str, Both]] = {
     "unusable": {"nl": "Niet te controleren", "en": "Cannot be checked"},
 }
 """The verdict, as the big words on the coloured bar (green, orange, red, neutral blue-grey); ``heading_for`` picks them."""
+
+GIVEN: Final = ("file", "photo", "text", "pdf", "qr", "files")
+"""How a person gave what is checked (``inputs.given_as``), so the advice fits it: a JSON file, a photo of a QR code, text
+(typed, pasted or scanned), a passport PDF; or several QR codes, or several files, put together into one passport."""
+
+PASSPORTS: Final = ("pdf", "qr", "files")
+"""Of ``GIVEN``, a passport put together from the credentials of a PDF's QR codes, of several QR codes or of several
+files: a presentation nobody signed, which can carry no holder proof (``SENTENCES["no_holder_proof_…"]``)."""
 
 NOT_CONFIRMED: Final[Both] = {"nl": "Niet bevestigd", "en": "Not confirmed"}
 """The neutral verdict's words when it was checked and not found valid (exit 1): no key or trust material for the
@@ -113,6 +121,18 @@ SENTENCES: Final[Mapping[str, Both]] = {
               "with it (skillspas passport export … --presentation passport.json --challenge CODE). Check that file with "
               "the same code: on the page in “Code you gave the candidate”, with skillspas verify as --challenge CODE.",
     },
+    "no_holder_proof_pdf": {
+        "nl": "een paspoort als pdf bevat geen handtekening van de houder",
+        "en": "a passport PDF carries no holder proof",
+    },
+    "no_holder_proof_qr": {
+        "nl": "QR-codes bevatten geen handtekening van de houder",
+        "en": "QR codes carry no holder proof",
+    },
+    "no_holder_proof_files": {
+        "nl": "losse bewijsstukken bevatten geen handtekening van de houder",
+        "en": "separate credentials carry no holder proof",
+    },
     "as_claimed": {
         "nl": "volgens het bestand (niet gecontroleerd): {what}, uitgever {issuer}",
         "en": "as claimed in the file (not verified): {what}, issuer {issuer}",
@@ -159,6 +179,16 @@ _NEXT: Final[Mapping[str, Both]] = {
     "input": {
         "nl": "Vraag om het originele bestand, of maak een scherpere foto van de QR-code en probeer het opnieuw.",
         "en": "Ask for the original file, or take a sharper photo of the QR code and try again.",
+    },
+    "photo": {
+        "nl": "Maak een scherpere foto van de QR-code (recht van voren, goed belicht, de hele code in beeld) en probeer het "
+              "opnieuw, of vraag de kandidaat om het originele bestand.",
+        "en": "Take a sharper photo of the QR code (straight on, well lit, the whole code in view) and try again, or ask "
+              "the candidate for the original file.",
+    },
+    "text": {
+        "nl": "Plak of scan de hele tekst opnieuw (van de QR-code of de JSON), of vraag de kandidaat om het originele bestand.",
+        "en": "Paste or scan the whole text again (of the QR code or the JSON), or ask the candidate for the original file.",
     },
     "parts": {
         "nl": "Scan of voeg ook de andere delen van de reeks toe (1/3, 2/3, 3/3 …); daarna wordt het geheel gecontroleerd.",
@@ -608,9 +638,18 @@ def reason(code: ErrorCode, count: int | None = None) -> Both:
     return {lang: text(code, lang, count=count) for lang in ("nl", "en")}
 
 
-def next_step(code: ErrorCode) -> Both:
-    """What a person can do next after ``code``."""
+_NEXT_BY_GIVEN: Final[Mapping[str, str]] = {"file": "file", "pdf": "file", "files": "file", "photo": "photo",
+                                             "qr": "photo", "text": "text"}
+"""The advice for an input that could not be read, by how it was given (``GIVEN``): a file, ask for the original; a
+photo, take a sharper one; text, paste or scan it again."""
+
+
+def next_step(code: ErrorCode, given: str | None = None) -> Both:
+    """What a person can do next after ``code``; for an input that could not be read, what fits how it was ``given``
+    (``GIVEN``; ``None``: not known, both ways)."""
     key = _NEXT_BY_CODE.get(code, "input" if code.exit_code == 2 else "forged")
+    if key == "input" and given is not None:
+        key = _NEXT_BY_GIVEN[given]
     return dict(_NEXT[key])
 
 

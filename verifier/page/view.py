@@ -23,7 +23,7 @@ from typing import Any
 from skillspas.schemas.catalogue import Fact, evidence_label, kind_label
 from skillspas.schemas.errors import ErrorCode, SkillspasError, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
-from skillspas.schemas.vocab import SkillsVocabulary, framework_of
+from skillspas.schemas.vocab import SkillsVocabulary, framework_of, shown_label
 from skillspas.schemas.vc import issuer_id, issuer_name_of, text_of, the_subject, title_of, types_of
 from skillspas.verifier.pipeline import Verifier
 from skillspas.verifier.policy import AllOf, AnyOf
@@ -31,10 +31,10 @@ from skillspas.verifier.result import CredentialSummary, Problem, VerificationRe
 from skillspas.verifier.bridge import bridge
 from skillspas.verifier.summary import SkillsSummary, evidence_kind, match_vacancy, summarize_skills
 from skillspas.verifier.trust import TrustListPolicy
-from skillspas.verifier.page.texts import (HEADINGS, both, for_count, heading_for, human_date, next_step, readable_dates,
-                                          reason)
+from skillspas.verifier.page.texts import (HEADINGS, PASSPORTS, both, for_count, heading_for, human_date, next_step,
+                                          readable_dates, reason)
 
-__all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "own_type", "passport_sentence",
+__all__ = ["as_claimed", "build_view", "challenge_warning", "detail_of", "error_view", "failure_view", "own_type", "passport_sentence",
            "several_warning", "trust_list_names", "trust_list_policies", "unbound_warning", "verdict_of", "Names"]
 
 Names = Callable[[str], "str | None"]
@@ -68,19 +68,24 @@ def verdict_of(result: VerificationResult) -> str:
     return result.verdict
 
 
-def detail_of(problem: Problem | SkillspasError) -> dict[str, str]:
+def detail_of(problem: Problem | SkillspasError, given: str | None = None) -> dict[str, str]:
     """A problem's own message in both languages, for the page's "support code" line (the JSON API keeps
-    ``message`` in English; the page shows the language it is in)."""
+    ``message`` in English; the page shows the language it is in). Of a passport put together from a PDF, QR codes or
+    files (``given`` in ``texts.PASSPORTS``), ``holder_not_proven`` says so in those terms: it carries no holder proof
+    (not that "the holder did not sign the presentation": the employer was given no presentation)."""
+    if given in PASSPORTS and problem.code is ErrorCode.HOLDER_NOT_PROVEN:
+        return both(f"no_holder_proof_{given}")
     return {lang: problem.text(lang) for lang in ("nl", "en")}
 
 
-def _problem_json(problem: Problem, count: int | None = None) -> dict[str, Any]:
-    """A problem as the page says it; ``count``: how many credentials it is about (``texts.reason``)."""
+def _problem_json(problem: Problem, count: int | None = None, given: str | None = None) -> dict[str, Any]:
+    """A problem as the page says it; ``count``: how many credentials it is about (``texts.reason``); ``given``: how
+    the input was given (``texts.GIVEN``), for the advice and detail that fit it."""
     return {
         "code": problem.code.value,
         "sentence": reason(problem.code, count),
-        "next": next_step(problem.code),
-        "detail": detail_of(problem),
+        "next": next_step(problem.code, given),
+        "detail": detail_of(problem, given),
         "path": problem.path,
     }
 
@@ -111,10 +116,12 @@ _NAMED = {ErrorCode.REVOKED: "named_revoked", ErrorCode.SUSPENDED: "named_suspen
           ErrorCode.EXPIRED: "named_expired", ErrorCode.NOT_YET_VALID: "named_not_yet_valid"}
 
 
-def _failure_json(result: VerificationResult) -> dict[str, Any]:
-    """Why a credential failed; a revoked, suspended or expired one is named, with its issuer (trust list)."""
+def failure_view(result: VerificationResult, given: str | None = None) -> dict[str, Any]:
+    """Why a credential failed, as its card (and ``skillspas verify``'s passport row) says it: a revoked, suspended or
+    expired one is named, with its issuer (trust list) and, expired or not yet valid, since or from when ("verlopen op
+    1 maart 2026"); ``given``: how the input was given (``texts.GIVEN``)."""
     problem = result.first_error or Problem(ErrorCode.INVALID_PROOF, "not verified")
-    found = _problem_json(problem)
+    found = _problem_json(problem, given=given)
     about = result.about
     if about is not None and problem.code in _NAMED:
         kind = kind_label(about.types)
@@ -216,27 +223,33 @@ def _fact_json(fact: Fact) -> dict[str, Any]:
 
 
 def _skill_json(url: str, given: str | None, vocabulary: SkillsVocabulary, established: str | None = None) -> dict[str, Any]:
+    """A skill on a credential's card: ``label`` as the data has it, ``shownLabel`` as a reader of each language sees
+    it (``schemas.vocab.shown_label``: "dispose waste (Engels)"; the credential's own name, of no known language,
+    unmarked when the vocabulary lacks the skill)."""
     known = vocabulary.get(url)
     labels = dict(known.labels) if known else ({"nl": given} if given else {})
     label = {lang: labels.get(lang) or labels.get("en") or next(iter(labels.values()), url) for lang in ("nl", "en")}
     framework = known.framework if known else framework_of(url)
-    return {"uri": url, "framework": framework, "label": label, "code": url.rstrip("/").rsplit("/", 1)[-1],
-            "established": established, "establishedLabel": evidence_label(established)}
+    return {"uri": url, "framework": framework, "label": label,
+            "shownLabel": {lang: shown_label(known.labels, lang, url) for lang in ("nl", "en")} if known else dict(label),
+            "code": url.rstrip("/").rsplit("/", 1)[-1], "established": established,
+            "establishedLabel": evidence_label(established)}
 
 
 def _credential_view(
     index: int, result: VerificationResult, document: dict[str, Any] | None, names: Names, vocabulary: SkillsVocabulary,
-    unbound: Problem | None = None,
+    unbound: Problem | None = None, given: str | None = None,
 ) -> dict[str, Any]:
-    """One credential's card; ``unbound``: its presentation's ``unbound_warning`` (a genuine one is then orange)."""
+    """One credential's card; ``unbound``: its presentation's ``unbound_warning`` (a genuine one is then orange);
+    ``given``: how the input was given (``texts.GIVEN``)."""
     verdict = verdict_of(result)
     problem = result.first_error
     view: dict[str, Any] = {"index": index, "verdict": verdict,
                             "heading": heading_for(verdict, problem.code if problem else None)}
-    warnings = [_problem_json(w, 1) for w in result.all_warnings]
+    warnings = [_problem_json(w, 1, given) for w in result.all_warnings]
     view["warnings"] = warnings
     if problem is not None or result.summary is None:
-        view.update(_failure_json(result))
+        view.update(failure_view(result, given))
         if result.about is None:  # not named by the verifier (forged, unknown issuer): what its file claims, marked so
             view["claimed"] = as_claimed(document)
         return view
@@ -284,6 +297,7 @@ def build_view(
     register: Kwalificaties | None = None,
     challenge_checked: bool = False,
     challenge_unused: bool = False,
+    given: str | None = None,
 ) -> dict[str, Any]:
     """The page's view of ``result``; ``document`` is the parsed input (for names a credential gives).
     ``register`` is the kwalificatie register for progress (the bundled one when ``None``).
@@ -291,6 +305,9 @@ def build_view(
     so a holder proof that passed was made for this employer: no ``challenge_not_given`` warning.
     ``challenge_unused``: the employer gave a challenge that ``result`` could not check (``inputs.challenge_for``):
     a valid input is orange, ``challenge_not_used``.
+    ``given``: how the person gave the input (``texts.GIVEN``), so that what to do next fits it (a file: ask for the
+    original; a photo: a sharper photo) and a passport put together from a PDF, QR codes or files says it carries no
+    holder proof in those terms (``detail_of``).
 
     ``bridge_to`` (``{"occupation": name or URI}`` or ``{"crebo": code}``) adds the werk-naar-werk bridge.
     """
@@ -305,7 +322,7 @@ def build_view(
         "code": None,
         "detail": None,
         "path": None,
-        "warnings": [_problem_json(w, len(result.credentials) or 1) for w in result.all_warnings],
+        "warnings": [_problem_json(w, len(result.credentials) or 1, given) for w in result.all_warnings],
         "credentials": [],
         "skills": None,
         "vacancy": None,
@@ -315,17 +332,17 @@ def build_view(
     }
     if is_presentation:
         if result.errors:  # the presentation itself failed (shape, holder proof): that decides
-            view.update(_problem_json(result.errors[0]))
+            view.update(_problem_json(result.errors[0], given=given))
         inner = document.get("verifiableCredential", [])
         inner = inner if isinstance(inner, list) else [inner]
         unbound = unbound_warning(result)
         view["credentials"] = [
-            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary, unbound)
+            _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary, unbound, given)
             for i, r in enumerate(result.credentials)
         ]
         above = unbound_warning(result, len(result.credentials))
         if above is not None:  # above the cards, once; nobody's credentials count (result.persons, summarize_skills)
-            view["warnings"].insert(0, _problem_json(above, len(result.credentials)))
+            view["warnings"].insert(0, _problem_json(above, len(result.credentials), given))
         named = [w for c in view["credentials"] for w in c["warnings"] if w["code"] in _OWN_WARNINGS]
         view["warnings"].extend(named)
         replay = result.holder is not None and not result.errors and not challenge_checked
@@ -334,14 +351,15 @@ def build_view(
         if (named or replay) and verdict == "valid":
             view.update(verdict="warning", heading=dict(HEADINGS["warning"]))
         if not result.errors:
-            view.update(_presentation_sentence(result, view))
+            view.update(_presentation_sentence(result, view, given))
     elif result.summary is None:  # not verified: why, and nothing the credential claims as a fact (its name if withdrawn)
-        view.update(_failure_json(result))
+        view.update(failure_view(result, given))
         if result.about is None:  # what its file claims, on a line that says so (as `skillspas verify` prints it)
             view["claimed"] = as_claimed(document)
         return view
     else:
-        single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary)
+        single = _credential_view(0, result, document if isinstance(document, dict) else None, names, vocabulary,
+                                  given=given)
         view["credentials"] = [single]
         view.update({k: single[k] for k in ("verdict", "heading", "warnings", "sentence", "next", "code")})
         if view["next"] is None and single.get("subjectName"):  # green, but a credential alone proves no holder
@@ -405,7 +423,7 @@ def passport_sentence(result: VerificationResult) -> dict[str, str]:
     return both(for_count("all_valid", total), n=total)
 
 
-def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> dict[str, Any]:
+def _presentation_sentence(result: VerificationResult, view: dict[str, Any], given: str | None = None) -> dict[str, Any]:
     total = len(result.credentials)
     bad = sum(1 for c in result.credentials if not c.verified)
     if total == 0:
@@ -419,13 +437,15 @@ def _presentation_sentence(result: VerificationResult, view: dict[str, Any]) -> 
     return {
         "sentence": passport_sentence(result),
         "code": code.value,
-        "next": {lang: both("next_about", n=failed + 1, next=advice)[lang] for lang, advice in next_step(code).items()},
-        "detail": detail_of(first) if first else None,
+        "next": {lang: both("next_about", n=failed + 1, next=advice)[lang] for lang, advice in next_step(code, given).items()},
+        "detail": detail_of(first, given) if first else None,
     }
 
 
-def error_view(code: ErrorCode, message: str | dict[str, str], *, sentence: dict[str, str] | None = None) -> dict[str, Any]:
-    """The view of an input that could not be checked at all (too large, unreadable QR, too slow)."""
+def error_view(code: ErrorCode, message: str | dict[str, str], *, sentence: dict[str, str] | None = None,
+               given: str | None = None) -> dict[str, Any]:
+    """The view of an input that could not be checked at all (too large, unreadable QR, too slow); ``given``: how it
+    was given (``texts.GIVEN``), for the advice that fits it."""
     verdict = "unusable" if code.exit_code == 2 else "invalid"
     return {
         "verdict": verdict,
@@ -433,7 +453,7 @@ def error_view(code: ErrorCode, message: str | dict[str, str], *, sentence: dict
         "presentation": False,
         "code": code.value,
         "sentence": sentence or reason(code),
-        "next": next_step(code),
+        "next": next_step(code, given),
         "detail": message,
         "path": None,
         "warnings": [],

@@ -246,7 +246,7 @@ async function collect(how) {  // what phone.py's view.collect means for the pas
   if (passport.credentials.length < 2) return false;
   const presentation = { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["VerifiablePresentation"],
                          verifiableCredential: passport.credentials };
-  await run(new TextEncoder().encode(JSON.stringify(presentation)), "text", true);
+  await run(new TextEncoder().encode(JSON.stringify(presentation)), "passport", true);  // as the laptop page says it
   return true;
 }
 

@@ -186,7 +186,7 @@
 
   function verifyCollection(withVacancy) {
     var presentation = { "@context": [VC_V2], type: ["VerifiablePresentation"], verifiableCredential: state.collected };
-    verify(JSON.stringify(presentation), "text", withVacancy, null, true);
+    verify(JSON.stringify(presentation), "passport", withVacancy, null, true);  // its warning: no holder proof in these terms
   }
 
   function showCollection() {
@@ -384,7 +384,7 @@
           + (e.establishedLabel ? " (" + pick(e.establishedLabel) + ")" : "")));
       });
       rows.appendChild(el("tr", { "data-uri": skill.uri },
-        el("th", { scope: "row", text: pick(skill.label) }),
+        el("th", { scope: "row", text: pick(skill.shownLabel) }),  // "dispose waste (Engels)": never read as Dutch
         el("td", { text: skill.framework || "" }),
         el("td", {}, proofs)));
     });

@@ -122,7 +122,7 @@
       }
       var list = el("ul", { "class": "skill-list" });
       c.skills.forEach(function (s) {
-        list.appendChild(el("li", { "data-uri": s.uri, "data-established": s.established || "" }, pick(s.label) + " ",
+        list.appendChild(el("li", { "data-uri": s.uri, "data-established": s.established || "" }, pick(s.shownLabel) + " ",
           el("span", { "class": "skill-code" }, "(" + (s.framework || "?") + ")"),
           s.establishedLabel ? el("span", { "class": "hint" }, " — " + pick(s.establishedLabel)) : ""));
       });

@@ -1,0 +1,95 @@
+"""An ESCO skill without a Dutch label ("dispose waste") is marked "(Engels)" wherever Dutch output shows it, by the
+one function the bridge uses (``schemas.vocab.shown_label``): the page's proven-skills table (``shownLabel`` of the
+summary) and credential cards (``shownLabel`` of a card's skill), ``skillspas verify``'s passport summary and
+``passport show``. A skill the vocabulary lacks keeps its credential's own name, unmarked: its language is unknown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from pageworld import PageWorld, example
+from skillspas.issuer import sign
+from skillspas.issuer.cli import app as cli_app
+from skillspas.issuer.credentials import build
+from skillspas.verifier.page import PageSettings, create_page_app
+from skillspas.wallet_export.presentation import build_presentation
+
+DISPOSE_WASTE = "http://data.europa.eu/esco/skill/5e433def-210d-4dfa-bf07-dbf6d04e0eaa"
+"""An essential skill of ESCO "kok" that the bundled Dutch labels lack (tests/page/test_bridge.py)."""
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> PageWorld:
+    world = PageWorld(tmp_path_factory.mktemp("shown-labels")).build()
+    row = {**example("microcredential", "haccp-voedselveiligheid-bistro-de-gracht"),
+           **{k: example("mbo-diploma", "kok-anouk-testdata")[k] for k in ("learner_name", "learner_did")}}
+    row["skills"] = [*row["skills"], DISPOSE_WASTE]
+    english = sign(build("microcredential", row, issuer=world.bistro.controller), world.bistro)
+    assert any(a["targetUrl"] == DISPOSE_WASTE and a["targetName"] == "dispose waste"
+               for a in english["credentialSubject"]["achievement"]["alignment"])
+    world.credentials["english"] = english
+    world.files["english"] = world.folder / "english.json"
+    world.files["english"].write_text(json.dumps(english), "utf-8")
+    world.files["english_passport"] = world.folder / "english-passport.json"
+    world.files["english_passport"].write_text(json.dumps(build_presentation([world.credentials["diploma"], english])))
+    return world
+
+
+def _view(world: PageWorld, name: str) -> dict[str, Any]:
+    client = TestClient(create_page_app(PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))),
+                        base_url="http://127.0.0.1:8765")
+    return client.post("/api/verify", content=world.files[name].read_bytes()).json()["view"]
+
+
+def test_a_cards_english_only_skill_is_marked_english_in_dutch_and_only_there(world):
+    card = _view(world, "english")["credentials"][0]
+    skills = {skill["uri"]: skill for skill in card["skills"]}
+    assert skills[DISPOSE_WASTE]["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}
+    assert skills[DISPOSE_WASTE]["label"] == {"nl": "dispose waste", "en": "dispose waste"}  # the data, unchanged
+    assert all("(Engels)" not in s["shownLabel"]["nl"] for uri, s in skills.items() if uri != DISPOSE_WASTE)
+
+
+def test_the_proven_skills_of_a_passport_are_marked_as_the_cards_are(world):
+    view = _view(world, "english_passport")
+    proven = {skill["uri"]: skill for skill in view["skills"]["skills"]}
+    assert proven[DISPOSE_WASTE]["shownLabel"]["nl"] == "dispose waste (Engels)"
+    assert not [s for s in proven.values() if s["shownLabel"]["en"].endswith("(Dutch)") and s["framework"] == "ESCO"]
+
+
+def test_both_pages_scripts_show_the_marked_label_of_a_skill_in_the_table_and_on_a_card():
+    """The page's scripts draw ``shownLabel`` (the browser test sees the words): never ``label`` for a skill."""
+    from importlib import resources
+
+    static = resources.files("skillspas.verifier.page") / "static"
+    app, cards = (static / "app.js").read_text("utf-8"), (static / "cards.js").read_text("utf-8")
+    assert 'el("th", { scope: "row", text: pick(skill.shownLabel) })' in app
+    assert "pick(s.shownLabel)" in cards and "pick(s.label)" not in cards
+
+
+@pytest.mark.parametrize(("lang", "marked"), [("nl", "dispose waste (Engels)"), ("en", "dispose waste")])
+def test_skillspas_verify_lists_a_passports_proven_skills_with_their_marked_labels(world, lang, marked):
+    result = CliRunner().invoke(cli_app, ["verify", str(world.files["english"]), str(world.files["diploma"]), "--lang",
+                                          lang, "--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller])
+    line = next(line for line in result.stdout.splitlines() if DISPOSE_WASTE in line)
+    assert result.exit_code == 0 and line.strip().startswith(f"- {marked} <"), result.stdout
+
+
+@pytest.mark.parametrize(("lang", "marked"), [("nl", "dispose waste (Engels)"), ("en", "dispose waste")])
+def test_passport_show_marks_an_english_label_in_dutch(world, lang, marked):
+    result = CliRunner().invoke(cli_app, ["passport", "show", str(world.files["english"]), "--lang", lang,
+                                          "--passport", str(world.folder / "paspoort")])
+    row = next(line for line in result.stdout.splitlines() if "dispose waste" in line)
+    assert result.exit_code == 0 and marked in row and ("(Engels)" in row) == (lang == "nl"), result.stdout
+
+
+def test_a_skill_the_vocabulary_lacks_keeps_its_credentials_name_unmarked_in_both_languages():
+    """The phone page holds no vocabulary: a skill is named as its credential names it, in no known language."""
+    from skillspas.verifier.summary import ProvenSkill
+
+    skill = ProvenSkill("https://example.org/skill/1", None, {"nl": "Koken op hout"}, (), in_vocabulary=False)
+    assert skill.to_json()["shownLabel"] == {"nl": "Koken op hout", "en": "Koken op hout"}
