@@ -45,8 +45,7 @@ from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
-from skillspas.schemas.scan import FORBIDDEN_TEXT
-from skillspas.schemas.text import visible
+from skillspas.schemas.text import FORBIDDEN_IN_LINE, visible
 
 __all__ = [
     "ROLES",
@@ -273,7 +272,7 @@ def create_organisation(
     if not name or len(name) > 200:
         raise localized_error(ErrorCode.INVALID_OPTION, en="an organisation needs a name of 1 to 200 characters",
                               nl="een organisatie heeft een naam van 1 tot 200 tekens nodig")
-    forbidden = FORBIDDEN_TEXT.search(name) or re.search(r"[\n\r\u2028\u2029]", name)
+    forbidden = FORBIDDEN_IN_LINE.search(name)
     if forbidden is not None or not visible(name):  # the name its credentials and the claim page show as the issuer's
         what = f"U+{ord(forbidden.group()):04X}" if forbidden is not None else None
         raise localized_error(
