@@ -37,7 +37,7 @@ from skillspas.issuer.store.models import ApiKey, Organisation, OrgKey
 from skillspas.keys import Signer, generate
 from skillspas.keys.signer import PublicFacts
 from skillspas.keys.did_key import DID_KEY_PREFIX, did_key_document, did_key_for, verification_method_id
-from skillspas.keys.did_web import DID_WEB_PREFIX, did_web_document, did_web_to_path
+from skillspas.keys.did_web import DID_WEB_PREFIX, check_did_web_spelling, did_web_document
 from skillspas.keys.keyfile import load, save
 from skillspas.keys.keypair import KeyPair, PublicKey, generated_kind, normalize_kind
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error
@@ -45,8 +45,7 @@ from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
 from skillspas.schemas.catalogue import ROLE_TYPES
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
-from skillspas.schemas.scan import FORBIDDEN_TEXT
-from skillspas.schemas.text import visible
+from skillspas.schemas.text import FORBIDDEN_IN_LINE, visible
 
 __all__ = [
     "ROLES",
@@ -161,7 +160,7 @@ def did_for_host(host: str) -> str:
         name, _, path = host.strip("/").partition("/")
         did = DID_WEB_PREFIX + name.replace(":", "%3A") + "".join(":" + p for p in path.split("/") if p)
     try:
-        did_web_to_path(did)
+        check_did_web_spelling(did)
     except SkillspasError as exc:
         raise localized_error(ErrorCode.INVALID_OPTION, en=f"{host!r} is not a web host for a did:web DID: {exc.message}",
                               nl=f"{host!r} is geen webhost voor een did:web-DID (zoals roc.example): {exc.text('nl')}") from None
@@ -273,7 +272,7 @@ def create_organisation(
     if not name or len(name) > 200:
         raise localized_error(ErrorCode.INVALID_OPTION, en="an organisation needs a name of 1 to 200 characters",
                               nl="een organisatie heeft een naam van 1 tot 200 tekens nodig")
-    forbidden = FORBIDDEN_TEXT.search(name) or re.search(r"[\n\r\u2028\u2029]", name)
+    forbidden = FORBIDDEN_IN_LINE.search(name)
     if forbidden is not None or not visible(name):  # the name its credentials and the claim page show as the issuer's
         what = f"U+{ord(forbidden.group()):04X}" if forbidden is not None else None
         raise localized_error(

@@ -23,11 +23,11 @@ from typing import Any, Final
 from skillspas.keys.did_key import DID_CONTEXTS
 from skillspas.keys.keypair import PublicKey
 from skillspas.keys.verification_method import MULTIKEY
-from skillspas.schemas.errors import NOT_A_FOLDER, ErrorCode, SkillspasError, error_for, file_error
+from skillspas.schemas.errors import NOT_A_FOLDER, ErrorCode, SkillspasError, error_for, file_error, shown
 from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
 
-__all__ = ["DID_WEB_PREFIX", "did_web_to_path", "did_web_document", "load_did_web_folder", "verification_method_ids"]
+__all__ = ["DID_WEB_PREFIX", "did_web_to_path", "check_did_web_spelling", "did_web_document", "load_did_web_folder", "verification_method_ids"]
 
 DID_WEB_PREFIX: Final = "did:web:"
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -64,6 +64,33 @@ def did_web_to_path(did: str) -> str:
     if not segments:
         return f"{host}/.well-known/did.json"
     return "/".join([host, *segments, "did.json"])
+
+
+def check_did_web_spelling(did: str) -> str:
+    """``did_web_to_path(did)`` for a DID that skillspas creates or lists (an organisation's, a keystore's, a trust
+    list entry's). Such a DID must also be its issuer's one spelling: the host in lowercase, and a port as ``%3A``.
+
+    A domain name is the same in any case (DNS), but DIDs are compared as written (DID Core 3.1; the did:web method
+    keeps the host as it is given). So ``did:web:ROC.EXAMPLE`` would be a second DID of the issuer
+    ``did:web:roc.example``, one that a trust list or a verifier treats as another issuer. The path segments stay as
+    written: a URL path is case-sensitive.
+
+    Raises:
+        SkillspasError: ``unresolvable_key`` (nl/en) for a DID that is no did:web DID, or whose host is not written
+            in lowercase (the message gives the lowercase spelling). Callers refuse it with their own code.
+    """
+    path = did_web_to_path(did)
+    host, colon, rest = did[len(DID_WEB_PREFIX) :].partition(":")
+    spelled = host.lower().replace("%3a", "%3A")
+    if spelled != host:
+        wanted = shown(DID_WEB_PREFIX + spelled + colon + rest, quoted=True)
+        raise _unresolvable(
+            f"write the host of a did:web DID in lowercase: {wanted}, not {shown(did, quoted=True)}: a domain name is "
+            "the same in any case, but DIDs are compared as written, so this would be a second DID for one issuer",
+            f"schrijf de host van een did:web-DID in kleine letters: {wanted}, niet {shown(did, quoted=True)}: een "
+            "domeinnaam is in elke schrijfwijze dezelfde, maar DID's worden vergeleken zoals ze geschreven zijn, dus "
+            "dit zou een tweede DID voor één uitgever zijn")
+    return path
 
 
 def did_web_document(

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from skillspas.keys._pkcs8 import encrypt_pkcs8
-from skillspas.keys.did_web import did_web_to_path
+from skillspas.keys.did_web import check_did_web_spelling
 from skillspas.keys.history import KeyHistory, KeyRecord
 from skillspas.keys.keypair import KeyPair, PublicKey, generate
 from skillspas.keys.signer import LocalSigner, SealedSigner, Signer
@@ -256,7 +256,7 @@ class Keystore:
     ) -> Keystore:
         """Make a new keystore for ``did`` with its first key (``did#key-1``), in a file or on a token."""
         try:  # before anything is written
-            did_web_to_path(did)
+            check_did_web_spelling(did)
         except SkillspasError as exc:
             given = shown(did, quoted=True)
             raise localized_error(ErrorCode.INVALID_OPTION, en=f"a keystore is for a did:web DID; {given} is not one "

@@ -27,7 +27,7 @@ from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import parse_json
-from skillspas.schemas.scan import FORBIDDEN_TEXT
+from skillspas.schemas.text import FORBIDDEN_IN_LINE
 from skillspas.schemas.vocab import IMPORT_FOLDER, _data
 
 __all__ = [
@@ -249,12 +249,13 @@ def read_register(raw: bytes, name: str = REGISTER_FILE) -> list[RegisterEntry]:
                     or any(not re.fullmatch(r"[0-9]{5}", p) for p in part_of) or None in row.values()):
                 raise _register_error(name, f"regel {number} is geen geldige registerregel (code, soort, bron)",
                                       f"line {number} is not a valid register row (code, kind, source)")
-            forbidden = FORBIDDEN_TEXT.search("".join(v for v in row.values() if isinstance(v, str)))  # names people read
+            # Names people read, each on one line: no control or bidi character, no line break.
+            forbidden = FORBIDDEN_IN_LINE.search("".join(v for v in row.values() if isinstance(v, str)))
             if forbidden is not None:
                 char = f"U+{ord(forbidden.group()):04X}"
-                raise _register_error(name, f"regel {number} bevat het onzichtbare stuur- of leesrichtingsteken {char}, dat de "
-                                      "tekst anders kan laten lijken dan hij is",
-                                      f"line {number} contains the control or bidi character {char}")
+                raise _register_error(name, f"regel {number} bevat het teken {char}, een regeleinde of een onzichtbaar "
+                                      "stuur- of leesrichtingsteken, dat de tekst anders kan laten lijken dan hij is",
+                                      f"line {number} contains {char}, a line break or a control or bidi character")
             entries.append(RegisterEntry(code, kind, (row.get("name") or "").strip(), part_of, row["source"].strip()))
     except (UnicodeDecodeError, csv.Error):
         raise _register_error(name, "geen leesbaar UTF-8 CSV-bestand", "not a readable UTF-8 CSV file") from None

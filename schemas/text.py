@@ -8,14 +8,21 @@ string: ``schema_invalid`` (``scan.FORBIDDEN_TEXT`` says which and why zero-widt
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from typing import Any
+from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.scan import FORBIDDEN_TEXT, scan
 
-__all__ = ["check_text", "one_line", "visible"]
+__all__ = ["check_text", "one_line", "visible", "FORBIDDEN_IN_LINE"]
+
+FORBIDDEN_IN_LINE: Final = re.compile(f"{FORBIDDEN_TEXT.pattern}|[\n\r\u2028\u2029]")
+"""What one line of text (an organisation's name, a skill's label) may not hold: ``FORBIDDEN_TEXT`` and every line
+break: LF, CR, U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR. VT, FF and U+0085 NEXT LINE are control
+characters of ``FORBIDDEN_TEXT`` already. Printed as it is, the text after a line break looks like the next line of
+the command's own output."""
 
 
 def check_text(value: Any, path: str = "") -> None:

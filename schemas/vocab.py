@@ -41,7 +41,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, loca
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.scan import FORBIDDEN_TEXT
+from skillspas.schemas.text import FORBIDDEN_IN_LINE
 
 if TYPE_CHECKING:
     from skillspas.schemas.vocab_index import Concept, VocabIndex
@@ -231,19 +231,22 @@ def _rows(text: str, name: str, required: Sequence[str] = ()) -> Iterator[dict[s
 
 def _check_labels(row: Mapping[str, Any], name: str, number: int) -> None:
     """Refuse a record whose labels a person would not read as written (a control or bidi character: DESIGN.md threat 4,
-    as in a credential) or that the import could not hold (a label longer than ``_IMPORT_LIMITS.max_string_length``,
+    as in a credential; a line break in a label, as ``vocab search`` would print it as a line of its own:
+    ``FORBIDDEN_IN_LINE``, where the line breaks between alternative labels are their separator) or that the import
+    could not hold (a label longer than ``_IMPORT_LIMITS.max_string_length``,
     more alternative labels than its ``max_array_length``: ``_read_import`` refused them after they were written, and
     every later command and import with them)."""
-    for column in ("preferredLabel", "altLabels"):
-        value = row.get(column)
-        forbidden = FORBIDDEN_TEXT.search(value) if isinstance(value, str) else None
+    alts = _split_alt(row.get("altLabels") or "")
+    labels = [("preferredLabel", row.get("preferredLabel")), *(("altLabels", alt) for alt in alts)]
+    for column, label in labels:
+        forbidden = FORBIDDEN_IN_LINE.search(label) if isinstance(label, str) else None
         if forbidden is not None:
             char = f"U+{ord(forbidden.group()):04X}"
             raise _import_error(
-                f"{name}, regel {number}: {column} bevat het onzichtbare stuur- of leesrichtingsteken {char}, dat de tekst "
-                "anders kan laten lijken dan hij is",
-                f"{name}, line {number}: {column} contains the control or bidi character {char}")
-    alts = _split_alt(row.get("altLabels") or "")
+                f"{name}, regel {number}: {column} bevat het teken {char}, een regeleinde of een onzichtbaar stuur- of "
+                "leesrichtingsteken, dat de tekst anders kan laten lijken dan hij is; een label is één regel",
+                f"{name}, line {number}: {column} contains {char}, a line break or a control or bidi character; a label "
+                "is one line")
     longest = max(len(label) for label in (row.get("preferredLabel") or "", *alts))
     if longest > _IMPORT_LIMITS.max_string_length or len(alts) > _IMPORT_LIMITS.max_array_length:
         raise _import_error(

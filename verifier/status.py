@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_FRESHNESS",
     "encode_bitstring",
     "decode_bitstring",
+    "status_list_urls",
     "list_bits",
     "checked_list",
     "bit_at",
@@ -188,6 +189,19 @@ def _entries(credential: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
         return [(v, f"/credentialStatus/{i}") for i, v in enumerate(value)]
     raise _unavailable(f"credentialStatus must be an object or a list of at most {_MAX_ENTRIES} objects",
                        f"credentialStatus moet een object zijn of een lijst van hoogstens {_MAX_ENTRIES} objecten")
+
+
+def status_list_urls(credential: dict[str, Any]) -> set[str]:
+    """The ``statusListCredential`` URLs that a credential's ``credentialStatus`` entries name. The credential is
+    not verified here, so these are only hints: a claim takes no other list from an issuer's ``/bundle``. A credential
+    without usable entries names none."""
+    if "credentialStatus" not in credential:
+        return set()
+    try:
+        entries = _entries(credential)
+    except SkillspasError:
+        return set()
+    return {url for entry, _ in entries if isinstance(url := entry.get("statusListCredential"), str)}
 
 
 def _types(node: dict[str, Any]) -> list[str]:

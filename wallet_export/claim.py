@@ -11,12 +11,14 @@ domain: a request for another domain is refused before anything is signed, the o
 credential, which must name the passport's DID and verify before it is stored. did:web keys come
 from ``bundle`` (the worker's) merged into the passport's bundle (its DID documents do not replace the passport's
 copies unless ``replace_documents``), else the passport's bundle when it checks the
-proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's (``PassportStore.merged_bundle``:
-fresh for the DIDs that signed what it issued, whose documents replace the passport's copies, so a key the issuer
-rotated in checks and a key it dropped no longer does; the newer of two status lists is kept, and only if it verifies
-as its issuer's; never its trust list); the passport then keeps the merged bundle. When the passport's bundle checks
-the proofs, the status lists of the credentials' issuers are still refreshed from their ``/bundle``, best effort (a
-``notes`` warning when that fails), so a claim brings the revocations since the last one. The offer is used once the
+proofs, else the issuer's ``/bundle`` on the same origin merged into the passport's. Only what that issuer speaks
+for is taken from it: the DID documents of the DIDs that signed the claimed credential, and the status lists of its
+issuer that it names or that the passport holds. The rest, such as another issuer's documents and lists, is left out
+(``PassportStore.merged_bundle``: fresh for the DIDs that signed what it issued, whose documents replace the
+passport's copies, so a key the issuer rotated in checks and a key it dropped no longer does; the newer of two
+status lists is kept, and only if it verifies as its issuer's; never its trust list); the passport then keeps the
+merged bundle. When the passport's bundle checks the proofs, the status lists of the credentials' issuers are still
+refreshed from their ``/bundle``, best effort (a ``notes`` warning when that fails), so a claim brings the revocations since the last one. The offer is used once the
 credential is answered: a credential refused after that (not about the worker, its proof, the issuer's bundle
 unreachable or conflicting with the passport's) is kept in the passport's quarantine, and the refusal says where and
 how to add it later.
@@ -38,6 +40,7 @@ from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.verifier import Bundle, Problem
+from skillspas.verifier.status import status_list_urls
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.store import PassportStore, StoredCredential
 
@@ -205,7 +208,26 @@ def _issuers_bundle(client: httpx.Client, url: str, credentials: list[dict[str, 
     refreshed from it, best effort (``_refreshed``)."""
     if kept is not None and all(store.verifier().check_proofs(c).first_error is None for c in credentials):
         return _refreshed(client, url, credentials, store, kept, notes)
-    return store.merged_bundle(_fetched_bundle(client, url), signers=_did_web_signers(credentials))
+    fetched = _spoken_for(_fetched_bundle(client, url), credentials, kept)
+    return store.merged_bundle(fetched, signers=_did_web_signers(credentials))
+
+
+def _spoken_for(fetched: Bundle, credentials: list[dict[str, Any]], kept: Bundle | None) -> Bundle:
+    """What of an issuer's ``/bundle`` the claim takes: only what that issuer speaks for. These are the DID documents
+    of the did:web DIDs that signed the claimed credentials. They are also the status lists issued by a credential's
+    issuer that also signed it, under a URL that a claimed credential's ``credentialStatus`` names or that the
+    passport holds already (so a claim refreshes the lists of its earlier credentials), and the contexts the
+    credentials name. Everything else is left out without an error: the documents and lists of the service's other
+    organisations, or any that a hostile service plants for another issuer. A merge checks every list it takes as its
+    issuer's (``Bundle.merged``). The fetched bundle's trust list is never taken."""
+    signers = {did for c in credentials for did in _signers(c)}
+    issuers = {_issuer_of(c) for c in credentials} & signers
+    urls = {u for c in credentials for u in status_list_urls(c)} | set(kept.status_lists if kept is not None else ())
+    contexts = {u for c in credentials for u in _context_urls(c)}
+    return Bundle.create(
+        did_documents=[d for did, d in fetched.did_documents.items() if did in signers and did.startswith("did:web:")],
+        status_lists=[s for u, s in fetched.status_lists.items() if u in urls and _issuer_of(s) in issuers],
+        contexts={u: raw for u, raw in fetched.contexts.items() if u in contexts})
 
 
 def _fetched_bundle(client: httpx.Client, url: str) -> Bundle:
@@ -217,13 +239,12 @@ def _fetched_bundle(client: httpx.Client, url: str) -> Bundle:
 def _refreshed(client: httpx.Client, url: str, credentials: list[dict[str, Any]], store: PassportStore, kept: Bundle,
                notes: list[Problem]) -> Bundle | None:
     """The passport's bundle with the status lists of the credentials' issuers that their ``/bundle`` holds merged in
-    (as any fetched bundle: the newer list is kept, and a list taken must verify by the key the passport holds), so a
+    (only those ``_spoken_for`` takes, as any fetched bundle: the newer list is kept, and a list taken must verify by the key the passport holds), so a
     claim refreshes what the passport knows of their revocations; no DID document changes (the passport's checked the
     credentials). Best effort, since the credentials are checked already: None (the passport's bundle stays) when
     nothing changes, or when the bundle cannot be fetched or merged, which ``notes`` then says."""
     try:
-        issuers = {_issuer_of(c) for c in credentials} - {None}
-        lists = [s for s in _fetched_bundle(client, url).status_lists.values() if _issuer_of(s) in issuers]
+        lists = _spoken_for(_fetched_bundle(client, url), credentials, kept).status_lists.values()
         merged = store.merged_bundle(Bundle.create(status_lists=lists), signers=frozenset())
     except SkillspasError as exc:
         notes.append(Problem(exc.code, f"the issuer's status lists were not refreshed, the passport keeps its own: "
@@ -285,11 +306,18 @@ def _quarantined(store: PassportStore, credentials: list[dict[str, Any]], exc: S
 
 def _did_web_signers(credentials: list[dict[str, Any]]) -> set[str]:
     """The did:web DIDs whose documents check the credentials' proofs (a did:key or did:jwk carries its key)."""
-    dids = set()
-    for credential in credentials:
-        proof = credential.get("proof")
-        for item in proof if isinstance(proof, list) else [proof]:
-            method = item.get("verificationMethod") if isinstance(item, dict) else None
-            if isinstance(method, str) and method.startswith("did:web:"):
-                dids.add(method.split("#", 1)[0])
-    return dids
+    return {did for credential in credentials for did in _signers(credential) if did.startswith("did:web:")}
+
+
+def _signers(credential: dict[str, Any]) -> set[str]:
+    """The DIDs of the keys that a credential's proofs name (unverified)."""
+    proof = credential.get("proof")
+    methods = (item.get("verificationMethod") for item in (proof if isinstance(proof, list) else [proof])
+               if isinstance(item, dict))
+    return {method.split("#", 1)[0] for method in methods if isinstance(method, str)}
+
+
+def _context_urls(credential: dict[str, Any]) -> set[str]:
+    """The context URLs a credential's ``@context`` names (unverified)."""
+    contexts = credential.get("@context")
+    return {c for c in (contexts if isinstance(contexts, list) else [contexts]) if isinstance(c, str)}

@@ -106,7 +106,8 @@ class PassportStore:
         ``did_document_kept`` warning naming it; ``replace_documents`` (``--replace-did-documents``, for a bundle the
         worker knows to be the issuer's newest): its DID documents replace the passport's copies. Its trust list, if it
         has one, replaces the passport's. An issuer's ``/bundle`` a claim fetched (``signers``: the DIDs that signed
-        what it issued): only their documents replace the passport's, another that differs is ``schema_invalid``, and
+        what it issued; the claim passes only what that issuer speaks for, ``claim._spoken_for``): only their documents
+        replace the passport's, another that differs is ``schema_invalid``, and
         its trust list is never kept (an issuer's own vouches for nothing)."""
         kept = self.bundle() or Bundle.create()
         if signers is not None:

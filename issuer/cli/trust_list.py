@@ -24,7 +24,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from skillspas.keys import StaticResolver, load
-from skillspas.keys.did_web import did_web_to_path, load_did_web_folder, verification_method_ids
+from skillspas.keys.did_web import check_did_web_spelling, did_web_to_path, load_did_web_folder, verification_method_ids
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList, TrustListEntry, defect_nl, read_moment
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import CATALOGUE
@@ -96,14 +96,15 @@ def read_entries(data: Any, documents: dict[str, dict[str, Any]]) -> list[TrustL
 
 def _check_did_web(did: str, where: str) -> None:
     """``schema_invalid`` (nl/en) for a did:web entry that is no valid did:web DID: no credential could ever name it,
-    so signing the list would vouch for nothing there (most likely a typing error)."""
+    so signing the list would vouch for nothing there (most likely a typing error). A host not in lowercase is
+    refused too (``check_did_web_spelling``): the list would name a second spelling of the issuer."""
     try:
-        did_web_to_path(did)
+        check_did_web_spelling(did)
     except SkillspasError as exc:
         raise error_for(ErrorCode.SCHEMA_INVALID, f"{shown(did, 200, quoted=True)} is no valid did:web DID "
-                        f"({exc.text('en')}): no credential could name it; correct it in the issuers file", where,
-                        nl=f"{shown(did, 200, quoted=True)} is geen geldige did:web-DID ({exc.text('nl')}): geen "
-                           "bewijsstuk kan hem noemen; verbeter hem in het uitgeversbestand") from None
+                        f"({exc.text('en')}); correct it in the issuers file", where,
+                        nl=f"{shown(did, 200, quoted=True)} is geen geldige did:web-DID ({exc.text('nl')}); verbeter "
+                           "hem in het uitgeversbestand") from None
 
 
 def _signing_keys(did: str, document: dict[str, Any]) -> list[str]:

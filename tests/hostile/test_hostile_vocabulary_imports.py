@@ -26,6 +26,10 @@ HOSTILE = {
     "a bidi override in a label": (_skills("koken \u202eneeuqnab"), ErrorCode.SCHEMA_INVALID),
     "a C1 terminal escape in a label": (_skills("kok\u009b31men"), ErrorCode.SCHEMA_INVALID),
     "a NUL in an alternative label": (_skills("koken", "kook\x00kunst"), ErrorCode.SCHEMA_INVALID),
+    "a line break in a label": (_skills("koken\n\u2713 geldig"), ErrorCode.SCHEMA_INVALID),
+    "a carriage return in a label": (_skills("koken\r\u2713 geldig"), ErrorCode.SCHEMA_INVALID),
+    "a line separator in a label": (_skills("koken\u2028\u2713 geldig"), ErrorCode.SCHEMA_INVALID),
+    "a paragraph separator in an alternative label": (_skills("koken", "kook\u2029kunst"), ErrorCode.SCHEMA_INVALID),
     "a label of 1 MiB": (_skills("k" * (1 << 20)), ErrorCode.TOO_LARGE),
     "50,000 alternative labels": (_skills("koken", "\n".join(f"alt {n}" for n in range(50_000))), ErrorCode.TOO_LARGE),
 }
@@ -68,3 +72,19 @@ def test_an_imported_occupation_label_with_a_control_character_is_refused(tmp_pa
     with pytest.raises(SkillspasError) as refused:
         import_esco(source, tmp_path / "home")
     assert refused.value.code is ErrorCode.SCHEMA_INVALID and "U+0085" in refused.value.text("en")
+
+
+def test_alternative_labels_one_per_line_are_still_imported_each_as_a_label_of_its_own(tmp_path: Path):
+    home = str(tmp_path / "home")
+    source = tmp_path / "skills_nl.csv"
+    source.write_text(_skills("koken", "kookkunst\nwokken"), "utf-8")
+    assert run_cli("vocab", "import", str(source), "--home", home).exit_code == 0
+    found = run_cli("vocab", "search", "wokken", "--home", home)
+    assert found.exit_code == 0 and "koken" in found.stdout, found.stdout + found.stderr
+
+
+def test_a_register_of_kwalificaties_with_a_line_break_in_a_name_is_refused():
+    raw = 'code,kind,name,part_of,source\n25180,kwalificatie,"Kok\n\u2713 geldig",,SBB\n'.encode()
+    with pytest.raises(SkillspasError) as refused:
+        read_register(raw, "kwalificaties-register.csv")
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID and "U+000A" in refused.value.text("nl")

@@ -128,6 +128,10 @@ SETTINGS_REFUSALS = [
     pytest.param({}, ["org", "create", "ROC Sleuteltype", "--role", "mbo", "--did-web", "sleutel.example", "--key-type",
                       "rsa", "--data-dir", "TMP/data"],
                  "onbekend sleuteltype 'rsa'; gebruik ed25519 of p256", id="an organisation of an unknown key type"),
+    pytest.param({}, ["org", "create", "ROC Hoofdletters", "--role", "mbo", "--did-web", "ROC.Example%3A8443/Diplomas",
+                      "--data-dir", "TMP/data"],
+                 "schrijf de host van een did:web-DID in kleine letters: 'did:web:roc.example%3A8443:Diplomas'",
+                 id="an organisation whose did:web host is not in lowercase"),
 ]
 
 

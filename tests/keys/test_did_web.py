@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from skillspas.keys import StaticResolver, generate
-from skillspas.keys.did_web import did_web_document, did_web_to_path, load_did_web_folder
+from skillspas.keys.did_web import check_did_web_spelling, did_web_document, did_web_to_path, load_did_web_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 
 
@@ -242,3 +242,20 @@ def test_a_missing_folder_or_a_file_given_as_the_folder_is_a_file_error_naming_i
 
 def test_empty_folder_loads_no_documents(tmp_path: Path) -> None:
     assert load_did_web_folder(tmp_path) == {}
+
+
+@pytest.mark.parametrize("did, spelled", [
+    pytest.param("did:web:ROC.EXAMPLE", "did:web:roc.example", id="a host in capitals"),
+    pytest.param("did:web:Roc.example:Diplomas", "did:web:roc.example:Diplomas", id="a capital in the host, not the path"),
+    pytest.param("did:web:roc.example%3a8443", "did:web:roc.example%3A8443", id="a port escaped in lowercase"),
+])
+def test_a_did_web_whose_host_is_not_in_lowercase_is_refused_with_its_lowercase_spelling_in_dutch_and_english(
+        did, spelled):
+    with pytest.raises(SkillspasError) as refused:
+        check_did_web_spelling(did)
+    assert refused.value.code is ErrorCode.UNRESOLVABLE_KEY
+    assert f"lowercase: '{spelled}'" in refused.value.message and f"kleine letters: '{spelled}'" in refused.value.text("nl")
+
+
+def test_a_did_web_in_lowercase_passes_the_spelling_check_with_its_path_as_written():
+    assert check_did_web_spelling("did:web:roc.example%3A8443:Diplomas") == "roc.example:8443/Diplomas/did.json"

@@ -176,3 +176,10 @@ def test_history_round_trips_and_checks_its_invariants():
     with pytest.raises(SkillspasError) as not_web:
         KeyHistory.start("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", pair.public_key, "x", now=T0)
     assert not_web.value.code is ErrorCode.INVALID_KEY_FILE
+
+
+def test_a_keystore_for_a_did_web_whose_host_is_not_in_lowercase_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(SkillspasError) as refused:
+        Keystore.create(tmp_path / "ks", "did:web:ROC.example", passphrase=PASS)
+    assert refused.value.code is ErrorCode.INVALID_OPTION and not (tmp_path / "ks").exists()
+    assert "'did:web:roc.example'" in refused.value.message and "kleine letters" in refused.value.text("nl")

@@ -255,7 +255,8 @@ def test_a_trust_anchor_that_is_no_did_is_an_invalid_option_saying_what_to_give(
     assert "zonder '#…'" in checked.stderr and "untrusted_issuer" not in checked.stdout + checked.stderr
 
 
-@pytest.mark.parametrize("did", ["did:web:", "did:web:roc example", "did:web:roc.example/path", "did:web:roc.example#key-1"])
+@pytest.mark.parametrize("did", ["did:web:", "did:web:roc example", "did:web:roc.example/path", "did:web:roc.example#key-1",
+                                 pytest.param("did:web:ROC.example", id="a host not in lowercase: a second spelling")])
 def test_a_did_web_entry_that_is_no_valid_did_web_is_refused_in_dutch_and_english_and_nothing_is_written(
         folder, tmp_path, did):
     entries = [{"did": "did:web:roc.example", "name": "ROC", "credentialTypes": ["MboDiploma"]},
