@@ -53,7 +53,7 @@ from skillspas.issuer.credentials import type_name
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
-from skillspas.issuer.orgs import Org, role_may_issue
+from skillspas.issuer.orgs import Org, role_may_issue, type_not_allowed
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
@@ -363,8 +363,7 @@ def validate_rows(
     org.require("credentials:batch")
     name = type_name(kind)
     if not org.may_issue(name):
-        raise error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {name}",
-                        nl=f"een organisatie met de rol {org.role!r} mag geen {name} uitgeven")
+        raise type_not_allowed(org.role, name, path=None)
     errors: list[RowError] = []
     keyed: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
@@ -437,11 +436,9 @@ def validate_rows(
 
 def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     """A built row, or ``type_not_allowed`` when the organisation's role may not issue its type (as checked)."""
-    if isinstance(result, RowError) or role_may_issue(org.role, result.kind):
+    if isinstance(result, RowError) or result.kind is None or role_may_issue(org.role, result.kind):
         return result
-    refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
-                        f"{result.kind}", "/type", nl=f"een organisatie met de rol {org.role!r} mag geen {result.kind} uitgeven")
-    return row_error(result.line, refused)
+    return row_error(result.line, type_not_allowed(org.role, result.kind))
 
 
 def _offered_error(line: int, scoped: str, expires: dt.datetime) -> RowError:

@@ -25,6 +25,7 @@ import typer
 from skillspas.issuer.credentials import build, noting_unread, type_name, unread_warning
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
+from skillspas.schemas.catalogue import kind_label
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.files import write_atomic
@@ -127,4 +128,5 @@ def issue_command(
             write_atomic(out, text.encode("utf-8"), mode=0o644)
         except OSError as exc:
             raise refuse(file_error(exc, out, "write")) from None
-        typer.echo(f"uitgegeven / issued: {name} {signed['id']} -> {out}", err=True)
+        label = kind_label([name])
+        typer.echo(f"uitgegeven / issued: {label['nl']} / {label['en']} {signed['id']} -> {out}", err=True)

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Literal, Mapping, overload
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
-from skillspas.schemas.catalogue import EVIDENCE_KINDS
+from skillspas.schemas.catalogue import EVIDENCE_KINDS, kind_in_sentence
 from skillspas.schemas.scan import FORBIDDEN_TEXT
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
@@ -179,7 +179,9 @@ _UNREAD_SHOWN = 10
 
 
 def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, str]:
-    """The warning (Dutch, English) for the columns ``noting_unread`` found: their values are in no ``kind``."""
+    """The warning (Dutch, English) for the columns ``noting_unread`` found: their values are in no credential of the
+    skillspas type ``kind`` (``MboDiploma``), named as a person names it ("een mbo-diploma")."""
+    one = kind_in_sentence([kind], article=True)
     names = list(unread.items())[:_UNREAD_SHOWN]
     more = len(unread) - len(names)
 
@@ -188,9 +190,10 @@ def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, st
                          for column, like in names)
         return text + (f" {more_word.format(n=more)}" if more else "")
 
-    return (f"deze kolommen gebruikt een {kind} niet, hun waarden staan in geen enkel bewijsstuk: "
+    return (f"deze kolommen gebruikt {one['nl']} niet, hun waarden staan in geen enkel bewijsstuk: "
             f"{listed('bedoelt u', 'en nog {n}')}",
-            f"a {kind} does not use these columns, their values are in no credential: {listed('did you mean', 'and {n} more')}")
+            f"{_cap(one['en'])} does not use these columns, their values are in no credential: "
+            f"{listed('did you mean', 'and {n} more')}")
 
 
 class Row:
