@@ -49,7 +49,7 @@ from typing import Any, Final
 from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, SignJob, ToSign, build_rows, row_error,
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
-from skillspas.issuer.credentials import type_name
+from skillspas.issuer.credentials import type_name, unread_warning
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
@@ -71,6 +71,7 @@ __all__ = [
     "validate_rows",
     "issue_rows",
     "unread_columns",
+    "unused_columns",
     "Workers",
     "batch_workers",
     "row_file_name",
@@ -95,23 +96,33 @@ Progress = Callable[[int, int], None]
 
 
 class BatchInvalid(InvalidCredential):
-    """``batch_invalid``: some rows are not valid; nothing was issued. ``errors`` lists every problem."""
+    """``batch_invalid``: some rows are not valid; nothing was issued. ``errors`` lists every problem; ``unread`` the
+    columns with a value that no builder of the type ``kind`` reads (``unread_columns``), each with the field it most
+    looks like (a column ``naam`` where ``learner_name`` is missing)."""
 
-    def __init__(self, errors: Sequence[RowError]) -> None:
+    def __init__(self, errors: Sequence[RowError], unread: Mapping[str, str | None] | None = None,
+                 kind: str | None = None) -> None:
         self.errors = list(errors)
+        self.unread = dict(unread or {})
+        self.kind = kind
         n = len(self.errors)
         super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was issued",
                          message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets uitgegeven")
 
     def details(self, lang: str = "en") -> list[str]:
-        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``."""
+        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``; then the unread columns
+        (``unread_warning``: "Deze kolommen gebruikt een mbo-diploma niet, …: 'naam' (bedoelt u 'learner_name'?)")."""
         nl = lang == "nl"
-        return [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
-                f"{e.message_nl if nl else e.message}" for e in self.errors]
+        lines = [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
+                 f"{e.message_nl if nl else e.message}" for e in self.errors]
+        if self.unread:
+            said = unread_warning(self.unread, self.kind or "")[0 if nl else 1]
+            lines.append(said[:1].upper() + said[1:])
+        return lines
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle as its row errors, so it crosses from a worker process unchanged."""
-        return type(self), (self.errors,)
+        """Pickle as its row errors and unread columns, so it crosses from a worker process unchanged."""
+        return type(self), (self.errors, self.unread, self.kind)
 
 
 def _built_id(row: BatchRow) -> str:
@@ -147,17 +158,24 @@ class Manifest:
         found = {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
                  "issuedNow": self.issued, "credentials": self.entries}
         if self.unread:
-            found["unusedColumns"] = [{"column": column, "didYouMean": like} for column, like in self.unread.items()]
+            found["unusedColumns"] = unused_columns(self.unread)
         return found
 
 
-def unread_columns(plan: Iterable[BatchRow]) -> dict[str, str | None]:
+def unused_columns(unread: Mapping[str, str | None]) -> list[dict[str, str | None]]:
+    """The JSON of ``unread_columns`` (``manifest.json``'s and a refusal's ``unusedColumns``): ``column``, ``didYouMean``."""
+    return [{"column": column, "didYouMean": like} for column, like in unread.items()]
+
+
+def unread_columns(plan: Iterable[BatchRow | RowError]) -> dict[str, str | None]:
     """The columns with a value that a row's builder did not read, in row order: a misspelled column, or one of the
-    export that no credential holds (its values are in no credential), each with the field it most looks like."""
+    export that no credential holds (its values are in no credential), each with the field it most looks like; of a
+    bad row (``RowError``), the columns that no builder reads at all (``noting_unread``)."""
     found: dict[str, str | None] = {}
     for row in plan:
         for column, like in row.unread:
-            found.setdefault(column, like)
+            if found.get(column) is None:  # a bad row's missing field names what a column may be: kept
+                found[column] = like
     return found
 
 
@@ -430,7 +448,8 @@ def validate_rows(
                     plan.append(result)
     errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None and row.offered is None]))
     if errors:
-        raise BatchInvalid(sorted(errors, key=lambda e: e.line))
+        errors.sort(key=lambda e: e.line)
+        raise BatchInvalid(errors, unread_columns(sorted([*plan, *errors], key=lambda row: row.line)), name)
     return sorted(plan, key=lambda row: row.line)
 
 

@@ -313,3 +313,67 @@ def test_a_refused_batch_counts_its_bad_rows_in_the_singular_for_one_and_the_plu
     assert BatchInvalid([one]).text("en") == "1 row is not valid; nothing was issued"
     assert BatchInvalid([one, one]).text("nl") == "2 regels zijn ongeldig; er is niets uitgegeven"
     assert BatchInvalid([one, one]).text("en") == "2 rows are not valid; nothing was issued"
+
+
+def _diploma_without_learner_name(**extra: str) -> dict[str, str]:
+    return {"issuer_name": "ROC Voorbeeld", "examencommissie": "Examencommissie Horeca", "crebo": "25180",
+            "leerweg": "BBL", "date": "2025-07-01", **extra}
+
+
+def test_a_missing_fields_refusal_names_the_column_that_most_looks_like_it():
+    """An export's "naam" column where the builder wants learner_name: the refusal asks whether it is meant (nl/en),
+    located at the missing field; a column that looks like no field ("klas") is not named."""
+    from skillspas.issuer.credentials import build
+
+    with pytest.raises(SkillspasError) as refused:
+        build("mbo-diploma", _diploma_without_learner_name(naam="Anouk Testdata", klas="4A"), issuer="did:web:roc.example")
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID and refused.value.path == "/learner_name"
+    assert refused.value.text("nl") == "De naam van de deelnemer ontbreekt (veld 'learner_name'); is 'naam' bedoeld?"
+    assert refused.value.text("en") == "The learner's name is missing (field 'learner_name'); did you mean 'naam'?"
+    with pytest.raises(SkillspasError) as plain:
+        build("mbo-diploma", _diploma_without_learner_name(klas="4A"), issuer="did:web:roc.example")
+    assert plain.value.text("nl") == "De naam van de deelnemer ontbreekt (veld 'learner_name')."
+
+
+@pytest.mark.parametrize("extra", [
+    pytest.param({"kwalificatie_naam": "Kok"}, id="a column that is another field of the row"),
+    pytest.param({"naam": "Anouk", "name": "Anouk"}, id="two columns that look alike: no guess"),
+])
+def test_a_missing_field_names_no_column_that_is_a_field_itself_or_one_of_two_alike(extra):
+    from skillspas.issuer.credentials import build
+
+    with pytest.raises(SkillspasError) as refused:
+        build("mbo-diploma", _diploma_without_learner_name(**extra), issuer="did:web:roc.example")
+    assert refused.value.text("nl").endswith("(veld 'learner_name')."), refused.value.text("nl")
+
+
+def test_a_batch_refusal_lists_the_unread_columns_with_the_field_a_column_may_be(issuer, tmp_path):
+    """The trial's export (row_key;examencommissie;naam;crebo;leerweg;date;klas): every row lacks learner_name. The
+    refusal says per row that 'naam' may be meant, and lists the columns no mbo-diploma uses, 'naam' with the field
+    it may be and 'klas' with none: as the warning of a valid batch would, where the rows stop."""
+    created = create_organisation(issuer.store, issuer.settings, "ROC Naam", role="mbo", did_web="naam.example")
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;examencommissie;naam;crebo;leerweg;date;klas\r\n"
+                    "r-1;Examencommissie Horeca;Anouk Testdata;25180;BBL;2025-07-01;4A\r\n"
+                    "r-2;Examencommissie Horeca;Bram Voorbeeld;25180;BBL;2025-07-01;4B\r\n", "utf-8")
+    with pytest.raises(BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    assert refused.value.unread == {"naam": "learner_name", "klas": None}
+    assert [(e.line, e.field) for e in refused.value.errors] == [(2, "learner_name"), (3, "learner_name")]
+    assert all(e.message_nl.endswith("is 'naam' bedoeld?") for e in refused.value.errors)
+    nl, en = refused.value.details("nl"), refused.value.details("en")
+    assert nl[-1] == ("Deze kolommen gebruikt een mbo-diploma niet, hun waarden staan in geen enkel bewijsstuk: "
+                      "'naam' (bedoelt u 'learner_name'?), 'klas'"), nl
+    assert en[-1].startswith("An MBO diploma does not use these columns") and "'naam' (did you mean 'learner_name'?)" in en[-1]
+    assert BatchInvalid(refused.value.errors).details("nl")[-1].startswith("regel 3")  # none unread: rows only
+
+
+def test_a_batch_refusal_does_not_list_a_field_the_builder_had_not_read_yet(issuer, tmp_path):
+    """A row that stops at its date is not said to leave crebo or leerweg unread: only columns that are no field."""
+    created = create_organisation(issuer.store, issuer.settings, "ROC Datum", role="mbo", did_web="datum.example")
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;klas\r\nr-1;Anouk Testdata;25180;BBL;2025-13-01;4A\r\n",
+                    "utf-8")
+    with pytest.raises(BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    assert refused.value.unread == {"klas": None}
