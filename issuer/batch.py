@@ -72,6 +72,7 @@ __all__ = [
     "issue_rows",
     "unread_columns",
     "unused_columns",
+    "expired_rows",
     "Workers",
     "batch_workers",
     "row_file_name",
@@ -147,6 +148,8 @@ class Manifest:
     """Processes that signed (1: this one)."""
     unread: dict[str, str | None] = field(default_factory=dict)
     """Columns with a value that no row's builder read, each with the field it most looks like (``unread_columns``)."""
+    expired: list[BatchRow] = field(default_factory=list, repr=False)
+    """The rows signed in this run whose credential had expired before it was issued (``expired_rows``)."""
 
     @property
     def issued(self) -> int:
@@ -159,7 +162,16 @@ class Manifest:
                  "issuedNow": self.issued, "credentials": self.entries}
         if self.unread:
             found["unusedColumns"] = unused_columns(self.unread)
+        if self.expired:
+            found["expiredAtIssue"] = [{"line": row.line, "rowKey": row.key.split("/", 1)[1], "validUntil": row.expired}
+                                       for row in self.expired]
         return found
+
+
+def expired_rows(plan: Iterable[BatchRow]) -> list[BatchRow]:
+    """The rows built in this run whose credential has expired before it is issued (``BatchRow.expired``: every check
+    would call it expired; issued all the same, and said: ``expired_warning``, the manifest's ``expiredAtIssue``)."""
+    return [row for row in plan if row.expired is not None]
 
 
 def unused_columns(unread: Mapping[str, str | None]) -> list[dict[str, str | None]]:
@@ -729,7 +741,8 @@ def issue_rows(
         credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
                        for p in range(len(plan))]
     manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
-                        unread=unread_columns(plan) if unread is None else dict(unread))
+                        unread=unread_columns(plan) if unread is None else dict(unread),
+                        expired=expired_rows(plan[p] for p in sorted(run.now_issued)))
     if out is not None:
         start = time.perf_counter()
         write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))

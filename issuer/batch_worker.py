@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillspas.issuer.credentials import build, noting_unread
+from skillspas.issuer.credentials import build, expired_at_issue, noting_unread
 from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.privacy import remembering_passed_values
@@ -82,6 +82,8 @@ class BatchRow:
     offered: RowOffer | None = None
     unread: tuple[tuple[str, str | None], ...] = ()
     """The row's columns with a value that its builder did not read, each with the field it most looks like."""
+    expired: str | None = None
+    """The credential's ``validUntil`` when it has expired before it is issued (``expired_at_issue``), else ``None``."""
 
     @property
     def checked(self) -> CheckedCredential | None:
@@ -201,7 +203,7 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
                                     "De regel kon niet worden gelezen.", tuple(unread.items())))
         else:
             results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind,
-                                    unread=tuple(unread.items())))
+                                    unread=tuple(unread.items()), expired=expired_at_issue(credential)))
     return results
 
 

@@ -22,7 +22,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.issuer.credentials import build, noting_unread, type_name, unread_warning
+from skillspas.issuer.credentials import (build, expired_at_issue, expired_warning, noting_unread, type_name,
+                                           unread_warning)
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
 from skillspas.schemas.catalogue import kind_label
@@ -115,6 +116,9 @@ def issue_command(
             built = build(name, row, **options)
         if unread:
             warn(*unread_warning(unread, name))
+        expired = expired_at_issue(built)
+        if expired is not None:  # issued (a lapsed certificate may be recorded), but never silently
+            warn(*expired_warning((), expired), code=ErrorCode.EXPIRED.value)
         signed = sign(built, signer, suite=suite)
         if cosigner is not None:
             signed = sign(signed, cosigner, suite=suite, append=True)

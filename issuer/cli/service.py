@@ -332,8 +332,8 @@ def batch_command(
     Opnieuw draaien na een onderbreking geeft niets dubbel uit; met --offers wordt elke regel een ophaalaanbod."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, unread_columns, validate_rows
-    from skillspas.issuer.credentials import KINDS, type_name, unread_warning
+    from skillspas.issuer.batch import batch_workers, expired_rows, issue_rows, read_csv, unread_columns, validate_rows
+    from skillspas.issuer.credentials import KINDS, expired_warning, type_name, unread_warning
     from skillspas.schemas.errors import shown
     from skillspas.schemas.report import warn
     from skillspas.issuer.issuing import Issuer
@@ -376,6 +376,9 @@ def batch_command(
             unread = unread_columns(plan)
             if unread:  # before anything is signed: a misspelled column's values would be in no credential
                 warn(*unread_warning(unread, type_name(kind)))
+            expired = expired_rows(plan)
+            if expired:  # issued all the same (a lapsed certificate may be recorded), but never silently
+                warn(*expired_warning([row.line for row in expired], str(expired[0].expired)), code="expired")
             if offers:
                 assert ttl is not None
                 _offer_batch(issuer, organisation, plan, rows, None if dry_run else out, ttl=ttl, qr=qr, lang=lang,
@@ -383,7 +386,9 @@ def batch_command(
                 return
             if dry_run:
                 typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}
-                                      | ({"unusedColumns": list(unread)} if unread else {})))
+                                      | ({"unusedColumns": list(unread)} if unread else {})
+                                      | ({"expiredAtIssue": [row.key.split("/", 1)[1] for row in expired]}
+                                         if expired else {})))
                 return
             assert out is not None
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

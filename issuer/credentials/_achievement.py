@@ -18,7 +18,7 @@ import unicodedata
 import uuid
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Literal, Mapping, overload
+from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, overload
 
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
@@ -26,12 +26,13 @@ from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_lev
 from skillspas.schemas.catalogue import EVIDENCE_KINDS, kind_in_sentence
 from skillspas.schemas.scan import FORBIDDEN_TEXT
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
+from skillspas.schemas.vc import instant
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
 __all__ = [
     "Row", "Context", "field_error", "missing_field", "invalid_field", "envelope", "country", "achievement",
     "alignments", "kwalificatie_node", "check_register", "werkprocessen", "counts_toward", "finish", "not_in_register",
-    "NOT_IN_REGISTER_TAG",
+    "NOT_IN_REGISTER_TAG", "expired_at_issue", "expired_warning",
 ]
 
 NOT_IN_REGISTER_TAG = "niet-in-register"
@@ -238,6 +239,35 @@ def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, st
             f"{listed('bedoelt u', 'en nog {n}')}",
             f"{_cap(one['en'])} does not use these columns, their values are in no credential: "
             f"{listed('did you mean', 'and {n} more')}")
+
+
+def expired_at_issue(credential: Mapping[str, Any], now: dt.datetime | None = None) -> str | None:
+    """The credential's ``validUntil`` when it is before ``now`` (default: this moment), as the verifier decides
+    ``expired``: a credential every check calls expired from the moment it is issued; else ``None``. Not refused: a
+    school may record a certificate that has lapsed (its history), and ``date`` may lie years back; but said, since
+    an end date typed a year early reads the same."""
+    until = credential.get("validUntil")
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    return until if isinstance(until, str) and instant(until) < moment else None
+
+
+def expired_warning(lines: Sequence[int], until: str) -> tuple[str, str]:
+    """The warning (Dutch, English; code ``expired``) for credentials ``expired_at_issue``: the one of ``skillspas
+    issue`` (no ``lines``), valid until ``until``; or a batch's rows on ``lines`` (``until``: the first row's)."""
+    day = until[:10]
+    if not lines:
+        return (f"dit bewijsstuk is al verlopen bij uitgifte: het is geldig tot {day} (valid_until), dus elke controle "
+                "zegt 'verlopen' (niet geldig). Klopt valid_until? Laat het weg als het bewijsstuk niet verloopt.",
+                f"this credential has already expired when it is issued: it is valid until {day} (valid_until), so every "
+                "check says 'expired' (not valid). Is valid_until right? Leave it out if the credential does not expire.")
+    shown_lines = ", ".join(str(line) for line in lines[:_UNREAD_SHOWN]) + (", …" if len(lines) > _UNREAD_SHOWN else "")
+    n = len(lines)
+    return (f"{'1 bewijsstuk is' if n == 1 else f'{n} bewijsstukken zijn'} al verlopen bij uitgifte (regel "
+            f"{shown_lines}; valid_until ligt vóór nu, zoals {day}), dus elke controle zegt 'verlopen' (niet geldig). "
+            "Klopt valid_until? Laat het leeg als het bewijsstuk niet verloopt.",
+            f"{'1 credential has' if n == 1 else f'{n} credentials have'} already expired when issued (line "
+            f"{shown_lines}; valid_until is before now, such as {day}), so every check says 'expired' (not valid). "
+            "Is valid_until right? Leave it empty if the credential does not expire.")
 
 
 class Row:

@@ -377,3 +377,35 @@ def test_a_batch_refusal_does_not_list_a_field_the_builder_had_not_read_yet(issu
     with pytest.raises(BatchInvalid) as refused:
         validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
     assert refused.value.unread == {"klas": None}
+
+
+def test_skillspas_batch_says_which_rows_have_expired_before_they_are_issued_and_the_manifest_lists_them(
+        tmp_path, monkeypatch):
+    """A row whose valid_until has passed is issued (a lapsed certificate may be recorded) but said: a coded warning
+    in Dutch and English before signing, the dry run's expiredAtIssue and the manifest's (line, row key, validUntil)."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Verlopen", "--role", "mbo", "--did-web", "verlopen.example",
+                                        *data])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;valid_until\r\n"
+                    "r-1;Anouk Testdata;25180;BBL;2023-01-10;2025-01-10\r\n"
+                    "r-2;Bram Voorbeeld;25180;BBL;2025-07-01;2099-07-01\r\n", "utf-8")
+    args = ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Verlopen", *data]
+    dry = CliRunner().invoke(cli_app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout.splitlines()[-1])["expiredAtIssue"] == ["r-1"]
+    assert "let op [expired]: 1 bewijsstuk is al verlopen bij uitgifte (regel 2;" in dry.stderr, dry.stderr
+    assert "warning [expired]: 1 credential has already expired when issued (line 2;" in dry.stderr, dry.stderr
+    done = CliRunner().invoke(cli_app, [*args, "--out", str(tmp_path / "out"), "--dev"])
+    assert done.exit_code == 0, done.output
+    assert "[expired]" in done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["expiredAtIssue"] == [{"line": 2, "rowKey": "r-1", "validUntil": "2025-01-10T00:00:00Z"}]
+    again = CliRunner().invoke(cli_app, [*args, "--out", str(tmp_path / "out"), "--dev"])  # nothing signed now
+    assert again.exit_code == 0 and "expiredAtIssue" not in json.loads((tmp_path / "out" / "manifest.json").read_text())
