@@ -389,6 +389,10 @@ def batch_command(
                                       | ({"unusedColumns": list(unread)} if unread else {})
                                       | ({"expiredAtIssue": [row.key.split("/", 1)[1] for row in expired]}
                                          if expired else {})))
+                before = sum(1 for row in plan if row.issued is not None)
+                typer.echo(_dry_run_summary(len(plan), lang, (
+                    (len(plan) - before, "zou nu worden uitgegeven", "zouden nu worden uitgegeven", "would be issued now"),
+                    (before, "is al eerder uitgegeven", "zijn al eerder uitgegeven", "were issued before"))), err=True)
                 return
             assert out is not None
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -408,6 +412,18 @@ def batch_command(
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+
+
+def _dry_run_summary(count: int, lang: str, parts: tuple[tuple[int, str, str, str], ...], *, offers: bool = False) -> str:
+    """The line (in ``lang``, on stderr) that says what ``batch --dry-run`` found, beside its JSON on stdout: every row
+    valid, then each ``(n, Dutch singular, Dutch plural, English)`` part with rows, and that nothing was made."""
+    said = [f"{n} {one if n == 1 else many}" if lang == "nl" else f"{n} {en}" for n, one, many, en in parts if n]
+    if lang == "nl":
+        rows = "de ene regel is" if count == 1 else f"alle {count} regels zijn"
+        return (f"controle klaar (--dry-run): {rows} geldig; {', '.join(said)}. Er is niets "
+                f"{'aangeboden' if offers else 'uitgegeven'}.")
+    rows = "the one row is" if count == 1 else f"all {count} rows are"
+    return f"check done (--dry-run): {rows} valid; {', '.join(said)}. Nothing was {'offered' if offers else 'issued'}."
 
 
 def _offer_ttl(expires_in: str | None) -> Any:
@@ -433,10 +449,15 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
 
     if out is None:  # --dry-run: nothing is made
         new = sum(1 for row in plan if row.issued is None and row.offered is None)
+        offered = sum(1 for row in plan if row.offered is not None)
+        issued = sum(1 for row in plan if row.issued is not None)
         typer.echo(json.dumps({"count": len(plan), "valid": True, "offeredNow": 0, "toOffer": new,
-                               "alreadyOffered": sum(1 for row in plan if row.offered is not None),
-                               "alreadyIssued": sum(1 for row in plan if row.issued is not None)}
+                               "alreadyOffered": offered, "alreadyIssued": issued}
                               | ({"unusedColumns": list(unread)} if unread else {})))
+        typer.echo(_dry_run_summary(len(plan), lang, (
+            (new, "zou een ophaalaanbod krijgen", "zouden een ophaalaanbod krijgen", "would get a claim offer"),
+            (offered, "heeft al een open aanbod", "hebben al een open aanbod", "already have an open offer"),
+            (issued, "is al uitgegeven", "zijn al uitgegeven", "were issued already")), offers=True), err=True)
         return
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

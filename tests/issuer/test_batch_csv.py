@@ -409,3 +409,37 @@ def test_skillspas_batch_says_which_rows_have_expired_before_they_are_issued_and
     assert manifest["expiredAtIssue"] == [{"line": 2, "rowKey": "r-1", "validUntil": "2025-01-10T00:00:00Z"}]
     again = CliRunner().invoke(cli_app, [*args, "--out", str(tmp_path / "out"), "--dev"])  # nothing signed now
     assert again.exit_code == 0 and "expiredAtIssue" not in json.loads((tmp_path / "out" / "manifest.json").read_text())
+
+
+def test_a_dry_run_says_what_it_found_in_one_line_on_stderr_and_keeps_its_json_on_stdout(tmp_path, monkeypatch):
+    """The administrator reads a sentence (in --lang), a script the JSON as before: all rows valid, how many would be
+    issued now and how many were issued before, nothing issued; with --offers how many would get a claim offer."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Proef", "--role", "mbo", "--did-web", "proef.example", *data])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\nr-2;Bram Voorbeeld;25180;BBL;2025-07-01\r\n",
+                    "utf-8")
+    args = ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Proef", *data]
+    first = CliRunner().invoke(cli_app, [*args, "--dry-run"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == '{"count": 2, "valid": true, "issuedNow": 0}\n'
+    assert first.stderr.splitlines()[-1] == ("controle klaar (--dry-run): alle 2 regels zijn geldig; 2 zouden nu worden "
+                                             "uitgegeven. Er is niets uitgegeven.")
+    one = tmp_path / "one.csv"
+    one.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\n", "utf-8")
+    issued = CliRunner().invoke(cli_app, [*args[:3], str(one), *args[4:], "--out", str(tmp_path / "out"), "--dev"])
+    assert issued.exit_code == 0, issued.output
+    english = CliRunner().invoke(cli_app, [*args, "--dry-run", "--lang", "en"])
+    assert english.stderr.splitlines()[-1] == ("check done (--dry-run): all 2 rows are valid; 1 would be issued now, "
+                                               "1 were issued before. Nothing was issued.")
+    offers = CliRunner().invoke(cli_app, [*args, "--dry-run", "--offers"])
+    assert offers.exit_code == 0, offers.output
+    assert json.loads(offers.stdout)["toOffer"] == 1
+    assert offers.stderr.splitlines()[-1] == ("controle klaar (--dry-run): alle 2 regels zijn geldig; 1 zou een "
+                                              "ophaalaanbod krijgen, 1 is al uitgegeven. Er is niets aangeboden.")
