@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -489,23 +490,59 @@ StatusIdArgument = Annotated[str, typer.Argument(
 StatusOrgOption = Annotated[Optional[str], typer.Option(help="Only credentials of this organisation: id, name or DID")]
 
 
-def _change_status(action: str, ref: str, org: str | None, database_url: str | None, data_dir: Path | None) -> None:
-    """Apply ``action`` to one issued credential as its organisation (actor ``cli``, audited); print JSON."""
-    from skillspas.issuer.issuing import Issuer
+_DONE: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
+    "revoke": ("revoked", ("ingetrokken (definitief)", "revoked (for good)"), ("ingetrokken", "revoked")),
+    "suspend": ("suspended", ("geschorst (status reinstate heft dat op)", "suspended (status reinstate lifts it)"),
+                ("geschorst", "suspended")),
+    "reinstate": ("active", ("schorsing opgeheven", "suspension lifted"), ("actief", "active")),
+}
+"""Per action: the state it leads to, what happened (nl, en) and the state's word (nl, en), for ``status``'s lines."""
 
+
+def _change_status(action: str, ref: str, org: str | None, database_url: str | None, data_dir: Path | None,
+                   *, yes: bool = True) -> None:
+    """Apply ``action`` to one issued credential as its organisation (actor ``cli``, audited); print JSON on stdout, and
+    on stderr what happened (nl, en) and the next step: publish the status list. Without ``yes`` (revoke: for good)
+    the person at the terminal confirms first, the credential named (``usage.confirmed``)."""
+    from skillspas.issuer.cli.usage import confirmed
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.schemas.catalogue import kind_label
+
+    state, done, word = _DONE[action]
     with _opened(database_url, data_dir) as (settings, store):
         issuer = Issuer(store, settings)
         org_id = None if org is None else _guard(lambda: issuer.orgs.find(org)).id
         record = _guard(lambda: issuer.find_issued(ref, org_id))
-        change = _guard(lambda: issuer.change_status(issuer.orgs.get(record.org_id), record.credential_id, action))
+        owner = issuer.orgs.get(record.org_id)
+        kind, key = kind_label(record.types), record.row_key
+        named = (f"{kind['nl']} {record.credential_id}" + (f" (rijsleutel {key})" if key else "") + f" van {owner.name}",
+                 f"{kind['en']} {record.credential_id}" + (f" (row key {key})" if key else "") + f" of {owner.name}")
+        if record.state != state:  # a change to make: confirmed first unless --yes
+            confirmed((f"{named[0]} voorgoed intrekken? Dit kan niet ongedaan worden gemaakt.",
+                       f"Revoke {named[1]} for good? This cannot be undone."), yes=yes,
+                      not_done=("er is niets ingetrokken", "nothing was revoked"))
+        change = _guard(lambda: issuer.change_status(owner, record.credential_id, action))
     typer.echo(json.dumps({**change.to_json(), "rowKey": record.row_key}, indent=2, ensure_ascii=False))
+    if not change.changed:  # as org api-key revoke: nothing to do, said, exit 0 (a script may run twice)
+        _warn(f"{named[0]} was al {word[0]}; er is niets veranderd", f"{named[1]} was already {word[1]}; nothing changed")
+        return
+    typer.echo(f"{done[0]}: {named[0]}\n{done[1]}: {named[1]}", err=True)
+    publish = f"skillspas org publish {shlex.quote(owner.name)} --out"
+    _warn(f"een controle ziet dit pas in de nieuwe statuslijst. Draait skillspas serve niet op deze database, publiceer "
+          f"dan de statuslijst opnieuw ({publish} MAP) en zet site/ online; tot dan geldt het oude antwoord.",
+          f"a check sees this only in the new status list. Unless skillspas serve runs on this database, publish the "
+          f"status list again ({publish} FOLDER) and put site/ online; until then the old answer stands.")
+
+
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (a script; needed when "
+                                                                "standard input is not a terminal)")]
 
 
 @status_app.command("revoke")
-def status_revoke(ref: StatusIdArgument, org: StatusOrgOption = None, database_url: DatabaseOption = None,
-                  data_dir: DataDirOption = None) -> None:
-    """Revoke a credential for good / Bewijsstuk intrekken (definitief)."""
-    _change_status("revoke", ref, org, database_url, data_dir)
+def status_revoke(ref: StatusIdArgument, org: StatusOrgOption = None, yes: YesOption = False,
+                  database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
+    """Revoke a credential for good, after a confirmation (--yes: without) / Bewijsstuk intrekken (definitief)."""
+    _change_status("revoke", ref, org, database_url, data_dir, yes=yes)
 
 
 @status_app.command("suspend")

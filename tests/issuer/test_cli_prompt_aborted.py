@@ -1,6 +1,6 @@
 """Ctrl-D (end of input) or Ctrl-C at a passphrase prompt is a coded refusal in Dutch and English, exit 2, not
-click's English "Aborted!" and exit 1. The command runs on a real terminal (a pseudo-terminal): the prompt reads
-the terminal itself, and Ctrl-C is the terminal's interrupt."""
+click's English "Aborted!" and exit 1; and ``status revoke`` asks before it revokes for good. The command runs on a
+real terminal (a pseudo-terminal): the prompt reads the terminal itself, and Ctrl-C is the terminal's interrupt."""
 
 from __future__ import annotations
 
@@ -93,3 +93,74 @@ def test_the_passphrase_is_asked_again_in_dutch_and_english_and_closing_that_pro
     output = shown.decode("utf-8", "replace")
     assert "Herhaal ter bevestiging / Repeat for confirmation:" in output and "een lange" not in output
     assert code == 2 and "fout [invalid_option]: afgebroken" in output, output
+
+
+_PASSPHRASE = "test-only passphrase (never a real one)"
+_QUESTION = b"[y/N]: "
+
+
+@pytest.fixture
+def issued_row(tmp_path: Path) -> list[str]:
+    """A database with one mbo-diploma issued under row key ``r-1``: the options that name it (``--data-dir``, ...)."""
+    from skillspas.issuer.batch import issue_rows, validate_rows
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.orgs import create_organisation
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'skillspas.db'}"
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=_PASSPHRASE, public_url="https://issuer.example",
+                        batch_workers=1)
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings)
+        org = issuer.orgs.get(create_organisation(store, settings, "ROC Vraag", role="mbo", did_web="vraag.example").id)
+        row = {"row_key": "r-1", "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01"}
+        issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", [(2, row)]))
+    finally:
+        store.dispose()
+    return ["--data-dir", str(tmp_path), "--database-url", url]
+
+
+def _status(options: list[str]) -> str:
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    settings = Settings(data_dir=Path(options[1]), database_url=options[3], key_passphrase=_PASSPHRASE)
+    store = open_store(settings.database)
+    try:
+        return Issuer(store, settings).find_issued("r-1").state
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize(("answer", "state"), [pytest.param(b"n\r", "active", id="n: nothing is revoked"),
+                                               pytest.param(b"\r", "active", id="Enter: the default is no"),
+                                               pytest.param(b"j\r", "revoked", id="j (ja): revoked")])
+def test_status_revoke_on_a_terminal_names_the_credential_and_revokes_only_when_the_answer_is_yes(
+        issued_row, answer, state):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}, "SKILLSPAS_KEY_PASSPHRASE": _PASSPHRASE}
+    argv = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "status", "revoke", "r-1", *issued_row]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(sys.executable, argv, env)
+    try:
+        shown = _read_until(fd, _QUESTION)
+        assert _QUESTION in shown, shown
+        os.write(fd, answer)
+        shown += _read_until(fd, None)
+    finally:
+        code = _ended(pid)
+        os.close(fd)
+    output = shown.decode("utf-8", "replace")
+    assert "(rijsleutel MboDiploma/r-1) van ROC Vraag voorgoed intrekken? Dit kan niet ongedaan worden gemaakt. [j/N]" \
+           in output, output
+    assert "Revoke MBO diploma urn:uuid:" in output and "for good? This cannot be undone. [y/N]" in output
+    assert _status(issued_row) == state
+    if state == "revoked":
+        assert code == 0 and '"status": "revoked"' in output and "ingetrokken (definitief): Mbo-diploma" in output
+    else:
+        assert code == 2 and "fout [invalid_option]: niet bevestigd: er is niets ingetrokken" in output, output
+        assert "error [invalid_option]: not confirmed: nothing was revoked" in output
+
