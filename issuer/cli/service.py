@@ -130,7 +130,7 @@ def serve_command(
     import uvicorn
 
     from skillspas.issuer.service.app import create_app
-    from skillspas.issuer.service.http_protocol import OneWriteProtocol
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol, bound_socket
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise _die("--ssl-certfile en --ssl-keyfile horen bij elkaar", "--ssl-certfile and --ssl-keyfile go together")
@@ -141,13 +141,20 @@ def serve_command(
     base = _public_base(settings)
     _warn_unencrypted(settings)
     app = _guard(lambda: create_app(settings))
+    sock = _guard(lambda: bound_socket(host, port))  # a port in use is refused here, before the line that says it runs
     address = f"{scheme}://{host}:{port}"
-    typer.echo(f"skillspas-uitgifte op {address} (openbaar adres {base}); OpenAPI op /docs / "
-               f"skillspas issuer on {address} (public URL {base}); OpenAPI at /docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level,
-                http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
-                ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
-                ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile))
+    typer.echo(f"skillspas-uitgifte op {address} (openbaar adres {base}); OpenAPI op /docs; Ctrl+C stopt de dienst / "
+               f"skillspas issuer on {address} (public URL {base}); OpenAPI at /docs; Ctrl+C stops it", err=True)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
+        ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
+        ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile)))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C stops the service (uvicorn has shut it down): exit 0, as uvicorn.run ends
+        pass
+    finally:
+        sock.close()
 
 
 @org_app.command("create")
