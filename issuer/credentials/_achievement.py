@@ -159,8 +159,9 @@ _NOTING: contextvars.ContextVar[list[Row] | None] = contextvars.ContextVar("skil
 def noting_unread() -> Iterator[dict[str, str | None]]:
     """Inside, every ``Row`` a builder makes notes the fields it never read; when the block ends the dict holds
     each such field that has a value (its name as given) with the field it most looks like: the missing field whose
-    refusal named it (``Row.missing``), else among those the builder looked for and the rows did not give
-    (``_looks_like``; ``None``: none): a misspelled or unknown column, whose value is in no credential. When the block ends with an error (a builder that stopped at a missing field) only the columns
+    refusal named it (``Row.missing``), else one of those the builder looked for (``_looks_like``; ``None``: none, or
+    two alike: ``naam`` beside a given ``learner_name`` is as much ``kwalificatie_naam``): a misspelled or unknown
+    column, whose value is in no credential. When the block ends with an error (a builder that stopped at a missing field) only the columns
     that are no row field at all (``LABELS``) count: a field it had not read yet is not unread."""
     rows: list[Row] = []
     token = _NOTING.set(rows)
@@ -173,11 +174,11 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
         raise
     finally:
         _NOTING.reset(token)
-        wanted = tuple(sorted({key for row in rows for key in row.asked} - {key for row in rows for key in row.given()}))
+        asked = tuple(sorted({key for row in rows for key in row.asked}))
         for row in rows:
             for name in row.unread():
                 if not (stopped and _row_key(name) in LABELS):
-                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), wanted))
+                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), asked))
 
 
 _LIKE = 0.5

@@ -443,3 +443,14 @@ def test_a_dry_run_says_what_it_found_in_one_line_on_stderr_and_keeps_its_json_o
     assert json.loads(offers.stdout)["toOffer"] == 1
     assert offers.stderr.splitlines()[-1] == ("controle klaar (--dry-run): alle 2 regels zijn geldig; 1 zou een "
                                               "ophaalaanbod krijgen, 1 is al uitgegeven. Er is niets aangeboden.")
+
+
+def test_an_unread_column_is_named_with_the_one_field_it_looks_like_and_with_none_when_two_look_alike():
+    """'leerwg' beside a given 'leerweg' is a misspelling of it; 'datum' is the date by its Dutch word; 'naam' beside a
+    given learner_name is as much kwalificatie_naam or issuer_name: no guess."""
+    from skillspas.issuer.credentials import build, noting_unread
+
+    row = {**_diploma_without_learner_name(), "learner_name": "Anouk", "leerwg": "BOL", "datum": "1-7-2025", "naam": "A"}
+    with noting_unread() as unread:
+        build("mbo-diploma", row, issuer="did:web:roc.example")
+    assert unread == {"leerwg": "leerweg", "datum": "date", "naam": None}
