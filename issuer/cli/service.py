@@ -521,7 +521,7 @@ def _change_status(action: str, ref: str, org: str | None, database_url: str | N
         org_id = None if org is None else _guard(lambda: issuer.orgs.find(org)).id
         record = _guard(lambda: issuer.find_issued(ref, org_id))
         owner = issuer.orgs.get(record.org_id)
-        kind, key = kind_label(record.types), record.row_key
+        kind, key = kind_label(record.types), (record.row_key or "").split("/", 1)[-1]  # the CSV's key, not TYPE/key
         named = (f"{kind['nl']} {record.credential_id}" + (f" (rijsleutel {key})" if key else "") + f" van {owner.name}",
                  f"{kind['en']} {record.credential_id}" + (f" (row key {key})" if key else "") + f" of {owner.name}")
         if record.state != state:  # a change to make: confirmed first unless --yes

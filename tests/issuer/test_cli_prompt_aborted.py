@@ -154,7 +154,7 @@ def test_status_revoke_on_a_terminal_names_the_credential_and_revokes_only_when_
         code = _ended(pid)
         os.close(fd)
     output = shown.decode("utf-8", "replace")
-    assert "(rijsleutel MboDiploma/r-1) van ROC Vraag voorgoed intrekken? Dit kan niet ongedaan worden gemaakt. [j/N]" \
+    assert "(rijsleutel r-1) van ROC Vraag voorgoed intrekken? Dit kan niet ongedaan worden gemaakt. [j/N]" \
            in output, output
     assert "Revoke MBO diploma urn:uuid:" in output and "for good? This cannot be undone. [y/N]" in output
     assert _status(issued_row) == state

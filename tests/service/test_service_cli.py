@@ -336,8 +336,8 @@ def test_status_revoke_is_refused_without_yes_when_no_one_can_confirm_and_says_t
     assert revoked.returncode == 0, revoked.stderr
     assert set(json.loads(revoked.stdout)) == {"credentialId", "action", "status", "changed", "rowKey"}
     lines = revoked.stderr.splitlines()
-    assert lines[0].startswith("ingetrokken (definitief): Mbo-diploma urn:uuid:") and f"(rijsleutel MboDiploma/{key})" in lines[0]
-    assert lines[1].startswith("revoked (for good): MBO diploma urn:uuid:") and f"(row key MboDiploma/{key})" in lines[1]
+    assert lines[0].startswith("ingetrokken (definitief): Mbo-diploma urn:uuid:") and f"(rijsleutel {key})" in lines[0]
+    assert lines[1].startswith("revoked (for good): MBO diploma urn:uuid:") and f"(row key {key})" in lines[1]
     assert lines[2].startswith("let op: ") and f"skillspas org publish '{org['name']}' --out MAP" in lines[2], lines
     assert lines[3].startswith("warning: ") and "publish the status list again" in lines[3], lines
     again = run_cli("status", "revoke", key, "--org", org["id"], *_db(database))  # nothing to confirm: nothing changes
