@@ -51,11 +51,11 @@ from typing import Any, Final
 from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, SignJob, ToSign, build_rows, row_error,
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
-from skillspas.issuer.credentials import type_name
+from skillspas.issuer.credentials import type_name, unread_warning
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
-from skillspas.issuer.orgs import Org, role_may_issue
+from skillspas.issuer.orgs import Org, role_may_issue, type_not_allowed
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
@@ -73,6 +73,8 @@ __all__ = [
     "validate_rows",
     "issue_rows",
     "unread_columns",
+    "unused_columns",
+    "expired_rows",
     "Workers",
     "batch_workers",
     "row_file_name",
@@ -97,23 +99,33 @@ Progress = Callable[[int, int], None]
 
 
 class BatchInvalid(InvalidCredential):
-    """``batch_invalid``: some rows are not valid; nothing was issued. ``errors`` lists every problem."""
+    """``batch_invalid``: some rows are not valid; nothing was issued. ``errors`` lists every problem; ``unread`` the
+    columns with a value that no builder of the type ``kind`` reads (``unread_columns``), each with the field it most
+    looks like (a column ``naam`` where ``learner_name`` is missing)."""
 
-    def __init__(self, errors: Sequence[RowError]) -> None:
+    def __init__(self, errors: Sequence[RowError], unread: Mapping[str, str | None] | None = None,
+                 kind: str | None = None) -> None:
         self.errors = list(errors)
+        self.unread = dict(unread or {})
+        self.kind = kind
         n = len(self.errors)
         super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was issued",
                          message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets uitgegeven")
 
     def details(self, lang: str = "en") -> list[str]:
-        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``."""
+        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``; then the unread columns
+        (``unread_warning``: "Deze kolommen gebruikt een mbo-diploma niet, …: 'naam' (bedoelt u 'learner_name'?)")."""
         nl = lang == "nl"
-        return [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
-                f"{e.message_nl if nl else e.message}" for e in self.errors]
+        lines = [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
+                 f"{e.message_nl if nl else e.message}" for e in self.errors]
+        if self.unread:
+            said = unread_warning(self.unread, self.kind or "")[0 if nl else 1]
+            lines.append(said[:1].upper() + said[1:])
+        return lines
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle as its row errors, so it crosses from a worker process unchanged."""
-        return type(self), (self.errors,)
+        """Pickle as its row errors and unread columns, so it crosses from a worker process unchanged."""
+        return type(self), (self.errors, self.unread, self.kind)
 
 
 def _built_id(row: BatchRow) -> str:
@@ -138,6 +150,8 @@ class Manifest:
     """Processes that signed (1: this one)."""
     unread: dict[str, str | None] = field(default_factory=dict)
     """Columns with a value that no row's builder read, each with the field it most looks like (``unread_columns``)."""
+    expired: list[BatchRow] = field(default_factory=list, repr=False)
+    """The rows signed in this run whose credential had expired before it was issued (``expired_rows``)."""
 
     @property
     def issued(self) -> int:
@@ -149,17 +163,33 @@ class Manifest:
         found = {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
                  "issuedNow": self.issued, "credentials": self.entries}
         if self.unread:
-            found["unusedColumns"] = [{"column": column, "didYouMean": like} for column, like in self.unread.items()]
+            found["unusedColumns"] = unused_columns(self.unread)
+        if self.expired:
+            found["expiredAtIssue"] = [{"line": row.line, "rowKey": row.key.split("/", 1)[1], "validUntil": row.expired}
+                                       for row in self.expired]
         return found
 
 
-def unread_columns(plan: Iterable[BatchRow]) -> dict[str, str | None]:
+def expired_rows(plan: Iterable[BatchRow]) -> list[BatchRow]:
+    """The rows built in this run whose credential has expired before it is issued (``BatchRow.expired``: every check
+    would call it expired; issued all the same, and said: ``expired_warning``, the manifest's ``expiredAtIssue``)."""
+    return [row for row in plan if row.expired is not None]
+
+
+def unused_columns(unread: Mapping[str, str | None]) -> list[dict[str, str | None]]:
+    """The JSON of ``unread_columns`` (``manifest.json``'s and a refusal's ``unusedColumns``): ``column``, ``didYouMean``."""
+    return [{"column": column, "didYouMean": like} for column, like in unread.items()]
+
+
+def unread_columns(plan: Iterable[BatchRow | RowError]) -> dict[str, str | None]:
     """The columns with a value that a row's builder did not read, in row order: a misspelled column, or one of the
-    export that no credential holds (its values are in no credential), each with the field it most looks like."""
+    export that no credential holds (its values are in no credential), each with the field it most looks like; of a
+    bad row (``RowError``), the columns that no builder reads at all (``noting_unread``)."""
     found: dict[str, str | None] = {}
     for row in plan:
         for column, like in row.unread:
-            found.setdefault(column, like)
+            if found.get(column) is None:  # a bad row's missing field names what a column may be: kept
+                found[column] = like
     return found
 
 
@@ -390,8 +420,7 @@ def validate_rows(
     org.require("credentials:batch")
     name = type_name(kind)
     if not org.may_issue(name):
-        raise error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {name}",
-                        nl=f"een organisatie met de rol {org.role!r} mag geen {name} uitgeven")
+        raise type_not_allowed(org.role, name, path=None)
     errors: list[RowError] = []
     keyed: list[tuple[int, str, dict[str, Any]]] = []
     seen: dict[str, int] = {}
@@ -458,17 +487,16 @@ def validate_rows(
                     plan.append(result)
     errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None and row.offered is None]))
     if errors:
-        raise BatchInvalid(sorted(errors, key=lambda e: e.line))
+        errors.sort(key=lambda e: e.line)
+        raise BatchInvalid(errors, unread_columns(sorted([*plan, *errors], key=lambda row: row.line)), name)
     return sorted(plan, key=lambda row: row.line)
 
 
 def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     """A built row, or ``type_not_allowed`` when the organisation's role may not issue its type (as checked)."""
-    if isinstance(result, RowError) or role_may_issue(org.role, result.kind):
+    if isinstance(result, RowError) or result.kind is None or role_may_issue(org.role, result.kind):
         return result
-    refused = error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue "
-                        f"{result.kind}", "/type", nl=f"een organisatie met de rol {org.role!r} mag geen {result.kind} uitgeven")
-    return row_error(result.line, refused)
+    return row_error(result.line, type_not_allowed(org.role, result.kind))
 
 
 def _offered_error(line: int, scoped: str, expires: dt.datetime) -> RowError:
@@ -740,7 +768,8 @@ def issue_rows(
         credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
                        for p in range(len(plan))]
     manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
-                        unread=unread_columns(plan) if unread is None else dict(unread))
+                        unread=unread_columns(plan) if unread is None else dict(unread),
+                        expired=expired_rows(plan[p] for p in sorted(run.now_issued)))
     if out is not None:
         start = time.perf_counter()
         write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))

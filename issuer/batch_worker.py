@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillspas.issuer.credentials import build, noting_unread
+from skillspas.issuer.credentials import build, expired_at_issue, noting_unread
 from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.privacy import remembering_passed_values
@@ -48,6 +48,9 @@ class RowError:
     code: str
     message: str
     message_nl: str
+    unread: tuple[tuple[str, str | None], ...] = ()
+    """The row's columns with a value that no builder reads, each with the field it most looks like (``naam``:
+    ``learner_name``, the missing field its refusal names; ``noting_unread``)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form (``BatchRowError`` in the API)."""
@@ -79,6 +82,8 @@ class BatchRow:
     offered: RowOffer | None = None
     unread: tuple[tuple[str, str | None], ...] = ()
     """The row's columns with a value that its builder did not read, each with the field it most looks like."""
+    expired: str | None = None
+    """The credential's ``validUntil`` when it has expired before it is issued (``expired_at_issue``), else ``None``."""
 
     @property
     def checked(self) -> CheckedCredential | None:
@@ -134,8 +139,10 @@ def _field(error: SkillspasError) -> str | None:
     return error.path.lstrip("/").split("/", 1)[0] or None
 
 
-def row_error(line: int, error: SkillspasError) -> RowError:
-    return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"))
+def row_error(line: int, error: SkillspasError, unread: dict[str, str | None] | None = None) -> RowError:
+    """The ``RowError`` of ``error`` on ``line``, with the row's ``unread`` columns (``noting_unread``)."""
+    return RowError(line, _field(error), error.code.value, error.text("en"), error.text("nl"),
+                    tuple((unread or {}).items()))
 
 
 def without_gc_pauses(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -162,6 +169,7 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
     """Build and check rows (in a worker): each a ``BatchRow`` or the ``RowError`` that refuses it."""
     results: list[BatchRow | RowError] = []
     for line, scoped, data in rows:
+        unread: dict[str, str | None] = {}
         data.setdefault("issuer_name", org.name)
         data.setdefault("id", row_credential_id(org.id, scoped))
         try:
@@ -188,14 +196,14 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
             with reusing():  # the achievement's expansion, the same in every row of a kwalificatie, made once
                 checked = preflight(credential, org.did, org_name=org.name, built=True)
         except SkillspasError as exc:
-            results.append(row_error(line, exc))
+            results.append(row_error(line, exc, unread))
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a value of an unexpected kind
             results.append(RowError(line, None, ErrorCode.SCHEMA_INVALID.value,
                                     f"the row could not be read ({type(exc).__name__})",
-                                    "De regel kon niet worden gelezen."))
+                                    "De regel kon niet worden gelezen.", tuple(unread.items())))
         else:
             results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind,
-                                    unread=tuple(unread.items())))
+                                    unread=tuple(unread.items()), expired=expired_at_issue(credential)))
     return results
 
 

@@ -31,7 +31,7 @@ from typing import Any, Final
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import reusing, sign_as
-from skillspas.issuer.orgs import Org, Organisations, credential_kind
+from skillspas.issuer.orgs import Org, Organisations, credential_kind, type_not_allowed
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import slot_entries
@@ -151,11 +151,8 @@ class Issuer:
         if "id" not in document:
             document["id"] = f"urn:uuid:{uuid.uuid4()}"
         check_stored_ids(document)
-        if not org.may_issue(kind):
-            raise error_for(
-                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not issue {kind}", "/type",
-                nl=f"een organisatie met de rol {org.role!r} mag geen {kind} uitgeven",
-            )
+        if kind is not None and not org.may_issue(kind):
+            raise type_not_allowed(org.role, kind)
         if "proof" in document:
             raise error_for(ErrorCode.SCHEMA_INVALID, "a credential to issue must not have a proof", "/proof",
                             nl="een bewijsstuk dat nog uitgegeven moet worden, heeft nog geen bewijs (proof)")
@@ -236,11 +233,8 @@ class Issuer:
             raise error_for(ErrorCode.ISSUER_MISMATCH, f"the credential does not name {org.did!r} as coSigner", "/coSigner",
                             nl=f"het bewijsstuk noemt {org.did!r} niet als medeondertekenaar (coSigner)")
         kind = credential_kind(document, self.contexts)
-        if not org.may_issue(kind):
-            raise error_for(
-                ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {org.role!r} may not co-sign {kind}", "/type",
-                nl=f"een organisatie met de rol {org.role!r} mag geen {kind} medeondertekenen",
-            )
+        if kind is not None and not org.may_issue(kind):
+            raise type_not_allowed(org.role, kind, cosign=True)
         if "proof" not in document:
             raise error_for(ErrorCode.INVALID_PROOF, "the issuer's proof is missing: issue the credential first", "/proof",
                             nl="het bewijs (proof) van de uitgever ontbreekt: geef het bewijsstuk eerst uit")

@@ -43,7 +43,7 @@ from skillspas.keys.keypair import KeyPair, PublicKey, generated_kind, normalize
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error
 from skillspas.schemas.files import private_folder
 from skillspas.issuer.org_signing import expanded
-from skillspas.schemas.catalogue import ROLE_TYPES
+from skillspas.schemas.catalogue import ROLE_TYPES, kind_in_sentence
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_TYPES, expanded_kind
 from skillspas.schemas.text import FORBIDDEN_IN_LINE, visible
 
@@ -51,6 +51,8 @@ __all__ = [
     "ROLES",
     "ROLE_TYPES",
     "SCOPES",
+    "role_may_issue",
+    "type_not_allowed",
     "Org",
     "CreatedOrganisation",
     "Organisations",
@@ -146,6 +148,15 @@ def credential_kind(credential: dict[str, Any], contexts: str | None = None) -> 
 def role_may_issue(role: str, kind: str | None) -> bool:
     """True when ``role`` allows credentials of ``kind`` (``None``: a generic badge)."""
     return kind is None or kind in ROLE_TYPES[role]
+
+
+def type_not_allowed(role: str, kind: str, *, path: str | None = "/type", cosign: bool = False) -> SkillspasError:
+    """``type_not_allowed``: an organisation with ``role`` may not issue (``cosign``: co-sign) a credential of the
+    skillspas type ``kind``, which the sentence names as a person does ("mag geen mbo-diploma uitgeven")."""
+    one, word = kind_in_sentence([kind], article=True), kind_in_sentence([kind])
+    verb_en, verb_nl = ("co-sign", "medeondertekenen") if cosign else ("issue", "uitgeven")
+    return error_for(ErrorCode.TYPE_NOT_ALLOWED, f"an organisation with role {role!r} may not {verb_en} {one['en']}",
+                     path, nl=f"een organisatie met de rol {role!r} mag geen {word['nl']} {verb_nl}")
 
 
 def did_for_host(host: str) -> str:

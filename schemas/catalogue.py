@@ -4,6 +4,7 @@ Usage::
 
     entry = credential_type(credential["type"])          # CredentialType or None (another badge)
     kind_label(credential["type"])["nl"]                 # "Mbo-diploma"
+    kind_in_sentence(["MboDiploma"], article=True)["en"] # "an MBO diploma" (inside a sentence)
     for fact in facts(credential):                       # what the credential says it proves
         print(fact.label["nl"], fact.text["nl"])
     ROLE_TYPES["evc"]                                    # frozenset({"Ervaringscertificaat"})
@@ -38,6 +39,7 @@ __all__ = [
     "credential_type",
     "kind_of",
     "kind_label",
+    "kind_in_sentence",
     "evidence_label",
     "facts",
 ]
@@ -107,6 +109,8 @@ class CredentialType:
     slug: str
     """The name a person types for it (``skillspas issue/batch TYPE``, ``examples/``, QR file names)."""
     label: Both
+    one: Both
+    """One credential of the type inside a sentence, with its article: "een mbo-diploma", "an MBO diploma"."""
     kind: str
     """What kind of evidence it is, one of ``CREDENTIAL_KINDS``."""
     evidence: str
@@ -137,7 +141,8 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
     entry.name: entry
     for entry in (
         CredentialType(
-            "MboDiploma", "mbo-diploma", {"nl": "Mbo-diploma", "en": "MBO diploma"}, "diploma", "exam", frozenset({"mbo"}),
+            "MboDiploma", "mbo-diploma", {"nl": "Mbo-diploma", "en": "MBO diploma"},
+            {"nl": "een mbo-diploma", "en": "an MBO diploma"}, "diploma", "exam", frozenset({"mbo"}),
             (
                 *_KWALIFICATIE,
                 _f("leerweg", "credentialSubject.leerweg", "Leerweg", "Learning pathway (leerweg)"),
@@ -145,7 +150,8 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
             ),
         ),
         CredentialType(
-            "MboCertificaat", "mbo-certificaat", {"nl": "Mbo-certificaat", "en": "MBO certificate"}, "certificaat", "exam", frozenset({"mbo"}),
+            "MboCertificaat", "mbo-certificaat", {"nl": "Mbo-certificaat", "en": "MBO certificate"},
+            {"nl": "een mbo-certificaat", "en": "an MBO certificate"}, "certificaat", "exam", frozenset({"mbo"}),
             (
                 _f("certificaat", f"{_A}.certificaatCode", "Certificaat", "Certificate"),
                 *_KWALIFICATIE,
@@ -157,7 +163,7 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
         ),
         CredentialType(
             "Ervaringscertificaat", "ervaringscertificaat", {"nl": "Ervaringscertificaat (EVC)", "en": "Certificate of experience (EVC)"},
-            "evc", "evc", frozenset({"evc"}),
+            {"nl": "een ervaringscertificaat (EVC)", "en": "a certificate of experience (EVC)"}, "evc", "evc", frozenset({"evc"}),
             (
                 _f("evcStandard", f"{_A}.evcStandard", "EVC-standaard", "EVC standard", "evcStandard"),
                 *_KWALIFICATIE,
@@ -173,7 +179,8 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
         ),
         CredentialType(
             "Praktijkverklaring", "praktijkverklaring", {"nl": "Praktijkverklaring", "en": "Workplace statement (praktijkverklaring)"},
-            "praktijkverklaring", "practice", frozenset({"mbo", "employer"}),
+            {"nl": "een praktijkverklaring", "en": "a workplace statement (praktijkverklaring)"}, "praktijkverklaring",
+            "practice", frozenset({"mbo", "employer"}),
             (
                 *_KWALIFICATIE,
                 _f("werkprocessen", "credentialSubject.werkprocessen", "Werkprocessen in de praktijk", "Work processes performed in practice", "codes"),
@@ -182,7 +189,8 @@ CATALOGUE: Final[Mapping[str, CredentialType]] = {
             ),
         ),
         CredentialType(
-            "MicroCredential", "microcredential", {"nl": "Microcredential", "en": "Micro-credential"}, "microcredential", "course",
+            "MicroCredential", "microcredential", {"nl": "Microcredential", "en": "Micro-credential"},
+            {"nl": "een microcredential", "en": "a micro-credential"}, "microcredential", "course",
             frozenset({"mbo", "employer", "training"}),
             (
                 _f("learningOutcomes", f"{_A}.learningOutcomes", "Leerresultaten", "Learning outcomes", "list"),
@@ -236,6 +244,16 @@ def kind_label(types: Iterable[Any]) -> Both:
             return dict(_OTHER_KINDS[name])
     other = next((n for n in names if n != "VerifiableCredential"), None)
     return {"nl": other, "en": other} if other else dict(_OTHER_KINDS["VerifiableCredential"])
+
+
+def kind_in_sentence(types: Iterable[Any], *, article: bool = False) -> Both:
+    """A credential's kind as it is written inside a sentence, in Dutch and English, from its most specific known type
+    ("mbo-diploma", "MBO diploma"; with ``article`` "een mbo-diploma", "an MBO diploma"), never its JSON-LD type name
+    (``MboDiploma``); a type the catalogue does not list (another badge) is named as ``kind_label`` names it."""
+    entry = credential_type(types)
+    if entry is None:
+        return kind_label(types)
+    return dict(entry.one) if article else {lang: one.split(" ", 1)[1] for lang, one in entry.one.items()}
 
 
 def evidence_label(kind: str | None) -> Both | None:

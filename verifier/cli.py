@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, Optional
 import typer
 
 from skillspas.keys.did_web import verification_method_ids
-from skillspas.schemas.catalogue import evidence_label, kind_label
+from skillspas.schemas.catalogue import credential_type, evidence_label, kind_label
 from skillspas.schemas.jsonld.contexts import bundled_registry
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
@@ -410,7 +410,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], view
             note = both("issuer_name_differs", claimed=shown(one_line(summary.claimed_issuer_name or ""), 200),
                         listed=one_line(summary.issuer_name or ""))
             typer.echo(("  LET OP: " if nl else "  WARNING: ") + note[lang])
-        typer.echo(f"  {'soort' if nl else 'type'}: {kind_label(summary.types)[lang]} ({own_type(summary.types)})")  # the page's word
+        typer.echo(f"  {'soort' if nl else 'type'}: {_kind(summary.types, lang)}")  # the page's word
         typer.echo(f"  {'datamodel' if nl else 'data model'}: VC {summary.data_model}")
         if summary.name:
             typer.echo(f"  {'titel' if nl else 'title'}: {one_line(summary.name)}")
@@ -474,11 +474,20 @@ def _print_challenge_note(code: str, lang: str) -> None:
     typer.echo(f"  {'LET OP' if lang == 'nl' else 'WARNING'}: {both(code)[lang]} [{code}] {both('challenge_next')[lang]}")
 
 
+def _kind(types: tuple[str, ...], lang: str) -> str:
+    """A credential's kind in the page's word ("Mbo-diploma"); another badge's own type after it, when the word is not
+    that type ("Open Badge (AchievementCredential)"): never a skillspas type's JSON-LD name (``MboDiploma``)."""
+    kind, own = kind_label(types)[lang], own_type(types)
+    return kind if credential_type(types) is not None or own == kind else f"{kind} ({own})"
+
+
 def _named(summary: CredentialSummary, nl: bool) -> str:
-    """A credential for a person: its title and type, and its issuer (the trust list's name when known)."""
-    kind = own_type(summary.types)
-    issuer = summary.issuer_name or summary.issuer
-    return f"{one_line(summary.name or kind)} ({kind}), {'uitgever' if nl else 'issuer'} {one_line(issuer or '')}"
+    """A credential for a person: its title with its kind when the title does not name it ("Mbo-diploma Kok";
+    "Kok (Mbo-diploma)"), and its issuer (the trust list's name when known)."""
+    kind = _kind(summary.types, "nl" if nl else "en")
+    title = one_line(summary.name) if summary.name else None
+    named = kind if not title else title if kind.casefold() in title.casefold() else f"{title} ({kind})"
+    return f"{named}, {'uitgever' if nl else 'issuer'} {one_line(summary.issuer_name or summary.issuer or '')}"
 
 
 def _print_proven(summary: CredentialSummary, lang: str, indent: str, *, skills: bool = True) -> None:

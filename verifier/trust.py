@@ -25,6 +25,7 @@ from typing import Any, Final
 from skillspas.keys.resolver import check_did, is_did
 from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
+from skillspas.schemas.catalogue import credential_type, kind_in_sentence
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 
 __all__ = ["TrustListPolicy", "VerifyCredential", "checked_dids", "load_trust_list", "pinned_keys"]
@@ -191,9 +192,10 @@ class TrustListPolicy:
                              f"de uitgever {issuer!r} staat niet op de vertrouwenslijst")
         if not entry.allows(types):
             shown = [t for t in types if t not in ENVELOPE_TYPES | {"VerifiableCredential"}] or list(types)
+            allowed, asked = _kinds(entry.credential_types), _kinds(shown)
             raise _untrusted(
-                f"{entry.name} is on the trust list for {', '.join(entry.credential_types)} only, not for {', '.join(shown) or 'this credential'}",
-                f"{entry.name} staat op de vertrouwenslijst alleen voor {', '.join(entry.credential_types)}, niet voor {', '.join(shown) or 'dit bewijsstuk'}",
+                f"{entry.name} is on the trust list for {allowed['en']} only, not for {asked['en'] or 'this credential'}",
+                f"{entry.name} staat op de vertrouwenslijst alleen voor {allowed['nl']}, niet voor {asked['nl'] or 'dit bewijsstuk'}",
             )
         moment = min(issued_at, now) if issued_at is not None else now
         if not entry.active_at(moment):
@@ -206,3 +208,11 @@ class TrustListPolicy:
     def __repr__(self) -> str:
         state = f"{len(self.trust_list.entries)} issuers" if self.trust_list else f"rejected: {self.problem.code.value}"  # type: ignore[union-attr]
         return f"TrustListPolicy({state})"
+
+
+def _kinds(types: Iterable[str]) -> dict[str, str]:
+    """Credential types listed as a person names them, in Dutch and English ("mbo-diploma, mbo-certificaat"); a type
+    that is not one of skillspas's five (an Open Badge's own type) as it is written."""
+    words = [kind_in_sentence([t]) if credential_type([t]) is not None else {"nl": t, "en": t} for t in types]
+    return {lang: ", ".join(word[lang] for word in words) for lang in ("nl", "en")}
+

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer._click import Context
+from typer._click import Command, Context
 from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
-from skillspas.issuer.cli.usage import aborted_refusal, asks_json, usage_refusal
+from skillspas.issuer.cli.usage import aborted_refusal, asks_json, readable_help, usage_refusal
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.report import crash
 
@@ -54,7 +54,11 @@ class _Root(TyperGroup):
     value) reaches it and is refused the one way (``invalid_option``, nl and en, exit 2), not in click's
     English box (with ``verify --json`` also as its JSON refusal on standard output), and so does a prompt closed
     or interrupted (click's ``Abort``: not "Aborted!" and exit 1); help (``--help``, a group without its command)
-    is shown as click shows it."""
+    is shown as typer shows it, of text made readable once (``readable_help``) as each sub-command is resolved."""
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        found = super().get_command(ctx, cmd_name)
+        return None if found is None else readable_help(found)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None,
                      **extra: Any) -> Context:

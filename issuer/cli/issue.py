@@ -22,9 +22,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from skillspas.issuer.credentials import build, noting_unread, type_name, unread_warning
+from skillspas.issuer.credentials import (build, expired_at_issue, expired_warning, noting_unread, type_name,
+                                           unread_warning)
 from skillspas.issuer.sign import sign
 from skillspas.keys import load
+from skillspas.schemas.catalogue import kind_label
 from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.files import write_atomic
@@ -114,6 +116,9 @@ def issue_command(
             built = build(name, row, **options)
         if unread:
             warn(*unread_warning(unread, name))
+        expired = expired_at_issue(built)
+        if expired is not None:  # issued (a lapsed certificate may be recorded), but never silently
+            warn(*expired_warning((), expired), code=ErrorCode.EXPIRED.value)
         signed = sign(built, signer, suite=suite)
         if cosigner is not None:
             signed = sign(signed, cosigner, suite=suite, append=True)
@@ -127,4 +132,5 @@ def issue_command(
             write_atomic(out, text.encode("utf-8"), mode=0o644)
         except OSError as exc:
             raise refuse(file_error(exc, out, "write")) from None
-        typer.echo(f"uitgegeven / issued: {name} {signed['id']} -> {out}", err=True)
+        label = kind_label([name])
+        typer.echo(f"uitgegeven / issued: {label['nl']} / {label['en']} {signed['id']} -> {out}", err=True)

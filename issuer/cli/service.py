@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -130,7 +131,7 @@ def serve_command(
     import uvicorn
 
     from skillspas.issuer.service.app import create_app
-    from skillspas.issuer.service.http_protocol import OneWriteProtocol
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol, bound_socket
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise _die("--ssl-certfile en --ssl-keyfile horen bij elkaar", "--ssl-certfile and --ssl-keyfile go together")
@@ -141,13 +142,20 @@ def serve_command(
     base = _public_base(settings)
     _warn_unencrypted(settings)
     app = _guard(lambda: create_app(settings))
+    sock = _guard(lambda: bound_socket(host, port))  # a port in use is refused here, before the line that says it runs
     address = f"{scheme}://{host}:{port}"
-    typer.echo(f"skillspas-uitgifte op {address} (openbaar adres {base}); OpenAPI op /docs / "
-               f"skillspas issuer on {address} (public URL {base}); OpenAPI at /docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level,
-                http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
-                ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
-                ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile))
+    typer.echo(f"skillspas-uitgifte op {address} (openbaar adres {base}); OpenAPI op /docs; Ctrl+C stopt de dienst / "
+               f"skillspas issuer on {address} (public URL {base}); OpenAPI at /docs; Ctrl+C stops it", err=True)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
+        ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
+        ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile)))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C stops the service (uvicorn has shut it down): exit 0, as uvicorn.run ends
+        pass
+    finally:
+        sock.close()
 
 
 @org_app.command("create")
@@ -333,8 +341,8 @@ def batch_command(
     Opnieuw draaien na een onderbreking geeft niets dubbel uit; met --offers wordt elke regel een ophaalaanbod."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from skillspas.issuer.batch import batch_workers, issue_rows, read_csv, unread_columns, validate_rows
-    from skillspas.issuer.credentials import KINDS, type_name, unread_warning
+    from skillspas.issuer.batch import batch_workers, expired_rows, issue_rows, read_csv, unread_columns, validate_rows
+    from skillspas.issuer.credentials import KINDS, expired_warning, type_name, unread_warning
     from skillspas.schemas.errors import shown
     from skillspas.schemas.report import warn
     from skillspas.issuer.issuing import Issuer
@@ -377,6 +385,9 @@ def batch_command(
             unread = unread_columns(plan)
             if unread:  # before anything is signed: a misspelled column's values would be in no credential
                 warn(*unread_warning(unread, type_name(kind)))
+            expired = expired_rows(plan)
+            if expired:  # issued all the same (a lapsed certificate may be recorded), but never silently
+                warn(*expired_warning([row.line for row in expired], str(expired[0].expired)), code="expired")
             if offers:
                 assert ttl is not None
                 _offer_batch(issuer, organisation, plan, rows, None if dry_run else out, ttl=ttl, qr=qr, lang=lang,
@@ -384,7 +395,13 @@ def batch_command(
                 return
             if dry_run:
                 typer.echo(json.dumps({"count": len(plan), "valid": True, "issuedNow": 0}
-                                      | ({"unusedColumns": list(unread)} if unread else {})))
+                                      | ({"unusedColumns": list(unread)} if unread else {})
+                                      | ({"expiredAtIssue": [row.key.split("/", 1)[1] for row in expired]}
+                                         if expired else {})))
+                before = sum(1 for row in plan if row.issued is not None)
+                typer.echo(_dry_run_summary(len(plan), lang, (
+                    (len(plan) - before, "zou nu worden uitgegeven", "zouden nu worden uitgegeven", "would be issued now"),
+                    (before, "is al eerder uitgegeven", "zijn al eerder uitgegeven", "were issued before"))), err=True)
                 return
             assert out is not None
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -404,6 +421,18 @@ def batch_command(
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+
+
+def _dry_run_summary(count: int, lang: str, parts: tuple[tuple[int, str, str, str], ...], *, offers: bool = False) -> str:
+    """The line (in ``lang``, on stderr) that says what ``batch --dry-run`` found, beside its JSON on stdout: every row
+    valid, then each ``(n, Dutch singular, Dutch plural, English)`` part with rows, and that nothing was made."""
+    said = [f"{n} {one if n == 1 else many}" if lang == "nl" else f"{n} {en}" for n, one, many, en in parts if n]
+    if lang == "nl":
+        rows = "de ene regel is" if count == 1 else f"alle {count} regels zijn"
+        return (f"controle klaar (--dry-run): {rows} geldig; {', '.join(said)}. Er is niets "
+                f"{'aangeboden' if offers else 'uitgegeven'}.")
+    rows = "the one row is" if count == 1 else f"all {count} rows are"
+    return f"check done (--dry-run): {rows} valid; {', '.join(said)}. Nothing was {'offered' if offers else 'issued'}."
 
 
 def _offer_ttl(expires_in: str | None) -> Any:
@@ -429,10 +458,15 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
 
     if out is None:  # --dry-run: nothing is made
         new = sum(1 for row in plan if row.issued is None and row.offered is None)
+        offered = sum(1 for row in plan if row.offered is not None)
+        issued = sum(1 for row in plan if row.issued is not None)
         typer.echo(json.dumps({"count": len(plan), "valid": True, "offeredNow": 0, "toOffer": new,
-                               "alreadyOffered": sum(1 for row in plan if row.offered is not None),
-                               "alreadyIssued": sum(1 for row in plan if row.issued is not None)}
+                               "alreadyOffered": offered, "alreadyIssued": issued}
                               | ({"unusedColumns": list(unread)} if unread else {})))
+        typer.echo(_dry_run_summary(len(plan), lang, (
+            (new, "zou een ophaalaanbod krijgen", "zouden een ophaalaanbod krijgen", "would get a claim offer"),
+            (offered, "heeft al een open aanbod", "hebben al een open aanbod", "already have an open offer"),
+            (issued, "is al uitgegeven", "zijn al uitgegeven", "were issued already")), offers=True), err=True)
         return
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -464,23 +498,59 @@ StatusIdArgument = Annotated[str, typer.Argument(
 StatusOrgOption = Annotated[Optional[str], typer.Option(help="Only credentials of this organisation: id, name or DID")]
 
 
-def _change_status(action: str, ref: str, org: str | None, database_url: str | None, data_dir: Path | None) -> None:
-    """Apply ``action`` to one issued credential as its organisation (actor ``cli``, audited); print JSON."""
-    from skillspas.issuer.issuing import Issuer
+_DONE: dict[str, tuple[str, tuple[str, str], tuple[str, str]]] = {
+    "revoke": ("revoked", ("ingetrokken (definitief)", "revoked (for good)"), ("ingetrokken", "revoked")),
+    "suspend": ("suspended", ("geschorst (status reinstate heft dat op)", "suspended (status reinstate lifts it)"),
+                ("geschorst", "suspended")),
+    "reinstate": ("active", ("schorsing opgeheven", "suspension lifted"), ("actief", "active")),
+}
+"""Per action: the state it leads to, what happened (nl, en) and the state's word (nl, en), for ``status``'s lines."""
 
+
+def _change_status(action: str, ref: str, org: str | None, database_url: str | None, data_dir: Path | None,
+                   *, yes: bool = True) -> None:
+    """Apply ``action`` to one issued credential as its organisation (actor ``cli``, audited); print JSON on stdout, and
+    on stderr what happened (nl, en) and the next step: publish the status list. Without ``yes`` (revoke: for good)
+    the person at the terminal confirms first, the credential named (``usage.confirmed``)."""
+    from skillspas.issuer.cli.usage import confirmed
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.schemas.catalogue import kind_label
+
+    state, done, word = _DONE[action]
     with _opened(database_url, data_dir) as (settings, store):
         issuer = Issuer(store, settings)
         org_id = None if org is None else _guard(lambda: issuer.orgs.find(org)).id
         record = _guard(lambda: issuer.find_issued(ref, org_id))
-        change = _guard(lambda: issuer.change_status(issuer.orgs.get(record.org_id), record.credential_id, action))
+        owner = issuer.orgs.get(record.org_id)
+        kind, key = kind_label(record.types), (record.row_key or "").split("/", 1)[-1]  # the CSV's key, not TYPE/key
+        named = (f"{kind['nl']} {record.credential_id}" + (f" (rijsleutel {key})" if key else "") + f" van {owner.name}",
+                 f"{kind['en']} {record.credential_id}" + (f" (row key {key})" if key else "") + f" of {owner.name}")
+        if record.state != state:  # a change to make: confirmed first unless --yes
+            confirmed((f"{named[0]} voorgoed intrekken? Dit kan niet ongedaan worden gemaakt.",
+                       f"Revoke {named[1]} for good? This cannot be undone."), yes=yes,
+                      not_done=("er is niets ingetrokken", "nothing was revoked"))
+        change = _guard(lambda: issuer.change_status(owner, record.credential_id, action))
     typer.echo(json.dumps({**change.to_json(), "rowKey": record.row_key}, indent=2, ensure_ascii=False))
+    if not change.changed:  # as org api-key revoke: nothing to do, said, exit 0 (a script may run twice)
+        _warn(f"{named[0]} was al {word[0]}; er is niets veranderd", f"{named[1]} was already {word[1]}; nothing changed")
+        return
+    typer.echo(f"{done[0]}: {named[0]}\n{done[1]}: {named[1]}", err=True)
+    publish = f"skillspas org publish {shlex.quote(owner.name)} --out"
+    _warn(f"een controle ziet dit pas in de nieuwe statuslijst. Draait skillspas serve niet op deze database, publiceer "
+          f"dan de statuslijst opnieuw ({publish} MAP) en zet site/ online; tot dan geldt het oude antwoord.",
+          f"a check sees this only in the new status list. Unless skillspas serve runs on this database, publish the "
+          f"status list again ({publish} FOLDER) and put site/ online; until then the old answer stands.")
+
+
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (a script; needed when "
+                                                                "standard input is not a terminal)")]
 
 
 @status_app.command("revoke")
-def status_revoke(ref: StatusIdArgument, org: StatusOrgOption = None, database_url: DatabaseOption = None,
-                  data_dir: DataDirOption = None) -> None:
-    """Revoke a credential for good / Bewijsstuk intrekken (definitief)."""
-    _change_status("revoke", ref, org, database_url, data_dir)
+def status_revoke(ref: StatusIdArgument, org: StatusOrgOption = None, yes: YesOption = False,
+                  database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
+    """Revoke a credential for good, after a confirmation (--yes: without) / Bewijsstuk intrekken (definitief)."""
+    _change_status("revoke", ref, org, database_url, data_dir, yes=yes)
 
 
 @status_app.command("suspend")

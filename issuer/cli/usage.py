@@ -1,7 +1,9 @@
 """click's usage errors (unknown option or command, missing argument, bad value) as the one refusal of every
 command: ``invalid_option`` in Dutch and English, exit 2, instead of click's English box (``verify --json``
 prints it on standard output as well, as the JSON refusal it prints for any input it refuses); and so is a
-prompt closed (Ctrl-D) or interrupted (Ctrl-C), instead of click's English "Aborted!" and exit 1.
+prompt closed (Ctrl-D) or interrupted (Ctrl-C), instead of click's English "Aborted!" and exit 1. And every
+command's help reads as prose (``readable_help``): a docstring's line breaks are not kept, and its ``code`` marks
+are quotes.
 
 Usage (the root command, ``issuer/cli/__init__.py``)::
 
@@ -9,6 +11,10 @@ Usage (the root command, ``issuer/cli/__init__.py``)::
         raise usage_refusal(exc, as_json=asks_json(args)) from None
     except (Abort, EOFError):
         raise aborted_refusal() from None
+
+    def get_command(self, ctx, cmd_name):   # each sub-command's help made readable, once
+        found = super().get_command(ctx, cmd_name)
+        return None if found is None else readable_help(found)
 
 typer 0.28 runs its own copy of click (``typer._click``; pyproject pins typer below 0.29): its usage errors are
 these classes, not those of an installed click. Its messages are English only; the Dutch line is built from the
@@ -18,16 +24,21 @@ error's fields, or from click's sentence where it has no fields (an unknown comm
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, TypeVar
 
+import typer
+from typer._click.core import Command
 from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption,
                                      UsageError)
 
 from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.report import refuse
 
-__all__ = ["usage_refusal", "aborted_refusal", "asks_json"]
+__all__ = ["usage_refusal", "aborted_refusal", "asks_json", "readable_help", "confirmed"]
+
+_C = TypeVar("_C", bound=Command)
 
 _NO_SUCH_COMMAND = re.compile(r"No such command (.+?)\.(?: Did you mean (.+)\?)?", re.DOTALL)
 _EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)", re.DOTALL)
@@ -82,6 +93,31 @@ def aborted_refusal() -> SystemExit:
                                   en="aborted at the prompt (Ctrl-D or Ctrl-C): the command stopped"))
 
 
+_YES: Final = frozenset({"j", "ja", "y", "yes"})
+
+
+def confirmed(question: tuple[str, str], *, yes: bool, not_done: tuple[str, str]) -> None:
+    """Go on when ``yes`` (the command's ``--yes``), or when the person at the terminal answers j(a)/y(es) to
+    ``question`` (Dutch, English; asked on standard error, so standard output stays the command's JSON). Else raise
+    the refusal (``invalid_option``, nl/en, saying ``not_done``): standard input that is no terminal cannot answer (a
+    script gives ``--yes``), and any other answer stops the command; Ctrl-D or Ctrl-C there is ``aborted_refusal``."""
+    if yes:
+        return
+    try:
+        terminal = sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced: no one can answer
+        terminal = False
+    if not terminal:
+        raise refuse(localized_error(
+            ErrorCode.INVALID_OPTION,
+            nl=f"deze opdracht vraagt om bevestiging, maar de invoer is geen terminal: geef --yes; {not_done[0]}",
+            en=f"this command asks for confirmation, but standard input is not a terminal: give --yes; {not_done[1]}"))
+    answer = typer.prompt(f"{question[0]} [j/N] / {question[1]} [y/N]", default="", show_default=False, err=True)
+    if str(answer).strip().lower() not in _YES:
+        raise refuse(localized_error(ErrorCode.INVALID_OPTION, nl=f"niet bevestigd: {not_done[0]}",
+                                     en=f"not confirmed: {not_done[1]}"))
+
+
 _VALUE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(.+) is not a valid (?:integer|int|float)\.", re.DOTALL), "{0} is geen getal"),
     (re.compile(r"(.+) is not in the range (.+)\.", re.DOTALL), "{0} ligt buiten {1}"),
@@ -118,3 +154,38 @@ def _did_you_mean(possibilities: Sequence[str] | None) -> str:
     """`` (bedoelt u 'verify' of 'verifier'?)``, or nothing without possibilities."""
     named = [shown(p) for p in possibilities or () if p]
     return f" (bedoelt u {' of '.join(named)}?)" if named else ""
+
+
+_CODE = re.compile(r"``(.+?)``|`([^`\n]+)`", re.DOTALL)
+_TIDY = "skillspas_readable_help"
+"""The attribute that marks a command whose help ``readable_help`` has made readable."""
+
+
+def _prose(text: str | None) -> str | None:
+    """``text`` as help shows it: each paragraph (blank-line separated) one line, to be wrapped at the terminal's
+    width, except one that starts with click's ``\\b`` (kept as written); ``code`` and ````code```` in quotes."""
+    if not text:
+        return text
+    lines = [line.strip() for line in text.strip().splitlines()]
+    paragraphs = "\n".join(lines).split("\n\n")
+    joined = "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+    return _CODE.sub(lambda found: f"'{found.group(1) or found.group(2)}'", joined)
+
+
+def readable_help(command: _C) -> _C:
+    """``command`` (and every command of a group, at any depth) with its help and its parameters' help as prose
+    (``_prose``): the one place the help texts of all commands are made readable, whatever their docstrings' line
+    breaks (typer keeps them in a command's later paragraphs) and their ``code`` marks (typer shows them as written).
+    Done once a command, when the root resolves it: ``skillspas verify`` tidies only its own help."""
+    if getattr(command, _TIDY, False):
+        return command
+    setattr(command, _TIDY, True)
+    command.help = _prose(command.help)
+    command.short_help = _prose(command.short_help)
+    command.epilog = _prose(command.epilog)
+    for param in command.params:
+        if isinstance(getattr(param, "help", None), str):
+            param.help = _prose(param.help)  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        readable_help(sub)
+    return command

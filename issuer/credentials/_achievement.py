@@ -17,21 +17,22 @@ import re
 import uuid
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Literal, Mapping, overload
+from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, overload
 
 from skillspas.issuer.privacy import check_no_national_id, identity_objects
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificatie, Kwalificaties, eqf_level, eqf_uri
-from skillspas.schemas.catalogue import EVIDENCE_KINDS
+from skillspas.schemas.catalogue import EVIDENCE_KINDS, kind_in_sentence
 from skillspas.schemas.scan import FORBIDDEN_TEXT
 from skillspas.schemas.text import visible
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
+from skillspas.schemas.vc import instant
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
 __all__ = [
     "Row", "Context", "field_error", "missing_field", "invalid_field", "envelope", "country", "achievement",
     "alignments", "kwalificatie_node", "check_register", "werkprocessen", "counts_toward", "finish", "not_in_register",
-    "NOT_IN_REGISTER_TAG",
+    "NOT_IN_REGISTER_TAG", "expired_at_issue", "expired_warning",
 ]
 
 NOT_IN_REGISTER_TAG = "niet-in-register"
@@ -90,6 +91,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "prerequisites": ("de toelatingseisen", "the prerequisites"),
     "kerntaken": ("de lijst met kerntaken", "the list of core tasks (kerntaken)"),
     "counts_toward": ("waar het bewijsstuk voor meetelt", "what the credential counts toward"),
+    "route": ("de route van het EVC-traject (arbeidsmarkt of onderwijs)", "the EVC route (arbeidsmarkt or onderwijs)"),
 }
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DUTCH_DATE = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
@@ -129,9 +131,13 @@ def field_error(key: str, *, nl: str, en: str) -> SkillspasError:
     return localized_error(ErrorCode.SCHEMA_INVALID, nl=nl, en=en, path=f"/{key}")
 
 
-def missing_field(key: str) -> SkillspasError:
+def missing_field(key: str, like: str | None = None) -> SkillspasError:
+    """``schema_invalid``: the field ``key`` is missing; ``like``: the row's column that most looks like it (a column
+    no builder reads, ``Row.missing``), named as a question ("is 'naam' bedoeld?")."""
     nl, en = _label(key)
-    return field_error(key, nl=f"{_cap(nl)} ontbreekt (veld '{key}').", en=f"{_cap(en)} is missing (field '{key}').")
+    column = shown(like, 40, quoted=True) if like is not None else None
+    return field_error(key, nl=f"{_cap(nl)} ontbreekt (veld '{key}')" + (f"; is {column} bedoeld?" if column else "."),
+                       en=f"{_cap(en)} is missing (field '{key}')" + (f"; did you mean {column}?" if column else "."))
 
 
 def invalid_field(key: str, value: Any, nl_expected: str, en_expected: str) -> SkillspasError:
@@ -150,26 +156,66 @@ _NOTING: contextvars.ContextVar[list[Row] | None] = contextvars.ContextVar("skil
 @contextlib.contextmanager
 def noting_unread() -> Iterator[dict[str, str | None]]:
     """Inside, every ``Row`` a builder makes notes the fields it never read; when the block ends the dict holds
-    each such field that has a value (its name as given) with the field of the same rows it most looks like
-    (``None``: none): a misspelled or unknown column, whose value is in no credential."""
+    each such field that has a value (its name as given) with the field it most looks like: the missing field whose
+    refusal named it (``Row.missing``), else one of those the builder looked for (``_looks_like``; ``None``: none, or
+    two alike: ``naam`` beside a given ``learner_name`` is as much ``kwalificatie_naam``): a misspelled or unknown
+    column, whose value is in no credential. When the block ends with an error (a builder that stopped at a missing field) only the columns
+    that are no row field at all (``LABELS``) count: a field it had not read yet is not unread."""
     rows: list[Row] = []
     token = _NOTING.set(rows)
     unread: dict[str, str | None] = {}
+    stopped = False
     try:
         yield unread
+    except BaseException:
+        stopped = True
+        raise
     finally:
         _NOTING.reset(token)
         asked = tuple(sorted({key for row in rows for key in row.asked}))
         for row in rows:
             for name in row.unread():
-                unread.setdefault(name, _looks_like(_row_key(name), asked))
+                if not (stopped and _row_key(name) in LABELS):
+                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), asked))
+
+
+_LIKE = 0.5
+"""The least likeness (``_likeness``) for a column and a field to be named together."""
+_FILLER = frozenset({"de", "het", "een", "van", "voor", "en", "the", "of", "a", "an", "s", "for", "and"})
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word for word in re.split(r"[\W_]+", text.lower()) if word and word not in _FILLER)
+
+
+@functools.lru_cache(maxsize=256)
+def _field_words(key: str) -> frozenset[str]:
+    """The words a row field is known by: those of its name and of its label in Dutch and English (``naam``,
+    ``deelnemer``, ``learner``, ``name`` for ``learner_name``)."""
+    return _words(" ".join((key, *_label(key))))
+
+
+def _likeness(column: str, key: str) -> float:
+    """How much a column (as ``_row_key`` writes it) looks like the row field ``key``: above 1 for a misspelling of it
+    (``keuzedeel``), else the share of the column's words that are the field's (``naam`` for ``learner_name``: 1)."""
+    ratio = difflib.SequenceMatcher(None, column, key).ratio()
+    if ratio >= 0.75:
+        return 1 + ratio
+    words = _words(column)
+    return len(words & _field_words(key)) / len(words) if words else 0.0
+
+
+def _most_like(scores: Mapping[str, float]) -> str | None:
+    """The one name with the highest score, at least ``_LIKE``; ``None`` for none, or two alike (no guessing)."""
+    best = max(scores.values(), default=0.0)
+    found = [name for name, score in scores.items() if score == best]
+    return found[0] if best >= _LIKE and len(found) == 1 else None
 
 
 @functools.lru_cache(maxsize=256)  # a batch's extra column is the same in every row: matched once, not per row
-def _looks_like(key: str, asked: tuple[str, ...]) -> str | None:
-    """The field of ``asked`` that ``key`` most looks like (a misspelling of it), or ``None``."""
-    close = difflib.get_close_matches(key, asked, n=1, cutoff=0.75)
-    return close[0] if close else None
+def _looks_like(key: str, fields: tuple[str, ...]) -> str | None:
+    """The field of ``fields`` that the column ``key`` most looks like (``_likeness``), or ``None``."""
+    return _most_like({field: _likeness(key, field) for field in fields})
 
 
 _UNREAD_SHOWN = 10
@@ -177,7 +223,9 @@ _UNREAD_SHOWN = 10
 
 
 def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, str]:
-    """The warning (Dutch, English) for the columns ``noting_unread`` found: their values are in no ``kind``."""
+    """The warning (Dutch, English) for the columns ``noting_unread`` found: their values are in no credential of the
+    skillspas type ``kind`` (``MboDiploma``), named as a person names it ("een mbo-diploma")."""
+    one = kind_in_sentence([kind], article=True)
     names = list(unread.items())[:_UNREAD_SHOWN]
     more = len(unread) - len(names)
 
@@ -186,9 +234,39 @@ def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, st
                          for column, like in names)
         return text + (f" {more_word.format(n=more)}" if more else "")
 
-    return (f"deze kolommen gebruikt een {kind} niet, hun waarden staan in geen enkel bewijsstuk: "
+    return (f"deze kolommen gebruikt {one['nl']} niet, hun waarden staan in geen enkel bewijsstuk: "
             f"{listed('bedoelt u', 'en nog {n}')}",
-            f"a {kind} does not use these columns, their values are in no credential: {listed('did you mean', 'and {n} more')}")
+            f"{_cap(one['en'])} does not use these columns, their values are in no credential: "
+            f"{listed('did you mean', 'and {n} more')}")
+
+
+def expired_at_issue(credential: Mapping[str, Any], now: dt.datetime | None = None) -> str | None:
+    """The credential's ``validUntil`` when it is before ``now`` (default: this moment), as the verifier decides
+    ``expired``: a credential every check calls expired from the moment it is issued; else ``None``. Not refused: a
+    school may record a certificate that has lapsed (its history), and ``date`` may lie years back; but said, since
+    an end date typed a year early reads the same."""
+    until = credential.get("validUntil")
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    return until if isinstance(until, str) and instant(until) < moment else None
+
+
+def expired_warning(lines: Sequence[int], until: str) -> tuple[str, str]:
+    """The warning (Dutch, English; code ``expired``) for credentials ``expired_at_issue``: the one of ``skillspas
+    issue`` (no ``lines``), valid until ``until``; or a batch's rows on ``lines`` (``until``: the first row's)."""
+    day = until[:10]
+    if not lines:
+        return (f"dit bewijsstuk is al verlopen bij uitgifte: het is geldig tot {day} (valid_until), dus elke controle "
+                "zegt 'verlopen' (niet geldig). Klopt valid_until? Laat het weg als het bewijsstuk niet verloopt.",
+                f"this credential has already expired when it is issued: it is valid until {day} (valid_until), so every "
+                "check says 'expired' (not valid). Is valid_until right? Leave it out if the credential does not expire.")
+    shown_lines = ", ".join(str(line) for line in lines[:_UNREAD_SHOWN]) + (", …" if len(lines) > _UNREAD_SHOWN else "")
+    n = len(lines)
+    return (f"{'1 bewijsstuk is' if n == 1 else f'{n} bewijsstukken zijn'} al verlopen bij uitgifte (regel "
+            f"{shown_lines}; valid_until ligt vóór nu, zoals {day}), dus elke controle zegt 'verlopen' (niet geldig). "
+            "Klopt valid_until? Laat het leeg als het bewijsstuk niet verloopt.",
+            f"{'1 credential has' if n == 1 else f'{n} credentials have'} already expired when issued (line "
+            f"{shown_lines}; valid_until is before now, such as {day}), so every check says 'expired' (not valid). "
+            "Is valid_until right? Leave it empty if the credential does not expire.")
 
 
 class Row:
@@ -202,6 +280,8 @@ class Row:
         self._names = {_row_key(str(k)): str(k) for k in data}
         self.asked: set[str] = set()
         """The fields a builder looked up (``raw``), given or not."""
+        self.meant: dict[str, str] = {}
+        """A column (as given) that a missing field's refusal named as what it may be (``missing``): that field."""
         noted = _NOTING.get()
         if noted is not None:
             noted.append(self)
@@ -210,6 +290,20 @@ class Row:
         """The names (as given) of the fields with a value that no builder looked up."""
         return [self._names[key] for key, value in self._data.items()
                 if key not in self.asked and value not in ("", None, [])]
+
+    def given(self) -> list[str]:
+        """The fields (as builders look them up) that have a value."""
+        return [key for key, value in self._data.items() if value not in ("", None, [])]
+
+    def missing(self, key: str) -> SkillspasError:
+        """``missing_field`` for ``key``, naming the row's column that most looks like it (``_likeness``) among those
+        with a value that no builder reads (no row field, ``LABELS``; not looked up): ``naam`` for ``learner_name``."""
+        scores = {self._names[column]: _likeness(column, key) for column in self.given()
+                  if column not in self.asked and column not in LABELS}
+        like = _most_like(scores)
+        if like is not None:
+            self.meant[like] = key
+        return missing_field(key, like)
 
     def raw(self, key: str) -> Any:
         """The value as given, ``None`` when absent or empty."""
@@ -229,7 +323,7 @@ class Row:
         value = self.raw(key)
         if value is None:
             if required:
-                raise missing_field(key)
+                raise self.missing(key)
             return None
         if not isinstance(value, (str, int)) or isinstance(value, bool):  # a JSON 1e308 is no text ("1e+308")
             raise invalid_field(key, value, "tekst", "text")
@@ -262,7 +356,7 @@ class Row:
         value = self.raw(key)
         if value is None:
             if required:
-                raise missing_field(key)
+                raise self.missing(key)
             return None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**9:  # as the text form's 9 digits
             return value
@@ -275,7 +369,7 @@ class Row:
         value = self.raw(key)
         if value is None:
             if required:
-                raise missing_field(key)
+                raise self.missing(key)
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 10**6 \
                 and round(value, 3) == value:  # a JSON number within the text form's bounds (6 digits, 3 decimals)
@@ -291,7 +385,7 @@ class Row:
         value = self.raw(key)
         if value is None:
             if required:
-                raise missing_field(key)
+                raise self.missing(key)
             return []
         if isinstance(value, str):
             return [part.strip() for part in re.split(r"[;|\n]", value) if part.strip()]
@@ -381,7 +475,7 @@ def not_in_register(achievement_node: dict[str, Any], context: Context) -> dict[
 def _issuer(row: Row, issuer: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
     issuer_id = row.text("issuer_id") or issuer
     if issuer_id is None:
-        raise missing_field("issuer_id")
+        raise row.missing("issuer_id")
     if issuer is not None and row.text("issuer_id") not in (None, issuer):
         raise field_error(
             "issuer_id",
@@ -406,7 +500,7 @@ def country(row: Row) -> dict[str, Any]:
     code = (row.text("issuer_country_code") or "NL").upper()
     name = row.text("issuer_country") or _COUNTRIES.get(code)
     if name is None:
-        raise missing_field("issuer_country")
+        raise row.missing("issuer_country")
     return {"type": ["Address"], "addressCountry": name, "addressCountryCode": code}
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from skillspas.issuer.credentials._achievement import (
-    Context, Row, missing_field, achievement, alignments, check_register, envelope, field_error, finish, not_in_register,
+    Context, Row, achievement, alignments, check_register, envelope, field_error, finish, not_in_register,
     kwalificatie_node, werkprocessen,
 )
 from skillspas.schemas.catalogue import CATALOGUE
@@ -46,7 +46,7 @@ def build_praktijkverklaring(
     data = Row(row)
     leerbedrijf_did = data.text("leerbedrijf_did") or cosigner
     if leerbedrijf_did is None:
-        raise missing_field("leerbedrijf_did")
+        raise data.missing("leerbedrijf_did")
     if cosigner is not None and leerbedrijf_did != cosigner:
         raise field_error(
             "leerbedrijf_did",

@@ -309,6 +309,10 @@ class BatchErrorBody(ErrorBody):
     """400 ``batch_invalid``: every bad row, with field and nl/en message; nothing was issued."""
 
     rowErrors: list[BatchRowError] = []
+    unusedColumns: list[dict[str, str | None]] = Field(
+        default_factory=list, description="Columns with a value that no row's builder reads (its values would be in no "
+                                          "credential), each with the field it most looks like (didYouMean), as in the "
+                                          "manifest; left out when there are none")
 
 
 class AuditEventModel(BaseModel):

@@ -238,3 +238,22 @@ def test_a_field_of_the_data_no_builder_reads_is_said_with_the_field_it_looks_li
         p.name for p in (EXAMPLES / "mbo-diploma").glob("*.json"))[0], "--key", keys["school"], home=tmp_path)
     assert plain.returncode == 0 and plain.stderr == b""
 
+
+
+def test_a_credential_that_has_expired_before_it_is_issued_is_issued_with_a_coded_warning(keys, tmp_path):
+    """An end date before today (a lapsed certificate recorded, or a year typed wrong): the credential is signed, as
+    the rules allow a date years back, but never silently: ``let op [expired]`` and ``warning [expired]`` say that
+    every check will call it expired; a future end date says nothing."""
+    row = {**json.loads((EXAMPLES / "mbo-certificaat" / "individuele-zorg-bram-voorbeeld.json").read_text("utf-8")),
+           "date": "2023-01-10", "valid_until": "2025-01-10"}
+    (tmp_path / "row.json").write_text(json.dumps(row), "utf-8")
+    proc = run("issue", "mbo-certificaat", "--data", tmp_path / "row.json", "--key", keys["school"],
+               "--out", tmp_path / "c.json", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.decode().splitlines()
+    assert any(line.startswith("let op [expired]: ") and "geldig tot 2025-01-10" in line for line in lines), lines
+    assert any(line.startswith("warning [expired]: ") and "valid until 2025-01-10" in line for line in lines), lines
+    assert json.loads((tmp_path / "c.json").read_text("utf-8"))["validUntil"] == "2025-01-10T00:00:00Z"
+    (tmp_path / "later.json").write_text(json.dumps({**row, "valid_until": "2099-01-10"}), "utf-8")
+    later = run("issue", "mbo-certificaat", "--data", tmp_path / "later.json", "--key", keys["school"], home=tmp_path)
+    assert later.returncode == 0 and b"[expired]" not in later.stderr, later.stderr

@@ -332,3 +332,144 @@ def test_a_refused_batch_counts_its_bad_rows_in_the_singular_for_one_and_the_plu
     assert BatchInvalid([one]).text("en") == "1 row is not valid; nothing was issued"
     assert BatchInvalid([one, one]).text("nl") == "2 regels zijn ongeldig; er is niets uitgegeven"
     assert BatchInvalid([one, one]).text("en") == "2 rows are not valid; nothing was issued"
+
+
+def _diploma_without_learner_name(**extra: str) -> dict[str, str]:
+    return {"issuer_name": "ROC Voorbeeld", "examencommissie": "Examencommissie Horeca", "crebo": "25180",
+            "leerweg": "BBL", "date": "2025-07-01", **extra}
+
+
+def test_a_missing_fields_refusal_names_the_column_that_most_looks_like_it():
+    """An export's "naam" column where the builder wants learner_name: the refusal asks whether it is meant (nl/en),
+    located at the missing field; a column that looks like no field ("klas") is not named."""
+    from skillspas.issuer.credentials import build
+
+    with pytest.raises(SkillspasError) as refused:
+        build("mbo-diploma", _diploma_without_learner_name(naam="Anouk Testdata", klas="4A"), issuer="did:web:roc.example")
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID and refused.value.path == "/learner_name"
+    assert refused.value.text("nl") == "De naam van de deelnemer ontbreekt (veld 'learner_name'); is 'naam' bedoeld?"
+    assert refused.value.text("en") == "The learner's name is missing (field 'learner_name'); did you mean 'naam'?"
+    with pytest.raises(SkillspasError) as plain:
+        build("mbo-diploma", _diploma_without_learner_name(klas="4A"), issuer="did:web:roc.example")
+    assert plain.value.text("nl") == "De naam van de deelnemer ontbreekt (veld 'learner_name')."
+
+
+@pytest.mark.parametrize("extra", [
+    pytest.param({"kwalificatie_naam": "Kok"}, id="a column that is another field of the row"),
+    pytest.param({"naam": "Anouk", "name": "Anouk"}, id="two columns that look alike: no guess"),
+])
+def test_a_missing_field_names_no_column_that_is_a_field_itself_or_one_of_two_alike(extra):
+    from skillspas.issuer.credentials import build
+
+    with pytest.raises(SkillspasError) as refused:
+        build("mbo-diploma", _diploma_without_learner_name(**extra), issuer="did:web:roc.example")
+    assert refused.value.text("nl").endswith("(veld 'learner_name')."), refused.value.text("nl")
+
+
+def test_a_batch_refusal_lists_the_unread_columns_with_the_field_a_column_may_be(issuer, tmp_path):
+    """The trial's export (row_key;examencommissie;naam;crebo;leerweg;date;klas): every row lacks learner_name. The
+    refusal says per row that 'naam' may be meant, and lists the columns no mbo-diploma uses, 'naam' with the field
+    it may be and 'klas' with none: as the warning of a valid batch would, where the rows stop."""
+    created = create_organisation(issuer.store, issuer.settings, "ROC Naam", role="mbo", did_web="naam.example")
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;examencommissie;naam;crebo;leerweg;date;klas\r\n"
+                    "r-1;Examencommissie Horeca;Anouk Testdata;25180;BBL;2025-07-01;4A\r\n"
+                    "r-2;Examencommissie Horeca;Bram Voorbeeld;25180;BBL;2025-07-01;4B\r\n", "utf-8")
+    with pytest.raises(BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    assert refused.value.unread == {"naam": "learner_name", "klas": None}
+    assert [(e.line, e.field) for e in refused.value.errors] == [(2, "learner_name"), (3, "learner_name")]
+    assert all(e.message_nl.endswith("is 'naam' bedoeld?") for e in refused.value.errors)
+    nl, en = refused.value.details("nl"), refused.value.details("en")
+    assert nl[-1] == ("Deze kolommen gebruikt een mbo-diploma niet, hun waarden staan in geen enkel bewijsstuk: "
+                      "'naam' (bedoelt u 'learner_name'?), 'klas'"), nl
+    assert en[-1].startswith("An MBO diploma does not use these columns") and "'naam' (did you mean 'learner_name'?)" in en[-1]
+    assert BatchInvalid(refused.value.errors).details("nl")[-1].startswith("regel 3")  # none unread: rows only
+
+
+def test_a_batch_refusal_does_not_list_a_field_the_builder_had_not_read_yet(issuer, tmp_path):
+    """A row that stops at its date is not said to leave crebo or leerweg unread: only columns that are no field."""
+    created = create_organisation(issuer.store, issuer.settings, "ROC Datum", role="mbo", did_web="datum.example")
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;klas\r\nr-1;Anouk Testdata;25180;BBL;2025-13-01;4A\r\n",
+                    "utf-8")
+    with pytest.raises(BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    assert refused.value.unread == {"klas": None}
+
+
+def test_skillspas_batch_says_which_rows_have_expired_before_they_are_issued_and_the_manifest_lists_them(
+        tmp_path, monkeypatch):
+    """A row whose valid_until has passed is issued (a lapsed certificate may be recorded) but said: a coded warning
+    in Dutch and English before signing, the dry run's expiredAtIssue and the manifest's (line, row key, validUntil)."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Verlopen", "--role", "mbo", "--did-web", "verlopen.example",
+                                        *data])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "export.csv"
+    path.write_text("row_key;learner_name;crebo;leerweg;date;valid_until\r\n"
+                    "r-1;Anouk Testdata;25180;BBL;2023-01-10;2025-01-10\r\n"
+                    "r-2;Bram Voorbeeld;25180;BBL;2025-07-01;2099-07-01\r\n", "utf-8")
+    args = ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Verlopen", *data]
+    dry = CliRunner().invoke(cli_app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout.splitlines()[-1])["expiredAtIssue"] == ["r-1"]
+    assert "let op [expired]: 1 bewijsstuk is al verlopen bij uitgifte (regel 2;" in dry.stderr, dry.stderr
+    assert "warning [expired]: 1 credential has already expired when issued (line 2;" in dry.stderr, dry.stderr
+    done = CliRunner().invoke(cli_app, [*args, "--out", str(tmp_path / "out"), "--dev"])
+    assert done.exit_code == 0, done.output
+    assert "[expired]" in done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert manifest["expiredAtIssue"] == [{"line": 2, "rowKey": "r-1", "validUntil": "2025-01-10T00:00:00Z"}]
+    again = CliRunner().invoke(cli_app, [*args, "--out", str(tmp_path / "out"), "--dev"])  # nothing signed now
+    assert again.exit_code == 0 and "expiredAtIssue" not in json.loads((tmp_path / "out" / "manifest.json").read_text())
+
+
+def test_a_dry_run_says_what_it_found_in_one_line_on_stderr_and_keeps_its_json_on_stdout(tmp_path, monkeypatch):
+    """The administrator reads a sentence (in --lang), a script the JSON as before: all rows valid, how many would be
+    issued now and how many were issued before, nothing issued; with --offers how many would get a claim offer."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Proef", "--role", "mbo", "--did-web", "proef.example", *data])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\nr-2;Bram Voorbeeld;25180;BBL;2025-07-01\r\n",
+                    "utf-8")
+    args = ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Proef", *data]
+    first = CliRunner().invoke(cli_app, [*args, "--dry-run"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == '{"count": 2, "valid": true, "issuedNow": 0}\n'
+    assert first.stderr.splitlines()[-1] == ("controle klaar (--dry-run): alle 2 regels zijn geldig; 2 zouden nu worden "
+                                             "uitgegeven. Er is niets uitgegeven.")
+    one = tmp_path / "one.csv"
+    one.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\n", "utf-8")
+    issued = CliRunner().invoke(cli_app, [*args[:3], str(one), *args[4:], "--out", str(tmp_path / "out"), "--dev"])
+    assert issued.exit_code == 0, issued.output
+    english = CliRunner().invoke(cli_app, [*args, "--dry-run", "--lang", "en"])
+    assert english.stderr.splitlines()[-1] == ("check done (--dry-run): all 2 rows are valid; 1 would be issued now, "
+                                               "1 were issued before. Nothing was issued.")
+    offers = CliRunner().invoke(cli_app, [*args, "--dry-run", "--offers"])
+    assert offers.exit_code == 0, offers.output
+    assert json.loads(offers.stdout)["toOffer"] == 1
+    assert offers.stderr.splitlines()[-1] == ("controle klaar (--dry-run): alle 2 regels zijn geldig; 1 zou een "
+                                              "ophaalaanbod krijgen, 1 is al uitgegeven. Er is niets aangeboden.")
+
+
+def test_an_unread_column_is_named_with_the_one_field_it_looks_like_and_with_none_when_two_look_alike():
+    """'leerwg' beside a given 'leerweg' is a misspelling of it; 'datum' is the date by its Dutch word; 'naam' beside a
+    given learner_name is as much kwalificatie_naam or issuer_name: no guess."""
+    from skillspas.issuer.credentials import build, noting_unread
+
+    row = {**_diploma_without_learner_name(), "learner_name": "Anouk", "leerwg": "BOL", "datum": "1-7-2025", "naam": "A"}
+    with noting_unread() as unread:
+        build("mbo-diploma", row, issuer="did:web:roc.example")
+    assert unread == {"leerwg": "leerweg", "datum": "date", "naam": None}

@@ -5,6 +5,7 @@ next step and ``vocab show``'s note on a kwalificatie's ESCO mapping."""
 from __future__ import annotations
 
 import json
+import socket
 
 from typer.testing import CliRunner
 
@@ -18,11 +19,39 @@ def _invoke(*args: str, env: dict[str, str] | None = None):
 def test_serve_says_where_it_listens_in_dutch_and_english(tmp_path, monkeypatch):
     import uvicorn
 
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)  # the I/O seam: nothing listens
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)  # the I/O seam: nothing is served
     result = _invoke("serve", "--dev", "--data-dir", str(tmp_path), "--port", "8123")
     assert result.exit_code == 0, result.output
     assert "skillspas-uitgifte op http://127.0.0.1:8123" in result.stderr, result.stderr
     assert "skillspas issuer on http://127.0.0.1:8123" in result.stderr, result.stderr
+
+
+def test_serve_on_a_port_in_use_is_refused_in_dutch_and_english_before_the_line_that_says_it_runs(tmp_path, monkeypatch):
+    """Not uvicorn's English "[Errno 98]" after "skillspas-uitgifte op …": ``invalid_option``, exit 2, nothing started."""
+    import uvicorn
+
+    def started(server, sockets=None):
+        raise AssertionError("the service must not start")
+
+    monkeypatch.setattr(uvicorn.Server, "run", started)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _invoke("serve", "--dev", "--port", str(port), "--data-dir", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert f"fout [invalid_option]: kan niet luisteren op 127.0.0.1:{port}: de poort is al in gebruik" in result.stderr
+    assert f"error [invalid_option]: cannot listen on 127.0.0.1:{port}: the port is already in use" in result.stderr
+    assert "skillspas-uitgifte op" not in result.stderr and "Errno" not in result.output
+
+
+def test_serve_on_an_address_of_another_computer_is_refused_naming_the_address(tmp_path, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)
+    result = _invoke("serve", "--dev", "--host", "192.0.2.1", "--port", "8124", "--data-dir", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "kan niet luisteren op 192.0.2.1:8124: dat adres is niet van deze computer" in result.stderr, result.stderr
 
 
 def test_build_static_says_its_progress_in_dutch_and_english(tmp_path, monkeypatch):

@@ -1,6 +1,6 @@
 """Ctrl-D (end of input) or Ctrl-C at a passphrase prompt is a coded refusal in Dutch and English, exit 2, not
-click's English "Aborted!" and exit 1. The command runs on a real terminal (a pseudo-terminal): the prompt reads
-the terminal itself, and Ctrl-C is the terminal's interrupt."""
+click's English "Aborted!" and exit 1; and ``status revoke`` asks before it revokes for good. The command runs on a
+real terminal (a pseudo-terminal): the prompt reads the terminal itself, and Ctrl-C is the terminal's interrupt."""
 
 from __future__ import annotations
 
@@ -50,23 +50,35 @@ def _ended(pid: int, seconds: float = 60.0) -> int:
     return -signal.SIGKILL
 
 
-@pytest.mark.parametrize("keys", [pytest.param(b"\x04", id="Ctrl-D"), pytest.param(b"\x03", id="Ctrl-C")])
-def test_closing_or_interrupting_a_passphrase_prompt_is_a_coded_refusal_in_dutch_and_english(keys, tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}
-    argv = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()",
-            "keys", "generate", "--keystore", str(tmp_path / "ks"), "--did", "did:web:roc.example"]
+
+def _on_a_terminal(command: list[str], answers: list[tuple[bytes, bytes]], env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run ``skillspas COMMAND`` on a pseudo-terminal (its terminal, stdin, stdout and stderr), and for each
+    ``(prompt, keys)`` wait until the terminal shows ``prompt``, then type ``keys``; the exit code and all it showed."""
+    env = env or {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}
+    argv = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *command]
     pid, fd = pty.fork()
-    if pid == 0:  # the child: the pseudo-terminal is its terminal, stdin, stdout and stderr
+    if pid == 0:
         os.execve(sys.executable, argv, env)
+    shown = b""
     try:
-        shown = _read_until(fd, _PROMPT)
-        assert _PROMPT in shown, shown
-        os.write(fd, keys)
+        for prompt, keys in answers:
+            shown += _read_until(fd, prompt)
+            assert prompt in shown, shown
+            os.write(fd, keys)
         shown += _read_until(fd, None)
     finally:
         code = _ended(pid)
         os.close(fd)
-    output = shown.decode("utf-8", "replace")
+    return code, shown.decode("utf-8", "replace")
+
+
+def _keys_generate(tmp_path: Path) -> list[str]:
+    return ["keys", "generate", "--keystore", str(tmp_path / "ks"), "--did", "did:web:roc.example"]
+
+
+@pytest.mark.parametrize("keys", [pytest.param(b"\x04", id="Ctrl-D"), pytest.param(b"\x03", id="Ctrl-C")])
+def test_closing_or_interrupting_a_passphrase_prompt_is_a_coded_refusal_in_dutch_and_english(keys, tmp_path: Path):
+    code, output = _on_a_terminal(_keys_generate(tmp_path), [(_PROMPT, keys)])
     assert code == 2, output
     assert "fout [invalid_option]: afgebroken bij de vraag om invoer (Ctrl-D of Ctrl-C)" in output
     assert "error [invalid_option]: aborted at the prompt (Ctrl-D or Ctrl-C)" in output
@@ -75,24 +87,8 @@ def test_closing_or_interrupting_a_passphrase_prompt_is_a_coded_refusal_in_dutch
 
 
 def _repeated_passphrase(tmp_path: Path, second: bytes) -> tuple[int, str]:
-    """``keys generate`` on a terminal: a passphrase typed, then ``second`` at the prompt to repeat it; the exit code
-    and what the terminal showed from the repeat prompt on."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}
-    argv = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()",
-            "keys", "generate", "--keystore", str(tmp_path / "ks"), "--did", "did:web:roc.example"]
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(sys.executable, argv, env)
-    try:
-        assert _PROMPT in _read_until(fd, _PROMPT)
-        os.write(fd, b"een lange geheime zin\r")
-        again = _read_until(fd, b"confirmation: ")
-        os.write(fd, second)
-        shown = again + _read_until(fd, None)
-    finally:
-        code = _ended(pid)
-        os.close(fd)
-    return code, shown.decode("utf-8", "replace")
+    """``keys generate`` on a terminal: a passphrase typed, then ``second`` at the prompt to repeat it."""
+    return _on_a_terminal(_keys_generate(tmp_path), [(_PROMPT, b"een lange geheime zin\r"), (b"confirmation: ", second)])
 
 
 def test_the_passphrase_is_asked_again_in_dutch_and_english_and_closing_that_prompt_is_refused_too(tmp_path: Path):
@@ -108,3 +104,62 @@ def test_a_repeated_passphrase_that_does_not_match_is_refused_in_dutch_and_engli
     assert "error [invalid_option]: the repeated passphrase does not match the first" in output
     assert "do not match" not in output and "een lange" not in output and "Traceback" not in output
     assert not (tmp_path / "ks").exists()
+
+
+_PASSPHRASE = "test-only passphrase (never a real one)"
+_QUESTION = b"[y/N]: "
+
+
+@pytest.fixture
+def issued_row(tmp_path: Path) -> list[str]:
+    """A database with one mbo-diploma issued under row key ``r-1``: the options that name it (``--data-dir``, ...)."""
+    from skillspas.issuer.batch import issue_rows, validate_rows
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.orgs import create_organisation
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'skillspas.db'}"
+    settings = Settings(data_dir=tmp_path, database_url=url, key_passphrase=_PASSPHRASE, public_url="https://issuer.example",
+                        batch_workers=1)
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings)
+        org = issuer.orgs.get(create_organisation(store, settings, "ROC Vraag", role="mbo", did_web="vraag.example").id)
+        row = {"row_key": "r-1", "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL", "date": "2025-07-01"}
+        issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", [(2, row)]))
+    finally:
+        store.dispose()
+    return ["--data-dir", str(tmp_path), "--database-url", url]
+
+
+def _status(options: list[str]) -> str:
+    from skillspas.issuer.issuing import Issuer
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    settings = Settings(data_dir=Path(options[1]), database_url=options[3], key_passphrase=_PASSPHRASE)
+    store = open_store(settings.database)
+    try:
+        return Issuer(store, settings).find_issued("r-1").state
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize(("answer", "state"), [pytest.param(b"n\r", "active", id="n: nothing is revoked"),
+                                               pytest.param(b"\r", "active", id="Enter: the default is no"),
+                                               pytest.param(b"j\r", "revoked", id="j (ja): revoked")])
+def test_status_revoke_on_a_terminal_names_the_credential_and_revokes_only_when_the_answer_is_yes(
+        issued_row, answer, state):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}, "SKILLSPAS_KEY_PASSPHRASE": _PASSPHRASE}
+    code, output = _on_a_terminal(["status", "revoke", "r-1", *issued_row], [(_QUESTION, answer)], env)
+    assert "(rijsleutel r-1) van ROC Vraag voorgoed intrekken? Dit kan niet ongedaan worden gemaakt. [j/N]" \
+           in output, output
+    assert "Revoke MBO diploma urn:uuid:" in output and "for good? This cannot be undone. [y/N]" in output
+    assert _status(issued_row) == state
+    if state == "revoked":
+        assert code == 0 and '"status": "revoked"' in output and "ingetrokken (definitief): Mbo-diploma" in output
+    else:
+        assert code == 2 and "fout [invalid_option]: niet bevestigd: er is niets ingetrokken" in output, output
+        assert "error [invalid_option]: not confirmed: nothing was revoked" in output
+

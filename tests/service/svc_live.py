@@ -43,8 +43,10 @@ def age_offer(store: Store | str, url: str, *, used: bool = False, expired: bool
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``skillspas ARGS`` in a fresh interpreter, as a user would."""
+    """Run ``skillspas ARGS`` in a fresh interpreter, as a script would: standard input is no terminal (never the one
+    pytest may run in: a command that asks for confirmation is refused, it does not wait)."""
     return subprocess.run([sys.executable, "-c", _CLI, *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL,
                           env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, **(env or {})})
 
 

@@ -415,3 +415,22 @@ def test_a_batch_rows_field_no_builder_reads_is_listed_in_the_manifest(service: 
                                                             {"column": "klas", "didYouMean": None}]
     again = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row(f"{key}-2")]}).json()
     assert "unusedColumns" not in again["manifest"]
+
+
+def test_a_refused_batch_lists_its_unread_columns_with_the_field_a_column_may_be(service: LiveService):
+    key = f"naam-{uuid.uuid4()}"
+    row = {k: v for k, v in diploma_row(key).items() if k != "learner_name"} | {"naam": "Anouk", "klas": "4A"}
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [row]})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "batch_invalid" and [(e["line"], e["field"]) for e in body["rowErrors"]] == [(1, "learner_name")]
+    assert body["rowErrors"][0]["messageNl"].endswith("is 'naam' bedoeld?"), body["rowErrors"][0]
+    assert body["unusedColumns"] == [{"column": "naam", "didYouMean": "learner_name"}, {"column": "klas", "didYouMean": None}]
+
+
+def test_a_batch_answer_lists_the_rows_that_expired_before_they_were_issued(service: LiveService):
+    key = f"verlopen-{uuid.uuid4()}"
+    rows = [diploma_row(key, date="2023-01-10", valid_until="2025-01-10"), diploma_row(f"{key}-2")]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert response.status_code == 201, response.text
+    assert response.json()["manifest"]["expiredAtIssue"] == [{"line": 1, "rowKey": key, "validUntil": "2025-01-10T00:00:00Z"}]

@@ -295,7 +295,7 @@ def test_status_commands_revoke_suspend_and_reinstate_by_credential_id_or_row_ke
     first = manifest["credentials"][0]["credentialId"]
     shown = run_cli("status", "show", first, *_db(database))
     assert shown.returncode == 0 and json.loads(shown.stdout)["status"] == "active"
-    revoked = run_cli("status", "revoke", "s-1", "--org", org["id"], *_db(database))  # the CSV's row key
+    revoked = run_cli("status", "revoke", "s-1", "--org", org["id"], "--yes", *_db(database))  # the CSV's row key
     assert revoked.returncode == 0, revoked.stderr
     assert json.loads(revoked.stdout) | {"rowKey": None} == {"credentialId": first, "action": "revoke",
                                                             "status": "revoked", "changed": True, "rowKey": None}
@@ -304,7 +304,7 @@ def test_status_commands_revoke_suspend_and_reinstate_by_credential_id_or_row_ke
     assert undo.returncode == 2 and "[invalid_status_change]" in undo.stderr
     no_suspension = run_cli("status", "suspend", "MboDiploma/s-2", *_db(database))  # OB 3.0: a revocation entry only
     assert no_suspension.returncode == 2 and "[no_status]" in no_suspension.stderr
-    second = run_cli("status", "revoke", "MboDiploma/s-2", "--org", org["name"], *_db(database))
+    second = run_cli("status", "revoke", "MboDiploma/s-2", "--org", org["name"], "--yes", *_db(database))
     assert json.loads(second.stdout)["status"] == "revoked" and json.loads(second.stdout)["rowKey"] == "MboDiploma/s-2"
     unknown = run_cli("status", "revoke", "no-such-row", *_db(database))
     assert unknown.returncode == 2 and "[not_found]" in unknown.stderr
@@ -315,6 +315,34 @@ def test_status_commands_revoke_suspend_and_reinstate_by_credential_id_or_row_ke
         store.dispose()
     assert ("credential.revoke", "cli", first) in events
     assert [a for a, _, _ in events if a.startswith("credential.")].count("credential.revoke") == 2
+
+
+def test_status_revoke_is_refused_without_yes_when_no_one_can_confirm_and_says_the_next_step_with_it(database, tmp_path):
+    """Revoking is for good: from a script (standard input no terminal) without --yes it is refused (invalid_option,
+    nl/en) and nothing changes; with --yes the JSON on stdout is as before, and stderr says what happened and that the
+    status list must be published again (org publish) unless serve runs."""
+    org = _create(database, f"ROC Bevestig {uuid.uuid4().hex[:6]}")
+    key = f"bevestig-{uuid.uuid4().hex[:6]}"  # the database is the module's
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(_rows_csv(tmp_path / "rows.csv", [key])), "--org", org["id"],
+                     "--out", str(tmp_path / "out"), "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    refused = run_cli("status", "revoke", key, "--org", org["id"], *_db(database))
+    assert refused.returncode == 2 and refused.stdout == "", refused.stdout
+    assert "fout [invalid_option]: deze opdracht vraagt om bevestiging, maar de invoer is geen terminal: geef --yes; " \
+           "er is niets ingetrokken" in refused.stderr, refused.stderr
+    assert "error [invalid_option]: this command asks for confirmation" in refused.stderr
+    assert json.loads(run_cli("status", "show", key, *_db(database)).stdout)["status"] == "active"
+    revoked = run_cli("status", "revoke", key, "--org", org["id"], "-y", *_db(database))
+    assert revoked.returncode == 0, revoked.stderr
+    assert set(json.loads(revoked.stdout)) == {"credentialId", "action", "status", "changed", "rowKey"}
+    lines = revoked.stderr.splitlines()
+    assert lines[0].startswith("ingetrokken (definitief): Mbo-diploma urn:uuid:") and f"(rijsleutel {key})" in lines[0]
+    assert lines[1].startswith("revoked (for good): MBO diploma urn:uuid:") and f"(row key {key})" in lines[1]
+    assert lines[2].startswith("let op: ") and f"skillspas org publish '{org['name']}' --out MAP" in lines[2], lines
+    assert lines[3].startswith("warning: ") and "publish the status list again" in lines[3], lines
+    again = run_cli("status", "revoke", key, "--org", org["id"], *_db(database))  # nothing to confirm: nothing changes
+    assert again.returncode == 0 and json.loads(again.stdout)["changed"] is False, again.stderr
+    assert "was al ingetrokken; er is niets veranderd" in again.stderr and "was already revoked" in again.stderr
 
 
 def test_status_suspend_and_reinstate_a_suspendable_credential_from_the_command_line(database):
@@ -432,7 +460,7 @@ def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and
                      "--org", org["id"], "--out", str(tmp_path / "out"), "--public-url", "https://issuer.example",
                      *_db(database))
     assert issued.returncode == 0, issued.stderr
-    assert run_cli("status", "revoke", "p-1", "--org", org["id"], *_db(database)).returncode == 0
+    assert run_cli("status", "revoke", "p-1", "--org", org["id"], "--yes", *_db(database)).returncode == 0
     published = run_cli("org", "publish", org["name"], "--out", str(tmp_path / "pub"), *_db(database))
     assert published.returncode == 0, published.stderr
     answer = json.loads(published.stdout)

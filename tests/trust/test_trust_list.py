@@ -39,6 +39,14 @@ def test_issuer_listed_only_for_micro_credentials_cannot_issue_a_valid_mbo_diplo
     assert world.verify(world.credential(world.bakery, "MicroCredential"), bundle).verified
 
 
+def test_an_issuer_listed_for_other_types_is_refused_in_the_words_a_person_uses_not_json_ld_type_names(world, bundle):
+    problem = world.verify(world.credential(world.bakery, "MboDiploma"), bundle).first_error
+    assert problem.code is ErrorCode.UNTRUSTED_ISSUER
+    assert "alleen voor microcredential, niet voor mbo-diploma" in problem.text("nl"), problem.text("nl")
+    assert "for micro-credential only, not for MBO diploma" in problem.text("en"), problem.text("en")
+    assert "MboDiploma" not in problem.text("nl") + problem.text("en")
+
+
 @pytest.mark.parametrize(
     ("who", "kind", "trusted"),
     [

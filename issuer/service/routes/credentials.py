@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from fastapi.responses import JSONResponse, Response
 
-from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, validate_rows
+from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, unused_columns, validate_rows
 from skillspas.issuer.credentials import KINDS, type_name
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issued, Issuer
@@ -249,7 +249,8 @@ async def issue_batch(
         body = error_body(exc.code.value, exc.message, exc.text("nl"), "/rows",
                           [{"code": e.code, "message": f"row {e.line}: {e.message}", "path": f"/rows/{e.line - 1}"
                             + (f"/{e.field}" if e.field else "")} for e in exc.errors],
-                          rowErrors=[e.to_json() for e in exc.errors])
+                          rowErrors=[e.to_json() for e in exc.errors],
+                          **({"unusedColumns": unused_columns(exc.unread)} if exc.unread else {}))
         return JSONResponse(body, status_code=exc.http_status)
     return JSONResponse({"credentials": manifest.credentials, "manifest": manifest.to_json()}, status_code=201)
 
