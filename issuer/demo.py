@@ -200,9 +200,12 @@ def run_demo(out: Path | None = None) -> int:
             extra = {"cosigner": orgs[3].did} if kind == "Praktijkverklaring" else {}
             offer = exchanges.create(org, build(kind, row, issuer=org.did, **extra))
             credential = claim(wallet, offer.url, holder=worker, client=service)[0].document
-            if extra:  # the leerbedrijf adds its own proof: a proof set of two, kept in her passport
-                credential = issuer.cosign(orgs[3], credential)
-                wallet.add(json.dumps(credential, ensure_ascii=False).encode("utf-8"))
+            if extra:  # the leerbedrijf adds its own proof: a proof set of two, kept in her passport with the
+                credential = issuer.cosign(orgs[3], credential)  # leerbedrijf's DID document (passport add --bundle)
+                own = Bundle.create(did_documents=[build_bundle(issuer).did_documents[orgs[3].did]])
+                merged = wallet.merged_bundle(own)
+                wallet.add(json.dumps(credential, ensure_ascii=False).encode("utf-8"), bundle=merged)
+                wallet.keep_bundle(merged)
             return credential
 
         credentials = [offer_and_claim(kind, row) for kind, row in DEMO_ROWS.items()]

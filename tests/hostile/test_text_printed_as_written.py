@@ -26,7 +26,9 @@ def credential(tmp_path_factory: pytest.TempPathFactory) -> Path:
     signer = LocalSigner(generate("ed25519"))
     unsigned: dict[str, Any] = copy.deepcopy(sample_credential(signer.controller))
     unsigned["name"] = TITLE
-    unsigned["credentialSubject"]["achievement"]["alignment"][0]["targetName"] = LABEL
+    alignment = unsigned["credentialSubject"]["achievement"]["alignment"][0]
+    alignment["targetName"] = LABEL  # shown as written: a skill the vocabulary does not know (else its label is shown)
+    alignment["targetUrl"] = "https://skills.example/koken-hier"
     path = tmp_path_factory.mktemp("markup") / "credential.json"
     path.write_text(json.dumps(sign(unsigned, signer)), "utf-8")
     return path

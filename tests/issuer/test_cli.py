@@ -264,7 +264,7 @@ def test_verify_sign_and_vocab_search_load_no_service_pdf_image_http_or_json_sch
     folder, did = issued
     status, loaded = _loaded_after(["verify", str(folder / "signed.json"), "--trust-issuer", did])
     assert status == 0 and loaded == set()
-    status, loaded = _loaded_after(["verify", str(folder / "signed.json"), "--trust-issuer", "did:key:z6Mkx"])
+    status, loaded = _loaded_after(["verify", str(folder / "signed.json"), "--trust-issuer", "did:key:z6Mkv87zJMLhXzps8JofaqqFkZANnG3vkMdeDTwdXRCP5UNo"])  # another issuer: exit 1
     assert status == 1 and loaded == set()
     status, loaded = _loaded_after(["sign", "--key", str(folder / "key.json"), str(folder / "unsigned.json")])
     assert status == 0 and loaded == set()
