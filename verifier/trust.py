@@ -27,6 +27,7 @@ from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import credential_type, kind_in_sentence
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
+from skillspas.schemas.vc import is_url
 
 __all__ = ["TrustListPolicy", "VerifyCredential", "checked_dids", "load_trust_list", "pinned_keys"]
 
@@ -62,7 +63,7 @@ _WHOSE: Final = {
 
 def checked_dids(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
     """``values`` of ``option`` (``--trust-anchor`` or ``--trust-issuer``), each a DID that can name a signer
-    (``keys.resolver.check_did``), refused before anything is checked with them: a name, a file name (the demo's
+    (``keys.resolver.check_did``) or, for an issuer, its http(s) URL (an issuer need not be a DID), refused before anything is checked with them: a name, a file name (the demo's
     trust-anchor.txt), a key id with ``#…`` or a did:key that is no key would otherwise make every credential
     ``untrusted_issuer``, as if the bundle were at fault.
 
@@ -70,11 +71,19 @@ def checked_dids(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
         SkillspasError: ``invalid_option`` (exit 2), nl/en, saying what to give and how to give a DID a file holds.
     """
     for value in values or ():
+        if option == "--trust-issuer" and _web_issuer(value):
+            continue  # an issuer may be named by a web URL instead of a DID (VC 2.0 §4.7; the W3C vectors' issuers)
         try:
             check_did(value)
         except SkillspasError as exc:
             raise _not_a_did(value, option, None if not is_did(value) else exc) from None
     return tuple(values or ())
+
+
+def _web_issuer(value: str) -> bool:
+    """An http(s) URL with a host and no whitespace: an issuer's id that is no DID (a credential's ``issuer`` is a URL)."""
+    scheme, _, rest = value.partition("://")
+    return scheme in ("https", "http") and bool(rest.split("/", 1)[0]) and is_url(value)
 
 
 def _not_a_did(value: str, option: str, reason: SkillspasError | None) -> SkillspasError:

@@ -108,3 +108,16 @@ def test_a_file_given_to_the_page_is_refused_before_the_page_starts(world, tmp_p
     result = CliRunner().invoke(cli_app, ["verifier", "--bundle", str(world.files["bundle"]), "--trust-issuer", held])
     assert result.exit_code == 2 and "fout [invalid_option]: --trust-issuer " in result.stderr, result.output
     assert f'--trust-issuer "$(cat {held})"' in result.stderr
+
+
+def test_an_issuer_named_by_its_https_url_is_trusted_as_given_and_an_anchor_must_still_be_a_did():
+    # A credential's issuer is a URL, not always a DID (the W3C test vectors' issuer is https://vc.example/issuers/5678).
+    issuer = "https://vc.example/issuers/5678"
+    assert checked_dids([issuer], "--trust-issuer") == (issuer,)
+    for slip in ("trust-anchor.txt", "vc.example/issuers/5678", "https://", "https:// vc.example"):
+        with pytest.raises(SkillspasError) as refused:
+            checked_dids([slip], "--trust-issuer")
+        assert refused.value.code is ErrorCode.INVALID_OPTION, slip
+    with pytest.raises(SkillspasError) as refused:
+        checked_dids([issuer], "--trust-anchor")
+    assert refused.value.code is ErrorCode.INVALID_OPTION
