@@ -115,7 +115,7 @@ def verify_command(
     # The page's view of this result, for the words the text shares with the page (its "Wat nu?", the issuer's name).
     document = _parsed(data, limits) if result.checks and result.checks[0].ok else None
     view = build_view(result, document=document, challenge_checked=challenge is not None and source is None,
-                      challenge_unused=code_unused, given=given)
+                      challenge_unused=code_unused, given=given, skills=False)
     if source is not None:
         _print_passport(result, lang, as_json, inner, code_unused=code_unused, source=source)
     else:
