@@ -38,7 +38,7 @@ from skillspas.verifier.suites import proof_config  # noqa: E402
 from skillspas.verifier.suites._data_integrity import hash_data  # noqa: E402
 from skillspas.wallet_export import build_presentation  # noqa: E402
 
-_sign_module = sys.modules["skillspas.issuer.sign"]
+from skillspas.issuer.preflight import verifier_for  # noqa: E402  (the signer's verifiers, cached per context set)
 
 
 @contextmanager
@@ -51,12 +51,12 @@ def pyld_path() -> Iterator[None]:
         original_init(self, *args, **kwargs)
 
     DocumentProcessor.__init__ = init  # type: ignore[method-assign]
-    _sign_module._verifier.cache_clear()
+    verifier_for.cache_clear()
     try:
         yield
     finally:
         DocumentProcessor.__init__ = original_init  # type: ignore[method-assign]
-        _sign_module._verifier.cache_clear()
+        verifier_for.cache_clear()
 
 
 def _copies(document: dict[str, Any], count: int) -> Callable[[], dict[str, Any]]:
@@ -92,6 +92,7 @@ def measure(n: int) -> dict[str, Any]:
     for index in range(20):
         document = credentials.ob3_credential(8, issuer.controller)
         document["id"] = f"urn:uuid:00000000-0000-4000-8000-{index:012d}"
+        document["credentialSubject"]["id"] = holder.controller  # the holder shows her own credentials
         batch.append(sign(document, issuer))
     vp = build_presentation(batch, holder=holder, challenge="c-1", domain="werkgever.example")
     row = {}
