@@ -1,7 +1,8 @@
 """The import layers of DESIGN.md: schemas <- keys <- verifier <- wallet_export <- issuer.
 
 Walks the AST of every module: no upward import, no bare (non-``skillspas.``) import of our own
-packages, no HTTP client below ``issuer`` (but for ``passport claim``), and the package list in pyproject.toml matches the folders.
+packages, no HTTP client below ``issuer`` (but for ``passport claim``; and ``socket`` only to listen, in
+``verifier/page/listen.py``), and the package list in pyproject.toml matches the folders.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ LAYERS = ["schemas", "keys", "verifier", "wallet_export", "issuer"]
 HTTP_CLIENTS = {"requests", "httpx", "urllib.request", "aiohttp", "urllib3", "http.client", "socket"}
 NETWORK_MODULES = {ROOT / "wallet_export" / "claim.py"}
 """The one place below ``issuer`` that talks to a network: ``passport claim`` fetching the issuer's exchange URL."""
+LISTENING_MODULES = {ROOT / "verifier" / "page" / "listen.py"}
+"""The one place below ``issuer`` that imports ``socket`` to listen (``serve`` and ``verifier`` bind their port there);
+it never connects (``test_the_listening_module_never_connects``)."""
 
 
 def _modules():
@@ -47,9 +51,17 @@ def test_imports_only_go_down_the_layers(package, path):
             if target in LAYERS:
                 assert LAYERS.index(target) <= rank, f"{package} must not import {target} ({name})"
         if package != "issuer" and path not in NETWORK_MODULES:
-            assert not any(name == c or name.startswith(c + ".") for c in HTTP_CLIENTS), (
+            clients = HTTP_CLIENTS - {"socket"} if path in LISTENING_MODULES else HTTP_CLIENTS
+            assert not any(name == c or name.startswith(c + ".") for c in clients), (
                 f"{package} imports the network client {name}"
             )
+
+
+@pytest.mark.parametrize("path", sorted(LISTENING_MODULES), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_listening_module_never_connects(path):
+    used = {node.attr for node in ast.walk(ast.parse(path.read_text("utf-8"))) if isinstance(node, ast.Attribute)}
+    assert not used & {"connect", "connect_ex", "create_connection", "sendto", "sendall", "send", "getaddrinfo"}, used
+    assert {"bind"} <= used
 
 
 def test_pyproject_packages_match_the_folders():

@@ -131,7 +131,8 @@ def serve_command(
     import uvicorn
 
     from skillspas.issuer.service.app import create_app
-    from skillspas.issuer.service.http_protocol import OneWriteProtocol, bound_socket
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol
+    from skillspas.verifier.page.listen import bound_socket
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise _die("--ssl-certfile en --ssl-keyfile horen bij elkaar", "--ssl-certfile and --ssl-keyfile go together")

@@ -16,22 +16,19 @@ byte by byte (slow loris), held its connection for ever. Past it a begun request
 A request the parser cannot read is a coded 400 ``schema_invalid``, as on the verifier page: both come from
 ``CodedHTTPProtocol`` (``skillspas.verifier.page.http_protocol``), whose ``refuse`` writes such raw answers.
 
-``serve`` listens on a socket bound here first (``bound_socket``; uvicorn serves it: ``Server.run(sockets=[...])``):
-a port in use (or one the user may not take) is refused with a coded error in Dutch and English, exit 2, before the
-command says it runs, not with uvicorn's English "[Errno 98]" after that line.
+``serve`` listens on a socket bound first (``skillspas.verifier.page.listen.bound_socket``, as ``skillspas verifier``
+does; uvicorn serves it: ``Server.run(sockets=[...])``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
-import socket
 from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
 
-__all__ = ["OneWriteProtocol", "bound_socket"]
+__all__ = ["OneWriteProtocol"]
 
 
 class _HeadWithBody:
@@ -116,33 +113,3 @@ class OneWriteProtocol(CodedHTTPProtocol):
                                   nl=f"de verzoekregel en de headers kwamen niet binnen {self.head_timeout:g} s aan"))
         else:
             self.transport.close()
-
-
-def bound_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host``:``port`` as uvicorn binds one (SO_REUSEADDR; IPv6 for an address with ``:``),
-    for ``uvicorn.Server.run(sockets=[...])``; ``invalid_option`` (nl/en, exit 2) when it cannot be: the port in use,
-    a port below 1024 without the right, an address that is not this computer's."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            nl, en = ("de poort is al in gebruik (draait skillspas al, of een ander programma?); stop dat, of kies "
-                      "een andere poort met --port", "the port is already in use (is skillspas already running, or "
-                      "another program?); stop it, or choose another port with --port")
-        elif exc.errno == errno.EACCES:
-            nl, en = ("geen toestemming voor deze poort (een poort onder 1024 vraagt beheerdersrechten); kies met "
-                      "--port een poort vanaf 1024", "no permission for this port (a port below 1024 needs "
-                      "administrator rights); choose a port from 1024 with --port")
-        elif exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
-            nl, en = ("dat adres is niet van deze computer (--host)", "that address is not this computer's (--host)")
-        else:
-            nl = en = exc.strerror or type(exc).__name__
-        raise error_for(ErrorCode.INVALID_OPTION, f"cannot listen on {host}:{port}: {en}",
-                        nl=f"kan niet luisteren op {host}:{port}: {nl}") from None
-    sock.set_inheritable(True)
-    return sock
-

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 
+import pytest
 from typer.testing import CliRunner
 
 from skillspas.issuer.cli import build_app
@@ -52,6 +53,24 @@ def test_serve_on_an_address_of_another_computer_is_refused_naming_the_address(t
     result = _invoke("serve", "--dev", "--host", "192.0.2.1", "--port", "8124", "--data-dir", str(tmp_path))
     assert result.exit_code == 2, result.output
     assert "kan niet luisteren op 192.0.2.1:8124: dat adres is niet van deze computer" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("host", [pytest.param("bad host", id="a host name with a space (never looked up)"),
+                                  pytest.param("é" * 70, id="a host name whose label is too long to encode")])
+def test_serve_on_a_host_name_that_is_not_known_is_refused_in_dutch_and_english_naming_it(host, tmp_path, monkeypatch):
+    """Not "dat adres is niet van deze computer" for what is no address, nor an internal error for a name Python
+    cannot encode: ``invalid_option``, exit 2, saying which address to give."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)
+    result = _invoke("serve", "--dev", "--host", host, "--port", "8125", "--data-dir", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    given = repr(host[:80] + ("…" if len(host) > 80 else ""))
+    assert f"fout [invalid_option]: kan niet luisteren op {host}:8125: {given} is geen adres of computernaam die deze " \
+           "computer kent (--host)" in result.stderr, result.stderr
+    assert f"error [invalid_option]: cannot listen on {host}:8125: {given} is not an address or a host name this " \
+           "computer knows (--host)" in result.stderr, result.stderr
+    assert "[internal]" not in result.output and "skillspas-uitgifte op" not in result.stderr
 
 
 def test_build_static_says_its_progress_in_dutch_and_english(tmp_path, monkeypatch):

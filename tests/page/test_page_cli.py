@@ -49,6 +49,26 @@ def test_a_port_in_use_is_exit_2_with_a_message():
     assert b"cannot listen" in proc.stderr and b"Traceback" not in proc.stderr
 
 
+def test_the_page_on_a_port_in_use_is_refused_as_serve_refuses_it_before_the_line_that_says_it_runs(monkeypatch):
+    """Not uvicorn's English "[Errno 98] error while attempting to bind" after the start line: the port is taken by
+    ``listen.bound_socket``, as ``serve`` takes it, and refused in Dutch and English (``invalid_option``, exit 2)."""
+    import uvicorn
+
+    def started(server, sockets=None):
+        raise AssertionError("the page must not start")
+
+    monkeypatch.setattr(uvicorn.Server, "run", started)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_app, ["verifier", "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert f"fout [invalid_option]: kan niet luisteren op 127.0.0.1:{port}: de poort is al in gebruik" in result.stderr
+    assert f"error [invalid_option]: cannot listen on 127.0.0.1:{port}: the port is already in use" in result.stderr
+    assert "skillspas verifier: http" not in result.output and "Errno" not in result.output
+
+
 def _listening(port: int) -> list[str]:
     """Local addresses (hex, as /proc/net/tcp* shows them) listening on ``port``."""
     found = []
@@ -150,7 +170,7 @@ def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_tr
 
     started: list[int] = []
 
-    def run(server):
+    def run(server, sockets=None):
         started.append(server.config.port)
         server.started = True
 
@@ -169,7 +189,7 @@ def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_tr
 def test_the_line_that_starts_the_page_says_what_to_do_in_the_pages_language(monkeypatch, lang, said):
     import uvicorn
 
-    monkeypatch.setattr(uvicorn.Server, "run", lambda server: setattr(server, "started", True))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)  # the I/O seam: nothing is served
     result = CliRunner().invoke(cli_app, ["verifier", "--port", "8799", "--lang", lang])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"skillspas verifier: http://127.0.0.1:8799/  {said}"

@@ -5,7 +5,8 @@
 
 The page binds to 127.0.0.1 only (there is no option to listen elsewhere): it is for the person at
 this computer. Trust material and limits are those of ``skillspas verify``; a bundle that cannot be
-read is exit 2 before anything starts. Stop with Ctrl+C.
+read, or a port that cannot be taken (``listen.bound_socket``, as ``serve``), is exit 2 before anything starts.
+Stop with Ctrl+C.
 """
 
 from __future__ import annotations
@@ -70,19 +71,22 @@ def verifier_command(
     import uvicorn
 
     from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
+    from skillspas.verifier.page.listen import bound_socket
 
+    try:  # a port in use is refused here, as serve refuses it, before the line that says the page runs
+        sock = bound_socket(HOST, port)
+    except SkillspasError as exc:
+        raise refuse(exc) from None
     typer.echo(f"skillspas verifier: http://{HOST}:{port}/  " + ("(open dit adres in uw browser; Ctrl+C stopt de pagina)"
                if settings.lang == "nl" else "(open this address in your browser; Ctrl+C stops the page)"))
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False,
                             http=CodedHTTPProtocol)  # a request uvicorn cannot read: a coded 400, as the page's own
-    server = uvicorn.Server(config)
     try:
-        server.run()
-    except SystemExit:  # uvicorn exits when it cannot listen (and has logged why)
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C stops the page (uvicorn has shut it down): exit 0, as serve
         pass
-    if not server.started:
-        raise refuse(error_for(ErrorCode.INVALID_OPTION, f"cannot listen on {HOST}:{port} (is the port in use?)",
-                               nl=f"kan niet luisteren op {HOST}:{port} (is de poort in gebruik?)"))
+    finally:
+        sock.close()
 
 
 def _checked_bundle(path: Path, anchors: list[str] | None) -> Bundle:
