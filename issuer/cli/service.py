@@ -12,7 +12,7 @@ import json
 import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
 
@@ -31,6 +31,10 @@ DataDirOption = Annotated[Optional[Path], typer.Option(
 DevOption = Annotated[bool, typer.Option(
     "--dev", help="Development only: allow a non-public URL (http://127.0.0.1:…) in signed credentials "
                   "(also SKILLSPAS_DEV=1) / Alleen om te ontwikkelen")]
+
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+"""uvicorn's log levels (``uvicorn.config.LOG_LEVELS``): ``serve --log-level`` takes only these, so another word is
+the usage refusal (``invalid_option``, nl/en, listing them), not uvicorn's KeyError once the service is built."""
 
 org_app = typer.Typer(help="Organisations and API keys / Organisaties en API-sleutels.", no_args_is_help=True)
 api_key_app = typer.Typer(help="An organisation's API keys / De API-sleutels van een organisatie.", no_args_is_help=True)
@@ -124,7 +128,8 @@ def serve_command(
         exists=True, dir_okay=False, help="Serve HTTPS with this PEM certificate (chain); normally a proxy terminates TLS instead")] = None,
     ssl_keyfile: Annotated[Optional[Path], typer.Option(
         exists=True, dir_okay=False, help="The PEM private key of --ssl-certfile")] = None,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    log_level: Annotated[LogLevel, typer.Option(
+        case_sensitive=False, metavar="LEVEL", help="uvicorn log level: critical, error, warning, info, debug or trace")] = "info",
     dev: DevOption = False,
 ) -> None:
     """Run the issuer API (VC-API) / Start de uitgifte-API."""

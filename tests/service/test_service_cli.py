@@ -262,6 +262,30 @@ def test_serve_with_dev_says_so_and_warns_about_unencrypted_keys(tmp_path):
     assert "public URL https://issuer.example" in public and "--dev" not in public and "unencrypted" not in public
 
 
+def test_serve_with_a_log_level_uvicorn_does_not_know_is_a_usage_refusal_listing_the_levels(tmp_path):
+    """It ended in ``error [internal]: KeyError: 'bogus'`` after the line that says the service runs."""
+    process = _serve(tmp_path, "--dev", "--log-level", "bogus")
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2, stderr
+    levels = "'critical', 'error', 'warning', 'info', 'debug', 'trace'"
+    assert f"fout [invalid_option]: ongeldige waarde voor '--log-level': 'bogus' is niet een van {levels}" in stderr
+    assert f"error [invalid_option]: Invalid value for '--log-level': 'bogus' is not one of {levels}" in stderr
+    assert "[internal]" not in stderr and "skillspas-uitgifte op" not in stderr and "Traceback" not in stderr
+
+
+def test_serve_takes_a_log_level_in_capitals_too(tmp_path, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import build_app
+
+    levels: list[object] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: levels.append(server.config.log_level))
+    result = CliRunner().invoke(build_app(), ["serve", "--dev", "--port", str(free_port()), "--data-dir", str(tmp_path),
+                                              "--log-level", "WARNING"], env={"SKILLSPAS_KEY_PASSPHRASE": ""})
+    assert result.exit_code == 0 and levels == ["warning"], result.output
+
+
 def _rows_csv(path: Path, keys: list[str]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, delimiter=";")
