@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 import typer
 
 if TYPE_CHECKING:  # imported inside the commands (see above)
+    from rich.progress import Progress
+
     from skillspas.issuer.settings import Settings
 
 __all__ = ["serve_command", "org_app", "batch_command", "status_app"]
@@ -345,8 +347,6 @@ def batch_command(
     All rows are checked first: one bad row and nothing is issued; re-running issues nothing twice. With --offers each
     row becomes a one-time claim offer instead. Controleert eerst alle regels; bij een fout wordt niets uitgegeven.
     Opnieuw draaien na een onderbreking geeft niets dubbel uit; met --offers wordt elke regel een ophaalaanbod."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from skillspas.issuer.batch import batch_workers, expired_rows, issue_rows, read_csv, unread_columns, validate_rows
     from skillspas.issuer.credentials import KINDS, expired_warning, type_name, unread_warning
     from skillspas.schemas.errors import shown
@@ -410,9 +410,8 @@ def batch_command(
                     (before, "is al eerder uitgegeven", "zijn al eerder uitgegeven", "were issued before"))), err=True)
                 return
             assert out is not None
-            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             try:
-                with Progress(*columns, transient=False) as bar:
+                with _progress_bar(remaining=True) as bar:
                     task = bar.add_task(say("uitgeven", "issuing"), total=len(plan))
                     manifest = _guard(lambda: issue_rows(issuer, organisation, plan, out=out, workers=workers,
                                                          unread=unread,
@@ -427,6 +426,16 @@ def batch_command(
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+
+
+def _progress_bar(*, remaining: bool = False) -> Progress:
+    """The bar of ``batch`` (issuing, or with ``--offers`` offering), with the time left when ``remaining``: on standard
+    error, so standard output is the command's JSON alone (``batch … > result.json``, ``| jq``)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    *((TimeRemainingColumn(),) if remaining else ()), console=Console(stderr=True))
 
 
 def _dry_run_summary(count: int, lang: str, parts: tuple[tuple[int, str, str, str], ...], *, offers: bool = False) -> str:
@@ -454,9 +463,6 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
                  lang: str, unread: dict[str, str | None]) -> None:
     """``batch --offers`` once every row is checked: say what a dry run would make, or make the offers and print the
     manifest's counts (the links are in the manifest alone)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from skillspas.issuer.batch_offers import MANIFEST_CSV, MANIFEST_JSON, offer_rows
 
     def say(nl: str, en: str) -> str:
@@ -475,8 +481,7 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
             (issued, "is al uitgegeven", "zijn al uitgegeven", "were issued already")), offers=True), err=True)
         return
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      console=Console(stderr=True)) as bar:  # stdout: the counts alone (JSON)
+        with _progress_bar() as bar:
             task = bar.add_task(say("aanbieden", "offering"), total=len(plan))
             manifest = _guard(lambda: offer_rows(issuer, organisation, plan, rows=rows, out=out, ttl=ttl, qr=qr,
                                                  lang=lang, progress=lambda done, _: bar.update(task, completed=done)))

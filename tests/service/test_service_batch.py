@@ -231,6 +231,17 @@ def test_cli_batch_reports_every_bad_row_with_line_and_field_and_issues_nothing(
         store.dispose()
 
 
+def test_cli_batch_prints_its_json_alone_on_standard_output_and_its_progress_bar_on_standard_error(database, tmp_path):
+    """``batch … > result.json`` or ``| jq``: the bar ("uitgeven ━━━ 2/2") was on standard output, above the JSON."""
+    settings, org_id = _org(database[0], database[1] / "stdout")
+    _write_csv(tmp_path / "rows.csv", [diploma_row("s-1"), diploma_row("s-2")])
+    result = run_cli(*_batch_args(settings, org_id, tmp_path / "rows.csv", tmp_path / "out"),
+                     env={"SKILLSPAS_BATCH_WORKERS": "1"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"count": 2, "issuedNow": 2, "manifest": str(tmp_path / "out" / "manifest.json")}
+    assert "uitgeven" in result.stderr and "2/2" in result.stderr, result.stderr
+
+
 def _states(store: Store, org_id: str) -> dict[str, int]:
     """How many of the organisation's records are in each state (pending, active)."""
     with store.transaction() as session:
