@@ -6,7 +6,7 @@ Usage::
     skillspas keys show issuer.key.json
     skillspas keys generate --keystore ks/ --did did:web:roc.example     # passphrase: env or prompt
     skillspas keys rotate --keystore ks/ [--pkcs11-module M --token-label T]   # key-2 signs from now
-    skillspas keys revoke key-1 --keystore ks/ --compromised-at 2026-03-01T00:00:00Z
+    skillspas keys revoke key-1 --keystore ks/ --compromised-at 2026-03-01T00:00:00Z   # asks first (--yes: a script)
     skillspas keys list --keystore ks/
     skillspas keys export-public --keystore ks/ --out did.json           # /.well-known/did.json
 
@@ -32,6 +32,7 @@ from skillspas.keys.keypair import generate as generate_keypair, generated_kind
 from skillspas.keys.verification_method import parse_datetime
 from skillspas.schemas.errors import (ErrorCode, SkillspasError, error_for, file_error, in_english_only, localized_error,
                                      shown)
+from skillspas.schemas.confirm import YesOption, confirmed
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.report import refuse
 
@@ -276,10 +277,23 @@ def revoke(
     key_id: Annotated[str, typer.Argument(metavar="KEY", help="Key id (did:web:x#key-1 or key-1)")],
     keystore: KeystoreOption,
     compromised_at: Annotated[str, typer.Option("--compromised-at", help="Since when the key is compromised")],
+    yes: YesOption = False,
 ) -> None:
-    """Revoke a compromised key: credentials it signed from that moment fail (key_revoked)."""
+    """Revoke a compromised key, after a confirmation (--yes: without): credentials it signed from that moment fail
+    (key_revoked)."""
     moment = _moment(compromised_at)
-    record = _keystore_call(lambda: Keystore(keystore).revoke(key_id, compromised_at=moment))
+    store = Keystore(keystore)
+    history = _keystore_call(store.history)
+    # The revocation as it would be (the history is not written): an unknown key or a date in the future is refused
+    # before the question, and a key revoked at that date or earlier already is not asked about.
+    if _keystore_call(lambda: history.revoke(key_id, compromised_at=moment, now=dt.datetime.now(dt.UTC))) != history:
+        named = history.get(key_id).id
+        confirmed((f"Sleutel {named} intrekken, gecompromitteerd sinds {moment.isoformat()}? Wat hij vanaf dan "
+                   "ondertekende, is niet meer geldig (key_revoked). Dit kan niet ongedaan worden gemaakt.",
+                   f"Revoke key {named}, compromised since {moment.isoformat()}? What it signed from then on no "
+                   "longer verifies (key_revoked). This cannot be undone."), yes=yes,
+                  not_done=("er is niets ingetrokken", "nothing was revoked"))
+    record = _keystore_call(lambda: store.revoke(key_id, compromised_at=moment))
     _print({**record.to_json(), "next": _PUBLISH_NEXT})
 
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeVar
 
 import typer
 
+from skillspas.schemas.confirm import YesOption
+
 if TYPE_CHECKING:  # imported inside the commands (see above)
     from rich.progress import Progress
 
@@ -522,10 +524,10 @@ def _change_status(action: str, ref: str, org: str | None, database_url: str | N
                    *, yes: bool = True) -> None:
     """Apply ``action`` to one issued credential as its organisation (actor ``cli``, audited); print JSON on stdout, and
     on stderr what happened (nl, en) and the next step: publish the status list. Without ``yes`` (revoke: for good)
-    the person at the terminal confirms first, the credential named (``usage.confirmed``)."""
-    from skillspas.issuer.cli.usage import confirmed
+    the person at the terminal confirms first, the credential named (``schemas.confirm.confirmed``)."""
     from skillspas.issuer.issuing import Issuer
     from skillspas.schemas.catalogue import kind_label
+    from skillspas.schemas.confirm import confirmed
 
     state, done, word = _DONE[action]
     with _opened(database_url, data_dir) as (settings, store):
@@ -551,10 +553,6 @@ def _change_status(action: str, ref: str, org: str | None, database_url: str | N
           f"dan de statuslijst opnieuw ({publish} MAP) en zet site/ online; tot dan geldt het oude antwoord.",
           f"a check sees this only in the new status list. Unless skillspas serve runs on this database, publish the "
           f"status list again ({publish} FOLDER) and put site/ online; until then the old answer stands.")
-
-
-YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (a script; needed when "
-                                                                "standard input is not a terminal)")]
 
 
 @status_app.command("revoke")

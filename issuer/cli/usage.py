@@ -24,11 +24,9 @@ error's fields, or from click's sentence where it has no fields (an unknown comm
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from typing import Final, TypeVar
 
-import typer
 from typer._click.core import Command
 from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption,
                                      UsageError)
@@ -36,7 +34,7 @@ from typer._click.exceptions import (BadOptionUsage, BadParameter, MissingParame
 from skillspas.schemas.errors import ErrorCode, localized_error, shown
 from skillspas.schemas.report import refuse
 
-__all__ = ["usage_refusal", "aborted_refusal", "asks_json", "readable_help", "confirmed"]
+__all__ = ["usage_refusal", "aborted_refusal", "asks_json", "readable_help"]
 
 _C = TypeVar("_C", bound=Command)
 
@@ -91,31 +89,6 @@ def aborted_refusal() -> SystemExit:
     return refuse(localized_error(ErrorCode.INVALID_OPTION,
                                   nl="afgebroken bij de vraag om invoer (Ctrl-D of Ctrl-C): de opdracht is gestopt",
                                   en="aborted at the prompt (Ctrl-D or Ctrl-C): the command stopped"))
-
-
-_YES: Final = frozenset({"j", "ja", "y", "yes"})
-
-
-def confirmed(question: tuple[str, str], *, yes: bool, not_done: tuple[str, str]) -> None:
-    """Go on when ``yes`` (the command's ``--yes``), or when the person at the terminal answers j(a)/y(es) to
-    ``question`` (Dutch, English; asked on standard error, so standard output stays the command's JSON). Else raise
-    the refusal (``invalid_option``, nl/en, saying ``not_done``): standard input that is no terminal cannot answer (a
-    script gives ``--yes``), and any other answer stops the command; Ctrl-D or Ctrl-C there is ``aborted_refusal``."""
-    if yes:
-        return
-    try:
-        terminal = sys.stdin is not None and sys.stdin.isatty()
-    except (AttributeError, ValueError):  # closed or replaced: no one can answer
-        terminal = False
-    if not terminal:
-        raise refuse(localized_error(
-            ErrorCode.INVALID_OPTION,
-            nl=f"deze opdracht vraagt om bevestiging, maar de invoer is geen terminal: geef --yes; {not_done[0]}",
-            en=f"this command asks for confirmation, but standard input is not a terminal: give --yes; {not_done[1]}"))
-    answer = typer.prompt(f"{question[0]} [j/N] / {question[1]} [y/N]", default="", show_default=False, err=True)
-    if str(answer).strip().lower() not in _YES:
-        raise refuse(localized_error(ErrorCode.INVALID_OPTION, nl=f"niet bevestigd: {not_done[0]}",
-                                     en=f"not confirmed: {not_done[1]}"))
 
 
 _VALUE_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -96,7 +96,7 @@ def test_keys_rotate_and_revoke_name_the_next_step_in_dutch_and_english(tmp_path
                    "--passphrase-env", "KS_PASS", env=env)
     assert made.exit_code == 0, made.output
     rotated = _invoke("keys", "rotate", "--keystore", keystore, "--passphrase-env", "KS_PASS", env=env)
-    revoked = _invoke("keys", "revoke", "key-1", "--keystore", keystore, "--compromised-at", "2026-01-15", env=env)
+    revoked = _invoke("keys", "revoke", "key-1", "--keystore", keystore, "--compromised-at", "2026-01-15", "--yes", env=env)
     for result in (rotated, revoked):
         assert result.exit_code == 0, result.output
         step = json.loads(result.stdout)["next"]

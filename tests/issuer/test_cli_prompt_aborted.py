@@ -1,6 +1,7 @@
 """Ctrl-D (end of input) or Ctrl-C at a passphrase prompt is a coded refusal in Dutch and English, exit 2, not
-click's English "Aborted!" and exit 1; and ``status revoke`` asks before it revokes for good. The command runs on a
-real terminal (a pseudo-terminal): the prompt reads the terminal itself, and Ctrl-C is the terminal's interrupt."""
+click's English "Aborted!" and exit 1; and ``status revoke`` and ``keys revoke`` ask before they revoke for good. The
+command runs on a real terminal (a pseudo-terminal): the prompt reads the terminal itself, and Ctrl-C is the
+terminal's interrupt."""
 
 from __future__ import annotations
 
@@ -163,3 +164,20 @@ def test_status_revoke_on_a_terminal_names_the_credential_and_revokes_only_when_
         assert code == 2 and "fout [invalid_option]: niet bevestigd: er is niets ingetrokken" in output, output
         assert "error [invalid_option]: not confirmed: nothing was revoked" in output
 
+
+
+@pytest.mark.parametrize(("answer", "revoked"), [pytest.param(b"n\r", False, id="n: nothing is revoked"),
+                                                 pytest.param(b"ja\r", True, id="ja: revoked")])
+def test_keys_revoke_on_a_terminal_names_the_key_and_revokes_only_when_the_answer_is_yes(tmp_path: Path, answer, revoked):
+    from skillspas.keys.keyfile import Keystore
+
+    Keystore.create(tmp_path / "ks", "did:web:roc.example", kind="ed25519", passphrase=_PASSPHRASE)
+    code, output = _on_a_terminal(["keys", "revoke", "key-1", "--keystore", str(tmp_path / "ks"),
+                                   "--compromised-at", "2026-01-15"], [(_QUESTION, answer)])
+    assert "Sleutel did:web:roc.example#key-1 intrekken, gecompromitteerd sinds 2026-01-15T00:00:00+00:00?" in output
+    assert "Revoke key did:web:roc.example#key-1, compromised since 2026-01-15T00:00:00+00:00?" in output, output
+    assert (Keystore(tmp_path / "ks").history().get("key-1").revoked is not None) is revoked
+    if revoked:
+        assert code == 0 and '"revoked": "2026-01-15T00:00:00Z"' in output, output
+    else:
+        assert code == 2 and "fout [invalid_option]: niet bevestigd: er is niets ingetrokken" in output, output

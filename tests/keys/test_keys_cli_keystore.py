@@ -30,7 +30,7 @@ def test_keystore_lifecycle_on_the_command_line(tmp_path):
     assert rotated.exit_code == 0, rotated.output
     assert json.loads(rotated.stdout)["id"] == f"{DID}#key-2"
 
-    revoked = invoke("revoke", "key-1", "--keystore", ks, "--compromised-at", "2026-01-15T08:00:00Z")
+    revoked = invoke("revoke", "key-1", "--keystore", ks, "--compromised-at", "2026-01-15T08:00:00Z", "--yes")
     assert revoked.exit_code == 0, revoked.output
     assert json.loads(revoked.stdout)["revoked"] == "2026-01-15T08:00:00Z"
 
@@ -65,6 +65,21 @@ def test_keystore_commands_report_coded_errors(tmp_path):
     assert unknown.exit_code == 2 and "key_not_found" in unknown.output
     both = invoke("export-public", "--keystore", ks, str(tmp_path / "x.json"))
     assert both.exit_code == 2
+
+
+def test_keys_revoke_without_yes_on_standard_input_that_is_no_terminal_is_refused_and_revokes_nothing(tmp_path):
+    """As ``status revoke``: a revocation cannot be undone, so a script says ``--yes``; it revoked without asking."""
+    ks = str(tmp_path / "ks")
+    assert invoke("generate", "--keystore", ks, "--did", DID, "--passphrase-env", "KS_PASS").exit_code == 0
+    refused = invoke("revoke", "key-1", "--keystore", ks, "--compromised-at", "2026-01-15")
+    assert refused.exit_code == 2, refused.output
+    assert "fout [invalid_option]: deze opdracht vraagt om bevestiging, maar de invoer is geen terminal: geef --yes; " \
+           "er is niets ingetrokken" in refused.stderr, refused.stderr
+    assert "error [invalid_option]: this command asks for confirmation" in refused.stderr and refused.stdout == ""
+    assert Keystore(ks).history().get("key-1").revoked is None
+    assert invoke("revoke", "key-1", "--keystore", ks, "--compromised-at", "2026-01-15", "-y").exit_code == 0
+    again = invoke("revoke", "key-1", "--keystore", ks, "--compromised-at", "2026-01-15")  # nothing to change: not asked
+    assert again.exit_code == 0 and json.loads(again.stdout)["revoked"] == "2026-01-15T00:00:00Z", again.output
 
 
 def test_export_public_of_a_key_file_prints_its_multikey(tmp_path):
