@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any, TypeGuard
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2
@@ -36,14 +37,14 @@ VALIDITY_KEYS = {"2.0": ("validFrom", "validUntil"), "1.1": ("issuanceDate", "ex
 """The properties of the validity window in each VC Data Model version."""
 
 
-def data_model(document: dict[str, Any]) -> str:
+def data_model(document: Mapping[str, Any]) -> str:
     """The VC Data Model of a document whose contexts ``check_contexts`` accepted: "1.1" when its first
     context is the 1.1 base context, else "2.0"."""
     contexts = document.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     return BASE_CONTEXTS.get(first, "2.0") if isinstance(first, str) else "2.0"
 
-def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
+def validity_keys(credential: Mapping[str, Any]) -> tuple[str, str]:
     """The properties of a credential's validity window: ``validFrom``/``validUntil`` (VC 2.0), or
     ``issuanceDate``/``expirationDate`` (VC 1.1, which has the same meaning for a verifier)."""
     return VALIDITY_KEYS[data_model(credential)]
