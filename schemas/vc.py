@@ -15,12 +15,13 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
+from urllib.parse import urlsplit
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.limits import Limits
 
-__all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "types_of", "issuer_id",
+__all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "is_web_url", "types_of", "issuer_id",
            "issuer_name_of", "title_of", "text_of", "one_of", "the_subject", "the_achievement", "several_of", "cosigner_ids",
            "date_exists", "parse_datetime", "instant", "proofs_of"]
 
@@ -52,6 +53,17 @@ def validity_keys(credential: Mapping[str, Any]) -> tuple[str, str]:
 def is_url(value: object) -> TypeGuard[str]:
     """An absolute URL (any scheme, e.g. https:, did:, urn:) without whitespace."""
     return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+def is_web_url(value: object) -> TypeGuard[str]:
+    """An http(s) URL (``is_url``: no whitespace) with a host, and a port from 1 to 65535 if it names one: an issuer
+    named by its web address (``--trust-issuer``), the exchange address a worker was given (``passport claim``)."""
+    if not is_url(value):
+        return False
+    try:  # urlsplit, .hostname and .port raise ValueError on a malformed address ("http://[::1", "https://h:x/")
+        parts = urlsplit(value)
+        return parts.scheme in ("https", "http") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False
 
 def types_of(node: dict[str, Any]) -> list[str]:
     """The ``type`` of a node as a list of strings."""
