@@ -81,10 +81,11 @@ def issuer_name_of(credential: dict[str, Any]) -> str | None:
     """The name the credential gives its issuer (``issuer.name``), as written in it: never the trust list's name."""
     return text_of(credential.get("issuer"), "name")
 
-def title_of(credential: dict[str, Any]) -> str | None:
+def title_of(credential: dict[str, Any], achievement: dict[str, Any] | None = None) -> str | None:
     """The title the credential gives itself, as written in it: its ``name``, else the ``name`` of its one
-    achievement (``the_achievement``, Open Badges 3.0); ``None`` when neither is text that is not blank."""
-    return text_of(credential, "name") or text_of(the_achievement(credential), "name")
+    achievement (``the_achievement``, Open Badges 3.0); ``None`` when neither is text that is not blank.
+    ``achievement``: the credential's ``the_achievement`` when the caller has read it already (else read here)."""
+    return text_of(credential, "name") or text_of(achievement or the_achievement(credential), "name")
 
 def text_of(node: Any, key: str) -> str | None:
     """The one text ``node[key]`` means when ``node`` is an object, if that is not blank; else ``None``.
@@ -118,24 +119,29 @@ def the_subject(credential: Any) -> dict[str, Any] | None:
     return subject if isinstance(subject, dict) else None
 
 
-def the_achievement(credential: Any) -> dict[str, Any] | None:
+def the_achievement(credential: Any, subject: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The one ``achievement`` of ``the_subject`` (Open Badges 3.0: what was achieved, its skills); ``None`` when the
-    credential has several subjects, its subject several achievements, or none."""
-    achievement = one_of(subject.get("achievement")) if (subject := the_subject(credential)) is not None else None
+    credential has several subjects, its subject several achievements, or none. ``subject``: the credential's
+    ``the_subject`` when the caller has read it already (else read here)."""
+    if subject is None:
+        subject = the_subject(credential)
+    achievement = one_of(subject.get("achievement")) if subject is not None else None
     return achievement if isinstance(achievement, dict) else None
 
 
-def several_of(credential: Any) -> tuple[str, int] | None:
+def several_of(credential: Any, subject: dict[str, Any] | None = None) -> tuple[str, int] | None:
     """What a credential holds several of where a person reads one: ``("subjects", n)`` for n > 1 objects in its
     ``credentialSubject``, else ``("achievements", n)`` for n > 1 achievements of its one subject; ``None`` otherwise.
 
     Of such a credential nothing of its subjects (or achievements) is shown or counted as the credential's
     (``the_subject``, ``the_achievement``): their order is not signed, and two verifiers that each picked "the first"
-    could show two people, or two titles and sets of skills, for one signature. The displays say this state instead."""
+    could show two people, or two titles and sets of skills, for one signature. The displays say this state instead.
+    ``subject``: the credential's ``the_subject`` when the caller has read it already (else read here)."""
     subjects = credential.get("credentialSubject") if isinstance(credential, dict) else None
     if isinstance(subjects, list) and len(subjects) > 1:
         return ("subjects", len(subjects))
-    subject = the_subject(credential)
+    if subject is None:
+        subject = the_subject(credential)
     achievements = subject.get("achievement") if subject is not None else None
     if isinstance(achievements, list) and len(achievements) > 1:
         return ("achievements", len(achievements))
