@@ -93,7 +93,8 @@ async def issue_credential(
         else:
             issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
     # the credential's canonical text, as hashed and stored: not serialised a second time
-    warnings = json.dumps(_warnings(issued.credential), ensure_ascii=False, separators=(",", ":"))
+    said = _warnings(issued.credential)
+    warnings = json.dumps(said, ensure_ascii=False, separators=(",", ":")) if said else "[]"  # the common answer as is
     return Response(f'{{"verifiableCredential":{issued.text},"warnings":{warnings}}}', status_code=201,
                     media_type="application/json")
 
