@@ -113,7 +113,8 @@ def offer_id(token: str) -> str:
 
 
 def check_ttl(ttl: dt.timedelta) -> dt.timedelta:
-    """``ttl`` when an offer may last that long (``MIN_TTL`` to ``MAX_TTL``); ``invalid_option`` (nl/en) otherwise."""
+    """``ttl`` when an offer may last that long (``MIN_TTL`` to ``MAX_TTL``); ``invalid_option`` (nl/en) otherwise.
+    The one bound of every offer: ``Exchanges.create`` checks it, ``batch --offers`` before its first offer."""
     if not MIN_TTL <= ttl <= MAX_TTL:
         raise localized_error(ErrorCode.INVALID_OPTION,
                               en=f"an offer can be claimed for at least {MIN_TTL.seconds} seconds and at most "
@@ -162,10 +163,10 @@ class Exchanges:
                ttl: dt.timedelta = DEFAULT_TTL, row_key: str | None = None) -> Offer:
         """Check ``credential`` as it will be issued (with a stand-in DID; an id already taken is ``duplicate_id``
         now), then keep it as a one-time offer; ``row_key``: the batch row (``TYPE/KEY``) it is made for
-        (``skillspas batch --offers``), which its claim issues it under."""
+        (``skillspas batch --offers``), which its claim issues it under. ``ttl``: how long it can be claimed
+        (``check_ttl``: ``MIN_TTL`` to ``MAX_TTL``, as ``POST /exchanges`` and ``batch --offers`` allow)."""
         org.require("credentials:issue")
-        if not dt.timedelta(0) < ttl <= MAX_TTL:
-            raise ValueError(f"an offer lasts at most {MAX_TTL.days} days")
+        check_ttl(ttl)
         document = copy_json(parse_json(credential))
         if "id" in _subject(document):
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "leave credentialSubject.id out: the worker's DID is "

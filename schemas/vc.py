@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any, TypeGuard
+from urllib.parse import urlsplit
 
 from skillspas.schemas.jsonld.contexts import VC_V1, VC_V2
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.limits import Limits
 
-__all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "types_of", "issuer_id",
+__all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "is_web_url", "types_of", "issuer_id",
            "issuer_name_of", "title_of", "text_of", "one_of", "the_subject", "the_achievement", "several_of", "cosigner_ids",
            "date_exists", "parse_datetime", "instant", "proofs_of"]
 
@@ -36,14 +38,14 @@ VALIDITY_KEYS = {"2.0": ("validFrom", "validUntil"), "1.1": ("issuanceDate", "ex
 """The properties of the validity window in each VC Data Model version."""
 
 
-def data_model(document: dict[str, Any]) -> str:
+def data_model(document: Mapping[str, Any]) -> str:
     """The VC Data Model of a document whose contexts ``check_contexts`` accepted: "1.1" when its first
     context is the 1.1 base context, else "2.0"."""
     contexts = document.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     return BASE_CONTEXTS.get(first, "2.0") if isinstance(first, str) else "2.0"
 
-def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
+def validity_keys(credential: Mapping[str, Any]) -> tuple[str, str]:
     """The properties of a credential's validity window: ``validFrom``/``validUntil`` (VC 2.0), or
     ``issuanceDate``/``expirationDate`` (VC 1.1, which has the same meaning for a verifier)."""
     return VALIDITY_KEYS[data_model(credential)]
@@ -51,6 +53,17 @@ def validity_keys(credential: dict[str, Any]) -> tuple[str, str]:
 def is_url(value: object) -> TypeGuard[str]:
     """An absolute URL (any scheme, e.g. https:, did:, urn:) without whitespace."""
     return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+def is_web_url(value: object) -> TypeGuard[str]:
+    """An http(s) URL (``is_url``: no whitespace) with a host, and a port from 1 to 65535 if it names one: an issuer
+    named by its web address (``--trust-issuer``), the exchange address a worker was given (``passport claim``)."""
+    if not is_url(value):
+        return False
+    try:  # urlsplit, .hostname and .port raise ValueError on a malformed address ("http://[::1", "https://h:x/")
+        parts = urlsplit(value)
+        return parts.scheme in ("https", "http") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False
 
 def types_of(node: dict[str, Any]) -> list[str]:
     """The ``type`` of a node as a list of strings."""
@@ -68,10 +81,11 @@ def issuer_name_of(credential: dict[str, Any]) -> str | None:
     """The name the credential gives its issuer (``issuer.name``), as written in it: never the trust list's name."""
     return text_of(credential.get("issuer"), "name")
 
-def title_of(credential: dict[str, Any]) -> str | None:
+def title_of(credential: dict[str, Any], achievement: dict[str, Any] | None = None) -> str | None:
     """The title the credential gives itself, as written in it: its ``name``, else the ``name`` of its one
-    achievement (``the_achievement``, Open Badges 3.0); ``None`` when neither is text that is not blank."""
-    return text_of(credential, "name") or text_of(the_achievement(credential), "name")
+    achievement (``the_achievement``, Open Badges 3.0); ``None`` when neither is text that is not blank.
+    ``achievement``: the credential's ``the_achievement`` when the caller has read it already (else read here)."""
+    return text_of(credential, "name") or text_of(achievement or the_achievement(credential), "name")
 
 def text_of(node: Any, key: str) -> str | None:
     """The one text ``node[key]`` means when ``node`` is an object, if that is not blank; else ``None``.
@@ -105,24 +119,29 @@ def the_subject(credential: Any) -> dict[str, Any] | None:
     return subject if isinstance(subject, dict) else None
 
 
-def the_achievement(credential: Any) -> dict[str, Any] | None:
+def the_achievement(credential: Any, subject: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The one ``achievement`` of ``the_subject`` (Open Badges 3.0: what was achieved, its skills); ``None`` when the
-    credential has several subjects, its subject several achievements, or none."""
-    achievement = one_of(subject.get("achievement")) if (subject := the_subject(credential)) is not None else None
+    credential has several subjects, its subject several achievements, or none. ``subject``: the credential's
+    ``the_subject`` when the caller has read it already (else read here)."""
+    if subject is None:
+        subject = the_subject(credential)
+    achievement = one_of(subject.get("achievement")) if subject is not None else None
     return achievement if isinstance(achievement, dict) else None
 
 
-def several_of(credential: Any) -> tuple[str, int] | None:
+def several_of(credential: Any, subject: dict[str, Any] | None = None) -> tuple[str, int] | None:
     """What a credential holds several of where a person reads one: ``("subjects", n)`` for n > 1 objects in its
     ``credentialSubject``, else ``("achievements", n)`` for n > 1 achievements of its one subject; ``None`` otherwise.
 
     Of such a credential nothing of its subjects (or achievements) is shown or counted as the credential's
     (``the_subject``, ``the_achievement``): their order is not signed, and two verifiers that each picked "the first"
-    could show two people, or two titles and sets of skills, for one signature. The displays say this state instead."""
+    could show two people, or two titles and sets of skills, for one signature. The displays say this state instead.
+    ``subject``: the credential's ``the_subject`` when the caller has read it already (else read here)."""
     subjects = credential.get("credentialSubject") if isinstance(credential, dict) else None
     if isinstance(subjects, list) and len(subjects) > 1:
         return ("subjects", len(subjects))
-    subject = the_subject(credential)
+    if subject is None:
+        subject = the_subject(credential)
     achievements = subject.get("achievement") if subject is not None else None
     if isinstance(achievements, list) and len(achievements) > 1:
         return ("achievements", len(achievements))

@@ -598,8 +598,10 @@ def _summary(
     credential: dict[str, Any], issuer_name: str | None, methods: list[VerificationMethod]
 ) -> CredentialSummary:
     """What a verified credential says, for a person: of its one subject and achievement (``the_subject``,
-    ``the_achievement``); of several, none (``several``: nobody named, no skills, title or facts of theirs)."""
-    subject, achievement = the_subject(credential), the_achievement(credential)
+    ``the_achievement``); of several, none (``several``: nobody named, no skills, title or facts of theirs). The
+    subject is read once, and handed to what reads it again (its achievement, title and ``several_of``)."""
+    subject = the_subject(credential)
+    achievement = the_achievement(credential, subject)
     alignments = achievement.get("alignment", []) if achievement is not None else []
     skills = tuple(
         SkillSummary(url, text_of(a, "targetName"), kind if (kind := text_of(a, "evidenceKind")) in EVIDENCE_KINDS else None)
@@ -613,7 +615,7 @@ def _summary(
         issuer_name=issuer_name,  # from the trust list only (DESIGN.md threat 8), never the credential's claim
         types=tuple(types_of(credential)),
         subject_name=text_of(subject, "name"),
-        name=title_of(credential),
+        name=title_of(credential, achievement),
         valid_from=text_of(credential, from_key),
         valid_until=text_of(credential, until_key),
         skills=skills,
@@ -621,7 +623,7 @@ def _summary(
         claimed_issuer_name=issuer_name_of(credential),
         data_model=data_model(credential),
         facts=facts(credential),
-        several=several_of(credential),
+        several=several_of(credential, subject),
     )
 
 

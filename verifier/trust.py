@@ -27,7 +27,7 @@ from skillspas.keys.trust_list import ENVELOPE_TYPES, TrustList
 from skillspas.keys.verification_method import format_datetime
 from skillspas.schemas.catalogue import credential_type, kind_in_sentence
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
-from skillspas.schemas.vc import is_url
+from skillspas.schemas.vc import is_web_url
 
 __all__ = ["TrustListPolicy", "VerifyCredential", "checked_dids", "load_trust_list", "pinned_keys"]
 
@@ -71,19 +71,13 @@ def checked_dids(values: Iterable[str] | None, option: str) -> tuple[str, ...]:
         SkillspasError: ``invalid_option`` (exit 2), nl/en, saying what to give and how to give a DID a file holds.
     """
     for value in values or ():
-        if option == "--trust-issuer" and _web_issuer(value):
+        if option == "--trust-issuer" and is_web_url(value):
             continue  # an issuer may be named by a web URL instead of a DID (VC 2.0 §4.7; the W3C vectors' issuers)
         try:
             check_did(value)
         except SkillspasError as exc:
             raise _not_a_did(value, option, None if not is_did(value) else exc) from None
     return tuple(values or ())
-
-
-def _web_issuer(value: str) -> bool:
-    """An http(s) URL with a host and no whitespace: an issuer's id that is no DID (a credential's ``issuer`` is a URL)."""
-    scheme, _, rest = value.partition("://")
-    return scheme in ("https", "http") and bool(rest.split("/", 1)[0]) and is_url(value)
 
 
 def _not_a_did(value: str, option: str, reason: SkillspasError | None) -> SkillspasError:

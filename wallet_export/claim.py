@@ -39,6 +39,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
+from skillspas.schemas.vc import is_web_url
 from skillspas.verifier import Bundle, Problem
 from skillspas.verifier.status import status_list_urls
 from skillspas.wallet_export.presentation import build_presentation
@@ -59,13 +60,9 @@ def _failed(message: str, nl: str) -> SkillspasError:
 
 
 def _check_url(url: str) -> str:
-    """``url`` when it is an http(s) address with a host (a string the worker was given)."""
-    try:  # urlsplit, .hostname and .port raise ValueError on a malformed address ("http://[::1", "https://h:x/")
-        parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 else None
-        host = parts.hostname if parts is not None and parts.port != 0 else None
-    except ValueError:
-        parts = host = None
-    if parts is None or parts.scheme not in ("https", "http") or not host:
+    """``url`` when it is an http(s) address with a host (``is_web_url``; a string the worker was given), of at most
+    2,000 characters."""
+    if not (isinstance(url, str) and len(url) <= 2000 and is_web_url(url)):
         if not isinstance(url, str):
             raise _failed("no exchange address", "geen ophaaladres")
         quoted = shown(url, 200, quoted=True)

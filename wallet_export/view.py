@@ -248,8 +248,9 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
     """The claims of ``credential`` for a person, with ``lang`` (nl/en) words; ``labels`` looks up skill names."""
     types = tuple(t for t in _as_list(credential.get("type")) if isinstance(t, str))
     issuer = credential.get("issuer")
-    subject, achievement = the_subject(credential), the_achievement(credential)  # none of several
-    several = several_of(credential)
+    subject = the_subject(credential)  # read once, handed on; none of several
+    achievement = the_achievement(credential, subject)
+    several = several_of(credential, subject)
     skills = tuple(
         SkillView(a["targetUrl"], _label(a, lang, labels), (catalogue.evidence_label(a.get("evidenceKind")) or {}).get(lang))
         for a in _as_list(achievement.get("alignment") if isinstance(achievement, dict) else None)
@@ -260,7 +261,7 @@ def describe(credential: dict[str, Any], lang: Lang = "nl", *, labels: Labels | 
         p["verificationMethod"].split("#", 1)[0] for p in proofs
         if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)
     ))
-    title = _line(title_of(credential)) or TEXT["unknown"][lang]
+    title = _line(title_of(credential, achievement)) or TEXT["unknown"][lang]
     issuer_id = issuer if isinstance(issuer, str) else text_of(issuer, "id")
     names = {text_of(node, "id"): _line(text_of(node, "name")) for node in _as_list(subject.get("leerbedrijf") if isinstance(subject, dict) else None)}
     cosigners = tuple(f"{names[s]} ({s})" if names.get(s) else s for s in signers if s != issuer_id)

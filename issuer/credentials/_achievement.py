@@ -26,7 +26,7 @@ from skillspas.schemas.catalogue import EVIDENCE_KINDS, kind_in_sentence
 from skillspas.schemas.scan import FORBIDDEN_TEXT
 from skillspas.schemas.text import visible
 from skillspas.schemas.jsonschema.type_schemas import CREDENTIAL_CONTEXTS, check_issuable, validate_type
-from skillspas.schemas.vc import instant
+from skillspas.schemas.vc import instant, validity_keys
 from skillspas.schemas.vocab import SkillsVocabulary, fold, framework_of
 
 __all__ = [
@@ -241,24 +241,26 @@ def unread_warning(unread: Mapping[str, str | None], kind: str) -> tuple[str, st
 
 
 def expired_at_issue(credential: Mapping[str, Any], now: dt.datetime | None = None) -> str | None:
-    """The credential's ``validUntil`` when it is before ``now`` (default: this moment), as the verifier decides
-    ``expired``: a credential every check calls expired from the moment it is issued; else ``None``. Not refused: a
-    school may record a certificate that has lapsed (its history), and ``date`` may lie years back; but said, since
-    an end date typed a year early reads the same."""
-    until = credential.get("validUntil")
+    """The credential's ``validUntil`` (VC 1.1: ``expirationDate``, ``validity_keys``) when it is before ``now``
+    (default: this moment), as the verifier decides ``expired``: a credential every check calls expired from the
+    moment it is issued; else ``None``. Not refused: a school may record a certificate that has lapsed (its history),
+    and ``date`` may lie years back; but said, since an end date typed a year early reads the same."""
+    until = credential.get(validity_keys(credential)[1])
     moment = now or dt.datetime.now(dt.timezone.utc)
     return until if isinstance(until, str) and instant(until) < moment else None
 
 
-def expired_warning(lines: Sequence[int], until: str) -> tuple[str, str]:
+def expired_warning(lines: Sequence[int], until: str, *, field: str = "valid_until") -> tuple[str, str]:
     """The warning (Dutch, English; code ``expired``) for credentials ``expired_at_issue``: the one of ``skillspas
-    issue`` (no ``lines``), valid until ``until``; or a batch's rows on ``lines`` (``until``: the first row's)."""
+    issue`` (no ``lines``), valid until ``until``; or a batch's rows on ``lines`` (``until``: the first row's).
+    ``field``: the name the issuer gave the end date (a row's ``valid_until``; ``POST /credentials/issue``'s
+    ``validUntil``), in the one-credential sentence."""
     day = until[:10]
     if not lines:
-        return (f"dit bewijsstuk is al verlopen bij uitgifte: het is geldig tot {day} (valid_until), dus elke controle "
-                "zegt 'verlopen' (niet geldig). Klopt valid_until? Laat het weg als het bewijsstuk niet verloopt.",
-                f"this credential has already expired when it is issued: it is valid until {day} (valid_until), so every "
-                "check says 'expired' (not valid). Is valid_until right? Leave it out if the credential does not expire.")
+        return (f"dit bewijsstuk is al verlopen bij uitgifte: het is geldig tot {day} ({field}), dus elke controle "
+                f"zegt 'verlopen' (niet geldig). Klopt {field}? Laat het weg als het bewijsstuk niet verloopt.",
+                f"this credential has already expired when it is issued: it is valid until {day} ({field}), so every "
+                f"check says 'expired' (not valid). Is {field} right? Leave it out if the credential does not expire.")
     shown_lines = ", ".join(str(line) for line in lines[:_UNREAD_SHOWN]) + (", …" if len(lines) > _UNREAD_SHOWN else "")
     n = len(lines)
     return (f"{'1 bewijsstuk is' if n == 1 else f'{n} bewijsstukken zijn'} al verlopen bij uitgifte (regel "

@@ -20,6 +20,7 @@ __all__ = [
     "StatusOption",
     "IssueOptions",
     "IssueRequest",
+    "IssueWarning",
     "IssueResponse",
     "CosignRequest",
     "VerifyOptions",
@@ -137,10 +138,27 @@ class ExchangeResponse(BaseModel):
     verifiablePresentation: dict[str, Any] | None = None
 
 
+class IssueWarning(ProblemModel):
+    """What a person must see though the credential was issued (``expired``: it had expired when it was issued), in
+    English and Dutch, as the command line says it (``let op [code]`` / ``warning [code]``)."""
+
+    messageNl: str
+
+
 class IssueResponse(BaseModel):
-    """The signed credential, verified by the service before it is returned."""
+    """The signed credential, verified by the service before it is returned, and beside it what was issued all the
+    same but must be seen (``POST /credentials/issue``: always present, empty when there is nothing to say)."""
 
     verifiableCredential: dict[str, Any]
+    warnings: list[IssueWarning] = Field(
+        default_factory=list, examples=[[{
+            "code": "expired", "path": "/credential/validUntil",
+            "message": "this credential has already expired when it is issued: it is valid until 2025-01-10 (validUntil), so "
+                       "every check says 'expired' (not valid). Is validUntil right? Leave it out if the credential does "
+                       "not expire.",
+            "messageNl": "dit bewijsstuk is al verlopen bij uitgifte: het is geldig tot 2025-01-10 (validUntil), dus elke "
+                         "controle zegt 'verlopen' (niet geldig). Klopt validUntil? Laat het weg als het bewijsstuk niet "
+                         "verloopt."}]])
 
 
 class CosignRequest(_Strict):

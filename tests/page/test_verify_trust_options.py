@@ -114,7 +114,8 @@ def test_an_issuer_named_by_its_https_url_is_trusted_as_given_and_an_anchor_must
     # A credential's issuer is a URL, not always a DID (the W3C test vectors' issuer is https://vc.example/issuers/5678).
     issuer = "https://vc.example/issuers/5678"
     assert checked_dids([issuer], "--trust-issuer") == (issuer,)
-    for slip in ("trust-anchor.txt", "vc.example/issuers/5678", "https://", "https:// vc.example"):
+    for slip in ("trust-anchor.txt", "vc.example/issuers/5678", "https://", "https:// vc.example",
+                 "https://h:x/", "http://[::1", "https://roc.example:99999/x", "https://user@/x"):  # no host or port
         with pytest.raises(SkillspasError) as refused:
             checked_dids([slip], "--trust-issuer")
         assert refused.value.code is ErrorCode.INVALID_OPTION, slip

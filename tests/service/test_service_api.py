@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from skillspas.issuer.credentials import expired_warning
 from skillspas.issuer.demo import sample_credential
 from skillspas.keys import LocalSigner, generate
 from skillspas.schemas.jsonld.contexts import bundled_registry
@@ -19,6 +20,7 @@ from svc_live import LiveService
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
+V1 = "https://www.w3.org/2018/credentials/v1"
 V2 = "https://www.w3.org/ns/credentials/v2"
 V2_SRI = "sha384-" + base64.b64encode(hashlib.sha384(bundled_registry().get(V2).raw).digest()).decode()
 
@@ -62,6 +64,36 @@ def test_issue_fills_in_the_organisations_did_and_one_revocation_entry(service):
     entry = credential["credentialStatus"]  # Open Badges 3.0 allows one credentialStatus object
     assert entry["statusPurpose"] == "revocation"
     assert entry["statusListCredential"].startswith(service.base_url + "/status/")
+
+
+def test_an_issue_answer_warns_in_dutch_and_english_as_the_cli_does_when_the_credential_has_already_expired(service):
+    response = service.post("/credentials/issue", {"credential": unsigned(validFrom="2020-01-01T00:00:00Z",
+                                                                          validUntil="2021-01-01T00:00:00Z")})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["verifiableCredential"]["validUntil"] == "2021-01-01T00:00:00Z"  # issued all the same, as the CLI does
+    nl, en = expired_warning((), "2021-01-01T00:00:00Z", field="validUntil")
+    assert body["warnings"] == [{"code": "expired", "message": en, "messageNl": nl, "path": "/credential/validUntil"}]
+    assert "valid until 2021-01-01 (validUntil)" in en and "geldig tot 2021-01-01 (validUntil)" in nl
+
+
+def test_an_issue_answer_has_an_empty_warnings_list_beside_a_credential_that_has_not_expired(service):
+    response = service.post("/credentials/issue", {"credential": unsigned(validUntil="2999-01-01T00:00:00Z")})
+    assert response.status_code == 201, response.text
+    assert response.json()["warnings"] == [] and list(response.json()) == ["verifiableCredential", "warnings"]
+    documented = service.client.get("/openapi.json").json()["components"]["schemas"]
+    assert documented["IssueResponse"]["properties"]["warnings"]["items"] == {"$ref": "#/components/schemas/IssueWarning"}
+    assert set(documented["IssueWarning"]["required"]) == {"code", "message", "messageNl"}
+
+
+def test_an_issue_answer_warns_of_a_vc11_credential_whose_expiration_date_has_passed(service):
+    credential = {"@context": [V1], "type": ["VerifiableCredential"], "issuanceDate": "2020-01-01T00:00:00Z",
+                  "expirationDate": "2021-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:learner"}}
+    response = service.post("/credentials/issue", {"credential": credential, "options": {"credentialStatus": False}})
+    assert response.status_code == 201, response.text
+    [warning] = response.json()["warnings"]
+    assert (warning["code"], warning["path"]) == ("expired", "/credential/expirationDate")
+    assert "(expirationDate)" in warning["message"] and "(expirationDate)" in warning["messageNl"]
 
 
 def test_issue_of_a_plain_credential_has_revocation_and_suspension_entries(service):

@@ -18,13 +18,14 @@ from sqlalchemy import func, select
 
 from skillspas.issuer.batch import BatchInvalid, issue_rows, read_csv, validate_rows
 from skillspas.issuer.batch_offers import IN_PROGRESS, MANIFEST_CSV, MANIFEST_JSON, OfferManifest, offer_rows
-from skillspas.issuer.exchanges import Exchanges
+from skillspas.issuer.demo import sample_credential
+from skillspas.issuer.exchanges import MAX_TTL, MIN_TTL, Exchanges
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org, create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.store.models import ClaimOffer, IssuedCredential
-from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.verifier.qr import read_qr_image
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.store import PassportStore
@@ -105,6 +106,33 @@ def keys(prefix: str, count: int) -> list[str]:
 
 
 # -- the library ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ttl", [dt.timedelta(0), -dt.timedelta(hours=1), MIN_TTL - dt.timedelta(seconds=1),
+                                 MAX_TTL + dt.timedelta(seconds=1)], ids=["none", "negative", "under-a-minute", "over-30-days"])
+def test_an_offer_made_through_the_library_is_refused_coded_when_it_would_last_shorter_or_longer_than_the_api_allows(
+        school, ttl):
+    document = sample_credential(school.org.did, school.org.name)  # no credentialSubject.id: the learner's DID comes later
+    del document["id"]
+    before = offers_of_org(school)
+    with pytest.raises(SkillspasError) as refused:
+        Exchanges(school.issuer).create(school.org, document, ttl=ttl)
+    assert refused.value.code is ErrorCode.INVALID_OPTION, refused.value
+    assert "60 seconden" in refused.value.text("nl") and "60 seconds" in refused.value.text("en")
+    assert offers_of_org(school) == before
+
+
+def test_an_offer_made_through_the_library_may_last_from_a_minute_to_30_days(school):
+    document = sample_credential(school.org.did, school.org.name)
+    del document["id"]
+    for ttl in (MIN_TTL, MAX_TTL):
+        made = Exchanges(school.issuer).create(school.org, document, ttl=ttl)
+        assert ttl - dt.timedelta(seconds=2) <= made.expires - dt.datetime.now(dt.timezone.utc) <= ttl
+
+
+def offers_of_org(school: School) -> int:
+    with school.store.transaction() as session:
+        return int(session.scalar(select(func.count(ClaimOffer.id)).where(ClaimOffer.org_id == school.org.id)))
+
 
 def test_a_claimed_offers_credential_names_the_learners_did_verifies_and_is_stored_under_its_row_key(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]

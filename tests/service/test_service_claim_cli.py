@@ -211,6 +211,19 @@ def test_claim_refuses_an_address_that_is_no_http_exchange(passport, url):
     assert refused.exit_code == 2 and "[exchange_failed]" in refused.output and "internal" not in refused.output
 
 
+@pytest.mark.parametrize("url", ["https://roc.example/exchanges/x\n", "https://roc.example/ex\tchanges/x",
+                                 "https://roc.example/ex changes/x"])
+def test_an_address_with_whitespace_is_refused_before_anything_is_sent(passport, url):
+    """An address cut and pasted with a line break or tab in it is said to be none, not fetched as another address
+    (``urlsplit`` drops tabs and line breaks)."""
+    folder, _ = passport
+    sent: list[httpx.Request] = []
+    with _mock(lambda r: sent.append(r) or httpx.Response(500)) as client, pytest.raises(SkillspasError) as refused:
+        claim(PassportStore(folder), url, client=client)
+    assert refused.value.code.value == "exchange_failed" and "is not an http(s) exchange address" in refused.value.message
+    assert "geen http(s)-ophaaladres" in refused.value.text("nl") and sent == []
+
+
 def test_a_refused_claim_says_why_in_dutch_too(passport, tmp_path):
     folder, _ = passport
     assert "geen http(s)-ophaaladres" in run("claim", "ftp://roc.example/x", "--dir", folder).output

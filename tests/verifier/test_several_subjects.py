@@ -127,3 +127,30 @@ def test_skillspas_verify_and_passport_show_say_a_credential_has_several_subject
     assert outputs[0] == outputs[1]
     view = describe(swapped, lang)
     assert view.skills == () and view.several is not None and view.several.startswith(SENTENCE[of][lang])
+
+
+def test_a_verified_summary_reads_the_credentials_one_subject_once(monkeypatch):
+    """The summary's subject name, skills, title (here the achievement's: the credential has no name of its own) and
+    ``several`` all come from one reading of the subject (``the_subject``), handed on, not read again for each."""
+    from skillspas.schemas import vc
+    from skillspas.verifier import pipeline
+
+    signer = new_signer()
+    credential = sample_credential(signer.controller)
+    del credential["name"]
+    signed = sign(credential, signer)
+    reads: list[object] = []
+    real = vc.the_subject
+
+    def counted(document: Any) -> Any:
+        reads.append(document)
+        return real(document)
+
+    monkeypatch.setattr(vc, "the_subject", counted)
+    monkeypatch.setattr(pipeline, "the_subject", counted)
+    summary = Verifier(trusted_issuers=[signer.controller]).verify(signed).summary
+    assert summary is not None and len(reads) == 1, len(reads)
+    achievement = credential["credentialSubject"]["achievement"]
+    assert (summary.subject_name, summary.name, summary.several) == (
+        credential["credentialSubject"]["name"], achievement["name"], None)
+    assert [s.url for s in summary.skills] == [a["targetUrl"] for a in achievement["alignment"]]

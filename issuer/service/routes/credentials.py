@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from fastapi.responses import JSONResponse, Response
 
 from skillspas.issuer.batch import BatchInvalid, Manifest, batch_workers, issue_rows, unused_columns, validate_rows
-from skillspas.issuer.credentials import KINDS, type_name
+from skillspas.issuer.credentials import KINDS, expired_at_issue, expired_warning, type_name
 from skillspas.issuer.demo import sample_credential
 from skillspas.issuer.issuing import Issued, Issuer
 from skillspas.issuer.orgs import Org
@@ -21,6 +22,7 @@ from skillspas.issuer.service.body_guard import PARSED_BODY
 from skillspas.issuer.service.errors import error_body, in_body
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.jsonio import pointer_token
+from skillspas.schemas.vc import validity_keys
 from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import (
     BatchErrorBody,
@@ -81,6 +83,8 @@ async def issue_credential(
     organisation's key, verifies the result, stores it (or its hash) and writes the audit log.
     A document VC Data Model 2.0 forbids is refused with 400 and a code, never signed; so is a
     ``credentialStatus`` of the caller's (``forbidden_field``: the service allocates the entries).
+    Beside the credential, ``warnings`` (always there, empty when there is nothing to say) lists what was issued all
+    the same but must be seen, in English and Dutch: ``expired`` for a credential that had expired when it was issued.
     """
     purposes = request.options.purposes() if request.options else None
     with in_body("/credential"):
@@ -89,7 +93,21 @@ async def issue_credential(
         else:
             issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
     # the credential's canonical text, as hashed and stored: not serialised a second time
-    return Response(f'{{"verifiableCredential":{issued.text}}}', status_code=201, media_type="application/json")
+    said = _warnings(issued.credential)
+    warnings = json.dumps(said, ensure_ascii=False, separators=(",", ":")) if said else "[]"  # the common answer as is
+    return Response(f'{{"verifiableCredential":{issued.text},"warnings":{warnings}}}', status_code=201,
+                    media_type="application/json")
+
+
+def _warnings(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the answer says beside an issued credential (``IssueWarning``): ``expired`` when it had expired before it
+    was issued (``expired_at_issue``; issued all the same, as ``skillspas issue`` and the batch do, never silently)."""
+    until = expired_at_issue(credential)
+    if until is None:
+        return []
+    key = validity_keys(credential)[1]  # validUntil (VC 1.1: expirationDate), as the request named it
+    nl, en = expired_warning((), until, field=key)
+    return [{"code": ErrorCode.EXPIRED.value, "message": en, "messageNl": nl, "path": f"/credential/{key}"}]
 
 
 class _DirectRoute(APIRoute):
