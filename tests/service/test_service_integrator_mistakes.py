@@ -1,0 +1,55 @@
+"""What a school-software vendor meets when connecting a student system with only the README and /docs: an mbo-diploma
+built by hand, the mistakes every integrator makes (a stray field, a trailing slash, the wrong form of a request) and
+the answers they must be able to act on: a coded JSON refusal, in English and Dutch, pointing at what they sent."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from skillspas.issuer.credentials import build
+from skillspas.schemas.messages import text
+
+from helpers import service_in_process
+
+BASE = "http://127.0.0.1:8000"
+DIPLOMA_ROW = {"issuer_name": "ROC Voorbeeldstad", "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL",
+               "date": "2025-07-01"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The issuer service in this process (SQLite) with one ROC, acting with the ROC's API key."""
+    with service_in_process(tmp_path_factory.mktemp("integrator-mistakes"), "ROC Voorbeeldstad", BASE) as (test_client, _):
+        yield test_client
+
+
+def diploma(**changes: Any) -> dict[str, Any]:
+    """An unsigned mbo-diploma as an integrator sends it: no id, no issuer (the service fills both in)."""
+    credential = build("mbo-diploma", DIPLOMA_ROW, issuer="did:web:placeholder")
+    del credential["id"], credential["issuer"]
+    return {**credential, **changes}
+
+
+def refused(response: Any, status: int, code: str) -> dict[str, Any]:
+    """The coded JSON refusal of ``response``, checked for its status and code."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    return body
+
+
+# -- a field no context defines, in a credential of a skillspas type --------------------------------------------------
+
+@pytest.mark.parametrize("where", ["credential", "subject"])
+def test_a_stray_field_in_a_diploma_sent_without_issuer_is_refused_as_that_field_not_as_the_issuer(client, where):
+    credential = diploma()
+    target = credential if where == "credential" else credential["credentialSubject"]
+    target["studentNumber"] = "123456"
+    body = refused(client.post("/credentials/issue", json={"credential": credential}), 400, "undefined_term")
+    pointer = "/credential/studentNumber" if where == "credential" else "/credential/credentialSubject/studentNumber"
+    assert body["path"] == pointer
