@@ -53,3 +53,24 @@ def test_a_stray_field_in_a_diploma_sent_without_issuer_is_refused_as_that_field
     body = refused(client.post("/credentials/issue", json={"credential": credential}), 400, "undefined_term")
     pointer = "/credential/studentNumber" if where == "credential" else "/credential/credentialSubject/studentNumber"
     assert body["path"] == pointer
+
+
+# -- a status change that cannot be made points at the member of the request that asked for it -------------------------
+
+def _revoked(client: TestClient) -> str:
+    issued = client.post("/credentials/issue", json={"credential": diploma()})
+    assert issued.status_code == 201, issued.text
+    credential_id = str(issued.json()["verifiableCredential"]["id"])
+    assert client.post("/credentials/status", json={"credentialId": credential_id, "action": "revoke"}).status_code == 200
+    return credential_id
+
+
+@pytest.mark.parametrize("form, pointer", [
+    pytest.param({"action": "reinstate"}, "/action", id="asked as action"),
+    pytest.param({"credentialStatus": [{"type": "BitstringStatusListEntry", "status": "active"}]},
+                 "/credentialStatus/0/status", id="asked in the VC-API form"),
+])
+def test_reinstating_a_revoked_credential_points_at_the_member_of_the_request_that_asked_for_it(client, form, pointer):
+    body = refused(client.post("/credentials/status", json={"credentialId": _revoked(client), **form}), 400,
+                   "invalid_status_change")
+    assert body["path"] == pointer and body["errors"][0]["path"] == pointer

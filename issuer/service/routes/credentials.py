@@ -197,7 +197,12 @@ async def update_status(
         raise error_for(ErrorCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action",
                         nl="Geef óf action óf credentialStatus mee.")
     action = request.action or _ACTION_FOR_STATUS[request.credentialStatus[0].status]  # type: ignore[index]
-    change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
+    try:
+        change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
+    except SkillspasError as exc:
+        if exc.path == "/credentialStatus":  # the library's word for "the change asked for": the member that asked it
+            exc.path = "/action" if request.action is not None else "/credentialStatus/0/status"
+        raise
     return JSONResponse(change.to_json())
 
 
