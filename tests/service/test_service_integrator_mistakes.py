@@ -74,3 +74,32 @@ def test_reinstating_a_revoked_credential_points_at_the_member_of_the_request_th
     body = refused(client.post("/credentials/status", json={"credentialId": _revoked(client), **form}), 400,
                    "invalid_status_change")
     assert body["path"] == pointer and body["errors"][0]["path"] == pointer
+
+
+# -- a trailing slash, an unknown path, a wrong method: coded JSON, never an empty redirect ------------------------------
+
+@pytest.mark.parametrize("method, path", [
+    pytest.param("POST", "/credentials/issue/", id="issuing"),
+    pytest.param("POST", "/credentials/verify/", id="verifying"),
+    pytest.param("GET", "/bundle/", id="the bundle"),
+])
+def test_a_route_written_with_a_trailing_slash_is_a_coded_404_naming_the_route_not_an_empty_redirect(client, method, path):
+    response = client.request(method, path, json={}, follow_redirects=False)
+    body = refused(response, 404, "not_found")
+    assert "location" not in response.headers
+    assert path.rstrip("/") in body["message"] and path.rstrip("/") in body["messageNl"]
+
+
+def test_the_verifier_page_without_its_slash_still_leads_to_it(client):
+    response = client.get("/verifier", follow_redirects=False)
+    assert response.status_code in (307, 308) and response.headers["location"] == "/verifier/"
+    assert client.get("/verifier", follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("method, path, status, code", [
+    pytest.param("GET", "/credentials/nope", 404, "not_found", id="an unknown path"),
+    pytest.param("GET", "/credentials/issue", 405, "method_not_allowed", id="a method the route does not take"),
+])
+def test_an_unknown_path_or_method_is_explained_in_english_as_it_is_in_dutch(client, method, path, status, code):
+    body = refused(client.request(method, path), status, code)
+    assert (body["message"], body["messageNl"]) == (text(code, "en"), text(code, "nl"))
