@@ -103,3 +103,49 @@ def test_the_verifier_page_without_its_slash_still_leads_to_it(client):
 def test_an_unknown_path_or_method_is_explained_in_english_as_it_is_in_dutch(client, method, path, status, code):
     body = refused(client.request(method, path), status, code)
     assert (body["message"], body["messageNl"]) == (text(code, "en"), text(code, "nl"))
+
+
+# -- a body larger than the service takes, from a client that closes after the answer ----------------------------------
+
+@pytest.fixture
+def guarded_port() -> Iterator[int]:
+    """A live uvicorn with the service's HTTP protocol and its body guard (1 KiB), on a free port of 127.0.0.1."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from skillspas.issuer.service.body_guard import StrictJSONBody
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol, bound_socket
+
+    async def unreached(scope: dict[str, Any], receive: Any, send: Any) -> None:  # every body here is too large
+        raise AssertionError("the guard lets no body over its limit through")
+
+    sock = bound_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(
+        StrictJSONBody(unreached, limit=1024, large_limit=1024, large_paths=frozenset()),  # type: ignore[arg-type]
+        http=OneWriteProtocol, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_a_python_client_sending_a_body_far_over_the_limit_reads_the_coded_too_large_not_a_connection_reset(guarded_port):
+    import json
+    import urllib.error
+    import urllib.request
+
+    body = b'{"credential": {"name": "' + b"x" * (20 * 1024 * 1024) + b'"}}'  # urllib says Connection: close
+    request = urllib.request.Request(f"http://127.0.0.1:{guarded_port}/credentials/issue", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=30)
+    assert answer.value.code == 400
+    assert json.loads(answer.value.read())["code"] == "too_large"
