@@ -149,3 +149,14 @@ def test_a_python_client_sending_a_body_far_over_the_limit_reads_the_coded_too_l
         urllib.request.urlopen(request, timeout=30)
     assert answer.value.code == 400
     assert json.loads(answer.value.read())["code"] == "too_large"
+
+
+# -- the documented examples of issuing are issued as they stand, an mbo-diploma among them ----------------------------
+
+def test_the_docs_show_an_mbo_diploma_to_issue_and_every_issue_example_is_issued_as_it_stands(client):
+    examples = client.get("/openapi.json").json()["paths"]["/credentials/issue"]["post"]["requestBody"]["content"][
+        "application/json"]["examples"]
+    assert any("MboDiploma" in example["value"]["credential"]["type"] for example in examples.values())
+    for name, example in examples.items():
+        issued = client.post("/credentials/issue", json=copy.deepcopy(example["value"]))
+        assert issued.status_code == 201, (name, issued.text)
