@@ -160,3 +160,20 @@ def test_the_docs_show_an_mbo_diploma_to_issue_and_every_issue_example_is_issued
     for name, example in examples.items():
         issued = client.post("/credentials/issue", json=copy.deepcopy(example["value"]))
         assert issued.status_code == 201, (name, issued.text)
+
+
+# -- a number where the schema wants text (and the reverse) names the field that is wrong -----------------------------
+
+def test_a_crebo_code_sent_as_a_number_is_refused_naming_the_code_and_asking_for_text(client):
+    credential = diploma()
+    credential["credentialSubject"]["achievement"]["humanCode"] = 25180
+    body = refused(client.post("/credentials/issue", json={"credential": credential}), 400, "schema_invalid")
+    assert body["path"] == "/credential/credentialSubject/achievement/humanCode"
+    assert "humanCode" in body["message"] and "humanCode" in body["messageNl"], body  # was "the description of …"
+
+
+def test_a_level_sent_as_text_is_refused_naming_the_level(client):
+    credential = diploma()
+    credential["credentialSubject"]["achievement"]["kwalificatie"]["niveau"] = "2"
+    body = refused(client.post("/credentials/issue", json={"credential": credential}), 400, "schema_invalid")
+    assert body["path"] == "/credential/credentialSubject/achievement/kwalificatie/niveau"
