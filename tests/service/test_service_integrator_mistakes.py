@@ -177,3 +177,12 @@ def test_a_level_sent_as_text_is_refused_naming_the_level(client):
     credential["credentialSubject"]["achievement"]["kwalificatie"]["niveau"] = "2"
     body = refused(client.post("/credentials/issue", json={"credential": credential}), 400, "schema_invalid")
     assert body["path"] == "/credential/credentialSubject/achievement/kwalificatie/niveau"
+
+
+# -- a claim address: one pointer for its id, whether it does not fit or leads nowhere ----------------------------------
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_unknown_claim_offer_points_at_the_address_parameter_as_a_malformed_one_does(client, method):
+    malformed = refused(client.request(method, "/exchanges/kort", json={}), 400, "schema_invalid")
+    unknown = refused(client.request(method, "/exchanges/" + "A" * 32, json={}), 404, "not_found")
+    assert unknown["path"] == malformed["path"] == "/path/exchange_id"
