@@ -186,3 +186,29 @@ def test_an_unknown_claim_offer_points_at_the_address_parameter_as_a_malformed_o
     malformed = refused(client.request(method, "/exchanges/kort", json={}), 400, "schema_invalid")
     unknown = refused(client.request(method, "/exchanges/" + "A" * 32, json={}), 404, "not_found")
     assert unknown["path"] == malformed["path"] == "/path/exchange_id"
+
+
+# -- a request of the wrong shape says what is wrong with it in Dutch too ----------------------------------------------
+
+SHAPES = [
+    pytest.param("/credentials/issue", lambda: {"credential": diploma(), "options": {"statusPurposes": "suspension"}},
+                 "/options/statusPurposes", "een lijst", id="a list sent as one string"),
+    pytest.param("/exchanges", lambda: {"credential": diploma(), "expiresIn": "3600"}, "/expiresIn", "een geheel getal",
+                 id="a number sent as text"),
+    pytest.param("/exchanges", lambda: {"credential": diploma(), "expiresIn": 10 ** 9}, "/expiresIn", "hoogstens 2592000",
+                 id="a number over its bound"),
+    pytest.param("/credentials/status", lambda: {"credentialId": 12, "action": "revoke"}, "/credentialId", "tekst",
+                 id="text sent as a number"),
+    pytest.param("/credentials/status", lambda: {"credentialId": "urn:x", "action": "Revoke"}, "/action",
+                 "'revoke', 'suspend' of 'reinstate'", id="a value that is not one of the choices"),
+    pytest.param("/credentials/issue", lambda: {"credential": diploma(), "optoins": {}}, "/optoins", "hoort niet",
+                 id="a member the request does not have"),
+    pytest.param("/credentials/issue", lambda: {}, "/credential", "ontbreekt", id="a member left out"),
+]
+
+
+@pytest.mark.parametrize("path, body, pointer, dutch", SHAPES)
+def test_a_request_of_the_wrong_shape_says_in_dutch_too_what_is_wrong_where(client, path, body, pointer, dutch):
+    answer = refused(client.post(path, json=body()), 400, "schema_invalid")
+    assert answer["path"] == pointer
+    assert dutch in answer["messageNl"] and pointer in answer["messageNl"], answer["messageNl"]
