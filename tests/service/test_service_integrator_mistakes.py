@@ -212,3 +212,13 @@ def test_a_request_of_the_wrong_shape_says_in_dutch_too_what_is_wrong_where(clie
     answer = refused(client.post(path, json=body()), 400, "schema_invalid")
     assert answer["path"] == pointer
     assert dutch in answer["messageNl"] and pointer in answer["messageNl"], answer["messageNl"]
+
+
+# -- a retried request ------------------------------------------------------------------------------------------------
+
+def test_a_retried_issue_with_its_own_id_issues_nothing_twice_and_says_a_retry_was_issued_already(client):
+    request = {"credential": diploma(id="urn:uuid:5a0e7c1e-0000-4000-8000-000000000001")}
+    assert client.post("/credentials/issue", json=request).status_code == 201
+    body = refused(client.post("/credentials/issue", json=request), 400, "duplicate_id")
+    assert body["path"] == "/credential/id"
+    assert "retr" in body["message"] and "opnieuw" in body["messageNl"], body  # not only "leave id out"
