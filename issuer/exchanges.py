@@ -206,7 +206,7 @@ class Exchanges:
         with self.issuer.store.transaction() as session:
             row = session.get(ClaimOffer, _digest(token))
             if row is None:
-                raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId", nl=_NO_OFFER_NL)
+                raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/path/exchange_id", nl=_NO_OFFER_NL)
             org = session.get(Organisation, row.org_id)
             expires, used, challenge, document = _utc(row.expires_at), row.used_at, row.challenge, row.document
             org_name = org.name if org is not None else ""
@@ -299,9 +299,9 @@ class Exchanges:
 def _usable(offer: ClaimOffer | None) -> ClaimOffer:
     """``offer`` when it can still be claimed."""
     if offer is None:
-        raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/exchangeId", nl=_NO_OFFER_NL)
+        raise error_for(ErrorCode.NOT_FOUND, "no claim offer at this address", "/path/exchange_id", nl=_NO_OFFER_NL)
     if offer.used_at is not None:
-        raise error_for(ErrorCode.OFFER_USED, "this offer has already been claimed", "/exchangeId")
+        raise error_for(ErrorCode.OFFER_USED, "this offer has already been claimed", "/path/exchange_id")
     if _utc(offer.expires_at) <= _now():
-        raise error_for(ErrorCode.OFFER_EXPIRED, "this offer has expired", "/exchangeId")
+        raise error_for(ErrorCode.OFFER_EXPIRED, "this offer has expired", "/path/exchange_id")
     return offer

@@ -42,6 +42,7 @@ from skillspas.issuer.stored_form import MAX_ID_LENGTH, canonical_text, check_st
 from skillspas.keys import StaticResolver
 from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
 from skillspas.schemas.jsonio import copy_json, parse_json
+from skillspas.schemas.jsonschema.type_schemas import skillspas_type
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
 from skillspas.schemas.vc import cosigner_ids, is_url, issuer_id, proofs_of, types_of
@@ -145,9 +146,11 @@ class Issuer:
         document: dict[str, Any] = copy_json(parse_json(credential))  # a dict: checked above
         try:
             kind = credential_kind(document, self.contexts)
+            profile = kind is not None
         except SkillspasError:  # unexpandable: preflight refuses it, with the verifier's order of checks
             kind = None
-        _set_issuer(document, org, profile=kind is not None)
+            profile = _names_skillspas_type(document)
+        _set_issuer(document, org, profile=profile)
         if "id" not in document:
             document["id"] = f"urn:uuid:{uuid.uuid4()}"
         check_stored_ids(document)
@@ -347,6 +350,17 @@ def _controller(proof: dict[str, Any]) -> str | None:
     """The DID whose key made ``proof`` (its verification method without the fragment)."""
     method = proof.get("verificationMethod")
     return method.split("#", 1)[0] if isinstance(method, str) else None
+
+
+def _names_skillspas_type(document: dict[str, Any]) -> bool:
+    """Whether the JSON names one of the five skillspas types, as the schema check that preflight runs before the
+    strict expansion reads it: a document that cannot be expanded (a field no context defines) is still checked
+    against its type's schema first, so its absent issuer must be the profile that schema wants, or the refusal
+    would be about an issuer the caller never sent instead of the field that is wrong."""
+    try:
+        return skillspas_type(document) is not None
+    except SkillspasError:  # two skillspas types: preflight's schema check says so
+        return True
 
 
 def _set_issuer(document: dict[str, Any], org: Org, *, profile: bool = False) -> None:

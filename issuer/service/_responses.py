@@ -43,13 +43,13 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
     }),
     409: ("The claim offer has been used already.", {
         "code": "offer_used", "message": "this offer has already been claimed",
-        "messageNl": "Dit bewijsstuk is al opgehaald.", "path": "/exchangeId",
-        "errors": [{"code": "offer_used", "message": "…", "path": "/exchangeId"}],
+        "messageNl": "Dit bewijsstuk is al opgehaald.", "path": "/path/exchange_id",
+        "errors": [{"code": "offer_used", "message": "…", "path": "/path/exchange_id"}],
     }),
     410: ("The claim offer has expired.", {
         "code": "offer_expired", "message": "this offer has expired",
-        "messageNl": "Dit aanbod is verlopen.", "path": "/exchangeId",
-        "errors": [{"code": "offer_expired", "message": "…", "path": "/exchangeId"}],
+        "messageNl": "Dit aanbod is verlopen.", "path": "/path/exchange_id",
+        "errors": [{"code": "offer_expired", "message": "…", "path": "/path/exchange_id"}],
     }),
     404: ("Not found.", {
         "code": "not_found", "message": "this organisation issued no credential with that id",

@@ -14,6 +14,7 @@ credentials, with their current DID documents and status lists). The database is
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from skillspas.issuer.issuing import Issuer
@@ -73,6 +74,10 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.openapi = coded_openapi(app)  # type: ignore[method-assign]  # 400 ErrorBody, not FastAPI's 422 HTTPValidationError
     for module in (credentials, exchanges, verify, status_lists, audit, dids):
         app.include_router(module.router)
+    # A path with a slash too many is a coded 404 naming the route (http_error), not Starlette's empty 307 to an
+    # absolute http:// URL, which a client POSTing JSON does not follow; only the page's own address redirects.
+    app.router.redirect_slashes = False
+    app.add_api_route(PAGE_PREFIX, lambda: RedirectResponse(PAGE_PREFIX + "/"), methods=["GET"], include_in_schema=False)
     app.router.on_shutdown.append(issuer.orgs.close)  # log out of the HSM, if organisations use one
     app.router.on_shutdown.append(store.dispose_loop)  # the event loop's PostgreSQL connections (Store.on_loop)
     app.mount(PAGE_PREFIX, _verifier_page(issuer, settings))

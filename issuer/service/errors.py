@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -84,6 +84,41 @@ def _pointer(loc: tuple[Any, ...], body: Any, kind: str) -> str:
     return "/" + "/".join(parts) if parts else "/"
 
 
+_DUTCH_REASONS: Final = {
+    "missing": "ontbreekt", "extra_forbidden": "hoort niet in dit verzoek (een tikfout?)",
+    "string_type": "moet tekst zijn", "int_type": "moet een geheel getal zijn", "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn", "bool_type": "moet true of false zijn",
+    "bool_parsing": "moet true of false zijn", "list_type": "moet een lijst zijn", "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn", "model_attributes_type": "moet een object zijn",
+    "literal_error": "moet {expected} zijn", "enum": "moet {expected} zijn",
+    "greater_than_equal": "moet ten minste {ge} zijn", "less_than_equal": "mag hoogstens {le} zijn",
+    "greater_than": "moet groter dan {gt} zijn", "less_than": "moet kleiner dan {lt} zijn",
+    "string_too_short": "moet ten minste {min_length} teken(s) hebben",
+    "string_too_long": "mag hoogstens {max_length} tekens hebben",
+    "too_short": "moet ten minste {min_length} element(en) hebben", "too_long": "mag hoogstens {max_length} elementen hebben",
+    "string_pattern_mismatch": "heeft niet de vorm '{pattern}'", "json_invalid": "is geen geldige JSON",
+}
+"""What a request-shape error (pydantic's ``type``) says in Dutch, after the JSON pointer of the member; ``{…}`` from the
+error's ``ctx`` (a choice of values: ``'revoke', 'suspend' of 'reinstate'``)."""
+
+
+def _member(pointer: str) -> str:
+    """The member a request-shape error is about, as the Dutch sentence names it: its JSON pointer, or the body."""
+    return "de inhoud van het verzoek" if pointer == "/" else pointer
+
+
+def _dutch_reason(error: Any) -> str | None:
+    """The Dutch words for one request-shape error, or None for a kind the table does not have."""
+    reason = _DUTCH_REASONS.get(str(error.get("type", "")))
+    if reason is None:
+        return None
+    context = {key: shown(str(value), 80).replace(" or ", " of ") for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return reason.format(**context)
+    except (KeyError, IndexError):  # a kind whose context lacks the value the sentence names
+        return None
+
+
 def _escaped(step: Any) -> str:
     return pointer_token(str(step))
 
@@ -106,9 +141,10 @@ def install_error_handlers(app: FastAPI) -> None:
                              "path": _pointer(tuple(error.get("loc", ())), exc.body, kind)})
         first = problems[0] if problems else {"code": "schema_invalid", "message": "invalid request", "path": "/"}
         code = ErrorCode[str(first["code"]).upper()]
+        why = _dutch_reason(exc.errors()[0]) if exc.errors() else None
         body = error_body(code.value, "the request does not have the documented shape: " + first["message"],
-                          "Het verzoek heeft niet de vorm die de API-documentatie (/docs) beschrijft.", first["path"],
-                          problems)
+                          "Het verzoek heeft niet de vorm die de API-documentatie (/docs) beschrijft"
+                          + (f": {_member(first['path'])} {why}." if why else "."), first["path"], problems)
         return JSONResponse(body, status_code=400)
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]

@@ -13,6 +13,9 @@ connection's start or of the request's first byte (``with_head_timeout``; ``serv
 ``Settings.body_read_timeout``): uvicorn has no such bound, so a client that sends nothing, or a head
 byte by byte (slow loris), held its connection for ever. Past it a begun request is answered 408
 ``request_timeout`` and the connection closed. The body's time is the application's (``StrictJSONBody``).
+A connection closed after an answer given before its request's body was read (``too_large`` to a client that sent
+``Connection: close``) lingers, as nginx's ``lingering_close`` does: it shuts its sending side and reads on, dropping
+the rest, until the client closes or ``LINGER_SECONDS`` pass, so that the client can read the coded answer.
 A request the parser cannot read is a coded 400 ``schema_invalid``, as on the verifier page: both come from
 ``CodedHTTPProtocol`` (``skillspas.verifier.page.http_protocol``), whose ``refuse`` writes such raw answers.
 
@@ -23,7 +26,8 @@ does; uvicorn serves it: ``Server.run(sockets=[...])``).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, error_for
 from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
@@ -31,15 +35,24 @@ from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
 __all__ = ["OneWriteProtocol"]
 
 
+LINGER_SECONDS: Final = 10.0
+"""How long a connection closed while its request's body still arrives keeps reading (and dropping) that body, so
+that the client, still sending, gets to read the answer (see ``_HeadWithBody.close``)."""
+
+
 class _HeadWithBody:
-    """A connection's transport whose response heads wait for the data that follows them (see above)."""
+    """A connection's transport whose response heads wait for the data that follows them (see above), and whose
+    close lingers while the request's body is still arriving (``body_unread``)."""
 
-    __slots__ = ("_transport", "_head", "_loop")
+    __slots__ = ("_transport", "_head", "_loop", "_body_unread", "lingering")
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop,
+                 body_unread: Callable[[], bool] = lambda: False) -> None:
         self._transport = transport
         self._loop = loop
         self._head: bytes | None = None
+        self._body_unread = body_unread
+        self.lingering = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if self._head is not None:
@@ -58,8 +71,21 @@ class _HeadWithBody:
                 self._transport.write(head)
 
     def close(self) -> None:
+        """Close after the answer; while the request's body still arrives (an answer before it was read: too large,
+        ``Connection: close``), shut only the sending side and keep reading until the client closes or
+        ``LINGER_SECONDS`` pass. Closed at once, the unread bytes make the kernel reset the connection, and a client
+        still sending its body (Python's http.client, requests) reports that reset instead of the coded answer."""
         self._flush()
-        self._transport.close()
+        if self.lingering or not self._body_unread() or not self._transport.can_write_eof():
+            self._transport.close()
+            return
+        self.lingering = True  # the protocol drops what arrives from now on (OneWriteProtocol.data_received)
+        self._transport.write_eof()
+        self._transport.resume_reading()  # uvicorn pauses reading while a body waits unread
+        self._loop.call_later(LINGER_SECONDS, self._transport.close)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._transport.is_closing()
 
     def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
         return getattr(self._transport, name)
@@ -80,8 +106,13 @@ class OneWriteProtocol(CodedHTTPProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.transport = _HeadWithBody(transport, self.loop)  # type: ignore[assignment]
+        self.transport = _HeadWithBody(transport, self.loop, lambda: self._head_bytes is None)  # type: ignore[assignment]
         self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def data_received(self, data: bytes) -> None:
+        if getattr(self.transport, "lingering", False):
+            return  # the rest of a body answered already: read and dropped, never parsed as a next request
+        super().data_received(data)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()

@@ -12,6 +12,7 @@ The raw answers of the HTTP protocol (``verifier/page/http_protocol.py``) have t
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any, Final
 
 from fastapi import Request
@@ -68,13 +69,32 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
     with the refusal's own headers; 405's ``Allow`` names the methods of every route at the path."""
     problem = _HTTP_CODES.get(exc.status_code)
     if problem is not None:
-        body = error_body(problem.value, str(exc.detail) if exc.detail else text(problem), text(problem, "nl"))
+        standard = not exc.detail or exc.detail == HTTPStatus(exc.status_code).phrase  # Starlette's own "Not Found"
+        en, nl = (text(problem), text(problem, "nl")) if standard else (str(exc.detail), text(problem, "nl"))
+        route = _without_slash(request) if exc.status_code == 404 else None
+        if route is not None:
+            en = f"{en.rstrip('.')}: this route is {route}, without the slash at the end"
+            nl = f"{nl.rstrip('.')}: deze route is {route}, zonder schuine streep aan het eind"
+        body = error_body(problem.value, en, nl)
     else:
         body = error_body("http_error", str(exc.detail), str(exc.detail))
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:
         headers["Allow"] = _allowed(request) or headers.get("Allow", "")
     return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
+
+
+def _without_slash(request: Request) -> str | None:
+    """The path of ``request`` without its trailing slash when some route of the app has that path (``POST
+    /credentials/issue/``): the service redirects no such request (a POST client does not follow a 307), it says so."""
+    path = request.url.path
+    if len(path) < 2 or not path.endswith("/"):
+        return None
+    route = path.rstrip("/")
+    scope = {**request.scope, "path": route}
+    if any(candidate.matches(scope)[0] is not Match.NONE for candidate in request.app.router.routes):
+        return route
+    return None
 
 
 def _allowed(request: Request) -> str:

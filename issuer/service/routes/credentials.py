@@ -41,7 +41,39 @@ __all__ = ["router"]
 router = APIRouter(tags=["credentials"])
 
 _UNSIGNED = {k: v for k, v in sample_credential("did:web:roc.example").items() if k not in ("id", "issuer")}
+_DIPLOMA: dict[str, Any] = {  # as ``skillspas issue mbo-diploma`` builds one (shortened), without id and issuer
+    "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                 "https://w3id.org/skillspas/v2"],
+    "type": ["VerifiableCredential", "OpenBadgeCredential", "MboDiploma"],
+    "validFrom": "2025-07-01T00:00:00Z", "awardedDate": "2025-07-01T00:00:00Z", "name": "Mbo-diploma Kok",
+    "credentialSubject": {
+        "type": ["AchievementSubject"], "name": "Anouk Testdata",
+        "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": "Anouk Testdata"}],
+        "leerweg": "BBL",
+        "achievement": {
+            "id": "urn:uuid:1824d4da-ad59-5c3d-94e1-983af23bfd0a", "type": ["Achievement"], "achievementType": "Diploma",
+            "name": "Kok", "description": "Mbo-diploma Kok (crebo 25180), niveau 2 (Basisberoepsopleiding).",
+            "criteria": {"narrative": "Alle onderdelen van kwalificatie Kok (25180) behaald volgens het examenplan."},
+            "humanCode": "25180",
+            "kwalificatie": {"type": ["Kwalificatie"], "crebo": "25180", "name": "Kok", "niveau": 2, "nlqf": 2,
+                             "eqf": "http://data.europa.eu/snb/eqf/2",
+                             "kwalificatiedossier": {"type": ["Kwalificatiedossier"], "crebo": "23085", "name": "Keuken"}},
+            "alignment": [
+                {"type": ["Alignment"], "targetType": "ext:CompetentNLAlignment", "targetFramework": "CompetentNL",
+                 "targetName": "Samenwerken", "targetUrl": "https://linkeddata.competentnl.nl/id/humancapability/1D54A21B60",
+                 "evidenceKind": "kwalificatieLink"},
+                {"type": ["Alignment"], "targetType": "ext:CompetentNLAlignment", "targetFramework": "CompetentNL",
+                 "targetName": "Plannen", "targetUrl": "https://linkeddata.competentnl.nl/id/humancapability/D8863A73CA",
+                 "evidenceKind": "kwalificatieLink"},
+            ],
+        },
+    },
+}
 _ISSUE_EXAMPLES: dict[str, Any] = {
+    "mbo-diploma": {
+        "summary": "An mbo-diploma (MboDiploma; issuer and id filled in, a revocation entry added)",
+        "value": {"credential": _DIPLOMA},
+    },
     "badge": {
         "summary": "An Open Badges 3.0 credential with ESCO skills (issuer filled in)",
         "value": {"credential": _UNSIGNED},
@@ -215,7 +247,12 @@ async def update_status(
         raise error_for(ErrorCode.INVALID_STATUS_CHANGE, "give either action or credentialStatus", "/action",
                         nl="Geef óf action óf credentialStatus mee.")
     action = request.action or _ACTION_FOR_STATUS[request.credentialStatus[0].status]  # type: ignore[index]
-    change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
+    try:
+        change = await run_in_threadpool(issuer.change_status, org, request.credentialId, action)
+    except SkillspasError as exc:
+        if exc.path == "/credentialStatus":  # the library's word for "the change asked for": the member that asked it
+            exc.path = "/action" if request.action is not None else "/credentialStatus/0/status"
+        raise
     return JSONResponse(change.to_json())
 
 
