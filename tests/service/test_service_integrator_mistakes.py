@@ -116,7 +116,8 @@ def guarded_port() -> Iterator[int]:
     import uvicorn
 
     from skillspas.issuer.service.body_guard import StrictJSONBody
-    from skillspas.issuer.service.http_protocol import OneWriteProtocol, bound_socket
+    from skillspas.issuer.service.http_protocol import OneWriteProtocol
+    from skillspas.verifier.page.listen import bound_socket
 
     async def unreached(scope: dict[str, Any], receive: Any, send: Any) -> None:  # every body here is too large
         raise AssertionError("the guard lets no body over its limit through")
