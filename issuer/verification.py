@@ -76,13 +76,19 @@ class ServiceVerifier:
         bundle = build_bundle(self.issuer)
         verifier = Verifier(
             bundle=bundle,
-            policy=TrustedIssuers([org.did for org in self.issuer.orgs.all()]) if "trust" in wanted else _AnyIssuer(),
+            policy=_own_organisations(self.issuer) if "trust" in wanted else _AnyIssuer(),
             status=None if "credentialStatus" in wanted else _NoStatusCheck(),
         )
         now = dt.datetime.now(dt.timezone.utc)
         moment = now if "validity" in wanted else _inside_window(document, now)
         result = verifier.verify(document, challenge=challenge, domain=domain, now=moment)
         return _select(result, wanted, now)
+
+
+def _own_organisations(issuer: Issuer) -> TrustedIssuers:
+    """The service trusts its own organisations, each known by its registered name (the employer's ``issuerName``)."""
+    organisations = issuer.orgs.all()
+    return TrustedIssuers([org.did for org in organisations], {org.did: org.name for org in organisations})
 
 
 def _inside_window(document: dict[str, Any], now: dt.datetime) -> dt.datetime:

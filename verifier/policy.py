@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Iterable, Protocol, Sequence, runtime_checkable
+from typing import Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error
 
@@ -39,14 +39,15 @@ class TrustPolicy(Protocol):
 class TrustedIssuers:
     """Trust exactly these issuer DIDs, for every credential type (``--trust-issuer``)."""
 
-    def __init__(self, issuers: Iterable[str]) -> None:
-        """Trust the DIDs in ``issuers``."""
+    def __init__(self, issuers: Iterable[str], names: Mapping[str, str] | None = None) -> None:
+        """Trust the DIDs in ``issuers``; ``names``: the name each is known by here (the service's own organisations)."""
         self.issuers = frozenset(issuers)
+        self.names = dict(names or {})
 
     def check(
         self, issuer: str, types: Sequence[str], now: dt.datetime, *, issued_at: dt.datetime | None = None
     ) -> str | None:
-        """Trusted when listed; no name (a DID on the command line has none)."""
+        """Trusted when listed, with the name it is known by (a DID on the command line has none)."""
         if issuer not in self.issuers:
             raise localized_error(
                 ErrorCode.UNTRUSTED_ISSUER,
@@ -54,7 +55,7 @@ class TrustedIssuers:
                 nl=f"niets staat in voor uitgever {issuer!r}: gebruik een controlebundel met een vertrouwenslijst, of --trust-issuer",
                 path="/issuer",
             )
-        return None
+        return self.names.get(issuer)
 
     def __repr__(self) -> str:
         return f"TrustedIssuers({sorted(self.issuers)!r})"

@@ -127,6 +127,13 @@ def test_issued_credential_verifies_at_the_service(service):
     assert {c["check"] for c in body["checks"]} >= {"proof", "trust", "validity", "status"}
 
 
+def test_the_service_names_its_own_organisation_as_the_trusted_issuer_of_what_it_verifies(service):
+    credential = issue(service)
+    body = service.post("/credentials/verify", {"verifiableCredential": credential}, org=None).json()
+    assert body["verified"] is True
+    assert body["summary"]["issuerName"] == service.orgs["roc"].name  # registered here: the name an employer reads
+
+
 @pytest.mark.parametrize(
     "change, status, code",
     [
