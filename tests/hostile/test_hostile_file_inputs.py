@@ -2,7 +2,8 @@
 ``passport show/add/export`` refuse a folder, a pipe, a device, a link loop, an empty or growing file, a file that is
 not what its name says, with a code and one Dutch and one English line, within seconds and bounded memory. A name
 with a line break, a terminal escape or a bidi override in it is shown escaped: refusals quoted it as it was
-(``kan ./diploma.json⏎✓ geldig niet lezen``, ``\\x1b[2J`` cleared the screen), and so did ``passport add``'s line."""
+(``kan ./diploma.json⏎✓ geldig niet lezen``, ``\\x1b[2J`` cleared the screen), and so did ``passport add``'s line, and
+``verify``'s line of why a document failed, whose JSON path names the document's own keys."""
 
 from __future__ import annotations
 
@@ -220,3 +221,29 @@ def test_a_pdf_of_a_few_qr_images_of_one_credential_is_still_read(tmp_path):
     path.write_bytes(_pdf_of_qr_images(3))
     run = run_cli("verify", str(path), "--json", "--trust-issuer", SIGNER.controller)
     assert run.exit_code in (0, 1) and json.loads(run.stdout)["passport"]["source"] == "pdf", run.stdout[-500:]
+
+
+KEY = "\x1b[2J\n\u2713 GELDIG"
+"""A key of the document the JSON path of a refusal names (``/credentialSubject/<key>``)."""
+
+
+def _with_hostile_key() -> dict:
+    document = json.loads(SIGNED)
+    document["credentialSubject"][KEY] = 1
+    return document
+
+
+@pytest.mark.parametrize("given", ["a credential", "a presentation", "a credential with another"])
+def test_a_json_path_through_a_key_with_a_line_break_is_printed_escaped(tmp_path, given):
+    """The path is the document's own (its keys): ``(/credentialSubject/⏎✓ GELDIG)`` printed a line of its own."""
+    document = _with_hostile_key()
+    if given == "a presentation":
+        document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [document]}
+    path = tmp_path / "diploma.json"
+    path.write_text(json.dumps(document), "utf-8")
+    (tmp_path / "signed.json").write_bytes(SIGNED)
+    run = run_cli("verify", str(path), *([str(tmp_path / "signed.json")] if given.endswith("another") else []))
+    assert_coded_refusal(run, codes={"schema_invalid"}, exit_codes=(1, 2))
+    _shows_the_name_escaped(run.stdout + run.stderr)
+    assert "/credentialSubject/\\x1b[2J\\n\u2713 GELDIG" in run.stdout + run.stderr, run.stdout
