@@ -213,3 +213,14 @@ def test_a_label_that_looks_like_a_spreadsheet_formula_is_imported_and_shown_as_
     assert [vocabulary.get(uri).label("nl") for uri in uris] == FORMULAS
     shown = run_cli("vocab", "show", uris[0], "--home", str(home))
     assert shown.exit_code == 0 and FORMULAS[0] in shown.stdout, shown.stdout + shown.stderr
+
+
+def test_a_register_that_names_one_crebo_twice_differently_is_refused_naming_both_lines():
+    """The last row was kept: ``vocab show 25180`` named whichever came last."""
+    raw = "code,kind,name,part_of,source\n25180,kwalificatie,Kok,,SBB\n25180,kwalificatie,Zelfstandig werkend kok,,SBB\n"
+    with pytest.raises(SkillspasError) as refused:
+        read_register(raw.encode(), "kwalificaties-register.csv")
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID
+    assert "regel 3" in refused.value.text("nl") and "regel 2" in refused.value.text("nl")
+    twice = "code,kind,name,part_of,source\n25180,kwalificatie,Kok,,SBB\n25180,kwalificatie,Kok,,SBB\n"
+    assert [entry.name for entry in read_register(twice.encode(), "kwalificaties-register.csv")] == ["Kok"]
