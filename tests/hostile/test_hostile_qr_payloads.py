@@ -82,6 +82,20 @@ def test_a_small_code_that_unpacks_to_a_huge_document_is_refused_not_decoded(bom
     assert "bewijsstuk als bestand" in refused.value.text("nl")
 
 
+def test_a_code_that_would_inflate_to_100_mb_is_refused_before_it_is_inflated():
+    """DEFLATE packs 100 MB of zeros into 100 KB: more text than one code, or a set of 16, holds."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    bomb = packer.compress(bytes(100 << 20)) + packer.flush()
+    body = b"\x01" + DICTIONARY.version + bomb
+    text = PREFIX_SP4 + digits_encode(body + zlib.crc32(body).to_bytes(4, "big"))
+    started = time.monotonic()
+    for given in (text, "\n".join(split_payload(text, 16))):
+        with pytest.raises(SkillspasError) as refused:
+            decode_document(given)
+        assert refused.value.code is ErrorCode.QR_TOO_LARGE
+    assert time.monotonic() - started < 0.5
+
+
 def test_what_the_decoder_hands_on_stays_within_the_limits_it_is_given():
     limits = Limits(max_bytes=50_000, max_array_length=100)
     with pytest.raises(SkillspasError) as refused:
