@@ -241,7 +241,7 @@ def read_register(raw: bytes, name: str = REGISTER_FILE) -> list[RegisterEntry]:
         if tuple(reader.fieldnames or ()) != REGISTER_COLUMNS:
             raise _register_error(name, f"de kolommen moeten {', '.join(REGISTER_COLUMNS)} zijn",
                                   f"the columns must be {', '.join(REGISTER_COLUMNS)}")
-        entries = []
+        entries: dict[str, tuple[int, RegisterEntry]] = {}  # by code: its first line, what it says
         for number, row in enumerate(reader, start=2):
             code, kind = (row.get("code") or "").strip(), (row.get("kind") or "").strip()
             part_of = tuple((row.get("part_of") or "").split())
@@ -256,12 +256,16 @@ def read_register(raw: bytes, name: str = REGISTER_FILE) -> list[RegisterEntry]:
                 raise _register_error(name, f"regel {number} bevat het teken {char}, een regeleinde of een onzichtbaar "
                                       "stuur- of leesrichtingsteken, dat de tekst anders kan laten lijken dan hij is",
                                       f"line {number} contains {char}, a line break or a control or bidi character")
-            entries.append(RegisterEntry(code, kind, (row.get("name") or "").strip(), part_of, row["source"].strip()))
+            entry = RegisterEntry(code, kind, (row.get("name") or "").strip(), part_of, row["source"].strip())
+            first, earlier = entries.setdefault(code, (number, entry))
+            if earlier != entry:  # the last one was kept: which is right cannot be told
+                raise _register_error(name, f"regel {number} noemt {code} anders dan regel {first}",
+                                      f"line {number} names {code} otherwise than line {first}")
     except (UnicodeDecodeError, csv.Error):
         raise _register_error(name, "geen leesbaar UTF-8 CSV-bestand", "not a readable UTF-8 CSV file") from None
     if not entries:
         raise _register_error(name, "het register is leeg", "the register is empty")
-    return entries
+    return [entry for _, entry in entries.values()]
 
 
 def _kwalificatie(entry: dict[str, Any], sectors: dict[str, str], links: dict[str, list[tuple[str, str]]]) -> Kwalificatie:

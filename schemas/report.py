@@ -27,6 +27,7 @@ import sys
 from typing import Any
 
 from skillspas.schemas.errors import SkillspasError
+from skillspas.schemas.text import escaped
 
 __all__ = ["refuse", "refusal", "refusal_lines", "crash", "warn"]
 
@@ -37,10 +38,13 @@ def refusal(error: SkillspasError) -> dict[str, Any]:
 
 
 def refusal_lines(error: SkillspasError, lang: str = "nl") -> list[str]:
-    """The text of a refusal: the error's own detail lines in ``lang``, then one Dutch and one English line."""
+    """The text of a refusal: the error's own detail lines in ``lang``, then one Dutch and one English line, each one
+    line as a terminal shows it (``escaped``: a file's name with a line break or a terminal escape in it is quoted
+    by many messages as it is)."""
     where = f" ({error.path})" if error.path else ""
     tag = f"[{error.code.value}]"
-    return [*error.details(lang), f"fout {tag}: {error.text('nl')}{where}", f"error {tag}: {error.text('en')}{where}"]
+    lines = [*error.details(lang), f"fout {tag}: {error.text('nl')}{where}", f"error {tag}: {error.text('en')}{where}"]
+    return [escaped(line) for line in lines]
 
 
 def refuse(error: SkillspasError, *, as_json: bool = False, lang: str = "nl") -> SystemExit:
@@ -56,10 +60,10 @@ def warn(nl: str, en: str, *, code: str | None = None) -> None:
     """Print what a person must see though nothing is refused: ``let op: <Dutch>`` and ``warning: <English>`` on stderr
     (a coded warning: ``let op [code]: …``, ``warning [code]: …``)."""
     tag = f" [{code}]" if code else ""
-    sys.stderr.write(f"let op{tag}: {nl}\nwarning{tag}: {en}\n")
+    sys.stderr.write(f"let op{tag}: {escaped(nl)}\nwarning{tag}: {escaped(en)}\n")
 
 
 def crash(exc: BaseException) -> SystemExit:
     """The last line of defence of the command-line entry point: a bug is one line and exit 2, never a traceback."""
-    sys.stderr.write(f"error [internal]: {type(exc).__name__}: {exc}\n")
+    sys.stderr.write(f"error [internal]: {type(exc).__name__}: {escaped(str(exc))}\n")
     return SystemExit(2)

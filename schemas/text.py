@@ -16,7 +16,7 @@ from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import pointer_token
 from skillspas.schemas.scan import FORBIDDEN_TEXT, scan
 
-__all__ = ["check_text", "one_line", "visible", "FORBIDDEN_IN_LINE"]
+__all__ = ["check_text", "one_line", "escaped", "visible", "FORBIDDEN_IN_LINE"]
 
 FORBIDDEN_IN_LINE: Final = re.compile(f"{FORBIDDEN_TEXT.pattern}|[\n\r\u2028\u2029]")
 """What one line of text (an organisation's name, a skill's label) may not hold: ``FORBIDDEN_TEXT`` and every line
@@ -65,6 +65,14 @@ def one_line(value: str) -> str:
     whitespace, line breaks (LF, CR, U+2028) included, one space, as a web page shows it. A signed name may hold a line
     break, and printed as it is the next line looks like the reader's own (a forged "✓ geldig" under a title)."""
     return " ".join(value.split())
+
+
+def escaped(value: str) -> str:
+    """``value`` (a file's name, or a message that quotes one) as one line a terminal shows as it is: each character of
+    ``FORBIDDEN_IN_LINE`` written as its escape (``\\n``, ``\\x1b``, ``\\u202e``), everything else unchanged. Unlike
+    ``one_line`` nothing is tidied away: a name must still say which file it is, and ``name\\n✓ geldig`` must not print
+    a line of its own, nor ``\\x1b[2J`` clear the screen."""
+    return FORBIDDEN_IN_LINE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), value)
 
 
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")

@@ -210,23 +210,65 @@ def _data(name: str) -> bytes:
     return gzip.decompress(raw) if name.endswith(".gz") else raw
 
 
-def _rows(text: str, name: str, required: Sequence[str] = ()) -> Iterator[dict[str, str]]:
-    """The records of an imported CSV file; a coded refusal for fields over 1 MiB or missing columns."""
+def _rows(text: str, name: str, required: Sequence[str] = (), uris: Mapping[str, re.Pattern[str]] | None = None,
+          ) -> Iterator[dict[str, str]]:
+    """The records of an imported CSV file, each checked (``_check_labels``, ``_check_record``); a coded refusal for a
+    field over 1 MiB (``too_large``), missing columns, or a record it would misread. ``uris``: the columns that name the
+    record (a concept's ``conceptUri``; a relation's two URIs), each a URI of its pattern. The same URIs on two records
+    that differ is a refusal naming both lines (which one holds would be a guess); the same record twice is read twice."""
     previous = csv.field_size_limit()
     csv.field_size_limit(_MAX_FIELD)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    seen: dict[int, tuple[int, int]] = {}  # the hash of a record's URIs: its line and the hash of what it says
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
         missing = [c for c in required if c not in (reader.fieldnames or ())]
         if missing:
             raise _import_error(f"{name} mist de kolom(men) {', '.join(missing)} van het officiële ESCO-bestand",
                                 f"{name} lacks the column(s) {', '.join(missing)} of the official ESCO file")
         for number, row in enumerate(reader, start=2):
             _check_labels(row, name, number)
+            if uris is not None:
+                _check_record(row, name, number, uris, seen)
             yield row
-    except csv.Error as exc:
-        raise _import_error(f"{name} is geen leesbaar CSV-bestand ({exc})", f"{name} is not a readable CSV file ({exc})") from None
+    except csv.Error as exc:  # e.g. a field over _MAX_FIELD characters, a NUL, a quote that does not close
+        line = reader.line_num + 1  # line_num counts the lines read before the failing one
+        if "field limit" in str(exc):
+            raise _import_error(f"{name}, regel {line}: een veld is langer dan {_MAX_FIELD} tekens",
+                                f"{name}, line {line}: a field is longer than {_MAX_FIELD} characters",
+                                ErrorCode.TOO_LARGE) from None
+        raise _import_error(f"{name}, regel {line}: geen geldige CSV (bijvoorbeeld een NUL-teken of een aanhalingsteken dat "
+                            "niet sluit)", f"{name}, line {line}: not valid CSV ({exc})") from None
     finally:
         csv.field_size_limit(previous)
+
+
+def _check_record(row: Mapping[str, Any], name: str, number: int, uris: Mapping[str, re.Pattern[str]],
+                  seen: dict[int, tuple[int, int]]) -> None:
+    """Refuse a record whose URI column is not a URI of its kind (``javascript:``, ``file:``, a space, a byte order
+    mark: such a record was skipped without a word, and the import said how many it took), or whose URIs an earlier
+    record of the file has with other values (a label twice: the last one was kept), or that has more or fewer fields
+    than the header names (a comma in a label without quotes moved the rest of it into the next column)."""
+    if None in row or None in row.values():  # csv.DictReader: extra fields under the key None, missing ones None
+        raise _import_error(
+            f"{name}, regel {number}: het aantal velden is niet dat van de kopregel (een komma in een veld zonder "
+            "aanhalingstekens?)", f"{name}, line {number}: the number of fields is not the header's (a comma in a field "
+            "without quotes?)")
+    key = []
+    for column, pattern in uris.items():
+        value = (row.get(column) or "").strip()
+        if not pattern.fullmatch(value):
+            raise _import_error(
+                f"{name}, regel {number}: {column} {shown(value, 120, quoted=True)} is geen ESCO-URI zoals die kolom in "
+                "het officiële bestand", f"{name}, line {number}: {column} {shown(value, 120, quoted=True)} is not an ESCO "
+                "URI as that column holds in the official file")
+        key.append(value)
+    said = hash(tuple(row.values()))
+    first, before = seen.setdefault(hash(tuple(key)), (number, said))  # hashes: 124,000 relations' URIs took 67 MB
+    if before != said:
+        raise _import_error(
+            f"{name}, regel {number}: {' en '.join(key)} staat ook op regel {first}, met andere gegevens; welke klopt "
+            "is niet te zeggen", f"{name}, line {number}: {' and '.join(key)} is on line {first} too, with other values; "
+            "which one is right cannot be told")
 
 
 def _check_labels(row: Mapping[str, Any], name: str, number: int) -> None:
@@ -265,9 +307,9 @@ def _split_alt(value: str) -> tuple[str, ...]:
 def _parse_skills_csv(text: str, lang: str, name: str) -> list[Skill]:
     """Skills from an ESCO skills or skill-collection CSV (official download layout)."""
     skills = []
-    for row in _rows(text, name, ("conceptUri", "preferredLabel")):
+    for row in _rows(text, name, ("conceptUri", "preferredLabel"), {"conceptUri": ESCO_SKILL}):
         uri, label = (row.get("conceptUri") or "").strip(), (row.get("preferredLabel") or "").strip()
-        if not ESCO_SKILL.fullmatch(uri) or not label:
+        if not label:
             continue
         skills.append(Skill(
             uri, "ESCO", {lang: label},
@@ -457,6 +499,8 @@ def _new_skills(uris: set[str]) -> int:
 
 def _plan(members: Mapping[str, bytes]) -> list[tuple[str, str, Any, int]]:
     """Every member parsed and checked: (kind, language or name, what to write, how many records)."""
+    from skillspas.schemas.vocab_index import ESCO_OCCUPATION  # it imports this module
+
     plan: list[tuple[str, str, Any, int]] = []
     by_lang: dict[str, list[tuple[str, bytes]]] = {}
     for name, data in sorted(members.items()):
@@ -469,12 +513,12 @@ def _plan(members: Mapping[str, bytes]) -> list[tuple[str, str, Any, int]]:
     for name, data in sorted(members.items()):
         if match := _OCCUPATIONS_FILE.search(name):
             text = _decode(name, data)
-            count = _count(name, text, ("conceptUri", "preferredLabel"), lambda r: _occupation(r.get("conceptUri")))
+            count = _count(name, text, ("conceptUri", "preferredLabel"), {"conceptUri": ESCO_OCCUPATION})
             plan.append(("occupations", match.group(1), text, count))
         elif _RELATIONS_FILE.search(name):
             text = _decode(name, data)
             count = _count(name, text, ("occupationUri", "relationType", "skillUri"),
-                           lambda r: _occupation(r.get("occupationUri")) and bool(ESCO_SKILL.fullmatch((r.get("skillUri") or "").strip())))
+                           {"occupationUri": ESCO_OCCUPATION, "skillUri": ESCO_SKILL})
             plan.append(("relations", name, text, count))
         elif _REGISTER_FILE.search(name):
             from skillspas.schemas.kwalificaties import read_register
@@ -483,15 +527,9 @@ def _plan(members: Mapping[str, bytes]) -> list[tuple[str, str, Any, int]]:
     return plan
 
 
-def _occupation(uri: str | None) -> bool:
-    from skillspas.schemas.vocab_index import ESCO_OCCUPATION
-
-    return bool(ESCO_OCCUPATION.fullmatch((uri or "").strip()))
-
-
-def _count(name: str, text: str, columns: Sequence[str], valid: Any) -> int:
-    """The records of ``text`` that ``valid`` accepts; a coded refusal if it has the wrong columns or none."""
-    count = sum(1 for row in _rows(text, name, columns) if valid(row))
+def _count(name: str, text: str, columns: Sequence[str], uris: Mapping[str, re.Pattern[str]]) -> int:
+    """The records of ``text`` (``_rows``: each with its ``uris``); a coded refusal if it has the wrong columns or none."""
+    count = sum(1 for _ in _rows(text, name, columns, uris))
     if not count:
         raise _import_error(f"{name} bevat geen ESCO-records.", f"{name} holds no ESCO records.")
     return count

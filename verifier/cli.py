@@ -26,7 +26,7 @@ from skillspas.schemas.jsonio import parse_json, read_input, read_json_file
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 from skillspas.schemas.report import refuse, warn
-from skillspas.schemas.text import one_line
+from skillspas.schemas.text import escaped, one_line
 from skillspas.schemas.vc import types_of
 from skillspas.verifier.bundle import Bundle
 from skillspas.verifier.page.texts import HEADINGS, PASSPORTS, WORDS, both, counted, heading_for, readable_dates
@@ -212,7 +212,7 @@ def _print_passport(result: VerificationResult, lang: str, as_json: bool, inner:
     given = _SOURCES[source][lang]
     typer.echo(f"{'PASPOORT' if nl else 'PASSPORT'} ({given}): {words.upper()} — {said}")
     if problem is not None and not total:  # the presentation itself failed: no credential says why
-        typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
+        typer.echo(f"  [{problem.code.value}] {_why(problem, lang)}")
     if code_unused:
         _print_challenge_note("challenge_not_used", lang)
     _print_warnings(result.warnings, lang, "  ", total, given=source)  # a PDF's: it carries no holder proof
@@ -263,8 +263,13 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
         _print_proven(item.summary, lang, deeper, skills=not passport)
     elif problem is not None:  # what it claims to be, then why, in the language asked for
         _print_claimed(item, inner[index] if index < len(inner) else None, lang, deeper)
-        typer.echo(deeper + (failure_view(item, passport)["sentence"][lang] if passport else
-                             problem.text(lang) + (f" ({problem.path})" if problem.path else "")))
+        typer.echo(deeper + (failure_view(item, passport)["sentence"][lang] if passport else _why(problem, lang)))
+
+
+def _why(problem: Problem, lang: str) -> str:
+    """Why ``problem`` failed, with the JSON path it names, as one line a terminal shows as it is (``escaped``): the path
+    is the document's own keys, and a key may hold a line break or a terminal escape."""
+    return escaped(problem.text(lang) + (f" ({problem.path})" if problem.path else ""))
 
 
 _MARKS = {"valid": "✓", "warning": "!"}
@@ -395,7 +400,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], view
         heading = heading_for(result.verdict, problem.code if problem is not None else None)[lang]  # "niet te controleren"
         typer.echo(f"{heading.upper()}: {result.message(lang)}")
         if problem is not None:
-            typer.echo(f"  [{problem.code.value}] {problem.text(lang)}" + (f" ({problem.path})" if problem.path else ""))
+            typer.echo(f"  [{problem.code.value}] {_why(problem, lang)}")
         if result.about is not None:
             typer.echo(f"  {'bewijsstuk' if nl else 'credential'}: {_named(result.about, nl)}")
         elif not result.credentials and inner:  # a credential alone: what its file claims, marked so (as the page)

@@ -36,7 +36,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_
 from skillspas.schemas.jsonio import open_input, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.report import refuse, warn
-from skillspas.schemas.text import check_text
+from skillspas.schemas.text import check_text, escaped
 from skillspas.verifier import Bundle, Problem, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
 from skillspas.schemas.vc import instant, text_of
@@ -275,7 +275,7 @@ def add_command(
             continue
         note = (TEXT["replaced"][language].format(refs=", ".join(entry.replaced)) if entry.replaced else
                 TEXT["already_kept"][language] if entry.data != data else "")
-        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({file}){note}")
+        typer.echo(f"{entry.ref}  {entry.view(language).title}  ({escaped(str(file))}){note}")  # a sender names it
         subject = subject_of(entry.document)[0]
         if own is not None and subject not in (None, own.controller):  # as export warns, at once
             typer.echo(TEXT["warn_added_other"][language].format(title=entry.view(language).title, subject=shown(

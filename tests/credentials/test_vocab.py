@@ -227,7 +227,7 @@ def _one(name: str, data: bytes):
         pytest.param(_one("occupationSkillRelations.csv", "occupationUri,skill\nx,y\n"), ErrorCode.SCHEMA_INVALID,
                      id="wrong columns relations"),
         pytest.param(_one("skills_en.csv", "conceptUri,preferredLabel\n" + '"' + "x" * (2 << 20) + '",y\n'),
-                     ErrorCode.SCHEMA_INVALID, id="huge CSV field"),
+                     ErrorCode.TOO_LARGE, id="huge CSV field"),  # over the bound, as a batch's field or a long label
         pytest.param(_one("skills_en.csv", "conceptUri,preferredLabel\n".encode("utf-16")), ErrorCode.SCHEMA_INVALID,
                      id="not UTF-8"),
         pytest.param(_one("../../skills_en.csv", "conceptUri,preferredLabel\n"), ErrorCode.SCHEMA_INVALID,

@@ -92,6 +92,21 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None =
     return Run(result.exit_code, result.stdout, result.stderr, exception)
 
 
+def run_bounded(*argv: str, timeout: float = 60) -> Run:
+    """``skillspas ARGV`` in a child process: one that waits for ever is killed (``TimeoutExpired``), one that
+    reads for ever runs out of its 2 GiB of address space."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *argv], capture_output=True,
+                          stdin=subprocess.DEVNULL, timeout=timeout, preexec_fn=limit)
+    return Run(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"), None)
+
+
 def assert_coded_refusal(run: Run, *, codes: set[str] | None = None, exit_codes: tuple[int, ...] = (2,)) -> None:
     """The command refused with a known code and exit code, without a traceback or ``[internal]``."""
     shown = run.stdout + run.stderr

@@ -15,7 +15,7 @@ import pytest
 
 from skillspas.issuer.demo import sample_credential
 from skillspas.schemas.errors import ErrorCode, SkillspasError
-from hostilekit import PAYLOADS, UNREADABLE, Run, assert_coded_refusal, run_cli
+from hostilekit import PAYLOADS, UNREADABLE, assert_coded_refusal, run_bounded, run_cli
 
 
 @dataclass(frozen=True)
@@ -406,21 +406,6 @@ def test_an_output_path_that_is_a_pipe_or_device_is_refused_and_left_as_it_was(w
 # -- an input that is not a file to read whole: a pipe nobody writes to, a link to /dev/zero ---------------------
 
 
-def _run_bounded(*argv: str) -> Run:
-    """``skillspas ARGV`` in a child process: one that waits for ever is killed (``TimeoutExpired``), one that
-    reads for ever runs out of its 2 GiB of address space."""
-    import resource
-    import subprocess
-    import sys
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-
-    done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", *argv], capture_output=True,
-                          stdin=subprocess.DEVNULL, timeout=60, preexec_fn=limit)
-    return Run(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"), None)
-
-
 def _contexts_folder_with(folder: Path, make: Callable[[Path], None]) -> str:
     contexts = folder / "contexts"
     contexts.mkdir()
@@ -445,12 +430,12 @@ PIPE_READERS: dict[str, Callable[[World, Path], list[str]]] = {
 def test_an_input_that_is_a_pipe_nobody_writes_to_is_refused_not_waited_for(world, tmp_path, entry):
     pipe = tmp_path / "input.json"
     os.mkfifo(pipe)
-    assert_coded_refusal(_run_bounded(*PIPE_READERS[entry](world, pipe)))
+    assert_coded_refusal(run_bounded(*PIPE_READERS[entry](world, pipe)))
 
 
 def test_a_contexts_map_that_links_to_dev_zero_is_too_large_not_read_for_ever(world, tmp_path):
     folder = _contexts_folder_with(tmp_path, lambda m: os.symlink("/dev/zero", m))
-    run = _run_bounded("verify", str(world.folder / "signed.json"), "--contexts", folder)
+    run = run_bounded("verify", str(world.folder / "signed.json"), "--contexts", folder)
     assert_coded_refusal(run, codes={"unknown_context"})
     assert "larger than" in run.stdout + run.stderr
 

@@ -1,7 +1,10 @@
 """``vocab import`` refuses, before it writes anything, a label a person would not read as written (a control or bidi
 character, DESIGN.md threat 4: the page and the CLI show imported labels as the skills a credential proves) and a
 label or list of labels its own import file cannot hold: a 1 MiB label was imported, and then every command that
-reads the vocabulary, and every later import, answered "import ESCO again"."""
+reads the vocabulary, and every later import, answered "import ESCO again". A record is read as the official file has
+it or refused, naming its line: a URI that is none of ESCO's, one URI on two records that differ, a record whose fields
+do not line up with the header. Mixed line endings, a byte order mark at the start and labels that look like spreadsheet
+formulas are read as written."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import pytest
 from hostilekit import assert_coded_refusal, run_cli
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import read_register
-from skillspas.schemas.vocab import import_esco
+from skillspas.schemas.vocab import SkillsVocabulary, import_esco
 
 HEADER = "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels\n"
 URI = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000001"
@@ -88,3 +91,136 @@ def test_a_register_of_kwalificaties_with_a_line_break_in_a_name_is_refused():
     with pytest.raises(SkillspasError) as refused:
         read_register(raw, "kwalificaties-register.csv")
     assert refused.value.code is ErrorCode.SCHEMA_INVALID and "U+000A" in refused.value.text("nl")
+
+
+# -- what an import file may not hold besides labels: a field beyond the bound, a URI that is none, a record twice ------
+
+OTHER = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000002"
+
+
+def _skill_rows(*rows: tuple[str, str]) -> str:
+    return HEADER + "".join(f'KnowledgeSkillCompetence,{uri},skill/competence,sector-specific,"{label}",""\n'
+                            for uri, label in rows)
+
+
+REFUSED = {
+    "a field of 10 MB": (_skill_rows((URI, "koken"), (OTHER, "k" * (10 << 20))), ErrorCode.TOO_LARGE, "regel 3"),
+    "a javascript: URI": (_skill_rows((URI, "koken"), ("javascript:alert(1)", "bakken")), ErrorCode.SCHEMA_INVALID,
+                          "regel 3"),
+    "a file: URI": (_skill_rows(("file:///etc/passwd", "koken")), ErrorCode.SCHEMA_INVALID, "regel 2"),
+    "a URI with a space in it": (_skill_rows((URI, "koken"), (OTHER.replace("/skill/", "/skill/ "), "bakken")),
+                                 ErrorCode.SCHEMA_INVALID, "regel 3"),
+    "an occupation's URI where a skill's belongs": (
+        _skill_rows((URI.replace("/skill/", "/occupation/"), "kok")), ErrorCode.SCHEMA_INVALID, "regel 2"),
+    "a byte order mark before a URI": (_skill_rows((URI, "koken"), ("\ufeff" + OTHER, "bakken")), ErrorCode.SCHEMA_INVALID,
+                                       "regel 3"),
+    "a second file's header after a byte order mark": (_skill_rows((URI, "koken")) + "\ufeff" + _skill_rows((OTHER, "bakken")),
+                                                      ErrorCode.SCHEMA_INVALID, "regel 3"),
+    "one URI twice with different labels": (_skill_rows((URI, "koken"), (OTHER, "bakken"), (URI, "stelen")),
+                                            ErrorCode.SCHEMA_INVALID, "regel 4"),
+    "a label with a comma and no quotes": (HEADER + f"K,{URI},skill/competence,sector-specific,koken, bakken,\n",
+                                           ErrorCode.SCHEMA_INVALID, "regel 2"),
+    "a record of two fields": (_skill_rows((URI, "koken")) + f"K,{OTHER}\n", ErrorCode.SCHEMA_INVALID, "regel 3"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_vocab_import_refuses_a_record_it_would_misread_naming_its_line_and_writes_nothing(tmp_path, case):
+    """Rows whose URI was no ESCO skill's were skipped without a word (the import said how many it took), one URI twice
+    kept its last label, a label with an unquoted comma was cut there (the rest read as its alternative labels), and a
+    field over 1 MiB was schema_invalid with Python's English in the Dutch sentence."""
+    content, code, line = REFUSED[case]
+    source = tmp_path / "skills_nl.csv"
+    source.write_text(content, "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "home")
+    assert refused.value.code is code and f"skills_nl.csv, {line}" in refused.value.text("nl"), refused.value.text("nl")
+    assert f"skills_nl.csv, line {line.split()[1]}" in refused.value.text("en")
+    assert "field" not in refused.value.text("nl")  # Dutch, all of it
+    assert not (tmp_path / "home" / "vocab").exists() or not any((tmp_path / "home" / "vocab").iterdir())
+
+
+def test_one_uri_twice_names_both_lines_and_the_same_record_twice_is_read_once(tmp_path):
+    source = tmp_path / "skills_nl.csv"
+    source.write_text(_skills("koken") + f'KnowledgeSkillCompetence,{URI},skill/competence,sector-specific,"stelen",""\n',
+                      "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "home")
+    assert "regel 3" in refused.value.text("nl") and "regel 2" in refused.value.text("nl")
+    source.write_text(_skills("koken") + _skills("koken")[len(HEADER):], "utf-8")
+    assert import_esco(source, tmp_path / "home").counts == {"nl": 1}
+
+
+OCCUPATION = "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000001"
+RELATIONS_HEADER = "occupationUri,relationType,skillType,skillUri\n"
+
+
+@pytest.mark.parametrize("name, content, line", [
+    pytest.param("occupations_nl.csv", f"conceptType,conceptUri,preferredLabel,altLabels\nOccupation,{OCCUPATION},kok,\n"
+                 "Occupation,javascript:alert(1),bakker,\n", "regel 3", id="an occupation's javascript: URI"),
+    pytest.param("occupations_nl.csv", f"conceptType,conceptUri,preferredLabel,altLabels\nOccupation,{OCCUPATION},kok,\n"
+                 f"Occupation,{OCCUPATION},dief,\n", "regel 3", id="one occupation twice with different labels"),
+    pytest.param("occupationSkillRelations.csv", RELATIONS_HEADER + f"{OCCUPATION},essential,skill/competence,{URI}\n"
+                 f"{OCCUPATION},essential,skill/competence,file:///etc/passwd\n", "regel 3", id="a relation to a file: URI"),
+    pytest.param("occupationSkillRelations.csv", RELATIONS_HEADER + f"{OCCUPATION},essential,skill/competence,{URI}\n"
+                 f"{OCCUPATION},optional,skill/competence,{URI}\n", "regel 3", id="one relation essential and optional"),
+])
+def test_an_occupations_or_relations_file_with_a_record_it_would_misread_is_refused(tmp_path, name, content, line):
+    source = tmp_path / name
+    source.write_text(content, "utf-8")
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "home")
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID and f"{name}, {line}" in refused.value.text("nl")
+
+
+def test_a_million_rows_are_too_large_at_once_and_nothing_is_written(tmp_path):
+    import time
+
+    source = tmp_path / "skills_nl.csv"
+    row = f"K,{URI},s,r,koken,\n".encode()
+    with source.open("wb") as out:
+        out.write(HEADER.encode())
+        for _ in range(10):
+            out.write(row * 100_000)
+    started = time.monotonic()
+    assert_coded_refusal(run_cli("vocab", "import", str(source), "--home", str(tmp_path / "home")), codes={"too_large"})
+    assert time.monotonic() - started < 2.0 and not (tmp_path / "home" / "vocab").exists()
+
+
+def test_mixed_line_endings_and_a_byte_order_mark_at_the_start_read_every_row_as_written(tmp_path):
+    home = tmp_path / "home"
+    source = tmp_path / "skills_nl.csv"
+    source.write_bytes(b"\xef\xbb\xbf" + HEADER.replace("\n", "\r\n").encode()
+                       + f'K,{URI},skill/competence,sector-specific,"wokken",""\r'.encode()
+                       + f'K,{OTHER},skill/competence,sector-specific,"roerbakken",""\n'.encode())
+    assert import_esco(source, home).counts == {"nl": 2}
+    vocabulary = SkillsVocabulary.load(home)
+    assert [vocabulary.get(uri).label("nl") for uri in (URI, OTHER)] == ["wokken", "roerbakken"]
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1;2)", "@IMPORTXML(x)", "-2+3"]
+
+
+def test_a_label_that_looks_like_a_spreadsheet_formula_is_imported_and_shown_as_written(tmp_path):
+    """Text, as any label: skillspas writes no label into a spreadsheet (its one CSV, a batch's offers.csv, holds none
+    and puts a quote before such a cell)."""
+    home = tmp_path / "home"
+    uris = [URI[:-1] + str(n) for n in range(1, len(FORMULAS) + 1)]
+    source = tmp_path / "skills_nl.csv"
+    source.write_text(_skill_rows(*((uri, label.replace('"', '""')) for uri, label in zip(uris, FORMULAS))), "utf-8")
+    assert import_esco(source, home).counts == {"nl": len(FORMULAS)}
+    vocabulary = SkillsVocabulary.load(home)
+    assert [vocabulary.get(uri).label("nl") for uri in uris] == FORMULAS
+    shown = run_cli("vocab", "show", uris[0], "--home", str(home))
+    assert shown.exit_code == 0 and FORMULAS[0] in shown.stdout, shown.stdout + shown.stderr
+
+
+def test_a_register_that_names_one_crebo_twice_differently_is_refused_naming_both_lines():
+    """The last row was kept: ``vocab show 25180`` named whichever came last."""
+    raw = "code,kind,name,part_of,source\n25180,kwalificatie,Kok,,SBB\n25180,kwalificatie,Zelfstandig werkend kok,,SBB\n"
+    with pytest.raises(SkillspasError) as refused:
+        read_register(raw.encode(), "kwalificaties-register.csv")
+    assert refused.value.code is ErrorCode.SCHEMA_INVALID
+    assert "regel 3" in refused.value.text("nl") and "regel 2" in refused.value.text("nl")
+    twice = "code,kind,name,part_of,source\n25180,kwalificatie,Kok,,SBB\n25180,kwalificatie,Kok,,SBB\n"
+    assert [entry.name for entry in read_register(twice.encode(), "kwalificaties-register.csv")] == ["Kok"]

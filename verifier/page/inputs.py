@@ -137,9 +137,18 @@ def qr_credentials(texts: list[str], limits: Limits) -> list[Any]:
     in order; the parts of a numbered set joined into their one credential.
 
     Raises:
-        SkillspasError: ``qr_unreadable`` or a set's refusals (``qr_incomplete``, ``qr_mixed_set``, ...).
+        SkillspasError: ``qr_unreadable`` or a set's refusals (``qr_incomplete``, ``qr_mixed_set``, ...); ``too_large``
+            (``passport_of``'s bound) as soon as the credentials decoded so far together pass ``limits.max_bytes``,
+            before another code is decoded: each code may hold up to that much.
     """
-    return [decode_document(text, limits) for text in join_sets(texts)]
+    credentials: list[Any] = []
+    size = 0
+    for text in join_sets(texts):
+        credentials.append(decode_document(text, limits))
+        size += len(json.dumps(credentials[-1], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        if size > limits.max_bytes:
+            raise together_too_large(limits)
+    return credentials
 
 
 def passport_of(credentials: list[Any], limits: Limits) -> bytes:

@@ -15,7 +15,7 @@ import uuid
 from typing import Any, Final
 
 from skillspas.keys import base58btc
-from skillspas.schemas.errors import ErrorCode, error_for, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, shown
 from skillspas.schemas.limits import Limits
 from skillspas.verifier.qr.base45 import damaged, expands_beyond, unreadable
 from skillspas.verifier.qr.terms import SP3_TERM_INDEX, TERM_INDEX
@@ -38,6 +38,8 @@ _TAG_SHA256_HEX: Final = 15  # "sha256$" + 64 hex digits (an OB 3.0 identityHash
 _TAG_ALIGNMENT_RUN: Final = 21  # SP3 only: an array of 2 or more dictionary alignments of one key order, as bytes:
 # the order (tag - 16), then per alignment its code as an unsigned LEB128 varint of zigzag(code - previous code)
 _MAX_VARINT: Final = 5  # bytes of one varint in a run (codes below 2**35)
+_LITERALS: Final = {20: (False, "false"), 21: (True, "true"), 22: (None, "null")}
+"""The CBOR simple values that are JSON literals, by their additional info, with their JSON text."""
 
 _ESCO_SKILL: Final = "http://data.europa.eu/esco/skill/"
 _UUID_TEXT: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -180,13 +182,23 @@ def _alignment_run(items: list[Any], vocab: VocabDictionary) -> bytes | None:
     return bytes(out)
 
 
-def _read_run(content: bytes) -> tuple[int, list[int]]:
-    """The (tag, codes) of an SP3 alignment run; ``qr_unreadable`` when it is malformed."""
+def _too_many(limit: int) -> SkillspasError:
+    """``qr_too_large`` for an array (or a run of alignments) of more than ``limit`` items: what a JSON array may hold."""
+    return error_for(ErrorCode.QR_TOO_LARGE, f"the QR payload holds a list of more than {limit} items",
+                     nl=f"de QR-code bevat een lijst van meer dan {limit} onderdelen; vraag om het bewijsstuk als bestand")
+
+
+def _read_run(content: bytes, limit: int) -> tuple[int, list[int]]:
+    """The (tag, codes) of an SP3 alignment run; ``qr_unreadable`` when it is malformed, ``qr_too_large`` when it holds
+    more than ``limit`` alignments (an array's bound: a run is one)."""
     if len(content) < 3:
         raise unreadable("an alignment run holds at least two alignments",
                          damaged("een reeks koppelingen heeft er minstens twee"))
-    codes, previous, pos = [], 0, 1
+    codes: list[int] = []
+    previous, pos = 0, 1
     while pos < len(content):
+        if len(codes) >= limit:  # before the next number is read: a million one-byte numbers stop here
+            raise _too_many(limit)
         zigzag, shift = 0, 0
         while True:
             if pos >= len(content) or shift >= 7 * _MAX_VARINT:
@@ -263,7 +275,7 @@ class Reader:
         self.pos = 0
         self.terms = terms
         self.limits = limits
-        self.budget = limits.max_bytes  # rough size of the JSON written so far
+        self.budget = limits.max_bytes  # rough size of the JSON written so far: every value spends its own
 
     def _spend(self, size: int) -> None:
         self.budget -= size
@@ -325,13 +337,17 @@ class Reader:
             raise error_for(ErrorCode.TOO_DEEP, f"the QR payload nests deeper than {self.limits.max_depth}",
                             nl=damaged(f"dieper genest dan {self.limits.max_depth}"))
         major, info, arg = self.head()
+        self._spend(1)  # its comma or colon: a million one-byte values are a million bytes of JSON at least
         if major == 0:
             return self.term(arg)
         if major == 3:
             return self.text(arg)
         if major == 4:
             self._spend(2)
-            return [self.value(depth + 1) for _ in range(self._count(arg))]
+            count = self._count(arg)
+            if count > self.limits.max_array_length:
+                raise _too_many(self.limits.max_array_length)
+            return [self.value(depth + 1) for _ in range(count)]
         if major == 5:
             self._spend(2)
             obj: dict[str, Any] = {}
@@ -372,7 +388,7 @@ class Reader:
         if tag == _TAG_ALIGNMENT_RUN and self.runs and self.vocab is not None:
             if major != 2:
                 raise unreadable("an alignment run must be bytes", damaged("een reeks koppelingen is een rij bytes"))
-            run_tag, codes = _read_run(self._take(arg))
+            run_tag, codes = _read_run(self._take(arg), self.limits.max_array_length)
             if not is_vocab_tag(run_tag):
                 raise unreadable(f"an alignment run names an unknown key order {run_tag - 16}",
                                  damaged(f"een reeks koppelingen noemt een onbekende volgorde {run_tag - 16}"))
@@ -393,12 +409,10 @@ class Reader:
         return text
 
     def simple(self, info: int) -> Any:
-        if info == 20:
-            return False
-        if info == 21:
-            return True
-        if info == 22:
-            return None
+        if info in _LITERALS:
+            value, text = _LITERALS[info]
+            self._spend(len(text))
+            return value
         if info == 27:
             (number,) = struct.unpack(">d", self._take(8))
             if not math.isfinite(number):
