@@ -698,7 +698,7 @@ def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | N
 def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, Any], ...]) -> None:
     nl = lang == "nl"
     target = result.target
-    name = target["label"][lang]
+    name = target["shownLabel"][lang]  # "cook (Engels)": an occupation as the bridge's skills are named
     typer.echo(f"{'Doel' if nl else 'Target'}: {name} ({target.get('uri') or 'crebo ' + target.get('crebo', '')})")
     data = result.to_json()
     for group, key in (("essentieel" if nl else "essential", "essential"), ("optioneel" if nl else "optional", "optional")):
