@@ -360,24 +360,31 @@ class Verifier:
             self._credential(credential, inner, now, scanned)
             run.credentials.append(inner.result(now))
             authentic.append(credential if any(c.check == "proof" and c.ok for c in inner.checks) else None)
-        try:
-            holder = None
-            if proofs:
-                methods = self._verify_proofs(presentation, expansion, proofs, run)
-                if methods is None:
-                    run.persons = group_persons(authentic)
-                    return
-                try:
-                    for proof, method in zip(proofs, methods):
-                        _check_authentication(proof, method, presentation, challenge, domain)
-                except SkillspasError as exc:
-                    run.persons = group_persons(authentic)
-                    return run.fail("purpose", exc)
-                run.ok("purpose")
-                holder = methods[0].controller  # every proof is the holder's (``_check_authentication``)
-            _check_persons(authentic, holder, run, positions)
-        finally:  # after the others: what to do next is theirs (the page's "Wat nu?" follows the first warning)
-            run.warnings.extend(_left_out(position, first) for position, first in sorted(copies.items()))
+        self._holder(presentation, expansion, proofs, run, challenge, domain, authentic, positions)
+        # After the others: what to do next is theirs (the page's "Wat nu?" follows the first warning).
+        run.warnings.extend(_left_out(position, first) for position, first in sorted(copies.items()))
+
+    def _holder(
+        self, presentation: dict[str, Any], expansion: Expansion, proofs: list[dict[str, Any]], run: _Run, challenge: str | None,
+        domain: str | None, authentic: list[dict[str, Any] | None], positions: list[int],
+    ) -> None:
+        """(5)-(6) a presentation's holder proof, if any, then whose credentials they are (``_check_persons``);
+        ``authentic``: the credentials whose proofs hold (else ``None``), at ``positions`` in the presentation."""
+        holder = None
+        if proofs:
+            methods = self._verify_proofs(presentation, expansion, proofs, run)
+            if methods is None:
+                run.persons = group_persons(authentic)
+                return
+            try:
+                for proof, method in zip(proofs, methods):
+                    _check_authentication(proof, method, presentation, challenge, domain)
+            except SkillspasError as exc:
+                run.persons = group_persons(authentic)
+                return run.fail("purpose", exc)
+            run.ok("purpose")
+            holder = methods[0].controller  # every proof is the holder's (``_check_authentication``)
+        _check_persons(authentic, holder, run, positions)
 
 
 def _left_out(position: int, first: int) -> Problem:
