@@ -34,7 +34,7 @@ from skillspas.schemas.cachedir import cache_folder
 from skillspas.schemas.errors import ErrorCode, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
-from skillspas.schemas.text import one_line
+from skillspas.schemas.text import FORBIDDEN_IN_LINE, one_line
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
     shown_label,
@@ -234,8 +234,10 @@ class VocabIndex:
         if found is None:
             _, uri, kind, nl, en, skill_type, reuse, code = row
             # One line each, wherever a label is shown: an index built from an import made before ``vocab import``
-            # refused line breaks and control characters (``FORBIDDEN_IN_LINE``) may still hold them.
-            labels = {lang: line for lang, text in (("nl", nl), ("en", en)) if text and (line := one_line(text))}
+            # refused line breaks and control characters (``FORBIDDEN_IN_LINE``) may still hold them. Any other label
+            # stays as ESCO wrote it (a no-break space, two spaces: an issuer signs it as the alignment's name).
+            labels = {lang: one_line(text) if FORBIDDEN_IN_LINE.search(text) else text
+                      for lang, text in (("nl", nl), ("en", en)) if text}
             found = self._concepts[cid] = Concept(uri, kind, labels, skill_type, reuse, code)
         return found
 
