@@ -273,7 +273,7 @@ def run_demo(out: Path | None = None) -> int:
     kok = bridge(skills, occupation="kok").to_json()
     covered, total = kok["essential"]["covered"], kok["essential"]["total"]  # the page's sentence, "1 … is bewezen"
     said = WORDS["nl"][for_count("bridge_summary", covered)].format(
-        c=covered, essential=counted("n_essential", total, "nl"), name=kok["target"]["label"]["nl"])
+        c=covered, essential=counted("n_essential", total, "nl"), name=kok["target"]["shownLabel"]["nl"])
     typer.echo(f"   werk-naar-werk: {said.rstrip('.')} (ESCO, European Commission)")
     if kok["notComparedNote"]:  # the diploma's CompetentNL skills: an HR reader must not take the count for all she can
         typer.echo(f"   {kok['notComparedNote']['nl']}")

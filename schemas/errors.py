@@ -141,6 +141,9 @@ class ErrorCode(enum.StrEnum):
     TRUST_LIST_NOT_PINNED = "trust_list_not_pinned", ErrorKind.INVALID
     """Only a warning (exit 0): the issuer is trusted by a bundle's trust list that no ``--trust-anchor`` pinned, so
     the list vouches for itself: it is only as trustworthy as the bundle file (DESIGN.md threat 8)."""
+    DUPLICATE_CREDENTIAL = "duplicate_credential", ErrorKind.INVALID
+    """Only a warning (exit 0): one credential was given more than once (``schemas.vc.repeated``); it is checked and
+    shown once, its copies left out."""
     BATCH_INVALID = "batch_invalid", ErrorKind.INVALID, 400
     """Rows of a batch were checked and some are not valid; nothing was issued (a request the service refuses: 400)."""
     # issuer side

@@ -147,6 +147,10 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The issuer is trusted by a trust list that vouches for itself (no trust anchor given): it is only as reliable as the bundle file it came in.",
         "nl": "De uitgever wordt vertrouwd door een vertrouwenslijst die voor zichzelf instaat (geen vertrouwensanker opgegeven): hij is maar zo betrouwbaar als het bundelbestand waarin hij kwam.",
     },
+    ErrorCode.DUPLICATE_CREDENTIAL: {
+        "en": "The same credential was given more than once: it is checked and shown once.",
+        "nl": "Hetzelfde bewijsstuk is meer dan één keer gegeven: het is één keer gecontroleerd en getoond.",
+    },
     ErrorCode.ISSUER_MISMATCH: {
         "en": "The credential names another issuer than the owner of the signing key.",
         "nl": "Het bewijsstuk noemt een andere uitgever dan de eigenaar van de ondertekeningssleutel.",

@@ -63,8 +63,10 @@ def _check(text: str, path: str) -> None:
 def one_line(value: str) -> str:
     """``value`` (a title or a name: one line for a person) as a terminal or a table cell shows it: every run of
     whitespace, line breaks (LF, CR, U+2028) included, one space, as a web page shows it. A signed name may hold a line
-    break, and printed as it is the next line looks like the reader's own (a forged "✓ geldig" under a title)."""
-    return " ".join(value.split())
+    break, and printed as it is the next line looks like the reader's own (a forged "✓ geldig" under a title). A control
+    or bidi character (``FORBIDDEN_TEXT``: no signed text holds one, but a vocabulary index built before the one-line
+    rule may) shows as U+FFFD, never as a terminal's escape or a reversed text."""
+    return FORBIDDEN_TEXT.sub("\ufffd", " ".join(value.split()))
 
 
 def escaped(value: str) -> str:

@@ -12,6 +12,7 @@ Usage::
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
@@ -23,7 +24,7 @@ from skillspas.schemas.limits import Limits
 
 __all__ = ["BASE_CONTEXTS", "VALIDITY_KEYS", "data_model", "validity_keys", "is_url", "is_web_url", "types_of", "issuer_id",
            "issuer_name_of", "title_of", "text_of", "one_of", "the_subject", "the_achievement", "several_of", "cosigner_ids",
-           "date_exists", "parse_datetime", "instant", "proofs_of"]
+           "date_exists", "parse_datetime", "instant", "proofs_of", "repeated"]
 
 # XML Schema dateTimeStamp: a dateTime with a mandatory time zone (VC 2.0 §4.9).
 _DATETIME_STAMP = re.compile(
@@ -200,3 +201,37 @@ def proofs_of(document: dict[str, Any], limits: Limits) -> list[dict[str, Any]]:
         raise localized_error(ErrorCode.RESOURCE_LIMIT, en=f"more than {limits.max_proofs} proofs",
                               nl=f"meer dan {limits.max_proofs} handtekeningen", path="/proof")
     return proofs
+
+
+def _proof_values(credential: dict[str, Any]) -> tuple[str, ...]:
+    proof = credential.get("proof")
+    proofs = proof if isinstance(proof, list) else [proof]
+    return tuple(p["proofValue"] for p in proofs if isinstance(p, dict) and isinstance(p.get("proofValue"), str))
+
+
+def repeated(credentials: list[Any]) -> dict[int, int]:
+    """The credentials given more than once among ``credentials``: each later copy's position -> the first's.
+
+    The same credential is the same ``id`` and the same proof value, and the same JSON throughout: a person who gives
+    one credential twice (two files, a passport that holds it twice, its QR code beside the PDF) sees it once. Two
+    different credentials with one ``id`` (other content or other proofs) are no copies: both are checked, as before.
+    A credential without a proof value is nobody's copy."""
+    first: dict[tuple[Any, tuple[str, ...]], list[int]] = {}
+    copies: dict[int, int] = {}
+    for position, credential in enumerate(credentials):
+        values = _proof_values(credential) if isinstance(credential, dict) else ()
+        if not values:
+            continue
+        key = (credential.get("id") if isinstance(credential.get("id"), str) else None, values)
+        earlier = first.setdefault(key, [])
+        same = next((i for i in earlier if _same_json(credentials[i], credential)), None)
+        if same is None:
+            earlier.append(position)
+        else:
+            copies[position] = same
+    return copies
+
+
+def _same_json(one: Any, other: Any) -> bool:
+    """Whether two parsed JSON values are the same JSON (``1`` is not ``1.0`` or ``true`` here, as Python's ``==`` has it)."""
+    return one == other and json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)

@@ -34,6 +34,7 @@ from skillspas.schemas.cachedir import cache_folder
 from skillspas.schemas.errors import ErrorCode, file_error, localized_error, shown
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
+from skillspas.schemas.text import FORBIDDEN_IN_LINE, one_line
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, _data, _import_error, _read_import, _split_alt, fold,
     shown_label,
@@ -232,7 +233,11 @@ class VocabIndex:
         found = self._concepts.get(cid)
         if found is None:
             _, uri, kind, nl, en, skill_type, reuse, code = row
-            labels = {lang: text for lang, text in (("nl", nl), ("en", en)) if text}
+            # One line each, wherever a label is shown: an index built from an import made before ``vocab import``
+            # refused line breaks and control characters (``FORBIDDEN_IN_LINE``) may still hold them. Any other label
+            # stays as ESCO wrote it (a no-break space, two spaces: an issuer signs it as the alignment's name).
+            labels = {lang: one_line(text) if FORBIDDEN_IN_LINE.search(text) else text
+                      for lang, text in (("nl", nl), ("en", en)) if text}
             found = self._concepts[cid] = Concept(uri, kind, labels, skill_type, reuse, code)
         return found
 
@@ -340,7 +345,8 @@ class VocabIndex:
             if cid not in best or score < best[cid][0]:
                 best[cid] = (score, text)
         concepts = self._by_ids(best)
-        found = sorted((Hit(concepts[cid], text, score) for cid, (score, text) in best.items() if cid in concepts), key=_order)
+        found = sorted((Hit(concepts[cid], one_line(text), score) for cid, (score, text) in best.items() if cid in concepts),
+                       key=_order)
         hits = [h for h in found if h.concept.kind in kinds]
         if relations and "skill" in kinds:
             hits += self._through_occupations(found, {h.concept.uri for h in hits})

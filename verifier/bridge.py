@@ -195,7 +195,8 @@ def bridge(
                                   en=f"Crebo {shown(code, 20)} is not a kwalificatie in the register.")
         links = index.concepts(uri for uri, _ in register.links(code))
         wanted = [(links[uri], True) for uri, _ in register.links(code) if uri in links]
-        info = {"kind": "kwalificatie", "crebo": code, "label": {"nl": entry.name, "en": entry.name}, "source": entry.source}
+        name = {"nl": entry.name, "en": entry.name}  # the register's own name, of no other language to mark
+        info = {"kind": "kwalificatie", "crebo": code, "label": name, "shownLabel": dict(name), "source": entry.source}
         framework = "CompetentNL"
     skills = tuple(BridgeSkill(c, essential, _evidence(summary.get(c.uri))) for c, essential in wanted)
     notes = () if wanted else ({"nl": "Voor dit doel staan geen vaardigheden in de gegevens.",

@@ -156,7 +156,7 @@ def _inner_credentials(data: bytes, result: VerificationResult, limits: Limits) 
     if isinstance(document, dict) and "VerifiablePresentation" not in types_of(document):
         return [document]
     inner = document.get("verifiableCredential") if isinstance(document, dict) else None
-    return inner if isinstance(inner, list) else [inner]
+    return result.presented(inner if isinstance(inner, list) else [inner])
 
 
 def _pdf_input(data: bytes, limits: Limits) -> bytes:
@@ -254,7 +254,8 @@ def _print_row(result: VerificationResult, index: int, inner: list[Any], lang: s
     several = several_warning(item.summary) if item.verified and item.summary is not None else None
     verdict = "warning" if unbound is not None or several is not None else item.verdict
     words = heading_for(verdict, problem.code if problem is not None else None)[lang]
-    typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{index + 1} {words}{code}{what}")
+    number = result.input_position(index) + 1  # as given: a copy left out keeps its number (duplicate_credential)
+    typer.echo(f"{indent}{_MARKS.get(verdict, '✗')} #{number} {words}{code}{what}")
     _print_warnings([*([unbound] if unbound else []), *item.warnings], lang, deeper)  # orange, as on the page
     if item.verified and item.summary is not None:
         if item.summary.subject_name and not passport:  # whom it names (a passport's rows stand under their person)
@@ -430,7 +431,7 @@ def _print_verdict(result: VerificationResult, lang: str, inner: list[Any], view
         for person in result.persons:  # none counts when the holder binding failed (``VerificationResult.persons``)
             standing = ("telt mee" if nl else "counted") if person.counted else ("telt niet mee" if nl else "not counted")
             who = " / ".join(map(one_line, person.names)) or person.key
-            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(i + 1) for i in person.credentials)} — {standing}")
+            typer.echo(f"   - {who} ({person.key}): #{', #'.join(str(result.input_position(i) + 1) for i in person.credentials)} — {standing}")
     if result.credentials:  # a passport: what its kwalificaties add up to (loads the vocabulary and register)
         from skillspas.verifier.summary import summarize_skills
 

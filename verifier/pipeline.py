@@ -38,6 +38,7 @@ from skillspas.schemas.vc import (
     issuer_name_of,
     parse_datetime,
     proofs_of,
+    repeated,
     several_of,
     text_of,
     the_achievement,
@@ -73,6 +74,7 @@ class _Run:
     persons: tuple[Person, ...] = ()
     holder: str | None = None
     about: CredentialSummary | None = None
+    left_out: tuple[int, ...] = ()
 
     def ok(self, name: str, message: str = "") -> None:
         self.checks.append(Check(name, True, None, message))
@@ -84,7 +86,7 @@ class _Run:
     def result(self, now: dt.datetime) -> VerificationResult:
         found = VerificationResult(
             tuple(self.checks), tuple(self.errors), tuple(self.warnings), tuple(self.proofs),
-            tuple(self.credentials), self.summary, now, self.persons, self.holder, self.about,
+            tuple(self.credentials), self.summary, now, self.persons, self.holder, self.about, self.left_out,
         )
         if found.holder_failed is not None:  # nothing binds its credentials to who shows them: nobody's count
             found = dataclasses.replace(found, persons=tuple(dataclasses.replace(p, counted=False) for p in self.persons))
@@ -347,12 +349,27 @@ class Verifier:
         except SkillspasError as exc:
             return run.fail("shape", exc)
         run.ok("shape")
+        # A credential given more than once is checked and shown once (its copies are left out of ``credentials``);
+        # the holder proof below still covers the presentation as it is.
+        copies = repeated(credentials)
+        run.left_out = tuple(sorted(copies))
+        positions = [i for i in range(len(credentials)) if i not in copies]
         authentic: list[dict[str, Any] | None] = []  # whose credential it is counts only when its proof holds
-        for credential in credentials:
+        for credential in (credentials[i] for i in positions):
             inner = _Run()
             self._credential(credential, inner, now, scanned)
             run.credentials.append(inner.result(now))
             authentic.append(credential if any(c.check == "proof" and c.ok for c in inner.checks) else None)
+        self._holder(presentation, expansion, proofs, run, challenge, domain, authentic, positions)
+        # After the others: what to do next is theirs (the page's "Wat nu?" follows the first warning).
+        run.warnings.extend(_left_out(position, first) for position, first in sorted(copies.items()))
+
+    def _holder(
+        self, presentation: dict[str, Any], expansion: Expansion, proofs: list[dict[str, Any]], run: _Run, challenge: str | None,
+        domain: str | None, authentic: list[dict[str, Any] | None], positions: list[int],
+    ) -> None:
+        """(5)-(6) a presentation's holder proof, if any, then whose credentials they are (``_check_persons``);
+        ``authentic``: the credentials whose proofs hold (else ``None``), at ``positions`` in the presentation."""
         holder = None
         if proofs:
             methods = self._verify_proofs(presentation, expansion, proofs, run)
@@ -367,11 +384,24 @@ class Verifier:
                 return run.fail("purpose", exc)
             run.ok("purpose")
             holder = methods[0].controller  # every proof is the holder's (``_check_authentication``)
-        _check_persons(authentic, holder, run)
+        _check_persons(authentic, holder, run, positions)
 
 
-def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None, run: _Run) -> None:
-    """One person per passport: the holder proof is by the credentials' subject, and they name one person.
+def _left_out(position: int, first: int) -> Problem:
+    """The warning ``duplicate_credential`` for the copy at ``position`` of the credential at ``first`` (from 0; a
+    person counts from 1, as ``verify`` and the PDF number them)."""
+    return Problem(
+        ErrorCode.DUPLICATE_CREDENTIAL,
+        f"credential {position + 1} is the same as credential {first + 1} (the same id and proof) and was left out",
+        f"/verifiableCredential/{position}",
+        f"bewijsstuk {position + 1} is hetzelfde als bewijsstuk {first + 1} (dezelfde id en handtekening) en is weggelaten",
+    )
+
+
+def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None, run: _Run,
+                   positions: list[int] | None = None) -> None:
+    """One person per passport: the holder proof is by the credentials' subject, and they name one person;
+    ``positions``: where each of ``credentials`` is in the presentation (its copies left out).
 
     ``holder_mismatch`` when a credential's ``credentialSubject.id`` is not the holder's DID;
     ``multiple_subjects`` when the credentials name more than one person (``verifier/persons.py``);
@@ -385,6 +415,7 @@ def _check_persons(credentials: list[dict[str, Any] | None], holder: str | None,
         strangers = [(i, sid) for i, sid in enumerate(subject_of(c)[0] for c in credentials) if sid not in (None, holder)]
         if strangers:
             index, subject_id = strangers[0]  # a person counts from 1 (as ``verify`` and the PDF); the path from 0
+            index = positions[index] if positions is not None else index
             return run.fail("holder", localized_error(
                 ErrorCode.HOLDER_MISMATCH,
                 en=f"the presentation is signed by {holder!r}, but credential {index + 1} is about {subject_id!r}",

@@ -174,6 +174,23 @@ class VerificationResult:
     about: CredentialSummary | None = None
     """Of a genuine credential from a trusted issuer that failed only its dates or status (expired, revoked,
     suspended): what it is and who issued it, so the verdict can name them. Never counted as a fact."""
+    left_out: tuple[int, ...] = ()
+    """Of a presentation that holds one credential more than once (``schemas.vc.repeated``): the positions (from 0) in
+    its ``verifiableCredential`` of the copies, left out: each credential is checked and shown once, at its first
+    place, and ``credentials`` holds the others in their order (``presented``), with the warning
+    ``duplicate_credential``."""
+
+    def input_position(self, index: int) -> int:
+        """The position in the input's ``verifiableCredential`` of ``credentials[index]`` (the copies left out)."""
+        for position in sorted(self.left_out):
+            if position <= index:
+                index += 1
+        return index
+
+    def presented(self, inner: list[Any]) -> list[Any]:
+        """The input's credentials (``inner``: its ``verifiableCredential`` as written) as ``credentials`` holds their
+        results: without the copies left out, so position ``i`` of one is position ``i`` of the other."""
+        return [item for position, item in enumerate(inner) if position not in self.left_out]
 
     @property
     def counted_credentials(self) -> tuple[int, ...] | None:
@@ -205,7 +222,7 @@ class VerificationResult:
             problem = credential.first_error
             if problem is not None:
                 inner = "" if problem.path in (None, "", "/") else problem.path
-                return replace(problem, path=f"/verifiableCredential/{index}{inner}")
+                return replace(problem, path=f"/verifiableCredential/{self.input_position(index)}{inner}")
         return None
 
     @property

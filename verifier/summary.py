@@ -322,23 +322,33 @@ class VacancyLine:
     evidence: tuple[Evidence, ...] = ()
     candidates: tuple[tuple[str, Mapping[str, str]], ...] = ()
     """When the words fit several skills and the passport proves none of them: (URI, labels) to pick from."""
+    shown: Mapping[str, str] = field(default_factory=dict)
+    """The label each reader sees (``nl``, ``en``), as the proven-skills table and the bridge show the skill
+    (``ProvenSkill.shown_label``, else ``schemas.vocab.shown_label``): "dispose waste (Engels)"."""
 
     def to_json(self) -> dict[str, Any]:
-        """The line as JSON."""
+        """The line as JSON (``shownLabel``: what a person reads; ``label``: the labels, unmarked)."""
         return {
             "query": self.query,
             "uri": self.uri,
             "label": _both(self.labels, self.uri) if self.uri else None,
+            "shownLabel": dict(self.shown) or _both(self.labels, self.uri) if self.uri else None,
             "found": self.uri is not None,
             "covered": self.covered,
             "evidence": [e.to_json() for e in self.evidence],
             "ambiguous": bool(self.candidates),
-            "candidates": [{"uri": uri, "label": _both(labels, uri)} for uri, labels in self.candidates],
+            "candidates": [{"uri": uri, "label": _both(labels, uri), "shownLabel": _shown(labels, uri)}
+                           for uri, labels in self.candidates],
         }
 
 
 def _both(labels: Mapping[str, str], uri: str | None) -> dict[str, str | None]:
     return {lang: labels.get(lang) or next(iter(labels.values()), uri) for lang in ("nl", "en")}
+
+
+def _shown(labels: Mapping[str, str], uri: str) -> dict[str, str]:
+    """A vocabulary skill's label for each reader (``schemas.vocab.shown_label``): another language's marked."""
+    return {lang: shown_label(labels, lang, uri) for lang in ("nl", "en")}
 
 
 @dataclass(frozen=True)
@@ -423,4 +433,6 @@ def _vacancy_line(query: str, summary: SkillsSummary, vocabulary: SkillsVocabula
     skill = summary.get(uri)
     known = vocabulary.get(uri)
     labels = dict(skill.labels) if skill else (dict(known.labels) if known else {})
-    return VacancyLine(query, uri, labels, skill is not None, skill.evidence if skill else ())
+    shown = ({lang: skill.shown_label(lang) for lang in ("nl", "en")} if skill else
+             _shown(known.labels, uri) if known else {})
+    return VacancyLine(query, uri, labels, skill is not None, skill.evidence if skill else (), shown=shown)

@@ -39,7 +39,7 @@ from skillspas.schemas.report import refuse, warn
 from skillspas.schemas.text import check_text, escaped
 from skillspas.verifier import Bundle, Problem, Verifier
 from skillspas.verifier.bridge import BridgeResult, bridge
-from skillspas.schemas.vc import instant, text_of
+from skillspas.schemas.vc import instant, repeated, text_of
 from skillspas.verifier.persons import group_persons, subject_of
 from skillspas.verifier.summary import EVIDENCE_KINDS, SkillsSummary, summarize_skills
 from skillspas.wallet_export.presentation import build_presentation
@@ -448,6 +448,8 @@ def export_command(
                                    "--challenge and --domain need your key: run `skillspas passport init` or give --holder-key",
                                    nl="--challenge en --domain hebben je sleutel nodig: maak die met `skillspas passport init`"
                                       " of geef --holder-key"))
+        for copy in chosen.left_out:  # `passport export a.json a.json`: the employer would see it once anyway
+            typer.echo(TEXT["given_twice"][language].format(title=describe(copy, language).title), err=True)
         for warning in export_warnings(chosen.credentials, store.verifier(_bundle(bundle)), language, holder.controller if holder else None):
             typer.echo(warning, err=True)
         for target in (presentation, pdf):
@@ -578,6 +580,9 @@ def show_command(
             documents = [entry.document for entry in store.entries()] if quarantined else _select(store, [])
         else:
             documents = _documents(file) if file.exists() else _select(store, [str(file)])  # else a passport reference
+        copies = repeated(documents)  # a presentation that holds one credential twice: shown once, as `verify` does
+        twice = [documents[i] for i in sorted(copies)]
+        documents = [d for i, d in enumerate(documents) if i not in copies]
         given = _bundle(bundle)
         verifier = store.verifier(given)
         # Trust, validity and revocation only with a trust list: the bundle `passport claim` keeps (the issuer's
@@ -625,6 +630,8 @@ def show_command(
         for index, skill in enumerate(view.skills, 1):
             table.add_row(str(index), skill.label or "", f"{skill.framework} {skill.code}", skill.evidence or "")
         console.print(table)
+    for copy in twice:
+        typer.echo(TEXT["given_twice"][language].format(title=describe(copy, language).title))
     if not full and documents:
         note = ("Alleen de handtekening is gecontroleerd; vertrouwen, geldigheid en intrekking controleert "
                 "`skillspas verify` (of geef --bundle met een vertrouwenslijst)." if language == "nl" else
@@ -691,7 +698,7 @@ def _bridge_of(credentials: list[dict[str, Any]], to: str | None, crebo: str | N
 def _print_bridge(result: BridgeResult, lang: Lang, excluded: tuple[tuple[int, Any], ...]) -> None:
     nl = lang == "nl"
     target = result.target
-    name = target["label"][lang]
+    name = target["shownLabel"][lang]  # "cook (Engels)": an occupation as the bridge's skills are named
     typer.echo(f"{'Doel' if nl else 'Target'}: {name} ({target.get('uri') or 'crebo ' + target.get('crebo', '')})")
     data = result.to_json()
     for group, key in (("essentieel" if nl else "essential", "essential"), ("optioneel" if nl else "optional", "optional")):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from skillspas.keys import Signer
+from skillspas.schemas.vc import repeated
 from skillspas.wallet_export.openbadges import write_openbadges
 from skillspas.wallet_export.presentation import build_presentation
 from skillspas.wallet_export.qr import write_qr_set
@@ -34,6 +35,8 @@ class Passport:
     """The credentials a worker shares (signed, unchanged)."""
 
     credentials: tuple[dict[str, Any], ...]
+    left_out: tuple[dict[str, Any], ...] = ()
+    """Copies of a credential chosen more than once (``schemas.vc.repeated``): each is in the passport once."""
 
     def to_presentation(
         self, *, holder: Signer | None = None, challenge: str | None = None, domain: str | None = None
@@ -69,8 +72,10 @@ class Passport:
 
 
 def build_passport(credentials: Iterable[dict[str, Any]]) -> Passport:
-    """A passport of ``credentials`` (signed credential dicts, kept as they are)."""
-    items = tuple(credentials)
+    """A passport of ``credentials`` (signed credential dicts, kept as they are); a credential given more than once
+    (the same id, proof and content: ``schemas.vc.repeated``) is in it once, its copies in ``left_out``."""
+    items = list(credentials)
     if not all(isinstance(c, dict) for c in items):
         raise TypeError("credentials must be dicts (parsed signed credentials)")
-    return Passport(items)
+    copies = repeated(items)
+    return Passport(tuple(c for i, c in enumerate(items) if i not in copies), tuple(items[i] for i in sorted(copies)))

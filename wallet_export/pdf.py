@@ -290,7 +290,7 @@ def _bridge_page(pdf: _Document, data: dict[str, Any], views: list[CredentialVie
     lang = pdf.lang
     pdf.add_page()
     pdf.style(16, bold=True)
-    pdf.multi_cell(0, 7.5, pdf.clean(TEXT["bridge"][lang].format(name=data["target"]["label"][lang])), align="L",
+    pdf.multi_cell(0, 7.5, pdf.clean(TEXT["bridge"][lang].format(name=data["target"]["shownLabel"][lang])), align="L",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.style(9, grey=True)
     target = data["target"].get("uri") or f"crebo {data['target'].get('crebo', '')}"

@@ -146,6 +146,10 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "LET OP: „{title}” is niet geldig ({code}: {reason}). Een werkgever ziet het als niet geldig.",
         "en": "WARNING: “{title}” is not valid ({code}: {reason}). An employer sees it as not valid.",
     },
+    "given_twice": {
+        "nl": "„{title}” is meer dan één keer gegeven; het telt één keer mee.",
+        "en": "“{title}” was given more than once; it counts once.",
+    },
     "warn_expired": {
         "nl": "LET OP: „{title}” is verlopen op {date}. Een werkgever ziet het als niet geldig.",
         "en": "WARNING: “{title}” expired on {date}. An employer sees it as not valid.",

@@ -224,3 +224,70 @@ def test_a_register_that_names_one_crebo_twice_differently_is_refused_naming_bot
     assert "regel 3" in refused.value.text("nl") and "regel 2" in refused.value.text("nl")
     twice = "code,kind,name,part_of,source\n25180,kwalificatie,Kok,,SBB\n25180,kwalificatie,Kok,,SBB\n"
     assert [entry.name for entry in read_register(twice.encode(), "kwalificaties-register.csv")] == ["Kok"]
+
+
+OLD_LABEL = "koken op hout\n\u2713 geldig \x1b[31mrood\u202e"
+"""A label ``vocab import`` took before it refused line breaks and control characters (``FORBIDDEN_IN_LINE``)."""
+
+
+@pytest.fixture(scope="module")
+def old_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with an import written before the one-line rule: its label holds a line break, a terminal escape
+    and a bidi override, as the index built from it does."""
+    from skillspas.schemas.vocab import IMPORT_FOLDER, Skill, _encode_import
+
+    home = tmp_path_factory.mktemp("old-import")
+    (home / IMPORT_FOLDER).mkdir()
+    skill = Skill(URI, "ESCO", {"nl": OLD_LABEL}, {"nl": ("hout\rstoken",)}, "skill/competence", "sector-specific")
+    (home / IMPORT_FOLDER / "esco-nl.json.gz").write_bytes(_encode_import("nl", [skill]))
+    return home
+
+
+def test_an_index_label_with_a_line_break_from_an_old_import_is_one_line_wherever_it_is_read(old_home):
+    from skillspas.schemas.text import FORBIDDEN_IN_LINE
+    from skillspas.schemas.vocab import SkillsVocabulary
+    from skillspas.schemas.vocab_index import VocabIndex
+
+    vocabulary = SkillsVocabulary.load(old_home)
+    raw = vocabulary.index._db.execute("SELECT label_nl FROM concept WHERE uri = ?", (URI,)).fetchone()[0]
+    assert raw == OLD_LABEL  # the index holds it as it was imported
+    skill = vocabulary.get(URI)
+    assert skill is not None and skill.label("nl") == "koken op hout \u2713 geldig \ufffd[31mrood\ufffd"
+    concept = VocabIndex.open(old_home).get(URI)
+    assert concept is not None and not FORBIDDEN_IN_LINE.search(concept.shown_label("en"))  # "… (Dutch)"
+    hit = vocabulary.index.search("koken op hout", limit=3).hits[0]
+    assert hit.concept.uri == URI and not FORBIDDEN_IN_LINE.search(hit.matched)
+
+
+@pytest.mark.parametrize("command", [("vocab", "search", "koken op hout"), ("vocab", "show", URI)], ids=["search", "show"])
+def test_vocab_search_and_show_print_an_old_imports_label_on_its_own_line_without_its_escape(old_home, command):
+    run = run_cli(*command, "--home", str(old_home))
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert not any(line.startswith("\u2713 geldig") for line in run.stdout.splitlines()), run.stdout
+    assert any(line.startswith("koken op hout \u2713 geldig \ufffd[31mrood\ufffd") for line in run.stdout.splitlines())
+    assert "\x1b" not in run.stdout and "\u202e" not in run.stdout
+
+
+def test_the_pages_skill_search_names_an_old_imports_skill_on_one_line(old_home):
+    from fastapi.testclient import TestClient
+
+    from skillspas.schemas.vocab import SkillsVocabulary
+    from skillspas.verifier.page import PageSettings, create_page_app
+
+    client = TestClient(create_page_app(PageSettings(vocabulary=SkillsVocabulary.load(old_home))),
+                        base_url="http://127.0.0.1:8765")
+    found = next(s for s in client.get("/api/skills", params={"q": "koken op hout"}).json()["skills"] if s["uri"] == URI)
+    assert found["shownLabel"]["nl"] == found["label"]["nl"] == "koken op hout \u2713 geldig \ufffd[31mrood\ufffd"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("koken\n\u2713 geldig", "koken \u2713 geldig"),
+    ("koken\u2028\r\n  wok", "koken wok"),
+    ("kok\x0bchef\x85sous", "kok chef sous"),  # controls that are whitespace: a space, as a line break is
+    ("kok\x1b[2J\u009b31m", "kok\ufffd[2J\ufffd31m"),  # a terminal's escapes: shown, never obeyed
+    ("koken \u202eneeuqnab\u2066", "koken \ufffdneeuqnab\ufffd"),
+], ids=["line break", "line separator and CRLF", "whitespace controls", "terminal escapes", "bidi override"])
+def test_one_line_shows_a_line_break_as_a_space_and_a_control_or_bidi_character_as_a_replacement(text, shown):
+    from skillspas.schemas.text import FORBIDDEN_IN_LINE, one_line
+
+    assert one_line(text) == shown and not FORBIDDEN_IN_LINE.search(one_line(text))

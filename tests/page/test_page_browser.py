@@ -695,6 +695,15 @@ def test_an_english_only_esco_label_is_marked_english_in_the_skills_table_and_on
     page = visit.page
     assert page.inner_text(f"#skills-table tr[data-uri='{dispose_waste}'] th") == "dispose waste (Engels)"
     assert page.text_content(f"article.credential li[data-uri='{dispose_waste}']").startswith("dispose waste (Engels) ")
+    page.fill("#skill-search", "dispose waste")  # the search and the vacancy line name it so too
+    page.click("#skill-search-button")
+    page.wait_for_selector("#search-results li button")
+    assert page.inner_text("#search-results li").startswith("dispose waste (Engels) ")
+    page.fill("#vacancy-input", dispose_waste)
+    page.click("#vacancy-check")
+    page.wait_for_selector("#vacancy-list")
+    assert page.inner_text("#vacancy-list li").startswith("✓ Aanwezig: dispose waste (Engels) (Microcredential")
     page.click("button[data-lang=en]")
     assert page.inner_text(f"#skills-table tr[data-uri='{dispose_waste}'] th") == "dispose waste"
+    assert ": dispose waste (Microcredential" in page.inner_text("#vacancy-list li")
     visit.assert_clean()

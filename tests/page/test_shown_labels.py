@@ -93,3 +93,64 @@ def test_a_skill_the_vocabulary_lacks_keeps_its_credentials_name_unmarked_in_bot
 
     skill = ProvenSkill("https://example.org/skill/1", None, {"nl": "Koken op hout"}, (), in_vocabulary=False)
     assert skill.to_json()["shownLabel"] == {"nl": "Koken op hout", "en": "Koken op hout"}
+
+
+def _client(world: PageWorld) -> TestClient:
+    return TestClient(create_page_app(PageSettings(bundle=world.bundle(), trust_anchors=(world.anchor.controller,))),
+                      base_url="http://127.0.0.1:8765")
+
+
+@pytest.mark.parametrize("name", ["english_passport", "passport"], ids=["proven", "not proven"])
+def test_a_vacancy_line_names_an_english_only_skill_as_marked_english_in_dutch(world, name):
+    """Proven or not, the vacancy's line names the skill as the proven-skills table and the bridge do."""
+    answer = _client(world).post("/api/verify", content=world.files[name].read_bytes(),
+                                 params={"vacancy": [DISPOSE_WASTE, "onbewerkt voedsel opslaan"]}).json()
+    lines = answer["view"]["vacancy"]["lines"]
+    assert lines[0]["covered"] == (name == "english_passport")
+    assert lines[0]["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}
+    assert lines[0]["label"] == {"nl": "dispose waste", "en": "dispose waste"}  # the data, unchanged
+    assert lines[1]["shownLabel"]["nl"] == "onbewerkt voedsel opslaan" and "(Dutch)" not in lines[1]["shownLabel"]["en"]
+
+
+def test_a_vacancy_lines_candidates_are_named_with_the_marked_label():
+    from skillspas.verifier.summary import VacancyLine
+
+    line = VacancyLine("afval", None, {}, False, candidates=((DISPOSE_WASTE, {"en": "dispose waste"}),))
+    assert line.to_json()["candidates"][0]["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}
+
+
+def test_the_skill_search_of_the_page_marks_an_english_only_label_in_dutch(world):
+    skills = _client(world).get("/api/skills", params={"q": "dispose waste"}).json()["skills"]
+    found = next(s for s in skills if s["uri"] == DISPOSE_WASTE)
+    assert found["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}
+    assert all(s["shownLabel"]["nl"] in (s["label"]["nl"], f"{s['label']['nl']} (Engels)") for s in skills)
+
+
+FRUIT_PRESERVER = "http://data.europa.eu/esco/occupation/6fe645b0-463a-445d-ab8f-c0a5132beb68"
+"""ESCO "fruit and vegetable preserver": an occupation the bundled Dutch labels lack."""
+
+
+@pytest.mark.parametrize(("lang", "target"), [("nl", "fruit and vegetable preserver (Engels)"),
+                                               ("en", "fruit and vegetable preserver")])
+def test_the_bridge_names_an_english_only_target_occupation_as_marked_english_in_dutch(world, lang, target):
+    files = [str(world.files[k]) for k in ("diploma", "evc")]
+    run = CliRunner().invoke(cli_app, ["passport", "bridge", *files, "--to", FRUIT_PRESERVER, "--lang", lang,
+                                       "--bundle", str(world.files["bundle"]), "--trust-anchor", world.anchor.controller,
+                                       "--passport", str(world.folder / "bridge-paspoort")])
+    assert run.exit_code == 0 and run.stdout.splitlines()[0] == f"{'Doel' if lang == 'nl' else 'Target'}: {target} " \
+        f"({FRUIT_PRESERVER})", run.output
+    view = _client(world).post("/api/verify", content=world.files["passport"].read_bytes(),
+                               params={"occupation": FRUIT_PRESERVER}).json()["view"]
+    assert view["bridge"]["target"]["shownLabel"][lang] == target
+
+
+def test_the_pages_script_names_vacancy_lines_search_results_and_the_bridge_target_by_their_marked_labels():
+    from importlib import resources
+
+    app = (resources.files("skillspas.verifier.page") / "static" / "app.js").read_text("utf-8")
+    for drawn in ("pick(line.shownLabel)", "pick(c.shownLabel)", "pick(skill.shownLabel)", "pick(occupation.shownLabel)",
+                  "pick(b.target.shownLabel)"):
+        assert drawn in app, drawn
+    for unmarked in ("pick(line.label)", "pick(c.label)", "pick(skill.label)", "pick(occupation.label)",
+                     "pick(b.target.label)"):
+        assert unmarked not in app, unmarked

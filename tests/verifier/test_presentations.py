@@ -34,7 +34,7 @@ def unsigned_presentation(credentials: list, holder: str) -> dict:
 @pytest.fixture(scope="module")
 def setup():
     first, issuer = signed_credential()
-    second, _ = signed_credential(issuer)
+    second, _ = signed_credential(issuer, name="Tweede bewijsstuk")  # not a copy of the first (shown once: repeated)
     holder = new_signer()
     return [first, second], issuer, holder
 

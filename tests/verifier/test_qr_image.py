@@ -157,6 +157,67 @@ def test_a_gif_that_hides_its_first_frame_behind_thousands_of_blocks_is_refused_
         check_image_pixels(whole[:end])
 
 
+def _qr_frame(text: str) -> Image.Image:
+    return Image.open(io.BytesIO(qr_for_text(text).png(scale=4))).convert("L")
+
+
+def _animated_gif(*frames: Image.Image) -> bytes:
+    """A GIF of ``frames`` (an animation when there are several), as Pillow writes it."""
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=len(frames) > 1, append_images=list(frames[1:]), duration=500, loop=0)
+    return out.getvalue()
+
+
+def _refusal(data: bytes) -> SkillspasError:
+    """The phone page's check (no Pillow there) refuses ``data``; the laptop's read the same way."""
+    from skillspas.verifier.qr.image import check_image_pixels
+
+    with pytest.raises(SkillspasError) as refused:
+        check_image_pixels(data)
+    assert _code(data) is refused.value.code
+    return refused.value
+
+
+def test_a_still_gif_of_a_qr_code_is_read(signed):
+    text = credential_qr(signed).text
+    assert read_qr_image(_animated_gif(_qr_frame(text))) == text
+
+
+def test_an_animated_gif_whose_later_frame_shows_another_qr_code_is_refused_whichever_frame_a_reader_takes(signed):
+    """Pillow reads the first frame, a browser plays them all: a second frame could show a code nobody checked."""
+    first, other = credential_qr(signed).text, qr_for_text("SP1:BB8").text
+    gif = _animated_gif(_qr_frame(first), _qr_frame(other))
+    assert Image.open(io.BytesIO(gif)).n_frames == 2
+    refused = _refusal(gif)
+    assert refused.code is ErrorCode.QR_UNREADABLE and "animation" in refused.text("en") and "animatie" in refused.text("nl")
+    # Of three frames the walk stops at the second: the refusal needs no more of the file.
+    assert _refusal(_animated_gif(_qr_frame(first), _qr_frame(first).rotate(90), _qr_frame(other))).code is \
+        ErrorCode.QR_UNREADABLE
+
+
+def test_a_second_frame_behind_a_byte_that_starts_no_block_is_still_found():
+    """Pillow steps over a byte that starts no GIF block to find the next frame; so does the check."""
+    still = _animated_gif(Image.new("L", (16, 16), "white"))
+    frame = still[still.index(b"\x2c\x00\x00\x00\x00\x10\x00\x10\x00"):-1]  # descriptor, colour table, image data
+    assert _refusal(still[:-1] + b"\x00\x07" + frame + b"\x3b").code is ErrorCode.QR_UNREADABLE
+    behind = _gif(frame=(0, 0, 65_535, 65_535))  # and before the first: its size is the one Pillow allocates
+    at = behind.index(b"\x2c\x00\x00\x00\x00\xff\xff\xff\xff")
+    assert _refusal(behind[:at] + b"\x07" + behind[at:]).code is ErrorCode.QR_TOO_LARGE
+
+
+def test_a_gif_whose_walk_is_drawn_out_with_tiny_blocks_after_its_frame_is_refused_in_bounded_time():
+    from skillspas.verifier.qr.image import MAX_IMAGE_BYTES
+
+    still = _animated_gif(Image.new("L", (16, 16), "white"))
+    for tail in (_comment(MAX_IMAGE_BYTES // 4), b"\x07" * (MAX_IMAGE_BYTES // 2)):  # 8 M steps, 16 M bytes: no frame
+        started = time.perf_counter()
+        assert _refusal(still[:-1] + tail + b"\x3b").code is ErrorCode.QR_UNREADABLE
+        assert time.perf_counter() - started < 1.0
+    from skillspas.verifier.qr.image import check_image_pixels
+
+    check_image_pixels(still[:-1] + _comment(200) + b"\x3b")  # a comment after the frame: walked past, no refusal
+
+
 def test_oversized_image_file_is_refused(tmp_path):
     path = tmp_path / "big.png"
     path.write_bytes(b"\x00" * (33 * 1024 * 1024))
@@ -219,3 +280,14 @@ def test_the_error_correction_level_never_drops_silently():
     with pytest.raises(QRCapacityError):
         qr_for_text(text)
     assert qr_for_text(text, lower=True).error == "L"
+
+
+def test_verify_refuses_an_animated_gif_with_qr_unreadable_in_dutch(signed, tmp_path):
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app
+
+    path = tmp_path / "animatie.gif"
+    path.write_bytes(_animated_gif(_qr_frame(credential_qr(signed).text), _qr_frame("SP1:BB8")))
+    result = CliRunner().invoke(app, ["verify", "--qr", str(path)])
+    assert result.exit_code == 2 and "[qr_unreadable]" in result.stderr and "animatie" in result.stderr, result.output

@@ -527,7 +527,8 @@ def _search(vocabulary: Any, q: str, limit: int, kinds: tuple[str, ...], key: st
     found = vocabulary.index.search(q, limit=limit, kinds=kinds, relations=False) if q.strip() else None
     hits = found.hits if found else ()
     return {key: [{"uri": h.concept.uri, "framework": h.concept.framework, "kind": h.concept.kind,
-                   "label": {lang: h.concept.label(lang) for lang in LANGUAGES}} for h in hits],
+                   "label": {lang: h.concept.label(lang) for lang in LANGUAGES},
+                   "shownLabel": {lang: h.concept.shown_label(lang) for lang in LANGUAGES}} for h in hits],
             "ambiguous": bool(found and found.ambiguous), "attribution": ATTRIBUTION}
 
 

@@ -236,6 +236,10 @@ _NEXT: Final[Mapping[str, Both]] = {
         "nl": "Vergelijk de naam met een identiteitsbewijs, of vraag om een presentatie die de kandidaat zelf voor u ondertekent.",
         "en": "Compare the name with an identity document, or ask for a presentation the candidate signs for you.",
     },
+    "copy": {
+        "nl": "U hoeft hiervoor niets te doen: elk bewijsstuk telt één keer mee.",
+        "en": "Nothing to do about this: each credential counts once.",
+    },
 }
 
 _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
@@ -257,6 +261,7 @@ _NEXT_BY_CODE: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.MULTIPLE_SUBJECTS: "person",
     ErrorCode.HOLDER_NOT_PROVEN: "identity",
     ErrorCode.TRUST_LIST_NOT_PINNED: "anchor",
+    ErrorCode.DUPLICATE_CREDENTIAL: "copy",
     ErrorCode.QR_INCOMPLETE: "parts",
     ErrorCode.TOO_DEEP: "file",
 }

@@ -337,7 +337,7 @@ def build_view(
         if result.errors:  # the presentation itself failed (shape, holder proof): that decides
             view.update(_problem_json(result.errors[0], given=given))
         inner = document.get("verifiableCredential", [])
-        inner = inner if isinstance(inner, list) else [inner]
+        inner = result.presented(inner if isinstance(inner, list) else [inner])  # a copy left out: not its card
         unbound = unbound_warning(result)
         view["credentials"] = [
             _credential_view(i, r, inner[i] if i < len(inner) else None, names, vocabulary, unbound, given)

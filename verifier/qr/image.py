@@ -3,7 +3,7 @@
 Bounded: at most ``MAX_IMAGE_BYTES`` of file and ``MAX_IMAGE_PIXELS`` of image are read. The size an image's own
 header claims (PNG IHDR, every JPEG frame header, a GIF's screen and first frame) is read in plain Python first
 (``check_image_pixels``), so the phone page (``verifier/browser/phone.py``, no Pillow in the browser) refuses a decompression bomb before its
-browser decodes it, with the laptop's code.
+browser decodes it, with the laptop's code; and there a GIF of more than one frame (an animation) is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from skillspas.schemas.jsonio import open_input
 from skillspas.verifier.qr.base45 import unreadable
 from skillspas.verifier.qr.payload import is_payload
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "read_qr_image", "read_qr_images", "no_qr_code", "image_too_large",
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "MAX_GIF_FRAMES", "read_qr_image", "read_qr_images", "no_qr_code", "image_too_large",
            "check_image_pixels", "jpeg_frame_sizes"]
 
 MAX_IMAGE_BYTES: Final = 32 * 1024 * 1024
@@ -74,36 +74,65 @@ _GIF_STEPS: Final = 4096
 graphic control extension, a loop count, perhaps a comment or XMP: 4096 steps pass 1 MiB of them); more only
 hides the frame a decoder allocates."""
 
+_GIF_WALK: Final = MAX_IMAGE_BYTES // 256 + 2 * _GIF_STEPS
+"""Most GIF blocks and data sub-blocks walked in all, to the trailer: every encoder writes a frame's data in sub-blocks
+of 255 bytes, so a GIF of ``MAX_IMAGE_BYTES`` has about ``MAX_IMAGE_BYTES // 256`` (a few tens of milliseconds); a file
+cut into smaller sub-blocks to make the walk long is refused."""
+
+MAX_GIF_FRAMES: Final = 1
+"""Frames a GIF may have: one. A second frame is an animation, and what one reader shows (a browser plays it; a
+decoder may read another frame) need not be the QR code that is checked (``_gif_sizes``)."""
+
 
 def _gif_sizes(data: bytes) -> list[tuple[int, int]]:
     """The (width, height) a GIF ``data`` claims: its logical screen, then the extent of its first frame (the image
     descriptor's left + width, top + height: a decoder allocates for the frame, and Pillow widens the image to hold it,
-    whatever the screen says); none when it is no GIF. Bounded (``_GIF_STEPS``; never past the data): a GIF whose
-    first frame is not found within the bound is ``qr_unreadable``, not handed to a decoder. Pure Python (Pyodide)."""
+    whatever the screen says); none when it is no GIF. The whole file is walked, block by block, to its trailer: a GIF
+    of more than ``MAX_GIF_FRAMES`` frames is ``qr_unreadable`` (only its first would be checked, and a later one could
+    show another code), as is one whose first frame is not found within ``_GIF_STEPS`` blocks or whose walk would take
+    more than ``_GIF_WALK`` steps. A byte that starts no block is stepped over, as Pillow does, so no frame hides behind
+    it. Never past the data (a file cut short ends the walk); pure Python (Pyodide)."""
     if data[:6] not in (b"GIF87a", b"GIF89a") or len(data) < 13:
         return []
     sizes = [(int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little"))]
     at = 13 + (3 << ((data[10] & 0x07) + 1) if data[10] & 0x80 else 0)  # after the global colour table
-    in_extension = False
-    for _ in range(_GIF_STEPS):
+    frames, in_blocks = 0, False  # in the data sub-blocks of an extension or a frame
+    for step in range(_GIF_WALK):
+        if not frames and step == _GIF_STEPS:
+            raise unreadable(f"the GIF has more than {_GIF_STEPS} blocks before its first image",
+                             f"de GIF heeft meer dan {_GIF_STEPS} blokken vóór zijn eerste beeld; {_SHARPER}")
         if at >= len(data):
             return sizes  # cut short: nothing more a decoder could draw
-        if in_extension:  # its data sub-blocks, each a length byte and that many bytes, up to a length of 0
+        if in_blocks:  # each a length byte and that many bytes, up to a length of 0
             length = data[at]
             at += 1 + length
-            in_extension = length != 0
+            in_blocks = length != 0
         elif data[at] == 0x21 and at + 2 <= len(data):  # an extension: introducer and label, then its sub-blocks
             at += 2
-            in_extension = True
-        elif data[at] == 0x2C:  # the first image descriptor: left, top, width, height (16 bits each)
+            in_blocks = True
+        elif data[at] == 0x2C:  # an image descriptor: left, top, width, height (16 bits each), then its flags
+            if frames == MAX_GIF_FRAMES:
+                raise _animated()
+            frames += 1
             if at + 9 <= len(data):
                 left, top, width, height = (int.from_bytes(data[at + i:at + i + 2], "little") for i in (1, 3, 5, 7))
                 sizes.append((left + width, top + height))
+            flags = data[at + 9] if at + 9 < len(data) else 0
+            at += 10 + (3 << ((flags & 0x07) + 1) if flags & 0x80 else 0) + 1  # its colour table, LZW code size
+            in_blocks = True
+        elif data[at] == 0x3B:  # the trailer: no frame follows
             return sizes
-        else:  # the trailer, or no GIF block: no frame follows
-            return sizes
-    raise unreadable(f"the GIF has more than {_GIF_STEPS} blocks before its first image",
-                     f"de GIF heeft meer dan {_GIF_STEPS} blokken vóór zijn eerste beeld; {_SHARPER}")
+        else:  # no GIF block: Pillow reads on, byte by byte, for the next one (and a frame after it), and so does this
+            at += 1
+    raise unreadable(f"the GIF has more than {_GIF_WALK} blocks", f"de GIF heeft meer dan {_GIF_WALK} blokken; "
+                     "stuur een foto of schermafbeelding van de QR-code als PNG of JPEG")
+
+
+def _animated() -> SkillspasError:
+    """``qr_unreadable`` for a GIF of more than ``MAX_GIF_FRAMES`` frames."""
+    return unreadable(f"the GIF has more than {MAX_GIF_FRAMES} frame (an animation); only a still image is read",
+                      "de GIF heeft meer dan één beeld (een animatie) en alleen een stilstaand beeld wordt gelezen; "
+                      "stuur één foto of schermafbeelding van de QR-code (PNG of JPEG)")
 
 
 def _header_sizes(data: bytes) -> list[tuple[int, int]]:

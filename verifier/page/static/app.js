@@ -416,8 +416,8 @@
       c: match.covered, asked: counted("n_asked", match.total, { n: match.total }) }) }));
     var list = el("ul", { "class": "skill-list", id: "vacancy-list" });
     match.lines.forEach(function (line) {
-      var label = line.found ? pick(line.label) : line.ambiguous
-        ? line.query + " — " + t("several", { list: line.candidates.map(function (c) { return pick(c.label); }).join("; ") })
+      var label = line.found ? pick(line.shownLabel) : line.ambiguous  // "dispose waste (Engels)", as the bridge says it
+        ? line.query + " — " + t("several", { list: line.candidates.map(function (c) { return pick(c.shownLabel); }).join("; ") })
         : line.query + " — " + t("not_found");
       var item = el("li", { "data-covered": line.covered ? "true" : "false" },
         el("span", { "class": line.covered ? "covered" : "missing", text: (line.covered ? "✓ " : "✗ ") + (line.covered ? t("covered") : t("missing")) + ": " }),
@@ -467,7 +467,7 @@
         clear(results);
         if (!answer.skills || !answer.skills.length) { results.appendChild(el("li", { text: t("no_results") })); return; }
         answer.skills.forEach(function (skill) {
-          var label = pick(skill.label);
+          var label = pick(skill.shownLabel);
           var button = el("button", { type: "button", "aria-label": t("add_label", { label: label }), text: t("add") });
           button.addEventListener("click", function () {
             var box = $("vacancy-input");
@@ -489,7 +489,7 @@
     if (!b) { return; }
     if (b.error) { body.appendChild(el("p", { "class": "missing", id: "bridge-error", "data-code": b.error.code, text: pick(b.error.message) })); return; }
     body.appendChild(el("p", { "class": "verdict-sentence", id: "bridge-summary", tabindex: "-1",
-      text: counted("bridge_summary", b.essential.covered, { c: b.essential.covered, name: pick(b.target.label),
+      text: counted("bridge_summary", b.essential.covered, { c: b.essential.covered, name: pick(b.target.shownLabel),
         essential: counted("n_essential", b.essential.total, { n: b.essential.total }) }) }));
     if (b.notComparedNote) { body.appendChild(el("p", { "class": "hint", id: "bridge-not-compared", text: pick(b.notComparedNote) })); }
     if (b.optional.total) { body.appendChild(el("p", { "class": "hint", text: t("bridge_optional", { c: b.optional.covered, n: b.optional.total }) })); }
@@ -532,7 +532,7 @@
         if (!answer.occupations || !answer.occupations.length) { results.appendChild(el("li", { text: t("no_results") })); return; }
         if (answer.ambiguous) { results.appendChild(el("li", { "class": "hint", text: t("ambiguous") })); }
         answer.occupations.forEach(function (occupation) {
-          var label = pick(occupation.label);
+          var label = pick(occupation.shownLabel);
           var button = el("button", { type: "button", "data-uri": occupation.uri, "aria-label": t("choose_label", { label: label }), text: t("choose") });
           button.addEventListener("click", function () {
             if (state.input) { verify(state.input.body, state.input.kind, false, occupation.uri, state.input.collection); }
