@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,18 @@ from helpers import DATA, TEST_CONTEXTS, VECTORS, load_json  # noqa: F401  (re-e
 def test_contexts() -> str:
     """Folder with the test-only contexts (examples/v2, citizenship/v4rc1) and contexts.map.json."""
     return str(TEST_CONTEXTS)
+
+
+@pytest.fixture
+def port_in_use(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A port another socket listens on; uvicorn's ``Server.run`` fails the test if anything starts."""
+    import uvicorn
+
+    def started(server: object, sockets: object = None) -> None:
+        raise AssertionError("nothing may start on a port in use")
+
+    monkeypatch.setattr(uvicorn.Server, "run", started)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]

@@ -5,7 +5,6 @@ next step and ``vocab show``'s note on a kwalificatie's ESCO mapping."""
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from typer.testing import CliRunner
@@ -27,19 +26,10 @@ def test_serve_says_where_it_listens_in_dutch_and_english(tmp_path, monkeypatch)
     assert "skillspas issuer on http://127.0.0.1:8123" in result.stderr, result.stderr
 
 
-def test_serve_on_a_port_in_use_is_refused_in_dutch_and_english_before_the_line_that_says_it_runs(tmp_path, monkeypatch):
+def test_serve_on_a_port_in_use_is_refused_in_dutch_and_english_before_the_line_that_says_it_runs(tmp_path, port_in_use):
     """Not uvicorn's English "[Errno 98]" after "skillspas-uitgifte op …": ``invalid_option``, exit 2, nothing started."""
-    import uvicorn
-
-    def started(server, sockets=None):
-        raise AssertionError("the service must not start")
-
-    monkeypatch.setattr(uvicorn.Server, "run", started)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = _invoke("serve", "--dev", "--port", str(port), "--data-dir", str(tmp_path))
+    result = _invoke("serve", "--dev", "--port", str(port_in_use), "--data-dir", str(tmp_path))
+    port = port_in_use
     assert result.exit_code == 2, result.output
     assert f"fout [invalid_option]: kan niet luisteren op 127.0.0.1:{port}: de poort is al in gebruik" in result.stderr
     assert f"error [invalid_option]: cannot listen on 127.0.0.1:{port}: the port is already in use" in result.stderr

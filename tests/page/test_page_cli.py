@@ -49,20 +49,11 @@ def test_a_port_in_use_is_exit_2_with_a_message():
     assert b"cannot listen" in proc.stderr and b"Traceback" not in proc.stderr
 
 
-def test_the_page_on_a_port_in_use_is_refused_as_serve_refuses_it_before_the_line_that_says_it_runs(monkeypatch):
+def test_the_page_on_a_port_in_use_is_refused_as_serve_refuses_it_before_the_line_that_says_it_runs(port_in_use):
     """Not uvicorn's English "[Errno 98] error while attempting to bind" after the start line: the port is taken by
     ``listen.bound_socket``, as ``serve`` takes it, and refused in Dutch and English (``invalid_option``, exit 2)."""
-    import uvicorn
-
-    def started(server, sockets=None):
-        raise AssertionError("the page must not start")
-
-    monkeypatch.setattr(uvicorn.Server, "run", started)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = CliRunner().invoke(cli_app, ["verifier", "--port", str(port)])
+    result = CliRunner().invoke(cli_app, ["verifier", "--port", str(port_in_use)])
+    port = port_in_use
     assert result.exit_code == 2, result.output
     assert f"fout [invalid_option]: kan niet luisteren op 127.0.0.1:{port}: de poort is al in gebruik" in result.stderr
     assert f"error [invalid_option]: cannot listen on 127.0.0.1:{port}: the port is already in use" in result.stderr
