@@ -261,13 +261,26 @@ def api_key_list(org: OrgArgument, database_url: DatabaseOption = None, data_dir
 def api_key_revoke(
     org: OrgArgument,
     key_id: Annotated[str, typer.Argument(help="The key's id (org api-key list; the part after skp_)")],
+    yes: YesOption = False,
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Revoke an API key: refused (401) from now on / API-sleutel intrekken."""
-    from skillspas.issuer.orgs import Organisations, revoke_api_key
+    """Revoke an API key for good, after a confirmation (--yes: without): refused (401) from now on / API-sleutel
+    intrekken (definitief)."""
+    from skillspas.issuer.orgs import Organisations, list_api_keys, revoke_api_key
+    from skillspas.schemas.confirm import confirmed
+    from skillspas.schemas.errors import shown
+
     with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
+        key = next((k for k in _guard(lambda: list_api_keys(store, found.id)) if k.id == key_id), None)
+        if key is not None and key.revoked_at is None:  # a change to make: confirmed first unless --yes (as status revoke)
+            label = f" ({shown(key.label, 60, quoted=True)})" if key.label else ""
+            confirmed((f"API-sleutel {key.id}{label} van {found.name} voorgoed intrekken? Elke aanvraag met deze sleutel "
+                       "wordt dan geweigerd; dit kan niet ongedaan worden gemaakt.",
+                       f"Revoke API key {key.id}{label} of {found.name} for good? Every request with it is refused from "
+                       "then on; this cannot be undone."), yes=yes,
+                      not_done=("er is niets ingetrokken", "nothing was revoked"))
         revoked, changed = _guard(lambda: revoke_api_key(store, found.id, key_id))
     if not changed:  # as `status revoke` of a revoked credential: nothing to do, said, exit 0 (a script may run twice)
         when = revoked.to_json()["revoked"]

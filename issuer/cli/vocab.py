@@ -15,7 +15,7 @@ from skillspas.schemas.datafolder import data_folder
 from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas.report import refuse
-from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco
+from skillspas.schemas.vocab import ATTRIBUTION, SkillsVocabulary, import_esco, shown_label
 
 __all__ = ["vocab_app", "HomeOption"]
 
@@ -26,8 +26,10 @@ HomeOption = Annotated[Optional[Path], typer.Option("--home", help="skillspas da
 
 
 def _describe(labels: dict[str, str]) -> str:
-    dutch, english = labels.get("nl"), labels.get("en")
-    return " / ".join(dict.fromkeys(x for x in (dutch, english) if x)) or "?"
+    """A skill's Dutch and English label; an English label alone is marked as such ("dispose waste (Engels)")."""
+    if not labels.get("nl"):
+        return shown_label(labels, "nl", "?")
+    return " / ".join(dict.fromkeys(x for x in (labels["nl"], labels.get("en")) if x))
 
 
 @vocab_app.command("search")
@@ -55,7 +57,7 @@ def vocab_search(
         typer.echo(f"{said} past bij meerdere; kies er één / matches several; pick one:")
     for hit in found.hits:
         concept = hit.concept
-        via = f"; via {hit.via.label('nl')}" if hit.via else ""
+        via = f"; via {hit.via.shown_label('nl')}" if hit.via else ""
         typer.echo(f"{_describe(dict(concept.labels))}\n    {concept.uri}  "
                    f"[{concept.framework}{', ' + concept.skill_type if concept.skill_type else ''}{via}]")
     typer.echo(f"Labels: {ATTRIBUTION}")
@@ -113,7 +115,7 @@ def vocab_show(
         typer.echo(f"  ESCO ({_mapping_note(kwalificatie.mapping_status)}):")
         for uri in kwalificatie.esco_skills:
             skill = vocabulary.get(uri)
-            typer.echo(f"    {skill.label('nl') if skill else '?'}  {uri}")
+            typer.echo(f"    {shown_label(skill.labels, 'nl', uri) if skill else '?'}  {uri}")
         typer.echo("  CompetentNL:")
         for uri, label in kwalificatie.competentnl:
             typer.echo(f"    {label}  {uri}")
@@ -145,8 +147,8 @@ def _mapping_note(status: str | None) -> str:
 
 
 def _occupations_of(vocabulary: SkillsVocabulary, uri: str) -> list[tuple[str, bool]]:
-    """The ESCO occupations listing skill ``uri`` (their Dutch label), essential ones first."""
+    """The ESCO occupations listing skill ``uri`` (their Dutch label, or their English one marked), essential first."""
     essential = vocabulary.index.occupations_with([uri])
     every = vocabulary.index.occupations_with([uri], essential_only=False)
     found = vocabulary.index.concepts(every)
-    return sorted(((found[o].label("nl") if o in found else o, o in essential) for o in every), key=lambda x: (not x[1], x[0]))
+    return sorted(((found[o].shown_label("nl") if o in found else o, o in essential) for o in every), key=lambda x: (not x[1], x[0]))

@@ -116,6 +116,14 @@ class OfferRequest(_Strict):
                                   description="Seconds the offer can be claimed (default 86400: 24 hours)")
 
 
+class IssueWarning(ProblemModel):
+    """What a person must see though the credential was issued or offered (``expired``: it had expired when it was
+    issued, or when the offer was made), in English and Dutch, as the command line says it (``let op [code]`` /
+    ``warning [code]``)."""
+
+    messageNl: str
+
+
 class OfferResponse(BaseModel):
     """A one-time claim offer: the exchange URL the worker's wallet opens (the QR code holds just that URL)."""
 
@@ -123,6 +131,10 @@ class OfferResponse(BaseModel):
     expires: str
     qr: str
     lcwDeepLink: str = Field(description="Opens the offer in the DCC Learner Credential Wallet (lcw.app request.html deep link)")
+    warnings: list[IssueWarning] = Field(
+        default_factory=list, description="As POST /credentials/issue answers them: `expired` for a credential that has "
+                                          "already expired when the offer is made (always present, empty when there is "
+                                          "nothing to say)")
 
 
 class ExchangeRequest(_Strict):
@@ -136,13 +148,6 @@ class ExchangeResponse(BaseModel):
 
     verifiablePresentationRequest: dict[str, Any] | None = None
     verifiablePresentation: dict[str, Any] | None = None
-
-
-class IssueWarning(ProblemModel):
-    """What a person must see though the credential was issued (``expired``: it had expired when it was issued), in
-    English and Dutch, as the command line says it (``let op [code]`` / ``warning [code]``)."""
-
-    messageNl: str
 
 
 class IssueResponse(BaseModel):

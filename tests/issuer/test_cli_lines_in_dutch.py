@@ -46,7 +46,8 @@ def test_serve_on_an_address_of_another_computer_is_refused_naming_the_address(t
 
 
 @pytest.mark.parametrize("host", [pytest.param("bad host", id="a host name with a space (never looked up)"),
-                                  pytest.param("é" * 70, id="a host name whose label is too long to encode")])
+                                  pytest.param("é" * 70, id="a host name whose label is too long to encode"),
+                                  pytest.param("", id="an empty host (the system would listen on every address)")])
 def test_serve_on_a_host_name_that_is_not_known_is_refused_in_dutch_and_english_naming_it(host, tmp_path, monkeypatch):
     """Not "dat adres is niet van deze computer" for what is no address, nor an internal error for a name Python
     cannot encode: ``invalid_option``, exit 2, saying which address to give."""

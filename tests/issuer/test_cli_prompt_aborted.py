@@ -1,5 +1,6 @@
 """Ctrl-D (end of input) or Ctrl-C at a passphrase prompt is a coded refusal in Dutch and English, exit 2, not
-click's English "Aborted!" and exit 1; and ``status revoke`` and ``keys revoke`` ask before they revoke for good. The
+click's English "Aborted!" and exit 1; and ``status revoke``, ``keys revoke`` and ``org api-key revoke`` ask before they
+revoke for good. The
 command runs on a real terminal (a pseudo-terminal): the prompt reads the terminal itself, and Ctrl-C is the
 terminal's interrupt."""
 
@@ -164,6 +165,45 @@ def test_status_revoke_on_a_terminal_names_the_credential_and_revokes_only_when_
         assert code == 2 and "fout [invalid_option]: niet bevestigd: er is niets ingetrokken" in output, output
         assert "error [invalid_option]: not confirmed: nothing was revoked" in output
 
+
+
+def _api_key(options: list[str]) -> tuple[str, str]:
+    """A new API key (label "rooster") of the organisation in the database ``options`` name: its org id and key id."""
+    from skillspas.issuer.orgs import Organisations, add_api_key
+    from skillspas.issuer.settings import Settings
+    from skillspas.issuer.store import open_store
+
+    settings = Settings(data_dir=Path(options[1]), database_url=options[3], key_passphrase=_PASSPHRASE)
+    store = open_store(settings.database)
+    try:
+        org = Organisations(store, settings).find("ROC Vraag")
+        return org.id, add_api_key(store, org.id, ["audit:read"], label="rooster").split("_")[1]
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize(("answer", "revoked"), [pytest.param(b"n\r", False, id="n: nothing is revoked"),
+                                                 pytest.param(b"\r", False, id="Enter: the default is no"),
+                                                 pytest.param(b"y\r", True, id="y: revoked")])
+def test_org_api_key_revoke_on_a_terminal_names_the_key_and_revokes_only_when_the_answer_is_yes(
+        issued_row, answer, revoked):
+    from skillspas.issuer.orgs import list_api_keys
+    from skillspas.issuer.store import open_store
+
+    org_id, key_id = _api_key(issued_row)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}, "SKILLSPAS_KEY_PASSPHRASE": _PASSPHRASE}
+    code, output = _on_a_terminal(["org", "api-key", "revoke", "ROC Vraag", key_id, *issued_row], [(_QUESTION, answer)], env)
+    assert f"API-sleutel {key_id} ('rooster') van ROC Vraag voorgoed intrekken?" in output, output
+    assert f"Revoke API key {key_id} ('rooster') of ROC Vraag for good?" in output and "cannot be undone. [y/N]" in output
+    store = open_store(issued_row[3])
+    try:
+        assert ({k.id: k for k in list_api_keys(store, org_id)}[key_id].revoked_at is not None) is revoked
+    finally:
+        store.dispose()
+    if revoked:
+        assert code == 0 and '"changed": true' in output, output
+    else:
+        assert code == 2 and "fout [invalid_option]: niet bevestigd: er is niets ingetrokken" in output, output
 
 
 @pytest.mark.parametrize(("answer", "revoked"), [pytest.param(b"n\r", False, id="n: nothing is revoked"),

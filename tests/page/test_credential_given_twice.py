@@ -94,7 +94,7 @@ def test_a_passport_pdf_that_holds_a_credential_twice_shows_it_once_in_verify_an
     view = client.post("/api/verify", content=pdf.read_bytes()).json()["view"]
     assert len(view["credentials"]) == 2 and view["verdict"] == "warning"
     assert [w["code"] for w in view["warnings"]] == ["holder_not_proven", "duplicate_credential"]
-    assert len(view["collect"]["credentials"]) == 3  # the page's collection keeps one per id itself (app.js)
+    assert len(view["collect"]["credentials"]) == 3  # the page's collection leaves copies out itself (app.js)
 
 
 def test_a_failed_credential_after_a_copy_left_out_is_named_at_its_own_place(world, tmp_path):

@@ -186,6 +186,37 @@ _DROP = """([files]) => {
 }"""
 
 
+def test_a_different_credential_with_the_id_of_one_in_the_passport_is_kept_beside_it_and_both_are_checked(
+    browser: Any, server: Server, world: PageWorld, tmp_path: Path  # noqa: F811
+) -> None:
+    """The diploma signed again (the same id, another proof value) is no copy of the diploma, as ``schemas.vc.repeated``
+    counts copies: the page keeps both in its passport and the verifier checks both, not "already in the passport"."""
+    import datetime as dt
+    import json
+
+    from skillspas.issuer import sign
+
+    diploma = world.credentials["diploma"]
+    again = sign({k: v for k, v in diploma.items() if k != "proof"}, world.roc,
+                 created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(hours=1))
+    assert again["id"] == diploma["id"] and again["proof"]["proofValue"] != diploma["proof"]["proofValue"]
+    (tmp_path / "diploma-opnieuw.json").write_text(json.dumps(again), "utf-8")
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        for path in (world.files["diploma"], tmp_path / "diploma-opnieuw.json"):
+            page.evaluate("() => { document.getElementById('status').textContent = ''; }")
+            page.set_input_files("#file", str(path))
+            page.wait_for_function("() => /Klaar/.test(document.getElementById('status').textContent)", timeout=30_000)
+        assert "al in het paspoort" not in page.inner_text("#status"), page.inner_text("#status")
+        assert page.evaluate("() => JSON.parse(document.body.dataset.collected || '[]')") == [diploma["id"]] * 2
+        cards = page.eval_on_selector_all("article.credential", "cards => cards.map(c => c.dataset.verdict)")
+        assert cards == ["valid", "valid"] and "2" in page.inner_text("#collection-note")
+        visit.assert_clean()
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("how", ["dropped", "chosen"])
 def test_three_qr_images_given_at_once_make_one_passport_with_one_summary(
     browser: Any, server: Server, world: PageWorld, tmp_path: Path, how: str  # noqa: F811

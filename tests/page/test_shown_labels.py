@@ -1,7 +1,8 @@
 """An ESCO skill without a Dutch label ("dispose waste") is marked "(Engels)" wherever Dutch output shows it, by the
 one function the bridge uses (``schemas.vocab.shown_label``): the page's proven-skills table (``shownLabel`` of the
-summary) and credential cards (``shownLabel`` of a card's skill), ``skillspas verify``'s passport summary and
-``passport show``. A skill the vocabulary lacks keeps its credential's own name, unmarked: its language is unknown."""
+summary) and credential cards (``shownLabel`` of a card's skill), ``skillspas verify``'s passport summary,
+``vocab search``, ``vocab show`` and ``passport show``. A skill the vocabulary lacks keeps its credential's own name,
+unmarked: its language is unknown."""
 
 from __future__ import annotations
 
@@ -154,3 +155,39 @@ def test_the_pages_script_names_vacancy_lines_search_results_and_the_bridge_targ
     for unmarked in ("pick(line.label)", "pick(c.label)", "pick(skill.label)", "pick(occupation.label)",
                      "pick(b.target.label)"):
         assert unmarked not in app, unmarked
+
+
+APPLY_PRESERVATION = "http://data.europa.eu/esco/skill/723a149b-101f-4d5c-8afd-46efd1bcc3c5"
+"""ESCO "apply preservation treatments": a skill without a bundled Dutch label, essential for FRUIT_PRESERVER."""
+USE_FOOD_CUTTING_TOOLS = "http://data.europa.eu/esco/skill/c42d2a2a-2f55-45ac-beb1-0a8a76412457"
+"""ESCO "use food cutting tools": a skill of kwalificatie 25180 (kok) without a bundled Dutch label."""
+
+
+def _vocab(tmp_path, *args: str) -> list[str]:
+    result = CliRunner().invoke(cli_app, ["vocab", *args, "--home", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_vocab_search_marks_an_english_only_skill_and_the_occupation_it_was_found_through_as_english(tmp_path):
+    lines = _vocab(tmp_path, "search", "fruit and vegetable preserver")
+    at = lines.index("apply preservation treatments (Engels)")
+    assert APPLY_PRESERVATION in lines[at + 1] and "via fruit and vegetable preserver (Engels)]" in lines[at + 1]
+    assert all(line.endswith("(Engels)") for line in lines if line and not line.startswith((" ", "'", "Labels:"))
+               and " / " not in line), lines
+
+
+def test_vocab_show_marks_an_english_only_skill_its_occupations_and_a_kwalificaties_skills_as_english(tmp_path):
+    skill = _vocab(tmp_path, "show", APPLY_PRESERVATION)
+    assert skill[0] == "apply preservation treatments (Engels)"
+    assert "  essentieel voor / essential for: fruit and vegetable preserver (Engels)" in skill
+    kok = _vocab(tmp_path, "show", "25180")
+    assert f"    use food cutting tools (Engels)  {USE_FOOD_CUTTING_TOOLS}" in kok
+    assert "    onbewerkt voedsel opslaan  http://data.europa.eu/esco/skill/29b326ea-a9c8-4963-b35a-8541d0cdff77" in kok
+
+
+def test_vocab_search_json_keeps_the_unmarked_label_and_adds_the_marked_shown_label(tmp_path):
+    result = CliRunner().invoke(cli_app, ["vocab", "search", "dispose waste", "--json", "--home", str(tmp_path)])
+    hit = next(h for h in json.loads(result.stdout)["hits"] if h["uri"] == DISPOSE_WASTE)
+    assert hit["label"] == {"nl": "dispose waste", "en": "dispose waste"}
+    assert hit["shownLabel"] == {"nl": "dispose waste (Engels)", "en": "dispose waste"}

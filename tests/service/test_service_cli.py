@@ -72,7 +72,7 @@ def test_api_keys_are_made_narrow_and_expiring_listed_without_secrets_and_revoke
     mine = {k["id"]: k for k in json.loads(listed.stdout)}[key["keyId"]]
     assert (mine["label"], mine["scopes"], mine["revoked"]) == ("studentadministratie", key["scopes"], None)
     assert mine["expires"] == key["expires"]
-    revoked = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], *_db(database))
+    revoked = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], "--yes", *_db(database))
     assert revoked.returncode == 0 and json.loads(revoked.stdout)["revoked"] is not None
     again = run_cli("org", "api-key", "list", org["id"], *_db(database))
     assert {k["id"]: k for k in json.loads(again.stdout)}[key["keyId"]]["revoked"] == json.loads(revoked.stdout)["revoked"]
@@ -90,11 +90,11 @@ def test_revoking_an_api_key_that_is_already_revoked_says_so_and_keeps_its_revoc
     an answer that looks like a fresh revocation."""
     org = _create(database, f"ROC Tweemaal {uuid.uuid4().hex[:6]}")
     key = json.loads(run_cli("org", "api-key", "create", org["id"], "--scope", "audit:read", *_db(database)).stdout)
-    first = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], *_db(database))
+    first = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], "--yes", *_db(database))
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["changed"] is True and "al ingetrokken" not in first.stderr
     revoked_at = json.loads(first.stdout)["revoked"]
-    again = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], *_db(database))
+    again = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], *_db(database))  # nothing to confirm
     assert again.returncode == 0 and "Traceback" not in again.stderr
     assert json.loads(again.stdout) | {"changed": True} == json.loads(first.stdout)
     assert json.loads(again.stdout)["changed"] is False
@@ -107,6 +107,24 @@ def test_revoking_an_api_key_that_is_already_revoked_says_so_and_keeps_its_revoc
     finally:
         store.dispose()
     assert len(revocations) == 1
+
+
+def test_api_key_revoke_is_refused_without_yes_when_no_one_can_confirm_and_the_key_still_works(database):
+    """Revoking an API key is for good, as revoking a credential (``status revoke``) and a signing key (``keys
+    revoke``): from a script (standard input no terminal) without --yes it is refused (invalid_option, nl/en) and the
+    key is not revoked; with --yes it is. A key unknown or already revoked asks nothing (nothing would change)."""
+    org = _create(database, f"ROC Vraag {uuid.uuid4().hex[:6]}")
+    key = json.loads(run_cli("org", "api-key", "create", org["id"], "--scope", "audit:read", "--label", "rooster",
+                             *_db(database)).stdout)
+    refused = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], *_db(database))
+    assert refused.returncode == 2 and refused.stdout == "", refused.stdout
+    assert "fout [invalid_option]: deze opdracht vraagt om bevestiging, maar de invoer is geen terminal: geef --yes; " \
+           "er is niets ingetrokken" in refused.stderr, refused.stderr
+    assert "error [invalid_option]: this command asks for confirmation" in refused.stderr
+    listed = json.loads(run_cli("org", "api-key", "list", org["id"], *_db(database)).stdout)
+    assert {k["id"]: k for k in listed}[key["keyId"]]["revoked"] is None
+    revoked = run_cli("org", "api-key", "revoke", org["id"], key["keyId"], "--yes", *_db(database))
+    assert revoked.returncode == 0 and json.loads(revoked.stdout)["changed"] is True, revoked.stderr
 
 
 def test_api_key_create_refuses_unknown_scopes_a_past_expiry_and_two_expiries(database):
@@ -127,7 +145,7 @@ def test_a_revoked_or_expired_api_key_is_refused_over_http(service: LiveService)
     for key in keys:
         answer = service.client.get("/audit", headers={"Authorization": f"Bearer {key['apiKey']}"})
         assert answer.status_code == 200, answer.text
-    assert run_cli("org", "api-key", "revoke", service.orgs["roc"].id, keys[0]["keyId"], *db).returncode == 0
+    assert run_cli("org", "api-key", "revoke", service.orgs["roc"].id, keys[0]["keyId"], "--yes", *db).returncode == 0
     store = open_store(service.settings.database)
     try:
         with store.transaction() as session:  # as if its expiry had passed
@@ -165,7 +183,7 @@ def test_an_api_key_the_service_remembers_issues_nothing_once_revoked_or_expired
     rotated = issue(org["apiKey"])
     assert rotated.status_code == 201, rotated.text
     assert rotated.json()["verifiableCredential"]["proof"]["verificationMethod"] == f"{org['did']}#key-2"
-    assert run_cli("org", "api-key", "revoke", org["id"], second["keyId"], *db).returncode == 0
+    assert run_cli("org", "api-key", "revoke", org["id"], second["keyId"], "--yes", *db).returncode == 0
     store = open_store(service.settings.database)
     try:
         with store.transaction() as session:  # as if the first key's expiry had passed
@@ -409,7 +427,7 @@ def test_a_remembered_api_key_once_revoked_is_answered_401_whatever_it_sends(ser
     headers = {"Authorization": f"Bearer {org['apiKey']}"}
     issued = service.client.post("/credentials/issue", json={"credential": credential}, headers=headers)
     assert issued.status_code == 201, issued.text  # the key is remembered now
-    assert run_cli("org", "api-key", "revoke", org["id"], org["apiKey"].split("_")[1], *db).returncode == 0
+    assert run_cli("org", "api-key", "revoke", org["id"], org["apiKey"].split("_")[1], "-y", *db).returncode == 0
     refused = {**credential, "credentialStatus": {"id": "https://elders.example/status#1"}}
     answer = service.client.post("/credentials/issue", json={"credential": refused}, headers=headers)
     assert answer.status_code == 401 and answer.json()["code"] == "unauthorized", answer.text

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from skillspas.issuer.credentials import expired_warning
 from skillspas.issuer.demo import sample_credential
 from skillspas.keys import LocalSigner, generate
 from skillspas.wallet_export.presentation import build_presentation
@@ -134,6 +135,18 @@ def test_an_offer_needs_an_api_key_and_a_credential_without_subject_id(service):
     assert service.post("/exchanges", {"credential": unsigned(), "expiresIn": 10}).json()["code"] == "schema_invalid"
     broken = {**unsigned(), "validFrom": "yesterday"}
     assert service.post("/exchanges", {"credential": broken}).status_code == 400
+
+
+def test_an_offer_of_a_credential_that_has_already_expired_is_made_with_the_expired_warning_an_issue_answer_gives(service):
+    lapsed = {**unsigned(), "validFrom": "2020-01-01T00:00:00Z", "validUntil": "2021-01-01T00:00:00Z"}
+    response = service.post("/exchanges", {"credential": lapsed})
+    assert response.status_code == 201, response.text  # offered all the same, as it would be issued
+    nl, en = expired_warning((), "2021-01-01T00:00:00Z", field="validUntil")
+    assert response.json()["warnings"] == [{"code": "expired", "message": en, "messageNl": nl, "path": "/credential/validUntil"}]
+    fresh = service.post("/exchanges", {"credential": unsigned()})
+    assert fresh.status_code == 201 and fresh.json()["warnings"] == [], fresh.text
+    documented = service.client.get("/openapi.json").json()["components"]["schemas"]
+    assert documented["OfferResponse"]["properties"]["warnings"]["items"] == {"$ref": "#/components/schemas/IssueWarning"}
 
 
 @pytest.mark.parametrize("expires_in", ["3600", 3600.0, True, [3600]])

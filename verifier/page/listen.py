@@ -10,7 +10,7 @@ uvicorn binds its own socket only once it runs: a port in use was its English lo
 attempting to bind on address …" after the command had said where it runs. Here the port is taken first, as uvicorn
 takes it (``uvicorn.Config.bind_socket``: SO_REUSEADDR, IPv6 for an address with ``:``), and what stands in the way
 is one coded refusal in Dutch and English: the port in use, a port below 1024 without the right, an address that is
-not this computer's, a host name that is not known.
+not this computer's, a host name that is not known or empty (which the system would take as every address).
 
 This module binds and listens, and never connects: it is the one place below ``issuer`` that imports ``socket`` for
 that (``tests/test_layering.py``, ``LISTENING_MODULES``).
@@ -31,8 +31,11 @@ def bound_socket(host: str, port: int) -> socket.socket:
 
     Raises:
         SkillspasError: ``invalid_option`` (nl/en, exit 2) when it cannot be bound: the port in use, a port below 1024
-            without the right, an address that is not this computer's, a host name that is not known.
+            without the right, an address that is not this computer's, a host name that is not known, or none (an
+            empty host, which the system would take as every address: 0.0.0.0 says that on purpose).
     """
+    if not host:
+        raise _refusal(host, port, None)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -49,7 +52,8 @@ def bound_socket(host: str, port: int) -> socket.socket:
 
 
 def _refusal(host: str, port: int, exc: OSError | None) -> SkillspasError:
-    """Why ``host``:``port`` cannot be listened on (``exc`` None: the host name cannot be encoded), in Dutch and English."""
+    """Why ``host``:``port`` cannot be listened on (``exc`` None: the host name is empty or cannot be encoded), in Dutch
+    and English."""
     where = f"{shown(f'[{host}]' if ':' in host else host, 80)}:{port}"
     if isinstance(exc, socket.gaierror) or exc is None:  # before EADDRNOTAVAIL: a gaierror's errno is its own EAI_*
         given = shown(host, 80, quoted=True)

@@ -36,7 +36,7 @@ from skillspas.issuer.service.api_models import (
 )
 from skillspas.issuer.service.deps import ApiKeyDep, CurrentOrg, IssuerDep, SettingsDep, api_key_of, bearer
 
-__all__ = ["router"]
+__all__ = ["router", "issue_warnings"]
 
 router = APIRouter(tags=["credentials"])
 
@@ -125,15 +125,23 @@ async def issue_credential(
         else:
             issued = await run_in_threadpool(_issue, issuer, api_key, request.credential, purposes)
     # the credential's canonical text, as hashed and stored: not serialised a second time
-    said = _warnings(issued.credential)
+    said = issue_warnings(issued.credential)
     warnings = json.dumps(said, ensure_ascii=False, separators=(",", ":")) if said else "[]"  # the common answer as is
     return Response(f'{{"verifiableCredential":{issued.text},"warnings":{warnings}}}', status_code=201,
                     media_type="application/json")
 
 
-def _warnings(credential: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the answer says beside an issued credential (``IssueWarning``): ``expired`` when it had expired before it
-    was issued (``expired_at_issue``; issued all the same, as ``skillspas issue`` and the batch do, never silently)."""
+def issue_warnings(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    """What an answer says beside a credential issued, or offered to be claimed (``IssueWarning``): ``expired`` when it
+    had expired before it was issued (``expired_at_issue``; issued all the same, as ``skillspas issue`` and the batch
+    do, never silently). ``POST /credentials/issue`` and ``POST /exchanges`` both answer with it.
+
+    Args:
+        credential: The credential as issued, or as offered (its ``validUntil`` or VC 1.1 ``expirationDate``).
+
+    Returns:
+        The warnings as ``IssueWarning`` JSON, each with its JSON Pointer into the request (``/credential/...``).
+    """
     until = expired_at_issue(credential)
     if until is None:
         return []

@@ -16,6 +16,7 @@ from skillspas.issuer.service._responses import errors, json_content
 from skillspas.issuer.service.api_models import ExchangeRequest, ExchangeResponse, OfferRequest, OfferResponse
 from skillspas.issuer.service.deps import CurrentOrg
 from skillspas.issuer.service.errors import in_body
+from skillspas.issuer.service.routes.credentials import issue_warnings
 from skillspas.issuer.service.claim_page import PAGE_HEADERS, language, render, render_error, wants_html
 from skillspas.issuer.service.errors import logged, public_error, retry_after
 from skillspas.schemas.errors import SkillspasError
@@ -61,12 +62,15 @@ async def create_offer(
 
     The credential is checked now as it will be issued (``credentialSubject.id`` must be left out:
     the worker's DID is filled in when they claim). The offer expires after ``expiresIn`` seconds
-    (default 24 hours); ``qr`` is the text for a QR code (the URL), and ``Location`` names it too."""
+    (default 24 hours); ``qr`` is the text for a QR code (the URL), and ``Location`` names it too.
+    Beside it, ``warnings`` (always there, empty when there is nothing to say), as ``POST /credentials/issue``
+    answers: ``expired`` for a credential that has already expired now, so the worker would claim an expired one."""
     purposes = body.options.purposes() if body.options else None
     ttl = dt.timedelta(seconds=body.expiresIn) if body.expiresIn else DEFAULT_TTL
     with in_body("/credential"):
         offer = await run_in_threadpool(_exchanges(request).create, org, body.credential, purposes=purposes, ttl=ttl)
-    return JSONResponse(offer.to_json(), status_code=201, headers={"Location": offer.url})
+    return JSONResponse({**offer.to_json(), "warnings": issue_warnings(body.credential)}, status_code=201,
+                        headers={"Location": offer.url})
 
 
 @router.post(

@@ -211,8 +211,25 @@ function pdfImage(image) {  // one image of a PDF as phone.py hands it: a file, 
 }
 
 // -- several QR codes (or files) one after another: one passport, as the laptop page collects them ----------
-function collectionKey(credential) {
+function collectedId(credential) {  // what the passport shows a test or tool of a credential (data-collected)
   return typeof credential?.id === "string" ? credential.id : JSON.stringify(credential);
+}
+
+// The same credential is the same id, proof value(s) and JSON, as schemas.vc.repeated (and the laptop page) count a
+// copy: its JSON with the keys in order is all three. Another credential with the same id is kept and checked too;
+// one without a proof value is nobody's copy (null).
+function copyKey(credential) {
+  const proof = credential?.proof;
+  const signed = (Array.isArray(proof) ? proof : [proof]).some((p) => typeof p?.proofValue === "string");
+  return signed ? sortedJSON(credential) : null;
+}
+
+function sortedJSON(value) {
+  if (Array.isArray(value)) return `[${value.map(sortedJSON).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${sortedJSON(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function resetCollection(credentials = []) {
@@ -223,16 +240,16 @@ function resetCollection(credentials = []) {
 }
 
 function addToCollection(credential) {  // true when the credential was not in the passport yet
-  const key = collectionKey(credential);
-  if (passport.keys.has(key)) return false;
-  passport.keys.add(key);
+  const key = copyKey(credential);
+  if (key !== null && passport.keys.has(key)) return false;
+  if (key !== null) passport.keys.add(key);
   passport.credentials.push(credential);
   return true;
 }
 
 function showCollection() {
   const n = passport.credentials.length;
-  document.body.dataset.collected = JSON.stringify(passport.credentials.map(collectionKey));  // for tests and tools
+  document.body.dataset.collected = JSON.stringify(passport.credentials.map(collectedId));  // for tests and tools
   $("collection").hidden = n < 2;
   $("collection-note").textContent = n < 2 ? "" : t(state.apart ? "collection_apart" : "collection_note", { n });
 }

@@ -147,8 +147,30 @@
 
   // -- several QR codes (or files) one after another: one passport -------------------------------
 
-  function collectionKey(credential) {
+  // What the passport shows a test or tool of a credential (data-collected): its id.
+  function collectedId(credential) {
     return (credential && typeof credential.id === "string") ? credential.id : JSON.stringify(credential);
+  }
+
+  // The same credential is the same id, the same proof value(s) and the same JSON, as schemas.vc.repeated counts a
+  // copy: its JSON with the keys in order is all three. Another credential with the same id (signed again, or changed)
+  // is no copy: both are kept, and the verifier checks both. One without a proof value is nobody's copy (null).
+  function copyKey(credential) {
+    var proof = (credential && typeof credential === "object") ? credential.proof : null;
+    var signed = (Array.isArray(proof) ? proof : [proof]).some(function (p) {
+      return !!p && typeof p === "object" && typeof p.proofValue === "string";
+    });
+    return signed ? sortedJSON(credential) : null;
+  }
+
+  function sortedJSON(value) {
+    if (Array.isArray(value)) { return "[" + value.map(sortedJSON).join(",") + "]"; }
+    if (value && typeof value === "object") {
+      return "{" + Object.keys(value).sort().map(function (k) {
+        return JSON.stringify(k) + ":" + sortedJSON(value[k]);
+      }).join(",") + "}";
+    }
+    return JSON.stringify(value);
   }
 
   function resetCollection(credentials) {
@@ -161,9 +183,9 @@
 
   // True when the credential was not in the passport yet.
   function addToCollection(credential) {
-    var key = collectionKey(credential);
-    if (state.collectedKeys[key]) { return false; }
-    state.collectedKeys[key] = true;
+    var key = copyKey(credential);
+    if (key !== null && state.collectedKeys[key]) { return false; }
+    if (key !== null) { state.collectedKeys[key] = true; }
     state.collected.push(credential);
     return true;
   }
@@ -191,7 +213,7 @@
 
   function showCollection() {
     var n = state.collected.length;
-    document.body.dataset.collected = JSON.stringify(state.collected.map(collectionKey));  // for tests and tools
+    document.body.dataset.collected = JSON.stringify(state.collected.map(collectedId));  // for tests and tools
     $("collection").hidden = n < 2;
     $("collection-note").textContent = n < 2 ? "" : t(state.apart ? "collection_apart" : "collection_note", { n: n });
   }
