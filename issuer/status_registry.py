@@ -74,11 +74,12 @@ def taken(credential_id: str, *, offered: bool = False) -> SkillspasError:
             nl=f"Bewijsstuk-id {credential_id!r} is gereserveerd voor een open ophaalaanbod: het wordt uitgegeven aan "
                "wie het ophaalt (en is weer vrij als het aanbod ongebruikt verloopt); laat de id weg, dan maakt de "
                "dienst een nieuwe.")
-    return error_for(ErrorCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken (a retry of a request "
-                     "that issued it issues nothing twice); for a new credential, leave id out and the service makes "
-                     "one", "/id",
-                     nl=f"bewijsstuk-id {credential_id!r} is al in gebruik (een verzoek dat opnieuw wordt gestuurd nadat "
-                        "het al was uitgegeven, geeft niets twee keer uit); voor een nieuw bewijsstuk: laat de id weg, "
+    # Worded the same whoever holds the id (it must not tell that another organisation did: no "issued by").
+    return error_for(ErrorCode.DUPLICATE_ID, f"the credential id {credential_id!r} is taken (a retried request is "
+                     "refused here, so nothing is made twice); for a new credential, leave id out and the service "
+                     "makes one", "/id",
+                     nl=f"bewijsstuk-id {credential_id!r} is al in gebruik (een opnieuw gestuurd verzoek wordt hier "
+                        "geweigerd, dus er wordt niets twee keer gemaakt); voor een nieuw bewijsstuk: laat de id weg, "
                         "dan maakt de dienst er een")
 
 

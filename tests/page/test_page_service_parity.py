@@ -26,6 +26,7 @@ from skillspas.verifier.page.app import EXIT_CODE_HEADER
 BASE = "http://127.0.0.1:8000"
 SERVICE_ONLY = ("code", "message", "messageNl", "path", "view", "checkedAt")
 STATUS_BY_EXIT = {0: 200, 1: 422, 2: 400}
+ROC_NAME = "ROC Voorbeeldstad (fictief)"  # as the example row names itself
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'skillspas.db'}", port=8000,
                         public_url="https://issuer.example", key_passphrase="test-only passphrase (never a real one)")
     store = open_store(settings.database)
-    roc = create_organisation(store, settings, "ROC Voorbeeldstad (fictief)", role="mbo", did_web="roc.example")  # as the example row names itself
+    roc = create_organisation(store, settings, ROC_NAME, role="mbo", did_web="roc.example")
     store.dispose()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -82,5 +83,11 @@ def test_page_and_service_give_the_same_verdict(issued, name, exit_code, code):
     assert at_service.status_code == STATUS_BY_EXIT[exit_code]
     service_body, page_body = at_service.json(), at_page.json()
     assert [e["code"] for e in page_body["errors"]] == [e["code"] for e in service_body["errors"]] == ([code] if code else [])
+    # The one difference: the service knows its organisations by their registered names, a page trusting a bare DID
+    # (--trust-issuer) knows none.
+    for part in ("summary", "about"):  # a verified credential's summary, a revoked one's "about"
+        if service_body.get(part) is not None:
+            assert page_body[part].pop("issuerName") is None
+            assert service_body[part].pop("issuerName") == ROC_NAME
     same = lambda body: {k: v for k, v in body.items() if k not in SERVICE_ONLY}  # noqa: E731
     assert same(page_body) == same(service_body)
