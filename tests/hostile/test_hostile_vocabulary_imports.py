@@ -155,6 +155,17 @@ OCCUPATION = "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-0000
 RELATIONS_HEADER = "occupationUri,relationType,skillType,skillUri\n"
 
 
+def test_one_uri_twice_that_differs_only_in_what_the_import_does_not_read_is_imported(tmp_path):
+    """The official Dutch ESCO v1.2 occupations_nl.csv lists four occupations twice, the records differing only in their
+    modifiedDate: what the import keeps (labels, types, code) is the same, so nothing is a guess, and it is imported."""
+    source = tmp_path / "occupations_nl.csv"
+    header = "conceptType,conceptUri,preferredLabel,altLabels,modifiedDate,description\n"
+    source.write_text(header + f"Occupation,{OCCUPATION},kok,chef,2025-07-31T09:38:59.122Z,kookt\n"
+                      f"Occupation,{OCCUPATION},kok,chef,2025-11-26T10:02:16.164Z,kookt eten\n", "utf-8")
+    import_esco(source, tmp_path / "home")
+    assert SkillsVocabulary.load(tmp_path / "home").index.get(OCCUPATION).label("nl") == "kok"
+
+
 @pytest.mark.parametrize("name, content, line", [
     pytest.param("occupations_nl.csv", f"conceptType,conceptUri,preferredLabel,altLabels\nOccupation,{OCCUPATION},kok,\n"
                  "Occupation,javascript:alert(1),bakker,\n", "regel 3", id="an occupation's javascript: URI"),
