@@ -13,9 +13,9 @@ connection's start or of the request's first byte (``with_head_timeout``; ``serv
 ``Settings.body_read_timeout``): uvicorn has no such bound, so a client that sends nothing, or a head
 byte by byte (slow loris), held its connection for ever. Past it a begun request is answered 408
 ``request_timeout`` and the connection closed. The body's time is the application's (``StrictJSONBody``).
-A connection closed after an answer given before its request's body was read (``too_large`` to a client that sent
-``Connection: close``) lingers, as nginx's ``lingering_close`` does: it shuts its sending side and reads on, dropping
-the rest, until the client closes or ``LINGER_SECONDS`` pass, so that the client can read the coded answer.
+A connection whose request was answered before its body was read (``too_large``, ``request_timeout``) is closed after
+the answer, kept alive or not, and lingers, as nginx's ``lingering_close`` does: it shuts its sending side and reads
+on, dropping the rest, until the client closes or ``LINGER_SECONDS`` pass, so that the client can read the coded answer.
 A request the parser cannot read is a coded 400 ``schema_invalid``, as on the verifier page: both come from
 ``CodedHTTPProtocol`` (``skillspas.verifier.page.http_protocol``), whose ``refuse`` writes such raw answers.
 
@@ -113,6 +113,15 @@ class OneWriteProtocol(CodedHTTPProtocol):
         if getattr(self.transport, "lingering", False):
             return  # the rest of a body answered already: read and dropped, never parsed as a next request
         super().data_received(data)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self._head_bytes is None and not self.pipeline and not self.transport.is_closing():
+            # Answered before its body was read, on a connection kept alive: closed (lingering), as one the client asked
+            # to close. Kept open, the rest of the body is read and dropped, and each read put off uvicorn's keep-alive
+            # timeout: a client sending it a few bytes at a time held the connection for ever.
+            self._unset_keepalive_if_required()
+            self.transport.close()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()

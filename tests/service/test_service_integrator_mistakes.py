@@ -152,6 +152,34 @@ def test_a_python_client_sending_a_body_far_over_the_limit_reads_the_coded_too_l
     assert json.loads(answer.value.read())["code"] == "too_large"
 
 
+@pytest.mark.parametrize("close", [True, False], ids=["asked to close", "kept alive"])
+def test_a_client_that_dribbles_a_refused_body_on_forever_is_cut_off_after_the_linger(guarded_port, monkeypatch, close):
+    """The refusal is given before the body is read; a client that then sends the body a few bytes at a time held the
+    connection for ever when it had not asked to close it (each read put off uvicorn's keep-alive timeout)."""
+    import socket
+    import time
+
+    from skillspas.issuer.service import http_protocol
+
+    monkeypatch.setattr(http_protocol, "LINGER_SECONDS", 1.0)
+    with socket.create_connection(("127.0.0.1", guarded_port)) as connection:
+        connection.sendall(b"POST /credentials/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 999999999999\r\n" + (b"Connection: close\r\n" if close else b"") + b"\r\n")
+        connection.settimeout(0.1)
+        answer, started, cut_off = b"", time.monotonic(), False
+        while not cut_off and time.monotonic() - started < 12:
+            try:
+                connection.sendall(b"x" * 64)
+                answer += connection.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:  # reset, or a broken pipe: the server has closed it
+                cut_off = True
+            time.sleep(0.05)
+    assert answer.startswith(b"HTTP/1.1 400") and b"too_large" in answer, answer
+    assert cut_off and time.monotonic() - started < 8
+
+
 # -- the documented examples of issuing are issued as they stand, an mbo-diploma among them ----------------------------
 
 def test_the_docs_show_an_mbo_diploma_to_issue_and_every_issue_example_is_issued_as_it_stands(client):
