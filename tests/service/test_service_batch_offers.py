@@ -129,6 +129,19 @@ def test_an_offer_made_through_the_library_may_last_from_a_minute_to_30_days(sch
         assert ttl - dt.timedelta(seconds=2) <= made.expires - dt.datetime.now(dt.timezone.utc) <= ttl
 
 
+def test_an_offer_whose_link_cannot_be_kept_is_not_made(school):
+    document = sample_credential(school.org.did, school.org.name)
+    del document["id"]
+    before = offers_of_org(school)
+
+    def full_disk(made: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        Exchanges(school.issuer).create(school.org, document, keep=full_disk)
+    assert offers_of_org(school) == before
+
+
 def offers_of_org(school: School) -> int:
     with school.store.transaction() as session:
         return int(session.scalar(select(func.count(ClaimOffer.id)).where(ClaimOffer.org_id == school.org.id)))
