@@ -17,9 +17,14 @@ with the DID) or by the batch without offers (``issued``); a row whose offer exp
 
 The links are secrets (whoever has one can claim the credential) and the store keeps only their SHA-256, so they
 exist in ``offers.csv`` / ``offers.json`` alone (0600, in a 0700 folder). While a run makes offers, each link is
-appended to ``offers-in-progress.jsonl`` first, so a run that stops loses none: the next run in the same folder
-reads the earlier manifest and that file back, and lists each still-open offer's link again (only a link whose
-SHA-256 is the open offer's counts).
+appended to ``offers-in-progress.jsonl`` before its offer is committed (``Exchanges.create(keep=...)``; synced to
+the disk too with ``durable``), so a run killed at any instant loses none: the next run in the same folder reads the
+earlier manifest and that file back, and lists each still-open offer's link again (only a link whose SHA-256 is the
+open offer's counts, so the line of an offer that never reached the store is dropped). An open offer whose link was
+not kept first (``RowOffer.link_kept``: made by an earlier version, which committed it before writing its link and so
+lost the link when killed in between) and that the folder holds no link of is taken as lost: it is withdrawn and the
+row offered anew (``Exchanges.renew``; ``renewed`` in the manifest). An offer whose link was kept first but is not in
+this folder was made with another ``--out``: its link is there (``linksMissing``).
 """
 
 from __future__ import annotations
@@ -40,12 +45,12 @@ from typing import Any, Final
 
 from skillspas.issuer.batch import row_file_name
 from skillspas.issuer.batch_worker import BatchRow
-from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, check_ttl, offer_id
+from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, Offer, check_ttl, offer_id
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.issuance import RowOffer
 from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError
-from skillspas.schemas.files import private_folder, write_atomic
+from skillspas.schemas.files import private_folder, sync_folder, write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.wallet_export.qr import qr_for_text
@@ -96,11 +101,17 @@ class OfferManifest:
         """Open offers whose link this folder does not hold (written by a run elsewhere)."""
         return sum(1 for entry in self.entries if entry["state"] in ("offered", "open") and not entry["offerUrl"])
 
+    @property
+    def renewed(self) -> int:
+        """Open offers whose link was lost (no line anywhere, made by an older version), withdrawn and made anew."""
+        return sum(1 for entry in self.entries if entry["renewed"])
+
     def to_json(self) -> dict[str, Any]:
         """The ``offers.json`` document."""
         return {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
                 "offeredNow": self.count("offered"), "open": self.count("open"), "claimed": self.count("claimed"),
-                "issued": self.count("issued"), "linksMissing": self.links_missing, "offers": self.entries}
+                "issued": self.count("issued"), "linksMissing": self.links_missing, "renewed": self.renewed,
+                "offers": self.entries}
 
     def to_csv(self) -> bytes:
         """``offers.csv``: UTF-8 with BOM, ``;``-separated (what Dutch Excel opens as it is), one row a line."""
@@ -137,13 +148,15 @@ def offer_rows(
     qr: bool = False,
     lang: str = "nl",
     progress: Progress | None = None,
+    durable: bool = False,
 ) -> OfferManifest:
     """Make the offer of each planned row that has none open and was not issued, then write the manifest to ``out``.
 
     ``plan``: ``validate_rows(..., offers=True)``; ``rows``: the rows it was made from (``read_csv``), whose contact
     columns go into the manifest. ``ttl``: how long each new offer can be claimed (``check_ttl``). ``qr``: also a QR
-    code (PNG, captioned in ``lang``) of each known link in ``out/qr/``. ``invalid_option`` for a ``ttl`` out of
-    bounds, before anything is made."""
+    code (PNG, captioned in ``lang``) of each known link in ``out/qr/``. ``durable``: each link is on the disk (fsync)
+    before its offer is committed, and so is the manifest (``issue_rows``' ``durable``); else a killed process loses
+    none, a lost power may. ``invalid_option`` for a ``ttl`` out of bounds, before anything is made."""
     org.require("credentials:issue")
     check_ttl(ttl)
     exchanges = Exchanges(issuer)
@@ -154,10 +167,10 @@ def offer_rows(
         with contextlib.suppress(FileNotFoundError):
             if not stat.S_ISREG(os.stat(out / name).st_mode):
                 raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
-    known = _earlier_links(out)
     offers = issuer.issuance(org).offers_by_row_key([row.key for row in plan])
+    known = _earlier_links(out)  # after the offers: a link is written before its offer is committed, so it is here
     entries: list[dict[str, Any]] = []
-    with _in_progress(out / IN_PROGRESS) as note:
+    with _in_progress(out / IN_PROGRESS, durable=durable) as note:
         for done, row in enumerate(plan, 1):
             entry = _entry(exchanges, org, row, offers.get(row.key), known, ttl, note)
             entry["learner"] = contacts.get(row.line, {})
@@ -167,8 +180,9 @@ def offer_rows(
             if progress is not None:
                 progress(done, len(plan))
         manifest = OfferManifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, columns)
-        write_atomic(out / MANIFEST_JSON, (json.dumps(manifest.to_json(), indent=1, ensure_ascii=False) + "\n").encode())
-        write_atomic(out / MANIFEST_CSV, manifest.to_csv())
+        write_atomic(out / MANIFEST_JSON, (json.dumps(manifest.to_json(), indent=1, ensure_ascii=False) + "\n").encode(),
+                     durable=durable)
+        write_atomic(out / MANIFEST_CSV, manifest.to_csv(), durable=durable)
     with contextlib.suppress(FileNotFoundError):  # every link is in the manifest now
         (out / IN_PROGRESS).unlink()
     return manifest
@@ -176,27 +190,36 @@ def offer_rows(
 
 def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None, known: Mapping[str, str],
            ttl: dt.timedelta, note: Callable[[str, str], None]) -> dict[str, Any]:
-    """The manifest entry of one row, its offer made now when it has none open and was not issued."""
+    """The manifest entry of one row, its offer made now when it has none open and was not issued, or made anew when
+    its open offer's link is lost (not kept before it was committed, and not in this folder)."""
     entry: dict[str, Any] = {"line": row.line, "rowKey": row.key.split("/", 1)[1], "state": "issued", "offerUrl": None,
-                             "expires": None, "credentialId": None, "holder": None, "qrFile": None}
+                             "expires": None, "credentialId": None, "holder": None, "qrFile": None, "renewed": False}
     if row.issued is not None:
         claimed = offer is not None and offer.holder is not None and offer.credential_id == row.issued.credential_id
         return {**entry, "state": "claimed" if claimed else "issued", "credentialId": row.issued.credential_id,
                 "holder": offer.holder if claimed and offer is not None else None}
     open_offer = row.offered if row.offered is not None else offer if offer is not None and offer.open else None
-    if open_offer is None:
-        assert row.checked is not None  # a row built in this run
-        try:
-            made = exchanges.create(org, row.checked.document, ttl=ttl, row_key=row.key)
-        except SkillspasError as exc:  # another run of this batch offered the row since it was checked: that stands
-            again = exchanges.issuer.issuance(org).offers_by_row_key([row.key]).get(row.key)
-            if exc.code is not ErrorCode.DUPLICATE_ID or again is None or not again.open:
-                raise
-            open_offer = again
-        else:
-            note(row.key, made.url)
-            return {**entry, "state": "offered", "offerUrl": made.url, "expires": _when(made.expires),
-                    "credentialId": row.id}
+
+    def keep(made: Offer) -> None:  # before the offer is committed: a process killed at any instant loses no link
+        note(row.key, made.url)
+
+    made: Offer | None = None
+    try:
+        if open_offer is None:
+            assert row.checked is not None  # a row built in this run
+            made = exchanges.create(org, row.checked.document, ttl=ttl, row_key=row.key, keep=keep)
+        elif open_offer.offer_id not in known and not open_offer.link_kept:  # committed before its link was written
+            made = exchanges.renew(org, open_offer.offer_id, ttl=ttl, keep=keep)  # (None: claimed meanwhile)
+    except SkillspasError as exc:  # another run of this batch offered the row since it was checked: that stands
+        again = exchanges.issuer.issuance(org).offers_by_row_key([row.key]).get(row.key)
+        if exc.code is not ErrorCode.DUPLICATE_ID or again is None or not again.open:
+            raise
+        open_offer = again
+    if made is not None:
+        return {**entry, "state": "offered", "offerUrl": made.url, "expires": _when(made.expires),
+                "credentialId": row.id if open_offer is None else open_offer.credential_id,
+                "renewed": open_offer is not None}
+    assert open_offer is not None
     token = known.get(open_offer.offer_id)
     return {**entry, "state": "open", "offerUrl": None if token is None else exchanges.url(token),
             "expires": _when(open_offer.expires), "credentialId": open_offer.credential_id}
@@ -214,20 +237,36 @@ def _write_qr(out: Path, row: BatchRow, entry: dict[str, Any], lang: str) -> str
 
 
 @contextlib.contextmanager
-def _in_progress(path: Path) -> Iterator[Callable[[str, str], None]]:
-    """Append each new offer's row key and link to ``path`` (0600) as it is made, so a run that stops loses none."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+def _in_progress(path: Path, *, durable: bool = False) -> Iterator[Callable[[str, str], None]]:
+    """Append each new offer's row key and link to ``path`` (0600), before the offer is committed, so a run killed at
+    any instant loses none (``durable``: each line synced to the disk, and the file's name once). A line a killed run
+    left broken is ended first, so the next line is whole."""
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags, 0o600)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(path))
         os.fchmod(fd, 0o600)
+        if status.st_size and os.pread(fd, 1, status.st_size - 1) != b"\n":
+            _append(fd, b"\n", durable)
+        if durable:
+            sync_folder(path.parent)
 
         def note(key: str, url: str) -> None:
-            os.write(fd, (json.dumps({"rowKey": key, "offerUrl": url}, ensure_ascii=False) + "\n").encode("utf-8"))
+            _append(fd, (json.dumps({"rowKey": key, "offerUrl": url}, ensure_ascii=False) + "\n").encode("utf-8"), durable)
         yield note
     finally:
         os.close(fd)
+
+
+def _append(fd: int, data: bytes, durable: bool) -> None:
+    """Append ``data`` whole (its offer is not made when this raises), synced to the disk when ``durable``."""
+    view = memoryview(data)
+    while view:  # a write may take part of the data (a full disk: the next one raises)
+        view = view[os.write(fd, view):]
+    if durable:
+        os.fsync(fd)
 
 
 def _earlier_links(out: Path) -> dict[str, str]:

@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
@@ -42,7 +43,7 @@ from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.models import ClaimOffer, Organisation
-from skillspas.issuer.store.queries import add_offer, credential_id_free
+from skillspas.issuer.store.queries import add_offer, credential_id_free, withdraw_offer
 from skillspas.keys import LocalSigner, generate
 from skillspas.keys.did_jwk import DidJwkResolver
 from skillspas.schemas.jsonld.contexts import VC_V2
@@ -160,14 +161,48 @@ class Exchanges:
         return f"{self.issuer.settings.base_url}/exchanges/{token}"
 
     def create(self, org: Org, credential: dict[str, Any], *, purposes: tuple[str, ...] | None = None,
-               ttl: dt.timedelta = DEFAULT_TTL, row_key: str | None = None) -> Offer:
+               ttl: dt.timedelta = DEFAULT_TTL, row_key: str | None = None,
+               keep: Callable[[Offer], None] | None = None) -> Offer:
         """Check ``credential`` as it will be issued (with a stand-in DID; an id already taken is ``duplicate_id``
         now), then keep it as a one-time offer; ``row_key``: the batch row (``TYPE/KEY``) it is made for
         (``skillspas batch --offers``), which its claim issues it under. ``ttl``: how long it can be claimed
-        (``check_ttl``: ``MIN_TTL`` to ``MAX_TTL``, as ``POST /exchanges`` and ``batch --offers`` allow)."""
+        (``check_ttl``: ``MIN_TTL`` to ``MAX_TTL``, as ``POST /exchanges`` and ``batch --offers`` allow).
+
+        ``keep``: called with the new offer (its link) when nothing but its commit is left: where the caller keeps
+        the link that the store does not (``batch --offers`` writes it into its folder), so no offer is ever committed
+        whose link was not kept first, whenever the process is killed. When it raises, nothing is made. Such an
+        offer is marked ``ClaimOffer.link_kept``."""
         org.require("credentials:issue")
         check_ttl(ttl)
-        document = copy_json(parse_json(credential))
+        made = self._offer(org, self._checked(org, credential), purposes=purposes, ttl=ttl, row_key=row_key,
+                           keep=keep)
+        assert made is not None  # only a withdrawal finds nothing to do
+        return made
+
+    def renew(self, org: Org, offer_id: str, *, ttl: dt.timedelta = DEFAULT_TTL,
+              keep: Callable[[Offer], None] | None = None) -> Offer | None:
+        """Withdraw the open offer ``offer_id`` (the store's id: the SHA-256 of its link) and offer its credential
+        anew with a new link, in one transaction: for an offer whose link is lost (``batch --offers`` found it
+        nowhere). The old link then answers ``offer_expired``; the new offer holds the credential id and row key the
+        old one held, is checked as ``create`` checks one, and is kept as ``keep`` says (``create``). ``None``, and
+        nothing changed, when the offer was claimed meanwhile (by whoever had its link); ``not_found`` when the
+        organisation has no offer ``offer_id``."""
+        org.require("credentials:issue")
+        check_ttl(ttl)
+        with self.issuer.store.transaction() as session:
+            old = session.get(ClaimOffer, offer_id)
+            found = None if old is None or old.org_id != org.id else (old.document, old.purposes, old.row_key)
+        if found is None:
+            raise error_for(ErrorCode.NOT_FOUND, "no claim offer of this organisation has this id", None,
+                            nl="Geen ophaalaanbod van deze organisatie heeft dit id.")
+        document, purposes, row_key = found
+        return self._offer(org, self._checked(org, json.loads(document)),
+                           purposes=None if purposes is None else tuple(purposes.split()), ttl=ttl, row_key=row_key,
+                           keep=keep, withdrawing=offer_id)
+
+    def _checked(self, org: Org, credential: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``credential`` as an offer keeps it, checked as it will be issued (with a stand-in DID)."""
+        document: dict[str, Any] = copy_json(parse_json(credential))
         if "id" in _subject(document):
             raise error_for(ErrorCode.FORBIDDEN_FIELD, "leave credentialSubject.id out: the worker's DID is "
                             "filled in when they claim the credential", "/credentialSubject/id",
@@ -177,10 +212,25 @@ class Exchanges:
         _subject(trial)["id"] = LocalSigner(generate("ed25519")).controller
         with reusing(self.issuer.contexts):  # refused now, not when the worker claims it
             preflight(self.issuer.prepare(org, trial), org.did, contexts=self.issuer.contexts, org_name=org.name)
+        return document
+
+    def _offer(self, org: Org, document: dict[str, Any], *, purposes: tuple[str, ...] | None, ttl: dt.timedelta,
+               row_key: str | None, keep: Callable[[Offer], None] | None,
+               withdrawing: str | None = None) -> Offer | None:
+        """Store the checked ``document`` as a new offer (after withdrawing the offer ``withdrawing``, in the same
+        transaction: ``None`` when that one was claimed), its link handed to ``keep`` before the commit."""
         token, challenge = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         now = _now().replace(microsecond=0)
+        offer = Offer(token, self.url(token), now + ttl, challenge)
         with self.issuer.store.transaction() as session:
-            named = document.get("id")  # the id it will be issued with, if it names one: held for its claim
+            if withdrawing is not None:
+                if not withdraw_offer(session, withdrawing, now):
+                    return None
+                audit.record(session, org_id=org.id, actor=org.actor, action="offer.withdraw",
+                             target=f"offer:{withdrawing[:16]}",
+                             detail={"replacedBy": f"offer:{_digest(token)[:16]}"}
+                             | ({"rowKey": row_key} if row_key is not None else {}))
+            named: Any = document.get("id")  # the id it will be issued with, if it names one: held for its claim
             if named is not None and not credential_id_free(session, named, org.id):
                 raise status_registry.taken(named)  # else only the worker's claim would find out
             if not add_offer(session, ClaimOffer(
@@ -188,12 +238,14 @@ class Exchanges:
                     credential_id=named, reserved_id=named,
                     document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
                     purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
-                    created_at=now, expires_at=now + ttl, row_key=row_key), now):
+                    created_at=now, expires_at=now + ttl, row_key=row_key, link_kept=keep is not None), now):
                 raise status_registry.taken(named, offered=True)  # the database decides, also between two at once
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
                          target=f"offer:{_digest(token)[:16]}",
                          detail={"types": types_of(document)} | ({"rowKey": row_key} if row_key is not None else {}))
-        return Offer(token, self.url(token), now + ttl, challenge)
+            if keep is not None:  # the link kept first: a process killed from here on loses no link
+                keep(offer)
+        return offer
 
     def _open(self, token: str) -> ClaimOffer:
         """The offer for ``token``: ``not_found``, ``offer_used`` or ``offer_expired`` otherwise."""

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from skillspas.schemas.errors import NOT_A_REGULAR_FILE
 
-__all__ = ["private_folder", "write_atomic"]
+__all__ = ["private_folder", "sync_folder", "write_atomic"]
 
 
 def private_folder(folder: str | os.PathLike[str]) -> Path:
@@ -50,6 +50,17 @@ def private_folder(folder: str | os.PathLike[str]) -> Path:
             if not path.is_dir():  # a file in the way; a folder another process made just now is fine
                 raise
     return target
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """Sync ``folder`` to the disk: the names of the files made in it survive power loss (``write_atomic``'s
+    ``durable``; a file appended to, once it is made). A file system that cannot sync a folder is left as it is."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600, durable: bool = False,
@@ -154,9 +165,4 @@ def _write_named(path: Path, data: bytes, mode: int, durable: bool, overwrite: b
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
     if durable:
-        with contextlib.suppress(OSError):
-            folder = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
+        sync_folder(path.parent)

@@ -515,6 +515,13 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
               "alleen in die map. Na het verlopen maakt een nieuwe run nieuwe.",
               f"{manifest.links_missing} open offers were made earlier with another --out; their links are only in "
               "that folder. Once they expire, a new run makes new ones.")
+    if manifest.renewed:
+        _warn(f"{manifest.renewed} open aanbiedingen, gemaakt door een eerdere versie, hadden geen link in deze map (die "
+              f"versie kon een link kwijtraken als hij werd onderbroken): ze zijn ingetrokken en opnieuw aangeboden, met "
+              f"een nieuwe link in {out / MANIFEST_CSV}. Een eerdere link van die regels werkt niet meer.",
+              f"{manifest.renewed} open offers made by an earlier version had no link in this folder (that version "
+              f"could lose a link when it was stopped): they were withdrawn and offered anew, with a new link in "
+              f"{out / MANIFEST_CSV}. An earlier link of those rows no longer works.")
     typer.echo(json.dumps({key: value for key, value in manifest.to_json().items() if key != "offers"}
                           | {"manifest": str(out / MANIFEST_CSV), "manifestJson": str(out / MANIFEST_JSON)}))
 

@@ -199,6 +199,8 @@ class RowOffer:
     holder: str | None = None
     """The DID that claimed it (once claimed)."""
     credential_id: str | None = None
+    link_kept: bool = False
+    """Its link was kept before it was committed (``ClaimOffer.link_kept``): it exists in some folder."""
 
 
 @dataclass(frozen=True)
@@ -598,11 +600,11 @@ class Issuance:
             for chunk in _chunks(keys):
                 for row in session.execute(select(
                         offers.id, offers.row_key, offers.expires_at, offers.reserved_id, offers.holder,
-                        offers.credential_id).where(offers.org_id == self.org_id, offers.row_key.in_(chunk))
+                        offers.credential_id, offers.link_kept).where(offers.org_id == self.org_id, offers.row_key.in_(chunk))
                         .order_by(offers.created_at, offers.id)):
                     expires = _utc(row.expires_at)
                     offer = RowOffer(row.id, expires, row.reserved_id is not None and expires > now, row.holder,
-                                     row.credential_id)
+                                     row.credential_id, bool(row.link_kept))
                     if offer.open or not found.get(row.row_key, offer).open:  # the newest, unless one is open
                         found[row.row_key] = offer
         return found

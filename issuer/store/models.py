@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -197,3 +199,7 @@ class ClaimOffer(Base):
     row_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     """The batch row key (``TYPE/KEY``) of an offer ``skillspas batch --offers`` made: a re-run finds the row's offer
     by it, and the claim issues the credential under it (``IssuedCredential.row_key``)."""
+    link_kept: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """Its link (the secret token) was in its maker's keeping before it was committed (``Exchanges.create(keep=...)``:
+    ``batch --offers`` writes it to its folder first), so it is not lost when the maker was killed at that instant. A
+    batch re-run that finds no link for an open offer without this withdraws it and offers the row anew."""

@@ -34,7 +34,7 @@ from skillspas.issuer.store.models import (
 
 __all__ = [
     "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
-    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "issued_matching", "status_list_for_update",
+    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "withdraw_offer", "issued_matching", "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
 
@@ -164,6 +164,16 @@ def add_offer(session: Session, offer: ClaimOffer, now: dt.datetime) -> bool:
               if getattr(offer, column.key) is not None}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return session.execute(_INSERT_OFFER[dialect], values).first() is not None
+
+
+def withdraw_offer(session: Session, offer_id: str, now: dt.datetime) -> bool:
+    """End the claim offer ``offer_id`` unclaimed: an open one expires at ``now`` and holds its credential id no more
+    (its link then answers ``offer_expired``). False, and nothing changed, when it has been claimed (also while its
+    claim is under way: ``used_at``), so a claim and a withdrawal at once never both go through."""
+    session.execute(update(ClaimOffer)
+                    .where(ClaimOffer.id == offer_id, ClaimOffer.used_at.is_(None), ClaimOffer.expires_at > now)
+                    .values(expires_at=now, reserved_id=None).execution_options(synchronize_session=False))
+    return session.scalar(select(ClaimOffer.used_at).where(ClaimOffer.id == offer_id)) is None
 
 
 def issued_matching(session: Session, ref: str, org_id: str | None = None) -> list[IssuedCredential]:

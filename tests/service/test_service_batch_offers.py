@@ -6,7 +6,10 @@ import csv
 import datetime as dt
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -14,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from skillspas.issuer.batch import BatchInvalid, issue_rows, read_csv, validate_rows
 from skillspas.issuer.batch_offers import IN_PROGRESS, MANIFEST_CSV, MANIFEST_JSON, OfferManifest, offer_rows
 from skillspas.issuer.demo import sample_credential
-from skillspas.issuer.exchanges import MAX_TTL, MIN_TTL, Exchanges
+from skillspas.issuer.exchanges import MAX_TTL, MIN_TTL, Exchanges, offer_id
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org, create_organisation
 from skillspas.issuer.settings import Settings
@@ -129,6 +132,19 @@ def test_an_offer_made_through_the_library_may_last_from_a_minute_to_30_days(sch
         assert ttl - dt.timedelta(seconds=2) <= made.expires - dt.datetime.now(dt.timezone.utc) <= ttl
 
 
+def test_an_offer_whose_link_cannot_be_kept_is_not_made(school):
+    document = sample_credential(school.org.did, school.org.name)
+    del document["id"]
+    before = offers_of_org(school)
+
+    def full_disk(made: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        Exchanges(school.issuer).create(school.org, document, keep=full_disk)
+    assert offers_of_org(school) == before
+
+
 def offers_of_org(school: School) -> int:
     with school.store.transaction() as session:
         return int(session.scalar(select(func.count(ClaimOffer.id)).where(ClaimOffer.org_id == school.org.id)))
@@ -165,6 +181,7 @@ def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_i
     assert again.count("offered") == 0 and offers_of(school, prefix) == 2
     elsewhere = offer(school, csv_file, tmp_path / "elsewhere")  # the links are only in the first folder
     assert elsewhere.links_missing == 1 and by_key(elsewhere)[f"{prefix}-2"]["offerUrl"] is None
+    assert elsewhere.renewed == 0  # its link was kept before it was made: it is there, not lost
     assert offers_of(school, prefix) == 2
 
 
@@ -226,6 +243,28 @@ def test_a_run_stopped_after_some_offers_keeps_their_links_and_the_next_run_list
     assert all(entry["offerUrl"] for entry in finished.values()) and not (out / IN_PROGRESS).exists()
     credential, did = claimed(school, finished[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
     assert credential["credentialSubject"]["id"] == did
+
+
+def test_each_link_is_on_the_disk_before_its_offer_is_committed_with_durable(school, tmp_path, monkeypatch):
+    prefix = uuid.uuid4().hex[:8]
+    out = tmp_path / "out"
+    committed_at_sync: list[int] = []
+    fsync = os.fsync
+    reader = create_engine(school.settings.database)  # a plain reader: the store's transactions wait for the writer
+
+    def watched(fd: int) -> None:
+        fsync(fd)
+        if os.readlink(f"/proc/self/fd/{fd}") == str(out / IN_PROGRESS):
+            with reader.connect() as connection:
+                committed_at_sync.append(int(connection.scalar(select(func.count(ClaimOffer.id)).where(
+                    ClaimOffer.row_key.like(f"%/{prefix}%")))))
+
+    monkeypatch.setattr(os, "fsync", watched)
+    try:
+        offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), out, durable=True)
+    finally:
+        reader.dispose()
+    assert committed_at_sync == [0, 1, 2]
 
 
 def test_the_manifest_and_qr_codes_are_the_owners_only_and_each_code_holds_its_link(school, tmp_path):
@@ -343,6 +382,106 @@ def test_cli_batch_offers_with_a_bad_row_makes_nothing_and_names_the_row_in_dutc
     assert result.returncode == 1 and "[batch_invalid]" in result.stderr
     assert any(line.startswith("line 3, crebo") for line in result.stderr.splitlines()), result.stderr
     assert offers_of(school, prefix) == 0 and not (tmp_path / "out").exists()
+
+
+_KILLED = """
+import os, signal, sys
+from skillspas.issuer.exchanges import Exchanges
+
+at, instant = int(sys.argv.pop(1)), sys.argv.pop(1)
+made = [0]
+create = Exchanges.create
+
+def killed(self, *args, **options):
+    keep = options.get("keep")
+    def kept(offer):
+        keep(offer)
+        if made[0] + 1 == at:  # its link written, the offer not yet committed
+            os.kill(os.getpid(), signal.SIGKILL)
+    if instant == "before-commit" and keep is not None:
+        options["keep"] = kept
+    offer = create(self, *args, **options)
+    made[0] += 1
+    if instant == "after-commit" and made[0] == at:  # committed, and the batch not yet told its link
+        os.kill(os.getpid(), signal.SIGKILL)
+    return offer
+
+Exchanges.create = killed
+from skillspas.issuer.cli import main
+main()
+"""
+"""``skillspas`` with ``Exchanges.create`` killing the process (SIGKILL) at offer ``at``, ``before-commit`` (once its
+link was kept) or ``after-commit`` (once it was committed): the instants around the one that matters."""
+
+
+@pytest.mark.parametrize("instant", ["after-commit", "before-commit"])
+def test_cli_batch_offers_killed_at_either_side_of_an_offers_commit_loses_no_link_and_a_rerun_lists_every_one(
+        school, tmp_path, instant):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), tmp_path / "out"
+    out.mkdir(mode=0o700)
+    (out / IN_PROGRESS).write_bytes(b'{"rowKey": "MboDiploma/x", "offerUr')  # a run killed mid-line before
+    args = ["batch", "mbo-diploma", "--org", school.org.id, "--database-url", school.settings.database, "--data-dir",
+            str(school.settings.data_dir), "--public-url", school.settings.base_url, "--csv", str(csv_file), "--offers",
+            "--out", str(out)]
+    killed = subprocess.run([sys.executable, "-c", _KILLED, "2", instant, *args], capture_output=True, text=True,
+                            timeout=120, stdin=subprocess.DEVNULL, env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert offers_of(school, prefix) == (2 if instant == "after-commit" else 1)
+    assert stat.S_IMODE((out / IN_PROGRESS).stat().st_mode) == 0o600 and not (out / MANIFEST_JSON).exists()
+    lines = (out / IN_PROGRESS).read_text("utf-8").splitlines()[1:]  # the broken line was ended: each line whole
+    unmade = [json.loads(line)["offerUrl"] for line in lines][1:] if instant == "before-commit" else []
+
+    again = cli(school, "--csv", str(csv_file), "--offers", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout)
+    assert (summary["open"], summary["offeredNow"], summary["linksMissing"], summary["renewed"]) == (
+        (2, 1, 0, 0) if instant == "after-commit" else (1, 2, 0, 0))
+    table = list(csv.DictReader((out / MANIFEST_CSV).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    links = [row["offer_url"] for row in table]
+    assert all(links) and len(set(links)) == 3 and offers_of(school, prefix) == 3  # one offer a row, each listed
+    for link in links:  # each one can be claimed
+        Exchanges(school.issuer).request(link.rsplit("/", 1)[1])
+    for link in unmade:  # the line of an offer that never reached the store is dropped
+        assert link not in links
+        with pytest.raises(SkillspasError) as refused:
+            Exchanges(school.issuer).request(link.rsplit("/", 1)[1])
+        assert refused.value.code is ErrorCode.NOT_FOUND
+    assert not (out / IN_PROGRESS).exists() and stat.S_IMODE((out / MANIFEST_CSV).stat().st_mode) == 0o600
+    credential, did = claimed(school, links[1], tmp_path / "passport")  # the row the run was killed at
+    assert credential["credentialSubject"]["id"] == did
+
+
+def test_cli_batch_offers_withdraws_and_offers_anew_an_open_offer_whose_link_an_earlier_version_lost_saying_so(
+        school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"
+    first = by_key(offer(school, csv_file, out))
+    lost = first[f"{prefix}-1"]["offerUrl"]
+    # What an earlier version left when killed between an offer's commit and its line: its link in no file, and
+    # the offer not marked as kept first.
+    with school.store.transaction() as session:
+        session.get(ClaimOffer, offer_id(lost.rsplit("/", 1)[1])).link_kept = False
+    document = json.loads((out / MANIFEST_JSON).read_text("utf-8"))
+    document["offers"][0]["offerUrl"] = None
+    (out / MANIFEST_JSON).write_text(json.dumps(document), "utf-8")
+
+    again = cli(school, "--csv", str(csv_file), "--offers", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout)
+    assert (summary["renewed"], summary["offeredNow"], summary["open"], summary["linksMissing"]) == (1, 1, 1, 0)
+    assert "ingetrokken en opnieuw aangeboden" in again.stderr and "withdrawn and offered anew" in again.stderr
+    second = by_key(OfferManifest("", "", json.loads((out / MANIFEST_JSON).read_text("utf-8"))["offers"]))
+    renewed = second[f"{prefix}-1"]
+    assert renewed["state"] == "offered" and renewed["renewed"] and renewed["offerUrl"] not in (None, lost)
+    assert second[f"{prefix}-2"]["offerUrl"] == first[f"{prefix}-2"]["offerUrl"]
+    with pytest.raises(SkillspasError) as refused:  # the lost link, should it turn up, no longer works
+        Exchanges(school.issuer).request(lost.rsplit("/", 1)[1])
+    assert refused.value.code is ErrorCode.OFFER_EXPIRED
+    credential, did = claimed(school, renewed["offerUrl"], tmp_path / "passport")
+    assert credential["id"] == first[f"{prefix}-1"]["credentialId"] and credential["credentialSubject"]["id"] == did
+    third = json.loads(cli(school, "--csv", str(csv_file), "--offers", "--out", str(out)).stdout)
+    assert (third["claimed"], third["open"], third["renewed"], third["offeredNow"]) == (1, 1, 0, 0)
 
 
 @pytest.mark.parametrize("given", ["0m", "0.5m", "31d", "720.1h", "-1d", "soon", "1e400d"])
