@@ -64,7 +64,7 @@ class Limits:
     characters, 58 MB, took 12 s to index."""
     max_vocab_relations: int = 300_000
     """Most occupation-skill relations in one ``occupationSkillRelations.csv`` (a data folder keeps one: the last
-    imported): ESCO v1.1.1 has 123,855, v1.2 about 126,000. 390,000 fit in 64 MiB, and took 10 s and 520 MB to index."""
+    imported): ESCO v1.1.1 has 123,855, v1.2 about 126,000. 390,000 fit in 64 MiB, and took 7 s and 520 MB to index."""
     max_register_rows: int = 10_000
     """Most rows of a register of kwalificaties (``kwalificaties-register.csv``, imported or bundled): the bundled one
     has 263 (243 kwalificaties, six kwalificatiedossiers, keuzedelen, certificaten); SBB's whole register, every
