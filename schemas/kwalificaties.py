@@ -27,6 +27,7 @@ from typing import Any
 
 from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE
 from skillspas.schemas.vocab import IMPORT_FOLDER, _data
 
@@ -231,8 +232,9 @@ def _register_error(name: str, nl: str, en: str) -> Exception:
     return localized_error(ErrorCode.SCHEMA_INVALID, nl=f"{name}: {nl}", en=f"{name}: {en}")
 
 
-def read_register(raw: bytes, name: str = REGISTER_FILE) -> list[RegisterEntry]:
-    """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else."""
+def read_register(raw: bytes, name: str = REGISTER_FILE, *, limits: Limits = Limits()) -> list[RegisterEntry]:
+    """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else: ``too_large`` on the
+    row past ``limits.max_register_rows``, before the rest is read."""
     if len(raw) > _MAX_REGISTER_BYTES:
         raise _register_error(name, "het register is te groot", "the register is too large")
     try:
@@ -243,6 +245,12 @@ def read_register(raw: bytes, name: str = REGISTER_FILE) -> list[RegisterEntry]:
                                   f"the columns must be {', '.join(REGISTER_COLUMNS)}")
         entries: dict[str, tuple[int, RegisterEntry]] = {}  # by code: its first line, what it says
         for number, row in enumerate(reader, start=2):
+            if number - 1 > limits.max_register_rows:
+                most = limits.max_register_rows
+                raise localized_error(
+                    ErrorCode.TOO_LARGE, nl=f"{name} bevat meer dan {most} registerregels; meer neemt skillspas niet "
+                    "uit één register", en=f"{name} holds more than {most} register rows; skillspas takes no more "
+                    "from one register")
             code, kind = (row.get("code") or "").strip(), (row.get("kind") or "").strip()
             part_of = tuple((row.get("part_of") or "").split())
             if (not _REGISTER_CODE.fullmatch(code) or kind not in _REGISTER_KINDS or not (row.get("source") or "").strip()

@@ -44,3 +44,28 @@ class Limits:
     """Longest field of a batch CSV file (128 Ki characters, csv's own default, now set for the read and given back:
     the module's limit is process-wide, and what another reader set must not lift or lower it). A longer field is
     ``too_large``; a field becomes one value of a credential (``max_string_length`` bounds its JSON strings)."""
+    max_vocab_skills: int = 60_000
+    """Most ESCO skills ``vocab import`` takes from one file (``skills_<lang>.csv``, a skill collection), and keeps in
+    a data folder's imports (every language counted), from which the next vocabulary command builds its index: one
+    language of ESCO has about 14,000 (v1.1.1: 13,896), so four whole languages fit. Counted as a file is read: 780,000
+    rows fit in the 64 MiB a file may have, and took 20 s to import and 24 s and 1 GB to index."""
+    max_vocab_occupations: int = 15_000
+    """Most ESCO occupations from one ``occupations_<lang>.csv``, and in a data folder's imports (every language
+    counted): one language of ESCO v1.2 has 3,039 (v1.1.1: 3,007)."""
+    max_vocab_labels: int = 600_000
+    """Most labels (preferred and alternative) in one imported file, and in a data folder's imports: each is a row of
+    the search index. One language of ESCO has about 147,000 (v1.1.1 English: 111,379 of skills, 35,811 of
+    occupations), so four whole languages fit; a 64 MiB file of 6.8 million alternative labels took 48 s and 1.7 GB
+    to index."""
+    max_vocab_label_text: int = 20_000_000
+    """Most characters of label text (preferred and alternative labels) in one imported file, and in a data folder's
+    imports: the search index holds it all. One language of ESCO v1.1.1 has 4.3 million (English: 3,330,350 in skills,
+    933,830 in occupations; the longest label 166 characters), so four whole languages fit; 1,000 labels of 60,000
+    characters, 58 MB, took 12 s to index."""
+    max_vocab_relations: int = 300_000
+    """Most occupation-skill relations in one ``occupationSkillRelations.csv`` (a data folder keeps one: the last
+    imported): ESCO v1.1.1 has 123,855, v1.2 about 126,000. 390,000 fit in 64 MiB, and took 7 s and 520 MB to index."""
+    max_register_rows: int = 10_000
+    """Most rows of a register of kwalificaties (``kwalificaties-register.csv``, imported or bundled): the bundled one
+    has 263 (243 kwalificaties, six kwalificatiedossiers, keuzedelen, certificaten); SBB's whole register, every
+    keuzedeel with it, has a few thousand."""

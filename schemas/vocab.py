@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.files import write_atomic
@@ -210,12 +210,89 @@ def _data(name: str) -> bytes:
     return gzip.decompress(raw) if name.endswith(".gz") else raw
 
 
+@dataclass
+class _Tally:
+    """Records (per kind), labels and label text counted against their caps in ``Limits`` as they are read: of one file
+    (``vocab import`` reading it), or of all a data folder's imports (before ``vocab import`` writes, and before the
+    index is built from them). Past a cap it refuses with ``too_large``, naming ``who`` (the file, the folder) and the
+    cap, before the rest is read: the work one file, or one folder, makes ``vocab import`` and the index build do stays
+    within a few times what the official ESCO files make them do, not what 64 MiB of rows can."""
+
+    limits: Limits
+    who: tuple[str, str]
+    """The file or folder counted, as the message names it (Dutch, English)."""
+    then: tuple[str, str] = ("", "")
+    """What the message says after the cap (Dutch, English)."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many ``skills``, ``occupations``, ``relations``, ``labels`` and characters of label ``text`` were counted."""
+
+    def add(self, kind: str, records: int = 1, labels: tuple[int, int] = (0, 0)) -> None:
+        """Count ``records`` records of ``kind`` with ``labels`` (how many, how many characters: ``_label_size``);
+        ``too_large`` past a cap."""
+        for counted, more in ((kind, records), ("labels", labels[0]), ("text", labels[1])):
+            total = self.counts[counted] = self.counts.get(counted, 0) + more
+            most, noun_nl, noun_en = _cap(self.limits, counted)
+            if total > most:
+                raise _import_error(f"{self.who[0]} bevat meer dan {most} {noun_nl}{self.then[0]}",
+                                    f"{self.who[1]} holds more than {most} {noun_en}{self.then[1]}",
+                                    ErrorCode.TOO_LARGE)
+
+    def room(self, kind: str) -> int:
+        """How many more ``kind`` (records of a kind, ``labels``, ``text``) fit under its cap."""
+        return _cap(self.limits, kind)[0] - self.counts.get(kind, 0)
+
+
+def _cap(limits: Limits, kind: str) -> tuple[int, str, str]:
+    """The most ``kind`` (``skills``, ``occupations``, ``relations``, ``labels``, label ``text``) an import holds, and
+    their name in Dutch and English."""
+    if kind == "skills":
+        return limits.max_vocab_skills, "vaardigheden", "skills"
+    if kind == "occupations":
+        return limits.max_vocab_occupations, "beroepen", "occupations"
+    if kind == "relations":
+        return limits.max_vocab_relations, "beroep-vaardigheidrelaties", "occupation-skill relations"
+    if kind == "labels":
+        return limits.max_vocab_labels, "labels (voorkeurs- en andere labels)", "labels (preferred and alternative)"
+    return limits.max_vocab_label_text, "tekens labeltekst", "characters of label text"
+
+
+def _file_tally(name: str, limits: Limits) -> _Tally:
+    """The ``_Tally`` of one file ``vocab import`` reads."""
+    return _Tally(limits, (name, name), ("; meer neemt vocab import niet uit één bestand",
+                                         "; vocab import takes no more from one file"))
+
+
+def _folder_tally(folder: Path, limits: Limits, *, built: bool = False) -> _Tally:
+    """The ``_Tally`` of the imports ``vocab import`` would leave in ``folder``, or (``built``) that the index is built
+    from (imports made before the caps, or by hand)."""
+    if built:
+        return _Tally(limits, (str(folder), str(folder)), (
+            " (alle talen samen), meer dan de index neemt; importeer ESCO opnieuw met 'vocab import --replace'",
+            " (all languages together), more than the index takes; import ESCO again with 'vocab import --replace'"))
+    return _Tally(limits, (str(folder), str(folder)), (
+        " met deze import (alle talen samen); meer houdt vocab import niet in één gegevensmap: begin opnieuw met "
+        "'vocab import --replace'", " with this import (all languages together); vocab import keeps no more in one "
+        "data folder: start again with 'vocab import --replace'"))
+
+
+def _skill_labels(skills: Iterable[Skill]) -> tuple[int, int]:
+    """How many labels (preferred and alternative, every language) ``skills`` have, and how many characters."""
+    count = chars = 0
+    for skill in skills:
+        for labels in ((*skill.labels.values(),), *skill.alt_labels.values()):
+            count += len(labels)
+            chars += sum(len(label) for label in labels)
+    return count, chars
+
+
 def _rows(text: str, name: str, required: Sequence[str] = (), uris: Mapping[str, re.Pattern[str]] | None = None,
-          ) -> Iterator[dict[str, str]]:
-    """The records of an imported CSV file, each checked (``_check_labels``, ``_check_record``); a coded refusal for a
-    field over 1 MiB (``too_large``), missing columns, or a record it would misread. ``uris``: the columns that name the
-    record (a concept's ``conceptUri``; a relation's two URIs), each a URI of its pattern. The same URIs on two records
-    that differ is a refusal naming both lines (which one holds would be a guess); the same record twice is read twice."""
+          *, kind: str, tallies: Sequence[_Tally]) -> Iterator[dict[str, str]]:
+    """The records of an imported CSV file, each checked (``_check_labels``, ``_check_record``) and counted as a record
+    of ``kind`` into each of ``tallies`` (the file's own, the folder's: ``too_large`` on the record past a cap, before
+    the rest is read); a coded refusal for a field over 1 MiB (``too_large``), missing columns, or a record it would
+    misread. ``uris``: the columns that name the record (a concept's ``conceptUri``; a relation's two URIs), each a
+    URI of its pattern. The same URIs on two records that differ is a refusal naming both lines (which one holds would
+    be a guess); the same record twice is read twice."""
     previous = csv.field_size_limit()
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -225,11 +302,21 @@ def _rows(text: str, name: str, required: Sequence[str] = (), uris: Mapping[str,
         if missing:
             raise _import_error(f"{name} mist de kolom(men) {', '.join(missing)} van het officiële ESCO-bestand",
                                 f"{name} lacks the column(s) {', '.join(missing)} of the official ESCO file")
+        # Counted here, each tally told at the end or on the record past the room they all leave (0.3 s less for the
+        # 124,000 relations than telling both tallies every record).
+        room = [min(tally.room(counted) for tally in tallies) for counted in (kind, "labels", "text")]
+        records = labels = chars = 0
         for number, row in enumerate(reader, start=2):
-            _check_labels(row, name, number)
+            count, size = _check_labels(row, name, number)
+            records, labels, chars = records + 1, labels + count, chars + size
+            if records > room[0] or labels > room[1] or chars > room[2]:
+                for tally in tallies:  # the one whose cap it passes refuses it: the file's first, then the folder's
+                    tally.add(kind, records, (labels, chars))
             if uris is not None:
                 _check_record(row, name, number, uris, seen)
             yield row
+        for tally in tallies:
+            tally.add(kind, records, (labels, chars))
     except csv.Error as exc:  # e.g. a field over _MAX_FIELD characters, a NUL, a quote that does not close
         line = reader.line_num + 1  # line_num counts the lines read before the failing one
         if "field limit" in str(exc):
@@ -277,13 +364,13 @@ def _check_record(row: Mapping[str, Any], name: str, number: int, uris: Mapping[
             "which one is right cannot be told")
 
 
-def _check_labels(row: Mapping[str, Any], name: str, number: int) -> None:
+def _check_labels(row: Mapping[str, Any], name: str, number: int) -> tuple[int, int]:
     """Refuse a record whose labels a person would not read as written (a control or bidi character: DESIGN.md threat 4,
     as in a credential; a line break in a label, as ``vocab search`` would print it as a line of its own:
     ``FORBIDDEN_IN_LINE``, where the line breaks between alternative labels are their separator) or that the import
     could not hold (a label longer than ``_IMPORT_LIMITS.max_string_length``,
     more alternative labels than its ``max_array_length``: ``_read_import`` refused them after they were written, and
-    every later command and import with them)."""
+    every later command and import with them). Returns ``_label_size``."""
     alts = _split_alt(row.get("altLabels") or "")
     labels = [("preferredLabel", row.get("preferredLabel")), *(("altLabels", alt) for alt in alts)]
     for column, label in labels:
@@ -302,6 +389,16 @@ def _check_labels(row: Mapping[str, Any], name: str, number: int) -> None:
             f"begrip heeft hoogstens {_IMPORT_LIMITS.max_array_length} andere labels",
             f"{name}, line {number}: a label is at most {_IMPORT_LIMITS.max_string_length} characters long, and a concept "
             f"has at most {_IMPORT_LIMITS.max_array_length} other labels", ErrorCode.TOO_LARGE)
+    preferred = (row.get("preferredLabel") or "").strip()
+    return len(alts) + bool(preferred), sum(map(len, alts)) + len(preferred)  # ``_label_size``, with ``alts`` split once
+
+
+def _label_size(row: Mapping[str, Any]) -> tuple[int, int]:
+    """How many labels (the preferred one, the alternative ones) a record of an ESCO CSV file has, and how many
+    characters they have."""
+    labels = [label for label in ((row.get("preferredLabel") or "").strip(), *_split_alt(row.get("altLabels") or ""))
+              if label]
+    return len(labels), sum(len(label) for label in labels)
 
 
 def _split_alt(value: str) -> tuple[str, ...]:
@@ -310,10 +407,13 @@ def _split_alt(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-def _parse_skills_csv(text: str, lang: str, name: str) -> list[Skill]:
-    """Skills from an ESCO skills or skill-collection CSV (official download layout)."""
+def _parse_skills_csv(text: str, lang: str, name: str, folder: _Tally) -> list[Skill]:
+    """Skills from an ESCO skills or skill-collection CSV (official download layout), counted into its own tally and
+    ``folder`` (``_rows``)."""
     skills = []
-    for row in _rows(text, name, ("conceptUri", "preferredLabel"), {"conceptUri": ESCO_SKILL}):
+    tallies = (_file_tally(name, folder.limits), folder)
+    for row in _rows(text, name, ("conceptUri", "preferredLabel"), {"conceptUri": ESCO_SKILL}, kind="skills",
+                     tallies=tallies):
         uri, label = (row.get("conceptUri") or "").strip(), (row.get("preferredLabel") or "").strip()
         if not label:
             continue
@@ -421,11 +521,24 @@ def _members(source: Path) -> dict[str, bytes]:
     return found
 
 
+class _Part(NamedTuple):
+    """One checked part of an import: its kind, its language (or file name), what to write, its records and labels."""
+
+    kind: str
+    """``skills``, ``occupations``, ``relations`` or ``register``."""
+    key: str
+    payload: Any
+    records: int
+    labels: tuple[int, int] = (0, 0)
+    """How many labels, how many characters (``_label_size``)."""
+
+
 def import_esco(
     source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     home: str | os.PathLike[str],
     *,
     replace: bool = False,
+    limits: Limits = Limits(),
 ) -> ImportResult:
     """Import official ESCO downloads (zips, folders or CSV files) and a newer register into ``home``.
 
@@ -435,12 +548,20 @@ def import_esco(
     occupation it lists gets exactly its relations). Register: ``kwalificaties-register.csv``.
     ``replace`` drops every earlier ESCO import and the bundled ESCO: the index then holds the
     imported ESCO only (plus CompetentNL). Everything is checked before anything is written.
+
+    Raises:
+        SkillspasError: ``too_large`` for a file, or the data folder's imports with this one, over a cap of
+            ``limits`` (``max_vocab_skills``, ``max_vocab_occupations``, ``max_vocab_relations``,
+            ``max_vocab_labels``, ``max_vocab_label_text``, ``max_register_rows``), counted as the files are read,
+            so the refusal comes before the work; ``schema_invalid`` for a file it would misread.
     """
     sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     members: dict[str, bytes] = {}
     for item in sources:
         members.update(_members(Path(item)))
-    plan = _plan(members)
+    folder = Path(home) / IMPORT_FOLDER
+    kept = _kept(home, members, limits, replace=replace)
+    plan = _plan(members, _Tally(limits, kept.who, kept.then, dict(kept.counts)))  # the folder, counted as it is read
     if not plan:
         names = ", ".join(str(s) for s in sources)
         raise _import_error(
@@ -449,15 +570,55 @@ def import_esco(
             f"No ESCO file (skills_<lang>.csv, occupations_<lang>.csv, occupationSkillRelations.csv) or register "
             f"(kwalificaties-register.csv) found in {names}.",
         )
-    folder = Path(home) / IMPORT_FOLDER
     try:
-        return _store_plan(plan, folder, replace=replace)
+        merged = _merged(plan, folder, replace=replace)
+        for part in plan:  # the folder as the import leaves it: a language's skills merged with its earlier ones
+            if part.kind == "skills":
+                kept.add("skills", len(merged[part.key]), _skill_labels(merged[part.key].values()))
+            elif part.kind != "register":
+                kept.add(part.kind, part.records, part.labels)
+        return _store_plan(plan, merged, folder, replace=replace)
     except OSError as exc:  # a --home that cannot be written (a name too long, no permission, a full disk)
         raise file_error(exc, exc.filename or folder, "write") from None
 
 
-def _store_plan(plan: list[tuple[str, str, Any, int]], folder: Path, *, replace: bool) -> ImportResult:
-    """Write the checked ``plan`` into ``folder`` (``import_esco``)."""
+def _kept(home: str | os.PathLike[str], members: Mapping[str, bytes], limits: Limits, *, replace: bool) -> _Tally:
+    """The imports of ``home`` that importing ``members`` keeps, counted (``_folder_tally``): every earlier one (none
+    with ``replace``) but a language's skills or occupations that the import writes anew, and the relations."""
+    from skillspas.schemas.vocab_index import _count_import, imports_of  # it imports this module
+
+    tally = _folder_tally(Path(home) / IMPORT_FOLDER, limits)
+    if replace or all(_REGISTER_FILE.search(name) for name in members):  # a register is no part of the index
+        return tally
+    written = {"occupationSkillRelations.csv.xz"}  # one file, never summed: checked as it was imported
+    for name in members:
+        if match := _SKILLS_FILE.search(name) or _COLLECTION_FILE.search(name):
+            written.add(f"esco-{match.group(1)}.json.gz")
+        elif match := _OCCUPATIONS_FILE.search(name):
+            written.add(f"occupations_{match.group(1)}.csv.xz")
+    for path in imports_of(home):
+        if path.name not in written:
+            _count_import(path, tally)
+    return tally
+
+
+def _merged(plan: Sequence[_Part], folder: Path, *, replace: bool) -> dict[str, dict[str, Skill]]:
+    """Per language of ``plan``, the skills ``folder`` will hold: its earlier import's (none with ``replace``), with the
+    plan's added (their labels win)."""
+    merged: dict[str, dict[str, Skill]] = {}
+    for part in plan:
+        if part.kind == "skills":
+            path = folder / f"esco-{part.key}.json.gz"
+            previous = {s.uri: s for s in _read_import(path)} if not replace and path.exists() else {}
+            for uri, skill in part.payload.items():
+                previous[uri] = previous[uri].merged(skill) if uri in previous else skill
+            merged[part.key] = previous
+    return merged
+
+
+def _store_plan(plan: Sequence[_Part], merged: Mapping[str, Mapping[str, Skill]], folder: Path, *,
+                replace: bool) -> ImportResult:
+    """Write the checked ``plan`` (its skills as ``merged``) into ``folder`` (``import_esco``)."""
     folder.mkdir(parents=True, exist_ok=True)
     if replace:
         for old in folder.iterdir():
@@ -469,13 +630,10 @@ def _store_plan(plan: list[tuple[str, str, Any, int]], folder: Path, *, replace:
     relations = register = 0
     paths: list[Path] = []
     imported: set[str] = set()
-    for kind, key, payload, count in plan:
+    for kind, key, payload, count, _ in plan:
         if kind == "skills":
             path = folder / f"esco-{key}.json.gz"
-            previous = {s.uri: s for s in _read_import(path)} if path.exists() else {}
-            for uri, skill in payload.items():
-                previous[uri] = previous[uri].merged(skill) if uri in previous else skill
-            _write(path, _encode_import(key, previous.values()))
+            _write(path, _encode_import(key, merged[key].values()))
             counts[key] = count
             imported |= set(payload)
         elif kind == "occupations":
@@ -503,50 +661,56 @@ def _new_skills(uris: set[str]) -> int:
     return len(uris - set(VocabIndex.open().concepts(uris)))
 
 
-def _plan(members: Mapping[str, bytes]) -> list[tuple[str, str, Any, int]]:
-    """Every member parsed and checked: (kind, language or name, what to write, how many records)."""
+def _plan(members: Mapping[str, bytes], folder: _Tally) -> list[_Part]:
+    """Every member parsed, checked and counted (each into its own tally and into ``folder``)."""
     from skillspas.schemas.vocab_index import ESCO_OCCUPATION  # it imports this module
 
-    plan: list[tuple[str, str, Any, int]] = []
+    plan: list[_Part] = []
     by_lang: dict[str, list[tuple[str, bytes]]] = {}
     for name, data in sorted(members.items()):
         match = _SKILLS_FILE.search(name) or _COLLECTION_FILE.search(name)
         if match is not None:
             by_lang.setdefault(match.group(1), []).append((name, data))
     for lang, files in sorted(by_lang.items()):
-        skills = _skills_of(lang, files)
-        plan.append(("skills", lang, skills, len(skills)))
+        skills = _skills_of(lang, files, folder)
+        plan.append(_Part("skills", lang, skills, len(skills)))
     for name, data in sorted(members.items()):
         if match := _OCCUPATIONS_FILE.search(name):
             text = _decode(name, data)
-            count = _count(name, text, ("conceptUri", "preferredLabel"), {"conceptUri": ESCO_OCCUPATION})
-            plan.append(("occupations", match.group(1), text, count))
+            records, labels = _count(name, text, "occupations", ("conceptUri", "preferredLabel"),
+                                     {"conceptUri": ESCO_OCCUPATION}, folder)
+            plan.append(_Part("occupations", match.group(1), text, records, labels))
         elif _RELATIONS_FILE.search(name):
             text = _decode(name, data)
-            count = _count(name, text, ("occupationUri", "relationType", "skillUri"),
-                           {"occupationUri": ESCO_OCCUPATION, "skillUri": ESCO_SKILL})
-            plan.append(("relations", name, text, count))
+            records, _ = _count(name, text, "relations", ("occupationUri", "relationType", "skillUri"),
+                                {"occupationUri": ESCO_OCCUPATION, "skillUri": ESCO_SKILL}, folder)
+            plan.append(_Part("relations", name, text, records))
         elif _REGISTER_FILE.search(name):
             from skillspas.schemas.kwalificaties import read_register
 
-            plan.append(("register", name, data, len(read_register(data, name))))
+            plan.append(_Part("register", name, data, len(read_register(data, name, limits=folder.limits))))
     return plan
 
 
-def _count(name: str, text: str, columns: Sequence[str], uris: Mapping[str, re.Pattern[str]]) -> int:
-    """The records of ``text`` (``_rows``: each with its ``uris``); a coded refusal if it has the wrong columns or none."""
-    count = sum(1 for _ in _rows(text, name, columns, uris))
-    if not count:
+def _count(name: str, text: str, kind: str, columns: Sequence[str], uris: Mapping[str, re.Pattern[str]],
+           folder: _Tally) -> tuple[int, tuple[int, int]]:
+    """The records and labels (``_label_size``) of ``text`` (``_rows``: each with its ``uris``, counted as ``kind``
+    into the file's own tally and ``folder``); a coded refusal if it has the wrong columns or none."""
+    own = _file_tally(name, folder.limits)
+    for _ in _rows(text, name, columns, uris, kind=kind, tallies=(own, folder)):
+        pass
+    if not own.counts.get(kind):
         raise _import_error(f"{name} bevat geen ESCO-records.", f"{name} holds no ESCO records.")
-    return count
+    return own.counts[kind], (own.counts["labels"], own.counts["text"])
 
 
-def _skills_of(lang: str, files: list[tuple[str, bytes]]) -> dict[str, Skill]:
-    """One language's skills: from ``skills_<lang>.csv`` when present, else from its skill collections."""
+def _skills_of(lang: str, files: list[tuple[str, bytes]], folder: _Tally) -> dict[str, Skill]:
+    """One language's skills: from ``skills_<lang>.csv`` when present, else from its skill collections (each file
+    counted into its own tally and ``folder``)."""
     full = [f for f in files if _SKILLS_FILE.search(f[0])]
     skills: dict[str, Skill] = {}
     for name, data in full or sorted(files):
-        for skill in _parse_skills_csv(_decode(name, data), lang, name):
+        for skill in _parse_skills_csv(_decode(name, data), lang, name, folder):
             skills[skill.uri] = skills[skill.uri].merged(skill) if skill.uri in skills else skill
     if not skills:
         raise _import_error(f"{files[0][0]} bevat geen ESCO-vaardigheden.", f"{files[0][0]} holds no ESCO skills.")

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from skillspas.schemas.errors import ErrorCode
+from skillspas.schemas.limits import Limits
 from skillspas.schemas.messages import text
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
@@ -35,3 +36,11 @@ def test_the_readme_links_only_to_files_in_the_repository():
 def test_the_two_set_up_commands_are_make_demo_and_make_test():
     quick_start = README.split("## Quick start", 1)[1].split("##", 1)[0]
     assert re.findall(r"^make (\w+)", quick_start, re.MULTILINE) == ["demo", "test"]
+
+
+def test_the_vocabulary_section_states_every_cap_of_vocab_import_as_limits_has_it():
+    section = README.split("## Credential types and the skills vocabulary", 1)[1].split("\n## ", 1)[0]
+    limits = Limits()
+    for cap in (limits.max_vocab_skills, limits.max_vocab_occupations, limits.max_vocab_relations,
+                limits.max_vocab_labels, limits.max_vocab_label_text, limits.max_register_rows):
+        assert f"{cap:,}" in section, f"the README's vocabulary section does not state the cap {cap:,}"
