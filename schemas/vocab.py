@@ -286,17 +286,19 @@ def _skill_labels(skills: Iterable[Skill]) -> tuple[int, int]:
 
 
 def _rows(text: str, name: str, required: Sequence[str] = (), uris: Mapping[str, re.Pattern[str]] | None = None,
-          *, kind: str, tallies: Sequence[_Tally]) -> Iterator[dict[str, str]]:
+          *, kind: str, tallies: Sequence[_Tally],
+          seen: dict[int, tuple[int, int]] | None = None) -> Iterator[dict[str, str]]:
     """The records of an imported CSV file, each checked (``_check_labels``, ``_check_record``) and counted as a record
     of ``kind`` into each of ``tallies`` (the file's own, the folder's: ``too_large`` on the record past a cap, before
     the rest is read); a coded refusal for a field over 1 MiB (``too_large``), missing columns, or a record it would
     misread. ``uris``: the columns that name the record (a concept's ``conceptUri``; a relation's two URIs), each a
     URI of its pattern. The same URIs on two records that differ is a refusal naming both lines (which one holds would
-    be a guess); the same record twice is read twice."""
+    be a guess); the same record twice is read twice. ``seen`` (the caller's, else one of its own) ends with one entry
+    per different record: its URIs' hash, its first line and the hash of what it says."""
     previous = csv.field_size_limit()
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    seen: dict[int, tuple[int, int]] = {}  # the hash of a record's URIs: its line and the hash of what it says
+    seen = {} if seen is None else seen  # the hash of a record's URIs: its line and the hash of what it says
     try:
         missing = [c for c in required if c not in (reader.fieldnames or ())]
         if missing:
@@ -439,8 +441,9 @@ class ImportResult:
     new: int
     """Skills the bundled index did not have."""
     occupations: Mapping[str, int] = field(default_factory=dict)
+    """ESCO occupations per language, an occupation listed twice counted once (as a skill is)."""
     relations: int = 0
-    """Occupation-skill relations (essential and optional)."""
+    """Occupation-skill relations (essential and optional), a relation listed twice counted once."""
     register: int = 0
     """Rows of an imported register of kwalificaties."""
     replaced: bool = False
@@ -531,6 +534,9 @@ class _Part(NamedTuple):
     records: int
     labels: tuple[int, int] = (0, 0)
     """How many labels, how many characters (``_label_size``)."""
+    different: int = 0
+    """Occupations and relations: how many different ones ``records`` are (a record repeated counts once), as the
+    import reports them; the caps count ``records``."""
 
 
 def import_esco(
@@ -630,7 +636,7 @@ def _store_plan(plan: Sequence[_Part], merged: Mapping[str, Mapping[str, Skill]]
     relations = register = 0
     paths: list[Path] = []
     imported: set[str] = set()
-    for kind, key, payload, count, _ in plan:
+    for kind, key, payload, count, _, different in plan:
         if kind == "skills":
             path = folder / f"esco-{key}.json.gz"
             _write(path, _encode_import(key, merged[key].values()))
@@ -639,11 +645,11 @@ def _store_plan(plan: Sequence[_Part], merged: Mapping[str, Mapping[str, Skill]]
         elif kind == "occupations":
             path = folder / f"occupations_{key}.csv.xz"
             _write(path, lzma.compress(payload.encode("utf-8"), preset=1))
-            occupations[key] = count
+            occupations[key] = different
         elif kind == "relations":
             path = folder / "occupationSkillRelations.csv.xz"
             _write(path, lzma.compress(payload.encode("utf-8"), preset=1))
-            relations = count
+            relations = different
         else:
             path = folder / "kwalificaties-register.csv"
             _write(path, payload)
@@ -677,14 +683,14 @@ def _plan(members: Mapping[str, bytes], folder: _Tally) -> list[_Part]:
     for name, data in sorted(members.items()):
         if match := _OCCUPATIONS_FILE.search(name):
             text = _decode(name, data)
-            records, labels = _count(name, text, "occupations", ("conceptUri", "preferredLabel"),
-                                     {"conceptUri": ESCO_OCCUPATION}, folder)
-            plan.append(_Part("occupations", match.group(1), text, records, labels))
+            records, different, labels = _count(name, text, "occupations", ("conceptUri", "preferredLabel"),
+                                                {"conceptUri": ESCO_OCCUPATION}, folder)
+            plan.append(_Part("occupations", match.group(1), text, records, labels, different))
         elif _RELATIONS_FILE.search(name):
             text = _decode(name, data)
-            records, _ = _count(name, text, "relations", ("occupationUri", "relationType", "skillUri"),
-                                {"occupationUri": ESCO_OCCUPATION, "skillUri": ESCO_SKILL}, folder)
-            plan.append(_Part("relations", name, text, records))
+            records, different, _ = _count(name, text, "relations", ("occupationUri", "relationType", "skillUri"),
+                                           {"occupationUri": ESCO_OCCUPATION, "skillUri": ESCO_SKILL}, folder)
+            plan.append(_Part("relations", name, text, records, different=different))
         elif _REGISTER_FILE.search(name):
             from skillspas.schemas.kwalificaties import read_register
 
@@ -693,15 +699,17 @@ def _plan(members: Mapping[str, bytes], folder: _Tally) -> list[_Part]:
 
 
 def _count(name: str, text: str, kind: str, columns: Sequence[str], uris: Mapping[str, re.Pattern[str]],
-           folder: _Tally) -> tuple[int, tuple[int, int]]:
-    """The records and labels (``_label_size``) of ``text`` (``_rows``: each with its ``uris``, counted as ``kind``
-    into the file's own tally and ``folder``); a coded refusal if it has the wrong columns or none."""
+           folder: _Tally) -> tuple[int, int, tuple[int, int]]:
+    """The records, the different ones among them (by their ``uris``: a record repeated is one occupation) and the
+    labels (``_label_size``) of ``text`` (``_rows``: each record counted as ``kind`` into the file's own tally and
+    ``folder``, repeats too); a coded refusal if it has the wrong columns or none."""
     own = _file_tally(name, folder.limits)
-    for _ in _rows(text, name, columns, uris, kind=kind, tallies=(own, folder)):
+    seen: dict[int, tuple[int, int]] = {}
+    for _ in _rows(text, name, columns, uris, kind=kind, tallies=(own, folder), seen=seen):
         pass
     if not own.counts.get(kind):
         raise _import_error(f"{name} bevat geen ESCO-records.", f"{name} holds no ESCO records.")
-    return own.counts[kind], (own.counts["labels"], own.counts["text"])
+    return own.counts[kind], len(seen), (own.counts["labels"], own.counts["text"])
 
 
 def _skills_of(lang: str, files: list[tuple[str, bytes]], folder: _Tally) -> dict[str, Skill]:

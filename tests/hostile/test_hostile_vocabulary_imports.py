@@ -166,6 +166,20 @@ def test_one_uri_twice_that_differs_only_in_what_the_import_does_not_read_is_imp
     assert SkillsVocabulary.load(tmp_path / "home").index.get(OCCUPATION).label("nl") == "kok"
 
 
+def test_an_occupation_or_relation_listed_twice_is_counted_once_as_a_skill_listed_twice_is(tmp_path):
+    """The official Dutch occupations_nl.csv has 3043 records of 3039 occupations: vocab import said 3043."""
+    header = "conceptType,conceptUri,preferredLabel,altLabels,modifiedDate,description\n"
+    other = OCCUPATION[:-1] + "2"
+    (tmp_path / "occupations_nl.csv").write_text(
+        header + f"Occupation,{OCCUPATION},kok,chef,2025-07-31T09:38:59.122Z,kookt\n"
+        f"Occupation,{other},bakker,,2025-07-31T09:38:59.122Z,bakt\n"
+        f"Occupation,{OCCUPATION},kok,chef,2025-11-26T10:02:16.164Z,kookt eten\n", "utf-8")
+    (tmp_path / "occupationSkillRelations.csv").write_text(
+        RELATIONS_HEADER + f"{OCCUPATION},essential,skill/competence,{URI}\n" * 2, "utf-8")
+    result = import_esco([tmp_path / "occupations_nl.csv", tmp_path / "occupationSkillRelations.csv"], tmp_path / "home")
+    assert (result.occupations, result.relations) == ({"nl": 2}, 1)
+
+
 @pytest.mark.parametrize("name, content, line", [
     pytest.param("occupations_nl.csv", f"conceptType,conceptUri,preferredLabel,altLabels\nOccupation,{OCCUPATION},kok,\n"
                  "Occupation,javascript:alert(1),bakker,\n", "regel 3", id="an occupation's javascript: URI"),
