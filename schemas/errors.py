@@ -175,6 +175,9 @@ class ErrorCode(enum.StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed", ErrorKind.SERVICE, 405
     MISDIRECTED_REQUEST = "misdirected_request", ErrorKind.SERVICE, 421
     """A Host header the verifier page does not answer (it answers this machine's names only)."""
+    STARTUP_FAILED = "startup_failed", ErrorKind.SERVICE, 500
+    """``serve`` or ``verifier`` could not start: the application's startup failed (uvicorn logged why) and nothing
+    was served (``verifier.page.listen.run_on``)."""
     DATABASE_UNAVAILABLE = "database_unavailable", ErrorKind.SERVICE, 503
     """The issuer's database cannot be reached (a server that is down, a wrong host or port, a folder SQLite cannot write)."""
     OFFER_USED = "offer_used", ErrorKind.SERVICE, 409

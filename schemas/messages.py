@@ -276,6 +276,11 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "This page answers only on this computer's own addresses (such as 127.0.0.1); open it there.",
         "nl": "Deze pagina antwoordt alleen op de eigen adressen van deze computer (zoals 127.0.0.1); open hem daar.",
     },
+    ErrorCode.STARTUP_FAILED: {
+        "en": "The server could not start: its startup failed (the lines above say why), and nothing was served.",
+        "nl": "De server kon niet starten: het opstarten mislukte (de regels hierboven zeggen waarom), en er is niets "
+              "aangeboden.",
+    },
     ErrorCode.DATABASE_UNAVAILABLE: {
         "en": "The issuer's database cannot be reached; check the database address and that its server runs.",
         "nl": "De database van de uitgever is niet bereikbaar; controleer het databaseadres en of de server draait.",

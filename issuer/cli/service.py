@@ -141,7 +141,9 @@ def serve_command(
 
     from skillspas.issuer.service.app import create_app
     from skillspas.issuer.service.http_protocol import OneWriteProtocol
-    from skillspas.verifier.page.listen import bound_socket
+    from skillspas.schemas.errors import SkillspasError
+    from skillspas.schemas.report import refuse
+    from skillspas.verifier.page.listen import bound_socket, run_on
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise _die("--ssl-certfile en --ssl-keyfile horen bij elkaar", "--ssl-certfile and --ssl-keyfile go together")
@@ -160,12 +162,10 @@ def serve_command(
         app, host=host, port=port, log_level=log_level, http=OneWriteProtocol.with_head_timeout(settings.body_read_timeout),
         ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
         ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile)))
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # Ctrl-C stops the service (uvicorn has shut it down): exit 0, as uvicorn.run ends
-        pass
-    finally:
-        sock.close()
+    try:  # Ctrl-C stops the service: exit 0, as uvicorn.run ends; a startup that failed: startup_failed, exit 2
+        run_on(server, sock)
+    except SkillspasError as exc:
+        raise refuse(exc) from None
 
 
 @org_app.command("create")

@@ -19,11 +19,29 @@ def _invoke(*args: str, env: dict[str, str] | None = None):
 def test_serve_says_where_it_listens_in_dutch_and_english(tmp_path, monkeypatch):
     import uvicorn
 
-    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)  # the I/O seam: nothing is served
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: setattr(server, "started", True))  # the
+    # I/O seam: started, nothing is served
     result = _invoke("serve", "--dev", "--data-dir", str(tmp_path), "--port", "8123")
     assert result.exit_code == 0, result.output
     assert "skillspas-uitgifte op http://127.0.0.1:8123" in result.stderr, result.stderr
     assert "skillspas issuer on http://127.0.0.1:8123" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(("run", "exit_code"), [
+    pytest.param(lambda server, sockets=None: None, 2, id="a startup that failed (uvicorn returns, never started)"),
+    pytest.param(lambda server, sockets=None: (_ for _ in ()).throw(KeyboardInterrupt), 0, id="Ctrl-C"),
+])
+def test_serve_whose_startup_failed_is_refused_in_dutch_and_english_and_ctrl_c_is_still_exit_0(
+        tmp_path, monkeypatch, run, exit_code):
+    """uvicorn's ``Server.run`` logs a failed lifespan startup and returns: that was exit 0, as if it had served."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    result = _invoke("serve", "--dev", "--data-dir", str(tmp_path), "--port", "8126")
+    assert result.exit_code == exit_code, result.output
+    refused = ("fout [startup_failed]: De server kon niet starten" in result.stderr
+               and "error [startup_failed]: The server could not start" in result.stderr)
+    assert refused == (exit_code == 2), result.stderr
 
 
 def test_serve_on_a_port_in_use_is_refused_in_dutch_and_english_before_the_line_that_says_it_runs(tmp_path, port_in_use):

@@ -180,7 +180,33 @@ def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_tr
 def test_the_line_that_starts_the_page_says_what_to_do_in_the_pages_language(monkeypatch, lang, said):
     import uvicorn
 
-    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)  # the I/O seam: nothing is served
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: setattr(server, "started", True))  # the
+    # I/O seam: started, nothing is served
     result = CliRunner().invoke(cli_app, ["verifier", "--port", "8799", "--lang", lang])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"skillspas verifier: http://127.0.0.1:8799/  {said}"
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("nl", "fout [startup_failed]: De server kon niet starten"),
+    ("en", "error [startup_failed]: The server could not start"),
+])
+def test_the_page_whose_startup_failed_is_refused_with_a_code_not_exit_0(monkeypatch, lang, said):
+    """uvicorn's ``Server.run`` logs a failed lifespan startup and returns, never started: that was exit 0."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: None)
+    result = CliRunner().invoke(cli_app, ["verifier", "--port", "8798", "--lang", lang])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and "Traceback" not in result.output
+
+
+def test_the_page_stopped_with_ctrl_c_is_exit_0(monkeypatch):
+    import uvicorn
+
+    def interrupted(server, sockets=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(uvicorn.Server, "run", interrupted)
+    result = CliRunner().invoke(cli_app, ["verifier", "--port", "8797"])
+    assert result.exit_code == 0, result.output

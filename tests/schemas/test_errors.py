@@ -70,7 +70,8 @@ def test_the_exit_code_and_http_status_follow_the_kind():
     assert statuses == {
         "unauthorized": 401, "forbidden": 403, "type_not_allowed": 403, "not_found": 404, "duplicate_id": 400,
         "invalid_status_change": 400, "no_status": 400, "public_url_required": 500, "ambiguous": 400,
-        "request_timeout": 408, "method_not_allowed": 405, "misdirected_request": 421, "database_unavailable": 503,
+        "request_timeout": 408, "method_not_allowed": 405, "misdirected_request": 421, "startup_failed": 500,
+        "database_unavailable": 503,
         "offer_used": 409, "offer_expired": 410, "did_method_unsupported": 400,
     }
 

@@ -298,7 +298,11 @@ def test_serve_takes_a_log_level_in_capitals_too(tmp_path, monkeypatch):
     from skillspas.issuer.cli import build_app
 
     levels: list[object] = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: levels.append(server.config.log_level))
+    def run(server, sockets=None):
+        levels.append(server.config.log_level)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     result = CliRunner().invoke(build_app(), ["serve", "--dev", "--port", str(free_port()), "--data-dir", str(tmp_path),
                                               "--log-level", "WARNING"], env={"SKILLSPAS_KEY_PASSPHRASE": ""})
     assert result.exit_code == 0 and levels == ["warning"], result.output

@@ -71,7 +71,7 @@ def verifier_command(
     import uvicorn
 
     from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
-    from skillspas.verifier.page.listen import bound_socket
+    from skillspas.verifier.page.listen import bound_socket, run_on
 
     try:  # a port in use is refused here, as serve refuses it, before the line that says the page runs
         sock = bound_socket(HOST, port)
@@ -81,12 +81,10 @@ def verifier_command(
                if settings.lang == "nl" else "(open this address in your browser; Ctrl+C stops the page)"))
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False,
                             http=CodedHTTPProtocol)  # a request uvicorn cannot read: a coded 400, as the page's own
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:  # Ctrl-C stops the page (uvicorn has shut it down): exit 0, as serve
-        pass
-    finally:
-        sock.close()
+    try:  # Ctrl-C stops the page: exit 0, as serve; a startup that failed: startup_failed, exit 2
+        run_on(uvicorn.Server(config), sock)
+    except SkillspasError as exc:
+        raise refuse(exc, lang=settings.lang) from None
 
 
 def _checked_bundle(path: Path, anchors: list[str] | None) -> Bundle:

@@ -4,13 +4,16 @@ Usage::
 
     sock = bound_socket(host, port)               # invalid_option (nl/en, exit 2) when it cannot be bound
     print("… runs on …")                           # only now
-    uvicorn.Server(config).run(sockets=[sock])    # uvicorn serves the socket bound here
+    run_on(uvicorn.Server(config), sock)          # uvicorn serves the socket bound here; startup_failed if it did not
 
 uvicorn binds its own socket only once it runs: a port in use was its English log line "[Errno 98] error while
 attempting to bind on address …" after the command had said where it runs. Here the port is taken first, as uvicorn
 takes it (``uvicorn.Config.bind_socket``: SO_REUSEADDR, IPv6 for an address with ``:``), and what stands in the way
 is one coded refusal in Dutch and English: the port in use, a port below 1024 without the right, an address that is
 not this computer's, a host name that is not known or empty (which the system would take as every address).
+
+When the application's startup fails (a lifespan error), ``uvicorn.Server.run`` logs it and just returns, never
+started: ``run_on`` makes that a coded refusal (``startup_failed``, exit 2), not an exit 0 as if it had served.
 
 This module binds and listens, and never connects: it is the one place below ``issuer`` that imports ``socket`` for
 that (``tests/test_layering.py``, ``LISTENING_MODULES``).
@@ -20,10 +23,19 @@ from __future__ import annotations
 
 import errno
 import socket
+from typing import Protocol
 
-from skillspas.schemas.errors import ErrorCode, SkillspasError, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
 
-__all__ = ["bound_socket"]
+__all__ = ["bound_socket", "run_on"]
+
+
+class Server(Protocol):
+    """What ``run_on`` uses of a ``uvicorn.Server``."""
+
+    started: bool
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None: ...
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -49,6 +61,24 @@ def bound_socket(host: str, port: int) -> socket.socket:
         raise _refusal(host, port, None) from None
     sock.set_inheritable(True)
     return sock
+
+
+def run_on(server: Server, sock: socket.socket) -> None:
+    """Serve with ``server`` on ``sock`` (``bound_socket``'s) until it stops, then close ``sock``. Ctrl-C stops it
+    (uvicorn has shut it down): this returns, as ``uvicorn.run`` ends.
+
+    Raises:
+        SkillspasError: ``startup_failed`` (exit 2) when ``server`` returned without having started: the application's
+            startup failed (uvicorn logged why) and nothing was served.
+    """
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        return
+    finally:
+        sock.close()
+    if not server.started:
+        raise error_for(ErrorCode.STARTUP_FAILED)
 
 
 def _refusal(host: str, port: int, exc: OSError | None) -> SkillspasError:
