@@ -14,10 +14,9 @@ connection's start or of the request's first byte (``with_head_timeout``; ``serv
 byte by byte (slow loris), held its connection for ever. Past it a begun request is answered 408
 ``request_timeout`` and the connection closed. The body's time is the application's (``StrictJSONBody``).
 A connection whose request was answered before its body was read (``too_large``, ``request_timeout``) is closed after
-the answer, kept alive or not, and lingers, as nginx's ``lingering_close`` does: it shuts its sending side and reads
-on, dropping the rest, until the client closes or ``LINGER_SECONDS`` pass, so that the client can read the coded answer.
-A request the parser cannot read is a coded 400 ``schema_invalid``, as on the verifier page: both come from
-``CodedHTTPProtocol`` (``skillspas.verifier.page.http_protocol``), whose ``refuse`` writes such raw answers.
+the answer, kept alive or not, and lingers (``LINGER_SECONDS``), and a request the parser cannot read is a coded 400
+``schema_invalid``, as on the verifier page: both come from ``CodedHTTPProtocol`` and its ``LingeringTransport``
+(``skillspas.verifier.page.http_protocol``), whose ``refuse`` writes such raw answers.
 
 ``serve`` listens on a socket bound first (``skillspas.verifier.page.listen.bound_socket``, as ``skillspas verifier``
 does; uvicorn serves it: ``Server.run(sockets=[...])``).
@@ -27,32 +26,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, Final
 
 from skillspas.schemas.errors import ErrorCode, error_for
-from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
+from skillspas.verifier.page.http_protocol import CodedHTTPProtocol, LingeringTransport
 
 __all__ = ["OneWriteProtocol"]
 
 
-LINGER_SECONDS: Final = 10.0
-"""How long a connection closed while its request's body still arrives keeps reading (and dropping) that body, so
-that the client, still sending, gets to read the answer (see ``_HeadWithBody.close``)."""
+class _HeadWithBody(LingeringTransport):
+    """A connection's transport whose response heads wait for the data that follows them (see above); its close
+    lingers as ``LingeringTransport``'s."""
 
-
-class _HeadWithBody:
-    """A connection's transport whose response heads wait for the data that follows them (see above), and whose
-    close lingers while the request's body is still arriving (``body_unread``)."""
-
-    __slots__ = ("_transport", "_head", "_loop", "_body_unread", "lingering")
+    __slots__ = ("_head",)
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop,
                  body_unread: Callable[[], bool] = lambda: False) -> None:
-        self._transport = transport
-        self._loop = loop
+        super().__init__(transport, loop, body_unread)
         self._head: bytes | None = None
-        self._body_unread = body_unread
-        self.lingering = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if self._head is not None:
@@ -71,24 +61,9 @@ class _HeadWithBody:
                 self._transport.write(head)
 
     def close(self) -> None:
-        """Close after the answer; while the request's body still arrives (an answer before it was read: too large,
-        ``Connection: close``), shut only the sending side and keep reading until the client closes or
-        ``LINGER_SECONDS`` pass. Closed at once, the unread bytes make the kernel reset the connection, and a client
-        still sending its body (Python's http.client, requests) reports that reset instead of the coded answer."""
+        """The head that waits goes first, then the close (lingering: ``LingeringTransport.close``)."""
         self._flush()
-        if self.lingering or not self._body_unread() or not self._transport.can_write_eof():
-            self._transport.close()
-            return
-        self.lingering = True  # the protocol drops what arrives from now on (OneWriteProtocol.data_received)
-        self._transport.write_eof()
-        self._transport.resume_reading()  # uvicorn pauses reading while a body waits unread
-        self._loop.call_later(LINGER_SECONDS, self._transport.close)
-
-    def is_closing(self) -> bool:
-        return self.lingering or self._transport.is_closing()
-
-    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
-        return getattr(self._transport, name)
+        super().close()
 
 
 class OneWriteProtocol(CodedHTTPProtocol):
@@ -106,22 +81,11 @@ class OneWriteProtocol(CodedHTTPProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.transport = _HeadWithBody(transport, self.loop, lambda: self._head_bytes is None)  # type: ignore[assignment]
         self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
 
-    def data_received(self, data: bytes) -> None:
-        if getattr(self.transport, "lingering", False):
-            return  # the rest of a body answered already: read and dropped, never parsed as a next request
-        super().data_received(data)
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self._head_bytes is None and not self.pipeline and not self.transport.is_closing():
-            # Answered before its body was read, on a connection kept alive: closed (lingering), as one the client asked
-            # to close. Kept open, the rest of the body is read and dropped, and each read put off uvicorn's keep-alive
-            # timeout: a client sending it a few bytes at a time held the connection for ever.
-            self._unset_keepalive_if_required()
-            self.transport.close()
+    def wrapped(self, transport: asyncio.Transport) -> LingeringTransport:
+        """``transport`` as ``_HeadWithBody``: a response's head and body in one write, its close lingering."""
+        return _HeadWithBody(transport, self.loop, lambda: self._head_bytes is None)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()

@@ -210,3 +210,59 @@ def test_the_page_stopped_with_ctrl_c_is_exit_0(monkeypatch):
     monkeypatch.setattr(uvicorn.Server, "run", interrupted)
     result = CliRunner().invoke(cli_app, ["verifier", "--port", "8797"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def page_port():
+    """A live uvicorn with the page's app and HTTP protocol (``skillspas verifier``'s), on a free port of 127.0.0.1."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from skillspas.verifier.page.app import create_page_app
+    from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
+    from skillspas.verifier.page.listen import bound_socket
+    from skillspas.verifier.page.settings import PageSettings
+
+    sock = bound_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(create_page_app(PageSettings()), http=CodedHTTPProtocol, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("close", [True, False], ids=["asked to close", "kept alive"])
+def test_a_client_that_dribbles_a_body_the_page_refused_on_forever_is_cut_off_after_the_linger(page_port, monkeypatch,
+                                                                                                close):
+    """The page refuses a Content-Length over its limit before it reads the body; a client that then sends the body a
+    few bytes at a time held the connection for ever when it had not asked to close it (each read put off uvicorn's
+    keep-alive timeout), as the issuer service's did (its protocol is built on the page's)."""
+    import time
+
+    from skillspas.verifier.page import http_protocol
+
+    monkeypatch.setattr(http_protocol, "LINGER_SECONDS", 1.0)
+    with socket.create_connection(("127.0.0.1", page_port)) as connection:
+        connection.sendall(b"POST /api/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 999999999999\r\n" + (b"Connection: close\r\n" if close else b"") + b"\r\n")
+        connection.settimeout(0.1)
+        answer, started, cut_off = b"", time.monotonic(), False
+        while not cut_off and time.monotonic() - started < 12:
+            try:
+                connection.sendall(b"x" * 64)
+                answer += connection.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:  # reset, or a broken pipe: the server has closed it
+                cut_off = True
+            time.sleep(0.05)
+    assert answer.startswith(b"HTTP/1.1 200") and b'"code":"too_large"' in answer, answer  # the page's view of it
+    assert cut_off and time.monotonic() - started < 8

@@ -159,7 +159,7 @@ def test_a_client_that_dribbles_a_refused_body_on_forever_is_cut_off_after_the_l
     import socket
     import time
 
-    from skillspas.issuer.service import http_protocol
+    from skillspas.verifier.page import http_protocol  # the service's protocol lingers as the page's
 
     monkeypatch.setattr(http_protocol, "LINGER_SECONDS", 1.0)
     with socket.create_connection(("127.0.0.1", guarded_port)) as connection:
