@@ -69,17 +69,12 @@ def one_line(value: str) -> str:
     return FORBIDDEN_TEXT.sub("\ufffd", " ".join(value.split()))
 
 
-_ESCAPED: Final = re.compile(f"{FORBIDDEN_IN_LINE.pattern}|\\\\")
-"""What ``escaped`` writes as an escape: ``FORBIDDEN_IN_LINE`` and the backslash that begins an escape."""
-
-
 def escaped(value: str) -> str:
     """``value`` (a file's name, or a message that quotes one) as one line a terminal shows as it is: each character of
-    ``FORBIDDEN_IN_LINE`` written as its escape (``\\n``, ``\\x1b``, ``\\u202e``), and a backslash as ``\\\\``,
-    everything else unchanged. Unlike ``one_line`` nothing is tidied away: a name must still say which file it is, and
-    ``name\\n✓ geldig`` must not print a line of its own, nor ``\\x1b[2J`` clear the screen; and a file literally named
-    ``a\\nb`` (a backslash and an n) must not print as the one with a line break."""
-    return _ESCAPED.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), value)
+    ``FORBIDDEN_IN_LINE`` written as its escape (``\\n``, ``\\x1b``, ``\\u202e``), everything else unchanged. Unlike
+    ``one_line`` nothing is tidied away: a name must still say which file it is, and ``name\\n✓ geldig`` must not print
+    a line of its own, nor ``\\x1b[2J`` clear the screen."""
+    return FORBIDDEN_IN_LINE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), value)
 
 
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")

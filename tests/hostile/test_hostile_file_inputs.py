@@ -176,13 +176,6 @@ def test_a_refusal_is_two_lines_whatever_its_message_quotes():
                                     "error [file_error]: cannot read a\\rb\\u2029c"]
 
 
-def test_a_name_with_a_backslash_and_an_n_prints_otherwise_than_one_with_a_line_break():
-    from skillspas.schemas.text import escaped, one_line
-
-    assert escaped("a\\nb") == "a\\\\nb" and escaped("a\nb") == "a\\nb"
-    assert escaped("C:\\x1b") != escaped("C:\x1b")
-    assert one_line("a\\nb") == "a\\nb"  # a title shown on one line keeps its backslash as it is
-
 # -- a PDF with thousands of QR images ----------------------------------------------------------------------------
 
 
