@@ -7,6 +7,7 @@ import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +36,19 @@ def port_in_use(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         yield taken.getsockname()[1]
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """uvicorn's ``Server.run`` as the I/O seam: each server a command would run is recorded and started, nothing is
+    served. The list of those servers (their ``config`` says how each was asked to run)."""
+    import uvicorn
+
+    servers: list[Any] = []
+
+    def run(server: Any, sockets: object = None) -> None:
+        servers.append(server)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    return servers

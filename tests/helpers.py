@@ -155,3 +155,26 @@ def service_in_process(folder: Path, org_name: str, base_url: str) -> Iterator[t
         client.headers["Authorization"] = f"Bearer {roc.api_key}"
         yield client, roc
     store.dispose()
+
+
+def dribble_a_refused_body(port: int, path: str, *, close: bool) -> tuple[bytes, bool, float]:
+    """POST to ``path`` with a Content-Length far over any limit, then send the body 64 bytes at a time for up to 12 s:
+    what the server answered, whether it cut the connection off, and after how many seconds it did (or gave up)."""
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n".encode()
+                           + b"Content-Length: 999999999999\r\n" + (b"Connection: close\r\n" if close else b"") + b"\r\n")
+        connection.settimeout(0.1)
+        answer, started, cut_off = b"", time.monotonic(), False
+        while not cut_off and time.monotonic() - started < 12:
+            try:
+                connection.sendall(b"x" * 64)
+                answer += connection.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:  # reset, or a broken pipe: the server has closed it
+                cut_off = True
+            time.sleep(0.05)
+    return answer, cut_off, time.monotonic() - started

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from browserkit import start_server
+from helpers import dribble_a_refused_body
 from skillspas.issuer.cli import app as cli_app
 
 SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
@@ -156,32 +157,19 @@ def test_the_static_page_is_built_with_the_anchor_that_signed_the_trust_list(tmp
     assert no_runtime_build and no_runtime_build[0]["settings"]["trust_anchors"] == [anchor]
 
 
-def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_trust_list(tmp_path, monkeypatch):
-    import uvicorn
-
-    started: list[int] = []
-
-    def run(server, sockets=None):
-        started.append(server.config.port)
-        server.started = True
-
-    monkeypatch.setattr(uvicorn.Server, "run", run)
+def test_the_page_does_not_start_with_a_trust_anchor_that_rejects_the_bundles_trust_list(tmp_path, served):
     bundle, _signer = _bundle_signed_by_an_anchor(tmp_path)
     result = CliRunner().invoke(cli_app, ["verifier", "--bundle", str(bundle), "--trust-anchor", "not-a-did"])
     assert result.exit_code == 2, result.output
     assert "[invalid_option]" in result.output and "vertrouwenslijst" in result.output
-    assert started == []
+    assert served == []
 
 
 @pytest.mark.parametrize(("lang", "said"), [
     ("nl", "(open dit adres in uw browser; Ctrl+C stopt de pagina)"),
     ("en", "(open this address in your browser; Ctrl+C stops the page)"),
 ])
-def test_the_line_that_starts_the_page_says_what_to_do_in_the_pages_language(monkeypatch, lang, said):
-    import uvicorn
-
-    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: setattr(server, "started", True))  # the
-    # I/O seam: started, nothing is served
+def test_the_line_that_starts_the_page_says_what_to_do_in_the_pages_language(served, lang, said):
     result = CliRunner().invoke(cli_app, ["verifier", "--port", "8799", "--lang", lang])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"skillspas verifier: http://127.0.0.1:8799/  {said}"
@@ -245,24 +233,10 @@ def test_a_client_that_dribbles_a_body_the_page_refused_on_forever_is_cut_off_af
     """The page refuses a Content-Length over its limit before it reads the body; a client that then sends the body a
     few bytes at a time held the connection for ever when it had not asked to close it (each read put off uvicorn's
     keep-alive timeout), as the issuer service's did (its protocol is built on the page's)."""
-    import time
 
     from skillspas.verifier.page import http_protocol
 
     monkeypatch.setattr(http_protocol, "LINGER_SECONDS", 1.0)
-    with socket.create_connection(("127.0.0.1", page_port)) as connection:
-        connection.sendall(b"POST /api/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                           b"Content-Length: 999999999999\r\n" + (b"Connection: close\r\n" if close else b"") + b"\r\n")
-        connection.settimeout(0.1)
-        answer, started, cut_off = b"", time.monotonic(), False
-        while not cut_off and time.monotonic() - started < 12:
-            try:
-                connection.sendall(b"x" * 64)
-                answer += connection.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:  # reset, or a broken pipe: the server has closed it
-                cut_off = True
-            time.sleep(0.05)
+    answer, cut_off, seconds = dribble_a_refused_body(page_port, "/api/verify", close=close)
     assert answer.startswith(b"HTTP/1.1 200") and b'"code":"too_large"' in answer, answer  # the page's view of it
-    assert cut_off and time.monotonic() - started < 8
+    assert cut_off and seconds < 8

@@ -291,21 +291,14 @@ def test_serve_with_a_log_level_uvicorn_does_not_know_is_a_usage_refusal_listing
     assert "[internal]" not in stderr and "skillspas-uitgifte op" not in stderr and "Traceback" not in stderr
 
 
-def test_serve_takes_a_log_level_in_capitals_too(tmp_path, monkeypatch):
-    import uvicorn
+def test_serve_takes_a_log_level_in_capitals_too(tmp_path, served):
     from typer.testing import CliRunner
 
     from skillspas.issuer.cli import build_app
 
-    levels: list[object] = []
-    def run(server, sockets=None):
-        levels.append(server.config.log_level)
-        server.started = True
-
-    monkeypatch.setattr(uvicorn.Server, "run", run)
     result = CliRunner().invoke(build_app(), ["serve", "--dev", "--port", str(free_port()), "--data-dir", str(tmp_path),
                                               "--log-level", "WARNING"], env={"SKILLSPAS_KEY_PASSPHRASE": ""})
-    assert result.exit_code == 0 and levels == ["warning"], result.output
+    assert result.exit_code == 0 and [server.config.log_level for server in served] == ["warning"], result.output
 
 
 def _rows_csv(path: Path, keys: list[str]) -> Path:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from skillspas.issuer.credentials import build
 from skillspas.schemas.messages import text
 
-from helpers import service_in_process
+from helpers import dribble_a_refused_body, service_in_process
 
 BASE = "http://127.0.0.1:8000"
 DIPLOMA_ROW = {"issuer_name": "ROC Voorbeeldstad", "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL",
@@ -156,28 +156,13 @@ def test_a_python_client_sending_a_body_far_over_the_limit_reads_the_coded_too_l
 def test_a_client_that_dribbles_a_refused_body_on_forever_is_cut_off_after_the_linger(guarded_port, monkeypatch, close):
     """The refusal is given before the body is read; a client that then sends the body a few bytes at a time held the
     connection for ever when it had not asked to close it (each read put off uvicorn's keep-alive timeout)."""
-    import socket
-    import time
 
     from skillspas.verifier.page import http_protocol  # the service's protocol lingers as the page's
 
     monkeypatch.setattr(http_protocol, "LINGER_SECONDS", 1.0)
-    with socket.create_connection(("127.0.0.1", guarded_port)) as connection:
-        connection.sendall(b"POST /credentials/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                           b"Content-Length: 999999999999\r\n" + (b"Connection: close\r\n" if close else b"") + b"\r\n")
-        connection.settimeout(0.1)
-        answer, started, cut_off = b"", time.monotonic(), False
-        while not cut_off and time.monotonic() - started < 12:
-            try:
-                connection.sendall(b"x" * 64)
-                answer += connection.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:  # reset, or a broken pipe: the server has closed it
-                cut_off = True
-            time.sleep(0.05)
+    answer, cut_off, seconds = dribble_a_refused_body(guarded_port, "/credentials/issue", close=close)
     assert answer.startswith(b"HTTP/1.1 400") and b"too_large" in answer, answer
-    assert cut_off and time.monotonic() - started < 8
+    assert cut_off and seconds < 8
 
 
 # -- the documented examples of issuing are issued as they stand, an mbo-diploma among them ----------------------------
