@@ -19,8 +19,8 @@ uvicorn's parser (httptools) has no bound on a request's head: a 50 MB header li
 the connection closed) once a read takes it past the bound: at most two reads (of 256 KiB) more are kept.
 
 A connection whose request was answered before its body was read (the page's ``too_large`` for a Content-Length over
-its limit, the service's ``too_large`` and ``request_timeout``) is closed after the answer, kept alive or not, and
-lingers, as nginx's ``lingering_close`` does (``LingeringTransport``): it shuts its sending side and reads on, dropping
+its limit, the service's ``too_large`` and ``request_timeout``) is closed after the answer (kept alive: if its body
+has not ended ``LINGER_SECONDS`` later) and lingers, as nginx's ``lingering_close`` does (``LingeringTransport``): it shuts its sending side and reads on, dropping
 the rest, until the client closes or ``LINGER_SECONDS`` pass, so that the client can read the coded answer. Kept open,
 the rest of the body was read and dropped, and each read put off uvicorn's keep-alive timeout: a client sending it a
 few bytes at a time held the connection for ever; closed at once, a client still sending read a reset, not the answer.
@@ -129,9 +129,17 @@ class CodedHTTPProtocol(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if self._head_bytes is None and not self.pipeline and not self.transport.is_closing():
-            # Answered before its body was read, on a connection kept alive: closed (lingering), as one the client asked
-            # to close. Kept open, the rest of the body is read and dropped, and each read put off uvicorn's keep-alive
-            # timeout: a client sending it a few bytes at a time held the connection for ever.
+            # Answered before its body was read, on a connection kept alive: uvicorn reads the rest and drops it, and
+            # each read put off its keep-alive timeout, so a client sending it a few bytes at a time held the connection
+            # for ever. Closed (lingering) if that body has not ended within LINGER_SECONDS; not at once, since the
+            # answer said nothing of a close and a client whose body simply came in a later packet (httpx writes head
+            # and body apart) sends its next request on this connection.
+            ends = self._ends
+            self.loop.call_later(LINGER_SECONDS, self._cut_off, ends)
+
+    def _cut_off(self, ends: int) -> None:
+        """Close the connection if the body that was answered early has still not ended (``ends`` unchanged)."""
+        if self._ends == ends and not self.transport.is_closing():
             self._unset_keepalive_if_required()
             self.transport.close()
 
