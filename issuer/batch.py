@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import Any, Final
 
 
-from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, SignJob, ToSign, build_rows, row_error,
+from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, SignJob, ToSign, build_rows, changed_columns,
+                                           column_hashes, row_error,
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
 from skillspas.issuer.credentials import type_name, unread_warning
@@ -452,10 +453,20 @@ def validate_rows(
     for line, scoped, data in keyed:
         issued, offer = stored.get(scoped), held.get(scoped)
         if issued is not None and issued.state != "pending":
+            # what the row said then: kept with the credential, or (issued by a claim) with its offer
+            kept = issued.row_columns if offer is None or issued.row_columns else offer.row_columns
+            changed = changed_columns(kept, column_hashes(data))
+            if changed:  # never taken as the row issued then: its credential says otherwise
+                errors.append(_changed_error(line, scoped, changed))
+                continue
             plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
         elif offer is not None and offer.open:  # (also while its claim is under way: its pending row is the claim's)
             if not offers:  # the learner who claims it gets it: not issued a second time, without their DID
                 errors.append(_offered_error(line, scoped, offer.expires))
+                continue
+            changed = changed_columns(offer.row_columns, column_hashes(data))
+            if changed:  # the offer's credential says otherwise: never listed as this row's
+                errors.append(_changed_error(line, scoped, changed, offered_until=offer.expires))
                 continue
             plan.append(BatchRow(line, scoped, offered=offer))  # offered before and open: not made again,
         elif issued is not None and offers:  # its id is held by that pending row: no offer could be made of it
@@ -497,6 +508,31 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     if isinstance(result, RowError) or result.kind is None or role_may_issue(org.role, result.kind):
         return result
     return row_error(result.line, type_not_allowed(org.role, result.kind))
+
+
+def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until: dt.datetime | None = None) -> RowError:
+    """``row_changed``: a row whose key was issued before (or has an open claim offer ``offered_until``), that now says
+    otherwise in ``columns``."""
+    key, named = scoped.split("/", 1)[1], ", ".join(columns)
+    if offered_until is not None:
+        until = offered_until.strftime("%Y-%m-%d %H:%M UTC")
+        return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
+                        f"row key {key!r} has an open claim offer (until {until}) made with other data in: {named}; the "
+                        "learner who claims it gets the credential as offered then. Put the row back as it was, or "
+                        "leave it out until the offer is claimed (then revoke it and give the row a new key) or has "
+                        "expired (then it is offered anew)",
+                        f"Rijsleutel {key!r} heeft een open ophaalaanbod (tot {until}) met andere gegevens in: {named}; "
+                        "de deelnemer die het ophaalt krijgt het bewijsstuk zoals het toen is aangeboden. Zet de regel "
+                        "terug zoals hij was, of laat hem weg tot het aanbod is opgehaald (trek het dan in en geef de "
+                        "regel een nieuwe sleutel) of is verlopen (dan wordt hij opnieuw aangeboden).")
+    return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
+                    f"row key {key!r} was issued before with other data in: {named}; that credential stands and is "
+                    "not issued again. To keep it, put the row back as it was or leave it out; to correct it, revoke "
+                    f"it (skillspas status revoke {key}) and give the row a new key",
+                    f"Rijsleutel {key!r} is eerder uitgegeven met andere gegevens in: {named}; dat bewijsstuk blijft "
+                    "staan en wordt niet opnieuw uitgegeven. Om het te houden: zet de regel terug zoals hij was of laat "
+                    f"hem weg; om het te verbeteren: trek het in (skillspas status revoke {key}) en geef de regel een "
+                    "nieuwe sleutel.")
 
 
 def _offered_error(line: int, scoped: str, expires: dt.datetime) -> RowError:
@@ -642,8 +678,8 @@ class _Run:
         if not results:
             return
         completed = self.issuance.complete([
-            Done(r.credential_id, r.sha256, r.text, self.plan[r.position].types, self.plan[r.position].key)
-            for r in results])
+            Done(r.credential_id, r.sha256, r.text, self.plan[r.position].types, self.plan[r.position].key,
+                 self.plan[r.position].digest) for r in results])
         others = {r.position: r.credential_id for r in results if r.credential_id not in completed}
         if others:  # a concurrent run of the same batch completed these first: its version stands
             self._rewrite(others)

@@ -207,7 +207,8 @@ def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None
     try:
         if open_offer is None:
             assert row.checked is not None  # a row built in this run
-            made = exchanges.create(org, row.checked.document, ttl=ttl, row_key=row.key, keep=keep)
+            made = exchanges.create(org, row.checked.document, ttl=ttl, row_key=row.key, row_digest=row.digest,
+                                    keep=keep)
         elif open_offer.offer_id not in known and not open_offer.link_kept:  # committed before its link was written
             made = exchanges.renew(org, open_offer.offer_id, ttl=ttl, keep=keep)  # (None: claimed meanwhile)
     except SkillspasError as exc:  # another run of this batch offered the row since it was checked: that stands

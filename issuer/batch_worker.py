@@ -12,16 +12,17 @@ import contextlib
 import functools
 import gc
 import hashlib
+import json
 import marshal
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillspas.issuer.credentials import build, expired_at_issue, noting_unread
+from skillspas.issuer.credentials import build, expired_at_issue, noting_unread, row_field
 from skillspas.issuer.org_signing import reusing, sign_as
 from skillspas.issuer.preflight import CheckedCredential, preflight
 from skillspas.issuer.privacy import remembering_passed_values
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from skillspas.issuer.store.issuance import RowOffer, Slot
 
 __all__ = ["RowError", "BatchRow", "OrgRef", "SignJob", "ToSign", "Signed", "build_rows", "sign_rows", "row_error",
-           "without_gc_pauses", "worker_init", "write_atomic"]
+           "column_hashes", "row_digest", "changed_columns", "without_gc_pauses", "worker_init", "write_atomic"]
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,48 @@ class BatchRow:
     """The row's columns with a value that its builder did not read, each with the field it most looks like."""
     expired: str | None = None
     """The credential's ``validUntil`` when it has expired before it is issued (``expired_at_issue``), else ``None``."""
+    digest: str | None = None
+    """What the row says, column by column (``row_digest``): kept with its credential, so that a re-run of the row
+    with other data is refused (``changed_columns``)."""
 
     @property
     def checked(self) -> CheckedCredential | None:
         """The checked credential (a new value each time; None for a row issued before)."""
         return None if self.sealed is None else _unsealed(self.sealed)
+
+
+def column_hashes(data: Mapping[str, Any]) -> dict[str, str]:
+    """Each column of a row that has a value, by the field the builders read it as (``Learner-Name``:
+    ``learner_name``; a column no builder reads by its name as given), with the first 16 hex digits of the SHA-256 of
+    its value (text without its surrounding spaces; any other value as its JSON text, so ``5`` and ``"5"`` agree)."""
+    hashes: dict[str, str] = {}
+    for column, value in data.items():
+        if value is None or (type(value) is str and not value.strip()):
+            continue
+        text = value.strip() if type(value) is str else json.dumps(value, sort_keys=True, ensure_ascii=False)
+        hashes[row_field(str(column)) or str(column)] = hashlib.sha256(
+            text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return hashes
+
+
+def row_digest(hashes: Mapping[str, str], unread: Iterable[str] = ()) -> str:
+    """The row's ``column_hashes`` as kept with its credential (compact JSON): a column that its builder did not
+    read (``unread``: its value is in no credential) as ``null``, so a later change to it counts for nothing."""
+    skipped = {row_field(column) or column for column in unread}
+    return json.dumps({column: None if column in skipped else digest for column, digest in sorted(hashes.items())},
+                      separators=(",", ":"), ensure_ascii=False)
+
+
+def changed_columns(kept: Mapping[str, str | None] | None, hashes: Mapping[str, str]) -> list[str]:
+    """The columns in which a row (its ``column_hashes``) says otherwise than when its credential was issued
+    (``kept``: its ``row_digest`` as the store reads it back, ``Slot.row_columns``; None when not known: nothing to
+    compare): a column read then whose value differs or is gone, and a column of a row field that had no value then
+    and has one now."""
+    if not kept:
+        return []
+    changed = {column for column, digest in kept.items() if digest is not None and hashes.get(column) != digest}
+    changed.update(column for column in hashes if column not in kept and row_field(column) is not None)
+    return sorted(changed)
 
 
 def _sealed(checked: CheckedCredential) -> bytes:
@@ -170,6 +208,7 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
     results: list[BatchRow | RowError] = []
     for line, scoped, data in rows:
         unread: dict[str, str | None] = {}
+        hashes = column_hashes(data)  # what the row says, before the defaults below are filled in
         data.setdefault("issuer_name", org.name)
         data.setdefault("id", row_credential_id(org.id, scoped))
         try:
@@ -203,7 +242,8 @@ def build_rows(org: OrgRef, name: str, rows: Sequence[tuple[int, str, dict[str, 
                                     "De regel kon niet worden gelezen.", tuple(unread.items())))
         else:
             results.append(BatchRow(line, scoped, _sealed(checked), checked.id, checked.types, checked.kind,
-                                    unread=tuple(unread.items()), expired=expired_at_issue(credential)))
+                                    unread=tuple(unread.items()), expired=expired_at_issue(credential),
+                                    digest=row_digest(hashes, unread)))
     return results
 
 

@@ -161,11 +161,12 @@ class Exchanges:
         return f"{self.issuer.settings.base_url}/exchanges/{token}"
 
     def create(self, org: Org, credential: dict[str, Any], *, purposes: tuple[str, ...] | None = None,
-               ttl: dt.timedelta = DEFAULT_TTL, row_key: str | None = None,
+               ttl: dt.timedelta = DEFAULT_TTL, row_key: str | None = None, row_digest: str | None = None,
                keep: Callable[[Offer], None] | None = None) -> Offer:
         """Check ``credential`` as it will be issued (with a stand-in DID; an id already taken is ``duplicate_id``
         now), then keep it as a one-time offer; ``row_key``: the batch row (``TYPE/KEY``) it is made for
-        (``skillspas batch --offers``), which its claim issues it under. ``ttl``: how long it can be claimed
+        (``skillspas batch --offers``), which its claim issues it under, and ``row_digest`` what that row said
+        (``batch_worker.row_digest``: a re-run of the row with other data is refused). ``ttl``: how long it can be claimed
         (``check_ttl``: ``MIN_TTL`` to ``MAX_TTL``, as ``POST /exchanges`` and ``batch --offers`` allow).
 
         ``keep``: called with the new offer (its link) when nothing but its commit is left: where the caller keeps
@@ -175,7 +176,7 @@ class Exchanges:
         org.require("credentials:issue")
         check_ttl(ttl)
         made = self._offer(org, self._checked(org, credential), purposes=purposes, ttl=ttl, row_key=row_key,
-                           keep=keep)
+                           row_digest=row_digest, keep=keep)
         assert made is not None  # only a withdrawal finds nothing to do
         return made
 
@@ -191,14 +192,15 @@ class Exchanges:
         check_ttl(ttl)
         with self.issuer.store.transaction() as session:
             old = session.get(ClaimOffer, offer_id)
-            found = None if old is None or old.org_id != org.id else (old.document, old.purposes, old.row_key)
+            found = None if old is None or old.org_id != org.id else (old.document, old.purposes, old.row_key,
+                                                                      old.row_digest)
         if found is None:
             raise error_for(ErrorCode.NOT_FOUND, "no claim offer of this organisation has this id", None,
                             nl="Geen ophaalaanbod van deze organisatie heeft dit id.")
-        document, purposes, row_key = found
+        document, purposes, row_key, row_digest = found
         return self._offer(org, self._checked(org, json.loads(document)),
                            purposes=None if purposes is None else tuple(purposes.split()), ttl=ttl, row_key=row_key,
-                           keep=keep, withdrawing=offer_id)
+                           row_digest=row_digest, keep=keep, withdrawing=offer_id)
 
     def _checked(self, org: Org, credential: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``credential`` as an offer keeps it, checked as it will be issued (with a stand-in DID)."""
@@ -215,7 +217,7 @@ class Exchanges:
         return document
 
     def _offer(self, org: Org, document: dict[str, Any], *, purposes: tuple[str, ...] | None, ttl: dt.timedelta,
-               row_key: str | None, keep: Callable[[Offer], None] | None,
+               row_key: str | None, keep: Callable[[Offer], None] | None, row_digest: str | None = None,
                withdrawing: str | None = None) -> Offer | None:
         """Store the checked ``document`` as a new offer (after withdrawing the offer ``withdrawing``, in the same
         transaction: ``None`` when that one was claimed), its link handed to ``keep`` before the commit."""
@@ -238,7 +240,8 @@ class Exchanges:
                     credential_id=named, reserved_id=named,
                     document=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
                     purposes=None if purposes is None else " ".join(purposes), challenge=challenge,
-                    created_at=now, expires_at=now + ttl, row_key=row_key, link_kept=keep is not None), now):
+                    created_at=now, expires_at=now + ttl, row_key=row_key, row_digest=row_digest,
+                    link_kept=keep is not None), now):
                 raise status_registry.taken(named, offered=True)  # the database decides, also between two at once
             audit.record(session, org_id=org.id, actor=org.actor, action="offer.create",
                          target=f"offer:{_digest(token)[:16]}",

@@ -152,6 +152,8 @@ class ErrorCode(enum.StrEnum):
     NOT_IN_REGISTER = "not_in_register", ErrorKind.ISSUANCE
     MISSING_LEARNING_OUTCOMES = "missing_learning_outcomes", ErrorKind.ISSUANCE
     FORBIDDEN_FIELD = "forbidden_field", ErrorKind.ISSUANCE
+    ROW_CHANGED = "row_changed", ErrorKind.ISSUANCE
+    """A batch row whose key was issued before says otherwise now: that credential stands, never taken as this row."""
     SIGNER_FAILED = "signer_failed", ErrorKind.ISSUANCE, 503
     """An HSM or key that cannot sign is the service's failure: 503 like a keystore error."""
     # keystore

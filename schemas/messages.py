@@ -171,6 +171,11 @@ MESSAGES: dict[ErrorCode, dict[str, str]] = {
         "en": "The credential contains a field that must not be issued (e.g. a national identification number).",
         "nl": "Het bewijsstuk bevat een veld dat niet mag worden uitgegeven (bijvoorbeeld een BSN).",
     },
+    ErrorCode.ROW_CHANGED: {
+        "en": "This row key was issued before with other data: that credential stands and is not issued again.",
+        "nl": "Deze rijsleutel is eerder uitgegeven met andere gegevens: dat bewijsstuk blijft staan en wordt niet "
+              "opnieuw uitgegeven.",
+    },
     ErrorCode.SIGNER_FAILED: {
         "en": "The signing key could not produce a signature.",
         "nl": "De ondertekeningssleutel kon geen handtekening maken.",

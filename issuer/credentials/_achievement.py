@@ -112,6 +112,13 @@ def _row_key(key: str) -> str:
     return re.sub(r"[\s\-]+", "_", key.strip()).lower()
 
 
+def row_field(column: str) -> str | None:
+    """The row field a column is read as by the builders (``Learner-Name``: ``learner_name``), or None when it is
+    no field of any credential type (a column such as ``opmerking`` that no builder ever reads)."""
+    key = _row_key(column)
+    return key if key in LABELS else None
+
+
 @functools.lru_cache(maxsize=1024)  # the same achievement in every row of a batch
 def _achievement_id(kind: str, code: str) -> str:
     """An achievement's stable id: a name-based UUID of its kind and code."""
@@ -175,7 +182,7 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
         asked = tuple(sorted({key for row in rows for key in row.asked}))
         for row in rows:
             for name in row.unread():
-                if not (stopped and _row_key(name) in LABELS):
+                if not (stopped and row_field(name) is not None):
                     unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), asked))
 
 

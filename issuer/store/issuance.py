@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
@@ -88,7 +88,8 @@ _INSERT_AUDIT: Final = insert(_AUDIT)
 _ACTIVATE_ONE: Final = (
     update(_CREDENTIALS)
     .where(_C.credential_id == bindparam("b_id"), _C.org_id == bindparam("b_org"), _C.state == "pending")
-    .values(state="active", sha256=bindparam("b_sha"), document=bindparam("b_doc"), updated_at=bindparam("b_at"))
+    .values(state="active", sha256=bindparam("b_sha"), document=bindparam("b_doc"), row_digest=bindparam("b_digest"),
+            updated_at=bindparam("b_at"))
     .returning(_C.status_seq, _C.status_index))
 
 
@@ -174,6 +175,9 @@ class Slot:
     purposes: tuple[str, ...]
     state: str = "pending"
     sha256: str | None = None
+    row_columns: Mapping[str, str | None] | None = None
+    """What its batch row said when it was issued (``Done.row_digest`` read back: column -> hash, or None for a column
+    no builder read); ``None``: not known (issued one by one, before digests were kept, or only hashes are kept)."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,8 @@ class Done:
     text: str
     types: Sequence[str]
     row_key: str | None = None
+    row_digest: str | None = None
+    """What the batch row said, column by column (``batch_worker.row_digest``), kept with the document."""
 
 
 @dataclass(frozen=True)
@@ -201,12 +207,25 @@ class RowOffer:
     credential_id: str | None = None
     link_kept: bool = False
     """Its link was kept before it was committed (``ClaimOffer.link_kept``): it exists in some folder."""
+    row_columns: Mapping[str, str | None] | None = None
+    """What its batch row said when it was made (``Slot.row_columns``)."""
 
 
 @dataclass(frozen=True)
 class _Pair:
     seq: int
     size: int
+
+
+def _row_columns(text: str | None) -> dict[str, str | None] | None:
+    """A ``row_digest`` this store wrote (``json.dumps`` of column -> hash or null), read back; None if there is none."""
+    try:
+        columns = json.loads(text) if text else None
+    except ValueError:  # written by this code alone: a damaged one compares with nothing
+        return None
+    if not isinstance(columns, dict) or not all(v is None or isinstance(v, str) for v in columns.values()):
+        return None
+    return columns
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -537,7 +556,9 @@ class Issuance:
         """``_activate_many`` for one credential in one statement: its list and index come back from the UPDATE."""
         [one] = done
         row = session.execute(_ACTIVATE_ONE, {"b_id": one.credential_id, "b_org": self.org_id, "b_sha": one.sha256,
-                                              "b_doc": one.text if keep_document else None, "b_at": moment}).first()
+                                              "b_doc": one.text if keep_document else None,
+                                              "b_digest": one.row_digest if keep_document else None,
+                                              "b_at": moment}).first()
         return {} if row is None else {one.credential_id: row}
 
     def _activate_many(self, session: Session, done: Sequence[Done], keep_document: bool,
@@ -554,9 +575,9 @@ class Issuance:
                 update(_CREDENTIALS)
                 .where(_C.credential_id == bindparam("b_id"), _C.state == "pending")
                 .values(state="active", sha256=bindparam("b_sha"), document=bindparam("b_doc"),
-                        updated_at=bindparam("b_at")),
+                        row_digest=bindparam("b_digest"), updated_at=bindparam("b_at")),
                 [{"b_id": d.credential_id, "b_sha": d.sha256, "b_doc": d.text if keep_document else None,
-                  "b_at": moment} for d in fresh],
+                  "b_digest": d.row_digest if keep_document else None, "b_at": moment} for d in fresh],
             )
         return rows
 
@@ -575,9 +596,10 @@ class Issuance:
             for chunk in _chunks(keys):
                 for row in session.execute(select(
                         _C.row_key, _C.credential_id, _C.state, _C.status_seq, _C.status_index, _C.status_purposes,
-                        _C.sha256).where(_C.org_id == self.org_id, _C.row_key.in_(chunk))):
+                        _C.sha256, _C.row_digest).where(_C.org_id == self.org_id, _C.row_key.in_(chunk))):
                     found[row.row_key] = Slot(row.credential_id, row.status_seq, row.status_index,
-                                              tuple(row.status_purposes.split()), row.state, row.sha256)
+                                              tuple(row.status_purposes.split()), row.state, row.sha256,
+                                              _row_columns(row.row_digest))
         return found
 
     def documents(self, ids: Sequence[str]) -> dict[str, str | None]:
@@ -600,11 +622,11 @@ class Issuance:
             for chunk in _chunks(keys):
                 for row in session.execute(select(
                         offers.id, offers.row_key, offers.expires_at, offers.reserved_id, offers.holder,
-                        offers.credential_id, offers.link_kept).where(offers.org_id == self.org_id, offers.row_key.in_(chunk))
+                        offers.credential_id, offers.link_kept, offers.row_digest).where(offers.org_id == self.org_id, offers.row_key.in_(chunk))
                         .order_by(offers.created_at, offers.id)):
                     expires = _utc(row.expires_at)
                     offer = RowOffer(row.id, expires, row.reserved_id is not None and expires > now, row.holder,
-                                     row.credential_id, bool(row.link_kept))
+                                     row.credential_id, bool(row.link_kept), _row_columns(row.row_digest))
                     if offer.open or not found.get(row.row_key, offer).open:  # the newest, unless one is open
                         found[row.row_key] = offer
         return found

@@ -147,6 +147,10 @@ class IssuedCredential(Base):
     row_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     document: Mapped[str | None] = mapped_column(Text, nullable=True)
+    row_digest: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """What the batch row said when its credential was issued, column by column (``batch_worker.row_digest``): a
+    re-run of the row with other data is refused, never taken as the same. ``None`` when only hashes are kept
+    (``store_credentials == "hash"``: nothing derived from the content) and for credentials issued one by one."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -199,6 +203,8 @@ class ClaimOffer(Base):
     row_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     """The batch row key (``TYPE/KEY``) of an offer ``skillspas batch --offers`` made: a re-run finds the row's offer
     by it, and the claim issues the credential under it (``IssuedCredential.row_key``)."""
+    row_digest: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """What the batch row said when the offer was made, column by column (``IssuedCredential.row_digest``)."""
     link_kept: Mapped[bool] = mapped_column(Boolean, server_default=false())
     """Its link (the secret token) was in its maker's keeping before it was committed (``Exchanges.create(keep=...)``:
     ``batch --offers`` writes it to its folder first), so it is not lost when the maker was killed at that instant. A

@@ -15,9 +15,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from skillspas.issuer.batch import issue_rows, validate_rows, write_atomic
+from skillspas.issuer.batch import BatchInvalid, issue_rows, validate_rows, write_atomic
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
@@ -175,6 +175,32 @@ def test_a_row_issued_before_is_not_built_again_but_a_national_id_sent_with_it_i
     response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": again})
     assert response.status_code == 400, response.text
     assert [(e["line"], e["code"]) for e in response.json()["rowErrors"]] == [(2, "forbidden_field")]
+
+
+def test_a_retried_batch_row_that_now_says_otherwise_is_refused_naming_its_columns_and_nothing_is_issued(
+        service: LiveService):
+    rows = [diploma_row("fix-0"), diploma_row("fix-1")]
+    first = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": rows})
+    assert first.status_code == 201, first.text
+    corrected = [{**rows[0], "learner_name": "Leerling Fix-0 Jansen", "date": "2025-07-02"}, rows[1], diploma_row("fix-2")]
+    response = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": corrected})
+    assert response.status_code == 400, response.text
+    [error] = response.json()["rowErrors"]
+    assert (error["line"], error["field"], error["code"]) == (1, "date", "row_changed")
+    assert "date, learner_name" in error["message"] and "date, learner_name" in error["messageNl"]
+    assert "revoke fix-0" in error["message"]
+    added = [{**rows[0], "learner_email": "fix0@example.org"}]  # a row field that had no value then: changed too
+    assert [e["code"] for e in service.post("/credentials/batch", {"type": "mbo-diploma", "rows": added})
+            .json()["rowErrors"]] == ["row_changed"]
+    # The same row as a school's system exports it again: other spaces, header spelling, an unused column.
+    same = [{"row_key": "fix-0", "Learner Name": " Leerling fix-0 ", "crebo": "25180", "leerweg": "BBL",
+             "date": "2025-07-01", "opmerking": "nagekeken"}, rows[1]]
+    again = service.post("/credentials/batch", {"type": "mbo-diploma", "rows": same})
+    assert again.status_code == 201, again.text
+    assert again.json()["manifest"]["issuedNow"] == 0
+    assert [c["id"] for c in again.json()["credentials"]] == [c["id"] for c in first.json()["credentials"]]
+    assert service.post("/credentials/batch", {"type": "mbo-diploma", "rows": [diploma_row("fix-2")]}).json()[
+        "manifest"]["issuedNow"] == 1  # the refused request issued nothing
 
 
 def test_batch_endpoint_refuses_a_type_the_role_does_not_allow(service: LiveService):
@@ -364,6 +390,56 @@ def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_no
     assert again.issued == 0
     assert [json.loads(file.read_bytes()) for file in files] == [json.loads(data) for data in original]
     assert files[3].read_bytes() == original[3]
+
+
+def _changed_plan(issuer: Issuer, org_id: str, rows: list[dict[str, str]]) -> list[str]:
+    """The codes of the rows ``validate_rows`` refuses (none: the plan was made)."""
+    try:
+        validate_rows(issuer, issuer.orgs.get(org_id), "mbo-diploma", [(n + 2, row) for n, row in enumerate(rows)])
+    except BatchInvalid as refused:
+        return [error.code for error in refused.errors]
+    return []
+
+
+def test_a_row_changed_since_it_was_issued_is_known_only_where_the_store_keeps_content(database, tmp_path):
+    for mode in ("full", "hash"):
+        settings, org_id = _org(database[0], database[1] / f"changed-{mode}")
+        store = open_store(settings.database)
+        try:
+            issuer = Issuer(store, settings.replace(batch_workers=1, store_credentials=mode))
+            rows = [diploma_row(f"c-{n}") for n in range(3)]
+            plan = validate_rows(issuer, issuer.orgs.get(org_id), "mbo-diploma", [(n + 2, r) for n, r in enumerate(rows)])
+            issue_rows(issuer, issuer.orgs.get(org_id), plan, out=tmp_path / mode)
+            rows[1] = {**rows[1], "learner_name": "Iemand Anders"}
+            with store.transaction() as session:
+                digests = [d for d in session.scalars(select(IssuedCredential.row_digest).where(
+                    IssuedCredential.org_id == org_id))]
+            # hash: the store keeps nothing derived from what a row says (a name's hash could be guessed)
+            assert _changed_plan(issuer, org_id, rows) == (["row_changed"] if mode == "full" else [])
+            assert all(d is not None for d in digests) if mode == "full" else digests == [None] * 3
+            if mode == "full":  # issued before rows were kept (no digest): taken as before
+                with store.transaction() as session:
+                    session.execute(update(IssuedCredential).where(IssuedCredential.org_id == org_id)
+                                    .values(row_digest=None))
+                assert _changed_plan(issuer, org_id, rows) == []
+        finally:
+            store.dispose()
+
+
+def test_cli_batch_refuses_a_changed_row_in_dutch_and_english_before_anything_is_issued(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "changedcli")
+    out = tmp_path / "out"
+
+    def batch(rows: list[dict[str, str]]) -> subprocess.CompletedProcess[str]:
+        _write_csv(tmp_path / "rows.csv", rows)
+        return run_cli(*_batch_args(settings, org_id, tmp_path / "rows.csv", out))
+
+    assert batch([diploma_row("k-0"), diploma_row("k-1")]).returncode == 0
+    result = batch([diploma_row("k-0", leerweg="BOL"), diploma_row("k-1"), diploma_row("k-2")])
+    assert result.returncode == 1, result.stderr
+    assert "[row_changed]" in result.stderr and "leerweg" in result.stderr
+    assert "Rijsleutel 'k-0' is eerder uitgegeven met andere gegevens in: leerweg" in result.stderr
+    assert not (out / "manifest.json").read_text(encoding="utf-8").count("k-2")
 
 
 _INTERRUPTED_WRITE = """

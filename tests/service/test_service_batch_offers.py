@@ -212,6 +212,28 @@ def test_a_bad_row_or_a_row_naming_the_learners_did_makes_no_offer_at_all(school
     assert offers_of(school, prefix) == 0 and not (tmp_path / "out").exists()
 
 
+def test_a_row_that_now_says_otherwise_than_its_open_or_claimed_offer_is_refused_and_its_offer_stands(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    out = tmp_path / "out"
+    first = by_key(offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), out))
+    corrected = rows_csv(tmp_path / "corrected.csv", keys(prefix, 2), **{f"{prefix}-1": {"learner_name": "Iemand Anders"}})
+    with pytest.raises(BatchInvalid) as refused:  # the open offer's credential names the old name
+        offer(school, corrected, out)
+    [error] = refused.value.errors
+    assert (error.line, error.field, error.code) == (2, "learner_name", "row_changed")
+    assert "open ophaalaanbod" in error.message_nl and "open claim offer" in error.message
+    credential, _ = claimed(school, first[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == f"Leerling {prefix}-1"
+    for offers in (True, False):  # claimed: the credential issued by the claim is what the row said then
+        with pytest.raises(BatchInvalid) as refused:
+            validate_rows(school.issuer, school.org, "mbo-diploma", read_csv(corrected), offers=offers)
+        open_offer = [] if offers else [(3, "duplicate_id")]  # the batch without offers leaves an open one be
+        assert [(e.line, e.code) for e in refused.value.errors] == [(2, "row_changed"), *open_offer]
+        assert "revoke" in refused.value.errors[0].message
+    again = by_key(offer(school, rows_csv(tmp_path / "same.csv", keys(prefix, 2)), out))
+    assert [again[k]["state"] for k in keys(prefix, 2)] == ["claimed", "open"]
+
+
 def test_a_row_with_an_open_offer_is_refused_by_the_batch_without_offers_and_issued_by_it_once_claimed(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 1))
