@@ -21,6 +21,11 @@ Building, checking and signing run in worker processes (``batch_worker``: one pe
 (``skillspas.issuer.store.issuance``, as a single issue does), many rows per statement and
 transaction. A re-run reads the rows issued before once and does not build or check them again. ``manifest.json`` lists every row's credential and file.
 
+One run at a time writes into an output folder (``batch_folder``: a lock on ``.skillspas-batch.lock`` in it, held from
+before the first reservation to the manifest): a second run into the same folder, started by a double click or an
+overlapping cron job, is refused (``file_error``) before it reserves, signs or writes anything, where it would have
+rewritten the files and manifest the first run was writing.
+
 ``validate_rows(..., offers=True)`` plans one-time claim offers instead (``skillspas.issuer.batch_offers``: the
 learner claims the row's credential with their own DID); a row whose claim offer is open is refused by the batch
 without offers (the learner who claims it gets it), and once claimed it counts as issued before.
@@ -61,7 +66,7 @@ from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, regular_file
-from skillspas.schemas.files import private_folder
+from skillspas.schemas.files import folder_lock, private_folder
 from skillspas.schemas.limits import Limits
 
 __all__ = [
@@ -79,10 +84,14 @@ __all__ = [
     "Workers",
     "batch_workers",
     "row_file_name",
+    "batch_folder",
+    "BATCH_LOCK",
 ]
 
 KEY_COLUMN: Final = "row_key"
 MANIFEST: Final = "manifest.json"
+BATCH_LOCK: Final = ".skillspas-batch.lock"
+"""The lock file ``batch_folder`` keeps in a batch's output folder (empty; hidden, as it is no one's to open)."""
 _MAX_KEY: Final = 200
 _SAFE: Final = re.compile(r"[^A-Za-z0-9._-]+")
 _PARALLEL_FROM: Final = 500
@@ -589,6 +598,27 @@ def row_file_name(key: str, suffix: str = ".json") -> str:
     return f"{_SAFE.sub('_', key.split('/', 1)[-1])[:80].lstrip('.-') or 'row'}-{digest}{suffix}"
 
 
+@contextlib.contextmanager
+def batch_folder(out: Path) -> Iterator[Path]:
+    """Make ``out`` (0700: the learners' files are the owner's only) and hold the batch lock on it while the block runs
+    (``folder_lock`` on ``BATCH_LOCK``), so that one batch run at a time writes into it, with or without offers. Another
+    run holding it: ``file_error`` (nl/en) naming ``out``, raised before anything is written. The thread that holds it
+    may enter again (the ``batch`` command locks an existing ``--out`` before it checks the rows, ``issue_rows`` and
+    ``offer_rows`` lock theirs); without ``fcntl`` (Windows) nothing is locked."""
+    private_folder(out)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(folder_lock(out, name=BATCH_LOCK))
+        except BlockingIOError:
+            raise localized_error(
+                ErrorCode.FILE_ERROR,
+                nl=f"kan niet in {out} schrijven: een andere batch (skillspas batch) schrijft er nu in. Wacht tot die "
+                   "klaar is, of kies een andere --out.",
+                en=f"cannot write into {out}: another batch (skillspas batch) is writing into it now. Wait until it "
+                   "has finished, or choose another --out.") from None
+        yield out
+
+
 def _manifest_text(manifest: Manifest) -> str:
     """``manifest.json``: one credential a line (json's indent would use its pure-Python encoder: 0.6 s
     for 10,000 rows)."""
@@ -731,84 +761,88 @@ def issue_rows(
     missing or damaged. ``collect`` also returns the signed credentials (``Manifest.credentials``).
     ``workers`` (``batch_workers``) signs in worker processes; else they are started for this call.
     ``unread``: ``unread_columns(plan)`` when the caller found them already (to warn before signing); else found here.
+    ``out`` is locked for the call (``batch_folder``): another run writing into it is ``file_error``, before anything
+    is reserved.
     """
     org.require("credentials:issue")
     if any(row.offered is not None for row in plan):
         raise ValueError("a plan made with offers=True is for batch_offers.offer_rows")
     started = time.perf_counter()
-    if out is not None:  # the learners' diplomas, named by row key: the owner's only (the files are 0600)
-        private_folder(out)
-    run = _Run(issuer, org, plan, out, progress)
-    stored = run.issuance.by_row_key([row.key for row in plan if row.issued is None])  # the rest: read by validate_rows
-    before: dict[int, Slot] = {}
-    todo: list[int] = []
-    for position, row in enumerate(plan):
-        found = row.issued or stored.get(row.key)
-        if found is not None and found.state != "pending":
-            before[position] = found
-            run.ids[position] = found.credential_id
-        else:
-            todo.append(position)
-    cuts = [0, *range(min(_FIRST_WINDOW, len(todo)), len(todo), _RESERVE_WINDOW), len(todo)]
-    windows = deque(todo[start:end] for start, end in zip(cuts, cuts[1:]) if end > start)
-    ready: deque[Sequence[ToSign]] = deque()
-    buffer: list[Signed] = []
-    with _given_or_own(workers, issuer, len(todo)) as pool:
-        count = pool.count if org.key_file is not None else 1
-        job = SignJob(str(org.key_file) if count > 1 else None, issuer.settings.key_passphrase,
-                       str(out) if out is not None else None, durable, collect)
-        in_flight: set[concurrent.futures.Future[Any]] = set()
-        checked = False
-        while True:
-            while len(in_flight) < _QUEUED * count:
-                if not ready:
-                    if not windows:
-                        break
-                    window = windows.popleft()
-                    ready.extend(_chunks(run.to_sign(window, stored), count))
-                items = ready.popleft()
-                if count > 1:
-                    in_flight.add(pool.executor.submit(sign_rows, job, items))
-                else:
-                    in_flight.add(_InProcess().submit(sign_rows, job, items, org.signer))
-            if not checked:  # while the workers sign: rows issued before, and their files
-                checked = True
-                run.check_files(before)
-                run._tick(len(before))
-            if not in_flight:
-                break
-            finished, in_flight = concurrent.futures.wait(in_flight, return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in finished:
-                try:
-                    results, signing, writing = future.result()
-                except SkillspasError:  # the rows signed so far stay issued; a re-run picks up the rest
+    with contextlib.ExitStack() as held:
+        if out is not None:  # the learners' diplomas, named by row key (0700, 0600); one run at a time writes there
+            held.enter_context(batch_folder(out))
+        run = _Run(issuer, org, plan, out, progress)
+        # The rows found issued before were read by validate_rows; the rest are read here.
+        stored = run.issuance.by_row_key([row.key for row in plan if row.issued is None])
+        before: dict[int, Slot] = {}
+        todo: list[int] = []
+        for position, row in enumerate(plan):
+            found = row.issued or stored.get(row.key)
+            if found is not None and found.state != "pending":
+                before[position] = found
+                run.ids[position] = found.credential_id
+            else:
+                todo.append(position)
+        cuts = [0, *range(min(_FIRST_WINDOW, len(todo)), len(todo), _RESERVE_WINDOW), len(todo)]
+        windows = deque(todo[start:end] for start, end in zip(cuts, cuts[1:]) if end > start)
+        ready: deque[Sequence[ToSign]] = deque()
+        buffer: list[Signed] = []
+        with _given_or_own(workers, issuer, len(todo)) as pool:
+            count = pool.count if org.key_file is not None else 1
+            job = SignJob(str(org.key_file) if count > 1 else None, issuer.settings.key_passphrase,
+                           str(out) if out is not None else None, durable, collect)
+            in_flight: set[concurrent.futures.Future[Any]] = set()
+            checked = False
+            while True:
+                while len(in_flight) < _QUEUED * count:
+                    if not ready:
+                        if not windows:
+                            break
+                        window = windows.popleft()
+                        ready.extend(_chunks(run.to_sign(window, stored), count))
+                    items = ready.popleft()
+                    if count > 1:
+                        in_flight.add(pool.executor.submit(sign_rows, job, items))
+                    else:
+                        in_flight.add(_InProcess().submit(sign_rows, job, items, org.signer))
+                if not checked:  # while the workers sign: rows issued before, and their files
+                    checked = True
+                    run.check_files(before)
+                    run._tick(len(before))
+                if not in_flight:
+                    break
+                finished, in_flight = concurrent.futures.wait(in_flight, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    try:
+                        results, signing, writing = future.result()
+                    except SkillspasError:  # the rows signed so far stay issued; a re-run picks up the rest
+                        run.complete(buffer)
+                        raise
+                    buffer.extend(results)
+                    run.seconds["sign"] += signing
+                    run.seconds["files"] += writing
+                if len(buffer) >= issuer.settings.batch_commit_every or not in_flight:
                     run.complete(buffer)
-                    raise
-                buffer.extend(results)
-                run.seconds["sign"] += signing
-                run.seconds["files"] += writing
-            if len(buffer) >= issuer.settings.batch_commit_every or not in_flight:
-                run.complete(buffer)
-                buffer = []
-    run.complete(buffer)
-    entries = [{
-        "line": row.line,
-        "rowKey": row.key.split("/", 1)[1],
-        "credentialId": run.ids[position],
-        "file": row_file_name(row.key) if out is not None else None,
-        "issuedNow": position in run.now_issued,
-    } for position, row in enumerate(plan)]
-    credentials: list[dict[str, Any] | None] = []
-    if collect:
-        earlier = run.issuance.documents([str(run.ids[p]) for p in range(len(plan)) if p not in run.now_issued])
-        credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
-                       for p in range(len(plan))]
-    manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
-                        unread=unread_columns(plan) if unread is None else dict(unread),
-                        expired=expired_rows(plan[p] for p in sorted(run.now_issued)))
-    if out is not None:
-        start = time.perf_counter()
-        write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))
-        run.seconds["files"] += time.perf_counter() - start
-    manifest.seconds.update(run.seconds, wall=time.perf_counter() - started)
-    return manifest
+                    buffer = []
+        run.complete(buffer)
+        entries = [{
+            "line": row.line,
+            "rowKey": row.key.split("/", 1)[1],
+            "credentialId": run.ids[position],
+            "file": row_file_name(row.key) if out is not None else None,
+            "issuedNow": position in run.now_issued,
+        } for position, row in enumerate(plan)]
+        credentials: list[dict[str, Any] | None] = []
+        if collect:
+            earlier = run.issuance.documents([str(run.ids[p]) for p in range(len(plan)) if p not in run.now_issued])
+            credentials = [run.signed.get(p) if p in run.now_issued else _loaded(earlier.get(str(run.ids[p])))
+                           for p in range(len(plan))]
+        manifest = Manifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, credentials, workers=count,
+                            unread=unread_columns(plan) if unread is None else dict(unread),
+                            expired=expired_rows(plan[p] for p in sorted(run.now_issued)))
+        if out is not None:
+            start = time.perf_counter()
+            write_atomic(out / MANIFEST, _manifest_text(manifest).encode("utf-8"))
+            run.seconds["files"] += time.perf_counter() - start
+        manifest.seconds.update(run.seconds, wall=time.perf_counter() - started)
+        return manifest

@@ -24,7 +24,9 @@ open offer's counts, so the line of an offer that never reached the store is dro
 not kept first (``RowOffer.link_kept``: made by an earlier version, which committed it before writing its link and so
 lost the link when killed in between) and that the folder holds no link of is taken as lost: it is withdrawn and the
 row offered anew (``Exchanges.renew``; ``renewed`` in the manifest). An offer whose link was kept first but is not in
-this folder was made with another ``--out``: its link is there (``linksMissing``).
+this folder was made with another ``--out``: its link is there (``linksMissing``). One run at a time writes into a
+folder (``batch_folder``, as ``issue_rows``): another run's clean-up of the in-progress file would drop the lines of
+offers this run has not committed yet.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from skillspas.issuer.batch import row_file_name
+from skillspas.issuer.batch import batch_folder, row_file_name
 from skillspas.issuer.batch_worker import BatchRow
 from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, Offer, check_ttl, offer_id
 from skillspas.issuer.issuing import Issuer
@@ -156,36 +158,38 @@ def offer_rows(
     columns go into the manifest. ``ttl``: how long each new offer can be claimed (``check_ttl``). ``qr``: also a QR
     code (PNG, captioned in ``lang``) of each known link in ``out/qr/``. ``durable``: each link is on the disk (fsync)
     before its offer is committed, and so is the manifest (``issue_rows``' ``durable``); else a killed process loses
-    none, a lost power may. ``invalid_option`` for a ``ttl`` out of bounds, before anything is made."""
+    none, a lost power may. ``invalid_option`` for a ``ttl`` out of bounds, before anything is made; ``file_error``
+    when another run is writing into ``out`` (``batch_folder``: locked for the call), before anything is made."""
     org.require("credentials:issue")
     check_ttl(ttl)
     exchanges = Exchanges(issuer)
     contacts = {line: {c: str(values[c]) for c in CONTACT_COLUMNS if values.get(c)} for line, values in rows}
     columns = tuple(c for c in CONTACT_COLUMNS if any(c in values for _, values in rows))
-    private_folder(out)  # the learners' links: the owner's only
-    for name in (MANIFEST_JSON, MANIFEST_CSV):  # refused now, not once the offers exist and only their links are lost
-        with contextlib.suppress(FileNotFoundError):
-            if not stat.S_ISREG(os.stat(out / name).st_mode):
-                raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
-    offers = issuer.issuance(org).offers_by_row_key([row.key for row in plan])
-    known = _earlier_links(out)  # after the offers: a link is written before its offer is committed, so it is here
-    entries: list[dict[str, Any]] = []
-    with _in_progress(out / IN_PROGRESS, durable=durable) as note:
-        for done, row in enumerate(plan, 1):
-            entry = _entry(exchanges, org, row, offers.get(row.key), known, ttl, note)
-            entry["learner"] = contacts.get(row.line, {})
-            if qr and entry["offerUrl"]:
-                entry["qrFile"] = _write_qr(out, row, entry, lang)
-            entries.append(entry)
-            if progress is not None:
-                progress(done, len(plan))
-        manifest = OfferManifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, columns)
-        write_atomic(out / MANIFEST_JSON, (json.dumps(manifest.to_json(), indent=1, ensure_ascii=False) + "\n").encode(),
-                     durable=durable)
-        write_atomic(out / MANIFEST_CSV, manifest.to_csv(), durable=durable)
-    with contextlib.suppress(FileNotFoundError):  # every link is in the manifest now
-        (out / IN_PROGRESS).unlink()
-    return manifest
+    with batch_folder(out):  # the learners' links, the owner's only (0700); one run at a time writes there
+        # Refused now, not once the offers exist and only their links are lost.
+        for name in (MANIFEST_JSON, MANIFEST_CSV):
+            with contextlib.suppress(FileNotFoundError):
+                if not stat.S_ISREG(os.stat(out / name).st_mode):
+                    raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
+        offers = issuer.issuance(org).offers_by_row_key([row.key for row in plan])
+        known = _earlier_links(out)  # after the offers: a link is written before its offer is committed, so it is here
+        entries: list[dict[str, Any]] = []
+        with _in_progress(out / IN_PROGRESS, durable=durable) as note:
+            for done, row in enumerate(plan, 1):
+                entry = _entry(exchanges, org, row, offers.get(row.key), known, ttl, note)
+                entry["learner"] = contacts.get(row.line, {})
+                if qr and entry["offerUrl"]:
+                    entry["qrFile"] = _write_qr(out, row, entry, lang)
+                entries.append(entry)
+                if progress is not None:
+                    progress(done, len(plan))
+            manifest = OfferManifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, columns)
+            write_atomic(out / MANIFEST_JSON,
+                         (json.dumps(manifest.to_json(), indent=1, ensure_ascii=False) + "\n").encode(), durable=durable)
+            write_atomic(out / MANIFEST_CSV, manifest.to_csv(), durable=durable)
+        with contextlib.suppress(FileNotFoundError):  # every link is in the manifest now
+            (out / IN_PROGRESS).unlink()
+        return manifest
 
 
 def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None, known: Mapping[str, str],

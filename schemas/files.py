@@ -1,12 +1,14 @@
-"""Writing a file whole: the one way every part of skillspas writes its files (and makes a private folder).
+"""Writing a file whole: the one way every part of skillspas writes its files (and makes and locks a folder).
 
 Usage::
 
-    from skillspas.schemas.files import private_folder, write_atomic
+    from skillspas.schemas.files import folder_lock, private_folder, write_atomic
     write_atomic(out / "manifest.json", data)                      # 0600, replaces what was there
     write_atomic(folder / "bundle.json", data, mode=0o644)          # what others may read
     write_atomic(path, key_file, durable=True, overwrite=False)     # a key file: never replaced, survives power loss
     private_folder(pdf.parent)                                      # it and every folder made above it: 0700
+    with folder_lock(out, name=".skillspas-batch.lock"):             # one run at a time writes into out
+        ...
 
 The data goes to a temp file in the same folder, which then replaces the file by a rename: a reader, or a
 process killed midway, finds the old file or the new one, never half of one. Where the file system can (Linux:
@@ -26,11 +28,21 @@ import contextlib
 import errno
 import os
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from skillspas.schemas.errors import NOT_A_REGULAR_FILE
 
-__all__ = ["private_folder", "sync_folder", "write_atomic"]
+try:
+    import fcntl as _imported_fcntl
+except ImportError:  # Windows: no flock; folder_lock then locks nothing
+    _fcntl: ModuleType | None = None
+else:
+    _fcntl = _imported_fcntl
+
+__all__ = ["folder_lock", "private_folder", "sync_folder", "write_atomic"]
 
 
 def private_folder(folder: str | os.PathLike[str]) -> Path:
@@ -61,6 +73,64 @@ def sync_folder(folder: str | os.PathLike[str]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+_held: dict[tuple[int, int, int], int] = {}
+"""The locks ``folder_lock`` holds, by (thread, device, inode) of the lock file: their file descriptors."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike[str], *, name: str) -> Iterator[Path]:
+    """Hold an exclusive lock on the existing ``folder`` while the block runs, so that one process at a time writes
+    into it: ``fcntl.flock`` (exclusive, never waiting) on the file ``name`` in it (made 0600 and kept: it is empty and
+    harmless). A second process (or thread) that asks while it is held gets ``BlockingIOError`` (``EWOULDBLOCK``)
+    naming ``folder``, before it does anything; the caller words the refusal. Yields the lock file's path.
+
+    The lock belongs to the process that holds the file open, and the system lets it go when that process ends,
+    however it ends (also killed with SIGKILL): a killed run never leaves a stale lock. A child forked while it is
+    held (a batch's worker) closes its copy at once, so a worker that outlives its killed parent keeps no lock. The
+    thread that holds it may ask again (``issue_rows`` inside the ``batch`` command that took it): the inner block
+    runs under the outer's lock. Without ``fcntl`` (Windows) the block runs without a lock."""
+    path = Path(folder) / name
+    if _fcntl is None:
+        yield path
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(path))
+        key = (threading.get_ident(), status.st_dev, status.st_ino)
+        if key in _held:  # this thread holds it already: one run
+            os.close(fd)
+            fd = -1
+            yield path
+            return
+        try:
+            _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BlockingIOError(exc.errno, exc.strerror, str(folder)) from None
+        _held[key] = fd
+        try:
+            yield path
+        finally:
+            if _held.pop(key, None) is None:  # a forked child leaving the block: _forget_locks closed its copy
+                fd = -1
+    finally:
+        if fd >= 0:
+            os.close(fd)  # lets the lock go (a forked child closed its copy: _forget_locks)
+
+
+def _forget_locks() -> None:
+    """In a forked child: close the parent's lock files, whose locks stay the parent's (their last copy closes them)."""
+    for fd in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600, durable: bool = False,

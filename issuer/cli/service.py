@@ -362,7 +362,8 @@ def batch_command(
     All rows are checked first: one bad row and nothing is issued; re-running issues nothing twice. With --offers each
     row becomes a one-time claim offer instead. Controleert eerst alle regels; bij een fout wordt niets uitgegeven.
     Opnieuw draaien na een onderbreking geeft niets dubbel uit; met --offers wordt elke regel een ophaalaanbod."""
-    from skillspas.issuer.batch import batch_workers, expired_rows, issue_rows, read_csv, unread_columns, validate_rows
+    from skillspas.issuer.batch import (batch_folder, batch_workers, expired_rows, issue_rows, read_csv, unread_columns,
+                                        validate_rows)
     from skillspas.issuer.credentials import KINDS, expired_warning, type_name, unread_warning
     from skillspas.schemas.errors import shown
     from skillspas.schemas.report import warn
@@ -389,8 +390,14 @@ def batch_command(
                                         dev=dev or None))
     base = None if dry_run else _public_base(settings)
     rows = _guard(lambda: read_csv(csv_file, key_column=key_column))
-    store = _guard(lambda: open_store(settings.database))
-    try:
+    with contextlib.ExitStack() as held:
+        if out is not None and not dry_run and out.is_dir():
+            # Another batch writing into it is refused now, not once the rows are checked; the lock is held to the end
+            # (a folder still to be made is made and locked by issue_rows or offer_rows, before any row is reserved).
+            folder = out
+            _guard(lambda: held.enter_context(batch_folder(folder)), lang)
+        store = _guard(lambda: open_store(settings.database))
+        held.callback(store.dispose)
         issuer = Issuer(store, settings)
         organisation = _guard(lambda: issuer.orgs.find(org))
         if base is not None:
@@ -437,8 +444,6 @@ def batch_command(
                                "Stopped. What was issued stays valid and stored; run the same command again to "
                                "issue the rest (nothing is issued twice)."), err=True)
                 raise
-    finally:
-        store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
 

@@ -1,10 +1,11 @@
 """One way to write a file (``schemas.files.write_atomic``): whole or not at all, and never over a device,
-folder or pipe."""
+folder or pipe; one way to lock a folder (``folder_lock``)."""
 
 from __future__ import annotations
 
 import os
 import stat
+import threading
 
 import pytest
 
@@ -136,3 +137,52 @@ def test_a_private_folder_is_refused_where_a_file_is_in_the_way(tmp_path):
         private_folder(tmp_path / "file" / "sub")
     with pytest.raises(FileExistsError):
         private_folder(tmp_path / "file")
+
+
+def _entered_from_another_thread(folder) -> str:
+    """``entered`` when another thread takes ``folder``'s lock ``.lock``, else the folder its refusal names."""
+    from skillspas.schemas.files import folder_lock
+
+    said: list[str] = []
+
+    def take() -> None:
+        try:
+            with folder_lock(folder, name=".lock"):
+                said.append("entered")
+        except BlockingIOError as exc:
+            said.append(exc.filename)
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    thread.join(timeout=30)
+    return said[0]
+
+
+def test_a_folder_lock_refuses_everyone_else_and_lets_the_thread_that_holds_it_enter_again(tmp_path):
+    """The ``batch`` command holds its --out, and ``issue_rows`` inside it enters again: one run. Another process
+    is refused as another thread is (a lock file opened anew): tests/service/test_service_batch*.py."""
+    from skillspas.schemas.files import folder_lock
+
+    with folder_lock(tmp_path, name=".lock") as path:
+        with folder_lock(tmp_path, name=".lock"):
+            assert _entered_from_another_thread(tmp_path) == str(tmp_path)
+        assert _entered_from_another_thread(tmp_path) == str(tmp_path)  # still held: the outer block runs
+    assert _entered_from_another_thread(tmp_path) == "entered"
+    assert path == tmp_path / ".lock" and stat.S_IMODE(path.stat().st_mode) == 0o600  # kept: harmless
+
+
+def test_a_folder_lock_whose_file_is_a_link_is_refused_not_followed(tmp_path):
+    from skillspas.schemas.files import folder_lock
+
+    (tmp_path / ".lock").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OSError), folder_lock(tmp_path, name=".lock"):
+        pass
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_folder_lock_without_fcntl_as_on_windows_locks_nothing(tmp_path, monkeypatch):
+    from skillspas.schemas.files import folder_lock
+
+    monkeypatch.setattr(files, "_fcntl", None)
+    with folder_lock(tmp_path, name=".lock"):
+        assert _entered_from_another_thread(tmp_path) == "entered"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import fcntl
 import hashlib
 import os
 import signal
@@ -10,18 +13,21 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from skillspas.issuer.batch import BATCH_LOCK
 from skillspas.issuer.orgs import CreatedOrganisation, add_api_key, create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
 from skillspas.issuer.store.models import ClaimOffer
 
-__all__ = ["LiveService", "start_service", "run_cli", "age_offer", "PASSPHRASE"]
+__all__ = ["LiveService", "start_service", "run_cli", "age_offer", "PASSPHRASE", "BatchHolder", "another_batch_writing",
+           "batch_lock_free", "folder_files"]
 
 PASSPHRASE = "test-only passphrase (never a real one)"
 _CLI = "from skillspas.issuer.cli import main; main()"
@@ -48,6 +54,73 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
     return subprocess.run([sys.executable, "-c", _CLI, *args], capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL,
                           env={**os.environ, "SKILLSPAS_KEY_PASSPHRASE": PASSPHRASE, **(env or {})})
+
+
+_HOLDER = """
+import os, sys, time
+from skillspas.schemas.files import folder_lock
+with folder_lock(sys.argv[1], name=sys.argv[2]):  # batch_folder's lock, without importing the issuer (0.5 s)
+    worker = os.fork()  # as a batch's worker, forked while the lock is held
+    if worker == 0:
+        time.sleep(120)
+        os._exit(0)
+    print(worker, flush=True)
+    time.sleep(120)
+"""
+
+
+@dataclass
+class BatchHolder:
+    """A process that holds the batch lock of a folder, as a running batch does, and the worker it forked."""
+
+    process: subprocess.Popen[str]
+    worker: int
+
+    def kill(self) -> None:
+        """SIGKILL the holder (its worker lives on, as a killed batch's worker may)."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def another_batch_writing(out: Path) -> Iterator[BatchHolder]:
+    """Another process holding the batch lock (``batch_folder``) of the existing folder ``out`` until the block ends or
+    ``kill()``."""
+    process = subprocess.Popen([sys.executable, "-c", _HOLDER, str(out), BATCH_LOCK], stdout=subprocess.PIPE, text=True)
+    holder = None
+    try:
+        line = process.stdout.readline() if process.stdout is not None else ""
+        assert line.strip().isdigit(), "the holder did not take the lock"
+        holder = BatchHolder(process, int(line))
+        yield holder
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
+        if holder is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(holder.worker, signal.SIGKILL)
+
+
+def batch_lock_free(out: Path) -> bool:
+    """Whether no process (this one included) holds ``out``'s batch lock: a lock taken on a file opened anew."""
+    fd = os.open(out / BATCH_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno != errno.EWOULDBLOCK:
+            raise
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def folder_files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file in ``folder`` (and below) with its bytes and modification time: what a run must leave untouched."""
+    return {str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @dataclass

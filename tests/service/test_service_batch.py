@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import errno
 import json
@@ -27,7 +28,7 @@ from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import StaticResolver
 from skillspas.verifier import Verifier
 
-from svc_live import PASSPHRASE, LiveService, run_cli
+from svc_live import PASSPHRASE, LiveService, another_batch_writing, batch_lock_free, folder_files, run_cli
 
 CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "300"))
 
@@ -369,6 +370,58 @@ def test_cli_batch_stopped_with_ctrl_c_says_how_to_finish_and_a_rerun_finishes(d
     result = run_cli(*args, env={"SKILLSPAS_BATCH_WORKERS": "1"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["count"] == CRASH_ROWS
+
+
+def test_a_batch_into_a_folder_another_batch_is_writing_into_is_refused_at_once_and_leaves_its_files_untouched(
+        database, tmp_path):
+    """A double-clicked script or an overlapping cron job: two runs into one --out would rewrite each other's files and
+    manifest. The second is refused (file_error, in Dutch and English, naming the folder) before it reserves anything;
+    a dry run takes no lock; and once the holder is killed (SIGKILL, its forked worker still alive) a run works."""
+    settings, org_id = _org(database[0], database[1] / "locked")
+    csv_file, out = tmp_path / "rows.csv", tmp_path / "out"
+    _write_csv(csv_file, [diploma_row("l-1"), diploma_row("l-2")])
+    out.mkdir()
+    (out / "manifest.json").write_text('{"written by": "the other batch"}\n')
+    args, env = _batch_args(settings, org_id, csv_file, out), {"SKILLSPAS_BATCH_WORKERS": "1"}
+    watch = open_store(settings.database, upgrade=False)
+    try:
+        with another_batch_writing(out) as holder:
+            before = folder_files(out)
+            with concurrent.futures.ThreadPoolExecutor(2) as both:  # two processes at once: the test's time halved
+                running = both.submit(run_cli, *args, env=env), both.submit(run_cli, *args, "--dry-run", env=env)
+                refused, dry = (future.result() for future in running)
+            assert refused.returncode == 2, refused.stderr
+            nl, en = (next(line for line in refused.stderr.splitlines() if line.startswith(start))
+                      for start in ("fout [file_error]", "error [file_error]"))
+            assert str(out) in nl and "andere batch" in nl and "--out" in nl, refused.stderr
+            assert str(out) in en and "another batch" in en and "--out" in en, refused.stderr
+            assert folder_files(out) == before and _states(watch, org_id) == {}
+            assert dry.returncode == 0 and json.loads(dry.stdout)["valid"], dry.stderr
+            holder.kill()
+            again = run_cli(*args, env=env)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout)["issuedNow"] == 2 and _states(watch, org_id) == {"active": 2}
+    finally:
+        watch.dispose()
+
+
+def test_the_batch_lock_is_let_go_after_a_run_and_after_a_run_that_failed(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "unlocked")
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings.replace(batch_workers=1))
+        org = issuer.orgs.get(org_id)
+        plan = validate_rows(issuer, org, "mbo-diploma", [(2, diploma_row("u-1"))])
+        out = tmp_path / "out"
+        issue_rows(issuer, org, plan, out=out)
+        assert batch_lock_free(out)
+        (out / "manifest.json").unlink()
+        (out / "manifest.json").mkdir()  # the manifest cannot be written
+        with pytest.raises(OSError):
+            issue_rows(issuer, org, plan, out=out)
+        assert batch_lock_free(out)
+    finally:
+        store.dispose()
 
 
 def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_nothing(database, tmp_path):

@@ -33,7 +33,7 @@ from skillspas.verifier.qr import read_qr_image
 from skillspas.wallet_export.claim import claim
 from skillspas.wallet_export.store import PassportStore
 
-from svc_live import PASSPHRASE, age_offer, run_cli
+from svc_live import PASSPHRASE, age_offer, another_batch_writing, batch_lock_free, folder_files, run_cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -265,6 +265,33 @@ def test_a_run_stopped_after_some_offers_keeps_their_links_and_the_next_run_list
     assert all(entry["offerUrl"] for entry in finished.values()) and not (out / IN_PROGRESS).exists()
     credential, did = claimed(school, finished[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
     assert credential["credentialSubject"]["id"] == did
+
+
+def test_offers_into_a_folder_another_batch_is_writing_into_are_refused_and_the_lock_is_let_go_after_each_run(
+        school, tmp_path):
+    """Two runs of batch --offers into one folder: the second's clean-up of offers-in-progress.jsonl would drop the
+    lines of offers the first has not committed yet. It is refused (file_error, naming the folder) before it makes any
+    offer or touches a file; a run stopped midway, and one that finishes, let the lock go."""
+    prefix = uuid.uuid4().hex[:8]
+    csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"
+    out.mkdir()
+    (out / IN_PROGRESS).write_text('{"rowKey": "MboDiploma/elders", "offerUrl": "a link not committed yet"}\n')
+    with another_batch_writing(out):
+        before = folder_files(out)
+        with pytest.raises(SkillspasError) as refused:
+            offer(school, csv_file, out)
+        assert refused.value.code is ErrorCode.FILE_ERROR
+        assert all(str(out) in refused.value.text(lang) and "--out" in refused.value.text(lang) for lang in ("nl", "en"))
+        assert folder_files(out) == before and offers_of(school, prefix) == 0
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        offer(school, csv_file, out, progress=stop)
+    assert batch_lock_free(out)
+    assert [entry["state"] for entry in offer(school, csv_file, out).entries] == ["open", "offered"]
+    assert batch_lock_free(out)
 
 
 def test_each_link_is_on_the_disk_before_its_offer_is_committed_with_durable(school, tmp_path, monkeypatch):
