@@ -48,7 +48,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -63,7 +63,7 @@ from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.orgs import Org, role_may_issue, type_not_allowed
 from skillspas.issuer.status_registry import slot_entries
-from skillspas.issuer.store.issuance import Done, Issuance, Pending, Slot
+from skillspas.issuer.store.issuance import Done, Issuance, Pending, RowOffer, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
 from skillspas.schemas.jsonio import parse_json, read_input, regular_file
 from skillspas.schemas.files import folder_lock, private_folder
@@ -459,6 +459,7 @@ def validate_rows(
     held = issuer.issuance(org).offers_by_row_key([scoped for _, scoped, _ in keyed])
     plan: list[BatchRow] = []
     build_now: list[tuple[int, str, dict[str, Any]]] = []
+    correcting: dict[str, RowOffer] = {}  # rows whose open offer they now correct (batch_offers: Exchanges.correct)
     for line, scoped, data in keyed:
         issued, offer = stored.get(scoped), held.get(scoped)
         if issued is not None and issued.state != "pending":
@@ -473,9 +474,9 @@ def validate_rows(
             if not offers:  # the learner who claims it gets it: not issued a second time, without their DID
                 errors.append(_offered_error(line, scoped, offer.expires))
                 continue
-            changed = changed_columns(offer.row_columns, column_hashes(data))
-            if changed:  # the offer's credential says otherwise: never listed as this row's
-                errors.append(_changed_error(line, scoped, changed, offered_until=offer.expires))
+            if changed_columns(offer.row_columns, column_hashes(data)):  # corrected: built, and the offer made to say so
+                correcting[scoped] = offer
+                build_now.append((line, scoped, data))
                 continue
             plan.append(BatchRow(line, scoped, offered=offer))  # offered before and open: not made again,
         elif issued is not None and offers:  # its id is held by that pending row: no offer could be made of it
@@ -501,6 +502,8 @@ def validate_rows(
                 result = _role_checked(org, built)
                 if offers:
                     result = _without_holder(result)
+                    if isinstance(result, BatchRow) and result.key in correcting:
+                        result = _correcting(result, correcting[result.key])
                 if isinstance(result, RowError):
                     errors.append(result)
                 else:
@@ -519,21 +522,21 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     return row_error(result.line, type_not_allowed(org.role, result.kind))
 
 
-def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until: dt.datetime | None = None) -> RowError:
-    """``row_changed``: a row whose key was issued before (or has an open claim offer ``offered_until``), that now says
-    otherwise in ``columns``."""
+def _correcting(row: BatchRow, offer: RowOffer) -> BatchRow | RowError:
+    """A row built anew to correct its open ``offer`` (``BatchRow.offered`` and its checked credential); ``row_changed``
+    when it now names another credential id than the offer holds (its ``id`` column changed)."""
+    if row.id == offer.credential_id:
+        return replace(row, offered=offer)
+    return RowError(row.line, "id", ErrorCode.ROW_CHANGED.value,
+                    f"the row's credential id changed to {row.id!r}, but its open claim offer holds "
+                    f"{offer.credential_id!r}: give the row its old id back, or a new key",
+                    f"Het bewijsstuk-id van de regel is nu {row.id!r}, maar het open ophaalaanbod houdt "
+                    f"{offer.credential_id!r} vast: geef de regel zijn oude id terug, of een nieuwe sleutel.")
+
+
+def _changed_error(line: int, scoped: str, columns: Sequence[str]) -> RowError:
+    """``row_changed``: a row whose key was issued before, that now says otherwise in ``columns``."""
     key, named = scoped.split("/", 1)[1], ", ".join(columns)
-    if offered_until is not None:
-        until = offered_until.strftime("%Y-%m-%d %H:%M UTC")
-        return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
-                        f"row key {key!r} has an open claim offer (until {until}) made with other data in: {named}; the "
-                        "learner who claims it gets the credential as offered then. Put the row back as it was, or "
-                        "leave it out until the offer is claimed (then revoke it and give the row a new key) or has "
-                        "expired (then it is offered anew)",
-                        f"Rijsleutel {key!r} heeft een open ophaalaanbod (tot {until}) met andere gegevens in: {named}; "
-                        "de deelnemer die het ophaalt krijgt het bewijsstuk zoals het toen is aangeboden. Zet de regel "
-                        "terug zoals hij was, of laat hem weg tot het aanbod is opgehaald (trek het dan in en geef de "
-                        "regel een nieuwe sleutel) of is verlopen (dan wordt hij opnieuw aangeboden).")
     return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
                     f"row key {key!r} was issued before with other data in: {named}; that credential stands and is "
                     "not issued again. To keep it, put the row back as it was or leave it out; to correct it, revoke "

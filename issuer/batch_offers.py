@@ -51,7 +51,7 @@ from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, Offer, check_tt
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.issuance import RowOffer
-from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError
+from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError, error_for
 from skillspas.schemas.files import private_folder, sync_folder, write_atomic
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
@@ -104,6 +104,11 @@ class OfferManifest:
         return sum(1 for entry in self.entries if entry["state"] in ("offered", "open") and not entry["offerUrl"])
 
     @property
+    def corrected(self) -> int:
+        """Open offers whose row was corrected since they were made: they now hold the corrected credential (same link)."""
+        return sum(1 for entry in self.entries if entry["corrected"])
+
+    @property
     def renewed(self) -> int:
         """Open offers whose link was lost (no line anywhere, made by an older version), withdrawn and made anew."""
         return sum(1 for entry in self.entries if entry["renewed"])
@@ -113,6 +118,7 @@ class OfferManifest:
         return {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
                 "offeredNow": self.count("offered"), "open": self.count("open"), "claimed": self.count("claimed"),
                 "issued": self.count("issued"), "linksMissing": self.links_missing, "renewed": self.renewed,
+                "corrected": self.corrected,
                 "offers": self.entries}
 
     def to_csv(self) -> bytes:
@@ -197,7 +203,8 @@ def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None
     """The manifest entry of one row, its offer made now when it has none open and was not issued, or made anew when
     its open offer's link is lost (not kept before it was committed, and not in this folder)."""
     entry: dict[str, Any] = {"line": row.line, "rowKey": row.key.split("/", 1)[1], "state": "issued", "offerUrl": None,
-                             "expires": None, "credentialId": None, "holder": None, "qrFile": None, "renewed": False}
+                             "expires": None, "credentialId": None, "holder": None, "qrFile": None, "renewed": False,
+                             "corrected": False}
     if row.issued is not None:
         claimed = offer is not None and offer.holder is not None and offer.credential_id == row.issued.credential_id
         return {**entry, "state": "claimed" if claimed else "issued", "credentialId": row.issued.credential_id,
@@ -208,6 +215,17 @@ def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None
         note(row.key, made.url)
 
     made: Offer | None = None
+    if row.offered is not None and row.checked is not None:  # the row corrected since its offer was made
+        outcome = exchanges.correct(org, row.offered.offer_id, row.checked.document, row_digest=row.digest)
+        if outcome == "claimed":  # claimed meanwhile, as it was: a re-run says how to correct the credential
+            raise error_for(ErrorCode.ROW_CHANGED, f"line {row.line}: the learner claimed the offer of row key "
+                            f"{entry['rowKey']!r} before it could be corrected; run the batch again to see how to "
+                            "correct the credential", "/row_key",
+                            nl=f"regel {row.line}: de deelnemer haalde het aanbod van rijsleutel {entry['rowKey']!r} "
+                               "op voordat het verbeterd kon worden; draai de batch opnieuw om te zien hoe u het "
+                               "bewijsstuk verbetert")
+        entry["corrected"] = outcome == "corrected"
+        open_offer = None if outcome == "expired" else open_offer  # expired meanwhile: offered anew, corrected
     try:
         if open_offer is None:
             assert row.checked is not None  # a row built in this run

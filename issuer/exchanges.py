@@ -202,6 +202,38 @@ class Exchanges:
                            purposes=None if purposes is None else tuple(purposes.split()), ttl=ttl, row_key=row_key,
                            row_digest=row_digest, keep=keep, withdrawing=offer_id)
 
+    def correct(self, org: Org, offer_id: str, credential: dict[str, Any], *,
+                row_digest: str | None = None) -> Literal["corrected", "claimed", "expired"]:
+        """Replace what the open offer ``offer_id`` will issue by ``credential`` (its batch row corrected since the
+        offer was made: ``row_digest`` what the row says now), checked as ``create`` checks one; its link, expiry and
+        credential id stay (the learner's link still works, and gives the corrected credential). ``claimed`` or
+        ``expired``, and nothing changed, when the offer can no longer be claimed: a claim marks its offer used under
+        the same row lock and issues what the offer held at that instant (``claim``), so it gets the old credential or
+        the corrected one, never a mix. ``not_found`` when the organisation has no offer ``offer_id``; ``row_changed``
+        when ``credential`` names another id than the offer holds."""
+        org.require("credentials:issue")
+        document = self._checked(org, credential)
+        with self.issuer.store.transaction() as session:
+            row = session.get(ClaimOffer, offer_id, with_for_update=True)
+            if row is None or row.org_id != org.id:
+                raise error_for(ErrorCode.NOT_FOUND, "no claim offer of this organisation has this id", None,
+                                nl="Geen ophaalaanbod van deze organisatie heeft dit id.")
+            if row.used_at is not None:
+                return "claimed"
+            if _utc(row.expires_at) <= _now() or row.reserved_id is None:
+                return "expired"
+            if document.get("id") != row.reserved_id:
+                raise error_for(ErrorCode.ROW_CHANGED, "the corrected credential names another id than the offer "
+                                "holds: give the row its old id back, or a new key", "/id",
+                                nl="het verbeterde bewijsstuk noemt een ander id dan het aanbod vasthoudt: geef de "
+                                   "regel zijn oude id terug, of een nieuwe sleutel")
+            row.document = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+            row.row_digest = row_digest
+            audit.record(session, org_id=org.id, actor=org.actor, action="offer.correct",
+                         target=f"offer:{offer_id[:16]}",
+                         detail={"types": types_of(document)} | ({"rowKey": row.row_key} if row.row_key else {}))
+        return "corrected"
+
     def _checked(self, org: Org, credential: dict[str, Any]) -> dict[str, Any]:
         """A copy of ``credential`` as an offer keeps it, checked as it will be issued (with a stand-in DID)."""
         document: dict[str, Any] = copy_json(parse_json(credential))
@@ -288,11 +320,12 @@ class Exchanges:
         with self.issuer.store.transaction() as session:  # single use: the first claim marks it (the id stays held)
             row = _usable(session.get(ClaimOffer, offer.id, with_for_update=True))
             row.used_at, row.holder = _now(), holder
+            # what the offer holds as it is marked used (``correct`` changes it under the same lock), not as first read
+            text, purposes_text, row_key = row.document, row.purposes, row.row_key
         org = self.issuer.orgs.get(offer.org_id).with_access(offer.actor, offer.scopes.split())
-        document = json.loads(offer.document)
+        document = json.loads(text)
         _subject(document)["id"] = holder
-        purposes = None if offer.purposes is None else tuple(offer.purposes.split())
-        row_key = offer.row_key
+        purposes = None if purposes_text is None else tuple(purposes_text.split())
         if row_key is not None:  # a batch row's offer: stored under its row key, unless another credential has that key
             stored = self.issuer.issuance(org).by_row_key([row_key]).get(row_key)
             row_key = row_key if stored is None or stored.credential_id == document.get("id") else None

@@ -490,14 +490,18 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
 
     if out is None:  # --dry-run: nothing is made
         new = sum(1 for row in plan if row.issued is None and row.offered is None)
-        offered = sum(1 for row in plan if row.offered is not None)
+        corrected = sum(1 for row in plan if row.offered is not None and row.sealed is not None)
+        offered = sum(1 for row in plan if row.offered is not None) - corrected
         issued = sum(1 for row in plan if row.issued is not None)
         typer.echo(json.dumps({"count": len(plan), "valid": True, "offeredNow": 0, "toOffer": new,
-                               "alreadyOffered": offered, "alreadyIssued": issued}
+                               "alreadyOffered": offered, "toCorrect": corrected, "alreadyIssued": issued}
                               | ({"unusedColumns": list(unread)} if unread else {})))
         typer.echo(_dry_run_summary(len(plan), lang, (
             (new, "zou een ophaalaanbod krijgen", "zouden een ophaalaanbod krijgen", "would get a claim offer"),
             (offered, "heeft al een open aanbod", "hebben al een open aanbod", "already have an open offer"),
+            (corrected, "heeft een open aanbod dat verbeterd zou worden (zelfde link)",
+             "hebben een open aanbod dat verbeterd zou worden (zelfde link)",
+             "have an open offer that would be corrected (same link)"),
             (issued, "is al uitgegeven", "zijn al uitgegeven", "were issued already")), offers=True), err=True)
         return
     try:
@@ -520,6 +524,11 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
               "alleen in die map. Na het verlopen maakt een nieuwe run nieuwe.",
               f"{manifest.links_missing} open offers were made earlier with another --out; their links are only in "
               "that folder. Once they expire, a new run makes new ones.")
+    if manifest.corrected:
+        _warn(f"{manifest.corrected} open aanbiedingen zijn verbeterd naar wat hun regel nu zegt: hun link blijft "
+              "werken en geeft het verbeterde bewijsstuk.",
+              f"{manifest.corrected} open offers were corrected to what their row says now: their link still works "
+              "and gives the corrected credential.")
     if manifest.renewed:
         _warn(f"{manifest.renewed} open aanbiedingen, gemaakt door een eerdere versie, hadden geen link in deze map (die "
               f"versie kon een link kwijtraken als hij werd onderbroken): ze zijn ingetrokken en opnieuw aangeboden, met "

@@ -27,7 +27,7 @@ from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org, create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
-from skillspas.issuer.store.models import ClaimOffer, IssuedCredential
+from skillspas.issuer.store.models import AuditEvent, ClaimOffer, IssuedCredential
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.verifier.qr import read_qr_image
 from skillspas.wallet_export.claim import claim
@@ -212,26 +212,53 @@ def test_a_bad_row_or_a_row_naming_the_learners_did_makes_no_offer_at_all(school
     assert offers_of(school, prefix) == 0 and not (tmp_path / "out").exists()
 
 
-def test_a_row_that_now_says_otherwise_than_its_open_or_claimed_offer_is_refused_and_its_offer_stands(school, tmp_path):
+def test_a_row_corrected_while_its_offer_is_open_corrects_that_offer_and_its_link_gives_the_corrected_credential(
+        school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     out = tmp_path / "out"
     first = by_key(offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), out))
     corrected = rows_csv(tmp_path / "corrected.csv", keys(prefix, 2), **{f"{prefix}-1": {"learner_name": "Iemand Anders"}})
-    with pytest.raises(BatchInvalid) as refused:  # the open offer's credential names the old name
-        offer(school, corrected, out)
-    [error] = refused.value.errors
-    assert (error.line, error.field, error.code) == (2, "learner_name", "row_changed")
-    assert "open ophaalaanbod" in error.message_nl and "open claim offer" in error.message
+    rerun = offer(school, corrected, out)
+    second = by_key(rerun)
+    assert [(second[k]["state"], second[k]["corrected"]) for k in keys(prefix, 2)] == [("open", True), ("open", False)]
+    assert second[f"{prefix}-1"]["offerUrl"] == first[f"{prefix}-1"]["offerUrl"]  # the link the learner has still works
+    assert rerun.corrected == 1 and rerun.to_json()["corrected"] == 1 and offers_of(school, prefix) == 2
+    assert by_key(offer(school, corrected, out))[f"{prefix}-1"]["corrected"] is False  # corrected once
     credential, _ = claimed(school, first[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
-    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == f"Leerling {prefix}-1"
-    for offers in (True, False):  # claimed: the credential issued by the claim is what the row said then
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == "Iemand Anders"
+    for offers in (True, False):  # claimed: the credential stands; the row as first offered now says otherwise
         with pytest.raises(BatchInvalid) as refused:
-            validate_rows(school.issuer, school.org, "mbo-diploma", read_csv(corrected), offers=offers)
+            validate_rows(school.issuer, school.org, "mbo-diploma", read_csv(tmp_path / "rows.csv"), offers=offers)
         open_offer = [] if offers else [(3, "duplicate_id")]  # the batch without offers leaves an open one be
         assert [(e.line, e.code) for e in refused.value.errors] == [(2, "row_changed"), *open_offer]
-        assert "revoke" in refused.value.errors[0].message
-    again = by_key(offer(school, rows_csv(tmp_path / "same.csv", keys(prefix, 2)), out))
-    assert [again[k]["state"] for k in keys(prefix, 2)] == ["claimed", "open"]
+        assert "revoke" in refused.value.errors[0].message and "learner_name" in refused.value.errors[0].message
+    with school.store.transaction() as session:
+        actions = [a for a in session.scalars(select(AuditEvent.action).where(AuditEvent.detail.contains(f"{prefix}-1")))]
+    assert actions.count("offer.correct") == 1
+
+
+def test_a_claim_under_way_while_its_offer_is_corrected_issues_what_the_offer_holds_as_it_is_marked_used(
+        school, tmp_path, monkeypatch):
+    prefix = uuid.uuid4().hex[:8]
+    out = tmp_path / "out"
+    url = offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), out).entries[0]["offerUrl"]
+    corrected = rows_csv(tmp_path / "corrected.csv", keys(prefix, 1), **{f"{prefix}-1": {"learner_name": "Na De Fout"}})
+    checked = Exchanges._authenticated
+
+    def corrected_meanwhile(self: Exchanges, presentation: Any, challenge: str) -> str:
+        holder = checked(self, presentation, challenge)  # the claim read its offer before this
+        assert offer(school, corrected, out).corrected == 1
+        return holder
+
+    monkeypatch.setattr(Exchanges, "_authenticated", corrected_meanwhile)
+    credential, _ = claimed(school, url, tmp_path / "passport")
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == "Na De Fout"
+    monkeypatch.undo()
+    key = f"MboDiploma/{prefix}-1"
+    taken = school.issuer.issuance(school.org).offers_by_row_key([key])[key].offer_id
+    again = {k: v for k, v in credential.items() if k != "proof" and k != "credentialStatus"}
+    again["credentialSubject"] = {k: v for k, v in credential["credentialSubject"].items() if k != "id"}
+    assert Exchanges(school.issuer).correct(school.org, taken, again) == "claimed"  # too late: changes nothing
 
 
 def test_a_row_with_an_open_offer_is_refused_by_the_batch_without_offers_and_issued_by_it_once_claimed(school, tmp_path):
@@ -402,7 +429,7 @@ def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the
     dry = cli(school, "--csv", str(csv_file), "--offers", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert json.loads(dry.stdout) | {} == {"count": 2, "valid": True, "offeredNow": 0, "toOffer": 2,
-                                           "alreadyOffered": 0, "alreadyIssued": 0}
+                                           "alreadyOffered": 0, "toCorrect": 0, "alreadyIssued": 0}
     assert offers_of(school, prefix) == 0
     made = cli(school, "--csv", str(csv_file), "--offers", "--out", str(out), "--qr", "--expires-in", "14d")
     assert made.returncode == 0, made.stderr
@@ -422,6 +449,13 @@ def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the
     shown = run_cli("status", "show", f"{prefix}-1", "--database-url", school.settings.database,
                     "--data-dir", str(school.settings.data_dir))
     assert shown.returncode == 0 and json.loads(shown.stdout)["rowKey"] == f"MboDiploma/{prefix}-1"
+    fixed = rows_csv(tmp_path / "fixed.csv", keys(prefix, 2), **{f"{prefix}-2": {"date": "2025-07-02"}})
+    dry = cli(school, "--csv", str(fixed), "--offers", "--dry-run")
+    assert json.loads(dry.stdout)["toCorrect"] == 1 and "1 heeft een open aanbod dat verbeterd zou worden" in dry.stderr
+    corrected = cli(school, "--csv", str(fixed), "--offers", "--out", str(out))
+    assert corrected.returncode == 0, corrected.stderr
+    assert json.loads(corrected.stdout)["corrected"] == 1
+    assert "1 open aanbiedingen zijn verbeterd" in corrected.stderr and "1 open offers were corrected" in corrected.stderr
 
 
 def test_cli_batch_offers_with_a_bad_row_makes_nothing_and_names_the_row_in_dutch_and_english(school, tmp_path):
