@@ -291,7 +291,10 @@ class VerificationResult:
                 for c in self.checks
             ],
             "errors": [e.to_json() for e in self.errors],
-            "credentials": [c.to_json() for c in self.credentials],
+            # each with its place in the input's verifiableCredential (from 0; the numbering of every error's path),
+            # which skips the copies left out (``leftOut``): the list's own index does not
+            "credentials": [c.to_json() | {"position": self.input_position(i)} for i, c in enumerate(self.credentials)],
+            "leftOut": list(self.left_out),
             "summary": self.summary.to_json() if self.summary else None,
             "holder": self.holder,
             "about": None if self.about is None else {

@@ -259,6 +259,8 @@ class VerificationResultModel(BaseModel):
     holder: str | None = None
     persons: list[dict[str, Any]] = Field(default_factory=list, description="A presentation's credentials per person; only one person's are counted, and nobody's when the holder proof fails (holder_mismatch, challenge_mismatch, …)")
     about: dict[str, Any] | None = None
+    leftOut: list[int] = Field(default_factory=list, description="Of a presentation: the positions (from 0) in its verifiableCredential of copies of a credential given before, left out and warned of (duplicate_credential)")
+    position: int | None = Field(default=None, description="Of a presentation's credential: its position (from 0) in the presentation's verifiableCredential, the numbering of error paths; the copies left out are skipped")
     checkedAt: str
     code: str | None = Field(default=None, description="Not verified (422, 400): the deciding error's code, as in ErrorBody")
     message: str | None = Field(default=None, description="Not verified: that error's English message")
