@@ -37,7 +37,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE, one_line
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, Skill, _data, _folder_tally, _import_error,
-    _label_size, _read_import, _skill_labels, _split_alt, _Tally, fold, shown_label,
+    _label_size, _read_import, _skill_labels, _split_alt, _Tally, _unpacked, fold, shown_label,
 )
 
 __all__ = [
@@ -671,14 +671,14 @@ def _count_import(path: Path, tally: _Tally) -> list[Skill] | str | None:
     occupations = path.name.startswith("occupations_")
     records = labels = chars = 0
     try:
-        text = lzma.decompress(path.read_bytes()).decode("utf-8-sig")
+        text = _unpacked(path).decode("utf-8-sig")
         if occupations:
             for row in _csv(text):
                 count, size = _label_size(row)
                 records, labels, chars = records + 1, labels + count, chars + size
         else:  # relations have no labels: their records only, counted without a dict each (124,000: 0.2 s, not 0.5)
             records = _records(text)
-    except (OSError, lzma.LZMAError, UnicodeDecodeError, csv.Error):
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError, csv.Error):
         raise _import_error(f"Het geïmporteerde bestand {path} is onleesbaar; importeer ESCO opnieuw.",
                             f"The imported file {path} is unreadable; import ESCO again.") from None
     tally.add("occupations" if occupations else "relations", records, (labels, chars))
