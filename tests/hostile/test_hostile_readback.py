@@ -28,6 +28,9 @@ from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.store import Store, open_store
+from skillspas.keys import generate
+from skillspas.keys.keyfile import Keystore, save
+from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.vocab_index import VocabIndex
 
 BASE = "http://127.0.0.1:8000"
@@ -220,6 +223,103 @@ def test_an_earlier_offers_file_of_8_gib_is_not_read_and_the_links_of_the_other_
     again = _offer(school, csv_file, out)
     assert [(e["state"], e["offerUrl"]) for e in again.entries] == [("open", link)]
     assert not (out / IN_PROGRESS).exists() and (out / MANIFEST_JSON).stat().st_size < 1 << 20
+
+
+# -- the data folder: organisation key files, a keystore's history ------------------------------------------------
+
+def _swap_in_another_key(key_file: Path) -> None:
+    """Another valid key file under the same name, id and controller: what a restore of the wrong backup leaves."""
+    document = json.loads(key_file.read_text("utf-8"))
+    other = key_file.with_name("other.json")
+    save(generate("ed25519"), other, controller=document["controller"], verification_method=document["id"])
+    other.replace(key_file)
+
+
+def test_an_organisation_key_file_swapped_for_another_key_is_refused_and_nothing_is_signed_with_it(school, tmp_path):
+    """The batch signed with whatever key the file held and checked the proof against that same key: every credential
+    it issued was one nobody could verify (invalid_signature against the organisation's DID document)."""
+    key_file = school.key_file()
+    kept = key_file.read_bytes()
+    _swap_in_another_key(key_file)
+    try:
+        csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+        run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id,
+                                                          "--out", str(tmp_path / "out")))
+    finally:
+        key_file.write_bytes(kept)
+        key_file.chmod(0o600)
+    assert_coded_refusal(run, codes={"signer_failed"})
+    assert "[invalid_key_file]" in run.stderr and school.org_id in run.stderr
+    assert not list((tmp_path / "out").glob("*.json"))
+
+
+def _written(key: Path, data: bytes) -> None:
+    key.write_bytes(data)
+    key.chmod(0o600)
+
+
+def _garbled(key: Path, kept: bytes, secret: str) -> None:
+    _written(key, kept.replace(secret[-6:].encode(), b"0OIl0O"))  # characters base58 has not
+
+
+def _readable_by_others(key: Path, kept: bytes, secret: str) -> None:
+    key.write_bytes(kept)
+    key.chmod(0o644)
+
+
+KEY_DAMAGE: dict[str, tuple[Callable[[Path, bytes, str], None], str]] = {
+    "a pipe": (lambda key, kept, secret: os.mkfifo(key), "invalid_key_file"),
+    "a folder": (lambda key, kept, secret: key.mkdir(), "key_not_found"),  # as for --key FOLDER
+    "a sparse file of 8 GiB": (lambda key, kept, secret: _huge(key), "invalid_key_file"),
+    "cut short": (lambda key, kept, secret: _written(key, kept[:len(kept) - 40]), "invalid_key_file"),
+    "its secret garbled": (_garbled, "invalid_key_file"),
+    "readable by others": (_readable_by_others, "insecure_permissions"),
+}
+
+
+@pytest.mark.parametrize("damage", list(KEY_DAMAGE))
+def test_an_organisation_key_file_that_is_damaged_is_a_keystore_code_and_no_refusal_shows_key_material(
+        school, tmp_path, damage):
+    key_file = school.key_file()
+    kept = key_file.read_bytes()
+    secret = json.loads(kept)["secretKeyMultibase"]
+    key_file.unlink()
+    make, code = KEY_DAMAGE[damage]
+    make(key_file, kept, secret)
+    try:
+        csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+        run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id,
+                                                          "--out", str(tmp_path / "out")))
+    finally:
+        if key_file.is_dir():
+            key_file.rmdir()
+        else:
+            key_file.unlink()
+        key_file.write_bytes(kept)
+        key_file.chmod(0o600)
+    assert_coded_refusal(run, codes={"signer_failed"})
+    assert f"[{code}]" in run.stderr, run.stderr
+    shown = run.stdout + run.stderr
+    assert all(secret[i:i + 8] not in shown for i in range(len(secret) - 8))
+
+
+@pytest.mark.parametrize("what", ["a folder", "a pipe"])
+def test_a_keystore_history_that_is_a_folder_or_a_pipe_is_refused_naming_the_file(tmp_path, what):
+    """A folder in history.json's place was refused as 'cannot use 3' (the number of the file it had opened)."""
+    keystore = Keystore.create(tmp_path / "ks", "did:web:roc.example", passphrase="readback-tests passphrase")
+    history = tmp_path / "ks" / "history.json"
+    history.unlink()
+    if what == "a folder":
+        history.mkdir()
+    else:
+        os.mkfifo(history)
+    with pytest.raises(SkillspasError) as refused:
+        keystore.history()
+    assert refused.value.code in (ErrorCode.INVALID_KEY_FILE, ErrorCode.FILE_ERROR)
+    assert str(history) in refused.value.text("nl") and str(history) in refused.value.text("en")
+    run = run_cli("keys", "list", "--keystore", str(tmp_path / "ks"))
+    assert_coded_refusal(run, codes={"invalid_key_file", "file_error"})
+    assert str(history) in run.stderr
 
 
 # -- the data folder: imported vocabularies and registers --------------------------------------------------------
