@@ -24,6 +24,7 @@ import lzma
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -218,9 +219,12 @@ class VocabIndex:
         key = _key(imports)
         folder = Path(cache) if cache is not None else cache_folder()
         path = folder / f"vocab-index-{key}.sqlite"
-        if not path.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
-            build_index(path, imports)
+        if not _intact(path):  # missing, or changed since it was built: built (again) in its place
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                build_index(path, imports)
+            except OSError as exc:  # a folder in its place, a cache folder that is a file, a full disk
+                raise file_error(exc, path, "write") from None
         return cls(path)
 
     def close(self) -> None:
@@ -614,6 +618,25 @@ class _Builder:
         db.executemany("INSERT INTO label VALUES (?, ?, ?, ?)", label_rows)
         db.executemany("INSERT INTO relation VALUES (?, ?, ?)", relation_rows)
         db.execute("INSERT INTO label(label) VALUES ('optimize')")
+
+
+def _intact(path: Path) -> bool:
+    """Whether ``path`` is an index as ``build_index`` wrote it: a regular file (not a link: the cache is rebuilt, never
+    read through one), of this format, as many bytes as its pages (not cut short). A damaged one raised sqlite3's
+    DatabaseError at its first query; one a sync tool or editor changed is built again instead."""
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode):
+            return False
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            pages: int = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+            form = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return pages == found.st_size and form == (_FORMAT,)
 
 
 def build_index(path: Path, imports: Iterable[Path] = (), *, limits: Limits = Limits()) -> None:

@@ -415,3 +415,36 @@ def test_a_pipe_in_place_of_the_stored_fast_path_contexts_is_not_waited_for(tmp_
     again = run_bounded("verify", str(tmp_path / "signed.json"), "--trust-issuer", did, timeout=20)
     assert again.exit_code == 0, again.stderr
     assert stat.S_ISFIFO(os.lstat(stored).st_mode)
+
+
+INDEX_DAMAGE: dict[str, Callable[[Path, Path, Path], None]] = {
+    "garbage": lambda index, good, elsewhere: index.write_bytes(os.urandom(100_000)),
+    "cut short": lambda index, good, elsewhere: index.write_bytes(good.read_bytes()[:1_000_000]),
+    "empty": lambda index, good, elsewhere: index.write_bytes(b""),
+    "a link out of the folder": lambda index, good, elsewhere: index.symlink_to(elsewhere),
+}
+
+
+@pytest.mark.parametrize("damage", list(INDEX_DAMAGE))
+def test_a_damaged_vocabulary_index_in_the_cache_is_built_again_not_a_crash(tmp_path, damage):
+    """sqlite3's DatabaseError reached the command line as '[internal]' ('file is not a database')."""
+    cache, elsewhere = tmp_path / "cache", tmp_path / "elsewhere.sqlite"
+    cache.mkdir()
+    elsewhere.write_bytes(b"")
+    index = cache / _index_name()
+    INDEX_DAMAGE[damage](index, VocabIndex.open().path, elsewhere)
+    opened = VocabIndex.open(cache=cache)
+    try:
+        assert opened.search("samenwerken", limit=1)
+    finally:
+        opened.close()
+    assert not index.is_symlink() and stat.S_ISREG(index.stat().st_mode)
+    assert elsewhere.read_bytes() == b""
+
+
+def test_a_folder_in_the_vocabulary_indexs_place_is_refused_naming_it(tmp_path):
+    cache = tmp_path / "cache"
+    (cache / _index_name()).mkdir(parents=True)
+    with pytest.raises(SkillspasError) as refused:
+        VocabIndex.open(cache=cache)
+    assert refused.value.code is ErrorCode.FILE_ERROR and str(cache / _index_name()) in refused.value.text("nl")
