@@ -256,7 +256,12 @@ def _in_progress(path: Path, *, durable: bool = False) -> Iterator[Callable[[str
     any instant loses none (``durable``: each line synced to the disk, and the file's name once). A line a killed run
     left broken is ended first, so the next line is whole."""
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, 0o600)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link: the links would go wherever it points
+            raise OSError(errno.ELOOP, NOT_FOLLOWED, str(path)) from None
+        raise
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):

@@ -208,6 +208,22 @@ def test_the_command_refuses_an_offers_qr_folder_that_links_out_of_the_folder_in
     assert not list(elsewhere.iterdir())
 
 
+def test_an_in_progress_file_that_links_out_of_the_folder_is_refused_saying_it_is_a_link_not_followed(school, tmp_path):
+    """The links would be appended to whatever file it points at; the refusal said 'too many levels of symbolic links'
+    (O_NOFOLLOW's errno), of one link."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere.jsonl"
+    out.mkdir(mode=0o700)
+    elsewhere.write_bytes(b"")
+    (out / IN_PROGRESS).symlink_to(elsewhere)
+    csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+    run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id, "--offers",
+                                                      "--out", str(out)))
+    assert_coded_refusal(run, codes={"file_error"})
+    assert "het is een koppeling (link), die hier niet wordt gevolgd" in run.stderr
+    assert "it is a link, which is not followed here" in run.stderr
+    assert elsewhere.read_bytes() == b""
+
+
 @pytest.mark.parametrize("what", ["an in-progress file", "an earlier offers.json"])
 def test_an_earlier_offers_file_of_8_gib_is_not_read_and_the_links_of_the_other_file_still_count(
         school, tmp_path, what):
