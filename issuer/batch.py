@@ -65,7 +65,7 @@ from skillspas.issuer.orgs import Org, role_may_issue, type_not_allowed
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, RowOffer, Slot
 from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
-from skillspas.schemas.jsonio import parse_json, read_input, regular_file
+from skillspas.schemas.jsonio import parse_json, read_back, read_input, regular_file
 from skillspas.schemas.files import folder_lock, private_folder
 from skillspas.schemas.limits import Limits
 
@@ -637,9 +637,10 @@ def _loaded(text: str | None) -> dict[str, Any] | None:
 
 
 def _intact(path: Path, sha256: str | None) -> bool:
-    """Whether ``path`` holds the credential with this stored hash."""
+    """Whether ``path`` holds the credential with this stored hash: as a regular file of at most ``Limits.max_bytes``
+    (``read_back``), not through a link (a link is rewritten as the file, never written through)."""
     try:
-        data = path.read_bytes()
+        data = read_back(path, Limits.max_bytes)
         if sha256 is not None and hashlib.sha256(data.rstrip(b"\n")).hexdigest() == sha256:
             return True  # the file is the credential's canonical text, as written here
         return sha256 is not None and credential_hash(parse_json(data)) == sha256

@@ -51,9 +51,9 @@ from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, Offer, check_tt
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org
 from skillspas.issuer.store.issuance import RowOffer
-from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError, error_for
-from skillspas.schemas.files import private_folder, sync_folder, write_atomic
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.errors import NOT_A_FOLDER, NOT_A_REGULAR_FILE, NOT_FOLLOWED, ErrorCode, SkillspasError, error_for
+from skillspas.schemas.files import sync_folder, write_atomic
+from skillspas.schemas.jsonio import parse_json, read_back
 from skillspas.schemas.limits import Limits
 from skillspas.wallet_export.qr import qr_for_text
 
@@ -177,6 +177,8 @@ def offer_rows(
             with contextlib.suppress(FileNotFoundError):
                 if not stat.S_ISREG(os.stat(out / name).st_mode):
                     raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
+        if qr:
+            _qr_folder(out / QR_FOLDER)
         offers = issuer.issuance(org).offers_by_row_key([row.key for row in plan])
         known = _earlier_links(out)  # after the offers: a link is written before its offer is committed, so it is here
         entries: list[dict[str, Any]] = []
@@ -251,12 +253,24 @@ def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None
 def _write_qr(out: Path, row: BatchRow, entry: dict[str, Any], lang: str) -> str:
     """Draw the entry's link as a QR code (captioned with the learner's name and the last day to claim); its path."""
     name = f"{QR_FOLDER}/{row_file_name(row.key, '.png')}"
-    private_folder(out / QR_FOLDER)
     until = str(entry["expires"])[:10]
     caption = [entry["learner"].get("learner_name", ""),
                f"ophalen tot {until}" if lang == "nl" else f"claim until {until}"]
     qr_for_text(str(entry["offerUrl"]), mode="byte").save(out / name, caption=caption)
     return name
+
+
+def _qr_folder(folder: Path) -> None:
+    """Make ``OUT/qr`` (0700) for the QR codes of the secret links, or refuse what stands in its place, before any
+    offer is made (``OSError`` naming it): a link (the codes would be drawn wherever it points, out of ``OUT`` too) or
+    anything but a folder."""
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    found = os.lstat(folder)
+    if stat.S_ISLNK(found.st_mode):
+        raise OSError(errno.ELOOP, NOT_FOLLOWED, str(folder))
+    if not stat.S_ISDIR(found.st_mode):
+        raise OSError(errno.ENOTDIR, NOT_A_FOLDER, str(folder))
 
 
 @contextlib.contextmanager
@@ -265,7 +279,12 @@ def _in_progress(path: Path, *, durable: bool = False) -> Iterator[Callable[[str
     any instant loses none (``durable``: each line synced to the disk, and the file's name once). A line a killed run
     left broken is ended first, so the next line is whole."""
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, 0o600)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link: the links would go wherever it points
+            raise OSError(errno.ELOOP, NOT_FOLLOWED, str(path)) from None
+        raise
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
@@ -297,24 +316,11 @@ def _earlier_links(out: Path) -> dict[str, str]:
     stopped), by offer id (their SHA-256). What cannot be read counts for nothing: its offers' links are then missing."""
     urls: list[Any] = []
     with contextlib.suppress(OSError, SkillspasError, LookupError, AttributeError, TypeError):
-        document = parse_json(_read(out / MANIFEST_JSON), _EARLIER)
+        document = parse_json(read_back(out / MANIFEST_JSON, _EARLIER_LIMIT), _EARLIER)
         urls.extend(entry.get("offerUrl") for entry in document["offers"])
-    with contextlib.suppress(OSError):
-        for line in _read(out / IN_PROGRESS).splitlines():  # a run killed mid-line leaves a broken last line
+    with contextlib.suppress(OSError):  # a run killed mid-line leaves a broken last line
+        for line in read_back(out / IN_PROGRESS, _EARLIER_LIMIT).splitlines():
             with contextlib.suppress(SkillspasError, AttributeError):
                 urls.append(parse_json(line).get("offerUrl"))
     tokens = (url.rsplit("/", 1)[-1] for url in urls if isinstance(url, str))
     return {offer_id(token): token for token in tokens if _TOKEN.fullmatch(token)}
-
-
-def _read(path: Path) -> bytes:
-    """A regular file's bytes (not through a link, never waiting on a pipe), at most ``_EARLIER_LIMIT``; ``OSError``
-    otherwise."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        data = handle.read(_EARLIER_LIMIT + 1)
-    if len(data) > _EARLIER_LIMIT:
-        raise OSError(f"{path} is too large")
-    return data

@@ -520,7 +520,14 @@ def _org_signer(settings: Settings, key: OrgKey, did: str, stopped: threading.Ev
         return _HsmSigner(settings, key, did, stopped), None
     key_file = Path(settings.keys) / key.key_file
     try:
-        return load(key_file, settings.key_passphrase), key_file
+        signer = load(key_file, settings.key_passphrase)
+        if (signer.public_key != PublicKey.from_multibase(key.public_key_multibase)
+                or signer.verification_method != key.verification_method):  # another key file in its place: what it
+            raise localized_error(  # signed, checked against its own key, would verify for no one
+                ErrorCode.INVALID_KEY_FILE, en=f"key file {str(key_file)!r} does not hold the organisation's key "
+                f"{key.verification_method}", nl=f"sleutelbestand {str(key_file)!r} bevat niet de sleutel "
+                f"{key.verification_method} van de organisatie")
+        return signer, key_file
     except (SkillspasError, OSError) as exc:
         error = exc if isinstance(exc, SkillspasError) else file_error(exc, key_file, "read")
         reason, reason_nl = (f"[{error.code.value}] {error.text(lang)}" for lang in ("en", "nl"))

@@ -278,10 +278,16 @@ class Keystore:
         file = self.path / HISTORY_FILE
         try:
             with open_input(file) as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise _invalid(file, "not a regular file", "geen gewoon bestand")
                 data = handle.read(_MAX_KEY_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             raise localized_error(ErrorCode.KEY_NOT_FOUND, en=f"no keystore at {str(self.path)!r}",
                                   nl=f"er is geen sleutelopslag in {str(self.path)!r}") from None
+        except IsADirectoryError:  # raised by the open of a folder's descriptor, which names no file
+            raise _invalid(file, "not a regular file", "geen gewoon bestand") from None
+        except OSError as exc:  # as ``_read`` says it of a key file
+            raise file_error(exc, file, "read") from None
         if len(data) > _MAX_KEY_FILE_BYTES:
             raise _invalid(file, "too large to be a key history", "te groot voor een sleutelgeschiedenis")
         try:

@@ -308,6 +308,9 @@ NOT_A_REGULAR_FILE = "it exists and is not a regular file"
 """The reason of the ``OSError`` a file writer raises rather than replace a folder, device or pipe (``schemas.files``)."""
 NOT_A_FOLDER = "it is not a folder"
 """The reason of the ``OSError`` for a file (or anything else) given where a folder is read (``--dids``)."""
+NOT_FOLLOWED = "it is a link, which is not followed here"
+"""The reason of the ``OSError`` for a link found where skillspas reads back or writes into what it made itself (a
+batch's files, a cache file): it may point anywhere, out of the folder too (``schemas.jsonio.read_back``)."""
 
 _REASONS_NL: dict[int | str, str] = {
     errno.ENOENT: "het bestand of de map bestaat niet",
@@ -329,6 +332,7 @@ _REASONS_NL: dict[int | str, str] = {
     errno.ENXIO: "het apparaat bestaat niet",
     NOT_A_REGULAR_FILE: "het bestaat, maar is geen gewoon bestand",
     NOT_A_FOLDER: "het is geen map",
+    NOT_FOLLOWED: "het is een koppeling (link), die hier niet wordt gevolgd",
 }
 """The system's reasons (by ``errno``, when the error carries the system's own text) and ours, in Dutch."""
 

@@ -21,12 +21,12 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
-from skillspas.schemas.errors import NOT_A_REGULAR_FILE, ErrorCode, SkillspasError, file_error, localized_error
+from skillspas.schemas.errors import NOT_A_REGULAR_FILE, NOT_FOLLOWED, ErrorCode, SkillspasError, file_error, localized_error
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
-__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key", "pointer_token",
-           "MAX_SAFE_INTEGER"]
+__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_back", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
+           "pointer_token", "MAX_SAFE_INTEGER"]
 
 
 def _too_deep(limit: int, path: str | None = None) -> SkillspasError:
@@ -153,6 +153,33 @@ def read_input(source: str | Path, limit: int) -> bytes:
             return handle.read(limit + 1)
     except OSError as exc:
         raise file_error(exc, source, "read") from None
+
+
+def read_back(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a file skillspas wrote itself and reads back later (a batch's credential file, the links of its
+    offers, a passport's credential, a cache file), which anyone may have changed meanwhile: a regular file only, never
+    through a link (one put in its place may point out of the folder), never waiting on a pipe, and at most ``limit``
+    bytes, a larger file not read at all. ``OSError`` otherwise, naming ``path``: ``NOT_FOLLOWED`` for a link,
+    ``NOT_A_REGULAR_FILE`` for a folder, pipe or device, ``EFBIG`` for a file over ``limit``."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link
+            raise OSError(errno.ELOOP, NOT_FOLLOWED, str(path)) from None
+        raise
+    try:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(path))
+        data = b""
+        if found.st_size <= limit:
+            with open(descriptor, "rb", closefd=False) as handle:
+                data = handle.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if found.st_size > limit or len(data) > limit:  # (or grown since fstat)
+        raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), str(path))
+    return data
 
 
 def regular_file(path: str | Path) -> os.stat_result:

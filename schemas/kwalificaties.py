@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillspas.schemas.errors import ErrorCode, localized_error
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.errors import ErrorCode, file_error, localized_error
+from skillspas.schemas.jsonio import parse_json, read_back
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE
 from skillspas.schemas.vocab import IMPORT_FOLDER, _data
@@ -174,7 +174,11 @@ class Kwalificaties:
         path = Path(home) / IMPORT_FOLDER / REGISTER_FILE if home is not None else None
         if path is None or not path.is_file():
             return bundled
-        rows = read_register(path.read_bytes(), str(path))
+        try:  # within the register's bound, not through a link: a file of gigabytes is not read whole
+            raw = read_back(path, _MAX_REGISTER_BYTES)
+        except OSError as exc:
+            raise file_error(exc, path, "read") from None
+        rows = read_register(raw, str(path))
         return cls(list(bundled._kwalificaties.values()), list(bundled._keuzedelen.values()),
                    list(bundled._certificaten.values()), [*bundled._register.values(), *rows], bundled._links)
 

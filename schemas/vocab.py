@@ -22,6 +22,7 @@ reused under Commission Decision 2011/833/EU; credit "ESCO, European Commission"
 from __future__ import annotations
 
 import csv
+import errno
 import functools
 import gzip
 import hashlib
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Iterable, Iterator, Mapping, Named
 
 from skillspas.schemas.errors import ErrorCode, SkillspasError, file_error, localized_error, shown
 from skillspas.schemas.files import write_atomic
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import parse_json, read_back
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE
 
@@ -754,16 +755,30 @@ _IMPORT_LIMITS: Final = Limits(max_bytes=256 * 1024 * 1024)
 """Bounds of an imported skills file (``vocab import`` writes it: all ESCO skills of one language, a few MB)."""
 
 
+def _unpacked(path: Path) -> bytes:
+    """What a file ``vocab import`` wrote into the data folder holds (gzip, else xz, by its name), read back
+    (``read_back``) and unpacked within ``_IMPORT_LIMITS.max_bytes`` both, so a file of gigabytes or one that unpacks to
+    gigabytes is never read or unpacked whole; ``OSError`` (``EFBIG`` past the bound), ``EOFError`` or ``lzma.LZMAError``
+    otherwise."""
+    limit = _IMPORT_LIMITS.max_bytes
+    packed = io.BytesIO(read_back(path, limit))
+    with gzip.GzipFile(fileobj=packed) if path.name.endswith(".gz") else lzma.LZMAFile(packed) as unpacking:
+        data = unpacking.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"it unpacks to more than {limit} bytes", str(path))
+    return data
+
+
 def _read_import(path: Path) -> list[Skill]:
     try:
-        body: Any = parse_json(gzip.decompress(path.read_bytes()), _IMPORT_LIMITS)
+        body: Any = parse_json(_unpacked(path), _IMPORT_LIMITS)
         lang, entries = body["lang"], body["skills"]
         return [
             Skill(uri, "ESCO", {lang: label}, {lang: tuple(alt)} if alt else {}, kind, reuse)
             for uri, (label, alt, kind, reuse) in entries.items()
             if ESCO_SKILL.fullmatch(uri) and label
         ]
-    except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile, SkillspasError):
+    except (OSError, ValueError, KeyError, TypeError, EOFError, lzma.LZMAError, SkillspasError):
         raise _import_error(
             f"Het geïmporteerde vaardighedenbestand {path} is onleesbaar; importeer ESCO opnieuw.",
             f"The imported skills file {path} is unreadable; import ESCO again.",

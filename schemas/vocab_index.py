@@ -24,6 +24,7 @@ import lzma
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -37,7 +38,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE, one_line
 from skillspas.schemas.vocab import (
     ATTRIBUTION, COMPETENTNL, ESCO_SKILL, IMPORT_FOLDER, REPLACE_MARKER, Skill, _data, _folder_tally, _import_error,
-    _label_size, _read_import, _skill_labels, _split_alt, _Tally, fold, shown_label,
+    _label_size, _read_import, _skill_labels, _split_alt, _Tally, _unpacked, fold, shown_label,
 )
 
 __all__ = [
@@ -218,9 +219,12 @@ class VocabIndex:
         key = _key(imports)
         folder = Path(cache) if cache is not None else cache_folder()
         path = folder / f"vocab-index-{key}.sqlite"
-        if not path.is_file():
-            folder.mkdir(parents=True, exist_ok=True)
-            build_index(path, imports)
+        if not _intact(path):  # missing, or changed since it was built: built (again) in its place
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                build_index(path, imports)
+            except OSError as exc:  # a folder in its place, a cache folder that is a file, a full disk
+                raise file_error(exc, path, "write") from None
         return cls(path)
 
     def close(self) -> None:
@@ -616,6 +620,25 @@ class _Builder:
         db.execute("INSERT INTO label(label) VALUES ('optimize')")
 
 
+def _intact(path: Path) -> bool:
+    """Whether ``path`` is an index as ``build_index`` wrote it: a regular file (not a link: the cache is rebuilt, never
+    read through one), of this format, as many bytes as its pages (not cut short). A damaged one raised sqlite3's
+    DatabaseError at its first query; one a sync tool or editor changed is built again instead."""
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode):
+            return False
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            pages: int = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+            form = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return pages == found.st_size and form == (_FORMAT,)
+
+
 def build_index(path: Path, imports: Iterable[Path] = (), *, limits: Limits = Limits()) -> None:
     """Build the index file at ``path`` from the bundled files and ``imports`` (written atomically).
 
@@ -671,14 +694,14 @@ def _count_import(path: Path, tally: _Tally) -> list[Skill] | str | None:
     occupations = path.name.startswith("occupations_")
     records = labels = chars = 0
     try:
-        text = lzma.decompress(path.read_bytes()).decode("utf-8-sig")
+        text = _unpacked(path).decode("utf-8-sig")
         if occupations:
             for row in _csv(text):
                 count, size = _label_size(row)
                 records, labels, chars = records + 1, labels + count, chars + size
         else:  # relations have no labels: their records only, counted without a dict each (124,000: 0.2 s, not 0.5)
             records = _records(text)
-    except (OSError, lzma.LZMAError, UnicodeDecodeError, csv.Error):
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError, csv.Error):
         raise _import_error(f"Het geïmporteerde bestand {path} is onleesbaar; importeer ESCO opnieuw.",
                             f"The imported file {path} is unreadable; import ESCO again.") from None
     tally.add("occupations" if occupations else "relations", records, (labels, chars))

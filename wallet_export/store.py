@@ -36,9 +36,9 @@ from typing import Any
 
 from skillspas.keys import Signer, generate
 from skillspas.keys.keyfile import load, save
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, file_error, localized_error, shown
 from skillspas.schemas.files import private_folder, write_atomic
-from skillspas.schemas.jsonio import parse_json
+from skillspas.schemas.jsonio import parse_json, read_back
 from skillspas.schemas.limits import Limits
 from skillspas.verifier import Bundle, Problem, Verifier
 from skillspas.wallet_export.view import CredentialView, Lang, describe
@@ -268,13 +268,17 @@ class PassportStore:
         return entry
 
     def _load(self, path: Path) -> StoredCredential:
-        data = path.read_bytes()
+        """A stored credential, read back within ``limits`` (``read_back``: not through a link, a pipe not waited for);
+        a coded refusal that says how to remove what is in its place."""
         try:
+            data = read_back(path, self.limits.max_bytes)
             document = read_credential(data, self.limits)
-        except SkillspasError as exc:
+        except (OSError, SkillspasError) as refused:  # an OSError: a folder, pipe, link or huge file in its place
+            exc, named = ((refused, f"{path.name}: ") if isinstance(refused, SkillspasError)
+                          else (file_error(refused, path, "read"), ""))  # which names the file itself
             ref = path.stem[:REF_LENGTH]
-            raise error_for(exc.code, f"{path.name}: {exc.message}; `skillspas passport remove {ref}` removes it",
-                            exc.path, nl=f"{path.name}: {exc.text('nl')}; `skillspas passport remove {ref}` verwijdert het"
+            raise error_for(exc.code, f"{named}{exc.message}; `skillspas passport remove {ref}` removes it",
+                            exc.path, nl=f"{named}{exc.text('nl')}; `skillspas passport remove {ref}` verwijdert het"
                             ) from None
         return StoredCredential(path.stem, path, data, document)
 

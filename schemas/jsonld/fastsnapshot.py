@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 from skillspas.schemas.cachedir import cache_folder
 from skillspas.schemas.files import write_atomic
+from skillspas.schemas.jsonio import read_back
 from skillspas.schemas.jsonld.fastcontext import CompiledContext, ContextSpace
 from skillspas.schemas.jsonld.pyld_facts import PYLD_VERSION
 
@@ -48,11 +49,7 @@ def snapshot_file(contexts: Iterable[tuple[str, str]], sentinel: dict[str, Any])
 def read(path: Path) -> dict[str, Any] | None:
     """The stored snapshot at ``path``, or None (missing, unreadable, too large, not this format)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            return None
-        found = json.loads(data)
+        found = json.loads(read_back(path, MAX_BYTES))  # a pipe in its place is not waited for
     except (OSError, ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) and found.get("format") == FORMAT and found.get("file") == path.name else None

@@ -12,6 +12,7 @@ import pytest
 
 from hostilekit import make_service
 from skillspas.issuer.demo import sample_credential
+from skillspas.keys import generate
 from skillspas.keys.keyfile import load, save
 
 
@@ -21,10 +22,18 @@ def _reencrypt(key_file: Path, passphrase: str) -> None:
          verification_method=signer.verification_method, overwrite=True)
 
 
+def _another_key(key_file: Path, passphrase: str) -> None:
+    """Another valid key file under the same name, id and controller (a restore of the wrong backup)."""
+    signer = load(key_file, passphrase)
+    save(generate("ed25519"), key_file, passphrase=passphrase, controller=signer.controller,
+         verification_method=signer.verification_method, overwrite=True)
+
+
 BREAKS: dict[str, Callable[[Path, str], None]] = {
     "deleted": lambda key_file, _: key_file.unlink(),
     "corrupt": lambda key_file, _: key_file.write_bytes(b'{"type": "Multikey", "id": '),
     "encrypted with another passphrase": _reencrypt,
+    "another key in its place": _another_key,
 }
 
 
