@@ -37,6 +37,7 @@ import concurrent.futures
 import contextlib
 import csv
 import datetime as dt
+import errno
 import gc
 import hashlib
 import io
@@ -44,6 +45,7 @@ import json
 import multiprocessing
 import os
 import re
+import stat
 import sys
 import time
 from collections import deque
@@ -64,7 +66,8 @@ from skillspas.issuer.privacy import check_no_national_id
 from skillspas.issuer.orgs import Org, role_may_issue, type_not_allowed
 from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, RowOffer, Slot
-from skillspas.schemas.errors import ErrorCode, InvalidCredential, SkillspasError, error_for, localized_error, shown
+from skillspas.schemas.errors import (NOT_A_REGULAR_FILE, ErrorCode, InvalidCredential, SkillspasError, error_for,
+                                      localized_error, shown)
 from skillspas.schemas.jsonio import parse_json, read_back, read_input, regular_file
 from skillspas.schemas.files import folder_lock, private_folder
 from skillspas.schemas.limits import Limits
@@ -602,13 +605,19 @@ def row_file_name(key: str, suffix: str = ".json") -> str:
 
 
 @contextlib.contextmanager
-def batch_folder(out: Path) -> Iterator[Path]:
+def batch_folder(out: Path, manifests: Sequence[str] = ()) -> Iterator[Path]:
     """Make ``out`` (0700: the learners' files are the owner's only) and hold the batch lock on it while the block runs
     (``folder_lock`` on ``BATCH_LOCK``), so that one batch run at a time writes into it, with or without offers. Another
     run holding it: ``file_error`` (nl/en) naming ``out``, raised before anything is written. The thread that holds it
     may enter again (the ``batch`` command locks an existing ``--out`` before it checks the rows, ``issue_rows`` and
-    ``offer_rows`` lock theirs); without ``fcntl`` (Windows) nothing is locked."""
+    ``offer_rows`` lock theirs); without ``fcntl`` (Windows) nothing is locked. ``manifests``: the files the run writes
+    last, refused now (``OSError`` naming one) when something else than a file stands in place of one (a folder, a
+    pipe), not once every row is issued or offered."""
     private_folder(out)
+    for name in manifests:
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISREG(os.stat(out / name).st_mode):
+                raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(folder_lock(out, name=BATCH_LOCK))
@@ -774,7 +783,7 @@ def issue_rows(
     started = time.perf_counter()
     with contextlib.ExitStack() as held:
         if out is not None:  # the learners' diplomas, named by row key (0700, 0600); one run at a time writes there
-            held.enter_context(batch_folder(out))
+            held.enter_context(batch_folder(out, (MANIFEST,)))
         run = _Run(issuer, org, plan, out, progress)
         # The rows found issued before were read by validate_rows; the rest are read here.
         stored = run.issuance.by_row_key([row.key for row in plan if row.issued is None])
@@ -794,7 +803,8 @@ def issue_rows(
         with _given_or_own(workers, issuer, len(todo)) as pool:
             count = pool.count if org.key_file is not None else 1
             job = SignJob(str(org.key_file) if count > 1 else None, issuer.settings.key_passphrase,
-                           str(out) if out is not None else None, durable, collect)
+                           str(out) if out is not None else None, durable, collect,
+                           (org.signer.verification_method, org.signer.public_key.multibase))
             in_flight: set[concurrent.futures.Future[Any]] = set()
             checked = False
             while True:

@@ -171,12 +171,9 @@ def offer_rows(
     exchanges = Exchanges(issuer)
     contacts = {line: {c: str(values[c]) for c in CONTACT_COLUMNS if values.get(c)} for line, values in rows}
     columns = tuple(c for c in CONTACT_COLUMNS if any(c in values for _, values in rows))
-    with batch_folder(out):  # the learners' links, the owner's only (0700); one run at a time writes there
-        # Refused now, not once the offers exist and only their links are lost.
-        for name in (MANIFEST_JSON, MANIFEST_CSV):
-            with contextlib.suppress(FileNotFoundError):
-                if not stat.S_ISREG(os.stat(out / name).st_mode):
-                    raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(out / name))
+    # the learners' links, the owner's only (0700); one run at a time writes there; a manifest that could not be
+    # written refused now, not once the offers exist and only their links are lost
+    with batch_folder(out, (MANIFEST_JSON, MANIFEST_CSV)):
         if qr:
             _qr_folder(out / QR_FOLDER)
         offers = issuer.issuance(org).offers_by_row_key([row.key for row in plan])

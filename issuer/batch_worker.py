@@ -29,7 +29,7 @@ from skillspas.issuer.privacy import remembering_passed_values
 from skillspas.issuer.stored_form import canonical_text, check_stored_ids, row_credential_id
 from skillspas.keys import Signer
 from skillspas.keys.keyfile import load
-from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for
+from skillspas.schemas.errors import ErrorCode, SkillspasError, error_for, localized_error
 from skillspas.schemas.files import write_atomic
 from skillspas.schemas.vc import issuer_id
 
@@ -153,11 +153,19 @@ def worker_init(parent: int) -> None:
 _SIGNERS: dict[tuple[str, str | None], Signer] = {}
 
 
-def _signer(key_file: str, passphrase: str | None) -> Signer:
-    """The organisation's signer in a worker process, loaded from the keystore once."""
+def _signer(key_file: str, passphrase: str | None, key: tuple[str, str] | None = None) -> Signer:
+    """The organisation's signer in a worker process, loaded from the keystore once; ``invalid_key_file`` when the file
+    holds another key than ``key`` (``SignJob.key``: what the batch's own process checked against the organisation's
+    record)."""
     cached = _SIGNERS.get((key_file, passphrase))
     if cached is None:
-        cached = _SIGNERS[(key_file, passphrase)] = load(Path(key_file), passphrase)
+        cached = load(Path(key_file), passphrase)
+        if key is not None and (cached.verification_method, cached.public_key.multibase) != key:
+            method = key[0]
+            raise localized_error(ErrorCode.INVALID_KEY_FILE, en=f"key file {key_file!r} does not hold the "
+                                  f"organisation's key {method}", nl=f"sleutelbestand {key_file!r} bevat niet de "
+                                  f"sleutel {method} van de organisatie")
+        _SIGNERS[(key_file, passphrase)] = cached
     return cached
 
 
@@ -257,6 +265,10 @@ class SignJob:
     durable: bool
     keep: bool
     """Return the signed credential itself (else only its JSON text and hash)."""
+    key: tuple[str, str] | None = None
+    """The verification method and public key (multibase) the organisation signs with (its signer in the batch's own
+    process, checked against its record): a worker that loads ``key_file`` finds that key in it, or signs nothing
+    (another key file put in its place meanwhile)."""
 
 
 @dataclass(frozen=True)
@@ -284,7 +296,7 @@ def sign_rows(
     job: SignJob, items: Sequence[ToSign], signer: Signer | None = None
 ) -> tuple[list[Signed], float, float]:
     """Sign rows (in a worker) and write each file before it counts; also the seconds spent signing and writing."""
-    signer = signer or _signer(str(job.key_file), job.passphrase)
+    signer = signer or _signer(str(job.key_file), job.passphrase, job.key)
     done: list[Signed] = []
     signing = writing = 0.0
     for item in items:

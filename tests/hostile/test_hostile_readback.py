@@ -23,6 +23,7 @@ import pytest
 
 from hostilekit import assert_coded_refusal, run_bounded, run_cli
 from skillspas.issuer.batch import issue_rows, read_csv, validate_rows
+from skillspas.issuer.batch_worker import SignJob, sign_rows
 from skillspas.issuer.batch_offers import IN_PROGRESS, MANIFEST_JSON, QR_FOLDER, offer_rows
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import create_organisation
@@ -267,6 +268,19 @@ def test_an_organisation_key_file_swapped_for_another_key_is_refused_and_nothing
     assert_coded_refusal(run, codes={"signer_failed"})
     assert "[invalid_key_file]" in run.stderr and school.org_id in run.stderr
     assert not list((tmp_path / "out").glob("*.json"))
+
+
+def test_a_key_file_swapped_after_the_batch_checked_it_is_refused_by_the_worker_that_loads_it(tmp_path):
+    """A worker loads the key file by its path when it starts signing, after the batch's own process checked it
+    against the organisation's record: a swap in between signed with the other key."""
+    key_file = tmp_path / "org-key.json"
+    signer = save(generate("ed25519"), key_file, controller="did:web:roc.example",
+                  verification_method="did:web:roc.example#key-1")
+    _swap_in_another_key(key_file)
+    job = SignJob(str(key_file), None, None, False, False, (signer.verification_method, signer.public_key.multibase))
+    with pytest.raises(SkillspasError) as refused:
+        sign_rows(job, [])
+    assert refused.value.code is ErrorCode.INVALID_KEY_FILE and "did:web:roc.example#key-1" in refused.value.message
 
 
 def _written(key: Path, data: bytes) -> None:

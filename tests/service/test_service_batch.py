@@ -495,6 +495,24 @@ def test_cli_batch_refuses_a_changed_row_in_dutch_and_english_before_anything_is
     assert not (out / "manifest.json").read_text(encoding="utf-8").count("k-2")
 
 
+def test_a_manifest_that_could_not_be_written_is_refused_before_any_row_is_issued(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "manifestdir")
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings.replace(batch_workers=1))
+        org = issuer.orgs.get(org_id)
+        plan = validate_rows(issuer, org, "mbo-diploma", [(2, diploma_row("m-0"))])
+        (tmp_path / "out" / "manifest.json").mkdir(parents=True)  # a folder where the manifest goes
+        with pytest.raises(OSError) as refused:
+            issue_rows(issuer, org, plan, out=tmp_path / "out")
+        assert "manifest.json" in str(refused.value)
+        with store.transaction() as session:  # refused before a row was reserved, not after all were issued
+            assert session.scalar(select(func.count()).select_from(IssuedCredential)
+                                  .where(IssuedCredential.org_id == org_id)) == 0
+    finally:
+        store.dispose()
+
+
 _INTERRUPTED_WRITE = """
 import resource, signal, sys
 from pathlib import Path
