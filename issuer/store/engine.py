@@ -452,6 +452,20 @@ def _unavailable(exc: BaseException, url: URL | None = None) -> Exception:
     if url is not None and url.password:
         line = line.replace(str(url.password), "***")
     reason = shown(line, 200)
+    if isinstance(cause, sqlite3.Error):  # a file, not a server: busy, or not usable as a database (damaged, other)
+        if _busy(cause):
+            return localized_error(ErrorCode.DATABASE_UNAVAILABLE,
+                                   en=f"the database is busy ({reason}): another skillspas process is writing to it; try "
+                                      "again when it has finished",
+                                   nl=f"de database is bezet ({reason}): een ander skillspas-proces schrijft erin; "
+                                      "probeer het opnieuw als dat klaar is")
+        where = shown(str(url.database), 200) if url is not None and url.database else "the database file"
+        return localized_error(ErrorCode.DATABASE_UNAVAILABLE,
+                               en=f"{where} cannot be used as the database ({reason}); check --database-url "
+                                  "(SKILLSPAS_DATABASE_URL) or --data-dir, and if the file is damaged, put back a backup",
+                               nl=f"{where} is niet te gebruiken als database ({reason}); controleer --database-url "
+                                  "(SKILLSPAS_DATABASE_URL) of --data-dir, en zet een reservekopie terug als het bestand "
+                                  "beschadigd is")
     return localized_error(ErrorCode.DATABASE_UNAVAILABLE,
                            en=f"the database cannot be reached ({reason}); check --database-url (SKILLSPAS_DATABASE_URL) "
                               "and that the database server runs",

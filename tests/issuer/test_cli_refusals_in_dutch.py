@@ -180,6 +180,16 @@ def test_a_value_error_no_check_foresaw_says_in_dutch_that_its_english_detail_fo
     assert "error [invalid_option]: something no check foresaw" in result.stderr
 
 
+def test_a_database_file_that_is_no_database_says_so_in_both_languages_not_that_a_server_should_run(tmp_path):
+    damaged = tmp_path / "skillspas.db"
+    damaged.write_bytes(b"this is no SQLite database, just a file that was overwritten " * 100)
+    result = CliRunner().invoke(build_app(), ["org", "list", "--database-url", f"sqlite:///{damaged}"])
+    assert result.exit_code == 2, result.output
+    assert f"fout [database_unavailable]: {damaged} is niet te gebruiken als database" in result.stderr, result.output
+    assert "reservekopie" in result.stderr and "put back a backup" in result.stderr
+    assert "server" not in result.stderr and "Traceback" not in result.output
+
+
 def test_a_database_server_that_cannot_be_reached_is_database_unavailable_in_both_languages_without_the_urls_password():
     url = "postgresql://school:geheim-wachtwoord@127.0.0.1:1/skillspas"  # port 1: nothing listens there
     result = CliRunner().invoke(build_app(), ["org", "list", "--database-url", url])
