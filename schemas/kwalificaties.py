@@ -51,7 +51,6 @@ REGISTER_FILE = "kwalificaties-register.csv"
 REGISTER_COLUMNS = ("code", "kind", "name", "part_of", "source")
 _REGISTER_KINDS = {"kwalificatie", "kwalificatiedossier", "keuzedeel", "certificaat"}
 _REGISTER_CODE = re.compile(r"[0-9]{5}|[KC][0-9]{4}")
-_MAX_REGISTER_BYTES = 4 * 1024 * 1024
 NIVEAU_NAMES = {1: "Entreeopleiding", 2: "Basisberoepsopleiding", 3: "Vakopleiding", 4: "Middenkaderopleiding"}
 _EQF = "http://data.europa.eu/snb/eqf/"
 
@@ -235,7 +234,7 @@ def _register_error(name: str, nl: str, en: str) -> Exception:
 def read_register(raw: bytes, name: str = REGISTER_FILE, *, limits: Limits = Limits()) -> list[RegisterEntry]:
     """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else: ``too_large`` on the
     row past ``limits.max_register_rows``, before the rest is read."""
-    if len(raw) > _MAX_REGISTER_BYTES:
+    if len(raw) > limits.max_register_bytes:
         raise _register_error(name, "het register is te groot", "the register is too large")
     try:
         text = raw.decode("utf-8-sig")

@@ -72,10 +72,6 @@ _OCCUPATIONS_FILE = re.compile(r"(?:^|/)occupations_([a-z]{2})\.csv$")
 _RELATIONS_FILE = re.compile(r"(?:^|/)occupationSkillRelations\.csv$")
 _REGISTER_FILE = re.compile(r"(?:^|/)kwalificaties-register\.csv$")
 _WANTED = (_SKILLS_FILE, _COLLECTION_FILE, _OCCUPATIONS_FILE, _RELATIONS_FILE, _REGISTER_FILE)
-_MAX_MEMBER_BYTES = 64 * 1024 * 1024  # skills_en.csv is 9.5 MB, occupationSkillRelations.csv 21 MB
-_MAX_TOTAL_BYTES = 160 * 1024 * 1024
-_MAX_MEMBERS = 200
-_MAX_FIELD = 1 << 20
 
 
 def fold(text: str) -> str:
@@ -295,8 +291,8 @@ def _rows(text: str, name: str, required: Sequence[str] = (), uris: Mapping[str,
     URI of its pattern. The same URIs on two records that differ is a refusal naming both lines (which one holds would
     be a guess); the same record twice is read twice. ``seen`` (the caller's, else one of its own) ends with one entry
     per different record: its URIs' hash, its first line and the hash of what it says."""
-    previous = csv.field_size_limit()
-    csv.field_size_limit(_MAX_FIELD)
+    most = tallies[0].limits.max_vocab_field
+    previous = csv.field_size_limit(most)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     seen = {} if seen is None else seen  # the hash of a record's URIs: its line and the hash of what it says
     try:
@@ -319,11 +315,11 @@ def _rows(text: str, name: str, required: Sequence[str] = (), uris: Mapping[str,
             yield row
         for tally in tallies:
             tally.add(kind, records, (labels, chars))
-    except csv.Error as exc:  # e.g. a field over _MAX_FIELD characters, a NUL, a quote that does not close
+    except csv.Error as exc:  # e.g. a field over ``max_vocab_field`` characters, a NUL, a quote that does not close
         line = reader.line_num + 1  # line_num counts the lines read before the failing one
         if "field limit" in str(exc):
-            raise _import_error(f"{name}, regel {line}: een veld is langer dan {_MAX_FIELD} tekens",
-                                f"{name}, line {line}: a field is longer than {_MAX_FIELD} characters",
+            raise _import_error(f"{name}, regel {line}: een veld is langer dan {most} tekens",
+                                f"{name}, line {line}: a field is longer than {most} characters",
                                 ErrorCode.TOO_LARGE) from None
         raise _import_error(f"{name}, regel {line}: geen geldige CSV (bijvoorbeeld een NUL-teken of een aanhalingsteken dat "
                             "niet sluit)", f"{name}, line {line}: not valid CSV ({exc})") from None
@@ -453,10 +449,15 @@ def _import_error(nl: str, en: str, code: ErrorCode = ErrorCode.SCHEMA_INVALID) 
     return localized_error(code, nl=nl, en=en)
 
 
-def _too_large(name: str) -> SkillspasError:
-    return _import_error(f"{name} is te groot (meer dan {_MAX_MEMBER_BYTES // (1024 * 1024)} MiB uitgepakt)",
-                         f"{name} is too large (more than {_MAX_MEMBER_BYTES // (1024 * 1024)} MiB unpacked)",
-                         ErrorCode.TOO_LARGE)
+def _too_large(name: str, most: int) -> SkillspasError:
+    return _import_error(f"{name} is te groot (meer dan {_size(most)} uitgepakt)",
+                         f"{name} is too large (more than {_size(most)} unpacked)", ErrorCode.TOO_LARGE)
+
+
+def _size(count: int) -> str:
+    """A number of bytes as a bound is stated: ``64 MiB``, or ``1000 bytes``."""
+    mib = 1024 * 1024
+    return f"{count // mib} MiB" if count % mib == 0 else f"{count} bytes"
 
 
 def _wanted(name: str) -> bool:
@@ -469,37 +470,39 @@ def _safe_name(name: str) -> bool:
     return not (name.startswith("/") or "\\" in name or ":" in name or ".." in path.parts or "\0" in name)
 
 
-def _members(source: Path) -> dict[str, bytes]:
-    """The files an ESCO download (zip, folder, or one CSV file) holds that the importer reads, within bounds."""
+def _members(source: Path, limits: Limits) -> dict[str, bytes]:
+    """The files an ESCO download (zip, folder, or one CSV file) holds that the importer reads, within ``limits``
+    (``max_vocab_file_bytes``, ``max_vocab_download_bytes``, ``max_vocab_files``)."""
     found: dict[str, bytes] = {}
     total = 0
+    most = limits.max_vocab_file_bytes
 
     def add(name: str, data: bytes) -> None:
         nonlocal total
         total += len(data)
-        if total > _MAX_TOTAL_BYTES:
-            raise _import_error("de download is te groot", "the download is too large", ErrorCode.TOO_LARGE)
+        if total > limits.max_vocab_download_bytes:
+            raise _too_large(str(source), limits.max_vocab_download_bytes)
         found[name.rsplit("/", 1)[-1]] = data
 
     try:
         if source.is_dir():
             for path in sorted(source.rglob("*.csv")):
                 if _wanted(path.name):
-                    if path.stat().st_size > _MAX_MEMBER_BYTES:
-                        raise _too_large(path.name)
+                    if path.stat().st_size > most:
+                        raise _too_large(path.name, most)
                     add(path.name, path.read_bytes())
             return found
         if source.suffix.lower() == ".csv":
             if not _wanted(source.name):
                 raise _import_error(f"{source.name} is geen bestand dat vocab import kent",
                                     f"{source.name} is not a file vocab import knows")
-            if source.stat().st_size > _MAX_MEMBER_BYTES:
-                raise _too_large(source.name)
+            if source.stat().st_size > most:
+                raise _too_large(source.name, most)
             add(source.name, source.read_bytes())
             return found
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
-            if len(infos) > _MAX_MEMBERS:
+            if len(infos) > limits.max_vocab_files:
                 raise _import_error("het zip-bestand bevat te veel bestanden", "the zip file holds too many files")
             unsafe = [i.filename for i in infos if not _safe_name(i.filename)]
             if unsafe:
@@ -508,12 +511,12 @@ def _members(source: Path) -> dict[str, bytes]:
             for info in infos:
                 if info.is_dir() or not _wanted(info.filename):
                     continue
-                if info.file_size > _MAX_MEMBER_BYTES:
-                    raise _too_large(info.filename)
+                if info.file_size > most:
+                    raise _too_large(info.filename, most)
                 with archive.open(info) as member:  # the declared size may lie: read at most the bound
-                    data = member.read(_MAX_MEMBER_BYTES + 1)
-                if len(data) > _MAX_MEMBER_BYTES:
-                    raise _too_large(info.filename)
+                    data = member.read(most + 1)
+                if len(data) > most:
+                    raise _too_large(info.filename, most)
                 add(info.filename, data)
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:  # what any command says of such a file
         raise file_error(exc, exc.filename or source, "read") from None
@@ -564,7 +567,7 @@ def import_esco(
     sources = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     members: dict[str, bytes] = {}
     for item in sources:
-        members.update(_members(Path(item)))
+        members.update(_members(Path(item), limits))
     folder = Path(home) / IMPORT_FOLDER
     kept = _kept(home, members, limits, replace=replace)
     plan = _plan(members, _Tally(limits, kept.who, kept.then, dict(kept.counts)))  # the folder, counted as it is read

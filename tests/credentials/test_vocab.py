@@ -18,6 +18,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas import vocab as vocab_module
 from skillspas.schemas.kwalificaties import REGISTER_FILE
+from skillspas.schemas.limits import Limits
 from skillspas.schemas.vocab import SkillsVocabulary, fold, import_esco
 from skillspas.schemas.vocab_index import VocabIndex
 
@@ -198,14 +199,14 @@ def _lying_zip(path: Path) -> None:
 
 def _bomb(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("occupationSkillRelations.csv", b"\0" * (vocab_module._MAX_MEMBER_BYTES + 1))
+        archive.writestr("occupationSkillRelations.csv", b"\0" * (Limits().max_vocab_file_bytes + 1))
 
 
 def _oversized_folder(path: Path) -> Path:
     folder = path.parent / "unpacked"
     folder.mkdir()
     with open(folder / "skills_en.csv", "wb") as handle:  # sparse: no disk is used
-        handle.truncate(vocab_module._MAX_MEMBER_BYTES + 1)
+        handle.truncate(Limits().max_vocab_file_bytes + 1)
     return folder
 
 
