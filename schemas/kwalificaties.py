@@ -29,7 +29,7 @@ from skillspas.schemas.errors import ErrorCode, localized_error
 from skillspas.schemas.jsonio import parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE
-from skillspas.schemas.vocab import IMPORT_FOLDER, _data
+from skillspas.schemas.vocab import IMPORT_FOLDER, _data, _size
 
 __all__ = [
     "Werkproces",
@@ -232,10 +232,14 @@ def _register_error(name: str, nl: str, en: str) -> Exception:
 
 
 def read_register(raw: bytes, name: str = REGISTER_FILE, *, limits: Limits = Limits()) -> list[RegisterEntry]:
-    """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else: ``too_large`` on the
-    row past ``limits.max_register_rows``, before the rest is read."""
+    """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else: ``too_large``, naming
+    ``name`` and the bound, for more than ``limits.max_register_bytes``, and on the row past
+    ``limits.max_register_rows``, before the rest is read."""
     if len(raw) > limits.max_register_bytes:
-        raise _register_error(name, "het register is te groot", "the register is too large")
+        size = _size(limits.max_register_bytes)
+        raise localized_error(
+            ErrorCode.TOO_LARGE, nl=f"{name} is groter dan {size}; meer neemt skillspas niet uit één register",
+            en=f"{name} is larger than {size}; skillspas takes no more from one register")
     try:
         text = raw.decode("utf-8-sig")
         reader = csv.DictReader(io.StringIO(text, newline=""))
