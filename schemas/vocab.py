@@ -636,7 +636,8 @@ def _members(source: Path, limits: Limits, archives: contextlib.ExitStack) -> di
         archive = archives.enter_context(zipfile.ZipFile(source))
         infos = archive.infolist()
         if len(infos) > limits.max_vocab_files:
-            raise _import_error("het zip-bestand bevat te veel bestanden", "the zip file holds too many files")
+            raise _import_error(f"{source} bevat meer dan {limits.max_vocab_files} bestanden",
+                                f"{source} holds more than {limits.max_vocab_files} files", ErrorCode.TOO_LARGE)
         unsafe = [i.filename for i in infos if not _safe_name(i.filename)]
         if unsafe:
             raise _import_error(f"het zip-bestand bevat een onveilige bestandsnaam ({shown(unsafe[0], quoted=True)})",

@@ -341,6 +341,19 @@ def test_a_download_at_its_byte_bound_is_imported_and_one_byte_over_it_is_too_la
     assert not (tmp_path / "again" / "vocab").exists()
 
 
+def test_a_zip_of_more_files_than_its_bound_is_too_large_naming_it_and_the_bound_and_one_at_it_is_imported(tmp_path):
+    source = tmp_path / "download.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("skills_nl.csv", _SKILLS_HEADER + _SKILL_ROW)
+        archive.writestr("conceptSchemes_nl.csv", "conceptType,conceptUri\n")
+    assert import_esco(source, tmp_path / "home", limits=Limits(max_vocab_files=2)).counts == {"nl": 1}
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "again", limits=Limits(max_vocab_files=1))
+    assert refused.value.code is ErrorCode.TOO_LARGE
+    assert f"{source} bevat meer dan 1 bestanden" in refused.value.text("nl")
+    assert f"{source} holds more than 1 files" in refused.value.text("en")
+
+
 def test_the_cli_refuses_a_hostile_download_with_a_code_and_no_traceback(tmp_path):
     source = tmp_path / "download.zip"
     _one("../../skills_en.csv", "conceptUri,preferredLabel\n")(source)
