@@ -7,6 +7,7 @@ keeps, so all of those are ``malformed_json`` here; size and depth are ``too_lar
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import errno
 import io
@@ -17,7 +18,7 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -25,7 +26,7 @@ from skillspas.schemas.errors import NOT_A_REGULAR_FILE, NOT_FOLLOWED, ErrorCode
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.scan import MAX_SAFE_INTEGER, Scan, scan
 
-__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_back", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
+__all__ = ["parse_json", "parse_scanned", "open_input", "read_input", "read_back", "opened_back", "read_json_file", "regular_file", "check_bounds", "copy_json", "content_key",
            "pointer_token", "MAX_SAFE_INTEGER"]
 
 
@@ -155,12 +156,13 @@ def read_input(source: str | Path, limit: int) -> bytes:
         raise file_error(exc, source, "read") from None
 
 
-def read_back(path: str | os.PathLike[str], limit: int) -> bytes:
-    """The bytes of a file skillspas wrote itself and reads back later (a batch's credential file, the links of its
-    offers, a passport's credential, a cache file), which anyone may have changed meanwhile: a regular file only, never
-    through a link (one put in its place may point out of the folder), never waiting on a pipe, and at most ``limit``
-    bytes, a larger file not read at all. ``OSError`` otherwise, naming ``path``: ``NOT_FOLLOWED`` for a link,
-    ``NOT_A_REGULAR_FILE`` for a folder, pipe or device, ``EFBIG`` for a file over ``limit``."""
+@contextlib.contextmanager
+def opened_back(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A file skillspas wrote itself and reads back later (a batch's credential file, the links of its offers, a
+    passport's credential, a cache file, an imported register), which anyone may have changed meanwhile, open for
+    reading: a regular file only, never through a link (one put in its place may point out of the folder), never
+    waiting on a pipe. ``OSError`` otherwise, naming ``path``: ``NOT_FOLLOWED`` for a link, ``NOT_A_REGULAR_FILE`` for
+    a folder, pipe or device. The reader bounds what it reads (``read_back``)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
@@ -168,16 +170,21 @@ def read_back(path: str | os.PathLike[str], limit: int) -> bytes:
             raise OSError(errno.ELOOP, NOT_FOLLOWED, str(path)) from None
         raise
     try:
-        found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode):
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, NOT_A_REGULAR_FILE, str(path))
-        data = b""
-        if found.st_size <= limit:
-            with open(descriptor, "rb", closefd=False) as handle:
-                data = handle.read(limit + 1)
+        with open(descriptor, "rb", closefd=False) as handle:
+            yield handle
     finally:
         os.close(descriptor)
-    if found.st_size > limit or len(data) > limit:  # (or grown since fstat)
+
+
+def read_back(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a file read back (``opened_back``), at most ``limit``: a larger file is not read at all
+    (``OSError`` ``EFBIG`` naming ``path``)."""
+    with opened_back(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(limit + 1) if size <= limit else b""
+    if size > limit or len(data) > limit:  # (or grown since fstat)
         raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), str(path))
     return data
 

@@ -23,13 +23,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from skillspas.schemas.errors import ErrorCode, file_error, localized_error
-from skillspas.schemas.jsonio import parse_json, read_back
+from skillspas.schemas.jsonio import opened_back, parse_json
 from skillspas.schemas.limits import Limits
 from skillspas.schemas.text import FORBIDDEN_IN_LINE
-from skillspas.schemas.vocab import IMPORT_FOLDER, _data
+from skillspas.schemas.vocab import IMPORT_FOLDER, _bounded, _csv_lines, _data, _size
 
 __all__ = [
     "Werkproces",
@@ -51,7 +51,6 @@ REGISTER_FILE = "kwalificaties-register.csv"
 REGISTER_COLUMNS = ("code", "kind", "name", "part_of", "source")
 _REGISTER_KINDS = {"kwalificatie", "kwalificatiedossier", "keuzedeel", "certificaat"}
 _REGISTER_CODE = re.compile(r"[0-9]{5}|[KC][0-9]{4}")
-_MAX_REGISTER_BYTES = 4 * 1024 * 1024
 NIVEAU_NAMES = {1: "Entreeopleiding", 2: "Basisberoepsopleiding", 3: "Vakopleiding", 4: "Middenkaderopleiding"}
 _EQF = "http://data.europa.eu/snb/eqf/"
 
@@ -174,11 +173,11 @@ class Kwalificaties:
         path = Path(home) / IMPORT_FOLDER / REGISTER_FILE if home is not None else None
         if path is None or not path.is_file():
             return bundled
-        try:  # within the register's bound, not through a link: a file of gigabytes is not read whole
-            raw = read_back(path, _MAX_REGISTER_BYTES)
+        try:  # a regular file, not through a link (``opened_back``), read within the register's bound as it streams
+            with opened_back(path) as handle:
+                rows = read_register(handle, str(path))
         except OSError as exc:
             raise file_error(exc, path, "read") from None
-        rows = read_register(raw, str(path))
         return cls(list(bundled._kwalificaties.values()), list(bundled._keuzedelen.values()),
                    list(bundled._certificaten.values()), [*bundled._register.values(), *rows], bundled._links)
 
@@ -236,14 +235,18 @@ def _register_error(name: str, nl: str, en: str) -> Exception:
     return localized_error(ErrorCode.SCHEMA_INVALID, nl=f"{name}: {nl}", en=f"{name}: {en}")
 
 
-def read_register(raw: bytes, name: str = REGISTER_FILE, *, limits: Limits = Limits()) -> list[RegisterEntry]:
-    """Rows of a register CSV (columns ``REGISTER_COLUMNS``); a coded refusal for anything else: ``too_large`` on the
-    row past ``limits.max_register_rows``, before the rest is read."""
-    if len(raw) > _MAX_REGISTER_BYTES:
-        raise _register_error(name, "het register is te groot", "the register is too large")
+def read_register(source: bytes | IO[bytes], name: str = REGISTER_FILE, *,
+                  limits: Limits = Limits()) -> list[RegisterEntry]:
+    """Rows of a register CSV (columns ``REGISTER_COLUMNS``), its bytes or an open file read row by row; a coded refusal
+    for anything else: ``too_large``, naming ``name`` and the bound, as soon as more than ``limits.max_register_bytes``
+    are read, and on the row past ``limits.max_register_rows``, before the rest is read."""
+    size = _size(limits.max_register_bytes)
+    raw = _bounded(io.BytesIO(source) if isinstance(source, bytes) else source, limits.max_register_bytes,
+                   lambda: localized_error(
+                       ErrorCode.TOO_LARGE, nl=f"{name} is groter dan {size}; meer neemt skillspas niet uit één register",
+                       en=f"{name} is larger than {size}; skillspas takes no more from one register"))
     try:
-        text = raw.decode("utf-8-sig")
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(_csv_lines(raw, name, limits))
         if tuple(reader.fieldnames or ()) != REGISTER_COLUMNS:
             raise _register_error(name, f"de kolommen moeten {', '.join(REGISTER_COLUMNS)} zijn",
                                   f"the columns must be {', '.join(REGISTER_COLUMNS)}")

@@ -65,6 +65,24 @@ class Limits:
     max_vocab_relations: int = 300_000
     """Most occupation-skill relations in one ``occupationSkillRelations.csv`` (a data folder keeps one: the last
     imported): ESCO v1.1.1 has 123,855, v1.2 about 126,000. 390,000 fit in 64 MiB, and took 7 s and 520 MB to index."""
+    max_vocab_file_bytes: int = 64 * 1024 * 1024
+    """Largest file ``vocab import`` reads (a CSV file, or a zip member unpacked): 64 MiB, three times the largest
+    official one (ESCO v1.1.1: ``skills_en.csv`` 9.5 MB, ``occupationSkillRelations.csv`` 21 MB). Its bytes are counted
+    as they are read, row by row: a file whose size is not known before (a pipe, a device) is refused as soon as it
+    passes the bound, and no file is held whole."""
+    max_vocab_download_bytes: int = 160 * 1024 * 1024
+    """Most bytes ``vocab import`` reads from one download (a zip unpacked, a folder): 160 MiB (the official
+    classification and relations zips of ESCO v1.1.1 English unpack to 17 MB and 26 MB), counted as they are read."""
+    max_vocab_files: int = 200
+    """Most members of a zip file ``vocab import`` opens (the official classification zip has 13, the relations
+    zip 4)."""
+    max_vocab_field: int = 1024 * 1024
+    """Longest field, and longest line, of a CSV file ``vocab import`` reads (1 Mi characters; the longest ESCO label
+    has 166); the field's bound is set for the read and given back (``csv.field_size_limit`` is process-wide, as for
+    ``max_csv_field``). A file is read a line at a time: a line is the most of its text held at once."""
+    max_register_bytes: int = 4 * 1024 * 1024
+    """Largest register of kwalificaties (``kwalificaties-register.csv``, imported or in a data folder): 4 MiB, the
+    bundled one has 55 KB; counted as it is read, row by row."""
     max_register_rows: int = 10_000
     """Most rows of a register of kwalificaties (``kwalificaties-register.csv``, imported or bundled): the bundled one
     has 263 (243 kwalificaties, six kwalificatiedossiers, keuzedelen, certificaten); SBB's whole register, every

@@ -38,9 +38,15 @@ def test_the_two_set_up_commands_are_make_demo_and_make_test():
     assert re.findall(r"^make (\w+)", quick_start, re.MULTILINE) == ["demo", "test"]
 
 
-def test_the_vocabulary_section_states_every_cap_of_vocab_import_as_limits_has_it():
+def test_the_vocabulary_section_states_every_bound_of_vocab_import_as_limits_has_it():
     section = README.split("## Credential types and the skills vocabulary", 1)[1].split("\n## ", 1)[0]
     limits = Limits()
     for cap in (limits.max_vocab_skills, limits.max_vocab_occupations, limits.max_vocab_relations,
                 limits.max_vocab_labels, limits.max_vocab_label_text, limits.max_register_rows):
         assert f"{cap:,}" in section, f"the README's vocabulary section does not state the cap {cap:,}"
+    section = " ".join(section.split())  # a bound's words may break over two lines
+    assert f"{limits.max_vocab_files} files in a zip" in section
+    assert f"{limits.max_vocab_field:,} characters a CSV field" in section
+    for size, what in ((limits.max_vocab_file_bytes, "a file"), (limits.max_vocab_download_bytes, "a download"),
+                       (limits.max_register_bytes, "a register")):
+        assert size % (1 << 20) == 0 and f"{size >> 20} MiB {what}" in section, f"the README does not state {what}'s bound"

@@ -19,6 +19,7 @@ from skillspas.issuer.credentials import build_mbo_certificaat, build_mbo_diplom
 from skillspas.issuer.credentials._achievement import NOT_IN_REGISTER_TAG
 from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import REGISTER_FILE, Kwalificaties, read_register
+from skillspas.schemas.limits import Limits
 
 DATA = resources.files("skillspas.schemas") / "data" / "vocab"
 ISSUER = "did:example:roc-voorbeeldstad"
@@ -107,11 +108,42 @@ def test_a_newer_register_in_the_same_columns_is_read_from_the_data_folder(tmp_p
 
 
 @pytest.mark.parametrize("raw", [b"\xff\xfe garbage", b"code,kind\n1,2\n", b"code,kind,name,part_of,source\n",
-                                 b"code,kind,name,part_of,source\nabc,kwalificatie,x,,y\n", b"x" * (5 * 1024 * 1024)])
+                                 b"code,kind,name,part_of,source\nabc,kwalificatie,x,,y\n"])
 def test_a_register_that_is_not_one_is_a_coded_refusal(raw):
     with pytest.raises(SkillspasError) as caught:
         read_register(raw)
     assert caught.value.code is ErrorCode.SCHEMA_INVALID
+
+
+def _long_register(rows: int, name_length: int) -> bytes:
+    """A register of valid rows with long names: over 4 MiB in far fewer rows than ``max_register_rows``."""
+    return ("code,kind,name,part_of,source\n" + "".join(
+        f"{29000 + n},kwalificatie,{'Kok' * (name_length // 3)},,test\n" for n in range(rows))).encode()
+
+
+def test_a_register_over_its_byte_bound_is_too_large_naming_the_file_and_the_bound_in_dutch_and_english(tmp_path):
+    raw = _long_register(1_000, 5_000)
+    assert len(raw) > Limits().max_register_bytes
+    with pytest.raises(SkillspasError) as caught:
+        read_register(raw, "nieuw-register.csv")
+    assert caught.value.code is ErrorCode.TOO_LARGE
+    assert "nieuw-register.csv is groter dan 4 MiB" in caught.value.text("nl")
+    assert "nieuw-register.csv is larger than 4 MiB" in caught.value.text("en")
+    source = tmp_path / REGISTER_FILE
+    source.write_bytes(raw)
+    done = subprocess.run([sys.executable, "-c", "from skillspas.issuer.cli import main; main()", "vocab", "import",
+                           str(source), "--home", str(tmp_path / "home")], capture_output=True, text=True)
+    assert done.returncode == 2 and "[too_large]" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert f"{REGISTER_FILE} is larger than 4 MiB" in done.stderr
+    assert not (tmp_path / "home" / "vocab").exists()
+
+
+def test_a_register_exactly_at_its_byte_bound_is_read_and_one_byte_more_is_too_large():
+    raw = _long_register(3, 300)
+    assert len(read_register(raw, limits=Limits(max_register_bytes=len(raw)))) == 3
+    with pytest.raises(SkillspasError) as caught:
+        read_register(raw, limits=Limits(max_register_bytes=len(raw) - 1))
+    assert caught.value.code is ErrorCode.TOO_LARGE and f"larger than {len(raw) - 1} bytes" in caught.value.text("en")
 
 
 def test_the_cli_refuses_crebo_12345_and_issues_it_marked_with_allow_unregistered(tmp_path):

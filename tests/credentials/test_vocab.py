@@ -18,6 +18,7 @@ from skillspas.schemas.errors import ErrorCode, SkillspasError
 from skillspas.schemas.kwalificaties import Kwalificaties
 from skillspas.schemas import vocab as vocab_module
 from skillspas.schemas.kwalificaties import REGISTER_FILE
+from skillspas.schemas.limits import Limits
 from skillspas.schemas.vocab import SkillsVocabulary, fold, import_esco
 from skillspas.schemas.vocab_index import VocabIndex
 
@@ -198,14 +199,14 @@ def _lying_zip(path: Path) -> None:
 
 def _bomb(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("occupationSkillRelations.csv", b"\0" * (vocab_module._MAX_MEMBER_BYTES + 1))
+        archive.writestr("occupationSkillRelations.csv", b"\0" * (Limits().max_vocab_file_bytes + 1))
 
 
 def _oversized_folder(path: Path) -> Path:
     folder = path.parent / "unpacked"
     folder.mkdir()
     with open(folder / "skills_en.csv", "wb") as handle:  # sparse: no disk is used
-        handle.truncate(vocab_module._MAX_MEMBER_BYTES + 1)
+        handle.truncate(Limits().max_vocab_file_bytes + 1)
     return folder
 
 
@@ -251,6 +252,106 @@ def test_import_of_something_else_is_a_coded_error_in_dutch_and_english(tmp_path
     assert caught.value.code is code
     assert caught.value.text("nl") and caught.value.text("en") and caught.value.text("nl") != caught.value.text("en")
     assert not (tmp_path / "home" / "vocab").exists() or not any((tmp_path / "home" / "vocab").iterdir())
+
+
+_SKILL_ROW = (b"KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000001,"
+              b"skill/competence,sector-specific,koken,\"kookkunst\nwokken\"\n")
+_SKILLS_HEADER = b"conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels\n"
+_PEAK = """
+import resource, sys
+from skillspas.schemas import kwalificaties, vocab, vocab_index  # all an import loads, loaded before the peak is taken
+from skillspas.schemas.errors import SkillspasError
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    vocab.import_esco(sys.argv[1], sys.argv[2])
+except SkillspasError as refused:
+    print(refused.code.value, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+def _rows_past_the_skills_cap(handle) -> None:
+    """One skill row, repeated (a repeat is read and counted, and kept once) up to the file's byte bound: the cap of
+    60,000 skills is passed at the 60,001st row, 6 MB into the file."""
+    handle.write(_SKILLS_HEADER)
+    rows = (Limits().max_vocab_file_bytes - len(_SKILLS_HEADER)) // len(_SKILL_ROW)
+    for start in range(0, rows, 8192):
+        handle.write(_SKILL_ROW * min(8192, rows - start))
+
+
+def _one_line(handle) -> None:
+    for _ in range(Limits().max_vocab_file_bytes >> 20):
+        handle.write(b"k" * (1 << 20))
+
+
+@pytest.mark.parametrize("write", [pytest.param(_rows_past_the_skills_cap, id="rows past the skills cap"),
+                                   pytest.param(_one_line, id="one line")])
+def test_a_64_mib_file_that_is_refused_is_too_large_before_the_import_holds_a_fraction_of_it(tmp_path, write):
+    """The whole file was read, decoded and parsed from memory first: 64 MiB of skill rows refused at the cap took
+    the import to a peak of 500 MB."""
+    source = tmp_path / "skills_nl.csv"
+    with open(source, "wb") as handle:
+        write(handle)
+    size = source.stat().st_size
+    assert Limits().max_vocab_file_bytes - len(_SKILL_ROW) < size <= Limits().max_vocab_file_bytes
+    done = subprocess.run([sys.executable, "-c", _PEAK, str(source), str(tmp_path / "home")], capture_output=True,
+                          text=True)
+    code, grown = done.stdout.split()
+    assert code == "too_large", done.stdout + done.stderr
+    assert int(grown) < size // 8, f"the import grew by {int(grown) / 2**20:.0f} MiB reading {size / 2**20:.0f} MiB"
+
+
+def test_a_file_at_its_byte_bound_is_imported_and_one_byte_over_it_is_too_large_naming_it_and_the_bound(tmp_path):
+    source = tmp_path / "skills_nl.csv"
+    source.write_bytes(_SKILLS_HEADER + _SKILL_ROW)
+    size = source.stat().st_size
+    assert import_esco(source, tmp_path / "home", limits=Limits(max_vocab_file_bytes=size)).counts == {"nl": 1}
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "again", limits=Limits(max_vocab_file_bytes=size - 1))
+    assert refused.value.code is ErrorCode.TOO_LARGE
+    assert f"skills_nl.csv is te groot (meer dan {size - 1} bytes" in refused.value.text("nl")
+    assert f"skills_nl.csv is too large (more than {size - 1} bytes" in refused.value.text("en")
+
+
+def test_a_file_whose_size_is_not_known_before_it_is_read_is_refused_as_soon_as_it_passes_its_byte_bound(tmp_path):
+    """A device (or a pipe) says it has 0 bytes: its bytes are counted as they are read. /dev/zero was read until
+    memory ran out."""
+    source = tmp_path / "skills_nl.csv"
+    source.symlink_to("/dev/zero")
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "home", limits=Limits(max_vocab_file_bytes=100_000))
+    assert refused.value.code is ErrorCode.TOO_LARGE and "skills_nl.csv is too large (more than 100000 bytes" in (
+        refused.value.text("en"))
+
+
+def test_a_download_at_its_byte_bound_is_imported_and_one_byte_over_it_is_too_large_as_its_files_are_read(tmp_path):
+    """The bound on a download is counted as its files are read (no file is over its own bound)."""
+    download = tmp_path / "download"
+    download.mkdir()
+    (download / "skills_nl.csv").write_bytes(_SKILLS_HEADER + _SKILL_ROW)
+    (download / "occupations_nl.csv").write_text(
+        "conceptType,conceptUri,code,preferredLabel,altLabels\n"
+        "Occupation,http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000001,5120.1,kok,\n", "utf-8")
+    size = sum(path.stat().st_size for path in download.iterdir())
+    imported = import_esco(download, tmp_path / "home", limits=Limits(max_vocab_download_bytes=size))
+    assert (imported.counts, imported.occupations) == ({"nl": 1}, {"nl": 1})
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(download, tmp_path / "again", limits=Limits(max_vocab_download_bytes=size - 1))
+    assert refused.value.code is ErrorCode.TOO_LARGE
+    assert f"{download} is too large (more than {size - 1} bytes" in refused.value.text("en")
+    assert not (tmp_path / "again" / "vocab").exists()
+
+
+def test_a_zip_of_more_files_than_its_bound_is_too_large_naming_it_and_the_bound_and_one_at_it_is_imported(tmp_path):
+    source = tmp_path / "download.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("skills_nl.csv", _SKILLS_HEADER + _SKILL_ROW)
+        archive.writestr("conceptSchemes_nl.csv", "conceptType,conceptUri\n")
+    assert import_esco(source, tmp_path / "home", limits=Limits(max_vocab_files=2)).counts == {"nl": 1}
+    with pytest.raises(SkillspasError) as refused:
+        import_esco(source, tmp_path / "again", limits=Limits(max_vocab_files=1))
+    assert refused.value.code is ErrorCode.TOO_LARGE
+    assert f"{source} bevat meer dan 1 bestanden" in refused.value.text("nl")
+    assert f"{source} holds more than 1 files" in refused.value.text("en")
 
 
 def test_the_cli_refuses_a_hostile_download_with_a_code_and_no_traceback(tmp_path):
