@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import csv
 import errno
 import json
@@ -13,14 +14,16 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
 
 from skillspas.issuer.batch import BatchInvalid, issue_rows, validate_rows, write_atomic
 from skillspas.issuer.issuing import Issuer
-from skillspas.issuer.orgs import create_organisation
+from skillspas.issuer.orgs import Org, create_organisation
 from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_registry import list_url
 from skillspas.issuer.store import Store, open_store
@@ -234,6 +237,19 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
+@contextlib.contextmanager
+def _issuing(database: tuple[str, Path], name: str, **changes: Any) -> Iterator[tuple[Issuer, Org, Store]]:
+    """A new organisation ``name`` on ``database``, and its issuer (signing in this process), as a library caller has
+    them; the store disposed of after the block."""
+    settings, org_id = _org(database[0], database[1] / name)
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings.replace(batch_workers=1, **changes))
+        yield issuer, issuer.orgs.get(org_id), store
+    finally:
+        store.dispose()
+
+
 def _batch_args(settings: Settings, org_id: str, csv_file: Path, out: Path) -> list[str]:
     return ["batch", "mbo-diploma", "--csv", str(csv_file), "--org", org_id, "--out", str(out),
             "--database-url", settings.database, "--data-dir", str(settings.data_dir),
@@ -406,11 +422,7 @@ def test_a_batch_into_a_folder_another_batch_is_writing_into_is_refused_at_once_
 
 
 def test_the_batch_lock_is_let_go_after_a_run_and_after_a_run_that_failed(database, tmp_path):
-    settings, org_id = _org(database[0], database[1] / "unlocked")
-    store = open_store(settings.database)
-    try:
-        issuer = Issuer(store, settings.replace(batch_workers=1))
-        org = issuer.orgs.get(org_id)
+    with _issuing(database, "unlocked") as (issuer, org, _):
         plan = validate_rows(issuer, org, "mbo-diploma", [(2, diploma_row("u-1"))])
         out = tmp_path / "out"
         issue_rows(issuer, org, plan, out=out)
@@ -420,16 +432,10 @@ def test_the_batch_lock_is_let_go_after_a_run_and_after_a_run_that_failed(databa
         with pytest.raises(OSError):
             issue_rows(issuer, org, plan, out=out)
         assert batch_lock_free(out)
-    finally:
-        store.dispose()
 
 
 def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_nothing(database, tmp_path):
-    settings, org_id = _org(database[0], database[1] / "recover")
-    store = open_store(settings.database)
-    try:
-        issuer = Issuer(store, settings.replace(batch_workers=1))
-        org = issuer.orgs.get(org_id)
+    with _issuing(database, "recover") as (issuer, org, _):
         plan = validate_rows(issuer, org, "mbo-diploma", [(n + 2, diploma_row(f"r-{n}")) for n in range(4)])
         out = tmp_path / "out"
         files = [out / entry["file"] for entry in issue_rows(issuer, org, plan, out=out).entries]
@@ -438,8 +444,6 @@ def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_no
         files[1].write_bytes(original[1][: len(original[1]) // 2])  # truncated
         files[2].write_bytes(original[3])                       # another row's credential
         again = issue_rows(issuer, org, plan, out=out)
-    finally:
-        store.dispose()
     assert again.issued == 0
     assert [json.loads(file.read_bytes()) for file in files] == [json.loads(data) for data in original]
     assert files[3].read_bytes() == original[3]
@@ -456,27 +460,22 @@ def _changed_plan(issuer: Issuer, org_id: str, rows: list[dict[str, str]]) -> li
 
 def test_a_row_changed_since_it_was_issued_is_known_only_where_the_store_keeps_content(database, tmp_path):
     for mode in ("full", "hash"):
-        settings, org_id = _org(database[0], database[1] / f"changed-{mode}")
-        store = open_store(settings.database)
-        try:
-            issuer = Issuer(store, settings.replace(batch_workers=1, store_credentials=mode))
+        with _issuing(database, f"changed-{mode}", store_credentials=mode) as (issuer, org, store):
             rows = [diploma_row(f"c-{n}") for n in range(3)]
-            plan = validate_rows(issuer, issuer.orgs.get(org_id), "mbo-diploma", [(n + 2, r) for n, r in enumerate(rows)])
-            issue_rows(issuer, issuer.orgs.get(org_id), plan, out=tmp_path / mode)
+            plan = validate_rows(issuer, org, "mbo-diploma", [(n + 2, r) for n, r in enumerate(rows)])
+            issue_rows(issuer, org, plan, out=tmp_path / mode)
             rows[1] = {**rows[1], "learner_name": "Iemand Anders"}
             with store.transaction() as session:
                 digests = [d for d in session.scalars(select(IssuedCredential.row_digest).where(
-                    IssuedCredential.org_id == org_id))]
+                    IssuedCredential.org_id == org.id))]
             # hash: the store keeps nothing derived from what a row says (a name's hash could be guessed)
-            assert _changed_plan(issuer, org_id, rows) == (["row_changed"] if mode == "full" else [])
+            assert _changed_plan(issuer, org.id, rows) == (["row_changed"] if mode == "full" else [])
             assert all(d is not None for d in digests) if mode == "full" else digests == [None] * 3
             if mode == "full":  # issued before rows were kept (no digest): taken as before
                 with store.transaction() as session:
-                    session.execute(update(IssuedCredential).where(IssuedCredential.org_id == org_id)
+                    session.execute(update(IssuedCredential).where(IssuedCredential.org_id == org.id)
                                     .values(row_digest=None))
-                assert _changed_plan(issuer, org_id, rows) == []
-        finally:
-            store.dispose()
+                assert _changed_plan(issuer, org.id, rows) == []
 
 
 def test_cli_batch_refuses_a_changed_row_in_dutch_and_english_before_anything_is_issued(database, tmp_path):
@@ -496,11 +495,7 @@ def test_cli_batch_refuses_a_changed_row_in_dutch_and_english_before_anything_is
 
 
 def test_a_manifest_that_could_not_be_written_is_refused_before_any_row_is_issued(database, tmp_path):
-    settings, org_id = _org(database[0], database[1] / "manifestdir")
-    store = open_store(settings.database)
-    try:
-        issuer = Issuer(store, settings.replace(batch_workers=1))
-        org = issuer.orgs.get(org_id)
+    with _issuing(database, "manifestdir") as (issuer, org, store):
         plan = validate_rows(issuer, org, "mbo-diploma", [(2, diploma_row("m-0"))])
         (tmp_path / "out" / "manifest.json").mkdir(parents=True)  # a folder where the manifest goes
         with pytest.raises(OSError) as refused:
@@ -508,9 +503,7 @@ def test_a_manifest_that_could_not_be_written_is_refused_before_any_row_is_issue
         assert "manifest.json" in str(refused.value)
         with store.transaction() as session:  # refused before a row was reserved, not after all were issued
             assert session.scalar(select(func.count()).select_from(IssuedCredential)
-                                  .where(IssuedCredential.org_id == org_id)) == 0
-    finally:
-        store.dispose()
+                                  .where(IssuedCredential.org_id == org.id)) == 0
 
 
 _INTERRUPTED_WRITE = """
