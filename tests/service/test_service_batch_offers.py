@@ -314,6 +314,17 @@ def test_a_learner_name_that_a_spreadsheet_would_run_as_a_formula_is_text_in_the
     assert manifest.entries[0]["learner"]["learner_name"] == formula  # the JSON keeps the value as it is
 
 
+def test_the_learners_name_and_email_reach_the_mail_merge_manifest_whatever_the_exports_header_spelling(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = tmp_path / "rows.csv"  # as a student administration exports it: the builders read these columns
+    csv_file.write_text("row_key;Learner Name;Learner-Email;Crebo;Leerweg;Date\n"
+                        f"{prefix};Esra Çelik;esra@example.org;25180;BBL;1-7-2025\n", "utf-8")
+    manifest = offer(school, csv_file, tmp_path / "out", qr=True)
+    assert manifest.entries[0]["learner"] == {"learner_name": "Esra Çelik", "learner_email": "esra@example.org"}
+    row = next(csv.DictReader((tmp_path / "out" / MANIFEST_CSV).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    assert (row["row_key"], row["learner_name"], row["learner_email"]) == (prefix, "Esra Çelik", "esra@example.org")
+
+
 def test_a_link_planted_in_the_folder_is_not_listed_unless_it_is_the_open_offers_own(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"
