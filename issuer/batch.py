@@ -52,7 +52,7 @@ from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, S
                                            column_hashes, row_error,
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
-from skillspas.issuer.credentials import type_name, unread_warning
+from skillspas.issuer.credentials import column_key, type_name, unread_warning
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
@@ -199,7 +199,8 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
     missing file, a file over ``Limits.max_csv_bytes`` or a field over ``Limits.max_csv_field`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
     file, a column named like a national id (one error for the column, not one per row), a file without
-    data rows, and one without the ``key_column`` (one error naming the columns, not one per row)."""
+    data rows, and one without the ``key_column`` (one error naming the columns, not one per row). The key column is
+    found as the builders find a field (``column_key``: ``Row Key`` is ``row_key``) and returned under ``key_column``."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
     else:
@@ -232,7 +233,11 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
                               en="The CSV file has no data rows (only a header line, or nothing).")
     columns = [str(column).strip() for column in reader.fieldnames or []]
-    if key_column not in columns:
+    alike = [column for column in columns if column_key(column) == column_key(key_column)]
+    if key_column not in columns and len(alike) == 1:  # 'Row Key' is row_key, as 'Learner Name' is learner_name
+        for _, values in rows:
+            values[key_column] = values.pop(alike[0])
+    elif key_column not in columns:
         listed = ", ".join(shown(c, 40, quoted=True) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
         raise localized_error(
             ErrorCode.SCHEMA_INVALID, path=f"/{key_column}",

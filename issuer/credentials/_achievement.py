@@ -112,6 +112,11 @@ def _row_key(key: str) -> str:
     return re.sub(r"[\s\-]+", "_", key.strip()).lower()
 
 
+def column_key(column: str) -> str:
+    """A column's name as builders look a field up: no case, spaces or dashes (``Row Key``, ``ROW-KEY``: ``row_key``)."""
+    return _row_key(column)
+
+
 def row_field(column: str) -> str | None:
     """The row field a column is read as by the builders (``Learner-Name``: ``learner_name``), or None when it is
     no field of any credential type (a column such as ``opmerking`` that no builder ever reads)."""

@@ -192,7 +192,7 @@ def test_a_csv_larger_than_the_limit_is_refused_too_large_before_it_is_read(tmp_
     assert "128 MiB" in error.text("nl") and "128 MiB" in error.text("en") and error.text("nl") != error.text("en")
 
 
-@pytest.mark.parametrize("key_column", ["row_key", "studentnummer"], ids=["the default row_key", "--key-column in other case"])
+@pytest.mark.parametrize("key_column", ["row_key", "leerlingnummer"], ids=["the default row_key", "another --key-column"])
 def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_per_row(tmp_path, key_column):
     """A student administration's export names its key 'Studentnummer': the school reads once which columns
     there are and what to do, not "De rijsleutel ontbreekt" on each of its 10,000 rows."""
@@ -206,6 +206,17 @@ def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_pe
     assert "--key-column" in refused.value.text("nl") and "--key-column" in refused.value.text("en")
     assert read_csv(path, key_column="Studentnummer")[0] == (2, {"Studentnummer": "1000", "learner_name": "A",
                                                                   "crebo": "25180", "leerweg": "BBL", "date": "01-07-2025"})
+
+
+@pytest.mark.parametrize("header, key_column", [("Row Key", "row_key"), ("ROW-KEY", "row_key"), (" Row_Key ", "row_key"),
+                                                ("studentnummer", "Studentnummer")],
+                         ids=["spaces and capitals", "dash and capitals", "surrounding spaces", "--key-column in other case"])
+def test_the_key_column_is_found_whatever_its_case_spaces_or_dashes_as_every_other_column_is(tmp_path, header, key_column):
+    """Excel's header 'Row Key' is the row key as 'Learner Name' is learner_name: not refused as a missing column."""
+    path = tmp_path / "export.csv"
+    path.write_text(f"{header};Learner Name;crebo;leerweg;date\n1000;A;25180;BBL;01-07-2025\n", "utf-8")
+    assert read_csv(path, key_column=key_column) == [(2, {key_column: "1000", "Learner Name": "A", "crebo": "25180",
+                                                          "leerweg": "BBL", "date": "01-07-2025"})]
 
 
 def test_a_csv_without_the_key_column_shows_each_column_name_cut_short_and_quoted_as_every_message_does(tmp_path):
