@@ -462,7 +462,7 @@ def validate_rows(
             kept = issued.row_columns if offer is None or issued.row_columns else offer.row_columns
             changed = changed_columns(kept, column_hashes(data))
             if changed:  # never taken as the row issued then: its credential says otherwise
-                errors.append(_changed_error(line, scoped, changed))
+                errors.append(_changed_error(line, scoped, changed, revoked=issued.state == "revoked"))
                 continue
             plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
         elif offer is not None and offer.open:  # (also while its claim is under way: its pending row is the claim's)
@@ -515,10 +515,20 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     return row_error(result.line, type_not_allowed(org.role, result.kind))
 
 
-def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until: dt.datetime | None = None) -> RowError:
+def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until: dt.datetime | None = None, *,
+                   revoked: bool = False) -> RowError:
     """``row_changed``: a row whose key was issued before (or has an open claim offer ``offered_until``), that now says
-    otherwise in ``columns``."""
+    otherwise in ``columns``; ``revoked``: that credential is revoked already (the correction only needs a new key)."""
     key, named = scoped.split("/", 1)[1], ", ".join(columns)
+    new_key = f"{key}-2"  # an example the administrator can type: any key never used before does
+    if revoked:
+        return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
+                        f"row key {key!r} was issued before with other data in: {named}, and that credential is revoked "
+                        f"already; a row key is never issued twice, so give the corrected row a new key (such as "
+                        f"{new_key!r}), or leave the row out",
+                        f"Rijsleutel {key!r} is eerder uitgegeven met andere gegevens in: {named}, en dat bewijsstuk "
+                        f"is al ingetrokken; een rijsleutel wordt nooit twee keer uitgegeven, dus geef de verbeterde "
+                        f"regel een nieuwe sleutel (zoals {new_key!r}), of laat de regel weg.")
     if offered_until is not None:
         until = offered_until.strftime("%Y-%m-%d %H:%M UTC")
         return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
@@ -533,11 +543,11 @@ def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until
     return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
                     f"row key {key!r} was issued before with other data in: {named}; that credential stands and is "
                     "not issued again. To keep it, put the row back as it was or leave it out; to correct it, revoke "
-                    f"it (skillspas status revoke {key}) and give the row a new key",
+                    f"it (skillspas status revoke {key}) and give the row a new key (such as {new_key!r})",
                     f"Rijsleutel {key!r} is eerder uitgegeven met andere gegevens in: {named}; dat bewijsstuk blijft "
                     "staan en wordt niet opnieuw uitgegeven. Om het te houden: zet de regel terug zoals hij was of laat "
                     f"hem weg; om het te verbeteren: trek het in (skillspas status revoke {key}) en geef de regel een "
-                    "nieuwe sleutel.")
+                    f"nieuwe sleutel (zoals {new_key!r}).")
 
 
 def _offered_error(line: int, scoped: str, expires: dt.datetime) -> RowError:

@@ -442,6 +442,31 @@ def test_cli_batch_refuses_a_changed_row_in_dutch_and_english_before_anything_is
     assert not (out / "manifest.json").read_text(encoding="utf-8").count("k-2")
 
 
+def test_a_changed_row_whose_credential_was_revoked_already_is_told_to_take_a_new_key_not_to_revoke_it_again(
+        database, tmp_path):
+    """The administrator revoked the misspelled diploma as told, then put the corrected row back under its old key:
+    the refusal says a new key (with an example) and no longer sends them to `status revoke` again."""
+    settings, org_id = _org(database[0], database[1] / "revokedchanged")
+    store = open_store(settings.database)
+    try:
+        issuer = Issuer(store, settings.replace(batch_workers=1))
+        org = issuer.orgs.get(org_id)
+        plan = validate_rows(issuer, org, "mbo-diploma", [(2, diploma_row("100005")), (3, diploma_row("100006"))])
+        manifest = issue_rows(issuer, org, plan)
+        issuer.change_status(org, manifest.entries[0]["credentialId"], "revoke")
+        corrected = [(2, diploma_row("100005", learner_name="Bram Brouwer")),
+                     (3, diploma_row("100006", learner_name="Fenna Dekker"))]
+        with pytest.raises(BatchInvalid) as refused:
+            validate_rows(issuer, org, "mbo-diploma", corrected)
+    finally:
+        store.dispose()
+    revoked, active = refused.value.errors
+    assert revoked.code == active.code == "row_changed"
+    assert "ingetrokken" in revoked.message_nl and "status revoke" not in revoked.message_nl + revoked.message
+    assert "'100005-2'" in revoked.message_nl and "'100005-2'" in revoked.message and "revoked" in revoked.message
+    assert "skillspas status revoke 100006" in active.message_nl and "'100006-2'" in active.message_nl
+
+
 _INTERRUPTED_WRITE = """
 import resource, signal, sys
 from pathlib import Path
