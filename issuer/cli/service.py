@@ -506,10 +506,21 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
                        "Stopped. The offers made so far stay open and their links are in the folder; run the same "
                        "command again (same --out) to make the rest (nothing is offered twice)."), err=True)
         raise
-    _warn(f"{out / MANIFEST_CSV} bevat geheime links: wie een link heeft, kan het bewijsstuk ophalen. Stuur elke link "
-          "alleen naar de eigen deelnemer.",
-          f"{out / MANIFEST_CSV} holds secret links: whoever has a link can claim the credential. Send each link to "
-          "its own learner only.")
+    issued = manifest.count("issued")
+    if issued:  # `batch --out` ran first: those rows are credentials without a DID, never offers
+        rows_nl = "1 regel is" if issued == 1 else f"{issued} regels zijn"
+        rows_en = "1 row was" if issued == 1 else f"{issued} rows were"
+        _warn(f"{rows_nl} al uitgegeven zonder --offers (batch --out): daarvoor wordt geen ophaalaanbod gemaakt. Hun "
+              "bewijsstukken staan in de map van die run (manifest.json); stuur die, of trek ze in (skillspas status "
+              "revoke RIJSLEUTEL) en bied de regels aan onder een nieuwe sleutel.",
+              f"{rows_en} issued already without --offers (batch --out): no claim offer is made for them. Their "
+              "credentials are in that run's folder (manifest.json); send those, or revoke them (skillspas status "
+              "revoke ROW_KEY) and offer the rows under a new key.")
+    if any(entry["offerUrl"] for entry in manifest.entries):
+        _warn(f"{out / MANIFEST_CSV} bevat geheime links: wie een link heeft, kan het bewijsstuk ophalen. Stuur elke "
+              "link alleen naar de eigen deelnemer.",
+              f"{out / MANIFEST_CSV} holds secret links: whoever has a link can claim the credential. Send each link "
+              "to its own learner only.")
     if manifest.links_missing:
         _warn(f"{manifest.links_missing} open aanbiedingen zijn eerder gemaakt met een andere --out; hun links staan "
               "alleen in die map. Na het verlopen maakt een nieuwe run nieuwe.",

@@ -408,6 +408,20 @@ def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the
     assert shown.returncode == 0 and json.loads(shown.stdout)["rowKey"] == f"MboDiploma/{prefix}-1"
 
 
+def test_cli_batch_offers_after_the_rows_were_issued_without_offers_says_no_links_were_made_and_why(school, tmp_path):
+    """The README's lines run in order: `batch --out` issued every diploma (no DID), then `batch --offers` offers none;
+    it says so and what to do, and never that offers.csv holds secret links it does not hold."""
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 2))
+    assert cli(school, "--csv", str(csv_file), "--out", str(tmp_path / "diplomas")).returncode == 0
+    result = cli(school, "--csv", str(csv_file), "--offers", "--out", str(tmp_path / "aanbod"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["issued"] == 2 and json.loads(result.stdout)["offeredNow"] == 0
+    assert "geheime links" not in result.stderr and "secret links" not in result.stderr
+    assert "2 regels zijn al uitgegeven zonder --offers" in result.stderr
+    assert "2 rows were issued already without --offers" in result.stderr and "status revoke" in result.stderr
+
+
 def test_cli_batch_offers_with_a_bad_row_makes_nothing_and_names_the_row_in_dutch_and_english(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 2), **{f"{prefix}-2": {"crebo": "99999"}})
