@@ -538,7 +538,7 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
 
 
 StatusIdArgument = Annotated[str, typer.Argument(
-    metavar="ID", help="The credential's id (urn:uuid:…), or its batch row key (row_key, or TYPE/row_key)")]
+    metavar="ID", help="The credential's id (urn:uuid:…), or its batch row key (row_key, or TYPE/row_key: mbo-diploma/100005)")]
 StatusOrgOption = Annotated[Optional[str], typer.Option(help="Only credentials of this organisation: id, name or DID")]
 
 
