@@ -306,6 +306,16 @@ class Issuer:
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
+            offered = None if found else queries.open_offer_expiry(session, stored, dt.datetime.now(dt.timezone.utc),
+                                                                   org_id)
+        if offered is not None:  # the key is right: its credential exists once the learner claims it
+            until = offered.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            raise error_for(ErrorCode.NOT_FOUND, f"row key {ref!r} has no issued credential yet: it has an open claim "
+                            f"offer (batch --offers) until {until}; the credential is issued when the learner claims "
+                            "it, and an open offer cannot be withdrawn: it ends unclaimed at that time",
+                            nl=f"Rijsleutel {ref!r} heeft nog geen uitgegeven bewijsstuk: er is een open ophaalaanbod "
+                               f"(batch --offers) tot {until}; het bewijsstuk wordt uitgegeven als de deelnemer het "
+                               "ophaalt, en een open aanbod kan niet worden ingetrokken: het vervalt op dat moment.")
         if not found:
             raise error_for(ErrorCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}",
                             nl=f"Geen uitgegeven bewijsstuk heeft de id of rijsleutel {ref!r}.")

@@ -163,6 +163,23 @@ def test_a_claimed_offers_credential_names_the_learners_did_verifies_and_is_stor
     assert record.credential_id == credential["id"] and record.row_key == f"MboDiploma/{prefix}-1"
 
 
+def test_looking_up_a_row_key_whose_offer_is_open_says_it_is_offered_until_when_not_only_that_nothing_was_issued(
+        school, tmp_path):
+    """`skillspas status show/revoke ROW_KEY` of an unclaimed offer: the key is right, the credential does not exist
+    yet; the administrator reads that, and until when the learner can claim it."""
+    prefix = uuid.uuid4().hex[:8]
+    made = by_key(offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), tmp_path / "out"))
+    until = made[f"{prefix}-1"]["expires"][:10]
+    with pytest.raises(SkillspasError) as refused:
+        school.issuer.find_issued(f" {prefix}-1", school.org.id)
+    assert refused.value.code is ErrorCode.NOT_FOUND
+    assert "open ophaalaanbod" in refused.value.text("nl") and until in refused.value.text("nl")
+    assert "open claim offer" in refused.value.text("en") and until in refused.value.text("en")
+    with pytest.raises(SkillspasError) as unknown:
+        school.issuer.find_issued(f"{prefix}-2", school.org.id)
+    assert unknown.value.code is ErrorCode.NOT_FOUND and "ophaalaanbod" not in unknown.value.text("nl")
+
+
 def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_issued(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), tmp_path / "out"
