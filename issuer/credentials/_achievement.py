@@ -671,6 +671,15 @@ def kwalificatie_node(row: Row, context: Context, *, crebo_key: str = "crebo") -
     niveau = row.integer("niveau")
     if niveau is None and known is not None:
         niveau = known.niveau
+    if niveau is None and entry is not None and name is not None:  # the register names it, without its level
+        nl, en = _label("niveau")
+        raise field_error(
+            "niveau",
+            nl=f"{_cap(nl)} ontbreekt (veld 'niveau'); crebo {crebo} ({entry.name}) staat in het register zonder "
+            "niveau: geef het niveau (1 tot en met 4) in een kolom 'niveau'.",
+            en=f"{_cap(en)} is missing (field 'niveau'); crebo {crebo} ({entry.name}) is in the register without its "
+            "level: give the level (1 to 4) in a column 'niveau'.",
+        )
     if name is None or niveau is None:  # only for a crebo the register does not know
         missing = "kwalificatie_naam" if name is None else "niveau"
         nl, en = _label(missing)
