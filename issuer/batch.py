@@ -114,11 +114,16 @@ class BatchInvalid(InvalidCredential):
                          message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets uitgegeven")
 
     def details(self, lang: str = "en") -> list[str]:
-        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``; then the unread columns
-        (``unread_warning``: "Deze kolommen gebruikt een mbo-diploma niet, …: 'naam' (bedoelt u 'learner_name'?)")."""
+        """One line per problem in ``lang``: ``regel 3, learner_name: [schema_invalid] …``, the same problem of many rows
+        once with their lines (``regels 3, 4, 6, 7, 8 en nog 294, date: …``: a column named otherwise is one line, not
+        one per row); then the unread columns (``unread_warning``: "Deze kolommen gebruikt een mbo-diploma niet, …:
+        'naam' (bedoelt u 'learner_name'?)")."""
         nl = lang == "nl"
-        lines = [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
-                 f"{e.message_nl if nl else e.message}" for e in self.errors]
+        same: dict[tuple[str | None, str, str], list[int]] = {}
+        for e in self.errors:  # in row order: each problem where its first row is
+            same.setdefault((e.field, e.code, e.message_nl if nl else e.message), []).append(e.line)
+        lines = [f"{_lines_named(found, nl)}{f', {field}' if field else ''}: [{code}] {message}"
+                 for (field, code, message), found in same.items()]
         if self.unread:
             said = unread_warning(self.unread, self.kind or "")[0 if nl else 1]
             lines.append(said[:1].upper() + said[1:])
@@ -127,6 +132,20 @@ class BatchInvalid(InvalidCredential):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as its row errors and unread columns, so it crosses from a worker process unchanged."""
         return type(self), (self.errors, self.unread, self.kind)
+
+
+_LINES_SHOWN: Final = 5
+"""Line numbers a refusal names for one problem of many rows (then how many more)."""
+
+
+def _lines_named(lines: Sequence[int], nl: bool) -> str:
+    """``regel 3``, ``regels 3, 4``, ``regels 3, 4, 6, 7, 8 en nog 294`` (``lines 3, 4, 6, 7, 8 and 294 more``)."""
+    shown = ", ".join(str(line) for line in lines[:_LINES_SHOWN])
+    more = len(lines) - _LINES_SHOWN
+    if len(lines) == 1:
+        return f"{'regel' if nl else 'line'} {shown}"
+    return (f"{'regels' if nl else 'lines'} {shown}" +
+            (f" {'en nog' if nl else 'and'} {more}{'' if nl else ' more'}" if more > 0 else ""))
 
 
 def _built_id(row: BatchRow) -> str:

@@ -337,6 +337,18 @@ def test_a_csv_fields_limit_is_the_batchs_own_whatever_other_code_set_and_is_giv
         csv.field_size_limit(previous)
 
 
+def test_a_refused_batch_says_one_problem_of_many_rows_once_with_their_lines_not_once_per_row():
+    """300 rows whose date column is named 'Diplomadatum': four lines to read, not three hundred."""
+    missing = [RowError(line, "date", "schema_invalid", "the date is missing", "de datum ontbreekt")
+               for line in range(3, 303) if line != 5]
+    other = RowError(5, "crebo", "schema_invalid", "unknown crebo", "onbekend crebo")
+    lines = BatchInvalid(sorted([*missing, other], key=lambda e: e.line)).details("nl")
+    assert lines == ["regels 3, 4, 6, 7, 8 en nog 294, date: [schema_invalid] de datum ontbreekt",
+                     "regel 5, crebo: [schema_invalid] onbekend crebo"]
+    assert BatchInvalid(missing[:2]).details("en") == ["lines 3, 4, date: [schema_invalid] the date is missing"]
+    assert BatchInvalid(missing[:6]).details("en")[0].startswith("lines 3, 4, 6, 7, 8 and 1 more, date:")
+
+
 def test_a_refused_batch_counts_its_bad_rows_in_the_singular_for_one_and_the_plural_for_more():
     one = RowError(2, "crebo", "schema_invalid", "unknown crebo", "onbekend crebo")
     assert BatchInvalid([one]).text("nl") == "1 regel is ongeldig; er is niets uitgegeven"
@@ -395,7 +407,7 @@ def test_a_batch_refusal_lists_the_unread_columns_with_the_field_a_column_may_be
     assert nl[-1] == ("Deze kolommen gebruikt een mbo-diploma niet, hun waarden staan in geen enkel bewijsstuk: "
                       "'naam' (bedoelt u 'learner_name'?), 'klas'"), nl
     assert en[-1].startswith("An MBO diploma does not use these columns") and "'naam' (did you mean 'learner_name'?)" in en[-1]
-    assert BatchInvalid(refused.value.errors).details("nl")[-1].startswith("regel 3")  # none unread: rows only
+    assert BatchInvalid(refused.value.errors).details("nl")[-1].startswith("regels 2, 3")  # none unread: rows only
 
 
 def test_a_batch_refusal_does_not_list_a_field_the_builder_had_not_read_yet(issuer, tmp_path):
