@@ -172,7 +172,8 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
     refusal named it (``Row.missing``), else one of those the builder looked for (``_looks_like``; ``None``: none, or
     two alike: ``naam`` beside a given ``learner_name`` is as much ``kwalificatie_naam``): a misspelled or unknown
     column, whose value is in no credential. When the block ends with an error (a builder that stopped at a missing field) only the columns
-    that are no row field at all (``LABELS``) count: a field it had not read yet is not unread."""
+    that are no row field at all (``LABELS``) count: a field it had not read yet is not unread; and each is likened to
+    every row field, not to those asked so far (``naam`` of a row stopped before learner_name is not kwalificatie_naam)."""
     rows: list[Row] = []
     token = _NOTING.set(rows)
     unread: dict[str, str | None] = {}
@@ -188,9 +189,13 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
         for row in rows:
             for name in row.unread():
                 if not (stopped and row_field(name) is not None):
-                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), asked))
+                    # stopped before every field was asked: 'naam' is as much one not asked yet (learner_name)
+                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), _FIELDS if stopped
+                                                                               else asked))
 
 
+_FIELDS = tuple(sorted(LABELS))
+"""Every row field of any type: what a column of a row that stopped early may be meant as too."""
 _LIKE = 0.5
 """The least likeness (``_likeness``) for a column and a field to be named together."""
 _FILLER = frozenset({"de", "het", "een", "van", "voor", "en", "the", "of", "a", "an", "s", "for", "and"})

@@ -496,3 +496,18 @@ def test_an_unread_column_is_named_with_the_one_field_it_looks_like_and_with_non
     with noting_unread() as unread:
         build("mbo-diploma", row, issuer="did:web:roc.example")
     assert unread == {"leerwg": "leerweg", "datum": "date", "naam": None}
+
+
+def test_a_column_of_rows_that_stopped_early_is_not_guessed_as_the_one_field_the_builder_had_asked_for_by_then():
+    """The trial's raw export (Naam, Diplomadatum): a row of a crebo the register names without its level stopped at
+    its niveau, after the builder had asked for kwalificatie_naam but before learner_name. 'Naam' is no more
+    kwalificatie_naam than learner_name: never the advice to rename the learner's name column to the qualification's."""
+    from skillspas.issuer.credentials import build, noting_unread
+
+    row = {"Naam": "Anouk Testdata", "crebo": "25304", "leerweg": "BBL", "Diplomadatum": "1-7-2025"}
+    with pytest.raises(SkillspasError), noting_unread() as unread:
+        build("mbo-diploma", row, issuer="did:web:roc.example")
+    assert unread == {"Naam": None, "Diplomadatum": None}
+    with pytest.raises(SkillspasError), noting_unread() as unread:  # a misspelling is still one whatever was asked
+        build("mbo-diploma", {**row, "keuzedeel": "K0186"}, issuer="did:web:roc.example")
+    assert unread["keuzedeel"] == "keuzedelen"
