@@ -448,7 +448,7 @@ def validate_rows(
         raise type_not_allowed(org.role, name, path=None)
     errors: list[RowError] = []
     keyed: list[tuple[int, str, dict[str, Any]]] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}  # a row key's first line, and what that row says
     for line, row in rows:
         given = row.get(key_column)
         if isinstance(given, bool) or not isinstance(given, (str, int, type(None))):  # 1.0 and 1 would be two keys
@@ -464,12 +464,12 @@ def validate_rows(
             errors.append(_key_error(line, f"the row key is longer than {_MAX_KEY} characters",
                                      f"De rijsleutel is langer dan {_MAX_KEY} tekens."))
             continue
+        data = {k: v for k, v in row.items() if k != key_column}
         if key in seen:
-            errors.append(_key_error(line, f"row key {key!r} is also on line {seen[key]}",
-                                     f"Rijsleutel {key!r} staat ook op regel {seen[key]}."))
+            errors.append(_twice_error(line, key, seen[key][0], same=column_hashes(data) == column_hashes(seen[key][1])))
             continue
-        seen[key] = line
-        keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
+        seen[key] = (line, data)
+        keyed.append((line, f"{name}/{key}", data))
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
     held = issuer.issuance(org).offers_by_row_key([scoped for _, scoped, _ in keyed])
     plan: list[BatchRow] = []
@@ -532,6 +532,19 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     if isinstance(result, RowError) or result.kind is None or role_may_issue(org.role, result.kind):
         return result
     return row_error(result.line, type_not_allowed(org.role, result.kind))
+
+
+def _twice_error(line: int, key: str, first: int, *, same: bool) -> RowError:
+    """``schema_invalid``: row key ``key`` of line ``first`` again on ``line``; ``same``: a copied row (what it says
+    counted as ``column_hashes`` counts it), else two rows that need a key each."""
+    if same:
+        return _key_error(line, f"row key {key!r} is also on line {first}, with the same data: remove the copied row",
+                          f"Rijsleutel {key!r} staat ook op regel {first}, met dezelfde gegevens: verwijder de dubbele "
+                          "regel.")
+    return _key_error(line, f"row key {key!r} is also on line {first}, with other data: each row needs its own key; "
+                      "give one of them another",
+                      f"Rijsleutel {key!r} staat ook op regel {first}, met andere gegevens: elke regel heeft een eigen "
+                      "sleutel nodig; geef een van de twee een andere.")
 
 
 def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until: dt.datetime | None = None, *,

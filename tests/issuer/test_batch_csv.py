@@ -511,3 +511,19 @@ def test_a_column_of_rows_that_stopped_early_is_not_guessed_as_the_one_field_the
     with pytest.raises(SkillspasError), noting_unread() as unread:  # a misspelling is still one whatever was asked
         build("mbo-diploma", {**row, "keuzedeel": "K0186"}, issuer="did:web:roc.example")
     assert unread["keuzedeel"] == "keuzedelen"
+
+
+def test_a_row_key_on_two_lines_says_whether_it_is_a_copied_row_to_remove_or_two_rows_that_need_their_own_keys(
+        issuer, tmp_path):
+    created = create_organisation(issuer.store, issuer.settings, "ROC Dubbel", role="mbo", did_web="dubbel.example")
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "d-1;Priya Dekker;25180;BBL;2-7-2025\r\n" + "d-1;Priya Dekker;25180;BBL;2-7-2025\r\n"
+                    + "d-2;Sem Bos;25180;BBL;2-7-2025\r\n" + "d-2;Iris Bos;25180;BBL;2-7-2025\r\n", "utf-8")
+    with pytest.raises(BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    copied, other = refused.value.errors
+    assert (copied.line, other.line) == (3, 5) and copied.field == other.field == "row_key"
+    assert "dezelfde gegevens" in copied.message_nl and "verwijder" in copied.message_nl
+    assert "the same data" in copied.message and "remove" in copied.message
+    assert "andere gegevens" in other.message_nl and "eigen sleutel" in other.message_nl
+    assert "other data" in other.message and "its own key" in other.message
