@@ -32,6 +32,7 @@ import concurrent.futures
 import contextlib
 import csv
 import datetime as dt
+import functools
 import gc
 import hashlib
 import io
@@ -105,13 +106,16 @@ class BatchInvalid(InvalidCredential):
     looks like (a column ``naam`` where ``learner_name`` is missing)."""
 
     def __init__(self, errors: Sequence[RowError], unread: Mapping[str, str | None] | None = None,
-                 kind: str | None = None) -> None:
+                 kind: str | None = None, *, offers: bool = False) -> None:
         self.errors = list(errors)
         self.unread = dict(unread or {})
         self.kind = kind
+        self.offers = offers
         n = len(self.errors)
-        super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was issued",
-                         message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets uitgegeven")
+        super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was "
+                         + ("offered" if offers else "issued"),
+                         message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets "
+                         + ("aangeboden" if offers else "uitgegeven"))
 
     def details(self, lang: str = "en") -> list[str]:
         """One line per problem in ``lang``: ``regel 3, learner_name: [schema_invalid] …``, the same problem of many rows
@@ -131,7 +135,7 @@ class BatchInvalid(InvalidCredential):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as its row errors and unread columns, so it crosses from a worker process unchanged."""
-        return type(self), (self.errors, self.unread, self.kind)
+        return functools.partial(type(self), offers=self.offers), (self.errors, self.unread, self.kind)
 
 
 _LINES_SHOWN: Final = 5
@@ -523,7 +527,8 @@ def validate_rows(
     errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None and row.offered is None]))
     if errors:
         errors.sort(key=lambda e: e.line)
-        raise BatchInvalid(errors, unread_columns(sorted([*plan, *errors], key=lambda row: row.line)), name)
+        raise BatchInvalid(errors, unread_columns(sorted([*plan, *errors], key=lambda row: row.line)), name,
+                           offers=offers)
     return sorted(plan, key=lambda row: row.line)
 
 

@@ -439,6 +439,14 @@ def test_cli_batch_offers_after_the_rows_were_issued_without_offers_says_no_link
     assert "2 rows were issued already without --offers" in result.stderr and "status revoke" in result.stderr
 
 
+def test_a_refused_batch_of_offers_says_nothing_was_offered_not_that_nothing_was_issued(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    with pytest.raises(BatchInvalid) as refused:
+        offer(school, rows_csv(tmp_path / "rows.csv", [prefix], **{prefix: {"crebo": "99999"}}), tmp_path / "out")
+    assert refused.value.text("nl") == "1 regel is ongeldig; er is niets aangeboden"
+    assert refused.value.text("en") == "1 row is not valid; nothing was offered"
+
+
 def test_cli_batch_offers_with_a_bad_row_makes_nothing_and_names_the_row_in_dutch_and_english(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 2), **{f"{prefix}-2": {"crebo": "99999"}})
