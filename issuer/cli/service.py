@@ -441,6 +441,21 @@ def batch_command(
         store.dispose()
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+    listed = {entry["file"] for entry in manifest.entries} | {"manifest.json"}
+    unlisted = sum(1 for path in out.glob("*.json") if path.name not in listed)
+    if unlisted:  # an earlier run's files of rows no longer in the export (a learner who left, a key replaced)
+        files_nl, files_en = ("1 bestand", "1 file") if unlisted == 1 else (f"{unlisted} bestanden", f"{unlisted} files")
+        _warn(f"{files_nl} in {out} {'staat' if unlisted == 1 else 'staan'} niet in manifest.json (van een eerdere "
+              "run: een regel die niet meer in de export staat, of een bewijsstuk dat onder een nieuwe sleutel is "
+              "verbeterd); verstuur alleen de bestanden die manifest.json noemt.",
+              f"{files_en} in {out} {'is' if unlisted == 1 else 'are'} not in manifest.json (from an earlier run: a "
+              "row no longer in the export, or a credential corrected under a new key); send only the files "
+              "manifest.json names.")
+    before = len(manifest.entries) - manifest.issued
+    typer.echo(say(f"klaar: {manifest.issued} nu uitgegeven" + (f", {before} al eerder" if before else "")
+                   + f"; de bestanden en manifest.json staan in {out}.",
+                   f"done: {manifest.issued} issued now" + (f", {before} issued before" if before else "")
+                   + f"; the files and manifest.json are in {out}."), err=True)
 
 
 def _progress_bar(*, remaining: bool = False) -> Progress:

@@ -527,3 +527,31 @@ def test_a_row_key_on_two_lines_says_whether_it_is_a_copied_row_to_remove_or_two
     assert "the same data" in copied.message and "remove" in copied.message
     assert "andere gegevens" in other.message_nl and "eigen sleutel" in other.message_nl
     assert "other data" in other.message and "its own key" in other.message
+
+
+def test_a_batch_run_says_what_it_issued_in_one_line_and_names_files_in_its_folder_that_the_manifest_does_not_list(
+        tmp_path, monkeypatch):
+    """After fixing the export (a learner who left taken out, a name corrected under a new key) the folder still holds
+    the earlier files: the run says how many files there the manifest does not list, so that no one mails them."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Klaar", "--role", "mbo", "--did-web", "klaar.example", *data])
+    assert made.exit_code == 0, made.output
+    path, out = tmp_path / "export.csv", tmp_path / "diplomas"
+    args = ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Klaar", "--out", str(out), "--dev", *data]
+    path.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\nr-2;Bram Voorbeeld;25180;BBL;2025-07-01\r\n",
+                    "utf-8")
+    first = CliRunner().invoke(cli_app, args)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[-1] == f"klaar: 2 nu uitgegeven; de bestanden en manifest.json staan in {out}."
+    path.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\nr-3;Sem Bos;25180;BBL;2025-07-01\r\n", "utf-8")
+    again = CliRunner().invoke(cli_app, [*args, "--lang", "en"])
+    assert again.exit_code == 0, again.output
+    lines = again.stderr.splitlines()
+    assert lines[-1] == f"done: 1 issued now, 1 issued before; the files and manifest.json are in {out}."
+    assert any("1 bestand in" in line and "niet in manifest.json" in line for line in lines), lines
+    assert any("1 file in" in line and "not in manifest.json" in line for line in lines), lines
