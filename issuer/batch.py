@@ -572,11 +572,13 @@ def _changed_error(line: int, scoped: str, columns: Sequence[str], offered_until
                         f"row key {key!r} has an open claim offer (until {until}) made with other data in: {named}; the "
                         "learner who claims it gets the credential as offered then. Put the row back as it was, or "
                         "leave it out until the offer is claimed (then revoke it and give the row a new key) or has "
-                        "expired (then it is offered anew)",
+                        "expired (then it is offered anew); a new key now would make a second offer beside the open "
+                        "one",
                         f"Rijsleutel {key!r} heeft een open ophaalaanbod (tot {until}) met andere gegevens in: {named}; "
                         "de deelnemer die het ophaalt krijgt het bewijsstuk zoals het toen is aangeboden. Zet de regel "
                         "terug zoals hij was, of laat hem weg tot het aanbod is opgehaald (trek het dan in en geef de "
-                        "regel een nieuwe sleutel) of is verlopen (dan wordt hij opnieuw aangeboden).")
+                        "regel een nieuwe sleutel) of is verlopen (dan wordt hij opnieuw aangeboden); een nieuwe "
+                        "sleutel nu maakt een tweede aanbod naast het open aanbod.")
     return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
                     f"row key {key!r} was issued before with other data in: {named}; that credential stands and is "
                     "not issued again. To keep it, put the row back as it was or leave it out; to correct it, revoke "

@@ -239,6 +239,8 @@ def test_a_row_that_now_says_otherwise_than_its_open_or_claimed_offer_is_refused
     [error] = refused.value.errors
     assert (error.line, error.field, error.code) == (2, "learner_name", "row_changed")
     assert "open ophaalaanbod" in error.message_nl and "open claim offer" in error.message
+    # the correction a new key would make now is a second live offer beside the open one: said, not left to find out
+    assert "tweede aanbod" in error.message_nl and "second offer" in error.message
     credential, _ = claimed(school, first[f"{prefix}-1"]["offerUrl"], tmp_path / "passport")
     assert credential["credentialSubject"]["identifier"][0]["identityHash"] == f"Leerling {prefix}-1"
     for offers in (True, False):  # claimed: the credential issued by the claim is what the row said then
