@@ -179,7 +179,7 @@ def org_create(
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Register an organisation; prints its DID and a new API key (shown once) as JSON."""
+    """Register an organisation; prints its DID and a new API key (shown once) as JSON / Organisatie registreren."""
     from skillspas.issuer.orgs import create_organisation
     with _opened(database_url, data_dir) as (settings, store):
         if not hsm:
@@ -191,7 +191,7 @@ def org_create(
 
 @org_app.command("list")
 def org_list(database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
-    """List the organisations (id, name, role, DID) as JSON."""
+    """List the organisations (id, name, role, DID) as JSON / Organisaties tonen."""
     from skillspas.issuer.orgs import Organisations
     with _opened(database_url, data_dir) as (settings, store):
         orgs = _guard(lambda: Organisations(store, settings).all())
@@ -249,7 +249,7 @@ def _expiry(expires_in: str | None, expires_at: str | None) -> Any:
 
 @api_key_app.command("list")
 def api_key_list(org: OrgArgument, database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
-    """List the API keys (id, label, scopes, created, expires, revoked; never the secret) as JSON."""
+    """List the API keys (id, label, scopes, created, expires, revoked; never the secret) as JSON / API-sleutels tonen."""
     from skillspas.issuer.orgs import Organisations, list_api_keys
     with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
