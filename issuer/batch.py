@@ -38,6 +38,7 @@ import contextlib
 import csv
 import datetime as dt
 import errno
+import functools
 import gc
 import hashlib
 import io
@@ -59,7 +60,7 @@ from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, S
                                            column_hashes, row_error,
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
-from skillspas.issuer.credentials import type_name, unread_warning
+from skillspas.issuer.credentials import column_key, type_name, unread_warning
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
@@ -117,20 +118,28 @@ class BatchInvalid(InvalidCredential):
     looks like (a column ``naam`` where ``learner_name`` is missing)."""
 
     def __init__(self, errors: Sequence[RowError], unread: Mapping[str, str | None] | None = None,
-                 kind: str | None = None) -> None:
+                 kind: str | None = None, *, offers: bool = False) -> None:
         self.errors = list(errors)
         self.unread = dict(unread or {})
         self.kind = kind
+        self.offers = offers
         n = len(self.errors)
-        super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was issued",
-                         message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets uitgegeven")
+        super().__init__(ErrorCode.BATCH_INVALID, ("1 row is" if n == 1 else f"{n} rows are") + " not valid; nothing was "
+                         + ("offered" if offers else "issued"),
+                         message_nl=("1 regel is" if n == 1 else f"{n} regels zijn") + " ongeldig; er is niets "
+                         + ("aangeboden" if offers else "uitgegeven"))
 
     def details(self, lang: str = "en") -> list[str]:
-        """One line per bad row in ``lang``: ``regel 3, learner_name: [schema_invalid] …``; then the unread columns
-        (``unread_warning``: "Deze kolommen gebruikt een mbo-diploma niet, …: 'naam' (bedoelt u 'learner_name'?)")."""
+        """One line per problem in ``lang``: ``regel 3, learner_name: [schema_invalid] …``, the same problem of many rows
+        once with their lines (``regels 3, 4, 6, 7, 8 en nog 294, date: …``: a column named otherwise is one line, not
+        one per row); then the unread columns (``unread_warning``: "Deze kolommen gebruikt een mbo-diploma niet, …:
+        'naam' (bedoelt u 'learner_name'?)")."""
         nl = lang == "nl"
-        lines = [f"{'regel' if nl else 'line'} {e.line}{f', {e.field}' if e.field else ''}: [{e.code}] "
-                 f"{e.message_nl if nl else e.message}" for e in self.errors]
+        same: dict[tuple[str | None, str, str], list[int]] = {}
+        for e in self.errors:  # in row order: each problem where its first row is
+            same.setdefault((e.field, e.code, e.message_nl if nl else e.message), []).append(e.line)
+        lines = [f"{_lines_named(found, nl)}{f', {field}' if field else ''}: [{code}] {message}"
+                 for (field, code, message), found in same.items()]
         if self.unread:
             said = unread_warning(self.unread, self.kind or "")[0 if nl else 1]
             lines.append(said[:1].upper() + said[1:])
@@ -138,7 +147,21 @@ class BatchInvalid(InvalidCredential):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as its row errors and unread columns, so it crosses from a worker process unchanged."""
-        return type(self), (self.errors, self.unread, self.kind)
+        return functools.partial(type(self), offers=self.offers), (self.errors, self.unread, self.kind)
+
+
+_LINES_SHOWN: Final = 5
+"""Line numbers a refusal names for one problem of many rows (then how many more)."""
+
+
+def _lines_named(lines: Sequence[int], nl: bool) -> str:
+    """``regel 3``, ``regels 3, 4``, ``regels 3, 4, 6, 7, 8 en nog 294`` (``lines 3, 4, 6, 7, 8 and 294 more``)."""
+    shown = ", ".join(str(line) for line in lines[:_LINES_SHOWN])
+    more = len(lines) - _LINES_SHOWN
+    if len(lines) == 1:
+        return f"{'regel' if nl else 'line'} {shown}"
+    return (f"{'regels' if nl else 'lines'} {shown}" +
+            (f" {'en nog' if nl else 'and'} {more}{'' if nl else ' more'}" if more > 0 else ""))
 
 
 def _built_id(row: BatchRow) -> str:
@@ -211,7 +234,8 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
     Excel ``sep=`` first line is honoured), UTF-8 with or without BOM. Coded refusals (nl/en) for a
     missing file, a file over ``Limits.max_csv_bytes`` or a field over ``Limits.max_csv_field`` (``too_large``), another encoding (e.g. Excel's "CSV" in Windows-1252: save as "CSV UTF-8"), a JSON
     file, a column named like a national id (one error for the column, not one per row), a file without
-    data rows, and one without the ``key_column`` (one error naming the columns, not one per row)."""
+    data rows, and one without the ``key_column`` (one error naming the columns, not one per row). The key column is
+    found as the builders find a field (``column_key``: ``Row Key`` is ``row_key``) and returned under ``key_column``."""
     if isinstance(source, io.TextIOBase):
         text = source.read()
     else:
@@ -244,7 +268,11 @@ def read_csv(source: str | os.PathLike[str] | io.TextIOBase, *, key_column: str 
         raise localized_error(ErrorCode.SCHEMA_INVALID, nl="Het CSV-bestand heeft geen regels met gegevens (alleen een kopregel, of niets).",
                               en="The CSV file has no data rows (only a header line, or nothing).")
     columns = [str(column).strip() for column in reader.fieldnames or []]
-    if key_column not in columns:
+    alike = [column for column in columns if column_key(column) == column_key(key_column)]
+    if key_column not in columns and len(alike) == 1:  # 'Row Key' is row_key, as 'Learner Name' is learner_name
+        for _, values in rows:
+            values[key_column] = values.pop(alike[0])
+    elif key_column not in columns:
         listed = ", ".join(shown(c, 40, quoted=True) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
         raise localized_error(
             ErrorCode.SCHEMA_INVALID, path=f"/{key_column}",
@@ -436,7 +464,7 @@ def validate_rows(
         raise type_not_allowed(org.role, name, path=None)
     errors: list[RowError] = []
     keyed: list[tuple[int, str, dict[str, Any]]] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}  # a row key's first line, and what that row says
     for line, row in rows:
         given = row.get(key_column)
         if isinstance(given, bool) or not isinstance(given, (str, int, type(None))):  # 1.0 and 1 would be two keys
@@ -452,12 +480,12 @@ def validate_rows(
             errors.append(_key_error(line, f"the row key is longer than {_MAX_KEY} characters",
                                      f"De rijsleutel is langer dan {_MAX_KEY} tekens."))
             continue
+        data = {k: v for k, v in row.items() if k != key_column}
         if key in seen:
-            errors.append(_key_error(line, f"row key {key!r} is also on line {seen[key]}",
-                                     f"Rijsleutel {key!r} staat ook op regel {seen[key]}."))
+            errors.append(_twice_error(line, key, seen[key][0], same=column_hashes(data) == column_hashes(seen[key][1])))
             continue
-        seen[key] = line
-        keyed.append((line, f"{name}/{key}", {k: v for k, v in row.items() if k != key_column}))
+        seen[key] = (line, data)
+        keyed.append((line, f"{name}/{key}", data))
     stored = issuer.issuance(org).by_row_key([scoped for _, scoped, _ in keyed])  # rows issued before: not built again
     held = issuer.issuance(org).offers_by_row_key([scoped for _, scoped, _ in keyed])
     plan: list[BatchRow] = []
@@ -470,7 +498,7 @@ def validate_rows(
             kept = issued.row_columns if offer is None or issued.row_columns else offer.row_columns
             changed = changed_columns(kept, column_hashes(data))
             if changed:  # never taken as the row issued then: its credential says otherwise
-                errors.append(_changed_error(line, scoped, changed))
+                errors.append(_changed_error(line, scoped, changed, revoked=issued.state == "revoked"))
                 continue
             plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
         elif offer is not None and offer.open:  # (also while its claim is under way: its pending row is the claim's)
@@ -514,7 +542,8 @@ def validate_rows(
     errors.extend(_duplicate_ids(issuer, org, [row for row in plan if row.issued is None and row.offered is None]))
     if errors:
         errors.sort(key=lambda e: e.line)
-        raise BatchInvalid(errors, unread_columns(sorted([*plan, *errors], key=lambda row: row.line)), name)
+        raise BatchInvalid(errors, unread_columns(sorted([*plan, *errors], key=lambda row: row.line)), name,
+                           offers=offers)
     return sorted(plan, key=lambda row: row.line)
 
 
@@ -537,17 +566,40 @@ def _correcting(row: BatchRow, offer: RowOffer) -> BatchRow | RowError:
                     f"{offer.credential_id!r} vast: geef de regel zijn oude id terug, of een nieuwe sleutel.")
 
 
-def _changed_error(line: int, scoped: str, columns: Sequence[str]) -> RowError:
-    """``row_changed``: a row whose key was issued before, that now says otherwise in ``columns``."""
+def _twice_error(line: int, key: str, first: int, *, same: bool) -> RowError:
+    """``schema_invalid``: row key ``key`` of line ``first`` again on ``line``; ``same``: a copied row (what it says
+    counted as ``column_hashes`` counts it), else two rows that need a key each."""
+    if same:
+        return _key_error(line, f"row key {key!r} is also on line {first}, with the same data: remove the copied row",
+                          f"Rijsleutel {key!r} staat ook op regel {first}, met dezelfde gegevens: verwijder de dubbele "
+                          "regel.")
+    return _key_error(line, f"row key {key!r} is also on line {first}, with other data: each row needs its own key; "
+                      "give one of them another",
+                      f"Rijsleutel {key!r} staat ook op regel {first}, met andere gegevens: elke regel heeft een eigen "
+                      "sleutel nodig; geef een van de twee een andere.")
+
+
+def _changed_error(line: int, scoped: str, columns: Sequence[str], *, revoked: bool = False) -> RowError:
+    """``row_changed``: a row whose key was issued before, that now says otherwise in ``columns``; ``revoked``: that
+    credential is revoked already (the correction only needs a new key)."""
     key, named = scoped.split("/", 1)[1], ", ".join(columns)
+    new_key = f"{key}-2"  # an example the administrator can type: any key never used before does
+    if revoked:
+        return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
+                        f"row key {key!r} was issued before with other data in: {named}, and that credential is revoked "
+                        f"already; a row key is never issued twice, so give the corrected row a new key (such as "
+                        f"{new_key!r}), or leave the row out",
+                        f"Rijsleutel {key!r} is eerder uitgegeven met andere gegevens in: {named}, en dat bewijsstuk "
+                        f"is al ingetrokken; een rijsleutel wordt nooit twee keer uitgegeven, dus geef de verbeterde "
+                        f"regel een nieuwe sleutel (zoals {new_key!r}), of laat de regel weg.")
     return RowError(line, columns[0], ErrorCode.ROW_CHANGED.value,
                     f"row key {key!r} was issued before with other data in: {named}; that credential stands and is "
                     "not issued again. To keep it, put the row back as it was or leave it out; to correct it, revoke "
-                    f"it (skillspas status revoke {key}) and give the row a new key",
+                    f"it (skillspas status revoke {key}) and give the row a new key (such as {new_key!r})",
                     f"Rijsleutel {key!r} is eerder uitgegeven met andere gegevens in: {named}; dat bewijsstuk blijft "
                     "staan en wordt niet opnieuw uitgegeven. Om het te houden: zet de regel terug zoals hij was of laat "
                     f"hem weg; om het te verbeteren: trek het in (skillspas status revoke {key}) en geef de regel een "
-                    "nieuwe sleutel.")
+                    f"nieuwe sleutel (zoals {new_key!r}).")
 
 
 def _offered_error(line: int, scoped: str, expires: dt.datetime) -> RowError:

@@ -47,6 +47,7 @@ from typing import Any, Final
 
 from skillspas.issuer.batch import batch_folder, row_file_name
 from skillspas.issuer.batch_worker import BatchRow
+from skillspas.issuer.credentials import row_field
 from skillspas.issuer.exchanges import TOKEN_PATTERN, Exchanges, Offer, check_ttl, offer_id
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org
@@ -169,8 +170,8 @@ def offer_rows(
     org.require("credentials:issue")
     check_ttl(ttl)
     exchanges = Exchanges(issuer)
-    contacts = {line: {c: str(values[c]) for c in CONTACT_COLUMNS if values.get(c)} for line, values in rows}
-    columns = tuple(c for c in CONTACT_COLUMNS if any(c in values for _, values in rows))
+    contacts = {line: _contacts(values) for line, values in rows}
+    columns = tuple(c for c in CONTACT_COLUMNS if any(row_field(str(k)) == c for _, values in rows for k in values))
     # the learners' links, the owner's only (0700); one run at a time writes there; a manifest that could not be
     # written refused now, not once the offers exist and only their links are lost
     with batch_folder(out, (MANIFEST_JSON, MANIFEST_CSV)):
@@ -195,6 +196,17 @@ def offer_rows(
         with contextlib.suppress(FileNotFoundError):  # every link is in the manifest now
             (out / IN_PROGRESS).unlink()
         return manifest
+
+
+def _contacts(values: Mapping[str, Any]) -> dict[str, str]:
+    """The ``CONTACT_COLUMNS`` a row has a value in, by the field the builders read each column as (``Learner Name``,
+    ``Learner-Email``: the learner's name and e-mail as the credential has them)."""
+    found: dict[str, str] = {}
+    for column, value in values.items():
+        field = row_field(str(column))
+        if field in CONTACT_COLUMNS and value not in (None, "") and field not in found:
+            found[field] = str(value)
+    return found
 
 
 def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None, known: Mapping[str, str],

@@ -31,6 +31,7 @@ from typing import Any, Final
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import reusing, sign_as
+from skillspas.issuer.credentials import type_name
 from skillspas.issuer.orgs import Org, Organisations, credential_kind, type_not_allowed
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.settings import Settings
@@ -292,16 +293,29 @@ class Issuer:
 
     def find_issued(self, ref: str, org_id: str | None = None) -> IssuedRecord:
         """The credential issued (of ``org_id`` when given) whose id is ``ref``, or whose batch row key is
-        ``ref`` (``TYPE/KEY`` as stored, or the bare ``KEY`` of the CSV); ``not_found``, or ``ambiguous``
+        ``ref`` (``TYPE/KEY`` as stored or as ``batch`` takes the type, ``mbo-diploma/KEY``, or the bare ``KEY`` of the
+        CSV; surrounding spaces, as pasted from a spreadsheet, count for nothing); ``not_found``, or ``ambiguous``
         listing the credential ids when a bare row key fits several; ``too_large`` over ``MAX_ID_LENGTH``."""
         if len(ref) > MAX_ID_LENGTH:  # no credential has it, and a row key's LIKE pattern would be refused by SQLite
             raise error_for(ErrorCode.TOO_LARGE, f"a credential id or row key has at most {MAX_ID_LENGTH} characters",
                             nl=f"Een bewijsstuk-id of rijsleutel heeft hoogstens {MAX_ID_LENGTH} tekens.")
-        with self.store.transaction() as session:
-            rows = queries.issued_matching(session, ref, org_id)
+        ref, stored = ref.strip(), _as_stored(ref)
+        with self.store.transaction() as session:  # a bare key with a slash of its own ('evc/5') is taken as given too
+            rows = queries.issued_matching(session, stored, org_id) or (
+                queries.issued_matching(session, ref, org_id) if stored != ref else [])
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
+            offered = None if found else queries.open_offer_expiry(session, stored, dt.datetime.now(dt.timezone.utc),
+                                                                   org_id)
+        if offered is not None:  # the key is right: its credential exists once the learner claims it
+            until = offered.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            raise error_for(ErrorCode.NOT_FOUND, f"row key {ref!r} has no issued credential yet: it has an open claim "
+                            f"offer (batch --offers) until {until}; the credential is issued when the learner claims "
+                            "it, and an open offer cannot be withdrawn: it ends unclaimed at that time",
+                            nl=f"Rijsleutel {ref!r} heeft nog geen uitgegeven bewijsstuk: er is een open ophaalaanbod "
+                               f"(batch --offers) tot {until}; het bewijsstuk wordt uitgegeven als de deelnemer het "
+                               "ophaalt, en een open aanbod kan niet worden ingetrokken: het vervalt op dat moment.")
         if not found:
             raise error_for(ErrorCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}",
                             nl=f"Geen uitgegeven bewijsstuk heeft de id of rijsleutel {ref!r}.")
@@ -387,3 +401,14 @@ def _set_issuer(document: dict[str, Any], org: Org, *, profile: bool = False) ->
                         nl=f"het bewijsstuk noemt uitgever {issuer!r}; deze API-sleutel geeft uit als {org.did!r}")
     if isinstance(document["issuer"], dict):
         document["issuer"].setdefault("name", org.name)
+
+
+def _as_stored(ref: str) -> str:
+    """A credential id or row key as the store has it: without surrounding spaces, and ``TYPE/KEY`` with the type as
+    stored (``mbo-diploma/100005``, as ``skillspas batch mbo-diploma`` names the type: ``MboDiploma/100005``)."""
+    ref = ref.strip()
+    kind, slash, key = ref.partition("/")
+    try:
+        return f"{type_name(kind)}/{key}" if slash and key else ref
+    except ValueError:  # no type: an id (https://…, urn:uuid:…) or a bare key with a slash of its own
+        return ref

@@ -179,7 +179,7 @@ def org_create(
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Register an organisation; prints its DID and a new API key (shown once) as JSON."""
+    """Register an organisation; prints its DID and a new API key (shown once) as JSON / Organisatie registreren."""
     from skillspas.issuer.orgs import create_organisation
     with _opened(database_url, data_dir) as (settings, store):
         if not hsm:
@@ -191,7 +191,7 @@ def org_create(
 
 @org_app.command("list")
 def org_list(database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
-    """List the organisations (id, name, role, DID) as JSON."""
+    """List the organisations (id, name, role, DID) as JSON / Organisaties tonen."""
     from skillspas.issuer.orgs import Organisations
     with _opened(database_url, data_dir) as (settings, store):
         orgs = _guard(lambda: Organisations(store, settings).all())
@@ -249,7 +249,7 @@ def _expiry(expires_in: str | None, expires_at: str | None) -> Any:
 
 @api_key_app.command("list")
 def api_key_list(org: OrgArgument, database_url: DatabaseOption = None, data_dir: DataDirOption = None) -> None:
-    """List the API keys (id, label, scopes, created, expires, revoked; never the secret) as JSON."""
+    """List the API keys (id, label, scopes, created, expires, revoked; never the secret) as JSON / API-sleutels tonen."""
     from skillspas.issuer.orgs import Organisations, list_api_keys
     with _opened(database_url, data_dir) as (settings, store):
         found = _guard(lambda: Organisations(store, settings).find(org))
@@ -446,6 +446,21 @@ def batch_command(
                 raise
     typer.echo(json.dumps({"count": len(manifest.entries), "issuedNow": manifest.issued,
                            "manifest": str(out / "manifest.json")}))
+    listed = {entry["file"] for entry in manifest.entries} | {"manifest.json"}
+    unlisted = sum(1 for path in out.glob("*.json") if path.name not in listed)
+    if unlisted:  # an earlier run's files of rows no longer in the export (a learner who left, a key replaced)
+        files_nl, files_en = ("1 bestand", "1 file") if unlisted == 1 else (f"{unlisted} bestanden", f"{unlisted} files")
+        _warn(f"{files_nl} in {out} {'staat' if unlisted == 1 else 'staan'} niet in manifest.json (van een eerdere "
+              "run: een regel die niet meer in de export staat, of een bewijsstuk dat onder een nieuwe sleutel is "
+              "verbeterd); verstuur alleen de bestanden die manifest.json noemt.",
+              f"{files_en} in {out} {'is' if unlisted == 1 else 'are'} not in manifest.json (from an earlier run: a "
+              "row no longer in the export, or a credential corrected under a new key); send only the files "
+              "manifest.json names.")
+    before = len(manifest.entries) - manifest.issued
+    typer.echo(say(f"klaar: {manifest.issued} nu uitgegeven" + (f", {before} al eerder" if before else "")
+                   + f"; de bestanden en manifest.json staan in {out}.",
+                   f"done: {manifest.issued} issued now" + (f", {before} issued before" if before else "")
+                   + f"; the files and manifest.json are in {out}."), err=True)
 
 
 def _progress_bar(*, remaining: bool = False) -> Progress:
@@ -515,10 +530,21 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
                        "Stopped. The offers made so far stay open and their links are in the folder; run the same "
                        "command again (same --out) to make the rest (nothing is offered twice)."), err=True)
         raise
-    _warn(f"{out / MANIFEST_CSV} bevat geheime links: wie een link heeft, kan het bewijsstuk ophalen. Stuur elke link "
-          "alleen naar de eigen deelnemer.",
-          f"{out / MANIFEST_CSV} holds secret links: whoever has a link can claim the credential. Send each link to "
-          "its own learner only.")
+    issued = manifest.count("issued")
+    if issued:  # `batch --out` ran first: those rows are credentials without a DID, never offers
+        rows_nl = "1 regel is" if issued == 1 else f"{issued} regels zijn"
+        rows_en = "1 row was" if issued == 1 else f"{issued} rows were"
+        _warn(f"{rows_nl} al uitgegeven zonder --offers (batch --out): daarvoor wordt geen ophaalaanbod gemaakt. Hun "
+              "bewijsstukken staan in de map van die run (manifest.json); stuur die, of trek ze in (skillspas status "
+              "revoke RIJSLEUTEL) en bied de regels aan onder een nieuwe sleutel.",
+              f"{rows_en} issued already without --offers (batch --out): no claim offer is made for them. Their "
+              "credentials are in that run's folder (manifest.json); send those, or revoke them (skillspas status "
+              "revoke ROW_KEY) and offer the rows under a new key.")
+    if any(entry["offerUrl"] for entry in manifest.entries):
+        _warn(f"{out / MANIFEST_CSV} bevat geheime links: wie een link heeft, kan het bewijsstuk ophalen. Stuur elke "
+              "link alleen naar de eigen deelnemer.",
+              f"{out / MANIFEST_CSV} holds secret links: whoever has a link can claim the credential. Send each link "
+              "to its own learner only.")
     if manifest.links_missing:
         _warn(f"{manifest.links_missing} open aanbiedingen zijn eerder gemaakt met een andere --out; hun links staan "
               "alleen in die map. Na het verlopen maakt een nieuwe run nieuwe.",
@@ -541,7 +567,7 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
 
 
 StatusIdArgument = Annotated[str, typer.Argument(
-    metavar="ID", help="The credential's id (urn:uuid:…), or its batch row key (row_key, or TYPE/row_key)")]
+    metavar="ID", help="The credential's id (urn:uuid:…), or its batch row key (row_key, or TYPE/row_key: mbo-diploma/100005)")]
 StatusOrgOption = Annotated[Optional[str], typer.Option(help="Only credentials of this organisation: id, name or DID")]
 
 

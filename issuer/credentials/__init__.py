@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final, Mapping
 
-from skillspas.issuer.credentials._achievement import (expired_at_issue, expired_warning, noting_unread, row_field,
-                                                      unread_warning)
+from skillspas.issuer.credentials._achievement import (column_key, expired_at_issue, expired_warning, noting_unread,
+                                                      row_field, unread_warning)
 from skillspas.issuer.credentials.ervaringscertificaat import build_ervaringscertificaat
 from skillspas.issuer.credentials.mbo_certificaat import build_mbo_certificaat
 from skillspas.issuer.credentials.mbo_diploma import build_mbo_diploma
@@ -37,6 +37,7 @@ __all__ = [
     "build_microcredential",
     "noting_unread",
     "row_field",
+    "column_key",
     "unread_warning",
     "expired_at_issue",
     "expired_warning",

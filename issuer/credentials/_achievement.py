@@ -112,6 +112,11 @@ def _row_key(key: str) -> str:
     return re.sub(r"[\s\-]+", "_", key.strip()).lower()
 
 
+def column_key(column: str) -> str:
+    """A column's name as builders look a field up: no case, spaces or dashes (``Row Key``, ``ROW-KEY``: ``row_key``)."""
+    return _row_key(column)
+
+
 def row_field(column: str) -> str | None:
     """The row field a column is read as by the builders (``Learner-Name``: ``learner_name``), or None when it is
     no field of any credential type (a column such as ``opmerking`` that no builder ever reads)."""
@@ -167,7 +172,8 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
     refusal named it (``Row.missing``), else one of those the builder looked for (``_looks_like``; ``None``: none, or
     two alike: ``naam`` beside a given ``learner_name`` is as much ``kwalificatie_naam``): a misspelled or unknown
     column, whose value is in no credential. When the block ends with an error (a builder that stopped at a missing field) only the columns
-    that are no row field at all (``LABELS``) count: a field it had not read yet is not unread."""
+    that are no row field at all (``LABELS``) count: a field it had not read yet is not unread; and each is likened to
+    every row field, not to those asked so far (``naam`` of a row stopped before learner_name is not kwalificatie_naam)."""
     rows: list[Row] = []
     token = _NOTING.set(rows)
     unread: dict[str, str | None] = {}
@@ -183,9 +189,13 @@ def noting_unread() -> Iterator[dict[str, str | None]]:
         for row in rows:
             for name in row.unread():
                 if not (stopped and row_field(name) is not None):
-                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), asked))
+                    # stopped before every field was asked: 'naam' is as much one not asked yet (learner_name)
+                    unread.setdefault(name, row.meant.get(name) or _looks_like(_row_key(name), _FIELDS if stopped
+                                                                               else asked))
 
 
+_FIELDS = tuple(sorted(LABELS))
+"""Every row field of any type: what a column of a row that stopped early may be meant as too."""
 _LIKE = 0.5
 """The least likeness (``_likeness``) for a column and a field to be named together."""
 _FILLER = frozenset({"de", "het", "een", "van", "voor", "en", "the", "of", "a", "an", "s", "for", "and"})
@@ -666,6 +676,15 @@ def kwalificatie_node(row: Row, context: Context, *, crebo_key: str = "crebo") -
     niveau = row.integer("niveau")
     if niveau is None and known is not None:
         niveau = known.niveau
+    if niveau is None and entry is not None and name is not None:  # the register names it, without its level
+        nl, en = _label("niveau")
+        raise field_error(
+            "niveau",
+            nl=f"{_cap(nl)} ontbreekt (veld 'niveau'); crebo {crebo} ({entry.name}) staat in het register zonder "
+            "niveau: geef het niveau (1 tot en met 4) in een kolom 'niveau'.",
+            en=f"{_cap(en)} is missing (field 'niveau'); crebo {crebo} ({entry.name}) is in the register without its "
+            "level: give the level (1 to 4) in a column 'niveau'.",
+        )
     if name is None or niveau is None:  # only for a crebo the register does not know
         missing = "kwalificatie_naam" if name is None else "niveau"
         nl, en = _label(missing)

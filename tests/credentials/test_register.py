@@ -89,6 +89,23 @@ def test_a_kwalificatie_outside_the_six_detailed_ones_takes_its_official_name_fr
     assert caught.value.code is ErrorCode.SCHEMA_INVALID
 
 
+def test_a_registered_crebo_without_its_level_asks_for_the_level_naming_the_kwalificatie_not_as_an_unknown_crebo():
+    """25304 is in the register by name only: the administrator adds a column 'niveau'; they are not told the crebo is
+    unknown and its name must be given too."""
+    row = {key: value for key, value in _diploma(crebo="25304", skills=[COOPERATE]).items() if key != "niveau"}
+    with pytest.raises(SkillspasError) as caught:
+        build_mbo_diploma(row, issuer=ISSUER)
+    assert caught.value.code is ErrorCode.SCHEMA_INVALID and caught.value.path == "/niveau"
+    nl, en = caught.value.text("nl"), caught.value.text("en")
+    assert "Eerste monteur service en onderhoud elektrotechniek en instrumentatie" in nl
+    assert "zonder niveau" in nl and "kolom 'niveau'" in nl and "meegeleverde lijst" not in nl
+    assert "without its level" in en and "column 'niveau'" in en and "bundled list" not in en
+    unknown = {key: value for key, value in _diploma(crebo="12345", skills=[COOKING]).items() if key != "niveau"}
+    with pytest.raises(SkillspasError) as caught:
+        build_mbo_diploma(unknown, issuer=ISSUER, allow_unregistered=True)
+    assert "naam en niveau" in caught.value.text("nl")
+
+
 @pytest.mark.parametrize("crebo", ["1234x", "1" * 10_000, "２５１８０", "-1", "25180\n12345"])
 def test_a_bad_crebo_string_is_a_coded_refusal(crebo):
     with pytest.raises(SkillspasError) as caught:

@@ -192,7 +192,7 @@ def test_a_csv_larger_than_the_limit_is_refused_too_large_before_it_is_read(tmp_
     assert "128 MiB" in error.text("nl") and "128 MiB" in error.text("en") and error.text("nl") != error.text("en")
 
 
-@pytest.mark.parametrize("key_column", ["row_key", "studentnummer"], ids=["the default row_key", "--key-column in other case"])
+@pytest.mark.parametrize("key_column", ["row_key", "leerlingnummer"], ids=["the default row_key", "another --key-column"])
 def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_per_row(tmp_path, key_column):
     """A student administration's export names its key 'Studentnummer': the school reads once which columns
     there are and what to do, not "De rijsleutel ontbreekt" on each of its 10,000 rows."""
@@ -206,6 +206,17 @@ def test_a_csv_without_the_key_column_is_one_error_naming_the_columns_not_one_pe
     assert "--key-column" in refused.value.text("nl") and "--key-column" in refused.value.text("en")
     assert read_csv(path, key_column="Studentnummer")[0] == (2, {"Studentnummer": "1000", "learner_name": "A",
                                                                   "crebo": "25180", "leerweg": "BBL", "date": "01-07-2025"})
+
+
+@pytest.mark.parametrize("header, key_column", [("Row Key", "row_key"), ("ROW-KEY", "row_key"), (" Row_Key ", "row_key"),
+                                                ("studentnummer", "Studentnummer")],
+                         ids=["spaces and capitals", "dash and capitals", "surrounding spaces", "--key-column in other case"])
+def test_the_key_column_is_found_whatever_its_case_spaces_or_dashes_as_every_other_column_is(tmp_path, header, key_column):
+    """Excel's header 'Row Key' is the row key as 'Learner Name' is learner_name: not refused as a missing column."""
+    path = tmp_path / "export.csv"
+    path.write_text(f"{header};Learner Name;crebo;leerweg;date\n1000;A;25180;BBL;01-07-2025\n", "utf-8")
+    assert read_csv(path, key_column=key_column) == [(2, {key_column: "1000", "Learner Name": "A", "crebo": "25180",
+                                                          "leerweg": "BBL", "date": "01-07-2025"})]
 
 
 def test_a_csv_without_the_key_column_shows_each_column_name_cut_short_and_quoted_as_every_message_does(tmp_path):
@@ -326,6 +337,18 @@ def test_a_csv_fields_limit_is_the_batchs_own_whatever_other_code_set_and_is_giv
         csv.field_size_limit(previous)
 
 
+def test_a_refused_batch_says_one_problem_of_many_rows_once_with_their_lines_not_once_per_row():
+    """300 rows whose date column is named 'Diplomadatum': four lines to read, not three hundred."""
+    missing = [RowError(line, "date", "schema_invalid", "the date is missing", "de datum ontbreekt")
+               for line in range(3, 303) if line != 5]
+    other = RowError(5, "crebo", "schema_invalid", "unknown crebo", "onbekend crebo")
+    lines = BatchInvalid(sorted([*missing, other], key=lambda e: e.line)).details("nl")
+    assert lines == ["regels 3, 4, 6, 7, 8 en nog 294, date: [schema_invalid] de datum ontbreekt",
+                     "regel 5, crebo: [schema_invalid] onbekend crebo"]
+    assert BatchInvalid(missing[:2]).details("en") == ["lines 3, 4, date: [schema_invalid] the date is missing"]
+    assert BatchInvalid(missing[:6]).details("en")[0].startswith("lines 3, 4, 6, 7, 8 and 1 more, date:")
+
+
 def test_a_refused_batch_counts_its_bad_rows_in_the_singular_for_one_and_the_plural_for_more():
     one = RowError(2, "crebo", "schema_invalid", "unknown crebo", "onbekend crebo")
     assert BatchInvalid([one]).text("nl") == "1 regel is ongeldig; er is niets uitgegeven"
@@ -384,7 +407,7 @@ def test_a_batch_refusal_lists_the_unread_columns_with_the_field_a_column_may_be
     assert nl[-1] == ("Deze kolommen gebruikt een mbo-diploma niet, hun waarden staan in geen enkel bewijsstuk: "
                       "'naam' (bedoelt u 'learner_name'?), 'klas'"), nl
     assert en[-1].startswith("An MBO diploma does not use these columns") and "'naam' (did you mean 'learner_name'?)" in en[-1]
-    assert BatchInvalid(refused.value.errors).details("nl")[-1].startswith("regel 3")  # none unread: rows only
+    assert BatchInvalid(refused.value.errors).details("nl")[-1].startswith("regels 2, 3")  # none unread: rows only
 
 
 def test_a_batch_refusal_does_not_list_a_field_the_builder_had_not_read_yet(issuer, tmp_path):
@@ -473,3 +496,62 @@ def test_an_unread_column_is_named_with_the_one_field_it_looks_like_and_with_non
     with noting_unread() as unread:
         build("mbo-diploma", row, issuer="did:web:roc.example")
     assert unread == {"leerwg": "leerweg", "datum": "date", "naam": None}
+
+
+def test_a_column_of_rows_that_stopped_early_is_not_guessed_as_the_one_field_the_builder_had_asked_for_by_then():
+    """The trial's raw export (Naam, Diplomadatum): a row of a crebo the register names without its level stopped at
+    its niveau, after the builder had asked for kwalificatie_naam but before learner_name. 'Naam' is no more
+    kwalificatie_naam than learner_name: never the advice to rename the learner's name column to the qualification's."""
+    from skillspas.issuer.credentials import build, noting_unread
+
+    row = {"Naam": "Anouk Testdata", "crebo": "25304", "leerweg": "BBL", "Diplomadatum": "1-7-2025"}
+    with pytest.raises(SkillspasError), noting_unread() as unread:
+        build("mbo-diploma", row, issuer="did:web:roc.example")
+    assert unread == {"Naam": None, "Diplomadatum": None}
+    with pytest.raises(SkillspasError), noting_unread() as unread:  # a misspelling is still one whatever was asked
+        build("mbo-diploma", {**row, "keuzedeel": "K0186"}, issuer="did:web:roc.example")
+    assert unread["keuzedeel"] == "keuzedelen"
+
+
+def test_a_row_key_on_two_lines_says_whether_it_is_a_copied_row_to_remove_or_two_rows_that_need_their_own_keys(
+        issuer, tmp_path):
+    created = create_organisation(issuer.store, issuer.settings, "ROC Dubbel", role="mbo", did_web="dubbel.example")
+    path = tmp_path / "export.csv"
+    path.write_text(HEADER + "d-1;Priya Dekker;25180;BBL;2-7-2025\r\n" + "d-1;Priya Dekker;25180;BBL;2-7-2025\r\n"
+                    + "d-2;Sem Bos;25180;BBL;2-7-2025\r\n" + "d-2;Iris Bos;25180;BBL;2-7-2025\r\n", "utf-8")
+    with pytest.raises(BatchInvalid) as refused:
+        validate_rows(issuer, issuer.orgs.get(created.id), "mbo-diploma", read_csv(path))
+    copied, other = refused.value.errors
+    assert (copied.line, other.line) == (3, 5) and copied.field == other.field == "row_key"
+    assert "dezelfde gegevens" in copied.message_nl and "verwijder" in copied.message_nl
+    assert "the same data" in copied.message and "remove" in copied.message
+    assert "andere gegevens" in other.message_nl and "eigen sleutel" in other.message_nl
+    assert "other data" in other.message and "its own key" in other.message
+
+
+def test_a_batch_run_says_what_it_issued_in_one_line_and_names_files_in_its_folder_that_the_manifest_does_not_list(
+        tmp_path, monkeypatch):
+    """After fixing the export (a learner who left taken out, a name corrected under a new key) the folder still holds
+    the earlier files: the run says how many files there the manifest does not list, so that no one mails them."""
+    from typer.testing import CliRunner
+
+    from skillspas.issuer.cli import app as cli_app
+
+    monkeypatch.setenv("SKILLSPAS_KEY_PASSPHRASE", "test-only passphrase (never a real one)")
+    data = ["--data-dir", str(tmp_path / "d")]
+    made = CliRunner().invoke(cli_app, ["org", "create", "ROC Klaar", "--role", "mbo", "--did-web", "klaar.example", *data])
+    assert made.exit_code == 0, made.output
+    path, out = tmp_path / "export.csv", tmp_path / "diplomas"
+    args = ["batch", "mbo-diploma", "--csv", str(path), "--org", "ROC Klaar", "--out", str(out), "--dev", *data]
+    path.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\nr-2;Bram Voorbeeld;25180;BBL;2025-07-01\r\n",
+                    "utf-8")
+    first = CliRunner().invoke(cli_app, args)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[-1] == f"klaar: 2 nu uitgegeven; de bestanden en manifest.json staan in {out}."
+    path.write_text(HEADER + "r-1;Anouk Testdata;25180;BBL;2025-07-01\r\nr-3;Sem Bos;25180;BBL;2025-07-01\r\n", "utf-8")
+    again = CliRunner().invoke(cli_app, [*args, "--lang", "en"])
+    assert again.exit_code == 0, again.output
+    lines = again.stderr.splitlines()
+    assert lines[-1] == f"done: 1 issued now, 1 issued before; the files and manifest.json are in {out}."
+    assert any("1 bestand in" in line and "niet in manifest.json" in line for line in lines), lines
+    assert any("1 file in" in line and "not in manifest.json" in line for line in lines), lines

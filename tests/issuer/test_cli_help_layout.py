@@ -61,3 +61,13 @@ def test_a_commands_help_has_no_literal_double_backticks_and_no_broken_lines(pat
 def test_the_walk_covers_every_group_and_its_commands():
     named = {" ".join(path) for path in COMMANDS}
     assert {"", "passport", "passport claim", "passport export", "status revoke", "org api-key create", "verify"} <= named
+
+
+@pytest.mark.parametrize("path", [path for path in COMMANDS if path[:1] in (("org",), ("status",), ("batch",))],
+                         ids=lambda path: " ".join(path) or "skillspas")
+def test_every_command_a_school_administrator_runs_says_what_it_does_in_dutch_too(path):
+    """The administrator's commands (org, status, batch) name themselves as the rest do: 'English / Nederlands'."""
+    command = typer.main.get_command(build_app())
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    assert " / " in " ".join((command.help or "").split()), command.help

@@ -506,6 +506,25 @@ def test_a_manifest_that_could_not_be_written_is_refused_before_any_row_is_issue
                                   .where(IssuedCredential.org_id == org.id)) == 0
 
 
+def test_a_changed_row_whose_credential_was_revoked_already_is_told_to_take_a_new_key_not_to_revoke_it_again(
+        database, tmp_path):
+    """The administrator revoked the misspelled diploma as told, then put the corrected row back under its old key:
+    the refusal says a new key (with an example) and no longer sends them to `status revoke` again."""
+    with _issuing(database, "revokedchanged") as (issuer, org, _):
+        plan = validate_rows(issuer, org, "mbo-diploma", [(2, diploma_row("100005")), (3, diploma_row("100006"))])
+        manifest = issue_rows(issuer, org, plan)
+        issuer.change_status(org, manifest.entries[0]["credentialId"], "revoke")
+        corrected = [(2, diploma_row("100005", learner_name="Bram Brouwer")),
+                     (3, diploma_row("100006", learner_name="Fenna Dekker"))]
+        with pytest.raises(BatchInvalid) as refused:
+            validate_rows(issuer, org, "mbo-diploma", corrected)
+    revoked, active = refused.value.errors
+    assert revoked.code == active.code == "row_changed"
+    assert "ingetrokken" in revoked.message_nl and "status revoke" not in revoked.message_nl + revoked.message
+    assert "'100005-2'" in revoked.message_nl and "'100005-2'" in revoked.message and "revoked" in revoked.message
+    assert "skillspas status revoke 100006" in active.message_nl and "'100006-2'" in active.message_nl
+
+
 _INTERRUPTED_WRITE = """
 import resource, signal, sys
 from pathlib import Path

@@ -163,6 +163,23 @@ def test_a_claimed_offers_credential_names_the_learners_did_verifies_and_is_stor
     assert record.credential_id == credential["id"] and record.row_key == f"MboDiploma/{prefix}-1"
 
 
+def test_looking_up_a_row_key_whose_offer_is_open_says_it_is_offered_until_when_not_only_that_nothing_was_issued(
+        school, tmp_path):
+    """`skillspas status show/revoke ROW_KEY` of an unclaimed offer: the key is right, the credential does not exist
+    yet; the administrator reads that, and until when the learner can claim it."""
+    prefix = uuid.uuid4().hex[:8]
+    made = by_key(offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), tmp_path / "out"))
+    until = made[f"{prefix}-1"]["expires"][:10]
+    with pytest.raises(SkillspasError) as refused:
+        school.issuer.find_issued(f" {prefix}-1", school.org.id)
+    assert refused.value.code is ErrorCode.NOT_FOUND
+    assert "open ophaalaanbod" in refused.value.text("nl") and until in refused.value.text("nl")
+    assert "open claim offer" in refused.value.text("en") and until in refused.value.text("en")
+    with pytest.raises(SkillspasError) as unknown:
+        school.issuer.find_issued(f"{prefix}-2", school.org.id)
+    assert unknown.value.code is ErrorCode.NOT_FOUND and "ophaalaanbod" not in unknown.value.text("nl")
+
+
 def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_issued(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), tmp_path / "out"
@@ -368,6 +385,17 @@ def test_a_learner_name_that_a_spreadsheet_would_run_as_a_formula_is_text_in_the
     assert manifest.entries[0]["learner"]["learner_name"] == formula  # the JSON keeps the value as it is
 
 
+def test_the_learners_name_and_email_reach_the_mail_merge_manifest_whatever_the_exports_header_spelling(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = tmp_path / "rows.csv"  # as a student administration exports it: the builders read these columns
+    csv_file.write_text("row_key;Learner Name;Learner-Email;Crebo;Leerweg;Date\n"
+                        f"{prefix};Esra Çelik;esra@example.org;25180;BBL;1-7-2025\n", "utf-8")
+    manifest = offer(school, csv_file, tmp_path / "out", qr=True)
+    assert manifest.entries[0]["learner"] == {"learner_name": "Esra Çelik", "learner_email": "esra@example.org"}
+    row = next(csv.DictReader((tmp_path / "out" / MANIFEST_CSV).read_text("utf-8-sig").splitlines(), delimiter=";"))
+    assert (row["row_key"], row["learner_name"], row["learner_email"]) == (prefix, "Esra Çelik", "esra@example.org")
+
+
 def test_a_link_planted_in_the_folder_is_not_listed_unless_it_is_the_open_offers_own(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"
@@ -456,6 +484,28 @@ def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the
     assert corrected.returncode == 0, corrected.stderr
     assert json.loads(corrected.stdout)["corrected"] == 1
     assert "1 open aanbiedingen zijn verbeterd" in corrected.stderr and "1 open offers were corrected" in corrected.stderr
+
+
+def test_cli_batch_offers_after_the_rows_were_issued_without_offers_says_no_links_were_made_and_why(school, tmp_path):
+    """The README's lines run in order: `batch --out` issued every diploma (no DID), then `batch --offers` offers none;
+    it says so and what to do, and never that offers.csv holds secret links it does not hold."""
+    prefix = uuid.uuid4().hex[:8]
+    csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 2))
+    assert cli(school, "--csv", str(csv_file), "--out", str(tmp_path / "diplomas")).returncode == 0
+    result = cli(school, "--csv", str(csv_file), "--offers", "--out", str(tmp_path / "aanbod"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["issued"] == 2 and json.loads(result.stdout)["offeredNow"] == 0
+    assert "geheime links" not in result.stderr and "secret links" not in result.stderr
+    assert "2 regels zijn al uitgegeven zonder --offers" in result.stderr
+    assert "2 rows were issued already without --offers" in result.stderr and "status revoke" in result.stderr
+
+
+def test_a_refused_batch_of_offers_says_nothing_was_offered_not_that_nothing_was_issued(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    with pytest.raises(BatchInvalid) as refused:
+        offer(school, rows_csv(tmp_path / "rows.csv", [prefix], **{prefix: {"crebo": "99999"}}), tmp_path / "out")
+    assert refused.value.text("nl") == "1 regel is ongeldig; er is niets aangeboden"
+    assert refused.value.text("en") == "1 row is not valid; nothing was offered"
 
 
 def test_cli_batch_offers_with_a_bad_row_makes_nothing_and_names_the_row_in_dutch_and_english(school, tmp_path):

@@ -440,6 +440,21 @@ def test_a_status_command_given_an_oversized_id_is_refused_too_large_in_dutch_an
         assert "fout [too_large]: Een bewijsstuk-id" in refused.stderr and "internal" not in refused.stderr
 
 
+def test_status_finds_a_row_key_given_with_the_batch_commands_type_spelling_or_pasted_with_spaces(database, tmp_path):
+    """The administrator knows the type as `batch mbo-diploma` spells it, and pastes a key from Excel with a space."""
+    org = _create(database, f"ROC Opzoeken {uuid.uuid4().hex[:6]}")
+    rows = _rows_csv(tmp_path / "rows.csv", ["z-1"])
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
+                     "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    for ref in ("mbo-diploma/z-1", " z-1 ", "MboDiploma/z-1"):
+        shown = run_cli("status", "show", ref, "--org", org["id"], *_db(database))
+        assert shown.returncode == 0, (ref, shown.stderr)
+        assert json.loads(shown.stdout)["rowKey"] == "MboDiploma/z-1"
+    other = run_cli("status", "show", "mbo-certificaat/z-1", "--org", org["id"], *_db(database))  # another type's key
+    assert other.returncode == 2 and "[not_found]" in other.stderr
+
+
 def test_status_refusals_say_in_dutch_what_was_not_found_and_which_status_entry_is_missing(database, tmp_path):
     org = _create(database, f"ROC Nederlands {uuid.uuid4().hex[:6]}")
     rows = _rows_csv(tmp_path / "rows.csv", ["n-1"])
