@@ -388,9 +388,8 @@ def match_vacancy(
         resource_limit: the searches took longer than ``budget``.
     """
     vocabulary = vocabulary or SkillsVocabulary.bundled()
-    started = time.monotonic()
-    lines: list[VacancyLine] = []
-    seen: set[str] = set()
+    queries: list[str] = []  # every line is seen within its bounds before any is searched: a vacancy over them is
+    seen: set[str] = set()   # refused at once, however busy the machine (not after the searches' budget ran out)
     for raw in wanted:
         query = " ".join(raw.split())
         if not query or query in seen:
@@ -398,10 +397,14 @@ def match_vacancy(
         if len(query) > MAX_VACANCY_LINE:
             raise localized_error(ErrorCode.TOO_LARGE, en=f"a vacancy line is at most {MAX_VACANCY_LINE} characters",
                                   nl=f"een regel van de vacature is hoogstens {MAX_VACANCY_LINE} tekens lang")
-        seen.add(query)
-        if len(lines) == MAX_VACANCY_LINES:
+        if len(queries) == MAX_VACANCY_LINES:
             raise localized_error(ErrorCode.TOO_LARGE, en=f"a vacancy lists at most {MAX_VACANCY_LINES} skills",
                                   nl=f"een vacature noemt hoogstens {MAX_VACANCY_LINES} vaardigheden")
+        seen.add(query)
+        queries.append(query)
+    started = time.monotonic()
+    lines: list[VacancyLine] = []
+    for query in queries:
         if budget is not None and lines and time.monotonic() - started > budget:  # the first line is always compared
             raise localized_error(
                 ErrorCode.RESOURCE_LIMIT,
