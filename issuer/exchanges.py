@@ -202,6 +202,18 @@ class Exchanges:
                            purposes=None if purposes is None else tuple(purposes.split()), ttl=ttl, row_key=row_key,
                            row_digest=row_digest, keep=keep, withdrawing=offer_id)
 
+    def withdraw(self, org: Org, offer_id: str, *, row_key: str | None = None) -> bool:
+        """End the open offer ``offer_id`` unclaimed (audited ``offer.withdraw``; ``row_key``: the batch row it was made
+        for, recorded): its link then answers ``offer_expired``. False, and nothing changed, when it was claimed
+        meanwhile (``queries.withdraw_offer``: a claim and a withdrawal at once never both go through)."""
+        org.require("credentials:status")
+        with self.issuer.store.transaction() as session:
+            if not withdraw_offer(session, offer_id, _now()):
+                return False
+            audit.record(session, org_id=org.id, actor=org.actor, action="offer.withdraw",
+                         target=f"offer:{offer_id[:16]}", detail={"rowKey": row_key} if row_key is not None else {})
+        return True
+
     def correct(self, org: Org, offer_id: str, credential: dict[str, Any], *,
                 row_digest: str | None = None) -> Literal["corrected", "claimed", "expired"]:
         """Replace what the open offer ``offer_id`` will issue by ``credential`` (its batch row corrected since the

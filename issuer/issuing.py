@@ -48,7 +48,7 @@ from skillspas.schemas.limits import Limits
 from skillspas.verifier.bundle import folder_contexts
 from skillspas.schemas.vc import cosigner_ids, is_url, issuer_id, proofs_of, types_of
 
-__all__ = ["Issuer", "Issued", "IssuedRecord", "StatusChange", "StatusListDocument", "canonical_text", "credential_hash",
+__all__ = ["Issuer", "Issued", "IssuedRecord", "OpenOffer", "StatusChange", "StatusListDocument", "canonical_text", "credential_hash",
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
@@ -99,6 +99,17 @@ class IssuedRecord:
         return {"credentialId": self.credential_id, "orgId": self.org_id, "types": list(self.types),
                 "status": self.state, "rowKey": self.row_key, "statusPurposes": list(self.status_purposes),
                 "issued": _utc(self.created_at).isoformat(), "updated": _utc(self.updated_at).isoformat()}
+
+
+@dataclass(frozen=True)
+class OpenOffer:
+    """A batch row's claim offer that no learner claimed yet (``Issuer.open_offer``): its id in the store (the SHA-256
+    of its link), organisation, row key and end (UTC)."""
+
+    offer_id: str
+    org_id: str
+    row_key: str
+    expires: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -306,16 +317,15 @@ class Issuer:
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
                      for r in rows]
-            offered = None if found else queries.open_offer_expiry(session, stored, dt.datetime.now(dt.timezone.utc),
-                                                                   org_id)
+        offered = None if found else self.open_offer(ref, org_id)
         if offered is not None:  # the key is right: its credential exists once the learner claims it
-            until = offered.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            until = offered.expires.strftime("%Y-%m-%d %H:%M UTC")
             raise error_for(ErrorCode.NOT_FOUND, f"row key {ref!r} has no issued credential yet: it has an open claim "
                             f"offer (batch --offers) until {until}; the credential is issued when the learner claims "
-                            "it, and an open offer cannot be withdrawn: it ends unclaimed at that time",
+                            f"it (skillspas status revoke {ref} withdraws the offer)",
                             nl=f"Rijsleutel {ref!r} heeft nog geen uitgegeven bewijsstuk: er is een open ophaalaanbod "
                                f"(batch --offers) tot {until}; het bewijsstuk wordt uitgegeven als de deelnemer het "
-                               "ophaalt, en een open aanbod kan niet worden ingetrokken: het vervalt op dat moment.")
+                               f"ophaalt (skillspas status revoke {ref} trekt het aanbod in).")
         if not found:
             raise error_for(ErrorCode.NOT_FOUND, f"no issued credential has the id or row key {ref!r}",
                             nl=f"Geen uitgegeven bewijsstuk heeft de id of rijsleutel {ref!r}.")
@@ -324,6 +334,16 @@ class Issuer:
             raise error_for(ErrorCode.AMBIGUOUS, f"row key {ref!r} fits {len(found)} credentials: {listed}",
                             nl=f"rijsleutel {ref!r} past bij {len(found)} bewijsstukken: {listed}")
         return found[0]
+
+    def open_offer(self, ref: str, org_id: str | None = None) -> OpenOffer | None:
+        """The open claim offer of batch row key ``ref`` (as ``find_issued`` takes a row key; of ``org_id`` when
+        given), or None: a row offered by ``batch --offers`` that no learner claimed yet."""
+        ref, stored = ref.strip(), _as_stored(ref)
+        now = dt.datetime.now(dt.timezone.utc)
+        with self.store.transaction() as session:
+            row = queries.open_offer(session, stored, now, org_id) or (
+                queries.open_offer(session, ref, now, org_id) if stored != ref else None)
+        return None if row is None else OpenOffer(row.id, row.org_id, row.row_key, _utc(row.expires_at))
 
     def status_list(self, org_id: str, seq: int, purpose: str) -> StatusListDocument | None:
         """The signed status list credential served at ``/status/{org_id}/{seq}/{purpose}``."""

@@ -593,6 +593,10 @@ def _change_status(action: str, ref: str, org: str | None, database_url: str | N
     with _opened(database_url, data_dir) as (settings, store):
         issuer = Issuer(store, settings)
         org_id = None if org is None else _guard(lambda: issuer.orgs.find(org)).id
+        offer = _guard(lambda: issuer.open_offer(ref, org_id)) if action == "revoke" else None
+        if offer is not None:  # a learner who left, an offer made by mistake: its link ends, nothing is issued
+            _withdraw_offer(issuer, offer, yes=yes)
+            return
         record = _guard(lambda: issuer.find_issued(ref, org_id))
         owner = issuer.orgs.get(record.org_id)
         kind, key = kind_label(record.types), (record.row_key or "").split("/", 1)[-1]  # the CSV's key, not TYPE/key
@@ -613,6 +617,33 @@ def _change_status(action: str, ref: str, org: str | None, database_url: str | N
           f"dan de statuslijst opnieuw ({publish} MAP) en zet site/ online; tot dan geldt het oude antwoord.",
           f"a check sees this only in the new status list. Unless skillspas serve runs on this database, publish the "
           f"status list again ({publish} FOLDER) and put site/ online; until then the old answer stands.")
+
+
+def _withdraw_offer(issuer: Any, offer: Any, *, yes: bool) -> None:
+    """``status revoke`` of a row key whose claim offer is open: withdraw the offer after a confirmation (its link then
+    answers offer_expired); JSON on stdout, what happened and what a re-run would do on stderr (nl, en)."""
+    from skillspas.issuer.exchanges import Exchanges
+    from skillspas.schemas.confirm import confirmed
+
+    owner = issuer.orgs.get(offer.org_id)
+    key = offer.row_key.split("/", 1)[-1]
+    until = offer.expires.strftime("%Y-%m-%d %H:%M UTC")
+    confirmed((f"Het open ophaalaanbod van rijsleutel {key} van {owner.name} (tot {until}) intrekken? De link werkt "
+               "daarna niet meer en er wordt niets uitgegeven.",
+               f"Withdraw the open claim offer of row key {key} of {owner.name} (until {until})? Its link then no "
+               "longer works and nothing is issued."), yes=yes,
+              not_done=("er is niets ingetrokken", "nothing was withdrawn"))
+    withdrawn = _guard(lambda: Exchanges(issuer).withdraw(owner, offer.offer_id, row_key=offer.row_key))
+    typer.echo(json.dumps({"rowKey": offer.row_key, "action": "revoke", "status": "withdrawn" if withdrawn else "claimed",
+                           "changed": withdrawn}, indent=2, ensure_ascii=False))
+    if not withdrawn:  # claimed at this instant: its credential is issued; revoking it is the next step
+        _warn(f"het aanbod van rijsleutel {key} is net opgehaald; trek het bewijsstuk in met skillspas status revoke {key}",
+              f"the offer of row key {key} was claimed just now; revoke its credential with skillspas status revoke {key}")
+        return
+    typer.echo(f"ophaalaanbod ingetrokken: rijsleutel {key} van {owner.name}\n"
+               f"claim offer withdrawn: row key {key} of {owner.name}", err=True)
+    _warn("laat de regel weg uit de export: een nieuwe batch --offers met deze regel biedt hem opnieuw aan",
+          "leave the row out of the export: a new batch --offers with this row offers it again")
 
 
 @status_app.command("revoke")

@@ -34,7 +34,7 @@ from skillspas.issuer.store.models import (
 
 __all__ = [
     "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
-    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "withdraw_offer", "issued_matching", "open_offer_expiry",
+    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "withdraw_offer", "issued_matching", "open_offer",
     "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
@@ -188,18 +188,16 @@ def issued_matching(session: Session, ref: str, org_id: str | None = None) -> li
                 session.scalars(query.where(_bare_key(IssuedCredential.row_key, ref))).all())
 
 
-def open_offer_expiry(session: Session, ref: str, now: dt.datetime, org_id: str | None = None) -> dt.datetime | None:
-    """When the open claim offer (``batch --offers``, not claimed, not expired; of ``org_id`` when given) of the batch
-    row key ``ref`` (``TYPE/KEY``, or the bare key as ``issued_matching`` takes it) expires, in UTC; None when it has
-    none."""
-    query = select(ClaimOffer.expires_at).where(ClaimOffer.reserved_id.is_not(None), ClaimOffer.expires_at > now)
+def open_offer(session: Session, ref: str, now: dt.datetime, org_id: str | None = None) -> Any:
+    """The open claim offer (``batch --offers``, not claimed, not expired; of ``org_id`` when given) of the batch row
+    key ``ref`` (``TYPE/KEY``, or the bare key as ``issued_matching`` takes it): a row of its ``id``, ``org_id``,
+    ``row_key`` and ``expires_at`` (as stored: naive from SQLite), or None when it has none."""
+    query = select(ClaimOffer.id, ClaimOffer.org_id, ClaimOffer.row_key, ClaimOffer.expires_at).where(
+        ClaimOffer.reserved_id.is_not(None), ClaimOffer.expires_at > now)
     if org_id is not None:
         query = query.where(ClaimOffer.org_id == org_id)
-    expires = (session.scalar(query.where(ClaimOffer.row_key == ref)) or
-               session.scalar(query.where(_bare_key(ClaimOffer.row_key, ref))))
-    if expires is None or expires.tzinfo is not None:
-        return expires
-    return expires.replace(tzinfo=dt.timezone.utc)  # SQLite gives it back naive: it was stored as UTC
+    return (session.execute(query.where(ClaimOffer.row_key == ref)).first() or
+            session.execute(query.where(_bare_key(ClaimOffer.row_key, ref))).first())
 
 
 def _bare_key(column: Any, key: str) -> Any:

@@ -180,6 +180,31 @@ def test_looking_up_a_row_key_whose_offer_is_open_says_it_is_offered_until_when_
     assert unknown.value.code is ErrorCode.NOT_FOUND and "ophaalaanbod" not in unknown.value.text("nl")
 
 
+def test_status_revoke_of_a_row_key_whose_offer_is_open_withdraws_the_offer_after_asking_and_its_link_ends(
+        school, tmp_path):
+    """A learner who left: the administrator withdraws the row's offer; the link no longer gives the credential."""
+    prefix = uuid.uuid4().hex[:8]
+    made = by_key(offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 2)), tmp_path / "out"))
+    where = ("--database-url", school.settings.database, "--data-dir", str(school.settings.data_dir))
+    asked = run_cli("status", "revoke", f"{prefix}-1", *where)  # no terminal to say yes: nothing withdrawn
+    assert asked.returncode != 0 and "er is niets ingetrokken" in asked.stderr
+    assert "nothing was withdrawn" in asked.stderr
+    withdrawn = run_cli("status", "revoke", f"{prefix}-1", "--yes", *where)
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert json.loads(withdrawn.stdout) == {"rowKey": f"MboDiploma/{prefix}-1", "action": "revoke",
+                                            "status": "withdrawn", "changed": True}
+    assert "ophaalaanbod ingetrokken" in withdrawn.stderr and "claim offer withdrawn" in withdrawn.stderr
+    with pytest.raises(SkillspasError) as ended:
+        Exchanges(school.issuer).request(made[f"{prefix}-1"]["offerUrl"].rsplit("/", 1)[1])
+    assert ended.value.code.value == "offer_expired"
+    Exchanges(school.issuer).request(made[f"{prefix}-2"]["offerUrl"].rsplit("/", 1)[1])  # the other row's stands
+    again = run_cli("status", "revoke", f"{prefix}-1", "--yes", *where)  # nothing open, nothing issued
+    assert again.returncode != 0 and "[not_found]" in again.stderr
+    with school.store.transaction() as session:
+        actions = [a for a in session.scalars(select(AuditEvent.action).where(AuditEvent.detail.contains(f"{prefix}-1")))]
+    assert actions.count("offer.withdraw") == 1
+
+
 def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_issued(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file, out = rows_csv(tmp_path / "rows.csv", keys(prefix, 3)), tmp_path / "out"
