@@ -194,6 +194,15 @@ class Manifest:
         """How many credentials this run signed (the rest had been issued before)."""
         return sum(1 for entry in self.entries if entry["issuedNow"])
 
+    @property
+    def not_active(self) -> dict[str, int]:
+        """How many rows' credentials are revoked or suspended now (issued before, changed since), by status."""
+        found: dict[str, int] = {}
+        for entry in self.entries:
+            if entry.get("status", "active") != "active":
+                found[entry["status"]] = found.get(entry["status"], 0) + 1
+        return found
+
     def to_json(self) -> dict[str, Any]:
         """The ``manifest.json`` document."""
         found = {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
@@ -897,6 +906,8 @@ def issue_rows(
             "credentialId": run.ids[position],
             "file": row_file_name(row.key) if out is not None else None,
             "issuedNow": position in run.now_issued,
+            # revoked or suspended since (``skillspas status``): its file is the record, never one to send as valid
+            "status": before[position].state if position in before else "active",
         } for position, row in enumerate(plan)]
         credentials: list[dict[str, Any] | None] = []
         if collect:

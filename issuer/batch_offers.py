@@ -75,8 +75,8 @@ _EARLIER: Final = Limits(max_bytes=_EARLIER_LIMIT, max_array_length=1_000_000)
 _TOKEN: Final = re.compile(TOKEN_PATTERN)
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet reads a cell starting with one of these as a formula (CSV injection): such a cell gets a leading '."""
-_CSV_COLUMNS: Final = ("row_key", *CONTACT_COLUMNS, "state", "offer_url", "expires", "credential_id", "holder",
-                       "qr_file")
+_CSV_COLUMNS: Final = ("row_key", *CONTACT_COLUMNS, "state", "status", "offer_url", "expires", "credential_id",
+                       "holder", "qr_file")
 
 Progress = Callable[[int, int], None]
 
@@ -87,7 +87,8 @@ class OfferManifest:
 
     ``offered`` (made by this run: its link), ``open`` (made before and still claimable: its link when an earlier run
     in this folder wrote it), ``claimed`` (the learner claimed it: the credential names ``holder``, their DID) or
-    ``issued`` (issued before by the batch without offers: no offer)."""
+    ``issued`` (issued before by the batch without offers: no offer); a claimed or issued one's credential has a
+    ``status`` (``active``, or ``revoked``/``suspended`` since)."""
 
     type: str
     organisation: str
@@ -130,6 +131,7 @@ class OfferManifest:
         writer.writerow(names)
         for entry in self.entries:
             values = {"row_key": entry["rowKey"], **entry.get("learner", {}), "state": entry["state"],
+                      "status": entry.get("status"),
                       "offer_url": entry["offerUrl"], "expires": entry["expires"],
                       "credential_id": entry["credentialId"], "holder": entry["holder"], "qr_file": entry["qrFile"]}
             writer.writerow([_cell(values.get(name)) for name in names])
@@ -214,11 +216,12 @@ def _entry(exchanges: Exchanges, org: Org, row: BatchRow, offer: RowOffer | None
     """The manifest entry of one row, its offer made now when it has none open and was not issued, or made anew when
     its open offer's link is lost (not kept before it was committed, and not in this folder)."""
     entry: dict[str, Any] = {"line": row.line, "rowKey": row.key.split("/", 1)[1], "state": "issued", "offerUrl": None,
-                             "expires": None, "credentialId": None, "holder": None, "qrFile": None, "renewed": False,
+                             "expires": None, "credentialId": None, "holder": None, "qrFile": None, "renewed": False, "status": None,
                              "corrected": False}
     if row.issued is not None:
         claimed = offer is not None and offer.holder is not None and offer.credential_id == row.issued.credential_id
         return {**entry, "state": "claimed" if claimed else "issued", "credentialId": row.issued.credential_id,
+                "status": row.issued.state,  # revoked since (skillspas status revoke): never read as valid
                 "holder": offer.holder if claimed and offer is not None else None}
     open_offer = row.offered if row.offered is not None else offer if offer is not None and offer.open else None
 

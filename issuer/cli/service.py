@@ -456,6 +456,14 @@ def batch_command(
               f"{files_en} in {out} {'is' if unlisted == 1 else 'are'} not in manifest.json (from an earlier run: a "
               "row no longer in the export, or a credential corrected under a new key); send only the files "
               "manifest.json names.")
+    stopped = manifest.not_active
+    if stopped:  # their files are rewritten as the record, but are no diplomas to send
+        counts = {"revoked": ("ingetrokken", "revoked"), "suspended": ("geschorst", "suspended")}
+        said = [(f"{n} {counts[state][0]}", f"{n} {counts[state][1]}") for state, n in sorted(stopped.items())]
+        _warn(f"{' en '.join(nl for nl, _ in said)}: manifest.json noemt hun status; verstuur hun bestanden niet als "
+              "geldig bewijsstuk.",
+              f"{' and '.join(en for _, en in said)}: manifest.json names their status; do not send their files as "
+              "valid credentials.")
     before = len(manifest.entries) - manifest.issued
     typer.echo(say(f"klaar: {manifest.issued} nu uitgegeven" + (f", {before} al eerder" if before else "")
                    + f"; de bestanden en manifest.json staan in {out}.",

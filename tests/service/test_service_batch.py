@@ -449,6 +449,22 @@ def test_a_rerun_rewrites_a_deleted_or_damaged_file_from_the_store_and_issues_no
     assert files[3].read_bytes() == original[3]
 
 
+def test_a_rerun_names_the_status_of_each_credential_so_a_revoked_diploma_is_not_sent_as_valid(database, tmp_path):
+    settings, org_id = _org(database[0], database[1] / "revokedlisted")
+    rows = [diploma_row("s-0"), diploma_row("s-1"), diploma_row("s-2")]
+    _write_csv(tmp_path / "rows.csv", rows)
+    args = _batch_args(settings, org_id, tmp_path / "rows.csv", tmp_path / "out")
+    assert run_cli(*args).returncode == 0
+    where = ("--database-url", settings.database, "--data-dir", str(settings.data_dir))
+    assert run_cli("status", "revoke", "s-1", "--yes", "--org", org_id, *where).returncode == 0
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+    assert [e["status"] for e in manifest["credentials"]] == ["active", "revoked", "active"]
+    assert "1 ingetrokken: manifest.json noemt hun status" in again.stderr  # (an mbo-diploma has no suspension)
+    assert "1 revoked: manifest.json names their status" in again.stderr
+
+
 def _changed_plan(issuer: Issuer, org_id: str, rows: list[dict[str, str]]) -> list[str]:
     """The codes of the rows ``validate_rows`` refuses (none: the plan was made)."""
     try:
