@@ -93,12 +93,16 @@ class IssuedRecord:
     status_purposes: tuple[str, ...]
     created_at: dt.datetime
     updated_at: dt.datetime
+    learner: str | None = None
+    """The name the credential gives its learner (``wallet_export.view.describe``), so whoever revokes it sees whose
+    it is; ``None`` when it names none, or only its hash is kept (``Settings.store_credentials == "hash"``)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object ``skillspas status show`` prints."""
         return {"credentialId": self.credential_id, "orgId": self.org_id, "types": list(self.types),
                 "status": self.state, "rowKey": self.row_key, "statusPurposes": list(self.status_purposes),
-                "issued": _utc(self.created_at).isoformat(), "updated": _utc(self.updated_at).isoformat()}
+                "issued": _utc(self.created_at).isoformat(), "updated": _utc(self.updated_at).isoformat(),
+                "learner": self.learner}
 
 
 @dataclass(frozen=True)
@@ -315,7 +319,8 @@ class Issuer:
             rows = queries.issued_matching(session, stored, org_id) or (
                 queries.issued_matching(session, ref, org_id) if stored != ref else [])
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
-                                  r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at)
+                                  r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at,
+                                  _learner(r.document))
                      for r in rows]
         offered = None if found else self.open_offer(ref, org_id)
         if offered is not None:  # the key is right: its credential exists once the learner claims it
@@ -373,6 +378,16 @@ class Issuer:
                 row = session.get(StatusListCredential, row_id, with_for_update=True)
                 if row is not None and _utc(row.updated_at) < limit:
                     status_registry.refresh(session, row, publish, now)
+
+
+def _learner(document: str | None) -> str | None:
+    """The learner's name in a stored credential's JSON text (its own, written by ``canonical_text``), if it names one."""
+    from skillspas.wallet_export.view import describe
+
+    try:
+        return describe(json.loads(document)).subject_name if document else None
+    except (ValueError, TypeError, AttributeError):  # a stored text this code did not write: no name
+        return None
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -608,8 +608,10 @@ def _change_status(action: str, ref: str, org: str | None, database_url: str | N
         record = _guard(lambda: issuer.find_issued(ref, org_id))
         owner = issuer.orgs.get(record.org_id)
         kind, key = kind_label(record.types), (record.row_key or "").split("/", 1)[-1]  # the CSV's key, not TYPE/key
-        named = (f"{kind['nl']} {record.credential_id}" + (f" (rijsleutel {key})" if key else "") + f" van {owner.name}",
-                 f"{kind['en']} {record.credential_id}" + (f" (row key {key})" if key else "") + f" of {owner.name}")
+        named = (f"{kind['nl']} {record.credential_id}" + (f" (rijsleutel {key})" if key else "") + f" van {owner.name}"
+                 + (f", voor {record.learner}" if record.learner else ""),
+                 f"{kind['en']} {record.credential_id}" + (f" (row key {key})" if key else "") + f" of {owner.name}"
+                 + (f", for {record.learner}" if record.learner else ""))
         if record.state != state:  # a change to make: confirmed first unless --yes
             confirmed((f"{named[0]} voorgoed intrekken? Dit kan niet ongedaan worden gemaakt.",
                        f"Revoke {named[1]} for good? This cannot be undone."), yes=yes,

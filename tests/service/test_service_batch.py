@@ -456,7 +456,10 @@ def test_a_rerun_names_the_status_of_each_credential_so_a_revoked_diploma_is_not
     args = _batch_args(settings, org_id, tmp_path / "rows.csv", tmp_path / "out")
     assert run_cli(*args).returncode == 0
     where = ("--database-url", settings.database, "--data-dir", str(settings.data_dir))
-    assert run_cli("status", "revoke", "s-1", "--yes", "--org", org_id, *where).returncode == 0
+    shown = run_cli("status", "show", "s-1", "--org", org_id, *where)
+    assert json.loads(shown.stdout)["learner"] == "Leerling s-1"  # whose it is, before it is revoked
+    revoked = run_cli("status", "revoke", "s-1", "--yes", "--org", org_id, *where)
+    assert revoked.returncode == 0 and "voor Leerling s-1" in revoked.stderr and "for Leerling s-1" in revoked.stderr
     again = run_cli(*args)
     assert again.returncode == 0, again.stderr
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
