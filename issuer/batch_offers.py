@@ -95,6 +95,9 @@ class OfferManifest:
     entries: list[dict[str, Any]]
     columns: tuple[str, ...] = ()
     """The contact columns the export has (``CONTACT_COLUMNS``)."""
+    not_in_export: tuple[str, ...] = ()
+    """The row keys (as the CSV has them) of this type's open offers whose row is not in this export: a learner who
+    left, a key since replaced; still claimable until withdrawn (``skillspas status revoke KEY``) or expired."""
 
     def count(self, state: str) -> int:
         """How many rows are in ``state``."""
@@ -120,6 +123,7 @@ class OfferManifest:
         return {"type": self.type, "issuer": self.organisation, "count": len(self.entries),
                 "offeredNow": self.count("offered"), "open": self.count("open"), "claimed": self.count("claimed"),
                 "issued": self.count("issued"), "linksMissing": self.links_missing, "renewed": self.renewed,
+                "openNotInExport": list(self.not_in_export),
                 "corrected": self.corrected,
                 "offers": self.entries}
 
@@ -191,7 +195,10 @@ def offer_rows(
                 entries.append(entry)
                 if progress is not None:
                     progress(done, len(plan))
-            manifest = OfferManifest(plan[0].key.split("/", 1)[0] if plan else "", org.did, entries, columns)
+            kind = plan[0].key.split("/", 1)[0] if plan else ""
+            listed = {row.key for row in plan}
+            others = tuple(key.split("/", 1)[1] for key in issuer.issuance(org).open_offer_keys(kind) if key not in listed)
+            manifest = OfferManifest(kind, org.did, entries, columns, others)
             write_atomic(out / MANIFEST_JSON,
                          (json.dumps(manifest.to_json(), indent=1, ensure_ascii=False) + "\n").encode(), durable=durable)
             write_atomic(out / MANIFEST_CSV, manifest.to_csv(), durable=durable)

@@ -553,6 +553,13 @@ def _offer_batch(issuer: Any, organisation: Any, plan: Any, rows: Any, out: Path
               "link alleen naar de eigen deelnemer.",
               f"{out / MANIFEST_CSV} holds secret links: whoever has a link can claim the credential. Send each link "
               "to its own learner only.")
+    if manifest.not_in_export:
+        shown_keys = ", ".join(manifest.not_in_export[:5]) + (" …" if len(manifest.not_in_export) > 5 else "")
+        _warn(f"{len(manifest.not_in_export)} open aanbiedingen horen bij regels die niet in deze export staan "
+              f"({shown_keys}): ze blijven op te halen tot ze verlopen; trek een aanbod dat niet meer geldt in met "
+              "skillspas status revoke SLEUTEL.",
+              f"{len(manifest.not_in_export)} open offers belong to rows not in this export ({shown_keys}): they can "
+              "still be claimed until they expire; withdraw one that no longer holds with skillspas status revoke KEY.")
     if manifest.links_missing:
         _warn(f"{manifest.links_missing} open aanbiedingen zijn eerder gemaakt met een andere --out; hun links staan "
               "alleen in die map. Na het verlopen maakt een nieuwe run nieuwe.",

@@ -45,6 +45,7 @@ from skillspas.issuer.settings import Settings
 from skillspas.issuer.status_lists import status_list_credential
 from skillspas.issuer.status_registry import PURPOSES, STALE_PENDING, Publisher, list_url, signed_text, taken
 from skillspas.issuer.store.engine import Store
+from skillspas.issuer.store.queries import open_offer_keys
 from skillspas.issuer.store.models import (
     ApiKey,
     AuditEvent,
@@ -611,6 +612,11 @@ class Issuance:
                         _C.credential_id.in_(chunk), _C.org_id == self.org_id)):
                     found[cid] = text or None
         return found
+
+    def open_offer_keys(self, kind: str) -> list[str]:
+        """The row keys (``TYPE/KEY``) of this organisation's open claim offers of credential type ``kind``, in order."""
+        with self.transaction() as session:
+            return open_offer_keys(session, self.org_id, kind, dt.datetime.now(dt.timezone.utc))
 
     def offers_by_row_key(self, keys: Sequence[str]) -> dict[str, RowOffer]:
         """The claim offer of each of these batch row keys that has one (this organisation's), by row key: the one

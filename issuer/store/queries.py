@@ -34,7 +34,7 @@ from skillspas.issuer.store.models import (
 
 __all__ = [
     "api_keys", "api_key_with_org", "organisation_id_by_did", "organisation_id_by_name", "organisation_ids", "organisation_ids_matching",
-    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "withdraw_offer", "issued_matching", "open_offer",
+    "org_keys", "org_key_by_file", "credential_for_update", "credential_id_free", "add_offer", "withdraw_offer", "issued_matching", "open_offer", "open_offer_keys",
     "status_list_for_update",
     "status_lists", "status_list_documents", "stale_status_lists", "audit_events",
 ]
@@ -200,10 +200,21 @@ def open_offer(session: Session, ref: str, now: dt.datetime, org_id: str | None 
             session.execute(query.where(_bare_key(ClaimOffer.row_key, ref))).first())
 
 
+def open_offer_keys(session: Session, org_id: str, kind: str, now: dt.datetime) -> list[str]:
+    """The row keys (``TYPE/KEY``) of ``org_id``'s open claim offers of credential type ``kind``, sorted."""
+    return sorted(session.scalars(select(ClaimOffer.row_key).where(
+        ClaimOffer.org_id == org_id, ClaimOffer.row_key.like(f"{_escaped(kind)}/%", escape="\\"),
+        ClaimOffer.reserved_id.is_not(None), ClaimOffer.expires_at > now)))
+
+
 def _bare_key(column: Any, key: str) -> Any:
     """A stored row key (``TYPE/KEY``) whose key is ``key`` as the CSV has it (``LIKE '%/key'``, escaped)."""
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(f"%/{escaped}", escape="\\")
+    return column.like(f"%/{_escaped(key)}", escape="\\")
+
+
+def _escaped(text: str) -> str:
+    """``text`` as a literal part of a ``LIKE`` pattern (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # -- status lists --------------------------------------------------------------------------------

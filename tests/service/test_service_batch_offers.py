@@ -189,6 +189,8 @@ def test_status_revoke_of_a_row_key_whose_offer_is_open_withdraws_the_offer_afte
     asked = run_cli("status", "revoke", f"{prefix}-1", *where)  # no terminal to say yes: nothing withdrawn
     assert asked.returncode != 0 and "er is niets ingetrokken" in asked.stderr
     assert "nothing was withdrawn" in asked.stderr
+    later = offer(school, rows_csv(tmp_path / "later.csv", [f"{prefix}-2"]), tmp_path / "out")  # the learner left
+    assert later.not_in_export == (f"{prefix}-1",) and later.to_json()["openNotInExport"] == [f"{prefix}-1"]
     withdrawn = run_cli("status", "revoke", f"{prefix}-1", "--yes", *where)
     assert withdrawn.returncode == 0, withdrawn.stderr
     assert json.loads(withdrawn.stdout) == {"rowKey": f"MboDiploma/{prefix}-1", "action": "revoke",
@@ -203,6 +205,7 @@ def test_status_revoke_of_a_row_key_whose_offer_is_open_withdraws_the_offer_afte
     with school.store.transaction() as session:
         actions = [a for a in session.scalars(select(AuditEvent.action).where(AuditEvent.detail.contains(f"{prefix}-1")))]
     assert actions.count("offer.withdraw") == 1
+    assert offer(school, rows_csv(tmp_path / "later.csv", [f"{prefix}-2"]), tmp_path / "out").not_in_export == ()
 
 
 def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_issued(school, tmp_path):
@@ -509,6 +512,10 @@ def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the
     assert corrected.returncode == 0, corrected.stderr
     assert json.loads(corrected.stdout)["corrected"] == 1
     assert "1 open aanbiedingen zijn verbeterd" in corrected.stderr and "1 open offers were corrected" in corrected.stderr
+    only_first = cli(school, "--csv", str(rows_csv(tmp_path / "first.csv", [f"{prefix}-1"])), "--offers", "--out", str(out))
+    assert only_first.returncode == 0 and json.loads(only_first.stdout)["openNotInExport"] == [f"{prefix}-2"]
+    assert f"1 open aanbiedingen horen bij regels die niet in deze export staan ({prefix}-2)" in only_first.stderr
+    assert "status revoke KEY" in only_first.stderr
 
 
 def test_cli_batch_offers_after_the_rows_were_issued_without_offers_says_no_links_were_made_and_why(school, tmp_path):
