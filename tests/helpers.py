@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import colorsys
 import contextlib
+import csv
 import copy
 import importlib.util
 import json
@@ -25,6 +26,15 @@ DATA = Path(__file__).parent / "data"
 VECTORS = DATA / "vectors"
 TEST_CONTEXTS = DATA / "contexts"
 """Test-only contexts (examples/v2, citizenship/v4rc1) with their contexts.map.json."""
+
+
+def diploma_rows_csv(path: Path, keys: list[str]) -> Path:
+    """A CSV export of mbo-diplomas (``;``-separated, as Dutch Excel saves it), one row per key."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["row_key", "learner_name", "crebo", "leerweg", "date"])
+        writer.writerows([key, f"Leerling {key}", "25180", "BBL", "2025-07-01"] for key in keys)
+    return path
 
 
 def load_json(path: Path) -> Any:

@@ -9,7 +9,6 @@ and never a wrong file trusted (a key file swapped for another key signed creden
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import diploma_rows_csv
 from hostilekit import assert_coded_refusal, run_bounded, run_cli
 from skillspas.issuer.batch import issue_rows, read_csv, validate_rows
 from skillspas.issuer.batch_worker import SignJob, sign_rows
@@ -69,14 +69,6 @@ def school(tmp_path_factory: pytest.TempPathFactory):
         store.dispose()
 
 
-def rows_csv(path: Path, keys: list[str]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["row_key", "learner_name", "crebo", "leerweg", "date"])
-        writer.writerows([key, f"Leerling {key}", "25180", "BBL", "2025-07-01"] for key in keys)
-    return path
-
-
 def batch(school: School, csv_file: Path, out: Path) -> list[Path]:
     """``skillspas batch mbo-diploma --csv csv_file --out out`` through the library; the credential files."""
     org = school.issuer.orgs.get(school.org_id)
@@ -120,7 +112,7 @@ def test_a_batch_rerun_rewrites_a_damaged_credential_file_from_the_store_and_nev
         school, tmp_path, damage):
     """A re-run reads each earlier file back (``check_files``): an 8 GiB file was read whole (MemoryError), and a link
     out of the folder to the credential was trusted as its file."""
-    csv_file, out, outside = rows_csv(tmp_path / "rows.csv", [_prefix()]), tmp_path / "out", tmp_path / "elsewhere.json"
+    csv_file, out, outside = diploma_rows_csv(tmp_path / "rows.csv", [_prefix()]), tmp_path / "out", tmp_path / "elsewhere.json"
     [file] = batch(school, csv_file, out)
     original = file.read_bytes()
     REPAIRED[damage](file, outside)
@@ -148,7 +140,7 @@ REFUSED: dict[str, Callable[[Path], None]] = {
 def test_a_batch_rerun_refuses_a_pipe_or_folder_in_a_credential_files_place_at_once_and_leaves_it(
         school, tmp_path, damage):
     """A pipe in a credential file's place was opened to be read, waiting for a writer for ever."""
-    csv_file, out = rows_csv(tmp_path / "rows.csv", [_prefix()]), tmp_path / "out"
+    csv_file, out = diploma_rows_csv(tmp_path / "rows.csv", [_prefix()]), tmp_path / "out"
     [file] = batch(school, csv_file, out)
     file.unlink()
     REFUSED[damage](file)
@@ -191,7 +183,7 @@ def test_an_offers_qr_folder_that_is_a_link_out_of_the_folder_or_a_file_is_refus
     else:
         (out / QR_FOLDER).symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(OSError) as refused:
-        _offer(school, rows_csv(tmp_path / "rows.csv", [prefix]), out, qr=True)
+        _offer(school, diploma_rows_csv(tmp_path / "rows.csv", [prefix]), out, qr=True)
     assert refused.value.filename == str(out / QR_FOLDER)
     assert _offers_of(school, prefix) == 0 and not list(elsewhere.iterdir())
 
@@ -201,7 +193,7 @@ def test_the_command_refuses_an_offers_qr_folder_that_links_out_of_the_folder_in
     out.mkdir(mode=0o700)
     elsewhere.mkdir()
     (out / QR_FOLDER).symlink_to(elsewhere, target_is_directory=True)
-    csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+    csv_file = diploma_rows_csv(tmp_path / "rows.csv", [_prefix()])
     run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id, "--offers",
                                                       "--qr", "--out", str(out)))
     assert_coded_refusal(run, codes={"file_error"})
@@ -216,7 +208,7 @@ def test_an_in_progress_file_that_links_out_of_the_folder_is_refused_saying_it_i
     out.mkdir(mode=0o700)
     elsewhere.write_bytes(b"")
     (out / IN_PROGRESS).symlink_to(elsewhere)
-    csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+    csv_file = diploma_rows_csv(tmp_path / "rows.csv", [_prefix()])
     run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id, "--offers",
                                                       "--out", str(out)))
     assert_coded_refusal(run, codes={"file_error"})
@@ -229,7 +221,7 @@ def test_an_in_progress_file_that_links_out_of_the_folder_is_refused_saying_it_i
 def test_an_earlier_offers_file_of_8_gib_is_not_read_and_the_links_of_the_other_file_still_count(
         school, tmp_path, what):
     prefix = _prefix()
-    csv_file, out = rows_csv(tmp_path / "rows.csv", [prefix]), tmp_path / "out"
+    csv_file, out = diploma_rows_csv(tmp_path / "rows.csv", [prefix]), tmp_path / "out"
     first = _offer(school, csv_file, out)
     link = first.entries[0]["offerUrl"]
     if what == "an in-progress file":
@@ -259,7 +251,7 @@ def test_an_organisation_key_file_swapped_for_another_key_is_refused_and_nothing
     kept = key_file.read_bytes()
     _swap_in_another_key(key_file)
     try:
-        csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+        csv_file = diploma_rows_csv(tmp_path / "rows.csv", [_prefix()])
         run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id,
                                                           "--out", str(tmp_path / "out")))
     finally:
@@ -317,7 +309,7 @@ def test_an_organisation_key_file_that_is_damaged_is_a_keystore_code_and_no_refu
     make, code = KEY_DAMAGE[damage]
     make(key_file, kept, secret)
     try:
-        csv_file = rows_csv(tmp_path / "rows.csv", [_prefix()])
+        csv_file = diploma_rows_csv(tmp_path / "rows.csv", [_prefix()])
         run = run_cli("batch", "mbo-diploma", *school.cli("--csv", str(csv_file), "--org", school.org_id,
                                                           "--out", str(tmp_path / "out")))
     finally:

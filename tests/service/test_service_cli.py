@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import subprocess
@@ -19,6 +18,7 @@ from skillspas.issuer.store import open_store
 from skillspas.issuer.store.models import ApiKey, IssuedCredential, Organisation
 from skillspas.verifier import Bundle
 
+from helpers import diploma_rows_csv
 from svc_live import PASSPHRASE, LiveService, run_cli
 from svc_postgres import free_port
 
@@ -301,17 +301,9 @@ def test_serve_takes_a_log_level_in_capitals_too(tmp_path, served):
     assert result.exit_code == 0 and [server.config.log_level for server in served] == ["warning"], result.output
 
 
-def _rows_csv(path: Path, keys: list[str]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["row_key", "learner_name", "crebo", "leerweg", "date"])
-        writer.writerows([key, f"Leerling {key}", "25180", "BBL", "2025-07-01"] for key in keys)
-    return path
-
-
 def test_batch_refuses_without_a_public_url_and_shows_the_status_url_it_signs(database, tmp_path):
     org = _create(database, f"ROC Batch {uuid.uuid4().hex[:6]}")
-    rows = _rows_csv(tmp_path / "rows.csv", ["b-1"])
+    rows = diploma_rows_csv(tmp_path / "rows.csv", ["b-1"])
     args = ["batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], *_db(database)]
     refused = run_cli(*args, "--out", str(tmp_path / "none"), env={"SKILLSPAS_PUBLIC_URL": ""})
     assert refused.returncode == 2 and "[public_url_required]" in refused.stderr
@@ -324,12 +316,19 @@ def test_batch_refuses_without_a_public_url_and_shows_the_status_url_it_signs(da
     assert f"https://issuer.example/status/{org['id']}/" in public.stderr and "--dev" not in public.stderr
 
 
+def _issued(database: Any, tmp_path: Path, org: dict[str, Any], keys: list[str], out: Path | None = None) -> Path:
+    """``skillspas batch mbo-diploma`` of one row per key for ``org`` into ``out`` (``tmp_path / "out"``), which must
+    succeed; the output folder."""
+    out = out or tmp_path / "out"
+    issued = run_cli("batch", "mbo-diploma", "--csv", str(diploma_rows_csv(tmp_path / "rows.csv", keys)), "--org", org["id"],
+                     "--out", str(out), "--public-url", "https://issuer.example", *_db(database))
+    assert issued.returncode == 0, issued.stderr
+    return out
+
+
 def test_status_commands_revoke_suspend_and_reinstate_by_credential_id_or_row_key_with_an_audit_trail(database, tmp_path):
     org = _create(database, f"ROC Status {uuid.uuid4().hex[:6]}")
-    rows = _rows_csv(tmp_path / "rows.csv", ["s-1", "s-2"])
-    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
-                     "--public-url", "https://issuer.example", *_db(database))
-    assert issued.returncode == 0, issued.stderr
+    _issued(database, tmp_path, org, ["s-1", "s-2"])
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     first = manifest["credentials"][0]["credentialId"]
     shown = run_cli("status", "show", first, *_db(database))
@@ -362,9 +361,7 @@ def test_status_revoke_is_refused_without_yes_when_no_one_can_confirm_and_says_t
     status list must be published again (org publish) unless serve runs."""
     org = _create(database, f"ROC Bevestig {uuid.uuid4().hex[:6]}")
     key = f"bevestig-{uuid.uuid4().hex[:6]}"  # the database is the module's
-    issued = run_cli("batch", "mbo-diploma", "--csv", str(_rows_csv(tmp_path / "rows.csv", [key])), "--org", org["id"],
-                     "--out", str(tmp_path / "out"), "--public-url", "https://issuer.example", *_db(database))
-    assert issued.returncode == 0, issued.stderr
+    _issued(database, tmp_path, org, [key])
     refused = run_cli("status", "revoke", key, "--org", org["id"], *_db(database))
     assert refused.returncode == 2 and refused.stdout == "", refused.stdout
     assert "fout [invalid_option]: deze opdracht vraagt om bevestiging, maar de invoer is geen terminal: geef --yes; " \
@@ -443,10 +440,7 @@ def test_a_status_command_given_an_oversized_id_is_refused_too_large_in_dutch_an
 def test_status_finds_a_row_key_given_with_the_batch_commands_type_spelling_or_pasted_with_spaces(database, tmp_path):
     """The administrator knows the type as `batch mbo-diploma` spells it, and pastes a key from Excel with a space."""
     org = _create(database, f"ROC Opzoeken {uuid.uuid4().hex[:6]}")
-    rows = _rows_csv(tmp_path / "rows.csv", ["z-1"])
-    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
-                     "--public-url", "https://issuer.example", *_db(database))
-    assert issued.returncode == 0, issued.stderr
+    _issued(database, tmp_path, org, ["z-1"])
     for ref in ("mbo-diploma/z-1", " z-1 ", "MboDiploma/z-1"):
         shown = run_cli("status", "show", ref, "--org", org["id"], *_db(database))
         assert shown.returncode == 0, (ref, shown.stderr)
@@ -457,10 +451,7 @@ def test_status_finds_a_row_key_given_with_the_batch_commands_type_spelling_or_p
 
 def test_status_refusals_say_in_dutch_what_was_not_found_and_which_status_entry_is_missing(database, tmp_path):
     org = _create(database, f"ROC Nederlands {uuid.uuid4().hex[:6]}")
-    rows = _rows_csv(tmp_path / "rows.csv", ["n-1"])
-    issued = run_cli("batch", "mbo-diploma", "--csv", str(rows), "--org", org["id"], "--out", str(tmp_path / "out"),
-                     "--public-url", "https://issuer.example", *_db(database))
-    assert issued.returncode == 0, issued.stderr
+    _issued(database, tmp_path, org, ["n-1"])
     unknown = run_cli("status", "show", "geen-rij", "--org", org["id"], *_db(database))
     assert unknown.returncode == 2 and "fout [not_found]: Geen uitgegeven bewijsstuk heeft de id of rijsleutel 'geen-rij'" in unknown.stderr
     suspend = run_cli("status", "suspend", "n-1", "--org", org["id"], *_db(database))  # a revocation entry only
@@ -510,10 +501,7 @@ def test_an_organisation_without_a_server_publishes_its_web_files_and_bundle_and
         database, tmp_path):
     org = _create(database, f"ROC Zonder Server {uuid.uuid4().hex[:6]}")
     host = org["did"].removeprefix("did:web:")
-    issued = run_cli("batch", "mbo-diploma", "--csv", str(_rows_csv(tmp_path / "rows.csv", ["p-1", "p-2"])),
-                     "--org", org["id"], "--out", str(tmp_path / "out"), "--public-url", "https://issuer.example",
-                     *_db(database))
-    assert issued.returncode == 0, issued.stderr
+    _issued(database, tmp_path, org, ["p-1", "p-2"])
     assert run_cli("status", "revoke", "p-1", "--org", org["id"], "--yes", *_db(database)).returncode == 0
     published = run_cli("org", "publish", org["name"], "--out", str(tmp_path / "pub"), *_db(database))
     assert published.returncode == 0, published.stderr
@@ -574,8 +562,6 @@ def test_org_publish_refuses_an_unknown_organisation_and_an_out_that_is_a_file_i
 def test_batch_out_folders_it_makes_are_the_owners_only_as_the_diplomas_in_them(database, tmp_path):
     org = _create(database, f"ROC Map {uuid.uuid4().hex[:6]}")
     out = tmp_path / "uitgifte" / "2026" / "diplomas"
-    issued = run_cli("batch", "mbo-diploma", "--csv", str(_rows_csv(tmp_path / "rows.csv", ["m-1"])), "--org", org["id"],
-                     "--out", str(out), "--public-url", "https://issuer.example", *_db(database))
-    assert issued.returncode == 0, issued.stderr
+    _issued(database, tmp_path, org, ["m-1"], out)
     assert [oct(p.stat().st_mode & 0o777) for p in (out.parent.parent, out.parent, out)] == ["0o700"] * 3
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
