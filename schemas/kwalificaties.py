@@ -276,7 +276,13 @@ def read_register(source: bytes | IO[bytes], name: str = REGISTER_FILE, *,
             if earlier != entry:  # the last one was kept: which is right cannot be told
                 raise _register_error(name, f"regel {number} noemt {code} anders dan regel {first}",
                                       f"line {number} names {code} otherwise than line {first}")
-    except (UnicodeDecodeError, csv.Error):
+    except csv.Error as exc:
+        if str(exc).startswith("field larger than field limit"):  # the csv module's own bound (128 Ki characters)
+            most = csv.field_size_limit()
+            raise localized_error(ErrorCode.TOO_LARGE, nl=f"{name}: een veld is langer dan {most} tekens",
+                                  en=f"{name}: a field is longer than {most} characters") from None
+        raise _register_error(name, "geen leesbaar UTF-8 CSV-bestand", "not a readable UTF-8 CSV file") from None
+    except UnicodeDecodeError:
         raise _register_error(name, "geen leesbaar UTF-8 CSV-bestand", "not a readable UTF-8 CSV file") from None
     if not entries:
         raise _register_error(name, "het register is leeg", "the register is empty")

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -161,6 +160,14 @@ def test_a_register_exactly_at_its_byte_bound_is_read_and_one_byte_more_is_too_l
     with pytest.raises(SkillspasError) as caught:
         read_register(raw, limits=Limits(max_register_bytes=len(raw) - 1))
     assert caught.value.code is ErrorCode.TOO_LARGE and f"larger than {len(raw) - 1} bytes" in caught.value.text("en")
+
+
+def test_a_register_field_longer_than_a_csv_field_may_be_is_too_large_not_an_unreadable_file():
+    raw = _long_register(1, 200_000)  # one name of 200,000 characters: over csv's 128 Ki field, under the line bound
+    with pytest.raises(SkillspasError) as caught:
+        read_register(raw, "lang-register.csv")
+    assert caught.value.code is ErrorCode.TOO_LARGE
+    assert "lang-register.csv: een veld is langer dan" in caught.value.text("nl") and "a field is longer" in caught.value.text("en")
 
 
 def test_the_cli_refuses_crebo_12345_and_issues_it_marked_with_allow_unregistered(tmp_path):
