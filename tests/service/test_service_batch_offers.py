@@ -190,7 +190,8 @@ def test_status_revoke_of_a_row_key_whose_offer_is_open_withdraws_the_offer_afte
     assert asked.returncode != 0 and "er is niets ingetrokken" in asked.stderr
     assert "nothing was withdrawn" in asked.stderr
     later = offer(school, rows_csv(tmp_path / "later.csv", [f"{prefix}-2"]), tmp_path / "out")  # the learner left
-    assert later.not_in_export == (f"{prefix}-1",) and later.to_json()["openNotInExport"] == [f"{prefix}-1"]
+    ours = [key for key in later.to_json()["openNotInExport"] if key.startswith(prefix)]  # (the module's other tests'
+    assert f"{prefix}-1" in later.not_in_export and ours == [f"{prefix}-1"]              # open offers are listed too)
     withdrawn = run_cli("status", "revoke", f"{prefix}-1", "--yes", *where)
     assert withdrawn.returncode == 0, withdrawn.stderr
     assert json.loads(withdrawn.stdout) == {"rowKey": f"MboDiploma/{prefix}-1", "action": "revoke",
@@ -205,7 +206,8 @@ def test_status_revoke_of_a_row_key_whose_offer_is_open_withdraws_the_offer_afte
     with school.store.transaction() as session:
         actions = [a for a in session.scalars(select(AuditEvent.action).where(AuditEvent.detail.contains(f"{prefix}-1")))]
     assert actions.count("offer.withdraw") == 1
-    assert offer(school, rows_csv(tmp_path / "later.csv", [f"{prefix}-2"]), tmp_path / "out").not_in_export == ()
+    assert not [key for key in offer(school, rows_csv(tmp_path / "later.csv", [f"{prefix}-2"]), tmp_path / "out")
+                .not_in_export if key.startswith(prefix)]
 
 
 def test_a_rerun_makes_no_second_offer_and_says_which_rows_are_open_claimed_or_issued(school, tmp_path):
