@@ -503,8 +503,10 @@ def validate_rows(
     for line, scoped, data in keyed:
         issued, offer = stored.get(scoped), held.get(scoped)
         if issued is not None and issued.state != "pending":
-            # what the row said then: kept with the credential, or (issued by a claim) with its offer
-            kept = issued.row_columns if offer is None or issued.row_columns else offer.row_columns
+            # what the row said then: kept with the credential, or (issued by a claim) with the offer claimed; an
+            # offer that ended unclaimed (its row may have said otherwise) is not what the credential was issued from
+            claim = offer is not None and offer.holder is not None and offer.credential_id == issued.credential_id
+            kept = issued.row_columns or (offer.row_columns if claim and offer is not None else None)
             changed = changed_columns(kept, column_hashes(data))
             if changed:  # never taken as the row issued then: its credential says otherwise
                 errors.append(_changed_error(line, scoped, changed, revoked=issued.state == "revoked"))

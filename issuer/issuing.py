@@ -342,13 +342,25 @@ class Issuer:
 
     def open_offer(self, ref: str, org_id: str | None = None) -> OpenOffer | None:
         """The open claim offer of batch row key ``ref`` (as ``find_issued`` takes a row key; of ``org_id`` when
-        given), or None: a row offered by ``batch --offers`` that no learner claimed yet."""
+        given), or None: a row offered by ``batch --offers`` that no learner claimed yet. ``ambiguous`` (listing them)
+        when ``ref`` also fits another open offer or an issued credential (a bare key of two types, or of two
+        organisations), so that ``status revoke`` never withdraws one where another was meant."""
         ref, stored = ref.strip(), _as_stored(ref)
         now = dt.datetime.now(dt.timezone.utc)
         with self.store.transaction() as session:
-            row = queries.open_offer(session, stored, now, org_id) or (
-                queries.open_offer(session, ref, now, org_id) if stored != ref else None)
-        return None if row is None else OpenOffer(row.id, row.org_id, row.row_key, _utc(row.expires_at))
+            rows = queries.open_offer(session, stored, now, org_id) or (
+                queries.open_offer(session, ref, now, org_id) if stored != ref else [])
+            issued = (queries.issued_matching(session, stored, org_id) or (
+                queries.issued_matching(session, ref, org_id) if stored != ref else [])) if rows else []
+            also = [f"{r.credential_id} ({r.row_key})" for r in issued]
+        if len(rows) + len(also) > 1:
+            listed = ", ".join([*(f"{r.row_key} (open offer)" for r in rows), *also])
+            listed_nl = ", ".join([*(f"{r.row_key} (open ophaalaanbod)" for r in rows), *also])
+            raise error_for(ErrorCode.AMBIGUOUS, f"row key {ref!r} fits {len(rows) + len(also)}: {listed}; give the "
+                            "one meant (TYPE/KEY, or the credential's id)",
+                            nl=f"rijsleutel {ref!r} past bij {len(rows) + len(also)}: {listed_nl}; geef de bedoelde "
+                               "(TYPE/SLEUTEL, of het id van het bewijsstuk)")
+        return None if not rows else OpenOffer(rows[0].id, rows[0].org_id, rows[0].row_key, _utc(rows[0].expires_at))
 
     def status_list(self, org_id: str, seq: int, purpose: str) -> StatusListDocument | None:
         """The signed status list credential served at ``/status/{org_id}/{seq}/{purpose}``."""

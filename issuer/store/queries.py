@@ -188,16 +188,16 @@ def issued_matching(session: Session, ref: str, org_id: str | None = None) -> li
                 session.scalars(query.where(_bare_key(IssuedCredential.row_key, ref))).all())
 
 
-def open_offer(session: Session, ref: str, now: dt.datetime, org_id: str | None = None) -> Any:
-    """The open claim offer (``batch --offers``, not claimed, not expired; of ``org_id`` when given) of the batch row
-    key ``ref`` (``TYPE/KEY``, or the bare key as ``issued_matching`` takes it): a row of its ``id``, ``org_id``,
-    ``row_key`` and ``expires_at`` (as stored: naive from SQLite), or None when it has none."""
+def open_offer(session: Session, ref: str, now: dt.datetime, org_id: str | None = None) -> list[Any]:
+    """The open claim offers (``batch --offers``, not claimed, not expired; of ``org_id`` when given) of the batch row
+    key ``ref`` (``TYPE/KEY``, or the bare key as ``issued_matching`` takes it, which may fit one of each type and
+    organisation): rows of their ``id``, ``org_id``, ``row_key`` and ``expires_at`` (as stored: naive from SQLite)."""
     query = select(ClaimOffer.id, ClaimOffer.org_id, ClaimOffer.row_key, ClaimOffer.expires_at).where(
-        ClaimOffer.reserved_id.is_not(None), ClaimOffer.expires_at > now)
+        ClaimOffer.reserved_id.is_not(None), ClaimOffer.expires_at > now).order_by(ClaimOffer.row_key, ClaimOffer.id)
     if org_id is not None:
         query = query.where(ClaimOffer.org_id == org_id)
-    return (session.execute(query.where(ClaimOffer.row_key == ref)).first() or
-            session.execute(query.where(_bare_key(ClaimOffer.row_key, ref))).first())
+    return list(session.execute(query.where(ClaimOffer.row_key == ref)).all() or
+                session.execute(query.where(_bare_key(ClaimOffer.row_key, ref))).all())
 
 
 def open_offer_keys(session: Session, org_id: str, kind: str, now: dt.datetime) -> list[str]:

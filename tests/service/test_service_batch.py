@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from skillspas.issuer.batch import BatchInvalid, issue_rows, validate_rows, write_atomic
+from skillspas.issuer.batch import BatchInvalid, issue_rows, read_csv, validate_rows, write_atomic
+from skillspas.issuer.batch_offers import offer_rows
 from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.orgs import Org, create_organisation
 from skillspas.issuer.settings import Settings
@@ -31,7 +32,7 @@ from skillspas.issuer.store.models import IssuedCredential
 from skillspas.keys import StaticResolver
 from skillspas.verifier import Verifier
 
-from svc_live import PASSPHRASE, LiveService, another_batch_writing, batch_lock_free, folder_files, run_cli
+from svc_live import PASSPHRASE, LiveService, age_offer, another_batch_writing, batch_lock_free, folder_files, run_cli
 
 CRASH_ROWS = int(os.environ.get("SKILLSPAS_CRASH_ROWS", "300"))
 
@@ -495,6 +496,22 @@ def test_a_row_changed_since_it_was_issued_is_known_only_where_the_store_keeps_c
                     session.execute(update(IssuedCredential).where(IssuedCredential.org_id == org.id)
                                     .values(row_digest=None))
                 assert _changed_plan(issuer, org.id, rows) == []
+
+
+def test_a_row_issued_without_offers_after_its_offer_expired_is_compared_with_what_it_was_issued_from_not_the_offer(
+        database, tmp_path):
+    """Only hashes kept: the offer (made from the row as it was then) expired unclaimed, the corrected row was then
+    issued by the batch without offers; a re-run of that same row was refused as changed since the offer."""
+    with _issuing(database, "expiredoffer", store_credentials="hash") as (issuer, org, store):
+        _write_csv(tmp_path / "then.csv", [diploma_row("e-1")])
+        rows = read_csv(tmp_path / "then.csv")
+        made = offer_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", rows, offers=True), rows=rows,
+                          out=tmp_path / "offers")
+        age_offer(store, made.entries[0]["offerUrl"], expired=True)
+        _write_csv(tmp_path / "now.csv", [diploma_row("e-1", learner_name="Iemand Anders")])
+        issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", read_csv(tmp_path / "now.csv")))
+        plan = validate_rows(issuer, org, "mbo-diploma", read_csv(tmp_path / "now.csv"))
+        assert issue_rows(issuer, org, plan).issued == 0
 
 
 def test_cli_batch_refuses_a_changed_row_in_dutch_and_english_before_anything_is_issued(database, tmp_path):
