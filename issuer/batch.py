@@ -60,7 +60,7 @@ from skillspas.issuer.batch_worker import (BatchRow, OrgRef, RowError, Signed, S
                                            column_hashes, row_error,
                                            without_gc_pauses,
                                            sign_rows, worker_init, write_atomic)
-from skillspas.issuer.credentials import column_key, type_name, unread_warning
+from skillspas.issuer.credentials import column_key, row_field, type_name, unread_warning
 from skillspas.issuer.issuing import Issuer, credential_hash, default_purposes
 from skillspas.issuer.org_signing import sign_as
 from skillspas.issuer.privacy import check_no_national_id
@@ -69,6 +69,7 @@ from skillspas.issuer.status_registry import slot_entries
 from skillspas.issuer.store.issuance import Done, Issuance, Pending, RowOffer, Slot
 from skillspas.schemas.errors import (NOT_A_REGULAR_FILE, ErrorCode, InvalidCredential, SkillspasError, error_for,
                                       localized_error, shown)
+from skillspas.schemas.jsonld.contexts import STATUS_V1
 from skillspas.schemas.jsonio import parse_json, read_back, read_input, regular_file
 from skillspas.schemas.files import folder_lock, private_folder
 from skillspas.schemas.limits import Limits
@@ -500,6 +501,7 @@ def validate_rows(
     plan: list[BatchRow] = []
     build_now: list[tuple[int, str, dict[str, Any]]] = []
     correcting: dict[str, RowOffer] = {}  # rows whose open offer they now correct (batch_offers: Exchanges.correct)
+    rechecked: dict[int, tuple[str, Slot, list[str]]] = {}  # by line: rows issued before whose text differs
     for line, scoped, data in keyed:
         issued, offer = stored.get(scoped), held.get(scoped)
         if issued is not None and issued.state != "pending":
@@ -508,8 +510,9 @@ def validate_rows(
             claim = offer is not None and offer.holder is not None and offer.credential_id == issued.credential_id
             kept = issued.row_columns or (offer.row_columns if claim and offer is not None else None)
             changed = changed_columns(kept, column_hashes(data))
-            if changed:  # never taken as the row issued then: its credential says otherwise
-                errors.append(_changed_error(line, scoped, changed, revoked=issued.state == "revoked"))
+            if changed:  # its text differs (or a date as Excel writes it, 'bbl' for 'BBL'): built again and compared
+                rechecked[line] = (scoped, issued, changed)  # with the credential issued (_same_claims)
+                build_now.append((line, scoped, data))
                 continue
             plan.append(BatchRow(line, scoped, issued=issued))  # issued before: not built again,
         elif offer is not None and offer.open:  # (also while its claim is under way: its pending row is the claim's)
@@ -536,11 +539,21 @@ def validate_rows(
             check_no_national_id(data, "")  # but a national id sent with it is refused
         except SkillspasError as exc:
             errors.append(row_error(line, exc))
+    issued_then = _issued_documents(issuer, org, rechecked, build_now)
     ref = OrgRef(org.id, org.name, org.did)
     with _given_or_own(workers, issuer, len(build_now)) as pool:
         futures = [pool.executor.submit(build_rows, ref, name, chunk) for chunk in _chunks(build_now, pool.count, 256)]
         for future in futures:
             for built in future.result():
+                if built.line in rechecked:  # a row issued before, built again: the same credential, or changed
+                    scoped, issued, changed = rechecked[built.line]
+                    if isinstance(built, RowError):
+                        errors.append(built)
+                    elif built.checked is not None and _same_claims(built.checked.unsigned, issued_then.get(scoped)):
+                        plan.append(BatchRow(built.line, scoped, issued=issued))
+                    else:
+                        errors.append(_changed_error(built.line, scoped, changed, revoked=issued.state == "revoked"))
+                    continue
                 result = _role_checked(org, built)
                 if offers:
                     result = _without_holder(result)
@@ -563,6 +576,56 @@ def _role_checked(org: Org, result: BatchRow | RowError) -> BatchRow | RowError:
     if isinstance(result, RowError) or result.kind is None or role_may_issue(org.role, result.kind):
         return result
     return row_error(result.line, type_not_allowed(org.role, result.kind))
+
+
+def _issued_documents(issuer: Issuer, org: Org, rechecked: Mapping[int, tuple[str, Slot, list[str]]],
+                      build_now: Sequence[tuple[int, str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """The stored credentials of the ``rechecked`` rows (by row key), and in each such row of ``build_now`` the salt its
+    e-mail address was hashed with (``learner_email_salt``, unless the row gives one), so that building it again gives
+    the same document when it says the same (``_same_claims``). Only hashes kept: none, and every such row is changed."""
+    if not rechecked:
+        return {}
+    texts = issuer.issuance(org).documents([issued.credential_id for _, issued, _ in rechecked.values()])
+    found: dict[str, dict[str, Any]] = {}
+    for scoped, issued, _ in rechecked.values():
+        text = texts.get(issued.credential_id)
+        document = _loaded(text) if text else None
+        if isinstance(document, dict):
+            found[scoped] = document
+    for line, scoped, data in build_now:
+        salt = _email_salt(found.get(scoped)) if line in rechecked else None
+        if salt is not None and not any(row_field(str(column)) == "learner_email_salt" for column in data):
+            data["learner_email_salt"] = salt
+    return found
+
+
+def _email_salt(document: dict[str, Any] | None) -> str | None:
+    """The salt of the hashed e-mail address a credential's subject has (``privacy.identity_objects``), if any."""
+    subject = document.get("credentialSubject") if isinstance(document, dict) else None
+    for identity in (subject.get("identifier") or []) if isinstance(subject, dict) else []:
+        if isinstance(identity, dict) and identity.get("identityType") == "emailAddress" and identity.get("hashed"):
+            salt = identity.get("salt")
+            return salt if isinstance(salt, str) else None
+    return None
+
+
+def _same_claims(built: dict[str, Any], issued: dict[str, Any] | None) -> bool:
+    """Whether a row built again says what the credential issued from it says: the same document but for what was
+    added when it was issued (its proof, its status entries and the status context a VC 1.1 credential gets with
+    them; the learner's DID a claim filled in, when the row names none)."""
+    if issued is None:
+        return False
+    subject = built.get("credentialSubject")
+    claimed = isinstance(subject, dict) and "id" not in subject
+
+    def claims(document: dict[str, Any]) -> dict[str, Any]:
+        found = {k: v for k, v in document.items() if k not in ("proof", "credentialStatus")}
+        if isinstance(found.get("@context"), list):
+            found["@context"] = [c for c in found["@context"] if c != STATUS_V1]
+        if claimed and isinstance(found.get("credentialSubject"), dict):
+            found["credentialSubject"] = {k: v for k, v in found["credentialSubject"].items() if k != "id"}
+        return found
+    return claims(built) == claims(issued)
 
 
 def _correcting(row: BatchRow, offer: RowOffer) -> BatchRow | RowError:

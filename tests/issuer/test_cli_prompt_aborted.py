@@ -155,7 +155,8 @@ def test_status_revoke_on_a_terminal_names_the_credential_and_revokes_only_when_
         issued_row, answer, state):
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("SKILLSPAS_")}, "SKILLSPAS_KEY_PASSPHRASE": _PASSPHRASE}
     code, output = _on_a_terminal(["status", "revoke", "r-1", *issued_row], [(_QUESTION, answer)], env)
-    assert "(rijsleutel r-1) van ROC Vraag voorgoed intrekken? Dit kan niet ongedaan worden gemaakt. [j/N]" \
+    assert "(rijsleutel r-1) van ROC Vraag, voor Anouk Testdata voorgoed intrekken? Dit kan niet ongedaan worden " \
+           "gemaakt. [j/N]" \
            in output, output
     assert "Revoke MBO diploma urn:uuid:" in output and "for good? This cannot be undone. [y/N]" in output
     assert _status(issued_row) == state

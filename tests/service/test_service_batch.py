@@ -469,6 +469,22 @@ def test_a_rerun_names_the_status_of_each_credential_so_a_revoked_diploma_is_not
     assert "1 revoked: manifest.json names their status" in again.stderr
 
 
+def test_a_row_re_saved_as_excel_writes_it_is_the_same_row_and_not_refused_as_changed(database, tmp_path):
+    """Dutch Excel writes a date it re-saves as 1-7-2025; a leerweg typed 'bbl' is read as BBL; an e-mail address is
+    hashed with a salt of its own: each builds the credential issued, so none is a change to refuse."""
+    with _issuing(database, "excel") as (issuer, org, _):
+        first = [diploma_row("x-1", learner_email="x1@example.org"), diploma_row("x-2")]
+        issue_rows(issuer, org, validate_rows(issuer, org, "mbo-diploma", [(n + 2, r) for n, r in enumerate(first)]))
+        resaved = [diploma_row("x-1", date="1-7-2025", leerweg="bbl", learner_email="x1@example.org"),
+                   diploma_row("x-2", date="01-07-2025")]
+        plan = validate_rows(issuer, org, "mbo-diploma", [(n + 2, r) for n, r in enumerate(resaved)])
+        assert [row.issued is not None for row in plan] == [True, True]
+        assert issue_rows(issuer, org, plan).issued == 0
+        changed = [diploma_row("x-1", date="2-7-2025", learner_email="x1@example.org"),
+                   diploma_row("x-2", learner_email="nieuw@example.org")]
+        assert _changed_plan(issuer, org.id, changed) == ["row_changed", "row_changed"]
+
+
 def _changed_plan(issuer: Issuer, org_id: str, rows: list[dict[str, str]]) -> list[str]:
     """The codes of the rows ``validate_rows`` refuses (none: the plan was made)."""
     try:

@@ -333,6 +333,16 @@ def test_a_claim_under_way_while_its_offer_is_corrected_issues_what_the_offer_ho
     assert Exchanges(school.issuer).correct(school.org, taken, again) == "claimed"  # too late: changes nothing
 
 
+def test_a_claimed_rows_export_re_saved_as_excel_writes_it_is_the_same_row_not_a_change(school, tmp_path):
+    prefix = uuid.uuid4().hex[:8]
+    url = offer(school, rows_csv(tmp_path / "rows.csv", keys(prefix, 1)), tmp_path / "out").entries[0]["offerUrl"]
+    claimed(school, url, tmp_path / "passport")  # the credential names the learner's DID, the row does not
+    resaved = rows_csv(tmp_path / "resaved.csv", keys(prefix, 1), **{f"{prefix}-1": {"date": "1-7-2025"}})
+    for offers in (True, False):
+        plan = validate_rows(school.issuer, school.org, "mbo-diploma", read_csv(resaved), offers=offers)
+        assert plan[0].issued is not None
+
+
 def test_a_row_with_an_open_offer_is_refused_by_the_batch_without_offers_and_issued_by_it_once_claimed(school, tmp_path):
     prefix = uuid.uuid4().hex[:8]
     csv_file = rows_csv(tmp_path / "rows.csv", keys(prefix, 1))
@@ -540,8 +550,9 @@ def test_cli_batch_offers_writes_the_links_then_a_rerun_makes_none_and_lists_the
     assert json.loads(corrected.stdout)["corrected"] == 1
     assert "1 open aanbiedingen zijn verbeterd" in corrected.stderr and "1 open offers were corrected" in corrected.stderr
     only_first = cli(school, "--csv", str(rows_csv(tmp_path / "first.csv", [f"{prefix}-1"])), "--offers", "--out", str(out))
-    assert only_first.returncode == 0 and json.loads(only_first.stdout)["openNotInExport"] == [f"{prefix}-2"]
-    assert f"1 open aanbiedingen horen bij regels die niet in deze export staan ({prefix}-2)" in only_first.stderr
+    others = json.loads(only_first.stdout)["openNotInExport"]  # (the module's other tests leave open offers too)
+    assert only_first.returncode == 0 and [key for key in others if key.startswith(prefix)] == [f"{prefix}-2"]
+    assert "open aanbiedingen horen bij regels die niet in deze export staan" in only_first.stderr
     assert "status revoke KEY" in only_first.stderr
 
 
