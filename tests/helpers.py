@@ -167,6 +167,31 @@ def service_in_process(folder: Path, org_name: str, base_url: str) -> Iterator[t
     store.dispose()
 
 
+@contextlib.contextmanager
+def serving_in_a_thread(app: Any, protocol: Any, **config: Any) -> Iterator[int]:
+    """A live uvicorn serving ``app`` with the HTTP ``protocol`` class in a thread, on a free port of 127.0.0.1 (bound as
+    ``skillspas serve`` and ``verifier`` bind theirs); its port. Stopped when the block ends."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from skillspas.verifier.page.listen import bound_socket
+
+    sock = bound_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, http=protocol, log_level="warning", **config))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def dribble_a_refused_body(port: int, path: str, *, close: bool) -> tuple[bytes, bool, float]:
     """POST to ``path`` with a Content-Length far over any limit, then send the body 64 bytes at a time for up to 12 s:
     what the server answered, whether it cut the connection off, and after how many seconds it did (or gave up)."""

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from browserkit import start_server
-from helpers import dribble_a_refused_body
+from helpers import dribble_a_refused_body, serving_in_a_thread
 from skillspas.issuer.cli import app as cli_app
 
 SKILLSPAS = [sys.executable, "-c", "from skillspas.issuer.cli import main; main()"]
@@ -203,28 +203,12 @@ def test_the_page_stopped_with_ctrl_c_is_exit_0(monkeypatch):
 @pytest.fixture
 def page_port():
     """A live uvicorn with the page's app and HTTP protocol (``skillspas verifier``'s), on a free port of 127.0.0.1."""
-    import threading
-    import time
-
-    import uvicorn
-
     from skillspas.verifier.page.app import create_page_app
     from skillspas.verifier.page.http_protocol import CodedHTTPProtocol
-    from skillspas.verifier.page.listen import bound_socket
     from skillspas.verifier.page.settings import PageSettings
 
-    sock = bound_socket("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(create_page_app(PageSettings()), http=CodedHTTPProtocol, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving_in_a_thread(create_page_app(PageSettings()), CodedHTTPProtocol) as port:
+        yield port
 
 
 @pytest.mark.parametrize("close", [True, False], ids=["asked to close", "kept alive"])

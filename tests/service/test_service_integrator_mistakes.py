@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from skillspas.issuer.credentials import build
 from skillspas.schemas.messages import text
 
-from helpers import dribble_a_refused_body, service_in_process
+from helpers import dribble_a_refused_body, service_in_process, serving_in_a_thread
 
 BASE = "http://127.0.0.1:8000"
 DIPLOMA_ROW = {"issuer_name": "ROC Voorbeeldstad", "learner_name": "Anouk Testdata", "crebo": "25180", "leerweg": "BBL",
@@ -110,32 +110,15 @@ def test_an_unknown_path_or_method_is_explained_in_english_as_it_is_in_dutch(cli
 @pytest.fixture
 def guarded_port() -> Iterator[int]:
     """A live uvicorn with the service's HTTP protocol and its body guard (1 KiB), on a free port of 127.0.0.1."""
-    import threading
-    import time
-
-    import uvicorn
-
     from skillspas.issuer.service.body_guard import StrictJSONBody
     from skillspas.issuer.service.http_protocol import OneWriteProtocol
-    from skillspas.verifier.page.listen import bound_socket
 
     async def unreached(scope: dict[str, Any], receive: Any, send: Any) -> None:  # every body here is too large
         raise AssertionError("the guard lets no body over its limit through")
 
-    sock = bound_socket("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(
-        StrictJSONBody(unreached, limit=1024, large_limit=1024, large_paths=frozenset()),  # type: ignore[arg-type]
-        http=OneWriteProtocol, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    guard = StrictJSONBody(unreached, limit=1024, large_limit=1024, large_paths=frozenset())  # type: ignore[arg-type]
+    with serving_in_a_thread(guard, OneWriteProtocol, lifespan="off") as port:
+        yield port
 
 
 def test_a_python_client_sending_a_body_far_over_the_limit_reads_the_coded_too_large_not_a_connection_reset(guarded_port):
