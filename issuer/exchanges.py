@@ -42,6 +42,7 @@ from skillspas.issuer.issuing import Issuer
 from skillspas.issuer.org_signing import reusing
 from skillspas.issuer.preflight import preflight
 from skillspas.issuer.orgs import Org
+from skillspas.issuer.store import Session
 from skillspas.issuer.store.models import ClaimOffer, Organisation
 from skillspas.issuer.store.queries import add_offer, credential_id_free, withdraw_offer
 from skillspas.keys import LocalSigner, generate
@@ -208,11 +209,7 @@ class Exchanges:
         meanwhile (``queries.withdraw_offer``: a claim and a withdrawal at once never both go through)."""
         org.require("credentials:status")
         with self.issuer.store.transaction() as session:
-            if not withdraw_offer(session, offer_id, _now()):
-                return False
-            audit.record(session, org_id=org.id, actor=org.actor, action="offer.withdraw",
-                         target=f"offer:{offer_id[:16]}", detail={"rowKey": row_key} if row_key is not None else {})
-        return True
+            return _withdrawn(session, org, offer_id, _now(), row_key)
 
     def correct(self, org: Org, offer_id: str, credential: dict[str, Any], *,
                 row_digest: str | None = None) -> Literal["corrected", "claimed", "expired"]:
@@ -269,13 +266,9 @@ class Exchanges:
         now = _now().replace(microsecond=0)
         offer = Offer(token, self.url(token), now + ttl, challenge)
         with self.issuer.store.transaction() as session:
-            if withdrawing is not None:
-                if not withdraw_offer(session, withdrawing, now):
-                    return None
-                audit.record(session, org_id=org.id, actor=org.actor, action="offer.withdraw",
-                             target=f"offer:{withdrawing[:16]}",
-                             detail={"replacedBy": f"offer:{_digest(token)[:16]}"}
-                             | ({"rowKey": row_key} if row_key is not None else {}))
+            if withdrawing is not None and not _withdrawn(session, org, withdrawing, now, row_key,
+                                                          replacedBy=f"offer:{_digest(token)[:16]}"):
+                return None
             named: Any = document.get("id")  # the id it will be issued with, if it names one: held for its claim
             if named is not None and not credential_id_free(session, named, org.id):
                 raise status_registry.taken(named)  # else only the worker's claim would find out
@@ -394,6 +387,16 @@ class Exchanges:
             raise error_for(ErrorCode.HOLDER_MISMATCH, "the presentation's holder is not the DID that signed it",
                             where + "/holder", nl="de houder (holder) van de presentatie is niet de DID die haar ondertekende")
         return did
+
+
+def _withdrawn(session: Session, org: Org, offer_id: str, now: dt.datetime, row_key: str | None, **detail: str) -> bool:
+    """End the open offer ``offer_id`` unclaimed in ``session`` (``queries.withdraw_offer``) and audit it as
+    ``offer.withdraw`` with ``detail`` (and its batch ``row_key``); False, and nothing done, when it was claimed."""
+    if not withdraw_offer(session, offer_id, now):
+        return False
+    audit.record(session, org_id=org.id, actor=org.actor, action="offer.withdraw", target=f"offer:{offer_id[:16]}",
+                 detail=detail | ({"rowKey": row_key} if row_key is not None else {}))
+    return True
 
 
 def _usable(offer: ClaimOffer | None) -> ClaimOffer:
