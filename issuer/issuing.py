@@ -25,9 +25,9 @@ import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from skillspas.issuer import audit, status_registry
 from skillspas.issuer.org_signing import reusing, sign_as
@@ -52,6 +52,7 @@ __all__ = ["Issuer", "Issued", "IssuedRecord", "OpenOffer", "StatusChange", "Sta
            "default_purposes", "row_credential_id", "check_stored_ids", "MAX_ID_LENGTH"]
 
 _OB3_TYPES: Final = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+_Found = TypeVar("_Found")
 
 
 @dataclass(frozen=True)
@@ -314,10 +315,9 @@ class Issuer:
         if len(ref) > MAX_ID_LENGTH:  # no credential has it, and a row key's LIKE pattern would be refused by SQLite
             raise error_for(ErrorCode.TOO_LARGE, f"a credential id or row key has at most {MAX_ID_LENGTH} characters",
                             nl=f"Een bewijsstuk-id of rijsleutel heeft hoogstens {MAX_ID_LENGTH} tekens.")
-        ref, stored = ref.strip(), _as_stored(ref)
-        with self.store.transaction() as session:  # a bare key with a slash of its own ('evc/5') is taken as given too
-            rows = queries.issued_matching(session, stored, org_id) or (
-                queries.issued_matching(session, ref, org_id) if stored != ref else [])
+        ref = ref.strip()
+        with self.store.transaction() as session:
+            rows = _by_ref(ref, lambda key: queries.issued_matching(session, key, org_id))
             found = [IssuedRecord(r.credential_id, r.org_id, tuple(json.loads(r.types)), r.state,
                                   r.row_key, tuple(r.status_purposes.split()), r.created_at, r.updated_at,
                                   _learner(r.document))
@@ -345,13 +345,11 @@ class Issuer:
         given), or None: a row offered by ``batch --offers`` that no learner claimed yet. ``ambiguous`` (listing them)
         when ``ref`` also fits another open offer or an issued credential (a bare key of two types, or of two
         organisations), so that ``status revoke`` never withdraws one where another was meant."""
-        ref, stored = ref.strip(), _as_stored(ref)
+        ref = ref.strip()
         now = dt.datetime.now(dt.timezone.utc)
         with self.store.transaction() as session:
-            rows = queries.open_offer(session, stored, now, org_id) or (
-                queries.open_offer(session, ref, now, org_id) if stored != ref else [])
-            issued = (queries.issued_matching(session, stored, org_id) or (
-                queries.issued_matching(session, ref, org_id) if stored != ref else [])) if rows else []
+            rows = _by_ref(ref, lambda key: queries.open_offer(session, key, now, org_id))
+            issued = _by_ref(ref, lambda key: queries.issued_matching(session, key, org_id)) if rows else []
             also = [f"{r.credential_id} ({r.row_key})" for r in issued]
         if len(rows) + len(also) > 1:
             listed = ", ".join([*(f"{r.row_key} (open offer)" for r in rows), *also])
@@ -448,6 +446,13 @@ def _set_issuer(document: dict[str, Any], org: Org, *, profile: bool = False) ->
                         nl=f"het bewijsstuk noemt uitgever {issuer!r}; deze API-sleutel geeft uit als {org.did!r}")
     if isinstance(document["issuer"], dict):
         document["issuer"].setdefault("name", org.name)
+
+
+def _by_ref(ref: str, lookup: Callable[[str], list[_Found]]) -> list[_Found]:
+    """What ``lookup`` finds for a credential id or row key as the store has it (``_as_stored``), else as given: a
+    bare key with a slash of its own ('evc/5') is taken as given too."""
+    stored = _as_stored(ref)
+    return lookup(stored) or (lookup(ref.strip()) if stored != ref.strip() else [])
 
 
 def _as_stored(ref: str) -> str:
